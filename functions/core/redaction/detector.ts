@@ -1,0 +1,24 @@
+/** A span of text `[start, end)` in UTF-16 code units, `end > start`. */
+export interface Match {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Finds one kind of sensitive value in text.
+ *
+ * Contract (the stream invariant depends on it): `findFrom(text, from)` returns the leftmost
+ * match whose start is `>= from`, and whether a match at `start` exists (and where it ends) may
+ * depend only on `text[start - lookbehind, start + maxLength + lookahead)`. Matches are never
+ * empty and never longer than `maxLength`.
+ */
+export interface Detector {
+  /** Stable kebab-case rule id; appears in logs and metrics. */
+  readonly id: string;
+  /** Upper-case label used by the `redact` action, e.g. `EMAIL` → `[EMAIL]`. */
+  readonly label: string;
+  readonly maxLength: number;
+  readonly lookbehind: number;
+  readonly lookahead: number;
+  findFrom(text: string, from: number): Match | undefined;
+}

@@ -1,0 +1,88 @@
+import type { Limits } from './rule-schema.ts';
+import type { ScanMatch, Scanner } from './scanner.ts';
+
+/** Keys and array indexes from the document root; a CSV column is the one-segment path `[header]`. */
+export type FieldPath = readonly (string | number)[];
+
+/** An action bound to its rule: returns the replacement, or `undefined` to drop the value. */
+export type ValueAction = (value: string) => string | undefined;
+
+export interface CompiledFieldRule {
+  readonly id: string;
+  readonly isKeep: boolean;
+  readonly apply: ValueAction;
+  /** True when this rule names the field at `path` (the last segment, or the whole path). */
+  matches(path: FieldPath): boolean;
+}
+
+/** A rule set ready to run: detectors merged into one scanner, actions bound to their keys. */
+export interface CompiledRuleSet {
+  readonly name: string;
+  /** Short hash of the resolved rule set, for audit lines. */
+  readonly versionHash: string;
+  readonly scanner: Scanner;
+  /** Rule id of each scanner detector, by detector index. */
+  readonly detectorIds: readonly string[];
+  /** Action of each scanner detector, by detector index. */
+  readonly detectorActions: readonly ValueAction[];
+  readonly fieldRules: readonly CompiledFieldRule[];
+  readonly limits: Limits;
+}
+
+/**
+ * One redaction run (one object): applies a compiled rule set and counts what each rule changed.
+ * Format transforms call it for free text, CSV cells and JSON values.
+ */
+export class Redactor {
+  readonly ruleSet: CompiledRuleSet;
+  /** Values handled per rule id in this run. */
+  readonly counts = new Map<string, number>();
+
+  constructor(ruleSet: CompiledRuleSet) {
+    this.ruleSet = ruleSet;
+  }
+
+  get scanner(): Scanner {
+    return this.ruleSet.scanner;
+  }
+
+  get limits(): Limits {
+    return this.ruleSet.limits;
+  }
+
+  /** Runs every detector over a complete piece of text and applies their actions. */
+  redactText(text: string): string {
+    const { matches } = this.ruleSet.scanner.scan(text);
+    return matches.length === 0 ? text : this.replace(text, matches, 0, text.length);
+  }
+
+  /** Rebuilds `text[from, to)` with each match (all inside that range) replaced by its action. */
+  replace(text: string, matches: readonly ScanMatch[], from: number, to: number): string {
+    let out = '';
+    let position = from;
+    for (const match of matches) {
+      out += text.slice(position, match.start);
+      const replacement = this.ruleSet.detectorActions[match.detector]?.(text.slice(match.start, match.end));
+      if (replacement !== undefined) out += replacement;
+      this.count(this.ruleSet.detectorIds[match.detector] ?? 'unknown');
+      position = match.end;
+    }
+    return out + text.slice(position, to);
+  }
+
+  /** The field rule naming `path`, if any (first listed wins). */
+  fieldRule(path: FieldPath): CompiledFieldRule | undefined {
+    for (const rule of this.ruleSet.fieldRules) if (rule.matches(path)) return rule;
+    return undefined;
+  }
+
+  /** Applies a field rule to one scalar value; `undefined` means drop it. */
+  applyField(rule: CompiledFieldRule, value: string): string | undefined {
+    this.count(rule.id);
+    return rule.apply(value);
+  }
+
+  private count(ruleId: string): void {
+    this.counts.set(ruleId, (this.counts.get(ruleId) ?? 0) + 1);
+  }
+}

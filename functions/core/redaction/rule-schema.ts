@@ -1,0 +1,221 @@
+import { z } from 'zod';
+
+/**
+ * The one schema for `redaction-rules/*.yaml`: it gives the TypeScript types, the runtime
+ * validation and the published `redaction-rules/schema.json`.
+ */
+
+const ruleId = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a kebab-case id such as "us-ssn" or "employee-id"')
+  .max(64);
+
+const label = z
+  .string()
+  .regex(/^[A-Z0-9_]{1,40}$/, 'an upper-case label such as "EMAIL" (A-Z, 0-9, _)');
+
+export const redactActionSchema = z
+  .object({
+    type: z.literal('redact'),
+    label: label.optional().describe('Replacement label; default: the detector or field label'),
+  })
+  .strict()
+  .describe('Replace the value with a typed label such as [EMAIL]');
+
+export const maskActionSchema = z
+  .object({
+    type: z.literal('mask'),
+    char: z.string().length(1).default('*').describe('Masking character'),
+    keepFirst: z.number().int().min(0).max(64).default(0).describe('Leading characters kept'),
+    keepLast: z.number().int().min(0).max(64).default(4).describe('Trailing characters kept'),
+    keepSeparators: z
+      .boolean()
+      .default(true)
+      .describe('Keep characters that are not letters or digits (dashes, spaces, @, dots)'),
+  })
+  .strict()
+  .describe('Mask letters and digits, keeping the first/last N');
+
+export const hashActionSchema = z
+  .object({
+    type: z.literal('hash'),
+    bytes: z.number().int().min(4).max(32).default(8).describe('Bytes of HMAC-SHA256 kept (hex output)'),
+  })
+  .strict()
+  .describe('Keyed HMAC-SHA256, truncated, one way');
+
+export const tokenizeActionSchema = z
+  .object({
+    type: z.literal('tokenize'),
+    mode: z
+      .enum(['siv', 'ff1'])
+      .default('siv')
+      .describe('siv: AES-SIV (RFC 5297) token "tok:KEYID:..."; ff1: NIST SP 800-38G FF1 on the digits'),
+  })
+  .strict()
+  .describe('Deterministic, reversible with the key');
+
+export const dropActionSchema = z
+  .object({ type: z.literal('drop') })
+  .strict()
+  .describe('Remove the value (JSON key, CSV cell content, matched text)');
+
+export const keepActionSchema = z
+  .object({ type: z.literal('keep') })
+  .strict()
+  .describe('Leave the value unchanged (counted)');
+
+export const actionSchema = z.discriminatedUnion('type', [
+  redactActionSchema,
+  maskActionSchema,
+  hashActionSchema,
+  tokenizeActionSchema,
+  dropActionSchema,
+  keepActionSchema,
+]);
+export type Action = z.infer<typeof actionSchema>;
+
+export const exampleSchema = z.union([
+  z
+    .object({
+      input: z.string().describe('Text given to the rule'),
+      output: z.string().describe('Expected text after redaction'),
+    })
+    .strict(),
+  z.object({ survives: z.string().describe('Text that must pass through unchanged') }).strict(),
+]);
+export type RuleExample = z.infer<typeof exampleSchema>;
+
+export const validatorSchema = z.enum(['luhn', 'iban', 'none']);
+
+export const detectorRuleSchema = z
+  .object({
+    id: ruleId.describe('Built-in detector id, or the id of a custom detector'),
+    enabled: z.boolean().default(true).describe('false removes a detector inherited through extends'),
+    pattern: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Custom detectors only: an ECMAScript regex with a finite maximum match length'),
+    flags: z
+      .string()
+      .regex(/^[imsu]*$/, 'a subset of the flags "imsu"')
+      .optional()
+      .describe('Regex flags for pattern'),
+    label: label.optional().describe('Label for the redact action; default: the id in upper case'),
+    context: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Keywords, one of which must appear shortly before a match (case-insensitive)'),
+    contextWindow: z.number().int().min(1).max(256).default(48).describe('Characters searched for context'),
+    validator: validatorSchema.optional().describe('Checksum a match must pass'),
+    action: actionSchema.default({ type: 'redact' }),
+    examples: z.array(exampleSchema).optional(),
+  })
+  .strict();
+export type DetectorRule = z.infer<typeof detectorRuleSchema>;
+
+export const fieldRuleSchema = z
+  .object({
+    id: ruleId,
+    enabled: z.boolean().default(true).describe('false removes a field rule inherited through extends'),
+    names: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Key names or CSV headers at any depth; compared ignoring case, spaces, _ and -'),
+    paths: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('JSON paths from the root, dot separated; * is one segment, ** any number'),
+    label: label.optional(),
+    action: actionSchema.default({ type: 'redact' }),
+    examples: z.array(exampleSchema).optional(),
+  })
+  .strict()
+  .refine((rule) => rule.names.length + rule.paths.length > 0 || !rule.enabled, {
+    message: 'a field rule needs at least one of names or paths',
+  });
+export type FieldRule = z.infer<typeof fieldRuleSchema>;
+
+const country = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code such as "US"');
+
+export const geoSchema = z
+  .object({
+    allow: z.array(country).optional().describe('Only callers located in these countries'),
+    deny: z.array(country).optional().describe('No callers located in these countries'),
+  })
+  .strict()
+  .refine((geo) => !(geo.allow && geo.deny), { message: 'geo takes allow or deny, not both' });
+
+export const rateLimitSchema = z
+  .object({
+    requestsPerWindow: z.number().int().positive(),
+    windowSeconds: z.number().int().positive().default(60),
+    bytesPerDay: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export const limitsSchema = z
+  .object({
+    maxRecordBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(1024 * 1024)
+      .describe('Longest CSV record, NDJSON line or JSON string/number'),
+    maxDecompressionRatio: z.number().positive().default(100).describe('gzip: output bytes per input byte'),
+    maxDecompressedBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(16 * 1024 ** 3)
+      .describe('gzip: largest decompressed object'),
+  })
+  .strict();
+export type Limits = z.infer<typeof limitsSchema>;
+
+export const scopeSchema = z
+  .object({
+    buckets: z.array(z.string().min(1)).default(['*']).describe('Bucket name globs'),
+    keys: z
+      .array(z.string().min(1))
+      .default(['**'])
+      .describe('Key globs (* within a path segment, ** across) or prefixes ending in /'),
+    callers: z
+      .array(z.string().min(1))
+      .default(['*'])
+      .describe('IAM principal ARN globs or gateway key names'),
+  })
+  .strict();
+
+export const ruleSetSchema = z
+  .object({
+    $schema: z.string().optional(),
+    name: ruleId.describe('Rule set name, unique across redaction-rules/'),
+    description: z.string().optional(),
+    extends: ruleId.optional().describe('Name of a rule set this one builds on'),
+    priority: z.number().int().default(0).describe('Among rule sets whose scope matches, the highest wins'),
+    scope: scopeSchema.default({ buckets: ['*'], keys: ['**'], callers: ['*'] }),
+    detectors: z.array(detectorRuleSchema).default([]),
+    fields: z.array(fieldRuleSchema).default([]),
+    passthrough: z
+      .object({
+        prefixes: z
+          .array(z.string().min(1))
+          .min(1)
+          .describe('Key prefixes whose objects in unsupported formats are served unredacted (logged)'),
+      })
+      .strict()
+      .optional()
+      .describe('Unsupported formats are denied unless a prefix is listed here'),
+    geo: geoSchema.optional(),
+    rateLimit: rateLimitSchema.optional(),
+    limits: limitsSchema.default({
+      maxRecordBytes: 1024 * 1024,
+      maxDecompressionRatio: 100,
+      maxDecompressedBytes: 16 * 1024 ** 3,
+    }),
+  })
+  .strict();
+export type RuleSetDocument = z.input<typeof ruleSetSchema>;
+export type RuleSet = z.infer<typeof ruleSetSchema>;

@@ -1,0 +1,72 @@
+import type { Detector, Match } from './detector.ts';
+
+/** A match attributed to the detector (by index into the scanner's detector list) that found it. */
+export interface ScanMatch extends Match {
+  readonly detector: number;
+}
+
+export interface ScanResult {
+  readonly matches: ScanMatch[];
+  /** Where scanning resumes: the end of the last accepted match, or `limit`, whichever is later. */
+  readonly next: number;
+}
+
+/**
+ * Runs several detectors over text as one lexer: at the current position the leftmost match of
+ * any detector wins (ties: the longest, then the detector listed first) and scanning resumes at
+ * its end. Because the choice at a position depends only on a bounded neighbourhood of it,
+ * scanning can stop at any `limit` and resume later with the same result as one pass over the
+ * whole text, which is what makes redaction independent of how a stream is chunked.
+ */
+export class Scanner {
+  readonly detectors: readonly Detector[];
+  /** Longest span any detector can match. */
+  readonly maxLength: number;
+  /** Code units before a match start that any detector may inspect. */
+  readonly lookbehind: number;
+  /** Code units after a match end that any detector may inspect. */
+  readonly lookahead: number;
+
+  constructor(detectors: readonly Detector[]) {
+    this.detectors = detectors;
+    this.maxLength = Math.max(0, ...detectors.map((d) => d.maxLength));
+    this.lookbehind = Math.max(0, ...detectors.map((d) => d.lookbehind));
+    this.lookahead = Math.max(0, ...detectors.map((d) => d.lookahead));
+  }
+
+  /**
+   * Accepts matches that start in `[from, limit)`. The caller guarantees that `text` holds at
+   * least `lookbehind` code units before `from` (or the true start of input) and at least
+   * `maxLength + lookahead` after `limit` (or the true end of input).
+   */
+  scan(text: string, from = 0, limit = text.length): ScanResult {
+    const detectors = this.detectors;
+    const cached: (Match | null | undefined)[] = new Array(detectors.length);
+    const matches: ScanMatch[] = [];
+    let position = from;
+    while (position < limit) {
+      let best: Match | undefined;
+      let bestIndex = -1;
+      for (let i = 0; i < detectors.length; i++) {
+        let candidate = cached[i];
+        if (candidate === undefined || (candidate !== null && candidate.start < position)) {
+          candidate = (detectors[i] as Detector).findFrom(text, position) ?? null;
+          cached[i] = candidate;
+        }
+        if (candidate === null) continue;
+        if (
+          best === undefined ||
+          candidate.start < best.start ||
+          (candidate.start === best.start && candidate.end > best.end)
+        ) {
+          best = candidate;
+          bestIndex = i;
+        }
+      }
+      if (best === undefined || best.start >= limit) break;
+      matches.push({ start: best.start, end: best.end, detector: bestIndex });
+      position = best.end;
+    }
+    return { matches, next: Math.max(position, limit) };
+  }
+}
