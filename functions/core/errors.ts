@@ -47,3 +47,83 @@ export class TokenError extends MaskpointError {
     super('InvalidToken', message, options);
   }
 }
+
+/** Token key material is missing, malformed or stored insecurely (the message names the key id or file, never key bytes). */
+export class KeyringError extends MaskpointError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('InvalidKeyring', message, options);
+  }
+}
+
+/** The caller may not read this object (no rule set covers it, geo fence, refused content). */
+export class AccessDeniedError extends MaskpointError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('AccessDenied', message, options);
+  }
+}
+
+/** The object does not exist in the protected bucket. */
+export class NoSuchKeyError extends MaskpointError {
+  constructor(message = 'The specified key does not exist.', options?: { cause?: unknown }) {
+    super('NoSuchKey', message, options);
+  }
+}
+
+/** The bucket is not one this front door protects. */
+export class NoSuchBucketError extends MaskpointError {
+  constructor(message = 'The specified bucket does not exist.', options?: { cause?: unknown }) {
+    super('NoSuchBucket', message, options);
+  }
+}
+
+/** A rate limit for this caller is exhausted; S3 clients retry 503 SlowDown with backoff. */
+export class SlowDownError extends MaskpointError {
+  constructor(message = 'Please reduce your request rate.', options?: { cause?: unknown }) {
+    super('SlowDown', message, options);
+  }
+}
+
+/** A dependency (rate-limit store, source) is unreachable; the request is refused, never served unchecked. */
+export class ServiceUnavailableError extends MaskpointError {
+  constructor(message = 'Service is unable to handle request.', options?: { cause?: unknown }) {
+    super('ServiceUnavailable', message, options);
+  }
+}
+
+/** If-Match / If-Unmodified-Since did not hold. */
+export class PreconditionFailedError extends MaskpointError {
+  constructor(
+    message = 'At least one of the pre-conditions you specified did not hold',
+    options?: { cause?: unknown },
+  ) {
+    super('PreconditionFailed', message, options);
+  }
+}
+
+/** The requested range is not satisfiable for the redacted object. */
+export class InvalidRangeError extends MaskpointError {
+  constructor(message = 'The requested range is not satisfiable', options?: { cause?: unknown }) {
+    super('InvalidRange', message, options);
+  }
+}
+
+/** The request uses a feature this proxy does not implement. */
+export class NotImplementedError extends MaskpointError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('NotImplemented', message, options);
+  }
+}
+
+/** The response could not be finished in time (Object Lambda allows 60 s); the transfer is aborted. */
+export class DeadlineExceededError extends MaskpointError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('RequestTimeout', message, options);
+  }
+}
+
+/** If-None-Match / If-Modified-Since held: the caller's copy is current (304, no body). */
+export class NotModifiedError extends MaskpointError {
+  constructor(message = 'Not Modified', options?: { cause?: unknown }) {
+    super('NotModified', message, options);
+  }
+}
