@@ -127,3 +127,50 @@ export class NotModifiedError extends MaskpointError {
     super('NotModified', message, options);
   }
 }
+
+/** The access key id is unknown or revoked (gateway SigV4). */
+export class InvalidAccessKeyIdError extends MaskpointError {
+  constructor(
+    message = 'The AWS Access Key Id you provided does not exist in our records.',
+    options?: { cause?: unknown },
+  ) {
+    super('InvalidAccessKeyId', message, options);
+  }
+}
+
+/** The request signature does not match the one computed with the key's secret. */
+export class SignatureDoesNotMatchError extends MaskpointError {
+  constructor(
+    message = 'The request signature we calculated does not match the signature you provided.',
+    options?: { cause?: unknown },
+  ) {
+    super('SignatureDoesNotMatch', message, options);
+  }
+}
+
+/** The Authorization header or presigned query is malformed (wrong region, service, algorithm). */
+export class AuthorizationMalformedError extends MaskpointError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('AuthorizationHeaderMalformed', message, options);
+  }
+}
+
+/** The request time is more than 15 minutes away from the server's clock. */
+export class RequestTimeTooSkewedError extends MaskpointError {
+  constructor(
+    message = 'The difference between the request time and the current time is too large.',
+    options?: { cause?: unknown },
+  ) {
+    super('RequestTimeTooSkewed', message, options);
+  }
+}
+
+/** The HTTP method is not one the read-only proxy serves. */
+export class MethodNotAllowedError extends MaskpointError {
+  constructor(
+    message = 'The specified method is not allowed against this resource.',
+    options?: { cause?: unknown },
+  ) {
+    super('MethodNotAllowed', message, options);
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * One audit line per request: who, what, which rule set, the decision and counts per rule id.
+ * It never holds a matched value or object content.
+ */
+export interface AuditEvent {
+  readonly requestId: string;
+  readonly operation: 'GetObject' | 'HeadObject' | 'ListObjectsV2';
+  readonly caller: { readonly id: string; readonly kind: string; readonly ip?: string | undefined };
+  readonly bucket: string;
+  readonly key?: string | undefined;
+  readonly ruleSet?: string | undefined;
+  readonly ruleSetVersion?: string | undefined;
+  readonly decision: 'allow' | 'passthrough' | 'deny' | 'error';
+  /** Error code and safe message for deny / error. */
+  readonly reason?: string | undefined;
+  readonly status: number;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+  readonly counts: Readonly<Record<string, number>>;
+  readonly durationMs: number;
+}
+
+/** Port: where audit events go (Powertools JSON logger, stdout locally). */
+export interface AuditLog {
+  record(event: AuditEvent): void;
+}

@@ -1,0 +1,59 @@
+/** Where an object lives. */
+export interface ObjectLocation {
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId?: string | undefined;
+}
+
+/** Time-based conditions, passed to the source, which answers 304 / 412 as S3 does. */
+export interface SourceConditions {
+  readonly ifModifiedSince?: Date | undefined;
+  readonly ifUnmodifiedSince?: Date | undefined;
+}
+
+/** Metadata of a stored (raw) object; never forwarded as is for a transformed body. */
+export interface SourceObjectHead {
+  readonly contentType?: string | undefined;
+  readonly contentEncoding?: string | undefined;
+  readonly lastModified?: Date | undefined;
+  /** The stored object's ETag, used only to derive the redacted view's ETag. */
+  readonly etag?: string | undefined;
+  readonly versionId?: string | undefined;
+}
+
+export interface SourceObject extends SourceObjectHead {
+  readonly body: AsyncIterable<Uint8Array>;
+}
+
+export interface ListObjectsRequest {
+  readonly bucket: string;
+  readonly prefix?: string | undefined;
+  readonly delimiter?: string | undefined;
+  readonly continuationToken?: string | undefined;
+  readonly startAfter?: string | undefined;
+  readonly maxKeys: number;
+}
+
+export interface ListedObject {
+  readonly key: string;
+  readonly lastModified?: Date | undefined;
+  readonly etag?: string | undefined;
+}
+
+export interface ListObjectsPage {
+  readonly objects: readonly ListedObject[];
+  readonly commonPrefixes: readonly string[];
+  readonly isTruncated: boolean;
+  readonly nextContinuationToken?: string | undefined;
+}
+
+/**
+ * Port: reads the protected bucket (S3 GetObject, a presigned `inputS3Url`, a local directory).
+ * Throws `NoSuchKeyError`, `NotModifiedError`, `PreconditionFailedError`, `AccessDeniedError`, or
+ * `ServiceUnavailableError` when the store cannot be reached.
+ */
+export interface ObjectSource {
+  getObject(location: ObjectLocation, conditions: SourceConditions): Promise<SourceObject>;
+  headObject(location: ObjectLocation, conditions: SourceConditions): Promise<SourceObjectHead>;
+  listObjects(request: ListObjectsRequest): Promise<ListObjectsPage>;
+}

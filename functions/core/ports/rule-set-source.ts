@@ -1,0 +1,15 @@
+import type { RuleFileDocument } from '../redaction/rule-file.ts';
+
+/**
+ * Where rule files come from (a directory bundled with the function, a local checkout).
+ * `resolveRuleSets` turns what it loads into the catalog.
+ */
+export interface RuleSetSource {
+  /**
+   * Reads and validates every rule file.
+   *
+   * @throws RuleValidationError listing the problems of all files at once; no file is returned
+   *   when any is invalid.
+   */
+  load(): Promise<RuleFileDocument[]>;
+}
