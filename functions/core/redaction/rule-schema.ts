@@ -10,9 +10,7 @@ const ruleId = z
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a kebab-case id such as "us-ssn" or "employee-id"')
   .max(64);
 
-const label = z
-  .string()
-  .regex(/^[A-Z0-9_]{1,40}$/, 'an upper-case label such as "EMAIL" (A-Z, 0-9, _)');
+const label = z.string().regex(/^[A-Z0-9_]{1,40}$/, 'an upper-case label such as "EMAIL" (A-Z, 0-9, _)');
 
 export const redactActionSchema = z
   .object({
@@ -65,25 +63,30 @@ export const keepActionSchema = z
   .strict()
   .describe('Leave the value unchanged (counted)');
 
-export const actionSchema = z.discriminatedUnion('type', [
-  redactActionSchema,
-  maskActionSchema,
-  hashActionSchema,
-  tokenizeActionSchema,
-  dropActionSchema,
-  keepActionSchema,
-]);
+export const actionSchema = z
+  .discriminatedUnion('type', [
+    redactActionSchema,
+    maskActionSchema,
+    hashActionSchema,
+    tokenizeActionSchema,
+    dropActionSchema,
+    keepActionSchema,
+  ])
+  .describe('What happens to a matched value; default: redact');
 export type Action = z.infer<typeof actionSchema>;
 
-export const exampleSchema = z.union([
-  z
-    .object({
-      input: z.string().describe('Text given to the rule'),
-      output: z.string().describe('Expected text after redaction'),
-    })
-    .strict(),
-  z.object({ survives: z.string().describe('Text that must pass through unchanged') }).strict(),
-]);
+export const exampleSchema = z.union(
+  [
+    z
+      .object({
+        input: z.string().describe('Text given to the rule'),
+        output: z.string().describe('Expected text after redaction'),
+      })
+      .strict(),
+    z.object({ survives: z.string().describe('Text that must pass through unchanged') }).strict(),
+  ],
+  { error: 'an example is either { input, output } or { survives }' },
+);
 export type RuleExample = z.infer<typeof exampleSchema>;
 
 export const validatorSchema = z.enum(['luhn', 'iban', 'none']);
@@ -110,9 +113,10 @@ export const detectorRuleSchema = z
     contextWindow: z.number().int().min(1).max(256).default(48).describe('Characters searched for context'),
     validator: validatorSchema.optional().describe('Checksum a match must pass'),
     action: actionSchema.default({ type: 'redact' }),
-    examples: z.array(exampleSchema).optional(),
+    examples: z.array(exampleSchema).optional().describe('Checked by `maskpoint rules test`'),
   })
-  .strict();
+  .strict()
+  .describe('A built-in detector (by id) or a custom one (with pattern)');
 export type DetectorRule = z.infer<typeof detectorRuleSchema>;
 
 export const fieldRuleSchema = z
@@ -127,11 +131,15 @@ export const fieldRuleSchema = z
       .array(z.string().min(1))
       .default([])
       .describe('JSON paths from the root, dot separated; * is one segment, ** any number'),
-    label: label.optional(),
+    label: label.optional().describe('Label for the redact action; default: the id in upper case'),
     action: actionSchema.default({ type: 'redact' }),
-    examples: z.array(exampleSchema).optional(),
+    examples: z
+      .array(exampleSchema)
+      .optional()
+      .describe('Checked by `maskpoint rules test` on a value of this field'),
   })
   .strict()
+  .describe('Values of JSON keys or CSV columns by name or path; a sensitive key taints its whole subtree')
   .refine((rule) => rule.names.length + rule.paths.length > 0 || !rule.enabled, {
     message: 'a field rule needs at least one of names or paths',
   });
@@ -145,15 +153,17 @@ export const geoSchema = z
     deny: z.array(country).optional().describe('No callers located in these countries'),
   })
   .strict()
+  .describe('Country fence, enforced by the front doors; a caller whose country is unknown is denied')
   .refine((geo) => !(geo.allow && geo.deny), { message: 'geo takes allow or deny, not both' });
 
 export const rateLimitSchema = z
   .object({
-    requestsPerWindow: z.number().int().positive(),
-    windowSeconds: z.number().int().positive().default(60),
-    bytesPerDay: z.number().int().positive().optional(),
+    requestsPerWindow: z.number().int().positive().describe('Requests per caller per window'),
+    windowSeconds: z.number().int().positive().default(60).describe('Length of the window'),
+    bytesPerDay: z.number().int().positive().optional().describe('Bytes served per caller per day'),
   })
-  .strict();
+  .strict()
+  .describe('Per-caller limits, enforced by the front doors (503 SlowDown when exceeded)');
 
 export const limitsSchema = z
   .object({
@@ -195,9 +205,14 @@ export const ruleSetSchema = z
     description: z.string().optional(),
     extends: ruleId.optional().describe('Name of a rule set this one builds on'),
     priority: z.number().int().default(0).describe('Among rule sets whose scope matches, the highest wins'),
-    scope: scopeSchema.default({ buckets: ['*'], keys: ['**'], callers: ['*'] }),
-    detectors: z.array(detectorRuleSchema).default([]),
-    fields: z.array(fieldRuleSchema).default([]),
+    scope: scopeSchema
+      .default({ buckets: ['*'], keys: ['**'], callers: ['*'] })
+      .describe('Requests this rule set applies to: bucket, key and caller must each match one pattern'),
+    detectors: z
+      .array(detectorRuleSchema)
+      .default([])
+      .describe('Detectors run over text, CSV cells and JSON string values'),
+    fields: z.array(fieldRuleSchema).default([]).describe('Rules for named fields and columns'),
     passthrough: z
       .object({
         prefixes: z

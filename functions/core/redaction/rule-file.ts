@@ -1,0 +1,275 @@
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLError } from 'yaml';
+import { z } from 'zod';
+import { RuleValidationError } from '../errors.ts';
+import { type RuleSetDocument, ruleSetSchema } from './rule-schema.ts';
+
+/** Keys and array indexes from the root of a rule file, e.g. `['detectors', 2, 'action', 'type']`. */
+export type RulePath = readonly (string | number)[];
+
+/** The text of one rule file and the name it is reported under. */
+export interface RuleFileText {
+  readonly file: string;
+  readonly text: string;
+}
+
+/**
+ * One validated rule file. `document` is the schema's *input* shape (defaults not applied), so
+ * `extends` can merge parent and child before defaults fill the gaps.
+ */
+export interface RuleFileDocument {
+  readonly file: string;
+  readonly document: RuleSetDocument;
+  /** `file:line:column` of the node at `path`, or of its deepest existing ancestor. */
+  positionOf(path: RulePath): string;
+}
+
+const maxValueChars = 60;
+
+/**
+ * Parses and validates one rule file.
+ *
+ * YAML syntax errors and duplicate keys are reported first (the schema is not checked on a
+ * document YAML could not read); otherwise every schema problem is reported. Each problem is
+ * one line: `file:line:column: path: the value given; what is allowed`.
+ *
+ * @throws RuleValidationError listing every problem found in the file.
+ */
+export function parseRuleFile(text: string, file: string): RuleFileDocument {
+  const lineCounter = new LineCounter();
+  const yaml = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number): string => {
+    const { line, col } = lineCounter.linePos(offset);
+    return `${file}:${Math.max(line, 1)}:${col}`;
+  };
+  const offsetOf = (path: RulePath, wantKey = false): number =>
+    locate(yaml.contents, path, wantKey)?.range?.[0] ?? 0;
+  const positionOf = (path: RulePath): string => at(offsetOf(path));
+
+  if (yaml.errors.length > 0) {
+    throw new RuleValidationError(
+      yaml.errors.map((error) => describeYamlError(error, yaml.contents, at)).join('\n'),
+    );
+  }
+  let value: unknown;
+  try {
+    value = yaml.toJS({ maxAliasCount: 100 });
+  } catch (cause) {
+    throw new RuleValidationError(`${at(0)}: ${(cause as Error).message}`, { cause });
+  }
+  const result = ruleSetSchema.safeParse(value);
+  if (!result.success) {
+    const problems = result.error.issues
+      .flatMap((issue) => describeIssue(issue, value, offsetOf))
+      .sort((a, b) => a.offset - b.offset);
+    throw new RuleValidationError(problems.map(({ offset, text }) => `${at(offset)}: ${text}`).join('\n'));
+  }
+  // The schema's output carries defaults; the merge in `extends` needs what the file wrote.
+  return { file, document: value as RuleSetDocument, positionOf };
+}
+
+/**
+ * Parses every rule file and reports the problems of all of them at once.
+ *
+ * @throws RuleValidationError listing every problem of every file, one per line.
+ */
+export function parseRuleFiles(sources: readonly RuleFileText[]): RuleFileDocument[] {
+  const parsed: RuleFileDocument[] = [];
+  const problems: string[] = [];
+  for (const { file, text } of sources) {
+    try {
+      parsed.push(parseRuleFile(text, file));
+    } catch (error) {
+      if (!(error instanceof RuleValidationError)) throw error;
+      problems.push(error.message);
+    }
+  }
+  if (problems.length > 0) throw new RuleValidationError(problems.join('\n'));
+  return parsed;
+}
+
+/** Renders a path as written in messages: `detectors[2].action.type`. */
+export function formatRulePath(path: RulePath): string {
+  if (path.length === 0) return '(document)';
+  return path
+    .map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : i === 0 ? segment : `.${segment}`))
+    .join('');
+}
+
+/** A value as shown in messages: JSON, cut to about 60 characters. */
+export function formatRuleValue(value: unknown): string {
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length > maxValueChars ? `${json.slice(0, maxValueChars - 1)}…` : json;
+}
+
+function describeYamlError(error: YAMLError, root: unknown, at: (offset: number) => string): string {
+  const offset = error.pos[0];
+  const path = pathAtOffset(root, offset);
+  const where = path.length > 0 ? ` ${formatRulePath(path)}:` : '';
+  if (error.code === 'DUPLICATE_KEY') {
+    return `${at(offset)}:${where} duplicate key ${formatRuleValue(path.at(-1))}; each key may appear once in a mapping`;
+  }
+  return `${at(offset)}: YAML syntax error: ${error.message}`;
+}
+
+interface Problem {
+  readonly offset: number;
+  readonly text: string;
+}
+
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  root: unknown,
+  offsetOf: (path: RulePath, wantKey?: boolean) => number,
+): Problem[] {
+  const path = issue.path.filter((segment): segment is string | number => typeof segment !== 'symbol');
+  if (issue.code === 'unrecognized_keys') {
+    const allowed = allowedKeys(path, root);
+    return issue.keys.map((key) => {
+      const keyPath = [...path, key];
+      const text = `${formatRulePath(keyPath)}: unknown key; allowed keys: ${allowed.join(', ')}`;
+      return { offset: offsetOf(keyPath, true), text };
+    });
+  }
+  const value = valueAt(root, path);
+  const given = value === undefined ? 'missing' : `got ${formatRuleValue(value)}`;
+  return [
+    { offset: offsetOf(path), text: `${formatRulePath(path)}: ${given}; ${expectation(issue, value)}` },
+  ];
+}
+
+function expectation(issue: z.core.$ZodIssue, value: unknown): string {
+  switch (issue.code) {
+    case 'invalid_value':
+      return `allowed: ${issue.values.map((v) => formatRuleValue(v)).join(', ')}`;
+    case 'invalid_union': {
+      // zod lists a discriminated union's values on the issue without typing them.
+      const { options } = issue as { options?: unknown };
+      if (issue.discriminator !== undefined && Array.isArray(options)) {
+        return `allowed: ${options.map((v) => formatRuleValue(v)).join(', ')}`;
+      }
+      return issue.message;
+    }
+    case 'invalid_format':
+      // The schema's own messages are noun phrases ("a kebab-case id such as …").
+      return /^[A-Z]/.test(issue.message) ? issue.message : `expected ${issue.message}`;
+    case 'invalid_type':
+      return value === undefined
+        ? `required (${issue.expected})`
+        : issue.message.replace(/^Invalid input: /, '');
+    default:
+      return issue.message;
+  }
+}
+
+/** The keys the schema accepts for the object at `path` (for a union, those of the matching option). */
+function allowedKeys(path: RulePath, root: unknown): string[] {
+  let schemas: z.ZodType[] = [ruleSetSchema];
+  for (let i = 0; i <= path.length; i++) {
+    const value = valueAt(root, path.slice(0, i));
+    schemas = schemas.flatMap((schema) => unionOptions(unwrap(schema), value));
+    if (i === path.length) break;
+    const segment = path[i];
+    schemas = schemas.flatMap((schema) => {
+      if (schema instanceof z.ZodObject && typeof segment === 'string') {
+        const child = (schema.shape as Record<string, z.ZodType>)[segment];
+        return child ? [child] : [];
+      }
+      if (schema instanceof z.ZodArray && typeof segment === 'number') return [schema.element as z.ZodType];
+      return [];
+    });
+  }
+  const keys = new Set<string>();
+  for (const schema of schemas)
+    if (schema instanceof z.ZodObject) for (const key of Object.keys(schema.shape)) keys.add(key);
+  return [...keys];
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  let current = schema;
+  while (
+    current instanceof z.ZodOptional ||
+    current instanceof z.ZodDefault ||
+    current instanceof z.ZodNullable
+  ) {
+    current = current.unwrap() as z.ZodType;
+  }
+  return current;
+}
+
+function unionOptions(schema: z.ZodType, value: unknown): z.ZodType[] {
+  if (!(schema instanceof z.ZodUnion)) return [schema];
+  const options = (schema.options as readonly z.ZodType[]).map(unwrap);
+  if (schema instanceof z.ZodDiscriminatedUnion && isRecord(value)) {
+    const discriminator = schema.def.discriminator;
+    const chosen = options.filter(
+      (option) =>
+        option instanceof z.ZodObject &&
+        (option.shape as Record<string, z.ZodType>)[discriminator]?.safeParse(value[discriminator]).success,
+    );
+    if (chosen.length > 0) return chosen;
+  }
+  return options;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function valueAt(root: unknown, path: RulePath): unknown {
+  let current = root;
+  for (const segment of path) {
+    if (Array.isArray(current) && typeof segment === 'number') current = current[segment];
+    else if (isRecord(current) && typeof segment === 'string') current = current[segment];
+    else return undefined;
+  }
+  return current;
+}
+
+/** The deepest YAML node along `path`; with `wantKey`, the key node of the last segment when present. */
+function locate(root: unknown, path: RulePath, wantKey: boolean): Node | undefined {
+  let current = root as Node | undefined;
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i];
+    let next: Node | undefined;
+    if (isMap(current)) {
+      const pair = current.items.find(
+        (item) => isScalar(item.key) && String(item.key.value) === String(segment),
+      );
+      if (pair && wantKey && i === path.length - 1) return pair.key as Node;
+      next = (pair?.value ?? pair?.key) as Node | undefined;
+    } else if (isSeq(current) && typeof segment === 'number') {
+      next = current.items[segment] as Node | undefined;
+    }
+    if (next === undefined) return current;
+    current = next;
+  }
+  return current;
+}
+
+/** The path of the innermost map entry or sequence item whose source span holds `offset`. */
+function pathAtOffset(root: unknown, offset: number): (string | number)[] {
+  const path: (string | number)[] = [];
+  const contains = (node: unknown): boolean => {
+    const range = (node as Node | null | undefined)?.range;
+    return (
+      range !== undefined && range !== null && range[0] <= offset && offset < Math.max(range[2], range[0] + 1)
+    );
+  };
+  let current = root;
+  for (;;) {
+    if (isMap(current)) {
+      const pair = current.items.find((item) => isPair(item) && (contains(item.key) || contains(item.value)));
+      if (!pair || !isScalar(pair.key)) return path;
+      path.push(String(pair.key.value));
+      if (contains(pair.key)) return path;
+      current = pair.value;
+    } else if (isSeq(current)) {
+      const index = current.items.findIndex(contains);
+      if (index < 0) return path;
+      path.push(index);
+      current = current.items[index];
+    } else {
+      return path;
+    }
+  }
+}

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { RuleValidationError } from '../../../functions/core/errors.ts';
+import { parseRuleFile, parseRuleFiles } from '../../../functions/core/redaction/rule-file.ts';
+
+const file = 'redaction-rules/acme.yaml';
+
+/** The error message of parsing `text`, one problem per line. */
+function problems(text: string): string[] {
+  try {
+    parseRuleFile(text, file);
+  } catch (error) {
+    expect(error).toBeInstanceOf(RuleValidationError);
+    return (error as RuleValidationError).message.split('\n');
+  }
+  throw new Error('expected the rule file to be rejected');
+}
+
+describe('parseRuleFile', () => {
+  it('returns the document as written, without defaults', () => {
+    const parsed = parseRuleFile('name: acme\ndetectors:\n  - id: email\n', file);
+
+    expect(parsed.file).toBe(file);
+    expect(parsed.document).toEqual({ name: 'acme', detectors: [{ id: 'email' }] });
+  });
+
+  it('names the file, line and column of a path', () => {
+    const parsed = parseRuleFile(
+      'name: acme\ndetectors:\n  - id: email\n  - id: phone\n    label: TEL\n',
+      file,
+    );
+
+    expect(parsed.positionOf(['detectors', 1, 'label'])).toBe(`${file}:5:12`);
+    expect(parsed.positionOf(['detectors', 1, 'action'])).toBe(`${file}:4:5`);
+  });
+
+  it('rejects a YAML syntax error with its line and column', () => {
+    const [problem, ...rest] = problems('name: acme\ndetectors: [ { id: email\n');
+
+    expect(problem).toMatch(new RegExp(`^${file}:\\d+:\\d+: YAML syntax error: `));
+    expect(rest.every((line) => line.startsWith(`${file}:`))).toBe(true);
+  });
+
+  it('rejects a duplicate key naming its path', () => {
+    expect(problems('name: acme\ndetectors:\n  - id: email\n    id: phone\n')).toEqual([
+      `${file}:4:5: detectors[0].id: duplicate key "id"; each key may appear once in a mapping`,
+    ]);
+  });
+
+  it('rejects an unknown key listing the allowed keys', () => {
+    const [problem] = problems('name: acme\ndetectors:\n  - id: email\n    lable: EMAIL\n');
+
+    expect(problem).toBe(
+      `${file}:4:5: detectors[0].lable: unknown key; allowed keys: id, enabled, pattern, flags, label, context, contextWindow, validator, action, examples`,
+    );
+  });
+
+  it('rejects an unknown key in an action listing the keys of that action type', () => {
+    const [problem] = problems(
+      'name: acme\ndetectors:\n  - id: email\n    action: { type: mask, last: 4 }\n',
+    );
+
+    expect(problem).toBe(
+      `${file}:4:27: detectors[0].action.last: unknown key; allowed keys: type, char, keepFirst, keepLast, keepSeparators`,
+    );
+  });
+
+  it('rejects a value of the wrong type with the value given', () => {
+    expect(problems('name: acme\npriority: high\n')).toEqual([
+      `${file}:2:11: priority: got "high"; expected number, received string`,
+    ]);
+  });
+
+  it('rejects a bad action type listing the allowed types', () => {
+    const [problem] = problems(
+      'name: acme\ndetectors:\n  - id: email\n  - id: phone\n  - id: iban\n    action:\n      type: erase\n',
+    );
+
+    expect(problem).toBe(
+      `${file}:7:13: detectors[2].action.type: got "erase"; allowed: "redact", "mask", "hash", "tokenize", "drop", "keep"`,
+    );
+  });
+
+  it('rejects a bad label saying what a label looks like', () => {
+    expect(
+      problems('name: acme\nfields:\n  - id: field-email\n    names: [email]\n    label: e-mail\n'),
+    ).toEqual([
+      `${file}:5:12: fields[0].label: got "e-mail"; expected an upper-case label such as "EMAIL" (A-Z, 0-9, _)`,
+    ]);
+  });
+
+  it('rejects a bad id saying what an id looks like', () => {
+    expect(problems('name: acme\ndetectors:\n  - id: Employee_ID\n    pattern: EMP-[0-9]{6}\n')).toEqual([
+      `${file}:3:9: detectors[0].id: got "Employee_ID"; expected a kebab-case id such as "us-ssn" or "employee-id"`,
+    ]);
+  });
+
+  it('rejects an enum value listing the allowed values', () => {
+    expect(problems('name: acme\ndetectors:\n  - id: email\n    validator: crc\n')).toEqual([
+      `${file}:4:16: detectors[0].validator: got "crc"; allowed: "luhn", "iban", "none"`,
+    ]);
+  });
+
+  it('rejects a missing required key at its parent', () => {
+    expect(problems('name: acme\ndetectors:\n  - label: EMAIL\n')).toEqual([
+      `${file}:3:5: detectors[0].id: missing; required (string)`,
+    ]);
+  });
+
+  it('truncates a long offending value', () => {
+    const [problem] = problems(`name: acme\ndescription: [${'x'.repeat(200)}]\n`);
+
+    const shown = /got (.*?); expected/.exec(problem ?? '')?.[1];
+    expect(shown).toMatch(/^\["x+…$/);
+    expect(shown).toHaveLength(60);
+  });
+
+  it('reports every problem of a file, one per line, in file order', () => {
+    const lines = problems(
+      'name: Acme\nfoo: 1\ndetectors:\n  - id: email\n    action: { type: erase }\npriority: x\n',
+    );
+
+    expect(lines.map((line) => line.split(': ')[0])).toEqual([
+      `${file}:1:7`,
+      `${file}:2:1`,
+      `${file}:5:21`,
+      `${file}:6:11`,
+    ]);
+  });
+
+  it('rejects an empty file', () => {
+    expect(problems('')).toEqual([`${file}:1:1: (document): got null; expected object, received null`]);
+  });
+});
+
+describe('parseRuleFiles', () => {
+  it('fails with the problems of every file together', () => {
+    const parse = () =>
+      parseRuleFiles([
+        { file: 'a.yaml', text: 'name: a\nfoo: 1\n' },
+        { file: 'b.yaml', text: 'name: b\n' },
+        { file: 'c.yaml', text: 'name: C\n' },
+      ]);
+
+    expect(parse).toThrow(RuleValidationError);
+    expect(parse).toThrow(/^a\.yaml:2:1: foo: unknown key.*\nc\.yaml:1:7: name: got "C"/s);
+  });
+});
