@@ -48,7 +48,7 @@ export class TokenError extends MaskpointError {
   }
 }
 
-/** Token key material is missing, malformed or stored insecurely (the message names the key id or file, never key bytes). */
+/** A key store (token keys, gateway keys) is missing, malformed or stored insecurely; the message names the file or key id, never key bytes. */
 export class KeyringError extends MaskpointError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('InvalidKeyring', message, options);
@@ -172,5 +172,12 @@ export class MethodNotAllowedError extends MaskpointError {
     options?: { cause?: unknown },
   ) {
     super('MethodNotAllowed', message, options);
+  }
+}
+
+/** A request parameter is malformed or out of range (max-keys, encoding-type, a key's percent-encoding). */
+export class InvalidArgumentError extends MaskpointError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('InvalidArgument', message, options);
   }
 }

@@ -1,0 +1,61 @@
+import { MaskpointError } from '../core/errors.ts';
+import { detokenizeCommand } from './detokenize-command.ts';
+import { keysCommand } from './keys-command.ts';
+import { previewCommand } from './preview-command.ts';
+import { redactCommand } from './redact-command.ts';
+import { rulesCommand } from './rules-command.ts';
+import { UsageError } from './usage-error.ts';
+
+const USAGE = `maskpoint — sensitive-data proxy for Amazon S3
+
+Usage:
+  maskpoint redact [--rules DIR] [--ruleset NAME] [--content-type TYPE] FILE|-
+  maskpoint preview [--rules DIR] [--ruleset NAME] [--content-type TYPE] FILE
+  maskpoint rules validate [--rules DIR]
+  maskpoint rules test [--rules DIR]
+  maskpoint detokenize [FILE|-]                      reverses tok:KEYID:… tokens in text
+  maskpoint detokenize --ff1 --key-id ID VALUE       reverses a format-preserving token
+  maskpoint keys create --name NAME --bucket BUCKET [--bucket B2] [--json]
+  maskpoint keys list [--json]
+  maskpoint keys revoke NAME
+
+Token keys and gateway keys live in $MASKPOINT_HOME (default ./.maskpoint).`;
+
+type Command = (args: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  redact: redactCommand,
+  preview: previewCommand,
+  rules: rulesCommand,
+  detokenize: detokenizeCommand,
+  keys: keysCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const command = name === undefined ? undefined : COMMANDS[name];
+  if (command === undefined) {
+    process.stderr.write(`${USAGE}\n`);
+    return name === undefined || name === '--help' || name === '-h' ? 0 : 2;
+  }
+  return command(args);
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof UsageError) process.stderr.write(`${USAGE}\n\n`);
+  // Domain errors carry safe messages; anything else is reported by type only, never by content.
+  const message = isSafeToShow(error)
+    ? error.message
+    : `unexpected ${error instanceof Error ? error.name : 'error'}`;
+  process.stderr.write(`maskpoint: ${message.replaceAll('\n', '\n  ')}\n`);
+  process.exitCode = error instanceof UsageError ? 2 : 1;
+}
+
+/** Domain errors, file-system errors and argument errors name paths and options, never content. */
+function isSafeToShow(error: unknown): error is Error {
+  if (error instanceof MaskpointError) return true;
+  if (!(error instanceof Error) || !('code' in error) || typeof error.code !== 'string') return false;
+  return 'syscall' in error || error.code.startsWith('ERR_PARSE_ARGS');
+}

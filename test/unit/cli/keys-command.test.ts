@@ -1,0 +1,123 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createLocalCredentialStore } from '../../../functions/adapters/local-credential-store.ts';
+import { keysCommand } from '../../../functions/cli/keys-command.ts';
+import { UsageError } from '../../../functions/cli/usage-error.ts';
+
+describe('keysCommand', () => {
+  let root: string;
+  let stdout: string;
+  let stderr: string;
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'maskpoint-keys-command-'));
+    vi.stubEnv('MASKPOINT_HOME', root);
+    stdout = '';
+    stderr = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      stdout += String(chunk);
+      return true;
+    });
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      stderr += String(chunk);
+      return true;
+    });
+  });
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('creates a key and prints it as JSON with --json', async () => {
+    const code = await keysCommand([
+      'create',
+      '--name',
+      'reports-reader',
+      '--bucket',
+      'reports',
+      '--bucket',
+      'archive',
+      '--json',
+    ]);
+
+    expect(code).toBe(0);
+    const printed = JSON.parse(stdout);
+    expect(Object.keys(printed)).toEqual(['name', 'accessKeyId', 'secretAccessKey', 'buckets']);
+    expect(printed).toMatchObject({ name: 'reports-reader', buckets: ['reports', 'archive'] });
+    await expect(createLocalCredentialStore(root).find(printed.accessKeyId)).resolves.toMatchObject({
+      secretAccessKey: printed.secretAccessKey,
+    });
+  });
+
+  it('creates a key and shows the secret once, with a warning', async () => {
+    await keysCommand(['create', '--name', 'reports-reader', '--bucket', 'reports']);
+
+    const [listed] = await createLocalCredentialStore(root).list();
+    expect(stdout).toContain(`access key id:     ${listed?.accessKeyId}`);
+    expect(stdout).toMatch(/secret access key: [A-Za-z0-9+/]{40}\n/);
+    expect(stderr).toContain('not shown again');
+  });
+
+  it('lists keys without secrets, revoked ones marked', async () => {
+    await keysCommand(['create', '--name', 'a', '--bucket', 'reports', '--json']);
+    const { secretAccessKey } = JSON.parse(stdout);
+    await keysCommand(['create', '--name', 'b', '--bucket', 'archive']);
+    await keysCommand(['revoke', 'b']);
+    stdout = '';
+
+    expect(await keysCommand(['list'])).toBe(0);
+
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^NAME\s+ACCESS KEY ID\s+BUCKETS\s+CREATED\s+STATUS$/);
+    expect(lines[1]).toMatch(/^a\s+MPK[A-Z2-7]{17}\s+reports\s+\S+\s+active$/);
+    expect(lines[2]).toMatch(/^b\s+MPK[A-Z2-7]{17}\s+archive\s+\S+\s+revoked \S+$/);
+    expect(stdout).not.toContain(secretAccessKey);
+  });
+
+  it('lists keys as JSON with --json, never with secrets', async () => {
+    await keysCommand(['create', '--name', 'a', '--bucket', 'reports']);
+    stdout = '';
+
+    await keysCommand(['list', '--json']);
+
+    const [listed] = JSON.parse(stdout);
+    expect(listed).toMatchObject({ name: 'a', buckets: ['reports'], isRevoked: false });
+    expect(listed).not.toHaveProperty('secretAccessKey');
+  });
+
+  it('says how to create a key when there are none', async () => {
+    await keysCommand(['list']);
+
+    expect(stdout).toContain('maskpoint keys create --name NAME --bucket BUCKET');
+  });
+
+  it('revokes a key so the gateway no longer finds it', async () => {
+    await keysCommand(['create', '--name', 'a', '--bucket', 'reports', '--json']);
+    const { accessKeyId } = JSON.parse(stdout);
+
+    expect(await keysCommand(['revoke', 'a'])).toBe(0);
+
+    await expect(createLocalCredentialStore(root).find(accessKeyId)).resolves.toBeUndefined();
+  });
+
+  it('rejects bad usage with a UsageError', async () => {
+    for (const args of [
+      [],
+      ['rotate'],
+      ['create', '--name', 'a'],
+      ['create', '--bucket', 'reports'],
+      ['revoke'],
+      ['revoke', 'a', 'b'],
+    ]) {
+      await expect(keysCommand(args)).rejects.toBeInstanceOf(UsageError);
+    }
+  });
+
+  it('fails on unknown options', async () => {
+    await expect(keysCommand(['list', '--secrets'])).rejects.toThrow(/Unknown option '--secrets'/);
+  });
+});
