@@ -1,0 +1,36 @@
+import { fileURLToPath } from 'node:url';
+import { loadRuleCatalog } from '../adapters/local-rule-set-source.ts';
+import { createLocalTokenKeyring } from '../adapters/local-token-keyring.ts';
+import { resolveMaskpointHome } from '../adapters/maskpoint-home.ts';
+import { RuleValidationError } from '../core/errors.ts';
+import type { CompiledRuleSet } from '../core/redaction/redactor.ts';
+import { compileRegistry, type RuleRegistry } from '../core/rule-registry.ts';
+
+/** The project's own rule sets, used when `--rules` is not given. */
+export const DEFAULT_RULES_DIR = fileURLToPath(new URL('../../redaction-rules/', import.meta.url));
+
+/** `--rules DIR` and `--ruleset NAME`, shared by the commands that redact. */
+export const RULES_OPTIONS = {
+  rules: { type: 'string', default: DEFAULT_RULES_DIR },
+  ruleset: { type: 'string', default: 'default' },
+} as const;
+
+/** Loads, resolves and compiles every rule set in `dir`, with the local token keys. */
+export async function loadRegistry(dir: string): Promise<RuleRegistry> {
+  const catalog = await loadRuleCatalog(dir);
+  const keys = await createLocalTokenKeyring(resolveMaskpointHome()).load();
+  return compileRegistry(catalog, keys);
+}
+
+/** The compiled rule set named by `--ruleset` from the rules in `--rules`. */
+export async function loadRules(options: { rules: string; ruleset: string }): Promise<CompiledRuleSet> {
+  const registry = await loadRegistry(options.rules);
+  const compiled = registry.compiled.get(options.ruleset);
+  if (compiled === undefined) {
+    const names = [...registry.compiled.keys()].join(', ');
+    throw new RuleValidationError(
+      `no rule set named "${options.ruleset}" in ${options.rules} (found: ${names})`,
+    );
+  }
+  return compiled;
+}

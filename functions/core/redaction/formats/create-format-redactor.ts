@@ -1,0 +1,20 @@
+import type { Redactor } from '../redactor.ts';
+import { createCsvRedactor } from './csv-redactor.ts';
+import type { FormatRedactor, TextFormat } from './format-redactor.ts';
+import { createJsonRedactor } from './json-redactor.ts';
+import { createNdjsonRedactor } from './ndjson-redactor.ts';
+import { createTextRedactor } from './text-redactor.ts';
+
+/** The redaction state machine for a format. */
+export function createFormatRedactor(format: TextFormat, redactor: Redactor): FormatRedactor {
+  switch (format) {
+    case 'csv':
+      return createCsvRedactor(redactor);
+    case 'ndjson':
+      return createNdjsonRedactor(redactor);
+    case 'json':
+      return createJsonRedactor(redactor);
+    case 'text':
+      return createTextRedactor(redactor);
+  }
+}

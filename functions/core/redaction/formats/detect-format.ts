@@ -1,0 +1,105 @@
+import type { TextFormat } from './format-redactor.ts';
+
+/** What the engine will do with an object: parse it as `format`, inside gzip when `isGzip`. */
+export interface DetectedFormat {
+  readonly format: TextFormat;
+  readonly isGzip: boolean;
+}
+
+/** What is known about an object before its body is parsed. */
+export interface FormatHints {
+  readonly contentType?: string | undefined;
+  readonly contentEncoding?: string | undefined;
+  readonly key?: string | undefined;
+  /** The first bytes of the stored body (at least 512 unless the object is shorter). */
+  readonly head: Uint8Array;
+}
+
+const CONTENT_TYPES: Record<string, TextFormat> = {
+  'text/csv': 'csv',
+  'application/csv': 'csv',
+  'application/x-ndjson': 'ndjson',
+  'application/ndjson': 'ndjson',
+  'application/jsonl': 'ndjson',
+  'application/x-jsonlines': 'ndjson',
+  'application/jsonlines': 'ndjson',
+  'application/json': 'json',
+  'text/json': 'json',
+  'text/plain': 'text',
+  'text/x-log': 'text',
+};
+
+const EXTENSIONS: Record<string, TextFormat> = {
+  csv: 'csv',
+  ndjson: 'ndjson',
+  jsonl: 'ndjson',
+  json: 'json',
+  log: 'text',
+  txt: 'text',
+};
+
+/** Content types that say nothing about the body; the extension decides. */
+const GENERIC_TYPES = new Set([
+  'application/octet-stream',
+  'binary/octet-stream',
+  'application/gzip',
+  'application/x-gzip',
+]);
+
+/** Magic numbers of binary formats that are refused whatever their name or type says. */
+const BINARY_MAGIC: readonly (readonly number[])[] = [
+  [0x89, 0x50, 0x4e, 0x47], // PNG
+  [0xff, 0xd8, 0xff], // JPEG
+  [0x25, 0x50, 0x44, 0x46], // PDF
+  [0x50, 0x4b, 0x03, 0x04], // ZIP, XLSX, DOCX
+  [0x47, 0x49, 0x46, 0x38], // GIF
+  [0x50, 0x41, 0x52, 0x31], // Parquet
+  [0x42, 0x5a, 0x68], // bzip2
+  [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], // xz
+  [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], // 7z
+  [0x7f, 0x45, 0x4c, 0x46], // ELF
+  [0x4f, 0x62, 0x6a, 0x01], // Avro
+];
+
+/**
+ * Decides how to parse an object: Content-Type first, then the key's extension (`.gz` stripped),
+ * while the magic bytes veto binary content. `undefined` means unsupported: the caller refuses
+ * the object unless a passthrough rule covers its key.
+ *
+ * @example
+ * detectFormat({ contentType: 'text/csv', head }) // { format: 'csv', isGzip: false }
+ * detectFormat({ key: 'exports/users.ndjson.gz', head: gzipBytes }) // { format: 'ndjson', isGzip: true }
+ */
+export function detectFormat(hints: FormatHints): DetectedFormat | undefined {
+  const isGzip = startsWith(hints.head, [0x1f, 0x8b]);
+  if (!isGzip && isBinary(hints.head)) return undefined;
+  const format = formatFromContentType(hints.contentType) ?? formatFromKey(hints.key);
+  return format === undefined ? undefined : { format, isGzip };
+}
+
+/** True when the bytes are of a known binary format, or contain a NUL byte. */
+export function isBinary(head: Uint8Array): boolean {
+  return BINARY_MAGIC.some((magic) => startsWith(head, magic)) || head.includes(0);
+}
+
+function formatFromContentType(contentType: string | undefined): TextFormat | undefined {
+  if (contentType === undefined) return undefined;
+  const mediaType = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (mediaType === '' || GENERIC_TYPES.has(mediaType)) return undefined;
+  const known = CONTENT_TYPES[mediaType];
+  if (known !== undefined) return known;
+  if (mediaType.endsWith('+json')) return 'json';
+  if (mediaType.startsWith('text/')) return 'text';
+  return undefined;
+}
+
+function formatFromKey(key: string | undefined): TextFormat | undefined {
+  if (key === undefined) return undefined;
+  const name = key.toLowerCase().replace(/\.gz$/, '');
+  const dot = name.lastIndexOf('.');
+  return dot < 0 || name.lastIndexOf('/') > dot ? undefined : EXTENSIONS[name.slice(dot + 1)];
+}
+
+function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
+  return magic.length <= bytes.length && magic.every((byte, index) => bytes[index] === byte);
+}

@@ -1,0 +1,51 @@
+import type { CompiledRuleSet } from './redactor.ts';
+import { Redactor } from './redactor.ts';
+import type { RuleExample, RuleSet } from './rule-schema.ts';
+
+/** One example that did not hold. Examples are operator-written sample data, so they are shown. */
+export interface ExampleFailure {
+  readonly ruleId: string;
+  readonly index: number;
+  readonly message: string;
+}
+
+export interface ExampleReport {
+  readonly passed: number;
+  readonly failures: ExampleFailure[];
+}
+
+/**
+ * Runs the examples written on a rule set's rules. Detector examples go through the whole rule
+ * set's detectors, as an object would; field examples through their field rule alone.
+ */
+export function runRuleExamples(ruleSet: RuleSet, compiled: CompiledRuleSet): ExampleReport {
+  let passed = 0;
+  const failures: ExampleFailure[] = [];
+  function check(
+    ruleId: string,
+    examples: readonly RuleExample[] | undefined,
+    apply: (text: string) => string,
+  ) {
+    examples?.forEach((example, index) => {
+      const input = 'survives' in example ? example.survives : example.input;
+      const expected = 'survives' in example ? example.survives : example.output;
+      const actual = apply(input);
+      if (actual === expected) passed++;
+      else
+        failures.push({
+          ruleId,
+          index,
+          message: `${JSON.stringify(input)} became ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`,
+        });
+    });
+  }
+  for (const rule of ruleSet.detectors) {
+    if (rule.enabled) check(rule.id, rule.examples, (text) => new Redactor(compiled).redactText(text));
+  }
+  for (const rule of ruleSet.fields) {
+    const fieldRule = compiled.fieldRules.find((candidate) => candidate.id === rule.id);
+    if (fieldRule === undefined) continue;
+    check(rule.id, rule.examples, (text) => new Redactor(compiled).applyField(fieldRule, text) ?? '');
+  }
+  return { passed, failures };
+}
