@@ -1,0 +1,136 @@
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import {
+  AccessDeniedError,
+  NoSuchBucketError,
+  NoSuchKeyError,
+  NotModifiedError,
+  PreconditionFailedError,
+  ServiceUnavailableError,
+} from '../core/errors.ts';
+import type {
+  ListObjectsPage,
+  ObjectSource,
+  SourceObject,
+  SourceObjectHead,
+} from '../core/ports/object-source.ts';
+
+/**
+ * The S3 client of a front door that reads the protected bucket itself. When the SDK's
+ * standard endpoint override (`AWS_ENDPOINT_URL_S3`, else `AWS_ENDPOINT_URL`) is set, requests
+ * go path-style to that endpoint, as local S3 servers expect. Checksums are computed and
+ * validated only when S3 requires it: the body is transformed, so the raw object's checksums
+ * are never forwarded.
+ */
+export function createS3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
+  const endpoint = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL;
+  return new S3Client({
+    ...(endpoint ? { endpoint, forcePathStyle: true, disableHostPrefix: true } : {}),
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
+
+/**
+ * An `ObjectSource` reading S3 with the function's own role (gateway front door).
+ * SDK errors become domain errors with generic messages; the SDK error stays as `cause`.
+ *
+ * @example
+ * ```ts
+ * const source = createS3ObjectSource(createS3Client());
+ * const object = await source.getObject({ bucket: 'data', key: 'people.csv' }, {});
+ * ```
+ */
+export function createS3ObjectSource(client: S3Client): ObjectSource {
+  return {
+    async getObject(location, conditions): Promise<SourceObject> {
+      const response = await client
+        .send(
+          new GetObjectCommand({
+            Bucket: location.bucket,
+            Key: location.key,
+            VersionId: location.versionId,
+            IfModifiedSince: conditions.ifModifiedSince,
+            IfUnmodifiedSince: conditions.ifUnmodifiedSince,
+          }),
+        )
+        .catch(rethrowAsDomainError);
+      if (response.Body === undefined) throw new ServiceUnavailableError('S3 returned no object body');
+      return {
+        contentType: response.ContentType,
+        contentEncoding: response.ContentEncoding,
+        lastModified: response.LastModified,
+        etag: response.ETag,
+        versionId: response.VersionId,
+        body: response.Body as AsyncIterable<Uint8Array>,
+      };
+    },
+
+    async headObject(location, conditions): Promise<SourceObjectHead> {
+      const response = await client
+        .send(
+          new HeadObjectCommand({
+            Bucket: location.bucket,
+            Key: location.key,
+            VersionId: location.versionId,
+            IfModifiedSince: conditions.ifModifiedSince,
+            IfUnmodifiedSince: conditions.ifUnmodifiedSince,
+          }),
+        )
+        .catch(rethrowAsDomainError);
+      return {
+        contentType: response.ContentType,
+        contentEncoding: response.ContentEncoding,
+        lastModified: response.LastModified,
+        etag: response.ETag,
+        versionId: response.VersionId,
+      };
+    },
+
+    async listObjects(request): Promise<ListObjectsPage> {
+      const response = await client
+        .send(
+          new ListObjectsV2Command({
+            Bucket: request.bucket,
+            Prefix: request.prefix,
+            Delimiter: request.delimiter,
+            ContinuationToken: request.continuationToken,
+            StartAfter: request.startAfter,
+            MaxKeys: request.maxKeys,
+          }),
+        )
+        .catch(rethrowAsDomainError);
+      return {
+        objects: (response.Contents ?? []).flatMap((object) =>
+          object.Key === undefined
+            ? []
+            : [{ key: object.Key, lastModified: object.LastModified, etag: object.ETag }],
+        ),
+        commonPrefixes: (response.CommonPrefixes ?? []).flatMap((common) =>
+          common.Prefix === undefined ? [] : [common.Prefix],
+        ),
+        isTruncated: response.IsTruncated ?? false,
+        nextContinuationToken: response.NextContinuationToken,
+      };
+    },
+  };
+}
+
+/**
+ * HEAD answers carry no error body, so the SDK names them after the status (`NotFound`,
+ * `Forbidden`); the status decides, the name refines 404 and 403.
+ */
+function rethrowAsDomainError(error: unknown): never {
+  const name = error instanceof Error ? error.name : undefined;
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata
+    ?.httpStatusCode;
+  const options = { cause: error };
+  if (status === 304) throw new NotModifiedError(undefined, options);
+  if (status === 412) throw new PreconditionFailedError(undefined, options);
+  if (status === 404 && name === 'NoSuchBucket') throw new NoSuchBucketError(undefined, options);
+  if (status === 404) throw new NoSuchKeyError(undefined, options);
+  if (status === 403) throw new AccessDeniedError('access to the source object was denied', options);
+  if (status === undefined || status >= 500) {
+    throw new ServiceUnavailableError('the source bucket could not be reached', options);
+  }
+  throw new Error(`S3 answered ${status}${name ? ` ${name}` : ''}`, options);
+}
