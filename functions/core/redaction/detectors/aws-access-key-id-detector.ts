@@ -1,0 +1,15 @@
+import type { Detector } from '../detector.ts';
+import { createRegexDetector } from './regex-detector.ts';
+
+const accessKeyIdPattern = /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?![A-Za-z0-9])/;
+
+/** AWS access key ids (long-term `AKIA…`, temporary `ASIA…` and the other key prefixes). */
+export function createAwsAccessKeyIdDetector(): Detector {
+  return createRegexDetector(accessKeyIdPattern, {
+    id: 'aws-access-key-id',
+    label: 'AWS_ACCESS_KEY_ID',
+    maxLength: 20,
+    lookbehind: 1,
+    lookahead: 1,
+  });
+}

@@ -1,0 +1,20 @@
+import type { Detector } from '../detector.ts';
+import { createRegexDetector } from './regex-detector.ts';
+
+/**
+ * Classic tokens (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_` and 36 alphanumerics; longer ones are
+ * accepted up to GitHub's documented 255 characters) and fine-grained `github_pat_` tokens.
+ */
+const githubTokenPattern =
+  /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,244})(?![A-Za-z0-9_])/;
+
+/** GitHub access tokens. */
+export function createGithubTokenDetector(): Detector {
+  return createRegexDetector(githubTokenPattern, {
+    id: 'github-token',
+    label: 'GITHUB_TOKEN',
+    maxLength: 255,
+    lookbehind: 1,
+    lookahead: 1,
+  });
+}

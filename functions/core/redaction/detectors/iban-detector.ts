@@ -1,0 +1,57 @@
+import type { Detector } from '../detector.ts';
+import { ibanLengthOf, isValidIban, maxIbanLength } from './iban-checksum.ts';
+import { createRegexDetector } from './regex-detector.ts';
+
+/** Where an IBAN can start: a country code and check digits at a word start. */
+const ibanStartPattern = /(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}(?= ?[A-Z0-9])/;
+
+/**
+ * IBANs, compact (`DE89370400440532013000`) or in groups of four separated by single spaces
+ * (`DE89 3704 0044 0532 0130 00`), with the country's length and a valid mod-97 check.
+ */
+export function createIbanDetector(): Detector {
+  const starts = createRegexDetector(ibanStartPattern, {
+    id: 'iban',
+    label: 'IBAN',
+    maxLength: 4,
+    lookbehind: 1,
+    lookahead: 2,
+  });
+  return {
+    ...starts,
+    maxLength: maxIbanLength + Math.floor((maxIbanLength - 1) / 4),
+    lookahead: 1,
+    findFrom(text, from) {
+      let position = from;
+      for (;;) {
+        const candidate = starts.findFrom(text, position);
+        if (candidate === undefined) return undefined;
+        const end = ibanEnd(text, candidate.start);
+        if (end !== -1) return { start: candidate.start, end };
+        position = candidate.start + 1;
+      }
+    },
+  };
+}
+
+/** End of the IBAN starting at `start`, or -1. */
+function ibanEnd(text: string, start: number): number {
+  const length = ibanLengthOf(text.slice(start, start + 2));
+  if (length === undefined) return -1;
+  const spaced = text.charCodeAt(start + 4) === 32;
+  let compact = text.slice(start, start + 4);
+  let index = start + 4;
+  while (compact.length < length) {
+    if (spaced && compact.length % 4 === 0) {
+      if (text.charCodeAt(index) !== 32) return -1;
+      index++;
+    }
+    const code = text.charCodeAt(index);
+    if (!((code >= 48 && code <= 57) || (code >= 65 && code <= 90))) return -1;
+    compact += text[index];
+    index++;
+  }
+  const next = text.charCodeAt(index);
+  if ((next >= 48 && next <= 57) || (next >= 65 && next <= 90) || (next >= 97 && next <= 122)) return -1;
+  return isValidIban(compact) ? index : -1;
+}

@@ -1,0 +1,45 @@
+import type { Detector, Match } from '../detector.ts';
+
+const octet = '(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])';
+
+/**
+ * A dotted quad of decimal octets 0–255 without leading zeros, not part of a longer dotted
+ * number: `10.4.15.2.1` and `1.2.3` survive. Sticky: tried only where {@link corePattern} says.
+ */
+const addressPattern = new RegExp(`(?<![0-9.])${octet}(?:\\.${octet}){3}(?![0-9]|\\.[0-9])`, 'y');
+
+/**
+ * The middle of every dotted quad, `.b.c.`. Searching for it rather than for the address
+ * avoids starting a match attempt at every digit of digit-heavy text (several times faster).
+ */
+const corePattern = /\.[0-9]{1,3}\.[0-9]{1,3}\./g;
+
+/** IPv4 addresses. */
+export function createIpv4Detector(): Detector {
+  return {
+    id: 'ipv4',
+    label: 'IP_ADDRESS',
+    maxLength: 15,
+    lookbehind: 1,
+    lookahead: 2,
+    findFrom(text: string, from: number): Match | undefined {
+      corePattern.lastIndex = from;
+      for (let core = corePattern.exec(text); core !== null; core = corePattern.exec(text)) {
+        // The address starts where the digit run before the core starts.
+        let start = core.index;
+        while (start > 0 && core.index - start < 4 && isDigit(text.charCodeAt(start - 1))) start--;
+        if (start >= from && start < core.index) {
+          addressPattern.lastIndex = start;
+          const address = addressPattern.exec(text);
+          if (address !== null) return { start, end: start + address[0].length };
+        }
+        corePattern.lastIndex = core.index + 1;
+      }
+      return undefined;
+    },
+  };
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}

@@ -1,0 +1,105 @@
+import type { Detector, Match } from '../detector.ts';
+
+/** Longest textual IPv6 address: `ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255`. */
+const maxAddressLength = 45;
+/** A run may carry one stray colon or dot at each end around the address. */
+const maxRunLength = maxAddressLength + 2;
+
+/**
+ * IPv6 addresses, full and `::`-compressed, with an optional embedded IPv4 tail. Candidates are
+ * maximal runs of hex digits, colons and dots around a colon (found with `indexOf(':')`), so
+ * times like `10:30:00` and MAC addresses are checked by the parser and fail it. A single
+ * colon before the address (`ip:fe80::1`) and a sentence's final dot or colon are not part of it.
+ * Letters next to the run (`std::vector`, `Foo::bar`) mean it is not an address.
+ */
+export function createIpv6Detector(): Detector {
+  return {
+    id: 'ipv6',
+    label: 'IP_ADDRESS',
+    maxLength: maxAddressLength,
+    lookbehind: 2,
+    lookahead: 4,
+    findFrom(text: string, from: number): Match | undefined {
+      let colon = text.indexOf(':', from);
+      while (colon !== -1) {
+        let runStart = colon;
+        while (runStart > 0 && colon - runStart <= maxRunLength && isRunChar(text.charCodeAt(runStart - 1))) {
+          runStart--;
+        }
+        let runEnd = colon + 1;
+        while (runEnd - runStart <= maxRunLength && isRunChar(text.charCodeAt(runEnd))) runEnd++;
+        if (runEnd - runStart > maxRunLength) {
+          colon = text.indexOf(':', colon + 1);
+          continue;
+        }
+        const match = addressIn(text, runStart, runEnd);
+        if (match !== undefined && match.start >= from) return match;
+        colon = text.indexOf(':', runEnd);
+      }
+      return undefined;
+    },
+  };
+}
+
+/** The address a maximal run `text[runStart, runEnd)` holds, if any. */
+function addressIn(text: string, runStart: number, runEnd: number): Match | undefined {
+  let start = runStart;
+  let end = runEnd;
+  if (text.charCodeAt(start) === 58 && text.charCodeAt(start + 1) !== 58) start++;
+  else if (isWordChar(text.charCodeAt(runStart - 1))) return undefined;
+  if (isWordChar(text.charCodeAt(runEnd))) return undefined;
+  if (text.charCodeAt(end - 1) === 46) {
+    while (end > start && text.charCodeAt(end - 1) === 46) end--;
+  } else if (text.charCodeAt(end - 1) === 58 && text.charCodeAt(end - 2) !== 58) {
+    end--;
+  }
+  if (end - start > maxAddressLength) return undefined;
+  return isIpv6(text.slice(start, end)) ? { start, end } : undefined;
+}
+
+/** True when `address` is a textual IPv6 address (RFC 4291 §2.2), other than `::` alone. */
+export function isIpv6(address: string): boolean {
+  const compressed = address.indexOf('::');
+  if (compressed !== address.lastIndexOf('::')) return false;
+  // An embedded IPv4 address must come last, so it cannot precede a trailing `::`.
+  if (address.endsWith('::') && address.includes('.')) return false;
+  const parts =
+    compressed === -1
+      ? [address]
+      : [address.slice(0, compressed), address.slice(compressed + 2)].filter((part) => part !== '');
+  const groups = parts.flatMap((part) => part.split(':'));
+  if (groups.length === 0) return false;
+  let count = 0;
+  for (let i = 0; i < groups.length; i++) {
+    const group = groups[i] ?? '';
+    if (i === groups.length - 1 && group.includes('.')) {
+      if (!isIpv4(group)) return false;
+      count += 2;
+    } else if (/^[0-9A-Fa-f]{1,4}$/.test(group)) {
+      count += 1;
+    } else {
+      return false;
+    }
+  }
+  return compressed === -1 ? count === 8 : count <= 7;
+}
+
+function isIpv4(text: string): boolean {
+  const octets = text.split('.');
+  return (
+    octets.length === 4 &&
+    octets.every((octet) => /^(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$/.test(octet))
+  );
+}
+
+function isRunChar(code: number): boolean {
+  return (
+    (code >= 48 && code <= 58) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102) || code === 46
+  );
+}
+
+function isWordChar(code: number): boolean {
+  return (
+    (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95
+  );
+}

@@ -1,0 +1,36 @@
+import type { Detector } from '../detector.ts';
+import { createRegexDetector } from './regex-detector.ts';
+
+/**
+ * Three base64url segments, the header starting `eyJ` (`{"`), at most 8 KiB in all; the
+ * signature may be empty (unsecured JWTs).
+ */
+const jwtPattern =
+  /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{1,1020}\.[A-Za-z0-9_-]{1,6143}\.[A-Za-z0-9_-]{0,1024}(?![A-Za-z0-9_-])/;
+
+/** JSON Web Tokens (JWS compact form) whose header decodes to a JSON object with an `alg`. */
+export function createJwtDetector(): Detector {
+  return createRegexDetector(jwtPattern, {
+    id: 'jwt',
+    label: 'JWT',
+    maxLength: 8192,
+    lookbehind: 1,
+    lookahead: 1,
+    isValid(text, start) {
+      return hasAlgorithm(text.slice(start, text.indexOf('.', start)));
+    },
+  });
+}
+
+function hasAlgorithm(header: string): boolean {
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
+    return (
+      typeof decoded === 'object' &&
+      decoded !== null &&
+      typeof (decoded as { alg?: unknown }).alg === 'string'
+    );
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,113 @@
+import type { Detector, Match } from '../detector.ts';
+
+/** Longest international number kept as one match: `+`, 15 digits and their separators. */
+const maxInternationalLength = 32;
+
+/**
+ * A NANP number with separators — `(555) 234-5678`, `555-234-5678`, `555.234.5678`,
+ * `+1 555 234 5678`, `1-555-234-5678`; area and exchange start with 2–9. A 10-digit run
+ * without separators or `+` is not a phone number (order numbers). Not preceded by a letter,
+ * digit, dot, dash or plus, so dates, timestamps, versions, UUIDs and IPv4 addresses do not
+ * match. Sticky: tried only at the starts {@link corePattern} points to.
+ */
+const nanpPattern =
+  /(?<![0-9A-Za-z_.+-])(?:\+?1[ .-]?)?(?:\([2-9][0-9]{2}\)[ .-]?|[2-9][0-9]{2}[ .-])[2-9][0-9]{2}[ .-][0-9]{4}(?![0-9A-Za-z_]|[.-][0-9])/y;
+
+/**
+ * What every phone number contains: the separator before a NANP exchange and line
+ * (`-234-5678`, `)234-5678`), or a `+` and a digit. Searching for it rather than for the
+ * number avoids starting a match attempt at every digit of digit-heavy text.
+ */
+const corePattern = /[ .)-][2-9][0-9]{2}[ .-][0-9]{4}(?![0-9])|\+[1-9]/g;
+
+/** Characters from a NANP number's start to its core: `+1 (555)` at most. */
+const maxNanpPrefix = 8;
+
+/**
+ * Phone numbers: NANP numbers with separators, and international numbers in E.164 style —
+ * `+`, 8 to 15 digits in groups separated by single spaces, dashes or dots, a group possibly in
+ * parentheses (`+44 (0)20 7946 0958`).
+ */
+export function createPhoneDetector(): Detector {
+  return {
+    id: 'phone',
+    label: 'PHONE',
+    maxLength: maxInternationalLength,
+    lookbehind: 1,
+    lookahead: 2,
+    findFrom(text: string, from: number): Match | undefined {
+      corePattern.lastIndex = from;
+      for (let core = corePattern.exec(text); core !== null; core = corePattern.exec(text)) {
+        const isPlus = text.charCodeAt(core.index) === 43;
+        const first = isPlus ? core.index : Math.max(from, core.index - maxNanpPrefix);
+        const last = isPlus ? core.index : core.index - 3;
+        for (let start = first; start <= last; start++) {
+          const match = phoneAt(text, start);
+          if (match !== undefined) return match;
+        }
+        corePattern.lastIndex = core.index + 1;
+      }
+      return undefined;
+    },
+  };
+}
+
+/** The phone number starting at `start`: NANP first, else international after a `+`. */
+function phoneAt(text: string, start: number): Match | undefined {
+  nanpPattern.lastIndex = start;
+  const nanp = nanpPattern.exec(text);
+  if (nanp !== null) return { start, end: start + nanp[0].length };
+  if (text.charCodeAt(start) !== 43 || !isBoundaryBefore(text.charCodeAt(start - 1))) return undefined;
+  const firstDigit = text.charCodeAt(start + 1);
+  if (firstDigit < 49 || firstDigit > 57) return undefined;
+  const end = internationalEnd(text, start);
+  return end === -1 ? undefined : { start, end };
+}
+
+function isBoundaryBefore(code: number): boolean {
+  return !(isWordChar(code) || code === 43 || code === 45 || code === 46);
+}
+
+/**
+ * End of the longest international number starting with the `+` at `plus`: whole groups, at
+ * most 15 digits and {@link maxInternationalLength} characters, at least 8 digits, not followed
+ * by a letter or digit. -1 when there is none.
+ */
+function internationalEnd(text: string, plus: number): number {
+  const limit = plus + maxInternationalLength;
+  let digits = 0;
+  let best = -1;
+  let index = plus + 1;
+  for (;;) {
+    let end = index;
+    let count: number;
+    if (isDigit(text.charCodeAt(index))) {
+      while (end <= limit && isDigit(text.charCodeAt(end))) end++;
+      count = end - index;
+    } else if (text.charCodeAt(index) === 40 /* ( */) {
+      end = index + 1;
+      while (end <= limit && isDigit(text.charCodeAt(end))) end++;
+      count = end - index - 1;
+      if (count === 0 || text.charCodeAt(end) !== 41 /* ) */) return best;
+      end++;
+    } else {
+      return best;
+    }
+    digits += count;
+    if (digits > 15 || end > limit) return best;
+    const next = text.charCodeAt(end);
+    if (digits >= 8 && !isWordChar(next)) best = end;
+    const after = text.charCodeAt(end + 1);
+    if ((next === 32 || next === 45 || next === 46) && (isDigit(after) || after === 40)) index = end + 1;
+    else if (next === 40 || (isDigit(next) && text.charCodeAt(end - 1) === 41)) index = end;
+    else return best;
+  }
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+function isWordChar(code: number): boolean {
+  return isDigit(code) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+}

@@ -1,0 +1,60 @@
+import type { Detector, Match } from '../detector.ts';
+
+/**
+ * Restricts a detector to matches preceded by a keyword: one of `keywords` (compared ignoring
+ * case) must lie wholly within the `windowChars` code units before the match start. The
+ * keywords are searched first, so text without any keyword costs one keyword scan.
+ *
+ * @example
+ * withContext(createBuiltInDetector('us-ssn')!, ['ssn', 'social security'], 32)
+ */
+export function withContext(detector: Detector, keywords: readonly string[], windowChars: number): Detector {
+  const wanted = [...new Set(keywords.filter((keyword) => keyword.length > 0))];
+  if (wanted.length === 0) return detector;
+  // Shortest first, so that at one index the alternative that ends earliest is tried first.
+  wanted.sort((a, b) => a.length - b.length);
+  const keywordRegex = new RegExp(wanted.map(escapeRegex).join('|'), 'gi');
+  const shortest = wanted[0]?.length ?? 1;
+
+  function nextKeywordStart(text: string, from: number): number {
+    keywordRegex.lastIndex = Math.max(0, from);
+    return keywordRegex.exec(text)?.index ?? -1;
+  }
+
+  function hasKeywordBefore(text: string, start: number): boolean {
+    let index = Math.max(0, start - windowChars);
+    while (index < start) {
+      keywordRegex.lastIndex = index;
+      const found = keywordRegex.exec(text);
+      if (found === null || found.index >= start) return false;
+      if (found.index + found[0].length <= start) return true;
+      index = found.index + 1;
+    }
+    return false;
+  }
+
+  return {
+    id: detector.id,
+    label: detector.label,
+    maxLength: detector.maxLength,
+    lookbehind: Math.max(detector.lookbehind, windowChars),
+    lookahead: detector.lookahead,
+    findFrom(text: string, from: number): Match | undefined {
+      let position = from;
+      for (;;) {
+        // A match at s needs a keyword starting at or after s - windowChars, hence after
+        // position - windowChars, and ending by s: no match starts before that keyword's end.
+        const keyword = nextKeywordStart(text, position - windowChars);
+        if (keyword === -1) return undefined;
+        const match = detector.findFrom(text, Math.max(position, keyword + shortest));
+        if (match === undefined) return undefined;
+        if (hasKeywordBefore(text, match.start)) return match;
+        position = match.start + 1;
+      }
+    },
+  };
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+}

@@ -1,0 +1,397 @@
+import { describe, expect, it } from 'vitest';
+import type { Detector } from '../../../functions/core/redaction/detector.ts';
+import {
+  builtInDetectorIds,
+  createBuiltInDetector,
+} from '../../../functions/core/redaction/detectors/built-in-detectors.ts';
+import { findAll } from './find-all.ts';
+
+function detector(id: string): Detector {
+  const created = createBuiltInDetector(id);
+  if (created === undefined) throw new Error(`no built-in ${id}`);
+  return created;
+}
+
+/** Asserts each sample is found whole inside filler text, and each near-miss is not found at all. */
+function expectDetects(id: string, samples: { found: string[]; survives: string[] }): void {
+  for (const sample of samples.found) {
+    const text = `note: ${sample} ;`;
+    const match = detector(id).findFrom(text, 0);
+    expect(match, sample).toEqual({ start: 6, end: 6 + sample.length });
+  }
+  for (const sample of samples.survives) {
+    expect(findAll(detector(id), `note: ${sample} ;`), sample).toEqual([]);
+  }
+}
+
+const jwt =
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';
+
+describe('built-in detector library', () => {
+  it('lists stable kebab-case ids that all create a detector with that id', () => {
+    expect(builtInDetectorIds).toContain('email');
+    for (const id of builtInDetectorIds) {
+      expect(id).toMatch(/^[a-z0-9]+(?:-[a-z0-9]+)*$/);
+      expect(detector(id).id).toBe(id);
+      expect(detector(id).label).toMatch(/^[A-Z0-9_]+$/);
+    }
+  });
+
+  it('returns undefined for an unknown id', () => {
+    expect(createBuiltInDetector('no-such-detector')).toBeUndefined();
+  });
+});
+
+describe('email', () => {
+  it('finds addresses with their exact span', () => {
+    expectDetects('email', {
+      found: ['john.doe@example.com', 'ops+alerts@mail.example.co.uk', 'a_b%c-d@sub-domain.example.org'],
+      survives: [
+        'john@localhost',
+        '@example.com',
+        'john@',
+        'a@b.c',
+        'john@example.123',
+        'a@-x.com',
+        'a@x..com',
+      ],
+    });
+  });
+
+  it('leaves a sentence-ending dot out of the domain', () => {
+    expect(findAll(detector('email'), 'write to x@example.com.')).toEqual(['x@example.com']);
+  });
+
+  it('finds each address when several share a line', () => {
+    expect(findAll(detector('email'), 'a@example.com,b@example.org;c.d@example.net')).toEqual([
+      'a@example.com',
+      'b@example.org',
+      'c.d@example.net',
+    ]);
+  });
+
+  it('does not start a match inside a local part that begins before from', () => {
+    const text = 'john.doe@example.com x@example.org';
+    expect(detector('email').findFrom(text, 2)).toEqual({ start: 21, end: 34 });
+  });
+
+  it('rejects local parts longer than 64 characters', () => {
+    expect(findAll(detector('email'), `${'a'.repeat(65)}@example.com`)).toEqual([]);
+    expect(findAll(detector('email'), `${'a'.repeat(64)}@example.com`)).toHaveLength(1);
+  });
+});
+
+describe('phone', () => {
+  it('finds NANP and international numbers', () => {
+    expectDetects('phone', {
+      found: [
+        '(555) 234-5678',
+        '(555)234-5678',
+        '555-234-5678',
+        '555.234.5678',
+        '555 234 5678',
+        '+1 555 234 5678',
+        '+1 (555) 234-5678',
+        '1-555-234-5678',
+        '+15552345678',
+        '+44 20 7946 0958',
+        '+44 (0)20 7946 0958',
+        '+49-30-1234567',
+        '+33 1 23 45 67 89',
+      ],
+      survives: [
+        '5552345678',
+        '2024-01-15 10:30:00',
+        '2024-01-15T10:30:00Z',
+        '2024-01-15',
+        '1.2.3',
+        '10.4.15.2',
+        '123e4567-e89b-12d3-a456-426614174000',
+        '192.168.100.200',
+        '555-123-4567',
+        '155-234-5678',
+        '+0123456789',
+        '+12 345',
+        '+1234567890123456',
+        'v555-234-5678',
+        '555-234-5678-9',
+      ],
+    });
+  });
+
+  it('stops an international number at 15 digits on a group boundary', () => {
+    expect(findAll(detector('phone'), 'call +44 20 7946 0958 2024 now')).toEqual(['+44 20 7946 0958']);
+  });
+
+  it('finds a number in parentheses and one after a colon', () => {
+    expect(findAll(detector('phone'), '(555-234-5678) tel:+1-555-234-5678')).toEqual([
+      '555-234-5678',
+      '+1-555-234-5678',
+    ]);
+  });
+});
+
+describe('payment-card', () => {
+  it('finds Luhn-valid numbers of known issuers, compact or grouped', () => {
+    expectDetects('payment-card', {
+      found: [
+        '4111 1111 1111 1111',
+        '4111-1111-1111-1111',
+        '4111111111111111',
+        '4222222222222',
+        '5555555555554444',
+        '2223003122003222',
+        '378282246310005',
+        '3782 822463 10005',
+        '6011111111111117',
+        '6011 0009 9013 9424',
+        '3530111333300000',
+        '30569309025904',
+        '3056 930902 5904',
+        '6200000000000005',
+        '6759649826438453',
+        '4111 1111 1111 1111 003',
+      ],
+      survives: [
+        '4111111111111112',
+        '4111 1111 1111 1112',
+        '1234567812345670',
+        '7777777777777777',
+        '37828224631000',
+        '1705312200000',
+        '41111111111111110000',
+        '94111111111111111',
+        '4111-1111-1111-1111-2222',
+        '4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1',
+      ],
+    });
+  });
+
+  it('does not mine a card-length piece out of a longer digit run', () => {
+    const run = `12${'4111111111111111'}34`;
+    expect(findAll(detector('payment-card'), `order ${run}`)).toEqual([]);
+  });
+});
+
+describe('us-ssn', () => {
+  it('finds issuable SSNs with dashes or spaces and leaves unissued ranges', () => {
+    expectDetects('us-ssn', {
+      found: ['123-45-6789', '123 45 6789', '665-01-0001', '899-99-9999'],
+      survives: [
+        '000-12-3456',
+        '666-12-3456',
+        '900-12-3456',
+        '999-12-3456',
+        '123-00-4567',
+        '123-45-0000',
+        '123456789',
+        '1123-45-6789',
+        '123-45-67890',
+        '123-45 6789',
+        '2024-12-3456',
+      ],
+    });
+  });
+});
+
+describe('iban', () => {
+  it('finds IBANs with a valid country length and checksum, compact or grouped', () => {
+    expectDetects('iban', {
+      found: [
+        'DE89 3704 0044 0532 0130 00',
+        'DE89370400440532013000',
+        'GB82WEST12345698765432',
+        'GB82 WEST 1234 5698 7654 32',
+        'NO9386011117947',
+        'FR1420041010050500013M02606',
+        'MT84MALT011000012345MTLCAST001S',
+      ],
+      survives: [
+        'DE88 3704 0044 0532 0130 00',
+        'DE89370400440532013001',
+        'XX89370400440532013000',
+        'DE8937040044053201300',
+        'DE893704004405320130000',
+        'DE89 3704 0044 0532 0130 001',
+        'de89370400440532013000',
+        'xDE89370400440532013000',
+      ],
+    });
+  });
+});
+
+describe('ipv4', () => {
+  it('finds dotted quads and leaves versions and longer dotted numbers', () => {
+    expectDetects('ipv4', {
+      found: ['192.168.1.10', '10.0.0.1', '255.255.255.255', '0.0.0.0'],
+      survives: ['256.1.1.1', '1.2.3', '10.4.15.2.1', '01.02.03.04', '1.2.3.4.5', '1.2.3.1000', 'v1.2.3.4.5'],
+    });
+  });
+
+  it('finds an address followed by a port or a sentence end', () => {
+    expect(findAll(detector('ipv4'), 'from 10.1.2.3:8080 and 10.9.8.7.')).toEqual(['10.1.2.3', '10.9.8.7']);
+  });
+});
+
+describe('ipv6', () => {
+  it('finds full and compressed addresses and leaves times and MAC addresses', () => {
+    expectDetects('ipv6', {
+      found: [
+        '2001:db8::1',
+        'fe80::1ff:fe23:4567:890a',
+        '2001:0db8:85a3:0000:0000:8a2e:0370:7334',
+        '::1',
+        '::ffff:192.168.1.1',
+        '2001:db8::',
+      ],
+      survives: [
+        '10:30:00',
+        '2024-01-15T10:30:00Z',
+        '00:1a:2b:3c:4d:5e',
+        'std::vector',
+        'Foo::bar',
+        '1:2:3:4:5:6:7',
+        '2001:db8:::1',
+        '12345::1',
+        '::',
+        '1:2:3:4:5:6:7:8:9',
+      ],
+    });
+  });
+
+  it('finds addresses in brackets, after a key and before a final colon', () => {
+    expect(findAll(detector('ipv6'), '[2001:db8::1]:443 ip:fe80::1 addr fe80::2: refused')).toEqual([
+      '2001:db8::1',
+      'fe80::1',
+      'fe80::2',
+    ]);
+  });
+});
+
+describe('aws-access-key-id', () => {
+  it('finds 20-character key ids with a known prefix', () => {
+    expectDetects('aws-access-key-id', {
+      found: ['AKIAIOSFODNN7EXAMPLE', 'ASIAY34FZKBOKMUTVV7A'],
+      survives: [
+        'AKIAIOSFODNN7EXAMPL',
+        'AKIAIOSFODNN7EXAMPLE1',
+        'xAKIAIOSFODNN7EXAMPLE',
+        'AKIAiosfodnn7example',
+        'AKIA1OSF0DNN7EXAMPLE',
+      ],
+    });
+  });
+});
+
+describe('aws-secret-access-key', () => {
+  const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+
+  it('finds a 40-character key right after its name', () => {
+    for (const text of [
+      `aws_secret_access_key = ${secret}`,
+      `"SecretAccessKey": "${secret}"`,
+      `AWS_SECRET=${secret}`,
+    ]) {
+      expect(findAll(detector('aws-secret-access-key'), text), text).toEqual([secret]);
+    }
+  });
+
+  it('leaves 39- and 41-character strings, and keys without a name nearby', () => {
+    const d = detector('aws-secret-access-key');
+    expect(findAll(d, `aws_secret_access_key = ${secret.slice(1)}`)).toEqual([]);
+    expect(findAll(d, `aws_secret_access_key = ${secret}A`)).toEqual([]);
+    expect(findAll(d, `checksum = ${secret}`)).toEqual([]);
+    expect(findAll(d, `aws_secret_access_key = x ${'.'.repeat(60)} ${secret}`)).toEqual([]);
+  });
+});
+
+describe('jwt', () => {
+  it('finds a JWT whose header has an alg, including unsigned ones', () => {
+    expectDetects('jwt', {
+      found: [jwt, 'eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.'],
+      survives: [
+        'eyJmb28iOjF9.eyJzdWIiOiIxIn0.c2ln',
+        'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0',
+        'eyJ.x.y',
+        'xeyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.',
+      ],
+    });
+  });
+
+  it('leaves a token longer than 8 KiB', () => {
+    const long = `eyJhbGciOiJub25lIn0.${'a'.repeat(8200)}.sig`;
+    expect(findAll(detector('jwt'), long)).toEqual([]);
+  });
+});
+
+describe('github-token', () => {
+  it('finds classic and fine-grained tokens', () => {
+    const body = 'abcdefghijklmnopqrstuvwxyz0123456789';
+    expectDetects('github-token', {
+      found: [
+        `ghp_${body}`,
+        `gho_${body}`,
+        `ghs_${body}`,
+        `github_pat_11ABCDEFG0123456789abc_${'x'.repeat(59)}`,
+      ],
+      survives: [`ghp_${body.slice(1)}`, `ghx_${body}`, `xghp_${body}`, 'github_pat_short'],
+    });
+  });
+});
+
+describe('slack-token', () => {
+  it('finds bot, user and app tokens', () => {
+    expectDetects('slack-token', {
+      found: ['xoxb-123456789012-1234567890123-abcdefghijklmnopqrstuvwx', 'xoxp-1234567890-abcdef'],
+      survives: ['xoxb-short', 'xoxz-1234567890123', 'xxoxb-1234567890123'],
+    });
+  });
+});
+
+describe('stripe-key', () => {
+  it('finds secret and restricted keys and leaves publishable keys', () => {
+    expectDetects('stripe-key', {
+      found: ['sk_live_4eC39HqLyjWDarjtT1zdp7dc', 'rk_test_abcdefghij0123', 'sk_test_abcdefghij'],
+      survives: [
+        'pk_live_4eC39HqLyjWDarjtT1zdp7dc',
+        'sk_live_short',
+        'sk_prod_abcdefghij0123',
+        'ask_live_abcdefghij0123',
+      ],
+    });
+  });
+});
+
+describe('pem-private-key', () => {
+  const body = 'MIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi\nZ1BjP5CE/Wm/Rr500P==';
+
+  it('finds whole private key blocks of every kind, across lines', () => {
+    for (const kind of ['', 'RSA ', 'EC ', 'DSA ', 'OPENSSH ', 'ENCRYPTED ']) {
+      const block = `-----BEGIN ${kind}PRIVATE KEY-----\n${body}\n-----END ${kind}PRIVATE KEY-----`;
+      expect(findAll(detector('pem-private-key'), `key:\n${block}\nnext`), kind).toEqual([block]);
+    }
+    const crlf = `-----BEGIN PRIVATE KEY-----\r\n${body.replace('\n', '\r\n')}\r\n-----END PRIVATE KEY-----`;
+    expect(findAll(detector('pem-private-key'), crlf)).toEqual([crlf]);
+  });
+
+  it('fails closed on a BEGIN without its END: the BEGIN line and the base64 body after it', () => {
+    const truncated = `-----BEGIN RSA PRIVATE KEY-----\n${body}`;
+    expect(findAll(detector('pem-private-key'), `${truncated}\n\nsome text`)).toEqual([truncated]);
+    const escaped = `-----BEGIN PRIVATE KEY-----\\n${body.replace('\n', '\\n')}`;
+    expect(findAll(detector('pem-private-key'), `"${escaped}", "next"`)).toEqual([escaped]);
+    const mismatched = `-----BEGIN RSA PRIVATE KEY-----\n${body}\n-----END EC PRIVATE KEY-----`;
+    expect(findAll(detector('pem-private-key'), mismatched)).toEqual([
+      `-----BEGIN RSA PRIVATE KEY-----\n${body}\n`,
+    ]);
+  });
+
+  it('stops at 16 KiB when the END is further away', () => {
+    const text = `-----BEGIN PRIVATE KEY-----\n${'A'.repeat(20_000)}\n-----END PRIVATE KEY-----`;
+    expect(findAll(detector('pem-private-key'), text).map((match) => match.length)).toEqual([16 * 1024]);
+  });
+
+  it('leaves public keys and certificates', () => {
+    const text = `-----BEGIN PUBLIC KEY-----\n${body}\n-----END PUBLIC KEY-----\n-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----`;
+    expect(findAll(detector('pem-private-key'), text)).toEqual([]);
+  });
+});

@@ -1,0 +1,121 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Detector, Match } from '../../../functions/core/redaction/detector.ts';
+import {
+  builtInDetectorIds,
+  createBuiltInDetector,
+} from '../../../functions/core/redaction/detectors/built-in-detectors.ts';
+import { Scanner } from '../../../functions/core/redaction/scanner.ts';
+
+/** Samples, near-misses and pieces of them, so that random text lands on every detector's edges. */
+const fragments = [
+  'john.doe@example.com',
+  'a@b.co',
+  '@',
+  'x@example.com.',
+  '(555) 234-5678',
+  '555-234-5678',
+  '+1 555 234 5678',
+  '+44 20 7946 0958',
+  '+44 (0)20 ',
+  '4111 1111 1111 1111',
+  '4111111111111111',
+  '378282246310005',
+  '123-45-6789',
+  '000-12-3456',
+  'DE89 3704 0044 0532 0130 00',
+  'GB82WEST12345698765432',
+  '192.168.1.10',
+  '10.4.15.2.1',
+  '2001:db8::1',
+  'fe80::1ff:fe23:4567:890a',
+  '::ffff:1.2.3.4',
+  '10:30:00',
+  '2024-01-15T10:30:00Z',
+  'AKIAIOSFODNN7EXAMPLE',
+  'aws_secret_access_key=',
+  'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  'eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.',
+  'ghp_abcdefghijklmnopqrstuvwxyz0123456789',
+  'xoxb-1234567890-abcdef',
+  'sk_live_abcdefghij0123',
+  '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIB\n',
+  '-----END RSA PRIVATE KEY-----',
+  '123e4567-e89b-12d3-a456-426614174000',
+];
+const units = [...'0123456789 ,-.:+()@\n_/=aAfFxXeyJ'];
+
+const textArbitrary = fc
+  .array(
+    fc.oneof(fc.constantFrom(...fragments), fc.string({ unit: fc.constantFrom(...units), maxLength: 6 })),
+    {
+      maxLength: 12,
+    },
+  )
+  .map((pieces) => pieces.join(''));
+
+function matchAt(detector: Detector, text: string, start: number): Match | undefined {
+  const match = detector.findFrom(text, start);
+  return match !== undefined && match.start === start ? match : undefined;
+}
+
+describe.each(builtInDetectorIds)('built-in detector %s honours the detector contract', (id) => {
+  const detector = createBuiltInDetector(id) as Detector;
+
+  it('decides a match at each start from its declared neighbourhood only', () => {
+    fc.assert(
+      fc.property(textArbitrary, (text) => {
+        for (let start = 0; start < text.length; start++) {
+          const low = Math.max(0, start - detector.lookbehind);
+          const high = Math.min(text.length, start + detector.maxLength + detector.lookahead);
+          const inWindow = matchAt(detector, text.slice(low, high), start - low);
+          const shifted = inWindow && { start: inWindow.start + low, end: inWindow.end + low };
+          expect(shifted, `start ${start}`).toEqual(matchAt(detector, text, start));
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('returns the leftmost non-empty match no longer than maxLength from any start', () => {
+    fc.assert(
+      fc.property(textArbitrary, fc.nat(), (text, seed) => {
+        const from = text.length === 0 ? 0 : seed % text.length;
+        const match = detector.findFrom(text, from);
+        if (match === undefined) {
+          for (let start = from; start < text.length; start++)
+            expect(matchAt(detector, text, start)).toBeUndefined();
+          return;
+        }
+        expect(match.end - match.start).toBeGreaterThan(0);
+        expect(match.end - match.start).toBeLessThanOrEqual(detector.maxLength);
+        for (let start = from; start <= match.start; start++)
+          expect(detector.findFrom(text, start)).toEqual(match);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('all built-in detectors together', () => {
+  it('scan in windows with the same result as one pass over the whole text', () => {
+    const scanner = new Scanner(builtInDetectorIds.map((id) => createBuiltInDetector(id) as Detector));
+    fc.assert(
+      fc.property(textArbitrary, fc.integer({ min: 1, max: 40 }), (text, step) => {
+        const whole = scanner.scan(text).matches;
+        const pieces = [];
+        let position = 0;
+        while (position < text.length) {
+          const limit = Math.min(text.length, position + step);
+          const low = Math.max(0, position - scanner.lookbehind);
+          const high = Math.min(text.length, limit + scanner.maxLength + scanner.lookahead);
+          const result = scanner.scan(text.slice(low, high), position - low, limit - low);
+          pieces.push(...result.matches.map((m) => ({ ...m, start: m.start + low, end: m.end + low })));
+          position = result.next + low;
+        }
+        expect(pieces).toEqual(whole);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { Detector } from '../../../functions/core/redaction/detector.ts';
+import { createBuiltInDetector } from '../../../functions/core/redaction/detectors/built-in-detectors.ts';
+import { withContext } from '../../../functions/core/redaction/detectors/with-context.ts';
+import { findAll } from './find-all.ts';
+
+function ssnWithContext(windowChars = 20): Detector {
+  return withContext(createBuiltInDetector('us-ssn') as Detector, ['SSN', 'social security'], windowChars);
+}
+
+describe('withContext', () => {
+  it('keeps matches with a keyword shortly before them, in any case', () => {
+    expect(findAll(ssnWithContext(), 'ssn: 123-45-6789, Social Security 234-56-7890')).toEqual([
+      '123-45-6789',
+      '234-56-7890',
+    ]);
+  });
+
+  it('drops matches without a keyword, or with it too far back or after the match', () => {
+    const detector = ssnWithContext();
+    expect(findAll(detector, 'id 123-45-6789')).toEqual([]);
+    expect(findAll(detector, `ssn ${'x'.repeat(20)} 123-45-6789`)).toEqual([]);
+    expect(findAll(detector, '123-45-6789 ssn')).toEqual([]);
+  });
+
+  it('needs the whole keyword inside the window', () => {
+    const text = 'social security 123-45-6789';
+    expect(
+      findAll(withContext(createBuiltInDetector('us-ssn') as Detector, ['social security'], 16), text),
+    ).toEqual(['123-45-6789']);
+    expect(
+      findAll(withContext(createBuiltInDetector('us-ssn') as Detector, ['social security'], 15), text),
+    ).toEqual([]);
+  });
+
+  it('finds a later match after one without context, searching from any from', () => {
+    const text = '123-45-6789 and ssn 234-56-7890';
+    expect(ssnWithContext().findFrom(text, 0)).toEqual({ start: 20, end: 31 });
+    expect(ssnWithContext().findFrom(text, 20)).toEqual({ start: 20, end: 31 });
+    expect(ssnWithContext().findFrom(text, 21)).toBeUndefined();
+  });
+
+  it('widens the lookbehind to the window and keeps id, label and bounds', () => {
+    const detector = ssnWithContext(48);
+    expect(detector).toMatchObject({
+      id: 'us-ssn',
+      label: 'SSN',
+      maxLength: 11,
+      lookbehind: 48,
+      lookahead: 2,
+    });
+  });
+
+  it('treats keywords as text, not as regex syntax', () => {
+    const detector = withContext(createBuiltInDetector('us-ssn') as Detector, ['s.n'], 10);
+    expect(findAll(detector, 'ssn 123-45-6789')).toEqual([]);
+    expect(findAll(detector, 's.n 123-45-6789')).toEqual(['123-45-6789']);
+  });
+});
