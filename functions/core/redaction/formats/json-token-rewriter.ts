@@ -1,0 +1,263 @@
+import { LimitExceededError, MalformedObjectError } from '../../errors.ts';
+import type { CompiledFieldRule, Redactor } from '../redactor.ts';
+import { FieldRuleCache, type PathNode } from './field-rule-cache.ts';
+import { JsonStringEncoder } from './json-string-encoder.ts';
+
+/** Deepest nesting of objects and arrays accepted; deeper documents are refused, not tracked. */
+export const MAX_JSON_DEPTH = 512;
+
+// What the grammar accepts next.
+const VALUE = 0;
+const VALUE_OR_CLOSE = 1;
+const KEY = 2;
+const KEY_OR_CLOSE = 3;
+const COLON = 4;
+const COMMA_OR_CLOSE = 5;
+const DONE = 6;
+
+/** An open object or array. */
+interface Frame {
+  readonly isObject: boolean;
+  /** The field rule of the key this subtree hangs from, or of an outer one: it rules every member. */
+  readonly taint: CompiledFieldRule | undefined;
+  /** The opening bracket is in the output; a tainted container waits until a member survives. */
+  isWritten: boolean;
+  hasMembers: boolean;
+  hasDropped: boolean;
+  /** This container's path, for field-rule lookups (unused inside a tainted subtree). */
+  readonly node: PathNode;
+  /** Objects: the member being read, JSON-encoded (after the detectors), and its path. */
+  key: string;
+  keyNode: PathNode;
+  /** Arrays: index of the next element. */
+  index: number;
+}
+
+/**
+ * Rewrites one JSON text, fed as tokens, into compact JSON with field rules and detectors
+ * applied (whitespace is not preserved). It checks the grammar, tracks the path from the root
+ * and the field-rule taint: a key matched by a field rule taints its whole subtree, whose
+ * scalars (strings, numbers, booleans, null) go through that rule instead of the detectors
+ * (an inner match does not override it); `keep` passes the subtree unchanged. A scalar the
+ * rule drops is removed with its key or array slot, and a container left with nothing but
+ * dropped members is removed too, so a `drop` rule removes its key and whole value. Inside a
+ * subtree, an empty object or array counts as dropped; at the top of the subtree it stays.
+ * Untainted strings, keys and raw number texts go through the detectors; a number that
+ * changes becomes a JSON string.
+ *
+ * Memory is bounded: the output is taken as it is produced, and only the open containers and
+ * their current keys are held (keys along one path limited to `maxRecordBytes` characters).
+ * Positions passed with each token only locate errors, through `locate`.
+ */
+export class JsonTokenRewriter {
+  private readonly redactor: Redactor;
+  private readonly encoder: JsonStringEncoder;
+  private readonly rules: FieldRuleCache;
+  private readonly locate: (position: number) => string;
+  private readonly maxPathChars: number;
+  private readonly frames: Frame[] = [];
+  private readonly path: (string | number)[] = [];
+  private pathChars = 0;
+  private expect = VALUE;
+  private out = '';
+
+  /** `locate` turns a token position into words for error messages, e.g. `at byte 12`. */
+  constructor(redactor: Redactor, locate: (position: number) => string) {
+    this.redactor = redactor;
+    this.encoder = new JsonStringEncoder(redactor);
+    this.rules = new FieldRuleCache(redactor);
+    this.locate = locate;
+    this.maxPathChars = redactor.limits.maxRecordBytes;
+  }
+
+  /** Returns the output written so far and forgets it. */
+  take(): string {
+    const out = this.out;
+    this.out = '';
+    return out;
+  }
+
+  /** Checks that one whole JSON value was read, then gets ready for the next text. */
+  finish(position: number): void {
+    if (this.expect !== DONE) this.fail('input ends inside the JSON value', position);
+    this.expect = VALUE;
+  }
+
+  /** Throws `MalformedObjectError` for a problem at `position`; `problem` must not quote content. */
+  fail(problem: string, position: number): never {
+    throw new MalformedObjectError(`malformed JSON: ${problem} ${this.locate(position)}`);
+  }
+
+  beginObject(position: number): void {
+    this.begin(true, position);
+  }
+
+  beginArray(position: number): void {
+    this.begin(false, position);
+  }
+
+  endObject(position: number): void {
+    this.end(true, position);
+  }
+
+  endArray(position: number): void {
+    this.end(false, position);
+  }
+
+  colon(position: number): void {
+    if (this.expect !== COLON) this.fail("unexpected ':'", position);
+    this.expect = VALUE;
+  }
+
+  comma(position: number): void {
+    const frame = this.frames.at(-1);
+    if (this.expect !== COMMA_OR_CLOSE || frame === undefined) this.fail("unexpected ','", position);
+    this.expect = frame.isObject ? KEY : VALUE;
+  }
+
+  /** A decoded string: an object key or a value, as the grammar says. */
+  string(value: string, position: number): void {
+    if (this.expect === KEY || this.expect === KEY_OR_CLOSE) {
+      this.key(value, position);
+      return;
+    }
+    const rule = this.startValue(position);
+    if (rule === undefined) this.writeMember(this.encoder.encode(value));
+    else if (rule.isKeep) this.writeMember(JSON.stringify(value));
+    else this.writeField(rule, value);
+    this.endValue();
+  }
+
+  /** A number, as written in the input (every digit kept). */
+  number(raw: string, position: number): void {
+    const rule = this.startValue(position);
+    if (rule === undefined) this.writeMember(this.encoder.encodeNumber(raw));
+    else if (rule.isKeep) this.writeMember(raw);
+    else this.writeField(rule, raw);
+    this.endValue();
+  }
+
+  /** `true`, `false` or `null`. */
+  literal(text: 'true' | 'false' | 'null', position: number): void {
+    const rule = this.startValue(position);
+    if (rule === undefined || rule.isKeep) this.writeMember(text);
+    else this.writeField(rule, text);
+    this.endValue();
+  }
+
+  private key(value: string, position: number): void {
+    const frame = this.frames.at(-1) as Frame;
+    const taint = frame.taint;
+    const last = this.path.length - 1;
+    this.pathChars += value.length - (this.path[last] as string).length;
+    if (this.pathChars > this.maxPathChars) {
+      throw new LimitExceededError(
+        `JSON keys along one path exceed ${this.maxPathChars} characters ${this.locate(position)}`,
+      );
+    }
+    this.path[last] = value;
+    frame.key = taint?.isKeep ? JSON.stringify(value) : this.encoder.encode(value);
+    if (taint === undefined) frame.keyNode = this.rules.child(frame.node, value, this.path);
+    this.expect = COLON;
+  }
+
+  /** Checks that a value may start here and returns the rule that governs it. */
+  private startValue(position: number): CompiledFieldRule | undefined {
+    if (this.expect !== VALUE && this.expect !== VALUE_OR_CLOSE) this.fail('unexpected value', position);
+    const frame = this.frames.at(-1);
+    if (frame === undefined) return undefined;
+    if (frame.isObject) return frame.taint ?? frame.keyNode.rule;
+    this.path[this.path.length - 1] = frame.index++;
+    return frame.taint;
+  }
+
+  private endValue(): void {
+    this.expect = this.frames.length === 0 ? DONE : COMMA_OR_CLOSE;
+  }
+
+  private begin(isObject: boolean, position: number): void {
+    const taint = this.startValue(position);
+    if (this.frames.length >= MAX_JSON_DEPTH) {
+      throw new LimitExceededError(
+        `JSON nested deeper than ${MAX_JSON_DEPTH} levels ${this.locate(position)}`,
+      );
+    }
+    const isWritten = taint === undefined || taint.isKeep;
+    if (isWritten) this.writeMember(isObject ? '{' : '[');
+    const node = this.nodeOfNewContainer(taint);
+    this.frames.push({
+      isObject,
+      taint,
+      isWritten,
+      hasMembers: false,
+      hasDropped: false,
+      node,
+      key: '',
+      keyNode: node,
+      index: 0,
+    });
+    this.path.push(isObject ? '' : 0);
+    this.expect = isObject ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
+  }
+
+  private nodeOfNewContainer(taint: CompiledFieldRule | undefined): PathNode {
+    const parent = this.frames.at(-1);
+    if (parent === undefined) return this.rules.start();
+    if (taint !== undefined || parent.isObject) return parent.keyNode;
+    return this.rules.child(parent.node, parent.index - 1, this.path);
+  }
+
+  private end(isObject: boolean, position: number): void {
+    const frame = this.frames.at(-1);
+    const canClose =
+      this.expect === COMMA_OR_CLOSE || this.expect === (isObject ? KEY_OR_CLOSE : VALUE_OR_CLOSE);
+    if (frame === undefined || frame.isObject !== isObject || !canClose) {
+      this.fail(`unexpected '${isObject ? '}' : ']'}'`, position);
+    }
+    this.frames.pop();
+    const key = this.path.pop();
+    if (typeof key === 'string') this.pathChars -= key.length;
+    const parent = this.frames.at(-1);
+    if (!frame.isWritten) {
+      // Empty under a field rule: kept at the top of the subtree (nothing to hide), removed like a dropped value below it.
+      if (frame.hasDropped || parent?.taint !== undefined) (parent as Frame).hasDropped = true;
+      else this.writeMember(isObject ? '{}' : '[]');
+    } else this.out += isObject ? '}' : ']';
+    this.endValue();
+  }
+
+  private writeField(rule: CompiledFieldRule, text: string): void {
+    const replacement = this.redactor.applyField(rule, text);
+    if (replacement !== undefined) this.writeMember(JSON.stringify(replacement));
+    else (this.frames.at(-1) as Frame).hasDropped = true;
+  }
+
+  /** Writes a member of the innermost container (or the top-level value), with its comma and key. */
+  private writeMember(text: string): void {
+    const frame = this.frames.at(-1);
+    if (frame !== undefined) {
+      if (!frame.isWritten) this.writeOpenings();
+      this.out += this.separator(frame);
+    }
+    this.out += text;
+  }
+
+  private separator(frame: Frame): string {
+    const comma = frame.hasMembers ? ',' : '';
+    frame.hasMembers = true;
+    return frame.isObject ? `${comma}${frame.key}:` : comma;
+  }
+
+  /** Writes the openings of the innermost containers not yet written, outermost first. */
+  private writeOpenings(): void {
+    const frames = this.frames;
+    let first = frames.length - 1;
+    while (first > 0 && !(frames[first - 1] as Frame).isWritten) first--;
+    for (let i = first; i < frames.length; i++) {
+      const frame = frames[i] as Frame;
+      const parent = frames[i - 1];
+      this.out += (parent === undefined ? '' : this.separator(parent)) + (frame.isObject ? '{' : '[');
+      frame.isWritten = true;
+    }
+  }
+}

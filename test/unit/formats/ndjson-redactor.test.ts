@@ -1,0 +1,169 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LimitExceededError, MalformedObjectError } from '../../../functions/core/errors.ts';
+import { createJsonRedactor } from '../../../functions/core/redaction/formats/json-redactor.ts';
+import { createNdjsonRedactor } from '../../../functions/core/redaction/formats/ndjson-redactor.ts';
+import { Redactor } from '../../../functions/core/redaction/redactor.ts';
+import { compiledRuleSetOf, nameFieldRule } from '../support/compiled-rule-set.ts';
+import {
+  leaksPlanted,
+  PLANTED_EMAIL,
+  PLANTED_LONG_NUMBER,
+  plantedDetectors,
+  plantedJsonLine,
+  plantedRedactor,
+  splitAt,
+  withoutKept,
+} from './planted-json.ts';
+
+function redactorWith(maxRecordBytes = 1024 * 1024): Redactor {
+  return new Redactor(
+    compiledRuleSetOf(
+      plantedDetectors(),
+      [nameFieldRule('name', ['name']), nameFieldRule('secret', ['secret'], () => undefined)],
+      { maxRecordBytes },
+    ),
+  );
+}
+
+function redactChunks(chunks: readonly string[], redactor: Redactor = redactorWith()): string {
+  const ndjson = createNdjsonRedactor(redactor);
+  return chunks.map((chunk) => ndjson.push(chunk)).join('') + ndjson.end();
+}
+
+function redactNdjson(input: string, redactor: Redactor = redactorWith()): string {
+  return redactChunks([input], redactor);
+}
+
+function errorOf(run: () => unknown): Error {
+  try {
+    run();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected an error');
+}
+
+/** NDJSON texts: planted lines, blank lines, LF or CRLF endings, with or without a final newline. */
+const plantedNdjson = fc
+  .tuple(
+    fc.array(fc.oneof({ weight: 4, arbitrary: plantedJsonLine }, fc.constantFrom('', '  ')), {
+      maxLength: 6,
+    }),
+    fc.constantFrom('\n', '\r\n'),
+    fc.boolean(),
+  )
+  .map(([lines, newline, isFinalNewline]) => lines.join(newline) + (isFinalNewline ? newline : ''));
+
+describe('createNdjsonRedactor', () => {
+  it('redacts each line with the detectors and field rules', () => {
+    const input = `{"e": "${PLANTED_EMAIL}", "name": "Jane"}\n{"card": ${PLANTED_LONG_NUMBER}, "secret": 1, "n": 2}\n`;
+    expect(redactNdjson(input)).toBe('{"e":"[EMAIL]","name":"[NAME]"}\n{"card":"[LONG_NUMBER]","n":2}\n');
+  });
+
+  it('finds an email whose @ is written as \\u0040', () => {
+    expect(redactNdjson('["jane\\u0040example.com"]')).toBe('["[EMAIL]"]');
+  });
+
+  it('keeps blank lines, CRLF endings and a missing final newline', () => {
+    expect(redactNdjson('{"a":1}\r\n\r\n  \n[2]\n\n"x"')).toBe('{"a":1}\r\n\r\n\n[2]\n\n"x"');
+  });
+
+  it('keeps a final newline', () => {
+    expect(redactNdjson('1\n')).toBe('1\n');
+    expect(redactNdjson('')).toBe('');
+  });
+
+  it('emits each line as soon as its newline arrives', () => {
+    const ndjson = createNdjsonRedactor(redactorWith());
+    expect(ndjson.push(`{"e": "${PLANTED_EMAIL}"}`)).toBe('');
+    expect(ndjson.push('\n{"n"')).toBe('{"e":"[EMAIL]"}\n');
+    expect(ndjson.push(': 1}')).toBe('');
+    expect(ndjson.end()).toBe('{"n":1}');
+  });
+
+  it('gives the same output for any split of the input', () => {
+    fc.assert(
+      fc.property(plantedNdjson, fc.array(fc.nat(), { maxLength: 8 }), (text, cuts) => {
+        const whole = redactChunks([text], plantedRedactor());
+        expect(redactChunks(splitAt(text, cuts), plantedRedactor())).toBe(whole);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('redacts each line exactly as the JSON redactor redacts it as a document', () => {
+    fc.assert(
+      fc.property(plantedJsonLine, (line) => {
+        const json = createJsonRedactor(plantedRedactor());
+        expect(redactChunks([line], plantedRedactor())).toBe(json.push(line) + json.end());
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('writes lines that re-parse and hold no planted value outside keep subtrees', () => {
+    fc.assert(
+      fc.property(plantedNdjson, (text) => {
+        const lines = redactChunks([text], plantedRedactor()).split(/\r?\n/);
+        expect(lines).toHaveLength(text.split(/\r?\n/).length);
+        for (const line of lines.filter((each) => each !== '')) {
+          expect(leaksPlanted(JSON.stringify(withoutKept(JSON.parse(line))))).toBe(false);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  describe('malformed lines', () => {
+    it.each([
+      ['a syntax error', `{"a": 1}\n\n{"e": "${PLANTED_EMAIL}", x}\n`, 'line 3, character 31'],
+      ['a truncated value', `[1]\n{"e": ["${PLANTED_EMAIL}"\n`, 'line 2'],
+      ['an unterminated string', `{"e": "${PLANTED_EMAIL}\n{}`, 'line 1'],
+      ['two values on one line', `{"e": "${PLANTED_EMAIL}"} {}`, 'line 1, character 31'],
+      ['a bad escape', `["${PLANTED_EMAIL}\\x"]`, 'line 1, character 2'],
+      ['a raw control character', `["${PLANTED_EMAIL}\t"]`, 'line 1, character 2'],
+      ['a bad number', `[01, "${PLANTED_EMAIL}"]`, 'line 1, character 2'],
+      ['a bad literal', `["${PLANTED_EMAIL}", nul]`, 'line 1, character 26'],
+      ['an unknown character', `["${PLANTED_EMAIL}"]\n@`, 'line 2, character 1'],
+    ])('rejects %s naming the line and no content', (_case, input, where) => {
+      const error = errorOf(() => redactNdjson(input));
+      expect(error).toBeInstanceOf(MalformedObjectError);
+      expect(error.message).toContain(where);
+      expect(error.message).not.toContain('jane');
+    });
+
+    it('rejects every call after an error', () => {
+      const ndjson = createNdjsonRedactor(redactorWith());
+      expect(ndjson.push('{"a": 1}\n')).toBe('{"a":1}\n');
+      expect(() => ndjson.push('{"a" 1}\n')).toThrow(MalformedObjectError);
+      expect(() => ndjson.push('{"a": 1}\n')).toThrow(MalformedObjectError);
+      expect(() => ndjson.end()).toThrow(MalformedObjectError);
+    });
+  });
+
+  describe('limits', () => {
+    const long = `["${'x'.repeat(1100)}"]`;
+
+    it('fails on a line longer than maxRecordBytes naming its line number', () => {
+      const error = errorOf(() => redactNdjson(`[1]\n\n${long}\n[2]\n`, redactorWith(1024)));
+      expect(error).toBeInstanceOf(LimitExceededError);
+      expect(error.message).toContain('line 3');
+    });
+
+    it('fails on a long line before its newline arrives', () => {
+      const ndjson = createNdjsonRedactor(redactorWith(1024));
+      expect(ndjson.push('[1]\n["')).toBe('[1]\n');
+      expect(() => ndjson.push('y'.repeat(1100))).toThrow(/line 2/);
+    });
+
+    it('fails on a long last line without a newline', () => {
+      expect(() => redactNdjson(`[1]\n${long}`, redactorWith(1024))).toThrow(LimitExceededError);
+    });
+
+    it('accepts a line of exactly maxRecordBytes characters', () => {
+      const line = `["${'z'.repeat(1020)}"]`;
+      expect(redactNdjson(`${line}\r\n`, redactorWith(1024))).toBe(`${line}\r\n`);
+    });
+  });
+});
