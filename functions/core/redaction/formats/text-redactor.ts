@@ -32,7 +32,7 @@ export function createTextRedactor(redactor: Redactor): FormatRedactor {
       if (buffer.length - position < WINDOW + reach) return '';
       let limit = buffer.length - reach;
       // Never split a surrogate pair between two outputs.
-      if (isLowSurrogate(buffer.charCodeAt(limit))) limit--;
+      if (isHighSurrogate(buffer.charCodeAt(limit - 1))) limit--;
       return process(limit);
     },
     end() {
@@ -44,6 +44,6 @@ export function createTextRedactor(redactor: Redactor): FormatRedactor {
   };
 }
 
-function isLowSurrogate(code: number): boolean {
-  return code >= 0xdc00 && code <= 0xdfff;
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
 }

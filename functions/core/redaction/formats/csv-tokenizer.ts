@@ -1,0 +1,242 @@
+import { LimitExceededError, MalformedObjectError } from '../../errors.ts';
+
+/**
+ * How a cell was written. The span of a quoted cell excludes its quotes; `QuotedEscaped` cells
+ * contain doubled quotes, so their decoded value differs from their span.
+ */
+export const CellKind = { Plain: 0, Quoted: 1, QuotedEscaped: 2 } as const;
+export type CellKind = (typeof CellKind)[keyof typeof CellKind];
+
+const State = {
+  CellStart: 0,
+  Plain: 1,
+  Quoted: 2,
+  /** A quote was read inside a quoted cell: it closes the cell or starts a doubled quote. */
+  QuoteSeen: 3,
+  /** A closing quote and a CR were read: only LF may follow. */
+  QuoteCr: 4,
+} as const;
+type State = (typeof State)[keyof typeof State];
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * Resumable RFC 4180 tokenizer: text fed in pieces is split into records and cells, recorded as
+ * spans of `text` in flat arrays rather than copied, so a consumer can pass unchanged bytes
+ * through and decode only the cells it needs.
+ *
+ * Records end at LF or CRLF (a CR alone is data). A quote inside an unquoted cell is taken
+ * literally, as most producers in the wild expect. A record longer than `maxRecordLength` code
+ * units (terminator included) fails with `LimitExceededError`, whatever the chunking.
+ */
+export class CsvTokenizer {
+  /** Text from the start of the first record not yet discarded. */
+  text = '';
+  /** Complete records held since the last `discard`. */
+  recordCount = 0;
+  /** Per complete record: the offset in `text` after its terminator. */
+  readonly recordEnds: number[] = [];
+  /** Per complete record: the index one past its last cell in the cell arrays. */
+  readonly recordCellEnds: number[] = [];
+  /** Per cell: content span `[start, end)` in `text`, quotes excluded. */
+  readonly cellStarts: number[] = [];
+  readonly cellEnds: number[] = [];
+  readonly cellKinds: CellKind[] = [];
+  /** Indexes of the held cells of kind `QuotedEscaped`, ascending. */
+  readonly escapedCells: number[] = [];
+
+  private readonly delimiter: string;
+  private readonly delimiterCode: number;
+  private readonly maxRecordLength: number;
+  private cellCount = 0;
+  private recordsDiscarded = 0;
+  private recordStart = 0;
+  private position = 0;
+  private state: State = State.CellStart;
+  private cellStart = 0;
+  private cellKind: CellKind = CellKind.Plain;
+
+  constructor(delimiter: string, maxRecordLength: number) {
+    this.delimiter = delimiter;
+    this.delimiterCode = delimiter.charCodeAt(0);
+    this.maxRecordLength = maxRecordLength;
+  }
+
+  /** Number (1-based, over the whole input) of the first record held. */
+  get firstRecordNumber(): number {
+    return this.recordsDiscarded + 1;
+  }
+
+  /** Appends text and tokenizes every record it completes. */
+  feed(chunk: string): void {
+    this.text += chunk;
+    this.run();
+    if (this.text.length - this.recordStart > this.maxRecordLength) throw this.limitError();
+  }
+
+  /** Ends the input: the last record may lack a terminator; an open quote is malformed. */
+  finish(): void {
+    this.run();
+    const length = this.text.length;
+    switch (this.state) {
+      case State.CellStart:
+        if (this.position === this.recordStart) return;
+        this.addCell(length, length, CellKind.Plain);
+        break;
+      case State.Plain:
+        this.addCell(this.cellStart, length, CellKind.Plain);
+        break;
+      case State.QuoteSeen:
+        this.addCell(this.cellStart, length - 1, this.cellKind);
+        break;
+      case State.Quoted:
+        throw this.malformed('a quoted field is not closed at the end of the object', length);
+      case State.QuoteCr:
+        throw this.malformed('a CR after a closing quote is not followed by LF', length);
+    }
+    this.endRecord(length);
+    this.state = State.CellStart;
+  }
+
+  /** Drops the complete records; spans of the pending record are rebased onto the new `text`. */
+  discard(): void {
+    const cut = this.recordStart;
+    const firstPendingCell =
+      this.recordCount === 0 ? 0 : (this.recordCellEnds[this.recordCount - 1] as number);
+    const { cellStarts, cellEnds, cellKinds } = this;
+    for (let from = firstPendingCell, to = 0; from < this.cellCount; from++, to++) {
+      cellStarts[to] = (cellStarts[from] as number) - cut;
+      cellEnds[to] = (cellEnds[from] as number) - cut;
+      cellKinds[to] = cellKinds[from] as CellKind;
+    }
+    this.cellCount -= firstPendingCell;
+    const escapedCells = this.escapedCells;
+    let kept = 0;
+    for (const index of escapedCells)
+      if (index >= firstPendingCell) escapedCells[kept++] = index - firstPendingCell;
+    escapedCells.length = kept;
+    this.recordsDiscarded += this.recordCount;
+    this.recordCount = 0;
+    this.text = this.text.slice(cut);
+    this.position -= cut;
+    this.cellStart -= cut;
+    this.recordStart = 0;
+  }
+
+  private run(): void {
+    const text = this.text;
+    const length = text.length;
+    const delimiter = this.delimiter;
+    let position = this.position;
+    let state = this.state;
+    // Next delimiter and LF at or after `position` (`length` when none): found with indexOf,
+    // which is several times faster than a loop over charCodeAt.
+    let nextDelimiter = -1;
+    let nextLf = -1;
+    while (position < length) {
+      if (state === State.CellStart) {
+        if (text.charCodeAt(position) === QUOTE) {
+          this.cellStart = position + 1;
+          this.cellKind = CellKind.Quoted;
+          state = State.Quoted;
+          position++;
+          continue;
+        }
+        this.cellStart = position;
+        state = State.Plain;
+      }
+      if (state === State.Plain) {
+        if (nextDelimiter < position) nextDelimiter = indexOrLength(text, delimiter, position);
+        if (nextLf < position) nextLf = indexOrLength(text, '\n', position);
+        if (nextDelimiter < nextLf) {
+          this.addCell(this.cellStart, nextDelimiter, CellKind.Plain);
+          position = nextDelimiter + 1;
+        } else if (nextLf < length) {
+          const hasCr = text.charCodeAt(nextLf - 1) === CR;
+          this.addCell(this.cellStart, hasCr ? nextLf - 1 : nextLf, CellKind.Plain);
+          this.endRecord(nextLf + 1);
+          position = nextLf + 1;
+        } else {
+          position = length;
+          break;
+        }
+        state = State.CellStart;
+      } else if (state === State.Quoted) {
+        const quote = text.indexOf('"', position);
+        if (quote === -1) {
+          position = length;
+          break;
+        }
+        position = quote + 1;
+        state = State.QuoteSeen;
+      } else if (state === State.QuoteSeen) {
+        const code = text.charCodeAt(position);
+        if (code === QUOTE) {
+          this.cellKind = CellKind.QuotedEscaped;
+          state = State.Quoted;
+        } else if (code === this.delimiterCode) {
+          this.addCell(this.cellStart, position - 1, this.cellKind);
+          state = State.CellStart;
+        } else if (code === LF) {
+          this.addCell(this.cellStart, position - 1, this.cellKind);
+          this.endRecord(position + 1);
+          state = State.CellStart;
+        } else if (code === CR) {
+          state = State.QuoteCr;
+        } else {
+          throw this.malformed('characters follow a closing quote', position);
+        }
+        position++;
+      } else {
+        if (text.charCodeAt(position) !== LF) {
+          throw this.malformed('a CR after a closing quote is not followed by LF', position);
+        }
+        this.addCell(this.cellStart, position - 2, this.cellKind);
+        this.endRecord(position + 1);
+        state = State.CellStart;
+        position++;
+      }
+    }
+    this.position = position;
+    this.state = state;
+  }
+
+  private addCell(start: number, end: number, kind: CellKind): void {
+    const index = this.cellCount++;
+    this.cellStarts[index] = start;
+    this.cellEnds[index] = end;
+    this.cellKinds[index] = kind;
+    if (kind === CellKind.QuotedEscaped) this.escapedCells.push(index);
+  }
+
+  private endRecord(end: number): void {
+    if (end - this.recordStart > this.maxRecordLength) throw this.limitError();
+    this.recordEnds[this.recordCount] = end;
+    this.recordCellEnds[this.recordCount] = this.cellCount;
+    this.recordCount++;
+    this.recordStart = end;
+  }
+
+  private get recordNumber(): number {
+    return this.recordsDiscarded + this.recordCount + 1;
+  }
+
+  private limitError(): LimitExceededError {
+    return new LimitExceededError(
+      `CSV record ${this.recordNumber} is longer than the limit of ${this.maxRecordLength} characters (maxRecordBytes)`,
+    );
+  }
+
+  /** A fault past the record limit reports the limit, as it would have had the input arrived in pieces. */
+  private malformed(what: string, position: number): MalformedObjectError | LimitExceededError {
+    if (position - this.recordStart >= this.maxRecordLength) return this.limitError();
+    return new MalformedObjectError(`malformed CSV in record ${this.recordNumber}: ${what}`);
+  }
+}
+
+function indexOrLength(text: string, search: string, from: number): number {
+  const index = text.indexOf(search, from);
+  return index === -1 ? text.length : index;
+}

@@ -1,0 +1,505 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  LimitExceededError,
+  MalformedObjectError,
+  RuleValidationError,
+} from '../../../functions/core/errors.ts';
+import type { Detector } from '../../../functions/core/redaction/detector.ts';
+import {
+  builtInDetectorIds,
+  createBuiltInDetector,
+} from '../../../functions/core/redaction/detectors/built-in-detectors.ts';
+import { createCsvRedactor } from '../../../functions/core/redaction/formats/csv-redactor.ts';
+import type { FormatRedactor } from '../../../functions/core/redaction/formats/format-redactor.ts';
+import { type CompiledFieldRule, Redactor } from '../../../functions/core/redaction/redactor.ts';
+import {
+  compiledRuleSetOf,
+  nameFieldRule,
+  regexDetector,
+  sampleDetectors,
+} from '../support/compiled-rule-set.ts';
+
+interface ParsedCell {
+  /** As written, quotes included. */
+  readonly raw: string;
+  readonly value: string;
+  readonly isQuoted: boolean;
+}
+
+interface ParsedRecord {
+  readonly cells: ParsedCell[];
+  readonly terminator: string;
+}
+
+/** A deliberately naive RFC 4180 reader, independent of the one under test. */
+function parseCsv(input: string, delimiter = ','): { bom: string; records: ParsedRecord[] } {
+  const bom = input.startsWith('\uFEFF') ? '\uFEFF' : '';
+  const text = input.slice(bom.length);
+  const records: ParsedRecord[] = [];
+  let cells: ParsedCell[] = [];
+  let i = 0;
+  while (i < text.length) {
+    let raw = '';
+    let value = '';
+    const isQuoted = text[i] === '"';
+    if (isQuoted) {
+      raw = '"';
+      i++;
+      for (;;) {
+        if (i >= text.length) throw new Error('unclosed quote');
+        if (text[i] === '"' && text[i + 1] === '"') {
+          raw += '""';
+          value += '"';
+          i += 2;
+        } else if (text[i] === '"') {
+          raw += '"';
+          i++;
+          break;
+        } else {
+          raw += text[i];
+          value += text[i];
+          i++;
+        }
+      }
+    } else {
+      while (i < text.length && text[i] !== delimiter && text[i] !== '\n') raw += text[i++];
+      value = raw;
+    }
+    const hasCr = !isQuoted && text[i] === '\n' && raw.endsWith('\r');
+    if (hasCr) {
+      raw = raw.slice(0, -1);
+      value = raw;
+    }
+    cells.push({ raw, value, isQuoted });
+    if (i >= text.length) break;
+    if (text[i] === delimiter) {
+      i++;
+      if (i === text.length) cells.push({ raw: '', value: '', isQuoted: false });
+      continue;
+    }
+    let terminator: string;
+    if (!isQuoted) {
+      terminator = hasCr ? '\r\n' : '\n';
+      i++;
+    } else if (text.startsWith('\r\n', i)) {
+      terminator = '\r\n';
+      i += 2;
+    } else if (text[i] === '\n') {
+      terminator = '\n';
+      i++;
+    } else {
+      throw new Error('text after a closing quote');
+    }
+    records.push({ cells, terminator });
+    cells = [];
+  }
+  if (cells.length > 0) records.push({ cells, terminator: '' });
+  return { bom, records };
+}
+
+function encodeCell(value: string, wasQuoted: boolean, delimiter: string): string {
+  const needsQuotes = wasQuoted || [delimiter, '"', '\r', '\n'].some((special) => value.includes(special));
+  return needsQuotes ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+/** The semantics spelled out cell by cell: the header binds rules; detectors see each decoded cell alone. */
+function referenceRedact(redactor: Redactor, input: string, delimiter = ','): string {
+  const { bom, records } = parseCsv(input, delimiter);
+  let columns: (CompiledFieldRule | undefined)[] | undefined;
+  let out = bom;
+  for (const { cells, terminator } of records) {
+    const isEmptyLine = cells.length === 1 && cells[0]?.raw === '';
+    if (columns === undefined) {
+      if (!isEmptyLine) columns = cells.map((cell) => redactor.fieldRule([cell.value]));
+      out += cells.map((cell) => cell.raw).join(delimiter) + terminator;
+      continue;
+    }
+    const ruled = columns;
+    const redacted = cells.map((cell, column) => {
+      const rule = ruled[column];
+      if (cell.value === '' || rule?.isKeep) return cell.raw;
+      const value = rule ? (redactor.applyField(rule, cell.value) ?? '') : redactor.redactText(cell.value);
+      return value === cell.value ? cell.raw : encodeCell(value, cell.isQuoted, delimiter);
+    });
+    out += redacted.join(delimiter) + terminator;
+  }
+  return out;
+}
+
+function run(csv: FormatRedactor, chunks: readonly string[]): string {
+  return chunks.map((chunk) => csv.push(chunk)).join('') + csv.end();
+}
+
+function splitAt(text: string, points: readonly number[]): string[] {
+  const cuts = [...new Set(points.map((point) => point % (text.length + 1)))].sort((a, b) => a - b);
+  return [...cuts, text.length].map((cut, i) => text.slice(i === 0 ? 0 : cuts[i - 1], cut));
+}
+
+const keepRule = (id: string, names: string[]): CompiledFieldRule => ({
+  ...nameFieldRule(id, names),
+  isKeep: true,
+  apply: (value) => value,
+});
+
+/** name → [NAME]; city → dropped; note → kept as is. */
+function standardRedactor(maxRecordBytes?: number): Redactor {
+  return new Redactor(
+    compiledRuleSetOf(
+      sampleDetectors(),
+      [
+        nameFieldRule('name', ['name']),
+        nameFieldRule('city', ['city'], () => undefined),
+        keepRule('note', ['note']),
+      ],
+      maxRecordBytes === undefined ? {} : { maxRecordBytes },
+    ),
+  );
+}
+
+/** Replacements that need quoting under any delimiter the properties use. */
+function quotingRedactor(): Redactor {
+  const ruleSet = compiledRuleSetOf(sampleDetectors(), [
+    nameFieldRule('name', ['name'], (value) => `"${value.length}",; |\t-.\n`),
+    nameFieldRule('city', ['city'], () => undefined),
+    keepRule('note', ['note']),
+  ]);
+  return new Redactor({
+    ...ruleSet,
+    detectorActions: ruleSet.detectorActions.map((action, i) => (i === 0 ? () => 'e,;|\t -."\r\n' : action)),
+  });
+}
+
+function redact(input: string, redactor = standardRedactor(), delimiter?: string): string {
+  return run(createCsvRedactor(redactor, delimiter === undefined ? {} : { delimiter }), [input]);
+}
+
+function errorOf(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error');
+}
+
+describe('createCsvRedactor', () => {
+  it('passes quoted fields with delimiters, doubled quotes and line breaks through byte for byte', () => {
+    const input =
+      'id,comment,score\r\n1,"a, b",2\r\n2,"say ""hi""",3\r\n3,"two\r\nlines\nhere",4\r\n4,,""\r\n';
+
+    expect(redact(input)).toBe(input);
+  });
+
+  it('keeps LF and CRLF terminators, a BOM, empty lines and a missing final newline', () => {
+    const input = '\uFEFFid,email\n\n1,bob@example.com\r\n\r\n2,x\n3,carol@example.org';
+
+    expect(redact(input)).toBe('\uFEFFid,email\n\n1,[EMAIL]\r\n\r\n2,x\n3,[EMAIL]');
+  });
+
+  it('keeps a U+FEFF that starts a later record as data', () => {
+    const csv = createCsvRedactor(new Redactor(compiledRuleSetOf([regexDetector('seven', /7/, 1)])));
+
+    expect(run(csv, ['id,n\n', '\uFEFFab,7\n'])).toBe('id,n\n\uFEFFab,[SEVEN]\n');
+  });
+
+  it('binds column rules by header: redacts, drops to an empty cell, keeps without detectors', () => {
+    const input =
+      'Name,"city",note,other\nAda,London,ada@example.com,bob@example.com\n"Bo",Paris,123-45-6789,x\n';
+
+    expect(redact(input)).toBe(
+      'Name,"city",note,other\n[NAME],,ada@example.com,[EMAIL]\n"[NAME]",,123-45-6789,x\n',
+    );
+  });
+
+  it('uses the first non-empty record as the header', () => {
+    expect(redact('\r\nname,email\r\nAda,x\r\n')).toBe('\r\nname,email\r\n[NAME],x\r\n');
+  });
+
+  it('emits the header unchanged, even when it looks sensitive', () => {
+    expect(redact('admin@example.com,name\nx,y\n')).toBe('admin@example.com,name\nx,[NAME]\n');
+  });
+
+  it('runs the detectors on cells without a rule, extra cells beyond the header included', () => {
+    const input = 'id,name\n1,Ada,123-45-6789,"4111 1111 1111 1111"\n';
+
+    expect(redact(input)).toBe('id,name\n1,[NAME],[US_SSN],"[PAYMENT_CARD]"\n');
+  });
+
+  it('leaves empty cells empty, even in ruled columns', () => {
+    expect(redact('name,city\n,\n"",""\n')).toBe('name,city\n,\n"",""\n');
+  });
+
+  it('decodes doubled quotes before detection and keeps the quoted form', () => {
+    expect(redact('id,text\n1,"say ""bob@example.com"" twice"\n')).toBe(
+      'id,text\n1,"say ""[EMAIL]"" twice"\n',
+    );
+  });
+
+  it('matches detectors against the decoded value of a cell with doubled quotes', () => {
+    const redactor = new Redactor(compiledRuleSetOf([regexDetector('quoted-word', /x"y/, 3)]));
+
+    expect(redact('id,text\n1,"a x""y b"\n', redactor)).toBe('id,text\n1,"a [QUOTED_WORD] b"\n');
+  });
+
+  it('quotes a replacement that contains the delimiter, a quote or a line break', () => {
+    const input = 'name,email\nAda,bob@example.com\n';
+
+    expect(redact(input, quotingRedactor())).toBe('name,email\n"""3"",; |\t-.\n","e,;|\t -.""\r\n"\n');
+  });
+
+  it('takes a quote inside an unquoted field literally, and quotes the cell when it changes', () => {
+    expect(redact('id,text\n1,5" pipe\n2,x"bob@example.com\n')).toBe('id,text\n1,5" pipe\n2,"x""[EMAIL]"\n');
+  });
+
+  it('lets detectors see a cell alone, not a value spread over neighbouring cells', () => {
+    expect(redact('a-b-c\n123-45-6789\n', standardRedactor(), '-')).toBe('a-b-c\n123-45-6789\n');
+    expect(redact('a b c d\n4111 1111 1111 1111\n', standardRedactor(), ' ')).toBe(
+      'a b c d\n4111 1111 1111 1111\n',
+    );
+    expect(redact('a.b\nbob@example.com\n', standardRedactor(), '.')).toBe('a.b\nbob@example.com\n');
+  });
+
+  it('honours another delimiter', () => {
+    expect(redact('name;email\nAda;bob@example.com\n', standardRedactor(), ';')).toBe(
+      'name;email\n[NAME];[EMAIL]\n',
+    );
+  });
+
+  it('produces output that re-parses to the same records and cells', () => {
+    const input =
+      'name,email,city\r\nAda,"bob@example.com",x\r\n"Lin, Mei",a@b.io,"Rome"\r\n\r\nZ,"q ""123-45-6789""",\n';
+    const output = redact(input, quotingRedactor());
+    const shape = (text: string) => parseCsv(text).records.map((record) => record.cells.length);
+
+    expect(output).not.toBe(input);
+    expect(shape(output)).toEqual(shape(input));
+  });
+
+  it('emits each record as soon as it is complete', () => {
+    const csv = createCsvRedactor(standardRedactor());
+
+    expect(csv.push('name,email\nAda,bob@exam')).toBe('name,email\n');
+    expect(csv.push('ple.com\nBo')).toBe('[NAME],[EMAIL]\n');
+    expect(csv.push(',x\n')).toBe('[NAME],x\n');
+    expect(csv.end()).toBe('');
+  });
+
+  it('counts the values each rule changed', () => {
+    const redactor = standardRedactor();
+    redact('name,city,other\nAda,Rome,bob@example.com\nBo,,x\n', redactor);
+
+    expect(Object.fromEntries(redactor.counts)).toEqual({ name: 2, city: 1, email: 1 });
+  });
+
+  it('fails on a quote left open at the end, naming the record but not the value', () => {
+    const error = errorOf(() => redact('id,ssn\n1,ok\n2,"123-45-6789\n'));
+
+    expect(error).toBeInstanceOf(MalformedObjectError);
+    expect((error as Error).message).toMatch(/record 3\b/);
+    expect((error as Error).message).not.toContain('123-45-6789');
+  });
+
+  it('fails on characters after a closing quote, naming the record but not the value', () => {
+    const error = errorOf(() => redact('id,email\n"1","bob@example.com"bob@example.com\n'));
+
+    expect(error).toBeInstanceOf(MalformedObjectError);
+    expect((error as Error).message).toMatch(/record 2\b/);
+    expect((error as Error).message).not.toContain('bob');
+  });
+
+  it('fails on a record longer than maxRecordBytes, whatever the chunking', () => {
+    const input = `id,text\n1,short\n2,${'secret '.repeat(200)}\n3,x\n`;
+    const chunks = input.match(/[\s\S]{1,100}/g) ?? [];
+    for (const pieces of [[input], chunks]) {
+      const error = errorOf(() => run(createCsvRedactor(standardRedactor(1024)), pieces));
+
+      expect(error).toBeInstanceOf(LimitExceededError);
+      expect((error as Error).message).toMatch(/record 3\b/);
+      expect((error as Error).message).not.toContain('secret');
+    }
+  });
+
+  it('fails as soon as an unfinished record exceeds maxRecordBytes, before the end of input', () => {
+    const csv = createCsvRedactor(standardRedactor(1024));
+    csv.push('id,text\n1,');
+
+    expect(() => csv.push('x'.repeat(1100))).toThrow(LimitExceededError);
+  });
+
+  it('reports the record limit rather than a malformed quote that lies past it, whatever the chunking', () => {
+    const input = `id\n"${'x'.repeat(1100)}"a\n`;
+    for (const pieces of [[input], [input.slice(0, 1050), input.slice(1050)]]) {
+      expect(() => run(createCsvRedactor(standardRedactor(1024)), pieces)).toThrow(LimitExceededError);
+    }
+  });
+
+  it('accepts a record of exactly maxRecordBytes, terminator included', () => {
+    const record = `1,${'x'.repeat(1024 - 4)}\r\n`;
+
+    expect(redact(`id,text\n${record}`, standardRedactor(1024))).toBe(`id,text\n${record}`);
+  });
+
+  it('rejects a delimiter that is a quote, a line break, not ASCII or longer than one character', () => {
+    for (const delimiter of ['"', '\n', '\r', '', ';;', '§']) {
+      expect(() => createCsvRedactor(standardRedactor(), { delimiter })).toThrow(RuleValidationError);
+    }
+  });
+});
+
+const delimiters = [',', ';', '\t', '|', ' ', '-', '.'];
+
+const samplePlanted = ['bob@example.com', 'a.b-c@mail.example.org', '123-45-6789', '4111 1111 1111 1111'];
+const builtInPlanted = [
+  ...samplePlanted,
+  '555-234-5678',
+  '(555) 234-5678',
+  'DE89 3704 0044 0532 0130 00',
+  '192.168.1.10',
+  '2001:db8::1',
+  'AKIAIOSFODNN7EXAMPLE',
+  'aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  'eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.',
+  'sk_live_4eC39HqLyjWDarjtT1zdp7dc',
+];
+
+/** A random well-formed CSV: random header, quoting, terminators, BOM, empty lines and planted values. */
+const csvDocument = (planted: string[]) =>
+  fc.constantFrom(...delimiters).chain((delimiter) => {
+    const value = fc.oneof(
+      fc.constantFrom(...planted),
+      fc.constantFrom(
+        '',
+        'Ada',
+        'x y',
+        '12',
+        '\uD83D',
+        '"',
+        'a""b',
+        '\r\n',
+        '\n',
+        '\r',
+        '4111-1111',
+        '-1111-1111',
+      ),
+      fc.string({
+        unit: fc.constantFrom(
+          'a',
+          '1',
+          '2',
+          ' ',
+          '-',
+          '.',
+          '@',
+          'e',
+          'x',
+          'é',
+          '😀',
+          '"',
+          ',',
+          ';',
+          '\t',
+          '|',
+        ),
+        maxLength: 14,
+      }),
+    );
+    const cell = fc.tuple(value, fc.boolean()).map(([text, wantsQuotes]) => {
+      const mustQuote =
+        text.startsWith('"') || text.includes(delimiter) || text.includes('\n') || text.includes('\r');
+      return wantsQuotes || mustQuote ? `"${text.replaceAll('"', '""')}"` : text;
+    });
+    const header = fc
+      .array(fc.constantFrom('name', 'Name', 'city', 'note', 'email', 'id', 'other'), {
+        minLength: 1,
+        maxLength: 5,
+      })
+      .map((names) => names.join(delimiter));
+    const record = fc.oneof(
+      {
+        weight: 9,
+        arbitrary: fc.array(cell, { minLength: 1, maxLength: 7 }).map((cells) => cells.join(delimiter)),
+      },
+      { weight: 1, arbitrary: fc.constant('') },
+    );
+    return fc
+      .tuple(
+        fc.boolean(),
+        header,
+        fc.array(fc.tuple(record, fc.constantFrom('\n', '\r\n')), { maxLength: 8 }),
+        record,
+      )
+      .map(([hasBom, head, records, last]) => {
+        const body = records.map(([text, terminator]) => text + terminator).join('');
+        // The last record has no terminator; an empty one leaves the input ending in a newline.
+        return { delimiter, input: `${hasBom ? '\uFEFF' : ''}${head}\n${body}${last}` };
+      });
+  });
+
+describe('createCsvRedactor properties', () => {
+  it('gives the per-cell reference output for any split of the input', () => {
+    fc.assert(
+      fc.property(
+        csvDocument(samplePlanted),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        fc.boolean(),
+        ({ delimiter, input }, points, isQuoting) => {
+          const newRedactor = isQuoting ? quotingRedactor : standardRedactor;
+          const whole = newRedactor();
+          const chunked = newRedactor();
+          const reference = newRedactor();
+
+          const expected = referenceRedact(reference, input, delimiter);
+          expect(run(createCsvRedactor(whole, { delimiter }), [input])).toBe(expected);
+          expect(run(createCsvRedactor(chunked, { delimiter }), splitAt(input, points))).toBe(expected);
+          expect(whole.counts).toEqual(reference.counts);
+          expect(chunked.counts).toEqual(reference.counts);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('gives the per-cell reference output with the built-in detectors', () => {
+    const builtIns = () =>
+      new Redactor(
+        compiledRuleSetOf(
+          builtInDetectorIds.map((id) => createBuiltInDetector(id) as Detector),
+          [nameFieldRule('name', ['name']), keepRule('note', ['note'])],
+        ),
+      );
+    fc.assert(
+      fc.property(
+        csvDocument(builtInPlanted),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        ({ delimiter, input }, points) => {
+          const expected = referenceRedact(builtIns(), input, delimiter);
+
+          expect(run(createCsvRedactor(builtIns(), { delimiter }), splitAt(input, points))).toBe(expected);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('fails the same way for any split of a malformed or oversized input', () => {
+    const outcome = (chunks: readonly string[]) => {
+      try {
+        return run(createCsvRedactor(standardRedactor(1024)), chunks);
+      } catch (error) {
+        return `${(error as Error).name}: ${(error as Error).message}`;
+      }
+    };
+    const piece = fc.constantFrom('a', '"', ',', '\n', '\r', '\r\n', '""', 'x'.repeat(300), 'x'.repeat(700));
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 30 }).map((pieces) => pieces.join('')),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        (input, points) => {
+          expect(outcome(splitAt(input, points))).toBe(outcome([input]));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});

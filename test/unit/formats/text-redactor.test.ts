@@ -1,0 +1,156 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { FormatRedactor } from '../../../functions/core/redaction/formats/format-redactor.ts';
+import { createTextRedactor } from '../../../functions/core/redaction/formats/text-redactor.ts';
+import { Redactor } from '../../../functions/core/redaction/redactor.ts';
+import { compiledRuleSetOf, sampleDetectors } from '../support/compiled-rule-set.ts';
+
+const WINDOW = 64 * 1024;
+
+function sampleRedactor(): Redactor {
+  return new Redactor(compiledRuleSetOf(sampleDetectors()));
+}
+
+/** Every output of feeding `chunks` in order, `end()` last. */
+function outputsOf(redactor: FormatRedactor, chunks: readonly string[]): string[] {
+  return [...chunks.map((chunk) => redactor.push(chunk)), redactor.end()];
+}
+
+function splitAt(text: string, points: readonly number[]): string[] {
+  const cuts = [...new Set(points.map((point) => point % (text.length + 1)))].sort((a, b) => a - b);
+  const chunks: string[] = [];
+  let from = 0;
+  for (const cut of cuts) {
+    chunks.push(text.slice(from, cut));
+    from = cut;
+  }
+  chunks.push(text.slice(from));
+  return chunks;
+}
+
+function isWellFormed(text: string): boolean {
+  // String.prototype.isWellFormed is in Node 20 but not in the ES2023 lib typings.
+  return (text as unknown as { isWellFormed(): boolean }).isWellFormed();
+}
+
+/** Text with planted values, separators and emoji, optionally padded past the scan window. */
+const plantedText = (minLength: number) =>
+  fc
+    .tuple(
+      fc.array(
+        fc.oneof(
+          fc.constantFrom(
+            'alice@example.com',
+            'x.y+z@mail.example.org',
+            '123-45-6789',
+            '4111 1111 1111 1111',
+          ),
+          fc.constantFrom(' ', '\n', '\r\n', '-', '@', '.', '😀', 'é', '1', '12'),
+          fc.string({ unit: fc.constantFrom('a', 'b', '0', '9', ' ', '-', '@', '.', '😀'), maxLength: 12 }),
+        ),
+        { maxLength: 40 },
+      ),
+      fc.constantFrom('lorem ipsum dolor sit amet, ', 'data 00 11 22 😀 '),
+    )
+    .map(([parts, filler]) => {
+      const text = parts.join('');
+      if (minLength === 0) return text;
+      const padding = filler.repeat(Math.ceil(minLength / filler.length));
+      const middle = Math.floor(padding.length / 2);
+      return `${padding.slice(0, middle)}${text}${padding.slice(middle)}${text}`;
+    });
+
+describe('createTextRedactor', () => {
+  it('redacts an SSN split across two chunks', () => {
+    const text = createTextRedactor(sampleRedactor());
+
+    expect(outputsOf(text, ['ssn 123-4', '5-6789 on file']).join('')).toBe('ssn [US_SSN] on file');
+  });
+
+  it('flushes a match at the end of the input on end()', () => {
+    const text = createTextRedactor(sampleRedactor());
+
+    expect(text.push('contact: alice@example.com')).toBe('');
+    expect(text.end()).toBe('contact: [EMAIL]');
+  });
+
+  it('leaves text without sensitive values unchanged', () => {
+    const input = 'GET /index.html 200 1234 ms\nuser=bob id=42\n';
+
+    expect(outputsOf(createTextRedactor(sampleRedactor()), [input]).join('')).toBe(input);
+  });
+
+  it('streams a 10 MB line without newlines, returning output from every push past the window', () => {
+    const redactor = sampleRedactor();
+    const text = createTextRedactor(redactor);
+    const piece = 'lorem ipsum dolor 42 sit amet '.repeat(Math.ceil(WINDOW / 30)).slice(0, WINDOW);
+    const reach = redactor.scanner.maxLength + redactor.scanner.lookahead;
+    let pushed = 0;
+    let emitted = 0;
+    while (pushed < 10 * 1024 * 1024) {
+      const out = text.push(piece);
+      pushed += piece.length;
+      emitted += out.length;
+      if (pushed >= WINDOW + reach) expect(out.length).toBeGreaterThan(0);
+      expect(pushed - emitted).toBeLessThanOrEqual(WINDOW + reach);
+    }
+    emitted += text.end().length;
+
+    expect(emitted).toBe(pushed);
+  });
+
+  it('redacts values planted on both sides of the scan window', () => {
+    const line = `${'a'.repeat(WINDOW - 5)} 123-45-6789 ${'b'.repeat(WINDOW)} bob@example.com`;
+    const chunks = splitAt(line, [1000, WINDOW - 3, WINDOW + 100, 2 * WINDOW]);
+
+    expect(outputsOf(createTextRedactor(sampleRedactor()), chunks).join('')).toBe(
+      `${'a'.repeat(WINDOW - 5)} [US_SSN] ${'b'.repeat(WINDOW)} [EMAIL]`,
+    );
+  });
+
+  it('holds back a high surrogate that ends a chunk, even with no detectors', () => {
+    const text = createTextRedactor(new Redactor(compiledRuleSetOf([])));
+    const outputs = outputsOf(text, [`${'a'.repeat(WINDOW)}\uD83D`, '\uDE00 done']);
+
+    expect(outputs.map(isWellFormed)).toEqual([true, true, true]);
+    expect(outputs.join('')).toBe(`${'a'.repeat(WINDOW)}😀 done`);
+  });
+
+  it('never splits a surrogate pair between two outputs', () => {
+    fc.assert(
+      fc.property(
+        plantedText(WINDOW),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        fc.boolean(),
+        (input, points, hasDetectors) => {
+          const redactor = new Redactor(compiledRuleSetOf(hasDetectors ? sampleDetectors() : []));
+          const outputs = outputsOf(createTextRedactor(redactor), splitAt(input, points));
+
+          expect(outputs.filter((out) => !isWellFormed(out))).toEqual([]);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('gives the same output for any split of the input (property)', () => {
+    const property = (input: string, points: number[]) => {
+      const whole = outputsOf(createTextRedactor(sampleRedactor()), [input]).join('');
+      const chunked = outputsOf(createTextRedactor(sampleRedactor()), splitAt(input, points)).join('');
+
+      expect(chunked).toBe(whole);
+      expect(whole).toBe(sampleRedactor().redactText(input));
+    };
+    fc.assert(fc.property(plantedText(0), fc.array(fc.nat(), { maxLength: 12 }), property), {
+      numRuns: 1000,
+    });
+    fc.assert(
+      fc.property(
+        plantedText(WINDOW + 500),
+        fc.array(fc.integer({ min: WINDOW - 400, max: WINDOW + 800 }), { maxLength: 6 }),
+        property,
+      ),
+      { numRuns: 60 },
+    );
+  });
+});

@@ -1,0 +1,89 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type ScanMatch, Scanner } from '../../functions/core/redaction/scanner.ts';
+import { regexDetector, sampleDetectors } from './support/compiled-rule-set.ts';
+
+const spans = (text: string, matches: readonly ScanMatch[]) =>
+  matches.map((match) => [text.slice(match.start, match.end), match.detector]);
+
+describe('Scanner', () => {
+  it('accepts the leftmost match, whichever detector finds it', () => {
+    const scanner = new Scanner([regexDetector('word', /bbb/, 3), regexDetector('digits', /\d+/, 10)]);
+    const text = 'a 12 bbb';
+
+    expect(spans(text, scanner.scan(text).matches)).toEqual([
+      ['12', 1],
+      ['bbb', 0],
+    ]);
+  });
+
+  it('prefers the longest of the matches that start at the same place', () => {
+    const scanner = new Scanner([regexDetector('short', /ab/, 2), regexDetector('long', /abcd/, 4)]);
+
+    expect(spans('xabcd', scanner.scan('xabcd').matches)).toEqual([['abcd', 1]]);
+  });
+
+  it('prefers the detector listed first when two matches are equal', () => {
+    const scanner = new Scanner([regexDetector('first', /\d{3}/, 3), regexDetector('second', /\d{3}/, 3)]);
+
+    expect(spans('a 123', scanner.scan('a 123').matches)).toEqual([['123', 0]]);
+  });
+
+  it('resumes after an accepted match, so matches never overlap', () => {
+    const scanner = new Scanner([regexDetector('pair', /\d\d/, 2), regexDetector('letter-digit', /x\d/, 2)]);
+    const text = '12x345';
+
+    expect(spans(text, scanner.scan(text).matches)).toEqual([
+      ['12', 0],
+      ['x3', 1],
+      ['45', 0],
+    ]);
+  });
+
+  it('accepts only matches that start before the limit and resumes at the end of one that crosses it', () => {
+    const scanner = new Scanner(sampleDetectors());
+    const text = 'id 123-45-6789 and 987-65-4321';
+
+    const first = scanner.scan(text, 0, 5);
+    expect(spans(text, first.matches)).toEqual([['123-45-6789', 1]]);
+    expect(first.next).toBe(14);
+
+    const second = scanner.scan(text, first.next, 18);
+    expect(second.matches).toEqual([]);
+    expect(second.next).toBe(18);
+  });
+
+  it('gives the same matches when resumed at next as in one pass (property)', () => {
+    const scanner = new Scanner(sampleDetectors());
+    const text = fc
+      .array(
+        fc.oneof(
+          fc.constantFrom(
+            'bob@example.com',
+            'a.b@c.io',
+            '123-45-6789',
+            '4111-1111-1111-1111',
+            '4111111111111111',
+          ),
+          fc.string({ unit: fc.constantFrom('a', '1', '-', ' ', '@', '.', 'é'), maxLength: 10 }),
+        ),
+        { maxLength: 30 },
+      )
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(text, fc.array(fc.nat(), { maxLength: 10 }), (input, points) => {
+        const limits = points.map((point) => point % (input.length + 1)).sort((a, b) => a - b);
+        const resumed: ScanMatch[] = [];
+        let from = 0;
+        for (const limit of [...limits, input.length]) {
+          const result = scanner.scan(input, from, limit);
+          resumed.push(...result.matches);
+          from = result.next;
+        }
+
+        expect(resumed).toEqual(scanner.scan(input).matches);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
