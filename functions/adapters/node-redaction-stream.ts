@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { pipeline, Readable, type Transform } from 'node:stream';
 import { createGunzip, createGzip } from 'node:zlib';
 import { LimitExceededError, MalformedObjectError, UnsupportedFormatError } from '../core/errors.ts';
 import type { RedactionStream, RedactionStreamOptions } from '../core/ports/redaction-engine.ts';
@@ -86,7 +86,8 @@ async function* gunzip(
   limits: CompiledRuleSet['limits'],
 ): AsyncGenerator<Uint8Array> {
   let total = 0;
-  const inflater = Readable.from(source, { objectMode: false }).pipe(createGunzip());
+  const inflater = createGunzip();
+  feed(source, inflater);
   try {
     for await (const chunk of inflater as AsyncIterable<Buffer>) {
       total += chunk.byteLength;
@@ -108,7 +109,15 @@ async function* gunzip(
 
 async function* gzip(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   // Level 1: level 6 alone runs at ~20 MB/s and would eat the Object Lambda time budget.
-  yield* Readable.from(source, { objectMode: false }).pipe(createGzip({ level: 1 }));
+  const deflater = createGzip({ level: 1 });
+  feed(source, deflater);
+  yield* deflater;
+}
+
+/** Writes an async iterable into a zlib transform; an error on either side ends both. */
+function feed(source: AsyncIterable<Uint8Array>, transform: Transform): void {
+  // pipeline (unlike pipe) destroys the transform with the source's error, so its reader sees it.
+  pipeline(Readable.from(source, { objectMode: false }), transform, () => {});
 }
 
 async function* countBytes(
