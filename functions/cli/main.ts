@@ -4,11 +4,13 @@ import { keysCommand } from './keys-command.ts';
 import { previewCommand } from './preview-command.ts';
 import { redactCommand } from './redact-command.ts';
 import { rulesCommand } from './rules-command.ts';
+import { serveCommand } from './serve-command.ts';
 import { UsageError } from './usage-error.ts';
 
 const USAGE = `maskpoint — sensitive-data proxy for Amazon S3
 
 Usage:
+  maskpoint serve [--port P] [--host H] [--bucket NAME=DIR ...] [--s3-bucket NAME ...] [--rules DIR] [--region R]
   maskpoint redact [--rules DIR] [--ruleset NAME] [--content-type TYPE] FILE|-
   maskpoint preview [--rules DIR] [--ruleset NAME] [--content-type TYPE] FILE
   maskpoint rules validate [--rules DIR]
@@ -29,6 +31,7 @@ const COMMANDS: Record<string, Command> = {
   rules: rulesCommand,
   detokenize: detokenizeCommand,
   keys: keysCommand,
+  serve: serveCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

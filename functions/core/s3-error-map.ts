@@ -23,6 +23,7 @@ const S3_ERRORS: Record<string, { status: number; code: string }> = {
   InvalidRange: { status: 416, code: 'InvalidRange' },
   NotImplemented: { status: 501, code: 'NotImplemented' },
   MethodNotAllowed: { status: 405, code: 'MethodNotAllowed' },
+  InvalidArgument: { status: 400, code: 'InvalidArgument' },
   InvalidAccessKeyId: { status: 403, code: 'InvalidAccessKeyId' },
   SignatureDoesNotMatch: { status: 403, code: 'SignatureDoesNotMatch' },
   AuthorizationHeaderMalformed: { status: 400, code: 'AuthorizationHeaderMalformed' },

@@ -1,0 +1,173 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createConsoleAuditLog } from '../adapters/console-audit-log.ts';
+import { createLocalCredentialStore } from '../adapters/local-credential-store.ts';
+import { resolveMaskpointHome } from '../adapters/maskpoint-home.ts';
+import { RuleValidationError } from '../core/errors.ts';
+import type { GatewayKey } from '../core/ports/credential-store.ts';
+import { createGatewayDependencies } from '../gateway/dependencies.ts';
+import { type GatewayServer, startGatewayServer } from '../gateway/server.ts';
+import { DEFAULT_RULES_DIR } from './load-rules.ts';
+import { UsageError } from './usage-error.ts';
+
+/** Name of the key created on the first start, when no gateway key exists yet. */
+export const DEMO_KEY_NAME = 'demo';
+
+const OPTIONS = {
+  port: { type: 'string', default: '9000' },
+  host: { type: 'string', default: '127.0.0.1' },
+  bucket: { type: 'string', multiple: true, default: [] as string[] },
+  's3-bucket': { type: 'string', multiple: true, default: [] as string[] },
+  rules: { type: 'string', default: DEFAULT_RULES_DIR },
+  region: { type: 'string', default: 'us-east-1' },
+} as const;
+
+/**
+ * `maskpoint serve`: the S3-compatible gateway on a local port until SIGINT or SIGTERM.
+ * One audit line per request goes to stdout.
+ */
+export async function serveCommand(args: string[]): Promise<number> {
+  // Listening before the server starts: a signal during startup still stops it cleanly.
+  const shutdown = onShutdownSignal();
+  try {
+    const server = await startServe(args, (text) => process.stdout.write(text));
+    const signal = await shutdown.received;
+    process.stdout.write(`maskpoint: ${signal} received, stopping the gateway\n`);
+    await server.close();
+    return 0;
+  } finally {
+    shutdown.dispose();
+  }
+}
+
+function onShutdownSignal(): { received: Promise<NodeJS.Signals>; dispose(): void } {
+  let resolveSignal: (signal: NodeJS.Signals) => void = () => {};
+  const received = new Promise<NodeJS.Signals>((resolve) => {
+    resolveSignal = resolve;
+  });
+  process.on('SIGINT', resolveSignal);
+  process.on('SIGTERM', resolveSignal);
+  return {
+    received,
+    dispose() {
+      process.off('SIGINT', resolveSignal);
+      process.off('SIGTERM', resolveSignal);
+    },
+  };
+}
+
+/**
+ * Validates the options and rules, starts the gateway and prints how to reach it: on the first
+ * start (no gateway key yet) it creates a `demo` key for the served buckets and prints it with a
+ * ready-to-run AWS CLI line and SDK snippet.
+ *
+ * @throws UsageError for wrong options; RuleValidationError when the rules are invalid (nothing is started).
+ */
+export async function startServe(args: string[], write: (text: string) => void): Promise<GatewayServer> {
+  const { values } = parseArgs({ args, options: OPTIONS, allowPositionals: false });
+  const port = parsePort(values.port);
+  const localBuckets = new Map(values.bucket.map(parseBucket));
+  const s3Buckets = values['s3-bucket'];
+  const buckets = [...localBuckets.keys(), ...s3Buckets];
+  if (buckets.length === 0)
+    throw new UsageError('serve needs at least one --bucket NAME=DIR or --s3-bucket NAME');
+  const home = resolveMaskpointHome();
+  const store = createLocalCredentialStore(home);
+  const deps = await createGatewayDependencies({
+    rulesDir: values.rules,
+    region: values.region,
+    localBuckets,
+    s3Buckets,
+    credentials: store,
+    audit: createConsoleAuditLog(write),
+  }).catch((error: unknown) => {
+    if (!(error instanceof RuleValidationError)) throw error;
+    throw new RuleValidationError(
+      `refusing to start: the rules in ${values.rules} are invalid\n${error.message}`,
+      {
+        cause: error,
+      },
+    );
+  });
+  const existingKeys = await store.list();
+  const demoKey = existingKeys.length === 0 ? await store.create(DEMO_KEY_NAME, buckets) : undefined;
+  const server = await startGatewayServer({ host: values.host, port, deps });
+  const lines = [
+    `maskpoint gateway listening on ${server.url} (region ${values.region})`,
+    ...[...localBuckets].map(([name, dir]) => `  bucket ${name} → ${dir}`),
+    ...s3Buckets.map((name) => `  bucket ${name} → s3://${name}`),
+    `  rules ${values.rules} (${deps.rules.ruleSets.length} rule sets)`,
+    '',
+    ...(demoKey === undefined
+      ? keyHelp(existingKeys.filter((key) => !key.isRevoked).length, home)
+      : demoKeyHelp(
+          demoKey,
+          server.url,
+          values.region,
+          exampleKey(localBuckets, buckets[0] as string),
+          home,
+        )),
+    '',
+  ];
+  write(`${lines.join('\n')}\n`);
+  return server;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d{1,5}$/.test(value) || port > 65_535) throw new UsageError(`--port "${value}": expected 0–65535`);
+  return port;
+}
+
+function parseBucket(value: string): [string, string] {
+  const match = /^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])=(.+)$/.exec(value);
+  if (match === null) throw new UsageError(`--bucket "${value}": expected NAME=DIR with an S3 bucket name`);
+  return [match[1] as string, resolve(match[2] as string)];
+}
+
+/** A key worth showing in the printed commands: the example bucket's CSV when it is served. */
+function exampleKey(
+  localBuckets: ReadonlyMap<string, string>,
+  bucket: string,
+): { bucket: string; key: string } {
+  const dir = localBuckets.get(bucket);
+  return {
+    bucket,
+    key: dir !== undefined && existsSync(join(dir, 'customers.csv')) ? 'customers.csv' : 'KEY',
+  };
+}
+
+function keyHelp(active: number, home: string): string[] {
+  return [
+    `${active} active gateway key${active === 1 ? '' : 's'} in ${home}.`,
+    '  list them:    maskpoint keys list',
+    '  create one:   maskpoint keys create --name NAME --bucket BUCKET',
+  ];
+}
+
+function demoKeyHelp(
+  key: GatewayKey,
+  url: string,
+  region: string,
+  target: { bucket: string; key: string },
+  home: string,
+): string[] {
+  return [
+    `First start: created gateway key "${key.name}" for ${key.buckets.join(', ')} (stored in ${home}).`,
+    `  access key id:     ${key.accessKeyId}`,
+    `  secret access key: ${key.secretAccessKey}`,
+    '',
+    'With the AWS CLI:',
+    `  AWS_ACCESS_KEY_ID=${key.accessKeyId} AWS_SECRET_ACCESS_KEY=${key.secretAccessKey} AWS_DEFAULT_REGION=${region} aws s3api get-object --endpoint-url ${url} --bucket ${target.bucket} --key ${target.key} /dev/stdout`,
+    '',
+    'With @aws-sdk/client-s3:',
+    "  import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';",
+    `  const credentials = { accessKeyId: '${key.accessKeyId}', secretAccessKey: '${key.secretAccessKey}' };`,
+    `  const s3 = new S3Client({ endpoint: '${url}', region: '${region}', forcePathStyle: true, credentials });`,
+    `  const object = await s3.send(new GetObjectCommand({ Bucket: '${target.bucket}', Key: '${target.key}' }));`,
+    '  console.log(await object.Body?.transformToString());',
+    '',
+    'aws s3 ls / cp / sync need object sizes, which a redacting proxy cannot know in advance: use aws s3api.',
+  ];
+}

@@ -1,0 +1,142 @@
+import { DynamoDB } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { z } from 'zod';
+import { createConsoleAuditLog } from '../adapters/console-audit-log.ts';
+import { createDynamoRateLimiter } from '../adapters/dynamo-rate-limiter.ts';
+import { createLocalCredentialStore } from '../adapters/local-credential-store.ts';
+import { createLocalDirectorySource } from '../adapters/local-directory-source.ts';
+import { resolveMaskpointHome } from '../adapters/maskpoint-home.ts';
+import { DEFAULT_GEO_DATABASE, openMaxmindGeoLookup } from '../adapters/maxmind-geo-lookup.ts';
+import { createMemoryRateLimiter } from '../adapters/memory-rate-limiter.ts';
+import { openRedactionStream } from '../adapters/node-redaction-stream.ts';
+import { createPowertoolsAuditLog } from '../adapters/powertools-audit-log.ts';
+import { createS3Client, createS3ObjectSource } from '../adapters/s3-object-source.ts';
+import { DEFAULT_RULES_DIR, loadRegistry } from '../cli/load-rules.ts';
+import type { AuditLog } from '../core/ports/audit-log.ts';
+import type { CredentialStore } from '../core/ports/credential-store.ts';
+import type { ObjectSource } from '../core/ports/object-source.ts';
+import type { RateLimiter } from '../core/ports/rate-limiter.ts';
+import type { GatewayDependencies } from './gateway.ts';
+import type { OriginSecret } from './trusted-client-ip.ts';
+
+/** Hosts under which `bucket.<host>` is read as virtual-hosted addressing when none are configured. */
+export const DEFAULT_BASE_HOSTS: readonly string[] = ['localhost'];
+
+/** How a gateway is put together; everything not given has a local default. */
+export interface GatewayOptions {
+  /** Directory of rule files; invalid rules refuse the start. */
+  readonly rulesDir: string;
+  readonly region: string;
+  /** Buckets served from local directories: name → directory. */
+  readonly localBuckets?: ReadonlyMap<string, string>;
+  /** Buckets read from S3 with `s3Client`. */
+  readonly s3Buckets?: readonly string[];
+  /** @default - createS3Client(process.env), made only when `s3Buckets` is not empty */
+  readonly s3Client?: S3Client;
+  /** @default - the local key file in $MASKPOINT_HOME */
+  readonly credentials?: CredentialStore;
+  /** @default - in-process counters */
+  readonly rateLimiter?: RateLimiter;
+  /** An .mmdb country database. @default - DEFAULT_GEO_DATABASE */
+  readonly geoDatabase?: string;
+  /** @default - one JSON line per request on stdout */
+  readonly audit?: AuditLog;
+  /** @default - DEFAULT_BASE_HOSTS */
+  readonly baseHosts?: readonly string[];
+}
+
+/**
+ * Wires a gateway: rules (compiled once, all or nothing), credential store, object source,
+ * rate limiter, geo lookup, audit log and the redaction engine.
+ *
+ * @throws RuleValidationError when any rule file is invalid.
+ */
+export async function createGatewayDependencies(options: GatewayOptions): Promise<GatewayDependencies> {
+  const localBuckets = options.localBuckets ?? new Map<string, string>();
+  const s3Buckets = options.s3Buckets ?? [];
+  return {
+    rules: await loadRegistry(options.rulesDir),
+    credentials: options.credentials ?? createLocalCredentialStore(resolveMaskpointHome()),
+    source: routeByBucket(
+      createLocalDirectorySource(localBuckets),
+      s3Buckets.length > 0 ? createS3ObjectSource(options.s3Client ?? createS3Client()) : undefined,
+      localBuckets,
+    ),
+    rateLimiter: options.rateLimiter ?? createMemoryRateLimiter(),
+    geo: await openMaxmindGeoLookup(options.geoDatabase ?? DEFAULT_GEO_DATABASE),
+    audit: options.audit ?? createConsoleAuditLog(),
+    openRedaction: openRedactionStream,
+    region: options.region,
+    buckets: new Set([...localBuckets.keys(), ...s3Buckets]),
+    baseHosts: options.baseHosts ?? DEFAULT_BASE_HOSTS,
+  };
+}
+
+/** Local directories for their buckets, S3 for the rest. */
+function routeByBucket(
+  local: ObjectSource,
+  s3: ObjectSource | undefined,
+  localBuckets: ReadonlyMap<string, string>,
+): ObjectSource {
+  if (s3 === undefined) return local;
+  const pick = (bucket: string) => (localBuckets.has(bucket) ? local : s3);
+  return {
+    getObject: (location, conditions) => pick(location.bucket).getObject(location, conditions),
+    headObject: (location, conditions) => pick(location.bucket).headObject(location, conditions),
+    listObjects: (request) => pick(request.bucket).listObjects(request),
+  };
+}
+
+const commaList = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== ''),
+);
+
+/** The function URL's environment, validated once at cold start. */
+const lambdaEnvSchema = z.object({
+  MASKPOINT_BUCKETS: commaList.refine((list) => list.length > 0, 'at least one bucket name, comma-separated'),
+  AWS_REGION: z.string().min(1),
+  MASKPOINT_REGION: z.string().min(1).optional(),
+  MASKPOINT_RULES_DIR: z.string().min(1).default(DEFAULT_RULES_DIR),
+  MASKPOINT_GEO_DB: z.string().min(1).optional(),
+  MASKPOINT_BASE_HOSTS: commaList.optional(),
+  MASKPOINT_RATE_LIMIT_TABLE: z.string().min(1).optional(),
+  MASKPOINT_ORIGIN_SECRET_HEADER: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, 'a lower-case header name such as "x-origin-verify"')
+    .optional(),
+  MASKPOINT_ORIGIN_SECRET: z.string().min(16).optional(),
+});
+
+/**
+ * The Lambda function URL's wiring from its environment: S3 source, Powertools audit log,
+ * DynamoDB rate limiter when `MASKPOINT_RATE_LIMIT_TABLE` is set (else per-instance memory).
+ *
+ * @throws Error naming each invalid variable, the value's problem and what is allowed.
+ */
+export async function gatewayDependenciesFromEnv(
+  env: NodeJS.ProcessEnv,
+): Promise<{ deps: GatewayDependencies; originSecret?: OriginSecret | undefined }> {
+  const parsed = lambdaEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`invalid gateway environment:\n${problems.join('\n')}`);
+  }
+  const config = parsed.data;
+  const deps = await createGatewayDependencies({
+    rulesDir: config.MASKPOINT_RULES_DIR,
+    region: config.MASKPOINT_REGION ?? config.AWS_REGION,
+    s3Buckets: config.MASKPOINT_BUCKETS,
+    s3Client: createS3Client(env),
+    geoDatabase: config.MASKPOINT_GEO_DB,
+    audit: createPowertoolsAuditLog(),
+    baseHosts: config.MASKPOINT_BASE_HOSTS,
+    rateLimiter: config.MASKPOINT_RATE_LIMIT_TABLE
+      ? createDynamoRateLimiter({ client: new DynamoDB({}), tableName: config.MASKPOINT_RATE_LIMIT_TABLE })
+      : undefined,
+  });
+  const { MASKPOINT_ORIGIN_SECRET_HEADER: header, MASKPOINT_ORIGIN_SECRET: value } = config;
+  return { deps, originSecret: header && value ? { header, value } : undefined };
+}

@@ -1,0 +1,195 @@
+import { randomBytes } from 'node:crypto';
+import type { Caller } from '../core/caller.ts';
+import { describeObject } from '../core/describe-object.ts';
+import { AccessDeniedError, NoSuchBucketError } from '../core/errors.ts';
+import { listObjects } from '../core/list-objects.ts';
+import { type CredentialStore, type GatewayKey, isBucketAllowed } from '../core/ports/credential-store.ts';
+import { type ErrorReason, errorReason } from '../core/s3-error-map.ts';
+import {
+  type ObjectHeaders,
+  type ObjectRequest,
+  type ServeDependencies,
+  serveObject,
+} from '../core/serve-object.ts';
+import { type HttpRequest, parseS3Request, type S3Operation } from './s3-request.ts';
+import { errorXml, listBucketResultXml } from './s3-xml.ts';
+import { verifySigV4 } from './sigv4-verifier.ts';
+
+/** What the gateway needs besides the core's dependencies. */
+export interface GatewayDependencies extends ServeDependencies {
+  readonly credentials: CredentialStore;
+  /** The region clients sign for (`us-east-1` locally). */
+  readonly region: string;
+  /** Buckets this gateway serves; any other is NoSuchBucket. */
+  readonly buckets: ReadonlySet<string>;
+  /** Hosts under which `bucket.<host>` is virtual-hosted addressing (`localhost`, a custom domain). */
+  readonly baseHosts: readonly string[];
+}
+
+/** An HTTP request with the caller's location established by a trusted source (see trusted-client-ip.ts). */
+export interface GatewayRequest extends HttpRequest {
+  readonly sourceIp?: string | undefined;
+  readonly country?: string | undefined;
+}
+
+/**
+ * The transport's answer. A body that throws while iterating means: abort the transfer
+ * (destroy the socket), never end it normally.
+ */
+export interface GatewayResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: AsyncIterable<Uint8Array> | Uint8Array;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Serves one S3 request: SigV4 → bucket allowed for the key → caller → GetObject / HeadObject /
+ * ListObjectsV2 through the core. It never throws: a refusal before the first byte is an S3 XML
+ * error carrying the request id; an error while streaming surfaces from `body`.
+ *
+ * @example
+ * const response = await handleGatewayRequest({ method: 'GET', rawPath: '/example/a.csv', rawQuery: '', headers, sourceIp }, deps);
+ */
+export async function handleGatewayRequest(
+  request: GatewayRequest,
+  deps: GatewayDependencies,
+): Promise<GatewayResponse> {
+  const requestId = randomBytes(8).toString('hex').toUpperCase();
+  const ids = { 'x-amz-request-id': requestId, 'x-amz-id-2': randomBytes(24).toString('base64') };
+  const isHead = request.method.toUpperCase() === 'HEAD';
+  const startedAt = (deps.now ?? Date.now)();
+  let key: GatewayKey | undefined;
+  let isInCore = false;
+  try {
+    key = await verifySigV4(request, deps.credentials, {
+      region: deps.region,
+      now: deps.now ? new Date(deps.now()) : undefined,
+    });
+    const operation = parseS3Request(request, { baseHosts: deps.baseHosts });
+    checkBucket(key, operation.bucket, deps.buckets);
+    const caller: Caller = {
+      id: key.name,
+      kind: 'gateway-key',
+      ip: request.sourceIp,
+      country: request.country,
+    };
+    isInCore = true;
+    const response = await perform(operation, requestId, caller, request, deps);
+    return { ...response, headers: { ...response.headers, ...ids } };
+  } catch (error) {
+    const reason = errorReason(error);
+    // The core records its own refusals; these happened before it was reached.
+    if (!isInCore) auditRefusal(request, requestId, reason, key, startedAt, deps);
+    const hasBody = !isHead && reason.status !== 304;
+    return {
+      status: reason.status,
+      headers: { ...(hasBody ? { 'content-type': 'application/xml' } : {}), ...ids },
+      body: hasBody ? Buffer.from(errorXml(reason, request.rawPath, requestId)) : EMPTY,
+    };
+  }
+}
+
+/** One audit event for a request refused at the door: bad signature, unknown key, bucket, method. */
+function auditRefusal(
+  request: GatewayRequest,
+  requestId: string,
+  reason: ErrorReason,
+  key: GatewayKey | undefined,
+  startedAt: number,
+  deps: GatewayDependencies,
+): void {
+  let operation: S3Operation | undefined;
+  try {
+    operation = parseS3Request(request, { baseHosts: deps.baseHosts });
+  } catch {
+    operation = undefined;
+  }
+  deps.audit.record({
+    requestId,
+    operation: operation?.name ?? (request.method.toUpperCase() === 'HEAD' ? 'HeadObject' : 'GetObject'),
+    caller: { id: key?.name ?? 'unauthenticated', kind: 'gateway-key', ip: request.sourceIp },
+    bucket: operation?.bucket ?? '',
+    key: operation !== undefined && 'key' in operation ? operation.key : undefined,
+    decision: reason.status < 500 ? 'deny' : 'error',
+    status: reason.status,
+    reason: `${reason.code}: ${reason.message}`,
+    bytesIn: 0,
+    bytesOut: 0,
+    counts: {},
+    durationMs: (deps.now ?? Date.now)() - startedAt,
+  });
+}
+
+function checkBucket(key: GatewayKey, bucket: string, served: ReadonlySet<string>): void {
+  if (!isBucketAllowed(key, bucket)) {
+    throw new AccessDeniedError(`gateway key "${key.name}" may not read bucket "${bucket}"`);
+  }
+  if (!served.has(bucket)) throw new NoSuchBucketError();
+}
+
+async function perform(
+  operation: S3Operation,
+  requestId: string,
+  caller: Caller,
+  request: GatewayRequest,
+  deps: GatewayDependencies,
+): Promise<Omit<GatewayResponse, 'headers'> & { headers: Record<string, string> }> {
+  if (operation.name === 'ListObjectsV2') {
+    const page = await listObjects({ ...operation.list, requestId, caller }, deps);
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/xml' },
+      body: Buffer.from(listBucketResultXml(operation, page)),
+    };
+  }
+  const objectRequest = toObjectRequest(operation, requestId, caller, request.headers);
+  if (operation.name === 'HeadObject') {
+    const headers = await describeObject(objectRequest, deps);
+    return { status: 200, headers: { ...objectHeaders(headers), ...operation.responseHeaders }, body: EMPTY };
+  }
+  const response = await serveObject(objectRequest, deps);
+  return {
+    status: response.status,
+    headers: { ...objectHeaders(response), ...operation.responseHeaders },
+    body: response.body,
+  };
+}
+
+function toObjectRequest(
+  operation: Extract<S3Operation, { name: 'GetObject' | 'HeadObject' }>,
+  requestId: string,
+  caller: Caller,
+  headers: HttpRequest['headers'],
+): ObjectRequest {
+  return {
+    requestId,
+    caller,
+    bucket: operation.bucket,
+    key: operation.key,
+    versionId: operation.versionId,
+    range: operation.name === 'GetObject' ? headers.range : undefined,
+    ifMatch: headers['if-match'],
+    ifNoneMatch: headers['if-none-match'],
+    ifModifiedSince: httpDate(headers['if-modified-since']),
+    ifUnmodifiedSince: httpDate(headers['if-unmodified-since']),
+  };
+}
+
+/** An unparsable date condition is ignored, as RFC 9110 requires. */
+function httpDate(value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+function objectHeaders(headers: ObjectHeaders): Record<string, string> {
+  const result: Record<string, string> = { 'content-type': headers.contentType, 'accept-ranges': 'bytes' };
+  if (headers.contentEncoding !== undefined) result['content-encoding'] = headers.contentEncoding;
+  if (headers.etag !== undefined) result.etag = headers.etag;
+  if (headers.lastModified !== undefined) result['last-modified'] = headers.lastModified.toUTCString();
+  if (headers.contentLength !== undefined) result['content-length'] = String(headers.contentLength);
+  if (headers.contentRange !== undefined) result['content-range'] = headers.contentRange;
+  return result;
+}

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { parseS3Request } from '../../../functions/gateway/s3-request.ts';
+
+const options = { baseHosts: ['localhost', 's3.example.com'] };
+
+function parse(method: string, url: string, host = '127.0.0.1:9000') {
+  const at = url.indexOf('?');
+  return parseS3Request(
+    {
+      method,
+      rawPath: at < 0 ? url : url.slice(0, at),
+      rawQuery: at < 0 ? '' : url.slice(at + 1),
+      headers: { host },
+    },
+    options,
+  );
+}
+
+describe('parseS3Request', () => {
+  it('reads a path-style GetObject with the SDK extras ignored', () => {
+    expect(parse('GET', '/example/reports/q1.csv?x-id=GetObject')).toEqual({
+      name: 'GetObject',
+      bucket: 'example',
+      key: 'reports/q1.csv',
+      versionId: undefined,
+      responseHeaders: {},
+    });
+  });
+
+  it('reads a virtual-hosted HeadObject under a configured base host', () => {
+    expect(parse('HEAD', '/a/b.json', 'my.bucket.s3.example.com')).toMatchObject({
+      name: 'HeadObject',
+      bucket: 'my.bucket',
+      key: 'a/b.json',
+    });
+    expect(parse('GET', '/k.csv', 'example.localhost:9000')).toMatchObject({
+      bucket: 'example',
+      key: 'k.csv',
+    });
+  });
+
+  it('reads hosts outside the base list as path-style', () => {
+    expect(parse('GET', '/example/k.csv', 'abc.lambda-url.us-east-1.on.aws')).toMatchObject({
+      bucket: 'example',
+      key: 'k.csv',
+    });
+  });
+
+  it('decodes keys as S3 does: percent-escapes, UTF-8, + as a space, empty segments kept', () => {
+    expect(parse('GET', '/example/a%20b%2Bc+d/%C3%A9t%C3%A9.csv')).toMatchObject({ key: 'a b+c d/été.csv' });
+    expect(parse('GET', '/example/dir//x%2Fy')).toMatchObject({ key: 'dir//x/y' });
+  });
+
+  it('passes versionId and response header overrides', () => {
+    expect(
+      parse(
+        'GET',
+        '/example/k.csv?versionId=v1&response-content-disposition=attachment%3B%20filename%3Dk.csv',
+      ),
+    ).toMatchObject({
+      versionId: 'v1',
+      responseHeaders: { 'content-disposition': 'attachment; filename=k.csv' },
+    });
+  });
+
+  it('reads ListObjectsV2 parameters with max-keys capped at 1000', () => {
+    expect(
+      parse(
+        'GET',
+        '/example?list-type=2&prefix=logs%2F2024&delimiter=%2F&continuation-token=abc&start-after=logs%2Fa&max-keys=5000&encoding-type=url',
+      ),
+    ).toEqual({
+      name: 'ListObjectsV2',
+      bucket: 'example',
+      isUrlEncoded: true,
+      list: {
+        bucket: 'example',
+        prefix: 'logs/2024',
+        delimiter: '/',
+        continuationToken: 'abc',
+        startAfter: 'logs/a',
+        maxKeys: 1000,
+      },
+    });
+  });
+
+  it('defaults max-keys to 1000 and reads a virtual-hosted list', () => {
+    expect(parse('GET', '/?list-type=2', 'example.localhost')).toMatchObject({
+      name: 'ListObjectsV2',
+      bucket: 'example',
+      isUrlEncoded: false,
+      list: { maxKeys: 1000, prefix: undefined },
+    });
+  });
+
+  it.each(['PUT', 'POST', 'DELETE', 'PATCH'])('rejects %s with MethodNotAllowed', (method) => {
+    expect(() => parse(method, '/example/k.csv')).toThrow(
+      expect.objectContaining({ code: 'MethodNotAllowed' }),
+    );
+  });
+
+  it.each([
+    ['ListBuckets', 'GET', '/'],
+    ['ListObjects v1', 'GET', '/example/'],
+    ['HeadBucket', 'HEAD', '/example'],
+    ['an object ACL', 'GET', '/example/k.csv?acl'],
+    ['object tagging', 'GET', '/example/k.csv?tagging='],
+    ['GetBucketLocation', 'GET', '/example?location'],
+    ['a part number', 'GET', '/example/k.csv?partNumber=1'],
+  ])('rejects %s with NotImplemented', (_name, method, url) => {
+    expect(() => parse(method, url)).toThrow(expect.objectContaining({ code: 'NotImplemented' }));
+  });
+
+  it.each([
+    ['a negative max-keys', '/example?list-type=2&max-keys=-1'],
+    ['a non-numeric max-keys', '/example?list-type=2&max-keys=ten'],
+    ['an unknown encoding-type', '/example?list-type=2&encoding-type=base64'],
+    ['a key that is not valid percent-encoding', '/example/%E0%A4%A'],
+  ])('rejects %s with InvalidArgument', (_name, url) => {
+    expect(() => parse('GET', url)).toThrow(expect.objectContaining({ code: 'InvalidArgument' }));
+  });
+});
