@@ -1,0 +1,286 @@
+import { createPresignedUrlSource } from '../adapters/presigned-url-source.ts';
+import { createWriteGetObjectResponseSink } from '../adapters/write-get-object-response-sink.ts';
+import type { Caller } from '../core/caller.ts';
+import { describeObject } from '../core/describe-object.ts';
+import { MaskpointError, NoSuchBucketError, NotImplementedError } from '../core/errors.ts';
+import { listObjects } from '../core/list-objects.ts';
+import type { AuditEvent } from '../core/ports/audit-log.ts';
+import { errorReason } from '../core/s3-error-map.ts';
+import {
+  type ObjectHeaders,
+  type ObjectRequest,
+  type ObjectResponse,
+  type ServeDependencies,
+  serveObject,
+  startAudit,
+} from '../core/serve-object.ts';
+import type { ObjectLambdaDependencies } from './dependencies.ts';
+import { listQueryOf, listResultXml } from './list-result.ts';
+import {
+  type ObjectLambdaEvent,
+  parseObjectLambdaEvent,
+  userRequestHeader,
+  userRequestUrl,
+} from './object-lambda-event.ts';
+import { trustedViewer } from './trusted-viewer.ts';
+
+/** Time kept back from the invocation's remaining time to finish or abort the response. */
+const DEADLINE_MARGIN_MS = 5_000;
+
+/** The invocation facts the handler needs from the Lambda context. */
+export interface Invocation {
+  readonly remainingTimeMs: number;
+}
+
+/** HEAD and LIST are answered by the function's return value (reference §2.6); GET by WriteGetObjectResponse. */
+export type ObjectLambdaResult =
+  | { readonly statusCode: number; readonly errorCode?: string; readonly errorMessage?: string }
+  | { readonly statusCode: 200; readonly headers: Readonly<Record<string, string>> }
+  | { readonly statusCode: 200; readonly listResultXml: string };
+
+/** Who asks for what, common to the three operations. */
+interface RequestBasics {
+  readonly requestId: string;
+  readonly caller: Caller;
+  readonly bucket: string;
+  readonly url: URL;
+}
+
+/**
+ * Answers one S3 Object Lambda invocation through the core: GetObject streams the redacted
+ * object to WriteGetObjectResponse (errors before the first byte become an S3 error there, an
+ * error after it aborts the upload and rejects); HeadObject and ListObjects(V2) return their
+ * answer. Range applies to the redacted bytes (enable `GetObject-Range` on the access point);
+ * `partNumber` is 501 NotImplemented.
+ *
+ * @throws Error when the event is not an Object Lambda event, or when a GetObject response
+ *   fails after its first byte (the message names the error code only, never content).
+ */
+export async function handleObjectLambdaEvent(
+  input: unknown,
+  invocation: Invocation,
+  deps: ObjectLambdaDependencies,
+): Promise<ObjectLambdaResult | undefined> {
+  const event = parseObjectLambdaEvent(input);
+  const now = deps.now ?? Date.now;
+  const budgetMs = Math.max(0, invocation.remainingTimeMs - DEADLINE_MARGIN_MS);
+  const deadlineMs = now() + budgetMs;
+  const contextUrl = (
+    event.getObjectContext ??
+    event.headObjectContext ??
+    event.listObjectsV2Context ??
+    event.listObjectsContext
+  )?.inputS3Url;
+  if (contextUrl === undefined) throw new Error('the event names no operation context');
+  const serveDeps: ServeDependencies = {
+    ...deps,
+    source: createPresignedUrlSource({
+      inputS3Url: contextUrl,
+      userHeaders: event.userRequest.headers,
+      // A stalled source is cut at the deadline, which aborts the response instead of hanging.
+      signal: AbortSignal.timeout(budgetMs),
+    }),
+  };
+  if (event.getObjectContext !== undefined) {
+    await answerGetObject(event, event.getObjectContext, deadlineMs, serveDeps, deps);
+    return undefined;
+  }
+  if (event.headObjectContext !== undefined) return answerHeadObject(event, serveDeps, deps);
+  return answerListObjects(event, new URL(contextUrl), serveDeps, deps);
+}
+
+async function answerGetObject(
+  event: ObjectLambdaEvent,
+  context: { outputRoute: string; outputToken: string },
+  deadlineMs: number,
+  serveDeps: ServeDependencies,
+  deps: ObjectLambdaDependencies,
+): Promise<void> {
+  const sink = createWriteGetObjectResponseSink(deps.responses, {
+    route: context.outputRoute,
+    token: context.outputToken,
+  });
+  let response: ObjectResponse;
+  try {
+    const request = objectRequest(event, deps, deadlineMs);
+    if (request.url.searchParams.has('partNumber')) {
+      refuseBeforeCore(
+        new NotImplementedError('GetObject with partNumber is not supported; use a Range header'),
+        request,
+        'GetObject',
+        deps,
+      );
+    }
+    response = await serveObject(request, serveDeps);
+  } catch (error) {
+    logIfInternal(error, event, deps);
+    await sink.sendError(error);
+    return;
+  }
+  try {
+    await sink.sendObject(response);
+  } catch (error) {
+    const { code } = errorReason(error);
+    deps.logger.error('GetObject response aborted after the first byte', {
+      requestId: event.xAmzRequestId,
+      code,
+      ...safeErrorFields(error),
+    });
+    throw new Error(`GetObject response aborted after the first byte (${code})`);
+  }
+}
+
+async function answerHeadObject(
+  event: ObjectLambdaEvent,
+  serveDeps: ServeDependencies,
+  deps: ObjectLambdaDependencies,
+): Promise<ObjectLambdaResult> {
+  try {
+    const request = objectRequest(event, deps, undefined);
+    if (request.url.searchParams.has('partNumber')) {
+      refuseBeforeCore(
+        new NotImplementedError('HeadObject with partNumber is not supported'),
+        request,
+        'HeadObject',
+        deps,
+      );
+    }
+    return { statusCode: 200, headers: headObjectHeaders(await describeObject(request, serveDeps)) };
+  } catch (error) {
+    logIfInternal(error, event, deps);
+    return errorResult(error);
+  }
+}
+
+async function answerListObjects(
+  event: ObjectLambdaEvent,
+  inputS3Url: URL,
+  serveDeps: ServeDependencies,
+  deps: ObjectLambdaDependencies,
+): Promise<ObjectLambdaResult> {
+  try {
+    const basics = requestBasics(event, deps);
+    const version = event.listObjectsV2Context !== undefined ? 2 : 1;
+    let query: ReturnType<typeof listQueryOf>;
+    try {
+      query = listQueryOf(inputS3Url, version);
+    } catch (error) {
+      refuseBeforeCore(error, basics, 'ListObjectsV2', deps);
+    }
+    const page = await listObjects({ ...basics, ...query }, serveDeps);
+    return { statusCode: 200, listResultXml: listResultXml(basics.bucket, query, page) };
+  } catch (error) {
+    logIfInternal(error, event, deps);
+    return errorResult(error);
+  }
+}
+
+function requestBasics(event: ObjectLambdaEvent, deps: ObjectLambdaDependencies): RequestBasics {
+  const bucket = event.configuration.payload.bucket ?? deps.defaultBucket;
+  if (bucket === undefined) {
+    throw new NoSuchBucketError(
+      'this access point names no protected bucket (payload {"bucket":"…"} or MASKPOINT_BUCKET)',
+    );
+  }
+  const viewer = trustedViewer(event.userRequest.headers, deps.originSecret);
+  return {
+    requestId: event.xAmzRequestId,
+    caller: {
+      id: event.userIdentity.arn ?? event.userIdentity.principalId,
+      kind: 'iam',
+      ip: viewer.ip,
+      country: viewer.country,
+    },
+    bucket,
+    url: userRequestUrl(event),
+  };
+}
+
+function objectRequest(
+  event: ObjectLambdaEvent,
+  deps: ObjectLambdaDependencies,
+  deadlineMs: number | undefined,
+): ObjectRequest & RequestBasics {
+  const basics = requestBasics(event, deps);
+  const header = (name: string) => userRequestHeader(event, name);
+  return {
+    ...basics,
+    key: objectKey(basics.url),
+    versionId: basics.url.searchParams.get('versionId') ?? undefined,
+    range: header('Range') ?? basics.url.searchParams.get('Range') ?? undefined,
+    ifMatch: header('If-Match'),
+    ifNoneMatch: header('If-None-Match'),
+    ifModifiedSince: httpDate(header('If-Modified-Since')),
+    ifUnmodifiedSince: httpDate(header('If-Unmodified-Since')),
+    deadlineMs,
+  };
+}
+
+/**
+ * The object key from the request path. AWS documents `userRequest.url` as decoded, while
+ * clients send it percent-encoded: a path that does not decode is taken as already decoded.
+ */
+function objectKey(url: URL): string {
+  const path = url.pathname.replace(/^\//, '');
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+/** An unparsable date condition is ignored, as RFC 9110 requires. */
+function httpDate(value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/** Records the audit line for a refusal the core never saw, then throws it. */
+function refuseBeforeCore(
+  error: unknown,
+  basics: RequestBasics & { key?: string },
+  operation: AuditEvent['operation'],
+  deps: ObjectLambdaDependencies,
+): never {
+  startAudit(basics, operation, deps).fail(error);
+  throw error;
+}
+
+/**
+ * HEAD's answer: the redacted view's headers. Content-Length is left out: the redacted length is
+ * unknown without redacting, and the stored length is not the served one.
+ */
+function headObjectHeaders(headers: ObjectHeaders): Record<string, string> {
+  const result: Record<string, string> = { 'Content-Type': headers.contentType, 'Accept-Ranges': 'bytes' };
+  if (headers.contentEncoding !== undefined) result['Content-Encoding'] = headers.contentEncoding;
+  if (headers.etag !== undefined) result.ETag = headers.etag;
+  if (headers.lastModified !== undefined) result['Last-Modified'] = headers.lastModified.toUTCString();
+  return result;
+}
+
+function errorResult(error: unknown): ObjectLambdaResult {
+  const reason = errorReason(error);
+  if (reason.status < 400) return { statusCode: reason.status };
+  return { statusCode: reason.status, errorCode: reason.code, errorMessage: reason.message };
+}
+
+/** Server-side failures are logged for operators; refusals are already in the audit line. */
+function logIfInternal(error: unknown, event: ObjectLambdaEvent, deps: ObjectLambdaDependencies): void {
+  const reason = errorReason(error);
+  if (reason.status < 500) return;
+  deps.logger.error('request failed', {
+    requestId: event.xAmzRequestId,
+    code: reason.code,
+    ...safeErrorFields(error),
+  });
+}
+
+/**
+ * What of an error may be logged: domain errors' messages never hold content; other errors'
+ * messages might (a parser quoting its input), so only their name is kept.
+ */
+function safeErrorFields(error: unknown): Record<string, string> {
+  if (error instanceof MaskpointError) return { errorName: error.name, errorMessage: error.message };
+  return { errorName: error instanceof Error ? error.name : typeof error };
+}

@@ -1,0 +1,743 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { XMLParser } from 'fast-xml-parser';
+import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
+import { type LocalS3, startS3rver } from '../support/start-s3rver.ts';
+
+const BUCKET = 'protected';
+const READER_ARN = 'arn:aws:sts::111122223333:assumed-role/Reader/session-1';
+const PARTNER_ARN = 'arn:aws:sts::111122223333:assumed-role/Partner/session-1';
+const ORIGIN_SECRET = { header: 'X-Origin-Verify', value: 'origin-secret-0123456789' };
+const GEO_DB = fileURLToPath(new URL('../fixtures/geo-test.mmdb', import.meta.url));
+
+/** Values that must never leave the proxy: not to the caller, not into a log line. */
+const PLANTED = [
+  'planted.person@example.com',
+  '123-45-6789',
+  '4111 1111 1111 1111',
+  'Zelda Plantagenet',
+  'AKIAIOSFODNN7EXAMPLE',
+  '203.0.113.77',
+];
+
+const CSV = `id,name,email,note\n1,Zelda Plantagenet,planted.person@example.com,card 4111 1111 1111 1111 ssn 123-45-6789\n`;
+const NDJSON = `{"id":1,"email":"planted.person@example.com","note":"ssn 123-45-6789"}\n{"id":2,"name":"Zelda Plantagenet"}\n`;
+const JSON_DOCUMENT = `{"users":[{"name":"Zelda Plantagenet","contact":"planted.person@example.com"}],"key":"AKIAIOSFODNN7EXAMPLE"}`;
+const LOG = `2026-01-02T03:04:05Z login from 203.0.113.77 by planted.person@example.com\n`;
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(CSV)]);
+/** Large enough that the proxy can cut it after the first chunks have been redacted and sent. */
+const BIG_CSV = `id,email,note\n${Array.from({ length: 4000 }, (_, i) => `${i},planted.person@example.com,ssn 123-45-6789`).join('\n')}\n`;
+
+/** One WriteGetObjectResponse call as the loopback receiver saw it. */
+interface WgorCall {
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+  /** False when the upload was cut before its final chunk. */
+  readonly isComplete: boolean;
+}
+
+/** Plays the S3 Object Lambda service around the real handler. */
+interface Harness {
+  readonly s3: LocalS3;
+  /** The loopback proxy in front of s3rver; it enforces X-Amz-SignedHeaders. */
+  readonly sourceEndpoint: string;
+  readonly wgorEndpoint: string;
+  readonly sourceRequests: { url: string; headers: IncomingHttpHeaders }[];
+  /** WriteGetObjectResponse calls by request token. */
+  readonly wgorCalls: Map<string, Promise<WgorCall>>;
+  readonly logs: string[];
+  stop(): Promise<void>;
+}
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+const lambdaContext = {
+  functionName: 'maskpoint-object-lambda',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:maskpoint-object-lambda',
+  memoryLimitInMB: '1024',
+  awsRequestId: 'lambda-request-id',
+  logGroupName: '/aws/lambda/maskpoint-object-lambda',
+  logStreamName: 'stream',
+  callbackWaitsForEmptyEventLoop: true,
+  getRemainingTimeInMillis: () => 60_000,
+};
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+}
+
+/**
+ * A proxy in front of s3rver, which does not verify signatures: it answers 403 when a header
+ * named in X-Amz-SignedHeaders is missing, and cuts the body of keys under `broken/` after the
+ * first 16 KiB (a source that fails mid-stream).
+ */
+function startSignedHeaderProxy(target: string, seen: Harness['sourceRequests']): Server {
+  return createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://proxy');
+    seen.push({ url: url.pathname + url.search, headers: request.headers });
+    const signed = (url.searchParams.get('X-Amz-SignedHeaders') ?? '')
+      .split(';')
+      .filter((name) => name !== '');
+    const missing = signed.filter((name) => name !== 'host' && request.headers[name] === undefined);
+    if (missing.length > 0) {
+      response.writeHead(403, { 'content-type': 'application/xml' });
+      response.end(
+        '<Error><Code>SignatureDoesNotMatch</Code><Message>signed header missing</Message></Error>',
+      );
+      return;
+    }
+    const isBroken = url.pathname.includes('/broken/');
+    const upstream = httpRequest(
+      `${target}${request.url}`,
+      { method: request.method, headers: { ...request.headers, host: new URL(target).host } },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        if (!isBroken) {
+          answer.pipe(response);
+          return;
+        }
+        let sent = 0;
+        answer.on('data', (chunk: Buffer) => {
+          if (sent >= 16 * 1024) return;
+          response.write(chunk.subarray(0, 16 * 1024 - sent));
+          sent += chunk.byteLength;
+          if (sent >= 16 * 1024) setTimeout(() => response.socket?.destroy(), 50);
+        });
+      },
+    );
+    request.pipe(upstream);
+  });
+}
+
+/** Receives WriteGetObjectResponse as S3 Object Lambda would, and keeps what arrived. */
+function startWgorReceiver(calls: Harness['wgorCalls']): Server {
+  return createServer((request, response) => {
+    const token = String(request.headers['x-amz-request-token']);
+    const chunks: Buffer[] = [];
+    calls.set(
+      token,
+      new Promise((resolve) => {
+        request.on('data', (chunk: Buffer) => chunks.push(chunk));
+        request.on('end', () => response.end());
+        request.on('close', () =>
+          resolve({ headers: request.headers, body: Buffer.concat(chunks), isComplete: request.complete }),
+        );
+      }),
+    );
+  });
+}
+
+async function startHarness(): Promise<Harness> {
+  const s3 = await startS3rver([BUCKET]);
+  const put = (Key: string, Body: string | Buffer, ContentType?: string) =>
+    s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body, ContentType }));
+  await put('people.csv', CSV, 'text/csv');
+  await put('events.ndjson', NDJSON, 'application/x-ndjson');
+  await put('record.json', JSON_DOCUMENT, 'application/json');
+  await put('app.log', LOG);
+  await put('chart.png', PNG, 'image/png');
+  await put('export.csv.gz', gzipSync(CSV), 'application/gzip');
+  await put('broken/big.csv', BIG_CSV, 'text/csv');
+  await put('reports/q1 summary=final.csv', CSV, 'text/csv');
+  await put('public/people.csv', CSV, 'text/csv');
+  await put('private/people.csv', CSV, 'text/csv');
+
+  const sourceRequests: Harness['sourceRequests'] = [];
+  const wgorCalls: Harness['wgorCalls'] = new Map();
+  const proxy = startSignedHeaderProxy(s3.endpoint, sourceRequests);
+  const receiver = startWgorReceiver(wgorCalls);
+  const logs: string[] = [];
+  const capture = (stream: NodeJS.WriteStream): MockInstance =>
+    vi.spyOn(stream, 'write').mockImplementation((chunk: unknown) => {
+      logs.push(String(chunk));
+      return true;
+    });
+  const spies = [capture(process.stdout), capture(process.stderr)];
+  return {
+    s3,
+    sourceEndpoint: await listen(proxy),
+    wgorEndpoint: await listen(receiver),
+    sourceRequests,
+    wgorCalls,
+    logs,
+    async stop() {
+      for (const spy of spies) spy.mockRestore();
+      await close(proxy);
+      await close(receiver);
+      await s3.stop();
+    },
+  };
+}
+
+const ORIGINAL_ENV = { ...process.env };
+
+/**
+ * Imports the real handler module afresh with `env`: its dependencies are wired at import time,
+ * as at a cold start.
+ */
+async function coldStart(harness: Harness, env: Record<string, string>): Promise<Handler> {
+  vi.resetModules();
+  // Kept set after the import: the SDK clients read region and credentials when they send.
+  process.env = {
+    ...ORIGINAL_ENV,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL_S3: harness.wgorEndpoint,
+    ...env,
+  };
+  const module = await import('../../functions/object-lambda/handler.ts');
+  return module.handler as unknown as Handler;
+}
+
+function presigner(harness: Harness): S3Client {
+  return new S3Client({
+    endpoint: harness.sourceEndpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
+}
+
+interface EventOptions {
+  readonly headers?: Record<string, string>;
+  readonly callerArn?: string;
+  readonly query?: string;
+}
+
+function baseEvent(key: string, options: EventOptions) {
+  const path = key
+    .split('/')
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
+  return {
+    xAmzRequestId: randomUUID(),
+    configuration: {
+      accessPointArn: 'arn:aws:s3-object-lambda:us-east-1:111122223333:accesspoint/masked',
+      supportingAccessPointArn: 'arn:aws:s3:us-east-1:111122223333:accesspoint/supporting',
+      payload: JSON.stringify({ bucket: BUCKET }),
+    },
+    userRequest: {
+      url: `https://masked-111122223333.s3-object-lambda.us-east-1.amazonaws.com/${path}${options.query ?? ''}`,
+      headers: {
+        Host: 'masked-111122223333.s3-object-lambda.us-east-1.amazonaws.com',
+        'Accept-Encoding': 'identity',
+        ...options.headers,
+      } as Record<string, string>,
+    },
+    userIdentity: {
+      type: 'AssumedRole',
+      principalId: 'AROAEXAMPLE:session-1',
+      arn: options.callerArn ?? READER_ARN,
+      accountId: '111122223333',
+      accessKeyId: 'ASIAEXAMPLE',
+      sessionContext: {
+        attributes: { mfaAuthenticated: 'false', creationDate: '2026-01-02T03:04:05Z' },
+        sessionIssuer: {
+          type: 'Role',
+          arn: 'arn:aws:iam::111122223333:role/Reader',
+          accountId: '111122223333',
+        },
+      },
+    },
+    protocolVersion: '1.00',
+  };
+}
+
+/** A GetObject event as AWS builds it: inputS3Url presigned with `x-amz-checksum-mode` signed. */
+async function getEvent(harness: Harness, key: string, options: EventOptions = {}) {
+  const inputS3Url = await getSignedUrl(
+    presigner(harness),
+    new GetObjectCommand({ Bucket: BUCKET, Key: key, ChecksumMode: 'ENABLED' }),
+    { expiresIn: 60, unhoistableHeaders: new Set(['x-amz-checksum-mode']) },
+  );
+  const outputToken = randomUUID();
+  const event = {
+    ...baseEvent(key, { ...options, headers: { 'x-amz-checksum-mode': 'ENABLED', ...options.headers } }),
+    getObjectContext: { inputS3Url, outputRoute: 'io-test-001', outputToken },
+  };
+  return { event, outputToken };
+}
+
+/** Runs a GetObject through the handler and returns what WriteGetObjectResponse received. */
+async function get(
+  harness: Harness,
+  handler: Handler,
+  key: string,
+  options: EventOptions = {},
+): Promise<WgorCall> {
+  const { event, outputToken } = await getEvent(harness, key, options);
+  await handler(event, lambdaContext);
+  const call = harness.wgorCalls.get(outputToken);
+  if (call === undefined) throw new Error('the handler did not call WriteGetObjectResponse');
+  return call;
+}
+
+async function headEvent(harness: Harness, key: string, options: EventOptions = {}) {
+  const inputS3Url = await getSignedUrl(
+    presigner(harness),
+    new HeadObjectCommand({ Bucket: BUCKET, Key: key }),
+    {
+      expiresIn: 60,
+    },
+  );
+  return { ...baseEvent(key, options), headObjectContext: { inputS3Url } };
+}
+
+async function listEvent(
+  harness: Harness,
+  version: 1 | 2,
+  params: { Prefix?: string; MaxKeys?: number },
+  options: EventOptions = {},
+) {
+  const command =
+    version === 2
+      ? new ListObjectsV2Command({ Bucket: BUCKET, ...params })
+      : new ListObjectsCommand({ Bucket: BUCKET, ...params });
+  const inputS3Url = await getSignedUrl(presigner(harness), command, { expiresIn: 60 });
+  const context =
+    version === 2 ? { listObjectsV2Context: { inputS3Url } } : { listObjectsContext: { inputS3Url } };
+  return { ...baseEvent('', { ...options, query: version === 2 ? '?list-type=2' : '' }), ...context };
+}
+
+function listedKeys(xml: string): string[] {
+  const result = new XMLParser({ parseTagValue: false, isArray: (name) => name === 'Contents' }).parse(xml)
+    .ListBucketResult as { Contents?: { Key: string }[] };
+  return (result.Contents ?? []).map((object) => object.Key);
+}
+
+function expectNoPlantedValue(text: string): void {
+  for (const value of PLANTED) expect(text).not.toContain(value);
+}
+
+/** Writes a rules directory with one rule set; `extra` is YAML appended to it. */
+function rulesDir(root: string, name: string, extra: string, scope = "callers: ['*']"): string {
+  const dir = join(root, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, `${name}.yaml`),
+    `name: ${name}
+priority: 0
+scope:
+  buckets: ['*']
+  keys: ['**']
+  ${scope}
+detectors:
+  - id: email
+    action: { type: redact }
+  - id: us-ssn
+    action: { type: redact }
+fields:
+  - id: field-person-name
+    label: NAME
+    names: [name]
+    action: { type: redact }
+${extra}`,
+  );
+  return dir;
+}
+
+describe('S3 Object Lambda handler on loopback (s3rver, presigned inputS3Url, WriteGetObjectResponse)', () => {
+  let harness: Harness;
+  let home: string;
+  let handler: Handler;
+
+  beforeAll(async () => {
+    harness = await startHarness();
+    home = mkdtempSync(join(tmpdir(), 'maskpoint-home-'));
+    handler = await coldStart(harness, { MASKPOINT_HOME: home });
+  });
+
+  afterAll(async () => {
+    process.env = ORIGINAL_ENV;
+    await harness.stop();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('redacts a CSV object and streams it to WriteGetObjectResponse with the redacted view headers', async () => {
+    const call = await get(harness, handler, 'people.csv');
+
+    expect(call.isComplete).toBe(true);
+    expect(call.headers).toMatchObject({
+      'x-amz-request-route': 'io-test-001',
+      'x-amz-fwd-status': '200',
+      'x-amz-fwd-header-content-type': 'text/csv',
+    });
+    expect(call.headers['x-amz-fwd-header-etag']).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(call.headers['x-amz-fwd-error-code']).toBeUndefined();
+    expect(call.headers['content-length']).toBeUndefined();
+    expect(Object.keys(call.headers).filter((name) => name.includes('checksum'))).toEqual([]);
+    const body = call.body.toString('utf8');
+    expect(body).toContain('[EMAIL]');
+    expect(body).toContain('[NAME]');
+    expectNoPlantedValue(body);
+  });
+
+  it('fetches inputS3Url with the signed x-amz-checksum-mode header', async () => {
+    await get(harness, handler, 'people.csv');
+
+    const fetched = harness.sourceRequests.at(-1);
+    expect(fetched?.url).toContain('X-Amz-SignedHeaders=host%3Bx-amz-checksum-mode');
+    expect(fetched?.headers['x-amz-checksum-mode']).toBe('ENABLED');
+  });
+
+  it('rejects the request when a signed header is missing from the caller headers (403 from the source)', async () => {
+    const { event, outputToken } = await getEvent(harness, 'people.csv');
+    const { 'x-amz-checksum-mode': _, ...headers } = event.userRequest.headers;
+
+    await handler({ ...event, userRequest: { ...event.userRequest, headers } }, lambdaContext);
+
+    const call = await harness.wgorCalls.get(outputToken);
+    expect(call?.headers['x-amz-fwd-status']).toBe('403');
+    expect(call?.headers['x-amz-fwd-error-code']).toBe('AccessDenied');
+  });
+
+  it.each([
+    ['events.ndjson', 'application/x-ndjson'],
+    ['record.json', 'application/json'],
+    ['app.log', undefined],
+  ])('redacts %s', async (key, contentType) => {
+    const call = await get(harness, handler, key);
+
+    expect(call.headers['x-amz-fwd-status']).toBe('200');
+    if (contentType !== undefined) expect(call.headers['x-amz-fwd-header-content-type']).toBe(contentType);
+    const body = call.body.toString('utf8');
+    expect(body).toMatch(/\[(EMAIL|NAME)\]/);
+    expectNoPlantedValue(body);
+  });
+
+  it('redacts the JSON document into JSON that still parses', async () => {
+    const call = await get(harness, handler, 'record.json');
+
+    expect(() => JSON.parse(call.body.toString('utf8'))).not.toThrow();
+  });
+
+  it('redacts a gzip CSV and answers gzip', async () => {
+    const call = await get(harness, handler, 'export.csv.gz');
+
+    expect(call.headers['x-amz-fwd-status']).toBe('200');
+    const body = gunzipSync(call.body).toString('utf8');
+    expect(body).toContain('[EMAIL]');
+    expectNoPlantedValue(body);
+  });
+
+  it('reads a key with a space and an equals sign', async () => {
+    const call = await get(harness, handler, 'reports/q1 summary=final.csv');
+
+    expect(call.headers['x-amz-fwd-status']).toBe('200');
+    expect(call.body.toString('utf8')).toContain('[EMAIL]');
+  });
+
+  it('serves a Range of the redacted bytes as 206 with Content-Range', async () => {
+    const whole = (await get(harness, handler, 'people.csv')).body;
+
+    const call = await get(harness, handler, 'people.csv', { headers: { Range: 'bytes=3-12' } });
+
+    expect(call.headers['x-amz-fwd-status']).toBe('206');
+    expect(call.headers['x-amz-fwd-header-content-range']).toBe(`bytes 3-12/${whole.byteLength}`);
+    expect(call.body).toEqual(whole.subarray(3, 13));
+  });
+
+  it('rejects partNumber with 501 NotImplemented', async () => {
+    const call = await get(harness, handler, 'people.csv', { query: '?partNumber=1' });
+
+    expect(call.headers['x-amz-fwd-status']).toBe('501');
+    expect(call.headers['x-amz-fwd-error-code']).toBe('NotImplemented');
+  });
+
+  it('refuses a binary object with 403 AccessDenied and no body', async () => {
+    const call = await get(harness, handler, 'chart.png');
+
+    expect(call.headers['x-amz-fwd-status']).toBe('403');
+    expect(call.headers['x-amz-fwd-error-code']).toBe('AccessDenied');
+    expect(call.body.byteLength).toBe(0);
+  });
+
+  it('rejects a missing key with 404 NoSuchKey', async () => {
+    const call = await get(harness, handler, 'missing.csv');
+
+    expect(call.headers['x-amz-fwd-status']).toBe('404');
+    expect(call.headers['x-amz-fwd-error-code']).toBe('NoSuchKey');
+  });
+
+  it('answers 304 to If-Modified-Since when the object has not changed since', async () => {
+    const call = await get(harness, handler, 'people.csv', {
+      headers: { 'If-Modified-Since': new Date(Date.now() + 3_600_000).toUTCString() },
+    });
+
+    expect(call.headers['x-amz-fwd-status']).toBe('304');
+    expect(harness.sourceRequests.at(-1)?.headers['if-modified-since']).toBeDefined();
+  });
+
+  it('answers 304 to If-None-Match with the redacted ETag, and 412 to If-Match with the stored one', async () => {
+    const etag = String((await get(harness, handler, 'people.csv')).headers['x-amz-fwd-header-etag']);
+
+    const notModified = await get(harness, handler, 'people.csv', { headers: { 'If-None-Match': etag } });
+    const failed = await get(harness, handler, 'people.csv', {
+      headers: { 'If-Match': '"00000000000000000000000000000000"' },
+    });
+
+    expect(notModified.headers['x-amz-fwd-status']).toBe('304');
+    expect(failed.headers['x-amz-fwd-status']).toBe('412');
+  });
+
+  it('fails a transfer whose source breaks mid-stream: the upload is aborted and no planted value got through', async () => {
+    const { event, outputToken } = await getEvent(harness, 'broken/big.csv');
+
+    await expect(handler(event, lambdaContext)).rejects.toThrow(/aborted after the first byte/);
+
+    const call = await harness.wgorCalls.get(outputToken);
+    expect(call?.isComplete).toBe(false);
+    expect(call?.headers['x-amz-fwd-status']).toBe('200');
+    expect(call?.body.toString('utf8')).toContain('[EMAIL]');
+    expectNoPlantedValue(call?.body.toString('utf8') ?? '');
+  });
+
+  it('fails with 503 rather than hang when the invocation has no time left to read the source', async () => {
+    const { event, outputToken } = await getEvent(harness, 'people.csv');
+
+    await handler(event, { ...lambdaContext, getRemainingTimeInMillis: () => 5_000 });
+
+    const call = await harness.wgorCalls.get(outputToken);
+    expect(call?.headers['x-amz-fwd-status']).toBe('503');
+    expect(call?.body.byteLength).toBe(0);
+  });
+
+  it('answers HeadObject with the redacted view headers and no Content-Length', async () => {
+    const etag = (await get(harness, handler, 'people.csv')).headers['x-amz-fwd-header-etag'];
+
+    const result = await handler(await headEvent(harness, 'people.csv'), lambdaContext);
+
+    expect(result).toEqual({
+      statusCode: 200,
+      headers: {
+        'Content-Type': 'text/csv',
+        'Accept-Ranges': 'bytes',
+        ETag: etag,
+        'Last-Modified': expect.stringMatching(/GMT$/),
+      },
+    });
+  });
+
+  it('answers HeadObject of a missing key with 404 NoSuchKey', async () => {
+    const result = await handler(await headEvent(harness, 'missing.csv'), lambdaContext);
+
+    expect(result).toMatchObject({ statusCode: 404, errorCode: 'NoSuchKey' });
+  });
+
+  it('answers ListObjectsV2 with a ListBucketResult of redacted ETags and no sizes', async () => {
+    const result = (await handler(await listEvent(harness, 2, { Prefix: 'p' }), lambdaContext)) as {
+      statusCode: number;
+      listResultXml: string;
+    };
+
+    expect(result.statusCode).toBe(200);
+    expect(listedKeys(result.listResultXml)).toEqual([
+      'people.csv',
+      'private/people.csv',
+      'public/people.csv',
+    ]);
+    expect(result.listResultXml).toContain('<KeyCount>3</KeyCount>');
+    expect(result.listResultXml).not.toContain('<Size>');
+    expect(harness.sourceRequests.at(-1)?.url).toContain('prefix=p');
+  });
+
+  it('answers ListObjects (v1) with a marker for the next page', async () => {
+    const result = (await handler(await listEvent(harness, 1, { MaxKeys: 2 }), lambdaContext)) as {
+      listResultXml: string;
+    };
+
+    expect(listedKeys(result.listResultXml)).toEqual(['app.log', 'broken/big.csv']);
+    expect(result.listResultXml).toContain('<IsTruncated>true</IsTruncated>');
+    expect(result.listResultXml).toContain('<NextMarker>broken/big.csv</NextMarker>');
+  });
+
+  it('writes one audit line per request and never a planted value in any log line', async () => {
+    const before = harness.logs.length;
+    await get(harness, handler, 'people.csv');
+
+    const auditLines = harness.logs.slice(before).filter((line) => line.includes('"message":"audit"'));
+    expect(auditLines).toHaveLength(1);
+    expect(JSON.parse(auditLines[0] ?? '{}')).toMatchObject({
+      audit: { operation: 'GetObject', key: 'people.csv', decision: 'allow', caller: { id: READER_ARN } },
+    });
+    expect(harness.logs.length).toBeGreaterThan(10);
+    expectNoPlantedValue(harness.logs.join('\n'));
+  });
+});
+
+describe('S3 Object Lambda handler: denials', () => {
+  let harness: Harness;
+  let root: string;
+
+  beforeAll(async () => {
+    harness = await startHarness();
+    root = mkdtempSync(join(tmpdir(), 'maskpoint-ol-rules-'));
+  });
+
+  afterAll(async () => {
+    process.env = ORIGINAL_ENV;
+    await harness.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  function env(rules: string, extra: Record<string, string> = {}): Record<string, string> {
+    return { MASKPOINT_HOME: join(root, 'home'), MASKPOINT_RULES_DIR: rules, ...extra };
+  }
+
+  it('rejects a caller no rule set covers with 403 AccessDenied, and lists only what a caller may read', async () => {
+    const dir = rulesDir(
+      root,
+      'partner',
+      '',
+      `callers: ['arn:aws:sts::111122223333:assumed-role/Partner/*']`,
+    );
+    writeFileSync(
+      join(dir, 'partner.yaml'),
+      `name: partner
+priority: 0
+scope:
+  buckets: ['${BUCKET}']
+  keys: ['public/']
+  callers: ['arn:aws:sts::111122223333:assumed-role/Partner/*']
+detectors:
+  - id: email
+    action: { type: redact }
+`,
+    );
+    const handler = await coldStart(harness, env(dir));
+
+    const stranger = await get(harness, handler, 'public/people.csv');
+    const partnerPrivate = await get(harness, handler, 'private/people.csv', { callerArn: PARTNER_ARN });
+    const partnerPublic = await get(harness, handler, 'public/people.csv', { callerArn: PARTNER_ARN });
+    const listing = (await handler(
+      await listEvent(harness, 2, {}, { callerArn: PARTNER_ARN }),
+      lambdaContext,
+    )) as {
+      listResultXml: string;
+    };
+
+    expect(stranger.headers['x-amz-fwd-status']).toBe('403');
+    expect(stranger.headers['x-amz-fwd-error-code']).toBe('AccessDenied');
+    expect(partnerPrivate.headers['x-amz-fwd-error-code']).toBe('AccessDenied');
+    expect(partnerPublic.headers['x-amz-fwd-status']).toBe('200');
+    expect(listedKeys(listing.listResultXml)).toEqual(['public/people.csv']);
+  });
+
+  it('rejects requests over the rule set rate limit with 503 SlowDown', async () => {
+    const handler = await coldStart(
+      harness,
+      env(rulesDir(root, 'tiny-limit', 'rateLimit: { requestsPerWindow: 2, windowSeconds: 60 }')),
+    );
+
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await get(harness, handler, 'people.csv')).headers);
+
+    expect(statuses.map((headers) => headers['x-amz-fwd-status'])).toEqual(['200', '200', '503']);
+    expect(statuses[2]?.['x-amz-fwd-error-code']).toBe('SlowDown');
+  });
+
+  it('fails closed with 503 when the rate-limit store cannot be reached', async () => {
+    const dead = createServer();
+    const deadEndpoint = await listen(dead);
+    await close(dead);
+    const handler = await coldStart(
+      harness,
+      env(rulesDir(root, 'limited', 'rateLimit: { requestsPerWindow: 100, windowSeconds: 60 }'), {
+        MASKPOINT_RATE_LIMIT_TABLE: 'maskpoint-rate-limits',
+        AWS_ENDPOINT_URL_DYNAMODB: deadEndpoint,
+        AWS_MAX_ATTEMPTS: '1',
+      }),
+    );
+
+    const sourceRequestsBefore = harness.sourceRequests.length;
+
+    const call = await get(harness, handler, 'people.csv');
+
+    expect(call.headers['x-amz-fwd-status']).toBe('503');
+    expect(call.headers['x-amz-fwd-error-code']).toBe('ServiceUnavailable');
+    // Refused at the rate limit, before the source was read.
+    expect(harness.sourceRequests).toHaveLength(sourceRequestsBefore);
+    expect(call.body.byteLength).toBe(0);
+  });
+
+  describe('a geo-fenced rule set (allow US)', () => {
+    const geo = 'geo: { allow: [US] }';
+
+    it('rejects every caller with 403 AccessDenied when no trusted header mode is configured', async () => {
+      const handler = await coldStart(harness, env(rulesDir(root, 'fenced', geo)));
+
+      const call = await get(harness, handler, 'people.csv', {
+        headers: { 'CloudFront-Viewer-Country': 'US', 'X-Forwarded-For': '192.0.2.10' },
+      });
+
+      expect(call.headers['x-amz-fwd-status']).toBe('403');
+      expect(call.headers['x-amz-fwd-error-code']).toBe('AccessDenied');
+    });
+
+    it('serves callers CloudFront places in an allowed country when the origin secret is present', async () => {
+      const handler = await coldStart(
+        harness,
+        env(rulesDir(root, 'fenced-trusted', geo), {
+          MASKPOINT_ORIGIN_SECRET_HEADER: ORIGIN_SECRET.header,
+          MASKPOINT_ORIGIN_SECRET: ORIGIN_SECRET.value,
+          MASKPOINT_GEO_DB: GEO_DB,
+        }),
+      );
+      const secret = { [ORIGIN_SECRET.header]: ORIGIN_SECRET.value };
+
+      const byCountry = await get(harness, handler, 'people.csv', {
+        headers: { ...secret, 'CloudFront-Viewer-Country': 'US' },
+      });
+      const byAddress = await get(harness, handler, 'people.csv', {
+        headers: { ...secret, 'CloudFront-Viewer-Address': '192.0.2.10:46532' },
+      });
+      const fromGermany = await get(harness, handler, 'people.csv', {
+        headers: { ...secret, 'CloudFront-Viewer-Address': '198.51.100.7:46532' },
+      });
+      const forged = await get(harness, handler, 'people.csv', {
+        headers: { [ORIGIN_SECRET.header]: 'not-the-origin-secret', 'CloudFront-Viewer-Country': 'US' },
+      });
+      const forwarded = await get(harness, handler, 'people.csv', {
+        headers: { ...secret, 'X-Forwarded-For': '192.0.2.10' },
+      });
+
+      expect(byCountry.headers['x-amz-fwd-status']).toBe('200');
+      expect(byAddress.headers['x-amz-fwd-status']).toBe('200');
+      expect(fromGermany.headers['x-amz-fwd-status']).toBe('403');
+      expect(forged.headers['x-amz-fwd-status']).toBe('403');
+      expect(forwarded.headers['x-amz-fwd-status']).toBe('403');
+    });
+  });
+
+  it('never logs a planted value nor puts one in an error message', () => {
+    expect(harness.logs.join('\n')).toContain('"decision":"deny"');
+    expectNoPlantedValue(harness.logs.join('\n'));
+    const messages = [...harness.wgorCalls.values()];
+    return Promise.all(messages).then((calls) => {
+      for (const call of calls) expectNoPlantedValue(String(call.headers['x-amz-fwd-error-message'] ?? ''));
+    });
+  });
+});
