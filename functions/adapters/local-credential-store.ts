@@ -46,10 +46,11 @@ const storedKeySchema = z.object({
   createdAt: z.iso.datetime(),
   revokedAt: z.iso.datetime().optional(),
 });
-const keyFileSchema = z.object({ keys: z.array(storedKeySchema) });
+/** The gateway key registry, revoked keys included: the local file's and the Secrets Manager secret's shape. */
+export const gatewayKeyFileSchema = z.object({ keys: z.array(storedKeySchema) });
 
 type StoredKey = z.infer<typeof storedKeySchema>;
-type KeyFile = z.infer<typeof keyFileSchema>;
+type KeyFile = z.infer<typeof gatewayKeyFileSchema>;
 
 /** What identifies one version of the file: every write renames a new file into place. */
 interface FileVersion {
@@ -212,7 +213,7 @@ export function createLocalCredentialStore(home: string): LocalCredentialStore {
 }
 
 function validate(document: unknown, path: string): KeyFile {
-  const result = keyFileSchema.safeParse(document);
+  const result = gatewayKeyFileSchema.safeParse(document);
   if (!result.success) {
     // Issues name the field and the rule only: a value here could be a secret.
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);

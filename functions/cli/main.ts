@@ -1,6 +1,7 @@
 import { MaskpointError } from '../core/errors.ts';
 import { detokenizeCommand } from './detokenize-command.ts';
 import { keysCommand } from './keys-command.ts';
+import { presignCommand } from './presign-command.ts';
 import { previewCommand } from './preview-command.ts';
 import { redactCommand } from './redact-command.ts';
 import { rulesCommand } from './rules-command.ts';
@@ -20,6 +21,7 @@ Usage:
   maskpoint keys create --name NAME --bucket BUCKET [--bucket B2] [--json]
   maskpoint keys list [--json]
   maskpoint keys revoke NAME
+  maskpoint presign s3://BUCKET/KEY --key-name NAME [--expires 1h] [--endpoint http://127.0.0.1:9000] [--region us-east-1]
 
 Token keys and gateway keys live in $MASKPOINT_HOME (default ./.maskpoint).`;
 
@@ -32,6 +34,7 @@ const COMMANDS: Record<string, Command> = {
   detokenize: detokenizeCommand,
   keys: keysCommand,
   serve: serveCommand,
+  presign: presignCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
