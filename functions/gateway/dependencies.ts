@@ -3,19 +3,24 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { createConsoleAuditLog } from '../adapters/console-audit-log.ts';
 import { createDynamoRateLimiter } from '../adapters/dynamo-rate-limiter.ts';
+import { credentialStoreFromEnv, tokenKeyringFromEnv } from '../adapters/keys-from-env.ts';
 import { createLocalCredentialStore } from '../adapters/local-credential-store.ts';
 import { createLocalDirectorySource } from '../adapters/local-directory-source.ts';
+import { loadRuleCatalog } from '../adapters/local-rule-set-source.ts';
+import { createLocalTokenKeyring } from '../adapters/local-token-keyring.ts';
 import { resolveMaskpointHome } from '../adapters/maskpoint-home.ts';
 import { DEFAULT_GEO_DATABASE, openMaxmindGeoLookup } from '../adapters/maxmind-geo-lookup.ts';
 import { createMemoryRateLimiter } from '../adapters/memory-rate-limiter.ts';
 import { openRedactionStream } from '../adapters/node-redaction-stream.ts';
 import { createPowertoolsAuditLog } from '../adapters/powertools-audit-log.ts';
 import { createS3Client, createS3ObjectSource } from '../adapters/s3-object-source.ts';
-import { DEFAULT_RULES_DIR, loadRegistry } from '../cli/load-rules.ts';
+import { DEFAULT_RULES_DIR } from '../cli/load-rules.ts';
 import type { AuditLog } from '../core/ports/audit-log.ts';
 import type { CredentialStore } from '../core/ports/credential-store.ts';
 import type { ObjectSource } from '../core/ports/object-source.ts';
 import type { RateLimiter } from '../core/ports/rate-limiter.ts';
+import type { TokenKeyring } from '../core/ports/token-keyring.ts';
+import { compileRegistry } from '../core/rule-registry.ts';
 import type { GatewayDependencies } from './gateway.ts';
 import type { OriginSecret } from './trusted-client-ip.ts';
 
@@ -35,6 +40,8 @@ export interface GatewayOptions {
   readonly s3Client?: S3Client;
   /** @default - the local key file in $MASKPOINT_HOME */
   readonly credentials?: CredentialStore;
+  /** Token keys for hash and tokenize actions. @default - the local key file in $MASKPOINT_HOME */
+  readonly keyring?: TokenKeyring;
   /** @default - in-process counters */
   readonly rateLimiter?: RateLimiter;
   /** An .mmdb country database. @default - DEFAULT_GEO_DATABASE */
@@ -54,8 +61,9 @@ export interface GatewayOptions {
 export async function createGatewayDependencies(options: GatewayOptions): Promise<GatewayDependencies> {
   const localBuckets = options.localBuckets ?? new Map<string, string>();
   const s3Buckets = options.s3Buckets ?? [];
+  const keyring = options.keyring ?? createLocalTokenKeyring(resolveMaskpointHome());
   return {
-    rules: await loadRegistry(options.rulesDir),
+    rules: compileRegistry(await loadRuleCatalog(options.rulesDir), await keyring.load()),
     credentials: options.credentials ?? createLocalCredentialStore(resolveMaskpointHome()),
     source: routeByBucket(
       createLocalDirectorySource(localBuckets),
@@ -112,7 +120,9 @@ const lambdaEnvSchema = z.object({
 
 /**
  * The Lambda function URL's wiring from its environment: S3 source, Powertools audit log,
- * DynamoDB rate limiter when `MASKPOINT_RATE_LIMIT_TABLE` is set (else per-instance memory).
+ * DynamoDB rate limiter when `MASKPOINT_RATE_LIMIT_TABLE` is set (else per-instance memory),
+ * gateway keys and token keys from Secrets Manager when `MASKPOINT_GATEWAY_KEYS_SECRET_ARN` and
+ * `MASKPOINT_TOKEN_KEYS_SECRET_ARN` are set (else the local files in `$MASKPOINT_HOME`).
  *
  * @throws Error naming each invalid variable, the value's problem and what is allowed.
  */
@@ -130,6 +140,8 @@ export async function gatewayDependenciesFromEnv(
     region: config.MASKPOINT_REGION ?? config.AWS_REGION,
     s3Buckets: config.MASKPOINT_BUCKETS,
     s3Client: createS3Client(env),
+    credentials: credentialStoreFromEnv(env),
+    keyring: tokenKeyringFromEnv(env),
     geoDatabase: config.MASKPOINT_GEO_DB,
     audit: createPowertoolsAuditLog(),
     baseHosts: config.MASKPOINT_BASE_HOSTS,

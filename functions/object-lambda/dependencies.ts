@@ -3,9 +3,8 @@ import { DynamoDB } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { createDynamoRateLimiter } from '../adapters/dynamo-rate-limiter.ts';
+import { tokenKeyringFromEnv } from '../adapters/keys-from-env.ts';
 import { loadRuleCatalog } from '../adapters/local-rule-set-source.ts';
-import { createLocalTokenKeyring } from '../adapters/local-token-keyring.ts';
-import { resolveMaskpointHome } from '../adapters/maskpoint-home.ts';
 import { DEFAULT_GEO_DATABASE, openMaxmindGeoLookup } from '../adapters/maxmind-geo-lookup.ts';
 import { createMemoryRateLimiter } from '../adapters/memory-rate-limiter.ts';
 import { openRedactionStream } from '../adapters/node-redaction-stream.ts';
@@ -33,7 +32,7 @@ export interface ObjectLambdaDependencies extends Omit<ServeDependencies, 'sourc
 
 /** What can be swapped without the environment: the key source (Secrets Manager in AWS) and the logger. */
 export interface ObjectLambdaOverrides {
-  /** @default - createLocalTokenKeyring(resolveMaskpointHome(env)) */
+  /** @default - tokenKeyringFromEnv(env): Secrets Manager when MASKPOINT_TOKEN_KEYS_SECRET_ARN is set */
   readonly keyring?: TokenKeyring;
   /** @default - a Powertools Logger with service name `maskpoint-object-lambda` */
   readonly logger?: Logger;
@@ -85,7 +84,7 @@ export async function objectLambdaDependenciesFromEnv(
   }
   const config = parsed.data;
   const logger = overrides.logger ?? new Logger({ serviceName: 'maskpoint-object-lambda' });
-  const keyring = overrides.keyring ?? createLocalTokenKeyring(resolveMaskpointHome(env));
+  const keyring = overrides.keyring ?? tokenKeyringFromEnv(env);
   const { MASKPOINT_ORIGIN_SECRET_HEADER: header, MASKPOINT_ORIGIN_SECRET: value } = config;
   const originSecret = header && value ? { header: header.toLowerCase(), value } : undefined;
   return {
