@@ -1,0 +1,185 @@
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip } from 'node:zlib';
+import { loadRuleCatalog } from '../functions/adapters/local-rule-set-source.ts';
+import { openRedactionStream } from '../functions/adapters/node-redaction-stream.ts';
+import { MaskpointError } from '../functions/core/errors.ts';
+import type { RedactionStream } from '../functions/core/ports/redaction-engine.ts';
+import type { TokenKeys } from '../functions/core/ports/token-keyring.ts';
+import { compileRuleSet } from '../functions/core/redaction/compile-rule-set.ts';
+import type { CompiledRuleSet } from '../functions/core/redaction/redactor.ts';
+
+/**
+ * What one job process does: a ceiling (`raw` read, `utf8` decode+encode round trip, `gzip`
+ * gunzip→gzip(1)) or the engine's `redact` stream with a rule set from `rulesDir`.
+ */
+export type JobSpec =
+  | { readonly mode: 'raw' | 'utf8' | 'gzip'; readonly file: string }
+  | {
+      readonly mode: 'redact';
+      readonly file: string;
+      readonly rulesDir: string;
+      readonly ruleSetName: string;
+    };
+
+/** One measured run, printed by the job process as one JSON line. */
+export interface JobResult {
+  /** Bytes read from the file (compressed bytes for gzip input; up to the refusal when refused). */
+  readonly fileBytes: number;
+  readonly outBytes: number;
+  readonly seconds: number;
+  /** Milliseconds from opening the stream to its first output byte. */
+  readonly firstByteMs: number | undefined;
+  /** User + system CPU of the whole process (zlib threadpool included) during the run. */
+  readonly cpuSeconds: number;
+  /** Peak resident set of this process image, in KiB. */
+  readonly maxRssKiB: number;
+  /** CPU used by other processes during the run, in % of one core (other workloads skew results). */
+  readonly foreignCpuPct: number | undefined;
+  /** Values handled per rule id (redact jobs). */
+  readonly counts: Record<string, number>;
+  /** Set when the engine refused or aborted the object. */
+  readonly refused?: { readonly code: string; readonly message: string };
+}
+
+/** Fixed benchmark key `k1`: tokens are deterministic across runs, never a real secret. */
+const BENCH_KEYS: TokenKeys = {
+  currentKeyId: 'k1',
+  keys: new Map([['k1', new Uint8Array(32).map((_, i) => i + 1)]]),
+};
+
+interface Measured {
+  fileBytes: number;
+  outBytes: number;
+  firstByteMs: number | undefined;
+  counts: Record<string, number>;
+  refused?: { code: string; message: string };
+}
+
+async function runJob(spec: JobSpec): Promise<JobResult> {
+  if (spec.mode !== 'redact') return measure(() => runCeiling(spec.mode, spec.file));
+  // Rule loading and compilation are cold-start work, kept out of the measured interval.
+  const ruleSet = await loadCompiledRuleSet(spec.rulesDir, spec.ruleSetName);
+  return measure((start) => runRedaction(spec.file, ruleSet, start));
+}
+
+async function measure(run: (start: number) => Promise<Measured>): Promise<JobResult> {
+  const busyBefore = await machineBusySeconds();
+  const cpuBefore = process.cpuUsage();
+  const start = performance.now();
+  const measured = await run(start);
+  const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const busyAfter = await machineBusySeconds();
+  return {
+    ...measured,
+    seconds,
+    cpuSeconds,
+    maxRssKiB: await peakRssKiB(),
+    foreignCpuPct:
+      busyBefore === undefined || busyAfter === undefined
+        ? undefined
+        : Math.max(0, ((busyAfter - busyBefore - cpuSeconds) / seconds) * 100),
+  };
+}
+
+/**
+ * VmHWM of this process image. `resourceUsage().maxRSS` is not used on Linux: it survives
+ * `execve`, so a child reports its parent's footprint at fork time when that was larger.
+ */
+async function peakRssKiB(): Promise<number> {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(await readFile('/proc/self/status', 'utf8'));
+    if (match?.[1] !== undefined) return Number(match[1]);
+  } catch {
+    // Not Linux: fall back below.
+  }
+  return process.resourceUsage().maxRSS;
+}
+
+/** Non-idle CPU seconds of the whole machine from /proc/stat (USER_HZ = 100), or undefined off Linux. */
+async function machineBusySeconds(): Promise<number | undefined> {
+  try {
+    const fields = (await readFile('/proc/stat', 'utf8'))
+      .split('\n', 1)[0]
+      ?.trim()
+      .split(/\s+/)
+      .slice(1, 9)
+      .map(Number);
+    if (fields === undefined || fields.length < 5) return undefined;
+    const total = fields.reduce((sum, value) => sum + value, 0);
+    // user nice system idle iowait irq softirq steal; guest time is already inside user.
+    return (total - (fields[3] ?? 0) - (fields[4] ?? 0)) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+async function loadCompiledRuleSet(rulesDir: string, name: string): Promise<CompiledRuleSet> {
+  const resolved = (await loadRuleCatalog(rulesDir)).get(name);
+  if (resolved === undefined) throw new Error(`rule set "${name}" not found in ${rulesDir}`);
+  return compileRuleSet(resolved.ruleSet, BENCH_KEYS, resolved.positionOf);
+}
+
+async function runRedaction(file: string, ruleSet: CompiledRuleSet, start: number): Promise<Measured> {
+  let outBytes = 0;
+  let firstByteMs: number | undefined;
+  let stream: RedactionStream | undefined;
+  let refused: Measured['refused'];
+  try {
+    stream = await openRedactionStream(createReadStream(file), { ruleSet, key: basename(file) });
+    for await (const chunk of stream.body) {
+      firstByteMs ??= performance.now() - start;
+      outBytes += chunk.byteLength;
+    }
+  } catch (error) {
+    if (!(error instanceof MaskpointError)) throw error;
+    refused = { code: error.code, message: error.message };
+  }
+  return {
+    fileBytes: stream?.bytes.in ?? 0,
+    outBytes,
+    firstByteMs,
+    counts: Object.fromEntries(stream?.redactor.counts ?? []),
+    ...(refused && { refused }),
+  };
+}
+
+async function runCeiling(mode: 'raw' | 'utf8' | 'gzip', file: string): Promise<Measured> {
+  let fileBytes = 0;
+  let outBytes = 0;
+  if (mode === 'raw') {
+    for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) fileBytes += chunk.byteLength;
+    return { fileBytes, outBytes: fileBytes, firstByteMs: undefined, counts: {} };
+  }
+  if (mode === 'utf8') {
+    const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+      fileBytes += chunk.byteLength;
+      outBytes += Buffer.from(decoder.decode(chunk, { stream: true }), 'utf8').byteLength;
+    }
+    outBytes += Buffer.from(decoder.decode(), 'utf8').byteLength;
+    return { fileBytes, outBytes, firstByteMs: undefined, counts: {} };
+  }
+  await pipeline(
+    createReadStream(file).on('data', (chunk) => {
+      fileBytes += chunk.length;
+    }),
+    createGunzip(),
+    createGzip({ level: 1 }),
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        outBytes += chunk.byteLength;
+        done();
+      },
+    }),
+  );
+  return { fileBytes, outBytes, firstByteMs: undefined, counts: {} };
+}
+
+const spec = JSON.parse(process.argv[2] ?? '') as JobSpec;
+process.stdout.write(`${JSON.stringify(await runJob(spec))}\n`);

@@ -1,0 +1,442 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import { build } from 'esbuild';
+import { parse, stringify } from 'yaml';
+import { ensureWorkload, type WorkloadKind } from './generate-workload.ts';
+import type { JobResult, JobSpec } from './job.ts';
+import { type SelfTime, topSelfTime } from './summarize-cpu-profile.ts';
+
+/**
+ * `npm run bench [-- --size 256MB] [--quick] [--runs 3] [--seed 1] [--only csv,log] [--profile]`
+ *
+ * Generates the seeded workloads into bench/.data/ (cached), runs every job N times, each run in
+ * its own process, and prints throughput, CPU, peak RSS and match counts next to the targets and
+ * to the ceilings measured in the same run (performance-anchors.md §4: ratios gate, absolutes
+ * are trend lines). `--profile` runs the jobs from source under `--cpu-prof` (slower; its
+ * figures are not comparable) and prints each job's top functions by self time.
+ */
+
+const BENCH_DIR = import.meta.dirname;
+const REPO_DIR = join(BENCH_DIR, '..');
+const DATA_DIR = join(BENCH_DIR, '.data');
+const MB = 1e6;
+const FLATNESS_SIZE_BYTES = 128 * MB;
+const RSS_TARGET_MIB = 128;
+const RSS_FLAT_DELTA_MIB = 16;
+const RULES_DIR = join(REPO_DIR, 'redaction-rules');
+
+interface Target {
+  readonly mbps: number;
+  readonly stretchMbps?: number;
+}
+
+interface JobDefinition {
+  readonly id: string;
+  readonly workload: WorkloadKind;
+  readonly sizeBytes: number;
+  readonly mode: JobSpec['mode'];
+  readonly ruleSetName?: string;
+  readonly target?: Target;
+  /** Ids of the jobs this one is divided by in the ratio column. */
+  readonly ratioTo?: readonly string[];
+  readonly expectsRefusal?: boolean;
+}
+
+interface JobOutcome {
+  readonly id: string;
+  readonly file: string;
+  /** Plaintext bytes of the input (uncompressed size for gzip). */
+  readonly plainBytes: number;
+  readonly runs: readonly JobResult[];
+  readonly error?: string;
+  /** Top functions by self time in the first run, with `--profile`. */
+  readonly profile?: readonly SelfTime[];
+}
+
+interface Summary {
+  readonly medianMbps: number;
+  readonly minMbps: number;
+  readonly maxMbps: number;
+  readonly cpuSecondsPerGb: number;
+  readonly medianRssMiB: number;
+  readonly maxRssMiB: number;
+  readonly firstByteMs: number | undefined;
+  readonly foreignCpuPct: number | undefined;
+}
+
+const options = parseOptions(process.argv.slice(2));
+const allJobs = defineJobs(options.sizeBytes);
+const unknownJobs = [...(options.only ?? [])].filter((id) => !allJobs.some((job) => job.id === id));
+if (unknownJobs.length > 0) {
+  throw new Error(
+    `--only ${unknownJobs.join(',')}: unknown job; jobs are ${allJobs.map((job) => job.id).join(', ')}`,
+  );
+}
+const jobs = allJobs.filter((job) => options.only === undefined || options.only.has(job.id));
+const jobBundle = await bundleJob();
+const benchRulesDir = await writeBenchRules();
+const outcomes: JobOutcome[] = [];
+try {
+  for (const job of jobs) outcomes.push(await runJob(job, benchRulesDir));
+} finally {
+  await rm(benchRulesDir, { recursive: true, force: true });
+}
+report(outcomes);
+await writeResults(outcomes);
+
+function parseOptions(args: string[]) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      size: { type: 'string', default: '1GB' },
+      quick: { type: 'boolean', default: false },
+      runs: { type: 'string', default: '3' },
+      seed: { type: 'string', default: '1' },
+      only: { type: 'string' },
+      profile: { type: 'boolean', default: false },
+    },
+  });
+  const runs = Number(values.runs);
+  const seed = Number(values.seed);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new Error(`--runs ${values.runs}: expected a positive integer`);
+  if (!Number.isInteger(seed)) throw new Error(`--seed ${values.seed}: expected an integer`);
+  return {
+    sizeBytes: values.quick ? 64 * MB : parseSize(values.size),
+    runs,
+    seed,
+    only: values.only === undefined ? undefined : new Set(values.only.split(',')),
+    isProfiling: values.profile,
+  };
+}
+
+/** Decimal units, as in the anchors: `128MB` = 128 × 10^6 bytes. */
+function parseSize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB)?$/i.exec(text.trim());
+  if (match === null) throw new Error(`--size ${text}: expected a size such as 64MB, 256MB or 1GB`);
+  const units: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9 };
+  return Math.round(Number(match[1]) * (units[(match[2] ?? 'B').toUpperCase()] ?? 1));
+}
+
+function defineJobs(size: number): JobDefinition[] {
+  // Worst-case probes: a quarter of the main size keeps the run short while staying far past warm-up.
+  const adversarialSize = Math.round(size / 4);
+  const defaultTarget: Target = { mbps: 100, stretchMbps: 150 };
+  const engine = (
+    id: string,
+    workload: WorkloadKind,
+    extra: Partial<JobDefinition> = {},
+    sizeBytes = size,
+  ): JobDefinition => ({ id, workload, sizeBytes, mode: 'redact', ruleSetName: 'default', ...extra });
+  const definitions: JobDefinition[] = [
+    { id: 'ceiling-raw', workload: 'csv', sizeBytes: size, mode: 'raw' },
+    { id: 'ceiling-utf8-csv', workload: 'csv', sizeBytes: size, mode: 'utf8' },
+    { id: 'ceiling-utf8-ndjson', workload: 'ndjson', sizeBytes: size, mode: 'utf8' },
+    { id: 'ceiling-utf8-log', workload: 'log', sizeBytes: size, mode: 'utf8' },
+    { id: 'ceiling-gunzip-gzip1', workload: 'csv-gz', sizeBytes: size, mode: 'gzip' },
+    engine('csv', 'csv', { target: defaultTarget, ratioTo: ['ceiling-raw', 'ceiling-utf8-csv'] }),
+    engine('csv-fields', 'csv', {
+      ruleSetName: 'bench-fields',
+      target: { mbps: 60 },
+      ratioTo: ['csv', 'ceiling-utf8-csv'],
+    }),
+    engine('ndjson', 'ndjson', { target: defaultTarget, ratioTo: ['ceiling-utf8-ndjson'] }),
+    engine('log', 'log', { target: defaultTarget, ratioTo: ['ceiling-utf8-log'] }),
+    engine('csv-gz', 'csv-gz', { ratioTo: ['ceiling-gunzip-gzip1', 'csv'] }),
+    engine('adversarial-digits', 'adversarial-digits', {}, adversarialSize),
+    engine('adversarial-words', 'adversarial-words', {}, adversarialSize),
+    engine('adversarial-cjk', 'adversarial-cjk', {}, adversarialSize),
+    engine('adversarial-line', 'adversarial-line'),
+    engine('adversarial-invalid', 'adversarial-invalid', { expectsRefusal: true }, adversarialSize),
+  ];
+  if (size !== FLATNESS_SIZE_BYTES) {
+    definitions.push(engine('csv-128MB', 'csv', { ratioTo: ['csv'] }, FLATNESS_SIZE_BYTES));
+  }
+  return definitions;
+}
+
+/**
+ * Bundles job.ts and the engine into one ES module, as a Lambda deployment would; running it
+ * under tsx instead adds a loader thread (~36 MiB RSS) and on-the-fly compilation to every job.
+ */
+async function bundleJob(): Promise<string> {
+  const outfile = join(DATA_DIR, 'job.mjs');
+  await build({
+    entryPoints: [join(BENCH_DIR, 'job.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+/**
+ * The csv-fields rule set: the default detectors, two name columns tokenized (AES-SIV) and the
+ * uuid column hashed. It extends nothing, so only what is written here applies.
+ */
+async function writeBenchRules(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'maskpoint-bench-rules-'));
+  const defaults = parse(await readFile(join(RULES_DIR, 'default.yaml'), 'utf8')) as {
+    detectors: unknown[];
+  };
+  const fields = {
+    name: 'bench-fields',
+    description: 'Benchmark: default detectors, tokenized name columns, hashed uuid.',
+    detectors: defaults.detectors,
+    fields: [
+      { id: 'bench-names', names: ['first_name', 'last_name'], action: { type: 'tokenize', mode: 'siv' } },
+      { id: 'bench-uuid', names: ['uuid'], action: { type: 'hash' } },
+    ],
+  };
+  await writeFile(join(dir, 'bench-fields.yaml'), stringify(fields));
+  return dir;
+}
+
+async function runJob(job: JobDefinition, benchRulesDir: string): Promise<JobOutcome> {
+  const onGenerate = (path: string): void => {
+    process.stderr.write(`generating ${path}\n`);
+  };
+  const file = await ensureWorkload(job.workload, job.sizeBytes, options.seed, DATA_DIR, onGenerate);
+  const plainFile =
+    job.workload === 'csv-gz' ? await ensureWorkload('csv', job.sizeBytes, options.seed, DATA_DIR) : file;
+  const plainBytes = (await stat(plainFile)).size;
+  const spec: JobSpec =
+    job.mode === 'redact'
+      ? {
+          mode: 'redact',
+          file,
+          rulesDir: job.ruleSetName === 'bench-fields' ? benchRulesDir : RULES_DIR,
+          ruleSetName: job.ruleSetName ?? 'default',
+        }
+      : { mode: job.mode, file };
+  const profileDir = join(DATA_DIR, 'profiles', job.id);
+  if (options.isProfiling) {
+    await rm(profileDir, { recursive: true, force: true });
+    await mkdir(profileDir, { recursive: true });
+  }
+  const runs: JobResult[] = [];
+  for (let run = 1; run <= options.runs; run++) {
+    try {
+      const result = await withProgress(`${job.id} run ${run}/${options.runs}`, () =>
+        runChild(spec, options.isProfiling ? profileDir : undefined),
+      );
+      runs.push(result);
+    } catch (error) {
+      return { id: job.id, file, plainBytes, runs, error: (error as Error).message };
+    }
+  }
+  if (!options.isProfiling) return { id: job.id, file, plainBytes, runs };
+  const first = (await readdir(profileDir)).sort()[0];
+  const profile = first === undefined ? undefined : await topSelfTime(join(profileDir, first), 15);
+  return { id: job.id, file, plainBytes, runs, ...(profile && { profile }) };
+}
+
+async function withProgress<T>(label: string, task: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  process.stderr.write(`${label} …`);
+  try {
+    return await task();
+  } finally {
+    process.stderr.write(` ${((performance.now() - start) / 1000).toFixed(1)} s\n`);
+  }
+}
+
+async function runChild(spec: JobSpec, profileDir: string | undefined): Promise<JobResult> {
+  // Profiles are taken from source so that frames name the engine's files, not the bundle.
+  const args =
+    profileDir === undefined
+      ? [jobBundle]
+      : ['--cpu-prof', '--cpu-prof-dir', profileDir, '--import', 'tsx', join(BENCH_DIR, 'job.ts')];
+  const { stdout } = await promisify(execFile)(process.execPath, [...args, JSON.stringify(spec)], {
+    cwd: REPO_DIR,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as JobResult;
+}
+
+function summarize(outcome: JobOutcome): Summary | undefined {
+  if (outcome.runs.length === 0) return undefined;
+  const mbps = outcome.runs.map((run) => outcome.plainBytes / MB / run.seconds);
+  const rss = outcome.runs.map((run) => run.maxRssKiB / 1024);
+  const firstBytes = outcome.runs.flatMap((run) => (run.firstByteMs === undefined ? [] : [run.firstByteMs]));
+  const foreign = outcome.runs.flatMap((run) => (run.foreignCpuPct === undefined ? [] : [run.foreignCpuPct]));
+  return {
+    medianMbps: median(mbps),
+    minMbps: Math.min(...mbps),
+    maxMbps: Math.max(...mbps),
+    cpuSecondsPerGb: median(outcome.runs.map((run) => run.cpuSeconds / (outcome.plainBytes / 1e9))),
+    medianRssMiB: median(rss),
+    maxRssMiB: Math.max(...rss),
+    firstByteMs: firstBytes.length === 0 ? undefined : median(firstBytes),
+    foreignCpuPct: foreign.length === 0 ? undefined : Math.max(...foreign),
+  };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? 0)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+function report(results: readonly JobOutcome[]): void {
+  const summaries = new Map(results.map((outcome) => [outcome.id, summarize(outcome)]));
+  const byId = new Map(jobs.map((job) => [job.id, job]));
+  const header = [
+    'job',
+    'input MB',
+    'MB/s median',
+    'min–max',
+    'CPU-s/GB',
+    'MB/CPU-s',
+    'RSS MiB',
+    '1st byte ms',
+    'foreign %',
+    'target',
+    'ratio',
+  ];
+  const rows = results.map((outcome) => {
+    const job = byId.get(outcome.id);
+    const summary = summaries.get(outcome.id);
+    if (summary === undefined || job === undefined) {
+      return [outcome.id, formatMb(outcome.plainBytes), 'failed (below)'];
+    }
+    const ratios = (job.ratioTo ?? []).flatMap((other) => {
+      const base = summaries.get(other);
+      return base === undefined ? [] : [`${(summary.medianMbps / base.medianMbps).toFixed(2)}× ${other}`];
+    });
+    return [
+      outcome.id,
+      formatMb(outcome.plainBytes),
+      summary.medianMbps.toFixed(1),
+      `${summary.minMbps.toFixed(1)}–${summary.maxMbps.toFixed(1)}`,
+      summary.cpuSecondsPerGb.toFixed(1),
+      (1000 / summary.cpuSecondsPerGb).toFixed(0),
+      `${summary.medianRssMiB.toFixed(0)}${summary.maxRssMiB > RSS_TARGET_MIB ? ' ✗' : ''}`,
+      summary.firstByteMs === undefined ? '' : summary.firstByteMs.toFixed(0),
+      summary.foreignCpuPct === undefined ? '' : summary.foreignCpuPct.toFixed(0),
+      formatTarget(job.target, summary.medianMbps),
+      ratios.join(', '),
+    ];
+  });
+  console.log(
+    `\nmaskpoint bench — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${options.runs} runs, seed ${options.seed}`,
+  );
+  console.log(
+    [
+      'MB = 10^6 bytes of plaintext input (decompressed for gzip); MB/s = median wall-clock throughput.',
+      'MB/CPU-s = throughput per CPU-second of the job process: steadier than MB/s on a busy machine.',
+      `RSS = peak resident set of the job process, target ≤ ${RSS_TARGET_MIB} MiB (✗ = exceeded in some run).`,
+      'foreign % = most CPU used by other processes during a run, in % of one core (> 20: MB/s is noisy).\n',
+    ].join('\n'),
+  );
+  printTable(header, rows);
+  reportFlatness(summaries);
+  reportRefusals(results, byId);
+  reportCounts(results);
+  reportProfiles(results);
+  const failed = results.filter((outcome) => outcome.error !== undefined);
+  for (const outcome of failed) console.log(`\n${outcome.id} failed:\n${outcome.error}`);
+}
+
+function formatTarget(target: Target | undefined, mbps: number): string {
+  if (target === undefined) return '';
+  const mark =
+    mbps >= (target.stretchMbps ?? Number.POSITIVE_INFINITY) ? '✓✓' : mbps >= target.mbps ? '✓' : '✗';
+  return `≥ ${target.mbps}${target.stretchMbps === undefined ? '' : ` (${target.stretchMbps})`} ${mark}`;
+}
+
+function reportFlatness(summaries: ReadonlyMap<string, Summary | undefined>): void {
+  const small = summaries.get('csv-128MB');
+  const main = summaries.get('csv');
+  if (small === undefined || main === undefined) return;
+  const delta = main.medianRssMiB - small.medianRssMiB;
+  const verdict = delta <= RSS_FLAT_DELTA_MIB ? '✓' : '✗';
+  console.log(
+    `\nRSS flatness (csv, median peak RSS): ${formatMb(options.sizeBytes)} MB ${main.medianRssMiB.toFixed(0)} MiB vs 128 MB ${small.medianRssMiB.toFixed(0)} MiB: Δ ${delta.toFixed(1)} MiB (target ≤ ${RSS_FLAT_DELTA_MIB}) ${verdict}`,
+  );
+}
+
+function reportRefusals(results: readonly JobOutcome[], byId: ReadonlyMap<string, JobDefinition>): void {
+  for (const outcome of results) {
+    const expectsRefusal = byId.get(outcome.id)?.expectsRefusal === true;
+    const refused = outcome.runs.filter((run) => run.refused !== undefined);
+    if (!expectsRefusal && refused.length === 0) continue;
+    const first = refused[0];
+    if (first?.refused === undefined || refused.length !== outcome.runs.length) {
+      console.log(
+        `\n${outcome.id}: ${expectsRefusal ? `✗ expected a refusal, ${refused.length}/${outcome.runs.length} runs refused` : `✗ ${refused.length} runs refused unexpectedly`}${first?.refused ? `: ${first.refused.code}: ${first.refused.message}` : ''}`,
+      );
+      continue;
+    }
+    const ms = median(refused.map((run) => run.seconds * 1000));
+    console.log(
+      `\n${outcome.id}: ${expectsRefusal ? '✓ refused' : '✗ refused unexpectedly'} (${first.refused.code}: ${first.refused.message}) after ${formatMb(first.fileBytes)} MB read and ${formatMb(first.outBytes)} MB written, median ${ms.toFixed(0)} ms (the invalid byte sits at the middle of a ${formatMb(outcome.plainBytes)} MB file)`,
+    );
+  }
+}
+
+/** Match counts are the correctness canary: they must be equal across runs and stable across commits. */
+function reportCounts(results: readonly JobOutcome[]): void {
+  console.log('\nmatches per rule id (run 1; ≠ marks runs that disagree):');
+  for (const outcome of results) {
+    const first = outcome.runs[0];
+    if (first === undefined || Object.keys(first.counts).length === 0) continue;
+    const key = JSON.stringify(first.counts);
+    const isStable = outcome.runs.every((run) => JSON.stringify(run.counts) === key);
+    const counts = Object.entries(first.counts)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([id, count]) => `${id} ${count}`)
+      .join(', ');
+    console.log(`  ${outcome.id}${isStable ? '' : ' ≠'}: ${counts}`);
+  }
+}
+
+function reportProfiles(results: readonly JobOutcome[]): void {
+  for (const outcome of results) {
+    if (outcome.profile === undefined) continue;
+    console.log(`\n${outcome.id}: top functions by self time (run 1, profiled from source)`);
+    for (const { frame, seconds, percent } of outcome.profile) {
+      console.log(
+        `  ${percent.toFixed(1).padStart(5)}%  ${seconds.toFixed(2).padStart(6)} s  ${frame.slice(0, 150)}`,
+      );
+    }
+  }
+}
+
+function printTable(header: readonly string[], rows: readonly (readonly string[])[]): void {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: readonly string[]): string =>
+    `| ${header.map((_, column) => (cells[column] ?? '').padEnd(widths[column] ?? 0)).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
+  for (const row of rows) console.log(line(row));
+}
+
+function formatMb(bytes: number): string {
+  return (bytes / MB).toFixed(bytes < 10 * MB ? 2 : 0);
+}
+
+async function writeResults(results: readonly JobOutcome[]): Promise<void> {
+  const path = join(DATA_DIR, `results-${new Date().toISOString().replaceAll(':', '-')}.json`);
+  const document = {
+    node: process.version,
+    cpus: cpus().map((cpu) => cpu.model),
+    sizeBytes: options.sizeBytes,
+    runs: options.runs,
+    seed: options.seed,
+    jobs: results.map((outcome) => ({ ...outcome, summary: summarize(outcome) })),
+  };
+  await writeFile(path, `${JSON.stringify(document, null, 2)}\n`);
+  console.log(`\nresults: ${path}`);
+}
