@@ -1,0 +1,147 @@
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, type TableProps } from 'aws-cdk-lib/aws-dynamodb';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { type BundlingOptions, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import {
+  BlockPublicAccess,
+  BucketEncryption,
+  type BucketProps,
+  type IBucket,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
+
+/** The repository root: entries, rule directories and the lock file are resolved from it. */
+export const REPOSITORY_ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
+
+/** Where Lambda unpacks the function's asset. */
+const TASK_ROOT = '/var/task';
+
+/** Directory name of the rule files inside every function's asset. */
+const ASSET_RULES_DIR = 'redaction-rules';
+
+/**
+ * File name of the bundled country database. `DEFAULT_GEO_DATABASE` in
+ * functions/adapters/maxmind-geo-lookup.ts falls back to this name beside the bundle.
+ */
+const ASSET_GEO_DATABASE = 'geo-whois-asn-country.mmdb';
+
+/** The runtime every maskpoint function runs on; the bundle targets the same Node major. */
+export const FUNCTION_RUNTIME = Runtime.NODEJS_22_X;
+
+/** Where a function finds what its bundle carries, as environment variables. */
+export function bundledAssetEnvironment(): Record<string, string> {
+  return {
+    MASKPOINT_RULES_DIR: `${TASK_ROOT}/${ASSET_RULES_DIR}`,
+    MASKPOINT_GEO_DB: `${TASK_ROOT}/${ASSET_GEO_DATABASE}`,
+  };
+}
+
+/** The country database of the npm package `@ip-location-db/geo-whois-asn-country-mmdb` on this machine. */
+export function bundledGeoDatabasePath(): string {
+  return createRequire(import.meta.url).resolve(
+    `@ip-location-db/geo-whois-asn-country-mmdb/${ASSET_GEO_DATABASE}`,
+  );
+}
+
+/** What goes into the function's asset besides the bundle. */
+export interface AssetFiles {
+  /** Absolute path of the rule set directory to copy as `redaction-rules/`; none for a function that does not redact. */
+  readonly rulesDir?: string | undefined;
+  /** Absolute path of the country database to copy beside the bundle; none when it comes from a layer. */
+  readonly geoDatabase?: string | undefined;
+}
+
+/**
+ * esbuild on this machine (never Docker): one ESM file for Node 22 with the AWS SDK bundled
+ * (pinned by our lock file, not the runtime's), plus the rule files and the geo database if given.
+ */
+export function functionBundling(files: AssetFiles): BundlingOptions {
+  const copies: string[] = [];
+  if (files.rulesDir !== undefined) copies.push(`cp -R "${files.rulesDir}" "$OUT/${ASSET_RULES_DIR}"`);
+  if (files.geoDatabase !== undefined) copies.push(`cp "${files.geoDatabase}" "$OUT/${ASSET_GEO_DATABASE}"`);
+  return {
+    forceDockerBundling: false,
+    format: OutputFormat.ESM,
+    target: 'node22',
+    mainFields: ['module', 'main'],
+    // ESM bundles have no `require`; CommonJS dependencies inside the bundle still call it.
+    banner:
+      "import { createRequire as maskpointCreateRequire } from 'node:module'; const require = maskpointCreateRequire(import.meta.url);",
+    bundleAwsSDK: true,
+    minify: true,
+    sourceMap: true,
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (_inputDir, outputDir) => copies.map((copy) => copy.replaceAll('$OUT', outputDir)),
+    },
+  };
+}
+
+/** Function settings shared by every maskpoint function. */
+export function functionDefaults(): Pick<
+  NodejsFunctionProps,
+  'runtime' | 'architecture' | 'timeout' | 'environment' | 'depsLockFilePath' | 'projectRoot'
+> {
+  return {
+    runtime: FUNCTION_RUNTIME,
+    architecture: Architecture.ARM_64,
+    // Object Lambda allows 60 s per request; the gateway streams objects up to the Lambda response limit.
+    timeout: Duration.seconds(60),
+    environment: { NODE_OPTIONS: '--enable-source-maps' },
+    depsLockFilePath: join(REPOSITORY_ROOT, 'package-lock.json'),
+    projectRoot: REPOSITORY_ROOT,
+  };
+}
+
+/** The closest CloudWatch Logs retention at or above `days` (it only accepts fixed values). */
+export function logRetention(days: number): RetentionDays {
+  const allowed = Object.values(RetentionDays)
+    .filter((value): value is RetentionDays => typeof value === 'number' && value > 0)
+    .sort((a, b) => a - b);
+  return allowed.find((value) => value >= days) ?? RetentionDays.INFINITE;
+}
+
+/** The demo bucket: encrypted, TLS only, versioned, private, access logs to `accessLogs`. */
+export function demoBucketProps(accessLogs: IBucket, isDestroyedWithStack: boolean): BucketProps {
+  return {
+    encryption: BucketEncryption.S3_MANAGED,
+    enforceSSL: true,
+    versioned: true,
+    blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+    objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    serverAccessLogsBucket: accessLogs,
+    serverAccessLogsPrefix: 'demo-bucket/',
+    removalPolicy: isDestroyedWithStack ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    autoDeleteObjects: isDestroyedWithStack,
+  };
+}
+
+/** The bucket receiving the demo bucket's server access logs. */
+export function accessLogBucketProps(isDestroyedWithStack: boolean): BucketProps {
+  return {
+    encryption: BucketEncryption.S3_MANAGED,
+    enforceSSL: true,
+    blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+    objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+    lifecycleRules: [{ expiration: Duration.days(90) }],
+    removalPolicy: isDestroyedWithStack ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    autoDeleteObjects: isDestroyedWithStack,
+  };
+}
+
+/** The rate limiter's table, in the shape `createDynamoRateLimiter` expects. */
+export function rateLimitTableProps(): TableProps {
+  return {
+    partitionKey: { name: 'key', type: AttributeType.STRING },
+    timeToLiveAttribute: 'expire',
+    billingMode: BillingMode.PAY_PER_REQUEST,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    // Counters only: nothing to keep when the stack goes.
+    removalPolicy: RemovalPolicy.DESTROY,
+  };
+}

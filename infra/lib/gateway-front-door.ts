@@ -1,0 +1,194 @@
+import { join } from 'node:path';
+import { Duration, Stack } from 'aws-cdk-lib';
+import {
+  AllowedMethods,
+  CacheHeaderBehavior,
+  CachePolicy,
+  CacheQueryStringBehavior,
+  Distribution,
+  GeoRestriction,
+  OriginRequestHeaderBehavior,
+  OriginRequestPolicy,
+  OriginRequestQueryStringBehavior,
+  PriceClass,
+  ViewerProtocolPolicy,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { FunctionUrlOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { type FunctionUrl, FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/aws-lambda';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { REPOSITORY_ROOT } from './defaults.ts';
+import {
+  MaskpointFunction,
+  type MaskpointFunctionSettings,
+  type RedactionAssets,
+} from './maskpoint-function.ts';
+import type { RateLimitTable } from './rate-limit-table.ts';
+
+/** The header CloudFront adds so the gateway trusts its viewer address and country headers. */
+export const ORIGIN_SECRET_HEADER = 'x-maskpoint-origin-verify';
+
+/** Props of {@link GatewayFrontDoor}. */
+export interface GatewayFrontDoorProps extends MaskpointFunctionSettings {
+  readonly redaction: RedactionAssets;
+  readonly bucket: IBucket;
+  /** Key prefixes the gateway may read (`''` is the whole bucket). */
+  readonly readPrefixes: readonly string[];
+  readonly allowListing: boolean;
+  readonly tokenKeys: ISecret;
+  /** The gateway's key registry (`maskpoint keys`). */
+  readonly gatewayKeys: ISecret;
+  /** @default - the bucket is not encrypted with a customer managed key */
+  readonly kmsKey?: IKey | undefined;
+  /** @default - per-instance counters (each function instance limits on its own) */
+  readonly rateLimitTable?: RateLimitTable | undefined;
+  /** Put CloudFront in front, fenced to these countries (none: no fence). @default - no CloudFront */
+  readonly cloudFront?: { readonly allowCountries: readonly string[] } | undefined;
+}
+
+/**
+ * The S3-compatible gateway: a streaming function URL that verifies SigV4 itself against the
+ * gateway key registry (so the URL's own auth is NONE), reading only the protected bucket's
+ * configured prefixes. Optionally behind CloudFront, which adds the origin secret header.
+ */
+export class GatewayFrontDoor extends Construct {
+  readonly handler: MaskpointFunction;
+  readonly url: FunctionUrl;
+  /** @default - undefined when not configured */
+  readonly distribution?: Distribution;
+  /** The endpoint clients use: the distribution's when there is one, else the function URL. */
+  readonly endpoint: string;
+  /** The object ARN patterns (one per read prefix) the gateway's role may read. */
+  readonly readableObjects: readonly string[];
+
+  constructor(scope: Construct, id: string, props: GatewayFrontDoorProps) {
+    super(scope, id);
+    this.readableObjects = props.readPrefixes.map((prefix) => props.bucket.arnForObjects(`${prefix}*`));
+    const originSecret = props.cloudFront
+      ? new Secret(this, 'OriginSecret', {
+          description: 'maskpoint: header value CloudFront adds to reach the gateway',
+          generateSecretString: { excludePunctuation: true, passwordLength: 48 },
+        })
+      : undefined;
+    this.handler = new MaskpointFunction(this, 'Handler', {
+      logRetention: props.logRetention,
+      memoryMb: props.memoryMb,
+      reservedConcurrency: props.reservedConcurrency,
+      redaction: props.redaction,
+      entry: join(REPOSITORY_ROOT, 'functions/gateway/handler.ts'),
+      description: `maskpoint S3-compatible gateway for ${props.bucket.bucketName}`,
+      environment: {
+        MASKPOINT_BUCKETS: props.bucket.bucketName,
+        MASKPOINT_TOKEN_KEYS_SECRET_ARN: props.tokenKeys.secretArn,
+        MASKPOINT_GATEWAY_KEYS_SECRET_ARN: props.gatewayKeys.secretArn,
+        ...(props.rateLimitTable ? { MASKPOINT_RATE_LIMIT_TABLE: props.rateLimitTable.table.tableName } : {}),
+        ...(originSecret
+          ? {
+              MASKPOINT_ORIGIN_SECRET_HEADER: ORIGIN_SECRET_HEADER,
+              MASKPOINT_ORIGIN_SECRET: originSecret.secretValue.unsafeUnwrap(),
+            }
+          : {}),
+      },
+    });
+    this.grantRead(props);
+    this.url = this.handler.function.addFunctionUrl({
+      authType: FunctionUrlAuthType.NONE,
+      invokeMode: InvokeMode.RESPONSE_STREAM,
+    });
+    if (props.cloudFront && originSecret) {
+      this.distribution = this.createDistribution(props.cloudFront.allowCountries, originSecret);
+      this.endpoint = `https://${this.distribution.distributionDomainName}`;
+    } else {
+      this.endpoint = this.url.url;
+    }
+  }
+
+  /** The bucket (only the configured prefixes), the two secrets and the rate-limit table. */
+  private grantRead(props: GatewayFrontDoorProps): void {
+    const role = this.handler.role;
+    const wholeBucket = props.readPrefixes.includes('');
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ReadProtectedObjects',
+        actions: ['s3:GetObject'],
+        resources: [...this.readableObjects],
+      }),
+    );
+    if (props.allowListing) {
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          sid: 'ListProtectedPrefixes',
+          actions: ['s3:ListBucket'],
+          resources: [props.bucket.bucketArn],
+          conditions: wholeBucket
+            ? undefined
+            : { StringLike: { 's3:prefix': props.readPrefixes.map((prefix) => `${prefix}*`) } },
+        }),
+      );
+    }
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ReadKeyRegistries',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [props.tokenKeys.secretArn, props.gatewayKeys.secretArn],
+      }),
+    );
+    if (props.kmsKey) {
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          sid: 'DecryptThroughS3',
+          actions: ['kms:Decrypt'],
+          resources: [props.kmsKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+        }),
+      );
+    }
+    props.rateLimitTable?.grantConsume(role);
+  }
+
+  private createDistribution(allowCountries: readonly string[], originSecret: ISecret): Distribution {
+    // Every request is signed and answered per caller: nothing is shared from the cache.
+    const cachePolicy = new CachePolicy(this, 'CachePolicy', {
+      comment: 'maskpoint gateway: signed requests, keyed by their signature',
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.seconds(0),
+      maxTtl: Duration.seconds(1),
+      // Authorization reaches the origin only through the cache key.
+      headerBehavior: CacheHeaderBehavior.allowList('Authorization'),
+      queryStringBehavior: CacheQueryStringBehavior.all(),
+    });
+    const originRequestPolicy = new OriginRequestPolicy(this, 'OriginRequestPolicy', {
+      comment: 'maskpoint gateway: SigV4 and conditional headers, viewer address and country',
+      headerBehavior: OriginRequestHeaderBehavior.allowList(
+        'x-amz-date',
+        'x-amz-content-sha256',
+        'x-amz-security-token',
+        'range',
+        'if-match',
+        'if-none-match',
+        'if-modified-since',
+        'if-unmodified-since',
+        'CloudFront-Viewer-Address',
+        'CloudFront-Viewer-Country',
+      ),
+      queryStringBehavior: OriginRequestQueryStringBehavior.all(),
+    });
+    return new Distribution(this, 'Distribution', {
+      comment: 'maskpoint gateway',
+      priceClass: PriceClass.PRICE_CLASS_100,
+      geoRestriction: allowCountries.length > 0 ? GeoRestriction.allowlist(...allowCountries) : undefined,
+      defaultBehavior: {
+        origin: new FunctionUrlOrigin(this.url, {
+          customHeaders: { [ORIGIN_SECRET_HEADER]: originSecret.secretValue.unsafeUnwrap() },
+        }),
+        allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+        viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+        cachePolicy,
+        originRequestPolicy,
+      },
+    });
+  }
+}

@@ -1,0 +1,250 @@
+import { isAbsolute, resolve } from 'node:path';
+import { CfnOutput, SecretValue, Stack, type StackProps } from 'aws-cdk-lib';
+import { PolicyDocument, Role } from 'aws-cdk-lib/aws-iam';
+import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
+import { Code, LayerVersion } from 'aws-cdk-lib/aws-lambda';
+import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import {
+  accessLogBucketProps,
+  bundledGeoDatabasePath,
+  demoBucketProps,
+  logRetention,
+  REPOSITORY_ROOT,
+} from './defaults.ts';
+import { GatewayFrontDoor } from './gateway-front-door.ts';
+import { KeyHolderPolicy } from './key-holder-policy.ts';
+import type { GeoDatabaseSource, MaskpointFunctionSettings, RedactionAssets } from './maskpoint-function.ts';
+import { ObjectLambdaFrontDoor } from './object-lambda-front-door.ts';
+import { Presigner } from './presigner.ts';
+import type { ProtectedBucketConfig } from './protected-bucket-config.ts';
+import { RateLimitTable } from './rate-limit-table.ts';
+import { TokenKeysSecret } from './token-keys-secret.ts';
+
+/** Props of {@link ProtectedBucketStack}. */
+export interface ProtectedBucketStackProps extends StackProps {
+  /** A validated config (`defineProtectedBucket`); its rule directory already checked. */
+  readonly config: ProtectedBucketConfig;
+}
+
+/**
+ * Everything that protects one bucket: its front doors (Object Lambda access point, gateway or
+ * both), the shared rate-limit table and key secrets, a policy per key holder, the optional
+ * presigner, and the outputs to hand to the bucket owner and the external applications.
+ */
+export class ProtectedBucketStack extends Stack {
+  readonly bucket: IBucket;
+  /** @default - undefined when the bucket is not encrypted with a customer managed key */
+  readonly kmsKey?: IKey;
+  readonly tokenKeys: TokenKeysSecret;
+  /** @default - undefined when counters are per instance */
+  readonly rateLimitTable?: RateLimitTable;
+  /** @default - undefined without an Object Lambda front door */
+  readonly objectLambda?: ObjectLambdaFrontDoor;
+  /** @default - undefined without a gateway front door */
+  readonly gateway?: GatewayFrontDoor;
+  /** @default - undefined without a gateway front door */
+  readonly gatewayKeys?: Secret;
+  readonly keyHolders: readonly KeyHolderPolicy[];
+  /** @default - undefined when no presigner is configured */
+  readonly presigner?: Presigner;
+
+  constructor(scope: Construct, id: string, props: ProtectedBucketStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    this.bucket = this.protectedBucket(config);
+    if (config.bucket.source === 'existing' && config.bucket.kmsKeyArn !== undefined) {
+      this.kmsKey = Key.fromKeyArn(this, 'BucketKey', config.bucket.kmsKeyArn);
+    }
+    const settings: MaskpointFunctionSettings = {
+      logRetention: logRetention(config.logRetentionDays),
+      memoryMb: config.memoryMb,
+      reservedConcurrency: config.reservedConcurrency,
+    };
+    const redaction: RedactionAssets = {
+      rulesDir: isAbsolute(config.rulesDir) ? config.rulesDir : resolve(REPOSITORY_ROOT, config.rulesDir),
+      geoDatabase: this.geoDatabase(config),
+    };
+    this.tokenKeys = new TokenKeysSecret(this, 'TokenKeys', { logRetention: settings.logRetention });
+    if (config.rateLimit.store === 'dynamodb') this.rateLimitTable = new RateLimitTable(this, 'RateLimits');
+    const shared = {
+      ...settings,
+      redaction,
+      bucket: this.bucket,
+      allowListing: config.allowListing,
+      tokenKeys: this.tokenKeys.secret,
+      rateLimitTable: this.rateLimitTable,
+    };
+
+    if (config.frontDoors.objectLambda) {
+      this.objectLambda = new ObjectLambdaFrontDoor(this, 'ObjectLambda', {
+        ...shared,
+        accessPointName: `maskpoint-${config.name}`,
+      });
+      this.outputObjectLambda(this.objectLambda);
+    }
+    this.keyHolders = this.createKeyHolders(config);
+
+    if (config.frontDoors.gateway) {
+      this.gatewayKeys = new Secret(this, 'GatewayKeys', {
+        description: 'maskpoint gateway keys (maskpoint keys create|list|revoke)',
+        // An empty registry, not key material: keys are added with `maskpoint keys create`.
+        secretStringValue: SecretValue.unsafePlainText(JSON.stringify({ keys: [] })),
+      });
+      this.gateway = new GatewayFrontDoor(this, 'Gateway', {
+        ...shared,
+        readPrefixes: config.readPrefixes,
+        gatewayKeys: this.gatewayKeys,
+        kmsKey: this.kmsKey,
+        cloudFront: config.frontDoors.gateway.cloudFront,
+      });
+      this.outputGateway(this.gateway, this.gatewayKeys, config);
+    }
+
+    if (config.presigner) {
+      this.presigner = this.createPresigner(config.presigner, settings);
+    }
+    new CfnOutput(this, 'TokenKeysSecretArn', {
+      value: this.tokenKeys.secret.secretArn,
+      description: 'Token keys (maskpoint detokenize, key rotation)',
+    });
+  }
+
+  private protectedBucket(config: ProtectedBucketConfig): IBucket {
+    if (config.bucket.source === 'existing') {
+      return Bucket.fromBucketName(this, 'Bucket', config.bucket.bucketName);
+    }
+    const { isDestroyedWithStack } = config.bucket;
+    const accessLogs = new Bucket(this, 'AccessLogs', accessLogBucketProps(isDestroyedWithStack));
+    const bucket = new Bucket(this, 'Bucket', demoBucketProps(accessLogs, isDestroyedWithStack));
+    new CfnOutput(this, 'BucketName', { value: bucket.bucketName, description: 'The demo bucket' });
+    return bucket;
+  }
+
+  private geoDatabase(config: ProtectedBucketConfig): GeoDatabaseSource {
+    const source = config.geo.database;
+    if (source.source === 'bundled') return { kind: 'asset', localPath: bundledGeoDatabasePath() };
+    const layer = new LayerVersion(this, 'GeoDatabase', {
+      code: Code.fromBucketV2(
+        Bucket.fromBucketName(this, 'GeoDatabaseBucket', source.bucketName),
+        source.zipKey,
+      ),
+      description: `maskpoint country database ${source.fileName}`,
+    });
+    return { kind: 'layer', layer, runtimePath: `/opt/${source.fileName}` };
+  }
+
+  private createKeyHolders(config: ProtectedBucketConfig): KeyHolderPolicy[] {
+    const frontDoor = this.objectLambda;
+    if (frontDoor === undefined) return [];
+    return config.keyHolders.map((holder) => {
+      const id = pascalCase(holder.name);
+      const keyHolder = new KeyHolderPolicy(this, `KeyHolder${id}`, {
+        frontDoor,
+        holderName: holder.name,
+        allowListing: config.allowListing,
+        kmsKey: this.kmsKey,
+        sourceIps: holder.sourceIps,
+        sourceVpces: holder.sourceVpces,
+        roles: holder.attachToRoles.map((roleName) =>
+          Role.fromRoleName(this, `KeyHolder${id}Role${pascalCase(roleName)}`, roleName),
+        ),
+      });
+      new CfnOutput(this, `KeyHolder${id}PolicyArn`, {
+        value: keyHolder.policy.managedPolicyArn,
+        description: `Attach to ${holder.name}'s role: reads through the Object Lambda access point`,
+      });
+      new CfnOutput(this, `KeyHolder${id}PolicyJson`, {
+        value: keyHolder.documentJson,
+        description: `${holder.name}'s policy document, for accounts that attach it themselves`,
+      });
+      return keyHolder;
+    });
+  }
+
+  private createPresigner(
+    presigner: NonNullable<ProtectedBucketConfig['presigner']>,
+    settings: MaskpointFunctionSettings,
+  ): Presigner {
+    const policy = { callers: presigner.callers };
+    const construct =
+      presigner.frontDoor === 'objectLambda' && this.objectLambda
+        ? new Presigner(this, 'Presigner', {
+            ...settings,
+            policy,
+            kmsKey: this.kmsKey,
+            target: { kind: 'objectLambda', frontDoor: this.objectLambda },
+          })
+        : this.gateway
+          ? new Presigner(this, 'Presigner', {
+              ...settings,
+              policy,
+              target: { kind: 'gateway', frontDoor: this.gateway },
+            })
+          : undefined;
+    if (construct === undefined) {
+      throw new Error(
+        `the presigner signs for the ${presigner.frontDoor} front door, which this bucket does not have`,
+      );
+    }
+    new CfnOutput(this, 'PresignerUrl', {
+      value: construct.url.url,
+      description: 'POST {"bucket","key","expiresSeconds"} signed with SigV4 (service lambda)',
+    });
+    new CfnOutput(this, 'PresignerSigningSecretArn', {
+      value: construct.signingSecret.secretArn,
+      description:
+        presigner.frontDoor === 'gateway'
+          ? 'Store {"accessKeyId","secretAccessKey"} of a gateway key here (maskpoint keys create --json)'
+          : 'Access key of the presigner signing user (rotate by replacing the stack resource)',
+    });
+    return construct;
+  }
+
+  private outputObjectLambda(frontDoor: ObjectLambdaFrontDoor): void {
+    new CfnOutput(this, 'ObjectLambdaAccessPointArn', {
+      value: frontDoor.accessPointArn,
+      description: 'Use as the Bucket parameter of GetObject/HeadObject/ListObjectsV2',
+    });
+    new CfnOutput(this, 'ObjectLambdaAccessPointAlias', {
+      value: frontDoor.accessPointAlias,
+      description: 'Use wherever a bucket name is expected',
+    });
+    if (!frontDoor.isDelegationApplied) {
+      new CfnOutput(this, 'BucketPolicyForOwner', {
+        value: this.toJsonString(
+          new PolicyDocument({ statements: [frontDoor.delegationStatement] }).toJSON(),
+        ),
+        description: 'Add this statement to the bucket policy: it delegates reads to the access points',
+      });
+    }
+  }
+
+  private outputGateway(gateway: GatewayFrontDoor, gatewayKeys: Secret, config: ProtectedBucketConfig): void {
+    new CfnOutput(this, 'GatewayEndpoint', {
+      value: gateway.endpoint,
+      description: 'S3 endpoint for clients (path-style addressing)',
+    });
+    new CfnOutput(this, 'GatewayKeysSecretArn', {
+      value: gatewayKeys.secretArn,
+      description: 'The gateway key registry',
+    });
+    const bucketName = this.bucket.bucketName;
+    const holders = config.keyHolders.length > 0 ? config.keyHolders.map((holder) => holder.name) : ['NAME'];
+    for (const holder of holders) {
+      new CfnOutput(this, `GatewayKeyCommand${pascalCase(holder)}`, {
+        value: `MASKPOINT_GATEWAY_KEYS_SECRET_ARN=${gatewayKeys.secretArn} npx maskpoint keys create --name ${holder} --bucket ${bucketName}`,
+        description: `Issues a gateway key for ${holder}`,
+      });
+    }
+  }
+}
+
+function pascalCase(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter((part) => part !== '')
+    .map((part) => part[0]?.toUpperCase() + part.slice(1))
+    .join('');
+}
