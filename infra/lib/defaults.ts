@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, type TableProps } from 'aws-cdk-lib/aws-dynamodb';
+import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -144,4 +145,23 @@ export function rateLimitTableProps(): TableProps {
     // Counters only: nothing to keep when the stack goes.
     removalPolicy: RemovalPolicy.DESTROY,
   };
+}
+
+/**
+ * Bucket-policy statement denying direct reads by principals of other accounts: they read only
+ * through this account's access points (the Object Lambda path) or the gateway, never raw.
+ */
+export function denyExternalDirectReads(bucket: IBucket, account: string): PolicyStatement {
+  return new PolicyStatement({
+    sid: 'DenyDirectReadsByExternalPrincipals',
+    effect: Effect.DENY,
+    principals: [new AnyPrincipal()],
+    actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:ListBucketVersions'],
+    resources: [bucket.bucketArn, bucket.arnForObjects('*')],
+    conditions: {
+      StringNotEquals: { 'aws:PrincipalAccount': account },
+      Null: { 's3:DataAccessPointArn': 'true' },
+      BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+    },
+  });
 }

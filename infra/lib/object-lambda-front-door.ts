@@ -54,7 +54,6 @@ export class ObjectLambdaFrontDoor extends Construct {
    * the bucket's policy when the stack owns the bucket; otherwise the bucket owner must add it.
    */
   readonly delegationStatement: PolicyStatement;
-  readonly isDelegationApplied: boolean;
 
   constructor(scope: Construct, id: string, props: ObjectLambdaFrontDoorProps) {
     super(scope, id);
@@ -143,7 +142,6 @@ export class ObjectLambdaFrontDoor extends Construct {
       resources: [props.bucket.bucketArn, props.bucket.arnForObjects('*')],
       conditions: { StringEquals: { 's3:DataAccessPointAccount': stack.account } },
     });
-    this.isDelegationApplied = props.bucket.addToResourcePolicy(this.delegationStatement).statementAdded;
   }
 }
 

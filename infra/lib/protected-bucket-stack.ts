@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { CfnOutput, SecretValue, Stack, type StackProps } from 'aws-cdk-lib';
-import { PolicyDocument, Role } from 'aws-cdk-lib/aws-iam';
+import { PolicyDocument, type PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import { Code, LayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
@@ -10,6 +10,7 @@ import {
   accessLogBucketProps,
   bundledGeoDatabasePath,
   demoBucketProps,
+  denyExternalDirectReads,
   logRetention,
   REPOSITORY_ROOT,
 } from './defaults.ts';
@@ -105,6 +106,7 @@ export class ProtectedBucketStack extends Stack {
     if (config.presigner) {
       this.presigner = this.createPresigner(config.presigner, settings);
     }
+    this.applyBucketPolicy();
     new CfnOutput(this, 'TokenKeysSecretArn', {
       value: this.tokenKeys.secret.secretArn,
       description: 'Token keys (maskpoint detokenize, key rotation)',
@@ -211,12 +213,23 @@ export class ProtectedBucketStack extends Stack {
       value: frontDoor.accessPointAlias,
       description: 'Use wherever a bucket name is expected',
     });
-    if (!frontDoor.isDelegationApplied) {
+  }
+
+  /**
+   * Denies direct reads by other accounts' principals and, with Object Lambda, delegates reads to
+   * the access points. A bucket this stack does not own gets the statements as an output.
+   */
+  private applyBucketPolicy(): void {
+    const statements: PolicyStatement[] = [denyExternalDirectReads(this.bucket, this.account)];
+    if (this.objectLambda) statements.push(this.objectLambda.delegationStatement);
+    const isApplied = statements.every(
+      (statement) => this.bucket.addToResourcePolicy(statement).statementAdded,
+    );
+    if (!isApplied) {
       new CfnOutput(this, 'BucketPolicyForOwner', {
-        value: this.toJsonString(
-          new PolicyDocument({ statements: [frontDoor.delegationStatement] }).toJSON(),
-        ),
-        description: 'Add this statement to the bucket policy: it delegates reads to the access points',
+        value: this.toJsonString(new PolicyDocument({ statements }).toJSON()),
+        description:
+          'Add these statements to the bucket policy: no direct reads by other accounts, reads delegated to the access points',
       });
     }
   }

@@ -159,6 +159,25 @@ describe('the Object Lambda front door', () => {
     expect(Object.keys(template.findOutputs('BucketPolicyForOwner'))).toEqual([]);
   });
 
+  it('denies direct reads of the new bucket by principals of other accounts', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'DenyDirectReadsByExternalPrincipals',
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Condition: {
+              StringNotEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } },
+              Null: { 's3:DataAccessPointArn': 'true' },
+              BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+            },
+          }),
+        ]),
+      },
+    });
+  });
+
   it('gives the function role no S3 read: only responses, logs, counters and token keys', () => {
     const statements = statementsOfRole(stack.objectLambda?.handler);
     expect(allowedActions(statements)).toEqual([

@@ -82,12 +82,24 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('an existing bucket', () => {
-  it('is not created or given a policy: the delegation statement is output for its owner', () => {
+  it('is not created or given a policy: the deny and delegation statements are output for its owner', () => {
     importedTemplate.resourceCountIs('AWS::S3::Bucket', 0);
     importedTemplate.resourceCountIs('AWS::S3::BucketPolicy', 0);
     const output = importedTemplate.findOutputs('BucketPolicyForOwner').BucketPolicyForOwner;
     const document = JSON.parse(inAwsPartition(output?.Value));
     expect(document.Statement).toEqual([
+      {
+        Sid: 'DenyDirectReadsByExternalPrincipals',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:ListBucketVersions'],
+        Resource: ['arn:aws:s3:::acme-exports', 'arn:aws:s3:::acme-exports/*'],
+        Condition: {
+          StringNotEquals: { 'aws:PrincipalAccount': '111122223333' },
+          Null: { 's3:DataAccessPointArn': 'true' },
+          BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+        },
+      },
       {
         Sid: 'DelegateReadsToAccessPoints',
         Effect: 'Allow',
