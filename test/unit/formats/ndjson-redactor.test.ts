@@ -65,6 +65,20 @@ describe('createNdjsonRedactor', () => {
     expect(redactNdjson('["jane\\u0040example.com"]')).toBe('["[EMAIL]"]');
   });
 
+  it('writes every string exactly as JSON.stringify does, raw surrogates and U+2028 included', () => {
+    const values = ['plain', 'q"b\\t\u0001', '\ud83d\ude00', 'lone \ud800', 'lone \udfff end', 'ls \u2028'];
+    // Surrogates raw in the input, not escaped, so the lexer's unescaped path sees them.
+    const rawSurrogates = (json: string) =>
+      json.replace(/\\u(d[89a-f][0-9a-f]{2})/g, (_, hex: string) =>
+        String.fromCharCode(Number.parseInt(hex, 16)),
+      );
+    const input = `${values.map((value) => `{"v":${rawSurrogates(JSON.stringify(value))}}`).join('\n')}\n`;
+
+    expect(redactNdjson(input)).toBe(
+      `${values.map((value) => `{"v":${JSON.stringify(value)}}`).join('\n')}\n`,
+    );
+  });
+
   it('keeps blank lines, CRLF endings and a missing final newline', () => {
     expect(redactNdjson('{"a":1}\r\n\r\n  \n[2]\n\n"x"')).toBe('{"a":1}\r\n\r\n\n[2]\n\n"x"');
   });

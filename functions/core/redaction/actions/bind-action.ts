@@ -5,13 +5,15 @@ import type { Action } from '../rule-schema.ts';
 import { ff1Tokenize } from './ff1-token.ts';
 import { hashAction } from './hash-action.ts';
 import { maskAction } from './mask-action.ts';
+import { memoizeValueAction } from './memoize-value-action.ts';
 import { redactAction } from './redact-action.ts';
 import { sivTokenize } from './siv-token.ts';
 import { type TokenSubkeys, tokenSubkeys } from './token-subkeys.ts';
 
 /**
  * Binds a rule's action to its label and keys, once per rule set: subkeys are derived here,
- * not per value. `hash` and `tokenize` use `keys.currentKeyId`.
+ * not per value. `hash` and `tokenize` use `keys.currentKeyId` and remember recent results
+ * (see `memoizeValueAction`).
  * Fails with `KeyringError` when a keyed action's current key id has no key.
  *
  * @example
@@ -32,13 +34,15 @@ export function bindAction(
     case 'mask':
       return maskAction(action);
     case 'hash':
-      return hashAction(action, currentSubkeys(rule.id, keys).hmac);
+      return memoizeValueAction(hashAction(action, currentSubkeys(rule.id, keys).hmac));
     case 'tokenize': {
       const keyId = keys.currentKeyId;
       const subkeys = currentSubkeys(rule.id, keys);
-      return action.mode === 'ff1'
-        ? (value) => ff1Tokenize(value, keyId, subkeys)
-        : (value) => sivTokenize(value, keyId, subkeys.siv);
+      return memoizeValueAction(
+        action.mode === 'ff1'
+          ? (value) => ff1Tokenize(value, keyId, subkeys)
+          : (value) => sivTokenize(value, keyId, subkeys.siv),
+      );
     }
     case 'drop':
       return () => undefined;

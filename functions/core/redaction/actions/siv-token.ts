@@ -1,6 +1,6 @@
-import { aessiv } from '@noble/ciphers/aes.js';
 import { TokenError } from '../../errors.ts';
 import type { TokenKeys } from '../../ports/token-keyring.ts';
+import { type AesSiv, createAesSiv } from './aes-siv.ts';
 import { tokenSubkeys } from './token-subkeys.ts';
 
 /** Shortest token body: base64url of the 16-byte SIV tag alone (empty plaintext). */
@@ -16,8 +16,8 @@ export const SIV_TOKEN_PATTERN = new RegExp(
 );
 
 const WHOLE_TOKEN = new RegExp(`^${SIV_TOKEN_PATTERN.source}$`);
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+// Keyed by the subkey's bytes object, which `tokenSubkeys` derives once per master key.
+const ciphers = new WeakMap<Uint8Array, AesSiv>();
 
 /**
  * Deterministic, authenticated token for `value` with AES-SIV (RFC 5297), no nonce and no
@@ -30,9 +30,8 @@ const decoder = new TextDecoder();
  * ```
  */
 export function sivTokenize(value: string, keyId: string, sivKey: Uint8Array): string {
-  // A noble cipher instance encrypts once; AES-SIV has no per-instance key schedule to reuse.
-  const sealed = aessiv(sivKey).encrypt(encoder.encode(value));
-  return `tok:${keyId}:${Buffer.from(sealed).toString('base64url')}`;
+  const sealed = cipherFor(sivKey).encrypt(Buffer.from(value, 'utf8'));
+  return `tok:${keyId}:${sealed.toString('base64url')}`;
 }
 
 /**
@@ -65,9 +64,14 @@ export function openSivBody(keyId: string, body: string, keys: TokenKeys): strin
   const sealed = Buffer.from(body, 'base64url');
   // Buffer ignores unused trailing bits; re-encoding makes every character of the body count.
   if (sealed.toString('base64url') !== body) return undefined;
-  try {
-    return decoder.decode(aessiv(siv).decrypt(sealed));
-  } catch {
-    return undefined;
+  return cipherFor(siv).decrypt(sealed)?.toString('utf8');
+}
+
+function cipherFor(sivKey: Uint8Array): AesSiv {
+  let cipher = ciphers.get(sivKey);
+  if (cipher === undefined) {
+    cipher = createAesSiv(sivKey);
+    ciphers.set(sivKey, cipher);
   }
+  return cipher;
 }

@@ -20,13 +20,16 @@ export class JsonStringEncoder {
     this.redactor = redactor;
   }
 
-  /** `text` after the detectors, as a JSON string literal. */
-  encode(text: string): string {
+  /**
+   * `text` after the detectors, as a JSON string literal. `isPlain` vouches that `text` has no
+   * character JSON escapes (quote, backslash, control, surrogate), sparing the check.
+   */
+  encode(text: string, isPlain = false): string {
     const known = this.clean.get(text);
     if (known !== undefined) return known;
     const { matches } = this.redactor.scanner.scan(text);
-    if (matches.length > 0) return JSON.stringify(this.redactor.replace(text, matches, 0, text.length));
-    const encoded = JSON.stringify(text);
+    if (matches.length > 0) return quote(this.redactor.replace(text, matches, 0, text.length));
+    const encoded = isPlain ? `"${text}"` : quote(text);
     if (text.length <= MAX_REMEMBERED_CHARS) {
       if (this.clean.size >= MAX_REMEMBERED) this.clean.clear();
       this.clean.set(text, encoded);
@@ -39,4 +42,18 @@ export class JsonStringEncoder {
     const { matches } = this.redactor.scanner.scan(raw);
     return matches.length === 0 ? raw : JSON.stringify(this.redactor.replace(raw, matches, 0, raw.length));
   }
+}
+
+/** `text` as a JSON string literal, exactly as `JSON.stringify` writes it. */
+export function quote(text: string): string {
+  return needsEscape(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
+// What JSON.stringify escapes, and paired surrogates, which it keeps but are costly to tell from unpaired ones.
+function needsEscape(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) return true;
+  }
+  return false;
 }

@@ -60,13 +60,15 @@ export function lexJsonText(text: string, rewriter: JsonTokenRewriter): void {
 function lexString(text: string, start: number, rewriter: JsonTokenRewriter): number {
   // A plain loop beats indexOf plus checks and a regex with captures on the short strings of records.
   let plainEnd = start + 1;
+  let hasSurrogate = false;
   for (;;) {
     const code = text.charCodeAt(plainEnd);
     if (code === 0x22) {
-      rewriter.string(text.slice(start + 1, plainEnd), start);
+      rewriter.string(text.slice(start + 1, plainEnd), start, !hasSurrogate);
       return plainEnd + 1;
     }
     if (code === 0x5c || code < 0x20 || Number.isNaN(code)) break;
+    if (code >= 0xd800 && code <= 0xdfff) hasSurrogate = true;
     plainEnd++;
   }
   let end = text.indexOf('"', start + 1);

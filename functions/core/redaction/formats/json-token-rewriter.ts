@@ -1,7 +1,7 @@
 import { LimitExceededError, MalformedObjectError } from '../../errors.ts';
 import type { CompiledFieldRule, Redactor } from '../redactor.ts';
 import { FieldRuleCache, type PathNode } from './field-rule-cache.ts';
-import { JsonStringEncoder } from './json-string-encoder.ts';
+import { JsonStringEncoder, quote } from './json-string-encoder.ts';
 
 /** Deepest nesting of objects and arrays accepted; deeper documents are refused, not tracked. */
 export const MAX_JSON_DEPTH = 512;
@@ -115,15 +115,18 @@ export class JsonTokenRewriter {
     this.expect = frame.isObject ? KEY : VALUE;
   }
 
-  /** A decoded string: an object key or a value, as the grammar says. */
-  string(value: string, position: number): void {
+  /**
+   * A decoded string: an object key or a value, as the grammar says. `isPlain` vouches that it
+   * holds no character JSON escapes (see `JsonStringEncoder.encode`).
+   */
+  string(value: string, position: number, isPlain = false): void {
     if (this.expect === KEY || this.expect === KEY_OR_CLOSE) {
-      this.key(value, position);
+      this.key(value, position, isPlain);
       return;
     }
     const rule = this.startValue(position);
-    if (rule === undefined) this.writeMember(this.encoder.encode(value));
-    else if (rule.isKeep) this.writeMember(JSON.stringify(value));
+    if (rule === undefined) this.writeMember(this.encoder.encode(value, isPlain));
+    else if (rule.isKeep) this.writeMember(quote(value));
     else this.writeField(rule, value);
     this.endValue();
   }
@@ -145,7 +148,7 @@ export class JsonTokenRewriter {
     this.endValue();
   }
 
-  private key(value: string, position: number): void {
+  private key(value: string, position: number, isPlain: boolean): void {
     const frame = this.frames.at(-1) as Frame;
     const taint = frame.taint;
     const last = this.path.length - 1;
@@ -156,7 +159,7 @@ export class JsonTokenRewriter {
       );
     }
     this.path[last] = value;
-    frame.key = taint?.isKeep ? JSON.stringify(value) : this.encoder.encode(value);
+    frame.key = taint?.isKeep ? quote(value) : this.encoder.encode(value, isPlain);
     if (taint === undefined) frame.keyNode = this.rules.child(frame.node, value, this.path);
     this.expect = COLON;
   }
@@ -228,7 +231,7 @@ export class JsonTokenRewriter {
 
   private writeField(rule: CompiledFieldRule, text: string): void {
     const replacement = this.redactor.applyField(rule, text);
-    if (replacement !== undefined) this.writeMember(JSON.stringify(replacement));
+    if (replacement !== undefined) this.writeMember(quote(replacement));
     else (this.frames.at(-1) as Frame).hasDropped = true;
   }
 

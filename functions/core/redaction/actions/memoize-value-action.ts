@@ -1,0 +1,40 @@
+import type { ValueAction } from '../redactor.ts';
+
+/** Longest value remembered: names, ids and emails fit; longer values rarely repeat. */
+const MAX_VALUE_CHARS = 64;
+/** Characters of values and results remembered per action (about 1 MiB as UTF-16). */
+const MAX_MEMO_CHARS = 512 * 1024;
+
+/**
+ * Wraps a deterministic keyed action (`hash`, `tokenize`) with a bounded memo of its results.
+ * Columns such as names repeat a few thousand values millions of times, and a lookup costs far
+ * less than an HMAC or AES-SIV. Once full the memo stops taking values instead of evicting, so
+ * a column that never repeats (uuids) costs one failed lookup per value and no churn.
+ * Remembered values are copied, so they do not keep alive the chunk they were sliced from.
+ *
+ * @example
+ * ```ts
+ * const apply = memoizeValueAction(hashAction({ type: 'hash', bytes: 8 }, hmacKey));
+ * apply('alice') === apply('alice'); // true; the second call does not hash
+ * ```
+ */
+export function memoizeValueAction(action: ValueAction): ValueAction {
+  const memo = new Map<string, string>();
+  let chars = 0;
+  return (value) => {
+    if (value.length > MAX_VALUE_CHARS) return action(value);
+    const known = memo.get(value);
+    if (known !== undefined) return known;
+    const result = action(value);
+    if (result !== undefined && chars + value.length + result.length <= MAX_MEMO_CHARS) {
+      memo.set(copyOf(value), result);
+      chars += value.length + result.length;
+    }
+    return result;
+  };
+}
+
+/** A string with its own storage: V8 may represent a slice as a view on its parent. */
+function copyOf(value: string): string {
+  return Buffer.from(value, 'utf16le').toString('utf16le');
+}
