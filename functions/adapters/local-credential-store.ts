@@ -21,8 +21,8 @@ export interface GatewayKeySummary extends Omit<GatewayKey, 'secretAccessKey'> {
   readonly revokedAt?: string | undefined;
 }
 
-/** The local registry: `find` for the gateway, `create` / `list` / `revoke` for `maskpoint keys`. */
-export interface LocalCredentialStore extends CredentialStore {
+/** What `maskpoint keys` manages: the local file or the deployed Secrets Manager secret. */
+export interface GatewayKeyRegistry {
   /** Issues a key for `buckets` under a new kebab-case `name`; the only time the secret is returned. */
   create(name: string, buckets: readonly string[]): Promise<GatewayKey>;
   /** Every key ever issued, revoked ones included, in creation order. */
@@ -30,6 +30,9 @@ export interface LocalCredentialStore extends CredentialStore {
   /** Revokes the key called `name`; its entry stays, with `revokedAt`, as an audit trail. */
   revoke(name: string): Promise<void>;
 }
+
+/** The local registry: `find` for the gateway, `create` / `list` / `revoke` for `maskpoint keys`. */
+export interface LocalCredentialStore extends CredentialStore, GatewayKeyRegistry {}
 
 const BUCKET_NAME_PATTERN = /^(?=.{3,63}$)[a-z0-9][a-z0-9.-]*[a-z0-9]$/;
 const BASE32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -50,7 +53,8 @@ const storedKeySchema = z.object({
 export const gatewayKeyFileSchema = z.object({ keys: z.array(storedKeySchema) });
 
 type StoredKey = z.infer<typeof storedKeySchema>;
-type KeyFile = z.infer<typeof gatewayKeyFileSchema>;
+/** The registry document: every key ever issued, in creation order. */
+export type GatewayKeyFile = z.infer<typeof gatewayKeyFileSchema>;
 
 /** What identifies one version of the file: every write renames a new file into place. */
 interface FileVersion {
@@ -98,7 +102,7 @@ export function createLocalCredentialStore(home: string): LocalCredentialStore {
     return { ino: stats.ino, mtimeMs: stats.mtimeMs, size: stats.size };
   }
 
-  async function readKeyFile(): Promise<KeyFile> {
+  async function readKeyFile(): Promise<GatewayKeyFile> {
     if ((await currentVersion()) === undefined) return { keys: [] };
     let document: unknown;
     try {
@@ -110,7 +114,7 @@ export function createLocalCredentialStore(home: string): LocalCredentialStore {
     return validate(document, path);
   }
 
-  async function writeKeyFile(file: KeyFile): Promise<void> {
+  async function writeKeyFile(file: GatewayKeyFile): Promise<void> {
     const temporary = `${path}.${randomUUID()}.tmp`;
     await writeFile(temporary, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
     await rename(temporary, path);
@@ -152,67 +156,98 @@ export function createLocalCredentialStore(home: string): LocalCredentialStore {
   }
 
   async function create(name: string, buckets: readonly string[]): Promise<GatewayKey> {
-    if (!GATEWAY_KEY_NAME_PATTERN.test(name)) {
-      throw new KeyringError(
-        `gateway key name "${name}" is not kebab-case (1-64 of a-z, 0-9 and single hyphens, starting with a letter)`,
-      );
-    }
-    if (buckets.length === 0) throw new KeyringError('a gateway key needs at least one bucket');
-    for (const bucket of buckets) {
-      if (!BUCKET_NAME_PATTERN.test(bucket)) {
-        throw new KeyringError(
-          `bucket name "${bucket}" is not an S3 bucket name (3-63 of a-z, 0-9, "." and "-", starting and ending with a letter or digit)`,
-        );
-      }
-    }
-    return withLock(async () => {
-      const file = await readKeyFile();
-      if (file.keys.some((key) => key.name === name)) {
-        throw new KeyringError(
-          `a gateway key named "${name}" already exists (revoked names stay taken for the audit trail)`,
-        );
-      }
-      const key: GatewayKey = {
-        name,
-        accessKeyId: newAccessKeyId(new Set(file.keys.map((existing) => existing.accessKeyId))),
-        secretAccessKey: randomBytes(SECRET_BYTES).toString('base64'),
-        buckets: [...new Set(buckets)],
-        createdAt: new Date().toISOString(),
-      };
-      await writeKeyFile({ keys: [...file.keys, { ...key, buckets: [...key.buckets] }] });
-      return key;
-    });
+    const key = issueGatewayKey(name, buckets);
+    await withLock(async () => writeKeyFile(addGatewayKey(await readKeyFile(), key)));
+    return key;
   }
 
   async function list(): Promise<GatewayKeySummary[]> {
-    const file = await readKeyFile();
-    return file.keys.map((key) => ({
-      name: key.name,
-      accessKeyId: key.accessKeyId,
-      buckets: key.buckets,
-      createdAt: key.createdAt,
-      isRevoked: key.revokedAt !== undefined,
-      ...(key.revokedAt === undefined ? {} : { revokedAt: key.revokedAt }),
-    }));
+    return summarizeGatewayKeys(await readKeyFile());
   }
 
   async function revoke(name: string): Promise<void> {
     await withLock(async () => {
       const file = await readKeyFile();
-      const key = file.keys.find((candidate) => candidate.name === name);
-      if (key === undefined) throw new KeyringError(`no gateway key is named "${name}"`);
-      if (key.revokedAt !== undefined) return;
-      const revokedAt = new Date().toISOString();
-      await writeKeyFile({
-        keys: file.keys.map((candidate) => (candidate === key ? { ...candidate, revokedAt } : candidate)),
-      });
+      const revoked = revokeGatewayKey(file, name, new Date().toISOString());
+      if (revoked !== file) await writeKeyFile(revoked);
     });
   }
 
   return { find, create, list, revoke };
 }
 
-function validate(document: unknown, path: string): KeyFile {
+/**
+ * A new key for `buckets` under `name`, not yet in any registry.
+ *
+ * @throws KeyringError when `name` is not kebab-case, `buckets` is empty or names a non-bucket.
+ */
+export function issueGatewayKey(name: string, buckets: readonly string[]): GatewayKey {
+  if (!GATEWAY_KEY_NAME_PATTERN.test(name)) {
+    throw new KeyringError(
+      `gateway key name "${name}" is not kebab-case (1-64 of a-z, 0-9 and single hyphens, starting with a letter)`,
+    );
+  }
+  if (buckets.length === 0) throw new KeyringError('a gateway key needs at least one bucket');
+  for (const bucket of buckets) {
+    if (!BUCKET_NAME_PATTERN.test(bucket)) {
+      throw new KeyringError(
+        `bucket name "${bucket}" is not an S3 bucket name (3-63 of a-z, 0-9, "." and "-", starting and ending with a letter or digit)`,
+      );
+    }
+  }
+  return {
+    name,
+    accessKeyId: newAccessKeyId(),
+    secretAccessKey: randomBytes(SECRET_BYTES).toString('base64'),
+    buckets: [...new Set(buckets)],
+    createdAt: new Date().toISOString(),
+  };
+}
+
+/**
+ * `file` with `key` appended.
+ *
+ * @throws KeyringError when `file` already has a key of that name (revoked ones included) or id.
+ */
+export function addGatewayKey(file: GatewayKeyFile, key: GatewayKey): GatewayKeyFile {
+  if (file.keys.some((existing) => existing.name === key.name)) {
+    throw new KeyringError(
+      `a gateway key named "${key.name}" already exists (revoked names stay taken for the audit trail)`,
+    );
+  }
+  if (file.keys.some((existing) => existing.accessKeyId === key.accessKeyId)) {
+    throw new KeyringError(`access key id ${key.accessKeyId} is already taken; run the command again`);
+  }
+  return { keys: [...file.keys, { ...key, buckets: [...key.buckets] }] };
+}
+
+/**
+ * `file` with the key called `name` revoked at `revokedAt`; `file` itself when it already is.
+ *
+ * @throws KeyringError when no key is called `name`.
+ */
+export function revokeGatewayKey(file: GatewayKeyFile, name: string, revokedAt: string): GatewayKeyFile {
+  const key = file.keys.find((candidate) => candidate.name === name);
+  if (key === undefined) throw new KeyringError(`no gateway key is named "${name}"`);
+  if (key.revokedAt !== undefined) return file;
+  return {
+    keys: file.keys.map((candidate) => (candidate === key ? { ...candidate, revokedAt } : candidate)),
+  };
+}
+
+/** The keys of `file` without their secrets, revoked ones included, in creation order. */
+export function summarizeGatewayKeys(file: GatewayKeyFile): GatewayKeySummary[] {
+  return file.keys.map((key) => ({
+    name: key.name,
+    accessKeyId: key.accessKeyId,
+    buckets: key.buckets,
+    createdAt: key.createdAt,
+    isRevoked: key.revokedAt !== undefined,
+    ...(key.revokedAt === undefined ? {} : { revokedAt: key.revokedAt }),
+  }));
+}
+
+function validate(document: unknown, path: string): GatewayKeyFile {
   const result = gatewayKeyFileSchema.safeParse(document);
   if (!result.success) {
     // Issues name the field and the rule only: a value here could be a secret.
@@ -231,7 +266,7 @@ function validate(document: unknown, path: string): KeyFile {
   return result.data;
 }
 
-function activeKeysById(file: KeyFile): Map<string, GatewayKey> {
+function activeKeysById(file: GatewayKeyFile): Map<string, GatewayKey> {
   const keys = new Map<string, GatewayKey>();
   for (const key of file.keys) {
     if (key.revokedAt === undefined) keys.set(key.accessKeyId, toGatewayKey(key));
@@ -249,13 +284,10 @@ function toGatewayKey(key: StoredKey): GatewayKey {
   };
 }
 
-function newAccessKeyId(taken: ReadonlySet<string>): string {
-  for (;;) {
-    // 32 divides 256, so masking a byte to 5 bits picks each base32 character equally often.
-    const suffix = [...randomBytes(KEY_ID_RANDOM_CHARS)].map((byte) => BASE32_ALPHABET[byte & 31]).join('');
-    const accessKeyId = `MPK${suffix}`;
-    if (!taken.has(accessKeyId)) return accessKeyId;
-  }
+function newAccessKeyId(): string {
+  // 32 divides 256, so masking a byte to 5 bits picks each base32 character equally often.
+  const suffix = [...randomBytes(KEY_ID_RANDOM_CHARS)].map((byte) => BASE32_ALPHABET[byte & 31]).join('');
+  return `MPK${suffix}`;
 }
 
 function isSameVersion(a: FileVersion, b: FileVersion): boolean {

@@ -4,9 +4,12 @@ import type { CredentialStore, GatewayKey } from '../core/ports/credential-store
 import { gatewayKeyFileSchema } from './local-credential-store.ts';
 import { readSecretsManagerJson } from './secrets-manager-json.ts';
 
+/** How often deployed gateways re-read the key registry unless told otherwise. */
+export const DEFAULT_KEY_REFRESH_SECONDS = 60;
+
 /** How often the registry is re-read. */
 export interface SecretsManagerCredentialStoreOptions {
-  /** @default 60 - a revocation reaches every running instance within this many seconds */
+  /** @default DEFAULT_KEY_REFRESH_SECONDS - a revocation reaches every running instance within this many seconds */
   readonly refreshSeconds?: number;
 }
 
@@ -31,7 +34,7 @@ export function createSecretsManagerCredentialStore(
   secretId: string,
   options: SecretsManagerCredentialStoreOptions = {},
 ): CredentialStore {
-  const refreshMs = (options.refreshSeconds ?? 60) * 1000;
+  const refreshMs = (options.refreshSeconds ?? DEFAULT_KEY_REFRESH_SECONDS) * 1000;
   let cached: { readAtMs: number; activeKeys: Promise<ReadonlyMap<string, GatewayKey>> } | undefined;
 
   async function readActiveKeys(): Promise<ReadonlyMap<string, GatewayKey>> {

@@ -1,34 +1,64 @@
 import { parseArgs } from 'node:util';
-import { createLocalCredentialStore, type LocalCredentialStore } from '../adapters/local-credential-store.ts';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createLocalCredentialStore, type GatewayKeyRegistry } from '../adapters/local-credential-store.ts';
 import { resolveMaskpointHome } from '../adapters/maskpoint-home.ts';
+import { DEFAULT_KEY_REFRESH_SECONDS } from '../adapters/secrets-manager-credential-store.ts';
+import { createSecretsManagerKeyRegistry } from '../adapters/secrets-manager-key-registry.ts';
 import { UsageError } from './usage-error.ts';
 
+/** Where the keys live: the deployed stack's secret, or the local file. */
+interface OpenedRegistry {
+  readonly registry: GatewayKeyRegistry;
+  readonly isDeployed: boolean;
+}
+
+const SECRET_ID_OPTION = { 'secret-id': { type: 'string' } } as const;
+
 /**
- * `maskpoint keys create|list|revoke`: manages the gateway's access keys in `$MASKPOINT_HOME`.
- * `create` prints the secret once (`--json` for scripts); `list` never prints secrets.
+ * `maskpoint keys create|list|revoke`: manages the gateway's access keys in the Secrets Manager
+ * secret given by `--secret-id ARN` or `MASKPOINT_GATEWAY_KEYS_SECRET_ARN` (a deployed stack's
+ * registry), else in `$MASKPOINT_HOME`. `create` prints the secret once (`--json` for scripts);
+ * `list` never prints secrets.
  */
 export async function keysCommand(args: string[]): Promise<number> {
   const [action, ...rest] = args;
-  const store = createLocalCredentialStore(resolveMaskpointHome());
-  if (action === 'create') return create(store, rest);
-  if (action === 'list') return list(store, rest);
-  if (action === 'revoke') return revoke(store, rest);
+  if (action === 'create') return create(rest);
+  if (action === 'list') return list(rest);
+  if (action === 'revoke') return revoke(rest);
   throw new UsageError('keys takes create, list or revoke');
 }
 
-async function create(store: LocalCredentialStore, args: string[]): Promise<number> {
+function openRegistry(secretIdOption: string | undefined): OpenedRegistry {
+  if (secretIdOption === '')
+    throw new UsageError('--secret-id takes the ARN or name of the gateway keys secret');
+  const secretId = secretIdOption ?? process.env.MASKPOINT_GATEWAY_KEYS_SECRET_ARN;
+  if (secretId === undefined || secretId === '') {
+    return { registry: createLocalCredentialStore(resolveMaskpointHome()), isDeployed: false };
+  }
+  // The stack's region, from the ARN: the operator's default region may be another one.
+  const region = /^arn:[^:]+:secretsmanager:([^:]+):/.exec(secretId)?.[1];
+  return {
+    registry: createSecretsManagerKeyRegistry(new SecretsManagerClient(region ? { region } : {}), secretId),
+    isDeployed: true,
+  };
+}
+
+async function create(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
       name: { type: 'string' },
       bucket: { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
+      ...SECRET_ID_OPTION,
     },
   });
   if (values.name === undefined || values.bucket === undefined) {
     throw new UsageError('keys create takes --name NAME and one or more --bucket BUCKET');
   }
-  const key = await store.create(values.name, values.bucket);
+  const { registry, isDeployed } = openRegistry(values['secret-id']);
+  const key = await registry.create(values.name, values.bucket);
+  if (isDeployed) warnOfRefresh('accept it');
   if (values.json) {
     const { name, accessKeyId, secretAccessKey, buckets } = key;
     process.stdout.write(`${JSON.stringify({ name, accessKeyId, secretAccessKey, buckets })}\n`);
@@ -46,9 +76,12 @@ async function create(store: LocalCredentialStore, args: string[]): Promise<numb
   return 0;
 }
 
-async function list(store: LocalCredentialStore, args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
-  const keys = await store.list();
+async function list(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { json: { type: 'boolean', default: false }, ...SECRET_ID_OPTION },
+  });
+  const keys = await openRegistry(values['secret-id']).registry.list();
   if (values.json) {
     process.stdout.write(`${JSON.stringify(keys)}\n`);
     return 0;
@@ -81,11 +114,18 @@ async function list(store: LocalCredentialStore, args: string[]): Promise<number
   return 0;
 }
 
-async function revoke(store: LocalCredentialStore, args: string[]): Promise<number> {
-  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+async function revoke(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: SECRET_ID_OPTION });
   const [name] = positionals;
   if (name === undefined || positionals.length > 1) throw new UsageError('keys revoke takes one NAME');
-  await store.revoke(name);
+  const { registry, isDeployed } = openRegistry(values['secret-id']);
+  await registry.revoke(name);
   process.stdout.write(`revoked gateway key ${name}\n`);
+  if (isDeployed) warnOfRefresh('stop accepting it');
   return 0;
+}
+
+/** Deployed gateways cache the registry, so a change is not instant there. */
+function warnOfRefresh(effect: string): void {
+  process.stderr.write(`note: running gateways ${effect} within ${DEFAULT_KEY_REFRESH_SECONDS} s.\n`);
 }

@@ -18,12 +18,13 @@ Usage:
   maskpoint rules test [--rules DIR]
   maskpoint detokenize [FILE|-]                      reverses tok:KEYID:… tokens in text
   maskpoint detokenize --ff1 --key-id ID VALUE       reverses a format-preserving token
-  maskpoint keys create --name NAME --bucket BUCKET [--bucket B2] [--json]
-  maskpoint keys list [--json]
-  maskpoint keys revoke NAME
+  maskpoint keys create --name NAME --bucket BUCKET [--bucket B2] [--json] [--secret-id ARN]
+  maskpoint keys list [--json] [--secret-id ARN]
+  maskpoint keys revoke NAME [--secret-id ARN]
   maskpoint presign s3://BUCKET/KEY --key-name NAME [--expires 1h] [--endpoint http://127.0.0.1:9000] [--region us-east-1]
 
-Token keys and gateway keys live in $MASKPOINT_HOME (default ./.maskpoint).`;
+Token keys and gateway keys live in $MASKPOINT_HOME (default ./.maskpoint); deployed gateway keys
+in the secret named by --secret-id or MASKPOINT_GATEWAY_KEYS_SECRET_ARN.`;
 
 type Command = (args: string[]) => Promise<number>;
 

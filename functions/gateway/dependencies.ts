@@ -50,6 +50,8 @@ export interface GatewayOptions {
   readonly audit?: AuditLog;
   /** @default - DEFAULT_BASE_HOSTS */
   readonly baseHosts?: readonly string[];
+  /** @default - no CloudFront in front: the viewer host header is never trusted */
+  readonly originSecret?: OriginSecret | undefined;
 }
 
 /**
@@ -77,6 +79,7 @@ export async function createGatewayDependencies(options: GatewayOptions): Promis
     region: options.region,
     buckets: new Set([...localBuckets.keys(), ...s3Buckets]),
     baseHosts: options.baseHosts ?? DEFAULT_BASE_HOSTS,
+    originSecret: options.originSecret,
   };
 }
 
@@ -126,16 +129,16 @@ const lambdaEnvSchema = z.object({
  *
  * @throws Error naming each invalid variable, the value's problem and what is allowed.
  */
-export async function gatewayDependenciesFromEnv(
-  env: NodeJS.ProcessEnv,
-): Promise<{ deps: GatewayDependencies; originSecret?: OriginSecret | undefined }> {
+export async function gatewayDependenciesFromEnv(env: NodeJS.ProcessEnv): Promise<GatewayDependencies> {
   const parsed = lambdaEnvSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`invalid gateway environment:\n${problems.join('\n')}`);
   }
   const config = parsed.data;
-  const deps = await createGatewayDependencies({
+  const { MASKPOINT_ORIGIN_SECRET_HEADER: header, MASKPOINT_ORIGIN_SECRET: value } = config;
+  const originSecret = header && value ? { header, value } : undefined;
+  return createGatewayDependencies({
     rulesDir: config.MASKPOINT_RULES_DIR,
     region: config.MASKPOINT_REGION ?? config.AWS_REGION,
     s3Buckets: config.MASKPOINT_BUCKETS,
@@ -148,7 +151,6 @@ export async function gatewayDependenciesFromEnv(
     rateLimiter: config.MASKPOINT_RATE_LIMIT_TABLE
       ? createDynamoRateLimiter({ client: new DynamoDB({}), tableName: config.MASKPOINT_RATE_LIMIT_TABLE })
       : undefined,
+    originSecret,
   });
-  const { MASKPOINT_ORIGIN_SECRET_HEADER: header, MASKPOINT_ORIGIN_SECRET: value } = config;
-  return { deps, originSecret: header && value ? { header, value } : undefined };
 }

@@ -14,6 +14,7 @@ import {
 import { type HttpRequest, parseS3Request, type S3Operation } from './s3-request.ts';
 import { errorXml, listBucketResultXml } from './s3-xml.ts';
 import { verifySigV4 } from './sigv4-verifier.ts';
+import { type OriginSecret, viewerHeaders } from './trusted-client-ip.ts';
 
 /** What the gateway needs besides the core's dependencies. */
 export interface GatewayDependencies extends ServeDependencies {
@@ -24,6 +25,11 @@ export interface GatewayDependencies extends ServeDependencies {
   readonly buckets: ReadonlySet<string>;
   /** Hosts under which `bucket.<host>` is virtual-hosted addressing (`localhost`, a custom domain). */
   readonly baseHosts: readonly string[];
+  /**
+   * What proves a request came through CloudFront, which then vouches for the viewer's host.
+   * @default - no CloudFront in front: the viewer host header is dropped, never trusted
+   */
+  readonly originSecret?: OriginSecret | undefined;
 }
 
 /** An HTTP request with the caller's location established by a trusted source (see trusted-client-ip.ts). */
@@ -45,17 +51,19 @@ export interface GatewayResponse {
 const EMPTY = new Uint8Array(0);
 
 /**
- * Serves one S3 request: SigV4 → bucket allowed for the key → caller → GetObject / HeadObject /
- * ListObjectsV2 through the core. It never throws: a refusal before the first byte is an S3 XML
- * error carrying the request id; an error while streaming surfaces from `body`.
+ * Serves one S3 request: SigV4 (against the viewer's host behind CloudFront, see `viewerHeaders`)
+ * → bucket allowed for the key → caller → GetObject / HeadObject / ListObjectsV2 through the core.
+ * It never throws: a refusal before the first byte is an S3 XML error carrying the request id; an
+ * error while streaming surfaces from `body`.
  *
  * @example
  * const response = await handleGatewayRequest({ method: 'GET', rawPath: '/example/a.csv', rawQuery: '', headers, sourceIp }, deps);
  */
 export async function handleGatewayRequest(
-  request: GatewayRequest,
+  received: GatewayRequest,
   deps: GatewayDependencies,
 ): Promise<GatewayResponse> {
+  const request = { ...received, headers: viewerHeaders(received.headers, deps.originSecret) };
   const requestId = randomBytes(8).toString('hex').toUpperCase();
   const ids = { 'x-amz-request-id': requestId, 'x-amz-id-2': randomBytes(24).toString('base64') };
   const isHead = request.method.toUpperCase() === 'HEAD';

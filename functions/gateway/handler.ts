@@ -14,7 +14,7 @@ export interface FunctionUrlEvent {
 }
 
 // Cold start: rules compiled, clients created, environment validated, once per instance.
-const { deps, originSecret } = await gatewayDependenciesFromEnv(process.env);
+const deps = await gatewayDependenciesFromEnv(process.env);
 
 /**
  * The S3-compatible gateway behind a Lambda function URL with response streaming. An error
@@ -25,7 +25,7 @@ export const handler = awslambda.streamifyResponse(async function streamGatewayR
   responseStream: Writable,
 ) {
   const headers = event.headers ?? {};
-  const client = trustedClient({ peerIp: event.requestContext.http.sourceIp, headers }, originSecret);
+  const client = trustedClient({ peerIp: event.requestContext.http.sourceIp, headers }, deps.originSecret);
   const response = await handleGatewayRequest(
     {
       method: event.requestContext.http.method,

@@ -8,6 +8,12 @@ export interface OriginSecret {
   readonly value: string;
 }
 
+/**
+ * The header in which CloudFront (a viewer-request function) passes on the Host the viewer
+ * addressed, and signed, before CloudFront replaced it with the origin's.
+ */
+export const VIEWER_HOST_HEADER = 'x-maskpoint-viewer-host';
+
 /** Where a request came from, as far as trusted sources say. */
 export interface TrustedClient {
   readonly ip?: string | undefined;
@@ -37,6 +43,31 @@ export function trustedClient(
     country: country !== undefined && /^[A-Z]{2}$/.test(country) ? country : undefined,
   };
 }
+
+/**
+ * The headers with `host` as the viewer sent it, for SigV4 verification and virtual-hosted
+ * addressing: behind CloudFront, whose origin request carries the function URL's host, the
+ * viewer's host comes from `x-maskpoint-viewer-host`, trusted only when the request carries the
+ * configured origin secret. Without it the header is just a client's claim: ignored. The header
+ * itself is dropped either way.
+ *
+ * @example
+ * viewerHeaders({ host: 'abc.lambda-url.eu-west-1.on.aws', 'x-maskpoint-viewer-host': 'd111.cloudfront.net', 'x-origin-verify': secret.value }, secret)
+ * // { host: 'd111.cloudfront.net', 'x-origin-verify': secret.value }
+ */
+export function viewerHeaders(
+  headers: Readonly<Record<string, string | undefined>>,
+  originSecret?: OriginSecret,
+): Readonly<Record<string, string | undefined>> {
+  const { [VIEWER_HOST_HEADER]: viewerHost, ...rest } = headers;
+  if (viewerHost === undefined) return headers;
+  const isTrusted =
+    originSecret !== undefined && hasOriginSecret(headers, originSecret) && HOST_PATTERN.test(viewerHost);
+  return isTrusted ? { ...rest, host: viewerHost } : rest;
+}
+
+/** A DNS name with an optional port: what CloudFront passes on as the viewer's Host. */
+const HOST_PATTERN = /^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?(?::\d{1,5})?$/i;
 
 function hasOriginSecret(
   headers: Readonly<Record<string, string | undefined>>,

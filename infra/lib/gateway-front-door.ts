@@ -5,7 +5,11 @@ import {
   CacheHeaderBehavior,
   CachePolicy,
   CacheQueryStringBehavior,
+  Function as CloudFrontFunction,
   Distribution,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
   GeoRestriction,
   OriginRequestHeaderBehavior,
   OriginRequestPolicy,
@@ -20,6 +24,7 @@ import { type FunctionUrl, FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/a
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { VIEWER_HOST_HEADER } from '../../functions/gateway/trusted-client-ip.ts';
 import { REPOSITORY_ROOT } from './defaults.ts';
 import {
   MaskpointFunction,
@@ -28,8 +33,27 @@ import {
 } from './maskpoint-function.ts';
 import type { RateLimitTable } from './rate-limit-table.ts';
 
-/** The header CloudFront adds so the gateway trusts its viewer address and country headers. */
+/** The header CloudFront adds so the gateway trusts its viewer address, country and host headers. */
 export const ORIGIN_SECRET_HEADER = 'x-maskpoint-origin-verify';
+
+/**
+ * The viewer-request CloudFront Function that hands the gateway the Host the client signed:
+ * CloudFront replaces Host with the function URL's, so it is copied to `x-maskpoint-viewer-host`,
+ * overwriting whatever the client sent there (the gateway trusts it only with the origin secret).
+ */
+export function viewerHostFunctionCode(): string {
+  return `function handler(event) {
+  const request = event.request;
+  const host = request.headers.host;
+  if (host) {
+    request.headers['${VIEWER_HOST_HEADER}'] = { value: host.value };
+  } else {
+    delete request.headers['${VIEWER_HOST_HEADER}'];
+  }
+  return request;
+}
+`;
+}
 
 /** Props of {@link GatewayFrontDoor}. */
 export interface GatewayFrontDoorProps extends MaskpointFunctionSettings {
@@ -52,7 +76,8 @@ export interface GatewayFrontDoorProps extends MaskpointFunctionSettings {
 /**
  * The S3-compatible gateway: a streaming function URL that verifies SigV4 itself against the
  * gateway key registry (so the URL's own auth is NONE), reading only the protected bucket's
- * configured prefixes. Optionally behind CloudFront, which adds the origin secret header.
+ * configured prefixes. Optionally behind CloudFront, which adds the origin secret header and
+ * passes on the Host the client signed (see {@link viewerHostFunctionCode}).
  */
 export class GatewayFrontDoor extends Construct {
   readonly handler: MaskpointFunction;
@@ -156,8 +181,9 @@ export class GatewayFrontDoor extends Construct {
       minTtl: Duration.seconds(0),
       defaultTtl: Duration.seconds(0),
       maxTtl: Duration.seconds(1),
-      // Authorization reaches the origin only through the cache key.
-      headerBehavior: CacheHeaderBehavior.allowList('Authorization'),
+      // Authorization reaches the origin only through the cache key; the viewer host does too,
+      // because the origin request policy already holds its quota of 10 headers.
+      headerBehavior: CacheHeaderBehavior.allowList('Authorization', VIEWER_HOST_HEADER),
       queryStringBehavior: CacheQueryStringBehavior.all(),
     });
     const originRequestPolicy = new OriginRequestPolicy(this, 'OriginRequestPolicy', {
@@ -176,6 +202,11 @@ export class GatewayFrontDoor extends Construct {
       ),
       queryStringBehavior: OriginRequestQueryStringBehavior.all(),
     });
+    const viewerHost = new CloudFrontFunction(this, 'ViewerHostFunction', {
+      comment: 'maskpoint gateway: pass the Host the client signed on to the gateway',
+      runtime: FunctionRuntime.JS_2_0,
+      code: FunctionCode.fromInline(viewerHostFunctionCode()),
+    });
     return new Distribution(this, 'Distribution', {
       comment: 'maskpoint gateway',
       priceClass: PriceClass.PRICE_CLASS_100,
@@ -188,6 +219,7 @@ export class GatewayFrontDoor extends Construct {
         viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
         cachePolicy,
         originRequestPolicy,
+        functionAssociations: [{ function: viewerHost, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
     });
   }

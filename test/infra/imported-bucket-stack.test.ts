@@ -192,6 +192,53 @@ describe('the gateway behind CloudFront', () => {
     });
   });
 
+  it('copies the Host the client signed into x-maskpoint-viewer-host in a viewer-request function', () => {
+    const functions = importedTemplate.findResources('AWS::CloudFront::Function');
+    const [[functionId, resource] = []] = Object.entries(functions);
+    expect(Object.keys(functions)).toHaveLength(1);
+    expect(resource?.Properties.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
+    importedTemplate.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultCacheBehavior: Match.objectLike({
+          FunctionAssociations: [
+            { EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [functionId, 'FunctionARN'] } },
+          ],
+        }),
+      }),
+    });
+
+    const handler = new Function(`${resource?.Properties.FunctionCode}\nreturn handler;`)();
+    const request = handler({
+      request: {
+        headers: {
+          host: { value: 'd111.cloudfront.net' },
+          'x-maskpoint-viewer-host': { value: 'spoofed.example.com' },
+        },
+      },
+    });
+    expect(request.headers['x-maskpoint-viewer-host']).toEqual({ value: 'd111.cloudfront.net' });
+    expect(handler({ request: { headers: { 'x-maskpoint-viewer-host': { value: 'spoofed' } } } })).toEqual({
+      headers: {},
+    });
+  });
+
+  it('forwards the viewer host header to the gateway', () => {
+    importedTemplate.hasResourceProperties('AWS::CloudFront::CachePolicy', {
+      CachePolicyConfig: Match.objectLike({
+        ParametersInCacheKeyAndForwardedToOrigin: Match.objectLike({
+          HeadersConfig: {
+            HeaderBehavior: 'whitelist',
+            Headers: ['Authorization', 'x-maskpoint-viewer-host'],
+          },
+        }),
+      }),
+    });
+    const [policy] = Object.values(importedTemplate.findResources('AWS::CloudFront::OriginRequestPolicy'));
+    const headers: string[] = policy?.Properties.OriginRequestPolicyConfig.HeadersConfig.Headers;
+    // CloudFront's default quota: more headers in an origin request policy fail the deployment.
+    expect(headers.length).toBeLessThanOrEqual(10);
+  });
+
   it('tells the gateway which header proves a request came through CloudFront', () => {
     importedTemplate.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {

@@ -1,12 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { Readable, Writable } from 'node:stream';
+import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalCredentialStore } from '../../functions/adapters/local-credential-store.ts';
 import type { GatewayKey } from '../../functions/core/ports/credential-store.ts';
 import type { FunctionUrlEvent } from '../../functions/gateway/handler.ts';
+import { VIEWER_HOST_HEADER } from '../../functions/gateway/trusted-client-ip.ts';
 import { type LocalS3, startS3rver } from '../support/start-s3rver.ts';
 import { signRequest } from './gateway-client.ts';
 
@@ -46,6 +47,29 @@ function installFakeRuntime(): Captured[] {
   return responses;
 }
 
+const FUNCTION_URL_HOST = 'abcdefghij.lambda-url.us-east-1.on.aws';
+const ORIGIN_SECRET_HEADER = 'x-maskpoint-origin-verify';
+const ORIGIN_SECRET = 'an-origin-secret-only-cloudfront-knows';
+
+/** A request as the SDK hands it to its HTTP handler. */
+interface SdkRequest {
+  readonly method: string;
+  readonly hostname: string;
+  readonly path: string;
+  readonly query?: Record<string, string | string[] | null>;
+  readonly headers: Record<string, string>;
+}
+
+function queryString(query: SdkRequest['query'] = {}): string {
+  return Object.entries(query)
+    .flatMap(([name, value]) =>
+      value === null
+        ? [encodeURIComponent(name)]
+        : [value].flat().map((item) => `${encodeURIComponent(name)}=${encodeURIComponent(item)}`),
+    )
+    .join('&');
+}
+
 describe('the function URL handler', () => {
   const saved = { ...process.env };
   let s3: LocalS3;
@@ -74,6 +98,9 @@ describe('the function URL handler', () => {
       AWS_ACCESS_KEY_ID: 'S3RVER',
       AWS_SECRET_ACCESS_KEY: 'S3RVER',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
+      MASKPOINT_ORIGIN_SECRET_HEADER: ORIGIN_SECRET_HEADER,
+      MASKPOINT_ORIGIN_SECRET: ORIGIN_SECRET,
+      MASKPOINT_BASE_HOSTS: 'data.example.com',
     });
     responses = installFakeRuntime();
     ({ handler } = await import('../../functions/gateway/handler.ts'));
@@ -92,8 +119,7 @@ describe('the function URL handler', () => {
   }
 
   async function eventFor(path: string, sourceIp = '192.0.2.10'): Promise<FunctionUrlEvent> {
-    const host = 'abcdefghij.lambda-url.us-east-1.on.aws';
-    const request = await signRequest({ key, host, path });
+    const request = await signRequest({ key, host: FUNCTION_URL_HOST, path });
     return {
       rawPath: request.rawPath,
       rawQueryString: request.rawQuery,
@@ -117,5 +143,90 @@ describe('the function URL handler', () => {
     const response = await invoke(await eventFor('/protected/missing.csv'));
     expect(response.metadata?.statusCode).toBe(404);
     expect(Buffer.concat(response.body).toString()).toContain('<Code>NoSuchKey</Code>');
+  });
+
+  describe('behind CloudFront', () => {
+    /**
+     * The real SDK, signing for `endpoint`; its requests reach the handler as CloudFront delivers
+     * them: the viewer function copied Host into x-maskpoint-viewer-host, the origin request
+     * carries the function URL's host, and the origin secret when `hasOriginSecret`.
+     */
+    function clientViaCloudFront(
+      endpoint: string,
+      options: { hasOriginSecret: boolean; forcePathStyle: boolean },
+    ) {
+      return new S3Client({
+        endpoint,
+        region: 'us-east-1',
+        forcePathStyle: options.forcePathStyle,
+        credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
+        maxAttempts: 1,
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+        requestHandler: {
+          async handle(request: SdkRequest) {
+            const headers = Object.fromEntries(
+              Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), value]),
+            );
+            const response = await invoke({
+              rawPath: request.path,
+              rawQueryString: queryString(request.query),
+              headers: {
+                ...headers,
+                host: FUNCTION_URL_HOST,
+                [VIEWER_HOST_HEADER]: headers.host ?? request.hostname,
+                ...(options.hasOriginSecret ? { [ORIGIN_SECRET_HEADER]: ORIGIN_SECRET } : {}),
+              },
+              requestContext: { http: { method: request.method, sourceIp: '192.0.2.10' } },
+            });
+            return {
+              response: {
+                statusCode: response.metadata?.statusCode ?? 500,
+                headers: response.metadata?.headers ?? {},
+                body: Readable.from([Buffer.concat(response.body)]),
+              },
+            };
+          },
+        },
+      });
+    }
+
+    it('verifies a request the SDK signed for the CloudFront host', async () => {
+      const client = clientViaCloudFront('https://d111.cloudfront.net', {
+        hasOriginSecret: true,
+        forcePathStyle: true,
+      });
+
+      const object = await client.send(new GetObjectCommand({ Bucket: 'protected', Key: 'people.csv' }));
+
+      expect(object.$metadata.httpStatusCode).toBe(200);
+      expect(await object.Body?.transformToString()).toBe('name,email\n[NAME],[EMAIL]\n');
+    });
+
+    it('reads the bucket from the viewer host for virtual-hosted requests', async () => {
+      const client = clientViaCloudFront('https://data.example.com', {
+        hasOriginSecret: true,
+        forcePathStyle: false,
+      });
+
+      const object = await client.send(new GetObjectCommand({ Bucket: 'protected', Key: 'people.csv' }));
+
+      expect(await object.Body?.transformToString()).toBe('name,email\n[NAME],[EMAIL]\n');
+    });
+
+    it('rejects the viewer host header without the origin secret with SignatureDoesNotMatch', async () => {
+      const client = clientViaCloudFront('https://d111.cloudfront.net', {
+        hasOriginSecret: false,
+        forcePathStyle: true,
+      });
+
+      const error = await client
+        .send(new GetObjectCommand({ Bucket: 'protected', Key: 'people.csv' }))
+        .catch((caught: unknown) => caught);
+
+      expect(error).toBeInstanceOf(S3ServiceException);
+      expect((error as S3ServiceException).name).toBe('SignatureDoesNotMatch');
+      expect((error as S3ServiceException).$metadata.httpStatusCode).toBe(403);
+    });
   });
 });

@@ -1,6 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLocalCredentialStore } from '../../../functions/adapters/local-credential-store.ts';
 import { keysCommand } from '../../../functions/cli/keys-command.ts';
@@ -119,5 +125,90 @@ describe('keysCommand', () => {
 
   it('fails on unknown options', async () => {
     await expect(keysCommand(['list', '--secrets'])).rejects.toThrow(/Unknown option '--secrets'/);
+  });
+});
+
+describe('keysCommand against a deployed secret', () => {
+  const secretArn = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:maskpoint-gateway-keys-AbCdEf';
+  const secretsManager = mockClient(SecretsManagerClient);
+  let root: string;
+  let stdout: string;
+  let stderr: string;
+  let secret: string;
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'maskpoint-keys-command-'));
+    vi.stubEnv('MASKPOINT_HOME', root);
+    vi.stubEnv('MASKPOINT_GATEWAY_KEYS_SECRET_ARN', secretArn);
+    stdout = '';
+    stderr = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      stdout += String(chunk);
+      return true;
+    });
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      stderr += String(chunk);
+      return true;
+    });
+    secret = '{"keys":[]}';
+    secretsManager.on(GetSecretValueCommand).callsFake(() => ({ SecretString: secret }));
+    secretsManager.on(PutSecretValueCommand).callsFake((input: { SecretString: string }) => {
+      secret = input.SecretString;
+      return {};
+    });
+  });
+
+  afterEach(() => {
+    secretsManager.reset();
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('creates the key in the secret named by MASKPOINT_GATEWAY_KEYS_SECRET_ARN, not in MASKPOINT_HOME', async () => {
+    expect(await keysCommand(['create', '--name', 'app', '--bucket', 'reports', '--json'])).toBe(0);
+
+    const printed = JSON.parse(stdout);
+    expect(JSON.parse(secret).keys).toMatchObject([
+      { name: 'app', accessKeyId: printed.accessKeyId, secretAccessKey: printed.secretAccessKey },
+    ]);
+    expect(secretsManager.commandCalls(PutSecretValueCommand)[0]?.args[0].input.SecretId).toBe(secretArn);
+    expect(existsSync(join(root, 'gateway-keys.json'))).toBe(false);
+    expect(stderr).toContain('running gateways accept it within 60 s');
+  });
+
+  it("talks to the secret's region, taken from its ARN", async () => {
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+
+    await keysCommand(['list']);
+
+    const client = secretsManager.call(0).thisValue as SecretsManagerClient;
+    await expect(client.config.region()).resolves.toBe('eu-west-1');
+  });
+
+  it('lists and revokes keys in the secret, never printing a secret', async () => {
+    await keysCommand(['create', '--name', 'app', '--bucket', 'reports', '--json']);
+    const { secretAccessKey } = JSON.parse(stdout);
+    stdout = '';
+
+    await keysCommand(['revoke', 'app']);
+    await keysCommand(['list']);
+
+    expect(stdout).toMatch(/^app\s+MPK[A-Z2-7]{17}\s+reports\s+\S+\s+revoked \S+$/m);
+    expect(stdout).not.toContain(secretAccessKey);
+    expect(JSON.parse(secret).keys[0].revokedAt).toBeDefined();
+    expect(stderr).toContain('running gateways stop accepting it within 60 s');
+  });
+
+  it('takes the secret from --secret-id over the environment', async () => {
+    const otherArn = secretArn.replace('AbCdEf', 'GhIjKl');
+
+    await keysCommand(['create', '--name', 'app', '--bucket', 'reports', '--secret-id', otherArn]);
+
+    expect(secretsManager.commandCalls(PutSecretValueCommand)[0]?.args[0].input.SecretId).toBe(otherArn);
+  });
+
+  it('rejects an empty --secret-id with a UsageError', async () => {
+    await expect(keysCommand(['list', '--secret-id', ''])).rejects.toBeInstanceOf(UsageError);
   });
 });

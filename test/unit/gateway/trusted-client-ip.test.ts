@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trustedClient } from '../../../functions/gateway/trusted-client-ip.ts';
+import { trustedClient, viewerHeaders } from '../../../functions/gateway/trusted-client-ip.ts';
 
 const secret = { header: 'x-origin-verify', value: 'a-long-origin-secret-value' };
 
@@ -57,5 +57,55 @@ describe('trustedClient', () => {
       country: undefined,
     });
     expect(trustedClient({ peerIp: 'garbage', headers: {} })).toEqual({ ip: undefined });
+  });
+});
+
+describe('viewerHeaders', () => {
+  const functionUrlHost = 'abcdefghij.lambda-url.eu-west-1.on.aws';
+
+  it('takes the host from x-maskpoint-viewer-host when the origin secret matches, dropping the header', () => {
+    const headers = {
+      host: functionUrlHost,
+      'x-maskpoint-viewer-host': 'd111.cloudfront.net',
+      'x-origin-verify': secret.value,
+      'x-amz-date': '20260601T000000Z',
+    };
+
+    expect(viewerHeaders(headers, secret)).toEqual({
+      host: 'd111.cloudfront.net',
+      'x-origin-verify': secret.value,
+      'x-amz-date': '20260601T000000Z',
+    });
+  });
+
+  it('ignores and drops a spoofed x-maskpoint-viewer-host without the origin secret', () => {
+    const spoofed = { host: functionUrlHost, 'x-maskpoint-viewer-host': 'reports.d111.cloudfront.net' };
+    const expected = { host: functionUrlHost };
+
+    expect(viewerHeaders(spoofed)).toEqual(expected);
+    expect(viewerHeaders(spoofed, secret)).toEqual(expected);
+    expect(viewerHeaders({ ...spoofed, 'x-origin-verify': 'a-long-origin-secret-valuX' }, secret)).toEqual({
+      ...expected,
+      'x-origin-verify': 'a-long-origin-secret-valuX',
+    });
+  });
+
+  it('keeps the received host when the trusted viewer host is not a host name', () => {
+    const headers = {
+      host: functionUrlHost,
+      'x-maskpoint-viewer-host': 'd111.cloudfront.net/../evil',
+      'x-origin-verify': secret.value,
+    };
+
+    expect(viewerHeaders(headers, secret)).toEqual({
+      host: functionUrlHost,
+      'x-origin-verify': secret.value,
+    });
+  });
+
+  it('leaves requests without the header untouched', () => {
+    const headers = { host: 'localhost:9000', 'x-origin-verify': secret.value };
+
+    expect(viewerHeaders(headers, secret)).toBe(headers);
   });
 });
