@@ -1,5 +1,5 @@
-import { FF1 } from '@noble/ciphers/ff1.js';
 import { TokenError } from '../../errors.ts';
+import { createFf1, type Ff1 } from './ff1.ts';
 import { sivTokenize } from './siv-token.ts';
 import type { TokenSubkeys } from './token-subkeys.ts';
 
@@ -10,6 +10,9 @@ import type { TokenSubkeys } from './token-subkeys.ts';
 export const FF1_MIN_DIGITS = 6;
 
 const DIGITS_AND_SEPARATORS = /^[0-9 \-.()/+]*$/;
+const SEPARATORS = /[^0-9]/g;
+// Keyed by the subkey's bytes object, which `tokenSubkeys` derives once per master key.
+const ciphers = new WeakMap<Uint8Array, Ff1>();
 
 /**
  * Format-preserving token (NIST SP 800-38G FF1, radix 10, AES-256, empty tweak): the digits of
@@ -32,7 +35,7 @@ const DIGITS_AND_SEPARATORS = /^[0-9 \-.()/+]*$/;
 export function ff1Tokenize(value: string, keyId: string, subkeys: TokenSubkeys): string {
   const digits = digitsOf(value);
   if (digits === undefined) return sivTokenize(value, keyId, subkeys.siv);
-  return withDigits(value, FF1(10, subkeys.ff1).encrypt(digits));
+  return withDigits(value, cipherFor(subkeys.ff1).encrypt(digits));
 }
 
 /**
@@ -46,17 +49,26 @@ export function ff1Detokenize(token: string, ff1Key: Uint8Array): string {
       `not an FF1 token: expected at least ${FF1_MIN_DIGITS} digits and only digits and separators " -.()/+"`,
     );
   }
-  return withDigits(token, FF1(10, ff1Key).decrypt(digits));
+  return withDigits(token, cipherFor(ff1Key).decrypt(digits));
 }
 
-function digitsOf(value: string): number[] | undefined {
+function cipherFor(ff1Key: Uint8Array): Ff1 {
+  let cipher = ciphers.get(ff1Key);
+  if (cipher === undefined) {
+    cipher = createFf1(ff1Key);
+    ciphers.set(ff1Key, cipher);
+  }
+  return cipher;
+}
+
+function digitsOf(value: string): string | undefined {
   if (!DIGITS_AND_SEPARATORS.test(value)) return undefined;
-  const digits: number[] = [];
-  for (const char of value) if (char >= '0' && char <= '9') digits.push(char.charCodeAt(0) - 48);
+  const digits = value.replace(SEPARATORS, '');
   return digits.length >= FF1_MIN_DIGITS ? digits : undefined;
 }
 
-function withDigits(layout: string, digits: readonly number[]): string {
+function withDigits(layout: string, digits: string): string {
+  if (layout.length === digits.length) return digits;
   let next = 0;
-  return layout.replace(/[0-9]/g, () => String(digits[next++]));
+  return layout.replace(/[0-9]/g, () => digits[next++] as string);
 }
