@@ -82,8 +82,11 @@ export function createLocalDirectorySource(buckets: ReadonlyMap<string, string>)
         throw new NoSuchKeyError(undefined, { cause: error });
       });
       try {
-        const head = headOf(path, await handle.stat(), conditions);
-        return { ...head, body: handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES }) };
+        const stats = await handle.stat();
+        const head = headOf(path, stats, conditions);
+        // Small objects get a small read buffer: the gateway serves many of them at once.
+        const highWaterMark = Math.max(1, Math.min(READ_CHUNK_BYTES, stats.size));
+        return { ...head, body: handle.createReadStream({ highWaterMark }) };
       } catch (error) {
         await handle.close();
         throw error;
