@@ -55,14 +55,7 @@ export function createS3ObjectSource(client: S3Client): ObjectSource {
         )
         .catch(rethrowAsDomainError);
       if (response.Body === undefined) throw new ServiceUnavailableError('S3 returned no object body');
-      return {
-        contentType: response.ContentType,
-        contentEncoding: response.ContentEncoding,
-        lastModified: response.LastModified,
-        etag: response.ETag,
-        versionId: response.VersionId,
-        body: response.Body as AsyncIterable<Uint8Array>,
-      };
+      return { ...headOf(response), body: response.Body as AsyncIterable<Uint8Array> };
     },
 
     async headObject(location, conditions): Promise<SourceObjectHead> {
@@ -77,13 +70,7 @@ export function createS3ObjectSource(client: S3Client): ObjectSource {
           }),
         )
         .catch(rethrowAsDomainError);
-      return {
-        contentType: response.ContentType,
-        contentEncoding: response.ContentEncoding,
-        lastModified: response.LastModified,
-        etag: response.ETag,
-        versionId: response.VersionId,
-      };
+      return headOf(response);
     },
 
     async listObjects(request): Promise<ListObjectsPage> {
@@ -119,6 +106,23 @@ export function createS3ObjectSource(client: S3Client): ObjectSource {
  * HEAD answers carry no error body, so the SDK names them after the status (`NotFound`,
  * `Forbidden`); the status decides, the name refines 404 and 403.
  */
+/** The stored object's metadata from a GetObject or HeadObject answer. */
+function headOf(response: {
+  ContentType?: string | undefined;
+  ContentEncoding?: string | undefined;
+  LastModified?: Date | undefined;
+  ETag?: string | undefined;
+  VersionId?: string | undefined;
+}): SourceObjectHead {
+  return {
+    contentType: response.ContentType,
+    contentEncoding: response.ContentEncoding,
+    lastModified: response.LastModified,
+    etag: response.ETag,
+    versionId: response.VersionId,
+  };
+}
+
 function rethrowAsDomainError(error: unknown): never {
   const name = error instanceof Error ? error.name : undefined;
   const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata
