@@ -53,6 +53,25 @@ describe('Scanner', () => {
     expect(second.next).toBe(18);
   });
 
+  it('does not ask a detector to search text too short for its shortest match', () => {
+    const searchedFrom: number[] = [];
+    const fiveDigits = {
+      ...regexDetector('five-digits', /\d{5}/, 5),
+      minLength: 5,
+      findFrom(_text: string, from: number) {
+        searchedFrom.push(from);
+        return undefined;
+      },
+    };
+    const scanner = new Scanner([fiveDigits]);
+
+    scanner.scan('1234');
+    scanner.scan('12345', 1);
+    expect(searchedFrom).toEqual([]);
+    scanner.scan('12345');
+    expect(searchedFrom).toEqual([0]);
+  });
+
   it('gives the same matches when resumed at next as in one pass (property)', () => {
     const scanner = new Scanner(sampleDetectors());
     const text = fc

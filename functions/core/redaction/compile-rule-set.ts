@@ -75,6 +75,7 @@ function bindDetector(detector: Detector): Detector {
   return {
     id: detector.id,
     label: detector.label,
+    minLength: detector.minLength,
     maxLength: detector.maxLength,
     lookbehind: detector.lookbehind,
     lookahead: detector.lookahead,

@@ -10,13 +10,15 @@ export interface Match {
  * Contract (the stream invariant depends on it): `findFrom(text, from)` returns the leftmost
  * match whose start is `>= from`, and whether a match at `start` exists (and where it ends) may
  * depend only on `text[start - lookbehind, start + maxLength + lookahead)`. Matches are never
- * empty and never longer than `maxLength`.
+ * shorter than `minLength` (at least 1) and never longer than `maxLength`.
  */
 export interface Detector {
   /** Stable kebab-case rule id; appears in logs and metrics. */
   readonly id: string;
   /** Upper-case label used by the `redact` action, e.g. `EMAIL` → `[EMAIL]`. */
   readonly label: string;
+  /** Shortest match: a scanner skips the detector on text too short to hold one. */
+  readonly minLength: number;
   readonly maxLength: number;
   readonly lookbehind: number;
   readonly lookahead: number;

@@ -3,6 +3,8 @@ import { checkSync } from 'recheck';
 
 /** How far a regex can reach around a match, in UTF-16 code units. */
 export interface PatternBounds {
+  /** Shortest match. */
+  readonly minLength: number;
   /** Longest match. */
   readonly maxLength: number;
   /** Code units before the match start that assertions inspect. */
@@ -25,7 +27,7 @@ const allowedFlags = /^[imsu]*$/;
  * to the object), or a pattern that can match the empty string.
  *
  * @example
- * analyzePattern('(?<=id:)\\d{6}', '') // { maxLength: 6, lookbehind: 3, lookahead: 0 }
+ * analyzePattern('(?<=id:)\\d{6}', '') // { minLength: 6, maxLength: 6, lookbehind: 3, lookahead: 0 }
  */
 export function analyzePattern(pattern: string, flags: string): PatternBounds {
   if (!allowedFlags.test(flags)) throw new Error(`flags "${flags}" are not allowed; use a subset of "imsu"`);
@@ -42,6 +44,7 @@ export function analyzePattern(pattern: string, flags: string): PatternBounds {
   if (lengths.min === 0)
     throw new Error('pattern can match the empty string; every match must be at least one character');
   return {
+    minLength: lengths.min,
     maxLength: lengths.max,
     lookbehind: Math.max(0, -analysis.lowest),
     lookahead: Math.max(0, analysis.highest - lengths.max),

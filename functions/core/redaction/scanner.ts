@@ -42,6 +42,10 @@ export class Scanner {
   scan(text: string, from = 0, limit = text.length): ScanResult {
     const detectors = this.detectors;
     const cached: (Match | null | undefined)[] = new Array(detectors.length);
+    // Most strings a JSON or CSV field holds are too short for most detectors.
+    for (let i = 0; i < detectors.length; i++) {
+      if (from + (detectors[i] as Detector).minLength > text.length) cached[i] = null;
+    }
     const matches: ScanMatch[] = [];
     let position = from;
     while (position < limit) {

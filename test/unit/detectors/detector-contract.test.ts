@@ -77,7 +77,7 @@ describe.each(builtInDetectorIds)('built-in detector %s honours the detector con
     );
   });
 
-  it('returns the leftmost non-empty match no longer than maxLength from any start', () => {
+  it('returns the leftmost match no shorter than minLength and no longer than maxLength from any start', () => {
     fc.assert(
       fc.property(textArbitrary, fc.nat(), (text, seed) => {
         const from = text.length === 0 ? 0 : seed % text.length;
@@ -87,7 +87,8 @@ describe.each(builtInDetectorIds)('built-in detector %s honours the detector con
             expect(matchAt(detector, text, start)).toBeUndefined();
           return;
         }
-        expect(match.end - match.start).toBeGreaterThan(0);
+        expect(detector.minLength).toBeGreaterThan(0);
+        expect(match.end - match.start).toBeGreaterThanOrEqual(detector.minLength);
         expect(match.end - match.start).toBeLessThanOrEqual(detector.maxLength);
         for (let start = from; start <= match.start; start++)
           expect(detector.findFrom(text, start)).toEqual(match);

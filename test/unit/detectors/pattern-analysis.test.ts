@@ -2,29 +2,70 @@ import { describe, expect, it } from 'vitest';
 import { analyzePattern, assertLinearTime } from '../../../functions/core/redaction/pattern-analysis.ts';
 
 describe('analyzePattern', () => {
-  it('measures the longest match of bounded patterns', () => {
-    expect(analyzePattern('EMP-[0-9]{6}', '')).toEqual({ maxLength: 10, lookbehind: 0, lookahead: 0 });
-    expect(analyzePattern('(?:ab|c){2,3}x?', '')).toEqual({ maxLength: 7, lookbehind: 0, lookahead: 0 });
-    expect(analyzePattern('a|bcd|ef', 'i')).toEqual({ maxLength: 3, lookbehind: 0, lookahead: 0 });
+  it('measures the shortest and longest match of bounded patterns', () => {
+    expect(analyzePattern('EMP-[0-9]{6}', '')).toEqual({
+      minLength: 10,
+      maxLength: 10,
+      lookbehind: 0,
+      lookahead: 0,
+    });
+    expect(analyzePattern('(?:ab|c){2,3}x?', '')).toEqual({
+      minLength: 2,
+      maxLength: 7,
+      lookbehind: 0,
+      lookahead: 0,
+    });
+    expect(analyzePattern('a|bcd|ef', 'i')).toEqual({
+      minLength: 1,
+      maxLength: 3,
+      lookbehind: 0,
+      lookahead: 0,
+    });
   });
 
   it('counts word boundaries and lookarounds as context outside the match', () => {
-    expect(analyzePattern('\\bEMP-[0-9]{6}\\b', '')).toEqual({ maxLength: 10, lookbehind: 1, lookahead: 1 });
-    expect(analyzePattern('(?<=id:)[0-9]{6}', '')).toEqual({ maxLength: 6, lookbehind: 3, lookahead: 0 });
+    expect(analyzePattern('\\bEMP-[0-9]{6}\\b', '')).toEqual({
+      minLength: 10,
+      maxLength: 10,
+      lookbehind: 1,
+      lookahead: 1,
+    });
+    expect(analyzePattern('(?<=id:)[0-9]{6}', '')).toEqual({
+      minLength: 6,
+      maxLength: 6,
+      lookbehind: 3,
+      lookahead: 0,
+    });
     expect(analyzePattern('(?<![A-Z]{1,4})[0-9]{3}(?![0-9]|-[0-9]{2})', '')).toEqual({
+      minLength: 3,
       maxLength: 3,
       lookbehind: 4,
       lookahead: 3,
     });
-    expect(analyzePattern('(?=[0-9]{8})[0-9]{2}', '')).toEqual({ maxLength: 2, lookbehind: 0, lookahead: 6 });
+    expect(analyzePattern('(?=[0-9]{8})[0-9]{2}', '')).toEqual({
+      minLength: 2,
+      maxLength: 2,
+      lookbehind: 0,
+      lookahead: 6,
+    });
   });
 
   it('reaches past a lookahead nested in a lookbehind', () => {
-    expect(analyzePattern('(?<=a(?=bcd))b', '')).toEqual({ maxLength: 1, lookbehind: 1, lookahead: 2 });
+    expect(analyzePattern('(?<=a(?=bcd))b', '')).toEqual({
+      minLength: 1,
+      maxLength: 1,
+      lookbehind: 1,
+      lookahead: 2,
+    });
   });
 
   it('allows ^ and $ as line anchors with the m flag, one character of context each', () => {
-    expect(analyzePattern('^[A-Z]{2}[0-9]{4}$', 'm')).toEqual({ maxLength: 6, lookbehind: 1, lookahead: 1 });
+    expect(analyzePattern('^[A-Z]{2}[0-9]{4}$', 'm')).toEqual({
+      minLength: 6,
+      maxLength: 6,
+      lookbehind: 1,
+      lookahead: 1,
+    });
   });
 
   it('counts two code units for characters that can be astral with the u flag', () => {

@@ -13,6 +13,7 @@ export function regexDetector(id: string, pattern: RegExp, maxLength: number): D
   return {
     id,
     label: id.toUpperCase().replaceAll('-', '_'),
+    minLength: 1,
     maxLength,
     lookbehind: 1,
     lookahead: 1,

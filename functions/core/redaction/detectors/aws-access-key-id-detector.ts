@@ -1,4 +1,5 @@
 import type { Detector } from '../detector.ts';
+import { firstCandidate, needleSearch } from './candidate-search.ts';
 import { createRegexDetector } from './regex-detector.ts';
 
 const accessKeyIdPattern = /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?![A-Za-z0-9])/;
@@ -8,8 +9,10 @@ export function createAwsAccessKeyIdDetector(): Detector {
   return createRegexDetector(accessKeyIdPattern, {
     id: 'aws-access-key-id',
     label: 'AWS_ACCESS_KEY_ID',
+    minLength: 20,
     maxLength: 20,
     lookbehind: 1,
     lookahead: 1,
+    candidates: firstCandidate(...['AKIA', 'ASIA', 'ABIA', 'ACCA'].map((prefix) => needleSearch(prefix))),
   });
 }

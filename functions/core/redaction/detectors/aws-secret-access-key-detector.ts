@@ -25,6 +25,7 @@ export function createAwsSecretAccessKeyDetector(): Detector {
   const keys = createRegexDetector(secretKeyPattern, {
     id: 'aws-secret-access-key',
     label: 'AWS_SECRET_KEY',
+    minLength: 40,
     maxLength: 40,
     lookbehind: 1,
     lookahead: 1,

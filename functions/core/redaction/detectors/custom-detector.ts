@@ -57,6 +57,7 @@ export function createCustomDetector(rule: DetectorRule, where: string): Detecto
   const detector = createRegexDetector(regex, {
     id: rule.id,
     label: rule.label ?? defaultLabel(rule.id),
+    minLength: bounds.minLength,
     maxLength: bounds.maxLength,
     // With the u flag, whether a position is mid-pair depends on the code unit before it.
     lookbehind: flags.includes('u') ? Math.max(1, bounds.lookbehind) : bounds.lookbehind,

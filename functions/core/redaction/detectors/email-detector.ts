@@ -15,6 +15,8 @@ export function createEmailDetector(): Detector {
   return {
     id: 'email',
     label: 'EMAIL',
+    // `a@b.co`
+    minLength: 6,
     maxLength: maxLocalLength + 1 + maxDomainLength,
     lookbehind: 1,
     lookahead: 1,

@@ -1,4 +1,5 @@
 import type { Detector } from '../detector.ts';
+import { firstCandidate, needleSearch } from './candidate-search.ts';
 import { createRegexDetector } from './regex-detector.ts';
 
 /**
@@ -13,8 +14,10 @@ export function createGithubTokenDetector(): Detector {
   return createRegexDetector(githubTokenPattern, {
     id: 'github-token',
     label: 'GITHUB_TOKEN',
+    minLength: 33,
     maxLength: 255,
     lookbehind: 1,
     lookahead: 1,
+    candidates: firstCandidate(needleSearch('gh'), needleSearch('_pat_', 6)),
   });
 }

@@ -11,6 +11,9 @@ const ibanLengths: Readonly<Record<string, number>> = {
   UA: 29, VA: 22, VG: 24, XK: 20, YE: 30,
 };
 
+/** Shortest IBAN of any country (Norway), in characters. */
+export const minIbanLength = 15;
+
 /** Longest IBAN of any country, in characters without spaces. */
 export const maxIbanLength = 34;
 

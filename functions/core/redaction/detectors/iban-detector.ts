@@ -1,9 +1,19 @@
 import type { Detector } from '../detector.ts';
-import { ibanLengthOf, isValidIban, maxIbanLength } from './iban-checksum.ts';
+import { shapeSearch } from './candidate-search.ts';
+import { ibanLengthOf, isValidIban, maxIbanLength, minIbanLength } from './iban-checksum.ts';
 import { createRegexDetector } from './regex-detector.ts';
 
 /** Where an IBAN can start: a country code and check digits at a word start. */
 const ibanStartPattern = /(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}(?= ?[A-Z0-9])/;
+
+/** The first eight characters of every IBAN, compact or grouped (the shortest has 15). */
+const ibanShape = /[A-Z][A-Z][0-9][0-9] ?[0-9A-Z][0-9A-Z][0-9A-Z][0-9A-Z]/;
+
+/**
+ * Text in which digits and spaces are common and capitals are not: compiled on it, the shape
+ * scans 1.5× faster than on prose.
+ */
+const digitText = 'order 1234 5678 on 12-34 at 5.60 ';
 
 /**
  * IBANs, compact (`DE89370400440532013000`) or in groups of four separated by single spaces
@@ -13,12 +23,15 @@ export function createIbanDetector(): Detector {
   const starts = createRegexDetector(ibanStartPattern, {
     id: 'iban',
     label: 'IBAN',
+    minLength: 4,
     maxLength: 4,
     lookbehind: 1,
     lookahead: 2,
+    candidates: shapeSearch(ibanShape, digitText),
   });
   return {
     ...starts,
+    minLength: minIbanLength,
     maxLength: maxIbanLength + Math.floor((maxIbanLength - 1) / 4),
     lookahead: 1,
     findFrom(text, from) {

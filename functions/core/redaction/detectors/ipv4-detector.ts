@@ -1,4 +1,5 @@
 import type { Detector, Match } from '../detector.ts';
+import { compileScanningRegex } from './scanning-regex.ts';
 
 const octet = '(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])';
 
@@ -9,31 +10,34 @@ const octet = '(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])';
 const addressPattern = new RegExp(`(?<![0-9.])${octet}(?:\\.${octet}){3}(?![0-9]|\\.[0-9])`, 'y');
 
 /**
- * The middle of every dotted quad, `.b.c.`. Searching for it rather than for the address
+ * The middle of every dotted quad: its three dots, the octets between them and a digit on
+ * either side (`2.168.1.1` in `192.168.1.10`). Searching for it rather than for the address
  * avoids starting a match attempt at every digit of digit-heavy text (several times faster).
  */
-const corePattern = /\.[0-9]{1,3}\.[0-9]{1,3}\./g;
+const corePattern = compileScanningRegex(/[0-9]\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]/);
 
 /** IPv4 addresses. */
 export function createIpv4Detector(): Detector {
   return {
     id: 'ipv4',
     label: 'IP_ADDRESS',
+    minLength: '1.2.3.4'.length,
     maxLength: 15,
     lookbehind: 1,
     lookahead: 2,
     findFrom(text: string, from: number): Match | undefined {
-      corePattern.lastIndex = from;
+      corePattern.lastIndex = Math.max(0, from - 1);
       for (let core = corePattern.exec(text); core !== null; core = corePattern.exec(text)) {
-        // The address starts where the digit run before the core starts.
-        let start = core.index;
-        while (start > 0 && core.index - start < 4 && isDigit(text.charCodeAt(start - 1))) start--;
-        if (start >= from && start < core.index) {
+        const dot = core.index + 1;
+        // The address starts where the digit run before the first dot starts.
+        let start = dot;
+        while (start > 0 && dot - start < 4 && isDigit(text.charCodeAt(start - 1))) start--;
+        if (start >= from && start < dot) {
           addressPattern.lastIndex = start;
           const address = addressPattern.exec(text);
           if (address !== null) return { start, end: start + address[0].length };
         }
-        corePattern.lastIndex = core.index + 1;
+        corePattern.lastIndex = dot;
       }
       return undefined;
     },

@@ -16,6 +16,8 @@ export function createIpv6Detector(): Detector {
   return {
     id: 'ipv6',
     label: 'IP_ADDRESS',
+    // `::1`
+    minLength: 3,
     maxLength: maxAddressLength,
     lookbehind: 2,
     lookahead: 4,

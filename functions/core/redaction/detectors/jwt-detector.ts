@@ -1,4 +1,5 @@
 import type { Detector } from '../detector.ts';
+import { needleSearch } from './candidate-search.ts';
 import { createRegexDetector } from './regex-detector.ts';
 
 /**
@@ -13,9 +14,12 @@ export function createJwtDetector(): Detector {
   return createRegexDetector(jwtPattern, {
     id: 'jwt',
     label: 'JWT',
+    minLength: 7,
     maxLength: 8192,
     lookbehind: 1,
     lookahead: 1,
+    // `yJ` is far rarer in text than the `e` it follows.
+    candidates: needleSearch('yJ', 1),
     isValid(text, start) {
       return hasAlgorithm(text.slice(start, text.indexOf('.', start)));
     },

@@ -1,39 +1,32 @@
-import type { Detector, Match } from '../detector.ts';
+import type { Detector } from '../detector.ts';
+import { digitShapes } from './digit-shapes.ts';
 import { isLuhnValid } from './luhn.ts';
+import { createRegexDetector } from './regex-detector.ts';
 
 /**
  * 13–19 digits starting 2–6 (every issuer below), compact or in the printed groupings
- * (4-4-4-4, 4-4-4-4-3, 4-6-5, 4-6-4, 4-4-4-1..4) separated by single spaces or dashes. The
- * number is group 1. It must not follow a digit, or a dash after a digit, so a longer digit run
- * is not mined for a card-length piece. That boundary is matched as a character (not a
- * lookbehind) so that V8 starts an attempt only after a non-digit: about 1.3× faster on
- * digit-heavy text.
+ * (4-4-4-4, 4-4-4-4-3, 4-6-5, 4-6-4, 4-4-4-1..4) separated by single spaces or dashes. It must
+ * not follow a digit, or a dash after a digit, so a longer digit run is not mined for a
+ * card-length piece.
  */
 const cardPattern =
-  /(?:^-?|[^0-9-]|[^0-9]-)([2-6][0-9]{3}(?:[0-9]{9,15}|[ -][0-9]{4}[ -][0-9]{4}[ -](?:[0-9]{4}[ -][0-9]{3}|[0-9]{1,4})|[ -][0-9]{6}[ -][0-9]{4,5}))(?!-?[0-9])/g;
+  /(?<![0-9]|[0-9]-)[2-6][0-9]{3}(?:[0-9]{9,15}|[ -][0-9]{4}[ -][0-9]{4}[ -](?:[0-9]{4}[ -][0-9]{3}|[0-9]{1,4})|[ -][0-9]{6}[ -][0-9]{4,5})(?!-?[0-9])/;
 
 /** Payment card numbers (PAN) that pass the Luhn check and belong to a known issuer range. */
 export function createPaymentCardDetector(): Detector {
-  return {
+  return createRegexDetector(cardPattern, {
     id: 'payment-card',
     label: 'CARD',
+    minLength: 13,
     maxLength: 23,
     lookbehind: 2,
     lookahead: 2,
-    findFrom(text: string, from: number): Match | undefined {
-      cardPattern.lastIndex = Math.max(0, from - 2);
-      for (let found = cardPattern.exec(text); found !== null; found = cardPattern.exec(text)) {
-        const number = found[1] ?? '';
-        const start = found.index + found[0].length - number.length;
-        if (start >= from) {
-          const digits = number.replace(/[ -]/g, '');
-          if (isKnownIssuer(digits) && isLuhnValid(digits)) return { start, end: start + number.length };
-        }
-        cardPattern.lastIndex = found.index + 1;
-      }
-      return undefined;
+    candidates: digitShapes.card,
+    isValid(text, start, end) {
+      const digits = text.slice(start, end).replace(/[ -]/g, '');
+      return isKnownIssuer(digits) && isLuhnValid(digits);
     },
-  };
+  });
 }
 
 /** True when the number's prefix and length belong to a card scheme. */

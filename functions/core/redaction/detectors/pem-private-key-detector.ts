@@ -1,4 +1,5 @@
 import type { Detector, Match } from '../detector.ts';
+import { needleSearch } from './candidate-search.ts';
 
 /** Longest PEM block matched, in code units (an RSA-8192 key is about 6.5 KB). */
 const maxBlockLength = 16 * 1024;
@@ -12,6 +13,9 @@ const bodyPattern = new RegExp(`(?:[A-Za-z0-9+/=]|\\\\[rn]|\\r?\\n(?![\\r\\n])){
 
 const beginPattern = /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?)PRIVATE KEY-----/y;
 
+/** `BEGIN ` is found faster than `-----BEGIN `: dashes are common in text, `B` is not. */
+const findBegin = needleSearch('BEGIN ', 5);
+
 /**
  * PEM private keys: from `-----BEGIN … PRIVATE KEY-----` through the matching `-----END …
  * PRIVATE KEY-----`, across lines, at most 16 KiB. When no END follows within that bound
@@ -22,17 +26,16 @@ export function createPemPrivateKeyDetector(): Detector {
   return {
     id: 'pem-private-key',
     label: 'PRIVATE_KEY',
+    minLength: '-----BEGIN PRIVATE KEY-----'.length,
     maxLength: maxBlockLength,
     lookbehind: 0,
     lookahead: 2,
     findFrom(text: string, from: number): Match | undefined {
-      let start = text.indexOf('-----BEGIN ', from);
-      while (start !== -1) {
+      for (let start = findBegin(text, from); start !== -1; start = findBegin(text, start + 1)) {
         beginPattern.lastIndex = start;
         const begin = beginPattern.exec(text);
         if (begin !== null)
           return { start, end: blockEnd(text, start, beginPattern.lastIndex, begin[1] ?? '') };
-        start = text.indexOf('-----BEGIN ', start + 1);
       }
       return undefined;
     },

@@ -1,4 +1,6 @@
 import type { Detector, Match } from '../detector.ts';
+import { firstCandidate, needleSearch } from './candidate-search.ts';
+import { digitShapes } from './digit-shapes.ts';
 
 /** Longest international number kept as one match: `+`, 15 digits and their separators. */
 const maxInternationalLength = 32;
@@ -8,17 +10,17 @@ const maxInternationalLength = 32;
  * `+1 555 234 5678`, `1-555-234-5678`; area and exchange start with 2–9. A 10-digit run
  * without separators or `+` is not a phone number (order numbers). Not preceded by a letter,
  * digit, dot, dash or plus, so dates, timestamps, versions, UUIDs and IPv4 addresses do not
- * match. Sticky: tried only at the starts {@link corePattern} points to.
+ * match. Sticky: tried only at the starts {@link findCore} points to.
  */
 const nanpPattern =
   /(?<![0-9A-Za-z_.+-])(?:\+?1[ .-]?)?(?:\([2-9][0-9]{2}\)[ .-]?|[2-9][0-9]{2}[ .-])[2-9][0-9]{2}[ .-][0-9]{4}(?![0-9A-Za-z_]|[.-][0-9])/y;
 
 /**
  * What every phone number contains: the separator before a NANP exchange and line
- * (`-234-5678`, `)234-5678`), or a `+` and a digit. Searching for it rather than for the
+ * (`-234-5678`, `)234-5678`), or a `+` (then a digit). Searching for it rather than for the
  * number avoids starting a match attempt at every digit of digit-heavy text.
  */
-const corePattern = /[ .)-][2-9][0-9]{2}[ .-][0-9]{4}(?![0-9])|\+[1-9]/g;
+const findCore = firstCandidate(digitShapes.nanpCore, needleSearch('+'));
 
 /** Characters from a NANP number's start to its core: `+1 (555)` at most. */
 const maxNanpPrefix = 8;
@@ -32,20 +34,20 @@ export function createPhoneDetector(): Detector {
   return {
     id: 'phone',
     label: 'PHONE',
+    // `+` and 8 digits
+    minLength: 9,
     maxLength: maxInternationalLength,
     lookbehind: 1,
     lookahead: 2,
     findFrom(text: string, from: number): Match | undefined {
-      corePattern.lastIndex = from;
-      for (let core = corePattern.exec(text); core !== null; core = corePattern.exec(text)) {
-        const isPlus = text.charCodeAt(core.index) === 43;
-        const first = isPlus ? core.index : Math.max(from, core.index - maxNanpPrefix);
-        const last = isPlus ? core.index : core.index - 3;
+      for (let core = findCore(text, from); core !== -1; core = findCore(text, core + 1)) {
+        const isPlus = text.charCodeAt(core) === 43;
+        const first = isPlus ? core : Math.max(from, core - maxNanpPrefix);
+        const last = isPlus ? core : core - 3;
         for (let start = first; start <= last; start++) {
           const match = phoneAt(text, start);
           if (match !== undefined) return match;
         }
-        corePattern.lastIndex = core.index + 1;
       }
       return undefined;
     },

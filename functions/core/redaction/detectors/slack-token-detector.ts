@@ -1,4 +1,5 @@
 import type { Detector } from '../detector.ts';
+import { needleSearch } from './candidate-search.ts';
 import { createRegexDetector } from './regex-detector.ts';
 
 /** Bot, user, app-level, refresh and legacy tokens: `xox` + type letter + `-` + 10–250 characters. */
@@ -9,8 +10,10 @@ export function createSlackTokenDetector(): Detector {
   return createRegexDetector(slackTokenPattern, {
     id: 'slack-token',
     label: 'SLACK_TOKEN',
+    minLength: 15,
     maxLength: 255,
     lookbehind: 1,
     lookahead: 1,
+    candidates: needleSearch('xox'),
   });
 }

@@ -1,4 +1,5 @@
 import type { Detector } from '../detector.ts';
+import { firstCandidate, needleSearch } from './candidate-search.ts';
 import { createRegexDetector } from './regex-detector.ts';
 
 /**
@@ -12,8 +13,10 @@ export function createStripeKeyDetector(): Detector {
   return createRegexDetector(stripeKeyPattern, {
     id: 'stripe-key',
     label: 'STRIPE_KEY',
+    minLength: 18,
     maxLength: 107,
     lookbehind: 1,
     lookahead: 1,
+    candidates: firstCandidate(needleSearch('_live_', 2), needleSearch('_test_', 2)),
   });
 }

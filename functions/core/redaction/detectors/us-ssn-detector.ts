@@ -1,4 +1,5 @@
 import type { Detector } from '../detector.ts';
+import { digitShapes } from './digit-shapes.ts';
 import { createRegexDetector } from './regex-detector.ts';
 
 /**
@@ -14,8 +15,10 @@ export function createUsSsnDetector(): Detector {
   return createRegexDetector(ssnPattern, {
     id: 'us-ssn',
     label: 'SSN',
+    minLength: 11,
     maxLength: 11,
     lookbehind: 2,
     lookahead: 2,
+    candidates: digitShapes.ssn,
   });
 }

@@ -1,4 +1,5 @@
 import type { Detector, Match } from '../detector.ts';
+import { compileScanningRegex } from './scanning-regex.ts';
 
 /**
  * Restricts a detector to matches preceded by a keyword: one of `keywords` (compared ignoring
@@ -13,7 +14,7 @@ export function withContext(detector: Detector, keywords: readonly string[], win
   if (wanted.length === 0) return detector;
   // Shortest first, so that at one index the alternative that ends earliest is tried first.
   wanted.sort((a, b) => a.length - b.length);
-  const keywordRegex = new RegExp(wanted.map(escapeRegex).join('|'), 'gi');
+  const keywordRegex = compileScanningRegex(new RegExp(wanted.map(escapeRegex).join('|'), 'i'));
   const shortest = wanted[0]?.length ?? 1;
 
   function nextKeywordStart(text: string, from: number): number {
@@ -36,6 +37,7 @@ export function withContext(detector: Detector, keywords: readonly string[], win
   return {
     id: detector.id,
     label: detector.label,
+    minLength: detector.minLength,
     maxLength: detector.maxLength,
     lookbehind: Math.max(detector.lookbehind, windowChars),
     lookahead: detector.lookahead,

@@ -1,0 +1,136 @@
+import { compileScanningRegex } from './scanning-regex.ts';
+
+/**
+ * Finds where a detector's match can start: the least position `>= from` at which a match is
+ * possible, or -1. It may report positions where no match turns out to be (the detector checks
+ * each), but never skips one where a match starts.
+ */
+export type CandidateSearch = (text: string, from: number) => number;
+
+/**
+ * Candidates where `shape` matches: a regex that matches at every start where the detector's
+ * pattern can, cheaper to scan for. Written without counted repeats (`[0-9][0-9][0-9]`, not
+ * `[0-9]{3}`), it lets V8 skip through text that cannot match instead of attempting a match at
+ * every offset. `sample` is passed to {@link compileScanningRegex}.
+ */
+export function shapeSearch(shape: RegExp, sample?: string): CandidateSearch {
+  const regex = compileScanningRegex(shape, sample);
+  return remembering((text, from) => {
+    regex.lastIndex = from;
+    return regex.exec(text)?.index ?? -1;
+  });
+}
+
+/**
+ * Candidate searches for several shapes that scan the text once for all of them instead of once
+ * each: one regex alternating the shapes finds every position where any of them matches, and
+ * each search keeps the positions where its own shape matches (checked sticky). The positions
+ * are recorded per text, so the searches share them whichever asks first.
+ */
+export function sharedShapeSearches<Name extends string>(
+  shapes: Readonly<Record<Name, RegExp>>,
+  sample?: string,
+): Record<Name, CandidateSearch> {
+  const entries = Object.entries(shapes) as [Name, RegExp][];
+  const positions = new ShapePositions(
+    compileScanningRegex(new RegExp(entries.map(([, shape]) => shape.source).join('|')), sample),
+  );
+  const searches = {} as Record<Name, CandidateSearch>;
+  for (const [name, shape] of entries) {
+    const own = new RegExp(shape.source, 'y');
+    searches[name] = remembering((text, from) => {
+      for (let at = positions.next(text, from); at !== -1; at = positions.next(text, at + 1)) {
+        own.lastIndex = at;
+        if (own.test(text)) return at;
+      }
+      return -1;
+    });
+  }
+  return searches;
+}
+
+/** Every position where a regex matches, in one text, found lazily from the first one asked for. */
+class ShapePositions {
+  private readonly regex: RegExp;
+  private text = '';
+  /** All positions in `[from, to)` where the regex matches, ascending. */
+  private readonly found: number[] = [];
+  private from = 0;
+  private to = 0;
+
+  constructor(regex: RegExp) {
+    this.regex = regex;
+  }
+
+  /** The least position `>= from` where the regex matches, or -1. */
+  next(text: string, from: number): number {
+    if (text !== this.text || from < this.from || from > this.to) {
+      this.text = text;
+      this.found.length = 0;
+      this.from = from;
+      this.to = from;
+    }
+    const found = this.found;
+    let low = 0;
+    let high = found.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((found[middle] as number) < from) low = middle + 1;
+      else high = middle;
+    }
+    if (low < found.length) return found[low] as number;
+    if (this.to > text.length) return -1;
+    this.regex.lastIndex = this.to;
+    const match = this.regex.exec(text);
+    if (match === null) {
+      this.to = text.length + 1;
+      return -1;
+    }
+    found.push(match.index);
+    this.to = match.index + 1;
+    return match.index;
+  }
+}
+
+/**
+ * Candidates `offset` code units before an occurrence of `needle`, found with `indexOf`
+ * (memchr-fast when the needle starts with a character that is rare in text).
+ */
+export function needleSearch(needle: string, offset = 0): CandidateSearch {
+  return remembering((text, from) => {
+    const index = text.indexOf(needle, from + offset);
+    return index === -1 ? -1 : index - offset;
+  });
+}
+
+/** The least candidate of several searches. */
+export function firstCandidate(...searches: readonly CandidateSearch[]): CandidateSearch {
+  return (text, from) => {
+    let least = -1;
+    for (const search of searches) {
+      const candidate = search(text, from);
+      if (candidate !== -1 && (least === -1 || candidate < least)) least = candidate;
+    }
+    return least;
+  };
+}
+
+/**
+ * Answers from the previous search when it still decides the result (same text, `from` between
+ * where that search started and what it found), so that a search combined with others, whose
+ * candidate lies far ahead, is not repeated on every call.
+ */
+function remembering(search: CandidateSearch): CandidateSearch {
+  let lastText = '';
+  let lastFrom = 0;
+  let lastCandidate = -1;
+  return (text, from) => {
+    const isKnown = text === lastText && from >= lastFrom && (lastCandidate === -1 || from <= lastCandidate);
+    if (!isKnown) {
+      lastText = text;
+      lastFrom = from;
+      lastCandidate = search(text, from);
+    }
+    return lastCandidate;
+  };
+}

@@ -1,0 +1,88 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  firstCandidate,
+  needleSearch,
+  shapeSearch,
+  sharedShapeSearches,
+} from '../../../functions/core/redaction/detectors/candidate-search.ts';
+import { compileScanningRegex } from '../../../functions/core/redaction/detectors/scanning-regex.ts';
+
+/** The least position `>= from` where `shape` matches, by trying each one. */
+function naive(shape: RegExp, text: string, from: number): number {
+  const sticky = new RegExp(shape.source, 'y');
+  for (let position = from; position <= text.length; position++) {
+    sticky.lastIndex = position;
+    if (sticky.test(text)) return position;
+  }
+  return -1;
+}
+
+const shapes = { dash: /[0-9]-[0-9]/, pair: /[0-9][0-9]/, upper: /[A-Z][0-9]/ };
+
+const textArbitrary = fc.string({ unit: fc.constantFrom(...'0123-A x'), maxLength: 30 });
+
+describe('candidate searches', () => {
+  it('find the least position at or after from where the shape matches', () => {
+    const search = shapeSearch(/[0-9]-[0-9]/);
+    expect(search('a 1-2 b 3-4', 0)).toBe(2);
+    expect(search('a 1-2 b 3-4', 3)).toBe(8);
+    expect(search('a 1-2 b 3-4', 9)).toBe(-1);
+    expect(search('5-6', 0)).toBe(0);
+  });
+
+  it('report the position offset characters before a needle', () => {
+    const search = needleSearch('yJ', 1);
+    expect(search('x eyJa eyJb', 0)).toBe(2);
+    expect(search('x eyJa eyJb', 3)).toBe(7);
+    expect(search('x eyJa', 3)).toBe(-1);
+  });
+
+  it('take the least candidate of several searches', () => {
+    const search = firstCandidate(needleSearch('gh'), needleSearch('_pat_', 6));
+    expect(search('x github_pat_1 ghp_2', 0)).toBe(2);
+    expect(search('x github_pat_1 ghp_2', 3)).toBe(15);
+  });
+
+  it('answer every query as a fresh search would, whatever the order of texts and positions (property)', () => {
+    const searches = sharedShapeSearches(shapes);
+    const single = shapeSearch(shapes.dash);
+    const needle = needleSearch('1-');
+    fc.assert(
+      fc.property(
+        fc.array(textArbitrary, { minLength: 1, maxLength: 3 }),
+        fc.array(
+          fc.tuple(
+            fc.nat(),
+            fc.nat(),
+            fc.constantFrom('dash', 'pair', 'upper') as fc.Arbitrary<keyof typeof shapes>,
+          ),
+          {
+            maxLength: 40,
+          },
+        ),
+        (texts, queries) => {
+          for (const [which, at, name] of queries) {
+            const text = texts[which % texts.length] as string;
+            const from = at % (text.length + 1);
+            expect(searches[name](text, from), `${name} in ${JSON.stringify(text)} from ${from}`).toBe(
+              naive(shapes[name], text, from),
+            );
+            expect(single(text, from)).toBe(naive(shapes.dash, text, from));
+            expect(needle(text, from)).toBe(text.indexOf('1-', from));
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('compileScanningRegex', () => {
+  it('returns a global regex with the pattern and flags, ready at index 0', () => {
+    const regex = compileScanningRegex(/secret/i, 'no match here ');
+    expect(regex.flags).toBe('gi');
+    expect(regex.lastIndex).toBe(0);
+    expect(regex.exec('my SECRET is')?.index).toBe(3);
+  });
+});
