@@ -5,6 +5,7 @@ import type { RedactionStream, RedactionStreamOptions } from '../core/ports/reda
 import { createFormatRedactor } from '../core/redaction/formats/create-format-redactor.ts';
 import { detectFormat, isBinary } from '../core/redaction/formats/detect-format.ts';
 import { type CompiledRuleSet, Redactor } from '../core/redaction/redactor.ts';
+import { Utf8StreamDecoder } from './utf8-stream-decoder.ts';
 
 /** Bytes read before the format is decided. */
 const HEAD_BYTES = 512;
@@ -55,29 +56,14 @@ async function* redactBytes(
   source: AsyncIterable<Uint8Array>,
   formatRedactor: ReturnType<typeof createFormatRedactor>,
 ): AsyncGenerator<Uint8Array> {
-  // ignoreBOM keeps a leading BOM in the text, so it reaches the output unchanged.
-  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  let offset = 0;
+  const decoder = new Utf8StreamDecoder();
   for await (const chunk of source) {
-    const out = formatRedactor.push(decode(decoder, chunk, offset, true));
-    offset += chunk.byteLength;
+    const out = formatRedactor.push(decoder.decode(chunk));
     if (out.length > 0) yield Buffer.from(out, 'utf8');
   }
-  const out = formatRedactor.push(decode(decoder, new Uint8Array(0), offset, false)) + formatRedactor.end();
+  decoder.end();
+  const out = formatRedactor.end();
   if (out.length > 0) yield Buffer.from(out, 'utf8');
-}
-
-function decode(
-  decoder: InstanceType<typeof TextDecoder>,
-  chunk: Uint8Array,
-  offset: number,
-  stream: boolean,
-): string {
-  try {
-    return decoder.decode(chunk, { stream });
-  } catch (error) {
-    throw new MalformedObjectError(`invalid UTF-8 near byte ${offset}`, { cause: error });
-  }
 }
 
 async function* gunzip(

@@ -1,0 +1,51 @@
+import { isUtf8 } from 'node:buffer';
+import { MalformedObjectError } from '../core/errors.ts';
+
+/**
+ * Decodes UTF-8 arriving in chunks, strictly: invalid or truncated sequences are errors, never
+ * replacement characters. Validation is `buffer.isUtf8` (simdutf) and decoding `Buffer#toString`,
+ * several times faster than a streaming `TextDecoder`, and Latin-1 text comes out as one-byte
+ * strings, which the detectors' regexes scan faster. A byte order mark is kept as U+FEFF.
+ */
+export class Utf8StreamDecoder {
+  private pending: Buffer = Buffer.alloc(0);
+  private offset = 0;
+
+  /** Decodes the complete characters of `chunk` (plus bytes held back from the previous one). */
+  decode(chunk: Uint8Array): string {
+    const bytes =
+      this.pending.byteLength === 0
+        ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+        : Buffer.concat([this.pending, chunk]);
+    const end = completeLength(bytes);
+    const complete = bytes.subarray(0, end);
+    if (!isUtf8(complete)) throw new MalformedObjectError(`invalid UTF-8 near byte ${this.offset}`);
+    // Copied: a view would pin the whole chunk while waiting for the rest of one character.
+    this.pending = Buffer.from(bytes.subarray(end));
+    this.offset += end;
+    return complete.toString('utf8');
+  }
+
+  /** Ends the input; a character cut off at the end is an error. */
+  end(): void {
+    if (this.pending.byteLength > 0) {
+      throw new MalformedObjectError(
+        `invalid UTF-8 near byte ${this.offset}: truncated character at the end`,
+      );
+    }
+  }
+}
+
+/** Length of the prefix of `bytes` that does not end inside a multi-byte character. */
+function completeLength(bytes: Uint8Array): number {
+  const length = bytes.byteLength;
+  // A character is at most 4 bytes: look back at most 3 for the lead byte of the last one.
+  for (let back = 1; back <= Math.min(3, length); back++) {
+    const byte = bytes[length - back] as number;
+    if ((byte & 0xc0) !== 0x80) {
+      const needed = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+      return needed > back ? length - back : length;
+    }
+  }
+  return length;
+}
