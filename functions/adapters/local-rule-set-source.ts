@@ -1,8 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { RuleSetSource } from '../core/ports/rule-set-source.ts';
 import { type ResolvedRuleSet, resolveRuleSets } from '../core/redaction/rule-catalog.ts';
 import { parseRuleFiles } from '../core/redaction/rule-file.ts';
+
+/** The project's own rule sets (`redaction-rules/`), used when no directory is given. */
+export const DEFAULT_RULES_DIR = fileURLToPath(new URL('../../redaction-rules/', import.meta.url));
 
 /**
  * A rule set source reading every `*.yaml` and `*.yml` file directly in `dir` (not its

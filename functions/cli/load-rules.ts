@@ -1,13 +1,9 @@
-import { fileURLToPath } from 'node:url';
-import { loadRuleCatalog } from '../adapters/local-rule-set-source.ts';
+import { DEFAULT_RULES_DIR, loadRuleCatalog } from '../adapters/local-rule-set-source.ts';
 import { createLocalTokenKeyring } from '../adapters/local-token-keyring.ts';
 import { resolveMaskpointHome } from '../adapters/maskpoint-home.ts';
 import { RuleValidationError } from '../core/errors.ts';
 import type { CompiledRuleSet } from '../core/redaction/redactor.ts';
 import { compileRegistry, type RuleRegistry } from '../core/rule-registry.ts';
-
-/** The project's own rule sets, used when `--rules` is not given. */
-export const DEFAULT_RULES_DIR = fileURLToPath(new URL('../../redaction-rules/', import.meta.url));
 
 /** `--rules DIR` and `--ruleset NAME`, shared by the commands that redact. */
 export const RULES_OPTIONS = {

@@ -3,12 +3,12 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createConsoleAuditLog } from '../adapters/console-audit-log.ts';
 import { createLocalCredentialStore } from '../adapters/local-credential-store.ts';
+import { DEFAULT_RULES_DIR } from '../adapters/local-rule-set-source.ts';
 import { resolveMaskpointHome } from '../adapters/maskpoint-home.ts';
 import { RuleValidationError } from '../core/errors.ts';
 import type { GatewayKey } from '../core/ports/credential-store.ts';
 import { createGatewayDependencies } from '../gateway/dependencies.ts';
 import { type GatewayServer, startGatewayServer } from '../gateway/server.ts';
-import { DEFAULT_RULES_DIR } from './load-rules.ts';
 import { UsageError } from './usage-error.ts';
 
 /** Name of the key created on the first start, when no gateway key exists yet. */

@@ -7,7 +7,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_RULES_DIR } from '../../functions/cli/load-rules.ts';
+import { DEFAULT_RULES_DIR } from '../../functions/adapters/local-rule-set-source.ts';
 import { type LocalS3, startS3rver } from '../support/start-s3rver.ts';
 import { gatewayClient, startTestGateway, type TestGateway } from './gateway-client.ts';
 

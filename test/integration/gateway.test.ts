@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_RULES_DIR } from '../../functions/cli/load-rules.ts';
+import { DEFAULT_RULES_DIR } from '../../functions/adapters/local-rule-set-source.ts';
 import type { GatewayKey } from '../../functions/core/ports/credential-store.ts';
 import { handleGatewayRequest } from '../../functions/gateway/gateway.ts';
 import { gatewayClient, send, signRequest, startTestGateway, type TestGateway } from './gateway-client.ts';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_RULES_DIR } from '../../functions/cli/load-rules.ts';
+import { DEFAULT_RULES_DIR } from '../../functions/adapters/local-rule-set-source.ts';
 import { presignCommand } from '../../functions/cli/presign-command.ts';
 import { InvalidArgumentError, KeyringError } from '../../functions/core/errors.ts';
 import { startTestGateway, type TestGateway } from './gateway-client.ts';
