@@ -4,12 +4,15 @@ import { LimitExceededError, MalformedObjectError } from '../../../functions/cor
 import { createJsonRedactor } from '../../../functions/core/redaction/formats/json-redactor.ts';
 import { createNdjsonRedactor } from '../../../functions/core/redaction/formats/ndjson-redactor.ts';
 import { Redactor } from '../../../functions/core/redaction/redactor.ts';
-import { compiledRuleSetOf, nameFieldRule } from '../support/compiled-rule-set.ts';
+import { compiledRuleSetOf, nameFieldRule, regexDetector } from '../support/compiled-rule-set.ts';
 import {
   leaksPlanted,
+  PLANTED_CARD,
   PLANTED_EMAIL,
   PLANTED_LONG_NUMBER,
+  PLANTED_SSN,
   plantedDetectors,
+  plantedFieldRules,
   plantedJsonLine,
   plantedRedactor,
   splitAt,
@@ -50,6 +53,99 @@ const plantedNdjson = fc
     fc.array(fc.oneof({ weight: 4, arbitrary: plantedJsonLine }, fc.constantFrom('', '  ')), {
       maxLength: 6,
     }),
+    fc.constantFrom('\n', '\r\n'),
+    fc.boolean(),
+  )
+  .map(([lines, newline, isFinalNewline]) => lines.join(newline) + (isFinalNewline ? newline : ''));
+
+/**
+ * The planted detectors plus one that spans line breaks (`\s`), so that a batch scan finds
+ * matches across neighbouring values that no value holds alone, and one for decimals, so that
+ * a number must be scanned whole.
+ */
+function batchRedactor(): Redactor {
+  return new Redactor(
+    compiledRuleSetOf(
+      [
+        ...plantedDetectors(),
+        regexDetector('digit-pair', /(?<!\d)\d{3}\s+\d{3}(?!\d)/, 40),
+        regexDetector('price', /(?<![\d.])\d{2}\.\d{2}(?![\d.])/, 5),
+      ],
+      plantedFieldRules(),
+    ),
+  );
+}
+
+/** The per-value reference: each line redacted alone by the JSON redactor, blank lines emptied. */
+function redactPerValue(text: string, redactor: Redactor): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      const body = line.endsWith('\r') ? line.slice(0, -1) : line;
+      const ending = body === line ? '' : '\r';
+      if (body.trim() === '') return ending;
+      const json = createJsonRedactor(redactor);
+      return json.push(body) + json.end() + ending;
+    })
+    .join('\n');
+}
+
+const batchString = fc.oneof(
+  fc.string({ maxLength: 8 }),
+  fc.constantFrom(
+    PLANTED_EMAIL,
+    `mail ${PLANTED_EMAIL} x`,
+    'jane.doe@',
+    'example.com',
+    PLANTED_SSN,
+    '123-45',
+    '6789',
+    '123',
+    '456 789',
+    '12.34',
+    'q"b\\',
+    'é ü',
+    'Ā ĉ',
+    '😀 123',
+    'lone \ud800',
+  ),
+);
+const batchScalar = fc.oneof(
+  batchString,
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.constantFrom(Number(PLANTED_CARD), 123, 456, -789e3, 12.34, 1.5e-7, true, false, null),
+);
+const batchKey = fc.oneof(
+  fc.constantFrom('name', 'secret', 'raw', 'id', 'note', '123', PLANTED_EMAIL, PLANTED_SSN),
+  batchString,
+);
+const { batchValue } = fc.letrec<{ batchValue: unknown }>((tie) => ({
+  batchValue: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    batchScalar,
+    fc.array(tie('batchValue'), { maxLength: 4 }),
+    fc
+      .array(fc.tuple(batchKey, tie('batchValue')), { maxLength: 4 })
+      .map((entries) => Object.fromEntries(entries)),
+  ),
+}));
+
+/**
+ * One line of JSON, compact or spaced, with `@` optionally written `\u0040`. Paired surrogates
+ * are raw, lone ones escaped (the JSON redactor's tokenizer reads raw lone ones as U+FFFD).
+ */
+const batchLine = fc.tuple(batchValue, fc.boolean(), fc.boolean()).map(([json, isSpaced, escapeAt]) => {
+  let text = JSON.stringify(json);
+  // Outside strings only: inside them a comma or colon would change the value.
+  if (isSpaced)
+    text = text.replace(/("(?:[^"\\]|\\.)*")|([,:[\]{}])/g, (_, string, mark) => string ?? ` ${mark} `);
+  return escapeAt ? text.replaceAll('@', '\\u0040') : text;
+});
+
+const batchNdjson = fc
+  .tuple(
+    fc.array(fc.oneof({ weight: 6, arbitrary: batchLine }, fc.constantFrom('', ' \t')), { maxLength: 8 }),
     fc.constantFrom('\n', '\r\n'),
     fc.boolean(),
   )
@@ -114,6 +210,28 @@ describe('createNdjsonRedactor', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('gives the per-value output and rule counts, for any split, although it scans lines in batches', () => {
+    fc.assert(
+      fc.property(batchNdjson, fc.array(fc.nat(), { maxLength: 6 }), (text, cuts) => {
+        const reference = batchRedactor();
+        const expected = redactPerValue(text, reference);
+        const redactor = batchRedactor();
+
+        expect(redactChunks(splitAt(text, cuts), redactor)).toBe(expected);
+        expect([...redactor.counts].sort()).toEqual([...reference.counts].sort());
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('rescans values a batch match spans and leaves them unchanged when neither holds a match alone', () => {
+    const redactor = batchRedactor();
+    expect(redactNdjson('{"a":"123","b":456}\n["123 456"]\n', redactor)).toBe(
+      '{"a":"123","b":456}\n["[DIGIT_PAIR]"]\n',
+    );
+    expect([...redactor.counts]).toEqual([['digit-pair', 1]]);
   });
 
   it('writes lines that re-parse and hold no planted value outside keep subtrees', () => {

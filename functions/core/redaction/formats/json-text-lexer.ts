@@ -1,4 +1,5 @@
 import type { JsonTokenRewriter } from './json-token-rewriter.ts';
+import type { MatchCursor } from './match-cursor.ts';
 
 const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
@@ -7,8 +8,12 @@ const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
  * same tokens as the streaming tokenizer: strings decoded exactly as `JSON.parse` decodes them,
  * numbers as their raw text. Positions are UTF-16 offsets into `text`. Grammar errors are the
  * rewriter's; lexical errors go through `rewriter.fail`. Does not call `rewriter.finish`.
+ *
+ * `matches`, when given, holds the matches of a scan of `text` as `jsonScanText` writes it:
+ * a number, or a string without escapes or surrogates, that no match overlaps is passed on as
+ * clean, so the rewriter skips the detectors for it.
  */
-export function lexJsonText(text: string, rewriter: JsonTokenRewriter): void {
+export function lexJsonText(text: string, rewriter: JsonTokenRewriter, matches?: MatchCursor): void {
   const length = text.length;
   let i = 0;
   while (i < length) {
@@ -39,7 +44,7 @@ export function lexJsonText(text: string, rewriter: JsonTokenRewriter): void {
         rewriter.comma(i++);
         break;
       case 0x22:
-        i = lexString(text, i, rewriter);
+        i = lexString(text, i, rewriter, matches);
         break;
       case 0x74:
         i = lexLiteral(text, i, 'true', rewriter);
@@ -51,20 +56,26 @@ export function lexJsonText(text: string, rewriter: JsonTokenRewriter): void {
         i = lexLiteral(text, i, 'null', rewriter);
         break;
       default:
-        i = lexNumber(text, i, rewriter);
+        i = lexNumber(text, i, rewriter, matches);
     }
   }
 }
 
 /** Reads the string whose opening quote is at `start`; returns the index after its closing quote. */
-function lexString(text: string, start: number, rewriter: JsonTokenRewriter): number {
+function lexString(
+  text: string,
+  start: number,
+  rewriter: JsonTokenRewriter,
+  matches: MatchCursor | undefined,
+): number {
   // A plain loop beats indexOf plus checks and a regex with captures on the short strings of records.
   let plainEnd = start + 1;
   let hasSurrogate = false;
   for (;;) {
     const code = text.charCodeAt(plainEnd);
     if (code === 0x22) {
-      rewriter.string(text.slice(start + 1, plainEnd), start, !hasSurrogate);
+      const isClean = !hasSurrogate && matches !== undefined && !matches.overlaps(start + 1, plainEnd);
+      rewriter.string(text.slice(start + 1, plainEnd), start, !hasSurrogate, isClean);
       return plainEnd + 1;
     }
     if (code === 0x5c || code < 0x20 || Number.isNaN(code)) break;
@@ -91,13 +102,18 @@ function lexString(text: string, start: number, rewriter: JsonTokenRewriter): nu
 }
 
 /** Reads the number starting at `start`: the run of characters a number can hold, checked whole. */
-function lexNumber(text: string, start: number, rewriter: JsonTokenRewriter): number {
+function lexNumber(
+  text: string,
+  start: number,
+  rewriter: JsonTokenRewriter,
+  matches: MatchCursor | undefined,
+): number {
   let end = start;
   while (end < text.length && isNumberCharacter(text.charCodeAt(end))) end++;
   const raw = text.slice(start, end);
   if (end === start) rewriter.fail('unexpected character', start);
   if (!NUMBER.test(raw)) rewriter.fail('invalid number', start);
-  rewriter.number(raw, start);
+  rewriter.number(raw, start, matches !== undefined && !matches.overlaps(start, end));
   return end;
 }
 

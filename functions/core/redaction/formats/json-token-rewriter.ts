@@ -117,24 +117,28 @@ export class JsonTokenRewriter {
 
   /**
    * A decoded string: an object key or a value, as the grammar says. `isPlain` vouches that it
-   * holds no character JSON escapes (see `JsonStringEncoder.encode`).
+   * holds no character JSON escapes (see `JsonStringEncoder.encode`); `isClean` that the
+   * detectors find nothing in it, so they are not run.
    */
-  string(value: string, position: number, isPlain = false): void {
+  string(value: string, position: number, isPlain = false, isClean = false): void {
     if (this.expect === KEY || this.expect === KEY_OR_CLOSE) {
-      this.key(value, position, isPlain);
+      this.key(value, position, isPlain, isClean);
       return;
     }
     const rule = this.startValue(position);
-    if (rule === undefined) this.writeMember(this.encoder.encode(value, isPlain));
+    if (rule === undefined) this.writeMember(this.encode(value, isPlain, isClean));
     else if (rule.isKeep) this.writeMember(quote(value));
     else this.writeField(rule, value);
     this.endValue();
   }
 
-  /** A number, as written in the input (every digit kept). */
-  number(raw: string, position: number): void {
+  /**
+   * A number, as written in the input (every digit kept). `isClean` vouches that the detectors
+   * find nothing in it.
+   */
+  number(raw: string, position: number, isClean = false): void {
     const rule = this.startValue(position);
-    if (rule === undefined) this.writeMember(this.encoder.encodeNumber(raw));
+    if (rule === undefined) this.writeMember(isClean ? raw : this.encoder.encodeNumber(raw));
     else if (rule.isKeep) this.writeMember(raw);
     else this.writeField(rule, raw);
     this.endValue();
@@ -148,7 +152,7 @@ export class JsonTokenRewriter {
     this.endValue();
   }
 
-  private key(value: string, position: number, isPlain: boolean): void {
+  private key(value: string, position: number, isPlain: boolean, isClean: boolean): void {
     const frame = this.frames.at(-1) as Frame;
     const taint = frame.taint;
     const last = this.path.length - 1;
@@ -159,9 +163,15 @@ export class JsonTokenRewriter {
       );
     }
     this.path[last] = value;
-    frame.key = taint?.isKeep ? quote(value) : this.encoder.encode(value, isPlain);
+    frame.key = taint?.isKeep ? quote(value) : this.encode(value, isPlain, isClean);
     if (taint === undefined) frame.keyNode = this.rules.child(frame.node, value, this.path);
     this.expect = COLON;
+  }
+
+  /** A string outside field rules, after the detectors, as a JSON string literal. */
+  private encode(value: string, isPlain: boolean, isClean: boolean): string {
+    if (!isClean) return this.encoder.encode(value, isPlain);
+    return isPlain ? `"${value}"` : quote(value);
   }
 
   /** Checks that a value may start here and returns the rule that governs it. */

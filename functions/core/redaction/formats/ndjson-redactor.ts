@@ -1,8 +1,10 @@
 import { LimitExceededError } from '../../errors.ts';
 import type { Redactor } from '../redactor.ts';
 import type { FormatRedactor } from './format-redactor.ts';
+import { jsonScanText } from './json-scan-text.ts';
 import { lexJsonText } from './json-text-lexer.ts';
 import { JsonTokenRewriter } from './json-token-rewriter.ts';
+import { MatchCursor } from './match-cursor.ts';
 
 const BLANK = /^[ \t]*$/;
 
@@ -11,6 +13,12 @@ const BLANK = /^[ \t]*$/;
  * field rules, detectors and compact re-serialization) and emitted as soon as its newline
  * arrives. Lines are kept one for one: blank lines stay (emptied), CRLF and LF endings and a
  * missing final newline are kept.
+ *
+ * For speed the detectors first run once over all complete lines of a push, as `jsonScanText`
+ * writes them (string contents and numbers in place, everything else a line break); only a
+ * value that a match overlaps, or a string with escapes or surrogates, is then scanned alone.
+ * This equals scanning every value alone as long as detectors treat a line break like the
+ * start or end of text (see the CSV redactor); values under a field rule are never scanned.
  *
  * A line longer than `limits.maxRecordBytes` (in UTF-16 code units) fails with
  * `LimitExceededError`; a line that is not one JSON value fails with `MalformedObjectError`.
@@ -25,14 +33,31 @@ const BLANK = /^[ \t]*$/;
  */
 export function createNdjsonRedactor(redactor: Redactor): FormatRedactor {
   const maxLineChars = redactor.limits.maxRecordBytes;
+  const scanner = redactor.scanner;
+  const hasDetectors = scanner.detectors.length > 0;
   let lineNumber = 0;
   const rewriter = new JsonTokenRewriter(
     redactor,
     (index) => `on line ${lineNumber}, character ${index + 1}`,
   );
+  const matches = new MatchCursor();
   // The line still waiting for its newline.
   let pending = '';
   let failure: unknown;
+
+  /** Redacts `lines`, one or more whole lines joined by LF, and joins them the same way. */
+  function redactLines(lines: string): string {
+    matches.reset(hasDetectors ? scanner.scan(jsonScanText(lines)).matches : []);
+    let out = '';
+    let start = 0;
+    for (let newline = lines.indexOf('\n'); newline >= 0; newline = lines.indexOf('\n', start)) {
+      matches.moveTo(start);
+      out += `${redactLine(lines.slice(start, newline))}\n`;
+      start = newline + 1;
+    }
+    matches.moveTo(start);
+    return out + redactLine(start === 0 ? lines : lines.slice(start));
+  }
 
   function redactLine(line: string): string {
     lineNumber++;
@@ -40,7 +65,7 @@ export function createNdjsonRedactor(redactor: Redactor): FormatRedactor {
     const body = hasCarriageReturn ? line.slice(0, -1) : line;
     if (body.length > maxLineChars) throw tooLong();
     if (body.length === 0 || BLANK.test(body)) return hasCarriageReturn ? '\r' : '';
-    lexJsonText(body, rewriter);
+    lexJsonText(body, rewriter, matches);
     rewriter.finish(body.length);
     return hasCarriageReturn ? `${rewriter.take()}\r` : rewriter.take();
   }
@@ -62,8 +87,8 @@ export function createNdjsonRedactor(redactor: Redactor): FormatRedactor {
   return {
     push(text) {
       return guarded(() => {
-        let newline = text.indexOf('\n');
-        if (newline < 0) {
+        const lastNewline = text.lastIndexOf('\n');
+        if (lastNewline < 0) {
           pending += text;
           // One more for a carriage return; the exact check runs when the line is complete.
           if (pending.length > maxLineChars + 1) {
@@ -72,13 +97,8 @@ export function createNdjsonRedactor(redactor: Redactor): FormatRedactor {
           }
           return '';
         }
-        let out = `${redactLine(pending + text.slice(0, newline))}\n`;
-        let start = newline + 1;
-        for (newline = text.indexOf('\n', start); newline >= 0; newline = text.indexOf('\n', start)) {
-          out += `${redactLine(text.slice(start, newline))}\n`;
-          start = newline + 1;
-        }
-        pending = text.slice(start);
+        const out = `${redactLines(pending + text.slice(0, lastNewline))}\n`;
+        pending = text.slice(lastNewline + 1);
         if (pending.length > maxLineChars + 1) {
           lineNumber++;
           throw tooLong();
@@ -90,7 +110,7 @@ export function createNdjsonRedactor(redactor: Redactor): FormatRedactor {
       return guarded(() => {
         const last = pending;
         pending = '';
-        return last === '' ? '' : redactLine(last);
+        return last === '' ? '' : redactLines(last);
       });
     },
   };
