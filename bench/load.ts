@@ -22,6 +22,8 @@ const KB = 1024;
 const LARGE_OBJECT_BYTES = 64 * KB * KB;
 const RATE_PHASE_SECONDS = 5;
 const SMALL_REQUESTS = 2000;
+const PACED_PER_SECOND = 200;
+const PACED_SECONDS = 10;
 
 const { values } = parseArgs({
   options: {
@@ -137,6 +139,36 @@ async function loadPhase(client: S3Client, keys: readonly string[], requests: nu
   return { seconds, latenciesMs, errors, bytes };
 }
 
+/**
+ * 1 KB GETs sent on a fixed schedule (open loop: request i leaves at i / rate seconds, whether
+ * or not earlier ones have finished), so latency is measured at a known offered load.
+ */
+async function pacedPhase(client: S3Client) {
+  const latenciesMs: number[] = [];
+  const errors: string[] = [];
+  const startedAt = performance.now();
+  const requests = PACED_PER_SECOND * PACED_SECONDS;
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < requests; i++) {
+    const due = startedAt + (i * 1000) / PACED_PER_SECOND;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const sentAt = performance.now();
+    inFlight.push(
+      client
+        .send(new GetObjectCommand({ Bucket: 'load', Key: `objects/0001kb-${i % 2 === 0 ? 'a' : 'b'}.csv` }))
+        .then((object) => drain(object.Body as AsyncIterable<Uint8Array>))
+        .then(
+          () => void latenciesMs.push(performance.now() - sentAt),
+          (error: unknown) => void errors.push(error instanceof Error ? error.name : String(error)),
+        ),
+    );
+  }
+  await Promise.all(inFlight);
+  latenciesMs.sort((a, b) => a - b);
+  return { latenciesMs, errors };
+}
+
 async function largeObjectPhase(client: S3Client) {
   const url = await getSignedUrl(client, new GetObjectCommand({ Bucket: 'load', Key: 'large.csv' }));
   const sentAt = performance.now();
@@ -217,6 +249,7 @@ try {
 
   const load = await loadPhase(client, keys, totalRequests);
   const small = await loadPhase(client, ['objects/0001kb-a.csv', 'objects/0001kb-b.csv'], SMALL_REQUESTS);
+  const paced = await pacedPhase(client);
   const large = await largeObjectPhase(client);
   const rate = await rateLimitPhase(client);
   client.destroy();
@@ -231,6 +264,7 @@ try {
     `| latency p50 / p99 (to last byte) | ${percentile(load.latenciesMs, 50).toFixed(1)} ms / ${percentile(load.latenciesMs, 99).toFixed(1)} ms |`,
     `| errors | ${load.errors.length}${load.errors.length > 0 ? ` (${[...new Set(load.errors)].join(', ')})` : ''} |`,
     `| 1 KB objects only (${SMALL_REQUESTS} GETs): requests/s, p50 / p99 | ${(SMALL_REQUESTS / small.seconds).toFixed(0)}, ${percentile(small.latenciesMs, 50).toFixed(1)} ms / ${percentile(small.latenciesMs, 99).toFixed(1)} ms, errors ${small.errors.length} |`,
+    `| 1 KB objects at ${PACED_PER_SECOND} req/s for ${PACED_SECONDS} s: p50 / p99 / max | ${percentile(paced.latenciesMs, 50).toFixed(1)} ms / ${percentile(paced.latenciesMs, 99).toFixed(1)} ms / ${(paced.latenciesMs.at(-1) ?? Number.NaN).toFixed(1)} ms, errors ${paced.errors.length} |`,
     `| redacted bytes served | ${mb(load.bytes).toFixed(1)} MB in ${load.seconds.toFixed(1)} s (${(mb(load.bytes) / load.seconds).toFixed(1)} MB/s) |`,
     `| large object (${mb(LARGE_OBJECT_BYTES).toFixed(0)} MB CSV): status, first byte, total | ${large.status}, ${large.firstByteMs.toFixed(1)} ms, ${(large.totalMs / 1000).toFixed(2)} s (${(mb(large.bytes) / (large.totalMs / 1000)).toFixed(1)} MB/s) |`,
     `| rate limit ${limitPerSecond}/s: offered, accepted per limiter window | ${rate.offeredPerSecond.toFixed(0)}/s offered; ${rate.perWindow.join(', ')} |`,
@@ -238,7 +272,11 @@ try {
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   process.exitCode =
-    load.errors.length === 0 && small.errors.length === 0 && large.status === 200 && rate.failed === 0
+    load.errors.length === 0 &&
+    small.errors.length === 0 &&
+    paced.errors.length === 0 &&
+    large.status === 200 &&
+    rate.failed === 0
       ? 0
       : 1;
 } finally {
