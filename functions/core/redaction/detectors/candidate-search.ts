@@ -65,11 +65,12 @@ class ShapePositions {
   /** The least position `>= from` where the regex matches, or -1. */
   next(text: string, from: number): number {
     if (text !== this.text || from < this.from || from > this.to) {
-      this.text = text;
       this.found.length = 0;
       this.from = from;
       this.to = from;
     }
+    // As in `remembering`: the same object compares in constant time, an equal copy does not.
+    this.text = text;
     const found = this.found;
     let low = 0;
     let high = found.length;
@@ -126,8 +127,10 @@ function remembering(search: CandidateSearch): CandidateSearch {
   let lastCandidate = -1;
   return (text, from) => {
     const isKnown = text === lastText && from >= lastFrom && (lastCandidate === -1 || from <= lastCandidate);
+    // Keep the caller's string object even when an equal one was remembered: comparing two
+    // distinct strings with the same content costs their length, comparing one with itself not.
+    lastText = text;
     if (!isKnown) {
-      lastText = text;
       lastFrom = from;
       lastCandidate = search(text, from);
     }
