@@ -1,5 +1,5 @@
 import { checkGeoFence, checkRateLimits, grantFor, recordBytesServed } from './access-policy.ts';
-import { type ByteRange, parseByteRange, sliceRange } from './byte-range.ts';
+import { parseByteRange, sliceRange } from './byte-range.ts';
 import type { Caller } from './caller.ts';
 import {
   AccessDeniedError,
@@ -110,27 +110,31 @@ export async function serveObject(request: ObjectRequest, deps: ServeDependencie
       etag,
       lastModified: source.lastModified,
     };
-    const onEnd = async () =>
-      recordBytesServed(grant.ruleSet, request.caller, deps.rateLimiter, redaction.bytes.out);
-    const body = guardBody(redaction, request, audit, onEnd, deps.now ?? Date.now);
-    if (range === undefined) return { status: 200, ...headers, body };
-    return { status: 206, ...headers, ...(await rangeResponse(body, range)) };
+    const served = async (bytes: number, status: number) => {
+      await recordBytesServed(grant.ruleSet, request.caller, deps.rateLimiter, bytes);
+      audit.succeed(redaction, status);
+    };
+    const now = deps.now ?? Date.now;
+    if (range === undefined) {
+      const body = guardBody(redaction, request, audit, now, () => served(redaction.bytes.out, 200));
+      return { status: 200, ...headers, body };
+    }
+    const slice = await sliceRange(guardBody(redaction, request, audit, now), range, MAX_RANGE_BYTES);
+    await served(slice.bytes.byteLength, 206);
+    return {
+      status: 206,
+      ...headers,
+      contentLength: slice.bytes.byteLength,
+      contentRange: slice.contentRange,
+      body: (async function* () {
+        yield slice.bytes;
+      })(),
+    };
   } catch (error) {
     await discard(source?.body);
     audit.fail(error);
     throw error;
   }
-}
-
-async function rangeResponse(body: AsyncIterable<Uint8Array>, range: ByteRange) {
-  const slice = await sliceRange(body, range, MAX_RANGE_BYTES);
-  return {
-    contentLength: slice.bytes.byteLength,
-    contentRange: slice.contentRange,
-    body: (async function* () {
-      yield slice.bytes;
-    })(),
-  };
 }
 
 /** `If-Match` / `If-None-Match` compare against the redacted view's ETag, which is all callers ever see. */
@@ -141,13 +145,16 @@ export function checkEtagConditions(request: ObjectRequest, etag: string | undef
     throw new NotModifiedError();
 }
 
-/** Wraps the redacted body: enforces the deadline, records the audit event when it ends. */
+/**
+ * Wraps the redacted body: enforces the deadline, records a failure in the audit event, and
+ * calls `onEnd` (bytes served, audit) once the whole body has been read.
+ */
 async function* guardBody(
   redaction: RedactionStream,
   request: ObjectRequest,
   audit: AuditRecorder,
-  onEnd: () => Promise<void>,
   now: () => number,
+  onEnd?: () => Promise<void>,
 ): AsyncGenerator<Uint8Array> {
   try {
     for await (const chunk of redaction.body) {
@@ -156,8 +163,7 @@ async function* guardBody(
       }
       yield chunk;
     }
-    await onEnd();
-    audit.succeed(redaction, request.range === undefined ? 200 : 206);
+    await onEnd?.();
   } catch (error) {
     audit.fail(error, redaction);
     throw error;
