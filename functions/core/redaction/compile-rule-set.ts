@@ -6,7 +6,7 @@ import type { Detector } from './detector.ts';
 import { builtInDetectorIds, createBuiltInDetector } from './detectors/built-in-detectors.ts';
 import { createCustomDetector } from './detectors/custom-detector.ts';
 import { withContext } from './detectors/with-context.ts';
-import { createFieldMatcher } from './field-matcher.ts';
+import { createFieldMatcher, namesArrayIndex } from './field-matcher.ts';
 import type { CompiledFieldRule, CompiledRuleSet, ValueAction } from './redactor.ts';
 import type { DetectorRule, RuleSet } from './rule-schema.ts';
 import { Scanner } from './scanner.ts';
@@ -44,6 +44,7 @@ export function compileRuleSet(
     .map((rule) => ({
       id: rule.id,
       isKeep: rule.action.type === 'keep',
+      isIndexSensitive: namesArrayIndex(rule.paths),
       apply: bindAction(rule.action, { id: rule.id, label: rule.label ?? labelOf(rule.id) }, keys),
       matches: createFieldMatcher(rule.names, rule.paths),
     }));

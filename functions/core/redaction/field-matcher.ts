@@ -30,6 +30,11 @@ export function createFieldMatcher(
   };
 }
 
+/** True when a path pattern has a literal array index segment, such as `items.0.card`. */
+export function namesArrayIndex(paths: readonly string[]): boolean {
+  return paths.some((path) => path.split('.').some((segment) => /^[0-9]+$/.test(segment)));
+}
+
 function matchSegments(pattern: readonly string[], p: number, path: readonly string[], s: number): boolean {
   if (p === pattern.length) return s === path.length;
   const head = pattern[p];

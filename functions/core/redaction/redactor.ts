@@ -10,6 +10,8 @@ export type ValueAction = (value: string) => string | undefined;
 export interface CompiledFieldRule {
   readonly id: string;
   readonly isKeep: boolean;
+  /** True when a path of this rule names an array index (`items.0.card`), so indexes matter. */
+  readonly isIndexSensitive: boolean;
   readonly apply: ValueAction;
   /** True when this rule names the field at `path` (the last segment, or the whole path). */
   matches(path: FieldPath): boolean;

@@ -35,6 +35,7 @@ export function nameFieldRule(
   return {
     id,
     isKeep: false,
+    isIndexSensitive: false,
     apply: apply ?? (() => `[${id.toUpperCase()}]`),
     matches(path: FieldPath): boolean {
       const last = path[path.length - 1];
