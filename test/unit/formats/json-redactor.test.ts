@@ -74,6 +74,10 @@ describe('createJsonRedactor', () => {
       expect(redactJson(input)).toBe(input);
     });
 
+    it('writes a raw lone surrogate escaped, as JSON.stringify and the NDJSON redactor do', () => {
+      expect(redactJson('["a\ud800b"]')).toBe('["a\\ud800b"]');
+    });
+
     it('re-encodes decoded strings compactly and leaves true, false and null alone', () => {
       expect(redactJson('{ "a" : [ "tab\\there", "\\u00e9\\ud83d\\ude00", true , false, null ] }\n')).toBe(
         '{"a":["tab\\there","é😀",true,false,null]}',
@@ -206,6 +210,27 @@ describe('createJsonRedactor', () => {
       );
     });
 
+    it('gives the same output for any split of strings made of quotes, backslashes and escapes', () => {
+      const tricky = fc.array(fc.string({ unit: fc.constantFrom('"', '\\', '@', 'a', '.', '\u00e9') }), {
+        maxLength: 4,
+      });
+      fc.assert(
+        fc.property(tricky, fc.array(fc.nat(), { maxLength: 8 }), (strings, cuts) => {
+          const text = JSON.stringify({ [strings.join('')]: strings, n: -12.5e3 });
+          const whole = redactChunks([text], plantedRedactor());
+          expect(redactChunks(splitAt(text, cuts), plantedRedactor())).toBe(whole);
+        }),
+        { numRuns: 500 },
+      );
+    });
+
+    it('reads a number or literal split across pushes whole', () => {
+      expect(redactChunks(['[1', '2', '3', ',tr', 'u', 'e,-', '4.5e', '1]'], redactorWith())).toBe(
+        '[123,true,-4.5e1]',
+      );
+      expect(redactChunks(['4', '2'], redactorWith())).toBe('42');
+    });
+
     it('emits the elements of a top-level array before the input ends', () => {
       const json = createJsonRedactor(redactorWith());
       let early = '';
@@ -233,6 +258,20 @@ describe('createJsonRedactor', () => {
       expect(error).toBeInstanceOf(MalformedObjectError);
       expect(error.message).toContain(where);
       expect(error.message).not.toContain('jane');
+    });
+
+    it('names byte offsets counted across pushes and multi-byte characters', () => {
+      const json = createJsonRedactor(redactorWith());
+      json.push('["é€😀", ');
+      const error = errorOf(() => json.push('tru]'));
+      expect(error).toBeInstanceOf(MalformedObjectError);
+      expect(error.message).toContain('byte 17');
+    });
+
+    it('rejects a literal cut off by the end of input', () => {
+      const error = errorOf(() => redactChunks(['[tr', 'u'], redactorWith()));
+      expect(error).toBeInstanceOf(MalformedObjectError);
+      expect(error.message).toContain('input ends inside a token at byte 4');
     });
 
     it('rejects every call after an error and emits nothing more', () => {

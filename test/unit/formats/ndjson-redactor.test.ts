@@ -132,8 +132,8 @@ const { batchValue } = fc.letrec<{ batchValue: unknown }>((tie) => ({
 }));
 
 /**
- * One line of JSON, compact or spaced, with `@` optionally written `\u0040`. Paired surrogates
- * are raw, lone ones escaped (the JSON redactor's tokenizer reads raw lone ones as U+FFFD).
+ * One line of JSON, compact or spaced, with `@` optionally written `\u0040`. Surrogates are
+ * written as JSON.stringify writes them: paired ones raw, lone ones escaped.
  */
 const batchLine = fc.tuple(batchValue, fc.boolean(), fc.boolean()).map(([json, isSpaced, escapeAt]) => {
   let text = JSON.stringify(json);

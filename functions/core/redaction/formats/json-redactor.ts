@@ -1,34 +1,27 @@
-import Tokenizer, { TokenizerError } from '@streamparser/json/tokenizer.js';
-import type { ParsedTokenInfo } from '@streamparser/json/utils/types/parsedTokenInfo.js';
-import TokenType from '@streamparser/json/utils/types/tokenType.js';
-import { LimitExceededError, MalformedObjectError, MaskpointError } from '../../errors.ts';
+import { LimitExceededError } from '../../errors.ts';
 import type { Redactor } from '../redactor.ts';
 import type { FormatRedactor } from './format-redactor.ts';
+import { jsonScanText } from './json-scan-text.ts';
+import { lexJsonText } from './json-text-lexer.ts';
 import { JsonTokenRewriter } from './json-token-rewriter.ts';
-
-/** Input is fed to the tokenizer in slices this long, so a long string is checked against the limit as it grows. */
-const SLICE_CHARS = 64 * 1024;
-
-/** The tokenizer, keeping each number's text as written instead of a lossy JavaScript number. */
-class RawNumberTokenizer extends Tokenizer {
-  /** Text of the last number seen, whole or (between writes) partial. */
-  numberText = '';
-
-  protected override parseNumber(numberStr: string): number {
-    this.numberText = numberStr;
-    return Number.NaN;
-  }
-}
+import { MatchCursor } from './match-cursor.ts';
 
 /**
- * One JSON document, streamed: the `@streamparser/json` tokenizer decodes strings (escapes
- * such as `\u0040` resolved before the detectors run) and a {@link JsonTokenRewriter} applies
- * field rules and detectors and re-serializes compactly (whitespace is not preserved). Output
- * is emitted as each value completes, so a 1 GB top-level array streams.
+ * One JSON document, streamed: each push is lexed by `lexJsonText` up to the last token that
+ * may continue in the next push (an unterminated string, a number or literal touching the
+ * end); that token is kept and read again with the next push. A {@link JsonTokenRewriter}
+ * applies field rules and detectors (escapes such as `\u0040` resolved before the detectors
+ * run) and re-serializes compactly (whitespace is not preserved). Output is emitted as each
+ * value completes, so a 1 GB top-level array streams.
+ *
+ * For speed the detectors first run once over each pushed piece, as `jsonScanText` writes it;
+ * only a value that a match overlaps, or a string with escapes or surrogates, is then scanned
+ * alone, as in the NDJSON redactor.
  *
  * Memory is bounded by `limits.maxRecordBytes`: a single string or number longer than that (in
- * UTF-16 code units) fails with `LimitExceededError`, as does nesting beyond `MAX_JSON_DEPTH`.
- * A syntax error, a truncated document or content after the top-level value fails with
+ * UTF-16 code units: decoded for a whole string, as written for one still incomplete at the
+ * end of a push) fails with `LimitExceededError`, as does nesting beyond `MAX_JSON_DEPTH`. A
+ * syntax error, a truncated document or content after the top-level value fails with
  * `MalformedObjectError` naming the UTF-8 byte offset only. After an error every call throws it
  * again and nothing more is emitted.
  *
@@ -41,144 +34,127 @@ class RawNumberTokenizer extends Tokenizer {
  */
 export function createJsonRedactor(redactor: Redactor): FormatRedactor {
   const maxTokenChars = redactor.limits.maxRecordBytes;
-  const rewriter = new JsonTokenRewriter(redactor, (byte) => `at byte ${byte}`);
-  const tokenizer = new RawNumberTokenizer({ emitPartialTokens: true });
-  let bytesRead = 0;
-  // Length of the string or number still being read when the last write returned.
-  let partialChars = 0;
-  let partialOffset = 0;
+  const scanner = redactor.scanner;
+  const hasDetectors = scanner.detectors.length > 0;
+  const matches = new MatchCursor();
+  // The text being lexed and its UTF-8 byte offset in the document, for error positions.
+  let text = '';
+  let textOffsetBytes = 0;
+  // The token that may continue in the next push, kept from the end of the last one.
+  let tail = '';
+  // The first character of the tail, read once: reading a string built by appending flattens it.
+  let tailFirst = Number.NaN;
   let failure: unknown;
 
-  tokenizer.onToken = (token: ParsedTokenInfo): void => {
-    if (token.partial === true) {
-      // The tokenizer swallows errors thrown for partial numbers, so the limit is checked after the write.
-      if (token.token === TokenType.STRING) partialChars = (token.value as string).length;
-      else if (token.token === TokenType.NUMBER) partialChars = tokenizer.numberText.length;
-      partialOffset = token.offset;
-      return;
-    }
-    partialChars = 0;
-    feed(token);
-  };
+  const locate = (position: number): string =>
+    `at byte ${textOffsetBytes + Buffer.byteLength(text.slice(0, position))}`;
+  const tooLong = (position: number): LimitExceededError =>
+    new LimitExceededError(
+      `JSON string or number ${locate(position)} is longer than ${maxTokenChars} characters`,
+    );
+  const rewriter = new TokenLimitRewriter(redactor, locate, maxTokenChars, tooLong);
 
-  function feed(token: ParsedTokenInfo): void {
-    const offset = token.offset;
-    switch (token.token) {
-      case TokenType.LEFT_BRACE:
-        rewriter.beginObject(offset);
-        break;
-      case TokenType.RIGHT_BRACE:
-        rewriter.endObject(offset);
-        break;
-      case TokenType.LEFT_BRACKET:
-        rewriter.beginArray(offset);
-        break;
-      case TokenType.RIGHT_BRACKET:
-        rewriter.endArray(offset);
-        break;
-      case TokenType.COLON:
-        rewriter.colon(offset);
-        break;
-      case TokenType.COMMA:
-        rewriter.comma(offset);
-        break;
-      case TokenType.STRING:
-        checkLength((token.value as string).length, offset);
-        rewriter.string(token.value as string, offset);
-        break;
-      case TokenType.NUMBER:
-        checkLength(tokenizer.numberText.length, offset);
-        rewriter.number(tokenizer.numberText, offset);
-        break;
-      case TokenType.TRUE:
-        rewriter.literal('true', offset);
-        break;
-      case TokenType.FALSE:
-        rewriter.literal('false', offset);
-        break;
-      case TokenType.NULL:
-        rewriter.literal('null', offset);
-        break;
-      default:
-        rewriter.fail('unexpected token', offset);
-    }
+  /** Lexes `buffer`, which starts at a token boundary; with `isPartial`, keeps its last token if it may continue. */
+  function lex(buffer: string, isPartial: boolean): void {
+    text = buffer;
+    matches.reset(hasDetectors ? scanner.scan(jsonScanText(buffer)).matches : []);
+    const stop = lexJsonText(buffer, rewriter, { matches, isPartial, isLiteralErrorAtMismatch: true });
+    tail = stop === buffer.length ? '' : buffer.slice(stop);
+    tailFirst = buffer.charCodeAt(stop);
+    textOffsetBytes += Buffer.byteLength(stop === buffer.length ? buffer : buffer.slice(0, stop));
+    text = tail;
+    checkTail();
   }
 
-  function checkLength(chars: number, offset: number): void {
-    if (chars > maxTokenChars) {
-      throw new LimitExceededError(
-        `JSON string or number at byte ${offset} is longer than ${maxTokenChars} characters`,
-      );
-    }
+  function checkTail(): void {
+    const tokenChars = tailFirst === QUOTE ? tail.length - 1 : tail.length;
+    if (tokenChars > maxTokenChars) throw tooLong(0);
   }
 
-  function write(text: string): void {
-    tokenizer.write(text);
-    bytesRead += utf8Length(text);
-    if (partialChars > 0) checkLength(partialChars, partialOffset);
-  }
-
-  /** Runs `step`, translating tokenizer errors; once anything failed, every later call throws the same. */
   function guarded(step: () => void): string {
     if (failure !== undefined) throw failure;
     try {
       step();
       return rewriter.take();
     } catch (error) {
-      failure = toDomainError(error, bytesRead);
+      failure = error;
       rewriter.take();
-      throw failure;
+      throw error;
     }
   }
 
   return {
-    push(text) {
+    push(chunk) {
       return guarded(() => {
-        let start = 0;
-        while (start < text.length) {
-          let end = Math.min(text.length, start + SLICE_CHARS);
-          if (isLowSurrogate(text.charCodeAt(end))) end--;
-          write(start === 0 && end === text.length ? text : text.slice(start, end));
-          start = end;
-        }
+        // Reading a long token again with every small push would be quadratic; it waits whole.
+        if (tail !== '' && isContinuedPast(tail, tailFirst, chunk)) {
+          tail += chunk;
+          text = tail;
+          checkTail();
+        } else if (chunk !== '') lex(tail + chunk, true);
       });
     },
     end() {
       return guarded(() => {
-        tokenizer.end();
-        rewriter.finish(bytesRead);
+        // A kept number is whole now; a kept string or literal is cut off.
+        if (isNumberStart(tailFirst)) lex(tail, false);
+        else if (tail !== '') rewriter.fail('input ends inside a token', tail.length);
+        rewriter.finish(0);
       });
     },
   };
 }
 
-/** The tokenizer's messages quote the offending character; keep only its byte position. */
-function toDomainError(error: unknown, bytesRead: number): unknown {
-  if (error instanceof MaskpointError) return error;
-  if (error instanceof TokenizerError) {
-    const position = /absolute position "(\d+)"/.exec(error.message)?.[1];
-    return position === undefined
-      ? new MalformedObjectError(`malformed JSON: input ends inside a token at byte ${bytesRead}`)
-      : new MalformedObjectError(`malformed JSON: unexpected character at byte ${position}`);
+/** The rewriter, refusing a string or number longer than `maxTokenChars`. */
+class TokenLimitRewriter extends JsonTokenRewriter {
+  private readonly maxTokenChars: number;
+  private readonly tooLong: (position: number) => LimitExceededError;
+
+  constructor(
+    redactor: Redactor,
+    locate: (position: number) => string,
+    maxTokenChars: number,
+    tooLong: (position: number) => LimitExceededError,
+  ) {
+    super(redactor, locate);
+    this.maxTokenChars = maxTokenChars;
+    this.tooLong = tooLong;
   }
-  return new MalformedObjectError(`malformed JSON: unreadable input near byte ${bytesRead}`);
+
+  override string(value: string, position: number, isPlain = false, isClean = false): void {
+    if (value.length > this.maxTokenChars) throw this.tooLong(position);
+    super.string(value, position, isPlain, isClean);
+  }
+
+  override number(raw: string, position: number, isClean = false): void {
+    if (raw.length > this.maxTokenChars) throw this.tooLong(position);
+    super.number(raw, position, isClean);
+  }
 }
 
-/** UTF-8 length of `text`, counting a lone surrogate as the 3 bytes of its replacement character. */
-function utf8Length(text: string): number {
-  let bytes = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) continue;
-    if (code < 0x800) bytes += 1;
-    else if (code >= 0xd800 && code <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1))) {
-      bytes += 2;
-      i++;
-    } else bytes += 2;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const NOT_NUMBER_CHARACTER = /[^-+.eE0-9]/;
+
+/** True when the string or number that `tail` starts (with `first`) goes on past the end of `chunk`. */
+function isContinuedPast(tail: string, first: number, chunk: string): boolean {
+  if (first !== QUOTE) return isNumberStart(first) && !NOT_NUMBER_CHARACTER.test(chunk);
+  for (let quote = chunk.indexOf('"'); quote >= 0; quote = chunk.indexOf('"', quote + 1)) {
+    let backslashes = 0;
+    let before = quote - 1;
+    while (before >= 0 && chunk.charCodeAt(before) === BACKSLASH) before--;
+    backslashes = quote - 1 - before;
+    if (before < 0) {
+      // The run of backslashes may begin in the tail, after its opening quote.
+      let end = tail.length - 1;
+      while (end > 0 && tail.charCodeAt(end) === BACKSLASH) end--;
+      backslashes += tail.length - 1 - end;
+    }
+    if (backslashes % 2 === 0) return false;
   }
-  return bytes;
+  return true;
 }
 
-function isLowSurrogate(code: number): boolean {
-  return code >= 0xdc00 && code <= 0xdfff;
+function isNumberStart(code: number): boolean {
+  return code === 0x2d || (code >= 0x30 && code <= 0x39);
 }

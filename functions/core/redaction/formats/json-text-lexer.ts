@@ -3,70 +3,101 @@ import type { MatchCursor } from './match-cursor.ts';
 
 const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
+/** How {@link lexJsonText} reads a text. */
+export interface JsonLexOptions {
+  /**
+   * The matches of a scan of the text as `jsonScanText` writes it: a number, or a string
+   * without escapes or surrogates, that no match overlaps is passed on as clean, so the
+   * rewriter skips the detectors for it.
+   */
+  readonly matches?: MatchCursor | undefined;
+  /**
+   * More text follows: stop before a token that may continue past the end (a string without
+   * its closing quote, a number or the start of a literal touching the end).
+   * @default false
+   */
+  readonly isPartial?: boolean;
+  /**
+   * A misspelt `true`, `false` or `null` fails at its first wrong character rather than at
+   * its start.
+   * @default false
+   */
+  readonly isLiteralErrorAtMismatch?: boolean;
+}
+
 /**
- * Tokenizes one complete JSON text held in memory (an NDJSON line) into `rewriter`, with the
- * same tokens as the streaming tokenizer: strings decoded exactly as `JSON.parse` decodes them,
- * numbers as their raw text. Positions are UTF-16 offsets into `text`. Grammar errors are the
- * rewriter's; lexical errors go through `rewriter.fail`. Does not call `rewriter.finish`.
+ * Tokenizes a JSON text held in memory (an NDJSON line, or a piece of a streamed document)
+ * into `rewriter`: strings decoded exactly as `JSON.parse` decodes them, numbers as their raw
+ * text. Positions are UTF-16 offsets into `text`. Grammar errors are the rewriter's; lexical
+ * errors go through `rewriter.fail`. Does not call `rewriter.finish`.
  *
- * `matches`, when given, holds the matches of a scan of `text` as `jsonScanText` writes it:
- * a number, or a string without escapes or surrogates, that no match overlaps is passed on as
- * clean, so the rewriter skips the detectors for it.
+ * Returns the index where it stopped: the length of `text`, or with `isPartial` the start of
+ * a token that may continue in the text that follows.
  */
-export function lexJsonText(text: string, rewriter: JsonTokenRewriter, matches?: MatchCursor): void {
+export function lexJsonText(text: string, rewriter: JsonTokenRewriter, options: JsonLexOptions = {}): number {
+  const { matches, isPartial = false, isLiteralErrorAtMismatch = false } = options;
   const length = text.length;
   let i = 0;
   while (i < length) {
     const code = text.charCodeAt(i);
+    let next: number;
     switch (code) {
       case 0x20:
       case 0x09:
       case 0x0a:
       case 0x0d:
         i++;
-        break;
+        continue;
       case 0x7b:
         rewriter.beginObject(i++);
-        break;
+        continue;
       case 0x7d:
         rewriter.endObject(i++);
-        break;
+        continue;
       case 0x5b:
         rewriter.beginArray(i++);
-        break;
+        continue;
       case 0x5d:
         rewriter.endArray(i++);
-        break;
+        continue;
       case 0x3a:
         rewriter.colon(i++);
-        break;
+        continue;
       case 0x2c:
         rewriter.comma(i++);
-        break;
+        continue;
       case 0x22:
-        i = lexString(text, i, rewriter, matches);
+        next = lexString(text, i, rewriter, matches, isPartial);
         break;
       case 0x74:
-        i = lexLiteral(text, i, 'true', rewriter);
+        next = lexLiteral(text, i, 'true', rewriter, isPartial, isLiteralErrorAtMismatch);
         break;
       case 0x66:
-        i = lexLiteral(text, i, 'false', rewriter);
+        next = lexLiteral(text, i, 'false', rewriter, isPartial, isLiteralErrorAtMismatch);
         break;
       case 0x6e:
-        i = lexLiteral(text, i, 'null', rewriter);
+        next = lexLiteral(text, i, 'null', rewriter, isPartial, isLiteralErrorAtMismatch);
         break;
       default:
-        i = lexNumber(text, i, rewriter, matches);
+        next = lexNumber(text, i, rewriter, matches, isPartial);
     }
+    // A token reader returns its start when the token may continue past the end.
+    if (next === i) return i;
+    i = next;
   }
+  return length;
 }
 
-/** Reads the string whose opening quote is at `start`; returns the index after its closing quote. */
+/**
+ * Reads the string whose opening quote is at `start`; returns the index after its closing
+ * quote, or `start` when `isPartial` and the quote has not come yet.
+ */
 function lexString(
   text: string,
   start: number,
   rewriter: JsonTokenRewriter,
   matches: MatchCursor | undefined,
+  isPartial: boolean,
 ): number {
   // A plain loop beats indexOf plus checks and a regex with captures on the short strings of records.
   let plainEnd = start + 1;
@@ -84,7 +115,10 @@ function lexString(
   }
   let end = text.indexOf('"', start + 1);
   for (;;) {
-    if (end < 0) rewriter.fail('unterminated string', start);
+    if (end < 0) {
+      if (isPartial) return start;
+      rewriter.fail('unterminated string', start);
+    }
     let backslash = end - 1;
     while (text.charCodeAt(backslash) === 0x5c) backslash--;
     if ((end - 1 - backslash) % 2 === 0) break;
@@ -101,15 +135,20 @@ function lexString(
   return end + 1;
 }
 
-/** Reads the number starting at `start`: the run of characters a number can hold, checked whole. */
+/**
+ * Reads the number starting at `start`: the run of characters a number can hold, checked
+ * whole. Returns the index after it, or `start` when `isPartial` and the run touches the end.
+ */
 function lexNumber(
   text: string,
   start: number,
   rewriter: JsonTokenRewriter,
   matches: MatchCursor | undefined,
+  isPartial: boolean,
 ): number {
   let end = start;
   while (end < text.length && isNumberCharacter(text.charCodeAt(end))) end++;
+  if (isPartial && end === text.length) return start;
   const raw = text.slice(start, end);
   if (end === start) rewriter.fail('unexpected character', start);
   if (!NUMBER.test(raw)) rewriter.fail('invalid number', start);
@@ -128,13 +167,24 @@ function isNumberCharacter(code: number): boolean {
   );
 }
 
+/**
+ * Reads `literal` at `start`; returns the index after it, or `start` when `isPartial` and the
+ * text ends inside it.
+ */
 function lexLiteral(
   text: string,
   start: number,
   literal: 'true' | 'false' | 'null',
   rewriter: JsonTokenRewriter,
+  isPartial: boolean,
+  isErrorAtMismatch: boolean,
 ): number {
-  if (!text.startsWith(literal, start)) rewriter.fail('unexpected character', start);
+  if (!text.startsWith(literal, start)) {
+    let end = start;
+    while (end < text.length && text.charCodeAt(end) === literal.charCodeAt(end - start)) end++;
+    if (isPartial && end === text.length) return start;
+    rewriter.fail('unexpected character', isErrorAtMismatch ? end : start);
+  }
   rewriter.literal(literal, start);
   return start + literal.length;
 }

@@ -65,7 +65,7 @@ export function createNdjsonRedactor(redactor: Redactor): FormatRedactor {
     const body = hasCarriageReturn ? line.slice(0, -1) : line;
     if (body.length > maxLineChars) throw tooLong();
     if (body.length === 0 || BLANK.test(body)) return hasCarriageReturn ? '\r' : '';
-    lexJsonText(body, rewriter, matches);
+    lexJsonText(body, rewriter, { matches });
     rewriter.finish(body.length);
     return hasCarriageReturn ? `${rewriter.take()}\r` : rewriter.take();
   }

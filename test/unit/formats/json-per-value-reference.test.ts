@@ -1,0 +1,108 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createJsonRedactor } from '../../../functions/core/redaction/formats/json-redactor.ts';
+import { createNdjsonRedactor } from '../../../functions/core/redaction/formats/ndjson-redactor.ts';
+import { Redactor } from '../../../functions/core/redaction/redactor.ts';
+import { compiledRuleSetOf, regexDetector, sampleDetectors } from '../support/compiled-rule-set.ts';
+
+/**
+ * The batch pre-scan must only ever skip values in which the detectors find nothing: compare the
+ * redactors against a reference that parses the document and runs the detectors on every key,
+ * string and number alone.
+ */
+function detectors() {
+  // One detector that can match across a line break, to catch a pre-scan that joins values.
+  return [...sampleDetectors(), regexDetector('digit-pair', /\d{3}\s+\d{3}/, 64)];
+}
+
+function reference(value: unknown, redactor: Redactor): unknown {
+  if (typeof value === 'string') return redactor.redactText(value);
+  if (typeof value === 'number') {
+    const raw = JSON.stringify(value);
+    const redacted = redactor.redactText(raw);
+    return redacted === raw ? value : redacted;
+  }
+  if (Array.isArray(value)) return value.map((item) => reference(item, redactor));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [redactor.redactText(key), reference(item, redactor)]),
+    );
+  }
+  return value;
+}
+
+const planted = fc.constantFrom(
+  'jane@example.com',
+  '123-45-6789',
+  '4111 1111 1111 1111',
+  '123 456',
+  '123\n456',
+  'a"b\\c',
+  'é ü 😀',
+);
+const text = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc.tuple(fc.string({ maxLength: 6 }), planted, fc.string({ maxLength: 6 })).map((parts) => parts.join('')),
+);
+const number = fc.oneof(
+  fc.integer(),
+  fc.constant(4111111111111111),
+  fc.constant(123456),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+);
+const { value } = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    text,
+    number,
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(tie('value'), { maxLength: 4 }),
+    fc.dictionary(text, tie('value'), { maxKeys: 4 }),
+  ),
+}));
+
+describe('JSON and NDJSON redaction equal per-value redaction', () => {
+  it('redacts a JSON document, split anywhere, as if each value were scanned alone', () => {
+    fc.assert(
+      fc.property(
+        fc.array(value, { maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 5 }),
+        (document, cuts) => {
+          const input = JSON.stringify(document);
+          const json = createJsonRedactor(new Redactor(compiledRuleSetOf(detectors())));
+          const points = [...new Set(cuts.map((cut) => cut % (input.length + 1)))].sort((a, b) => a - b);
+          let output = '';
+          let from = 0;
+          for (const point of [...points, input.length]) {
+            output += json.push(input.slice(from, point));
+            from = point;
+          }
+          output += json.end();
+          expect(JSON.parse(output)).toEqual(
+            reference(document, new Redactor(compiledRuleSetOf(detectors()))),
+          );
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('redacts NDJSON lines as if each value were scanned alone', () => {
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 1, maxLength: 6 }), (lines) => {
+        const ndjson = createNdjsonRedactor(new Redactor(compiledRuleSetOf(detectors())));
+        const input = `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`;
+        const output = ndjson.push(input) + ndjson.end();
+        const redactor = new Redactor(compiledRuleSetOf(detectors()));
+        expect(
+          output
+            .trimEnd()
+            .split('\n')
+            .map((line) => JSON.parse(line)),
+        ).toEqual(lines.map((line) => reference(line, redactor)));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
