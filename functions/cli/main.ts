@@ -6,6 +6,7 @@ import { previewCommand } from './preview-command.ts';
 import { redactCommand } from './redact-command.ts';
 import { rulesCommand } from './rules-command.ts';
 import { serveCommand } from './serve-command.ts';
+import { tokenKeysCommand } from './token-keys-command.ts';
 import { UsageError } from './usage-error.ts';
 
 const USAGE = `maskpoint — sensitive-data proxy for Amazon S3
@@ -16,6 +17,7 @@ Usage:
   maskpoint preview [--rules DIR] [--ruleset NAME] [--content-type TYPE] FILE
   maskpoint rules validate [--rules DIR]
   maskpoint rules test [--rules DIR]
+  maskpoint token-keys list|rotate                   local token keys; rotate keeps old keys
   maskpoint detokenize [FILE|-]                      reverses tok:KEYID:… tokens in text
   maskpoint detokenize --ff1 --key-id ID VALUE       reverses a format-preserving token
   maskpoint keys create --name NAME --bucket BUCKET [--bucket B2] [--json] [--secret-id ARN]
@@ -36,6 +38,7 @@ const COMMANDS: Record<string, Command> = {
   keys: keysCommand,
   serve: serveCommand,
   presign: presignCommand,
+  'token-keys': tokenKeysCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
