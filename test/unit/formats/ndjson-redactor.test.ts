@@ -256,7 +256,7 @@ describe('createNdjsonRedactor', () => {
       ['a bad escape', `["${PLANTED_EMAIL}\\x"]`, 'line 1, character 2'],
       ['a raw control character', `["${PLANTED_EMAIL}\t"]`, 'line 1, character 2'],
       ['a bad number', `[01, "${PLANTED_EMAIL}"]`, 'line 1, character 2'],
-      ['a bad literal', `["${PLANTED_EMAIL}", nul]`, 'line 1, character 26'],
+      ['a bad literal', `["${PLANTED_EMAIL}", nul]`, 'line 1, character 29'],
       ['an unknown character', `["${PLANTED_EMAIL}"]\n@`, 'line 2, character 1'],
     ])('rejects %s naming the line and no content', (_case, input, where) => {
       const error = errorOf(() => redactNdjson(input));

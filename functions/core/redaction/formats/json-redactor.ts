@@ -58,7 +58,7 @@ export function createJsonRedactor(redactor: Redactor): FormatRedactor {
   function lex(buffer: string, isPartial: boolean): void {
     text = buffer;
     matches.reset(hasDetectors ? scanner.scan(jsonScanText(buffer)).matches : []);
-    const stop = lexJsonText(buffer, rewriter, { matches, isPartial, isLiteralErrorAtMismatch: true });
+    const stop = lexJsonText(buffer, rewriter, { matches, isPartial });
     tail = stop === buffer.length ? '' : buffer.slice(stop);
     tailFirst = buffer.charCodeAt(stop);
     textOffsetBytes += Buffer.byteLength(stop === buffer.length ? buffer : buffer.slice(0, stop));

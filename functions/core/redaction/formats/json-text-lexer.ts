@@ -17,12 +17,6 @@ export interface JsonLexOptions {
    * @default false
    */
   readonly isPartial?: boolean;
-  /**
-   * A misspelt `true`, `false` or `null` fails at its first wrong character rather than at
-   * its start.
-   * @default false
-   */
-  readonly isLiteralErrorAtMismatch?: boolean;
 }
 
 /**
@@ -35,7 +29,7 @@ export interface JsonLexOptions {
  * a token that may continue in the text that follows.
  */
 export function lexJsonText(text: string, rewriter: JsonTokenRewriter, options: JsonLexOptions = {}): number {
-  const { matches, isPartial = false, isLiteralErrorAtMismatch = false } = options;
+  const { matches, isPartial = false } = options;
   const length = text.length;
   let i = 0;
   while (i < length) {
@@ -70,13 +64,13 @@ export function lexJsonText(text: string, rewriter: JsonTokenRewriter, options: 
         next = lexString(text, i, rewriter, matches, isPartial);
         break;
       case 0x74:
-        next = lexLiteral(text, i, 'true', rewriter, isPartial, isLiteralErrorAtMismatch);
+        next = lexLiteral(text, i, 'true', rewriter, isPartial);
         break;
       case 0x66:
-        next = lexLiteral(text, i, 'false', rewriter, isPartial, isLiteralErrorAtMismatch);
+        next = lexLiteral(text, i, 'false', rewriter, isPartial);
         break;
       case 0x6e:
-        next = lexLiteral(text, i, 'null', rewriter, isPartial, isLiteralErrorAtMismatch);
+        next = lexLiteral(text, i, 'null', rewriter, isPartial);
         break;
       default:
         next = lexNumber(text, i, rewriter, matches, isPartial);
@@ -177,13 +171,12 @@ function lexLiteral(
   literal: 'true' | 'false' | 'null',
   rewriter: JsonTokenRewriter,
   isPartial: boolean,
-  isErrorAtMismatch: boolean,
 ): number {
   if (!text.startsWith(literal, start)) {
     let end = start;
     while (end < text.length && text.charCodeAt(end) === literal.charCodeAt(end - start)) end++;
     if (isPartial && end === text.length) return start;
-    rewriter.fail('unexpected character', isErrorAtMismatch ? end : start);
+    rewriter.fail('unexpected character', end);
   }
   rewriter.literal(literal, start);
   return start + literal.length;
