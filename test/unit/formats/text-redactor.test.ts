@@ -108,6 +108,20 @@ describe('createTextRedactor', () => {
     );
   });
 
+  it('redacts values that straddle or start the large pieces of a stream', () => {
+    const piece = 'lorem ipsum dolor sit amet '.repeat(Math.ceil((2 * WINDOW) / 27));
+    const input = [piece, '123-45-6789 ', piece, ' bob@example.com', piece].join('');
+    const whole = sampleRedactor().redactText(input);
+    for (const shift of [-15, -6, 0, 1, 12, 40]) {
+      const points = [piece.length + shift, 2 * piece.length + 12 + shift, 2 * piece.length + 28 + shift];
+      const chunked = outputsOf(createTextRedactor(sampleRedactor()), splitAt(input, points)).join('');
+
+      expect(chunked).toBe(whole);
+    }
+    expect(whole).toContain('[US_SSN]');
+    expect(whole).toContain('[EMAIL]');
+  });
+
   it('holds back a high surrogate that ends a chunk, even with no detectors', () => {
     const text = createTextRedactor(new Redactor(compiledRuleSetOf([])));
     const outputs = outputsOf(text, [`${'a'.repeat(WINDOW)}\uD83D`, '\uDE00 done']);

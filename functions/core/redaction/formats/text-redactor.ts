@@ -8,36 +8,57 @@ const WINDOW = 64 * 1024;
  * Plain text and logs: the detectors run over a sliding window, with no notion of lines, so a
  * 100 MB single line streams in bounded memory. Text is emitted up to a cut point that no
  * pending match can cross; the scanner resumes exactly where one pass over the whole input would.
+ *
+ * Only the unscanned tail of the previous piece is kept. A large piece is scanned where it lies:
+ * the matches that may start in the tail are found in a short bridge (the tail joined to the
+ * start of the piece), the rest in the piece itself, so no piece is ever copied whole.
  */
 export function createTextRedactor(redactor: Redactor): FormatRedactor {
   const scanner = redactor.scanner;
   const reach = scanner.maxLength + scanner.lookahead;
   const context = scanner.lookbehind;
-  let buffer = '';
-  // Index in `buffer` where scanning resumes; text before it is kept only as lookbehind context.
+  // Text from `position` on is not emitted yet; before it, up to `context` code units are kept
+  // as lookbehind for the detectors.
+  let tail = '';
   let position = 0;
 
-  function process(limit: number): string {
-    const { matches, next: cut } = scanner.scan(buffer, position, limit);
-    const out = redactor.replace(buffer, matches, position, cut);
+  /** Redacts `text[from, limit)` and what the last match there covers; keeps the rest as the tail. */
+  function emit(text: string, from: number, limit: number): string {
+    const { matches, next: cut } = scanner.scan(text, from, limit);
+    const out = redactor.replace(text, matches, from, cut);
     const keepFrom = Math.max(0, cut - context);
-    buffer = buffer.slice(keepFrom);
+    tail = text.slice(keepFrom);
     position = cut - keepFrom;
     return out;
   }
 
   return {
     push(text) {
-      buffer += text;
-      if (buffer.length - position < WINDOW + reach) return '';
-      let limit = buffer.length - reach;
+      if (tail.length - position + text.length < WINDOW + reach) {
+        tail += text;
+        return '';
+      }
+      let out = '';
+      let from = position;
+      // A bridge pays off, and leaves room to cut the piece past it, only for a large piece.
+      if (text.length < 2 * (context + reach)) {
+        text = tail + text;
+      } else {
+        // Every match that starts in the tail, or in the first `context` code units of the
+        // piece, lies in the bridge; scanning resumes in the piece with its lookbehind in place.
+        const bridge = tail + text.slice(0, context + reach);
+        const { matches, next } = scanner.scan(bridge, position, tail.length + context);
+        out = redactor.replace(bridge, matches, position, next);
+        from = next - tail.length;
+      }
+      let limit = text.length - reach;
       // Never split a surrogate pair between two outputs.
-      if (isHighSurrogate(buffer.charCodeAt(limit - 1))) limit--;
-      return process(limit);
+      if (isHighSurrogate(text.charCodeAt(limit - 1))) limit--;
+      return out + emit(text, from, limit);
     },
     end() {
-      const out = process(buffer.length);
-      buffer = '';
+      const out = emit(tail, position, tail.length);
+      tail = '';
       position = 0;
       return out;
     },
