@@ -49,6 +49,12 @@ export interface GatewayResponse {
 }
 
 const EMPTY = new Uint8Array(0);
+const REQUEST_ID_BYTES = 8;
+const HOST_ID_BYTES = 24;
+/** Random bytes drawn per request id pair; fetched many at a time, as crypto.randomUUID does. */
+const ID_POOL_REQUESTS = 128;
+let idPool = Buffer.alloc(0);
+let idPoolOffset = 0;
 
 /**
  * Serves one S3 request: SigV4 (against the viewer's host behind CloudFront, see `viewerHeaders`)
@@ -64,8 +70,8 @@ export async function handleGatewayRequest(
   deps: GatewayDependencies,
 ): Promise<GatewayResponse> {
   const request = { ...received, headers: viewerHeaders(received.headers, deps.originSecret) };
-  const requestId = randomBytes(8).toString('hex').toUpperCase();
-  const ids = { 'x-amz-request-id': requestId, 'x-amz-id-2': randomBytes(24).toString('base64') };
+  const { requestId, hostId } = newRequestIds();
+  const ids = { 'x-amz-request-id': requestId, 'x-amz-id-2': hostId };
   const isHead = request.method.toUpperCase() === 'HEAD';
   const startedAt = (deps.now ?? Date.now)();
   let key: GatewayKey | undefined;
@@ -97,6 +103,21 @@ export async function handleGatewayRequest(
       body: hasBody ? Buffer.from(errorXml(reason, request.rawPath, requestId)) : EMPTY,
     };
   }
+}
+
+/** S3's request id (16 upper-case hex digits) and extended request id (32 base64 characters). */
+function newRequestIds(): { requestId: string; hostId: string } {
+  const size = REQUEST_ID_BYTES + HOST_ID_BYTES;
+  if (idPoolOffset === idPool.byteLength) {
+    idPool = randomBytes(size * ID_POOL_REQUESTS);
+    idPoolOffset = 0;
+  }
+  const bytes = idPool.subarray(idPoolOffset, idPoolOffset + size);
+  idPoolOffset += size;
+  return {
+    requestId: bytes.toString('hex', 0, REQUEST_ID_BYTES).toUpperCase(),
+    hostId: bytes.toString('base64', REQUEST_ID_BYTES),
+  };
 }
 
 /** One audit event for a request refused at the door: bad signature, unknown key, bucket, method. */

@@ -1,7 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { type GatewayDependencies, handleGatewayRequest } from './gateway.ts';
 import { type OriginSecret, trustedClient } from './trusted-client-ip.ts';
 
@@ -76,8 +74,41 @@ async function serve(
     res.end(response.body);
     return;
   }
-  // pipeline destroys `res` when the body throws, and ends the body's iterator when the client leaves.
-  await pipeline(Readable.from(response.body, { objectMode: false }), res);
+  await writeBody(response.body, res);
+}
+
+/**
+ * Streams `body` into `res` with backpressure: the body throwing destroys `res`, and the client
+ * leaving ends the body's iterator (closing the source). Not stream.pipeline: its per-call
+ * Readable, AbortController and AbortError cost more CPU than serving a small object does.
+ */
+async function writeBody(body: AsyncIterable<Uint8Array>, res: ServerResponse): Promise<void> {
+  const iterator = body[Symbol.asyncIterator]();
+  try {
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      if (res.destroyed) {
+        await iterator.return?.();
+        return;
+      }
+      if (!res.write(next.value)) await drainOrClose(res);
+    }
+  } catch (error) {
+    res.destroy(error instanceof Error ? error : new Error(String(error)));
+    return;
+  }
+  res.end();
+}
+
+function drainOrClose(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const settle = () => {
+      res.off('drain', settle);
+      res.off('close', settle);
+      resolve();
+    };
+    res.on('drain', settle);
+    res.on('close', settle);
+  });
 }
 
 function flattenHeaders(req: IncomingMessage): Record<string, string | undefined> {

@@ -306,15 +306,7 @@ async function computeSignature(
     // anyone append names to SignedHeaders of a valid signature.
     headers[name] = typeof value === 'string' ? value : '';
   }
-  const signer = new ReceivedRequestSigner({
-    service: SERVICE,
-    region,
-    credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
-    sha256: NodeSha256,
-    uriEscapePath: false,
-    applyChecksum: false,
-  });
-  return signer.signReceived(
+  return signerFor(key, region).signReceived(
     {
       method: request.method,
       protocol: 'https:',
@@ -325,6 +317,30 @@ async function computeSignature(
     },
     authorization,
   );
+}
+
+/**
+ * Signers by the key the store returned: a store hands out the same object until the key file
+ * changes, so a rotated or revoked key never reuses a signer, and a dropped one frees it.
+ */
+const signers = new WeakMap<
+  GatewayKey,
+  { readonly region: string; readonly signer: ReceivedRequestSigner }
+>();
+
+function signerFor(key: GatewayKey, region: string): ReceivedRequestSigner {
+  const cached = signers.get(key);
+  if (cached?.region === region) return cached.signer;
+  const signer = new ReceivedRequestSigner({
+    service: SERVICE,
+    region,
+    credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
+    sha256: NodeSha256,
+    uriEscapePath: false,
+    applyChecksum: false,
+  });
+  signers.set(key, { region, signer });
+  return signer;
 }
 
 /**

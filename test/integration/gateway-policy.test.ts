@@ -60,6 +60,35 @@ function failingSource(bytesBeforeFailure: number): ObjectSource {
   };
 }
 
+/** An object source whose body never ends; `closed` resolves once the gateway stops reading it. */
+function endlessSource(): { source: ObjectSource; closed: Promise<void> } {
+  let markClosed: () => void = () => {};
+  const closed = new Promise<void>((resolve) => {
+    markClosed = resolve;
+  });
+  const rows = Buffer.from(Array.from({ length: 500 }, (_, i) => ROW(i)).join(''));
+  return {
+    closed,
+    source: {
+      ...failingSource(0),
+      async getObject() {
+        return {
+          contentType: 'text/csv',
+          etag: '"raw"',
+          body: (async function* () {
+            try {
+              yield Buffer.from(LINE);
+              for (;;) yield rows;
+            } finally {
+              markClosed();
+            }
+          })(),
+        };
+      },
+    },
+  };
+}
+
 describe('gateway policy: rate limits, geo fences and failures mid-stream', () => {
   let rulesDir: string;
   let bucketDir: string;
@@ -159,6 +188,24 @@ describe('gateway policy: rate limits, geo fences and failures mid-stream', () =
       expect(text.length).toBeLessThan(64 * 1024);
     } finally {
       failing.destroy();
+      await server.close();
+    }
+  });
+
+  it('closes the source when the client leaves mid-stream', async () => {
+    const endless = endlessSource();
+    const server = await startGatewayServer({
+      host: '127.0.0.1',
+      port: 0,
+      deps: { ...gateway.deps, source: endless.source, buckets: new Set(['failing']) },
+    });
+    const leaving = gatewayClient(server.url, key, { maxAttempts: 1 });
+    try {
+      const object = await leaving.send(new GetObjectCommand({ Bucket: 'failing', Key: 'people.csv' }));
+      for await (const _ of object.Body as AsyncIterable<Uint8Array>) break;
+      await endless.closed;
+    } finally {
+      leaving.destroy();
       await server.close();
     }
   });
