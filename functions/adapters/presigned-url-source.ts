@@ -2,15 +2,7 @@ import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders 
 import { request as httpsRequest } from 'node:https';
 import { XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
-import {
-  AccessDeniedError,
-  LimitExceededError,
-  NoSuchBucketError,
-  NoSuchKeyError,
-  NotModifiedError,
-  PreconditionFailedError,
-  ServiceUnavailableError,
-} from '../core/errors.ts';
+import { LimitExceededError, ServiceUnavailableError } from '../core/errors.ts';
 import type {
   ListObjectsPage,
   ObjectSource,
@@ -18,6 +10,7 @@ import type {
   SourceObject,
   SourceObjectHead,
 } from '../core/ports/object-source.ts';
+import { sourceErrorOf } from './s3-source-error.ts';
 
 /** Largest ListBucketResult read (1,000 keys of 1,024 bytes with their metadata fit easily). */
 const MAX_LIST_XML_BYTES = 16 * 1024 * 1024;
@@ -129,18 +122,10 @@ function headOf(response: IncomingMessage): SourceObjectHead {
   };
 }
 
-/** S3's answer as a domain error; the S3 message is not kept (the status and code say enough). */
+/** S3's error answer as a domain error (its XML is read only for the error code). */
 async function sourceError(response: IncomingMessage): Promise<Error> {
-  const status = response.statusCode ?? 0;
   const body = await readText(response, MAX_ERROR_XML_BYTES).catch(() => '');
-  const code = /<Code>([^<]*)<\/Code>/.exec(body)?.[1];
-  if (status === 304) return new NotModifiedError();
-  if (status === 412) return new PreconditionFailedError();
-  if (status === 404 && code === 'NoSuchBucket') return new NoSuchBucketError();
-  if (status === 404) return new NoSuchKeyError();
-  if (status === 403) return new AccessDeniedError(`access to the source object was denied (${code ?? 403})`);
-  if (status >= 500) return new ServiceUnavailableError(`the source bucket answered ${status}`);
-  return new Error(`the source bucket answered ${status}${code === undefined ? '' : ` ${code}`}`);
+  return sourceErrorOf(response.statusCode, /<Code>([^<]*)<\/Code>/.exec(body)?.[1]);
 }
 
 async function readText(response: IncomingMessage, maxBytes: number): Promise<string> {

@@ -1,18 +1,14 @@
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import {
-  AccessDeniedError,
-  NoSuchBucketError,
-  NoSuchKeyError,
-  NotModifiedError,
-  PreconditionFailedError,
-  ServiceUnavailableError,
-} from '../core/errors.ts';
+import { ServiceUnavailableError } from '../core/errors.ts';
 import type {
   ListObjectsPage,
+  ObjectLocation,
   ObjectSource,
+  SourceConditions,
   SourceObject,
   SourceObjectHead,
 } from '../core/ports/object-source.ts';
+import { sourceErrorOf } from './s3-source-error.ts';
 
 /**
  * The S3 client of a front door that reads the protected bucket itself. When the SDK's
@@ -44,15 +40,7 @@ export function createS3ObjectSource(client: S3Client): ObjectSource {
   return {
     async getObject(location, conditions): Promise<SourceObject> {
       const response = await client
-        .send(
-          new GetObjectCommand({
-            Bucket: location.bucket,
-            Key: location.key,
-            VersionId: location.versionId,
-            IfModifiedSince: conditions.ifModifiedSince,
-            IfUnmodifiedSince: conditions.ifUnmodifiedSince,
-          }),
-        )
+        .send(new GetObjectCommand(objectInput(location, conditions)))
         .catch(rethrowAsDomainError);
       if (response.Body === undefined) throw new ServiceUnavailableError('S3 returned no object body');
       return { ...headOf(response), body: response.Body as AsyncIterable<Uint8Array> };
@@ -60,15 +48,7 @@ export function createS3ObjectSource(client: S3Client): ObjectSource {
 
     async headObject(location, conditions): Promise<SourceObjectHead> {
       const response = await client
-        .send(
-          new HeadObjectCommand({
-            Bucket: location.bucket,
-            Key: location.key,
-            VersionId: location.versionId,
-            IfModifiedSince: conditions.ifModifiedSince,
-            IfUnmodifiedSince: conditions.ifUnmodifiedSince,
-          }),
-        )
+        .send(new HeadObjectCommand(objectInput(location, conditions)))
         .catch(rethrowAsDomainError);
       return headOf(response);
     },
@@ -106,6 +86,17 @@ export function createS3ObjectSource(client: S3Client): ObjectSource {
  * HEAD answers carry no error body, so the SDK names them after the status (`NotFound`,
  * `Forbidden`); the status decides, the name refines 404 and 403.
  */
+/** The request fields GetObject and HeadObject share. */
+function objectInput(location: ObjectLocation, conditions: SourceConditions) {
+  return {
+    Bucket: location.bucket,
+    Key: location.key,
+    VersionId: location.versionId,
+    IfModifiedSince: conditions.ifModifiedSince,
+    IfUnmodifiedSince: conditions.ifUnmodifiedSince,
+  };
+}
+
 /** The stored object's metadata from a GetObject or HeadObject answer. */
 function headOf(response: {
   ContentType?: string | undefined;
@@ -124,17 +115,7 @@ function headOf(response: {
 }
 
 function rethrowAsDomainError(error: unknown): never {
-  const name = error instanceof Error ? error.name : undefined;
   const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata
     ?.httpStatusCode;
-  const options = { cause: error };
-  if (status === 304) throw new NotModifiedError(undefined, options);
-  if (status === 412) throw new PreconditionFailedError(undefined, options);
-  if (status === 404 && name === 'NoSuchBucket') throw new NoSuchBucketError(undefined, options);
-  if (status === 404) throw new NoSuchKeyError(undefined, options);
-  if (status === 403) throw new AccessDeniedError('access to the source object was denied', options);
-  if (status === undefined || status >= 500) {
-    throw new ServiceUnavailableError('the source bucket could not be reached', options);
-  }
-  throw new Error(`S3 answered ${status}${name ? ` ${name}` : ''}`, options);
+  throw sourceErrorOf(status, error instanceof Error ? error.name : undefined, error);
 }
