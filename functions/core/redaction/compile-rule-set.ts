@@ -37,7 +37,7 @@ export function compileRuleSet(
     const detector = createDetector(rule, positionOf(['detectors', index]));
     detectors.push(detector);
     detectorIds.push(rule.id);
-    detectorActions.push(bindAction(rule.action, { id: rule.id, label: detector.label }, keys));
+    detectorActions.push(bindAction(rule.action, { id: rule.id, label: rule.label ?? detector.label }, keys));
   });
   const fieldRules: CompiledFieldRule[] = ruleSet.fields
     .filter((rule) => rule.enabled)
@@ -67,21 +67,7 @@ function createDetector(rule: DetectorRule, where: string): Detector {
       `${where}: unknown built-in detector "${rule.id}"; built-ins are ${builtInDetectorIds.join(', ')}; a custom detector needs a pattern`,
     );
   }
-  const labelled = rule.label === undefined ? builtIn : { ...bindDetector(builtIn), label: rule.label };
-  return rule.context ? withContext(labelled, rule.context, rule.contextWindow) : labelled;
-}
-
-/** A plain-object view of a detector whose methods stay bound to it, so fields can be overridden. */
-function bindDetector(detector: Detector): Detector {
-  return {
-    id: detector.id,
-    label: detector.label,
-    minLength: detector.minLength,
-    maxLength: detector.maxLength,
-    lookbehind: detector.lookbehind,
-    lookahead: detector.lookahead,
-    findFrom: detector.findFrom.bind(detector),
-  };
+  return rule.context ? withContext(builtIn, rule.context, rule.contextWindow) : builtIn;
 }
 
 function labelOf(id: string): string {
