@@ -22,7 +22,7 @@ export function grantFor(
   key: string,
   caller: Caller,
 ): AccessGrant | undefined {
-  const ruleSet = chooseRuleSet(rules.ruleSets, { bucket, key, callerId: caller.id });
+  const ruleSet = chooseRuleSet(rules.ruleSets, { bucket, key, caller });
   const compiled = ruleSet && rules.compiled.get(ruleSet.name);
   return ruleSet && compiled ? { ruleSet, compiled } : undefined;
 }

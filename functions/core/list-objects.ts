@@ -30,7 +30,7 @@ export async function listObjects(request: ListRequest, deps: ServeDependencies)
       const ruleSet = chooseRuleSet(deps.rules.ruleSets, {
         bucket: request.bucket,
         key: object.key,
-        callerId: request.caller.id,
+        caller: request.caller,
       });
       const compiled = ruleSet && deps.rules.compiled.get(ruleSet.name);
       if (compiled === undefined) return [];

@@ -14,6 +14,7 @@ import {
   serveObject,
   startAudit,
 } from '../core/serve-object.ts';
+import { callerFromUserIdentity } from './caller-from-user-identity.ts';
 import type { ObjectLambdaDependencies } from './dependencies.ts';
 import { listQueryOf, listResultXml } from './list-result.ts';
 import {
@@ -185,12 +186,7 @@ function requestBasics(event: ObjectLambdaEvent, deps: ObjectLambdaDependencies)
   const viewer = trustedViewer(event.userRequest.headers, deps.originSecret);
   return {
     requestId: event.xAmzRequestId,
-    caller: {
-      id: event.userIdentity.arn ?? event.userIdentity.principalId,
-      kind: 'iam',
-      ip: viewer.ip,
-      country: viewer.country,
-    },
+    caller: { ...callerFromUserIdentity(event.userIdentity), ip: viewer.ip, country: viewer.country },
     bucket,
     url: userRequestUrl(event),
   };

@@ -21,6 +21,7 @@ import { type LocalS3, startS3rver } from '../support/start-s3rver.ts';
 
 const BUCKET = 'protected';
 const READER_ARN = 'arn:aws:sts::111122223333:assumed-role/Reader/session-1';
+const READER_ROLE_ARN = 'arn:aws:iam::111122223333:role/Reader';
 const PARTNER_ARN = 'arn:aws:sts::111122223333:assumed-role/Partner/session-1';
 const ORIGIN_SECRET = { header: 'X-Origin-Verify', value: 'origin-secret-0123456789' };
 const GEO_DB = fileURLToPath(new URL('../fixtures/geo-test.mmdb', import.meta.url));
@@ -223,8 +224,32 @@ function presigner(harness: Harness): S3Client {
 
 interface EventOptions {
   readonly headers?: Record<string, string>;
+  /** The STS ARN of a role session; the session issuer is that role. */
   readonly callerArn?: string;
+  /** The whole `userIdentity`, in place of a role session's. */
+  readonly userIdentity?: Record<string, unknown>;
   readonly query?: string;
+}
+
+/** A role session's `userIdentity` as S3 Object Lambda sends it (olap-event-context.html). */
+function sessionIdentity(sessionArn: string, issuerArn?: string) {
+  const [, account = '', role = '', session = ''] =
+    /^arn:aws:sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/.exec(sessionArn) ?? [];
+  return {
+    type: 'AssumedRole',
+    principalId: `AROAEXAMPLE:${session}`,
+    arn: sessionArn,
+    accountId: account,
+    accessKeyId: 'ASIAEXAMPLE',
+    sessionContext: {
+      attributes: { mfaAuthenticated: 'false', creationDate: '2026-01-02T03:04:05Z' },
+      sessionIssuer: {
+        type: 'Role',
+        arn: issuerArn ?? `arn:aws:iam::${account}:role/${role}`,
+        accountId: account,
+      },
+    },
+  };
 }
 
 function baseEvent(key: string, options: EventOptions) {
@@ -247,21 +272,7 @@ function baseEvent(key: string, options: EventOptions) {
         ...options.headers,
       } as Record<string, string>,
     },
-    userIdentity: {
-      type: 'AssumedRole',
-      principalId: 'AROAEXAMPLE:session-1',
-      arn: options.callerArn ?? READER_ARN,
-      accountId: '111122223333',
-      accessKeyId: 'ASIAEXAMPLE',
-      sessionContext: {
-        attributes: { mfaAuthenticated: 'false', creationDate: '2026-01-02T03:04:05Z' },
-        sessionIssuer: {
-          type: 'Role',
-          arn: 'arn:aws:iam::111122223333:role/Reader',
-          accountId: '111122223333',
-        },
-      },
-    },
+    userIdentity: options.userIdentity ?? sessionIdentity(options.callerArn ?? READER_ARN),
     protocolVersion: '1.00',
   };
 }
@@ -581,7 +592,12 @@ describe('S3 Object Lambda handler on loopback (s3rver, presigned inputS3Url, Wr
     const auditLines = harness.logs.slice(before).filter((line) => line.includes('"message":"audit"'));
     expect(auditLines).toHaveLength(1);
     expect(JSON.parse(auditLines[0] ?? '{}')).toMatchObject({
-      audit: { operation: 'GetObject', key: 'people.csv', decision: 'allow', caller: { id: READER_ARN } },
+      audit: {
+        operation: 'GetObject',
+        key: 'people.csv',
+        decision: 'allow',
+        caller: { id: READER_ROLE_ARN },
+      },
     });
     expect(harness.logs.length).toBeGreaterThan(10);
     expectNoPlantedValue(harness.logs.join('\n'));
@@ -740,4 +756,97 @@ detectors:
       for (const call of calls) expectNoPlantedValue(String(call.headers['x-amz-fwd-error-message'] ?? ''));
     });
   });
+});
+
+describe('S3 Object Lambda handler: who the caller is', () => {
+  const PARTNER_ROLE_ARN = 'arn:aws:iam::111122223333:role/partners/Partner';
+  let harness: Harness;
+  let root: string;
+
+  beforeAll(async () => {
+    harness = await startHarness();
+    root = mkdtempSync(join(tmpdir(), 'maskpoint-ol-callers-'));
+  });
+
+  afterAll(async () => {
+    process.env = ORIGINAL_ENV;
+    await harness.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  /** `default` for everyone; `partner`, written for one role (with a path), geo fenced to the US with its own email label. */
+  function partnerRules(): string {
+    const dir = rulesDir(root, 'default', '');
+    writeFileSync(
+      join(dir, 'partner.yaml'),
+      `name: partner
+priority: 10
+scope:
+  callers: ['${PARTNER_ROLE_ARN}']
+geo: { allow: [US] }
+detectors:
+  - id: email
+    label: PARTNER_EMAIL
+`,
+    );
+    return dir;
+  }
+
+  it("applies the role's rule set (geo fence and actions) to the role's sessions, and only to them", async () => {
+    const handler = await coldStart(harness, {
+      MASKPOINT_HOME: join(root, 'home'),
+      MASKPOINT_RULES_DIR: partnerRules(),
+      MASKPOINT_ORIGIN_SECRET_HEADER: ORIGIN_SECRET.header,
+      MASKPOINT_ORIGIN_SECRET: ORIGIN_SECRET.value,
+      MASKPOINT_GEO_DB: GEO_DB,
+    });
+    const from = (country: string) => ({
+      [ORIGIN_SECRET.header]: ORIGIN_SECRET.value,
+      'CloudFront-Viewer-Country': country,
+    });
+    const partner = (session: string) =>
+      sessionIdentity(`arn:aws:sts::111122223333:assumed-role/Partner/${session}`, PARTNER_ROLE_ARN);
+
+    const partnerInUs = await get(harness, handler, 'people.csv', {
+      headers: from('US'),
+      userIdentity: partner('botocore-session-1767323045'),
+    });
+    const partnerInGermany = await get(harness, handler, 'people.csv', {
+      headers: from('DE'),
+      userIdentity: partner('another-session'),
+    });
+    const readerInGermany = await get(harness, handler, 'people.csv', { headers: from('DE') });
+
+    expect(partnerInUs.headers['x-amz-fwd-status']).toBe('200');
+    expect(partnerInUs.body.toString('utf8')).toContain('[PARTNER_EMAIL]');
+    expect(partnerInGermany.headers['x-amz-fwd-status']).toBe('403');
+    expect(partnerInGermany.headers['x-amz-fwd-error-code']).toBe('AccessDenied');
+    expect(readerInGermany.headers['x-amz-fwd-status']).toBe('200');
+    expect(readerInGermany.body.toString('utf8')).toContain('[EMAIL]');
+  });
+
+  it('rejects a caller it cannot place where a scoped rule set might be meant for it, instead of serving the default', async () => {
+    const handler = await coldStart(harness, {
+      MASKPOINT_HOME: join(root, 'home'),
+      MASKPOINT_RULES_DIR: partnerRules(),
+    });
+    const { sessionContext: _, ...withoutIssuer } = sessionIdentity(
+      'arn:aws:sts::111122223333:assumed-role/Partner/session-1',
+    );
+    const odd: Record<string, unknown>[] = [
+      withoutIssuer,
+      { type: 'AWSService', principalId: 'AWSService', invokedBy: 's3.amazonaws.com' },
+      { type: 'IdentityCenterUser', principalId: 'user-1', accountId: '111122223333' },
+      sessionIdentity(READER_ARN, PARTNER_ROLE_ARN),
+    ];
+
+    for (const userIdentity of odd) {
+      const call = await get(harness, handler, 'people.csv', { userIdentity });
+
+      expect(call.headers['x-amz-fwd-status'], JSON.stringify(userIdentity)).toBe('403');
+      expect(call.headers['x-amz-fwd-error-code']).toBe('AccessDenied');
+      expectNoPlantedValue(call.body.toString('utf8'));
+    }
+  });
+
 });

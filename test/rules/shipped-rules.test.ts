@@ -26,7 +26,11 @@ describe('shipped rule sets', () => {
   it('has a default rule set covering every request with every built-in detector', async () => {
     const catalog = await loadRuleCatalog(rulesDir);
     const ruleSets = [...catalog.values()].map((resolved) => resolved.ruleSet);
-    const chosen = chooseRuleSet(ruleSets, { bucket: 'any-bucket', key: 'any/key.txt', callerId: 'anyone' });
+    const chosen = chooseRuleSet(ruleSets, {
+      bucket: 'any-bucket',
+      key: 'any/key.txt',
+      caller: { id: 'anyone' },
+    });
 
     expect(chosen?.name).toBe('default');
     expect(chosen?.detectors.map((rule) => rule.id)).toEqual([

@@ -1,15 +1,17 @@
+import type { Caller, CallerDoubt } from '../caller.ts';
 import type { RuleSet } from './rule-schema.ts';
 
 /** What a request is matched on when choosing a rule set. */
 export interface ScopeRequest {
   readonly bucket: string;
   readonly key: string;
-  /** IAM principal ARN (Object Lambda) or gateway key name. */
-  readonly callerId: string;
+  /** Matched by its `names` (else its `id`), with its `doubt` taken into account. */
+  readonly caller: Pick<Caller, 'id' | 'names' | 'doubt'>;
 }
 
 type Dimension = 'bucket' | 'key' | 'caller';
 type Scope = Pick<RuleSet, 'scope'>;
+type Ranked = Scope & Pick<RuleSet, 'name' | 'priority'>;
 
 /**
  * A compiled glob. Matching tracks the set of pattern positions reachable so far, so it takes
@@ -20,6 +22,12 @@ interface Glob {
   /** Characters of the pattern that are not wildcards; more means more specific. */
   readonly literalChars: number;
   matches(text: string): boolean;
+  /**
+   * Whether the glob matches `prefix + path + name` for some `path` that is empty or ends in
+   * `/` (an IAM role under some path). Caller patterns only, where every token accepts any
+   * character.
+   */
+  matchesUnderSomePath(prefix: string, name: string): boolean;
 }
 
 /**
@@ -32,11 +40,21 @@ type Token =
   | { readonly kind: 'star'; readonly accepts: (c: string) => boolean }
   | { readonly kind: 'dirs' };
 
+/**
+ * How well a rule set's scope fits a request: the literal characters of the best matching
+ * patterns, summed. `certain` counts what the caller surely matches (absent: nothing);
+ * `possible` also counts patterns that might name a doubted caller.
+ */
+interface Fit {
+  readonly certain?: number | undefined;
+  readonly possible: number;
+}
+
 const cache = new Map<string, Glob>();
 
 /**
  * Whether the rule set's scope matches the request: some bucket glob, some key glob and some
- * caller glob must each match.
+ * caller glob must each match (a caller glob: one of the caller's names).
  *
  * - buckets: `*` any run of characters, `?` one character;
  * - keys: `*` and `?` stay within a `/`-separated segment, `**` crosses segments (`**\/` also
@@ -47,7 +65,7 @@ const cache = new Map<string, Glob>();
  * Matching is case-sensitive, as S3 keys and ARNs are.
  */
 export function ruleSetCovers(ruleSet: Scope, request: ScopeRequest): boolean {
-  return specificity(ruleSet, request) !== undefined;
+  return fitOf(ruleSet, request)?.certain !== undefined;
 }
 
 /**
@@ -55,47 +73,86 @@ export function ruleSetCovers(ruleSet: Scope, request: ScopeRequest): boolean {
  * wins; on a tie, the more specific scope (most literal characters in the bucket, key and caller
  * patterns that matched, the best pattern of each counted); then the name that sorts first.
  *
- * @returns `undefined` when no rule set covers the request (the request is denied).
+ * A caller with a `doubt` gets a rule set only when the choice holds however the doubt resolves:
+ * every pattern that might name the caller counts as matching for the rule sets competing with
+ * the chosen one, and as not matching for the chosen one. A rule set that would win if the
+ * caller were who it might be therefore denies the request instead of letting a broader rule
+ * set serve it.
+ *
+ * @returns `undefined` when no rule set covers the request, or when doubt about the caller
+ *   leaves the choice open (the request is denied).
  * @example
- * chooseRuleSet(catalog.values(), { bucket: 'exports', key: 'daily/a.csv', callerId: 'partner-a' });
+ * chooseRuleSet(catalog.values(), { bucket: 'exports', key: 'daily/a.csv', caller: { id: 'partner-a' } });
  */
-export function chooseRuleSet<T extends Scope & Pick<RuleSet, 'name' | 'priority'>>(
-  ruleSets: Iterable<T>,
-  request: ScopeRequest,
-): T | undefined {
-  let best: { ruleSet: T; specificity: number } | undefined;
+export function chooseRuleSet<T extends Ranked>(ruleSets: Iterable<T>, request: ScopeRequest): T | undefined {
+  const candidates: { ruleSet: T; fit: Fit }[] = [];
   for (const ruleSet of ruleSets) {
-    const score = specificity(ruleSet, request);
-    if (score === undefined) continue;
+    const scopeFit = fitOf(ruleSet, request);
+    if (scopeFit !== undefined) candidates.push({ ruleSet, fit: scopeFit });
+  }
+  let best: (typeof candidates)[number] | undefined;
+  for (const candidate of candidates) {
     if (
       best === undefined ||
-      ruleSet.priority > best.ruleSet.priority ||
-      (ruleSet.priority === best.ruleSet.priority &&
-        (score > best.specificity || (score === best.specificity && ruleSet.name < best.ruleSet.name)))
+      outranks(candidate.ruleSet, candidate.fit.possible, best.ruleSet, best.fit.possible)
     ) {
-      best = { ruleSet, specificity: score };
+      best = candidate;
     }
   }
-  return best?.ruleSet;
+  const certain = best?.fit.certain;
+  if (best === undefined || certain === undefined) return undefined;
+  if (request.caller.doubt !== undefined) {
+    for (const other of candidates) {
+      if (other !== best && !outranks(best.ruleSet, certain, other.ruleSet, other.fit.possible))
+        return undefined;
+    }
+  }
+  return best.ruleSet;
 }
 
-/** Literal characters of the best-matching pattern per dimension, summed; `undefined` when a dimension fails. */
-function specificity({ scope }: Scope, request: ScopeRequest): number | undefined {
-  let total = 0;
-  for (const [dimension, patterns, text] of [
-    ['bucket', scope.buckets, request.bucket],
-    ['key', scope.keys, request.key],
-    ['caller', scope.callers, request.callerId],
-  ] as const) {
-    let best = -1;
-    for (const pattern of patterns) {
-      const glob = compile(pattern, dimension);
-      if (glob.literalChars > best && glob.matches(text)) best = glob.literalChars;
-    }
-    if (best < 0) return undefined;
-    total += best;
+function outranks(a: Ranked, aSpecificity: number, b: Ranked, bSpecificity: number): boolean {
+  if (a.priority !== b.priority) return a.priority > b.priority;
+  if (aSpecificity !== bSpecificity) return aSpecificity > bSpecificity;
+  return a.name < b.name;
+}
+
+/** `undefined` when the bucket, the key or the caller cannot match. */
+function fitOf({ scope }: Scope, request: ScopeRequest): Fit | undefined {
+  const bucket = bestLiteralChars(scope.buckets, 'bucket', request.bucket);
+  const key = bestLiteralChars(scope.keys, 'key', request.key);
+  if (bucket < 0 || key < 0) return undefined;
+  const names = request.caller.names ?? [request.caller.id];
+  let certain = -1;
+  let possible = -1;
+  for (const pattern of scope.callers) {
+    const glob = compile(pattern, 'caller');
+    if (names.some((name) => glob.matches(name))) certain = Math.max(certain, glob.literalChars);
+    else if (mightName(glob, request.caller.doubt)) possible = Math.max(possible, glob.literalChars);
   }
-  return total;
+  possible = Math.max(possible, certain);
+  if (possible < 0) return undefined;
+  return { certain: certain < 0 ? undefined : bucket + key + certain, possible: bucket + key + possible };
+}
+
+/** Literal characters of the best-matching pattern; -1 when none matches. */
+function bestLiteralChars(patterns: readonly string[], dimension: Dimension, text: string): number {
+  let best = -1;
+  for (const pattern of patterns) {
+    const glob = compile(pattern, dimension);
+    if (glob.literalChars > best && glob.matches(text)) best = glob.literalChars;
+  }
+  return best;
+}
+
+function mightName(glob: Glob, doubt: CallerDoubt | undefined): boolean {
+  switch (doubt?.kind) {
+    case undefined:
+      return false;
+    case 'unknown-shape':
+      return true;
+    case 'role-path':
+      return glob.matchesUnderSomePath(doubt.roleArnPrefix, doubt.roleName);
+  }
 }
 
 function compile(pattern: string, dimension: Dimension): Glob {
@@ -130,35 +187,58 @@ function build(pattern: string, dimension: Dimension): Glob {
   return {
     literalChars: tokens.filter((token) => token.kind === 'literal').length,
     matches: (text) => run(tokens, text),
+    matchesUnderSomePath: (prefix, name) => runUnderSomePath(tokens, prefix, name),
   };
 }
 
 function run(tokens: readonly Token[], text: string): boolean {
-  let reachable = closure(tokens, [0]);
+  return feed(tokens, closure(tokens, [0]), text).has(tokens.length);
+}
+
+function runUnderSomePath(tokens: readonly Token[], prefix: string, name: string): boolean {
+  const afterPrefix = feed(tokens, closure(tokens, [0]), prefix);
+  if (afterPrefix.size === 0) return false;
+  // Every caller token accepts some character, so a run of any characters can end at any later position.
+  const first = Math.min(...afterPrefix);
+  const anyRun = closure(
+    tokens,
+    Array.from({ length: tokens.length - first + 1 }, (_, i) => first + i),
+  );
+  const afterPath = step(tokens, anyRun, '/');
+  return feed(tokens, new Set([...afterPrefix, ...afterPath]), name).has(tokens.length);
+}
+
+/** The positions reachable from `reachable` after consuming `text`. */
+function feed(tokens: readonly Token[], reachable: Set<number>, text: string): Set<number> {
+  let current = reachable;
   for (const c of text) {
-    const next: number[] = [];
-    for (const position of reachable) {
-      const token = tokens[position];
-      switch (token?.kind) {
-        case 'literal':
-          if (token.char === c) next.push(position + 1);
-          break;
-        case 'one':
-          if (token.accepts(c)) next.push(position + 1);
-          break;
-        case 'star':
-          if (token.accepts(c)) next.push(position);
-          break;
-        case 'dirs':
-          next.push(position);
-          if (c === '/') next.push(position + 1);
-          break;
-      }
-    }
-    if (next.length === 0) return false;
-    reachable = closure(tokens, next);
+    if (current.size === 0) break;
+    current = step(tokens, current, c);
   }
-  return reachable.has(tokens.length);
+  return current;
+}
+
+function step(tokens: readonly Token[], reachable: Iterable<number>, c: string): Set<number> {
+  const next: number[] = [];
+  for (const position of reachable) {
+    const token = tokens[position];
+    switch (token?.kind) {
+      case 'literal':
+        if (token.char === c) next.push(position + 1);
+        break;
+      case 'one':
+        if (token.accepts(c)) next.push(position + 1);
+        break;
+      case 'star':
+        if (token.accepts(c)) next.push(position);
+        break;
+      case 'dirs':
+        next.push(position);
+        if (c === '/') next.push(position + 1);
+        break;
+    }
+  }
+  return closure(tokens, next);
 }
 
 /** Adds the positions reachable without consuming a character: past a `*` or `**\/` that matches nothing. */

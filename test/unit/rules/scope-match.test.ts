@@ -10,7 +10,7 @@ function ruleSet(
   return ruleSetSchema.parse({ name, priority, scope });
 }
 
-const request = { bucket: 'data-eu', key: 'exports/2024/05/orders.csv', callerId: 'partner-a' };
+const request = { bucket: 'data-eu', key: 'exports/2024/05/orders.csv', caller: { id: 'partner-a' } };
 
 function covers(scope: { buckets?: string[]; keys?: string[]; callers?: string[] }, overrides = {}): boolean {
   return ruleSetCovers(ruleSet('x', scope), { ...request, ...overrides });
@@ -19,7 +19,7 @@ function covers(scope: { buckets?: string[]; keys?: string[]; callers?: string[]
 describe('ruleSetCovers', () => {
   it('covers every request with the default scope', () => {
     expect(covers({})).toBe(true);
-    expect(covers({}, { key: '', bucket: 'b', callerId: 'arn:aws:iam::1:role/x' })).toBe(true);
+    expect(covers({}, { key: '', bucket: 'b', caller: { id: 'arn:aws:iam::1:role/x' } })).toBe(true);
   });
 
   it('matches bucket globs with * and ?', () => {
@@ -57,11 +57,11 @@ describe('ruleSetCovers', () => {
   });
 
   it('matches caller ARN globs across / and :', () => {
-    const callerId = 'arn:aws:iam::123456789012:role/reader-eu';
+    const caller = { id: 'arn:aws:iam::123456789012:role/reader-eu' };
 
-    expect(covers({ callers: ['arn:aws:iam::123456789012:role/reader-*'] }, { callerId })).toBe(true);
-    expect(covers({ callers: ['arn:aws:iam::*:role/reader-??'] }, { callerId })).toBe(true);
-    expect(covers({ callers: ['arn:aws:iam::123456789012:role/writer-*'] }, { callerId })).toBe(false);
+    expect(covers({ callers: ['arn:aws:iam::123456789012:role/reader-*'] }, { caller })).toBe(true);
+    expect(covers({ callers: ['arn:aws:iam::*:role/reader-??'] }, { caller })).toBe(true);
+    expect(covers({ callers: ['arn:aws:iam::123456789012:role/writer-*'] }, { caller })).toBe(false);
     expect(covers({ callers: ['partner-a'] })).toBe(true);
   });
 
@@ -125,5 +125,77 @@ describe('chooseRuleSet', () => {
 
     expect(chooseRuleSet(sets, request)?.name).toBe('alpha');
     expect(chooseRuleSet([...sets].reverse(), request)?.name).toBe('alpha');
+  });
+});
+
+describe('chooseRuleSet for a caller the front door doubts', () => {
+  const partnerRole = 'arn:aws:iam::111122223333:role/partners/Partner';
+  const sets = [
+    ruleSet('default', {}, 0),
+    ruleSet('partner', { keys: ['exports/'], callers: [partnerRole] }, 10),
+  ];
+  const unknownShape = { id: 'odd', doubt: { kind: 'unknown-shape' as const } };
+  const pathless = (roleName: string) => ({
+    id: `arn:aws:iam::111122223333:role/${roleName}`,
+    names: [`arn:aws:iam::111122223333:role/${roleName}`],
+    doubt: { kind: 'role-path' as const, roleArnPrefix: 'arn:aws:iam::111122223333:role/', roleName },
+  });
+
+  it('denies an identity of unknown shape where a scoped rule set outranks the default', () => {
+    expect(chooseRuleSet(sets, { ...request, caller: unknownShape })).toBeUndefined();
+  });
+
+  it('serves an identity of unknown shape where only the default covers the key', () => {
+    expect(chooseRuleSet(sets, { ...request, key: 'imports/a.csv', caller: unknownShape })?.name).toBe(
+      'default',
+    );
+  });
+
+  it('serves an identity of unknown shape by a rule set that names it, when nothing it might be outranks it', () => {
+    const named = [...sets, ruleSet('named', { callers: ['odd'] }, 20)];
+
+    expect(chooseRuleSet(named, { ...request, caller: unknownShape })?.name).toBe('named');
+  });
+
+  it('denies a role of unknown path that a path-scoped rule set might name', () => {
+    expect(chooseRuleSet(sets, { ...request, caller: pathless('Partner') })).toBeUndefined();
+  });
+
+  it('serves a role of unknown path by the default when no path could make a scoped pattern name it', () => {
+    expect(chooseRuleSet(sets, { ...request, caller: pathless('Other') })?.name).toBe('default');
+  });
+
+  it('considers every path a wildcard pattern allows, and only those', () => {
+    const under = (callers: string[]) => [ruleSet('default', {}, 0), ruleSet('scoped', { callers }, 10)];
+    const choose = (callers: string[]) =>
+      chooseRuleSet(under(callers), { ...request, caller: pathless('Partner') })?.name;
+
+    expect(choose(['arn:aws:iam::111122223333:role/*/Partner'])).toBeUndefined();
+    expect(choose(['arn:aws:iam::111122223333:role/p?rtners/Part*'])).toBeUndefined();
+    // `*` crosses `/`: this one names a role Partner under /partners/Partner-x/.
+    expect(choose(['arn:aws:iam::111122223333:role/partners/Partner-*'])).toBeUndefined();
+    expect(choose(['arn:aws:iam::111122223333:role/partners/Partner-?'])).toBe('default');
+    expect(choose(['arn:aws:iam::111122223333:role/partners/Reader'])).toBe('default');
+    expect(choose(['arn:aws:iam::444455556666:role/partners/Partner'])).toBe('default');
+    expect(choose(['arn:aws:iam::111122223333:user/partners/Partner'])).toBe('default');
+  });
+
+  it('denies when a doubted match could make a rule set more specific than the one surely matched', () => {
+    const tied = [
+      ruleSet('broad', { callers: ['arn:aws:iam::111122223333:role/*', partnerRole] }, 10),
+      ruleSet('narrow', { callers: ['arn:aws:iam::111122223333:role/P*'] }, 10),
+    ];
+
+    // Surely: broad 31 characters, narrow 32. If the path were partners/: broad 46.
+    expect(chooseRuleSet(tied, { ...request, caller: pathless('Partner') })).toBeUndefined();
+  });
+
+  it('chooses as before for a caller without doubt', () => {
+    const caller = {
+      id: 'arn:aws:iam::111122223333:role/Partner',
+      names: ['arn:aws:iam::111122223333:role/Partner'],
+    };
+
+    expect(chooseRuleSet(sets, { ...request, caller })?.name).toBe('default');
   });
 });
