@@ -17,6 +17,7 @@ import {
 import { callerFromUserIdentity } from './caller-from-user-identity.ts';
 import type { ObjectLambdaDependencies } from './dependencies.ts';
 import { listQueryOf, listResultXml } from './list-result.ts';
+import { objectLambdaError } from './object-lambda-error.ts';
 import {
   type ObjectLambdaEvent,
   parseObjectLambdaEvent,
@@ -52,7 +53,8 @@ interface RequestBasics {
  * object to WriteGetObjectResponse (errors before the first byte become an S3 error there, an
  * error after it aborts the upload and rejects); HeadObject and ListObjects(V2) return their
  * answer. Range applies to the redacted bytes (enable `GetObject-Range` on the access point);
- * `partNumber` is 501 NotImplemented.
+ * `partNumber`, several ranges and ranges over the cap are 400 InvalidArgument (see
+ * object-lambda-error.ts).
  *
  * @throws Error when the event is not an Object Lambda event, or when a GetObject response
  *   fails after its first byte (the message names the error code only, never content).
@@ -115,7 +117,7 @@ async function answerGetObject(
     response = await serveObject(request, serveDeps);
   } catch (error) {
     logIfInternal(error, event, deps);
-    await sink.sendError(error);
+    await sink.sendError(objectLambdaError(error));
     return;
   }
   try {
@@ -256,7 +258,7 @@ function headObjectHeaders(headers: ObjectHeaders): Record<string, string> {
 }
 
 function errorResult(error: unknown): ObjectLambdaResult {
-  const reason = errorReason(error);
+  const reason = errorReason(objectLambdaError(error));
   if (reason.status < 400) return { statusCode: reason.status };
   return { statusCode: reason.status, errorCode: reason.code, errorMessage: reason.message };
 }

@@ -17,6 +17,8 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
+import { MAX_RANGE_BYTES } from '../../functions/core/serve-object.ts';
+import { WRITE_GET_OBJECT_RESPONSE_STATUSES } from '../../functions/object-lambda/object-lambda-error.ts';
 import { type LocalS3, startS3rver } from '../support/start-s3rver.ts';
 
 const BUCKET = 'protected';
@@ -471,11 +473,29 @@ describe('S3 Object Lambda handler on loopback (s3rver, presigned inputS3Url, Wr
     expect(call.body).toEqual(whole.subarray(3, 13));
   });
 
-  it('rejects partNumber with 501 NotImplemented', async () => {
-    const call = await get(harness, handler, 'people.csv', { query: '?partNumber=1' });
+  it('rejects every GET it cannot serve (partNumber, several ranges, a range over the cap or past the end) with a status WriteGetObjectResponse accepts and an S3 error code', async () => {
+    const refusals: [EventOptions, string, string][] = [
+      ...['1', '2', '10000'].map((part): [EventOptions, string, string] => [
+        { query: `?partNumber=${part}` },
+        '400',
+        'InvalidArgument',
+      ]),
+      ...['bytes=0-1,3-4', 'bytes=0-0,-1', 'bytes=1-2, 5-6', 'bytes=-5,0-'].map(
+        (range): [EventOptions, string, string] => [{ headers: { Range: range } }, '400', 'InvalidArgument'],
+      ),
+      [{ headers: { Range: `bytes=-${MAX_RANGE_BYTES + 1}` } }, '400', 'InvalidArgument'],
+      [{ headers: { Range: 'bytes=100000-' } }, '416', 'InvalidRange'],
+      [{ headers: { Range: 'bytes=-0' } }, '416', 'InvalidRange'],
+    ];
 
-    expect(call.headers['x-amz-fwd-status']).toBe('501');
-    expect(call.headers['x-amz-fwd-error-code']).toBe('NotImplemented');
+    for (const [options, status, code] of refusals) {
+      const call = await get(harness, handler, 'people.csv', options);
+
+      const sent = call.headers['x-amz-fwd-status'];
+      expect(WRITE_GET_OBJECT_RESPONSE_STATUSES.has(Number(sent)), JSON.stringify(options)).toBe(true);
+      expect([sent, call.headers['x-amz-fwd-error-code']], JSON.stringify(options)).toEqual([status, code]);
+      expect(call.body.byteLength).toBe(0);
+    }
   });
 
   it('refuses a binary object with 403 AccessDenied and no body', async () => {
