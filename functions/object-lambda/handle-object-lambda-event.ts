@@ -26,7 +26,13 @@ import {
 } from './object-lambda-event.ts';
 import { trustedViewer } from './trusted-viewer.ts';
 
-/** Time kept back from the invocation's remaining time to finish or abort the response. */
+/**
+ * S3 Object Lambda allows up to 60 seconds to stream a complete response to its caller, whatever
+ * the function's timeout (https://docs.aws.amazon.com/AmazonS3/latest/userguide/olap-best-practices.html).
+ */
+const OBJECT_LAMBDA_RESPONSE_MS = 60_000;
+
+/** Time kept back from the deadline to finish or abort the response. */
 const DEADLINE_MARGIN_MS = 5_000;
 
 /** The invocation facts the handler needs from the Lambda context. */
@@ -54,7 +60,9 @@ interface RequestBasics {
  * error after it aborts the upload and rejects); HeadObject and ListObjects(V2) return their
  * answer. Range applies to the redacted bytes (enable `GetObject-Range` on the access point);
  * `partNumber`, several ranges and ranges over the cap are 400 InvalidArgument (see
- * object-lambda-error.ts).
+ * object-lambda-error.ts). The response must be complete 60 s after the invocation started, or
+ * earlier when the function times out first: past that deadline (less a margin) the transfer is
+ * aborted.
  *
  * @throws Error when the event is not an Object Lambda event, or when a GetObject response
  *   fails after its first byte (the message names the error code only, never content).
@@ -66,7 +74,10 @@ export async function handleObjectLambdaEvent(
 ): Promise<ObjectLambdaResult | undefined> {
   const event = parseObjectLambdaEvent(input);
   const now = deps.now ?? Date.now;
-  const budgetMs = Math.max(0, invocation.remainingTimeMs - DEADLINE_MARGIN_MS);
+  const budgetMs = Math.max(
+    0,
+    Math.min(invocation.remainingTimeMs, OBJECT_LAMBDA_RESPONSE_MS) - DEADLINE_MARGIN_MS,
+  );
   const deadlineMs = now() + budgetMs;
   const contextUrl = (
     event.getObjectContext ??

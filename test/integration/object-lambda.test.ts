@@ -18,6 +18,8 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { MAX_RANGE_BYTES } from '../../functions/core/serve-object.ts';
+import { objectLambdaDependenciesFromEnv } from '../../functions/object-lambda/dependencies.ts';
+import { handleObjectLambdaEvent } from '../../functions/object-lambda/handle-object-lambda-event.ts';
 import { WRITE_GET_OBJECT_RESPONSE_STATUSES } from '../../functions/object-lambda/object-lambda-error.ts';
 import { type LocalS3, startS3rver } from '../support/start-s3rver.ts';
 
@@ -196,13 +198,8 @@ async function startHarness(): Promise<Harness> {
 
 const ORIGINAL_ENV = { ...process.env };
 
-/**
- * Imports the real handler module afresh with `env`: its dependencies are wired at import time,
- * as at a cold start.
- */
-async function coldStart(harness: Harness, env: Record<string, string>): Promise<Handler> {
-  vi.resetModules();
-  // Kept set after the import: the SDK clients read region and credentials when they send.
+/** Sets the function's environment; kept set after wiring: the SDK clients read region and credentials when they send. */
+function useEnv(harness: Harness, env: Record<string, string>): void {
   process.env = {
     ...ORIGINAL_ENV,
     AWS_REGION: 'us-east-1',
@@ -211,6 +208,15 @@ async function coldStart(harness: Harness, env: Record<string, string>): Promise
     AWS_ENDPOINT_URL_S3: harness.wgorEndpoint,
     ...env,
   };
+}
+
+/**
+ * Imports the real handler module afresh with `env`: its dependencies are wired at import time,
+ * as at a cold start.
+ */
+async function coldStart(harness: Harness, env: Record<string, string>): Promise<Handler> {
+  vi.resetModules();
+  useEnv(harness, env);
   const module = await import('../../functions/object-lambda/handler.ts');
   return module.handler as unknown as Handler;
 }
@@ -778,7 +784,7 @@ detectors:
   });
 });
 
-describe('S3 Object Lambda handler: who the caller is', () => {
+describe('S3 Object Lambda handler: who the caller is, and how long a GET may take', () => {
   const PARTNER_ROLE_ARN = 'arn:aws:iam::111122223333:role/partners/Partner';
   let harness: Harness;
   let root: string;
@@ -869,4 +875,37 @@ detectors:
     }
   });
 
+  it('aborts a GET 60 s after the invocation started less the margin, even when the function has longer', async () => {
+    useEnv(harness, {
+      MASKPOINT_HOME: join(root, 'home'),
+      MASKPOINT_RULES_DIR: rulesDir(root, 'anyone', ''),
+    });
+    const wired = await objectLambdaDependenciesFromEnv(process.env);
+    const startMs = Date.UTC(2026, 0, 2, 3, 4, 5);
+    const marginMs = 5_000;
+
+    /** Runs one GET whose source read happens `elapsedMs` after the invocation started. */
+    async function getAfter(remainingTimeMs: number, elapsedMs: number) {
+      const { event, outputToken } = await getEvent(harness, 'people.csv');
+      const before = harness.sourceRequests.length;
+      const now = () => (harness.sourceRequests.length > before ? startMs + elapsedMs : startMs);
+      const outcome = await handleObjectLambdaEvent(event, { remainingTimeMs }, { ...wired, now }).then(
+        () => 'answered',
+        (error: Error) => error.message,
+      );
+      return { outcome, call: await harness.wgorCalls.get(outputToken) };
+    }
+
+    for (const remainingTimeMs of [15 * 60_000, 60_001, 60_000, 30_000]) {
+      const deadlineMs = Math.min(remainingTimeMs, 60_000) - marginMs;
+
+      const inTime = await getAfter(remainingTimeMs, deadlineMs);
+      const late = await getAfter(remainingTimeMs, deadlineMs + 1);
+
+      expect(inTime.outcome, `${remainingTimeMs} ms left`).toBe('answered');
+      expect(inTime.call?.isComplete).toBe(true);
+      expect(late.outcome, `${remainingTimeMs} ms left`).toMatch(/aborted after the first byte/);
+      expect(late.call?.isComplete ?? false).toBe(false);
+    }
+  });
 });
