@@ -40,10 +40,13 @@ export interface Invocation {
   readonly remainingTimeMs: number;
 }
 
-/** HEAD and LIST are answered by the function's return value (reference §2.6); GET by WriteGetObjectResponse. */
+/**
+ * HEAD and LIST are answered by the function's return value (reference §2.6; HEAD's
+ * `Content-Length` is a number); GET by WriteGetObjectResponse.
+ */
 export type ObjectLambdaResult =
   | { readonly statusCode: number; readonly errorCode?: string; readonly errorMessage?: string }
-  | { readonly statusCode: 200; readonly headers: Readonly<Record<string, string>> }
+  | { readonly statusCode: 200; readonly headers: Readonly<Record<string, string | number>> }
   | { readonly statusCode: 200; readonly listResultXml: string };
 
 /** Who asks for what, common to the three operations. */
@@ -257,11 +260,15 @@ function refuseBeforeCore(
 }
 
 /**
- * HEAD's answer: the redacted view's headers. Content-Length is left out: the redacted length is
- * unknown without redacting, and the stored length is not the served one.
+ * HEAD's answer: the redacted view's headers. Content-Length only when the core knows the
+ * redacted length: the stored length is not the served one.
  */
-function headObjectHeaders(headers: ObjectHeaders): Record<string, string> {
-  const result: Record<string, string> = { 'Content-Type': headers.contentType, 'Accept-Ranges': 'bytes' };
+function headObjectHeaders(headers: ObjectHeaders): Record<string, string | number> {
+  const result: Record<string, string | number> = {
+    'Content-Type': headers.contentType,
+    'Accept-Ranges': 'bytes',
+  };
+  if (headers.contentLength !== undefined) result['Content-Length'] = headers.contentLength;
   if (headers.contentEncoding !== undefined) result['Content-Encoding'] = headers.contentEncoding;
   if (headers.etag !== undefined) result.ETag = headers.etag;
   if (headers.lastModified !== undefined) result['Last-Modified'] = headers.lastModified.toUTCString();
