@@ -1,8 +1,8 @@
 import { checkGeoFence, checkRateLimits, grantFor } from './access-policy.ts';
+import { checkPreconditions, sourceConditionsFor } from './check-preconditions.ts';
 import { AccessDeniedError } from './errors.ts';
 import { redactedEtag } from './redacted-etag.ts';
 import {
-  checkEtagConditions,
   type ObjectHeaders,
   type ObjectRequest,
   type ServeDependencies,
@@ -24,9 +24,9 @@ export async function describeObject(
     audit.ruleSet(grant.compiled.name, grant.compiled.versionHash);
     await checkRateLimits(grant.ruleSet, request.caller, deps.rateLimiter);
     checkGeoFence(grant.ruleSet, request.caller, deps.geo);
-    const head = await deps.source.headObject(request, request);
+    const head = await deps.source.headObject(request, sourceConditionsFor(request));
     const etag = redactedEtag(head.etag, grant.compiled.versionHash);
-    checkEtagConditions(request, etag);
+    checkPreconditions(request, { etag, lastModified: head.lastModified });
     audit.succeed(undefined, 200);
     return {
       contentType: head.contentType ?? 'application/octet-stream',

@@ -1,18 +1,14 @@
 import { checkGeoFence, checkRateLimits, grantFor, recordBytesServed } from './access-policy.ts';
 import { parseByteRange, sliceRange } from './byte-range.ts';
 import type { Caller } from './caller.ts';
-import {
-  AccessDeniedError,
-  DeadlineExceededError,
-  NotModifiedError,
-  PreconditionFailedError,
-} from './errors.ts';
+import { checkPreconditions, sourceConditionsFor } from './check-preconditions.ts';
+import { AccessDeniedError, DeadlineExceededError } from './errors.ts';
 import type { AuditEvent, AuditLog } from './ports/audit-log.ts';
 import type { GeoLookup } from './ports/geo-lookup.ts';
 import type { ObjectSource, SourceObject } from './ports/object-source.ts';
 import type { RateLimiter } from './ports/rate-limiter.ts';
 import type { OpenRedaction, RedactionStream } from './ports/redaction-engine.ts';
-import { etagListMatches, redactedEtag } from './redacted-etag.ts';
+import { redactedEtag } from './redacted-etag.ts';
 import type { TextFormat } from './redaction/formats/format-redactor.ts';
 import type { RuleRegistry } from './rule-registry.ts';
 import { errorReason } from './s3-error-map.ts';
@@ -71,9 +67,9 @@ export interface ObjectResponse extends ObjectHeaders {
 }
 
 /**
- * GET: caller → rule set → rate limit → geo fence → source → format → redaction → (range).
- * Every refusal before the first byte throws a domain error (see s3-error-map.ts); errors while
- * streaming surface from `body`. One audit event is recorded per request, when it ends.
+ * GET: caller → rule set → rate limit → geo fence → source → conditions → format → redaction →
+ * (range). Every refusal before the first byte throws a domain error (see s3-error-map.ts); errors
+ * while streaming surface from `body`. One audit event is recorded per request, when it ends.
  *
  * @example
  * const response = await serveObject({ requestId, caller, bucket, key }, deps);
@@ -89,9 +85,9 @@ export async function serveObject(request: ObjectRequest, deps: ServeDependencie
     audit.ruleSet(grant.compiled.name, grant.compiled.versionHash);
     await checkRateLimits(grant.ruleSet, request.caller, deps.rateLimiter);
     checkGeoFence(grant.ruleSet, request.caller, deps.geo);
-    source = await deps.source.getObject(request, request);
+    source = await deps.source.getObject(request, sourceConditionsFor(request));
     const etag = redactedEtag(source.etag, grant.compiled.versionHash);
-    checkEtagConditions(request, etag);
+    checkPreconditions(request, { etag, lastModified: source.lastModified });
     const isPassthroughAllowed = grant.ruleSet.passthrough?.prefixes.some((prefix) =>
       request.key.startsWith(prefix),
     );
@@ -135,14 +131,6 @@ export async function serveObject(request: ObjectRequest, deps: ServeDependencie
     audit.fail(error);
     throw error;
   }
-}
-
-/** `If-Match` / `If-None-Match` compare against the redacted view's ETag, which is all callers ever see. */
-export function checkEtagConditions(request: ObjectRequest, etag: string | undefined): void {
-  if (request.ifMatch !== undefined && !etagListMatches(request.ifMatch, etag))
-    throw new PreconditionFailedError();
-  if (request.ifNoneMatch !== undefined && etagListMatches(request.ifNoneMatch, etag))
-    throw new NotModifiedError();
 }
 
 /**
