@@ -27,6 +27,11 @@ export function grantFor(
   return ruleSet && compiled ? { ruleSet, compiled } : undefined;
 }
 
+/** Whether an operator's passthrough rule lets an unsupported format under `key` be served unredacted. */
+export function allowsPassthrough(ruleSet: RuleSet, key: string): boolean {
+  return ruleSet.passthrough?.prefixes.some((prefix) => key.startsWith(prefix)) ?? false;
+}
+
 /**
  * Enforces a rule set's geo fence. The country comes from a trusted edge header or from the
  * caller's trusted IP; when a fence is set and neither is known, the request is denied.

@@ -1,4 +1,10 @@
-import { checkGeoFence, checkRateLimits, grantFor, recordBytesServed } from './access-policy.ts';
+import {
+  allowsPassthrough,
+  checkGeoFence,
+  checkRateLimits,
+  grantFor,
+  recordBytesServed,
+} from './access-policy.ts';
 import { parseByteRange, sliceRange } from './byte-range.ts';
 import type { Caller } from './caller.ts';
 import { checkPreconditions, sourceConditionsFor } from './check-preconditions.ts';
@@ -70,13 +76,19 @@ export interface ObjectResponse extends ObjectHeaders {
  * GET: caller → rule set → rate limit → geo fence → source → conditions → format → redaction →
  * (range). Every refusal before the first byte throws a domain error (see s3-error-map.ts); errors
  * while streaming surface from `body`. One audit event is recorded per request, when it ends.
+ * `HeadObject` (see describe-object.ts) takes the same path and is audited as such; its body is
+ * counted, not sent, so it is not charged to the byte budget.
  *
  * @example
  * const response = await serveObject({ requestId, caller, bucket, key }, deps);
  * for await (const chunk of response.body) sink.write(chunk);
  */
-export async function serveObject(request: ObjectRequest, deps: ServeDependencies): Promise<ObjectResponse> {
-  const audit = startAudit(request, 'GetObject', deps);
+export async function serveObject(
+  request: ObjectRequest,
+  deps: ServeDependencies,
+  operation: 'GetObject' | 'HeadObject' = 'GetObject',
+): Promise<ObjectResponse> {
+  const audit = startAudit(request, operation, deps);
   let source: SourceObject | undefined;
   try {
     const range = parseByteRange(request.range);
@@ -88,15 +100,12 @@ export async function serveObject(request: ObjectRequest, deps: ServeDependencie
     source = await deps.source.getObject(request, sourceConditionsFor(request));
     const etag = redactedEtag(source.etag, grant.compiled.versionHash);
     checkPreconditions(request, { etag, lastModified: source.lastModified });
-    const isPassthroughAllowed = grant.ruleSet.passthrough?.prefixes.some((prefix) =>
-      request.key.startsWith(prefix),
-    );
     const redaction = await deps.openRedaction(source.body, {
       ruleSet: grant.compiled,
       contentType: source.contentType,
       contentEncoding: source.contentEncoding,
       key: request.key,
-      allowPassthrough: isPassthroughAllowed ?? false,
+      allowPassthrough: allowsPassthrough(grant.ruleSet, request.key),
     });
     const headers: ObjectHeaders = {
       contentType:
@@ -107,7 +116,8 @@ export async function serveObject(request: ObjectRequest, deps: ServeDependencie
       lastModified: source.lastModified,
     };
     const served = async (bytes: number, status: number) => {
-      await recordBytesServed(grant.ruleSet, request.caller, deps.rateLimiter, bytes);
+      if (operation === 'GetObject')
+        await recordBytesServed(grant.ruleSet, request.caller, deps.rateLimiter, bytes);
       audit.succeed(redaction, status);
     };
     const now = deps.now ?? Date.now;

@@ -145,7 +145,9 @@ async function answerHeadObject(
         deps,
       );
     }
-    return { statusCode: 200, headers: headObjectHeaders(await describeObject(request, serveDeps)) };
+    // The HEAD inputS3Url is presigned for HEAD (SigV4 signs the method): the body cannot be read.
+    const headers = await describeObject(request, serveDeps, { isBodyReadable: false });
+    return { statusCode: 200, headers: headObjectHeaders(headers) };
   } catch (error) {
     logIfInternal(error, event, deps);
     return errorResult(error);
@@ -249,7 +251,8 @@ function refuseBeforeCore(
 
 /**
  * HEAD's answer: the redacted view's headers. Content-Length is left out: the redacted length is
- * unknown without redacting, and the stored length is not the served one.
+ * unknown without redacting, the HEAD inputS3Url cannot read the body, and the stored length is
+ * not the served one.
  */
 function headObjectHeaders(headers: ObjectHeaders): Record<string, string> {
   const result: Record<string, string> = { 'Content-Type': headers.contentType, 'Accept-Ranges': 'bytes' };

@@ -552,6 +552,17 @@ describe('S3 Object Lambda handler on loopback (s3rver, presigned inputS3Url, Wr
     expect(result).toMatchObject({ statusCode: 404, errorCode: 'NoSuchKey' });
   });
 
+  it('answers HeadObject of a binary object with the 403 AccessDenied its GetObject gets', async () => {
+    const refused = await get(harness, handler, 'chart.png');
+
+    const result = await handler(await headEvent(harness, 'chart.png'), lambdaContext);
+
+    expect(result).toMatchObject({
+      statusCode: Number(refused.headers['x-amz-fwd-status']),
+      errorCode: refused.headers['x-amz-fwd-error-code'],
+    });
+  });
+
   it('answers HeadObject If-None-Match with the current ETag with 304, the ETag and Last-Modified', async () => {
     const etag = String((await get(harness, handler, 'people.csv')).headers['x-amz-fwd-header-etag']);
 
