@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { S3Client, WriteGetObjectResponseCommand } from '@aws-sdk/client-s3';
+import { NotModifiedError } from '../core/errors.ts';
 import { errorReason } from '../core/s3-error-map.ts';
 import type { ObjectResponse } from '../core/serve-object.ts';
 
@@ -95,10 +96,16 @@ export function createWriteGetObjectResponseSink(
     async sendError(error) {
       const request = claim();
       const reason = errorReason(error);
-      // A 304 is not an error answer: S3 sends it without an error document.
-      const errorFields = reason.status < 400 ? {} : { ErrorCode: reason.code, ErrorMessage: reason.message };
+      // A 304 is not an error answer: S3 sends it without an error document, with the validators
+      // a 200 would have sent (RFC 9110 §15.4.5).
+      const fields =
+        error instanceof NotModifiedError
+          ? { ETag: error.etag, LastModified: error.lastModified }
+          : reason.status < 400
+            ? {}
+            : { ErrorCode: reason.code, ErrorMessage: reason.message };
       await client.send(
-        new WriteGetObjectResponseCommand({ ...request, StatusCode: reason.status, ...errorFields }),
+        new WriteGetObjectResponseCommand({ ...request, StatusCode: reason.status, ...fields }),
       );
     },
   };

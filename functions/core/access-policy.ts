@@ -27,20 +27,33 @@ export function grantFor(
   return ruleSet && compiled ? { ruleSet, compiled } : undefined;
 }
 
+/** Whether an operator's passthrough rule lets an unsupported format under `key` be served unredacted. */
+export function allowsPassthrough(ruleSet: RuleSet, key: string): boolean {
+  return ruleSet.passthrough?.prefixes.some((prefix) => key.startsWith(prefix)) ?? false;
+}
+
 /**
  * Enforces a rule set's geo fence. The country comes from a trusted edge header or from the
  * caller's trusted IP; when a fence is set and neither is known, the request is denied.
  */
 export function checkGeoFence(ruleSet: RuleSet, caller: Caller, geo: GeoLookup | undefined): void {
+  const refusal = geoFenceRefusal(ruleSet, caller, geo);
+  if (refusal !== undefined) throw new AccessDeniedError(refusal);
+}
+
+/** Why a rule set's geo fence keeps the caller out, or `undefined` when it lets the caller in. */
+export function geoFenceRefusal(
+  ruleSet: RuleSet,
+  caller: Caller,
+  geo: GeoLookup | undefined,
+): string | undefined {
   const fence = ruleSet.geo;
-  if (fence === undefined || (fence.allow === undefined && fence.deny === undefined)) return;
+  if (fence === undefined || (fence.allow === undefined && fence.deny === undefined)) return undefined;
   const country = caller.country ?? (caller.ip !== undefined ? geo?.countryOf(caller.ip) : undefined);
-  if (country === undefined) {
-    throw new AccessDeniedError(`geo fence of rule set "${ruleSet.name}": the caller's location is unknown`);
-  }
+  if (country === undefined)
+    return `geo fence of rule set "${ruleSet.name}": the caller's location is unknown`;
   const isAllowed = fence.allow ? fence.allow.includes(country) : !fence.deny?.includes(country);
-  if (!isAllowed)
-    throw new AccessDeniedError(`geo fence of rule set "${ruleSet.name}": country ${country} is not allowed`);
+  return isAllowed ? undefined : `geo fence of rule set "${ruleSet.name}": country ${country} is not allowed`;
 }
 
 /** Counts one request against the caller's limits; over a limit means 503 SlowDown. */

@@ -1,22 +1,54 @@
-import { checkGeoFence, checkRateLimits, grantFor } from './access-policy.ts';
-import { AccessDeniedError } from './errors.ts';
+import { allowsPassthrough, checkGeoFence, checkRateLimits, grantFor } from './access-policy.ts';
+import { checkPreconditions, sourceConditionsFor } from './check-preconditions.ts';
+import { AccessDeniedError, UnsupportedFormatError } from './errors.ts';
 import { redactedEtag } from './redacted-etag.ts';
+import { detectFormat } from './redaction/formats/detect-format.ts';
 import {
-  checkEtagConditions,
   type ObjectHeaders,
   type ObjectRequest,
   type ServeDependencies,
+  serveObject,
   startAudit,
 } from './serve-object.ts';
 
+/** How a HEAD may reach the object. */
+export interface DescribeOptions {
+  /**
+   * `false` when the source can answer only with the object's metadata: Object Lambda's
+   * HeadObject `inputS3Url` is presigned for HEAD, and SigV4 signs the method, so it cannot GET
+   * the body. The answer then carries no Content-Length (never a wrong one), and the format is
+   * judged from the Content-Type and key alone: labels may refuse here, only bytes can admit.
+   * @default true
+   */
+  readonly isBodyReadable?: boolean;
+}
+
 /**
- * HEAD: the same access decision as GET, answered with the headers of the redacted view. The
- * redacted length is unknown without redacting, so no Content-Length is given (never the raw one).
+ * HEAD: the GET of the whole object, answered with its headers. It takes GET's path (access
+ * decision, conditions, format refusal, redaction under the same deadline and limits) and reads
+ * the redacted body to the end to count it, so `contentLength` is the exact length a GET sends
+ * and a HEAD refuses whatever a GET refuses. A failure while counting is the HEAD's answer and
+ * closes the source. Until the redacted-view store keeps each view's length, a HEAD costs a GET's
+ * redaction.
  */
 export async function describeObject(
   request: ObjectRequest,
   deps: ServeDependencies,
+  options: DescribeOptions = {},
 ): Promise<ObjectHeaders> {
+  if (options.isBodyReadable === false) return describeFromMetadata(request, deps);
+  const {
+    body,
+    status: _status,
+    ...headers
+  } = await serveObject({ ...request, range: undefined }, deps, 'HeadObject');
+  let contentLength = 0;
+  for await (const chunk of body) contentLength += chunk.byteLength;
+  return { ...headers, contentLength };
+}
+
+/** GET's access decision, conditions and, as far as labels tell, format refusal, from the metadata alone. */
+async function describeFromMetadata(request: ObjectRequest, deps: ServeDependencies): Promise<ObjectHeaders> {
   const audit = startAudit(request, 'HeadObject', deps);
   try {
     const grant = grantFor(deps.rules, request.bucket, request.key, request.caller);
@@ -24,9 +56,13 @@ export async function describeObject(
     audit.ruleSet(grant.compiled.name, grant.compiled.versionHash);
     await checkRateLimits(grant.ruleSet, request.caller, deps.rateLimiter);
     checkGeoFence(grant.ruleSet, request.caller, deps.geo);
-    const head = await deps.source.headObject(request, request);
+    const head = await deps.source.headObject(request, sourceConditionsFor(request));
     const etag = redactedEtag(head.etag, grant.compiled.versionHash);
-    checkEtagConditions(request, etag);
+    checkPreconditions(request, { etag, lastModified: head.lastModified });
+    const labels = { contentType: head.contentType, key: request.key, head: new Uint8Array(0) };
+    if (detectFormat(labels) === undefined && !allowsPassthrough(grant.ruleSet, request.key)) {
+      throw new UnsupportedFormatError('unsupported object format (by its content type and name)');
+    }
     audit.succeed(undefined, 200);
     return {
       contentType: head.contentType ?? 'application/octet-stream',

@@ -121,10 +121,21 @@ export class DeadlineExceededError extends MaskpointError {
   }
 }
 
-/** If-None-Match / If-Modified-Since held: the caller's copy is current (304, no body). */
+/**
+ * If-None-Match / If-Modified-Since held: the caller's copy is current (304, no body). A 304 carries
+ * the validators a 200 would have sent (RFC 9110 §15.4.5): the redacted view's ETag and Last-Modified.
+ */
 export class NotModifiedError extends MaskpointError {
-  constructor(message = 'Not Modified', options?: { cause?: unknown }) {
+  readonly etag: string | undefined;
+  readonly lastModified: Date | undefined;
+
+  constructor(
+    message = 'Not Modified',
+    options?: { cause?: unknown; etag?: string | undefined; lastModified?: Date | undefined },
+  ) {
     super('NotModified', message, options);
+    this.etag = options?.etag;
+    this.lastModified = options?.lastModified;
   }
 }
 

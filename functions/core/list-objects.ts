@@ -1,9 +1,17 @@
-import { checkGeoFence, checkRateLimits, grantFor } from './access-policy.ts';
+import { checkRateLimits, geoFenceRefusal, grantFor } from './access-policy.ts';
 import type { Caller } from './caller.ts';
-import type { ListObjectsPage, ListObjectsRequest } from './ports/object-source.ts';
+import { AccessDeniedError } from './errors.ts';
+import { keyPrefixCoverage } from './key-prefix-coverage.ts';
+import type { ListedObject, ListObjectsPage, ListObjectsRequest } from './ports/object-source.ts';
 import { redactedEtag } from './redacted-etag.ts';
-import { chooseRuleSet } from './redaction/scope-match.ts';
+import type { RuleSet } from './redaction/rule-schema.ts';
+import { ruleSetCovers } from './redaction/scope-match.ts';
 import { type ServeDependencies, startAudit } from './serve-object.ts';
+
+/** Keys read under one common prefix, looking for one the caller may read, before it is hidden. */
+const PROBE_MAX_KEYS = 1000;
+/** Common prefixes probed at a time. */
+const PROBE_CONCURRENCY = 8;
 
 export interface ListRequest extends ListObjectsRequest {
   readonly requestId: string;
@@ -11,41 +19,152 @@ export interface ListRequest extends ListObjectsRequest {
 }
 
 /**
- * LIST: the source's page without the keys no rule set lets this caller read. The listing
- * itself is rate limited and geo fenced by the rule set covering the prefix, when one does;
- * without one, the caller sees only the keys it may read.
+ * LIST: the source's page with only what this caller may read.
+ *
+ * - **Keys**: each goes through GET's access decision (rule set for bucket, key and caller, then
+ *   its geo fence); a key the caller could not GET is left out. Key names are shown as stored:
+ *   a caller that may read an object may learn its name, even one that holds an email; names are
+ *   not redacted (a redacted name could not be read back with GET). Content refusals (an
+ *   unsupported format) are only known once an object is read, so such keys are listed.
+ * - **CommonPrefixes**: a prefix is shown only when some key under it may be read. The rule sets
+ *   decide that alone when they can: every rule set that could be chosen for a key under the
+ *   prefix refuses the caller: hidden; all of them let it read and one covers every key under
+ *   the prefix: shown. Otherwise up to 1,000 keys under the prefix are read from the source
+ *   (one page); it is shown if one of them may be read, hidden if none (fail closed).
+ * - **Rate limit**: the request counts once against each rule set that could be chosen for a key
+ *   under the listed prefix and lets this caller read (not once per key). When there is none, no
+ *   key could be shown and the listing is refused with AccessDenied, giving the reason a GET
+ *   would (the geo fence).
+ *
  * ETags are those of the redacted views; sizes are left out (the raw length is not the served one).
  */
 export async function listObjects(request: ListRequest, deps: ServeDependencies): Promise<ListObjectsPage> {
   const audit = startAudit(request, 'ListObjectsV2', deps);
   try {
-    const prefixGrant = grantFor(deps.rules, request.bucket, request.prefix ?? '', request.caller);
-    if (prefixGrant !== undefined) {
-      audit.ruleSet(prefixGrant.compiled.name, prefixGrant.compiled.versionHash);
-      await checkRateLimits(prefixGrant.ruleSet, request.caller, deps.rateLimiter);
-      checkGeoFence(prefixGrant.ruleSet, request.caller, deps.geo);
+    const access = listingAccess(request, deps);
+    const deciders = access.deciders(request.prefix ?? '');
+    const readable = deciders.filter((candidate) => candidate.refusal === undefined);
+    // The audit line names one rule set: the one the listing counts against, or the one refusing it.
+    const named = readable.length === 0 ? deciders[0] : readable.length === 1 ? readable[0] : undefined;
+    if (named !== undefined) audit.ruleSet(named.ruleSet.name, named.versionHash ?? '');
+    if (readable.length === 0) {
+      throw new AccessDeniedError(
+        deciders[0]?.refusal ?? 'no rule set lets this caller read keys under this prefix',
+      );
     }
+    for (const { ruleSet } of readable) await checkRateLimits(ruleSet, request.caller, deps.rateLimiter);
     const page = await deps.source.listObjects(request);
-    const objects = page.objects.flatMap((object) => {
-      const ruleSet = chooseRuleSet(deps.rules.ruleSets, {
-        bucket: request.bucket,
-        key: object.key,
-        caller: request.caller,
-      });
-      const compiled = ruleSet && deps.rules.compiled.get(ruleSet.name);
-      if (compiled === undefined) return [];
-      return [
-        {
-          key: object.key,
-          lastModified: object.lastModified,
-          etag: redactedEtag(object.etag, compiled.versionHash),
-        },
-      ];
-    });
+    const objects = page.objects.flatMap((object) => access.view(object) ?? []);
+    const commonPrefixes = await visiblePrefixes(page.commonPrefixes, access, request, deps);
     audit.succeed(undefined, 200);
-    return { ...page, objects };
+    return { ...page, objects, commonPrefixes };
   } catch (error) {
     audit.fail(error);
     throw error;
   }
+}
+
+/** A rule set that applies to this caller in this bucket, and why it refuses the caller, if it does. */
+interface Candidate {
+  readonly ruleSet: RuleSet;
+  readonly versionHash: string | undefined;
+  readonly refusal: string | undefined;
+}
+
+interface ListingAccess {
+  /**
+   * The candidates that could be chosen for some key under `prefix`: those whose key patterns
+   * could match one, less those outranked everywhere under it (below a rule set that covers
+   * every key under the prefix at a higher priority).
+   */
+  deciders(prefix: string): Candidate[];
+  /** The listed object as this caller sees it, or `undefined` when it may not read it. */
+  view(object: ListedObject): ListedObject | undefined;
+  /** Decided from the rule sets alone, or `probe` when only the keys can tell. */
+  prefixVerdict(prefix: string): 'visible' | 'hidden' | 'probe';
+}
+
+function listingAccess(request: ListRequest, deps: ServeDependencies): ListingAccess {
+  const { bucket, caller } = request;
+  const candidates = new Map<string, Candidate>();
+  for (const ruleSet of deps.rules.ruleSets) {
+    // Bucket and caller as GET matches them; the keys are weighed per prefix below.
+    const anyKey = { scope: { ...ruleSet.scope, keys: ['**'] } };
+    if (!ruleSetCovers(anyKey, { bucket, key: '', caller })) continue;
+    const compiled = deps.rules.compiled.get(ruleSet.name);
+    const refusal =
+      compiled === undefined
+        ? `rule set "${ruleSet.name}" is not compiled`
+        : geoFenceRefusal(ruleSet, caller, deps.geo);
+    candidates.set(ruleSet.name, { ruleSet, versionHash: compiled?.versionHash, refusal });
+  }
+  const deciders = (prefix: string) => {
+    const covering = [...candidates.values()].flatMap((candidate) => {
+      const coverage = keyPrefixCoverage(candidate.ruleSet.scope.keys, prefix);
+      return coverage === 'none' ? [] : [{ ...candidate, isTotal: coverage === 'all' }];
+    });
+    const floor = Math.max(
+      Number.NEGATIVE_INFINITY,
+      ...covering.filter((candidate) => candidate.isTotal).map((candidate) => candidate.ruleSet.priority),
+    );
+    return covering.filter((candidate) => candidate.ruleSet.priority >= floor);
+  };
+
+  return {
+    deciders,
+
+    view(object) {
+      const grant = grantFor(deps.rules, bucket, object.key, caller);
+      if (grant === undefined || candidates.get(grant.ruleSet.name)?.refusal !== undefined) return undefined;
+      return {
+        key: object.key,
+        lastModified: object.lastModified,
+        etag: redactedEtag(object.etag, grant.compiled.versionHash),
+      };
+    },
+
+    prefixVerdict(prefix) {
+      const found = deciders(prefix);
+      if (found.every((candidate) => candidate.refusal !== undefined)) return 'hidden';
+      // Every key under it has a rule set, and whichever is chosen lets the caller read.
+      if (
+        found.some((candidate) => candidate.isTotal) &&
+        found.every((candidate) => candidate.refusal === undefined)
+      ) {
+        return 'visible';
+      }
+      return 'probe';
+    },
+  };
+}
+
+/**
+ * The common prefixes under which the caller may read some key. A probe lists the keys under the
+ * prefix; a source that can only answer the one listing it was given (Object Lambda's presigned
+ * `inputS3Url`) returns no key under it, and the prefix stays hidden.
+ */
+async function visiblePrefixes(
+  prefixes: readonly string[],
+  access: ListingAccess,
+  request: ListRequest,
+  deps: ServeDependencies,
+): Promise<string[]> {
+  const verdicts = new Map(prefixes.map((prefix) => [prefix, access.prefixVerdict(prefix)]));
+  const toProbe = prefixes.filter((prefix) => verdicts.get(prefix) === 'probe');
+  for (let at = 0; at < toProbe.length; at += PROBE_CONCURRENCY) {
+    await Promise.all(
+      toProbe.slice(at, at + PROBE_CONCURRENCY).map(async (prefix) => {
+        const page = await deps.source.listObjects({
+          bucket: request.bucket,
+          prefix,
+          maxKeys: PROBE_MAX_KEYS,
+        });
+        const isReadable = page.objects.some(
+          (object) => object.key.startsWith(prefix) && access.view(object) !== undefined,
+        );
+        verdicts.set(prefix, isReadable ? 'visible' : 'hidden');
+      }),
+    );
+  }
+  return prefixes.filter((prefix) => verdicts.get(prefix) === 'visible');
 }

@@ -1,18 +1,20 @@
-import { checkGeoFence, checkRateLimits, grantFor, recordBytesServed } from './access-policy.ts';
+import {
+  allowsPassthrough,
+  checkGeoFence,
+  checkRateLimits,
+  grantFor,
+  recordBytesServed,
+} from './access-policy.ts';
 import { parseByteRange, sliceRange } from './byte-range.ts';
 import type { Caller } from './caller.ts';
-import {
-  AccessDeniedError,
-  DeadlineExceededError,
-  NotModifiedError,
-  PreconditionFailedError,
-} from './errors.ts';
+import { checkPreconditions, sourceConditionsFor } from './check-preconditions.ts';
+import { AccessDeniedError, DeadlineExceededError } from './errors.ts';
 import type { AuditEvent, AuditLog } from './ports/audit-log.ts';
 import type { GeoLookup } from './ports/geo-lookup.ts';
 import type { ObjectSource, SourceObject } from './ports/object-source.ts';
 import type { RateLimiter } from './ports/rate-limiter.ts';
 import type { OpenRedaction, RedactionStream } from './ports/redaction-engine.ts';
-import { etagListMatches, redactedEtag } from './redacted-etag.ts';
+import { redactedEtag } from './redacted-etag.ts';
 import type { TextFormat } from './redaction/formats/format-redactor.ts';
 import type { RuleRegistry } from './rule-registry.ts';
 import { errorReason } from './s3-error-map.ts';
@@ -71,16 +73,22 @@ export interface ObjectResponse extends ObjectHeaders {
 }
 
 /**
- * GET: caller → rule set → rate limit → geo fence → source → format → redaction → (range).
- * Every refusal before the first byte throws a domain error (see s3-error-map.ts); errors while
- * streaming surface from `body`. One audit event is recorded per request, when it ends.
+ * GET: caller → rule set → rate limit → geo fence → source → conditions → format → redaction →
+ * (range). Every refusal before the first byte throws a domain error (see s3-error-map.ts); errors
+ * while streaming surface from `body`. One audit event is recorded per request, when it ends.
+ * `HeadObject` (see describe-object.ts) takes the same path and is audited as such; its body is
+ * counted, not sent, so it is not charged to the byte budget.
  *
  * @example
  * const response = await serveObject({ requestId, caller, bucket, key }, deps);
  * for await (const chunk of response.body) sink.write(chunk);
  */
-export async function serveObject(request: ObjectRequest, deps: ServeDependencies): Promise<ObjectResponse> {
-  const audit = startAudit(request, 'GetObject', deps);
+export async function serveObject(
+  request: ObjectRequest,
+  deps: ServeDependencies,
+  operation: 'GetObject' | 'HeadObject' = 'GetObject',
+): Promise<ObjectResponse> {
+  const audit = startAudit(request, operation, deps);
   let source: SourceObject | undefined;
   try {
     const range = parseByteRange(request.range);
@@ -89,18 +97,15 @@ export async function serveObject(request: ObjectRequest, deps: ServeDependencie
     audit.ruleSet(grant.compiled.name, grant.compiled.versionHash);
     await checkRateLimits(grant.ruleSet, request.caller, deps.rateLimiter);
     checkGeoFence(grant.ruleSet, request.caller, deps.geo);
-    source = await deps.source.getObject(request, request);
+    source = await deps.source.getObject(request, sourceConditionsFor(request));
     const etag = redactedEtag(source.etag, grant.compiled.versionHash);
-    checkEtagConditions(request, etag);
-    const isPassthroughAllowed = grant.ruleSet.passthrough?.prefixes.some((prefix) =>
-      request.key.startsWith(prefix),
-    );
+    checkPreconditions(request, { etag, lastModified: source.lastModified });
     const redaction = await deps.openRedaction(source.body, {
       ruleSet: grant.compiled,
       contentType: source.contentType,
       contentEncoding: source.contentEncoding,
       key: request.key,
-      allowPassthrough: isPassthroughAllowed ?? false,
+      allowPassthrough: allowsPassthrough(grant.ruleSet, request.key),
     });
     const headers: ObjectHeaders = {
       contentType:
@@ -111,7 +116,8 @@ export async function serveObject(request: ObjectRequest, deps: ServeDependencie
       lastModified: source.lastModified,
     };
     const served = async (bytes: number, status: number) => {
-      await recordBytesServed(grant.ruleSet, request.caller, deps.rateLimiter, bytes);
+      if (operation === 'GetObject')
+        await recordBytesServed(grant.ruleSet, request.caller, deps.rateLimiter, bytes);
       audit.succeed(redaction, status);
     };
     const now = deps.now ?? Date.now;
@@ -135,14 +141,6 @@ export async function serveObject(request: ObjectRequest, deps: ServeDependencie
     audit.fail(error);
     throw error;
   }
-}
-
-/** `If-Match` / `If-None-Match` compare against the redacted view's ETag, which is all callers ever see. */
-export function checkEtagConditions(request: ObjectRequest, etag: string | undefined): void {
-  if (request.ifMatch !== undefined && !etagListMatches(request.ifMatch, etag))
-    throw new PreconditionFailedError();
-  if (request.ifNoneMatch !== undefined && etagListMatches(request.ifNoneMatch, etag))
-    throw new NotModifiedError();
 }
 
 /**

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Caller } from '../core/caller.ts';
 import { describeObject } from '../core/describe-object.ts';
-import { AccessDeniedError, NoSuchBucketError } from '../core/errors.ts';
+import { AccessDeniedError, NoSuchBucketError, NotModifiedError } from '../core/errors.ts';
 import { listObjects } from '../core/list-objects.ts';
 import { type CredentialStore, type GatewayKey, isBucketAllowed } from '../core/ports/credential-store.ts';
 import { type ErrorReason, errorReason } from '../core/s3-error-map.ts';
@@ -99,10 +99,23 @@ export async function handleGatewayRequest(
     const hasBody = !isHead && reason.status !== 304;
     return {
       status: reason.status,
-      headers: { ...(hasBody ? { 'content-type': 'application/xml' } : {}), ...ids },
+      headers: {
+        ...(hasBody ? { 'content-type': 'application/xml' } : {}),
+        ...validatorHeaders(error),
+        ...ids,
+      },
       body: hasBody ? Buffer.from(errorXml(reason, request.rawPath, requestId)) : EMPTY,
     };
   }
+}
+
+/** A 304 sends the validators a 200 would have sent (RFC 9110 §15.4.5): ETag and Last-Modified. */
+function validatorHeaders(error: unknown): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (!(error instanceof NotModifiedError)) return headers;
+  if (error.etag !== undefined) headers.etag = error.etag;
+  if (error.lastModified !== undefined) headers['last-modified'] = error.lastModified.toUTCString();
+  return headers;
 }
 
 /** S3's request id (16 upper-case hex digits) and extended request id (32 base64 characters). */

@@ -2,7 +2,7 @@ import { createPresignedUrlSource } from '../adapters/presigned-url-source.ts';
 import { createWriteGetObjectResponseSink } from '../adapters/write-get-object-response-sink.ts';
 import type { Caller } from '../core/caller.ts';
 import { describeObject } from '../core/describe-object.ts';
-import { MaskpointError, NoSuchBucketError, NotImplementedError } from '../core/errors.ts';
+import { MaskpointError, NoSuchBucketError, NotImplementedError, NotModifiedError } from '../core/errors.ts';
 import { listObjects } from '../core/list-objects.ts';
 import type { AuditEvent } from '../core/ports/audit-log.ts';
 import { errorReason } from '../core/s3-error-map.ts';
@@ -46,7 +46,7 @@ export interface Invocation {
  */
 export type ObjectLambdaResult =
   | { readonly statusCode: number; readonly errorCode?: string; readonly errorMessage?: string }
-  | { readonly statusCode: 200; readonly headers: Readonly<Record<string, string | number>> }
+  | { readonly statusCode: 200 | 304; readonly headers: Readonly<Record<string, string | number>> }
   | { readonly statusCode: 200; readonly listResultXml: string };
 
 /** Who asks for what, common to the three operations. */
@@ -162,7 +162,9 @@ async function answerHeadObject(
         deps,
       );
     }
-    return { statusCode: 200, headers: headObjectHeaders(await describeObject(request, serveDeps)) };
+    // The HEAD inputS3Url is presigned for HEAD (SigV4 signs the method): the body cannot be read.
+    const headers = await describeObject(request, serveDeps, { isBodyReadable: false });
+    return { statusCode: 200, headers: headObjectHeaders(headers) };
   } catch (error) {
     logIfInternal(error, event, deps);
     return errorResult(error);
@@ -277,6 +279,13 @@ function headObjectHeaders(headers: ObjectHeaders): Record<string, string | numb
 
 function errorResult(error: unknown): ObjectLambdaResult {
   const reason = errorReason(objectLambdaError(error));
+  // A 304 sends the validators a 200 would have sent (RFC 9110 §15.4.5).
+  if (error instanceof NotModifiedError) {
+    const headers: Record<string, string> = {};
+    if (error.etag !== undefined) headers.ETag = error.etag;
+    if (error.lastModified !== undefined) headers['Last-Modified'] = error.lastModified.toUTCString();
+    return { statusCode: 304, headers };
+  }
   if (reason.status < 400) return { statusCode: reason.status };
   return { statusCode: reason.status, errorCode: reason.code, errorMessage: reason.message };
 }

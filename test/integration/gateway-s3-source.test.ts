@@ -59,16 +59,21 @@ describe('the gateway in S3-source mode, reading s3rver', () => {
     expect(profile.user.password).toBe('[SECRET]');
   });
 
-  it('never forwards the stored ETag or length', async () => {
+  it('never forwards the stored ETag or length: HEAD gives the redacted length', async () => {
     const raw = await s3.client.send(
       new HeadObjectCommand({ Bucket: 'protected', Key: 'exports/customers.csv' }),
     );
     const head = await client.send(
       new HeadObjectCommand({ Bucket: 'protected', Key: 'exports/customers.csv' }),
     );
+    const get = await client.send(
+      new GetObjectCommand({ Bucket: 'protected', Key: 'exports/customers.csv' }),
+    );
+    const served = (await get.Body?.transformToByteArray())?.byteLength;
     expect(head.ETag).toMatch(/^"[0-9a-f]{32}"$/);
     expect(head.ETag).not.toBe(raw.ETag);
-    expect(head.ContentLength).toBeUndefined();
+    expect(head.ContentLength).toBe(served);
+    expect(head.ContentLength).not.toBe(raw.ContentLength);
   });
 
   it('lists the S3 bucket through the gateway', async () => {

@@ -519,13 +519,18 @@ describe('S3 Object Lambda handler on loopback (s3rver, presigned inputS3Url, Wr
     expect(call.headers['x-amz-fwd-error-code']).toBe('NoSuchKey');
   });
 
-  it('answers 304 to If-Modified-Since when the object has not changed since', async () => {
+  it('answers 304 to If-Modified-Since when the object has not changed since, with the redacted ETag', async () => {
+    const etag = (await get(harness, handler, 'people.csv')).headers['x-amz-fwd-header-etag'];
+
     const call = await get(harness, handler, 'people.csv', {
       headers: { 'If-Modified-Since': new Date(Date.now() + 3_600_000).toUTCString() },
     });
 
     expect(call.headers['x-amz-fwd-status']).toBe('304');
-    expect(harness.sourceRequests.at(-1)?.headers['if-modified-since']).toBeDefined();
+    expect(call.headers['x-amz-fwd-header-etag']).toBe(etag);
+    expect(call.headers['x-amz-fwd-header-last-modified']).toMatch(/GMT$/);
+    // Decided against the redacted view, not by S3 (whose 304 would carry the stored ETag).
+    expect(harness.sourceRequests.at(-1)?.headers['if-modified-since']).toBeUndefined();
   });
 
   it('answers 304 to If-None-Match with the redacted ETag, and 412 to If-Match with the stored one', async () => {
@@ -586,6 +591,31 @@ describe('S3 Object Lambda handler on loopback (s3rver, presigned inputS3Url, Wr
     const result = await handler(await headEvent(harness, 'missing.csv'), lambdaContext);
 
     expect(result).toMatchObject({ statusCode: 404, errorCode: 'NoSuchKey' });
+  });
+
+  it('answers HeadObject of a binary object with the 403 AccessDenied its GetObject gets', async () => {
+    const refused = await get(harness, handler, 'chart.png');
+
+    const result = await handler(await headEvent(harness, 'chart.png'), lambdaContext);
+
+    expect(result).toMatchObject({
+      statusCode: Number(refused.headers['x-amz-fwd-status']),
+      errorCode: refused.headers['x-amz-fwd-error-code'],
+    });
+  });
+
+  it('answers HeadObject If-None-Match with the current ETag with 304, the ETag and Last-Modified', async () => {
+    const etag = String((await get(harness, handler, 'people.csv')).headers['x-amz-fwd-header-etag']);
+
+    const result = await handler(
+      await headEvent(harness, 'people.csv', { headers: { 'If-None-Match': etag } }),
+      lambdaContext,
+    );
+
+    expect(result).toEqual({
+      statusCode: 304,
+      headers: { ETag: etag, 'Last-Modified': expect.stringMatching(/GMT$/) },
+    });
   });
 
   it('answers ListObjectsV2 with a ListBucketResult of redacted ETags and no sizes', async () => {

@@ -134,12 +134,15 @@ describe('createWriteGetObjectResponseSink', () => {
     expect(received[0]?.body).toBe('');
   });
 
-  it('answers 304 without an error code', async () => {
-    await sink().sendError(new NotModifiedError());
+  it('answers 304 without an error code, with the ETag and Last-Modified a 200 would send', async () => {
+    const lastModified = new Date('2026-03-01T10:00:00Z');
+    await sink().sendError(new NotModifiedError(undefined, { etag: '"abc"', lastModified }));
     await settled;
 
     expect(received[0]?.headers['x-amz-fwd-status']).toBe('304');
     expect(received[0]?.headers['x-amz-fwd-error-code']).toBeUndefined();
+    expect(received[0]?.headers['x-amz-fwd-header-etag']).toBe('"abc"');
+    expect(received[0]?.headers['x-amz-fwd-header-last-modified']).toBe(lastModified.toUTCString());
   });
 
   it('answers an unknown error as a generic 500 that does not repeat its message', async () => {
