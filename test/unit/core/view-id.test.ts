@@ -75,13 +75,22 @@ describe('viewId', () => {
 
   it('keeps fields apart: moving characters from one field to the next changes the id', () => {
     fc.assert(
-      fc.property(identities, fc.string({ minLength: 1, maxLength: 20 }), fc.nat(), fc.nat(), (base, joined, i, j) => {
-        const [a, b] = [i % (joined.length + 1), j % (joined.length + 1)].sort((x, y) => x - y) as [number, number];
-        fc.pre(a !== b);
-        const first = { ...base, bucket: joined.slice(0, a), key: joined.slice(a) };
-        const second = { ...base, bucket: joined.slice(0, b), key: joined.slice(b) };
-        expect(viewId(first)).not.toBe(viewId(second));
-      }),
+      fc.property(
+        identities,
+        fc.string({ minLength: 1, maxLength: 20 }),
+        fc.nat(),
+        fc.nat(),
+        (base, joined, i, j) => {
+          const [a, b] = [i % (joined.length + 1), j % (joined.length + 1)].sort((x, y) => x - y) as [
+            number,
+            number,
+          ];
+          fc.pre(a !== b);
+          const first = { ...base, bucket: joined.slice(0, a), key: joined.slice(a) };
+          const second = { ...base, bucket: joined.slice(0, b), key: joined.slice(b) };
+          expect(viewId(first)).not.toBe(viewId(second));
+        },
+      ),
     );
   });
 
