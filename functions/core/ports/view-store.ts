@@ -59,7 +59,8 @@ export interface ViewStore {
   /**
    * The whole view, or the bytes of `range`; `undefined` when the view is gone (evicted or
    * expired since `get`: answer as for a miss). A body that resolved keeps streaming even if
-   * the view is evicted meanwhile.
+   * the view is evicted meanwhile; it holds a file or socket until read to the end or ended
+   * with `return()`.
    *
    * @throws InvalidRangeError when `range` is not inside the view.
    */
