@@ -28,12 +28,13 @@ function encodeCell(value: string, wasQuoted: boolean, delimiter: string): strin
 
 const SNIFFED = [',', ';', '\t', '|'];
 
-/** The most frequent usual delimiter outside quotes, the first listed on a tie. */
-function sniffDelimiter(line: string): string {
+/** The most frequent usual delimiter outside quotes in the first record of `text`, the first listed on a tie. */
+function sniffDelimiter(text: string): string {
   let isQuoted = false;
   const counts = new Map<string, number>();
-  for (const character of line) {
+  for (const character of text) {
     if (character === '"') isQuoted = !isQuoted;
+    else if (!isQuoted && (character === '\n' || character === '\r')) break;
     else if (!isQuoted && SNIFFED.includes(character))
       counts.set(character, (counts.get(character) ?? 0) + 1);
   }
@@ -65,7 +66,7 @@ function referenceRedact(redactor: Redactor, input: string, explicitDelimiter?: 
       (sep !== null && delimiter === sep[1]) ||
       (line.startsWith('#') && names.every((name) => redactor.fieldRule([name]) === undefined));
     if (!isPreamble) {
-      delimiter ??= sniffDelimiter(line);
+      delimiter ??= sniffDelimiter(text);
       break;
     }
     out += redactor.redactText(line) + terminator;

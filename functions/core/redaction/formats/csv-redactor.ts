@@ -8,8 +8,8 @@ export interface CsvRedactorOptions {
   /**
    * Field separator: one ASCII character other than a quote, CR or LF. A `sep=X` first line
    * (Excel's preamble) overrides it.
-   * @default - from a `sep=X` first line, else sniffed from the first line of the header or
-   * first record: the most frequent of `,` `;` tab `|` outside quotes (`,` on a tie or none)
+   * @default - from a `sep=X` first line, else sniffed from the header or first record: the
+   * most frequent of `,` `;` tab `|` outside quotes (`,` on a tie or none)
    */
   readonly delimiter?: string;
 }
@@ -108,7 +108,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       }
     }
     if (!line.startsWith('#')) return false;
-    const cells = line.split(delimiter ?? sniffDelimiter(line));
+    const cells = line.split(delimiter ?? (sniffDelimiter(line, 0, true, maxRecordLength) as string));
     return !cells.some((cell, index) => redactor.fieldRule([columnName(cell, index)]) !== undefined);
   }
 
@@ -136,7 +136,9 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       if (terminatorEnd - start > maxRecordLength) throw tooLong(preambleLines + 1);
       const line = preamble.slice(start, lineEnd);
       if (!isPreambleLine(line)) {
-        delimiter ??= sniffDelimiter(line);
+        delimiter ??= sniffDelimiter(preamble, start, isEnd, maxRecordLength);
+        // The first record goes on past a quoted line break: its end is needed to sniff.
+        if (delimiter === undefined) break;
         tokenizer = new CsvTokenizer(delimiter, maxRecordLength, preambleLines);
         tokenizer.feed(preamble.slice(start));
         start = preamble.length;
@@ -305,17 +307,30 @@ function columnName(cell: string, index: number): string {
   return index === 0 ? cell.replace(/^#+\s*/, '') : cell;
 }
 
-/** The most frequent of the usual delimiters outside quotes in `line` (`,` when none). */
-function sniffDelimiter(line: string): string {
+/**
+ * The most frequent of the usual delimiters outside quotes in the record that starts at `from`
+ * (`,` when none), or `undefined` when the record may go on past the end of `text` (unless
+ * `isEnd`). Only the first `maxLength` + 1 characters count, so that a record too long for the
+ * tokenizer is sniffed the same whatever the chunking, and then refused by it.
+ */
+function sniffDelimiter(text: string, from: number, isEnd: boolean, maxLength: number): string | undefined {
   const counts = SNIFFED_DELIMITERS.map(() => 0);
   let isQuoted = false;
-  for (const character of line) {
+  const end = Math.min(text.length, from + maxLength + 1);
+  let isComplete = isEnd || text.length - from > maxLength;
+  for (let i = from; i < end; i++) {
+    const character = text[i] as string;
     if (character === '"') isQuoted = !isQuoted;
     else if (!isQuoted) {
+      if (character === '\n' || character === '\r') {
+        isComplete = true;
+        break;
+      }
       const index = SNIFFED_DELIMITERS.indexOf(character);
       if (index >= 0) counts[index] = (counts[index] as number) + 1;
     }
   }
+  if (!isComplete) return undefined;
   let best = 0;
   for (let index = 1; index < counts.length; index++) {
     if ((counts[index] as number) > (counts[best] as number)) best = index;
