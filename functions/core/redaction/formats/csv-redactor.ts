@@ -284,7 +284,11 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         tokenizer.feed(text);
         return prefix + emitHeld(tokenizer);
       }
+      // Only a line break (or the character after a final CR) or the length limit can end the
+      // wait; reading the held line again for every small piece would be quadratic.
+      const isDecidable = LINE_BREAK.test(text) || preamble.endsWith('\r');
       preamble += text;
+      if (!isDecidable && preamble.length <= maxRecordLength) return prefix;
       const out = prefix + readPreamble(false);
       return tokenizer === undefined ? out : out + emitHeld(tokenizer);
     },
