@@ -3,7 +3,7 @@ import { createGunzip, createGzip } from 'node:zlib';
 import { LimitExceededError, MalformedObjectError, UnsupportedFormatError } from '../core/errors.ts';
 import type { RedactionStream, RedactionStreamOptions } from '../core/ports/redaction-engine.ts';
 import { createFormatRedactor } from '../core/redaction/formats/create-format-redactor.ts';
-import { detectFormat, isBinary } from '../core/redaction/formats/detect-format.ts';
+import { detectFormat } from '../core/redaction/formats/detect-format.ts';
 import { type CompiledRuleSet, Redactor } from '../core/redaction/redactor.ts';
 import { Utf8StreamDecoder } from './utf8-stream-decoder.ts';
 
@@ -13,9 +13,10 @@ const HEAD_BYTES = 512;
 const RATIO_SLACK_BYTES = 1024 * 1024;
 
 /**
- * Reads the head of an object, decides its format and returns the redacted body as a stream.
- * Refusals (binary or unknown content) happen here, before any byte is produced; errors while
- * streaming (malformed content, limits) surface from `body` and must abort the response.
+ * Reads the head of an object (and of its inflated content when gzip), decides its format and
+ * returns the redacted body as a stream. Refusals (binary or unknown content) happen here, before
+ * any byte is produced; errors while streaming (malformed content such as a NUL byte or invalid
+ * UTF-8 anywhere in the body, limits) surface from `body` and must abort the response.
  */
 export async function openRedactionStream(
   source: AsyncIterable<Uint8Array>,
@@ -37,19 +38,22 @@ export async function openRedactionStream(
   }
   const limits = options.ruleSet.limits;
   let plain = raw;
+  let format = detected.format;
   if (detected.isGzip) {
     plain = await peek(
       gunzip(raw.all, () => bytes.in, limits),
       HEAD_BYTES,
     );
-    if (isBinary(plain.head)) throw new UnsupportedFormatError(unsupportedMessage(options));
+    const inner = detectFormat({ ...options, head: plain.head });
+    if (inner === undefined || inner.isGzip) throw new UnsupportedFormatError(unsupportedMessage(options));
+    format = inner.format;
   }
-  const text = redactBytes(plain.all, createFormatRedactor(detected.format, redactor));
+  const text = redactBytes(plain.all, createFormatRedactor(format, redactor));
   const encoded = detected.isGzip ? gzip(text) : text;
   const body = countBytes(encoded, (n) => {
     bytes.out += n;
   });
-  return { format: detected, redactor, body, bytes };
+  return { format: { format, isGzip: detected.isGzip }, redactor, body, bytes };
 }
 
 async function* redactBytes(

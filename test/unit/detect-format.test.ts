@@ -1,12 +1,14 @@
 import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { detectFormat } from '../../functions/core/redaction/formats/detect-format.ts';
+import type { TextFormat } from '../../functions/core/redaction/formats/format-redactor.ts';
 
 const text = new TextEncoder().encode('a,b\n1,2\n');
 
 describe('detectFormat', () => {
-  it('takes the format from the content type first', () => {
-    expect(detectFormat({ contentType: 'text/csv; charset=utf-8', key: 'x.json', head: text })).toEqual({
+  it('takes the format from the content type when the key has no structured extension', () => {
+    expect(detectFormat({ contentType: 'text/csv; charset=utf-8', key: 'x.txt', head: text })).toEqual({
       format: 'csv',
       isGzip: false,
     });
@@ -41,5 +43,92 @@ describe('detectFormat', () => {
   it('rejects objects with no usable type or extension', () => {
     expect(detectFormat({ contentType: 'application/pdf', key: 'a', head: text })).toBeUndefined();
     expect(detectFormat({ key: 'README', head: text })).toBeUndefined();
+  });
+});
+
+const utf8 = (value: string) => new TextEncoder().encode(value);
+const structuredExtensions: Record<string, TextFormat> = {
+  csv: 'csv',
+  json: 'json',
+  ndjson: 'ndjson',
+  jsonl: 'ndjson',
+};
+const contentTypes = [
+  undefined,
+  'text/plain',
+  'text/plain; charset=utf-8',
+  'text/x-log',
+  'text/html',
+  'application/octet-stream',
+  'binary/octet-stream',
+  'text/csv',
+  'application/json',
+  'application/x-ndjson',
+];
+/** Bodies by what their content calls for: a JSON layout, or nothing (`undefined`). */
+const bodies: { text: string; calls?: TextFormat }[] = [
+  { text: 'name,email\nAda,ada@example.com\n' },
+  { text: 'sep=;\nname;email\n' },
+  { text: '[2026-01-02 10:00:00] INFO user ada@example.com\n' },
+  { text: '{"level":"info"} user logged in\n' },
+  { text: '{\n  "name": "Ada",\n  "email": "ada@example.com"\n}\n', calls: 'json' },
+  { text: '{"name":"Ada"}\n{"name":"Bo"}\n', calls: 'ndjson' },
+  { text: '[{"name":"Ada"},\n{"name":"Bo"}]', calls: 'json' },
+];
+
+describe('detectFormat from labels and content', () => {
+  it('takes the structured extension over a generic, text or conflicting content type', () => {
+    expect(detectFormat({ contentType: 'text/plain', key: 'x.csv', head: text })?.format).toBe('csv');
+    expect(detectFormat({ contentType: 'text/csv', key: 'x.json', head: text })?.format).toBe('json');
+    expect(detectFormat({ contentType: 'application/json', key: 'app.log', head: text })?.format).toBe(
+      'json',
+    );
+  });
+
+  it('parses JSON content labelled as text as JSON or NDJSON by its layout', () => {
+    const ndjson = utf8('{"name":"Ada"}\n{"name":"Bo"}\n');
+    const pretty = utf8('{\n  "name": "Ada"\n}\n');
+    expect(detectFormat({ contentType: 'text/plain', key: 'x.txt', head: ndjson })?.format).toBe('ndjson');
+    expect(detectFormat({ contentType: 'text/plain', key: 'x.log', head: pretty })?.format).toBe('json');
+    expect(detectFormat({ contentType: 'text/plain', key: 'x.json', head: ndjson })?.format).toBe('ndjson');
+    expect(detectFormat({ contentType: 'text/plain', key: 'x.txt', head: utf8('{"a":1}') })?.format).toBe(
+      'ndjson',
+    );
+    expect(detectFormat({ contentType: 'text/plain', key: 'x.json', head: utf8('{"a":1}') })?.format).toBe(
+      'json',
+    );
+  });
+
+  it('never lets a label or the content weaken the rules another calls for (generated)', () => {
+    const keys = [...Object.keys(structuredExtensions), 'txt', 'log', undefined];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...contentTypes),
+        fc.constantFrom(...keys),
+        fc.constantFrom(...bodies),
+        fc.boolean(),
+        (contentType, extension, body, isGzip) => {
+          const key =
+            extension === undefined ? 'data/export' : `data/export.${extension}${isGzip ? '.gz' : ''}`;
+          const head = isGzip ? gzipSync(body.text) : utf8(body.text);
+          const detected = detectFormat({ contentType, key, head });
+          // The inflated head is what the stream asks about next.
+          const inner = isGzip ? detectFormat({ contentType, key, head: utf8(body.text) }) : detected;
+          const fromExtension = extension === undefined ? undefined : structuredExtensions[extension];
+          const fromType = detectFormat({ contentType, head: utf8('plain') })?.format;
+          if (extension === undefined && fromType === undefined) {
+            expect(detected).toBeUndefined();
+            return;
+          }
+
+          expect(detected?.isGzip).toBe(isGzip);
+          if (body.calls !== undefined) expect(inner?.format).toBe(body.calls);
+          else if (fromExtension !== undefined) expect(inner?.format).toBe(fromExtension);
+          else if (fromType !== undefined && fromType !== 'text') expect(inner?.format).toBe(fromType);
+          else expect(inner?.format).toBe('text');
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

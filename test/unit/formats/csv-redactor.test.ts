@@ -19,109 +19,79 @@ import {
   regexDetector,
   sampleDetectors,
 } from '../support/compiled-rule-set.ts';
-
-interface ParsedCell {
-  /** As written, quotes included. */
-  readonly raw: string;
-  readonly value: string;
-  readonly isQuoted: boolean;
-}
-
-interface ParsedRecord {
-  readonly cells: ParsedCell[];
-  readonly terminator: string;
-}
-
-/** A deliberately naive RFC 4180 reader, independent of the one under test. */
-function parseCsv(input: string, delimiter = ','): { bom: string; records: ParsedRecord[] } {
-  const bom = input.startsWith('\uFEFF') ? '\uFEFF' : '';
-  const text = input.slice(bom.length);
-  const records: ParsedRecord[] = [];
-  let cells: ParsedCell[] = [];
-  let i = 0;
-  while (i < text.length) {
-    let raw = '';
-    let value = '';
-    const isQuoted = text[i] === '"';
-    if (isQuoted) {
-      raw = '"';
-      i++;
-      for (;;) {
-        if (i >= text.length) throw new Error('unclosed quote');
-        if (text[i] === '"' && text[i + 1] === '"') {
-          raw += '""';
-          value += '"';
-          i += 2;
-        } else if (text[i] === '"') {
-          raw += '"';
-          i++;
-          break;
-        } else {
-          raw += text[i];
-          value += text[i];
-          i++;
-        }
-      }
-    } else {
-      while (i < text.length && text[i] !== delimiter && text[i] !== '\n') raw += text[i++];
-      value = raw;
-    }
-    const hasCr = !isQuoted && text[i] === '\n' && raw.endsWith('\r');
-    if (hasCr) {
-      raw = raw.slice(0, -1);
-      value = raw;
-    }
-    cells.push({ raw, value, isQuoted });
-    if (i >= text.length) break;
-    if (text[i] === delimiter) {
-      i++;
-      if (i === text.length) cells.push({ raw: '', value: '', isQuoted: false });
-      continue;
-    }
-    let terminator: string;
-    if (!isQuoted) {
-      terminator = hasCr ? '\r\n' : '\n';
-      i++;
-    } else if (text.startsWith('\r\n', i)) {
-      terminator = '\r\n';
-      i += 2;
-    } else if (text[i] === '\n') {
-      terminator = '\n';
-      i++;
-    } else {
-      throw new Error('text after a closing quote');
-    }
-    records.push({ cells, terminator });
-    cells = [];
-  }
-  if (cells.length > 0) records.push({ cells, terminator: '' });
-  return { bom, records };
-}
+import { type ParsedCell, parseCsv } from './parse-csv.ts';
 
 function encodeCell(value: string, wasQuoted: boolean, delimiter: string): string {
   const needsQuotes = wasQuoted || [delimiter, '"', '\r', '\n'].some((special) => value.includes(special));
   return needsQuotes ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
-/** The semantics spelled out cell by cell: the header binds rules; detectors see each decoded cell alone. */
-function referenceRedact(redactor: Redactor, input: string, delimiter = ','): string {
-  const { bom, records } = parseCsv(input, delimiter);
-  let columns: (CompiledFieldRule | undefined)[] | undefined;
+const SNIFFED = [',', ';', '\t', '|'];
+
+/** The most frequent usual delimiter outside quotes in the first record of `text`, the first listed on a tie. */
+function sniffDelimiter(text: string): string {
+  let isQuoted = false;
+  const counts = new Map<string, number>();
+  for (const character of text) {
+    if (character === '"') isQuoted = !isQuoted;
+    else if (!isQuoted && (character === '\n' || character === '\r')) break;
+    else if (!isQuoted && SNIFFED.includes(character))
+      counts.set(character, (counts.get(character) ?? 0) + 1);
+  }
+  return SNIFFED.reduce((best, candidate) =>
+    (counts.get(candidate) ?? 0) > (counts.get(best) ?? 0) ? candidate : best,
+  );
+}
+
+/**
+ * The semantics spelled out line by line and cell by cell: preamble lines (`sep=`, empty,
+ * comments not naming a ruled column) are scanned as text; the first record is scanned and, unless
+ * it looks like data, binds rules; detectors see each decoded cell alone.
+ */
+function referenceRedact(redactor: Redactor, input: string, explicitDelimiter?: string): string {
+  const bom = input.startsWith('\uFEFF') ? '\uFEFF' : '';
+  let text = input.slice(bom.length);
   let out = bom;
-  for (const { cells, terminator } of records) {
-    const isEmptyLine = cells.length === 1 && cells[0]?.raw === '';
-    if (columns === undefined) {
-      if (!isEmptyLine) columns = cells.map((cell) => redactor.fieldRule([cell.value]));
-      out += cells.map((cell) => cell.raw).join(delimiter) + terminator;
-      continue;
+  let delimiter = explicitDelimiter;
+  for (let lineNumber = 0; ; lineNumber++) {
+    const lineBreak = /\r\n|\r|\n/.exec(text);
+    const line = lineBreak === null ? text : text.slice(0, lineBreak.index);
+    const terminator = lineBreak?.[0] ?? '';
+    const sep = lineNumber === 0 ? /^sep=([^"\r\n])$/i.exec(line) : null;
+    if (sep !== null && (sep[1] as string).charCodeAt(0) < 0x80) delimiter = sep[1];
+    const names = line.split(delimiter ?? sniffDelimiter(line));
+    names[0] = (names[0] as string).replace(/^#+\s*/, '');
+    const isPreamble =
+      line === '' ||
+      (sep !== null && delimiter === sep[1]) ||
+      (line.startsWith('#') && names.every((name) => redactor.fieldRule([name]) === undefined));
+    if (!isPreamble) {
+      delimiter ??= sniffDelimiter(text);
+      break;
     }
-    const ruled = columns;
-    const redacted = cells.map((cell, column) => {
-      const rule = ruled[column];
-      if (cell.value === '' || rule?.isKeep) return cell.raw;
-      const value = rule ? (redactor.applyField(rule, cell.value) ?? '') : redactor.redactText(cell.value);
-      return value === cell.value ? cell.raw : encodeCell(value, cell.isQuoted, delimiter);
-    });
+    out += redactor.redactText(line) + terminator;
+    text = text.slice(line.length + terminator.length);
+    if (text === '') return out;
+  }
+  const records = parseCsv(text, delimiter).records;
+  const redactCell = (cell: ParsedCell, rule: CompiledFieldRule | undefined): string => {
+    if (cell.value === '' || rule?.isKeep) return cell.raw;
+    const value = rule ? (redactor.applyField(rule, cell.value) ?? '') : redactor.redactText(cell.value);
+    return value === cell.value ? cell.raw : encodeCell(value, cell.isQuoted, delimiter as string);
+  };
+  let columns: (CompiledFieldRule | undefined)[] | undefined;
+  for (const { cells, terminator } of records) {
+    const ruled = columns ?? [];
+    const redacted = cells.map((cell, column) => redactCell(cell, ruled[column]));
+    if (columns === undefined) {
+      const names = cells.map((cell, column) =>
+        column === 0 ? cell.value.replace(/^#+\s*/, '') : cell.value,
+      );
+      const looksLikeData =
+        redacted.some((raw, column) => raw !== cells[column]?.raw) ||
+        names.some((name) => /^[^\p{L}]*\p{Nd}[^\p{L}]*$/u.test(name) || /[^\s@]@[^\s@]/.test(name));
+      columns = looksLikeData ? [] : names.map((name) => redactor.fieldRule([name]));
+    }
     out += redacted.join(delimiter) + terminator;
   }
   return out;
@@ -216,8 +186,63 @@ describe('createCsvRedactor', () => {
     expect(redact('\r\nname,email\r\nAda,x\r\n')).toBe('\r\nname,email\r\n[NAME],x\r\n');
   });
 
-  it('emits the header unchanged, even when it looks sensitive', () => {
-    expect(redact('admin@example.com,name\nx,y\n')).toBe('admin@example.com,name\nx,[NAME]\n');
+  it('redacts a header cell that holds a sensitive value, and then takes the row for data', () => {
+    expect(redact('admin@example.com,name\nx,Ada\n')).toBe('[EMAIL],name\nx,Ada\n');
+  });
+
+  it('redacts the first row of a file without a header row', () => {
+    expect(redact('bob@example.com,123-45-6789\ncarol@example.org,x\n')).toBe(
+      '[EMAIL],[US_SSN]\n[EMAIL],x\n',
+    );
+  });
+
+  it('takes a first row with numbers or emails for data and binds no column rule from it', () => {
+    const namesOnly = () => new Redactor(compiledRuleSetOf([], [nameFieldRule('name', ['name'])]));
+
+    expect(redact('Ada,42,name\nBo,7,Cy\n', namesOnly())).toBe('Ada,42,name\nBo,7,Cy\n');
+    expect(redact('Ada,a@b.c,name\nBo,x,Cy\n', namesOnly())).toBe('Ada,a@b.c,name\nBo,x,Cy\n');
+    expect(redact('Ada,b,name\nBo,x,Cy\n', namesOnly())).toBe('Ada,b,name\nBo,x,[NAME]\n');
+  });
+
+  it('keeps a sep= line, takes its delimiter and binds the next line as the header', () => {
+    expect(redact('sep=;\r\nname;email\r\nAda;bob@example.com\r\n')).toBe(
+      'sep=;\r\nname;email\r\n[NAME];[EMAIL]\r\n',
+    );
+  });
+
+  it('scans comment lines before the header and binds the header after them', () => {
+    expect(redact('# export for bob@example.com\n# v2 "draft\nname,city\nAda,Rome\n')).toBe(
+      '# export for [EMAIL]\n# v2 "draft\nname,city\n[NAME],\n',
+    );
+  });
+
+  it('takes a #-prefixed line that names a ruled column for the header', () => {
+    expect(redact('#id,name\n1,Ada\n')).toBe('#id,name\n1,[NAME]\n');
+    expect(redact('##format=x\n#name\tcity\nAda\tRome\n')).toBe('##format=x\n#name\tcity\n[NAME]\t\n');
+  });
+
+  it('splits records at CR-only line endings and keeps them', () => {
+    expect(redact('name,email\rAda,bob@example.com\r"Bo","x\ry"\rCy,z')).toBe(
+      'name,email\r[NAME],[EMAIL]\r"[NAME]","x\ry"\r[NAME],z',
+    );
+  });
+
+  it('waits for the character after a CR to tell CR from CRLF', () => {
+    const csv = createCsvRedactor(standardRedactor());
+
+    expect(csv.push('name\rAda\r')).toBe('name\r');
+    expect(csv.push('\nBo\r')).toBe('[NAME]\r\n');
+    expect(csv.end()).toBe('[NAME]\r');
+  });
+
+  it('sniffs a semicolon, tab or pipe delimiter from the first line', () => {
+    for (const delimiter of [';', '\t', '|']) {
+      const input = `name${delimiter}"a,b"${delimiter}email\nAda${delimiter}x,y${delimiter}bob@example.com\n`;
+
+      expect(run(createCsvRedactor(standardRedactor()), [input])).toBe(
+        `name${delimiter}"a,b"${delimiter}email\n[NAME]${delimiter}x,y${delimiter}[EMAIL]\n`,
+      );
+    }
   });
 
   it('runs the detectors on cells without a rule, extra cells beyond the header included', () => {
@@ -363,7 +388,11 @@ const builtInPlanted = [
   'sk_live_4eC39HqLyjWDarjtT1zdp7dc',
 ];
 
-/** A random well-formed CSV: random header, quoting, terminators, BOM, empty lines and planted values. */
+/**
+ * A random well-formed CSV: BOM, `sep=` line, empty and comment lines (some planted, some naming
+ * a ruled column), a header or a data record first, random quoting, LF/CRLF/CR terminators,
+ * planted values; the delimiter given explicitly or left to the file.
+ */
 const csvDocument = (planted: string[]) =>
   fc.constantFrom(...delimiters).chain((delimiter) => {
     const value = fc.oneof(
@@ -373,6 +402,7 @@ const csvDocument = (planted: string[]) =>
         'Ada',
         'x y',
         '12',
+        '# x',
         '\uD83D',
         '"',
         'a""b',
@@ -410,7 +440,7 @@ const csvDocument = (planted: string[]) =>
       return wantsQuotes || mustQuote ? `"${text.replaceAll('"', '""')}"` : text;
     });
     const header = fc
-      .array(fc.constantFrom('name', 'Name', 'city', 'note', 'email', 'id', 'other'), {
+      .array(fc.constantFrom('name', 'Name', 'city', 'note', 'email', 'id', 'other', '#name', '2024'), {
         minLength: 1,
         maxLength: 5,
       })
@@ -422,19 +452,47 @@ const csvDocument = (planted: string[]) =>
       },
       { weight: 1, arbitrary: fc.constant('') },
     );
+    const terminator = fc.constantFrom('\n', '\r\n', '\r');
+    const preambleLine = fc.oneof(
+      fc.constant(''),
+      fc.constantFrom(...planted).map((text) => `# exported by ${text}`),
+      fc.constantFrom('# comment "quoted', `#id${delimiter}name`, '## meta'),
+    );
     return fc
-      .tuple(
-        fc.boolean(),
-        header,
-        fc.array(fc.tuple(record, fc.constantFrom('\n', '\r\n')), { maxLength: 8 }),
-        record,
-      )
-      .map(([hasBom, head, records, last]) => {
-        const body = records.map(([text, terminator]) => text + terminator).join('');
+      .record({
+        hasBom: fc.boolean(),
+        hasSep: fc.boolean(),
+        preamble: fc.array(fc.tuple(preambleLine, terminator), { maxLength: 3 }),
+        first: fc.oneof(header, record),
+        records: fc.array(fc.tuple(record, terminator), { maxLength: 8 }),
+        last: record,
+        firstTerminator: terminator,
+        isExplicit: fc.boolean(),
+      })
+      .map(({ hasBom, hasSep, preamble, first, records, last, firstTerminator, isExplicit }) => {
+        const lines = (pairs: [string, string][]) => pairs.map(([text, end]) => text + end).join('');
+        // A delimiter that sniffing cannot find is declared or given.
+        const isDeclared = hasSep || (!isExplicit && !SNIFFED.includes(delimiter));
+        const input = `${hasBom ? '\uFEFF' : ''}${isDeclared ? `sep=${delimiter}\n` : ''}${lines(preamble)}${first}${firstTerminator}${lines(records)}${last}`;
         // The last record has no terminator; an empty one leaves the input ending in a newline.
-        return { delimiter, input: `${hasBom ? '\uFEFF' : ''}${head}\n${body}${last}` };
+        return { delimiter: isExplicit ? delimiter : undefined, input };
       });
   });
+
+function csvRedactorOf(redactor: Redactor, delimiter: string | undefined): FormatRedactor {
+  return createCsvRedactor(redactor, delimiter === undefined ? {} : { delimiter });
+}
+
+/** The output, or the kind of failure: the naive reader throws plain errors where the redactor throws MalformedObjectError. */
+function outcome(produce: () => string): string {
+  try {
+    return produce();
+  } catch (error) {
+    return error instanceof MalformedObjectError || (error as Error).name === 'Error'
+      ? 'malformed'
+      : String(error);
+  }
+}
 
 describe('createCsvRedactor properties', () => {
   it('gives the per-cell reference output for any split of the input', () => {
@@ -449,11 +507,15 @@ describe('createCsvRedactor properties', () => {
           const chunked = newRedactor();
           const reference = newRedactor();
 
-          const expected = referenceRedact(reference, input, delimiter);
-          expect(run(createCsvRedactor(whole, { delimiter }), [input])).toBe(expected);
-          expect(run(createCsvRedactor(chunked, { delimiter }), splitAt(input, points))).toBe(expected);
-          expect(whole.counts).toEqual(reference.counts);
-          expect(chunked.counts).toEqual(reference.counts);
+          const expected = outcome(() => referenceRedact(reference, input, delimiter));
+          expect(outcome(() => run(csvRedactorOf(whole, delimiter), [input]))).toBe(expected);
+          expect(outcome(() => run(csvRedactorOf(chunked, delimiter), splitAt(input, points)))).toBe(
+            expected,
+          );
+          if (expected !== 'malformed') {
+            expect(whole.counts).toEqual(reference.counts);
+            expect(chunked.counts).toEqual(reference.counts);
+          }
         },
       ),
       { numRuns: 1000 },
@@ -473,9 +535,11 @@ describe('createCsvRedactor properties', () => {
         csvDocument(builtInPlanted),
         fc.array(fc.nat(), { maxLength: 4 }),
         ({ delimiter, input }, points) => {
-          const expected = referenceRedact(builtIns(), input, delimiter);
+          const expected = outcome(() => referenceRedact(builtIns(), input, delimiter));
 
-          expect(run(createCsvRedactor(builtIns(), { delimiter }), splitAt(input, points))).toBe(expected);
+          expect(outcome(() => run(csvRedactorOf(builtIns(), delimiter), splitAt(input, points)))).toBe(
+            expected,
+          );
         },
       ),
       { numRuns: 500 },

@@ -1,4 +1,4 @@
-import { RuleValidationError } from '../../errors.ts';
+import { LimitExceededError, RuleValidationError } from '../../errors.ts';
 import type { CompiledFieldRule, Redactor } from '../redactor.ts';
 import type { ScanMatch } from '../scanner.ts';
 import { CellKind, CsvTokenizer } from './csv-tokenizer.ts';
@@ -6,8 +6,10 @@ import type { FormatRedactor } from './format-redactor.ts';
 
 export interface CsvRedactorOptions {
   /**
-   * Field separator: one ASCII character other than a quote, CR or LF.
-   * @default - ','
+   * Field separator: one ASCII character other than a quote, CR or LF. A `sep=X` first line
+   * (Excel's preamble) overrides it.
+   * @default - from a `sep=X` first line, else sniffed from the header or first record: the
+   * most frequent of `,` `;` tab `|` outside quotes (`,` on a tie or none)
    */
   readonly delimiter?: string;
 }
@@ -17,15 +19,30 @@ const CR = 0x0d;
 const LF = 0x0a;
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+/** Delimiters a file may use without declaring one, in order of preference on a tie. */
+const SNIFFED_DELIMITERS = [',', ';', '\t', '|'];
+const SEP_LINE = /^sep=(.)$/i;
+const LINE_BREAK = /[\r\n]/;
+/** A cell with a digit and no letter (an amount, a date, an id): data, not a column name. */
+const NUMBER_LIKE = /^[^\p{L}]*\p{Nd}[^\p{L}]*$/u;
+const EMAIL_LIKE = /[^\s@]@[^\s@]/;
 
 /**
- * CSV (RFC 4180): the first non-empty record is the header, emitted unchanged; it binds each
- * column to the field rule naming its header. In data records a `keep` column is left alone,
- * another ruled column gets its rule's action (a dropped value becomes an empty cell), and every
- * other cell, extra cells included, gets the detectors, which see the decoded cell alone. Empty
- * cells stay empty. Changed cells are re-quoted when they were quoted or now need it; everything
- * else, terminators (LF or CRLF), a leading BOM, empty lines and a missing final newline
- * included, passes through byte for byte. Each record is emitted as soon as it is complete.
+ * CSV (RFC 4180, with CR-only line breaks too). Every byte goes through the detectors. Before
+ * the records come optional preamble lines, emitted as scanned text: a `sep=X` first line
+ * (which sets the delimiter), empty lines and comment lines starting with `#` (unless they name
+ * a ruled column, as a `#id,name` header does). The first record after them is the header
+ * candidate: its cells are scanned like any cell, and when none of them looks like data (no
+ * detector hit, no number, no email) it is the header and binds each column to the field rule
+ * naming its header (a leading `#` of the first name ignored). Otherwise the file has no header:
+ * the record is data and no column rule applies anywhere.
+ *
+ * In data records a `keep` column is left alone, another ruled column gets its rule's action (a
+ * dropped value becomes an empty cell), and every other cell, extra cells included, gets the
+ * detectors, which see the decoded cell alone. Empty cells stay empty. Changed cells are
+ * re-quoted when they were quoted or now need it; everything else, terminators (LF, CRLF or
+ * CR), a leading BOM, empty lines and a missing final newline included, passes through byte
+ * for byte. Each record is emitted as soon as it is complete.
  *
  * For speed the detectors first run once over all complete records, with the delimiters, quotes
  * and terminators around cells turned into line breaks; only cells that a match overlaps (or
@@ -36,43 +53,41 @@ const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
  * make possible (a context keyword, a value spread over cells) costs a rescan, never a change.
  *
  * Fails with `MalformedObjectError` (naming the record) on an unclosed quote or text after a
- * closing quote, and with `LimitExceededError` on a record longer than `limits.maxRecordBytes`
- * UTF-16 code units.
+ * closing quote, and with `LimitExceededError` on a record or preamble line longer than
+ * `limits.maxRecordBytes` UTF-16 code units.
  *
  * @example
  * const csv = createCsvRedactor(redactor);
  * csv.push('name,email\r\nAda,ada@example.com\r\n'); // 'name,email\r\n[NAME],[EMAIL]\r\n'
  */
 export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOptions = {}): FormatRedactor {
-  const delimiter = options.delimiter ?? ',';
-  const delimiterByte = delimiter.charCodeAt(0);
-  if (
-    delimiter.length !== 1 ||
-    delimiterByte > 0x7f ||
-    delimiter === '"' ||
-    delimiter === '\r' ||
-    delimiter === '\n'
-  ) {
+  if (options.delimiter !== undefined && !isValidDelimiter(options.delimiter)) {
     throw new RuleValidationError(
-      `CSV delimiter ${JSON.stringify(delimiter)} is not allowed: use one ASCII character other than a quote, CR or LF`,
+      `CSV delimiter ${JSON.stringify(options.delimiter)} is not allowed: use one ASCII character other than a quote, CR or LF`,
     );
   }
-  const tokenizer = new CsvTokenizer(delimiter, redactor.limits.maxRecordBytes);
+  let delimiter = options.delimiter;
+  const maxRecordLength = redactor.limits.maxRecordBytes;
   const scanner = redactor.scanner;
   const hasDetectors = scanner.detectors.length > 0;
   const noMatches: ScanMatch[] = [];
-  // Column rules, bound once the header is complete.
+  // Created once the preamble is over and the delimiter known.
+  let tokenizer: CsvTokenizer | undefined;
+  // Text of the preamble not yet decided on (a line waiting for its terminator).
+  let preamble = '';
+  let preambleLines = 0;
+  // Column rules, bound once the header candidate is complete (none when it is data).
   let columns: (CompiledFieldRule | undefined)[] | undefined;
   // Columns whose rule can change a cell (not `keep`), ascending.
   const ruledColumns: number[] = [];
   let isFirstText = true;
 
-  function decode(start: number, end: number, kind: CellKind): string {
-    const raw = tokenizer.text.slice(start, end);
+  function decode(text: string, start: number, end: number, kind: CellKind): string {
+    const raw = text.slice(start, end);
     return kind === CellKind.QuotedEscaped ? raw.replaceAll('""', '"') : raw;
   }
 
-  function encode(value: string, wasQuoted: boolean): string {
+  function encode(value: string, wasQuoted: boolean, delimiter: string): string {
     const needsQuotes =
       wasQuoted ||
       value.includes(delimiter) ||
@@ -82,91 +97,158 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     return needsQuotes ? `"${value.replaceAll('"', '""')}"` : value;
   }
 
+  /** True when `line` (no terminator) is a preamble line rather than the header candidate. */
+  function isPreambleLine(line: string): boolean {
+    if (line === '') return true;
+    if (preambleLines === 0 && SEP_LINE.test(line)) {
+      const declared = line.slice(4);
+      if (isValidDelimiter(declared)) {
+        delimiter = declared;
+        return true;
+      }
+    }
+    if (!line.startsWith('#')) return false;
+    const cells = line.split(delimiter ?? (sniffDelimiter(line, 0, true, maxRecordLength) as string));
+    return !cells.some((cell, index) => redactor.fieldRule([columnName(cell, index)]) !== undefined);
+  }
+
   /**
-   * `text[from, to)` as the detectors see it: cell contents in place, the delimiters, quotes and
-   * terminators around them turned into line breaks, so that no detector mistakes a delimiter
-   * (say `-` or `.`) for part of a value. The range holds the cells `[firstCell, endCell)`.
+   * Emits the complete preamble lines held and starts the records at the header candidate.
+   * With `isEnd`, the held text is all there is.
    */
-  function scanTextOf(from: number, to: number, firstCell: number, endCell: number): string {
-    const { text, cellStarts, cellEnds } = tokenizer;
-    const raw = text.slice(from, to);
-    if (!raw.includes('"')) return breakLines(raw, delimiterByte);
+  function readPreamble(isEnd: boolean): string {
+    let out = '';
+    let start = 0;
+    while (tokenizer === undefined) {
+      const found = preamble.slice(start).search(LINE_BREAK);
+      const lineEnd = found < 0 ? preamble.length : start + found;
+      const isCrPending = preamble.charCodeAt(lineEnd) === CR && lineEnd + 1 === preamble.length;
+      if ((found < 0 || isCrPending) && !isEnd) {
+        if (preamble.length - start > maxRecordLength) throw tooLong(preambleLines + 1);
+        break;
+      }
+      const terminatorEnd =
+        found < 0
+          ? lineEnd
+          : preamble.charCodeAt(lineEnd) === CR && preamble.charCodeAt(lineEnd + 1) === LF
+            ? lineEnd + 2
+            : lineEnd + 1;
+      if (terminatorEnd - start > maxRecordLength) throw tooLong(preambleLines + 1);
+      const line = preamble.slice(start, lineEnd);
+      if (!isPreambleLine(line)) {
+        delimiter ??= sniffDelimiter(preamble, start, isEnd, maxRecordLength);
+        // The first record goes on past a quoted line break: its end is needed to sniff.
+        if (delimiter === undefined) break;
+        tokenizer = new CsvTokenizer(delimiter, maxRecordLength, preambleLines);
+        tokenizer.feed(preamble.slice(start));
+        start = preamble.length;
+        break;
+      }
+      out += redactor.redactText(line) + preamble.slice(lineEnd, terminatorEnd);
+      preambleLines++;
+      start = terminatorEnd;
+      if (start === preamble.length) break;
+    }
+    preamble = preamble.slice(start);
+    return out;
+  }
+
+  function tooLong(record: number): LimitExceededError {
+    return new LimitExceededError(
+      `CSV record ${record} is longer than the limit of ${maxRecordLength} characters (maxRecordBytes)`,
+    );
+  }
+
+  /**
+   * The held records up to `end` as the detectors see them: cell contents in place, the
+   * delimiters, quotes and terminators around them turned into line breaks, so that no detector
+   * mistakes a delimiter (say `-` or `.`) for part of a value. They hold the cells `[0, endCell)`.
+   */
+  function scanTextOf(tokens: CsvTokenizer, end: number, endCell: number): string {
+    const { text, cellStarts, cellEnds } = tokens;
+    const raw = text.slice(0, end);
+    if (!raw.includes('"')) return breakLines(raw, tokens.delimiter.charCodeAt(0));
     let scanText = '';
-    let position = from;
-    for (let cell = firstCell; cell < endCell; cell++) {
+    let position = 0;
+    for (let cell = 0; cell < endCell; cell++) {
       const start = cellStarts[cell] as number;
       scanText += '\n'.repeat(start - position) + text.slice(start, cellEnds[cell]);
       position = cellEnds[cell] as number;
     }
-    return scanText + '\n'.repeat(to - position);
+    return scanText + '\n'.repeat(end - position);
   }
 
   /** Redacts the complete records held by the tokenizer and returns them as text. */
-  function emitRecords(): string {
+  function emitRecords(tokens: CsvTokenizer): string {
     const { text, recordCount, recordEnds, recordCellEnds, cellStarts, cellEnds, cellKinds, escapedCells } =
-      tokenizer;
-    let record = 0;
-    let cell = 0;
-    while (columns === undefined && record < recordCount) {
-      const cellEnd = recordCellEnds[record] as number;
-      const isEmptyLine =
-        cellEnd - cell === 1 && cellKinds[cell] === CellKind.Plain && cellStarts[cell] === cellEnds[cell];
-      if (!isEmptyLine) {
-        columns = [];
-        for (let i = cell; i < cellEnd; i++) {
-          const name = decode(cellStarts[i] as number, cellEnds[i] as number, cellKinds[i] as CellKind);
-          const rule = redactor.fieldRule([name]);
-          if (rule !== undefined && !rule.isKeep) ruledColumns.push(columns.length);
-          columns.push(rule);
-        }
-      }
-      cell = cellEnd;
-      record++;
-    }
-    const end = recordCount === 0 ? 0 : (recordEnds[recordCount - 1] as number);
-    if (columns === undefined || record === recordCount) return text.slice(0, end);
-
-    const dataStart = record === 0 ? 0 : (recordEnds[record - 1] as number);
-    // Match offsets are relative to `dataStart`.
+      tokens;
+    if (recordCount === 0) return '';
+    const end = recordEnds[recordCount - 1] as number;
     const matches = hasDetectors
-      ? scanner.scan(scanTextOf(dataStart, end, cell, recordCellEnds[recordCount - 1] as number)).matches
+      ? scanner.scan(scanTextOf(tokens, end, recordCellEnds[recordCount - 1] as number)).matches
       : noMatches;
     let out = '';
     let emitted = 0;
     let match = 0;
     let escaped = 0;
 
-    function redactCell(index: number, rule: CompiledFieldRule | undefined): void {
+    /** Returns true when the cell changed. */
+    function redactCell(index: number, rule: CompiledFieldRule | undefined): boolean {
       const start = cellStarts[index] as number;
       const stop = cellEnds[index] as number;
       const kind = cellKinds[index] as CellKind;
       let value: string;
       let replacement: string;
       if (rule !== undefined) {
-        if (rule.isKeep || start === stop) return;
-        value = decode(start, stop, kind);
+        if (rule.isKeep || start === stop) return false;
+        value = decode(text, start, stop, kind);
         replacement = redactor.applyField(rule, value) ?? '';
       } else {
-        while (match < matches.length && (matches[match] as ScanMatch).end <= start - dataStart) match++;
-        const isTouched = match < matches.length && (matches[match] as ScanMatch).start < stop - dataStart;
-        if (!isTouched && kind !== CellKind.QuotedEscaped) return;
-        value = decode(start, stop, kind);
+        while (match < matches.length && (matches[match] as ScanMatch).end <= start) match++;
+        const isTouched = match < matches.length && (matches[match] as ScanMatch).start < stop;
+        if (!isTouched && kind !== CellKind.QuotedEscaped) return false;
+        value = decode(text, start, stop, kind);
         replacement = redactor.redactText(value);
       }
-      if (replacement === value) return;
+      if (replacement === value) return false;
       const isQuoted = kind !== CellKind.Plain;
-      out += text.slice(emitted, isQuoted ? start - 1 : start) + encode(replacement, isQuoted);
+      out +=
+        text.slice(emitted, isQuoted ? start - 1 : start) + encode(replacement, isQuoted, tokens.delimiter);
       emitted = isQuoted ? stop + 1 : stop;
+      return true;
     }
 
+    let record = 0;
+    let cell = 0;
+    if (columns === undefined) {
+      const cellEnd = recordCellEnds[0] as number;
+      let hasSensitiveCell = false;
+      const names: string[] = [];
+      for (; cell < cellEnd; cell++) {
+        names.push(
+          columnName(
+            decode(text, cellStarts[cell] as number, cellEnds[cell] as number, cellKinds[cell] as CellKind),
+            names.length,
+          ),
+        );
+        if (redactCell(cell, undefined)) hasSensitiveCell = true;
+      }
+      const isData =
+        hasSensitiveCell || names.some((name) => NUMBER_LIKE.test(name) || EMAIL_LIKE.test(name));
+      columns = isData ? [] : names.map((name) => redactor.fieldRule([name]));
+      columns.forEach((rule, column) => {
+        if (rule !== undefined && !rule.isKeep) ruledColumns.push(column);
+      });
+      record = 1;
+    }
     for (; record < recordCount; record++) {
       const recordEnd = recordEnds[record] as number;
       const cellEnd = recordCellEnds[record] as number;
-      const firstCellStart = (cellStarts[cell] as number) - dataStart;
+      const firstCellStart = cellStarts[cell] as number;
       while (match < matches.length && (matches[match] as ScanMatch).end <= firstCellStart) match++;
       while (escaped < escapedCells.length && (escapedCells[escaped] as number) < cell) escaped++;
       const isQuiet =
-        (match === matches.length || (matches[match] as ScanMatch).start >= recordEnd - dataStart) &&
+        (match === matches.length || (matches[match] as ScanMatch).start >= recordEnd) &&
         (escaped === escapedCells.length || (escapedCells[escaped] as number) >= cellEnd);
       if (isQuiet) {
         // Most records: only the ruled columns can change.
@@ -182,6 +264,12 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     return out + text.slice(emitted, end);
   }
 
+  function emitHeld(tokens: CsvTokenizer): string {
+    const out = emitRecords(tokens);
+    tokens.discard();
+    return out;
+  }
+
   return {
     push(text) {
       let prefix = '';
@@ -192,30 +280,79 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
           text = text.slice(1);
         }
       }
-      tokenizer.feed(text);
-      const out = emitRecords();
-      tokenizer.discard();
-      return prefix + out;
+      if (tokenizer !== undefined) {
+        tokenizer.feed(text);
+        return prefix + emitHeld(tokenizer);
+      }
+      // Only a line break (or the character after a final CR) or the length limit can end the
+      // wait; reading the held line again for every small piece would be quadratic.
+      const isDecidable = LINE_BREAK.test(text) || preamble.endsWith('\r');
+      preamble += text;
+      if (!isDecidable && preamble.length <= maxRecordLength) return prefix;
+      const out = prefix + readPreamble(false);
+      return tokenizer === undefined ? out : out + emitHeld(tokenizer);
     },
     end() {
+      let out = '';
+      if (tokenizer === undefined) out = readPreamble(true);
+      if (tokenizer === undefined) return out;
       tokenizer.finish();
-      const out = emitRecords();
-      tokenizer.discard();
-      return out;
+      return out + emitHeld(tokenizer);
     },
   };
 }
 
+function isValidDelimiter(delimiter: string): boolean {
+  return delimiter.length === 1 && delimiter.charCodeAt(0) <= 0x7f && !'"\r\n'.includes(delimiter);
+}
+
+/** The name a header cell gives its column: a leading `#` (a commented-out header) is not part of it. */
+function columnName(cell: string, index: number): string {
+  return index === 0 ? cell.replace(/^#+\s*/, '') : cell;
+}
+
 /**
- * `text` with each `delimiter` and each CR of a CRLF turned into LF. In UTF-8 an ASCII byte is
- * always that character, and a byte loop is several times faster than `String.replaceAll`.
+ * The most frequent of the usual delimiters outside quotes in the record that starts at `from`
+ * (`,` when none), or `undefined` when the record may go on past the end of `text` (unless
+ * `isEnd`). Only the first `maxLength` + 1 characters count, so that a record too long for the
+ * tokenizer is sniffed the same whatever the chunking, and then refused by it.
+ */
+function sniffDelimiter(text: string, from: number, isEnd: boolean, maxLength: number): string | undefined {
+  const counts = SNIFFED_DELIMITERS.map(() => 0);
+  let isQuoted = false;
+  const end = Math.min(text.length, from + maxLength + 1);
+  let isComplete = isEnd || text.length - from > maxLength;
+  for (let i = from; i < end; i++) {
+    const character = text[i] as string;
+    if (character === '"') isQuoted = !isQuoted;
+    else if (!isQuoted) {
+      if (character === '\n' || character === '\r') {
+        isComplete = true;
+        break;
+      }
+      const index = SNIFFED_DELIMITERS.indexOf(character);
+      if (index >= 0) counts[index] = (counts[index] as number) + 1;
+    }
+  }
+  if (!isComplete) return undefined;
+  let best = 0;
+  for (let index = 1; index < counts.length; index++) {
+    if ((counts[index] as number) > (counts[best] as number)) best = index;
+  }
+  return SNIFFED_DELIMITERS[best] as string;
+}
+
+/**
+ * `text` (records without quotes) with each `delimiter` and each CR turned into LF. In UTF-8 an
+ * ASCII byte is always that character, and a byte loop is several times faster than
+ * `String.replaceAll`.
  */
 function breakLines(text: string, delimiter: number): string {
   const bytes = utf8Encoder.encode(text);
   const length = bytes.length;
   for (let i = 0; i < length; i++) {
     const byte = bytes[i];
-    if (byte === delimiter || (byte === CR && i + 1 < length && bytes[i + 1] === LF)) bytes[i] = LF;
+    if (byte === delimiter || byte === CR) bytes[i] = LF;
   }
   return utf8Decoder.decode(bytes);
 }

@@ -13,7 +13,7 @@ const State = {
   Quoted: 2,
   /** A quote was read inside a quoted cell: it closes the cell or starts a doubled quote. */
   QuoteSeen: 3,
-  /** A closing quote and a CR were read: only LF may follow. */
+  /** A closing quote and a CR were read: an LF that follows belongs to the terminator. */
   QuoteCr: 4,
 } as const;
 type State = (typeof State)[keyof typeof State];
@@ -27,7 +27,9 @@ const CR = 0x0d;
  * spans of `text` in flat arrays rather than copied, so a consumer can pass unchanged bytes
  * through and decode only the cells it needs.
  *
- * Records end at LF or CRLF (a CR alone is data). A quote inside an unquoted cell is taken
+ * Records end at LF, CRLF or a CR alone (classic Mac and some spreadsheet exports write CR-only
+ * files; Python's csv reader splits on all three too). A CR at the end of the text fed so far
+ * waits for the next character, which may be its LF. A quote inside an unquoted cell is taken
  * literally, as most producers in the wild expect. A record longer than `maxRecordLength` code
  * units (terminator included) fails with `LimitExceededError`, whatever the chunking.
  */
@@ -46,8 +48,8 @@ export class CsvTokenizer {
   readonly cellKinds: CellKind[] = [];
   /** Indexes of the held cells of kind `QuotedEscaped`, ascending. */
   readonly escapedCells: number[] = [];
+  readonly delimiter: string;
 
-  private readonly delimiter: string;
   private readonly delimiterCode: number;
   private readonly maxRecordLength: number;
   private cellCount = 0;
@@ -58,10 +60,12 @@ export class CsvTokenizer {
   private cellStart = 0;
   private cellKind: CellKind = CellKind.Plain;
 
-  constructor(delimiter: string, maxRecordLength: number) {
+  /** `recordsBefore`: lines of the input before the first record fed, so error messages count them. */
+  constructor(delimiter: string, maxRecordLength: number, recordsBefore = 0) {
     this.delimiter = delimiter;
     this.delimiterCode = delimiter.charCodeAt(0);
     this.maxRecordLength = maxRecordLength;
+    this.recordsDiscarded = recordsBefore;
   }
 
   /** Number (1-based, over the whole input) of the first record held. */
@@ -86,7 +90,8 @@ export class CsvTokenizer {
         this.addCell(length, length, CellKind.Plain);
         break;
       case State.Plain:
-        this.addCell(this.cellStart, length, CellKind.Plain);
+        // `position` stops before a final CR, which is then the terminator.
+        this.addCell(this.cellStart, this.position, CellKind.Plain);
         break;
       case State.QuoteSeen:
         this.addCell(this.cellStart, length - 1, this.cellKind);
@@ -94,7 +99,8 @@ export class CsvTokenizer {
       case State.Quoted:
         throw this.malformed('a quoted field is not closed at the end of the object', length);
       case State.QuoteCr:
-        throw this.malformed('a CR after a closing quote is not followed by LF', length);
+        this.addCell(this.cellStart, length - 2, this.cellKind);
+        break;
     }
     this.endRecord(length);
     this.state = State.CellStart;
@@ -131,10 +137,11 @@ export class CsvTokenizer {
     const delimiter = this.delimiter;
     let position = this.position;
     let state = this.state;
-    // Next delimiter and LF at or after `position` (`length` when none): found with indexOf,
+    // Next delimiter, LF and CR at or after `position` (`length` when none): found with indexOf,
     // which is several times faster than a loop over charCodeAt.
     let nextDelimiter = -1;
     let nextLf = -1;
+    let nextCr = -1;
     while (position < length) {
       if (state === State.CellStart) {
         if (text.charCodeAt(position) === QUOTE) {
@@ -150,14 +157,20 @@ export class CsvTokenizer {
       if (state === State.Plain) {
         if (nextDelimiter < position) nextDelimiter = indexOrLength(text, delimiter, position);
         if (nextLf < position) nextLf = indexOrLength(text, '\n', position);
-        if (nextDelimiter < nextLf) {
+        if (nextCr < position) nextCr = indexOrLength(text, '\r', position);
+        const lineBreak = Math.min(nextCr, nextLf);
+        if (nextDelimiter < lineBreak) {
           this.addCell(this.cellStart, nextDelimiter, CellKind.Plain);
           position = nextDelimiter + 1;
-        } else if (nextLf < length) {
-          const hasCr = text.charCodeAt(nextLf - 1) === CR;
-          this.addCell(this.cellStart, hasCr ? nextLf - 1 : nextLf, CellKind.Plain);
-          this.endRecord(nextLf + 1);
-          position = nextLf + 1;
+        } else if (lineBreak === nextCr && nextCr + 1 === length) {
+          // CR or CRLF: the next text decides.
+          position = nextCr;
+          break;
+        } else if (lineBreak < length) {
+          const recordEnd = lineBreak === nextCr && nextLf === nextCr + 1 ? nextLf + 1 : lineBreak + 1;
+          this.addCell(this.cellStart, lineBreak, CellKind.Plain);
+          this.endRecord(recordEnd);
+          position = recordEnd;
         } else {
           position = length;
           break;
@@ -190,13 +203,11 @@ export class CsvTokenizer {
         }
         position++;
       } else {
-        if (text.charCodeAt(position) !== LF) {
-          throw this.malformed('a CR after a closing quote is not followed by LF', position);
-        }
+        const isCrLf = text.charCodeAt(position) === LF;
         this.addCell(this.cellStart, position - 2, this.cellKind);
-        this.endRecord(position + 1);
+        if (isCrLf) position++;
+        this.endRecord(position);
         state = State.CellStart;
-        position++;
       }
     }
     this.position = position;

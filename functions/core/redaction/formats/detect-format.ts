@@ -1,4 +1,5 @@
 import type { TextFormat } from './format-redactor.ts';
+import { type JsonLayout, sniffJsonLayout } from './sniff-json-layout.ts';
 
 /** What the engine will do with an object: parse it as `format`, inside gzip when `isGzip`. */
 export interface DetectedFormat {
@@ -38,7 +39,7 @@ const EXTENSIONS: Record<string, TextFormat> = {
   txt: 'text',
 };
 
-/** Content types that say nothing about the body; the extension decides. */
+/** Content types that say nothing about the body. */
 const GENERIC_TYPES = new Set([
   'application/octet-stream',
   'binary/octet-stream',
@@ -62,19 +63,31 @@ const BINARY_MAGIC: readonly (readonly number[])[] = [
 ];
 
 /**
- * Decides how to parse an object: Content-Type first, then the key's extension (`.gz` stripped),
- * while the magic bytes veto binary content. `undefined` means unsupported: the caller refuses
- * the object unless a passthrough rule covers its key.
+ * Decides how to parse an object. Labels (Content-Type, the key's extension with `.gz` stripped)
+ * and content are all inputs an uploader controls, so the strongest reading wins and none can
+ * weaken another: a structured extension (CSV, JSON, NDJSON) beats a conflicting or generic
+ * Content-Type, a structured Content-Type beats a `.txt`/`.log` extension, and content whose first
+ * bytes are valid JSON text starting with `{` or `[` is parsed as JSON or NDJSON (by its layout)
+ * whatever the labels say, since the text redactor would lose the field rules. A choice that the
+ * content later contradicts fails while parsing; nothing falls back to a weaker format. Content
+ * alone never makes an unlabelled object supported, and the magic bytes veto binary content.
+ * `undefined` means unsupported: the caller refuses the object unless a passthrough rule covers
+ * its key.
+ *
+ * For gzip the head is compressed, so the format comes from the labels; the caller asks again
+ * with the inflated head to let the content decide (and to veto binary content inside).
  *
  * @example
  * detectFormat({ contentType: 'text/csv', head }) // { format: 'csv', isGzip: false }
+ * detectFormat({ contentType: 'text/plain', key: 'users.csv', head }) // { format: 'csv', isGzip: false }
  * detectFormat({ key: 'exports/users.ndjson.gz', head: gzipBytes }) // { format: 'ndjson', isGzip: true }
  */
 export function detectFormat(hints: FormatHints): DetectedFormat | undefined {
   const isGzip = startsWith(hints.head, [0x1f, 0x8b]);
   if (!isGzip && isBinary(hints.head)) return undefined;
-  const format = formatFromContentType(hints.contentType) ?? formatFromKey(hints.key);
-  return format === undefined ? undefined : { format, isGzip };
+  const labelled = strongest(formatFromKey(hints.key), formatFromContentType(hints.contentType));
+  if (labelled === undefined) return undefined;
+  return { format: isGzip ? labelled : withContent(labelled, sniffJsonLayout(hints.head)), isGzip };
 }
 
 /** True when the bytes are of a known binary format, or contain a NUL byte. */
@@ -98,6 +111,25 @@ function formatFromKey(key: string | undefined): TextFormat | undefined {
   const name = key.toLowerCase().replace(/\.gz$/, '');
   const dot = name.lastIndexOf('.');
   return dot < 0 || name.lastIndexOf('/') > dot ? undefined : EXTENSIONS[name.slice(dot + 1)];
+}
+
+/** The structured one of two labels, the extension's on a conflict; text only when neither is structured. */
+function strongest(
+  fromKey: TextFormat | undefined,
+  fromType: TextFormat | undefined,
+): TextFormat | undefined {
+  if (fromKey !== undefined && fromKey !== 'text') return fromKey;
+  if (fromType !== undefined && fromType !== 'text') return fromType;
+  return fromKey ?? fromType;
+}
+
+/** The labelled format, unless the content is JSON text: then the JSON format its layout calls for. */
+function withContent(labelled: TextFormat, layout: JsonLayout | undefined): TextFormat {
+  if (layout === 'document') return 'json';
+  if (layout === 'lines') return 'ndjson';
+  if (layout === undefined || labelled === 'json' || labelled === 'ndjson') return labelled;
+  // One value on one line so far: NDJSON reads both that and a one-line document.
+  return 'ndjson';
 }
 
 function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
