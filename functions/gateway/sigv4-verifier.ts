@@ -168,12 +168,11 @@ function checkUnsignedAmzHeaders(request: SignedRequest, authorization: Authoriz
   const allowed = authorization.isPresigned
     ? UNSIGNED_AMZ_HEADERS_ALLOWED_PRESIGNED
     : UNSIGNED_AMZ_HEADERS_ALLOWED;
-  const signed = new Set(authorization.signedHeaders);
   const unsigned = Object.keys(request.headers).filter(
     (name) =>
       name.startsWith('x-amz-') &&
       request.headers[name] !== undefined &&
-      !signed.has(name) &&
+      !authorization.signedHeaders.includes(name) &&
       !allowed.has(name),
   );
   if (unsigned.length > 0) {
