@@ -1,5 +1,5 @@
 import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
-import { ServiceUnavailableError } from '../core/errors.ts';
+import { SlowDownError } from '../core/errors.ts';
 import type { RateLimit, RateLimiter } from '../core/ports/rate-limiter.ts';
 
 /** Options every rate-limiter-flexible store takes; the store adapters add their client. */
@@ -9,18 +9,33 @@ export interface FlexibleLimiterOptions {
   readonly duration: number;
 }
 
+/** How long one call to the counter store may take. */
+export interface StoreTimeoutOptions {
+  /** @default RATE_LIMIT_STORE_TIMEOUT_MS */
+  readonly storeTimeoutMs?: number;
+}
+
 /** Prefix of every counter in a shared store (`maskpoint:<key as given>`). */
 export const RATE_LIMIT_KEY_PREFIX = 'maskpoint';
 
 /**
+ * Longest a request waits for the counter store, whatever its client does: a store that does not
+ * answer in time refuses the request (503 SlowDown) rather than holding it.
+ */
+export const RATE_LIMIT_STORE_TIMEOUT_MS = 2_000;
+
+/**
  * Adapts rate-limiter-flexible to the `RateLimiter` port. One limiter per distinct
  * (points, windowSeconds) is made by `createLimiter` on first use and kept. Over the limit,
- * rate-limiter-flexible rejects with a `RateLimiterRes`: that is a refusal. Any other rejection
- * means the store failed, and becomes `ServiceUnavailableError` so the request fails closed.
+ * rate-limiter-flexible rejects with a `RateLimiterRes`: that is a refusal. Any other rejection,
+ * or no answer within `storeTimeoutMs`, means the store failed, and becomes `SlowDownError` so the
+ * request fails closed and S3 clients back off and retry.
  */
 export function createFlexibleRateLimiter(
   createLimiter: (options: FlexibleLimiterOptions) => RateLimiterAbstract,
+  options: StoreTimeoutOptions = {},
 ): RateLimiter {
+  const storeTimeoutMs = options.storeTimeoutMs ?? RATE_LIMIT_STORE_TIMEOUT_MS;
   const limiters = new Map<string, RateLimiterAbstract>();
 
   function limiterFor(limit: RateLimit): RateLimiterAbstract {
@@ -40,7 +55,7 @@ export function createFlexibleRateLimiter(
   return {
     async consume(key, points, limit) {
       try {
-        await limiterFor(limit).consume(key, points);
+        await withinDeadline(limiterFor(limit).consume(key, points), storeTimeoutMs);
         return { isAllowed: true };
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw storeFailed(rejection);
@@ -49,16 +64,35 @@ export function createFlexibleRateLimiter(
     },
 
     async remaining(key, limit) {
-      const state = await limiterFor(limit)
-        .get(key)
-        .catch((error: unknown) => {
+      const state = await withinDeadline(limiterFor(limit).get(key), storeTimeoutMs).catch(
+        (error: unknown) => {
           throw storeFailed(error);
-        });
+        },
+      );
       return state === null ? limit.points : state.remainingPoints;
     },
   };
 }
 
-function storeFailed(cause: unknown): ServiceUnavailableError {
-  return new ServiceUnavailableError('the rate limit store could not be reached', { cause });
+/** `call`, or a rejection once `timeoutMs` have passed; the timer never outlives the call. */
+async function withinDeadline<T>(call: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`the rate limit store did not answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  try {
+    // race subscribes to `call`, so its late rejection is handled, not unhandled.
+    return await Promise.race([call, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function storeFailed(cause: unknown): SlowDownError {
+  return new SlowDownError('Please reduce your request rate. (the rate limit store is unavailable)', {
+    cause,
+  });
 }

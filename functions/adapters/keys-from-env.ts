@@ -1,10 +1,10 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CredentialStore } from '../core/ports/credential-store.ts';
 import type { TokenKeyring } from '../core/ports/token-keyring.ts';
 import { createLocalCredentialStore } from './local-credential-store.ts';
 import { createLocalTokenKeyring } from './local-token-keyring.ts';
 import { resolveMaskpointHome } from './maskpoint-home.ts';
 import { createSecretsManagerCredentialStore } from './secrets-manager-credential-store.ts';
+import { createSecretsManagerClient } from './secrets-manager-json.ts';
 import { createSecretsManagerTokenKeyring } from './secrets-manager-token-keyring.ts';
 
 /**
@@ -14,7 +14,7 @@ import { createSecretsManagerTokenKeyring } from './secrets-manager-token-keyrin
 export function tokenKeyringFromEnv(env: NodeJS.ProcessEnv): TokenKeyring {
   const secretId = env.MASKPOINT_TOKEN_KEYS_SECRET_ARN;
   return secretId
-    ? createSecretsManagerTokenKeyring(new SecretsManagerClient({}), secretId)
+    ? createSecretsManagerTokenKeyring(createSecretsManagerClient(), secretId)
     : createLocalTokenKeyring(resolveMaskpointHome(env));
 }
 
@@ -25,6 +25,6 @@ export function tokenKeyringFromEnv(env: NodeJS.ProcessEnv): TokenKeyring {
 export function credentialStoreFromEnv(env: NodeJS.ProcessEnv): CredentialStore {
   const secretId = env.MASKPOINT_GATEWAY_KEYS_SECRET_ARN;
   return secretId
-    ? createSecretsManagerCredentialStore(new SecretsManagerClient({}), secretId)
+    ? createSecretsManagerCredentialStore(createSecretsManagerClient(), secretId)
     : createLocalCredentialStore(resolveMaskpointHome(env));
 }

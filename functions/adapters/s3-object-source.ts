@@ -8,6 +8,7 @@ import type {
   SourceObject,
   SourceObjectHead,
 } from '../core/ports/object-source.ts';
+import { AWS_CLIENT_TIMEOUTS } from './aws-client-timeouts.ts';
 import { sourceErrorOf } from './s3-source-error.ts';
 
 /**
@@ -15,11 +16,12 @@ import { sourceErrorOf } from './s3-source-error.ts';
  * standard endpoint override (`AWS_ENDPOINT_URL_S3`, else `AWS_ENDPOINT_URL`) is set, requests
  * go path-style to that endpoint, as local S3 servers expect. Checksums are computed and
  * validated only when S3 requires it: the body is transformed, so the raw object's checksums
- * are never forwarded.
+ * are never forwarded. Every call is bounded by `AWS_CLIENT_TIMEOUTS`.
  */
 export function createS3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
   const endpoint = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL;
   return new S3Client({
+    ...AWS_CLIENT_TIMEOUTS,
     ...(endpoint ? { endpoint, forcePathStyle: true, disableHostPrefix: true } : {}),
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',

@@ -25,7 +25,7 @@ export interface SecretsManagerCredentialStoreOptions {
  *
  * @example
  * ```ts
- * const store = createSecretsManagerCredentialStore(new SecretsManagerClient({}), secretArn, { refreshSeconds: 30 });
+ * const store = createSecretsManagerCredentialStore(createSecretsManagerClient(), secretArn, { refreshSeconds: 30 });
  * const key = await store.find('MPKABCDEFGHIJKLMNOPQ');
  * ```
  */

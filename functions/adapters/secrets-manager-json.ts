@@ -1,6 +1,19 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  GetSecretValueCommand,
+  SecretsManagerClient,
+  type SecretsManagerClientConfig,
+} from '@aws-sdk/client-secrets-manager';
 import type { z } from 'zod';
 import { KeyringError } from '../core/errors.ts';
+import { AWS_CLIENT_TIMEOUTS } from './aws-client-timeouts.ts';
+
+/**
+ * The Secrets Manager client for key registries and signing keys, every call bounded by
+ * `AWS_CLIENT_TIMEOUTS`. `config` adds to or overrides those settings (region, endpoint).
+ */
+export function createSecretsManagerClient(config: SecretsManagerClientConfig = {}): SecretsManagerClient {
+  return new SecretsManagerClient({ ...AWS_CLIENT_TIMEOUTS, ...config });
+}
 
 /**
  * Reads the current version of a Secrets Manager secret holding JSON (as `SecretString`, or UTF-8

@@ -36,7 +36,7 @@ export interface SecretsManagerKeyRegistryOptions {
  *
  * @example
  * ```ts
- * const registry = createSecretsManagerKeyRegistry(new SecretsManagerClient({}), secretArn);
+ * const registry = createSecretsManagerKeyRegistry(createSecretsManagerClient(), secretArn);
  * const key = await registry.create('reports-reader', ['reports']);
  * await registry.revoke('reports-reader');
  * ```

@@ -36,7 +36,7 @@ const tokenKeysSecretSchema = z
  *
  * @example
  * ```ts
- * const keyring = createSecretsManagerTokenKeyring(new SecretsManagerClient({}), process.env.MASKPOINT_TOKEN_SECRET_ARN);
+ * const keyring = createSecretsManagerTokenKeyring(createSecretsManagerClient(), process.env.MASKPOINT_TOKEN_SECRET_ARN);
  * const keys = await keyring.load();
  * ```
  */

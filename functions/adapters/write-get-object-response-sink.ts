@@ -3,6 +3,7 @@ import { S3Client, WriteGetObjectResponseCommand } from '@aws-sdk/client-s3';
 import { NotModifiedError } from '../core/errors.ts';
 import { errorReason } from '../core/s3-error-map.ts';
 import type { ObjectResponse } from '../core/serve-object.ts';
+import { AWS_CONNECT_TIMEOUT_MS, AWS_IDLE_TIMEOUT_MS } from './aws-client-timeouts.ts';
 
 /** Where one GetObject's answer goes: the event's `outputRoute` and `outputToken`. */
 export interface WriteGetObjectResponseTarget {
@@ -24,13 +25,16 @@ export interface GetObjectResponseSink {
 /**
  * The S3 client for WriteGetObjectResponse: one attempt only (the route token is single-use and
  * a streamed body cannot be replayed). When `AWS_ENDPOINT_URL_S3` (else `AWS_ENDPOINT_URL`) is
- * set, calls go to that endpoint itself, not to `<route>.<endpoint-host>`.
+ * set, calls go to that endpoint itself, not to `<route>.<endpoint-host>`. Connecting and
+ * silence on the connection are bounded; the whole call is not, since it lasts as long as the
+ * redacted body takes to stream.
  */
 export function createWriteGetObjectResponseClient(env: NodeJS.ProcessEnv = process.env): S3Client {
   const endpoint = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL;
   return new S3Client({
     ...(endpoint ? { endpoint, forcePathStyle: true, disableHostPrefix: true } : {}),
     maxAttempts: 1,
+    requestHandler: { connectionTimeout: AWS_CONNECT_TIMEOUT_MS, socketTimeout: AWS_IDLE_TIMEOUT_MS },
     // The body is a stream of unknown length: no checksum trailer, which would need aws-chunked framing.
     requestChecksumCalculation: 'WHEN_REQUIRED',
   });

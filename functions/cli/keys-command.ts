@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createLocalCredentialStore, type GatewayKeyRegistry } from '../adapters/local-credential-store.ts';
 import { resolveMaskpointHome } from '../adapters/maskpoint-home.ts';
 import { DEFAULT_KEY_REFRESH_SECONDS } from '../adapters/secrets-manager-credential-store.ts';
+import { createSecretsManagerClient } from '../adapters/secrets-manager-json.ts';
 import { createSecretsManagerKeyRegistry } from '../adapters/secrets-manager-key-registry.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -38,7 +38,7 @@ function openRegistry(secretIdOption: string | undefined): OpenedRegistry {
   // The stack's region, from the ARN: the operator's default region may be another one.
   const region = /^arn:[^:]+:secretsmanager:([^:]+):/.exec(secretId)?.[1];
   return {
-    registry: createSecretsManagerKeyRegistry(new SecretsManagerClient(region ? { region } : {}), secretId),
+    registry: createSecretsManagerKeyRegistry(createSecretsManagerClient(region ? { region } : {}), secretId),
     isDeployed: true,
   };
 }

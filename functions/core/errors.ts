@@ -192,3 +192,17 @@ export class InvalidArgumentError extends MaskpointError {
     super('InvalidArgument', message, options);
   }
 }
+
+/** The request uses an authentication mechanism S3 no longer accepts (Signature Version 2). */
+export class InvalidRequestError extends MaskpointError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('InvalidRequest', message, options);
+  }
+}
+
+/** The query-string (presigned) authentication parameters are malformed. */
+export class AuthorizationQueryParametersError extends MaskpointError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('AuthorizationQueryParametersError', message, options);
+  }
+}

@@ -27,6 +27,8 @@ const S3_ERRORS: Record<string, { status: number; code: string }> = {
   InvalidAccessKeyId: { status: 403, code: 'InvalidAccessKeyId' },
   SignatureDoesNotMatch: { status: 403, code: 'SignatureDoesNotMatch' },
   AuthorizationHeaderMalformed: { status: 400, code: 'AuthorizationHeaderMalformed' },
+  AuthorizationQueryParametersError: { status: 400, code: 'AuthorizationQueryParametersError' },
+  InvalidRequest: { status: 400, code: 'InvalidRequest' },
   RequestTimeTooSkewed: { status: 403, code: 'RequestTimeTooSkewed' },
   SlowDown: { status: 503, code: 'SlowDown' },
   ServiceUnavailable: { status: 503, code: 'ServiceUnavailable' },

@@ -1,8 +1,7 @@
-import { DynamoDB } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { createConsoleAuditLog } from '../adapters/console-audit-log.ts';
-import { createDynamoRateLimiter } from '../adapters/dynamo-rate-limiter.ts';
+import { createDynamoRateLimiter, createRateLimitDynamoClient } from '../adapters/dynamo-rate-limiter.ts';
 import { credentialStoreFromEnv, tokenKeyringFromEnv } from '../adapters/keys-from-env.ts';
 import { createLocalCredentialStore } from '../adapters/local-credential-store.ts';
 import { createLocalDirectorySource } from '../adapters/local-directory-source.ts';
@@ -148,7 +147,10 @@ export async function gatewayDependenciesFromEnv(env: NodeJS.ProcessEnv): Promis
     audit: createPowertoolsAuditLog(),
     baseHosts: config.MASKPOINT_BASE_HOSTS,
     rateLimiter: config.MASKPOINT_RATE_LIMIT_TABLE
-      ? createDynamoRateLimiter({ client: new DynamoDB({}), tableName: config.MASKPOINT_RATE_LIMIT_TABLE })
+      ? createDynamoRateLimiter({
+          client: createRateLimitDynamoClient(),
+          tableName: config.MASKPOINT_RATE_LIMIT_TABLE,
+        })
       : undefined,
     originSecret,
   });

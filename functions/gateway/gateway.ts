@@ -11,7 +11,13 @@ import {
   type ServeDependencies,
   serveObject,
 } from '../core/serve-object.ts';
-import { type HttpRequest, parseS3Request, type S3Operation } from './s3-request.ts';
+import {
+  checkReadMethod,
+  type HttpRequest,
+  identifyS3Request,
+  parseS3Request,
+  type S3Operation,
+} from './s3-request.ts';
 import { errorXml, listBucketResultXml } from './s3-xml.ts';
 import { verifySigV4 } from './sigv4-verifier.ts';
 import { type OriginSecret, viewerHeaders } from './trusted-client-ip.ts';
@@ -57,7 +63,8 @@ let idPool = Buffer.alloc(0);
 let idPoolOffset = 0;
 
 /**
- * Serves one S3 request: SigV4 (against the viewer's host behind CloudFront, see `viewerHeaders`)
+ * Serves one S3 request: read method (any write is 405 before its signature or body hash is
+ * looked at) → SigV4 (against the viewer's host behind CloudFront, see `viewerHeaders`)
  * → bucket allowed for the key → caller → GetObject / HeadObject / ListObjectsV2 through the core.
  * It never throws: a refusal before the first byte is an S3 XML error carrying the request id; an
  * error while streaming surfaces from `body`.
@@ -77,6 +84,7 @@ export async function handleGatewayRequest(
   let key: GatewayKey | undefined;
   let isInCore = false;
   try {
+    checkReadMethod(request.method);
     key = await verifySigV4(request, deps.credentials, {
       region: deps.region,
       now: deps.now ? new Date(deps.now()) : undefined,
@@ -133,7 +141,10 @@ function newRequestIds(): { requestId: string; hostId: string } {
   };
 }
 
-/** One audit event for a request refused at the door: bad signature, unknown key, bucket, method. */
+/**
+ * One audit event for a request refused at the door (method, signature, key, bucket, unsupported
+ * operation), naming the operation, bucket and key the request addressed.
+ */
 function auditRefusal(
   request: GatewayRequest,
   requestId: string,
@@ -142,19 +153,15 @@ function auditRefusal(
   startedAt: number,
   deps: GatewayDependencies,
 ): void {
-  let operation: S3Operation | undefined;
-  try {
-    operation = parseS3Request(request, { baseHosts: deps.baseHosts });
-  } catch {
-    operation = undefined;
-  }
+  const target = identifyS3Request(request, { baseHosts: deps.baseHosts });
   deps.audit.record({
     requestId,
-    operation: operation?.name ?? (request.method.toUpperCase() === 'HEAD' ? 'HeadObject' : 'GetObject'),
+    operation: target.operation,
     caller: { id: key?.name ?? 'unauthenticated', kind: 'gateway-key', ip: request.sourceIp },
-    bucket: operation?.bucket ?? '',
-    key: operation !== undefined && 'key' in operation ? operation.key : undefined,
-    decision: reason.status < 500 ? 'deny' : 'error',
+    bucket: target.bucket,
+    key: target.key,
+    // 501 NotImplemented is a deliberate refusal (v1 listing, ListBuckets), not a failure.
+    decision: reason.status < 500 || reason.status === 501 ? 'deny' : 'error',
     status: reason.status,
     reason: `${reason.code}: ${reason.message}`,
     bytesIn: 0,

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, MethodNotAllowedError, NotImplementedError } from '../core/errors.ts';
+import type { AuditOperation } from '../core/ports/audit-log.ts';
 import type { ListObjectsRequest } from '../core/ports/object-source.ts';
 
 /** An HTTP request as any transport sees it: the path and query still percent-encoded, headers lower-case. */
@@ -29,6 +30,14 @@ export type S3Operation =
       readonly list: ListObjectsRequest;
       readonly isUrlEncoded: boolean;
     };
+
+/** What a request addresses, as an audit line names it, whether it is served or refused. */
+export interface S3RequestTarget {
+  readonly operation: AuditOperation;
+  /** Empty when the request names no bucket (ListBuckets). */
+  readonly bucket: string;
+  readonly key?: string | undefined;
+}
 
 /** Largest page ListObjectsV2 returns, as in S3. */
 export const MAX_LIST_KEYS = 1000;
@@ -84,11 +93,9 @@ const RESPONSE_OVERRIDES: Record<string, string> = {
  * // { name: 'GetObject', bucket: 'example', key: 'customers.csv', responseHeaders: {} }
  */
 export function parseS3Request(request: HttpRequest, options: { baseHosts: readonly string[] }): S3Operation {
+  checkReadMethod(request.method);
   const method = request.method.toUpperCase();
-  if (method !== 'GET' && method !== 'HEAD') {
-    throw new MethodNotAllowedError(`${method} is not allowed: this endpoint serves reads only`);
-  }
-  const { bucket, key } = address(request, options.baseHosts);
+  const { bucket, key } = address(request, options.baseHosts, decodeKey);
   const query = new URLSearchParams(request.rawQuery);
   const subresource = UNSUPPORTED_SUBRESOURCES.find((name) => query.has(name));
   if (bucket === undefined) throw new NotImplementedError('ListBuckets is not supported');
@@ -109,17 +116,91 @@ export function parseS3Request(request: HttpRequest, options: { baseHosts: reado
   };
 }
 
-function address(request: HttpRequest, baseHosts: readonly string[]): { bucket?: string; key: string } {
+/**
+ * Refuses every method but GET and HEAD. The gateway calls it before verifying the signature, so
+ * a write is answered 405 whatever its body hash or authentication.
+ *
+ * @throws MethodNotAllowedError for methods that write (PUT, POST, DELETE, …)
+ */
+export function checkReadMethod(method: string): void {
+  const upper = method.toUpperCase();
+  if (upper !== 'GET' && upper !== 'HEAD') {
+    throw new MethodNotAllowedError(`${upper} is not allowed: this endpoint serves reads only`);
+  }
+}
+
+/**
+ * Names the operation, bucket and key of any request, including those the gateway refuses
+ * (writes, v1 listing, ListBuckets, sub-resources), for its audit line. It never throws: a path
+ * that is not valid percent-encoding is named as sent.
+ *
+ * @example
+ * identifyS3Request({ method: 'PUT', rawPath: '/example/new.csv', rawQuery: '', headers }, { baseHosts: [] });
+ * // { operation: 'PutObject', bucket: 'example', key: 'new.csv' }
+ */
+export function identifyS3Request(
+  request: HttpRequest,
+  options: { baseHosts: readonly string[] },
+): S3RequestTarget {
+  const { bucket, key } = address(request, options.baseHosts, decodeOrKeep);
+  const query = new URLSearchParams(request.rawQuery);
+  const hasSubresource = UNSUPPORTED_SUBRESOURCES.some((name) => query.has(name));
+  return {
+    operation: hasSubresource ? 'Unknown' : operationName(request.method.toUpperCase(), bucket, key, query),
+    bucket: bucket ?? '',
+    key: key === '' ? undefined : key,
+  };
+}
+
+function operationName(
+  method: string,
+  bucket: string | undefined,
+  key: string,
+  query: URLSearchParams,
+): AuditOperation {
+  if (bucket === undefined) return method === 'GET' ? 'ListBuckets' : 'Unknown';
+  const isObject = key !== '';
+  switch (method) {
+    case 'GET':
+      if (isObject) return 'GetObject';
+      return query.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects';
+    case 'HEAD':
+      return isObject ? 'HeadObject' : 'HeadBucket';
+    case 'PUT':
+      return isObject ? 'PutObject' : 'CreateBucket';
+    case 'POST':
+      // A POST to a bucket is a browser-form upload; to an object, only multipart sub-resources exist.
+      return isObject ? 'Unknown' : 'PostObject';
+    case 'DELETE':
+      return isObject ? 'DeleteObject' : 'DeleteBucket';
+    default:
+      return 'Unknown';
+  }
+}
+
+function address(
+  request: HttpRequest,
+  baseHosts: readonly string[],
+  decode: (raw: string) => string,
+): { bucket?: string; key: string } {
   const host = (request.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
   const base = baseHosts.find((candidate) => host.endsWith(`.${candidate.toLowerCase()}`));
   const path = request.rawPath.startsWith('/') ? request.rawPath.slice(1) : request.rawPath;
   if (base !== undefined) {
-    return { bucket: host.slice(0, -(base.length + 1)), key: decodeKey(path) };
+    return { bucket: host.slice(0, -(base.length + 1)), key: decode(path) };
   }
   const slash = path.indexOf('/');
   const bucket = slash < 0 ? path : path.slice(0, slash);
   if (bucket === '') return { key: '' };
-  return { bucket: decodeKey(bucket), key: slash < 0 ? '' : decodeKey(path.slice(slash + 1)) };
+  return { bucket: decode(bucket), key: slash < 0 ? '' : decode(path.slice(slash + 1)) };
+}
+
+function decodeOrKeep(raw: string): string {
+  try {
+    return decodeKey(raw);
+  } catch {
+    return raw;
+  }
 }
 
 /**

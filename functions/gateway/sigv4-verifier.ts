@@ -3,7 +3,9 @@ import { getCanonicalHeaders, SignatureV4 } from '@smithy/signature-v4';
 import {
   AccessDeniedError,
   AuthorizationMalformedError,
+  AuthorizationQueryParametersError,
   InvalidAccessKeyIdError,
+  InvalidRequestError,
   NotImplementedError,
   RequestTimeTooSkewedError,
   SignatureDoesNotMatchError,
@@ -38,7 +40,41 @@ const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca4959
 const MAX_SKEW_MS = 15 * 60 * 1000;
 const MAX_PRESIGNED_EXPIRES_SECONDS = 604_800;
 const AMZ_DATE_PATTERN = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
-const PRESIGNED_MARKERS = new Set(['x-amz-algorithm', 'x-amz-credential', 'x-amz-signature']);
+const PRESIGNED_MARKERS = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature'];
+/**
+ * The query-string authentication parameters, spelled as S3 reads them: case-sensitive, and the
+ * canonical query holds every parameter but exactly `X-Amz-Signature`
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html). Any other
+ * spelling is refused: smithy's canonicalisation drops `x-amz-signature` in every case, so one
+ * would otherwise be ignored silently.
+ */
+const AUTH_QUERY_PARAMETERS = new Map(
+  [
+    'X-Amz-Algorithm',
+    'X-Amz-Credential',
+    'X-Amz-Date',
+    'X-Amz-Expires',
+    'X-Amz-SignedHeaders',
+    'X-Amz-Signature',
+    'X-Amz-Security-Token',
+  ].map((name) => [name.toLowerCase(), name]),
+);
+/** S3's answer to Signature Version 2, in the Authorization header (`AWS id:signature`) or a URL (`AWSAccessKeyId=`). */
+const SIGV2_REFUSAL =
+  'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.';
+/**
+ * `x-amz-*` headers a request may carry unsigned. S3 requires every other `x-amz-*` header to be
+ * signed (https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html) and
+ * refuses with AccessDenied "There were headers present in the request which were not signed".
+ * CloudFront adds `x-amz-cf-id` to every origin request
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/RequestAndResponseBehaviorCustomOrigin.html);
+ * a presigned URL never covers the body, so its `x-amz-content-sha256` is not signed either.
+ */
+const UNSIGNED_AMZ_HEADERS_ALLOWED = new Set(['x-amz-cf-id']);
+const UNSIGNED_AMZ_HEADERS_ALLOWED_PRESIGNED = new Set([
+  ...UNSIGNED_AMZ_HEADERS_ALLOWED,
+  'x-amz-content-sha256',
+]);
 
 type Query = Record<string, string | string[]>;
 
@@ -62,7 +98,9 @@ interface Authorization {
  * The key's buckets are not checked here: the HTTP layer calls `isBucketAllowed` with the bucket
  * it resolved.
  *
- * Throws `AccessDeniedError` (anonymous, expired or not yet valid presigned URL),
+ * Throws `AccessDeniedError` (anonymous, expired or not yet valid presigned URL, an `x-amz-*`
+ * header that is not signed), `InvalidRequestError` (Signature Version 2),
+ * `AuthorizationQueryParametersError` (an authentication query parameter spelled in another case),
  * `AuthorizationMalformedError` (wrong algorithm, region, service, scope date, missing `host`,
  * session token, X-Amz-Expires over 7 days), `RequestTimeTooSkewedError` (header form more than
  * 15 minutes off), `InvalidAccessKeyIdError` (unknown or revoked key), `NotImplementedError`
@@ -95,8 +133,12 @@ export async function verifySigV4(
 
 function parseAuthorization(request: SignedRequest): Authorization {
   const query = parseQuery(request.rawQuery);
+  checkAuthQuerySpelling(query);
   const header = request.headers.authorization;
-  const isPresigned = Object.keys(query).some((name) => PRESIGNED_MARKERS.has(name.toLowerCase()));
+  if (header?.startsWith('AWS ') || (header === undefined && query.AWSAccessKeyId !== undefined)) {
+    throw new InvalidRequestError(SIGV2_REFUSAL);
+  }
+  const isPresigned = PRESIGNED_MARKERS.some((name) => query[name] !== undefined);
   if (header === undefined && !isPresigned) {
     throw new AccessDeniedError('Anonymous requests are not allowed: sign requests with a gateway key.');
   }
@@ -105,7 +147,39 @@ function parseAuthorization(request: SignedRequest): Authorization {
       'Only one authentication mechanism is allowed: the Authorization header or X-Amz-* query parameters.',
     );
   }
-  return header === undefined ? parsePresignedQuery(query) : parseAuthorizationHeader(header, request, query);
+  const authorization =
+    header === undefined ? parsePresignedQuery(query) : parseAuthorizationHeader(header, request, query);
+  checkUnsignedAmzHeaders(request, authorization);
+  return authorization;
+}
+
+function checkAuthQuerySpelling(query: Query): void {
+  for (const name of Object.keys(query)) {
+    const spelling = AUTH_QUERY_PARAMETERS.get(name.toLowerCase());
+    if (spelling !== undefined && spelling !== name) {
+      throw new AuthorizationQueryParametersError(
+        `Query-string authentication parameters are case-sensitive: "${name}" is not "${spelling}".`,
+      );
+    }
+  }
+}
+
+function checkUnsignedAmzHeaders(request: SignedRequest, authorization: Authorization): void {
+  const allowed = authorization.isPresigned
+    ? UNSIGNED_AMZ_HEADERS_ALLOWED_PRESIGNED
+    : UNSIGNED_AMZ_HEADERS_ALLOWED;
+  const unsigned = Object.keys(request.headers).filter(
+    (name) =>
+      name.startsWith('x-amz-') &&
+      request.headers[name] !== undefined &&
+      !authorization.signedHeaders.includes(name) &&
+      !allowed.has(name),
+  );
+  if (unsigned.length > 0) {
+    throw new AccessDeniedError(
+      `There were headers present in the request which were not signed (HeadersNotSigned: ${unsigned.join(', ')})`,
+    );
+  }
 }
 
 function parseAuthorizationHeader(header: string, request: SignedRequest, query: Query): Authorization {

@@ -1,8 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDB } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { createDynamoRateLimiter } from '../adapters/dynamo-rate-limiter.ts';
+import { createDynamoRateLimiter, createRateLimitDynamoClient } from '../adapters/dynamo-rate-limiter.ts';
 import { tokenKeyringFromEnv } from '../adapters/keys-from-env.ts';
 import { DEFAULT_RULES_DIR, loadRuleCatalog } from '../adapters/local-rule-set-source.ts';
 import { DEFAULT_GEO_DATABASE, openMaxmindGeoLookup } from '../adapters/maxmind-geo-lookup.ts';
@@ -89,7 +88,10 @@ export async function objectLambdaDependenciesFromEnv(
   return {
     rules: compileRegistry(await loadRuleCatalog(config.MASKPOINT_RULES_DIR), await keyring.load()),
     rateLimiter: config.MASKPOINT_RATE_LIMIT_TABLE
-      ? createDynamoRateLimiter({ client: new DynamoDB({}), tableName: config.MASKPOINT_RATE_LIMIT_TABLE })
+      ? createDynamoRateLimiter({
+          client: createRateLimitDynamoClient(),
+          tableName: config.MASKPOINT_RATE_LIMIT_TABLE,
+        })
       : createMemoryRateLimiter(),
     geo: originSecret
       ? await openMaxmindGeoLookup(config.MASKPOINT_GEO_DB ?? DEFAULT_GEO_DATABASE)

@@ -1,9 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
 import { createGatewayUrlPresigner } from '../adapters/gateway-url-presigner.ts';
 import { createObjectLambdaUrlPresigner } from '../adapters/object-lambda-url-presigner.ts';
-import { readSecretsManagerJson } from '../adapters/secrets-manager-json.ts';
+import { createSecretsManagerClient, readSecretsManagerJson } from '../adapters/secrets-manager-json.ts';
 import type { UrlPresigner } from '../core/ports/url-presigner.ts';
 import { type PresignPolicy, presignPolicySchema } from '../core/presign-policy.ts';
 
@@ -18,7 +18,7 @@ export interface PresignerDependencies {
 
 /** What tests swap: the Secrets Manager client and the logger. */
 export interface PresignerOverrides {
-  /** @default - a SecretsManagerClient for the function's region */
+  /** @default - createSecretsManagerClient(): the function's region, every call bounded */
   readonly secretsManager?: SecretsManagerClient;
   /** @default - a Powertools Logger with service name `maskpoint-presigner` */
   readonly logger?: Logger;
@@ -103,7 +103,7 @@ export async function presignerDependenciesFromEnv(
   const config = parsed.data;
   const logger = overrides.logger ?? new Logger({ serviceName: 'maskpoint-presigner' });
   const credentials = await readSecretsManagerJson(
-    overrides.secretsManager ?? new SecretsManagerClient({}),
+    overrides.secretsManager ?? createSecretsManagerClient(),
     config.MASKPOINT_SIGNING_SECRET_ARN,
     signingKeySchema,
   );

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { DynamoDB, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoRateLimiter } from '../../functions/adapters/dynamo-rate-limiter.ts';
-import { ServiceUnavailableError } from '../../functions/core/errors.ts';
+import { SlowDownError } from '../../functions/core/errors.ts';
 import type { RateLimiter } from '../../functions/core/ports/rate-limiter.ts';
 
 const TABLE = 'maskpoint-rate-limits';
@@ -80,12 +80,12 @@ describe('createDynamoRateLimiter against dynalite', () => {
     expect((await other.consume('caller-d', 1, limit)).isAllowed).toBe(false);
   });
 
-  it('fails closed with ServiceUnavailableError once the store is down', async () => {
+  it('fails closed with SlowDownError once the store is down', async () => {
     await limiter.consume('caller-e', 1, limit);
     await new Promise((resolve) => server.close(resolve));
     server.closeAllConnections();
 
-    await expect(limiter.consume('caller-e', 1, limit)).rejects.toBeInstanceOf(ServiceUnavailableError);
-    await expect(limiter.remaining('caller-e', limit)).rejects.toBeInstanceOf(ServiceUnavailableError);
+    await expect(limiter.consume('caller-e', 1, limit)).rejects.toBeInstanceOf(SlowDownError);
+    await expect(limiter.remaining('caller-e', limit)).rejects.toBeInstanceOf(SlowDownError);
   });
 });

@@ -753,7 +753,7 @@ detectors:
     const call = await get(harness, handler, 'people.csv');
 
     expect(call.headers['x-amz-fwd-status']).toBe('503');
-    expect(call.headers['x-amz-fwd-error-code']).toBe('ServiceUnavailable');
+    expect(call.headers['x-amz-fwd-error-code']).toBe('SlowDown');
     // Refused at the rate limit, before the source was read.
     expect(harness.sourceRequests).toHaveLength(sourceRequestsBefore);
     expect(call.body.byteLength).toBe(0);

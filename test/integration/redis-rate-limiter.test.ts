@@ -1,9 +1,9 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedisRateLimiter } from '../../functions/adapters/redis-rate-limiter.ts';
-import { ServiceUnavailableError } from '../../functions/core/errors.ts';
+import { createRedisClient, createRedisRateLimiter } from '../../functions/adapters/redis-rate-limiter.ts';
+import { SlowDownError } from '../../functions/core/errors.ts';
 import type { RateLimiter } from '../../functions/core/ports/rate-limiter.ts';
 
 const limit = { points: 3, windowSeconds: 60 };
@@ -27,15 +27,7 @@ async function freePort(): Promise<number> {
 }
 
 function redisClient(port: number): Redis {
-  const client = new Redis({
-    host: '127.0.0.1',
-    port,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    connectTimeout: 500,
-    retryStrategy: () => null,
-    lazyConnect: true,
-  });
+  const client = createRedisClient({ host: '127.0.0.1', port, retryStrategy: () => null, lazyConnect: true });
   // Connection errors reach the tests through the limiter; without a listener ioredis logs each one.
   client.on('error', () => undefined);
   return client;
@@ -98,25 +90,25 @@ describe.skipIf(!hasRedisServer)(
       expect(await client.get('maskpoint:caller-b')).toBe('2');
     });
 
-    it('fails closed with ServiceUnavailableError once Redis is down', async () => {
+    it('fails closed with SlowDownError once Redis is down', async () => {
       const exited = new Promise((resolve) => redis.once('exit', resolve));
       redis.kill('SIGTERM');
       await exited;
 
-      await expect(limiter.consume('caller-c', 1, limit)).rejects.toBeInstanceOf(ServiceUnavailableError);
-      await expect(limiter.remaining('caller-c', limit)).rejects.toBeInstanceOf(ServiceUnavailableError);
+      await expect(limiter.consume('caller-c', 1, limit)).rejects.toBeInstanceOf(SlowDownError);
+      await expect(limiter.remaining('caller-c', limit)).rejects.toBeInstanceOf(SlowDownError);
     });
   },
 );
 
 describe('createRedisRateLimiter without a reachable Redis', () => {
-  it('fails closed with ServiceUnavailableError', async () => {
+  it('fails closed with SlowDownError', async () => {
     const client = redisClient(await freePort());
     await client.connect().catch(() => undefined);
     const limiter = createRedisRateLimiter(client);
 
-    await expect(limiter.consume('caller', 1, limit)).rejects.toBeInstanceOf(ServiceUnavailableError);
-    await expect(limiter.remaining('caller', limit)).rejects.toBeInstanceOf(ServiceUnavailableError);
+    await expect(limiter.consume('caller', 1, limit)).rejects.toBeInstanceOf(SlowDownError);
+    await expect(limiter.remaining('caller', limit)).rejects.toBeInstanceOf(SlowDownError);
     client.disconnect();
   });
 });

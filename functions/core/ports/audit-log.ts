@@ -1,10 +1,29 @@
 /**
+ * The S3 operation an audit line names: the three a front door serves, and those it refuses at
+ * the door (writes, v1 listing, bucket listing). `Unknown` is a method or sub-resource request
+ * that is no operation the gateway recognises.
+ */
+export type AuditOperation =
+  | 'GetObject'
+  | 'HeadObject'
+  | 'ListObjectsV2'
+  | 'ListObjects'
+  | 'ListBuckets'
+  | 'HeadBucket'
+  | 'PutObject'
+  | 'PostObject'
+  | 'DeleteObject'
+  | 'CreateBucket'
+  | 'DeleteBucket'
+  | 'Unknown';
+
+/**
  * One audit line per request: who, what, which rule set, the decision and counts per rule id.
  * It never holds a matched value or object content.
  */
 export interface AuditEvent {
   readonly requestId: string;
-  readonly operation: 'GetObject' | 'HeadObject' | 'ListObjectsV2';
+  readonly operation: AuditOperation;
   readonly caller: { readonly id: string; readonly kind: string; readonly ip?: string | undefined };
   readonly bucket: string;
   readonly key?: string | undefined;

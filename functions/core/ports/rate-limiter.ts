@@ -12,7 +12,8 @@ export interface RateLimitDecision {
 
 /**
  * Port: shared counters per key (memory, DynamoDB, Redis through rate-limiter-flexible).
- * Throws `ServiceUnavailableError` when the store cannot be reached, so callers fail closed.
+ * Throws `SlowDownError` when the store cannot be reached or does not answer in time, so callers
+ * fail closed (503 SlowDown, which S3 clients retry with backoff).
  */
 export interface RateLimiter {
   /** Counts `points` against `key`; refused once the window's points are used up. */

@@ -1,8 +1,12 @@
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import fc from 'fast-check';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createFlexibleRateLimiter } from '../../../functions/adapters/flexible-rate-limiter.ts';
+import {
+  createFlexibleRateLimiter,
+  RATE_LIMIT_STORE_TIMEOUT_MS,
+} from '../../../functions/adapters/flexible-rate-limiter.ts';
 import { createMemoryRateLimiter } from '../../../functions/adapters/memory-rate-limiter.ts';
-import { ServiceUnavailableError } from '../../../functions/core/errors.ts';
+import { SlowDownError } from '../../../functions/core/errors.ts';
 
 const limit = { points: 3, windowSeconds: 60 };
 
@@ -78,13 +82,59 @@ describe('createMemoryRateLimiter', () => {
     ]);
   });
 
-  it('fails closed with ServiceUnavailableError when the store rejects with an error', async () => {
+  it('fails closed with SlowDownError when the store rejects with an error', async () => {
     const broken = new RateLimiterMemory({ points: 1, duration: 1 });
     broken.consume = () => Promise.reject(new Error('connection refused'));
     broken.get = () => Promise.reject(new Error('connection refused'));
     const limiter = createFlexibleRateLimiter(() => broken);
 
-    await expect(limiter.consume('k', 1, limit)).rejects.toBeInstanceOf(ServiceUnavailableError);
-    await expect(limiter.remaining('k', limit)).rejects.toBeInstanceOf(ServiceUnavailableError);
+    await expect(limiter.consume('k', 1, limit)).rejects.toBeInstanceOf(SlowDownError);
+    await expect(limiter.remaining('k', limit)).rejects.toBeInstanceOf(SlowDownError);
+  });
+
+  it('fails closed with SlowDownError once a store that never answers has had storeTimeoutMs, not before', async () => {
+    vi.useFakeTimers();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.option(fc.integer({ min: 1, max: 120_000 }), { nil: undefined }),
+        fc.constantFrom('consume', 'remaining'),
+        async (storeTimeoutMs, method) => {
+          const frozen = new RateLimiterMemory({ points: 1, duration: 1 });
+          frozen.consume = () => new Promise(() => {});
+          frozen.get = () => new Promise(() => {});
+          const limiter = createFlexibleRateLimiter(() => frozen, { storeTimeoutMs });
+          const deadlineMs = storeTimeoutMs ?? RATE_LIMIT_STORE_TIMEOUT_MS;
+          let outcome: unknown;
+          const call = method === 'consume' ? limiter.consume('k', 1, limit) : limiter.remaining('k', limit);
+          call.then(
+            (value) => {
+              outcome = value;
+            },
+            (error: unknown) => {
+              outcome = error;
+            },
+          );
+
+          await vi.advanceTimersByTimeAsync(deadlineMs - 1);
+          expect(outcome).toBeUndefined();
+          await vi.advanceTimersByTimeAsync(1);
+          expect(outcome).toBeInstanceOf(SlowDownError);
+          expect(vi.getTimerCount()).toBe(0);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('leaves no deadline timer behind when the store answers in time', async () => {
+    vi.useFakeTimers();
+    const prompt = new RateLimiterMemory({ points: 1, duration: 1 });
+    prompt.consume = () => Promise.resolve(new RateLimiterRes(2, 1000, 1, true));
+    prompt.get = () => Promise.resolve(null);
+    const limiter = createFlexibleRateLimiter(() => prompt);
+
+    expect(await limiter.consume('k', 1, limit)).toEqual({ isAllowed: true });
+    expect(await limiter.remaining('k', limit)).toBe(3);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseS3Request } from '../../../functions/gateway/s3-request.ts';
+import { identifyS3Request, parseS3Request } from '../../../functions/gateway/s3-request.ts';
 
 const options = { baseHosts: ['localhost', 's3.example.com'] };
 
@@ -118,5 +119,70 @@ describe('parseS3Request', () => {
     ['a key that is not valid percent-encoding', '/example/%E0%A4%A'],
   ])('rejects %s with InvalidArgument', (_name, url) => {
     expect(() => parse('GET', url)).toThrow(expect.objectContaining({ code: 'InvalidArgument' }));
+  });
+});
+
+describe('identifyS3Request', () => {
+  function identify(method: string, url: string, host = '127.0.0.1:9000') {
+    const at = url.indexOf('?');
+    return identifyS3Request(
+      {
+        method,
+        rawPath: at < 0 ? url : url.slice(0, at),
+        rawQuery: at < 0 ? '' : url.slice(at + 1),
+        headers: { host },
+      },
+      options,
+    );
+  }
+
+  it.each([
+    ['GET', '/example/a%20b.csv', 'GetObject', 'example', 'a b.csv'],
+    ['HEAD', '/example/k.csv', 'HeadObject', 'example', 'k.csv'],
+    ['GET', '/example?list-type=2', 'ListObjectsV2', 'example', undefined],
+    ['GET', '/example/', 'ListObjects', 'example', undefined],
+    ['GET', '/', 'ListBuckets', '', undefined],
+    ['HEAD', '/example', 'HeadBucket', 'example', undefined],
+    ['PUT', '/example/new.csv', 'PutObject', 'example', 'new.csv'],
+    ['PUT', '/example', 'CreateBucket', 'example', undefined],
+    ['POST', '/example', 'PostObject', 'example', undefined],
+    ['DELETE', '/example/k.csv', 'DeleteObject', 'example', 'k.csv'],
+    ['DELETE', '/example', 'DeleteBucket', 'example', undefined],
+    ['PATCH', '/example/k.csv', 'Unknown', 'example', 'k.csv'],
+    ['PUT', '/example/k.csv?tagging', 'Unknown', 'example', 'k.csv'],
+    ['POST', '/example?delete', 'Unknown', 'example', undefined],
+  ])('names %s %s as %s on bucket %j, key %j', (method, url, operation, bucket, key) => {
+    expect(identify(method, url)).toEqual({ operation, bucket, key });
+  });
+
+  it('names virtual-hosted writes with the bucket from the host', () => {
+    expect(identify('PUT', '/new.csv', 'example.localhost:9000')).toEqual({
+      operation: 'PutObject',
+      bucket: 'example',
+      key: 'new.csv',
+    });
+  });
+
+  it('never throws, and names a path that is not valid percent-encoding as sent', () => {
+    expect(identify('GET', '/example/%E0%A4%A')).toEqual({
+      operation: 'GetObject',
+      bucket: 'example',
+      key: '%E0%A4%A',
+    });
+    fc.assert(
+      fc.property(
+        fc.constantFrom('GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'PATCH', 'OPTIONS', 'get'),
+        fc.string(),
+        fc.string(),
+        fc.string(),
+        (method, path, query, host) => {
+          const target = identifyS3Request(
+            { method, rawPath: path, rawQuery: query, headers: { host } },
+            options,
+          );
+          expect(typeof target.bucket).toBe('string');
+        },
+      ),
+    );
   });
 });

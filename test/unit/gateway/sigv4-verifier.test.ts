@@ -13,6 +13,7 @@ import {
   AccessDeniedError,
   AuthorizationMalformedError,
   InvalidAccessKeyIdError,
+  InvalidRequestError,
   NotImplementedError,
   RequestTimeTooSkewedError,
   SignatureDoesNotMatchError,
@@ -341,13 +342,36 @@ describe('verifySigV4 with requests signed by @aws-sdk/client-s3', () => {
       withAuthorization(request, (a) => a.replace(/\/\d{8}\//, '/20000101/')),
       withAuthorization(request, (a) => a.replace(/\bhost;/, '')),
       withAuthorization(request, (a) => a.replace(/, Signature=[0-9a-f]+/, '')),
-      withHeader(request, 'authorization', `AWS ${gatewayKey.accessKeyId}:c2lnbmF0dXJl`),
     ];
 
     for (const candidate of malformed) {
       expect(candidate.headers.authorization).not.toBe(request.headers.authorization);
       await expect(verifySigV4(candidate, store, { region })).rejects.toBeInstanceOf(
         AuthorizationMalformedError,
+      );
+    }
+  });
+
+  it('rejects Signature Version 2, in the header or the query, with InvalidRequest as S3 does', async () => {
+    const request = await sent(
+      client({ style: 'path' }),
+      new GetObjectCommand({ Bucket: 'reports', Key: 'a.csv' }),
+    );
+    const { authorization: _, ...unsigned } = request.headers;
+    const sigV2 = [
+      withHeader(request, 'authorization', `AWS ${gatewayKey.accessKeyId}:c2lnbmF0dXJl`),
+      {
+        ...request,
+        headers: unsigned,
+        rawQuery: `AWSAccessKeyId=${gatewayKey.accessKeyId}&Expires=1893456000&Signature=c2lnbmF0dXJl`,
+      },
+    ];
+
+    for (const candidate of sigV2) {
+      await expect(verifySigV4(candidate, store, { region })).rejects.toThrow(
+        new InvalidRequestError(
+          'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.',
+        ),
       );
     }
   });
