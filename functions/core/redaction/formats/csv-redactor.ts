@@ -1,6 +1,6 @@
 import { RuleValidationError } from '../../errors.ts';
 import type { CompiledFieldRule, Redactor } from '../redactor.ts';
-import type { ScanMatch } from '../scanner.ts';
+import type { ScanMatch, Scanner } from '../scanner.ts';
 import { CellKind, CsvTokenizer } from './csv-tokenizer.ts';
 import type { FormatRedactor } from './format-redactor.ts';
 
@@ -26,6 +26,9 @@ const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
  * cells stay empty. Changed cells are re-quoted when they were quoted or now need it; everything
  * else, terminators (LF or CRLF), a leading BOM, empty lines and a missing final newline
  * included, passes through byte for byte. Each record is emitted as soon as it is complete.
+ *
+ * A cell's header is context for the detectors (`Scanner.named`): under a header such as
+ * `aws_secret_access_key` the secret-key detector needs no keyword in the cell itself.
  *
  * For speed the detectors first run once over all complete records, with the delimiters, quotes
  * and terminators around cells turned into line breaks; only cells that a match overlaps (or
@@ -63,7 +66,10 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
   const noMatches: ScanMatch[] = [];
   // Column rules, bound once the header is complete.
   let columns: (CompiledFieldRule | undefined)[] | undefined;
-  // Columns whose rule can change a cell (not `keep`), ascending.
+  // The scanner of each column: its header is context for the detectors (see `Scanner.named`).
+  const columnScanners: Scanner[] = [];
+  // Columns redacted whatever the batch scan found, ascending: those whose rule can change a
+  // cell (not `keep`), and unruled ones whose header is context, which the batch scan lacks.
   const ruledColumns: number[] = [];
   let isFirstText = true;
 
@@ -116,8 +122,11 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         for (let i = cell; i < cellEnd; i++) {
           const name = decode(cellStarts[i] as number, cellEnds[i] as number, cellKinds[i] as CellKind);
           const rule = redactor.fieldRule([name]);
-          if (rule !== undefined && !rule.isKeep) ruledColumns.push(columns.length);
+          const columnScanner = scanner.named(name);
+          if (rule === undefined ? columnScanner !== scanner : !rule.isKeep)
+            ruledColumns.push(columns.length);
           columns.push(rule);
+          columnScanners.push(columnScanner);
         }
       }
       cell = cellEnd;
@@ -136,7 +145,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     let match = 0;
     let escaped = 0;
 
-    function redactCell(index: number, rule: CompiledFieldRule | undefined): void {
+    function redactCell(index: number, rule: CompiledFieldRule | undefined, cellScanner = scanner): void {
       const start = cellStarts[index] as number;
       const stop = cellEnds[index] as number;
       const kind = cellKinds[index] as CellKind;
@@ -147,11 +156,13 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         value = decode(start, stop, kind);
         replacement = redactor.applyField(rule, value) ?? '';
       } else {
-        while (match < matches.length && (matches[match] as ScanMatch).end <= start - dataStart) match++;
-        const isTouched = match < matches.length && (matches[match] as ScanMatch).start < stop - dataStart;
-        if (!isTouched && kind !== CellKind.QuotedEscaped) return;
+        if (cellScanner === scanner) {
+          while (match < matches.length && (matches[match] as ScanMatch).end <= start - dataStart) match++;
+          const isTouched = match < matches.length && (matches[match] as ScanMatch).start < stop - dataStart;
+          if (!isTouched && kind !== CellKind.QuotedEscaped) return;
+        }
         value = decode(start, stop, kind);
-        replacement = redactor.redactText(value);
+        replacement = redactor.redactText(value, cellScanner);
       }
       if (replacement === value) return;
       const isQuoted = kind !== CellKind.Plain;
@@ -172,10 +183,12 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         // Most records: only the ruled columns can change.
         for (const column of ruledColumns) {
           if (cell + column >= cellEnd) break;
-          redactCell(cell + column, columns[column]);
+          redactCell(cell + column, columns[column], columnScanners[column]);
         }
       } else {
-        for (let column = 0; cell + column < cellEnd; column++) redactCell(cell + column, columns[column]);
+        for (let column = 0; cell + column < cellEnd; column++) {
+          redactCell(cell + column, columns[column], columnScanners[column]);
+        }
       }
       cell = cellEnd;
     }
