@@ -41,6 +41,7 @@ export class Scanner {
    * name is context for none of them, so callers can tell whether the name matters.
    */
   named(name: string): Scanner {
+    if (!this.detectors.some((detector) => detector.named !== undefined)) return this;
     const named = this.detectors.map((detector) => detector.named?.(name) ?? detector);
     return named.every((detector, i) => detector === this.detectors[i]) ? this : new Scanner(named);
   }
