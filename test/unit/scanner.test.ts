@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { withContext } from '../../functions/core/redaction/detectors/with-context.ts';
 import { type ScanMatch, Scanner } from '../../functions/core/redaction/scanner.ts';
 import { regexDetector, sampleDetectors } from './support/compiled-rule-set.ts';
 
@@ -7,6 +8,28 @@ const spans = (text: string, matches: readonly ScanMatch[]) =>
   matches.map((match) => [text.slice(match.start, match.end), match.detector]);
 
 describe('Scanner', () => {
+  it('is its own named scanner under a field name that is context for no detector', () => {
+    const scanner = new Scanner([
+      withContext(regexDetector('pin', /\d{4}/, 4), ['pin'], 8),
+      regexDetector('digits', /\d{6}/, 6),
+    ]);
+
+    expect(scanner.named('account')).toBe(scanner);
+    expect(scanner.named('account').scan('1234').matches).toEqual([]);
+  });
+
+  it('under a field name holding a keyword, accepts matches of that detector without one', () => {
+    const scanner = new Scanner([
+      regexDetector('digits', /\d{6}/, 6),
+      withContext(regexDetector('pin', /\d{4}/, 4), ['pin'], 8),
+    ]);
+    const named = scanner.named('cardPin');
+
+    expect(spans('1234', named.scan('1234').matches)).toEqual([['1234', 1]]);
+    expect(spans('123456', named.scan('123456').matches)).toEqual([['123456', 0]]);
+    expect(scanner.scan('1234').matches).toEqual([]);
+  });
+
   it('accepts the leftmost match, whichever detector finds it', () => {
     const scanner = new Scanner([regexDetector('word', /bbb/, 3), regexDetector('digits', /\d+/, 10)]);
     const text = 'a 12 bbb';

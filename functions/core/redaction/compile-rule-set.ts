@@ -46,7 +46,7 @@ export function compileRuleSet(
       isKeep: rule.action.type === 'keep',
       isIndexSensitive: namesArrayIndex(rule.paths),
       apply: bindAction(rule.action, { id: rule.id, label: rule.label ?? labelOf(rule.id) }, keys),
-      matches: createFieldMatcher(rule.names, rule.paths),
+      matches: createFieldMatcher(rule),
     }));
   return {
     name: ruleSet.name,

@@ -23,4 +23,10 @@ export interface Detector {
   readonly lookbehind: number;
   readonly lookahead: number;
   findFrom(text: string, from: number): Match | undefined;
+  /**
+   * Detectors that need context before a match (see `withContext`): this detector for values
+   * stored under a field called `name` (a JSON key on the value's path, a CSV header). A name
+   * that holds one of its keywords is the context of every match in the value.
+   */
+  named?(name: string): Detector;
 }

@@ -5,23 +5,56 @@ export function normalizeFieldName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
+// A run of capitals not followed by a lower-case letter (`AWS` in `AWSSecret`), a word with at
+// most one leading capital, or a run of digits; anything else separates words.
+const WORD = /[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g;
+
+/**
+ * Splits a key or header into lower-case words in any case convention: at characters other
+ * than ASCII letters and digits (`_`, `-`, `.`, spaces), at camelCase humps, before the last
+ * capital of a run that starts a word, and between letters and digits.
+ *
+ * @example
+ * splitFieldName('AWSSecretAccessKey_2'); // ['aws', 'secret', 'access', 'key', '2']
+ */
+export function splitFieldName(name: string): string[] {
+  return (name.match(WORD) ?? []).map((word) => word.toLowerCase());
+}
+
+/** What a field rule names: the keys of a `FieldRule` that select fields. */
+export interface FieldSelector {
+  /** Whole names, folded by `normalizeFieldName`. */
+  readonly names?: readonly string[];
+  /** Paths from the root, dot separated; `*` one segment, `**` any number. */
+  readonly paths?: readonly string[];
+  /** Words or runs of words anywhere in a name; `*` at either end of a one-word entry lets the word go on. */
+  readonly words?: readonly string[];
+  /** Last words that keep `words` from matching when they follow the matched words. */
+  readonly exceptLastWords?: readonly string[];
+}
+
 /**
  * Builds the predicate of a field rule: `names` match the last key at any depth (or a CSV
- * header); `paths` match the whole path from the root, `*` one segment and `**` any number.
+ * header) as a whole; `words` match it when its words (`splitFieldName`) hold the entry's words
+ * in a row, compared without separators (`session token` matches `SessionToken`,
+ * `aws_session_token` and `sessiontoken`), or for `*password*`, `*token` and `secret*` one word
+ * containing, ending or starting with it; unless the name's last word, after the matched ones,
+ * is one of `exceptLastWords` (`password_enabled`, `token_count`: they describe a secret, they
+ * do not hold it). `paths` match the whole path from the root, `*` one segment and `**` any
+ * number. Matching a name costs one pass over its words per entry length, and callers cache it
+ * per path.
  */
-export function createFieldMatcher(
-  names: readonly string[],
-  paths: readonly string[],
-): (path: FieldPath) => boolean {
-  const nameSet = new Set(names.map(normalizeFieldName));
-  const patterns = paths.map((path) =>
+export function createFieldMatcher(selector: FieldSelector): (path: FieldPath) => boolean {
+  const nameSet = new Set((selector.names ?? []).map(normalizeFieldName));
+  const hasWords = createWordMatcher(selector.words ?? [], selector.exceptLastWords ?? []);
+  const patterns = (selector.paths ?? []).map((path) =>
     path
       .split('.')
       .map((segment) => (segment === '*' || segment === '**' ? segment : normalizeFieldName(segment))),
   );
   return (path) => {
     const last = path[path.length - 1];
-    if (typeof last === 'string' && nameSet.has(normalizeFieldName(last))) return true;
+    if (typeof last === 'string' && (nameSet.has(normalizeFieldName(last)) || hasWords?.(last))) return true;
     if (patterns.length === 0) return false;
     const segments = path.map((segment) =>
       typeof segment === 'number' ? String(segment) : normalizeFieldName(segment),
@@ -33,6 +66,57 @@ export function createFieldMatcher(
 /** True when a path pattern has a literal array index segment, such as `items.0.card`. */
 export function namesArrayIndex(paths: readonly string[]): boolean {
   return paths.some((path) => path.split('.').some((segment) => /^[0-9]+$/.test(segment)));
+}
+
+function createWordMatcher(
+  entries: readonly string[],
+  exceptLastWords: readonly string[],
+): ((name: string) => boolean) | undefined {
+  const runs = new Set<string>();
+  let longestRun = 0;
+  const inWord: string[] = [];
+  const atWordEnd: string[] = [];
+  const atWordStart: string[] = [];
+  for (const entry of entries) {
+    const body = splitFieldName(entry).join('');
+    if (body === '') continue;
+    const isOpenStart = entry.startsWith('*');
+    const isOpenEnd = entry.endsWith('*');
+    if (isOpenStart && isOpenEnd) inWord.push(body);
+    else if (isOpenStart) atWordEnd.push(body);
+    else if (isOpenEnd) atWordStart.push(body);
+    else {
+      runs.add(body);
+      longestRun = Math.max(longestRun, body.length);
+    }
+  }
+  if (runs.size + inWord.length + atWordEnd.length + atWordStart.length === 0) return undefined;
+  const except = new Set(exceptLastWords.map((word) => word.toLowerCase()));
+
+  function isGlobbed(word: string): boolean {
+    return (
+      inWord.some((part) => word.includes(part)) ||
+      atWordEnd.some((part) => word.endsWith(part)) ||
+      atWordStart.some((part) => word.startsWith(part))
+    );
+  }
+
+  return (name) => {
+    const words = splitFieldName(name);
+    const last = words.length - 1;
+    // Under a describing last word only a match that takes in that word counts.
+    const isDescribed = last > 0 && except.has(words[last] as string);
+    for (let i = 0; i < words.length; i++) {
+      if (isGlobbed(words[i] as string) && (!isDescribed || i === last)) return true;
+      let run = '';
+      for (let j = i; j <= last; j++) {
+        run += words[j];
+        if (run.length > longestRun) break;
+        if (runs.has(run) && (!isDescribed || j === last)) return true;
+      }
+    }
+    return false;
+  };
 }
 
 function matchSegments(pattern: readonly string[], p: number, path: readonly string[], s: number): boolean {

@@ -52,9 +52,12 @@ export class Redactor {
     return this.ruleSet.limits;
   }
 
-  /** Runs every detector over a complete piece of text and applies their actions. */
-  redactText(text: string): string {
-    const { matches } = this.ruleSet.scanner.scan(text);
+  /**
+   * Runs every detector over a complete piece of text and applies their actions; `scanner` is
+   * the rule set's own, or one of its `named` variants for a value stored under a field name.
+   */
+  redactText(text: string, scanner: Scanner = this.ruleSet.scanner): string {
+    const { matches } = scanner.scan(text);
     return matches.length === 0 ? text : this.replace(text, matches, 0, text.length);
   }
 

@@ -1,5 +1,4 @@
-import type { CompiledRuleSet } from './redactor.ts';
-import { Redactor } from './redactor.ts';
+import { type CompiledRuleSet, Redactor } from './redactor.ts';
 import type { RuleExample, RuleSet } from './rule-schema.ts';
 
 /** One example that did not hold. Examples are operator-written sample data, so they are shown. */
@@ -16,7 +15,9 @@ export interface ExampleReport {
 
 /**
  * Runs the examples written on a rule set's rules. Detector examples go through the whole rule
- * set's detectors, as an object would; field examples through their field rule alone.
+ * set's detectors, as an object would; field examples through their field rule alone. An
+ * example with a `field` is the value of a field of that name, as in a JSON object or a CSV
+ * column: the first field rule naming it applies, else the detectors with the name as context.
  */
 export function runRuleExamples(ruleSet: RuleSet, compiled: CompiledRuleSet): ExampleReport {
   let passed = 0;
@@ -29,7 +30,7 @@ export function runRuleExamples(ruleSet: RuleSet, compiled: CompiledRuleSet): Ex
     examples?.forEach((example, index) => {
       const input = 'survives' in example ? example.survives : example.input;
       const expected = 'survives' in example ? example.survives : example.output;
-      const actual = apply(input);
+      const actual = example.field === undefined ? apply(input) : redactField(compiled, example.field, input);
       if (actual === expected) passed++;
       else
         failures.push({
@@ -48,4 +49,12 @@ export function runRuleExamples(ruleSet: RuleSet, compiled: CompiledRuleSet): Ex
     check(rule.id, rule.examples, (text) => new Redactor(compiled).applyField(fieldRule, text) ?? '');
   }
   return { passed, failures };
+}
+
+/** `value` as the value of the field `name`, redacted by the whole rule set. */
+function redactField(compiled: CompiledRuleSet, name: string, value: string): string {
+  const redactor = new Redactor(compiled);
+  const rule = redactor.fieldRule([name]);
+  if (rule === undefined) return redactor.redactText(value, compiled.scanner.named(name));
+  return rule.isKeep ? value : (redactor.applyField(rule, value) ?? '');
 }

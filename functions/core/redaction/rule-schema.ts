@@ -75,17 +75,31 @@ export const actionSchema = z
   .describe('What happens to a matched value; default: redact');
 export type Action = z.infer<typeof actionSchema>;
 
+const exampleField = z
+  .string()
+  .min(1)
+  .optional()
+  .describe(
+    'The text is the value of a JSON key or CSV column of this name, redacted by the whole rule set: the first field rule naming it, else the detectors with the name as context',
+  );
+
 export const exampleSchema = z.union(
   [
     z
       .object({
+        field: exampleField,
         input: z.string().describe('Text given to the rule'),
         output: z.string().describe('Expected text after redaction'),
       })
       .strict(),
-    z.object({ survives: z.string().describe('Text that must pass through unchanged') }).strict(),
+    z
+      .object({
+        field: exampleField,
+        survives: z.string().describe('Text that must pass through unchanged'),
+      })
+      .strict(),
   ],
-  { error: 'an example is either { input, output } or { survives }' },
+  { error: 'an example is either { input, output } or { survives }, each with an optional field' },
 );
 export type RuleExample = z.infer<typeof exampleSchema>;
 
@@ -119,6 +133,13 @@ export const detectorRuleSchema = z
   .describe('A built-in detector (by id) or a custom one (with pattern)');
 export type DetectorRule = z.infer<typeof detectorRuleSchema>;
 
+const fieldWord = z
+  .string()
+  .regex(
+    /^(?:\*?[a-z0-9]+\*?|[^*]*[A-Za-z0-9][^*]*)$/,
+    'words such as "password", "api key" or "SessionToken", or one lower-case word with * at either end such as "*password*"',
+  );
+
 export const fieldRuleSchema = z
   .object({
     id: ruleId,
@@ -131,6 +152,18 @@ export const fieldRuleSchema = z
       .array(z.string().min(1))
       .default([])
       .describe('JSON paths from the root, dot separated; * is one segment, ** any number'),
+    words: z
+      .array(fieldWord)
+      .default([])
+      .describe(
+        'Words in a row anywhere in a key name or CSV header, in any case convention ("api key" matches db_api_key, ApiKeyValue, apikey); * at either end of a one-word entry lets that word go on ("*password*" matches dbpassword)',
+      ),
+    exceptLastWords: z
+      .array(z.string().regex(/^[a-z0-9]+$/, 'one lower-case word such as "id"'))
+      .default([])
+      .describe(
+        'A name whose last word is one of these, after the words matched, describes a value instead of holding it (password_enabled, token_count): words do not match it',
+      ),
     label: label.optional().describe('Label for the redact action; default: the id in upper case'),
     action: actionSchema.default({ type: 'redact' }),
     examples: z
@@ -140,8 +173,8 @@ export const fieldRuleSchema = z
   })
   .strict()
   .describe('Values of JSON keys or CSV columns by name or path; a sensitive key taints its whole subtree')
-  .refine((rule) => rule.names.length + rule.paths.length > 0 || !rule.enabled, {
-    message: 'a field rule needs at least one of names or paths',
+  .refine((rule) => rule.names.length + rule.paths.length + rule.words.length > 0 || !rule.enabled, {
+    message: 'a field rule needs at least one of names, paths or words',
   });
 export type FieldRule = z.infer<typeof fieldRuleSchema>;
 

@@ -35,6 +35,18 @@ export class Scanner {
   }
 
   /**
+   * The scanner for values stored under a field called `name` (a JSON key on the value's path,
+   * a CSV header): each detector that needs context takes the name as context when the name
+   * holds one of its keywords (see `Detector.named`). Returns this scanner, not a copy, when the
+   * name is context for none of them, so callers can tell whether the name matters.
+   */
+  named(name: string): Scanner {
+    if (!this.detectors.some((detector) => detector.named !== undefined)) return this;
+    const named = this.detectors.map((detector) => detector.named?.(name) ?? detector);
+    return named.every((detector, i) => detector === this.detectors[i]) ? this : new Scanner(named);
+  }
+
+  /**
    * Accepts matches that start in `[from, limit)`. The caller guarantees that `text` holds at
    * least `lookbehind` code units before `from` (or the true start of input) and at least
    * `maxLength + lookahead` after `limit` (or the true end of input).

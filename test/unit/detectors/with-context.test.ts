@@ -51,6 +51,35 @@ describe('withContext', () => {
     });
   });
 
+  it('takes a field name holding a keyword, in any spelling, as the context of every match', () => {
+    for (const name of [
+      'ssn',
+      'SSN',
+      'customer_ssn',
+      'Social Security',
+      'socialSecurityNumber',
+      'SOCIAL-SECURITY',
+    ]) {
+      expect(findAll(ssnWithContext().named?.(name) as Detector, 'on file: 123-45-6789'), name).toEqual([
+        '123-45-6789',
+      ]);
+    }
+  });
+
+  it('keeps needing a keyword in the text under a field name without one', () => {
+    const detector = ssnWithContext();
+    expect(detector.named?.('employee_id')).toBe(detector);
+    expect(findAll(detector.named?.('employee_id') as Detector, '123-45-6789')).toEqual([]);
+  });
+
+  it('needs every layer of context when an operator adds keywords to a detector that has its own', () => {
+    const layered = withContext(ssnWithContext(), ['employee'], 40);
+    expect(findAll(layered.named?.('ssn') as Detector, '123-45-6789')).toEqual([]);
+    expect(findAll(layered.named?.('ssn') as Detector, 'employee 123-45-6789')).toEqual(['123-45-6789']);
+    expect(findAll(layered.named?.('employee') as Detector, 'ssn 123-45-6789')).toEqual(['123-45-6789']);
+    expect(findAll(layered.named?.('employee_ssn') as Detector, '123-45-6789')).toEqual(['123-45-6789']);
+  });
+
   it('treats keywords as text, not as regex syntax', () => {
     const detector = withContext(createBuiltInDetector('us-ssn') as Detector, ['s.n'], 10);
     expect(findAll(detector, 'ssn 123-45-6789')).toEqual([]);

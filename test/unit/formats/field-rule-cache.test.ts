@@ -11,7 +11,7 @@ function pathRule(id: string, paths: string[]): CompiledFieldRule {
     isKeep: false,
     isIndexSensitive: namesArrayIndex(paths),
     apply: () => `[${id.toUpperCase()}]`,
-    matches: createFieldMatcher([], paths),
+    matches: createFieldMatcher({ paths }),
   };
 }
 

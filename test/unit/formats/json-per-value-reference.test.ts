@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { withContext } from '../../../functions/core/redaction/detectors/with-context.ts';
 import { createJsonRedactor } from '../../../functions/core/redaction/formats/json-redactor.ts';
 import { createNdjsonRedactor } from '../../../functions/core/redaction/formats/ndjson-redactor.ts';
 import { Redactor } from '../../../functions/core/redaction/redactor.ts';
@@ -8,30 +9,41 @@ import { compiledRuleSetOf, regexDetector, sampleDetectors } from '../support/co
 /**
  * The batch pre-scan must only ever skip values in which the detectors find nothing: compare the
  * redactors against a reference that parses the document and runs the detectors on every key,
- * string and number alone.
+ * string and number alone, with the keys on its path as context.
  */
 function detectors() {
-  // One detector that can match across a line break, to catch a pre-scan that joins values.
-  return [...sampleDetectors(), regexDetector('digit-pair', /\d{3}\s+\d{3}/, 64)];
+  return [
+    ...sampleDetectors(),
+    // One detector that can match across a line break, to catch a pre-scan that joins values.
+    regexDetector('digit-pair', /\d{3}\s+\d{3}/, 64),
+    // One that needs context, which a key on the path gives, to catch a pre-scan that skips it.
+    withContext(regexDetector('pin', /(?<!\d)\d{5}(?!\d)/, 5), ['pin'], 8),
+  ];
 }
 
-function reference(value: unknown, redactor: Redactor): unknown {
-  if (typeof value === 'string') return redactor.redactText(value);
+function reference(value: unknown, redactor: Redactor, scanner = redactor.scanner): unknown {
+  if (typeof value === 'string') return redactor.redactText(value, scanner);
   if (typeof value === 'number') {
     const raw = JSON.stringify(value);
-    const redacted = redactor.redactText(raw);
+    const redacted = redactor.redactText(raw, scanner);
     return redacted === raw ? value : redacted;
   }
-  if (Array.isArray(value)) return value.map((item) => reference(item, redactor));
+  if (Array.isArray(value)) return value.map((item) => reference(item, redactor, scanner));
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [redactor.redactText(key), reference(item, redactor)]),
+      Object.entries(value).map(([key, item]) => [
+        redactor.redactText(key, scanner),
+        reference(item, redactor, scanner.named(key)),
+      ]),
     );
   }
   return value;
 }
 
 const planted = fc.constantFrom(
+  'PIN',
+  'pin 24680',
+  '24680',
   'jane@example.com',
   '123-45-6789',
   '4111 1111 1111 1111',
@@ -48,6 +60,7 @@ const number = fc.oneof(
   fc.integer(),
   fc.constant(4111111111111111),
   fc.constant(123456),
+  fc.constant(24680),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
 );
 const { value } = fc.letrec((tie) => ({

@@ -1,10 +1,16 @@
 import type { Detector, Match } from '../detector.ts';
+import { normalizeFieldName } from '../field-matcher.ts';
 import { compileScanningRegex } from './scanning-regex.ts';
 
 /**
  * Restricts a detector to matches preceded by a keyword: one of `keywords` (compared ignoring
  * case) must lie wholly within the `windowChars` code units before the match start. The
  * keywords are searched first, so text without any keyword costs one keyword scan.
+ *
+ * A field name is context too: `named(name)` gives the detector without the restriction when
+ * the name, folded like field rule names (`Secret Access Key` = `secret_access_key`), holds a
+ * keyword folded the same way, so that `{"SecretAccessKey": "…"}` and a CSV column headed
+ * `aws_secret_access_key` are scanned as if the name were written before each value.
  *
  * @example
  * withContext(createBuiltInDetector('us-ssn')!, ['ssn', 'social security'], 32)
@@ -16,6 +22,9 @@ export function withContext(detector: Detector, keywords: readonly string[], win
   wanted.sort((a, b) => a.length - b.length);
   const keywordRegex = compileScanningRegex(new RegExp(wanted.map(escapeRegex).join('|'), 'i'));
   const shortest = wanted[0]?.length ?? 1;
+  const foldedKeywords = [...new Set(wanted.map(normalizeFieldName).filter((keyword) => keyword !== ''))];
+  const nameRegex =
+    foldedKeywords.length === 0 ? undefined : new RegExp(foldedKeywords.map(escapeRegex).join('|'));
 
   function nextKeywordStart(text: string, from: number): number {
     keywordRegex.lastIndex = Math.max(0, from);
@@ -34,27 +43,38 @@ export function withContext(detector: Detector, keywords: readonly string[], win
     return false;
   }
 
-  return {
-    id: detector.id,
-    label: detector.label,
-    minLength: detector.minLength,
-    maxLength: detector.maxLength,
-    lookbehind: Math.max(detector.lookbehind, windowChars),
-    lookahead: detector.lookahead,
-    findFrom(text: string, from: number): Match | undefined {
-      let position = from;
-      for (;;) {
-        // A match at s needs a keyword starting at or after s - windowChars, hence after
-        // position - windowChars, and ending by s: no match starts before that keyword's end.
-        const keyword = nextKeywordStart(text, position - windowChars);
-        if (keyword === -1) return undefined;
-        const match = detector.findFrom(text, Math.max(position, keyword + shortest));
-        if (match === undefined) return undefined;
-        if (hasKeywordBefore(text, match.start)) return match;
-        position = match.start + 1;
-      }
-    },
-  };
+  function restrict(inner: Detector): Detector {
+    const restricted: Detector = {
+      id: inner.id,
+      label: inner.label,
+      minLength: inner.minLength,
+      maxLength: inner.maxLength,
+      lookbehind: Math.max(inner.lookbehind, windowChars),
+      lookahead: inner.lookahead,
+      findFrom(text: string, from: number): Match | undefined {
+        let position = from;
+        for (;;) {
+          // A match at s needs a keyword starting at or after s - windowChars, hence after
+          // position - windowChars, and ending by s: no match starts before that keyword's end.
+          const keyword = nextKeywordStart(text, position - windowChars);
+          if (keyword === -1) return undefined;
+          const match = inner.findFrom(text, Math.max(position, keyword + shortest));
+          if (match === undefined) return undefined;
+          if (hasKeywordBefore(text, match.start)) return match;
+          position = match.start + 1;
+        }
+      },
+      named(name: string): Detector {
+        // An inner detector may need context of its own (an operator's keywords on a built-in).
+        const innerNamed = inner.named?.(name) ?? inner;
+        if (nameRegex?.test(normalizeFieldName(name))) return innerNamed;
+        return innerNamed === inner ? restricted : restrict(innerNamed);
+      },
+    };
+    return restricted;
+  }
+
+  return restrict(detector);
 }
 
 function escapeRegex(text: string): string {

@@ -1,6 +1,6 @@
 import { LimitExceededError, RuleValidationError } from '../../errors.ts';
 import type { CompiledFieldRule, Redactor } from '../redactor.ts';
-import type { ScanMatch } from '../scanner.ts';
+import type { ScanMatch, Scanner } from '../scanner.ts';
 import { CellKind, CsvTokenizer } from './csv-tokenizer.ts';
 import type { FormatRedactor } from './format-redactor.ts';
 
@@ -44,6 +44,9 @@ const EMAIL_LIKE = /[^\s@]@[^\s@]/;
  * CR), a leading BOM, empty lines and a missing final newline included, passes through byte
  * for byte. Each record is emitted as soon as it is complete.
  *
+ * A cell's header is context for the detectors (`Scanner.named`): under a header such as
+ * `aws_secret_access_key` the secret-key detector needs no keyword in the cell itself.
+ *
  * For speed the detectors first run once over all complete records, with the delimiters, quotes
  * and terminators around cells turned into line breaks; only cells that a match overlaps (or
  * that hold doubled quotes) are then decoded and scanned alone. This equals scanning every cell
@@ -78,7 +81,10 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
   let preambleLines = 0;
   // Column rules, bound once the header candidate is complete (none when it is data).
   let columns: (CompiledFieldRule | undefined)[] | undefined;
-  // Columns whose rule can change a cell (not `keep`), ascending.
+  // The scanner of each column: its header is context for the detectors (see `Scanner.named`).
+  const columnScanners: Scanner[] = [];
+  // Columns redacted whatever the batch scan found, ascending: those whose rule can change a
+  // cell (not `keep`), and unruled ones whose header is context, which the batch scan lacks.
   const ruledColumns: number[] = [];
   let isFirstText = true;
 
@@ -193,7 +199,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     let escaped = 0;
 
     /** Returns true when the cell changed. */
-    function redactCell(index: number, rule: CompiledFieldRule | undefined): boolean {
+    function redactCell(index: number, rule: CompiledFieldRule | undefined, cellScanner = scanner): boolean {
       const start = cellStarts[index] as number;
       const stop = cellEnds[index] as number;
       const kind = cellKinds[index] as CellKind;
@@ -204,11 +210,13 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         value = decode(text, start, stop, kind);
         replacement = redactor.applyField(rule, value) ?? '';
       } else {
-        while (match < matches.length && (matches[match] as ScanMatch).end <= start) match++;
-        const isTouched = match < matches.length && (matches[match] as ScanMatch).start < stop;
-        if (!isTouched && kind !== CellKind.QuotedEscaped) return false;
+        if (cellScanner === scanner) {
+          while (match < matches.length && (matches[match] as ScanMatch).end <= start) match++;
+          const isTouched = match < matches.length && (matches[match] as ScanMatch).start < stop;
+          if (!isTouched && kind !== CellKind.QuotedEscaped) return false;
+        }
         value = decode(text, start, stop, kind);
-        replacement = redactor.redactText(value);
+        replacement = redactor.redactText(value, cellScanner);
       }
       if (replacement === value) return false;
       const isQuoted = kind !== CellKind.Plain;
@@ -236,9 +244,14 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       const isData =
         hasSensitiveCell || names.some((name) => NUMBER_LIKE.test(name) || EMAIL_LIKE.test(name));
       columns = isData ? [] : names.map((name) => redactor.fieldRule([name]));
-      columns.forEach((rule, column) => {
-        if (rule !== undefined && !rule.isKeep) ruledColumns.push(column);
-      });
+      if (!isData) {
+        names.forEach((name, column) => {
+          const rule = columns?.[column];
+          const columnScanner = scanner.named(name);
+          if (rule === undefined ? columnScanner !== scanner : !rule.isKeep) ruledColumns.push(column);
+          columnScanners.push(columnScanner);
+        });
+      }
       record = 1;
     }
     for (; record < recordCount; record++) {
@@ -254,10 +267,12 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         // Most records: only the ruled columns can change.
         for (const column of ruledColumns) {
           if (cell + column >= cellEnd) break;
-          redactCell(cell + column, columns[column]);
+          redactCell(cell + column, columns[column], columnScanners[column]);
         }
       } else {
-        for (let column = 0; cell + column < cellEnd; column++) redactCell(cell + column, columns[column]);
+        for (let column = 0; cell + column < cellEnd; column++) {
+          redactCell(cell + column, columns[column], columnScanners[column]);
+        }
       }
       cell = cellEnd;
     }

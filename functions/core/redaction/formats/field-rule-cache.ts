@@ -1,4 +1,5 @@
 import type { CompiledFieldRule, FieldPath, Redactor } from '../redactor.ts';
+import type { Scanner } from '../scanner.ts';
 
 /** Paths remembered before the cache starts over (at the next top-level value). */
 const MAX_NODES = 8192;
@@ -9,43 +10,56 @@ const ANY_INDEX = Symbol('any index');
 /** A path from the root; `rule` is known for paths that end in a key. */
 export interface PathNode {
   readonly rule: CompiledFieldRule | undefined;
+  /** The scanner for values at this path: the keys along it are context (see `Scanner.named`). */
+  readonly scanner: Scanner;
   readonly children: Map<string | number | typeof ANY_INDEX, PathNode>;
 }
 
 /**
- * Remembers the field rule of each path, as a tree keyed by path segment. Records of one
- * object repeat the same paths, and matching a path against every rule (names folded, globs
- * expanded) costs more than looking up one segment. Exact, as a rule's verdict depends on the
- * path only; elements of an array share one subtree unless a rule's path names an index. Bounded: past `MAX_NODES` paths, new paths are looked up without being
- * remembered until the next top-level value starts a fresh tree.
+ * Remembers the field rule and the scanner of each path, as a tree keyed by path segment.
+ * Records of one object repeat the same paths, and matching a path against every rule (names
+ * folded, globs expanded) costs more than looking up one segment. Exact, as both depend on the
+ * path only; elements of an array share one subtree unless a rule's path names an index.
+ * Bounded: past `MAX_NODES` paths, new paths are looked up without being remembered until the
+ * next top-level value starts a fresh tree.
  */
 export class FieldRuleCache {
   private readonly redactor: Redactor;
-  private root: PathNode = { rule: undefined, children: new Map() };
+  private root: PathNode;
   private size = 0;
   private readonly isIndexSensitive: boolean;
 
   constructor(redactor: Redactor) {
     this.redactor = redactor;
     this.isIndexSensitive = redactor.ruleSet.fieldRules.some((rule) => rule.isIndexSensitive);
+    this.root = this.newRoot();
   }
 
   /** The node of the empty path, for a new top-level value. */
   start(): PathNode {
     if (this.size >= MAX_NODES) {
-      this.root = { rule: undefined, children: new Map() };
+      this.root = this.newRoot();
       this.size = 0;
     }
     return this.root;
   }
 
-  /** The node of `path`, which is `parent`'s path plus `segment`; the rule is looked up for keys. */
+  private newRoot(): PathNode {
+    return { rule: undefined, scanner: this.redactor.scanner, children: new Map() };
+  }
+
+  /**
+   * The node of `path`, which is `parent`'s path plus `segment`; the rule is looked up, and the
+   * scanner named, for keys.
+   */
   child(parent: PathNode, segment: string | number, path: FieldPath): PathNode {
     const slot = typeof segment === 'number' && !this.isIndexSensitive ? ANY_INDEX : segment;
     const known = parent.children.get(slot);
     if (known !== undefined) return known;
+    const isKey = typeof segment === 'string';
     const node: PathNode = {
-      rule: typeof segment === 'string' ? this.redactor.fieldRule(path) : undefined,
+      rule: isKey ? this.redactor.fieldRule(path) : undefined,
+      scanner: isKey ? parent.scanner.named(segment) : parent.scanner,
       children: new Map(),
     };
     if (this.size < MAX_NODES) {

@@ -1,4 +1,5 @@
 import type { Redactor } from '../redactor.ts';
+import type { Scanner } from '../scanner.ts';
 
 /** Strings longer than this are not remembered: long values rarely repeat. */
 const MAX_REMEMBERED_CHARS = 128;
@@ -22,15 +23,18 @@ export class JsonStringEncoder {
 
   /**
    * `text` after the detectors, as a JSON string literal. `isPlain` vouches that `text` has no
-   * character JSON escapes (quote, backslash, control, surrogate), sparing the check.
+   * character JSON escapes (quote, backslash, control, surrogate), sparing the check. `scanner`
+   * is the rule set's, or a `named` one for a value under a field name that is context.
    */
-  encode(text: string, isPlain = false): string {
-    const known = this.clean.get(text);
+  encode(text: string, isPlain = false, scanner: Scanner = this.redactor.scanner): string {
+    // Only verdicts of the rule set's own scanner are remembered.
+    const isRemembered = scanner === this.redactor.scanner;
+    const known = isRemembered ? this.clean.get(text) : undefined;
     if (known !== undefined) return known;
-    const { matches } = this.redactor.scanner.scan(text);
+    const { matches } = scanner.scan(text);
     if (matches.length > 0) return quote(this.redactor.replace(text, matches, 0, text.length));
     const encoded = isPlain ? `"${text}"` : quote(text);
-    if (text.length <= MAX_REMEMBERED_CHARS) {
+    if (isRemembered && text.length <= MAX_REMEMBERED_CHARS) {
       if (this.clean.size >= MAX_REMEMBERED) this.clean.clear();
       this.clean.set(text, encoded);
     }
@@ -38,8 +42,8 @@ export class JsonStringEncoder {
   }
 
   /** A number's raw text after the detectors: unchanged, or the replacement as a JSON string. */
-  encodeNumber(raw: string): string {
-    const { matches } = this.redactor.scanner.scan(raw);
+  encodeNumber(raw: string, scanner: Scanner = this.redactor.scanner): string {
+    const { matches } = scanner.scan(raw);
     return matches.length === 0 ? raw : JSON.stringify(this.redactor.replace(raw, matches, 0, raw.length));
   }
 }

@@ -1,5 +1,6 @@
 import { LimitExceededError, MalformedObjectError } from '../../errors.ts';
 import type { CompiledFieldRule, Redactor } from '../redactor.ts';
+import type { Scanner } from '../scanner.ts';
 import { FieldRuleCache, type PathNode } from './field-rule-cache.ts';
 import { JsonStringEncoder, quote } from './json-string-encoder.ts';
 
@@ -42,8 +43,9 @@ interface Frame {
  * rule drops is removed with its key or array slot, and a container left with nothing but
  * dropped members is removed too, so a `drop` rule removes its key and whole value. Inside a
  * subtree, an empty object or array counts as dropped; at the top of the subtree it stays.
- * Untainted strings, keys and raw number texts go through the detectors; a number that
- * changes becomes a JSON string.
+ * Untainted strings, keys and raw number texts go through the detectors, with the keys on
+ * their path as context (`Scanner.named`: under `SecretAccessKey` the secret-key detector needs
+ * no keyword in the value itself); a number that changes becomes a JSON string.
  *
  * Memory is bounded: the output is taken as it is produced, and only the open containers and
  * their current keys are held (keys along one path limited to `maxRecordBytes` characters).
@@ -126,7 +128,7 @@ export class JsonTokenRewriter {
       return;
     }
     const rule = this.startValue(position);
-    if (rule === undefined) this.writeMember(this.encode(value, isPlain, isClean));
+    if (rule === undefined) this.writeMember(this.encode(value, isPlain, isClean, this.valueScanner()));
     else if (rule.isKeep) this.writeMember(quote(value));
     else this.writeField(rule, value);
     this.endValue();
@@ -138,8 +140,11 @@ export class JsonTokenRewriter {
    */
   number(raw: string, position: number, isClean = false): void {
     const rule = this.startValue(position);
-    if (rule === undefined) this.writeMember(isClean ? raw : this.encoder.encodeNumber(raw));
-    else if (rule.isKeep) this.writeMember(raw);
+    if (rule === undefined) {
+      const scanner = this.valueScanner();
+      const isVouched = isClean && scanner === this.redactor.scanner;
+      this.writeMember(isVouched ? raw : this.encoder.encodeNumber(raw, scanner));
+    } else if (rule.isKeep) this.writeMember(raw);
     else this.writeField(rule, raw);
     this.endValue();
   }
@@ -163,15 +168,23 @@ export class JsonTokenRewriter {
       );
     }
     this.path[last] = value;
-    frame.key = taint?.isKeep ? quote(value) : this.encode(value, isPlain, isClean);
+    frame.key = taint?.isKeep ? quote(value) : this.encode(value, isPlain, isClean, frame.node.scanner);
     if (taint === undefined) frame.keyNode = this.rules.child(frame.node, value, this.path);
     this.expect = COLON;
   }
 
-  /** A string outside field rules, after the detectors, as a JSON string literal. */
-  private encode(value: string, isPlain: boolean, isClean: boolean): string {
-    if (!isClean) return this.encoder.encode(value, isPlain);
+  /** A string outside field rules, after the detectors of `scanner`, as a JSON string literal. */
+  private encode(value: string, isPlain: boolean, isClean: boolean, scanner: Scanner): string {
+    // The batch scan that vouches for clean strings ran without field names as context.
+    if (!isClean || scanner !== this.redactor.scanner) return this.encoder.encode(value, isPlain, scanner);
     return isPlain ? `"${value}"` : quote(value);
+  }
+
+  /** The scanner for the value starting now: the keys on its path are its context. */
+  private valueScanner(): Scanner {
+    const frame = this.frames.at(-1);
+    if (frame === undefined) return this.redactor.scanner;
+    return (frame.isObject ? frame.keyNode : frame.node).scanner;
   }
 
   /** Checks that a value may start here and returns the rule that governs it. */
