@@ -46,7 +46,7 @@ function sniffDelimiter(text: string): string {
 /**
  * The semantics spelled out line by line and cell by cell: preamble lines (`sep=`, empty,
  * comments not naming a ruled column) are scanned as text; the first record is scanned and, unless
- * it looks like data, binds rules; detectors see each decoded cell alone.
+ * most of it looks like data, binds rules (no keep rule when any cell looks like data); detectors see each decoded cell alone.
  */
 function referenceRedact(redactor: Redactor, input: string, explicitDelimiter?: string): string {
   const bom = input.startsWith('\uFEFF') ? '\uFEFF' : '';
@@ -87,10 +87,18 @@ function referenceRedact(redactor: Redactor, input: string, explicitDelimiter?: 
       const names = cells.map((cell, column) =>
         column === 0 ? cell.value.replace(/^#+\s*/, '') : cell.value,
       );
-      const looksLikeData =
-        redacted.some((raw, column) => raw !== cells[column]?.raw) ||
-        names.some((name) => /^[^\p{L}]*\p{Nd}[^\p{L}]*$/u.test(name) || /[^\s@]@[^\s@]/.test(name));
-      columns = looksLikeData ? [] : names.map((name) => redactor.fieldRule([name]));
+      const isDataLike = names.map(
+        (name, column) =>
+          redacted[column] !== cells[column]?.raw ||
+          /^[^\p{L}]*\p{Nd}[^\p{L}]*$/u.test(name) ||
+          /[^\s@]@[^\s@]/.test(name),
+      );
+      const dataLike = isDataLike.filter(Boolean).length;
+      const isData = dataLike * 2 > names.filter((name) => name !== '').length;
+      columns = names.map((name) => {
+        const rule = isData ? undefined : redactor.fieldRule([name]);
+        return dataLike > 0 && rule?.isKeep ? undefined : rule;
+      });
     }
     out += redacted.join(delimiter) + terminator;
   }
@@ -186,8 +194,13 @@ describe('createCsvRedactor', () => {
     expect(redact('\r\nname,email\r\nAda,x\r\n')).toBe('\r\nname,email\r\n[NAME],x\r\n');
   });
 
-  it('redacts a header cell that holds a sensitive value, and then takes the row for data', () => {
-    expect(redact('admin@example.com,name\nx,Ada\n')).toBe('[EMAIL],name\nx,Ada\n');
+  it('redacts a header cell that holds a sensitive value and still binds the other columns', () => {
+    expect(redact('admin@example.com,name\nx,Ada\n')).toBe('[EMAIL],name\nx,[NAME]\n');
+  });
+
+  it('lets no keep rule exempt a column when the header has a data-like cell', () => {
+    expect(redact('note,2024\nbob@example.com,1\n')).toBe('note,2024\n[EMAIL],1\n');
+    expect(redact('note,total\nbob@example.com,1\n')).toBe('note,total\nbob@example.com,1\n');
   });
 
   it('redacts the first row of a file without a header row', () => {
@@ -196,11 +209,13 @@ describe('createCsvRedactor', () => {
     );
   });
 
-  it('takes a first row with numbers or emails for data and binds no column rule from it', () => {
+  it('takes a first row mostly of numbers or emails for data and binds no column rule from it', () => {
     const namesOnly = () => new Redactor(compiledRuleSetOf([], [nameFieldRule('name', ['name'])]));
 
-    expect(redact('Ada,42,name\nBo,7,Cy\n', namesOnly())).toBe('Ada,42,name\nBo,7,Cy\n');
-    expect(redact('Ada,a@b.c,name\nBo,x,Cy\n', namesOnly())).toBe('Ada,a@b.c,name\nBo,x,Cy\n');
+    expect(redact('42,7,name\n8,7,Cy\n', namesOnly())).toBe('42,7,name\n8,7,Cy\n');
+    expect(redact('42,a@b.c,name\n8,x,Cy\n', namesOnly())).toBe('42,a@b.c,name\n8,x,Cy\n');
+    // One data-like cell in three: still a header (binding rules only ever redacts more).
+    expect(redact('Ada,42,name\nBo,7,Cy\n', namesOnly())).toBe('Ada,42,name\nBo,7,[NAME]\n');
     expect(redact('Ada,b,name\nBo,x,Cy\n', namesOnly())).toBe('Ada,b,name\nBo,x,[NAME]\n');
   });
 

@@ -32,10 +32,11 @@ const EMAIL_LIKE = /[^\s@]@[^\s@]/;
  * the records come optional preamble lines, emitted as scanned text: a `sep=X` first line
  * (which sets the delimiter), empty lines and comment lines starting with `#` (unless they name
  * a ruled column, as a `#id,name` header does). The first record after them is the header
- * candidate: its cells are scanned like any cell, and when none of them looks like data (no
- * detector hit, no number, no email) it is the header and binds each column to the field rule
- * naming its header (a leading `#` of the first name ignored). Otherwise the file has no header:
- * the record is data and no column rule applies anywhere.
+ * candidate: its cells are scanned like any cell. When most of its cells look like data (a
+ * detector hit, a number, an email) the file has no header: the record is data and no column
+ * rule applies anywhere. Otherwise it is the header and binds each column to the field rule
+ * naming its header (a leading `#` of the first name ignored); a header with any data-like cell
+ * is doubted, and then no `keep` rule exempts a column from the detectors.
  *
  * In data records a `keep` column is left alone, another ruled column gets its rule's action (a
  * dropped value becomes an empty cell), and every other cell, extra cells included, gets the
@@ -230,20 +231,27 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     let cell = 0;
     if (columns === undefined) {
       const cellEnd = recordCellEnds[0] as number;
-      let hasSensitiveCell = false;
       const names: string[] = [];
+      let dataLikeCells = 0;
+      let filledCells = 0;
       for (; cell < cellEnd; cell++) {
-        names.push(
-          columnName(
-            decode(text, cellStarts[cell] as number, cellEnds[cell] as number, cellKinds[cell] as CellKind),
-            names.length,
-          ),
+        const name = columnName(
+          decode(text, cellStarts[cell] as number, cellEnds[cell] as number, cellKinds[cell] as CellKind),
+          names.length,
         );
-        if (redactCell(cell, undefined)) hasSensitiveCell = true;
+        names.push(name);
+        const isSensitive = redactCell(cell, undefined);
+        if (name.length > 0) filledCells++;
+        if (isSensitive || NUMBER_LIKE.test(name) || EMAIL_LIKE.test(name)) dataLikeCells++;
       }
-      const isData =
-        hasSensitiveCell || names.some((name) => NUMBER_LIKE.test(name) || EMAIL_LIKE.test(name));
-      columns = isData ? [] : names.map((name) => redactor.fieldRule([name]));
+      // Mostly data: a file without a header. Otherwise a header, even with a data-like cell
+      // among its names; but a doubted header never exempts a column from the detectors.
+      const isData = dataLikeCells * 2 > filledCells;
+      const isDoubted = dataLikeCells > 0;
+      columns = names.map((name) => {
+        const rule = isData ? undefined : redactor.fieldRule([name]);
+        return isDoubted && rule?.isKeep ? undefined : rule;
+      });
       if (!isData) {
         names.forEach((name, column) => {
           const rule = columns?.[column];
