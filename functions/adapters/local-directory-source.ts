@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { constants, type Dirent, type Stats } from 'node:fs';
-import { open, readdir, realpath, stat } from 'node:fs/promises';
-import { extname, join, sep } from 'node:path';
+import { constants, readlinkSync, type Stats } from 'node:fs';
+import { type FileHandle, open, realpath, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
 import {
+  InvalidArgumentError,
   NoSuchBucketError,
   NoSuchKeyError,
   NotModifiedError,
@@ -11,16 +12,23 @@ import {
 import type {
   ListedObject,
   ListObjectsPage,
-  ListObjectsRequest,
   ObjectLocation,
   ObjectSource,
   SourceConditions,
   SourceObject,
   SourceObjectHead,
 } from '../core/ports/object-source.ts';
+import { exactLengthBody } from './exact-length-body.ts';
+import { isVisibleInside, type KeyFloor, walkSortedKeys } from './sorted-key-walk.ts';
 
 const READ_CHUNK_BYTES = 256 * 1024;
 const MAX_KEYS = 1000;
+/**
+ * O_NONBLOCK: opening a FIFO returns at once instead of holding a file-system thread until a
+ * writer comes (four such opens would stop the server). O_NOFOLLOW: the checked path's last
+ * component must not have become a symlink. Neither changes how a regular file reads.
+ */
+const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.csv': 'text/csv',
@@ -32,13 +40,27 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.gz': 'application/gzip',
 };
 
+/** A local directory served as a bucket. */
+export interface LocalBucket {
+  /** The directory whose regular files are the bucket's objects. */
+  readonly directory: string;
+  /** Serve and list names starting with `.` (dot-files and dot-directories). @default false */
+  readonly allowDotFiles?: boolean | undefined;
+}
+
 /**
- * An `ObjectSource` over local directories, one per bucket, for the local gateway and tests.
+ * An `ObjectSource` over local directories, one per bucket (a directory path, or a
+ * `LocalBucket`), for the local gateway and tests.
  *
- * Keys are `/`-separated paths relative to the bucket's directory. A key that could leave the
- * directory (`..`, `.` or empty segments, a leading `/`, NUL, a symlink resolving outside it)
- * reads as missing. Listing walks the tree on every call and returns keys in UTF-8 binary
- * order, as S3 does; `maxKeys` is clamped to 1–1000.
+ * Keys are `/`-separated paths relative to the bucket's directory. A key reads as missing when
+ * it could leave the directory (`..`, `.` or empty segments, a leading `/`, NUL, a symlink
+ * resolving outside it), names a dot-file or passes a dot-directory (unless the bucket allows
+ * them; a symlink cannot lead to one either), or is not a regular file (directories, FIFOs,
+ * sockets, devices are refused without waiting on them). The file opened is proven to be the
+ * one checked, so swapping a directory on the way for a symlink cannot serve a file outside.
+ * A body that ends before the size the file had when opened fails instead of ending.
+ * Listing walks directories lazily in UTF-8 binary order, as S3 orders keys, and stops after
+ * the page; `maxKeys` is clamped to 1–1000. Only S3's `null` version id exists.
  *
  * @example
  * ```ts
@@ -46,49 +68,58 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
  * const object = await source.getObject({ bucket: 'example', key: 'people.csv' }, {});
  * ```
  */
-export function createLocalDirectorySource(buckets: ReadonlyMap<string, string>): ObjectSource {
-  async function bucketRoot(bucket: string): Promise<string> {
-    const directory = buckets.get(bucket);
-    if (directory === undefined) throw new NoSuchBucketError();
+export function createLocalDirectorySource(buckets: ReadonlyMap<string, string | LocalBucket>): ObjectSource {
+  async function bucketOf(name: string): Promise<{ root: string; allowDotFiles: boolean }> {
+    const bucket = buckets.get(name);
+    if (bucket === undefined) throw new NoSuchBucketError();
+    const { directory, allowDotFiles = false } = typeof bucket === 'string' ? { directory: bucket } : bucket;
     try {
-      return await realpath(directory);
+      return { root: await realpath(directory), allowDotFiles };
     } catch (error) {
       throw new NoSuchBucketError(undefined, { cause: error });
     }
   }
 
-  /** The real path of the key's file, proven to lie inside the bucket's directory. */
-  async function resolveKey(location: ObjectLocation): Promise<string> {
-    const root = await bucketRoot(location.bucket);
+  /** The key's regular file, open, proven to lie inside the bucket's directory. */
+  async function openKey(
+    location: ObjectLocation,
+  ): Promise<{ handle: FileHandle; path: string; stats: Stats }> {
+    refuseVersion(location.versionId);
+    const { root, allowDotFiles } = await bucketOf(location.bucket);
     const segments = location.key.split('/');
-    if (location.key.includes('\0') || segments.some((s) => s === '' || s === '.' || s === '..')) {
-      throw new NoSuchKeyError();
-    }
+    const isRefused = (segment: string) =>
+      segment === '' || segment === '.' || segment === '..' || (!allowDotFiles && segment.startsWith('.'));
+    if (location.key.includes('\0') || segments.some(isRefused)) throw new NoSuchKeyError();
     let path: string;
     try {
       path = await realpath(join(root, ...segments));
     } catch (error) {
       throw new NoSuchKeyError(undefined, { cause: error });
     }
-    if (!path.startsWith(root + sep)) throw new NoSuchKeyError();
-    return path;
+    if (!isVisibleInside(root, path, allowDotFiles)) throw new NoSuchKeyError();
+    const handle = await open(path, OPEN_FLAGS).catch((error: unknown) => {
+      throw new NoSuchKeyError(undefined, { cause: error });
+    });
+    try {
+      const stats = await handle.stat();
+      if (!stats.isFile() || !(await isOpenedAt(handle, stats, path))) throw new NoSuchKeyError();
+      return { handle, path, stats };
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
   }
 
   return {
     async getObject(location, conditions): Promise<SourceObject> {
-      const path = await resolveKey(location);
-      // O_NOFOLLOW: the resolved path must not have become a symlink since it was checked.
-      const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW).catch((error: unknown) => {
-        throw new NoSuchKeyError(undefined, { cause: error });
-      });
+      const { handle, path, stats } = await openKey(location);
       try {
-        const stats = await handle.stat();
         const head = headOf(path, stats, conditions);
         // Small objects get a small read buffer: the gateway serves many of them at once.
         const highWaterMark = Math.max(1, Math.min(READ_CHUNK_BYTES, stats.size));
-        // Reading the size stat saw, the one the ETag names, ends without a read that finds EOF.
-        const end = stats.size > 0 ? stats.size - 1 : undefined;
-        return { ...head, body: handle.createReadStream({ highWaterMark, end }) };
+        // Reading the size fstat saw, the one the ETag names, ends without a read that finds EOF.
+        const body = handle.createReadStream({ highWaterMark, end: Math.max(0, stats.size - 1) });
+        return { ...head, body: exactLengthBody(body, stats.size) };
       } catch (error) {
         await handle.close();
         throw error;
@@ -96,25 +127,78 @@ export function createLocalDirectorySource(buckets: ReadonlyMap<string, string>)
     },
 
     async headObject(location, conditions): Promise<SourceObjectHead> {
-      const path = await resolveKey(location);
-      const stats = await stat(path).catch((error: unknown) => {
-        throw new NoSuchKeyError(undefined, { cause: error });
-      });
+      const { handle, path, stats } = await openKey(location);
+      await handle.close();
       return headOf(path, stats, conditions);
     },
 
     async listObjects(request): Promise<ListObjectsPage> {
-      const root = await bucketRoot(request.bucket);
+      const { root, allowDotFiles } = await bucketOf(request.bucket);
       const prefix = request.prefix ?? '';
-      const files = await listFiles(root, '', prefix);
-      files.sort((a, b) => compareKeys(a.key, b.key));
-      return paginate(files, request, prefix);
+      const delimiter = request.delimiter;
+      const maxKeys = Math.min(Math.max(Math.trunc(request.maxKeys), 1), MAX_KEYS);
+      const token = request.continuationToken;
+      let floor: KeyFloor | undefined;
+      if (token !== undefined) {
+        // A token names the last entry returned, which may be a common prefix covering later keys.
+        const marker = decodeToken(token);
+        floor = { key: marker, isPrefixPassed: commonPrefixOf(marker, prefix, delimiter) === marker };
+      } else if (request.startAfter !== undefined) {
+        floor = { key: request.startAfter, isPrefixPassed: false };
+      }
+      const entries: { name: string; object?: ListedObject }[] = [];
+      for await (const file of walkSortedKeys(root, { prefix, floor: () => floor, allowDotFiles })) {
+        const commonPrefix = commonPrefixOf(file.key, prefix, delimiter);
+        entries.push(
+          commonPrefix === undefined
+            ? { name: file.key, object: listedObject(file.key, file.stats) }
+            : { name: commonPrefix },
+        );
+        floor = { key: commonPrefix ?? file.key, isPrefixPassed: commonPrefix !== undefined };
+        if (entries.length > maxKeys) break;
+      }
+      const page = entries.slice(0, maxKeys);
+      const isTruncated = entries.length > maxKeys;
+      const last = page.at(-1);
+      return {
+        objects: page.flatMap((entry) => (entry.object ? [entry.object] : [])),
+        commonPrefixes: page.flatMap((entry) => (entry.object ? [] : [entry.name])),
+        isTruncated,
+        nextContinuationToken: isTruncated && last !== undefined ? encodeToken(last.name) : undefined,
+      };
     },
   };
 }
 
+/**
+ * A directory holds one version of each file, S3's `null` version. S3 answers another version
+ * id on a store without it with 400 InvalidArgument "Invalid version id specified"
+ * (https://github.com/versity/versitygw/issues/1698 quotes the answer of S3 itself).
+ */
+function refuseVersion(versionId: string | undefined): void {
+  if (versionId !== undefined && versionId !== 'null')
+    throw new InvalidArgumentError('Invalid version id specified');
+}
+
+/**
+ * Whether the open file is the one at `path`: no directory on the way was swapped for a symlink
+ * between the check and the open. Linux names an open file's location in /proc/self/fd. Without
+ * it (macOS), the path must still resolve, symlink-free, to the same file: this narrows the race
+ * to a swap and a swap back between the open and this check, rather than closing it.
+ */
+async function isOpenedAt(handle: FileHandle, stats: Stats, path: string): Promise<boolean> {
+  try {
+    // procfs answers from memory: a synchronous call costs less than a hop to the thread pool.
+    return readlinkSync(`/proc/self/fd/${handle.fd}`) === path;
+  } catch {
+    const now = await realpath(path)
+      .then((real) => (real === path ? stat(path) : undefined))
+      .catch(() => undefined);
+    return now !== undefined && now.dev === stats.dev && now.ino === stats.ino;
+  }
+}
+
 function headOf(path: string, stats: Stats, conditions: SourceConditions): SourceObjectHead {
-  if (!stats.isFile()) throw new NoSuchKeyError();
   const lastModified = secondsPrecision(stats.mtimeMs);
   checkConditions(lastModified, conditions);
   return {
@@ -122,6 +206,10 @@ function headOf(path: string, stats: Stats, conditions: SourceConditions): Sourc
     lastModified,
     etag: etagOf(stats),
   };
+}
+
+function listedObject(key: string, stats: Stats): ListedObject {
+  return { key, lastModified: secondsPrecision(stats.mtimeMs), etag: etagOf(stats) };
 }
 
 /** S3 compares Last-Modified at second precision; If-Unmodified-Since is evaluated first. */
@@ -148,84 +236,11 @@ function etagOf(stats: Stats): string {
   return `"${createHash('md5').update(`${stats.size}-${stats.mtimeMs}`).digest('hex')}"`;
 }
 
-/**
- * Files under `relative` whose keys can start with `prefix`; directories that cannot are not read.
- * Symlinked directories are not entered, so a link to an ancestor cannot loop the walk.
- */
-async function listFiles(root: string, relative: string, prefix: string): Promise<ListedObject[]> {
-  let entries: Dirent[];
-  try {
-    entries = await readdir(join(root, relative), { withFileTypes: true });
-  } catch {
-    // A directory removed or unreadable while walking lists as empty, as its keys are gone.
-    return [];
-  }
-  const nested = await Promise.all(
-    entries.map(async (entry): Promise<ListedObject[]> => {
-      const key = relative === '' ? entry.name : `${relative}/${entry.name}`;
-      const stats = await statInside(root, key);
-      if (stats?.isDirectory() && !entry.isSymbolicLink()) {
-        const directoryKey = `${key}/`;
-        const canMatch = directoryKey.startsWith(prefix) || prefix.startsWith(directoryKey);
-        return canMatch ? listFiles(root, key, prefix) : [];
-      }
-      if (stats?.isFile() && key.startsWith(prefix)) {
-        return [{ key, lastModified: secondsPrecision(stats.mtimeMs), etag: etagOf(stats) }];
-      }
-      return [];
-    }),
-  );
-  return nested.flat();
-}
-
-/** Stats of the entry, following symlinks only while they stay inside the root. */
-async function statInside(root: string, key: string): Promise<Stats | undefined> {
-  try {
-    const path = await realpath(join(root, key));
-    return path.startsWith(root + sep) ? await stat(path) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function paginate(
-  files: readonly ListedObject[],
-  request: ListObjectsRequest,
-  prefix: string,
-): ListObjectsPage {
-  const maxKeys = Math.min(Math.max(Math.trunc(request.maxKeys), 1), MAX_KEYS);
-  const token = request.continuationToken;
-  const marker = token !== undefined ? decodeToken(token) : request.startAfter;
-  const entries: { name: string; object?: ListedObject }[] = [];
-  for (const file of files) {
-    const name = rollUp(file.key, prefix, request.delimiter);
-    // A token names the last entry returned, which may be a common prefix covering later keys.
-    if (marker !== undefined && compareKeys(token !== undefined ? name : file.key, marker) <= 0) continue;
-    if (entries.at(-1)?.name === name) continue;
-    if (entries.length === maxKeys + 1) break;
-    entries.push(name === file.key ? { name, object: file } : { name });
-  }
-  const page = entries.slice(0, maxKeys);
-  const isTruncated = entries.length > maxKeys;
-  const last = page.at(-1);
-  return {
-    objects: page.flatMap((entry) => (entry.object ? [entry.object] : [])),
-    commonPrefixes: page.flatMap((entry) => (entry.object ? [] : [entry.name])),
-    isTruncated,
-    nextContinuationToken: isTruncated && last !== undefined ? encodeToken(last.name) : undefined,
-  };
-}
-
-/** The key itself, or its common prefix when the delimiter occurs after the requested prefix. */
-function rollUp(key: string, prefix: string, delimiter: string | undefined): string {
-  if (delimiter === undefined || delimiter === '') return key;
+/** The common prefix the key rolls up into: up to the delimiter's first occurrence after the prefix. */
+function commonPrefixOf(key: string, prefix: string, delimiter: string | undefined): string | undefined {
+  if (delimiter === undefined || delimiter === '') return undefined;
   const at = key.indexOf(delimiter, prefix.length);
-  return at === -1 ? key : key.slice(0, at + delimiter.length);
-}
-
-/** S3 orders keys by their UTF-8 bytes, which differs from JavaScript's UTF-16 order above U+FFFF. */
-function compareKeys(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  return at === -1 ? undefined : key.slice(0, at + delimiter.length);
 }
 
 function encodeToken(entry: string): string {

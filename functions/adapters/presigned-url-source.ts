@@ -5,12 +5,15 @@ import { z } from 'zod';
 import { LimitExceededError, ServiceUnavailableError } from '../core/errors.ts';
 import type {
   ListObjectsPage,
+  ObjectLocation,
   ObjectSource,
   SourceConditions,
   SourceObject,
   SourceObjectHead,
 } from '../core/ports/object-source.ts';
+import { exactLengthBody } from './exact-length-body.ts';
 import { sourceErrorOf } from './s3-source-error.ts';
+import { checkServedVersion } from './served-version.ts';
 
 /** Largest ListBucketResult read (1,000 keys of 1,024 bytes with their metadata fit easily). */
 const MAX_LIST_XML_BYTES = 16 * 1024 * 1024;
@@ -35,6 +38,10 @@ export interface PresignedUrlSourceOptions {
  * #7147), plus `If-Modified-Since` / `If-Unmodified-Since`; `If-Match` / `If-None-Match` are
  * left to the core, which compares them with the redacted ETag.
  *
+ * The URL must name the version the caller asked for (Object Lambda presigns `versionId` when
+ * the caller gave one), and S3 must answer with it. A body that ends before its
+ * `Content-Length` fails instead of ending.
+ *
  * node:http rather than `fetch`: undici's fetch decodes `Content-Encoding: gzip` bodies itself,
  * with no way to opt out, which would bypass the engine's decompression bounds.
  *
@@ -46,7 +53,12 @@ export function createPresignedUrlSource(options: PresignedUrlSourceOptions): Ob
   const url = new URL(options.inputS3Url);
   const signedHeaders = signedHeaderValues(url, options.userHeaders);
 
-  async function send(method: 'GET' | 'HEAD', conditions: SourceConditions): Promise<IncomingMessage> {
+  async function send(
+    method: 'GET' | 'HEAD',
+    conditions: SourceConditions,
+    location?: ObjectLocation,
+  ): Promise<IncomingMessage> {
+    checkServedVersion(location?.versionId, url.searchParams.get('versionId') ?? undefined);
     const headers: OutgoingHttpHeaders = { ...conditionHeaders(conditions), ...signedHeaders };
     const response = await new Promise<IncomingMessage>((resolve, reject) => {
       const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
@@ -60,18 +72,24 @@ export function createPresignedUrlSource(options: PresignedUrlSourceOptions): Ob
       });
       request.end();
     });
-    if (response.statusCode === 200) return response;
-    throw await sourceError(response);
+    if (response.statusCode !== 200) throw await sourceError(response);
+    try {
+      checkServedVersion(location?.versionId, headOf(response).versionId);
+    } catch (error) {
+      response.destroy();
+      throw error;
+    }
+    return response;
   }
 
   return {
-    async getObject(_location, conditions): Promise<SourceObject> {
-      const response = await send('GET', conditions);
-      return { ...headOf(response), body: response };
+    async getObject(location, conditions): Promise<SourceObject> {
+      const response = await send('GET', conditions, location);
+      return { ...headOf(response), body: exactLengthBody(response, contentLength(response)) };
     },
 
-    async headObject(_location, conditions): Promise<SourceObjectHead> {
-      const response = await send('HEAD', conditions);
+    async headObject(location, conditions): Promise<SourceObjectHead> {
+      const response = await send('HEAD', conditions, location);
       response.resume();
       return headOf(response);
     },
@@ -120,6 +138,11 @@ function headOf(response: IncomingMessage): SourceObjectHead {
     etag: header('etag'),
     versionId: header('x-amz-version-id'),
   };
+}
+
+function contentLength(response: IncomingMessage): number | undefined {
+  const value = response.headers['content-length'];
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
 }
 
 /** S3's error answer as a domain error (its XML is read only for the error code). */

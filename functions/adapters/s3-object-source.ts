@@ -9,7 +9,9 @@ import type {
   SourceObjectHead,
 } from '../core/ports/object-source.ts';
 import { AWS_CLIENT_TIMEOUTS } from './aws-client-timeouts.ts';
+import { exactLengthBody } from './exact-length-body.ts';
 import { sourceErrorOf } from './s3-source-error.ts';
+import { checkServedVersion } from './served-version.ts';
 
 /**
  * The S3 client of a front door that reads the protected bucket itself. When the SDK's
@@ -31,6 +33,8 @@ export function createS3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
 /**
  * An `ObjectSource` reading S3 with the function's own role (gateway front door).
  * SDK errors become domain errors with generic messages; the SDK error stays as `cause`.
+ * A `versionId` is passed to GetObject and HeadObject, and an answer for another version is
+ * refused. A body that ends before its `Content-Length` fails instead of ending.
  *
  * @example
  * ```ts
@@ -45,13 +49,21 @@ export function createS3ObjectSource(client: S3Client): ObjectSource {
         .send(new GetObjectCommand(objectInput(location, conditions)))
         .catch(rethrowAsDomainError);
       if (response.Body === undefined) throw new ServiceUnavailableError('S3 returned no object body');
-      return { ...headOf(response), body: response.Body as AsyncIterable<Uint8Array> };
+      const body = exactLengthBody(response.Body as AsyncIterable<Uint8Array>, response.ContentLength);
+      try {
+        checkServedVersion(location.versionId, response.VersionId);
+      } catch (error) {
+        await body[Symbol.asyncIterator]().return?.();
+        throw error;
+      }
+      return { ...headOf(response), body };
     },
 
     async headObject(location, conditions): Promise<SourceObjectHead> {
       const response = await client
         .send(new HeadObjectCommand(objectInput(location, conditions)))
         .catch(rethrowAsDomainError);
+      checkServedVersion(location.versionId, response.VersionId);
       return headOf(response);
     },
 
@@ -84,10 +96,6 @@ export function createS3ObjectSource(client: S3Client): ObjectSource {
   };
 }
 
-/**
- * HEAD answers carry no error body, so the SDK names them after the status (`NotFound`,
- * `Forbidden`); the status decides, the name refines 404 and 403.
- */
 /** The request fields GetObject and HeadObject share. */
 function objectInput(location: ObjectLocation, conditions: SourceConditions) {
   return {
@@ -116,6 +124,10 @@ function headOf(response: {
   };
 }
 
+/**
+ * HEAD answers carry no error body, so the SDK names them after the status (`NotFound`,
+ * `Forbidden`); the status decides, the name refines 404 and 403.
+ */
 function rethrowAsDomainError(error: unknown): never {
   const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata
     ?.httpStatusCode;

@@ -1,5 +1,6 @@
 import {
   AccessDeniedError,
+  InvalidArgumentError,
   NoSuchBucketError,
   NoSuchKeyError,
   NotModifiedError,
@@ -17,9 +18,19 @@ export function sourceErrorOf(status: number | undefined, code: string | undefin
   if (status === 304) return new NotModifiedError(undefined, options);
   if (status === 412) return new PreconditionFailedError(undefined, options);
   if (status === 404 && code === 'NoSuchBucket') return new NoSuchBucketError(undefined, options);
+  if (status === 404 && code === 'NoSuchVersion') {
+    return new NoSuchKeyError('The specified version does not exist.', options);
+  }
   if (status === 404) return new NoSuchKeyError(undefined, options);
   if (status === 403) {
     return new AccessDeniedError(`access to the source object was denied (${code ?? 403})`, options);
+  }
+  // The caller's own arguments (a malformed versionId: InvalidArgument); HEAD answers name no code.
+  if (status === 400) {
+    return new InvalidArgumentError(
+      `the source bucket refused the request's arguments (${code ?? 400})`,
+      options,
+    );
   }
   if (status === undefined || status >= 500) {
     const answered = status === undefined ? 'could not be reached' : `answered ${status}`;

@@ -12,7 +12,7 @@ import { UsageError } from './usage-error.ts';
 const USAGE = `maskpoint — sensitive-data proxy for Amazon S3
 
 Usage:
-  maskpoint serve [--port P] [--host H] [--bucket NAME=DIR ...] [--s3-bucket NAME ...] [--rules DIR] [--region R]
+  maskpoint serve [--port P] [--host H] [--bucket NAME=DIR ...] [--allow-dot-files NAME ...] [--s3-bucket NAME ...] [--rules DIR] [--region R]
   maskpoint redact [--rules DIR] [--ruleset NAME] [--content-type TYPE] FILE|-
   maskpoint preview [--rules DIR] [--ruleset NAME] [--content-type TYPE] FILE
   maskpoint rules validate [--rules DIR]

@@ -3,8 +3,9 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createConsoleAuditLog } from '../adapters/console-audit-log.ts';
 import { createLocalCredentialStore } from '../adapters/local-credential-store.ts';
+import type { LocalBucket } from '../adapters/local-directory-source.ts';
 import { DEFAULT_RULES_DIR } from '../adapters/local-rule-set-source.ts';
-import { resolveMaskpointHome } from '../adapters/maskpoint-home.ts';
+import { exposesMaskpointHome, resolveMaskpointHome } from '../adapters/maskpoint-home.ts';
 import { RuleValidationError } from '../core/errors.ts';
 import type { GatewayKey } from '../core/ports/credential-store.ts';
 import { createGatewayDependencies } from '../gateway/dependencies.ts';
@@ -18,6 +19,7 @@ const OPTIONS = {
   port: { type: 'string', default: '9000' },
   host: { type: 'string', default: '127.0.0.1' },
   bucket: { type: 'string', multiple: true, default: [] as string[] },
+  'allow-dot-files': { type: 'string', multiple: true, default: [] as string[] },
   's3-bucket': { type: 'string', multiple: true, default: [] as string[] },
   rules: { type: 'string', default: DEFAULT_RULES_DIR },
   region: { type: 'string', default: 'us-east-1' },
@@ -62,17 +64,39 @@ function onShutdownSignal(): { received: Promise<NodeJS.Signals>; dispose(): voi
  * start (no gateway key yet) it creates a `demo` key for the served buckets and prints it with a
  * ready-to-run AWS CLI line and SDK snippet.
  *
- * @throws UsageError for wrong options; RuleValidationError when the rules are invalid (nothing is started).
+ * A local bucket never serves names starting with `.` unless `--allow-dot-files NAME` says so,
+ * and no local bucket may serve the key home (refused before anything starts).
+ *
+ * @throws UsageError for wrong options, or a bucket directory that is, holds or lies inside the
+ *   key home; RuleValidationError when the rules are invalid (nothing is started).
  */
 export async function startServe(args: string[], write: (text: string) => void): Promise<GatewayServer> {
   const { values } = parseArgs({ args, options: OPTIONS, allowPositionals: false });
   const port = parsePort(values.port);
-  const localBuckets = new Map(values.bucket.map(parseBucket));
+  const directories = new Map(values.bucket.map(parseBucket));
   const s3Buckets = values['s3-bucket'];
-  const buckets = [...localBuckets.keys(), ...s3Buckets];
+  const buckets = [...directories.keys(), ...s3Buckets];
   if (buckets.length === 0)
     throw new UsageError('serve needs at least one --bucket NAME=DIR or --s3-bucket NAME');
+  const dotFileBuckets = new Set(values['allow-dot-files']);
+  for (const name of dotFileBuckets) {
+    if (!directories.has(name))
+      throw new UsageError(`--allow-dot-files "${name}": expected the NAME of a --bucket NAME=DIR`);
+  }
   const home = resolveMaskpointHome();
+  for (const [name, directory] of directories) {
+    if (await exposesMaskpointHome(directory, home)) {
+      throw new UsageError(
+        `refusing to start: --bucket ${name}=${directory} would serve the key home ${home} (gateway and token keys); serve a directory that neither holds it nor lies inside it, or move it with MASKPOINT_HOME`,
+      );
+    }
+  }
+  const localBuckets = new Map<string, LocalBucket>(
+    [...directories].map(([name, directory]) => [
+      name,
+      { directory, allowDotFiles: dotFileBuckets.has(name) },
+    ]),
+  );
   const store = createLocalCredentialStore(home);
   const deps = await createGatewayDependencies({
     rulesDir: values.rules,
@@ -95,19 +119,16 @@ export async function startServe(args: string[], write: (text: string) => void):
   const server = await startGatewayServer({ host: values.host, port, deps });
   const lines = [
     `maskpoint gateway listening on ${server.url} (region ${values.region})`,
-    ...[...localBuckets].map(([name, dir]) => `  bucket ${name} → ${dir}`),
+    ...[...localBuckets].map(
+      ([name, bucket]) =>
+        `  bucket ${name} → ${bucket.directory}${bucket.allowDotFiles ? ' (dot-files served)' : ''}`,
+    ),
     ...s3Buckets.map((name) => `  bucket ${name} → s3://${name}`),
     `  rules ${values.rules} (${deps.rules.ruleSets.length} rule sets)`,
     '',
     ...(demoKey === undefined
       ? keyHelp(existingKeys.filter((key) => !key.isRevoked).length, home)
-      : demoKeyHelp(
-          demoKey,
-          server.url,
-          values.region,
-          exampleKey(localBuckets, buckets[0] as string),
-          home,
-        )),
+      : demoKeyHelp(demoKey, server.url, values.region, exampleKey(directories, buckets[0] as string), home)),
     '',
   ];
   write(`${lines.join('\n')}\n`);

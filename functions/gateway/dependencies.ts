@@ -4,7 +4,7 @@ import { createConsoleAuditLog } from '../adapters/console-audit-log.ts';
 import { createDynamoRateLimiter, createRateLimitDynamoClient } from '../adapters/dynamo-rate-limiter.ts';
 import { credentialStoreFromEnv, tokenKeyringFromEnv } from '../adapters/keys-from-env.ts';
 import { createLocalCredentialStore } from '../adapters/local-credential-store.ts';
-import { createLocalDirectorySource } from '../adapters/local-directory-source.ts';
+import { createLocalDirectorySource, type LocalBucket } from '../adapters/local-directory-source.ts';
 import { DEFAULT_RULES_DIR, loadRuleCatalog } from '../adapters/local-rule-set-source.ts';
 import { createLocalTokenKeyring } from '../adapters/local-token-keyring.ts';
 import { resolveMaskpointHome } from '../adapters/maskpoint-home.ts';
@@ -30,8 +30,8 @@ export interface GatewayOptions {
   /** Directory of rule files; invalid rules refuse the start. */
   readonly rulesDir: string;
   readonly region: string;
-  /** Buckets served from local directories: name → directory. */
-  readonly localBuckets?: ReadonlyMap<string, string>;
+  /** Buckets served from local directories: name → directory (or directory and options). */
+  readonly localBuckets?: ReadonlyMap<string, string | LocalBucket>;
   /** Buckets read from S3 with `s3Client`. */
   readonly s3Buckets?: readonly string[];
   /** @default - createS3Client(process.env), made only when `s3Buckets` is not empty */
@@ -85,7 +85,7 @@ export async function createGatewayDependencies(options: GatewayOptions): Promis
 function routeByBucket(
   local: ObjectSource,
   s3: ObjectSource | undefined,
-  localBuckets: ReadonlyMap<string, string>,
+  localBuckets: ReadonlyMap<string, string | LocalBucket>,
 ): ObjectSource {
   if (s3 === undefined) return local;
   const pick = (bucket: string) => (localBuckets.has(bucket) ? local : s3);

@@ -1,12 +1,15 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createTcpServer } from 'node:net';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createS3Client, createS3ObjectSource } from '../../functions/adapters/s3-object-source.ts';
 import {
   AccessDeniedError,
+  InvalidArgumentError,
   NoSuchBucketError,
   NoSuchKeyError,
+  NotImplementedError,
   NotModifiedError,
   PreconditionFailedError,
   ServiceUnavailableError,
@@ -102,6 +105,19 @@ describe('createS3ObjectSource against s3rver', () => {
     expect(await collect(modified.body)).toBe(CSV);
   });
 
+  it('rejects a version the store does not serve (s3rver ignores versionId) with NotImplementedError', async () => {
+    const location = { bucket: 'data', key: 'people.csv', versionId: '3HL4kqtJlcpXroDTDmjVBH40Nrjfkd' };
+
+    await expect(source.getObject(location, {})).rejects.toBeInstanceOf(NotImplementedError);
+    await expect(source.headObject(location, {})).rejects.toBeInstanceOf(NotImplementedError);
+  });
+
+  it('serves the null version of an unversioned object', async () => {
+    const object = await source.getObject({ bucket: 'data', key: 'people.csv', versionId: 'null' }, {});
+
+    expect(await collect(object.body)).toBe(CSV);
+  });
+
   // s3rver 3.7.1 cannot page on Node 20 (its continuation tokens use DES, which OpenSSL 3 lacks):
   // truncated listings are checked against the scripted endpoint below.
   it('lists with prefix, delimiter and start-after', async () => {
@@ -166,6 +182,8 @@ describe('createS3ObjectSource against a scripted S3 endpoint', () => {
     [412, 'PreconditionFailed', PreconditionFailedError],
     [403, 'AccessDenied', AccessDeniedError],
     [404, 'NoSuchKey', NoSuchKeyError],
+    [404, 'NoSuchVersion', NoSuchKeyError],
+    [400, 'InvalidArgument', InvalidArgumentError],
     [503, 'SlowDown', ServiceUnavailableError],
     [500, 'InternalError', ServiceUnavailableError],
   ])(
@@ -227,6 +245,110 @@ describe('createS3ObjectSource against a scripted S3 endpoint', () => {
     await expect(source.listObjects({ bucket: 'data', maxKeys: 1 })).rejects.toBeInstanceOf(
       ServiceUnavailableError,
     );
+  });
+});
+
+describe('createS3ObjectSource versions against a scripted S3 endpoint', () => {
+  let server: Server;
+  let endpoint: string;
+  let answeredVersion: string | undefined;
+  const requested: (string | null)[] = [];
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      requested.push(new URL(request.url ?? '/', 'http://s3').searchParams.get('versionId'));
+      response.writeHead(200, {
+        'content-type': 'text/plain',
+        'content-length': '7',
+        ...(answeredVersion === undefined ? {} : { 'x-amz-version-id': answeredVersion }),
+      });
+      response.end(request.method === 'HEAD' ? undefined : 'version');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('asks S3 for the version and serves it when S3 answers with it', async () => {
+    answeredVersion = 'v2';
+    const source = createS3ObjectSource(testClient(endpoint));
+    requested.length = 0;
+
+    const object = await source.getObject({ bucket: 'data', key: 'k', versionId: 'v2' }, {});
+    const head = await source.headObject({ bucket: 'data', key: 'k', versionId: 'v2' }, {});
+
+    expect(await collect(object.body)).toBe('version');
+    expect(object.versionId).toBe('v2');
+    expect(head.versionId).toBe('v2');
+    expect(requested).toEqual(['v2', 'v2']);
+  });
+
+  it('rejects an answer for another version than the one asked for with NotImplementedError', async () => {
+    const source = createS3ObjectSource(testClient(endpoint));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.option(fc.stringMatching(/^[A-Za-z0-9._-]{1,32}$/), { nil: undefined }),
+        fc.stringMatching(/^[A-Za-z0-9._-]{1,32}$/),
+        async (answered, asked) => {
+          fc.pre(answered !== asked && !(asked === 'null' && answered === undefined));
+          answeredVersion = answered;
+          const location = { bucket: 'data', key: 'k', versionId: asked };
+
+          await expect(source.getObject(location, {})).rejects.toBeInstanceOf(NotImplementedError);
+          await expect(source.headObject(location, {})).rejects.toBeInstanceOf(NotImplementedError);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+});
+
+describe('createS3ObjectSource against an endpoint that cuts the body', () => {
+  it('fails with ServiceUnavailableError and no byte past the cut, wherever the body is cut', async () => {
+    let body = Buffer.alloc(0);
+    let cut = 0;
+    // Raw TCP: announces the whole length, sends the bytes before the cut, then hangs up.
+    const server = createTcpServer((socket) => {
+      socket.once('data', () => {
+        socket.write(
+          `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${body.byteLength}\r\nETag: "e"\r\n\r\n`,
+        );
+        socket.end(body.subarray(0, cut));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = testClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const source = createS3ObjectSource(client);
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.uint8Array({ minLength: 1, maxLength: 200_000 }),
+          fc.nat(),
+          async (content, at) => {
+            body = Buffer.from(content);
+            cut = at % body.byteLength;
+            const object = await source.getObject({ bucket: 'data', key: 'k' }, {});
+            const chunks: Uint8Array[] = [];
+            let error: unknown;
+            try {
+              for await (const chunk of object.body) chunks.push(chunk);
+            } catch (caught) {
+              error = caught;
+            }
+
+            expect(error).toBeInstanceOf(ServiceUnavailableError);
+            expect(Buffer.concat(chunks)).toEqual(body.subarray(0, cut));
+          },
+        ),
+        { numRuns: 30 },
+      );
+    } finally {
+      client.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 

@@ -50,7 +50,9 @@ export interface ListObjectsPage {
 /**
  * Port: reads the protected bucket (S3 GetObject, a presigned `inputS3Url`, a local directory).
  * Throws `NoSuchKeyError`, `NotModifiedError`, `PreconditionFailedError`, `AccessDeniedError`, or
- * `ServiceUnavailableError` when the store cannot be reached.
+ * `ServiceUnavailableError` when the store cannot be reached. A `versionId` is served from that
+ * version or refused (`InvalidArgumentError`, `NotImplementedError`), never answered with another.
+ * A body fails (`ServiceUnavailableError`) rather than ends when it is shorter than its object.
  */
 export interface ObjectSource {
   getObject(location: ObjectLocation, conditions: SourceConditions): Promise<SourceObject>;

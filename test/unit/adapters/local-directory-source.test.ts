@@ -1,15 +1,34 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  closeSync,
+  constants,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalDirectorySource } from '../../../functions/adapters/local-directory-source.ts';
+import { openRedactionStream } from '../../../functions/adapters/node-redaction-stream.ts';
 import {
+  InvalidArgumentError,
   NoSuchBucketError,
   NoSuchKeyError,
   NotModifiedError,
   PreconditionFailedError,
+  ServiceUnavailableError,
 } from '../../../functions/core/errors.ts';
 import type { ListObjectsRequest, ObjectSource } from '../../../functions/core/ports/object-source.ts';
+import { shippedRuleSet } from '../../support/shipped-rules.ts';
 
 const MTIME = new Date('2026-03-01T10:00:00.750Z');
 
@@ -17,6 +36,28 @@ async function collect(body: AsyncIterable<Uint8Array>): Promise<string> {
   const chunks: Uint8Array[] = [];
   for await (const chunk of body) chunks.push(chunk);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Every byte a body gave before it ended or failed, and how it failed. */
+async function drain(body: AsyncIterable<Uint8Array>): Promise<{ bytes: Buffer; error: unknown }> {
+  const chunks: Uint8Array[] = [];
+  try {
+    for await (const chunk of body) chunks.push(chunk);
+    return { bytes: Buffer.concat(chunks), error: undefined };
+  } catch (error) {
+    return { bytes: Buffer.concat(chunks), error };
+  }
+}
+
+function freshBucket(): string {
+  return mkdtempSync(join(tmpdir(), 'maskpoint-local-bucket-'));
+}
+
+function writeKey(bucket: string, key: string, content: string | Uint8Array): string {
+  const path = join(bucket, ...key.split('/'));
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, content);
+  return path;
 }
 
 describe('createLocalDirectorySource', () => {
@@ -268,5 +309,315 @@ describe('createLocalDirectorySource', () => {
         NoSuchBucketError,
       );
     });
+  });
+});
+
+const keyName = fc.stringMatching(/^[a-z0-9_-]{1,8}$/);
+/** A key with one segment, at a random depth, that starts with a dot. */
+const dotKey = fc
+  .tuple(
+    fc.array(keyName, { minLength: 1, maxLength: 4 }),
+    fc.nat(),
+    fc.stringMatching(/^\.[a-z0-9._-]{0,8}$/),
+  )
+  .filter(([, , dotName]) => dotName !== '.' && dotName !== '..')
+  .map(([segments, at, dotName]) => {
+    const index = at % segments.length;
+    return segments.map((segment, i) => (i === index ? dotName : segment)).join('/');
+  });
+
+describe('createLocalDirectorySource dot-files', () => {
+  it('never serves nor lists a dot-file or anything under a dot-directory, at any depth', async () => {
+    await fc.assert(
+      fc.asyncProperty(dotKey, async (key) => {
+        const bucket = freshBucket();
+        try {
+          writeKey(bucket, key, 'dot secret');
+          writeKey(bucket, 'visible.txt', 'visible');
+          symlinkSync(join(bucket, ...key.split('/')), join(bucket, 'link-to-dot.txt'));
+          const source = createLocalDirectorySource(new Map([['data', bucket]]));
+
+          for (const hidden of [key, 'link-to-dot.txt']) {
+            await expect(source.getObject({ bucket: 'data', key: hidden }, {})).rejects.toBeInstanceOf(
+              NoSuchKeyError,
+            );
+            await expect(source.headObject({ bucket: 'data', key: hidden }, {})).rejects.toBeInstanceOf(
+              NoSuchKeyError,
+            );
+          }
+          const parent = key.slice(0, key.lastIndexOf('/') + 1);
+          for (const prefix of ['', parent]) {
+            const page = await source.listObjects({ bucket: 'data', prefix, maxKeys: 1000 });
+            const rolled = await source.listObjects({
+              bucket: 'data',
+              prefix,
+              delimiter: '/',
+              maxKeys: 1000,
+            });
+            const listed = [...page.objects, ...rolled.objects].map((object) => object.key);
+            expect(listed.filter((listedKey) => listedKey !== 'visible.txt')).toEqual([]);
+            expect(rolled.commonPrefixes.filter((common) => /(^|\/)\./.test(common))).toEqual([]);
+          }
+        } finally {
+          rmSync(bucket, { recursive: true, force: true });
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('serves and lists dot-files of a bucket that allows them', async () => {
+    await fc.assert(
+      fc.asyncProperty(dotKey, async (key) => {
+        const bucket = freshBucket();
+        try {
+          writeKey(bucket, key, 'dot content');
+          const source = createLocalDirectorySource(
+            new Map([['data', { directory: bucket, allowDotFiles: true }]]),
+          );
+
+          const object = await source.getObject({ bucket: 'data', key }, {});
+          const page = await source.listObjects({ bucket: 'data', maxKeys: 1000 });
+
+          expect(await collect(object.body)).toBe('dot content');
+          expect(page.objects.map((listed) => listed.key)).toEqual([key]);
+        } finally {
+          rmSync(bucket, { recursive: true, force: true });
+        }
+      }),
+      { numRuns: 20 },
+    );
+  });
+});
+
+describe('createLocalDirectorySource versions', () => {
+  const bucket = freshBucket();
+  writeKey(bucket, 'people.csv', 'name\nAda\n');
+  const source = createLocalDirectorySource(new Map([['data', bucket]]));
+
+  afterAll(() => {
+    rmSync(bucket, { recursive: true, force: true });
+  });
+
+  it('serves the file as S3’s null version', async () => {
+    const object = await source.getObject({ bucket: 'data', key: 'people.csv', versionId: 'null' }, {});
+
+    expect(await collect(object.body)).toBe('name\nAda\n');
+  });
+
+  it('rejects any other version id with InvalidArgumentError, on GET and on HEAD', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ minLength: 0, maxLength: 40 }).filter((id) => id !== 'null'),
+        async (versionId) => {
+          const location = { bucket: 'data', key: 'people.csv', versionId };
+
+          await expect(source.getObject(location, {})).rejects.toBeInstanceOf(InvalidArgumentError);
+          await expect(source.headObject(location, {})).rejects.toBeInstanceOf(InvalidArgumentError);
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+});
+
+describe('createLocalDirectorySource truncated files', () => {
+  it('fails with ServiceUnavailableError and no byte past the cut when the file is truncated after opening', async () => {
+    const bucket = freshBucket();
+    const source = createLocalDirectorySource(new Map([['data', bucket]]));
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 4096 }), fc.nat(), async (content, at) => {
+          const cut = at % content.byteLength;
+          const path = writeKey(bucket, 'object.bin', content);
+          const object = await source.getObject({ bucket: 'data', key: 'object.bin' }, {});
+
+          truncateSync(path, cut);
+          const { bytes, error } = await drain(object.body);
+
+          expect(error).toBeInstanceOf(ServiceUnavailableError);
+          expect(bytes).toEqual(Buffer.from(content.subarray(0, cut)));
+        }),
+        { numRuns: 60 },
+      );
+    } finally {
+      rmSync(bucket, { recursive: true, force: true });
+    }
+  });
+
+  it('fails with ServiceUnavailableError when the file is truncated while it streams', async () => {
+    const bucket = freshBucket();
+    const source = createLocalDirectorySource(new Map([['data', bucket]]));
+    // Past what the first chunk and the stream's read-ahead (256 KiB each) have already read.
+    const readAheadBytes = 3 * 256 * 1024;
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 1_000_000, max: 2_000_000 }), fc.nat(), async (size, at) => {
+          const cut = readAheadBytes + (at % (size - readAheadBytes));
+          const path = writeKey(bucket, 'large.log', Buffer.alloc(size, 'a'));
+          const object = await source.getObject({ bucket: 'data', key: 'large.log' }, {});
+          let receivedBytes = 0;
+          let error: unknown;
+          try {
+            for await (const chunk of object.body) {
+              if (receivedBytes === 0) truncateSync(path, cut);
+              receivedBytes += chunk.byteLength;
+            }
+          } catch (caught) {
+            error = caught;
+          }
+
+          expect(error).toBeInstanceOf(ServiceUnavailableError);
+          expect(receivedBytes).toBe(cut);
+        }),
+        { numRuns: 10 },
+      );
+    } finally {
+      rmSync(bucket, { recursive: true, force: true });
+    }
+  });
+
+  it('never lets a value cut by a truncation out of the redactor in clear', async () => {
+    const ruleSet = await shippedRuleSet();
+    const planted = ['planted.victim@example.com', '4111111111111111'];
+    const text = `first line\nmail ${planted[0]} card ${planted[1]}\n`;
+    const bucket = freshBucket();
+    const source = createLocalDirectorySource(new Map([['data', bucket]]));
+    try {
+      for (let cut = text.indexOf(planted[0] as string) + 4; cut < text.length - 1; cut++) {
+        const path = writeKey(bucket, 'app.log', text);
+        const object = await source.getObject({ bucket: 'data', key: 'app.log' }, {});
+        truncateSync(path, cut);
+        let served = '';
+        let error: unknown;
+        try {
+          const redaction = await openRedactionStream(object.body, { ruleSet, key: 'app.log' });
+          for await (const chunk of redaction.body) served += Buffer.from(chunk).toString('utf8');
+        } catch (caught) {
+          error = caught;
+        }
+
+        expect(error).toBeInstanceOf(ServiceUnavailableError);
+        for (const value of planted) {
+          for (let start = 0; start + 6 <= value.length; start++) {
+            expect(served).not.toContain(value.slice(start, start + 6));
+          }
+        }
+      }
+    } finally {
+      rmSync(bucket, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('createLocalDirectorySource special files', () => {
+  const bucket = freshBucket();
+  const fifo = join(bucket, 'pipe.txt');
+  writeKey(bucket, 'people.csv', 'name\nAda\n');
+  execFileSync('mkfifo', [fifo]);
+  const source = createLocalDirectorySource(new Map([['data', bucket]]));
+  const isRoot = process.getuid?.() === 0;
+
+  afterAll(() => {
+    // Releases any read the code under test left waiting on the FIFO.
+    try {
+      closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+    } catch {
+      // No reader was waiting.
+    }
+    rmSync(bucket, { recursive: true, force: true });
+  });
+
+  it('rejects a FIFO without waiting for a writer: eight concurrent GETs, then a file is still served', async () => {
+    const refused = await Promise.allSettled([
+      ...Array.from({ length: 8 }, () => source.getObject({ bucket: 'data', key: 'pipe.txt' }, {})),
+      source.headObject({ bucket: 'data', key: 'pipe.txt' }, {}),
+    ]);
+    const served = await source.getObject({ bucket: 'data', key: 'people.csv' }, {});
+
+    for (const result of refused) {
+      expect(result.status).toBe('rejected');
+      expect(result.status === 'rejected' && result.reason).toBeInstanceOf(NoSuchKeyError);
+    }
+    expect(await collect(served.body)).toBe('name\nAda\n');
+  });
+
+  it('rejects a socket with NoSuchKeyError', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(join(bucket, 'socket.txt'), resolve));
+    try {
+      await expect(source.getObject({ bucket: 'data', key: 'socket.txt' }, {})).rejects.toBeInstanceOf(
+        NoSuchKeyError,
+      );
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it.skipIf(!isRoot)('rejects a character device with NoSuchKeyError', async () => {
+    execFileSync('mknod', [join(bucket, 'zero.txt'), 'c', '1', '5']);
+
+    await expect(source.getObject({ bucket: 'data', key: 'zero.txt' }, {})).rejects.toBeInstanceOf(
+      NoSuchKeyError,
+    );
+    await expect(source.headObject({ bucket: 'data', key: 'zero.txt' }, {})).rejects.toBeInstanceOf(
+      NoSuchKeyError,
+    );
+  });
+
+  it('lists only the regular file', async () => {
+    const page = await source.listObjects({ bucket: 'data', maxKeys: 1000 });
+
+    expect(page.objects.map((object) => object.key)).toEqual(['people.csv']);
+  });
+});
+
+describe('createLocalDirectorySource symlink swaps', () => {
+  it('never serves a file outside the bucket while a directory on the way is swapped for a symlink (2,000 reads)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'maskpoint-swap-'));
+    const bucket = join(root, 'bucket');
+    writeKey(bucket, 'sub/f.txt', 'inside');
+    writeKey(root, 'outside/f.txt', 'OUTSIDE');
+    symlinkSync(join(root, 'outside'), join(bucket, 'link'));
+    const stop = new Int32Array(new SharedArrayBuffer(4));
+    // `sub` turns from the real directory into a symlink to `outside` and back, missing in between.
+    const swapper = new Worker(
+      `const { renameSync } = require('node:fs');
+       const { workerData } = require('node:worker_threads');
+       const stop = new Int32Array(workerData.stop);
+       const at = (name) => workerData.bucket + '/' + name;
+       for (let i = 0; i < 1e6 && Atomics.load(stop, 0) === 0; i++) {
+         renameSync(at('sub'), at('parked'));
+         renameSync(at('link'), at('sub'));
+         renameSync(at('sub'), at('link'));
+         renameSync(at('parked'), at('sub'));
+       }`,
+      { eval: true, workerData: { bucket, stop: stop.buffer } },
+    );
+    const swapperExited = new Promise((resolve) => swapper.once('exit', resolve));
+    const source = createLocalDirectorySource(new Map([['data', bucket]]));
+    const served: string[] = [];
+    try {
+      // Four readers at once: the thread pool then runs one's check beside another's open.
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          for (let i = 0; i < 500; i++) {
+            const object = await source
+              .getObject({ bucket: 'data', key: 'sub/f.txt' }, {})
+              .catch((error: unknown) => {
+                expect(error).toBeInstanceOf(NoSuchKeyError);
+                return undefined;
+              });
+            if (object !== undefined) served.push(await collect(object.body));
+          }
+        }),
+      );
+    } finally {
+      Atomics.store(stop, 0, 1);
+      await swapperExited;
+      rmSync(root, { recursive: true, force: true });
+    }
+
+    expect(served.filter((body) => body !== 'inside')).toEqual([]);
   });
 });

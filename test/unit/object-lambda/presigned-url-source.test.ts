@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   createPresignedUrlSource,
@@ -10,6 +11,7 @@ import {
   AccessDeniedError,
   NoSuchBucketError,
   NoSuchKeyError,
+  NotImplementedError,
   NotModifiedError,
   PreconditionFailedError,
   ServiceUnavailableError,
@@ -164,16 +166,69 @@ describe('createPresignedUrlSource', () => {
     );
   });
 
-  it('fails the body when the source breaks mid-stream', async () => {
+  it('fails with ServiceUnavailableError and no byte past the cut, wherever the body is cut', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 200_000 }), fc.nat(), async (content, at) => {
+        const body = Buffer.from(content);
+        const cut = at % body.byteLength;
+        answer = (response) => {
+          response.writeHead(200, { 'content-type': 'text/plain', 'content-length': body.byteLength });
+          // Announces the whole length, sends the bytes before the cut, then hangs up.
+          response.write(body.subarray(0, cut), () => response.socket?.end());
+        };
+
+        const object = await source().getObject({ bucket: 'b', key: 'k' }, {});
+        const chunks: Uint8Array[] = [];
+        let error: unknown;
+        try {
+          for await (const chunk of object.body) chunks.push(chunk);
+        } catch (caught) {
+          error = caught;
+        }
+
+        expect(error).toBeInstanceOf(ServiceUnavailableError);
+        expect(Buffer.concat(chunks)).toEqual(body.subarray(0, cut));
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('rejects a version the presigned URL does not name with NotImplementedError, without fetching', async () => {
+    const unversioned = source();
+
+    await expect(
+      unversioned.getObject({ bucket: 'b', key: 'k', versionId: 'v2' }, {}),
+    ).rejects.toBeInstanceOf(NotImplementedError);
+    await expect(
+      unversioned.headObject({ bucket: 'b', key: 'k', versionId: 'v2' }, {}),
+    ).rejects.toBeInstanceOf(NotImplementedError);
+    expect(seen).toEqual([]);
+  });
+
+  it('serves the version the URL names when S3 answers with it, and rejects any other answer', async () => {
+    const versioned = source('versionId=v2&X-Amz-SignedHeaders=host');
+    let answered: string | undefined = 'v2';
     answer = (response) => {
-      response.writeHead(200, { 'content-type': 'text/csv', 'content-length': '1000' });
-      response.write('a,b\n');
-      setTimeout(() => response.socket?.destroy(), 20);
+      response.writeHead(200, answered === undefined ? {} : { 'x-amz-version-id': answered });
+      response.end('v2 body');
     };
 
-    const object = await source().getObject({ bucket: 'b', key: 'k' }, {});
+    const object = await versioned.getObject({ bucket: 'b', key: 'k', versionId: 'v2' }, {});
+    expect(await collect(object.body)).toEqual(Buffer.from('v2 body'));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.option(fc.stringMatching(/^[A-Za-z0-9._-]{1,32}$/), { nil: undefined }),
+        async (other) => {
+          fc.pre(other !== 'v2');
+          answered = other;
+          const location = { bucket: 'b', key: 'k', versionId: 'v2' };
 
-    await expect(collect(object.body)).rejects.toThrow();
+          await expect(versioned.getObject(location, {})).rejects.toBeInstanceOf(NotImplementedError);
+          await expect(versioned.headObject(location, {})).rejects.toBeInstanceOf(NotImplementedError);
+        },
+      ),
+      { numRuns: 20 },
+    );
   });
 
   it('lists with the presigned query and decodes url-encoded keys', async () => {
