@@ -121,6 +121,19 @@ export class DeadlineExceededError extends MaskpointError {
   }
 }
 
+/**
+ * The client closed the connection or stopped reading before the response was complete: the
+ * work for it stops and the source is released. Nothing is answered, as nobody is listening.
+ */
+export class ClientDisconnectedError extends MaskpointError {
+  constructor(
+    message = 'the client closed the connection or stopped reading before the response was complete',
+    options?: { cause?: unknown },
+  ) {
+    super('ClientDisconnected', message, options);
+  }
+}
+
 /** If-None-Match / If-Modified-Since held: the caller's copy is current (304, no body). */
 export class NotModifiedError extends MaskpointError {
   constructor(message = 'Not Modified', options?: { cause?: unknown }) {
