@@ -60,7 +60,7 @@ export async function checkRateLimits(ruleSet: RuleSet, caller: Caller, limiter:
 }
 
 /** Largest step in which bytes sent are charged to a daily byte budget (one store call per step). */
-export const MAX_BYTE_BUDGET_STEP = 1024 * 1024;
+const MAX_BYTE_BUDGET_STEP = 1024 * 1024;
 /** A budget is charged in steps of at most this fraction of it, so the overshoot stays small. */
 const BUDGET_STEPS_PER_DAY = 32;
 

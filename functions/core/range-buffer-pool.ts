@@ -1,7 +1,7 @@
 import { SlowDownError } from './errors.ts';
 
 /** Memory all range answers of one process may hold at once while they are collected. */
-export const DEFAULT_RANGE_BUFFER_BYTES = 256 * 1024 * 1024;
+const DEFAULT_RANGE_BUFFER_BYTES = 256 * 1024 * 1024;
 
 /**
  * A process-wide cap on the bytes held by range answers (see byte-range.ts): each request leases

@@ -31,7 +31,7 @@ export const MAX_RANGE_BYTES = 64 * 1024 * 1024;
 export const HELD_HEAD_BYTES = 64 * 1024;
 
 /** The status audited for a request whose client left before it was answered (nginx's "client closed request"). */
-export const CLIENT_CLOSED_REQUEST = 499;
+const CLIENT_CLOSED_REQUEST = 499;
 
 const CONTENT_TYPES: Record<TextFormat, string> = {
   csv: 'text/csv',
