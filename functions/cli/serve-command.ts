@@ -9,7 +9,12 @@ import { exposesMaskpointHome, resolveMaskpointHome } from '../adapters/maskpoin
 import { RuleValidationError } from '../core/errors.ts';
 import type { GatewayKey } from '../core/ports/credential-store.ts';
 import { createGatewayDependencies } from '../gateway/dependencies.ts';
-import { type GatewayServer, startGatewayServer } from '../gateway/server.ts';
+import {
+  DEFAULT_SERVER_LIMITS,
+  type GatewayServer,
+  type ServerLimits,
+  startGatewayServer,
+} from '../gateway/server.ts';
 import { UsageError } from './usage-error.ts';
 
 /** Name of the key created on the first start, when no gateway key exists yet. */
@@ -23,6 +28,11 @@ const OPTIONS = {
   's3-bucket': { type: 'string', multiple: true, default: [] as string[] },
   rules: { type: 'string', default: DEFAULT_RULES_DIR },
   region: { type: 'string', default: 'us-east-1' },
+  'headers-timeout': { type: 'string' },
+  'request-timeout': { type: 'string' },
+  'keep-alive-timeout': { type: 'string' },
+  'write-stall-timeout': { type: 'string' },
+  'max-connections': { type: 'string' },
 } as const;
 
 /**
@@ -73,6 +83,7 @@ function onShutdownSignal(): { received: Promise<NodeJS.Signals>; dispose(): voi
 export async function startServe(args: string[], write: (text: string) => void): Promise<GatewayServer> {
   const { values } = parseArgs({ args, options: OPTIONS, allowPositionals: false });
   const port = parsePort(values.port);
+  const limits = parseLimits(values);
   const directories = new Map(values.bucket.map(parseBucket));
   const s3Buckets = values['s3-bucket'];
   const buckets = [...directories.keys(), ...s3Buckets];
@@ -116,7 +127,7 @@ export async function startServe(args: string[], write: (text: string) => void):
   });
   const existingKeys = await store.list();
   const demoKey = existingKeys.length === 0 ? await store.create(DEMO_KEY_NAME, buckets) : undefined;
-  const server = await startGatewayServer({ host: values.host, port, deps });
+  const server = await startGatewayServer({ host: values.host, port, deps, limits });
   const lines = [
     `maskpoint gateway listening on ${server.url} (region ${values.region})`,
     ...[...localBuckets].map(
@@ -139,6 +150,37 @@ function parsePort(value: string): number {
   const port = Number(value);
   if (!/^\d{1,5}$/.test(value) || port > 65_535) throw new UsageError(`--port "${value}": expected 0–65535`);
   return port;
+}
+
+/** The server limit flags: timeouts in seconds (fractions allowed), the connection cap as a count. */
+function parseLimits(values: Partial<Record<keyof typeof OPTIONS, unknown>>): Partial<ServerLimits> {
+  const limits: { -readonly [K in keyof ServerLimits]?: number } = {};
+  const seconds = (flag: keyof typeof OPTIONS, field: keyof ServerLimits) => {
+    const value = values[flag];
+    if (typeof value !== 'string') return;
+    if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0) {
+      throw new UsageError(`--${flag} "${value}": expected a number of seconds greater than 0`);
+    }
+    limits[field] = Math.ceil(Number(value) * 1000);
+  };
+  seconds('headers-timeout', 'headersTimeoutMs');
+  seconds('request-timeout', 'requestTimeoutMs');
+  seconds('keep-alive-timeout', 'keepAliveTimeoutMs');
+  seconds('write-stall-timeout', 'writeStallTimeoutMs');
+  const connections = values['max-connections'];
+  if (typeof connections === 'string') {
+    if (!/^[1-9]\d{0,6}$/.test(connections)) {
+      throw new UsageError(`--max-connections "${connections}": expected a whole number from 1 to 9999999`);
+    }
+    limits.maxConnections = Number(connections);
+  }
+  const { headersTimeoutMs, requestTimeoutMs } = { ...DEFAULT_SERVER_LIMITS, ...limits };
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new UsageError(
+      `--headers-timeout (${headersTimeoutMs / 1000} s) must not exceed --request-timeout (${requestTimeoutMs / 1000} s)`,
+    );
+  }
+  return limits;
 }
 
 function parseBucket(value: string): [string, string] {

@@ -14,6 +14,7 @@ export interface AccessGrant {
 }
 
 const SECONDS_PER_DAY = 86_400;
+const DAILY_BYTES_SPENT = 'Please reduce your request rate. (daily byte limit reached)';
 
 /** Chooses the rule set for (bucket, key, caller); none covering the request means AccessDenied. */
 export function grantFor(
@@ -67,19 +68,61 @@ export async function checkRateLimits(ruleSet: RuleSet, caller: Caller, limiter:
   if (!requests.isAllowed) throw new SlowDownError();
   const bytes = bytesLimit(ruleSet);
   if (bytes !== undefined && (await limiter.remaining(bytesKey(ruleSet, caller), bytes)) <= 0) {
-    throw new SlowDownError('Please reduce your request rate. (daily byte limit reached)');
+    throw new SlowDownError(DAILY_BYTES_SPENT);
   }
 }
 
-/** Adds bytes served to the caller's daily byte budget. */
-export async function recordBytesServed(
-  ruleSet: RuleSet,
-  caller: Caller,
-  limiter: RateLimiter,
-  bytes: number,
-): Promise<void> {
+/** Largest step in which bytes sent are charged to a daily byte budget (one store call per step). */
+const MAX_BYTE_BUDGET_STEP = 1024 * 1024;
+/** A budget is charged in steps of at most this fraction of it, so the overshoot stays small. */
+const BUDGET_STEPS_PER_DAY = 32;
+
+/**
+ * One read's running charge against the caller's daily byte budget. Bytes are charged before
+ * they are handed over, in steps of `byteBudgetStep` (min(1 MiB, bytesPerDay / 32)): a chunk
+ * that brings the uncharged bytes to a step is charged together with them before it is sent, and
+ * when the store says the budget is spent the read stops with SlowDown. Fewer than one step of
+ * sent bytes is ever uncharged, so a read delivers less than one step past the budget (and a
+ * later read is refused before its first byte); `settle` charges that remainder when the read
+ * ends, however it ends, so the budget counts every byte sent.
+ */
+export interface ByteBudget {
+  /** Accounts `bytes` about to be sent; rejects with SlowDownError once the budget is spent. */
+  take(bytes: number): Promise<void>;
+  /** Charges the bytes sent since the last step; call once when the read ends. */
+  settle(): Promise<void>;
+}
+
+/** The budget of a read that is not charged: no `bytesPerDay` limit, or a HEAD that only counts. */
+export const UNCHARGED_BYTE_BUDGET: ByteBudget = { take: async () => {}, settle: async () => {} };
+
+/** Opens the byte budget of one read; without a `bytesPerDay` limit it counts nothing. */
+export function openByteBudget(ruleSet: RuleSet, caller: Caller, limiter: RateLimiter): ByteBudget {
   const limit = bytesLimit(ruleSet);
-  if (limit !== undefined && bytes > 0) await limiter.consume(bytesKey(ruleSet, caller), bytes, limit);
+  if (limit === undefined) return UNCHARGED_BYTE_BUDGET;
+  const key = bytesKey(ruleSet, caller);
+  const step = byteBudgetStep(limit.points);
+  let uncharged = 0;
+  return {
+    async take(bytes) {
+      uncharged += bytes;
+      if (uncharged < step) return;
+      const points = uncharged;
+      uncharged = 0;
+      const decision = await limiter.consume(key, points, limit);
+      if (!decision.isAllowed) throw new SlowDownError(DAILY_BYTES_SPENT);
+    },
+    async settle() {
+      const points = uncharged;
+      uncharged = 0;
+      if (points > 0) await limiter.consume(key, points, limit);
+    },
+  };
+}
+
+/** The step in which a daily budget of `bytesPerDay` is charged: also the bound on one read's overshoot. */
+export function byteBudgetStep(bytesPerDay: number): number {
+  return Math.max(1, Math.min(MAX_BYTE_BUDGET_STEP, Math.floor(bytesPerDay / BUDGET_STEPS_PER_DAY)));
 }
 
 function bytesLimit(ruleSet: RuleSet): RateLimit | undefined {

@@ -1,11 +1,13 @@
 import { InvalidRangeError, NotImplementedError } from './errors.ts';
+import type { RangeBufferLease } from './range-buffer-pool.ts';
 
 /** A parsed `Range: bytes=…` header: first-last (last optional), or the last `suffix` bytes. */
 export type ByteRange = { readonly first: number; readonly last?: number } | { readonly suffix: number };
 
-/** A range answer: exactly the bytes asked for, with the `Content-Range` they form. */
+/** A range answer: exactly the bytes asked for, in pieces, with the `Content-Range` they form. */
 export interface RangeSlice {
-  readonly bytes: Uint8Array;
+  readonly chunks: readonly Uint8Array[];
+  readonly byteLength: number;
   readonly contentRange: string;
 }
 
@@ -31,13 +33,15 @@ export function parseByteRange(header: string | undefined): ByteRange | undefine
 
 /**
  * Applies a range to the redacted body. The redacted length is known only at the end, so the
- * selected bytes are collected (at most `maxBytes`) and the whole body is read: `Content-Range`
- * then carries the true total. A range beyond the end is refused with 416 InvalidRange.
+ * selected bytes are collected (at most `maxBytes`, each held in `lease`) and the whole body is
+ * read: `Content-Range` then carries the true total. A range beyond the end is refused with 416
+ * InvalidRange. Stopping early (the client left) is the body's job: it throws.
  */
 export async function sliceRange(
   body: AsyncIterable<Uint8Array>,
   range: ByteRange,
   maxBytes: number,
+  lease: RangeBufferLease,
 ): Promise<RangeSlice> {
   const tooLarge = () =>
     new NotImplementedError(`ranges of more than ${maxBytes} bytes of the redacted object are not supported`);
@@ -55,22 +59,35 @@ export async function sliceRange(
       while (kept.length > 1 && keptBytes - (kept[0]?.byteLength ?? 0) >= range.suffix) {
         keptBytes -= kept.shift()?.byteLength ?? 0;
       }
+      lease.hold(keptBytes);
       continue;
     }
     const from = Math.max(range.first, chunkStart);
     const to = Math.min(range.last === undefined ? total : range.last + 1, total);
     if (to > from) {
-      kept.push(chunk.subarray(from - chunkStart, to - chunkStart));
+      if (keptBytes + to - from > maxBytes) throw tooLarge();
+      lease.hold(keptBytes + to - from);
+      // A part of a chunk is copied: a view would hold the whole chunk, more than the lease says.
+      kept.push(
+        to - from === chunk.byteLength
+          ? chunk
+          : new Uint8Array(chunk.subarray(from - chunkStart, to - chunkStart)),
+      );
       keptBytes += to - from;
-      if (keptBytes > maxBytes) throw tooLarge();
     }
   }
-  const all = Buffer.concat(kept);
   if ('suffix' in range) {
     if (range.suffix === 0 || total === 0) throw new InvalidRangeError();
-    const bytes = all.subarray(Math.max(0, all.byteLength - range.suffix));
-    return { bytes, contentRange: `bytes ${total - bytes.byteLength}-${total - 1}/${total}` };
+    const excess = Math.max(0, keptBytes - range.suffix);
+    const [head, ...rest] = kept;
+    const chunks = head === undefined || excess === 0 ? kept : [head.subarray(excess), ...rest];
+    const byteLength = keptBytes - excess;
+    return { chunks, byteLength, contentRange: `bytes ${total - byteLength}-${total - 1}/${total}` };
   }
   if (range.first >= total) throw new InvalidRangeError();
-  return { bytes: all, contentRange: `bytes ${range.first}-${range.first + all.byteLength - 1}/${total}` };
+  return {
+    chunks: kept,
+    byteLength: keptBytes,
+    contentRange: `bytes ${range.first}-${range.first + keptBytes - 1}/${total}`,
+  };
 }

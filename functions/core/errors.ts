@@ -122,6 +122,19 @@ export class DeadlineExceededError extends MaskpointError {
 }
 
 /**
+ * The client closed the connection or stopped reading before the response was complete: the
+ * work for it stops and the source is released. Nothing is answered, as nobody is listening.
+ */
+export class ClientDisconnectedError extends MaskpointError {
+  constructor(
+    message = 'the client closed the connection or stopped reading before the response was complete',
+    options?: { cause?: unknown },
+  ) {
+    super('ClientDisconnected', message, options);
+  }
+}
+
+/**
  * If-None-Match / If-Modified-Since held: the caller's copy is current (304, no body). A 304 carries
  * the validators a 200 would have sent (RFC 9110 §15.4.5): the redacted view's ETag and Last-Modified.
  */

@@ -42,6 +42,8 @@ export interface GatewayDependencies extends ServeDependencies {
 export interface GatewayRequest extends HttpRequest {
   readonly sourceIp?: string | undefined;
   readonly country?: string | undefined;
+  /** Fired by the transport when the client goes away: the work for the request stops. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**
@@ -193,7 +195,7 @@ async function perform(
       body: Buffer.from(listBucketResultXml(operation, page)),
     };
   }
-  const objectRequest = toObjectRequest(operation, requestId, caller, request.headers);
+  const objectRequest = toObjectRequest(operation, requestId, caller, request);
   if (operation.name === 'HeadObject') {
     const headers = await describeObject(objectRequest, deps);
     return { status: 200, headers: { ...objectHeaders(headers), ...operation.responseHeaders }, body: EMPTY };
@@ -210,7 +212,7 @@ function toObjectRequest(
   operation: Extract<S3Operation, { name: 'GetObject' | 'HeadObject' }>,
   requestId: string,
   caller: Caller,
-  headers: HttpRequest['headers'],
+  { headers, signal }: GatewayRequest,
 ): ObjectRequest {
   return {
     requestId,
@@ -223,6 +225,7 @@ function toObjectRequest(
     ifNoneMatch: headers['if-none-match'],
     ifModifiedSince: httpDate(headers['if-modified-since']),
     ifUnmodifiedSince: httpDate(headers['if-unmodified-since']),
+    signal,
   };
 }
 

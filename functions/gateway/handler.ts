@@ -1,8 +1,9 @@
-import { Readable, type Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Writable } from 'node:stream';
 import { gatewayDependenciesFromEnv } from './dependencies.ts';
 import { handleGatewayRequest } from './gateway.ts';
+import { DEFAULT_SERVER_LIMITS } from './server.ts';
 import { trustedClient } from './trusted-client-ip.ts';
+import { writeBody } from './write-body.ts';
 
 /** The parts of a function URL event (payload format 2.0) the gateway reads. */
 export interface FunctionUrlEvent {
@@ -18,13 +19,19 @@ const deps = await gatewayDependenciesFromEnv(process.env);
 
 /**
  * The S3-compatible gateway behind a Lambda function URL with response streaming. An error
- * while streaming rejects the invocation, which aborts the response mid-body.
+ * while streaming rejects the invocation, which aborts the response mid-body; the response
+ * stream closing early (the client left) stops the request's work, and a client that reads
+ * nothing for `writeStallTimeoutMs` is cut off, as on the local server.
  */
 export const handler = awslambda.streamifyResponse(async function streamGatewayResponse(
   event: FunctionUrlEvent,
   responseStream: Writable,
 ) {
   const headers = event.headers ?? {};
+  const clientGone = new AbortController();
+  responseStream.once('close', () => {
+    if (!responseStream.writableFinished) clientGone.abort();
+  });
   const client = trustedClient({ peerIp: event.requestContext.http.sourceIp, headers }, deps.originSecret);
   const response = await handleGatewayRequest(
     {
@@ -34,6 +41,7 @@ export const handler = awslambda.streamifyResponse(async function streamGatewayR
       headers,
       sourceIp: client.ip,
       country: client.country,
+      signal: clientGone.signal,
     },
     deps,
   );
@@ -45,5 +53,5 @@ export const handler = awslambda.streamifyResponse(async function streamGatewayR
     stream.end(response.body);
     return;
   }
-  await pipeline(Readable.from(response.body, { objectMode: false }), stream);
+  await writeBody(response.body, stream, DEFAULT_SERVER_LIMITS.writeStallTimeoutMs);
 });

@@ -2,6 +2,36 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { type GatewayDependencies, handleGatewayRequest } from './gateway.ts';
 import { type OriginSecret, trustedClient } from './trusted-client-ip.ts';
+import { writeBody } from './write-body.ts';
+
+/** How long the server waits for slow or idle clients, and how many it serves at once. */
+export interface ServerLimits {
+  /** Time a client has to send a request's headers (slow-header clients are cut off after it). */
+  readonly headersTimeoutMs: number;
+  /** Time a client has to send a whole request (the gateway reads no request bodies). */
+  readonly requestTimeoutMs: number;
+  /** Time an idle keep-alive connection stays open between requests. */
+  readonly keepAliveTimeoutMs: number;
+  /** Time a response may wait for a client that reads nothing before it is destroyed. */
+  readonly writeStallTimeoutMs: number;
+  /** Open connections; further ones are closed as they arrive. */
+  readonly maxConnections: number;
+}
+
+/**
+ * Limits for a gateway facing the internet: a client that stops reading is dropped after 30 s
+ * instead of pinning its source and buffers forever.
+ */
+export const DEFAULT_SERVER_LIMITS: ServerLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  writeStallTimeoutMs: 30_000,
+  maxConnections: 1_024,
+};
+
+/** Node checks header and request timeouts on an interval (30 s by default): a tenth of the timeout keeps them close. */
+const TIMEOUT_CHECKS_PER_TIMEOUT = 10;
 
 /** A running local gateway. */
 export interface GatewayServer {
@@ -14,7 +44,9 @@ export interface GatewayServer {
 /**
  * Starts the gateway on a node:http server. Bodies stream with backpressure; an error while
  * streaming destroys the response, so the client sees a broken transfer rather than a short
- * object; HEAD answers carry no body (the gateway gives them none).
+ * object; HEAD answers carry no body (the gateway gives them none). A client that leaves fires
+ * the request's abort signal, which stops its redaction; slow, stalled and idle clients are cut
+ * off by `limits`.
  *
  * @example
  * const server = await startGatewayServer({ host: '127.0.0.1', port: 9000, deps });
@@ -26,10 +58,27 @@ export async function startGatewayServer(options: {
   port: number;
   deps: GatewayDependencies;
   originSecret?: OriginSecret | undefined;
+  /** @default DEFAULT_SERVER_LIMITS */
+  limits?: Partial<ServerLimits> | undefined;
 }): Promise<GatewayServer> {
-  const server = createServer((req, res) => {
-    serve(req, res, options.deps, options.originSecret).catch(() => res.destroy());
-  });
+  const limits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: Math.max(
+        1,
+        Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / TIMEOUT_CHECKS_PER_TIMEOUT),
+      ),
+    },
+    (req, res) => {
+      serve(req, res, options.deps, options.originSecret, limits.writeStallTimeoutMs).catch(() =>
+        res.destroy(),
+      );
+    },
+  );
+  server.maxConnections = limits.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
@@ -51,8 +100,13 @@ async function serve(
   res: ServerResponse,
   deps: GatewayDependencies,
   originSecret: OriginSecret | undefined,
+  writeStallTimeoutMs: number,
 ): Promise<void> {
   const url = req.url ?? '/';
+  const clientGone = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) clientGone.abort();
+  });
   const queryAt = url.indexOf('?');
   const headers = flattenHeaders(req);
   const client = trustedClient({ peerIp: req.socket.remoteAddress, headers }, originSecret);
@@ -66,6 +120,7 @@ async function serve(
       headers,
       sourceIp: client.ip,
       country: client.country,
+      signal: clientGone.signal,
     },
     deps,
   );
@@ -74,41 +129,7 @@ async function serve(
     res.end(response.body);
     return;
   }
-  await writeBody(response.body, res);
-}
-
-/**
- * Streams `body` into `res` with backpressure: the body throwing destroys `res`, and the client
- * leaving ends the body's iterator (closing the source). Not stream.pipeline: its per-call
- * Readable, AbortController and AbortError cost more CPU than serving a small object does.
- */
-async function writeBody(body: AsyncIterable<Uint8Array>, res: ServerResponse): Promise<void> {
-  const iterator = body[Symbol.asyncIterator]();
-  try {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      if (res.destroyed) {
-        await iterator.return?.();
-        return;
-      }
-      if (!res.write(next.value)) await drainOrClose(res);
-    }
-  } catch (error) {
-    res.destroy(error instanceof Error ? error : new Error(String(error)));
-    return;
-  }
-  res.end();
-}
-
-function drainOrClose(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const settle = () => {
-      res.off('drain', settle);
-      res.off('close', settle);
-      resolve();
-    };
-    res.on('drain', settle);
-    res.on('close', settle);
-  });
+  await writeBody(response.body, res, writeStallTimeoutMs);
 }
 
 function flattenHeaders(req: IncomingMessage): Record<string, string | undefined> {

@@ -139,6 +139,24 @@ describe('the function URL handler', () => {
     expect(Buffer.concat(response.body).toString()).toBe('name,email\n[NAME],[EMAIL]\n');
   });
 
+  it('answers content malformed near its start with S3 XML, not a stream broken before its first byte', async () => {
+    const defects = {
+      'bad.json': '[{"id":1},{"id": tru}]',
+      'bad.csv': 'name,email\nJane,jane@example.com\n"never closed,x\n',
+      'bad.ndjson': '{"id":1}\n{"id":}\n',
+      'bad.log': Buffer.from('hello\ncaf\xe9\n', 'latin1'),
+    };
+    for (const [name, body] of Object.entries(defects)) {
+      await s3.client.send(new PutObjectCommand({ Bucket: 'protected', Key: name, Body: body }));
+      const response = await invoke(await eventFor(`/protected/${name}`));
+      expect(response.error).toBeUndefined();
+      expect(response.metadata?.statusCode).toBe(403);
+      expect(Buffer.concat(response.body).toString()).toMatch(
+        /<Code>AccessDenied<\/Code><Message>(malformed|invalid UTF-8)/,
+      );
+    }
+  });
+
   it('answers refusals with S3 XML', async () => {
     const response = await invoke(await eventFor('/protected/missing.csv'));
     expect(response.metadata?.statusCode).toBe(404);

@@ -34,11 +34,13 @@ detectors:
 };
 
 const LINE = 'id,contact\n';
+/** Past the redacted head that is produced before the status line (HELD_HEAD_BYTES). */
+const BROKEN_AFTER_BYTES = 512 * 1024;
 const ROW = (i: number) => `${i},person${i}@example.com\n`;
 
 /** An object source whose body yields some CSV and then fails, as a dropped S3 connection does. */
 function failingSource(bytesBeforeFailure: number): ObjectSource {
-  const rows = Array.from({ length: 5000 }, (_, i) => ROW(i)).join('');
+  const rows = Array.from({ length: 50_000 }, (_, i) => ROW(i)).join('');
   const text = Buffer.from(LINE + rows).subarray(0, bytesBeforeFailure);
   return {
     async getObject() {
@@ -171,7 +173,7 @@ describe('gateway policy: rate limits, geo fences and failures mid-stream', () =
     const server = await startGatewayServer({
       host: '127.0.0.1',
       port: 0,
-      deps: { ...gateway.deps, source: failingSource(64 * 1024), buckets: new Set(['failing']) },
+      deps: { ...gateway.deps, source: failingSource(BROKEN_AFTER_BYTES), buckets: new Set(['failing']) },
     });
     const failing = gatewayClient(server.url, key, { maxAttempts: 1 });
     try {
@@ -185,7 +187,7 @@ describe('gateway policy: rate limits, geo fences and failures mid-stream', () =
       const text = Buffer.concat(received).toString();
       expect(text).toContain('[EMAIL]');
       expect(text).not.toMatch(/person\d+@example\.com/);
-      expect(text.length).toBeLessThan(64 * 1024);
+      expect(text.length).toBeLessThan(BROKEN_AFTER_BYTES);
     } finally {
       failing.destroy();
       await server.close();

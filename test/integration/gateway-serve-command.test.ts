@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
@@ -116,9 +117,45 @@ describe('maskpoint serve', () => {
       ['a malformed bucket', ['--bucket', 'Example']],
       ['a port out of range', ['--port', '70000', '--bucket', 'example=examples/bucket']],
       ['an unknown option', ['--bucket', 'example=examples/bucket', '--verbose']],
+      [
+        'a timeout that is not seconds',
+        ['--bucket', 'example=examples/bucket', '--write-stall-timeout', '5m'],
+      ],
+      ['a zero timeout', ['--bucket', 'example=examples/bucket', '--keep-alive-timeout', '0']],
+      [
+        'a headers timeout beyond the request timeout',
+        ['--bucket', 'example=examples/bucket', '--headers-timeout', '60'],
+      ],
+      ['a connection cap of zero', ['--bucket', 'example=examples/bucket', '--max-connections', '0']],
     ])('rejects %s', async (_name, args) => {
       await expect(serve(args)).rejects.toThrow();
     });
+  });
+
+  it('cuts off a client that trickles its headers after --headers-timeout', async () => {
+    const { server } = await serve([
+      '--port',
+      '0',
+      '--bucket',
+      `example=${ROOT}examples/bucket`,
+      '--headers-timeout',
+      '0.2',
+      '--request-timeout',
+      '0.4',
+    ]);
+    const { hostname, port } = new URL(server.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      let received = '';
+      const socket = connect({ host: hostname, port: Number(port) }, () => {
+        socket.write('GET /example/app.log HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+      });
+      socket.on('data', (chunk: Buffer) => {
+        received += chunk.toString('latin1');
+      });
+      socket.once('close', () => resolve(received));
+      socket.once('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
   });
 
   it('stops cleanly with exit code 0 on SIGTERM', async () => {

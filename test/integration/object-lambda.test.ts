@@ -46,7 +46,7 @@ const JSON_DOCUMENT = `{"users":[{"name":"Zelda Plantagenet","contact":"planted.
 const LOG = `2026-01-02T03:04:05Z login from 203.0.113.77 by planted.person@example.com\n`;
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(CSV)]);
 /** Large enough that the proxy can cut it after the first chunks have been redacted and sent. */
-const BIG_CSV = `id,email,note\n${Array.from({ length: 4000 }, (_, i) => `${i},planted.person@example.com,ssn 123-45-6789`).join('\n')}\n`;
+const BIG_CSV = `id,email,note\n${Array.from({ length: 20_000 }, (_, i) => `${i},planted.person@example.com,ssn 123-45-6789`).join('\n')}\n`;
 
 /** One WriteGetObjectResponse call as the loopback receiver saw it. */
 interface WgorCall {
@@ -93,10 +93,12 @@ async function close(server: Server): Promise<void> {
   await new Promise((resolve) => server.close(resolve));
 }
 
+const BROKEN_AFTER_BYTES = 256 * 1024;
+
 /**
  * A proxy in front of s3rver, which does not verify signatures: it answers 403 when a header
  * named in X-Amz-SignedHeaders is missing, and cuts the body of keys under `broken/` after the
- * first 16 KiB (a source that fails mid-stream).
+ * first 256 KiB (a source that fails mid-stream, after the first redacted bytes were sent).
  */
 function startSignedHeaderProxy(target: string, seen: Harness['sourceRequests']): Server {
   return createServer((request, response) => {
@@ -125,10 +127,10 @@ function startSignedHeaderProxy(target: string, seen: Harness['sourceRequests'])
         }
         let sent = 0;
         answer.on('data', (chunk: Buffer) => {
-          if (sent >= 16 * 1024) return;
-          response.write(chunk.subarray(0, 16 * 1024 - sent));
+          if (sent >= BROKEN_AFTER_BYTES) return;
+          response.write(chunk.subarray(0, BROKEN_AFTER_BYTES - sent));
           sent += chunk.byteLength;
-          if (sent >= 16 * 1024) setTimeout(() => response.socket?.destroy(), 50);
+          if (sent >= BROKEN_AFTER_BYTES) setTimeout(() => response.socket?.destroy(), 50);
         });
       },
     );
