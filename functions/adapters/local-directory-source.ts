@@ -18,6 +18,7 @@ import type {
   SourceObject,
   SourceObjectHead,
 } from '../core/ports/object-source.ts';
+import { sameEtag } from '../core/views/view-id.ts';
 
 const READ_CHUNK_BYTES = 256 * 1024;
 const MAX_KEYS = 1000;
@@ -116,18 +117,20 @@ export function createLocalDirectorySource(buckets: ReadonlyMap<string, string>)
 function headOf(path: string, stats: Stats, conditions: SourceConditions): SourceObjectHead {
   if (!stats.isFile()) throw new NoSuchKeyError();
   const lastModified = secondsPrecision(stats.mtimeMs);
-  checkConditions(lastModified, conditions);
+  const etag = etagOf(stats);
+  checkConditions(lastModified, etag, conditions);
   return {
     contentType: CONTENT_TYPES[extname(path).toLowerCase()],
     lastModified,
-    etag: etagOf(stats),
+    etag,
   };
 }
 
-/** S3 compares Last-Modified at second precision; If-Unmodified-Since is evaluated first. */
-function checkConditions(lastModified: Date, conditions: SourceConditions): void {
+/** S3 compares Last-Modified at second precision; If-Match, then If-Unmodified-Since are evaluated first. */
+function checkConditions(lastModified: Date, etag: string, conditions: SourceConditions): void {
   const modifiedMs = lastModified.getTime();
-  const { ifModifiedSince, ifUnmodifiedSince } = conditions;
+  const { ifModifiedSince, ifUnmodifiedSince, ifMatch } = conditions;
+  if (ifMatch !== undefined && !sameEtag(ifMatch, etag)) throw new PreconditionFailedError();
   if (
     ifUnmodifiedSince !== undefined &&
     modifiedMs > secondsPrecision(ifUnmodifiedSince.getTime()).getTime()
