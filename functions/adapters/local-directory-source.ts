@@ -20,6 +20,7 @@ import type {
 } from '../core/ports/object-source.ts';
 import { exactLengthBody } from './exact-length-body.ts';
 import { isVisibleInside, type KeyFloor, walkSortedKeys } from './sorted-key-walk.ts';
+import { sameEtag } from '../core/views/view-id.ts';
 
 const READ_CHUNK_BYTES = 256 * 1024;
 const MAX_KEYS = 1000;
@@ -200,11 +201,12 @@ async function isOpenedAt(handle: FileHandle, stats: Stats, path: string): Promi
 
 function headOf(path: string, stats: Stats, conditions: SourceConditions): SourceObjectHead {
   const lastModified = secondsPrecision(stats.mtimeMs);
-  checkConditions(lastModified, conditions);
+  const etag = etagOf(stats);
+  checkConditions(lastModified, etag, conditions);
   return {
     contentType: CONTENT_TYPES[extname(path).toLowerCase()],
     lastModified,
-    etag: etagOf(stats),
+    etag,
   };
 }
 
@@ -212,10 +214,11 @@ function listedObject(key: string, stats: Stats): ListedObject {
   return { key, lastModified: secondsPrecision(stats.mtimeMs), etag: etagOf(stats) };
 }
 
-/** S3 compares Last-Modified at second precision; If-Unmodified-Since is evaluated first. */
-function checkConditions(lastModified: Date, conditions: SourceConditions): void {
+/** S3 compares Last-Modified at second precision; If-Match, then If-Unmodified-Since are evaluated first. */
+function checkConditions(lastModified: Date, etag: string, conditions: SourceConditions): void {
   const modifiedMs = lastModified.getTime();
-  const { ifModifiedSince, ifUnmodifiedSince } = conditions;
+  const { ifModifiedSince, ifUnmodifiedSince, ifMatch } = conditions;
+  if (ifMatch !== undefined && !sameEtag(ifMatch, etag)) throw new PreconditionFailedError();
   if (
     ifUnmodifiedSince !== undefined &&
     modifiedMs > secondsPrecision(ifUnmodifiedSince.getTime()).getTime()

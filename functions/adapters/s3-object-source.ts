@@ -104,6 +104,7 @@ function objectInput(location: ObjectLocation, conditions: SourceConditions) {
     VersionId: location.versionId,
     IfModifiedSince: conditions.ifModifiedSince,
     IfUnmodifiedSince: conditions.ifUnmodifiedSince,
+    IfMatch: conditions.ifMatch,
   };
 }
 

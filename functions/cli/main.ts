@@ -8,6 +8,7 @@ import { rulesCommand } from './rules-command.ts';
 import { serveCommand } from './serve-command.ts';
 import { tokenKeysCommand } from './token-keys-command.ts';
 import { UsageError } from './usage-error.ts';
+import { viewsCommand } from './views-command.ts';
 
 const USAGE = `maskpoint — sensitive-data proxy for Amazon S3
 
@@ -26,6 +27,11 @@ Usage:
   maskpoint keys list [--json] [--secret-id ARN]
   maskpoint keys revoke NAME [--secret-id ARN]
   maskpoint presign s3://BUCKET/KEY --key-name NAME [--expires 1h] [--endpoint http://127.0.0.1:9000] [--region us-east-1]
+  maskpoint views warm [s3://BUCKET/PREFIX] [--bucket NAME=DIR ...] [--views DIR | --views-s3 s3://CACHE/PREFIX]
+                       [--views-max 10GiB] [--concurrency 8] [--rules DIR] [--json]
+  maskpoint views backfill --bucket B (--manifest s3://…/manifest.csv [--manifest-fields Bucket,Key] | --inventory s3://…/manifest.json)
+                       --function-arn ARN --role-arn ARN --report s3://BUCKET/PREFIX [--report-scope failed|all]
+                       [--priority 10] [--account-id ID] [--region R] [--dry-run]
 
 Token keys and gateway keys live in $MASKPOINT_HOME (default ./.maskpoint); deployed gateway keys
 in the secret named by --secret-id or MASKPOINT_GATEWAY_KEYS_SECRET_ARN.`;
@@ -41,6 +47,7 @@ const COMMANDS: Record<string, Command> = {
   serve: serveCommand,
   presign: presignCommand,
   'token-keys': tokenKeysCommand,
+  views: viewsCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

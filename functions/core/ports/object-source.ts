@@ -5,10 +5,16 @@ export interface ObjectLocation {
   readonly versionId?: string | undefined;
 }
 
-/** Time-based conditions, passed to the source, which answers 304 / 412 as S3 does. */
+/** Conditions passed to the source, which answers 304 / 412 as S3 does. */
 export interface SourceConditions {
   readonly ifModifiedSince?: Date | undefined;
   readonly ifUnmodifiedSince?: Date | undefined;
+  /**
+   * The stored object's own ETag (never a caller's, which names a redacted view): 412 when the
+   * object now has another. A source that cannot send it ignores it, so a caller that needs the
+   * guarantee still compares the ETag it gets back.
+   */
+  readonly ifMatch?: string | undefined;
 }
 
 /** Metadata of a stored (raw) object; never forwarded as is for a transformed body. */

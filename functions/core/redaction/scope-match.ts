@@ -69,6 +69,24 @@ export function ruleSetCovers(ruleSet: Scope, request: ScopeRequest): boolean {
 }
 
 /**
+ * Whether the rule set's bucket and key globs match the object, whoever the caller: the rule set
+ * can apply to it for some caller (one its caller globs name).
+ */
+export function scopeCoversObject(ruleSet: Scope, object: { bucket: string; key: string }): boolean {
+  const { scope } = ruleSet;
+  return (
+    scope.callers.length > 0 &&
+    bestLiteralChars(scope.buckets, 'bucket', object.bucket) >= 0 &&
+    bestLiteralChars(scope.keys, 'key', object.key) >= 0
+  );
+}
+
+/** Whether one of the rule set's caller globs matches every caller name (`*`). */
+export function coversEveryCaller(ruleSet: Scope): boolean {
+  return ruleSet.scope.callers.some((pattern) => /^\*+$/.test(pattern));
+}
+
+/**
  * Chooses the rule set for a request: among those whose scope covers it, the highest `priority`
  * wins; on a tie, the more specific scope (most literal characters in the bucket, key and caller
  * patterns that matched, the best pattern of each counted); then the name that sorts first.

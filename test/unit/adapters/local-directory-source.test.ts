@@ -205,6 +205,20 @@ describe('createLocalDirectorySource', () => {
       });
       expect(unmodified.contentType).toBe('text/csv');
     });
+
+    it('fails with PreconditionFailedError when If-Match names another ETag, quoted or not', async () => {
+      const location = { bucket: 'data', key: 'people.csv' };
+      const { etag } = await source.headObject(location, {});
+      const bare = etag?.replaceAll('"', '') ?? '';
+
+      await expect(source.getObject(location, { ifMatch: '"0123456789abcdef"' })).rejects.toBeInstanceOf(
+        PreconditionFailedError,
+      );
+      await expect(source.headObject(location, { ifMatch: 'other' })).rejects.toBeInstanceOf(
+        PreconditionFailedError,
+      );
+      expect(await collect((await source.getObject(location, { ifMatch: bare })).body)).toContain('Ada');
+    });
   });
 
   describe('listObjects', () => {

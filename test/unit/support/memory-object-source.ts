@@ -25,7 +25,7 @@ export interface MemoryObjectSource extends ObjectSource {
 const LAST_MODIFIED = new Date('2026-01-02T03:04:05Z');
 
 /**
- * A bucket in memory with S3's read semantics: time conditions (If-Unmodified-Since first, at
+ * A bucket in memory with S3's read semantics: conditions (If-Match, then If-Unmodified-Since, at
  * second precision), ETags that change with the content, and ListObjectsV2 with prefix,
  * delimiter, start-after, max-keys and continuation tokens. Bodies come in `chunkBytes` pieces.
  */
@@ -41,7 +41,9 @@ export function memoryObjectSource(
     const object = objects.get(key);
     if (object === undefined) throw new NoSuchKeyError();
     const lastModified = object.lastModified ?? LAST_MODIFIED;
+    const etag = `"${Buffer.from(object.body).toString('base64').slice(0, 24)}-${object.body.byteLength}"`;
     const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+    if (conditions.ifMatch !== undefined && conditions.ifMatch !== etag) throw new PreconditionFailedError();
     if (conditions.ifUnmodifiedSince && seconds(lastModified) > seconds(conditions.ifUnmodifiedSince)) {
       throw new PreconditionFailedError();
     }
@@ -54,7 +56,7 @@ export function memoryObjectSource(
         contentType: object.contentType,
         contentEncoding: object.contentEncoding,
         lastModified,
-        etag: `"${Buffer.from(object.body).toString('base64').slice(0, 24)}-${object.body.byteLength}"`,
+        etag,
       },
     };
   }
