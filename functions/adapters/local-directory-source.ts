@@ -18,9 +18,9 @@ import type {
   SourceObject,
   SourceObjectHead,
 } from '../core/ports/object-source.ts';
+import { sameEtag } from '../core/views/view-id.ts';
 import { exactLengthBody } from './exact-length-body.ts';
 import { isVisibleInside, type KeyFloor, walkSortedKeys } from './sorted-key-walk.ts';
-import { sameEtag } from '../core/views/view-id.ts';
 
 const READ_CHUNK_BYTES = 256 * 1024;
 const MAX_KEYS = 1000;
