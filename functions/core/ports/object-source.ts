@@ -44,6 +44,11 @@ export interface ListedObject {
   readonly key: string;
   readonly lastModified?: Date | undefined;
   readonly etag?: string | undefined;
+  /**
+   * Byte length of the object as it is served: set only by the core, from the object's redacted
+   * view (`<Size>` of a listing). A source never sets it: a stored length is not the served one.
+   */
+  readonly size?: number | undefined;
 }
 
 export interface ListObjectsPage {
