@@ -6,8 +6,10 @@ import { createLocalCredentialStore } from '../adapters/local-credential-store.t
 import type { LocalBucket } from '../adapters/local-directory-source.ts';
 import { DEFAULT_RULES_DIR } from '../adapters/local-rule-set-source.ts';
 import { exposesMaskpointHome, resolveMaskpointHome } from '../adapters/maskpoint-home.ts';
+import { createS3Client } from '../adapters/s3-object-source.ts';
 import { RuleValidationError } from '../core/errors.ts';
 import type { GatewayKey } from '../core/ports/credential-store.ts';
+import type { ViewStore } from '../core/ports/view-store.ts';
 import { createGatewayDependencies } from '../gateway/dependencies.ts';
 import {
   DEFAULT_SERVER_LIMITS,
@@ -16,6 +18,7 @@ import {
   startGatewayServer,
 } from '../gateway/server.ts';
 import { UsageError } from './usage-error.ts';
+import { openViewStore, VIEW_STORE_OPTIONS, type ViewStoreOptionValues } from './view-store-options.ts';
 
 /** Name of the key created on the first start, when no gateway key exists yet. */
 export const DEMO_KEY_NAME = 'demo';
@@ -33,6 +36,9 @@ const OPTIONS = {
   'keep-alive-timeout': { type: 'string' },
   'write-stall-timeout': { type: 'string' },
   'max-connections': { type: 'string' },
+  ...VIEW_STORE_OPTIONS,
+  'no-views': { type: 'boolean', default: false },
+  'view-budget': { type: 'string' },
 } as const;
 
 /**
@@ -75,10 +81,14 @@ function onShutdownSignal(): { received: Promise<NodeJS.Signals>; dispose(): voi
  * ready-to-run AWS CLI line and SDK snippet.
  *
  * A local bucket never serves names starting with `.` unless `--allow-dot-files NAME` says so,
- * and no local bucket may serve the key home (refused before anything starts).
+ * and no local bucket may serve the key home or the view directory (refused before anything
+ * starts). Redacted views are kept in `--views DIR` (default `$MASKPOINT_HOME/views`, capped at
+ * `--views-max`) or `--views-s3 s3://BUCKET/PREFIX`, and waited for at most `--view-budget`
+ * seconds; `--no-views` keeps none (HEAD then redacts to count, LIST has no sizes).
  *
  * @throws UsageError for wrong options, or a bucket directory that is, holds or lies inside the
- *   key home; RuleValidationError when the rules are invalid (nothing is started).
+ *   key home or the view directory; RuleValidationError when the rules are invalid (nothing is
+ *   started).
  */
 export async function startServe(args: string[], write: (text: string) => void): Promise<GatewayServer> {
   const { values } = parseArgs({ args, options: OPTIONS, allowPositionals: false });
@@ -108,6 +118,7 @@ export async function startServe(args: string[], write: (text: string) => void):
       { directory, allowDotFiles: dotFileBuckets.has(name) },
     ]),
   );
+  const views = await serveViewStore(values, directories, home);
   const store = createLocalCredentialStore(home);
   const deps = await createGatewayDependencies({
     rulesDir: values.rules,
@@ -116,6 +127,8 @@ export async function startServe(args: string[], write: (text: string) => void):
     s3Buckets,
     credentials: store,
     audit: createConsoleAuditLog(write),
+    views: views.store,
+    viewBudgetMs: parseViewBudget(values['view-budget']),
   }).catch((error: unknown) => {
     if (!(error instanceof RuleValidationError)) throw error;
     throw new RuleValidationError(
@@ -136,14 +149,59 @@ export async function startServe(args: string[], write: (text: string) => void):
     ),
     ...s3Buckets.map((name) => `  bucket ${name} → s3://${name}`),
     `  rules ${values.rules} (${deps.rules.ruleSets.length} rule sets)`,
+    `  views ${views.description}`,
     '',
     ...(demoKey === undefined
       ? keyHelp(existingKeys.filter((key) => !key.isRevoked).length, home)
       : demoKeyHelp(demoKey, server.url, values.region, exampleKey(directories, buckets[0] as string), home)),
+    ...(views.store === undefined
+      ? [
+          '',
+          'Without views, aws s3 ls / cp / sync lack object sizes, which a redacting proxy cannot know in advance: use aws s3api.',
+        ]
+      : []),
     '',
   ];
   write(`${lines.join('\n')}\n`);
   return server;
+}
+
+/**
+ * The view store the options name and how to describe it; none with `--no-views`. A local view
+ * directory must not overlap a served bucket: its files would be listed and served as objects.
+ */
+async function serveViewStore(
+  values: ViewStoreOptionValues & { readonly 'no-views': boolean },
+  directories: ReadonlyMap<string, string>,
+  home: string,
+): Promise<{ store: ViewStore | undefined; description: string }> {
+  if (values['no-views']) {
+    if (values.views !== undefined || values['views-s3'] !== undefined) {
+      throw new UsageError('give --views or --views-s3, or --no-views, not both');
+    }
+    return { store: undefined, description: 'none (--no-views): HEAD redacts to count, LIST has no sizes' };
+  }
+  const s3 = values['views-s3'];
+  const views = s3 === undefined ? resolve(values.views ?? join(home, 'views')) : undefined;
+  for (const [name, directory] of directories) {
+    if (views !== undefined && (await exposesMaskpointHome(directory, views))) {
+      throw new UsageError(
+        `refusing to start: --bucket ${name}=${directory} would serve the view directory ${views}; keep the views outside every served directory`,
+      );
+    }
+  }
+  return {
+    store: openViewStore({ ...values, views }, () => createS3Client()),
+    description: s3 ?? `${views} (at most ${values['views-max']})`,
+  };
+}
+
+function parseViewBudget(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+(\.\d+)?$/.test(value)) {
+    throw new UsageError(`--view-budget "${value}": expected a number of seconds`);
+  }
+  return Math.ceil(Number(value) * 1000);
 }
 
 function parsePort(value: string): number {
@@ -230,7 +288,5 @@ function demoKeyHelp(
     `  const s3 = new S3Client({ endpoint: '${url}', region: '${region}', forcePathStyle: true, credentials });`,
     `  const object = await s3.send(new GetObjectCommand({ Bucket: '${target.bucket}', Key: '${target.key}' }));`,
     '  console.log(await object.Body?.transformToString());',
-    '',
-    'aws s3 ls / cp / sync need object sizes, which a redacting proxy cannot know in advance: use aws s3api.',
   ];
 }

@@ -14,6 +14,12 @@ export interface Preconditions {
 export interface Validators {
   readonly etag: string | undefined;
   readonly lastModified: Date | undefined;
+  /**
+   * Other ETags of exactly the same bytes, which a client may hold from an earlier answer: the
+   * streamed ETag of the object version a stored view was made from. They match as `etag` does;
+   * answers carry `etag`.
+   */
+  readonly equivalentEtags?: readonly string[] | undefined;
 }
 
 /**
@@ -38,15 +44,18 @@ export interface Validators {
  *   a 304 must send) for 304.
  */
 export function checkPreconditions(conditions: Preconditions, view: Validators): void {
+  const names = (list: string) =>
+    etagListMatches(list, view.etag) ||
+    (view.equivalentEtags ?? []).some((etag) => etagListMatches(list, etag));
   if (conditions.ifMatch !== undefined) {
-    if (!etagListMatches(conditions.ifMatch, view.etag)) throw new PreconditionFailedError();
+    if (!names(conditions.ifMatch)) throw new PreconditionFailedError();
   } else if (isModifiedSince(view.lastModified, conditions.ifUnmodifiedSince) === true) {
     throw new PreconditionFailedError();
   }
   const notModified = () =>
     new NotModifiedError(undefined, { etag: view.etag, lastModified: view.lastModified });
   if (conditions.ifNoneMatch !== undefined) {
-    if (etagListMatches(conditions.ifNoneMatch, view.etag)) throw notModified();
+    if (names(conditions.ifNoneMatch)) throw notModified();
   } else if (isModifiedSince(view.lastModified, conditions.ifModifiedSince) === false) {
     throw notModified();
   }

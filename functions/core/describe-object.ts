@@ -1,7 +1,7 @@
 import { allowsPassthrough, checkGeoFence, checkRateLimits, grantFor } from './access-policy.ts';
 import { checkPreconditions, sourceConditionsFor } from './check-preconditions.ts';
 import { AccessDeniedError, UnsupportedFormatError } from './errors.ts';
-import { redactedEtag } from './redacted-etag.ts';
+import { streamedEtag } from './redacted-etag.ts';
 import { detectFormat } from './redaction/formats/detect-format.ts';
 import {
   type ObjectHeaders,
@@ -10,6 +10,7 @@ import {
   serveObject,
   startAudit,
 } from './serve-object.ts';
+import { viewIdentityOf } from './views/object-views.ts';
 
 /** How a HEAD may reach the object. */
 export interface DescribeOptions {
@@ -25,11 +26,12 @@ export interface DescribeOptions {
 
 /**
  * HEAD: the GET of the whole object, answered with its headers. It takes GET's path (access
- * decision, conditions, format refusal, redaction under the same deadline and limits) and reads
- * the redacted body to the end to count it, so `contentLength` is the exact length a GET sends
- * and a HEAD refuses whatever a GET refuses. A failure while counting is the HEAD's answer and
- * closes the source. Until the redacted-view store keeps each view's length, a HEAD costs a GET's
- * redaction.
+ * decision, conditions, format refusal, redaction under the same deadline and limits), so
+ * `contentLength` is the exact length a GET sends and a HEAD refuses whatever a GET refuses.
+ * With a view store the length and ETag are the stored view's, made first when it is missing
+ * (within the budget, else 503 SlowDown); without one, or for a passthrough object, the body is
+ * redacted and counted to the end: a failure while counting is the HEAD's answer and closes the
+ * source.
  */
 export async function describeObject(
   request: ObjectRequest,
@@ -42,9 +44,9 @@ export async function describeObject(
     status: _status,
     ...headers
   } = await serveObject({ ...request, range: undefined }, deps, 'HeadObject');
-  let contentLength = 0;
-  for await (const chunk of body) contentLength += chunk.byteLength;
-  return { ...headers, contentLength };
+  let counted = 0;
+  for await (const chunk of body) counted += chunk.byteLength;
+  return { ...headers, contentLength: headers.contentLength ?? counted };
 }
 
 /** GET's access decision, conditions and, as far as labels tell, format refusal, from the metadata alone. */
@@ -57,7 +59,14 @@ async function describeFromMetadata(request: ObjectRequest, deps: ServeDependenc
     await checkRateLimits(grant.ruleSet, request.caller, deps.rateLimiter);
     checkGeoFence(grant.ruleSet, request.caller, deps.geo);
     const head = await deps.source.headObject(request, sourceConditionsFor(request));
-    const etag = redactedEtag(head.etag, grant.compiled.versionHash);
+    const target = {
+      bucket: request.bucket,
+      key: request.key,
+      versionId: request.versionId,
+      grant,
+      tokenKeyIds: deps.tokenKeyIds ?? [],
+    };
+    const etag = head.etag === undefined ? undefined : streamedEtag(viewIdentityOf(target, head.etag));
     checkPreconditions(request, { etag, lastModified: head.lastModified });
     const labels = { contentType: head.contentType, key: request.key, head: new Uint8Array(0) };
     if (detectFormat(labels) === undefined && !allowsPassthrough(grant.ruleSet, request.key)) {

@@ -76,10 +76,20 @@ export class NoSuchBucketError extends MaskpointError {
   }
 }
 
-/** A rate limit for this caller is exhausted; S3 clients retry 503 SlowDown with backoff. */
+/**
+ * A rate limit for this caller is exhausted, or the answer needs a redacted view still being made;
+ * S3 clients retry 503 SlowDown with backoff.
+ */
 export class SlowDownError extends MaskpointError {
-  constructor(message = 'Please reduce your request rate.', options?: { cause?: unknown }) {
+  /** Seconds after which a retry may succeed: sent as `Retry-After` (RFC 9110 §10.2.3) when set. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(
+    message = 'Please reduce your request rate.',
+    options?: { cause?: unknown; retryAfterSeconds?: number | undefined },
+  ) {
     super('SlowDown', message, options);
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 

@@ -1,17 +1,23 @@
-import { checkRateLimits, geoFenceRefusal, grantFor } from './access-policy.ts';
+import { type AccessGrant, checkRateLimits, geoFenceRefusal, grantFor } from './access-policy.ts';
 import type { Caller } from './caller.ts';
 import { AccessDeniedError } from './errors.ts';
 import { keyPrefixCoverage } from './key-prefix-coverage.ts';
 import type { ListedObject, ListObjectsPage, ListObjectsRequest } from './ports/object-source.ts';
-import { redactedEtag } from './redacted-etag.ts';
+import type { ViewMetadata } from './ports/view-store.ts';
+import { streamedEtag, viewEtag } from './redacted-etag.ts';
 import type { RuleSet } from './redaction/rule-schema.ts';
 import { ruleSetCovers } from './redaction/scope-match.ts';
 import { type ServeDependencies, startAudit } from './serve-object.ts';
+import { objectView } from './views/object-views.ts';
+import { viewWithin } from './views/served-views.ts';
+import { isViewRefusal } from './views/warm-object-views.ts';
 
 /** Keys read under one common prefix, looking for one the caller may read, before it is hidden. */
 const PROBE_MAX_KEYS = 1000;
 /** Common prefixes probed at a time. */
 const PROBE_CONCURRENCY = 8;
+/** Listed objects whose view is looked up (and, when missing, made) at a time. */
+const VIEW_LOOKUP_CONCURRENCY = 16;
 
 export interface ListRequest extends ListObjectsRequest {
   readonly requestId: string;
@@ -36,7 +42,12 @@ export interface ListRequest extends ListObjectsRequest {
  *   key could be shown and the listing is refused with AccessDenied, giving the reason a GET
  *   would (the geo fence).
  *
- * ETags are those of the redacted views; sizes are left out (the raw length is not the served one).
+ * - **ETag and Size**: those a HEAD answers. With a view store, each listed object's view is looked
+ *   up, and the missing ones are made, `VIEW_LOOKUP_CONCURRENCY` at a time (the materializer bounds
+ *   the work further), all within one `views.budgetMs`: past it the listing is 503 SlowDown with
+ *   `Retry-After` while the views go on being made. An object that cannot have a view (refused
+ *   content, passthrough, deleted meanwhile) is listed with the streamed ETag and no Size, as
+ *   every object is without a store: its raw length is not the served one.
  */
 export async function listObjects(request: ListRequest, deps: ServeDependencies): Promise<ListObjectsPage> {
   const audit = startAudit(request, 'ListObjectsV2', deps);
@@ -54,7 +65,11 @@ export async function listObjects(request: ListRequest, deps: ServeDependencies)
     }
     for (const { ruleSet } of readable) await checkRateLimits(ruleSet, request.caller, deps.rateLimiter);
     const page = await deps.source.listObjects(request);
-    const objects = page.objects.flatMap((object) => access.view(object) ?? []);
+    const visible = page.objects.flatMap((object) => {
+      const grant = access.grantOf(object);
+      return grant === undefined ? [] : [{ object, grant }];
+    });
+    const objects = await servedObjects(request, visible, deps);
     const commonPrefixes = await visiblePrefixes(page.commonPrefixes, access, request, deps);
     audit.succeed(undefined, 200);
     return { ...page, objects, commonPrefixes };
@@ -78,8 +93,8 @@ interface ListingAccess {
    * every key under the prefix at a higher priority).
    */
   deciders(prefix: string): Candidate[];
-  /** The listed object as this caller sees it, or `undefined` when it may not read it. */
-  view(object: ListedObject): ListedObject | undefined;
+  /** The rule set this caller reads the listed object under, or `undefined` when it may not read it. */
+  grantOf(object: ListedObject): AccessGrant | undefined;
   /** Decided from the rule sets alone, or `probe` when only the keys can tell. */
   prefixVerdict(prefix: string): 'visible' | 'hidden' | 'probe';
 }
@@ -113,14 +128,10 @@ function listingAccess(request: ListRequest, deps: ServeDependencies): ListingAc
   return {
     deciders,
 
-    view(object) {
+    grantOf(object) {
       const grant = grantFor(deps.rules, bucket, object.key, caller);
       if (grant === undefined || candidates.get(grant.ruleSet.name)?.refusal !== undefined) return undefined;
-      return {
-        key: object.key,
-        lastModified: object.lastModified,
-        etag: redactedEtag(object.etag, grant.compiled.versionHash),
-      };
+      return grant;
     },
 
     prefixVerdict(prefix) {
@@ -160,11 +171,54 @@ async function visiblePrefixes(
           maxKeys: PROBE_MAX_KEYS,
         });
         const isReadable = page.objects.some(
-          (object) => object.key.startsWith(prefix) && access.view(object) !== undefined,
+          (object) => object.key.startsWith(prefix) && access.grantOf(object) !== undefined,
         );
         verdicts.set(prefix, isReadable ? 'visible' : 'hidden');
       }),
     );
   }
   return prefixes.filter((prefix) => verdicts.get(prefix) === 'visible');
+}
+
+/**
+ * The listed objects as the caller sees them: key and Last-Modified as stored, the ETag and Size
+ * of each one's view (see `listObjects`). Every lookup runs even when one fails, so that a
+ * listing past its budget starts making all its missing views; then the first error is thrown.
+ */
+async function servedObjects(
+  request: ListRequest,
+  visible: readonly { object: ListedObject; grant: AccessGrant }[],
+  deps: ServeDependencies,
+): Promise<ListedObject[]> {
+  const now = deps.now ?? Date.now;
+  const deadline = now() + (deps.views?.budgetMs ?? 0);
+  const served: ListedObject[] = new Array(visible.length);
+  const errors: unknown[] = [];
+  let next = 0;
+  async function work(): Promise<void> {
+    while (next < visible.length) {
+      const at = next++;
+      const { object, grant } = visible[at] as { object: ListedObject; grant: AccessGrant };
+      const listed = { key: object.key, lastModified: object.lastModified };
+      served[at] = listed;
+      if (object.etag === undefined) continue;
+      const target = { bucket: request.bucket, key: object.key, grant, tokenKeyIds: deps.tokenKeyIds ?? [] };
+      const view = objectView(target, { etag: object.etag }, deps);
+      served[at] = { ...listed, etag: streamedEtag(view.identity) };
+      if (deps.views === undefined) continue;
+      let metadata: ViewMetadata;
+      try {
+        metadata =
+          (await deps.views.store.get(view.id)) ??
+          (await viewWithin(deps.views, view.identity, view.open, deadline - now()));
+      } catch (error) {
+        if (!isViewRefusal(error)) errors.push(error);
+        continue;
+      }
+      served[at] = { ...listed, etag: viewEtag(metadata.md5), size: metadata.redactedBytes };
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(VIEW_LOOKUP_CONCURRENCY, visible.length) }, work));
+  if (errors.length > 0) throw errors[0];
+  return served;
 }

@@ -13,12 +13,17 @@ import { createMemoryRateLimiter } from '../adapters/memory-rate-limiter.ts';
 import { openRedactionStream } from '../adapters/node-redaction-stream.ts';
 import { createPowertoolsAuditLog } from '../adapters/powertools-audit-log.ts';
 import { createS3Client, createS3ObjectSource } from '../adapters/s3-object-source.ts';
+import { createS3ViewStore } from '../adapters/s3-view-store.ts';
 import type { AuditLog } from '../core/ports/audit-log.ts';
 import type { CredentialStore } from '../core/ports/credential-store.ts';
 import type { ObjectSource } from '../core/ports/object-source.ts';
 import type { RateLimiter } from '../core/ports/rate-limiter.ts';
 import type { TokenKeyring } from '../core/ports/token-keyring.ts';
+import type { ViewStore } from '../core/ports/view-store.ts';
 import { compileRegistry } from '../core/rule-registry.ts';
+import { viewKeyIds } from '../core/views/object-views.ts';
+import { DEFAULT_VIEW_BUDGET_MS } from '../core/views/served-views.ts';
+import { createViewMaterializer } from '../core/views/view-materializer.ts';
 import type { GatewayDependencies } from './gateway.ts';
 import type { OriginSecret } from './trusted-client-ip.ts';
 
@@ -50,11 +55,19 @@ export interface GatewayOptions {
   readonly baseHosts?: readonly string[];
   /** @default - no CloudFront in front: the viewer host header is never trusted */
   readonly originSecret?: OriginSecret | undefined;
+  /**
+   * Where redacted views are kept: HEAD and LIST then answer exact sizes and MD5 ETags, and ranges
+   * are read from the views. @default - no store: HEAD redacts to count, LIST has no sizes
+   */
+  readonly views?: ViewStore | undefined;
+  /** How long HEAD, LIST and range GETs wait for a missing view (then 503 SlowDown). @default DEFAULT_VIEW_BUDGET_MS */
+  readonly viewBudgetMs?: number | undefined;
 }
 
 /**
  * Wires a gateway: rules (compiled once, all or nothing), credential store, object source,
- * rate limiter, geo lookup, audit log and the redaction engine.
+ * rate limiter, geo lookup, audit log, the redaction engine and, when given a view store, the
+ * materializer of this process over it.
  *
  * @throws RuleValidationError when any rule file is invalid.
  */
@@ -62,8 +75,19 @@ export async function createGatewayDependencies(options: GatewayOptions): Promis
   const localBuckets = options.localBuckets ?? new Map<string, string>();
   const s3Buckets = options.s3Buckets ?? [];
   const keyring = options.keyring ?? createLocalTokenKeyring(resolveMaskpointHome());
+  const keys = await keyring.load();
+  const { views } = options;
   return {
-    rules: compileRegistry(await loadRuleCatalog(options.rulesDir), await keyring.load()),
+    rules: compileRegistry(await loadRuleCatalog(options.rulesDir), keys),
+    tokenKeyIds: viewKeyIds(keys),
+    views:
+      views === undefined
+        ? undefined
+        : {
+            store: views,
+            materializer: createViewMaterializer(views),
+            budgetMs: options.viewBudgetMs ?? DEFAULT_VIEW_BUDGET_MS,
+          },
     credentials: options.credentials ?? createLocalCredentialStore(resolveMaskpointHome()),
     source: routeByBucket(
       createLocalDirectorySource(localBuckets),
@@ -117,13 +141,25 @@ const lambdaEnvSchema = z.object({
     .regex(/^[a-z0-9-]+$/, 'a lower-case header name such as "x-origin-verify"')
     .optional(),
   MASKPOINT_ORIGIN_SECRET: z.string().min(16).optional(),
+  MASKPOINT_VIEWS_BUCKET: z.string().min(1).optional(),
+  MASKPOINT_VIEWS_PREFIX: z
+    .string()
+    .regex(/^([^*?]+\/)?$/, 'a key prefix ending in "/" such as "views/", or ""')
+    .default('views/'),
+  MASKPOINT_VIEW_BUDGET_SECONDS: z.coerce.number().min(0).max(900).optional(),
 });
 
 /**
  * The Lambda function URL's wiring from its environment: S3 source, Powertools audit log,
  * DynamoDB rate limiter when `MASKPOINT_RATE_LIMIT_TABLE` is set (else per-instance memory),
  * gateway keys and token keys from Secrets Manager when `MASKPOINT_GATEWAY_KEYS_SECRET_ARN` and
- * `MASKPOINT_TOKEN_KEYS_SECRET_ARN` are set (else the local files in `$MASKPOINT_HOME`).
+ * `MASKPOINT_TOKEN_KEYS_SECRET_ARN` are set (else the local files in `$MASKPOINT_HOME`),
+ * redacted views in the cache bucket `MASKPOINT_VIEWS_BUCKET` under `MASKPOINT_VIEWS_PREFIX` when
+ * it is set, waited for at most `MASKPOINT_VIEW_BUDGET_SECONDS`. Lambda freezes an execution
+ * environment once the invocation is done
+ * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html), so a view
+ * still being made past the budget goes on only in a later invocation of that instance: views
+ * are best made ahead, by the materializer function that S3 events start.
  *
  * @throws Error naming each invalid variable, the value's problem and what is allowed.
  */
@@ -136,11 +172,22 @@ export async function gatewayDependenciesFromEnv(env: NodeJS.ProcessEnv): Promis
   const config = parsed.data;
   const { MASKPOINT_ORIGIN_SECRET_HEADER: header, MASKPOINT_ORIGIN_SECRET: value } = config;
   const originSecret = header && value ? { header, value } : undefined;
+  const s3Client = createS3Client(env);
+  const budgetSeconds = config.MASKPOINT_VIEW_BUDGET_SECONDS;
   return createGatewayDependencies({
     rulesDir: config.MASKPOINT_RULES_DIR,
     region: config.MASKPOINT_REGION ?? config.AWS_REGION,
     s3Buckets: config.MASKPOINT_BUCKETS,
-    s3Client: createS3Client(env),
+    s3Client,
+    views:
+      config.MASKPOINT_VIEWS_BUCKET === undefined
+        ? undefined
+        : createS3ViewStore({
+            client: s3Client,
+            bucket: config.MASKPOINT_VIEWS_BUCKET,
+            prefix: config.MASKPOINT_VIEWS_PREFIX,
+          }),
+    viewBudgetMs: budgetSeconds === undefined ? undefined : budgetSeconds * 1000,
     credentials: credentialStoreFromEnv(env),
     keyring: tokenKeyringFromEnv(env),
     geoDatabase: config.MASKPOINT_GEO_DB,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Caller } from '../core/caller.ts';
 import { describeObject } from '../core/describe-object.ts';
-import { AccessDeniedError, NoSuchBucketError, NotModifiedError } from '../core/errors.ts';
+import { AccessDeniedError, NoSuchBucketError, NotModifiedError, SlowDownError } from '../core/errors.ts';
 import { listObjects } from '../core/list-objects.ts';
 import { type CredentialStore, type GatewayKey, isBucketAllowed } from '../core/ports/credential-store.ts';
 import { type ErrorReason, errorReason } from '../core/s3-error-map.ts';
@@ -112,6 +112,7 @@ export async function handleGatewayRequest(
       headers: {
         ...(hasBody ? { 'content-type': 'application/xml' } : {}),
         ...validatorHeaders(error),
+        ...retryAfterHeader(error),
         ...ids,
       },
       body: hasBody ? Buffer.from(errorXml(reason, request.rawPath, requestId)) : EMPTY,
@@ -126,6 +127,12 @@ function validatorHeaders(error: unknown): Record<string, string> {
   if (error.etag !== undefined) headers.etag = error.etag;
   if (error.lastModified !== undefined) headers['last-modified'] = error.lastModified.toUTCString();
   return headers;
+}
+
+/** A 503 that knows when a retry may succeed says so (RFC 9110 §10.2.3); the JavaScript SDK waits for it. */
+function retryAfterHeader(error: unknown): Record<string, string> {
+  if (!(error instanceof SlowDownError) || error.retryAfterSeconds === undefined) return {};
+  return { 'retry-after': String(error.retryAfterSeconds) };
 }
 
 /** S3's request id (16 upper-case hex digits) and extended request id (32 base64 characters). */

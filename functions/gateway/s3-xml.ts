@@ -21,8 +21,8 @@ export function errorXml(
 }
 
 /**
- * A ListObjectsV2 `ListBucketResult`. Objects carry no `Size`: the served (redacted) length is
- * not known without redacting, and the stored one is not the served one. With `encoding-type=url`
+ * A ListObjectsV2 `ListBucketResult`. An object's `Size` is its redacted view's, when the core
+ * knows it (never the stored length, which is not the served one). With `encoding-type=url`
  * keys, prefixes, the delimiter and start-after are URL-encoded as S3 does (space as `+`).
  */
 export function listBucketResultXml(
@@ -44,7 +44,7 @@ export function listBucketResultXml(
     optional('StartAfter', list.startAfter, text),
     ...page.objects.map(
       (object) =>
-        `<Contents>${element('Key', text(object.key))}${optional('LastModified', object.lastModified?.toISOString())}${optional('ETag', object.etag)}${element('StorageClass', 'STANDARD')}</Contents>`,
+        `<Contents>${element('Key', text(object.key))}${optional('LastModified', object.lastModified?.toISOString())}${optional('ETag', object.etag)}${optional('Size', object.size?.toString())}${element('StorageClass', 'STANDARD')}</Contents>`,
     ),
     ...page.commonPrefixes.map(
       (prefix) => `<CommonPrefixes>${element('Prefix', text(prefix))}</CommonPrefixes>`,

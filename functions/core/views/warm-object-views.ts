@@ -83,5 +83,13 @@ export async function warmObjectViews(
 
 function failureOf(ruleSet: string, error: unknown): ViewWarmOutcome {
   const reason = error instanceof MaskpointError ? error.code : 'InternalError';
-  return { ruleSet, kind: REFUSAL_CODES.has(reason) ? 'refused' : 'failed', reason };
+  return { ruleSet, kind: isViewRefusal(error) ? 'refused' : 'failed', reason };
+}
+
+/**
+ * True when `error` means that the object cannot have the view (see `ViewWarmOutcome`'s
+ * `refused`), false when making it failed and trying again may succeed.
+ */
+export function isViewRefusal(error: unknown): boolean {
+  return error instanceof MaskpointError && REFUSAL_CODES.has(error.code);
 }
