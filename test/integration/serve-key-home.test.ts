@@ -1,7 +1,16 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, NoSuchKey } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NoSuchKey } from '@aws-sdk/client-s3';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GATEWAY_KEYS_FILE } from '../../functions/adapters/local-credential-store.ts';
@@ -174,6 +183,65 @@ describe('maskpoint serve and the key home', () => {
     expect(served).toContain('[EMAIL]');
     expect(served).not.toContain('ada@example.com');
     expect(allowed.output).toContain('(dot-files served)');
+  });
+
+  it('refuses to start when a --views directory overlaps a served bucket, whatever the layout', async () => {
+    await fc.assert(
+      fc.asyncProperty(overlapping, async (layout) => {
+        rmSync(base, { recursive: true, force: true });
+        mkdirSync(base);
+        const { directory, home: views } = build(base, layout);
+        process.env.MASKPOINT_HOME = join(base, 'maskpoint-home');
+
+        await expect(serve(['--bucket', `data=${directory}`, '--views', views])).rejects.toThrow(
+          /would serve the view directory/,
+        );
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('keeps owner-only views in the key home by default, so HEAD and LIST give sizes; --no-views keeps none', async () => {
+    const directory = join(base, 'data');
+    mkdirSync(directory);
+    writeFileSync(join(directory, 'people.csv'), 'name,email\nAda,ada@example.com\n');
+    const home = join(base, 'home');
+    process.env.MASKPOINT_HOME = home;
+    const first = await serve(['--bucket', `data=${directory}`]);
+    const key = {
+      accessKeyId: /access key id: +(\S+)/.exec(first.output)?.[1] ?? '',
+      secretAccessKey: /secret access key: +(\S+)/.exec(first.output)?.[1] ?? '',
+    };
+    const without = await serve(['--bucket', `data=${directory}`, '--no-views']);
+    const sizes = async (server: GatewayServer) => {
+      const client = gatewayClient(server.url, key, { maxAttempts: 1 });
+      try {
+        const object = await client.send(new GetObjectCommand({ Bucket: 'data', Key: 'people.csv' }));
+        const body = await object.Body?.transformToString();
+        const head = await client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'people.csv' }));
+        const page = await client.send(new ListObjectsV2Command({ Bucket: 'data' }));
+        return { body, head: head.ContentLength, listed: page.Contents?.[0]?.Size };
+      } finally {
+        client.destroy();
+      }
+    };
+
+    const withViews = await sizes(first.server);
+    expect(withViews.head).toBe(Buffer.byteLength(withViews.body ?? ''));
+    expect(withViews.listed).toBe(withViews.head);
+    expect(first.output).toContain(`views ${join(home, 'views')}`);
+    const views = join(home, 'views');
+    expect(statSync(views).mode & 0o777).toBe(0o700);
+    const files = readdirSync(views);
+    expect(files).toHaveLength(1);
+    for (const name of files) expect(statSync(join(views, name)).mode & 0o777).toBe(0o600);
+
+    rmSync(views, { recursive: true, force: true });
+    const storeless = await sizes(without.server);
+    expect(storeless.head).toBe(withViews.head);
+    expect(storeless.listed).toBeUndefined();
+    expect(existsSync(views)).toBe(false);
+    expect(without.output).toContain('views none (--no-views)');
   });
 
   it('rejects --allow-dot-files for a name that is not a local bucket', async () => {
