@@ -8,15 +8,19 @@ import { parse, stringify } from 'yaml';
 import { ensureWorkload, type WorkloadKind } from './generate-workload.ts';
 import type { JobResult, JobSpec } from './job.ts';
 import { type SelfTime, topSelfTime } from './summarize-cpu-profile.ts';
+import { measureViewRange, type ViewRangeResult } from './view-range.ts';
 
 /**
- * `npm run bench [-- --size 256MB] [--quick] [--runs 3] [--seed 1] [--only csv,log] [--profile]`
+ * `npm run bench [-- --size 256MB] [--quick] [--runs 3] [--seed 1] [--only csv,log] [--profile]
+ * [--view-size 1GB]`
  *
  * Generates the seeded workloads into bench/.data/ (cached), runs every job N times, each run in
  * its own process, and prints throughput, CPU, peak RSS and match counts next to the targets and
  * to the ceilings measured in the same run (performance-anchors.md §4: ratios gate, absolutes
  * are trend lines). `--profile` runs the jobs from source under `--cpu-prof` (slower; its
- * figures are not comparable) and prints each job's top functions by self time.
+ * figures are not comparable) and prints each job's top functions by self time. The
+ * `view-range` measurement times the first byte of 1 MiB ranges in the middle of a warmed view of
+ * `--view-size` (64 MB with `--quick`) read through a local gateway (see view-range.ts).
  */
 
 const BENCH_DIR = import.meta.dirname;
@@ -27,6 +31,10 @@ const FLATNESS_SIZE_BYTES = 128 * MB;
 const RSS_TARGET_MIB = 128;
 const RSS_FLAT_DELTA_MIB = 16;
 const RULES_DIR = join(REPO_DIR, 'redaction-rules');
+const VIEW_RANGE_JOB = 'view-range';
+const VIEW_RANGE_BYTES = 1024 * 1024;
+/** First byte of a range of a warmed view, locally (the issue's target). */
+const VIEW_RANGE_TARGET_MS = 20;
 
 interface Target {
   readonly mbps: number;
@@ -69,11 +77,10 @@ interface Summary {
 
 const options = parseOptions(process.argv.slice(2));
 const allJobs = defineJobs(options.sizeBytes);
-const unknownJobs = [...(options.only ?? [])].filter((id) => !allJobs.some((job) => job.id === id));
+const jobIds = [...allJobs.map((job) => job.id), VIEW_RANGE_JOB];
+const unknownJobs = [...(options.only ?? [])].filter((id) => !jobIds.includes(id));
 if (unknownJobs.length > 0) {
-  throw new Error(
-    `--only ${unknownJobs.join(',')}: unknown job; jobs are ${allJobs.map((job) => job.id).join(', ')}`,
-  );
+  throw new Error(`--only ${unknownJobs.join(',')}: unknown job; jobs are ${jobIds.join(', ')}`);
 }
 const jobs = allJobs.filter((job) => options.only === undefined || options.only.has(job.id));
 const jobBundle = await bundleJob();
@@ -84,8 +91,20 @@ try {
 } finally {
   await rm(benchRulesDir, { recursive: true, force: true });
 }
+const viewRange =
+  options.only === undefined || options.only.has(VIEW_RANGE_JOB)
+    ? await withProgress(`${VIEW_RANGE_JOB} (${formatMb(options.viewSizeBytes)} MB view)`, () =>
+        measureViewRange({
+          viewBytes: options.viewSizeBytes,
+          rangeBytes: VIEW_RANGE_BYTES,
+          ranges: options.viewRanges,
+          rulesDir: RULES_DIR,
+        }),
+      )
+    : undefined;
 report(outcomes);
-await writeResults(outcomes);
+reportViewRange(viewRange);
+await writeResults(outcomes, viewRange);
 
 function parseOptions(args: string[]) {
   const { values } = parseArgs({
@@ -97,6 +116,7 @@ function parseOptions(args: string[]) {
       seed: { type: 'string', default: '1' },
       only: { type: 'string' },
       profile: { type: 'boolean', default: false },
+      'view-size': { type: 'string', default: '1GB' },
     },
   });
   const runs = Number(values.runs);
@@ -110,6 +130,8 @@ function parseOptions(args: string[]) {
     seed,
     only: values.only === undefined ? undefined : new Set(values.only.split(',')),
     isProfiling: values.profile,
+    viewSizeBytes: values.quick ? 64 * MB : parseSize(values['view-size']),
+    viewRanges: values.quick ? 20 : 50,
   };
 }
 
@@ -347,6 +369,18 @@ function report(results: readonly JobOutcome[]): void {
   for (const outcome of failed) console.log(`\n${outcome.id} failed:\n${outcome.error}`);
 }
 
+function reportViewRange(result: ViewRangeResult | undefined): void {
+  if (result === undefined) return;
+  const first = [...result.firstByteMs].sort((a, b) => a - b);
+  const total = [...result.totalMs].sort((a, b) => a - b);
+  const p95 = (sorted: readonly number[]) =>
+    sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)] ?? 0;
+  const verdict = median(first) < VIEW_RANGE_TARGET_MS ? '✓' : '✗';
+  console.log(
+    `\nview-range: ${first.length} ranges of ${result.rangeBytes / 2 ** 20} MiB around the middle of a warmed ${formatMb(result.viewBytes)} MB view, SDK → gateway → local view store: first byte median ${median(first).toFixed(1)} ms, p95 ${p95(first).toFixed(1)} ms (target < ${VIEW_RANGE_TARGET_MS} ms) ${verdict}; whole range median ${median(total).toFixed(1)} ms, p95 ${p95(total).toFixed(1)} ms`,
+  );
+}
+
 function formatTarget(target: Target | undefined, mbps: number): string {
   if (target === undefined) return '';
   const mark =
@@ -427,7 +461,10 @@ function formatMb(bytes: number): string {
   return (bytes / MB).toFixed(bytes < 10 * MB ? 2 : 0);
 }
 
-async function writeResults(results: readonly JobOutcome[]): Promise<void> {
+async function writeResults(
+  results: readonly JobOutcome[],
+  viewRange: ViewRangeResult | undefined,
+): Promise<void> {
   const path = join(DATA_DIR, `results-${new Date().toISOString().replaceAll(':', '-')}.json`);
   const document = {
     node: process.version,
@@ -436,6 +473,7 @@ async function writeResults(results: readonly JobOutcome[]): Promise<void> {
     runs: options.runs,
     seed: options.seed,
     jobs: results.map((outcome) => ({ ...outcome, summary: summarize(outcome) })),
+    viewRange,
   };
   await writeFile(path, `${JSON.stringify(document, null, 2)}\n`);
   console.log(`\nresults: ${path}`);
