@@ -1,8 +1,15 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
-import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalCredentialStore } from '../../functions/adapters/local-credential-store.ts';
 import type { GatewayKey } from '../../functions/core/ports/credential-store.ts';
@@ -79,7 +86,7 @@ describe('the function URL handler', () => {
   let responses: Captured[];
 
   beforeAll(async () => {
-    s3 = await startS3rver(['protected']);
+    s3 = await startS3rver(['protected', 'view-cache']);
     await s3.client.send(
       new PutObjectCommand({
         Bucket: 'protected',
@@ -101,6 +108,7 @@ describe('the function URL handler', () => {
       MASKPOINT_ORIGIN_SECRET_HEADER: ORIGIN_SECRET_HEADER,
       MASKPOINT_ORIGIN_SECRET: ORIGIN_SECRET,
       MASKPOINT_BASE_HOSTS: 'data.example.com',
+      MASKPOINT_VIEWS_BUCKET: 'view-cache',
     });
     responses = installFakeRuntime();
     ({ handler } = await import('../../functions/gateway/handler.ts'));
@@ -137,6 +145,21 @@ describe('the function URL handler', () => {
       'accept-ranges': 'bytes',
     });
     expect(Buffer.concat(response.body).toString()).toBe('name,email\n[NAME],[EMAIL]\n');
+  });
+
+  it('keeps the view in MASKPOINT_VIEWS_BUCKET and answers the next GET from it, with its length and MD5 ETag', async () => {
+    const first = await invoke(await eventFor('/protected/people.csv'));
+    const second = await invoke(await eventFor('/protected/people.csv'));
+    const body = Buffer.concat(second.body);
+    expect(Buffer.concat(first.body)).toEqual(body);
+    expect(second.metadata?.headers).toMatchObject({
+      'content-length': String(body.byteLength),
+      etag: `"${createHash('md5').update(body).digest('hex')}"`,
+    });
+    const cached = await s3.client.send(new ListObjectsV2Command({ Bucket: 'view-cache' }));
+    expect(cached.Contents?.map((object) => object.Key)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^views\/[0-9a-f]{32}-[0-9a-f]{64}\.json$/)]),
+    );
   });
 
   it('answers content malformed near its start with S3 XML, not a stream broken before its first byte', async () => {
