@@ -187,7 +187,8 @@ export async function serveObject(
           auditEnd(audit, end, { view: metadata, redaction: opened?.redaction }, status);
         },
       });
-    const stored = viewing && (await viewing.views.store.get(viewing.view.id));
+    // The store is a cache: a lookup that fails is a miss, and a GET streams as without it.
+    const stored = viewing && (await viewing.views.store.get(viewing.view.id).catch(() => undefined));
     const fromStore = viewing && stored && (await answerOf(viewing, stored));
     if (fromStore !== undefined) {
       await discard(source.body);

@@ -14,6 +14,7 @@ import {
   InvalidRangeError,
   NotModifiedError,
   PreconditionFailedError,
+  ServiceUnavailableError,
   SlowDownError,
 } from '../../../functions/core/errors.ts';
 import { listObjects } from '../../../functions/core/list-objects.ts';
@@ -527,6 +528,26 @@ describe('serving from redacted views', () => {
       expect(fresh.bytes).not.toEqual(viewed.bytes);
       await expect(get('x.csv', deps(), { ifMatch: held })).rejects.toBeInstanceOf(PreconditionFailedError);
     }
+  });
+
+  it('streams a GET as without a store when the store cannot be read, and fails HEAD with 503 rather than guess a length', async () => {
+    const { deps, store } = await world({ 'a.csv': { body: Buffer.from(csv(20)) } });
+    const failing: ViewStore = {
+      ...store,
+      async get() {
+        throw new ServiceUnavailableError('the view store cannot be reached');
+      },
+    };
+    const broken: ServeDependencies = {
+      ...deps(),
+      views: { store: failing, materializer: createViewMaterializer(failing), budgetMs: AMPLE_BUDGET_MS },
+    };
+    const expected = (await get('a.csv', deps({ hasViews: false }))).bytes;
+
+    const streamed = await get('a.csv', broken);
+    expect(streamed.bytes).toEqual(expected);
+    expect(streamed.etag).toMatch(STREAMED_ETAG);
+    await expect(describeObject(request('a.csv'), broken)).rejects.toBeInstanceOf(ServiceUnavailableError);
   });
 
   describe('LIST', () => {
