@@ -211,7 +211,7 @@ function headOf(path: string, stats: Stats, conditions: SourceConditions): Sourc
 }
 
 function listedObject(key: string, stats: Stats): ListedObject {
-  return { key, lastModified: secondsPrecision(stats.mtimeMs), etag: etagOf(stats) };
+  return { key, lastModified: secondsPrecision(stats.mtimeMs), etag: etagOf(stats), size: stats.size };
 }
 
 /** S3 compares Last-Modified at second precision; If-Match, then If-Unmodified-Since are evaluated first. */

@@ -84,7 +84,7 @@ export function createS3ObjectSource(client: S3Client): ObjectSource {
         objects: (response.Contents ?? []).flatMap((object) =>
           object.Key === undefined
             ? []
-            : [{ key: object.Key, lastModified: object.LastModified, etag: object.ETag }],
+            : [{ key: object.Key, lastModified: object.LastModified, etag: object.ETag, size: object.Size }],
         ),
         commonPrefixes: (response.CommonPrefixes ?? []).flatMap((common) =>
           common.Prefix === undefined ? [] : [common.Prefix],

@@ -10,6 +10,7 @@ import { ruleSetCovers } from './redaction/scope-match.ts';
 import { type ServeDependencies, startAudit } from './serve-object.ts';
 import { objectView } from './views/object-views.ts';
 import { viewWithin } from './views/served-views.ts';
+import { UnstorableViewError } from './views/view-materializer.ts';
 import { isViewRefusal } from './views/warm-object-views.ts';
 
 /** Keys read under one common prefix, looking for one the caller may read, before it is hidden. */
@@ -45,9 +46,10 @@ export interface ListRequest extends ListObjectsRequest {
  * - **ETag and Size**: those a HEAD answers. With a view store, each listed object's view is looked
  *   up, and the missing ones are made, `VIEW_LOOKUP_CONCURRENCY` at a time (the materializer bounds
  *   the work further), all within one `views.budgetMs`: past it the listing is 503 SlowDown with
- *   `Retry-After` while the views go on being made. An object that cannot have a view (refused
- *   content, passthrough, deleted meanwhile) is listed with the streamed ETag and no Size, as
- *   every object is without a store: its raw length is not the served one.
+ *   `Retry-After` while the views go on being made. Making the view decides the content as GET
+ *   does: an object GET refuses for its content (or deleted meanwhile) is left out, and a
+ *   passthrough object, served raw, is listed with its stored size. Without a store every object
+ *   is listed with the streamed ETag and no Size: the stored length is not the served one.
  */
 export async function listObjects(request: ListRequest, deps: ServeDependencies): Promise<ListObjectsPage> {
   const audit = startAudit(request, 'ListObjectsV2', deps);
@@ -192,7 +194,7 @@ async function servedObjects(
 ): Promise<ListedObject[]> {
   const now = deps.now ?? Date.now;
   const deadline = now() + (deps.views?.budgetMs ?? 0);
-  const served: ListedObject[] = new Array(visible.length);
+  const served: (ListedObject | undefined)[] = new Array(visible.length);
   const errors: unknown[] = [];
   let next = 0;
   async function work(): Promise<void> {
@@ -204,7 +206,8 @@ async function servedObjects(
       if (object.etag === undefined) continue;
       const target = { bucket: request.bucket, key: object.key, grant, tokenKeyIds: deps.tokenKeyIds ?? [] };
       const view = objectView(target, { etag: object.etag }, deps);
-      served[at] = { ...listed, etag: streamedEtag(view.identity) };
+      const streamed = { ...listed, etag: streamedEtag(view.identity) };
+      served[at] = streamed;
       if (deps.views === undefined) continue;
       let metadata: ViewMetadata;
       try {
@@ -212,7 +215,9 @@ async function servedObjects(
           (await deps.views.store.get(view.id)) ??
           (await viewWithin(deps.views, view.identity, view.open, deadline - now()));
       } catch (error) {
-        if (!isViewRefusal(error)) errors.push(error);
+        if (error instanceof UnstorableViewError) served[at] = { ...streamed, size: object.size };
+        else if (isViewRefusal(error)) served[at] = undefined;
+        else errors.push(error);
         continue;
       }
       served[at] = { ...listed, etag: viewEtag(metadata.md5), size: metadata.redactedBytes };
@@ -220,5 +225,5 @@ async function servedObjects(
   }
   await Promise.all(Array.from({ length: Math.min(VIEW_LOOKUP_CONCURRENCY, visible.length) }, work));
   if (errors.length > 0) throw errors[0];
-  return served;
+  return served.filter((object) => object !== undefined);
 }

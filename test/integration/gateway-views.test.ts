@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -198,6 +207,46 @@ detectors:
     const old = await getBytes(v1, 'data', 'people.csv');
     expect(old.bytes.toString()).toContain('Cy,1,2');
     expect(head.ContentLength).toBe(old.bytes.byteLength);
+  });
+});
+
+describe('listing objects that cannot have a view', () => {
+  it('leaves out an object GET refuses for its content and lists a passthrough object with its stored size', async () => {
+    const bucketDir = temporaryDirectory('bucket');
+    const rules = temporaryDirectory('rules');
+    writeFileSync(
+      join(rules, 'default.yaml'),
+      `name: default
+priority: 0
+scope: { buckets: ['*'], keys: ['**'], callers: ['*'] }
+passthrough: { prefixes: ['raw/'] }
+detectors:
+  - id: email
+    action: { type: redact }
+`,
+    );
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 1, 2, 3]);
+    mkdirSync(join(bucketDir, 'raw'));
+    writeFileSync(join(bucketDir, 'raw', 'logo.png'), png);
+    writeFileSync(join(bucketDir, 'logo.png'), png);
+    writeFileSync(join(bucketDir, 'people.csv'), `name,email\nAda,${EMAIL}\n`);
+    const { client } = await gatewayWithViews(
+      {
+        rulesDir: rules,
+        localBuckets: new Map([['data', bucketDir]]),
+        views: createLocalViewStore({ directory: temporaryDirectory('views'), maxBytes: 2 ** 30 }),
+      },
+      ['data'],
+    );
+
+    const page = await client.send(new ListObjectsV2Command({ Bucket: 'data' }));
+    expect(page.Contents?.map((object) => object.Key)).toEqual(['people.csv', 'raw/logo.png']);
+    const head = await client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'raw/logo.png' }));
+    const raw = await getBytes(client, 'data', 'raw/logo.png');
+    expect(raw.bytes).toEqual(png);
+    expect(page.Contents?.[1]).toMatchObject({ Size: png.byteLength, ETag: head.ETag });
+    expect(head.ContentLength).toBe(png.byteLength);
+    await expectConsistentAnswers(client, 'data', ['people.csv']);
   });
 });
 

@@ -145,6 +145,7 @@ describe('createS3ObjectSource against s3rver', () => {
     expect(all.isTruncated).toBe(false);
     expect(all.objects[0]?.etag).toMatch(/^"[0-9a-f]{32}"$/);
     expect(all.objects[0]?.lastModified).toBeInstanceOf(Date);
+    expect(all.objects[0]?.size).toBe(1);
     expect(rolled.objects.map((object) => object.key)).toEqual(['people.csv']);
     expect(rolled.commonPrefixes).toEqual(['logs/']);
     expect(nested.objects).toEqual([]);

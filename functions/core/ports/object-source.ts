@@ -45,8 +45,9 @@ export interface ListedObject {
   readonly lastModified?: Date | undefined;
   readonly etag?: string | undefined;
   /**
-   * Byte length of the object as it is served: set only by the core, from the object's redacted
-   * view (`<Size>` of a listing). A source never sets it: a stored length is not the served one.
+   * Byte length. From a source: the stored length, which the core serves only for an object that
+   * passes through unredacted (a redacted object's stored length is not the served one). In a
+   * listing the core answers (`<Size>`): the served length, from the object's redacted view.
    */
   readonly size?: number | undefined;
 }

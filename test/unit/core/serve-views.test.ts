@@ -551,35 +551,41 @@ describe('serving from redacted views', () => {
   });
 
   describe('LIST', () => {
-    it('lists the Size and ETag HEAD answers, the keys and order unchanged, and an object that cannot have a view without Size', async () => {
+    it('lists the Size and ETag HEAD answers, leaves out what GET refuses for its content, and gives a passthrough object its stored size', async () => {
+      const raw = Buffer.concat([PNG, Buffer.from(` ${SSN}`)]);
       const { deps } = await world({
         'a.csv': { body: Buffer.from(csv(10)) },
         'b.log': { body: Buffer.from(`ssn ${SSN}\nmail ${EMAIL}\n`) },
         'c.json': { body: Buffer.from(JSON.stringify({ email: EMAIL, n: 1 })) },
         'd/e.ndjson': { body: Buffer.from(`{"ssn":"${SSN}"}\n`) },
         'logo.png': { body: PNG, contentType: 'image/png' },
+        'raw/logo.png': { body: raw, contentType: 'image/png' },
       });
+      const rules = { ruleFields: { passthrough: { prefixes: ['raw/'] } } };
       const list = (given: ServeDependencies) =>
         listObjects({ requestId: 'l', caller, bucket: BUCKET, maxKeys: 100 }, given);
-      const without = await list(deps({ hasViews: false }));
-      const page = await list(deps());
+      const without = await list(deps({ ...rules, hasViews: false }));
+      const page = await list(deps(rules));
 
-      expect(page.objects.map((object) => object.key)).toEqual(without.objects.map((object) => object.key));
-      expect(page.objects.map((object) => object.key)).toEqual([
-        'a.csv',
-        'b.log',
-        'c.json',
-        'd/e.ndjson',
+      const readable = ['a.csv', 'b.log', 'c.json', 'd/e.ndjson', 'raw/logo.png'];
+      expect(without.objects.map((object) => object.key)).toEqual([
+        ...readable.slice(0, 4),
         'logo.png',
+        'raw/logo.png',
       ]);
-      for (const object of page.objects.filter((listed) => listed.key !== 'logo.png')) {
-        const head = await describeObject(request(object.key), deps());
+      expect(without.objects.every((object) => object.size === undefined)).toBe(true);
+      expect(page.objects.map((object) => object.key)).toEqual(readable);
+      for (const object of page.objects) {
+        const head = await describeObject(request(object.key), deps(rules));
         expect(object).toMatchObject({ size: head.contentLength, etag: head.etag });
       }
-      const png = page.objects.find((object) => object.key === 'logo.png');
-      expect(png?.size).toBeUndefined();
-      expect(png?.etag).toMatch(STREAMED_ETAG);
-      expect(without.objects.every((object) => object.size === undefined)).toBe(true);
+      expect(page.objects.at(-1)).toMatchObject({
+        size: raw.byteLength,
+        etag: expect.stringMatching(STREAMED_ETAG),
+      });
+      await expect(describeObject(request('logo.png'), deps(rules))).rejects.toMatchObject({
+        code: 'UnsupportedFormat',
+      });
     });
 
     it('makes the missing views of a listing in parallel, never more at once than the materializer allows', async () => {

@@ -105,7 +105,12 @@ export function memoryObjectSource(
         const { head: metadata } = head(key, {});
         entries.push({
           kind: 'object',
-          object: { key, lastModified: metadata.lastModified, etag: metadata.etag },
+          object: {
+            key,
+            lastModified: metadata.lastModified,
+            etag: metadata.etag,
+            size: objects.get(key)?.body.byteLength,
+          },
         });
       }
       const page = entries.slice(0, request.maxKeys);
