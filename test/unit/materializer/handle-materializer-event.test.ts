@@ -24,10 +24,16 @@ function fixture(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(`../../fixtures/materializer/${name}`, import.meta.url), 'utf8'));
 }
 
+/** The fields of a notification record the tests change. */
+interface NotificationRecord {
+  eventName: string;
+  s3: { bucket: { name: string; arn: string }; object: { key: string } };
+}
+
 /** The docs' ObjectCreated:Put message with another event name, bucket and (encoded) key. */
 function notification(eventName: string, encodedKey: string, bucket = BUCKET): string {
-  const message = fixture('s3-object-created-put.json') as { Records: Record<string, any>[] };
-  const record = message.Records[0] as Record<string, any>;
+  const message = fixture('s3-object-created-put.json') as { Records: NotificationRecord[] };
+  const record = message.Records[0] as NotificationRecord;
   record.eventName = eventName;
   record.s3.bucket.name = bucket;
   record.s3.bucket.arn = `arn:aws:s3:::${bucket}`;
