@@ -11,8 +11,9 @@ import type { PolicyStatement } from './policy-document.ts';
  *   `aws:MultiFactorAuthPresent`, and a `Bool` condition on an absent key does not match
  *   (https://repost.aws/knowledge-center/mfa-iam-user-aws-cli), so an Allow that requires MFA
  *   grants the bare key nothing and a `Bool … false` Deny never fires.
- * - `always`: holds for every long-term-key request (`BoolIfExists aws:MultiFactorAuthPresent
- *   false`, `Null aws:MultiFactorAuthPresent true`): the usual "deny unless MFA" statement.
+ * - `always`: a Deny whose condition holds for every long-term-key request (`BoolIfExists
+ *   aws:MultiFactorAuthPresent false`, `Null aws:MultiFactorAuthPresent true`): the usual "deny
+ *   unless MFA" statement. (An Allow whose condition always holds is `none`.)
  * - `unknown`: another condition; it may or may not hold, so an Allow is counted as granted and a
  *   Deny is not counted as removing anything (both err towards reporting the risk).
  */
@@ -24,12 +25,9 @@ export type StatementCondition =
       readonly sourceVpces: readonly string[];
     };
 
-const MFA_PRESENT = 'aws:multifactorauthpresent';
-const MFA_AGE = 'aws:multifactorauthage';
+const MFA_KEYS = new Set(['aws:multifactorauthpresent', 'aws:multifactorauthage']);
 const SOURCE_IP_KEYS = new Set(['aws:sourceip', 'aws:vpcsourceip']);
 const SOURCE_VPCE = 'aws:sourcevpce';
-// Keys that only narrow a network fence further (the fence stays one): a deny for direct calls only.
-const BENIGN_FOR_FENCE = new Set(['aws:viaawsservice', 'aws:principalisawsservice']);
 
 type Clause = { readonly operator: string; readonly key: string; readonly values: readonly string[] };
 
@@ -41,43 +39,44 @@ export function classifyCondition(statement: PolicyStatement): StatementConditio
       clauses.push({ operator: operator.toLowerCase(), key: key.toLowerCase(), values });
     }
   }
-  if (clauses.length === 0) return { kind: 'none' };
-  return statement.effect === 'Allow' ? classifyAllow(clauses) : classifyDeny(clauses);
-}
+  // The clauses whose outcome is known for every long-term-key request decide alone, or drop out.
+  const outcomes = clauses.map(knownOutcome);
+  if (outcomes.includes(false)) return { kind: 'never' };
+  const open = clauses.filter((_, index) => outcomes[index] === undefined);
+  if (open.length === 0)
+    return { kind: clauses.length === 0 || statement.effect === 'Allow' ? 'none' : 'always' };
 
-function classifyAllow(clauses: readonly Clause[]): StatementCondition {
-  if (clauses.some(requiresMfa)) return { kind: 'never' };
-  const sourceIps: string[] = [];
-  const sourceVpces: string[] = [];
-  for (const clause of clauses) {
-    const isPositive = !clause.operator.includes('not');
-    if (isPositive && SOURCE_IP_KEYS.has(clause.key) && clause.operator.startsWith('ipaddress')) {
-      sourceIps.push(...clause.values);
-    } else if (isPositive && clause.key === SOURCE_VPCE && clause.operator.startsWith('string')) {
-      sourceVpces.push(...clause.values);
-    }
-  }
-  if (sourceIps.length > 0 || sourceVpces.length > 0) return { kind: 'network', sourceIps, sourceVpces };
-  return { kind: 'unknown' };
-}
-
-function classifyDeny(clauses: readonly Clause[]): StatementCondition {
-  if (clauses.some(neverFiresForLongTermKeys)) return { kind: 'never' };
-  if (clauses.every(alwaysFiresForLongTermKeys)) return { kind: 'always' };
-  const fence = clauses.filter((clause) => !BENIGN_FOR_FENCE.has(clause.key));
-  const isFence =
-    fence.length > 0 &&
-    fence.every(
-      (clause) =>
-        (SOURCE_IP_KEYS.has(clause.key) && clause.operator.startsWith('notipaddress')) ||
-        (clause.key === SOURCE_VPCE && clause.operator.startsWith('stringnot')),
-    );
-  if (!isFence) return { kind: 'unknown' };
+  const isAllow = statement.effect === 'Allow';
+  const isNetwork = (clause: Clause): boolean =>
+    (SOURCE_IP_KEYS.has(clause.key) && clause.operator.startsWith(isAllow ? 'ipaddress' : 'notipaddress')) ||
+    (clause.key === SOURCE_VPCE &&
+      clause.operator.startsWith(isAllow ? 'stringequals' : 'stringnotequals')) ||
+    (clause.key === SOURCE_VPCE && clause.operator.startsWith(isAllow ? 'stringlike' : 'stringnotlike'));
+  // An Allow is fenced by any network clause (the others only narrow it further); a Deny is a fence
+  // only when network clauses are all it has (another clause could keep it from firing).
+  const network = open.filter(isNetwork);
+  if (network.length === 0 || (!isAllow && network.length !== open.length)) return { kind: 'unknown' };
   return {
     kind: 'network',
-    sourceIps: fence.filter((clause) => SOURCE_IP_KEYS.has(clause.key)).flatMap((clause) => clause.values),
-    sourceVpces: fence.filter((clause) => clause.key === SOURCE_VPCE).flatMap((clause) => clause.values),
+    sourceIps: network.filter((clause) => SOURCE_IP_KEYS.has(clause.key)).flatMap((clause) => clause.values),
+    sourceVpces: network.filter((clause) => clause.key === SOURCE_VPCE).flatMap((clause) => clause.values),
   };
+}
+
+/**
+ * The outcome of a clause for every request signed with a long-term key, when it is known: such a
+ * request carries no MFA keys (absent: `Bool`/`Numeric…` fail, `…IfExists` holds, `Null: true`
+ * holds), and a call made directly with the key is not made via an AWS service.
+ */
+function knownOutcome(clause: Clause): boolean | undefined {
+  if (MFA_KEYS.has(clause.key)) {
+    if (clause.operator === 'null') return isTrue(clause.values);
+    return clause.operator.endsWith('ifexists');
+  }
+  if (clause.key === 'aws:viaawsservice' && clause.operator.startsWith('bool')) {
+    return isFalse(clause.values) ? true : undefined;
+  }
+  return undefined;
 }
 
 function isTrue(values: readonly string[]): boolean {
@@ -86,34 +85,4 @@ function isTrue(values: readonly string[]): boolean {
 
 function isFalse(values: readonly string[]): boolean {
   return values.length > 0 && values.every((value) => value.toLowerCase() === 'false');
-}
-
-/** An Allow clause that needs MFA in the request: never met by a long-term key. */
-function requiresMfa(clause: Clause): boolean {
-  if (clause.key === MFA_PRESENT) {
-    return (
-      (clause.operator === 'bool' && isTrue(clause.values)) ||
-      (clause.operator === 'null' && isFalse(clause.values))
-    );
-  }
-  return (
-    clause.key === MFA_AGE && clause.operator.startsWith('numeric') && !clause.operator.endsWith('ifexists')
-  );
-}
-
-/** A Deny clause that never matches a long-term-key request (the MFA key is absent). */
-function neverFiresForLongTermKeys(clause: Clause): boolean {
-  return clause.key === MFA_PRESENT && clause.operator === 'bool';
-}
-
-/** A Deny clause that matches every long-term-key request. */
-function alwaysFiresForLongTermKeys(clause: Clause): boolean {
-  if (clause.key === MFA_PRESENT) {
-    return (
-      (clause.operator === 'boolifexists' && isFalse(clause.values)) ||
-      (clause.operator === 'null' && isTrue(clause.values))
-    );
-  }
-  // The common companion of the MFA deny: a key-signed call made directly is not via a service.
-  return clause.key === 'aws:viaawsservice' && clause.operator.startsWith('bool') && isFalse(clause.values);
 }
