@@ -210,12 +210,13 @@ describe('permission evaluation', () => {
     );
   });
 
-  it('resolves ${aws:username} so a self-service grant reaches only the user itself', () => {
+  it('resolves the aws:username policy variable so a self-service grant reaches only the user itself', () => {
     const statements = parsePolicyDocument({
       Version: '2012-10-17',
       Statement: {
         Effect: 'Allow',
         Action: 'iam:CreateAccessKey',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template
         Resource: 'arn:aws:iam::*:user/${aws:username}',
       },
     });
@@ -236,6 +237,7 @@ describe('permission evaluation', () => {
       Version: '2012-10-17',
       Statement: [
         { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' },
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template
         { Effect: 'Deny', Action: 's3:GetObject', Resource: 'arn:aws:s3:::${aws:PrincipalTag/team}/*' },
       ],
     });
