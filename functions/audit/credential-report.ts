@@ -44,7 +44,7 @@ export function parseCredentialReport(text: string): AccessKeyRecord[] {
     const cell = (name: string): string => cells[columns.indexOf(name)] ?? '';
     for (const slot of [1, 2] as const) {
       const [active, rotated, lastUsed, service] = keyColumns(slot).map(cell);
-      const createdAt = parseDate(rotated, index + 2);
+      const createdAt = parseDate(rotated, index + 2, `access_key_${slot}_last_rotated`);
       if (createdAt === undefined) continue;
       keys.push({
         user: cell('user'),
@@ -53,7 +53,7 @@ export function parseCredentialReport(text: string): AccessKeyRecord[] {
         slot,
         isActive: active?.toLowerCase() === 'true',
         createdAt,
-        lastUsedAt: parseDate(lastUsed, index + 2),
+        lastUsedAt: parseDate(lastUsed, index + 2, `access_key_${slot}_last_used_date`),
         lastUsedService: service === undefined || service === 'N/A' ? undefined : service,
       });
     }
@@ -61,13 +61,13 @@ export function parseCredentialReport(text: string): AccessKeyRecord[] {
   return keys;
 }
 
-function parseDate(value: string | undefined, line: number): Date | undefined {
+function parseDate(value: string | undefined, line: number, column: string): Date | undefined {
   if (value === undefined || value === 'N/A' || value === 'no_information' || value === 'not_supported') {
     return undefined;
   }
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) {
-    throw new AuditInputError(`credential report line ${line}: "${value}" is not an ISO 8601 date`);
+    throw new AuditInputError(`credential report line ${line}: ${column} is not an ISO 8601 date`);
   }
   return date;
 }

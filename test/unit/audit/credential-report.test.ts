@@ -41,6 +41,14 @@ describe('credential report', () => {
     expect(() => parseCredentialReport('user,arn\n')).toThrow(AuditInputError);
   });
 
+  it('rejects a date that does not parse, naming line and column', () => {
+    const [header, , second] = CSV.split('\n');
+    const broken = second?.replace('2025-04-01T09:00:00+00:00', 'yesterday');
+    expect(() => parseCredentialReport(`${header}\n${broken}\n`)).toThrow(
+      'credential report line 2: access_key_1_last_rotated is not an ISO 8601 date',
+    );
+  });
+
   it('rejects a row with a different number of cells than the header', () => {
     const [header, , second] = CSV.split('\n');
     expect(() => parseCredentialReport(`${header}\n${second},extra\n`)).toThrow(
