@@ -51,7 +51,7 @@ const managedPolicy = z
   .loose();
 
 /** The parsed output of `aws iam get-account-authorization-details` (all pages merged). */
-export const authorizationDetailsSchema = z
+const authorizationDetailsSchema = z
   .object({
     UserDetailList: z.array(userDetail).default([]),
     GroupDetailList: z.array(groupDetail).default([]),
@@ -74,7 +74,6 @@ export interface IamUser {
 const ADMINISTRATOR_ACCESS = /^arn:aws[a-z-]*:iam::aws:policy\/AdministratorAccess$/;
 const ALLOW_ALL: readonly PolicyStatement[] = [
   {
-    sid: undefined,
     effect: 'Allow',
     actions: ['*'],
     isNotAction: false,

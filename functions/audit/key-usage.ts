@@ -26,8 +26,6 @@ export interface TrailCoverage {
   readonly dataEventsBySource: Map<string, number>;
   firstEventAt: Date | undefined;
   lastEventAt: Date | undefined;
-  /** Calls refused with an access-denied error: tried, not used, so not in any key's usage. */
-  deniedCallCount: number;
 }
 
 /** Usage per access key id, and the coverage of the trail it was read from. */
@@ -56,7 +54,6 @@ export function createTrailSummarizer(): { add(record: CloudTrailRecord): void; 
     dataEventsBySource: new Map(),
     firstEventAt: undefined,
     lastEventAt: undefined,
-    deniedCallCount: 0,
   };
   function add(record: CloudTrailRecord): void {
     const at = new Date(record.eventTime);
@@ -74,10 +71,8 @@ export function createTrailSummarizer(): { add(record: CloudTrailRecord): void; 
 
     const keyId = record.userIdentity?.accessKeyId;
     if (keyId === undefined || keyId === '') return;
-    if (record.errorCode !== undefined && ACCESS_DENIED.test(record.errorCode)) {
-      coverage.deniedCallCount++;
-      return;
-    }
+    // A refused call was tried, not used: it needs no right in a suggested policy.
+    if (record.errorCode !== undefined && ACCESS_DENIED.test(record.errorCode)) return;
     const usage = keys.get(keyId) ?? newUsage(keyId, record.userIdentity?.userName, at);
     keys.set(keyId, usage);
     const action = actionOfRecord(record);

@@ -37,7 +37,7 @@ interface ResolvedStatement extends PolicyStatement {
   readonly policy: string;
   /** `actions` lower-cased: action names are case-insensitive. */
   readonly actionPatterns: readonly string[];
-  readonly conditionKind: StatementCondition['kind'];
+  readonly conditionKind: StatementCondition;
 }
 
 /** Answers access questions about one user from its policies; see `createPermissionEvaluator`. */
@@ -174,7 +174,7 @@ function resolve(policy: NamedPolicy, variables: PolicyVariables): ResolvedState
       resources,
       actionPatterns: statement.actions.map((action) => action.toLowerCase()),
       policy: policy.name,
-      conditionKind: classifyCondition(statement).kind,
+      conditionKind: classifyCondition(statement),
     };
   });
 }

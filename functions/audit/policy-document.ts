@@ -33,7 +33,6 @@ const documentSchema = z
 
 /** One statement of an identity policy, lists normalized, conditions as operator → key → values. */
 export interface PolicyStatement {
-  readonly sid: string | undefined;
   readonly effect: 'Allow' | 'Deny';
   /** Action patterns as written; `NotAction` when `isNotAction`. */
   readonly actions: readonly string[];
@@ -63,7 +62,6 @@ export function parsePolicyDocument(document: unknown): PolicyStatement[] {
   const parsed = documentSchema.parse(value);
   const statements = Array.isArray(parsed.Statement) ? parsed.Statement : [parsed.Statement];
   return statements.map((statement) => ({
-    sid: statement.Sid,
     effect: statement.Effect,
     actions: statement.Action ?? statement.NotAction ?? [],
     isNotAction: statement.NotAction !== undefined,

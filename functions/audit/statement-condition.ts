@@ -17,13 +17,7 @@ import type { PolicyStatement } from './policy-document.ts';
  * - `unknown`: another condition; it may or may not hold, so an Allow is counted as granted and a
  *   Deny is not counted as removing anything (both err towards reporting the risk).
  */
-export type StatementCondition =
-  | { readonly kind: 'none' | 'never' | 'always' | 'unknown' }
-  | {
-      readonly kind: 'network';
-      readonly sourceIps: readonly string[];
-      readonly sourceVpces: readonly string[];
-    };
+export type StatementCondition = 'none' | 'network' | 'never' | 'always' | 'unknown';
 
 const MFA_KEYS = new Set(['aws:multifactorauthpresent', 'aws:multifactorauthage']);
 const SOURCE_IP_KEYS = new Set(['aws:sourceip', 'aws:vpcsourceip']);
@@ -41,26 +35,20 @@ export function classifyCondition(statement: PolicyStatement): StatementConditio
   }
   // The clauses whose outcome is known for every long-term-key request decide alone, or drop out.
   const outcomes = clauses.map(knownOutcome);
-  if (outcomes.includes(false)) return { kind: 'never' };
+  if (outcomes.includes(false)) return 'never';
   const open = clauses.filter((_, index) => outcomes[index] === undefined);
-  if (open.length === 0)
-    return { kind: clauses.length === 0 || statement.effect === 'Allow' ? 'none' : 'always' };
+  if (open.length === 0) return clauses.length === 0 || statement.effect === 'Allow' ? 'none' : 'always';
 
   const isAllow = statement.effect === 'Allow';
+  const vpceOperators = isAllow ? ['stringequals', 'stringlike'] : ['stringnotequals', 'stringnotlike'];
   const isNetwork = (clause: Clause): boolean =>
     (SOURCE_IP_KEYS.has(clause.key) && clause.operator.startsWith(isAllow ? 'ipaddress' : 'notipaddress')) ||
-    (clause.key === SOURCE_VPCE &&
-      clause.operator.startsWith(isAllow ? 'stringequals' : 'stringnotequals')) ||
-    (clause.key === SOURCE_VPCE && clause.operator.startsWith(isAllow ? 'stringlike' : 'stringnotlike'));
+    (clause.key === SOURCE_VPCE && vpceOperators.some((operator) => clause.operator.startsWith(operator)));
   // An Allow is fenced by any network clause (the others only narrow it further); a Deny is a fence
   // only when network clauses are all it has (another clause could keep it from firing).
-  const network = open.filter(isNetwork);
-  if (network.length === 0 || (!isAllow && network.length !== open.length)) return { kind: 'unknown' };
-  return {
-    kind: 'network',
-    sourceIps: network.filter((clause) => SOURCE_IP_KEYS.has(clause.key)).flatMap((clause) => clause.values),
-    sourceVpces: network.filter((clause) => clause.key === SOURCE_VPCE).flatMap((clause) => clause.values),
-  };
+  const network = open.filter(isNetwork).length;
+  if (network === 0 || (!isAllow && network !== open.length)) return 'unknown';
+  return 'network';
 }
 
 /**

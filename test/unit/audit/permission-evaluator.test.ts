@@ -65,7 +65,6 @@ const statementArbitrary = fc
 function toStatement(generated: GeneratedStatement): PolicyStatement {
   const networkOperator = generated.effect === 'Allow' ? 'IpAddress' : 'NotIpAddress';
   return {
-    sid: undefined,
     effect: generated.effect,
     actions: generated.actions,
     isNotAction: generated.isNotAction,
@@ -257,7 +256,6 @@ describe('permission evaluation', () => {
     );
     expect(parsePolicyDocument(document)).toEqual([
       {
-        sid: undefined,
         effect: 'Deny',
         actions: ['s3:*'],
         isNotAction: true,
