@@ -164,10 +164,12 @@ function auditKey(key: AccessKeyRecord, user: IamUser | undefined, input: AuditI
     findings.push({ reason: 'old-key', detail: `created ${ageDays} days ago` });
 
   const trail = input.trail;
-  // Without a key id, a user with no long-term-key call in the trail still shows what the key did:
-  // nothing.
+  // Without a key id, a user with no long-term-key call in the trail files still shows what the key
+  // did: nothing. LookupEvents was asked per key id, so there a key without one is unknown.
   const canAttribute =
-    trail !== undefined && (key.accessKeyId !== undefined || !hasLongTermKeyActivity(trail.usage, key.user));
+    trail !== undefined &&
+    (key.accessKeyId !== undefined ||
+      (trail.kind === 'log-files' && !hasLongTermKeyActivity(trail.usage, key.user)));
   if (trail !== undefined && !canAttribute) {
     blindSpots.push({
       code: 'key-id-unknown',

@@ -1,9 +1,11 @@
 import { actionOfRecord, resourcesOfRecord } from './cloudtrail-action.ts';
 import { type CloudTrailRecord, isDataEvent } from './cloudtrail-record.ts';
+import { ROOT_ACCOUNT } from './credential-report.ts';
 
 /** What CloudTrail shows one access key id doing. */
 export interface KeyUsage {
   readonly accessKeyId: string;
+  /** The IAM user (`<root_account>` for the root user) the records name. */
   readonly userName: string | undefined;
   /** IAM action → resources (ARNs, `*` when the record names none). */
   readonly actions: Map<string, Set<string>>;
@@ -73,7 +75,9 @@ export function createTrailSummarizer(): { add(record: CloudTrailRecord): void; 
     if (keyId === undefined || keyId === '') return;
     // A refused call was tried, not used: it needs no right in a suggested policy.
     if (record.errorCode !== undefined && ACCESS_DENIED.test(record.errorCode)) return;
-    const usage = keys.get(keyId) ?? newUsage(keyId, record.userIdentity?.userName, at);
+    // The root user's records name no user; the credential report calls it <root_account>.
+    const userName = record.userIdentity?.type === 'Root' ? ROOT_ACCOUNT : record.userIdentity?.userName;
+    const usage = keys.get(keyId) ?? newUsage(keyId, userName, at);
     keys.set(keyId, usage);
     const action = actionOfRecord(record);
     const resources = usage.actions.get(action) ?? new Set<string>();

@@ -283,6 +283,9 @@ describe('maskpoint audit --live', () => {
     ]);
     const [root, alice, bob] = report.keys;
     expect(root?.reasons).toEqual(['admin', 'old-key']);
+    // LookupEvents is asked per key id, and the root key's id is not known: its use is unknown, not none.
+    expect(root?.used).toBeNull();
+    expect(root?.blindSpots.map((spot) => spot.code)).toEqual(['key-id-unknown']);
     expect(alice?.reasons).toContain('admin');
     expect(bob?.reasons).toEqual(['resource-listing', 'sensitive-data', 'no-ip-restriction']);
     // Both pages of LookupEvents, mapped to IAM actions.
