@@ -1,4 +1,5 @@
 import { MaskpointError } from '../core/errors.ts';
+import { auditCommand } from './audit-command.ts';
 import { detokenizeCommand } from './detokenize-command.ts';
 import { keysCommand } from './keys-command.ts';
 import { presignCommand } from './presign-command.ts';
@@ -26,6 +27,8 @@ Usage:
   maskpoint keys create --name NAME --bucket BUCKET [--bucket B2] [--json] [--secret-id ARN]
   maskpoint keys list [--json] [--secret-id ARN]
   maskpoint keys revoke NAME [--secret-id ARN]
+  maskpoint audit (--authorization-details FILE --credential-report FILE [--cloudtrail DIR|FILE ...] | --live [--region R])
+                  [--sensitive-bucket NAME ...] [--json | --markdown]   high-impact AWS access keys and what they need
   maskpoint presign s3://BUCKET/KEY --key-name NAME [--expires 1h] [--endpoint http://127.0.0.1:9000] [--region us-east-1]
   maskpoint views warm [s3://BUCKET/PREFIX] [--bucket NAME=DIR ...] [--views DIR | --views-s3 s3://CACHE/PREFIX]
                        [--views-max 10GiB] [--concurrency 8] [--rules DIR] [--json]
@@ -48,6 +51,7 @@ const COMMANDS: Record<string, Command> = {
   presign: presignCommand,
   'token-keys': tokenKeysCommand,
   views: viewsCommand,
+  audit: (args) => auditCommand(args),
 };
 
 async function main(argv: string[]): Promise<number> {
