@@ -17,6 +17,7 @@ Usage:
   maskpoint serve [--port P] [--host H] [--bucket NAME=DIR ...] [--allow-dot-files NAME ...] [--s3-bucket NAME ...] [--rules DIR] [--region R]
                   [--headers-timeout S] [--request-timeout S] [--keep-alive-timeout S]
                   [--write-stall-timeout S] [--max-connections N]   client limits (defaults 10, 30, 5, 30 s, 1024)
+                  [--allow-list-buckets]                            answer ListBuckets with the caller's buckets
   maskpoint redact [--rules DIR] [--ruleset NAME] [--content-type TYPE] FILE|-
   maskpoint preview [--rules DIR] [--ruleset NAME] [--content-type TYPE] FILE
   maskpoint rules validate [--rules DIR]

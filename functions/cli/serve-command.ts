@@ -26,6 +26,7 @@ const OPTIONS = {
   bucket: { type: 'string', multiple: true, default: [] as string[] },
   'allow-dot-files': { type: 'string', multiple: true, default: [] as string[] },
   's3-bucket': { type: 'string', multiple: true, default: [] as string[] },
+  'allow-list-buckets': { type: 'boolean', default: false },
   rules: { type: 'string', default: DEFAULT_RULES_DIR },
   region: { type: 'string', default: 'us-east-1' },
   'headers-timeout': { type: 'string' },
@@ -116,6 +117,7 @@ export async function startServe(args: string[], write: (text: string) => void):
     s3Buckets,
     credentials: store,
     audit: createConsoleAuditLog(write),
+    allowListBuckets: values['allow-list-buckets'],
   }).catch((error: unknown) => {
     if (!(error instanceof RuleValidationError)) throw error;
     throw new RuleValidationError(

@@ -50,6 +50,8 @@ export interface GatewayOptions {
   readonly baseHosts?: readonly string[];
   /** @default - no CloudFront in front: the viewer host header is never trusted */
   readonly originSecret?: OriginSecret | undefined;
+  /** Answer ListBuckets with the caller's buckets. @default false - refused */
+  readonly allowListBuckets?: boolean | undefined;
 }
 
 /**
@@ -78,6 +80,7 @@ export async function createGatewayDependencies(options: GatewayOptions): Promis
     buckets: new Set([...localBuckets.keys(), ...s3Buckets]),
     baseHosts: options.baseHosts ?? DEFAULT_BASE_HOSTS,
     originSecret: options.originSecret,
+    allowListBuckets: options.allowListBuckets,
   };
 }
 

@@ -44,6 +44,7 @@ export interface ListedObject {
   readonly key: string;
   readonly lastModified?: Date | undefined;
   readonly etag?: string | undefined;
+  readonly size?: number | undefined;
 }
 
 export interface ListObjectsPage {
