@@ -1,4 +1,5 @@
 import { MaskpointError } from '../core/errors.ts';
+import { auditCommand } from './audit-command.ts';
 import { detokenizeCommand } from './detokenize-command.ts';
 import { keysCommand } from './keys-command.ts';
 import { presignCommand } from './presign-command.ts';
@@ -16,6 +17,7 @@ Usage:
   maskpoint serve [--port P] [--host H] [--bucket NAME=DIR ...] [--allow-dot-files NAME ...] [--s3-bucket NAME ...] [--rules DIR] [--region R]
                   [--headers-timeout S] [--request-timeout S] [--keep-alive-timeout S]
                   [--write-stall-timeout S] [--max-connections N]   client limits (defaults 10, 30, 5, 30 s, 1024)
+                  [--allow-list-buckets]                            answer ListBuckets with the caller's buckets
   maskpoint redact [--rules DIR] [--ruleset NAME] [--content-type TYPE] FILE|-
   maskpoint preview [--rules DIR] [--ruleset NAME] [--content-type TYPE] FILE
   maskpoint rules validate [--rules DIR]
@@ -26,6 +28,8 @@ Usage:
   maskpoint keys create --name NAME --bucket BUCKET [--bucket B2] [--json] [--secret-id ARN]
   maskpoint keys list [--json] [--secret-id ARN]
   maskpoint keys revoke NAME [--secret-id ARN]
+  maskpoint audit (--authorization-details FILE --credential-report FILE [--cloudtrail DIR|FILE ...] | --live [--region R])
+                  [--sensitive-bucket NAME ...] [--json | --markdown]   high-impact AWS access keys and what they need
   maskpoint presign s3://BUCKET/KEY --key-name NAME [--expires 1h] [--endpoint http://127.0.0.1:9000] [--region us-east-1]
   maskpoint views warm [s3://BUCKET/PREFIX] [--bucket NAME=DIR ...] [--views DIR | --views-s3 s3://CACHE/PREFIX]
                        [--views-max 10GiB] [--concurrency 8] [--rules DIR] [--json]
@@ -48,6 +52,7 @@ const COMMANDS: Record<string, Command> = {
   presign: presignCommand,
   'token-keys': tokenKeysCommand,
   views: viewsCommand,
+  audit: (args) => auditCommand(args),
 };
 
 async function main(argv: string[]): Promise<number> {

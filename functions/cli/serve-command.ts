@@ -29,6 +29,7 @@ const OPTIONS = {
   bucket: { type: 'string', multiple: true, default: [] as string[] },
   'allow-dot-files': { type: 'string', multiple: true, default: [] as string[] },
   's3-bucket': { type: 'string', multiple: true, default: [] as string[] },
+  'allow-list-buckets': { type: 'boolean', default: false },
   rules: { type: 'string', default: DEFAULT_RULES_DIR },
   region: { type: 'string', default: 'us-east-1' },
   'headers-timeout': { type: 'string' },
@@ -129,6 +130,7 @@ export async function startServe(args: string[], write: (text: string) => void):
     audit: createConsoleAuditLog(write),
     views: views.store,
     viewBudgetMs: parseViewBudget(values['view-budget']),
+    allowListBuckets: values['allow-list-buckets'],
   }).catch((error: unknown) => {
     if (!(error instanceof RuleValidationError)) throw error;
     throw new RuleValidationError(

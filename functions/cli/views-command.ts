@@ -107,9 +107,13 @@ async function warm(args: string[]): Promise<number> {
   );
   let summary: WarmSummary;
   try {
-    summary = await warmPrefix({ bucket: target.bucket, prefix: target.key, concurrency }, deps, (_, so) => {
-      running = so;
-    });
+    summary = await warmPrefix(
+      { bucket: target.bucket, prefix: target.key, concurrency },
+      deps,
+      (_, totals) => {
+        running = totals;
+      },
+    );
   } finally {
     stopProgress();
     s3Client?.destroy();

@@ -1,6 +1,6 @@
 import { type AccessGrant, checkRateLimits, geoFenceRefusal, grantFor } from './access-policy.ts';
 import type { Caller } from './caller.ts';
-import { AccessDeniedError } from './errors.ts';
+import { AccessDeniedError, NotImplementedError } from './errors.ts';
 import { keyPrefixCoverage } from './key-prefix-coverage.ts';
 import type { ListedObject, ListObjectsPage, ListObjectsRequest } from './ports/object-source.ts';
 import type { ViewMetadata } from './ports/view-store.ts';
@@ -17,12 +17,20 @@ import { isViewRefusal } from './views/warm-object-views.ts';
 const PROBE_MAX_KEYS = 1000;
 /** Common prefixes probed at a time. */
 const PROBE_CONCURRENCY = 8;
+/** Source pages one v1 listing reads, at most, looking for an entry the caller may see. */
+const MAX_V1_SOURCE_PAGES = 16;
 /** Listed objects whose view is looked up (and, when missing, made) at a time. */
 const VIEW_LOOKUP_CONCURRENCY = 16;
 
 export interface ListRequest extends ListObjectsRequest {
   readonly requestId: string;
   readonly caller: Caller;
+  /**
+   * The listing the client asked for, as the audit line names it. ListObjects (v1) pages by the
+   * last entry shown, so its pages must show one (see `listObjects`).
+   * @default 'ListObjectsV2'
+   */
+  readonly operation?: 'ListObjects' | 'ListObjectsV2' | undefined;
 }
 
 /**
@@ -42,6 +50,12 @@ export interface ListRequest extends ListObjectsRequest {
  *   under the listed prefix and lets this caller read (not once per key). When there is none, no
  *   key could be shown and the listing is refused with AccessDenied, giving the reason a GET
  *   would (the geo fence).
+ * - **v1 paging**: a ListObjects client asks for the next page by the last entry it was shown,
+ *   and a hidden entry cannot be named. A v1 page whose entries are all hidden is therefore not
+ *   returned: the source is read on (with its continuation token) until a page shows one, for
+ *   up to 16 pages; after that the listing is refused with NotImplemented, never answered with
+ *   a hidden name or a page a client cannot page on from. A marker that is a common prefix is
+ *   not listed again, as on S3.
  *
  * - **ETag and Size**: those a HEAD answers. With a view store, each listed object's view is looked
  *   up, and the missing ones are made, `VIEW_LOOKUP_CONCURRENCY` at a time (the materializer bounds
@@ -52,7 +66,7 @@ export interface ListRequest extends ListObjectsRequest {
  *   is listed with the streamed ETag and no Size: the stored length is not the served one.
  */
 export async function listObjects(request: ListRequest, deps: ServeDependencies): Promise<ListObjectsPage> {
-  const audit = startAudit(request, 'ListObjectsV2', deps);
+  const audit = startAudit(request, request.operation ?? 'ListObjectsV2', deps);
   try {
     const access = listingAccess(request, deps);
     const deciders = access.deciders(request.prefix ?? '');
@@ -66,15 +80,9 @@ export async function listObjects(request: ListRequest, deps: ServeDependencies)
       );
     }
     for (const { ruleSet } of readable) await checkRateLimits(ruleSet, request.caller, deps.rateLimiter);
-    const page = await deps.source.listObjects(request);
-    const visible = page.objects.flatMap((object) => {
-      const grant = access.grantOf(object);
-      return grant === undefined ? [] : [{ object, grant }];
-    });
-    const objects = await servedObjects(request, visible, deps);
-    const commonPrefixes = await visiblePrefixes(page.commonPrefixes, access, request, deps);
+    const page = await visiblePage(request, access, deps);
     audit.succeed(undefined, 200);
-    return { ...page, objects, commonPrefixes };
+    return page;
   } catch (error) {
     audit.fail(error);
     throw error;
@@ -149,6 +157,40 @@ function listingAccess(request: ListRequest, deps: ServeDependencies): ListingAc
       return 'probe';
     },
   };
+}
+
+/** The source's page with what this caller may see; for v1, the first such page that shows something. */
+async function visiblePage(
+  request: ListRequest,
+  access: ListingAccess,
+  deps: ServeDependencies,
+): Promise<ListObjectsPage> {
+  const isV1 = request.operation === 'ListObjects';
+  let position: ListObjectsRequest = request;
+  for (let read = 1; ; read++) {
+    const page = await deps.source.listObjects(position);
+    const visible = page.objects.flatMap((object) => {
+      const grant = access.grantOf(object);
+      return grant === undefined ? [] : [{ object, grant }];
+    });
+    const objects = await servedObjects(request, visible, deps);
+    // S3 passes a v1 marker that is a common prefix together with every key under it, so that
+    // clients page on from a NextMarker naming one (ceph s3-tests test_bucket_list_delimiter_prefix);
+    // a source's start-after may list it again (the local directory, s3rver).
+    const listed = isV1
+      ? page.commonPrefixes.filter((prefix) => prefix !== position.startAfter)
+      : page.commonPrefixes;
+    const commonPrefixes = await visiblePrefixes(listed, access, request, deps);
+    const isBlank = objects.length + commonPrefixes.length === 0;
+    const token = page.isTruncated ? page.nextContinuationToken : undefined;
+    if (!isV1 || !isBlank || token === undefined) return { ...page, objects, commonPrefixes };
+    if (read === MAX_V1_SOURCE_PAGES) {
+      throw new NotImplementedError(
+        `ListObjects found no key this caller may read in ${read} pages after the marker; page with ListObjectsV2 or list a narrower prefix`,
+      );
+    }
+    position = { ...request, startAfter: undefined, continuationToken: token };
+  }
 }
 
 /**

@@ -62,6 +62,8 @@ export interface GatewayOptions {
   readonly views?: ViewStore | undefined;
   /** How long HEAD, LIST and range GETs wait for a missing view (then 503 SlowDown). @default DEFAULT_VIEW_BUDGET_MS */
   readonly viewBudgetMs?: number | undefined;
+  /** Answer ListBuckets with the caller's buckets. @default false - refused */
+  readonly allowListBuckets?: boolean | undefined;
 }
 
 /**
@@ -102,6 +104,7 @@ export async function createGatewayDependencies(options: GatewayOptions): Promis
     buckets: new Set([...localBuckets.keys(), ...s3Buckets]),
     baseHosts: options.baseHosts ?? DEFAULT_BASE_HOSTS,
     originSecret: options.originSecret,
+    allowListBuckets: options.allowListBuckets,
   };
 }
 

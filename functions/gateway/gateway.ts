@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Caller } from '../core/caller.ts';
 import { describeObject } from '../core/describe-object.ts';
-import { AccessDeniedError, NoSuchBucketError, NotModifiedError, SlowDownError } from '../core/errors.ts';
+import {
+  AccessDeniedError,
+  NoSuchBucketError,
+  NotImplementedError,
+  NotModifiedError,
+  SlowDownError,
+} from '../core/errors.ts';
 import { listObjects } from '../core/list-objects.ts';
 import { type CredentialStore, type GatewayKey, isBucketAllowed } from '../core/ports/credential-store.ts';
 import { type ErrorReason, errorReason } from '../core/s3-error-map.ts';
@@ -10,15 +16,23 @@ import {
   type ObjectRequest,
   type ServeDependencies,
   serveObject,
+  startAudit,
 } from '../core/serve-object.ts';
 import {
   checkReadMethod,
   type HttpRequest,
   identifyS3Request,
+  type ListBucketsOperation,
   parseS3Request,
   type S3Operation,
 } from './s3-request.ts';
-import { errorXml, listBucketResultXml } from './s3-xml.ts';
+import {
+  type BucketListing,
+  errorXml,
+  listAllMyBucketsResultXml,
+  listBucketResultXml,
+  locationConstraintXml,
+} from './s3-xml.ts';
 import { verifySigV4 } from './sigv4-verifier.ts';
 import { type OriginSecret, viewerHeaders } from './trusted-client-ip.ts';
 
@@ -36,6 +50,12 @@ export interface GatewayDependencies extends ServeDependencies {
    * @default - no CloudFront in front: the viewer host header is dropped, never trusted
    */
   readonly originSecret?: OriginSecret | undefined;
+  /**
+   * Whether ListBuckets is answered, with only the buckets the caller's key may read that this
+   * gateway serves. Listing is how attackers find data, so it is off unless an operator turns it on.
+   * @default false - ListBuckets is refused with NotImplemented
+   */
+  readonly allowListBuckets?: boolean | undefined;
 }
 
 /** An HTTP request with the caller's location established by a trusted source (see trusted-client-ip.ts). */
@@ -67,7 +87,8 @@ let idPoolOffset = 0;
 /**
  * Serves one S3 request: read method (any write is 405 before its signature or body hash is
  * looked at) → SigV4 (against the viewer's host behind CloudFront, see `viewerHeaders`)
- * → bucket allowed for the key → caller → GetObject / HeadObject / ListObjectsV2 through the core.
+ * → bucket allowed for the key → caller → GetObject / HeadObject / ListObjects (v1 and v2)
+ * through the core, or HeadBucket / GetBucketLocation / ListBuckets answered here.
  * It never throws: a refusal before the first byte is an S3 XML error carrying the request id; an
  * error while streaming surfaces from `body`.
  *
@@ -92,15 +113,16 @@ export async function handleGatewayRequest(
       now: deps.now ? new Date(deps.now()) : undefined,
     });
     const operation = parseS3Request(request, { baseHosts: deps.baseHosts });
-    checkBucket(key, operation.bucket, deps.buckets);
+    admit(operation, key, deps);
     const caller: Caller = {
       id: key.name,
       kind: 'gateway-key',
       ip: request.sourceIp,
       country: request.country,
     };
+    // Past the door, every operation records its own audit line.
     isInCore = true;
-    const response = await perform(operation, requestId, caller, request, deps);
+    const response = await perform(operation, { requestId, caller, key }, request, deps);
     return { ...response, headers: { ...response.headers, ...ids } };
   } catch (error) {
     const reason = errorReason(error);
@@ -169,7 +191,7 @@ function auditRefusal(
     caller: { id: key?.name ?? 'unauthenticated', kind: 'gateway-key', ip: request.sourceIp },
     bucket: target.bucket,
     key: target.key,
-    // 501 NotImplemented is a deliberate refusal (v1 listing, ListBuckets), not a failure.
+    // 501 NotImplemented is a deliberate refusal (ListBuckets, sub-resources), not a failure.
     decision: reason.status < 500 || reason.status === 501 ? 'deny' : 'error',
     status: reason.status,
     reason: `${reason.code}: ${reason.message}`,
@@ -180,38 +202,122 @@ function auditRefusal(
   });
 }
 
-function checkBucket(key: GatewayKey, bucket: string, served: ReadonlySet<string>): void {
-  if (!isBucketAllowed(key, bucket)) {
-    throw new AccessDeniedError(`gateway key "${key.name}" may not read bucket "${bucket}"`);
+/**
+ * The door's checks after the signature: ListBuckets only when enabled; any other operation only
+ * on a bucket the key may read (AccessDenied first, so a key cannot probe which buckets exist)
+ * and this gateway serves (NoSuchBucket).
+ */
+function admit(operation: S3Operation, key: GatewayKey, deps: GatewayDependencies): void {
+  if (operation.name === 'ListBuckets') {
+    if (deps.allowListBuckets !== true)
+      throw new NotImplementedError('ListBuckets is not enabled on this gateway');
+    return;
   }
-  if (!served.has(bucket)) throw new NoSuchBucketError();
+  if (!isBucketAllowed(key, operation.bucket)) {
+    throw new AccessDeniedError(`gateway key "${key.name}" may not read bucket "${operation.bucket}"`);
+  }
+  if (!deps.buckets.has(operation.bucket)) throw new NoSuchBucketError();
+}
+
+type PerformedResponse = Omit<GatewayResponse, 'headers'> & { headers: Record<string, string> };
+
+interface Asker {
+  readonly requestId: string;
+  readonly caller: Caller;
+  readonly key: GatewayKey;
 }
 
 async function perform(
   operation: S3Operation,
-  requestId: string,
-  caller: Caller,
+  asker: Asker,
   request: GatewayRequest,
   deps: GatewayDependencies,
-): Promise<Omit<GatewayResponse, 'headers'> & { headers: Record<string, string> }> {
-  if (operation.name === 'ListObjectsV2') {
-    const page = await listObjects({ ...operation.list, requestId, caller }, deps);
-    return {
-      status: 200,
-      headers: { 'content-type': 'application/xml' },
-      body: Buffer.from(listBucketResultXml(operation, page)),
-    };
+): Promise<PerformedResponse> {
+  const { requestId, caller } = asker;
+  switch (operation.name) {
+    case 'ListObjects':
+    case 'ListObjectsV2': {
+      const page = await listObjects(
+        { ...operation.list, operation: operation.name, requestId, caller },
+        deps,
+      );
+      return xmlResponse(listBucketResultXml(operation, page));
+    }
+    case 'HeadBucket':
+      auditAnswered(asker, operation.name, operation.bucket, deps);
+      return { status: 200, headers: { 'x-amz-bucket-region': deps.region }, body: EMPTY };
+    case 'GetBucketLocation':
+      auditAnswered(asker, operation.name, operation.bucket, deps);
+      return xmlResponse(locationConstraintXml(deps.region));
+    case 'ListBuckets': {
+      const xml = listAllMyBucketsResultXml(bucketListing(operation, asker.key, deps));
+      auditAnswered(asker, operation.name, '', deps);
+      return xmlResponse(xml);
+    }
+    case 'HeadObject': {
+      const headers = await describeObject(toObjectRequest(operation, requestId, caller, request), deps);
+      return {
+        status: 200,
+        headers: { ...objectHeaders(headers), ...operation.responseHeaders },
+        body: EMPTY,
+      };
+    }
+    case 'GetObject': {
+      const response = await serveObject(toObjectRequest(operation, requestId, caller, request), deps);
+      return {
+        status: response.status,
+        headers: { ...objectHeaders(response), ...operation.responseHeaders },
+        body: response.body,
+      };
+    }
   }
-  const objectRequest = toObjectRequest(operation, requestId, caller, request);
-  if (operation.name === 'HeadObject') {
-    const headers = await describeObject(objectRequest, deps);
-    return { status: 200, headers: { ...objectHeaders(headers), ...operation.responseHeaders }, body: EMPTY };
-  }
-  const response = await serveObject(objectRequest, deps);
+}
+
+function xmlResponse(xml: string): PerformedResponse {
+  return { status: 200, headers: { 'content-type': 'application/xml' }, body: Buffer.from(xml) };
+}
+
+/** The audit line of a bucket operation answered from the gateway's own configuration, reading no object. */
+function auditAnswered(
+  asker: Asker,
+  operation: 'HeadBucket' | 'GetBucketLocation' | 'ListBuckets',
+  bucket: string,
+  deps: GatewayDependencies,
+): void {
+  startAudit({ requestId: asker.requestId, caller: asker.caller, bucket }, operation, deps).succeed(
+    undefined,
+    200,
+  );
+}
+
+/**
+ * ListBuckets: the buckets the key may read that this gateway serves, by name, paged after the
+ * continuation token (the last name of the previous page). A bucket's creation date is not known
+ * here: the key's creation, from when this caller could read it, stands in for it.
+ */
+function bucketListing(
+  operation: ListBucketsOperation,
+  key: GatewayKey,
+  deps: GatewayDependencies,
+): BucketListing {
+  const { prefix = '', continuationToken, bucketRegion, maxBuckets } = operation;
+  const names = [...new Set(key.buckets)]
+    .filter(
+      (name) =>
+        deps.buckets.has(name) &&
+        name.startsWith(prefix) &&
+        (continuationToken === undefined || name > continuationToken) &&
+        (bucketRegion === undefined || bucketRegion === deps.region),
+    )
+    .sort();
+  const shown = names.slice(0, maxBuckets);
+  const creationDate = new Date(key.createdAt);
   return {
-    status: response.status,
-    headers: { ...objectHeaders(response), ...operation.responseHeaders },
-    body: response.body,
+    buckets: shown.map((name) => ({ name, creationDate })),
+    region: deps.region,
+    owner: key.name,
+    prefix: operation.prefix,
+    continuationToken: names.length > shown.length ? shown.at(-1) : undefined,
   };
 }
 

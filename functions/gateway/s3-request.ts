@@ -24,12 +24,30 @@ export type S3Operation =
       readonly versionId?: string | undefined;
       readonly responseHeaders: ResponseHeaderOverrides;
     }
-  | {
-      readonly name: 'ListObjectsV2';
-      readonly bucket: string;
-      readonly list: ListObjectsRequest;
-      readonly isUrlEncoded: boolean;
-    };
+  | ListOperation
+  | { readonly name: 'HeadBucket' | 'GetBucketLocation'; readonly bucket: string }
+  | ListBucketsOperation;
+
+/**
+ * ListObjects (v1) or ListObjectsV2: one source listing either way. v1's `marker` is the
+ * request's `startAfter` (both list the keys after it); v1 has no continuation token.
+ */
+export interface ListOperation {
+  readonly name: 'ListObjects' | 'ListObjectsV2';
+  readonly bucket: string;
+  readonly list: ListObjectsRequest;
+  readonly isUrlEncoded: boolean;
+}
+
+/** ListBuckets, with the filters and paging S3 added to it in 2024. */
+export interface ListBucketsOperation {
+  readonly name: 'ListBuckets';
+  readonly prefix?: string | undefined;
+  /** Bucket names after this one (the last name of the previous page). */
+  readonly continuationToken?: string | undefined;
+  readonly bucketRegion?: string | undefined;
+  readonly maxBuckets: number;
+}
 
 /** What a request addresses, as an audit line names it, whether it is served or refused. */
 export interface S3RequestTarget {
@@ -39,8 +57,14 @@ export interface S3RequestTarget {
   readonly key?: string | undefined;
 }
 
-/** Largest page ListObjectsV2 returns, as in S3. */
+/** Largest page ListObjects and ListObjectsV2 return, as in S3. */
 export const MAX_LIST_KEYS = 1000;
+
+/**
+ * Largest page ListBuckets returns, and its default when `prefix`, `bucket-region` or
+ * `continuation-token` is given (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html).
+ */
+export const MAX_LIST_BUCKETS = 10_000;
 
 /** Sub-resources of objects and buckets that S3 serves but this read-only proxy does not. */
 const UNSUPPORTED_SUBRESOURCES = [
@@ -51,7 +75,6 @@ const UNSUPPORTED_SUBRESOURCES = [
   'encryption',
   'legal-hold',
   'lifecycle',
-  'location',
   'logging',
   'notification',
   'object-lock',
@@ -86,7 +109,7 @@ const RESPONSE_OVERRIDES: Record<string, string> = {
  * path-style (`/bucket/key`).
  *
  * @throws MethodNotAllowedError for methods that write (PUT, POST, DELETE, …)
- * @throws NotImplementedError for reads this proxy does not serve (ListBuckets, ListObjects v1, ?acl, …)
+ * @throws NotImplementedError for reads this proxy does not serve (?acl, ?versions, ?uploads, …)
  * @throws InvalidArgumentError for a malformed key or list parameter
  * @example
  * parseS3Request({ method: 'GET', rawPath: '/example/customers.csv', rawQuery: '', headers }, { baseHosts: [] });
@@ -94,21 +117,23 @@ const RESPONSE_OVERRIDES: Record<string, string> = {
  */
 export function parseS3Request(request: HttpRequest, options: { baseHosts: readonly string[] }): S3Operation {
   checkReadMethod(request.method);
-  const method = request.method.toUpperCase();
+  const isHead = request.method.toUpperCase() === 'HEAD';
   const { bucket, key } = address(request, options.baseHosts, decodeKey);
   const query = new URLSearchParams(request.rawQuery);
-  const subresource = UNSUPPORTED_SUBRESOURCES.find((name) => query.has(name));
-  if (bucket === undefined) throw new NotImplementedError('ListBuckets is not supported');
+  const subresource = unsupportedSubresource(query, key);
   if (subresource !== undefined)
     throw new NotImplementedError(`the "${subresource}" sub-resource is not supported`);
+  if (bucket === undefined) {
+    if (isHead) throw new NotImplementedError('HEAD on the service endpoint is not an S3 operation');
+    return listBucketsOperation(query);
+  }
   if (key === '') {
-    if (method === 'HEAD') throw new NotImplementedError('HeadBucket is not supported');
-    if (query.get('list-type') !== '2')
-      throw new NotImplementedError('only ListObjectsV2 (list-type=2) is supported');
+    if (isHead) return { name: 'HeadBucket', bucket };
+    if (query.has('location')) return { name: 'GetBucketLocation', bucket };
     return listOperation(bucket, query);
   }
   return {
-    name: method === 'GET' ? 'GetObject' : 'HeadObject',
+    name: isHead ? 'HeadObject' : 'GetObject',
     bucket,
     key,
     versionId: query.get('versionId') ?? undefined,
@@ -131,7 +156,7 @@ export function checkReadMethod(method: string): void {
 
 /**
  * Names the operation, bucket and key of any request, including those the gateway refuses
- * (writes, v1 listing, ListBuckets, sub-resources), for its audit line. It never throws: a path
+ * (writes, ListBuckets when it is not enabled, sub-resources), for its audit line. It never throws: a path
  * that is not valid percent-encoding is named as sent.
  *
  * @example
@@ -144,7 +169,7 @@ export function identifyS3Request(
 ): S3RequestTarget {
   const { bucket, key } = address(request, options.baseHosts, decodeOrKeep);
   const query = new URLSearchParams(request.rawQuery);
-  const hasSubresource = UNSUPPORTED_SUBRESOURCES.some((name) => query.has(name));
+  const hasSubresource = unsupportedSubresource(query, key) !== undefined;
   return {
     operation: hasSubresource ? 'Unknown' : operationName(request.method.toUpperCase(), bucket, key, query),
     bucket: bucket ?? '',
@@ -163,6 +188,7 @@ function operationName(
   switch (method) {
     case 'GET':
       if (isObject) return 'GetObject';
+      if (query.has('location')) return 'GetBucketLocation';
       return query.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects';
     case 'HEAD':
       return isObject ? 'HeadObject' : 'HeadBucket';
@@ -176,6 +202,12 @@ function operationName(
     default:
       return 'Unknown';
   }
+}
+
+/** The first sub-resource the query asks for that is not served; `location` is one only on an object. */
+function unsupportedSubresource(query: URLSearchParams, key: string): string | undefined {
+  const found = UNSUPPORTED_SUBRESOURCES.find((name) => query.has(name));
+  return found ?? (key !== '' && query.has('location') ? 'location' : undefined);
 }
 
 function address(
@@ -215,7 +247,16 @@ function decodeKey(raw: string): string {
   }
 }
 
-function listOperation(bucket: string, query: URLSearchParams): S3Operation {
+/**
+ * ListObjectsV2 with `list-type=2`, ListObjects (v1) without it. v1's `marker` becomes the
+ * listing's `startAfter`: both name the key the listing starts after.
+ */
+function listOperation(bucket: string, query: URLSearchParams): ListOperation {
+  const listType = query.get('list-type');
+  if (listType !== null && listType !== '2') {
+    throw new InvalidArgumentError(`invalid list-type "${listType}": the only allowed value is 2`);
+  }
+  const isV2 = listType === '2';
   const encodingType = query.get('encoding-type');
   if (encodingType !== null && encodingType !== 'url') {
     throw new InvalidArgumentError(
@@ -223,28 +264,39 @@ function listOperation(bucket: string, query: URLSearchParams): S3Operation {
     );
   }
   return {
-    name: 'ListObjectsV2',
+    name: isV2 ? 'ListObjectsV2' : 'ListObjects',
     bucket,
     isUrlEncoded: encodingType === 'url',
     list: {
       bucket,
       prefix: nonEmpty(query.get('prefix')),
       delimiter: nonEmpty(query.get('delimiter')),
-      continuationToken: nonEmpty(query.get('continuation-token')),
-      startAfter: nonEmpty(query.get('start-after')),
-      maxKeys: maxKeys(query.get('max-keys')),
+      continuationToken: isV2 ? nonEmpty(query.get('continuation-token')) : undefined,
+      startAfter: nonEmpty(query.get(isV2 ? 'start-after' : 'marker')),
+      maxKeys: pageSize('max-keys', query.get('max-keys'), { min: 0, max: MAX_LIST_KEYS }),
     },
   };
 }
 
-function maxKeys(raw: string | null): number {
-  if (raw === null) return MAX_LIST_KEYS;
-  if (!/^\d{1,10}$/.test(raw)) {
+function listBucketsOperation(query: URLSearchParams): ListBucketsOperation {
+  return {
+    name: 'ListBuckets',
+    prefix: nonEmpty(query.get('prefix')),
+    continuationToken: nonEmpty(query.get('continuation-token')),
+    bucketRegion: nonEmpty(query.get('bucket-region')),
+    maxBuckets: pageSize('max-buckets', query.get('max-buckets'), { min: 1, max: MAX_LIST_BUCKETS }),
+  };
+}
+
+/** A page size parameter: `max` when absent, larger values capped at `max`. */
+function pageSize(parameter: string, raw: string | null, range: { min: number; max: number }): number {
+  if (raw === null) return range.max;
+  if (!/^\d{1,10}$/.test(raw) || Number(raw) < range.min) {
     throw new InvalidArgumentError(
-      `invalid max-keys "${raw}": expected an integer from 0 to ${MAX_LIST_KEYS}`,
+      `invalid ${parameter} "${raw}": expected an integer from ${range.min} to ${range.max}`,
     );
   }
-  return Math.min(Number(raw), MAX_LIST_KEYS);
+  return Math.min(Number(raw), range.max);
 }
 
 function nonEmpty(value: string | null): string | undefined {

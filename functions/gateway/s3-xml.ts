@@ -1,6 +1,6 @@
 import type { ListObjectsPage } from '../core/ports/object-source.ts';
 import type { ErrorReason } from '../core/s3-error-map.ts';
-import type { S3Operation } from './s3-request.ts';
+import type { ListOperation } from './s3-request.ts';
 
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
 const S3_NAMESPACE = 'http://s3.amazonaws.com/doc/2006-03-01/';
@@ -21,27 +21,45 @@ export function errorXml(
 }
 
 /**
- * A ListObjectsV2 `ListBucketResult`. An object's `Size` is its redacted view's, when the core
- * knows it (never the stored length, which is not the served one). With `encoding-type=url`
- * keys, prefixes, the delimiter and start-after are URL-encoded as S3 does (space as `+`).
+ * The `ListBucketResult` of ListObjects (v1) or ListObjectsV2. Objects carry `Size` only when
+ * the page knows the served (redacted) length: the stored one is not the served one. With
+ * `encoding-type=url`, the names S3 encodes are URL-encoded as S3 does (space as `+`): keys,
+ * common prefixes, `Prefix` and `Delimiter`, and v1's `Marker` and `NextMarker` or v2's
+ * `StartAfter` (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjects.html,
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html).
+ *
+ * v1 pages by key: a truncated page's successor starts after its last entry, and `NextMarker`
+ * names that entry (a key or a common prefix) only when a delimiter was given; without one,
+ * clients take the last `Key`, as S3 documents.
  */
-export function listBucketResultXml(
-  operation: Extract<S3Operation, { name: 'ListObjectsV2' }>,
-  page: ListObjectsPage,
-): string {
+export function listBucketResultXml(operation: ListOperation, page: ListObjectsPage): string {
   const { list } = operation;
   const text = operation.isUrlEncoded ? urlEncode : (value: string) => value;
+  const position =
+    operation.name === 'ListObjectsV2'
+      ? [
+          element('KeyCount', String(page.objects.length + page.commonPrefixes.length)),
+          element('IsTruncated', String(page.isTruncated)),
+          optional('ContinuationToken', list.continuationToken),
+          optional('NextContinuationToken', page.isTruncated ? page.nextContinuationToken : undefined),
+          optional('StartAfter', list.startAfter, text),
+        ]
+      : [
+          element('IsTruncated', String(page.isTruncated)),
+          element('Marker', text(list.startAfter ?? '')),
+          optional(
+            'NextMarker',
+            page.isTruncated && list.delimiter !== undefined ? lastEntry(page) : undefined,
+            text,
+          ),
+        ];
   const parts = [
     element('Name', operation.bucket),
     element('Prefix', text(list.prefix ?? '')),
     optional('Delimiter', list.delimiter, text),
     element('MaxKeys', String(list.maxKeys)),
     operation.isUrlEncoded ? element('EncodingType', 'url') : '',
-    element('KeyCount', String(page.objects.length + page.commonPrefixes.length)),
-    element('IsTruncated', String(page.isTruncated)),
-    optional('ContinuationToken', list.continuationToken),
-    optional('NextContinuationToken', page.isTruncated ? page.nextContinuationToken : undefined),
-    optional('StartAfter', list.startAfter, text),
+    ...position,
     ...page.objects.map(
       (object) =>
         `<Contents>${element('Key', text(object.key))}${optional('LastModified', object.lastModified?.toISOString())}${optional('ETag', object.etag)}${optional('Size', object.size?.toString())}${element('StorageClass', 'STANDARD')}</Contents>`,
@@ -51,6 +69,40 @@ export function listBucketResultXml(
     ),
   ];
   return `${XML_DECLARATION}<ListBucketResult xmlns="${S3_NAMESPACE}">${parts.join('')}</ListBucketResult>`;
+}
+
+/** The page's last entry in S3's order (UTF-8 bytes), a key or a common prefix. */
+function lastEntry(page: ListObjectsPage): string | undefined {
+  const key = page.objects.at(-1)?.key;
+  const prefix = page.commonPrefixes.at(-1);
+  if (key === undefined || prefix === undefined) return key ?? prefix;
+  return Buffer.compare(Buffer.from(key), Buffer.from(prefix)) > 0 ? key : prefix;
+}
+
+/**
+ * GetBucketLocation's answer: the region as a location constraint, empty for us-east-1
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLocation.html).
+ */
+export function locationConstraintXml(region: string): string {
+  return `${XML_DECLARATION}<LocationConstraint xmlns="${S3_NAMESPACE}">${escapeXml(region === 'us-east-1' ? '' : region)}</LocationConstraint>`;
+}
+
+/** One page of ListBuckets: the buckets shown and where the next page starts. */
+export interface BucketListing {
+  readonly buckets: readonly { readonly name: string; readonly creationDate: Date }[];
+  readonly region: string;
+  readonly owner: string;
+  readonly prefix?: string | undefined;
+  readonly continuationToken?: string | undefined;
+}
+
+/** A `ListAllMyBucketsResult` (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html). */
+export function listAllMyBucketsResultXml(listing: BucketListing): string {
+  const buckets = listing.buckets.map(
+    (bucket) =>
+      `<Bucket>${element('Name', bucket.name)}${element('CreationDate', bucket.creationDate.toISOString())}${element('BucketRegion', listing.region)}</Bucket>`,
+  );
+  return `${XML_DECLARATION}<ListAllMyBucketsResult xmlns="${S3_NAMESPACE}"><Buckets>${buckets.join('')}</Buckets><Owner>${element('ID', listing.owner)}</Owner>${optional('ContinuationToken', listing.continuationToken)}${optional('Prefix', listing.prefix)}</ListAllMyBucketsResult>`;
 }
 
 function element(name: string, value: string): string {

@@ -135,6 +135,28 @@ export function accessLogBucketProps(isDestroyedWithStack: boolean): BucketProps
   };
 }
 
+/**
+ * The redacted-view cache bucket: encrypted (S3-managed keys, as the stack's other buckets), TLS
+ * only, private, unversioned (a view is immutable and made again when missing), views expiring
+ * after `expiryDays` and unfinished multipart uploads (a view abandoned mid-write) removed after
+ * a day; deleted with its views when the stack goes, since it is a cache.
+ */
+export function viewStoreBucketProps(expiryDays: number): BucketProps {
+  return {
+    encryption: BucketEncryption.S3_MANAGED,
+    enforceSSL: true,
+    versioned: false,
+    blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+    objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    lifecycleRules: [
+      { id: 'ExpireViews', expiration: Duration.days(expiryDays) },
+      { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+    ],
+    removalPolicy: RemovalPolicy.DESTROY,
+    autoDeleteObjects: true,
+  };
+}
+
 /** The rate limiter's table, in the shape `createDynamoRateLimiter` expects. */
 export function rateLimitTableProps(): TableProps {
   return {

@@ -32,6 +32,7 @@ import {
   type RedactionAssets,
 } from './maskpoint-function.ts';
 import type { RateLimitTable } from './rate-limit-table.ts';
+import type { ViewStoreBucket } from './view-store-bucket.ts';
 
 /** The header CloudFront adds so the gateway trusts its viewer address, country and host headers. */
 export const ORIGIN_SECRET_HEADER = 'x-maskpoint-origin-verify';
@@ -71,6 +72,8 @@ export interface GatewayFrontDoorProps extends MaskpointFunctionSettings {
   readonly rateLimitTable?: RateLimitTable | undefined;
   /** Put CloudFront in front, fenced to these countries (none: no fence). @default - no CloudFront */
   readonly cloudFront?: { readonly allowCountries: readonly string[] } | undefined;
+  /** The redacted-view cache bucket (`MASKPOINT_VIEWS_BUCKET`), read and written. @default - no view store */
+  readonly viewStore?: ViewStoreBucket | undefined;
 }
 
 /**
@@ -110,6 +113,7 @@ export class GatewayFrontDoor extends Construct {
         MASKPOINT_TOKEN_KEYS_SECRET_ARN: props.tokenKeys.secretArn,
         MASKPOINT_GATEWAY_KEYS_SECRET_ARN: props.gatewayKeys.secretArn,
         ...(props.rateLimitTable ? { MASKPOINT_RATE_LIMIT_TABLE: props.rateLimitTable.table.tableName } : {}),
+        ...(props.viewStore ? { MASKPOINT_VIEWS_BUCKET: props.viewStore.bucket.bucketName } : {}),
         ...(originSecret
           ? {
               MASKPOINT_ORIGIN_SECRET_HEADER: ORIGIN_SECRET_HEADER,
@@ -131,7 +135,7 @@ export class GatewayFrontDoor extends Construct {
     }
   }
 
-  /** The bucket (only the configured prefixes), the two secrets and the rate-limit table. */
+  /** The bucket (only the configured prefixes), the two secrets, the rate-limit table and the views. */
   private grantRead(props: GatewayFrontDoorProps): void {
     const role = this.handler.role;
     const wholeBucket = props.readPrefixes.includes('');
@@ -172,6 +176,7 @@ export class GatewayFrontDoor extends Construct {
       );
     }
     props.rateLimitTable?.grantConsume(role);
+    props.viewStore?.grantReadWrite(role);
   }
 
   private createDistribution(allowCountries: readonly string[], originSecret: ISecret): Distribution {

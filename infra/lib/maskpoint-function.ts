@@ -1,3 +1,4 @@
+import type { Duration } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -35,6 +36,8 @@ export interface MaskpointFunctionProps extends MaskpointFunctionSettings {
   readonly environment: Record<string, string>;
   /** Rules and geo database, with `MASKPOINT_RULES_DIR` and `MASKPOINT_GEO_DB` set. @default - neither (the function does not redact) */
   readonly redaction?: RedactionAssets | undefined;
+  /** @default - functionDefaults().timeout (60 s, the Object Lambda limit) */
+  readonly timeout?: Duration | undefined;
 }
 
 /**
@@ -62,6 +65,7 @@ export class MaskpointFunction extends Construct {
       handler: 'handler',
       description: props.description,
       memorySize: props.memoryMb,
+      timeout: props.timeout ?? defaults.timeout,
       reservedConcurrentExecutions: props.reservedConcurrency,
       role: this.role,
       logGroup,

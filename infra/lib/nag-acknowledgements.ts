@@ -3,6 +3,10 @@ import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js'
 import type { IConstruct } from 'constructs';
 import type { MaskpointFunction } from './maskpoint-function.ts';
 import type { ProtectedBucketStack } from './protected-bucket-stack.ts';
+import { BACKFILL_PREFIX } from './view-store-bucket.ts';
+
+/** The construct id CDK gives its singleton bucket-notifications function (aws-s3 notifications-resource-handler). */
+const BUCKET_NOTIFICATIONS_HANDLER_ID = 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834';
 
 /** One accepted cdk-nag finding on one construct (and its children). */
 export interface NagAcknowledgement {
@@ -37,6 +41,16 @@ const REASONS = {
     'Every request is SigV4-verified and rate limited by the gateway; a WAF web ACL is an account-level choice to add in front, not part of this stack.',
   cloudFrontLogs:
     'The gateway writes one audit event per request (caller, object, decision); CloudFront access logs would duplicate them with less detail.',
+  viewStoreLogs:
+    'The cache holds only redacted views, read and written only by the maskpoint roles (its bucket policy denies every other principal); each read through a front door is already one audit event, and server access logs would log the cache traffic of every request again.',
+  viewObjects:
+    'Views of the cache bucket: their ids are hashes, unknown until a request computes one, so the front doors and the materializer need every key under views/ (a bucket-policy deny keeps everyone else out).',
+  materializerObjects:
+    'Objects under the configured read prefixes of the one protected bucket: the materializer warms whichever object an S3 event or a backfill task names there, each one redacted.',
+  backfillObjects:
+    'S3 Batch Operations reads the manifests and inventory reports an operator places under backfill/ and writes its completion reports under backfill/reports/; their names are chosen per backfill.',
+  bucketNotificationsHandler:
+    "CDK's own BucketNotificationsHandler, which applies the demo bucket's event notifications at deploy time: its role holds only the AWSLambdaBasicExecutionRole managed policy (its logs) and is not ours to shape.",
   cloudFrontTls:
     'The distribution uses the default *.cloudfront.net certificate, which CloudFront serves with TLSv1 as the minimum; use a custom domain to set TLSv1.2_2021.',
 } as const;
@@ -78,6 +92,32 @@ export function nagAcknowledgements(stack: ProtectedBucketStack): NagAcknowledge
       add(door.distribution, 'AwsSolutions-CFR2', REASONS.cloudFrontWaf);
       add(door.distribution, 'AwsSolutions-CFR3', REASONS.cloudFrontLogs);
       add(door.distribution, 'AwsSolutions-CFR4', REASONS.cloudFrontTls);
+    }
+  }
+  if (stack.viewStore) {
+    const views = stack.viewStore;
+    add(views.bucket, 'AwsSolutions-S1', REASONS.viewStoreLogs);
+    for (const fn of [stack.objectLambda?.handler, stack.gateway?.handler, stack.materializer?.handler]) {
+      if (fn) add(fn.role, wildcardResource(views.viewObjects), REASONS.viewObjects);
+    }
+  }
+  if (stack.materializer) {
+    const materializer = stack.materializer;
+    runtime(materializer.handler);
+    for (const objects of materializer.readableObjects) {
+      add(materializer.handler.role, wildcardResource(objects), REASONS.materializerObjects);
+    }
+    for (const prefix of [BACKFILL_PREFIX, `${BACKFILL_PREFIX}reports/`]) {
+      const objects = stack.viewStore?.bucket.arnForObjects(`${prefix}*`);
+      if (objects) add(materializer.backfillRole, wildcardResource(objects), REASONS.backfillObjects);
+    }
+    const notifications = stack.node.tryFindChild(BUCKET_NOTIFICATIONS_HANDLER_ID);
+    if (notifications) {
+      add(
+        notifications,
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        REASONS.bucketNotificationsHandler,
+      );
     }
   }
   if (stack.presigner) {

@@ -18,6 +18,7 @@ import {
   type RedactionAssets,
 } from './maskpoint-function.ts';
 import type { RateLimitTable } from './rate-limit-table.ts';
+import type { ViewStoreBucket } from './view-store-bucket.ts';
 
 /** The service every request through the supporting access point must come from. */
 export const OBJECT_LAMBDA_SERVICE = 's3-object-lambda.amazonaws.com';
@@ -32,6 +33,11 @@ export interface ObjectLambdaFrontDoorProps extends MaskpointFunctionSettings {
   readonly allowListing: boolean;
   /** @default - per-instance counters (each function instance limits on its own) */
   readonly rateLimitTable?: RateLimitTable | undefined;
+  /**
+   * The redacted-view cache bucket (`MASKPOINT_VIEWS_BUCKET`), read and written: views hold only
+   * redacted bytes, so the role still cannot read the protected bucket. @default - no view store
+   */
+  readonly viewStore?: ViewStoreBucket | undefined;
 }
 
 /**
@@ -69,6 +75,7 @@ export class ObjectLambdaFrontDoor extends Construct {
         MASKPOINT_BUCKET: props.bucket.bucketName,
         MASKPOINT_TOKEN_KEYS_SECRET_ARN: props.tokenKeys.secretArn,
         ...(props.rateLimitTable ? { MASKPOINT_RATE_LIMIT_TABLE: props.rateLimitTable.table.tableName } : {}),
+        ...(props.viewStore ? { MASKPOINT_VIEWS_BUCKET: props.viewStore.bucket.bucketName } : {}),
       },
     });
     const role = this.handler.role;
@@ -88,6 +95,7 @@ export class ObjectLambdaFrontDoor extends Construct {
       }),
     );
     props.rateLimitTable?.grantConsume(role);
+    props.viewStore?.grantReadWrite(role);
 
     const supportingName = props.accessPointName;
     this.supportingAccessPointArn = stack.formatArn({

@@ -64,6 +64,35 @@ const keyHolderSchema = z
   })
   .strict();
 
+/**
+ * The redacted-view store and its warming. A view is the redacted bytes of one object version
+ * under one rule set version, kept in a cache bucket the stack creates; HEAD and LIST get exact
+ * sizes from it and repeated reads cost no CPU.
+ */
+const viewsSchema = z
+  .object({
+    enabled: z
+      .boolean()
+      .default(false)
+      .describe('Create the view cache bucket and give the front doors read/write on it. @default false'),
+    expiryDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .default(7)
+      .describe(
+        'Days after which a view expires from the cache bucket (it is made again on the next read). @default 7',
+      ),
+    warmOnWrite: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Warm views when objects are written and delete them when objects are removed (S3 events → SQS → materializer). @default true',
+      ),
+  })
+  .strict();
+
 const presignCallerSchema = z
   .object({
     principal: z.string().regex(IAM_PRINCIPAL_ARN, 'an IAM role or user ARN (no wildcards)'),
@@ -118,6 +147,7 @@ export const protectedBucketConfigSchema = z
     memoryMb: z.number().int().min(128).max(10_240).default(1024),
     reservedConcurrency: z.number().int().positive().optional(),
     keyHolders: z.array(keyHolderSchema).default([]),
+    views: viewsSchema.default({ enabled: false, expiryDays: 7, warmOnWrite: true }),
     presigner: z
       .object({
         frontDoor: z.enum(['objectLambda', 'gateway']),

@@ -17,11 +17,13 @@ import {
 import { GatewayFrontDoor } from './gateway-front-door.ts';
 import { KeyHolderPolicy } from './key-holder-policy.ts';
 import type { GeoDatabaseSource, MaskpointFunctionSettings, RedactionAssets } from './maskpoint-function.ts';
+import { Materializer } from './materializer.ts';
 import { ObjectLambdaFrontDoor } from './object-lambda-front-door.ts';
 import { Presigner } from './presigner.ts';
 import type { ProtectedBucketConfig } from './protected-bucket-config.ts';
 import { RateLimitTable } from './rate-limit-table.ts';
 import { TokenKeysSecret } from './token-keys-secret.ts';
+import { BACKFILL_PREFIX, ViewStoreBucket } from './view-store-bucket.ts';
 
 /** Props of {@link ProtectedBucketStack}. */
 export interface ProtectedBucketStackProps extends StackProps {
@@ -50,6 +52,10 @@ export class ProtectedBucketStack extends Stack {
   readonly keyHolders: readonly KeyHolderPolicy[];
   /** @default - undefined when no presigner is configured */
   readonly presigner?: Presigner;
+  /** @default - undefined unless `views.enabled` */
+  readonly viewStore?: ViewStoreBucket;
+  /** @default - undefined unless `views.enabled` */
+  readonly materializer?: Materializer;
 
   constructor(scope: Construct, id: string, props: ProtectedBucketStackProps) {
     super(scope, id, props);
@@ -69,6 +75,9 @@ export class ProtectedBucketStack extends Stack {
     };
     this.tokenKeys = new TokenKeysSecret(this, 'TokenKeys', { logRetention: settings.logRetention });
     if (config.rateLimit.store === 'dynamodb') this.rateLimitTable = new RateLimitTable(this, 'RateLimits');
+    if (config.views.enabled) {
+      this.viewStore = new ViewStoreBucket(this, 'Views', { expiryDays: config.views.expiryDays });
+    }
     const shared = {
       ...settings,
       redaction,
@@ -76,6 +85,7 @@ export class ProtectedBucketStack extends Stack {
       allowListing: config.allowListing,
       tokenKeys: this.tokenKeys.secret,
       rateLimitTable: this.rateLimitTable,
+      viewStore: this.viewStore,
     };
 
     if (config.frontDoors.objectLambda) {
@@ -103,6 +113,9 @@ export class ProtectedBucketStack extends Stack {
       this.outputGateway(this.gateway, this.gatewayKeys, config);
     }
 
+    if (this.viewStore) {
+      this.materializer = this.createMaterializer(config, this.viewStore, settings, redaction);
+    }
     if (config.presigner) {
       this.presigner = this.createPresigner(config.presigner, settings);
     }
@@ -135,6 +148,60 @@ export class ProtectedBucketStack extends Stack {
       description: `maskpoint country database ${source.fileName}`,
     });
     return { kind: 'layer', layer, runtimePath: `/opt/${source.fileName}` };
+  }
+
+  /** The view materializer, its event wiring and the backfill role, with their outputs. */
+  private createMaterializer(
+    config: ProtectedBucketConfig,
+    viewStore: ViewStoreBucket,
+    settings: MaskpointFunctionSettings,
+    redaction: RedactionAssets,
+  ): Materializer {
+    const materializer = new Materializer(this, 'Materializer', {
+      logRetention: settings.logRetention,
+      memoryMb: settings.memoryMb,
+      redaction,
+      bucket: this.bucket,
+      isBucketOwned: config.bucket.source === 'demo',
+      readPrefixes: config.readPrefixes,
+      viewStore,
+      tokenKeys: this.tokenKeys.secret,
+      kmsKey: this.kmsKey,
+      warmOnWrite: config.views.warmOnWrite,
+    });
+    viewStore.acceptInventoryOf(this.bucket);
+    const cache = viewStore.bucket.bucketName;
+    new CfnOutput(this, 'MaterializerFunctionArn', {
+      value: materializer.handler.function.functionArn,
+      description: 'maskpoint views backfill --function-arn',
+    });
+    new CfnOutput(this, 'BackfillRoleArn', {
+      value: materializer.backfillRole.roleArn,
+      description: 'maskpoint views backfill --role-arn',
+    });
+    new CfnOutput(this, 'ViewsBucketName', {
+      value: cache,
+      description:
+        'The redacted-view cache bucket (views/ for the front doors, backfill/ for S3 Batch Operations)',
+    });
+    new CfnOutput(this, 'BackfillCommand', {
+      value: `npx maskpoint views backfill --bucket ${this.bucket.bucketName} --inventory s3://${cache}/${BACKFILL_PREFIX}inventory/${this.bucket.bucketName}/CONFIG/DATE/manifest.json --function-arn ${materializer.handler.function.functionArn} --role-arn ${materializer.backfillRole.roleArn} --report s3://${cache}/${BACKFILL_PREFIX}reports/`,
+      description: `Warms existing objects with S3 Batch Operations, from a CSV S3 Inventory delivered to s3://<ViewsBucketName>/${BACKFILL_PREFIX}inventory/ (or --manifest s3://…/manifest.csv)`,
+    });
+    if (materializer.deadLetterQueue) {
+      new CfnOutput(this, 'MaterializerDeadLetterQueueUrl', {
+        value: materializer.deadLetterQueue.queueUrl,
+        description: 'S3 events whose views could not be made after retries',
+      });
+    }
+    if (materializer.notificationConfigurationForOwner) {
+      new CfnOutput(this, 'BucketNotificationsForOwner', {
+        value: materializer.notificationConfigurationForOwner,
+        description:
+          'Add these queue configurations to the bucket (put-bucket-notification-configuration): writes and deletes then keep the views current',
+      });
+    }
+    return materializer;
   }
 
   private createKeyHolders(config: ProtectedBucketConfig): KeyHolderPolicy[] {

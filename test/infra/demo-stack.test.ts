@@ -35,6 +35,25 @@ function statementsOfRole(fn: MaskpointFunction | undefined): TemplateStatement[
   return roleStatements(template, logicalIdOf(stack, fn?.role));
 }
 
+/** The two statements every role that reads and writes views gets, on the cache bucket only. */
+function viewStatements(): TemplateStatement[] {
+  const cache = logicalIdOf(stack, stack.viewStore?.bucket);
+  return [
+    {
+      Sid: 'ReadWriteViews',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [cache, 'Arn'] }, '/views/*']] },
+    },
+    {
+      Sid: 'ListViews',
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: { 'Fn::GetAtt': [cache, 'Arn'] },
+    },
+  ];
+}
+
 describe('the shipped demo config', () => {
   it('creates an encrypted, versioned, TLS-only demo bucket with access logs', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
@@ -68,6 +87,7 @@ describe('the shipped demo config', () => {
     const ours = [
       stack.objectLambda?.handler.function,
       stack.gateway?.handler.function,
+      stack.materializer?.handler.function,
       stack.tokenKeys.node.findChild('Initializer'),
     ];
     for (const fn of ours) {
@@ -75,10 +95,10 @@ describe('the shipped demo config', () => {
     }
   });
 
-  it('bundles each front door with its rules and the geo database in the asset', () => {
+  it('bundles each front door and the materializer with its rules and the geo database in the asset', () => {
     const assets = readdirSync(outdir).filter((name) => name.startsWith('asset.'));
     const bundles = assets.filter((name) => existsSync(join(outdir, name, 'index.mjs')));
-    expect(bundles).toHaveLength(2);
+    expect(bundles).toHaveLength(3);
     for (const bundle of bundles) {
       expect(existsSync(join(outdir, bundle, 'redaction-rules', 'default.yaml'))).toBe(true);
       expect(existsSync(join(outdir, bundle, 'geo-whois-asn-country.mmdb'))).toBe(true);
@@ -178,7 +198,7 @@ describe('the Object Lambda front door', () => {
     });
   });
 
-  it('gives the function role no S3 read: only responses, logs, counters and token keys', () => {
+  it('gives the function role no read of the protected bucket: responses, logs, counters, token keys and views', () => {
     const statements = statementsOfRole(stack.objectLambda?.handler);
     expect(allowedActions(statements)).toEqual([
       'dynamodb:GetItem',
@@ -186,10 +206,20 @@ describe('the Object Lambda front door', () => {
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       's3-object-lambda:WriteGetObjectResponse',
+      's3:AbortMultipartUpload',
+      's3:DeleteObject',
+      's3:GetObject',
+      's3:ListBucket',
+      's3:PutObject',
       'secretsmanager:GetSecretValue',
     ]);
     const wildcard = statements.filter((s) => JSON.stringify(s.Resource) === '"*"');
     expect(wildcard.map(actionsOf)).toEqual([['s3-object-lambda:WriteGetObjectResponse']]);
+    const s3Statements = statements.filter((s) => actionsOf(s).some((action) => action.startsWith('s3:')));
+    expect(s3Statements.map((s) => [s.Sid, s.Resource])).toEqual(
+      viewStatements().map((s) => [s.Sid, s.Resource]),
+    );
+    expect(JSON.stringify(statements)).not.toContain(logicalIdOf(stack, stack.bucket));
   });
 });
 
@@ -204,17 +234,23 @@ describe('the gateway front door', () => {
     });
   });
 
-  it('reads only the protected bucket, its key registries and the counters', () => {
+  it('reads only the protected bucket, its key registries, the counters and the views', () => {
     const statements = statementsOfRole(stack.gateway?.handler);
     expect(allowedActions(statements)).toEqual([
       'dynamodb:GetItem',
       'dynamodb:UpdateItem',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
+      's3:AbortMultipartUpload',
+      's3:DeleteObject',
       's3:GetObject',
       's3:ListBucket',
+      's3:PutObject',
       'secretsmanager:GetSecretValue',
     ]);
+    expect(statements.filter((s) => s.Sid === 'ReadWriteViews' || s.Sid === 'ListViews')).toEqual(
+      viewStatements(),
+    );
     const bucket = logicalIdOf(stack, stack.bucket);
     const read = statements.find((s) => s.Sid === 'ReadProtectedObjects');
     expect(read?.Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/*']] });
@@ -237,6 +273,228 @@ describe('the gateway front door', () => {
         ],
       }),
     });
+  });
+});
+
+describe('the redacted-view store', () => {
+  it('is an encrypted, private, TLS-only, unversioned cache bucket whose views expire after 7 days', () => {
+    const buckets = template.findResources('AWS::S3::Bucket');
+    const cache = buckets[logicalIdOf(stack, stack.viewStore?.bucket)]?.Properties;
+    expect(cache.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    });
+    expect(cache.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(cache.VersioningConfiguration).toBeUndefined();
+    expect(cache.LifecycleConfiguration).toEqual({
+      Rules: [
+        { Id: 'ExpireViews', ExpirationInDays: 7, Status: 'Enabled' },
+        {
+          Id: 'AbortIncompleteUploads',
+          AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+          Status: 'Enabled',
+        },
+      ],
+    });
+  });
+
+  it('denies views to every principal but the front doors and the materializer, and plain HTTP to all', () => {
+    const cache = logicalIdOf(stack, stack.viewStore?.bucket);
+    const policy = Object.values(template.findResources('AWS::S3::BucketPolicy')).find(
+      (resource) => JSON.stringify(resource.Properties.Bucket) === JSON.stringify({ Ref: cache }),
+    );
+    const statements = policy?.Properties.PolicyDocument.Statement as TemplateStatement[];
+    const roleArn = (fn: MaskpointFunction | undefined) => ({
+      'Fn::GetAtt': [logicalIdOf(stack, fn?.role), 'Arn'],
+    });
+    expect(statements.find((s) => s.Sid === 'DenyViewsToAllButMaskpointRoles')).toEqual({
+      Sid: 'DenyViewsToAllButMaskpointRoles',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'],
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [cache, 'Arn'] }, '/views/*']] },
+      Condition: {
+        ArnNotEquals: {
+          'aws:PrincipalArn': [
+            roleArn(stack.objectLambda?.handler),
+            roleArn(stack.gateway?.handler),
+            roleArn(stack.materializer?.handler),
+          ],
+        },
+      },
+    });
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      ]),
+    );
+  });
+
+  it('accepts S3 Inventory reports of the protected bucket under backfill/inventory/ only', () => {
+    const cache = logicalIdOf(stack, stack.viewStore?.bucket);
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: cache },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'AcceptInventoryReports',
+            Effect: 'Allow',
+            Principal: { Service: 's3.amazonaws.com' },
+            Action: 's3:PutObject',
+            Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [cache, 'Arn'] }, '/backfill/inventory/*']] },
+            Condition: {
+              ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [logicalIdOf(stack, stack.bucket), 'Arn'] } },
+              StringEquals: {
+                'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+                's3:x-amz-acl': 'bucket-owner-full-control',
+              },
+            },
+          },
+        ]),
+      },
+    });
+  });
+
+  it('names the cache bucket to both front doors and the materializer', () => {
+    for (const fn of [stack.objectLambda?.handler, stack.gateway?.handler, stack.materializer?.handler]) {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Role: { 'Fn::GetAtt': [logicalIdOf(stack, fn?.role), 'Arn'] },
+        Environment: {
+          Variables: Match.objectLike({
+            MASKPOINT_VIEWS_BUCKET: { Ref: logicalIdOf(stack, stack.viewStore?.bucket) },
+          }),
+        },
+      });
+    }
+  });
+});
+
+describe('the materializer', () => {
+  it('reads only the protected objects, its token keys and the views, and consumes its queue', () => {
+    const statements = statementsOfRole(stack.materializer?.handler);
+    expect(allowedActions(statements)).toEqual([
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      's3:AbortMultipartUpload',
+      's3:DeleteObject',
+      's3:GetObject',
+      's3:ListBucket',
+      's3:PutObject',
+      'secretsmanager:GetSecretValue',
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:ReceiveMessage',
+    ]);
+    const bucket = logicalIdOf(stack, stack.bucket);
+    expect(statements.find((s) => s.Sid === 'ReadProtectedObjects')).toEqual({
+      Sid: 'ReadProtectedObjects',
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/*']] },
+    });
+    expect(statements.filter((s) => s.Sid === 'ReadWriteViews' || s.Sid === 'ListViews')).toEqual(
+      viewStatements(),
+    );
+    expect(statements.find((s) => s.Sid === 'ReadTokenKeys')?.Resource).toEqual({
+      Ref: logicalIdOf(stack, stack.tokenKeys.secret),
+    });
+    const queue = logicalIdOf(stack, stack.materializer?.queue);
+    const sqs = statements.filter((s) => actionsOf(s).some((action) => action.startsWith('sqs:')));
+    expect(sqs.map((s) => s.Resource)).toEqual([{ 'Fn::GetAtt': [queue, 'Arn'] }]);
+  });
+
+  it('runs up to 15 minutes and reports partial batch failures from an encrypted queue with a dead-letter queue', () => {
+    const fn = logicalIdOf(stack, stack.materializer?.handler.function);
+    expect(template.findResources('AWS::Lambda::Function')[fn]?.Properties.Timeout).toBe(900);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: fn },
+      EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(stack, stack.materializer?.queue), 'Arn'] },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 10 },
+    });
+    const queues = template.findResources('AWS::SQS::Queue');
+    expect(queues[logicalIdOf(stack, stack.materializer?.queue)]?.Properties).toEqual({
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 5400,
+      RedrivePolicy: {
+        deadLetterTargetArn: {
+          'Fn::GetAtt': [logicalIdOf(stack, stack.materializer?.deadLetterQueue), 'Arn'],
+        },
+        maxReceiveCount: 5,
+      },
+    });
+    expect(queues[logicalIdOf(stack, stack.materializer?.deadLetterQueue)]?.Properties).toEqual({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1209600,
+    });
+    for (const queue of [stack.materializer?.queue, stack.materializer?.deadLetterQueue]) {
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: logicalIdOf(stack, queue) }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('is sent the demo bucket’s ObjectCreated and ObjectRemoved events', () => {
+    const queueArn = { 'Fn::GetAtt': [logicalIdOf(stack, stack.materializer?.queue), 'Arn'] };
+    template.hasResourceProperties('Custom::S3BucketNotifications', {
+      BucketName: { Ref: logicalIdOf(stack, stack.bucket) },
+      NotificationConfiguration: {
+        QueueConfigurations: [
+          { Events: ['s3:ObjectCreated:*'], QueueArn: queueArn },
+          { Events: ['s3:ObjectRemoved:*'], QueueArn: queueArn },
+        ],
+      },
+    });
+    expect(Object.keys(template.findOutputs('BucketNotificationsForOwner'))).toEqual([]);
+  });
+
+  it('gives S3 Batch Operations a role that invokes the materializer and uses backfill/ of the cache bucket only', () => {
+    const role = stack.materializer?.backfillRole;
+    const roles = template.findResources('AWS::IAM::Role');
+    expect(roles[logicalIdOf(stack, role)]?.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { Service: 'batchoperations.s3.amazonaws.com' },
+      },
+    ]);
+    const cacheArn = { 'Fn::GetAtt': [logicalIdOf(stack, stack.viewStore?.bucket), 'Arn'] };
+    const under = (path: string) => ({ 'Fn::Join': ['', [cacheArn, path]] });
+    const statements = roleStatements(template, logicalIdOf(stack, role));
+    expect(statements.map((s) => [s.Sid, actionsOf(s), s.Resource])).toEqual([
+      [
+        'InvokeMaterializer',
+        ['lambda:InvokeFunction'],
+        { 'Fn::GetAtt': [logicalIdOf(stack, stack.materializer?.handler.function), 'Arn'] },
+      ],
+      ['ReadBackfillManifests', ['s3:GetObject', 's3:GetObjectVersion'], under('/backfill/*')],
+      ['WriteBackfillReports', ['s3:PutObject'], under('/backfill/reports/*')],
+      ['LocateCacheBucket', ['s3:GetBucketLocation'], cacheArn],
+    ]);
+  });
+
+  it('outputs what maskpoint views backfill needs', () => {
+    template.hasOutput('MaterializerFunctionArn', {});
+    template.hasOutput('BackfillRoleArn', {});
+    template.hasOutput('ViewsBucketName', { Value: { Ref: logicalIdOf(stack, stack.viewStore?.bucket) } });
+    template.hasOutput('BackfillCommand', {
+      Value: Match.objectLike({
+        'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('npx maskpoint views backfill --bucket ')])],
+      }),
+    });
+    template.hasOutput('MaterializerDeadLetterQueueUrl', {});
   });
 });
 

@@ -16,7 +16,7 @@ import {
 const KMS_KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/0f4c1e2a-3b4d-4c5e-8f90-a1b2c3d4e5f6';
 const PARTNER_ROLE = 'arn:aws:iam::444455556666:role/partner-reader';
 
-/** An existing SSE-KMS bucket with both front doors, CloudFront, fences and an Object Lambda presigner. */
+/** An existing SSE-KMS bucket with both front doors, CloudFront, fences, an Object Lambda presigner and views. */
 const imported = defineProtectedBucket({
   name: 'exports',
   env: { account: '111122223333', region: 'eu-west-1' },
@@ -39,6 +39,7 @@ const imported = defineProtectedBucket({
     frontDoor: 'objectLambda',
     callers: [{ principal: PARTNER_ROLE, prefixes: ['exports/'], maxExpiresSeconds: 3600 }],
   },
+  views: { enabled: true, expiryDays: 3 },
 });
 
 /** A gateway-only bucket without listing, whose presigner signs gateway URLs. */
@@ -83,8 +84,10 @@ beforeAll(async () => {
 
 describe('an existing bucket', () => {
   it('is not created or given a policy: the deny and delegation statements are output for its owner', () => {
-    importedTemplate.resourceCountIs('AWS::S3::Bucket', 0);
-    importedTemplate.resourceCountIs('AWS::S3::BucketPolicy', 0);
+    const cache = logicalIdOf(importedStack, importedStack.viewStore?.bucket);
+    expect(Object.keys(importedTemplate.findResources('AWS::S3::Bucket'))).toEqual([cache]);
+    const policies = Object.values(importedTemplate.findResources('AWS::S3::BucketPolicy'));
+    expect(policies.map((policy) => policy.Properties.Bucket)).toEqual([{ Ref: cache }]);
     const output = importedTemplate.findOutputs('BucketPolicyForOwner').BucketPolicyForOwner;
     const document = JSON.parse(inAwsPartition(output?.Value));
     expect(document.Statement).toEqual([
@@ -147,6 +150,95 @@ describe('an existing bucket', () => {
       ReservedConcurrentExecutions: 20,
     });
     importedTemplate.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+  });
+});
+
+describe('views of an existing bucket', () => {
+  it('outputs the notification configuration its owner applies, one per read prefix, to an encrypted queue', () => {
+    const output = importedTemplate.findOutputs('BucketNotificationsForOwner').BucketNotificationsForOwner;
+    const value = output?.Value as { 'Fn::Join': [string, unknown[]] };
+    const queueArn = { 'Fn::GetAtt': [logicalIdOf(importedStack, importedStack.materializer?.queue), 'Arn'] };
+    const parts = value['Fn::Join'][1].map((part) =>
+      JSON.stringify(part) === JSON.stringify(queueArn) ? 'QUEUE' : part,
+    );
+    expect(JSON.parse(parts.join(''))).toEqual({
+      QueueConfigurations: [
+        {
+          Id: 'maskpoint-views-0',
+          QueueArn: 'QUEUE',
+          Events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'],
+          Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'exports/' }] } },
+        },
+        {
+          Id: 'maskpoint-views-1',
+          QueueArn: 'QUEUE',
+          Events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'],
+          Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'shared/' }] } },
+        },
+      ],
+    });
+    importedTemplate.resourceCountIs('Custom::S3BucketNotifications', 0);
+  });
+
+  it('lets S3 send that bucket’s events to the queue, and no other bucket’s', () => {
+    importedTemplate.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: logicalIdOf(importedStack, importedStack.materializer?.queue) }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 's3.amazonaws.com' },
+            Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+            Condition: {
+              ArnLike: {
+                'aws:SourceArn': {
+                  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::acme-exports']],
+                },
+              },
+              StringEquals: { 'aws:SourceAccount': '111122223333' },
+            },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('lets the materializer read the configured prefixes only, decrypting through S3', () => {
+    const statements = roleStatements(
+      importedTemplate,
+      logicalIdOf(importedStack, importedStack.materializer?.handler.role),
+    );
+    const read = statements.find((s) => s.Sid === 'ReadProtectedObjects');
+    expect(((read?.Resource ?? []) as unknown[]).map(inAwsPartition)).toEqual([
+      'arn:aws:s3:::acme-exports/exports/*',
+      'arn:aws:s3:::acme-exports/shared/*',
+    ]);
+    expect(statements.find((s) => s.Sid === 'DecryptThroughS3')?.Condition).toEqual({
+      StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' },
+    });
+    expect(statements.filter((s) => actionsOf(s).includes('s3:ListBucket')).map((s) => s.Sid)).toEqual([
+      'ListViews',
+    ]);
+  });
+
+  it('expires views after the configured days', () => {
+    const buckets = importedTemplate.findResources('AWS::S3::Bucket');
+    const cache = buckets[logicalIdOf(importedStack, importedStack.viewStore?.bucket)];
+    expect(cache?.Properties.LifecycleConfiguration.Rules[0]).toEqual({
+      Id: 'ExpireViews',
+      ExpirationInDays: 3,
+      Status: 'Enabled',
+    });
+  });
+
+  it('keeps the Object Lambda role off the protected bucket: views only', () => {
+    const statements = roleStatements(
+      importedTemplate,
+      logicalIdOf(importedStack, importedStack.objectLambda?.handler.role),
+    );
+    const s3 = statements.filter((s) => actionsOf(s).some((action) => action.startsWith('s3:')));
+    expect(s3.map((s) => s.Sid)).toEqual(['ReadWriteViews', 'ListViews']);
+    expect(JSON.stringify(statements)).not.toContain('acme-exports');
   });
 });
 
@@ -308,6 +400,13 @@ describe('the presigner', () => {
 });
 
 describe('a gateway-only bucket without listing', () => {
+  it('has no view store, materializer or queue when views are not enabled', () => {
+    gatewayTemplate.resourceCountIs('AWS::S3::Bucket', 0);
+    gatewayTemplate.resourceCountIs('AWS::SQS::Queue', 0);
+    expect(gatewayStack.materializer).toBeUndefined();
+    expect(JSON.stringify(gatewayTemplate.toJSON())).not.toContain('MASKPOINT_VIEWS_BUCKET');
+  });
+
   it('has no Object Lambda resources and no listing permission', () => {
     gatewayTemplate.resourceCountIs('AWS::S3ObjectLambda::AccessPoint', 0);
     gatewayTemplate.resourceCountIs('AWS::S3::AccessPoint', 0);

@@ -334,14 +334,22 @@ describe('the gateway edge: writes, foreign auth schemes, unsigned parts and ref
   });
 
   describe('audit of refusals at the door', () => {
-    it('names ListObjects (v1), ListBuckets and HeadBucket with their bucket', async () => {
+    it('names ListObjects (v1), ListBuckets, HeadBucket and GetBucketLocation with their bucket', async () => {
       const cases = [
-        { method: 'GET', path: '/example', operation: 'ListObjects', bucket: 'example', status: 501 },
+        { method: 'GET', path: '/elsewhere', operation: 'ListObjects', bucket: 'elsewhere', status: 403 },
         { method: 'GET', path: '/', operation: 'ListBuckets', bucket: '', status: 501 },
-        { method: 'HEAD', path: '/example', operation: 'HeadBucket', bucket: 'example', status: 501 },
+        { method: 'HEAD', path: '/elsewhere', operation: 'HeadBucket', bucket: 'elsewhere', status: 403 },
+        {
+          method: 'GET',
+          path: '/elsewhere',
+          query: { location: '' },
+          operation: 'GetBucketLocation',
+          bucket: 'elsewhere',
+          status: 403,
+        },
       ];
-      for (const { method, path, operation, bucket, status } of cases) {
-        const request = await signRequest({ key, host: pathHost, method, path });
+      for (const { method, path, query, operation, bucket, status } of cases) {
+        const request = await signRequest({ key, host: pathHost, method, path, query });
 
         const response = await sendRaw(gateway.server.url, request);
 

@@ -1,7 +1,7 @@
 /**
- * The S3 operation an audit line names: the three a front door serves, and those it refuses at
- * the door (writes, v1 listing, bucket listing). `Unknown` is a method or sub-resource request
- * that is no operation the gateway recognises.
+ * The S3 operation an audit line names: those a front door serves, and those it refuses at
+ * the door (writes, bucket listing when it is not enabled). `Unknown` is a method or
+ * sub-resource request that is no operation the gateway recognises.
  */
 export type AuditOperation =
   | 'GetObject'
@@ -10,6 +10,7 @@ export type AuditOperation =
   | 'ListObjects'
   | 'ListBuckets'
   | 'HeadBucket'
+  | 'GetBucketLocation'
   | 'PutObject'
   | 'PostObject'
   | 'DeleteObject'

@@ -94,6 +94,62 @@ describe('parseS3Request', () => {
     });
   });
 
+  it('reads ListObjects (v1) parameters: marker as the key to start after, v2 parameters ignored', () => {
+    expect(
+      parse(
+        'GET',
+        '/example/?prefix=a%20b&delimiter=%2F&marker=a%20b%2Fc%2B1&max-keys=7&encoding-type=url&start-after=zzz&continuation-token=tok',
+      ),
+    ).toEqual({
+      name: 'ListObjects',
+      bucket: 'example',
+      isUrlEncoded: true,
+      list: {
+        bucket: 'example',
+        prefix: 'a b',
+        delimiter: '/',
+        continuationToken: undefined,
+        startAfter: 'a b/c+1',
+        maxKeys: 7,
+      },
+    });
+    expect(parse('GET', '/', 'example.localhost')).toMatchObject({
+      name: 'ListObjects',
+      bucket: 'example',
+      isUrlEncoded: false,
+      list: { maxKeys: 1000, startAfter: undefined },
+    });
+  });
+
+  it('reads HeadBucket and GetBucketLocation, path-style and virtual-hosted', () => {
+    expect(parse('HEAD', '/example')).toEqual({ name: 'HeadBucket', bucket: 'example' });
+    expect(parse('HEAD', '/', 'example.localhost')).toEqual({ name: 'HeadBucket', bucket: 'example' });
+    expect(parse('GET', '/example?location')).toEqual({ name: 'GetBucketLocation', bucket: 'example' });
+    expect(parse('GET', '/?location=', 'example.localhost')).toEqual({
+      name: 'GetBucketLocation',
+      bucket: 'example',
+    });
+  });
+
+  it('reads ListBuckets with its prefix, continuation token, region and page size', () => {
+    expect(parse('GET', '/')).toEqual({
+      name: 'ListBuckets',
+      prefix: undefined,
+      continuationToken: undefined,
+      bucketRegion: undefined,
+      maxBuckets: 10_000,
+    });
+    expect(
+      parse('GET', '/?prefix=ex&continuation-token=example&bucket-region=eu-west-1&max-buckets=20000'),
+    ).toEqual({
+      name: 'ListBuckets',
+      prefix: 'ex',
+      continuationToken: 'example',
+      bucketRegion: 'eu-west-1',
+      maxBuckets: 10_000,
+    });
+  });
+
   it.each(['PUT', 'POST', 'DELETE', 'PATCH'])('rejects %s with MethodNotAllowed', (method) => {
     expect(() => parse(method, '/example/k.csv')).toThrow(
       expect.objectContaining({ code: 'MethodNotAllowed' }),
@@ -101,12 +157,11 @@ describe('parseS3Request', () => {
   });
 
   it.each([
-    ['ListBuckets', 'GET', '/'],
-    ['ListObjects v1', 'GET', '/example/'],
-    ['HeadBucket', 'HEAD', '/example'],
+    ['HEAD on the service', 'HEAD', '/'],
+    ['ListObjectVersions', 'GET', '/example?versions'],
     ['an object ACL', 'GET', '/example/k.csv?acl'],
     ['object tagging', 'GET', '/example/k.csv?tagging='],
-    ['GetBucketLocation', 'GET', '/example?location'],
+    ['the location of an object', 'GET', '/example/k.csv?location'],
     ['a part number', 'GET', '/example/k.csv?partNumber=1'],
   ])('rejects %s with NotImplemented', (_name, method, url) => {
     expect(() => parse(method, url)).toThrow(expect.objectContaining({ code: 'NotImplemented' }));
@@ -116,6 +171,10 @@ describe('parseS3Request', () => {
     ['a negative max-keys', '/example?list-type=2&max-keys=-1'],
     ['a non-numeric max-keys', '/example?list-type=2&max-keys=ten'],
     ['an unknown encoding-type', '/example?list-type=2&encoding-type=base64'],
+    ['an unknown v1 encoding-type', '/example?encoding-type=base64'],
+    ['an unknown list-type', '/example?list-type=3'],
+    ['a v1 max-keys that is not a number', '/example?max-keys=1e3'],
+    ['a max-buckets of 0', '/?max-buckets=0'],
     ['a key that is not valid percent-encoding', '/example/%E0%A4%A'],
   ])('rejects %s with InvalidArgument', (_name, url) => {
     expect(() => parse('GET', url)).toThrow(expect.objectContaining({ code: 'InvalidArgument' }));
@@ -143,6 +202,8 @@ describe('identifyS3Request', () => {
     ['GET', '/example/', 'ListObjects', 'example', undefined],
     ['GET', '/', 'ListBuckets', '', undefined],
     ['HEAD', '/example', 'HeadBucket', 'example', undefined],
+    ['GET', '/example?location', 'GetBucketLocation', 'example', undefined],
+    ['GET', '/example/k.csv?location', 'Unknown', 'example', 'k.csv'],
     ['PUT', '/example/new.csv', 'PutObject', 'example', 'new.csv'],
     ['PUT', '/example', 'CreateBucket', 'example', undefined],
     ['POST', '/example', 'PostObject', 'example', undefined],
