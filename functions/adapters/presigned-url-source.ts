@@ -83,6 +83,8 @@ export function createPresignedUrlSource(options: PresignedUrlSourceOptions): Ob
   }
 
   return {
+    hasFixedListing: true,
+
     async getObject(location, conditions): Promise<SourceObject> {
       const response = await send('GET', conditions, location);
       return { ...headOf(response), body: exactLengthBody(response, contentLength(response)) };

@@ -2,6 +2,7 @@ import { type AccessGrant, checkRateLimits, geoFenceRefusal, grantFor } from './
 import type { Caller } from './caller.ts';
 import { AccessDeniedError, NotImplementedError } from './errors.ts';
 import { keyPrefixCoverage } from './key-prefix-coverage.ts';
+import { decodeListToken, encodeListToken } from './list-continuation-token.ts';
 import type { ListedObject, ListObjectsPage, ListObjectsRequest } from './ports/object-source.ts';
 import type { ViewMetadata } from './ports/view-store.ts';
 import { streamedEtag, viewEtag } from './redacted-etag.ts';
@@ -17,8 +18,13 @@ import { isViewRefusal } from './views/warm-object-views.ts';
 const PROBE_MAX_KEYS = 1000;
 /** Common prefixes probed at a time. */
 const PROBE_CONCURRENCY = 8;
-/** Source pages one v1 listing reads, at most, looking for an entry the caller may see. */
-const MAX_V1_SOURCE_PAGES = 16;
+/** Source pages one listing reads, at most, looking for an entry the caller may see. */
+const MAX_SOURCE_PAGES = 16;
+/**
+ * Entries asked of the source for each page read on past one that showed nothing: S3's largest
+ * page, so that a listing passes at least 15,000 hidden entries in a row, whatever its max-keys.
+ */
+const READ_ON_MAX_KEYS = 1000;
 /** Listed objects whose view is looked up (and, when missing, made) at a time. */
 const VIEW_LOOKUP_CONCURRENCY = 16;
 
@@ -26,8 +32,7 @@ export interface ListRequest extends ListObjectsRequest {
   readonly requestId: string;
   readonly caller: Caller;
   /**
-   * The listing the client asked for, as the audit line names it. ListObjects (v1) pages by the
-   * last entry shown, so its pages must show one (see `listObjects`).
+   * The listing the client asked for, as the audit line names it.
    * @default 'ListObjectsV2'
    */
   readonly operation?: 'ListObjects' | 'ListObjectsV2' | undefined;
@@ -50,12 +55,18 @@ export interface ListRequest extends ListObjectsRequest {
  *   under the listed prefix and lets this caller read (not once per key). When there is none, no
  *   key could be shown and the listing is refused with AccessDenied, giving the reason a GET
  *   would (the geo fence).
- * - **v1 paging**: a ListObjects client asks for the next page by the last entry it was shown,
- *   and a hidden entry cannot be named. A v1 page whose entries are all hidden is therefore not
- *   returned: the source is read on (with its continuation token) until a page shows one, for
- *   up to 16 pages; after that the listing is refused with NotImplemented, never answered with
- *   a hidden name or a page a client cannot page on from. A marker that is a common prefix is
- *   not listed again, as on S3.
+ * - **Paging**: a page ends at the last entry it shows, never at a hidden one. A ListObjects (v1)
+ *   client asks for the next page by that entry (`marker`); a ListObjectsV2 client by the token
+ *   the page carries, which names that entry (`encodeListToken`; a source's own token names the
+ *   last entry the source scanned, which may be hidden, and is never handed out). A token is read
+ *   back as the `start-after` of the next page, and takes precedence over a `start-after` sent
+ *   with it, as on S3 (SDK paginators send both). A page whose entries are all hidden is not
+ *   returned: the source is read on, 1,000 entries a page, until a page shows one, for up to 16
+ *   source pages; after that the listing is refused with NotImplemented, never answered with a
+ *   hidden name or a page a client cannot page on from. Each truncated page shows an entry past
+ *   where it started, so paging always ends. A `start-after` that is a common prefix is not
+ *   listed again, as on S3. A source with a fixed listing (`hasFixedListing`) is read once, and
+ *   its page carries the source's own token.
  *
  * - **ETag and Size**: those a HEAD answers. With a view store, each listed object's view is looked
  *   up, and the missing ones are made, `VIEW_LOOKUP_CONCURRENCY` at a time (the materializer bounds
@@ -159,38 +170,111 @@ function listingAccess(request: ListRequest, deps: ServeDependencies): ListingAc
   };
 }
 
-/** The source's page with what this caller may see; for v1, the first such page that shows something. */
+/** The first page of the listing, from where it starts, that shows the caller something (see `listObjects`). */
 async function visiblePage(
   request: ListRequest,
   access: ListingAccess,
   deps: ServeDependencies,
 ): Promise<ListObjectsPage> {
-  const isV1 = request.operation === 'ListObjects';
-  let position: ListObjectsRequest = request;
+  // S3 answers max-keys 0 with an empty page that is not truncated.
+  if (request.maxKeys === 0) return { objects: [], commonPrefixes: [], isTruncated: false };
+  const isFixed = deps.source.hasFixedListing === true;
+  const token = request.continuationToken;
+  let position: ListObjectsRequest =
+    isFixed || token === undefined
+      ? request
+      : { ...request, continuationToken: undefined, startAfter: decodeListToken(token) };
   for (let read = 1; ; read++) {
     const page = await deps.source.listObjects(position);
-    const visible = page.objects.flatMap((object) => {
-      const grant = access.grantOf(object);
-      return grant === undefined ? [] : [{ object, grant }];
-    });
-    const objects = await servedObjects(request, visible, deps);
-    // S3 passes a v1 marker that is a common prefix together with every key under it, so that
+    // S3 passes a start-after that is a common prefix together with every key under it, so that
     // clients page on from a NextMarker naming one (ceph s3-tests test_bucket_list_delimiter_prefix);
     // a source's start-after may list it again (the local directory, s3rver).
-    const listed = isV1
-      ? page.commonPrefixes.filter((prefix) => prefix !== position.startAfter)
-      : page.commonPrefixes;
-    const commonPrefixes = await visiblePrefixes(listed, access, request, deps);
-    const isBlank = objects.length + commonPrefixes.length === 0;
-    const token = page.isTruncated ? page.nextContinuationToken : undefined;
-    if (!isV1 || !isBlank || token === undefined) return { ...page, objects, commonPrefixes };
-    if (read === MAX_V1_SOURCE_PAGES) {
+    const entries = pageEntries(page).filter(
+      (entry) => entry.object !== undefined || entry.name !== position.startAfter,
+    );
+    const want = isFixed ? Number.POSITIVE_INFINITY : request.maxKeys;
+    const { shown, cutAfter } = await firstVisible(entries, want, access, request, deps);
+    const objects = await servedObjects(
+      request,
+      shown.flatMap(({ object, grant }) => (object && grant ? [{ object, grant }] : [])),
+      deps,
+    );
+    const servedKeys = new Set(objects.map((object) => object.key));
+    const last = shown.findLast((entry) => entry.object === undefined || servedKeys.has(entry.name));
+    const sourceToken = page.isTruncated ? page.nextContinuationToken : undefined;
+    const isTruncated = cutAfter !== undefined || sourceToken !== undefined;
+    const commonPrefixes = shown.flatMap((entry) => (entry.object === undefined ? [entry.name] : []));
+    if (isFixed && (last !== undefined || request.operation !== 'ListObjects')) {
+      return { objects, commonPrefixes, isTruncated, nextContinuationToken: sourceToken };
+    }
+    if (last !== undefined || !isTruncated) {
+      const nextContinuationToken = isTruncated && last ? encodeListToken(last.name) : undefined;
+      return { objects, commonPrefixes, isTruncated, nextContinuationToken };
+    }
+    if (isFixed || read === MAX_SOURCE_PAGES) {
       throw new NotImplementedError(
-        `ListObjects found no key this caller may read in ${read} pages after the marker; page with ListObjectsV2 or list a narrower prefix`,
+        `the listing found no entry this caller may read in ${read} source pages after where the page starts; list a narrower prefix`,
       );
     }
-    position = { ...request, startAfter: undefined, continuationToken: token };
+    // Read on after the last entry weighed, hidden or not: this position is never handed out.
+    position = {
+      ...request,
+      continuationToken: cutAfter === undefined ? sourceToken : undefined,
+      startAfter: cutAfter,
+      maxKeys: READ_ON_MAX_KEYS,
+    };
   }
+}
+
+/** An entry of a source page: an object, or a common prefix (no `object`). */
+interface PageEntry {
+  readonly name: string;
+  readonly object?: ListedObject | undefined;
+  /** For an object the caller may read, the rule set it reads it under. */
+  readonly grant?: AccessGrant | undefined;
+}
+
+/** The page's objects and common prefixes in S3's order (UTF-8 bytes). */
+function pageEntries(page: ListObjectsPage): PageEntry[] {
+  const entries: PageEntry[] = [
+    ...page.objects.map((object) => ({ name: object.key, object })),
+    ...page.commonPrefixes.map((name) => ({ name })),
+  ];
+  return entries.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
+}
+
+/**
+ * The first `want` entries the caller may see, in order, and `cutAfter`, the last of them, when
+ * the page goes on past it. Entries are weighed in order, a few more than still wanted at a time,
+ * so that a page read on with 1,000 entries probes only the common prefixes it must.
+ */
+async function firstVisible(
+  entries: readonly PageEntry[],
+  want: number,
+  access: ListingAccess,
+  request: ListRequest,
+  deps: ServeDependencies,
+): Promise<{ shown: PageEntry[]; cutAfter: string | undefined }> {
+  const shown: PageEntry[] = [];
+  let at = 0;
+  while (at < entries.length && shown.length < want) {
+    const batch = entries.slice(at, at + Math.max(want - shown.length, PROBE_CONCURRENCY));
+    at += batch.length;
+    const prefixes = batch.flatMap((entry) => (entry.object === undefined ? [entry.name] : []));
+    const visible = new Set(await visiblePrefixes(prefixes, access, request, deps));
+    for (const entry of batch) {
+      if (entry.object === undefined) {
+        if (visible.has(entry.name)) shown.push(entry);
+        continue;
+      }
+      const grant = access.grantOf(entry.object);
+      if (grant !== undefined) shown.push({ ...entry, grant });
+    }
+  }
+  const kept = shown.slice(0, want);
+  const end = kept.at(-1);
+  const isCut = kept.length === want && end !== undefined && entries.at(-1)?.name !== end.name;
+  return { shown: kept, cutAfter: isCut ? end.name : undefined };
 }
 
 /**

@@ -66,6 +66,8 @@ function writeBucket(dir: string, keys: readonly string[]): void {
 interface Listed {
   readonly keys: string[];
   readonly prefixes: string[];
+  /** Each truncated v2 page's NextContinuationToken and the last entry that page showed. */
+  readonly tokens: { token: string; lastEntry: string | undefined }[];
   pages: number;
 }
 
@@ -75,6 +77,8 @@ interface ListInput {
   readonly delimiter?: string | undefined;
   readonly maxKeys?: number | undefined;
   readonly isUrlEncoded?: boolean | undefined;
+  /** v1's first Marker; v2's StartAfter, sent with every page as SDK paginators do. */
+  readonly startAfter?: string | undefined;
 }
 
 /**
@@ -90,19 +94,28 @@ async function listAll(client: S3Client, version: 1 | 2, input: ListInput): Prom
     MaxKeys: input.maxKeys,
     EncodingType: input.isUrlEncoded ? ('url' as const) : undefined,
   };
-  const listed: Listed = { keys: [], prefixes: [], pages: 0 };
-  let position: string | undefined;
+  const listed: Listed = { keys: [], prefixes: [], tokens: [], pages: 0 };
+  let position: string | undefined = version === 1 ? input.startAfter : undefined;
   for (let page = 0; page < 1000; page++) {
     const output: ListObjectsCommandOutput | ListObjectsV2CommandOutput =
       version === 1
         ? await client.send(new ListObjectsCommand({ ...common, Marker: position }))
-        : await client.send(new ListObjectsV2Command({ ...common, ContinuationToken: position }));
+        : await client.send(
+            new ListObjectsV2Command({
+              ...common,
+              StartAfter: input.startAfter,
+              ContinuationToken: position,
+            }),
+          );
     listed.pages++;
-    listed.keys.push(...(output.Contents ?? []).map((object) => decode(object.Key ?? '')));
-    listed.prefixes.push(...(output.CommonPrefixes ?? []).map((common) => decode(common.Prefix ?? '')));
+    const keys = (output.Contents ?? []).map((object) => decode(object.Key ?? ''));
+    const prefixes = (output.CommonPrefixes ?? []).map((common) => decode(common.Prefix ?? ''));
+    listed.keys.push(...keys);
+    listed.prefixes.push(...prefixes);
     if (!output.IsTruncated) return listed;
     if (version === 2) {
       position = (output as ListObjectsV2CommandOutput).NextContinuationToken;
+      listed.tokens.push({ token: position ?? '', lastEntry: [...keys, ...prefixes].sort(utf8Order).at(-1) });
       continue;
     }
     const next = (output as ListObjectsCommandOutput).NextMarker ?? output.Contents?.at(-1)?.Key;
@@ -117,21 +130,24 @@ function deniedOrThrow(error: unknown): 'denied' {
   throw error;
 }
 
-/** What a listing must show: the shown keys under the prefix, rolled up at the delimiter. */
+/**
+ * What a listing must show: the shown keys under the prefix, rolled up at the delimiter, after
+ * `startAfter` when given.
+ */
 function expectedListing(
   keys: readonly string[],
   isShown: (key: string) => boolean,
   prefix: string,
   delimiter: string | undefined,
+  startAfter?: string | undefined,
 ): { keys: string[]; prefixes: string[] } {
   const expected = { keys: [] as string[], prefixes: [] as string[] };
   for (const key of keys.filter((k) => k.startsWith(prefix) && isShown(k)).sort(utf8Order)) {
     const at = delimiter === undefined ? -1 : key.indexOf(delimiter, prefix.length);
+    const entry = at < 0 ? key : key.slice(0, at + (delimiter?.length ?? 0));
+    if (startAfter !== undefined && utf8Order(entry, startAfter) <= 0) continue;
     if (at < 0) expected.keys.push(key);
-    else {
-      const common = key.slice(0, at + (delimiter?.length ?? 0));
-      if (expected.prefixes.at(-1) !== common) expected.prefixes.push(common);
-    }
+    else if (expected.prefixes.at(-1) !== entry) expected.prefixes.push(entry);
   }
   return expected;
 }
@@ -244,20 +260,18 @@ describe('the S3 calls clients make, through the real SDK', () => {
       );
     });
 
-    it('reads on past pages of hidden keys, and refuses with NotImplemented rather than name one after 16 pages', async () => {
-      const hidden = (count: number) =>
-        Array.from({ length: count }, (_, i) => `h${String(i).padStart(2, '0')}`);
-      writeBucket(join(bucketsDir, 'paged'), [...hidden(15), 'w-shown']);
-      const page = await client.send(new ListObjectsCommand({ Bucket: 'paged', MaxKeys: 1 }));
-      expect(page.Contents?.map((object) => object.Key)).toEqual(['w-shown']);
+    it('reads on past a run of hidden keys longer than 16 pages of max-keys, v1 and v2 alike, to the first page that shows a key', async () => {
+      // The bound (16 source pages, the first of max-keys and then 1,000 each) is in the unit tests.
+      const hidden = Array.from({ length: 100 }, (_, i) => `h/${String(i).padStart(3, '0')}`);
+      writeBucket(join(bucketsDir, 'paged'), [...hidden, 'w-shown', 'w-then']);
 
-      writeBucket(join(bucketsDir, 'paged'), [...hidden(16), 'w-shown']);
-      const refused = await client
-        .send(new ListObjectsCommand({ Bucket: 'paged', MaxKeys: 1 }))
-        .catch((error: unknown) => error);
-      expect(refused).toMatchObject({ name: 'NotImplemented', $metadata: { httpStatusCode: 501 } });
-      expect(JSON.stringify(refused)).not.toContain('h15');
-      expect(gateway.audit.at(-1)).toMatchObject({ operation: 'ListObjects', status: 501, bucket: 'paged' });
+      const v1 = await client.send(new ListObjectsCommand({ Bucket: 'paged', MaxKeys: 1 }));
+      const v2 = await client.send(new ListObjectsV2Command({ Bucket: 'paged', MaxKeys: 1 }));
+
+      expect(v1.Contents?.map((object) => object.Key)).toEqual(['w-shown']);
+      expect(v1.IsTruncated).toBe(true);
+      expect(v2.Contents?.map((object) => object.Key)).toEqual(['w-shown']);
+      expect(Buffer.from(v2.NextContinuationToken ?? '', 'base64url').toString()).toBe('w-shown');
     });
 
     it('round-trips keys with spaces, unicode, + and % through encoding-type=url, and through plain XML', async () => {
@@ -327,6 +341,65 @@ describe('the S3 calls clients make, through the real SDK', () => {
     it('rejects a bucket the key may not read with 403 AccessDenied, as v2 does', async () => {
       const error = await client.send(new ListObjectsCommand({ Bucket: 'other' })).catch((e: unknown) => e);
       expect(error).toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+    });
+  });
+
+  describe('ListObjectsV2 continuation tokens', () => {
+    it('never names a hidden key or prefix in a token: each names the last entry its page showed, and paging with StartAfter on every page ends at exactly the shown entries', async () => {
+      const segment = fc.constantFrom('v', 'w', 'wx', 'a', 'x', 'a b', '50%', 'é', '😀');
+      const objectKey = fc
+        .tuple(fc.array(segment, { maxLength: 2 }), segment)
+        .map(([dirs, file]) => [...dirs, `${file}.f`].join('/'));
+      const entries = (listing: { keys: string[]; prefixes: string[] }) => [
+        ...listing.keys,
+        ...listing.prefixes,
+      ];
+      const scenario = fc
+        .record({
+          keys: fc.uniqueArray(objectKey, { minLength: 1, maxLength: 30 }),
+          maxKeys: fc.integer({ min: 1, max: 4 }),
+          delimiter: fc.constantFrom(undefined, '/'),
+          prefix: fc.constantFrom('', 'v', 'a'),
+          isUrlEncoded: fc.boolean(),
+        })
+        .chain((fields) => {
+          // Entries of the listing (shown or hidden) and names between them: where a page can start.
+          const all = entries(expectedListing(fields.keys, () => true, fields.prefix, fields.delimiter));
+          const startAfter = fc.option(fc.constantFrom(...all, 'a', 'w', 'x/'), { nil: undefined });
+          return fc.record({ startAfter }).map((extra) => ({ ...fields, ...extra }));
+        });
+
+      await fc.assert(
+        fc.asyncProperty(scenario, async ({ keys, startAfter, ...input }) => {
+          writeBucket(join(bucketsDir, 'paged'), keys);
+          const hidden = new Set(entries(expectedListing(keys, () => true, input.prefix, input.delimiter)));
+          for (const entry of entries(expectedListing(keys, isShownInPaged, input.prefix, input.delimiter))) {
+            hidden.delete(entry);
+          }
+          const shown = expectedListing(keys, isShownInPaged, input.prefix, input.delimiter, startAfter);
+
+          const v2 = await listAll(client, 2, { bucket: 'paged', startAfter, ...input }).catch(deniedOrThrow);
+          if (v2 === 'denied') {
+            expect(shown).toEqual({ keys: [], prefixes: [] });
+            return;
+          }
+          for (const { token, lastEntry } of v2.tokens) {
+            const named = Buffer.from(token, 'base64url').toString('utf8');
+            expect(hidden.has(named), `token names hidden "${named}"`).toBe(false);
+            expect(named).toBe(lastEntry);
+          }
+          expect(v2.keys).toEqual(shown.keys);
+          expect(v2.prefixes).toEqual(shown.prefixes);
+        }),
+        { numRuns: 30 },
+      );
+    });
+
+    it('rejects a continuation token it did not issue with 400 InvalidArgument', async () => {
+      const error = await client
+        .send(new ListObjectsV2Command({ Bucket: 'calls', ContinuationToken: 'not+a/token=' }))
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: 'InvalidArgument', $metadata: { httpStatusCode: 400 } });
     });
   });
 

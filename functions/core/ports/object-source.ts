@@ -67,6 +67,14 @@ export interface ListObjectsPage {
  * A body fails (`ServiceUnavailableError`) rather than ends when it is shorter than its object.
  */
 export interface ObjectSource {
+  /**
+   * `true` when `listObjects` answers one listing fixed outside the core, whatever it is asked
+   * (Object Lambda's presigned `inputS3Url`, whose query S3 signed): the core can neither choose
+   * where a page starts nor read on, and the client's next request goes to the store itself, so
+   * it pages with the store's own continuation token.
+   * @default false
+   */
+  readonly hasFixedListing?: boolean | undefined;
   getObject(location: ObjectLocation, conditions: SourceConditions): Promise<SourceObject>;
   headObject(location: ObjectLocation, conditions: SourceConditions): Promise<SourceObjectHead>;
   listObjects(request: ListObjectsRequest): Promise<ListObjectsPage>;

@@ -1,9 +1,18 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMemoryRateLimiter } from '../../../functions/adapters/memory-rate-limiter.ts';
 import { openRedactionStream } from '../../../functions/adapters/node-redaction-stream.ts';
+import { createPresignedUrlSource } from '../../../functions/adapters/presigned-url-source.ts';
 import type { Caller } from '../../../functions/core/caller.ts';
-import { AccessDeniedError, SlowDownError } from '../../../functions/core/errors.ts';
+import {
+  AccessDeniedError,
+  InvalidArgumentError,
+  NotImplementedError,
+  SlowDownError,
+} from '../../../functions/core/errors.ts';
+import { decodeListToken, encodeListToken } from '../../../functions/core/list-continuation-token.ts';
 import { type ListRequest, listObjects } from '../../../functions/core/list-objects.ts';
 import type { AuditEvent } from '../../../functions/core/ports/audit-log.ts';
 import type { ListObjectsPage } from '../../../functions/core/ports/object-source.ts';
@@ -164,12 +173,9 @@ describe('listObjects', () => {
 
     expect(await isGetAllowed('d/b.log', partner(), deps)).toBe(true);
     expect((await list(partner(), deps, { delimiter: '/' })).commonPrefixes).toEqual([]);
-    const first = await list(partner(), deps, { prefix: 'd/' });
-    const second = await list(partner(), deps, {
-      prefix: 'd/',
-      continuationToken: first.nextContinuationToken,
-    });
-    expect([...first.objects, ...second.objects].map((object) => object.key)).toEqual(['d/b.log']);
+    const page = await list(partner(), deps, { prefix: 'd/' });
+    expect(page.objects.map((object) => object.key)).toEqual(['d/b.log']);
+    expect(page.isTruncated).toBe(false);
   });
 
   it('lists exactly the keys, and rolls up exactly the prefixes, a GET would let the caller read', async () => {
@@ -243,6 +249,188 @@ describe('listObjects', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('listObjects paging', () => {
+  /** Shows exactly `visible` (exact key patterns); every other key is hidden, as GET refuses it. */
+  const showing = (visible: readonly string[]) =>
+    registry([{ name: 'shown', scope: { keys: visible.length > 0 ? [...visible] : ['none-such'] } }]);
+  const reader: Caller = { id: 'reader', kind: 'gateway-key' };
+  /** Listings of the page itself, not probes of its common prefixes (those list without delimiter). */
+  const pageReads = (deps: ReturnType<typeof dependencies>, fields: Partial<ListRequest>) =>
+    deps.source.listings.filter(
+      (listing) => listing.prefix === fields.prefix && listing.delimiter === fields.delimiter,
+    ).length;
+
+  it('pages any mix of hidden and visible keys to exactly the visible entries, in order and once each, with tokens that name only an entry already shown', async () => {
+    const key = fc
+      .tuple(
+        fc.array(fc.constantFrom('a', 'ab', 'b'), { maxLength: 2 }),
+        fc.constantFrom('x', 'y.log', 'a', 'b'),
+      )
+      .map(([dirs, file]) => [...dirs, file].join('/'));
+    const scenario = fc.uniqueArray(key, { minLength: 1, maxLength: 40 }).chain((keys) =>
+      fc.record({
+        keys: fc.constant(keys),
+        isHidden: fc.array(fc.boolean(), { minLength: keys.length, maxLength: keys.length }),
+        maxKeys: fc.integer({ min: 1, max: 5 }),
+        delimiter: fc.constantFrom(undefined, '/'),
+        prefix: fc.constantFrom(undefined, 'a', 'a/', 'b/'),
+        startAfter: fc.option(fc.constantFrom('a/', 'a/b', 'ab', ...keys), { nil: undefined }),
+        operation: fc.constantFrom('ListObjects' as const, 'ListObjectsV2' as const),
+      }),
+    );
+
+    await fc.assert(
+      fc.asyncProperty(scenario, async ({ keys, isHidden, startAfter, ...fields }) => {
+        const visible = keys.filter((_, at) => !isHidden[at]);
+        const hidden = new Set(keys.filter((_, at) => isHidden[at]));
+        const deps = dependencies(showing(visible), keys);
+        const prefix = fields.prefix ?? '';
+        const expected: string[] = [];
+        for (const k of visible.filter((k) => k.startsWith(prefix)).sort()) {
+          const at = fields.delimiter ? k.indexOf(fields.delimiter, prefix.length) : -1;
+          const entry = at < 0 ? k : k.slice(0, at + 1);
+          if ((startAfter === undefined || entry > startAfter) && expected.at(-1) !== entry)
+            expected.push(entry);
+        }
+
+        const listed: string[] = [];
+        let position: Partial<ListRequest> = { startAfter };
+        for (let request = 0; ; request++) {
+          expect(request, 'paging ends').toBeLessThan(100);
+          const before = pageReads(deps, fields);
+          let page: ListObjectsPage;
+          try {
+            page = await list(reader, deps, { ...fields, ...position });
+          } catch (error) {
+            // Under a prefix no rule set covers, the listing is refused, as GET would be.
+            expect(error).toBeInstanceOf(AccessDeniedError);
+            expect(expected).toEqual([]);
+            return;
+          }
+          expect(
+            pageReads(deps, fields) - before,
+            'the asked page and one read on of 1,000',
+          ).toBeLessThanOrEqual(2);
+          const entries = [...page.objects.map((object) => object.key), ...page.commonPrefixes].sort();
+          listed.push(...entries);
+          if (!page.isTruncated) break;
+          const last = entries.at(-1);
+          expect(last, 'a truncated page shows an entry').toBeDefined();
+          if (fields.operation === 'ListObjects') {
+            position = { startAfter: last };
+            continue;
+          }
+          const token = page.nextContinuationToken ?? '';
+          expect(hidden.has(token)).toBe(false);
+          expect(hidden.has(Buffer.from(token, 'base64url').toString())).toBe(false);
+          expect(decodeListToken(token)).toBe(last);
+          // SDK paginators send the first request's StartAfter again with every token.
+          position = { startAfter, continuationToken: token };
+        }
+        expect(listed).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reads on past 15,000 hidden keys whatever max-keys, and refuses with NotImplemented past 16 source pages, naming no hidden key', async () => {
+    const hidden = (count: number) =>
+      Array.from({ length: count }, (_, i) => `h${String(i).padStart(5, '0')}`);
+    for (const operation of ['ListObjects', 'ListObjectsV2'] as const) {
+      const found = dependencies(showing(['w-shown']), [...hidden(15_000), 'w-shown']);
+      const page = await list(reader, found, { operation, maxKeys: 1 });
+      expect(page.objects.map((object) => object.key)).toEqual(['w-shown']);
+      expect(pageReads(found, {})).toBe(16);
+
+      const lost = dependencies(showing(['w-shown']), [...hidden(15_001), 'w-shown']);
+      const refused = await list(reader, lost, { operation, maxKeys: 1 }).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(NotImplementedError);
+      expect(String(refused)).not.toMatch(/h\d{5}/);
+      expect(pageReads(lost, {})).toBe(16);
+      expect(lost.events.at(-1)).toMatchObject({ operation, status: 501 });
+    }
+  });
+
+  it('starts after the entry a continuation token names, not after a start-after sent with it, as S3 does', async () => {
+    const keys = ['k1', 'k2', 'k3', 'k4', 'k5', 'k6'];
+    const deps = dependencies(showing(keys), keys);
+
+    const page = await list(reader, deps, { startAfter: 'k4', continuationToken: encodeListToken('k1') });
+
+    expect(page.objects.map((object) => object.key)).toEqual(['k2', 'k3', 'k4', 'k5', 'k6']);
+  });
+
+  it('rejects a continuation token the core did not issue with InvalidArgument, before reading the source', async () => {
+    const issued = fc.string({ unit: 'binary', minLength: 1 }).map(encodeListToken);
+    const altered = fc.oneof(
+      fc.string({ minLength: 1 }).filter((text) => !/^[A-Za-z0-9_-]+$/.test(text)),
+      issued.map((token) => `${token}=`),
+      // One base64 character past a whole number of bytes: no issued token ends so.
+      issued.filter((token) => token.length % 4 === 0).map((token) => `${token}A`),
+      fc
+        .constantFrom(Buffer.from([0xff]), Buffer.from([0xc3]), Buffer.from([0xed, 0xa0, 0x80]))
+        .map((bytes) => bytes.toString('base64url')),
+    );
+    const deps = dependencies(showing(['k']), ['k']);
+
+    await fc.assert(
+      fc.asyncProperty(altered, async (token) => {
+        const reads = deps.source.listings.length;
+        await expect(list(reader, deps, { continuationToken: token })).rejects.toBeInstanceOf(
+          InvalidArgumentError,
+        );
+        expect(deps.source.listings.length).toBe(reads);
+        expect(deps.events.at(-1)).toMatchObject({ decision: 'deny', status: 400 });
+      }),
+    );
+    await fc.assert(
+      fc.property(issued, (token) => {
+        expect(encodeListToken(decodeListToken(token))).toBe(token);
+      }),
+    );
+  });
+
+  it("hands on the store's own token, and reads it once, from Object Lambda's presigned inputS3Url (a fixed listing S3 pages itself)", async () => {
+    let document = '';
+    let reads = 0;
+    const s3 = createServer((_request, response) => {
+      reads++;
+      response.writeHead(200, { 'content-type': 'application/xml' }).end(document);
+    });
+    await new Promise<void>((resolve) => s3.listen(0, '127.0.0.1', resolve));
+    const answer = (keys: string[], token: string) => {
+      const contents = keys.map((key) => `<Contents><Key>${key}</Key><ETag>"e"</ETag></Contents>`).join('');
+      document = `<ListBucketResult><IsTruncated>true</IsTruncated><NextContinuationToken>${token}</NextContinuationToken>${contents}</ListBucketResult>`;
+    };
+    try {
+      const source = createPresignedUrlSource({
+        inputS3Url: `http://127.0.0.1:${(s3.address() as AddressInfo).port}/b?list-type=2&max-keys=2`,
+        userHeaders: {},
+      });
+      const deps = { ...dependencies(showing(['b-shown']), []), source };
+
+      answer(['a-hidden', 'b-shown'], 's3+opaque/token==');
+      // S3 reads the caller's token back itself; the core neither decodes nor refuses it.
+      const shown = await list(reader, deps, { maxKeys: 2, continuationToken: 'earlier+s3/token==' });
+      expect(shown).toMatchObject({ isTruncated: true, nextContinuationToken: 's3+opaque/token==' });
+      expect(shown.objects.map((listed) => listed.key)).toEqual(['b-shown']);
+
+      answer(['a-hidden'], 'next');
+      expect(await list(reader, deps, { maxKeys: 2 })).toMatchObject({
+        objects: [],
+        nextContinuationToken: 'next',
+      });
+      // Reading on would answer the same page again: a v1 page that shows nothing is refused at once.
+      await expect(list(reader, deps, { maxKeys: 2, operation: 'ListObjects' })).rejects.toBeInstanceOf(
+        NotImplementedError,
+      );
+      expect(reads).toBe(3);
+    } finally {
+      await new Promise((resolve) => s3.close(resolve));
+    }
   });
 });
 
