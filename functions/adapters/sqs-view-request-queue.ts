@@ -67,8 +67,8 @@ export function createSqsViewRequestQueue(options: SqsViewRequestQueueOptions): 
 
 /**
  * The body of one view request: an S3 event notification with one `ObjectCreated` record, the key
- * URL-encoded form style as S3 writes it (a space as `+`, a `+` as `%2B`). Its `eventSource` and
- * `eventName` say that maskpoint, not S3, sent it.
+ * URL-encoded form style as S3 writes it (a space as `+`, a `+` as `%2B`, `/` kept). Its
+ * `eventSource` and `eventName` say that maskpoint, not S3, sent it.
  */
 export function viewRequestMessage(object: Pick<ObjectLocation, 'bucket' | 'key'>): string {
   return JSON.stringify({
@@ -80,7 +80,7 @@ export function viewRequestMessage(object: Pick<ObjectLocation, 'bucket' | 'key'
         s3: {
           s3SchemaVersion: '1.0',
           bucket: { name: object.bucket },
-          object: { key: encodeURIComponent(object.key).replaceAll('%20', '+') },
+          object: { key: encodeURIComponent(object.key).replaceAll('%2F', '/').replaceAll('%20', '+') },
         },
       },
     ],
