@@ -1249,6 +1249,17 @@ describe('S3 Object Lambda handler with redacted views (cache bucket on s3rver, 
     expect(messages).toEqual([]);
   });
 
+  it('fails at cold start on a queue without a view store or a queue URL that is not one, naming the variable', async () => {
+    const { MASKPOINT_VIEWS_BUCKET: _, ...withoutStore } = env();
+
+    await expect(coldStart(harness, withoutStore)).rejects.toThrow(
+      /MASKPOINT_MATERIALIZER_QUEUE_URL needs MASKPOINT_VIEWS_BUCKET/,
+    );
+    await expect(
+      coldStart(harness, env({ MASKPOINT_MATERIALIZER_QUEUE_URL: 'maskpoint-views' })),
+    ).rejects.toThrow(/MASKPOINT_MATERIALIZER_QUEUE_URL/);
+  });
+
   it('keeps nothing raw in the cache bucket and no content in a queued message', async () => {
     const listing = await harness.s3.client.send(new ListObjectsV2Command({ Bucket: CACHE }));
     const keys = (listing.Contents ?? []).map((object) => object.Key ?? '');
