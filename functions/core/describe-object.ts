@@ -1,7 +1,9 @@
 import { allowsPassthrough, checkGeoFence, checkRateLimits, grantFor } from './access-policy.ts';
 import { checkPreconditions, sourceConditionsFor } from './check-preconditions.ts';
 import { AccessDeniedError, UnsupportedFormatError } from './errors.ts';
-import { streamedEtag } from './redacted-etag.ts';
+import type { SourceObjectHead } from './ports/object-source.ts';
+import type { ViewMetadata } from './ports/view-store.ts';
+import { streamedEtag, viewEtag } from './redacted-etag.ts';
 import { detectFormat } from './redaction/formats/detect-format.ts';
 import {
   type ObjectHeaders,
@@ -11,14 +13,19 @@ import {
   startAudit,
 } from './serve-object.ts';
 import { viewIdentityOf } from './views/object-views.ts';
+import type { ServedViews } from './views/served-views.ts';
+import { type ViewIdentity, viewId } from './views/view-id.ts';
 
 /** How a HEAD may reach the object. */
 export interface DescribeOptions {
   /**
    * `false` when the source can answer only with the object's metadata: Object Lambda's
    * HeadObject `inputS3Url` is presigned for HEAD, and SigV4 signs the method, so it cannot GET
-   * the body. The answer then carries no Content-Length (never a wrong one), and the format is
-   * judged from the Content-Type and key alone: labels may refuse here, only bytes can admit.
+   * the body. The format is then judged from the Content-Type and key alone (labels may refuse
+   * here, only bytes can admit), and the length and ETag are those of the stored view. A missing
+   * view is asked of the materializer and waited for within `views.budgetMs`
+   * (`views.requested`), else 503 SlowDown; without a store, without `requested`, or once the
+   * view is no longer expected, the answer carries no Content-Length (never a wrong one).
    * @default true
    */
   readonly isBodyReadable?: boolean;
@@ -66,10 +73,24 @@ async function describeFromMetadata(request: ObjectRequest, deps: ServeDependenc
       grant,
       tokenKeyIds: deps.tokenKeyIds ?? [],
     };
-    const etag = head.etag === undefined ? undefined : streamedEtag(viewIdentityOf(target, head.etag));
-    checkPreconditions(request, { etag, lastModified: head.lastModified });
+    const identity = head.etag === undefined ? undefined : viewIdentityOf(target, head.etag);
+    const etag = identity && streamedEtag(identity);
     const labels = { contentType: head.contentType, key: request.key, head: new Uint8Array(0) };
-    if (detectFormat(labels) === undefined && !allowsPassthrough(grant.ruleSet, request.key)) {
+    // Content never makes an object its labels leave unsupported readable: it passes through
+    // (no view) or is refused, so only a labelled object can have a view.
+    const isLabelled = detectFormat(labels) !== undefined;
+    const view =
+      deps.views !== undefined && identity !== undefined && isLabelled
+        ? await storedView(deps.views, identity)
+        : undefined;
+    if (view !== undefined) {
+      const validators = { etag: viewEtag(view.md5), equivalentEtags: etag === undefined ? [] : [etag] };
+      checkPreconditions(request, { ...validators, lastModified: head.lastModified });
+      audit.succeed({ view }, 200);
+      return viewHeaders(view, validators.etag, head);
+    }
+    checkPreconditions(request, { etag, lastModified: head.lastModified });
+    if (!isLabelled && !allowsPassthrough(grant.ruleSet, request.key)) {
       throw new UnsupportedFormatError('unsupported object format (by its content type and name)');
     }
     audit.succeed(undefined, 200);
@@ -83,4 +104,30 @@ async function describeFromMetadata(request: ObjectRequest, deps: ServeDependenc
     audit.fail(error);
     throw error;
   }
+}
+
+/**
+ * The committed view of `identity`: from the store, else asked of the materializer and waited for
+ * within the budget; `undefined` when it is not expected. The materializer makes views of the
+ * latest version only, so that of a version named by id is only looked up (a GET of that version
+ * keeps it).
+ */
+async function storedView(views: ServedViews, identity: ViewIdentity): Promise<ViewMetadata | undefined> {
+  const id = viewId(identity);
+  const stored = await views.store.get(id);
+  if (stored !== undefined || views.requested === undefined || identity.sourceVersionId !== undefined) {
+    return stored;
+  }
+  const wanted = { id, bucket: identity.bucket, key: identity.key };
+  return (await views.requested.waitFor([wanted], views.budgetMs)).get(id);
+}
+
+function viewHeaders(view: ViewMetadata, etag: string, head: SourceObjectHead): ObjectHeaders {
+  return {
+    contentType: view.contentType,
+    contentEncoding: view.contentEncoding,
+    etag,
+    lastModified: head.lastModified ?? view.sourceLastModified,
+    contentLength: view.redactedBytes,
+  };
 }

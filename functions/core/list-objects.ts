@@ -10,6 +10,7 @@ import type { RuleSet } from './redaction/rule-schema.ts';
 import { ruleSetCovers } from './redaction/scope-match.ts';
 import { type ServeDependencies, startAudit } from './serve-object.ts';
 import { objectView } from './views/object-views.ts';
+import type { WantedView } from './views/requested-views.ts';
 import { viewWithin } from './views/served-views.ts';
 import { UnstorableViewError } from './views/view-materializer.ts';
 import { isViewRefusal } from './views/warm-object-views.ts';
@@ -36,6 +37,17 @@ export interface ListRequest extends ListObjectsRequest {
    * @default 'ListObjectsV2'
    */
   readonly operation?: 'ListObjects' | 'ListObjectsV2' | undefined;
+}
+
+/** How a LIST may reach the objects. */
+export interface ListOptions {
+  /**
+   * `false` when the source can only list: Object Lambda's ListObjects `inputS3Url` is presigned
+   * for that listing. Views are then looked up, never made here: the missing ones are asked of
+   * the materializer and waited for (`views.requested`, see `listObjects`).
+   * @default true
+   */
+  readonly isBodyReadable?: boolean;
 }
 
 /**
@@ -75,8 +87,16 @@ export interface ListRequest extends ListObjectsRequest {
  *   does: an object GET refuses for its content (or deleted meanwhile) is left out, and a
  *   passthrough object, served raw, is listed with its stored size. Without a store every object
  *   is listed with the streamed ETag and no Size: the stored length is not the served one.
+ *   When the source reads no body (`options.isBodyReadable: false`), the missing views are asked
+ *   of the materializer (`views.requested`) and waited for within the budget, else 503 SlowDown;
+ *   an object whose view is not expected any more (or without `requested`) is listed as without
+ *   a store.
  */
-export async function listObjects(request: ListRequest, deps: ServeDependencies): Promise<ListObjectsPage> {
+export async function listObjects(
+  request: ListRequest,
+  deps: ServeDependencies,
+  options: ListOptions = {},
+): Promise<ListObjectsPage> {
   const audit = startAudit(request, request.operation ?? 'ListObjectsV2', deps);
   try {
     const access = listingAccess(request, deps);
@@ -91,7 +111,7 @@ export async function listObjects(request: ListRequest, deps: ServeDependencies)
       );
     }
     for (const { ruleSet } of readable) await checkRateLimits(ruleSet, request.caller, deps.rateLimiter);
-    const page = await visiblePage(request, access, deps);
+    const page = await visiblePage(request, access, deps, options);
     audit.succeed(undefined, 200);
     return page;
   } catch (error) {
@@ -175,6 +195,7 @@ async function visiblePage(
   request: ListRequest,
   access: ListingAccess,
   deps: ServeDependencies,
+  options: ListOptions,
 ): Promise<ListObjectsPage> {
   // S3 answers max-keys 0 with an empty page that is not truncated.
   if (request.maxKeys === 0) return { objects: [], commonPrefixes: [], isTruncated: false };
@@ -198,6 +219,7 @@ async function visiblePage(
       request,
       shown.flatMap(({ object, grant }) => (object && grant ? [{ object, grant }] : [])),
       deps,
+      options.isBodyReadable ?? true,
     );
     const servedKeys = new Set(objects.map((object) => object.key));
     const last = shown.findLast((entry) => entry.object === undefined || servedKeys.has(entry.name));
@@ -317,11 +339,14 @@ async function servedObjects(
   request: ListRequest,
   visible: readonly { object: ListedObject; grant: AccessGrant }[],
   deps: ServeDependencies,
+  isBodyReadable: boolean,
 ): Promise<ListedObject[]> {
   const now = deps.now ?? Date.now;
   const deadline = now() + (deps.views?.budgetMs ?? 0);
   const served: (ListedObject | undefined)[] = new Array(visible.length);
   const errors: unknown[] = [];
+  /** Views this LIST cannot make, by the index of their entry. */
+  const missing = new Map<number, WantedView>();
   let next = 0;
   async function work(): Promise<void> {
     while (next < visible.length) {
@@ -335,11 +360,14 @@ async function servedObjects(
       const streamed = { ...listed, etag: streamedEtag(view.identity) };
       served[at] = streamed;
       if (deps.views === undefined) continue;
-      let metadata: ViewMetadata;
+      let metadata: ViewMetadata | undefined;
       try {
-        metadata =
-          (await deps.views.store.get(view.id)) ??
-          (await viewWithin(deps.views, view.identity, view.open, deadline - now()));
+        metadata = await deps.views.store.get(view.id);
+        if (metadata === undefined && !isBodyReadable) {
+          missing.set(at, { id: view.id, bucket: request.bucket, key: object.key });
+          continue;
+        }
+        metadata ??= await viewWithin(deps.views, view.identity, view.open, deadline - now());
       } catch (error) {
         if (error instanceof UnstorableViewError) served[at] = { ...streamed, size: object.size };
         else if (isViewRefusal(error)) served[at] = undefined;
@@ -351,5 +379,15 @@ async function servedObjects(
   }
   await Promise.all(Array.from({ length: Math.min(VIEW_LOOKUP_CONCURRENCY, visible.length) }, work));
   if (errors.length > 0) throw errors[0];
+  const requested = deps.views?.requested;
+  if (requested !== undefined && missing.size > 0) {
+    const made = await requested.waitFor([...missing.values()], deadline - now());
+    for (const [at, { id }] of missing) {
+      const metadata = made.get(id);
+      const listed = served[at];
+      if (metadata === undefined || listed === undefined) continue;
+      served[at] = { ...listed, etag: viewEtag(metadata.md5), size: metadata.redactedBytes };
+    }
+  }
   return served.filter((object) => object !== undefined);
 }

@@ -67,6 +67,12 @@ interface RequestBasics {
  * earlier when the function times out first: past that deadline (less a margin) the transfer is
  * aborted.
  *
+ * With a view store (`deps.views`), GetObject answers from the object's redacted view (exact
+ * `Content-Length`, MD5 ETag, ranges of any size) or streams the redaction and keeps it; a range
+ * without a view makes it first, until the deadline. HeadObject and ListObjects cannot read the
+ * object: they answer lengths and ETags from the views, asking the materializer for missing ones
+ * (see `describeObject`, `listObjects`).
+ *
  * @throws Error when the event is not an Object Lambda event, or when a GetObject response
  *   fails after its first byte (the message names the error code only, never content).
  */
@@ -89,8 +95,15 @@ export async function handleObjectLambdaEvent(
     event.listObjectsContext
   )?.inputS3Url;
   if (contextUrl === undefined) throw new Error('the event names no operation context');
+  const isGet = event.getObjectContext !== undefined;
   const serveDeps: ServeDependencies = {
     ...deps,
+    // A GET makes a missing view it needs (a range) until the deadline; HEAD and LIST, which
+    // cannot read the object, wait for the materializer within the configured budget.
+    views: deps.views && {
+      ...deps.views,
+      budgetMs: isGet ? budgetMs : Math.min(deps.views.budgetMs, budgetMs),
+    },
     source: createPresignedUrlSource({
       inputS3Url: contextUrl,
       userHeaders: event.userRequest.headers,
@@ -186,7 +199,8 @@ async function answerListObjects(
     } catch (error) {
       refuseBeforeCore(error, basics, 'ListObjectsV2', deps);
     }
-    const page = await listObjects({ ...basics, ...query }, serveDeps);
+    // The LIST inputS3Url lists only: missing views are asked of the materializer.
+    const page = await listObjects({ ...basics, ...query }, serveDeps, { isBodyReadable: false });
     return { statusCode: 200, listResultXml: listResultXml(basics.bucket, query, page) };
   } catch (error) {
     logIfInternal(error, event, deps);

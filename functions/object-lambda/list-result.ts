@@ -50,8 +50,8 @@ export function listQueryOf(inputS3Url: URL, version: 1 | 2): ListQuery {
 /**
  * The `listResultXml` an Object Lambda LIST returns: a v1 or v2 `ListBucketResult` of the
  * filtered page. XML rather than the `listBucketResult` object because that object requires
- * `size`, and neither the stored length (not the served one) nor the redacted one (unknown
- * without redacting) can be given; objects carry no `Size`, as in the gateway's listings.
+ * `size`, which an object has only when the core lists it from its redacted view (the stored
+ * length is not the served one): objects without one carry no `Size`.
  */
 export function listResultXml(bucket: string, query: ListQuery, page: ListObjectsPage): string {
   const text = query.isUrlEncoded ? urlEncode : (value: string) => value;
@@ -75,7 +75,7 @@ export function listResultXml(bucket: string, query: ListQuery, page: ListObject
     ...position,
     ...page.objects.map(
       (object) =>
-        `<Contents>${element('Key', text(object.key))}${optional('LastModified', object.lastModified?.toISOString())}${optional('ETag', object.etag)}${element('StorageClass', 'STANDARD')}</Contents>`,
+        `<Contents>${element('Key', text(object.key))}${optional('LastModified', object.lastModified?.toISOString())}${optional('ETag', object.etag)}${optional('Size', object.size?.toString())}${element('StorageClass', 'STANDARD')}</Contents>`,
     ),
     ...page.commonPrefixes.map(
       (prefix) => `<CommonPrefixes>${element('Prefix', text(prefix))}</CommonPrefixes>`,

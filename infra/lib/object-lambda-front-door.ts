@@ -10,6 +10,7 @@ import {
 import { CfnAccessPoint, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { CfnAccessPoint as CfnObjectLambdaAccessPoint } from 'aws-cdk-lib/aws-s3objectlambda';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { REPOSITORY_ROOT } from './defaults.ts';
 import {
@@ -38,13 +39,22 @@ export interface ObjectLambdaFrontDoorProps extends MaskpointFunctionSettings {
    * redacted bytes, so the role still cannot read the protected bucket. @default - no view store
    */
   readonly viewStore?: ViewStoreBucket | undefined;
+  /**
+   * The materializer's queue (`MASKPOINT_MATERIALIZER_QUEUE_URL`): HeadObject and ListObjects,
+   * which cannot read the object through their `inputS3Url`, ask it for missing views
+   * (`sqs:SendMessage` only). Needs `viewStore`.
+   * @default - none: a HEAD or LIST that finds no view answers without a length
+   */
+  readonly viewRequests?: IQueue | undefined;
 }
 
 /**
  * The S3 Object Lambda front door: a supporting access point usable only through S3 Object
  * Lambda, the Object Lambda access point and its function. The function's role can write
  * responses and logs but cannot read the bucket: it reads each object through the caller-signed
- * `inputS3Url`, so every caller's own permissions decide what it may read.
+ * `inputS3Url`, so every caller's own permissions decide what it may read. With views, it reads
+ * and writes the cache bucket (redacted bytes only) and may send view requests to the
+ * materializer's queue.
  */
 export class ObjectLambdaFrontDoor extends Construct {
   readonly handler: MaskpointFunction;
@@ -75,7 +85,13 @@ export class ObjectLambdaFrontDoor extends Construct {
         MASKPOINT_BUCKET: props.bucket.bucketName,
         MASKPOINT_TOKEN_KEYS_SECRET_ARN: props.tokenKeys.secretArn,
         ...(props.rateLimitTable ? { MASKPOINT_RATE_LIMIT_TABLE: props.rateLimitTable.table.tableName } : {}),
-        ...(props.viewStore ? { MASKPOINT_VIEWS_BUCKET: props.viewStore.bucket.bucketName } : {}),
+        ...(props.viewStore
+          ? {
+              MASKPOINT_VIEWS_BUCKET: props.viewStore.bucket.bucketName,
+              MASKPOINT_VIEWS_PREFIX: props.viewStore.viewsPrefix,
+            }
+          : {}),
+        ...(props.viewRequests ? { MASKPOINT_MATERIALIZER_QUEUE_URL: props.viewRequests.queueUrl } : {}),
       },
     });
     const role = this.handler.role;
@@ -96,6 +112,18 @@ export class ObjectLambdaFrontDoor extends Construct {
     );
     props.rateLimitTable?.grantConsume(role);
     props.viewStore?.grantReadWrite(role);
+    if (props.viewRequests) {
+      // SendMessageBatch is authorized as sqs:SendMessage
+      // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-batch-api.html).
+      // The queue is SSE-SQS encrypted: sending needs no KMS permission.
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          sid: 'RequestViews',
+          actions: ['sqs:SendMessage'],
+          resources: [props.viewRequests.queueArn],
+        }),
+      );
+    }
 
     const supportingName = props.accessPointName;
     this.supportingAccessPointArn = stack.formatArn({

@@ -88,10 +88,15 @@ export class ProtectedBucketStack extends Stack {
       viewStore: this.viewStore,
     };
 
+    // Before the front doors: the Object Lambda function asks the materializer's queue for views.
+    if (this.viewStore) {
+      this.materializer = this.createMaterializer(config, this.viewStore, settings, redaction);
+    }
     if (config.frontDoors.objectLambda) {
       this.objectLambda = new ObjectLambdaFrontDoor(this, 'ObjectLambda', {
         ...shared,
         accessPointName: `maskpoint-${config.name}`,
+        viewRequests: this.materializer?.queue,
       });
       this.outputObjectLambda(this.objectLambda);
     }
@@ -113,9 +118,6 @@ export class ProtectedBucketStack extends Stack {
       this.outputGateway(this.gateway, this.gatewayKeys, config);
     }
 
-    if (this.viewStore) {
-      this.materializer = this.createMaterializer(config, this.viewStore, settings, redaction);
-    }
     if (config.presigner) {
       this.presigner = this.createPresigner(config.presigner, settings);
     }

@@ -198,7 +198,7 @@ describe('the Object Lambda front door', () => {
     });
   });
 
-  it('gives the function role no read of the protected bucket: responses, logs, counters, token keys and views', () => {
+  it('gives the function role no read of the protected bucket: responses, logs, counters, token keys, views and view requests', () => {
     const statements = statementsOfRole(stack.objectLambda?.handler);
     expect(allowedActions(statements)).toEqual([
       'dynamodb:GetItem',
@@ -212,6 +212,17 @@ describe('the Object Lambda front door', () => {
       's3:ListBucket',
       's3:PutObject',
       'secretsmanager:GetSecretValue',
+      'sqs:SendMessage',
+    ]);
+    const queue = logicalIdOf(stack, stack.materializer?.queue);
+    const sqs = statements.filter((s) => actionsOf(s).some((action) => action.startsWith('sqs:')));
+    expect(sqs).toEqual([
+      {
+        Sid: 'RequestViews',
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [queue, 'Arn'] },
+      },
     ]);
     const wildcard = statements.filter((s) => JSON.stringify(s.Resource) === '"*"');
     expect(wildcard.map(actionsOf)).toEqual([['s3-object-lambda:WriteGetObjectResponse']]);
@@ -320,9 +331,9 @@ describe('the redacted-view store', () => {
       Condition: {
         ArnNotEquals: {
           'aws:PrincipalArn': [
+            roleArn(stack.materializer?.handler),
             roleArn(stack.objectLambda?.handler),
             roleArn(stack.gateway?.handler),
-            roleArn(stack.materializer?.handler),
           ],
         },
       },
@@ -355,6 +366,18 @@ describe('the redacted-view store', () => {
             },
           },
         ]),
+      },
+    });
+  });
+
+  it('names the materializer queue and the view prefix to the Object Lambda function', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Role: { 'Fn::GetAtt': [logicalIdOf(stack, stack.objectLambda?.handler.role), 'Arn'] },
+      Environment: {
+        Variables: Match.objectLike({
+          MASKPOINT_VIEWS_PREFIX: 'views/',
+          MASKPOINT_MATERIALIZER_QUEUE_URL: { Ref: logicalIdOf(stack, stack.materializer?.queue) },
+        }),
       },
     });
   });

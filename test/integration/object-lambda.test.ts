@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,15 +15,21 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import fc from 'fast-check';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { MAX_RANGE_BYTES } from '../../functions/core/serve-object.ts';
+import { materializerDependenciesFromEnv } from '../../functions/materializer/dependencies.ts';
+import { handleMaterializerEvent } from '../../functions/materializer/handle-materializer-event.ts';
+import { parseS3Notification } from '../../functions/materializer/materializer-event.ts';
 import { objectLambdaDependenciesFromEnv } from '../../functions/object-lambda/dependencies.ts';
 import { handleObjectLambdaEvent } from '../../functions/object-lambda/handle-object-lambda-event.ts';
 import { WRITE_GET_OBJECT_RESPONSE_STATUSES } from '../../functions/object-lambda/object-lambda-error.ts';
 import { type LocalS3, startS3rver } from '../support/start-s3rver.ts';
 
 const BUCKET = 'protected';
+/** The redacted-view cache bucket, beside the protected one on the same s3rver. */
+const CACHE = 'maskpoint-views';
 const READER_ARN = 'arn:aws:sts::111122223333:assumed-role/Reader/session-1';
 const READER_ROLE_ARN = 'arn:aws:iam::111122223333:role/Reader';
 const PARTNER_ARN = 'arn:aws:sts::111122223333:assumed-role/Partner/session-1';
@@ -138,9 +144,24 @@ function startSignedHeaderProxy(target: string, seen: Harness['sourceRequests'])
   });
 }
 
-/** Receives WriteGetObjectResponse as S3 Object Lambda would, and keeps what arrived. */
-function startWgorReceiver(calls: Harness['wgorCalls']): Server {
+/**
+ * The function's S3 endpoint: receives WriteGetObjectResponse as S3 Object Lambda would, and keeps
+ * what arrived; every other call (the view store's, in the cache bucket) goes on to s3rver.
+ */
+function startWgorReceiver(calls: Harness['wgorCalls'], s3Endpoint: string): Server {
   return createServer((request, response) => {
+    if (request.headers['x-amz-request-route'] === undefined) {
+      const upstream = httpRequest(
+        `${s3Endpoint}${request.url}`,
+        { method: request.method, headers: { ...request.headers, host: new URL(s3Endpoint).host } },
+        (answer) => {
+          response.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(response);
+        },
+      );
+      request.pipe(upstream);
+      return;
+    }
     const token = String(request.headers['x-amz-request-token']);
     const chunks: Buffer[] = [];
     calls.set(
@@ -157,7 +178,7 @@ function startWgorReceiver(calls: Harness['wgorCalls']): Server {
 }
 
 async function startHarness(): Promise<Harness> {
-  const s3 = await startS3rver([BUCKET]);
+  const s3 = await startS3rver([BUCKET, CACHE]);
   const put = (Key: string, Body: string | Buffer, ContentType?: string) =>
     s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body, ContentType }));
   await put('people.csv', CSV, 'text/csv');
@@ -174,7 +195,7 @@ async function startHarness(): Promise<Harness> {
   const sourceRequests: Harness['sourceRequests'] = [];
   const wgorCalls: Harness['wgorCalls'] = new Map();
   const proxy = startSignedHeaderProxy(s3.endpoint, sourceRequests);
-  const receiver = startWgorReceiver(wgorCalls);
+  const receiver = startWgorReceiver(wgorCalls, s3.endpoint);
   const logs: string[] = [];
   const capture = (stream: NodeJS.WriteStream): MockInstance =>
     vi.spyOn(stream, 'write').mockImplementation((chunk: unknown) => {
@@ -947,5 +968,311 @@ detectors:
       expect(late.call?.headers['x-amz-fwd-status']).toBe('500');
       expect(late.call?.body.byteLength).toBe(0);
     }
+  });
+});
+
+/**
+ * The materializer's SQS queue on loopback: answers SendMessageBatch (AWS JSON 1.0, with the MD5
+ * the SDK checks) and keeps each message body.
+ */
+function startSqsRecorder(...logs: string[][]): Server {
+  return createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const target = request.headers['x-amz-target'];
+      if (target !== 'AmazonSQS.SendMessageBatch') {
+        response.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+        response.end(JSON.stringify({ __type: 'InvalidAction', message: `not recorded: ${target}` }));
+        return;
+      }
+      const input = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+        Entries: { Id: string; MessageBody: string }[];
+      };
+      for (const log of logs) log.push(...input.Entries.map((entry) => entry.MessageBody));
+      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+      response.end(
+        JSON.stringify({
+          Successful: input.Entries.map((entry) => ({
+            Id: entry.Id,
+            MessageId: randomUUID(),
+            MD5OfMessageBody: createHash('md5').update(entry.MessageBody).digest('hex'),
+          })),
+          Failed: [],
+        }),
+      );
+    });
+  });
+}
+
+const md5Etag = (bytes: Uint8Array) => `"${createHash('md5').update(bytes).digest('hex')}"`;
+
+interface ListedEntry {
+  readonly Key: string;
+  readonly ETag?: string;
+  readonly Size?: string;
+}
+
+function listedEntries(xml: string): ListedEntry[] {
+  const result = new XMLParser({ parseTagValue: false, isArray: (name) => name === 'Contents' }).parse(xml)
+    .ListBucketResult as { Contents?: ListedEntry[] };
+  return result.Contents ?? [];
+}
+
+type HeadResult = { statusCode: number; headers?: Record<string, unknown>; errorCode?: string };
+
+describe('S3 Object Lambda handler with redacted views (cache bucket on s3rver, materializer queue on loopback)', () => {
+  /** Long enough for a HEAD or LIST to look a missing view up a few times; nothing succeeds by waiting for it. */
+  const BUDGET_SECONDS = '0.3';
+  let harness: Harness;
+  let root: string;
+  let sqs: Server;
+  let queueUrl: string;
+  /** Messages not yet delivered to the materializer, and every message sent. */
+  const messages: string[] = [];
+  const everSent: string[] = [];
+  let handler: Handler;
+
+  function env(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      MASKPOINT_HOME: join(root, 'home'),
+      MASKPOINT_VIEWS_BUCKET: CACHE,
+      MASKPOINT_MATERIALIZER_QUEUE_URL: queueUrl,
+      MASKPOINT_VIEW_BUDGET_SECONDS: BUDGET_SECONDS,
+      // s3rver's own key, for the view store's calls to the cache bucket.
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      ...extra,
+    };
+  }
+
+  /** Runs the real materializer on the queued messages, as the SQS event source would. */
+  async function runMaterializer(): Promise<void> {
+    const deps = await materializerDependenciesFromEnv({
+      ...process.env,
+      MASKPOINT_BUCKET: BUCKET,
+      MASKPOINT_VIEWS_BUCKET: CACHE,
+      AWS_ENDPOINT_URL_S3: harness.s3.endpoint,
+    });
+    const records = messages
+      .splice(0)
+      .map((body, index) => ({ eventSource: 'aws:sqs', messageId: String(index), body }));
+    const result = await handleMaterializerEvent({ Records: records }, deps);
+    expect(result).toEqual({ batchItemFailures: [] });
+  }
+
+  async function head(on: Handler, key: string): Promise<HeadResult> {
+    return (await on(await headEvent(harness, key), lambdaContext)) as HeadResult;
+  }
+
+  async function listV2(on: Handler, prefix: string) {
+    return (await on(await listEvent(harness, 2, { Prefix: prefix }), lambdaContext)) as {
+      statusCode: number;
+      listResultXml?: string;
+      errorCode?: string;
+    };
+  }
+
+  beforeAll(async () => {
+    harness = await startHarness();
+    root = mkdtempSync(join(tmpdir(), 'maskpoint-ol-views-'));
+    sqs = startSqsRecorder(messages, everSent);
+    queueUrl = `${await listen(sqs)}/111122223333/maskpoint-views`;
+    const put = (Key: string, Body: string, ContentType: string) =>
+      harness.s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body, ContentType }));
+    await put('views/large.csv', BIG_CSV, 'text/csv');
+    await put('views/fresh.csv', CSV, 'text/csv');
+    await put('views/asked.ndjson', NDJSON, 'application/x-ndjson');
+    await put('views/unqueued.json', JSON_DOCUMENT, 'application/json');
+    await put('listed/a.csv', CSV, 'text/csv');
+    await put('listed/b.ndjson', NDJSON, 'application/x-ndjson');
+    await put('listed/c.json', JSON_DOCUMENT, 'application/json');
+    await put('rules/people.csv', CSV, 'text/csv');
+    handler = await coldStart(harness, env());
+  });
+
+  afterAll(async () => {
+    process.env = ORIGINAL_ENV;
+    await close(sqs);
+    await harness.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('answers HEAD after a GET with the length and MD5 of the GET body, and the next GET from the view with its Content-Length', async () => {
+    for (const key of ['people.csv', 'events.ndjson', 'record.json', 'app.log', 'export.csv.gz']) {
+      const streamed = await get(harness, handler, key);
+
+      const described = await head(handler, key);
+      const again = await get(harness, handler, key);
+
+      expect(streamed.headers['x-amz-fwd-header-etag'], key).toMatch(/-1"$/);
+      expect(described, key).toMatchObject({
+        statusCode: 200,
+        headers: { 'Content-Length': streamed.body.byteLength, ETag: md5Etag(streamed.body) },
+      });
+      expect(again.body.equals(streamed.body), key).toBe(true);
+      expect(again.headers['content-length'], key).toBe(String(streamed.body.byteLength));
+      expect(again.headers['x-amz-fwd-header-etag'], key).toBe(md5Etag(streamed.body));
+    }
+    expect(messages).toEqual([]);
+  });
+
+  it('serves ranges at generated positions from the view, exactly the slices of the full GET, with no cap', async () => {
+    const whole = (await get(harness, handler, 'views/large.csv')).body;
+    const size = whole.byteLength;
+    const range = fc.oneof(
+      fc.tuple(fc.nat(size - 1), fc.nat(size + 100)).map(([a, b]) => ({
+        header: `bytes=${Math.min(a, b)}-${Math.max(a, b)}`,
+        first: Math.min(a, b),
+        last: Math.min(Math.max(a, b), size - 1),
+      })),
+      fc.nat(size - 1).map((first) => ({ header: `bytes=${first}-`, first, last: size - 1 })),
+      fc.oneof(fc.integer({ min: 1, max: size + 100 }), fc.constant(MAX_RANGE_BYTES + 1)).map((suffix) => ({
+        header: `bytes=-${suffix}`,
+        first: Math.max(0, size - suffix),
+        last: size - 1,
+      })),
+    );
+
+    await fc.assert(
+      fc.asyncProperty(range, async ({ header, first, last }) => {
+        const call = await get(harness, handler, 'views/large.csv', { headers: { Range: header } });
+
+        expect(call.headers['x-amz-fwd-status']).toBe('206');
+        expect(call.headers['x-amz-fwd-header-etag']).toBe(md5Etag(whole));
+        expect(call.headers['x-amz-fwd-header-content-range']).toBe(`bytes ${first}-${last}/${size}`);
+        expect(call.headers['content-length']).toBe(String(last - first + 1));
+        expect(call.body.equals(whole.subarray(first, last + 1))).toBe(true);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('makes the view first for a range of an object without one, and answers the range and later HEADs from it', async () => {
+    const ranged = await get(harness, handler, 'views/fresh.csv', { headers: { Range: 'bytes=5-40' } });
+
+    const whole = await get(harness, handler, 'views/fresh.csv');
+    const described = await head(handler, 'views/fresh.csv');
+
+    expect(ranged.headers['x-amz-fwd-status']).toBe('206');
+    expect(ranged.body.equals(whole.body.subarray(5, 41))).toBe(true);
+    expect(whole.headers['x-amz-fwd-header-etag']).toBe(md5Etag(whole.body));
+    expect(described.headers?.['Content-Length']).toBe(whole.body.byteLength);
+    expect(messages).toEqual([]);
+  });
+
+  it('answers a HEAD without a view 503 SlowDown and asks the materializer once; the retried HEAD has the exact length', async () => {
+    const missed = await head(handler, 'views/asked.ndjson');
+    const queued = [...messages];
+
+    await runMaterializer();
+    const retried = await head(handler, 'views/asked.ndjson');
+    const body = (await get(harness, handler, 'views/asked.ndjson')).body;
+
+    expect(missed).toMatchObject({ statusCode: 503, errorCode: 'SlowDown' });
+    expect(queued.flatMap(parseS3Notification)).toEqual([
+      { eventName: 'ObjectCreated:ViewRequested', bucket: BUCKET, key: 'views/asked.ndjson' },
+    ]);
+    expect(retried).toMatchObject({
+      statusCode: 200,
+      headers: { 'Content-Length': body.byteLength, ETag: md5Etag(body) },
+    });
+  });
+
+  it('lists the Size and ETag HEAD answers, after asking the materializer for the views it misses', async () => {
+    const missed = await listV2(handler, 'listed/');
+    const queued = messages
+      .flatMap(parseS3Notification)
+      .map((event) => event.key)
+      .sort();
+
+    await runMaterializer();
+    const listed = await listV2(handler, 'listed/');
+
+    expect(missed).toMatchObject({ statusCode: 503, errorCode: 'SlowDown' });
+    expect(queued).toEqual(['listed/a.csv', 'listed/b.ndjson', 'listed/c.json']);
+    const entries = listedEntries(listed.listResultXml ?? '');
+    expect(entries.map((entry) => entry.Key)).toEqual(queued);
+    for (const entry of entries) {
+      const described = await head(handler, entry.Key);
+      const body = (await get(harness, handler, entry.Key)).body;
+      expect(described.headers?.['Content-Length'], entry.Key).toBe(body.byteLength);
+      expect(entry, entry.Key).toMatchObject({ Size: String(body.byteLength), ETag: md5Etag(body) });
+      expect(described.headers?.ETag).toBe(entry.ETag);
+    }
+    expect(messages).toEqual([]);
+  });
+
+  it('never serves a view made under other rules: a rule change gives its own body, length and ETag', async () => {
+    // The shipped rules with emails labelled CONTACT: a new rule-set version.
+    const dir = join(root, 'relabel');
+    mkdirSync(dir, { recursive: true });
+    const shipped = readFileSync(new URL('../../redaction-rules/default.yaml', import.meta.url), 'utf8');
+    writeFileSync(
+      join(dir, 'relabel.yaml'),
+      shipped
+        .replace('name: default', 'name: relabel')
+        .replace('  - id: email\n', '  - id: email\n    label: CONTACT\n')
+        .replaceAll('label: EMAIL', 'label: CONTACT')
+        .replaceAll('[EMAIL]', '[CONTACT]'),
+    );
+    const before = (await get(harness, handler, 'rules/people.csv')).body;
+    const relabelled = await coldStart(harness, env({ MASKPOINT_RULES_DIR: dir }));
+
+    const describedAfter = await head(relabelled, 'rules/people.csv');
+    const after = await get(harness, relabelled, 'rules/people.csv');
+    const describedAgain = await head(relabelled, 'rules/people.csv');
+    const listedAgain = listedEntries((await listV2(relabelled, 'rules/')).listResultXml ?? '');
+    messages.splice(0);
+
+    expect(before.toString('utf8')).toContain('[EMAIL]');
+    expect(after.body.toString('utf8')).toContain('[CONTACT]');
+    expect(after.body.toString('utf8')).not.toContain('[EMAIL]');
+    expect(after.headers['x-amz-fwd-header-etag']).not.toBe(md5Etag(before));
+    expect(describedAfter.headers?.['Content-Length']).not.toBe(before.byteLength);
+    expect(describedAfter.headers?.ETag).not.toBe(md5Etag(before));
+    expect(describedAgain.headers).toMatchObject({
+      'Content-Length': after.body.byteLength,
+      ETag: md5Etag(after.body),
+    });
+    expect(listedAgain).toMatchObject([{ Key: 'rules/people.csv', Size: String(after.body.byteLength) }]);
+  });
+
+  it('answers a HEAD without a view with no Content-Length, and asks nothing, when no materializer queue is set', async () => {
+    const { MASKPOINT_MATERIALIZER_QUEUE_URL: _, ...withoutQueue } = env();
+    const unqueued = await coldStart(harness, withoutQueue);
+
+    const described = await head(unqueued, 'views/unqueued.json');
+
+    expect(described.statusCode).toBe(200);
+    expect(described.headers).not.toHaveProperty('Content-Length');
+    expect(messages).toEqual([]);
+  });
+
+  it('fails at cold start on a queue without a view store or a queue URL that is not one, naming the variable', async () => {
+    const { MASKPOINT_VIEWS_BUCKET: _, ...withoutStore } = env();
+
+    await expect(coldStart(harness, withoutStore)).rejects.toThrow(
+      /MASKPOINT_MATERIALIZER_QUEUE_URL needs MASKPOINT_VIEWS_BUCKET/,
+    );
+    await expect(
+      coldStart(harness, env({ MASKPOINT_MATERIALIZER_QUEUE_URL: 'maskpoint-views' })),
+    ).rejects.toThrow(/MASKPOINT_MATERIALIZER_QUEUE_URL/);
+  });
+
+  it('keeps nothing raw in the cache bucket and no content in a queued message', async () => {
+    const listing = await harness.s3.client.send(new ListObjectsV2Command({ Bucket: CACHE }));
+    const keys = (listing.Contents ?? []).map((object) => object.Key ?? '');
+    expect(keys.length).toBeGreaterThan(10);
+    for (const key of keys) {
+      const object = await harness.s3.client.send(new GetObjectCommand({ Bucket: CACHE, Key: key }));
+      const bytes = Buffer.from((await object.Body?.transformToByteArray()) ?? []);
+      const isGzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
+      const text = (isGzip ? gunzipSync(bytes) : bytes).toString('utf8');
+      expectNoPlantedValue(text);
+    }
+    expect(everSent.length).toBeGreaterThan(0);
+    expectNoPlantedValue(everSent.join('\n'));
+    expectNoPlantedValue(harness.logs.join('\n'));
   });
 });

@@ -1,5 +1,6 @@
 import { SlowDownError } from '../errors.ts';
 import type { ViewMetadata, ViewStore } from '../ports/view-store.ts';
+import type { RequestedViews } from './requested-views.ts';
 import type { ViewIdentity } from './view-id.ts';
 import type { OpenViewSource, ViewMaterializer } from './view-materializer.ts';
 
@@ -17,6 +18,12 @@ export interface ServedViews {
    * 503 SlowDown with `Retry-After`; the view goes on being made, and the client's retry finds it.
    */
   readonly budgetMs: number;
+  /**
+   * Views asked of the materializer, for answers that cannot make a view here because the source
+   * reads no body (Object Lambda's HEAD and LIST): they wait for it within the budget.
+   * @default - none: such an answer treats a missing view as without a store
+   */
+  readonly requested?: RequestedViews | undefined;
 }
 
 /** How long an answer waits for a missing view when no budget is configured. */
@@ -44,11 +51,14 @@ export async function viewWithin(
   budgetMs: number = views.budgetMs,
 ): Promise<ViewMetadata> {
   const metadata = await views.materializer.materializeWithin(identity, open, Math.max(0, budgetMs));
-  if (metadata === undefined) {
-    throw new SlowDownError(
-      'Please reduce your request rate. (The redacted view of the object is still being prepared: retry.)',
-      { retryAfterSeconds: VIEW_RETRY_AFTER_SECONDS },
-    );
-  }
+  if (metadata === undefined) throw viewPendingError();
   return metadata;
+}
+
+/** The 503 SlowDown, with `Retry-After`, of an answer that waited out its budget for a view still being made. */
+export function viewPendingError(): SlowDownError {
+  return new SlowDownError(
+    'Please reduce your request rate. (The redacted view of the object is still being prepared: retry.)',
+    { retryAfterSeconds: VIEW_RETRY_AFTER_SECONDS },
+  );
 }

@@ -88,6 +88,24 @@ describe('listResultXml', () => {
     expect(result).toMatchObject({ EncodingType: 'url', Contents: [{ Key: 'a+b%26c.csv' }] });
   });
 
+  it('writes the Size of an object listed from its view, in S3 element order, and none for one without', () => {
+    const query = listQueryOf(new URL('https://ap.example/?list-type=2'), 2);
+    const page = {
+      ...PAGE,
+      objects: [{ key: 'sized.csv', etag: '"m"', size: 1234 }, { key: 'unsized.csv' }],
+    };
+
+    const xml = listResultXml('bucket', query, page);
+
+    expect(xml).toContain(
+      '<Contents><Key>sized.csv</Key><ETag>&quot;m&quot;</ETag><Size>1234</Size><StorageClass>',
+    );
+    expect(parse(xml).Contents).toEqual([
+      { Key: 'sized.csv', ETag: '"m"', Size: '1234', StorageClass: 'STANDARD' },
+      { Key: 'unsized.csv', StorageClass: 'STANDARD' },
+    ]);
+  });
+
   it('leaves out the next token of a complete listing', () => {
     const query = listQueryOf(new URL('https://ap.example/?list-type=2'), 2);
 
