@@ -72,7 +72,8 @@ export function listBucketResultXml(operation: ListOperation, page: ListObjectsP
 }
 
 /** The page's last entry in S3's order (UTF-8 bytes), a key or a common prefix. */
-function lastEntry(page: ListObjectsPage): string | undefined {
+/** The last entry of a page in S3's key order: a key or a common prefix. */
+export function lastEntry(page: ListObjectsPage): string | undefined {
   const key = page.objects.at(-1)?.key;
   const prefix = page.commonPrefixes.at(-1);
   if (key === undefined || prefix === undefined) return key ?? prefix;

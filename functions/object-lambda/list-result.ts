@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../core/errors.ts';
 import type { ListObjectsPage } from '../core/ports/object-source.ts';
-import { escapeXml, urlEncode } from '../gateway/s3-xml.ts';
+import { escapeXml, lastEntry, urlEncode } from '../gateway/s3-xml.ts';
 
 /** The listing parameters of an Object Lambda LIST, as presigned into `inputS3Url`. */
 export interface ListQuery {
@@ -56,6 +56,9 @@ export function listQueryOf(inputS3Url: URL, version: 1 | 2): ListQuery {
 export function listResultXml(bucket: string, query: ListQuery, page: ListObjectsPage): string {
   const text = query.isUrlEncoded ? urlEncode : (value: string) => value;
   const nextToken = page.isTruncated ? page.nextContinuationToken : undefined;
+  // v1's NextMarker is a key name: the last entry this caller was shown, never the source's
+  // marker, which may name a key the access decision hid.
+  const nextMarker = page.isTruncated ? lastEntry(page) : undefined;
   const position =
     query.version === 2
       ? [
@@ -64,7 +67,7 @@ export function listResultXml(bucket: string, query: ListQuery, page: ListObject
           optional('NextContinuationToken', nextToken),
           optional('StartAfter', query.startAfter, text),
         ]
-      : [element('Marker', text(query.startAfter ?? '')), optional('NextMarker', nextToken, text)];
+      : [element('Marker', text(query.startAfter ?? '')), optional('NextMarker', nextMarker, text)];
   const parts = [
     element('Name', bucket),
     element('Prefix', text(query.prefix ?? '')),

@@ -76,8 +76,23 @@ describe('listResultXml', () => {
 
     const result = parse(listResultXml('bucket', query, PAGE));
 
-    expect(result).toMatchObject({ Marker: 'm', NextMarker: 'next' });
+    expect(result).toMatchObject({ Marker: 'm', NextMarker: 'dir/' });
     expect(result).not.toHaveProperty('KeyCount');
+  });
+
+  it('names the last entry shown as NextMarker, never the source marker that may name a hidden key', () => {
+    const query = listQueryOf(new URL('https://ap.example/?marker=m'), 1);
+    const page: ListObjectsPage = {
+      objects: [{ key: 'a.csv' }, { key: 'c.csv' }],
+      commonPrefixes: ['b/'],
+      isTruncated: true,
+      nextContinuationToken: 'hidden/jane.doe@example.com.csv',
+    };
+
+    const xml = listResultXml('bucket', query, page);
+
+    expect(parse(xml)).toMatchObject({ NextMarker: 'c.csv' });
+    expect(xml).not.toContain('jane.doe');
   });
 
   it('url-encodes keys and prefixes when the caller asked for encoding-type=url', () => {
