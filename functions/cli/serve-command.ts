@@ -1,13 +1,17 @@
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createConsoleAuditLog } from '../adapters/console-audit-log.ts';
+import { credentialStoreFromEnv, tokenKeyringFromEnv } from '../adapters/keys-from-env.ts';
 import { createLocalCredentialStore } from '../adapters/local-credential-store.ts';
 import type { LocalBucket } from '../adapters/local-directory-source.ts';
 import { DEFAULT_RULES_DIR } from '../adapters/local-rule-set-source.ts';
 import { exposesMaskpointHome, resolveMaskpointHome } from '../adapters/maskpoint-home.ts';
+import { openRateLimitStore } from '../adapters/rate-limit-store.ts';
 import { RuleValidationError } from '../core/errors.ts';
 import type { GatewayKey } from '../core/ports/credential-store.ts';
+import { runClusterWorker, startGatewayCluster } from '../gateway/cluster.ts';
 import { createGatewayDependencies } from '../gateway/dependencies.ts';
 import {
   DEFAULT_SERVER_LIMITS,
@@ -15,6 +19,9 @@ import {
   type ServerLimits,
   startGatewayServer,
 } from '../gateway/server.ts';
+import { serveArgsFromEnvironment } from './serve-environment.ts';
+import { PRODUCTION_SERVE_OPTIONS, parseProductionServeOptions } from './serve-production-options.ts';
+import { serveSettingsLines } from './serve-settings.ts';
 import { UsageError } from './usage-error.ts';
 
 /** Name of the key created on the first start, when no gateway key exists yet. */
@@ -33,19 +40,41 @@ const OPTIONS = {
   'keep-alive-timeout': { type: 'string' },
   'write-stall-timeout': { type: 'string' },
   'max-connections': { type: 'string' },
+  ...PRODUCTION_SERVE_OPTIONS,
 } as const;
+
+/** A started gateway and the drain deadline it was given (`--drain-seconds`). */
+export interface ServingGateway extends GatewayServer {
+  readonly drainDeadlineMs: number;
+}
+
+/**
+ * Where `startServe` runs: `in-process` serves from the calling process (tests, and the command
+ * with `--workers 1`); `command` is the CLI, which with more workers becomes a node:cluster
+ * primary, or is one of its workers.
+ */
+export type ServeRole = 'in-process' | 'command';
 
 /**
  * `maskpoint serve`: the S3-compatible gateway on a local port until SIGINT or SIGTERM.
  * One audit line per request goes to stdout.
  */
 export async function serveCommand(args: string[]): Promise<number> {
+  const write = (text: string) => process.stdout.write(text);
+  if (cluster.isWorker) {
+    const server = await startServe(args, write, 'command');
+    return runClusterWorker(server, server.drainDeadlineMs);
+  }
   // Listening before the server starts: a signal during startup still stops it cleanly.
   const shutdown = onShutdownSignal();
   try {
-    const server = await startServe(args, (text) => process.stdout.write(text));
+    const server = await startServe(args, write, 'command');
     const signal = await shutdown.received;
-    process.stdout.write(`maskpoint: ${signal} received, stopping the gateway\n`);
+    write(
+      `maskpoint: ${signal} received, stopping the gateway (in-flight responses get ${server.drainDeadlineMs / 1000} s)\n`,
+    );
+    const { inFlight, aborted } = await server.drain(server.drainDeadlineMs);
+    write(`maskpoint: stopped; ${inFlight} responses were in flight, ${aborted} aborted at the deadline\n`);
     await server.close();
     return 0;
   } finally {
@@ -80,10 +109,22 @@ function onShutdownSignal(): { received: Promise<NodeJS.Signals>; dispose(): voi
  * @throws UsageError for wrong options, or a bucket directory that is, holds or lies inside the
  *   key home; RuleValidationError when the rules are invalid (nothing is started).
  */
-export async function startServe(args: string[], write: (text: string) => void): Promise<GatewayServer> {
-  const { values } = parseArgs({ args, options: OPTIONS, allowPositionals: false });
+export async function startServe(
+  args: string[],
+  write: (text: string) => void,
+  role: ServeRole = 'in-process',
+): Promise<ServingGateway> {
+  const { values } = parseArgs({
+    args: [...serveArgsFromEnvironment(process.env, OPTIONS), ...args],
+    options: OPTIONS,
+    allowPositionals: false,
+  });
   const port = parsePort(values.port);
   const limits = parseLimits(values);
+  const production = parseProductionServeOptions(values);
+  const workers = role === 'command' ? production.workers : 1;
+  const isWorker = role === 'command' && cluster.isWorker;
+  const isPrimary = workers > 1 && !isWorker;
   const directories = new Map(values.bucket.map(parseBucket));
   const s3Buckets = values['s3-bucket'];
   const buckets = [...directories.keys(), ...s3Buckets];
@@ -108,15 +149,24 @@ export async function startServe(args: string[], write: (text: string) => void):
       { directory, allowDotFiles: dotFileBuckets.has(name) },
     ]),
   );
-  const store = createLocalCredentialStore(home);
+  const keysSecret = process.env.MASKPOINT_GATEWAY_KEYS_SECRET_ARN || undefined;
+  const localStore = keysSecret === undefined ? createLocalCredentialStore(home) : undefined;
+  // The primary serves nothing: counters (and a Redis connection) are the workers'.
+  const rateLimits = isPrimary ? undefined : openRateLimitStore(production.rateLimitStore);
+  // The primary loads the rules and keys first (creating local token keys once), then forks.
   const deps = await createGatewayDependencies({
     rulesDir: values.rules,
     region: values.region,
     localBuckets,
     s3Buckets,
-    credentials: store,
+    credentials: localStore ?? credentialStoreFromEnv(process.env),
+    keyring: tokenKeyringFromEnv(process.env),
+    rateLimiter: rateLimits?.limiter,
+    geoDatabase: production.geoDatabase,
     audit: createConsoleAuditLog(write),
-  }).catch((error: unknown) => {
+  }).catch(async (error: unknown) => {
+    await rateLimits?.close();
+    if (!(error instanceof RuleValidationError)) throw error;
     if (!(error instanceof RuleValidationError)) throw error;
     throw new RuleValidationError(
       `refusing to start: the rules in ${values.rules} are invalid\n${error.message}`,
@@ -125,9 +175,30 @@ export async function startServe(args: string[], write: (text: string) => void):
       },
     );
   });
-  const existingKeys = await store.list();
-  const demoKey = existingKeys.length === 0 ? await store.create(DEMO_KEY_NAME, buckets) : undefined;
-  const server = await startGatewayServer({ host: values.host, port, deps, limits });
+  const existingKeys = await localStore?.list();
+  // Only a local key file gets a demo key, never a deployed registry (its secret would be logged).
+  const demoKey =
+    localStore !== undefined && existingKeys?.length === 0 && !isWorker
+      ? await localStore.create(DEMO_KEY_NAME, buckets)
+      : undefined;
+  const server = isPrimary
+    ? await startGatewayCluster({ workers, write })
+    : await startGatewayServer({
+        host: values.host,
+        port,
+        deps,
+        limits,
+        trustedProxy: production.trustedProxy,
+      });
+  const serving: ServingGateway = {
+    ...server,
+    drainDeadlineMs: production.drainDeadlineMs,
+    close: async () => {
+      await server.close();
+      await rateLimits?.close();
+    },
+  };
+  if (isWorker) return serving;
   const lines = [
     `maskpoint gateway listening on ${server.url} (region ${values.region})`,
     ...[...localBuckets].map(
@@ -136,14 +207,29 @@ export async function startServe(args: string[], write: (text: string) => void):
     ),
     ...s3Buckets.map((name) => `  bucket ${name} → s3://${name}`),
     `  rules ${values.rules} (${deps.rules.ruleSets.length} rule sets)`,
+    ...serveSettingsLines({
+      workers,
+      production,
+      limits: { ...DEFAULT_SERVER_LIMITS, ...limits },
+      keysLocation: keysSecret ?? home,
+      tokenKeysLocation: process.env.MASKPOINT_TOKEN_KEYS_SECRET_ARN || home,
+    }),
     '',
-    ...(demoKey === undefined
-      ? keyHelp(existingKeys.filter((key) => !key.isRevoked).length, home)
-      : demoKeyHelp(demoKey, server.url, values.region, exampleKey(directories, buckets[0] as string), home)),
+    ...(existingKeys === undefined
+      ? [`Gateway keys: the registry in ${keysSecret} (maskpoint keys create|list|revoke --secret-id …).`]
+      : demoKey === undefined
+        ? keyHelp(existingKeys.filter((key) => !key.isRevoked).length, home)
+        : demoKeyHelp(
+            demoKey,
+            server.url,
+            values.region,
+            exampleKey(directories, buckets[0] as string),
+            home,
+          )),
     '',
   ];
   write(`${lines.join('\n')}\n`);
-  return server;
+  return serving;
 }
 
 function parsePort(value: string): number {

@@ -1,0 +1,87 @@
+import type { Server, ServerResponse } from 'node:http';
+
+/** What a drain did with the responses in flight when it began. */
+export interface DrainOutcome {
+  /** Responses being sent when the drain began. */
+  readonly inFlight: number;
+  /** Of those, the ones still sending at the deadline, whose connections were destroyed. */
+  readonly aborted: number;
+}
+
+/** The responses a server is sending, and how it stops without cutting them short. */
+export interface GracefulDrain {
+  /** True from the first `drain` call on. */
+  readonly isDraining: boolean;
+  /** Counts `res` as in flight until it closes; during a drain its connection closes after it. */
+  track(res: ServerResponse): void;
+  /**
+   * Stops taking connections (the listener closes, idle keep-alive connections close), lets the
+   * responses in flight finish, each with `Connection: close` or its connection ended after it,
+   * and at `deadlineMs` destroys the connections still sending: those clients see a broken
+   * transfer (a chunked body without its last chunk, or fewer bytes than `Content-Length`),
+   * never a short object that looks complete. Calling it again returns the same drain.
+   */
+  drain(deadlineMs: number): Promise<DrainOutcome>;
+}
+
+/**
+ * Graceful stop for a node:http server (SIGTERM in a container, a load balancer deregistering
+ * the target). Requests that arrive on an open connection during the drain are the server's to
+ * refuse (see `isDraining`); tracked, they close their connection too.
+ *
+ * @example
+ * const drain = createGracefulDrain(server);
+ * // in the request listener: drain.track(res);
+ * const { aborted } = await drain.drain(30_000);
+ */
+export function createGracefulDrain(server: Server): GracefulDrain {
+  const inFlight = new Set<ServerResponse>();
+  let draining: Promise<DrainOutcome> | undefined;
+  let onResponseClosed = () => {};
+
+  return {
+    get isDraining() {
+      return draining !== undefined;
+    },
+
+    track(res) {
+      inFlight.add(res);
+      if (draining !== undefined) closeConnectionAfter(res);
+      res.once('close', () => {
+        inFlight.delete(res);
+        onResponseClosed();
+      });
+    },
+
+    drain(deadlineMs) {
+      draining ??= new Promise((resolve) => {
+        const started = inFlight.size;
+        server.close();
+        server.closeIdleConnections();
+        for (const res of inFlight) closeConnectionAfter(res);
+        const finish = (aborted: number) => {
+          clearTimeout(timer);
+          onResponseClosed = () => {};
+          server.closeAllConnections();
+          resolve({ inFlight: started, aborted });
+        };
+        const timer = setTimeout(() => finish(inFlight.size), deadlineMs);
+        onResponseClosed = () => {
+          if (inFlight.size === 0) finish(0);
+        };
+        onResponseClosed();
+      });
+      return draining;
+    },
+  };
+}
+
+/** Before the status line: `Connection: close`; after it: end the socket once the body is out. */
+function closeConnectionAfter(res: ServerResponse): void {
+  if (!res.headersSent) {
+    res.shouldKeepAlive = false;
+    return;
+  }
+  const socket = res.socket;
+  res.once('finish', () => socket?.end());
+}
