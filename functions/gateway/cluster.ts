@@ -32,6 +32,12 @@ export async function startGatewayCluster(options: {
   workers: number;
   write: (text: string) => void;
 }): Promise<GatewayServer> {
+  // node:cluster forks the entry script again; `node -e` and the REPL have none.
+  if (process.argv[1] === undefined) {
+    throw new WorkerStartError(
+      'gateway workers need maskpoint run as a script (bin/maskpoint.js); here give --workers 1',
+    );
+  }
   const live = new Set<Worker>();
   const exited = new Map<Worker, Promise<void>>();
   let isDraining = false;
@@ -77,13 +83,16 @@ export async function startGatewayCluster(options: {
 
   function replace(worker: Worker, how: string): void {
     options.write(`maskpoint: gateway worker ${worker.process.pid} exited (${how}); starting another\n`);
-    fork().catch((error: unknown) => {
-      options.write(`maskpoint: ${(error as Error).message}; not replacing it\n`);
-      if (live.size === 0 && !isDraining) {
-        options.write('maskpoint: no gateway worker is left; exiting\n');
-        process.exit(1);
-      }
-    });
+    fork().then(
+      () => options.write('maskpoint: the new gateway worker is listening\n'),
+      (error: unknown) => {
+        options.write(`maskpoint: ${(error as Error).message}; not replacing it\n`);
+        if (live.size === 0 && !isDraining) {
+          options.write('maskpoint: no gateway worker is left; exiting\n');
+          process.exit(1);
+        }
+      },
+    );
   }
 
   const started = Array.from({ length: options.workers }, fork);

@@ -17,9 +17,10 @@ export interface GracefulDrain {
   /**
    * Stops taking connections (the listener closes, idle keep-alive connections close), lets the
    * responses in flight finish, each with `Connection: close` or its connection ended after it,
-   * and at `deadlineMs` destroys the connections still sending: those clients see a broken
-   * transfer (a chunked body without its last chunk, or fewer bytes than `Content-Length`),
-   * never a short object that looks complete. Calling it again returns the same drain.
+   * and resolves once they all have and their connections closed. At `deadlineMs` it destroys
+   * every connection left: a client still receiving sees a broken transfer (a chunked body
+   * without its last chunk, or fewer bytes than `Content-Length`), never a short object that
+   * looks complete. Calling it again returns the same drain.
    */
   drain(deadlineMs: number): Promise<DrainOutcome>;
 }
@@ -29,6 +30,10 @@ export interface GracefulDrain {
  * the target). Requests that arrive on an open connection during the drain are the server's to
  * refuse (see `isDraining`); tracked, they close their connection too.
  *
+ * A finished response's connection is ended (FIN after the last byte), never destroyed: destroying
+ * a socket that holds unread bytes (a pipelined request) resets it, and a reset can drop the end
+ * of a response the kernel has not sent yet.
+ *
  * @example
  * const drain = createGracefulDrain(server);
  * // in the request listener: drain.track(res);
@@ -37,7 +42,6 @@ export interface GracefulDrain {
 export function createGracefulDrain(server: Server): GracefulDrain {
   const inFlight = new Set<ServerResponse>();
   let draining: Promise<DrainOutcome> | undefined;
-  let onResponseClosed = () => {};
 
   return {
     get isDraining() {
@@ -47,36 +51,31 @@ export function createGracefulDrain(server: Server): GracefulDrain {
     track(res) {
       inFlight.add(res);
       if (draining !== undefined) closeConnectionAfter(res);
-      res.once('close', () => {
-        inFlight.delete(res);
-        onResponseClosed();
-      });
+      res.once('close', () => inFlight.delete(res));
     },
 
     drain(deadlineMs) {
       draining ??= new Promise((resolve) => {
         const started = inFlight.size;
-        server.close();
-        server.closeIdleConnections();
-        for (const res of inFlight) closeConnectionAfter(res);
-        const finish = (aborted: number) => {
-          clearTimeout(timer);
-          onResponseClosed = () => {};
+        const timer = setTimeout(() => {
+          const aborted = inFlight.size;
           server.closeAllConnections();
           resolve({ inFlight: started, aborted });
-        };
-        const timer = setTimeout(() => finish(inFlight.size), deadlineMs);
-        onResponseClosed = () => {
-          if (inFlight.size === 0) finish(0);
-        };
-        onResponseClosed();
+        }, deadlineMs);
+        // The callback runs once every connection has closed, the finished ones included.
+        server.close(() => {
+          clearTimeout(timer);
+          resolve({ inFlight: started, aborted: 0 });
+        });
+        server.closeIdleConnections();
+        for (const res of inFlight) closeConnectionAfter(res);
       });
       return draining;
     },
   };
 }
 
-/** Before the status line: `Connection: close`; after it: end the socket once the body is out. */
+/** Before the status line: `Connection: close`; after it: end the connection once the body is out. */
 function closeConnectionAfter(res: ServerResponse): void {
   if (!res.headersSent) {
     res.shouldKeepAlive = false;
