@@ -29,6 +29,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 FROM ${NODE_IMAGE}
+# The rule directory baked in, relative to the build context (redaction-rules/ or a folder inside it).
+ARG RULES_DIR=redaction-rules
 ENV NODE_ENV=production \
     MASKPOINT_HOST=0.0.0.0 \
     MASKPOINT_PORT=8080 \
@@ -37,7 +39,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=production-dependencies /build/node_modules ./node_modules
 COPY --from=build /build/dist/serve ./dist/serve
-COPY redaction-rules ./redaction-rules
+COPY ${RULES_DIR} ./redaction-rules
 RUN mkdir -p /var/lib/maskpoint && chown node:node /var/lib/maskpoint
 VOLUME ["/var/lib/maskpoint"]
 # The base image's unprivileged `node` user (uid 1000), numeric so runtimes can check it is not root.
