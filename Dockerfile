@@ -8,7 +8,7 @@
 #   MASKPOINT_VIEWS_BUCKET             S3 cache bucket of redacted views
 #   MASKPOINT_GEO_DB                   a country .mmdb (default: the bundled database)
 #   MASKPOINT_TRUSTED_PROXY            alb behind an Application Load Balancer, none otherwise
-#   MASKPOINT_WORKERS, MASKPOINT_DRAIN_SECONDS, MASKPOINT_REGION, MASKPOINT_PORT
+#   MASKPOINT_WORKERS, MASKPOINT_DRAIN_SECONDS, MASKPOINT_KEEP_ALIVE_TIMEOUT, MASKPOINT_REGION, MASKPOINT_PORT
 # The root file system can be read-only: the process writes only to $MASKPOINT_HOME (a volume).
 
 ARG NODE_IMAGE=node:22-slim

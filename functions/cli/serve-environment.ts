@@ -22,6 +22,7 @@ const VARIABLES: readonly Variable[] = [
   { name: 'MASKPOINT_RATE_LIMIT_STORE', flag: 'rate-limit-store' },
   { name: 'MASKPOINT_TRUSTED_PROXY', flag: 'trusted-proxy' },
   { name: 'MASKPOINT_GEO_DB', flag: 'geo-db' },
+  { name: 'MASKPOINT_KEEP_ALIVE_TIMEOUT', flag: 'keep-alive-timeout' },
   { name: 'MASKPOINT_VIEWS_BUCKET', flag: 'views-s3', toValue: (bucket) => `s3://${bucket}/` },
 ];
 

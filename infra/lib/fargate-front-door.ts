@@ -62,8 +62,8 @@ export interface FargateFrontDoorProps extends GatewayReads {
  * - Network: a new VPC (public and private subnets, NAT for Secrets Manager, ECR and logs, S3 and
  *   DynamoDB gateway endpoints so object bytes and counters stay off the NAT, flow logs) or an
  *   existing one; tasks in private subnets take traffic from the load balancer only.
- * - Load balancer: internet-facing or internal, an idle timeout long enough for slow readers of
- *   large objects, the Host header preserved (clients sign it), the client IP appended to
+ * - Load balancer: internet-facing or internal, an idle timeout long enough for a HEAD of a large
+ *   object (redacted whole before it answers), the Host header preserved (clients sign it), the client IP appended to
  *   X-Forwarded-For (the gateway trusts the last entry, `--trusted-proxy alb`), invalid headers
  *   dropped, optional WAF web ACL.
  * - Service: health checked on /healthz; a task leaving keeps its downloads for the deregistration
@@ -168,6 +168,10 @@ export class FargateFrontDoor extends Construct {
         MASKPOINT_PORT: String(CONTAINER_PORT),
         MASKPOINT_WORKERS: String(Math.max(1, Math.floor(config.cpu / 1024))),
         MASKPOINT_DRAIN_SECONDS: String(config.drainSeconds),
+        // Longer than the load balancer's idle timeout, so the load balancer, not the task, closes
+        // idle connections: a task closing one first can race a request and cause a 502
+        // (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html).
+        MASKPOINT_KEEP_ALIVE_TIMEOUT: String(config.idleTimeoutSeconds + 5),
         MASKPOINT_TRUSTED_PROXY: 'alb',
         MASKPOINT_GATEWAY_KEYS_SECRET_ARN: props.gatewayKeys.secretArn,
         MASKPOINT_TOKEN_KEYS_SECRET_ARN: props.tokenKeys.secretArn,

@@ -89,7 +89,7 @@ export const fargateGatewaySchema = z
       .max(4000)
       .default(3600)
       .describe(
-        'Load balancer idle timeout: a slow client of a large object may pause this long between reads',
+        'Load balancer idle timeout: how long a request may go without a byte (a HEAD of a large object redacts it all before answering)',
       ),
     deregistrationDelaySeconds: z
       .number()

@@ -246,6 +246,7 @@ describe('the fargate gateway: service and task', () => {
       MASKPOINT_REGION: 'eu-west-1',
       MASKPOINT_WORKERS: '2',
       MASKPOINT_DRAIN_SECONDS: '25',
+      MASKPOINT_KEEP_ALIVE_TIMEOUT: '3605',
       MASKPOINT_TRUSTED_PROXY: 'alb',
       MASKPOINT_RATE_LIMIT_STORE: {
         'Fn::Join': ['', ['dynamodb:', { Ref: logicalIdOf(both, both.rateLimitTable?.table) }]],

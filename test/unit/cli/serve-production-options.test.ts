@@ -116,7 +116,15 @@ describe('parseRateLimitStore and describeRateLimitStore', () => {
 });
 
 describe('serveArgsFromEnvironment', () => {
-  const options = { ...PRODUCTION_SERVE_OPTIONS, 's3-bucket': {}, host: {}, port: {}, region: {}, rules: {} };
+  const options = {
+    ...PRODUCTION_SERVE_OPTIONS,
+    's3-bucket': {},
+    host: {},
+    port: {},
+    region: {},
+    rules: {},
+    'keep-alive-timeout': {},
+  };
 
   it('turns each set variable into its flag, a comma list into one flag per item', () => {
     expect(
@@ -130,6 +138,7 @@ describe('serveArgsFromEnvironment', () => {
           MASKPOINT_RATE_LIMIT_STORE: 'dynamodb:limits',
           MASKPOINT_TRUSTED_PROXY: 'alb',
           MASKPOINT_GEO_DB: '/opt/geo.mmdb',
+          MASKPOINT_KEEP_ALIVE_TIMEOUT: '3605',
           MASKPOINT_RULES_DIR: '/app/redaction-rules',
           MASKPOINT_REGION: 'eu-west-1',
           MASKPOINT_WORKERS_UNRELATED: 'x',
@@ -160,6 +169,8 @@ describe('serveArgsFromEnvironment', () => {
       'alb',
       '--geo-db',
       '/opt/geo.mmdb',
+      '--keep-alive-timeout',
+      '3605',
     ]);
   });
 
