@@ -167,7 +167,6 @@ export async function startServe(
   }).catch(async (error: unknown) => {
     await rateLimits?.close();
     if (!(error instanceof RuleValidationError)) throw error;
-    if (!(error instanceof RuleValidationError)) throw error;
     throw new RuleValidationError(
       `refusing to start: the rules in ${values.rules} are invalid\n${error.message}`,
       {
@@ -181,15 +180,13 @@ export async function startServe(
     localStore !== undefined && existingKeys?.length === 0 && !isWorker
       ? await localStore.create(DEMO_KEY_NAME, buckets)
       : undefined;
-  const server = isPrimary
-    ? await startGatewayCluster({ workers, write })
-    : await startGatewayServer({
-        host: values.host,
-        port,
-        deps,
-        limits,
-        trustedProxy: production.trustedProxy,
-      });
+  const server = await (isPrimary
+    ? startGatewayCluster({ workers, write })
+    : startGatewayServer({ host: values.host, port, deps, limits, trustedProxy: production.trustedProxy })
+  ).catch(async (error: unknown) => {
+    await rateLimits?.close();
+    throw error;
+  });
   const serving: ServingGateway = {
     ...server,
     drainDeadlineMs: production.drainDeadlineMs,
