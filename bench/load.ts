@@ -316,6 +316,22 @@ function clientFor(url: string, credentials: { accessKeyId: string; secretAccess
   });
 }
 
+/** Bytes of a 200 response read to its end with node:http (lighter on the shared cores than fetch); 0 otherwise. */
+function downloadBytes(url: string): Promise<number> {
+  return new Promise((resolve) => {
+    const outgoing = httpRequest(url, { agent: false }, (response) => {
+      let received = 0;
+      response.on('data', (chunk: Buffer) => {
+        received += chunk.byteLength;
+      });
+      response.on('end', () => resolve(response.statusCode === 200 ? received : 0));
+      response.on('error', () => resolve(0));
+    });
+    outgoing.on('error', () => resolve(0));
+    outgoing.end();
+  });
+}
+
 /**
  * `SCALING_CONCURRENCY` concurrent GETs of the large object from a gateway with `workers`
  * workers: total MB/s and the server's CPU seconds per GB served.
@@ -330,14 +346,7 @@ async function scalingPhase(workers: number) {
     // Other work on the machine takes cores from the workers: the 1-minute load average says how much.
     const loadAverage = loadavg()[0] ?? Number.NaN;
     const startedAt = performance.now();
-    const bytes = await Promise.all(
-      Array.from({ length: SCALING_CONCURRENCY }, async () => {
-        const response = await fetch(url);
-        let received = 0;
-        for await (const chunk of response.body as AsyncIterable<Uint8Array>) received += chunk.byteLength;
-        return response.status === 200 ? received : 0;
-      }),
-    );
+    const bytes = await Promise.all(Array.from({ length: SCALING_CONCURRENCY }, () => downloadBytes(url)));
     const seconds = (performance.now() - startedAt) / 1000;
     const cpuSeconds = cpuSecondsOfTree(gateway.child.pid as number) - cpuBefore;
     const total = bytes.reduce((sum, each) => sum + each, 0);
