@@ -47,6 +47,6 @@ USER 1000:1000
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.MASKPOINT_PORT}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# SIGTERM drains: responses in flight finish within MASKPOINT_DRAIN_SECONDS, then the rest are aborted.
+# SIGTERM drains: the process is gone within MASKPOINT_DRAIN_SECONDS; responses still sending then are aborted.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["node", "--enable-source-maps", "/app/dist/serve/maskpoint.mjs", "serve"]

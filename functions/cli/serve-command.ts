@@ -13,6 +13,7 @@ import { RuleValidationError } from '../core/errors.ts';
 import type { GatewayKey } from '../core/ports/credential-store.ts';
 import { runClusterWorker, startGatewayCluster } from '../gateway/cluster.ts';
 import { createGatewayDependencies } from '../gateway/dependencies.ts';
+import { responseDeadlineMs } from '../gateway/graceful-drain.ts';
 import {
   DEFAULT_SERVER_LIMITS,
   type GatewayServer,
@@ -70,10 +71,11 @@ export async function serveCommand(args: string[]): Promise<number> {
   try {
     const server = await startServe(args, write, 'command');
     const signal = await shutdown.received;
+    const responsesMs = responseDeadlineMs(server.drainDeadlineMs);
     write(
-      `maskpoint: ${signal} received, stopping the gateway (in-flight responses get ${server.drainDeadlineMs / 1000} s)\n`,
+      `maskpoint: ${signal} received, stopping the gateway (in-flight responses get ${responsesMs / 1000} s)\n`,
     );
-    const { inFlight, aborted } = await server.drain(server.drainDeadlineMs);
+    const { inFlight, aborted } = await server.drain(responsesMs);
     write(`maskpoint: stopped; ${inFlight} responses were in flight, ${aborted} aborted at the deadline\n`);
     await server.close();
     return 0;

@@ -3,7 +3,7 @@ import type { RateLimitStore } from '../adapters/rate-limit-store.ts';
 import type { TrustedProxy } from '../gateway/trusted-client-ip.ts';
 import { UsageError } from './usage-error.ts';
 
-/** Seconds a stopping server gives the responses in flight when `--drain-seconds` is not given. */
+/** Seconds a stopping server takes at most, responses in flight included, when `--drain-seconds` is not given. */
 export const DEFAULT_DRAIN_SECONDS = 25;
 
 /** Most workers `--workers` takes: more than this is a typo, not a machine. */

@@ -1,5 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
-import type { DrainOutcome } from './graceful-drain.ts';
+import { type DrainOutcome, responseDeadlineMs } from './graceful-drain.ts';
 import type { GatewayServer } from './server.ts';
 import { WorkerStartError } from './worker-start-error.ts';
 
@@ -135,7 +135,8 @@ export async function startGatewayCluster(options: {
 /**
  * The worker's side: tells the primary it listens at `server.url`, then waits for a reason to
  * stop (the primary's drain message, SIGTERM or SIGINT sent to the worker itself, or the primary
- * going away), drains within `drainDeadlineMs`, reports the outcome and exits.
+ * going away), drains so that it is gone within `drainDeadlineMs` (see `responseDeadlineMs`),
+ * reports the outcome and exits.
  */
 export async function runClusterWorker(server: GatewayServer, drainDeadlineMs: number): Promise<never> {
   send({ type: 'maskpoint:listening', url: server.url });
@@ -148,7 +149,7 @@ export async function runClusterWorker(server: GatewayServer, drainDeadlineMs: n
     process.once('disconnect', () => resolve());
   });
   try {
-    const outcome = await server.drain(drainDeadlineMs);
+    const outcome = await server.drain(responseDeadlineMs(drainDeadlineMs));
     if (outcome.aborted > 0) {
       process.stderr.write(
         `maskpoint: gateway worker ${process.pid}: drain deadline reached, ${outcome.aborted} of ${outcome.inFlight} responses aborted\n`,

@@ -1,5 +1,21 @@
 import type { Server, ServerResponse } from 'node:http';
 
+/** The share of a stop deadline kept for shutting down after the responses are done or aborted. */
+const EXIT_RESERVE_SHARE = 0.2;
+/** The most kept for shutting down: the aborted requests' audit lines, the workers' exit. */
+const MAX_EXIT_RESERVE_MS = 2_000;
+
+/**
+ * How long responses in flight get when the whole process must be gone within `stopDeadlineMs`
+ * (`--drain-seconds`): the deadline less a reserve for shutting down (20 %, at most 2 s).
+ *
+ * @example
+ * responseDeadlineMs(25_000) // 23_000
+ */
+export function responseDeadlineMs(stopDeadlineMs: number): number {
+  return stopDeadlineMs - Math.min(MAX_EXIT_RESERVE_MS, stopDeadlineMs * EXIT_RESERVE_SHARE);
+}
+
 /** What a drain did with the responses in flight when it began. */
 export interface DrainOutcome {
   /** Responses being sent when the drain began. */

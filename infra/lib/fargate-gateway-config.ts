@@ -105,7 +105,7 @@ export const fargateGatewaySchema = z
       .max(110)
       .default(25)
       .describe(
-        'After SIGTERM, how long responses in flight may finish (Fargate allows 120 s before SIGKILL)',
+        'After SIGTERM, how long until the process is gone, responses in flight finishing first (Fargate allows 120 s before SIGKILL)',
       ),
     cpu: z
       .number()
