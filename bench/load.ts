@@ -1,6 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -9,12 +19,18 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 /**
  * `npm run load [-- --requests 10000 --concurrency 50 --limit 200]`
  *
- * Starts `maskpoint serve` in its own process on a free port with a generated bucket of CSV
- * objects from 1 KB to 1 MB, then measures with the real SDK: requests/s, latency (request to
- * last byte) p50/p99 and errors for N GETs from C concurrent clients (and for 1 KB objects
+ * Starts `maskpoint serve --workers 1` in its own process on a free port with a generated bucket
+ * of CSV objects from 1 KB to 1 MB, then measures with the real SDK: requests/s, latency (request
+ * to last byte) p50/p99 and errors for N GETs from C concurrent clients (and for 1 KB objects
  * alone, the per-request overhead); time to first byte and
  * throughput of one large object; and how closely the memory rate limiter holds a configured
  * limit under the same concurrency.
+ *
+ * Then, for production serving: `--workers 2` against `--workers 1`, the total throughput of 8
+ * concurrent GETs of the large object (MB/s, and the server's CPU seconds per GB: the client
+ * shares the cores); and SIGTERM to `--workers 2` during 20 downloads of it, half of them read
+ * slowly: how many completed whole, how many broke off, none cut short as a success, and how long
+ * the process took to exit against its drain deadline.
  */
 
 const REPO_DIR = join(import.meta.dirname, '..');
@@ -24,6 +40,11 @@ const RATE_PHASE_SECONDS = 5;
 const SMALL_REQUESTS = 2000;
 const PACED_PER_SECOND = 200;
 const PACED_SECONDS = 10;
+const SCALING_CONCURRENCY = 8;
+const DRAIN_DOWNLOADS = 20;
+const DRAIN_SECONDS = 5;
+/** Bytes a slow client reads per second in the drain phase: it cannot finish 64 MB before the deadline. */
+const SLOW_READ_BYTES_PER_SECOND = 2 * KB * KB;
 
 const { values } = parseArgs({
   options: {
@@ -70,14 +91,22 @@ function writeFixtures(bucketDir: string, rulesDir: string): string[] {
   return keys;
 }
 
-async function startGateway(bucketDir: string, rulesDir: string, home: string) {
+/** `maskpoint serve` in its own process (the CLI, so `--workers` forks), its URL and demo key. */
+async function startGateway(bucketDir: string, rulesDir: string, home: string, extraArgs: readonly string[]) {
   const child = spawn(
     process.execPath,
     [
-      '--import',
-      'tsx/esm',
-      '-e',
-      `const { serveCommand } = await import('./functions/cli/serve-command.ts'); process.exitCode = await serveCommand(${JSON.stringify(['--port', '0', '--bucket', `load=${bucketDir}`, '--bucket', `limited=${bucketDir}`, '--rules', rulesDir])});`,
+      'bin/maskpoint.js',
+      'serve',
+      '--port',
+      '0',
+      '--bucket',
+      `load=${bucketDir}`,
+      '--bucket',
+      `limited=${bucketDir}`,
+      '--rules',
+      rulesDir,
+      ...extraArgs,
     ],
     { cwd: REPO_DIR, env: { ...process.env, MASKPOINT_HOME: home }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -85,7 +114,7 @@ async function startGateway(bucketDir: string, rulesDir: string, home: string) {
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('/dev/stdout')) {
+      if (output.includes('/dev/stdout') || output.includes('active gateway key')) {
         child.stdout?.off('data', onData);
         // Audit lines keep coming; read and drop them so the gateway never blocks on its pipe.
         child.stdout?.resume();
@@ -96,10 +125,55 @@ async function startGateway(bucketDir: string, rulesDir: string, home: string) {
     child.once('exit', (code) => reject(new Error(`gateway exited with ${code}`)));
   });
   const url = /listening on (\S+)/.exec(output)?.[1];
+  if (!url) throw new Error(`unexpected gateway output:\n${output}`);
   const accessKeyId = /access key id: +(\S+)/.exec(output)?.[1];
   const secretAccessKey = /secret access key: +(\S+)/.exec(output)?.[1];
-  if (!url || !accessKeyId || !secretAccessKey) throw new Error(`unexpected gateway output:\n${output}`);
-  return { child, url, credentials: { accessKeyId, secretAccessKey } };
+  if (accessKeyId && secretAccessKey) demoKey = { accessKeyId, secretAccessKey };
+  if (demoKey === undefined) throw new Error(`no gateway key printed:\n${output}`);
+  return { child, url, credentials: demoKey };
+}
+
+/** The key printed by the first start; later starts in the same home reuse it. */
+let demoKey: { accessKeyId: string; secretAccessKey: string } | undefined;
+
+/** Stops a gateway and waits for it to exit. */
+async function stopGateway(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** The processes `pid` started; `ps` exits 1 when there are none. */
+function childrenOf(pid: number): number[] {
+  try {
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .map((line) => Number(line.trim()))
+      .filter((child) => child > 0);
+  } catch {
+    return [];
+  }
+}
+
+/** CPU seconds used so far by a process and the processes it started (its workers). */
+function cpuSecondsOfTree(pid: number): number {
+  const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+  const pids = [pid];
+  for (let index = 0; index < pids.length; index++) {
+    pids.push(...childrenOf(pids[index] as number));
+  }
+  let ticks = 0;
+  for (const each of pids) {
+    try {
+      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${each}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // A process that exited meanwhile.
+    }
+  }
+  return ticks / ticksPerSecond;
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -225,6 +299,140 @@ async function rateLimitPhase(client: S3Client) {
   return { perWindow, offeredPerSecond: attempts / RATE_PHASE_SECONDS, refused, failed };
 }
 
+/** Presigned GET of the large object, for plain HTTP clients. */
+function largeObjectUrl(client: S3Client): Promise<string> {
+  return getSignedUrl(client, new GetObjectCommand({ Bucket: 'load', Key: 'large.csv' }));
+}
+
+function clientFor(url: string, credentials: { accessKeyId: string; secretAccessKey: string }): S3Client {
+  return new S3Client({
+    endpoint: url,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    maxAttempts: 1,
+  });
+}
+
+/** Bytes of a 200 response read to its end with node:http (lighter on the shared cores than fetch); 0 otherwise. */
+function downloadBytes(url: string): Promise<number> {
+  return new Promise((resolve) => {
+    const outgoing = httpRequest(url, { agent: false }, (response) => {
+      let received = 0;
+      response.on('data', (chunk: Buffer) => {
+        received += chunk.byteLength;
+      });
+      response.on('end', () => resolve(response.statusCode === 200 ? received : 0));
+      response.on('error', () => resolve(0));
+    });
+    outgoing.on('error', () => resolve(0));
+    outgoing.end();
+  });
+}
+
+/**
+ * `SCALING_CONCURRENCY` concurrent GETs of the large object from a gateway with `workers`
+ * workers: total MB/s and the server's CPU seconds per GB served.
+ */
+async function scalingPhase(workers: number) {
+  const gateway = await startGateway(bucketDir, rulesDir, home, ['--workers', String(workers)]);
+  try {
+    const client = clientFor(gateway.url, gateway.credentials);
+    const url = await largeObjectUrl(client);
+    client.destroy();
+    const cpuBefore = cpuSecondsOfTree(gateway.child.pid as number);
+    // Other work on the machine takes cores from the workers: the 1-minute load average says how much.
+    const loadAverage = loadavg()[0] ?? Number.NaN;
+    const startedAt = performance.now();
+    const bytes = await Promise.all(Array.from({ length: SCALING_CONCURRENCY }, () => downloadBytes(url)));
+    const seconds = (performance.now() - startedAt) / 1000;
+    const cpuSeconds = cpuSecondsOfTree(gateway.child.pid as number) - cpuBefore;
+    const total = bytes.reduce((sum, each) => sum + each, 0);
+    return {
+      workers,
+      seconds,
+      bytes: total,
+      cpuSeconds,
+      loadAverage,
+      isComplete: bytes.every((each) => each > 0),
+    };
+  } finally {
+    await stopGateway(gateway.child);
+  }
+}
+
+/**
+ * SIGTERM to `serve --workers 2` while `DRAIN_DOWNLOADS` downloads of the large object are in
+ * flight, every other one read at `SLOW_READ_BYTES_PER_SECOND`: each must end whole (same bytes as
+ * a full read) or broken off, never short and normal; the process must exit by the deadline.
+ */
+async function drainPhase(expectedSha256: string) {
+  const gateway = await startGateway(bucketDir, rulesDir, home, [
+    '--workers',
+    '2',
+    '--drain-seconds',
+    String(DRAIN_SECONDS),
+  ]);
+  const client = clientFor(gateway.url, gateway.credentials);
+  const url = await largeObjectUrl(client);
+  client.destroy();
+  const results: Promise<'whole' | 'broken' | 'short-but-ended'>[] = [];
+  const started: Promise<void>[] = [];
+  for (let index = 0; index < DRAIN_DOWNLOADS; index++) {
+    const isSlow = index % 2 === 1;
+    let markStarted = () => {};
+    started.push(
+      new Promise<void>((resolve) => {
+        markStarted = resolve;
+      }),
+    );
+    results.push(
+      new Promise((resolve) => {
+        const hash = createHash('sha256');
+        const outgoing = httpRequest(url, { agent: false }, (response) => {
+          response.once('data', markStarted);
+          response.on('data', (chunk: Buffer) => {
+            hash.update(chunk);
+            if (isSlow) {
+              response.pause();
+              setTimeout(() => response.resume(), (chunk.byteLength / SLOW_READ_BYTES_PER_SECOND) * 1000);
+            }
+          });
+          response.on('end', () =>
+            resolve(hash.digest('hex') === expectedSha256 ? 'whole' : 'short-but-ended'),
+          );
+          response.on('error', () => resolve('broken'));
+          response.on('close', () => {
+            if (!response.complete) resolve('broken');
+          });
+        });
+        outgoing.on('error', () => {
+          markStarted();
+          resolve('broken');
+        });
+        outgoing.end();
+      }),
+    );
+  }
+  await Promise.all(started);
+  const signalledAt = performance.now();
+  const exited = new Promise<number | null>((resolve) => gateway.child.once('exit', resolve));
+  gateway.child.kill('SIGTERM');
+  const code = await exited;
+  const exitSeconds = (performance.now() - signalledAt) / 1000;
+  const outcomes = await Promise.all(results);
+  const count = (outcome: string) => outcomes.filter((each) => each === outcome).length;
+  return {
+    code,
+    exitSeconds,
+    whole: count('whole'),
+    broken: count('broken'),
+    shortButEnded: count('short-but-ended'),
+  };
+}
+
 const workDir = mkdtempSync(join(tmpdir(), 'maskpoint-load-'));
 const bucketDir = join(workDir, 'bucket');
 const rulesDir = join(workDir, 'rules');
@@ -233,7 +441,7 @@ for (const dir of [join(bucketDir, 'objects'), rulesDir, home]) mkdirSync(dir, {
 let gateway: { child: ChildProcess } | undefined;
 try {
   const keys = writeFixtures(bucketDir, rulesDir);
-  const started = await startGateway(bucketDir, rulesDir, home);
+  const started = await startGateway(bucketDir, rulesDir, home, ['--workers', '1']);
   gateway = started;
   const client = new S3Client({
     endpoint: started.url,
@@ -252,7 +460,17 @@ try {
   const paced = await pacedPhase(client);
   const large = await largeObjectPhase(client);
   const rate = await rateLimitPhase(client);
+  const expectedLarge = await fetch(await largeObjectUrl(client)).then(async (response) =>
+    createHash('sha256')
+      .update(Buffer.from(await response.arrayBuffer()))
+      .digest('hex'),
+  );
   client.destroy();
+  await stopGateway(started.child);
+
+  const single = await scalingPhase(1);
+  const double = await scalingPhase(2);
+  const drain = await drainPhase(expectedLarge);
 
   const mb = (bytes: number) => bytes / 1e6;
   const lines = [
@@ -269,6 +487,22 @@ try {
     `| large object (${mb(LARGE_OBJECT_BYTES).toFixed(0)} MB CSV): status, first byte, total | ${large.status}, ${large.firstByteMs.toFixed(1)} ms, ${(large.totalMs / 1000).toFixed(2)} s (${(mb(large.bytes) / (large.totalMs / 1000)).toFixed(1)} MB/s) |`,
     `| rate limit ${limitPerSecond}/s: offered, accepted per limiter window | ${rate.offeredPerSecond.toFixed(0)}/s offered; ${rate.perWindow.join(', ')} |`,
     `| rate limit: refused (503 SlowDown) / other errors | ${rate.refused} / ${rate.failed} |`,
+    '',
+    `## serve --workers: ${SCALING_CONCURRENCY} concurrent GETs of the ${mb(LARGE_OBJECT_BYTES).toFixed(0)} MB CSV`,
+    '',
+    `| workers | total MB/s | server CPU-s per GB | server cores busy | wall time | load average before (${cpus().length} cores) |`,
+    '|---|---|---|---|---|---|',
+    ...[single, double].map(
+      (run) =>
+        `| ${run.workers} | ${(mb(run.bytes) / run.seconds).toFixed(1)} | ${(run.cpuSeconds / (run.bytes / 1e9)).toFixed(1)} | ${(run.cpuSeconds / run.seconds).toFixed(2)} | ${run.seconds.toFixed(1)} s | ${run.loadAverage.toFixed(1)} |`,
+    ),
+    `| 2 vs 1 | ${(mb(double.bytes) / double.seconds / (mb(single.bytes) / single.seconds)).toFixed(2)}× | | | | |`,
+    '',
+    `## SIGTERM to serve --workers 2 during ${DRAIN_DOWNLOADS} downloads (half read at ${mb(SLOW_READ_BYTES_PER_SECOND).toFixed(0)} MB/s), --drain-seconds ${DRAIN_SECONDS}`,
+    '',
+    `| completed whole | broken off | short but ended normally | exit code | exit after SIGTERM |`,
+    '|---|---|---|---|---|',
+    `| ${drain.whole} | ${drain.broken} | ${drain.shortButEnded} | ${drain.code} | ${drain.exitSeconds.toFixed(1)} s |`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   process.exitCode =
@@ -276,10 +510,14 @@ try {
     small.errors.length === 0 &&
     paced.errors.length === 0 &&
     large.status === 200 &&
-    rate.failed === 0
+    rate.failed === 0 &&
+    single.isComplete &&
+    double.isComplete &&
+    drain.shortButEnded === 0 &&
+    drain.code === 0
       ? 0
       : 1;
 } finally {
-  gateway?.child.kill('SIGTERM');
+  if (gateway) await stopGateway(gateway.child);
   rmSync(workDir, { recursive: true, force: true });
 }

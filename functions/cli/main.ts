@@ -18,6 +18,8 @@ Usage:
                   [--headers-timeout S] [--request-timeout S] [--keep-alive-timeout S]
                   [--write-stall-timeout S] [--max-connections N]   client limits (defaults 10, 30, 5, 30 s, 1024)
                   [--allow-list-buckets]                            answer ListBuckets with the caller's buckets
+                  [--workers N] [--drain-seconds S] [--rate-limit-store memory|dynamodb:TABLE|redis:URL]
+                  [--trusted-proxy none|alb] [--geo-db FILE]   production: N processes (default: one per core), SIGTERM drains
   maskpoint redact [--rules DIR] [--ruleset NAME] [--content-type TYPE] FILE|-
   maskpoint preview [--rules DIR] [--ruleset NAME] [--content-type TYPE] FILE
   maskpoint rules validate [--rules DIR]

@@ -1,22 +1,30 @@
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createConsoleAuditLog } from '../adapters/console-audit-log.ts';
+import { credentialStoreFromEnv, tokenKeyringFromEnv } from '../adapters/keys-from-env.ts';
 import { createLocalCredentialStore } from '../adapters/local-credential-store.ts';
 import type { LocalBucket } from '../adapters/local-directory-source.ts';
 import { DEFAULT_RULES_DIR } from '../adapters/local-rule-set-source.ts';
 import { exposesMaskpointHome, resolveMaskpointHome } from '../adapters/maskpoint-home.ts';
+import { openRateLimitStore } from '../adapters/rate-limit-store.ts';
 import { createS3Client } from '../adapters/s3-object-source.ts';
 import { RuleValidationError } from '../core/errors.ts';
 import type { GatewayKey } from '../core/ports/credential-store.ts';
 import type { ViewStore } from '../core/ports/view-store.ts';
+import { runClusterWorker, startGatewayCluster } from '../gateway/cluster.ts';
 import { createGatewayDependencies } from '../gateway/dependencies.ts';
+import { responseDeadlineMs } from '../gateway/graceful-drain.ts';
 import {
   DEFAULT_SERVER_LIMITS,
   type GatewayServer,
   type ServerLimits,
   startGatewayServer,
 } from '../gateway/server.ts';
+import { serveArgsFromEnvironment } from './serve-environment.ts';
+import { PRODUCTION_SERVE_OPTIONS, parseProductionServeOptions } from './serve-production-options.ts';
+import { serveSettingsLines } from './serve-settings.ts';
 import { UsageError } from './usage-error.ts';
 import { openViewStore, VIEW_STORE_OPTIONS, type ViewStoreOptionValues } from './view-store-options.ts';
 
@@ -40,19 +48,42 @@ const OPTIONS = {
   ...VIEW_STORE_OPTIONS,
   'no-views': { type: 'boolean', default: false },
   'view-budget': { type: 'string' },
+  ...PRODUCTION_SERVE_OPTIONS,
 } as const;
+
+/** A started gateway and the drain deadline it was given (`--drain-seconds`). */
+export interface ServingGateway extends GatewayServer {
+  readonly drainDeadlineMs: number;
+}
+
+/**
+ * Where `startServe` runs: `in-process` serves from the calling process (tests, and the command
+ * with `--workers 1`); `command` is the CLI, which with more workers becomes a node:cluster
+ * primary, or is one of its workers.
+ */
+export type ServeRole = 'in-process' | 'command';
 
 /**
  * `maskpoint serve`: the S3-compatible gateway on a local port until SIGINT or SIGTERM.
  * One audit line per request goes to stdout.
  */
 export async function serveCommand(args: string[]): Promise<number> {
+  const write = (text: string) => process.stdout.write(text);
+  if (cluster.isWorker) {
+    const server = await startServe(args, write, 'command');
+    return runClusterWorker(server, server.drainDeadlineMs);
+  }
   // Listening before the server starts: a signal during startup still stops it cleanly.
   const shutdown = onShutdownSignal();
   try {
-    const server = await startServe(args, (text) => process.stdout.write(text));
+    const server = await startServe(args, write, 'command');
     const signal = await shutdown.received;
-    process.stdout.write(`maskpoint: ${signal} received, stopping the gateway\n`);
+    const responsesMs = responseDeadlineMs(server.drainDeadlineMs);
+    write(
+      `maskpoint: ${signal} received, stopping the gateway (in-flight responses get ${responsesMs / 1000} s)\n`,
+    );
+    const { inFlight, aborted } = await server.drain(responsesMs);
+    write(`maskpoint: stopped; ${inFlight} responses were in flight, ${aborted} aborted at the deadline\n`);
     await server.close();
     return 0;
   } finally {
@@ -91,10 +122,22 @@ function onShutdownSignal(): { received: Promise<NodeJS.Signals>; dispose(): voi
  *   key home or the view directory; RuleValidationError when the rules are invalid (nothing is
  *   started).
  */
-export async function startServe(args: string[], write: (text: string) => void): Promise<GatewayServer> {
-  const { values } = parseArgs({ args, options: OPTIONS, allowPositionals: false });
+export async function startServe(
+  args: string[],
+  write: (text: string) => void,
+  role: ServeRole = 'in-process',
+): Promise<ServingGateway> {
+  const { values } = parseArgs({
+    args: [...serveArgsFromEnvironment(process.env, OPTIONS), ...args],
+    options: OPTIONS,
+    allowPositionals: false,
+  });
   const port = parsePort(values.port);
   const limits = parseLimits(values);
+  const production = parseProductionServeOptions(values);
+  const workers = role === 'command' ? production.workers : 1;
+  const isWorker = role === 'command' && cluster.isWorker;
+  const isPrimary = workers > 1 && !isWorker;
   const directories = new Map(values.bucket.map(parseBucket));
   const s3Buckets = values['s3-bucket'];
   const buckets = [...directories.keys(), ...s3Buckets];
@@ -120,18 +163,26 @@ export async function startServe(args: string[], write: (text: string) => void):
     ]),
   );
   const views = await serveViewStore(values, directories, home);
-  const store = createLocalCredentialStore(home);
+  const keysSecret = process.env.MASKPOINT_GATEWAY_KEYS_SECRET_ARN || undefined;
+  const localStore = keysSecret === undefined ? createLocalCredentialStore(home) : undefined;
+  // The primary serves nothing: counters (and a Redis connection) are the workers'.
+  const rateLimits = isPrimary ? undefined : openRateLimitStore(production.rateLimitStore);
+  // The primary loads the rules and keys first (creating local token keys once), then forks.
   const deps = await createGatewayDependencies({
     rulesDir: values.rules,
     region: values.region,
     localBuckets,
     s3Buckets,
-    credentials: store,
+    credentials: localStore ?? credentialStoreFromEnv(process.env),
+    keyring: tokenKeyringFromEnv(process.env),
+    rateLimiter: rateLimits?.limiter,
+    geoDatabase: production.geoDatabase,
     audit: createConsoleAuditLog(write),
     views: views.store,
     viewBudgetMs: parseViewBudget(values['view-budget']),
     allowListBuckets: values['allow-list-buckets'],
-  }).catch((error: unknown) => {
+  }).catch(async (error: unknown) => {
+    await rateLimits?.close();
     if (!(error instanceof RuleValidationError)) throw error;
     throw new RuleValidationError(
       `refusing to start: the rules in ${values.rules} are invalid\n${error.message}`,
@@ -140,9 +191,28 @@ export async function startServe(args: string[], write: (text: string) => void):
       },
     );
   });
-  const existingKeys = await store.list();
-  const demoKey = existingKeys.length === 0 ? await store.create(DEMO_KEY_NAME, buckets) : undefined;
-  const server = await startGatewayServer({ host: values.host, port, deps, limits });
+  const existingKeys = await localStore?.list();
+  // Only a local key file gets a demo key, never a deployed registry (its secret would be logged).
+  const demoKey =
+    localStore !== undefined && existingKeys?.length === 0 && !isWorker
+      ? await localStore.create(DEMO_KEY_NAME, buckets)
+      : undefined;
+  const server = await (isPrimary
+    ? startGatewayCluster({ workers, write })
+    : startGatewayServer({ host: values.host, port, deps, limits, trustedProxy: production.trustedProxy })
+  ).catch(async (error: unknown) => {
+    await rateLimits?.close();
+    throw error;
+  });
+  const serving: ServingGateway = {
+    ...server,
+    drainDeadlineMs: production.drainDeadlineMs,
+    close: async () => {
+      await server.close();
+      await rateLimits?.close();
+    },
+  };
+  if (isWorker) return serving;
   const lines = [
     `maskpoint gateway listening on ${server.url} (region ${values.region})`,
     ...[...localBuckets].map(
@@ -152,10 +222,25 @@ export async function startServe(args: string[], write: (text: string) => void):
     ...s3Buckets.map((name) => `  bucket ${name} → s3://${name}`),
     `  rules ${values.rules} (${deps.rules.ruleSets.length} rule sets)`,
     `  views ${views.description}`,
+    ...serveSettingsLines({
+      workers,
+      production,
+      limits: { ...DEFAULT_SERVER_LIMITS, ...limits },
+      keysLocation: keysSecret ?? home,
+      tokenKeysLocation: process.env.MASKPOINT_TOKEN_KEYS_SECRET_ARN || home,
+    }),
     '',
-    ...(demoKey === undefined
-      ? keyHelp(existingKeys.filter((key) => !key.isRevoked).length, home)
-      : demoKeyHelp(demoKey, server.url, values.region, exampleKey(directories, buckets[0] as string), home)),
+    ...(existingKeys === undefined
+      ? [`Gateway keys: the registry in ${keysSecret} (maskpoint keys create|list|revoke --secret-id …).`]
+      : demoKey === undefined
+        ? keyHelp(existingKeys.filter((key) => !key.isRevoked).length, home)
+        : demoKeyHelp(
+            demoKey,
+            server.url,
+            values.region,
+            exampleKey(directories, buckets[0] as string),
+            home,
+          )),
     ...(views.store === undefined
       ? [
           '',
@@ -165,7 +250,7 @@ export async function startServe(args: string[], write: (text: string) => void):
     '',
   ];
   write(`${lines.join('\n')}\n`);
-  return server;
+  return serving;
 }
 
 /**

@@ -1,5 +1,7 @@
 import type { Writable } from 'node:stream';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { gatewayDependenciesFromEnv } from './dependencies.ts';
+import { capForFunctionUrl } from './function-url-cap.ts';
 import { handleGatewayRequest } from './gateway.ts';
 import { DEFAULT_SERVER_LIMITS } from './server.ts';
 import { trustedClient } from './trusted-client-ip.ts';
@@ -16,12 +18,15 @@ export interface FunctionUrlEvent {
 
 // Cold start: rules compiled, clients created, environment validated, once per instance.
 const deps = await gatewayDependenciesFromEnv(process.env);
+const logger = new Logger({ serviceName: 'maskpoint' });
 
 /**
  * The S3-compatible gateway behind a Lambda function URL with response streaming. An error
  * while streaming rejects the invocation, which aborts the response mid-body; the response
  * stream closing early (the client left) stops the request's work, and a client that reads
- * nothing for `writeStallTimeoutMs` is cut off, as on the local server.
+ * nothing for `writeStallTimeoutMs` is cut off, as on the local server. A response never passes
+ * what a function URL streams (see `capForFunctionUrl`): too large and known, it is refused;
+ * unknown, it is aborted at the cap with a logged reason.
  */
 export const handler = awslambda.streamifyResponse(async function streamGatewayResponse(
   event: FunctionUrlEvent,
@@ -33,17 +38,23 @@ export const handler = awslambda.streamifyResponse(async function streamGatewayR
     if (!responseStream.writableFinished) clientGone.abort();
   });
   const client = trustedClient({ peerIp: event.requestContext.http.sourceIp, headers }, deps.originSecret);
-  const response = await handleGatewayRequest(
+  const response = await capForFunctionUrl(
+    await handleGatewayRequest(
+      {
+        method: event.requestContext.http.method,
+        rawPath: event.rawPath,
+        rawQuery: event.rawQueryString ?? '',
+        headers,
+        sourceIp: client.ip,
+        country: client.country,
+        signal: clientGone.signal,
+      },
+      deps,
+    ),
     {
-      method: event.requestContext.http.method,
-      rawPath: event.rawPath,
-      rawQuery: event.rawQueryString ?? '',
-      headers,
-      sourceIp: client.ip,
-      country: client.country,
-      signal: clientGone.signal,
+      resource: event.rawPath,
+      report: (cap) => logger.warn('response over the function URL limit', { cap }),
     },
-    deps,
   );
   const stream = awslambda.HttpResponseStream.from(responseStream, {
     statusCode: response.status,

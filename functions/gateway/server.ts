@@ -1,7 +1,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type GatewayDependencies, handleGatewayRequest } from './gateway.ts';
-import { type OriginSecret, trustedClient } from './trusted-client-ip.ts';
+import { createGracefulDrain, type DrainOutcome } from './graceful-drain.ts';
+import { healthAnswer, isHealthCheck } from './health-check.ts';
+import { refuseWhileDraining } from './refuse-while-draining.ts';
+import {
+  clientBehindLoadBalancer,
+  type OriginSecret,
+  type TrustedProxy,
+  trustedClient,
+} from './trusted-client-ip.ts';
 import { writeBody } from './write-body.ts';
 
 /** How long the server waits for slow or idle clients, and how many it serves at once. */
@@ -39,6 +47,12 @@ export interface GatewayServer {
   readonly url: string;
   /** Stops accepting connections and closes the open ones. */
   close(): Promise<void>;
+  /**
+   * Graceful stop: `GET /healthz` answers 503, the listener and idle connections close, requests
+   * on open connections are refused (503 SlowDown, `Connection: close`), responses in flight
+   * finish until `deadlineMs`, then the rest are aborted (see `createGracefulDrain`).
+   */
+  drain(deadlineMs: number): Promise<DrainOutcome>;
 }
 
 /**
@@ -60,8 +74,11 @@ export async function startGatewayServer(options: {
   originSecret?: OriginSecret | undefined;
   /** @default DEFAULT_SERVER_LIMITS */
   limits?: Partial<ServerLimits> | undefined;
+  /** What stands in front and says who the client is. @default 'none' - the socket's peer is the client */
+  trustedProxy?: TrustedProxy | undefined;
 }): Promise<GatewayServer> {
   const limits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
+  const trustedProxy = options.trustedProxy ?? 'none';
   const server = createServer(
     {
       headersTimeout: limits.headersTimeoutMs,
@@ -73,11 +90,24 @@ export async function startGatewayServer(options: {
       ),
     },
     (req, res) => {
-      serve(req, res, options.deps, options.originSecret, limits.writeStallTimeoutMs).catch(() =>
-        res.destroy(),
-      );
+      drain.track(res);
+      if (isHealthCheck(req.method, req.url, req.headers)) {
+        const answer = healthAnswer(drain.isDraining);
+        res.writeHead(answer.status, answer.headers).end(req.method === 'HEAD' ? undefined : answer.body);
+        return;
+      }
+      if (drain.isDraining) {
+        refuseWhileDraining(req, res, options.deps);
+        return;
+      }
+      serve(req, res, options.deps, {
+        originSecret: options.originSecret,
+        trustedProxy,
+        writeStallTimeoutMs: limits.writeStallTimeoutMs,
+      }).catch(() => res.destroy());
     },
   );
+  const drain = createGracefulDrain(server);
   server.maxConnections = limits.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -89,9 +119,12 @@ export async function startGatewayServer(options: {
     url: `http://${host}:${port}`,
     close: () =>
       new Promise((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
+        // After a drain the listener is closed already.
+        if (server.listening) server.close((error) => (error ? reject(error) : resolve()));
+        else resolve();
         server.closeAllConnections();
       }),
+    drain: (deadlineMs) => drain.drain(deadlineMs),
   };
 }
 
@@ -99,8 +132,11 @@ async function serve(
   req: IncomingMessage,
   res: ServerResponse,
   deps: GatewayDependencies,
-  originSecret: OriginSecret | undefined,
-  writeStallTimeoutMs: number,
+  {
+    originSecret,
+    trustedProxy,
+    writeStallTimeoutMs,
+  }: { originSecret: OriginSecret | undefined; trustedProxy: TrustedProxy; writeStallTimeoutMs: number },
 ): Promise<void> {
   const url = req.url ?? '/';
   const clientGone = new AbortController();
@@ -109,7 +145,10 @@ async function serve(
   });
   const queryAt = url.indexOf('?');
   const headers = flattenHeaders(req);
-  const client = trustedClient({ peerIp: req.socket.remoteAddress, headers }, originSecret);
+  const client =
+    trustedProxy === 'alb'
+      ? clientBehindLoadBalancer(headers)
+      : trustedClient({ peerIp: req.socket.remoteAddress, headers }, originSecret);
   // Request bodies are never read (the gateway only reads objects); let them drain.
   req.resume();
   const response = await handleGatewayRequest(

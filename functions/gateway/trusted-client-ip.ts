@@ -45,6 +45,34 @@ export function trustedClient(
 }
 
 /**
+ * What stands between the client and the gateway and says who the client is: `none` (the socket's
+ * peer is the client) or `alb`, an Application Load Balancer that the gateway's network admits
+ * alone (the deployed security group lets only the load balancer in).
+ */
+export type TrustedProxy = 'none' | 'alb';
+
+/**
+ * The caller's IP behind an Application Load Balancer (`TrustedProxy` `alb`). In its default
+ * `append` mode the load balancer adds the address of the peer that connected to it as the last
+ * `X-Forwarded-For` entry, after whatever the client sent
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/x-forwarded-headers.html),
+ * so only the last entry is trusted; earlier ones are the client's claims. No header, or a last
+ * entry that is no address, gives no IP (a geo fence then denies): never the load balancer's own.
+ *
+ * @example
+ * clientBehindLoadBalancer({ 'x-forwarded-for': '10.9.9.9, 198.51.100.7' }) // { ip: '198.51.100.7' }
+ */
+export function clientBehindLoadBalancer(
+  headers: Readonly<Record<string, string | undefined>>,
+): TrustedClient {
+  const last = headers['x-forwarded-for']?.split(',').at(-1)?.trim();
+  if (last === undefined) return {};
+  // With the load balancer's client-port option on, the entry is `198.51.100.7:46532` or `[2001:db8::1]:46532`.
+  const withoutPort = /^\[(.+)\]:\d+$/.exec(last)?.[1] ?? /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(last)?.[1];
+  return { ip: normalizeIp(last) ?? normalizeIp(withoutPort) };
+}
+
+/**
  * The headers with `host` as the viewer sent it, for SigV4 verification and virtual-hosted
  * addressing: behind CloudFront, whose origin request carries the function URL's host, the
  * viewer's host comes from `x-maskpoint-viewer-host`, trusted only when the request carries the

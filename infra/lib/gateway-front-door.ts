@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import {
   AllowedMethods,
   CacheHeaderBehavior,
@@ -18,21 +18,17 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { FunctionUrlOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { type FunctionUrl, FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/aws-lambda';
-import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { VIEWER_HOST_HEADER } from '../../functions/gateway/trusted-client-ip.ts';
 import { REPOSITORY_ROOT } from './defaults.ts';
+import { type GatewayReads, grantGatewayReads, readableObjects } from './gateway-read-grants.ts';
 import {
   MaskpointFunction,
   type MaskpointFunctionSettings,
   type RedactionAssets,
 } from './maskpoint-function.ts';
-import type { RateLimitTable } from './rate-limit-table.ts';
-import type { ViewStoreBucket } from './view-store-bucket.ts';
 
 /** The header CloudFront adds so the gateway trusts its viewer address, country and host headers. */
 export const ORIGIN_SECRET_HEADER = 'x-maskpoint-origin-verify';
@@ -57,23 +53,10 @@ export function viewerHostFunctionCode(): string {
 }
 
 /** Props of {@link GatewayFrontDoor}. */
-export interface GatewayFrontDoorProps extends MaskpointFunctionSettings {
+export interface GatewayFrontDoorProps extends MaskpointFunctionSettings, GatewayReads {
   readonly redaction: RedactionAssets;
-  readonly bucket: IBucket;
-  /** Key prefixes the gateway may read (`''` is the whole bucket). */
-  readonly readPrefixes: readonly string[];
-  readonly allowListing: boolean;
-  readonly tokenKeys: ISecret;
-  /** The gateway's key registry (`maskpoint keys`). */
-  readonly gatewayKeys: ISecret;
-  /** @default - the bucket is not encrypted with a customer managed key */
-  readonly kmsKey?: IKey | undefined;
-  /** @default - per-instance counters (each function instance limits on its own) */
-  readonly rateLimitTable?: RateLimitTable | undefined;
   /** Put CloudFront in front, fenced to these countries (none: no fence). @default - no CloudFront */
   readonly cloudFront?: { readonly allowCountries: readonly string[] } | undefined;
-  /** The redacted-view cache bucket (`MASKPOINT_VIEWS_BUCKET`), read and written. @default - no view store */
-  readonly viewStore?: ViewStoreBucket | undefined;
 }
 
 /**
@@ -94,7 +77,7 @@ export class GatewayFrontDoor extends Construct {
 
   constructor(scope: Construct, id: string, props: GatewayFrontDoorProps) {
     super(scope, id);
-    this.readableObjects = props.readPrefixes.map((prefix) => props.bucket.arnForObjects(`${prefix}*`));
+    this.readableObjects = readableObjects(props);
     const originSecret = props.cloudFront
       ? new Secret(this, 'OriginSecret', {
           description: 'maskpoint: header value CloudFront adds to reach the gateway',
@@ -122,7 +105,7 @@ export class GatewayFrontDoor extends Construct {
           : {}),
       },
     });
-    this.grantRead(props);
+    grantGatewayReads(this.handler.role, props);
     this.url = this.handler.function.addFunctionUrl({
       authType: FunctionUrlAuthType.NONE,
       invokeMode: InvokeMode.RESPONSE_STREAM,
@@ -133,50 +116,6 @@ export class GatewayFrontDoor extends Construct {
     } else {
       this.endpoint = this.url.url;
     }
-  }
-
-  /** The bucket (only the configured prefixes), the two secrets, the rate-limit table and the views. */
-  private grantRead(props: GatewayFrontDoorProps): void {
-    const role = this.handler.role;
-    const wholeBucket = props.readPrefixes.includes('');
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'ReadProtectedObjects',
-        actions: ['s3:GetObject'],
-        resources: [...this.readableObjects],
-      }),
-    );
-    if (props.allowListing) {
-      role.addToPrincipalPolicy(
-        new PolicyStatement({
-          sid: 'ListProtectedPrefixes',
-          actions: ['s3:ListBucket'],
-          resources: [props.bucket.bucketArn],
-          conditions: wholeBucket
-            ? undefined
-            : { StringLike: { 's3:prefix': props.readPrefixes.map((prefix) => `${prefix}*`) } },
-        }),
-      );
-    }
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'ReadKeyRegistries',
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: [props.tokenKeys.secretArn, props.gatewayKeys.secretArn],
-      }),
-    );
-    if (props.kmsKey) {
-      role.addToPrincipalPolicy(
-        new PolicyStatement({
-          sid: 'DecryptThroughS3',
-          actions: ['kms:Decrypt'],
-          resources: [props.kmsKey.keyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
-        }),
-      );
-    }
-    props.rateLimitTable?.grantConsume(role);
-    props.viewStore?.grantReadWrite(role);
   }
 
   private createDistribution(allowCountries: readonly string[], originSecret: ISecret): Distribution {

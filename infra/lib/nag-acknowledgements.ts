@@ -51,6 +51,14 @@ const REASONS = {
     'S3 Batch Operations reads the manifests and inventory reports an operator places under backfill/ and writes its completion reports under backfill/reports/; their names are chosen per backfill.',
   bucketNotificationsHandler:
     "CDK's own BucketNotificationsHandler, which applies the demo bucket's event notifications at deploy time: its role holds only the AWSLambdaBasicExecutionRole managed policy (its logs) and is not ours to shape.",
+  loadBalancerOpen:
+    'The container gateway serves external applications on the internet: every request is SigV4-verified against gateway keys, rate limited and geo fenced. Narrow it with allowedCidrs, isInternal or a WAF web ACL.',
+  loadBalancerLogs:
+    'The gateway writes one audit event per request (caller, object, decision, bytes sent); load balancer access logs would duplicate them with less detail. WAF, when attached, logs what it blocks.',
+  taskEnvironment:
+    'The container environment holds bucket names, secret ARNs, the table name and settings only; the key material is read from Secrets Manager at run time by the task role.',
+  imagePull:
+    'ecr:GetAuthorizationToken has no resource-level permissions (service authorization reference): the execution role pulls the image asset from the CDK repository with Resource "*" for that action only.',
   cloudFrontTls:
     'The distribution uses the default *.cloudfront.net certificate, which CloudFront serves with TLSv1 as the minimum; use a custom domain to set TLSv1.2_2021.',
 } as const;
@@ -78,10 +86,10 @@ export function nagAcknowledgements(stack: ProtectedBucketStack): NagAcknowledge
       );
     }
   }
-  if (stack.gateway && stack.gatewayKeys) {
+  if (stack.gatewayKeys) add(stack.gatewayKeys, 'AwsSolutions-SMG4', REASONS.gatewayKeysRotation);
+  if (stack.gateway) {
     const door = stack.gateway;
     runtime(door.handler);
-    add(stack.gatewayKeys, 'AwsSolutions-SMG4', REASONS.gatewayKeysRotation);
     for (const objects of door.readableObjects) {
       add(door.handler.role, wildcardResource(objects), REASONS.gatewayObjects);
     }
@@ -100,6 +108,8 @@ export function nagAcknowledgements(stack: ProtectedBucketStack): NagAcknowledge
     for (const fn of [stack.objectLambda?.handler, stack.gateway?.handler, stack.materializer?.handler]) {
       if (fn) add(fn.role, wildcardResource(views.viewObjects), REASONS.viewObjects);
     }
+    const taskRole = stack.containerGateway?.taskDefinition.taskRole;
+    if (taskRole) add(taskRole, wildcardResource(views.viewObjects), REASONS.viewObjects);
   }
   if (stack.materializer) {
     const materializer = stack.materializer;
@@ -118,6 +128,18 @@ export function nagAcknowledgements(stack: ProtectedBucketStack): NagAcknowledge
         'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
         REASONS.bucketNotificationsHandler,
       );
+    }
+  }
+  if (stack.containerGateway) {
+    const door = stack.containerGateway;
+    for (const objects of door.readableObjects) {
+      add(door.taskDefinition.taskRole, wildcardResource(objects), REASONS.gatewayObjects);
+    }
+    add(door.taskDefinition, 'AwsSolutions-ECS2', REASONS.taskEnvironment);
+    add(door.taskDefinition.obtainExecutionRole(), 'AwsSolutions-IAM5[Resource::*]', REASONS.imagePull);
+    add(door.loadBalancer, 'AwsSolutions-ELB2', REASONS.loadBalancerLogs);
+    if (door.isOpenToAnyone) {
+      add(door.node.findChild('LoadBalancerSecurityGroup'), 'AwsSolutions-EC23', REASONS.loadBalancerOpen);
     }
   }
   if (stack.presigner) {

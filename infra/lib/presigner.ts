@@ -15,7 +15,7 @@ import type { ObjectLambdaFrontDoor } from './object-lambda-front-door.ts';
 /** The front door the presigned URLs are for. */
 export type PresignTarget =
   | { readonly kind: 'objectLambda'; readonly frontDoor: ObjectLambdaFrontDoor }
-  | { readonly kind: 'gateway'; readonly frontDoor: GatewayFrontDoor };
+  | { readonly kind: 'gateway'; readonly frontDoor: Pick<GatewayFrontDoor, 'endpoint'> };
 
 /** Props of {@link Presigner}. */
 export interface PresignerProps extends MaskpointFunctionSettings {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_PRESIGN_EXPIRES_SECONDS } from '../../functions/core/presign-policy.ts';
+import { fargateGatewaySchema } from './fargate-gateway-config.ts';
 
 const BUCKET_NAME = /^(?=.{3,63}$)[a-z0-9][a-z0-9.-]*[a-z0-9]$/;
 const KEBAB_NAME = /^(?=.{1,40}$)[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -101,6 +102,51 @@ const presignCallerSchema = z
   })
   .strict();
 
+const functionUrlGatewaySchema = z
+  .object({
+    kind: z.literal('function-url'),
+    cloudFront: z
+      .object({
+        allowCountries: z
+          .array(z.string().regex(COUNTRY, 'an ISO 3166-1 alpha-2 code such as "DE"'))
+          .default([]),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .describe('A Lambda function URL: objects up to 200 MB redacted, scale to zero');
+
+/** One gateway front door; without `kind` it is the function URL (configs written before Fargate). */
+const gatewayFrontDoorSchema = z.preprocess(
+  (value) =>
+    typeof value === 'object' && value !== null && !('kind' in value)
+      ? { ...value, kind: 'function-url' }
+      : value,
+  z.discriminatedUnion('kind', [functionUrlGatewaySchema, fargateGatewaySchema]),
+);
+
+/**
+ * The gateway: a function URL, a container service on ECS Fargate, or both (a list with one of
+ * each), normalised to `{ functionUrl?, fargate? }`; a normalised value reads back as itself.
+ */
+const gatewayFrontDoorsSchema = z
+  .preprocess(
+    (value) =>
+      typeof value === 'object' && value !== null && ('functionUrl' in value || 'fargate' in value)
+        ? Object.values(value).filter((door) => door !== undefined)
+        : value,
+    z.union([gatewayFrontDoorSchema, z.array(gatewayFrontDoorSchema).min(1).max(2)]),
+  )
+  .transform((value) => (Array.isArray(value) ? value : [value]))
+  .refine((doors) => new Set(doors.map((door) => door.kind)).size === doors.length, {
+    message: 'at most one gateway of each kind: function-url, fargate',
+  })
+  .transform((doors) => ({
+    functionUrl: doors.find((door) => door.kind === 'function-url'),
+    fargate: doors.find((door) => door.kind === 'fargate'),
+  }));
+
 /** The validated shape of a protected bucket's configuration (defaults applied). */
 export const protectedBucketConfigSchema = z
   .object({
@@ -117,19 +163,7 @@ export const protectedBucketConfigSchema = z
     frontDoors: z
       .object({
         objectLambda: z.object({}).strict().optional(),
-        gateway: z
-          .object({
-            cloudFront: z
-              .object({
-                allowCountries: z
-                  .array(z.string().regex(COUNTRY, 'an ISO 3166-1 alpha-2 code such as "DE"'))
-                  .default([]),
-              })
-              .strict()
-              .optional(),
-          })
-          .strict()
-          .optional(),
+        gateway: gatewayFrontDoorsSchema.optional(),
       })
       .strict()
       .refine((doors) => doors.objectLambda !== undefined || doors.gateway !== undefined, {
@@ -164,6 +198,14 @@ export const protectedBucketConfigSchema = z
         code: 'custom',
         path: ['presigner', 'frontDoor'],
         message: `the presigner signs for the ${door} front door, which this bucket does not have`,
+      });
+    }
+    if (config.frontDoors.gateway?.fargate && config.geo.database.source !== 'bundled') {
+      context.addIssue({
+        code: 'custom',
+        path: ['geo', 'database'],
+        message:
+          'the fargate gateway reads the country database in its image (MASKPOINT_GEO_DB); a database from S3 is a Lambda layer, for function front doors only',
       });
     }
     const names = config.keyHolders.map((holder) => holder.name);

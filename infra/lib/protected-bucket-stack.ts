@@ -1,4 +1,4 @@
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { CfnOutput, SecretValue, Stack, type StackProps } from 'aws-cdk-lib';
 import { PolicyDocument, type PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
@@ -14,6 +14,7 @@ import {
   logRetention,
   REPOSITORY_ROOT,
 } from './defaults.ts';
+import { FargateFrontDoor } from './fargate-front-door.ts';
 import { GatewayFrontDoor } from './gateway-front-door.ts';
 import { KeyHolderPolicy } from './key-holder-policy.ts';
 import type { GeoDatabaseSource, MaskpointFunctionSettings, RedactionAssets } from './maskpoint-function.ts';
@@ -45,8 +46,10 @@ export class ProtectedBucketStack extends Stack {
   readonly rateLimitTable?: RateLimitTable;
   /** @default - undefined without an Object Lambda front door */
   readonly objectLambda?: ObjectLambdaFrontDoor;
-  /** @default - undefined without a gateway front door */
+  /** @default - undefined without a function URL gateway */
   readonly gateway?: GatewayFrontDoor;
+  /** @default - undefined without a fargate gateway */
+  readonly containerGateway?: FargateFrontDoor;
   /** @default - undefined without a gateway front door */
   readonly gatewayKeys?: Secret;
   readonly keyHolders: readonly KeyHolderPolicy[];
@@ -102,20 +105,47 @@ export class ProtectedBucketStack extends Stack {
     }
     this.keyHolders = this.createKeyHolders(config);
 
-    if (config.frontDoors.gateway) {
+    const gatewayDoors = config.frontDoors.gateway;
+    if (gatewayDoors) {
+      // One key registry for both gateways: a key works on the function URL and the container alike.
       this.gatewayKeys = new Secret(this, 'GatewayKeys', {
         description: 'maskpoint gateway keys (maskpoint keys create|list|revoke)',
         // An empty registry, not key material: keys are added with `maskpoint keys create`.
         secretStringValue: SecretValue.unsafePlainText(JSON.stringify({ keys: [] })),
       });
-      this.gateway = new GatewayFrontDoor(this, 'Gateway', {
+      const reads = {
         ...shared,
         readPrefixes: config.readPrefixes,
         gatewayKeys: this.gatewayKeys,
         kmsKey: this.kmsKey,
-        cloudFront: config.frontDoors.gateway.cloudFront,
-      });
-      this.outputGateway(this.gateway, this.gatewayKeys, config);
+      };
+      if (gatewayDoors.functionUrl) {
+        this.gateway = new GatewayFrontDoor(this, 'Gateway', {
+          ...reads,
+          cloudFront: gatewayDoors.functionUrl.cloudFront,
+        });
+        new CfnOutput(this, 'GatewayEndpoint', {
+          value: this.gateway.endpoint,
+          description: 'S3 endpoint for clients (path-style addressing); objects up to 200 MB',
+        });
+      }
+      if (gatewayDoors.fargate) {
+        this.containerGateway = new FargateFrontDoor(this, 'ContainerGateway', {
+          ...reads,
+          config: gatewayDoors.fargate,
+          rulesDir: relative(REPOSITORY_ROOT, redaction.rulesDir),
+          logRetention: settings.logRetention,
+        });
+        new CfnOutput(this, 'ContainerGatewayEndpoint', {
+          value: this.containerGateway.endpoint,
+          description: 'S3 endpoint for clients (path-style addressing); objects of any size',
+        });
+        new CfnOutput(this, 'ContainerGatewayLoadBalancerDnsName', {
+          value: this.containerGateway.loadBalancer.loadBalancerDnsName,
+          description: 'Point the domain name the certificate covers at this (CNAME or alias record)',
+        });
+      }
+      this.outputGatewayKeys(this.gatewayKeys, config);
     }
 
     if (config.presigner) {
@@ -239,6 +269,8 @@ export class ProtectedBucketStack extends Stack {
     settings: MaskpointFunctionSettings,
   ): Presigner {
     const policy = { callers: presigner.callers };
+    // Links point at the function URL when there is one, else at the container.
+    const gatewayDoor = this.gateway ?? this.containerGateway;
     const construct =
       presigner.frontDoor === 'objectLambda' && this.objectLambda
         ? new Presigner(this, 'Presigner', {
@@ -247,11 +279,11 @@ export class ProtectedBucketStack extends Stack {
             kmsKey: this.kmsKey,
             target: { kind: 'objectLambda', frontDoor: this.objectLambda },
           })
-        : this.gateway
+        : gatewayDoor
           ? new Presigner(this, 'Presigner', {
               ...settings,
               policy,
-              target: { kind: 'gateway', frontDoor: this.gateway },
+              target: { kind: 'gateway', frontDoor: gatewayDoor },
             })
           : undefined;
     if (construct === undefined) {
@@ -303,11 +335,7 @@ export class ProtectedBucketStack extends Stack {
     }
   }
 
-  private outputGateway(gateway: GatewayFrontDoor, gatewayKeys: Secret, config: ProtectedBucketConfig): void {
-    new CfnOutput(this, 'GatewayEndpoint', {
-      value: gateway.endpoint,
-      description: 'S3 endpoint for clients (path-style addressing)',
-    });
+  private outputGatewayKeys(gatewayKeys: Secret, config: ProtectedBucketConfig): void {
     new CfnOutput(this, 'GatewayKeysSecretArn', {
       value: gatewayKeys.secretArn,
       description: 'The gateway key registry',

@@ -165,7 +165,7 @@ describe('maskpoint serve', () => {
         '--import',
         'tsx/esm',
         '-e',
-        "const { serveCommand } = await import('./functions/cli/serve-command.ts'); process.exitCode = await serveCommand(['--port', '0', '--bucket', 'example=examples/bucket']);",
+        "const { serveCommand } = await import('./functions/cli/serve-command.ts'); process.exitCode = await serveCommand(['--port', '0', '--workers', '1', '--bucket', 'example=examples/bucket']);",
       ],
       { cwd: ROOT, env: { ...process.env, MASKPOINT_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
