@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -63,6 +63,7 @@ function writeFixtures(bucketDir: string, rulesDir: string): string[] {
   )) {
     copyFileSync(join(REPO_DIR, 'redaction-rules', name), join(rulesDir, name));
   }
+  cpSync(join(REPO_DIR, 'redaction-rules', 'packs'), join(rulesDir, 'packs'), { recursive: true });
   writeFileSync(
     join(rulesDir, 'limited.yaml'),
     `name: limited\nextends: default\npriority: 20\nscope: { buckets: ['limited'] }\nrateLimit: { requestsPerWindow: ${limitPerSecond}, windowSeconds: 1 }\n`,

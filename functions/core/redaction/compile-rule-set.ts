@@ -148,7 +148,7 @@ function createDetector(
   if (rule.pattern !== undefined) return createCustomDetector(rule, where);
   const detector =
     createBuiltInDetector(rule.id) ??
-    (packEntry?.kind === 'member' ? packEntry.createMember().detector : undefined);
+    (packEntry?.kind === 'member' ? createDetectorGroup([packEntry.createMember()]) : undefined);
   if (detector === undefined) {
     throw new RuleValidationError(
       `${where}: unknown built-in detector "${rule.id}"; built-ins are ${builtInDetectorIds.join(', ')}; a custom detector needs a pattern; a detector of a pack needs the pack under packs`,

@@ -13,6 +13,7 @@ import {
 } from './pack-schema.ts';
 import { analyzePattern, analyzePatternGroups } from './pattern-analysis.ts';
 import { literalPrefixes } from './pattern-prefixes.ts';
+import { shapeOf } from './pattern-shape.ts';
 import { parseYamlFile, type RuleFileText, type RulePath } from './rule-file.ts';
 
 /**
@@ -174,7 +175,12 @@ function specOf(detector: PatternDetector): PackMemberSpec {
     const uncovered =
       prefixes === undefined
         ? ['(a match can start with any of many characters)']
-        : prefixes.filter((prefix) => !detector.anchors.some((anchor) => prefix.startsWith(anchor)));
+        : prefixes.filter(
+            (prefix) =>
+              !detector.anchors.some((anchor) =>
+                prefix.startsWith(flags.includes('i') ? anchor.toLowerCase() : anchor),
+              ),
+          );
     if (uncovered.length > 0) {
       throw new Error(
         `a match can start without one of its anchors (${detector.anchors.map((anchor) => JSON.stringify(anchor)).join(', ')}): ${uncovered.map((prefix) => JSON.stringify(prefix)).join(', ')}; list anchors every match starts with`,
@@ -187,6 +193,7 @@ function specOf(detector: PatternDetector): PackMemberSpec {
     pattern,
     flags,
     anchors: detector.anchors,
+    shape: detector.anchors.length > 0 ? undefined : shapeOf(pattern, flags),
     value,
     lookbehind: bounds.lookbehind,
     lookahead: bounds.lookahead,

@@ -15,11 +15,12 @@ interface Partial {
 }
 
 /**
- * Literal strings one of which every match of `pattern` starts with, derived from the regex:
- * characters, small classes (`[rs]`) and groups of alternatives are followed until the first
- * element that can match too many characters or nothing (a `?`, `*`-like quantifier, `\w`).
- * Assertions (`\b`, lookarounds) match no characters and are skipped. Returns `undefined` when
- * some match could start with an empty prefix, or the set would be larger than 64 strings.
+ * Literal strings one of which every match of `pattern` starts with (in lower case when the
+ * pattern ignores case), derived from the regex: characters, small classes (`[rs]`, `[Kk]`) and
+ * groups of alternatives are followed until the first element that can match too many
+ * characters or nothing (a `?`, `*`-like quantifier, `\w`). Assertions (`\b`, lookarounds)
+ * match no characters and are skipped. Returns `undefined` when some match could start with an
+ * empty prefix, or the set would be larger than 64 strings.
  *
  * @example
  * literalPrefixes('(?:ghp|gho)_[A-Za-z0-9]{36}', ''); // ['ghp_', 'gho_']
@@ -69,10 +70,11 @@ function elementPrefixes(element: AST.Element, isIgnoreCase: boolean): Partial[]
     case 'CharacterSet':
     case 'ExpressionCharacterClass': {
       const members = charSetOf(element, isIgnoreCase).asciiMembers();
-      if (members === undefined || members.length === 0 || members.length > maxClassExpansion) {
+      const folded = [...new Set(members?.map((member) => (isIgnoreCase ? member.toLowerCase() : member)))];
+      if (members === undefined || folded.length === 0 || folded.length > maxClassExpansion) {
         return [{ text: '', isDone: true }];
       }
-      return members.map((text) => ({ text, isDone: false }));
+      return folded.map((text) => ({ text, isDone: false }));
     }
     case 'Group':
     case 'CapturingGroup':

@@ -1,6 +1,5 @@
-import type { Detector, Match } from '../detector.ts';
-import { AnchorSearch } from './anchor-search.ts';
-import { leftmostAtAnchors, type PackMember } from './pack-member.ts';
+import type { Match } from '../detector.ts';
+import type { PackMember } from './pack-member.ts';
 
 /** A block detector of a pack: text from a begin marker through an end marker, across lines. */
 export interface BlockMemberSpec {
@@ -52,7 +51,6 @@ export function createBlockMember(spec: BlockMemberSpec): PackMember {
     return { start, end: Math.min(end, limit) };
   }
 
-  let detector: Detector | undefined;
   const self: PackMember = {
     id: spec.id,
     label: spec.label,
@@ -61,23 +59,13 @@ export function createBlockMember(spec: BlockMemberSpec): PackMember {
     lookbehind: 0,
     lookahead: armorLineReach,
     anchors: [spec.begin],
+    anchorsIgnoreCase: false,
+    keywords: [],
+    keywordWindow: 0,
     maxValueOffset: 0,
     matchAt,
-    get detector() {
-      if (detector === undefined) {
-        const search = new AnchorSearch([spec.begin]);
-        detector = {
-          id: spec.id,
-          label: spec.label,
-          minLength,
-          maxLength: spec.maxLength,
-          lookbehind: 0,
-          lookahead: armorLineReach,
-          findFrom: (text, from) => leftmostAtAnchors(text, from, search, matchAt, 0),
-        };
-      }
-      return detector;
-    },
+    matchAfter: () => undefined,
+    findFrom: () => undefined,
     named: () => self,
   };
   return self;

@@ -1,18 +1,20 @@
-import type { Detector, Match } from '../detector.ts';
+import type { Match } from '../detector.ts';
 import { shannonEntropy } from '../validators/shannon-entropy.ts';
 import type { ValidatorName } from '../validators/validator-registry.ts';
 import { validatorNamed } from '../validators/validator-registry.ts';
-import { AnchorSearch } from './anchor-search.ts';
-import { createKeywordContext, type KeywordContext, withContext } from './with-context.ts';
+import { shapeSearch } from './candidate-search.ts';
+import { createKeywordContext, type KeywordContext } from './with-context.ts';
 
-/** What a pack detector is made of, checked (see `compilePackDetector`). */
+/** What a pack detector is made of, checked (see `compilePackFile`). */
 export interface PackMemberSpec {
   readonly id: string;
   readonly label: string;
   readonly pattern: string;
   readonly flags: string;
-  /** Literals every match of `pattern` starts with; empty when the pattern scans the text itself. */
+  /** Literals every match of `pattern` starts with (in any case when the pattern ignores case); may be empty. */
   readonly anchors: readonly string[];
+  /** Without anchors: a regex matching wherever the pattern can start, cheaper to scan for. */
+  readonly shape?: string | undefined;
   /** Bounds of the reported value: the group named `value`, else the whole match. */
   readonly value: {
     readonly minLength: number;
@@ -34,170 +36,170 @@ export interface PackMemberSpec {
   readonly keywordPlacement: 'before' | 'around';
 }
 
-/** One detector of a pack, ready to run alone or as one kind of a detector group. */
+/**
+ * One detector of a pack, as a detector group runs it. Where its candidates come from decides
+ * which method the group calls:
+ *
+ * - `anchors`: the pattern is tried where one occurs (`matchAt`);
+ * - else `keywords`: values are looked for in the window after one (`matchAfter`);
+ * - else it scans on its own (`findFrom`).
+ */
 export interface PackMember {
   readonly id: string;
   readonly label: string;
-  /** The bounds of `detector`, known without building it. */
   readonly minLength: number;
   readonly maxLength: number;
   readonly lookbehind: number;
   readonly lookahead: number;
+  /** Literals every match starts with. */
   readonly anchors: readonly string[];
-  /** Longest distance from an anchor (the pattern's match start) to the value's start. */
+  /** True when the anchors match in any case (the pattern ignores case). */
+  readonly anchorsIgnoreCase: boolean;
+  /** Without anchors: words (any case) that must precede a value within `keywordWindow`. */
+  readonly keywords: readonly string[];
+  readonly keywordWindow: number;
+  /** Longest distance from a match start (an anchor) to its value's start. */
   readonly maxValueOffset: number;
-  /** The member alone, as a detector. */
-  readonly detector: Detector;
-  /**
-   * The value the pattern matches starting exactly at `start` (where one of its anchors
-   * occurs), if it passes the validator, the entropy floor and the keyword context.
-   */
+  /** The value the pattern matches starting exactly at `start`, if it passes every check. */
   matchAt(text: string, start: number): Match | undefined;
+  /**
+   * The leftmost value starting in `[max(from, keywordEnd), keywordStart + keywordWindow]`, after
+   * a keyword occurring at `[keywordStart, keywordEnd)`.
+   */
+  matchAfter(text: string, keywordStart: number, keywordEnd: number, from: number): Match | undefined;
+  /** The leftmost value starting at or after `from`, found by the member's own scan. */
+  findFrom(text: string, from: number): Match | undefined;
   /** This member for values under a field called `name` (a name holding a keyword is context). */
   named(name: string): PackMember;
 }
 
 /**
- * Builds a pack detector from its checked spec. An anchored member tries its pattern (sticky)
- * only where an anchor occurs; the others scan with their pattern, behind a keyword search
- * when they have keywords. The reported match is the `value` group when the pattern has one,
- * so `password=hunter22` redacts `hunter22` only.
+ * Builds a pack detector from its checked spec. The reported match is the `value` group when
+ * the pattern has one, so `password=hunter22!` redacts `hunter22!` only.
  */
 export function createPackMember(spec: PackMemberSpec): PackMember {
   const flags = spec.flags.replace(/[dgy]/g, '');
   const sticky = new RegExp(spec.pattern, `${flags}dy`);
   const scanning = new RegExp(spec.pattern, `${flags}dg`);
   const validator = spec.validator === undefined ? undefined : validatorNamed(spec.validator);
-  const context = createKeywordContext(spec.keywords, spec.keywordWindow);
+  const hasAnchors = spec.anchors.length > 0;
   const isUnicode = flags.includes('u');
-  const bounds = {
-    minLength: spec.value.minLength,
-    maxLength: spec.value.maxLength,
-    lookbehind: spec.lookbehind + spec.value.offsetMax + (isUnicode ? 1 : 0),
-    lookahead: Math.max(
-      spec.keywordPlacement === 'around' ? spec.keywordWindow : 0,
-      spec.patternMaxLength + spec.lookahead - spec.value.offsetMin - spec.value.maxLength,
-    ),
-  };
+  const patternLookbehind = spec.lookbehind + (isUnicode ? 1 : 0);
+  const lookahead = Math.max(
+    spec.keywordPlacement === 'around' ? spec.keywordWindow : 0,
+    spec.patternMaxLength + spec.lookahead - spec.value.offsetMin - spec.value.maxLength,
+  );
 
-  function acceptedValue(found: RegExpExecArray, text: string): Match | undefined {
-    const span = found.indices?.groups?.value ?? [found.index, found.index + found[0].length];
-    const [start, end] = span;
+  function accepted(found: RegExpExecArray, text: string, shift: number): Match | undefined {
+    const [start, end] = found.indices?.groups?.value ?? [found.index, found.index + found[0].length];
     if (end <= start) return undefined;
     const value = text.slice(start, end);
     if (validator !== undefined && !validator(value)) return undefined;
     if (spec.minEntropy !== undefined && shannonEntropy(value) < spec.minEntropy) return undefined;
-    return { start, end };
+    return { start: start + shift, end: end + shift };
   }
 
-  function member(keywordContext: KeywordContext | undefined): PackMember {
-    const lookbehind = Math.max(bounds.lookbehind, keywordContext === undefined ? 0 : spec.keywordWindow);
+  /** The leftmost accepted value with a start in `[from, to]`, from matches starting in `[scanFrom, to]`. */
+  function scanRange(
+    text: string,
+    scanFrom: number,
+    from: number,
+    to: number,
+    shift: number,
+  ): Match | undefined {
+    let best: Match | undefined;
+    let position = scanFrom;
+    while (position <= text.length) {
+      scanning.lastIndex = position;
+      let found = scanning.exec(text);
+      // With the u flag V8 steps back to a surrogate pair's first half; no match starts mid-pair.
+      if (found !== null && found.index < position) {
+        scanning.lastIndex = position + 1;
+        found = scanning.exec(text);
+      }
+      if (
+        found === null ||
+        found.index + shift > to ||
+        (best !== undefined && found.index + shift > best.start)
+      )
+        break;
+      const match = accepted(found, text, shift);
+      if (match !== undefined && match.start >= from && match.start <= to && isBetter(match, best))
+        best = match;
+      position = found.index + 1;
+    }
+    return best;
+  }
+
+  function member(context: KeywordContext | undefined): PackMember {
+    // Anchored members check their keywords themselves; the others are found after them.
+    const isKeywordLed = !hasAnchors && context !== undefined;
+    const lookbehind =
+      patternLookbehind + spec.value.offsetMax + (context === undefined ? 0 : spec.keywordWindow);
+    const candidates =
+      !hasAnchors && spec.shape !== undefined ? shapeSearch(new RegExp(spec.shape, flags)) : undefined;
+
     function matchAt(text: string, start: number): Match | undefined {
       sticky.lastIndex = start;
       const found = sticky.exec(text);
-      if (found === null) return undefined;
-      const match = acceptedValue(found, text);
-      if (match === undefined) return undefined;
-      if (keywordContext === undefined || keywordContext.hasKeywordBefore(text, match.start)) return match;
-      return spec.keywordPlacement === 'around' && keywordContext.hasKeywordAfter(text, match.end)
+      const match = found === null ? undefined : accepted(found, text, 0);
+      if (match === undefined || context === undefined || context.hasKeywordBefore(text, match.start))
+        return match;
+      return spec.keywordPlacement === 'around' && context.hasKeywordAfter(text, match.end)
         ? match
         : undefined;
     }
-    let detector: Detector | undefined;
+
     const self: PackMember = {
       id: spec.id,
       label: spec.label,
-      minLength: bounds.minLength,
-      maxLength: bounds.maxLength,
+      minLength: spec.value.minLength,
+      maxLength: spec.value.maxLength,
       lookbehind,
-      lookahead: bounds.lookahead,
+      lookahead,
       anchors: spec.anchors,
+      anchorsIgnoreCase: flags.includes('i'),
+      keywords: isKeywordLed ? spec.keywords : [],
+      keywordWindow: spec.keywordWindow,
       maxValueOffset: spec.value.offsetMax,
       matchAt,
-      // Built on first use: a group asks named variants for `matchAt` only.
-      get detector() {
-        detector ??= standalone();
-        return detector;
+      matchAfter(text, keywordStart, keywordEnd, from) {
+        const low = Math.max(from, keywordEnd);
+        const high = keywordStart + spec.keywordWindow;
+        if (low > high) return undefined;
+        // A bounded copy: a scan of the whole text could run far past the window.
+        const sliceStart = Math.max(0, low - spec.value.offsetMax - patternLookbehind);
+        const sliceEnd = Math.min(text.length, high + spec.patternMaxLength + spec.lookahead);
+        const slice = text.slice(sliceStart, sliceEnd);
+        return scanRange(slice, Math.max(0, low - spec.value.offsetMax - sliceStart), low, high, sliceStart);
+      },
+      findFrom(text, from) {
+        if (candidates === undefined)
+          return scanRange(text, Math.max(0, from - spec.value.offsetMax), from, text.length, 0);
+        let best: Match | undefined;
+        for (
+          let start = candidates(text, Math.max(0, from - spec.value.offsetMax));
+          start !== -1;
+          start = candidates(text, start + 1)
+        ) {
+          if (best !== undefined && start > best.start) break;
+          const match = matchAt(text, start);
+          if (match !== undefined && match.start >= from && isBetter(match, best)) best = match;
+        }
+        return best;
       },
       named(name) {
-        return keywordContext?.isContextName(name) ? member(undefined) : self;
+        return context?.isContextName(name) ? member(undefined) : self;
       },
     };
-
-    function standalone(): Detector {
-      const base = { id: spec.id, label: spec.label, ...bounds, lookbehind };
-      if (spec.anchors.length > 0) {
-        const search = new AnchorSearch(spec.anchors);
-        return {
-          ...base,
-          findFrom: (text, from) => leftmostAtAnchors(text, from, search, matchAt, spec.value.offsetMax),
-          named: (name) => self.named(name).detector,
-        };
-      }
-      const scan: Detector = {
-        ...base,
-        lookbehind: bounds.lookbehind,
-        findFrom: (text, from) => leftmostByScan(text, from, scanning, acceptedValue, spec.value.offsetMax),
-      };
-      return keywordContext === undefined ? scan : withContext(scan, spec.keywords, spec.keywordWindow);
-    }
     return self;
   }
 
-  return member(context);
+  return member(createKeywordContext(spec.keywords, spec.keywordWindow));
 }
 
-/**
- * The leftmost value (ties: the longest) whose start is `>= from`, trying `matchAt` at every
- * anchor occurrence from which a value could start there.
- */
-export function leftmostAtAnchors(
-  text: string,
-  from: number,
-  search: AnchorSearch,
-  matchAt: (text: string, start: number) => Match | undefined,
-  maxValueOffset: number,
-): Match | undefined {
-  let best: Match | undefined;
-  for (
-    let occurrence = search.next(text, Math.max(0, from - maxValueOffset));
-    occurrence !== undefined;
-    occurrence = search.next(text, occurrence.start + 1)
-  ) {
-    // A value starts at or after its anchor: none found later can start before `best`.
-    if (best !== undefined && occurrence.start > best.start) break;
-    const match = matchAt(text, occurrence.start);
-    if (match !== undefined && match.start >= from && isBetter(match, best)) best = match;
-  }
-  return best;
-}
-
-function leftmostByScan(
-  text: string,
-  from: number,
-  regex: RegExp,
-  acceptedValue: (found: RegExpExecArray, text: string) => Match | undefined,
-  maxValueOffset: number,
-): Match | undefined {
-  let best: Match | undefined;
-  let position = Math.max(0, from - maxValueOffset);
-  while (position <= text.length) {
-    regex.lastIndex = position;
-    let found = regex.exec(text);
-    // With the u flag V8 steps back to a surrogate pair's first half; no match starts mid-pair.
-    if (found !== null && found.index < position) {
-      regex.lastIndex = position + 1;
-      found = regex.exec(text);
-    }
-    if (found === null || (best !== undefined && found.index > best.start)) break;
-    const match = acceptedValue(found, text);
-    if (match !== undefined && match.start >= from && isBetter(match, best)) best = match;
-    position = found.index + 1;
-  }
-  return best;
-}
-
-function isBetter(match: Match, best: Match | undefined): boolean {
+/** True when `match` starts before `best`, or at the same place and ends later. */
+export function isBetter(match: Match, best: Match | undefined): boolean {
   return (
     best === undefined || match.start < best.start || (match.start === best.start && match.end > best.end)
   );

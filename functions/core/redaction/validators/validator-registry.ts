@@ -2,6 +2,7 @@ import { isValidIban } from '../detectors/iban-checksum.ts';
 import { isLuhnValid } from '../detectors/luhn.ts';
 import { isBase58CheckValid } from './base58check.ts';
 import { isBech32Valid } from './bech32.ts';
+import { isEip55Valid } from './keccak256.ts';
 import {
   isAuMedicareValid,
   isAuTfnValid,
@@ -73,6 +74,7 @@ const validators = {
   verhoeff: (value) => isVerhoeffValid(digits(value)),
   base58check: isBase58CheckValid,
   bech32: isBech32Valid,
+  eip55: isEip55Valid,
   vin: (value) => isVinValid(value.toUpperCase()),
   'aba-routing': (value) => isAbaRoutingValid(digits(value)),
   'uk-nino': isUkNinoValid,
