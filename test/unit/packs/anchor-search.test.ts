@@ -42,7 +42,10 @@ describe('AnchorSearch', () => {
           maxLength: 8,
           selector: (anchor) => anchor.toLowerCase(),
         }),
-        fc.string({ unit: fc.constantFrom('a', 'b', 'A', 'B', '-', '_', '1', ' ', 'é'), maxLength: 60 }),
+        fc.string({
+          unit: fc.constantFrom('a', 'b', 'A', 'B', '-', '_', '1', ' ', 'é', 'É', 'ß'),
+          maxLength: 60,
+        }),
         fc.nat(),
         (anchors, text, seed) => {
           const from = text.length === 0 ? 0 : seed % text.length;
@@ -71,7 +74,16 @@ describe('AnchorSearch', () => {
     expect(search.next('😀hf_x', 0)).toEqual({ start: 2, anchors: [0] });
   });
 
-  it('rejects an anchor that is not printable ASCII', () => {
-    expect(() => new AnchorSearch(['ключ'])).toThrow(/printable ASCII/);
+  it('finds anchors beyond ASCII in any case', () => {
+    const search = new AnchorSearch(['führerschein', 'ключ']);
+
+    expect(walk(search, 'Führerschein: B1, КЛЮЧ x', 0)).toEqual([
+      [0, [0]],
+      [18, [1]],
+    ]);
+  });
+
+  it('rejects an anchor holding control characters', () => {
+    expect(() => new AnchorSearch(['a\u0000b'])).toThrow(/control characters/);
   });
 });

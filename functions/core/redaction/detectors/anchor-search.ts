@@ -5,7 +5,7 @@ export interface AnchorOccurrence {
 }
 
 /**
- * Finds where any of many literal ASCII anchors (`AKIA`, `ghp_`, `-----BEGIN`) occur, each
+ * Finds where any of many literal anchors (`AKIA`, `ghp_`, `-----BEGIN`, `führerschein`) occur, each
  * exactly or ignoring case, in one pass over the text however many anchors there are: an
  * Aho–Corasick automaton reads each character once (folded to lower case), with one table
  * lookup, and an anchor that must match exactly is compared at the few places it ends.
@@ -26,8 +26,12 @@ export class AnchorSearch {
   readonly anchors: readonly string[];
   /** Whether each anchor matches in any case. */
   private readonly ignoreCase: readonly boolean[];
-  /** Next state by state and character: `transitions[state * 128 + code]`. */
+  /** Next state by state and character: `transitions[state * width + symbol]`. */
   private readonly transitions: Uint16Array | Uint32Array;
+  /** Symbols per state: ASCII, then the other characters anchors use. */
+  private readonly width: number;
+  /** Symbol of each character above ASCII that an anchor uses (both cases). */
+  private readonly extraSymbols: ReadonlyMap<number, number>;
   /** States at or above this one end at least one anchor. */
   private readonly firstOutputState: number;
   /** Anchors ending in each output state (index `state - firstOutputState`), longest first. */
@@ -47,12 +51,16 @@ export class AnchorSearch {
     this.anchors = anchors;
     this.ignoreCase = ignoreCase;
     for (const anchor of anchors) {
-      if (!/^[\x20-\x7e]+$/.test(anchor)) {
-        throw new Error(`anchor ${JSON.stringify(anchor)} must be printable ASCII, at least one character`);
+      if (!/^[^\p{C}\p{Z}]/u.test(anchor) || /[\p{Cc}\p{Cs}]/u.test(anchor)) {
+        throw new Error(
+          `anchor ${JSON.stringify(anchor)} must start with a visible character and hold no control characters`,
+        );
       }
     }
     const automaton = buildAutomaton(anchors);
     this.transitions = automaton.transitions;
+    this.width = automaton.width;
+    this.extraSymbols = automaton.extraSymbols;
     this.firstOutputState = automaton.firstOutputState;
     this.outputs = automaton.outputs;
     this.reach = Math.max(0, ...anchors.map((anchor) => anchor.length - 1));
@@ -93,12 +101,14 @@ export class AnchorSearch {
   private scanToNextOutput(text: string): void {
     const transitions = this.transitions;
     const firstOutput = this.firstOutputState;
+    const width = this.width;
     const length = text.length;
     let state = this.state;
     let position = this.scannedTo;
     while (position < length) {
       const code = text.charCodeAt(position);
-      state = code < 128 ? (transitions[(state << 7) | code] as number) : 0;
+      const symbol = code < 128 ? code : (this.extraSymbols.get(code) ?? 0);
+      state = transitions[state * width + symbol] as number;
       position++;
       if (state >= firstOutput) break;
     }
@@ -139,23 +149,39 @@ export class AnchorSearch {
 
 interface Automaton {
   readonly transitions: Uint16Array | Uint32Array;
+  readonly width: number;
+  readonly extraSymbols: ReadonlyMap<number, number>;
   readonly firstOutputState: number;
   readonly outputs: readonly (readonly number[])[];
 }
 
 /** The Aho–Corasick automaton of `anchors`, states renumbered so that output states come last. */
 function buildAutomaton(anchors: readonly string[]): Automaton {
-  const next: number[][] = [new Array(128).fill(-1)];
+  // Symbol 0 (NUL) stands for every character no anchor uses: none starts or continues one.
+  const extraSymbols = new Map<number, number>();
+  for (const anchor of anchors) {
+    for (const char of anchor.toLowerCase()) {
+      const code = char.charCodeAt(0);
+      if (code < 128 || extraSymbols.has(code)) continue;
+      const symbol = 128 + new Set(extraSymbols.values()).size;
+      for (const variant of [char, char.toUpperCase()]) {
+        if (variant.length === 1) extraSymbols.set(variant.charCodeAt(0), symbol);
+      }
+    }
+  }
+  const width = 128 + new Set(extraSymbols.values()).size;
+  const symbolOf = (code: number): number => (code < 128 ? code : (extraSymbols.get(code) ?? 0));
+  const next: number[][] = [new Array(width).fill(-1)];
   const ends: number[][] = [[]];
   anchors.forEach((anchor, index) => {
     let state = 0;
     const folded = anchor.toLowerCase();
     for (let i = 0; i < folded.length; i++) {
-      const code = folded.charCodeAt(i);
+      const code = symbolOf(folded.charCodeAt(i));
       let target = next[state]?.[code] ?? -1;
       if (target === -1) {
         target = next.length;
-        next.push(new Array(128).fill(-1));
+        next.push(new Array(width).fill(-1));
         ends.push([]);
         (next[state] as number[])[code] = target;
       }
@@ -166,7 +192,7 @@ function buildAutomaton(anchors: readonly string[]): Automaton {
   const fail = new Array<number>(next.length).fill(0);
   const queue: number[] = [];
   const root = next[0] as number[];
-  for (let code = 0; code < 128; code++) {
+  for (let code = 0; code < width; code++) {
     if (root[code] === -1) root[code] = 0;
     else queue.push(root[code] as number);
   }
@@ -174,7 +200,7 @@ function buildAutomaton(anchors: readonly string[]): Automaton {
     const state = queue[head] as number;
     const row = next[state] as number[];
     (ends[state] as number[]).push(...(ends[fail[state] as number] as number[]));
-    for (let code = 0; code < 128; code++) {
+    for (let code = 0; code < width; code++) {
       const fallback = (next[fail[state] as number] as number[])[code] as number;
       if (row[code] === -1) row[code] = fallback;
       else {
@@ -191,10 +217,10 @@ function buildAutomaton(anchors: readonly string[]): Automaton {
     renumbered[state] = index;
   });
   const transitions =
-    next.length <= 0x10000 ? new Uint16Array(next.length * 128) : new Uint32Array(next.length * 128);
+    next.length <= 0x10000 ? new Uint16Array(next.length * width) : new Uint32Array(next.length * width);
   next.forEach((row, state) => {
-    const base = (renumbered[state] as number) * 128;
-    for (let code = 0; code < 128; code++) {
+    const base = (renumbered[state] as number) * width;
+    for (let code = 0; code < width; code++) {
       // An upper-case letter goes where its lower-case letter goes: anchors match in any case.
       const folded = code >= 65 && code <= 90 ? code + 32 : code;
       transitions[base + code] = renumbered[row[folded] as number] as number;
@@ -203,5 +229,11 @@ function buildAutomaton(anchors: readonly string[]): Automaton {
   const firstOutputState = order.findIndex((state) => (ends[state]?.length ?? 0) > 0);
   const outputs =
     firstOutputState === -1 ? [] : order.slice(firstOutputState).map((state) => ends[state] ?? []);
-  return { transitions, firstOutputState: firstOutputState === -1 ? next.length : firstOutputState, outputs };
+  return {
+    transitions,
+    width,
+    extraSymbols,
+    firstOutputState: firstOutputState === -1 ? next.length : firstOutputState,
+    outputs,
+  };
 }

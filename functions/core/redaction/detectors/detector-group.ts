@@ -13,8 +13,8 @@ interface Role {
  * one detector instead of hundreds and the text is read once for all their anchors and
  * keywords.
  *
- * One {@link AnchorSearch} finds every anchor (in its pattern's case) and keyword (in any case)
- * of every member;
+ * One {@link AnchorSearch} finds every anchor (in its pattern's case) and keyword (in any case, as
+ * a word of its own: `sin` in `SIN:` or `customerSin`, not in `using`) of every member;
  * an anchored member's pattern is tried only where one of its anchors occurs, a keyword-led
  * member's only in the window after one of its keywords. Members with neither keep their own
  * scan, remembered per text. The match returned is the leftmost of all members, the longest of
@@ -48,6 +48,17 @@ export function createDetectorGroup(members: readonly PackMember[]): Detector {
       for (const keyword of member.keywords) add(keyword, true, { kind, isKeyword: true });
   });
   return group(members, new AnchorSearch(literals, ignoreCase), roles);
+}
+
+/**
+ * True when `text[start, end)` is a word of its own in any case convention, not part of a longer
+ * lower-case word: `SIN:`, `customer_sin`, `customerSin`, but not `using` or `Austin`.
+ */
+function isWord(text: string, start: number, end: number): boolean {
+  const isLetter = (code: number): boolean => (code | 32) >= 97 && (code | 32) <= 122;
+  const isLower = (code: number): boolean => code >= 97 && code <= 122;
+  if (start > 0 && isLetter(text.charCodeAt(start - 1)) && isLower(text.charCodeAt(start))) return false;
+  return !(end < text.length && isLower(text.charCodeAt(end)) && isLetter(text.charCodeAt(end - 1)));
 }
 
 /** True when `match` (of member `kind`) wins over `best`: it starts first, or ends later, or its member is listed first. */
@@ -93,7 +104,8 @@ function group(
           if (!isKeyword) match = member.matchAt(text, occurrence.start);
           else if (member.keywords.length > 0) {
             const end = occurrence.start + (patternLengths[pattern] as number);
-            match = member.matchAfter(text, occurrence.start, end, from);
+            if (isWord(text, occurrence.start, end))
+              match = member.matchAfter(text, occurrence.start, end, from);
           }
           if (match !== undefined && match.start >= from && isBefore(match, kind, best, bestKind)) {
             best = match;

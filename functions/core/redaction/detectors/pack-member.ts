@@ -1,4 +1,5 @@
 import type { Match } from '../detector.ts';
+import { splitFieldName } from '../field-matcher.ts';
 import { shannonEntropy } from '../validators/shannon-entropy.ts';
 import type { ValidatorName } from '../validators/validator-registry.ts';
 import { validatorNamed } from '../validators/validator-registry.ts';
@@ -189,10 +190,31 @@ export function createPackMember(spec: PackMemberSpec): PackMember {
         return best;
       },
       named(name) {
-        return context?.isContextName(name) ? member(undefined) : self;
+        return context !== undefined && isKeywordName(name) ? member(undefined) : self;
       },
     };
     return self;
+  }
+
+  const keywordWords = spec.keywords
+    .map((keyword) => splitFieldName(keyword).join(''))
+    .filter((word) => word !== '');
+
+  /**
+   * True when a keyword's words appear in a row among the name's words (`tax id` in `taxId`,
+   * `sin` in `customer_sin`), compared without separators; a keyword inside a longer word does
+   * not count (`sin` in `business_name`).
+   */
+  function isKeywordName(name: string): boolean {
+    const words = splitFieldName(name);
+    for (let first = 0; first < words.length; first++) {
+      let run = '';
+      for (let last = first; last < words.length; last++) {
+        run += words[last];
+        if (keywordWords.includes(run)) return true;
+      }
+    }
+    return false;
   }
 
   return member(createKeywordContext(spec.keywords, spec.keywordWindow));

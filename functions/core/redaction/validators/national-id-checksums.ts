@@ -238,3 +238,18 @@ export function isUsItinValid(text: string): boolean {
 export function isInPanValid(text: string): boolean {
   return /^[A-Z]{3}[ABCFGHJLPT][A-Z][0-9]{4}[A-Z]$/.test(compact(text));
 }
+
+/** US National Provider Identifier: ten digits passing Luhn with the prefix 80840 (ISO 7812 health card issuer). */
+export function isUsNpiValid(text: string): boolean {
+  const value = compact(text);
+  return /^[12][0-9]{9}$/.test(value) && isLuhnValid(`80840${value}`);
+}
+
+/** US DEA registration number: two letters and seven digits, the last equal to (d1+d3+d5 + 2·(d2+d4+d6)) mod 10. */
+export function isUsDeaValid(text: string): boolean {
+  const value = compact(text);
+  if (!/^[A-Z][A-Z9][0-9]{7}$/.test(value)) return false;
+  const d = digitsOf(value.slice(2));
+  const sum = (d[0] ?? 0) + (d[2] ?? 0) + (d[4] ?? 0) + 2 * ((d[1] ?? 0) + (d[3] ?? 0) + (d[5] ?? 0));
+  return sum % 10 === d[6];
+}

@@ -23,7 +23,9 @@ import {
   isSgNricValid,
   isUkNhsValid,
   isUkNinoValid,
+  isUsDeaValid,
   isUsItinValid,
+  isUsNpiValid,
 } from './national-id-checksums.ts';
 import { isVinValid } from './vehicle-identification-number.ts';
 import { isVerhoeffValid } from './verhoeff.ts';
@@ -97,6 +99,8 @@ const validators = {
   'sg-nric': isSgNricValid,
   'kr-rrn': isKrRrnValid,
   'us-itin': isUsItinValid,
+  'us-npi': isUsNpiValid,
+  'us-dea': isUsDeaValid,
 } satisfies Record<string, (value: string) => boolean>;
 
 export type ValidatorName = keyof typeof validators;
