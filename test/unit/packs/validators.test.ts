@@ -94,6 +94,7 @@ describe('validator registry', () => {
       'mySecretName',
       'DB_PASSWORD',
       '12345678',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell variable reference is the placeholder under test
       '${DB_PASSWORD}',
       '{{ .Values.token }}',
       '%TOKEN%',
