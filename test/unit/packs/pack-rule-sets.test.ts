@@ -78,6 +78,15 @@ describe('rule sets with packs', () => {
     expect(redact(resolved, sample)).toBe('id [ACME_ID] acme_key=[KEY]');
   });
 
+  it('let a detectors entry with a pack detector id require context words', () => {
+    const resolved = catalog([
+      'base',
+      'name: base\npacks: [acme]\ndetectors:\n  - id: acme-id\n    context: [badge]\n    contextWindow: 8\n',
+    ]).get('base') as ResolvedRuleSet;
+
+    expect(redact(resolved, 'badge ACME-1234, order ACME-5678')).toBe('badge [ACME_ID], order ACME-5678');
+  });
+
   it('merge packs through extends by name: a child removes an inherited pack', () => {
     const resolved = catalog(
       ['base', 'name: base\npacks: [acme]\n'],
