@@ -122,7 +122,7 @@ async function machineBusySeconds(): Promise<number | undefined> {
 async function loadCompiledRuleSet(rulesDir: string, name: string): Promise<CompiledRuleSet> {
   const resolved = (await loadRuleCatalog(rulesDir)).get(name);
   if (resolved === undefined) throw new Error(`rule set "${name}" not found in ${rulesDir}`);
-  return compileRuleSet(resolved.ruleSet, BENCH_KEYS, resolved.positionOf);
+  return compileRuleSet(resolved.ruleSet, BENCH_KEYS, resolved.positionOf, resolved.packs);
 }
 
 async function runRedaction(file: string, ruleSet: CompiledRuleSet, start: number): Promise<Measured> {

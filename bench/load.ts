@@ -2,6 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   copyFileSync,
+  cpSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -84,6 +85,7 @@ function writeFixtures(bucketDir: string, rulesDir: string): string[] {
   )) {
     copyFileSync(join(REPO_DIR, 'redaction-rules', name), join(rulesDir, name));
   }
+  cpSync(join(REPO_DIR, 'redaction-rules', 'packs'), join(rulesDir, 'packs'), { recursive: true });
   writeFileSync(
     join(rulesDir, 'limited.yaml'),
     `name: limited\nextends: default\npriority: 20\nscope: { buckets: ['limited'] }\nrateLimit: { requestsPerWindow: ${limitPerSecond}, windowSeconds: 1 }\n`,

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
@@ -35,6 +36,11 @@ const VIEW_RANGE_JOB = 'view-range';
 const VIEW_RANGE_BYTES = 1024 * 1024;
 /** First byte of a range of a warmed view, locally (the issue's target). */
 const VIEW_RANGE_TARGET_MS = 20;
+/** The shipped detector packs, by name (each file is named after its pack). */
+const PACK_NAMES = readdirSync(join(RULES_DIR, 'packs'))
+  .filter((file) => file.endsWith('.yaml'))
+  .map((file) => file.replace(/\.yaml$/, ''))
+  .sort();
 
 interface Target {
   readonly mbps: number;
@@ -177,6 +183,22 @@ function defineJobs(size: number): JobDefinition[] {
   if (size !== FLATNESS_SIZE_BYTES) {
     definitions.push(engine('csv-128MB', 'csv', { ratioTo: ['csv'] }, FLATNESS_SIZE_BYTES));
   }
+  // Detector packs: the shipped default (which enables some) against no packs and every pack,
+  // and each pack alone on logs, where every byte is scanned.
+  for (const workload of ['csv', 'ndjson', 'log'] as const) {
+    definitions.push(
+      engine(`${workload}-no-packs`, workload, { ruleSetName: 'bench-no-packs', ratioTo: [workload] }),
+      engine(`${workload}-all-packs`, workload, {
+        ruleSetName: 'bench-all-packs',
+        ratioTo: [workload, `${workload}-no-packs`],
+      }),
+    );
+  }
+  for (const pack of PACK_NAMES) {
+    definitions.push(
+      engine(`log-pack-${pack}`, 'log', { ruleSetName: `bench-pack-${pack}`, ratioTo: ['log-no-packs'] }),
+    );
+  }
   return definitions;
 }
 
@@ -201,13 +223,25 @@ async function bundleJob(): Promise<string> {
 
 /**
  * The csv-fields rule set: the default detectors, two name columns tokenized (AES-SIV) and the
- * uuid column hashed. It extends nothing, so only what is written here applies.
+ * uuid column hashed. It extends nothing, so only what is written here applies. Beside it, with
+ * the shipped packs: the default detectors and field rules with no pack (`bench-no-packs`), with
+ * every pack (`bench-all-packs`) and with each pack alone (`bench-pack-NAME`).
  */
 async function writeBenchRules(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'maskpoint-bench-rules-'));
   const defaults = parse(await readFile(join(RULES_DIR, 'default.yaml'), 'utf8')) as {
     detectors: unknown[];
+    fields: unknown[];
   };
+  await cp(join(RULES_DIR, 'packs'), join(dir, 'packs'), { recursive: true });
+  const withPacks = (name: string, packs: readonly string[]) =>
+    writeFile(
+      join(dir, `${name}.yaml`),
+      stringify({ name, detectors: defaults.detectors, fields: defaults.fields, packs }),
+    );
+  await withPacks('bench-no-packs', []);
+  await withPacks('bench-all-packs', PACK_NAMES);
+  for (const pack of PACK_NAMES) await withPacks(`bench-pack-${pack}`, [pack]);
   const fields = {
     name: 'bench-fields',
     description: 'Benchmark: default detectors, tokenized name columns, hashed uuid.',
@@ -234,7 +268,7 @@ async function runJob(job: JobDefinition, benchRulesDir: string): Promise<JobOut
       ? {
           mode: 'redact',
           file,
-          rulesDir: job.ruleSetName === 'bench-fields' ? benchRulesDir : RULES_DIR,
+          rulesDir: job.ruleSetName?.startsWith('bench-') ? benchRulesDir : RULES_DIR,
           ruleSetName: job.ruleSetName ?? 'default',
         }
       : { mode: job.mode, file };

@@ -1,33 +1,53 @@
+import type { Dirent } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RuleSetSource } from '../core/ports/rule-set-source.ts';
+import { compilePackFiles } from '../core/redaction/detector-pack.ts';
 import { type ResolvedRuleSet, resolveRuleSets } from '../core/redaction/rule-catalog.ts';
-import { parseRuleFiles } from '../core/redaction/rule-file.ts';
+import { parseRuleFiles, type RuleFileText } from '../core/redaction/rule-file.ts';
 
 /** The project's own rule sets (`redaction-rules/`), used when no directory is given. */
 export const DEFAULT_RULES_DIR = fileURLToPath(new URL('../../redaction-rules/', import.meta.url));
 
+/** Where detector packs live, relative to the rule set directory. */
+export const PACKS_SUBDIR = 'packs';
+
 /**
  * A rule set source reading every `*.yaml` and `*.yml` file directly in `dir` (not its
- * subdirectories), in name order. Files are reported by their path as given (`dir/name.yaml`).
+ * subdirectories), in name order, and the detector packs in `dir/packs/` the same way (none
+ * when that directory does not exist). Files are reported by their path as given
+ * (`dir/name.yaml`).
  */
 export function createLocalRuleSetSource(dir: string): RuleSetSource {
   return {
     async load() {
-      const names = (await readdir(dir, { withFileTypes: true }))
-        .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name))
-        .map((entry) => entry.name)
-        .sort();
-      const sources = await Promise.all(
-        names.map(async (name) => {
-          const file = join(dir, name);
-          return { file, text: await readFile(file, 'utf8') };
-        }),
-      );
-      return parseRuleFiles(sources);
+      return parseRuleFiles(await readYamlFiles(dir));
+    },
+    async loadPacks() {
+      return compilePackFiles(await readYamlFiles(join(dir, PACKS_SUBDIR), { isOptional: true }));
     },
   };
+}
+
+async function readYamlFiles(dir: string, options: { isOptional?: boolean } = {}): Promise<RuleFileText[]> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if (options.isOptional && (error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const names = entries
+    .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name))
+    .map((entry) => entry.name)
+    .sort();
+  return Promise.all(
+    names.map(async (name) => {
+      const file = join(dir, name);
+      return { file, text: await readFile(file, 'utf8') };
+    }),
+  );
 }
 
 /**
@@ -36,5 +56,7 @@ export function createLocalRuleSetSource(dir: string): RuleSetSource {
  * @throws RuleValidationError when any file is invalid; the catalog is never partly loaded.
  */
 export async function loadRuleCatalog(dir: string): Promise<Map<string, ResolvedRuleSet>> {
-  return resolveRuleSets(await createLocalRuleSetSource(dir).load());
+  const source = createLocalRuleSetSource(dir);
+  const [files, packs] = await Promise.all([source.load(), source.loadPacks()]);
+  return resolveRuleSets(files, packs);
 }

@@ -1,10 +1,13 @@
 import { parseArgs } from 'node:util';
-import { loadRuleCatalog } from '../adapters/local-rule-set-source.ts';
-import { runRuleExamples } from '../core/redaction/rule-examples.ts';
+import { createLocalRuleSetSource, loadRuleCatalog } from '../adapters/local-rule-set-source.ts';
+import { runPackExamples, runRuleExamples } from '../core/redaction/rule-examples.ts';
 import { loadRegistry, RULES_OPTIONS } from './load-rules.ts';
 import { UsageError } from './usage-error.ts';
 
-/** `maskpoint rules validate|test`: checks every rule set; `test` also runs their examples. */
+/**
+ * `maskpoint rules validate|test`: checks every rule set and detector pack; `test` also runs
+ * their examples (a pack's through the pack alone).
+ */
 export async function rulesCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -34,6 +37,16 @@ export async function rulesCommand(args: string[]): Promise<number> {
     for (const failure of report.failures) {
       process.stdout.write(
         `FAIL ${name} ${failure.ruleId} example ${failure.index + 1}: ${failure.message}\n`,
+      );
+    }
+  }
+  for (const pack of await createLocalRuleSetSource(values.rules).loadPacks()) {
+    const report = runPackExamples(pack);
+    passed += report.passed;
+    failed += report.failures.length;
+    for (const failure of report.failures) {
+      process.stdout.write(
+        `FAIL pack ${pack.name} ${failure.ruleId} example ${failure.index + 1}: ${failure.message}\n`,
       );
     }
   }

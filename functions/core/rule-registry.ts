@@ -25,7 +25,7 @@ export function compileRegistry(
     try {
       compiled.set(
         name,
-        compileRuleSet(resolved.ruleSet, keys, (path) => resolved.positionOf(path)),
+        compileRuleSet(resolved.ruleSet, keys, (path) => resolved.positionOf(path), resolved.packs),
       );
     } catch (error) {
       if (!(error instanceof RuleValidationError)) throw error;

@@ -1,7 +1,14 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { loadRuleCatalog } from '../../functions/adapters/local-rule-set-source.ts';
-import { renderRuleSetSchema, schemaFile } from '../../functions/cli/generate-schema.ts';
+import {
+  packSchemaFile,
+  renderPackSchema,
+  renderRuleSetSchema,
+  renderRulesReadme,
+  rulesReadmeFile,
+  schemaFile,
+} from '../../functions/cli/generate-schema.ts';
 import { compileRuleSet } from '../../functions/core/redaction/compile-rule-set.ts';
 import { runRuleExamples } from '../../functions/core/redaction/rule-examples.ts';
 import { chooseRuleSet } from '../../functions/core/redaction/scope-match.ts';
@@ -55,8 +62,8 @@ describe('shipped rule sets', () => {
     const keys = { currentKeyId: 'test', keys: new Map([['test', new Uint8Array(32).fill(7)]]) };
     const catalog = await loadRuleCatalog(rulesDir);
     let passed = 0;
-    for (const { ruleSet, positionOf } of catalog.values()) {
-      const report = runRuleExamples(ruleSet, compileRuleSet(ruleSet, keys, positionOf));
+    for (const { ruleSet, positionOf, packs } of catalog.values()) {
+      const report = runRuleExamples(ruleSet, compileRuleSet(ruleSet, keys, positionOf, packs));
       expect(report.failures, ruleSet.name).toEqual([]);
       passed += report.passed;
     }
@@ -66,5 +73,13 @@ describe('shipped rule sets', () => {
 
   it('keeps schema.json in step with the rule schema (npm run schema)', async () => {
     expect(await readFile(schemaFile, 'utf8')).toBe(renderRuleSetSchema());
+  });
+
+  it('keeps packs/schema.json in step with the pack schema (npm run schema)', async () => {
+    expect(await readFile(packSchemaFile, 'utf8')).toBe(renderPackSchema());
+  });
+
+  it('keeps the README table of pack detectors in step with the pack files (npm run schema)', async () => {
+    expect(await readFile(rulesReadmeFile, 'utf8')).toBe(await renderRulesReadme());
   });
 });

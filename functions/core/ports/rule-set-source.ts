@@ -1,8 +1,9 @@
+import type { CompiledPack } from '../redaction/detector-pack.ts';
 import type { RuleFileDocument } from '../redaction/rule-file.ts';
 
 /**
  * Where rule files come from (a directory bundled with the function, a local checkout).
- * `resolveRuleSets` turns what it loads into the catalog.
+ * `resolveRuleSets` turns what it loads (rule files and detector packs) into the catalog.
  */
 export interface RuleSetSource {
   /**
@@ -12,4 +13,10 @@ export interface RuleSetSource {
    *   when any is invalid.
    */
   load(): Promise<RuleFileDocument[]>;
+  /**
+   * Reads and checks every detector pack the rule sets may enable.
+   *
+   * @throws RuleValidationError listing the problems of all pack files at once.
+   */
+  loadPacks(): Promise<CompiledPack[]>;
 }

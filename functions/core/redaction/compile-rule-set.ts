@@ -3,21 +3,34 @@ import { RuleValidationError } from '../errors.ts';
 import type { TokenKeys } from '../ports/token-keyring.ts';
 import { bindAction } from './actions/bind-action.ts';
 import type { Detector } from './detector.ts';
+import type { CompiledPack, CompiledPackEntry } from './detector-pack.ts';
 import { builtInDetectorIds, createBuiltInDetector } from './detectors/built-in-detectors.ts';
 import { createCustomDetector } from './detectors/custom-detector.ts';
+import { createDetectorGroup } from './detectors/detector-group.ts';
+import type { PackMember } from './detectors/pack-member.ts';
 import { withContext } from './detectors/with-context.ts';
 import { createFieldMatcher, namesArrayIndex } from './field-matcher.ts';
 import type { CompiledFieldRule, CompiledRuleSet, ValueAction } from './redactor.ts';
-import type { DetectorRule, RuleSet } from './rule-schema.ts';
+import type { Action, DetectorRule, RuleSet } from './rule-schema.ts';
 import { Scanner } from './scanner.ts';
 
 /** Names a place in a rule set for error messages, e.g. `redaction-rules/acme.yaml:12:5`. */
 export type RulePosition = (path: readonly (string | number)[]) => string;
 
+/** A pack detector a rule set runs, with the action the rule set gives it. */
+interface PackDetectorUse {
+  readonly entry: CompiledPackEntry;
+  readonly action: Action;
+  readonly label?: string | undefined;
+}
+
 /**
  * Compiles a resolved rule set: detectors merged into one scanner, actions bound to the token
- * keys. Throws `RuleValidationError` for an unknown built-in or an unsafe custom pattern, so a
- * rule set that fails here is never partly applied.
+ * keys. The detectors listed under `detectors` come first, in order; then the detectors of the
+ * enabled `packs`, the pattern ones run as one detector group (one anchor search for all). A
+ * `detectors` entry with a pack detector's id sets that detector's action or label. Throws
+ * `RuleValidationError` for an unknown built-in, pack or pack detector, or an unsafe custom
+ * pattern, so a rule set that fails here is never partly applied.
  *
  * @example
  * const compiled = compileRuleSet(ruleSet, keys);
@@ -28,17 +41,45 @@ export function compileRuleSet(
   ruleSet: RuleSet,
   keys: TokenKeys,
   positionOf: RulePosition = (path) => `rule set "${ruleSet.name}" ${path.join('.')}`,
+  packs: ReadonlyMap<string, CompiledPack> = new Map(),
 ): CompiledRuleSet {
   const detectors: Detector[] = [];
   const detectorIds: string[] = [];
   const detectorActions: ValueAction[] = [];
+  const packDetectors = packDetectorsOf(ruleSet, packs, positionOf);
+  const overridden = new Set<string>();
   ruleSet.detectors.forEach((rule, index) => {
     if (!rule.enabled) return;
-    const detector = createDetector(rule, positionOf(['detectors', index]));
+    const packDetector = rule.pattern === undefined ? packDetectors.get(rule.id) : undefined;
+    if (packDetector?.entry.kind === 'member' && rule.context === undefined) {
+      packDetectors.set(rule.id, { ...packDetector, action: rule.action, label: rule.label });
+      overridden.add(rule.id);
+      return;
+    }
+    const detector = createDetector(rule, positionOf(['detectors', index]), packDetector?.entry);
+    packDetectors.delete(rule.id);
     detectors.push(detector);
     detectorIds.push(rule.id);
     detectorActions.push(bindAction(rule.action, { id: rule.id, label: rule.label ?? detector.label }, keys));
   });
+  const members: PackMember[] = [];
+  const memberActions: ValueAction[] = [];
+  for (const { entry, action, label } of packDetectors.values()) {
+    if (entry.kind === 'built-in') {
+      const detector = createBuiltInDetector(entry.id) as Detector;
+      detectors.push(detector);
+      detectorIds.push(entry.id);
+      detectorActions.push(bindAction(action, { id: entry.id, label: label ?? detector.label }, keys));
+      continue;
+    }
+    members.push(entry.createMember());
+    memberActions.push(bindAction(action, { id: entry.id, label: label ?? entry.label }, keys));
+  }
+  if (members.length > 0) {
+    detectors.push(createDetectorGroup(members));
+    detectorIds.push(...members.map((member) => member.id));
+    detectorActions.push(...memberActions);
+  }
   const fieldRules: CompiledFieldRule[] = ruleSet.fields
     .filter((rule) => rule.enabled)
     .map((rule) => ({
@@ -48,9 +89,13 @@ export function compileRuleSet(
       apply: bindAction(rule.action, { id: rule.id, label: rule.label ?? labelOf(rule.id) }, keys),
       matches: createFieldMatcher(rule),
     }));
+  const usedPacks = [...packs.values()].map((pack) => pack.pack);
   return {
     name: ruleSet.name,
-    versionHash: createHash('sha256').update(JSON.stringify(ruleSet)).digest('hex').slice(0, 12),
+    versionHash: createHash('sha256')
+      .update(JSON.stringify(usedPacks.length === 0 ? ruleSet : { ruleSet, packs: usedPacks }))
+      .digest('hex')
+      .slice(0, 12),
     scanner: new Scanner(detectors),
     detectorIds,
     detectorActions,
@@ -59,15 +104,57 @@ export function compileRuleSet(
   };
 }
 
-function createDetector(rule: DetectorRule, where: string): Detector {
+/** The detectors of the enabled packs by id, in pack order, with each pack's action. */
+function packDetectorsOf(
+  ruleSet: RuleSet,
+  packs: ReadonlyMap<string, CompiledPack>,
+  positionOf: RulePosition,
+): Map<string, PackDetectorUse> {
+  const uses = new Map<string, PackDetectorUse>();
+  ruleSet.packs.forEach((use, index) => {
+    const {
+      pack: name,
+      action,
+      except,
+      enabled,
+    } = typeof use === 'string' ? { pack: use, action: undefined, except: [], enabled: true } : use;
+    if (!enabled) return;
+    const pack = packs.get(name);
+    if (pack === undefined) {
+      throw new RuleValidationError(
+        `${positionOf(['packs', index])}: unknown pack "${name}"; packs are ${[...packs.keys()].join(', ') || '(none)'}`,
+      );
+    }
+    for (const id of except) {
+      if (!pack.entries.some((entry) => entry.id === id)) {
+        throw new RuleValidationError(
+          `${positionOf(['packs', index, 'except'])}: pack "${name}" has no detector "${id}"; its detectors are ${pack.entries.map((entry) => entry.id).join(', ')}`,
+        );
+      }
+    }
+    for (const entry of pack.entries) {
+      if (except.includes(entry.id) || uses.has(entry.id)) continue;
+      uses.set(entry.id, { entry, action: action ?? { type: 'redact' } });
+    }
+  });
+  return uses;
+}
+
+function createDetector(
+  rule: DetectorRule,
+  where: string,
+  packEntry: CompiledPackEntry | undefined,
+): Detector {
   if (rule.pattern !== undefined) return createCustomDetector(rule, where);
-  const builtIn = createBuiltInDetector(rule.id);
-  if (builtIn === undefined) {
+  const detector =
+    createBuiltInDetector(rule.id) ??
+    (packEntry?.kind === 'member' ? createDetectorGroup([packEntry.createMember()]) : undefined);
+  if (detector === undefined) {
     throw new RuleValidationError(
-      `${where}: unknown built-in detector "${rule.id}"; built-ins are ${builtInDetectorIds.join(', ')}; a custom detector needs a pattern`,
+      `${where}: unknown built-in detector "${rule.id}"; built-ins are ${builtInDetectorIds.join(', ')}; a custom detector needs a pattern; a detector of a pack needs the pack under packs`,
     );
   }
-  return rule.context ? withContext(builtIn, rule.context, rule.contextWindow) : builtIn;
+  return rule.context ? withContext(detector, rule.context, rule.contextWindow) : detector;
 }
 
 function labelOf(id: string): string {

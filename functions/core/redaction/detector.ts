@@ -2,6 +2,11 @@
 export interface Match {
   readonly start: number;
   readonly end: number;
+  /**
+   * For a detector that finds several kinds of value (see `Detector.kinds`), which one found
+   * this match, from 0; each kind keeps its own rule id and action.
+   */
+  readonly kind?: number;
 }
 
 /**
@@ -22,6 +27,11 @@ export interface Detector {
   readonly maxLength: number;
   readonly lookbehind: number;
   readonly lookahead: number;
+  /**
+   * Kinds of value this detector tells apart (default 1), such as the detectors of a pack run
+   * as one: every match's `kind` is below it. A scanner counts each kind as one rule.
+   */
+  readonly kinds?: number;
   findFrom(text: string, from: number): Match | undefined;
   /**
    * Detectors that need context before a match (see `withContext`): this detector for values

@@ -13,6 +13,14 @@ export interface PatternBounds {
   readonly lookahead: number;
 }
 
+/** Offsets from the match start at which a capturing group can start, and its lengths. */
+export interface GroupBounds {
+  readonly startMin: number;
+  readonly startMax: number;
+  readonly minLength: number;
+  readonly maxLength: number;
+}
+
 interface Lengths {
   readonly min: number;
   readonly max: number;
@@ -30,6 +38,24 @@ const allowedFlags = /^[imsu]*$/;
  * analyzePattern('(?<=id:)\\d{6}', '') // { minLength: 6, maxLength: 6, lookbehind: 3, lookahead: 0 }
  */
 export function analyzePattern(pattern: string, flags: string): PatternBounds {
+  return analyze(pattern, flags).bounds;
+}
+
+/**
+ * Where each named capturing group of a pattern can start (offsets from the match start) and
+ * how long it is; throws as {@link analyzePattern} does.
+ *
+ * @example
+ * analyzePatternGroups('key=(?<value>[0-9]{4,8})', '').get('value') // { startMin: 4, startMax: 4, minLength: 4, maxLength: 8 }
+ */
+export function analyzePatternGroups(pattern: string, flags: string): ReadonlyMap<string, GroupBounds> {
+  return analyze(pattern, flags).groups;
+}
+
+function analyze(
+  pattern: string,
+  flags: string,
+): { bounds: PatternBounds; groups: ReadonlyMap<string, GroupBounds> } {
   if (!allowedFlags.test(flags)) throw new Error(`flags "${flags}" are not allowed; use a subset of "imsu"`);
   let ast: AST.Pattern;
   try {
@@ -44,10 +70,13 @@ export function analyzePattern(pattern: string, flags: string): PatternBounds {
   if (lengths.min === 0)
     throw new Error('pattern can match the empty string; every match must be at least one character');
   return {
-    minLength: lengths.min,
-    maxLength: lengths.max,
-    lookbehind: Math.max(0, -analysis.lowest),
-    lookahead: Math.max(0, analysis.highest - lengths.max),
+    bounds: {
+      minLength: lengths.min,
+      maxLength: lengths.max,
+      lookbehind: Math.max(0, -analysis.lowest),
+      lookahead: Math.max(0, analysis.highest - lengths.max),
+    },
+    groups: analysis.groups,
   };
 }
 
@@ -87,6 +116,8 @@ class Analysis {
   highest = 0;
   /** Whether an assertion was walked (they can look outside the characters they sit between). */
   hasAssertion = false;
+  /** Named capturing groups met in match mode. */
+  readonly groups = new Map<string, GroupBounds>();
   private readonly isUnicode: boolean;
   private readonly isMultiline: boolean;
   private readonly cache = new WeakMap<AST.Node, Lengths>();
@@ -120,9 +151,13 @@ class Analysis {
         this.inspect(from, to + this.widthOf(node));
         return;
       case 'Group':
-      case 'CapturingGroup':
         this.alternatives(node.alternatives, from, to, mode);
         return;
+      case 'CapturingGroup': {
+        const lengths = this.alternatives(node.alternatives, from, to, mode);
+        if (node.name !== null && mode === 'match') this.recordGroup(node.name, from, to, lengths);
+        return;
+      }
       case 'Quantifier': {
         if (node.max === Number.POSITIVE_INFINITY) {
           const symbol = node.raw.slice(node.element.raw.length);
@@ -247,6 +282,16 @@ class Analysis {
       case 'ExpressionCharacterClass':
         return 2;
     }
+  }
+
+  private recordGroup(name: string, from: number, to: number, lengths: Lengths): void {
+    const seen = this.groups.get(name);
+    this.groups.set(name, {
+      startMin: Math.min(from, seen?.startMin ?? from),
+      startMax: Math.max(to, seen?.startMax ?? to),
+      minLength: Math.min(lengths.min, seen?.minLength ?? lengths.min),
+      maxLength: Math.max(lengths.max, seen?.maxLength ?? lengths.max),
+    });
   }
 
   private inspect(low: number, high: number): void {

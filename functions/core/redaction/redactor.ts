@@ -67,8 +67,8 @@ export class Redactor {
     let position = from;
     for (const match of matches) {
       out += text.slice(position, match.start);
-      const replacement = this.ruleSet.detectorActions[match.detector]?.(text.slice(match.start, match.end));
-      if (replacement !== undefined) out += replacement;
+      const value = text.slice(match.start, match.end);
+      out += keepLineBreaks(value, this.ruleSet.detectorActions[match.detector]?.(value));
       this.count(this.ruleSet.detectorIds[match.detector] ?? 'unknown');
       position = match.end;
     }
@@ -90,4 +90,14 @@ export class Redactor {
   private count(ruleId: string): void {
     this.counts.set(ruleId, (this.counts.get(ruleId) ?? 0) + 1);
   }
+}
+
+/**
+ * The replacement of a value, followed by the value's line breaks when the replacement has
+ * none (a redacted private key keeps its line count, so line numbers after it do not shift).
+ */
+function keepLineBreaks(value: string, replacement: string | undefined): string {
+  const out = replacement ?? '';
+  if (!/[\r\n]/.test(value) || /[\r\n]/.test(out)) return out;
+  return out + (value.match(/\r\n|\r|\n/g) ?? []).join('');
 }

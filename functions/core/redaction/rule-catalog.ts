@@ -1,4 +1,5 @@
 import { RuleValidationError } from '../errors.ts';
+import type { CompiledPack } from './detector-pack.ts';
 import { formatRulePath, formatRuleValue, type RuleFileDocument, type RulePath } from './rule-file.ts';
 import { type RuleSet, type RuleSetDocument, ruleSetSchema } from './rule-schema.ts';
 
@@ -9,10 +10,12 @@ export interface ResolvedRuleSet {
   readonly files: readonly string[];
   /** `file:line:column` where the part of `ruleSet` at `path` was written (e.g. `['detectors', 3]`). */
   positionOf(path: RulePath): string;
+  /** The packs `ruleSet.packs` enables, by name. */
+  readonly packs: ReadonlyMap<string, CompiledPack>;
 }
 
 type Entry = { readonly id: string; readonly enabled?: boolean | undefined };
-type ListKey = 'detectors' | 'fields';
+type ListKey = 'detectors' | 'fields' | 'packs';
 
 /** A merged document plus, for each key and list entry, the file and path it came from. */
 interface Merged {
@@ -21,23 +24,35 @@ interface Merged {
   readonly origins: Map<string, { source: RuleFileDocument; path: RulePath }>;
 }
 
-const listKeys: readonly ListKey[] = ['detectors', 'fields'];
+const listKeys: readonly ListKey[] = ['detectors', 'fields', 'packs'];
+
+/** A list entry's key for merging: a detector or field rule id, a pack name. */
+function keyOf(entry: unknown): string {
+  if (typeof entry === 'string') return entry;
+  const { id, pack } = entry as { id?: string; pack?: string };
+  return id ?? pack ?? '';
+}
 
 /**
- * Resolves a catalog of rule files into rule sets by name.
+ * Resolves a catalog of rule files into rule sets by name, with the detector packs they enable.
  *
  * `extends` merges parent first: the child's top-level keys replace the parent's when given
  * (`scope`, `geo`, `rateLimit`, `limits` and `passthrough` as a whole); `detectors` and `fields`
- * merge by `id`, a child entry replacing the parent's entry of the same id in place and new ids
- * appended; then entries with `enabled: false` are removed. Defaults apply to the merged result.
+ * merge by `id` and `packs` by pack name, a child entry replacing the parent's entry of the same
+ * id in place and new ids appended; then entries with `enabled: false` are removed. Defaults
+ * apply to the merged result.
  *
- * The catalog is all or nothing: duplicate rule set names, an unknown or cyclic `extends`, and
- * ids repeated within a file or shared between a detector and a field rule are all reported
- * together.
+ * The catalog is all or nothing: duplicate rule set names, an unknown or cyclic `extends`, ids
+ * repeated within a file or shared between a detector and a field rule, and packs not among
+ * `packs` are all reported together.
  *
  * @throws RuleValidationError listing every problem, one per line, each naming file:line:column.
  */
-export function resolveRuleSets(files: readonly RuleFileDocument[]): Map<string, ResolvedRuleSet> {
+export function resolveRuleSets(
+  files: readonly RuleFileDocument[],
+  packs: readonly CompiledPack[] = [],
+): Map<string, ResolvedRuleSet> {
+  const packsByName = new Map(packs.map((pack) => [pack.name, pack] as const));
   const problems: string[] = [];
   const byName = new Map<string, RuleFileDocument>();
   for (const source of files) {
@@ -88,6 +103,19 @@ export function resolveRuleSets(files: readonly RuleFileDocument[]): Map<string,
       problems.push(...collisions);
       continue;
     }
+    const used = new Map<string, CompiledPack>();
+    (document.packs ?? []).forEach((use, i) => {
+      const name = keyOf(use);
+      const pack = packsByName.get(name);
+      if (pack !== undefined) {
+        used.set(name, pack);
+        return;
+      }
+      const known = [...packsByName.keys()].sort();
+      problems.push(
+        `${positionOf(['packs', i])}: packs[${i}]: got ${formatRuleValue(name)}; no pack has that name; packs (packs/*.yaml beside the rule files): ${known.join(', ') || '(none)'}`,
+      );
+    });
     const result = ruleSetSchema.safeParse(document);
     if (!result.success) {
       for (const issue of result.error.issues) {
@@ -98,7 +126,7 @@ export function resolveRuleSets(files: readonly RuleFileDocument[]): Map<string,
       }
       continue;
     }
-    resolved.set(document.name, { ruleSet: result.data, files: chain, positionOf });
+    resolved.set(document.name, { ruleSet: result.data, files: chain, positionOf, packs: used });
   }
   // A collision inherited from a parent is reported once, not once per child.
   if (problems.length > 0) throw new RuleValidationError([...new Set(problems)].join('\n'));
@@ -131,7 +159,7 @@ function merge(parent: Merged | undefined, source: RuleFileDocument): Merged {
     const own = (source.document[key] ?? []) as readonly Entry[];
     own.forEach((entry, i) => {
       const item = { entry, origin: { source, path: [key, i] } };
-      const replaced = entries.findIndex((existing) => existing.entry.id === entry.id);
+      const replaced = entries.findIndex((existing) => keyOf(existing.entry) === keyOf(entry));
       if (replaced >= 0) entries[replaced] = item;
       else entries.push(item);
     });
@@ -153,13 +181,16 @@ function duplicateIds(source: RuleFileDocument): string[] {
   for (const key of listKeys) {
     const seen = new Map<string, number>();
     ((source.document[key] ?? []) as readonly Entry[]).forEach((entry, i) => {
-      const first = seen.get(entry.id);
+      const id = keyOf(entry);
+      const first = seen.get(id);
       if (first === undefined) {
-        seen.set(entry.id, i);
+        seen.set(id, i);
         return;
       }
+      const at: RulePath = key === 'packs' ? [key, i] : [key, i, 'id'];
+      const firstAt: RulePath = key === 'packs' ? [key, first] : [key, first, 'id'];
       problems.push(
-        `${source.positionOf([key, i, 'id'])}: ${formatRulePath([key, i, 'id'])}: got ${formatRuleValue(entry.id)}; already used by ${formatRulePath([key, first])} at ${source.positionOf([key, first, 'id'])}; ids must be unique`,
+        `${source.positionOf(at)}: ${formatRulePath(at)}: got ${formatRuleValue(id)}; already used by ${formatRulePath([key, first])} at ${source.positionOf(firstAt)}; ${key === 'packs' ? 'a pack is enabled once' : 'ids must be unique'}`,
       );
     });
   }

@@ -1,5 +1,7 @@
+import { compileRuleSet } from './compile-rule-set.ts';
+import type { CompiledPack } from './detector-pack.ts';
 import { type CompiledRuleSet, Redactor } from './redactor.ts';
-import type { RuleExample, RuleSet } from './rule-schema.ts';
+import { type RuleExample, type RuleSet, ruleSetSchema } from './rule-schema.ts';
 
 /** One example that did not hold. Examples are operator-written sample data, so they are shown. */
 export interface ExampleFailure {
@@ -47,6 +49,42 @@ export function runRuleExamples(ruleSet: RuleSet, compiled: CompiledRuleSet): Ex
     const fieldRule = compiled.fieldRules.find((candidate) => candidate.id === rule.id);
     if (fieldRule === undefined) continue;
     check(rule.id, rule.examples, (text) => new Redactor(compiled).applyField(fieldRule, text) ?? '');
+  }
+  return { passed, failures };
+}
+
+/**
+ * Runs the examples written on a pack's detectors through the pack alone, every detector
+ * redacting with its label: the inputs must become their outputs, the near misses survive.
+ */
+export function runPackExamples(pack: CompiledPack): ExampleReport {
+  const ruleSet = ruleSetSchema.parse({ name: `pack-${pack.name}`, packs: [pack.name] });
+  const compiled = compileRuleSet(
+    ruleSet,
+    // `redact` needs no key.
+    { currentKeyId: 'none', keys: new Map() },
+    pack.positionOf,
+    new Map([[pack.name, pack]]),
+  );
+  let passed = 0;
+  const failures: ExampleFailure[] = [];
+  for (const entry of pack.entries) {
+    entry.detector.examples.forEach((example, index) => {
+      const input = 'survives' in example ? example.survives : example.input;
+      const expected = 'survives' in example ? example.survives : example.output;
+      const redactor = new Redactor(compiled);
+      const actual =
+        example.field === undefined
+          ? redactor.redactText(input)
+          : redactor.redactText(input, compiled.scanner.named(example.field));
+      if (actual === expected) passed++;
+      else
+        failures.push({
+          ruleId: entry.id,
+          index,
+          message: `${JSON.stringify(input)} became ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`,
+        });
+    });
   }
   return { passed, failures };
 }

@@ -35,6 +35,23 @@ const maxValueChars = 60;
  * @throws RuleValidationError listing every problem found in the file.
  */
 export function parseRuleFile(text: string, file: string): RuleFileDocument {
+  const { document, positionOf } = parseYamlFile(text, file, ruleSetSchema);
+  // The schema's output carries defaults; the merge in `extends` needs what the file wrote.
+  return { file, document: document as RuleSetDocument, positionOf };
+}
+
+/**
+ * Parses one YAML file and validates it against `schema`, reporting problems as
+ * {@link parseRuleFile} does. Returns the value as written (defaults not applied) and where each
+ * path of it was written.
+ *
+ * @throws RuleValidationError listing every problem found in the file.
+ */
+export function parseYamlFile(
+  text: string,
+  file: string,
+  schema: z.ZodType,
+): { document: unknown; positionOf(path: RulePath): string } {
   const lineCounter = new LineCounter();
   const yaml = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number): string => {
@@ -56,15 +73,14 @@ export function parseRuleFile(text: string, file: string): RuleFileDocument {
   } catch (cause) {
     throw new RuleValidationError(`${at(0)}: ${(cause as Error).message}`, { cause });
   }
-  const result = ruleSetSchema.safeParse(value);
+  const result = schema.safeParse(value);
   if (!result.success) {
     const problems = result.error.issues
-      .flatMap((issue) => describeIssue(issue, value, offsetOf))
+      .flatMap((issue) => describeIssue(issue, value, offsetOf, schema))
       .sort((a, b) => a.offset - b.offset);
     throw new RuleValidationError(problems.map(({ offset, text }) => `${at(offset)}: ${text}`).join('\n'));
   }
-  // The schema's output carries defaults; the merge in `extends` needs what the file wrote.
-  return { file, document: value as RuleSetDocument, positionOf };
+  return { document: value, positionOf };
 }
 
 /**
@@ -120,10 +136,11 @@ function describeIssue(
   issue: z.core.$ZodIssue,
   root: unknown,
   offsetOf: (path: RulePath, wantKey?: boolean) => number,
+  rootSchema: z.ZodType,
 ): Problem[] {
   const path = issue.path.filter((segment): segment is string | number => typeof segment !== 'symbol');
   if (issue.code === 'unrecognized_keys') {
-    const allowed = allowedKeys(path, root);
+    const allowed = allowedKeys(path, root, rootSchema);
     return issue.keys.map((key) => {
       const keyPath = [...path, key];
       const text = `${formatRulePath(keyPath)}: unknown key; allowed keys: ${allowed.join(', ')}`;
@@ -162,8 +179,8 @@ function expectation(issue: z.core.$ZodIssue, value: unknown): string {
 }
 
 /** The keys the schema accepts for the object at `path` (for a union, those of the matching option). */
-function allowedKeys(path: RulePath, root: unknown): string[] {
-  let schemas: z.ZodType[] = [ruleSetSchema];
+function allowedKeys(path: RulePath, root: unknown, rootSchema: z.ZodType): string[] {
+  let schemas: z.ZodType[] = [rootSchema];
   for (let i = 0; i <= path.length; i++) {
     const value = valueAt(root, path.slice(0, i));
     schemas = schemas.flatMap((schema) => unionOptions(unwrap(schema), value));

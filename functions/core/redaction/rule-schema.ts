@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { validatorNames } from './validators/validator-registry.ts';
 
 /**
  * The one schema for `redaction-rules/*.yaml`: it gives the TypeScript types, the runtime
@@ -103,7 +104,7 @@ export const exampleSchema = z.union(
 );
 export type RuleExample = z.infer<typeof exampleSchema>;
 
-export const validatorSchema = z.enum(['luhn', 'iban', 'none']);
+export const validatorSchema = z.enum([...validatorNames, 'none']);
 
 export const detectorRuleSchema = z
   .object({
@@ -125,7 +126,9 @@ export const detectorRuleSchema = z
       .optional()
       .describe('Keywords, one of which must appear shortly before a match (case-insensitive)'),
     contextWindow: z.number().int().min(1).max(256).default(48).describe('Characters searched for context'),
-    validator: validatorSchema.optional().describe('Checksum a match must pass'),
+    validator: validatorSchema
+      .optional()
+      .describe('Checksum a match must pass (see the README for what each checks)'),
     action: actionSchema.default({ type: 'redact' }),
     examples: z.array(exampleSchema).optional().describe('Checked by `maskpoint rules test`'),
   })
@@ -139,6 +142,26 @@ const fieldWord = z
     /^(?:\*?[a-z0-9]+\*?|[^*]*[A-Za-z0-9][^*]*)$/,
     'words such as "password", "api key" or "SessionToken", or one lower-case word with * at either end such as "*password*"',
   );
+
+export const packUseSchema = z.union(
+  [
+    ruleId.describe(
+      'Name of a pack in redaction-rules/packs/: all its detectors, redacted with their labels',
+    ),
+    z
+      .object({
+        pack: ruleId.describe('Name of a pack in redaction-rules/packs/'),
+        enabled: z.boolean().default(true).describe('false removes a pack inherited through extends'),
+        action: actionSchema
+          .optional()
+          .describe("Action of every detector of the pack; default: redact with the detector's label"),
+        except: z.array(ruleId).default([]).describe('Ids of the pack detectors left out'),
+      })
+      .strict(),
+  ],
+  { error: 'a pack is its name, or { pack, action, except, enabled }' },
+);
+export type PackUse = z.infer<typeof packUseSchema>;
 
 export const fieldRuleSchema = z
   .object({
@@ -245,6 +268,12 @@ export const ruleSetSchema = z
       .array(detectorRuleSchema)
       .default([])
       .describe('Detectors run over text, CSV cells and JSON string values'),
+    packs: z
+      .array(packUseSchema)
+      .default([])
+      .describe(
+        'Detector packs whose detectors run after those listed under detectors; a detectors entry with the id of a pack detector changes its action or label',
+      ),
     fields: z.array(fieldRuleSchema).default([]).describe('Rules for named fields and columns'),
     passthrough: z
       .object({

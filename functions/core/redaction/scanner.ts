@@ -1,6 +1,9 @@
 import type { Detector, Match } from './detector.ts';
 
-/** A match attributed to the detector (by index into the scanner's detector list) that found it. */
+/**
+ * A match attributed to the rule that found it: the index of its detector in the scanner's
+ * list, where a detector of several kinds (see `Detector.kinds`) counts once per kind.
+ */
 export interface ScanMatch extends Match {
   readonly detector: number;
 }
@@ -26,9 +29,17 @@ export class Scanner {
   readonly lookbehind: number;
   /** Code units after a match end that any detector may inspect. */
   readonly lookahead: number;
+  /** Rule index of each detector's first kind. */
+  private readonly firstRule: readonly number[];
 
   constructor(detectors: readonly Detector[]) {
     this.detectors = detectors;
+    let rule = 0;
+    this.firstRule = detectors.map((detector) => {
+      const first = rule;
+      rule += detector.kinds ?? 1;
+      return first;
+    });
     this.maxLength = Math.max(0, ...detectors.map((d) => d.maxLength));
     this.lookbehind = Math.max(0, ...detectors.map((d) => d.lookbehind));
     this.lookahead = Math.max(0, ...detectors.map((d) => d.lookahead));
@@ -80,7 +91,11 @@ export class Scanner {
         }
       }
       if (best === undefined || best.start >= limit) break;
-      matches.push({ start: best.start, end: best.end, detector: bestIndex });
+      matches.push({
+        start: best.start,
+        end: best.end,
+        detector: (this.firstRule[bestIndex] as number) + (best.kind ?? 0),
+      });
       position = best.end;
     }
     return { matches, next: Math.max(position, limit) };

@@ -5,7 +5,9 @@ import {
   builtInDetectorIds,
   createBuiltInDetector,
 } from '../../../functions/core/redaction/detectors/built-in-detectors.ts';
+import { createDetectorGroup } from '../../../functions/core/redaction/detectors/detector-group.ts';
 import { Scanner } from '../../../functions/core/redaction/scanner.ts';
+import { exampleTexts, shippedMembers } from '../packs/shipped-packs.ts';
 
 /** Samples, near-misses and pieces of them, so that random text lands on every detector's edges. */
 const fragments = [
@@ -98,11 +100,44 @@ describe.each(builtInDetectorIds)('built-in detector %s honours the detector con
   });
 });
 
-describe('all built-in detectors together', () => {
+/** Pack examples, cut in pieces too, so that windows split values, anchors and keywords. */
+const packFragments = shippedMembers.flatMap(({ entry }) =>
+  exampleTexts(entry).flatMap((text) => [
+    text,
+    text.slice(0, text.length >> 1),
+    text.slice(text.length >> 1),
+  ]),
+);
+const packTextArbitrary = fc
+  .array(
+    fc.oneof(
+      fc.constantFrom(...packFragments),
+      fc.constantFrom(...fragments),
+      fc.string({ unit: fc.constantFrom(...units), maxLength: 6 }),
+    ),
+    { maxLength: 8 },
+  )
+  .map((pieces) => pieces.join(''));
+
+describe.each([
+  [
+    'all built-in detectors together',
+    () => builtInDetectorIds.map((id) => createBuiltInDetector(id) as Detector),
+    textArbitrary,
+  ],
+  [
+    'all built-in and pack detectors together',
+    () => [
+      ...builtInDetectorIds.map((id) => createBuiltInDetector(id) as Detector),
+      createDetectorGroup(shippedMembers.map(({ entry }) => entry.createMember())),
+    ],
+    packTextArbitrary,
+  ],
+] as const)('%s', (_name, detectors, texts) => {
   it('scan in windows with the same result as one pass over the whole text', () => {
-    const scanner = new Scanner(builtInDetectorIds.map((id) => createBuiltInDetector(id) as Detector));
+    const scanner = new Scanner(detectors());
     fc.assert(
-      fc.property(textArbitrary, fc.integer({ min: 1, max: 40 }), (text, step) => {
+      fc.property(texts, fc.integer({ min: 1, max: 40 }), (text, step) => {
         const whole = scanner.scan(text).matches;
         const pieces = [];
         let position = 0;

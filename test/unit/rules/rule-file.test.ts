@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RuleValidationError } from '../../../functions/core/errors.ts';
 import { parseRuleFile, parseRuleFiles } from '../../../functions/core/redaction/rule-file.ts';
+import { validatorNames } from '../../../functions/core/redaction/validators/validator-registry.ts';
 
 const file = 'redaction-rules/acme.yaml';
 
@@ -96,7 +97,7 @@ describe('parseRuleFile', () => {
 
   it('rejects an enum value listing the allowed values', () => {
     expect(problems('name: acme\ndetectors:\n  - id: email\n    validator: crc\n')).toEqual([
-      `${file}:4:16: detectors[0].validator: got "crc"; allowed: "luhn", "iban", "none"`,
+      `${file}:4:16: detectors[0].validator: got "crc"; allowed: ${[...validatorNames, 'none'].map((name) => `"${name}"`).join(', ')}`,
     ]);
   });
 

@@ -2,9 +2,9 @@ import type { Detector } from '../detector.ts';
 import { firstCandidate, needleSearch } from './candidate-search.ts';
 import { createRegexDetector } from './regex-detector.ts';
 
-const accessKeyIdPattern = /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?![A-Za-z0-9])/;
+const accessKeyIdPattern = /(?<![A-Za-z0-9])(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?![A-Za-z0-9])/;
 
-/** AWS access key ids (long-term `AKIA…`, temporary `ASIA…` and the other key prefixes). */
+/** AWS access key ids (long-term `AKIA…`, temporary `ASIA…`, the older `A3T…` and the other key prefixes). */
 export function createAwsAccessKeyIdDetector(): Detector {
   return createRegexDetector(accessKeyIdPattern, {
     id: 'aws-access-key-id',
@@ -13,6 +13,8 @@ export function createAwsAccessKeyIdDetector(): Detector {
     maxLength: 20,
     lookbehind: 1,
     lookahead: 1,
-    candidates: firstCandidate(...['AKIA', 'ASIA', 'ABIA', 'ACCA'].map((prefix) => needleSearch(prefix))),
+    candidates: firstCandidate(
+      ...['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T'].map((prefix) => needleSearch(prefix)),
+    ),
   });
 }

@@ -2,8 +2,7 @@ import { RuleValidationError } from '../../errors.ts';
 import type { Detector } from '../detector.ts';
 import { analyzePattern, assertLinearTime } from '../pattern-analysis.ts';
 import type { DetectorRule } from '../rule-schema.ts';
-import { isValidIban } from './iban-checksum.ts';
-import { isLuhnValid } from './luhn.ts';
+import { validatorNamed } from '../validators/validator-registry.ts';
 import { createRegexDetector } from './regex-detector.ts';
 import { withContext } from './with-context.ts';
 
@@ -20,7 +19,7 @@ const allowed =
 /**
  * Builds the detector for an operator rule with a `pattern`. The pattern must have a finite
  * maximum match length and be linear-time (checked with recheck); `validator` filters matches
- * (`luhn` on the digits, `iban` on the letters and digits); `context` requires a keyword within
+ * (a check from the validator registry, such as `luhn` or `iban`); `context` requires a keyword within
  * `contextWindow` characters before a match. Throws `RuleValidationError` naming `where` (such
  * as `redaction-rules/acme.yaml:14:7`), the rule id, the pattern, the problem and what is allowed.
  *
@@ -77,18 +76,7 @@ function defaultLabel(id: string): string {
 function validatorOf(
   validator: DetectorRule['validator'],
 ): ((text: string, start: number, end: number) => boolean) | undefined {
-  switch (validator) {
-    case 'luhn':
-      return (text, start, end) => isLuhnValid(text.slice(start, end).replace(/[^0-9]/g, ''));
-    case 'iban':
-      return (text, start, end) =>
-        isValidIban(
-          text
-            .slice(start, end)
-            .replace(/[^A-Za-z0-9]/g, '')
-            .toUpperCase(),
-        );
-    default:
-      return undefined;
-  }
+  if (validator === undefined || validator === 'none') return undefined;
+  const isValid = validatorNamed(validator);
+  return (text, start, end) => isValid(text.slice(start, end));
 }

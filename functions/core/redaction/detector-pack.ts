@@ -1,0 +1,207 @@
+import { RuleValidationError } from '../errors.ts';
+import { assertBoundedBacktracking } from './backtracking-check.ts';
+import { createBlockMember } from './detectors/block-member.ts';
+import { builtInDetectorIds } from './detectors/built-in-detectors.ts';
+import { maxCustomLookaround } from './detectors/custom-detector.ts';
+import { createPackMember, type PackMember, type PackMemberSpec } from './detectors/pack-member.ts';
+import {
+  type BuiltInReference,
+  type DetectorPack,
+  detectorPackSchema,
+  type PackDetector,
+  type PatternDetector,
+} from './pack-schema.ts';
+import { analyzePattern, analyzePatternGroups } from './pattern-analysis.ts';
+import { literalPrefixes } from './pattern-prefixes.ts';
+import { shapeOf } from './pattern-shape.ts';
+import { parseYamlFile, type RuleFileText, type RulePath } from './rule-file.ts';
+
+/**
+ * A detector of a pack, checked: a pattern or block detector that can make its member (a new
+ * instance each time), or a built-in listed in the pack.
+ */
+export type CompiledPackEntry =
+  | {
+      readonly kind: 'member';
+      readonly id: string;
+      readonly label: string;
+      readonly detector: Exclude<PackDetector, BuiltInReference>;
+      createMember(): PackMember;
+    }
+  | { readonly kind: 'built-in'; readonly id: string; readonly detector: BuiltInReference };
+
+/** One pack file, validated and its patterns checked, ready for rule sets to enable. */
+export interface CompiledPack {
+  readonly name: string;
+  readonly file: string;
+  readonly pack: DetectorPack;
+  readonly entries: readonly CompiledPackEntry[];
+  /** `file:line:column` of the node at `path` of the pack file. */
+  positionOf(path: RulePath): string;
+}
+
+/**
+ * Parses and checks every pack file, reporting the problems of all of them at once: schema
+ * errors (file:line:column), patterns that are unbounded, can backtrack more than a constant
+ * per start, or start without one of their anchors, values longer than `maxLength`, unknown
+ * built-ins, and pack names or detector ids used twice (ids are unique across packs: rule sets
+ * name pack detectors by id).
+ *
+ * @throws RuleValidationError listing every problem, one per line.
+ */
+export function compilePackFiles(sources: readonly RuleFileText[]): CompiledPack[] {
+  const problems: string[] = [];
+  const packs: CompiledPack[] = [];
+  for (const { file, text } of sources) {
+    try {
+      packs.push(compilePackFile(text, file));
+    } catch (error) {
+      if (!(error instanceof RuleValidationError)) throw error;
+      problems.push(error.message);
+    }
+  }
+  const names = new Map<string, CompiledPack>();
+  const ids = new Map<string, { pack: CompiledPack; index: number }>();
+  for (const pack of packs) {
+    const first = names.get(pack.name);
+    if (first !== undefined) {
+      problems.push(
+        `${pack.positionOf(['pack'])}: pack: "${pack.name}" is already defined at ${first.positionOf(['pack'])}; pack names must be unique`,
+      );
+    }
+    names.set(pack.name, pack);
+    pack.entries.forEach((entry, index) => {
+      const seen = ids.get(entry.id);
+      if (
+        seen !== undefined &&
+        !(entry.kind === 'built-in' && seen.pack.entries[seen.index]?.kind === 'built-in')
+      ) {
+        problems.push(
+          `${pack.positionOf(['detectors', index, 'id'])}: detectors[${index}].id: "${entry.id}" is already used at ${seen.pack.positionOf(['detectors', seen.index, 'id'])}; pack detector ids must be unique across packs`,
+        );
+      }
+      ids.set(entry.id, { pack, index });
+    });
+  }
+  if (problems.length > 0) throw new RuleValidationError(problems.join('\n'));
+  return packs;
+}
+
+/**
+ * Parses and checks one pack file (see {@link compilePackFiles}).
+ *
+ * @throws RuleValidationError listing every problem of the file.
+ */
+export function compilePackFile(text: string, file: string): CompiledPack {
+  const { document, positionOf } = parseYamlFile(text, file, detectorPackSchema);
+  const pack = detectorPackSchema.parse(document);
+  const problems: string[] = [];
+  const entries: CompiledPackEntry[] = [];
+  pack.detectors.forEach((detector, index) => {
+    const where = positionOf(['detectors', index]);
+    if ('builtIn' in detector) {
+      if (builtInDetectorIds.includes(detector.id))
+        entries.push({ kind: 'built-in', id: detector.id, detector });
+      else
+        problems.push(
+          `${where}: detectors[${index}]: "${detector.id}" is no built-in detector; built-ins are ${builtInDetectorIds.join(', ')}`,
+        );
+      return;
+    }
+    if ('block' in detector) {
+      const spec = {
+        id: detector.id,
+        label: detector.label,
+        begin: detector.block.begin,
+        end: detector.block.end,
+        isThroughEndOfLine: detector.block.throughEndOfLine,
+        maxLength: detector.maxLength,
+      };
+      entries.push({
+        kind: 'member',
+        id: detector.id,
+        label: detector.label,
+        detector,
+        createMember: () => createBlockMember(spec),
+      });
+      return;
+    }
+    try {
+      const spec = specOf(detector);
+      entries.push({
+        kind: 'member',
+        id: detector.id,
+        label: detector.label,
+        detector,
+        createMember: () => createPackMember(spec),
+      });
+    } catch (error) {
+      problems.push(
+        `${positionOf(['detectors', index, 'pattern'])}: detectors[${index}] "${detector.id}": ${(error as Error).message}`,
+      );
+    }
+  });
+  if (problems.length > 0) throw new RuleValidationError(problems.join('\n'));
+  return { name: pack.pack, file, pack, entries, positionOf };
+}
+
+/** Checks a pattern detector and works out its bounds; throws an `Error` naming the problem. */
+function specOf(detector: PatternDetector): PackMemberSpec {
+  const { pattern, flags } = detector;
+  const bounds = analyzePattern(pattern, flags);
+  if (Math.max(bounds.lookbehind, bounds.lookahead) > maxCustomLookaround) {
+    throw new Error(`its lookarounds reach more than ${maxCustomLookaround} characters outside the match`);
+  }
+  assertBoundedBacktracking(pattern, flags);
+  const group = analyzePatternGroups(pattern, flags).get('value');
+  const value =
+    group === undefined
+      ? { minLength: bounds.minLength, maxLength: bounds.maxLength, offsetMin: 0, offsetMax: 0 }
+      : {
+          minLength: group.minLength,
+          maxLength: group.maxLength,
+          offsetMin: group.startMin,
+          offsetMax: group.startMax,
+        };
+  if (value.minLength === 0) throw new Error('its value group can match the empty string');
+  if (value.maxLength > detector.maxLength) {
+    throw new Error(`it can redact ${value.maxLength} characters, more than maxLength ${detector.maxLength}`);
+  }
+  if (detector.keywordPlacement === 'around' && detector.anchors.length === 0) {
+    throw new Error('keywordPlacement: around needs anchors');
+  }
+  if (detector.anchors.length > 0) {
+    const prefixes = literalPrefixes(pattern, flags);
+    const uncovered =
+      prefixes === undefined
+        ? ['(a match can start with any of many characters)']
+        : prefixes.filter(
+            (prefix) =>
+              !detector.anchors.some((anchor) =>
+                prefix.startsWith(flags.includes('i') ? anchor.toLowerCase() : anchor),
+              ),
+          );
+    if (uncovered.length > 0) {
+      throw new Error(
+        `a match can start without one of its anchors (${detector.anchors.map((anchor) => JSON.stringify(anchor)).join(', ')}): ${uncovered.map((prefix) => JSON.stringify(prefix)).join(', ')}; list anchors every match starts with`,
+      );
+    }
+  }
+  return {
+    id: detector.id,
+    label: detector.label,
+    pattern,
+    flags,
+    anchors: detector.anchors,
+    shape: detector.anchors.length > 0 ? undefined : shapeOf(pattern, flags),
+    value,
+    lookbehind: bounds.lookbehind,
+    lookahead: bounds.lookahead,
+    patternMaxLength: bounds.maxLength,
+    validator: detector.validator,
+    minEntropy: detector.minEntropy,
+    keywords: detector.keywords,
+    keywordWindow: detector.keywordWindow,
+    keywordPlacement: detector.keywordPlacement,
+  };
+}

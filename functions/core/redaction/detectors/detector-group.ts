@@ -1,0 +1,153 @@
+import type { Detector, Match } from '../detector.ts';
+import { AnchorSearch } from './anchor-search.ts';
+import type { PackMember } from './pack-member.ts';
+
+/** What an anchor search pattern means to a member: a match starts there, or a keyword is there. */
+interface Role {
+  readonly kind: number;
+  readonly isKeyword: boolean;
+}
+
+/**
+ * Runs many pack detectors as one detector with one kind per member, so that a scanner asks
+ * one detector instead of hundreds and the text is read once for all their anchors and
+ * keywords.
+ *
+ * One {@link AnchorSearch} finds every anchor (in its pattern's case) and keyword (in any case, as
+ * a word of its own: `sin` in `SIN:` or `customerSin`, not in `using`) of every member;
+ * an anchored member's pattern is tried only where one of its anchors occurs, a keyword-led
+ * member's only in the window after one of its keywords. Members with neither keep their own
+ * scan, remembered per text. The match returned is the leftmost of all members, the longest of
+ * those starting there, and of equal ones the member listed first; its `kind` is that member's
+ * index.
+ *
+ * @example
+ * const group = createDetectorGroup(members);
+ * new Scanner([group]).scan(text); // each match's detector is the index of its member
+ */
+export function createDetectorGroup(members: readonly PackMember[]): Detector {
+  const patterns = new Map<string, number>();
+  const literals: string[] = [];
+  const ignoreCase: boolean[] = [];
+  const roles: Role[][] = [];
+  const add = (literal: string, isAnyCase: boolean, role: Role): void => {
+    const key = isAnyCase ? `i:${literal.toLowerCase()}` : `s:${literal}`;
+    let index = patterns.get(key);
+    if (index === undefined) {
+      index = patterns.size;
+      patterns.set(key, index);
+      literals.push(literal);
+      ignoreCase.push(isAnyCase);
+      roles.push([]);
+    }
+    roles[index]?.push(role);
+  };
+  members.forEach((member, kind) => {
+    for (const anchor of member.anchors) add(anchor, member.anchorsIgnoreCase, { kind, isKeyword: false });
+    if (member.anchors.length === 0)
+      for (const keyword of member.keywords) add(keyword, true, { kind, isKeyword: true });
+  });
+  return group(members, new AnchorSearch(literals, ignoreCase), roles);
+}
+
+/**
+ * True when `text[start, end)` is a word of its own in any case convention, not part of a longer
+ * lower-case word: `SIN:`, `customer_sin`, `customerSin`, but not `using` or `Austin`.
+ */
+function isWord(text: string, start: number, end: number): boolean {
+  const isLetter = (code: number): boolean => (code | 32) >= 97 && (code | 32) <= 122;
+  const isLower = (code: number): boolean => code >= 97 && code <= 122;
+  if (start > 0 && isLetter(text.charCodeAt(start - 1)) && isLower(text.charCodeAt(start))) return false;
+  return !(end < text.length && isLower(text.charCodeAt(end)) && isLetter(text.charCodeAt(end - 1)));
+}
+
+/** True when `match` (of member `kind`) wins over `best`: it starts first, or ends later, or its member is listed first. */
+function isBefore(match: Match, kind: number, best: Match | undefined, bestKind: number): boolean {
+  if (best === undefined || match.start < best.start) return true;
+  if (match.start > best.start) return false;
+  return match.end > best.end || (match.end === best.end && kind < bestKind);
+}
+
+function group(
+  members: readonly PackMember[],
+  search: AnchorSearch,
+  roles: readonly (readonly Role[])[],
+): Detector {
+  const isScanning = (member: PackMember): boolean =>
+    member.anchors.length === 0 && member.keywords.length === 0;
+  // How far before a value the occurrence that finds it can start.
+  const reach = Math.max(
+    0,
+    ...members.map((member) =>
+      member.anchors.length > 0 ? member.maxValueOffset : isScanning(member) ? 0 : member.keywordWindow,
+    ),
+  );
+  const scanning = members.flatMap((member, kind) => (isScanning(member) ? [kind] : []));
+  /** Per scanning member: the text, the `from` and the result of its last search. */
+  const remembered = scanning.map(() => ({ text: '', from: 0, match: null as Match | null }));
+  const patternLengths = search.anchors.map((pattern) => pattern.length);
+
+  function findFrom(text: string, from: number): Match | undefined {
+    let best: Match | undefined;
+    let bestKind = -1;
+    for (
+      let occurrence = search.next(text, Math.max(0, from - reach));
+      occurrence !== undefined;
+      occurrence = search.next(text, occurrence.start + 1)
+    ) {
+      // Values start at or after the occurrence that finds them: none later can start before `best`.
+      if (best !== undefined && occurrence.start > best.start) break;
+      for (const pattern of occurrence.anchors) {
+        for (const { kind, isKeyword } of roles[pattern] ?? []) {
+          const member = members[kind] as PackMember;
+          let match: Match | undefined;
+          if (!isKeyword) match = member.matchAt(text, occurrence.start);
+          else if (member.keywords.length > 0) {
+            const end = occurrence.start + (patternLengths[pattern] as number);
+            if (isWord(text, occurrence.start, end))
+              match = member.matchAfter(text, occurrence.start, end, from);
+          }
+          if (match !== undefined && match.start >= from && isBefore(match, kind, best, bestKind)) {
+            best = match;
+            bestKind = kind;
+          }
+        }
+      }
+    }
+    for (let i = 0; i < scanning.length; i++) {
+      const kind = scanning[i] as number;
+      const last = remembered[i] as { text: string; from: number; match: Match | null };
+      const isKnown =
+        last.text === text && from >= last.from && (last.match === null || last.match.start >= from);
+      // Keep the caller's string object: comparing it with itself is constant time.
+      last.text = text;
+      if (!isKnown) {
+        last.from = from;
+        last.match = members[kind]?.findFrom(text, from) ?? null;
+      }
+      const match = last.match;
+      if (match !== null && match.start >= from && isBefore(match, kind, best, bestKind)) {
+        best = match;
+        bestKind = kind;
+      }
+    }
+    return best === undefined ? undefined : { start: best.start, end: best.end, kind: bestKind };
+  }
+
+  const only = members.length === 1 ? members[0] : undefined;
+  const self: Detector = {
+    id: only?.id ?? 'detector-group',
+    label: only?.label ?? 'DETECTOR_GROUP',
+    kinds: members.length,
+    minLength: Math.min(...members.map((member) => member.minLength)),
+    maxLength: Math.max(0, ...members.map((member) => member.maxLength)),
+    lookbehind: Math.max(0, ...members.map((member) => member.lookbehind)),
+    lookahead: Math.max(0, ...members.map((member) => member.lookahead)),
+    findFrom,
+    named(name: string): Detector {
+      const named = members.map((member) => member.named(name));
+      return named.every((member, i) => member === members[i]) ? self : group(named, search, roles);
+    },
+  };
+  return self;
+}

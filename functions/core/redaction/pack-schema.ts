@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import { exampleSchema } from './rule-schema.ts';
+import { validatorNames } from './validators/validator-registry.ts';
+
+/**
+ * The schema of `redaction-rules/packs/*.yaml`: a detector pack is data (ids, anchors, bounded
+ * patterns, validators, keywords and examples) that rule sets enable by name. It gives the
+ * types, the runtime validation and the published `redaction-rules/packs/schema.json`.
+ */
+
+const kebabId = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a kebab-case id such as "gcp-api-key"')
+  .max(64);
+
+export const packNameSchema = kebabId.describe('Pack name, such as "secrets" or "pii-uk"');
+
+const label = z.string().regex(/^[A-Z0-9_]{1,40}$/, 'an upper-case label such as "EMAIL" (A-Z, 0-9, _)');
+
+const examples = z
+  .array(exampleSchema)
+  .min(2)
+  .describe('At least one { input, output } and one { survives }; checked by `maskpoint rules test`')
+  .refine(
+    (list) => list.some((example) => 'output' in example) && list.some((example) => 'survives' in example),
+    { message: 'a pack detector needs at least one { input, output } and one { survives } example' },
+  );
+
+export const patternDetectorSchema = z
+  .object({
+    id: kebabId.describe('Stable id; appears in logs and counts'),
+    label: label.describe('Label of the redact action: [LABEL]'),
+    description: z.string().min(1).describe('What it finds'),
+    anchors: z
+      .array(z.string().min(2).max(64))
+      .default([])
+      .describe(
+        'Literals every match starts with (checked against the pattern); the pattern then runs only where one occurs. Without anchors the pattern scans the text itself',
+      ),
+    pattern: z
+      .string()
+      .min(1)
+      .describe(
+        'ECMAScript regex with bounded repeats and bounded backtracking; a group named "value" marks what is redacted (else the whole match)',
+      ),
+    flags: z
+      .string()
+      .regex(/^[imsu]*$/, 'a subset of the flags "imsu"')
+      .default('')
+      .describe('Regex flags for pattern'),
+    maxLength: z
+      .number()
+      .int()
+      .min(1)
+      .max(32768)
+      .describe('Longest value it redacts; the pattern must not be able to produce a longer one'),
+    validator: z.enum(validatorNames).optional().describe('Check a value must pass'),
+    minEntropy: z
+      .number()
+      .min(0)
+      .max(8)
+      .optional()
+      .describe('Least Shannon entropy of a value, in bits per character (random keys ≈ 4–6, words ≈ 2–3)'),
+    keywords: z
+      .array(z.string().min(2))
+      .default([])
+      .describe(
+        'Words one of which must appear within keywordWindow characters before a value (case-insensitive); a field name holding one counts',
+      ),
+    keywordWindow: z.number().int().min(1).max(2048).default(48).describe('Characters searched for keywords'),
+    keywordPlacement: z
+      .enum(['before', 'around'])
+      .default('before')
+      .describe('around: a keyword may also follow the value within keywordWindow (anchored detectors only)'),
+    examples,
+  })
+  .strict()
+  .describe('A detector described by a pattern');
+
+export const blockDetectorSchema = z
+  .object({
+    id: kebabId.describe('Stable id; appears in logs and counts'),
+    label: label.describe('Label of the redact action: [LABEL]'),
+    description: z.string().min(1).describe('What it finds'),
+    block: z
+      .object({
+        begin: z.string().min(4).describe('Marker the block starts with (its anchor)'),
+        end: z.string().min(4).describe('Marker the block ends with'),
+        throughEndOfLine: z
+          .boolean()
+          .default(false)
+          .describe('The block goes on to the end of the line of the end marker'),
+      })
+      .strict(),
+    maxLength: z
+      .number()
+      .int()
+      .min(1)
+      .max(65536)
+      .describe('Longest block; a block without its end marker within it ends after its armor lines'),
+    examples,
+  })
+  .strict()
+  .describe('A multi-line block such as an armored private key; its line breaks are kept when redacted');
+
+export const builtInReferenceSchema = z
+  .object({
+    id: kebabId.describe('Id of a built-in detector'),
+    builtIn: z.literal(true).describe('This entry is the built-in detector of that id'),
+    description: z.string().min(1).describe('What it finds'),
+    examples,
+  })
+  .strict()
+  .describe('A built-in detector listed in this pack');
+
+export const packDetectorSchema = z.union(
+  [patternDetectorSchema, blockDetectorSchema, builtInReferenceSchema],
+  {
+    error: 'a pack detector has a pattern, a block, or builtIn: true and the id of a built-in detector',
+  },
+);
+export type PackDetector = z.infer<typeof packDetectorSchema>;
+export type PatternDetector = z.infer<typeof patternDetectorSchema>;
+export type BlockDetector = z.infer<typeof blockDetectorSchema>;
+export type BuiltInReference = z.infer<typeof builtInReferenceSchema>;
+
+export const detectorPackSchema = z
+  .object({
+    $schema: z.string().optional(),
+    pack: packNameSchema,
+    description: z.string().min(1).describe('What the pack finds and when to enable it'),
+    sources: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Data sources the detectors were adapted from, with their licences'),
+    detectors: z.array(packDetectorSchema).min(1),
+  })
+  .strict();
+export type DetectorPackDocument = z.input<typeof detectorPackSchema>;
+export type DetectorPack = z.infer<typeof detectorPackSchema>;

@@ -1,0 +1,119 @@
+import { isValidIban } from '../detectors/iban-checksum.ts';
+import { isLuhnValid } from '../detectors/luhn.ts';
+import { isBase58CheckValid } from './base58check.ts';
+import { isBech32Valid } from './bech32.ts';
+import { isEip55Valid } from './keccak256.ts';
+import {
+  isAuMedicareValid,
+  isAuTfnValid,
+  isBrCnpjValid,
+  isBrCpfValid,
+  isCaSinValid,
+  isDeIdCardValid,
+  isDeTaxIdValid,
+  isEsDniOrNieValid,
+  isFrNirValid,
+  isInAadhaarValid,
+  isInPanValid,
+  isItCodiceFiscaleValid,
+  isKrRrnValid,
+  isMxCurpValid,
+  isNlBsnValid,
+  isPlPeselValid,
+  isSgNricValid,
+  isUkNhsValid,
+  isUkNinoValid,
+  isUsDeaValid,
+  isUsItinValid,
+  isUsNpiValid,
+} from './national-id-checksums.ts';
+import { isVinValid } from './vehicle-identification-number.ts';
+import { isVerhoeffValid } from './verhoeff.ts';
+import {
+  isAbaRoutingValid,
+  isIcao9303Valid,
+  isIso7064Mod11_10Valid,
+  isIso7064Mod97_10Valid,
+} from './weighted-checksums.ts';
+
+/**
+ * True for a value that can be a secret rather than a stand-in for one: not words (an
+ * identifier such as `changeme`, `mySecretName`, `DB_PASSWORD`: letters whose words, split at
+ * separators and camel humps, average three letters or more; random letters split into many
+ * short ones), not only digits (a count, a port), not a template or variable reference
+ * (`${DB_PASSWORD}`, `{{ token }}`, `%TOKEN%`, `$TOKEN`, `<password>`).
+ */
+function isNotPlaceholder(value: string): boolean {
+  if (/^[0-9]+$/.test(value)) return false;
+  if (/^[A-Za-z_.-]+$/.test(value)) {
+    const words = value.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g) ?? [];
+    const letters = words.reduce((sum, word) => sum + word.length, 0);
+    if (words.length === 0 || letters / words.length >= 3) return false;
+  }
+  if (
+    /^(?:\$\{.*\}|\$\(.*\)|\{\{.*\}\}|%[A-Za-z_][A-Za-z0-9_]*%|\$[A-Za-z_][A-Za-z0-9_]*|<[^<>]*>)$/.test(
+      value,
+    )
+  )
+    return false;
+  return true;
+}
+
+const digits = (value: string): string => value.replace(/[^0-9]/g, '');
+const alphanumerics = (value: string): string => value.replace(/[^A-Za-z0-9]/g, '').toUpperCase();
+
+/**
+ * Checks a matched value must pass, by the name a rule or pack writes (`validator: luhn`).
+ * Each takes the matched text as it stands and drops the separators it does not check.
+ */
+const validators = {
+  luhn: (value) => isLuhnValid(digits(value)),
+  'not-placeholder': isNotPlaceholder,
+  iban: (value) => isValidIban(alphanumerics(value)),
+  mod97: (value) => isIso7064Mod97_10Valid(alphanumerics(value)),
+  'iso7064-mod11-10': (value) => isIso7064Mod11_10Valid(digits(value)),
+  'icao-9303': (value) => isIcao9303Valid(alphanumerics(value)),
+  verhoeff: (value) => isVerhoeffValid(digits(value)),
+  base58check: isBase58CheckValid,
+  bech32: isBech32Valid,
+  eip55: isEip55Valid,
+  vin: (value) => isVinValid(value.toUpperCase()),
+  'aba-routing': (value) => isAbaRoutingValid(digits(value)),
+  'uk-nino': isUkNinoValid,
+  'uk-nhs': isUkNhsValid,
+  'ca-sin': isCaSinValid,
+  'es-dni-nie': isEsDniOrNieValid,
+  'it-codice-fiscale': isItCodiceFiscaleValid,
+  'fr-nir': isFrNirValid,
+  'de-tax-id': isDeTaxIdValid,
+  'de-id-card': isDeIdCardValid,
+  'nl-bsn': isNlBsnValid,
+  'pl-pesel': isPlPeselValid,
+  'in-aadhaar': isInAadhaarValid,
+  'in-pan': isInPanValid,
+  'au-tfn': isAuTfnValid,
+  'au-medicare': isAuMedicareValid,
+  'br-cpf': isBrCpfValid,
+  'br-cnpj': isBrCnpjValid,
+  'mx-curp': isMxCurpValid,
+  'sg-nric': isSgNricValid,
+  'kr-rrn': isKrRrnValid,
+  'us-itin': isUsItinValid,
+  'us-npi': isUsNpiValid,
+  'us-dea': isUsDeaValid,
+} satisfies Record<string, (value: string) => boolean>;
+
+export type ValidatorName = keyof typeof validators;
+
+/** Every validator name, for the rule and pack schemas. */
+export const validatorNames = Object.keys(validators) as [ValidatorName, ...ValidatorName[]];
+
+/**
+ * The check named `name`: true when a matched value passes it.
+ *
+ * @example
+ * validatorNamed('luhn')('4111 1111 1111 1111'); // true
+ */
+export function validatorNamed(name: ValidatorName): (value: string) => boolean {
+  return validators[name];
+}

@@ -1,0 +1,89 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { AnchorSearch } from '../../../functions/core/redaction/detectors/anchor-search.ts';
+
+/** Every occurrence of every anchor (ignoring case) starting at or after `from`, by brute force. */
+function occurrences(text: string, anchors: readonly string[], from: number): [number, number[]][] {
+  const lower = text.toLowerCase();
+  const found: [number, number[]][] = [];
+  for (let start = from; start < text.length; start++) {
+    const here = anchors.flatMap((anchor, index) =>
+      lower.startsWith(anchor.toLowerCase(), start) ? [index] : [],
+    );
+    if (here.length > 0) found.push([start, here]);
+  }
+  return found;
+}
+
+function walk(search: AnchorSearch, text: string, from: number): [number, number[]][] {
+  const found: [number, number[]][] = [];
+  for (
+    let occurrence = search.next(text, from);
+    occurrence !== undefined;
+    occurrence = search.next(text, occurrence.start + 1)
+  ) {
+    found.push([occurrence.start, [...occurrence.anchors].sort((a, b) => a - b)]);
+  }
+  return found;
+}
+
+const anchorArbitrary = fc.string({
+  unit: fc.constantFrom('a', 'b', 'A', 'B', '-', '_', '1'),
+  minLength: 1,
+  maxLength: 5,
+});
+
+describe('AnchorSearch', () => {
+  it('finds every anchor occurrence in start order, ignoring case, from any position (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(anchorArbitrary, {
+          minLength: 1,
+          maxLength: 8,
+          selector: (anchor) => anchor.toLowerCase(),
+        }),
+        fc.string({
+          unit: fc.constantFrom('a', 'b', 'A', 'B', '-', '_', '1', ' ', 'é', 'É', 'ß'),
+          maxLength: 60,
+        }),
+        fc.nat(),
+        (anchors, text, seed) => {
+          const from = text.length === 0 ? 0 : seed % text.length;
+          expect(walk(new AnchorSearch(anchors), text, from)).toEqual(occurrences(text, anchors, from));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('answers calls on one text in any order the same as a fresh search', () => {
+    const anchors = ['glpat-', 'sk-', 'sk-ant-', 'AKIA'];
+    const text = 'x sk-ant-1 akia GLPAT-2 sk-3';
+    const search = new AnchorSearch(anchors);
+    const forward = [0, 3, 9, 12, 20].map((from) => search.next(text, from));
+    const backward = [20, 12, 9, 3, 0].map((from) => search.next(text, from)).reverse();
+
+    expect(backward).toEqual(forward);
+    expect(forward[0]).toEqual({ start: 2, anchors: [1, 2] });
+  });
+
+  it('finds nothing in text without anchors, and through characters beyond ASCII', () => {
+    const search = new AnchorSearch(['hf_']);
+
+    expect(search.next('😀 héllo wörld', 0)).toBeUndefined();
+    expect(search.next('😀hf_x', 0)).toEqual({ start: 2, anchors: [0] });
+  });
+
+  it('finds anchors beyond ASCII in any case', () => {
+    const search = new AnchorSearch(['führerschein', 'ключ']);
+
+    expect(walk(search, 'Führerschein: B1, КЛЮЧ x', 0)).toEqual([
+      [0, [0]],
+      [18, [1]],
+    ]);
+  });
+
+  it('rejects an anchor holding control characters', () => {
+    expect(() => new AnchorSearch(['a\u0000b'])).toThrow(/control characters/);
+  });
+});

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { RuleValidationError } from '../../../functions/core/errors.ts';
+import { compilePackFile, compilePackFiles } from '../../../functions/core/redaction/detector-pack.ts';
+
+const file = 'redaction-rules/packs/acme.yaml';
+
+/** A pack file with one pattern detector; `extra` lines are added to the detector. */
+function packText(detector: Record<string, string>, name = 'acme', id = 'acme-id'): string {
+  const lines = [
+    `pack: ${name}`,
+    'description: Acme ids.',
+    'detectors:',
+    `  - id: ${id}`,
+    '    label: ACME_ID',
+    '    description: Acme ids',
+    ...Object.entries({ anchors: "['ACME-']", pattern: "'ACME-[0-9]{4}'", maxLength: '9', ...detector }).map(
+      ([key, value]) => `    ${key}: ${value}`,
+    ),
+    '    examples:',
+    "      - { input: 'id ACME-1234', output: 'id [ACME_ID]' }",
+    "      - { survives: 'id ACME-12' }",
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function problems(text: string): string[] {
+  try {
+    compilePackFile(text, file);
+  } catch (error) {
+    expect(error).toBeInstanceOf(RuleValidationError);
+    return (error as RuleValidationError).message.split('\n');
+  }
+  throw new Error('expected the pack file to be rejected');
+}
+
+describe('compilePackFile', () => {
+  it('compiles a pattern detector with its anchors and bounds', () => {
+    const pack = compilePackFile(packText({}), file);
+
+    expect(pack.name).toBe('acme');
+    expect(pack.entries.map((entry) => entry.id)).toEqual(['acme-id']);
+  });
+
+  it('rejects a pattern that can start without one of its anchors, naming file, line and column', () => {
+    expect(problems(packText({ pattern: "'(?:ACME|ACNE)-[0-9]{4}'" }))).toEqual([
+      `${file}:8:14: detectors[0] "acme-id": a match can start without one of its anchors ("ACME-"): "ACNE-"; list anchors every match starts with`,
+    ]);
+  });
+
+  it('rejects anchors in another case than a pattern that does not ignore case', () => {
+    expect(problems(packText({ anchors: "['acme-']" }))[0]).toMatch(
+      /can start without one of its anchors \("acme-"\): "ACME-"/,
+    );
+  });
+
+  it('rejects an unbounded pattern', () => {
+    expect(problems(packText({ pattern: "'ACME-[0-9]+'" }))[0]).toMatch(/unbounded quantifier/);
+  });
+
+  it('rejects a pattern that could backtrack more than a constant per position', () => {
+    expect(problems(packText({ pattern: "'ACME-(?:[0-9]|[0-9]){1,30}'", maxLength: '40' }))[0]).toMatch(
+      /alternatives inside a repeated group/,
+    );
+  });
+
+  it('rejects a value longer than maxLength', () => {
+    expect(problems(packText({ maxLength: '8' }))[0]).toMatch(
+      /can redact 9 characters, more than maxLength 8/,
+    );
+  });
+
+  it('rejects keywords around a value without anchors', () => {
+    expect(
+      problems(
+        packText({
+          anchors: '[]',
+          pattern: "'ACME-[0-9]{4}'",
+          keywords: '[acme]',
+          keywordPlacement: 'around',
+        }),
+      )[0],
+    ).toMatch(/around needs anchors/);
+  });
+
+  it('rejects a built-in reference to no built-in detector', () => {
+    const text = [
+      'pack: acme',
+      'description: Acme.',
+      'detectors:',
+      '  - id: acme-token',
+      '    builtIn: true',
+      '    description: Acme tokens',
+      '    examples: [{ input: x, output: x }, { survives: y }]',
+      '',
+    ].join('\n');
+
+    expect(problems(text)[0]).toMatch(
+      /^redaction-rules\/packs\/acme\.yaml:4:5: detectors\[0\]: "acme-token" is no built-in detector/,
+    );
+  });
+
+  it('rejects a detector without a near-miss example', () => {
+    const text = packText({}).replace(
+      "      - { survives: 'id ACME-12' }\n",
+      "      - { input: 'ACME-0000', output: '[ACME_ID]' }\n",
+    );
+
+    expect(problems(text)[0]).toMatch(
+      /needs at least one \{ input, output \} and one \{ survives \} example/,
+    );
+  });
+
+  it('rejects an unknown key listing the allowed keys', () => {
+    expect(problems(packText({ validater: 'luhn' }))[0]).toMatch(
+      /detectors\[0\]\.validater: unknown key; allowed keys: id, label, description, anchors, pattern/,
+    );
+  });
+});
+
+describe('compilePackFiles', () => {
+  it('rejects a pack name or a detector id used twice, naming both places', () => {
+    const call = () =>
+      compilePackFiles([
+        { file: 'packs/a.yaml', text: packText({}, 'acme', 'acme-id') },
+        { file: 'packs/b.yaml', text: packText({}, 'acme', 'acme-id') },
+      ]);
+
+    expect(call).toThrow(RuleValidationError);
+    expect(call).toThrow(/packs\/b\.yaml:1:7: pack: "acme" is already defined at packs\/a\.yaml:1:7/);
+    expect(call).toThrow(
+      /packs\/b\.yaml:4:9: detectors\[0\]\.id: "acme-id" is already used at packs\/a\.yaml:4:9/,
+    );
+  });
+});

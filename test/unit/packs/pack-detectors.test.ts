@@ -1,0 +1,159 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Detector, Match } from '../../../functions/core/redaction/detector.ts';
+import { createDetectorGroup } from '../../../functions/core/redaction/detectors/detector-group.ts';
+import { runPackExamples } from '../../../functions/core/redaction/rule-examples.ts';
+import { validatorNamed } from '../../../functions/core/redaction/validators/validator-registry.ts';
+import { exampleTexts, shippedMembers, shippedPacks } from './shipped-packs.ts';
+
+function allMatches(detector: Detector, text: string): Match[] {
+  const found: Match[] = [];
+  for (
+    let match = detector.findFrom(text, 0);
+    match !== undefined;
+    match = detector.findFrom(text, match.end)
+  ) {
+    found.push({ start: match.start, end: match.end });
+  }
+  return found;
+}
+
+function matchAt(detector: Detector, text: string, start: number): Match | undefined {
+  const match = detector.findFrom(text, start);
+  return match !== undefined && match.start === start ? { start: match.start, end: match.end } : undefined;
+}
+
+/** `text` with every occurrence of `literal` (ignoring case) changed by `change`. */
+function replaceAll(text: string, literal: string, change: (found: string) => string): string {
+  const pattern = new RegExp(literal.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&'), 'gi');
+  return text.replace(pattern, change);
+}
+
+describe.each(shippedPacks)('pack $name', (pack) => {
+  it('holds every example written on its detectors, run through the pack alone', () => {
+    expect(runPackExamples(pack).failures).toEqual([]);
+  });
+});
+
+describe.each(shippedMembers)('pack detector $entry.id ($pack)', ({ entry }) => {
+  const detector = createDetectorGroup([entry.createMember()]);
+  const detectorSpec = entry.detector;
+  const inputs = detectorSpec.examples.flatMap((example) =>
+    'output' in example && example.field === undefined ? [example.input] : [],
+  );
+  const anchors = 'anchors' in detectorSpec ? detectorSpec.anchors : [detectorSpec.block.begin];
+  const keywords = 'keywords' in detectorSpec ? detectorSpec.keywords : [];
+
+  it('finds a value in every example it redacts', () => {
+    for (const input of inputs) expect(allMatches(detector, input), input).not.toEqual([]);
+  });
+
+  it.runIf(anchors.length > 0)('finds nothing once every anchor is broken (generated near misses)', () => {
+    for (const input of inputs) {
+      let broken = input;
+      for (const anchor of anchors) broken = replaceAll(broken, anchor, (found) => `#${found.slice(1)}`);
+      expect(allMatches(detector, broken), broken).toEqual([]);
+    }
+  });
+
+  it.runIf(anchors.length === 0 && keywords.length > 0)(
+    'finds nothing once the keywords are gone, and finds the value under a field named for one',
+    () => {
+      for (const input of inputs) {
+        let bare = input;
+        for (const keyword of keywords) bare = replaceAll(bare, keyword, (found) => ' '.repeat(found.length));
+        expect(allMatches(detector, bare), bare).toEqual([]);
+        const named = detector.named?.(`${keywords[0]}_value`) ?? detector;
+        expect(allMatches(named, bare), bare).not.toEqual([]);
+      }
+    },
+  );
+
+  const validator = 'validator' in detectorSpec ? detectorSpec.validator : undefined;
+  it.runIf(validator !== undefined && validator !== 'not-placeholder')(
+    'rejects each value with one character changed so that its check fails (generated near misses)',
+    () => {
+      const isValid = validatorNamed(validator as NonNullable<typeof validator>);
+      for (const input of inputs) {
+        for (const match of allMatches(detector, input)) {
+          const value = input.slice(match.start, match.end);
+          let changed = 0;
+          for (let i = value.length - 1; i >= 0 && changed < 3; i--) {
+            const char = value.charAt(i);
+            const replacements = /[0-9]/.test(char)
+              ? '0123456789'
+              : /[A-Z]/.test(char)
+                ? 'ABCDEFGHJKLMNPRSTUVWXYZ'
+                : '';
+            const broken = [...replacements]
+              .map((replacement) => value.slice(0, i) + replacement + value.slice(i + 1))
+              .find((candidate) => candidate !== value && !isValid(candidate));
+            if (broken === undefined) continue;
+            changed++;
+            const text = input.slice(0, match.start) + broken + input.slice(match.end);
+            expect(matchAt(detector, text, match.start), text).toBeUndefined();
+          }
+          expect(changed, value).toBeGreaterThan(0);
+        }
+      }
+    },
+  );
+
+  const minEntropy = 'minEntropy' in detectorSpec ? detectorSpec.minEntropy : undefined;
+  it.runIf(minEntropy !== undefined)(
+    'rejects each value with its characters all the same (generated near misses)',
+    () => {
+      for (const input of inputs) {
+        for (const match of allMatches(detector, input)) {
+          const value = input.slice(match.start, match.end);
+          const flat = value.charAt(value.length - 1).repeat(value.length);
+          const text = input.slice(0, match.start) + flat + input.slice(match.end);
+          expect(matchAt(detector, text, match.start), text).toBeUndefined();
+        }
+      }
+    },
+  );
+
+  const fragments = [...exampleTexts(entry), ...anchors, ...keywords];
+  const units = [...' ,-.:=_/"\n0aA'];
+  const textArbitrary = fc
+    .array(
+      fc.oneof(fc.constantFrom(...fragments), fc.string({ unit: fc.constantFrom(...units), maxLength: 4 })),
+      { maxLength: 5 },
+    )
+    .map((pieces) => pieces.join(''));
+
+  it('decides a match at each start from its declared neighbourhood only (property)', () => {
+    fc.assert(
+      fc.property(textArbitrary, (text) => {
+        for (let start = 0; start < text.length; start++) {
+          const low = Math.max(0, start - detector.lookbehind);
+          const high = Math.min(text.length, start + detector.maxLength + detector.lookahead);
+          const inWindow = matchAt(detector, text.slice(low, high), start - low);
+          const shifted = inWindow && { start: inWindow.start + low, end: inWindow.end + low };
+          expect(shifted, `start ${start}`).toEqual(matchAt(detector, text, start));
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('returns the leftmost match within its length bounds from any start (property)', () => {
+    fc.assert(
+      fc.property(textArbitrary, fc.nat(), (text, seed) => {
+        const from = text.length === 0 ? 0 : seed % text.length;
+        const match = detector.findFrom(text, from);
+        if (match === undefined) {
+          for (let start = from; start < text.length; start++)
+            expect(matchAt(detector, text, start)).toBeUndefined();
+          return;
+        }
+        expect(match.end - match.start).toBeGreaterThanOrEqual(detector.minLength);
+        expect(match.end - match.start).toBeLessThanOrEqual(detector.maxLength);
+        for (let start = from; start < match.start; start++)
+          expect(matchAt(detector, text, start)).toBeUndefined();
+      }),
+      { numRuns: 25 },
+    );
+  });
+});

@@ -1,0 +1,126 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { keccak256 } from '../../../functions/core/redaction/validators/keccak256.ts';
+import { shannonEntropy } from '../../../functions/core/redaction/validators/shannon-entropy.ts';
+import {
+  type ValidatorName,
+  validatorNamed,
+} from '../../../functions/core/redaction/validators/validator-registry.ts';
+
+/** Values published by the issuers, the standards or their reference material as valid. */
+const valid: [ValidatorName, string][] = [
+  ['luhn', '4111 1111 1111 1111'],
+  ['verhoeff', '2363'],
+  ['iso7064-mod11-10', '86095742719'],
+  ['mod97', '5493001KJTIIGC8Y1R12'],
+  ['icao-9303', 'T220001293'],
+  ['base58check', '1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2'],
+  ['bech32', 'BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4'],
+  ['bech32', 'bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0'],
+  ['eip55', '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed'],
+  ['eip55', '0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB'],
+  ['vin', '1M8GDM9AXKP042788'],
+  ['aba-routing', '011000015'],
+  ['uk-nino', 'AB 12 34 56 C'],
+  ['uk-nhs', '943 476 5919'],
+  ['ca-sin', '130 692 544'],
+  ['es-dni-nie', '12345678Z'],
+  ['es-dni-nie', 'X1234567L'],
+  ['it-codice-fiscale', 'RSSMRA85T10A562S'],
+  ['fr-nir', '2 55 08 14 168 025 38'],
+  ['de-tax-id', '86095742719'],
+  ['de-id-card', 'T220001293'],
+  ['nl-bsn', '111222333'],
+  ['pl-pesel', '44051401359'],
+  ['in-aadhaar', '2341 2341 2346'],
+  ['in-pan', 'ABCPE1234F'],
+  ['au-tfn', '123 456 782'],
+  ['au-medicare', '2123 45670 1'],
+  ['br-cpf', '529.982.247-25'],
+  ['br-cnpj', '11.222.333/0001-81'],
+  ['mx-curp', 'HEGG560427MVZRRL04'],
+  ['sg-nric', 'S1234567D'],
+  ['kr-rrn', '900101-1234567'],
+  ['us-itin', '912-70-1234'],
+  ['us-npi', '1234567893'],
+  ['us-dea', 'AB1234563'],
+];
+
+/** Checks that catch every single-character substitution, with a valid value of each. */
+const catchingEverySubstitution: [ValidatorName, string][] = [
+  ['luhn', '4111111111111111'],
+  ['verhoeff', '234123412346'],
+  ['iso7064-mod11-10', '86095742719'],
+  ['uk-nhs', '9434765919'],
+  ['in-aadhaar', '234123412346'],
+  ['fr-nir', '255081416802538'],
+  ['br-cpf', '52998224725'],
+  ['br-cnpj', '11222333000181'],
+  ['pl-pesel', '44051401359'],
+  ['aba-routing', '011000015'],
+  ['us-npi', '1234567893'],
+];
+
+describe('validator registry', () => {
+  it.each(valid)('%s accepts %s', (name, value) => {
+    expect(validatorNamed(name)(value)).toBe(true);
+  });
+
+  it.each(catchingEverySubstitution)('%s rejects %s with any one digit changed (property)', (name, value) => {
+    const isValid = validatorNamed(name);
+    fc.assert(
+      fc.property(fc.nat({ max: value.length - 1 }), fc.integer({ min: 1, max: 9 }), (index, shift) => {
+        const digit = (Number(value.charAt(index)) + shift) % 10;
+        expect(isValid(value.slice(0, index) + digit + value.slice(index + 1))).toBe(false);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('rejects identifiers of the right shape that break their structural rules', () => {
+    expect(validatorNamed('uk-nino')('QQ 12 34 56 C')).toBe(false);
+    expect(validatorNamed('ca-sin')('046 454 286')).toBe(false);
+    expect(validatorNamed('in-pan')('ABCQE1234F')).toBe(false);
+    expect(validatorNamed('kr-rrn')('901301-1234567')).toBe(false);
+    expect(validatorNamed('us-itin')('912-40-1234')).toBe(false);
+    expect(validatorNamed('eip55')('0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed')).toBe(false);
+    expect(validatorNamed('eip55')('0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD')).toBe(false);
+  });
+
+  it('tells placeholders, words, numbers and variable references from secrets', () => {
+    const isSecret = validatorNamed('not-placeholder');
+    for (const placeholder of [
+      'changeme',
+      'mySecretName',
+      'DB_PASSWORD',
+      '12345678',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell variable reference is the placeholder under test
+      '${DB_PASSWORD}',
+      '{{ .Values.token }}',
+      '%TOKEN%',
+      '$TOKEN',
+      '<password>',
+    ]) {
+      expect(isSecret(placeholder), placeholder).toBe(false);
+    }
+    for (const secret of ['hunter22!', 'gSIdXdFfZBcxeZ', 'wJalrXUtnFEMI/K7MDENG'])
+      expect(isSecret(secret), secret).toBe(true);
+  });
+});
+
+describe('keccak256 and entropy', () => {
+  it('hashes as Keccak-256 (the Ethereum padding)', () => {
+    expect(keccak256(new Uint8Array())).toBe(
+      'c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470',
+    );
+    expect(keccak256(new TextEncoder().encode('abc'))).toBe(
+      '4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45',
+    );
+  });
+
+  it('measures Shannon entropy in bits per character', () => {
+    expect(shannonEntropy('aaaa')).toBe(0);
+    expect(shannonEntropy('abcd')).toBe(2);
+    expect(shannonEntropy('')).toBe(0);
+  });
+});
