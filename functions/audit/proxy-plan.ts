@@ -81,7 +81,7 @@ export function planProxy(
         rulesDir: 'redaction-rules',
         readPrefixes,
         allowListing,
-        frontDoors: { gateway: {} },
+        frontDoors: { gateway: { kind: 'function-url' } },
       };
       const configSource = [
         "import { defineProtectedBucket } from '../lib/protected-bucket-config.ts';",

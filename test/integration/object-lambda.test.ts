@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -1207,6 +1207,7 @@ describe('S3 Object Lambda handler with redacted views (cache bucket on s3rver, 
     // The shipped rules with emails labelled CONTACT: a new rule-set version.
     const dir = join(root, 'relabel');
     mkdirSync(dir, { recursive: true });
+    cpSync(new URL('../../redaction-rules/packs', import.meta.url), join(dir, 'packs'), { recursive: true });
     const shipped = readFileSync(new URL('../../redaction-rules/default.yaml', import.meta.url), 'utf8');
     writeFileSync(
       join(dir, 'relabel.yaml'),

@@ -159,7 +159,7 @@ describe('maskpoint audit on exports', () => {
     expect(config.bucket).toEqual({ source: 'existing', bucketName: SENSITIVE });
     expect(config.readPrefixes).toEqual(['reports/2025/']);
     expect(config.allowListing).toBe(true);
-    expect(config.frontDoors.gateway).toEqual({});
+    expect(config.frontDoors.gateway?.functionUrl).toEqual({ kind: 'function-url' });
   });
 
   it('finds the escalation through iam:PassRole + lambda:CreateFunction, from the default policy version', async () => {
