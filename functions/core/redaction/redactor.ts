@@ -61,13 +61,17 @@ export class Redactor {
     return matches.length === 0 ? text : this.replace(text, matches, 0, text.length);
   }
 
-  /** Rebuilds `text[from, to)` with each match (all inside that range) replaced by its action. */
+  /**
+   * Rebuilds `text[from, to)` with each match (all inside that range) replaced by its action,
+   * applied to the value the detectors saw (`ScanMatch.value`, else the matched text).
+   */
   replace(text: string, matches: readonly ScanMatch[], from: number, to: number): string {
     let out = '';
     let position = from;
     for (const match of matches) {
       out += text.slice(position, match.start);
-      const replacement = this.ruleSet.detectorActions[match.detector]?.(text.slice(match.start, match.end));
+      const value = match.value ?? text.slice(match.start, match.end);
+      const replacement = this.ruleSet.detectorActions[match.detector]?.(value);
       if (replacement !== undefined) out += replacement;
       this.count(this.ruleSet.detectorIds[match.detector] ?? 'unknown');
       position = match.end;
