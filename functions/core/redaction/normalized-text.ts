@@ -19,7 +19,7 @@ export const SYNC_LENGTH = MAX_EXPANSION + MAX_ESCAPE_LENGTH;
 /** Characters at which a unit other than the character itself may start. */
 const LATIN1_TRIGGERS = ['%', '&', ...LATIN1_FOLDABLE];
 /** A character beyond Latin-1: V8 answers at once for a string it stores one byte per character. */
-const WIDE = /[^\u0000-\u00ff]/g;
+const WIDE = /[\u0100-\uffff]/g;
 const TRIGGER = new RegExp(`[%&${LATIN1_FOLDABLE.join('')}${WIDE_FOLDABLE}]`, 'g');
 
 /**
