@@ -132,11 +132,13 @@ describe('phone', () => {
 });
 
 describe('payment-card', () => {
-  it('finds Luhn-valid numbers of known issuers, compact or grouped', () => {
+  it('finds Luhn-valid numbers of known issuers, compact or grouped by spaces, dashes or dots', () => {
     expectDetects('payment-card', {
       found: [
         '4111 1111 1111 1111',
         '4111-1111-1111-1111',
+        '4111.1111.1111.1111',
+        '3782.822463.10005',
         '4111111111111111',
         '4222222222222',
         '5555555555554444',
@@ -162,6 +164,8 @@ describe('payment-card', () => {
         '41111111111111110000',
         '94111111111111111',
         '4111-1111-1111-1111-2222',
+        '4111.1111.1111.1112',
+        '4111..1111.1111.1111',
         '4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1',
       ],
     });
@@ -192,13 +196,36 @@ describe('us-ssn', () => {
       ],
     });
   });
+
+  it('finds nine digits in a row only shortly after an SSN keyword', () => {
+    expect(findAll(detector('us-ssn'), 'SSN: 219099999, ssn#123456789')).toEqual(['219099999', '123456789']);
+    expect(findAll(detector('us-ssn'), 'Social Security 219-09-9999 or 219099999')).toEqual([
+      '219-09-9999',
+      '219099999',
+    ]);
+    expect(
+      findAll(detector('us-ssn'), 'order 219099999, ssn 000123456 666123456 900123456 123001234 123450000'),
+    ).toEqual([]);
+    expect(findAll(detector('us-ssn'), 'ssn on file; the order number is 219099999')).toEqual([]);
+    expect(findAll(detector('us-ssn'), 'SSN 2190999991')).toEqual([]);
+  });
+
+  it('finds nine digits in a row in a field named for an SSN', () => {
+    const named = detector('us-ssn').named?.('social_security_number');
+
+    expect(named && findAll(named, '219099999')).toEqual(['219099999']);
+    expect(findAll(detector('us-ssn'), '219099999')).toEqual([]);
+  });
 });
 
 describe('iban', () => {
-  it('finds IBANs with a valid country length and checksum, compact or grouped', () => {
+  it('finds IBANs with a valid country length and checksum, compact or grouped, in either case', () => {
     expectDetects('iban', {
       found: [
         'DE89 3704 0044 0532 0130 00',
+        'de89370400440532013000',
+        'gb82west12345698765432',
+        'gb82 west 1234 5698 7654 32',
         'DE89370400440532013000',
         'GB82WEST12345698765432',
         'GB82 WEST 1234 5698 7654 32',
@@ -213,7 +240,8 @@ describe('iban', () => {
         'DE8937040044053201300',
         'DE893704004405320130000',
         'DE89 3704 0044 0532 0130 001',
-        'de89370400440532013000',
+        'de89370400440532013001',
+        'xde89370400440532013000',
         'xDE89370400440532013000',
       ],
     });

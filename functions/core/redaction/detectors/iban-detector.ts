@@ -4,10 +4,10 @@ import { ibanLengthOf, isValidIban, maxIbanLength, minIbanLength } from './iban-
 import { createRegexDetector } from './regex-detector.ts';
 
 /** Where an IBAN can start: a country code and check digits at a word start. */
-const ibanStartPattern = /(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}(?= ?[A-Z0-9])/;
+const ibanStartPattern = /(?<![A-Za-z0-9])[A-Za-z]{2}[0-9]{2}(?= ?[A-Za-z0-9])/;
 
 /** The first eight characters of every IBAN, compact or grouped (the shortest has 15). */
-const ibanShape = /[A-Z][A-Z][0-9][0-9] ?[0-9A-Z][0-9A-Z][0-9A-Z][0-9A-Z]/;
+const ibanShape = /[A-Za-z][A-Za-z][0-9][0-9] ?[0-9A-Za-z][0-9A-Za-z][0-9A-Za-z][0-9A-Za-z]/;
 
 /**
  * Text in which digits and spaces are common and capitals are not: compiled on it, the shape
@@ -17,7 +17,8 @@ const digitText = 'order 1234 5678 on 12-34 at 5.60 ';
 
 /**
  * IBANs, compact (`DE89370400440532013000`) or in groups of four separated by single spaces
- * (`DE89 3704 0044 0532 0130 00`), with the country's length and a valid mod-97 check.
+ * (`DE89 3704 0044 0532 0130 00`), in upper or lower case (`gb82west12345698765432`), with the
+ * country's length and a valid mod-97 check.
  */
 export function createIbanDetector(): Detector {
   const starts = createRegexDetector(ibanStartPattern, {
@@ -49,7 +50,7 @@ export function createIbanDetector(): Detector {
 
 /** End of the IBAN starting at `start`, or -1. */
 function ibanEnd(text: string, start: number): number {
-  const length = ibanLengthOf(text.slice(start, start + 2));
+  const length = ibanLengthOf(text.slice(start, start + 2).toUpperCase());
   if (length === undefined) return -1;
   const spaced = text.charCodeAt(start + 4) === 32;
   let compact = text.slice(start, start + 4);
@@ -60,11 +61,11 @@ function ibanEnd(text: string, start: number): number {
       index++;
     }
     const code = text.charCodeAt(index);
-    if (!((code >= 48 && code <= 57) || (code >= 65 && code <= 90))) return -1;
+    if (!((code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122))) return -1;
     compact += text[index];
     index++;
   }
   const next = text.charCodeAt(index);
   if ((next >= 48 && next <= 57) || (next >= 65 && next <= 90) || (next >= 97 && next <= 122)) return -1;
-  return isValidIban(compact) ? index : -1;
+  return isValidIban(compact.toUpperCase()) ? index : -1;
 }
