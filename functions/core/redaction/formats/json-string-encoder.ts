@@ -1,5 +1,6 @@
 import type { Redactor } from '../redactor.ts';
 import type { Scanner } from '../scanner.ts';
+import { plainJsonNumber } from './json-number-digits.ts';
 
 /** Strings longer than this are not remembered: long values rarely repeat. */
 const MAX_REMEMBERED_CHARS = 128;
@@ -41,10 +42,20 @@ export class JsonStringEncoder {
     return encoded;
   }
 
-  /** A number's raw text after the detectors: unchanged, or the replacement as a JSON string. */
+  /**
+   * A number's raw text after the detectors: unchanged, or the replacement as a JSON string.
+   * A number with an exponent in which they find nothing as written is scanned again as its
+   * plain digits (see `plainJsonNumber`), so a card number written `4.111111111111111e15` is found.
+   */
   encodeNumber(raw: string, scanner: Scanner = this.redactor.scanner): string {
-    const { matches } = scanner.scan(raw);
-    return matches.length === 0 ? raw : JSON.stringify(this.redactor.replace(raw, matches, 0, raw.length));
+    let text = raw;
+    let { matches } = scanner.scan(raw);
+    const plain = matches.length === 0 ? plainJsonNumber(raw) : undefined;
+    if (plain !== undefined) {
+      text = plain;
+      matches = scanner.scan(plain).matches;
+    }
+    return matches.length === 0 ? raw : JSON.stringify(this.redactor.replace(text, matches, 0, text.length));
   }
 }
 
