@@ -1,4 +1,4 @@
-import { foldCharacter, LATIN1_FOLDABLE, WIDE_FOLDABLE } from './character-folds.ts';
+import { FOLDABLE_CLASS, foldCharacter, LATIN1_FOLDABLE } from './character-folds.ts';
 import { decodeEscapeAt, MAX_ESCAPE_LENGTH } from './text-escapes.ts';
 
 /** Invisible characters dropped in a row; the rest of a longer run stays, and breaks a value. */
@@ -20,7 +20,7 @@ export const SYNC_LENGTH = MAX_EXPANSION + MAX_ESCAPE_LENGTH;
 const LATIN1_TRIGGERS = ['%', '&', ...LATIN1_FOLDABLE];
 /** A character beyond Latin-1: V8 answers at once for a string it stores one byte per character. */
 const WIDE = /[\u0100-\uffff]/g;
-const TRIGGER = new RegExp(`[%&${LATIN1_FOLDABLE.join('')}${WIDE_FOLDABLE}]`, 'g');
+const TRIGGER = new RegExp(`[%&${FOLDABLE_CLASS}]`, 'g');
 
 /**
  * Text as the detectors see it: escapes decoded (`%40`, `&#64;`, `&commat;` → `@`),

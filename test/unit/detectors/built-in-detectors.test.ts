@@ -199,10 +199,7 @@ describe('us-ssn', () => {
 
   it('finds nine digits in a row only shortly after an SSN keyword', () => {
     expect(findAll(detector('us-ssn'), 'SSN: 219099999, ssn#123456789')).toEqual(['219099999', '123456789']);
-    expect(findAll(detector('us-ssn'), 'Social Security 219-09-9999 or 219099999')).toEqual([
-      '219-09-9999',
-      '219099999',
-    ]);
+    expect(findAll(detector('us-ssn'), 'ssn 219-09-9999 or 219099999')).toEqual(['219-09-9999', '219099999']);
     expect(
       findAll(detector('us-ssn'), 'order 219099999, ssn 000123456 666123456 900123456 123001234 123450000'),
     ).toEqual([]);
@@ -211,21 +208,20 @@ describe('us-ssn', () => {
   });
 
   it('finds nine digits in a row in a field named for an SSN', () => {
-    const named = detector('us-ssn').named?.('social_security_number');
-
-    expect(named && findAll(named, '219099999')).toEqual(['219099999']);
-    expect(findAll(detector('us-ssn'), '219099999')).toEqual([]);
+    for (const name of ['ssn', 'customer_SSN', 'social_security_number', 'SocialSecurity']) {
+      expect(findAll(detector('us-ssn').named?.(name) as Detector, '219099999'), name).toEqual(['219099999']);
+    }
+    const ssn = detector('us-ssn');
+    expect(ssn.named?.('order_no')).toBe(ssn);
+    expect(findAll(detector('us-ssn').named?.('order_no') as Detector, '219099999')).toEqual([]);
   });
 });
 
 describe('iban', () => {
-  it('finds IBANs with a valid country length and checksum, compact or grouped, in either case', () => {
+  it('finds IBANs with a valid country length and checksum, compact or grouped', () => {
     expectDetects('iban', {
       found: [
         'DE89 3704 0044 0532 0130 00',
-        'de89370400440532013000',
-        'gb82west12345698765432',
-        'gb82 west 1234 5698 7654 32',
         'DE89370400440532013000',
         'GB82WEST12345698765432',
         'GB82 WEST 1234 5698 7654 32',
@@ -240,11 +236,22 @@ describe('iban', () => {
         'DE8937040044053201300',
         'DE893704004405320130000',
         'DE89 3704 0044 0532 0130 001',
-        'de89370400440532013001',
-        'xde89370400440532013000',
+        'de89370400440532013000',
         'xDE89370400440532013000',
       ],
     });
+  });
+
+  it('finds IBANs in lower case shortly after the keyword IBAN, or in a field named for one', () => {
+    const text = 'IBAN: gb82west12345698765432, iban gb82 west 1234 5698 7654 32 and de89370400440532013000';
+    expect(findAll(detector('iban'), text)).toEqual([
+      'gb82west12345698765432',
+      'gb82 west 1234 5698 7654 32',
+    ]);
+    expect(findAll(detector('iban'), 'iban de89370400440532013001 xde89370400440532013000')).toEqual([]);
+    expect(findAll(detector('iban').named?.('payee_iban') as Detector, 'de89370400440532013000')).toEqual([
+      'de89370400440532013000',
+    ]);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Detector } from '../detector.ts';
+import { normalizeFieldName } from '../field-matcher.ts';
 import { digitShapes } from './digit-shapes.ts';
 import { createRegexDetector } from './regex-detector.ts';
 import { createUnionDetector } from './union-detector.ts';
@@ -16,15 +17,19 @@ const compactSsnPattern = /(?<![0-9])(?!000|666|9)[0-9]{3}(?!00)[0-9]{2}(?!0000)
 
 /**
  * What must come shortly before nine digits in a row for them to be an SSN, as in Presidio's
- * US SSN recognizer: too many order numbers and ZIP+4 codes look the same. A field named for
- * one (`ssn`, `social_security_number`) counts too (see `withContext`).
+ * US SSN recognizer: too many order numbers and ZIP+4 codes look the same. One short keyword,
+ * as text without it pays one scan for each keyword (`social security` would double it).
  */
-const compactKeywords = ['ssn', 'ss#', 'social security', 'social_security', 'soc sec'];
+const compactKeywords = ['ssn'];
 const compactWindowChars = 32;
+
+/** Field names, folded as field rule names are, under which nine digits are an SSN. */
+const ssnFieldName = /ssn|socialsecurity/;
 
 /**
  * US Social Security numbers: in their printed form anywhere, and as nine digits in a row
- * after a keyword (`SSN: 219099999`).
+ * after the keyword `SSN` (`SSN: 219099999`) or in a field named for one (`ssn`,
+ * `social_security_number`).
  */
 export function createUsSsnDetector(): Detector {
   const printed = createRegexDetector(ssnPattern, {
@@ -44,5 +49,10 @@ export function createUsSsnDetector(): Detector {
     lookbehind: 1,
     lookahead: 1,
   });
-  return createUnionDetector([printed, withContext(compact, compactKeywords, compactWindowChars)]);
+  const afterKeyword = withContext(compact, compactKeywords, compactWindowChars);
+  const gated: Detector = {
+    ...afterKeyword,
+    named: (name) => (ssnFieldName.test(normalizeFieldName(name)) ? compact : gated),
+  };
+  return createUnionDetector([printed, gated]);
 }

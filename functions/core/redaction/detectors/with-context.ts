@@ -55,13 +55,14 @@ export function withContext(detector: Detector, keywords: readonly string[], win
         let position = from;
         for (;;) {
           // A match at s needs a keyword starting at or after s - windowChars, hence after
-          // position - windowChars, and ending by s: no match starts before that keyword's end.
+          // position - windowChars, and ending by s: no match starts before that keyword's end,
+          // nor after its start + windowChars.
           const keyword = nextKeywordStart(text, position - windowChars);
           if (keyword === -1) return undefined;
-          const match = inner.findFrom(text, Math.max(position, keyword + shortest));
-          if (match === undefined) return undefined;
-          if (hasKeywordBefore(text, match.start)) return match;
-          position = match.start + 1;
+          const last = keyword + windowChars;
+          const match = findStartingBetween(inner, text, Math.max(position, keyword + shortest), last);
+          if (match !== undefined && hasKeywordBefore(text, match.start)) return match;
+          position = match === undefined ? last + 1 : match.start + 1;
         }
       },
       named(name: string): Detector {
@@ -75,6 +76,25 @@ export function withContext(detector: Detector, keywords: readonly string[], win
   }
 
   return restrict(detector);
+}
+
+/**
+ * The first match of `detector` starting in `[from, last]`, searched in a slice just long
+ * enough to decide those starts: a detector whose next match lies far ahead (or nowhere) would
+ * otherwise scan the rest of the text again for every keyword.
+ */
+function findStartingBetween(
+  detector: Detector,
+  text: string,
+  from: number,
+  last: number,
+): Match | undefined {
+  if (from > last) return undefined;
+  const sliceStart = Math.max(0, from - detector.lookbehind);
+  const slice = text.slice(sliceStart, last + 1 + detector.maxLength + detector.lookahead);
+  const match = detector.findFrom(slice, from - sliceStart);
+  if (match === undefined || match.start + sliceStart > last) return undefined;
+  return { start: match.start + sliceStart, end: match.end + sliceStart };
 }
 
 function escapeRegex(text: string): string {
