@@ -29,12 +29,12 @@ function reference(value: unknown, redactor: Redactor, scanner = redactor.scanne
     return nestedReference(value, redactor, scanner) ?? redactor.redactText(value, scanner);
   if (typeof value === 'number') {
     const raw = JSON.stringify(value);
-    const redacted = redactor.redactText(raw, scanner);
-    if (redacted !== raw) return redacted;
-    // Written with an exponent, a number is also scanned as its plain digits.
+    // Written with an exponent, a number is scanned as its plain digits first.
     const plain = plainJsonNumber(raw);
     const redactedPlain = plain === undefined ? plain : redactor.redactText(plain, scanner);
-    return redactedPlain === plain ? value : redactedPlain;
+    if (redactedPlain !== plain) return redactedPlain;
+    const redacted = redactor.redactText(raw, scanner);
+    return redacted === raw ? value : redacted;
   }
   if (Array.isArray(value)) return value.map((item) => reference(item, redactor, scanner));
   if (value !== null && typeof value === 'object') {

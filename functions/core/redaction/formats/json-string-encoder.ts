@@ -44,18 +44,17 @@ export class JsonStringEncoder {
 
   /**
    * A number's raw text after the detectors: unchanged, or the replacement as a JSON string.
-   * A number with an exponent in which they find nothing as written is scanned again as its
-   * plain digits (see `plainJsonNumber`), so a card number written `4.111111111111111e15` is found.
+   * A number with an exponent is scanned as its plain digits first (see `plainJsonNumber`), so
+   * a card number written `4.111111111111111e15` is found and replaced whole; as written when
+   * its digits hold nothing.
    */
   encodeNumber(raw: string, scanner: Scanner = this.redactor.scanner): string {
-    let text = raw;
-    let { matches } = scanner.scan(raw);
-    const plain = matches.length === 0 ? plainJsonNumber(raw) : undefined;
-    if (plain !== undefined) {
-      text = plain;
-      matches = scanner.scan(plain).matches;
+    const plain = plainJsonNumber(raw);
+    for (const text of plain === undefined ? [raw] : [plain, raw]) {
+      const { matches } = scanner.scan(text);
+      if (matches.length > 0) return JSON.stringify(this.redactor.replace(text, matches, 0, text.length));
     }
-    return matches.length === 0 ? raw : JSON.stringify(this.redactor.replace(text, matches, 0, text.length));
+    return raw;
   }
 }
 
