@@ -243,7 +243,7 @@ describe('iban', () => {
   });
 
   it('finds IBANs in lower case shortly after the keyword IBAN, or in a field named for one', () => {
-    const text = 'IBAN: gb82west12345698765432, Iban gb82 west 1234 5698 7654 32 and de89370400440532013000';
+    const text = 'IBAN: gb82west12345698765432, IBAN gb82 west 1234 5698 7654 32 and de89370400440532013000';
     expect(findAll(detector('iban'), text)).toEqual([
       'gb82west12345698765432',
       'gb82 west 1234 5698 7654 32',
