@@ -145,12 +145,12 @@ export function hiddenPlant(
     .record({
       plant: fc.constantFrom(...PLANTS),
       shape: fc.constantFrom(...shapes),
-      escape: fc.constantFrom(...escapes),
+      escaping: fc.constantFrom(...escapes),
     })
-    .chain(({ plant, shape, escape }) =>
+    .chain(({ plant, shape, escaping }) =>
       (shapeForms[shape] as (plant: Plant) => fc.Arbitrary<string>)(plant)
-        .chain((shaped) => (escapeForms[escape] as (text: string) => fc.Arbitrary<string>)(shaped))
-        .map((hidden) => ({ plant, hidden, forms: `${shape}+${escape}` })),
+        .chain((shaped) => (escapeForms[escaping] as (text: string) => fc.Arbitrary<string>)(shaped))
+        .map((hidden) => ({ plant, hidden, forms: `${shape}+${escaping}` })),
     );
 }
 

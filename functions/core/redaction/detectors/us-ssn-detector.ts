@@ -1,5 +1,4 @@
 import type { Detector } from '../detector.ts';
-import { normalizeFieldName } from '../field-matcher.ts';
 import { digitShapes } from './digit-shapes.ts';
 import { createRegexDetector } from './regex-detector.ts';
 import { createUnionDetector } from './union-detector.ts';
@@ -17,19 +16,17 @@ const compactSsnPattern = /(?<![0-9])(?!000|666|9)[0-9]{3}(?!00)[0-9]{2}(?!0000)
 
 /**
  * What must come shortly before nine digits in a row for them to be an SSN, as in Presidio's
- * US SSN recognizer: too many order numbers and ZIP+4 codes look the same. One short keyword,
- * as text without it pays one scan for each keyword (`social security` would double it).
+ * US SSN recognizer: too many order numbers and ZIP+4 codes look the same. The digits are
+ * searched first (in the scan shared with the card and phone detectors) and the keyword only
+ * before them, so text pays no keyword scan.
  */
-const compactKeywords = ['ssn'];
+const compactKeywords = ['ssn', 'social security'];
 const compactWindowChars = 32;
-
-/** Field names, folded as field rule names are, under which nine digits are an SSN. */
-const ssnFieldName = /ssn|socialsecurity/;
 
 /**
  * US Social Security numbers: in their printed form anywhere, and as nine digits in a row
- * after the keyword `SSN` (`SSN: 219099999`) or in a field named for one (`ssn`,
- * `social_security_number`).
+ * shortly after the keyword `SSN` or `social security` in any case (`ssn: 219099999`) or in a
+ * field named for one (`ssn`, `social_security_number`).
  */
 export function createUsSsnDetector(): Detector {
   const printed = createRegexDetector(ssnPattern, {
@@ -48,11 +45,10 @@ export function createUsSsnDetector(): Detector {
     maxLength: 9,
     lookbehind: 1,
     lookahead: 1,
+    candidates: digitShapes.compactSsn,
   });
-  const afterKeyword = withContext(compact, compactKeywords, compactWindowChars);
-  const gated: Detector = {
-    ...afterKeyword,
-    named: (name) => (ssnFieldName.test(normalizeFieldName(name)) ? compact : gated),
-  };
-  return createUnionDetector([printed, gated]);
+  return createUnionDetector([
+    printed,
+    withContext(compact, compactKeywords, compactWindowChars, { isMatchFirst: true }),
+  ]);
 }

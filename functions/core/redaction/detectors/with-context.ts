@@ -11,6 +11,13 @@ export interface ContextOptions {
    * @default false
    */
   readonly isCaseSensitive?: boolean;
+  /**
+   * Search the detector's matches first and look for a keyword before each, instead of the
+   * keywords first: cheaper when its matches are rare and its candidates come from a scan the
+   * text pays anyway (`digitShapes`), as a keyword scan costs as much as a detector's.
+   * @default false
+   */
+  readonly isMatchFirst?: boolean;
 }
 
 /**
@@ -51,15 +58,10 @@ export function withContext(
   }
 
   function hasKeywordBefore(text: string, start: number): boolean {
-    let index = Math.max(0, start - windowChars);
-    while (index < start) {
-      keywordRegex.lastIndex = index;
-      const found = keywordRegex.exec(text);
-      if (found === null || found.index >= start) return false;
-      if (found.index + found[0].length <= start) return true;
-      index = found.index + 1;
-    }
-    return false;
+    // In the window alone: every keyword found lies wholly inside it, and the search ends there
+    // instead of running on to the next keyword of the text.
+    keywordRegex.lastIndex = 0;
+    return keywordRegex.test(text.slice(Math.max(0, start - windowChars), start));
   }
 
   function restrict(inner: Detector): Detector {
@@ -72,6 +74,13 @@ export function withContext(
       lookahead: inner.lookahead,
       findFrom(text: string, from: number): Match | undefined {
         let position = from;
+        if (options.isMatchFirst) {
+          for (let match = inner.findFrom(text, position); match !== undefined; ) {
+            if (hasKeywordBefore(text, match.start)) return match;
+            match = inner.findFrom(text, match.start + 1);
+          }
+          return undefined;
+        }
         for (;;) {
           // A match at s needs a keyword starting at or after s - windowChars, hence after
           // position - windowChars, and ending by s: no match starts before that keyword's end,
