@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { normalizeFieldName, splitFieldName } from './field-matcher.ts';
 
 /** Longest base64 value decoded, in characters: a field value, not a file. */
@@ -25,7 +26,6 @@ const SENSITIVE_WORDS = new Set([
 ]);
 
 const BASE64 = /^(?:[A-Za-z0-9+/]+|[A-Za-z0-9_-]+)={0,2}$/;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * True when a field called `name` may hold a sensitive value in base64: its name marks the
@@ -55,14 +55,11 @@ export function decodeBase64Text(value: string): string | undefined {
   if (length < MIN_BASE64_CHARS || length > MAX_BASE64_CHARS || !BASE64.test(value)) return undefined;
   const padding = value.endsWith('==') ? 2 : value.endsWith('=') ? 1 : 0;
   if (padding > 0 ? length % 4 !== 0 : length % 4 === 1) return undefined;
-  let text: string;
-  try {
-    text = utf8.decode(
-      Buffer.from(value, value.includes('-') || value.includes('_') ? 'base64url' : 'base64'),
-    );
-  } catch {
-    return undefined;
-  }
+  const bytes = Buffer.from(value, value.includes('-') || value.includes('_') ? 'base64url' : 'base64');
+  // Checked first: most values that look like base64 (ids, digits and dashes) decode to bytes
+  // that are not UTF-8, and a throwing decoder costs a hundred times more.
+  if (!isUtf8(bytes)) return undefined;
+  const text = bytes.toString('utf8');
   return hasControlCharacter(text) ? undefined : text;
 }
 
