@@ -1,11 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Detector } from '../../../functions/core/redaction/detector.ts';
+import {
+  builtInDetectorIds,
+  createBuiltInDetector,
+} from '../../../functions/core/redaction/detectors/built-in-detectors.ts';
 import { createCsvRedactor } from '../../../functions/core/redaction/formats/csv-redactor.ts';
 import type { FormatRedactor } from '../../../functions/core/redaction/formats/format-redactor.ts';
 import { createJsonRedactor } from '../../../functions/core/redaction/formats/json-redactor.ts';
+import { MAX_NESTED_JSON_TEXTS } from '../../../functions/core/redaction/formats/json-token-rewriter.ts';
 import { createNdjsonRedactor } from '../../../functions/core/redaction/formats/ndjson-redactor.ts';
 import { createTextRedactor } from '../../../functions/core/redaction/formats/text-redactor.ts';
-import type { Redactor } from '../../../functions/core/redaction/redactor.ts';
+import { Redactor } from '../../../functions/core/redaction/redactor.ts';
+import { compiledRuleSetOf, nameFieldRule } from '../support/compiled-rule-set.ts';
 import {
   builtInRedactor,
   FILLER,
@@ -28,9 +35,9 @@ const createFormat: Record<Format, (redactor: Redactor) => FormatRedactor> = {
   json: createJsonRedactor,
 };
 
-function run(format: Format, chunks: readonly string[]): string {
-  const redactor = createFormat[format](builtInRedactor());
-  return chunks.map((chunk) => redactor.push(chunk)).join('') + redactor.end();
+function run(format: Format, chunks: readonly string[], redactor = builtInRedactor()): string {
+  const formatRedactor = createFormat[format](redactor);
+  return chunks.map((chunk) => formatRedactor.push(chunk)).join('') + formatRedactor.end();
 }
 
 function splitAt(text: string, points: readonly number[]): string[] {
@@ -69,6 +76,13 @@ function documentOf(format: Format, lines: readonly Line[]): { input: string; ex
   return { input: write(lines.map(lineOf)), expected: write(lines.map(redactedLineOf)) };
 }
 
+/** A document whose `inner` string holds JSON `depth` texts deep around a password and an email. */
+function nestedJsonOf(depth: number): string {
+  let text = JSON.stringify({ password: 'hunter2', note: 'jane@example.com' });
+  for (let level = 0; level < depth; level++) text = JSON.stringify({ inner: text });
+  return text;
+}
+
 const line: fc.Arbitrary<Line> = fc.oneof(
   { weight: 3, arbitrary: hiddenPlant().map((hidden) => ({ hidden })) },
   fc.constantFrom(...NEAR_MISSES, ...FILLER).map((kept) => ({ kept })),
@@ -103,12 +117,43 @@ describe('hidden forms of sensitive values', () => {
     );
   });
 
-  it('redacts the fields of JSON held in a JSON string, and leaves one without a match as written', () => {
-    const inner = JSON.stringify({ user: { email: 'jane@example.com', id: 7 } });
+  it('applies field rules and detectors to JSON held in a JSON string, and leaves one without a match as written', () => {
+    const withRules = () =>
+      new Redactor(
+        compiledRuleSetOf(
+          builtInDetectorIds.map((id) => createBuiltInDetector(id) as Detector),
+          [nameFieldRule('password', ['password'])],
+        ),
+      );
+    const inner = JSON.stringify({ user: { email: 'jane@example.com', password: 'hunter2', id: 7 } });
     const clean = '{ "user": { "id": 7 } }';
-    expect(run('ndjson', [`${JSON.stringify({ payload: inner, other: clean })}\n`])).toBe(
-      `${JSON.stringify({ payload: JSON.stringify({ user: { email: '[EMAIL]', id: 7 } }), other: clean })}\n`,
-    );
+    const input = `${JSON.stringify({ payload: inner, other: clean })}\n`;
+    for (const format of ['ndjson', 'json'] as const) {
+      expect(run(format, [input], withRules()).trimEnd()).toBe(
+        JSON.stringify({
+          payload: JSON.stringify({ user: { email: '[EMAIL]', password: '[PASSWORD]', id: 7 } }),
+          other: clean,
+        }),
+      );
+    }
+  });
+
+  it('reads JSON held in strings MAX_NESTED_JSON_TEXTS texts deep, and deeper text as a string', () => {
+    const withRules = () =>
+      new Redactor(
+        compiledRuleSetOf(
+          builtInDetectorIds.map((id) => createBuiltInDetector(id) as Detector),
+          [nameFieldRule('password', ['password'])],
+        ),
+      );
+    const innermost = (depth: number): string => {
+      let output = JSON.parse(run('json', [nestedJsonOf(depth)], withRules()));
+      for (let level = 0; level < depth; level++) output = JSON.parse(output.inner);
+      return JSON.stringify(output);
+    };
+    expect(innermost(MAX_NESTED_JSON_TEXTS)).toBe('{"password":"[PASSWORD]","note":"[EMAIL]"}');
+    // One text deeper the field rule no longer reaches, but the detectors still do.
+    expect(innermost(MAX_NESTED_JSON_TEXTS + 1)).toBe('{"password":"hunter2","note":"[EMAIL]"}');
   });
 
   it('redacts a base64 value whose decoded text holds a match, in a field named as encoded or sensitive', () => {
