@@ -16,6 +16,9 @@ export const MAX_EXPANSION = MAX_ESCAPE_LENGTH * (MAX_DROPPED_RUN + 1);
  */
 export const SYNC_LENGTH = MAX_EXPANSION + MAX_ESCAPE_LENGTH;
 
+const PERCENT = 0x25;
+const AMPERSAND = 0x26;
+
 /** Characters at which a unit other than the character itself may start. */
 const LATIN1_TRIGGERS = ['%', '&', ...LATIN1_FOLDABLE];
 /** A character beyond Latin-1: V8 answers at once for a string it stores one byte per character. */
@@ -116,18 +119,24 @@ export function normalizeText(text: string, from = 0): NormalizedText | undefine
   let runEnd = -1;
   let runLength = 0;
   for (let at = triggers.next(from); at !== -1; ) {
-    const decoded = decodeEscapeAt(text, at);
+    const code = text.charCodeAt(at);
+    const decoded = code === PERCENT || code === AMPERSAND ? decodeEscapeAt(text, at) : undefined;
     let length: number;
     let character: string;
     if (decoded === undefined) {
-      const code = text.charCodeAt(at);
+      // A `%` or `&` that starts no escape is itself, as text where they abound (URLs) has many.
+      if (code < 0x80) {
+        at = triggers.next(at + 1);
+        continue;
+      }
       length = code >= 0xd800 && code <= 0xdbff && isLowSurrogate(text.charCodeAt(at + 1)) ? 2 : 1;
       character = text.slice(at, at + length);
     } else {
       length = decoded.length;
       character = decoded.text;
     }
-    let replacement = foldCharacter(character) ?? character;
+    // Below no-break space nothing folds: most escapes decode to ASCII.
+    let replacement = character.charCodeAt(0) < 0xa0 ? character : (foldCharacter(character) ?? character);
     if (replacement === '') {
       runLength = at === runEnd ? runLength + 1 : 1;
       runEnd = at + length;

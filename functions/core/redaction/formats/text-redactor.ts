@@ -11,10 +11,11 @@ const WINDOW = 64 * 1024;
  *
  * Only the unscanned tail of the previous piece is kept. A large piece is scanned where it lies:
  * the matches that may start in the tail are found in a short bridge (the tail joined to the
- * start of the piece), the rest in the piece itself, so no piece is ever copied whole (unless
- * escapes leave the bridge too short for the scanner to reach past the tail, see `Scanner.scan`).
- * The scanner may stop short of the cut point asked for when escapes or invisible characters
- * crowd the end of the text; what it has not scanned stays in the tail.
+ * start of the piece), the rest in the piece itself, so no piece is copied whole. The scanner
+ * may stop short of the cut point asked for when escapes or invisible characters shorten the
+ * view of the text after it (see `Scanner.scan`): what it has not reached stays in the tail,
+ * and a bridge that stops short of the piece is joined to the piece instead (a copy is cheaper
+ * than scanning a longer bridge again).
  */
 export function createTextRedactor(redactor: Redactor): FormatRedactor {
   const scanner = redactor.scanner;
@@ -48,8 +49,8 @@ export function createTextRedactor(redactor: Redactor): FormatRedactor {
         // Every match that starts in the tail, or in the first `context` code units of the
         // piece, lies in the bridge; scanning resumes in the piece with its lookbehind in place.
         const bridge = tail + text.slice(0, context + reach);
-        const { matches, next } = scanner.scan(bridge, position, tail.length + context);
-        out = redactor.replace(bridge, matches, position, next);
+        const { matches, next } = scanner.scan(bridge, from, tail.length + context);
+        out = redactor.replace(bridge, matches, from, next);
         from = next;
         if (next >= tail.length + context) {
           from -= tail.length;
