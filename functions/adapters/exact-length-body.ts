@@ -47,9 +47,16 @@ export function exactLengthBody(
         },
         async return(): Promise<IteratorResult<Uint8Array>> {
           await inner.return?.();
+          // A stream's async iterator that was never read ends without running its cleanup, so
+          // its file or socket would stay open until garbage collection: destroy it outright.
+          if (isDestroyable(body)) body.destroy();
           return { done: true, value: undefined };
         },
       };
     },
   };
+}
+
+function isDestroyable(body: object): body is { destroy(): void } {
+  return typeof (body as { destroy?: unknown }).destroy === 'function';
 }
