@@ -120,7 +120,7 @@ export function normalizeText(text: string, from = 0): NormalizedText | undefine
   let runLength = 0;
   for (let at = triggers.next(from); at !== -1; ) {
     const code = text.charCodeAt(at);
-    const decoded = startsEscape(text, at, code) ? decodeEscapeAt(text, at) : undefined;
+    const decoded = code === PERCENT || code === AMPERSAND ? decodeEscapeAt(text, at) : undefined;
     let length: number;
     let character: string;
     if (decoded === undefined) {
@@ -205,17 +205,6 @@ class TriggerSearch {
     }
     return least;
   }
-}
-
-/**
- * A quick look at the character after a `%` or `&` (a hex digit, `#` or a letter), so that the
- * `%` and `&` of text where they abound cost little.
- */
-function startsEscape(text: string, at: number, code: number): boolean {
-  const next = text.charCodeAt(at + 1);
-  const lower = next | 0x20;
-  if (code === PERCENT) return (next >= 0x30 && next <= 0x39) || (lower >= 0x61 && lower <= 0x66);
-  return code === AMPERSAND && (next === 0x23 || (lower >= 0x61 && lower <= 0x7a));
 }
 
 /** The index of the last element of ascending `values` that is `<= limit`, or -1. */
