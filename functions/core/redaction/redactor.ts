@@ -61,18 +61,14 @@ export class Redactor {
     return matches.length === 0 ? text : this.replace(text, matches, 0, text.length);
   }
 
-  /**
-   * Rebuilds `text[from, to)` with each match (all inside that range) replaced by its action,
-   * applied to the value the detectors saw (`ScanMatch.value`, else the matched text).
-   */
+  /** Rebuilds `text[from, to)` with each match (all inside that range) replaced by its action. */
   replace(text: string, matches: readonly ScanMatch[], from: number, to: number): string {
     let out = '';
     let position = from;
     for (const match of matches) {
       out += text.slice(position, match.start);
-      const span = text.slice(match.start, match.end);
-      const value = match.value ?? span;
-      out += keepLineBreaks(span, this.ruleSet.detectorActions[match.detector]?.(value));
+      const value = text.slice(match.start, match.end);
+      out += keepLineBreaks(value, this.ruleSet.detectorActions[match.detector]?.(value));
       this.count(this.ruleSet.detectorIds[match.detector] ?? 'unknown');
       position = match.end;
     }
