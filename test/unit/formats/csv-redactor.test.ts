@@ -99,6 +99,15 @@ function referenceRedact(redactor: Redactor, input: string, explicitDelimiter?: 
         const rule = isData ? undefined : redactor.fieldRule([name]);
         return dataLike > 0 && rule?.isKeep ? undefined : rule;
       });
+      // A doubted header may be data: a cell naming a ruled column gets that rule itself.
+      if (dataLike > 0) {
+        columns.forEach((rule, column) => {
+          const cell = cells[column];
+          if (rule === undefined || cell === undefined) return;
+          const byRule = redactCell(cell, rule);
+          if (byRule !== cell.raw) redacted[column] = byRule;
+        });
+      }
     }
     out += redacted.join(delimiter) + terminator;
   }
@@ -195,7 +204,7 @@ describe('createCsvRedactor', () => {
   });
 
   it('redacts a header cell that holds a sensitive value and still binds the other columns', () => {
-    expect(redact('admin@example.com,name\nx,Ada\n')).toBe('[EMAIL],name\nx,[NAME]\n');
+    expect(redact('admin@example.com,name\nx,Ada\n')).toBe('[EMAIL],[NAME]\nx,[NAME]\n');
   });
 
   it('lets no keep rule exempt a column when the header has a data-like cell', () => {
@@ -215,7 +224,7 @@ describe('createCsvRedactor', () => {
     expect(redact('42,7,name\n8,7,Cy\n', namesOnly())).toBe('42,7,name\n8,7,Cy\n');
     expect(redact('42,a@b.c,name\n8,x,Cy\n', namesOnly())).toBe('42,a@b.c,name\n8,x,Cy\n');
     // One data-like cell in three: still a header (binding rules only ever redacts more).
-    expect(redact('Ada,42,name\nBo,7,Cy\n', namesOnly())).toBe('Ada,42,name\nBo,7,[NAME]\n');
+    expect(redact('Ada,42,name\nBo,7,Cy\n', namesOnly())).toBe('Ada,42,[NAME]\nBo,7,[NAME]\n');
     expect(redact('Ada,b,name\nBo,x,Cy\n', namesOnly())).toBe('Ada,b,name\nBo,x,[NAME]\n');
   });
 

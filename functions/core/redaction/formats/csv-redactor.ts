@@ -234,24 +234,29 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       const names: string[] = [];
       let dataLikeCells = 0;
       let filledCells = 0;
-      for (; cell < cellEnd; cell++) {
-        const name = columnName(
-          decode(text, cellStarts[cell] as number, cellEnds[cell] as number, cellKinds[cell] as CellKind),
-          names.length,
-        );
+      for (let index = cell; index < cellEnd; index++) {
+        const start = cellStarts[index] as number;
+        const stop = cellEnds[index] as number;
+        const name = columnName(decode(text, start, stop, cellKinds[index] as CellKind), names.length);
         names.push(name);
-        const isSensitive = redactCell(cell, undefined);
+        const isDetected = matches.some((found) => found.start < stop && found.end > start);
         if (name.length > 0) filledCells++;
-        if (isSensitive || NUMBER_LIKE.test(name) || EMAIL_LIKE.test(name)) dataLikeCells++;
+        if (isDetected || NUMBER_LIKE.test(name) || EMAIL_LIKE.test(name)) dataLikeCells++;
       }
       // Mostly data: a file without a header. Otherwise a header, even with a data-like cell
-      // among its names; but a doubted header never exempts a column from the detectors.
+      // among its names; but a doubted header may be data after all, so it never exempts a
+      // column from the detectors, and a cell naming a ruled column gets that rule itself
+      // (`secret123` in a first row of data is a value, not only a name).
       const isData = dataLikeCells * 2 > filledCells;
       const isDoubted = dataLikeCells > 0;
       columns = names.map((name) => {
         const rule = isData ? undefined : redactor.fieldRule([name]);
         return isDoubted && rule?.isKeep ? undefined : rule;
       });
+      for (let column = 0; cell < cellEnd; cell++, column++) {
+        const rule = isDoubted ? columns[column] : undefined;
+        if (rule === undefined || !redactCell(cell, rule)) redactCell(cell, undefined);
+      }
       if (!isData) {
         names.forEach((name, column) => {
           const rule = columns?.[column];
