@@ -3,6 +3,7 @@ import type { CompiledFieldRule, Redactor } from '../redactor.ts';
 import type { ScanMatch, Scanner } from '../scanner.ts';
 import { CellKind, CsvTokenizer } from './csv-tokenizer.ts';
 import type { FormatRedactor } from './format-redactor.ts';
+import { sniffCsvDelimiter } from './sniff-csv-delimiter.ts';
 
 export interface CsvRedactorOptions {
   /**
@@ -20,7 +21,6 @@ const LF = 0x0a;
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 /** Delimiters a file may use without declaring one, in order of preference on a tie. */
-const SNIFFED_DELIMITERS = [',', ';', '\t', '|'];
 const SEP_LINE = /^sep=(.)$/i;
 const LINE_BREAK = /[\r\n]/;
 /** A cell with a digit and no letter (an amount, a date, an id): data, not a column name. */
@@ -115,7 +115,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       }
     }
     if (!line.startsWith('#')) return false;
-    const cells = line.split(delimiter ?? (sniffDelimiter(line, 0, true, maxRecordLength) as string));
+    const cells = line.split(delimiter ?? (sniffCsvDelimiter(line, 0, true, maxRecordLength) as string));
     return !cells.some((cell, index) => redactor.fieldRule([columnName(cell, index)]) !== undefined);
   }
 
@@ -143,7 +143,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       if (terminatorEnd - start > maxRecordLength) throw tooLong(preambleLines + 1);
       const line = preamble.slice(start, lineEnd);
       if (!isPreambleLine(line)) {
-        delimiter ??= sniffDelimiter(preamble, start, isEnd, maxRecordLength);
+        delimiter ??= sniffCsvDelimiter(preamble, start, isEnd, maxRecordLength);
         // The first record goes on past a quoted line break: its end is needed to sniff.
         if (delimiter === undefined) break;
         tokenizer = new CsvTokenizer(delimiter, maxRecordLength, preambleLines);
@@ -337,37 +337,6 @@ function isValidDelimiter(delimiter: string): boolean {
 /** The name a header cell gives its column: a leading `#` (a commented-out header) is not part of it. */
 function columnName(cell: string, index: number): string {
   return index === 0 ? cell.replace(/^#+\s*/, '') : cell;
-}
-
-/**
- * The most frequent of the usual delimiters outside quotes in the record that starts at `from`
- * (`,` when none), or `undefined` when the record may go on past the end of `text` (unless
- * `isEnd`). Only the first `maxLength` + 1 characters count, so that a record too long for the
- * tokenizer is sniffed the same whatever the chunking, and then refused by it.
- */
-function sniffDelimiter(text: string, from: number, isEnd: boolean, maxLength: number): string | undefined {
-  const counts = SNIFFED_DELIMITERS.map(() => 0);
-  let isQuoted = false;
-  const end = Math.min(text.length, from + maxLength + 1);
-  let isComplete = isEnd || text.length - from > maxLength;
-  for (let i = from; i < end; i++) {
-    const character = text[i] as string;
-    if (character === '"') isQuoted = !isQuoted;
-    else if (!isQuoted) {
-      if (character === '\n' || character === '\r') {
-        isComplete = true;
-        break;
-      }
-      const index = SNIFFED_DELIMITERS.indexOf(character);
-      if (index >= 0) counts[index] = (counts[index] as number) + 1;
-    }
-  }
-  if (!isComplete) return undefined;
-  let best = 0;
-  for (let index = 1; index < counts.length; index++) {
-    if ((counts[index] as number) > (counts[best] as number)) best = index;
-  }
-  return SNIFFED_DELIMITERS[best] as string;
 }
 
 /**
