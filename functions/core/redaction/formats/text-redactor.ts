@@ -11,12 +11,16 @@ const WINDOW = 64 * 1024;
  *
  * Only the unscanned tail of the previous piece is kept. A large piece is scanned where it lies:
  * the matches that may start in the tail are found in a short bridge (the tail joined to the
- * start of the piece), the rest in the piece itself, so no piece is ever copied whole.
+ * start of the piece), the rest in the piece itself, so no piece is copied whole. The scanner
+ * may stop short of the cut point asked for when escapes or invisible characters shorten the
+ * view of the text after it (see `Scanner.scan`): what it has not reached stays in the tail,
+ * and a bridge that stops short of the piece is joined to the piece instead (a copy is cheaper
+ * than scanning a longer bridge again).
  */
 export function createTextRedactor(redactor: Redactor): FormatRedactor {
   const scanner = redactor.scanner;
-  const reach = scanner.maxLength + scanner.lookahead;
-  const context = scanner.lookbehind;
+  const reach = scanner.reachLength;
+  const context = scanner.contextLength;
   // Text from `position` on is not emitted yet; before it, up to `context` code units are kept
   // as lookbehind for the detectors.
   let tail = '';
@@ -41,16 +45,19 @@ export function createTextRedactor(redactor: Redactor): FormatRedactor {
       let out = '';
       let from = position;
       // A bridge pays off, and leaves room to cut the piece past it, only for a large piece.
-      if (text.length < 2 * (context + reach)) {
-        text = tail + text;
-      } else {
+      if (text.length >= 2 * (context + reach)) {
         // Every match that starts in the tail, or in the first `context` code units of the
         // piece, lies in the bridge; scanning resumes in the piece with its lookbehind in place.
         const bridge = tail + text.slice(0, context + reach);
-        const { matches, next } = scanner.scan(bridge, position, tail.length + context);
-        out = redactor.replace(bridge, matches, position, next);
-        from = next - tail.length;
+        const { matches, next } = scanner.scan(bridge, from, tail.length + context);
+        out = redactor.replace(bridge, matches, from, next);
+        from = next;
+        if (next >= tail.length + context) {
+          from -= tail.length;
+          tail = '';
+        }
       }
+      text = tail + text;
       let limit = text.length - reach;
       // Never split a surrogate pair between two outputs.
       if (isHighSurrogate(text.charCodeAt(limit - 1))) limit--;
