@@ -5,6 +5,7 @@ import {
   builtInDetectorIds,
   createBuiltInDetector,
 } from '../../../functions/core/redaction/detectors/built-in-detectors.ts';
+import { createDetectorGroup } from '../../../functions/core/redaction/detectors/detector-group.ts';
 import { createCsvRedactor } from '../../../functions/core/redaction/formats/csv-redactor.ts';
 import type { FormatRedactor } from '../../../functions/core/redaction/formats/format-redactor.ts';
 import { createJsonRedactor } from '../../../functions/core/redaction/formats/json-redactor.ts';
@@ -12,15 +13,20 @@ import { MAX_NESTED_JSON_TEXTS } from '../../../functions/core/redaction/formats
 import { createNdjsonRedactor } from '../../../functions/core/redaction/formats/ndjson-redactor.ts';
 import { createTextRedactor } from '../../../functions/core/redaction/formats/text-redactor.ts';
 import { Redactor } from '../../../functions/core/redaction/redactor.ts';
+import { exampleTexts, shippedMembers } from '../packs/shipped-packs.ts';
 import { compiledRuleSetOf, nameFieldRule } from '../support/compiled-rule-set.ts';
 import {
   builtInRedactor,
+  entityEncode,
   FILLER,
+  fullWidth,
   type HiddenPlant,
   hiddenPlant,
+  INVISIBLES,
   NEAR_MISSES,
   PLANTS,
   type Plant,
+  percentEncode,
 } from '../support/hidden-forms.ts';
 
 const WINDOW = 64 * 1024;
@@ -264,6 +270,41 @@ describe('hidden forms of sensitive values', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it('redacts every pack example hidden whole by escapes, full-width forms or invisible characters as its plain form (property)', () => {
+    const detectors = [
+      ...builtInDetectorIds.map((id) => createBuiltInDetector(id) as Detector),
+      createDetectorGroup(shippedMembers.map(({ entry }) => entry.createMember())),
+    ];
+    const allDetectors = (): Redactor => new Redactor(compiledRuleSetOf(detectors));
+    const countsOf = (text: string): Map<string, number> => {
+      const redactor = allDetectors();
+      const formatRedactor = createTextRedactor(redactor);
+      formatRedactor.push(text);
+      formatRedactor.end();
+      return redactor.counts;
+    };
+    // Each form gives the same view as the plain text, so the same matches.
+    const forms: Record<string, (character: string, i: number) => string> = {
+      percent: (c) => percentEncode(c),
+      decimalEntity: (c) => entityEncode(c, 'decimal'),
+      hexEntity: (c) => entityEncode(c, 'hex'),
+      fullWidth: (c) => (c === ' ' ? c : fullWidth(c)),
+      invisible: (c, i) => `${c}${INVISIBLES[i % INVISIBLES.length]}`,
+    };
+    const examples = [...new Set(shippedMembers.flatMap(({ entry }) => exampleTexts(entry)))];
+    fc.assert(
+      fc.property(fc.constantFrom(...examples), fc.constantFrom(...Object.keys(forms)), (example, form) => {
+        const hidden = [...example].map(forms[form] as (character: string, i: number) => string).join('');
+        const plain = countsOf(example);
+        const output = run('text', [hidden], allDetectors());
+
+        expect(countsOf(hidden)).toEqual(plain);
+        if (plain.size > 0) expect(output).not.toBe(hidden);
+      }),
+      { numRuns: 400 },
     );
   });
 });
