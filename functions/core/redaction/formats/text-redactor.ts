@@ -20,8 +20,9 @@ const WINDOW = 64 * 1024;
  * A scan normalizes all the text it is given, kept context and reach included, and a scan cut
  * short leaves that text to be scanned again; so the next scan waits for at least half as much
  * new text as the last one was given. Each code unit is then normalized a bounded number of
- * times (about three) whatever the detectors' context and reach, where waiting for a fixed
- * window made text dense in escapes quadratic (each piece scanned again up to 64 times the reach).
+ * times (under five in the densest text measured) whatever the detectors' context and reach,
+ * where waiting for a fixed window made text dense in escapes quadratic (each piece scanned
+ * again with up to 64 times the reach behind it: 975 code units normalized per code unit).
  */
 export function createTextRedactor(redactor: Redactor): FormatRedactor {
   const scanner = redactor.scanner;
