@@ -132,11 +132,13 @@ describe('phone', () => {
 });
 
 describe('payment-card', () => {
-  it('finds Luhn-valid numbers of known issuers, compact or grouped', () => {
+  it('finds Luhn-valid numbers of known issuers, compact or grouped by spaces, dashes or dots', () => {
     expectDetects('payment-card', {
       found: [
         '4111 1111 1111 1111',
         '4111-1111-1111-1111',
+        '4111.1111.1111.1111',
+        '3782.822463.10005',
         '4111111111111111',
         '4222222222222',
         '5555555555554444',
@@ -162,6 +164,8 @@ describe('payment-card', () => {
         '41111111111111110000',
         '94111111111111111',
         '4111-1111-1111-1111-2222',
+        '4111.1111.1111.1112',
+        '4111..1111.1111.1111',
         '4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1',
       ],
     });
@@ -192,6 +196,25 @@ describe('us-ssn', () => {
       ],
     });
   });
+
+  it('finds nine digits in a row only shortly after an SSN keyword', () => {
+    expect(findAll(detector('us-ssn'), 'SSN: 219099999, ssn#123456789')).toEqual(['219099999', '123456789']);
+    expect(findAll(detector('us-ssn'), 'ssn 219-09-9999 or 219099999')).toEqual(['219-09-9999', '219099999']);
+    expect(
+      findAll(detector('us-ssn'), 'order 219099999, ssn 000123456 666123456 900123456 123001234 123450000'),
+    ).toEqual([]);
+    expect(findAll(detector('us-ssn'), 'ssn on file; the order number is 219099999')).toEqual([]);
+    expect(findAll(detector('us-ssn'), 'SSN 2190999991')).toEqual([]);
+  });
+
+  it('finds nine digits in a row in a field named for an SSN', () => {
+    for (const name of ['ssn', 'customer_SSN', 'social_security_number', 'SocialSecurity']) {
+      expect(findAll(detector('us-ssn').named?.(name) as Detector, '219099999'), name).toEqual(['219099999']);
+    }
+    const ssn = detector('us-ssn');
+    expect(ssn.named?.('order_no')).toBe(ssn);
+    expect(findAll(detector('us-ssn').named?.('order_no') as Detector, '219099999')).toEqual([]);
+  });
 });
 
 describe('iban', () => {
@@ -217,6 +240,18 @@ describe('iban', () => {
         'xDE89370400440532013000',
       ],
     });
+  });
+
+  it('finds IBANs in lower case shortly after the keyword IBAN, or in a field named for one', () => {
+    const text = 'IBAN: gb82west12345698765432, IBAN gb82 west 1234 5698 7654 32 and de89370400440532013000';
+    expect(findAll(detector('iban'), text)).toEqual([
+      'gb82west12345698765432',
+      'gb82 west 1234 5698 7654 32',
+    ]);
+    expect(findAll(detector('iban'), 'iban de89370400440532013001 xde89370400440532013000')).toEqual([]);
+    expect(findAll(detector('iban').named?.('payee_iban') as Detector, 'de89370400440532013000')).toEqual([
+      'de89370400440532013000',
+    ]);
   });
 });
 

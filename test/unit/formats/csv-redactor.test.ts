@@ -429,9 +429,25 @@ describe('createCsvRedactor', () => {
 
 const delimiters = [',', ';', '\t', '|', ' ', '-', '.'];
 
-const samplePlanted = ['bob@example.com', 'a.b-c@mail.example.org', '123-45-6789', '4111 1111 1111 1111'];
+const samplePlanted = [
+  'bob@example.com',
+  'a.b-c@mail.example.org',
+  '123-45-6789',
+  '4111 1111 1111 1111',
+  // Hidden forms: escaped, full-width, with invisible characters or no-break spaces.
+  'bob%40example.com',
+  'bob&commat;example&#46;com',
+  'ｂｏｂ＠ｅｘａｍｐｌｅ．ｃｏｍ',
+  '12\u200b3-45-67\u00ad89',
+  '4111\u00a01111\u202f1111\u20091111',
+  '100% &amp; AT&T',
+];
 const builtInPlanted = [
   ...samplePlanted,
+  'SSN 219099999',
+  'IBAN gb82west12345698765432',
+  '４１１１１１１１１１１１１１１１',
+  '4111.1111.1111.1111',
   '555-234-5678',
   '(555) 234-5678',
   'DE89 3704 0044 0532 0130 00',
