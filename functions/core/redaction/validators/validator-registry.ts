@@ -42,12 +42,13 @@ import {
  * separators and camel humps, average three letters or more; random letters split into many
  * short ones), not a short number (a count, a port; ids of 16 digits or more can be secrets),
  * not a whole template or variable reference (`${DB_PASSWORD}`, `{{ token }}`, `%TOKEN%`,
- * `$TOKEN`, `<password>`), not code that reads one (`this.apiKey`, `fs.readFileSync(`,
- * `foo(bar)`, `body['key']`), and not marked as fake (`fake`, `dummy`, `placeholder`, `redacted`).
+ * `$TOKEN`, `<password>`, `${{ secrets.TOKEN }}`), not code that reads one (`this.apiKey`,
+ * `fs.readFileSync(`, `foo(bar)`, `body['key']`), and not marked as fake (`fake`, `dummy`,
+ * `placeholder`, `redacted`, a run such as `12345678` or `abcdefgh`).
  */
 function isNotPlaceholder(value: string): boolean {
   if (/^[0-9]{1,15}$/.test(value)) return false;
-  if (/fake|dummy|placeholder|redacted|changeme/i.test(value)) return false;
+  if (/fake|dummy|placeholder|redacted|changeme|12345678|abcdefgh/i.test(value)) return false;
   // A call or an index written out (`foo(hey)you`, `body['hey']`) is code, not a value.
   if (/\([^()]*\)|\[[^[\]]*\]/.test(value)) return false;
   const bare = value.replace(/[()[\],;]+$/, '');
@@ -59,7 +60,7 @@ function isNotPlaceholder(value: string): boolean {
     if (words.length === 0 || letters / words.length >= 3) return false;
   }
   if (
-    /^(?:\$\{[^{}]*\}|\$\([^()]*\)|\{\{[^{}]*\}\}|%[A-Za-z_][A-Za-z0-9_]*%|\$[A-Za-z_][A-Za-z0-9_]*|<[^<>]*>)$/.test(
+    /^(?:\$\{[^{}]*\}|\$?\{\{[^{}]*\}\}|\$\([^()]*\)|\{\{[^{}]*\}\}|%[A-Za-z_][A-Za-z0-9_]*%|\$[A-Za-z_][A-Za-z0-9_]*|<[^<>]*>)$/.test(
       value,
     )
   )
