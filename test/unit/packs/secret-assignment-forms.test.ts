@@ -72,6 +72,7 @@ describe('secret assignments in configuration and code', () => {
   }
 
   const nearMisses = [
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell variable reference is the near miss
     'DB_PASSWORD=${DB_PASSWORD}',
     'password: "{{ .Values.db.password }}"',
     'api_key: this.config.apiKey',
@@ -80,6 +81,7 @@ describe('secret assignments in configuration and code', () => {
     'client_secret = fs.readFileSync(',
     'token = "placeholder-token-value"',
     'login(username=username, password=password)',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a CI expression is the near miss
     'GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}',
     'curl -u "$CI_USER:$CI_PASSWORD" https://ci.example.com',
   ];
