@@ -44,11 +44,11 @@ import {
  * not a whole template or variable reference (`${DB_PASSWORD}`, `{{ token }}`, `%TOKEN%`,
  * `$TOKEN`, `<password>`, `${{ secrets.TOKEN }}`), not code that reads one (`this.apiKey`,
  * `fs.readFileSync(`, `foo(bar)`, `body['key']`), and not marked as fake (`fake`, `dummy`,
- * `placeholder`, `redacted`, a run such as `12345678` or `abcdefgh`).
+ * `placeholder`, `redacted`, a run such as `12345678`, `abcdefgh` or `########`).
  */
 function isNotPlaceholder(value: string): boolean {
   if (/^[0-9]{1,15}$/.test(value)) return false;
-  if (/fake|dummy|placeholder|redacted|changeme|12345678|abcdefgh/i.test(value)) return false;
+  if (/fake|dummy|placeholder|redacted|changeme|12345678|abcdefgh|(.)\1{7,}/i.test(value)) return false;
   // A call or an index written out (`foo(hey)you`, `body['hey']`) is code, not a value.
   if (/\([^()]*\)|\[[^[\]]*\]/.test(value)) return false;
   const bare = value.replace(/[()[\],;]+$/, '');
