@@ -84,6 +84,11 @@ describe('secret assignments in configuration and code', () => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a CI expression is the near miss
     'GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}',
     'curl -u "$CI_USER:$CI_PASSWORD" https://ci.example.com',
+    'DB_SECRET_ARN=arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-Xy12Ab',
+    'TLS_PRIVATE_KEY_PATH=/etc/ssl/private/server-2024.key',
+    'idempotency_key: 3f2c9a1e-7b4d-4c8e-9f10-2a6b5c7d8e9f',
+    's3_key=exports/2024-05-01/orders-part-0001.csv.gz',
+    'routingKey: orders.created.eu-west-1.priority',
   ];
   for (const text of nearMisses) {
     it(`leaves the reference or setting ${JSON.stringify(text)} alone`, () => {
