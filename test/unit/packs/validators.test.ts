@@ -106,6 +106,32 @@ describe('validator registry', () => {
     for (const secret of ['hunter22!', 'gSIdXdFfZBcxeZ', 'wJalrXUtnFEMI/K7MDENG'])
       expect(isSecret(secret), secret).toBe(true);
   });
+
+  it('rejects code that reads a secret, values marked fake and demo runs, but keeps odd real values', () => {
+    const isSecret = validatorNamed('not-placeholder');
+    for (const placeholder of [
+      'this.apiKey',
+      'fs.readFileSync(',
+      'foo(hey)you',
+      "request.json_body['hey']",
+      'password)',
+      'a-fake-api-key',
+      'xoxp-1234567890',
+      '####################',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CI expression is the placeholder under test
+      '${{ secrets.DEPLOY_TOKEN }}',
+    ]) {
+      expect(isSecret(placeholder), placeholder).toBe(false);
+    }
+    for (const secret of [
+      // Braces and brackets that do not close: a password, not a template or an index.
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a password that merely starts like a template
+      '{{h}o)p${e]nob(ody[finds>-_$#thisone}}',
+      '648973403315822863',
+      'p4S;f7K,d2M<q9Wz',
+    ])
+      expect(isSecret(secret), secret).toBe(true);
+  });
 });
 
 describe('keccak256 and entropy', () => {
