@@ -27,6 +27,7 @@ import {
   isUsItinValid,
   isUsNpiValid,
 } from './national-id-checksums.ts';
+import { isNationalPhoneNumberValid } from './national-phone-number.ts';
 import { isVinValid } from './vehicle-identification-number.ts';
 import { isVerhoeffValid } from './verhoeff.ts';
 import {
@@ -79,6 +80,7 @@ const validators = {
   eip55: isEip55Valid,
   vin: (value) => isVinValid(value.toUpperCase()),
   'aba-routing': (value) => isAbaRoutingValid(digits(value)),
+  'phone-national': isNationalPhoneNumberValid,
   'uk-nino': isUkNinoValid,
   'uk-nhs': isUkNhsValid,
   'ca-sin': isCaSinValid,
