@@ -26,6 +26,7 @@ import {
   isUsDeaValid,
   isUsItinValid,
   isUsNpiValid,
+  isUsSsnValid,
 } from './national-id-checksums.ts';
 import { isNationalPhoneNumberValid } from './national-phone-number.ts';
 import { isVinValid } from './vehicle-identification-number.ts';
@@ -101,6 +102,7 @@ const validators = {
   'sg-nric': isSgNricValid,
   'kr-rrn': isKrRrnValid,
   'us-itin': isUsItinValid,
+  'us-ssn': isUsSsnValid,
   'us-npi': isUsNpiValid,
   'us-dea': isUsDeaValid,
 } satisfies Record<string, (value: string) => boolean>;
