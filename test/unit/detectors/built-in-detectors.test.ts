@@ -45,8 +45,14 @@ describe('built-in detector library', () => {
 describe('email', () => {
   it('finds addresses with their exact span', () => {
     expectDetects('email', {
-      found: ['john.doe@example.com', 'ops+alerts@mail.example.co.uk', 'a_b%c-d@sub-domain.example.org'],
+      found: [
+        'john.doe@example.com',
+        'ops+alerts@mail.example.co.uk',
+        'a_b%c-d@sub-domain.example.org',
+        'ivan@xn--80ak6aa92e.xn--p1ai',
+      ],
       survives: [
+        'a@example.xn-p1ai',
         'john@localhost',
         '@example.com',
         'john@',
