@@ -45,8 +45,14 @@ describe('built-in detector library', () => {
 describe('email', () => {
   it('finds addresses with their exact span', () => {
     expectDetects('email', {
-      found: ['john.doe@example.com', 'ops+alerts@mail.example.co.uk', 'a_b%c-d@sub-domain.example.org'],
+      found: [
+        'john.doe@example.com',
+        'ops+alerts@mail.example.co.uk',
+        'a_b%c-d@sub-domain.example.org',
+        'ivan@xn--80ak6aa92e.xn--p1ai',
+      ],
       survives: [
+        'a@example.xn-p1ai',
         'john@localhost',
         '@example.com',
         'john@',
@@ -93,7 +99,7 @@ describe('phone', () => {
         '+1 555 234 5678',
         '+1 (555) 234-5678',
         '1-555-234-5678',
-        '+15552345678',
+        '+14155550132',
         '+44 20 7946 0958',
         '+44 (0)20 7946 0958',
         '+49-30-1234567',
@@ -113,10 +119,20 @@ describe('phone', () => {
         '+0123456789',
         '+12 345',
         '+1234567890123456',
+        '+99 1234 5678',
+        '+44 12 3456',
+        '+33 0 00 00 00 00',
         'v555-234-5678',
         '555-234-5678-9',
       ],
     });
+  });
+
+  it('keeps the longest international number its numbering plan admits', () => {
+    expect(findAll(detector('phone'), 'tel +972 9 762 5400 1 or +86 10 1234 5678')).toEqual([
+      '+972 9 762 5400',
+      '+86 10 1234 5678',
+    ]);
   });
 
   it('stops an international number at 15 digits on a group boundary', () => {

@@ -26,7 +26,9 @@ import {
   isUsDeaValid,
   isUsItinValid,
   isUsNpiValid,
+  isUsSsnValid,
 } from './national-id-checksums.ts';
+import { isNationalPhoneNumberValid } from './national-phone-number.ts';
 import { isVinValid } from './vehicle-identification-number.ts';
 import { isVerhoeffValid } from './verhoeff.ts';
 import {
@@ -88,6 +90,7 @@ const validators = {
   eip55: isEip55Valid,
   vin: (value) => isVinValid(value.toUpperCase()),
   'aba-routing': (value) => isAbaRoutingValid(digits(value)),
+  'phone-national': isNationalPhoneNumberValid,
   'uk-nino': isUkNinoValid,
   'uk-nhs': isUkNhsValid,
   'ca-sin': isCaSinValid,
@@ -108,6 +111,7 @@ const validators = {
   'sg-nric': isSgNricValid,
   'kr-rrn': isKrRrnValid,
   'us-itin': isUsItinValid,
+  'us-ssn': isUsSsnValid,
   'us-npi': isUsNpiValid,
   'us-dea': isUsDeaValid,
 } satisfies Record<string, (value: string) => boolean>;
