@@ -10,7 +10,8 @@ export interface CsvRedactorOptions {
    * Field separator: one ASCII character other than a quote, CR or LF. A `sep=X` first line
    * (Excel's preamble) overrides it.
    * @default - from a `sep=X` first line, else sniffed from the header or first record: the
-   * most frequent of `,` `;` tab `|` outside quotes (`,` on a tie or none)
+   * most frequent of `,` `;` tab `|` outside quotes, a tie settled by the next records
+   * (see {@link sniffCsvDelimiter})
    */
   readonly delimiter?: string;
 }
