@@ -78,6 +78,31 @@ describe('candidate searches', () => {
   });
 });
 
+describe('a shape of alternatives', () => {
+  const alternatives = /(?:[0-9][0-9][:-][0-9]|[0-9A][0-9A][0-9A]\.[0-9]|x)/;
+  const textOf = fc.string({ unit: fc.constantFrom(...'01A:-.x '), maxLength: 40 });
+
+  it('finds, searched one alternative at a time, the candidates the alternation finds (property)', () => {
+    const search = shapeSearch(alternatives);
+    fc.assert(
+      fc.property(
+        fc.array(textOf, { minLength: 1, maxLength: 3 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 30 }),
+        (texts, queries) => {
+          for (const [which, at] of queries) {
+            const text = texts[which % texts.length] as string;
+            const from = at % (text.length + 1);
+            expect(search(text, from), `in ${JSON.stringify(text)} from ${from}`).toBe(
+              naive(alternatives, text, from),
+            );
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
 describe('compileScanningRegex', () => {
   it('returns a global regex with the pattern and flags, ready at index 0', () => {
     const regex = compileScanningRegex(/secret/i, 'no match here ');

@@ -1,3 +1,4 @@
+import { RegExpParser } from '@eslint-community/regexpp';
 import { compileScanningRegex } from './scanning-regex.ts';
 
 /**
@@ -12,8 +13,37 @@ export type CandidateSearch = (text: string, from: number) => number;
  * pattern can, cheaper to scan for. Written without counted repeats (`[0-9][0-9][0-9]`, not
  * `[0-9]{3}`), it lets V8 skip through text that cannot match instead of attempting a match at
  * every offset. `sample` is passed to {@link compileScanningRegex}.
+ *
+ * A shape that is one group of alternatives (`(?:A|B)`) is searched as one regex per
+ * alternative, the least candidate winning: the leftmost match of an alternation is the least
+ * of its alternatives' leftmost matches, and V8 skips through text by the characters a pattern
+ * must hold at fixed offsets, which an alternation loses when its alternatives differ there
+ * (measured on bench logs, CPU time: the MAC address shape scans in 2.28 ns per character,
+ * its two alternatives in 0.78 + 0.67).
  */
 export function shapeSearch(shape: RegExp, sample?: string): CandidateSearch {
+  const alternatives = topAlternatives(shape);
+  if (alternatives.length > 1) {
+    return firstCandidate(
+      ...alternatives.map((alternative) => singleShapeSearch(new RegExp(alternative, shape.flags), sample)),
+    );
+  }
+  return singleShapeSearch(shape, sample);
+}
+
+/** The alternatives of a pattern that is one non-capturing group without modifiers, else none. */
+function topAlternatives(shape: RegExp): string[] {
+  const ast = new RegExpParser({ ecmaVersion: 2024 }).parsePattern(shape.source, 0, shape.source.length, {
+    unicode: shape.flags.includes('u') || shape.flags.includes('v'),
+  });
+  const only = ast.alternatives.length === 1 ? ast.alternatives[0]?.elements : undefined;
+  const group = only?.length === 1 ? only[0] : undefined;
+  return group?.type === 'Group' && group.modifiers === null
+    ? group.alternatives.map((alternative) => alternative.raw)
+    : [];
+}
+
+function singleShapeSearch(shape: RegExp, sample?: string): CandidateSearch {
   const regex = compileScanningRegex(shape, sample);
   return remembering((text, from) => {
     regex.lastIndex = from;

@@ -1,6 +1,7 @@
 import { LimitExceededError, RuleValidationError } from '../../errors.ts';
 import type { CompiledFieldRule, Redactor } from '../redactor.ts';
 import type { ScanMatch, Scanner } from '../scanner.ts';
+import { csvScanText } from './csv-scan-text.ts';
 import { CellKind, CsvTokenizer } from './csv-tokenizer.ts';
 import type { FormatRedactor } from './format-redactor.ts';
 import { sniffCsvDelimiter } from './sniff-csv-delimiter.ts';
@@ -19,8 +20,6 @@ export interface CsvRedactorOptions {
 const BOM = '\uFEFF';
 const CR = 0x0d;
 const LF = 0x0a;
-const utf8Encoder = new TextEncoder();
-const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 /** Delimiters a file may use without declaring one, in order of preference on a tie. */
 const SEP_LINE = /^sep=(.)$/i;
 const LINE_BREAK = /[\r\n]/;
@@ -167,33 +166,25 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     );
   }
 
-  /**
-   * The held records up to `end` as the detectors see them: cell contents in place, the
-   * delimiters, quotes and terminators around them turned into line breaks, so that no detector
-   * mistakes a delimiter (say `-` or `.`) for part of a value. They hold the cells `[0, endCell)`.
-   */
-  function scanTextOf(tokens: CsvTokenizer, end: number, endCell: number): string {
-    const { text, cellStarts, cellEnds } = tokens;
-    const raw = text.slice(0, end);
-    if (!raw.includes('"')) return breakLines(raw, tokens.delimiter.charCodeAt(0));
-    let scanText = '';
-    let position = 0;
-    for (let cell = 0; cell < endCell; cell++) {
-      const start = cellStarts[cell] as number;
-      scanText += '\n'.repeat(start - position) + text.slice(start, cellEnds[cell]);
-      position = cellEnds[cell] as number;
-    }
-    return scanText + '\n'.repeat(end - position);
-  }
-
   /** Redacts the complete records held by the tokenizer and returns them as text. */
   function emitRecords(tokens: CsvTokenizer): string {
     const { text, recordCount, recordEnds, recordCellEnds, cellStarts, cellEnds, cellKinds, escapedCells } =
       tokens;
     if (recordCount === 0) return '';
     const end = recordEnds[recordCount - 1] as number;
+    // Cell contents in place, the delimiters, quotes and terminators around them turned into
+    // line breaks, so that no detector mistakes a delimiter (say `-` or `.`) for part of a value.
     const matches = hasDetectors
-      ? scanner.scan(scanTextOf(tokens, end, recordCellEnds[recordCount - 1] as number)).matches
+      ? scanner.scan(
+          csvScanText(
+            text,
+            end,
+            cellStarts,
+            cellEnds,
+            recordCellEnds[recordCount - 1] as number,
+            tokens.delimiter.charCodeAt(0),
+          ),
+        ).matches
       : noMatches;
     let out = '';
     let emitted = 0;
@@ -338,19 +329,4 @@ function isValidDelimiter(delimiter: string): boolean {
 /** The name a header cell gives its column: a leading `#` (a commented-out header) is not part of it. */
 function columnName(cell: string, index: number): string {
   return index === 0 ? cell.replace(/^#+\s*/, '') : cell;
-}
-
-/**
- * `text` (records without quotes) with each `delimiter` and each CR turned into LF. In UTF-8 an
- * ASCII byte is always that character, and a byte loop is several times faster than
- * `String.replaceAll`.
- */
-function breakLines(text: string, delimiter: number): string {
-  const bytes = utf8Encoder.encode(text);
-  const length = bytes.length;
-  for (let i = 0; i < length; i++) {
-    const byte = bytes[i];
-    if (byte === delimiter || byte === CR) bytes[i] = LF;
-  }
-  return utf8Decoder.decode(bytes);
 }
