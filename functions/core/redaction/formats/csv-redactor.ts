@@ -12,6 +12,12 @@ export interface CsvRedactorOptions {
    * most frequent of `,` `;` tab `|` outside quotes (`,` on a tie or none)
    */
   readonly delimiter?: string;
+  /**
+   * Called once, when the header candidate (the first record) is read: with the delimiter and
+   * the offset in the input text (UTF-16 code units, a BOM included) just past that record. A
+   * segmenter hands everything before it to the redactors of later segments.
+   */
+  readonly onHeader?: (header: { readonly delimiter: string; readonly endOffset: number }) => void;
 }
 
 const BOM = '\uFEFF';
@@ -88,6 +94,9 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
   // cell (not `keep`), and unruled ones whose header is context, which the batch scan lacks.
   const ruledColumns: number[] = [];
   let isFirstText = true;
+  // Input text pushed so far and, once the tokenizer exists, the input offset of its first record.
+  let pushedLength = 0;
+  let tokenizerOffset = 0;
 
   function decode(text: string, start: number, end: number, kind: CellKind): string {
     const raw = text.slice(start, end);
@@ -147,6 +156,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         // The first record goes on past a quoted line break: its end is needed to sniff.
         if (delimiter === undefined) break;
         tokenizer = new CsvTokenizer(delimiter, maxRecordLength, preambleLines);
+        tokenizerOffset = pushedLength - (preamble.length - start);
         tokenizer.feed(preamble.slice(start));
         start = preamble.length;
         break;
@@ -249,6 +259,10 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       // (`secret123` in a first row of data is a value, not only a name).
       const isData = dataLikeCells * 2 > filledCells;
       const isDoubted = dataLikeCells > 0;
+      options.onHeader?.({
+        delimiter: tokens.delimiter,
+        endOffset: tokenizerOffset + (recordEnds[0] as number),
+      });
       columns = names.map((name) => {
         const rule = isData ? undefined : redactor.fieldRule([name]);
         return isDoubted && rule?.isKeep ? undefined : rule;
@@ -300,6 +314,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
 
   return {
     push(text) {
+      pushedLength += text.length;
       let prefix = '';
       if (isFirstText && text.length > 0) {
         isFirstText = false;
