@@ -54,6 +54,8 @@ export interface SegmentWorkerPoolOptions {
 /** A pool of worker threads that redact segments; `close` ends them. */
 export interface SegmentWorkerPool extends SegmentRunner {
   readonly threads: number;
+  /** Starts every worker on `origin` (compiles the rule set in each), ahead of the first object. */
+  prepare(origin: RuleSetOrigin): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -107,8 +109,19 @@ export function createSegmentWorkerPool(options: SegmentWorkerPoolOptions = {}):
 
   for (let i = 0; i < threads; i++) workers.push(start());
 
-  return {
+  const pool: SegmentWorkerPool = {
     threads,
+    async prepare(origin) {
+      const empty = (): SegmentTask => ({
+        format: 'ndjson',
+        head: '',
+        body: new Uint8Array(0),
+        isFirst: true,
+        delimiter: 0,
+      });
+      // Each call goes to the least busy worker, so one lands on each.
+      await Promise.all(workers.map(() => pool.run(origin, empty())));
+    },
     run(origin, task) {
       let originId = originIds.get(origin);
       if (originId === undefined) {
@@ -132,6 +145,7 @@ export function createSegmentWorkerPool(options: SegmentWorkerPoolOptions = {}):
       await Promise.all(closing.map((entry) => entry.worker.terminate()));
     },
   };
+  return pool;
 }
 
 /** The worker's error as the class the single-pass path throws (the others stay plain errors). */

@@ -15,6 +15,12 @@ export interface SegmentedRedactionOptions {
   readonly maxInFlight: number;
 }
 
+/**
+ * Segment size: large enough that a segment's fixed costs (header redacted again, messages,
+ * a task's start) stay below 1%, small enough that a few in flight keep memory bounded.
+ */
+export const DEFAULT_SEGMENT_BYTES = 4 * 1024 * 1024;
+
 /** Characters of the first segment fed at a time to find the header: little redacted twice. */
 const HEADER_PROBE_CHARS = 64 * 1024;
 
