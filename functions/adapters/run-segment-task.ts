@@ -21,7 +21,9 @@ export function runSegmentTask(ruleSet: CompiledRuleSet, task: SegmentTask): Seg
     isFirst: task.isFirst,
   });
   const records =
-    task.format === 'csv' ? scanCsvRecords(task.body, task.delimiter, true).records : countLines(task.body);
+    task.format === 'csv'
+      ? scanCsvRecords(task.body, task.delimiter, { isCounting: true, isComplete: true }).records
+      : countLines(task.body);
   // Its own buffer (not Buffer's shared pool), so that it can be transferred.
   return { out: encoder.encode(out), counts: [...counts], records };
 }

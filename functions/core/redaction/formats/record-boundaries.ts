@@ -2,11 +2,18 @@ const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
 
+export interface CsvRecordScanOptions {
+  /** Count the records (a segmenter needs `end` alone, which is found faster). */
+  readonly isCounting?: boolean;
+  /** The bytes end at a record end or the end of the input: a CR at the very end is a terminator. */
+  readonly isComplete?: boolean;
+}
+
 /** What `scanCsvRecords` found in UTF-8 bytes that start at a record start. */
 export interface CsvRecordScan {
   /** Byte offset just past the terminator of the last complete record (0 when none). */
   readonly end: number;
-  /** Complete records in `[0, end)`; only counted when asked for (a segmenter needs `end` alone). */
+  /** Complete records in `[0, end)`, when counted. */
   readonly records: number;
   /**
    * True when text follows a closing quote (the tokenizer fails there): `end` is then the
@@ -24,9 +31,14 @@ export interface CsvRecordScan {
  * which in UTF-8 are never part of another character, so a segmenter never decodes.
  *
  * @example
- * scanCsvRecords(bytes('a,"x\ny"\nb,c\nd'), 0x2c, true); // { end: 12, records: 2, isMalformed: false }
+ * scanCsvRecords(bytes('a,"x\ny"\nb,c\nd'), 0x2c, { isCounting: true }); // { end: 12, records: 2, isMalformed: false }
  */
-export function scanCsvRecords(bytes: Uint8Array, delimiter: number, isCounting = false): CsvRecordScan {
+export function scanCsvRecords(
+  bytes: Uint8Array,
+  delimiter: number,
+  options: CsvRecordScanOptions = {},
+): CsvRecordScan {
+  const { isCounting = false, isComplete = false } = options;
   const length = bytes.length;
   let end = 0;
   let records = 0;
@@ -43,7 +55,7 @@ export function scanCsvRecords(bytes: Uint8Array, delimiter: number, isCounting 
         records++;
         end = i + 1;
       } else if (byte === CR) {
-        if (i + 1 === length) break;
+        if (i + 1 === length && !isComplete) break;
         if (bytes[i + 1] === LF) i++;
         records++;
         end = i + 1;
@@ -74,7 +86,7 @@ export function scanCsvRecords(bytes: Uint8Array, delimiter: number, isCounting 
     else if (after === LF || after === CR) position = close + 1;
     else return { end: length, records, isMalformed: true };
   }
-  if (!isCounting) end = lastBreakEnd(bytes, spanStarts, spanEnds);
+  if (!isCounting) end = lastBreakEnd(bytes, spanStarts, spanEnds, isComplete);
   return { end, records, isMalformed: false };
 }
 
@@ -83,7 +95,12 @@ export function scanCsvRecords(bytes: Uint8Array, delimiter: number, isCounting 
  * is none yet), or 0. Each backward search starts where the previous one stopped, so no byte is
  * read twice by the same search.
  */
-function lastBreakEnd(bytes: Uint8Array, starts: readonly number[], ends: readonly number[]): number {
+function lastBreakEnd(
+  bytes: Uint8Array,
+  starts: readonly number[],
+  ends: readonly number[],
+  isComplete: boolean,
+): number {
   let span = starts.length - 1;
   let to = span < 0 ? 0 : (ends[span] as number);
   while (span >= 0 && to > 0) {
@@ -94,7 +111,7 @@ function lastBreakEnd(bytes: Uint8Array, starts: readonly number[], ends: readon
     if (lastBreak >= (ends[span] as number)) {
       // Inside a quoted cell: go on from the end of the span before it.
       to = ends[span] as number;
-    } else if (lastBreak + 1 === bytes.length) {
+    } else if (lastBreak + 1 === bytes.length && !isComplete && bytes[lastBreak] === CR) {
       to = lastBreak;
     } else {
       return lastBreak + 1;
