@@ -5,19 +5,18 @@ import type { SegmentOutcome, SegmentTask } from './segment-worker-pool.ts';
 import { Utf8StreamDecoder } from './utf8-stream-decoder.ts';
 
 const encoder = new TextEncoder();
+/** Bytes decoded at a time: the size of a stream's chunks, which the redactors are tuned for. */
+const PIECE_BYTES = 64 * 1024;
 
 /**
  * Decodes and redacts one segment and counts its complete records (what a segment worker does
  * per task). Throws the decoder's or redactor's error, numbered from the segment's head.
  */
 export function runSegmentTask(ruleSet: CompiledRuleSet, task: SegmentTask): SegmentOutcome {
-  const decoder = new Utf8StreamDecoder();
-  const body = decoder.decode(task.body);
-  decoder.end();
   const { out, counts } = redactSegment(ruleSet, {
     format: task.format,
     head: task.head,
-    body,
+    body: decodeInPieces(task.body),
     isFirst: task.isFirst,
   });
   const records =
@@ -26,4 +25,12 @@ export function runSegmentTask(ruleSet: CompiledRuleSet, task: SegmentTask): Seg
       : countLines(task.body);
   // Its own buffer (not Buffer's shared pool), so that it can be transferred.
   return { out: encoder.encode(out), counts: [...counts], records };
+}
+
+/** The text of `bytes`, strictly decoded, in pieces (see `Segment.body`). */
+function* decodeInPieces(bytes: Uint8Array): Generator<string> {
+  const decoder = new Utf8StreamDecoder();
+  for (let at = 0; at < bytes.length; at += PIECE_BYTES)
+    yield decoder.decode(bytes.subarray(at, at + PIECE_BYTES));
+  decoder.end();
 }

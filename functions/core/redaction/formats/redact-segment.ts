@@ -3,8 +3,6 @@ import { Redactor } from '../redactor.ts';
 import { createCsvRedactor } from './csv-redactor.ts';
 import { createNdjsonRedactor } from './ndjson-redactor.ts';
 
-const PIECE_CHARS = 64 * 1024;
-
 /** Formats whose records redact alone, once the object's header (CSV) is known. */
 export type SegmentFormat = 'csv' | 'ndjson';
 
@@ -17,8 +15,12 @@ export interface Segment {
    * and its output is cut off again. `''` for NDJSON, whose lines redact alone.
    */
   readonly head: string;
-  /** Whole records, from a record start to a record end (the last segment may end without one). */
-  readonly body: string;
+  /**
+   * Whole records, from a record start to a record end (the last segment may end without one),
+   * in pieces of any size: the redactors run several times slower on one push of megabytes (and
+   * one non-Latin-1 character would make all of it a two-byte string, slower to scan).
+   */
+  readonly body: Iterable<string>;
   /** The first segment: the head's output and counts are part of its result. */
   readonly isFirst: boolean;
 }
@@ -36,7 +38,7 @@ export interface RedactedSegment {
  * Errors are the redactor's; their record or line numbers count from the head, not the object.
  *
  * @example
- * redactSegment(ruleSet, { format: 'csv', head: 'name,email\n', body: 'Ada,ada@example.com\n', isFirst: false });
+ * redactSegment(ruleSet, { format: 'csv', head: 'name,email\n', body: ['Ada,ada@example.com\n'], isFirst: false });
  * // { out: 'Ada,[EMAIL]\n', counts: Map { 'email' => 1 } }
  */
 export function redactSegment(ruleSet: CompiledRuleSet, segment: Segment): RedactedSegment {
@@ -44,10 +46,7 @@ export function redactSegment(ruleSet: CompiledRuleSet, segment: Segment): Redac
   const create = segment.format === 'csv' ? createCsvRedactor : createNdjsonRedactor;
   const formatRedactor = create(redactor);
   let out = formatRedactor.push(segment.head);
-  // In pieces: the redactors run several times slower on one push of megabytes.
-  for (let at = 0; at < segment.body.length; at += PIECE_CHARS) {
-    out += formatRedactor.push(segment.body.slice(at, at + PIECE_CHARS));
-  }
+  for (const piece of segment.body) out += formatRedactor.push(piece);
   out += formatRedactor.end();
   if (segment.isFirst || segment.head === '') return { out, counts: redactor.counts };
   const headRedactor = new Redactor(ruleSet);
