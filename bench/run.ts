@@ -178,6 +178,7 @@ function defineJobs(size: number): JobDefinition[] {
     engine('ndjson', 'ndjson', { target: defaultTarget, ratioTo: ['ceiling-utf8-ndjson'] }),
     engine('log', 'log', { target: defaultTarget, ratioTo: ['ceiling-utf8-log'] }),
     engine('csv-gz', 'csv-gz', { ratioTo: ['ceiling-gunzip-gzip1', 'csv'] }),
+    engine('csv-gz-2-cores', 'csv-gz', { threads: 2, ratioTo: ['ceiling-gunzip-gzip1', 'csv-gz'] }),
     engine('adversarial-digits', 'adversarial-digits', {}, adversarialSize),
     engine('adversarial-words', 'adversarial-words', {}, adversarialSize),
     engine('adversarial-cjk', 'adversarial-cjk', {}, adversarialSize),
