@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { LimitExceededError, MalformedObjectError } from '../core/errors.ts';
 import type { SegmentFormat } from '../core/redaction/formats/redact-segment.ts';
@@ -47,7 +49,7 @@ export type SegmentReply =
 export interface SegmentWorkerPoolOptions {
   /** @default - `os.availableParallelism()` */
   readonly threads?: number;
-  /** @default - segment-worker.ts beside this file (a bundle passes its own built worker) */
+  /** @default - `defaultSegmentWorkerFile()` (a bundle passes its own built worker) */
   readonly workerFile?: string | URL;
 }
 
@@ -72,7 +74,11 @@ interface PoolWorker {
  */
 export function createSegmentWorkerPool(options: SegmentWorkerPoolOptions = {}): SegmentWorkerPool {
   const threads = options.threads ?? availableParallelism();
-  const workerFile = options.workerFile ?? new URL('./segment-worker.ts', import.meta.url);
+  const foundFile = options.workerFile ?? defaultSegmentWorkerFile();
+  if (foundFile === undefined) {
+    throw new Error('no segment worker beside this module (a bundle must pass its own)');
+  }
+  const workerFile: string | URL = foundFile;
   const originIds = new WeakMap<RuleSetOrigin, number>();
   let nextOriginId = 1;
   let nextTaskId = 1;
@@ -146,6 +152,15 @@ export function createSegmentWorkerPool(options: SegmentWorkerPoolOptions = {}):
     },
   };
   return pool;
+}
+
+/**
+ * segment-worker.ts beside this module when it is there (running from source); `undefined` in a
+ * bundle that did not build the worker beside itself.
+ */
+export function defaultSegmentWorkerFile(): URL | undefined {
+  const file = new URL('./segment-worker.ts', import.meta.url);
+  return file.protocol === 'file:' && existsSync(fileURLToPath(file)) ? file : undefined;
 }
 
 /** The worker's error as the class the single-pass path throws (the others stay plain errors). */

@@ -21,6 +21,12 @@ export interface SegmentedRedactionOptions {
  */
 export const DEFAULT_SEGMENT_BYTES = 4 * 1024 * 1024;
 
+/**
+ * Objects from this size up are worth worker threads: below it, starting them (and compiling
+ * the rule set in each) costs about what they save.
+ */
+export const PARALLEL_MIN_BYTES = 64 * 1024 * 1024;
+
 /** Characters of the first segment fed at a time to find the header: little redacted twice. */
 const HEADER_PROBE_CHARS = 64 * 1024;
 
