@@ -27,6 +27,12 @@ export const DEFAULT_SEGMENT_BYTES = 4 * 1024 * 1024;
  */
 export const PARALLEL_MIN_BYTES = 64 * 1024 * 1024;
 
+/**
+ * A CSV object whose head (preamble and header) is longer is redacted in one pass: every
+ * segment redacts the head again, 1/16 of a default segment at most.
+ */
+const MAX_HEAD_CHARS = 256 * 1024;
+
 /** Characters of the first segment fed at a time to find the header: little redacted twice. */
 const HEADER_PROBE_CHARS = 64 * 1024;
 
@@ -37,8 +43,8 @@ const HEADER_PROBE_CHARS = 64 * 1024;
  * have arrived; at most `maxInFlight` are out at once and nothing is read while the consumer
  * does not pull. A CSV object's header (the preamble and first record, found by a probe on the
  * first segment) is handed to every segment. An object smaller than one segment, without a
- * header in its first segment, or whose first segment does not decode or tokenize, is redacted
- * in a single pass here, which also gives its errors.
+ * head of at most `MAX_HEAD_CHARS` in its first segment, or whose first segment does not
+ * decode or tokenize, is redacted in a single pass here, which also gives its errors.
  *
  * Fails closed like the single pass: the first failing segment's error is thrown after the
  * outputs of the segments before it, with its record, line or byte number counted over the
@@ -177,7 +183,9 @@ function probeCsvHeader(
     for (let at = 0; found === undefined && at < text.length; at += HEADER_PROBE_CHARS) {
       probe.push(text.slice(at, at + HEADER_PROBE_CHARS));
     }
-    if (found === undefined || found.endOffset >= text.length) return undefined;
+    if (found === undefined || found.endOffset >= text.length || found.endOffset > MAX_HEAD_CHARS) {
+      return undefined;
+    }
     const head = text.slice(0, found.endOffset);
     return { head, bytes: Buffer.byteLength(head), delimiter: found.delimiter.charCodeAt(0) };
   } catch {
