@@ -17,6 +17,7 @@ export function runSegmentTask(ruleSet: CompiledRuleSet, task: SegmentTask): Seg
     format: task.format,
     head: task.head,
     body: decodeInPieces(task.body),
+    delimiter: task.format === 'csv' ? String.fromCharCode(task.delimiter) : undefined,
     isFirst: task.isFirst,
   });
   const records =

@@ -240,6 +240,19 @@ describe('redactInSegments', () => {
     expect(parallel.out).not.toContain('@example.com');
   });
 
+  it("uses the object's delimiter in every segment when a quote in the header makes sniffing read past it", async () => {
+    // The sniffer toggles on every quote: after `a"b` it reads on into the records that follow,
+    // which differ from segment to segment (a case fast-check found).
+    const input =
+      '# exported by bob@example.com\n## meta\na"b|bob@example.com|bob@example.com|"4111 1111 1111 1111"|"12"\n' +
+      '"é😀"|"bob@example.com"|x y|bob@example.com\nAKIAIOSFODNN7EXAMPLE|bob@example.com|a"b|é😀|\r';
+
+    const parallel = await segmented('csv', input, { chunkBytes: 1, segmentBytes: 197, maxInFlight: 1 });
+
+    expectSameAsSinglePass(parallel, singlePass('csv', input));
+    expect(parallel.error).toBeUndefined();
+  });
+
   it('fails with the record number counted over the whole object when a later segment is malformed', async () => {
     const rows = Array.from({ length: 100 }, (_, i) => `${i},bob@example.com\n`).join('');
     const input = `id,email\n${rows}"x"y,1\n${rows}`;

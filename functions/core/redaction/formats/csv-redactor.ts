@@ -18,6 +18,13 @@ export interface CsvRedactorOptions {
    * segmenter hands everything before it to the redactors of later segments.
    */
   readonly onHeader?: (header: { readonly delimiter: string; readonly endOffset: number }) => void;
+  /**
+   * The delimiter sniffing chose for this object's first record, to use instead of sniffing
+   * again: a segment redacted after the object's head would sniff text that is not the
+   * object's (an odd quote in the header makes the sniffer read on past it).
+   * @default - sniffed
+   */
+  readonly sniffedDelimiter?: string;
 }
 
 const BOM = '\uFEFF';
@@ -152,7 +159,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       if (terminatorEnd - start > maxRecordLength) throw tooLong(preambleLines + 1);
       const line = preamble.slice(start, lineEnd);
       if (!isPreambleLine(line)) {
-        delimiter ??= sniffDelimiter(preamble, start, isEnd, maxRecordLength);
+        delimiter ??= options.sniffedDelimiter ?? sniffDelimiter(preamble, start, isEnd, maxRecordLength);
         // The first record goes on past a quoted line break: its end is needed to sniff.
         if (delimiter === undefined) break;
         tokenizer = new CsvTokenizer(delimiter, maxRecordLength, preambleLines);

@@ -1,6 +1,7 @@
 import type { CompiledRuleSet } from '../redactor.ts';
 import { Redactor } from '../redactor.ts';
 import { createCsvRedactor } from './csv-redactor.ts';
+import type { FormatRedactor } from './format-redactor.ts';
 import { createNdjsonRedactor } from './ndjson-redactor.ts';
 
 /** Formats whose records redact alone, once the object's header (CSV) is known. */
@@ -21,6 +22,8 @@ export interface Segment {
    * one non-Latin-1 character would make all of it a two-byte string, slower to scan).
    */
   readonly body: Iterable<string>;
+  /** CSV: the delimiter the object's first record was sniffed to have (see `onHeader`). */
+  readonly delimiter?: string | undefined;
   /** The first segment: the head's output and counts are part of its result. */
   readonly isFirst: boolean;
 }
@@ -43,7 +46,13 @@ export interface RedactedSegment {
  */
 export function redactSegment(ruleSet: CompiledRuleSet, segment: Segment): RedactedSegment {
   const redactor = new Redactor(ruleSet);
-  const create = segment.format === 'csv' ? createCsvRedactor : createNdjsonRedactor;
+  const create = (redactor: Redactor): FormatRedactor =>
+    segment.format === 'csv'
+      ? createCsvRedactor(
+          redactor,
+          segment.delimiter === undefined ? {} : { sniffedDelimiter: segment.delimiter },
+        )
+      : createNdjsonRedactor(redactor);
   const formatRedactor = create(redactor);
   let out = formatRedactor.push(segment.head);
   for (const piece of segment.body) out += formatRedactor.push(piece);
