@@ -90,7 +90,7 @@ export async function* redactInSegments(
     return;
   }
   const maxRecordBytes = redactor.limits.maxRecordBytes;
-  const inFlight: { promise: Promise<SegmentOutcome>; bodyStart: number }[] = [];
+  const inFlight: { promise: Promise<SegmentOutcome>; bodyStart: number; isSettled: boolean }[] = [];
   let records = 0;
 
   async function emitOldest(): Promise<Uint8Array> {
@@ -125,18 +125,24 @@ export async function* redactInSegments(
           isFirst,
           delimiter: header.delimiter,
         });
-        promise.catch(() => {});
-        inFlight.push({ promise, bodyStart: offset });
+        const entry = { promise, bodyStart: offset, isSettled: false };
+        const settle = (): void => {
+          entry.isSettled = true;
+        };
+        promise.then(settle, settle);
+        inFlight.push(entry);
         isFirst = false;
         offset += end;
         pending = pending.subarray(end);
-        while (inFlight.length >= options.maxInFlight) yield await emitOldest();
       }
       if (isLast) break;
+      // The next segment is read while the workers run; outputs go out once ready, and the
+      // reading waits for them only at the cap.
       chunks.push(pending);
       gathered = pending.length;
       await gather(gathered + options.segmentBytes);
       pending = take();
+      while (inFlight.length >= options.maxInFlight || inFlight[0]?.isSettled) yield await emitOldest();
     }
     while (inFlight.length > 0) yield await emitOldest();
   } finally {
