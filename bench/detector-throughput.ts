@@ -71,12 +71,12 @@ function measure(
   windowChars = 64 * 1024,
 ): { mbPerSecond: number; matches: number } {
   const scanner = new Scanner(detectors);
-  const reach = scanner.maxLength + scanner.lookahead;
+  const reach = scanner.reachLength;
   let matches = 0;
   const started = process.cpuUsage();
   for (let from = 0; from < text.length; from += windowChars) {
     const limit = Math.min(text.length, from + windowChars);
-    const windowStart = Math.max(0, from - scanner.lookbehind);
+    const windowStart = Math.max(0, from - scanner.contextLength);
     const window = text.slice(windowStart, Math.min(text.length, limit + reach));
     matches += scanner.scan(window, from - windowStart, limit - windowStart).matches.length;
   }

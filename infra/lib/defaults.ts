@@ -69,10 +69,21 @@ export function functionBundling(files: AssetFiles): BundlingOptions {
     format: OutputFormat.ESM,
     target: 'node22',
     mainFields: ['module', 'main'],
-    // ESM bundles have no `require`; CommonJS dependencies inside the bundle still call it.
-    banner:
-      "import { createRequire as maskpointCreateRequire } from 'node:module'; const require = maskpointCreateRequire(import.meta.url);",
+    // ESM bundles have no `require`, `__filename` or `__dirname`; CommonJS dependencies inside the
+    // bundle still use them (synckit, which recheck loads, reads `__dirname` at module load).
+    banner: [
+      "import { createRequire as maskpointCreateRequire } from 'node:module';",
+      "import { fileURLToPath as maskpointFileURLToPath } from 'node:url';",
+      'const require = maskpointCreateRequire(import.meta.url);',
+      'const __filename = maskpointFileURLToPath(import.meta.url);',
+      "const __dirname = maskpointFileURLToPath(new URL('.', import.meta.url));",
+    ].join(' '),
     bundleAwsSDK: true,
+    // recheck's checkSync runs by default in a synckit worker that it resolves as the file
+    // `./synckit-worker` beside its own module (node_modules/recheck/lib/main.js), a file no bundle
+    // has: rule sets with a custom detector failed to load at cold start. Its `pure` backend runs
+    // the same checker in the calling thread, and esbuild writes the choice into the bundle.
+    define: { 'process.env.RECHECK_SYNC_BACKEND': JSON.stringify('pure') },
     minify: true,
     sourceMap: true,
     commandHooks: {

@@ -95,6 +95,30 @@ describe('Scanner', () => {
     expect(searchedFrom).toEqual([0]);
   });
 
+  it('matches in the normalized view and reports the original span, with the value as the detectors saw it', () => {
+    const scanner = new Scanner(sampleDetectors());
+    const text = 'to jane%40example.com, ｂｏｂ＠ｅｘａｍｐｌｅ．ｃｏｍ and 123-45-6789';
+
+    expect(scanner.scan(text).matches).toEqual([
+      { start: 3, end: 21, detector: 0, value: 'jane@example.com' },
+      { start: 23, end: 38, detector: 0, value: 'bob@example.com' },
+      { start: 43, end: 54, detector: 1 },
+    ]);
+  });
+
+  it('stops short of the limit when escapes crowd the text after it, and resumes to the one-pass matches', () => {
+    const scanner = new Scanner(sampleDetectors());
+    const escaped = [...'bob@example.com'].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('');
+    const text = `${'a '.repeat(200)}${escaped} ${'%41'.repeat(scanner.reachLength)} 123-45-6789`;
+    const limit = text.length - scanner.reachLength;
+
+    const first = scanner.scan(text, 0, limit);
+    expect(first.next).toBeLessThan(limit);
+    const rest = scanner.scan(text, first.next);
+    expect([...first.matches, ...rest.matches]).toEqual(scanner.scan(text).matches);
+    expect(scanner.scan(text).matches.map((match) => match.value)).toEqual(['bob@example.com', undefined]);
+  });
+
   it('gives the same matches when resumed at next as in one pass (property)', () => {
     const scanner = new Scanner(sampleDetectors());
     const text = fc
@@ -106,8 +130,30 @@ describe('Scanner', () => {
             '123-45-6789',
             '4111-1111-1111-1111',
             '4111111111111111',
+            'bob%40example.com',
+            'bob&commat;example.com',
+            'ｂｏｂ＠ｅｘａｍｐｌｅ．ｃｏｍ',
+            '4111\u00a01111\u00a01111\u00a01111',
+            '12\u200b3-45-6789',
           ),
-          fc.string({ unit: fc.constantFrom('a', '1', '-', ' ', '@', '.', 'é'), maxLength: 10 }),
+          fc.string({
+            unit: fc.constantFrom(
+              'a',
+              '1',
+              '-',
+              ' ',
+              '@',
+              '.',
+              'é',
+              '%40',
+              '%',
+              '&#64;',
+              '&',
+              '\u200b',
+              '１',
+            ),
+            maxLength: 10,
+          }),
         ),
         { maxLength: 30 },
       )

@@ -72,14 +72,18 @@ export class Redactor {
     return matches.length === 0 ? text : this.replace(text, matches, 0, text.length);
   }
 
-  /** Rebuilds `text[from, to)` with each match (all inside that range) replaced by its action. */
+  /**
+   * Rebuilds `text[from, to)` with each match (all inside that range) replaced by its action,
+   * applied to the value the detectors saw (`ScanMatch.value`, else the matched text).
+   */
   replace(text: string, matches: readonly ScanMatch[], from: number, to: number): string {
     let out = '';
     let position = from;
     for (const match of matches) {
       out += text.slice(position, match.start);
-      const value = text.slice(match.start, match.end);
-      out += keepLineBreaks(value, this.ruleSet.detectorActions[match.detector]?.(value));
+      const span = text.slice(match.start, match.end);
+      const value = match.value ?? span;
+      out += keepLineBreaks(span, this.ruleSet.detectorActions[match.detector]?.(value));
       this.count(this.ruleSet.detectorIds[match.detector] ?? 'unknown');
       position = match.end;
     }

@@ -1,4 +1,7 @@
 import type { Detector, Match } from './detector.ts';
+import { decodeBase64Text, isEncodedFieldName } from './encoded-value.ts';
+import { MAX_EXPANSION, type NormalizedText, normalizeText, SYNC_LENGTH } from './normalized-text.ts';
+import { MAX_ESCAPE_LENGTH } from './text-escapes.ts';
 
 /**
  * A match attributed to the rule that found it: the index of its detector in the scanner's
@@ -6,12 +9,31 @@ import type { Detector, Match } from './detector.ts';
  */
 export interface ScanMatch extends Match {
   readonly detector: number;
+  /**
+   * The value as the detectors saw it, when that differs from the text of the span: decoded,
+   * folded (see `normalizeText`) or the content of a base64 value. Actions apply to it, so a
+   * value hashes and tokenizes alike whatever form it hid in.
+   */
+  readonly value?: string;
 }
 
 export interface ScanResult {
   readonly matches: ScanMatch[];
-  /** Where scanning resumes: the end of the last accepted match, or `limit`, whichever is later. */
+  /**
+   * Where scanning resumes: the end of the last accepted match, or `limit`, whichever is later;
+   * or, when the text after `limit` is too short for the view to reach past it (see `scan`), a
+   * position before `limit`.
+   */
   readonly next: number;
+}
+
+export interface ScannerOptions {
+  /**
+   * Values are of a field whose name marks them as encoded or sensitive (see
+   * `isEncodedFieldName`): a whole value in base64 whose decoded text holds a match is one match.
+   * @default false
+   */
+  readonly decodesBase64?: boolean;
 }
 
 /**
@@ -20,19 +42,34 @@ export interface ScanResult {
  * its end. Because the choice at a position depends only on a bounded neighbourhood of it,
  * scanning can stop at any `limit` and resume later with the same result as one pass over the
  * whole text, which is what makes redaction independent of how a stream is chunked.
+ *
+ * The detectors run over the normalized view of the text (`normalizeText`: escapes decoded,
+ * compatibility forms folded, invisible characters dropped), and each match replaces the
+ * original span its view characters come from; text outside matches is never changed. A view
+ * position depends on a bounded neighbourhood of original text too, so the guarantee holds.
  */
 export class Scanner {
   readonly detectors: readonly Detector[];
-  /** Longest span any detector can match. */
+  /** Longest span any detector can match, in code units of the view. */
   readonly maxLength: number;
-  /** Code units before a match start that any detector may inspect. */
+  /** Code units of the view before a match start that any detector may inspect. */
   readonly lookbehind: number;
-  /** Code units after a match end that any detector may inspect. */
+  /** Code units of the view after a match end that any detector may inspect. */
   readonly lookahead: number;
   /** Rule index of each detector's first kind. */
   private readonly firstRule: readonly number[];
+  /** Code units of original text before `from` that `scan` reads: its lookbehind, however expanded. */
+  readonly contextLength: number;
+  /**
+   * Code units of original text after `limit` with which `scan` reaches `limit` unless escapes
+   * or dropped characters shorten the view of them (it then stops before, see `scan`).
+   */
+  readonly reachLength: number;
+  private readonly isDecodingBase64: boolean;
+  /** This scanner without base64 decoding, for the decoded text. */
+  private readonly plain: Scanner;
 
-  constructor(detectors: readonly Detector[]) {
+  constructor(detectors: readonly Detector[], options: ScannerOptions = {}) {
     this.detectors = detectors;
     let rule = 0;
     this.firstRule = detectors.map((detector) => {
@@ -43,26 +80,92 @@ export class Scanner {
     this.maxLength = Math.max(0, ...detectors.map((d) => d.maxLength));
     this.lookbehind = Math.max(0, ...detectors.map((d) => d.lookbehind));
     this.lookahead = Math.max(0, ...detectors.map((d) => d.lookahead));
+    this.contextLength = detectors.length === 0 ? 0 : MAX_EXPANSION * (this.lookbehind + 1) + SYNC_LENGTH;
+    this.reachLength = detectors.length === 0 ? 0 : this.maxLength + this.lookahead + MAX_ESCAPE_LENGTH;
+    this.isDecodingBase64 = options.decodesBase64 === true && detectors.length > 0;
+    this.plain = this.isDecodingBase64 ? new Scanner(detectors) : this;
   }
 
   /**
    * The scanner for values stored under a field called `name` (a JSON key on the value's path,
    * a CSV header): each detector that needs context takes the name as context when the name
-   * holds one of its keywords (see `Detector.named`). Returns this scanner, not a copy, when the
-   * name is context for none of them, so callers can tell whether the name matters.
+   * holds one of its keywords (see `Detector.named`), and a name that marks its values as
+   * encoded or sensitive (`email_b64`) makes base64 values decoded. Returns this scanner, not a
+   * copy, when the name changes nothing, so callers can tell whether the name matters.
    */
   named(name: string): Scanner {
-    if (!this.detectors.some((detector) => detector.named !== undefined)) return this;
-    const named = this.detectors.map((detector) => detector.named?.(name) ?? detector);
-    return named.every((detector, i) => detector === this.detectors[i]) ? this : new Scanner(named);
+    const decodesBase64 = this.isDecodingBase64 || (this.detectors.length > 0 && isEncodedFieldName(name));
+    const isContext = this.detectors.some((detector) => detector.named !== undefined);
+    const named = isContext
+      ? this.detectors.map((detector) => detector.named?.(name) ?? detector)
+      : this.detectors;
+    const isSame = named.every((detector, i) => detector === this.detectors[i]);
+    return isSame && decodesBase64 === this.isDecodingBase64 ? this : new Scanner(named, { decodesBase64 });
   }
 
   /**
    * Accepts matches that start in `[from, limit)`. The caller guarantees that `text` holds at
-   * least `lookbehind` code units before `from` (or the true start of input) and at least
-   * `maxLength + lookahead` after `limit` (or the true end of input).
+   * least `contextLength` code units before `from` (or the true start of input), and either
+   * ends at the true end of input or goes on past `limit`: `limit === text.length` means the
+   * true end. With `reachLength` code units after `limit` the scan reaches `limit`, unless
+   * escapes or dropped characters there leave the view too short for a detector to decide; it
+   * then stops where the view still reaches, and `next` says where to resume with more text
+   * (never more than `MAX_EXPANSION` times `reachLength` is needed).
    */
   scan(text: string, from = 0, limit = text.length): ScanResult {
+    if (this.isDecodingBase64 && from === 0 && limit === text.length) {
+      const decoded = this.scanBase64(text);
+      if (decoded !== undefined) return decoded;
+    }
+    const view =
+      this.detectors.length === 0 ? undefined : normalizeText(text, Math.max(0, from - this.contextLength));
+    if (view === undefined) {
+      const { matches, end } = this.scanView(text, from, limit);
+      return { matches, next: Math.max(end, limit) };
+    }
+    return this.scanNormalized(text, view, from, limit);
+  }
+
+  private scanNormalized(text: string, view: NormalizedText, from: number, limit: number): ScanResult {
+    const viewFrom = view.toView(from);
+    let viewLimit = view.toView(limit);
+    let isCut = false;
+    if (limit < text.length) {
+      // Only units that start this far before the end are read whole; a detector deciding on
+      // a match start must see its whole reach among them.
+      const reached = view.toView(text.length - MAX_ESCAPE_LENGTH + 1) - this.maxLength - this.lookahead;
+      if (reached < viewLimit) {
+        viewLimit = Math.max(viewFrom, reached);
+        isCut = true;
+      }
+    }
+    const found = this.scanView(view.text, viewFrom, viewLimit, view);
+    const matches: ScanMatch[] = found.matches.map((match) => {
+      const start = view.toOriginalStart(match.start);
+      const end = view.toOriginalEnd(match.end);
+      const value = view.text.slice(match.start, match.end);
+      return value === text.slice(start, end)
+        ? { start, end, detector: match.detector }
+        : { start, end, detector: match.detector, value };
+    });
+    const end = matches.at(-1)?.end ?? from;
+    if (!isCut) return { matches, next: Math.max(end, limit) };
+    let resume = view.toOriginalStart(viewLimit);
+    // Never between the halves of a surrogate pair, which callers emit whole.
+    if (isLowSurrogate(text.charCodeAt(resume)) && isHighSurrogate(text.charCodeAt(resume - 1))) resume--;
+    return { matches, next: Math.max(end, resume) };
+  }
+
+  /**
+   * The lexer over `text` (a view when `view` is given, whose positions it maps): matches that
+   * start in `[from, limit)` in `text`'s positions, and where the last one ends (or `from`).
+   */
+  private scanView(
+    text: string,
+    from: number,
+    limit: number,
+    view?: NormalizedText,
+  ): { matches: ScanMatch[]; end: number } {
     const detectors = this.detectors;
     const cached: (Match | null | undefined)[] = new Array(detectors.length);
     // Most strings a JSON or CSV field holds are too short for most detectors.
@@ -71,6 +174,7 @@ export class Scanner {
     }
     const matches: ScanMatch[] = [];
     let position = from;
+    let end = from;
     while (position < limit) {
       let best: Match | undefined;
       let bestIndex = -1;
@@ -96,8 +200,29 @@ export class Scanner {
         end: best.end,
         detector: (this.firstRule[bestIndex] as number) + (best.kind ?? 0),
       });
-      position = best.end;
+      end = best.end;
+      // A match ending inside a unit (one of the characters a ligature gives) covers all of
+      // it, so scanning resumes after the unit.
+      position = view === undefined ? best.end : view.toView(view.toOriginalEnd(best.end));
     }
-    return { matches, next: Math.max(position, limit) };
+    return { matches, end };
   }
+
+  /** One match over the whole of `text` when it is base64 of text in which the detectors find one. */
+  private scanBase64(text: string): ScanResult | undefined {
+    const decoded = decodeBase64Text(text);
+    if (decoded === undefined) return undefined;
+    const first = this.plain.scan(decoded).matches[0];
+    if (first === undefined) return undefined;
+    const value = first.value ?? decoded.slice(first.start, first.end);
+    return { matches: [{ start: 0, end: text.length, detector: first.detector, value }], next: text.length };
+  }
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }

@@ -45,8 +45,14 @@ describe('built-in detector library', () => {
 describe('email', () => {
   it('finds addresses with their exact span', () => {
     expectDetects('email', {
-      found: ['john.doe@example.com', 'ops+alerts@mail.example.co.uk', 'a_b%c-d@sub-domain.example.org'],
+      found: [
+        'john.doe@example.com',
+        'ops+alerts@mail.example.co.uk',
+        'a_b%c-d@sub-domain.example.org',
+        'ivan@xn--80ak6aa92e.xn--p1ai',
+      ],
       survives: [
+        'a@example.xn-p1ai',
         'john@localhost',
         '@example.com',
         'john@',
@@ -93,7 +99,7 @@ describe('phone', () => {
         '+1 555 234 5678',
         '+1 (555) 234-5678',
         '1-555-234-5678',
-        '+15552345678',
+        '+14155550132',
         '+44 20 7946 0958',
         '+44 (0)20 7946 0958',
         '+49-30-1234567',
@@ -113,10 +119,20 @@ describe('phone', () => {
         '+0123456789',
         '+12 345',
         '+1234567890123456',
+        '+99 1234 5678',
+        '+44 12 3456',
+        '+33 0 00 00 00 00',
         'v555-234-5678',
         '555-234-5678-9',
       ],
     });
+  });
+
+  it('keeps the longest international number its numbering plan admits', () => {
+    expect(findAll(detector('phone'), 'tel +972 9 762 5400 1 or +86 10 1234 5678')).toEqual([
+      '+972 9 762 5400',
+      '+86 10 1234 5678',
+    ]);
   });
 
   it('stops an international number at 15 digits on a group boundary', () => {
@@ -132,11 +148,13 @@ describe('phone', () => {
 });
 
 describe('payment-card', () => {
-  it('finds Luhn-valid numbers of known issuers, compact or grouped', () => {
+  it('finds Luhn-valid numbers of known issuers, compact or grouped by spaces, dashes or dots', () => {
     expectDetects('payment-card', {
       found: [
         '4111 1111 1111 1111',
         '4111-1111-1111-1111',
+        '4111.1111.1111.1111',
+        '3782.822463.10005',
         '4111111111111111',
         '4222222222222',
         '5555555555554444',
@@ -162,6 +180,8 @@ describe('payment-card', () => {
         '41111111111111110000',
         '94111111111111111',
         '4111-1111-1111-1111-2222',
+        '4111.1111.1111.1112',
+        '4111..1111.1111.1111',
         '4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1',
       ],
     });
@@ -192,6 +212,25 @@ describe('us-ssn', () => {
       ],
     });
   });
+
+  it('finds nine digits in a row only shortly after an SSN keyword', () => {
+    expect(findAll(detector('us-ssn'), 'SSN: 219099999, ssn#123456789')).toEqual(['219099999', '123456789']);
+    expect(findAll(detector('us-ssn'), 'ssn 219-09-9999 or 219099999')).toEqual(['219-09-9999', '219099999']);
+    expect(
+      findAll(detector('us-ssn'), 'order 219099999, ssn 000123456 666123456 900123456 123001234 123450000'),
+    ).toEqual([]);
+    expect(findAll(detector('us-ssn'), 'ssn on file; the order number is 219099999')).toEqual([]);
+    expect(findAll(detector('us-ssn'), 'SSN 2190999991')).toEqual([]);
+  });
+
+  it('finds nine digits in a row in a field named for an SSN', () => {
+    for (const name of ['ssn', 'customer_SSN', 'social_security_number', 'SocialSecurity']) {
+      expect(findAll(detector('us-ssn').named?.(name) as Detector, '219099999'), name).toEqual(['219099999']);
+    }
+    const ssn = detector('us-ssn');
+    expect(ssn.named?.('order_no')).toBe(ssn);
+    expect(findAll(detector('us-ssn').named?.('order_no') as Detector, '219099999')).toEqual([]);
+  });
 });
 
 describe('iban', () => {
@@ -217,6 +256,18 @@ describe('iban', () => {
         'xDE89370400440532013000',
       ],
     });
+  });
+
+  it('finds IBANs in lower case shortly after the keyword IBAN, or in a field named for one', () => {
+    const text = 'IBAN: gb82west12345698765432, IBAN gb82 west 1234 5698 7654 32 and de89370400440532013000';
+    expect(findAll(detector('iban'), text)).toEqual([
+      'gb82west12345698765432',
+      'gb82 west 1234 5698 7654 32',
+    ]);
+    expect(findAll(detector('iban'), 'iban de89370400440532013001 xde89370400440532013000')).toEqual([]);
+    expect(findAll(detector('iban').named?.('payee_iban') as Detector, 'de89370400440532013000')).toEqual([
+      'de89370400440532013000',
+    ]);
   });
 });
 

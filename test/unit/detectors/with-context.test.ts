@@ -80,6 +80,14 @@ describe('withContext', () => {
     expect(findAll(layered.named?.('employee_ssn') as Detector, '123-45-6789')).toEqual(['123-45-6789']);
   });
 
+  it('matches keywords only as written when case-sensitive, and field names in any spelling', () => {
+    const detector = withContext(createBuiltInDetector('us-ssn') as Detector, ['SSN'], 16, {
+      isCaseSensitive: true,
+    });
+    expect(findAll(detector, 'SSN 123-45-6789, ssn 234-56-7890')).toEqual(['123-45-6789']);
+    expect(findAll(detector.named?.('customer_ssn') as Detector, '234-56-7890')).toEqual(['234-56-7890']);
+  });
+
   it('treats keywords as text, not as regex syntax', () => {
     const detector = withContext(createBuiltInDetector('us-ssn') as Detector, ['s.n'], 10);
     expect(findAll(detector, 'ssn 123-45-6789')).toEqual([]);

@@ -28,19 +28,38 @@ function encodeCell(value: string, wasQuoted: boolean, delimiter: string): strin
 
 const SNIFFED = [',', ';', '\t', '|'];
 
-/** The most frequent usual delimiter outside quotes in the first record of `text`, the first listed on a tie. */
+/**
+ * The most frequent usual delimiter outside quotes in the first record of `text`; on a tie, the
+ * tied one found as often in most of the next 7 records, then the most found in them, then the
+ * first listed.
+ */
 function sniffDelimiter(text: string): string {
+  const records: Map<string, number>[] = [];
+  let counts = new Map<string, number>();
   let isQuoted = false;
-  const counts = new Map<string, number>();
-  for (const character of text) {
+  for (let i = 0; i < text.length && records.length < 8; i++) {
+    const character = text[i] as string;
     if (character === '"') isQuoted = !isQuoted;
-    else if (!isQuoted && (character === '\n' || character === '\r')) break;
-    else if (!isQuoted && SNIFFED.includes(character))
+    else if (!isQuoted && (character === '\n' || character === '\r')) {
+      if (text.startsWith('\r\n', i)) i++;
+      records.push(counts);
+      counts = new Map();
+    } else if (!isQuoted && SNIFFED.includes(character))
       counts.set(character, (counts.get(character) ?? 0) + 1);
   }
-  return SNIFFED.reduce((best, candidate) =>
-    (counts.get(candidate) ?? 0) > (counts.get(best) ?? 0) ? candidate : best,
-  );
+  if (records.length < 8 && (counts.size > 0 || !/[\r\n]$/.test(text))) records.push(counts);
+  const [first = new Map<string, number>(), ...rest] = records;
+  const most = Math.max(...SNIFFED.map((candidate) => first.get(candidate) ?? 0));
+  const tied = SNIFFED.filter((candidate) => (first.get(candidate) ?? 0) === most);
+  const score = (candidate: string) => [
+    rest.filter((record) => (record.get(candidate) ?? 0) === (first.get(candidate) ?? 0)).length,
+    rest.reduce((sum, record) => sum + (record.get(candidate) ?? 0), 0),
+  ];
+  return tied.reduce((best, candidate) => {
+    const [same, total] = score(candidate) as [number, number];
+    const [bestSame, bestTotal] = score(best) as [number, number];
+    return same > bestSame || (same === bestSame && total > bestTotal) ? candidate : best;
+  });
 }
 
 /**
@@ -254,9 +273,9 @@ describe('createCsvRedactor', () => {
   it('waits for the character after a CR to tell CR from CRLF', () => {
     const csv = createCsvRedactor(standardRedactor());
 
-    expect(csv.push('name\rAda\r')).toBe('name\r');
-    expect(csv.push('\nBo\r')).toBe('[NAME]\r\n');
-    expect(csv.end()).toBe('[NAME]\r');
+    expect(csv.push('name,id\rAda,1\r')).toBe('name,id\r');
+    expect(csv.push('\nBo,2\r')).toBe('[NAME],1\r\n');
+    expect(csv.end()).toBe('[NAME],2\r');
   });
 
   it('sniffs a semicolon, tab or pipe delimiter from the first line', () => {
@@ -266,6 +285,18 @@ describe('createCsvRedactor', () => {
       expect(run(createCsvRedactor(standardRedactor()), [input])).toBe(
         `name${delimiter}"a,b"${delimiter}email\n[NAME]${delimiter}x,y${delimiter}[EMAIL]\n`,
       );
+    }
+  });
+
+  it('takes the delimiter from the next records when the first names several equally often', () => {
+    for (const delimiter of [';', '\t', '|', ',']) {
+      const first = ['a;b,c|d', 'a;b,c|d', 'x'].join(delimiter === ',' ? '\t' : delimiter);
+      const input = `${first}\nbob@example.com${delimiter}"Ada"${delimiter}y\n`;
+      // Split after each character as well, so a tie waiting for its records is chunked anywhere.
+      for (const chunks of [[input], [...input]]) {
+        const [, second] = run(createCsvRedactor(standardRedactor()), chunks).split('\n');
+        expect(second?.split(delimiter)).toEqual(['[EMAIL]', '"Ada"', 'y']);
+      }
     }
   });
 
@@ -398,9 +429,25 @@ describe('createCsvRedactor', () => {
 
 const delimiters = [',', ';', '\t', '|', ' ', '-', '.'];
 
-const samplePlanted = ['bob@example.com', 'a.b-c@mail.example.org', '123-45-6789', '4111 1111 1111 1111'];
+const samplePlanted = [
+  'bob@example.com',
+  'a.b-c@mail.example.org',
+  '123-45-6789',
+  '4111 1111 1111 1111',
+  // Hidden forms: escaped, full-width, with invisible characters or no-break spaces.
+  'bob%40example.com',
+  'bob&commat;example&#46;com',
+  'ｂｏｂ＠ｅｘａｍｐｌｅ．ｃｏｍ',
+  '12\u200b3-45-67\u00ad89',
+  '4111\u00a01111\u202f1111\u20091111',
+  '100% &amp; AT&T',
+];
 const builtInPlanted = [
   ...samplePlanted,
+  'SSN 219099999',
+  'IBAN gb82west12345698765432',
+  '４１１１１１１１１１１１１１１１',
+  '4111.1111.1111.1111',
   '555-234-5678',
   '(555) 234-5678',
   'DE89 3704 0044 0532 0130 00',

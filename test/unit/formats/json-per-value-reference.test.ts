@@ -1,9 +1,12 @@
+import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { withContext } from '../../../functions/core/redaction/detectors/with-context.ts';
+import { plainJsonNumber } from '../../../functions/core/redaction/formats/json-number-digits.ts';
 import { createJsonRedactor } from '../../../functions/core/redaction/formats/json-redactor.ts';
 import { createNdjsonRedactor } from '../../../functions/core/redaction/formats/ndjson-redactor.ts';
 import { Redactor } from '../../../functions/core/redaction/redactor.ts';
+import type { Scanner } from '../../../functions/core/redaction/scanner.ts';
 import { compiledRuleSetOf, regexDetector, sampleDetectors } from '../support/compiled-rule-set.ts';
 
 /**
@@ -22,9 +25,14 @@ function detectors() {
 }
 
 function reference(value: unknown, redactor: Redactor, scanner = redactor.scanner): unknown {
-  if (typeof value === 'string') return redactor.redactText(value, scanner);
+  if (typeof value === 'string')
+    return nestedReference(value, redactor, scanner) ?? redactor.redactText(value, scanner);
   if (typeof value === 'number') {
     const raw = JSON.stringify(value);
+    // Written with an exponent, a number is scanned as its plain digits first.
+    const plain = plainJsonNumber(raw);
+    const redactedPlain = plain === undefined ? plain : redactor.redactText(plain, scanner);
+    if (redactedPlain !== plain) return redactedPlain;
     const redacted = redactor.redactText(raw, scanner);
     return redacted === raw ? value : redacted;
   }
@@ -38,6 +46,20 @@ function reference(value: unknown, redactor: Redactor, scanner = redactor.scanne
     );
   }
   return value;
+}
+
+/** A string holding a JSON object or array is redacted as JSON, when that changes it. */
+function nestedReference(value: string, redactor: Redactor, scanner: Scanner): string | undefined {
+  const trimmed = value.replace(/^[ \t\n\r]+|[ \t\n\r]+$/g, '');
+  if (!['{}', '[]'].includes(`${trimmed[0]}${trimmed.at(-1)}`)) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+  const redacted = reference(parsed, redactor, scanner);
+  return isDeepStrictEqual(redacted, parsed) ? undefined : JSON.stringify(redacted);
 }
 
 const planted = fc.constantFrom(

@@ -15,8 +15,21 @@ export const PLANTED_CARD = '4111111111111111';
 /** A 19-digit number: as a JavaScript number its last digits would change. */
 export const PLANTED_LONG_NUMBER = '1234567890123456999';
 
+/** The planted values hidden: percent-encoded, as an HTML entity, full-width, with invisible characters. */
+export const PLANTED_HIDDEN = [
+  'jane.doe%40example.com',
+  'jane.doe&#64;example&period;com',
+  'ｊａｎｅ．ｄｏｅ＠ｅｘａｍｐｌｅ．ｃｏｍ',
+  'jane.d\u200boe@exa\u2060mple.com',
+  '123\u201145\u20116789',
+];
+
+/** The planted card number as a JSON number with an exponent. */
+export const PLANTED_EXPONENT_CARD = '4.111111111111111e15';
+
 /** Replaces `"__LONG__"` placeholders with the raw 19-digit number, which `JSON.stringify` cannot write. */
 const LONG_PLACEHOLDER = '__LONG__';
+const EXPONENT_PLACEHOLDER = '__EXPONENT__';
 
 /** The sample detectors plus one that matches the 19-digit number only when every digit is kept. */
 export function plantedDetectors() {
@@ -44,10 +57,17 @@ export function plantedRedactor(limits: { maxRecordBytes?: number } = {}): Redac
 const key = fc.constantFrom('name', 'secret', 'raw', 'id', 'note', 'list', 'a', PLANTED_EMAIL);
 const scalar = fc.oneof(
   fc.string({ maxLength: 12 }),
-  fc.constantFrom(PLANTED_EMAIL, `mail ${PLANTED_EMAIL} x`, PLANTED_SSN, 'plain', 'é😀\n"\\'),
+  fc.constantFrom(
+    PLANTED_EMAIL,
+    `mail ${PLANTED_EMAIL} x`,
+    PLANTED_SSN,
+    'plain',
+    'é😀\n"\\',
+    ...PLANTED_HIDDEN,
+  ),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.integer(),
-  fc.constantFrom(Number(PLANTED_CARD), LONG_PLACEHOLDER, true, false, null),
+  fc.constantFrom(Number(PLANTED_CARD), LONG_PLACEHOLDER, EXPONENT_PLACEHOLDER, true, false, null),
 );
 const { value } = fc.letrec<{ value: unknown }>((tie) => ({
   value: fc.oneof(
@@ -60,7 +80,9 @@ const { value } = fc.letrec<{ value: unknown }>((tie) => ({
 
 /** Serializes with optional indentation and `@` written as `\u0040` (it only occurs inside strings). */
 export function serialize(json: unknown, indent: number, escapeAt: boolean): string {
-  const text = JSON.stringify(json, null, indent).replaceAll(`"${LONG_PLACEHOLDER}"`, PLANTED_LONG_NUMBER);
+  const text = JSON.stringify(json, null, indent)
+    .replaceAll(`"${LONG_PLACEHOLDER}"`, PLANTED_LONG_NUMBER)
+    .replaceAll(`"${EXPONENT_PLACEHOLDER}"`, PLANTED_EXPONENT_CARD);
   return escapeAt ? text.replaceAll('@', '\\u0040') : text;
 }
 
@@ -89,9 +111,14 @@ export function splitAt(text: string, cuts: readonly number[]): string[] {
 
 /** True when `text` still holds a planted value in any spelling the detectors would catch. */
 export function leaksPlanted(text: string): boolean {
-  return [PLANTED_EMAIL, PLANTED_SSN, PLANTED_CARD, PLANTED_LONG_NUMBER].some((planted) =>
-    text.includes(planted),
-  );
+  return [
+    PLANTED_EMAIL,
+    PLANTED_SSN,
+    PLANTED_CARD,
+    PLANTED_LONG_NUMBER,
+    PLANTED_EXPONENT_CARD,
+    ...PLANTED_HIDDEN,
+  ].some((planted) => text.includes(planted));
 }
 
 /** A parsed output without the subtrees the `raw` keep rule passed through. */

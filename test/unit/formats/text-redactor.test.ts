@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FormatRedactor } from '../../../functions/core/redaction/formats/format-redactor.ts';
 import { createTextRedactor } from '../../../functions/core/redaction/formats/text-redactor.ts';
+import { MAX_EXPANSION } from '../../../functions/core/redaction/normalized-text.ts';
 import { Redactor } from '../../../functions/core/redaction/redactor.ts';
 import { compiledRuleSetOf, sampleDetectors } from '../support/compiled-rule-set.ts';
 
@@ -44,9 +45,52 @@ const plantedText = (minLength: number) =>
             'x.y+z@mail.example.org',
             '123-45-6789',
             '4111 1111 1111 1111',
+            // Hidden forms, and pieces of escapes that a split may cut.
+            'alice%40example.com',
+            'alice&#x40;example&period;com',
+            'ａｌｉｃｅ＠ｅｘａｍｐｌｅ．ｃｏｍ',
+            '1\u200b2\u200c3-45-6\u2060789',
+            '4111\u00a01111\u202f1111\u20091111',
+            '%E2%80%8B',
+            '&#8203;',
+            '\u200b\u200b\u200b\u200b\u200b',
           ),
-          fc.constantFrom(' ', '\n', '\r\n', '-', '@', '.', '😀', 'é', '1', '12'),
-          fc.string({ unit: fc.constantFrom('a', 'b', '0', '9', ' ', '-', '@', '.', '😀'), maxLength: 12 }),
+          fc.constantFrom(
+            ' ',
+            '\n',
+            '\r\n',
+            '-',
+            '@',
+            '.',
+            '😀',
+            'é',
+            '1',
+            '12',
+            '%',
+            '%4',
+            '&',
+            '&#',
+            '&#6',
+            ';',
+          ),
+          fc.string({
+            unit: fc.constantFrom(
+              'a',
+              'b',
+              '0',
+              '9',
+              ' ',
+              '-',
+              '@',
+              '.',
+              '😀',
+              '%40',
+              '＠',
+              '\u200b',
+              '\u00a0',
+            ),
+            maxLength: 12,
+          }),
         ),
         { maxLength: 40 },
       ),
@@ -120,6 +164,30 @@ describe('createTextRedactor', () => {
     }
     expect(whole).toContain('[US_SSN]');
     expect(whole).toContain('[EMAIL]');
+  });
+
+  it('streams text dense with escapes in bounded memory, with the output of one pass, for any split', () => {
+    const redactor = sampleRedactor();
+    const { reachLength, contextLength } = redactor.scanner;
+    const escaped = [...'bob@example.com'].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('');
+    const line = `${'%41'.repeat(3000)} ${escaped} ${'&#65;\u200b'.repeat(1500)}\n`;
+    const input = line.repeat(12);
+    const whole = sampleRedactor().redactText(input);
+    expect(whole.split('[EMAIL]')).toHaveLength(13);
+    for (const size of [997, 8192, 65536, 200_000]) {
+      const text = createTextRedactor(sampleRedactor());
+      let pushed = 0;
+      let out = '';
+      for (let from = 0; from < input.length; from += size) {
+        const piece = input.slice(from, from + size);
+        out += text.push(piece);
+        pushed += piece.length;
+        expect(pushed - out.length).toBeLessThanOrEqual(
+          Math.max(size, WINDOW) + MAX_EXPANSION * reachLength + contextLength,
+        );
+      }
+      expect(out + text.end(), `pieces of ${size}`).toBe(whole);
+    }
   });
 
   it('holds back a high surrogate that ends a chunk, even with no detectors', () => {

@@ -84,7 +84,9 @@ describe.each(shippedMembers)('pack detector $entry.id ($pack)', ({ entry }) => 
               ? '0123456789'
               : /[A-Z]/.test(char)
                 ? 'ABCDEFGHJKLMNPRSTUVWXYZ'
-                : '';
+                : /[a-z]/.test(char)
+                  ? 'abcdefghjklmnprstuvwxyz'
+                  : '';
             const broken = [...replacements]
               .map((replacement) => value.slice(0, i) + replacement + value.slice(i + 1))
               .find((candidate) => candidate !== value && !isValid(candidate));

@@ -26,6 +26,11 @@ const valid: [ValidatorName, string][] = [
   ['ca-sin', '130 692 544'],
   ['es-dni-nie', '12345678Z'],
   ['es-dni-nie', 'X1234567L'],
+  ['es-dni-nie', '1111111-G'],
+  ['us-ssn', '078.05.1123'],
+  ['phone-national', '09-7625400'],
+  ['phone-national', '03-1234-5678'],
+  ['phone-national', '(020) 7946 0958'],
   ['it-codice-fiscale', 'RSSMRA85T10A562S'],
   ['fr-nir', '2 55 08 14 168 025 38'],
   ['de-tax-id', '86095742719'],
@@ -83,8 +88,18 @@ describe('validator registry', () => {
     expect(validatorNamed('in-pan')('ABCQE1234F')).toBe(false);
     expect(validatorNamed('kr-rrn')('901301-1234567')).toBe(false);
     expect(validatorNamed('us-itin')('912-40-1234')).toBe(false);
+    for (const ssn of ['000.12.3456', '666.12.3456', '912.34.5678', '123.00.4567', '123.45.0000'])
+      expect(validatorNamed('us-ssn')(ssn), ssn).toBe(false);
+    expect(validatorNamed('es-dni-nie')('X123456L')).toBe(false);
     expect(validatorNamed('eip55')('0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed')).toBe(false);
     expect(validatorNamed('eip55')('0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD')).toBe(false);
+  });
+
+  it('rejects national phone numbers no closed trunk-0 numbering plan admits', () => {
+    const isPhone = validatorNamed('phone-national');
+    // 078-05-1123 is an SSN shape only Germany's open plan admits; 00 starts an international call.
+    for (const value of ['078-05-1123', '00-1234567', '01-02-2024', '0000 0000 000'])
+      expect(isPhone(value), value).toBe(false);
   });
 
   it('tells placeholders, words, numbers and variable references from secrets', () => {
@@ -104,6 +119,32 @@ describe('validator registry', () => {
       expect(isSecret(placeholder), placeholder).toBe(false);
     }
     for (const secret of ['hunter22!', 'gSIdXdFfZBcxeZ', 'wJalrXUtnFEMI/K7MDENG'])
+      expect(isSecret(secret), secret).toBe(true);
+  });
+
+  it('rejects code that reads a secret, values marked fake and demo runs, but keeps odd real values', () => {
+    const isSecret = validatorNamed('not-placeholder');
+    for (const placeholder of [
+      'this.apiKey',
+      'fs.readFileSync(',
+      'foo(hey)you',
+      "request.json_body['hey']",
+      'password)',
+      'a-fake-api-key',
+      'xoxp-1234567890',
+      '####################',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CI expression is the placeholder under test
+      '${{ secrets.DEPLOY_TOKEN }}',
+    ]) {
+      expect(isSecret(placeholder), placeholder).toBe(false);
+    }
+    for (const secret of [
+      // Braces and brackets that do not close: a password, not a template or an index.
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a password that merely starts like a template
+      '{{h}o)p${e]nob(ody[finds>-_$#thisone}}',
+      '648973403315822863',
+      'p4S;f7K,d2M<q9Wz',
+    ])
       expect(isSecret(secret), secret).toBe(true);
   });
 });

@@ -6,8 +6,8 @@ const maxDomainLength = 253;
 /**
  * Email addresses: a local part of up to 64 characters `A-Z a-z 0-9 . _ % + -`, `@`, and a
  * domain of up to 253 characters with at least two labels and a top-level domain of two or
- * more letters. The search jumps from `@` to `@` (`indexOf`) and expands outwards, instead of
- * trying a regex at every offset. A match starts where the run of local-part characters before
+ * more letters or in punycode (`xn--p1ai`). The search jumps from `@` to `@` (`indexOf`) and
+ * expands outwards, instead of trying a regex at every offset. A match starts where the run of local-part characters before
  * the `@` starts; a longer run is no address. Dots and dashes ending the domain (end of a
  * sentence) are not part of it.
  */
@@ -53,7 +53,8 @@ function isValidDomain(domain: string): boolean {
     if (label.length === 0 || label.length > 63) return false;
     if (label.startsWith('-') || label.endsWith('-')) return false;
   }
-  return /^[A-Za-z]{2,63}$/.test(labels[labels.length - 1] ?? '');
+  // An internationalized top-level domain in its ASCII (punycode) form: `xn--p1ai` is `.рф`.
+  return /^(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/.test(labels[labels.length - 1] ?? '');
 }
 
 function isLocalChar(code: number): boolean {

@@ -1,13 +1,29 @@
 import type { Detector } from '../detector.ts';
-import { shapeSearch } from './candidate-search.ts';
+import { type CandidateSearch, shapeSearch } from './candidate-search.ts';
 import { ibanLengthOf, isValidIban, maxIbanLength, minIbanLength } from './iban-checksum.ts';
 import { createRegexDetector } from './regex-detector.ts';
+import { createUnionDetector } from './union-detector.ts';
+import { withContext } from './with-context.ts';
 
 /** Where an IBAN can start: a country code and check digits at a word start. */
 const ibanStartPattern = /(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}(?= ?[A-Z0-9])/;
 
 /** The first eight characters of every IBAN, compact or grouped (the shortest has 15). */
 const ibanShape = /[A-Z][A-Z][0-9][0-9] ?[0-9A-Z][0-9A-Z][0-9A-Z][0-9A-Z]/;
+
+/** The same in lower case. */
+const lowerIbanStartPattern = /(?<![A-Za-z0-9])[a-z]{2}[0-9]{2}(?= ?[a-z0-9])/;
+const lowerIbanShape = /[a-z][a-z][0-9][0-9] ?[0-9a-z][0-9a-z][0-9a-z][0-9a-z]/;
+
+/**
+ * What must come shortly before an IBAN in lower case, as written: searching prose for
+ * lower-case letters followed by digits, or for a keyword in any case, costs a scan that all
+ * text pays (5 % of log throughput); V8 skips through text looking for `IBAN` six times faster
+ * than for `iban` in any case. A field named for one (`iban`, `payee_iban`) counts too, in any
+ * spelling (see `withContext`).
+ */
+const lowerKeywords = ['IBAN'];
+const lowerWindowChars = 32;
 
 /**
  * Text in which digits and spaces are common and capitals are not: compiled on it, the shape
@@ -17,17 +33,28 @@ const digitText = 'order 1234 5678 on 12-34 at 5.60 ';
 
 /**
  * IBANs, compact (`DE89370400440532013000`) or in groups of four separated by single spaces
- * (`DE89 3704 0044 0532 0130 00`), with the country's length and a valid mod-97 check.
+ * (`DE89 3704 0044 0532 0130 00`), with the country's length and a valid mod-97 check; in
+ * lower case too (`gb82west12345698765432`) after the keyword `IBAN` or in a field named for one.
  */
 export function createIbanDetector(): Detector {
-  const starts = createRegexDetector(ibanStartPattern, {
+  const upper = ibanDetector(ibanStartPattern, shapeSearch(ibanShape, digitText));
+  const lower = ibanDetector(lowerIbanStartPattern, shapeSearch(lowerIbanShape, digitText));
+  return createUnionDetector([
+    upper,
+    withContext(lower, lowerKeywords, lowerWindowChars, { isCaseSensitive: true }),
+  ]);
+}
+
+/** IBANs that start where `startPattern` matches, at the candidates of `candidates`. */
+function ibanDetector(startPattern: RegExp, candidates: CandidateSearch): Detector {
+  const starts = createRegexDetector(startPattern, {
     id: 'iban',
     label: 'IBAN',
     minLength: 4,
     maxLength: 4,
     lookbehind: 1,
     lookahead: 2,
-    candidates: shapeSearch(ibanShape, digitText),
+    candidates,
   });
   return {
     ...starts,
@@ -47,9 +74,10 @@ export function createIbanDetector(): Detector {
   };
 }
 
-/** End of the IBAN starting at `start`, or -1. */
+/** End of the IBAN starting at `start` (upper or lower case, not mixed), or -1. */
 function ibanEnd(text: string, start: number): number {
-  const length = ibanLengthOf(text.slice(start, start + 2));
+  const isLower = text.charCodeAt(start) >= 97;
+  const length = ibanLengthOf(text.slice(start, start + 2).toUpperCase());
   if (length === undefined) return -1;
   const spaced = text.charCodeAt(start + 4) === 32;
   let compact = text.slice(start, start + 4);
@@ -60,11 +88,12 @@ function ibanEnd(text: string, start: number): number {
       index++;
     }
     const code = text.charCodeAt(index);
-    if (!((code >= 48 && code <= 57) || (code >= 65 && code <= 90))) return -1;
+    const isLetter = isLower ? code >= 97 && code <= 122 : code >= 65 && code <= 90;
+    if (!((code >= 48 && code <= 57) || isLetter)) return -1;
     compact += text[index];
     index++;
   }
   const next = text.charCodeAt(index);
   if ((next >= 48 && next <= 57) || (next >= 65 && next <= 90) || (next >= 97 && next <= 122)) return -1;
-  return isValidIban(compact) ? index : -1;
+  return isValidIban(compact.toUpperCase()) ? index : -1;
 }

@@ -5,12 +5,13 @@ import { createRegexDetector } from './regex-detector.ts';
 
 /**
  * 13–19 digits starting 2–6 (every issuer below), compact or in the printed groupings
- * (4-4-4-4, 4-4-4-4-3, 4-6-5, 4-6-4, 4-4-4-1..4) separated by single spaces or dashes. It must
+ * (4-4-4-4, 4-4-4-4-3, 4-6-5, 4-6-4, 4-4-4-1..4) separated by single spaces, dashes or dots (the
+ * scanner folds no-break and thin spaces to spaces before detectors run). It must
  * not follow a digit, or a dash after a digit, so a longer digit run is not mined for a
  * card-length piece.
  */
 const cardPattern =
-  /(?<![0-9]|[0-9]-)[2-6][0-9]{3}(?:[0-9]{9,15}|[ -][0-9]{4}[ -][0-9]{4}[ -](?:[0-9]{4}[ -][0-9]{3}|[0-9]{1,4})|[ -][0-9]{6}[ -][0-9]{4,5})(?!-?[0-9])/;
+  /(?<![0-9]|[0-9]-)[2-6][0-9]{3}(?:[0-9]{9,15}|[ .-][0-9]{4}[ .-][0-9]{4}[ .-](?:[0-9]{4}[ .-][0-9]{3}|[0-9]{1,4})|[ .-][0-9]{6}[ .-][0-9]{4,5})(?!-?[0-9])/;
 
 /** Payment card numbers (PAN) that pass the Luhn check and belong to a known issuer range. */
 export function createPaymentCardDetector(): Detector {
@@ -23,7 +24,7 @@ export function createPaymentCardDetector(): Detector {
     lookahead: 2,
     candidates: digitShapes.card,
     isValid(text, start, end) {
-      const digits = text.slice(start, end).replace(/[ -]/g, '');
+      const digits = text.slice(start, end).replace(/[ .-]/g, '');
       return isKnownIssuer(digits) && isLuhnValid(digits);
     },
   });

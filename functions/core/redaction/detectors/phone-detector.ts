@@ -1,3 +1,6 @@
+// The `max` metadata carries each country's number patterns, so `isValidPhoneNumber` checks the
+// digits, not only the length, as the `min` metadata does (libphonenumber-js README, "isValid()").
+import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import type { Detector, Match } from '../detector.ts';
 import { firstCandidate, needleSearch } from './candidate-search.ts';
 import { digitShapes } from './digit-shapes.ts';
@@ -28,7 +31,8 @@ const maxNanpPrefix = 8;
 /**
  * Phone numbers: NANP numbers with separators, and international numbers in E.164 style —
  * `+`, 8 to 15 digits in groups separated by single spaces, dashes or dots, a group possibly in
- * parentheses (`+44 (0)20 7946 0958`).
+ * parentheses (`+44 (0)20 7946 0958`) — that the numbering plan of their country calling code
+ * admits (libphonenumber-js): `+99 1234 5678` (no such code) or `+1 23 456 7890` is no phone.
  */
 export function createPhoneDetector(): Detector {
   return {
@@ -62,8 +66,12 @@ function phoneAt(text: string, start: number): Match | undefined {
   if (text.charCodeAt(start) !== 43 || !isBoundaryBefore(text.charCodeAt(start - 1))) return undefined;
   const firstDigit = text.charCodeAt(start + 1);
   if (firstDigit < 49 || firstDigit > 57) return undefined;
-  const end = internationalEnd(text, start);
-  return end === -1 ? undefined : { start, end };
+  const ends = internationalEnds(text, start);
+  for (let index = ends.length - 1; index >= 0; index--) {
+    const end = ends[index] as number;
+    if (isValidPhoneNumber(text.slice(start, end))) return { start, end };
+  }
+  return undefined;
 }
 
 function isBoundaryBefore(code: number): boolean {
@@ -71,14 +79,14 @@ function isBoundaryBefore(code: number): boolean {
 }
 
 /**
- * End of the longest international number starting with the `+` at `plus`: whole groups, at
- * most 15 digits and {@link maxInternationalLength} characters, at least 8 digits, not followed
- * by a letter or digit. -1 when there is none.
+ * Ends of the international numbers starting with the `+` at `plus`, shortest first: whole
+ * groups, at most 15 digits and {@link maxInternationalLength} characters, at least 8 digits,
+ * not followed by a letter or digit.
  */
-function internationalEnd(text: string, plus: number): number {
+function internationalEnds(text: string, plus: number): number[] {
   const limit = plus + maxInternationalLength;
   let digits = 0;
-  let best = -1;
+  const ends: number[] = [];
   let index = plus + 1;
   for (;;) {
     let end = index;
@@ -90,19 +98,19 @@ function internationalEnd(text: string, plus: number): number {
       end = index + 1;
       while (end <= limit && isDigit(text.charCodeAt(end))) end++;
       count = end - index - 1;
-      if (count === 0 || text.charCodeAt(end) !== 41 /* ) */) return best;
+      if (count === 0 || text.charCodeAt(end) !== 41 /* ) */) return ends;
       end++;
     } else {
-      return best;
+      return ends;
     }
     digits += count;
-    if (digits > 15 || end > limit) return best;
+    if (digits > 15 || end > limit) return ends;
     const next = text.charCodeAt(end);
-    if (digits >= 8 && !isWordChar(next)) best = end;
+    if (digits >= 8 && !isWordChar(next)) ends.push(end);
     const after = text.charCodeAt(end + 1);
     if ((next === 32 || next === 45 || next === 46) && (isDigit(after) || after === 40)) index = end + 1;
     else if (next === 40 || (isDigit(next) && text.charCodeAt(end - 1) === 41)) index = end;
-    else return best;
+    else return ends;
   }
 }
 

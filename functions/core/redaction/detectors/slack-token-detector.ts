@@ -2,8 +2,14 @@ import type { Detector } from '../detector.ts';
 import { needleSearch } from './candidate-search.ts';
 import { createRegexDetector } from './regex-detector.ts';
 
-/** Bot, user, app-level, refresh and legacy tokens: `xox` + type letter + `-` + 10–250 characters. */
-const slackTokenPattern = /(?<![A-Za-z0-9_-])xox[abeoprs]-[A-Za-z0-9-]{10,250}(?![A-Za-z0-9-])/;
+/**
+ * Bot, user, app-level, refresh and legacy tokens: `xox` + type letter + `-`, an optional version
+ * digit, then a numeric team or user id of six digits or more and the rest of the token, or (for
+ * configuration tokens) 100 or more base64 characters. Requiring the id keeps placeholders such as
+ * `xoxb-abcdef-abcdef` or `xoxp-1234-1234` out.
+ */
+const slackTokenPattern =
+  /(?<![A-Za-z0-9_-])xox[abeoprs]-(?:[0-9]-)?(?:[0-9]{6,20}-[A-Za-z0-9-]{6,230}|[A-Za-z0-9]{100,240})(?![A-Za-z0-9-])/;
 
 /** Slack API tokens. */
 export function createSlackTokenDetector(): Detector {

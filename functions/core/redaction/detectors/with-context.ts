@@ -2,10 +2,29 @@ import type { Detector, Match } from '../detector.ts';
 import { normalizeFieldName } from '../field-matcher.ts';
 import { compileScanningRegex } from './scanning-regex.ts';
 
+/** How {@link withContext} compares keywords. */
+export interface ContextOptions {
+  /**
+   * Keywords in the text match only as written (field names still match in any spelling). A
+   * keyword starting with a capital is then found several times faster in prose, where
+   * lower-case letters are everywhere.
+   * @default false
+   */
+  readonly isCaseSensitive?: boolean;
+  /**
+   * Search the detector's matches first and look for a keyword before each, instead of the
+   * keywords first: cheaper when its matches are rare and its candidates come from a scan the
+   * text pays anyway (`digitShapes`), as a keyword scan costs as much as a detector's.
+   * @default false
+   */
+  readonly isMatchFirst?: boolean;
+}
+
 /**
  * Restricts a detector to matches preceded by a keyword: one of `keywords` (compared ignoring
- * case) must lie wholly within the `windowChars` code units before the match start. The
- * keywords are searched first, so text without any keyword costs one keyword scan.
+ * case, unless `options.isCaseSensitive`) must lie wholly within the `windowChars` code units
+ * before the match start. The keywords are searched first, so text without any keyword costs
+ * one keyword scan.
  *
  * A field name is context too: `named(name)` gives the detector without the restriction when
  * the name, folded like field rule names (`Secret Access Key` = `secret_access_key`), holds a
@@ -15,8 +34,13 @@ import { compileScanningRegex } from './scanning-regex.ts';
  * @example
  * withContext(createBuiltInDetector('us-ssn')!, ['ssn', 'social security'], 32)
  */
-export function withContext(detector: Detector, keywords: readonly string[], windowChars: number): Detector {
-  const context = createKeywordContext(keywords, windowChars);
+export function withContext(
+  detector: Detector,
+  keywords: readonly string[],
+  windowChars: number,
+  options: ContextOptions = {},
+): Detector {
+  const context = createKeywordContext(keywords, windowChars, options);
   if (context === undefined) return detector;
   const { nextKeywordStart, hasKeywordBefore, isContextName, shortest } = context;
 
@@ -30,15 +54,23 @@ export function withContext(detector: Detector, keywords: readonly string[], win
       lookahead: inner.lookahead,
       findFrom(text: string, from: number): Match | undefined {
         let position = from;
+        if (options.isMatchFirst) {
+          for (let match = inner.findFrom(text, position); match !== undefined; ) {
+            if (hasKeywordBefore(text, match.start)) return match;
+            match = inner.findFrom(text, match.start + 1);
+          }
+          return undefined;
+        }
         for (;;) {
           // A match at s needs a keyword starting at or after s - windowChars, hence after
-          // position - windowChars, and ending by s: no match starts before that keyword's end.
+          // position - windowChars, and ending by s: no match starts before that keyword's end,
+          // nor after its start + windowChars.
           const keyword = nextKeywordStart(text, position - windowChars);
           if (keyword === -1) return undefined;
-          const match = inner.findFrom(text, Math.max(position, keyword + shortest));
-          if (match === undefined) return undefined;
-          if (hasKeywordBefore(text, match.start)) return match;
-          position = match.start + 1;
+          const last = keyword + windowChars;
+          const match = findStartingBetween(inner, text, Math.max(position, keyword + shortest), last);
+          if (match !== undefined && hasKeywordBefore(text, match.start)) return match;
+          position = match === undefined ? last + 1 : match.start + 1;
         }
       },
       named(name: string): Detector {
@@ -75,12 +107,15 @@ export interface KeywordContext {
 export function createKeywordContext(
   keywords: readonly string[],
   windowChars: number,
+  options: ContextOptions = {},
 ): KeywordContext | undefined {
   const wanted = [...new Set(keywords.filter((keyword) => keyword.length > 0))];
   if (wanted.length === 0) return undefined;
   // Shortest first, so that at one index the alternative that ends earliest is tried first.
   wanted.sort((a, b) => a.length - b.length);
-  const keywordRegex = compileScanningRegex(new RegExp(wanted.map(escapeRegex).join('|'), 'i'));
+  const keywordRegex = compileScanningRegex(
+    new RegExp(wanted.map(escapeRegex).join('|'), options.isCaseSensitive ? '' : 'i'),
+  );
   const foldedKeywords = [...new Set(wanted.map(normalizeFieldName).filter((keyword) => keyword !== ''))];
   const nameRegex =
     foldedKeywords.length === 0 ? undefined : new RegExp(foldedKeywords.map(escapeRegex).join('|'));
@@ -91,15 +126,10 @@ export function createKeywordContext(
       return keywordRegex.exec(text)?.index ?? -1;
     },
     hasKeywordBefore(text, start) {
-      let index = Math.max(0, start - windowChars);
-      while (index < start) {
-        keywordRegex.lastIndex = index;
-        const found = keywordRegex.exec(text);
-        if (found === null || found.index >= start) return false;
-        if (found.index + found[0].length <= start) return true;
-        index = found.index + 1;
-      }
-      return false;
+      // In the window alone: every keyword found lies wholly inside it, and the search ends there
+      // instead of running on to the next keyword of the text.
+      keywordRegex.lastIndex = 0;
+      return keywordRegex.test(text.slice(Math.max(0, start - windowChars), start));
     },
     hasKeywordAfter(text, end) {
       keywordRegex.lastIndex = end;
@@ -110,6 +140,25 @@ export function createKeywordContext(
       return nameRegex?.test(normalizeFieldName(name)) ?? false;
     },
   };
+}
+
+/**
+ * The first match of `detector` starting in `[from, last]`, searched in a slice just long
+ * enough to decide those starts: a detector whose next match lies far ahead (or nowhere) would
+ * otherwise scan the rest of the text again for every keyword.
+ */
+function findStartingBetween(
+  detector: Detector,
+  text: string,
+  from: number,
+  last: number,
+): Match | undefined {
+  if (from > last) return undefined;
+  const sliceStart = Math.max(0, from - detector.lookbehind);
+  const slice = text.slice(sliceStart, last + 1 + detector.maxLength + detector.lookahead);
+  const match = detector.findFrom(slice, from - sliceStart);
+  if (match === undefined || match.start + sliceStart > last) return undefined;
+  return { start: match.start + sliceStart, end: match.end + sliceStart };
 }
 
 function escapeRegex(text: string): string {

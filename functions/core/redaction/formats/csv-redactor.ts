@@ -3,6 +3,7 @@ import type { CompiledFieldRule, Redactor } from '../redactor.ts';
 import type { ScanMatch, Scanner } from '../scanner.ts';
 import { CellKind, CsvTokenizer } from './csv-tokenizer.ts';
 import type { FormatRedactor } from './format-redactor.ts';
+import { sniffCsvDelimiter } from './sniff-csv-delimiter.ts';
 
 export interface CsvRedactorOptions {
   /**
@@ -19,9 +20,9 @@ export interface CsvRedactorOptions {
    */
   readonly onHeader?: (header: { readonly delimiter: string; readonly endOffset: number }) => void;
   /**
-   * The delimiter sniffing chose for this object's first record, to use instead of sniffing
-   * again: a segment redacted after the object's head would sniff text that is not the
-   * object's (an odd quote in the header makes the sniffer read on past it).
+   * The delimiter sniffing chose for this object, to use instead of sniffing again: a segment
+   * redacted after the object's head would sniff text that is not the object's (sniffing reads
+   * the records after the header to settle a tie, and past it after an odd quote).
    * @default - sniffed
    */
   readonly sniffedDelimiter?: string;
@@ -33,7 +34,6 @@ const LF = 0x0a;
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 /** Delimiters a file may use without declaring one, in order of preference on a tie. */
-const SNIFFED_DELIMITERS = [',', ';', '\t', '|'];
 const SEP_LINE = /^sep=(.)$/i;
 const LINE_BREAK = /[\r\n]/;
 /** A cell with a digit and no letter (an amount, a date, an id): data, not a column name. */
@@ -131,7 +131,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       }
     }
     if (!line.startsWith('#')) return false;
-    const cells = line.split(delimiter ?? (sniffDelimiter(line, 0, true, maxRecordLength) as string));
+    const cells = line.split(delimiter ?? (sniffCsvDelimiter(line, 0, true, maxRecordLength) as string));
     return !cells.some((cell, index) => redactor.fieldRule([columnName(cell, index)]) !== undefined);
   }
 
@@ -159,7 +159,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       if (terminatorEnd - start > maxRecordLength) throw tooLong(preambleLines + 1);
       const line = preamble.slice(start, lineEnd);
       if (!isPreambleLine(line)) {
-        delimiter ??= options.sniffedDelimiter ?? sniffDelimiter(preamble, start, isEnd, maxRecordLength);
+        delimiter ??= options.sniffedDelimiter ?? sniffCsvDelimiter(preamble, start, isEnd, maxRecordLength);
         // The first record goes on past a quoted line break: its end is needed to sniff.
         if (delimiter === undefined) break;
         tokenizer = new CsvTokenizer(delimiter, maxRecordLength, preambleLines);
@@ -359,37 +359,6 @@ function isValidDelimiter(delimiter: string): boolean {
 /** The name a header cell gives its column: a leading `#` (a commented-out header) is not part of it. */
 function columnName(cell: string, index: number): string {
   return index === 0 ? cell.replace(/^#+\s*/, '') : cell;
-}
-
-/**
- * The most frequent of the usual delimiters outside quotes in the record that starts at `from`
- * (`,` when none), or `undefined` when the record may go on past the end of `text` (unless
- * `isEnd`). Only the first `maxLength` + 1 characters count, so that a record too long for the
- * tokenizer is sniffed the same whatever the chunking, and then refused by it.
- */
-function sniffDelimiter(text: string, from: number, isEnd: boolean, maxLength: number): string | undefined {
-  const counts = SNIFFED_DELIMITERS.map(() => 0);
-  let isQuoted = false;
-  const end = Math.min(text.length, from + maxLength + 1);
-  let isComplete = isEnd || text.length - from > maxLength;
-  for (let i = from; i < end; i++) {
-    const character = text[i] as string;
-    if (character === '"') isQuoted = !isQuoted;
-    else if (!isQuoted) {
-      if (character === '\n' || character === '\r') {
-        isComplete = true;
-        break;
-      }
-      const index = SNIFFED_DELIMITERS.indexOf(character);
-      if (index >= 0) counts[index] = (counts[index] as number) + 1;
-    }
-  }
-  if (!isComplete) return undefined;
-  let best = 0;
-  for (let index = 1; index < counts.length; index++) {
-    if ((counts[index] as number) > (counts[best] as number)) best = index;
-  }
-  return SNIFFED_DELIMITERS[best] as string;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Redactor } from '../redactor.ts';
 import type { Scanner } from '../scanner.ts';
+import { plainJsonNumber } from './json-number-digits.ts';
 
 /** Strings longer than this are not remembered: long values rarely repeat. */
 const MAX_REMEMBERED_CHARS = 128;
@@ -41,10 +42,19 @@ export class JsonStringEncoder {
     return encoded;
   }
 
-  /** A number's raw text after the detectors: unchanged, or the replacement as a JSON string. */
+  /**
+   * A number's raw text after the detectors: unchanged, or the replacement as a JSON string.
+   * A number with an exponent is scanned as its plain digits first (see `plainJsonNumber`), so
+   * a card number written `4.111111111111111e15` is found and replaced whole; as written when
+   * its digits hold nothing.
+   */
   encodeNumber(raw: string, scanner: Scanner = this.redactor.scanner): string {
-    const { matches } = scanner.scan(raw);
-    return matches.length === 0 ? raw : JSON.stringify(this.redactor.replace(raw, matches, 0, raw.length));
+    const plain = plainJsonNumber(raw);
+    for (const text of plain === undefined ? [raw] : [plain, raw]) {
+      const { matches } = scanner.scan(text);
+      if (matches.length > 0) return JSON.stringify(this.redactor.replace(text, matches, 0, text.length));
+    }
+    return raw;
   }
 }
 

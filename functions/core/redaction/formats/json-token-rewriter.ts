@@ -2,10 +2,15 @@ import { LimitExceededError, MalformedObjectError } from '../../errors.ts';
 import type { CompiledFieldRule, Redactor } from '../redactor.ts';
 import type { Scanner } from '../scanner.ts';
 import { FieldRuleCache, type PathNode } from './field-rule-cache.ts';
+import { hasExponent } from './json-number-digits.ts';
 import { JsonStringEncoder, quote } from './json-string-encoder.ts';
+import { lexJsonText } from './json-text-lexer.ts';
 
 /** Deepest nesting of objects and arrays accepted; deeper documents are refused, not tracked. */
 export const MAX_JSON_DEPTH = 512;
+
+/** JSON texts in strings are read to this depth (JSON in a string in JSON in a string…). */
+export const MAX_NESTED_JSON_TEXTS = 4;
 
 // What the grammar accepts next.
 const VALUE = 0;
@@ -34,6 +39,14 @@ interface Frame {
   index: number;
 }
 
+/** Where a JSON text held in a string value sits in the document around it. */
+interface NestedRoot {
+  /** The rewriter of the document around it. */
+  readonly outer: JsonTokenRewriter;
+  /** The node of the string value's path, which is the nested text's root. */
+  readonly node: PathNode;
+}
+
 /**
  * Rewrites one JSON text, fed as tokens, into compact JSON with field rules and detectors
  * applied (whitespace is not preserved). It checks the grammar, tracks the path from the root
@@ -47,6 +60,11 @@ interface Frame {
  * their path as context (`Scanner.named`: under `SecretAccessKey` the secret-key detector needs
  * no keyword in the value itself); a number that changes becomes a JSON string.
  *
+ * An untainted string value that is itself a JSON object or array (`"{\"ssn\":\"…\"}"`, as
+ * loggers and queues write payloads) is rewritten as part of the document, its keys continuing
+ * the path, up to `MAX_NESTED_JSON_TEXTS` texts deep; when that changes anything the string
+ * holds the compact result, else it goes through the detectors like any string.
+ *
  * Memory is bounded: the output is taken as it is produced, and only the open containers and
  * their current keys are held (keys along one path limited to `maxRecordBytes` characters).
  * Positions passed with each token only locate errors, through `locate`.
@@ -58,18 +76,33 @@ export class JsonTokenRewriter {
   private readonly locate: (position: number) => string;
   private readonly maxPathChars: number;
   private readonly frames: Frame[] = [];
-  private readonly path: (string | number)[] = [];
-  private pathChars = 0;
+  private readonly path: (string | number)[];
+  private pathChars: number;
   private expect = VALUE;
   private out = '';
+  /** The root node of a nested text; `undefined` for a document. */
+  private readonly root: PathNode | undefined;
+  /** Containers open around this text in the documents that hold it. */
+  private readonly outerDepth: number;
+  /** JSON texts in strings that hold this one. */
+  private readonly nesting: number;
 
-  /** `locate` turns a token position into words for error messages, e.g. `at byte 12`. */
-  constructor(redactor: Redactor, locate: (position: number) => string) {
+  /**
+   * `locate` turns a token position into words for error messages, e.g. `at byte 12`; `nested`
+   * places a JSON text read from a string value of another rewriter's document.
+   */
+  constructor(redactor: Redactor, locate: (position: number) => string, nested?: NestedRoot) {
     this.redactor = redactor;
-    this.encoder = new JsonStringEncoder(redactor);
-    this.rules = new FieldRuleCache(redactor);
     this.locate = locate;
     this.maxPathChars = redactor.limits.maxRecordBytes;
+    const outer = nested?.outer;
+    this.encoder = outer?.encoder ?? new JsonStringEncoder(redactor);
+    this.rules = outer?.rules ?? new FieldRuleCache(redactor);
+    this.root = nested?.node;
+    this.path = outer === undefined ? [] : [...outer.path];
+    this.pathChars = outer?.pathChars ?? 0;
+    this.outerDepth = outer === undefined ? 0 : outer.outerDepth + outer.frames.length;
+    this.nesting = outer === undefined ? 0 : outer.nesting + 1;
   }
 
   /** Returns the output written so far and forgets it. */
@@ -128,8 +161,11 @@ export class JsonTokenRewriter {
       return;
     }
     const rule = this.startValue(position);
-    if (rule === undefined) this.writeMember(this.encode(value, isPlain, isClean, this.valueScanner()));
-    else if (rule.isKeep) this.writeMember(quote(value));
+    if (rule === undefined) {
+      this.writeMember(
+        this.nestedJson(value, position) ?? this.encode(value, isPlain, isClean, this.valueScanner()),
+      );
+    } else if (rule.isKeep) this.writeMember(quote(value));
     else this.writeField(rule, value);
     this.endValue();
   }
@@ -142,7 +178,8 @@ export class JsonTokenRewriter {
     const rule = this.startValue(position);
     if (rule === undefined) {
       const scanner = this.valueScanner();
-      const isVouched = isClean && scanner === this.redactor.scanner;
+      // The batch scan saw the number as written, not its digits.
+      const isVouched = isClean && scanner === this.redactor.scanner && !hasExponent(raw);
       this.writeMember(isVouched ? raw : this.encoder.encodeNumber(raw, scanner));
     } else if (rule.isKeep) this.writeMember(raw);
     else this.writeField(rule, raw);
@@ -180,10 +217,39 @@ export class JsonTokenRewriter {
     return isPlain ? `"${value}"` : quote(value);
   }
 
+  /**
+   * The string value starting now, rewritten as a JSON text when it holds one and that changes
+   * it; else `undefined`.
+   */
+  private nestedJson(value: string, position: number): string | undefined {
+    if (this.nesting >= MAX_NESTED_JSON_TEXTS || !isJsonContainerText(value)) return undefined;
+    try {
+      JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+    const changesBefore = this.changes();
+    const nested = new JsonTokenRewriter(this.redactor, () => this.locate(position), {
+      outer: this,
+      node: this.nodeOfNewContainer(undefined),
+    });
+    lexJsonText(value, nested);
+    nested.finish(value.length);
+    const rewritten = nested.take();
+    return this.changes() === changesBefore ? undefined : quote(rewritten);
+  }
+
+  /** Values the rules have handled so far in this run: unchanged, nothing was. */
+  private changes(): number {
+    let total = 0;
+    for (const count of this.redactor.counts.values()) total += count;
+    return total;
+  }
+
   /** The scanner for the value starting now: the keys on its path are its context. */
   private valueScanner(): Scanner {
     const frame = this.frames.at(-1);
-    if (frame === undefined) return this.redactor.scanner;
+    if (frame === undefined) return this.root?.scanner ?? this.redactor.scanner;
     return (frame.isObject ? frame.keyNode : frame.node).scanner;
   }
 
@@ -203,7 +269,7 @@ export class JsonTokenRewriter {
 
   private begin(isObject: boolean, position: number): void {
     const taint = this.startValue(position);
-    if (this.frames.length >= MAX_JSON_DEPTH) {
+    if (this.outerDepth + this.frames.length >= MAX_JSON_DEPTH) {
       throw new LimitExceededError(
         `JSON nested deeper than ${MAX_JSON_DEPTH} levels ${this.locate(position)}`,
       );
@@ -228,7 +294,7 @@ export class JsonTokenRewriter {
 
   private nodeOfNewContainer(taint: CompiledFieldRule | undefined): PathNode {
     const parent = this.frames.at(-1);
-    if (parent === undefined) return this.rules.start();
+    if (parent === undefined) return this.root ?? this.rules.start();
     if (taint !== undefined || parent.isObject) return parent.keyNode;
     return this.rules.child(parent.node, parent.index - 1, this.path);
   }
@@ -286,4 +352,19 @@ export class JsonTokenRewriter {
       frame.isWritten = true;
     }
   }
+}
+
+/** True when `text` may be a JSON object or array: `{` or `[` first and the closing bracket last, JSON blanks aside. */
+function isJsonContainerText(text: string): boolean {
+  let first = 0;
+  while (isJsonBlank(text.charCodeAt(first))) first++;
+  const open = text.charCodeAt(first);
+  if (open !== 0x7b && open !== 0x5b) return false;
+  let last = text.length - 1;
+  while (last > first && isJsonBlank(text.charCodeAt(last))) last--;
+  return text.charCodeAt(last) === open + 2;
+}
+
+function isJsonBlank(code: number): boolean {
+  return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
 }

@@ -11,16 +11,29 @@ const WINDOW = 64 * 1024;
  *
  * Only the unscanned tail of the previous piece is kept. A large piece is scanned where it lies:
  * the matches that may start in the tail are found in a short bridge (the tail joined to the
- * start of the piece), the rest in the piece itself, so no piece is ever copied whole.
+ * start of the piece), the rest in the piece itself, so no piece is copied whole. The scanner
+ * may stop short of the cut point asked for when escapes or invisible characters shorten the
+ * view of the text after it (see `Scanner.scan`): what it has not reached stays in the tail,
+ * and a bridge that stops short of the piece is joined to the piece instead (a copy is cheaper
+ * than scanning a longer bridge again).
+ *
+ * A scan normalizes all the text it is given, kept context and reach included, and a scan cut
+ * short leaves that text to be scanned again; so the next scan waits for at least half as much
+ * new text as the last one was given. Each code unit is then normalized a bounded number of
+ * times (under five in the densest text measured) whatever the detectors' context and reach,
+ * where waiting for a fixed window made text dense in escapes quadratic (each piece scanned
+ * again with up to 64 times the reach behind it: 975 code units normalized per code unit).
  */
 export function createTextRedactor(redactor: Redactor): FormatRedactor {
   const scanner = redactor.scanner;
-  const reach = scanner.maxLength + scanner.lookahead;
-  const context = scanner.lookbehind;
+  const reach = scanner.reachLength;
+  const context = scanner.contextLength;
   // Text from `position` on is not emitted yet; before it, up to `context` code units are kept
   // as lookbehind for the detectors.
   let tail = '';
   let position = 0;
+  /** Pending code units (from `position` on) at which the next piece is scanned. */
+  let due = WINDOW + reach;
 
   /** Redacts `text[from, limit)` and what the last match there covers; keeps the rest as the tail. */
   function emit(text: string, from: number, limit: number): string {
@@ -29,28 +42,32 @@ export function createTextRedactor(redactor: Redactor): FormatRedactor {
     const keepFrom = Math.max(0, cut - context);
     tail = text.slice(keepFrom);
     position = cut - keepFrom;
+    due = text.length - cut + Math.max(WINDOW, text.length >> 1);
     return out;
   }
 
   return {
     push(text) {
-      if (tail.length - position + text.length < WINDOW + reach) {
+      if (tail.length - position + text.length < due) {
         tail += text;
         return '';
       }
       let out = '';
       let from = position;
       // A bridge pays off, and leaves room to cut the piece past it, only for a large piece.
-      if (text.length < 2 * (context + reach)) {
-        text = tail + text;
-      } else {
+      if (text.length >= 2 * (context + reach)) {
         // Every match that starts in the tail, or in the first `context` code units of the
         // piece, lies in the bridge; scanning resumes in the piece with its lookbehind in place.
         const bridge = tail + text.slice(0, context + reach);
-        const { matches, next } = scanner.scan(bridge, position, tail.length + context);
-        out = redactor.replace(bridge, matches, position, next);
-        from = next - tail.length;
+        const { matches, next } = scanner.scan(bridge, from, tail.length + context);
+        out = redactor.replace(bridge, matches, from, next);
+        from = next;
+        if (next >= tail.length + context) {
+          from -= tail.length;
+          tail = '';
+        }
       }
+      text = tail + text;
       let limit = text.length - reach;
       // Never split a surrogate pair between two outputs.
       if (isHighSurrogate(text.charCodeAt(limit - 1))) limit--;
@@ -60,6 +77,7 @@ export function createTextRedactor(redactor: Redactor): FormatRedactor {
       const out = emit(tail, position, tail.length);
       tail = '';
       position = 0;
+      due = WINDOW + reach;
       return out;
     },
   };

@@ -49,13 +49,16 @@ export function isCaSinValid(text: string): boolean {
 
 const spanishLetters = 'TRWAGMYFPDXBNJZSQVHLCKE';
 
-/** Spanish DNI (8 digits and a letter) or NIE (X, Y or Z, 7 digits and a letter): the letter is the number mod 23. */
+/**
+ * Spanish DNI (8 digits and a letter; 7 when the leading zero is left out) or NIE (X, Y or Z,
+ * 7 digits and a letter): the letter is the number mod 23.
+ */
 export function isEsDniOrNieValid(text: string): boolean {
   const value = compact(text);
   const match = /^([XYZ]?)([0-9]{7,8})([A-Z])$/.exec(value);
   if (match === null) return false;
   const [, prefix = '', number = '', letter] = match;
-  if (prefix === '' ? number.length !== 8 : number.length !== 7) return false;
+  if (prefix !== '' && number.length !== 7) return false;
   const full = Number(`${prefix === '' ? '' : 'XYZ'.indexOf(prefix)}${number}`);
   return spanishLetters.charAt(full % 23) === letter;
 }
@@ -219,6 +222,20 @@ export function isSgNricValid(text: string): boolean {
  */
 export function isKrRrnValid(text: string): boolean {
   return /^[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[1-8][0-9]{6}$/.test(compact(text));
+}
+
+/** US Social Security number: area 001–899 but not 666, group 01–99, serial 0001–9999 (SSA, "SSN randomization"). */
+export function isUsSsnValid(text: string): boolean {
+  const value = compact(text);
+  if (!/^[0-9]{9}$/.test(value)) return false;
+  const area = value.slice(0, 3);
+  return (
+    area !== '000' &&
+    area !== '666' &&
+    area < '900' &&
+    value.slice(3, 5) !== '00' &&
+    value.slice(5) !== '0000'
+  );
 }
 
 /** US ITIN: nine digits starting 9 with a group number (digits 4–5) in 50–65, 70–88, 90–92 or 94–99. */

@@ -26,7 +26,9 @@ import {
   isUsDeaValid,
   isUsItinValid,
   isUsNpiValid,
+  isUsSsnValid,
 } from './national-id-checksums.ts';
+import { isNationalPhoneNumberValid } from './national-phone-number.ts';
 import { isVinValid } from './vehicle-identification-number.ts';
 import { isVerhoeffValid } from './verhoeff.ts';
 import {
@@ -40,18 +42,27 @@ import {
  * True for a value that can be a secret rather than a stand-in for one: not words (an
  * identifier such as `changeme`, `mySecretName`, `DB_PASSWORD`: letters whose words, split at
  * separators and camel humps, average three letters or more; random letters split into many
- * short ones), not only digits (a count, a port), not a template or variable reference
- * (`${DB_PASSWORD}`, `{{ token }}`, `%TOKEN%`, `$TOKEN`, `<password>`).
+ * short ones), not a short number (a count, a port; ids of 16 digits or more can be secrets),
+ * not a whole template or variable reference (`${DB_PASSWORD}`, `{{ token }}`, `%TOKEN%`,
+ * `$TOKEN`, `<password>`, `${{ secrets.TOKEN }}`), not code that reads one (`this.apiKey`,
+ * `fs.readFileSync(`, `foo(bar)`, `body['key']`), and not marked as fake (`fake`, `dummy`,
+ * `placeholder`, `redacted`, a run such as `12345678`, `abcdefgh` or `########`).
  */
 function isNotPlaceholder(value: string): boolean {
-  if (/^[0-9]+$/.test(value)) return false;
-  if (/^[A-Za-z_.-]+$/.test(value)) {
-    const words = value.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g) ?? [];
+  if (/^[0-9]{1,15}$/.test(value)) return false;
+  if (/fake|dummy|placeholder|redacted|changeme|12345678|abcdefgh|(.)\1{7,}/i.test(value)) return false;
+  // A call or an index written out (`foo(hey)you`, `body['hey']`) is code, not a value.
+  if (/\([^()]*\)|\[[^[\]]*\]/.test(value)) return false;
+  const bare = value.replace(/[()[\],;]+$/, '');
+  // Member access (`this.apiKey`, `request.json_body[`): dotted words without digits.
+  if (/^[A-Za-z_$]+(?:\.[A-Za-z_$]+)+$/.test(bare)) return false;
+  if (/^[A-Za-z_.-]+$/.test(bare)) {
+    const words = bare.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g) ?? [];
     const letters = words.reduce((sum, word) => sum + word.length, 0);
     if (words.length === 0 || letters / words.length >= 3) return false;
   }
   if (
-    /^(?:\$\{.*\}|\$\(.*\)|\{\{.*\}\}|%[A-Za-z_][A-Za-z0-9_]*%|\$[A-Za-z_][A-Za-z0-9_]*|<[^<>]*>)$/.test(
+    /^(?:\$\{[^{}]*\}|\$?\{\{[^{}]*\}\}|\$\([^()]*\)|\{\{[^{}]*\}\}|%[A-Za-z_][A-Za-z0-9_]*%|\$[A-Za-z_][A-Za-z0-9_]*|<[^<>]*>)$/.test(
       value,
     )
   )
@@ -79,6 +90,7 @@ const validators = {
   eip55: isEip55Valid,
   vin: (value) => isVinValid(value.toUpperCase()),
   'aba-routing': (value) => isAbaRoutingValid(digits(value)),
+  'phone-national': isNationalPhoneNumberValid,
   'uk-nino': isUkNinoValid,
   'uk-nhs': isUkNhsValid,
   'ca-sin': isCaSinValid,
@@ -99,6 +111,7 @@ const validators = {
   'sg-nric': isSgNricValid,
   'kr-rrn': isKrRrnValid,
   'us-itin': isUsItinValid,
+  'us-ssn': isUsSsnValid,
   'us-npi': isUsNpiValid,
   'us-dea': isUsDeaValid,
 } satisfies Record<string, (value: string) => boolean>;
