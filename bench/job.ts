@@ -6,6 +6,11 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { loadRuleCatalog } from '../functions/adapters/local-rule-set-source.ts';
 import { openRedactionStream } from '../functions/adapters/node-redaction-stream.ts';
+import {
+  createSegmentWorkerPool,
+  type SegmentWorkerPool,
+} from '../functions/adapters/segment-worker-pool.ts';
+import { DEFAULT_SEGMENT_BYTES } from '../functions/adapters/segmented-redaction.ts';
 import { MaskpointError } from '../functions/core/errors.ts';
 import type { RedactionStream } from '../functions/core/ports/redaction-engine.ts';
 import type { TokenKeys } from '../functions/core/ports/token-keyring.ts';
@@ -23,6 +28,8 @@ export type JobSpec =
       readonly file: string;
       readonly rulesDir: string;
       readonly ruleSetName: string;
+      /** Redact in segments on this many worker threads (one big object on several cores). */
+      readonly threads?: number;
     };
 
 /** One measured run, printed by the job process as one JSON line. */
@@ -63,7 +70,24 @@ async function runJob(spec: JobSpec): Promise<JobResult> {
   if (spec.mode !== 'redact') return measure(() => runCeiling(spec.mode, spec.file));
   // Rule loading and compilation are cold-start work, kept out of the measured interval.
   const ruleSet = await loadCompiledRuleSet(spec.rulesDir, spec.ruleSetName);
-  return measure((start) => runRedaction(spec.file, ruleSet, start));
+  const pool = spec.threads === undefined ? undefined : await startPool(spec.threads, ruleSet);
+  try {
+    return await measure((start) => runRedaction(spec.file, ruleSet, start, pool));
+  } finally {
+    await pool?.close();
+  }
+}
+
+/** Worker threads started and their rule set compiled: cold-start work, like rule loading. */
+async function startPool(threads: number, ruleSet: CompiledRuleSet): Promise<SegmentWorkerPool> {
+  if (ruleSet.origin === undefined) throw new Error('the rule set has no origin to hand to workers');
+  // The bundle (job.mjs) runs the bundled worker beside it; from source, the worker's source.
+  const workerFile = import.meta.url.endsWith('.mjs')
+    ? new URL('./segment-worker.mjs', import.meta.url)
+    : new URL('../functions/adapters/segment-worker.ts', import.meta.url);
+  const pool = createSegmentWorkerPool({ threads, workerFile });
+  await pool.prepare(ruleSet.origin);
+  return pool;
 }
 
 async function measure(run: (start: number) => Promise<Measured>): Promise<JobResult> {
@@ -125,13 +149,23 @@ async function loadCompiledRuleSet(rulesDir: string, name: string): Promise<Comp
   return compileRuleSet(resolved.ruleSet, BENCH_KEYS, resolved.positionOf, resolved.packs);
 }
 
-async function runRedaction(file: string, ruleSet: CompiledRuleSet, start: number): Promise<Measured> {
+async function runRedaction(
+  file: string,
+  ruleSet: CompiledRuleSet,
+  start: number,
+  pool: SegmentWorkerPool | undefined,
+): Promise<Measured> {
   let outBytes = 0;
   let firstByteMs: number | undefined;
   let stream: RedactionStream | undefined;
   let refused: Measured['refused'];
   try {
-    stream = await openRedactionStream(createReadStream(file), { ruleSet, key: basename(file) });
+    const segments = pool && {
+      runner: pool,
+      segmentBytes: DEFAULT_SEGMENT_BYTES,
+      maxInFlight: 2 * pool.threads,
+    };
+    stream = await openRedactionStream(createReadStream(file), { ruleSet, key: basename(file) }, segments);
     for await (const chunk of stream.body) {
       firstByteMs ??= performance.now() - start;
       outBytes += chunk.byteLength;

@@ -1,14 +1,24 @@
 import { pipeline, Readable, type Transform } from 'node:stream';
 import { createGunzip, createGzip } from 'node:zlib';
 import { LimitExceededError, MalformedObjectError, UnsupportedFormatError } from '../core/errors.ts';
-import type { RedactionStream, RedactionStreamOptions } from '../core/ports/redaction-engine.ts';
+import type {
+  OpenRedaction,
+  RedactionStream,
+  RedactionStreamOptions,
+} from '../core/ports/redaction-engine.ts';
 import { createFormatRedactor } from '../core/redaction/formats/create-format-redactor.ts';
 import { detectFormat } from '../core/redaction/formats/detect-format.ts';
 import { type CompiledRuleSet, Redactor } from '../core/redaction/redactor.ts';
+import { redactInSegments, type SegmentedRedactionOptions } from './segmented-redaction.ts';
 import { Utf8StreamDecoder } from './utf8-stream-decoder.ts';
 
 /** Bytes read before the format is decided. */
 const HEAD_BYTES = 512;
+/**
+ * zlib output chunk size (its default is 16 KiB). Inflated chunks are what the redactors push,
+ * and every push has a fixed cost; the deflater's chunks are what the response writes.
+ */
+const ZLIB_CHUNK_BYTES = 64 * 1024;
 /** Decompressed output always allowed before the ratio cap applies. */
 const RATIO_SLACK_BYTES = 1024 * 1024;
 
@@ -16,11 +26,14 @@ const RATIO_SLACK_BYTES = 1024 * 1024;
  * Reads the head of an object (and of its inflated content when gzip), decides its format and
  * returns the redacted body as a stream. Refusals (binary or unknown content) happen here, before
  * any byte is produced; errors while streaming (malformed content such as a NUL byte or invalid
- * UTF-8 anywhere in the body, limits) surface from `body` and must abort the response.
+ * UTF-8 anywhere in the body, limits) surface from `body` and must abort the response. With
+ * `segments`, a CSV or NDJSON object larger than one segment is redacted on its runner (worker
+ * threads) in segments, with the same output (see `redactInSegments`).
  */
 export async function openRedactionStream(
   source: AsyncIterable<Uint8Array>,
   options: RedactionStreamOptions,
+  segments?: SegmentedRedactionOptions,
 ): Promise<RedactionStream> {
   const bytes = { in: 0, out: 0 };
   const counted = countBytes(source, (n) => {
@@ -48,12 +61,21 @@ export async function openRedactionStream(
     if (inner === undefined || inner.isGzip) throw new UnsupportedFormatError(unsupportedMessage(options));
     format = inner.format;
   }
-  const text = redactBytes(plain.all, createFormatRedactor(format, redactor));
+  const origin = options.ruleSet.origin;
+  const text =
+    segments !== undefined && origin !== undefined && (format === 'csv' || format === 'ndjson')
+      ? redactInSegments(plain.all, format, redactor, origin, segments)
+      : redactBytes(plain.all, createFormatRedactor(format, redactor));
   const encoded = detected.isGzip ? gzip(text) : text;
   const body = countBytes(encoded, (n) => {
     bytes.out += n;
   });
   return { format: { format, isGzip: detected.isGzip }, redactor, body, bytes };
+}
+
+/** `openRedactionStream` redacting big CSV and NDJSON objects in segments on `segments.runner`. */
+export function createSegmentedRedactionOpener(segments: SegmentedRedactionOptions): OpenRedaction {
+  return (source, options) => openRedactionStream(source, options, segments);
 }
 
 async function* redactBytes(
@@ -76,7 +98,7 @@ async function* gunzip(
   limits: CompiledRuleSet['limits'],
 ): AsyncGenerator<Uint8Array> {
   let total = 0;
-  const inflater = createGunzip();
+  const inflater = createGunzip({ chunkSize: ZLIB_CHUNK_BYTES });
   feed(source, inflater);
   try {
     for await (const chunk of inflater as AsyncIterable<Buffer>) {
@@ -99,7 +121,7 @@ async function* gunzip(
 
 async function* gzip(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   // Level 1: level 6 alone runs at ~20 MB/s and would eat the Object Lambda time budget.
-  const deflater = createGzip({ level: 1 });
+  const deflater = createGzip({ level: 1, chunkSize: ZLIB_CHUNK_BYTES });
   feed(source, deflater);
   yield* deflater;
 }

@@ -1,11 +1,17 @@
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { openRedactionStream } from '../adapters/node-redaction-stream.ts';
+import { createSegmentWorkerPool, defaultSegmentWorkerFile } from '../adapters/segment-worker-pool.ts';
+import { DEFAULT_SEGMENT_BYTES, PARALLEL_MIN_BYTES } from '../adapters/segmented-redaction.ts';
 import { loadRules, RULES_OPTIONS } from './load-rules.ts';
 import { startProgress } from './progress.ts';
 import { openInput } from './read-input.ts';
 import { UsageError } from './usage-error.ts';
 
-/** `maskpoint redact FILE|-`: writes the redacted object to stdout. */
+/**
+ * `maskpoint redact FILE|-`: writes the redacted object to stdout. A big CSV or NDJSON object
+ * (or standard input, whose size is unknown) is redacted on every core, in segments.
+ */
 export async function redactCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -17,18 +23,32 @@ export async function redactCommand(args: string[]): Promise<number> {
     throw new UsageError('redact takes one FILE, or - for standard input');
   const ruleSet = await loadRules(values);
   const input = openInput(path);
-  const redaction = await openRedactionStream(input.stream, {
-    ruleSet,
-    key: path === '-' ? undefined : path,
-    contentType: values['content-type'],
-  });
-  const stopProgress = startProgress(() => redaction.bytes.in, input.sizeBytes);
+  const threads = availableParallelism();
+  const workerFile = defaultSegmentWorkerFile();
+  const pool =
+    threads > 1 &&
+    workerFile !== undefined &&
+    (input.sizeBytes ?? Number.POSITIVE_INFINITY) >= PARALLEL_MIN_BYTES
+      ? createSegmentWorkerPool({ threads, workerFile })
+      : undefined;
+  const segments = pool && { runner: pool, segmentBytes: DEFAULT_SEGMENT_BYTES, maxInFlight: 2 * threads };
   try {
-    for await (const chunk of redaction.body) {
-      if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+    const redaction = await openRedactionStream(
+      input.stream,
+      { ruleSet, key: path === '-' ? undefined : path, contentType: values['content-type'] },
+      segments,
+    );
+    const stopProgress = startProgress(() => redaction.bytes.in, input.sizeBytes);
+    try {
+      for await (const chunk of redaction.body) {
+        if (!process.stdout.write(chunk))
+          await new Promise((resolve) => process.stdout.once('drain', resolve));
+      }
+    } finally {
+      stopProgress();
     }
   } finally {
-    stopProgress();
+    await pool?.close();
   }
   return 0;
 }

@@ -101,6 +101,7 @@ export function compileRuleSet(
     detectorActions,
     fieldRules,
     limits: ruleSet.limits,
+    origin: { ruleSet, keys, packs: [...packs.values()].map(({ file, pack }) => ({ file, pack })) },
   };
 }
 

@@ -1,4 +1,6 @@
-import type { Limits } from './rule-schema.ts';
+import type { TokenKeys } from '../ports/token-keyring.ts';
+import type { DetectorPack } from './pack-schema.ts';
+import type { Limits, RuleSet } from './rule-schema.ts';
 import type { ScanMatch, Scanner } from './scanner.ts';
 
 /** Keys and array indexes from the document root; a CSV column is the one-segment path `[header]`. */
@@ -29,6 +31,15 @@ export interface CompiledRuleSet {
   readonly detectorActions: readonly ValueAction[];
   readonly fieldRules: readonly CompiledFieldRule[];
   readonly limits: Limits;
+  /** What it was compiled from (plain data), so that a worker thread can compile the same set. */
+  readonly origin?: RuleSetOrigin;
+}
+
+/** The inputs of `compileRuleSet` as plain data: a worker thread compiles the same rule set from it. */
+export interface RuleSetOrigin {
+  readonly ruleSet: RuleSet;
+  readonly keys: TokenKeys;
+  readonly packs: readonly { readonly file: string; readonly pack: DetectorPack }[];
 }
 
 /**

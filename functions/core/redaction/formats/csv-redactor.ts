@@ -15,6 +15,19 @@ export interface CsvRedactorOptions {
    * (see {@link sniffCsvDelimiter})
    */
   readonly delimiter?: string;
+  /**
+   * Called once, when the header candidate (the first record) is read: with the delimiter and
+   * the offset in the input text (UTF-16 code units, a BOM included) just past that record. A
+   * segmenter hands everything before it to the redactors of later segments.
+   */
+  readonly onHeader?: (header: { readonly delimiter: string; readonly endOffset: number }) => void;
+  /**
+   * The delimiter sniffing chose for this object, to use instead of sniffing again: a segment
+   * redacted after the object's head would sniff text that is not the object's (sniffing reads
+   * the records after the header to settle a tie, and past it after an odd quote).
+   * @default - sniffed
+   */
+  readonly sniffedDelimiter?: string;
 }
 
 const BOM = '\uFEFF';
@@ -88,6 +101,9 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
   // cell (not `keep`), and unruled ones whose header is context, which the batch scan lacks.
   const ruledColumns: number[] = [];
   let isFirstText = true;
+  // Input text pushed so far and, once the tokenizer exists, the input offset of its first record.
+  let pushedLength = 0;
+  let tokenizerOffset = 0;
 
   function decode(text: string, start: number, end: number, kind: CellKind): string {
     const raw = text.slice(start, end);
@@ -143,10 +159,11 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       if (terminatorEnd - start > maxRecordLength) throw tooLong(preambleLines + 1);
       const line = preamble.slice(start, lineEnd);
       if (!isPreambleLine(line)) {
-        delimiter ??= sniffCsvDelimiter(preamble, start, isEnd, maxRecordLength);
+        delimiter ??= options.sniffedDelimiter ?? sniffCsvDelimiter(preamble, start, isEnd, maxRecordLength);
         // The first record goes on past a quoted line break: its end is needed to sniff.
         if (delimiter === undefined) break;
         tokenizer = new CsvTokenizer(delimiter, maxRecordLength, preambleLines);
+        tokenizerOffset = pushedLength - (preamble.length - start);
         tokenizer.feed(preamble.slice(start));
         start = preamble.length;
         break;
@@ -241,6 +258,10 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       // (`secret123` in a first row of data is a value, not only a name).
       const isData = dataLikeCells * 2 > filledCells;
       const isDoubted = dataLikeCells > 0;
+      options.onHeader?.({
+        delimiter: tokens.delimiter,
+        endOffset: tokenizerOffset + (recordEnds[0] as number),
+      });
       columns = names.map((name) => {
         const rule = isData ? undefined : redactor.fieldRule([name]);
         return isDoubted && rule?.isKeep ? undefined : rule;
@@ -292,6 +313,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
 
   return {
     push(text) {
+      pushedLength += text.length;
       let prefix = '';
       if (isFirstText && text.length > 0) {
         isFirstText = false;

@@ -1,0 +1,28 @@
+import { parentPort } from 'node:worker_threads';
+import { compileRuleSetOrigin } from '../core/redaction/compile-rule-set-origin.ts';
+import type { CompiledRuleSet } from '../core/redaction/redactor.ts';
+import { runSegmentTask } from './run-segment-task.ts';
+import type { SegmentReply, SegmentRequest } from './segment-worker-pool.ts';
+
+/**
+ * Worker thread of `createSegmentWorkerPool`: compiles each rule set it is sent once, then
+ * redacts segments. Output bytes are transferred, not copied.
+ */
+const port = parentPort;
+if (port === null) throw new Error('segment-worker runs as a worker thread');
+const ruleSets = new Map<number, CompiledRuleSet>();
+
+port.on('message', (request: SegmentRequest) => {
+  try {
+    if (request.origin !== undefined) ruleSets.set(request.originId, compileRuleSetOrigin(request.origin));
+    const ruleSet = ruleSets.get(request.originId);
+    if (ruleSet === undefined) throw new Error(`segment worker: rule set ${request.originId} was never sent`);
+    const outcome = runSegmentTask(ruleSet, request.task);
+    const reply: SegmentReply = { id: request.id, ...outcome };
+    port.postMessage(reply, [outcome.out.buffer as ArrayBuffer]);
+  } catch (error) {
+    const { name, message } = error instanceof Error ? error : new Error(String(error));
+    const reply: SegmentReply = { id: request.id, error: { name, message } };
+    port.postMessage(reply);
+  }
+});

@@ -1,0 +1,242 @@
+import { LimitExceededError, MalformedObjectError } from '../core/errors.ts';
+import { createFormatRedactor } from '../core/redaction/formats/create-format-redactor.ts';
+import { createCsvRedactor } from '../core/redaction/formats/csv-redactor.ts';
+import { lastLineEnd, scanCsvRecords } from '../core/redaction/formats/record-boundaries.ts';
+import type { SegmentFormat } from '../core/redaction/formats/redact-segment.ts';
+import { Redactor, type RuleSetOrigin } from '../core/redaction/redactor.ts';
+import type { SegmentOutcome, SegmentRunner } from './segment-worker-pool.ts';
+import { Utf8StreamDecoder } from './utf8-stream-decoder.ts';
+
+export interface SegmentedRedactionOptions {
+  readonly runner: SegmentRunner;
+  /** Bytes of input gathered before a segment is cut at the last record end in them. */
+  readonly segmentBytes: number;
+  /** Segments handed out and not yet emitted, at most: bounds memory whatever the object size. */
+  readonly maxInFlight: number;
+}
+
+/**
+ * Segment size: large enough that a segment's fixed costs (header redacted again, messages,
+ * a task's start) stay below 1%, small enough that a few in flight keep memory bounded.
+ */
+export const DEFAULT_SEGMENT_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Objects from this size up are worth worker threads: below it, starting them (and compiling
+ * the rule set in each) costs about what they save.
+ */
+export const PARALLEL_MIN_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A CSV object whose head (preamble and header) is longer is redacted in one pass: every
+ * segment redacts the head again, 1/16 of a default segment at most.
+ */
+const MAX_HEAD_CHARS = 256 * 1024;
+
+/** Characters of the first segment fed at a time to find the header: little redacted twice. */
+const HEADER_PROBE_CHARS = 64 * 1024;
+
+/**
+ * Redacts a CSV or NDJSON object in segments on `runner` (worker threads), emitting their
+ * outputs in order: the same bytes and counts as the single-pass redactor. Segments are cut at
+ * record ends found in the raw bytes (quote state tracked for CSV), each once `segmentBytes`
+ * have arrived; at most `maxInFlight` are out at once and nothing is read while the consumer
+ * does not pull. A CSV object's header (the preamble and first record, found by a probe on the
+ * first segment) is handed to every segment. An object smaller than one segment, without a
+ * head of at most `MAX_HEAD_CHARS` in its first segment, or whose first segment does not
+ * decode or tokenize, is redacted in a single pass here, which also gives its errors.
+ *
+ * Fails closed like the single pass: the first failing segment's error is thrown after the
+ * outputs of the segments before it, with its record, line or byte number counted over the
+ * whole object, and nothing after it is emitted.
+ */
+export async function* redactInSegments(
+  source: AsyncIterable<Uint8Array>,
+  format: SegmentFormat,
+  redactor: Redactor,
+  origin: RuleSetOrigin,
+  options: SegmentedRedactionOptions,
+): AsyncGenerator<Uint8Array> {
+  const iterator = source[Symbol.asyncIterator]();
+  const chunks: Uint8Array[] = [];
+  let gathered = 0;
+  let isDone = false;
+  async function gather(bytes: number): Promise<void> {
+    while (!isDone && gathered < bytes) {
+      const next = await iterator.next();
+      if (next.done) isDone = true;
+      else {
+        chunks.push(next.value);
+        gathered += next.value.byteLength;
+      }
+    }
+  }
+  function take(): Buffer {
+    const all = Buffer.concat(chunks);
+    chunks.length = 0;
+    gathered = 0;
+    return all;
+  }
+
+  await gather(options.segmentBytes);
+  const first = take();
+  const header = isDone
+    ? undefined
+    : format === 'csv'
+      ? probeCsvHeader(first, redactor)
+      : { head: '', bytes: 0, delimiter: 0 };
+  if (header === undefined) {
+    yield* redactSinglePass(first, isDone ? undefined : iterator, format, redactor);
+    return;
+  }
+  const maxRecordBytes = redactor.limits.maxRecordBytes;
+  const inFlight: { promise: Promise<SegmentOutcome>; bodyStart: number; isSettled: boolean }[] = [];
+  let records = 0;
+
+  async function emitOldest(): Promise<Uint8Array> {
+    const oldest = inFlight.shift() as (typeof inFlight)[number];
+    let outcome: SegmentOutcome;
+    try {
+      outcome = await oldest.promise;
+    } catch (error) {
+      throw renumbered(error, format, records, oldest.bodyStart);
+    }
+    for (const [id, count] of outcome.counts) redactor.counts.set(id, (redactor.counts.get(id) ?? 0) + count);
+    records += outcome.records;
+    return outcome.out;
+  }
+
+  // Segments that will never be emitted (an error or the consumer stopped) still settle; their
+  // rejections are expected.
+  try {
+    let pending: Buffer = first.subarray(header.bytes);
+    let offset = header.bytes;
+    let isFirst = true;
+    for (;;) {
+      const isLast = isDone;
+      const end = isLast ? pending.length : segmentEnd(pending, format, header.delimiter, maxRecordBytes);
+      if (end > 0 || (isLast && isFirst)) {
+        // A buffer of its own, transferred to the worker.
+        const body = new Uint8Array(pending.subarray(0, end));
+        const promise = options.runner.run(origin, {
+          format,
+          head: header.head,
+          body,
+          isFirst,
+          delimiter: header.delimiter,
+        });
+        const entry = { promise, bodyStart: offset, isSettled: false };
+        const settle = (): void => {
+          entry.isSettled = true;
+        };
+        promise.then(settle, settle);
+        inFlight.push(entry);
+        isFirst = false;
+        offset += end;
+        pending = pending.subarray(end);
+      }
+      if (isLast) break;
+      // The next segment is read while the workers run; outputs go out once ready, and the
+      // reading waits for them only at the cap.
+      chunks.push(pending);
+      gathered = pending.length;
+      await gather(gathered + options.segmentBytes);
+      pending = take();
+      while (inFlight.length >= options.maxInFlight || inFlight[0]?.isSettled) yield await emitOldest();
+    }
+    while (inFlight.length > 0) yield await emitOldest();
+  } finally {
+    if (!isDone) await iterator.return?.();
+  }
+}
+
+/**
+ * Where the next segment ends in `bytes` (a record start first): the last record end, the whole
+ * buffer when a record is malformed or already longer than any record may be (the redactor then
+ * fails on it), else 0 to wait for more.
+ */
+function segmentEnd(
+  bytes: Uint8Array,
+  format: SegmentFormat,
+  delimiter: number,
+  maxRecordBytes: number,
+): number {
+  const end =
+    format === 'csv' ? scanCsvRecords(bytes, delimiter) : { end: lastLineEnd(bytes), isMalformed: false };
+  if (end.isMalformed) return bytes.length;
+  if (end.end > 0) return end.end;
+  // A UTF-16 code unit takes at most 3 bytes, so this many bytes exceed the limit in code units.
+  return bytes.length > 3 * maxRecordBytes + 3 ? bytes.length : 0;
+}
+
+/**
+ * The object's text through its header record, its length in bytes and the delimiter, from
+ * the first segment; `undefined` when that segment holds no complete header or fails.
+ */
+function probeCsvHeader(
+  first: Buffer,
+  redactor: Redactor,
+): { head: string; bytes: number; delimiter: number } | undefined {
+  let found: { delimiter: string; endOffset: number } | undefined;
+  try {
+    const decoder = new Utf8StreamDecoder();
+    const text = decoder.decode(first);
+    const probe = createCsvRedactor(new Redactor(redactor.ruleSet), {
+      onHeader: (header) => {
+        found = header;
+      },
+    });
+    for (let at = 0; found === undefined && at < text.length; at += HEADER_PROBE_CHARS) {
+      probe.push(text.slice(at, at + HEADER_PROBE_CHARS));
+    }
+    if (found === undefined || found.endOffset >= text.length || found.endOffset > MAX_HEAD_CHARS) {
+      return undefined;
+    }
+    const head = text.slice(0, found.endOffset);
+    return { head, bytes: Buffer.byteLength(head), delimiter: found.delimiter.charCodeAt(0) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The single-pass redactor over `first` and the rest of the source. */
+async function* redactSinglePass(
+  first: Uint8Array,
+  rest: AsyncIterator<Uint8Array> | undefined,
+  format: SegmentFormat,
+  redactor: Redactor,
+): AsyncGenerator<Uint8Array> {
+  const decoder = new Utf8StreamDecoder();
+  const formatRedactor = createFormatRedactor(format, redactor);
+  let chunk: Uint8Array | undefined = first;
+  while (chunk !== undefined) {
+    const out = formatRedactor.push(decoder.decode(chunk));
+    if (out.length > 0) yield Buffer.from(out, 'utf8');
+    const next = await rest?.next();
+    chunk = next === undefined || next.done ? undefined : next.value;
+  }
+  decoder.end();
+  const out = formatRedactor.end();
+  if (out.length > 0) yield Buffer.from(out, 'utf8');
+}
+
+/**
+ * A segment's error with its numbers counted over the object: records (CSV) or lines (NDJSON)
+ * of the segments before it added, and byte offsets (UTF-8 errors, counted from the segment's
+ * body) moved by where the body starts.
+ */
+function renumbered(
+  error: unknown,
+  format: SegmentFormat,
+  recordsBefore: number,
+  bodyStart: number,
+): unknown {
+  if (!(error instanceof MalformedObjectError || error instanceof LimitExceededError)) return error;
+  const unit = format === 'csv' ? /\brecord (\d+)/ : /\bline (\d+)/;
+  const message = error.message
+    .replace(unit, (whole, n: string) => whole.replace(n, String(Number(n) + recordsBefore)))
+    .replace(/\bbyte (\d+)/, (whole, n: string) => whole.replace(n, String(Number(n) + bodyStart)));
+  return error instanceof MalformedObjectError
+    ? new MalformedObjectError(message)
+    : new LimitExceededError(message);
+}

@@ -1,0 +1,318 @@
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runSegmentTask } from '../../../functions/adapters/run-segment-task.ts';
+import type { SegmentRunner, SegmentTask } from '../../../functions/adapters/segment-worker-pool.ts';
+import { redactInSegments } from '../../../functions/adapters/segmented-redaction.ts';
+import { Utf8StreamDecoder } from '../../../functions/adapters/utf8-stream-decoder.ts';
+import { LimitExceededError, MalformedObjectError } from '../../../functions/core/errors.ts';
+import { compileRuleSetOrigin } from '../../../functions/core/redaction/compile-rule-set-origin.ts';
+import { createFormatRedactor } from '../../../functions/core/redaction/formats/create-format-redactor.ts';
+import type { SegmentFormat } from '../../../functions/core/redaction/formats/redact-segment.ts';
+import {
+  type CompiledRuleSet,
+  Redactor,
+  type RuleSetOrigin,
+} from '../../../functions/core/redaction/redactor.ts';
+import { shippedRuleSet } from '../../support/shipped-rules.ts';
+
+let ruleSet: CompiledRuleSet;
+let origin: RuleSetOrigin;
+
+beforeAll(async () => {
+  const shipped = await shippedRuleSet('default');
+  if (shipped.origin === undefined) throw new Error('a compiled rule set keeps its origin');
+  origin = shipped.origin;
+  // What a worker runs: the rule set compiled again from its plain-data origin.
+  ruleSet = compileRuleSetOrigin(origin);
+});
+
+/** Runs segments in this thread (as a worker would), counting tasks and the most at once. */
+function inProcessRunner(): SegmentRunner & { tasks: number; mostAtOnce: number } {
+  let running = 0;
+  const runner = {
+    tasks: 0,
+    mostAtOnce: 0,
+    async run(_origin: RuleSetOrigin, task: SegmentTask) {
+      runner.tasks++;
+      running++;
+      runner.mostAtOnce = Math.max(runner.mostAtOnce, running);
+      try {
+        await new Promise((resolve) => setImmediate(resolve));
+        return runSegmentTask(ruleSet, task);
+      } finally {
+        running--;
+      }
+    },
+  };
+  return runner;
+}
+
+async function* chunksOf(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < bytes.byteLength; i += size) yield bytes.subarray(i, i + size);
+}
+
+interface Outcome {
+  readonly out: string;
+  readonly error?: string;
+  readonly counts: Map<string, number>;
+}
+
+/** The single-pass redactor fed one byte at a time, so that it emits all it can before an error. */
+function singlePass(format: SegmentFormat, input: string): Outcome {
+  const redactor = new Redactor(ruleSet);
+  const formatRedactor = createFormatRedactor(format, redactor);
+  const decoder = new Utf8StreamDecoder();
+  let out = '';
+  try {
+    for (const byte of Buffer.from(input)) out += formatRedactor.push(decoder.decode(Uint8Array.of(byte)));
+    decoder.end();
+    out += formatRedactor.end();
+  } catch (error) {
+    return { out, error: describeError(error), counts: redactor.counts };
+  }
+  return { out, counts: redactor.counts };
+}
+
+async function segmented(
+  format: SegmentFormat,
+  input: string,
+  options: { chunkBytes: number; segmentBytes: number; maxInFlight: number },
+  runner: SegmentRunner = inProcessRunner(),
+): Promise<Outcome> {
+  const redactor = new Redactor(ruleSet);
+  const chunks: Uint8Array[] = [];
+  try {
+    for await (const chunk of redactInSegments(
+      chunksOf(Buffer.from(input), options.chunkBytes),
+      format,
+      redactor,
+      origin,
+      { runner, segmentBytes: options.segmentBytes, maxInFlight: options.maxInFlight },
+    )) {
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    return { out: Buffer.concat(chunks).toString(), error: describeError(error), counts: redactor.counts };
+  }
+  return { out: Buffer.concat(chunks).toString(), counts: redactor.counts };
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof MalformedObjectError || error instanceof LimitExceededError) {
+    return `${error.name}: ${error.message}`;
+  }
+  throw error;
+}
+
+const planted = [
+  'bob@example.com',
+  '123-45-6789',
+  '4111 1111 1111 1111',
+  '555-234-5678',
+  'AKIAIOSFODNN7EXAMPLE',
+];
+const terminator = fc.constantFrom('\n', '\r\n', '\r');
+
+/** CSV with a BOM, `sep=`, preamble lines, a header or data first, quoted line breaks and quotes, planted values. */
+const csvDocument = fc.constantFrom(',', ';', '\t', '|').chain((delimiter) => {
+  const value = fc.oneof(
+    fc.constantFrom(...planted),
+    fc.constantFrom('', 'Ada', 'x y', '12', 'a"b', '"', 'l1\nl2', 'r\r\nn', `a${delimiter}b`, 'é😀'),
+  );
+  const cell = fc.tuple(value, fc.boolean()).map(([text, wantsQuotes]) => {
+    const mustQuote = text.startsWith('"') || /[\r\n]/.test(text) || text.includes(delimiter);
+    return wantsQuotes || mustQuote ? `"${text.replaceAll('"', '""')}"` : text;
+  });
+  const record = fc.oneof(
+    {
+      weight: 9,
+      arbitrary: fc.array(cell, { minLength: 1, maxLength: 5 }).map((cells) => cells.join(delimiter)),
+    },
+    { weight: 1, arbitrary: fc.constant('') },
+  );
+  const header = fc
+    .array(fc.constantFrom('name', 'email', 'note', 'id', 'ssn', 'password'), { minLength: 1, maxLength: 5 })
+    .map((names) => names.join(delimiter));
+  const preambleLine = fc.constantFrom('', '# exported by bob@example.com', '# comment "quoted', '## meta');
+  const fault = fc.constantFrom('', '', '', `"x"y${delimiter}1`, '"unclosed', 'nul\0');
+  return fc
+    .record({
+      hasBom: fc.boolean(),
+      hasSep: fc.boolean(),
+      preamble: fc.array(fc.tuple(preambleLine, terminator), { maxLength: 3 }),
+      first: fc.oneof(header, record),
+      firstEnd: terminator,
+      records: fc.array(fc.tuple(record, terminator), { maxLength: 30 }),
+      fault,
+      faultAt: fc.nat(),
+    })
+    .map(({ hasBom, hasSep, preamble, first, firstEnd, records, fault, faultAt }) => {
+      const body = records.map(([text, end]) => text + end);
+      if (fault !== '') body.splice(faultAt % (body.length + 1), 0, `${fault}\n`);
+      const sep = hasSep ? `sep=${delimiter}\n` : '';
+      const lines = preamble.map(([text, end]) => text + end).join('');
+      return `${hasBom ? '\uFEFF' : ''}${sep}${lines}${first}${firstEnd}${body.join('')}`;
+    });
+});
+
+/** NDJSON with planted values in fields and strings, blank lines, CRLF, and an optional bad line. */
+const ndjsonDocument = fc
+  .record({
+    lines: fc.array(
+      fc.oneof(
+        fc.constantFrom(...planted).map((value) => JSON.stringify({ email: value, n: 1 })),
+        fc.constantFrom(...planted).map((value) => JSON.stringify({ note: `see ${value}`, list: [value] })),
+        fc.constantFrom('', '  ', '{"a":{"password":"hunter2"}}', '[1,2,"x"]', '"é😀\\n"'),
+      ),
+      { maxLength: 40 },
+    ),
+    crlf: fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }),
+    fault: fc.constantFrom('', '', '{"a":', '{"a":1}x'),
+    faultAt: fc.nat(),
+    isTerminated: fc.boolean(),
+  })
+  .map(({ lines, crlf, fault, faultAt, isTerminated }) => {
+    const all = [...lines];
+    if (fault !== '') all.splice(faultAt % (all.length + 1), 0, fault);
+    const text = all.map((line, index) => line + (crlf[index % crlf.length] ? '\r\n' : '\n')).join('');
+    return isTerminated ? text : text.replace(/\r?\n$/, '');
+  });
+
+const splitting = fc.record({
+  chunkBytes: fc.integer({ min: 1, max: 300 }),
+  segmentBytes: fc.integer({ min: 1, max: 200 }),
+  maxInFlight: fc.integer({ min: 1, max: 4 }),
+});
+
+/**
+ * Same output and counts as the single pass; on an error, the same error and no more output.
+ * A NUL byte is found when its chunk is decoded, before the records of that chunk are read,
+ * so whether it or a fault in a record before it is reported depends on the chunking, for the
+ * single pass too: then only an error is required.
+ */
+function expectSameAsSinglePass(parallel: Outcome, single: Outcome): void {
+  const isChunkDependent = [parallel.error, single.error].some((error) => error?.includes('NUL byte'));
+  if (isChunkDependent) expect(parallel.error !== undefined && single.error !== undefined).toBe(true);
+  else expect(parallel.error).toBe(single.error);
+  if (single.error === undefined) {
+    expect(parallel.out).toBe(single.out);
+    expect(Object.fromEntries(parallel.counts)).toEqual(Object.fromEntries(single.counts));
+  } else {
+    expect(single.out.startsWith(parallel.out)).toBe(true);
+  }
+}
+
+describe('redactInSegments', () => {
+  it('gives the single-pass output, counts and errors for CSV, whatever the segments and chunks', async () => {
+    await fc.assert(
+      fc.asyncProperty(csvDocument, splitting, async (input, options) => {
+        expectSameAsSinglePass(await segmented('csv', input, options), singlePass('csv', input));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives the single-pass output, counts and errors for NDJSON, whatever the segments and chunks', async () => {
+    await fc.assert(
+      fc.asyncProperty(ndjsonDocument, splitting, async (input, options) => {
+        expectSameAsSinglePass(await segmented('ndjson', input, options), singlePass('ndjson', input));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('redacts a CSV object in several segments, the header bound once for all', async () => {
+    const rows = Array.from({ length: 200 }, (_, i) => `${i},"Ada\nLovelace",bob${i}@example.com,x\r\n`).join(
+      '',
+    );
+    const input = `id,name,email,note\r\n${rows}`;
+    const runner = inProcessRunner();
+
+    const parallel = await segmented(
+      'csv',
+      input,
+      { chunkBytes: 1000, segmentBytes: 2000, maxInFlight: 3 },
+      runner,
+    );
+
+    expectSameAsSinglePass(parallel, singlePass('csv', input));
+    expect(runner.tasks).toBeGreaterThanOrEqual(4);
+    expect(parallel.out).not.toContain('@example.com');
+  });
+
+  it("uses the object's delimiter in every segment when a quote in the header makes sniffing read past it", async () => {
+    // The sniffer toggles on every quote: after `a"b` it reads on into the records that follow,
+    // which differ from segment to segment (a case fast-check found).
+    const input =
+      '# exported by bob@example.com\n## meta\na"b|bob@example.com|bob@example.com|"4111 1111 1111 1111"|"12"\n' +
+      '"é😀"|"bob@example.com"|x y|bob@example.com\nAKIAIOSFODNN7EXAMPLE|bob@example.com|a"b|é😀|\r';
+
+    const parallel = await segmented('csv', input, { chunkBytes: 1, segmentBytes: 197, maxInFlight: 1 });
+
+    expectSameAsSinglePass(parallel, singlePass('csv', input));
+    expect(parallel.error).toBeUndefined();
+  });
+
+  it('fails with the record number counted over the whole object when a later segment is malformed', async () => {
+    const rows = Array.from({ length: 100 }, (_, i) => `${i},bob@example.com\n`).join('');
+    const input = `id,email\n${rows}"x"y,1\n${rows}`;
+
+    const parallel = await segmented('csv', input, { chunkBytes: 512, segmentBytes: 300, maxInFlight: 2 });
+
+    expect(parallel.error).toBe(
+      'MalformedObjectError: malformed CSV in record 102: characters follow a closing quote',
+    );
+    expect(parallel.out).not.toContain('bob@example.com');
+    expect(singlePass('csv', input).out.startsWith(parallel.out)).toBe(true);
+  });
+
+  it('reads no further than its in-flight segments while the consumer does not pull', async () => {
+    const segmentBytes = 1000;
+    const maxInFlight = 2;
+    const line = `${JSON.stringify({ email: 'bob@example.com' })}\n`;
+    let bytesRead = 0;
+    async function* source(): AsyncGenerator<Uint8Array> {
+      for (let i = 0; i < 10_000; i++) {
+        bytesRead += line.length;
+        yield Buffer.from(line);
+      }
+    }
+    const released: (() => void)[] = [];
+    let held = 0;
+    let mostHeld = 0;
+    const runner: SegmentRunner = {
+      async run(_origin, task) {
+        held++;
+        mostHeld = Math.max(mostHeld, held);
+        await new Promise<void>((resolve) => released.push(resolve));
+        held--;
+        return runSegmentTask(ruleSet, task);
+      },
+    };
+    const body = redactInSegments(source(), 'ndjson', new Redactor(ruleSet), origin, {
+      runner,
+      segmentBytes,
+      maxInFlight,
+    });
+
+    const first = body.next();
+    while (released.length < maxInFlight) await new Promise((resolve) => setImmediate(resolve));
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    // Held: the segments in flight, plus at most one gathering (a segment and a chunk).
+    expect(released.length).toBe(maxInFlight);
+    expect(bytesRead).toBeLessThanOrEqual((maxInFlight + 2) * (segmentBytes + line.length));
+
+    let outBytes = 0;
+    const drain = setInterval(() => {
+      for (const release of released.splice(0)) release();
+    }, 1);
+    try {
+      for (let next = await first; !next.done; next = await body.next()) outBytes += next.value.byteLength;
+    } finally {
+      clearInterval(drain);
+    }
+    expect(mostHeld).toBeLessThanOrEqual(maxInFlight);
+    expect(bytesRead).toBe(10_000 * line.length);
+    expect(outBytes).toBe(10_000 * `${JSON.stringify({ email: '[EMAIL]' })}\n`.length);
+  });
+});

@@ -1,0 +1,79 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MalformedObjectError } from '../../../functions/core/errors.ts';
+import { CsvTokenizer } from '../../../functions/core/redaction/formats/csv-tokenizer.ts';
+import {
+  countLines,
+  lastLineEnd,
+  scanCsvRecords,
+} from '../../../functions/core/redaction/formats/record-boundaries.ts';
+
+const csvText = (delimiter: string) =>
+  fc.string({ unit: fc.constantFrom('a', 'é', ' ', '"', '\n', '\r', delimiter, ',', ';'), maxLength: 60 });
+
+/** The tokenizer's records of `text` (fed whole, not finished): byte ends, or 'malformed'. */
+function tokenizerRecordEnds(text: string, delimiter: string): number[] | 'malformed' {
+  const tokenizer = new CsvTokenizer(delimiter, 1_000_000);
+  try {
+    tokenizer.feed(text);
+  } catch (error) {
+    if (error instanceof MalformedObjectError) return 'malformed';
+    throw error;
+  }
+  return tokenizer.recordEnds
+    .slice(0, tokenizer.recordCount)
+    .map((end) => Buffer.byteLength(text.slice(0, end)));
+}
+
+describe('scanCsvRecords', () => {
+  it('finds the record ends the CSV tokenizer finds, in bytes, quoted line breaks skipped', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .constantFrom(',', ';', '\t', '|')
+          .chain((delimiter) => fc.tuple(fc.constant(delimiter), csvText(delimiter))),
+        ([delimiter, text]) => {
+          const bytes = Buffer.from(text);
+          const expected = tokenizerRecordEnds(text, delimiter);
+          const counted = scanCsvRecords(bytes, delimiter.charCodeAt(0), { isCounting: true });
+          const found = scanCsvRecords(bytes, delimiter.charCodeAt(0));
+          if (expected === 'malformed') {
+            expect(found.isMalformed).toBe(true);
+            expect(found.end).toBe(bytes.length);
+            return;
+          }
+          expect(found.isMalformed).toBe(false);
+          expect(counted.records).toBe(expected.length);
+          expect(found.end).toBe(expected.at(-1) ?? 0);
+          expect(counted.end).toBe(found.end);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('takes a CR at the very end as a terminator only when told the bytes end at a record end', () => {
+    const bytes = Buffer.from('a,b\r\nc,"d\re"\r');
+
+    expect(scanCsvRecords(bytes, 0x2c, { isCounting: true })).toEqual({
+      end: 5,
+      records: 1,
+      isMalformed: false,
+    });
+    expect(scanCsvRecords(bytes, 0x2c, { isCounting: true, isComplete: true })).toEqual({
+      end: bytes.length,
+      records: 2,
+      isMalformed: false,
+    });
+  });
+});
+
+describe('lastLineEnd and countLines', () => {
+  it('find the end of the last complete line and count complete lines', () => {
+    const bytes = Buffer.from('{"a":1}\r\n\n{"b":"é"}\n{"c"');
+
+    expect(lastLineEnd(bytes)).toBe(Buffer.byteLength('{"a":1}\r\n\n{"b":"é"}\n'));
+    expect(countLines(bytes)).toBe(3);
+    expect(lastLineEnd(Buffer.from('no newline'))).toBe(0);
+  });
+});
