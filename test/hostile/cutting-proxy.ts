@@ -6,6 +6,8 @@ export interface CuttingProxy {
   readonly endpoint: string;
   /** Bytes of each GET body forwarded before the connection is dropped; undefined forwards all. */
   cutAfterBytes: number | undefined;
+  /** GET bodies cut so far: a body no longer than `cutAfterBytes` is forwarded whole, uncut. */
+  readonly cutBodies: number;
   stop(): Promise<void>;
 }
 
@@ -17,9 +19,13 @@ export interface CuttingProxy {
  */
 export async function startCuttingProxy(upstream: string): Promise<CuttingProxy> {
   const target = new URL(upstream);
+  let cutBodies = 0;
   const proxy: CuttingProxy = {
     endpoint: '',
     cutAfterBytes: undefined,
+    get cutBodies() {
+      return cutBodies;
+    },
     stop: async () => {},
   };
   const server = createServer((req, res) => {
@@ -35,7 +41,10 @@ export async function startCuttingProxy(upstream: string): Promise<CuttingProxy>
       (upstreamResponse) => {
         res.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
         let sent = 0;
+        let isCut = false;
+        const announcedBytes = Number(upstreamResponse.headers['content-length'] ?? Number.POSITIVE_INFINITY);
         upstreamResponse.on('data', (chunk: Buffer) => {
+          if (isCut) return;
           if (cutAt === undefined) {
             res.write(chunk);
             return;
@@ -43,13 +52,18 @@ export async function startCuttingProxy(upstream: string): Promise<CuttingProxy>
           const room = cutAt - sent;
           if (room > 0) res.write(chunk.subarray(0, room));
           sent += Math.min(room, chunk.byteLength);
-          if (sent >= cutAt) {
+          if (sent >= cutAt && sent < announcedBytes) {
+            isCut = true;
+            cutBodies++;
             upstreamResponse.destroy();
             // Flush what was written, then drop the connection without ending the body.
             res.socket?.end(() => res.socket?.destroy());
           }
         });
-        upstreamResponse.on('end', () => res.end());
+        // A body that arrived in one chunk still ends after its cut: the cut response must not.
+        upstreamResponse.on('end', () => {
+          if (!isCut) res.end();
+        });
       },
     );
     forwarded.on('error', () => res.destroy());

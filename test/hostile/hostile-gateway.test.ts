@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_DIR } from '../../functions/adapters/local-rule-set-source.ts';
@@ -12,6 +12,7 @@ import {
   startTestGateway,
   type TestGateway,
 } from '../integration/gateway-client.ts';
+import { putSettledObject } from '../support/put-settled-object.ts';
 import { type LocalS3, startS3rver } from '../support/start-s3rver.ts';
 import { type CuttingProxy, startCuttingProxy } from './cutting-proxy.ts';
 import { encodingSwitchArbitrary, hostileDocumentArbitrary } from './documents.ts';
@@ -57,9 +58,12 @@ describe('hostile input through the gateway', () => {
   });
 
   async function store(objectKey: string, body: Buffer, contentType?: string): Promise<void> {
-    await s3.client.send(
-      new PutObjectCommand({ Bucket: 'raw', Key: objectKey, Body: body, ContentType: contentType }),
-    );
+    await putSettledObject(s3.client, {
+      Bucket: 'raw',
+      Key: objectKey,
+      Body: body,
+      ContentType: contentType,
+    });
   }
 
   /** Audit events recorded from `since` on, once `count` of them are there (bounded wait). */
@@ -197,15 +201,20 @@ describe('hostile input through the gateway', () => {
         async (document, at) => {
           await store(document.key, document.body, document.contentType);
           const before = gateway.audit.length;
-          proxy.cutAfterBytes = Math.max(1, Math.floor(document.body.byteLength * at));
+          const cutsBefore = proxy.cutBodies;
+          const cutAfterBytes = Math.max(1, Math.floor(document.body.byteLength * at));
+          proxy.cutAfterBytes = cutAfterBytes;
           let answer: Awaited<ReturnType<typeof rawGet>>;
           try {
             answer = await rawGet(document.key);
           } finally {
             proxy.cutAfterBytes = undefined;
           }
+          const cut = `${document.description} cut after ${cutAfterBytes} of ${document.body.byteLength} bytes`;
+          // The premise: the gateway's GET was cut short (not answered whole by the source).
+          expect(proxy.cutBodies - cutsBefore, cut).toBe(1);
           const isRefused = answer.status >= 400 || !answer.isComplete;
-          expect(isRefused, `${document.description} cut at ${proxy.cutAfterBytes}`).toBe(true);
+          expect(isRefused, cut).toBe(true);
           expectNoLeak(
             document.planted,
             `${document.description}: truncated body`,
