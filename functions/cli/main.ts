@@ -64,6 +64,13 @@ async function main(argv: string[]): Promise<number> {
   return (await load())(args);
 }
 
+// recheck's checkSync (the linear-time check of custom patterns) runs by default in a synckit
+// worker thread that starts a second copy of recheck and its native binary: ~0.6 s and ~37 MiB
+// per process, for serve in the primary and each worker. The `pure` backend runs the same
+// checker (Scala.js) on this thread, same verdicts, ~70 ms. recheck reads this variable at each
+// call (its env.ts RECHECK_SYNC_BACKEND: auto | synckit | pure); an operator's choice is kept.
+process.env.RECHECK_SYNC_BACKEND ??= 'pure';
+
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
