@@ -48,7 +48,12 @@ export function isCliBundleFresh() {
  * @returns {Promise<void>}
  */
 export async function buildCliBundle() {
-  const { build } = await import('esbuild');
+  const { build } = await import('esbuild').catch((error) => {
+    throw new Error(
+      'esbuild, a dev dependency, is not installed: install with dev dependencies (npm ci), or with --ignore-scripts where only the built dist/cli is used',
+      { cause: error },
+    );
+  });
   const startedAt = new Date();
   const result = await build({
     absWorkingDir: ROOT,
@@ -97,5 +102,10 @@ function writeAtomically(path, contents) {
 }
 
 if (process.argv[1] !== undefined && relative(process.argv[1], fileURLToPath(import.meta.url)) === '') {
-  await buildCliBundle();
+  await buildCliBundle().catch((error) => {
+    process.stderr.write(
+      `maskpoint: could not build ${CLI_BUNDLE}: ${error instanceof Error ? error.message : error}\n`,
+    );
+    process.exit(1);
+  });
 }

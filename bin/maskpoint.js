@@ -9,10 +9,7 @@ if (!isCliBundleFresh()) {
   try {
     await buildCliBundle();
   } catch (error) {
-    const reason =
-      error instanceof Error && 'code' in error && error.code === 'ERR_MODULE_NOT_FOUND'
-        ? 'esbuild, a dev dependency, is not installed'
-        : String(error instanceof Error ? error.message : error);
+    const reason = error instanceof Error ? error.message : String(error);
     process.stderr.write(
       `maskpoint: ${CLI_BUNDLE} is missing or older than its sources and could not be built (${reason});\n` +
         '  run `npm ci` (or `npm run build`) in the maskpoint checkout\n',
