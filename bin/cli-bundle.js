@@ -69,6 +69,8 @@ export async function buildCliBundle() {
     format: 'esm',
     target: 'node20',
     packages: 'external',
+    // Loaded on the first custom pattern instead of at start (functions/cli/lazy-recheck.ts).
+    alias: { recheck: './functions/cli/lazy-recheck.ts' },
     sourcemap: true,
     metafile: true,
     write: false,

@@ -73,10 +73,12 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
     }
   });
 
-  it('loads no package for --help, and no AWS SDK, maxmind or ioredis for redact', () => {
+  it('loads no package for --help, and no AWS SDK, maxmind, ioredis or recheck for redact', () => {
     expect([...staticPackages('maskpoint.mjs')]).toEqual([]);
     const redact = [...staticPackages(commandChunk('redact'))];
-    expect(redact.filter((name) => /^@aws-sdk\/|^maxmind$|^ioredis$|^@middy\//.test(name))).toEqual([]);
+    expect(redact.filter((name) => /^@aws-sdk\/|^maxmind$|^ioredis$|^@middy\/|^recheck$/.test(name))).toEqual(
+      [],
+    );
     // The check itself finds a command's packages: serve does load the SDK.
     expect([...staticPackages(commandChunk('serve'))].some((name) => name.startsWith('@aws-sdk/'))).toBe(
       true,
@@ -101,6 +103,21 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
       expect(run.stdout.equals(expected)).toBe(true);
     });
   }
+
+  it('still rejects a custom pattern with catastrophic backtracking (recheck, loaded on first use)', () => {
+    const rules = mkdtempSync(join(tmpdir(), 'maskpoint-cli-rules-'));
+    try {
+      writeFileSync(
+        join(rules, 'slow.yaml'),
+        "name: slow\ndetectors:\n  - id: slow\n    pattern: '(?:a|a){1,30}b'\n    label: SLOW\n    action: { type: redact }\n",
+      );
+      const run = maskpoint('rules', 'validate', '--rules', rules);
+      expect(run.status).toBe(1);
+      expect(run.stderr.toString()).toContain('catastrophic backtracking: recheck found exponential');
+    } finally {
+      rmSync(rules, { recursive: true, force: true });
+    }
+  });
 
   it('stops quietly with exit code 0 when its reader goes away (EPIPE, as in | head)', async () => {
     const file = join(home, 'big.log');
