@@ -17,6 +17,8 @@ export interface ProcessRun {
   readonly seconds: number;
   /** Largest peak RSS of any process in the tree (with npx: npm's own node is one), in KiB; undefined without GNU time. */
   readonly maxRssKiB: number | undefined;
+  /** User + system CPU of the whole tree (steadier than wall time on a busy machine); undefined without GNU time. */
+  readonly cpuSeconds: number | undefined;
 }
 
 /** `npm start` until its first answered request. */
@@ -116,7 +118,8 @@ async function timeProcess(
 ): Promise<ProcessRun> {
   const devNull = await open('/dev/null', 'w');
   const report = withRss ? join(await mkdtemp(join(tmpdir(), 'maskpoint-bench-time-')), 'time') : undefined;
-  const [file, ...args] = report === undefined ? command : [GNU_TIME, '-f', '%M', '-o', report, ...command];
+  const [file, ...args] =
+    report === undefined ? command : [GNU_TIME, '-f', '%M %U %S', '-o', report, ...command];
   try {
     const started = performance.now();
     const child = spawn(file as string, args, { cwd, env, stdio: ['ignore', devNull.fd, 'pipe'] });
@@ -127,8 +130,12 @@ async function timeProcess(
     const code = await exitOf(child, COMMAND_TIMEOUT_MS);
     const seconds = (performance.now() - started) / 1000;
     if (code !== 0) throw new Error(`${command.join(' ')} exited with ${code}:\n${stderr}`);
-    const maxRssKiB = report === undefined ? undefined : Number((await readFile(report, 'utf8')).trim());
-    return { seconds, maxRssKiB };
+    if (report === undefined) return { seconds, maxRssKiB: undefined, cpuSeconds: undefined };
+    // The last line: GNU time writes "Command exited with non-zero status" lines before it.
+    const [rss, user, system] = ((await readFile(report, 'utf8')).trim().split('\n').at(-1) ?? '')
+      .split(' ')
+      .map(Number);
+    return { seconds, maxRssKiB: rss, cpuSeconds: (user ?? Number.NaN) + (system ?? Number.NaN) };
   } finally {
     await devNull.close();
     if (report !== undefined) await rm(join(report, '..'), { recursive: true, force: true });
