@@ -462,6 +462,8 @@ function reportCliPath(result: CliPathResult | undefined, results: readonly JobO
     'seconds median',
     'min–max',
     'MB/s',
+    'CPU-s',
+    'MB/CPU-s',
     'peak RSS MiB',
     'target',
   ];
@@ -471,6 +473,8 @@ function reportCliPath(result: CliPathResult | undefined, results: readonly JobO
     const maxRss = rss.length === 0 ? undefined : Math.max(...rss);
     const isRedact = id.endsWith('redact');
     const mbps = isRedact ? plainBytes / MB / median(seconds) : undefined;
+    const cpu = runs.flatMap((run) => (run.cpuSeconds === undefined ? [] : [run.cpuSeconds]));
+    const cpuSeconds = cpu.length === 0 ? undefined : median(cpu);
     const targets: string[] = [];
     if (isRedact) {
       const ratio = mbps === undefined || job === undefined ? undefined : mbps / job.medianMbps;
@@ -479,6 +483,10 @@ function reportCliPath(result: CliPathResult | undefined, results: readonly JobO
           ? `≥ ${CLI_TARGETS.redactRatio}× csv job (not run)`
           : `${ratio.toFixed(2)}× csv job (≥ ${CLI_TARGETS.redactRatio}) ${ratio >= CLI_TARGETS.redactRatio ? '✓' : '✗'}`,
       );
+      if (cpuSeconds !== undefined && job !== undefined) {
+        const jobMbPerCpuSecond = 1000 / job.cpuSecondsPerGb;
+        targets.push(`per CPU-s ${(plainBytes / MB / cpuSeconds / jobMbPerCpuSecond).toFixed(2)}× csv job`);
+      }
       if (maxRss !== undefined)
         targets.push(`RSS ≤ ${RSS_TARGET_MIB} ${maxRss <= RSS_TARGET_MIB ? '✓' : '✗'}`);
     } else if (id === 'bin-help') {
@@ -492,6 +500,8 @@ function reportCliPath(result: CliPathResult | undefined, results: readonly JobO
       median(seconds).toFixed(2),
       `${Math.min(...seconds).toFixed(2)}–${Math.max(...seconds).toFixed(2)}`,
       mbps === undefined ? '' : mbps.toFixed(1),
+      cpuSeconds === undefined ? '' : cpuSeconds.toFixed(2),
+      cpuSeconds === undefined || !isRedact ? '' : (plainBytes / MB / cpuSeconds).toFixed(0),
       rss.length === 0 ? '' : `${median(rss).toFixed(0)} (max ${maxRss?.toFixed(0)})`,
       targets.join(', '),
     ];
@@ -507,6 +517,8 @@ function reportCliPath(result: CliPathResult | undefined, results: readonly JobO
       `${Math.min(...first).toFixed(2)}–${Math.max(...first).toFixed(2)}`,
       '',
       '',
+      '',
+      '',
       `≤ ${CLI_TARGETS.firstRequestSeconds} s ${verdict} (listening at ${listening.toFixed(2)} s)`,
     ]);
   }
@@ -514,7 +526,8 @@ function reportCliPath(result: CliPathResult | undefined, results: readonly JobO
     [
       '',
       `CLI paths as users run them (${formatMb(plainBytes)} MB csv, stdout on /dev/null; seconds = spawn to exit, or to the end of the first`,
-      'GET body for serve; MB/s = file size / median seconds, start-up included; csv job = the csv row above, measured inside its process).',
+      'GET body for serve; MB/s = file size / median seconds, start-up included; csv job = the csv row above, measured inside its process;',
+      'CPU-s = user + system CPU of the whole process tree, npm included: the ratio per CPU-s is the steadier one on a busy machine).',
       result.hasRss
         ? 'peak RSS = largest process of the tree (GNU time %M): through npx, npm’s own node process is one of them.'
         : 'peak RSS: not measured (no /usr/bin/time).',
