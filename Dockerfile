@@ -13,14 +13,17 @@
 
 ARG NODE_IMAGE=node:22-slim
 
-# Bundles the TypeScript CLI into one ES module (esbuild is a dev dependency: this stage only).
+# Bundles the TypeScript CLI into ES modules, one chunk per command (bin/cli-bundle.js; esbuild
+# is a dev dependency: this stage only). Scripts are skipped at install, where `prepare` would
+# build before the sources are copied; `npm run build` runs it once they are.
 FROM ${NODE_IMAGE} AS build
 WORKDIR /build
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
 COPY functions ./functions
-RUN npm run build:serve
+COPY bin ./bin
+RUN npm run build
 
 # The packages the bundle imports at run time, and nothing else.
 FROM ${NODE_IMAGE} AS production-dependencies
@@ -38,7 +41,7 @@ ENV NODE_ENV=production \
     MASKPOINT_HOME=/var/lib/maskpoint
 WORKDIR /app
 COPY --from=production-dependencies /build/node_modules ./node_modules
-COPY --from=build /build/dist/serve ./dist/serve
+COPY --from=build /build/dist/cli ./dist/cli
 COPY ${RULES_DIR} ./redaction-rules
 RUN mkdir -p /var/lib/maskpoint && chown node:node /var/lib/maskpoint
 VOLUME ["/var/lib/maskpoint"]
@@ -49,4 +52,4 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.MASKPOINT_PORT}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # SIGTERM drains: the process is gone within MASKPOINT_DRAIN_SECONDS; responses still sending then are aborted.
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["node", "--enable-source-maps", "/app/dist/serve/maskpoint.mjs", "serve"]
+ENTRYPOINT ["node", "--enable-source-maps", "/app/dist/cli/maskpoint.mjs", "serve"]

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { build } from 'esbuild';
 import { parse, stringify } from 'yaml';
+import { buildCliBundle, isCliBundleFresh } from '../bin/cli-bundle.js';
+import { type CliPathResult, measureCliPath } from './cli-path.ts';
 import { ensureWorkload, type WorkloadKind } from './generate-workload.ts';
 import type { JobResult, JobSpec } from './job.ts';
 import { type SelfTime, topSelfTime } from './summarize-cpu-profile.ts';
@@ -21,7 +23,10 @@ import { measureViewRange, type ViewRangeResult } from './view-range.ts';
  * are trend lines). `--profile` runs the jobs from source under `--cpu-prof` (slower; its
  * figures are not comparable) and prints each job's top functions by self time. The
  * `view-range` measurement times the first byte of 1 MiB ranges in the middle of a warmed view of
- * `--view-size` (64 MB with `--quick`) read through a local gateway (see view-range.ts).
+ * `--view-size` (64 MB with `--quick`) read through a local gateway (see view-range.ts). The
+ * `cli` measurement runs the paths users run as they run them (`npx maskpoint redact FILE >
+ * /dev/null` on the csv job's file, `maskpoint --help`, `npm start` to its first answered
+ * request; see cli-path.ts) and compares them with the `csv` job.
  */
 
 const BENCH_DIR = import.meta.dirname;
@@ -36,6 +41,9 @@ const VIEW_RANGE_JOB = 'view-range';
 const VIEW_RANGE_BYTES = 1024 * 1024;
 /** First byte of a range of a warmed view, locally (the issue's target). */
 const VIEW_RANGE_TARGET_MS = 20;
+const CLI_JOB = 'cli';
+/** Issue 12: the CLI within 10 % of the bench job's MB/s, `--help` and the first request of `npm start` fast. */
+const CLI_TARGETS = { redactRatio: 0.9, helpSeconds: 0.25, firstRequestSeconds: 0.5 };
 /** The shipped detector packs, by name (each file is named after its pack). */
 const PACK_NAMES = readdirSync(join(RULES_DIR, 'packs'))
   .filter((file) => file.endsWith('.yaml'))
@@ -85,7 +93,7 @@ interface Summary {
 
 const options = parseOptions(process.argv.slice(2));
 const allJobs = defineJobs(options.sizeBytes);
-const jobIds = [...allJobs.map((job) => job.id), VIEW_RANGE_JOB];
+const jobIds = [...allJobs.map((job) => job.id), VIEW_RANGE_JOB, CLI_JOB];
 const unknownJobs = [...(options.only ?? [])].filter((id) => !jobIds.includes(id));
 if (unknownJobs.length > 0) {
   throw new Error(`--only ${unknownJobs.join(',')}: unknown job; jobs are ${jobIds.join(', ')}`);
@@ -110,9 +118,11 @@ const viewRange =
         }),
       )
     : undefined;
+const cliPath = options.only === undefined || options.only.has(CLI_JOB) ? await measureCli() : undefined;
 report(outcomes);
 reportViewRange(viewRange);
-await writeResults(outcomes, viewRange);
+reportCliPath(cliPath, outcomes);
+await writeResults(outcomes, viewRange, cliPath);
 
 function parseOptions(args: string[]) {
   const { values } = parseArgs({
@@ -423,6 +433,117 @@ function reportViewRange(result: ViewRangeResult | undefined): void {
   );
 }
 
+/** The CLI paths on the csv job's file; the bundle is built first so no run pays for it. */
+async function measureCli(): Promise<CliPathResult> {
+  if (!isCliBundleFresh()) await buildCliBundle();
+  const csvFile = await ensureWorkload('csv', options.sizeBytes, options.seed, DATA_DIR);
+  let label = '';
+  let started = 0;
+  const done = () => {
+    if (label !== '') process.stderr.write(` ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  };
+  try {
+    return await measureCliPath({
+      repoDir: REPO_DIR,
+      csvFile,
+      runs: options.runs,
+      onProgress: (next) => {
+        done();
+        label = next;
+        started = performance.now();
+        process.stderr.write(`${CLI_JOB} ${next} …`);
+      },
+    });
+  } finally {
+    done();
+  }
+}
+
+function reportCliPath(result: CliPathResult | undefined, results: readonly JobOutcome[]): void {
+  if (result === undefined) return;
+  const plainBytes = result.csvBytes;
+  const csv = results.find((outcome) => outcome.id === 'csv');
+  const job = csv === undefined ? undefined : summarize(csv);
+  const header = [
+    'path (each run a new process)',
+    'runs',
+    'seconds median',
+    'min–max',
+    'MB/s',
+    'CPU-s',
+    'MB/CPU-s',
+    'peak RSS MiB',
+    'target',
+  ];
+  const rows = result.rows.map(({ id, command, runs }) => {
+    const seconds = runs.map((run) => run.seconds);
+    const rss = runs.flatMap((run) => (run.maxRssKiB === undefined ? [] : [run.maxRssKiB / 1024]));
+    const maxRss = rss.length === 0 ? undefined : Math.max(...rss);
+    const isRedact = id.endsWith('redact');
+    const mbps = isRedact ? plainBytes / MB / median(seconds) : undefined;
+    const cpu = runs.flatMap((run) => (run.cpuSeconds === undefined ? [] : [run.cpuSeconds]));
+    const cpuSeconds = cpu.length === 0 ? undefined : median(cpu);
+    const targets: string[] = [];
+    if (isRedact) {
+      const ratio = mbps === undefined || job === undefined ? undefined : mbps / job.medianMbps;
+      targets.push(
+        ratio === undefined
+          ? `≥ ${CLI_TARGETS.redactRatio}× csv job (not run)`
+          : `${ratio.toFixed(2)}× csv job (≥ ${CLI_TARGETS.redactRatio}) ${ratio >= CLI_TARGETS.redactRatio ? '✓' : '✗'}`,
+      );
+      if (cpuSeconds !== undefined && job !== undefined) {
+        const jobMbPerCpuSecond = 1000 / job.cpuSecondsPerGb;
+        targets.push(`per CPU-s ${(plainBytes / MB / cpuSeconds / jobMbPerCpuSecond).toFixed(2)}× csv job`);
+      }
+      if (maxRss !== undefined)
+        targets.push(`RSS ≤ ${RSS_TARGET_MIB} ${maxRss <= RSS_TARGET_MIB ? '✓' : '✗'}`);
+    } else if (id === 'bin-help') {
+      targets.push(
+        `≤ ${CLI_TARGETS.helpSeconds} s ${median(seconds) <= CLI_TARGETS.helpSeconds ? '✓' : '✗'}`,
+      );
+    }
+    return [
+      `${id}: ${command.replace(`${DATA_DIR}/`, '')}`,
+      String(runs.length),
+      median(seconds).toFixed(2),
+      `${Math.min(...seconds).toFixed(2)}–${Math.max(...seconds).toFixed(2)}`,
+      mbps === undefined ? '' : mbps.toFixed(1),
+      cpuSeconds === undefined ? '' : cpuSeconds.toFixed(2),
+      cpuSeconds === undefined || !isRedact ? '' : (plainBytes / MB / cpuSeconds).toFixed(0),
+      rss.length === 0 ? '' : `${median(rss).toFixed(0)} (max ${maxRss?.toFixed(0)})`,
+      targets.join(', '),
+    ];
+  });
+  for (const { id, command, runs } of result.starts) {
+    const first = runs.map((run) => run.firstRequestSeconds);
+    const listening = median(runs.map((run) => run.listeningSeconds));
+    const verdict = median(first) <= CLI_TARGETS.firstRequestSeconds ? '✓' : '✗';
+    rows.push([
+      `${id}: ${command.replace(REPO_DIR, '')} → first GET`,
+      String(runs.length),
+      median(first).toFixed(2),
+      `${Math.min(...first).toFixed(2)}–${Math.max(...first).toFixed(2)}`,
+      '',
+      '',
+      '',
+      '',
+      `≤ ${CLI_TARGETS.firstRequestSeconds} s ${verdict} (listening at ${listening.toFixed(2)} s)`,
+    ]);
+  }
+  console.log(
+    [
+      '',
+      `CLI paths as users run them (${formatMb(plainBytes)} MB csv, stdout on /dev/null; seconds = spawn to exit, or to the end of the first`,
+      'GET body for serve; MB/s = file size / median seconds, start-up included; csv job = the csv row above, measured inside its process;',
+      'CPU-s = user + system CPU of the whole process tree, npm included: the ratio per CPU-s is the steadier one on a busy machine).',
+      result.hasRss
+        ? 'peak RSS = largest process of the tree (GNU time %M): through npx, npm’s own node process is one of them.'
+        : 'peak RSS: not measured (no /usr/bin/time).',
+    ].join('\n'),
+  );
+  printTable(header, rows);
+}
+
 function formatTarget(target: Target | undefined, mbps: number): string {
   if (target === undefined) return '';
   const mark =
@@ -506,6 +627,7 @@ function formatMb(bytes: number): string {
 async function writeResults(
   results: readonly JobOutcome[],
   viewRange: ViewRangeResult | undefined,
+  cliPath: CliPathResult | undefined,
 ): Promise<void> {
   const path = join(DATA_DIR, `results-${new Date().toISOString().replaceAll(':', '-')}.json`);
   const document = {
@@ -516,6 +638,7 @@ async function writeResults(
     seed: options.seed,
     jobs: results.map((outcome) => ({ ...outcome, summary: summarize(outcome) })),
     viewRange,
+    cliPath,
   };
   await writeFile(path, `${JSON.stringify(document, null, 2)}\n`);
   console.log(`\nresults: ${path}`);

@@ -155,12 +155,14 @@ export function createSegmentWorkerPool(options: SegmentWorkerPoolOptions = {}):
 }
 
 /**
- * segment-worker.ts beside this module when it is there (running from source); `undefined` in a
- * bundle that did not build the worker beside itself.
+ * The worker beside this module: segment-worker.ts from source, segment-worker.mjs in the CLI
+ * bundle (bin/cli-bundle.js builds it as an entry point beside the chunks); `undefined` in a
+ * bundle that did not build the worker.
  */
 export function defaultSegmentWorkerFile(): URL | undefined {
-  const file = new URL('./segment-worker.ts', import.meta.url);
-  return file.protocol === 'file:' && existsSync(fileURLToPath(file)) ? file : undefined;
+  return ['./segment-worker.ts', './segment-worker.mjs']
+    .map((name) => new URL(name, import.meta.url))
+    .find((file) => file.protocol === 'file:' && existsSync(fileURLToPath(file)));
 }
 
 /** The worker's error as the class the single-pass path throws (the others stay plain errors). */

@@ -1,15 +1,5 @@
 import { MaskpointError } from '../core/errors.ts';
-import { auditCommand } from './audit-command.ts';
-import { detokenizeCommand } from './detokenize-command.ts';
-import { keysCommand } from './keys-command.ts';
-import { presignCommand } from './presign-command.ts';
-import { previewCommand } from './preview-command.ts';
-import { redactCommand } from './redact-command.ts';
-import { rulesCommand } from './rules-command.ts';
-import { serveCommand } from './serve-command.ts';
-import { tokenKeysCommand } from './token-keys-command.ts';
 import { UsageError } from './usage-error.ts';
-import { viewsCommand } from './views-command.ts';
 
 const USAGE = `maskpoint — sensitive-data proxy for Amazon S3
 
@@ -44,28 +34,42 @@ in the secret named by --secret-id or MASKPOINT_GATEWAY_KEYS_SECRET_ARN.`;
 
 type Command = (args: string[]) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
-  redact: redactCommand,
-  preview: previewCommand,
-  rules: rulesCommand,
-  detokenize: detokenizeCommand,
-  keys: keysCommand,
-  serve: serveCommand,
-  presign: presignCommand,
-  'token-keys': tokenKeysCommand,
-  views: viewsCommand,
-  audit: (args) => auditCommand(args),
+/**
+ * Each command's module is imported only when it runs, so `--help` or `redact` does not load the
+ * AWS SDK, maxmind or ioredis that other commands need (the bundle splits one chunk per command).
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  redact: async () => (await import('./redact-command.ts')).redactCommand,
+  preview: async () => (await import('./preview-command.ts')).previewCommand,
+  rules: async () => (await import('./rules-command.ts')).rulesCommand,
+  detokenize: async () => (await import('./detokenize-command.ts')).detokenizeCommand,
+  keys: async () => (await import('./keys-command.ts')).keysCommand,
+  serve: async () => (await import('./serve-command.ts')).serveCommand,
+  presign: async () => (await import('./presign-command.ts')).presignCommand,
+  'token-keys': async () => (await import('./token-keys-command.ts')).tokenKeysCommand,
+  views: async () => (await import('./views-command.ts')).viewsCommand,
+  audit: async () => {
+    const { auditCommand } = await import('./audit-command.ts');
+    return (args) => auditCommand(args);
+  },
 };
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
-  const command = name === undefined ? undefined : COMMANDS[name];
-  if (command === undefined) {
+  const load = name === undefined || !Object.hasOwn(COMMANDS, name) ? undefined : COMMANDS[name];
+  if (load === undefined) {
     process.stderr.write(`${USAGE}\n`);
     return name === undefined || name === '--help' || name === '-h' ? 0 : 2;
   }
-  return command(args);
+  return (await load())(args);
 }
+
+// recheck's checkSync (the linear-time check of custom patterns) runs by default in a synckit
+// worker thread that starts a second copy of recheck and its native binary: ~0.6 s and ~37 MiB
+// per process, for serve in the primary and each worker. The `pure` backend runs the same
+// checker (Scala.js) on this thread, same verdicts, ~70 ms. recheck reads this variable at each
+// call (its env.ts RECHECK_SYNC_BACKEND: auto | synckit | pure); an operator's choice is kept.
+process.env.RECHECK_SYNC_BACKEND ??= 'pure';
 
 try {
   process.exitCode = await main(process.argv.slice(2));

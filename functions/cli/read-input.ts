@@ -12,5 +12,5 @@ export interface CliInput {
 export function openInput(path: string): CliInput {
   if (path === '-') return { name: 'stdin', stream: process.stdin, sizeBytes: undefined };
   const stats = statSync(path);
-  return { name: path, stream: createReadStream(path, { highWaterMark: 256 * 1024 }), sizeBytes: stats.size };
+  return { name: path, stream: createReadStream(path, { highWaterMark: 64 * 1024 }), sizeBytes: stats.size };
 }

@@ -7,6 +7,7 @@ import { loadRules, RULES_OPTIONS } from './load-rules.ts';
 import { startProgress } from './progress.ts';
 import { openInput } from './read-input.ts';
 import { UsageError } from './usage-error.ts';
+import { writeToStdout } from './write-to-stdout.ts';
 
 /**
  * `maskpoint redact FILE|-`: writes the redacted object to stdout. A big CSV or NDJSON object
@@ -40,10 +41,7 @@ export async function redactCommand(args: string[]): Promise<number> {
     );
     const stopProgress = startProgress(() => redaction.bytes.in, input.sizeBytes);
     try {
-      for await (const chunk of redaction.body) {
-        if (!process.stdout.write(chunk))
-          await new Promise((resolve) => process.stdout.once('drain', resolve));
-      }
+      await writeToStdout(redaction.body);
     } finally {
       stopProgress();
     }

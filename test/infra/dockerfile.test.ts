@@ -4,15 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_BUNDLE, CLI_BUNDLE_DIR } from '../../bin/cli-bundle.js';
 import { HEALTH_CHECK_PATH } from '../../functions/gateway/health-check.ts';
 
 const run = promisify(execFile);
 const ROOT = new URL('../../', import.meta.url).pathname;
 const DOCKERFILE = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
-const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-  scripts: Record<string, string>;
-  devDependencies: Record<string, string>;
-};
 
 interface Instruction {
   readonly keyword: string;
@@ -43,9 +40,6 @@ function stagesOf(text: string): Stage[] {
   }
   return stages;
 }
-
-/** The bundle the entry point runs, as `npm run build:serve` writes it (its `--outfile`). */
-const BUNDLE = /--outfile=(\S+)/.exec(PACKAGE.scripts['build:serve'] ?? '')?.[1];
 
 /**
  * What is wrong with a Dockerfile for the gateway image, one line per problem: the final stage
@@ -79,8 +73,8 @@ function dockerfileProblems(text: string): string[] {
   }
   const entry = of('ENTRYPOINT').at(-1)?.args ?? '';
   const command = of('CMD').at(-1)?.args ?? '';
-  if (BUNDLE === undefined || !entry.includes(BUNDLE.replace(/^dist\//, '/app/dist/'))) {
-    problems.push(`the entry point does not run the bundle ${BUNDLE}`);
+  if (!entry.includes(CLI_BUNDLE.replace(/^dist\//, '/app/dist/'))) {
+    problems.push(`the entry point does not run the bundle ${CLI_BUNDLE}`);
   }
   if (!/"serve"/.test(entry) && !/"serve"/.test(command)) problems.push('the entry point does not run serve');
   const health = of('HEALTHCHECK').at(-1)?.args ?? '';
@@ -125,7 +119,7 @@ describe('the Dockerfile', () => {
       ['no serve', (text) => text.replace('"serve"]', '"redact"]'), /does not run serve/],
       [
         'the sources, not the bundle',
-        (text) => text.replace('/app/dist/serve/maskpoint.mjs', '/app/bin/maskpoint.js'),
+        (text) => text.replace('/app/dist/cli/maskpoint.mjs', '/app/bin/maskpoint.js'),
         /does not run the bundle/,
       ],
       ['a health check elsewhere', (text) => text.replace('/healthz', '/'), /no HEALTHCHECK on \/healthz/],
@@ -140,22 +134,22 @@ describe('the Dockerfile', () => {
   it('keeps the build context to what the image needs (.dockerignore)', () => {
     const ignore = readFileSync(join(ROOT, '.dockerignore'), 'utf8');
     expect(ignore).toMatch(/^\*\*$/m);
-    for (const copied of ['package.json', 'package-lock.json', 'functions/', 'redaction-rules/']) {
+    for (const copied of ['package.json', 'package-lock.json', 'functions/', 'bin/', 'redaction-rules/']) {
       expect(ignore).toContain(`!${copied}`);
     }
     expect(ignore).not.toMatch(/^!(node_modules|\.maskpoint|test|cdk\.out)/m);
   });
 });
 
-describe('the serve bundle (npm run build:serve)', () => {
+describe('the serve bundle (npm run build)', () => {
   let appDir: string;
   let served: ChildProcessWithoutNullStreams | undefined;
 
   beforeAll(async () => {
-    await run('npm', ['run', 'build:serve'], { cwd: ROOT });
-    // The image's layout: /app/dist/serve, /app/node_modules, /app/redaction-rules.
+    await run('npm', ['run', 'build'], { cwd: ROOT });
+    // The image's layout: /app/dist/cli, /app/node_modules, /app/redaction-rules.
     appDir = mkdtempSync(join(tmpdir(), 'maskpoint-image-'));
-    cpSync(join(ROOT, 'dist/serve'), join(appDir, 'dist/serve'), { recursive: true });
+    cpSync(CLI_BUNDLE_DIR, join(appDir, 'dist/cli'), { recursive: true });
     cpSync(join(ROOT, 'redaction-rules'), join(appDir, 'redaction-rules'), { recursive: true });
     symlinkSync(join(ROOT, 'node_modules'), join(appDir, 'node_modules'));
     mkdirSync(join(appDir, 'home'));
@@ -167,7 +161,7 @@ describe('the serve bundle (npm run build:serve)', () => {
   });
 
   it('prints its usage with --help, serve and its production flags included', async () => {
-    const { stderr } = await run(process.execPath, [join(appDir, BUNDLE as string), '--help']);
+    const { stderr } = await run(process.execPath, [join(appDir, CLI_BUNDLE), '--help']);
     expect(stderr).toContain('maskpoint serve');
     expect(stderr).toContain('--workers N');
     expect(stderr).toContain('--rate-limit-store');
@@ -176,7 +170,7 @@ describe('the serve bundle (npm run build:serve)', () => {
   it('serves from the image layout with two workers configured by the environment, answers /healthz, and stops on SIGTERM', async () => {
     served = spawn(
       process.execPath,
-      [join(appDir, BUNDLE as string), 'serve', '--bucket', `example=${ROOT}examples/bucket`],
+      [join(appDir, CLI_BUNDLE), 'serve', '--bucket', `example=${ROOT}examples/bucket`],
       {
         cwd: appDir,
         env: {

@@ -161,12 +161,7 @@ describe('maskpoint serve', () => {
   it('stops cleanly with exit code 0 on SIGTERM', async () => {
     const child = spawn(
       process.execPath,
-      [
-        '--import',
-        'tsx/esm',
-        '-e',
-        "const { serveCommand } = await import('./functions/cli/serve-command.ts'); process.exitCode = await serveCommand(['--port', '0', '--workers', '1', '--bucket', 'example=examples/bucket']);",
-      ],
+      ['bin/maskpoint.js', 'serve', '--port', '0', '--workers', '1', '--bucket', 'example=examples/bucket'],
       { cwd: ROOT, env: { ...process.env, MASKPOINT_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';

@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+// The CLI and `serve` run from one prebuilt bundle: plain JavaScript that Node loads without a
+// TypeScript loader, split into one chunk per command so `--help` loads almost nothing.
+// `npm ci` builds it (the `prepare` script runs this file); bin/maskpoint.js rebuilds it when a
+// source is newer. Plain JavaScript so that it runs before anything is compiled.
+import { readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The bundle's folder; the entry point is {@link CLI_BUNDLE}, the command chunks sit beside it. */
+export const CLI_BUNDLE_DIR = join(ROOT, 'dist/cli');
+/** The bundle's entry point, relative to the repository (the Dockerfile runs it as /app/dist/cli/maskpoint.mjs). */
+export const CLI_BUNDLE = 'dist/cli/maskpoint.mjs';
+/** The source files the bundle was built from, relative to the repository, one per line. */
+const INPUTS_FILE = join(CLI_BUNDLE_DIR, 'inputs.txt');
+
+/**
+ * Whether the bundle exists and no source it was built from changed since. A source that is gone
+ * counts as unchanged: an image ships the bundle without the sources.
+ *
+ * @returns {boolean}
+ */
+export function isCliBundleFresh() {
+  let builtAt;
+  let inputs;
+  try {
+    builtAt = statSync(INPUTS_FILE).mtimeMs;
+    inputs = readFileSync(INPUTS_FILE, 'utf8').split('\n').filter(Boolean);
+  } catch {
+    return false;
+  }
+  return inputs.every(
+    (input) => (statSync(join(ROOT, input), { throwIfNoEntry: false })?.mtimeMs ?? 0) <= builtAt,
+  );
+}
+
+/**
+ * Bundles functions/cli/main.ts into dist/cli with esbuild (a dev dependency). Every file is
+ * written to a temporary name and renamed, chunks first and the entry point last, then the
+ * chunks of earlier builds are removed, so a CLI started meanwhile (or a concurrent build of the
+ * same sources) never reads half a file or misses a chunk. Options:
+ * https://esbuild.github.io/api/#splitting (code splitting needs ESM and outdir),
+ * https://esbuild.github.io/api/#packages (node_modules stay imports, loaded only by the chunk that uses them).
+ *
+ * @returns {Promise<void>}
+ */
+export async function buildCliBundle() {
+  const { build } = await import('esbuild').catch((error) => {
+    throw new Error(
+      'esbuild, a dev dependency, is not installed: install with dev dependencies (npm ci), or with --ignore-scripts where only the built dist/cli is used',
+      { cause: error },
+    );
+  });
+  const startedAt = new Date();
+  const result = await build({
+    absWorkingDir: ROOT,
+    // The segment worker is an entry point of its own: `redact` starts it as a worker thread
+    // (functions/adapters/segment-worker-pool.ts finds it beside the chunks).
+    entryPoints: {
+      maskpoint: 'functions/cli/main.ts',
+      'segment-worker': 'functions/adapters/segment-worker.ts',
+    },
+    outdir: CLI_BUNDLE_DIR,
+    outExtension: { '.js': '.mjs' },
+    // Chunks sit beside the entry point, two folders below the repository like their sources
+    // (functions/X/), so `new URL('../../redaction-rules/', import.meta.url)` still finds the rules.
+    chunkNames: '[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    // Loaded on the first custom pattern instead of at start (functions/cli/lazy-recheck.ts).
+    alias: { recheck: './functions/cli/lazy-recheck.ts' },
+    sourcemap: true,
+    metafile: true,
+    write: false,
+    logLevel: 'warning',
+  });
+  const entry = join(CLI_BUNDLE_DIR, 'maskpoint.mjs');
+  const files = [...result.outputFiles].sort((a, b) => Number(a.path === entry) - Number(b.path === entry));
+  for (const file of files) {
+    await mkdir(dirname(file.path), { recursive: true });
+    writeAtomically(file.path, file.contents);
+  }
+  const inputs = Object.keys(result.metafile.inputs).filter((input) => !input.startsWith('node_modules/'));
+  writeAtomically(INPUTS_FILE, `${inputs.join('\n')}\n`);
+  // A source saved while esbuild read it is newer than the start, so the next run rebuilds.
+  utimesSync(INPUTS_FILE, startedAt, startedAt);
+  const written = new Set([...files.map((file) => file.path), INPUTS_FILE]);
+  for (const name of readdirSync(CLI_BUNDLE_DIR, { recursive: true, encoding: 'utf8' })) {
+    const path = join(CLI_BUNDLE_DIR, name);
+    if (!written.has(path) && statSync(path).isFile() && !path.endsWith('.tmp')) rmSync(path);
+  }
+}
+
+/**
+ * @param {string} path
+ * @param {string | Uint8Array} contents
+ */
+function writeAtomically(path, contents) {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, contents);
+  renameSync(temporary, path);
+}
+
+if (process.argv[1] !== undefined && relative(process.argv[1], fileURLToPath(import.meta.url)) === '') {
+  await buildCliBundle().catch((error) => {
+    process.stderr.write(
+      `maskpoint: could not build ${CLI_BUNDLE}: ${error instanceof Error ? error.message : error}\n`,
+    );
+    process.exit(1);
+  });
+}

@@ -1,0 +1,144 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CLI_BUNDLE, CLI_BUNDLE_DIR } from '../../bin/cli-bundle.js';
+import { DEFAULT_RULES_DIR, loadRuleCatalog } from '../../functions/adapters/local-rule-set-source.ts';
+import { createLocalTokenKeyring } from '../../functions/adapters/local-token-keyring.ts';
+import { openRedactionStream } from '../../functions/adapters/node-redaction-stream.ts';
+import { compileRuleSet } from '../../functions/core/redaction/compile-rule-set.ts';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const home = mkdtempSync(join(tmpdir(), 'maskpoint-cli-bundle-'));
+const env = { ...process.env, MASKPOINT_HOME: home };
+
+function maskpoint(...args: string[]) {
+  return spawnSync(process.execPath, ['bin/maskpoint.js', ...args], { cwd: ROOT, env, maxBuffer: 64 << 20 });
+}
+
+/** What the engine writes for `file` with the named rule set and the keys in `home`, in this process. */
+async function redactInProcess(file: string, ruleSetName: string): Promise<Buffer> {
+  const resolved = (await loadRuleCatalog(DEFAULT_RULES_DIR)).get(ruleSetName);
+  if (resolved === undefined) throw new Error(`no rule set ${ruleSetName}`);
+  const keys = await createLocalTokenKeyring(home).load();
+  const ruleSet = compileRuleSet(resolved.ruleSet, keys, (path) => resolved.positionOf(path), resolved.packs);
+  const stream = await openRedactionStream(createReadStream(file), { ruleSet, key: file });
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of stream.body) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+/** Package imports reachable through static imports from a bundle file: what loading it loads. */
+function staticPackages(file: string, seen = new Set<string>()): Set<string> {
+  const packages = new Set<string>();
+  if (seen.has(file)) return packages;
+  seen.add(file);
+  const source = readFileSync(join(CLI_BUNDLE_DIR, file), 'utf8');
+  for (const [, specifier] of source.matchAll(/^import\s(?:[^'"]*?\sfrom\s)?["']([^"']+)["'];?$/gms)) {
+    if (specifier === undefined || specifier.startsWith('node:')) continue;
+    if (specifier.startsWith('./')) {
+      for (const name of staticPackages(specifier.slice(2), seen)) packages.add(name);
+    } else {
+      packages.add(specifier);
+    }
+  }
+  return packages;
+}
+
+/** The file of the chunk the entry point imports for `command`. */
+function commandChunk(command: string): string {
+  const entry = readFileSync(join(ROOT, CLI_BUNDLE), 'utf8');
+  const chunk = new RegExp(`import\\("\\./(${command}-command-[^"]+\\.mjs)"\\)`).exec(entry)?.[1];
+  if (chunk === undefined) throw new Error(`no chunk imported for ${command}`);
+  return chunk;
+}
+
+describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+  it('prints its usage with --help and exits 0', () => {
+    const run = maskpoint('--help');
+    expect(run.status).toBe(0);
+    expect(run.stdout.toString()).toBe('');
+    expect(run.stderr.toString()).toMatch(/^maskpoint — sensitive-data proxy for Amazon S3\n\nUsage:\n/);
+    expect(run.stderr.toString()).toContain('maskpoint redact [--rules DIR]');
+  });
+
+  it('rejects an unknown command, even an Object.prototype name, with the usage and exit code 2', () => {
+    for (const name of ['bogus', 'toString', 'constructor']) {
+      const run = maskpoint(name);
+      expect(run.status, name).toBe(2);
+      expect(run.stderr.toString(), name).toContain('Usage:');
+    }
+  });
+
+  it('loads no package for --help, and no AWS SDK, maxmind, ioredis or recheck for redact', () => {
+    expect([...staticPackages('maskpoint.mjs')]).toEqual([]);
+    const redact = [...staticPackages(commandChunk('redact'))];
+    expect(redact.filter((name) => /^@aws-sdk\/|^maxmind$|^ioredis$|^@middy\/|^recheck$/.test(name))).toEqual(
+      [],
+    );
+    // The check itself finds a command's packages: serve does load the SDK.
+    expect([...staticPackages(commandChunk('serve'))].some((name) => name.startsWith('@aws-sdk/'))).toBe(
+      true,
+    );
+  });
+
+  for (const [sample, ruleSetName] of [
+    ['customers.csv', 'default'],
+    ['orders.ndjson', 'default'],
+    ['app.log', 'default'],
+    ['profile.json', 'default'],
+    ['customers.csv', 'analytics-partner'],
+    ['events.csv.gz', 'default'],
+  ] as const) {
+    it(`redacts ${sample} with the ${ruleSetName} rule set byte for byte as the engine does`, async () => {
+      const file = join(ROOT, 'examples/bucket', sample);
+      const run = maskpoint('redact', '--ruleset', ruleSetName, file);
+      expect(run.stderr.toString()).toBe('');
+      expect(run.status).toBe(0);
+      const expected = await redactInProcess(file, ruleSetName);
+      expect(run.stdout.length).toBeGreaterThan(0);
+      expect(run.stdout.equals(expected)).toBe(true);
+    });
+  }
+
+  it('still rejects a custom pattern with catastrophic backtracking (recheck, loaded on first use)', () => {
+    const rules = mkdtempSync(join(tmpdir(), 'maskpoint-cli-rules-'));
+    try {
+      writeFileSync(
+        join(rules, 'slow.yaml'),
+        "name: slow\ndetectors:\n  - id: slow\n    pattern: '(?:a|a){1,30}b'\n    label: SLOW\n    action: { type: redact }\n",
+      );
+      const run = maskpoint('rules', 'validate', '--rules', rules);
+      expect(run.status).toBe(1);
+      expect(run.stderr.toString()).toContain('catastrophic backtracking: recheck found exponential');
+    } finally {
+      rmSync(rules, { recursive: true, force: true });
+    }
+  });
+
+  it('stops quietly with exit code 0 when its reader goes away (EPIPE, as in | head)', async () => {
+    const file = join(home, 'big.log');
+    writeFileSync(file, 'user alice@example.com logged in from 10.1.2.3\n'.repeat(200_000));
+    const child = spawn(process.execPath, ['bin/maskpoint.js', 'redact', file], { cwd: ROOT, env });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
+  it('fails with exit code 1 and one line when a rule set is unknown, naming the ones found', () => {
+    const run = maskpoint('redact', '--ruleset', 'nope', join(ROOT, 'examples/bucket/app.log'));
+    expect(run.status).toBe(1);
+    expect(run.stdout.toString()).toBe('');
+    expect(run.stderr.toString()).toMatch(
+      /^maskpoint: no rule set named "nope" in .* \(found: .*default.*\)\n$/,
+    );
+  });
+});
