@@ -10,7 +10,7 @@ Usage:
                   [--allow-list-buckets]                            answer ListBuckets with the caller's buckets
                   [--workers N] [--drain-seconds S] [--rate-limit-store memory|dynamodb:TABLE|redis:URL]
                   [--trusted-proxy none|alb] [--geo-db FILE]   production: N processes (default: one per core), SIGTERM drains
-  maskpoint redact [--rules DIR] [--ruleset NAME] [--content-type TYPE] FILE|-
+  maskpoint redact [--rules DIR] [--ruleset NAME] [--content-type TYPE] [--threads N|auto] FILE|-
   maskpoint preview [--rules DIR] [--ruleset NAME] [--content-type TYPE] FILE
   maskpoint rules validate [--rules DIR]
   maskpoint rules test [--rules DIR]

@@ -104,6 +104,33 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
     });
   }
 
+  it('redacts standard input on two worker threads of the bundle byte for byte as one thread does', async () => {
+    const [header, ...rows] = readFileSync(join(ROOT, 'examples/bucket/customers.csv'), 'utf8').split('\n');
+    // About 10 MB: more than one segment of ~4 MiB.
+    const input = Buffer.from(`${header}\n${rows.join('\n').repeat(15_000)}`);
+    // Standard input has no known size, so it is always cut into segments when threads are asked for.
+    const run = spawnSync(
+      process.execPath,
+      ['bin/maskpoint.js', 'redact', '--threads', '2', '--content-type', 'text/csv', '-'],
+      { cwd: ROOT, env, input, maxBuffer: 64 << 20 },
+    );
+    expect(run.stderr.toString()).toBe('');
+    expect(run.status).toBe(0);
+    const single = spawnSync(
+      process.execPath,
+      ['bin/maskpoint.js', 'redact', '--content-type', 'text/csv', '-'],
+      { cwd: ROOT, env, input, maxBuffer: 64 << 20 },
+    );
+    expect(run.stdout.length).toBeGreaterThan(0);
+    expect(run.stdout.equals(single.stdout)).toBe(true);
+  });
+
+  it('rejects --threads that is not a whole number from 1, or auto', () => {
+    const run = maskpoint('redact', '--threads', '0', join(ROOT, 'examples/bucket/app.log'));
+    expect(run.status).toBe(2);
+    expect(run.stderr.toString()).toContain('--threads "0" is not allowed');
+  });
+
   it('still rejects a custom pattern with catastrophic backtracking (recheck, loaded on first use)', () => {
     const rules = mkdtempSync(join(tmpdir(), 'maskpoint-cli-rules-'));
     try {
