@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   firstCandidate,
   needleSearch,
+  recordedSearch,
   shapeSearch,
   sharedShapeSearches,
 } from '../../../functions/core/redaction/detectors/candidate-search.ts';
@@ -70,6 +71,42 @@ describe('candidate searches', () => {
             );
             expect(single(text, from)).toBe(naive(shapes.dash, text, from));
             expect(needle(text, from)).toBe(text.indexOf('1-', from));
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('a recorded search', () => {
+  it('answers callers asking from different positions of one text by scanning it once', () => {
+    const asked: number[] = [];
+    const search = recordedSearch((text, from) => {
+      asked.push(from);
+      const found = text.slice(from).search(/[0-9]/);
+      return found === -1 ? -1 : from + found;
+    });
+    const text = 'a1 b2 c3';
+    for (const from of [0, 0, 2, 2, 5, 5, 8, 8]) search(text, from);
+    expect([0, 2, 5, 8].map((from) => search(text, from))).toEqual([1, 4, 7, -1]);
+    expect(asked).toEqual([0, 2, 5, 8]);
+  });
+
+  it('answers every query as the search it records would, whatever the order of texts and positions (property)', () => {
+    const shape = /[0-9]-[0-9]/;
+    const search = recordedSearch(shapeSearch(shape));
+    fc.assert(
+      fc.property(
+        fc.array(textArbitrary, { minLength: 1, maxLength: 3 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 40 }),
+        (texts, queries) => {
+          for (const [which, at] of queries) {
+            const text = texts[which % texts.length] as string;
+            const from = at % (text.length + 1);
+            expect(search(text, from), `in ${JSON.stringify(text)} from ${from}`).toBe(
+              naive(shape, text, from),
+            );
           }
         },
       ),

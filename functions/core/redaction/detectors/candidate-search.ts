@@ -62,9 +62,11 @@ export function sharedShapeSearches<Name extends string>(
   sample?: string,
 ): Record<Name, CandidateSearch> {
   const entries = Object.entries(shapes) as [Name, RegExp][];
-  const positions = new ShapePositions(
-    compileScanningRegex(new RegExp(entries.map(([, shape]) => shape.source).join('|')), sample),
-  );
+  const regex = compileScanningRegex(new RegExp(entries.map(([, shape]) => shape.source).join('|')), sample);
+  const positions = new RecordedPositions((text, from) => {
+    regex.lastIndex = from;
+    return regex.exec(text)?.index ?? -1;
+  });
   const searches = {} as Record<Name, CandidateSearch>;
   for (const [name, shape] of entries) {
     const own = new RegExp(shape.source, 'y');
@@ -79,20 +81,30 @@ export function sharedShapeSearches<Name extends string>(
   return searches;
 }
 
-/** Every position where a regex matches, in one text, found lazily from the first one asked for. */
-class ShapePositions {
-  private readonly regex: RegExp;
+/**
+ * A search whose candidates are recorded per text, so that several callers asking from
+ * different positions of the same text (members sharing one shape) scan it once between them;
+ * `remembering` keeps only the last answer, which two interleaved callers would keep replacing.
+ */
+export function recordedSearch(search: CandidateSearch): CandidateSearch {
+  const positions = new RecordedPositions(search);
+  return (text, from) => positions.next(text, from);
+}
+
+/** Every candidate of a search, in one text, found lazily from the first one asked for. */
+class RecordedPositions {
+  private readonly search: CandidateSearch;
   private text = '';
   /** All positions in `[from, to)` where the regex matches, ascending. */
   private readonly found: number[] = [];
   private from = 0;
   private to = 0;
 
-  constructor(regex: RegExp) {
-    this.regex = regex;
+  constructor(search: CandidateSearch) {
+    this.search = search;
   }
 
-  /** The least position `>= from` where the regex matches, or -1. */
+  /** The least candidate `>= from`, or -1. */
   next(text: string, from: number): number {
     if (text !== this.text || from < this.from || from > this.to) {
       this.found.length = 0;
@@ -111,15 +123,14 @@ class ShapePositions {
     }
     if (low < found.length) return found[low] as number;
     if (this.to > text.length) return -1;
-    this.regex.lastIndex = this.to;
-    const match = this.regex.exec(text);
-    if (match === null) {
+    const candidate = this.search(text, this.to);
+    if (candidate === -1) {
       this.to = text.length + 1;
       return -1;
     }
-    found.push(match.index);
-    this.to = match.index + 1;
-    return match.index;
+    found.push(candidate);
+    this.to = candidate + 1;
+    return candidate;
   }
 }
 

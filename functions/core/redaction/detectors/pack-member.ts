@@ -3,7 +3,7 @@ import { splitFieldName } from '../field-matcher.ts';
 import { shannonEntropy } from '../validators/shannon-entropy.ts';
 import type { ValidatorName } from '../validators/validator-registry.ts';
 import { validatorNamed } from '../validators/validator-registry.ts';
-import { shapeSearch } from './candidate-search.ts';
+import { type CandidateSearch, recordedSearch, shapeSearch } from './candidate-search.ts';
 import { createKeywordContext, type KeywordContext } from './with-context.ts';
 
 /** What a pack detector is made of, checked (see `compilePackFile`). */
@@ -138,7 +138,7 @@ export function createPackMember(spec: PackMemberSpec): PackMember {
     const lookbehind =
       patternLookbehind + spec.value.offsetMax + (context === undefined ? 0 : spec.keywordWindow);
     const candidates =
-      !hasAnchors && spec.shape !== undefined ? shapeSearch(new RegExp(spec.shape, flags)) : undefined;
+      !hasAnchors && spec.shape !== undefined ? sharedShapeSearch(spec.shape, flags) : undefined;
 
     function matchAt(text: string, start: number): Match | undefined {
       sticky.lastIndex = start;
@@ -218,6 +218,23 @@ export function createPackMember(spec: PackMemberSpec): PackMember {
   }
 
   return member(createKeywordContext(spec.keywords, spec.keywordWindow));
+}
+
+/**
+ * Candidate searches by shape and flags. Members whose patterns start alike (CA SIN and AU TFN
+ * written with separators) share one, so the text is scanned once for both; its candidates are
+ * recorded per text, and a search's answer depends on nothing but the text and the position.
+ */
+const shapeSearches = new Map<string, CandidateSearch>();
+
+function sharedShapeSearch(shape: string, flags: string): CandidateSearch {
+  const key = `${flags}/${shape}`;
+  let search = shapeSearches.get(key);
+  if (search === undefined) {
+    search = recordedSearch(shapeSearch(new RegExp(shape, flags)));
+    shapeSearches.set(key, search);
+  }
+  return search;
 }
 
 /** True when `match` starts before `best`, or at the same place and ends later. */
