@@ -121,14 +121,19 @@ class TokenLimitRewriter extends JsonTokenRewriter {
     this.tooLong = tooLong;
   }
 
-  override string(value: string, position: number, isPlain = false, isClean = false): void {
-    if (value.length > this.maxTokenChars) throw this.tooLong(position);
-    super.string(value, position, isPlain, isClean);
+  override plainString(start: number, end: number, isClean = false): void {
+    if (end - start - 2 > this.maxTokenChars) throw this.tooLong(start);
+    super.plainString(start, end, isClean);
   }
 
-  override number(raw: string, position: number, isClean = false): void {
-    if (raw.length > this.maxTokenChars) throw this.tooLong(position);
-    super.number(raw, position, isClean);
+  override string(value: string, position: number): void {
+    if (value.length > this.maxTokenChars) throw this.tooLong(position);
+    super.string(value, position);
+  }
+
+  override number(start: number, end: number, isClean = false): void {
+    if (end - start > this.maxTokenChars) throw this.tooLong(start);
+    super.number(start, end, isClean);
   }
 }
 

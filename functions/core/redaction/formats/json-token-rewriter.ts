@@ -27,9 +27,17 @@ interface Frame {
   hasDropped: boolean;
   /** This container's path, for field-rule lookups (unused inside a tainted subtree). */
   readonly node: PathNode;
-  /** Objects: the member being read, JSON-encoded (after the detectors), and its path. */
+  /**
+   * Objects: the member being read, JSON-encoded (after the detectors), and its path. While
+   * the encoded key equals its source text, `keyStart`/`keyEnd` hold its span there instead.
+   */
   key: string;
+  keyStart: number;
+  keyEnd: number;
   keyNode: PathNode;
+  /** Where the last `,` and `:` of this container are in the source text; -1 once it changed. */
+  commaAt: number;
+  colonAt: number;
   /** Arrays: index of the next element. */
   index: number;
 }
@@ -47,6 +55,10 @@ interface Frame {
  * their path as context (`Scanner.named`: under `SecretAccessKey` the secret-key detector needs
  * no keyword in the value itself); a number that changes becomes a JSON string.
  *
+ * Tokens are given by their positions in the source text set with `read`. Output that equals
+ * its source text (in compact JSON without matches, nearly all of it) is not rebuilt token by
+ * token: runs of it are copied from the source as one slice.
+ *
  * Memory is bounded: the output is taken as it is produced, and only the open containers and
  * their current keys are held (keys along one path limited to `maxRecordBytes` characters).
  * Positions passed with each token only locate errors, through `locate`.
@@ -62,6 +74,11 @@ export class JsonTokenRewriter {
   private pathChars = 0;
   private expect = VALUE;
   private out = '';
+  /** The text token positions index. */
+  private source = '';
+  /** `source[copyStart, copyEnd)` is output not yet appended to `out`. */
+  private copyStart = -1;
+  private copyEnd = -1;
 
   /** `locate` turns a token position into words for error messages, e.g. `at byte 12`. */
   constructor(redactor: Redactor, locate: (position: number) => string) {
@@ -72,11 +89,35 @@ export class JsonTokenRewriter {
     this.maxPathChars = redactor.limits.maxRecordBytes;
   }
 
+  /** Takes the positions of the tokens that follow as indexes into `source`. */
+  read(source: string): void {
+    if (source === this.source) return;
+    this.flush();
+    // Spans held for the open containers point into the old source: keep their text instead.
+    for (const frame of this.frames) {
+      if (frame.keyStart >= 0) frame.key = this.source.slice(frame.keyStart, frame.keyEnd);
+      frame.keyStart = -1;
+      frame.commaAt = -1;
+      frame.colonAt = -1;
+    }
+    this.source = source;
+  }
+
   /** Returns the output written so far and forgets it. */
   take(): string {
+    this.flush();
     const out = this.out;
     this.out = '';
     return out;
+  }
+
+  /** Writes `source[start, end)` unchanged, as the next output (line breaks between NDJSON values). */
+  copy(start: number, end: number): void {
+    if (start !== this.copyEnd) {
+      this.flush();
+      this.copyStart = start;
+    }
+    this.copyEnd = end;
   }
 
   /** Checks that one whole JSON value was read, then gets ready for the next text. */
@@ -108,57 +149,103 @@ export class JsonTokenRewriter {
 
   colon(position: number): void {
     if (this.expect !== COLON) this.fail("unexpected ':'", position);
+    (this.frames[this.frames.length - 1] as Frame).colonAt = position;
     this.expect = VALUE;
   }
 
   comma(position: number): void {
-    const frame = this.frames.at(-1);
+    const frame = this.frames[this.frames.length - 1];
     if (this.expect !== COMMA_OR_CLOSE || frame === undefined) this.fail("unexpected ','", position);
+    frame.commaAt = position;
     this.expect = frame.isObject ? KEY : VALUE;
   }
 
   /**
-   * A decoded string: an object key or a value, as the grammar says. `isPlain` vouches that it
-   * holds no character JSON escapes (see `JsonStringEncoder.encode`); `isClean` that the
-   * detectors find nothing in it, so they are not run.
+   * The string literal `source[start, end)`, quotes included, that holds no escape, control
+   * character or surrogate, so its value is the text between the quotes: an object key or a
+   * value, as the grammar says. `isClean` vouches that the detectors find nothing in it.
    */
-  string(value: string, position: number, isPlain = false, isClean = false): void {
+  plainString(start: number, end: number, isClean = false): void {
     if (this.expect === KEY || this.expect === KEY_OR_CLOSE) {
-      this.key(value, position, isPlain, isClean);
+      this.key(this.source.slice(start + 1, end - 1), start, end, isClean);
+      return;
+    }
+    const rule = this.startValue(start);
+    if (rule === undefined) {
+      const scanner = this.valueScanner();
+      if (isClean && scanner === this.redactor.scanner) {
+        this.writeSeparator();
+        this.copy(start, end);
+      } else {
+        const value = this.source.slice(start + 1, end - 1);
+        const redacted = this.encoder.redact(value, scanner);
+        this.writeSeparator();
+        if (redacted === value) this.copy(start, end);
+        else this.write(quote(redacted));
+      }
+    } else if (rule.isKeep) {
+      this.writeSeparator();
+      this.copy(start, end);
+    } else this.writeField(rule, this.source.slice(start + 1, end - 1));
+    this.endValue();
+  }
+
+  /** A decoded string that may need escapes in JSON: an object key or a value, as the grammar says. */
+  string(value: string, position: number): void {
+    if (this.expect === KEY || this.expect === KEY_OR_CLOSE) {
+      this.key(value, position, -1, false);
       return;
     }
     const rule = this.startValue(position);
-    if (rule === undefined) this.writeMember(this.encode(value, isPlain, isClean, this.valueScanner()));
-    else if (rule.isKeep) this.writeMember(quote(value));
-    else this.writeField(rule, value);
+    if (rule === undefined) {
+      const redacted = this.encoder.redact(value, this.valueScanner());
+      this.writeSeparator();
+      this.write(quote(redacted));
+    } else if (rule.isKeep) {
+      this.writeSeparator();
+      this.write(quote(value));
+    } else this.writeField(rule, value);
     this.endValue();
   }
 
   /**
-   * A number, as written in the input (every digit kept). `isClean` vouches that the detectors
-   * find nothing in it.
+   * The number `source[start, end)`, as written (every digit kept). `isClean` vouches that the
+   * detectors find nothing in it.
    */
-  number(raw: string, position: number, isClean = false): void {
-    const rule = this.startValue(position);
+  number(start: number, end: number, isClean = false): void {
+    const rule = this.startValue(start);
     if (rule === undefined) {
       const scanner = this.valueScanner();
-      const isVouched = isClean && scanner === this.redactor.scanner;
-      this.writeMember(isVouched ? raw : this.encoder.encodeNumber(raw, scanner));
-    } else if (rule.isKeep) this.writeMember(raw);
-    else this.writeField(rule, raw);
+      if (isClean && scanner === this.redactor.scanner) {
+        this.writeSeparator();
+        this.copy(start, end);
+      } else {
+        const raw = this.source.slice(start, end);
+        const encoded = this.encoder.encodeNumber(raw, scanner);
+        this.writeSeparator();
+        if (encoded === raw) this.copy(start, end);
+        else this.write(encoded);
+      }
+    } else if (rule.isKeep) {
+      this.writeSeparator();
+      this.copy(start, end);
+    } else this.writeField(rule, this.source.slice(start, end));
     this.endValue();
   }
 
-  /** `true`, `false` or `null`. */
+  /** `true`, `false` or `null` at `position`. */
   literal(text: 'true' | 'false' | 'null', position: number): void {
     const rule = this.startValue(position);
-    if (rule === undefined || rule.isKeep) this.writeMember(text);
-    else this.writeField(rule, text);
+    if (rule === undefined || rule.isKeep) {
+      this.writeSeparator();
+      this.copy(position, position + text.length);
+    } else this.writeField(rule, text);
     this.endValue();
   }
 
-  private key(value: string, position: number, isPlain: boolean, isClean: boolean): void {
-    const frame = this.frames.at(-1) as Frame;
+  /** A key; `end` is where its plain literal ends in the source, or -1 when it was decoded from escapes. */
+  private key(value: string, position: number, end: number, isClean: boolean): void {
+    const frame = this.frames[this.frames.length - 1] as Frame;
     const taint = frame.taint;
     const last = this.path.length - 1;
     this.pathChars += value.length - (this.path[last] as string).length;
@@ -168,21 +255,26 @@ export class JsonTokenRewriter {
       );
     }
     this.path[last] = value;
-    frame.key = taint?.isKeep ? quote(value) : this.encode(value, isPlain, isClean, frame.node.scanner);
+    const scanner = frame.node.scanner;
+    // The batch scan that vouches for clean strings ran without field names as context.
+    const redacted =
+      taint?.isKeep || (isClean && scanner === this.redactor.scanner)
+        ? value
+        : this.encoder.redact(value, scanner);
+    if (end >= 0 && redacted === value) {
+      frame.keyStart = position;
+      frame.keyEnd = end;
+    } else {
+      frame.keyStart = -1;
+      frame.key = quote(redacted);
+    }
     if (taint === undefined) frame.keyNode = this.rules.child(frame.node, value, this.path);
     this.expect = COLON;
   }
 
-  /** A string outside field rules, after the detectors of `scanner`, as a JSON string literal. */
-  private encode(value: string, isPlain: boolean, isClean: boolean, scanner: Scanner): string {
-    // The batch scan that vouches for clean strings ran without field names as context.
-    if (!isClean || scanner !== this.redactor.scanner) return this.encoder.encode(value, isPlain, scanner);
-    return isPlain ? `"${value}"` : quote(value);
-  }
-
   /** The scanner for the value starting now: the keys on its path are its context. */
   private valueScanner(): Scanner {
-    const frame = this.frames.at(-1);
+    const frame = this.frames[this.frames.length - 1];
     if (frame === undefined) return this.redactor.scanner;
     return (frame.isObject ? frame.keyNode : frame.node).scanner;
   }
@@ -190,7 +282,7 @@ export class JsonTokenRewriter {
   /** Checks that a value may start here and returns the rule that governs it. */
   private startValue(position: number): CompiledFieldRule | undefined {
     if (this.expect !== VALUE && this.expect !== VALUE_OR_CLOSE) this.fail('unexpected value', position);
-    const frame = this.frames.at(-1);
+    const frame = this.frames[this.frames.length - 1];
     if (frame === undefined) return undefined;
     if (frame.isObject) return frame.taint ?? frame.keyNode.rule;
     this.path[this.path.length - 1] = frame.index++;
@@ -209,7 +301,10 @@ export class JsonTokenRewriter {
       );
     }
     const isWritten = taint === undefined || taint.isKeep;
-    if (isWritten) this.writeMember(isObject ? '{' : '[');
+    if (isWritten) {
+      this.writeSeparator();
+      this.copy(position, position + 1);
+    }
     const node = this.nodeOfNewContainer(taint);
     this.frames.push({
       isObject,
@@ -219,7 +314,11 @@ export class JsonTokenRewriter {
       hasDropped: false,
       node,
       key: '',
+      keyStart: -1,
+      keyEnd: -1,
       keyNode: node,
+      commaAt: -1,
+      colonAt: -1,
       index: 0,
     });
     this.path.push(isObject ? '' : 0);
@@ -227,14 +326,14 @@ export class JsonTokenRewriter {
   }
 
   private nodeOfNewContainer(taint: CompiledFieldRule | undefined): PathNode {
-    const parent = this.frames.at(-1);
+    const parent = this.frames[this.frames.length - 1];
     if (parent === undefined) return this.rules.start();
     if (taint !== undefined || parent.isObject) return parent.keyNode;
     return this.rules.child(parent.node, parent.index - 1, this.path);
   }
 
   private end(isObject: boolean, position: number): void {
-    const frame = this.frames.at(-1);
+    const frame = this.frames[this.frames.length - 1];
     const canClose =
       this.expect === COMMA_OR_CLOSE || this.expect === (isObject ? KEY_OR_CLOSE : VALUE_OR_CLOSE);
     if (frame === undefined || frame.isObject !== isObject || !canClose) {
@@ -243,35 +342,48 @@ export class JsonTokenRewriter {
     this.frames.pop();
     const key = this.path.pop();
     if (typeof key === 'string') this.pathChars -= key.length;
-    const parent = this.frames.at(-1);
+    const parent = this.frames[this.frames.length - 1];
     if (!frame.isWritten) {
       // Empty under a field rule: kept at the top of the subtree (nothing to hide), removed like a dropped value below it.
       if (frame.hasDropped || parent?.taint !== undefined) (parent as Frame).hasDropped = true;
-      else this.writeMember(isObject ? '{}' : '[]');
-    } else this.out += isObject ? '}' : ']';
+      else {
+        this.writeSeparator();
+        this.write(isObject ? '{}' : '[]');
+      }
+    } else this.copy(position, position + 1);
     this.endValue();
   }
 
   private writeField(rule: CompiledFieldRule, text: string): void {
     const replacement = this.redactor.applyField(rule, text);
-    if (replacement !== undefined) this.writeMember(quote(replacement));
-    else (this.frames.at(-1) as Frame).hasDropped = true;
+    if (replacement !== undefined) {
+      this.writeSeparator();
+      this.write(quote(replacement));
+    } else (this.frames[this.frames.length - 1] as Frame).hasDropped = true;
   }
 
-  /** Writes a member of the innermost container (or the top-level value), with its comma and key. */
-  private writeMember(text: string): void {
-    const frame = this.frames.at(-1);
-    if (frame !== undefined) {
-      if (!frame.isWritten) this.writeOpenings();
-      this.out += this.separator(frame);
+  /**
+   * Starts a member of the innermost container (nothing for the top-level value): its comma
+   * and key, after the openings of containers not yet written.
+   */
+  private writeSeparator(): void {
+    const frame = this.frames[this.frames.length - 1];
+    if (frame === undefined) return;
+    if (!frame.isWritten) this.writeOpenings();
+    this.separate(frame);
+  }
+
+  private separate(frame: Frame): void {
+    if (frame.hasMembers) {
+      if (frame.commaAt >= 0) this.copy(frame.commaAt, frame.commaAt + 1);
+      else this.write(',');
     }
-    this.out += text;
-  }
-
-  private separator(frame: Frame): string {
-    const comma = frame.hasMembers ? ',' : '';
     frame.hasMembers = true;
-    return frame.isObject ? `${comma}${frame.key}:` : comma;
+    if (!frame.isObject) return;
+    if (frame.keyStart >= 0) this.copy(frame.keyStart, frame.keyEnd);
+    else this.write(frame.key);
+    if (frame.colonAt >= 0) this.copy(frame.colonAt, frame.colonAt + 1);
+    else this.write(':');
   }
 
   /** Writes the openings of the innermost containers not yet written, outermost first. */
@@ -282,8 +394,21 @@ export class JsonTokenRewriter {
     for (let i = first; i < frames.length; i++) {
       const frame = frames[i] as Frame;
       const parent = frames[i - 1];
-      this.out += (parent === undefined ? '' : this.separator(parent)) + (frame.isObject ? '{' : '[');
+      if (parent !== undefined) this.separate(parent);
+      this.write(frame.isObject ? '{' : '[');
       frame.isWritten = true;
     }
+  }
+
+  /** Appends `text`, after any output pending as a copy. */
+  private write(text: string): void {
+    this.flush();
+    this.out += text;
+  }
+
+  private flush(): void {
+    if (this.copyEnd > this.copyStart) this.out += this.source.slice(this.copyStart, this.copyEnd);
+    this.copyStart = -1;
+    this.copyEnd = -1;
   }
 }
