@@ -1,5 +1,6 @@
 import { LimitExceededError } from '../../errors.ts';
 import type { Redactor } from '../redactor.ts';
+import type { ScanMatch } from '../scanner.ts';
 import type { FormatRedactor } from './format-redactor.ts';
 import { jsonScanText } from './json-scan-text.ts';
 import { lexJsonText } from './json-text-lexer.ts';
@@ -121,9 +122,9 @@ class TokenLimitRewriter extends JsonTokenRewriter {
     this.tooLong = tooLong;
   }
 
-  override plainString(start: number, end: number, isClean = false): void {
+  override plainString(start: number, end: number, found?: readonly ScanMatch[]): void {
     if (end - start - 2 > this.maxTokenChars) throw this.tooLong(start);
-    super.plainString(start, end, isClean);
+    super.plainString(start, end, found);
   }
 
   override string(value: string, position: number): void {
@@ -131,9 +132,9 @@ class TokenLimitRewriter extends JsonTokenRewriter {
     super.string(value, position);
   }
 
-  override number(start: number, end: number, isClean = false): void {
+  override number(start: number, end: number, found?: readonly ScanMatch[]): void {
     if (end - start > this.maxTokenChars) throw this.tooLong(start);
-    super.number(start, end, isClean);
+    super.number(start, end, found);
   }
 }
 

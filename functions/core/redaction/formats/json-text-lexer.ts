@@ -6,9 +6,9 @@ const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 /** How {@link lexJsonText} reads a text. */
 export interface JsonLexOptions {
   /**
-   * The matches of a scan of the text as `jsonScanText` writes it: a number, or a string
-   * without escapes or surrogates, that no match overlaps is passed on as clean, so the
-   * rewriter skips the detectors for it.
+   * The matches of a scan of the text as `jsonScanText` writes it: with a number, or a string
+   * without escapes or surrogates, the rewriter is given the matches that overlap it, so it
+   * can skip the detectors for it.
    */
   readonly matches?: MatchCursor | undefined;
   /**
@@ -106,10 +106,7 @@ function lexString(
     const code = text.charCodeAt(plainEnd);
     if (code === 0x22) {
       if (hasSurrogate) rewriter.string(text.slice(start + 1, plainEnd), start);
-      else {
-        const isClean = matches !== undefined && !matches.overlaps(start + 1, plainEnd);
-        rewriter.plainString(start, plainEnd + 1, isClean);
-      }
+      else rewriter.plainString(start, plainEnd + 1, matches?.overlapping(start + 1, plainEnd));
       return plainEnd + 1;
     }
     if (code === 0x5c || code < 0x20) break;
@@ -155,7 +152,7 @@ function lexNumber(
   if (isPartial && end === to) return start;
   if (end === start) rewriter.fail('unexpected character', start);
   if (!NUMBER.test(text.slice(start, end))) rewriter.fail('invalid number', start);
-  rewriter.number(start, end, matches !== undefined && !matches.overlaps(start, end));
+  rewriter.number(start, end, matches?.overlapping(start, end));
   return end;
 }
 

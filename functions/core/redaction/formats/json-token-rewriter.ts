@@ -1,6 +1,6 @@
 import { LimitExceededError, MalformedObjectError } from '../../errors.ts';
 import type { CompiledFieldRule, Redactor } from '../redactor.ts';
-import type { Scanner } from '../scanner.ts';
+import type { ScanMatch, Scanner } from '../scanner.ts';
 import { FieldRuleCache, type PathNode } from './field-rule-cache.ts';
 import { JsonStringEncoder, quote } from './json-string-encoder.ts';
 
@@ -79,6 +79,10 @@ export class JsonTokenRewriter {
   /** `source[copyStart, copyEnd)` is output not yet appended to `out`. */
   private copyStart = -1;
   private copyEnd = -1;
+  /** By rule index (see `ScanMatch.detector`): code units a detector may inspect before a match start. */
+  private readonly behind: number[] = [];
+  /** By rule index: code units from a match start that a detector may inspect (its longest match and lookahead). */
+  private readonly reach: number[] = [];
 
   /** `locate` turns a token position into words for error messages, e.g. `at byte 12`. */
   constructor(redactor: Redactor, locate: (position: number) => string) {
@@ -87,6 +91,12 @@ export class JsonTokenRewriter {
     this.rules = new FieldRuleCache(redactor);
     this.locate = locate;
     this.maxPathChars = redactor.limits.maxRecordBytes;
+    for (const detector of redactor.scanner.detectors) {
+      for (let kind = 0; kind < (detector.kinds ?? 1); kind++) {
+        this.behind.push(detector.lookbehind);
+        this.reach.push(detector.maxLength + detector.lookahead);
+      }
+    }
   }
 
   /** Takes the positions of the tokens that follow as indexes into `source`. */
@@ -163,22 +173,23 @@ export class JsonTokenRewriter {
   /**
    * The string literal `source[start, end)`, quotes included, that holds no escape, control
    * character or surrogate, so its value is the text between the quotes: an object key or a
-   * value, as the grammar says. `isClean` vouches that the detectors find nothing in it.
+   * value, as the grammar says. `found` are the matches of a batch scan that overlap it (see
+   * {@link isVouched}); without them the detectors run on it alone.
    */
-  plainString(start: number, end: number, isClean = false): void {
+  plainString(start: number, end: number, found?: readonly ScanMatch[]): void {
     if (this.expect === KEY || this.expect === KEY_OR_CLOSE) {
-      this.key(this.source.slice(start + 1, end - 1), start, end, isClean);
+      this.key(this.source.slice(start + 1, end - 1), start, end, found?.length === 0);
       return;
     }
     const rule = this.startValue(start);
     if (rule === undefined) {
-      const scanner = this.valueScanner();
-      if (isClean && scanner === this.redactor.scanner) {
+      if (this.isVouched(start + 1, end - 1, found)) {
         this.writeSeparator();
-        this.copy(start, end);
+        if (found.length === 0) this.copy(start, end);
+        else this.write(quote(this.redactor.replace(this.source, found, start + 1, end - 1)));
       } else {
         const value = this.source.slice(start + 1, end - 1);
-        const redacted = this.encoder.redact(value, scanner);
+        const redacted = this.encoder.redact(value, this.valueScanner());
         this.writeSeparator();
         if (redacted === value) this.copy(start, end);
         else this.write(quote(redacted));
@@ -209,19 +220,19 @@ export class JsonTokenRewriter {
   }
 
   /**
-   * The number `source[start, end)`, as written (every digit kept). `isClean` vouches that the
-   * detectors find nothing in it.
+   * The number `source[start, end)`, as written (every digit kept). `found` are the matches of
+   * a batch scan that overlap it (see {@link isVouched}).
    */
-  number(start: number, end: number, isClean = false): void {
+  number(start: number, end: number, found?: readonly ScanMatch[]): void {
     const rule = this.startValue(start);
     if (rule === undefined) {
-      const scanner = this.valueScanner();
-      if (isClean && scanner === this.redactor.scanner) {
+      if (this.isVouched(start, end, found)) {
         this.writeSeparator();
-        this.copy(start, end);
+        if (found.length === 0) this.copy(start, end);
+        else this.write(JSON.stringify(this.redactor.replace(this.source, found, start, end)));
       } else {
         const raw = this.source.slice(start, end);
-        const encoded = this.encoder.encodeNumber(raw, scanner);
+        const encoded = this.encoder.encodeNumber(raw, this.valueScanner());
         this.writeSeparator();
         if (encoded === raw) this.copy(start, end);
         else this.write(encoded);
@@ -270,6 +281,34 @@ export class JsonTokenRewriter {
     }
     if (taint === undefined) frame.keyNode = this.rules.child(frame.node, value, this.path);
     this.expect = COLON;
+  }
+
+  /**
+   * True when `found`, the matches of a batch scan of the source (as `jsonScanText` writes it)
+   * that overlap the value `source[start, end)`, are the matches of the rule set's detectors
+   * scanning the value alone, so they need not run again. That holds when the value is not
+   * under a field name that is context, and no match is near its ends: by the detector
+   * contract a match depends only on the text from its detector's lookbehind before its start
+   * to its longest match and lookahead after it, all inside the value here. Text around a
+   * value only adds matches that overlap it or reach out of it (line breaks stand for its
+   * ends), so the batch misses none (see the NDJSON redactor).
+   */
+  private isVouched(
+    start: number,
+    end: number,
+    found: readonly ScanMatch[] | undefined,
+  ): found is readonly ScanMatch[] {
+    if (found === undefined || this.valueScanner() !== this.redactor.scanner) return false;
+    for (const match of found) {
+      const rule = match.detector;
+      if (
+        match.start - (this.behind[rule] as number) < start ||
+        match.start + (this.reach[rule] as number) > end
+      ) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The scanner for the value starting now: the keys on its path are its context. */
