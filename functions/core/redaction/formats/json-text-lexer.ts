@@ -1,8 +1,6 @@
 import type { JsonTokenRewriter } from './json-token-rewriter.ts';
 import type { MatchCursor } from './match-cursor.ts';
 
-const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
-
 /** How {@link lexJsonText} reads a text. */
 export interface JsonLexOptions {
   /**
@@ -151,9 +149,51 @@ function lexNumber(
   while (end < to && isNumberCharacter(text.charCodeAt(end))) end++;
   if (isPartial && end === to) return start;
   if (end === start) rewriter.fail('unexpected character', start);
-  if (!NUMBER.test(text.slice(start, end))) rewriter.fail('invalid number', start);
+  if (!isNumber(text, start, end)) rewriter.fail('invalid number', start);
   rewriter.number(start, end, matches?.overlapping(start, end));
   return end;
+}
+
+/**
+ * True when `text[start, end)`, a run of number characters, is a JSON number:
+ * `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, read in place (no slice, no regex).
+ */
+function isNumber(text: string, start: number, end: number): boolean {
+  let i = start;
+  if (text.charCodeAt(i) === 0x2d) i++;
+  if (i < end && text.charCodeAt(i) === 0x30) i++;
+  else if (i < end && isNonZeroDigit(text.charCodeAt(i))) i = digitsEnd(text, i + 1, end);
+  else return false;
+  if (i < end && text.charCodeAt(i) === 0x2e) {
+    const digits = i + 1;
+    i = digitsEnd(text, digits, end);
+    if (i === digits) return false;
+  }
+  if (i < end) {
+    const exponent = text.charCodeAt(i);
+    if (exponent !== 0x65 && exponent !== 0x45) return false;
+    i++;
+    const sign = text.charCodeAt(i);
+    if (i < end && (sign === 0x2b || sign === 0x2d)) i++;
+    const digits = i;
+    i = digitsEnd(text, digits, end);
+    if (i === digits) return false;
+  }
+  return i === end;
+}
+
+function digitsEnd(text: string, from: number, end: number): number {
+  let i = from;
+  while (i < end && isDigit(text.charCodeAt(i))) i++;
+  return i;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+function isNonZeroDigit(code: number): boolean {
+  return code >= 0x31 && code <= 0x39;
 }
 
 function isNumberCharacter(code: number): boolean {

@@ -178,7 +178,7 @@ export class JsonTokenRewriter {
    */
   plainString(start: number, end: number, found?: readonly ScanMatch[]): void {
     if (this.expect === KEY || this.expect === KEY_OR_CLOSE) {
-      this.key(this.source.slice(start + 1, end - 1), start, end, found?.length === 0);
+      this.plainKey(start, end, found?.length === 0);
       return;
     }
     const rule = this.startValue(start);
@@ -254,8 +254,25 @@ export class JsonTokenRewriter {
     this.endValue();
   }
 
-  /** A key; `end` is where its plain literal ends in the source, or -1 when it was decoded from escapes. */
-  private key(value: string, position: number, end: number, isClean: boolean): void {
+  /** The key `source[start, end)`, a plain string literal; `isClean` as for values. */
+  private plainKey(start: number, end: number, isClean: boolean): void {
+    const frame = this.frames[this.frames.length - 1] as Frame;
+    if (frame.taint === undefined) {
+      const expected = this.rules.expected(frame.node, previousKey(frame));
+      const name = expected?.key;
+      if (name !== undefined && name.length === end - start - 2 && this.source.startsWith(name, start + 1)) {
+        this.key(name, start, end, isClean, expected);
+        return;
+      }
+    }
+    this.key(this.source.slice(start + 1, end - 1), start, end, isClean);
+  }
+
+  /**
+   * A key; `end` is where its plain literal ends in the source, or -1 when it was decoded from
+   * escapes. `known` is its path node when the caller found it already.
+   */
+  private key(value: string, position: number, end: number, isClean: boolean, known?: PathNode): void {
     const frame = this.frames[this.frames.length - 1] as Frame;
     const taint = frame.taint;
     const last = this.path.length - 1;
@@ -279,7 +296,14 @@ export class JsonTokenRewriter {
       frame.keyStart = -1;
       frame.key = quote(redacted);
     }
-    if (taint === undefined) frame.keyNode = this.rules.child(frame.node, value, this.path);
+    if (taint === undefined) {
+      let node = known;
+      if (node === undefined) {
+        node = this.rules.child(frame.node, value, this.path);
+        this.rules.follow(frame.node, previousKey(frame), node);
+      }
+      frame.keyNode = node;
+    }
     this.expect = COLON;
   }
 
@@ -450,4 +474,9 @@ export class JsonTokenRewriter {
     this.copyStart = -1;
     this.copyEnd = -1;
   }
+}
+
+/** The node of the key read last in an object, none before its first key. */
+function previousKey(frame: Frame): PathNode | undefined {
+  return frame.keyNode === frame.node ? undefined : frame.keyNode;
 }
