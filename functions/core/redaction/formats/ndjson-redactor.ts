@@ -16,9 +16,11 @@ const CARRIAGE_RETURN = 0x0d;
  *
  * For speed the detectors first run once over all complete lines of a push, as `jsonScanText`
  * writes them (string contents and numbers in place, everything else a line break); only a
- * value that a match overlaps, or a string with escapes or surrogates, is then scanned alone.
- * This equals scanning every value alone as long as detectors treat a line break like the
- * start or end of text (see the CSV redactor); values under a field rule are never scanned.
+ * value that a match overlaps near its ends (see `JsonTokenRewriter`), or a string with
+ * escapes or surrogates, is then scanned alone. This equals scanning every value alone as
+ * long as detectors treat a line break like the start or end of text (see the CSV redactor);
+ * values under a field rule are never scanned. The lines are read in place in the text of the
+ * push, and what does not change is copied from it.
  *
  * A line longer than `limits.maxRecordBytes` (in UTF-16 code units) fails with
  * `LimitExceededError`; a line that is not one JSON value fails with `MalformedObjectError`.
