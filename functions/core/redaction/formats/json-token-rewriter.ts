@@ -1,4 +1,5 @@
 import { LimitExceededError, MalformedObjectError } from '../../errors.ts';
+import { normalizeText } from '../normalized-text.ts';
 import type { CompiledFieldRule, Redactor } from '../redactor.ts';
 import type { ScanMatch, Scanner } from '../scanner.ts';
 import { FieldRuleCache, type PathNode } from './field-rule-cache.ts';
@@ -354,7 +355,10 @@ export class JsonTokenRewriter {
    * contract a match depends only on the text from its detector's lookbehind before its start
    * to its longest match and lookahead after it, all inside the value here. Text around a
    * value only adds matches that overlap it or reach out of it (line breaks stand for its
-   * ends), so the batch misses none (see the NDJSON redactor).
+   * ends), so the batch misses none (see the NDJSON redactor). Those windows are counted in
+   * units of the normalized view (`normalizeText`), which equal code units only where the text
+   * has nothing to normalize: a value with matches and escapes or foldable characters is not
+   * vouched for (`"123%20…%20"` before `"456"` matches across the two only in the batch).
    */
   private isVouched(
     start: number,
@@ -362,6 +366,7 @@ export class JsonTokenRewriter {
     found: readonly ScanMatch[] | undefined,
   ): found is readonly ScanMatch[] {
     if (found === undefined || this.valueScanner() !== this.redactor.scanner) return false;
+    if (found.length > 0 && normalizeText(this.source.slice(start, end)) !== undefined) return false;
     for (const match of found) {
       const rule = match.detector;
       if (
