@@ -144,6 +144,14 @@ describe('hidden forms of sensitive values', () => {
     }
   });
 
+  it('reads JSON held in a string without escapes, even where the batch scan finds nothing in it', () => {
+    // A card written with an exponent is seen only when the string is read as JSON.
+    const input = '{"ids":"[4.111111111111111e15, 7]","card":"[4111111111111111]","empty":"[]"}';
+    const expected = '{"ids":"[\\"[CARD]\\",7]","card":"[\\"[CARD]\\"]","empty":"[]"}';
+    expect(run('json', [input])).toBe(expected);
+    expect(run('ndjson', [`${input}\n`])).toBe(`${expected}\n`);
+  });
+
   it('reads JSON held in strings MAX_NESTED_JSON_TEXTS texts deep, and deeper text as a string', () => {
     const withRules = () =>
       new Redactor(

@@ -9,10 +9,16 @@ const ANY_INDEX = Symbol('any index');
 
 /** A path from the root; `rule` is known for paths that end in a key. */
 export interface PathNode {
+  /** The last segment: a key, an array index, or none for the root. */
+  readonly key: string | undefined;
   readonly rule: CompiledFieldRule | undefined;
   /** The scanner for values at this path: the keys along it are context (see `Scanner.named`). */
   readonly scanner: Scanner;
   readonly children: Map<string | number | typeof ANY_INDEX, PathNode>;
+  /** The key that came first in the object at this path last time (see `FieldRuleCache.follow`). */
+  firstKey: PathNode | undefined;
+  /** The key that followed this one in its object last time. */
+  nextKey: PathNode | undefined;
 }
 
 /**
@@ -45,7 +51,14 @@ export class FieldRuleCache {
   }
 
   private newRoot(): PathNode {
-    return { rule: undefined, scanner: this.redactor.scanner, children: new Map() };
+    return {
+      key: undefined,
+      rule: undefined,
+      scanner: this.redactor.scanner,
+      children: new Map(),
+      firstKey: undefined,
+      nextKey: undefined,
+    };
   }
 
   /**
@@ -58,14 +71,33 @@ export class FieldRuleCache {
     if (known !== undefined) return known;
     const isKey = typeof segment === 'string';
     const node: PathNode = {
+      key: isKey ? segment : undefined,
       rule: isKey ? this.redactor.fieldRule(path) : undefined,
       scanner: isKey ? parent.scanner.named(segment) : parent.scanner,
       children: new Map(),
+      firstKey: undefined,
+      nextKey: undefined,
     };
     if (this.size < MAX_NODES) {
       parent.children.set(slot, node);
       this.size++;
     }
     return node;
+  }
+
+  /**
+   * The key expected next in the object at `parent`, after the key `previous` (none: the
+   * first): the one that came there last time. Records of one shape repeat their keys in the
+   * same order, so a caller that finds the expected name in its text takes this node instead
+   * of cutting the name out and looking it up. Remember what came with {@link follow}.
+   */
+  expected(parent: PathNode, previous: PathNode | undefined): PathNode | undefined {
+    return previous === undefined ? parent.firstKey : previous.nextKey;
+  }
+
+  /** Remembers that `key` came after `previous` (none: first) in the object at `parent`. */
+  follow(parent: PathNode, previous: PathNode | undefined, key: PathNode): void {
+    if (previous === undefined) parent.firstKey = key;
+    else previous.nextKey = key;
   }
 }

@@ -3,11 +3,6 @@ const MAX_PLAIN_CHARS = 40;
 
 const EXPONENT_NUMBER = /^(-?)([0-9]+)(?:\.([0-9]+))?[eE]([+-]?[0-9]+)$/;
 
-/** True when a JSON number's raw text has an exponent (`4.111111111111111e15`). */
-export function hasExponent(raw: string): boolean {
-  return raw.includes('e') || raw.includes('E');
-}
-
 /**
  * The value of a JSON number written with an exponent, as plain decimal digits (exact, from
  * the text, not through a float): `4.111111111111111e15` → `4111111111111111`, `1.5e-2` →

@@ -1,5 +1,6 @@
 import { LimitExceededError } from '../../errors.ts';
 import type { Redactor } from '../redactor.ts';
+import type { ScanMatch } from '../scanner.ts';
 import type { FormatRedactor } from './format-redactor.ts';
 import { jsonScanText } from './json-scan-text.ts';
 import { lexJsonText } from './json-text-lexer.ts';
@@ -15,8 +16,8 @@ import { MatchCursor } from './match-cursor.ts';
  * value completes, so a 1 GB top-level array streams.
  *
  * For speed the detectors first run once over each pushed piece, as `jsonScanText` writes it;
- * only a value that a match overlaps, or a string with escapes or surrogates, is then scanned
- * alone, as in the NDJSON redactor.
+ * only a value that a match overlaps near its ends, or a string with escapes or surrogates, is
+ * then scanned alone, as in the NDJSON redactor.
  *
  * Memory is bounded by `limits.maxRecordBytes`: a single string or number longer than that (in
  * UTF-16 code units: decoded for a whole string, as written for one still incomplete at the
@@ -121,14 +122,19 @@ class TokenLimitRewriter extends JsonTokenRewriter {
     this.tooLong = tooLong;
   }
 
-  override string(value: string, position: number, isPlain = false, isClean = false): void {
-    if (value.length > this.maxTokenChars) throw this.tooLong(position);
-    super.string(value, position, isPlain, isClean);
+  override plainString(start: number, end: number, found?: readonly ScanMatch[]): void {
+    if (end - start - 2 > this.maxTokenChars) throw this.tooLong(start);
+    super.plainString(start, end, found);
   }
 
-  override number(raw: string, position: number, isClean = false): void {
-    if (raw.length > this.maxTokenChars) throw this.tooLong(position);
-    super.number(raw, position, isClean);
+  override string(value: string, position: number): void {
+    if (value.length > this.maxTokenChars) throw this.tooLong(position);
+    super.string(value, position);
+  }
+
+  override number(start: number, end: number, found?: readonly ScanMatch[]): void {
+    if (end - start > this.maxTokenChars) throw this.tooLong(start);
+    super.number(start, end, found);
   }
 }
 

@@ -8,38 +8,34 @@ const MAX_REMEMBERED_CHARS = 128;
 const MAX_REMEMBERED = 4096;
 
 /**
- * Runs the detectors over JSON strings and encodes the result, remembering the strings in which
- * the detectors found nothing. Keys and enum-like values repeat on every record, and the
- * detectors cost more than the rest of JSON redaction together. Skipping them for a remembered
- * string is exact: a detector's verdict depends only on the text, and a string without
- * matches changes no rule count.
+ * Runs the detectors over JSON strings, remembering the strings in which they found nothing.
+ * Keys and enum-like values repeat on every record, and the detectors cost more than the rest
+ * of JSON redaction together. Skipping them for a remembered string is exact: a detector's
+ * verdict depends only on the text, and a string without matches changes no rule count.
  */
 export class JsonStringEncoder {
   private readonly redactor: Redactor;
-  private readonly clean = new Map<string, string>();
+  private readonly clean = new Set<string>();
 
   constructor(redactor: Redactor) {
     this.redactor = redactor;
   }
 
   /**
-   * `text` after the detectors, as a JSON string literal. `isPlain` vouches that `text` has no
-   * character JSON escapes (quote, backslash, control, surrogate), sparing the check. `scanner`
-   * is the rule set's, or a `named` one for a value under a field name that is context.
+   * `text` after the detectors (the same string when they find nothing). `scanner` is the rule
+   * set's, or a `named` one for a value under a field name that is context.
    */
-  encode(text: string, isPlain = false, scanner: Scanner = this.redactor.scanner): string {
+  redact(text: string, scanner: Scanner = this.redactor.scanner): string {
     // Only verdicts of the rule set's own scanner are remembered.
     const isRemembered = scanner === this.redactor.scanner;
-    const known = isRemembered ? this.clean.get(text) : undefined;
-    if (known !== undefined) return known;
+    if (isRemembered && this.clean.has(text)) return text;
     const { matches } = scanner.scan(text);
-    if (matches.length > 0) return quote(this.redactor.replace(text, matches, 0, text.length));
-    const encoded = isPlain ? `"${text}"` : quote(text);
+    if (matches.length > 0) return this.redactor.replace(text, matches, 0, text.length);
     if (isRemembered && text.length <= MAX_REMEMBERED_CHARS) {
       if (this.clean.size >= MAX_REMEMBERED) this.clean.clear();
-      this.clean.set(text, encoded);
+      this.clean.add(text);
     }
-    return encoded;
+    return text;
   }
 
   /**

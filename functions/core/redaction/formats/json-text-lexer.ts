@@ -1,14 +1,12 @@
 import type { JsonTokenRewriter } from './json-token-rewriter.ts';
 import type { MatchCursor } from './match-cursor.ts';
 
-const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
-
 /** How {@link lexJsonText} reads a text. */
 export interface JsonLexOptions {
   /**
-   * The matches of a scan of the text as `jsonScanText` writes it: a number, or a string
-   * without escapes or surrogates, that no match overlaps is passed on as clean, so the
-   * rewriter skips the detectors for it.
+   * The matches of a scan of the text as `jsonScanText` writes it: with a number, or a string
+   * without escapes or surrogates, the rewriter is given the matches that overlap it, so it
+   * can skip the detectors for it.
    */
   readonly matches?: MatchCursor | undefined;
   /**
@@ -17,22 +15,27 @@ export interface JsonLexOptions {
    * @default false
    */
   readonly isPartial?: boolean;
+  /** Where the JSON text starts in `text`. @default 0 */
+  readonly from?: number;
+  /** Where it ends (an NDJSON line among others). @default text.length */
+  readonly to?: number;
 }
 
 /**
  * Tokenizes a JSON text held in memory (an NDJSON line, or a piece of a streamed document)
  * into `rewriter`: strings decoded exactly as `JSON.parse` decodes them, numbers as their raw
- * text. Positions are UTF-16 offsets into `text`. Grammar errors are the rewriter's; lexical
- * errors go through `rewriter.fail`. Does not call `rewriter.finish`.
+ * text. Positions are UTF-16 offsets into `text`, which becomes the rewriter's source. Grammar
+ * errors are the rewriter's; lexical errors go through `rewriter.fail`. Does not call
+ * `rewriter.finish`.
  *
- * Returns the index where it stopped: the length of `text`, or with `isPartial` the start of
- * a token that may continue in the text that follows.
+ * Returns the index where it stopped: the end of the JSON text, or with `isPartial` the start
+ * of a token that may continue in the text that follows.
  */
 export function lexJsonText(text: string, rewriter: JsonTokenRewriter, options: JsonLexOptions = {}): number {
-  const { matches, isPartial = false } = options;
-  const length = text.length;
-  let i = 0;
-  while (i < length) {
+  const { matches, isPartial = false, from = 0, to = text.length } = options;
+  rewriter.read(text);
+  let i = from;
+  while (i < to) {
     const code = text.charCodeAt(i);
     let next: number;
     switch (code) {
@@ -61,34 +64,35 @@ export function lexJsonText(text: string, rewriter: JsonTokenRewriter, options: 
         rewriter.comma(i++);
         continue;
       case 0x22:
-        next = lexString(text, i, rewriter, matches, isPartial);
+        next = lexString(text, i, to, rewriter, matches, isPartial);
         break;
       case 0x74:
-        next = lexLiteral(text, i, 'true', rewriter, isPartial);
+        next = lexLiteral(text, i, to, 'true', rewriter, isPartial);
         break;
       case 0x66:
-        next = lexLiteral(text, i, 'false', rewriter, isPartial);
+        next = lexLiteral(text, i, to, 'false', rewriter, isPartial);
         break;
       case 0x6e:
-        next = lexLiteral(text, i, 'null', rewriter, isPartial);
+        next = lexLiteral(text, i, to, 'null', rewriter, isPartial);
         break;
       default:
-        next = lexNumber(text, i, rewriter, matches, isPartial);
+        next = lexNumber(text, i, to, rewriter, matches, isPartial);
     }
     // A token reader returns its start when the token may continue past the end.
     if (next === i) return i;
     i = next;
   }
-  return length;
+  return to;
 }
 
 /**
  * Reads the string whose opening quote is at `start`; returns the index after its closing
- * quote, or `start` when `isPartial` and the quote has not come yet.
+ * quote, or `start` when `isPartial` and the quote has not come before `to`.
  */
 function lexString(
   text: string,
   start: number,
+  to: number,
   rewriter: JsonTokenRewriter,
   matches: MatchCursor | undefined,
   isPartial: boolean,
@@ -96,20 +100,20 @@ function lexString(
   // A plain loop beats indexOf plus checks and a regex with captures on the short strings of records.
   let plainEnd = start + 1;
   let hasSurrogate = false;
-  for (;;) {
+  while (plainEnd < to) {
     const code = text.charCodeAt(plainEnd);
     if (code === 0x22) {
-      const isClean = !hasSurrogate && matches !== undefined && !matches.overlaps(start + 1, plainEnd);
-      rewriter.string(text.slice(start + 1, plainEnd), start, !hasSurrogate, isClean);
+      if (hasSurrogate) rewriter.string(text.slice(start + 1, plainEnd), start);
+      else rewriter.plainString(start, plainEnd + 1, matches?.overlapping(start + 1, plainEnd));
       return plainEnd + 1;
     }
-    if (code === 0x5c || code < 0x20 || Number.isNaN(code)) break;
+    if (code === 0x5c || code < 0x20) break;
     if (code >= 0xd800 && code <= 0xdfff) hasSurrogate = true;
     plainEnd++;
   }
   let end = text.indexOf('"', start + 1);
   for (;;) {
-    if (end < 0) {
+    if (end < 0 || end >= to) {
       if (isPartial) return start;
       rewriter.fail('unterminated string', start);
     }
@@ -131,23 +135,65 @@ function lexString(
 
 /**
  * Reads the number starting at `start`: the run of characters a number can hold, checked
- * whole. Returns the index after it, or `start` when `isPartial` and the run touches the end.
+ * whole. Returns the index after it, or `start` when `isPartial` and the run touches `to`.
  */
 function lexNumber(
   text: string,
   start: number,
+  to: number,
   rewriter: JsonTokenRewriter,
   matches: MatchCursor | undefined,
   isPartial: boolean,
 ): number {
   let end = start;
-  while (end < text.length && isNumberCharacter(text.charCodeAt(end))) end++;
-  if (isPartial && end === text.length) return start;
-  const raw = text.slice(start, end);
+  while (end < to && isNumberCharacter(text.charCodeAt(end))) end++;
+  if (isPartial && end === to) return start;
   if (end === start) rewriter.fail('unexpected character', start);
-  if (!NUMBER.test(raw)) rewriter.fail('invalid number', start);
-  rewriter.number(raw, start, matches !== undefined && !matches.overlaps(start, end));
+  if (!isNumber(text, start, end)) rewriter.fail('invalid number', start);
+  rewriter.number(start, end, matches?.overlapping(start, end));
   return end;
+}
+
+/**
+ * True when `text[start, end)`, a run of number characters, is a JSON number:
+ * `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, read in place (no slice, no regex).
+ */
+function isNumber(text: string, start: number, end: number): boolean {
+  let i = start;
+  if (text.charCodeAt(i) === 0x2d) i++;
+  if (i < end && text.charCodeAt(i) === 0x30) i++;
+  else if (i < end && isNonZeroDigit(text.charCodeAt(i))) i = digitsEnd(text, i + 1, end);
+  else return false;
+  if (i < end && text.charCodeAt(i) === 0x2e) {
+    const digits = i + 1;
+    i = digitsEnd(text, digits, end);
+    if (i === digits) return false;
+  }
+  if (i < end) {
+    const exponent = text.charCodeAt(i);
+    if (exponent !== 0x65 && exponent !== 0x45) return false;
+    i++;
+    const sign = text.charCodeAt(i);
+    if (i < end && (sign === 0x2b || sign === 0x2d)) i++;
+    const digits = i;
+    i = digitsEnd(text, digits, end);
+    if (i === digits) return false;
+  }
+  return i === end;
+}
+
+function digitsEnd(text: string, from: number, end: number): number {
+  let i = from;
+  while (i < end && isDigit(text.charCodeAt(i))) i++;
+  return i;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+function isNonZeroDigit(code: number): boolean {
+  return code >= 0x31 && code <= 0x39;
 }
 
 function isNumberCharacter(code: number): boolean {
@@ -168,14 +214,15 @@ function isNumberCharacter(code: number): boolean {
 function lexLiteral(
   text: string,
   start: number,
+  to: number,
   literal: 'true' | 'false' | 'null',
   rewriter: JsonTokenRewriter,
   isPartial: boolean,
 ): number {
-  if (!text.startsWith(literal, start)) {
+  if (start + literal.length > to || !text.startsWith(literal, start)) {
     let end = start;
-    while (end < text.length && text.charCodeAt(end) === literal.charCodeAt(end - start)) end++;
-    if (isPartial && end === text.length) return start;
+    while (end < to && text.charCodeAt(end) === literal.charCodeAt(end - start)) end++;
+    if (isPartial && end === to) return start;
     rewriter.fail('unexpected character', end);
   }
   rewriter.literal(literal, start);

@@ -1,8 +1,8 @@
 import { LimitExceededError, MalformedObjectError } from '../../errors.ts';
+import { normalizeText } from '../normalized-text.ts';
 import type { CompiledFieldRule, Redactor } from '../redactor.ts';
-import type { Scanner } from '../scanner.ts';
+import type { ScanMatch, Scanner } from '../scanner.ts';
 import { FieldRuleCache, type PathNode } from './field-rule-cache.ts';
-import { hasExponent } from './json-number-digits.ts';
 import { JsonStringEncoder, quote } from './json-string-encoder.ts';
 import { lexJsonText } from './json-text-lexer.ts';
 
@@ -32,9 +32,17 @@ interface Frame {
   hasDropped: boolean;
   /** This container's path, for field-rule lookups (unused inside a tainted subtree). */
   readonly node: PathNode;
-  /** Objects: the member being read, JSON-encoded (after the detectors), and its path. */
+  /**
+   * Objects: the member being read, JSON-encoded (after the detectors), and its path. While
+   * the encoded key equals its source text, `keyStart`/`keyEnd` hold its span there instead.
+   */
   key: string;
+  keyStart: number;
+  keyEnd: number;
   keyNode: PathNode;
+  /** Where the last `,` and `:` of this container are in the source text; -1 once it changed. */
+  commaAt: number;
+  colonAt: number;
   /** Arrays: index of the next element. */
   index: number;
 }
@@ -65,6 +73,10 @@ interface NestedRoot {
  * the path, up to `MAX_NESTED_JSON_TEXTS` texts deep; when that changes anything the string
  * holds the compact result, else it goes through the detectors like any string.
  *
+ * Tokens are given by their positions in the source text set with `read`. Output that equals
+ * its source text (in compact JSON without matches, nearly all of it) is not rebuilt token by
+ * token: runs of it are copied from the source as one slice.
+ *
  * Memory is bounded: the output is taken as it is produced, and only the open containers and
  * their current keys are held (keys along one path limited to `maxRecordBytes` characters).
  * Positions passed with each token only locate errors, through `locate`.
@@ -86,6 +98,15 @@ export class JsonTokenRewriter {
   private readonly outerDepth: number;
   /** JSON texts in strings that hold this one. */
   private readonly nesting: number;
+  /** The text token positions index. */
+  private source = '';
+  /** `source[copyStart, copyEnd)` is output not yet appended to `out`. */
+  private copyStart = -1;
+  private copyEnd = -1;
+  /** By rule index (see `ScanMatch.detector`): code units a detector may inspect before a match start. */
+  private readonly behind: number[] = [];
+  /** By rule index: code units from a match start that a detector may inspect (its longest match and lookahead). */
+  private readonly reach: number[] = [];
 
   /**
    * `locate` turns a token position into words for error messages, e.g. `at byte 12`; `nested`
@@ -103,13 +124,43 @@ export class JsonTokenRewriter {
     this.pathChars = outer?.pathChars ?? 0;
     this.outerDepth = outer === undefined ? 0 : outer.outerDepth + outer.frames.length;
     this.nesting = outer === undefined ? 0 : outer.nesting + 1;
+    for (const detector of redactor.scanner.detectors) {
+      for (let kind = 0; kind < (detector.kinds ?? 1); kind++) {
+        this.behind.push(detector.lookbehind);
+        this.reach.push(detector.maxLength + detector.lookahead);
+      }
+    }
+  }
+
+  /** Takes the positions of the tokens that follow as indexes into `source`. */
+  read(source: string): void {
+    if (source === this.source) return;
+    this.flush();
+    // Spans held for the open containers point into the old source: keep their text instead.
+    for (const frame of this.frames) {
+      if (frame.keyStart >= 0) frame.key = this.source.slice(frame.keyStart, frame.keyEnd);
+      frame.keyStart = -1;
+      frame.commaAt = -1;
+      frame.colonAt = -1;
+    }
+    this.source = source;
   }
 
   /** Returns the output written so far and forgets it. */
   take(): string {
+    this.flush();
     const out = this.out;
     this.out = '';
     return out;
+  }
+
+  /** Writes `source[start, end)` unchanged, as the next output (line breaks between NDJSON values). */
+  copy(start: number, end: number): void {
+    if (start !== this.copyEnd) {
+      this.flush();
+      this.copyStart = start;
+    }
+    this.copyEnd = end;
   }
 
   /** Checks that one whole JSON value was read, then gets ready for the next text. */
@@ -141,61 +192,128 @@ export class JsonTokenRewriter {
 
   colon(position: number): void {
     if (this.expect !== COLON) this.fail("unexpected ':'", position);
+    (this.frames[this.frames.length - 1] as Frame).colonAt = position;
     this.expect = VALUE;
   }
 
   comma(position: number): void {
-    const frame = this.frames.at(-1);
+    const frame = this.frames[this.frames.length - 1];
     if (this.expect !== COMMA_OR_CLOSE || frame === undefined) this.fail("unexpected ','", position);
+    frame.commaAt = position;
     this.expect = frame.isObject ? KEY : VALUE;
   }
 
   /**
-   * A decoded string: an object key or a value, as the grammar says. `isPlain` vouches that it
-   * holds no character JSON escapes (see `JsonStringEncoder.encode`); `isClean` that the
-   * detectors find nothing in it, so they are not run.
+   * The string literal `source[start, end)`, quotes included, that holds no escape, control
+   * character or surrogate, so its value is the text between the quotes: an object key or a
+   * value, as the grammar says. `found` are the matches of a batch scan that overlap it (see
+   * {@link isVouched}); without them the detectors run on it alone.
    */
-  string(value: string, position: number, isPlain = false, isClean = false): void {
+  plainString(start: number, end: number, found?: readonly ScanMatch[]): void {
     if (this.expect === KEY || this.expect === KEY_OR_CLOSE) {
-      this.key(value, position, isPlain, isClean);
+      this.plainKey(start, end, found?.length === 0);
+      return;
+    }
+    const rule = this.startValue(start);
+    if (rule === undefined) {
+      // A hidden form wins over the shortcuts: a JSON text in the string is rewritten first.
+      const nested = this.nestedJson(this.source, start + 1, end - 1, start);
+      if (nested !== undefined) {
+        this.writeSeparator();
+        this.write(nested);
+      } else if (this.isVouched(start + 1, end - 1, found)) {
+        this.writeSeparator();
+        if (found.length === 0) this.copy(start, end);
+        else this.write(quote(this.redactor.replace(this.source, found, start + 1, end - 1)));
+      } else {
+        const value = this.source.slice(start + 1, end - 1);
+        const redacted = this.encoder.redact(value, this.valueScanner());
+        this.writeSeparator();
+        if (redacted === value) this.copy(start, end);
+        else this.write(quote(redacted));
+      }
+    } else if (rule.isKeep) {
+      this.writeSeparator();
+      this.copy(start, end);
+    } else this.writeField(rule, this.source.slice(start + 1, end - 1));
+    this.endValue();
+  }
+
+  /** A decoded string that may need escapes in JSON: an object key or a value, as the grammar says. */
+  string(value: string, position: number): void {
+    if (this.expect === KEY || this.expect === KEY_OR_CLOSE) {
+      this.key(value, position, -1, false);
       return;
     }
     const rule = this.startValue(position);
     if (rule === undefined) {
-      this.writeMember(
-        this.nestedJson(value, position) ?? this.encode(value, isPlain, isClean, this.valueScanner()),
-      );
-    } else if (rule.isKeep) this.writeMember(quote(value));
-    else this.writeField(rule, value);
+      const nested = this.nestedJson(value, 0, value.length, position);
+      const redacted = nested ?? quote(this.encoder.redact(value, this.valueScanner()));
+      this.writeSeparator();
+      this.write(redacted);
+    } else if (rule.isKeep) {
+      this.writeSeparator();
+      this.write(quote(value));
+    } else this.writeField(rule, value);
     this.endValue();
   }
 
   /**
-   * A number, as written in the input (every digit kept). `isClean` vouches that the detectors
-   * find nothing in it.
+   * The number `source[start, end)`, as written (every digit kept). `found` are the matches of
+   * a batch scan that overlap it (see {@link isVouched}).
    */
-  number(raw: string, position: number, isClean = false): void {
-    const rule = this.startValue(position);
+  number(start: number, end: number, found?: readonly ScanMatch[]): void {
+    const rule = this.startValue(start);
     if (rule === undefined) {
-      const scanner = this.valueScanner();
-      // The batch scan saw the number as written, not its digits.
-      const isVouched = isClean && scanner === this.redactor.scanner && !hasExponent(raw);
-      this.writeMember(isVouched ? raw : this.encoder.encodeNumber(raw, scanner));
-    } else if (rule.isKeep) this.writeMember(raw);
-    else this.writeField(rule, raw);
+      // The batch scan saw the number as written, not the plain digits of its exponent form.
+      if (!this.hasExponent(start, end) && this.isVouched(start, end, found)) {
+        this.writeSeparator();
+        if (found.length === 0) this.copy(start, end);
+        else this.write(JSON.stringify(this.redactor.replace(this.source, found, start, end)));
+      } else {
+        const raw = this.source.slice(start, end);
+        const encoded = this.encoder.encodeNumber(raw, this.valueScanner());
+        this.writeSeparator();
+        if (encoded === raw) this.copy(start, end);
+        else this.write(encoded);
+      }
+    } else if (rule.isKeep) {
+      this.writeSeparator();
+      this.copy(start, end);
+    } else this.writeField(rule, this.source.slice(start, end));
     this.endValue();
   }
 
-  /** `true`, `false` or `null`. */
+  /** `true`, `false` or `null` at `position`. */
   literal(text: 'true' | 'false' | 'null', position: number): void {
     const rule = this.startValue(position);
-    if (rule === undefined || rule.isKeep) this.writeMember(text);
-    else this.writeField(rule, text);
+    if (rule === undefined || rule.isKeep) {
+      this.writeSeparator();
+      this.copy(position, position + text.length);
+    } else this.writeField(rule, text);
     this.endValue();
   }
 
-  private key(value: string, position: number, isPlain: boolean, isClean: boolean): void {
-    const frame = this.frames.at(-1) as Frame;
+  /** The key `source[start, end)`, a plain string literal; `isClean` as for values. */
+  private plainKey(start: number, end: number, isClean: boolean): void {
+    const frame = this.frames[this.frames.length - 1] as Frame;
+    if (frame.taint === undefined) {
+      const expected = this.rules.expected(frame.node, previousKey(frame));
+      const name = expected?.key;
+      if (name !== undefined && name.length === end - start - 2 && this.source.startsWith(name, start + 1)) {
+        this.key(name, start, end, isClean, expected);
+        return;
+      }
+    }
+    this.key(this.source.slice(start + 1, end - 1), start, end, isClean);
+  }
+
+  /**
+   * A key; `end` is where its plain literal ends in the source, or -1 when it was decoded from
+   * escapes. `known` is its path node when the caller found it already.
+   */
+  private key(value: string, position: number, end: number, isClean: boolean, known?: PathNode): void {
+    const frame = this.frames[this.frames.length - 1] as Frame;
     const taint = frame.taint;
     const last = this.path.length - 1;
     this.pathChars += value.length - (this.path[last] as string).length;
@@ -205,24 +323,79 @@ export class JsonTokenRewriter {
       );
     }
     this.path[last] = value;
-    frame.key = taint?.isKeep ? quote(value) : this.encode(value, isPlain, isClean, frame.node.scanner);
-    if (taint === undefined) frame.keyNode = this.rules.child(frame.node, value, this.path);
+    const scanner = frame.node.scanner;
+    // The batch scan that vouches for clean strings ran without field names as context.
+    const redacted =
+      taint?.isKeep || (isClean && scanner === this.redactor.scanner)
+        ? value
+        : this.encoder.redact(value, scanner);
+    if (end >= 0 && redacted === value) {
+      frame.keyStart = position;
+      frame.keyEnd = end;
+    } else {
+      frame.keyStart = -1;
+      frame.key = quote(redacted);
+    }
+    if (taint === undefined) {
+      let node = known;
+      if (node === undefined) {
+        node = this.rules.child(frame.node, value, this.path);
+        this.rules.follow(frame.node, previousKey(frame), node);
+      }
+      frame.keyNode = node;
+    }
     this.expect = COLON;
   }
 
-  /** A string outside field rules, after the detectors of `scanner`, as a JSON string literal. */
-  private encode(value: string, isPlain: boolean, isClean: boolean, scanner: Scanner): string {
-    // The batch scan that vouches for clean strings ran without field names as context.
-    if (!isClean || scanner !== this.redactor.scanner) return this.encoder.encode(value, isPlain, scanner);
-    return isPlain ? `"${value}"` : quote(value);
+  /**
+   * True when `found`, the matches of a batch scan of the source (as `jsonScanText` writes it)
+   * that overlap the value `source[start, end)`, are the matches of the rule set's detectors
+   * scanning the value alone, so they need not run again. That holds when the value is not
+   * under a field name that is context, and no match is near its ends: by the detector
+   * contract a match depends only on the text from its detector's lookbehind before its start
+   * to its longest match and lookahead after it, all inside the value here. Text around a
+   * value only adds matches that overlap it or reach out of it (line breaks stand for its
+   * ends), so the batch misses none (see the NDJSON redactor). Those windows are counted in
+   * units of the normalized view (`normalizeText`), which equal code units only where the text
+   * has nothing to normalize: a value with matches and escapes or foldable characters is not
+   * vouched for (`"123%20…%20"` before `"456"` matches across the two only in the batch).
+   */
+  private isVouched(
+    start: number,
+    end: number,
+    found: readonly ScanMatch[] | undefined,
+  ): found is readonly ScanMatch[] {
+    if (found === undefined || this.valueScanner() !== this.redactor.scanner) return false;
+    if (found.length > 0 && normalizeText(this.source.slice(start, end)) !== undefined) return false;
+    for (const match of found) {
+      const rule = match.detector;
+      if (
+        match.start - (this.behind[rule] as number) < start ||
+        match.start + (this.reach[rule] as number) > end
+      ) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** True when the number `source[start, end)` has an exponent, so its plain digits are scanned too. */
+  private hasExponent(start: number, end: number): boolean {
+    const source = this.source;
+    for (let i = start; i < end; i++) {
+      const code = source.charCodeAt(i);
+      if (code === 0x65 || code === 0x45) return true;
+    }
+    return false;
   }
 
   /**
-   * The string value starting now, rewritten as a JSON text when it holds one and that changes
+   * The string value `text[start, end)` starting now, rewritten as a JSON text when it holds one and that changes
    * it; else `undefined`.
    */
-  private nestedJson(value: string, position: number): string | undefined {
-    if (this.nesting >= MAX_NESTED_JSON_TEXTS || !isJsonContainerText(value)) return undefined;
+  private nestedJson(text: string, start: number, end: number, position: number): string | undefined {
+    if (this.nesting >= MAX_NESTED_JSON_TEXTS || !isJsonContainerText(text, start, end)) return undefined;
+    const value = start === 0 && end === text.length ? text : text.slice(start, end);
     try {
       JSON.parse(value);
     } catch {
@@ -248,7 +421,7 @@ export class JsonTokenRewriter {
 
   /** The scanner for the value starting now: the keys on its path are its context. */
   private valueScanner(): Scanner {
-    const frame = this.frames.at(-1);
+    const frame = this.frames[this.frames.length - 1];
     if (frame === undefined) return this.root?.scanner ?? this.redactor.scanner;
     return (frame.isObject ? frame.keyNode : frame.node).scanner;
   }
@@ -256,7 +429,7 @@ export class JsonTokenRewriter {
   /** Checks that a value may start here and returns the rule that governs it. */
   private startValue(position: number): CompiledFieldRule | undefined {
     if (this.expect !== VALUE && this.expect !== VALUE_OR_CLOSE) this.fail('unexpected value', position);
-    const frame = this.frames.at(-1);
+    const frame = this.frames[this.frames.length - 1];
     if (frame === undefined) return undefined;
     if (frame.isObject) return frame.taint ?? frame.keyNode.rule;
     this.path[this.path.length - 1] = frame.index++;
@@ -275,7 +448,10 @@ export class JsonTokenRewriter {
       );
     }
     const isWritten = taint === undefined || taint.isKeep;
-    if (isWritten) this.writeMember(isObject ? '{' : '[');
+    if (isWritten) {
+      this.writeSeparator();
+      this.copy(position, position + 1);
+    }
     const node = this.nodeOfNewContainer(taint);
     this.frames.push({
       isObject,
@@ -285,7 +461,11 @@ export class JsonTokenRewriter {
       hasDropped: false,
       node,
       key: '',
+      keyStart: -1,
+      keyEnd: -1,
       keyNode: node,
+      commaAt: -1,
+      colonAt: -1,
       index: 0,
     });
     this.path.push(isObject ? '' : 0);
@@ -293,14 +473,14 @@ export class JsonTokenRewriter {
   }
 
   private nodeOfNewContainer(taint: CompiledFieldRule | undefined): PathNode {
-    const parent = this.frames.at(-1);
+    const parent = this.frames[this.frames.length - 1];
     if (parent === undefined) return this.root ?? this.rules.start();
     if (taint !== undefined || parent.isObject) return parent.keyNode;
     return this.rules.child(parent.node, parent.index - 1, this.path);
   }
 
   private end(isObject: boolean, position: number): void {
-    const frame = this.frames.at(-1);
+    const frame = this.frames[this.frames.length - 1];
     const canClose =
       this.expect === COMMA_OR_CLOSE || this.expect === (isObject ? KEY_OR_CLOSE : VALUE_OR_CLOSE);
     if (frame === undefined || frame.isObject !== isObject || !canClose) {
@@ -309,35 +489,48 @@ export class JsonTokenRewriter {
     this.frames.pop();
     const key = this.path.pop();
     if (typeof key === 'string') this.pathChars -= key.length;
-    const parent = this.frames.at(-1);
+    const parent = this.frames[this.frames.length - 1];
     if (!frame.isWritten) {
       // Empty under a field rule: kept at the top of the subtree (nothing to hide), removed like a dropped value below it.
       if (frame.hasDropped || parent?.taint !== undefined) (parent as Frame).hasDropped = true;
-      else this.writeMember(isObject ? '{}' : '[]');
-    } else this.out += isObject ? '}' : ']';
+      else {
+        this.writeSeparator();
+        this.write(isObject ? '{}' : '[]');
+      }
+    } else this.copy(position, position + 1);
     this.endValue();
   }
 
   private writeField(rule: CompiledFieldRule, text: string): void {
     const replacement = this.redactor.applyField(rule, text);
-    if (replacement !== undefined) this.writeMember(quote(replacement));
-    else (this.frames.at(-1) as Frame).hasDropped = true;
+    if (replacement !== undefined) {
+      this.writeSeparator();
+      this.write(quote(replacement));
+    } else (this.frames[this.frames.length - 1] as Frame).hasDropped = true;
   }
 
-  /** Writes a member of the innermost container (or the top-level value), with its comma and key. */
-  private writeMember(text: string): void {
-    const frame = this.frames.at(-1);
-    if (frame !== undefined) {
-      if (!frame.isWritten) this.writeOpenings();
-      this.out += this.separator(frame);
+  /**
+   * Starts a member of the innermost container (nothing for the top-level value): its comma
+   * and key, after the openings of containers not yet written.
+   */
+  private writeSeparator(): void {
+    const frame = this.frames[this.frames.length - 1];
+    if (frame === undefined) return;
+    if (!frame.isWritten) this.writeOpenings();
+    this.separate(frame);
+  }
+
+  private separate(frame: Frame): void {
+    if (frame.hasMembers) {
+      if (frame.commaAt >= 0) this.copy(frame.commaAt, frame.commaAt + 1);
+      else this.write(',');
     }
-    this.out += text;
-  }
-
-  private separator(frame: Frame): string {
-    const comma = frame.hasMembers ? ',' : '';
     frame.hasMembers = true;
-    return frame.isObject ? `${comma}${frame.key}:` : comma;
+    if (!frame.isObject) return;
+    if (frame.keyStart >= 0) this.copy(frame.keyStart, frame.keyEnd);
+    else this.write(frame.key);
+    if (frame.colonAt >= 0) this.copy(frame.colonAt, frame.colonAt + 1);
+    else this.write(':');
   }
 
   /** Writes the openings of the innermost containers not yet written, outermost first. */
@@ -348,19 +541,41 @@ export class JsonTokenRewriter {
     for (let i = first; i < frames.length; i++) {
       const frame = frames[i] as Frame;
       const parent = frames[i - 1];
-      this.out += (parent === undefined ? '' : this.separator(parent)) + (frame.isObject ? '{' : '[');
+      if (parent !== undefined) this.separate(parent);
+      this.write(frame.isObject ? '{' : '[');
       frame.isWritten = true;
     }
   }
+
+  /** Appends `text`, after any output pending as a copy. */
+  private write(text: string): void {
+    this.flush();
+    this.out += text;
+  }
+
+  private flush(): void {
+    if (this.copyEnd > this.copyStart) this.out += this.source.slice(this.copyStart, this.copyEnd);
+    this.copyStart = -1;
+    this.copyEnd = -1;
+  }
 }
 
-/** True when `text` may be a JSON object or array: `{` or `[` first and the closing bracket last, JSON blanks aside. */
-function isJsonContainerText(text: string): boolean {
-  let first = 0;
-  while (isJsonBlank(text.charCodeAt(first))) first++;
+/** The node of the key read last in an object, none before its first key. */
+function previousKey(frame: Frame): PathNode | undefined {
+  return frame.keyNode === frame.node ? undefined : frame.keyNode;
+}
+
+/**
+ * True when `text[start, end)` may be a JSON object or array: `{` or `[` first and the closing
+ * bracket last, JSON blanks aside.
+ */
+function isJsonContainerText(text: string, start: number, end: number): boolean {
+  let first = start;
+  while (first < end && isJsonBlank(text.charCodeAt(first))) first++;
+  if (first === end) return false;
   const open = text.charCodeAt(first);
   if (open !== 0x7b && open !== 0x5b) return false;
-  let last = text.length - 1;
+  let last = end - 1;
   while (last > first && isJsonBlank(text.charCodeAt(last))) last--;
   return text.charCodeAt(last) === open + 2;
 }

@@ -6,7 +6,7 @@ import { lexJsonText } from './json-text-lexer.ts';
 import { JsonTokenRewriter } from './json-token-rewriter.ts';
 import { MatchCursor } from './match-cursor.ts';
 
-const BLANK = /^[ \t]*$/;
+const CARRIAGE_RETURN = 0x0d;
 
 /**
  * Newline-delimited JSON: each line is one JSON value, redacted like a JSON document (same
@@ -16,9 +16,11 @@ const BLANK = /^[ \t]*$/;
  *
  * For speed the detectors first run once over all complete lines of a push, as `jsonScanText`
  * writes them (string contents and numbers in place, everything else a line break); only a
- * value that a match overlaps, or a string with escapes or surrogates, is then scanned alone.
- * This equals scanning every value alone as long as detectors treat a line break like the
- * start or end of text (see the CSV redactor); values under a field rule are never scanned.
+ * value that a match overlaps near its ends (see `JsonTokenRewriter`), or a string with
+ * escapes or surrogates, is then scanned alone. This equals scanning every value alone as
+ * long as detectors treat a line break like the start or end of text (see the CSV redactor);
+ * values under a field rule are never scanned. The lines are read in place in the text of the
+ * push, and what does not change is copied from it.
  *
  * A line longer than `limits.maxRecordBytes` (in UTF-16 code units) fails with
  * `LimitExceededError`; a line that is not one JSON value fails with `MalformedObjectError`.
@@ -36,9 +38,11 @@ export function createNdjsonRedactor(redactor: Redactor): FormatRedactor {
   const scanner = redactor.scanner;
   const hasDetectors = scanner.detectors.length > 0;
   let lineNumber = 0;
+  // Where the line being read starts in the text: positions are counted from there in errors.
+  let lineStart = 0;
   const rewriter = new JsonTokenRewriter(
     redactor,
-    (index) => `on line ${lineNumber}, character ${index + 1}`,
+    (index) => `on line ${lineNumber}, character ${index - lineStart + 1}`,
   );
   const matches = new MatchCursor();
   // The line still waiting for its newline.
@@ -48,26 +52,31 @@ export function createNdjsonRedactor(redactor: Redactor): FormatRedactor {
   /** Redacts `lines`, one or more whole lines joined by LF, and joins them the same way. */
   function redactLines(lines: string): string {
     matches.reset(hasDetectors ? scanner.scan(jsonScanText(lines)).matches : []);
-    let out = '';
+    rewriter.read(lines);
     let start = 0;
     for (let newline = lines.indexOf('\n'); newline >= 0; newline = lines.indexOf('\n', start)) {
-      matches.moveTo(start);
-      out += `${redactLine(lines.slice(start, newline))}\n`;
+      redactLine(lines, start, newline);
+      rewriter.copy(newline, newline + 1);
       start = newline + 1;
     }
-    matches.moveTo(start);
-    return out + redactLine(start === 0 ? lines : lines.slice(start));
+    redactLine(lines, start, lines.length);
+    return rewriter.take();
   }
 
-  function redactLine(line: string): string {
+  /** Redacts the line `lines[start, end)` into the rewriter's output. */
+  function redactLine(lines: string, start: number, end: number): void {
     lineNumber++;
-    const hasCarriageReturn = line.endsWith('\r');
-    const body = hasCarriageReturn ? line.slice(0, -1) : line;
-    if (body.length > maxLineChars) throw tooLong();
-    if (body.length === 0 || BLANK.test(body)) return hasCarriageReturn ? '\r' : '';
-    lexJsonText(body, rewriter, { matches });
-    rewriter.finish(body.length);
-    return hasCarriageReturn ? `${rewriter.take()}\r` : rewriter.take();
+    lineStart = start;
+    const hasCarriageReturn = end > start && lines.charCodeAt(end - 1) === CARRIAGE_RETURN;
+    const bodyEnd = hasCarriageReturn ? end - 1 : end;
+    if (bodyEnd - start > maxLineChars) throw tooLong();
+    let first = start;
+    while (first < bodyEnd && isBlank(lines.charCodeAt(first))) first++;
+    if (first < bodyEnd) {
+      lexJsonText(lines, rewriter, { matches, from: first, to: bodyEnd });
+      rewriter.finish(bodyEnd);
+    }
+    if (hasCarriageReturn) rewriter.copy(bodyEnd, end);
   }
 
   function tooLong(): LimitExceededError {
@@ -114,4 +123,9 @@ export function createNdjsonRedactor(redactor: Redactor): FormatRedactor {
       });
     },
   };
+}
+
+/** A space or a tab: a line of them only is blank. */
+function isBlank(code: number): boolean {
+  return code === 0x20 || code === 0x09;
 }
