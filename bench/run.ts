@@ -225,7 +225,12 @@ function defineJobs(size: number): JobDefinition[] {
 async function bundleJob(): Promise<string> {
   await build({
     // The segment worker beside the job: worker threads load it by file.
-    entryPoints: [join(BENCH_DIR, 'job.ts'), join(REPO_DIR, 'functions/adapters/segment-worker.ts')],
+    // Named entry points: with a list, esbuild keeps their folders below the common ancestor
+    // (bench/job.mjs, functions/adapters/segment-worker.mjs), not job.mjs beside the worker.
+    entryPoints: {
+      job: join(BENCH_DIR, 'job.ts'),
+      'segment-worker': join(REPO_DIR, 'functions/adapters/segment-worker.ts'),
+    },
     outdir: DATA_DIR,
     outExtension: { '.js': '.mjs' },
     bundle: true,
