@@ -19,6 +19,7 @@ import {
   regexDetector,
   sampleDetectors,
 } from '../support/compiled-rule-set.ts';
+import { splitAt } from '../support/split-at.ts';
 import { type ParsedCell, parseCsv } from './parse-csv.ts';
 
 function encodeCell(value: string, wasQuoted: boolean, delimiter: string): string {
@@ -135,11 +136,6 @@ function referenceRedact(redactor: Redactor, input: string, explicitDelimiter?: 
 
 function run(csv: FormatRedactor, chunks: readonly string[]): string {
   return chunks.map((chunk) => csv.push(chunk)).join('') + csv.end();
-}
-
-function splitAt(text: string, points: readonly number[]): string[] {
-  const cuts = [...new Set(points.map((point) => point % (text.length + 1)))].sort((a, b) => a - b);
-  return [...cuts, text.length].map((cut, i) => text.slice(i === 0 ? 0 : cuts[i - 1], cut));
 }
 
 const keepRule = (id: string, names: string[]): CompiledFieldRule => ({

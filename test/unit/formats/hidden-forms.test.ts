@@ -28,6 +28,7 @@ import {
   type Plant,
   percentEncode,
 } from '../support/hidden-forms.ts';
+import { splitAt } from '../support/split-at.ts';
 
 const WINDOW = 64 * 1024;
 
@@ -44,17 +45,6 @@ const createFormat: Record<Format, (redactor: Redactor) => FormatRedactor> = {
 function run(format: Format, chunks: readonly string[], redactor = builtInRedactor()): string {
   const formatRedactor = createFormat[format](redactor);
   return chunks.map((chunk) => formatRedactor.push(chunk)).join('') + formatRedactor.end();
-}
-
-function splitAt(text: string, points: readonly number[]): string[] {
-  const cuts = [...new Set(points.map((point) => point % (text.length + 1)))].sort((a, b) => a - b);
-  const chunks: string[] = [];
-  let from = 0;
-  for (const cut of cuts) {
-    chunks.push(text.slice(from, cut));
-    from = cut;
-  }
-  return [...chunks, text.slice(from)];
 }
 
 /** A line of a document: a hidden plant (written after its keyword) or text kept as it is. */

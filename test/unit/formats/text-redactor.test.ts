@@ -5,6 +5,7 @@ import { createTextRedactor } from '../../../functions/core/redaction/formats/te
 import { MAX_EXPANSION } from '../../../functions/core/redaction/normalized-text.ts';
 import { Redactor } from '../../../functions/core/redaction/redactor.ts';
 import { compiledRuleSetOf, sampleDetectors } from '../support/compiled-rule-set.ts';
+import { splitAt } from '../support/split-at.ts';
 
 const WINDOW = 64 * 1024;
 
@@ -15,18 +16,6 @@ function sampleRedactor(): Redactor {
 /** Every output of feeding `chunks` in order, `end()` last. */
 function outputsOf(redactor: FormatRedactor, chunks: readonly string[]): string[] {
   return [...chunks.map((chunk) => redactor.push(chunk)), redactor.end()];
-}
-
-function splitAt(text: string, points: readonly number[]): string[] {
-  const cuts = [...new Set(points.map((point) => point % (text.length + 1)))].sort((a, b) => a - b);
-  const chunks: string[] = [];
-  let from = 0;
-  for (const cut of cuts) {
-    chunks.push(text.slice(from, cut));
-    from = cut;
-  }
-  chunks.push(text.slice(from));
-  return chunks;
 }
 
 function isWellFormed(text: string): boolean {

@@ -5,6 +5,7 @@ import { createTextRedactor } from '../../../functions/core/redaction/formats/te
 import { Redactor } from '../../../functions/core/redaction/redactor.ts';
 import { ruleSetSchema } from '../../../functions/core/redaction/rule-schema.ts';
 import { testTokenKeys } from '../actions/test-token-keys.ts';
+import { splitAt } from '../support/split-at.ts';
 import { exampleTexts, shippedMembers, shippedPacks } from './shipped-packs.ts';
 
 /** The text redactor's scan window: pieces larger than this are scanned where they lie. */
@@ -16,18 +17,6 @@ const everyPack = compileRuleSet(
   undefined,
   new Map(shippedPacks.map((pack) => [pack.name, pack])),
 );
-
-function splitAt(text: string, points: readonly number[]): string[] {
-  const cuts = [...new Set(points.map((point) => point % (text.length + 1)))].sort((a, b) => a - b);
-  const chunks: string[] = [];
-  let from = 0;
-  for (const cut of cuts) {
-    chunks.push(text.slice(from, cut));
-    from = cut;
-  }
-  chunks.push(text.slice(from));
-  return chunks;
-}
 
 function streamed(chunks: readonly string[]): string {
   const text = createTextRedactor(new Redactor(everyPack));
