@@ -21,6 +21,14 @@ const COLON = 4;
 const COMMA_OR_CLOSE = 5;
 const DONE = 6;
 
+/**
+ * Member names whose string value names the object's other members (`{"name": "DB_PASSWORD",
+ * "value": "…"}`, as Kubernetes and ECS `env` lists, CloudFormation parameters and key/value
+ * exports write settings), compared in lower case, and the members so named.
+ */
+const NAMING_KEYS = new Set(['name', 'key', 'parametername', 'parameterkey', 'variable', 'optionname']);
+const NAMED_KEYS = new Set(['value', 'parametervalue', 'secret', 'data']);
+
 /** An open object or array. */
 interface Frame {
   readonly isObject: boolean;
@@ -45,6 +53,8 @@ interface Frame {
   colonAt: number;
   /** Arrays: index of the next element. */
   index: number;
+  /** Objects: the field rule a naming member's value (`"name": "DB_PASSWORD"`) gave the named members. */
+  namedRule: CompiledFieldRule | undefined;
 }
 
 /** Where a JSON text held in a string value sits in the document around it. */
@@ -215,6 +225,7 @@ export class JsonTokenRewriter {
       return;
     }
     const rule = this.startValue(start);
+    this.noteNaming(start + 1, end - 1);
     if (rule === undefined) {
       // A hidden form wins over the shortcuts: a JSON text in the string is rewritten first.
       const nested = this.nestedJson(this.source, start + 1, end - 1, start);
@@ -246,6 +257,7 @@ export class JsonTokenRewriter {
       return;
     }
     const rule = this.startValue(position);
+    this.noteNaming(value);
     if (rule === undefined) {
       const nested = this.nestedJson(value, 0, value.length, position);
       const redacted = nested ?? quote(this.encoder.redact(value, this.valueScanner()));
@@ -426,12 +438,35 @@ export class JsonTokenRewriter {
     return (frame.isObject ? frame.keyNode : frame.node).scanner;
   }
 
+  /**
+   * After a string value: when its member names the object's other members (`name`, `key`, …)
+   * and the name it holds has a field rule (`DB_PASSWORD`, `AWS_SECRET_ACCESS_KEY`), that rule
+   * governs the named members (`value`, …) read after it, as if they were fields of that name.
+   * Called with the value's span in the source, or its decoded text.
+   */
+  private noteNaming(valueOrStart: string | number, end?: number): void {
+    const frame = this.frames[this.frames.length - 1];
+    if (frame === undefined || !frame.isObject || frame.taint !== undefined) return;
+    const key = this.path[this.path.length - 1];
+    if (typeof key !== 'string' || !NAMING_KEYS.has(key.toLowerCase())) return;
+    const name = typeof valueOrStart === 'string' ? valueOrStart : this.source.slice(valueOrStart, end);
+    const rule = this.redactor.fieldRule([...this.path.slice(0, -1), name]);
+    if (rule !== undefined && !rule.isKeep) frame.namedRule = rule;
+  }
+
+  /** The rule a naming member gave this object's member being read, if it is a named one. */
+  private siblingRule(frame: Frame): CompiledFieldRule | undefined {
+    if (frame.namedRule === undefined) return undefined;
+    const key = this.path[this.path.length - 1];
+    return typeof key === 'string' && NAMED_KEYS.has(key.toLowerCase()) ? frame.namedRule : undefined;
+  }
+
   /** Checks that a value may start here and returns the rule that governs it. */
   private startValue(position: number): CompiledFieldRule | undefined {
     if (this.expect !== VALUE && this.expect !== VALUE_OR_CLOSE) this.fail('unexpected value', position);
     const frame = this.frames[this.frames.length - 1];
     if (frame === undefined) return undefined;
-    if (frame.isObject) return frame.taint ?? frame.keyNode.rule;
+    if (frame.isObject) return frame.taint ?? frame.keyNode.rule ?? this.siblingRule(frame);
     this.path[this.path.length - 1] = frame.index++;
     return frame.taint;
   }
@@ -467,6 +502,7 @@ export class JsonTokenRewriter {
       commaAt: -1,
       colonAt: -1,
       index: 0,
+      namedRule: undefined,
     });
     this.path.push(isObject ? '' : 0);
     this.expect = isObject ? KEY_OR_CLOSE : VALUE_OR_CLOSE;

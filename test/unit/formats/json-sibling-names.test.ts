@@ -1,0 +1,75 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_RULES_DIR, loadRuleCatalog } from '../../../functions/adapters/local-rule-set-source.ts';
+import { compileRuleSet } from '../../../functions/core/redaction/compile-rule-set.ts';
+import { createFormatRedactor } from '../../../functions/core/redaction/formats/create-format-redactor.ts';
+import { Redactor } from '../../../functions/core/redaction/redactor.ts';
+import { testTokenKeys } from '../actions/test-token-keys.ts';
+import { splitAt } from '../support/split-at.ts';
+
+const resolved = (await loadRuleCatalog(DEFAULT_RULES_DIR)).get('default');
+if (resolved === undefined) throw new Error('the default rule set is missing');
+const compiled = compileRuleSet(resolved.ruleSet, testTokenKeys('k1'), resolved.positionOf, resolved.packs);
+
+function redact(format: 'json' | 'ndjson', chunks: readonly string[]): string {
+  const redactor = createFormatRedactor(format, new Redactor(compiled));
+  return chunks.map((chunk) => redactor.push(chunk)).join('') + redactor.end();
+}
+
+/** How settings name their value: Kubernetes/ECS env lists, CloudFormation parameters, exports. */
+const shapes = fc.constantFrom(
+  ['name', 'value'],
+  ['Name', 'Value'],
+  ['key', 'value'],
+  ['ParameterKey', 'ParameterValue'],
+  ['variable', 'value'],
+);
+const credentialNames = fc.constantFrom(
+  'AWS_SECRET_ACCESS_KEY',
+  'DB_PASSWORD',
+  'api_token',
+  'SecretAccessKey',
+  'client_secret',
+  'GITHUB_TOKEN',
+);
+/** Secret values no detector knows by shape: only the sibling's name tells what they are. */
+const secretValues = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_./-]{11,39}$/);
+
+const settings = fc.array(fc.tuple(shapes, credentialNames, secretValues), { minLength: 1, maxLength: 4 });
+
+describe('JSON members named by a sibling member', () => {
+  it('redacts a value whose sibling names a credential, in any layout, format and chunking (generated)', () => {
+    fc.assert(
+      fc.property(
+        settings,
+        fc.constantFrom('json', 'ndjson'),
+        fc.boolean(),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        (entries, format, isPretty, cuts) => {
+          const objects = entries.map(([[naming, named], name, secret]) => ({
+            [naming]: name,
+            [named]: secret,
+          }));
+          const text =
+            format === 'ndjson'
+              ? objects.map((object) => `${JSON.stringify(object)}\n`).join('')
+              : JSON.stringify({ env: objects }, null, isPretty ? 2 : undefined);
+          const output = redact(format, splitAt(text, cuts));
+
+          for (const [, , secret] of entries) expect(output).not.toContain(secret);
+          if (format === 'json') expect(() => JSON.parse(output)).not.toThrow();
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('leaves values whose sibling names a plain setting, whichever member comes first', () => {
+    const output = redact('json', [
+      '[{"name":"region","value":"eu-west-1"},{"value":"kept-before-name","name":"color"}]',
+    ]);
+
+    expect(output).toContain('"value":"eu-west-1"');
+    expect(output).toContain('"value":"kept-before-name"');
+  });
+});
