@@ -4,6 +4,7 @@ import type { ScanMatch, Scanner } from '../scanner.ts';
 import { csvScanText } from './csv-scan-text.ts';
 import { CellKind, CsvTokenizer } from './csv-tokenizer.ts';
 import type { FormatRedactor } from './format-redactor.ts';
+import { isNamedField, isNamingField } from './sibling-names.ts';
 import { sniffCsvDelimiter } from './sniff-csv-delimiter.ts';
 
 export interface CsvRedactorOptions {
@@ -100,6 +101,9 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
   // Columns redacted whatever the batch scan found, ascending: those whose rule can change a
   // cell (not `keep`), and unruled ones whose header is context, which the batch scan lacks.
   const ruledColumns: number[] = [];
+  // A `name,value` layout: the column whose cell names what the named columns hold (see sibling-names.ts).
+  let namingColumn = -1;
+  const namedColumns: number[] = [];
   let isFirstText = true;
   // Input text pushed so far and, once the tokenizer exists, the input offset of its first record.
   let pushedLength = 0;
@@ -276,6 +280,8 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
           const columnScanner = scanner.named(name);
           if (rule === undefined ? columnScanner !== scanner : !rule.isKeep) ruledColumns.push(column);
           columnScanners.push(columnScanner);
+          if (namingColumn < 0 && isNamingField(name)) namingColumn = column;
+          else if (rule === undefined && isNamedField(name)) namedColumns.push(column);
         });
       }
       record = 1;
@@ -286,7 +292,10 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       const firstCellStart = cellStarts[cell] as number;
       while (match < matches.length && (matches[match] as ScanMatch).end <= firstCellStart) match++;
       while (escaped < escapedCells.length && (escapedCells[escaped] as number) < cell) escaped++;
+      const namedRule =
+        namedColumns.length > 0 ? ruleNamedBy(tokens, cell + namingColumn, cellEnd) : undefined;
       const isQuiet =
+        namedRule === undefined &&
         (match === matches.length || (matches[match] as ScanMatch).start >= recordEnd) &&
         (escaped === escapedCells.length || (escapedCells[escaped] as number) >= cellEnd);
       if (isQuiet) {
@@ -297,12 +306,27 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         }
       } else {
         for (let column = 0; cell + column < cellEnd; column++) {
-          redactCell(cell + column, columns[column], columnScanners[column]);
+          const rule = columns[column] ?? (namedColumns.includes(column) ? namedRule : undefined);
+          redactCell(cell + column, rule, columnScanners[column]);
         }
       }
       cell = cellEnd;
     }
     return out + text.slice(emitted, end);
+  }
+
+  /** The field rule of the name in the naming cell `index` of a record, unless it is `keep` or missing. */
+  function ruleNamedBy(tokens: CsvTokenizer, index: number, cellEnd: number): CompiledFieldRule | undefined {
+    if (namingColumn < 0 || index >= cellEnd) return undefined;
+    const { text, cellStarts, cellEnds, cellKinds } = tokens;
+    const name = decode(
+      text,
+      cellStarts[index] as number,
+      cellEnds[index] as number,
+      cellKinds[index] as CellKind,
+    );
+    const rule = name === '' ? undefined : redactor.fieldRule([name]);
+    return rule?.isKeep ? undefined : rule;
   }
 
   function emitHeld(tokens: CsvTokenizer): string {

@@ -5,6 +5,7 @@ import type { ScanMatch, Scanner } from '../scanner.ts';
 import { FieldRuleCache, type PathNode } from './field-rule-cache.ts';
 import { JsonStringEncoder, quote } from './json-string-encoder.ts';
 import { lexJsonText } from './json-text-lexer.ts';
+import { isNamedField, isNamingField } from './sibling-names.ts';
 
 /** Deepest nesting of objects and arrays accepted; deeper documents are refused, not tracked. */
 export const MAX_JSON_DEPTH = 512;
@@ -20,14 +21,6 @@ const KEY_OR_CLOSE = 3;
 const COLON = 4;
 const COMMA_OR_CLOSE = 5;
 const DONE = 6;
-
-/**
- * Member names whose string value names the object's other members (`{"name": "DB_PASSWORD",
- * "value": "…"}`, as Kubernetes and ECS `env` lists, CloudFormation parameters and key/value
- * exports write settings), compared in lower case, and the members so named.
- */
-const NAMING_KEYS = new Set(['name', 'key', 'parametername', 'parameterkey', 'variable', 'optionname']);
-const NAMED_KEYS = new Set(['value', 'parametervalue', 'secret', 'data']);
 
 /** An open object or array. */
 interface Frame {
@@ -448,7 +441,7 @@ export class JsonTokenRewriter {
     const frame = this.frames[this.frames.length - 1];
     if (frame === undefined || !frame.isObject || frame.taint !== undefined) return;
     const key = this.path[this.path.length - 1];
-    if (typeof key !== 'string' || !NAMING_KEYS.has(key.toLowerCase())) return;
+    if (typeof key !== 'string' || !isNamingField(key)) return;
     const name = typeof valueOrStart === 'string' ? valueOrStart : this.source.slice(valueOrStart, end);
     const rule = this.redactor.fieldRule([...this.path.slice(0, -1), name]);
     if (rule !== undefined && !rule.isKeep) frame.namedRule = rule;
@@ -458,7 +451,7 @@ export class JsonTokenRewriter {
   private siblingRule(frame: Frame): CompiledFieldRule | undefined {
     if (frame.namedRule === undefined) return undefined;
     const key = this.path[this.path.length - 1];
-    return typeof key === 'string' && NAMED_KEYS.has(key.toLowerCase()) ? frame.namedRule : undefined;
+    return typeof key === 'string' && isNamedField(key) ? frame.namedRule : undefined;
   }
 
   /** Checks that a value may start here and returns the rule that governs it. */

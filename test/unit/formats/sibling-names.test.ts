@@ -11,7 +11,7 @@ const resolved = (await loadRuleCatalog(DEFAULT_RULES_DIR)).get('default');
 if (resolved === undefined) throw new Error('the default rule set is missing');
 const compiled = compileRuleSet(resolved.ruleSet, testTokenKeys('k1'), resolved.positionOf, resolved.packs);
 
-function redact(format: 'json' | 'ndjson', chunks: readonly string[]): string {
+function redact(format: 'json' | 'ndjson' | 'csv', chunks: readonly string[]): string {
   const redactor = createFormatRedactor(format, new Redactor(compiled));
   return chunks.map((chunk) => redactor.push(chunk)).join('') + redactor.end();
 }
@@ -71,5 +71,30 @@ describe('JSON members named by a sibling member', () => {
 
     expect(output).toContain('"value":"eu-west-1"');
     expect(output).toContain('"value":"kept-before-name"');
+  });
+});
+
+describe('CSV cells named by a cell of their record', () => {
+  it('redacts a value cell whose name cell names a credential, whatever the delimiter, quoting or chunking (generated)', () => {
+    fc.assert(
+      fc.property(
+        settings,
+        fc.constantFrom(',', ';', '\t', '|'),
+        fc.boolean(),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        (entries, delimiter, isQuoted, cuts) => {
+          const [[naming, named]] = entries[0] as [[string, string], string, string];
+          const cell = (value: string) => (isQuoted ? `"${value}"` : value);
+          const rows = entries.map(([, name, secret]) => [cell(name), cell(secret), 'x'].join(delimiter));
+          const text = `${[naming, named, 'note'].join(delimiter)}\n${rows.join('\n')}\nregion${delimiter}eu-west-1${delimiter}y\n`;
+          const output = redact('csv', splitAt(text, cuts));
+
+          for (const [, , secret] of entries) expect(output).not.toContain(secret);
+          expect(output).toContain(`eu-west-1${delimiter}y`);
+          expect(output.split('\n')).toHaveLength(text.split('\n').length);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
