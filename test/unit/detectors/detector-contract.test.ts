@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Detector, Match } from '../../../functions/core/redaction/detector.ts';
+import type { Detector } from '../../../functions/core/redaction/detector.ts';
 import {
   builtInDetectorIds,
   createBuiltInDetector,
@@ -8,6 +8,7 @@ import {
 import { createDetectorGroup } from '../../../functions/core/redaction/detectors/detector-group.ts';
 import { Scanner } from '../../../functions/core/redaction/scanner.ts';
 import { exampleTexts, shippedMembers } from '../packs/shipped-packs.ts';
+import { expectDecidedByNeighbourhood, matchAt } from '../support/detector-contract.ts';
 
 /** Samples, near-misses and pieces of them, so that random text lands on every detector's edges. */
 const fragments = [
@@ -60,24 +61,13 @@ const textArbitrary = fc
   )
   .map((pieces) => pieces.join(''));
 
-function matchAt(detector: Detector, text: string, start: number): Match | undefined {
-  const match = detector.findFrom(text, start);
-  return match !== undefined && match.start === start ? match : undefined;
-}
-
 describe.each(builtInDetectorIds)('built-in detector %s honours the detector contract', (id) => {
   const detector = createBuiltInDetector(id) as Detector;
 
   it('decides a match at each start from its declared neighbourhood only', () => {
     fc.assert(
       fc.property(textArbitrary, (text) => {
-        for (let start = 0; start < text.length; start++) {
-          const low = Math.max(0, start - detector.lookbehind);
-          const high = Math.min(text.length, start + detector.maxLength + detector.lookahead);
-          const inWindow = matchAt(detector, text.slice(low, high), start - low);
-          const shifted = inWindow && { start: inWindow.start + low, end: inWindow.end + low };
-          expect(shifted, `start ${start}`).toEqual(matchAt(detector, text, start));
-        }
+        expectDecidedByNeighbourhood(detector, text);
       }),
       { numRuns: 150 },
     );

@@ -4,6 +4,7 @@ import type { Detector, Match } from '../../../functions/core/redaction/detector
 import { createDetectorGroup } from '../../../functions/core/redaction/detectors/detector-group.ts';
 import { runPackExamples } from '../../../functions/core/redaction/rule-examples.ts';
 import { validatorNamed } from '../../../functions/core/redaction/validators/validator-registry.ts';
+import { expectDecidedByNeighbourhood, matchAt } from '../support/detector-contract.ts';
 import { exampleTexts, shippedMembers, shippedPacks } from './shipped-packs.ts';
 
 function allMatches(detector: Detector, text: string): Match[] {
@@ -16,11 +17,6 @@ function allMatches(detector: Detector, text: string): Match[] {
     found.push({ start: match.start, end: match.end });
   }
   return found;
-}
-
-function matchAt(detector: Detector, text: string, start: number): Match | undefined {
-  const match = detector.findFrom(text, start);
-  return match !== undefined && match.start === start ? { start: match.start, end: match.end } : undefined;
 }
 
 /** `text` with every occurrence of `literal` (ignoring case) changed by `change`. */
@@ -128,13 +124,7 @@ describe.each(shippedMembers)('pack detector $entry.id ($pack)', ({ entry }) => 
   it('decides a match at each start from its declared neighbourhood only (property)', () => {
     fc.assert(
       fc.property(textArbitrary, (text) => {
-        for (let start = 0; start < text.length; start++) {
-          const low = Math.max(0, start - detector.lookbehind);
-          const high = Math.min(text.length, start + detector.maxLength + detector.lookahead);
-          const inWindow = matchAt(detector, text.slice(low, high), start - low);
-          const shifted = inWindow && { start: inWindow.start + low, end: inWindow.end + low };
-          expect(shifted, `start ${start}`).toEqual(matchAt(detector, text, start));
-        }
+        expectDecidedByNeighbourhood(detector, text);
       }),
       { numRuns: 25 },
     );

@@ -1,0 +1,23 @@
+import { expect } from 'vitest';
+import type { Detector, Match } from '../../../functions/core/redaction/detector.ts';
+
+/** The detector's match starting exactly at `start` (its bounds only), if any. */
+export function matchAt(detector: Detector, text: string, start: number): Match | undefined {
+  const match = detector.findFrom(text, start);
+  return match !== undefined && match.start === start ? { start: match.start, end: match.end } : undefined;
+}
+
+/**
+ * Expects the detector to decide a match at every start of `text` from its declared
+ * neighbourhood only (lookbehind before the start, maxLength + lookahead after it): the match in
+ * that window alone is the match in the whole text.
+ */
+export function expectDecidedByNeighbourhood(detector: Detector, text: string): void {
+  for (let start = 0; start < text.length; start++) {
+    const low = Math.max(0, start - detector.lookbehind);
+    const high = Math.min(text.length, start + detector.maxLength + detector.lookahead);
+    const inWindow = matchAt(detector, text.slice(low, high), start - low);
+    const shifted = inWindow && { start: inWindow.start + low, end: inWindow.end + low };
+    expect(shifted, `start ${start}`).toEqual(matchAt(detector, text, start));
+  }
+}
