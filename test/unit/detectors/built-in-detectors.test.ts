@@ -347,6 +347,22 @@ describe('aws-secret-access-key', () => {
     }
   });
 
+  it('finds a key right after its access key id, with no name, as credential exports pair them', () => {
+    for (const text of [
+      `AKIAIOSFODNN7EXAMPLE,${secret}`,
+      `ASIAIOSFODNN7EXAMPLE ${secret}`,
+      `user=ci key=AKIAIOSFODNN7EXAMPLE secret=${secret}`,
+    ]) {
+      expect(findAll(detector('aws-secret-access-key'), text), text).toEqual([secret]);
+    }
+  });
+
+  it('leaves a 40-character run after a lower-case akia or a key id too far before it', () => {
+    const d = detector('aws-secret-access-key');
+    expect(findAll(d, `makia ${secret}`)).toEqual([]);
+    expect(findAll(d, `AKIAIOSFODNN7EXAMPLE ${'.'.repeat(40)} ${secret}`)).toEqual([]);
+  });
+
   it('leaves 39- and 41-character strings, and keys without a name nearby', () => {
     const d = detector('aws-secret-access-key');
     expect(findAll(d, `aws_secret_access_key = ${secret.slice(1)}`)).toEqual([]);

@@ -1,5 +1,6 @@
 import type { Detector } from '../detector.ts';
 import { createRegexDetector } from './regex-detector.ts';
+import { createUnionDetector } from './union-detector.ts';
 import { withContext } from './with-context.ts';
 
 const secretKeyPattern = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/;
@@ -23,13 +24,21 @@ const keyNames = [
   'secretkey',
 ];
 
-/** Characters before a key in which its name must appear. */
+/**
+ * The prefixes of access key ids (long-term `AKIA`, temporary `ASIA`), compared as written: a
+ * secret key follows its key id in the rows of credential exports, often without any name
+ * (`AKIAIOSFODNN7EXAMPLE,wJalrXUtnFEMI/…` in a CSV without a header row, `aws configure`-style
+ * pairs in logs).
+ */
+const keyIdPrefixes = ['AKIA', 'ASIA'];
+
+/** Characters before a key in which its name, or the start of its key id, must appear. */
 const windowChars = 48;
 
 /**
  * AWS secret access keys: exactly 40 characters `A-Z a-z 0-9 / +`, only when the name of a
- * secret key appears just before, or is the name of the field holding the value (any
- * 40-character base64 run would otherwise match).
+ * secret key or an access key id appears just before, or the value is held by a field of such a
+ * name (any 40-character base64 run would otherwise match).
  */
 export function createAwsSecretAccessKeyDetector(): Detector {
   const keys = createRegexDetector(secretKeyPattern, {
@@ -40,5 +49,8 @@ export function createAwsSecretAccessKeyDetector(): Detector {
     lookbehind: 1,
     lookahead: 1,
   });
-  return withContext(keys, keyNames, windowChars);
+  return createUnionDetector([
+    withContext(keys, keyNames, windowChars),
+    withContext(keys, keyIdPrefixes, windowChars, { isCaseSensitive: true }),
+  ]);
 }
