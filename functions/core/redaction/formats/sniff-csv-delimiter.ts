@@ -36,7 +36,9 @@ export function sniffCsvDelimiter(
       if (character === '\r' && i + 1 === text.length && !isEnd) return undefined;
       if (character === '\r' && text[i + 1] === '\n') i++;
       records.push(counts);
-      if (records.length === 1 && winnerOf(counts).length === 1) break;
+      // A first record that names one delimiter most often decides alone.
+      const [winner, ...others] = records.length === 1 ? winnerOf(counts) : [];
+      if (winner !== undefined && others.length === 0) return SNIFFED_DELIMITERS[winner] as string;
       counts = SNIFFED_DELIMITERS.map(() => 0);
       recordStart = i + 1;
     } else {
