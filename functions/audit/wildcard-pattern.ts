@@ -34,32 +34,27 @@ export function wildcardMatches(pattern: string, value: string): boolean {
 
 /** Whether some string matches both `a` and `b`. */
 export function patternsIntersect(a: string, b: string): boolean {
-  const seen = new Set<number>();
-  const width = b.length + 1;
-  // Depth-first over alignments (i, j); each star may absorb tokens of the other pattern.
-  const stack: Array<[number, number]> = [[0, 0]];
-  while (stack.length > 0) {
-    const [i, j] = stack.pop() as [number, number];
-    const id = i * width + j;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    if (i === a.length && j === b.length) return true;
+  // Each star may absorb tokens of the other pattern.
+  return reachesBothEnds(a.length, b.length, (i, j) => {
     const x = a[i];
     const y = b[j];
-    if (x === '*') {
-      stack.push([i + 1, j]);
-      if (j < b.length) stack.push([i, j + 1]);
-      continue;
-    }
-    if (y === '*') {
-      stack.push([i, j + 1]);
-      if (i < a.length) stack.push([i + 1, j]);
-      continue;
-    }
-    if (x === undefined || y === undefined) continue;
-    if (x === '?' || y === '?' || x === y) stack.push([i + 1, j + 1]);
-  }
-  return false;
+    if (x === '*')
+      return j < b.length
+        ? [
+            [i + 1, j],
+            [i, j + 1],
+          ]
+        : [[i + 1, j]];
+    if (y === '*')
+      return i < a.length
+        ? [
+            [i, j + 1],
+            [i + 1, j],
+          ]
+        : [[i, j + 1]];
+    if (x === undefined || y === undefined) return [];
+    return x === '?' || y === '?' || x === y ? [[i + 1, j + 1]] : [];
+  });
 }
 
 /**
@@ -69,25 +64,41 @@ export function patternsIntersect(a: string, b: string): boolean {
  * does not remove it).
  */
 export function patternCovers(outer: string, inner: string): boolean {
+  return reachesBothEnds(outer.length, inner.length, (i, j) => {
+    const x = outer[i];
+    const y = inner[j];
+    // The outer star matches nothing more, or absorbs one more token of inner (a star included).
+    if (x === '*')
+      return j < inner.length
+        ? [
+            [i + 1, j],
+            [i, j + 1],
+          ]
+        : [[i + 1, j]];
+    if (x === undefined || y === undefined || y === '*') return [];
+    return x === '?' || x === y ? [[i + 1, j + 1]] : [];
+  });
+}
+
+/**
+ * Depth-first search over alignments (i, j) of two patterns of lengths `lengthA` and `lengthB`,
+ * from (0, 0), each visited once, following `next`: true when it reaches both ends together.
+ */
+function reachesBothEnds(
+  lengthA: number,
+  lengthB: number,
+  next: (i: number, j: number) => Array<[number, number]>,
+): boolean {
   const seen = new Set<number>();
-  const width = inner.length + 1;
+  const width = lengthB + 1;
   const stack: Array<[number, number]> = [[0, 0]];
   while (stack.length > 0) {
     const [i, j] = stack.pop() as [number, number];
     const id = i * width + j;
     if (seen.has(id)) continue;
     seen.add(id);
-    if (i === outer.length && j === inner.length) return true;
-    const x = outer[i];
-    const y = inner[j];
-    if (x === '*') {
-      // The outer star matches nothing more, or absorbs one more token of inner (a star included).
-      stack.push([i + 1, j]);
-      if (j < inner.length) stack.push([i, j + 1]);
-      continue;
-    }
-    if (x === undefined || y === undefined || y === '*') continue;
-    if (x === '?' || x === y) stack.push([i + 1, j + 1]);
+    if (i === lengthA && j === lengthB) return true;
+    stack.push(...next(i, j));
   }
   return false;
 }
