@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { NoSuchKeyError, NotModifiedError, PreconditionFailedError } from '../../../functions/core/errors.ts';
 import type {
   ListedObject,
@@ -41,7 +42,8 @@ export function memoryObjectSource(
     const object = objects.get(key);
     if (object === undefined) throw new NoSuchKeyError();
     const lastModified = object.lastModified ?? LAST_MODIFIED;
-    const etag = `"${Buffer.from(object.body).toString('base64').slice(0, 24)}-${object.body.byteLength}"`;
+    // The MD5 of the body, as S3 gives a single-part object: any change of content changes it.
+    const etag = `"${createHash('md5').update(object.body).digest('hex')}"`;
     const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
     if (conditions.ifMatch !== undefined && conditions.ifMatch !== etag) throw new PreconditionFailedError();
     if (conditions.ifUnmodifiedSince && seconds(lastModified) > seconds(conditions.ifUnmodifiedSince)) {
