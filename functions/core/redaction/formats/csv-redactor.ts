@@ -34,8 +34,8 @@ export interface CsvRedactorOptions {
 const BOM = '\uFEFF';
 const CR = 0x0d;
 const LF = 0x0a;
-/** Delimiters a file may use without declaring one, in order of preference on a tie. */
-const SEP_LINE = /^sep=(.)$/i;
+/** A first line declaring the delimiter, as spreadsheet exports write it. */
+export const SEP_LINE = /^sep=(.)$/i;
 const LINE_BREAK = /[\r\n]/;
 /** A cell with a digit and no letter (an amount, a date, an id): data, not a column name. */
 const NUMBER_LIKE = /^[^\p{L}]*\p{Nd}[^\p{L}]*$/u;
