@@ -34,7 +34,7 @@ describe('domain-name (network pack)', () => {
       fc.property(
         keyword,
         label,
-        fc.constantFrom('csv', 'json', 'yaml', 'txt', 'html', 'xlsx'),
+        fc.constantFrom('csv', 'json', 'yaml', 'txt', 'html', 'xlsx', 'ts', 'py', 'md', 'sh', 'js', 'rb'),
         (lead, name, extension) => {
           for (const text of [
             `${lead} ${name}.${extension}`,
