@@ -12,8 +12,8 @@ const maxRunLength = maxAddressLength + 2;
  * colon before the address (`ip:fe80::1`) and a sentence's final dot or colon are not part of it.
  * Letters next to the run (`std::vector`, `Foo::bar`) mean it is not an address. The unspecified
  * address `::` alone is one only where nothing else reads that way: before a prefix length
- * (`::/0`), as a value after `=` (`src=::`), or ending a line after a space (`listen on ::`); a
- * `::` between words (Haskell's `x :: Int`) or in brackets (a Python slice `a[::]`) is not.
+ * (`::/0`) or as a value after `=` (`src=::`). Between words (Haskell's `x :: Int`), in brackets
+ * (a Python slice `a[::]`) or ending a line (grammar notation, `// GroupName ::`) it is not.
  */
 export function createIpv6Detector(): Detector {
   return {
@@ -69,9 +69,7 @@ function isUnspecifiedAlone(text: string, start: number, end: number): boolean {
   const before = text.charCodeAt(start - 1);
   const after = text.charCodeAt(end);
   if (after === 47 && isDigit(text.charCodeAt(end + 1))) return !(before > 32) || before === 61;
-  if (before === 61) return Number.isNaN(after) || after <= 32;
-  const endsLine = Number.isNaN(after) || after === 10 || after === 13;
-  return endsLine && (start === 0 || before === 32 || before === 9);
+  return before === 61 && (Number.isNaN(after) || after <= 32);
 }
 
 function isDigit(code: number): boolean {
