@@ -66,8 +66,9 @@ function sniffDelimiter(text: string): string {
 /**
  * The semantics spelled out line by line and cell by cell: preamble lines (`sep=`, empty,
  * comments not naming a ruled column) are scanned as text; the first record is scanned and, unless
- * most of it looks like data, binds rules (no keep rule when any cell looks like data); detectors see each decoded cell
- * alone, under its header name as context (see `Scanner.named`), and its record line, the other cells of which are context.
+ * most of it looks like data, binds rules (no keep rule when any cell looks like data); detectors
+ * see each decoded cell alone, under its header name as context (see `Scanner.named`), and in its
+ * record line, whose other cells are context.
  */
 function referenceRedact(redactor: Redactor, input: string, explicitDelimiter?: string): string {
   const bom = input.startsWith('\uFEFF') ? '\uFEFF' : '';

@@ -54,10 +54,10 @@ const EMAIL_LIKE = /[^\s@]@[^\s@]/;
  *
  * In data records a `keep` column is left alone, another ruled column gets its rule's action (a
  * dropped value becomes an empty cell), and every other cell, extra cells included, gets the
- * detectors, which see the decoded cell alone and in its record line (below). Empty cells stay empty. Changed cells are
- * re-quoted when they were quoted or now need it; everything else, terminators (LF, CRLF or
- * CR), a leading BOM, empty lines and a missing final newline included, passes through byte
- * for byte. Each record is emitted as soon as it is complete.
+ * detectors, which see the decoded cell alone and in its record (below). Empty cells stay
+ * empty. Changed cells are re-quoted when they were quoted or now need it; everything else,
+ * terminators (LF, CRLF or CR), a leading BOM, empty lines and a missing final newline
+ * included, passes through byte for byte. Each record is emitted as soon as it is complete.
  *
  * A cell's header is context for the detectors (`Scanner.named`): under a header such as
  * `aws_secret_access_key` the secret-key detector needs no keyword in the cell itself. So are
