@@ -1,6 +1,6 @@
 import { ANCHOR_LANES_WASM } from './anchor-lanes-wasm.ts';
 
-/** Characters read per call into the kernel: bounds its memory (about 40 bytes a character). */
+/** Characters read per call into the kernel: bounds its memory (34 bytes a character: the text and four lanes' outputs). */
 export const LANES_BLOCK_CHARS = 8192;
 
 /** The automaton the kernel runs, as {@link AnchorSearch} builds it. */
@@ -81,7 +81,7 @@ export class AnchorLanes {
    * each, in order. At most {@link LANES_BLOCK_CHARS} characters.
    */
   scan(text: string, from: number, first: number, end: number): number {
-    if (end - first > LANES_BLOCK_CHARS || first < from) {
+    if (end - first > LANES_BLOCK_CHARS || first < from || end > text.length) {
       throw new RangeError(`anchor lanes: cannot read ${first}..${end} of a search from ${from}`);
     }
     const start = Math.max(from, first - this.reach);
