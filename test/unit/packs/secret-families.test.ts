@@ -96,16 +96,25 @@ function expectRedacted(text: string, secret: string): void {
 }
 
 describe('Discord bot tokens', () => {
-  it('are redacted bare, quoted, in code and after any name, whatever surrounds them', () => {
+  it('are redacted near a Discord or bot-token word, quoted or not, whatever surrounds them', () => {
     const forms = fc.constantFrom(
-      (value: string) => value,
       (value: string) => `client.login(${value})`,
       (value: string) => `bot token ${value} loaded`,
       (value: string) => `DISCORD=${value}`,
+      (value: string) => `import discord\nclient.run(${value})`,
+      (value: string) => `discord:\n  token: ${value}`,
     );
     fc.assert(
       fc.property(discordToken, forms, quoting, context, trailer, (token, form, quote, before, after) => {
         expectRedacted(`${before}${form(quote(token))}${after}`, token);
+      }),
+    );
+  });
+
+  it('are not looked for without a keyword (two-letter anchors would cost too much CPU)', () => {
+    fc.assert(
+      fc.property(discordToken, fc.constantFrom('value', 'blob', 'id'), (token, word) => {
+        expectNotFoundAs(`${word} ${token}`, ['DISCORD_BOT_TOKEN']);
       }),
     );
   });
@@ -118,12 +127,12 @@ describe('Discord bot tokens', () => {
         randomOver(base64Url, 27, 38),
         fc.constantFrom('P', 'A', 'y'),
         (rest, timestamp, hmac, wrongStart) => {
-          for (const text of [
+          for (const token of [
             `${wrongStart}T${rest}.${timestamp}.${hmac}`,
             `MT${rest}.${timestamp.slice(1)}.${hmac}`,
             `MT${rest}.${timestamp}.${hmac.slice(0, 26 - hmac.length)}`,
           ]) {
-            expectNotFoundAs(text, ['DISCORD_BOT_TOKEN']);
+            expectNotFoundAs(`discord ${token}`, ['DISCORD_BOT_TOKEN']);
           }
         },
       ),
