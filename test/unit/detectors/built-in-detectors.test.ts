@@ -377,6 +377,8 @@ describe('aws-access-key-id', () => {
         'xAKIAIOSFODNN7EXAMPLE',
         'AKIAiosfodnn7example',
         'AKIA1OSF0DNN7EXAMPLE',
+        'AKIAXXXXXXXXXXXXXXXX',
+        'ASIAXXXXXXXXXXXXXXXX',
       ],
     });
   });
@@ -449,7 +451,16 @@ describe('github-token', () => {
         `ghs_${body}`,
         `github_pat_11ABCDEFG0123456789abc_${'x'.repeat(59)}`,
       ],
-      survives: [`ghp_${body.slice(1)}`, `ghx_${body}`, `xghp_${body}`, 'github_pat_short'],
+      survives: [
+        `ghp_${body.slice(1)}`,
+        `ghx_${body}`,
+        `xghp_${body}`,
+        'github_pat_short',
+        // Documentation placeholders.
+        `ghp_${'x'.repeat(36)}`,
+        `gho_${'X'.repeat(36)}`,
+        `github_pat_${'x'.repeat(22)}_${'x'.repeat(59)}`,
+      ],
     });
   });
 });

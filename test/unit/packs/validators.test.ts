@@ -136,6 +136,8 @@ describe('validator registry', () => {
       'a-fake-api-key',
       'xoxp-1234567890',
       '####################',
+      'ops_eyJzaWduSW5BZGRyZXNzIjoiaHR0cHM6...',
+      'sk-proj-4fQx…',
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a CI expression is the placeholder under test
       '${{ secrets.DEPLOY_TOKEN }}',
     ]) {

@@ -2,9 +2,13 @@ import type { Detector } from '../detector.ts';
 import { firstCandidate, needleSearch } from './candidate-search.ts';
 import { createRegexDetector } from './regex-detector.ts';
 
-const accessKeyIdPattern = /(?<![A-Za-z0-9])(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?![A-Za-z0-9])/;
+const accessKeyIdPattern =
+  /(?<![A-Za-z0-9])(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)(?!X{8})[A-Z2-7]{16}(?![A-Za-z0-9])/;
 
-/** AWS access key ids (long-term `AKIA…`, temporary `ASIA…`, the older `A3T…` and the other key prefixes). */
+/**
+ * AWS access key ids (long-term `AKIA…`, temporary `ASIA…`, the older `A3T…` and the other key
+ * prefixes); `AKIAXXXXXXXXXXXXXXXX`, a documentation placeholder, is none.
+ */
 export function createAwsAccessKeyIdDetector(): Detector {
   return createRegexDetector(accessKeyIdPattern, {
     id: 'aws-access-key-id',

@@ -4,10 +4,11 @@ import { createRegexDetector } from './regex-detector.ts';
 
 /**
  * Classic tokens (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_` and 36 alphanumerics; longer ones are
- * accepted up to GitHub's documented 255 characters) and fine-grained `github_pat_` tokens.
+ * accepted up to GitHub's documented 255 characters) and fine-grained `github_pat_` tokens. A
+ * body starting with eight x is a documentation placeholder (`ghp_xxxx…`), not a token.
  */
 const githubTokenPattern =
-  /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,244})(?![A-Za-z0-9_])/;
+  /(?<![A-Za-z0-9_])(?:gh[pousr]_(?![xX]{8})[A-Za-z0-9]{36,251}|github_pat_(?![xX]{8})[A-Za-z0-9_]{22,244})(?![A-Za-z0-9_])/;
 
 /** GitHub access tokens. */
 export function createGithubTokenDetector(): Detector {

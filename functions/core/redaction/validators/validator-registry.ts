@@ -51,6 +51,8 @@ import {
 function isNotPlaceholder(value: string): boolean {
   if (/^[0-9]{1,15}$/.test(value)) return false;
   if (/fake|dummy|placeholder|redacted|changeme|12345678|abcdefgh|(.)\1{7,}/i.test(value)) return false;
+  // Cut short for display (`ops_eyJzaWdu...`): the rest of the value is not there.
+  if (/(?:\.\.\.|…)$/.test(value)) return false;
   // A call or an index written out (`foo(hey)you`, `body['hey']`) is code, not a value.
   if (/\([^()]*\)|\[[^[\]]*\]/.test(value)) return false;
   const bare = value.replace(/[()[\],;]+$/, '');
