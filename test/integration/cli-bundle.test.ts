@@ -79,9 +79,22 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
     expect(redact.filter((name) => /^@aws-sdk\/|^maxmind$|^ioredis$|^@middy\/|^recheck$/.test(name))).toEqual(
       [],
     );
-    // The check itself finds a command's packages: serve does load the SDK.
-    expect([...staticPackages(commandChunk('serve'))].some((name) => name.startsWith('@aws-sdk/'))).toBe(
+    // The check itself finds a command's packages: presign does load the SDK.
+    expect([...staticPackages(commandChunk('presign'))].some((name) => name.startsWith('@aws-sdk/'))).toBe(
       true,
+    );
+  });
+
+  it('starts serve without the AWS SDK, ioredis, Powertools or recheck: each is loaded only for the option that needs it', () => {
+    const serve = [...staticPackages(commandChunk('serve'))];
+    expect(
+      serve.filter((name) =>
+        /^@aws-sdk\/|^ioredis$|^@middy\/|^@aws-lambda-powertools\/|^recheck$/.test(name),
+      ),
+    ).toEqual([]);
+    // What serving local buckets does need is still found.
+    expect(serve).toEqual(
+      expect.arrayContaining(['maxmind', '@smithy/signature-v4', 'rate-limiter-flexible']),
     );
   });
 
