@@ -3,10 +3,21 @@
 // TypeScript loader, split into one chunk per command so `--help` loads almost nothing.
 // `npm ci` builds it (the `prepare` script runs this file); bin/maskpoint.js rebuilds it when a
 // source is newer. Plain JavaScript so that it runs before anything is compiled.
-import { readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -16,6 +27,10 @@ export const CLI_BUNDLE_DIR = join(ROOT, 'dist/cli');
 export const CLI_BUNDLE = 'dist/cli/maskpoint.mjs';
 /** The source files the bundle was built from, relative to the repository, one per line. */
 const INPUTS_FILE = join(CLI_BUNDLE_DIR, 'inputs.txt');
+/** What YAML reads from the shipped rule and pack files (functions/adapters/local-rule-set-source.ts, PARSED_RULES_FILE). */
+const PARSED_RULES_FILE = join(CLI_BUNDLE_DIR, 'parsed-rules.json');
+/** The shipped rule sets and, in its packs/ folder, the detector packs. */
+const RULES_DIR = join(ROOT, 'redaction-rules');
 
 /**
  * Whether the bundle exists and no source it was built from changed since. A source that is gone
@@ -83,6 +98,8 @@ export async function buildCliBundle() {
   });
   const entry = join(CLI_BUNDLE_DIR, 'maskpoint.mjs');
   const files = [...result.outputFiles].sort((a, b) => Number(a.path === entry) - Number(b.path === entry));
+  await mkdir(CLI_BUNDLE_DIR, { recursive: true });
+  writeAtomically(PARSED_RULES_FILE, JSON.stringify(await parseShippedRules()));
   for (const file of files) {
     await mkdir(dirname(file.path), { recursive: true });
     writeAtomically(file.path, file.contents);
@@ -91,11 +108,47 @@ export async function buildCliBundle() {
   writeAtomically(INPUTS_FILE, `${inputs.join('\n')}\n`);
   // A source saved while esbuild read it is newer than the start, so the next run rebuilds.
   utimesSync(INPUTS_FILE, startedAt, startedAt);
-  const written = new Set([...files.map((file) => file.path), INPUTS_FILE]);
+  const written = new Set([...files.map((file) => file.path), INPUTS_FILE, PARSED_RULES_FILE]);
   for (const name of readdirSync(CLI_BUNDLE_DIR, { recursive: true, encoding: 'utf8' })) {
     const path = join(CLI_BUNDLE_DIR, name);
     if (!written.has(path) && statSync(path).isFile() && !path.endsWith('.tmp')) rmSync(path);
   }
+}
+
+/**
+ * What YAML reads from each shipped rule and pack file, by the SHA-256 of its text, read with the
+ * options of functions/core/redaction/rule-file.ts (RULE_YAML_OPTIONS, RULE_YAML_MAX_ALIAS_COUNT;
+ * test/integration/cli-bundle.test.ts checks that every entry is what it reads). Parsing them is
+ * most of the cost of loading the rules at start. Files YAML cannot read, and values JSON cannot
+ * carry exactly, are left out: they are parsed (and reported) at start as before.
+ *
+ * @returns {Promise<Record<string, unknown>>}
+ */
+async function parseShippedRules() {
+  const { parseDocument } = await import('yaml');
+  /** @type {Record<string, unknown>} */
+  const values = {};
+  for (const dir of [RULES_DIR, join(RULES_DIR, 'packs')]) {
+    // The image build (Dockerfile) bundles without the rules: nothing to hold then.
+    const entries = existsSync(dir) ? readdirSync(dir, { withFileTypes: true }) : [];
+    const names = entries
+      .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name))
+      .map((entry) => entry.name);
+    for (const name of names) {
+      const text = readFileSync(join(dir, name), 'utf8');
+      const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+      if (document.errors.length > 0) continue;
+      let value;
+      try {
+        value = document.toJS({ maxAliasCount: 100 });
+      } catch {
+        continue;
+      }
+      if (!isDeepStrictEqual(JSON.parse(JSON.stringify(value) ?? 'null'), value)) continue;
+      values[createHash('sha256').update(text).digest('hex')] = value;
+    }
+  }
+  return values;
 }
 
 /**

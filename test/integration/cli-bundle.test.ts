@@ -1,13 +1,29 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  cpSync,
+  createReadStream,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
 import { CLI_BUNDLE, CLI_BUNDLE_DIR } from '../../bin/cli-bundle.js';
-import { DEFAULT_RULES_DIR, loadRuleCatalog } from '../../functions/adapters/local-rule-set-source.ts';
+import {
+  DEFAULT_RULES_DIR,
+  loadRuleCatalog,
+  PACKS_SUBDIR,
+  PARSED_RULES_FILE,
+} from '../../functions/adapters/local-rule-set-source.ts';
 import { createLocalTokenKeyring } from '../../functions/adapters/local-token-keyring.ts';
 import { openRedactionStream } from '../../functions/adapters/node-redaction-stream.ts';
 import { compileRuleSet } from '../../functions/core/redaction/compile-rule-set.ts';
+import { RULE_YAML_MAX_ALIAS_COUNT, RULE_YAML_OPTIONS } from '../../functions/core/redaction/rule-file.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const home = mkdtempSync(join(tmpdir(), 'maskpoint-cli-bundle-'));
@@ -52,6 +68,13 @@ function commandChunk(command: string): string {
   const chunk = new RegExp(`import\\("\\./(${command}-command-[^"]+\\.mjs)"\\)`).exec(entry)?.[1];
   if (chunk === undefined) throw new Error(`no chunk imported for ${command}`);
   return chunk;
+}
+
+/** A copy of the shipped rules in a temporary folder, removed after the test. */
+function copyOfShippedRules(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'maskpoint-cli-shipped-rules-'));
+  cpSync(DEFAULT_RULES_DIR, dir, { recursive: true });
+  return dir;
 }
 
 describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
@@ -142,6 +165,74 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
     const run = maskpoint('redact', '--threads', '0', join(ROOT, 'examples/bucket/app.log'));
     expect(run.status).toBe(2);
     expect(run.stderr.toString()).toContain('--threads "0" is not allowed');
+  });
+
+  it('ships what YAML reads from every shipped rule and pack file, by the hash of its text', () => {
+    const parsed = JSON.parse(readFileSync(join(CLI_BUNDLE_DIR, PARSED_RULES_FILE), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    const files = [DEFAULT_RULES_DIR, join(DEFAULT_RULES_DIR, PACKS_SUBDIR)].flatMap((dir) =>
+      readdirSync(dir)
+        .filter((name) => /\.ya?ml$/.test(name))
+        .map((name) => join(dir, name)),
+    );
+    expect(files.length).toBeGreaterThan(2);
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const read = parseDocument(text, RULE_YAML_OPTIONS).toJS({ maxAliasCount: RULE_YAML_MAX_ALIAS_COUNT });
+      expect(parsed[createHash('sha256').update(text).digest('hex')], file).toEqual(read);
+    }
+    expect(Object.keys(parsed)).toHaveLength(files.length);
+  });
+
+  it('redacts with a shipped rule file as edited after the build, not as it was shipped', () => {
+    const rules = copyOfShippedRules();
+    try {
+      const file = join(rules, 'default.yaml');
+      const text = readFileSync(file, 'utf8');
+      const edited = text.replace('  - id: email\n', '  - id: email\n    label: MAIL\n');
+      expect(edited).not.toBe(text);
+      writeFileSync(file, edited);
+      const run = spawnSync(
+        process.execPath,
+        ['bin/maskpoint.js', 'redact', '--rules', rules, '--content-type', 'text/plain', '-'],
+        { cwd: ROOT, env, input: 'user bob@example.com\n' },
+      );
+      expect(run.stderr.toString()).toBe('');
+      expect(run.stdout.toString()).toBe('user [MAIL]\n');
+    } finally {
+      rmSync(rules, { recursive: true, force: true });
+    }
+  });
+
+  it('names the line and column in a shipped rule or pack file that the start did not parse', () => {
+    const rules = copyOfShippedRules();
+    try {
+      /** `file:line:column` of the value after `start` on the line that begins with it. */
+      const at = (file: string, start: string) => {
+        const lines = readFileSync(join(rules, file), 'utf8').split('\n');
+        const line = lines.findIndex((text) => text.startsWith(start));
+        expect(line, start).toBeGreaterThanOrEqual(0);
+        return `${join(rules, file)}:${line + 1}:${start.length + 1}`;
+      };
+      // A second pack with the shipped health pack's detector ids.
+      const health = readFileSync(join(rules, PACKS_SUBDIR, 'health.yaml'), 'utf8');
+      writeFileSync(join(rules, PACKS_SUBDIR, 'zz.yaml'), health.replace(/^pack: health$/m, 'pack: zz'));
+      const packs = maskpoint('rules', 'validate', '--rules', rules);
+      expect(packs.status).toBe(1);
+      expect(packs.stderr.toString()).toContain(
+        `"us-mbi" is already used at ${at('packs/health.yaml', '  - id: ')};`,
+      );
+      rmSync(join(rules, PACKS_SUBDIR, 'zz.yaml'));
+      // A second rule set named as the shipped default.
+      writeFileSync(join(rules, 'zz.yaml'), 'name: default\n');
+      const ruleSets = maskpoint('rules', 'validate', '--rules', rules);
+      expect(ruleSets.status).toBe(1);
+      expect(ruleSets.stderr.toString()).toContain(`already defined at ${at('default.yaml', 'name: ')};`);
+    } finally {
+      rmSync(rules, { recursive: true, force: true });
+    }
   });
 
   it('still rejects a custom pattern with catastrophic backtracking (recheck, loaded on first use)', () => {
