@@ -56,7 +56,7 @@ export function compileRuleSet(
       overridden.add(rule.id);
       return;
     }
-    // Only a custom pattern or a problem needs the position: working it out reads the file's YAML.
+    // Only a problem needs the position: working it out reads the file's YAML.
     const detector = createDetector(rule, () => positionOf(['detectors', index]), packDetector?.entry);
     packDetectors.delete(rule.id);
     detectors.push(detector);
@@ -147,7 +147,7 @@ function createDetector(
   where: () => string,
   packEntry: CompiledPackEntry | undefined,
 ): Detector {
-  if (rule.pattern !== undefined) return createCustomDetector(rule, where());
+  if (rule.pattern !== undefined) return createCustomDetector(rule, where);
   const detector =
     createBuiltInDetector(rule.id) ??
     (packEntry?.kind === 'member' ? createDetectorGroup([packEntry.createMember()]) : undefined);
