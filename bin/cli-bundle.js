@@ -29,6 +29,8 @@ export const CLI_BUNDLE = 'dist/cli/maskpoint.mjs';
 const INPUTS_FILE = join(CLI_BUNDLE_DIR, 'inputs.txt');
 /** What YAML reads from the shipped rule and pack files (functions/adapters/local-rule-set-source.ts, PARSED_RULES_FILE). */
 const PARSED_RULES_FILE = join(CLI_BUNDLE_DIR, 'parsed-rules.json');
+/** recheck's verdicts on the shipped custom patterns (functions/cli/lazy-recheck.ts, RECHECK_VERDICTS_FILE). */
+const RECHECK_VERDICTS_FILE = join(CLI_BUNDLE_DIR, 'recheck-verdicts.json');
 /** The shipped rule sets and, in its packs/ folder, the detector packs. */
 const RULES_DIR = join(ROOT, 'redaction-rules');
 
@@ -99,7 +101,9 @@ export async function buildCliBundle() {
   const entry = join(CLI_BUNDLE_DIR, 'maskpoint.mjs');
   const files = [...result.outputFiles].sort((a, b) => Number(a.path === entry) - Number(b.path === entry));
   await mkdir(CLI_BUNDLE_DIR, { recursive: true });
-  writeAtomically(PARSED_RULES_FILE, JSON.stringify(await parseShippedRules()));
+  const shippedRules = await parseShippedRules();
+  writeAtomically(PARSED_RULES_FILE, JSON.stringify(shippedRules));
+  writeAtomically(RECHECK_VERDICTS_FILE, JSON.stringify(await checkShippedPatterns(shippedRules)));
   for (const file of files) {
     await mkdir(dirname(file.path), { recursive: true });
     writeAtomically(file.path, file.contents);
@@ -108,7 +112,12 @@ export async function buildCliBundle() {
   writeAtomically(INPUTS_FILE, `${inputs.join('\n')}\n`);
   // A source saved while esbuild read it is newer than the start, so the next run rebuilds.
   utimesSync(INPUTS_FILE, startedAt, startedAt);
-  const written = new Set([...files.map((file) => file.path), INPUTS_FILE, PARSED_RULES_FILE]);
+  const written = new Set([
+    ...files.map((file) => file.path),
+    INPUTS_FILE,
+    PARSED_RULES_FILE,
+    RECHECK_VERDICTS_FILE,
+  ]);
   for (const name of readdirSync(CLI_BUNDLE_DIR, { recursive: true, encoding: 'utf8' })) {
     const path = join(CLI_BUNDLE_DIR, name);
     if (!written.has(path) && statSync(path).isFile() && !path.endsWith('.tmp')) rmSync(path);
@@ -149,6 +158,40 @@ async function parseShippedRules() {
     }
   }
   return values;
+}
+
+/**
+ * recheck's verdicts on the custom patterns (`detectors[].pattern`) of the shipped rule files,
+ * those it finds safe, by `JSON.stringify([pattern, flags])` (recheckVerdictKey). Run on this
+ * thread (its `pure` backend, as the CLI runs it); a pattern it does not find safe is left out,
+ * to be checked, and reported, at start.
+ *
+ * @param {Record<string, unknown>} shippedRules what parseShippedRules gives
+ * @returns {Promise<Record<string, unknown>>}
+ */
+async function checkShippedPatterns(shippedRules) {
+  /** @type {Record<string, unknown>} */
+  const verdicts = {};
+  // Rule sets only: a pack's patterns pass the structural check, never recheck.
+  const patterns = Object.values(shippedRules).flatMap((value) => {
+    const document = /** @type {{ pack?: unknown, detectors?: unknown }} */ (value ?? {});
+    return document.pack === undefined && Array.isArray(document.detectors) ? document.detectors : [];
+  });
+  if (!patterns.some((detector) => typeof detector?.pattern === 'string')) return verdicts;
+  const { checkSync } = await import('recheck');
+  const backend = process.env.RECHECK_SYNC_BACKEND;
+  process.env.RECHECK_SYNC_BACKEND = 'pure';
+  try {
+    for (const { pattern, flags = '' } of patterns) {
+      if (typeof pattern !== 'string' || typeof flags !== 'string') continue;
+      const diagnostics = checkSync(pattern, flags);
+      if (diagnostics.status === 'safe') verdicts[JSON.stringify([pattern, flags])] = diagnostics;
+    }
+  } finally {
+    if (backend === undefined) delete process.env.RECHECK_SYNC_BACKEND;
+    else process.env.RECHECK_SYNC_BACKEND = backend;
+  }
+  return verdicts;
 }
 
 /**

@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkSync } from 'recheck';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { CLI_BUNDLE, CLI_BUNDLE_DIR } from '../../bin/cli-bundle.js';
@@ -22,6 +23,7 @@ import {
 } from '../../functions/adapters/local-rule-set-source.ts';
 import { createLocalTokenKeyring } from '../../functions/adapters/local-token-keyring.ts';
 import { openRedactionStream } from '../../functions/adapters/node-redaction-stream.ts';
+import { RECHECK_VERDICTS_FILE, recheckVerdictKey } from '../../functions/cli/lazy-recheck.ts';
 import { compileRuleSet } from '../../functions/core/redaction/compile-rule-set.ts';
 import { RULE_YAML_MAX_ALIAS_COUNT, RULE_YAML_OPTIONS } from '../../functions/core/redaction/rule-file.ts';
 
@@ -184,6 +186,31 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
       expect(parsed[createHash('sha256').update(text).digest('hex')], file).toEqual(read);
     }
     expect(Object.keys(parsed)).toHaveLength(files.length);
+  });
+
+  it("ships recheck's verdict on every custom pattern of the shipped rule sets, as recheck gives it", () => {
+    const verdicts = JSON.parse(readFileSync(join(CLI_BUNDLE_DIR, RECHECK_VERDICTS_FILE), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    const patterns = readdirSync(DEFAULT_RULES_DIR)
+      .filter((name) => /\.ya?ml$/.test(name))
+      .flatMap((name) => {
+        const { detectors = [] } = parseDocument(
+          readFileSync(join(DEFAULT_RULES_DIR, name), 'utf8'),
+        ).toJS() as {
+          detectors?: { pattern?: string; flags?: string }[];
+        };
+        return detectors.flatMap(({ pattern, flags = '' }) =>
+          pattern === undefined ? [] : [{ pattern, flags }],
+        );
+      });
+    // The shipped analytics-partner set has one (EMP-…); recheck would otherwise be loaded at every serve start.
+    expect(patterns.length).toBeGreaterThan(0);
+    for (const { pattern, flags } of patterns) {
+      expect(verdicts[recheckVerdictKey(pattern, flags)], pattern).toEqual(checkSync(pattern, flags));
+    }
+    expect(Object.keys(verdicts)).toHaveLength(patterns.length);
   });
 
   it('redacts with a shipped rule file as edited after the build, not as it was shipped', () => {
