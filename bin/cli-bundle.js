@@ -3,10 +3,21 @@
 // TypeScript loader, split into one chunk per command so `--help` loads almost nothing.
 // `npm ci` builds it (the `prepare` script runs this file); bin/maskpoint.js rebuilds it when a
 // source is newer. Plain JavaScript so that it runs before anything is compiled.
-import { readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -16,6 +27,12 @@ export const CLI_BUNDLE_DIR = join(ROOT, 'dist/cli');
 export const CLI_BUNDLE = 'dist/cli/maskpoint.mjs';
 /** The source files the bundle was built from, relative to the repository, one per line. */
 const INPUTS_FILE = join(CLI_BUNDLE_DIR, 'inputs.txt');
+/** What YAML reads from the shipped rule and pack files (functions/adapters/local-rule-set-source.ts, PARSED_RULES_FILE). */
+const PARSED_RULES_FILE = join(CLI_BUNDLE_DIR, 'parsed-rules.json');
+/** recheck's verdicts on the shipped custom patterns (functions/cli/lazy-recheck.ts, RECHECK_VERDICTS_FILE). */
+const RECHECK_VERDICTS_FILE = join(CLI_BUNDLE_DIR, 'recheck-verdicts.json');
+/** The shipped rule sets and, in its packs/ folder, the detector packs. */
+const RULES_DIR = join(ROOT, 'redaction-rules');
 
 /**
  * Whether the bundle exists and no source it was built from changed since. A source that is gone
@@ -83,6 +100,10 @@ export async function buildCliBundle() {
   });
   const entry = join(CLI_BUNDLE_DIR, 'maskpoint.mjs');
   const files = [...result.outputFiles].sort((a, b) => Number(a.path === entry) - Number(b.path === entry));
+  await mkdir(CLI_BUNDLE_DIR, { recursive: true });
+  const shippedRules = await parseShippedRules();
+  writeAtomically(PARSED_RULES_FILE, JSON.stringify(shippedRules));
+  writeAtomically(RECHECK_VERDICTS_FILE, JSON.stringify(await checkShippedPatterns(shippedRules)));
   for (const file of files) {
     await mkdir(dirname(file.path), { recursive: true });
     writeAtomically(file.path, file.contents);
@@ -91,11 +112,86 @@ export async function buildCliBundle() {
   writeAtomically(INPUTS_FILE, `${inputs.join('\n')}\n`);
   // A source saved while esbuild read it is newer than the start, so the next run rebuilds.
   utimesSync(INPUTS_FILE, startedAt, startedAt);
-  const written = new Set([...files.map((file) => file.path), INPUTS_FILE]);
+  const written = new Set([
+    ...files.map((file) => file.path),
+    INPUTS_FILE,
+    PARSED_RULES_FILE,
+    RECHECK_VERDICTS_FILE,
+  ]);
   for (const name of readdirSync(CLI_BUNDLE_DIR, { recursive: true, encoding: 'utf8' })) {
     const path = join(CLI_BUNDLE_DIR, name);
     if (!written.has(path) && statSync(path).isFile() && !path.endsWith('.tmp')) rmSync(path);
   }
+}
+
+/**
+ * What YAML reads from each shipped rule and pack file, by the SHA-256 of its text, read with the
+ * options of functions/core/redaction/rule-file.ts (RULE_YAML_OPTIONS, RULE_YAML_MAX_ALIAS_COUNT;
+ * test/integration/cli-bundle.test.ts checks that every entry is what it reads). Parsing them is
+ * most of the cost of loading the rules at start. Files YAML cannot read, and values JSON cannot
+ * carry exactly, are left out: they are parsed (and reported) at start as before.
+ *
+ * @returns {Promise<Record<string, unknown>>}
+ */
+async function parseShippedRules() {
+  const { parseDocument } = await import('yaml');
+  /** @type {Record<string, unknown>} */
+  const values = {};
+  for (const dir of [RULES_DIR, join(RULES_DIR, 'packs')]) {
+    // The image build (Dockerfile) bundles without the rules: nothing to hold then.
+    const entries = existsSync(dir) ? readdirSync(dir, { withFileTypes: true }) : [];
+    const names = entries
+      .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name))
+      .map((entry) => entry.name);
+    for (const name of names) {
+      const text = readFileSync(join(dir, name), 'utf8');
+      const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+      if (document.errors.length > 0) continue;
+      let value;
+      try {
+        value = document.toJS({ maxAliasCount: 100 });
+      } catch {
+        continue;
+      }
+      if (!isDeepStrictEqual(JSON.parse(JSON.stringify(value) ?? 'null'), value)) continue;
+      values[createHash('sha256').update(text).digest('hex')] = value;
+    }
+  }
+  return values;
+}
+
+/**
+ * recheck's verdicts on the custom patterns (`detectors[].pattern`) of the shipped rule files,
+ * those it finds safe, by `JSON.stringify([pattern, flags])` (recheckVerdictKey). Run on this
+ * thread (its `pure` backend, as the CLI runs it); a pattern it does not find safe is left out,
+ * to be checked, and reported, at start.
+ *
+ * @param {Record<string, unknown>} shippedRules what parseShippedRules gives
+ * @returns {Promise<Record<string, unknown>>}
+ */
+async function checkShippedPatterns(shippedRules) {
+  /** @type {Record<string, unknown>} */
+  const verdicts = {};
+  // Rule sets only: a pack's patterns pass the structural check, never recheck.
+  const patterns = Object.values(shippedRules).flatMap((value) => {
+    const document = /** @type {{ pack?: unknown, detectors?: unknown }} */ (value ?? {});
+    return document.pack === undefined && Array.isArray(document.detectors) ? document.detectors : [];
+  });
+  if (!patterns.some((detector) => typeof detector?.pattern === 'string')) return verdicts;
+  const { checkSync } = await import('recheck');
+  const backend = process.env.RECHECK_SYNC_BACKEND;
+  process.env.RECHECK_SYNC_BACKEND = 'pure';
+  try {
+    for (const { pattern, flags = '' } of patterns) {
+      if (typeof pattern !== 'string' || typeof flags !== 'string') continue;
+      const diagnostics = checkSync(pattern, flags);
+      if (diagnostics.status === 'safe') verdicts[JSON.stringify([pattern, flags])] = diagnostics;
+    }
+  } finally {
+    if (backend === undefined) delete process.env.RECHECK_SYNC_BACKEND;
+    else process.env.RECHECK_SYNC_BACKEND = backend;
+  }
+  return verdicts;
 }
 
 /**

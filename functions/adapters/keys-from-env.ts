@@ -3,28 +3,33 @@ import type { TokenKeyring } from '../core/ports/token-keyring.ts';
 import { createLocalCredentialStore } from './local-credential-store.ts';
 import { createLocalTokenKeyring } from './local-token-keyring.ts';
 import { resolveMaskpointHome } from './maskpoint-home.ts';
-import { createSecretsManagerCredentialStore } from './secrets-manager-credential-store.ts';
-import { createSecretsManagerClient } from './secrets-manager-json.ts';
-import { createSecretsManagerTokenKeyring } from './secrets-manager-token-keyring.ts';
 
 /**
  * Token keys for a function: the Secrets Manager secret named by `MASKPOINT_TOKEN_KEYS_SECRET_ARN`
- * (deployed stacks set it), else the local key file in `$MASKPOINT_HOME`.
+ * (deployed stacks set it), else the local key file in `$MASKPOINT_HOME`. The Secrets Manager
+ * client is loaded only when the secret is named: a local `serve` or `redact` starts without it.
  */
-export function tokenKeyringFromEnv(env: NodeJS.ProcessEnv): TokenKeyring {
+export async function tokenKeyringFromEnv(env: NodeJS.ProcessEnv): Promise<TokenKeyring> {
   const secretId = env.MASKPOINT_TOKEN_KEYS_SECRET_ARN;
-  return secretId
-    ? createSecretsManagerTokenKeyring(createSecretsManagerClient(), secretId)
-    : createLocalTokenKeyring(resolveMaskpointHome(env));
+  if (!secretId) return createLocalTokenKeyring(resolveMaskpointHome(env));
+  const [{ createSecretsManagerTokenKeyring }, { createSecretsManagerClient }] = await Promise.all([
+    import('./secrets-manager-token-keyring.ts'),
+    import('./secrets-manager-json.ts'),
+  ]);
+  return createSecretsManagerTokenKeyring(createSecretsManagerClient(), secretId);
 }
 
 /**
  * Gateway keys for a function: the Secrets Manager secret named by
- * `MASKPOINT_GATEWAY_KEYS_SECRET_ARN`, else the local key file in `$MASKPOINT_HOME`.
+ * `MASKPOINT_GATEWAY_KEYS_SECRET_ARN`, else the local key file in `$MASKPOINT_HOME` (the
+ * Secrets Manager client loaded only when the secret is named).
  */
-export function credentialStoreFromEnv(env: NodeJS.ProcessEnv): CredentialStore {
+export async function credentialStoreFromEnv(env: NodeJS.ProcessEnv): Promise<CredentialStore> {
   const secretId = env.MASKPOINT_GATEWAY_KEYS_SECRET_ARN;
-  return secretId
-    ? createSecretsManagerCredentialStore(createSecretsManagerClient(), secretId)
-    : createLocalCredentialStore(resolveMaskpointHome(env));
+  if (!secretId) return createLocalCredentialStore(resolveMaskpointHome(env));
+  const [{ createSecretsManagerCredentialStore }, { createSecretsManagerClient }] = await Promise.all([
+    import('./secrets-manager-credential-store.ts'),
+    import('./secrets-manager-json.ts'),
+  ]);
+  return createSecretsManagerCredentialStore(createSecretsManagerClient(), secretId);
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,6 +13,16 @@ export const DEFAULT_RULES_DIR = fileURLToPath(new URL('../../redaction-rules/',
 
 /** Where detector packs live, relative to the rule set directory. */
 export const PACKS_SUBDIR = 'packs';
+
+/**
+ * The file beside this module, in the CLI bundle (bin/cli-bundle.js writes it), that holds what
+ * YAML reads from each shipped rule and pack file, by the SHA-256 of its text. A file whose text
+ * it holds is validated without being parsed; any other file, or every file where it is absent
+ * (from source, in a Lambda bundle), is parsed.
+ */
+export const PARSED_RULES_FILE = 'parsed-rules.json';
+
+let parsedRules: Promise<ReadonlyMap<string, unknown>> | undefined;
 
 /**
  * A rule set source reading every `*.yaml` and `*.yml` file directly in `dir` (not its
@@ -42,12 +53,27 @@ async function readYamlFiles(dir: string, options: { isOptional?: boolean } = {}
     .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name))
     .map((entry) => entry.name)
     .sort();
+  parsedRules ??= readParsedRules();
+  const values = await parsedRules;
   return Promise.all(
     names.map(async (name) => {
       const file = join(dir, name);
-      return { file, text: await readFile(file, 'utf8') };
+      const text = await readFile(file, 'utf8');
+      const value = values.get(createHash('sha256').update(text).digest('hex'));
+      return value === undefined ? { file, text } : { file, text, value };
     }),
   );
+}
+
+async function readParsedRules(): Promise<ReadonlyMap<string, unknown>> {
+  let json: string;
+  try {
+    json = await readFile(new URL(PARSED_RULES_FILE, import.meta.url), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    throw error;
+  }
+  return new Map(Object.entries(JSON.parse(json) as Record<string, unknown>));
 }
 
 /**

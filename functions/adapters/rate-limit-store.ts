@@ -1,7 +1,5 @@
 import type { RateLimiter } from '../core/ports/rate-limiter.ts';
-import { createDynamoRateLimiter, createRateLimitDynamoClient } from './dynamo-rate-limiter.ts';
 import { createMemoryRateLimiter } from './memory-rate-limiter.ts';
-import { createRedisClient, createRedisRateLimiter } from './redis-rate-limiter.ts';
 
 /** Where the rate limiter keeps its counters. */
 export type RateLimitStore =
@@ -22,14 +20,16 @@ export interface OpenRateLimitStore {
  * Opens the store: in-process counters, the DynamoDB table (region and endpoint from the AWS
  * environment) or a Redis connection with the bounds of `createRedisClient`. Redis connection
  * errors are reported through `warn` once per outage (requests meanwhile are refused with
- * SlowDown by the limiter), never with the URL's password.
+ * SlowDown by the limiter), never with the URL's password. The DynamoDB and Redis clients are
+ * loaded only for their store.
  */
-export function openRateLimitStore(
+export async function openRateLimitStore(
   store: RateLimitStore,
   warn: (line: string) => void = (line) => process.stderr.write(line),
-): OpenRateLimitStore {
+): Promise<OpenRateLimitStore> {
   if (store.kind === 'memory') return { limiter: createMemoryRateLimiter(), close: async () => {} };
   if (store.kind === 'dynamodb') {
+    const { createDynamoRateLimiter, createRateLimitDynamoClient } = await import('./dynamo-rate-limiter.ts');
     const client = createRateLimitDynamoClient();
     return {
       limiter: createDynamoRateLimiter({ client, tableName: store.table }),
@@ -37,6 +37,7 @@ export function openRateLimitStore(
     };
   }
   const { url } = store;
+  const { createRedisClient, createRedisRateLimiter } = await import('./redis-rate-limiter.ts');
   const client = createRedisClient({
     host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: url.port === '' ? 6379 : Number(url.port),

@@ -9,7 +9,6 @@ import type { LocalBucket } from '../adapters/local-directory-source.ts';
 import { DEFAULT_RULES_DIR } from '../adapters/local-rule-set-source.ts';
 import { exposesMaskpointHome, resolveMaskpointHome } from '../adapters/maskpoint-home.ts';
 import { openRateLimitStore } from '../adapters/rate-limit-store.ts';
-import { createS3Client } from '../adapters/s3-object-source.ts';
 import { RuleValidationError } from '../core/errors.ts';
 import type { GatewayKey } from '../core/ports/credential-store.ts';
 import type { ViewStore } from '../core/ports/view-store.ts';
@@ -166,15 +165,15 @@ export async function startServe(
   const keysSecret = process.env.MASKPOINT_GATEWAY_KEYS_SECRET_ARN || undefined;
   const localStore = keysSecret === undefined ? createLocalCredentialStore(home) : undefined;
   // The primary serves nothing: counters (and a Redis connection) are the workers'.
-  const rateLimits = isPrimary ? undefined : openRateLimitStore(production.rateLimitStore);
+  const rateLimits = isPrimary ? undefined : await openRateLimitStore(production.rateLimitStore);
   // The primary loads the rules and keys first (creating local token keys once), then forks.
   const deps = await createGatewayDependencies({
     rulesDir: values.rules,
     region: values.region,
     localBuckets,
     s3Buckets,
-    credentials: localStore ?? credentialStoreFromEnv(process.env),
-    keyring: tokenKeyringFromEnv(process.env),
+    credentials: localStore ?? (await credentialStoreFromEnv(process.env)),
+    keyring: await tokenKeyringFromEnv(process.env),
     rateLimiter: rateLimits?.limiter,
     geoDatabase: production.geoDatabase,
     audit: createConsoleAuditLog(write),
@@ -278,7 +277,9 @@ async function serveViewStore(
     }
   }
   return {
-    store: openViewStore({ ...values, views }, () => createS3Client()),
+    store: await openViewStore({ ...values, views }, async () =>
+      (await import('../adapters/s3-object-source.ts')).createS3Client(),
+    ),
     description: s3 ?? `${views} (at most ${values['views-max']})`,
   };
 }

@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createLocalViewStore } from '../adapters/local-view-store.ts';
 import { resolveMaskpointHome } from '../adapters/maskpoint-home.ts';
-import { createS3ViewStore } from '../adapters/s3-view-store.ts';
 import { parseByteSize } from '../core/byte-size.ts';
 import type { ViewStore } from '../core/ports/view-store.ts';
 import { parseS3Url } from './s3-url.ts';
@@ -31,11 +30,14 @@ export interface ViewStoreOptionValues {
 /**
  * The view store the options name: an S3 cache bucket (`--views-s3`, under the URL's prefix as a
  * folder, `views/` when it names none) or a local directory capped at `--views-max` (`--views`, default
- * `$MASKPOINT_HOME/views`).
+ * `$MASKPOINT_HOME/views`). The S3 adapter (AWS SDK, lib-storage) is loaded only for `--views-s3`.
  *
  * @throws UsageError when both are given or a value is malformed; InvalidArgumentError for a bad size.
  */
-export function openViewStore(values: ViewStoreOptionValues, s3Client: () => S3Client): ViewStore {
+export async function openViewStore(
+  values: ViewStoreOptionValues,
+  s3Client: () => S3Client | Promise<S3Client>,
+): Promise<ViewStore> {
   const s3 = values['views-s3'];
   if (s3 !== undefined && values.views !== undefined) {
     throw new UsageError('give --views DIR or --views-s3 s3://BUCKET/PREFIX, not both');
@@ -43,7 +45,8 @@ export function openViewStore(values: ViewStoreOptionValues, s3Client: () => S3C
   if (s3 !== undefined) {
     const { bucket, key } = parseS3Url(s3, '--views-s3');
     const prefix = key === '' ? DEFAULT_VIEWS_S3_PREFIX : key.endsWith('/') ? key : `${key}/`;
-    return createS3ViewStore({ client: s3Client(), bucket, prefix });
+    const { createS3ViewStore } = await import('../adapters/s3-view-store.ts');
+    return createS3ViewStore({ client: await s3Client(), bucket, prefix });
   }
   return createLocalViewStore({
     directory: values.views ?? join(resolveMaskpointHome(), 'views'),

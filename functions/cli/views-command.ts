@@ -87,11 +87,11 @@ async function warm(args: string[]): Promise<number> {
     s3Client ??= createS3Client();
     return s3Client;
   };
-  const store = openViewStore(values, s3);
+  const store = await openViewStore(values, s3);
   const source = localBuckets.has(target.bucket)
     ? createLocalDirectorySource(localBuckets)
     : createS3ObjectSource(s3());
-  const keys = await tokenKeyringFromEnv(process.env).load();
+  const keys = await (await tokenKeyringFromEnv(process.env)).load();
   const rules = compileRegistry(await loadRuleCatalog(values.rules), keys);
   const deps = {
     source,

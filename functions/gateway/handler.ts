@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { gatewayDependenciesFromEnv } from './dependencies.ts';
+import { gatewayDependenciesFromEnv } from './dependencies-from-env.ts';
 import { capForFunctionUrl } from './function-url-cap.ts';
 import { handleGatewayRequest } from './gateway.ts';
 import { DEFAULT_SERVER_LIMITS } from './server.ts';

@@ -51,7 +51,7 @@ export async function materializerDependenciesFromEnv(
     throw new Error(`invalid materializer environment:\n${problems.join('\n')}`);
   }
   const config = parsed.data;
-  const keys = await (overrides.keyring ?? tokenKeyringFromEnv(env)).load();
+  const keys = await (overrides.keyring ?? (await tokenKeyringFromEnv(env))).load();
   const client = createS3Client(env);
   const store = createS3ViewStore({
     client,

@@ -110,7 +110,7 @@ export async function objectLambdaDependenciesFromEnv(
   }
   const config = parsed.data;
   const logger = overrides.logger ?? new Logger({ serviceName: 'maskpoint-object-lambda' });
-  const keyring = overrides.keyring ?? tokenKeyringFromEnv(env);
+  const keyring = overrides.keyring ?? (await tokenKeyringFromEnv(env));
   const { MASKPOINT_ORIGIN_SECRET_HEADER: header, MASKPOINT_ORIGIN_SECRET: value } = config;
   const originSecret = header && value ? { header: header.toLowerCase(), value } : undefined;
   const keys = await keyring.load();

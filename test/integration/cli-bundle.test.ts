@@ -1,13 +1,31 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  cpSync,
+  createReadStream,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkSync } from 'recheck';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
 import { CLI_BUNDLE, CLI_BUNDLE_DIR } from '../../bin/cli-bundle.js';
-import { DEFAULT_RULES_DIR, loadRuleCatalog } from '../../functions/adapters/local-rule-set-source.ts';
+import {
+  DEFAULT_RULES_DIR,
+  loadRuleCatalog,
+  PACKS_SUBDIR,
+  PARSED_RULES_FILE,
+} from '../../functions/adapters/local-rule-set-source.ts';
 import { createLocalTokenKeyring } from '../../functions/adapters/local-token-keyring.ts';
 import { openRedactionStream } from '../../functions/adapters/node-redaction-stream.ts';
+import { RECHECK_VERDICTS_FILE, recheckVerdictKey } from '../../functions/cli/lazy-recheck.ts';
 import { compileRuleSet } from '../../functions/core/redaction/compile-rule-set.ts';
+import { RULE_YAML_MAX_ALIAS_COUNT, RULE_YAML_OPTIONS } from '../../functions/core/redaction/rule-file.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const home = mkdtempSync(join(tmpdir(), 'maskpoint-cli-bundle-'));
@@ -54,6 +72,13 @@ function commandChunk(command: string): string {
   return chunk;
 }
 
+/** A copy of the shipped rules in a temporary folder, removed after the test. */
+function copyOfShippedRules(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'maskpoint-cli-shipped-rules-'));
+  cpSync(DEFAULT_RULES_DIR, dir, { recursive: true });
+  return dir;
+}
+
 describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
   afterAll(() => rmSync(home, { recursive: true, force: true }));
 
@@ -79,9 +104,22 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
     expect(redact.filter((name) => /^@aws-sdk\/|^maxmind$|^ioredis$|^@middy\/|^recheck$/.test(name))).toEqual(
       [],
     );
-    // The check itself finds a command's packages: serve does load the SDK.
-    expect([...staticPackages(commandChunk('serve'))].some((name) => name.startsWith('@aws-sdk/'))).toBe(
+    // The check itself finds a command's packages: presign does load the SDK.
+    expect([...staticPackages(commandChunk('presign'))].some((name) => name.startsWith('@aws-sdk/'))).toBe(
       true,
+    );
+  });
+
+  it('starts serve without the AWS SDK, ioredis, Powertools or recheck: each is loaded only for the option that needs it', () => {
+    const serve = [...staticPackages(commandChunk('serve'))];
+    expect(
+      serve.filter((name) =>
+        /^@aws-sdk\/|^ioredis$|^@middy\/|^@aws-lambda-powertools\/|^recheck$/.test(name),
+      ),
+    ).toEqual([]);
+    // What serving local buckets does need is still found.
+    expect(serve).toEqual(
+      expect.arrayContaining(['maxmind', '@smithy/signature-v4', 'rate-limiter-flexible']),
     );
   });
 
@@ -129,6 +167,99 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
     const run = maskpoint('redact', '--threads', '0', join(ROOT, 'examples/bucket/app.log'));
     expect(run.status).toBe(2);
     expect(run.stderr.toString()).toContain('--threads "0" is not allowed');
+  });
+
+  it('ships what YAML reads from every shipped rule and pack file, by the hash of its text', () => {
+    const parsed = JSON.parse(readFileSync(join(CLI_BUNDLE_DIR, PARSED_RULES_FILE), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    const files = [DEFAULT_RULES_DIR, join(DEFAULT_RULES_DIR, PACKS_SUBDIR)].flatMap((dir) =>
+      readdirSync(dir)
+        .filter((name) => /\.ya?ml$/.test(name))
+        .map((name) => join(dir, name)),
+    );
+    expect(files.length).toBeGreaterThan(2);
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const read = parseDocument(text, RULE_YAML_OPTIONS).toJS({ maxAliasCount: RULE_YAML_MAX_ALIAS_COUNT });
+      expect(parsed[createHash('sha256').update(text).digest('hex')], file).toEqual(read);
+    }
+    expect(Object.keys(parsed)).toHaveLength(files.length);
+  });
+
+  it("ships recheck's verdict on every custom pattern of the shipped rule sets, as recheck gives it", () => {
+    const verdicts = JSON.parse(readFileSync(join(CLI_BUNDLE_DIR, RECHECK_VERDICTS_FILE), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    const patterns = readdirSync(DEFAULT_RULES_DIR)
+      .filter((name) => /\.ya?ml$/.test(name))
+      .flatMap((name) => {
+        const { detectors = [] } = parseDocument(
+          readFileSync(join(DEFAULT_RULES_DIR, name), 'utf8'),
+        ).toJS() as {
+          detectors?: { pattern?: string; flags?: string }[];
+        };
+        return detectors.flatMap(({ pattern, flags = '' }) =>
+          pattern === undefined ? [] : [{ pattern, flags }],
+        );
+      });
+    // The shipped analytics-partner set has one (EMP-…); recheck would otherwise be loaded at every serve start.
+    expect(patterns.length).toBeGreaterThan(0);
+    for (const { pattern, flags } of patterns) {
+      expect(verdicts[recheckVerdictKey(pattern, flags)], pattern).toEqual(checkSync(pattern, flags));
+    }
+    expect(Object.keys(verdicts)).toHaveLength(patterns.length);
+  });
+
+  it('redacts with a shipped rule file as edited after the build, not as it was shipped', () => {
+    const rules = copyOfShippedRules();
+    try {
+      const file = join(rules, 'default.yaml');
+      const text = readFileSync(file, 'utf8');
+      const edited = text.replace('  - id: email\n', '  - id: email\n    label: MAIL\n');
+      expect(edited).not.toBe(text);
+      writeFileSync(file, edited);
+      const run = spawnSync(
+        process.execPath,
+        ['bin/maskpoint.js', 'redact', '--rules', rules, '--content-type', 'text/plain', '-'],
+        { cwd: ROOT, env, input: 'user bob@example.com\n' },
+      );
+      expect(run.stderr.toString()).toBe('');
+      expect(run.stdout.toString()).toBe('user [MAIL]\n');
+    } finally {
+      rmSync(rules, { recursive: true, force: true });
+    }
+  });
+
+  it('names the line and column in a shipped rule or pack file that the start did not parse', () => {
+    const rules = copyOfShippedRules();
+    try {
+      /** `file:line:column` of the value after `start` on the line that begins with it. */
+      const at = (file: string, start: string) => {
+        const lines = readFileSync(join(rules, file), 'utf8').split('\n');
+        const line = lines.findIndex((text) => text.startsWith(start));
+        expect(line, start).toBeGreaterThanOrEqual(0);
+        return `${join(rules, file)}:${line + 1}:${start.length + 1}`;
+      };
+      // A second pack with the shipped health pack's detector ids.
+      const health = readFileSync(join(rules, PACKS_SUBDIR, 'health.yaml'), 'utf8');
+      writeFileSync(join(rules, PACKS_SUBDIR, 'zz.yaml'), health.replace(/^pack: health$/m, 'pack: zz'));
+      const packs = maskpoint('rules', 'validate', '--rules', rules);
+      expect(packs.status).toBe(1);
+      expect(packs.stderr.toString()).toContain(
+        `"us-mbi" is already used at ${at('packs/health.yaml', '  - id: ')};`,
+      );
+      rmSync(join(rules, PACKS_SUBDIR, 'zz.yaml'));
+      // A second rule set named as the shipped default.
+      writeFileSync(join(rules, 'zz.yaml'), 'name: default\n');
+      const ruleSets = maskpoint('rules', 'validate', '--rules', rules);
+      expect(ruleSets.status).toBe(1);
+      expect(ruleSets.stderr.toString()).toContain(`already defined at ${at('default.yaml', 'name: ')};`);
+    } finally {
+      rmSync(rules, { recursive: true, force: true });
+    }
   });
 
   it('still rejects a custom pattern with catastrophic backtracking (recheck, loaded on first use)', () => {

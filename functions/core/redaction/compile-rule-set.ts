@@ -56,7 +56,8 @@ export function compileRuleSet(
       overridden.add(rule.id);
       return;
     }
-    const detector = createDetector(rule, positionOf(['detectors', index]), packDetector?.entry);
+    // Only a problem needs the position: working it out reads the file's YAML.
+    const detector = createDetector(rule, () => positionOf(['detectors', index]), packDetector?.entry);
     packDetectors.delete(rule.id);
     detectors.push(detector);
     detectorIds.push(rule.id);
@@ -143,7 +144,7 @@ function packDetectorsOf(
 
 function createDetector(
   rule: DetectorRule,
-  where: string,
+  where: () => string,
   packEntry: CompiledPackEntry | undefined,
 ): Detector {
   if (rule.pattern !== undefined) return createCustomDetector(rule, where);
@@ -152,7 +153,7 @@ function createDetector(
     (packEntry?.kind === 'member' ? createDetectorGroup([packEntry.createMember()]) : undefined);
   if (detector === undefined) {
     throw new RuleValidationError(
-      `${where}: unknown built-in detector "${rule.id}"; built-ins are ${builtInDetectorIds.join(', ')}; a custom detector needs a pattern; a detector of a pack needs the pack under packs`,
+      `${where()}: unknown built-in detector "${rule.id}"; built-ins are ${builtInDetectorIds.join(', ')}; a custom detector needs a pattern; a detector of a pack needs the pack under packs`,
     );
   }
   return rule.context ? withContext(detector, rule.context, rule.contextWindow) : detector;

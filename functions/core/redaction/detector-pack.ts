@@ -52,9 +52,9 @@ export interface CompiledPack {
 export function compilePackFiles(sources: readonly RuleFileText[]): CompiledPack[] {
   const problems: string[] = [];
   const packs: CompiledPack[] = [];
-  for (const { file, text } of sources) {
+  for (const { file, text, value } of sources) {
     try {
-      packs.push(compilePackFile(text, file));
+      packs.push(compilePackFile(text, file, value));
     } catch (error) {
       if (!(error instanceof RuleValidationError)) throw error;
       problems.push(error.message);
@@ -88,23 +88,23 @@ export function compilePackFiles(sources: readonly RuleFileText[]): CompiledPack
 }
 
 /**
- * Parses and checks one pack file (see {@link compilePackFiles}).
+ * Parses and checks one pack file (see {@link compilePackFiles}); `value` is what YAML reads
+ * from `text` when a cache holds it (see `parseYamlFile`).
  *
  * @throws RuleValidationError listing every problem of the file.
  */
-export function compilePackFile(text: string, file: string): CompiledPack {
-  const { document, positionOf } = parseYamlFile(text, file, detectorPackSchema);
+export function compilePackFile(text: string, file: string, value?: unknown): CompiledPack {
+  const { document, positionOf } = parseYamlFile(text, file, detectorPackSchema, value);
   const pack = detectorPackSchema.parse(document);
   const problems: string[] = [];
   const entries: CompiledPackEntry[] = [];
   pack.detectors.forEach((detector, index) => {
-    const where = positionOf(['detectors', index]);
     if ('builtIn' in detector) {
       if (builtInDetectorIds.includes(detector.id))
         entries.push({ kind: 'built-in', id: detector.id, detector });
       else
         problems.push(
-          `${where}: detectors[${index}]: "${detector.id}" is no built-in detector; built-ins are ${builtInDetectorIds.join(', ')}`,
+          `${positionOf(['detectors', index])}: detectors[${index}]: "${detector.id}" is no built-in detector; built-ins are ${builtInDetectorIds.join(', ')}`,
         );
       return;
     }

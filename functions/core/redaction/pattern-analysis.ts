@@ -1,5 +1,6 @@
-import { type AST, RegExpParser } from '@eslint-community/regexpp';
+import type { AST } from '@eslint-community/regexpp';
 import { checkSync } from 'recheck';
+import { parsePattern } from './parse-pattern.ts';
 
 /** How far a regex can reach around a match, in UTF-16 code units. */
 export interface PatternBounds {
@@ -59,9 +60,7 @@ function analyze(
   if (!allowedFlags.test(flags)) throw new Error(`flags "${flags}" are not allowed; use a subset of "imsu"`);
   let ast: AST.Pattern;
   try {
-    ast = new RegExpParser({ ecmaVersion: 2024 }).parsePattern(pattern, 0, pattern.length, {
-      unicode: flags.includes('u'),
-    });
+    ast = parsePattern(pattern, flags.includes('u'));
   } catch (error) {
     throw new Error(`invalid regular expression: ${(error as Error).message}`);
   }

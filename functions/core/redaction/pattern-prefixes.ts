@@ -1,4 +1,5 @@
-import { type AST, RegExpParser } from '@eslint-community/regexpp';
+import type { AST } from '@eslint-community/regexpp';
+import { parsePattern } from './parse-pattern.ts';
 import { charSetOf } from './regex-char-sets.ts';
 
 /** Character classes of up to this many characters are expanded into one prefix each. */
@@ -26,9 +27,7 @@ interface Partial {
  * literalPrefixes('(?:ghp|gho)_[A-Za-z0-9]{36}', ''); // ['ghp_', 'gho_']
  */
 export function literalPrefixes(pattern: string, flags: string): string[] | undefined {
-  const ast = new RegExpParser({ ecmaVersion: 2024 }).parsePattern(pattern, 0, pattern.length, {
-    unicode: flags.includes('u'),
-  });
+  const ast = parsePattern(pattern, flags.includes('u'));
   const partials = alternativesPrefixes(ast.alternatives, flags.includes('i'));
   if (partials === undefined || partials.some((partial) => partial.text.length === 0)) return undefined;
   return [...new Set(partials.map((partial) => partial.text))];

@@ -1,4 +1,5 @@
-import { type AST, RegExpParser } from '@eslint-community/regexpp';
+import type { AST } from '@eslint-community/regexpp';
+import { parsePattern } from './parse-pattern.ts';
 
 /** Longest shape derived, in characters: enough for V8 to skip through text that cannot match. */
 const maxShapeLength = 12;
@@ -15,9 +16,7 @@ const maxShapeLength = 12;
  * shapeOf('(?<![0-9])[0-9]{2}-[0-9]{4,6}', ''); // '[0-9][0-9]-[0-9][0-9][0-9][0-9]'
  */
 export function shapeOf(pattern: string, flags: string): string | undefined {
-  const ast = new RegExpParser({ ecmaVersion: 2024 }).parsePattern(pattern, 0, pattern.length, {
-    unicode: flags.includes('u'),
-  });
+  const ast = parsePattern(pattern, flags.includes('u'));
   const shape = alternativesShape(ast.alternatives);
   return shape === undefined || shape.length === 0 ? undefined : shape.source;
 }

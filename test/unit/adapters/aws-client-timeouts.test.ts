@@ -119,7 +119,7 @@ describe('AWS clients built by the adapters', () => {
   it('reads the deployed token keys through the bounded Secrets Manager client', async () => {
     process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = url;
     try {
-      const keyring = tokenKeyringFromEnv({ MASKPOINT_TOKEN_KEYS_SECRET_ARN: 'maskpoint/token-keys' });
+      const keyring = await tokenKeyringFromEnv({ MASKPOINT_TOKEN_KEYS_SECRET_ARN: 'maskpoint/token-keys' });
 
       await expect(keyring.load()).rejects.toBeInstanceOf(KeyringError);
       expect(requests).toBe(AWS_MAX_ATTEMPTS);

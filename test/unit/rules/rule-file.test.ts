@@ -1,6 +1,14 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseDocument, stringify } from 'yaml';
 import { RuleValidationError } from '../../../functions/core/errors.ts';
-import { parseRuleFile, parseRuleFiles } from '../../../functions/core/redaction/rule-file.ts';
+import {
+  parseRuleFile,
+  parseRuleFiles,
+  RULE_YAML_MAX_ALIAS_COUNT,
+  RULE_YAML_OPTIONS,
+  type RulePath,
+} from '../../../functions/core/redaction/rule-file.ts';
 import { validatorNames } from '../../../functions/core/redaction/validators/validator-registry.ts';
 
 const file = 'redaction-rules/acme.yaml';
@@ -130,6 +138,57 @@ describe('parseRuleFile', () => {
 
   it('rejects an empty file', () => {
     expect(problems('')).toEqual([`${file}:1:1: (document): got null; expected object, received null`]);
+  });
+});
+
+/** What parsing a rule file gives: its document and positions, or its error message. */
+function outcome(text: string, value: unknown, paths: readonly RulePath[]): unknown {
+  try {
+    const parsed = parseRuleFile(text, file, value);
+    return { document: parsed.document, positions: paths.map((path) => parsed.positionOf(path)) };
+  } catch (error) {
+    expect(error).toBeInstanceOf(RuleValidationError);
+    return { error: (error as Error).message };
+  }
+}
+
+describe('parseRuleFile with the value a cache holds for its text', () => {
+  const detector = fc.record(
+    {
+      id: fc.constantFrom('email', 'phone', 'Bad Id', 'employee-id', 42),
+      label: fc.constantFrom('EMAIL', 'x', ''),
+      pattern: fc.constantFrom('EMP-[0-9]{6}', ''),
+      lable: fc.constant('typo'),
+      action: fc.constantFrom({ type: 'redact' }, { type: 'mask', last: 4 }, { type: 'nope' }),
+    },
+    { requiredKeys: ['id'] },
+  );
+  const ruleFile = fc.record(
+    {
+      name: fc.constantFrom('acme', 'Not A Name', ''),
+      description: fc.string({ maxLength: 20 }),
+      detectors: fc.array(detector, { maxLength: 4 }),
+      packs: fc.array(fc.constantFrom('secrets', 'financial', 7), { maxLength: 2 }),
+    },
+    { requiredKeys: ['name'] },
+  );
+
+  it('validates and reports exactly as parsing the text does, positions included (property)', () => {
+    fc.assert(
+      fc.property(ruleFile, fc.boolean(), (document, isFlow) => {
+        const text = stringify(document, isFlow ? { collectionStyle: 'flow' } : {});
+        const value = parseDocument(text, RULE_YAML_OPTIONS).toJS({
+          maxAliasCount: RULE_YAML_MAX_ALIAS_COUNT,
+        });
+        const paths: RulePath[] = [
+          ['name'],
+          ['detectors', 0, 'id'],
+          ['detectors', 1, 'action', 'type'],
+          ['packs', 0],
+        ];
+        expect(outcome(text, value, paths)).toEqual(outcome(text, undefined, paths));
+      }),
+    );
   });
 });
 

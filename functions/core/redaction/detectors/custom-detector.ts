@@ -21,15 +21,16 @@ const allowed =
  * maximum match length and be linear-time (checked with recheck); `validator` filters matches
  * (a check from the validator registry, such as `luhn` or `iban`); `context` requires a keyword within
  * `contextWindow` characters before a match. Throws `RuleValidationError` naming `where` (such
- * as `redaction-rules/acme.yaml:14:7`), the rule id, the pattern, the problem and what is allowed.
+ * as `redaction-rules/acme.yaml:14:7`, or a function that works it out, called only for a
+ * problem), the rule id, the pattern, the problem and what is allowed.
  *
  * @example
  * createCustomDetector(detectorRuleSchema.parse({ id: 'employee-id', pattern: 'EMP-[0-9]{6}' }), 'acme.yaml:14:7')
  */
-export function createCustomDetector(rule: DetectorRule, where: string): Detector {
-  const subject = `${where}: detector "${rule.id}"`;
+export function createCustomDetector(rule: DetectorRule, where: string | (() => string)): Detector {
+  const subject = () => `${typeof where === 'string' ? where : where()}: detector "${rule.id}"`;
   if (rule.pattern === undefined) {
-    throw new RuleValidationError(`${subject} has no pattern; a custom detector needs one (${allowed})`);
+    throw new RuleValidationError(`${subject()} has no pattern; a custom detector needs one (${allowed})`);
   }
   const flags = rule.flags ?? '';
   const shown = `/${rule.pattern}/${flags}`;
@@ -47,7 +48,7 @@ export function createCustomDetector(rule: DetectorRule, where: string): Detecto
     assertLinearTime(rule.pattern, flags);
   } catch (error) {
     throw new RuleValidationError(
-      `${subject}: pattern ${shown} is not allowed: ${(error as Error).message} (${allowed})`,
+      `${subject()}: pattern ${shown} is not allowed: ${(error as Error).message} (${allowed})`,
       {
         cause: error,
       },
