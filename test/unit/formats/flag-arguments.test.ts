@@ -35,6 +35,8 @@ const credentialFlags = fc.constantFrom(
   'aws-secret-access-key',
   'auth-token',
   'passphrase',
+  // Redis: redis-server --requirepass …
+  'requirepass',
 );
 /** Secret values no detector knows by shape: only the flag before them tells what they are. */
 const secretValues = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_./]{11,39}$/);
