@@ -517,14 +517,18 @@ export class JsonTokenRewriter {
    * names nothing, and neither does `--password=…`, which the detectors read as an assignment.
    */
   private noteFlag(frame: Frame, valueOrStart: string | number, end?: number): void {
-    const text = typeof valueOrStart === 'string' ? valueOrStart : this.source.slice(valueOrStart, end);
+    const isString = typeof valueOrStart === 'string';
+    if ((isString ? valueOrStart.charCodeAt(0) : this.source.charCodeAt(valueOrStart)) !== 0x2d) return;
+    const text = isString ? valueOrStart : this.source.slice(valueOrStart, end);
     const flag = /^--?([A-Za-z][A-Za-z0-9_.-]{0,63})$/.exec(text);
     if (flag === null) return;
+    // Looked up as keys under the array's path, so the cache of paths remembers them.
     const parent = this.path.slice(0, -1);
-    const rule = this.redactor.fieldRule([...parent, flag[1] as string]);
-    if (rule !== undefined && !rule.isKeep && rule === this.redactor.fieldRule([...parent, 'password'])) {
+    const name = flag[1] as string;
+    const rule = this.rules.child(frame.node, name, [...parent, name]).rule;
+    if (rule === undefined || rule.isKeep) return;
+    if (rule === this.rules.child(frame.node, 'password', [...parent, 'password']).rule)
       frame.flagRule = rule;
-    }
   }
 
   /**
