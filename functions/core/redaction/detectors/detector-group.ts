@@ -18,8 +18,9 @@ interface Role {
  * One {@link AnchorSearch} finds every anchor (in its pattern's case) and keyword (in any case, as
  * a word of its own: `sin` in `SIN:` or `customerSin`, not in `using`) of every member;
  * an anchored member's pattern is tried only where one of its anchors occurs, a keyword-led
- * member's only in the window after one of its keywords. Members with neither keep their own
- * scan, remembered per text. The match returned is the leftmost of all members, the longest of
+ * member's only in the window after one of its keywords. Members with neither, when there are
+ * enough of them, share one {@link ShapeSearch} for where their matches may start and are tried
+ * only there; else each keeps its own scan, remembered per text. The match returned is the leftmost of all members, the longest of
  * those starting there, and of equal ones the member listed first; its `kind` is that member's
  * index.
  *

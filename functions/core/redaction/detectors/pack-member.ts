@@ -46,7 +46,8 @@ export interface PackMemberSpec {
  *
  * - `anchors`: the pattern is tried where one occurs (`matchAt`);
  * - else `keywords`: values are looked for in the window after one (`matchAfter`);
- * - else it scans on its own (`findFrom`).
+ * - else where its `start` may occur, found in one pass with other members' (`matchAt`), or by
+ *   its own scan (`findFrom`).
  */
 export interface PackMember {
   readonly id: string;
