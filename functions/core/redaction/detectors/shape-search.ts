@@ -281,14 +281,23 @@ function buildAutomaton(
       const mask = advance[cls] as Uint32Array;
       const starts = startsAfter[cls] as Uint32Array;
       let carry = 0;
+      let isAnyKept = false;
       for (let word = 0; word < words; word++) {
         const kept = ((current[word] as number) & (mask[word] as number)) >>> 0;
         moved[word] = ((kept << 1) | carry | (starts[word] as number)) >>> 0;
         carry = kept >>> 31;
+        isAnyKept ||= kept !== 0;
+      }
+      // No sequence goes on: where the empty state (state 0, done first) goes.
+      if (!isAnyKept && state > 0) {
+        next.push(next[cls] as number);
+        continue;
       }
       const hash = hashOf(moved);
       let bucket = buckets.get(hash);
-      let target = bucket?.find((candidate) => isSame(states[candidate] as Uint32Array, moved));
+      let target: number | undefined;
+      for (const candidate of bucket ?? [])
+        if (isSame(states[candidate] as Uint32Array, moved)) target = candidate;
       if (target === undefined) {
         if (states.length >= maxStates) return undefined;
         target = states.length;
