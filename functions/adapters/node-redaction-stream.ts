@@ -41,7 +41,11 @@ export async function openRedactionStream(
   });
   const raw = await peek(counted, HEAD_BYTES);
   const redactor = new Redactor(options.ruleSet);
-  const detected = detectFormat({ ...options, head: raw.head });
+  const isRuledColumn = (name: string): boolean => {
+    const rule = redactor.fieldRule([name]);
+    return rule !== undefined && !rule.isKeep;
+  };
+  const detected = detectFormat({ ...options, head: raw.head, isRuledColumn });
   if (detected === undefined) {
     if (!options.allowPassthrough) throw new UnsupportedFormatError(unsupportedMessage(options));
     const body = countBytes(raw.all, (n) => {
@@ -57,7 +61,7 @@ export async function openRedactionStream(
       gunzip(raw.all, () => bytes.in, limits),
       HEAD_BYTES,
     );
-    const inner = detectFormat({ ...options, head: plain.head });
+    const inner = detectFormat({ ...options, head: plain.head, isRuledColumn });
     if (inner === undefined || inner.isGzip) throw new UnsupportedFormatError(unsupportedMessage(options));
     format = inner.format;
   }

@@ -49,7 +49,8 @@ export interface PresignRequest {
 
 /**
  * Checks a request against the policy and returns when one grant allows it. The grants whose
- * principal matches the caller are considered together: the key must sit under one of their
+ * principal names the caller (its ARN, or for a role session its role: see `namesCaller`) are
+ * considered together: the key must sit under one of their
  * prefixes (for a listed bucket), and the lifetime must not exceed the largest maximum among the
  * grants that cover the key.
  *
@@ -79,7 +80,7 @@ export function checkPresignRequest(request: PresignRequest, policy: PresignPoli
       `expiresSeconds ${expiresSeconds} is out of range: a presigned URL lives from 1 to ${MAX_PRESIGN_EXPIRES_SECONDS} seconds (7 days)`,
     );
   }
-  const callerGrants = policy.callers.filter((grant) => matchesArnGlob(grant.principal, callerArn));
+  const callerGrants = policy.callers.filter((grant) => namesCaller(grant.principal, callerArn));
   if (callerGrants.length === 0) {
     throw new AccessDeniedError(`caller ${callerArn} may not presign URLs`);
   }
@@ -105,6 +106,32 @@ export function checkPresignRequest(request: PresignRequest, policy: PresignPoli
       `expiresSeconds ${expiresSeconds} exceeds the ${maxExpiresSeconds} seconds caller ${callerArn} may ask for ${bucket}/${key}`,
     );
   }
+}
+
+// A role session's STS ARN names its role without the role's path (as the Object Lambda caller
+// parser notes: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns),
+// and a function URL's `authorizer.iam.userArn` is that session ARN for a role caller. Role names
+// are unique within an account whatever their path ("IAM user, group, role, and policy names must
+// be unique within the account", CreateRole's RoleName), so the name identifies the role.
+const SESSION_ARN = /^arn:(aws(?:-[a-z]+)*):sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/[\w+=,.@-]+$/;
+const ROLE_ARN = /^arn:(aws(?:-[a-z]+)*):iam::(\d{12}):role\/(?:[\x21-\x7e]+\/)?([\w+=,.@-]+)$/;
+
+/**
+ * True when a grant's principal names the caller: its glob matches the caller's ARN, or the
+ * caller is a session of the role the principal names. An exact role ARN (with or without a
+ * path) names every session of that role; a glob is matched against the session's role ARN
+ * as the session ARN gives it, without a path, so a glob that needs a path never matches one.
+ */
+function namesCaller(principal: string, callerArn: string): boolean {
+  if (matchesArnGlob(principal, callerArn)) return true;
+  const session = SESSION_ARN.exec(callerArn);
+  if (session === null) return false;
+  const [, partition, account, roleName] = session;
+  if (!/[*?]/.test(principal)) {
+    const role = ROLE_ARN.exec(principal);
+    return role !== null && role[1] === partition && role[2] === account && role[3] === roleName;
+  }
+  return matchesArnGlob(principal, `arn:${partition}:iam::${account}:role/${roleName}`);
 }
 
 /** IAM `ArnLike` semantics: `*` spans any characters (`:` and `/` included), `?` exactly one; case-sensitive. */

@@ -80,6 +80,20 @@ describe('planted sensitive values', () => {
     expectNoPlantedValue(text);
   });
 
+  // A credentials export without a header row: the secret key's only context is the key id in
+  // the cell before it (the example key pair of the AWS documentation).
+  const awsSecretKey = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+  const credentials = `${PLANTED.awsKey},${awsSecretKey},2026-11-28\r\nASIAY34FZKBOKMUTVV7A,"${awsSecretKey}",2026-11-29\r\n`;
+
+  it('removes the secret key after its key id from a CSV without a header row', async () => {
+    const { output, failure } = await redact(ruleSet, Buffer.from(credentials), 'credentials.csv');
+    expect(failure).toBeUndefined();
+    const text = output.toString('utf8');
+    expect(text).not.toContain(awsSecretKey);
+    expectNoPlantedValue(text);
+    expect(text.split('\r\n').map((line) => line.split(',').length)).toEqual([3, 3, 1]);
+  });
+
   const malformed: Record<string, string> = {
     'truncated.json': `{"notes": "${sentence}", "more": [1, 2`,
     'unterminated.csv': `id,notes\n1,"${sentence}\n2,${PLANTED.email}`,
@@ -120,6 +134,19 @@ describe('planted sensitive values', () => {
       });
       expect(run.status).toBe(0);
       expect(run.stdout).toContain('[EMAIL]');
+      expectNoPlantedValue(run.stdout + run.stderr);
+    });
+
+    it('redacts the secret key of a credentials export without a header row', () => {
+      const file = join(dir, 'credentials.csv');
+      writeFileSync(file, credentials);
+      const run = spawnSync('node', ['bin/maskpoint.js', 'redact', file], {
+        encoding: 'utf8',
+        env: { ...process.env, MASKPOINT_HOME: join(dir, 'home') },
+      });
+      expect(run.status).toBe(0);
+      expect(run.stdout).toContain('[AWS_SECRET_KEY]');
+      expect(run.stdout + run.stderr).not.toContain(awsSecretKey);
       expectNoPlantedValue(run.stdout + run.stderr);
     });
 

@@ -110,6 +110,8 @@ const planted = [
   '4111 1111 1111 1111',
   '555-234-5678',
   'AKIAIOSFODNN7EXAMPLE',
+  // A secret key whose context may be a cell before it in its record.
+  'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
 ];
 const terminator = fc.constantFrom('\n', '\r\n', '\r');
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AccessDeniedError, InvalidArgumentError } from '../../../functions/core/errors.ts';
 import {
@@ -148,5 +149,61 @@ describe('presignPolicySchema', () => {
       presignPolicySchema.safeParse({ callers: [{ ...grant, maxExpiresSeconds: 604_801 }] }).success,
     ).toBe(false);
     expect(presignPolicySchema.safeParse({ callers: [] }).success).toBe(false);
+  });
+});
+
+describe('checkPresignRequest for role sessions', () => {
+  const roleName = fc.stringMatching(/^[\w+=,.@-]{1,20}$/);
+  const sessionName = fc.stringMatching(/^[\w+=,.@-]{2,20}$/);
+  const rolePath = fc.constantFrom('', 'partners/', 'a/b/');
+  const partition = fc.constantFrom('aws', 'aws-cn', 'aws-us-gov');
+  const grantFor = (principal: string): PresignPolicy => ({
+    callers: [{ principal, prefixes: ['exports/'], maxExpiresSeconds: 3_600 }],
+  });
+  const allows = (principal: string, callerArn: string): boolean => {
+    try {
+      checkPresignRequest(request({ callerArn }), grantFor(principal));
+      return true;
+    } catch (error) {
+      if (error instanceof AccessDeniedError) return false;
+      throw error;
+    }
+  };
+
+  it('lets a grant to a role ARN, with or without a path, cover every session of that role (generated)', () => {
+    fc.assert(
+      fc.property(partition, rolePath, roleName, sessionName, (p, path, role, session) => {
+        const principal = `arn:${p}:iam::111122223333:role/${path}${role}`;
+        const caller = `arn:${p}:sts::111122223333:assumed-role/${role}/${session}`;
+
+        expect(allows(principal, caller)).toBe(true);
+      }),
+    );
+  });
+
+  it('never lets a role grant cover another role, account, partition or kind of caller (generated near misses)', () => {
+    fc.assert(
+      fc.property(partition, rolePath, roleName, sessionName, fc.nat(5), (p, path, role, session, miss) => {
+        const principal = `arn:${p}:iam::111122223333:role/${path}${role}`;
+        const callers = [
+          `arn:${p}:sts::111122223333:assumed-role/${role}x/${session}`,
+          `arn:${p}:sts::111122223333:assumed-role/x${role}/${session}`,
+          `arn:${p}:sts::444455556666:assumed-role/${role}/${session}`,
+          `arn:${p === 'aws' ? 'aws-cn' : 'aws'}:sts::111122223333:assumed-role/${role}/${session}`,
+          `arn:${p}:sts::111122223333:federated-user/${role}`,
+          `arn:${p}:iam::111122223333:user/${role}`,
+        ];
+
+        expect(allows(principal, callers[miss] as string)).toBe(false);
+      }),
+    );
+  });
+
+  it('matches a glob against the session role ARN without a path', () => {
+    const caller = 'arn:aws:sts::111122223333:assumed-role/partner-a/job-7';
+
+    expect(allows('arn:aws:iam::111122223333:role/partner-*', caller)).toBe(true);
+    expect(allows('arn:aws:iam::111122223333:role/partners/partner-*', caller)).toBe(false);
+    expect(allows('arn:aws:iam::111122223333:role/other-*', caller)).toBe(false);
   });
 });

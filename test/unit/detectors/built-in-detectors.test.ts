@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Detector } from '../../../functions/core/redaction/detector.ts';
 import {
@@ -316,6 +317,53 @@ describe('ipv6', () => {
       'fe80::1',
       'fe80::2',
     ]);
+  });
+
+  it('finds the unspecified address :: alone before a prefix length and after =', () => {
+    expect(findAll(detector('ipv6'), '::/0 route ::/128\nsrc=:: dst=::1 bind=::')).toEqual([
+      '::',
+      '::',
+      '::',
+      '::1',
+      '::',
+    ]);
+  });
+
+  it('leaves :: ending a line, as grammar notation and type signatures write it', () => {
+    expect(findAll(detector('ipv6'), '// GroupName ::\nfoo ::\n  Int -> Int\nUnspecified ::')).toEqual([]);
+  });
+
+  it('leaves :: between words, in code and in brackets (generated near misses)', () => {
+    const word = fc.string({
+      unit: fc.constantFrom(...'ghijklmnopqrstuvwxyzGHIJKLMNOP_'),
+      minLength: 1,
+      maxLength: 8,
+    });
+    fc.assert(
+      fc.property(
+        word,
+        word,
+        fc.constantFrom(' :: ', '::', ' ::', ':: ', '[::]', '(::)', ' ::: ', ' ::-', ' ::\n', ' ::\r\n'),
+        (left, right, middle) => {
+          expect(findAll(detector('ipv6'), `${left}${middle}${right}`)).toEqual([]);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('finds :: with any prefix length, and leaves it glued to a word (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 128 }),
+        fc.constantFrom('', ' ', 'net ', 'a='),
+        (length, lead) => {
+          expect(findAll(detector('ipv6'), `${lead}::/${length}`)).toEqual(['::']);
+          expect(findAll(detector('ipv6'), `net::/${length}`)).toEqual([]);
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });
 

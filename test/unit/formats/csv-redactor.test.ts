@@ -20,7 +20,7 @@ import {
   sampleDetectors,
 } from '../support/compiled-rule-set.ts';
 import { splitAt } from '../support/split-at.ts';
-import { type ParsedCell, parseCsv } from './parse-csv.ts';
+import { type ParsedCell, type ParsedRecord, parseCsv } from './parse-csv.ts';
 
 function encodeCell(value: string, wasQuoted: boolean, delimiter: string): string {
   const needsQuotes = wasQuoted || [delimiter, '"', '\r', '\n'].some((special) => value.includes(special));
@@ -66,7 +66,9 @@ function sniffDelimiter(text: string): string {
 /**
  * The semantics spelled out line by line and cell by cell: preamble lines (`sep=`, empty,
  * comments not naming a ruled column) are scanned as text; the first record is scanned and, unless
- * most of it looks like data, binds rules (no keep rule when any cell looks like data); detectors see each decoded cell alone.
+ * most of it looks like data, binds rules (no keep rule when any cell looks like data); detectors
+ * see each decoded cell alone, under its header name as context (see `Scanner.named`), and in its
+ * record line, whose other cells are context.
  */
 function referenceRedact(redactor: Redactor, input: string, explicitDelimiter?: string): string {
   const bom = input.startsWith('\uFEFF') ? '\uFEFF' : '';
@@ -94,15 +96,51 @@ function referenceRedact(redactor: Redactor, input: string, explicitDelimiter?: 
     if (text === '') return out;
   }
   const records = parseCsv(text, delimiter).records;
-  const redactCell = (cell: ParsedCell, rule: CompiledFieldRule | undefined): string => {
+  // The header names of a file with a header: context for the detectors in their columns.
+  let headerNames: string[] = [];
+  /**
+   * A cell alone, plus the matches of its record line (the record as written, each quote,
+   * delimiter and terminator a line feed) that lie wholly inside it, overlap none of its own and,
+   * in a quoted cell with doubled quotes, hold no quote (there they count once).
+   */
+  const detect = (cells: readonly ParsedCell[], terminator: string, column: number): string => {
+    const cell = cells[column] as ParsedCell;
+    const name = headerNames[column];
+    const own = (name === undefined ? redactor.scanner : redactor.scanner.named(name)).scan(
+      cell.value,
+    ).matches;
+    const written = cells.map((each) => (each.isQuoted ? `\n${each.raw.slice(1, -1)}\n` : each.raw));
+    const offset =
+      written.slice(0, column).reduce((sum, each) => sum + each.length + 1, 0) + (cell.isQuoted ? 1 : 0);
+    const content = cell.isQuoted ? cell.raw.slice(1, -1) : cell.raw;
+    const line = written.join('\n') + '\n'.repeat(terminator.length);
+    const fromLine = redactor.scanner
+      .scan(line)
+      .matches.filter((found) => found.start >= offset && found.end <= offset + content.length)
+      .filter((found) => !cell.isQuoted || !line.slice(found.start, found.end).includes('"'))
+      .map((found) => {
+        const doubled = cell.isQuoted ? (line.slice(offset, found.start).match(/""/g) ?? []).length : 0;
+        return { ...found, start: found.start - offset - doubled, end: found.end - offset - doubled };
+      })
+      .filter((found) => own.every((mine) => mine.end <= found.start || mine.start >= found.end));
+    const all = [...own, ...fromLine].sort((a, b) => a.start - b.start);
+    return all.length === 0 ? cell.value : redactor.replace(cell.value, all, 0, cell.value.length);
+  };
+  const redactCell = (
+    { cells, terminator }: ParsedRecord,
+    column: number,
+    rule: CompiledFieldRule | undefined,
+  ): string => {
+    const cell = cells[column] as ParsedCell;
     if (cell.value === '' || rule?.isKeep) return cell.raw;
-    const value = rule ? (redactor.applyField(rule, cell.value) ?? '') : redactor.redactText(cell.value);
+    const value = rule ? (redactor.applyField(rule, cell.value) ?? '') : detect(cells, terminator, column);
     return value === cell.value ? cell.raw : encodeCell(value, cell.isQuoted, delimiter as string);
   };
   let columns: (CompiledFieldRule | undefined)[] | undefined;
-  for (const { cells, terminator } of records) {
+  for (const record of records) {
+    const { cells, terminator } = record;
     const ruled = columns ?? [];
-    const redacted = cells.map((cell, column) => redactCell(cell, ruled[column]));
+    const redacted = cells.map((_, column) => redactCell(record, column, ruled[column]));
     if (columns === undefined) {
       const names = cells.map((cell, column) =>
         column === 0 ? cell.value.replace(/^#+\s*/, '') : cell.value,
@@ -119,12 +157,13 @@ function referenceRedact(redactor: Redactor, input: string, explicitDelimiter?: 
         const rule = isData ? undefined : redactor.fieldRule([name]);
         return dataLike > 0 && rule?.isKeep ? undefined : rule;
       });
+      if (!isData) headerNames = names;
       // A doubted header may be data: a cell naming a ruled column gets that rule itself.
       if (dataLike > 0) {
         columns.forEach((rule, column) => {
           const cell = cells[column];
           if (rule === undefined || cell === undefined) return;
-          const byRule = redactCell(cell, rule);
+          const byRule = redactCell(record, column, rule);
           if (byRule !== cell.raw) redacted[column] = byRule;
         });
       }
@@ -451,6 +490,10 @@ const builtInPlanted = [
   '2001:db8::1',
   'AKIAIOSFODNN7EXAMPLE',
   'aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  // A secret key in a cell of its own: one of its record's cells before it may be context.
+  'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  'a"b wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  'secret_access_key',
   'eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.',
   'sk_live_4eC39HqLyjWDarjtT1zdp7dc',
 ];

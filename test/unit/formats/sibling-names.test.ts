@@ -5,6 +5,7 @@ import { compileRuleSet } from '../../../functions/core/redaction/compile-rule-s
 import { createFormatRedactor } from '../../../functions/core/redaction/formats/create-format-redactor.ts';
 import { Redactor } from '../../../functions/core/redaction/redactor.ts';
 import { testTokenKeys } from '../actions/test-token-keys.ts';
+import { compiledRuleSetOf, nameFieldRule, sampleDetectors } from '../support/compiled-rule-set.ts';
 import { splitAt } from '../support/split-at.ts';
 
 const resolved = (await loadRuleCatalog(DEFAULT_RULES_DIR)).get('default');
@@ -61,6 +62,98 @@ describe('JSON members named by a sibling member', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it('redacts a value read before the member that names it, in any layout, format and chunking (generated)', () => {
+    fc.assert(
+      fc.property(
+        settings,
+        fc.constantFrom('json', 'ndjson'),
+        fc.boolean(),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        (entries, format, isPretty, cuts) => {
+          // Key-sorted writers (`jq -S`, `sort_keys=True`) put `value` before `variable`.
+          const objects = entries.map(([[naming, named], name, secret]) => ({
+            [named]: secret,
+            note: 'between',
+            [naming]: name,
+          }));
+          const text =
+            format === 'ndjson'
+              ? objects.map((object) => `${JSON.stringify(object)}\n`).join('')
+              : JSON.stringify({ env: objects }, null, isPretty ? 2 : undefined);
+          const output = redact(format, splitAt(text, cuts));
+
+          for (const [, , secret] of entries) expect(output).not.toContain(secret);
+          if (format === 'json') expect(() => JSON.parse(output)).not.toThrow();
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives an object the same members and rule counts whichever order they come in (generated)', () => {
+    const fieldRules = [
+      nameFieldRule('password', ['password'], () => undefined),
+      nameFieldRule('token', ['token'], (value) => `[TOKEN:${value.length}]`),
+    ];
+    const run = (text: string, cuts: readonly number[]) => {
+      const redactor = new Redactor(
+        compiledRuleSetOf(sampleDetectors(), fieldRules, { maxRecordBytes: 1024 }),
+      );
+      const json = createFormatRedactor('json', redactor);
+      const output =
+        splitAt(text, cuts)
+          .map((chunk) => json.push(chunk))
+          .join('') + json.end();
+      return { value: JSON.parse(output) as unknown, counts: Object.fromEntries(redactor.counts) };
+    };
+    const scalar = fc.oneof(
+      fc.constantFrom('jane@example.com', 'call 123-45-6789', 'plain words'),
+      fc.integer(),
+      fc.constantFrom(true, null),
+    );
+    const member = fc.oneof(
+      fc.tuple(fc.constantFrom('value', 'data', 'secret', 'ParameterValue'), scalar),
+      fc.tuple(fc.constantFrom('note', 'kind'), scalar),
+      fc.tuple(fc.constant('nested'), fc.dictionary(fc.constantFrom('value', 'name', 'x'), scalar)),
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom('password', 'token', 'color', 'jane@example.com'),
+        fc.uniqueArray(member, { selector: ([key]) => key, maxLength: 5 }),
+        fc.nat(),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        (name, members, at, cuts) => {
+          const naming: [string, unknown] = ['name', name];
+          const first = Object.fromEntries([naming, ...members]);
+          const position = at % (members.length + 1);
+          const anywhere = Object.fromEntries([
+            ...members.slice(0, position),
+            naming,
+            ...members.slice(position),
+          ]);
+
+          expect(run(JSON.stringify([anywhere, anywhere]), cuts)).toEqual(
+            run(JSON.stringify([first, first]), []),
+          );
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('lets a held value go once its object has written more than a record of output after it', () => {
+    const redactor = new Redactor(compiledRuleSetOf(sampleDetectors(), [], { maxRecordBytes: 1024 }));
+    const json = createFormatRedactor('json', redactor);
+    const items = JSON.stringify(Array.from({ length: 400 }, (_, i) => i));
+
+    const first = json.push(`{"value":"kept","items":${items}`);
+
+    expect(first).toContain('"value":"kept"');
+    expect(first + json.push(',"name":"color"}') + json.end()).toBe(
+      `{"value":"kept","items":${items},"name":"color"}`,
     );
   });
 

@@ -33,6 +33,45 @@ const anchorArbitrary = fc.string({
   maxLength: 5,
 });
 
+/**
+ * The occurrences from `from` on, by the automaton in JavaScript: for each start, a search of the
+ * few characters an anchor starting there can span (short texts are not read by the lanes).
+ */
+function occurrencesByWindows(
+  text: string,
+  anchors: readonly string[],
+  ignoreCase: readonly boolean[],
+  from: number,
+): [number, number[]][] {
+  const depth = Math.max(...anchors.map((anchor) => anchor.toLowerCase().length));
+  const search = new AnchorSearch(anchors, ignoreCase);
+  const found: [number, number[]][] = [];
+  for (let start = from; start < text.length; start++) {
+    const occurrence = search.next(text.slice(start, start + depth), 0);
+    if (occurrence?.start === 0) found.push([start, [...occurrence.anchors].sort((a, b) => a - b)]);
+  }
+  return found;
+}
+
+/** Characters around anchors: other cases, beyond Latin-1, lone and paired surrogates, NUL, U+FFFF. */
+const fillerArbitrary = fc.constantFrom(
+  ' ',
+  'x',
+  'A',
+  'b',
+  '-',
+  'ß',
+  'İ',
+  'é',
+  'К',
+  '主',
+  '😀',
+  '\ud83d',
+  '\ude00',
+  '\u0000',
+  '\uffff',
+);
+
 describe('AnchorSearch', () => {
   it('finds every anchor occurrence in start order, ignoring case, from any position (property)', () => {
     fc.assert(
@@ -53,6 +92,45 @@ describe('AnchorSearch', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+
+  it('reads long texts (WebAssembly lanes, in blocks) to the same occurrences as short windows read in JavaScript (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(
+          fc.record({
+            anchor: fc.string({
+              unit: fc.constantFrom('a', 'b', 'A', 'B', '-', '_', '1', 'é', 'É', 'ü', 'К', 'к', '😀'),
+              minLength: 1,
+              maxLength: 6,
+            }),
+            isAnyCase: fc.boolean(),
+          }),
+          { minLength: 1, maxLength: 12, selector: ({ anchor }) => anchor },
+        ),
+        fc.array(fc.oneof(fc.nat(), fillerArbitrary), { minLength: 1, maxLength: 40 }),
+        // Past the lanes' threshold, often past one block (8192 characters).
+        fc.integer({ min: 256, max: 20_000 }),
+        fc.nat(),
+        (entries, pieces, length, seed) => {
+          const anchors = entries.map(({ anchor }) => anchor);
+          const ignoreCase = entries.map(({ isAnyCase }) => isAnyCase);
+          // A number picks an anchor, as written or in the other case: anchors overlap, and one ends the text.
+          const piece = (value: string | number, i: number): string => {
+            if (typeof value === 'string') return value;
+            const anchor = anchors[value % anchors.length] as string;
+            return i % 3 === 0 ? anchor.toUpperCase() : anchor;
+          };
+          const body = pieces.map(piece).join('');
+          const text = body.repeat(Math.ceil(length / body.length)).slice(0, length) + piece(seed, seed);
+          const from = seed % text.length;
+          expect(walk(new AnchorSearch(anchors, ignoreCase), text, from)).toEqual(
+            occurrencesByWindows(text, anchors, ignoreCase, from),
+          );
+        },
+      ),
+      { numRuns: 150 },
     );
   });
 

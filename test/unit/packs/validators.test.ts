@@ -45,6 +45,9 @@ const valid: [ValidatorName, string][] = [
   ['br-cnpj', '11.222.333/0001-81'],
   ['mx-curp', 'HEGG560427MVZRRL04'],
   ['sg-nric', 'S1234567D'],
+  // M series (FINs since 2022): weighted sum 106 + 3 = 109, remainder 10, the last of its table.
+  ['sg-nric', 'M1234567K'],
+  ['sg-nric', 'M4332674T'],
   ['kr-rrn', '900101-1234567'],
   ['us-itin', '912-70-1234'],
   ['us-npi', '1234567893'],
@@ -146,6 +149,44 @@ describe('validator registry', () => {
       'p4S;f7K,d2M<q9Wz',
     ])
       expect(isSecret(secret), secret).toBe(true);
+  });
+});
+
+describe('sg-nric', () => {
+  const series = fc.constantFrom('S', 'T', 'F', 'G', 'M');
+  const digits = fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 7, maxLength: 7 });
+  const letters = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'];
+
+  it('accepts exactly one check letter for each number of each series, M among them (property)', () => {
+    const isValid = validatorNamed('sg-nric');
+    fc.assert(
+      fc.property(series, digits, (prefix, number) => {
+        const accepted = letters.filter((letter) => isValid(`${prefix}${number}${letter}`));
+        expect(accepted).toHaveLength(1);
+        // The M series draws its letters from its own table, which has J where F and G have M.
+        const table =
+          prefix === 'M' ? 'KLJNPQRTUWX' : prefix === 'F' || prefix === 'G' ? 'KLMNPQRTUWX' : 'ABCDEFGHIZJ';
+        expect(table).toContain(accepted[0]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('rejects other series letters and a number of six or eight digits (generated near misses)', () => {
+    const isValid = validatorNamed('sg-nric');
+    fc.assert(
+      fc.property(
+        fc.constantFrom('A', 'B', 'N', 'X'),
+        digits,
+        fc.constantFrom(...letters),
+        (prefix, number, letter) => {
+          expect(isValid(`${prefix}${number}${letter}`)).toBe(false);
+          expect(isValid(`M${number.slice(1)}${letter}`)).toBe(false);
+          expect(isValid(`M${number}0${letter}`)).toBe(false);
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });
 

@@ -10,7 +10,10 @@ const maxRunLength = maxAddressLength + 2;
  * maximal runs of hex digits, colons and dots around a colon (found with `indexOf(':')`), so
  * times like `10:30:00` and MAC addresses are checked by the parser and fail it. A single
  * colon before the address (`ip:fe80::1`) and a sentence's final dot or colon are not part of it.
- * Letters next to the run (`std::vector`, `Foo::bar`) mean it is not an address.
+ * Letters next to the run (`std::vector`, `Foo::bar`) mean it is not an address. The unspecified
+ * address `::` alone is one only where nothing else reads that way: before a prefix length
+ * (`::/0`) or as a value after `=` (`src=::`). Between words (Haskell's `x :: Int`), in brackets
+ * (a Python slice `a[::]`) or ending a line (grammar notation, `// GroupName ::`) it is not.
  */
 export function createIpv6Detector(): Detector {
   return {
@@ -56,7 +59,21 @@ function addressIn(text: string, runStart: number, runEnd: number): Match | unde
     end--;
   }
   if (end - start > maxAddressLength) return undefined;
-  return isIpv6(text.slice(start, end)) ? { start, end } : undefined;
+  const address = text.slice(start, end);
+  if (address === '::') return isUnspecifiedAlone(text, start, end) ? { start, end } : undefined;
+  return isIpv6(address) ? { start, end } : undefined;
+}
+
+/** True when the `::` at `text[start, end)` stands as the unspecified address (see {@link createIpv6Detector}). */
+function isUnspecifiedAlone(text: string, start: number, end: number): boolean {
+  const before = text.charCodeAt(start - 1);
+  const after = text.charCodeAt(end);
+  if (after === 47 && isDigit(text.charCodeAt(end + 1))) return !(before > 32) || before === 61;
+  return before === 61 && (Number.isNaN(after) || after <= 32);
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
 }
 
 /** True when `address` is a textual IPv6 address (RFC 4291 §2.2), other than `::` alone. */

@@ -34,8 +34,8 @@ export interface CsvRedactorOptions {
 const BOM = '\uFEFF';
 const CR = 0x0d;
 const LF = 0x0a;
-/** Delimiters a file may use without declaring one, in order of preference on a tie. */
-const SEP_LINE = /^sep=(.)$/i;
+/** A first line declaring the delimiter, as spreadsheet exports write it. */
+export const SEP_LINE = /^sep=(.)$/i;
 const LINE_BREAK = /[\r\n]/;
 /** A cell with a digit and no letter (an amount, a date, an id): data, not a column name. */
 const NUMBER_LIKE = /^[^\p{L}]*\p{Nd}[^\p{L}]*$/u;
@@ -54,21 +54,35 @@ const EMAIL_LIKE = /[^\s@]@[^\s@]/;
  *
  * In data records a `keep` column is left alone, another ruled column gets its rule's action (a
  * dropped value becomes an empty cell), and every other cell, extra cells included, gets the
- * detectors, which see the decoded cell alone. Empty cells stay empty. Changed cells are
- * re-quoted when they were quoted or now need it; everything else, terminators (LF, CRLF or
- * CR), a leading BOM, empty lines and a missing final newline included, passes through byte
- * for byte. Each record is emitted as soon as it is complete.
+ * detectors, which see the decoded cell alone and in its record (below). Empty cells stay
+ * empty. Changed cells are re-quoted when they were quoted or now need it; everything else,
+ * terminators (LF, CRLF or CR), a leading BOM, empty lines and a missing final newline
+ * included, passes through byte for byte. Each record is emitted as soon as it is complete.
  *
  * A cell's header is context for the detectors (`Scanner.named`): under a header such as
- * `aws_secret_access_key` the secret-key detector needs no keyword in the cell itself.
+ * `aws_secret_access_key` the secret-key detector needs no keyword in the cell itself. So are
+ * the other cells of its record, as text before and after it is: a cell also gets the matches
+ * that the detectors find in its record line (the record as written, each delimiter, quote and
+ * terminator a line feed) lying wholly inside it and overlapping none of its own, so that a
+ * secret key after its key id (`AKIAIOSFODNN7EXAMPLE,wJalrXUtnFEMI/…` in a credentials export
+ * without a header row) or after a cell naming it (`aws_secret_access_key,wJalr…`) is found as
+ * in text. A match spread over cells is never taken, nor context from another record. The gap
+ * is a line feed because keyword-window detectors (`withContext`, keyword-led pack members)
+ * read across it as across a space, while value patterns stop at it; assignment patterns that
+ * need a separator such as `=` or `,` after a name (`secret-assignment`) do not take it, and a
+ * single other character would hide a cell's own match from the batch scan below (a pattern
+ * ending in `(?=[ \t]|$)` or starting after `(?<=^|[ \t])`).
  *
  * For speed the detectors first run once over all complete records, with the delimiters, quotes
  * and terminators around cells turned into line breaks; only cells that a match overlaps (or
  * that hold doubled quotes) are then decoded and scanned alone. This equals scanning every cell
  * alone provided a detector finds in `…\n<cell>\n…` each match it finds in `<cell>` alone, that
  * is, it treats a line break like the start or end of the text (as `\s`, `\b`, `^`/`$` with the
- * m flag and "not preceded by a digit" lookarounds do). A match that only neighbouring cells
- * make possible (a context keyword, a value spread over cells) costs a rescan, never a change.
+ * m flag and "not preceded by a digit" lookarounds do). A cell's record line, the same text
+ * without the records around it, is scanned only when a batch match overlapping the cell is
+ * not one of the cell's own: its matches are among the batch's, or overlap one, since the batch
+ * holds the same text with more before and after it. A match that only neighbouring cells make
+ * possible costs a rescan.
  *
  * Fails with `MalformedObjectError` (naming the record) on an unclosed quote or text after a
  * closing quote, and with `LimitExceededError` on a record or preamble line longer than
@@ -195,22 +209,26 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     const end = recordEnds[recordCount - 1] as number;
     // Cell contents in place, the delimiters, quotes and terminators around them turned into
     // line breaks, so that no detector mistakes a delimiter (say `-` or `.`) for part of a value.
-    const matches = hasDetectors
-      ? scanner.scan(
-          csvScanText(
-            text,
-            end,
-            cellStarts,
-            cellEnds,
-            recordCellEnds[recordCount - 1] as number,
-            tokens.delimiter.charCodeAt(0),
-          ),
-        ).matches
-      : noMatches;
+    const scanText = hasDetectors
+      ? csvScanText(
+          text,
+          end,
+          cellStarts,
+          cellEnds,
+          recordCellEnds[recordCount - 1] as number,
+          tokens.delimiter.charCodeAt(0),
+        )
+      : '';
+    const matches = hasDetectors ? scanner.scan(scanText).matches : noMatches;
     let out = '';
     let emitted = 0;
     let match = 0;
     let escaped = 0;
+    // The record being redacted: where it starts in `text`, its number of cells, and the
+    // matches of its record line once a cell needed them (see `recordLineMatches`).
+    let recordStart = 0;
+    let recordCells = 0;
+    let recordMatches: readonly ScanMatch[] | undefined;
 
     /** Returns true when the cell changed. */
     function redactCell(index: number, rule: CompiledFieldRule | undefined, cellScanner = scanner): boolean {
@@ -224,13 +242,17 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         value = decode(text, start, stop, kind);
         replacement = redactor.applyField(rule, value) ?? '';
       } else {
-        if (cellScanner === scanner) {
-          while (match < matches.length && (matches[match] as ScanMatch).end <= start) match++;
-          const isTouched = match < matches.length && (matches[match] as ScanMatch).start < stop;
-          if (!isTouched && kind !== CellKind.QuotedEscaped) return false;
-        }
+        while (match < matches.length && (matches[match] as ScanMatch).end <= start) match++;
+        const isTouched = match < matches.length && (matches[match] as ScanMatch).start < stop;
+        if (cellScanner === scanner && !isTouched && kind !== CellKind.QuotedEscaped) return false;
         value = decode(text, start, stop, kind);
-        replacement = redactor.redactText(value, cellScanner);
+        let found: readonly ScanMatch[] = cellScanner.scan(value).matches;
+        // A batch match the cell alone lacks may be one that its neighbours are context for.
+        if (isTouched && recordCells > 1 && isForeign(start, stop, kind, found)) {
+          recordMatches ??= recordLineMatches(scanText, recordStart, recordEnds[record] as number);
+          found = withRecordMatches(found, recordMatches, text, start, stop, kind);
+        }
+        replacement = found.length === 0 ? value : redactor.replace(value, found, 0, value.length);
       }
       if (replacement === value) return false;
       const isQuoted = kind !== CellKind.Plain;
@@ -240,10 +262,28 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       return true;
     }
 
+    /**
+     * True when a batch match overlapping the cell `[start, stop)` is not one of `own`, the
+     * matches of the cell alone (in its decoded value; those of a cell with doubled quotes are
+     * not compared).
+     */
+    function isForeign(start: number, stop: number, kind: CellKind, own: readonly ScanMatch[]): boolean {
+      if (kind === CellKind.QuotedEscaped) return true;
+      for (let i = match; i < matches.length; i++) {
+        const batch = matches[i] as ScanMatch;
+        if (batch.start >= stop) return false;
+        const same = own.find((found) => found.start + start === batch.start);
+        if (same === undefined || same.end + start !== batch.end || same.detector !== batch.detector)
+          return true;
+      }
+      return false;
+    }
+
     let record = 0;
     let cell = 0;
     if (columns === undefined) {
       const cellEnd = recordCellEnds[0] as number;
+      recordCells = cellEnd;
       const names: string[] = [];
       let dataLikeCells = 0;
       let filledCells = 0;
@@ -289,6 +329,9 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     for (; record < recordCount; record++) {
       const recordEnd = recordEnds[record] as number;
       const cellEnd = recordCellEnds[record] as number;
+      recordStart = record === 0 ? 0 : (recordEnds[record - 1] as number);
+      recordCells = cellEnd - cell;
+      recordMatches = undefined;
       const firstCellStart = cellStarts[cell] as number;
       while (match < matches.length && (matches[match] as ScanMatch).end <= firstCellStart) match++;
       while (escaped < escapedCells.length && (escapedCells[escaped] as number) < cell) escaped++;
@@ -329,6 +372,16 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     return rule?.isKeep ? undefined : rule;
   }
 
+  /**
+   * The matches of the detectors in the record line `scanText[start, end)`, a record as the
+   * batch scan sees it (see `csvScanText`) but alone: its own cells are the only context.
+   */
+  function recordLineMatches(scanText: string, start: number, end: number): ScanMatch[] {
+    return scanner
+      .scan(scanText.slice(start, end))
+      .matches.map((found) => ({ ...found, start: found.start + start, end: found.end + start }));
+  }
+
   function emitHeld(tokens: CsvTokenizer): string {
     const out = emitRecords(tokens);
     tokens.discard();
@@ -366,6 +419,44 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       return out + emitHeld(tokenizer);
     },
   };
+}
+
+/**
+ * `own`, the matches of the cell `text[start, stop)` (of `kind`) decoded and scanned alone,
+ * with the matches of its record line (`recordMatches`, in positions of `text`) that lie wholly
+ * inside the cell and overlap none of `own`, all in positions of the decoded cell and in order.
+ * In a cell with doubled quotes, a match holding a quote is left out (its text is not the
+ * decoded one) and positions count each doubled quote once.
+ */
+function withRecordMatches(
+  own: readonly ScanMatch[],
+  recordMatches: readonly ScanMatch[],
+  text: string,
+  start: number,
+  stop: number,
+  kind: CellKind,
+): readonly ScanMatch[] {
+  let merged: ScanMatch[] | undefined;
+  for (const found of recordMatches) {
+    if (found.start < start || found.end > stop) continue;
+    let shift = start;
+    if (kind === CellKind.QuotedEscaped) {
+      if (text.slice(found.start, found.end).includes('"')) continue;
+      shift += quotesBetween(text, start, found.start) / 2;
+    }
+    const cellStart = found.start - shift;
+    const cellEnd = found.end - shift;
+    if (own.some((mine) => mine.start < cellEnd && mine.end > cellStart)) continue;
+    merged ??= [...own];
+    merged.push({ ...found, start: cellStart, end: cellEnd });
+  }
+  return merged === undefined ? own : merged.sort((a, b) => a.start - b.start);
+}
+
+function quotesBetween(text: string, start: number, end: number): number {
+  let quotes = 0;
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) === 0x22) quotes++;
+  return quotes;
 }
 
 function isValidDelimiter(delimiter: string): boolean {

@@ -1,5 +1,6 @@
 import type { TextFormat } from './format-redactor.ts';
 import { type JsonLayout, sniffJsonLayout } from './sniff-json-layout.ts';
+import { sniffRuledCsv } from './sniff-ruled-csv.ts';
 
 /** What the engine will do with an object: parse it as `format`, inside gzip when `isGzip`. */
 export interface DetectedFormat {
@@ -14,6 +15,8 @@ export interface FormatHints {
   readonly key?: string | undefined;
   /** The first bytes of the stored body (at least 512 unless the object is shorter). */
   readonly head: Uint8Array;
+  /** True for a column name a field rule of the rule set rules (not `keep`): see {@link sniffRuledCsv}. */
+  readonly isRuledColumn?: ((name: string) => boolean) | undefined;
 }
 
 const CONTENT_TYPES: Record<string, TextFormat> = {
@@ -68,7 +71,8 @@ const BINARY_MAGIC: readonly (readonly number[])[] = [
  * weaken another: a structured extension (CSV, JSON, NDJSON) beats a conflicting or generic
  * Content-Type, a structured Content-Type beats a `.txt`/`.log` extension, and content whose first
  * bytes are valid JSON text starting with `{` or `[` is parsed as JSON or NDJSON (by its layout)
- * whatever the labels say, since the text redactor would lose the field rules. A choice that the
+ * whatever the labels say, since the text redactor would lose the field rules; so is text whose
+ * first line is a CSV header naming a ruled column (`sniffRuledCsv`). A choice that the
  * content later contradicts fails while parsing; nothing falls back to a weaker format. Content
  * alone never makes an unlabelled object supported, and the magic bytes veto binary content.
  * `undefined` means unsupported: the caller refuses the object unless a passthrough rule covers
@@ -87,7 +91,11 @@ export function detectFormat(hints: FormatHints): DetectedFormat | undefined {
   if (!isGzip && isBinary(hints.head)) return undefined;
   const labelled = strongest(formatFromKey(hints.key), formatFromContentType(hints.contentType));
   if (labelled === undefined) return undefined;
-  return { format: isGzip ? labelled : withContent(labelled, sniffJsonLayout(hints.head)), isGzip };
+  if (isGzip) return { format: labelled, isGzip };
+  const format = withContent(labelled, sniffJsonLayout(hints.head));
+  const isRuledCsv =
+    format === 'text' && hints.isRuledColumn !== undefined && sniffRuledCsv(hints.head, hints.isRuledColumn);
+  return { format: isRuledCsv ? 'csv' : format, isGzip };
 }
 
 /** True when the bytes are of a known binary format, or contain a NUL byte. */

@@ -203,16 +203,29 @@ export function isMxCurpValid(text: string): boolean {
   return (10 - (sum % 10)) % 10 === Number(value.charAt(17));
 }
 
-/** Singapore NRIC / FIN (S, T, F, G): seven digits and a check letter (weights 2,7,6,5,4,3,2; T and G add 4). */
+/** Check letters of each Singapore series, by the remainder of the weighted sum. */
+const sgCheckLetters = {
+  S: 'JZIHGFEDCBA',
+  T: 'JZIHGFEDCBA',
+  F: 'XWUTRQPNMLK',
+  G: 'XWUTRQPNMLK',
+  M: 'XWUTRQPNJLK',
+} as const;
+
+/**
+ * Singapore NRIC / FIN (S, T, F, G, and M for FINs issued since 2022): seven digits and a check
+ * letter. Weights 2,7,6,5,4,3,2; T and G add 4, M adds 3; the remainder mod 11 picks the letter
+ * from the series' table (M: K L J N P Q R T U W X counted down from the remainder, as in the
+ * government's own FormSG validator, `isMFinSeriesValid`).
+ */
 export function isSgNricValid(text: string): boolean {
   const value = compact(text);
-  const match = /^([STFG])([0-9]{7})([A-Z])$/.exec(value);
+  const match = /^([STFGM])([0-9]{7})([A-Z])$/.exec(value);
   if (match === null) return false;
   const [, prefix = 'S', number = '', letter] = match;
-  const offset = prefix === 'T' || prefix === 'G' ? 4 : 0;
+  const offset = prefix === 'T' || prefix === 'G' ? 4 : prefix === 'M' ? 3 : 0;
   const index = (weightedSum(digitsOf(number), [2, 7, 6, 5, 4, 3, 2]) + offset) % 11;
-  const letters = prefix === 'S' || prefix === 'T' ? 'JZIHGFEDCBA' : 'XWUTRQPNMLK';
-  return letters.charAt(index) === letter;
+  return sgCheckLetters[prefix as keyof typeof sgCheckLetters].charAt(index) === letter;
 }
 
 /**

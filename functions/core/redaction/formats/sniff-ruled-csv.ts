@@ -1,0 +1,46 @@
+import { SEP_LINE } from './csv-redactor.ts';
+import { sniffCsvDelimiter } from './sniff-csv-delimiter.ts';
+
+/** A header cell: a column name, not a sentence or a value (a leading `#` as in `#id,name`). */
+const COLUMN_NAME = /^#?[\p{L}_][\p{L}\p{Nd}_ .()/-]{0,63}$/u;
+
+/**
+ * True when a head of text (an object labelled `.txt`, `.log` or `text/plain`) is a CSV whose
+ * header names a column the rule set rules (`isRuled`): after the preamble the CSV redactor
+ * allows (a `sep=X` first line, empty lines, `#` comments that name no ruled column), a line of
+ * at least two cells, every one a plain column name and one of them ruled, and every other
+ * complete line of the head with as many cells. Such an object read as text would lose its
+ * column rules (a `password` column holds values no detector knows by shape), so it is read as
+ * CSV: the label weakens nothing. Lines with quotes are not counted (a quoted cell may hold the
+ * delimiter); a head with no complete header line is not a CSV here.
+ *
+ * @example
+ * sniffRuledCsv(bytes('email,password\nada@example.com,hunter2\n'), (name) => name === 'password') // true
+ */
+export function sniffRuledCsv(head: Uint8Array, isRuled: (name: string) => boolean): boolean {
+  const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf8');
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+  lines.pop(); // Cut by the head's end, or empty after the last line break.
+  const declared = SEP_LINE.exec(lines[0] ?? '')?.[1];
+  const namesRuled = (names: readonly string[]): boolean =>
+    names.some((name) => isRuled(name.replace(/^#/, '')));
+  let at = declared === undefined ? 0 : 1;
+  while (at < lines.length) {
+    const line = lines[at] as string;
+    if (line !== '' && (!line.startsWith('#') || namesRuled(line.split(delimiterOf(line, declared))))) break;
+    at++;
+  }
+  const header = lines[at];
+  if (header === undefined) return false;
+  const delimiter = delimiterOf(header, declared);
+  const names = header.split(delimiter).map((cell) => cell.trim());
+  if (names.length < 2 || !names.every((name) => COLUMN_NAME.test(name)) || !namesRuled(names)) return false;
+  return lines
+    .slice(at + 1)
+    .every((line) => line === '' || line.includes('"') || line.split(delimiter).length === names.length);
+}
+
+/** The declared delimiter, or the one `line` sniffs to. */
+function delimiterOf(line: string, declared: string | undefined): string {
+  return declared ?? (sniffCsvDelimiter(`${line}\n`, 0, true, line.length + 1) as string);
+}
