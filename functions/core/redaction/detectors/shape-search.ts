@@ -8,6 +8,8 @@ export interface ShapeOccurrence {
 
 /** Automata with more states than this are not built: their tables would outgrow the caches. */
 const defaultMaxStates = 16384;
+/** Nor with more table entries than this (4 MiB of transitions), whatever the number of classes. */
+const maxTransitions = 1 << 20;
 /** Sequence lengths tried, longest first, until the automaton fits: shorter ones give fewer states. */
 const sequenceLengths = [12, 6, 3];
 
@@ -299,7 +301,7 @@ function buildAutomaton(
       for (const candidate of bucket ?? [])
         if (isSame(states[candidate] as Uint32Array, moved)) target = candidate;
       if (target === undefined) {
-        if (states.length >= maxStates) return undefined;
+        if (states.length >= maxStates || (states.length + 1) * width > maxTransitions) return undefined;
         target = states.length;
         states.push(moved.slice());
         if (bucket === undefined) {
