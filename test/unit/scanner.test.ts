@@ -30,6 +30,34 @@ describe('Scanner', () => {
     expect(scanner.scan('1234').matches).toEqual([]);
   });
 
+  it('scans a text its unnamed scanner finds nothing in with only the detectors the names changed, as with all (property)', () => {
+    // The context detectors sit before and after an ordinary one, so their rule indices are not
+    // their places among the detectors the names change.
+    const scanner = new Scanner([
+      withContext(regexDetector('pin', /\d{4}/, 4), ['pin'], 8),
+      regexDetector('digits', /\d{6}/, 6),
+      withContext(regexDetector('code', /[a-z]\d{3}/, 4), ['code'], 8),
+    ]);
+    const names = fc.array(fc.constantFrom('cardPin', 'code', 'pinCode', 'notes', 'pin_b64', 'codeBase64'), {
+      minLength: 1,
+      maxLength: 3,
+    });
+    const text = fc
+      .array(fc.constantFrom('1', '2', '3', 'a', ' ', '-', 'pin', 'code', 'MTIzNA=='), { maxLength: 16 })
+      .map((parts) => parts.join(''));
+    let vouched = 0;
+    fc.assert(
+      fc.property(names, text, (path, input) => {
+        const named = path.reduce((current, name) => current.named(name), scanner);
+        if (scanner.scan(input).matches.length > 0) return;
+        vouched++;
+        expect(named.scanNamedOnly(input)).toEqual(named.scan(input));
+      }),
+      { numRuns: 500 },
+    );
+    expect(vouched).toBeGreaterThan(100);
+  });
+
   it('accepts the leftmost match, whichever detector finds it', () => {
     const scanner = new Scanner([regexDetector('word', /bbb/, 3), regexDetector('digits', /\d+/, 10)]);
     const text = 'a 12 bbb';
