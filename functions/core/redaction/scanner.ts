@@ -98,7 +98,7 @@ export class Scanner {
     this.contextLength = detectors.length === 0 ? 0 : MAX_EXPANSION * (this.lookbehind + 1) + SYNC_LENGTH;
     this.reachLength = detectors.length === 0 ? 0 : this.maxLength + this.lookahead + MAX_ESCAPE_LENGTH;
     this.isDecodingBase64 = options.decodesBase64 === true && detectors.length > 0;
-    this.plain = this.isDecodingBase64 ? new Scanner(detectors) : this;
+    this.plain = this.isDecodingBase64 ? new Scanner(detectors, { firstRule: this.firstRule }) : this;
   }
 
   /**
@@ -123,7 +123,7 @@ export class Scanner {
       const changed = named.flatMap((detector, i) => (detector === base.detectors[i] ? [] : [i]));
       scanner.namedOnly = new Scanner(
         changed.map((i) => named[i] as Detector),
-        { firstRule: changed.map((i) => this.firstRule[i] as number) },
+        { decodesBase64, firstRule: changed.map((i) => this.firstRule[i] as number) },
       );
     }
     return scanner;
