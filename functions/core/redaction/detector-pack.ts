@@ -14,6 +14,7 @@ import {
 import { analyzePattern, analyzePatternGroups } from './pattern-analysis.ts';
 import { literalPrefixes } from './pattern-prefixes.ts';
 import { shapeOf } from './pattern-shape.ts';
+import { startSequencesOf } from './pattern-start-sequences.ts';
 import { parseYamlFile, type RuleFileText, type RulePath } from './rule-file.ts';
 
 /**
@@ -187,13 +188,15 @@ function specOf(detector: PatternDetector): PackMemberSpec {
       );
     }
   }
+  const anchors = detector.anchors.length > 0 ? detector.anchors : derivedAnchors(detector);
   return {
     id: detector.id,
     label: detector.label,
     pattern,
     flags,
-    anchors: detector.anchors,
-    shape: detector.anchors.length > 0 ? undefined : shapeOf(pattern, flags),
+    anchors,
+    shape: anchors.length > 0 ? undefined : shapeOf(pattern, flags),
+    start: anchors.length > 0 ? undefined : startSequencesOf(pattern, flags),
     value,
     lookbehind: bounds.lookbehind,
     lookahead: bounds.lookahead,
@@ -204,4 +207,27 @@ function specOf(detector: PatternDetector): PackMemberSpec {
     keywordWindow: detector.keywordWindow,
     keywordPlacement: detector.keywordPlacement,
   };
+}
+
+/** Derived anchors are this long at least: shorter literals occur too often to be worth it. */
+const minDerivedAnchorLength = 3;
+/** More derived anchors than this and the pattern scans instead. */
+const maxDerivedAnchors = 4;
+
+/**
+ * Anchors for a detector that declares none and has no keywords: the literal prefixes of its
+ * pattern (`5019` of a Dankort pattern) when they are few, long enough and start with a visible
+ * character, so that the detector group's one anchor search finds its candidates instead of a
+ * scan of its own; else none.
+ */
+function derivedAnchors(detector: PatternDetector): readonly string[] {
+  if (detector.keywords.length > 0) return [];
+  const prefixes = literalPrefixes(detector.pattern, detector.flags);
+  const isUsable = (prefix: string): boolean =>
+    prefix.length >= minDerivedAnchorLength &&
+    /^[^\p{C}\p{Z}]/u.test(prefix) &&
+    !/[\p{Cc}\p{Cs}]/u.test(prefix);
+  return prefixes !== undefined && prefixes.length <= maxDerivedAnchors && prefixes.every(isUsable)
+    ? prefixes
+    : [];
 }

@@ -262,6 +262,8 @@ export class JsonTokenRewriter {
     const rule = this.startValue(start);
     this.noteNaming(start + 1, end - 1);
     const held = this.hold(rule, start + 1, end - 1);
+    // A batch scan that found nothing in it vouches for the detectors a name leaves as they are.
+    const isClean = found?.length === 0;
     if (rule === undefined) {
       // A hidden form wins over the shortcuts: a JSON text in the string is rewritten first.
       const nested = this.nestedJson(this.source, start + 1, end - 1, start);
@@ -274,7 +276,7 @@ export class JsonTokenRewriter {
         else this.write(quote(this.redactor.replace(this.source, found, start + 1, end - 1)));
       } else {
         const value = this.source.slice(start + 1, end - 1);
-        const redacted = this.encoder.redact(value, this.valueScanner());
+        const redacted = this.encoder.redact(value, this.valueScanner(), isClean);
         this.writeSeparator();
         if (redacted === value) this.copy(start, end);
         else this.write(quote(redacted));
