@@ -207,37 +207,4 @@ describe('keccak256 and entropy', () => {
     expect(shannonEntropy('abcd')).toBe(2);
     expect(shannonEntropy('')).toBe(0);
   });
-
-  it('measures the same entropy, to the last bit, as counting code points in a map (property)', () => {
-    // The definition, summed over characters by first occurrence.
-    const reference = (text: string): number => {
-      const counts = new Map<string, number>();
-      for (const char of text) counts.set(char, (counts.get(char) ?? 0) + 1);
-      const length = [...counts.values()].reduce((sum, count) => sum + count, 0);
-      let bits = 0;
-      for (const count of counts.values()) bits -= (count / length) * Math.log2(count / length);
-      return bits;
-    };
-    const ascii = fc.string({
-      unit: fc.integer({ min: 0, max: 127 }).map((code) => String.fromCharCode(code)),
-    });
-    fc.assert(
-      fc.property(
-        fc.oneof(
-          ascii,
-          fc.string({ unit: 'binary' }),
-          fc.string({ unit: 'grapheme' }),
-          fc.string({ unit: 'binary-ascii', maxLength: 300 }),
-        ),
-        fc.string({ unit: fc.constantFrom('a', 'b', 'é', '\ud83d', '\ude00', '😀'), maxLength: 3 }),
-        (text, tail) => {
-          expect(Object.is(shannonEntropy(text), reference(text))).toBe(true);
-          expect(Object.is(shannonEntropy(text + tail), reference(text + tail))).toBe(true);
-          // Counts left from a text cut short by a character above ASCII do not leak into the next.
-          expect(Object.is(shannonEntropy(text), reference(text))).toBe(true);
-        },
-      ),
-      { numRuns: 500 },
-    );
-  });
 });

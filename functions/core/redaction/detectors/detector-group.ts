@@ -81,16 +81,10 @@ interface Shapes {
  * lower-case word: `SIN:`, `customer_sin`, `customerSin`, but not `using` or `Austin`.
  */
 function isWord(text: string, start: number, end: number): boolean {
+  const isLetter = (code: number): boolean => (code | 32) >= 97 && (code | 32) <= 122;
+  const isLower = (code: number): boolean => code >= 97 && code <= 122;
   if (start > 0 && isLetter(text.charCodeAt(start - 1)) && isLower(text.charCodeAt(start))) return false;
   return !(end < text.length && isLower(text.charCodeAt(end)) && isLetter(text.charCodeAt(end - 1)));
-}
-
-function isLetter(code: number): boolean {
-  return (code | 32) >= 97 && (code | 32) <= 122;
-}
-
-function isLower(code: number): boolean {
-  return code >= 97 && code <= 122;
 }
 
 /** True when `match` (of member `kind`) wins over `best`: it starts first, or ends later, or its member is listed first. */
@@ -169,8 +163,6 @@ function group(
     }
     for (let i = 0; i < scanning.length; i++) {
       const kind = scanning[i] as number;
-      // A value starting at or after `from` is at least this long: none fits in a shorter rest.
-      if (from + (members[kind] as PackMember).minLength > text.length) continue;
       const last = remembered[i] as { text: string; from: number; match: Match | null };
       const isKnown =
         last.text === text && from >= last.from && (last.match === null || last.match.start >= from);
