@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_RULES_DIR, loadRuleCatalog } from '../../../functions/adapters/local-rule-set-source.ts';
 import type { Detector, Match } from '../../../functions/core/redaction/detector.ts';
 import { createDetectorGroup } from '../../../functions/core/redaction/detectors/detector-group.ts';
 import type { PackMember } from '../../../functions/core/redaction/detectors/pack-member.ts';
@@ -17,9 +18,12 @@ const group = createDetectorGroup(members);
  * What each member finds on its own: a detector with no keywords scans with its own pattern
  * (`findFrom`, whatever anchors it has), one with keywords or a block runs as a group of one.
  */
-function ownSearches(list: readonly PackMember[]): ((text: string, from: number) => Match | undefined)[] {
+function ownSearches(
+  list: readonly PackMember[],
+  entries: readonly (typeof shippedMembers)[number][] = shippedMembers,
+): ((text: string, from: number) => Match | undefined)[] {
   return list.map((member, kind) => {
-    const detector = shippedMembers[kind]?.entry.detector;
+    const detector = entries[kind]?.entry.detector;
     const hasKeywords = detector !== undefined && 'keywords' in detector && detector.keywords.length > 0;
     if (detector !== undefined && 'pattern' in detector && !hasKeywords)
       return (text, from) => member.findFrom(text, from);
@@ -141,6 +145,55 @@ describe('detector group of every shipped pack detector', () => {
         expectDecidedByNeighbourhood(group, text);
       }),
       { numRuns: 40 },
+    );
+  });
+});
+
+/** The packs the default rule set enables (named, or as an entry with options). */
+const defaultPacks: readonly string[] = (
+  (await loadRuleCatalog(DEFAULT_RULES_DIR)).get('default')?.ruleSet.packs ?? []
+).flatMap((pack) => (typeof pack === 'string' ? [pack] : pack.enabled ? [pack.pack] : []));
+
+describe('detector group of the default packs', () => {
+  // As redaction-rules/default.yaml enables them: too few members without anchors or keywords
+  // to share a shape search, so each scans on its own (bitcoin-address).
+  const entries = shippedMembers.filter(({ pack }) => defaultPacks.includes(pack));
+  const defaultMembers = entries.map(({ entry }) => entry.createMember());
+  const defaultGroup = createDetectorGroup(defaultMembers);
+  const searches = ownSearches(defaultMembers, entries);
+
+  it('has members that scan on their own', () => {
+    expect(defaultMembers.some((member) => member.anchors.length === 0 && member.keywords.length === 0)).toBe(
+      true,
+    );
+  });
+
+  it('finds the leftmost, longest, first-listed of its members’ own matches, however few characters are left (property)', () => {
+    // Short texts and positions near the end, as CSV cells and JSON strings give: the examples
+    // of the members that scan on their own, ending the text or not, searched from a few
+    // characters around their start, where a value may just fit in what is left or not.
+    const scanningTexts = entries
+      .filter((_, kind) => {
+        const member = defaultMembers[kind] as PackMember;
+        return member.anchors.length === 0 && member.keywords.length === 0;
+      })
+      .flatMap(({ entry }) => exampleTexts(entry))
+      .flatMap((example) => [example, ...example.split(' ').filter((word) => word.length > 8)]);
+    const endingArbitrary = fc.tuple(
+      fc.constantFrom(...fragments, ''),
+      fc.constantFrom(...scanningTexts),
+      fc.constantFrom('', ' ', ',x'),
+      fc.integer({ min: -8, max: 8 }),
+    );
+    fc.assert(
+      fc.property(endingArbitrary, ([before, value, after, shift]) => {
+        const text = `${before} ${value}${after}`;
+        const start = Math.max(0, before.length + 1 + shift);
+        expect(walk(defaultGroup.findFrom, text, start), JSON.stringify(text)).toEqual(
+          walk((inner, at) => expected(searches, inner, at), text, start),
+        );
+      }),
+      { numRuns: 300 },
     );
   });
 });
