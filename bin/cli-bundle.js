@@ -138,7 +138,7 @@ async function parseShippedRules() {
   /** @type {Record<string, unknown>} */
   const values = {};
   for (const dir of [RULES_DIR, join(RULES_DIR, 'packs')]) {
-    // The image build (Dockerfile) bundles without the rules: nothing to hold then.
+    // A build without the rules (a bundle built from the sources alone) holds nothing.
     const entries = existsSync(dir) ? readdirSync(dir, { withFileTypes: true }) : [];
     const names = entries
       .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name))
