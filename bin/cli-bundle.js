@@ -93,8 +93,9 @@ export async function buildCliBundle() {
     format: 'esm',
     target: 'node20',
     packages: 'external',
-    // Loaded on the first custom pattern instead of at start (functions/cli/lazy-recheck.ts).
-    alias: { recheck: './functions/cli/lazy-recheck.ts' },
+    // Loaded on the first custom pattern instead of at start (functions/cli/lazy-recheck.ts), and
+    // on the first rule file the shipped parse does not cover (functions/cli/lazy-yaml.ts).
+    alias: { recheck: './functions/cli/lazy-recheck.ts', yaml: './functions/cli/lazy-yaml.ts' },
     sourcemap: true,
     metafile: true,
     write: false,

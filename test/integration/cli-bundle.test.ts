@@ -112,11 +112,11 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
     );
   });
 
-  it('starts serve without the AWS SDK, ioredis, Powertools or recheck: each is loaded only for the option that needs it', () => {
+  it('starts serve without the AWS SDK, ioredis, Powertools, recheck or YAML: each is loaded only for the option or file that needs it', () => {
     const serve = [...staticPackages(commandChunk('serve'))];
     expect(
       serve.filter((name) =>
-        /^@aws-sdk\/|^ioredis$|^@middy\/|^@aws-lambda-powertools\/|^recheck$/.test(name),
+        /^@aws-sdk\/|^ioredis$|^@middy\/|^@aws-lambda-powertools\/|^recheck$|^yaml$/.test(name),
       ),
     ).toEqual([]);
     // What serving local buckets does need is still found.
