@@ -99,8 +99,7 @@ export function compilePackFile(
   value?: unknown,
   cachedFacts?: PatternFactsLookup,
 ): CompiledPack {
-  const { document, positionOf } = parseYamlFile(text, file, detectorPackSchema, value);
-  const pack = detectorPackSchema.parse(document);
+  const { output: pack, positionOf } = parseYamlFile(text, file, detectorPackSchema, value);
   const problems: string[] = [];
   const entries: CompiledPackEntry[] = [];
   pack.detectors.forEach((detector, index) => {
