@@ -73,7 +73,7 @@ export class AnchorSearch {
         );
       }
     }
-    const automaton = buildAutomaton(anchors);
+    const automaton = automatonOf(anchors);
     this.transitions = automaton.transitions;
     this.width = automaton.width;
     this.extraSymbols = automaton.extraSymbols;
@@ -183,6 +183,20 @@ export class AnchorSearch {
 
 interface Automaton extends LanesAutomaton {
   readonly outputs: readonly (readonly number[])[];
+}
+
+let lastAutomaton: { readonly key: string; readonly automaton: Automaton } | undefined;
+
+/**
+ * The automaton of `anchors`, the last one kept: rule sets that extend one another enable the
+ * same packs, so `serve` starting with the shipped rules builds the same automaton once instead
+ * of once per rule set. Searches only read it.
+ */
+function automatonOf(anchors: readonly string[]): Automaton {
+  // Anchors hold no control characters (checked above), so NUL separates them unambiguously.
+  const key = anchors.join('\0');
+  if (lastAutomaton?.key !== key) lastAutomaton = { key, automaton: buildAutomaton(anchors) };
+  return lastAutomaton.automaton;
 }
 
 /** The Aho–Corasick automaton of `anchors`, states renumbered so that output states come last. */
