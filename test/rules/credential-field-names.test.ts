@@ -248,3 +248,77 @@ describe('the default rule set on fields named for what they hold', () => {
     );
   });
 });
+
+/** What a `pass` field opens, as environment variables and configs name it: DB_PASS, smtpUserPass. */
+const passQualifier = fc.constantFrom(
+  ['db'],
+  ['database'],
+  ['mail'],
+  ['smtp'],
+  ['smtp', 'user'],
+  ['email'],
+  ['admin'],
+  ['root'],
+  ['ftp'],
+  ['ldap', 'bind'],
+  ['redis'],
+  ['mysql', 'root'],
+  ['postgres'],
+  ['rabbitmq', 'default'],
+  ['keystore'],
+);
+
+describe('the default rule set on `pass` fields', () => {
+  it('never returns a password stored under a name ending in pass after what it opens', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...formats),
+        fieldName(
+          fc
+            .tuple(fc.constantFrom([], ['app'], ['prod']), passQualifier)
+            .map(([before, words]) => [...before, ...words, 'pass']),
+          spelled,
+        ),
+        password,
+        jsonWrappers,
+        (format, name, secret, wrappers) => {
+          const redacted = redactPlanted(format, name, secret, wrappers, []);
+
+          expect(redacted.output).not.toContain(secret);
+          expect(redacted.value).toBe('[SECRET]');
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps the values of pass alone, of passes that are no password and of names describing one', () => {
+    const nearMiss = fieldName(
+      fc.constantFrom(
+        ['pass'],
+        ['proxy', 'pass'],
+        ['boarding', 'pass'],
+        ['bypass'],
+        ['pass', 'rate'],
+        ['first', 'pass'],
+        ['db', 'pass', 'file'],
+        ['mail', 'pass', 'enabled'],
+        ['smtp', 'passes'],
+        ['passenger'],
+      ),
+      spelled,
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...formats),
+        nearMiss,
+        plainValue,
+        jsonWrappers,
+        (format, name, value, wrappers) => {
+          expect(redactPlanted(format, name, value, wrappers, []).value).toBe(value);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

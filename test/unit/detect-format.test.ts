@@ -25,6 +25,18 @@ describe('detectFormat', () => {
     expect(detectFormat({ key: 'dir.csv/readme', head: text })).toBeUndefined();
   });
 
+  it('reads tab-separated values as CSV, by extension or content type (the delimiter is sniffed)', () => {
+    const tsv = new TextEncoder().encode('name\temail\nAda\tada@example.com\n');
+    expect(detectFormat({ key: 'exports/people.tsv', head: tsv })?.format).toBe('csv');
+    expect(detectFormat({ key: 'exports/people.tsv.gz', head: gzipSync(tsv) })).toEqual({
+      format: 'csv',
+      isGzip: true,
+    });
+    expect(detectFormat({ contentType: 'text/tab-separated-values', key: 'x', head: tsv })?.format).toBe(
+      'csv',
+    );
+  });
+
   it('recognises gzip by its magic bytes and the inner format by the extension', () => {
     expect(
       detectFormat({ contentType: 'application/gzip', key: 'users.csv.gz', head: gzipSync(text) }),

@@ -30,6 +30,40 @@ describe('Scanner', () => {
     expect(scanner.scan('1234').matches).toEqual([]);
   });
 
+  it('scans a text its unnamed scanner finds nothing in with only the detectors the names changed, as with all (property)', () => {
+    // The context detectors sit before and after an ordinary one, so their rule indices are not
+    // their places among the detectors the names change; a root that decodes base64 too.
+    const detectors = [
+      withContext(regexDetector('pin', /\d{4}/, 4), ['pin'], 8),
+      regexDetector('digits', /\d{6}/, 6),
+      withContext(regexDetector('code', /[a-z]\d{3}/, 4), ['code'], 8),
+    ];
+    const roots = [new Scanner(detectors), new Scanner(detectors, { decodesBase64: true })];
+    const names = fc.array(fc.constantFrom('cardPin', 'code', 'pinCode', 'notes', 'pin_b64', 'codeBase64'), {
+      minLength: 1,
+      maxLength: 3,
+    });
+    const plain = fc
+      .array(fc.constantFrom('1', '2', '3', 'a', ' ', '-', 'pin', 'code'), { maxLength: 16 })
+      .map((parts) => parts.join(''));
+    // Whole values in base64, which a decoding scanner reads decoded.
+    const text = fc.oneof(
+      plain,
+      plain.map((value) => Buffer.from(value).toString('base64')),
+    );
+    let vouched = 0;
+    fc.assert(
+      fc.property(fc.constantFrom(...roots), names, text, (scanner, path, input) => {
+        const named = path.reduce((current, name) => current.named(name), scanner);
+        if (scanner.scan(input).matches.length > 0) return;
+        vouched++;
+        expect(named.scanNamedOnly(input)).toEqual(named.scan(input));
+      }),
+      { numRuns: 1000 },
+    );
+    expect(vouched).toBeGreaterThan(200);
+  });
+
   it('accepts the leftmost match, whichever detector finds it', () => {
     const scanner = new Scanner([regexDetector('word', /bbb/, 3), regexDetector('digits', /\d+/, 10)]);
     const text = 'a 12 bbb';

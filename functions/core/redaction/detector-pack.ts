@@ -10,6 +10,7 @@ import {
   type PatternDetector,
 } from './pack-schema.ts';
 import { type PatternFacts, type PatternFactsLookup, patternFactsOf } from './pattern-facts.ts';
+import { startSequencesOf } from './pattern-start-sequences.ts';
 import { parseYamlFile, type RuleFileText, type RulePath } from './rule-file.ts';
 
 /**
@@ -192,13 +193,15 @@ function specOf(detector: PatternDetector, facts: PatternFacts): PackMemberSpec 
       );
     }
   }
+  const anchors = detector.anchors.length > 0 ? detector.anchors : derivedAnchors(detector, facts);
   return {
     id: detector.id,
     label: detector.label,
     pattern,
     flags,
-    anchors: detector.anchors,
-    shape: detector.anchors.length > 0 ? undefined : facts.shape,
+    anchors,
+    shape: anchors.length > 0 ? undefined : facts.shape,
+    start: anchors.length > 0 ? undefined : startSequencesOf(pattern, flags),
     value,
     lookbehind: bounds.lookbehind,
     lookahead: bounds.lookahead,
@@ -209,4 +212,26 @@ function specOf(detector: PatternDetector, facts: PatternFacts): PackMemberSpec 
     keywordWindow: detector.keywordWindow,
     keywordPlacement: detector.keywordPlacement,
   };
+}
+
+/** Derived anchors are this long at least: shorter literals occur too often to be worth it. */
+const minDerivedAnchorLength = 3;
+/** More derived anchors than this and the pattern scans instead. */
+const maxDerivedAnchors = 4;
+
+/**
+ * Anchors for a detector that declares none and has no keywords: the literal prefixes of its
+ * pattern (`5019` of a Dankort pattern) when they are few, long enough and start with a visible
+ * character, so that the detector group's one anchor search finds its candidates instead of a
+ * scan of its own; else none.
+ */
+function derivedAnchors(detector: PatternDetector, { prefixes }: PatternFacts): readonly string[] {
+  if (detector.keywords.length > 0) return [];
+  const isUsable = (prefix: string): boolean =>
+    prefix.length >= minDerivedAnchorLength &&
+    /^[^\p{C}\p{Z}]/u.test(prefix) &&
+    !/[\p{Cc}\p{Cs}]/u.test(prefix);
+  return prefixes !== undefined && prefixes.length <= maxDerivedAnchors && prefixes.every(isUsable)
+    ? prefixes
+    : [];
 }

@@ -34,6 +34,12 @@ export interface ScannerOptions {
    * @default false
    */
   readonly decodesBase64?: boolean;
+  /**
+   * Rule index of each detector's first kind, when the detectors are some of a larger list
+   * (see `scanNamedOnly`).
+   * @default - each detector's kinds counted in order from 0
+   */
+  readonly firstRule?: readonly number[];
 }
 
 /**
@@ -68,22 +74,31 @@ export class Scanner {
   private readonly isDecodingBase64: boolean;
   /** This scanner without base64 decoding, for the decoded text. */
   private readonly plain: Scanner;
+  /** The scanner this one was `named` from, through any number of names; or this scanner. */
+  private base: Scanner = this;
+  /**
+   * Of a `named` scanner: the detectors that differ from those of `base` alone, under their
+   * rule indices (see `scanNamedOnly`); this scanner itself when base64 decoding differs.
+   */
+  private namedOnly: Scanner = this;
 
   constructor(detectors: readonly Detector[], options: ScannerOptions = {}) {
     this.detectors = detectors;
     let rule = 0;
-    this.firstRule = detectors.map((detector) => {
-      const first = rule;
-      rule += detector.kinds ?? 1;
-      return first;
-    });
+    this.firstRule =
+      options.firstRule ??
+      detectors.map((detector) => {
+        const first = rule;
+        rule += detector.kinds ?? 1;
+        return first;
+      });
     this.maxLength = Math.max(0, ...detectors.map((d) => d.maxLength));
     this.lookbehind = Math.max(0, ...detectors.map((d) => d.lookbehind));
     this.lookahead = Math.max(0, ...detectors.map((d) => d.lookahead));
     this.contextLength = detectors.length === 0 ? 0 : MAX_EXPANSION * (this.lookbehind + 1) + SYNC_LENGTH;
     this.reachLength = detectors.length === 0 ? 0 : this.maxLength + this.lookahead + MAX_ESCAPE_LENGTH;
     this.isDecodingBase64 = options.decodesBase64 === true && detectors.length > 0;
-    this.plain = this.isDecodingBase64 ? new Scanner(detectors) : this;
+    this.plain = this.isDecodingBase64 ? new Scanner(detectors, { firstRule: this.firstRule }) : this;
   }
 
   /**
@@ -100,7 +115,29 @@ export class Scanner {
       ? this.detectors.map((detector) => detector.named?.(name) ?? detector)
       : this.detectors;
     const isSame = named.every((detector, i) => detector === this.detectors[i]);
-    return isSame && decodesBase64 === this.isDecodingBase64 ? this : new Scanner(named, { decodesBase64 });
+    if (isSame && decodesBase64 === this.isDecodingBase64) return this;
+    const scanner = new Scanner(named, { decodesBase64 });
+    const base = this.base;
+    scanner.base = base;
+    if (decodesBase64 === base.isDecodingBase64) {
+      const changed = named.flatMap((detector, i) => (detector === base.detectors[i] ? [] : [i]));
+      scanner.namedOnly = new Scanner(
+        changed.map((i) => named[i] as Detector),
+        { decodesBase64, firstRule: changed.map((i) => this.firstRule[i] as number) },
+      );
+    }
+    return scanner;
+  }
+
+  /**
+   * `scan(text)` of a whole text in which the scanner this one was `named` from (through any
+   * number of names) finds nothing, as a batch scan vouches: there only the detectors the names
+   * changed can find a match, and the lexer's choice among them is theirs alone, so only they
+   * run. Most values under a name that is context are such texts, and most detectors need no
+   * context (on the bench CSV and NDJSON, under a tenth less CPU in all).
+   */
+  scanNamedOnly(text: string): ScanResult {
+    return this.namedOnly.scan(text);
   }
 
   /**

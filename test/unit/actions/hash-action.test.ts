@@ -1,4 +1,5 @@
 import { createHmac, hkdfSync } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hashAction } from '../../../functions/core/redaction/actions/hash-action.ts';
 import { tokenSubkeys } from '../../../functions/core/redaction/actions/token-subkeys.ts';
@@ -25,5 +26,33 @@ describe('hashAction', () => {
     expect(hash('alice')).not.toBe(hash('alicf'));
     expect(hashK2('alice')).not.toBe(hash('alice'));
     expect(hash('alice')).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('is HMAC-SHA256 for any value (lone surrogates, any length) and any key length (property)', () => {
+    // Code units, not code points, so that unpaired surrogates occur; lengths straddle the
+    // values hashed in one shot (up to 256 code units) and those hashed with createHmac.
+    // Lengths are drawn first: fast-check keeps arrays short unless told their size.
+    const sized = <T>(max: number, of: (length: number) => fc.Arbitrary<T>) =>
+      fc.integer({ min: 0, max }).chain(of);
+    const value = fc.oneof(
+      sized(300, (length) =>
+        fc
+          .array(fc.integer({ min: 0, max: 0xffff }), { minLength: length, maxLength: length })
+          .map((units) => String.fromCharCode(...units)),
+      ),
+      fc.string({ unit: 'grapheme', minLength: 70, maxLength: 120, size: 'max' }),
+    );
+    const key = sized(100, (length) => fc.uint8Array({ minLength: length + 1, maxLength: length + 1 }));
+    const bytes = fc.integer({ min: 4, max: 32 });
+    fc.assert(
+      fc.property(key, bytes, fc.array(value, { minLength: 1, maxLength: 4 }), (hmacKey, size, values) => {
+        const hash = hashAction({ type: 'hash', bytes: size }, hmacKey);
+        for (const text of values) {
+          const full = createHmac('sha256', hmacKey).update(text, 'utf8').digest('hex');
+          expect(hash(text)).toBe(full.slice(0, 2 * size));
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -41,6 +41,24 @@ describe('compilePackFile', () => {
     expect(pack.entries.map((entry) => entry.id)).toEqual(['acme-id']);
   });
 
+  it('derives anchors from the literal start of a pattern that declares none and has no keywords', () => {
+    const memberOf = (detector: Record<string, string>) => {
+      const entry = compilePackFile(packText(detector), file).entries[0];
+      if (entry?.kind !== 'member') throw new Error('expected a pattern detector');
+      return entry.createMember();
+    };
+    const derived = memberOf({ anchors: '[]', pattern: "'(?<![A-Z])(?:ACME|ACNE)-[0-9]{4}'" });
+    expect(derived.anchors).toEqual(['ACME-', 'ACNE-']);
+    expect(derived.start).toBeUndefined();
+    expect(memberOf({ anchors: '[]', pattern: "'acme-[0-9]{4}'", flags: 'i' }).anchors).toEqual(['acme-']);
+    // Too short a literal, none at all, or keywords: the detector scans (or waits for a keyword).
+    const short = memberOf({ anchors: '[]', pattern: "'A[0-9]{8}'" });
+    expect(short.anchors).toEqual([]);
+    expect(short.start?.sequences.length).toBe(1);
+    expect(memberOf({ anchors: '[]', pattern: "'[A-Z]{4}-[0-9]{4}'" }).anchors).toEqual([]);
+    expect(memberOf({ anchors: '[]', pattern: "'ACME-[0-9]{4}'", keywords: "['acme']" }).anchors).toEqual([]);
+  });
+
   it('rejects a pattern that can start without one of its anchors, naming file, line and column', () => {
     expect(problems(packText({ pattern: "'(?:ACME|ACNE)-[0-9]{4}'" }))).toEqual([
       `${file}:8:14: detectors[0] "acme-id": a match can start without one of its anchors ("ACME-"): "ACNE-"; list anchors every match starts with`,

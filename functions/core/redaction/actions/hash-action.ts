@@ -1,14 +1,25 @@
-import { createHmac, createSecretKey } from 'node:crypto';
+import { createHmac, createSecretKey, hash } from 'node:crypto';
 import type { ValueAction } from '../redactor.ts';
 import type { Action } from '../rule-schema.ts';
 
 /** The `hash` action as configured in a rule file (defaults applied). */
 export type HashAction = Extract<Action, { type: 'hash' }>;
 
+/** SHA-256 block size in bytes: HMAC pads its key to it (RFC 2104, section 2). */
+const BLOCK_BYTES = 64;
+const SHA256_BYTES = 32;
+/** Longest value (UTF-16 code units) hashed in one shot: at most 3 UTF-8 bytes per code unit fit the buffer. */
+const MAX_SHORT_VALUE_CHARS = 256;
+
 /**
  * One-way keyed pseudonym: HMAC-SHA256 of the UTF-8 value, first `bytes` bytes as lowercase hex.
  * Equal values give equal hashes under one key; without the key they cannot be guessed by
  * hashing candidates.
+ *
+ * A short value is hashed as HMAC is defined, H((K ^ opad) || H((K ^ ipad) || value)) (RFC 2104,
+ * section 2), with two one-shot `crypto.hash` calls over buffers that hold the padded key:
+ * about half the CPU of a `createHmac` object per value, which a column of unique ids (never
+ * remembered, see `memoizeValueAction`) pays on every record.
  *
  * @param hmacKey - the `hmac` subkey of the current token key (see `tokenSubkeys`)
  * @example
@@ -18,6 +29,26 @@ export type HashAction = Extract<Action, { type: 'hash' }>;
  */
 export function hashAction(action: HashAction, hmacKey: Uint8Array): ValueAction {
   const key = createSecretKey(hmacKey);
-  return (value) =>
-    createHmac('sha256', key).update(value, 'utf8').digest().subarray(0, action.bytes).toString('hex');
+  const hexChars = 2 * action.bytes;
+  // RFC 2104: a key longer than the block is hashed first, a shorter one padded with zeros.
+  const blockKey = hmacKey.length > BLOCK_BYTES ? hash('sha256', hmacKey, 'buffer') : hmacKey;
+  // (K ^ ipad) followed by room for the value; (K ^ opad) followed by room for the inner hash.
+  const inner = Buffer.alloc(BLOCK_BYTES + 3 * MAX_SHORT_VALUE_CHARS, 0x36);
+  const outer = Buffer.alloc(BLOCK_BYTES + SHA256_BYTES, 0x5c);
+  for (let i = 0; i < blockKey.length; i++) {
+    inner[i] = (inner[i] as number) ^ (blockKey[i] as number);
+    outer[i] = (outer[i] as number) ^ (blockKey[i] as number);
+  }
+  return (value) => {
+    if (value.length > MAX_SHORT_VALUE_CHARS) {
+      return createHmac('sha256', key)
+        .update(value, 'utf8')
+        .digest()
+        .subarray(0, action.bytes)
+        .toString('hex');
+    }
+    const valueBytes = inner.write(value, BLOCK_BYTES, 'utf8');
+    hash('sha256', inner.subarray(0, BLOCK_BYTES + valueBytes), 'buffer').copy(outer, BLOCK_BYTES);
+    return hash('sha256', outer, 'hex').slice(0, hexChars);
+  };
 }

@@ -63,6 +63,7 @@ export function createBlockMember(spec: BlockMemberSpec): PackMember {
     keywords: [],
     keywordWindow: 0,
     maxValueOffset: 0,
+    start: undefined,
     matchAt,
     matchAfter: () => undefined,
     findFrom: () => undefined,

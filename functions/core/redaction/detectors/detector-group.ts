@@ -1,6 +1,8 @@
 import type { Detector, Match } from '../detector.ts';
+import type { StartSequences } from '../pattern-start-sequences.ts';
 import { AnchorSearch } from './anchor-search.ts';
 import type { PackMember } from './pack-member.ts';
+import { ShapeSearch } from './shape-search.ts';
 
 /** What an anchor search pattern means to a member: a match starts there, or a keyword is there. */
 interface Role {
@@ -16,8 +18,9 @@ interface Role {
  * One {@link AnchorSearch} finds every anchor (in its pattern's case) and keyword (in any case, as
  * a word of its own: `sin` in `SIN:` or `customerSin`, not in `using`) of every member;
  * an anchored member's pattern is tried only where one of its anchors occurs, a keyword-led
- * member's only in the window after one of its keywords. Members with neither keep their own
- * scan, remembered per text. The match returned is the leftmost of all members, the longest of
+ * member's only in the window after one of its keywords. Members with neither, when there are
+ * enough of them, share one {@link ShapeSearch} for where their matches may start and are tried
+ * only there; else each keeps its own scan, remembered per text. The match returned is the leftmost of all members, the longest of
  * those starting there, and of equal ones the member listed first; its `kind` is that member's
  * index.
  *
@@ -47,7 +50,30 @@ export function createDetectorGroup(members: readonly PackMember[]): Detector {
     if (member.anchors.length === 0)
       for (const keyword of member.keywords) add(keyword, true, { kind, isKeyword: true });
   });
-  return group(members, new AnchorSearch(literals, ignoreCase), roles);
+  const shapeKinds = members.flatMap((member, kind) =>
+    member.anchors.length === 0 && member.keywords.length === 0 && member.start !== undefined ? [kind] : [],
+  );
+  const shapes =
+    shapeKinds.length >= minShapeSearchMembers
+      ? ShapeSearch.create(shapeKinds.map((kind) => members[kind]?.start as StartSequences))
+      : undefined;
+  return group(members, new AnchorSearch(literals, ignoreCase), roles, {
+    search: shapes,
+    kinds: shapes === undefined ? [] : shapeKinds,
+  });
+}
+
+/**
+ * Members that scan on their own share one {@link ShapeSearch} from this many on: it costs
+ * about what three of their regex scans do (measured on bench logs, CPU time: 2.8 ns per
+ * character against 0.4 to 1.6 each).
+ */
+const minShapeSearchMembers = 4;
+
+/** The shared search for the starts of members without anchors or keywords, and their kinds by shape. */
+interface Shapes {
+  readonly search: ShapeSearch | undefined;
+  readonly kinds: readonly number[];
 }
 
 /**
@@ -72,7 +98,9 @@ function group(
   members: readonly PackMember[],
   search: AnchorSearch,
   roles: readonly (readonly Role[])[],
+  shapes: Shapes,
 ): Detector {
+  const isShaped = members.map((_, kind) => shapes.kinds.includes(kind));
   const isScanning = (member: PackMember): boolean =>
     member.anchors.length === 0 && member.keywords.length === 0;
   // How far before a value the occurrence that finds it can start.
@@ -82,7 +110,8 @@ function group(
       member.anchors.length > 0 ? member.maxValueOffset : isScanning(member) ? 0 : member.keywordWindow,
     ),
   );
-  const scanning = members.flatMap((member, kind) => (isScanning(member) ? [kind] : []));
+  const shapeReach = Math.max(0, ...shapes.kinds.map((kind) => members[kind]?.maxValueOffset ?? 0));
+  const scanning = members.flatMap((member, kind) => (isScanning(member) && !isShaped[kind] ? [kind] : []));
   /** Per scanning member: the text, the `from` and the result of its last search. */
   const remembered = scanning.map(() => ({ text: '', from: 0, match: null as Match | null }));
   const patternLengths = search.anchors.map((pattern) => pattern.length);
@@ -107,6 +136,24 @@ function group(
             if (isWord(text, occurrence.start, end))
               match = member.matchAfter(text, occurrence.start, end, from);
           }
+          if (match !== undefined && match.start >= from && isBefore(match, kind, best, bestKind)) {
+            best = match;
+            bestKind = kind;
+          }
+        }
+      }
+    }
+    const shapeSearch = shapes.search;
+    if (shapeSearch !== undefined) {
+      for (
+        let occurrence = shapeSearch.next(text, Math.max(0, from - shapeReach));
+        occurrence !== undefined;
+        occurrence = shapeSearch.next(text, occurrence.start + 1)
+      ) {
+        if (best !== undefined && occurrence.start > best.start) break;
+        for (const shape of occurrence.shapes) {
+          const kind = shapes.kinds[shape] as number;
+          const match = (members[kind] as PackMember).matchAt(text, occurrence.start);
           if (match !== undefined && match.start >= from && isBefore(match, kind, best, bestKind)) {
             best = match;
             bestKind = kind;
@@ -146,7 +193,7 @@ function group(
     findFrom,
     named(name: string): Detector {
       const named = members.map((member) => member.named(name));
-      return named.every((member, i) => member === members[i]) ? self : group(named, search, roles);
+      return named.every((member, i) => member === members[i]) ? self : group(named, search, roles, shapes);
     },
   };
   return self;

@@ -6,7 +6,11 @@ const maxDomainLength = 253;
 /**
  * Email addresses: a local part of up to 64 characters `A-Z a-z 0-9 . _ % + -`, `@`, and a
  * domain of up to 253 characters with at least two labels and a top-level domain of two or
- * more letters or in punycode (`xn--p1ai`). The search jumps from `@` to `@` (`indexOf`) and
+ * more letters or in punycode (`xn--p1ai`). Letters of the Latin, Greek and Cyrillic scripts
+ * count too, in the local part (RFC 6531) and in the domain (IDN labels such as `exämple.рф`),
+ * so `josé.núñez@exämple.com` is found whole; scripts written without spaces between words
+ * (Chinese, Japanese, Thai) do not, so the address in `連絡先はjane@example.comです` stops at
+ * the prose around it. The search jumps from `@` to `@` (`indexOf`) and
  * expands outwards, instead of trying a regex at every offset. A match starts where the run of local-part characters before
  * the `@` starts; a longer run is no address. Dots and dashes ending the domain (end of a
  * sentence) are not part of it.
@@ -53,16 +57,43 @@ function isValidDomain(domain: string): boolean {
     if (label.length === 0 || label.length > 63) return false;
     if (label.startsWith('-') || label.endsWith('-')) return false;
   }
-  // An internationalized top-level domain in its ASCII (punycode) form: `xn--p1ai` is `.рф`.
-  return /^(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/.test(labels[labels.length - 1] ?? '');
+  // An internationalized top-level domain in its ASCII (punycode) form: `xn--p1ai` is `.рф`,
+  // or as letters (`рф`, `ελ`).
+  return /^(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59}|[\p{L}\p{M}]{2,63})$/u.test(
+    labels[labels.length - 1] ?? '',
+  );
 }
 
 function isLocalChar(code: number): boolean {
-  return isAlphanumeric(code) || code === 46 || code === 95 || code === 37 || code === 43 || code === 45;
+  return (
+    isAlphanumeric(code) ||
+    code === 46 ||
+    code === 95 ||
+    code === 37 ||
+    code === 43 ||
+    code === 45 ||
+    isSpacedScriptLetter(code)
+  );
 }
 
 function isDomainChar(code: number): boolean {
-  return isAlphanumeric(code) || code === 46 || code === 45;
+  return isAlphanumeric(code) || code === 46 || code === 45 || isSpacedScriptLetter(code);
+}
+
+const letterOrMark = /^[\p{L}\p{M}]$/u;
+
+/**
+ * A letter or combining mark of the Latin (Latin-1 Supplement, Extended-A and -B, Extended
+ * Additional), Greek or Cyrillic blocks: scripts that separate words with spaces, so a run of
+ * them next to an `@` belongs to the address.
+ */
+function isSpacedScriptLetter(code: number): boolean {
+  const inBlock =
+    (code >= 0xc0 && code <= 0x24f) ||
+    (code >= 0x300 && code <= 0x36f) ||
+    (code >= 0x370 && code <= 0x4ff) ||
+    (code >= 0x1e00 && code <= 0x1eff);
+  return inBlock && letterOrMark.test(String.fromCharCode(code));
 }
 
 function isDotOrDash(code: number): boolean {

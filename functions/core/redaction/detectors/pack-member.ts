@@ -1,5 +1,6 @@
 import type { Match } from '../detector.ts';
 import { splitFieldName } from '../field-matcher.ts';
+import type { StartSequences } from '../pattern-start-sequences.ts';
 import { shannonEntropy } from '../validators/shannon-entropy.ts';
 import type { ValidatorName } from '../validators/validator-registry.ts';
 import { validatorNamed } from '../validators/validator-registry.ts';
@@ -16,6 +17,8 @@ export interface PackMemberSpec {
   readonly anchors: readonly string[];
   /** Without anchors: a regex matching wherever the pattern can start, cheaper to scan for. */
   readonly shape?: string | undefined;
+  /** Without anchors: the characters every match starts with (see `startSequencesOf`). */
+  readonly start?: StartSequences | undefined;
   /** Bounds of the reported value: the group named `value`, else the whole match. */
   readonly value: {
     readonly minLength: number;
@@ -43,7 +46,8 @@ export interface PackMemberSpec {
  *
  * - `anchors`: the pattern is tried where one occurs (`matchAt`);
  * - else `keywords`: values are looked for in the window after one (`matchAfter`);
- * - else it scans on its own (`findFrom`).
+ * - else where its `start` may occur, found in one pass with other members' (`matchAt`), or by
+ *   its own scan (`findFrom`).
  */
 export interface PackMember {
   readonly id: string;
@@ -61,6 +65,12 @@ export interface PackMember {
   readonly keywordWindow: number;
   /** Longest distance from a match start (an anchor) to its value's start. */
   readonly maxValueOffset: number;
+  /**
+   * Without anchors or keywords: the characters every match starts with, so that a group can
+   * find where this member's matches may start in one pass with other members' (and call
+   * `matchAt` there) instead of calling `findFrom`.
+   */
+  readonly start: StartSequences | undefined;
   /** The value the pattern matches starting exactly at `start`, if it passes every check. */
   matchAt(text: string, start: number): Match | undefined;
   /**
@@ -163,6 +173,7 @@ export function createPackMember(spec: PackMemberSpec): PackMember {
       keywords: isKeywordLed ? spec.keywords : [],
       keywordWindow: spec.keywordWindow,
       maxValueOffset: spec.value.offsetMax,
+      start: hasAnchors || isKeywordLed ? undefined : spec.start,
       matchAt,
       matchAfter(text, keywordStart, keywordEnd, from) {
         const low = Math.max(from, keywordEnd);

@@ -244,9 +244,13 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       } else {
         while (match < matches.length && (matches[match] as ScanMatch).end <= start) match++;
         const isTouched = match < matches.length && (matches[match] as ScanMatch).start < stop;
-        if (cellScanner === scanner && !isTouched && kind !== CellKind.QuotedEscaped) return false;
+        // The batch scan vouches for a cell it finds nothing in, as written.
+        const isVouched = !isTouched && kind !== CellKind.QuotedEscaped;
+        if (isVouched && cellScanner === scanner) return false;
         value = decode(text, start, stop, kind);
-        let found: readonly ScanMatch[] = cellScanner.scan(value).matches;
+        let found: readonly ScanMatch[] = (
+          isVouched ? cellScanner.scanNamedOnly(value) : cellScanner.scan(value)
+        ).matches;
         // A batch match the cell alone lacks may be one that its neighbours are context for.
         if (isTouched && recordCells > 1 && isForeign(start, stop, kind, found)) {
           recordMatches ??= recordLineMatches(scanText, recordStart, recordEnds[record] as number);

@@ -22,6 +22,7 @@ export interface FormatHints {
 const CONTENT_TYPES: Record<string, TextFormat> = {
   'text/csv': 'csv',
   'application/csv': 'csv',
+  'text/tab-separated-values': 'csv',
   'application/x-ndjson': 'ndjson',
   'application/ndjson': 'ndjson',
   'application/jsonl': 'ndjson',
@@ -35,6 +36,7 @@ const CONTENT_TYPES: Record<string, TextFormat> = {
 
 const EXTENSIONS: Record<string, TextFormat> = {
   csv: 'csv',
+  tsv: 'csv',
   ndjson: 'ndjson',
   jsonl: 'ndjson',
   json: 'json',

@@ -23,13 +23,14 @@ export class JsonStringEncoder {
 
   /**
    * `text` after the detectors (the same string when they find nothing). `scanner` is the rule
-   * set's, or a `named` one for a value under a field name that is context.
+   * set's, or a `named` one for a value under a field name that is context. `isVouched`: the
+   * rule set's scanner finds nothing in `text` (see `Scanner.scanNamedOnly`).
    */
-  redact(text: string, scanner: Scanner = this.redactor.scanner): string {
+  redact(text: string, scanner: Scanner = this.redactor.scanner, isVouched = false): string {
     // Only verdicts of the rule set's own scanner are remembered.
     const isRemembered = scanner === this.redactor.scanner;
     if (isRemembered && this.clean.has(text)) return text;
-    const { matches } = scanner.scan(text);
+    const { matches } = isVouched ? scanner.scanNamedOnly(text) : scanner.scan(text);
     if (matches.length > 0) return this.redactor.replace(text, matches, 0, text.length);
     if (isRemembered && text.length <= MAX_REMEMBERED_CHARS) {
       if (this.clean.size >= MAX_REMEMBERED) this.clean.clear();

@@ -50,6 +50,11 @@ interface Frame {
   namedRule: CompiledFieldRule | undefined;
   /** Objects: a naming member (`name`, `key`, …) was read, whatever it named. */
   hasNaming: boolean;
+  /**
+   * Arrays: the field rule of the command-line flag the element before was
+   * (`["--db-password", "…"]` in a container's `Args` or `command`): it rules this element.
+   */
+  flagRule: CompiledFieldRule | undefined;
 }
 
 /**
@@ -257,6 +262,8 @@ export class JsonTokenRewriter {
     const rule = this.startValue(start);
     this.noteNaming(start + 1, end - 1);
     const held = this.hold(rule, start + 1, end - 1);
+    // A batch scan that found nothing in it vouches for the detectors a name leaves as they are.
+    const isClean = found?.length === 0;
     if (rule === undefined) {
       // A hidden form wins over the shortcuts: a JSON text in the string is rewritten first.
       const nested = this.nestedJson(this.source, start + 1, end - 1, start);
@@ -269,7 +276,7 @@ export class JsonTokenRewriter {
         else this.write(quote(this.redactor.replace(this.source, found, start + 1, end - 1)));
       } else {
         const value = this.source.slice(start + 1, end - 1);
-        const redacted = this.encoder.redact(value, this.valueScanner());
+        const redacted = this.encoder.redact(value, this.valueScanner(), isClean);
         this.writeSeparator();
         if (redacted === value) this.copy(start, end);
         else this.write(quote(redacted));
@@ -485,7 +492,11 @@ export class JsonTokenRewriter {
    */
   private noteNaming(valueOrStart: string | number, end?: number): void {
     const frame = this.frames[this.frames.length - 1];
-    if (frame === undefined || !frame.isObject || frame.taint !== undefined) return;
+    if (frame === undefined || frame.taint !== undefined) return;
+    if (!frame.isObject) {
+      this.noteFlag(frame, valueOrStart, end);
+      return;
+    }
     const key = this.path[this.path.length - 1];
     if (typeof key !== 'string' || !isNamingField(key)) return;
     frame.hasNaming = true;
@@ -496,6 +507,30 @@ export class JsonTokenRewriter {
       this.ruleHeld(frame, rule);
     }
     this.release(frame);
+  }
+
+  /**
+   * After a string element of an array: when it is a whole command-line flag (`--password`,
+   * `-db-password`, `--aws_secret_access_key`) whose name has a field rule, the next element is
+   * its value and takes that rule, as a container's `Args`, `Cmd` or `command` list passes it.
+   * Only flags of credentials count, those taking the rule a field named `password` takes: a
+   * flag of a personal field (`--name api`, `--address 0.0.0.0`) names a container or a listen
+   * address as often as a person. A bare name (`["password", "email"]`, a list of field names)
+   * names nothing, and neither does `--password=…`, which the detectors read as an assignment.
+   */
+  private noteFlag(frame: Frame, valueOrStart: string | number, end?: number): void {
+    const isString = typeof valueOrStart === 'string';
+    if ((isString ? valueOrStart.charCodeAt(0) : this.source.charCodeAt(valueOrStart)) !== 0x2d) return;
+    const text = isString ? valueOrStart : this.source.slice(valueOrStart, end);
+    const flag = /^--?([A-Za-z][A-Za-z0-9_.-]{0,63})$/.exec(text);
+    if (flag === null) return;
+    // Looked up as keys under the array's path, so the cache of paths remembers them.
+    const parent = this.path.slice(0, -1);
+    const name = flag[1] as string;
+    const rule = this.rules.child(frame.node, name, [...parent, name]).rule;
+    if (rule === undefined || rule.isKeep) return;
+    if (rule === this.rules.child(frame.node, 'password', [...parent, 'password']).rule)
+      frame.flagRule = rule;
   }
 
   /**
@@ -590,7 +625,9 @@ export class JsonTokenRewriter {
     if (frame === undefined) return undefined;
     if (frame.isObject) return frame.taint ?? frame.keyNode.rule ?? this.siblingRule(frame);
     this.path[this.path.length - 1] = frame.index++;
-    return frame.taint;
+    const flagged = frame.flagRule;
+    frame.flagRule = undefined;
+    return frame.taint ?? flagged;
   }
 
   private endValue(): void {
@@ -626,6 +663,7 @@ export class JsonTokenRewriter {
       index: 0,
       namedRule: undefined,
       hasNaming: false,
+      flagRule: undefined,
     });
     this.path.push(isObject ? '' : 0);
     this.expect = isObject ? KEY_OR_CLOSE : VALUE_OR_CLOSE;

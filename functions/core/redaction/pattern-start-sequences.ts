@@ -1,0 +1,167 @@
+import { type AST, RegExpParser } from '@eslint-community/regexpp';
+import { CharSet, charSetOf } from './regex-char-sets.ts';
+
+/** Longest sequence derived, in characters (as `pattern-shape.ts`). */
+const maxSequenceLength = 12;
+/** More alternatives than this and the pattern's start is not worth spelling out. */
+const maxSequences = 64;
+
+/**
+ * What every match of a pattern starts with, as sets of characters one per position: each match
+ * begins with one of `sequences` (its first character in `sequence[0]`, and so on), and the
+ * character before it, when there is one, is an ASCII character outside `excludedBefore` or a
+ * character above U+007F. The sets may hold more than the pattern allows (over ASCII they are
+ * exact for classes, conservative for `.` and property escapes; one bit stands for all
+ * characters above U+007F), never less; `excludedBefore` never holds more than the pattern
+ * excludes.
+ */
+export interface StartSequences {
+  readonly sequences: readonly (readonly CharSet[])[];
+  /** ASCII characters that cannot come right before a match (its leading `(?<![…])`). */
+  readonly excludedBefore: CharSet;
+}
+
+/**
+ * The start sequences of a pattern (see {@link StartSequences}): the characters every match
+ * starts with, counted repeats written out, groups of alternatives expanded, up to the first
+ * element that can match nothing or a varying number of times, at most 12 characters; and the
+ * characters excluded before a match by one-character negative lookbehinds at its start
+ * (`(?<![A-Za-z0-9])`). Returns `undefined` when a match can start with no mandatory character,
+ * there would be more than 64 sequences, or the pattern is in Unicode mode (where ignoring case
+ * maps characters above U+007F onto ASCII letters and a position can fall inside a surrogate
+ * pair).
+ *
+ * @example
+ * startSequencesOf('(?<![A-Za-z0-9])[0-9]{3}(?:-|\\.)[0-9]', '');
+ * // sequences [[0-9] ×3, [-], [0-9]] and [[0-9] ×3, [.], [0-9]], excludedBefore [A-Za-z0-9]
+ */
+export function startSequencesOf(pattern: string, flags: string): StartSequences | undefined {
+  if (flags.includes('u') || flags.includes('v')) return undefined;
+  const ast = new RegExpParser({ ecmaVersion: 2024 }).parsePattern(pattern, 0, pattern.length, {
+    unicode: false,
+  });
+  const isIgnoreCase = flags.includes('i');
+  const partials = alternativesSequences(ast.alternatives, isIgnoreCase);
+  if (partials === undefined || partials.some((partial) => partial.sets.length === 0)) return undefined;
+  return {
+    sequences: partials.map((partial) => partial.sets),
+    excludedBefore: excludedBefore(ast.alternatives, isIgnoreCase),
+  };
+}
+
+interface Partial {
+  readonly sets: readonly CharSet[];
+  /** True once an element that can repeat a varying number of times was met: nothing follows. */
+  readonly isDone: boolean;
+}
+
+function alternativesSequences(
+  alternatives: readonly AST.Alternative[],
+  isIgnoreCase: boolean,
+): Partial[] | undefined {
+  const all: Partial[] = [];
+  for (const alternative of alternatives) {
+    all.push(...elementsSequences(alternative.elements, isIgnoreCase));
+    if (all.length > maxSequences) return undefined;
+  }
+  return all;
+}
+
+function elementsSequences(elements: readonly AST.Element[], isIgnoreCase: boolean): Partial[] {
+  let partials: Partial[] = [{ sets: [], isDone: false }];
+  for (const element of elements) {
+    if (partials.every((partial) => partial.isDone)) break;
+    const next = elementSequences(element, isIgnoreCase);
+    // An element with no mandatory characters ends every sequence before it.
+    if (next === undefined) return partials.map((partial) => ({ sets: partial.sets, isDone: true }));
+    partials = extend(partials, next);
+    if (partials.length > maxSequences) return partials.map(() => ({ sets: [], isDone: true }));
+  }
+  return partials;
+}
+
+/** What one element adds: `[]` for an assertion, `undefined` when it may match nothing. */
+function elementSequences(element: AST.Element, isIgnoreCase: boolean): Partial[] | undefined {
+  switch (element.type) {
+    case 'Assertion':
+      return [];
+    case 'Character':
+    case 'CharacterClass':
+    case 'CharacterSet':
+    case 'ExpressionCharacterClass':
+      return [{ sets: [charSetOf(element, isIgnoreCase)], isDone: false }];
+    case 'Group':
+    case 'CapturingGroup': {
+      const alternatives = alternativesSequences(element.alternatives, isIgnoreCase);
+      return alternatives?.some((partial) => partial.sets.length === 0) ? undefined : alternatives;
+    }
+    case 'Quantifier': {
+      if (element.min === 0) return undefined;
+      const once = elementSequences(element.element, isIgnoreCase);
+      if (once === undefined) return undefined;
+      let partials: Partial[] = [{ sets: [], isDone: false }];
+      for (let count = 0; count < Math.min(element.min, maxSequenceLength); count++) {
+        partials = extend(partials, once);
+        if (partials.length > maxSequences) return undefined;
+      }
+      return element.max === element.min
+        ? partials
+        : partials.map((partial) => ({ sets: partial.sets, isDone: true }));
+    }
+    default:
+      return undefined;
+  }
+}
+
+function extend(partials: readonly Partial[], next: readonly Partial[]): Partial[] {
+  if (next.length === 0) return [...partials];
+  const result: Partial[] = [];
+  for (const partial of partials) {
+    if (partial.isDone) {
+      result.push(partial);
+      continue;
+    }
+    for (const choice of next) {
+      const sets = [...partial.sets, ...choice.sets].slice(0, maxSequenceLength);
+      result.push({ sets, isDone: choice.isDone || sets.length >= maxSequenceLength });
+    }
+  }
+  return result;
+}
+
+/**
+ * The ASCII characters that the one-character negative lookbehinds before the first character
+ * of a pattern of one alternative exclude; only those whose sets are exact over ASCII count.
+ */
+function excludedBefore(alternatives: readonly AST.Alternative[], isIgnoreCase: boolean): CharSet {
+  const excluded = CharSet.empty();
+  const elements = alternatives.length === 1 ? (alternatives[0]?.elements ?? []) : [];
+  for (const element of elements) {
+    if (element.type !== 'Assertion') break;
+    if (element.kind !== 'lookbehind' || !element.negate) continue;
+    const singles = element.alternatives.map((alternative) =>
+      alternative.elements.length === 1 ? alternative.elements[0] : undefined,
+    );
+    for (const single of singles) {
+      if (single === undefined || !isExactOverAscii(single)) continue;
+      const set = charSetOf(single as AST.Character | AST.CharacterClass | AST.CharacterSet, isIgnoreCase);
+      for (let code = 0; code < 128; code++) if (set.has(code)) excluded.add(code);
+    }
+  }
+  return excluded;
+}
+
+/** True for a character, class or escape whose ASCII members `charSetOf` knows exactly. */
+function isExactOverAscii(element: AST.Element | AST.CharacterClassElement): boolean {
+  switch (element.type) {
+    case 'Character':
+    case 'CharacterClassRange':
+      return true;
+    case 'CharacterSet':
+      return element.kind === 'digit' || element.kind === 'word' || element.kind === 'space';
+    case 'CharacterClass':
+      return element.elements.every(isExactOverAscii);
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,146 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Detector, Match } from '../../../functions/core/redaction/detector.ts';
+import { createDetectorGroup } from '../../../functions/core/redaction/detectors/detector-group.ts';
+import type { PackMember } from '../../../functions/core/redaction/detectors/pack-member.ts';
+import { expectDecidedByNeighbourhood } from '../support/detector-contract.ts';
+import { exampleTexts, shippedMembers } from './shipped-packs.ts';
+
+/**
+ * Every pattern and block detector of every shipped pack in one group, as a rule set with all
+ * packs enabled runs them: its members without anchors or keywords share one shape search.
+ */
+const members = shippedMembers.map(({ entry }) => entry.createMember());
+const group = createDetectorGroup(members);
+
+/**
+ * What each member finds on its own: a detector with no keywords scans with its own pattern
+ * (`findFrom`, whatever anchors it has), one with keywords or a block runs as a group of one.
+ */
+function ownSearches(list: readonly PackMember[]): ((text: string, from: number) => Match | undefined)[] {
+  return list.map((member, kind) => {
+    const detector = shippedMembers[kind]?.entry.detector;
+    const hasKeywords = detector !== undefined && 'keywords' in detector && detector.keywords.length > 0;
+    if (detector !== undefined && 'pattern' in detector && !hasKeywords)
+      return (text, from) => member.findFrom(text, from);
+    const alone = createDetectorGroup([member]);
+    return (text, from) => alone.findFrom(text, from);
+  });
+}
+
+/** The leftmost of the members' own matches, the longest of those, of equal ones the member listed first. */
+function expected(
+  searches: readonly ((text: string, from: number) => Match | undefined)[],
+  text: string,
+  from: number,
+): Match | undefined {
+  let best: Match | undefined;
+  searches.forEach((search, kind) => {
+    const match = search(text, from);
+    if (match === undefined) return;
+    if (
+      best === undefined ||
+      match.start < best.start ||
+      (match.start === best.start && match.end > best.end)
+    ) {
+      best = { start: match.start, end: match.end, kind };
+    }
+  });
+  return best;
+}
+
+/** Matches from `from` on, each search resuming at the end of the previous match, as a scanner does. */
+function walk(find: (text: string, from: number) => Match | undefined, text: string, from: number): Match[] {
+  const found: Match[] = [];
+  for (let match = find(text, from); match !== undefined; match = find(text, match.end)) found.push(match);
+  return found;
+}
+
+/** A value with one character changed to another of its kind: a near miss its detector may reject. */
+function nearMiss(text: string, seed: number): string {
+  if (text.length === 0) return text;
+  const at = seed % text.length;
+  const char = text.charAt(at);
+  const swapped = /[0-9]/.test(char)
+    ? String((Number(char) + 1 + (seed % 9)) % 10)
+    : /[A-Z]/.test(char)
+      ? char === 'Z'
+        ? 'A'
+        : String.fromCharCode(char.charCodeAt(0) + 1)
+      : /[a-z]/.test(char)
+        ? char.toUpperCase()
+        : ['-', ' ', '.', ''][seed % 4];
+  return text.slice(0, at) + swapped + text.slice(at + 1);
+}
+
+const fragments = [
+  ...new Set(
+    shippedMembers.flatMap(({ entry }) => [
+      ...exampleTexts(entry),
+      ...('anchors' in entry.detector ? entry.detector.anchors : []),
+      ...('keywords' in entry.detector ? entry.detector.keywords : []),
+    ]),
+  ),
+];
+const pieceArbitrary = fc.oneof(
+  fc.constantFrom(...fragments),
+  fc.tuple(fc.constantFrom(...fragments), fc.nat()).map(([fragment, seed]) => nearMiss(fragment, seed)),
+  fc.string({ unit: fc.constantFrom(...'0123456789 -./:=,ABXZabsé\n'), maxLength: 14 }),
+);
+const textArbitrary = fc
+  .array(fc.tuple(pieceArbitrary, fc.constantFrom('', ' ', '\n', ', ', '=', ': ', '-')), {
+    minLength: 1,
+    maxLength: 6,
+  })
+  .map((pieces) => pieces.map(([piece, separator]) => piece + separator).join(''));
+
+describe('detector group of every shipped pack detector', () => {
+  const searches = ownSearches(members);
+
+  it('shares one shape search between the members that scan on their own', () => {
+    const shaped = members.filter(
+      (member) => member.anchors.length === 0 && member.keywords.length === 0 && member.start !== undefined,
+    );
+    expect(shaped.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('finds the leftmost, longest, first-listed of its members’ own matches, from any position (property)', () => {
+    fc.assert(
+      fc.property(textArbitrary, fc.nat(), (text, seed) => {
+        const from = seed % (text.length + 1);
+        expect(walk(group.findFrom, text, from), JSON.stringify(text)).toEqual(
+          walk((inner, at) => expected(searches, inner, at), text, from),
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('finds the same under a field named for a keyword as its members do under that name (property)', () => {
+    const names = ['steuerid', 'bsn', 'passport_number', 'nhs', 'customer_sin', 'notes'];
+    const named = new Map(names.map((name) => [name, group.named?.(name) as Detector]));
+    const namedSearches = new Map(
+      names.map((name) => [name, ownSearches(members.map((member) => member.named(name)))]),
+    );
+    fc.assert(
+      fc.property(textArbitrary, fc.constantFrom(...names), fc.nat(), (text, name, seed) => {
+        const from = seed % (text.length + 1);
+        const detector = named.get(name) as Detector;
+        const own = namedSearches.get(name) as ReturnType<typeof ownSearches>;
+        expect(walk(detector.findFrom, text, from), `${name}: ${JSON.stringify(text)}`).toEqual(
+          walk((inner, at) => expected(own, inner, at), text, from),
+        );
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('decides a match at each start from its declared neighbourhood only (property)', () => {
+    fc.assert(
+      fc.property(textArbitrary, (text) => {
+        expectDecidedByNeighbourhood(group, text);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
