@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RuleSetSource } from '../core/ports/rule-set-source.ts';
 import { compilePackFiles } from '../core/redaction/detector-pack.ts';
-import { type PatternFacts, patternFactsKey } from '../core/redaction/pattern-facts.ts';
+import { patternFactsFromJson, patternFactsKey } from '../core/redaction/pattern-facts.ts';
 import { type ResolvedRuleSet, resolveRuleSets } from '../core/redaction/rule-catalog.ts';
 import { parseRuleFiles, type RuleFileText } from '../core/redaction/rule-file.ts';
 
@@ -31,7 +31,7 @@ export const PARSED_RULES_FILE = 'parsed-rules.json';
 export const PATTERN_FACTS_FILE = 'pattern-facts.json';
 
 let parsedRules: Promise<ReadonlyMap<string, unknown>> | undefined;
-let patternFacts: Promise<ReadonlyMap<string, PatternFacts>> | undefined;
+let patternFacts: Promise<ReadonlyMap<string, unknown>> | undefined;
 
 /**
  * A rule set source reading every `*.yaml` and `*.yml` file directly in `dir` (not its
@@ -46,9 +46,12 @@ export function createLocalRuleSetSource(dir: string): RuleSetSource {
     },
     async loadPacks() {
       const files = await readYamlFiles(join(dir, PACKS_SUBDIR), { isOptional: true });
-      patternFacts ??= readBundleFile<PatternFacts>(PATTERN_FACTS_FILE);
+      patternFacts ??= readBundleFile<unknown>(PATTERN_FACTS_FILE);
       const facts = await patternFacts;
-      return compilePackFiles(files, (pattern, flags) => facts.get(patternFactsKey(pattern, flags)));
+      return compilePackFiles(files, (pattern, flags) => {
+        const json = facts.get(patternFactsKey(pattern, flags));
+        return json === undefined ? undefined : patternFactsFromJson(json);
+      });
     },
   };
 }

@@ -26,7 +26,11 @@ import { createLocalTokenKeyring } from '../../functions/adapters/local-token-ke
 import { openRedactionStream } from '../../functions/adapters/node-redaction-stream.ts';
 import { RECHECK_VERDICTS_FILE, recheckVerdictKey } from '../../functions/cli/lazy-recheck.ts';
 import { compileRuleSet } from '../../functions/core/redaction/compile-rule-set.ts';
-import { patternFactsKey, patternFactsOf } from '../../functions/core/redaction/pattern-facts.ts';
+import {
+  patternFactsFromJson,
+  patternFactsKey,
+  patternFactsOf,
+} from '../../functions/core/redaction/pattern-facts.ts';
 import { RULE_YAML_MAX_ALIAS_COUNT, RULE_YAML_OPTIONS } from '../../functions/core/redaction/rule-file.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -235,7 +239,9 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
     expect(patterns.length).toBeGreaterThan(100);
     const keys = new Set(patterns.map(({ pattern, flags }) => patternFactsKey(pattern, flags)));
     for (const { pattern, flags } of patterns) {
-      expect(facts[patternFactsKey(pattern, flags)], pattern).toEqual(patternFactsOf(pattern, flags));
+      const shipped = facts[patternFactsKey(pattern, flags)];
+      expect(shipped, pattern).toBeDefined();
+      expect(patternFactsFromJson(shipped), pattern).toEqual(patternFactsOf(pattern, flags));
     }
     expect(Object.keys(facts)).toHaveLength(keys.size);
   });

@@ -10,7 +10,6 @@ import {
   type PatternDetector,
 } from './pack-schema.ts';
 import { type PatternFacts, type PatternFactsLookup, patternFactsOf } from './pattern-facts.ts';
-import { startSequencesOf } from './pattern-start-sequences.ts';
 import { parseYamlFile, type RuleFileText, type RulePath } from './rule-file.ts';
 
 /**
@@ -201,7 +200,7 @@ function specOf(detector: PatternDetector, facts: PatternFacts): PackMemberSpec 
     flags,
     anchors,
     shape: anchors.length > 0 ? undefined : facts.shape,
-    start: anchors.length > 0 ? undefined : startSequencesOf(pattern, flags),
+    start: anchors.length > 0 ? undefined : facts.start,
     value,
     lookbehind: bounds.lookbehind,
     lookahead: bounds.lookahead,

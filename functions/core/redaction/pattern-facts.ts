@@ -8,6 +8,8 @@ import {
 } from './pattern-analysis.ts';
 import { literalPrefixes } from './pattern-prefixes.ts';
 import { shapeOf } from './pattern-shape.ts';
+import { type StartSequences, startSequencesOf } from './pattern-start-sequences.ts';
+import { CharSet } from './regex-char-sets.ts';
 
 /**
  * What checking a pack detector's pattern finds out, a function of the pattern and its flags
@@ -21,6 +23,8 @@ export interface PatternFacts {
   readonly prefixes?: string[] | undefined;
   /** What {@link shapeOf} gives. */
   readonly shape?: string | undefined;
+  /** What {@link startSequencesOf} gives. */
+  readonly start?: StartSequences | undefined;
 }
 
 /**
@@ -32,7 +36,7 @@ export type PatternFactsLookup = (pattern: string, flags: string) => PatternFact
 /**
  * Checks a pack pattern and works out its facts: its bounds (and that its lookarounds reach at
  * most {@link maxCustomLookaround} characters), that it backtracks at most a constant per start,
- * the bounds of its `value` group, its literal prefixes and its shape. Checking the ~140 shipped
+ * the bounds of its `value` group, its literal prefixes, its shape and its start sequences. Checking the ~140 shipped
  * pack patterns is most of the CPU `serve` spends on rules at start.
  *
  * @throws Error naming the problem, as `analyzePattern` and `assertBoundedBacktracking` do.
@@ -50,6 +54,27 @@ export function patternFactsOf(pattern: string, flags: string): PatternFacts {
     valueGroup: analyzePatternGroups(pattern, flags).get('value'),
     prefixes: literalPrefixes(pattern, flags),
     shape: shapeOf(pattern, flags),
+    start: startSequencesOf(pattern, flags),
+  };
+}
+
+/**
+ * The facts `JSON.stringify` wrote (character sets as their words, see `CharSet.toJSON`) as
+ * {@link patternFactsOf} gave them.
+ */
+export function patternFactsFromJson(json: unknown): PatternFacts {
+  const facts = json as Omit<PatternFacts, 'start'> & {
+    readonly start?: { readonly sequences: number[][][]; readonly excludedBefore: number[] };
+  };
+  const { start, ...rest } = facts;
+  if (start === undefined) return rest;
+  const { sequences, excludedBefore } = start;
+  return {
+    ...rest,
+    start: {
+      sequences: sequences.map((sequence) => sequence.map((words) => CharSet.fromJSON(words))),
+      excludedBefore: CharSet.fromJSON(excludedBefore),
+    },
   };
 }
 
