@@ -12,17 +12,23 @@
 # The root file system can be read-only: the process writes only to $MASKPOINT_HOME (a volume).
 
 ARG NODE_IMAGE=node:22-slim
+# The rule directory baked in, relative to the build context (redaction-rules/ or a folder inside it).
+ARG RULES_DIR=redaction-rules
 
 # Bundles the TypeScript CLI into ES modules, one chunk per command (bin/cli-bundle.js; esbuild
 # is a dev dependency: this stage only). Scripts are skipped at install, where `prepare` would
-# build before the sources are copied; `npm run build` runs it once they are.
+# build before the sources are copied; `npm run build` runs it once they are. The rules the image
+# ships are copied too: the build caches what YAML reads from them and the checks of their
+# patterns beside the chunks (bin/cli-bundle.js), so `serve` starts without redoing that work.
 FROM ${NODE_IMAGE} AS build
+ARG RULES_DIR
 WORKDIR /build
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
 COPY functions ./functions
 COPY bin ./bin
+COPY ${RULES_DIR} ./redaction-rules
 RUN npm run build
 
 # The packages the bundle imports at run time, and nothing else.
@@ -32,8 +38,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 FROM ${NODE_IMAGE}
-# The rule directory baked in, relative to the build context (redaction-rules/ or a folder inside it).
-ARG RULES_DIR=redaction-rules
+ARG RULES_DIR
 ENV NODE_ENV=production \
     MASKPOINT_HOST=0.0.0.0 \
     MASKPOINT_PORT=8080 \

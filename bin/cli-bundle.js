@@ -31,6 +31,8 @@ const INPUTS_FILE = join(CLI_BUNDLE_DIR, 'inputs.txt');
 const PARSED_RULES_FILE = join(CLI_BUNDLE_DIR, 'parsed-rules.json');
 /** recheck's verdicts on the shipped custom patterns (functions/cli/lazy-recheck.ts, RECHECK_VERDICTS_FILE). */
 const RECHECK_VERDICTS_FILE = join(CLI_BUNDLE_DIR, 'recheck-verdicts.json');
+/** The facts of the shipped packs' patterns (functions/adapters/local-rule-set-source.ts, PATTERN_FACTS_FILE). */
+const PATTERN_FACTS_FILE = join(CLI_BUNDLE_DIR, 'pattern-facts.json');
 /** The shipped rule sets and, in its packs/ folder, the detector packs. */
 const RULES_DIR = join(ROOT, 'redaction-rules');
 
@@ -91,8 +93,9 @@ export async function buildCliBundle() {
     format: 'esm',
     target: 'node20',
     packages: 'external',
-    // Loaded on the first custom pattern instead of at start (functions/cli/lazy-recheck.ts).
-    alias: { recheck: './functions/cli/lazy-recheck.ts' },
+    // Loaded on the first custom pattern instead of at start (functions/cli/lazy-recheck.ts), and
+    // on the first rule file the shipped parse does not cover (functions/cli/lazy-yaml.ts).
+    alias: { recheck: './functions/cli/lazy-recheck.ts', yaml: './functions/cli/lazy-yaml.ts' },
     sourcemap: true,
     metafile: true,
     write: false,
@@ -104,6 +107,7 @@ export async function buildCliBundle() {
   const shippedRules = await parseShippedRules();
   writeAtomically(PARSED_RULES_FILE, JSON.stringify(shippedRules));
   writeAtomically(RECHECK_VERDICTS_FILE, JSON.stringify(await checkShippedPatterns(shippedRules)));
+  writeAtomically(PATTERN_FACTS_FILE, JSON.stringify(await shippedPatternFacts(build, shippedRules)));
   for (const file of files) {
     await mkdir(dirname(file.path), { recursive: true });
     writeAtomically(file.path, file.contents);
@@ -117,6 +121,7 @@ export async function buildCliBundle() {
     INPUTS_FILE,
     PARSED_RULES_FILE,
     RECHECK_VERDICTS_FILE,
+    PATTERN_FACTS_FILE,
   ]);
   for (const name of readdirSync(CLI_BUNDLE_DIR, { recursive: true, encoding: 'utf8' })) {
     const path = join(CLI_BUNDLE_DIR, name);
@@ -138,7 +143,7 @@ async function parseShippedRules() {
   /** @type {Record<string, unknown>} */
   const values = {};
   for (const dir of [RULES_DIR, join(RULES_DIR, 'packs')]) {
-    // The image build (Dockerfile) bundles without the rules: nothing to hold then.
+    // A build without the rules (a bundle built from the sources alone) holds nothing.
     const entries = existsSync(dir) ? readdirSync(dir, { withFileTypes: true }) : [];
     const names = entries
       .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name))
@@ -192,6 +197,51 @@ async function checkShippedPatterns(shippedRules) {
     else process.env.RECHECK_SYNC_BACKEND = backend;
   }
   return verdicts;
+}
+
+/**
+ * The facts of the shipped packs' patterns (`patternFactsOf` of
+ * functions/core/redaction/pattern-facts.ts), by `patternFactsKey`. They are worked out by the
+ * same code `serve` runs: that module is bundled on its own, its packages included, and imported
+ * from memory. A pattern whose check fails is left out, to be checked, and reported, at start.
+ *
+ * @param {typeof import('esbuild').build} build esbuild's
+ * @param {Record<string, unknown>} shippedRules what parseShippedRules gives
+ * @returns {Promise<Record<string, unknown>>}
+ */
+async function shippedPatternFacts(build, shippedRules) {
+  /** @type {Record<string, unknown>} */
+  const facts = {};
+  const patterns = Object.values(shippedRules).flatMap((value) => {
+    const document = /** @type {{ pack?: unknown, detectors?: unknown }} */ (value ?? {});
+    return document.pack !== undefined && Array.isArray(document.detectors) ? document.detectors : [];
+  });
+  if (!patterns.some((detector) => typeof detector?.pattern === 'string')) return facts;
+  const result = await build({
+    absWorkingDir: ROOT,
+    entryPoints: ['functions/core/redaction/pattern-facts.ts'],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // The facts never call recheck; the bundle, imported from a data: URL, cannot resolve packages.
+    alias: { recheck: './functions/cli/lazy-recheck.ts' },
+    write: false,
+    logLevel: 'warning',
+  });
+  const [output] = result.outputFiles;
+  if (output === undefined) throw new Error('esbuild wrote no bundle of pattern-facts.ts');
+  const source = Buffer.from(output.contents).toString('base64');
+  const { patternFactsOf, patternFactsKey } = await import(`data:text/javascript;base64,${source}`);
+  for (const { pattern, flags = '' } of patterns) {
+    if (typeof pattern !== 'string' || typeof flags !== 'string') continue;
+    try {
+      facts[patternFactsKey(pattern, flags)] = patternFactsOf(pattern, flags);
+    } catch {
+      // Reported at start, with the file and line.
+    }
+  }
+  return facts;
 }
 
 /**

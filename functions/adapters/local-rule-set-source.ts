@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RuleSetSource } from '../core/ports/rule-set-source.ts';
 import { compilePackFiles } from '../core/redaction/detector-pack.ts';
+import { patternFactsFromJson, patternFactsKey } from '../core/redaction/pattern-facts.ts';
 import { type ResolvedRuleSet, resolveRuleSets } from '../core/redaction/rule-catalog.ts';
 import { parseRuleFiles, type RuleFileText } from '../core/redaction/rule-file.ts';
 
@@ -22,7 +23,15 @@ export const PACKS_SUBDIR = 'packs';
  */
 export const PARSED_RULES_FILE = 'parsed-rules.json';
 
+/**
+ * The file beside this module, in the CLI bundle (bin/cli-bundle.js writes it), that holds the
+ * facts of the shipped packs' patterns (`patternFactsOf`), by `patternFactsKey`: a pack
+ * pattern it holds is not checked again. Absent, every pattern is checked.
+ */
+export const PATTERN_FACTS_FILE = 'pattern-facts.json';
+
 let parsedRules: Promise<ReadonlyMap<string, unknown>> | undefined;
+let patternFacts: Promise<ReadonlyMap<string, unknown>> | undefined;
 
 /**
  * A rule set source reading every `*.yaml` and `*.yml` file directly in `dir` (not its
@@ -36,7 +45,13 @@ export function createLocalRuleSetSource(dir: string): RuleSetSource {
       return parseRuleFiles(await readYamlFiles(dir));
     },
     async loadPacks() {
-      return compilePackFiles(await readYamlFiles(join(dir, PACKS_SUBDIR), { isOptional: true }));
+      const files = await readYamlFiles(join(dir, PACKS_SUBDIR), { isOptional: true });
+      patternFacts ??= readBundleFile<unknown>(PATTERN_FACTS_FILE);
+      const facts = await patternFacts;
+      return compilePackFiles(files, (pattern, flags) => {
+        const json = facts.get(patternFactsKey(pattern, flags));
+        return json === undefined ? undefined : patternFactsFromJson(json);
+      });
     },
   };
 }
@@ -53,7 +68,7 @@ async function readYamlFiles(dir: string, options: { isOptional?: boolean } = {}
     .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name))
     .map((entry) => entry.name)
     .sort();
-  parsedRules ??= readParsedRules();
+  parsedRules ??= readBundleFile<unknown>(PARSED_RULES_FILE);
   const values = await parsedRules;
   return Promise.all(
     names.map(async (name) => {
@@ -65,15 +80,16 @@ async function readYamlFiles(dir: string, options: { isOptional?: boolean } = {}
   );
 }
 
-async function readParsedRules(): Promise<ReadonlyMap<string, unknown>> {
+/** The entries of a JSON object file beside this module, none when there is no such file. */
+async function readBundleFile<T>(name: string): Promise<ReadonlyMap<string, T>> {
   let json: string;
   try {
-    json = await readFile(new URL(PARSED_RULES_FILE, import.meta.url), 'utf8');
+    json = await readFile(new URL(name, import.meta.url), 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
     throw error;
   }
-  return new Map(Object.entries(JSON.parse(json) as Record<string, unknown>));
+  return new Map(Object.entries(JSON.parse(json) as Record<string, T>));
 }
 
 /**

@@ -45,7 +45,8 @@ function stagesOf(text: string): Stage[] {
  * What is wrong with a Dockerfile for the gateway image, one line per problem: the final stage
  * must run as a user other than root, hold no dev dependency (no npm install without
  * --omit=dev, no node_modules from a stage that installed them), run `serve` from the bundle,
- * and probe /healthz.
+ * and probe /healthz; the stage that builds the bundle must hold the rules the image ships (the
+ * build caches what YAML reads from them and the checks of their patterns beside the chunks).
  */
 function dockerfileProblems(text: string): string[] {
   const stages = stagesOf(text);
@@ -79,6 +80,18 @@ function dockerfileProblems(text: string): string[] {
   if (!/"serve"/.test(entry) && !/"serve"/.test(command)) problems.push('the entry point does not run serve');
   const health = of('HEALTHCHECK').at(-1)?.args ?? '';
   if (!health.includes(HEALTH_CHECK_PATH)) problems.push(`no HEALTHCHECK on ${HEALTH_CHECK_PATH}`);
+  const rulesCopy = (stage: Stage) =>
+    stage.instructions.find(
+      ({ keyword, args }) =>
+        keyword === 'COPY' && !args.includes('--from=') && /\.\/redaction-rules$/.test(args),
+    )?.args;
+  const builder = stages.find((stage) =>
+    stage.instructions.some(({ keyword, args }) => keyword === 'RUN' && /\bnpm run build\b/.test(args)),
+  );
+  const shipped = rulesCopy(final);
+  if (builder !== undefined && shipped !== undefined && rulesCopy(builder) !== shipped) {
+    problems.push(`the build stage does not hold the rules the image ships (${shipped})`);
+  }
   return problems;
 }
 
@@ -123,6 +136,11 @@ describe('the Dockerfile', () => {
         /does not run the bundle/,
       ],
       ['a health check elsewhere', (text) => text.replace('/healthz', '/'), /no HEALTHCHECK on \/healthz/],
+      [
+        'a build stage without the rules',
+        (text) => text.replace(/^COPY \$\{RULES_DIR\} \.\/redaction-rules\n(?=RUN npm run build)/m, ''),
+        /the build stage does not hold the rules/,
+      ],
     ];
     for (const [label, mutate, problem] of mutations) {
       const mutated = mutate(DOCKERFILE);

@@ -20,11 +20,17 @@ import {
   loadRuleCatalog,
   PACKS_SUBDIR,
   PARSED_RULES_FILE,
+  PATTERN_FACTS_FILE,
 } from '../../functions/adapters/local-rule-set-source.ts';
 import { createLocalTokenKeyring } from '../../functions/adapters/local-token-keyring.ts';
 import { openRedactionStream } from '../../functions/adapters/node-redaction-stream.ts';
 import { RECHECK_VERDICTS_FILE, recheckVerdictKey } from '../../functions/cli/lazy-recheck.ts';
 import { compileRuleSet } from '../../functions/core/redaction/compile-rule-set.ts';
+import {
+  patternFactsFromJson,
+  patternFactsKey,
+  patternFactsOf,
+} from '../../functions/core/redaction/pattern-facts.ts';
 import { RULE_YAML_MAX_ALIAS_COUNT, RULE_YAML_OPTIONS } from '../../functions/core/redaction/rule-file.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -110,11 +116,11 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
     );
   });
 
-  it('starts serve without the AWS SDK, ioredis, Powertools or recheck: each is loaded only for the option that needs it', () => {
+  it('starts serve without the AWS SDK, ioredis, Powertools, recheck or YAML: each is loaded only for the option or file that needs it', () => {
     const serve = [...staticPackages(commandChunk('serve'))];
     expect(
       serve.filter((name) =>
-        /^@aws-sdk\/|^ioredis$|^@middy\/|^@aws-lambda-powertools\/|^recheck$/.test(name),
+        /^@aws-sdk\/|^ioredis$|^@middy\/|^@aws-lambda-powertools\/|^recheck$|^yaml$/.test(name),
       ),
     ).toEqual([]);
     // What serving local buckets does need is still found.
@@ -211,6 +217,60 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
       expect(verdicts[recheckVerdictKey(pattern, flags)], pattern).toEqual(checkSync(pattern, flags));
     }
     expect(Object.keys(verdicts)).toHaveLength(patterns.length);
+  });
+
+  it('ships the facts of every pattern of the shipped packs, as the engine works them out', () => {
+    const facts = JSON.parse(readFileSync(join(CLI_BUNDLE_DIR, PATTERN_FACTS_FILE), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    const dir = join(DEFAULT_RULES_DIR, PACKS_SUBDIR);
+    const patterns = readdirSync(dir)
+      .filter((name) => /\.ya?ml$/.test(name))
+      .flatMap((name) => {
+        const { detectors = [] } = parseDocument(readFileSync(join(dir, name), 'utf8')).toJS() as {
+          detectors?: { pattern?: string; flags?: string }[];
+        };
+        return detectors.flatMap(({ pattern, flags = '' }) =>
+          pattern === undefined ? [] : [{ pattern, flags }],
+        );
+      });
+    // Checking them is most of what serve spends on rules at start.
+    expect(patterns.length).toBeGreaterThan(100);
+    const keys = new Set(patterns.map(({ pattern, flags }) => patternFactsKey(pattern, flags)));
+    for (const { pattern, flags } of patterns) {
+      const shipped = facts[patternFactsKey(pattern, flags)];
+      expect(shipped, pattern).toBeDefined();
+      expect(patternFactsFromJson(shipped), pattern).toEqual(patternFactsOf(pattern, flags));
+    }
+    expect(Object.keys(facts)).toHaveLength(keys.size);
+  });
+
+  it('checks a shipped pack detector edited after the build: its own limits with a shipped pattern, a new pattern in full', () => {
+    const rules = copyOfShippedRules();
+    try {
+      const file = join(rules, PACKS_SUBDIR, 'health.yaml');
+      const text = readFileSync(file, 'utf8');
+      const at = `${file}:${text.split('\n').findIndex((line) => line.startsWith('    pattern: ')) + 1}:14`;
+      // The pattern's facts are shipped; the detector's maxLength is checked against them.
+      const shorter = text.replace(/^ {4}maxLength: 13$/m, '    maxLength: 12');
+      expect(shorter).not.toBe(text);
+      writeFileSync(file, shorter);
+      const limit = maskpoint('rules', 'validate', '--rules', rules);
+      expect(limit.status).toBe(1);
+      expect(limit.stderr.toString()).toContain(
+        `${at}: detectors[0] "us-mbi": it can redact 13 characters, more than maxLength 12`,
+      );
+      // A pattern the build did not see is checked at start.
+      const unbounded = text.replace("[0-9]{2}(?![A-Za-z0-9])'", "[0-9]+(?![A-Za-z0-9])'");
+      expect(unbounded).not.toBe(text);
+      writeFileSync(file, unbounded);
+      const pattern = maskpoint('rules', 'validate', '--rules', rules);
+      expect(pattern.status).toBe(1);
+      expect(pattern.stderr.toString()).toContain(`${at}: detectors[0] "us-mbi": unbounded quantifier \`+\``);
+    } finally {
+      rmSync(rules, { recursive: true, force: true });
+    }
   });
 
   it('redacts with a shipped rule file as edited after the build, not as it was shipped', () => {

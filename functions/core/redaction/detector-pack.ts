@@ -1,8 +1,6 @@
 import { RuleValidationError } from '../errors.ts';
-import { assertBoundedBacktracking } from './backtracking-check.ts';
 import { createBlockMember } from './detectors/block-member.ts';
 import { builtInDetectorIds } from './detectors/built-in-detectors.ts';
-import { maxCustomLookaround } from './detectors/custom-detector.ts';
 import { createPackMember, type PackMember, type PackMemberSpec } from './detectors/pack-member.ts';
 import {
   type BuiltInReference,
@@ -11,10 +9,7 @@ import {
   type PackDetector,
   type PatternDetector,
 } from './pack-schema.ts';
-import { analyzePattern, analyzePatternGroups } from './pattern-analysis.ts';
-import { literalPrefixes } from './pattern-prefixes.ts';
-import { shapeOf } from './pattern-shape.ts';
-import { startSequencesOf } from './pattern-start-sequences.ts';
+import { type PatternFacts, type PatternFactsLookup, patternFactsOf } from './pattern-facts.ts';
 import { parseYamlFile, type RuleFileText, type RulePath } from './rule-file.ts';
 
 /**
@@ -46,16 +41,20 @@ export interface CompiledPack {
  * errors (file:line:column), patterns that are unbounded, can backtrack more than a constant
  * per start, or start without one of their anchors, values longer than `maxLength`, unknown
  * built-ins, and pack names or detector ids used twice (ids are unique across packs: rule sets
- * name pack detectors by id).
+ * name pack detectors by id). `cachedFacts` gives the facts of patterns already checked (a
+ * cache built from the shipped packs); the others are checked here.
  *
  * @throws RuleValidationError listing every problem, one per line.
  */
-export function compilePackFiles(sources: readonly RuleFileText[]): CompiledPack[] {
+export function compilePackFiles(
+  sources: readonly RuleFileText[],
+  cachedFacts?: PatternFactsLookup,
+): CompiledPack[] {
   const problems: string[] = [];
   const packs: CompiledPack[] = [];
   for (const { file, text, value } of sources) {
     try {
-      packs.push(compilePackFile(text, file, value));
+      packs.push(compilePackFile(text, file, value, cachedFacts));
     } catch (error) {
       if (!(error instanceof RuleValidationError)) throw error;
       problems.push(error.message);
@@ -90,13 +89,17 @@ export function compilePackFiles(sources: readonly RuleFileText[]): CompiledPack
 
 /**
  * Parses and checks one pack file (see {@link compilePackFiles}); `value` is what YAML reads
- * from `text` when a cache holds it (see `parseYamlFile`).
+ * from `text` when a cache holds it (see `parseYamlFile`), `cachedFacts` as in compilePackFiles.
  *
  * @throws RuleValidationError listing every problem of the file.
  */
-export function compilePackFile(text: string, file: string, value?: unknown): CompiledPack {
-  const { document, positionOf } = parseYamlFile(text, file, detectorPackSchema, value);
-  const pack = detectorPackSchema.parse(document);
+export function compilePackFile(
+  text: string,
+  file: string,
+  value?: unknown,
+  cachedFacts?: PatternFactsLookup,
+): CompiledPack {
+  const { output: pack, positionOf } = parseYamlFile(text, file, detectorPackSchema, value);
   const problems: string[] = [];
   const entries: CompiledPackEntry[] = [];
   pack.detectors.forEach((detector, index) => {
@@ -128,7 +131,10 @@ export function compilePackFile(text: string, file: string, value?: unknown): Co
       return;
     }
     try {
-      const spec = specOf(detector);
+      const spec = specOf(
+        detector,
+        cachedFacts?.(detector.pattern, detector.flags) ?? patternFactsOf(detector.pattern, detector.flags),
+      );
       entries.push({
         kind: 'member',
         id: detector.id,
@@ -146,15 +152,13 @@ export function compilePackFile(text: string, file: string, value?: unknown): Co
   return { name: pack.pack, file, pack, entries, positionOf };
 }
 
-/** Checks a pattern detector and works out its bounds; throws an `Error` naming the problem. */
-function specOf(detector: PatternDetector): PackMemberSpec {
+/**
+ * Checks a pattern detector against the facts of its pattern (see `patternFactsOf`) and works
+ * out its member; throws an `Error` naming the problem.
+ */
+function specOf(detector: PatternDetector, facts: PatternFacts): PackMemberSpec {
   const { pattern, flags } = detector;
-  const bounds = analyzePattern(pattern, flags);
-  if (Math.max(bounds.lookbehind, bounds.lookahead) > maxCustomLookaround) {
-    throw new Error(`its lookarounds reach more than ${maxCustomLookaround} characters outside the match`);
-  }
-  assertBoundedBacktracking(pattern, flags);
-  const group = analyzePatternGroups(pattern, flags).get('value');
+  const { bounds, valueGroup: group } = facts;
   const value =
     group === undefined
       ? { minLength: bounds.minLength, maxLength: bounds.maxLength, offsetMin: 0, offsetMax: 0 }
@@ -172,7 +176,7 @@ function specOf(detector: PatternDetector): PackMemberSpec {
     throw new Error('keywordPlacement: around needs anchors');
   }
   if (detector.anchors.length > 0) {
-    const prefixes = literalPrefixes(pattern, flags);
+    const { prefixes } = facts;
     const uncovered =
       prefixes === undefined
         ? ['(a match can start with any of many characters)']
@@ -188,15 +192,15 @@ function specOf(detector: PatternDetector): PackMemberSpec {
       );
     }
   }
-  const anchors = detector.anchors.length > 0 ? detector.anchors : derivedAnchors(detector);
+  const anchors = detector.anchors.length > 0 ? detector.anchors : derivedAnchors(detector, facts);
   return {
     id: detector.id,
     label: detector.label,
     pattern,
     flags,
     anchors,
-    shape: anchors.length > 0 ? undefined : shapeOf(pattern, flags),
-    start: anchors.length > 0 ? undefined : startSequencesOf(pattern, flags),
+    shape: anchors.length > 0 ? undefined : facts.shape,
+    start: anchors.length > 0 ? undefined : facts.start,
     value,
     lookbehind: bounds.lookbehind,
     lookahead: bounds.lookahead,
@@ -220,9 +224,8 @@ const maxDerivedAnchors = 4;
  * character, so that the detector group's one anchor search finds its candidates instead of a
  * scan of its own; else none.
  */
-function derivedAnchors(detector: PatternDetector): readonly string[] {
+function derivedAnchors(detector: PatternDetector, { prefixes }: PatternFacts): readonly string[] {
   if (detector.keywords.length > 0) return [];
-  const prefixes = literalPrefixes(detector.pattern, detector.flags);
   const isUsable = (prefix: string): boolean =>
     prefix.length >= minDerivedAnchorLength &&
     /^[^\p{C}\p{Z}]/u.test(prefix) &&

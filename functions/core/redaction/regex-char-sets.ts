@@ -15,6 +15,18 @@ export class CharSet {
     return new CharSet();
   }
 
+  /** The set {@link toJSON} wrote. */
+  static fromJSON(words: readonly number[]): CharSet {
+    const set = new CharSet();
+    set.words.set(words.slice(0, set.words.length));
+    return set;
+  }
+
+  /** The set as JSON holds it (the pattern facts cached in the CLI bundle): its five words. */
+  toJSON(): number[] {
+    return [...this.words];
+  }
+
   /** Every character. */
   static any(): CharSet {
     const set = new CharSet();

@@ -95,6 +95,33 @@ describe('AnchorSearch', () => {
     );
   });
 
+  it('keeps searches with the same anchors apart, and one with other anchors built afresh, interleaved (property)', () => {
+    const textArbitrary = fc.string({ unit: fc.constantFrom('a', 'b', 'A', '-', '1', ' '), maxLength: 40 });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(anchorArbitrary, {
+          minLength: 1,
+          maxLength: 6,
+          selector: (anchor) => anchor.toLowerCase(),
+        }),
+        anchorArbitrary,
+        textArbitrary,
+        textArbitrary,
+        (anchors, other, first, second) => {
+          // The second search reuses the first one's automaton, the third is built for other anchors.
+          const searches = [new AnchorSearch(anchors), new AnchorSearch(anchors), new AnchorSearch([other])];
+          // The first is left part way through its text while the second reads another.
+          searches[0]?.next(first, 0);
+          expect(walk(searches[1] as AnchorSearch, second, 0)).toEqual(occurrences(second, anchors, 0));
+          expect(walk(searches[0] as AnchorSearch, first, 0)).toEqual(occurrences(first, anchors, 0));
+          expect(walk(searches[2] as AnchorSearch, first, 0)).toEqual(occurrences(first, [other], 0));
+          expect(walk(new AnchorSearch(anchors), second, 0)).toEqual(occurrences(second, anchors, 0));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('reads long texts (WebAssembly lanes, in blocks) to the same occurrences as short windows read in JavaScript (property)', () => {
     fc.assert(
       fc.property(

@@ -30,3 +30,17 @@ describe('CharSet.caseFolded', () => {
     );
   });
 });
+
+describe('CharSet.toJSON and CharSet.fromJSON', () => {
+  it('give back, through JSON text, a set with the same members (property)', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 200 }), { maxLength: 60 }), (codes) => {
+        const set = CharSet.empty();
+        for (const code of codes) set.add(code);
+        const copy = CharSet.fromJSON(JSON.parse(JSON.stringify(set)) as number[]);
+        expect(members(copy)).toEqual(members(set));
+        expect(copy).toEqual(set);
+      }),
+    );
+  });
+});

