@@ -1,4 +1,5 @@
 import { AnchorLanes, LANES_BLOCK_CHARS, type LanesAutomaton } from './anchor-lanes.ts';
+import { StartList } from './start-list.ts';
 
 /**
  * From this many characters on, a text is read by {@link AnchorLanes} (WebAssembly) in blocks;
@@ -55,8 +56,7 @@ export class AnchorSearch {
   /** Whether the current text is read by the lanes. */
   private isInLanes = false;
   private text = '';
-  private readonly starts: number[] = [];
-  private readonly found: number[][] = [];
+  private readonly list = new StartList();
   /** Characters before this position have been read. */
   private scannedTo = 0;
   private state = 0;
@@ -92,14 +92,15 @@ export class AnchorSearch {
     // The same object compares in constant time, an equal copy does not: keep the caller's.
     this.text = text;
     for (;;) {
-      const index = this.firstIndexAtOrAfter(from);
-      const isKnown = index < this.starts.length;
+      const { starts, found } = this.list;
+      const index = this.list.firstIndexAtOrAfter(from);
+      const isKnown = index < starts.length;
       // Complete: every anchor starting before `scannedTo - reach` has been recorded.
       if (
         isKnown &&
-        ((this.starts[index] as number) < this.scannedTo - this.reach || this.scannedTo >= text.length)
+        ((starts[index] as number) < this.scannedTo - this.reach || this.scannedTo >= text.length)
       ) {
-        return { start: this.starts[index] as number, anchors: this.found[index] as number[] };
+        return { start: starts[index] as number, anchors: found[index] as number[] };
       }
       if (this.scannedTo >= text.length) return undefined;
       if (this.isInLanes) this.scanBlock(text);
@@ -110,8 +111,7 @@ export class AnchorSearch {
   private reset(text: string, from: number): void {
     this.from = from;
     this.isInLanes = text.length - from >= LANES_MIN_CHARS;
-    this.starts.length = 0;
-    this.found.length = 0;
+    this.list.clear();
     this.scannedTo = from;
     this.state = 0;
   }
@@ -153,31 +153,8 @@ export class AnchorSearch {
       const literal = this.anchors[anchor] as string;
       const start = position - literal.length;
       if (start >= this.from && (this.ignoreCase[anchor] || text.startsWith(literal, start)))
-        this.insert(start, anchor);
+        this.list.insert(start, anchor);
     }
-  }
-
-  /** Inserts in start order; a new start lies at most `reach` before the last one. */
-  private insert(start: number, anchor: number): void {
-    let at = this.starts.length;
-    while (at > 0 && (this.starts[at - 1] as number) > start) at--;
-    if (at > 0 && this.starts[at - 1] === start) {
-      this.found[at - 1]?.push(anchor);
-      return;
-    }
-    this.starts.splice(at, 0, start);
-    this.found.splice(at, 0, [anchor]);
-  }
-
-  private firstIndexAtOrAfter(from: number): number {
-    let low = 0;
-    let high = this.starts.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if ((this.starts[middle] as number) < from) low = middle + 1;
-      else high = middle;
-    }
-    return low;
   }
 }
 

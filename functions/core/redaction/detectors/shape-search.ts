@@ -1,4 +1,5 @@
 import type { StartSequences } from '../pattern-start-sequences.ts';
+import { StartList } from './start-list.ts';
 
 /** Where shapes may start: a position and the shapes (indexes into the search's list) that may start there. */
 export interface ShapeOccurrence {
@@ -52,8 +53,7 @@ export class ShapeSearch {
   /** Longest sequence less one: a shape starts at most this far before the character ending it. */
   private readonly reach: number;
   private text = '';
-  private readonly starts: number[] = [];
-  private readonly found: number[][] = [];
+  private readonly list = new StartList();
   private scannedTo = 0;
   private state = 0;
   private from = 0;
@@ -91,13 +91,14 @@ export class ShapeSearch {
     // The same object compares in constant time, an equal copy does not: keep the caller's.
     this.text = text;
     for (;;) {
-      const index = this.firstIndexAtOrAfter(from);
+      const { starts, found } = this.list;
+      const index = this.list.firstIndexAtOrAfter(from);
       // Complete: every shape starting before `scannedTo - reach` has been recorded.
       if (
-        index < this.starts.length &&
-        ((this.starts[index] as number) < this.scannedTo - this.reach || this.scannedTo >= text.length)
+        index < starts.length &&
+        ((starts[index] as number) < this.scannedTo - this.reach || this.scannedTo >= text.length)
       ) {
-        return { start: this.starts[index] as number, shapes: this.found[index] as number[] };
+        return { start: starts[index] as number, shapes: found[index] as number[] };
       }
       if (this.scannedTo >= text.length) return undefined;
       this.scanToNextOutput(text);
@@ -107,8 +108,7 @@ export class ShapeSearch {
   /** Starts over at `from`, having read the character before it, so that what is found does not depend on where a scan began. */
   private reset(text: string, from: number): void {
     this.from = from;
-    this.starts.length = 0;
-    this.found.length = 0;
+    this.list.clear();
     this.scannedTo = from;
     this.state =
       from === 0
@@ -137,32 +137,8 @@ export class ShapeSearch {
     const lengths = this.outputLengths[output] as readonly number[];
     for (let i = 0; i < shapes.length; i++) {
       const start = position - (lengths[i] as number);
-      if (start >= this.from) this.insert(start, shapes[i] as number);
+      if (start >= this.from) this.list.insert(start, shapes[i] as number);
     }
-  }
-
-  /** Inserts in start order; a new start lies at most `reach` before the last one. */
-  private insert(start: number, shape: number): void {
-    let at = this.starts.length;
-    while (at > 0 && (this.starts[at - 1] as number) > start) at--;
-    if (at > 0 && this.starts[at - 1] === start) {
-      const shapes = this.found[at - 1] as number[];
-      if (!shapes.includes(shape)) shapes.push(shape);
-      return;
-    }
-    this.starts.splice(at, 0, start);
-    this.found.splice(at, 0, [shape]);
-  }
-
-  private firstIndexAtOrAfter(from: number): number {
-    let low = 0;
-    let high = this.starts.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if ((this.starts[middle] as number) < from) low = middle + 1;
-      else high = middle;
-    }
-    return low;
   }
 }
 
