@@ -12,7 +12,7 @@ import {
   SYNC_LENGTH,
 } from '../../functions/core/redaction/normalized-text.ts';
 import { decodeEscapeAt, MAX_ESCAPE_LENGTH } from '../../functions/core/redaction/text-escapes.ts';
-import { entityEncode, INVISIBLES, percentEncode } from './support/hidden-forms.ts';
+import { entityEncode, INVISIBLES, percentEncode, unicodeEscape } from './support/hidden-forms.ts';
 
 /** The view, the text itself when nothing changes. */
 function viewOf(text: string, from = 0): string {
@@ -24,6 +24,18 @@ const unit = fc.oneof(
   fc.constantFrom('a', 'Z', '0', '9', ' ', '@', '.', '-', '\n', '%', '&', ';', '#', 'é', '😀', '中'),
   fc.constantFrom('%40', '%4', '%E2%80%8B', '%C3%A9', '%F0%9F%98%80', '%E2%80', '%ZZ'),
   fc.constantFrom('&#64;', '&#x40;', '&commat;', '&amp;', '&#6', '&nbsp;', '&#8203;', '&bogus;', 'AT&T'),
+  fc.constantFrom(
+    '\\u0040',
+    '\\u200b',
+    '\\uD83D\\uDE00',
+    '\\uD83D',
+    '\\uDE00',
+    '\\u00',
+    '\\x40',
+    '\\x4',
+    '\\',
+    '\\\\u0040',
+  ),
   fc.constantFrom('＠', '４', '\u00a0', '\u202f', '\u3000', '\u2011', 'ﬁ', '①', '𝟒', '²', '\u200b', '\u00ad'),
   fc
     .array(fc.constantFrom(...INVISIBLES), { minLength: 1, maxLength: MAX_DROPPED_RUN + 3 })
@@ -41,6 +53,7 @@ describe('normalizeText', () => {
     expect(viewOf('ja\u200bn\u200c\u200de\u2060@x\ufeff.io\u00ad')).toBe('jane@x.io');
     expect(viewOf('123\u201145\u22126789 𝟒①ﬁ')).toBe('123-45-6789 41fi');
     expect(viewOf('%E2%80%8B&#8203;x')).toBe('x');
+    expect(viewOf('jane\\u0040example\\x2Ecom \\uD83D\\uDE00 \\uff21')).toBe('jane@example.com 😀 A');
   });
 
   it('leaves lone signs, unknown or unterminated references and malformed UTF-8 as written', () => {
@@ -53,6 +66,8 @@ describe('normalizeText', () => {
       '%G0 %4',
       '%C0%80 %ED%A0%80 %F4%90%80%80 %80 %E2%80',
       'm² x³ 1ª',
+      'C:\\Users\\new\\x \\u00zz \\u0000 \\x7f \\x1b[0m',
+      '\\uD83D alone, \\uDE00 alone, \\uD83D\\uD83D',
     ]) {
       expect(normalizeText(kept), kept).toBeUndefined();
     }
@@ -159,6 +174,23 @@ describe('decodeEscapeAt', () => {
         }
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('decodes the \\u escapes of any character, surrogate pairs as one, and \\x of printable ASCII (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }),
+        fc.boolean(),
+        fc.boolean(),
+        (grapheme, isHex, isLower) => {
+          const character = String.fromCodePoint(grapheme.codePointAt(0) as number);
+          const escaped = unicodeEscape(character, isHex, isLower);
+          const expected = character === '\0' ? undefined : { text: character, length: escaped.length };
+          expect(decodeEscapeAt(`${escaped}\\u0041`, 0)).toEqual(expected);
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 

@@ -18,15 +18,19 @@ export const SYNC_LENGTH = MAX_EXPANSION + MAX_ESCAPE_LENGTH;
 
 const PERCENT = 0x25;
 const AMPERSAND = 0x26;
-
-/** Characters at which a unit other than the character itself may start. */
-const LATIN1_TRIGGERS = ['%', '&', ...LATIN1_FOLDABLE];
-/** A character beyond Latin-1: V8 answers at once for a string it stores one byte per character. */
-const WIDE = /[\u0100-\uffff]/g;
-const TRIGGER = new RegExp(`[%&${FOLDABLE_CLASS}]`, 'g');
+const BACKSLASH = 0x5c;
 
 /**
- * Text as the detectors see it: escapes decoded (`%40`, `&#64;`, `&commat;` → `@`),
+ * Strings at which a unit other than the character itself may start: `\u` and `\x` rather than
+ * every `\`, which paths and escaped JSON hold many of.
+ */
+const LATIN1_TRIGGERS = ['%', '&', '\\u', '\\x', ...LATIN1_FOLDABLE];
+/** A character beyond Latin-1: V8 answers at once for a string it stores one byte per character. */
+const WIDE = /[\u0100-\uffff]/g;
+const TRIGGER = new RegExp(`[%&${FOLDABLE_CLASS}]|\\\\[ux]`, 'g');
+
+/**
+ * Text as the detectors see it: escapes decoded (`%40`, `&#64;`, `&commat;`, `\u0040` → `@`),
  * characters folded (`＠` → `@`, no-break space → space, see `foldCharacter`) and invisible
  * characters dropped, at most `MAX_DROPPED_RUN` in a row; with a map from each position of
  * the view to the original text. Each character of the original belongs to one unit (an
@@ -97,7 +101,7 @@ interface Edits {
 
 /**
  * The view of `text[from, text.length)`, or `undefined` when it would equal the text, which
- * is decided without copying it when the text has no `%`, `&` or foldable character (see
+ * is decided without copying it when the text has no `%`, `&`, `\u`, `\x` or foldable character (see
  * `foldCharacter`). Each unit depends only on `text[start, start + MAX_ESCAPE_LENGTH)` and, for
  * an invisible character, on the `MAX_DROPPED_RUN` units before it; so the view of a window
  * equals the view of the whole text past the window's first `SYNC_LENGTH` code units and
@@ -120,11 +124,12 @@ export function normalizeText(text: string, from = 0): NormalizedText | undefine
   let runLength = 0;
   for (let at = triggers.next(from); at !== -1; ) {
     const code = text.charCodeAt(at);
-    const decoded = code === PERCENT || code === AMPERSAND ? decodeEscapeAt(text, at) : undefined;
+    const decoded =
+      code === PERCENT || code === AMPERSAND || code === BACKSLASH ? decodeEscapeAt(text, at) : undefined;
     let length: number;
     let character: string;
     if (decoded === undefined) {
-      // A `%` or `&` that starts no escape is itself, as text where they abound (URLs) has many.
+      // A `%`, `&` or `\` that starts no escape is itself, as text where they abound (URLs) has many.
       if (code < 0x80) {
         at = triggers.next(at + 1);
         continue;

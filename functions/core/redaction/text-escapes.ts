@@ -5,13 +5,16 @@ export interface DecodedEscape {
   readonly length: number;
 }
 
-/** Longest escape {@link decodeEscapeAt} reads, in code units (`&ZeroWidthSpace;`, `%F0%9F%98%80` is 12). */
+/** Longest escape {@link decodeEscapeAt} reads, in code units (`&ZeroWidthSpace;`; `%F0%9F%98%80` and `\uD83D\uDE00` are 12). */
 export const MAX_ESCAPE_LENGTH = 16;
 
 const PERCENT = 0x25;
 const AMPERSAND = 0x26;
 const HASH = 0x23;
 const SEMICOLON = 0x3b;
+const BACKSLASH = 0x5c;
+const LOWER_U = 0x75;
+const LOWER_X = 0x78;
 
 /**
  * HTML named character references that can stand for a character of a sensitive value or a
@@ -92,17 +95,51 @@ const MAX_NAME_LENGTH = MAX_ESCAPE_LENGTH - 2;
 
 /**
  * The escape at `at`, if one starts there: a percent-encoded character (`%40`, or the 2 to 4
- * `%XX` bytes of one UTF-8 encoded character, as URLs and access logs write them) or an HTML
- * character reference (`&#64;`, `&#x40;`, `&commat;`). Anything else, a `%` not followed by
- * two hex digits, bytes that are not well-formed UTF-8, an unknown name, a reference without
- * its semicolon or to a code point HTML does not decode (0, surrogates, C1 controls), is no
- * escape. The answer depends only on `text[at, at + MAX_ESCAPE_LENGTH)`.
+ * `%XX` bytes of one UTF-8 encoded character, as URLs and access logs write them), an HTML
+ * character reference (`&#64;`, `&#x40;`, `&commat;`), or a JSON / JavaScript string escape
+ * written into text (`\u0040`, a surrogate pair `\uD83D\uDE00`, `\x40` for printable ASCII, as
+ * logs of serialized strings hold them). Anything else, a `%` not followed by two hex digits,
+ * bytes that are not well-formed UTF-8, an unknown name, a reference without its semicolon or
+ * to a code point HTML does not decode (0, surrogates, C1 controls), `\u0000` or a surrogate
+ * without its pair, is no escape. The answer depends only on `text[at, at + MAX_ESCAPE_LENGTH)`.
  */
 export function decodeEscapeAt(text: string, at: number): DecodedEscape | undefined {
   const code = text.charCodeAt(at);
   if (code === PERCENT) return decodePercentAt(text, at);
   if (code === AMPERSAND) return decodeReferenceAt(text, at);
+  if (code === BACKSLASH) return decodeBackslashAt(text, at);
   return undefined;
+}
+
+/** `\uXXXX` (two of them for a surrogate pair), or `\xHH` of a printable ASCII character. */
+function decodeBackslashAt(text: string, at: number): DecodedEscape | undefined {
+  const kind = text.charCodeAt(at + 1);
+  if (kind === LOWER_X) {
+    const high = hexValue(text.charCodeAt(at + 2));
+    const low = hexValue(text.charCodeAt(at + 3));
+    const code = high * 16 + low;
+    return high < 0 || low < 0 || code < 0x20 || code > 0x7e
+      ? undefined
+      : { text: String.fromCharCode(code), length: 4 };
+  }
+  if (kind !== LOWER_U) return undefined;
+  const unit = unicodeUnitAt(text, at);
+  if (unit <= 0 || (unit >= 0xdc00 && unit <= 0xdfff)) return undefined;
+  if (unit < 0xd800 || unit > 0xdbff) return { text: String.fromCharCode(unit), length: 6 };
+  const low = text.charCodeAt(at + 6) === BACKSLASH ? unicodeUnitAt(text, at + 6) : -1;
+  return low >= 0xdc00 && low <= 0xdfff ? { text: String.fromCharCode(unit, low), length: 12 } : undefined;
+}
+
+/** The code unit of the `\uXXXX` at `at`, or -1. */
+function unicodeUnitAt(text: string, at: number): number {
+  if (text.charCodeAt(at + 1) !== LOWER_U) return -1;
+  let unit = 0;
+  for (let i = 2; i < 6; i++) {
+    const digit = hexValue(text.charCodeAt(at + i));
+    if (digit < 0) return -1;
+    unit = unit * 16 + digit;
+  }
+  return unit;
 }
 
 function decodePercentAt(text: string, at: number): DecodedEscape | undefined {

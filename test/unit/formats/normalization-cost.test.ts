@@ -65,6 +65,10 @@ const DENSE_UNITS = [
   '&#64;',
   '&commat;',
   '&nbsp;',
+  '\\u0040',
+  '\\uD83D\\uDE00',
+  '\\x40',
+  '\\',
   '\u200b',
   '\u00a0',
   '\u00ad',
@@ -91,6 +95,7 @@ describe('normalization cost with every built-in and pack detector', () => {
   it.for([
     ['runs of zero-width entities (49 code units per view character)', `${'&ZeroWidthSpace;'.repeat(3)}a`],
     ['percent-encoded bytes', '%41%42%2F'],
+    ['\\u escapes and surrogate pairs', '\\u0041\\uD83D\\uDE00\\x2F'],
     ['zero-width entities between letters', '&ZeroWidthSpace;a'],
     ['full-width forms and no-break spaces', 'ａｂ１２＠\u00a0'],
   ] as const)(

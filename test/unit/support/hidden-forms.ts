@@ -70,6 +70,20 @@ export function entityEncode(character: string, style: 'decimal' | 'hex' | 'name
   return style === 'hex' ? `&#x${codePoint.toString(16)};` : `&#${codePoint};`;
 }
 
+/**
+ * A JSON / JavaScript string escape of `character` written into text: `\uXXXX` for each UTF-16
+ * code unit (a surrogate pair gives two), or `\xHH` for printable ASCII when `isHex`.
+ */
+export function unicodeEscape(character: string, isHex = false, isLowerHex = false): string {
+  const code = character.charCodeAt(0);
+  const hex = (value: number, width: number) => {
+    const digits = value.toString(16).padStart(width, '0');
+    return isLowerHex ? digits : digits.toUpperCase();
+  };
+  if (isHex && character.length === 1 && code >= 0x20 && code <= 0x7e) return `\\x${hex(code, 2)}`;
+  return [...Array(character.length).keys()].map((i) => `\\u${hex(character.charCodeAt(i), 4)}`).join('');
+}
+
 /** Characters of `text`, surrogate pairs kept whole. */
 function charactersOf(text: string): string[] {
   return [...text];
@@ -124,6 +138,9 @@ const escapeForms: Record<string, (text: string) => fc.Arbitrary<string>> = {
   entity: perCharacter(fc.constantFrom('keep', 'decimal', 'hex', 'named'), (c, how) =>
     how === 'keep' ? c : entityEncode(c, how),
   ),
+  unicode: perCharacter(fc.constantFrom('keep', 'upper', 'lower', 'hex'), (c, how) =>
+    how === 'keep' ? c : unicodeEscape(c, how === 'hex', how === 'lower'),
+  ),
 };
 
 export const SHAPE_FORMS = Object.keys(shapeForms);
@@ -173,6 +190,7 @@ export const NEAR_MISSES = [
   'v1.2.3 build 4111',
   'ratio 4.111111111111111e15',
   '&#xZZ; &#; &unknown; %zz %',
+  'C:\\Users\\x\\new\\u00zz \\uD83D alone \\x7F \\x1b[0m \\u0000',
 ] as const;
 
 /** Filler words without anything a detector finds. */

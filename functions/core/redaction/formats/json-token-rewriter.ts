@@ -2,6 +2,7 @@ import { LimitExceededError, MalformedObjectError } from '../../errors.ts';
 import { normalizeText } from '../normalized-text.ts';
 import type { CompiledFieldRule, Redactor } from '../redactor.ts';
 import type { ScanMatch, Scanner } from '../scanner.ts';
+import { credentialHeaderValueShape, MAX_CREDENTIAL_HEADER_LENGTH } from './credential-header-values.ts';
 import { FieldRuleCache, type PathNode } from './field-rule-cache.ts';
 import { JsonStringEncoder, quote } from './json-string-encoder.ts';
 import { lexJsonText } from './json-text-lexer.ts';
@@ -52,9 +53,12 @@ interface Frame {
   hasNaming: boolean;
   /**
    * Arrays: the field rule of the command-line flag the element before was
-   * (`["--db-password", "…"]` in a container's `Args` or `command`): it rules this element.
+   * (`["--db-password", "…"]` in a container's `Args` or `command`), or of the credentials
+   * header it named (`["Authorization", "Basic …"]`): it rules this element.
    */
   flagRule: CompiledFieldRule | undefined;
+  /** Arrays: after a header name, the shape this element must have for `flagRule` to rule it. */
+  flagShape: RegExp | undefined;
 }
 
 /**
@@ -259,7 +263,7 @@ export class JsonTokenRewriter {
       this.plainKey(start, end, found?.length === 0);
       return;
     }
-    const rule = this.startValue(start);
+    const rule = this.startValue(start, start + 1, end - 1);
     this.noteNaming(start + 1, end - 1);
     const held = this.hold(rule, start + 1, end - 1);
     // A batch scan that found nothing in it vouches for the detectors a name leaves as they are.
@@ -295,7 +299,7 @@ export class JsonTokenRewriter {
       this.key(value, position, -1, false);
       return;
     }
-    const rule = this.startValue(position);
+    const rule = this.startValue(position, value);
     this.noteNaming(value);
     const held = this.hold(rule, value);
     if (rule === undefined) {
@@ -520,17 +524,50 @@ export class JsonTokenRewriter {
    */
   private noteFlag(frame: Frame, valueOrStart: string | number, end?: number): void {
     const isString = typeof valueOrStart === 'string';
-    if ((isString ? valueOrStart.charCodeAt(0) : this.source.charCodeAt(valueOrStart)) !== 0x2d) return;
+    if ((isString ? valueOrStart.charCodeAt(0) : this.source.charCodeAt(valueOrStart)) !== 0x2d) {
+      this.noteHeaderName(frame, valueOrStart, end);
+      return;
+    }
     const text = isString ? valueOrStart : this.source.slice(valueOrStart, end);
     const flag = /^--?([A-Za-z][A-Za-z0-9_.-]{0,63})$/.exec(text);
     if (flag === null) return;
-    // Looked up as keys under the array's path, so the cache of paths remembers them.
+    const rule = this.credentialsRule(frame, flag[1] as string);
+    if (rule !== undefined) frame.flagRule = rule;
+  }
+
+  /**
+   * After a string element of an array that is the name of a header carrying credentials
+   * (`Authorization`, `Cookie`, `X-Api-Key`, …, see {@link credentialHeaderValueShape}): the
+   * next element takes the credentials rule when it has the shape of that header's value, as
+   * header lists (`rawHeaders`, `[name, value]` pairs) hold them. A list of header names does
+   * not have that shape, so it names nothing.
+   */
+  private noteHeaderName(frame: Frame, valueOrStart: string | number, end?: number): void {
+    const isString = typeof valueOrStart === 'string';
+    const length = isString ? valueOrStart.length : (end as number) - valueOrStart;
+    if (length > MAX_CREDENTIAL_HEADER_LENGTH) return;
+    // The names start with a, c, p, s or x in either case: most elements are none of them.
+    const first = (isString ? valueOrStart.charCodeAt(0) : this.source.charCodeAt(valueOrStart)) | 0x20;
+    if (first !== 0x61 && first !== 0x63 && first !== 0x70 && first !== 0x73 && first !== 0x78) return;
+    const name = isString ? valueOrStart : this.source.slice(valueOrStart, end);
+    const shape = credentialHeaderValueShape(name);
+    if (shape === undefined) return;
+    const rule = this.credentialsRule(frame, name);
+    if (rule === undefined) return;
+    frame.flagRule = rule;
+    frame.flagShape = shape;
+  }
+
+  /**
+   * The field rule of `name` under the array's path when it is the rule a field named
+   * `password` takes (a credential's), else `undefined`. Looked up as keys under the array's
+   * path, so the cache of paths remembers them.
+   */
+  private credentialsRule(frame: Frame, name: string): CompiledFieldRule | undefined {
     const parent = this.path.slice(0, -1);
-    const name = flag[1] as string;
     const rule = this.rules.child(frame.node, name, [...parent, name]).rule;
-    if (rule === undefined || rule.isKeep) return;
-    if (rule === this.rules.child(frame.node, 'password', [...parent, 'password']).rule)
-      frame.flagRule = rule;
+    if (rule === undefined || rule.isKeep) return undefined;
+    return rule === this.rules.child(frame.node, 'password', [...parent, 'password']).rule ? rule : undefined;
   }
 
   /**
@@ -618,16 +655,29 @@ export class JsonTokenRewriter {
     return typeof key === 'string' && isNamedField(key) ? frame.namedRule : undefined;
   }
 
-  /** Checks that a value may start here and returns the rule that governs it. */
-  private startValue(position: number): CompiledFieldRule | undefined {
+  /**
+   * Checks that a value may start here and returns the rule that governs it. A string value
+   * comes as its text, or as its span in the source: after a header name it takes the header's
+   * rule only when it has the shape of that header's value.
+   */
+  private startValue(
+    position: number,
+    valueOrStart?: string | number,
+    end?: number,
+  ): CompiledFieldRule | undefined {
     if (this.expect !== VALUE && this.expect !== VALUE_OR_CLOSE) this.fail('unexpected value', position);
     const frame = this.frames[this.frames.length - 1];
     if (frame === undefined) return undefined;
     if (frame.isObject) return frame.taint ?? frame.keyNode.rule ?? this.siblingRule(frame);
     this.path[this.path.length - 1] = frame.index++;
     const flagged = frame.flagRule;
+    const shape = frame.flagShape;
     frame.flagRule = undefined;
-    return frame.taint ?? flagged;
+    frame.flagShape = undefined;
+    if (frame.taint !== undefined || shape === undefined) return frame.taint ?? flagged;
+    if (valueOrStart === undefined) return undefined;
+    const value = typeof valueOrStart === 'string' ? valueOrStart : this.source.slice(valueOrStart, end);
+    return shape.test(value) ? flagged : undefined;
   }
 
   private endValue(): void {
@@ -664,6 +714,7 @@ export class JsonTokenRewriter {
       namedRule: undefined,
       hasNaming: false,
       flagRule: undefined,
+      flagShape: undefined,
     });
     this.path.push(isObject ? '' : 0);
     this.expect = isObject ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
