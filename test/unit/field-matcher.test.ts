@@ -116,3 +116,67 @@ describe('fieldRuleSchema words', () => {
     ).toBe(false);
   });
 });
+
+describe('field names with accents', () => {
+  const ACCENTED: Record<string, readonly string[]> = {
+    a: ['à', 'á', 'â', 'ä'],
+    c: ['ç'],
+    e: ['é', 'è', 'ê', 'ë'],
+    i: ['í', 'î', 'ï'],
+    n: ['ñ'],
+    o: ['ó', 'ô', 'ö'],
+    u: ['ú', 'ù', 'û', 'ü'],
+  };
+  /** The name with some of its letters accented, precomposed or as a combining mark. */
+  const accented = (name: string) =>
+    fc
+      .array(fc.tuple(fc.boolean(), fc.nat(), fc.boolean()), {
+        minLength: name.length,
+        maxLength: name.length,
+      })
+      .map((choices) =>
+        [...name]
+          .map((letter, i) => {
+            const [isAccented, pick, isCombining] = choices[i] as [boolean, number, boolean];
+            const options = ACCENTED[letter.toLowerCase()];
+            let out = letter;
+            if (isAccented && options !== undefined) {
+              const precomposed = options[pick % options.length] as string;
+              out = isCombining ? precomposed.normalize('NFD') : precomposed;
+            }
+            return out;
+          })
+          .join(''),
+      );
+
+  it('match as their spelling without accents, whole or by words, in lower or upper case (generated)', () => {
+    const matcher = createFieldMatcher({
+      names: ['telephone'],
+      words: ['securite sociale', 'seguridad social', '*password*'],
+    });
+    const names = fc.constantFrom(
+      'Numero de securite sociale',
+      'numero_seguridad_social',
+      'telephone',
+      'Telephone',
+      'user password',
+      'note',
+      'securite',
+      'social',
+    );
+    fc.assert(
+      fc.property(
+        names.chain((name) => fc.tuple(fc.constant(name), accented(name), fc.boolean())),
+        ([name, withAccents, isUpper]) => {
+          const cased = (text: string) => (isUpper ? text.toUpperCase() : text);
+          expect(matcher([cased(withAccents)])).toBe(matcher([cased(name)]));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('finds the French social security header of the default rules', () => {
+    expect(splitFieldName('Numéro de sécurité sociale')).toEqual(['numero', 'de', 'securite', 'sociale']);
+  });
+});

@@ -1,8 +1,20 @@
 import type { FieldPath } from './redactor.ts';
 
-/** Folds a key or header for comparison: `First Name`, `first_name` and `firstName` are equal. */
+/**
+ * Folds a key or header for comparison: `First Name`, `first_name` and `firstName` are equal,
+ * and so are `Numéro de sécurité sociale` and `numero_de_securite_sociale` (see {@link withoutAccents}).
+ */
 export function normalizeFieldName(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return withoutAccents(name).toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+/**
+ * The name with the accents of its letters taken off (`é` → `e`, `ñ` → `n`, `ü` → `u`: NFD
+ * without combining marks), so names in French, Spanish or German headers have the words of
+ * their ASCII spelling instead of losing the accented letters.
+ */
+function withoutAccents(name: string): string {
+  return /[^\x00-\x7f]/.test(name) ? name.normalize('NFD').replace(/\p{M}/gu, '') : name;
 }
 
 // A run of capitals not followed by a lower-case letter (`AWS` in `AWSSecret`), a word with at
@@ -10,15 +22,15 @@ export function normalizeFieldName(name: string): string {
 const WORD = /[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g;
 
 /**
- * Splits a key or header into lower-case words in any case convention: at characters other
- * than ASCII letters and digits (`_`, `-`, `.`, spaces), at camelCase humps, before the last
+ * Splits a key or header into lower-case words in any case convention, accents taken off: at
+ * characters other than ASCII letters and digits (`_`, `-`, `.`, spaces), at camelCase humps, before the last
  * capital of a run that starts a word, and between letters and digits.
  *
  * @example
  * splitFieldName('AWSSecretAccessKey_2'); // ['aws', 'secret', 'access', 'key', '2']
  */
 export function splitFieldName(name: string): string[] {
-  return (name.match(WORD) ?? []).map((word) => word.toLowerCase());
+  return (withoutAccents(name).match(WORD) ?? []).map((word) => word.toLowerCase());
 }
 
 /** What a field rule names: the keys of a `FieldRule` that select fields. */
