@@ -370,17 +370,35 @@ describe('ipv6', () => {
 describe('aws-access-key-id', () => {
   it('finds 20-character key ids with a known prefix', () => {
     expectDetects('aws-access-key-id', {
-      found: ['AKIAIOSFODNN7EXAMPLE', 'ASIAY34FZKBOKMUTVV7A'],
+      // Digits outside base32 too: AWS's documentation writes AKIAI44QH8DHBEXAMPLE.
+      found: ['AKIAIOSFODNN7EXAMPLE', 'ASIAY34FZKBOKMUTVV7A', 'AKIAI44QH8DHBEXAMPLE', 'AKIA1OSF0DNN7EXAMPLE'],
       survives: [
         'AKIAIOSFODNN7EXAMPL',
         'AKIAIOSFODNN7EXAMPLE1',
         'xAKIAIOSFODNN7EXAMPLE',
         'AKIAiosfodnn7example',
-        'AKIA1OSF0DNN7EXAMPLE',
         'AKIAXXXXXXXXXXXXXXXX',
         'ASIAXXXXXXXXXXXXXXXX',
       ],
     });
+  });
+
+  it('finds any prefix with 16 upper-case letters or digits, whole, in text (generated)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3TX'),
+        fc.stringMatching(/^[A-Z0-9]{16}$/).filter((body) => !body.startsWith('XXXXXXXX')),
+        fc.constantFrom(['', ''], ['key ', ' here'], ['"', '"'], ['id=', '\n'], [',', ',']),
+        (prefix, body, [before, after]) => {
+          const id = `${prefix}${body}`;
+          expect(findAll(detector('aws-access-key-id'), `${before}${id}${after}`)).toEqual([id]);
+          expect(findAll(detector('aws-access-key-id'), `${before}${id}7${after}`)).toEqual([]);
+          expect(
+            findAll(detector('aws-access-key-id'), `${before}${prefix}${body.toLowerCase()}${after}`),
+          ).toEqual(/[A-Z]/.test(body) ? [] : [id]);
+        },
+      ),
+    );
   });
 });
 
