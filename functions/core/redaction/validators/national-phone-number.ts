@@ -2,10 +2,11 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
 
 /**
- * Countries whose national numbers start with the trunk prefix 0 and whose numbering plans are
- * closed enough to tell a phone number from other digits. Germany, Italy and Austria are left
- * out on purpose: their open plans admit almost any digits after a 0 (`078-05-1123`, an SSN
- * shape, is a valid German number).
+ * Countries whose national numbers start with the trunk prefix 0 (or, in Italy, a fixed-line 0).
+ * Germany's and Italy's open plans admit almost any digits after a 0 (`078-05-1123`, an SSN
+ * shape, is a valid German number; `01-02-2024` an Italian one), so the pattern that feeds this
+ * check leaves out SSN and date shapes, and the detector runs only after a phone keyword. Spain
+ * has no trunk prefix (its numbers start with 6 to 9), so no number this check sees is Spanish.
  */
 const trunkZeroCountries: readonly CountryCode[] = [
   'GB',
@@ -18,6 +19,8 @@ const trunkZeroCountries: readonly CountryCode[] = [
   'IN',
   'AU',
   'BR',
+  'DE',
+  'IT',
 ];
 
 /**
