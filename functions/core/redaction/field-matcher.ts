@@ -5,7 +5,9 @@ import type { FieldPath } from './redactor.ts';
  * and so are `Numéro de sécurité sociale` and `numero_de_securite_sociale` (see {@link withoutAccents}).
  */
 export function normalizeFieldName(name: string): string {
-  return withoutAccents(name).toLowerCase().replace(/[^a-z0-9]/g, '');
+  return withoutAccents(name)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
 }
 
 /**
@@ -14,7 +16,7 @@ export function normalizeFieldName(name: string): string {
  * their ASCII spelling instead of losing the accented letters.
  */
 function withoutAccents(name: string): string {
-  return /[^\x00-\x7f]/.test(name) ? name.normalize('NFD').replace(/\p{M}/gu, '') : name;
+  return /[^\p{ASCII}]/u.test(name) ? name.normalize('NFD').replace(/\p{M}/gu, '') : name;
 }
 
 // A run of capitals not followed by a lower-case letter (`AWS` in `AWSSecret`), a word with at

@@ -1,42 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RULES_DIR, loadRuleCatalog } from '../../../functions/adapters/local-rule-set-source.ts';
-import { compileRuleSet } from '../../../functions/core/redaction/compile-rule-set.ts';
-import { createFormatRedactor } from '../../../functions/core/redaction/formats/create-format-redactor.ts';
-import { Redactor } from '../../../functions/core/redaction/redactor.ts';
-import { testTokenKeys } from '../actions/test-token-keys.ts';
+import {
+  alphanumerics,
+  base64,
+  entropy,
+  randomOver,
+  redactAsText as redact,
+} from './shipped-text-redaction.ts';
 
 // Credential forms a red-team corpus found surviving the shipped `default` rule set (issue 11),
 // redacted as a text object would be.
-const resolved = (await loadRuleCatalog(DEFAULT_RULES_DIR)).get('default');
-if (resolved === undefined) throw new Error('the default rule set is missing');
-const compiled = compileRuleSet(resolved.ruleSet, testTokenKeys('k1'), resolved.positionOf, resolved.packs);
-
-function redact(text: string): string {
-  const formatRedactor = createFormatRedactor('text', new Redactor(compiled));
-  return formatRedactor.push(text) + formatRedactor.end();
-}
-
-const base64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const alphanumerics = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const passwordCharacters = `${alphanumerics}!@^*-_+.~`;
-
-/** Uniform random strings over `alphabet` (no bias towards repeated characters, as real secrets). */
-function randomOver(alphabet: string, minLength: number, maxLength = minLength): fc.Arbitrary<string> {
-  return fc.noBias(
-    fc
-      .array(fc.integer({ min: 0, max: alphabet.length - 1 }), { minLength, maxLength })
-      .map((indexes) => indexes.map((index) => alphabet.charAt(index)).join('')),
-  );
-}
-
-function entropy(value: string): number {
-  const counts = new Map<string, number>();
-  for (const char of value) counts.set(char, (counts.get(char) ?? 0) + 1);
-  let bits = 0;
-  for (const count of counts.values()) bits -= (count / value.length) * Math.log2(count / value.length);
-  return bits;
-}
 
 /** Passwords people write: letters, digits and punctuation, at least one letter and one digit. */
 const password = randomOver(passwordCharacters, 10, 24).filter(

@@ -4,6 +4,7 @@ import type { CompiledFieldRule, Redactor } from '../redactor.ts';
 import type { ScanMatch, Scanner } from '../scanner.ts';
 import { credentialHeaderValueShape, MAX_CREDENTIAL_HEADER_LENGTH } from './credential-header-values.ts';
 import { FieldRuleCache, type PathNode } from './field-rule-cache.ts';
+import { type HeldValue, HeldValues } from './held-values.ts';
 import { JsonStringEncoder, quote } from './json-string-encoder.ts';
 import { lexJsonText } from './json-text-lexer.ts';
 import { isNamedField, isNamingField } from './sibling-names.ts';
@@ -61,27 +62,6 @@ interface Frame {
   flagShape: RegExp | undefined;
 }
 
-/**
- * A named member's scalar value written before any naming member of its object
- * (`{"value": "…", "name": "DB_PASSWORD"}`, as key-sorted JSON writes `value` before
- * `variable`): held in the output until its object names it or ends, because the name read
- * later may give it a field rule. Positions are indexes into the rewriter's `out`.
- */
-interface HeldValue {
-  readonly frame: Frame;
-  /** The value as read (decoded string, number text or literal). */
-  readonly text: string;
-  /** Where the member's output starts (its comma, if any, then key and colon). */
-  memberStart: number;
-  /** Where its value's output starts, and ends. */
-  valueStart: number;
-  valueEnd: number;
-  /** The member was the first its object wrote: no comma before it. */
-  readonly isFirst: boolean;
-  /** Rule counts before the value was handled, then what handling it added. */
-  counts: Map<string, number>;
-}
-
 /** Where a JSON text held in a string value sits in the document around it. */
 interface NestedRoot {
   /** The rewriter of the document around it. */
@@ -127,8 +107,8 @@ export class JsonTokenRewriter {
   private pathChars: number;
   private expect = VALUE;
   private out = '';
-  /** Named values whose output may still change, in output order (see {@link HeldValue}). */
-  private held: HeldValue[] = [];
+  /** Named values whose output may still change (see {@link HeldValues}). */
+  private readonly held: HeldValues<Frame>;
   /** The root node of a nested text; `undefined` for a document. */
   private readonly root: PathNode | undefined;
   /** Containers open around this text in the documents that hold it. */
@@ -155,6 +135,7 @@ export class JsonTokenRewriter {
     this.maxPathChars = redactor.limits.maxRecordBytes;
     const outer = nested?.outer;
     this.encoder = outer?.encoder ?? new JsonStringEncoder(redactor);
+    this.held = new HeldValues(redactor);
     this.rules = outer?.rules ?? new FieldRuleCache(redactor);
     this.root = nested?.node;
     this.path = outer === undefined ? [] : [...outer.path];
@@ -185,21 +166,14 @@ export class JsonTokenRewriter {
 
   /**
    * Returns the output written so far and forgets it, except from the first held value on (see
-   * {@link HeldValue}). A value held longer than `maxRecordBytes` characters of output is let go
+   * {@link HeldValues}). A value held longer than `maxRecordBytes` characters of output is let go
    * as the detectors left it: a naming member that far after it does not govern it.
    */
   take(): string {
     this.flush();
-    const first = this.held[0];
-    if (first !== undefined && this.out.length - first.memberStart > this.maxPathChars) this.held = [];
-    const kept = this.held[0]?.memberStart ?? this.out.length;
+    const kept = this.held.cut(this.out.length, this.maxPathChars);
     const out = this.out.slice(0, kept);
     this.out = this.out.slice(kept);
-    for (const held of this.held) {
-      held.memberStart -= kept;
-      held.valueStart -= kept;
-      held.valueEnd -= kept;
-    }
     return out;
   }
 
@@ -491,7 +465,7 @@ export class JsonTokenRewriter {
    * After a string value: when its member names the object's other members (`name`, `key`, …)
    * and the name it holds has a field rule (`DB_PASSWORD`, `AWS_SECRET_ACCESS_KEY`), that rule
    * governs the named members (`value`, …) of the object, as if they were fields of that name:
-   * those read after it, and those held before it (see {@link HeldValue}), whose output is
+   * those read after it, and those held before it (see {@link HeldValues}), whose output is
    * rewritten. Called with the value's span in the source, or its decoded text.
    */
   private noteNaming(valueOrStart: string | number, end?: number): void {
@@ -508,9 +482,10 @@ export class JsonTokenRewriter {
     const rule = this.redactor.fieldRule([...this.path.slice(0, -1), name]);
     if (rule !== undefined && !rule.isKeep) {
       frame.namedRule = rule;
-      this.ruleHeld(frame, rule);
+      this.flush();
+      this.out = this.held.applyRule(this.out, frame, rule);
     }
-    this.release(frame);
+    this.held.release(frame);
   }
 
   /**
@@ -572,14 +547,14 @@ export class JsonTokenRewriter {
 
   /**
    * Starts holding the value read now when it is a named member (`value`, …) of an object
-   * that has read no naming member yet and no rule governs it (see {@link HeldValue}). Takes
+   * that has read no naming member yet and no rule governs it (see {@link HeldValues}). Takes
    * the value as text, or as its span in the source.
    */
   private hold(
     rule: CompiledFieldRule | undefined,
     valueOrStart: string | number,
     end?: number,
-  ): HeldValue | undefined {
+  ): HeldValue<Frame> | undefined {
     const frame = this.frames[this.frames.length - 1];
     if (rule !== undefined || frame === undefined || !frame.isObject || frame.hasNaming) return undefined;
     const key = this.path[this.path.length - 1];
@@ -587,65 +562,15 @@ export class JsonTokenRewriter {
     this.flush();
     const memberStart = this.out.length;
     const keyChars = frame.keyStart >= 0 ? frame.keyEnd - frame.keyStart : frame.key.length;
-    const held: HeldValue = {
-      frame,
-      text: typeof valueOrStart === 'string' ? valueOrStart : this.source.slice(valueOrStart, end),
-      memberStart,
-      valueStart: memberStart + (frame.hasMembers ? 1 : 0) + keyChars + 1,
-      valueEnd: -1,
-      isFirst: !frame.hasMembers,
-      counts: new Map(this.redactor.counts),
-    };
-    this.held.push(held);
-    return held;
+    const text = typeof valueOrStart === 'string' ? valueOrStart : this.source.slice(valueOrStart, end);
+    return this.held.hold(frame, text, memberStart, memberStart + (frame.hasMembers ? 1 : 0) + keyChars + 1);
   }
 
-  /** Marks where a held value's output ends, and keeps the rule counts its handling added. */
-  private endHold(held: HeldValue | undefined): void {
+  /** Marks where a held value's output ends. */
+  private endHold(held: HeldValue<Frame> | undefined): void {
     if (held === undefined) return;
     this.flush();
-    held.valueEnd = this.out.length;
-    const added = new Map<string, number>();
-    for (const [rule, count] of this.redactor.counts) {
-      const before = held.counts.get(rule) ?? 0;
-      if (count > before) added.set(rule, count - before);
-    }
-    held.counts = added;
-  }
-
-  /**
-   * Rewrites the values `frame` holds as `rule` makes them, last first so that earlier
-   * positions stay true: the replacement takes the place of their output (whose counts are
-   * taken back), or the member goes, with the comma of the member after it when it was first.
-   */
-  private ruleHeld(frame: Frame, rule: CompiledFieldRule): void {
-    this.flush();
-    for (let i = this.held.length - 1; i >= 0 && this.held[i]?.frame === frame; i--) {
-      const held = this.held[i] as HeldValue;
-      for (const [id, count] of held.counts) {
-        const left = (this.redactor.counts.get(id) ?? 0) - count;
-        if (left > 0) this.redactor.counts.set(id, left);
-        else this.redactor.counts.delete(id);
-      }
-      const replacement = this.redactor.applyField(rule, held.text);
-      const out = this.out;
-      if (replacement !== undefined) {
-        this.out = out.slice(0, held.valueStart) + quote(replacement) + out.slice(held.valueEnd);
-        continue;
-      }
-      let after = held.valueEnd;
-      if (held.isFirst) {
-        if (out.charCodeAt(after) === 0x2c) after++;
-        else frame.hasMembers = false;
-      }
-      this.out = out.slice(0, held.memberStart) + out.slice(after);
-      frame.hasDropped = true;
-    }
-  }
-
-  /** Lets go of the values `frame` holds: their output is final. */
-  private release(frame: Frame): void {
-    while (this.held[this.held.length - 1]?.frame === frame) this.held.pop();
+    this.held.end(held, this.out.length);
   }
 
   /** The rule a naming member gave this object's member being read, if it is a named one. */
@@ -734,7 +659,7 @@ export class JsonTokenRewriter {
     if (frame === undefined || frame.isObject !== isObject || !canClose) {
       this.fail(`unexpected '${isObject ? '}' : ']'}'`, position);
     }
-    this.release(frame);
+    this.held.release(frame);
     this.frames.pop();
     const key = this.path.pop();
     if (typeof key === 'string') this.pathChars -= key.length;

@@ -1,0 +1,34 @@
+import fc from 'fast-check';
+import { createFormatRedactor } from '../../../functions/core/redaction/formats/create-format-redactor.ts';
+import { Redactor } from '../../../functions/core/redaction/redactor.ts';
+import { shippedRuleSet } from '../../support/shipped-rules.ts';
+
+/** The shipped `default` rule set (the secrets pack among its packs). */
+const compiled = await shippedRuleSet('default');
+
+/** `text` redacted by the shipped default rules as a text object would be. */
+export function redactAsText(text: string): string {
+  const formatRedactor = createFormatRedactor('text', new Redactor(compiled));
+  return formatRedactor.push(text) + formatRedactor.end();
+}
+
+export const alphanumerics = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+export const base64 = `${alphanumerics}+/`;
+
+/** Uniform random strings over `alphabet` (no bias towards repeated characters, as real secrets). */
+export function randomOver(alphabet: string, minLength: number, maxLength = minLength): fc.Arbitrary<string> {
+  return fc.noBias(
+    fc
+      .array(fc.integer({ min: 0, max: alphabet.length - 1 }), { minLength, maxLength })
+      .map((indexes) => indexes.map((index) => alphabet.charAt(index)).join('')),
+  );
+}
+
+/** Shannon entropy of `value` in bits per character. */
+export function entropy(value: string): number {
+  const counts = new Map<string, number>();
+  for (const char of value) counts.set(char, (counts.get(char) ?? 0) + 1);
+  let bits = 0;
+  for (const count of counts.values()) bits -= (count / value.length) * Math.log2(count / value.length);
+  return bits;
+}
