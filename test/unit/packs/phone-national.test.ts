@@ -7,13 +7,31 @@ import { createDetectorGroup } from '../../../functions/core/redaction/detectors
 import { findAll } from '../detectors/find-all.ts';
 import { shippedMembers } from './shipped-packs.ts';
 
-const member = shippedMembers.find(({ entry }) => entry.id === 'phone-national');
-if (member === undefined) throw new Error('no shipped pack detector phone-national');
-const phoneNational = createDetectorGroup([member.entry.createMember()]);
+/** The two pack detectors that find national numbers, as the pii-core pack runs them. */
+const phoneNational = createDetectorGroup(
+  ['phone-national', 'phone-national-open-plan'].map((id) => {
+    const member = shippedMembers.find(({ entry }) => entry.id === id);
+    if (member === undefined) throw new Error(`no shipped pack detector ${id}`);
+    return member.entry.createMember();
+  }),
+);
 
 /** The European countries with a trunk prefix 0 whose national numbers the detector must find. */
 const europeanCountries: readonly CountryCode[] = ['GB', 'DE', 'FR', 'IT', 'NL'];
-/** Every country the detector tries: a number none of them admits must survive. */
+/** Countries whose closed plans the detectors try after a generic keyword too. */
+const closedPlanCountries: readonly CountryCode[] = [
+  'GB',
+  'FR',
+  'NL',
+  'IL',
+  'JP',
+  'CN',
+  'KR',
+  'IN',
+  'AU',
+  'BR',
+];
+/** Every country the detectors try: a number none of them admits must survive. */
 const triedCountries: readonly CountryCode[] = [
   ...europeanCountries,
   'IL',
@@ -150,6 +168,61 @@ describe('phone-national (pii-core pack)', () => {
       fc.property(keyword, separator, rejected, (lead, gap, { value }) => {
         const text = `${lead}${gap}${value}`;
         expect(findAll(phoneNational, text), text).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('leaves 0-led digits only an open plan (Germany, Italy) admits after a generic keyword (generated near misses)', () => {
+    const genericKeyword = fc.constantFrom(
+      'number',
+      'order number',
+      'Customer Number',
+      'contact',
+      'Contact',
+      'account no.',
+      'call',
+      'ref',
+    );
+    const openPlanOnly = fc
+      .tuple(
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 6, maxLength: 7 }),
+        fc.constantFrom(' ', '-'),
+      )
+      .map(([areaLength, digits, gap]) => {
+        const all = `0${digits.join('')}`;
+        return { all, value: `${all.slice(0, areaLength + 1)}${gap}${all.slice(areaLength + 1)}` };
+      })
+      .filter(({ all }) => !closedPlanCountries.some((country) => isValidPhoneNumber(all, country)));
+    fc.assert(
+      fc.property(genericKeyword, separator, openPlanOnly, (lead, gap, { value }) => {
+        const text = `${lead}${gap}${value}`;
+        expect(findAll(phoneNational, text), text).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+    for (const text of ['order number 0123-4567', 'contact 0123 4567', 'customer number 030 031462'])
+      expect(findAll(phoneNational, text), text).toEqual([]);
+  });
+
+  it('finds dashed 0-led digits only an open plan (Germany, Italy) admits after a phone-specific keyword (property)', () => {
+    const openPlanOnly = fc
+      .tuple(
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 6, maxLength: 7 }),
+      )
+      .map(([areaLength, digits]) => {
+        const all = `0${digits.join('')}`;
+        return { all, value: `${all.slice(0, areaLength + 1)}-${all.slice(areaLength + 1)}` };
+      })
+      // A date shape (01-2024) is left out on purpose.
+      .filter(({ value }) => !/^0[1-9]-(?:19|20)[0-9]{2}$/.test(value))
+      .filter(({ all }) => !closedPlanCountries.some((country) => isValidPhoneNumber(all, country)))
+      .filter(({ all }) => isValidPhoneNumber(all, 'DE') || isValidPhoneNumber(all, 'IT'));
+    fc.assert(
+      fc.property(keyword, separator, openPlanOnly, (lead, gap, { value }) => {
+        expect(findAll(phoneNational, `${lead}${gap}${value}`)).toEqual([value]);
       }),
       { numRuns: 200 },
     );
