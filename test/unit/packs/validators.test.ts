@@ -31,6 +31,8 @@ const valid: [ValidatorName, string][] = [
   ['phone-national', '09-7625400'],
   ['phone-national', '03-1234-5678'],
   ['phone-national', '(020) 7946 0958'],
+  ['phone-national-open-plan', '030 901820'],
+  ['phone-national-open-plan', '06 6982 1234'],
   ['it-codice-fiscale', 'RSSMRA85T10A562S'],
   ['fr-nir', '2 55 08 14 168 025 38'],
   ['de-tax-id', '86095742719'],
@@ -98,11 +100,17 @@ describe('validator registry', () => {
     expect(validatorNamed('eip55')('0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD')).toBe(false);
   });
 
-  it('rejects national phone numbers no closed trunk-0 numbering plan admits', () => {
+  it('rejects national phone numbers no trunk-0 numbering plan it tries admits', () => {
     const isPhone = validatorNamed('phone-national');
-    // 078-05-1123 is an SSN shape only Germany's open plan admits; 00 starts an international call.
-    for (const value of ['078-05-1123', '00-1234567', '01-02-2024', '0000 0000 000'])
+    // 00 starts an international call. SSN and date shapes (078-05-1123, 01-02-2024), which
+    // Germany's and Italy's open plans admit, are left out by the phone-national patterns.
+    for (const value of ['00-1234567', '0000 0000 000', '01-23', '01-2'])
       expect(isPhone(value), value).toBe(false);
+    // Only Germany's and Italy's open plans admit these, which phone-national does not try.
+    for (const value of ['0123-4567', '0123 45678']) expect(isPhone(value), value).toBe(false);
+    const isOpenPlanPhone = validatorNamed('phone-national-open-plan');
+    for (const value of ['00-1234567', '01-23', '0000 0000 000'])
+      expect(isOpenPlanPhone(value), value).toBe(false);
   });
 
   it('tells placeholders, words, numbers and variable references from secrets', () => {

@@ -28,7 +28,7 @@ import {
   isUsNpiValid,
   isUsSsnValid,
 } from './national-id-checksums.ts';
-import { isNationalPhoneNumberValid } from './national-phone-number.ts';
+import { isNationalPhoneNumberValid, isOpenPlanPhoneNumberValid } from './national-phone-number.ts';
 import { isVinValid } from './vehicle-identification-number.ts';
 import { isVerhoeffValid } from './verhoeff.ts';
 import {
@@ -93,6 +93,7 @@ const validators = {
   vin: (value) => isVinValid(value.toUpperCase()),
   'aba-routing': (value) => isAbaRoutingValid(digits(value)),
   'phone-national': isNationalPhoneNumberValid,
+  'phone-national-open-plan': isOpenPlanPhoneNumberValid,
   'uk-nino': isUkNinoValid,
   'uk-nhs': isUkNhsValid,
   'ca-sin': isCaSinValid,
