@@ -1,5 +1,6 @@
 import type { CompiledFieldRule, FieldPath, Redactor } from '../redactor.ts';
 import type { Scanner } from '../scanner.ts';
+import { isNamedField, isNamingField } from './sibling-names.ts';
 
 /** Paths remembered before the cache starts over (at the next top-level value). */
 const MAX_NODES = 8192;
@@ -15,6 +16,8 @@ export interface PathNode {
   /** The scanner for values at this path: the keys along it are context (see `Scanner.named`). */
   readonly scanner: Scanner;
   readonly children: Map<string | number | typeof ANY_INDEX, PathNode>;
+  /** A key that names its object's other members (`name`, …), or is named by one (`value`, …): see `sibling-names.ts`. */
+  readonly sibling: 'naming' | 'named' | undefined;
   /** The key that came first in the object at this path last time (see `FieldRuleCache.follow`). */
   firstKey: PathNode | undefined;
   /** The key that followed this one in its object last time. */
@@ -56,6 +59,7 @@ export class FieldRuleCache {
       rule: undefined,
       scanner: this.redactor.scanner,
       children: new Map(),
+      sibling: undefined,
       firstKey: undefined,
       nextKey: undefined,
     };
@@ -75,6 +79,7 @@ export class FieldRuleCache {
       rule: isKey ? this.redactor.fieldRule(path) : undefined,
       scanner: isKey ? parent.scanner.named(segment) : parent.scanner,
       children: new Map(),
+      sibling: isKey ? siblingRole(segment) : undefined,
       firstKey: undefined,
       nextKey: undefined,
     };
@@ -100,4 +105,9 @@ export class FieldRuleCache {
     if (previous === undefined) parent.firstKey = key;
     else previous.nextKey = key;
   }
+}
+
+function siblingRole(key: string): PathNode['sibling'] {
+  if (isNamingField(key)) return 'naming';
+  return isNamedField(key) ? 'named' : undefined;
 }

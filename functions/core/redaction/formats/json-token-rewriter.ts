@@ -7,7 +7,6 @@ import { FieldRuleCache, type PathNode } from './field-rule-cache.ts';
 import { type HeldValue, HeldValues } from './held-values.ts';
 import { JsonStringEncoder, quote } from './json-string-encoder.ts';
 import { lexJsonText } from './json-text-lexer.ts';
-import { isNamedField, isNamingField } from './sibling-names.ts';
 
 /** Deepest nesting of objects and arrays accepted; deeper documents are refused, not tracked. */
 export const MAX_JSON_DEPTH = 512;
@@ -475,8 +474,7 @@ export class JsonTokenRewriter {
       this.noteFlag(frame, valueOrStart, end);
       return;
     }
-    const key = this.path[this.path.length - 1];
-    if (typeof key !== 'string' || !isNamingField(key)) return;
+    if (frame.keyNode.sibling !== 'naming') return;
     frame.hasNaming = true;
     const name = typeof valueOrStart === 'string' ? valueOrStart : this.source.slice(valueOrStart, end);
     const rule = this.redactor.fieldRule([...this.path.slice(0, -1), name]);
@@ -557,8 +555,7 @@ export class JsonTokenRewriter {
   ): HeldValue<Frame> | undefined {
     const frame = this.frames[this.frames.length - 1];
     if (rule !== undefined || frame === undefined || !frame.isObject || frame.hasNaming) return undefined;
-    const key = this.path[this.path.length - 1];
-    if (frame.taint !== undefined || typeof key !== 'string' || !isNamedField(key)) return undefined;
+    if (frame.taint !== undefined || frame.keyNode.sibling !== 'named') return undefined;
     this.flush();
     const memberStart = this.out.length;
     const keyChars = frame.keyStart >= 0 ? frame.keyEnd - frame.keyStart : frame.key.length;
@@ -575,9 +572,7 @@ export class JsonTokenRewriter {
 
   /** The rule a naming member gave this object's member being read, if it is a named one. */
   private siblingRule(frame: Frame): CompiledFieldRule | undefined {
-    if (frame.namedRule === undefined) return undefined;
-    const key = this.path[this.path.length - 1];
-    return typeof key === 'string' && isNamedField(key) ? frame.namedRule : undefined;
+    return frame.keyNode.sibling === 'named' ? frame.namedRule : undefined;
   }
 
   /**
