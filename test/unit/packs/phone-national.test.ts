@@ -4,6 +4,10 @@ import { getExampleNumber, isValidPhoneNumber, parsePhoneNumber } from 'libphone
 import examples from 'libphonenumber-js/mobile/examples';
 import { describe, expect, it } from 'vitest';
 import { createDetectorGroup } from '../../../functions/core/redaction/detectors/detector-group.ts';
+import {
+  closedPlanCountries,
+  openPlanCountries,
+} from '../../../functions/core/redaction/validators/national-phone-number.ts';
 import { findAll } from '../detectors/find-all.ts';
 import { shippedMembers } from './shipped-packs.ts';
 
@@ -18,30 +22,25 @@ const phoneNational = createDetectorGroup(
 
 /** The European countries with a trunk prefix 0 whose national numbers the detector must find. */
 const europeanCountries: readonly CountryCode[] = ['GB', 'DE', 'FR', 'IT', 'NL'];
-/** Countries whose closed plans the detectors try after a generic keyword too. */
-const closedPlanCountries: readonly CountryCode[] = [
-  'GB',
-  'FR',
-  'NL',
-  'IL',
-  'JP',
-  'CN',
-  'KR',
-  'IN',
-  'AU',
-  'BR',
-];
 /** Every country the detectors try: a number none of them admits must survive. */
-const triedCountries: readonly CountryCode[] = [
-  ...europeanCountries,
-  'IL',
-  'JP',
-  'CN',
-  'KR',
-  'IN',
-  'AU',
-  'BR',
-];
+const triedCountries: readonly CountryCode[] = [...closedPlanCountries, ...openPlanCountries];
+
+/**
+ * A 0-led run of `1 + minDigits` to `1 + maxDigits` digits, written with its area code (one to
+ * four digits after the 0) cut off by one of `gaps`: `{ all, value }`, the digits and as written.
+ */
+function zeroLed(minDigits: number, maxDigits: number, gaps: readonly string[]) {
+  return fc
+    .tuple(
+      fc.integer({ min: 1, max: 4 }),
+      fc.array(fc.integer({ min: 0, max: 9 }), { minLength: minDigits, maxLength: maxDigits }),
+      fc.constantFrom(...gaps),
+    )
+    .map(([areaLength, digits, gap]) => {
+      const all = `0${digits.join('')}`;
+      return { all, value: `${all.slice(0, areaLength + 1)}${gap}${all.slice(areaLength + 1)}` };
+    });
+}
 
 /**
  * National significant numbers to vary per country: libphonenumber's mobile example, and a
@@ -153,17 +152,9 @@ describe('phone-national (pii-core pack)', () => {
   });
 
   it('leaves a trunk-0 number that no country it tries admits (generated near misses)', () => {
-    const rejected = fc
-      .tuple(
-        fc.integer({ min: 1, max: 4 }),
-        fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 7, maxLength: 10 }),
-        fc.constantFrom(' ', '-'),
-      )
-      .map(([areaLength, digits, gap]) => {
-        const all = `0${digits.join('')}`;
-        return { all, value: `${all.slice(0, areaLength + 1)}${gap}${all.slice(areaLength + 1)}` };
-      })
-      .filter(({ all }) => !triedCountries.some((country) => isValidPhoneNumber(all, country)));
+    const rejected = zeroLed(7, 10, [' ', '-']).filter(
+      ({ all }) => !triedCountries.some((country) => isValidPhoneNumber(all, country)),
+    );
     fc.assert(
       fc.property(keyword, separator, rejected, (lead, gap, { value }) => {
         const text = `${lead}${gap}${value}`;
@@ -184,17 +175,9 @@ describe('phone-national (pii-core pack)', () => {
       'call',
       'ref',
     );
-    const openPlanOnly = fc
-      .tuple(
-        fc.integer({ min: 1, max: 4 }),
-        fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 6, maxLength: 7 }),
-        fc.constantFrom(' ', '-'),
-      )
-      .map(([areaLength, digits, gap]) => {
-        const all = `0${digits.join('')}`;
-        return { all, value: `${all.slice(0, areaLength + 1)}${gap}${all.slice(areaLength + 1)}` };
-      })
-      .filter(({ all }) => !closedPlanCountries.some((country) => isValidPhoneNumber(all, country)));
+    const openPlanOnly = zeroLed(6, 7, [' ', '-']).filter(
+      ({ all }) => !closedPlanCountries.some((country) => isValidPhoneNumber(all, country)),
+    );
     fc.assert(
       fc.property(genericKeyword, separator, openPlanOnly, (lead, gap, { value }) => {
         const text = `${lead}${gap}${value}`;
@@ -207,19 +190,11 @@ describe('phone-national (pii-core pack)', () => {
   });
 
   it('finds dashed 0-led digits only an open plan (Germany, Italy) admits after a phone-specific keyword (property)', () => {
-    const openPlanOnly = fc
-      .tuple(
-        fc.integer({ min: 1, max: 4 }),
-        fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 6, maxLength: 7 }),
-      )
-      .map(([areaLength, digits]) => {
-        const all = `0${digits.join('')}`;
-        return { all, value: `${all.slice(0, areaLength + 1)}-${all.slice(areaLength + 1)}` };
-      })
+    const openPlanOnly = zeroLed(6, 7, ['-'])
       // A date shape (01-2024) is left out on purpose.
       .filter(({ value }) => !/^0[1-9]-(?:19|20)[0-9]{2}$/.test(value))
       .filter(({ all }) => !closedPlanCountries.some((country) => isValidPhoneNumber(all, country)))
-      .filter(({ all }) => isValidPhoneNumber(all, 'DE') || isValidPhoneNumber(all, 'IT'));
+      .filter(({ all }) => openPlanCountries.some((country) => isValidPhoneNumber(all, country)));
     fc.assert(
       fc.property(keyword, separator, openPlanOnly, (lead, gap, { value }) => {
         expect(findAll(phoneNational, `${lead}${gap}${value}`)).toEqual([value]);

@@ -7,7 +7,7 @@ import { isValidPhoneNumber } from 'libphonenumber-js/max';
  * `number` or `contact`. Spain has no trunk prefix (its numbers start with 6 to 9), so no number
  * these checks see is Spanish.
  */
-const closedPlanCountries: readonly CountryCode[] = [
+export const closedPlanCountries: readonly CountryCode[] = [
   'GB',
   'FR',
   'NL',
@@ -27,7 +27,7 @@ const closedPlanCountries: readonly CountryCode[] = [
  * `01-02-2024`, a date). A detector tries them only after a phone-specific keyword, and its
  * pattern leaves out SSN and date shapes.
  */
-const openPlanCountries: readonly CountryCode[] = ['DE', 'IT'];
+export const openPlanCountries: readonly CountryCode[] = ['DE', 'IT'];
 
 /**
  * True for a phone number written the national way (`09-762 5400`, `03-1234-5678`,
