@@ -71,8 +71,14 @@ export async function* redactInSegments(
       }
     }
   }
-  function take(): Buffer {
-    const all = Buffer.concat(chunks);
+  /** The gathered bytes in one buffer of their own (not Buffer's shared pool: it is transferred). */
+  function take(): Uint8Array {
+    const all = new Uint8Array(gathered);
+    let at = 0;
+    for (const chunk of chunks) {
+      all.set(chunk, at);
+      at += chunk.byteLength;
+    }
     chunks.length = 0;
     gathered = 0;
     return all;
@@ -109,15 +115,17 @@ export async function* redactInSegments(
   // Segments that will never be emitted (an error or the consumer stopped) still settle; their
   // rejections are expected.
   try {
-    let pending: Buffer = first.subarray(header.bytes);
+    let pending = first.subarray(header.bytes);
     let offset = header.bytes;
     let isFirst = true;
     for (;;) {
       const isLast = isDone;
       const end = isLast ? pending.length : segmentEnd(pending, format, header.delimiter, maxRecordBytes);
       if (end > 0 || (isLast && isFirst)) {
-        // A buffer of its own, transferred to the worker.
-        const body = new Uint8Array(pending.subarray(0, end));
+        // Its buffer is transferred to the worker (the body, a view of it, is not copied again):
+        // the rest is copied out first.
+        const body = pending.subarray(0, end);
+        const rest = pending.slice(end);
         const promise = options.runner.run(origin, {
           format,
           head: header.head,
@@ -133,7 +141,7 @@ export async function* redactInSegments(
         inFlight.push(entry);
         isFirst = false;
         offset += end;
-        pending = pending.subarray(end);
+        pending = rest;
       }
       if (isLast) break;
       // The next segment is read while the workers run; outputs go out once ready, and the
@@ -174,7 +182,7 @@ function segmentEnd(
  * the first segment; `undefined` when that segment holds no complete header or fails.
  */
 function probeCsvHeader(
-  first: Buffer,
+  first: Uint8Array,
   redactor: Redactor,
 ): { head: string; bytes: number; delimiter: number } | undefined {
   let found: { delimiter: string; endOffset: number } | undefined;

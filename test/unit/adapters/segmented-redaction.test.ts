@@ -26,13 +26,24 @@ beforeAll(async () => {
   ruleSet = compileRuleSetOrigin(origin);
 });
 
+/**
+ * The body as a worker receives it: its buffer moved as `postMessage` with a transfer list
+ * moves it, so that the sender's buffer is detached and any later use of it fails.
+ */
+function transferred(task: SegmentTask): SegmentTask {
+  const { buffer, byteOffset, byteLength } = task.body;
+  const moved = structuredClone(buffer, { transfer: [buffer as ArrayBuffer] });
+  return { ...task, body: new Uint8Array(moved, byteOffset, byteLength) };
+}
+
 /** Runs segments in this thread (as a worker would), counting tasks and the most at once. */
 function inProcessRunner(): SegmentRunner & { tasks: number; mostAtOnce: number } {
   let running = 0;
   const runner = {
     tasks: 0,
     mostAtOnce: 0,
-    async run(_origin: RuleSetOrigin, task: SegmentTask) {
+    async run(_origin: RuleSetOrigin, sent: SegmentTask) {
+      const task = transferred(sent);
       runner.tasks++;
       running++;
       runner.mostAtOnce = Math.max(runner.mostAtOnce, running);
@@ -283,7 +294,8 @@ describe('redactInSegments', () => {
     let held = 0;
     let mostHeld = 0;
     const runner: SegmentRunner = {
-      async run(_origin, task) {
+      async run(_origin, sent) {
+        const task = transferred(sent);
         held++;
         mostHeld = Math.max(mostHeld, held);
         await new Promise<void>((resolve) => released.push(resolve));
