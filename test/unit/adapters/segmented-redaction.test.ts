@@ -330,3 +330,42 @@ describe('redactInSegments', () => {
     expect(outBytes).toBe(10_000 * `${JSON.stringify({ email: '[EMAIL]' })}\n`.length);
   });
 });
+
+describe('runSegmentTask', () => {
+  it('gives the single-pass output when the output outgrows the body, in ASCII or not', () => {
+    // A secret of one character becomes a label of eight, so the output overtakes the body and
+    // the buffer sized for the body (plus one piece) grows, more than once for the longest.
+    const line = fc.constantFrom(
+      '{"password":"x"}',
+      '{"password":"é"}',
+      '{"n":"é😀"}',
+      '{"e":"a@b.co"}',
+      '{}',
+    );
+    fc.assert(
+      fc.property(
+        fc.array(line, { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 1, max: 30_000 }),
+        (lines, repeat) => {
+          const input = `${Array.from({ length: repeat }, (_, i) => lines[i % lines.length]).join('\n')}\n`;
+          const redactor = new Redactor(ruleSet);
+          const formatRedactor = createFormatRedactor('ndjson', redactor);
+          const expected = formatRedactor.push(input) + formatRedactor.end();
+
+          const outcome = runSegmentTask(ruleSet, {
+            format: 'ndjson',
+            head: '',
+            body: Buffer.from(input),
+            isFirst: true,
+            delimiter: 0,
+          });
+
+          expect(Buffer.from(outcome.out).toString()).toBe(expected);
+          expect(Object.fromEntries(outcome.counts)).toEqual(Object.fromEntries(redactor.counts));
+          expect(outcome.records).toBe(repeat);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+});
