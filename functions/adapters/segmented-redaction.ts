@@ -17,9 +17,12 @@ export interface SegmentedRedactionOptions {
 
 /**
  * Segment size: large enough that a segment's fixed costs (header redacted again, messages,
- * a task's start) stay below 1%, small enough that a few in flight keep memory bounded.
+ * a task's start) stay below 1%, small enough that a few in flight keep memory bounded and
+ * that the workers finish together (the last segment runs alone). On the 64 MB CSV with 2
+ * workers, 1 MiB used the CPU of 4 MiB (3.05-3.11 against 3.08-3.13 CPU-s) with a peak RSS of
+ * 281 MiB against 323.
  */
-export const DEFAULT_SEGMENT_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_SEGMENT_BYTES = 1024 * 1024;
 
 /**
  * Objects from this size up are worth worker threads: below it, starting them (and compiling
@@ -31,7 +34,7 @@ export const PARALLEL_MIN_BYTES = 64 * 1024 * 1024;
  * A CSV object whose head (preamble and header) is longer is redacted in one pass: every
  * segment redacts the head again, 1/16 of a default segment at most.
  */
-const MAX_HEAD_CHARS = 256 * 1024;
+const MAX_HEAD_CHARS = 64 * 1024;
 
 /** Characters of the first segment fed at a time to find the header: little redacted twice. */
 const HEADER_PROBE_CHARS = 64 * 1024;
