@@ -249,10 +249,15 @@ export const csvHeaderSchema = z
   );
 export type CsvHeader = z.infer<typeof csvHeaderSchema>;
 
+// Checked by `refine`, not `regex`: a JSON Schema pattern has no Unicode classes for editors.
 const csvColumnName = z
   .string()
-  .regex(/[\p{L}\p{N}]/u, 'a column name with a letter or digit, such as "email"')
-  .max(256);
+  .min(1, { error: 'expected a column name with a letter or digit, such as "email"', abort: true })
+  .max(256)
+  .refine(
+    (name) => /[\p{L}\p{N}]/u.test(name),
+    'expected a column name with a letter or digit, such as "email"',
+  );
 
 export const csvSchema = z
   .object({
@@ -263,7 +268,8 @@ export const csvSchema = z
       .superRefine((columns, context) => {
         const first = new Map<string, number>();
         columns?.forEach((name, index) => {
-          const folded = normalizeFieldName(name);
+          // Names of other scripts fold to nothing: those compare as written.
+          const folded = normalizeFieldName(name) || name;
           const earlier = first.get(folded);
           if (earlier === undefined) first.set(folded, index);
           else
