@@ -154,19 +154,27 @@ export function headerlessCsv(
 
 /**
  * The shipped `default` rule set with `fields` put before its own (they win, as the first rule
- * naming a field does), compiled with test keys.
+ * naming a field does) and `csv` set as a rule file writes it, compiled with test keys.
  */
-export async function defaultRuleSetWith(fields: readonly unknown[] = []): Promise<CompiledRuleSet> {
+export async function defaultRuleSetWith(
+  fields: readonly unknown[] = [],
+  csv?: unknown,
+): Promise<CompiledRuleSet> {
   const resolved = (await loadRuleCatalog('redaction-rules')).get('default');
   if (resolved === undefined) throw new Error('no shipped rule set default');
   const extra: FieldRule[] = fields.map((field) => fieldRuleSchema.parse(field));
-  const ruleSet = { ...resolved.ruleSet, fields: [...extra, ...resolved.ruleSet.fields] };
+  const ruleSet = {
+    ...resolved.ruleSet,
+    fields: [...extra, ...resolved.ruleSet.fields],
+    ...(csv === undefined ? {} : { csv: csvSchema.parse(csv) }),
+  };
   return compileRuleSet(ruleSet, testTokenKeys('k1'), undefined, resolved.packs);
 }
 
 /**
  * `compiled` with `csv` set as a rule file writes it: what compiling the rule set with that
- * `csv` gives, without compiling its detectors again for every layout a property draws.
+ * `csv` gives in this thread, without compiling its detectors again for every layout a
+ * property draws (its `origin`, which worker threads compile, stays without it).
  */
 export function withCsv(compiled: CompiledRuleSet, csv: unknown): CompiledRuleSet {
   return { ...compiled, csv: csvSchema.parse(csv) };
