@@ -53,6 +53,15 @@ const EMAIL_LIKE = /[^\s@]@[^\s@]/;
  * naming its header (a leading `#` of the first name ignored); a header with any data-like cell
  * is doubted, and then no `keep` rule exempts a column from the detectors.
  *
+ * A rule set may declare the columns of its headerless objects (`RuleSet.csv`). They bind by
+ * position, as a header of those names would, when the first row is data (always with
+ * `header: absent`, which also reads `#` lines as records), and beside the row's own names
+ * when it is doubted or has no filled cell (each column takes the rule its header names, else
+ * the declared one); a header beyond doubt binds alone, and `header: present` makes the first
+ * row the header whatever it looks like. Declared columns bind `keep` only with
+ * `header: absent`. Once they are bound, a record with another number of cells (an empty line
+ * excepted) fails with `MalformedObjectError`: its cells are no longer where the names say.
+ *
  * In data records a `keep` column is left alone, another ruled column gets its rule's action (a
  * dropped value becomes an empty cell), and every other cell, extra cells included, gets the
  * detectors, which see the decoded cell alone and in its record (below). Empty cells stay
