@@ -90,6 +90,29 @@ describe('CSV columns declared by the rule set (csv.columns)', () => {
     });
   }
 
+  it('redacts each record of a headerless CSV as the same file with the declared names as its header row', () => {
+    const document = fc.record({
+      csv: headerlessCsv(fc.shuffledSubarray(COLUMN_KINDS, { minLength: 1 })),
+      choice: fc.nat(),
+      cuts: fc.array(fc.nat(), { maxLength: 6 }),
+    });
+    fc.assert(
+      fc.property(document, ({ csv, choice, cuts }) => {
+        const names = csv.kinds.map((kind) => {
+          const options = HEADER_NAMES[kind];
+          return options[choice % options.length] as string;
+        });
+        const headerLine = `${names.join(csv.delimiter)}\n`;
+        const input = csvText(csv);
+        const headed = redact(plain, headerLine + input);
+        const declared = redact(ruleSetFor({ columns: names, header: 'absent' }), input, cuts);
+        expect(declared.error).toBeUndefined();
+        expect(headerLine + declared.out).toBe(headed.out);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('lets the same headerless values through without csv.columns (what the option is for)', () => {
     const csv = 'Jane Doe,jane.doe@example.com,123456789,hunter2,1984-02-29,555-0199\n';
     const { out } = redact(plain, csv);
