@@ -28,6 +28,7 @@ describe('detectFormat', () => {
   it('reads tab-separated values as CSV, by extension or content type (the delimiter is sniffed)', () => {
     const tsv = new TextEncoder().encode('name\temail\nAda\tada@example.com\n');
     expect(detectFormat({ key: 'exports/people.tsv', head: tsv })?.format).toBe('csv');
+    expect(detectFormat({ key: 'exports/people.psv', head: tsv })?.format).toBe('csv');
     expect(detectFormat({ key: 'exports/people.tsv.gz', head: gzipSync(tsv) })).toEqual({
       format: 'csv',
       isGzip: true,

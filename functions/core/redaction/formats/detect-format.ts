@@ -45,6 +45,7 @@ const CONTENT_TYPES: Record<string, TextFormat> = {
 const EXTENSIONS: Record<string, TextFormat> = {
   csv: 'csv',
   tsv: 'csv',
+  psv: 'csv',
   ndjson: 'ndjson',
   jsonl: 'ndjson',
   json: 'json',
