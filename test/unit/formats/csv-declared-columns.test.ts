@@ -212,6 +212,11 @@ describe('CSV columns declared by the rule set (csv.columns)', () => {
     expect(redact(ruleSet, 'region,2024,email\nJane Doe,hunter2,x\n').out).toBe(
       '[NAME],[SECRET],[EMAIL]\n[NAME],[SECRET],[EMAIL]\n',
     );
+    // Read as data, it must have the declared cells.
+    const { error } = redact(ruleSet, 'region,2024\nJane Doe,hunter2\n');
+    expect((error as Error).message).toBe(
+      'malformed CSV in record 1: 2 cells where csv.columns of rule set "default" names 3',
+    );
     // Without declared columns the same file is a header with one data-like cell.
     expect(redact(plain, 'region,2024,email\nJane Doe,hunter2,x\n').out).toBe(
       'region,2024,[EMAIL]\nJane Doe,hunter2,[EMAIL]\n',

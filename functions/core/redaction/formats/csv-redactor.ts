@@ -326,7 +326,10 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       // data, beside its own names when it may be either (the rules of both apply).
       const declared = layout.columns;
       const isDeclared = declared !== undefined && (isData || isDoubted || filledCells === 0);
-      if (isDeclared) declaredCells = declared.length;
+      if (isDeclared) {
+        declaredCells = declared.length;
+        checkCellCount(tokens, 0, 0);
+      }
       options.onHeader?.({
         delimiter: tokens.delimiter,
         endOffset: tokenizerOffset + (recordEnds[0] as number),
@@ -349,7 +352,6 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         return undefined;
       });
       if (!isDeclared || !isData) {
-        if (isDeclared) checkCellCount(tokens, 0, 0);
         for (let column = 0; cell < cellEnd; cell++, column++) {
           const rule = isDoubted || isDeclared ? columns[column] : undefined;
           if (rule === undefined || !redactCell(cell, rule)) redactCell(cell, undefined);
