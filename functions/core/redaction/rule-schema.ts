@@ -242,12 +242,11 @@ export const limitsSchema = z
 export type Limits = z.infer<typeof limitsSchema>;
 
 /** Whether the CSV objects of a rule set's scope start with a header row. */
-export const csvHeaderSchema = z
+const csvHeaderSchema = z
   .enum(['detect', 'absent', 'present'])
   .describe(
     'detect: the first row is the header unless it reads as data (numbers, emails, detector hits); absent: every row is data; present: the first row is always the header',
   );
-export type CsvHeader = z.infer<typeof csvHeaderSchema>;
 
 // Checked by `refine`, not `regex`: a JSON Schema pattern has no Unicode classes for editors.
 const csvColumnName = z
