@@ -183,7 +183,11 @@ describe('CSV columns declared by the rule set (csv.columns)', () => {
         const input = csvText(csv, { at: index, record: odd });
         const { out, error } = redact(ruleSet, input, cuts);
         expect(error).toBeInstanceOf(MalformedObjectError);
-        const recordNumber = parseCsv(input.slice(0, input.indexOf(odd)), csv.delimiter).records.length + 1;
+        const blank = csv.records[index]?.isAfterBlank ? csv.records[index]?.terminator : '';
+        const before =
+          csvText({ ...csv, records: csv.records.slice(0, index), isUnterminated: false }) + blank;
+        expect(input.startsWith(before + odd)).toBe(true);
+        const recordNumber = parseCsv(before, csv.delimiter).records.length + 1;
         expect((error as Error).message).toBe(
           `malformed CSV in record ${recordNumber}: ${cells} cells where csv.columns of rule set "default" names ${csv.kinds.length}`,
         );
