@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Detector } from '../../../functions/core/redaction/detector.ts';
 import { createDetectorGroup } from '../../../functions/core/redaction/detectors/detector-group.ts';
@@ -33,5 +34,46 @@ describe('keywords of pack detectors', () => {
     expect(
       memberDetector('drivers-licence').named?.('password_last_changed').findFrom('2024-05-01T12', 0),
     ).toBeUndefined();
+  });
+});
+
+describe('keywords in the YAML document of the value', () => {
+  const secretData = memberDetector('kubernetes-secret-data');
+  const kind = fc.constantFrom('kind: Secret', 'kind: "Secret"', "kind: 'Secret'");
+  /** Lines of a manifest that are neither a keyword, nor data, nor a document marker. */
+  const lines = fc.array(
+    fc.constantFrom(
+      'metadata:',
+      '  name: db',
+      '  labels: { app: web }',
+      '# -----BEGIN CERTIFICATE-----',
+      '----',
+      '---x: 1',
+      'type: Opaque',
+      '',
+    ),
+    { maxLength: 4 },
+  );
+  const marker = fc.constantFrom('---', '--- # next', '--- !tag', '...', '---\r');
+  const data = 'data:\n  password: ggvpXqaQ1QiUQZwl==';
+
+  it('count across other lines but not across a --- or ... line, before or after the data (property)', () => {
+    fc.assert(
+      fc.property(
+        kind,
+        lines,
+        lines,
+        marker,
+        fc.boolean(),
+        (keyword, first, second, separator, isKindFirst) => {
+          const [before, after] = isKindFirst ? [keyword, data] : [data, keyword];
+          const together = [before, ...first, ...second, after].join('\n');
+          expect(secretData.findFrom(together, 0), together).toBeDefined();
+          const apart = [before, ...first, separator, ...second, after].join('\n');
+          expect(secretData.findFrom(apart, 0), apart).toBeUndefined();
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
