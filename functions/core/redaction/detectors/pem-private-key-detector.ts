@@ -29,7 +29,7 @@ const bodySeparators = /\s|\\[rn]/;
 /**
  * PEM private keys: from `-----BEGIN … PRIVATE KEY-----` through the matching `-----END …
  * PRIVATE KEY-----`, across lines, at most 16 KiB, unless the block is a template: nothing or
- * one word too short to be a key between the markers (`anything`, see {@link isTemplateBody}).
+ * one word too short to be a key between the markers (`<key>`, see {@link isTemplateBody}).
  * When no END follows within that bound (truncated or oversized), it fails closed: the BEGIN
  * line and the base64 lines after it, up to a blank line or the bound, are the match.
  */
@@ -71,8 +71,8 @@ function blockEnd(text: string, start: number, bodyStart: number, kind: string):
 
 /**
  * True when a body between the markers stands for a key rather than holding one: empty, or a
- * single word shorter than {@link minKeyWordChars} (`anything`, `MIIEv...`, `<key>`). Anything
- * longer fails closed, prose too (`super secret private key here`): a key with damaged line
+ * single word shorter than {@link minKeyWordChars} (`<key>`, `MIIEv...`, `KEY_HERE`). Anything
+ * longer fails closed, prose too (`paste your key here`): a key with damaged line
  * breaks or a cut one would be words as well.
  */
 function isTemplateBody(body: string): boolean {

@@ -15,8 +15,8 @@
  * | `gcp-api-key` (`AIza…`) | A-Z a-z 0-9 _ - | 64 | 2 | 36 | 1.1e-9 |
  * | `openai-api-key` (`sk-…`) | A-Z a-z 0-9 _ - | 64 | 2 | 201 | 5.9e-9 |
  *
- * A digits-only or hex body would need longer runs (A = 16: 32 positions give 2.4e-7; A = 10:
- * 20 positions give 4e-6), so the check is for bodies of 36 characters or more.
+ * Hex and digit bodies would be rejected far more often (32 hex digits: 2.4e-7; 20 digits:
+ * 4e-6), so the check is kept for bodies drawn from 64 characters.
  */
 export const placeholderRunLength = 8;
 
@@ -25,7 +25,7 @@ export const placeholderRunLength = 8;
  * `0-9` or `a-z` (letters compared ignoring case) or repeating one character.
  *
  * @example
- * hasPlaceholderRun('AIzaSyabcdefghijklmnopqrstuvwxyz1234567'); // true
+ * hasPlaceholderRun('AIzaSyQ0x_Mq7-12345678-jR4vTn2LbKw9Pe5'); // true
  * hasPlaceholderRun('AIzaSyzCMZtuOrYJ9NDE9SYXOaWUkMHR7JMpy72'); // false
  */
 export function hasPlaceholderRun(value: string): boolean {
