@@ -557,7 +557,11 @@ describe('pem-private-key', () => {
 
   it('leaves templates: nothing or one word too short for a key between the markers (property)', () => {
     const kind = fc.constantFrom('', 'RSA ', 'EC ', 'OPENSSH ', 'ENCRYPTED ');
-    const word = fc.string({ unit: fc.constantFrom(...'abcXYZ019+/=.<>_-'), minLength: 1, maxLength: 42 });
+    const word = fc
+      .integer({ min: 1, max: 42 })
+      .chain((length) =>
+        fc.string({ unit: fc.constantFrom(...'abcXYZ019+/=.<>_-'), minLength: length, maxLength: length }),
+      );
     const gap = fc.constantFrom('', '\n', '\r\n', '\\n', ' ', '\n\n');
     fc.assert(
       fc.property(kind, fc.option(word), gap, gap, (type, stand, before, after) => {
