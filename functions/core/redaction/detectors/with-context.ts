@@ -128,16 +128,14 @@ export function createKeywordContext(
   const { boundary } = options;
 
   /**
-   * The end of the last boundary in `[from, to)` (one code unit before `from` is read too, for a
-   * boundary that starts with a line break), or `from` when there is none.
+   * The end of the last boundary in `[from, to)`, or `from` when there is none. A boundary cut
+   * by `from` (its line break before the window) is not needed: no keyword before it is in the
+   * window either.
    */
   function lastBoundaryEnd(text: string, from: number, to: number): number {
     if (boundary === undefined) return from;
-    const sliceStart = Math.max(0, from - 1);
     let end = from;
-    for (const found of text.slice(sliceStart, to).matchAll(boundary)) {
-      end = Math.max(end, sliceStart + found.index + found[0].length);
-    }
+    for (const found of text.slice(from, to).matchAll(boundary)) end = from + found.index + found[0].length;
     return end;
   }
   return {
