@@ -72,8 +72,8 @@ function blockEnd(text: string, start: number, bodyStart: number, kind: string):
 /**
  * True when a body between the markers stands for a key rather than holding one: empty, or a
  * single word shorter than {@link minKeyWordChars} (`<key>`, `MIIEv...`, `KEY_HERE`). Anything
- * longer fails closed, prose too (`paste your key here`): a key with damaged line
- * breaks or a cut one would be words as well.
+ * longer fails closed, prose too (`paste your key here`): a key with damaged line breaks or a
+ * cut one would be words as well.
  */
 function isTemplateBody(body: string): boolean {
   const words = body.split(bodySeparators).filter((word) => word !== '');
