@@ -214,6 +214,8 @@ function specOf(detector: PatternDetector, facts: PatternFacts): PackMemberSpec 
     keywordWindow: detector.keywordWindow,
     keywordPlacement: detector.keywordPlacement,
     keywordScope: detector.keywordScope,
+    keywordEdges: detector.keywordEdges,
+    isKeywordCaseSensitive: detector.keywordCase === 'exact',
   };
 }
 

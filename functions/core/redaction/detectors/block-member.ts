@@ -62,6 +62,8 @@ export function createBlockMember(spec: BlockMemberSpec): PackMember {
     anchorsIgnoreCase: false,
     keywords: [],
     keywordWindow: 0,
+    keywordEdges: 'none',
+    isKeywordCaseSensitive: false,
     maxValueOffset: 0,
     start: undefined,
     matchAt,

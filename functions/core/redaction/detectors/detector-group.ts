@@ -1,6 +1,7 @@
 import type { Detector, Match } from '../detector.ts';
 import type { StartSequences } from '../pattern-start-sequences.ts';
 import { AnchorSearch } from './anchor-search.ts';
+import { isAtKeywordEdges } from './keyword-edges.ts';
 import type { PackMember } from './pack-member.ts';
 import { ShapeSearch } from './shape-search.ts';
 
@@ -15,8 +16,9 @@ interface Role {
  * one detector instead of hundreds and the text is read once for all their anchors and
  * keywords.
  *
- * One {@link AnchorSearch} finds every anchor (in its pattern's case) and keyword (in any case, as
- * a word of its own: `sin` in `SIN:` or `customerSin`, not in `using`) of every member;
+ * One {@link AnchorSearch} finds every anchor (in its pattern's case) and keyword (in any case
+ * unless its member says otherwise, as a word of its own: `sin` in `SIN:` or `customerSin`, not in
+ * `using`; at the ends of a word where its member's `keywordEdges` ask) of every member;
  * an anchored member's pattern is tried only where one of its anchors occurs, a keyword-led
  * member's only in the window after one of its keywords. Members with neither, when there are
  * enough of them, share one {@link ShapeSearch} for where their matches may start and are tried
@@ -48,7 +50,8 @@ export function createDetectorGroup(members: readonly PackMember[]): Detector {
   members.forEach((member, kind) => {
     for (const anchor of member.anchors) add(anchor, member.anchorsIgnoreCase, { kind, isKeyword: false });
     if (member.anchors.length === 0)
-      for (const keyword of member.keywords) add(keyword, true, { kind, isKeyword: true });
+      for (const keyword of member.keywords)
+        add(keyword, !member.isKeywordCaseSensitive, { kind, isKeyword: true });
   });
   const shapeKinds = members.flatMap((member, kind) =>
     member.anchors.length === 0 && member.keywords.length === 0 && member.start !== undefined ? [kind] : [],
@@ -115,6 +118,7 @@ function group(
   /** Per scanning member: the text, the `from` and the result of its last search. */
   const remembered = scanning.map(() => ({ text: '', from: 0, match: null as Match | null }));
   const patternLengths = search.anchors.map((pattern) => pattern.length);
+  const patternTexts = search.anchors;
 
   function findFrom(text: string, from: number): Match | undefined {
     let best: Match | undefined;
@@ -133,7 +137,16 @@ function group(
           if (!isKeyword) match = member.matchAt(text, occurrence.start);
           else if (member.keywords.length > 0) {
             const end = occurrence.start + (patternLengths[pattern] as number);
-            if (isWord(text, occurrence.start, end))
+            if (
+              isWord(text, occurrence.start, end) &&
+              isAtKeywordEdges(
+                text,
+                occurrence.start,
+                end,
+                patternTexts[pattern] as string,
+                member.keywordEdges,
+              )
+            )
               match = member.matchAfter(text, occurrence.start, end, from);
           }
           if (match !== undefined && match.start >= from && isBefore(match, kind, best, bestKind)) {

@@ -5,6 +5,7 @@ import { shannonEntropy } from '../validators/shannon-entropy.ts';
 import type { ValidatorName } from '../validators/validator-registry.ts';
 import { validatorNamed } from '../validators/validator-registry.ts';
 import { type CandidateSearch, recordedSearch, shapeSearch } from './candidate-search.ts';
+import type { KeywordEdges } from './keyword-edges.ts';
 import { createKeywordContext, type KeywordContext } from './with-context.ts';
 
 /** What a pack detector is made of, checked (see `compilePackFile`). */
@@ -40,6 +41,10 @@ export interface PackMemberSpec {
   readonly keywordPlacement: 'before' | 'around';
   /** `yaml-document`: a keyword counts only in the value's YAML document (anchored members only). */
   readonly keywordScope: 'text' | 'yaml-document';
+  /** Which ends of a keyword must be the ends of a word. */
+  readonly keywordEdges: KeywordEdges;
+  /** Keywords count only as written, not in any case. */
+  readonly isKeywordCaseSensitive: boolean;
 }
 
 /**
@@ -71,6 +76,10 @@ export interface PackMember {
   /** Without anchors: words (any case) that must precede a value within `keywordWindow`. */
   readonly keywords: readonly string[];
   readonly keywordWindow: number;
+  /** Which ends of a keyword must be the ends of a word. */
+  readonly keywordEdges: KeywordEdges;
+  /** True when `keywords` count only as written. */
+  readonly isKeywordCaseSensitive: boolean;
   /** Longest distance from a match start (an anchor) to its value's start. */
   readonly maxValueOffset: number;
   /**
@@ -180,6 +189,8 @@ export function createPackMember(spec: PackMemberSpec): PackMember {
       anchorsIgnoreCase: flags.includes('i'),
       keywords: isKeywordLed ? spec.keywords : [],
       keywordWindow: spec.keywordWindow,
+      keywordEdges: spec.keywordEdges,
+      isKeywordCaseSensitive: spec.isKeywordCaseSensitive,
       maxValueOffset: spec.value.offsetMax,
       start: hasAnchors || isKeywordLed ? undefined : spec.start,
       matchAt,
@@ -239,6 +250,8 @@ export function createPackMember(spec: PackMemberSpec): PackMember {
   return member(
     createKeywordContext(spec.keywords, spec.keywordWindow, {
       boundary: spec.keywordScope === 'yaml-document' ? yamlDocumentMarker : undefined,
+      keywordEdges: spec.keywordEdges,
+      isCaseSensitive: spec.isKeywordCaseSensitive,
     }),
   );
 }
