@@ -215,7 +215,6 @@ function specOf(detector: PatternDetector, facts: PatternFacts): PackMemberSpec 
     keywordPlacement: detector.keywordPlacement,
     keywordScope: detector.keywordScope,
     keywordEdges: detector.keywordEdges,
-    isKeywordCaseSensitive: detector.keywordCase === 'exact',
   };
 }
 

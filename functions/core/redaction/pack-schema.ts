@@ -84,10 +84,6 @@ export const patternDetectorSchema = z
       .describe(
         'Which ends of a keyword must be the ends of a word: end keeps kind: Secret from counting in kind: SecretStore, start keeps aba from counting in database (a keyword that starts or ends with a letter or digit then has none beside it there)',
       ),
-    keywordCase: z
-      .enum(['any', 'exact'])
-      .default('any')
-      .describe('exact: keywords count only as written (kind: Secret, not kind: secret)'),
     examples,
   })
   .strict()

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_DIR, loadRuleCatalog } from '../../../functions/adapters/local-rule-set-source.ts';
 import { compileRuleSet } from '../../../functions/core/redaction/compile-rule-set.ts';
@@ -95,6 +96,57 @@ describe('secret assignments in configuration and code', () => {
       expect(redact(text)).toBe(text);
     });
   }
+});
+
+describe('CSRF tokens', () => {
+  // Random as issued: distinct characters of base64, a digit and a capital among them.
+  const token = fc
+    .shuffledSubarray([...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'], {
+      minLength: 24,
+      maxLength: 48,
+    })
+    .map((characters) => characters.join(''))
+    .filter((value) => /[0-9]/.test(value) && /[A-Z]/.test(value));
+  const assignment = fc.constantFrom<(key: string, value: string) => string>(
+    (key, value) => `${key}=${value}`,
+    (key, value) => `${key}: ${value}`,
+    (key, value) => `{"${key}": "${value}"}`,
+  );
+
+  it('are per-session form tokens, not credentials: left alone under csrf, xsrf and authenticity token names (property)', () => {
+    const name = fc.constantFrom(
+      'csrf-token',
+      'X-CSRF-Token',
+      'csrf_token',
+      'csrftoken',
+      'XSRF-TOKEN',
+      'authenticity_token',
+    );
+    fc.assert(
+      fc.property(name, assignment, token, (key, write, value) => {
+        const text = write(key, value);
+        expect(redact(text), text).toBe(text);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('leave other tokens and the CSRF signing secret redacted (property)', () => {
+    const name = fc.constantFrom(
+      'csrf_secret',
+      'CSRF_SECRET_KEY',
+      'api_token',
+      'session_token',
+      'csrf_api_token',
+    );
+    fc.assert(
+      fc.property(name, assignment, token, (key, write, value) => {
+        const text = write(key, value);
+        expect(redact(text), text).not.toContain(value);
+      }),
+      { numRuns: 200 },
+    );
+  });
 });
 
 describe('secret names as JSON keys and CSV columns', () => {

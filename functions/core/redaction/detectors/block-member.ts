@@ -63,7 +63,6 @@ export function createBlockMember(spec: BlockMemberSpec): PackMember {
     keywords: [],
     keywordWindow: 0,
     keywordEdges: 'none',
-    isKeywordCaseSensitive: false,
     maxValueOffset: 0,
     start: undefined,
     matchAt,

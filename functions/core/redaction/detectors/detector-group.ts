@@ -16,9 +16,9 @@ interface Role {
  * one detector instead of hundreds and the text is read once for all their anchors and
  * keywords.
  *
- * One {@link AnchorSearch} finds every anchor (in its pattern's case) and keyword (in any case
- * unless its member says otherwise, as a word of its own: `sin` in `SIN:` or `customerSin`, not in
- * `using`; at the ends of a word where its member's `keywordEdges` ask) of every member;
+ * One {@link AnchorSearch} finds every anchor (in its pattern's case) and keyword (in any case, as
+ * a word of its own: `sin` in `SIN:` or `customerSin`, not in `using`; at the ends of a word where
+ * its member's `keywordEdges` ask) of every member;
  * an anchored member's pattern is tried only where one of its anchors occurs, a keyword-led
  * member's only in the window after one of its keywords. Members with neither, when there are
  * enough of them, share one {@link ShapeSearch} for where their matches may start and are tried
@@ -50,8 +50,7 @@ export function createDetectorGroup(members: readonly PackMember[]): Detector {
   members.forEach((member, kind) => {
     for (const anchor of member.anchors) add(anchor, member.anchorsIgnoreCase, { kind, isKeyword: false });
     if (member.anchors.length === 0)
-      for (const keyword of member.keywords)
-        add(keyword, !member.isKeywordCaseSensitive, { kind, isKeyword: true });
+      for (const keyword of member.keywords) add(keyword, true, { kind, isKeyword: true });
   });
   const shapeKinds = members.flatMap((member, kind) =>
     member.anchors.length === 0 && member.keywords.length === 0 && member.start !== undefined ? [kind] : [],

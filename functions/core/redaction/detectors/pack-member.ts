@@ -43,8 +43,6 @@ export interface PackMemberSpec {
   readonly keywordScope: 'text' | 'yaml-document';
   /** Which ends of a keyword must be the ends of a word. */
   readonly keywordEdges: KeywordEdges;
-  /** Keywords count only as written, not in any case. */
-  readonly isKeywordCaseSensitive: boolean;
 }
 
 /**
@@ -78,8 +76,6 @@ export interface PackMember {
   readonly keywordWindow: number;
   /** Which ends of a keyword must be the ends of a word. */
   readonly keywordEdges: KeywordEdges;
-  /** True when `keywords` count only as written. */
-  readonly isKeywordCaseSensitive: boolean;
   /** Longest distance from a match start (an anchor) to its value's start. */
   readonly maxValueOffset: number;
   /**
@@ -190,7 +186,6 @@ export function createPackMember(spec: PackMemberSpec): PackMember {
       keywords: isKeywordLed ? spec.keywords : [],
       keywordWindow: spec.keywordWindow,
       keywordEdges: spec.keywordEdges,
-      isKeywordCaseSensitive: spec.isKeywordCaseSensitive,
       maxValueOffset: spec.value.offsetMax,
       start: hasAnchors || isKeywordLed ? undefined : spec.start,
       matchAt,
@@ -251,7 +246,6 @@ export function createPackMember(spec: PackMemberSpec): PackMember {
     createKeywordContext(spec.keywords, spec.keywordWindow, {
       boundary: spec.keywordScope === 'yaml-document' ? yamlDocumentMarker : undefined,
       keywordEdges: spec.keywordEdges,
-      isCaseSensitive: spec.isKeywordCaseSensitive,
     }),
   );
 }
