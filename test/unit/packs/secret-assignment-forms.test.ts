@@ -100,7 +100,10 @@ describe('secret assignments in configuration and code', () => {
 
 describe('the working directory of a shell', () => {
   const path = fc
-    .array(fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,11}$/), { minLength: 1, maxLength: 5 })
+    .array(fc.stringMatching(/^[a-z][a-z_-]{0,9}[0-9]{0,2}(?:\.[a-z]{1,4})?$/), {
+      minLength: 1,
+      maxLength: 5,
+    })
     .map((segments) => `/${segments.join('/')}`);
   const line = fc.constantFrom<(value: string) => string>(
     (value) => `PWD=${value}`,

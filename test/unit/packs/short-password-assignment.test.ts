@@ -110,7 +110,7 @@ describe('short passwords assigned to password names', () => {
     fc.stringMatching(/^[0-9]{6,7}$/),
     fc.constantFrom('******', '*******', 'xxxxxxx', '000000'),
     // biome-ignore lint/suspicious/noTemplateCurlyInString: template references are the near misses
-    fc.constantFrom('${DB_PW}', '{{pw}}', '%(pw)s', '<secret>', '$PASSWD', '%DBPW%'),
+    fc.constantFrom('${DB_PW}', '{{pw}}', '%(pw)s', '<value>', '<pass>', '$PASSWD', '%DBPW%'),
     fc.constantFrom('pw_var', 'my_pwd', 'os.env', 'pass_in', 'get_pw'),
     fc.constantFrom('/opt/a1', '~/pw12', '!Ref'),
   );
