@@ -1,6 +1,7 @@
 import type { Match } from '../detector.ts';
 import { splitFieldName } from '../field-matcher.ts';
 import type { StartSequences } from '../pattern-start-sequences.ts';
+import type { Likelihood } from '../rule-schema.ts';
 import { shannonEntropy } from '../validators/shannon-entropy.ts';
 import type { ValidatorName } from '../validators/validator-registry.ts';
 import { validatorNamed } from '../validators/validator-registry.ts';
@@ -38,6 +39,8 @@ export interface PackMemberSpec {
   readonly keywordWindow: number;
   /** `around`: a keyword may also follow the value within the window (anchored members only). */
   readonly keywordPlacement: 'before' | 'around';
+  /** True when a value that passes without a keyword is a possible match (`withoutKeyword: possible`). */
+  readonly isKeywordOptional: boolean;
 }
 
 /**
@@ -86,9 +89,11 @@ export interface PackMember {
 
 /**
  * Builds a pack detector from its checked spec. The reported match is the `value` group when
- * the pattern has one, so `password=hunter22!` redacts `hunter22!` only.
+ * the pattern has one, so `password=hunter22!` redacts `hunter22!` only. At `possible` a member
+ * whose keyword is optional needs none: it finds its candidates as members without keywords do
+ * (its anchors, or the shared search for where its matches may start).
  */
-export function createPackMember(spec: PackMemberSpec): PackMember {
+export function createPackMember(spec: PackMemberSpec, likelihood: Likelihood = 'likely'): PackMember {
   const flags = spec.flags.replace(/[dgy]/g, '');
   const sticky = new RegExp(spec.pattern, `${flags}dy`);
   const scanning = new RegExp(spec.pattern, `${flags}dg`);
@@ -110,13 +115,17 @@ export function createPackMember(spec: PackMemberSpec): PackMember {
     return { start: start + shift, end: end + shift };
   }
 
-  /** The leftmost accepted value with a start in `[from, to]`, from matches starting in `[scanFrom, to]`. */
+  /**
+   * The leftmost accepted value with a start in `[from, to]`, from matches starting in
+   * `[scanFrom, to]`, that `isKept` keeps (when given; it sees `text`'s own positions).
+   */
   function scanRange(
     text: string,
     scanFrom: number,
     from: number,
     to: number,
     shift: number,
+    isKept?: (text: string, match: Match) => boolean,
   ): Match | undefined {
     let best: Match | undefined;
     let position = scanFrom;
@@ -135,30 +144,45 @@ export function createPackMember(spec: PackMemberSpec): PackMember {
       )
         break;
       const match = accepted(found, text, shift);
-      if (match !== undefined && match.start >= from && match.start <= to && isBetter(match, best))
+      if (
+        match !== undefined &&
+        match.start >= from &&
+        match.start <= to &&
+        isBetter(match, best) &&
+        (isKept === undefined || isKept(text, match))
+      )
         best = match;
       position = found.index + 1;
     }
     return best;
   }
 
-  function member(context: KeywordContext | undefined): PackMember {
+  /**
+   * `isBareKept`: a value without its keyword is kept when it stands alone (see
+   * {@link isStandalone}); the member then finds its candidates as members without keywords do.
+   */
+  function member(context: KeywordContext | undefined, isBareKept: boolean): PackMember {
     // Anchored members check their keywords themselves; the others are found after them.
-    const isKeywordLed = !hasAnchors && context !== undefined;
+    const isKeywordLed = !hasAnchors && context !== undefined && !isBareKept;
+    const standaloneReach = isBareKept ? 2 : 0;
     const lookbehind =
-      patternLookbehind + spec.value.offsetMax + (context === undefined ? 0 : spec.keywordWindow);
+      patternLookbehind +
+      spec.value.offsetMax +
+      Math.max(standaloneReach, context === undefined ? 0 : spec.keywordWindow);
     const candidates =
       !hasAnchors && spec.shape !== undefined ? sharedShapeSearch(spec.shape, flags) : undefined;
+
+    function isKept(text: string, match: Match): boolean {
+      if (context === undefined || context.hasKeywordBefore(text, match.start)) return true;
+      if (spec.keywordPlacement === 'around' && context.hasKeywordAfter(text, match.end)) return true;
+      return isBareKept && isStandalone(text, match.start, match.end);
+    }
 
     function matchAt(text: string, start: number): Match | undefined {
       sticky.lastIndex = start;
       const found = sticky.exec(text);
       const match = found === null ? undefined : accepted(found, text, 0);
-      if (match === undefined || context === undefined || context.hasKeywordBefore(text, match.start))
-        return match;
-      return spec.keywordPlacement === 'around' && context.hasKeywordAfter(text, match.end)
-        ? match
-        : undefined;
+      return match !== undefined && isKept(text, match) ? match : undefined;
     }
 
     const self: PackMember = {
@@ -167,7 +191,7 @@ export function createPackMember(spec: PackMemberSpec): PackMember {
       minLength: spec.value.minLength,
       maxLength: spec.value.maxLength,
       lookbehind,
-      lookahead,
+      lookahead: Math.max(lookahead, standaloneReach),
       anchors: spec.anchors,
       anchorsIgnoreCase: flags.includes('i'),
       keywords: isKeywordLed ? spec.keywords : [],
@@ -187,7 +211,7 @@ export function createPackMember(spec: PackMemberSpec): PackMember {
       },
       findFrom(text, from) {
         if (candidates === undefined)
-          return scanRange(text, Math.max(0, from - spec.value.offsetMax), from, text.length, 0);
+          return scanRange(text, Math.max(0, from - spec.value.offsetMax), from, text.length, 0, isKept);
         let best: Match | undefined;
         for (
           let start = candidates(text, Math.max(0, from - spec.value.offsetMax));
@@ -201,7 +225,7 @@ export function createPackMember(spec: PackMemberSpec): PackMember {
         return best;
       },
       named(name) {
-        return context !== undefined && isKeywordName(name) ? member(undefined) : self;
+        return context !== undefined && isKeywordName(name) ? member(undefined, false) : self;
       },
     };
     return self;
@@ -228,7 +252,35 @@ export function createPackMember(spec: PackMemberSpec): PackMember {
     return false;
   }
 
-  return member(createKeywordContext(spec.keywords, spec.keywordWindow));
+  return member(
+    createKeywordContext(spec.keywords, spec.keywordWindow),
+    likelihood === 'possible' && spec.isKeywordOptional,
+  );
+}
+
+const isAlphanumeric = (code: number): boolean =>
+  (code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 122);
+const isDigit = (code: number): boolean => code >= 48 && code <= 57;
+const isGroupSeparator = (code: number): boolean =>
+  code === 32 || code === 45 || code === 46 || code === 47 || code === 58;
+
+/**
+ * True when `text[start, end)` can be an identifier without its keyword: no letter or digit
+ * touches it (`2123456702AF`, `AD12000A203020035910010`), a value written in groups does not
+ * go on into more digit groups (`9661 1020 3456` of `BG80 BNBG 9661 1020 3456 79`), and its
+ * digits are not one digit repeated (`000000000`, a placeholder).
+ */
+export function isStandalone(text: string, start: number, end: number): boolean {
+  if (start > 0 && isAlphanumeric(text.charCodeAt(start - 1))) return false;
+  if (end < text.length && isAlphanumeric(text.charCodeAt(end))) return false;
+  const value = text.slice(start, end);
+  if (/[^A-Za-z0-9]/.test(value)) {
+    if (start > 1 && isGroupSeparator(text.charCodeAt(start - 1)) && isDigit(text.charCodeAt(start - 2)))
+      return false;
+    if (end + 1 < text.length && isGroupSeparator(text.charCodeAt(end)) && isDigit(text.charCodeAt(end + 1)))
+      return false;
+  }
+  return !/^(?:([0-9])(?:[^0-9]*\1)*[^0-9]*)$/.test(value);
 }
 
 /**
