@@ -264,6 +264,17 @@ describe('pack likelihood', () => {
     );
   });
 
+  it('keeps the label of the detector whose keyword is there when other packs take the value bare', () => {
+    const everyPack = compiledWith(shippedPacks.map((pack) => ({ pack: pack.name, likelihood: 'possible' })));
+    for (const { spec } of declared) {
+      for (const example of spec.examples) {
+        if (!('output' in example) || example.field !== undefined || example.likelihood !== undefined)
+          continue;
+        expect(new Redactor(everyPack).redactText(example.input), example.input).toBe(example.output);
+      }
+    }
+  });
+
   it('is inherited through extends with its pack entry, and a child entry of the pack replaces it', () => {
     const files = [
       parseRuleFile(

@@ -87,11 +87,16 @@ function isWord(text: string, start: number, end: number): boolean {
   return !(end < text.length && isLower(text.charCodeAt(end)) && isLetter(text.charCodeAt(end - 1)));
 }
 
-/** True when `match` (of member `kind`) wins over `best`: it starts first, or ends later, or its member is listed first. */
+/**
+ * True when `match` (of member `kind`) wins over `best`: it starts first, or ends later, or has
+ * its keyword where `best` is bare, or its member is listed first.
+ */
 function isBefore(match: Match, kind: number, best: Match | undefined, bestKind: number): boolean {
   if (best === undefined || match.start < best.start) return true;
   if (match.start > best.start) return false;
-  return match.end > best.end || (match.end === best.end && kind < bestKind);
+  if (match.end !== best.end) return match.end > best.end;
+  const isBare = match.isBare === true;
+  return isBare === (best.isBare === true) ? kind < bestKind : !isBare;
 }
 
 function group(

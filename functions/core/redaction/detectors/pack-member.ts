@@ -117,7 +117,7 @@ export function createPackMember(spec: PackMemberSpec, likelihood: Likelihood = 
 
   /**
    * The leftmost accepted value with a start in `[from, to]`, from matches starting in
-   * `[scanFrom, to]`, that `isKept` keeps (when given; it sees `text`'s own positions).
+   * `[scanFrom, to]`, as `kept` keeps it (when given; it sees `text`'s own positions).
    */
   function scanRange(
     text: string,
@@ -125,7 +125,7 @@ export function createPackMember(spec: PackMemberSpec, likelihood: Likelihood = 
     from: number,
     to: number,
     shift: number,
-    isKept?: (text: string, match: Match) => boolean,
+    kept?: (text: string, match: Match) => Match | undefined,
   ): Match | undefined {
     let best: Match | undefined;
     let position = scanFrom;
@@ -143,14 +143,9 @@ export function createPackMember(spec: PackMemberSpec, likelihood: Likelihood = 
         (best !== undefined && found.index + shift > best.start)
       )
         break;
-      const match = accepted(found, text, shift);
-      if (
-        match !== undefined &&
-        match.start >= from &&
-        match.start <= to &&
-        isBetter(match, best) &&
-        (isKept === undefined || isKept(text, match))
-      )
+      const candidate = accepted(found, text, shift);
+      const match = candidate === undefined || kept === undefined ? candidate : kept(text, candidate);
+      if (match !== undefined && match.start >= from && match.start <= to && isBetter(match, best))
         best = match;
       position = found.index + 1;
     }
@@ -172,17 +167,20 @@ export function createPackMember(spec: PackMemberSpec, likelihood: Likelihood = 
     const candidates =
       !hasAnchors && spec.shape !== undefined ? sharedShapeSearch(spec.shape, flags) : undefined;
 
-    function isKept(text: string, match: Match): boolean {
-      if (context === undefined || context.hasKeywordBefore(text, match.start)) return true;
-      if (spec.keywordPlacement === 'around' && context.hasKeywordAfter(text, match.end)) return true;
-      return isBareKept && isStandalone(text, match.start, match.end);
+    /** `match` if its keyword is there, marked bare if it stands alone without one, else undefined. */
+    function kept(text: string, match: Match): Match | undefined {
+      if (context === undefined || context.hasKeywordBefore(text, match.start)) return match;
+      if (spec.keywordPlacement === 'around' && context.hasKeywordAfter(text, match.end)) return match;
+      return isBareKept && isStandalone(text, match.start, match.end)
+        ? { ...match, isBare: true }
+        : undefined;
     }
 
     function matchAt(text: string, start: number): Match | undefined {
       sticky.lastIndex = start;
       const found = sticky.exec(text);
       const match = found === null ? undefined : accepted(found, text, 0);
-      return match !== undefined && isKept(text, match) ? match : undefined;
+      return match === undefined ? undefined : kept(text, match);
     }
 
     const self: PackMember = {
@@ -211,7 +209,7 @@ export function createPackMember(spec: PackMemberSpec, likelihood: Likelihood = 
       },
       findFrom(text, from) {
         if (candidates === undefined)
-          return scanRange(text, Math.max(0, from - spec.value.offsetMax), from, text.length, 0, isKept);
+          return scanRange(text, Math.max(0, from - spec.value.offsetMax), from, text.length, 0, kept);
         let best: Match | undefined;
         for (
           let start = candidates(text, Math.max(0, from - spec.value.offsetMax));
