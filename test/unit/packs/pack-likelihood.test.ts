@@ -201,7 +201,7 @@ describe('pack likelihood', () => {
       );
     });
 
-    it('at possible leaves a value whose check fails, or that touches letters or digit groups (property)', () => {
+    it('at possible leaves a value whose check fails, or that is part of a longer token or digit group (property)', () => {
       const packChecks = possibleValidators(detector.pack);
       fc.assert(
         fc.property(values, fc.nat(), before, after, (value, seed, head, tail) => {
@@ -216,7 +216,13 @@ describe('pack likelihood', () => {
               break;
             }
           }
-          misses.push(`${head}Q${value}${tail}`, `${head}${value}Q${tail}`);
+          misses.push(
+            `${head}Q${value}${tail}`,
+            `${head}${value}Q${tail}`,
+            // A part of a longer token: a UUID's last group, a file name.
+            `${head}a378-${value}${tail}`,
+            `${head}${value}.pdf${tail}`,
+          );
           if (/[^A-Za-z0-9]/.test(value))
             misses.push(`${head}12 ${value}${tail}`, `${head}${value} 12${tail}`);
           for (const miss of misses) {

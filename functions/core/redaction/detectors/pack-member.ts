@@ -259,24 +259,30 @@ export function createPackMember(spec: PackMemberSpec, likelihood: Likelihood = 
 const isAlphanumeric = (code: number): boolean =>
   (code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 122);
 const isDigit = (code: number): boolean => code >= 48 && code <= 57;
+/** `-`, `.` and `_`: they join the parts of one token (a UUID, a version, a file name). */
+const isTokenJoiner = (code: number): boolean => code === 45 || code === 46 || code === 95;
 const isGroupSeparator = (code: number): boolean =>
   code === 32 || code === 45 || code === 46 || code === 47 || code === 58;
 
 /**
  * True when `text[start, end)` can be an identifier without its keyword: no letter or digit
- * touches it (`2123456702AF`, `AD12000A203020035910010`), a value written in groups does not
- * go on into more digit groups (`9661 1020 3456` of `BG80 BNBG 9661 1020 3456 79`), and its
- * digits are not one digit repeated (`000000000`, a placeholder).
+ * touches it (`2123456702AF`, `AD12000A203020035910010`), it is no part of a longer token
+ * joined by `-`, `.` or `_` (the last group of a UUID, `…-a378-932622645069`; `…71534.pdf`), a
+ * value written in groups does not go on into more digit groups (`9661 1020 3456` of
+ * `BG80 BNBG 9661 1020 3456 79`), and its digits are not one digit repeated (`000000000`).
  */
 export function isStandalone(text: string, start: number, end: number): boolean {
-  if (start > 0 && isAlphanumeric(text.charCodeAt(start - 1))) return false;
-  if (end < text.length && isAlphanumeric(text.charCodeAt(end))) return false;
+  const before = start > 0 ? text.charCodeAt(start - 1) : -1;
+  const after = end < text.length ? text.charCodeAt(end) : -1;
+  if (isAlphanumeric(before) || isAlphanumeric(after)) return false;
+  const beyondBefore = start > 1 ? text.charCodeAt(start - 2) : -1;
+  const beyondAfter = end + 1 < text.length ? text.charCodeAt(end + 1) : -1;
+  if (isTokenJoiner(before) && isAlphanumeric(beyondBefore)) return false;
+  if (isTokenJoiner(after) && isAlphanumeric(beyondAfter)) return false;
   const value = text.slice(start, end);
   if (/[^A-Za-z0-9]/.test(value)) {
-    if (start > 1 && isGroupSeparator(text.charCodeAt(start - 1)) && isDigit(text.charCodeAt(start - 2)))
-      return false;
-    if (end + 1 < text.length && isGroupSeparator(text.charCodeAt(end)) && isDigit(text.charCodeAt(end + 1)))
-      return false;
+    if (isGroupSeparator(before) && isDigit(beyondBefore)) return false;
+    if (isGroupSeparator(after) && isDigit(beyondAfter)) return false;
   }
   return !/^(?:([0-9])(?:[^0-9]*\1)*[^0-9]*)$/.test(value);
 }
