@@ -95,8 +95,10 @@ export interface PackMember {
  */
 export function createPackMember(spec: PackMemberSpec, likelihood: Likelihood = 'likely'): PackMember {
   const flags = spec.flags.replace(/[dgy]/g, '');
-  const sticky = new RegExp(spec.pattern, `${flags}dy`);
-  const scanning = new RegExp(spec.pattern, `${flags}dg`);
+  // Match indices (`d`) only where a `value` group needs them: V8 allocates them on every match.
+  const indices = /\(\?<value>/.test(spec.pattern) ? 'd' : '';
+  const sticky = new RegExp(spec.pattern, `${flags}${indices}y`);
+  const scanning = new RegExp(spec.pattern, `${flags}${indices}g`);
   const validator = spec.validator === undefined ? undefined : validatorNamed(spec.validator);
   const hasAnchors = spec.anchors.length > 0;
   const isUnicode = flags.includes('u');
