@@ -202,6 +202,9 @@ function specOf(detector: PatternDetector, facts: PatternFacts): PackMemberSpec 
   if (detector.keywordPlacement === 'around' && detector.anchors.length === 0) {
     throw new Error('keywordPlacement: around needs anchors');
   }
+  if (detector.keywordScope === 'yaml-document' && detector.anchors.length === 0) {
+    throw new Error('keywordScope: yaml-document needs anchors');
+  }
   if (detector.anchors.length > 0) {
     const { prefixes } = facts;
     const uncovered =
@@ -237,6 +240,7 @@ function specOf(detector: PatternDetector, facts: PatternFacts): PackMemberSpec 
     keywords: detector.keywords,
     keywordWindow: detector.keywordWindow,
     keywordPlacement: detector.keywordPlacement,
+    keywordScope: detector.keywordScope,
     isKeywordOptional: detector.withoutKeyword === 'possible',
   };
 }

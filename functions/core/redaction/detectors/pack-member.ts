@@ -39,9 +39,17 @@ export interface PackMemberSpec {
   readonly keywordWindow: number;
   /** `around`: a keyword may also follow the value within the window (anchored members only). */
   readonly keywordPlacement: 'before' | 'around';
+  /** `yaml-document`: a keyword counts only in the value's YAML document (anchored members only). */
+  readonly keywordScope: 'text' | 'yaml-document';
   /** True when a value that passes without a keyword is a possible match (`withoutKeyword: possible`). */
   readonly isKeywordOptional: boolean;
 }
+
+/**
+ * A YAML document marker line: `---` (which may carry content: `--- !tag`) or `...`, followed
+ * by a space or the end of the line (`-----BEGIN` and `----` rules are none).
+ */
+const yamlDocumentMarker = /\n(?:---|\.\.\.)(?![^\s])/g;
 
 /**
  * One detector of a pack, as a detector group runs it. Where its candidates come from decides
@@ -253,7 +261,9 @@ export function createPackMember(spec: PackMemberSpec, likelihood: Likelihood = 
   }
 
   return member(
-    createKeywordContext(spec.keywords, spec.keywordWindow),
+    createKeywordContext(spec.keywords, spec.keywordWindow, {
+      boundary: spec.keywordScope === 'yaml-document' ? yamlDocumentMarker : undefined,
+    }),
     likelihood === 'possible' && spec.isKeywordOptional,
   );
 }
