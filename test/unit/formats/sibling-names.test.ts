@@ -4,8 +4,9 @@ import { DEFAULT_RULES_DIR, loadRuleCatalog } from '../../../functions/adapters/
 import { compileRuleSet } from '../../../functions/core/redaction/compile-rule-set.ts';
 import { createFormatRedactor } from '../../../functions/core/redaction/formats/create-format-redactor.ts';
 import { Redactor } from '../../../functions/core/redaction/redactor.ts';
+import { ruleSetSchema } from '../../../functions/core/redaction/rule-schema.ts';
 import { testTokenKeys } from '../actions/test-token-keys.ts';
-import { compiledRuleSetOf, nameFieldRule, sampleDetectors } from '../support/compiled-rule-set.ts';
+import { compiledRuleSetOf, sampleDetectors } from '../support/compiled-rule-set.ts';
 import { splitAt } from '../support/split-at.ts';
 
 const resolved = (await loadRuleCatalog(DEFAULT_RULES_DIR)).get('default');
@@ -68,40 +69,76 @@ describe('JSON members named by a sibling member', () => {
     );
   });
 
-  it('gives an object the same members and rule counts whichever order they come in (generated)', () => {
-    const fieldRules = [
-      nameFieldRule('password', ['password'], () => undefined),
-      nameFieldRule('token', ['token'], (value) => `[TOKEN:${value.length}]`),
-    ];
-    const run = (text: string, cuts: readonly number[]) => {
-      const redactor = new Redactor(
-        compiledRuleSetOf(sampleDetectors(), fieldRules, { maxRecordBytes: 1024 }),
-      );
-      const json = createFormatRedactor('json', redactor);
+  it('gives an object the same members and rule counts whichever order they come in, scalar or compound, in any format and chunking (generated)', () => {
+    const ruleSet = ruleSetSchema.parse({
+      name: 'test',
+      detectors: [{ id: 'email' }, { id: 'us-ssn' }],
+      fields: [
+        { id: 'field-password', names: ['password'], action: { type: 'drop' } },
+        { id: 'field-token', names: ['token'], action: { type: 'tokenize' } },
+        { id: 'field-apikey', names: ['apikey'], action: { type: 'hash' } },
+        { id: 'field-pin', names: ['pin'], action: { type: 'mask', keepLast: 2 } },
+        { id: 'field-color', names: ['color'], action: { type: 'keep' } },
+      ],
+    });
+    const rules = compileRuleSet(ruleSet, testTokenKeys('k1'));
+    const run = (format: 'json' | 'ndjson', objects: readonly unknown[], cuts: readonly number[]) => {
+      const redactor = new Redactor(rules);
+      const text =
+        format === 'json'
+          ? JSON.stringify(objects)
+          : objects.map((object) => `${JSON.stringify(object)}\n`).join('');
+      const formatRedactor = createFormatRedactor(format, redactor);
       const output =
         splitAt(text, cuts)
-          .map((chunk) => json.push(chunk))
-          .join('') + json.end();
-      return { value: JSON.parse(output) as unknown, counts: Object.fromEntries(redactor.counts) };
+          .map((chunk) => formatRedactor.push(chunk))
+          .join('') + formatRedactor.end();
+      const values =
+        format === 'json'
+          ? (JSON.parse(output) as unknown[])
+          : output.split('\n').flatMap((line) => (line === '' ? [] : [JSON.parse(line) as unknown]));
+      return { values, counts: Object.fromEntries(redactor.counts) };
     };
-    const scalar = fc.oneof(
-      fc.constantFrom('jane@example.com', 'call 123-45-6789', 'plain words'),
-      fc.integer(),
-      fc.constantFrom(true, null),
+    const ruledNames = fc.constantFrom(
+      'password',
+      'token',
+      'apikey',
+      'pin',
+      'color',
+      'plain',
+      'jane@example.com',
     );
+    const scalar = fc.oneof(
+      fc.constantFrom('jane@example.com', 'call 123-45-6789', 'plain words', '{"password":"x","v":"a@b.io"}'),
+      ruledNames,
+      fc.integer(),
+      fc.constantFrom(true, false, null),
+    );
+    // Values of named members: objects and arrays nesting named (`value`, `data`) and naming
+    // (`name`, `type`) members of their own, keys with field rules and keys the detectors change.
+    const { value } = fc.letrec<{ value: unknown; object: object; array: unknown[] }>((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, scalar, tie('object'), tie('array')),
+      object: fc.dictionary(
+        fc.constantFrom('value', 'data', 'name', 'type', 'password', 'token', 'x', 'jane@example.com'),
+        tie('value'),
+        { maxKeys: 4 },
+      ),
+      array: fc.array(tie('value'), { maxLength: 3 }),
+    }));
     const member = fc.oneof(
-      fc.tuple(fc.constantFrom('value', 'data', 'secret', 'ParameterValue'), scalar),
-      fc.tuple(fc.constantFrom('note', 'kind'), scalar),
-      fc.tuple(fc.constant('nested'), fc.dictionary(fc.constantFrom('value', 'name', 'x'), scalar)),
+      fc.tuple(fc.constantFrom('value', 'data', 'secret', 'ParameterValue', 'instances'), value),
+      fc.tuple(fc.constantFrom('note', 'kind'), value),
     );
     fc.assert(
       fc.property(
-        fc.constantFrom('password', 'token', 'color', 'jane@example.com'),
+        fc.constantFrom('json', 'ndjson') as fc.Arbitrary<'json' | 'ndjson'>,
+        fc.constantFrom('name', 'type'),
+        ruledNames,
         fc.uniqueArray(member, { selector: ([key]) => key, maxLength: 5 }),
         fc.nat(),
         fc.array(fc.nat(), { maxLength: 6 }),
-        (name, members, at, cuts) => {
-          const naming: [string, unknown] = ['name', name];
+        (format, namingKey, name, members, at, cuts) => {
+          const naming: [string, unknown] = [namingKey, name];
           const first = Object.fromEntries([naming, ...members]);
           const position = at % (members.length + 1);
           const anywhere = Object.fromEntries([
@@ -110,12 +147,20 @@ describe('JSON members named by a sibling member', () => {
             ...members.slice(position),
           ]);
 
-          expect(run(JSON.stringify([anywhere, anywhere]), cuts)).toEqual(
-            run(JSON.stringify([first, first]), []),
-          );
+          const expected = run(format, [first, first], []);
+          const actual = run(format, [anywhere, anywhere], cuts);
+          expect(actual).toEqual(expected);
+          // Member by member, the same text: inner keys in the same order too.
+          for (const [i, object] of actual.values.entries()) {
+            for (const [key, got] of Object.entries(object as object)) {
+              expect(JSON.stringify(got)).toBe(
+                JSON.stringify((expected.values[i] as Record<string, unknown>)[key]),
+              );
+            }
+          }
         },
       ),
-      { numRuns: 500 },
+      { numRuns: 800 },
     );
   });
 

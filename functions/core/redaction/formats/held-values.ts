@@ -253,7 +253,7 @@ export class HeldValues<O extends HoldingObject> {
           continue;
         }
         // The openings of the containers not yet written, outermost first, then this member.
-        let first = containers.length - 1;
+        let first = containers.length;
         while (first > 0 && !(containers[first - 1] as RuledContainer).isWritten) first--;
         for (let j = first; j < containers.length; j++) {
           const opened = containers[j] as RuledContainer;
