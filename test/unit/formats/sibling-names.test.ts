@@ -6,7 +6,7 @@ import { createFormatRedactor } from '../../../functions/core/redaction/formats/
 import { Redactor } from '../../../functions/core/redaction/redactor.ts';
 import { ruleSetSchema } from '../../../functions/core/redaction/rule-schema.ts';
 import { testTokenKeys } from '../actions/test-token-keys.ts';
-import { compiledRuleSetOf, sampleDetectors } from '../support/compiled-rule-set.ts';
+import { compiledRuleSetOf, nameFieldRule, sampleDetectors } from '../support/compiled-rule-set.ts';
 import { splitAt } from '../support/split-at.ts';
 
 const resolved = (await loadRuleCatalog(DEFAULT_RULES_DIR)).get('default');
@@ -40,21 +40,31 @@ const secretValues = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_./-]{11,39}$/);
 const settings = fc.array(fc.tuple(shapes, credentialNames, secretValues), { minLength: 1, maxLength: 4 });
 
 describe('JSON members named by a sibling member', () => {
-  it('redacts a value whose sibling names a credential, before or after it, in any layout, format and chunking (generated)', () => {
+  it('redacts a value whose sibling names a credential, before or after it, scalar or compound, in any layout, format and chunking (generated)', () => {
+    // The secret as the value itself, or inside an object or array value (`data`, `instances`).
+    const wraps = fc.constantFrom<((secret: string) => unknown)[]>(
+      (secret) => secret,
+      (secret) => ({ v: secret }),
+      (secret) => [secret],
+      (secret) => [{ attributes: { result: secret, length: 24 } }],
+      (secret) => ({ a: [1, { b: secret, value: 'x', name: 'color' }], c: {} }),
+    );
     fc.assert(
       fc.property(
         fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+        fc.array(wraps, { minLength: 4, maxLength: 4 }),
         settings,
         fc.constantFrom('json', 'ndjson'),
         fc.boolean(),
         fc.array(fc.nat(), { maxLength: 6 }),
-        (orders, entries, format, isPretty, cuts) => {
-          const objects = entries.map(([[naming, named], name, secret], i) =>
-            orders[i]
-              ? { [naming]: name, [named]: secret }
+        (orders, wrapped, entries, format, isPretty, cuts) => {
+          const objects = entries.map(([[naming, named], name, secret], i) => {
+            const value = (wrapped[i] as (secret: string) => unknown)(secret);
+            return orders[i]
+              ? { [naming]: name, [named]: value }
               : // Key-sorted writers (`jq -S`, `sort_keys=True`) put `value` before `variable`.
-                { [named]: secret, note: 'between', [naming]: name },
-          );
+                { [named]: value, note: 'between', [naming]: name };
+          });
           const text =
             format === 'ndjson'
               ? objects.map((object) => `${JSON.stringify(object)}\n`).join('')
@@ -177,6 +187,31 @@ describe('JSON members named by a sibling member', () => {
     );
   });
 
+  it('lets a held object or array go once its object has written more than a record of output after it', () => {
+    const redactor = new Redactor(compiledRuleSetOf(sampleDetectors(), [], { maxRecordBytes: 1024 }));
+    const json = createFormatRedactor('json', redactor);
+    const items = JSON.stringify(Array.from({ length: 400 }, (_, i) => i));
+
+    const first = json.push(`{"data":{"v":"kept","items":${items}}`);
+
+    expect(first).toContain('"data":{"v":"kept"');
+    expect(first + json.push(',"name":"password"}') + json.end()).toBe(
+      `{"data":{"v":"kept","items":${items}},"name":"password"}`,
+    );
+  });
+
+  it('lets a held object go, as its inner rules left it, once it has read more than a record that they dropped', () => {
+    const fieldRules = [nameFieldRule('password', ['password'], () => undefined)];
+    const redactor = new Redactor(compiledRuleSetOf(sampleDetectors(), fieldRules, { maxRecordBytes: 1024 }));
+    const json = createFormatRedactor('json', redactor);
+    const members = Array.from({ length: 100 }, (_, i) => `"password":"dropped-${i}"`).join(',');
+
+    const first = json.push(`{"data":{"v":"kept",${members}}`);
+
+    expect(first).toBe('{"data":{"v":"kept"}');
+    expect(json.push(',"name":"password"}') + json.end()).toBe(',"name":"password"}');
+  });
+
   it('redacts every attribute of a Terraform state resource whose type names a secret (generated)', () => {
     // Terraform writes `type` before `instances`; attribute names such as `result` or `length`
     // say nothing, the resource type says what the whole instance is.
@@ -191,8 +226,9 @@ describe('JSON members named by a sibling member', () => {
         secretTypes,
         secretValues,
         fc.boolean(),
+        fc.boolean(),
         fc.array(fc.nat(), { maxLength: 6 }),
-        (type, secret, isPretty, cuts) => {
+        (type, secret, isPretty, isSorted, cuts) => {
           const state = {
             version: 4,
             resources: [
@@ -210,7 +246,8 @@ describe('JSON members named by a sibling member', () => {
               },
             ],
           };
-          const text = JSON.stringify(state, null, isPretty ? 2 : undefined);
+          // `jq -S` puts `instances` before `type`.
+          const text = JSON.stringify(isSorted ? sortedKeys(state) : state, null, isPretty ? 2 : undefined);
           const output = redact('json', splitAt(text, cuts));
           expect(output).not.toContain(secret);
           expect(output).toContain('"ami":"ami-0abc1234"');
@@ -229,6 +266,17 @@ describe('JSON members named by a sibling member', () => {
     expect(output).toContain('"value":"kept-before-name"');
   });
 });
+
+/** `value` with the keys of every object sorted, as `jq -S` and `sort_keys=True` write it. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, inner]) => [key, sortedKeys(inner)]),
+  );
+}
 
 describe('CSV cells named by a cell of their record', () => {
   it('redacts a value cell whose name cell names a credential, whatever the delimiter, quoting or chunking (generated)', () => {

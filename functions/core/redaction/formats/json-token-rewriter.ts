@@ -466,7 +466,9 @@ export class JsonTokenRewriter {
    * and the name it holds has a field rule (`DB_PASSWORD`, `AWS_SECRET_ACCESS_KEY`), that rule
    * governs the named members (`value`, …) of the object, as if they were fields of that name:
    * those read after it, and those held before it (see {@link HeldValues}), whose output is
-   * rewritten. Called with the value's span in the source, or its decoded text.
+   * rewritten. A name without a rule lets those stay held, as another naming member may follow
+   * (a key-sorted Terraform resource has `name` before `type`), but holds no more. Called with
+   * the value's span in the source, or its decoded text.
    */
   private noteNaming(valueOrStart: string | number, end?: number): void {
     const frame = this.frames[this.frames.length - 1];
@@ -479,12 +481,10 @@ export class JsonTokenRewriter {
     frame.hasNaming = true;
     const name = typeof valueOrStart === 'string' ? valueOrStart : this.source.slice(valueOrStart, end);
     const rule = this.redactor.fieldRule([...this.path.slice(0, -1), name]);
-    if (rule !== undefined && !rule.isKeep) {
-      frame.namedRule = rule;
-      this.flush();
-      this.out = this.held.applyRule(this.out, frame, rule);
-    }
-    this.held.release(frame);
+    if (rule === undefined || rule.isKeep) return;
+    frame.namedRule = rule;
+    this.flush();
+    this.out = this.held.applyRule(this.out, frame, rule);
   }
 
   /**
