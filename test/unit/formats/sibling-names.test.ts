@@ -119,17 +119,37 @@ describe('JSON members named by a sibling member', () => {
       'jane@example.com',
     );
     const scalar = fc.oneof(
-      fc.constantFrom('jane@example.com', 'call 123-45-6789', 'plain words', '{"password":"x","v":"a@b.io"}'),
+      fc.constantFrom(
+        'jane@example.com',
+        'call 123-45-6789',
+        'plain words',
+        '{"password":"x","v":"a@b.io"}',
+        '--password',
+        'Authorization',
+        'Basic dXNlcjpwYXNz',
+      ),
       ruledNames,
       fc.integer(),
       fc.constantFrom(true, false, null),
     );
     // Values of named members: objects and arrays nesting named (`value`, `data`) and naming
-    // (`name`, `type`) members of their own, keys with field rules and keys the detectors change.
+    // (`name`, `type`) members of their own, keys with field rules and keys the detectors change,
+    // JSON texts in strings, command-line flags and header names before the next element.
     const { value } = fc.letrec<{ value: unknown; object: object; array: unknown[] }>((tie) => ({
       value: fc.oneof({ depthSize: 'small' }, scalar, tie('object'), tie('array')),
       object: fc.dictionary(
-        fc.constantFrom('value', 'data', 'name', 'type', 'password', 'token', 'x', 'jane@example.com'),
+        fc.constantFrom(
+          'value',
+          'data',
+          'name',
+          'type',
+          'password',
+          'token',
+          'apikey',
+          'color',
+          'x',
+          'jane@example.com',
+        ),
         tie('value'),
         { maxKeys: 4 },
       ),
