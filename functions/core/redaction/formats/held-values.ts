@@ -21,7 +21,7 @@ export interface HeldValue<O extends HoldingObject> {
   /** The member was the first its object wrote: no comma before it. */
   readonly isFirst: boolean;
   /** Rule counts before the value was handled, then what handling it added. */
-  counts: Map<string, number>;
+  counts: ReadonlyMap<string, number>;
   /** An object or array: the scanner of its keys under a rule (the member's), else `undefined`. */
   readonly keyScanner: Scanner | undefined;
   /** An object or array: its nesting depth in the rewriter, and where its tokens are in the record. */
@@ -38,6 +38,9 @@ const KEY = 3;
 /** A key that a batch scan found nothing in. */
 const CLEAN_KEY = 4;
 const SCALAR = 5;
+
+/** The rule counts of a value whose handling counted nothing (most): shared, never changed. */
+const NONE_ADDED: ReadonlyMap<string, number> = new Map();
 
 /** An object or array of a held value being written again under a rule. */
 interface RuledContainer {
@@ -79,8 +82,8 @@ export class HeldValues<O extends HoldingObject> {
   private open: HeldValue<O>[] = [];
   /** Held objects and arrays, closed or not: while there are some, tokens are kept. */
   private containers = 0;
-  private kinds: number[] = [];
-  private texts: string[] = [];
+  private readonly kinds: number[] = [];
+  private readonly texts: string[] = [];
   /** Characters of the tokens kept, one for each bracket. */
   private tokenChars = 0;
 
@@ -177,12 +180,14 @@ export class HeldValues<O extends HoldingObject> {
   /** Marks where a held value's output ends, and keeps the rule counts its handling added. */
   end(held: HeldValue<O>, valueEnd: number): void {
     held.valueEnd = valueEnd;
-    const added = new Map<string, number>();
+    let added: Map<string, number> | undefined;
     for (const [rule, count] of this.redactor.counts) {
       const before = held.counts.get(rule) ?? 0;
-      if (count > before) added.set(rule, count - before);
+      if (count <= before) continue;
+      added ??= new Map();
+      added.set(rule, count - before);
     }
-    held.counts = added;
+    held.counts = added ?? NONE_ADDED;
   }
 
   /**
@@ -284,8 +289,8 @@ export class HeldValues<O extends HoldingObject> {
   private forgetLast(): void {
     const held = this.held.pop() as HeldValue<O>;
     if (held.keyScanner === undefined || --this.containers > 0) return;
-    this.kinds = [];
-    this.texts = [];
+    this.kinds.length = 0;
+    this.texts.length = 0;
     this.tokenChars = 0;
   }
 
@@ -302,8 +307,8 @@ export class HeldValues<O extends HoldingObject> {
       this.held = [];
       this.open = [];
       this.containers = 0;
-      this.kinds = [];
-      this.texts = [];
+      this.kinds.length = 0;
+      this.texts.length = 0;
       this.tokenChars = 0;
     }
     const kept = this.held[0]?.memberStart ?? outLength;
