@@ -128,7 +128,7 @@ export class HeldValues<O extends HoldingObject> {
   ): HeldValue<O> {
     const held: HeldValue<O> = {
       object,
-      text,
+      text: ownCopy(text),
       memberStart,
       valueStart,
       valueEnd: -1,
@@ -160,7 +160,7 @@ export class HeldValues<O extends HoldingObject> {
 
   private record(kind: number, text: string): void {
     this.kinds.push(kind);
-    this.texts.push(text);
+    this.texts.push(ownCopy(text));
     this.tokenChars += text.length + 1;
   }
 
@@ -319,4 +319,16 @@ export class HeldValues<O extends HoldingObject> {
     }
     return kept;
   }
+}
+
+/**
+ * `text` in memory of its own. A string read from the input may be a slice of its whole chunk,
+ * which it keeps alive: a held value is bounded by characters of output and of record, not by
+ * the input read while it is held, so a document putting one short value in each of many large
+ * chunks (whitespace between them) would otherwise keep every chunk. Held values are rare (only
+ * named members read before their naming member), so the copy costs nothing measurable. UTF-16
+ * code units are copied as they are, lone surrogates included.
+ */
+function ownCopy(text: string): string {
+  return text.length < 16 ? text : Buffer.from(text, 'utf16le').toString('utf16le');
 }
