@@ -327,8 +327,9 @@ export class HeldValues<O extends HoldingObject> {
  * the input read while it is held, so a document putting one short value in each of many large
  * chunks (whitespace between them) would otherwise keep every chunk. Held values are rare (only
  * named members read before their naming member), so the copy costs nothing measurable. UTF-16
- * code units are copied as they are, lone surrogates included.
+ * code units are copied as they are, lone surrogates included. V8 copies substrings shorter than
+ * 13 characters anyway (SlicedString::kMinLength).
  */
 function ownCopy(text: string): string {
-  return text.length < 16 ? text : Buffer.from(text, 'utf16le').toString('utf16le');
+  return text.length < 13 ? text : Buffer.from(text, 'utf16le').toString('utf16le');
 }
