@@ -1,4 +1,5 @@
 import type { Detector, Match } from './detector.ts';
+import { isLineLocal } from './detectors/built-in-detectors.ts';
 import { decodeBase64Text, isEncodedFieldName } from './encoded-value.ts';
 import { MAX_EXPANSION, type NormalizedText, normalizeText, SYNC_LENGTH } from './normalized-text.ts';
 import { MAX_ESCAPE_LENGTH } from './text-escapes.ts';
@@ -81,6 +82,8 @@ export class Scanner {
    * rule indices (see `scanNamedOnly`); this scanner itself when base64 decoding differs.
    */
   private namedOnly: Scanner = this;
+  /** Per rule index: whether its detector is line-local (see `isLineLocalRule`). */
+  private readonly lineLocalRules: readonly boolean[];
 
   constructor(detectors: readonly Detector[], options: ScannerOptions = {}) {
     this.detectors = detectors;
@@ -99,6 +102,21 @@ export class Scanner {
     this.reachLength = detectors.length === 0 ? 0 : this.maxLength + this.lookahead + MAX_ESCAPE_LENGTH;
     this.isDecodingBase64 = options.decodesBase64 === true && detectors.length > 0;
     this.plain = this.isDecodingBase64 ? new Scanner(detectors, { firstRule: this.firstRule }) : this;
+    const lineLocalRules: boolean[] = [];
+    detectors.forEach((detector, i) => {
+      if (!this.isDecodingBase64 && (detector.kinds ?? 1) === 1 && isLineLocal(detector))
+        lineLocalRules[this.firstRule[i] as number] = true;
+    });
+    this.lineLocalRules = lineLocalRules;
+  }
+
+  /**
+   * True when the matches of rule `rule` (a `ScanMatch.detector`) come from a detector that
+   * takes no context (see `isLineLocal`) and this scanner decodes no base64: such a match that
+   * `scan` finds inside a line of a text, it finds in that line alone.
+   */
+  isLineLocalRule(rule: number): boolean {
+    return this.lineLocalRules[rule] === true;
   }
 
   /**

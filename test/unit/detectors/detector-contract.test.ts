@@ -4,8 +4,10 @@ import type { Detector } from '../../../functions/core/redaction/detector.ts';
 import {
   builtInDetectorIds,
   createBuiltInDetector,
+  isLineLocal,
 } from '../../../functions/core/redaction/detectors/built-in-detectors.ts';
 import { createDetectorGroup } from '../../../functions/core/redaction/detectors/detector-group.ts';
+import { withContext } from '../../../functions/core/redaction/detectors/with-context.ts';
 import { Scanner } from '../../../functions/core/redaction/scanner.ts';
 import { exampleTexts, shippedMembers } from '../packs/shipped-packs.ts';
 import { expectDecidedByNeighbourhood, matchAt } from '../support/detector-contract.ts';
@@ -91,6 +93,58 @@ describe.each(builtInDetectorIds)('built-in detector %s honours the detector con
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+const lineLocalIds = builtInDetectorIds.filter((id) => isLineLocal(createBuiltInDetector(id) as Detector));
+
+describe.each(lineLocalIds)('line-local built-in detector %s', (id) => {
+  const detector = createBuiltInDetector(id) as Detector;
+
+  it('finds at each start inside a line of a text the match it finds there in that line alone', () => {
+    fc.assert(
+      fc.property(textArbitrary, (text) => {
+        let lineStart = 0;
+        for (const line of text.split('\n')) {
+          const lineEnd = lineStart + line.length;
+          for (let start = lineStart; start < lineEnd; start++) {
+            const inText = matchAt(detector, text, start);
+            const alone = matchAt(detector, line, start - lineStart);
+            const inLine = inText !== undefined && inText.end <= lineEnd ? inText : undefined;
+            const shifted = alone && { start: alone.start + lineStart, end: alone.end + lineStart };
+            expect(shifted, `start ${start}`).toEqual(inLine);
+          }
+          lineStart = lineEnd + 1;
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('line-local built-in detectors', () => {
+  it('leave out each built-in that finds a value only with a line before it', () => {
+    const contextLed: Record<string, string> = {
+      'aws-secret-access-key': 'aws_secret_access_key\nwJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      iban: 'IBAN\ngb82west12345698765432',
+      'us-ssn': 'SSN\n219099999',
+      'pem-private-key': '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIB\n-----END RSA PRIVATE KEY-----',
+    };
+    expect([...lineLocalIds, ...Object.keys(contextLed)].sort()).toEqual([...builtInDetectorIds].sort());
+    for (const [id, text] of Object.entries(contextLed)) {
+      const detector = createBuiltInDetector(id) as Detector;
+      const lastLine = text.slice(text.lastIndexOf('\n') + 1);
+      expect(detector.findFrom(text, 0), id).toBeDefined();
+      expect(detector.findFrom(lastLine, 0), id).toBeUndefined();
+      expect(isLineLocal(detector), id).toBe(false);
+    }
+  });
+
+  it('do not include a built-in wrapped with keywords of an operator', () => {
+    const email = createBuiltInDetector('email') as Detector;
+
+    expect(isLineLocal(email)).toBe(true);
+    expect(isLineLocal(withContext(email, ['contact'], 20))).toBe(false);
   });
 });
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   LimitExceededError,
   MalformedObjectError,
@@ -13,6 +13,7 @@ import {
 import { createCsvRedactor } from '../../../functions/core/redaction/formats/csv-redactor.ts';
 import type { FormatRedactor } from '../../../functions/core/redaction/formats/format-redactor.ts';
 import { type CompiledFieldRule, Redactor } from '../../../functions/core/redaction/redactor.ts';
+import { Scanner } from '../../../functions/core/redaction/scanner.ts';
 import {
   compiledRuleSetOf,
   nameFieldRule,
@@ -373,6 +374,29 @@ describe('createCsvRedactor', () => {
       'a b c d\n4111 1111 1111 1111\n',
     );
     expect(redact('a.b\nbob@example.com\n', standardRedactor(), '.')).toBe('a.b\nbob@example.com\n');
+  });
+
+  it('scans a cell alone only when a match found in its record needs context or spills out of it', () => {
+    const redactor = new Redactor(
+      compiledRuleSetOf(['email', 'ipv4', 'us-ssn'].map((id) => createBuiltInDetector(id) as Detector)),
+    );
+    const scan = vi.spyOn(Scanner.prototype, 'scan');
+    try {
+      const output = redact(
+        'id,text\n1,bob@example.com\n2,10.0.0.1 and bob@example.com\n3,SSN 219099999\n4,"""x"" 10.0.0.2"\n',
+        redactor,
+      );
+
+      expect(output).toBe(
+        'id,text\n1,[EMAIL]\n2,[IP_ADDRESS] and [EMAIL]\n3,SSN [SSN]\n4,"""x"" [IP_ADDRESS]"\n',
+      );
+      // Cells scanned alone: the one whose match took a keyword and the one with doubled quotes
+      // (the batch and record lines are the texts with line feeds).
+      const cells = scan.mock.calls.map(([text]) => text).filter((text) => !text.includes('\n'));
+      expect(cells).toEqual(['SSN 219099999', '"x" 10.0.0.2']);
+    } finally {
+      scan.mockRestore();
+    }
   });
 
   it('honours another delimiter', () => {

@@ -82,7 +82,9 @@ const EMAIL_LIKE = /[^\s@]@[^\s@]/;
  * without the records around it, is scanned only when a batch match overlapping the cell is
  * not one of the cell's own: its matches are among the batch's, or overlap one, since the batch
  * holds the same text with more before and after it. A match that only neighbouring cells make
- * possible costs a rescan.
+ * possible costs a rescan. A cell is not scanned alone at all when every batch match in it lies
+ * inside it and comes from a detector that takes no context (`Scanner.isLineLocalRule`): those
+ * are its own matches (see `lineLocalMatches`).
  *
  * Fails with `MalformedObjectError` (naming the record) on an unclosed quote or text after a
  * closing quote, and with `LimitExceededError` on a record or preamble line longer than
@@ -248,13 +250,18 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         const isVouched = !isTouched && kind !== CellKind.QuotedEscaped;
         if (isVouched && cellScanner === scanner) return false;
         value = decode(text, start, stop, kind);
-        let found: readonly ScanMatch[] = (
-          isVouched ? cellScanner.scanNamedOnly(value) : cellScanner.scan(value)
-        ).matches;
-        // A batch match the cell alone lacks may be one that its neighbours are context for.
-        if (isTouched && recordCells > 1 && isForeign(start, stop, kind, found)) {
-          recordMatches ??= recordLineMatches(scanText, recordStart, recordEnds[record] as number);
-          found = withRecordMatches(found, recordMatches, text, start, stop, kind);
+        let found: readonly ScanMatch[] | undefined =
+          isTouched && kind !== CellKind.QuotedEscaped && cellScanner === scanner
+            ? lineLocalMatches(start, stop)
+            : undefined;
+        if (found === undefined) {
+          const own = (isVouched ? cellScanner.scanNamedOnly(value) : cellScanner.scan(value)).matches;
+          found = own;
+          // A batch match the cell alone lacks may be one that its neighbours are context for.
+          if (isTouched && recordCells > 1 && isForeign(start, stop, kind, own)) {
+            recordMatches ??= recordLineMatches(scanText, recordStart, recordEnds[record] as number);
+            found = withRecordMatches(own, recordMatches, text, start, stop, kind);
+          }
         }
         replacement = found.length === 0 ? value : redactor.replace(value, found, 0, value.length);
       }
@@ -264,6 +271,25 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         text.slice(emitted, isQuoted ? start - 1 : start) + encode(replacement, isQuoted, tokens.delimiter);
       emitted = isQuoted ? stop + 1 : stop;
       return true;
+    }
+
+    /**
+     * The batch matches overlapping the cell `[start, stop)` (written as it reads) in positions
+     * of the cell, when each lies inside it, as written, and is of a line-local rule (see
+     * `Scanner.isLineLocalRule`); else `undefined`. They are then the cell's own matches, those
+     * of scanning it alone: that finds no match the batch lacks (see above), the batch's are
+     * all found alone, and the lexer's choice among the same candidates is the same.
+     */
+    function lineLocalMatches(start: number, stop: number): ScanMatch[] | undefined {
+      const own: ScanMatch[] = [];
+      for (let i = match; i < matches.length; i++) {
+        const batch = matches[i] as ScanMatch;
+        if (batch.start >= stop) break;
+        if (batch.start < start || batch.end > stop || batch.value !== undefined) return undefined;
+        if (!scanner.isLineLocalRule(batch.detector)) return undefined;
+        own.push({ start: batch.start - start, end: batch.end - start, detector: batch.detector });
+      }
+      return own;
     }
 
     /**
