@@ -82,8 +82,10 @@ export class Scanner {
    * rule indices (see `scanNamedOnly`); this scanner itself when base64 decoding differs.
    */
   private namedOnly: Scanner = this;
-  /** Per rule index: whether its detector is line-local (see `isLineLocalRule`). */
+  /** Per rule index: whether its detector is line-local (see `isLineLocal`). */
   private readonly lineLocalRules: readonly boolean[];
+  /** Per rule index: the index of its detector. */
+  private readonly ruleDetectors: readonly number[];
 
   constructor(detectors: readonly Detector[], options: ScannerOptions = {}) {
     this.detectors = detectors;
@@ -103,20 +105,36 @@ export class Scanner {
     this.isDecodingBase64 = options.decodesBase64 === true && detectors.length > 0;
     this.plain = this.isDecodingBase64 ? new Scanner(detectors, { firstRule: this.firstRule }) : this;
     const lineLocalRules: boolean[] = [];
+    const ruleDetectors: number[] = [];
     detectors.forEach((detector, i) => {
-      if (!this.isDecodingBase64 && (detector.kinds ?? 1) === 1 && isLineLocal(detector))
-        lineLocalRules[this.firstRule[i] as number] = true;
+      const first = this.firstRule[i] as number;
+      for (let kind = 0; kind < (detector.kinds ?? 1); kind++) ruleDetectors[first + kind] = i;
+      if ((detector.kinds ?? 1) === 1 && isLineLocal(detector)) lineLocalRules[first] = true;
     });
     this.lineLocalRules = lineLocalRules;
+    this.ruleDetectors = ruleDetectors;
   }
 
   /**
-   * True when the matches of rule `rule` (a `ScanMatch.detector`) come from a detector that
-   * takes no context (see `isLineLocal`) and this scanner decodes no base64: such a match that
-   * `scan` finds inside a line of a text, it finds in that line alone.
+   * True when each of `matches` (ascending, in positions of `text`, as `scan` found them inside
+   * a line of a longer text) is a match of its rule's detector in `text` alone: always for a
+   * detector that takes no context (see `isLineLocal`); for another, when `text` needs no
+   * normalizing (see `normalizeText`) and the detector asked from the match start returns the
+   * match. False for a scanner that decodes base64 (a whole value may be one match).
    */
-  isLineLocalRule(rule: number): boolean {
-    return this.lineLocalRules[rule] === true;
+  findsAlone(text: string, matches: readonly ScanMatch[]): boolean {
+    if (this.isDecodingBase64) return false;
+    let isNormal: boolean | undefined;
+    for (const match of matches) {
+      if (this.lineLocalRules[match.detector] === true) continue;
+      isNormal ??= normalizeText(text) === undefined;
+      const index = this.ruleDetectors[match.detector];
+      if (!isNormal || index === undefined) return false;
+      const found = (this.detectors[index] as Detector).findFrom(text, match.start);
+      const kind = match.detector - (this.firstRule[index] as number);
+      if (found?.start !== match.start || found.end !== match.end || (found.kind ?? 0) !== kind) return false;
+    }
+    return true;
   }
 
   /**

@@ -182,6 +182,33 @@ describe.each([
     packTextArbitrary,
   ],
 ] as const)('%s', (_name, detectors, texts) => {
+  it('scan a line alone with the matches of the whole text inside it when their detectors find each there', () => {
+    const scanner = new Scanner(detectors());
+    let confirmed = 0;
+    fc.assert(
+      // Texts of several lines, so that one line may be context for the next.
+      fc.property(fc.array(texts, { minLength: 2, maxLength: 4 }), (lines) => {
+        const text = lines.join('\n');
+        const whole = scanner.scan(text).matches;
+        let lineStart = 0;
+        for (const line of text.split('\n')) {
+          const lineEnd = lineStart + line.length;
+          const overlapping = whole.filter((match) => match.start < lineEnd && match.end > lineStart);
+          const inside = overlapping
+            .filter((match) => match.start >= lineStart && match.end <= lineEnd && match.value === undefined)
+            .map((match) => ({ ...match, start: match.start - lineStart, end: match.end - lineStart }));
+          if (inside.length === overlapping.length && scanner.findsAlone(line, inside)) {
+            if (inside.length > 0) confirmed++;
+            expect(scanner.scan(line).matches).toEqual(inside);
+          }
+          lineStart = lineEnd + 1;
+        }
+      }),
+      { numRuns: 300 },
+    );
+    expect(confirmed).toBeGreaterThan(0);
+  });
+
   it('scan in windows with the same result as one pass over the whole text', () => {
     const scanner = new Scanner(detectors());
     fc.assert(

@@ -376,24 +376,24 @@ describe('createCsvRedactor', () => {
     expect(redact('a.b\nbob@example.com\n', standardRedactor(), '.')).toBe('a.b\nbob@example.com\n');
   });
 
-  it('scans a cell alone only when a match found in its record needs context or spills out of it', () => {
+  it('scans a cell alone only when a match found in its record spills out of it, needs context from outside it or holds doubled quotes', () => {
     const redactor = new Redactor(
       compiledRuleSetOf(['email', 'ipv4', 'us-ssn'].map((id) => createBuiltInDetector(id) as Detector)),
     );
     const scan = vi.spyOn(Scanner.prototype, 'scan');
     try {
       const output = redact(
-        'id,text\n1,bob@example.com\n2,10.0.0.1 and bob@example.com\n3,SSN 219099999\n4,"""x"" 10.0.0.2"\n',
+        'id,text\n1,bob@example.com\n2,10.0.0.1 and bob@example.com\n3,SSN 219099999\n4,SSN,219099999\n5,"""x"" 10.0.0.2"\n',
         redactor,
       );
 
       expect(output).toBe(
-        'id,text\n1,[EMAIL]\n2,[IP_ADDRESS] and [EMAIL]\n3,SSN [SSN]\n4,"""x"" [IP_ADDRESS]"\n',
+        'id,text\n1,[EMAIL]\n2,[IP_ADDRESS] and [EMAIL]\n3,SSN [SSN]\n4,SSN,[SSN]\n5,"""x"" [IP_ADDRESS]"\n',
       );
-      // Cells scanned alone: the one whose match took a keyword and the one with doubled quotes
-      // (the batch and record lines are the texts with line feeds).
+      // Cells scanned alone: one whose match took its keyword from the cell before, and one with
+      // doubled quotes (the batch and record lines are the texts with line feeds).
       const cells = scan.mock.calls.map(([text]) => text).filter((text) => !text.includes('\n'));
-      expect(cells).toEqual(['SSN 219099999', '"x" 10.0.0.2']);
+      expect(cells).toEqual(['219099999', '"x" 10.0.0.2']);
     } finally {
       scan.mockRestore();
     }

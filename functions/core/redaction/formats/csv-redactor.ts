@@ -83,8 +83,9 @@ const EMAIL_LIKE = /[^\s@]@[^\s@]/;
  * not one of the cell's own: its matches are among the batch's, or overlap one, since the batch
  * holds the same text with more before and after it. A match that only neighbouring cells make
  * possible costs a rescan. A cell is not scanned alone at all when every batch match in it lies
- * inside it and comes from a detector that takes no context (`Scanner.isLineLocalRule`): those
- * are its own matches (see `lineLocalMatches`).
+ * inside it and its detector finds it in the cell alone too (`Scanner.findsAlone`, which need
+ * not ask a detector that takes no context): those are its own matches (see
+ * `batchMatchesAlone`).
  *
  * Fails with `MalformedObjectError` (naming the record) on an unclosed quote or text after a
  * closing quote, and with `LimitExceededError` on a record or preamble line longer than
@@ -252,7 +253,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         value = decode(text, start, stop, kind);
         let found: readonly ScanMatch[] | undefined =
           isTouched && kind !== CellKind.QuotedEscaped && cellScanner === scanner
-            ? lineLocalMatches(start, stop)
+            ? batchMatchesAlone(start, stop, value)
             : undefined;
         if (found === undefined) {
           const own = (isVouched ? cellScanner.scanNamedOnly(value) : cellScanner.scan(value)).matches;
@@ -274,22 +275,22 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     }
 
     /**
-     * The batch matches overlapping the cell `[start, stop)` (written as it reads) in positions
-     * of the cell, when each lies inside it, as written, and is of a line-local rule (see
-     * `Scanner.isLineLocalRule`); else `undefined`. They are then the cell's own matches, those
-     * of scanning it alone: that finds no match the batch lacks (see above), the batch's are
-     * all found alone, and the lexer's choice among the same candidates is the same.
+     * The batch matches overlapping the cell `[start, stop)`, whose decoded value is `value`
+     * (written as it reads), in positions of the cell, when each lies inside it, as written, and
+     * its detector finds it in the cell alone (see `Scanner.findsAlone`); else `undefined`. They
+     * are then the cell's own matches, those of scanning it alone: that finds no match the
+     * batch lacks (see above), each of the batch's is a candidate alone too, and so the lexer
+     * chooses the same ones.
      */
-    function lineLocalMatches(start: number, stop: number): ScanMatch[] | undefined {
+    function batchMatchesAlone(start: number, stop: number, value: string): ScanMatch[] | undefined {
       const own: ScanMatch[] = [];
       for (let i = match; i < matches.length; i++) {
         const batch = matches[i] as ScanMatch;
         if (batch.start >= stop) break;
         if (batch.start < start || batch.end > stop || batch.value !== undefined) return undefined;
-        if (!scanner.isLineLocalRule(batch.detector)) return undefined;
         own.push({ start: batch.start - start, end: batch.end - start, detector: batch.detector });
       }
-      return own;
+      return scanner.findsAlone(value, own) ? own : undefined;
     }
 
     /**
