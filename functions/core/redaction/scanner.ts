@@ -116,14 +116,26 @@ export class Scanner {
   }
 
   /**
-   * True when each of `matches` (ascending, in positions of `text`, as `scan` found them inside
-   * a line of a longer text) is a match of its rule's detector in `text` alone: always for a
-   * detector that takes no context (see `isLineLocal`); for another, when `text` needs no
-   * normalizing (see `normalizeText`) and the detector asked from the match start returns the
-   * match. False for a scanner that decodes base64 (a whole value may be one match).
+   * True when `matches` (ascending, in positions of `text`), which the scanner this one was
+   * `named` from (or this one) found inside a line of a longer text, are what `scan(text)`
+   * finds, given that the detectors find in `…\n<text>\n…` every match they find in `<text>`
+   * alone (see `createCsvRedactor`). Then every candidate of the lexer in `text` alone is one it
+   * had in the line, and it suffices that each of `matches` is a match of its rule's detector
+   * in `text` alone: always for a detector that takes no context (see `isLineLocal`); for
+   * another, when `text` needs no normalizing (see `normalizeText`) and the detector asked from
+   * the match start returns the match. A named scanner needs besides that none of `matches`
+   * comes from a detector the names changed and that the changed detectors find nothing in
+   * `text`: then the detectors they replace only had candidates that the lexer passed over.
+   * False for a scanner that decodes base64 (a whole value may be one match).
    */
   findsAlone(text: string, matches: readonly ScanMatch[]): boolean {
     if (this.isDecodingBase64) return false;
+    if (this.base !== this) {
+      const changed = this.namedOnly;
+      if (changed === this) return false;
+      for (const match of matches) if (changed.ruleDetectors[match.detector] !== undefined) return false;
+      return changed.scan(text).matches.length === 0 && this.base.findsAlone(text, matches);
+    }
     let isNormal: boolean | undefined;
     for (const match of matches) {
       if (this.lineLocalRules[match.detector] === true) continue;

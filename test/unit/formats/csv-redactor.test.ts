@@ -14,6 +14,7 @@ import { createCsvRedactor } from '../../../functions/core/redaction/formats/csv
 import type { FormatRedactor } from '../../../functions/core/redaction/formats/format-redactor.ts';
 import { type CompiledFieldRule, Redactor } from '../../../functions/core/redaction/redactor.ts';
 import { Scanner } from '../../../functions/core/redaction/scanner.ts';
+import { shippedRuleSet } from '../../support/shipped-rules.ts';
 import {
   compiledRuleSetOf,
   nameFieldRule,
@@ -399,6 +400,28 @@ describe('createCsvRedactor', () => {
     }
   });
 
+  it('scans a cell under a header that is context with only the detectors the header changes when the others found all in its record', () => {
+    const redactor = new Redactor(
+      compiledRuleSetOf(['email', 'us-ssn'].map((id) => createBuiltInDetector(id) as Detector)),
+    );
+    const scan = vi.spyOn(Scanner.prototype, 'scan');
+    try {
+      const output = redact('id,social security\n1,bob@example.com\n2,219099999\n', redactor);
+
+      expect(output).toBe('id,social security\n1,[EMAIL]\n2,[SSN]\n');
+      // Each cell scanned alone, with the number of detectors scanning it.
+      const cells = scan.mock.calls.flatMap(([text], i) =>
+        text.includes('\n') ? [] : [[text, (scan.mock.contexts[i] as Scanner).detectors.length]],
+      );
+      expect(cells).toEqual([
+        ['bob@example.com', 1],
+        ['219099999', 1],
+      ]);
+    } finally {
+      scan.mockRestore();
+    }
+  });
+
   it('honours another delimiter', () => {
     expect(redact('name;email\nAda;bob@example.com\n', standardRedactor(), ';')).toBe(
       'name;email\n[NAME];[EMAIL]\n',
@@ -527,7 +550,9 @@ const builtInPlanted = [
  * a ruled column), a header or a data record first, random quoting, LF/CRLF/CR terminators,
  * planted values; the delimiter given explicitly or left to the file.
  */
-const csvDocument = (planted: string[]) =>
+const headerNames = ['name', 'Name', 'city', 'note', 'email', 'id', 'other', '#name', '2024'];
+
+const csvDocument = (planted: string[], names = headerNames) =>
   fc.constantFrom(...delimiters).chain((delimiter) => {
     const value = fc.oneof(
       fc.constantFrom(...planted),
@@ -574,7 +599,7 @@ const csvDocument = (planted: string[]) =>
       return wantsQuotes || mustQuote ? `"${text.replaceAll('"', '""')}"` : text;
     });
     const header = fc
-      .array(fc.constantFrom('name', 'Name', 'city', 'note', 'email', 'id', 'other', '#name', '2024'), {
+      .array(fc.constantFrom(...names), {
         minLength: 1,
         maxLength: 5,
       })
@@ -677,6 +702,36 @@ describe('createCsvRedactor properties', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+
+  it('gives the per-cell reference output with the shipped rules under headers that are context', async () => {
+    const ruleSet = await shippedRuleSet('default');
+    const planted = [
+      ...builtInPlanted,
+      '020 7946 0958',
+      '0612345678',
+      '030 1234567',
+      '219099999',
+      'tel 020 7946 0958',
+      // A value any detector finds beside one only a header that is context lets be found.
+      'bob@example.com 020 7946 0958',
+      '192.168.1.10 0612345678',
+    ];
+    const contextNames = ['contact', 'social security', 'tel', 'number', 'mobile', 'note', 'id'];
+    fc.assert(
+      fc.property(
+        csvDocument(planted, contextNames),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        ({ delimiter, input }, points) => {
+          const expected = outcome(() => referenceRedact(new Redactor(ruleSet), input, delimiter));
+
+          expect(
+            outcome(() => run(csvRedactorOf(new Redactor(ruleSet), delimiter), splitAt(input, points))),
+          ).toBe(expected);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 

@@ -84,7 +84,8 @@ const EMAIL_LIKE = /[^\s@]@[^\s@]/;
  * holds the same text with more before and after it. A match that only neighbouring cells make
  * possible costs a rescan. A cell is not scanned alone at all when every batch match in it lies
  * inside it and its detector finds it in the cell alone too (`Scanner.findsAlone`, which need
- * not ask a detector that takes no context): those are its own matches (see
+ * not ask a detector that takes no context; under a header that is context, the detectors the
+ * header changes must find nothing in the cell): those are its own matches (see
  * `batchMatchesAlone`).
  *
  * Fails with `MalformedObjectError` (naming the record) on an unclosed quote or text after a
@@ -252,8 +253,8 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         if (isVouched && cellScanner === scanner) return false;
         value = decode(text, start, stop, kind);
         let found: readonly ScanMatch[] | undefined =
-          isTouched && kind !== CellKind.QuotedEscaped && cellScanner === scanner
-            ? batchMatchesAlone(start, stop, value)
+          isTouched && kind !== CellKind.QuotedEscaped
+            ? batchMatchesAlone(start, stop, value, cellScanner)
             : undefined;
         if (found === undefined) {
           const own = (isVouched ? cellScanner.scanNamedOnly(value) : cellScanner.scan(value)).matches;
@@ -277,12 +278,15 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     /**
      * The batch matches overlapping the cell `[start, stop)`, whose decoded value is `value`
      * (written as it reads), in positions of the cell, when each lies inside it, as written, and
-     * its detector finds it in the cell alone (see `Scanner.findsAlone`); else `undefined`. They
-     * are then the cell's own matches, those of scanning it alone: that finds no match the
-     * batch lacks (see above), each of the batch's is a candidate alone too, and so the lexer
-     * chooses the same ones.
+     * `cellScanner` confirms that scanning the cell alone finds them (see `Scanner.findsAlone`);
+     * else `undefined`.
      */
-    function batchMatchesAlone(start: number, stop: number, value: string): ScanMatch[] | undefined {
+    function batchMatchesAlone(
+      start: number,
+      stop: number,
+      value: string,
+      cellScanner: Scanner,
+    ): ScanMatch[] | undefined {
       const own: ScanMatch[] = [];
       for (let i = match; i < matches.length; i++) {
         const batch = matches[i] as ScanMatch;
@@ -290,7 +294,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         if (batch.start < start || batch.end > stop || batch.value !== undefined) return undefined;
         own.push({ start: batch.start - start, end: batch.end - start, detector: batch.detector });
       }
-      return scanner.findsAlone(value, own) ? own : undefined;
+      return cellScanner.findsAlone(value, own) ? own : undefined;
     }
 
     /**
