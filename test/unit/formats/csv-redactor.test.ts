@@ -393,8 +393,10 @@ describe('createCsvRedactor', () => {
       );
       // Cells scanned alone: one whose match took its keyword from the cell before, and one with
       // doubled quotes (the batch and record lines are the texts with line feeds).
-      const cells = scan.mock.calls.map(([text]) => text).filter((text) => !text.includes('\n'));
-      expect(cells).toEqual(['219099999', '"x" 10.0.0.2']);
+      const texts = scan.mock.calls.map(([text]) => text);
+      expect(texts.filter((text) => !text.includes('\n'))).toEqual(['219099999', '"x" 10.0.0.2']);
+      // The batch and one record line: that of the cell whose keyword is in the cell before.
+      expect(texts.filter((text) => text.includes('\n'))).toHaveLength(2);
     } finally {
       scan.mockRestore();
     }

@@ -299,16 +299,23 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
 
     /**
      * True when a batch match overlapping the cell `[start, stop)` is not one of `own`, the
-     * matches of the cell alone (in its decoded value; those of a cell with doubled quotes are
-     * not compared).
+     * matches of the cell alone (in its decoded value). In a cell with doubled quotes, a batch
+     * match is one of `own` when it lies inside the cell and holds no quote (its text is then
+     * the decoded one), in positions that count each doubled quote before it once, as
+     * `withRecordMatches` counts them.
      */
     function isForeign(start: number, stop: number, kind: CellKind, own: readonly ScanMatch[]): boolean {
-      if (kind === CellKind.QuotedEscaped) return true;
       for (let i = match; i < matches.length; i++) {
         const batch = matches[i] as ScanMatch;
         if (batch.start >= stop) return false;
-        const same = own.find((found) => found.start + start === batch.start);
-        if (same === undefined || same.end + start !== batch.end || same.detector !== batch.detector)
+        let shift = start;
+        if (kind === CellKind.QuotedEscaped) {
+          if (batch.start < start || batch.end > stop) return true;
+          if (text.slice(batch.start, batch.end).includes('"')) return true;
+          shift += quotesBetween(text, start, batch.start) / 2;
+        }
+        const same = own.find((found) => found.start + shift === batch.start);
+        if (same === undefined || same.end + shift !== batch.end || same.detector !== batch.detector)
           return true;
       }
       return false;
