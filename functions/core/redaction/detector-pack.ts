@@ -231,6 +231,7 @@ function specOf(detector: PatternDetector, facts: PatternFacts): PackMemberSpec 
     anchors,
     shape: anchors.length > 0 ? undefined : facts.shape,
     start: anchors.length > 0 ? undefined : facts.start,
+    leadingRun: anchors.length > 0 ? undefined : facts.leadingRun,
     value,
     lookbehind: bounds.lookbehind,
     lookahead: bounds.lookahead,

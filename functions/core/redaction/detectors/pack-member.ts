@@ -1,11 +1,11 @@
 import type { Match } from '../detector.ts';
 import { splitFieldName } from '../field-matcher.ts';
-import type { StartSequences } from '../pattern-start-sequences.ts';
+import type { LeadingRun, StartSequences } from '../pattern-start-sequences.ts';
 import type { Likelihood } from '../rule-schema.ts';
 import { shannonEntropy } from '../validators/shannon-entropy.ts';
 import type { ValidatorName } from '../validators/validator-registry.ts';
 import { validatorNamed } from '../validators/validator-registry.ts';
-import { type CandidateSearch, recordedSearch, shapeSearch } from './candidate-search.ts';
+import { type CandidateSearch, leadingRunSearch, recordedSearch, shapeSearch } from './candidate-search.ts';
 import type { KeywordEdges } from './keyword-edges.ts';
 import { createKeywordContext, type KeywordContext } from './with-context.ts';
 
@@ -21,6 +21,8 @@ export interface PackMemberSpec {
   readonly shape?: string | undefined;
   /** Without anchors: the characters every match starts with (see `startSequencesOf`). */
   readonly start?: StartSequences | undefined;
+  /** Without anchors: the run every match starts with (see `leadingRunOf`). */
+  readonly leadingRun?: LeadingRun | undefined;
   /** Bounds of the reported value: the group named `value`, else the whole match. */
   readonly value: {
     readonly minLength: number;
@@ -180,7 +182,9 @@ export function createPackMember(spec: PackMemberSpec, likelihood: Likelihood = 
       spec.value.offsetMax +
       Math.max(standaloneReach, context === undefined ? 0 : spec.keywordWindow);
     const candidates =
-      !hasAnchors && spec.shape !== undefined ? sharedShapeSearch(spec.shape, flags) : undefined;
+      !hasAnchors && spec.shape !== undefined
+        ? sharedShapeSearch(spec.shape, flags, spec.leadingRun)
+        : undefined;
 
     /** `match` if its keyword is there, marked bare if it stands alone without one, else undefined. */
     function kept(text: string, match: Match): Match | undefined {
@@ -307,17 +311,30 @@ export function isStandalone(text: string, start: number, end: number): boolean 
 }
 
 /**
- * Candidate searches by shape and flags. Members whose patterns start alike (CA SIN and AU TFN
- * written with separators) share one, so the text is scanned once for both; its candidates are
- * recorded per text, and a search's answer depends on nothing but the text and the position.
+ * Candidate searches by shape, flags and leading run. Members whose patterns start alike (CA SIN
+ * and AU TFN written with separators) share one, so the text is scanned once for both; its
+ * candidates are recorded per text, and a search's answer depends on nothing but the text and
+ * the position.
  */
 const shapeSearches = new Map<string, CandidateSearch>();
 
-function sharedShapeSearch(shape: string, flags: string): CandidateSearch {
-  const key = `${flags}/${shape}`;
+/**
+ * From this many characters on, a leading run is searched for before the shape (see
+ * `leadingRunSearch`); shorter ones let the loop skip too little to beat V8 (measured on the
+ * bench CSV, CPU time for 16 MB, the Bitcoin shape alone 23.3 ms: a run of 26 12.5 ms, of 20
+ * 16.1 ms, of 12 29.7 ms).
+ */
+const minLeadingRunLength = 20;
+
+function sharedShapeSearch(shape: string, flags: string, run: LeadingRun | undefined): CandidateSearch {
+  const isRunFirst = run !== undefined && run.length >= minLeadingRunLength;
+  const key = isRunFirst
+    ? `${flags}/${shape}/${run.length}/${run.chars.toJSON().join(',')}`
+    : `${flags}/${shape}`;
   let search = shapeSearches.get(key);
   if (search === undefined) {
-    search = recordedSearch(shapeSearch(new RegExp(shape, flags)));
+    const byShape = shapeSearch(new RegExp(shape, flags));
+    search = recordedSearch(isRunFirst ? leadingRunSearch(run, byShape) : byShape);
     shapeSearches.set(key, search);
   }
   return search;
