@@ -39,6 +39,14 @@ export interface Detector {
   readonly kinds?: number;
   findFrom(text: string, from: number): Match | undefined;
   /**
+   * For a detector that may find in `text` alone a match it does not find where more text
+   * follows (the PEM template rule: a BEGIN line alone is a key cut short, but with a
+   * placeholder body and its END line after it no key at all): true when `text` may hold one.
+   * Absent: more text never takes a match away, which a scanner may rely on (see
+   * `Scanner.findsAlone`).
+   */
+  mayFindMoreAlone?(text: string): boolean;
+  /**
    * Detectors that need context before a match (see `withContext`): this detector for values
    * stored under a field called `name` (a JSON key on the value's path, a CSV header). A name
    * that holds one of its keywords is the context of every match in the value.

@@ -126,10 +126,12 @@ export class Scanner {
    * the match start returns the match. A named scanner needs besides that none of `matches`
    * comes from a detector the names changed and that the changed detectors find nothing in
    * `text`: then the detectors they replace only had candidates that the lexer passed over.
-   * False for a scanner that decodes base64 (a whole value may be one match).
+   * False for a scanner that decodes base64 (a whole value may be one match), and where a
+   * detector may find more in `text` alone than in the line (see `Detector.mayFindMoreAlone`).
    */
   findsAlone(text: string, matches: readonly ScanMatch[]): boolean {
     if (this.isDecodingBase64) return false;
+    for (const detector of this.detectors) if (detector.mayFindMoreAlone?.(text) === true) return false;
     if (this.base !== this) {
       const changed = this.namedOnly;
       if (changed === this) return false;

@@ -128,7 +128,8 @@ describe('line-local built-in detectors', () => {
       'aws-secret-access-key': 'aws_secret_access_key\nwJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
       iban: 'IBAN\ngb82west12345698765432',
       'us-ssn': 'SSN\n219099999',
-      'pem-private-key': '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIB\n-----END RSA PRIVATE KEY-----',
+      'pem-private-key':
+        '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi4r8ZtVq0x1Lw\n-----END RSA PRIVATE KEY-----',
     };
     expect([...lineLocalIds, ...Object.keys(contextLed)].sort()).toEqual([...builtInDetectorIds].sort());
     for (const [id, text] of Object.entries(contextLed)) {
