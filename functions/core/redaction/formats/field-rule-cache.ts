@@ -22,6 +22,11 @@ export interface PathNode {
   firstKey: PathNode | undefined;
   /** The key that followed this one in its object last time. */
   nextKey: PathNode | undefined;
+  /**
+   * The detectors found nothing in the key (with the scanner of the path it hangs from), so
+   * they need not run on it again: a node stands for one key under one path.
+   */
+  isCleanKey: boolean;
 }
 
 /**
@@ -62,6 +67,7 @@ export class FieldRuleCache {
       sibling: undefined,
       firstKey: undefined,
       nextKey: undefined,
+      isCleanKey: false,
     };
   }
 
@@ -82,6 +88,7 @@ export class FieldRuleCache {
       sibling: isKey ? siblingRole(segment) : undefined,
       firstKey: undefined,
       nextKey: undefined,
+      isCleanKey: false,
     };
     if (this.size < MAX_NODES) {
       parent.children.set(slot, node);

@@ -2,7 +2,6 @@ import { LimitExceededError } from '../../errors.ts';
 import type { Redactor } from '../redactor.ts';
 import type { ScanMatch } from '../scanner.ts';
 import type { FormatRedactor } from './format-redactor.ts';
-import { jsonScanText } from './json-scan-text.ts';
 import { lexJsonText } from './json-text-lexer.ts';
 import { JsonTokenRewriter } from './json-token-rewriter.ts';
 import { MatchCursor } from './match-cursor.ts';
@@ -58,7 +57,7 @@ export function createJsonRedactor(redactor: Redactor): FormatRedactor {
   /** Lexes `buffer`, which starts at a token boundary; with `isPartial`, keeps its last token if it may continue. */
   function lex(buffer: string, isPartial: boolean): void {
     text = buffer;
-    matches.reset(hasDetectors ? scanner.scan(jsonScanText(buffer)).matches : []);
+    matches.reset(hasDetectors ? scanner.scan(rewriter.scanText(buffer)).matches : []);
     const stop = lexJsonText(buffer, rewriter, { matches, isPartial });
     tail = stop === buffer.length ? '' : buffer.slice(stop);
     tailFirst = buffer.charCodeAt(stop);

@@ -1,7 +1,6 @@
 import { LimitExceededError } from '../../errors.ts';
 import type { Redactor } from '../redactor.ts';
 import type { FormatRedactor } from './format-redactor.ts';
-import { jsonScanText } from './json-scan-text.ts';
 import { lexJsonText } from './json-text-lexer.ts';
 import { JsonTokenRewriter } from './json-token-rewriter.ts';
 import { MatchCursor } from './match-cursor.ts';
@@ -51,7 +50,7 @@ export function createNdjsonRedactor(redactor: Redactor): FormatRedactor {
 
   /** Redacts `lines`, one or more whole lines joined by LF, and joins them the same way. */
   function redactLines(lines: string): string {
-    matches.reset(hasDetectors ? scanner.scan(jsonScanText(lines)).matches : []);
+    matches.reset(hasDetectors ? scanner.scan(rewriter.scanText(lines)).matches : []);
     rewriter.read(lines);
     let start = 0;
     for (let newline = lines.indexOf('\n'); newline >= 0; newline = lines.indexOf('\n', start)) {
