@@ -14,9 +14,10 @@ import { MatchCursor } from './match-cursor.ts';
  * run) and re-serializes compactly (whitespace is not preserved). Output is emitted as each
  * value completes, so a 1 GB top-level array streams.
  *
- * For speed the detectors first run once over each pushed piece, as `jsonScanText` writes it;
- * only a value that a match overlaps near its ends, or a string with escapes or surrogates, is
- * then scanned alone, as in the NDJSON redactor.
+ * For speed the detectors first run once over each pushed piece, as `jsonScanText` writes it
+ * (keys left out while records repeat them, see `JsonTokenRewriter.scanText`); only a value
+ * that a match overlaps near its ends, or a string with escapes or surrogates, is then scanned
+ * alone, as in the NDJSON redactor.
  *
  * Memory is bounded by `limits.maxRecordBytes`: a single string or number longer than that (in
  * UTF-16 code units: decoded for a whole string, as written for one still incomplete at the

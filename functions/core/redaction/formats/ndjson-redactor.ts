@@ -14,7 +14,8 @@ const CARRIAGE_RETURN = 0x0d;
  * missing final newline are kept.
  *
  * For speed the detectors first run once over all complete lines of a push, as `jsonScanText`
- * writes them (string contents and numbers in place, everything else a line break); only a
+ * writes them (string contents and numbers in place, everything else a line break; keys left
+ * out while records repeat them, see `JsonTokenRewriter.scanText`); only a
  * value that a match overlaps near its ends (see `JsonTokenRewriter`), or a string with
  * escapes or surrogates, is then scanned alone. This equals scanning every value alone as
  * long as detectors treat a line break like the start or end of text (see the CSV redactor);
