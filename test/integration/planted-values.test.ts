@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRedactionStream } from '../../functions/adapters/node-redaction-stream.ts';
 import type { CompiledRuleSet } from '../../functions/core/redaction/redactor.ts';
@@ -94,6 +95,45 @@ describe('planted sensitive values', () => {
     expect(text.split('\r\n').map((line) => line.split(',').length)).toEqual([3, 3, 1]);
   });
 
+  // The files secrets are left in, each written the way its tool writes an assignment. Every
+  // password is drawn at random (letters, digits and the punctuation passwords use), so the
+  // detectors cannot lean on one spelling; line count must be kept.
+  const configFiles: Record<string, (password: string) => string> = {
+    'app.env': (password) => `DB_HOST=db.internal\nDB_PASSWORD=${password}\nNOTES="${sentence}"\n`,
+    'deploy/.env.production': (password) => `export SMTP_PASSWORD='${password}'\n`,
+    'values.yaml': (password) => `db:\n  host: db.internal\n  password: ${password}\nnotes: "${sentence}"\n`,
+    'app.ini': (password) => `[database]\nuser = app\npassword = ${password}\n`,
+    'db.properties': (password) => `spring.datasource.password=${password}\n`,
+    'pyproject.toml': (password) => `[tool.db]\npassword = "${password}"\n`,
+    'run.sh': (password) => `#!/bin/sh\nexport PGPASSWORD="${password}"\npsql -h db\n`,
+    'main.tf': (password) => `resource "aws_db_instance" "x" {\n  password = "${password}"\n}\n`,
+    'pom.xml': (password) => `<settings><server><password>${password}</password></server></settings>\n`,
+    'home/.netrc': (password) => `machine example.com login jane password ${password}\n`,
+    'home/.aws/credentials': () =>
+      `[default]\naws_access_key_id = ${PLANTED.awsKey}\naws_secret_access_key = ${awsSecretKey}\n`,
+  };
+  const passwordChars = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789-_+!.'.split('');
+  const passwords = fc
+    .tuple(fc.string({ unit: fc.constantFrom(...passwordChars), minLength: 8, maxLength: 20 }), fc.nat(9))
+    // A letter first and a digit in it, as password rules ask; no value reads as a number or a date.
+    .map(([body, digit]) => `Q${body}${digit}`);
+
+  it('removes planted secrets from config, script and credential files of every kind', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...Object.keys(configFiles)), passwords, async (key, password) => {
+        const document = configFiles[key]?.(password) ?? '';
+        const { output, failure } = await redact(ruleSet, Buffer.from(document), key);
+        expect(failure).toBeUndefined();
+        const text = output.toString('utf8');
+        expect(text).not.toContain(password);
+        expect(text).not.toContain(awsSecretKey);
+        expectNoPlantedValue(text);
+        expect(text.split('\n')).toHaveLength(document.split('\n').length);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   const malformed: Record<string, string> = {
     'truncated.json': `{"notes": "${sentence}", "more": [1, 2`,
     'unterminated.csv': `id,notes\n1,"${sentence}\n2,${PLANTED.email}`,
@@ -159,6 +199,19 @@ describe('planted sensitive values', () => {
       });
       expect(run.status).not.toBe(0);
       expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expectNoPlantedValue(run.stdout + run.stderr);
+    });
+
+    it('redacts a .env file instead of refusing it', () => {
+      const file = join(dir, 'app.env');
+      writeFileSync(file, configFiles['app.env']?.('Qpa55-Word_Pl4nted') ?? '');
+      const run = spawnSync('node', ['bin/maskpoint.js', 'redact', file], {
+        encoding: 'utf8',
+        env: { ...process.env, MASKPOINT_HOME: join(dir, 'home') },
+      });
+      expect(run.status).toBe(0);
+      expect(run.stdout).toContain('DB_HOST=db.internal');
+      expect(run.stdout + run.stderr).not.toContain('Qpa55-Word_Pl4nted');
       expectNoPlantedValue(run.stdout + run.stderr);
     });
 

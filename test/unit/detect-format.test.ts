@@ -28,6 +28,7 @@ describe('detectFormat', () => {
   it('reads tab-separated values as CSV, by extension or content type (the delimiter is sniffed)', () => {
     const tsv = new TextEncoder().encode('name\temail\nAda\tada@example.com\n');
     expect(detectFormat({ key: 'exports/people.tsv', head: tsv })?.format).toBe('csv');
+    expect(detectFormat({ key: 'exports/people.psv', head: tsv })?.format).toBe('csv');
     expect(detectFormat({ key: 'exports/people.tsv.gz', head: gzipSync(tsv) })).toEqual({
       format: 'csv',
       isGzip: true,
@@ -50,6 +51,60 @@ describe('detectFormat', () => {
     const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     expect(detectFormat({ contentType: 'text/csv', key: 'a.csv', head: png })).toBeUndefined();
     expect(detectFormat({ key: 'a.txt', head: Uint8Array.from([0x61, 0x00, 0x62]) })).toBeUndefined();
+  });
+
+  it('reads the config, script and credential files secrets are left in as text, compressed or not', () => {
+    const config = new TextEncoder().encode('[default]\npassword = Xk9-pq_Lm2+zT\n');
+    const names = [
+      ...['app.env', '.env', 'deploy/.env.production', 'a/.env.local', 'app.ini', 'setup.cfg', 'nginx.conf'],
+      ...['web.config', 'db.properties', 'values.yaml', 'compose.yml', 'pyproject.toml', 'run.sh', 'b.bash'],
+      ...['c.zsh', 'd.ps1', 'e.bat', 'main.tf', 'prod.tfvars', 'vault.hcl', 'dump.sql', 'pom.xml', 'i.html'],
+      ...['j.htm', 'NOTES.md', 'server.pem', 'server.key', 'mail.eml', 'users.ldif', 'home/.npmrc'],
+      ...['home/.pypirc', 'home/.netrc', 'home/.pgpass', 'home/.git-credentials', 'site/.htpasswd'],
+      ...['home/.bash_history', 'home/.zsh_history', 'home/.aws/credentials', 'home/.aws/config'],
+    ];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...names),
+        fc.constantFrom(undefined, 'binary/octet-stream', 'application/x-yaml', 'application/xml'),
+        fc.boolean(),
+        fc.boolean(),
+        (name, contentType, upperCase, isGzip) => {
+          const key = `${upperCase ? name.toUpperCase() : name}${isGzip ? '.gz' : ''}`;
+          const head = isGzip ? gzipSync(config) : config;
+          expect(detectFormat({ key, contentType, head })).toEqual({ format: 'text', isGzip });
+        },
+      ),
+    );
+    for (const contentType of [
+      'application/yaml',
+      'application/toml',
+      'application/x-sh',
+      'application/sql',
+    ]) {
+      expect(detectFormat({ contentType, key: 'x', head: config })?.format).toBe('text');
+    }
+  });
+
+  it('reads Terraform state, notebooks and HTTP archives as JSON', () => {
+    const json = new TextEncoder().encode('{"version": 4, "resources": []}');
+    for (const key of ['terraform.tfstate', 'n.ipynb', 'session.har', 'map.geojson', 'home/.dockercfg']) {
+      expect(detectFormat({ key, head: json })?.format).toBe('json');
+    }
+  });
+
+  it('takes no name that only resembles a credential file as a label', () => {
+    for (const key of [
+      'credentials',
+      'aws/credentials',
+      '.aws/credentials.bak',
+      'a/.envrc',
+      'x.environment',
+    ]) {
+      expect(detectFormat({ key, head: text })).toBeUndefined();
+    }
+    // A structured extension after .env wins over the .env.* name.
+    expect(detectFormat({ key: '.env.json', head: text })?.format).toBe('json');
   });
 
   it('rejects objects with no usable type or extension', () => {

@@ -102,6 +102,7 @@ export function compileRuleSet(
     detectorActions,
     fieldRules,
     limits: ruleSet.limits,
+    csv: ruleSet.csv,
     origin: { ruleSet, keys, packs: [...packs.values()].map(({ file, pack }) => ({ file, pack })) },
   };
 }

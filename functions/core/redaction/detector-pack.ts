@@ -175,6 +175,9 @@ function specOf(detector: PatternDetector, facts: PatternFacts): PackMemberSpec 
   if (detector.keywordPlacement === 'around' && detector.anchors.length === 0) {
     throw new Error('keywordPlacement: around needs anchors');
   }
+  if (detector.keywordScope === 'yaml-document' && detector.anchors.length === 0) {
+    throw new Error('keywordScope: yaml-document needs anchors');
+  }
   if (detector.anchors.length > 0) {
     const { prefixes } = facts;
     const uncovered =
@@ -210,6 +213,7 @@ function specOf(detector: PatternDetector, facts: PatternFacts): PackMemberSpec 
     keywords: detector.keywords,
     keywordWindow: detector.keywordWindow,
     keywordPlacement: detector.keywordPlacement,
+    keywordScope: detector.keywordScope,
   };
 }
 

@@ -72,6 +72,12 @@ export const patternDetectorSchema = z
       .enum(['before', 'around'])
       .default('before')
       .describe('around: a keyword may also follow the value within keywordWindow (anchored detectors only)'),
+    keywordScope: z
+      .enum(['text', 'yaml-document'])
+      .default('text')
+      .describe(
+        'yaml-document: a keyword counts only in the YAML document of the value, not across a --- or ... line (anchored detectors only)',
+      ),
     examples,
   })
   .strict()

@@ -1,6 +1,6 @@
 import type { TokenKeys } from '../ports/token-keyring.ts';
 import type { DetectorPack } from './pack-schema.ts';
-import type { Limits, RuleSet } from './rule-schema.ts';
+import type { CsvLayout, Limits, RuleSet } from './rule-schema.ts';
 import type { ScanMatch, Scanner } from './scanner.ts';
 
 /** Keys and array indexes from the document root; a CSV column is the one-segment path `[header]`. */
@@ -31,6 +31,8 @@ export interface CompiledRuleSet {
   readonly detectorActions: readonly ValueAction[];
   readonly fieldRules: readonly CompiledFieldRule[];
   readonly limits: Limits;
+  /** The header the CSV objects in scope lack (`csv` of the rule set), if it declares one. */
+  readonly csv?: CsvLayout | undefined;
   /** What it was compiled from (plain data), so that a worker thread can compile the same set. */
   readonly origin?: RuleSetOrigin;
 }

@@ -37,7 +37,7 @@ function keyOf(entry: unknown): string {
  * Resolves a catalog of rule files into rule sets by name, with the detector packs they enable.
  *
  * `extends` merges parent first: the child's top-level keys replace the parent's when given
- * (`scope`, `geo`, `rateLimit`, `limits` and `passthrough` as a whole); `detectors` and `fields`
+ * (`scope`, `geo`, `rateLimit`, `limits`, `passthrough` and `csv` as a whole); `detectors` and `fields`
  * merge by `id` and `packs` by pack name, a child entry replacing the parent's entry of the same
  * id in place and new ids appended; then entries with `enabled: false` are removed. Defaults
  * apply to the merged result.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { normalizeFieldName } from './field-matcher.ts';
 import { validatorNames } from './validators/validator-registry.ts';
 
 /**
@@ -240,6 +241,70 @@ export const limitsSchema = z
   .strict();
 export type Limits = z.infer<typeof limitsSchema>;
 
+/** Whether the CSV objects of a rule set's scope start with a header row. */
+const csvHeaderSchema = z
+  .enum(['detect', 'absent', 'present'])
+  .describe(
+    'detect: the first row is the header unless it reads as data (numbers, emails, detector hits); absent: every row is data; present: the first row is always the header',
+  );
+
+// Checked by `refine`, not `regex`: a JSON Schema pattern has no Unicode classes for editors.
+const csvColumnName = z
+  .string()
+  .min(1, { error: 'expected a column name with a letter or digit, such as "email"', abort: true })
+  .max(256)
+  .refine(
+    (name) => /[\p{L}\p{N}]/u.test(name),
+    'expected a column name with a letter or digit, such as "email"',
+  );
+
+export const csvSchema = z
+  .object({
+    columns: z
+      .array(csvColumnName)
+      .min(1)
+      .optional()
+      .superRefine((columns, context) => {
+        const first = new Map<string, number>();
+        columns?.forEach((name, index) => {
+          // Names of other scripts fold to nothing: those compare as written.
+          const folded = normalizeFieldName(name) || name;
+          const earlier = first.get(folded);
+          if (earlier === undefined) first.set(folded, index);
+          else
+            context.addIssue({
+              code: 'custom',
+              path: [index],
+              message: `the same name as columns[${earlier}] (names compare ignoring case, spaces, _ and -); each column is named once`,
+            });
+        });
+      })
+      .describe(
+        'Column names of the CSV objects without a header row, in order: they bind field rules by position as a header would',
+      ),
+    header: csvHeaderSchema.default('detect'),
+  })
+  .strict()
+  .describe('The header the CSV objects in scope lack')
+  .superRefine((csv, context) => {
+    if (csv.header !== 'present' && csv.columns === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['columns'],
+        message: `header ${csv.header} needs columns: the names of the columns of the objects without a header row`,
+      });
+    }
+    if (csv.header === 'present' && csv.columns !== undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['columns'],
+        message:
+          "header present reads every object's own header: leave columns out, or say header detect or absent",
+      });
+    }
+  });
+export type CsvLayout = z.infer<typeof csvSchema>;
+
 export const scopeSchema = z
   .object({
     buckets: z.array(z.string().min(1)).default(['*']).describe('Bucket name globs'),
@@ -285,6 +350,7 @@ export const ruleSetSchema = z
       .strict()
       .optional()
       .describe('Unsupported formats are denied unless a prefix is listed here'),
+    csv: csvSchema.optional(),
     geo: geoSchema.optional(),
     rateLimit: rateLimitSchema.optional(),
     limits: limitsSchema.default({

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRedactionStream } from '../../../functions/adapters/node-redaction-stream.ts';
 import {
@@ -5,6 +6,13 @@ import {
   type SegmentWorkerPool,
 } from '../../../functions/adapters/segment-worker-pool.ts';
 import type { CompiledRuleSet } from '../../../functions/core/redaction/redactor.ts';
+import {
+  COLUMN_KINDS,
+  csvText,
+  defaultRuleSetWith,
+  type HeaderlessCsv,
+  headerlessCsv,
+} from '../../support/headerless-csv.ts';
 import { shippedRuleSet } from '../../support/shipped-rules.ts';
 
 let ruleSet: CompiledRuleSet;
@@ -23,11 +31,11 @@ async function* chunksOf(bytes: Uint8Array, size: number): AsyncGenerator<Uint8A
   for (let i = 0; i < bytes.byteLength; i += size) yield bytes.subarray(i, i + size);
 }
 
-async function redact(input: string, isSegmented: boolean) {
+async function redact(input: string, isSegmented: boolean, rules = ruleSet) {
   const segments = isSegmented ? { runner: pool, segmentBytes: 16 * 1024, maxInFlight: 4 } : undefined;
   const stream = await openRedactionStream(
     chunksOf(Buffer.from(input), 4096),
-    { ruleSet, key: 'big.csv' },
+    { ruleSet: rules, key: 'big.csv' },
     segments,
   );
   const chunks: Uint8Array[] = [];
@@ -69,6 +77,38 @@ describe('createSegmentWorkerPool', () => {
     const parallel = await redact(input, true);
 
     expect(parallel.error).toBe('malformed CSV in record 2002: characters follow a closing quote');
+    expect(parallel.out.length).toBeLessThan(input.length / 2);
+    expect(parallel.out).not.toContain('@example.com');
+  });
+
+  it('redacts a big headerless CSV with declared columns on worker threads to the same bytes and counts', async () => {
+    const declared = await defaultRuleSetWith([], { columns: COLUMN_KINDS });
+    const csv = fc.sample(headerlessCsv(fc.constant(COLUMN_KINDS)), {
+      numRuns: 1,
+      seed: 42,
+    })[0] as HeaderlessCsv;
+    const records = Array.from({ length: Math.ceil(2000 / csv.records.length) }, () => csv.records).flat();
+    const input = csvText({ ...csv, records });
+
+    const single = await redact(input, false, declared);
+    const parallel = await redact(input, true, declared);
+
+    expect(single.error).toBeUndefined();
+    expect(parallel.out).toBe(single.out);
+    expect(Object.fromEntries(parallel.counts)).toEqual(Object.fromEntries(single.counts));
+    expect(single.counts.get('field-secrets')).toBe(records.length);
+    expect(Buffer.byteLength(input)).toBeGreaterThan(4 * 16 * 1024);
+  });
+
+  it('fails closed on a record of another length in a later segment, naming its record over the whole object', async () => {
+    const declared = await defaultRuleSetWith([], { columns: ['id', 'name', 'email', 'ssn', 'note'] });
+    const input = `${rows(2000)}1,Jane Doe,jane@example.com\r\n${rows(2000)}`;
+
+    const parallel = await redact(input, true, declared);
+
+    expect(parallel.error).toBe(
+      'malformed CSV in record 2001: 3 cells where csv.columns of rule set "default" names 5',
+    );
     expect(parallel.out.length).toBeLessThan(input.length / 2);
     expect(parallel.out).not.toContain('@example.com');
   });

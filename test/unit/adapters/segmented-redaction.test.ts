@@ -13,6 +13,8 @@ import {
   Redactor,
   type RuleSetOrigin,
 } from '../../../functions/core/redaction/redactor.ts';
+import { csvSchema } from '../../../functions/core/redaction/rule-schema.ts';
+import { COLUMN_KINDS, csvText, headerlessCsv } from '../../support/headerless-csv.ts';
 import { shippedRuleSet } from '../../support/shipped-rules.ts';
 
 let ruleSet: CompiledRuleSet;
@@ -27,7 +29,7 @@ beforeAll(async () => {
 });
 
 /** Runs segments in this thread (as a worker would), counting tasks and the most at once. */
-function inProcessRunner(): SegmentRunner & { tasks: number; mostAtOnce: number } {
+function inProcessRunner(compiled = ruleSet): SegmentRunner & { tasks: number; mostAtOnce: number } {
   let running = 0;
   const runner = {
     tasks: 0,
@@ -38,7 +40,7 @@ function inProcessRunner(): SegmentRunner & { tasks: number; mostAtOnce: number 
       runner.mostAtOnce = Math.max(runner.mostAtOnce, running);
       try {
         await new Promise((resolve) => setImmediate(resolve));
-        return runSegmentTask(ruleSet, task);
+        return runSegmentTask(compiled, task);
       } finally {
         running--;
       }
@@ -58,8 +60,8 @@ interface Outcome {
 }
 
 /** The single-pass redactor fed one byte at a time, so that it emits all it can before an error. */
-function singlePass(format: SegmentFormat, input: string): Outcome {
-  const redactor = new Redactor(ruleSet);
+function singlePass(format: SegmentFormat, input: string, compiled = ruleSet): Outcome {
+  const redactor = new Redactor(compiled);
   const formatRedactor = createFormatRedactor(format, redactor);
   const decoder = new Utf8StreamDecoder();
   let out = '';
@@ -78,15 +80,16 @@ async function segmented(
   input: string,
   options: { chunkBytes: number; segmentBytes: number; maxInFlight: number },
   runner: SegmentRunner = inProcessRunner(),
+  rules: { compiled: CompiledRuleSet; origin: RuleSetOrigin } = { compiled: ruleSet, origin },
 ): Promise<Outcome> {
-  const redactor = new Redactor(ruleSet);
+  const redactor = new Redactor(rules.compiled);
   const chunks: Uint8Array[] = [];
   try {
     for await (const chunk of redactInSegments(
       chunksOf(Buffer.from(input), options.chunkBytes),
       format,
       redactor,
-      origin,
+      rules.origin,
       { runner, segmentBytes: options.segmentBytes, maxInFlight: options.maxInFlight },
     )) {
       chunks.push(chunk);
@@ -316,5 +319,48 @@ describe('redactInSegments', () => {
     expect(mostHeld).toBeLessThanOrEqual(maxInFlight);
     expect(bytesRead).toBe(10_000 * line.length);
     expect(outBytes).toBe(10_000 * `${JSON.stringify({ email: '[EMAIL]' })}\n`.length);
+  });
+});
+
+describe('redactInSegments with CSV columns declared by the rule set', () => {
+  // Compiled from its plain-data origin, as a worker thread compiles it.
+  const declared = {} as { compiled: CompiledRuleSet; origin: RuleSetOrigin };
+  beforeAll(() => {
+    declared.origin = {
+      ...origin,
+      ruleSet: { ...origin.ruleSet, csv: csvSchema.parse({ columns: COLUMN_KINDS }) },
+    };
+    declared.compiled = compileRuleSetOrigin(declared.origin);
+  });
+
+  /** Headerless CSVs in the declared layout, a record of another length in some of them. */
+  const document = fc
+    .record({
+      csv: headerlessCsv(fc.constant(COLUMN_KINDS)),
+      repeat: fc.integer({ min: 1, max: 8 }),
+      odd: fc.option(fc.record({ at: fc.nat(), cells: fc.integer({ min: 2, max: 8 }) }), { freq: 3 }),
+    })
+    .map(({ csv, repeat, odd }) => {
+      const records = Array.from({ length: repeat }, () => csv.records).flat();
+      const long = { ...csv, records };
+      if (odd === null || odd.cells === COLUMN_KINDS.length) return csvText(long);
+      const at = 1 + (odd.at % records.length);
+      return csvText(long, {
+        at: Math.min(at, records.length - 1),
+        record: 'x,'.repeat(odd.cells - 1).concat('y'),
+      });
+    });
+
+  it('gives the single-pass output, counts and errors, whatever the segments and chunks', async () => {
+    expect(declared.compiled.csv).toEqual({ columns: COLUMN_KINDS, header: 'detect' });
+    await fc.assert(
+      fc.asyncProperty(document, splitting, async (input, options) => {
+        const single = singlePass('csv', input, declared.compiled);
+        const parallel = await segmented('csv', input, options, inProcessRunner(declared.compiled), declared);
+        expectSameAsSinglePass(parallel, single);
+        expect(single.out).not.toMatch(/hunter2|555-\d{4}|@example\.com/);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

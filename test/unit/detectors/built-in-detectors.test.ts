@@ -490,6 +490,27 @@ describe('slack-token', () => {
       survives: ['xoxb-short', 'xoxz-1234567890123', 'xxoxb-1234567890123'],
     });
   });
+
+  const ids = fc.array(fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 6, maxLength: 13 }), {
+    minLength: 1,
+    maxLength: 3,
+  });
+  const kind = fc.constantFrom(...'abeoprs');
+
+  it('finds a legacy token whole, and nothing of one whose secret is written as a fill (property)', () => {
+    const hex = fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 32, maxLength: 32 });
+    const fill = fc
+      .tuple(fc.constantFrom('#', '*', '.', '-'), fc.integer({ min: 1, max: 40 }))
+      .map(([char, count]) => char.repeat(count));
+    fc.assert(
+      fc.property(kind, ids, hex, fill, (type, numbers, secret, stars) => {
+        const head = `xox${type}-${numbers.join('-')}-`;
+        expect(findAll(detector('slack-token'), `"t": "${head}${secret}"`)).toEqual([`${head}${secret}`]);
+        expect(findAll(detector('slack-token'), `"t": "${head}${stars}"`)).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
 
 describe('stripe-key', () => {
@@ -532,6 +553,46 @@ describe('pem-private-key', () => {
   it('stops at 16 KiB when the END is further away', () => {
     const text = `-----BEGIN PRIVATE KEY-----\n${'A'.repeat(20_000)}\n-----END PRIVATE KEY-----`;
     expect(findAll(detector('pem-private-key'), text).map((match) => match.length)).toEqual([16 * 1024]);
+  });
+
+  it('leaves templates: nothing or one word too short for a key between the markers (property)', () => {
+    const kind = fc.constantFrom('', 'RSA ', 'EC ', 'OPENSSH ', 'ENCRYPTED ');
+    const word = fc
+      .integer({ min: 1, max: 42 })
+      .chain((length) =>
+        fc.string({ unit: fc.constantFrom(...'abcXYZ019+/=.<>_-'), minLength: length, maxLength: length }),
+      );
+    const gap = fc.constantFrom('', '\n', '\r\n', '\\n', ' ', '\n\n');
+    fc.assert(
+      fc.property(kind, fc.option(word), gap, gap, (type, stand, before, after) => {
+        const template = `-----BEGIN ${type}PRIVATE KEY-----${before}${stand ?? ''}${after}-----END ${type}PRIVATE KEY-----`;
+        const key = `-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----`;
+        expect(findAll(detector('pem-private-key'), `${template}\nthen ${key}`)).toEqual([key]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('takes a block with one word of 43 base64 characters or more, or several words (fails closed)', () => {
+    const base64 = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'];
+    const word = fc.string({ unit: fc.constantFrom(...base64), minLength: 43, maxLength: 64 });
+    const prose = fc.array(fc.string({ unit: fc.constantFrom(...'abcdefgh'), minLength: 1, maxLength: 8 }), {
+      minLength: 2,
+      maxLength: 6,
+    });
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          word,
+          prose.map((words) => words.join(' ')),
+        ),
+        (content) => {
+          const block = `-----BEGIN PRIVATE KEY-----\n${content}\n-----END PRIVATE KEY-----`;
+          expect(findAll(detector('pem-private-key'), `key: ${block} done`)).toEqual([block]);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('leaves public keys and certificates', () => {

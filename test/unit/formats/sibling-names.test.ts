@@ -132,6 +132,49 @@ describe('JSON members named by a sibling member', () => {
     );
   });
 
+  it('redacts every attribute of a Terraform state resource whose type names a secret (generated)', () => {
+    // Terraform writes `type` before `instances`; attribute names such as `result` or `length`
+    // say nothing, the resource type says what the whole instance is.
+    const secretTypes = fc.constantFrom(
+      'random_password',
+      'aws_iam_access_key',
+      'tls_private_key',
+      'azurerm_key_vault_secret',
+    );
+    fc.assert(
+      fc.property(
+        secretTypes,
+        secretValues,
+        fc.boolean(),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        (type, secret, isPretty, cuts) => {
+          const state = {
+            version: 4,
+            resources: [
+              {
+                mode: 'managed',
+                type: 'aws_instance',
+                name: 'web',
+                instances: [{ attributes: { ami: 'ami-0abc1234' } }],
+              },
+              {
+                mode: 'managed',
+                type,
+                name: 'x',
+                instances: [{ schema_version: 3, attributes: { result: secret, length: 24 } }],
+              },
+            ],
+          };
+          const text = JSON.stringify(state, null, isPretty ? 2 : undefined);
+          const output = redact('json', splitAt(text, cuts));
+          expect(output).not.toContain(secret);
+          expect(output).toContain('"ami":"ami-0abc1234"');
+          expect(JSON.parse(output).resources[1].type).toBe(type);
+        },
+      ),
+    );
+  });
+
   it('leaves values whose sibling names a plain setting, whichever member comes first', () => {
     const output = redact('json', [
       '[{"name":"region","value":"eu-west-1"},{"value":"kept-before-name","name":"color"}]',

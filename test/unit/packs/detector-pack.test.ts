@@ -100,6 +100,19 @@ describe('compilePackFile', () => {
     ).toMatch(/around needs anchors/);
   });
 
+  it('rejects a YAML-document keyword scope without anchors', () => {
+    expect(
+      problems(
+        packText({
+          anchors: '[]',
+          pattern: "'ACME-[0-9]{4}'",
+          keywords: '[acme]',
+          keywordScope: 'yaml-document',
+        }),
+      )[0],
+    ).toMatch(/yaml-document needs anchors/);
+  });
+
   it('rejects a built-in reference to no built-in detector', () => {
     const text = [
       'pack: acme',

@@ -66,7 +66,8 @@ describe.each(shippedMembers)('pack detector $entry.id ($pack)', ({ entry }) => 
   );
 
   const validator = 'validator' in detectorSpec ? detectorSpec.validator : undefined;
-  it.runIf(validator !== undefined && validator !== 'not-placeholder')(
+  const isPlaceholderCheck = validator === 'not-placeholder' || validator === 'no-placeholder-run';
+  it.runIf(validator !== undefined && !isPlaceholderCheck)(
     'rejects each value with one character changed so that its check fails (generated near misses)',
     () => {
       const isValid = validatorNamed(validator as NonNullable<typeof validator>);
@@ -92,6 +93,55 @@ describe.each(shippedMembers)('pack detector $entry.id ($pack)', ({ entry }) => 
             expect(matchAt(detector, text, match.start), text).toBeUndefined();
           }
           expect(changed, value).toBeGreaterThan(0);
+        }
+      }
+    },
+  );
+
+  it.runIf(validator === 'no-placeholder-run')(
+    'takes each value with its body drawn at random, and rejects it with a run written over its end (generated)',
+    () => {
+      const classes = ['0123456789', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'];
+      const runs = fc.oneof(
+        fc.nat({ max: 2 }).map((start) => '0123456789'.slice(start, start + 8)),
+        fc.nat({ max: 18 }).map((start) => 'abcdefghijklmnopqrstuvwxyz'.slice(start, start + 8)),
+        fc.nat({ max: 18 }).map((start) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.slice(start, start + 8)),
+        fc.constantFrom(...'xX0aZ_').map((char) => char.repeat(8)),
+      );
+      for (const input of inputs) {
+        for (const match of allMatches(detector, input)) {
+          const value = input.slice(match.start, match.end);
+          const anchor = anchors.find((literal) => value.startsWith(literal)) ?? '';
+          const redraw = fc
+            .array(fc.nat(), { minLength: value.length, maxLength: value.length })
+            .map((seeds) =>
+              [...value]
+                .map((char, i) => {
+                  const kind = classes.find((chars) => chars.includes(char));
+                  return i < anchor.length || kind === undefined
+                    ? char
+                    : kind.charAt((seeds[i] as number) % kind.length);
+                })
+                .join(''),
+            );
+          fc.assert(
+            fc.property(redraw, runs, fc.nat({ max: 12 }), (body, run, back) => {
+              const random = input.slice(0, match.start) + body + input.slice(match.end);
+              expect(matchAt(detector, random, match.start), random).toEqual({
+                start: match.start,
+                end: match.end,
+              });
+              const at = body.length - run.length - back;
+              const typed =
+                input.slice(0, match.start) +
+                body.slice(0, at) +
+                run +
+                body.slice(at + run.length) +
+                input.slice(match.end);
+              expect(matchAt(detector, typed, match.start), typed).toBeUndefined();
+            }),
+            { numRuns: 200 },
+          );
         }
       }
     },

@@ -181,4 +181,16 @@ describe('resolveRuleSets', () => {
     expect(lines[0]).toMatch(/^c\.yaml:1:7: name: rule set "base" is already defined/);
     expect(lines[1]).toMatch(/^a\.yaml:2:10: extends: got "missing"/);
   });
+
+  it('inherits csv from the parent, and a child csv replaces it whole', () => {
+    const parent = `${base}csv:\n  columns: [name, email]\n  header: absent\n`;
+    const inheriting = 'name: inheriting\nextends: base\n';
+    const replacing = 'name: replacing\nextends: base\ncsv: { header: present }\n';
+    const resolved = resolve({ 'base.yaml': parent, 'a.yaml': inheriting, 'b.yaml': replacing });
+
+    expect(resolved.get('inheriting')?.ruleSet.csv).toEqual({ columns: ['name', 'email'], header: 'absent' });
+    expect(resolved.get('replacing')?.ruleSet.csv).toEqual({ header: 'present' });
+    expect(resolved.get('replacing')?.positionOf(['csv'])).toBe('b.yaml:3:6');
+    expect(resolve({ 'base.yaml': base }).get('base')?.ruleSet).not.toHaveProperty('csv');
+  });
 });

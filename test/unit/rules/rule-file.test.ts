@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseDocument, stringify } from 'yaml';
 import { RuleValidationError } from '../../../functions/core/errors.ts';
+import { normalizeFieldName } from '../../../functions/core/redaction/field-matcher.ts';
 import {
   parseRuleFile,
   parseRuleFiles,
@@ -10,6 +11,7 @@ import {
   type RulePath,
 } from '../../../functions/core/redaction/rule-file.ts';
 import { validatorNames } from '../../../functions/core/redaction/validators/validator-registry.ts';
+import { conventions, fieldName } from '../../support/planted-fields.ts';
 
 const file = 'redaction-rules/acme.yaml';
 
@@ -203,5 +205,68 @@ describe('parseRuleFiles', () => {
 
     expect(parse).toThrow(RuleValidationError);
     expect(parse).toThrow(/^a\.yaml:2:1: foo: unknown key.*\nc\.yaml:1:7: name: got "C"/s);
+  });
+
+  describe('csv', () => {
+    it('accepts column names that differ, each with a letter or digit, in any script', () => {
+      const words = fc.array(fc.constantFrom('first', 'last', 'name', 'email', 'phone', 'dob', 'id', '2'), {
+        minLength: 1,
+        maxLength: 3,
+      });
+      fc.assert(
+        fc.property(
+          fc.uniqueArray(fieldName(words), { minLength: 1, maxLength: 8, selector: normalizeFieldName }),
+          fc.constantFrom('detect', 'absent', undefined),
+          (columns, header) => {
+            const text = stringify({ name: 'acme', csv: { columns: [...columns, '名前'], header } });
+            expect(parseRuleFile(text, file).document.csv).toEqual({ columns: [...columns, '名前'], header });
+          },
+        ),
+      );
+    });
+
+    it('rejects a column named like an earlier one, at the second, naming the first', () => {
+      fc.assert(
+        fc.property(
+          fc.uniqueArray(fc.constantFrom('first name', 'email', 'phone number', 'date of birth'), {
+            minLength: 1,
+          }),
+          fc.nat(),
+          fc.constantFrom(...Object.values(conventions)),
+          (names, pick, convention) => {
+            const first = pick % names.length;
+            const columns = [...names, convention((names[first] as string).split(' '))];
+            const text = `name: acme\ncsv:\n  columns:\n${columns.map((name) => `    - ${name}\n`).join('')}`;
+            expect(problems(text)).toEqual([
+              `${file}:${4 + names.length}:7: csv.columns[${names.length}]: got ${JSON.stringify(columns.at(-1))}; the same name as columns[${first}] (names compare ignoring case, spaces, _ and -); each column is named once`,
+            ]);
+          },
+        ),
+      );
+    });
+
+    it('rejects empty, letterless and non-string column names with their line and column', () => {
+      expect(problems("name: acme\ncsv:\n  columns: [name, '', 3, '--', null]\n")).toEqual([
+        `${file}:3:19: csv.columns[1]: got ""; expected a column name with a letter or digit, such as "email"`,
+        `${file}:3:23: csv.columns[2]: got 3; expected string, received number`,
+        `${file}:3:26: csv.columns[3]: got "--"; expected a column name with a letter or digit, such as "email"`,
+        `${file}:3:32: csv.columns[4]: got null; expected string, received null`,
+      ]);
+    });
+
+    it('rejects csv without columns unless the header is present, and columns with a present header', () => {
+      expect(problems('name: acme\ncsv: { header: absent }\n')).toEqual([
+        `${file}:2:6: csv.columns: missing; header absent needs columns: the names of the columns of the objects without a header row`,
+      ]);
+      expect(problems('name: acme\ncsv: {}\n')).toEqual([
+        `${file}:2:6: csv.columns: missing; header detect needs columns: the names of the columns of the objects without a header row`,
+      ]);
+      expect(problems('name: acme\ncsv: { header: present, columns: [email] }\n')).toEqual([
+        `${file}:2:34: csv.columns: got ["email"]; header present reads every object's own header: leave columns out, or say header detect or absent`,
+      ]);
+      expect(problems('name: acme\ncsv: { header: maybe, columns: [email] }\n')).toEqual([
+        `${file}:2:16: csv.header: got "maybe"; allowed: "detect", "absent", "present"`,
+      ]);
+    });
   });
 });

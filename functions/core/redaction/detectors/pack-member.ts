@@ -38,7 +38,15 @@ export interface PackMemberSpec {
   readonly keywordWindow: number;
   /** `around`: a keyword may also follow the value within the window (anchored members only). */
   readonly keywordPlacement: 'before' | 'around';
+  /** `yaml-document`: a keyword counts only in the value's YAML document (anchored members only). */
+  readonly keywordScope: 'text' | 'yaml-document';
 }
+
+/**
+ * A YAML document marker line: `---` (which may carry content: `--- !tag`) or `...`, followed
+ * by a space or the end of the line (`-----BEGIN` and `----` rules are none).
+ */
+const yamlDocumentMarker = /\n(?:---|\.\.\.)(?![^\s])/g;
 
 /**
  * One detector of a pack, as a detector group runs it. Where its candidates come from decides
@@ -228,7 +236,11 @@ export function createPackMember(spec: PackMemberSpec): PackMember {
     return false;
   }
 
-  return member(createKeywordContext(spec.keywords, spec.keywordWindow));
+  return member(
+    createKeywordContext(spec.keywords, spec.keywordWindow, {
+      boundary: spec.keywordScope === 'yaml-document' ? yamlDocumentMarker : undefined,
+    }),
+  );
 }
 
 /**

@@ -18,6 +18,12 @@ export interface ContextOptions {
    * @default false
    */
   readonly isMatchFirst?: boolean;
+  /**
+   * Where the context ends: a keyword with a match of this (global) regex between it and the
+   * value does not count, as `kind: Secret` in another YAML document than its `data:`.
+   * @default undefined - the window alone bounds the context
+   */
+  readonly boundary?: RegExp | undefined;
 }
 
 /**
@@ -119,6 +125,19 @@ export function createKeywordContext(
   const foldedKeywords = [...new Set(wanted.map(normalizeFieldName).filter((keyword) => keyword !== ''))];
   const nameRegex =
     foldedKeywords.length === 0 ? undefined : new RegExp(foldedKeywords.map(escapeRegex).join('|'));
+  const { boundary } = options;
+
+  /**
+   * The end of the last boundary in `[from, to)`, or `from` when there is none. A boundary cut
+   * by `from` (its line break before the window) is not needed: no keyword before it is in the
+   * window either.
+   */
+  function lastBoundaryEnd(text: string, from: number, to: number): number {
+    if (boundary === undefined) return from;
+    let end = from;
+    for (const found of text.slice(from, to).matchAll(boundary)) end = from + found.index + found[0].length;
+    return end;
+  }
   return {
     shortest: wanted[0]?.length ?? 1,
     nextKeywordStart(text, from) {
@@ -129,12 +148,17 @@ export function createKeywordContext(
       // In the window alone: every keyword found lies wholly inside it, and the search ends there
       // instead of running on to the next keyword of the text.
       keywordRegex.lastIndex = 0;
-      return keywordRegex.test(text.slice(Math.max(0, start - windowChars), start));
+      const windowStart = Math.max(0, start - windowChars);
+      return keywordRegex.test(text.slice(lastBoundaryEnd(text, windowStart, start), start));
     },
     hasKeywordAfter(text, end) {
       keywordRegex.lastIndex = end;
       const found = keywordRegex.exec(text);
-      return found !== null && found.index + found[0].length <= end + windowChars;
+      return (
+        found !== null &&
+        found.index + found[0].length <= end + windowChars &&
+        lastBoundaryEnd(text, end, found.index) === end
+      );
     },
     isContextName(name) {
       return nameRegex?.test(normalizeFieldName(name)) ?? false;

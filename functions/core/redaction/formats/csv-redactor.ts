@@ -1,5 +1,6 @@
-import { LimitExceededError, RuleValidationError } from '../../errors.ts';
+import { LimitExceededError, MalformedObjectError, RuleValidationError } from '../../errors.ts';
 import type { CompiledFieldRule, Redactor } from '../redactor.ts';
+import type { CsvLayout } from '../rule-schema.ts';
 import type { ScanMatch, Scanner } from '../scanner.ts';
 import { csvScanText } from './csv-scan-text.ts';
 import { CellKind, CsvTokenizer } from './csv-tokenizer.ts';
@@ -51,6 +52,15 @@ const EMAIL_LIKE = /[^\s@]@[^\s@]/;
  * rule applies anywhere. Otherwise it is the header and binds each column to the field rule
  * naming its header (a leading `#` of the first name ignored); a header with any data-like cell
  * is doubted, and then no `keep` rule exempts a column from the detectors.
+ *
+ * A rule set may declare the columns of its headerless objects (`RuleSet.csv`). They bind by
+ * position, as a header of those names would, when the first row is data (always with
+ * `header: absent`, which also reads `#` lines as records), and beside the row's own names
+ * when it is doubted or has no filled cell (each column takes the rule its header names, else
+ * the declared one); a header beyond doubt binds alone, and `header: present` makes the first
+ * row the header whatever it looks like. Declared columns bind `keep` only with
+ * `header: absent`. Once they are bound, a record with another number of cells (an empty line
+ * excepted) fails with `MalformedObjectError`: its cells are no longer where the names say.
  *
  * In data records a `keep` column is left alone, another ruled column gets its rule's action (a
  * dropped value becomes an empty cell), and every other cell, extra cells included, gets the
@@ -118,6 +128,10 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
   // A `name,value` layout: the column whose cell names what the named columns hold (see sibling-names.ts).
   let namingColumn = -1;
   const namedColumns: number[] = [];
+  // The header the objects lack, as the rule set declares it (see `RuleSet.csv`).
+  const layout: CsvLayout = redactor.ruleSet.csv ?? { header: 'detect' };
+  // Cells every record must have, once declared columns are bound.
+  let declaredCells: number | undefined;
   let isFirstText = true;
   // Input text pushed so far and, once the tokenizer exists, the input offset of its first record.
   let pushedLength = 0;
@@ -148,7 +162,8 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         return true;
       }
     }
-    if (!line.startsWith('#')) return false;
+    // Rows of a file declared headerless are records, whatever their first character.
+    if (!line.startsWith('#') || layout.header === 'absent') return false;
     const cells = line.split(delimiter ?? (sniffCsvDelimiter(line, 0, true, maxRecordLength) as string));
     return !cells.some((cell, index) => redactor.fieldRule([columnName(cell, index)]) !== undefined);
   }
@@ -304,35 +319,58 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       // among its names; but a doubted header may be data after all, so it never exempts a
       // column from the detectors, and a cell naming a ruled column gets that rule itself
       // (`secret123` in a first row of data is a value, not only a name).
-      const isData = dataLikeCells * 2 > filledCells;
+      const isData =
+        layout.header === 'absent' || (layout.header === 'detect' && dataLikeCells * 2 > filledCells);
       const isDoubted = dataLikeCells > 0;
+      // Declared columns bind unless the first row is a header beyond doubt: alone when it is
+      // data, beside its own names when it may be either (the rules of both apply).
+      const declared = layout.columns;
+      const isDeclared = declared !== undefined && (isData || isDoubted || filledCells === 0);
+      if (isDeclared) {
+        declaredCells = declared.length;
+        checkCellCount(tokens, 0, 0);
+      }
       options.onHeader?.({
         delimiter: tokens.delimiter,
         endOffset: tokenizerOffset + (recordEnds[0] as number),
       });
-      columns = names.map((name) => {
-        const rule = isData ? undefined : redactor.fieldRule([name]);
-        return isDoubted && rule?.isKeep ? undefined : rule;
+      // The names each column goes by: its header, a declared name, or both.
+      const columnNames: (readonly string[])[] = !isDeclared
+        ? isData
+          ? []
+          : names.map((name) => [name])
+        : isData
+          ? declared.map((name) => [name])
+          : names.map((name, column) => [name, declared[column] as string]);
+      // A `keep` rule binds only on a header beyond doubt or on columns the operator says every row has.
+      const isKeepBound = isDeclared ? layout.header === 'absent' : !isDoubted;
+      columns = columnNames.map((each) => {
+        for (const name of each) {
+          const rule = redactor.fieldRule([name]);
+          if (rule !== undefined && (isKeepBound || !rule.isKeep)) return rule;
+        }
+        return undefined;
       });
-      for (let column = 0; cell < cellEnd; cell++, column++) {
-        const rule = isDoubted ? columns[column] : undefined;
-        if (rule === undefined || !redactCell(cell, rule)) redactCell(cell, undefined);
+      if (!isDeclared || !isData) {
+        for (let column = 0; cell < cellEnd; cell++, column++) {
+          const rule = isDoubted || isDeclared ? columns[column] : undefined;
+          if (rule === undefined || !redactCell(cell, rule)) redactCell(cell, undefined);
+        }
+        record = 1;
       }
-      if (!isData) {
-        names.forEach((name, column) => {
-          const rule = columns?.[column];
-          const columnScanner = scanner.named(name);
-          if (rule === undefined ? columnScanner !== scanner : !rule.isKeep) ruledColumns.push(column);
-          columnScanners.push(columnScanner);
-          if (namingColumn < 0 && isNamingField(name)) namingColumn = column;
-          else if (rule === undefined && isNamedField(name)) namedColumns.push(column);
-        });
-      }
-      record = 1;
+      columnNames.forEach((each, column) => {
+        const rule = columns?.[column];
+        const columnScanner = each.reduce((named, name) => named.named(name), scanner);
+        if (rule === undefined ? columnScanner !== scanner : !rule.isKeep) ruledColumns.push(column);
+        columnScanners.push(columnScanner);
+        if (namingColumn < 0 && each.some(isNamingField)) namingColumn = column;
+        else if (rule === undefined && each.some(isNamedField)) namedColumns.push(column);
+      });
     }
     for (; record < recordCount; record++) {
       const recordEnd = recordEnds[record] as number;
       const cellEnd = recordCellEnds[record] as number;
+      checkCellCount(tokens, record, cell);
       recordStart = record === 0 ? 0 : (recordEnds[record - 1] as number);
       recordCells = cellEnd - cell;
       recordMatches = undefined;
@@ -360,6 +398,21 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       cell = cellEnd;
     }
     return out + text.slice(emitted, end);
+  }
+
+  /**
+   * Fails unless the record `record` held by `tokens`, whose first cell is `cell`, has as many
+   * cells as the declared columns bound, or is an empty line: where a cell is in another place
+   * than the declared names say, no rule can be trusted to name it (a shifted password would
+   * pass under a column with a weaker rule, or past the last one with only the detectors).
+   */
+  function checkCellCount(tokens: CsvTokenizer, record: number, cell: number): void {
+    if (declaredCells === undefined) return;
+    const cells = (tokens.recordCellEnds[record] as number) - cell;
+    if (cells === declaredCells || (cells === 1 && tokens.cellStarts[cell] === tokens.cellEnds[cell])) return;
+    throw new MalformedObjectError(
+      `malformed CSV in record ${tokens.firstRecordNumber + record}: ${cells} cells where csv.columns of rule set "${redactor.ruleSet.name}" names ${declaredCells}`,
+    );
   }
 
   /** The field rule of the name in the naming cell `index` of a record, unless it is `keep` or missing. */

@@ -32,17 +32,51 @@ const CONTENT_TYPES: Record<string, TextFormat> = {
   'text/json': 'json',
   'text/plain': 'text',
   'text/x-log': 'text',
+  // Config and markup text that uploaders label outside text/* (mime-db, as `aws s3 cp` guesses).
+  'application/xml': 'text',
+  'application/yaml': 'text',
+  'application/x-yaml': 'text',
+  'application/toml': 'text',
+  'application/x-sh': 'text',
+  'application/sql': 'text',
+  'application/x-pem-file': 'text',
 };
 
 const EXTENSIONS: Record<string, TextFormat> = {
   csv: 'csv',
   tsv: 'csv',
+  psv: 'csv',
   ndjson: 'ndjson',
   jsonl: 'ndjson',
   json: 'json',
+  // JSON under names of their own: Terraform state, notebooks, HTTP archives, docker's old auth file.
+  tfstate: 'json',
+  ipynb: 'json',
+  har: 'json',
+  geojson: 'json',
+  dockercfg: 'json',
   log: 'text',
   txt: 'text',
+  // The text files secrets are left in (issue 11: assignments in .env, ini, YAML, properties and
+  // shell files): config, scripts, infrastructure code, markup, SQL dumps, PEM files, mail, and the
+  // credential dot-files of common tools (`.npmrc`, `.netrc`, `.pgpass`, `.git-credentials`, ...),
+  // whose whole name is their "extension".
+  ...Object.fromEntries(
+    [
+      ...['env', 'ini', 'cfg', 'conf', 'config', 'properties', 'yaml', 'yml', 'toml'],
+      ...['sh', 'bash', 'zsh', 'ps1', 'bat', 'tf', 'tfvars', 'hcl', 'sql'],
+      ...['xml', 'html', 'htm', 'md', 'pem', 'key', 'eml', 'ldif'],
+      ...['npmrc', 'pypirc', 'netrc', 'pgpass', 'git-credentials', 'htpasswd', 'bash_history', 'zsh_history'],
+    ].map((extension) => [extension, 'text' as const]),
+  ),
 };
+
+/**
+ * Whole key names (after the last `/`) that are text without a usable extension: `.env.production`
+ * and other `.env.*` variants, and the AWS CLI's shared `credentials` and `config` files in an
+ * `.aws` folder (the access keys this product exists to protect).
+ */
+const TEXT_NAMES: readonly RegExp[] = [/(?:^|\/)\.env\.[^/]+$/, /(?:^|\/)\.aws\/(?:credentials|config)$/];
 
 /** Content types that say nothing about the body. */
 const GENERIC_TYPES = new Set([
@@ -120,7 +154,8 @@ function formatFromKey(key: string | undefined): TextFormat | undefined {
   if (key === undefined) return undefined;
   const name = key.toLowerCase().replace(/\.gz$/, '');
   const dot = name.lastIndexOf('.');
-  return dot < 0 || name.lastIndexOf('/') > dot ? undefined : EXTENSIONS[name.slice(dot + 1)];
+  const fromExtension = dot < 0 || name.lastIndexOf('/') > dot ? undefined : EXTENSIONS[name.slice(dot + 1)];
+  return fromExtension ?? (TEXT_NAMES.some((pattern) => pattern.test(name)) ? 'text' : undefined);
 }
 
 /** The structured one of two labels, the extension's on a conflict; text only when neither is structured. */

@@ -29,6 +29,7 @@ import {
   isUsSsnValid,
 } from './national-id-checksums.ts';
 import { isNationalPhoneNumberValid, isOpenPlanPhoneNumberValid } from './national-phone-number.ts';
+import { hasPlaceholderRun } from './placeholder-run.ts';
 import { isVinValid } from './vehicle-identification-number.ts';
 import { isVerhoeffValid } from './verhoeff.ts';
 import {
@@ -46,11 +47,12 @@ import {
  * not a whole template or variable reference (`${DB_PASSWORD}`, `{{ token }}`, `%TOKEN%`,
  * `$TOKEN`, `<password>`, `${{ secrets.TOKEN }}`), not code that reads one (`this.apiKey`,
  * `fs.readFileSync(`, `foo(bar)`, `body['key']`), and not marked as fake (`fake`, `dummy`,
- * `placeholder`, `redacted`, a run such as `12345678`, `abcdefgh` or `########`).
+ * `placeholder`, `redacted`, a run such as `12345678`, `klmnopqr` or `########`: see
+ * `hasPlaceholderRun`).
  */
 function isNotPlaceholder(value: string): boolean {
   if (/^[0-9]{1,15}$/.test(value)) return false;
-  if (/fake|dummy|placeholder|redacted|changeme|12345678|abcdefgh|(.)\1{7,}/i.test(value)) return false;
+  if (/fake|dummy|placeholder|redacted|changeme/i.test(value) || hasPlaceholderRun(value)) return false;
   // Cut short for display (`ops_eyJzaWdu...`): the rest of the value is not there.
   if (/(?:\.\.\.|…)$/.test(value)) return false;
   // A call or an index written out (`foo(hey)you`, `body['hey']`) is code, not a value.
@@ -82,6 +84,7 @@ const alphanumerics = (value: string): string => value.replace(/[^A-Za-z0-9]/g, 
 const validators = {
   luhn: (value) => isLuhnValid(digits(value)),
   'not-placeholder': isNotPlaceholder,
+  'no-placeholder-run': (value) => !hasPlaceholderRun(value),
   iban: (value) => isValidIban(alphanumerics(value)),
   mod97: (value) => isIso7064Mod97_10Valid(alphanumerics(value)),
   'iso7064-mod11-10': (value) => isIso7064Mod11_10Valid(digits(value)),
