@@ -90,6 +90,11 @@ export interface PackMember {
   findFrom(text: string, from: number): Match | undefined;
   /** This member for values under a field called `name` (a name holding a keyword is context). */
   named(name: string): PackMember;
+  /**
+   * The words of each keyword run together, as a field name must hold them to be context (see
+   * `named`); empty when the member needs no context.
+   */
+  readonly contextWords: readonly string[];
 }
 
 /**
@@ -211,6 +216,7 @@ export function createPackMember(spec: PackMemberSpec): PackMember {
       named(name) {
         return context !== undefined && isKeywordName(name) ? member(undefined) : self;
       },
+      contextWords: context === undefined ? [] : keywordWords,
     };
     return self;
   }
