@@ -45,6 +45,11 @@ export class HeldValues<O extends HoldingObject> {
     this.redactor = redactor;
   }
 
+  /** True when some value is held. */
+  get isHolding(): boolean {
+    return this.held.length > 0;
+  }
+
   /** Starts holding a value of `object` whose member's output starts at `memberStart`, its value at `valueStart`. */
   hold(object: O, text: string, memberStart: number, valueStart: number): HeldValue<O> {
     const held: HeldValue<O> = {

@@ -111,6 +111,12 @@ export class JsonTokenRewriter {
   private pathChars: number;
   private expect = VALUE;
   private out = '';
+  /**
+   * Output before the first held value (final), kept apart from `out`: holding starts `out`
+   * afresh, so rewriting held values costs the output of their object, not of all the output
+   * since the last `take` (a push of many such objects was quadratic in its size).
+   */
+  private done = '';
   /** Named values whose output may still change (see {@link HeldValues}). */
   private readonly held: HeldValues<Frame>;
   /** The root node of a nested text; `undefined` for a document. */
@@ -196,7 +202,8 @@ export class JsonTokenRewriter {
   take(): string {
     this.flush();
     const kept = this.held.cut(this.out.length, this.maxPathChars);
-    const out = this.out.slice(0, kept);
+    const out = this.done + this.out.slice(0, kept);
+    this.done = '';
     this.out = this.out.slice(kept);
     return out;
   }
@@ -586,6 +593,10 @@ export class JsonTokenRewriter {
     if (rule !== undefined || frame === undefined || !frame.isObject || frame.hasNaming) return undefined;
     if (frame.taint !== undefined || frame.keyNode.sibling !== 'named') return undefined;
     this.flush();
+    if (!this.held.isHolding) {
+      this.done += this.out;
+      this.out = '';
+    }
     const memberStart = this.out.length;
     const keyChars = frame.keyStart >= 0 ? frame.keyEnd - frame.keyStart : frame.key.length;
     const text = typeof valueOrStart === 'string' ? valueOrStart : this.source.slice(valueOrStart, end);
