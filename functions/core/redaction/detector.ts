@@ -7,6 +7,11 @@ export interface Match {
    * this match, from 0; each kind keeps its own rule id and action.
    */
   readonly kind?: number;
+  /**
+   * True when a pack detector found the value without the keyword it otherwise needs (at
+   * likelihood `possible`): of two matches of the same span, the one with its keyword wins.
+   */
+  readonly isBare?: boolean;
 }
 
 /**

@@ -23,8 +23,9 @@ export interface StartSequences {
 
 /**
  * The start sequences of a pattern (see {@link StartSequences}): the characters every match
- * starts with, counted repeats written out, groups of alternatives expanded, up to the first
- * element that can match nothing or a varying number of times, at most 12 characters; and the
+ * starts with, counted repeats written out, groups of alternatives and optional elements (`?`)
+ * expanded, up to the first element that can match nothing or a varying number of times (other
+ * than once or not at all), at most 12 characters; and the
  * characters excluded before a match by one-character negative lookbehinds at its start
  * (`(?<![A-Za-z0-9])`). Returns `undefined` when a match can start with no mandatory character,
  * there would be more than 64 sequences, or the pattern is in Unicode mode (where ignoring case
@@ -96,9 +97,11 @@ function elementSequences(element: AST.Element, isIgnoreCase: boolean): Partial[
       return alternatives?.some((partial) => partial.sets.length === 0) ? undefined : alternatives;
     }
     case 'Quantifier': {
-      if (element.min === 0) return undefined;
+      if (element.min === 0 && element.max !== 1) return undefined;
       const once = elementSequences(element.element, isIgnoreCase);
       if (once === undefined) return undefined;
+      // An optional element (`[ -]?`) is two ways on: without it, and with it.
+      if (element.min === 0) return once.length === 0 ? [] : [{ sets: [], isDone: false }, ...once];
       let partials: Partial[] = [{ sets: [], isDone: false }];
       for (let count = 0; count < Math.min(element.min, maxSequenceLength); count++) {
         partials = extend(partials, once);

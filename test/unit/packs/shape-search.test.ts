@@ -107,6 +107,12 @@ describe('startSequencesOf', () => {
     );
     expect(sequencesOf(startSequencesOf('5019', ''))).toEqual([['5', '0', '1', '9']]);
     expect(sequencesOf(startSequencesOf('ab', 'i'))).toEqual([['Aa', 'Bb']]);
+    // An optional element: both ways on, so `[ -]?` between digit groups does not end the sequence.
+    expect(sequencesOf(startSequencesOf('[0-9]{2}[ -]?[0-9]', ''))).toEqual([
+      ['0123456789', '0123456789', '0123456789'],
+      ['0123456789', '0123456789', ' -', '0123456789'],
+    ]);
+    expect(sequencesOf(startSequencesOf('a?b', ''))).toEqual([['b'], ['a', 'b']]);
   });
 
   it('excludes before a match only what one-character lookbehinds at its start exclude exactly', () => {
@@ -122,7 +128,8 @@ describe('startSequencesOf', () => {
   });
 
   it('gives nothing when a match can start with no mandatory character, or in Unicode mode', () => {
-    expect(startSequencesOf('a?b', '')).toBeUndefined();
+    expect(startSequencesOf('a*b', '')).toBeUndefined();
+    expect(startSequencesOf('a{0,2}b', '')).toBeUndefined();
     expect(startSequencesOf('(?:a|b?)c', '')).toBeUndefined();
     expect(startSequencesOf('[0-9]{3}', 'u')).toBeUndefined();
     expect(startSequencesOf('[0-9a-f]{6}', 'i')).toBeDefined();

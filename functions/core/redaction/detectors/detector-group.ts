@@ -88,11 +88,16 @@ function isWord(text: string, start: number, end: number): boolean {
   return !(end < text.length && isLower(text.charCodeAt(end)) && isLetter(text.charCodeAt(end - 1)));
 }
 
-/** True when `match` (of member `kind`) wins over `best`: it starts first, or ends later, or its member is listed first. */
+/**
+ * True when `match` (of member `kind`) wins over `best`: it starts first, or ends later, or has
+ * its keyword where `best` is bare, or its member is listed first.
+ */
 function isBefore(match: Match, kind: number, best: Match | undefined, bestKind: number): boolean {
   if (best === undefined || match.start < best.start) return true;
   if (match.start > best.start) return false;
-  return match.end > best.end || (match.end === best.end && kind < bestKind);
+  if (match.end !== best.end) return match.end > best.end;
+  const isBare = match.isBare === true;
+  return isBare === (best.isBare === true) ? kind < bestKind : !isBare;
 }
 
 function group(
@@ -140,46 +145,40 @@ function group(
   function findFrom(text: string, from: number): Match | undefined {
     let best: Match | undefined;
     let bestKind = -1;
-    for (
-      let occurrence = search.next(text, Math.max(0, from - reach));
-      occurrence !== undefined;
-      occurrence = search.next(text, occurrence.start + 1)
-    ) {
-      // Values start at or after the occurrence that finds them: none later can start before `best`.
-      if (best !== undefined && occurrence.start > best.start) break;
-      for (const pattern of occurrence.anchors) {
-        for (const { kind, isKeyword } of roles[pattern] ?? []) {
-          const member = members[kind] as PackMember;
-          let match: Match | undefined;
-          if (!isKeyword) match = member.matchAt(text, occurrence.start);
-          else if (member.keywords.length > 0) {
-            const end = occurrence.start + (patternLengths[pattern] as number);
-            if (isWord(text, occurrence.start, end))
-              match = member.matchAfter(text, occurrence.start, end, from);
-          }
-          if (match !== undefined && match.start >= from && isBefore(match, kind, best, bestKind)) {
-            best = match;
-            bestKind = kind;
-          }
-        }
+    const consider = (match: Match | undefined, kind: number): void => {
+      if (match !== undefined && match.start >= from && isBefore(match, kind, best, bestKind)) {
+        best = match;
+        bestKind = kind;
       }
-    }
+    };
     const shapeSearch = shapes.search;
-    if (shapeSearch !== undefined) {
-      for (
-        let occurrence = shapeSearch.next(text, Math.max(0, from - shapeReach));
-        occurrence !== undefined;
-        occurrence = shapeSearch.next(text, occurrence.start + 1)
-      ) {
+    let anchor = search.next(text, Math.max(0, from - reach));
+    let shape = shapeSearch?.next(text, Math.max(0, from - shapeReach));
+    // Both searches' occurrences in text order, so that a match found by either ends both.
+    while (anchor !== undefined || shape !== undefined) {
+      if (anchor !== undefined && (shape === undefined || anchor.start <= shape.start)) {
+        const occurrence = anchor;
+        // Values start at or after the occurrence that finds them: none later can start before `best`.
         if (best !== undefined && occurrence.start > best.start) break;
-        for (const shape of occurrence.shapes) {
-          const kind = shapes.kinds[shape] as number;
-          const match = (members[kind] as PackMember).matchAt(text, occurrence.start);
-          if (match !== undefined && match.start >= from && isBefore(match, kind, best, bestKind)) {
-            best = match;
-            bestKind = kind;
+        for (const pattern of occurrence.anchors) {
+          for (const { kind, isKeyword } of roles[pattern] ?? []) {
+            const member = members[kind] as PackMember;
+            if (!isKeyword) consider(member.matchAt(text, occurrence.start), kind);
+            else if (member.keywords.length > 0) {
+              const end = occurrence.start + (patternLengths[pattern] as number);
+              if (isWord(text, occurrence.start, end))
+                consider(member.matchAfter(text, occurrence.start, end, from), kind);
+            }
           }
         }
+        anchor = search.next(text, occurrence.start + 1);
+      } else if (shape !== undefined) {
+        if (best !== undefined && shape.start > best.start) break;
+        for (const index of shape.shapes) {
+          const kind = shapes.kinds[index] as number;
+          consider((members[kind] as PackMember).matchAt(text, shape.start), kind);
+        }
+        shape = shapeSearch?.next(text, shape.start + 1);
       }
     }
     for (let i = 0; i < scanning.length; i++) {

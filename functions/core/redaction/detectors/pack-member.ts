@@ -1,6 +1,7 @@
 import type { Match } from '../detector.ts';
 import { splitFieldName } from '../field-matcher.ts';
 import type { StartSequences } from '../pattern-start-sequences.ts';
+import type { Likelihood } from '../rule-schema.ts';
 import { shannonEntropy } from '../validators/shannon-entropy.ts';
 import type { ValidatorName } from '../validators/validator-registry.ts';
 import { validatorNamed } from '../validators/validator-registry.ts';
@@ -40,6 +41,8 @@ export interface PackMemberSpec {
   readonly keywordPlacement: 'before' | 'around';
   /** `yaml-document`: a keyword counts only in the value's YAML document (anchored members only). */
   readonly keywordScope: 'text' | 'yaml-document';
+  /** True when a value that passes without a keyword is a possible match (`withoutKeyword: possible`). */
+  readonly isKeywordOptional: boolean;
 }
 
 /**
@@ -99,12 +102,16 @@ export interface PackMember {
 
 /**
  * Builds a pack detector from its checked spec. The reported match is the `value` group when
- * the pattern has one, so `password=hunter22!` redacts `hunter22!` only.
+ * the pattern has one, so `password=hunter22!` redacts `hunter22!` only. At `possible` a member
+ * whose keyword is optional needs none: it finds its candidates as members without keywords do
+ * (its anchors, or the shared search for where its matches may start).
  */
-export function createPackMember(spec: PackMemberSpec): PackMember {
+export function createPackMember(spec: PackMemberSpec, likelihood: Likelihood = 'likely'): PackMember {
   const flags = spec.flags.replace(/[dgy]/g, '');
-  const sticky = new RegExp(spec.pattern, `${flags}dy`);
-  const scanning = new RegExp(spec.pattern, `${flags}dg`);
+  // Match indices (`d`) only where a `value` group needs them: V8 allocates them on every match.
+  const indices = /\(\?<value>/.test(spec.pattern) ? 'd' : '';
+  const sticky = new RegExp(spec.pattern, `${flags}${indices}y`);
+  const scanning = new RegExp(spec.pattern, `${flags}${indices}g`);
   const validator = spec.validator === undefined ? undefined : validatorNamed(spec.validator);
   const hasAnchors = spec.anchors.length > 0;
   const isUnicode = flags.includes('u');
@@ -123,13 +130,17 @@ export function createPackMember(spec: PackMemberSpec): PackMember {
     return { start: start + shift, end: end + shift };
   }
 
-  /** The leftmost accepted value with a start in `[from, to]`, from matches starting in `[scanFrom, to]`. */
+  /**
+   * The leftmost accepted value with a start in `[from, to]`, from matches starting in
+   * `[scanFrom, to]`, as `kept` keeps it (when given; it sees `text`'s own positions).
+   */
   function scanRange(
     text: string,
     scanFrom: number,
     from: number,
     to: number,
     shift: number,
+    kept?: (text: string, match: Match) => Match | undefined,
   ): Match | undefined {
     let best: Match | undefined;
     let position = scanFrom;
@@ -147,7 +158,8 @@ export function createPackMember(spec: PackMemberSpec): PackMember {
         (best !== undefined && found.index + shift > best.start)
       )
         break;
-      const match = accepted(found, text, shift);
+      const candidate = accepted(found, text, shift);
+      const match = candidate === undefined || kept === undefined ? candidate : kept(text, candidate);
       if (match !== undefined && match.start >= from && match.start <= to && isBetter(match, best))
         best = match;
       position = found.index + 1;
@@ -155,23 +167,35 @@ export function createPackMember(spec: PackMemberSpec): PackMember {
     return best;
   }
 
-  function member(context: KeywordContext | undefined): PackMember {
+  /**
+   * `isBareKept`: a value without its keyword is kept when it stands alone (see
+   * {@link isStandalone}); the member then finds its candidates as members without keywords do.
+   */
+  function member(context: KeywordContext | undefined, isBareKept: boolean): PackMember {
     // Anchored members check their keywords themselves; the others are found after them.
-    const isKeywordLed = !hasAnchors && context !== undefined;
+    const isKeywordLed = !hasAnchors && context !== undefined && !isBareKept;
+    const standaloneReach = isBareKept ? 2 : 0;
     const lookbehind =
-      patternLookbehind + spec.value.offsetMax + (context === undefined ? 0 : spec.keywordWindow);
+      patternLookbehind +
+      spec.value.offsetMax +
+      Math.max(standaloneReach, context === undefined ? 0 : spec.keywordWindow);
     const candidates =
       !hasAnchors && spec.shape !== undefined ? sharedShapeSearch(spec.shape, flags) : undefined;
+
+    /** `match` if its keyword is there, marked bare if it stands alone without one, else undefined. */
+    function kept(text: string, match: Match): Match | undefined {
+      if (context === undefined || context.hasKeywordBefore(text, match.start)) return match;
+      if (spec.keywordPlacement === 'around' && context.hasKeywordAfter(text, match.end)) return match;
+      return isBareKept && isStandalone(text, match.start, match.end)
+        ? { ...match, isBare: true }
+        : undefined;
+    }
 
     function matchAt(text: string, start: number): Match | undefined {
       sticky.lastIndex = start;
       const found = sticky.exec(text);
       const match = found === null ? undefined : accepted(found, text, 0);
-      if (match === undefined || context === undefined || context.hasKeywordBefore(text, match.start))
-        return match;
-      return spec.keywordPlacement === 'around' && context.hasKeywordAfter(text, match.end)
-        ? match
-        : undefined;
+      return match === undefined ? undefined : kept(text, match);
     }
 
     const self: PackMember = {
@@ -180,7 +204,7 @@ export function createPackMember(spec: PackMemberSpec): PackMember {
       minLength: spec.value.minLength,
       maxLength: spec.value.maxLength,
       lookbehind,
-      lookahead,
+      lookahead: Math.max(lookahead, standaloneReach),
       anchors: spec.anchors,
       anchorsIgnoreCase: flags.includes('i'),
       keywords: isKeywordLed ? spec.keywords : [],
@@ -200,7 +224,7 @@ export function createPackMember(spec: PackMemberSpec): PackMember {
       },
       findFrom(text, from) {
         if (candidates === undefined)
-          return scanRange(text, Math.max(0, from - spec.value.offsetMax), from, text.length, 0);
+          return scanRange(text, Math.max(0, from - spec.value.offsetMax), from, text.length, 0, kept);
         let best: Match | undefined;
         for (
           let start = candidates(text, Math.max(0, from - spec.value.offsetMax));
@@ -214,7 +238,7 @@ export function createPackMember(spec: PackMemberSpec): PackMember {
         return best;
       },
       named(name) {
-        return context !== undefined && isKeywordName(name) ? member(undefined) : self;
+        return context !== undefined && isKeywordName(name) ? member(undefined, false) : self;
       },
       contextWords: context === undefined ? [] : keywordWords,
     };
@@ -246,7 +270,39 @@ export function createPackMember(spec: PackMemberSpec): PackMember {
     createKeywordContext(spec.keywords, spec.keywordWindow, {
       boundary: spec.keywordScope === 'yaml-document' ? yamlDocumentMarker : undefined,
     }),
+    likelihood === 'possible' && spec.isKeywordOptional,
   );
+}
+
+const isAlphanumeric = (code: number): boolean =>
+  (code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 122);
+const isDigit = (code: number): boolean => code >= 48 && code <= 57;
+/** `-`, `.` and `_`: they join the parts of one token (a UUID, a version, a file name). */
+const isTokenJoiner = (code: number): boolean => code === 45 || code === 46 || code === 95;
+const isGroupSeparator = (code: number): boolean =>
+  code === 32 || code === 45 || code === 46 || code === 47 || code === 58;
+
+/**
+ * True when `text[start, end)` can be an identifier without its keyword: no letter or digit
+ * touches it (`2123456702AF`, `AD12000A203020035910010`), it is no part of a longer token
+ * joined by `-`, `.` or `_` (the last group of a UUID, `…-a378-932622645069`; `…71534.pdf`), a
+ * value written in groups does not go on into more digit groups (`9661 1020 3456` of
+ * `BG80 BNBG 9661 1020 3456 79`), and its digits are not one digit repeated (`000000000`).
+ */
+export function isStandalone(text: string, start: number, end: number): boolean {
+  const before = start > 0 ? text.charCodeAt(start - 1) : -1;
+  const after = end < text.length ? text.charCodeAt(end) : -1;
+  if (isAlphanumeric(before) || isAlphanumeric(after)) return false;
+  const beyondBefore = start > 1 ? text.charCodeAt(start - 2) : -1;
+  const beyondAfter = end + 1 < text.length ? text.charCodeAt(end + 1) : -1;
+  if (isTokenJoiner(before) && isAlphanumeric(beyondBefore)) return false;
+  if (isTokenJoiner(after) && isAlphanumeric(beyondAfter)) return false;
+  const value = text.slice(start, end);
+  if (/[^A-Za-z0-9]/.test(value)) {
+    if (isGroupSeparator(before) && isDigit(beyondBefore)) return false;
+    if (isGroupSeparator(after) && isDigit(beyondAfter)) return false;
+  }
+  return !/^(?:([0-9])(?:[^0-9]*\1)*[^0-9]*)$/.test(value);
 }
 
 /**

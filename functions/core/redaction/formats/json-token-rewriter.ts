@@ -150,7 +150,7 @@ export class JsonTokenRewriter {
     this.maxPathChars = redactor.limits.maxRecordBytes;
     const outer = nested?.outer;
     this.encoder = outer?.encoder ?? new JsonStringEncoder(redactor);
-    this.held = new HeldValues(redactor);
+    this.held = new HeldValues(redactor, this.encoder);
     this.rules = outer?.rules ?? new FieldRuleCache(redactor);
     this.root = nested?.node;
     this.path = outer === undefined ? [] : [...outer.path];
@@ -392,6 +392,7 @@ export class JsonTokenRewriter {
       );
     }
     this.path[last] = value;
+    if (this.held.isRecording) this.held.recordKey(value, isClean);
     const scanner = frame.node.scanner;
     // The batch scan that vouches for clean strings ran without field names as context.
     const redacted =
@@ -501,7 +502,9 @@ export class JsonTokenRewriter {
    * and the name it holds has a field rule (`DB_PASSWORD`, `AWS_SECRET_ACCESS_KEY`), that rule
    * governs the named members (`value`, …) of the object, as if they were fields of that name:
    * those read after it, and those held before it (see {@link HeldValues}), whose output is
-   * rewritten. Called with the value's span in the source, or its decoded text.
+   * rewritten. A name without a rule lets those stay held, as another naming member may follow
+   * (a key-sorted Terraform resource has `name` before `type`), but holds no more. Called with
+   * the value's span in the source, or its decoded text.
    */
   private noteNaming(valueOrStart: string | number, end?: number): void {
     const frame = this.frames[this.frames.length - 1];
@@ -514,12 +517,10 @@ export class JsonTokenRewriter {
     frame.hasNaming = true;
     const name = typeof valueOrStart === 'string' ? valueOrStart : this.source.slice(valueOrStart, end);
     const rule = this.redactor.fieldRule([...this.path.slice(0, -1), name]);
-    if (rule !== undefined && !rule.isKeep) {
-      frame.namedRule = rule;
-      this.flush();
-      this.out = this.held.applyRule(this.out, frame, rule);
-    }
-    this.held.release(frame);
+    if (rule === undefined || rule.isKeep) return;
+    frame.namedRule = rule;
+    this.flush();
+    this.out = this.held.applyRule(this.out, frame, rule);
   }
 
   /**
@@ -580,27 +581,66 @@ export class JsonTokenRewriter {
   }
 
   /**
-   * Starts holding the value read now when it is a named member (`value`, …) of an object
-   * that has read no naming member yet and no rule governs it (see {@link HeldValues}). Takes
-   * the value as text, or as its span in the source.
+   * Starts holding the scalar read now when it is a named member (`value`, …) of an object
+   * that has read no naming member yet and no rule governs it (see {@link HeldValues}), and
+   * records it inside a held object or array. Takes the value as text, or as its span in the
+   * source.
    */
   private hold(
     rule: CompiledFieldRule | undefined,
     valueOrStart: string | number,
     end?: number,
   ): HeldValue<Frame> | undefined {
-    const frame = this.frames[this.frames.length - 1];
-    if (rule !== undefined || frame === undefined || !frame.isObject || frame.hasNaming) return undefined;
-    if (frame.taint !== undefined || frame.keyNode.sibling !== 'named') return undefined;
+    const isRecording = this.held.isRecording;
+    const frame = this.holdingFrame(rule);
+    if (frame === undefined && !isRecording) return undefined;
+    const text = typeof valueOrStart === 'string' ? valueOrStart : this.source.slice(valueOrStart, end);
+    if (isRecording) this.held.recordScalar(text);
+    if (frame === undefined) return undefined;
+    const memberStart = this.startHolding();
+    return this.held.hold(frame, text, memberStart, this.heldValueStart(frame, memberStart));
+  }
+
+  /**
+   * Starts holding the object or array opening now, at nesting `depth`, as {@link hold} a
+   * scalar, and records its opening when it or an outer one is held. Before its member's
+   * separator is written.
+   */
+  private holdContainer(taint: CompiledFieldRule | undefined, isObject: boolean, depth: number): void {
+    const frame = this.holdingFrame(taint);
+    if (frame !== undefined) {
+      const memberStart = this.startHolding();
+      const valueStart = this.heldValueStart(frame, memberStart);
+      this.held.holdContainer(frame, depth, frame.keyNode.scanner, memberStart, valueStart);
+    }
+    if (this.held.isRecording) this.held.recordOpen(isObject);
+  }
+
+  /**
+   * Where the output of a member about to be held starts. Holding the first value starts `out`
+   * afresh (see `done`), so its positions count from there.
+   */
+  private startHolding(): number {
     this.flush();
     if (!this.held.isHolding) {
       this.done += this.out;
       this.out = '';
     }
-    const memberStart = this.out.length;
+    return this.out.length;
+  }
+
+  /** The object whose member the value starting now is, when it is a value to hold. */
+  private holdingFrame(rule: CompiledFieldRule | undefined): Frame | undefined {
+    const frame = this.frames[this.frames.length - 1];
+    if (rule !== undefined || frame === undefined || !frame.isObject || frame.hasNaming) return undefined;
+    if (frame.taint !== undefined || frame.keyNode.sibling !== 'named') return undefined;
+    return frame;
+  }
+
+  /** Where the value of `frame`'s member whose output starts at `memberStart` starts: after its comma, key and colon. */
+  private heldValueStart(frame: Frame, memberStart: number): number {
     const keyChars = frame.keyStart >= 0 ? frame.keyEnd - frame.keyStart : frame.key.length;
-    const text = typeof valueOrStart === 'string' ? valueOrStart : this.source.slice(valueOrStart, end);
-    return this.held.hold(frame, text, memberStart, memberStart + (frame.hasMembers ? 1 : 0) + keyChars + 1);
+    return memberStart + (frame.hasMembers ? 1 : 0) + keyChars + 1;
   }
 
   /** Marks where a held value's output ends. */
@@ -651,6 +691,7 @@ export class JsonTokenRewriter {
         `JSON nested deeper than ${MAX_JSON_DEPTH} levels ${this.locate(position)}`,
       );
     }
+    this.holdContainer(taint, isObject, this.frames.length + 1);
     const isWritten = taint === undefined || taint.isKeep;
     if (isWritten) {
       this.writeSeparator();
@@ -707,6 +748,10 @@ export class JsonTokenRewriter {
         this.write(isObject ? '{}' : '[]');
       }
     } else this.copy(position, position + 1);
+    if (this.held.isRecording) {
+      this.flush();
+      this.held.close(this.frames.length + 1, this.out.length);
+    }
     this.endValue();
   }
 
