@@ -241,6 +241,7 @@ function specOf(detector: PatternDetector, facts: PatternFacts): PackMemberSpec 
     keywordWindow: detector.keywordWindow,
     keywordPlacement: detector.keywordPlacement,
     keywordScope: detector.keywordScope,
+    keywordEdges: detector.keywordEdges,
     isKeywordOptional: detector.withoutKeyword === 'possible',
   };
 }

@@ -93,6 +93,12 @@ export const patternDetectorSchema = z
       .describe(
         'yaml-document: a keyword counts only in the YAML document of the value, not across a --- or ... line (anchored detectors only)',
       ),
+    keywordEdges: z
+      .enum(['none', 'start', 'end', 'both'])
+      .default('none')
+      .describe(
+        'Which ends of a keyword must be the ends of a word: end keeps kind: Secret from counting in kind: SecretStore, start keeps aba from counting in database (a keyword that starts or ends with a letter or digit then has none beside it there)',
+      ),
     withoutKeyword: z
       .literal('possible')
       .optional()

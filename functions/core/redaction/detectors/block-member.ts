@@ -62,6 +62,7 @@ export function createBlockMember(spec: BlockMemberSpec): PackMember {
     anchorsIgnoreCase: false,
     keywords: [],
     keywordWindow: 0,
+    keywordEdges: 'none',
     maxValueOffset: 0,
     start: undefined,
     matchAt,

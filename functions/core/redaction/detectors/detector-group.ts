@@ -2,6 +2,7 @@ import type { Detector, Match } from '../detector.ts';
 import { splitFieldName } from '../field-matcher.ts';
 import type { StartSequences } from '../pattern-start-sequences.ts';
 import { AnchorSearch } from './anchor-search.ts';
+import { isAtKeywordEdges } from './keyword-edges.ts';
 import type { PackMember } from './pack-member.ts';
 import { ShapeSearch } from './shape-search.ts';
 
@@ -17,7 +18,8 @@ interface Role {
  * keywords.
  *
  * One {@link AnchorSearch} finds every anchor (in its pattern's case) and keyword (in any case, as
- * a word of its own: `sin` in `SIN:` or `customerSin`, not in `using`) of every member;
+ * a word of its own: `sin` in `SIN:` or `customerSin`, not in `using`; at the ends of a word where
+ * its member's `keywordEdges` ask) of every member;
  * an anchored member's pattern is tried only where one of its anchors occurs, a keyword-led
  * member's only in the window after one of its keywords. Members with neither, when there are
  * enough of them, share one {@link ShapeSearch} for where their matches may start and are tried
@@ -141,6 +143,7 @@ function group(
   /** Per scanning member: the text, the `from` and the result of its last search. */
   const remembered = scanning.map(() => ({ text: '', from: 0, match: null as Match | null }));
   const patternLengths = search.anchors.map((pattern) => pattern.length);
+  const patternTexts = search.anchors;
 
   function findFrom(text: string, from: number): Match | undefined {
     let best: Match | undefined;
@@ -166,7 +169,11 @@ function group(
             if (!isKeyword) consider(member.matchAt(text, occurrence.start), kind);
             else if (member.keywords.length > 0) {
               const end = occurrence.start + (patternLengths[pattern] as number);
-              if (isWord(text, occurrence.start, end))
+              const keyword = patternTexts[pattern] as string;
+              if (
+                isWord(text, occurrence.start, end) &&
+                isAtKeywordEdges(text, occurrence.start, end, keyword, member.keywordEdges)
+              )
                 consider(member.matchAfter(text, occurrence.start, end, from), kind);
             }
           }

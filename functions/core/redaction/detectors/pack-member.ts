@@ -6,6 +6,7 @@ import { shannonEntropy } from '../validators/shannon-entropy.ts';
 import type { ValidatorName } from '../validators/validator-registry.ts';
 import { validatorNamed } from '../validators/validator-registry.ts';
 import { type CandidateSearch, recordedSearch, shapeSearch } from './candidate-search.ts';
+import type { KeywordEdges } from './keyword-edges.ts';
 import { createKeywordContext, type KeywordContext } from './with-context.ts';
 
 /** What a pack detector is made of, checked (see `compilePackFile`). */
@@ -41,6 +42,8 @@ export interface PackMemberSpec {
   readonly keywordPlacement: 'before' | 'around';
   /** `yaml-document`: a keyword counts only in the value's YAML document (anchored members only). */
   readonly keywordScope: 'text' | 'yaml-document';
+  /** Which ends of a keyword must be the ends of a word. */
+  readonly keywordEdges: KeywordEdges;
   /** True when a value that passes without a keyword is a possible match (`withoutKeyword: possible`). */
   readonly isKeywordOptional: boolean;
 }
@@ -74,6 +77,8 @@ export interface PackMember {
   /** Without anchors: words (any case) that must precede a value within `keywordWindow`. */
   readonly keywords: readonly string[];
   readonly keywordWindow: number;
+  /** Which ends of a keyword must be the ends of a word. */
+  readonly keywordEdges: KeywordEdges;
   /** Longest distance from a match start (an anchor) to its value's start. */
   readonly maxValueOffset: number;
   /**
@@ -209,6 +214,7 @@ export function createPackMember(spec: PackMemberSpec, likelihood: Likelihood = 
       anchorsIgnoreCase: flags.includes('i'),
       keywords: isKeywordLed ? spec.keywords : [],
       keywordWindow: spec.keywordWindow,
+      keywordEdges: spec.keywordEdges,
       maxValueOffset: spec.value.offsetMax,
       start: hasAnchors || isKeywordLed ? undefined : spec.start,
       matchAt,
@@ -269,6 +275,7 @@ export function createPackMember(spec: PackMemberSpec, likelihood: Likelihood = 
   return member(
     createKeywordContext(spec.keywords, spec.keywordWindow, {
       boundary: spec.keywordScope === 'yaml-document' ? yamlDocumentMarker : undefined,
+      keywordEdges: spec.keywordEdges,
     }),
     likelihood === 'possible' && spec.isKeywordOptional,
   );
