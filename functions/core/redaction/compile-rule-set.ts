@@ -89,6 +89,7 @@ export function compileRuleSet(
       id: rule.id,
       isKeep: rule.action.type === 'keep',
       isIndexSensitive: namesArrayIndex(rule.paths),
+      isPathSensitive: rule.paths.length > 0,
       apply: bindAction(rule.action, { id: rule.id, label: rule.label ?? labelOf(rule.id) }, keys),
       matches: createFieldMatcher(rule),
     }));

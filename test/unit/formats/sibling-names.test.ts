@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_DIR, loadRuleCatalog } from '../../../functions/adapters/local-rule-set-source.ts';
 import { compileRuleSet } from '../../../functions/core/redaction/compile-rule-set.ts';
 import { createFormatRedactor } from '../../../functions/core/redaction/formats/create-format-redactor.ts';
+import { HeldValues, type HoldingObject } from '../../../functions/core/redaction/formats/held-values.ts';
 import { Redactor } from '../../../functions/core/redaction/redactor.ts';
 import { ruleSetSchema } from '../../../functions/core/redaction/rule-schema.ts';
 import { testTokenKeys } from '../actions/test-token-keys.ts';
@@ -284,6 +285,28 @@ describe('JSON members named by a sibling member', () => {
 
     expect(output).toContain('"value":"eu-west-1"');
     expect(output).toContain('"value":"kept-before-name"');
+  });
+});
+
+describe('JSON held values in a long push', () => {
+  it('rewrites only the output of the held object, however much output came before it in the push', () => {
+    const rewritten: number[] = [];
+    const applyRule = HeldValues.prototype.applyRule;
+    HeldValues.prototype.applyRule = function (this: HeldValues<HoldingObject>, out, object, rule) {
+      rewritten.push(out.length);
+      return applyRule.call(this, out, object, rule);
+    };
+    try {
+      const member = '{"value":"hunter2hunter2","name":"DB_PASSWORD"}';
+      const input = `[${Array.from({ length: 400 }, () => member).join(',')}]`;
+      const output = JSON.parse(redact('json', [input])) as { value: string }[];
+      expect(output.every(({ value }) => value !== 'hunter2hunter2')).toBe(true);
+      expect(rewritten).toHaveLength(400);
+      // One object's output and its comma, not the 400 objects' before it.
+      expect(Math.max(...rewritten)).toBeLessThanOrEqual(member.length + 1);
+    } finally {
+      HeldValues.prototype.applyRule = applyRule;
+    }
   });
 });
 

@@ -69,6 +69,7 @@ export function createBlockMember(spec: BlockMemberSpec): PackMember {
     matchAfter: () => undefined,
     findFrom: () => undefined,
     named: () => self,
+    contextWords: [],
   };
   return self;
 }

@@ -1,4 +1,5 @@
 import type { Detector, Match } from '../detector.ts';
+import { splitFieldName } from '../field-matcher.ts';
 import type { StartSequences } from '../pattern-start-sequences.ts';
 import { AnchorSearch } from './anchor-search.ts';
 import { isAtKeywordEdges } from './keyword-edges.ts';
@@ -107,6 +108,26 @@ function group(
   roles: readonly (readonly Role[])[],
   shapes: Shapes,
 ): Detector {
+  // Words that make a field name context for some member (see `PackMember.contextWords`).
+  const contextWords = new Set(members.flatMap((member) => member.contextWords));
+  // Every start of a context word: a run that is none can grow into none.
+  const contextWordStarts = new Set(
+    [...contextWords].flatMap((word) => Array.from(word, (_, end) => word.slice(0, end + 1))),
+  );
+
+  /** True when some run of `words` in a row, joined, is a member's context word. */
+  function holdsContextWord(words: readonly string[]): boolean {
+    for (let first = 0; first < words.length; first++) {
+      let run = '';
+      for (let last = first; last < words.length; last++) {
+        run += words[last];
+        if (!contextWordStarts.has(run)) break;
+        if (contextWords.has(run)) return true;
+      }
+    }
+    return false;
+  }
+
   const isShaped = members.map((_, kind) => shapes.kinds.includes(kind));
   const isScanning = (member: PackMember): boolean =>
     member.anchors.length === 0 && member.keywords.length === 0;
@@ -198,6 +219,8 @@ function group(
     lookahead: Math.max(0, ...members.map((member) => member.lookahead)),
     findFrom,
     named(name: string): Detector {
+      // Most names (ids as keys of a map among them) hold no member's words: one look answers them.
+      if (!holdsContextWord(splitFieldName(name))) return self;
       const named = members.map((member) => member.named(name));
       return named.every((member, i) => member === members[i]) ? self : group(named, search, roles, shapes);
     },

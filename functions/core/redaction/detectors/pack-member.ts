@@ -100,6 +100,11 @@ export interface PackMember {
   findFrom(text: string, from: number): Match | undefined;
   /** This member for values under a field called `name` (a name holding a keyword is context). */
   named(name: string): PackMember;
+  /**
+   * The words of each keyword run together, as a field name must hold them to be context (see
+   * `named`); empty when the member needs no context.
+   */
+  readonly contextWords: readonly string[];
 }
 
 /**
@@ -245,6 +250,7 @@ export function createPackMember(spec: PackMemberSpec, likelihood: Likelihood = 
       named(name) {
         return context !== undefined && isKeywordName(name) ? member(undefined, false) : self;
       },
+      contextWords: context === undefined ? [] : keywordWords,
     };
     return self;
   }

@@ -92,6 +92,11 @@ export class HeldValues<O extends HoldingObject> {
     this.encoder = encoder;
   }
 
+  /** True when some value is held. */
+  get isHolding(): boolean {
+    return this.held.length > 0;
+  }
+
   /** True while a held object or array is being read: its tokens are to be recorded. */
   get isRecording(): boolean {
     return this.open.length > 0;

@@ -5,6 +5,7 @@ import type { ScanMatch, Scanner } from '../scanner.ts';
 import { credentialHeaderValueShape, MAX_CREDENTIAL_HEADER_LENGTH } from './credential-header-values.ts';
 import { FieldRuleCache, type PathNode } from './field-rule-cache.ts';
 import { type HeldValue, HeldValues } from './held-values.ts';
+import { jsonScanText } from './json-scan-text.ts';
 import { JsonStringEncoder, quote } from './json-string-encoder.ts';
 import { lexJsonText } from './json-text-lexer.ts';
 
@@ -13,6 +14,10 @@ export const MAX_JSON_DEPTH = 512;
 
 /** JSON texts in strings are read to this depth (JSON in a string in JSON in a string…). */
 export const MAX_NESTED_JSON_TEXTS = 4;
+
+/** Keys a text must hold, and the share of them that must repeat, for the next batch scan to skip keys. */
+const MIN_KEYS_TO_SKIP = 32;
+const REPEATED_KEYS_TO_SKIP = 0.75;
 
 // What the grammar accepts next.
 const VALUE = 0;
@@ -106,6 +111,12 @@ export class JsonTokenRewriter {
   private pathChars: number;
   private expect = VALUE;
   private out = '';
+  /**
+   * Output before the first held value (final), kept apart from `out`: holding starts `out`
+   * afresh, so rewriting held values costs the output of their object, not of all the output
+   * since the last `take` (a push of many such objects was quadratic in its size).
+   */
+  private done = '';
   /** Named values whose output may still change (see {@link HeldValues}). */
   private readonly held: HeldValues<Frame>;
   /** The root node of a nested text; `undefined` for a document. */
@@ -123,6 +134,11 @@ export class JsonTokenRewriter {
   private readonly behind: number[] = [];
   /** By rule index: code units from a match start that a detector may inspect (its longest match and lookahead). */
   private readonly reach: number[] = [];
+  /** The batch scan of the text being read left its keys out (see {@link scanText}). */
+  private areKeysUnscanned = false;
+  /** Plain keys read since the last {@link scanText}, and those of them that repeated their record's order. */
+  private keys = 0;
+  private repeatedKeys = 0;
 
   /**
    * `locate` turns a token position into words for error messages, e.g. `at byte 12`; `nested`
@@ -149,6 +165,21 @@ export class JsonTokenRewriter {
     }
   }
 
+  /**
+   * `text` as the batch scan whose matches the lexer passes with its tokens should see it
+   * (`jsonScanText`): the text read next. Keys are left out of it when most keys of the text
+   * read last repeated the order of the record before (keys of records, not of a map keyed by
+   * ids): each distinct key is then scanned once alone (see `PathNode.isCleanKey`), not again in
+   * every record, and the lexer's matches are not trusted for keys.
+   */
+  scanText(text: string): string {
+    this.areKeysUnscanned =
+      this.keys >= MIN_KEYS_TO_SKIP && this.repeatedKeys >= this.keys * REPEATED_KEYS_TO_SKIP;
+    this.keys = 0;
+    this.repeatedKeys = 0;
+    return jsonScanText(text, this.areKeysUnscanned);
+  }
+
   /** Takes the positions of the tokens that follow as indexes into `source`. */
   read(source: string): void {
     if (source === this.source) return;
@@ -171,7 +202,8 @@ export class JsonTokenRewriter {
   take(): string {
     this.flush();
     const kept = this.held.cut(this.out.length, this.maxPathChars);
-    const out = this.out.slice(0, kept);
+    const out = this.done + this.out.slice(0, kept);
+    this.done = '';
     this.out = this.out.slice(kept);
     return out;
   }
@@ -233,7 +265,7 @@ export class JsonTokenRewriter {
    */
   plainString(start: number, end: number, found?: readonly ScanMatch[]): void {
     if (this.expect === KEY || this.expect === KEY_OR_CLOSE) {
-      this.plainKey(start, end, found?.length === 0);
+      this.plainKey(start, end, !this.areKeysUnscanned && found?.length === 0);
       return;
     }
     const rule = this.startValue(start, start + 1, end - 1);
@@ -331,10 +363,12 @@ export class JsonTokenRewriter {
   /** The key `source[start, end)`, a plain string literal; `isClean` as for values. */
   private plainKey(start: number, end: number, isClean: boolean): void {
     const frame = this.frames[this.frames.length - 1] as Frame;
+    this.keys++;
     if (frame.taint === undefined) {
       const expected = this.rules.expected(frame.node, previousKey(frame));
       const name = expected?.key;
       if (name !== undefined && name.length === end - start - 2 && this.source.startsWith(name, start + 1)) {
+        this.repeatedKeys++;
         this.key(name, start, end, isClean, expected);
         return;
       }
@@ -344,7 +378,8 @@ export class JsonTokenRewriter {
 
   /**
    * A key; `end` is where its plain literal ends in the source, or -1 when it was decoded from
-   * escapes. `known` is its path node when the caller found it already.
+   * escapes. `known` is its path node when the caller found it already: when the detectors
+   * found nothing in it before, they are not run again.
    */
   private key(value: string, position: number, end: number, isClean: boolean, known?: PathNode): void {
     const frame = this.frames[this.frames.length - 1] as Frame;
@@ -361,7 +396,7 @@ export class JsonTokenRewriter {
     const scanner = frame.node.scanner;
     // The batch scan that vouches for clean strings ran without field names as context.
     const redacted =
-      taint?.isKeep || (isClean && scanner === this.redactor.scanner)
+      taint?.isKeep || known?.isCleanKey || (isClean && scanner === this.redactor.scanner)
         ? value
         : this.encoder.redact(value, scanner);
     if (end >= 0 && redacted === value) {
@@ -377,6 +412,7 @@ export class JsonTokenRewriter {
         node = this.rules.child(frame.node, value, this.path);
         this.rules.follow(frame.node, previousKey(frame), node);
       }
+      if (redacted === value) node.isCleanKey = true;
       frame.keyNode = node;
     }
     this.expect = COLON;
@@ -561,8 +597,7 @@ export class JsonTokenRewriter {
     const text = typeof valueOrStart === 'string' ? valueOrStart : this.source.slice(valueOrStart, end);
     if (isRecording) this.held.recordScalar(text);
     if (frame === undefined) return undefined;
-    this.flush();
-    const memberStart = this.out.length;
+    const memberStart = this.startHolding();
     return this.held.hold(frame, text, memberStart, this.heldValueStart(frame, memberStart));
   }
 
@@ -574,12 +609,24 @@ export class JsonTokenRewriter {
   private holdContainer(taint: CompiledFieldRule | undefined, isObject: boolean, depth: number): void {
     const frame = this.holdingFrame(taint);
     if (frame !== undefined) {
-      this.flush();
-      const memberStart = this.out.length;
+      const memberStart = this.startHolding();
       const valueStart = this.heldValueStart(frame, memberStart);
       this.held.holdContainer(frame, depth, frame.keyNode.scanner, memberStart, valueStart);
     }
     if (this.held.isRecording) this.held.recordOpen(isObject);
+  }
+
+  /**
+   * Where the output of a member about to be held starts. Holding the first value starts `out`
+   * afresh (see `done`), so its positions count from there.
+   */
+  private startHolding(): number {
+    this.flush();
+    if (!this.held.isHolding) {
+      this.done += this.out;
+      this.out = '';
+    }
+    return this.out.length;
   }
 
   /** The object whose member the value starting now is, when it is a value to hold. */
