@@ -6,8 +6,8 @@ export const PACK_TABLE_END = '<!-- pack-table:end -->';
 
 /**
  * The operator README's table of every pack detector: pack, id, label, what it finds, what
- * the prefilter looks for (anchors) or the context it needs (keywords), and the checks a value
- * must pass. Packs in name order, detectors in file order.
+ * the prefilter looks for (anchors) or the context it needs (keywords, and whether a rule set at
+ * likelihood `possible` does without them), and the checks a value must pass. Packs in name order, detectors in file order.
  */
 export function renderPackTable(packs: readonly CompiledPack[]): string {
   const rows = ['| pack | id | label | finds | anchors / keywords | checks |', '|---|---|---|---|---|---|'];
@@ -20,7 +20,9 @@ export function renderPackTable(packs: readonly CompiledPack[]): string {
       if ('anchors' in detector) {
         const anchors = detector.anchors.map(code).join(' ');
         const keywords =
-          detector.keywords.length > 0 ? `keywords: ${detector.keywords.map(code).join(' ')}` : '';
+          detector.keywords.length > 0
+            ? `keywords: ${detector.keywords.map(code).join(' ')}${detector.withoutKeyword === 'possible' ? ' (none needed at `possible`)' : ''}`
+            : '';
         found = [anchors, keywords].filter((part) => part !== '').join('; ') || '(pattern scan)';
         checks = [
           detector.validator,

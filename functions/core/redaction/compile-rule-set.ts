@@ -11,24 +11,26 @@ import type { PackMember } from './detectors/pack-member.ts';
 import { withContext } from './detectors/with-context.ts';
 import { createFieldMatcher, namesArrayIndex } from './field-matcher.ts';
 import type { CompiledFieldRule, CompiledRuleSet, ValueAction } from './redactor.ts';
-import type { Action, DetectorRule, RuleSet } from './rule-schema.ts';
+import type { Action, DetectorRule, Likelihood, RuleSet } from './rule-schema.ts';
 import { Scanner } from './scanner.ts';
 
 /** Names a place in a rule set for error messages, e.g. `redaction-rules/acme.yaml:12:5`. */
 export type RulePosition = (path: readonly (string | number)[]) => string;
 
-/** A pack detector a rule set runs, with the action the rule set gives it. */
+/** A pack detector a rule set runs, with the action and likelihood the rule set gives it. */
 interface PackDetectorUse {
   readonly entry: CompiledPackEntry;
   readonly action: Action;
+  readonly likelihood: Likelihood;
   readonly label?: string | undefined;
 }
 
 /**
  * Compiles a resolved rule set: detectors merged into one scanner, actions bound to the token
  * keys. The detectors listed under `detectors` come first, in order; then the detectors of the
- * enabled `packs`, the pattern ones run as one detector group (one anchor search for all). A
- * `detectors` entry with a pack detector's id sets that detector's action or label. Throws
+ * enabled `packs`, the pattern ones run as one detector group (one anchor search for all), each
+ * at its pack entry's likelihood. A `detectors` entry with a pack detector's id sets that
+ * detector's action or label. Throws
  * `RuleValidationError` for an unknown built-in, pack or pack detector, or an unsafe custom
  * pattern, so a rule set that fails here is never partly applied.
  *
@@ -57,7 +59,7 @@ export function compileRuleSet(
       return;
     }
     // Only a problem needs the position: working it out reads the file's YAML.
-    const detector = createDetector(rule, () => positionOf(['detectors', index]), packDetector?.entry);
+    const detector = createDetector(rule, () => positionOf(['detectors', index]), packDetector);
     packDetectors.delete(rule.id);
     detectors.push(detector);
     detectorIds.push(rule.id);
@@ -65,7 +67,7 @@ export function compileRuleSet(
   });
   const members: PackMember[] = [];
   const memberActions: ValueAction[] = [];
-  for (const { entry, action, label } of packDetectors.values()) {
+  for (const { entry, action, likelihood, label } of packDetectors.values()) {
     if (entry.kind === 'built-in') {
       const detector = createBuiltInDetector(entry.id) as Detector;
       detectors.push(detector);
@@ -73,7 +75,7 @@ export function compileRuleSet(
       detectorActions.push(bindAction(action, { id: entry.id, label: label ?? detector.label }, keys));
       continue;
     }
-    members.push(entry.createMember());
+    members.push(entry.createMember(likelihood));
     memberActions.push(bindAction(action, { id: entry.id, label: label ?? entry.label }, keys));
   }
   if (members.length > 0) {
@@ -87,6 +89,7 @@ export function compileRuleSet(
       id: rule.id,
       isKeep: rule.action.type === 'keep',
       isIndexSensitive: namesArrayIndex(rule.paths),
+      isPathSensitive: rule.paths.length > 0,
       apply: bindAction(rule.action, { id: rule.id, label: rule.label ?? labelOf(rule.id) }, keys),
       matches: createFieldMatcher(rule),
     }));
@@ -107,7 +110,7 @@ export function compileRuleSet(
   };
 }
 
-/** The detectors of the enabled packs by id, in pack order, with each pack's action. */
+/** The detectors of the enabled packs by id, in pack order, with each pack's action and likelihood. */
 function packDetectorsOf(
   ruleSet: RuleSet,
   packs: ReadonlyMap<string, CompiledPack>,
@@ -120,6 +123,7 @@ function packDetectorsOf(
       action,
       except,
       enabled,
+      likelihood = 'likely',
     } = typeof use === 'string' ? { pack: use, action: undefined, except: [], enabled: true } : use;
     if (!enabled) return;
     const pack = packs.get(name);
@@ -137,7 +141,7 @@ function packDetectorsOf(
     }
     for (const entry of pack.entries) {
       if (except.includes(entry.id) || uses.has(entry.id)) continue;
-      uses.set(entry.id, { entry, action: action ?? { type: 'redact' } });
+      uses.set(entry.id, { entry, action: action ?? { type: 'redact' }, likelihood });
     }
   });
   return uses;
@@ -146,12 +150,15 @@ function packDetectorsOf(
 function createDetector(
   rule: DetectorRule,
   where: () => string,
-  packEntry: CompiledPackEntry | undefined,
+  packDetector: PackDetectorUse | undefined,
 ): Detector {
   if (rule.pattern !== undefined) return createCustomDetector(rule, where);
+  const entry = packDetector?.entry;
   const detector =
     createBuiltInDetector(rule.id) ??
-    (packEntry?.kind === 'member' ? createDetectorGroup([packEntry.createMember()]) : undefined);
+    (entry?.kind === 'member'
+      ? createDetectorGroup([entry.createMember(packDetector?.likelihood)])
+      : undefined);
   if (detector === undefined) {
     throw new RuleValidationError(
       `${where()}: unknown built-in detector "${rule.id}"; built-ins are ${builtInDetectorIds.join(', ')}; a custom detector needs a pattern; a detector of a pack needs the pack under packs`,

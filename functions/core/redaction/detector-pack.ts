@@ -11,10 +11,13 @@ import {
 } from './pack-schema.ts';
 import { type PatternFacts, type PatternFactsLookup, patternFactsOf } from './pattern-facts.ts';
 import { parseYamlFile, type RuleFileText, type RulePath } from './rule-file.ts';
+import type { Likelihood } from './rule-schema.ts';
+import { checkDigitValidatorNames } from './validators/validator-registry.ts';
 
 /**
  * A detector of a pack, checked: a pattern or block detector that can make its member (a new
- * instance each time), or a built-in listed in the pack.
+ * instance each time, for the likelihood the rule set asks; default `likely`), or a built-in
+ * listed in the pack.
  */
 export type CompiledPackEntry =
   | {
@@ -22,7 +25,7 @@ export type CompiledPackEntry =
       readonly id: string;
       readonly label: string;
       readonly detector: Exclude<PackDetector, BuiltInReference>;
-      createMember(): PackMember;
+      createMember(likelihood?: Likelihood): PackMember;
     }
   | { readonly kind: 'built-in'; readonly id: string; readonly detector: BuiltInReference };
 
@@ -40,8 +43,9 @@ export interface CompiledPack {
  * Parses and checks every pack file, reporting the problems of all of them at once: schema
  * errors (file:line:column), patterns that are unbounded, can backtrack more than a constant
  * per start, or start without one of their anchors, values longer than `maxLength`, unknown
- * built-ins, and pack names or detector ids used twice (ids are unique across packs: rule sets
- * name pack detectors by id). `cachedFacts` gives the facts of patterns already checked (a
+ * built-ins, `withoutKeyword` on a detector without keywords or a check-digit validator, and
+ * pack names or detector ids used twice (ids are unique across packs: rule sets name pack
+ * detectors by id). `cachedFacts` gives the facts of patterns already checked (a
  * cache built from the shipped packs); the others are checked here.
  *
  * @throws RuleValidationError listing every problem, one per line.
@@ -130,6 +134,15 @@ export function compilePackFile(
       });
       return;
     }
+    if (detector.withoutKeyword !== undefined) {
+      const problem = withoutKeywordProblem(detector);
+      if (problem !== undefined) {
+        problems.push(
+          `${positionOf(['detectors', index, 'withoutKeyword'])}: detectors[${index}] "${detector.id}": withoutKeyword: ${problem}`,
+        );
+        return;
+      }
+    }
     try {
       const spec = specOf(
         detector,
@@ -140,7 +153,7 @@ export function compilePackFile(
         id: detector.id,
         label: detector.label,
         detector,
-        createMember: () => createPackMember(spec),
+        createMember: (likelihood) => createPackMember(spec, likelihood),
       });
     } catch (error) {
       problems.push(
@@ -150,6 +163,20 @@ export function compilePackFile(
   });
   if (problems.length > 0) throw new RuleValidationError(problems.join('\n'));
   return { name: pack.pack, file, pack, entries, positionOf };
+}
+
+/**
+ * Why a detector may not declare `withoutKeyword`, if it may not: a detector without keywords
+ * needs none already, and without a check digit a bare value of its shape is as often something
+ * else (a passport number, a date, an order number).
+ */
+function withoutKeywordProblem(detector: PatternDetector): string | undefined {
+  if (detector.keywords.length === 0) return 'the detector has no keywords to do without';
+  const checks: readonly string[] = checkDigitValidatorNames;
+  if (detector.validator === undefined || !checks.includes(detector.validator)) {
+    return `needs a validator with a check digit (${checkDigitValidatorNames.join(', ')}); got ${detector.validator ?? 'none'}`;
+  }
+  return undefined;
 }
 
 /**
@@ -204,6 +231,7 @@ function specOf(detector: PatternDetector, facts: PatternFacts): PackMemberSpec 
     anchors,
     shape: anchors.length > 0 ? undefined : facts.shape,
     start: anchors.length > 0 ? undefined : facts.start,
+    leadingRun: anchors.length > 0 ? undefined : facts.leadingRun,
     value,
     lookbehind: bounds.lookbehind,
     lookahead: bounds.lookahead,
@@ -214,6 +242,8 @@ function specOf(detector: PatternDetector, facts: PatternFacts): PackMemberSpec 
     keywordWindow: detector.keywordWindow,
     keywordPlacement: detector.keywordPlacement,
     keywordScope: detector.keywordScope,
+    keywordEdges: detector.keywordEdges,
+    isKeywordOptional: detector.withoutKeyword === 'possible',
   };
 }
 

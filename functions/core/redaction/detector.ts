@@ -7,6 +7,11 @@ export interface Match {
    * this match, from 0; each kind keeps its own rule id and action.
    */
   readonly kind?: number;
+  /**
+   * True when a pack detector found the value without the keyword it otherwise needs (at
+   * likelihood `possible`): of two matches of the same span, the one with its keyword wins.
+   */
+  readonly isBare?: boolean;
 }
 
 /**
@@ -33,6 +38,14 @@ export interface Detector {
    */
   readonly kinds?: number;
   findFrom(text: string, from: number): Match | undefined;
+  /**
+   * For a detector that may find in `text` alone a match it does not find where more text
+   * follows (the PEM template rule: a BEGIN line alone is a key cut short, but with a
+   * placeholder body and its END line after it no key at all): true when `text` may hold one.
+   * Absent: more text never takes a match away, which a scanner may rely on (see
+   * `Scanner.findsAlone`).
+   */
+  mayFindMoreAlone?(text: string): boolean;
   /**
    * Detectors that need context before a match (see `withContext`): this detector for values
    * stored under a field called `name` (a JSON key on the value's path, a CSV header). A name

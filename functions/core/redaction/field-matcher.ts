@@ -5,10 +5,22 @@ import type { FieldPath } from './redactor.ts';
  * and so are `Numéro de sécurité sociale` and `numero_de_securite_sociale` (see {@link withoutAccents}).
  */
 export function normalizeFieldName(name: string): string {
-  return withoutAccents(name)
-    .toLowerCase()
-    .replace(/[^a-z0-9]/g, '');
+  // Every field rule and context detector asks about the same name in turn (see `lastSplit`).
+  if (name !== lastNormalized.name) {
+    lastNormalized.name = name;
+    lastNormalized.folded = withoutAccents(name)
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '');
+  }
+  return lastNormalized.folded;
 }
+
+/**
+ * The last name folded and split, and its result: every field rule, context detector and pack
+ * member asks about the same new name in turn (a JSON map keyed by ids gives one per record).
+ */
+const lastNormalized = { name: '', folded: '' };
+const lastSplit: { name: string; words: readonly string[] } = { name: '', words: [] };
 
 /**
  * The name with the accents of its letters taken off (`é` → `e`, `ñ` → `n`, `ü` → `u`: NFD
@@ -31,8 +43,12 @@ const WORD = /[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g;
  * @example
  * splitFieldName('AWSSecretAccessKey_2'); // ['aws', 'secret', 'access', 'key', '2']
  */
-export function splitFieldName(name: string): string[] {
-  return (withoutAccents(name).match(WORD) ?? []).map((word) => word.toLowerCase());
+export function splitFieldName(name: string): readonly string[] {
+  if (name !== lastSplit.name) {
+    lastSplit.name = name;
+    lastSplit.words = (withoutAccents(name).match(WORD) ?? []).map((word) => word.toLowerCase());
+  }
+  return lastSplit.words;
 }
 
 /** What a field rule names: the keys of a `FieldRule` that select fields. */
@@ -87,7 +103,8 @@ function createWordMatcher(
   exceptLastWords: readonly string[],
 ): ((name: string) => boolean) | undefined {
   const runs = new Set<string>();
-  let longestRun = 0;
+  // Every start of an entry of `runs`: a run of a name's words that is none can grow into none.
+  const runStarts = new Set<string>();
   const inWord: string[] = [];
   const atWordEnd: string[] = [];
   const atWordStart: string[] = [];
@@ -101,7 +118,7 @@ function createWordMatcher(
     else if (isOpenEnd) atWordStart.push(body);
     else {
       runs.add(body);
-      longestRun = Math.max(longestRun, body.length);
+      for (let end = 1; end <= body.length; end++) runStarts.add(body.slice(0, end));
     }
   }
   if (runs.size + inWord.length + atWordEnd.length + atWordStart.length === 0) return undefined;
@@ -125,7 +142,7 @@ function createWordMatcher(
       let run = '';
       for (let j = i; j <= last; j++) {
         run += words[j];
-        if (run.length > longestRun) break;
+        if (!runStarts.has(run)) break;
         if (runs.has(run) && (!isDescribed || j === last)) return true;
       }
     }

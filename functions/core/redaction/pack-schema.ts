@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { exampleSchema } from './rule-schema.ts';
+import { likelihoodSchema, redactedExampleSchema, survivingExampleSchema } from './rule-schema.ts';
 import { validatorNames } from './validators/validator-registry.ts';
 
 /**
@@ -17,8 +17,23 @@ export const packNameSchema = kebabId.describe('Pack name, such as "secrets" or 
 
 const label = z.string().regex(/^[A-Z0-9_]{1,40}$/, 'an upper-case label such as "EMAIL" (A-Z, 0-9, _)');
 
+const exampleLikelihood = likelihoodSchema
+  .optional()
+  .describe('The likelihood the pack runs at for this example (see withoutKeyword); default: likely');
+
+export const packExampleSchema = z.union(
+  [
+    redactedExampleSchema.extend({ likelihood: exampleLikelihood }),
+    survivingExampleSchema.extend({ likelihood: exampleLikelihood }),
+  ],
+  {
+    error:
+      'an example is either { input, output } or { survives }, each with an optional field and likelihood',
+  },
+);
+
 const examples = z
-  .array(exampleSchema)
+  .array(packExampleSchema)
   .min(2)
   .describe('At least one { input, output } and one { survives }; checked by `maskpoint rules test`')
   .refine(
@@ -77,6 +92,18 @@ export const patternDetectorSchema = z
       .default('text')
       .describe(
         'yaml-document: a keyword counts only in the YAML document of the value, not across a --- or ... line (anchored detectors only)',
+      ),
+    keywordEdges: z
+      .enum(['none', 'start', 'end', 'both'])
+      .default('none')
+      .describe(
+        'Which ends of a keyword must be the ends of a word: end keeps kind: Secret from counting in kind: SecretStore, start keeps aba from counting in database (a keyword that starts or ends with a letter or digit then has none beside it there)',
+      ),
+    withoutKeyword: z
+      .literal('possible')
+      .optional()
+      .describe(
+        'possible: without a keyword a value is still a possible match, redacted by rule sets that enable the pack with likelihood: possible; only on a detector with keywords and a check-digit validator',
       ),
     examples,
   })

@@ -8,7 +8,12 @@ import {
 } from './pattern-analysis.ts';
 import { literalPrefixes } from './pattern-prefixes.ts';
 import { shapeOf } from './pattern-shape.ts';
-import { type StartSequences, startSequencesOf } from './pattern-start-sequences.ts';
+import {
+  type LeadingRun,
+  leadingRunOf,
+  type StartSequences,
+  startSequencesOf,
+} from './pattern-start-sequences.ts';
 import { CharSet } from './regex-char-sets.ts';
 
 /**
@@ -25,6 +30,8 @@ export interface PatternFacts {
   readonly shape?: string | undefined;
   /** What {@link startSequencesOf} gives. */
   readonly start?: StartSequences | undefined;
+  /** What {@link leadingRunOf} gives. */
+  readonly leadingRun?: LeadingRun | undefined;
 }
 
 /**
@@ -55,6 +62,7 @@ export function patternFactsOf(pattern: string, flags: string): PatternFacts {
     prefixes: literalPrefixes(pattern, flags),
     shape: shapeOf(pattern, flags),
     start: startSequencesOf(pattern, flags),
+    leadingRun: leadingRunOf(pattern, flags),
   };
 }
 
@@ -63,18 +71,22 @@ export function patternFactsOf(pattern: string, flags: string): PatternFacts {
  * {@link patternFactsOf} gave them.
  */
 export function patternFactsFromJson(json: unknown): PatternFacts {
-  const facts = json as Omit<PatternFacts, 'start'> & {
+  const facts = json as Omit<PatternFacts, 'start' | 'leadingRun'> & {
     readonly start?: { readonly sequences: number[][][]; readonly excludedBefore: number[] };
+    readonly leadingRun?: { readonly length: number; readonly chars: number[] };
   };
-  const { start, ...rest } = facts;
-  if (start === undefined) return rest;
-  const { sequences, excludedBefore } = start;
+  const { start, leadingRun, ...rest } = facts;
   return {
     ...rest,
-    start: {
-      sequences: sequences.map((sequence) => sequence.map((words) => CharSet.fromJSON(words))),
-      excludedBefore: CharSet.fromJSON(excludedBefore),
-    },
+    ...(start !== undefined && {
+      start: {
+        sequences: start.sequences.map((sequence) => sequence.map((words) => CharSet.fromJSON(words))),
+        excludedBefore: CharSet.fromJSON(start.excludedBefore),
+      },
+    }),
+    ...(leadingRun !== undefined && {
+      leadingRun: { length: leadingRun.length, chars: CharSet.fromJSON(leadingRun.chars) },
+    }),
   };
 }
 

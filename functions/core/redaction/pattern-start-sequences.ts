@@ -23,8 +23,9 @@ export interface StartSequences {
 
 /**
  * The start sequences of a pattern (see {@link StartSequences}): the characters every match
- * starts with, counted repeats written out, groups of alternatives expanded, up to the first
- * element that can match nothing or a varying number of times, at most 12 characters; and the
+ * starts with, counted repeats written out, groups of alternatives and optional elements (`?`)
+ * expanded, up to the first element that can match nothing or a varying number of times (other
+ * than once or not at all), at most 12 characters; and the
  * characters excluded before a match by one-character negative lookbehinds at its start
  * (`(?<![A-Za-z0-9])`). Returns `undefined` when a match can start with no mandatory character,
  * there would be more than 64 sequences, or the pattern is in Unicode mode (where ignoring case
@@ -47,6 +48,82 @@ export function startSequencesOf(pattern: string, flags: string): StartSequences
     sequences: partials.map((partial) => partial.sets),
     excludedBefore: excludedBefore(ast.alternatives, isIgnoreCase),
   };
+}
+
+/** A run every match starts with: its first `length` characters are all in `chars`. */
+export interface LeadingRun {
+  readonly length: number;
+  readonly chars: CharSet;
+}
+
+/**
+ * The run every match of a pattern starts with (see {@link LeadingRun}): its first elements
+ * (lookarounds skipped, a group of one alternative entered) up to the first that can match
+ * nothing, more than one character at a time or a varying number of times (whose least count
+ * still counts), their characters as one set. Unlike the start sequences it is not cut at 12
+ * characters: a Bitcoin address (`[13][1-9A-HJ-NP-Za-km-z]{25,34}`) starts with 26 characters
+ * of base58. Returns `undefined` for a pattern of several alternatives, one whose first
+ * element is none of those, or in Unicode mode (as {@link startSequencesOf}).
+ *
+ * @example
+ * leadingRunOf('(?<![0-9])[0-9]{3}-[0-9]{4,6}', ''); // length 8, chars [-0-9]
+ */
+export function leadingRunOf(pattern: string, flags: string): LeadingRun | undefined {
+  if (flags.includes('u') || flags.includes('v')) return undefined;
+  const ast = new RegExpParser({ ecmaVersion: 2024 }).parsePattern(pattern, 0, pattern.length, {
+    unicode: false,
+  });
+  const [only, ...others] = ast.alternatives;
+  if (only === undefined || others.length > 0) return undefined;
+  const run = { length: 0, chars: CharSet.empty(), isDone: false };
+  extendRun(run, only.elements, flags.includes('i'));
+  return run.length === 0 ? undefined : { length: run.length, chars: run.chars };
+}
+
+function extendRun(
+  run: { length: number; chars: CharSet; isDone: boolean },
+  elements: readonly AST.Element[],
+  isIgnoreCase: boolean,
+): void {
+  for (const element of elements) {
+    if (run.isDone) return;
+    switch (element.type) {
+      case 'Assertion':
+        break;
+      case 'Character':
+      case 'CharacterClass':
+      case 'CharacterSet':
+      case 'ExpressionCharacterClass':
+        run.chars = run.chars.union(charSetOf(element, isIgnoreCase));
+        run.length++;
+        break;
+      case 'Group':
+      case 'CapturingGroup': {
+        const [only, ...others] = element.alternatives;
+        if (only === undefined || others.length > 0) run.isDone = true;
+        else extendRun(run, only.elements, isIgnoreCase);
+        break;
+      }
+      case 'Quantifier': {
+        const repeated = element.element;
+        const isSingle =
+          repeated.type === 'Character' ||
+          repeated.type === 'CharacterClass' ||
+          repeated.type === 'CharacterSet' ||
+          repeated.type === 'ExpressionCharacterClass';
+        if (element.min === 0 || !isSingle) {
+          run.isDone = true;
+          break;
+        }
+        run.chars = run.chars.union(charSetOf(repeated, isIgnoreCase));
+        run.length += element.min;
+        run.isDone = element.max !== element.min;
+        break;
+      }
+      default:
+        run.isDone = true;
+    }
+  }
 }
 
 interface Partial {
@@ -96,9 +173,11 @@ function elementSequences(element: AST.Element, isIgnoreCase: boolean): Partial[
       return alternatives?.some((partial) => partial.sets.length === 0) ? undefined : alternatives;
     }
     case 'Quantifier': {
-      if (element.min === 0) return undefined;
+      if (element.min === 0 && element.max !== 1) return undefined;
       const once = elementSequences(element.element, isIgnoreCase);
       if (once === undefined) return undefined;
+      // An optional element (`[ -]?`) is two ways on: without it, and with it.
+      if (element.min === 0) return once.length === 0 ? [] : [{ sets: [], isDone: false }, ...once];
       let partials: Partial[] = [{ sets: [], isDone: false }];
       for (let count = 0; count < Math.min(element.min, maxSequenceLength); count++) {
         partials = extend(partials, once);

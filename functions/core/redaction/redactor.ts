@@ -14,6 +14,8 @@ export interface CompiledFieldRule {
   readonly isKeep: boolean;
   /** True when a path of this rule names an array index (`items.0.card`), so indexes matter. */
   readonly isIndexSensitive: boolean;
+  /** True when the rule has paths (`customer.contact.*`): else `matches` reads the last key alone. */
+  readonly isPathSensitive: boolean;
   readonly apply: ValueAction;
   /** True when this rule names the field at `path` (the last segment, or the whole path). */
   matches(path: FieldPath): boolean;

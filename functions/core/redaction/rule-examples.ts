@@ -1,7 +1,7 @@
 import { compileRuleSet } from './compile-rule-set.ts';
 import type { CompiledPack } from './detector-pack.ts';
 import { type CompiledRuleSet, Redactor } from './redactor.ts';
-import { type RuleExample, type RuleSet, ruleSetSchema } from './rule-schema.ts';
+import { type Likelihood, type RuleExample, type RuleSet, ruleSetSchema } from './rule-schema.ts';
 
 /** One example that did not hold. Examples are operator-written sample data, so they are shown. */
 export interface ExampleFailure {
@@ -55,23 +55,36 @@ export function runRuleExamples(ruleSet: RuleSet, compiled: CompiledRuleSet): Ex
 
 /**
  * Runs the examples written on a pack's detectors through the pack alone, every detector
- * redacting with its label: the inputs must become their outputs, the near misses survive.
+ * redacting with its label, at the example's likelihood (default `likely`): the inputs must
+ * become their outputs, the near misses survive.
  */
 export function runPackExamples(pack: CompiledPack): ExampleReport {
-  const ruleSet = ruleSetSchema.parse({ name: `pack-${pack.name}`, packs: [pack.name] });
-  const compiled = compileRuleSet(
-    ruleSet,
-    // `redact` needs no key.
-    { currentKeyId: 'none', keys: new Map() },
-    pack.positionOf,
-    new Map([[pack.name, pack]]),
-  );
+  const compiledAt = new Map<Likelihood, CompiledRuleSet>();
+  const compiledFor = (likelihood: Likelihood): CompiledRuleSet => {
+    let compiled = compiledAt.get(likelihood);
+    if (compiled === undefined) {
+      const ruleSet = ruleSetSchema.parse({
+        name: `pack-${pack.name}`,
+        packs: [{ pack: pack.name, likelihood }],
+      });
+      compiled = compileRuleSet(
+        ruleSet,
+        // `redact` needs no key.
+        { currentKeyId: 'none', keys: new Map() },
+        pack.positionOf,
+        new Map([[pack.name, pack]]),
+      );
+      compiledAt.set(likelihood, compiled);
+    }
+    return compiled;
+  };
   let passed = 0;
   const failures: ExampleFailure[] = [];
   for (const entry of pack.entries) {
     entry.detector.examples.forEach((example, index) => {
       const input = 'survives' in example ? example.survives : example.input;
       const expected = 'survives' in example ? example.survives : example.output;
+      const compiled = compiledFor(example.likelihood ?? 'likely');
       const redactor = new Redactor(compiled);
       const actual =
         example.field === undefined

@@ -170,6 +170,12 @@ function describeIssue(
   rootSchema: z.ZodType,
 ): Problem[] {
   const path = issue.path.filter((segment): segment is string | number => typeof segment !== 'symbol');
+  const branch = issue.code === 'invalid_union' ? intendedBranch(issue) : undefined;
+  if (branch !== undefined) {
+    return branch.flatMap((inner) =>
+      describeIssue({ ...inner, path: [...path, ...inner.path] }, root, offsetOf, rootSchema),
+    );
+  }
   if (issue.code === 'unrecognized_keys') {
     const allowed = allowedKeys(path, root, rootSchema);
     return issue.keys.map((key) => {
@@ -183,6 +189,22 @@ function describeIssue(
   return [
     { offset: offsetOf(path), text: `${formatRulePath(path)}: ${given}; ${expectation(issue, value)}` },
   ];
+}
+
+/**
+ * The issues of the one option of a union the value was meant for, if one stands out: of the
+ * options whose type the value has, the one with the fewest issues (`likelihood: maybe` on a
+ * `{ pack }` entry, not "a pack is its name, or …"). Else undefined: the union's own message.
+ */
+function intendedBranch(issue: z.core.$ZodIssueInvalidUnion): z.core.$ZodIssue[] | undefined {
+  if (issue.discriminator !== undefined) return undefined;
+  const candidates = issue.errors.filter(
+    (issues) =>
+      issues.length > 0 && !issues.some((inner) => inner.path.length === 0 && inner.code === 'invalid_type'),
+  );
+  const fewest = Math.min(...candidates.map((issues) => issues.length));
+  const best = candidates.filter((issues) => issues.length === fewest);
+  return best.length === 1 ? best[0] : undefined;
 }
 
 function expectation(issue: z.core.$ZodIssue, value: unknown): string {

@@ -85,24 +85,24 @@ const exampleField = z
     'The text is the value of a JSON key or CSV column of this name, redacted by the whole rule set: the first field rule naming it, else the detectors with the name as context',
   );
 
-export const exampleSchema = z.union(
-  [
-    z
-      .object({
-        field: exampleField,
-        input: z.string().describe('Text given to the rule'),
-        output: z.string().describe('Expected text after redaction'),
-      })
-      .strict(),
-    z
-      .object({
-        field: exampleField,
-        survives: z.string().describe('Text that must pass through unchanged'),
-      })
-      .strict(),
-  ],
-  { error: 'an example is either { input, output } or { survives }, each with an optional field' },
-);
+export const redactedExampleSchema = z
+  .object({
+    field: exampleField,
+    input: z.string().describe('Text given to the rule'),
+    output: z.string().describe('Expected text after redaction'),
+  })
+  .strict();
+
+export const survivingExampleSchema = z
+  .object({
+    field: exampleField,
+    survives: z.string().describe('Text that must pass through unchanged'),
+  })
+  .strict();
+
+export const exampleSchema = z.union([redactedExampleSchema, survivingExampleSchema], {
+  error: 'an example is either { input, output } or { survives }, each with an optional field',
+});
 export type RuleExample = z.infer<typeof exampleSchema>;
 
 export const validatorSchema = z.enum([...validatorNames, 'none']);
@@ -144,6 +144,15 @@ const fieldWord = z
     'words such as "password", "api key" or "SessionToken", or one lower-case word with * at either end such as "*password*"',
   );
 
+/**
+ * How sure a pack detector must be before it redacts, after Google Cloud DLP's `minLikelihood`
+ * and Presidio's score threshold: `likely` takes a value with its keyword (or under a field
+ * named for one) or in a shape that needs none; `possible` also takes a value whose check digit
+ * passes without a keyword, on the detectors that declare `withoutKeyword: possible`.
+ */
+export const likelihoodSchema = z.enum(['likely', 'possible']);
+export type Likelihood = z.infer<typeof likelihoodSchema>;
+
 export const packUseSchema = z.union(
   [
     ruleId.describe(
@@ -157,10 +166,16 @@ export const packUseSchema = z.union(
           .optional()
           .describe("Action of every detector of the pack; default: redact with the detector's label"),
         except: z.array(ruleId).default([]).describe('Ids of the pack detectors left out'),
+        // Optional rather than defaulted: a rule set that does not write it keeps its version hash.
+        likelihood: likelihoodSchema
+          .optional()
+          .describe(
+            "likely (default): a detector with keywords redacts only near one; possible: also a value without its keyword on the pack's detectors marked withoutKeyword: possible (a check digit passes)",
+          ),
       })
       .strict(),
   ],
-  { error: 'a pack is its name, or { pack, action, except, enabled }' },
+  { error: 'a pack is its name, or { pack, action, except, enabled, likelihood }' },
 );
 export type PackUse = z.infer<typeof packUseSchema>;
 

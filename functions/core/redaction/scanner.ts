@@ -1,4 +1,5 @@
 import type { Detector, Match } from './detector.ts';
+import { isLineLocal } from './detectors/built-in-detectors.ts';
 import { decodeBase64Text, isEncodedFieldName } from './encoded-value.ts';
 import { MAX_EXPANSION, type NormalizedText, normalizeText, SYNC_LENGTH } from './normalized-text.ts';
 import { MAX_ESCAPE_LENGTH } from './text-escapes.ts';
@@ -81,6 +82,10 @@ export class Scanner {
    * rule indices (see `scanNamedOnly`); this scanner itself when base64 decoding differs.
    */
   private namedOnly: Scanner = this;
+  /** Per rule index: whether its detector is line-local (see `isLineLocal`). */
+  private readonly lineLocalRules: readonly boolean[];
+  /** Per rule index: the index of its detector. */
+  private readonly ruleDetectors: readonly number[];
 
   constructor(detectors: readonly Detector[], options: ScannerOptions = {}) {
     this.detectors = detectors;
@@ -99,6 +104,51 @@ export class Scanner {
     this.reachLength = detectors.length === 0 ? 0 : this.maxLength + this.lookahead + MAX_ESCAPE_LENGTH;
     this.isDecodingBase64 = options.decodesBase64 === true && detectors.length > 0;
     this.plain = this.isDecodingBase64 ? new Scanner(detectors, { firstRule: this.firstRule }) : this;
+    const lineLocalRules: boolean[] = [];
+    const ruleDetectors: number[] = [];
+    detectors.forEach((detector, i) => {
+      const first = this.firstRule[i] as number;
+      for (let kind = 0; kind < (detector.kinds ?? 1); kind++) ruleDetectors[first + kind] = i;
+      if ((detector.kinds ?? 1) === 1 && isLineLocal(detector)) lineLocalRules[first] = true;
+    });
+    this.lineLocalRules = lineLocalRules;
+    this.ruleDetectors = ruleDetectors;
+  }
+
+  /**
+   * True when `matches` (ascending, in positions of `text`), which the scanner this one was
+   * `named` from (or this one) found inside a line of a longer text, are what `scan(text)`
+   * finds, given that the detectors find in `…\n<text>\n…` every match they find in `<text>`
+   * alone (see `createCsvRedactor`). Then every candidate of the lexer in `text` alone is one it
+   * had in the line, and it suffices that each of `matches` is a match of its rule's detector
+   * in `text` alone: always for a detector that takes no context (see `isLineLocal`); for
+   * another, when `text` needs no normalizing (see `normalizeText`) and the detector asked from
+   * the match start returns the match. A named scanner needs besides that none of `matches`
+   * comes from a detector the names changed and that the changed detectors find nothing in
+   * `text`: then the detectors they replace only had candidates that the lexer passed over.
+   * False for a scanner that decodes base64 (a whole value may be one match), and where a
+   * detector may find more in `text` alone than in the line (see `Detector.mayFindMoreAlone`).
+   */
+  findsAlone(text: string, matches: readonly ScanMatch[]): boolean {
+    if (this.isDecodingBase64) return false;
+    for (const detector of this.detectors) if (detector.mayFindMoreAlone?.(text) === true) return false;
+    if (this.base !== this) {
+      const changed = this.namedOnly;
+      if (changed === this) return false;
+      for (const match of matches) if (changed.ruleDetectors[match.detector] !== undefined) return false;
+      return changed.scan(text).matches.length === 0 && this.base.findsAlone(text, matches);
+    }
+    let isNormal: boolean | undefined;
+    for (const match of matches) {
+      if (this.lineLocalRules[match.detector] === true) continue;
+      isNormal ??= normalizeText(text) === undefined;
+      const index = this.ruleDetectors[match.detector];
+      if (!isNormal || index === undefined) return false;
+      const found = (this.detectors[index] as Detector).findFrom(text, match.start);
+      const kind = match.detector - (this.firstRule[index] as number);
+      if (found?.start !== match.start || found.end !== match.end || (found.kind ?? 0) !== kind) return false;
+    }
+    return true;
   }
 
   /**

@@ -2,12 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   firstCandidate,
+  leadingRunSearch,
   needleSearch,
   recordedSearch,
   shapeSearch,
   sharedShapeSearches,
 } from '../../../functions/core/redaction/detectors/candidate-search.ts';
 import { compileScanningRegex } from '../../../functions/core/redaction/detectors/scanning-regex.ts';
+import { type LeadingRun, leadingRunOf } from '../../../functions/core/redaction/pattern-start-sequences.ts';
 
 /** The least position `>= from` where `shape` matches, by trying each one. */
 function naive(shape: RegExp, text: string, from: number): number {
@@ -43,6 +45,29 @@ describe('candidate searches', () => {
     const search = firstCandidate(needleSearch('gh'), needleSearch('_pat_', 6));
     expect(search('x github_pat_1 ghp_2', 0)).toBe(2);
     expect(search('x github_pat_1 ghp_2', 3)).toBe(15);
+  });
+
+  it('skip no match of a pattern when they look first for the run its matches start with (property)', () => {
+    const patterns = [
+      '[13][1-9A-HJ-NP-Za-km-z]{5,8}',
+      '[0-9a-f]{6}',
+      'x[0-9]{4}-?[0-9]',
+      '(?<![0-9])[0-9]{3} ?[0-9]{2}',
+      '[0-3ab]{3}',
+    ];
+    const text = fc.string({ unit: fc.constantFrom(...'0123abfxOl -é'), maxLength: 60 });
+    fc.assert(
+      fc.property(fc.constantFrom(...patterns), text, fc.nat(), (pattern, text, seed) => {
+        const run = leadingRunOf(pattern, '') as LeadingRun;
+        const search = leadingRunSearch(run, shapeSearch(new RegExp(pattern)));
+        const from = seed % (text.length + 1);
+        const leftmost = naive(new RegExp(pattern), text, from);
+        const candidate = search(text, from);
+
+        expect(candidate).toBe(leftmost);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('answer every query as a fresh search would, whatever the order of texts and positions (property)', () => {

@@ -4,8 +4,10 @@ import type { Detector } from '../../../functions/core/redaction/detector.ts';
 import {
   builtInDetectorIds,
   createBuiltInDetector,
+  isLineLocal,
 } from '../../../functions/core/redaction/detectors/built-in-detectors.ts';
 import { createDetectorGroup } from '../../../functions/core/redaction/detectors/detector-group.ts';
+import { withContext } from '../../../functions/core/redaction/detectors/with-context.ts';
 import { Scanner } from '../../../functions/core/redaction/scanner.ts';
 import { exampleTexts, shippedMembers } from '../packs/shipped-packs.ts';
 import { expectDecidedByNeighbourhood, matchAt } from '../support/detector-contract.ts';
@@ -94,6 +96,59 @@ describe.each(builtInDetectorIds)('built-in detector %s honours the detector con
   });
 });
 
+const lineLocalIds = builtInDetectorIds.filter((id) => isLineLocal(createBuiltInDetector(id) as Detector));
+
+describe.each(lineLocalIds)('line-local built-in detector %s', (id) => {
+  const detector = createBuiltInDetector(id) as Detector;
+
+  it('finds at each start inside a line of a text the match it finds there in that line alone', () => {
+    fc.assert(
+      fc.property(textArbitrary, (text) => {
+        let lineStart = 0;
+        for (const line of text.split('\n')) {
+          const lineEnd = lineStart + line.length;
+          for (let start = lineStart; start < lineEnd; start++) {
+            const inText = matchAt(detector, text, start);
+            const alone = matchAt(detector, line, start - lineStart);
+            const inLine = inText !== undefined && inText.end <= lineEnd ? inText : undefined;
+            const shifted = alone && { start: alone.start + lineStart, end: alone.end + lineStart };
+            expect(shifted, `start ${start}`).toEqual(inLine);
+          }
+          lineStart = lineEnd + 1;
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('line-local built-in detectors', () => {
+  it('leave out each built-in that finds a value only with a line before it', () => {
+    const contextLed: Record<string, string> = {
+      'aws-secret-access-key': 'aws_secret_access_key\nwJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      iban: 'IBAN\ngb82west12345698765432',
+      'us-ssn': 'SSN\n219099999',
+      'pem-private-key':
+        '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi4r8ZtVq0x1Lw\n-----END RSA PRIVATE KEY-----',
+    };
+    expect([...lineLocalIds, ...Object.keys(contextLed)].sort()).toEqual([...builtInDetectorIds].sort());
+    for (const [id, text] of Object.entries(contextLed)) {
+      const detector = createBuiltInDetector(id) as Detector;
+      const lastLine = text.slice(text.lastIndexOf('\n') + 1);
+      expect(detector.findFrom(text, 0), id).toBeDefined();
+      expect(detector.findFrom(lastLine, 0), id).toBeUndefined();
+      expect(isLineLocal(detector), id).toBe(false);
+    }
+  });
+
+  it('do not include a built-in wrapped with keywords of an operator', () => {
+    const email = createBuiltInDetector('email') as Detector;
+
+    expect(isLineLocal(email)).toBe(true);
+    expect(isLineLocal(withContext(email, ['contact'], 20))).toBe(false);
+  });
+});
+
 /** Pack examples, cut in pieces too, so that windows split values, anchors and keywords. */
 const packFragments = shippedMembers.flatMap(({ entry }) =>
   exampleTexts(entry).flatMap((text) => [
@@ -128,6 +183,33 @@ describe.each([
     packTextArbitrary,
   ],
 ] as const)('%s', (_name, detectors, texts) => {
+  it('scan a line alone with the matches of the whole text inside it when their detectors find each there', () => {
+    const scanner = new Scanner(detectors());
+    let confirmed = 0;
+    fc.assert(
+      // Texts of several lines, so that one line may be context for the next.
+      fc.property(fc.array(texts, { minLength: 2, maxLength: 4 }), (lines) => {
+        const text = lines.join('\n');
+        const whole = scanner.scan(text).matches;
+        let lineStart = 0;
+        for (const line of text.split('\n')) {
+          const lineEnd = lineStart + line.length;
+          const overlapping = whole.filter((match) => match.start < lineEnd && match.end > lineStart);
+          const inside = overlapping
+            .filter((match) => match.start >= lineStart && match.end <= lineEnd && match.value === undefined)
+            .map((match) => ({ ...match, start: match.start - lineStart, end: match.end - lineStart }));
+          if (inside.length === overlapping.length && scanner.findsAlone(line, inside)) {
+            if (inside.length > 0) confirmed++;
+            expect(scanner.scan(line).matches).toEqual(inside);
+          }
+          lineStart = lineEnd + 1;
+        }
+      }),
+      { numRuns: 300 },
+    );
+    expect(confirmed).toBeGreaterThan(0);
+  });
+
   it('scan in windows with the same result as one pass over the whole text', () => {
     const scanner = new Scanner(detectors());
     fc.assert(

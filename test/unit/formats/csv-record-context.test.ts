@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCsvRedactor } from '../../../functions/core/redaction/formats/csv-redactor.ts';
@@ -157,6 +158,57 @@ describe('CSV record context', () => {
         for (const secret of secrets) expect(output.includes(secret)).toBe(text.includes(secret));
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('redacts the body of a private key split over cells (BEGIN line, body, END line), whatever the key kind, delimiter and quoting (generated)', () => {
+    // The starts openssl and ssh-keygen write: PKCS#1 and PKCS#8 RSA, SEC1 EC on P-256/384/521,
+    // PKCS#8 EC and Ed25519, OpenSSH. The PEM block spans cells, so no match of it may be used.
+    const kinds = fc.constantFrom(
+      ['RSA ', 'MIIEowIBAAKCAQEA'],
+      ['', 'MIICdgIBADANBgkqhkiG9w0B'],
+      ['EC ', 'MHcCAQEEI'],
+      ['EC ', 'MIGkAgEBBDA'],
+      ['EC ', 'MIHcAgEBBEIB'],
+      ['', 'MIGHAgEAMBMGByqGSM49AgEG'],
+      ['', 'MC4CAQAwBQYDK2VwBCIEI'],
+      ['OPENSSH ', 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW'],
+    );
+    // Key material is random bytes: hash a drawn seed (fast-check's own bytes shrink towards
+    // runs of zeros, which no key has and the entropy floor rightly refuses).
+    const base64 = fc
+      .tuple(fc.integer(), fc.integer({ min: 2, max: 19 }))
+      .map(([seed, blocks]) =>
+        Buffer.concat(
+          Array.from({ length: blocks }, (_, block) =>
+            createHash('sha256').update(`${seed}/${block}`).digest(),
+          ),
+        ).toString('base64'),
+      );
+    fc.assert(
+      fc.property(
+        kinds,
+        base64,
+        fc.constantFrom(',', ';', '\t', '|'),
+        fc.boolean(),
+        fc.constantFrom('\n', '\r\n'),
+        ([kind, start], rest, delimiter, isQuoted, end) => {
+          const body = start + rest.replace(/=+$/, '');
+          const quote = (cell: string) => (isQuoted ? `"${cell}"` : cell);
+          const record = [
+            'prod',
+            quote(`-----BEGIN ${kind}PRIVATE KEY-----`),
+            quote(body),
+            quote(`-----END ${kind}PRIVATE KEY-----`),
+          ].join(delimiter);
+          const input = `${record}${end}${['dev', 'none', 'ok', 'done'].join(delimiter)}${end}`;
+          const output = redact([input], delimiter);
+
+          expect(output).not.toContain(body.slice(start.length));
+          expect(shape(output, delimiter)).toEqual(shape(input, delimiter));
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 

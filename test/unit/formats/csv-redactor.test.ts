@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   LimitExceededError,
   MalformedObjectError,
@@ -13,6 +13,8 @@ import {
 import { createCsvRedactor } from '../../../functions/core/redaction/formats/csv-redactor.ts';
 import type { FormatRedactor } from '../../../functions/core/redaction/formats/format-redactor.ts';
 import { type CompiledFieldRule, Redactor } from '../../../functions/core/redaction/redactor.ts';
+import { Scanner } from '../../../functions/core/redaction/scanner.ts';
+import { shippedRuleSet } from '../../support/shipped-rules.ts';
 import {
   compiledRuleSetOf,
   nameFieldRule,
@@ -375,6 +377,53 @@ describe('createCsvRedactor', () => {
     expect(redact('a.b\nbob@example.com\n', standardRedactor(), '.')).toBe('a.b\nbob@example.com\n');
   });
 
+  it('scans a cell alone only when a match found in its record spills out of it, needs context from outside it or holds doubled quotes', () => {
+    const redactor = new Redactor(
+      compiledRuleSetOf(['email', 'ipv4', 'us-ssn'].map((id) => createBuiltInDetector(id) as Detector)),
+    );
+    const scan = vi.spyOn(Scanner.prototype, 'scan');
+    try {
+      const output = redact(
+        'id,text\n1,bob@example.com\n2,10.0.0.1 and bob@example.com\n3,SSN 219099999\n4,SSN,219099999\n5,"""x"" 10.0.0.2"\n',
+        redactor,
+      );
+
+      expect(output).toBe(
+        'id,text\n1,[EMAIL]\n2,[IP_ADDRESS] and [EMAIL]\n3,SSN [SSN]\n4,SSN,[SSN]\n5,"""x"" [IP_ADDRESS]"\n',
+      );
+      // Cells scanned alone: one whose match took its keyword from the cell before, and one with
+      // doubled quotes (the batch and record lines are the texts with line feeds).
+      const texts = scan.mock.calls.map(([text]) => text);
+      expect(texts.filter((text) => !text.includes('\n'))).toEqual(['219099999', '"x" 10.0.0.2']);
+      // The batch and one record line: that of the cell whose keyword is in the cell before.
+      expect(texts.filter((text) => text.includes('\n'))).toHaveLength(2);
+    } finally {
+      scan.mockRestore();
+    }
+  });
+
+  it('scans a cell under a header that is context with only the detectors the header changes when the others found all in its record', () => {
+    const redactor = new Redactor(
+      compiledRuleSetOf(['email', 'us-ssn'].map((id) => createBuiltInDetector(id) as Detector)),
+    );
+    const scan = vi.spyOn(Scanner.prototype, 'scan');
+    try {
+      const output = redact('id,social security\n1,bob@example.com\n2,219099999\n', redactor);
+
+      expect(output).toBe('id,social security\n1,[EMAIL]\n2,[SSN]\n');
+      // Each cell scanned alone, with the number of detectors scanning it.
+      const cells = scan.mock.calls.flatMap(([text], i) =>
+        text.includes('\n') ? [] : [[text, (scan.mock.contexts[i] as Scanner).detectors.length]],
+      );
+      expect(cells).toEqual([
+        ['bob@example.com', 1],
+        ['219099999', 1],
+      ]);
+    } finally {
+      scan.mockRestore();
+    }
+  });
+
   it('honours another delimiter', () => {
     expect(redact('name;email\nAda;bob@example.com\n', standardRedactor(), ';')).toBe(
       'name;email\n[NAME];[EMAIL]\n',
@@ -503,7 +552,9 @@ const builtInPlanted = [
  * a ruled column), a header or a data record first, random quoting, LF/CRLF/CR terminators,
  * planted values; the delimiter given explicitly or left to the file.
  */
-const csvDocument = (planted: string[]) =>
+const headerNames = ['name', 'Name', 'city', 'note', 'email', 'id', 'other', '#name', '2024'];
+
+const csvDocument = (planted: string[], names = headerNames) =>
   fc.constantFrom(...delimiters).chain((delimiter) => {
     const value = fc.oneof(
       fc.constantFrom(...planted),
@@ -550,7 +601,7 @@ const csvDocument = (planted: string[]) =>
       return wantsQuotes || mustQuote ? `"${text.replaceAll('"', '""')}"` : text;
     });
     const header = fc
-      .array(fc.constantFrom('name', 'Name', 'city', 'note', 'email', 'id', 'other', '#name', '2024'), {
+      .array(fc.constantFrom(...names), {
         minLength: 1,
         maxLength: 5,
       })
@@ -653,6 +704,36 @@ describe('createCsvRedactor properties', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+
+  it('gives the per-cell reference output with the shipped rules under headers that are context', async () => {
+    const ruleSet = await shippedRuleSet('default');
+    const planted = [
+      ...builtInPlanted,
+      '020 7946 0958',
+      '0612345678',
+      '030 1234567',
+      '219099999',
+      'tel 020 7946 0958',
+      // A value any detector finds beside one only a header that is context lets be found.
+      'bob@example.com 020 7946 0958',
+      '192.168.1.10 0612345678',
+    ];
+    const contextNames = ['contact', 'social security', 'tel', 'number', 'mobile', 'note', 'id'];
+    fc.assert(
+      fc.property(
+        csvDocument(planted, contextNames),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        ({ delimiter, input }, points) => {
+          const expected = outcome(() => referenceRedact(new Redactor(ruleSet), input, delimiter));
+
+          expect(
+            outcome(() => run(csvRedactorOf(new Redactor(ruleSet), delimiter), splitAt(input, points))),
+          ).toBe(expected);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 

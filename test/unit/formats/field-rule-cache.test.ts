@@ -3,13 +3,14 @@ import { createFieldMatcher, namesArrayIndex } from '../../../functions/core/red
 import { createJsonRedactor } from '../../../functions/core/redaction/formats/json-redactor.ts';
 import { createNdjsonRedactor } from '../../../functions/core/redaction/formats/ndjson-redactor.ts';
 import { type CompiledFieldRule, Redactor } from '../../../functions/core/redaction/redactor.ts';
-import { compiledRuleSetOf } from '../support/compiled-rule-set.ts';
+import { compiledRuleSetOf, nameFieldRule } from '../support/compiled-rule-set.ts';
 
 function pathRule(id: string, paths: string[]): CompiledFieldRule {
   return {
     id,
     isKeep: false,
     isIndexSensitive: namesArrayIndex(paths),
+    isPathSensitive: true,
     apply: () => `[${id.toUpperCase()}]`,
     matches: createFieldMatcher({ paths }),
   };
@@ -47,5 +48,39 @@ describe('field rules on array elements', () => {
   it('tells index paths from wildcard and name paths', () => {
     expect(namesArrayIndex(['items.0.card'])).toBe(true);
     expect(namesArrayIndex(['items.*.card', '**.iban'])).toBe(false);
+  });
+});
+
+describe('field rules of keys met under many paths', () => {
+  /** A JSON map keyed by ids, each holding a record of one shape; and the rule lookups it took. */
+  function redactMap(rules: CompiledFieldRule[], records: number): { output: unknown; lookups: number } {
+    const redactor = new Redactor(compiledRuleSetOf([], rules));
+    let lookups = 0;
+    const fieldRule = redactor.fieldRule.bind(redactor);
+    redactor.fieldRule = (path) => {
+      lookups++;
+      return fieldRule(path);
+    };
+    const json = createJsonRedactor(redactor);
+    const input = Object.fromEntries(
+      Array.from({ length: records }, (_, i) => [`id-${i}`, { email: `a${i}@b.c`, n: i }]),
+    );
+    return { output: JSON.parse(json.push(JSON.stringify(input)) + json.end()), lookups };
+  }
+
+  it('looks up the rule of a key once per scanner above it when no rule has paths', () => {
+    const { output, lookups } = redactMap([nameFieldRule('email', ['email'])], 50);
+    expect(Object.values(output as object)).toEqual(
+      Array.from({ length: 50 }, (_, n) => ({ email: '[EMAIL]', n })),
+    );
+    // The 50 ids, then `email` and `n` once: under every id the scanner is the same.
+    expect(lookups).toBe(52);
+  });
+
+  it('looks up every path when a rule has paths, which name more than the key', () => {
+    const { output, lookups } = redactMap([pathRule('seventh', ['id-7.email'])], 50);
+    expect((output as Record<string, { email: string }>)['id-7']?.email).toBe('[SEVENTH]');
+    expect((output as Record<string, { email: string }>)['id-8']?.email).toBe('a8@b.c');
+    expect(lookups).toBe(150);
   });
 });

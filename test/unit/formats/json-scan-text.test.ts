@@ -11,6 +11,21 @@ function scanTextByRegex(text: string): string {
   );
 }
 
+/** The reference with keys blanked: a string that `:` follows on its line becomes line breaks, whole. */
+function scanTextBlankingKeysByRegex(text: string): string {
+  const isBeyondLatin1 = /[\u0100-\uffff]/.test(text);
+  return text.replace(
+    /("(?:[^"\\\n]|\\.)*")(?=[ \t\r]*:)|("(?:[^"\\\n]|\\.)*")|(-?\d[-+.eE\d]*)|[\s\S]/g,
+    (_, key?: string, string?: string, number?: string) => {
+      // Beyond Latin-1, a key beyond ASCII keeps its place in UTF-16 units only as written.
+      if (key !== undefined && !(isBeyondLatin1 && /[\u0080-\uffff]/.test(key)))
+        return '\n'.repeat(key.length);
+      const literal = key ?? string;
+      return literal === undefined ? (number ?? '\n') : `\n${literal.slice(1, -1)}\n`;
+    },
+  );
+}
+
 describe('jsonScanText', () => {
   it('keeps string contents and numbers in place and turns everything else into line breaks', () => {
     expect(jsonScanText('["a", -1.5e+3, true]')).toBe('\n\na\n\n\n-1.5e+3\n\n\n\n\n\n\n');
@@ -33,6 +48,33 @@ describe('jsonScanText', () => {
           .join('\n');
         expect(jsonScanText(text)).toBe(scanTextByRegex(text));
       }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('blanks keys, whole, when asked', () => {
+    const breaks = (count: number) => '\n'.repeat(count);
+    expect(jsonScanText('{"k":"v","ab" :1,"é":[2]}', true)).toBe(
+      `${breaks(6)}v${breaks(8)}1${breaks(6)}2${breaks(2)}`,
+    );
+    // Beyond Latin-1 the copy is UTF-8: a key beyond ASCII stays, at its length in UTF-16 units.
+    expect(jsonScanText('{"Ā😀":"x","a":"Ā"}', true)).toBe(
+      `${breaks(2)}Ā😀${breaks(3)}x${breaks(7)}Ā${breaks(2)}`,
+    );
+    // A string that `:` follows only on the next line is left as it is (the line is malformed).
+    expect(jsonScanText('["v"\n:1', true)).toBe('\n\nv\n\n\n1');
+  });
+
+  it('equals the regex reference with keys blanked, on lines of JSON with blanks around colons', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.jsonValue(), { maxLength: 4 }),
+        fc.constantFrom('', ' ', '\t', ' \r '),
+        (values, blank) => {
+          const text = values.map((value) => JSON.stringify(value).replaceAll('":', `"${blank}:`)).join('\n');
+          expect(jsonScanText(text, true)).toBe(scanTextBlankingKeysByRegex(text));
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_DIR, loadRuleCatalog } from '../../../functions/adapters/local-rule-set-source.ts';
 import { compileRuleSet } from '../../../functions/core/redaction/compile-rule-set.ts';
 import { createFormatRedactor } from '../../../functions/core/redaction/formats/create-format-redactor.ts';
+import { HeldValues, type HoldingObject } from '../../../functions/core/redaction/formats/held-values.ts';
 import { Redactor } from '../../../functions/core/redaction/redactor.ts';
+import { ruleSetSchema } from '../../../functions/core/redaction/rule-schema.ts';
 import { testTokenKeys } from '../actions/test-token-keys.ts';
 import { compiledRuleSetOf, nameFieldRule, sampleDetectors } from '../support/compiled-rule-set.ts';
 import { splitAt } from '../support/split-at.ts';
@@ -39,21 +41,31 @@ const secretValues = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_./-]{11,39}$/);
 const settings = fc.array(fc.tuple(shapes, credentialNames, secretValues), { minLength: 1, maxLength: 4 });
 
 describe('JSON members named by a sibling member', () => {
-  it('redacts a value whose sibling names a credential, before or after it, in any layout, format and chunking (generated)', () => {
+  it('redacts a value whose sibling names a credential, before or after it, scalar or compound, in any layout, format and chunking (generated)', () => {
+    // The secret as the value itself, or inside an object or array value (`data`, `instances`).
+    const wraps = fc.constantFrom<((secret: string) => unknown)[]>(
+      (secret) => secret,
+      (secret) => ({ v: secret }),
+      (secret) => [secret],
+      (secret) => [{ attributes: { result: secret, length: 24 } }],
+      (secret) => ({ a: [1, { b: secret, value: 'x', name: 'color' }], c: {} }),
+    );
     fc.assert(
       fc.property(
         fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+        fc.array(wraps, { minLength: 4, maxLength: 4 }),
         settings,
         fc.constantFrom('json', 'ndjson'),
         fc.boolean(),
         fc.array(fc.nat(), { maxLength: 6 }),
-        (orders, entries, format, isPretty, cuts) => {
-          const objects = entries.map(([[naming, named], name, secret], i) =>
-            orders[i]
-              ? { [naming]: name, [named]: secret }
+        (orders, wrapped, entries, format, isPretty, cuts) => {
+          const objects = entries.map(([[naming, named], name, secret], i) => {
+            const value = (wrapped[i] as (secret: string) => unknown)(secret);
+            return orders[i]
+              ? { [naming]: name, [named]: value }
               : // Key-sorted writers (`jq -S`, `sort_keys=True`) put `value` before `variable`.
-                { [named]: secret, note: 'between', [naming]: name },
-          );
+                { [named]: value, note: 'between', [naming]: name };
+          });
           const text =
             format === 'ndjson'
               ? objects.map((object) => `${JSON.stringify(object)}\n`).join('')
@@ -68,40 +80,96 @@ describe('JSON members named by a sibling member', () => {
     );
   });
 
-  it('gives an object the same members and rule counts whichever order they come in (generated)', () => {
-    const fieldRules = [
-      nameFieldRule('password', ['password'], () => undefined),
-      nameFieldRule('token', ['token'], (value) => `[TOKEN:${value.length}]`),
-    ];
-    const run = (text: string, cuts: readonly number[]) => {
-      const redactor = new Redactor(
-        compiledRuleSetOf(sampleDetectors(), fieldRules, { maxRecordBytes: 1024 }),
-      );
-      const json = createFormatRedactor('json', redactor);
+  it('gives an object the same members and rule counts whichever order they come in, scalar or compound, in any format and chunking (generated)', () => {
+    const ruleSet = ruleSetSchema.parse({
+      name: 'test',
+      detectors: [{ id: 'email' }, { id: 'us-ssn' }],
+      fields: [
+        { id: 'field-password', names: ['password'], action: { type: 'drop' } },
+        { id: 'field-token', names: ['token'], action: { type: 'tokenize' } },
+        { id: 'field-apikey', names: ['apikey'], action: { type: 'hash' } },
+        { id: 'field-pin', names: ['pin'], action: { type: 'mask', keepLast: 2 } },
+        { id: 'field-color', names: ['color'], action: { type: 'keep' } },
+      ],
+    });
+    const rules = compileRuleSet(ruleSet, testTokenKeys('k1'));
+    const run = (format: 'json' | 'ndjson', objects: readonly unknown[], cuts: readonly number[]) => {
+      const redactor = new Redactor(rules);
+      const text =
+        format === 'json'
+          ? JSON.stringify(objects)
+          : objects.map((object) => `${JSON.stringify(object)}\n`).join('');
+      const formatRedactor = createFormatRedactor(format, redactor);
       const output =
         splitAt(text, cuts)
-          .map((chunk) => json.push(chunk))
-          .join('') + json.end();
-      return { value: JSON.parse(output) as unknown, counts: Object.fromEntries(redactor.counts) };
+          .map((chunk) => formatRedactor.push(chunk))
+          .join('') + formatRedactor.end();
+      const values =
+        format === 'json'
+          ? (JSON.parse(output) as unknown[])
+          : output.split('\n').flatMap((line) => (line === '' ? [] : [JSON.parse(line) as unknown]));
+      return { values, counts: Object.fromEntries(redactor.counts) };
     };
-    const scalar = fc.oneof(
-      fc.constantFrom('jane@example.com', 'call 123-45-6789', 'plain words'),
-      fc.integer(),
-      fc.constantFrom(true, null),
+    const ruledNames = fc.constantFrom(
+      'password',
+      'token',
+      'apikey',
+      'pin',
+      'color',
+      'plain',
+      'jane@example.com',
     );
+    const scalar = fc.oneof(
+      fc.constantFrom(
+        'jane@example.com',
+        'call 123-45-6789',
+        'plain words',
+        '{"password":"x","v":"a@b.io"}',
+        '--password',
+        'Authorization',
+        'Basic dXNlcjpwYXNz',
+      ),
+      ruledNames,
+      fc.integer(),
+      fc.constantFrom(true, false, null),
+    );
+    // Values of named members: objects and arrays nesting named (`value`, `data`) and naming
+    // (`name`, `type`) members of their own, keys with field rules and keys the detectors change,
+    // JSON texts in strings, command-line flags and header names before the next element.
+    const { value } = fc.letrec<{ value: unknown; object: object; array: unknown[] }>((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, scalar, tie('object'), tie('array')),
+      object: fc.dictionary(
+        fc.constantFrom(
+          'value',
+          'data',
+          'name',
+          'type',
+          'password',
+          'token',
+          'apikey',
+          'color',
+          'x',
+          'jane@example.com',
+        ),
+        tie('value'),
+        { maxKeys: 4 },
+      ),
+      array: fc.array(tie('value'), { maxLength: 3 }),
+    }));
     const member = fc.oneof(
-      fc.tuple(fc.constantFrom('value', 'data', 'secret', 'ParameterValue'), scalar),
-      fc.tuple(fc.constantFrom('note', 'kind'), scalar),
-      fc.tuple(fc.constant('nested'), fc.dictionary(fc.constantFrom('value', 'name', 'x'), scalar)),
+      fc.tuple(fc.constantFrom('value', 'data', 'secret', 'ParameterValue', 'instances'), value),
+      fc.tuple(fc.constantFrom('note', 'kind'), value),
     );
     fc.assert(
       fc.property(
-        fc.constantFrom('password', 'token', 'color', 'jane@example.com'),
+        fc.constantFrom('json', 'ndjson') as fc.Arbitrary<'json' | 'ndjson'>,
+        fc.constantFrom('name', 'type'),
+        ruledNames,
         fc.uniqueArray(member, { selector: ([key]) => key, maxLength: 5 }),
         fc.nat(),
         fc.array(fc.nat(), { maxLength: 6 }),
-        (name, members, at, cuts) => {
-          const naming: [string, unknown] = ['name', name];
+        (format, namingKey, name, members, at, cuts) => {
+          const naming: [string, unknown] = [namingKey, name];
           const first = Object.fromEntries([naming, ...members]);
           const position = at % (members.length + 1);
           const anywhere = Object.fromEntries([
@@ -110,12 +178,20 @@ describe('JSON members named by a sibling member', () => {
             ...members.slice(position),
           ]);
 
-          expect(run(JSON.stringify([anywhere, anywhere]), cuts)).toEqual(
-            run(JSON.stringify([first, first]), []),
-          );
+          const expected = run(format, [first, first], []);
+          const actual = run(format, [anywhere, anywhere], cuts);
+          expect(actual).toEqual(expected);
+          // Member by member, the same text: inner keys in the same order too.
+          for (const [i, object] of actual.values.entries()) {
+            for (const [key, got] of Object.entries(object as object)) {
+              expect(JSON.stringify(got)).toBe(
+                JSON.stringify((expected.values[i] as Record<string, unknown>)[key]),
+              );
+            }
+          }
         },
       ),
-      { numRuns: 500 },
+      { numRuns: 800 },
     );
   });
 
@@ -132,6 +208,31 @@ describe('JSON members named by a sibling member', () => {
     );
   });
 
+  it('lets a held object or array go once its object has written more than a record of output after it', () => {
+    const redactor = new Redactor(compiledRuleSetOf(sampleDetectors(), [], { maxRecordBytes: 1024 }));
+    const json = createFormatRedactor('json', redactor);
+    const items = JSON.stringify(Array.from({ length: 400 }, (_, i) => i));
+
+    const first = json.push(`{"data":{"v":"kept","items":${items}}`);
+
+    expect(first).toContain('"data":{"v":"kept"');
+    expect(first + json.push(',"name":"password"}') + json.end()).toBe(
+      `{"data":{"v":"kept","items":${items}},"name":"password"}`,
+    );
+  });
+
+  it('lets a held object go, as its inner rules left it, once it has read more than a record that they dropped', () => {
+    const fieldRules = [nameFieldRule('password', ['password'], () => undefined)];
+    const redactor = new Redactor(compiledRuleSetOf(sampleDetectors(), fieldRules, { maxRecordBytes: 1024 }));
+    const json = createFormatRedactor('json', redactor);
+    const members = Array.from({ length: 100 }, (_, i) => `"password":"dropped-${i}"`).join(',');
+
+    const first = json.push(`{"data":{"v":"kept",${members}}`);
+
+    expect(first).toBe('{"data":{"v":"kept"}');
+    expect(json.push(',"name":"password"}') + json.end()).toBe(',"name":"password"}');
+  });
+
   it('redacts every attribute of a Terraform state resource whose type names a secret (generated)', () => {
     // Terraform writes `type` before `instances`; attribute names such as `result` or `length`
     // say nothing, the resource type says what the whole instance is.
@@ -146,8 +247,9 @@ describe('JSON members named by a sibling member', () => {
         secretTypes,
         secretValues,
         fc.boolean(),
+        fc.boolean(),
         fc.array(fc.nat(), { maxLength: 6 }),
-        (type, secret, isPretty, cuts) => {
+        (type, secret, isPretty, isSorted, cuts) => {
           const state = {
             version: 4,
             resources: [
@@ -165,7 +267,8 @@ describe('JSON members named by a sibling member', () => {
               },
             ],
           };
-          const text = JSON.stringify(state, null, isPretty ? 2 : undefined);
+          // `jq -S` puts `instances` before `type`.
+          const text = JSON.stringify(isSorted ? sortedKeys(state) : state, null, isPretty ? 2 : undefined);
           const output = redact('json', splitAt(text, cuts));
           expect(output).not.toContain(secret);
           expect(output).toContain('"ami":"ami-0abc1234"');
@@ -184,6 +287,39 @@ describe('JSON members named by a sibling member', () => {
     expect(output).toContain('"value":"kept-before-name"');
   });
 });
+
+describe('JSON held values in a long push', () => {
+  it('rewrites only the output of the held object, however much output came before it in the push', () => {
+    const rewritten: number[] = [];
+    const applyRule = HeldValues.prototype.applyRule;
+    HeldValues.prototype.applyRule = function (this: HeldValues<HoldingObject>, out, object, rule) {
+      rewritten.push(out.length);
+      return applyRule.call(this, out, object, rule);
+    };
+    try {
+      const member = '{"value":"hunter2hunter2","name":"DB_PASSWORD"}';
+      const input = `[${Array.from({ length: 400 }, () => member).join(',')}]`;
+      const output = JSON.parse(redact('json', [input])) as { value: string }[];
+      expect(output.every(({ value }) => value !== 'hunter2hunter2')).toBe(true);
+      expect(rewritten).toHaveLength(400);
+      // One object's output and its comma, not the 400 objects' before it.
+      expect(Math.max(...rewritten)).toBeLessThanOrEqual(member.length + 1);
+    } finally {
+      HeldValues.prototype.applyRule = applyRule;
+    }
+  });
+});
+
+/** `value` with the keys of every object sorted, as `jq -S` and `sort_keys=True` write it. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, inner]) => [key, sortedKeys(inner)]),
+  );
+}
 
 describe('CSV cells named by a cell of their record', () => {
   it('redacts a value cell whose name cell names a credential, whatever the delimiter, quoting or chunking (generated)', () => {

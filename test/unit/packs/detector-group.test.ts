@@ -147,6 +147,35 @@ describe('detector group of every shipped pack detector', () => {
       { numRuns: 40 },
     );
   });
+
+  it('is named for a field exactly when one of its members is, whatever the case convention (property)', () => {
+    // Keywords of anchored members too, which check their keywords themselves.
+    const keywords = [
+      ...new Set(
+        shippedMembers.flatMap(({ entry }) => ('keywords' in entry.detector ? entry.detector.keywords : [])),
+      ),
+    ];
+    expect(keywords.length).toBeGreaterThan(20);
+    const word = fc.oneof(
+      fc.constantFrom(...keywords),
+      fc.constantFrom('customer', 'id', 'order', 'number', 'ff49b6f7', '2024', 'x'),
+      fc.string({ unit: fc.constantFrom(...'abcdef0123456789'), minLength: 1, maxLength: 8 }),
+    );
+    const name = fc
+      .tuple(fc.array(word, { minLength: 1, maxLength: 4 }), fc.constantFrom('_', '-', ' ', '.', '', 'camel'))
+      .map(([words, separator]) =>
+        separator === 'camel'
+          ? words.map((part, i) => (i === 0 ? part : part.charAt(0).toUpperCase() + part.slice(1))).join('')
+          : words.join(separator),
+      );
+    fc.assert(
+      fc.property(name, (field) => {
+        const isNamed = members.some((member) => member.named(field) !== member);
+        expect(group.named?.(field) !== group, field).toBe(isNamed);
+      }),
+      { numRuns: 1000 },
+    );
+  });
 });
 
 /** The packs the default rule set enables (named, or as an entry with options). */

@@ -31,11 +31,24 @@ describe.each(shippedPacks)('pack $name', (pack) => {
   });
 });
 
-describe.each(shippedMembers)('pack detector $entry.id ($pack)', ({ entry }) => {
-  const detector = createDetectorGroup([entry.createMember()]);
+/** Every shipped member at `likely`, and those declaring `withoutKeyword` at `possible` too. */
+const memberCases = shippedMembers.flatMap((member) => [
+  { ...member, likelihood: 'likely' as const },
+  ...('withoutKeyword' in member.entry.detector && member.entry.detector.withoutKeyword === 'possible'
+    ? [{ ...member, likelihood: 'possible' as const }]
+    : []),
+]);
+
+describe.each(memberCases)('pack detector $entry.id ($pack) at $likelihood', ({ entry, likelihood }) => {
+  const detector = createDetectorGroup([entry.createMember(likelihood)]);
   const detectorSpec = entry.detector;
+  // A member at `possible` finds what it finds at `likely` too.
   const inputs = detectorSpec.examples.flatMap((example) =>
-    'output' in example && example.field === undefined ? [example.input] : [],
+    'output' in example &&
+    example.field === undefined &&
+    (likelihood === 'possible' || example.likelihood !== 'possible')
+      ? [example.input]
+      : [],
   );
   const anchors = 'anchors' in detectorSpec ? detectorSpec.anchors : [detectorSpec.block.begin];
   const keywords = 'keywords' in detectorSpec ? detectorSpec.keywords : [];
@@ -52,7 +65,7 @@ describe.each(shippedMembers)('pack detector $entry.id ($pack)', ({ entry }) => 
     }
   });
 
-  it.runIf(anchors.length === 0 && keywords.length > 0)(
+  it.runIf(anchors.length === 0 && keywords.length > 0 && likelihood === 'likely')(
     'finds nothing once the keywords are gone, and finds the value under a field named for one',
     () => {
       for (const input of inputs) {
@@ -64,6 +77,14 @@ describe.each(shippedMembers)('pack detector $entry.id ($pack)', ({ entry }) => 
       }
     },
   );
+
+  it.runIf(likelihood === 'possible')('still finds each value once the keywords are gone', () => {
+    for (const input of inputs) {
+      let bare = input;
+      for (const keyword of keywords) bare = replaceAll(bare, keyword, (found) => ' '.repeat(found.length));
+      expect(allMatches(detector, bare), bare).not.toEqual([]);
+    }
+  });
 
   const validator = 'validator' in detectorSpec ? detectorSpec.validator : undefined;
   const isPlaceholderCheck = validator === 'not-placeholder' || validator === 'no-placeholder-run';

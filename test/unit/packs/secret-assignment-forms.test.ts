@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_DIR, loadRuleCatalog } from '../../../functions/adapters/local-rule-set-source.ts';
 import { compileRuleSet } from '../../../functions/core/redaction/compile-rule-set.ts';
@@ -95,6 +96,36 @@ describe('secret assignments in configuration and code', () => {
       expect(redact(text)).toBe(text);
     });
   }
+});
+
+describe('the working directory of a shell', () => {
+  const path = fc
+    .array(fc.stringMatching(/^[a-z][a-z_-]{0,9}[0-9]{0,2}(?:\.[a-z]{1,4})?$/), {
+      minLength: 1,
+      maxLength: 5,
+    })
+    .map((segments) => `/${segments.join('/')}`);
+  const line = fc.constantFrom<(value: string) => string>(
+    (value) => `PWD=${value}`,
+    (value) => `OLDPWD=${value}`,
+    (value) => `declare -x PWD="${value}"`,
+    (value) => `  pwd: '${value}'`,
+  );
+
+  it('is a path, not a password: PWD and OLDPWD in env dumps are left alone (property)', () => {
+    fc.assert(
+      fc.property(line, path, (write, value) => {
+        const text = `HOME=/home/ana\n${write(value)}\nSHLVL=1`;
+        expect(redact(text), text).toBe(text);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('still redacts a password assigned to pwd', () => {
+    expect(redact('pwd=Tq8vLw2ZpX4mRk9s')).toBe('pwd=[SECRET]');
+    expect(redact('DB_PWD: "h7Jd!x2Qe9_Lp0vB"')).toBe('DB_PWD: "[SECRET]"');
+  });
 });
 
 describe('secret names as JSON keys and CSV columns', () => {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ShapeSearch } from '../../../functions/core/redaction/detectors/shape-search.ts';
 import {
+  leadingRunOf,
   type StartSequences,
   startSequencesOf,
 } from '../../../functions/core/redaction/pattern-start-sequences.ts';
@@ -107,6 +108,12 @@ describe('startSequencesOf', () => {
     );
     expect(sequencesOf(startSequencesOf('5019', ''))).toEqual([['5', '0', '1', '9']]);
     expect(sequencesOf(startSequencesOf('ab', 'i'))).toEqual([['Aa', 'Bb']]);
+    // An optional element: both ways on, so `[ -]?` between digit groups does not end the sequence.
+    expect(sequencesOf(startSequencesOf('[0-9]{2}[ -]?[0-9]', ''))).toEqual([
+      ['0123456789', '0123456789', '0123456789'],
+      ['0123456789', '0123456789', ' -', '0123456789'],
+    ]);
+    expect(sequencesOf(startSequencesOf('a?b', ''))).toEqual([['b'], ['a', 'b']]);
   });
 
   it('excludes before a match only what one-character lookbehinds at its start exclude exactly', () => {
@@ -122,7 +129,8 @@ describe('startSequencesOf', () => {
   });
 
   it('gives nothing when a match can start with no mandatory character, or in Unicode mode', () => {
-    expect(startSequencesOf('a?b', '')).toBeUndefined();
+    expect(startSequencesOf('a*b', '')).toBeUndefined();
+    expect(startSequencesOf('a{0,2}b', '')).toBeUndefined();
     expect(startSequencesOf('(?:a|b?)c', '')).toBeUndefined();
     expect(startSequencesOf('[0-9]{3}', 'u')).toBeUndefined();
     expect(startSequencesOf('[0-9a-f]{6}', 'i')).toBeDefined();
@@ -145,6 +153,46 @@ describe('startSequencesOf', () => {
           ).toBe(true);
           if (position > 0)
             expect(start.excludedBefore.has(text.charCodeAt(position - 1)), where).toBe(false);
+        }
+      }),
+      { numRuns: 600 },
+    );
+  });
+});
+
+describe('leadingRunOf', () => {
+  it('gives the run every match starts with, past 12 characters and into a varying repeat', () => {
+    const bitcoin = leadingRunOf('(?<![A-Za-z0-9])[13][1-9A-HJ-NP-Za-km-z]{25,34}(?![A-Za-z0-9])', '');
+    expect(bitcoin?.length).toBe(26);
+    expect(members(bitcoin?.chars as CharSet)).toBe(
+      '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz',
+    );
+    const dashed = leadingRunOf('(?<![0-9])[0-9]{3}(?<x>-)[0-9]{4,6}z', '');
+    expect([dashed?.length, members(dashed?.chars as CharSet)]).toEqual([8, '-0123456789']);
+    expect(members(leadingRunOf('ab', 'i')?.chars as CharSet)).toBe('ABab');
+  });
+
+  it('gives nothing for several alternatives, a first element that can be empty or is a group repeated, or in Unicode mode', () => {
+    expect(leadingRunOf('a|b', '')).toBeUndefined();
+    expect(leadingRunOf('a?b', '')).toBeUndefined();
+    expect(leadingRunOf('(?:ab){3}', '')).toBeUndefined();
+    expect(leadingRunOf('[0-9]{30}', 'u')).toBeUndefined();
+    expect(leadingRunOf('a(?:b|c)d', '')?.length).toBe(1);
+  });
+
+  it('holds at every start of a match of the pattern (property)', () => {
+    fc.assert(
+      fc.property(patternArbitrary, textArbitrary, ({ pattern, flags }, text) => {
+        const run = leadingRunOf(pattern, flags);
+        if (run === undefined) return;
+        const regex = new RegExp(pattern, `${flags}y`);
+        for (let position = 0; position <= text.length; position++) {
+          regex.lastIndex = position;
+          if (!regex.test(text)) continue;
+          const where = `${pattern}/${flags} at ${position} of ${JSON.stringify(text)}`;
+          expect(position + run.length <= text.length, where).toBe(true);
+          for (let offset = 0; offset < run.length; offset++)
+            expect(run.chars.has(text.charCodeAt(position + offset)), where).toBe(true);
         }
       }),
       { numRuns: 600 },

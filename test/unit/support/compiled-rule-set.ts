@@ -36,6 +36,7 @@ export function nameFieldRule(
     id,
     isKeep: false,
     isIndexSensitive: false,
+    isPathSensitive: false,
     apply: apply ?? (() => `[${id.toUpperCase()}]`),
     matches(path: FieldPath): boolean {
       const last = path[path.length - 1];

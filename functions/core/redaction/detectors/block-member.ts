@@ -62,12 +62,14 @@ export function createBlockMember(spec: BlockMemberSpec): PackMember {
     anchorsIgnoreCase: false,
     keywords: [],
     keywordWindow: 0,
+    keywordEdges: 'none',
     maxValueOffset: 0,
     start: undefined,
     matchAt,
     matchAfter: () => undefined,
     findFrom: () => undefined,
     named: () => self,
+    contextWords: [],
   };
   return self;
 }

@@ -39,11 +39,46 @@ const factories: ReadonlyMap<string, () => Detector> = new Map([
 export const builtInDetectorIds: readonly string[] = [...factories.keys()];
 
 /**
+ * Built-in detectors that take no context: a match depends on no character past the line feeds
+ * around it, before which (or after which) they behave as at the start (or end) of the text.
+ * Their patterns look around only to refuse a match (`(?<![0-9])`), never to allow one, and
+ * their checks read the match alone. Not `aws-secret-access-key`, `iban` and `us-ssn`, which
+ * accept some values only after a keyword, nor `pem-private-key`, whose matches span lines.
+ */
+const lineLocalIds: ReadonlySet<string> = new Set([
+  'jwt',
+  'aws-access-key-id',
+  'github-token',
+  'slack-token',
+  'stripe-key',
+  'email',
+  'payment-card',
+  'phone',
+  'ipv6',
+  'ipv4',
+]);
+
+/** The instances {@link createBuiltInDetector} made of the {@link lineLocalIds}. */
+const lineLocalDetectors = new WeakSet<Detector>();
+
+/**
  * A new instance of the built-in detector `id`, or `undefined` when there is none.
  *
  * @example
  * const scanner = new Scanner(builtInDetectorIds.map((id) => createBuiltInDetector(id)!));
  */
 export function createBuiltInDetector(id: string): Detector | undefined {
-  return factories.get(id)?.();
+  const detector = factories.get(id)?.();
+  if (detector !== undefined && lineLocalIds.has(id)) lineLocalDetectors.add(detector);
+  return detector;
+}
+
+/**
+ * True when `detector` finds in a line alone every match it finds inside that line within a
+ * longer text (each line feed treated as the start or end of text): an instance of a built-in
+ * that takes no context, as {@link createBuiltInDetector} returned it. A detector wrapping one
+ * (an operator's keywords, see `withContext`) or copied from one is another object, and is not.
+ */
+export function isLineLocal(detector: Detector): boolean {
+  return lineLocalDetectors.has(detector);
 }

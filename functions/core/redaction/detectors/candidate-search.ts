@@ -1,4 +1,5 @@
 import { RegExpParser } from '@eslint-community/regexpp';
+import type { LeadingRun } from '../pattern-start-sequences.ts';
 import { compileScanningRegex } from './scanning-regex.ts';
 
 /**
@@ -135,6 +136,45 @@ class RecordedPositions {
     this.to = candidate + 1;
     return candidate;
   }
+}
+
+/**
+ * The candidates of `search` at which a run of `run.length` characters of `run.chars` starts,
+ * as every match of a pattern with that leading run does (see `leadingRunOf`), so it skips no
+ * match. The text is read for such runs by a loop that looks at one character in `run.length`
+ * where the set's characters are scarce, and `search` (a regex) is asked only from where one
+ * starts: V8 skips through text by the characters a regex must hold at fixed offsets, which a
+ * long run of a large set (base58, hexadecimal) does not help it with.
+ */
+export function leadingRunSearch(run: LeadingRun, search: CandidateSearch): CandidateSearch {
+  const length = run.length;
+  // Index 128 stands for every character above U+007F, as in the set.
+  const isInRun = Uint8Array.from({ length: 129 }, (_, code) => (run.chars.has(code) ? 1 : 0));
+  const isIn = (code: number): boolean => isInRun[code > 127 ? 128 : code] === 1;
+  return (text, from) => {
+    let start = Math.max(0, from);
+    for (;;) {
+      // The least start at or after `start` of `length` characters in the set.
+      const last = start + length - 1;
+      if (last >= text.length) return -1;
+      if (!isIn(text.charCodeAt(last))) {
+        start = last + 1;
+        continue;
+      }
+      let first = last;
+      while (first > start && isIn(text.charCodeAt(first - 1))) first--;
+      if (first > start) {
+        start = first;
+        continue;
+      }
+      let end = last + 1;
+      while (end < text.length && isIn(text.charCodeAt(end))) end++;
+      // The run [start, end) holds candidates up to `end - length`; past them, go on from the next.
+      const candidate = search(text, start);
+      if (candidate === -1 || candidate <= end - length) return candidate;
+      start = candidate;
+    }
+  };
 }
 
 /**

@@ -1,6 +1,8 @@
 import type { Detector, Match } from '../detector.ts';
+import { splitFieldName } from '../field-matcher.ts';
 import type { StartSequences } from '../pattern-start-sequences.ts';
 import { AnchorSearch } from './anchor-search.ts';
+import { isAtKeywordEdges } from './keyword-edges.ts';
 import type { PackMember } from './pack-member.ts';
 import { ShapeSearch } from './shape-search.ts';
 
@@ -16,7 +18,8 @@ interface Role {
  * keywords.
  *
  * One {@link AnchorSearch} finds every anchor (in its pattern's case) and keyword (in any case, as
- * a word of its own: `sin` in `SIN:` or `customerSin`, not in `using`) of every member;
+ * a word of its own: `sin` in `SIN:` or `customerSin`, not in `using`; at the ends of a word where
+ * its member's `keywordEdges` ask) of every member;
  * an anchored member's pattern is tried only where one of its anchors occurs, a keyword-led
  * member's only in the window after one of its keywords. Members with neither, when there are
  * enough of them, share one {@link ShapeSearch} for where their matches may start and are tried
@@ -87,11 +90,16 @@ function isWord(text: string, start: number, end: number): boolean {
   return !(end < text.length && isLower(text.charCodeAt(end)) && isLetter(text.charCodeAt(end - 1)));
 }
 
-/** True when `match` (of member `kind`) wins over `best`: it starts first, or ends later, or its member is listed first. */
+/**
+ * True when `match` (of member `kind`) wins over `best`: it starts first, or ends later, or has
+ * its keyword where `best` is bare, or its member is listed first.
+ */
 function isBefore(match: Match, kind: number, best: Match | undefined, bestKind: number): boolean {
   if (best === undefined || match.start < best.start) return true;
   if (match.start > best.start) return false;
-  return match.end > best.end || (match.end === best.end && kind < bestKind);
+  if (match.end !== best.end) return match.end > best.end;
+  const isBare = match.isBare === true;
+  return isBare === (best.isBare === true) ? kind < bestKind : !isBare;
 }
 
 function group(
@@ -100,6 +108,26 @@ function group(
   roles: readonly (readonly Role[])[],
   shapes: Shapes,
 ): Detector {
+  // Words that make a field name context for some member (see `PackMember.contextWords`).
+  const contextWords = new Set(members.flatMap((member) => member.contextWords));
+  // Every start of a context word: a run that is none can grow into none.
+  const contextWordStarts = new Set(
+    [...contextWords].flatMap((word) => Array.from(word, (_, end) => word.slice(0, end + 1))),
+  );
+
+  /** True when some run of `words` in a row, joined, is a member's context word. */
+  function holdsContextWord(words: readonly string[]): boolean {
+    for (let first = 0; first < words.length; first++) {
+      let run = '';
+      for (let last = first; last < words.length; last++) {
+        run += words[last];
+        if (!contextWordStarts.has(run)) break;
+        if (contextWords.has(run)) return true;
+      }
+    }
+    return false;
+  }
+
   const isShaped = members.map((_, kind) => shapes.kinds.includes(kind));
   const isScanning = (member: PackMember): boolean =>
     member.anchors.length === 0 && member.keywords.length === 0;
@@ -115,50 +143,49 @@ function group(
   /** Per scanning member: the text, the `from` and the result of its last search. */
   const remembered = scanning.map(() => ({ text: '', from: 0, match: null as Match | null }));
   const patternLengths = search.anchors.map((pattern) => pattern.length);
+  const patternTexts = search.anchors;
 
   function findFrom(text: string, from: number): Match | undefined {
     let best: Match | undefined;
     let bestKind = -1;
-    for (
-      let occurrence = search.next(text, Math.max(0, from - reach));
-      occurrence !== undefined;
-      occurrence = search.next(text, occurrence.start + 1)
-    ) {
-      // Values start at or after the occurrence that finds them: none later can start before `best`.
-      if (best !== undefined && occurrence.start > best.start) break;
-      for (const pattern of occurrence.anchors) {
-        for (const { kind, isKeyword } of roles[pattern] ?? []) {
-          const member = members[kind] as PackMember;
-          let match: Match | undefined;
-          if (!isKeyword) match = member.matchAt(text, occurrence.start);
-          else if (member.keywords.length > 0) {
-            const end = occurrence.start + (patternLengths[pattern] as number);
-            if (isWord(text, occurrence.start, end))
-              match = member.matchAfter(text, occurrence.start, end, from);
-          }
-          if (match !== undefined && match.start >= from && isBefore(match, kind, best, bestKind)) {
-            best = match;
-            bestKind = kind;
-          }
-        }
+    const consider = (match: Match | undefined, kind: number): void => {
+      if (match !== undefined && match.start >= from && isBefore(match, kind, best, bestKind)) {
+        best = match;
+        bestKind = kind;
       }
-    }
+    };
     const shapeSearch = shapes.search;
-    if (shapeSearch !== undefined) {
-      for (
-        let occurrence = shapeSearch.next(text, Math.max(0, from - shapeReach));
-        occurrence !== undefined;
-        occurrence = shapeSearch.next(text, occurrence.start + 1)
-      ) {
+    let anchor = search.next(text, Math.max(0, from - reach));
+    let shape = shapeSearch?.next(text, Math.max(0, from - shapeReach));
+    // Both searches' occurrences in text order, so that a match found by either ends both.
+    while (anchor !== undefined || shape !== undefined) {
+      if (anchor !== undefined && (shape === undefined || anchor.start <= shape.start)) {
+        const occurrence = anchor;
+        // Values start at or after the occurrence that finds them: none later can start before `best`.
         if (best !== undefined && occurrence.start > best.start) break;
-        for (const shape of occurrence.shapes) {
-          const kind = shapes.kinds[shape] as number;
-          const match = (members[kind] as PackMember).matchAt(text, occurrence.start);
-          if (match !== undefined && match.start >= from && isBefore(match, kind, best, bestKind)) {
-            best = match;
-            bestKind = kind;
+        for (const pattern of occurrence.anchors) {
+          for (const { kind, isKeyword } of roles[pattern] ?? []) {
+            const member = members[kind] as PackMember;
+            if (!isKeyword) consider(member.matchAt(text, occurrence.start), kind);
+            else if (member.keywords.length > 0) {
+              const end = occurrence.start + (patternLengths[pattern] as number);
+              const keyword = patternTexts[pattern] as string;
+              if (
+                isWord(text, occurrence.start, end) &&
+                isAtKeywordEdges(text, occurrence.start, end, keyword, member.keywordEdges)
+              )
+                consider(member.matchAfter(text, occurrence.start, end, from), kind);
+            }
           }
         }
+        anchor = search.next(text, occurrence.start + 1);
+      } else if (shape !== undefined) {
+        if (best !== undefined && shape.start > best.start) break;
+        for (const index of shape.shapes) {
+          const kind = shapes.kinds[index] as number;
+          consider((members[kind] as PackMember).matchAt(text, shape.start), kind);
+        }
+        shape = shapeSearch?.next(text, shape.start + 1);
       }
     }
     for (let i = 0; i < scanning.length; i++) {
@@ -192,6 +219,8 @@ function group(
     lookahead: Math.max(0, ...members.map((member) => member.lookahead)),
     findFrom,
     named(name: string): Detector {
+      // Most names (ids as keys of a map among them) hold no member's words: one look answers them.
+      if (!holdsContextWord(splitFieldName(name))) return self;
       const named = members.map((member) => member.named(name));
       return named.every((member, i) => member === members[i]) ? self : group(named, search, roles, shapes);
     },

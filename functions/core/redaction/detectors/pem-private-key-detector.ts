@@ -41,6 +41,7 @@ export function createPemPrivateKeyDetector(): Detector {
     maxLength: maxBlockLength,
     lookbehind: 0,
     lookahead: 2,
+    mayFindMoreAlone: (text) => text.includes('-----BEGIN '),
     findFrom(text: string, from: number): Match | undefined {
       for (let start = findBegin(text, from); start !== -1; start = findBegin(text, start + 1)) {
         beginPattern.lastIndex = start;

@@ -1,5 +1,6 @@
 import type { Detector, Match } from '../detector.ts';
 import { normalizeFieldName } from '../field-matcher.ts';
+import { type KeywordEdges, keywordEdgeSource } from './keyword-edges.ts';
 import { compileScanningRegex } from './scanning-regex.ts';
 
 /** How {@link withContext} compares keywords. */
@@ -24,6 +25,12 @@ export interface ContextOptions {
    * @default undefined - the window alone bounds the context
    */
   readonly boundary?: RegExp | undefined;
+  /**
+   * Which ends of a keyword must be the ends of a word (see {@link KeywordEdges}): with `end`,
+   * `kind: Secret` is no keyword in `kind: SecretStore`.
+   * @default 'none' - a keyword counts inside a longer word
+   */
+  readonly keywordEdges?: KeywordEdges | undefined;
 }
 
 /**
@@ -119,8 +126,13 @@ export function createKeywordContext(
   if (wanted.length === 0) return undefined;
   // Shortest first, so that at one index the alternative that ends earliest is tried first.
   wanted.sort((a, b) => a.length - b.length);
+  const edges = options.keywordEdges ?? 'none';
+  // The edges are lookarounds for letters and digits of any script, which need the u flag.
   const keywordRegex = compileScanningRegex(
-    new RegExp(wanted.map(escapeRegex).join('|'), options.isCaseSensitive ? '' : 'i'),
+    new RegExp(
+      wanted.map((keyword) => keywordEdgeSource(keyword, escapeRegex(keyword), edges)).join('|'),
+      `${options.isCaseSensitive ? '' : 'i'}${edges === 'none' ? '' : 'u'}`,
+    ),
   );
   const foldedKeywords = [...new Set(wanted.map(normalizeFieldName).filter((keyword) => keyword !== ''))];
   const nameRegex =
@@ -152,13 +164,10 @@ export function createKeywordContext(
       return keywordRegex.test(text.slice(lastBoundaryEnd(text, windowStart, start), start));
     },
     hasKeywordAfter(text, end) {
+      // In the window alone, as before: a keyword's edge is not checked past the window either.
       keywordRegex.lastIndex = end;
-      const found = keywordRegex.exec(text);
-      return (
-        found !== null &&
-        found.index + found[0].length <= end + windowChars &&
-        lastBoundaryEnd(text, end, found.index) === end
-      );
+      const found = keywordRegex.exec(text.slice(0, end + windowChars));
+      return found !== null && lastBoundaryEnd(text, end, found.index) === end;
     },
     isContextName(name) {
       return nameRegex?.test(normalizeFieldName(name)) ?? false;
@@ -185,6 +194,7 @@ function findStartingBetween(
   return { start: match.start + sliceStart, end: match.end + sliceStart };
 }
 
+/** `text` as a regex source matching it literally, with or without the u flag (which rejects `\-`). */
 function escapeRegex(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+  return text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&').replaceAll('-', '\\x2d');
 }

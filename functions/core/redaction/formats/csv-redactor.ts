@@ -92,7 +92,11 @@ const EMAIL_LIKE = /[^\s@]@[^\s@]/;
  * without the records around it, is scanned only when a batch match overlapping the cell is
  * not one of the cell's own: its matches are among the batch's, or overlap one, since the batch
  * holds the same text with more before and after it. A match that only neighbouring cells make
- * possible costs a rescan.
+ * possible costs a rescan. A cell is not scanned alone at all when every batch match in it lies
+ * inside it and its detector finds it in the cell alone too (`Scanner.findsAlone`, which need
+ * not ask a detector that takes no context; under a header that is context, the detectors the
+ * header changes must find nothing in the cell): those are its own matches (see
+ * `batchMatchesAlone`).
  *
  * Fails with `MalformedObjectError` (naming the record) on an unclosed quote or text after a
  * closing quote, and with `LimitExceededError` on a record or preamble line longer than
@@ -263,13 +267,18 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         const isVouched = !isTouched && kind !== CellKind.QuotedEscaped;
         if (isVouched && cellScanner === scanner) return false;
         value = decode(text, start, stop, kind);
-        let found: readonly ScanMatch[] = (
-          isVouched ? cellScanner.scanNamedOnly(value) : cellScanner.scan(value)
-        ).matches;
-        // A batch match the cell alone lacks may be one that its neighbours are context for.
-        if (isTouched && recordCells > 1 && isForeign(start, stop, kind, found)) {
-          recordMatches ??= recordLineMatches(scanText, recordStart, recordEnds[record] as number);
-          found = withRecordMatches(found, recordMatches, text, start, stop, kind);
+        let found: readonly ScanMatch[] | undefined =
+          isTouched && kind !== CellKind.QuotedEscaped
+            ? batchMatchesAlone(start, stop, value, cellScanner)
+            : undefined;
+        if (found === undefined) {
+          const own = (isVouched ? cellScanner.scanNamedOnly(value) : cellScanner.scan(value)).matches;
+          found = own;
+          // A batch match the cell alone lacks may be one that its neighbours are context for.
+          if (isTouched && recordCells > 1 && isForeign(start, stop, kind, own)) {
+            recordMatches ??= recordLineMatches(scanText, recordStart, recordEnds[record] as number);
+            found = withRecordMatches(own, recordMatches, text, start, stop, kind);
+          }
         }
         replacement = found.length === 0 ? value : redactor.replace(value, found, 0, value.length);
       }
@@ -282,17 +291,46 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     }
 
     /**
+     * The batch matches overlapping the cell `[start, stop)`, whose decoded value is `value`
+     * (written as it reads), in positions of the cell, when each lies inside it, as written, and
+     * `cellScanner` confirms that scanning the cell alone finds them (see `Scanner.findsAlone`);
+     * else `undefined`.
+     */
+    function batchMatchesAlone(
+      start: number,
+      stop: number,
+      value: string,
+      cellScanner: Scanner,
+    ): ScanMatch[] | undefined {
+      const own: ScanMatch[] = [];
+      for (let i = match; i < matches.length; i++) {
+        const batch = matches[i] as ScanMatch;
+        if (batch.start >= stop) break;
+        if (batch.start < start || batch.end > stop || batch.value !== undefined) return undefined;
+        own.push({ start: batch.start - start, end: batch.end - start, detector: batch.detector });
+      }
+      return cellScanner.findsAlone(value, own) ? own : undefined;
+    }
+
+    /**
      * True when a batch match overlapping the cell `[start, stop)` is not one of `own`, the
-     * matches of the cell alone (in its decoded value; those of a cell with doubled quotes are
-     * not compared).
+     * matches of the cell alone (in its decoded value). In a cell with doubled quotes, a batch
+     * match is one of `own` when it lies inside the cell and holds no quote (its text is then
+     * the decoded one), in positions that count each doubled quote before it once, as
+     * `withRecordMatches` counts them.
      */
     function isForeign(start: number, stop: number, kind: CellKind, own: readonly ScanMatch[]): boolean {
-      if (kind === CellKind.QuotedEscaped) return true;
       for (let i = match; i < matches.length; i++) {
         const batch = matches[i] as ScanMatch;
         if (batch.start >= stop) return false;
-        const same = own.find((found) => found.start + start === batch.start);
-        if (same === undefined || same.end + start !== batch.end || same.detector !== batch.detector)
+        let shift = start;
+        if (kind === CellKind.QuotedEscaped) {
+          if (batch.start < start || batch.end > stop) return true;
+          if (text.slice(batch.start, batch.end).includes('"')) return true;
+          shift += quotesBetween(text, start, batch.start) / 2;
+        }
+        const same = own.find((found) => found.start + shift === batch.start);
+        if (same === undefined || same.end + shift !== batch.end || same.detector !== batch.detector)
           return true;
       }
       return false;

@@ -22,6 +22,11 @@ export interface PathNode {
   firstKey: PathNode | undefined;
   /** The key that followed this one in its object last time. */
   nextKey: PathNode | undefined;
+  /**
+   * The detectors found nothing in the key (with the scanner of the path it hangs from), so
+   * they need not run on it again: a node stands for one key under one path.
+   */
+  isCleanKey: boolean;
 }
 
 /**
@@ -37,10 +42,19 @@ export class FieldRuleCache {
   private root: PathNode;
   private size = 0;
   private readonly isIndexSensitive: boolean;
+  private readonly isPathSensitive: boolean;
+  /**
+   * Without rules that have paths, what a key's node holds depends on the key and the scanner
+   * of the path above it only: remembered by those for keys met under many paths (the fields of
+   * records in a map keyed by ids, whose every record is a new path). Cleared past `MAX_NODES`.
+   */
+  private readonly keys = new Map<Scanner, Map<string, KeyFacts>>();
+  private keyCount = 0;
 
   constructor(redactor: Redactor) {
     this.redactor = redactor;
     this.isIndexSensitive = redactor.ruleSet.fieldRules.some((rule) => rule.isIndexSensitive);
+    this.isPathSensitive = redactor.ruleSet.fieldRules.some((rule) => rule.isPathSensitive);
     this.root = this.newRoot();
   }
 
@@ -62,6 +76,7 @@ export class FieldRuleCache {
       sibling: undefined,
       firstKey: undefined,
       nextKey: undefined,
+      isCleanKey: false,
     };
   }
 
@@ -73,21 +88,47 @@ export class FieldRuleCache {
     const slot = typeof segment === 'number' && !this.isIndexSensitive ? ANY_INDEX : segment;
     const known = parent.children.get(slot);
     if (known !== undefined) return known;
-    const isKey = typeof segment === 'string';
+    const facts = typeof segment === 'string' ? this.keyFacts(parent.scanner, segment, path) : undefined;
     const node: PathNode = {
-      key: isKey ? segment : undefined,
-      rule: isKey ? this.redactor.fieldRule(path) : undefined,
-      scanner: isKey ? parent.scanner.named(segment) : parent.scanner,
+      key: facts?.key,
+      rule: facts?.rule,
+      scanner: facts?.scanner ?? parent.scanner,
       children: new Map(),
-      sibling: isKey ? siblingRole(segment) : undefined,
+      sibling: facts?.sibling,
       firstKey: undefined,
       nextKey: undefined,
+      isCleanKey: false,
     };
     if (this.size < MAX_NODES) {
       parent.children.set(slot, node);
       this.size++;
     }
     return node;
+  }
+
+  /** The rule, scanner and role of `key` at `path`, under a path whose scanner is `scanner`. */
+  private keyFacts(scanner: Scanner, key: string, path: FieldPath): KeyFacts {
+    const known = this.isPathSensitive ? undefined : this.keys.get(scanner)?.get(key);
+    if (known !== undefined) return known;
+    const facts: KeyFacts = {
+      key,
+      rule: this.redactor.fieldRule(path),
+      scanner: scanner.named(key),
+      sibling: siblingRole(key),
+    };
+    if (this.isPathSensitive) return facts;
+    if (this.keyCount >= MAX_NODES) {
+      this.keys.clear();
+      this.keyCount = 0;
+    }
+    let byKey = this.keys.get(scanner);
+    if (byKey === undefined) {
+      byKey = new Map();
+      this.keys.set(scanner, byKey);
+    }
+    byKey.set(key, facts);
+    this.keyCount++;
+    return facts;
   }
 
   /**
@@ -106,6 +147,9 @@ export class FieldRuleCache {
     else previous.nextKey = key;
   }
 }
+
+/** What a key's node holds besides its place in the tree. */
+type KeyFacts = Pick<PathNode, 'key' | 'rule' | 'scanner' | 'sibling'>;
 
 function siblingRole(key: string): PathNode['sibling'] {
   if (isNamingField(key)) return 'naming';

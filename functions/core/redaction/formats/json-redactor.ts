@@ -2,7 +2,6 @@ import { LimitExceededError } from '../../errors.ts';
 import type { Redactor } from '../redactor.ts';
 import type { ScanMatch } from '../scanner.ts';
 import type { FormatRedactor } from './format-redactor.ts';
-import { jsonScanText } from './json-scan-text.ts';
 import { lexJsonText } from './json-text-lexer.ts';
 import { JsonTokenRewriter } from './json-token-rewriter.ts';
 import { MatchCursor } from './match-cursor.ts';
@@ -15,9 +14,10 @@ import { MatchCursor } from './match-cursor.ts';
  * run) and re-serializes compactly (whitespace is not preserved). Output is emitted as each
  * value completes, so a 1 GB top-level array streams.
  *
- * For speed the detectors first run once over each pushed piece, as `jsonScanText` writes it;
- * only a value that a match overlaps near its ends, or a string with escapes or surrogates, is
- * then scanned alone, as in the NDJSON redactor.
+ * For speed the detectors first run once over each pushed piece, as `jsonScanText` writes it
+ * (keys left out while records repeat them, see `JsonTokenRewriter.scanText`); only a value
+ * that a match overlaps near its ends, or a string with escapes or surrogates, is then scanned
+ * alone, as in the NDJSON redactor.
  *
  * Memory is bounded by `limits.maxRecordBytes`: a single string or number longer than that (in
  * UTF-16 code units: decoded for a whole string, as written for one still incomplete at the
@@ -58,7 +58,7 @@ export function createJsonRedactor(redactor: Redactor): FormatRedactor {
   /** Lexes `buffer`, which starts at a token boundary; with `isPartial`, keeps its last token if it may continue. */
   function lex(buffer: string, isPartial: boolean): void {
     text = buffer;
-    matches.reset(hasDetectors ? scanner.scan(jsonScanText(buffer)).matches : []);
+    matches.reset(hasDetectors ? scanner.scan(rewriter.scanText(buffer)).matches : []);
     const stop = lexJsonText(buffer, rewriter, { matches, isPartial });
     tail = stop === buffer.length ? '' : buffer.slice(stop);
     tailFirst = buffer.charCodeAt(stop);

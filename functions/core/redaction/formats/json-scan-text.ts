@@ -1,6 +1,7 @@
 const LF = 0x0a;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
+const COLON = 0x3a;
 const BEYOND_LATIN1 = /[\u0100-\uffff]/;
 
 // What each byte outside a string does: ends any number and becomes a line break, starts a
@@ -30,18 +31,25 @@ const INSIDE = new Uint8Array(256).map((_, byte) =>
  * characters round-trip through Latin-1 or UTF-8 at their length, except that a lone surrogate
  * becomes U+FFFD, so callers must not trust the scan of a string holding surrogates. The string state
  * restarts at each line feed, which valid JSON strings never hold raw.
+ *
+ * With `blanksKeys`, a string followed by `:` on its line (spaces, tabs or a carriage return
+ * between), an object key, becomes line breaks too, unless it holds a character beyond ASCII in text beyond Latin-1 (whose UTF-8 bytes
+ * outnumber its code units): callers that scan keys otherwise (records repeat theirs) spare the
+ * detectors that text. Callers must then not trust the scan of any key.
  */
-export function jsonScanText(text: string): string {
+export function jsonScanText(text: string, blanksKeys = false): string {
   // A byte loop is several times faster than building the copy from string slices. Latin-1
   // text, the common case, is copied rather than transcoded (and V8 answers the test at once
   // for the one-byte strings that hold it).
-  const encoding = BEYOND_LATIN1.test(text) ? 'utf8' : 'latin1';
+  const isLatin1 = !BEYOND_LATIN1.test(text);
+  const encoding = isLatin1 ? 'latin1' : 'utf8';
   const bytes = Buffer.from(text, encoding);
   const length = bytes.length;
   let i = 0;
   while (i < length) {
     let byte = bytes[i] as number;
     if (byte === QUOTE) {
+      const open = i;
       bytes[i++] = LF;
       // One table load per byte in the common run of plain characters.
       for (;;) {
@@ -51,7 +59,13 @@ export function jsonScanText(text: string): string {
         if (byte !== BACKSLASH) break;
         i += bytes[i + 1] !== LF ? 2 : 1;
       }
-      if (i < length && byte === QUOTE) bytes[i++] = LF;
+      if (i < length && byte === QUOTE) {
+        bytes[i++] = LF;
+        if (blanksKeys && isKeyEnd(bytes, i) && (isLatin1 || isAscii(bytes, open, i))) {
+          // A loop: Buffer#fill checks its arguments at a cost that short keys feel.
+          for (let key = open + 1; key < i; key++) bytes[key] = LF;
+        }
+      }
       continue;
     }
     const kind = OUTSIDE[byte];
@@ -68,4 +82,25 @@ export function jsonScanText(text: string): string {
     i++;
   }
   return bytes.toString(encoding);
+}
+
+/**
+ * True when `:` follows `from` on its line, after spaces or tabs: the string that ends there is
+ * a key. A value that the next line would make one (`:` first on it) is malformed there, and
+ * stays as a value here.
+ */
+function isKeyEnd(bytes: Buffer, from: number): boolean {
+  let i = from;
+  while (i < bytes.length) {
+    const byte = bytes[i] as number;
+    if (byte === COLON) return true;
+    if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) return false;
+    i++;
+  }
+  return false;
+}
+
+function isAscii(bytes: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if ((bytes[i] as number) >= 0x80) return false;
+  return true;
 }

@@ -5,6 +5,7 @@ import type { ScanMatch, Scanner } from '../scanner.ts';
 import { credentialHeaderValueShape, MAX_CREDENTIAL_HEADER_LENGTH } from './credential-header-values.ts';
 import { FieldRuleCache, type PathNode } from './field-rule-cache.ts';
 import { type HeldValue, HeldValues } from './held-values.ts';
+import { jsonScanText } from './json-scan-text.ts';
 import { JsonStringEncoder, quote } from './json-string-encoder.ts';
 import { lexJsonText } from './json-text-lexer.ts';
 
@@ -13,6 +14,10 @@ export const MAX_JSON_DEPTH = 512;
 
 /** JSON texts in strings are read to this depth (JSON in a string in JSON in a string…). */
 export const MAX_NESTED_JSON_TEXTS = 4;
+
+/** Keys a text must hold, and the share of them that must repeat, for the next batch scan to skip keys. */
+const MIN_KEYS_TO_SKIP = 32;
+const REPEATED_KEYS_TO_SKIP = 0.75;
 
 // What the grammar accepts next.
 const VALUE = 0;
@@ -106,6 +111,12 @@ export class JsonTokenRewriter {
   private pathChars: number;
   private expect = VALUE;
   private out = '';
+  /**
+   * Output before the first held value (final), kept apart from `out`: holding starts `out`
+   * afresh, so rewriting held values costs the output of their object, not of all the output
+   * since the last `take` (a push of many such objects was quadratic in its size).
+   */
+  private done = '';
   /** Named values whose output may still change (see {@link HeldValues}). */
   private readonly held: HeldValues<Frame>;
   /** The root node of a nested text; `undefined` for a document. */
@@ -123,6 +134,11 @@ export class JsonTokenRewriter {
   private readonly behind: number[] = [];
   /** By rule index: code units from a match start that a detector may inspect (its longest match and lookahead). */
   private readonly reach: number[] = [];
+  /** The batch scan of the text being read left its keys out (see {@link scanText}). */
+  private areKeysUnscanned = false;
+  /** Plain keys read since the last {@link scanText}, and those of them that repeated their record's order. */
+  private keys = 0;
+  private repeatedKeys = 0;
 
   /**
    * `locate` turns a token position into words for error messages, e.g. `at byte 12`; `nested`
@@ -134,7 +150,7 @@ export class JsonTokenRewriter {
     this.maxPathChars = redactor.limits.maxRecordBytes;
     const outer = nested?.outer;
     this.encoder = outer?.encoder ?? new JsonStringEncoder(redactor);
-    this.held = new HeldValues(redactor);
+    this.held = new HeldValues(redactor, this.encoder);
     this.rules = outer?.rules ?? new FieldRuleCache(redactor);
     this.root = nested?.node;
     this.path = outer === undefined ? [] : [...outer.path];
@@ -147,6 +163,21 @@ export class JsonTokenRewriter {
         this.reach.push(detector.maxLength + detector.lookahead);
       }
     }
+  }
+
+  /**
+   * `text` as the batch scan whose matches the lexer passes with its tokens should see it
+   * (`jsonScanText`): the text read next. Keys are left out of it when most keys of the text
+   * read last repeated the order of the record before (keys of records, not of a map keyed by
+   * ids): each distinct key is then scanned once alone (see `PathNode.isCleanKey`), not again in
+   * every record, and the lexer's matches are not trusted for keys.
+   */
+  scanText(text: string): string {
+    this.areKeysUnscanned =
+      this.keys >= MIN_KEYS_TO_SKIP && this.repeatedKeys >= this.keys * REPEATED_KEYS_TO_SKIP;
+    this.keys = 0;
+    this.repeatedKeys = 0;
+    return jsonScanText(text, this.areKeysUnscanned);
   }
 
   /** Takes the positions of the tokens that follow as indexes into `source`. */
@@ -171,7 +202,8 @@ export class JsonTokenRewriter {
   take(): string {
     this.flush();
     const kept = this.held.cut(this.out.length, this.maxPathChars);
-    const out = this.out.slice(0, kept);
+    const out = this.done + this.out.slice(0, kept);
+    this.done = '';
     this.out = this.out.slice(kept);
     return out;
   }
@@ -233,7 +265,7 @@ export class JsonTokenRewriter {
    */
   plainString(start: number, end: number, found?: readonly ScanMatch[]): void {
     if (this.expect === KEY || this.expect === KEY_OR_CLOSE) {
-      this.plainKey(start, end, found?.length === 0);
+      this.plainKey(start, end, !this.areKeysUnscanned && found?.length === 0);
       return;
     }
     const rule = this.startValue(start, start + 1, end - 1);
@@ -331,10 +363,12 @@ export class JsonTokenRewriter {
   /** The key `source[start, end)`, a plain string literal; `isClean` as for values. */
   private plainKey(start: number, end: number, isClean: boolean): void {
     const frame = this.frames[this.frames.length - 1] as Frame;
+    this.keys++;
     if (frame.taint === undefined) {
       const expected = this.rules.expected(frame.node, previousKey(frame));
       const name = expected?.key;
       if (name !== undefined && name.length === end - start - 2 && this.source.startsWith(name, start + 1)) {
+        this.repeatedKeys++;
         this.key(name, start, end, isClean, expected);
         return;
       }
@@ -344,7 +378,8 @@ export class JsonTokenRewriter {
 
   /**
    * A key; `end` is where its plain literal ends in the source, or -1 when it was decoded from
-   * escapes. `known` is its path node when the caller found it already.
+   * escapes. `known` is its path node when the caller found it already: when the detectors
+   * found nothing in it before, they are not run again.
    */
   private key(value: string, position: number, end: number, isClean: boolean, known?: PathNode): void {
     const frame = this.frames[this.frames.length - 1] as Frame;
@@ -357,10 +392,11 @@ export class JsonTokenRewriter {
       );
     }
     this.path[last] = value;
+    if (this.held.isRecording) this.held.recordKey(value, isClean);
     const scanner = frame.node.scanner;
     // The batch scan that vouches for clean strings ran without field names as context.
     const redacted =
-      taint?.isKeep || (isClean && scanner === this.redactor.scanner)
+      taint?.isKeep || known?.isCleanKey || (isClean && scanner === this.redactor.scanner)
         ? value
         : this.encoder.redact(value, scanner);
     if (end >= 0 && redacted === value) {
@@ -376,6 +412,7 @@ export class JsonTokenRewriter {
         node = this.rules.child(frame.node, value, this.path);
         this.rules.follow(frame.node, previousKey(frame), node);
       }
+      if (redacted === value) node.isCleanKey = true;
       frame.keyNode = node;
     }
     this.expect = COLON;
@@ -465,7 +502,9 @@ export class JsonTokenRewriter {
    * and the name it holds has a field rule (`DB_PASSWORD`, `AWS_SECRET_ACCESS_KEY`), that rule
    * governs the named members (`value`, …) of the object, as if they were fields of that name:
    * those read after it, and those held before it (see {@link HeldValues}), whose output is
-   * rewritten. Called with the value's span in the source, or its decoded text.
+   * rewritten. A name without a rule lets those stay held, as another naming member may follow
+   * (a key-sorted Terraform resource has `name` before `type`), but holds no more. Called with
+   * the value's span in the source, or its decoded text.
    */
   private noteNaming(valueOrStart: string | number, end?: number): void {
     const frame = this.frames[this.frames.length - 1];
@@ -478,12 +517,10 @@ export class JsonTokenRewriter {
     frame.hasNaming = true;
     const name = typeof valueOrStart === 'string' ? valueOrStart : this.source.slice(valueOrStart, end);
     const rule = this.redactor.fieldRule([...this.path.slice(0, -1), name]);
-    if (rule !== undefined && !rule.isKeep) {
-      frame.namedRule = rule;
-      this.flush();
-      this.out = this.held.applyRule(this.out, frame, rule);
-    }
-    this.held.release(frame);
+    if (rule === undefined || rule.isKeep) return;
+    frame.namedRule = rule;
+    this.flush();
+    this.out = this.held.applyRule(this.out, frame, rule);
   }
 
   /**
@@ -544,23 +581,66 @@ export class JsonTokenRewriter {
   }
 
   /**
-   * Starts holding the value read now when it is a named member (`value`, …) of an object
-   * that has read no naming member yet and no rule governs it (see {@link HeldValues}). Takes
-   * the value as text, or as its span in the source.
+   * Starts holding the scalar read now when it is a named member (`value`, …) of an object
+   * that has read no naming member yet and no rule governs it (see {@link HeldValues}), and
+   * records it inside a held object or array. Takes the value as text, or as its span in the
+   * source.
    */
   private hold(
     rule: CompiledFieldRule | undefined,
     valueOrStart: string | number,
     end?: number,
   ): HeldValue<Frame> | undefined {
+    const isRecording = this.held.isRecording;
+    const frame = this.holdingFrame(rule);
+    if (frame === undefined && !isRecording) return undefined;
+    const text = typeof valueOrStart === 'string' ? valueOrStart : this.source.slice(valueOrStart, end);
+    if (isRecording) this.held.recordScalar(text);
+    if (frame === undefined) return undefined;
+    const memberStart = this.startHolding();
+    return this.held.hold(frame, text, memberStart, this.heldValueStart(frame, memberStart));
+  }
+
+  /**
+   * Starts holding the object or array opening now, at nesting `depth`, as {@link hold} a
+   * scalar, and records its opening when it or an outer one is held. Before its member's
+   * separator is written.
+   */
+  private holdContainer(taint: CompiledFieldRule | undefined, isObject: boolean, depth: number): void {
+    const frame = this.holdingFrame(taint);
+    if (frame !== undefined) {
+      const memberStart = this.startHolding();
+      const valueStart = this.heldValueStart(frame, memberStart);
+      this.held.holdContainer(frame, depth, frame.keyNode.scanner, memberStart, valueStart);
+    }
+    if (this.held.isRecording) this.held.recordOpen(isObject);
+  }
+
+  /**
+   * Where the output of a member about to be held starts. Holding the first value starts `out`
+   * afresh (see `done`), so its positions count from there.
+   */
+  private startHolding(): number {
+    this.flush();
+    if (!this.held.isHolding) {
+      this.done += this.out;
+      this.out = '';
+    }
+    return this.out.length;
+  }
+
+  /** The object whose member the value starting now is, when it is a value to hold. */
+  private holdingFrame(rule: CompiledFieldRule | undefined): Frame | undefined {
     const frame = this.frames[this.frames.length - 1];
     if (rule !== undefined || frame === undefined || !frame.isObject || frame.hasNaming) return undefined;
     if (frame.taint !== undefined || frame.keyNode.sibling !== 'named') return undefined;
-    this.flush();
-    const memberStart = this.out.length;
+    return frame;
+  }
+
+  /** Where the value of `frame`'s member whose output starts at `memberStart` starts: after its comma, key and colon. */
+  private heldValueStart(frame: Frame, memberStart: number): number {
     const keyChars = frame.keyStart >= 0 ? frame.keyEnd - frame.keyStart : frame.key.length;
-    const text = typeof valueOrStart === 'string' ? valueOrStart : this.source.slice(valueOrStart, end);
-    return this.held.hold(frame, text, memberStart, memberStart + (frame.hasMembers ? 1 : 0) + keyChars + 1);
+    return memberStart + (frame.hasMembers ? 1 : 0) + keyChars + 1;
   }
 
   /** Marks where a held value's output ends. */
@@ -611,6 +691,7 @@ export class JsonTokenRewriter {
         `JSON nested deeper than ${MAX_JSON_DEPTH} levels ${this.locate(position)}`,
       );
     }
+    this.holdContainer(taint, isObject, this.frames.length + 1);
     const isWritten = taint === undefined || taint.isKeep;
     if (isWritten) {
       this.writeSeparator();
@@ -667,6 +748,10 @@ export class JsonTokenRewriter {
         this.write(isObject ? '{}' : '[]');
       }
     } else this.copy(position, position + 1);
+    if (this.held.isRecording) {
+      this.flush();
+      this.held.close(this.frames.length + 1, this.out.length);
+    }
     this.endValue();
   }
 

@@ -1,7 +1,6 @@
 import { LimitExceededError } from '../../errors.ts';
 import type { Redactor } from '../redactor.ts';
 import type { FormatRedactor } from './format-redactor.ts';
-import { jsonScanText } from './json-scan-text.ts';
 import { lexJsonText } from './json-text-lexer.ts';
 import { JsonTokenRewriter } from './json-token-rewriter.ts';
 import { MatchCursor } from './match-cursor.ts';
@@ -15,7 +14,8 @@ const CARRIAGE_RETURN = 0x0d;
  * missing final newline are kept.
  *
  * For speed the detectors first run once over all complete lines of a push, as `jsonScanText`
- * writes them (string contents and numbers in place, everything else a line break); only a
+ * writes them (string contents and numbers in place, everything else a line break; keys left
+ * out while records repeat them, see `JsonTokenRewriter.scanText`); only a
  * value that a match overlaps near its ends (see `JsonTokenRewriter`), or a string with
  * escapes or surrogates, is then scanned alone. This equals scanning every value alone as
  * long as detectors treat a line break like the start or end of text (see the CSV redactor);
@@ -51,7 +51,7 @@ export function createNdjsonRedactor(redactor: Redactor): FormatRedactor {
 
   /** Redacts `lines`, one or more whole lines joined by LF, and joins them the same way. */
   function redactLines(lines: string): string {
-    matches.reset(hasDetectors ? scanner.scan(jsonScanText(lines)).matches : []);
+    matches.reset(hasDetectors ? scanner.scan(rewriter.scanText(lines)).matches : []);
     rewriter.read(lines);
     let start = 0;
     for (let newline = lines.indexOf('\n'); newline >= 0; newline = lines.indexOf('\n', start)) {

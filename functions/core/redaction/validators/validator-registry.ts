@@ -128,6 +128,46 @@ export type ValidatorName = keyof typeof validators;
 export const validatorNames = Object.keys(validators) as [ValidatorName, ...ValidatorName[]];
 
 /**
+ * Validators that verify a check digit or check letter computed over the value (a random value of
+ * the right shape passes about one time in ten or less). The others check a format, ranges, a
+ * birth date alone or a numbering plan: `uk-nino` (prefix letters), `in-pan` (holder type),
+ * `kr-rrn` (numbers issued since October 2020 carry no check digit), `us-itin` and `us-ssn`
+ * (ranges), the phone plans, `not-placeholder`. Only these make a match without its keyword
+ * meaningful (pack detectors' `withoutKeyword`).
+ */
+export const checkDigitValidatorNames = [
+  'luhn',
+  'iban',
+  'mod97',
+  'iso7064-mod11-10',
+  'icao-9303',
+  'verhoeff',
+  'base58check',
+  'bech32',
+  'eip55',
+  'vin',
+  'aba-routing',
+  'uk-nhs',
+  'ca-sin',
+  'es-dni-nie',
+  'it-codice-fiscale',
+  'fr-nir',
+  'de-tax-id',
+  'de-id-card',
+  'nl-bsn',
+  'pl-pesel',
+  'in-aadhaar',
+  'au-tfn',
+  'au-medicare',
+  'br-cpf',
+  'br-cnpj',
+  'mx-curp',
+  'sg-nric',
+  'us-npi',
+  'us-dea',
+] as const satisfies readonly ValidatorName[];
+
+/**
  * The check named `name`: true when a matched value passes it.
  *
  * @example
