@@ -13,19 +13,55 @@ const PIECE_BYTES = 64 * 1024;
  * per task). Throws the decoder's or redactor's error, numbered from the segment's head.
  */
 export function runSegmentTask(ruleSet: CompiledRuleSet, task: SegmentTask): SegmentOutcome {
-  const { out, counts } = redactSegment(ruleSet, {
-    format: task.format,
-    head: task.head,
-    body: decodeInPieces(task.body),
-    delimiter: task.format === 'csv' ? String.fromCharCode(task.delimiter) : undefined,
-    isFirst: task.isFirst,
-  });
+  const out = new Utf8Output(task.body.byteLength + PIECE_BYTES);
+  const counts = redactSegment(
+    ruleSet,
+    {
+      format: task.format,
+      head: task.head,
+      body: decodeInPieces(task.body),
+      delimiter: task.format === 'csv' ? String.fromCharCode(task.delimiter) : undefined,
+      isFirst: task.isFirst,
+    },
+    (text) => out.write(text),
+  );
   const records =
     task.format === 'csv'
       ? scanCsvRecords(task.body, task.delimiter, { isCounting: true, isComplete: true }).records
       : countLines(task.body);
-  // Its own buffer (not Buffer's shared pool), so that it can be transferred.
-  return { out: encoder.encode(out), counts: [...counts], records };
+  return { out: out.bytes(), counts: [...counts], records };
+}
+
+/**
+ * Text encoded as UTF-8 into one buffer of its own (not Buffer's shared pool, so that it can be
+ * transferred), grown by doubling: a segment's output leaves the JS heap as it is produced.
+ */
+class Utf8Output {
+  private buffer: Uint8Array;
+  private length = 0;
+
+  constructor(capacity: number) {
+    this.buffer = new Uint8Array(capacity);
+  }
+
+  write(text: string): void {
+    let rest = text;
+    for (;;) {
+      const { read, written } = encoder.encodeInto(rest, this.buffer.subarray(this.length));
+      this.length += written;
+      if (read === rest.length) return;
+      rest = rest.slice(read);
+      // A UTF-16 code unit takes at most 3 bytes.
+      const grown = new Uint8Array(Math.max(2 * this.buffer.length, this.length + 3 * rest.length));
+      grown.set(this.buffer.subarray(0, this.length));
+      this.buffer = grown;
+    }
+  }
+
+  /** The bytes written, a view of the buffer. */
+  bytes(): Uint8Array {
+    return this.buffer.subarray(0, this.length);
+  }
 }
 
 /** The text of `bytes`, strictly decoded, in pieces (see `Segment.body`). */

@@ -6,7 +6,7 @@ import { LimitExceededError, MalformedObjectError } from '../core/errors.ts';
 import type { SegmentFormat } from '../core/redaction/formats/redact-segment.ts';
 import type { RuleSetOrigin } from '../core/redaction/redactor.ts';
 
-/** One segment to redact: its bytes (a whole buffer of their own, transferred to the worker). */
+/** One segment to redact: its bytes (a view of a buffer used by nothing else, transferred to the worker). */
 export interface SegmentTask {
   readonly format: SegmentFormat;
   /** CSV: the object's text through its header record (see `Segment.head`); `''` for NDJSON. */

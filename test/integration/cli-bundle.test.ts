@@ -150,7 +150,7 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
 
   it('redacts standard input on two worker threads of the bundle byte for byte as one thread does', async () => {
     const [header, ...rows] = readFileSync(join(ROOT, 'examples/bucket/customers.csv'), 'utf8').split('\n');
-    // About 10 MB: more than one segment of ~4 MiB.
+    // About 10 MB: several segments of ~1 MiB.
     const input = Buffer.from(`${header}\n${rows.join('\n').repeat(15_000)}`);
     // Standard input has no known size, so it is always cut into segments when threads are asked for.
     const run = spawnSync(

@@ -28,13 +28,24 @@ beforeAll(async () => {
   ruleSet = compileRuleSetOrigin(origin);
 });
 
+/**
+ * The body as a worker receives it: its buffer moved as `postMessage` with a transfer list
+ * moves it, so that the sender's buffer is detached and any later use of it fails.
+ */
+function transferred(task: SegmentTask): SegmentTask {
+  const { buffer, byteOffset, byteLength } = task.body;
+  const moved = structuredClone(buffer, { transfer: [buffer as ArrayBuffer] });
+  return { ...task, body: new Uint8Array(moved, byteOffset, byteLength) };
+}
+
 /** Runs segments in this thread (as a worker would), counting tasks and the most at once. */
 function inProcessRunner(compiled = ruleSet): SegmentRunner & { tasks: number; mostAtOnce: number } {
   let running = 0;
   const runner = {
     tasks: 0,
     mostAtOnce: 0,
-    async run(_origin: RuleSetOrigin, task: SegmentTask) {
+    async run(_origin: RuleSetOrigin, sent: SegmentTask) {
+      const task = transferred(sent);
       runner.tasks++;
       running++;
       runner.mostAtOnce = Math.max(runner.mostAtOnce, running);
@@ -286,7 +297,8 @@ describe('redactInSegments', () => {
     let held = 0;
     let mostHeld = 0;
     const runner: SegmentRunner = {
-      async run(_origin, task) {
+      async run(_origin, sent) {
+        const task = transferred(sent);
         held++;
         mostHeld = Math.max(mostHeld, held);
         await new Promise<void>((resolve) => released.push(resolve));
@@ -361,6 +373,45 @@ describe('redactInSegments with CSV columns declared by the rule set', () => {
         expect(single.out).not.toMatch(/hunter2|555-\d{4}|@example\.com/);
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('runSegmentTask', () => {
+  it('gives the single-pass output when the output outgrows the body, in ASCII or not', () => {
+    // A secret of one character becomes a label of eight, so the output overtakes the body and
+    // the buffer sized for the body (plus one piece) grows, more than once for the longest.
+    const line = fc.constantFrom(
+      '{"password":"x"}',
+      '{"password":"é"}',
+      '{"n":"é😀"}',
+      '{"e":"a@b.co"}',
+      '{}',
+    );
+    fc.assert(
+      fc.property(
+        fc.array(line, { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 1, max: 30_000 }),
+        (lines, repeat) => {
+          const input = `${Array.from({ length: repeat }, (_, i) => lines[i % lines.length]).join('\n')}\n`;
+          const redactor = new Redactor(ruleSet);
+          const formatRedactor = createFormatRedactor('ndjson', redactor);
+          const expected = formatRedactor.push(input) + formatRedactor.end();
+
+          const outcome = runSegmentTask(ruleSet, {
+            format: 'ndjson',
+            head: '',
+            body: Buffer.from(input),
+            isFirst: true,
+            delimiter: 0,
+          });
+
+          expect(Buffer.from(outcome.out).toString()).toBe(expected);
+          expect(Object.fromEntries(outcome.counts)).toEqual(Object.fromEntries(redactor.counts));
+          expect(outcome.records).toBe(repeat);
+        },
+      ),
+      { numRuns: 25 },
     );
   });
 });

@@ -9,7 +9,7 @@ import {
 } from '../../../functions/core/redaction/formats/record-boundaries.ts';
 
 const csvText = (delimiter: string) =>
-  fc.string({ unit: fc.constantFrom('a', 'é', ' ', '"', '\n', '\r', delimiter, ',', ';'), maxLength: 60 });
+  fc.string({ unit: fc.constantFrom('a', 'é', ' ', '"', '\n', '\r', delimiter, ',', ';'), maxLength: 120 });
 
 /** The tokenizer's records of `text` (fed whole, not finished): byte ends, or 'malformed'. */
 function tokenizerRecordEnds(text: string, delimiter: string): number[] | 'malformed' {
@@ -46,6 +46,15 @@ describe('scanCsvRecords', () => {
           expect(counted.records).toBe(expected.length);
           expect(found.end).toBe(expected.at(-1) ?? 0);
           expect(counted.end).toBe(found.end);
+          // As a segment worker counts a whole segment: a CR at the very end ends a record.
+          const complete = scanCsvRecords(bytes, delimiter.charCodeAt(0), {
+            isCounting: true,
+            isComplete: true,
+          });
+          const completeEnds = tokenizerRecordEnds(text.endsWith('\r') ? `${text}\n` : text, delimiter);
+          if (completeEnds === 'malformed') throw new Error('a CRLF after a CR makes no record malformed');
+          expect(complete.records).toBe(completeEnds.length);
+          expect(complete.end).toBe(Math.min(completeEnds.at(-1) ?? 0, bytes.length));
         },
       ),
       { numRuns: 3000 },

@@ -47,19 +47,29 @@ export function scanCsvRecords(
   const spanStarts: number[] = [];
   const spanEnds: number[] = [];
 
+  // The next LF and CR at or after where each was last searched from (-1: none is left, -2: not
+  // searched yet). Spans come in order, so the native searches read each byte once in all,
+  // however many spans there are.
+  let nextLf = -2;
+  let nextCr = -2;
+
   /** Counts the terminators in `[from, to)`, a span outside quoted cells. */
   function countBreaks(from: number, to: number): void {
-    for (let i = from; i < to; i++) {
-      const byte = bytes[i];
-      if (byte === LF) {
-        records++;
-        end = i + 1;
-      } else if (byte === CR) {
-        if (i + 1 === length && !isComplete) break;
-        if (bytes[i + 1] === LF) i++;
-        records++;
-        end = i + 1;
+    let at = from;
+    while (at < to) {
+      if (nextLf !== -1 && nextLf < at) nextLf = bytes.indexOf(LF, at);
+      if (nextCr !== -1 && nextCr < at) nextCr = bytes.indexOf(CR, at);
+      const lf = nextLf < 0 ? length : nextLf;
+      const cr = nextCr < 0 ? length : nextCr;
+      if (lf < cr) {
+        if (lf >= to) return;
+        at = lf + 1;
+      } else {
+        if (cr >= to || (cr + 1 === length && !isComplete)) return;
+        at = bytes[cr + 1] === LF ? cr + 2 : cr + 1;
       }
+      records++;
+      end = at;
     }
   }
 

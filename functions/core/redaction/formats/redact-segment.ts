@@ -28,24 +28,24 @@ export interface Segment {
   readonly isFirst: boolean;
 }
 
-/** The redacted segment and what each rule changed in it. */
-export interface RedactedSegment {
-  readonly out: string;
-  readonly counts: ReadonlyMap<string, number>;
-}
-
 /**
  * Redacts one segment exactly as the single-pass redactor redacts those records within the
  * whole object: CSV records and NDJSON lines redact alone once the header is bound, so the
  * concatenation of the segments' outputs (and the sum of their counts) is the whole object's.
- * Errors are the redactor's; their record or line numbers count from the head, not the object.
+ * The output goes to `write` piece by piece as it is produced (a segment's whole output held
+ * as one string survives young-generation collections and is copied by each); returns what
+ * each rule changed. Errors are the redactor's; their record or line numbers count from the
+ * head, not the object.
  *
  * @example
- * redactSegment(ruleSet, { format: 'csv', head: 'name,email\n', body: ['Ada,ada@example.com\n'], isFirst: false });
- * // { out: 'Ada,[EMAIL]\n', counts: Map { 'email' => 1 } }
+ * redactSegment(ruleSet, { format: 'csv', head: 'name,email\n', body: ['Ada,ada@example.com\n'], isFirst: false }, write);
+ * // write('Ada,[EMAIL]\n'); returns Map { 'email' => 1 }
  */
-export function redactSegment(ruleSet: CompiledRuleSet, segment: Segment): RedactedSegment {
-  const redactor = new Redactor(ruleSet);
+export function redactSegment(
+  ruleSet: CompiledRuleSet,
+  segment: Segment,
+  write: (text: string) => void,
+): ReadonlyMap<string, number> {
   const create = (redactor: Redactor): FormatRedactor =>
     segment.format === 'csv'
       ? createCsvRedactor(
@@ -53,19 +53,36 @@ export function redactSegment(ruleSet: CompiledRuleSet, segment: Segment): Redac
           segment.delimiter === undefined ? {} : { sniffedDelimiter: segment.delimiter },
         )
       : createNdjsonRedactor(redactor);
-  const formatRedactor = create(redactor);
-  let out = formatRedactor.push(segment.head);
-  for (const piece of segment.body) out += formatRedactor.push(piece);
-  out += formatRedactor.end();
-  if (segment.isFirst || segment.head === '') return { out, counts: redactor.counts };
+  const isHeadCut = !segment.isFirst && segment.head !== '';
   const headRedactor = new Redactor(ruleSet);
-  const head = create(headRedactor);
-  const headOut = head.push(segment.head) + head.end();
+  let headOut = '';
+  if (isHeadCut) {
+    const head = create(headRedactor);
+    headOut = head.push(segment.head) + head.end();
+  }
   // Holds by chunk invariance, since the head ends at a record end; checked so that a break of
   // it fails the object rather than emitting a misaligned cut.
-  if (!out.startsWith(headOut)) throw new Error('segment redaction: the head redacted differently');
+  const cutHead = (text: string): void => {
+    if (headOut === '') {
+      if (text.length > 0) write(text);
+      return;
+    }
+    const length = Math.min(headOut.length, text.length);
+    if (text.slice(0, length) !== headOut.slice(0, length)) {
+      throw new Error('segment redaction: the head redacted differently');
+    }
+    headOut = headOut.slice(length);
+    if (text.length > length) write(text.slice(length));
+  };
+  const redactor = new Redactor(ruleSet);
+  const formatRedactor = create(redactor);
+  cutHead(formatRedactor.push(segment.head));
+  for (const piece of segment.body) cutHead(formatRedactor.push(piece));
+  cutHead(formatRedactor.end());
+  if (headOut !== '') throw new Error('segment redaction: the head redacted differently');
+  if (!isHeadCut) return redactor.counts;
   const counts = new Map(redactor.counts);
   for (const [id, count] of headRedactor.counts) counts.set(id, (counts.get(id) ?? 0) - count);
   for (const [id, count] of counts) if (count === 0) counts.delete(id);
-  return { out: out.slice(headOut.length), counts };
+  return counts;
 }
