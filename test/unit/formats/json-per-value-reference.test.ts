@@ -8,6 +8,7 @@ import { createNdjsonRedactor } from '../../../functions/core/redaction/formats/
 import { Redactor } from '../../../functions/core/redaction/redactor.ts';
 import type { Scanner } from '../../../functions/core/redaction/scanner.ts';
 import { compiledRuleSetOf, regexDetector, sampleDetectors } from '../support/compiled-rule-set.ts';
+import { splitAt } from '../support/split-at.ts';
 
 /**
  * The batch pre-scan must only ever skip values in which the detectors find nothing: compare the
@@ -106,14 +107,10 @@ describe('JSON and NDJSON redaction equal per-value redaction', () => {
         (document, cuts) => {
           const input = JSON.stringify(document);
           const json = createJsonRedactor(new Redactor(compiledRuleSetOf(detectors())));
-          const points = [...new Set(cuts.map((cut) => cut % (input.length + 1)))].sort((a, b) => a - b);
-          let output = '';
-          let from = 0;
-          for (const point of [...points, input.length]) {
-            output += json.push(input.slice(from, point));
-            from = point;
-          }
-          output += json.end();
+          const output =
+            splitAt(input, cuts)
+              .map((chunk) => json.push(chunk))
+              .join('') + json.end();
           expect(JSON.parse(output)).toEqual(
             reference(JSON.parse(input), new Redactor(compiledRuleSetOf(detectors()))),
           );
@@ -161,14 +158,10 @@ describe('JSON and NDJSON redaction equal per-value redaction', () => {
       fc.property(records, fc.array(fc.nat(), { maxLength: 3 }), (document, cuts) => {
         const input = JSON.stringify(document);
         const json = createJsonRedactor(new Redactor(compiledRuleSetOf(detectors())));
-        const points = [...new Set(cuts.map((cut) => cut % (input.length + 1)))].sort((a, b) => a - b);
-        let output = '';
-        let from = 0;
-        for (const point of [...points, input.length]) {
-          output += json.push(input.slice(from, point));
-          from = point;
-        }
-        output += json.end();
+        const output =
+          splitAt(input, cuts)
+            .map((chunk) => json.push(chunk))
+            .join('') + json.end();
         expect(JSON.parse(output)).toEqual(
           reference(JSON.parse(input), new Redactor(compiledRuleSetOf(detectors()))),
         );
@@ -182,14 +175,10 @@ describe('JSON and NDJSON redaction equal per-value redaction', () => {
       fc.property(records, fc.array(fc.nat(), { maxLength: 3 }), (lines, cuts) => {
         const input = `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`;
         const ndjson = createNdjsonRedactor(new Redactor(compiledRuleSetOf(detectors())));
-        const points = [...new Set(cuts.map((cut) => cut % (input.length + 1)))].sort((a, b) => a - b);
-        let output = '';
-        let from = 0;
-        for (const point of [...points, input.length]) {
-          output += ndjson.push(input.slice(from, point));
-          from = point;
-        }
-        output += ndjson.end();
+        const output =
+          splitAt(input, cuts)
+            .map((chunk) => ndjson.push(chunk))
+            .join('') + ndjson.end();
         const redactor = new Redactor(compiledRuleSetOf(detectors()));
         expect(
           output
