@@ -87,6 +87,26 @@ describe('validator registry', () => {
     );
   });
 
+  it('accepts an Aadhaar number grouped 4-4-4 by spaces, dashes or colons, or compact (generated)', () => {
+    const isValid = validatorNamed('in-aadhaar');
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[2-9][0-9]{10}$/),
+        fc.constantFrom('', ' ', '-', ':'),
+        (body, separator) => {
+          const digits = [...'0123456789']
+            .map((check) => body + check)
+            .find((value) => isValid(value)) as string;
+          const grouped = [digits.slice(0, 4), digits.slice(4, 8), digits.slice(8)].join(separator);
+          expect(isValid(grouped)).toBe(true);
+          const wrong = `${grouped.slice(0, -1)}${(Number(grouped.slice(-1)) + 1) % 10}`;
+          expect(isValid(wrong)).toBe(false);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('rejects identifiers of the right shape that break their structural rules', () => {
     expect(validatorNamed('uk-nino')('QQ 12 34 56 C')).toBe(false);
     expect(validatorNamed('ca-sin')('046 454 286')).toBe(false);

@@ -11,7 +11,7 @@ import { isIcao9303Valid, isIso7064Mod11_10Valid } from './weighted-checksums.ts
 
 /** Letters and digits of `text`, upper case, separators dropped. */
 function compact(text: string): string {
-  return text.replace(/[\s./-]/g, '').toUpperCase();
+  return text.replace(/[\s./:-]/g, '').toUpperCase();
 }
 
 function digitsOf(text: string): number[] {
