@@ -59,7 +59,7 @@ describe('detectFormat', () => {
       ...['app.env', '.env', 'deploy/.env.production', 'a/.env.local', 'app.ini', 'setup.cfg', 'nginx.conf'],
       ...['web.config', 'db.properties', 'values.yaml', 'compose.yml', 'pyproject.toml', 'run.sh', 'b.bash'],
       ...['c.zsh', 'd.ps1', 'e.bat', 'main.tf', 'prod.tfvars', 'vault.hcl', 'dump.sql', 'pom.xml', 'i.html'],
-      ...['j.htm', 'NOTES.md', 'server.pem', 'server.key', 'mail.eml', 'users.ldif', 'home/.npmrc'],
+      ...['j.htm', 'NOTES.md', 'server.pem', 'server.key', 'users.ldif', 'home/.npmrc'],
       ...['home/.pypirc', 'home/.netrc', 'home/.pgpass', 'home/.git-credentials', 'site/.htpasswd'],
       ...['home/.bash_history', 'home/.zsh_history', 'home/.aws/credentials', 'home/.aws/config'],
     ];
@@ -88,18 +88,21 @@ describe('detectFormat', () => {
 
   it('reads Terraform state, notebooks and HTTP archives as JSON', () => {
     const json = new TextEncoder().encode('{"version": 4, "resources": []}');
-    for (const key of ['terraform.tfstate', 'n.ipynb', 'session.har', 'map.geojson', 'home/.dockercfg']) {
+    for (const key of ['terraform.tfstate', 'n.ipynb', 'map.geojson', 'home/.dockercfg']) {
       expect(detectFormat({ key, head: json })?.format).toBe('json');
     }
   });
 
-  it('takes no name that only resembles a credential file as a label', () => {
+  it('takes no name that only resembles a credential file as a label, nor mail or HTTP archives', () => {
+    // Mail and HTTP archives carry bodies in base64 or quoted-printable that no detector reads.
     for (const key of [
       'credentials',
       'aws/credentials',
       '.aws/credentials.bak',
       'a/.envrc',
       'x.environment',
+      'inbox/m.eml',
+      'session.har',
     ]) {
       expect(detectFormat({ key, head: text })).toBeUndefined();
     }

@@ -49,10 +49,11 @@ const EXTENSIONS: Record<string, TextFormat> = {
   ndjson: 'ndjson',
   jsonl: 'ndjson',
   json: 'json',
-  // JSON under names of their own: Terraform state, notebooks, HTTP archives, docker's old auth file.
+  // JSON under names of their own: Terraform state, notebooks, docker's old auth file. Not HTTP
+  // archives (.har) or mail (.eml): they carry bodies in base64 (or quoted-printable), whose
+  // content no detector reads, so they stay refused unless labelled.
   tfstate: 'json',
   ipynb: 'json',
-  har: 'json',
   geojson: 'json',
   dockercfg: 'json',
   log: 'text',
@@ -65,7 +66,7 @@ const EXTENSIONS: Record<string, TextFormat> = {
     [
       ...['env', 'ini', 'cfg', 'conf', 'config', 'properties', 'yaml', 'yml', 'toml'],
       ...['sh', 'bash', 'zsh', 'ps1', 'bat', 'tf', 'tfvars', 'hcl', 'sql'],
-      ...['xml', 'html', 'htm', 'md', 'pem', 'key', 'eml', 'ldif'],
+      ...['xml', 'html', 'htm', 'md', 'pem', 'key', 'ldif'],
       ...['npmrc', 'pypirc', 'netrc', 'pgpass', 'git-credentials', 'htpasswd', 'bash_history', 'zsh_history'],
     ].map((extension) => [extension, 'text' as const]),
   ),
