@@ -37,6 +37,45 @@ const PATTERN_FACTS_FILE = join(CLI_BUNDLE_DIR, 'pattern-facts.json');
 const RULES_DIR = join(ROOT, 'redaction-rules');
 
 /**
+ * Packages bundled into the chunks instead of imported from node_modules: ESM packages of many
+ * small files (zod's classic API loads about 230, libphonenumber-js/max about 230), each of which
+ * Node resolves, reads and links on every start, most of `serve`'s start-up before this.
+ */
+const BUNDLED_PACKAGES = ['zod', 'libphonenumber-js'];
+
+/**
+ * Packages the bundle maps to a module of its own: recheck is loaded on the first custom pattern
+ * instead of at start (functions/cli/lazy-recheck.ts), and YAML on the first rule file the
+ * shipped parse does not cover (functions/cli/lazy-yaml.ts).
+ */
+const LAZY_PACKAGES = { recheck: './functions/cli/lazy-recheck.ts', yaml: './functions/cli/lazy-yaml.ts' };
+
+/**
+ * An esbuild plugin that leaves every package import an import, as `packages: 'external'` does
+ * (https://esbuild.github.io/api/#packages), except those of `bundled` (and their subpaths).
+ * https://esbuild.github.io/plugins/#on-resolve: a bare specifier is a package; relative and
+ * absolute paths, and `node:` built-ins, are left to esbuild. Plugins resolve before `alias`
+ * applies, so an aliased package must be among `bundled`.
+ *
+ * @param {readonly string[]} bundled package names
+ * @returns {import('esbuild').Plugin}
+ */
+function externalPackagesExcept(bundled) {
+  return {
+    name: 'external-packages-except',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.path.startsWith('node:')) return undefined;
+        const name = args.path.startsWith('@')
+          ? args.path.split('/').slice(0, 2).join('/')
+          : (args.path.split('/')[0] ?? args.path);
+        return bundled.includes(name) ? undefined : { path: args.path, external: true };
+      });
+    },
+  };
+}
+
+/**
  * Whether the bundle exists and no source it was built from changed since. A source that is gone
  * counts as unchanged: an image ships the bundle without the sources.
  *
@@ -92,10 +131,8 @@ export async function buildCliBundle() {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
-    // Loaded on the first custom pattern instead of at start (functions/cli/lazy-recheck.ts), and
-    // on the first rule file the shipped parse does not cover (functions/cli/lazy-yaml.ts).
-    alias: { recheck: './functions/cli/lazy-recheck.ts', yaml: './functions/cli/lazy-yaml.ts' },
+    plugins: [externalPackagesExcept([...BUNDLED_PACKAGES, ...Object.keys(LAZY_PACKAGES)])],
+    alias: LAZY_PACKAGES,
     sourcemap: true,
     metafile: true,
     write: false,
