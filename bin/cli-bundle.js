@@ -37,11 +37,13 @@ const PATTERN_FACTS_FILE = join(CLI_BUNDLE_DIR, 'pattern-facts.json');
 const RULES_DIR = join(ROOT, 'redaction-rules');
 
 /**
- * Packages bundled into the chunks instead of imported from node_modules: ESM packages of many
- * small files (zod's classic API loads about 230, libphonenumber-js/max about 230), each of which
- * Node resolves, reads and links on every start, most of `serve`'s start-up before this.
+ * Packages bundled into the chunks, with the packages they import, instead of imported from
+ * node_modules: what `serve` and `redact` load at every start and that costs most as separate
+ * files. zod's classic API is ~230 ESM files and libphonenumber-js/max ~230, each of which Node
+ * resolves, reads and links; @smithy/signature-v4 (the gateway's SigV4 check) requires the CommonJS
+ * builds of all of @smithy/core, ~22 ms of CPU, where its ESM build bundled keeps only what it uses.
  */
-const BUNDLED_PACKAGES = ['zod', 'libphonenumber-js'];
+const BUNDLED_PACKAGES = ['zod', 'libphonenumber-js', '@smithy/signature-v4'];
 
 /**
  * Packages the bundle maps to a module of its own: recheck is loaded on the first custom pattern
@@ -52,7 +54,8 @@ const LAZY_PACKAGES = { recheck: './functions/cli/lazy-recheck.ts', yaml: './fun
 
 /**
  * An esbuild plugin that leaves every package import an import, as `packages: 'external'` does
- * (https://esbuild.github.io/api/#packages), except those of `bundled` (and their subpaths).
+ * (https://esbuild.github.io/api/#packages), except those of `bundled` (and their subpaths) and
+ * those made from a bundled package's files (its own dependencies).
  * https://esbuild.github.io/plugins/#on-resolve: a bare specifier is a package; relative and
  * absolute paths, and `node:` built-ins, are left to esbuild. Plugins resolve before `alias`
  * applies, so an aliased package must be among `bundled`.
@@ -65,7 +68,7 @@ function externalPackagesExcept(bundled) {
     name: 'external-packages-except',
     setup(build) {
       build.onResolve({ filter: /^[^./]/ }, (args) => {
-        if (args.path.startsWith('node:')) return undefined;
+        if (args.path.startsWith('node:') || args.importer.includes('/node_modules/')) return undefined;
         const name = args.path.startsWith('@')
           ? args.path.split('/').slice(0, 2).join('/')
           : (args.path.split('/')[0] ?? args.path);
@@ -131,6 +134,10 @@ export async function buildCliBundle() {
     platform: 'node',
     format: 'esm',
     target: 'node20',
+    // A bundled package without an `exports` map (@smithy/*) is bundled from its ESM build, which
+    // esbuild can tree-shake, not its `main` CommonJS one (the default order for platform node):
+    // https://esbuild.github.io/api/#main-fields
+    mainFields: ['module', 'main'],
     plugins: [externalPackagesExcept([...BUNDLED_PACKAGES, ...Object.keys(LAZY_PACKAGES)])],
     alias: LAZY_PACKAGES,
     sourcemap: true,
