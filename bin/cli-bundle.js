@@ -104,7 +104,8 @@ export function isCliBundleFresh() {
  * chunks of earlier builds are removed, so a CLI started meanwhile (or a concurrent build of the
  * same sources) never reads half a file or misses a chunk. Options:
  * https://esbuild.github.io/api/#splitting (code splitting needs ESM and outdir),
- * https://esbuild.github.io/api/#packages (node_modules stay imports, loaded only by the chunk that uses them).
+ * https://esbuild.github.io/api/#packages (node_modules stay imports, loaded only by the chunk that uses them,
+ * except BUNDLED_PACKAGES).
  *
  * @returns {Promise<void>}
  */
