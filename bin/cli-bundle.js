@@ -37,6 +37,48 @@ const PATTERN_FACTS_FILE = join(CLI_BUNDLE_DIR, 'pattern-facts.json');
 const RULES_DIR = join(ROOT, 'redaction-rules');
 
 /**
+ * Packages bundled into the chunks, with the packages they import, instead of imported from
+ * node_modules: what `serve` and `redact` load at every start and that costs most as separate
+ * files. zod's classic API is ~230 ESM files and libphonenumber-js/max ~230, each of which Node
+ * resolves, reads and links; @smithy/signature-v4 (the gateway's SigV4 check) requires the CommonJS
+ * builds of all of @smithy/core, ~22 ms of CPU, where its ESM build bundled keeps only what it uses.
+ */
+const BUNDLED_PACKAGES = ['zod', 'libphonenumber-js', '@smithy/signature-v4'];
+
+/**
+ * Packages the bundle maps to a module of its own: recheck is loaded on the first custom pattern
+ * instead of at start (functions/cli/lazy-recheck.ts), and YAML on the first rule file the
+ * shipped parse does not cover (functions/cli/lazy-yaml.ts).
+ */
+const LAZY_PACKAGES = { recheck: './functions/cli/lazy-recheck.ts', yaml: './functions/cli/lazy-yaml.ts' };
+
+/**
+ * An esbuild plugin that leaves every package import an import, as `packages: 'external'` does
+ * (https://esbuild.github.io/api/#packages), except those of `bundled` (and their subpaths) and
+ * those made from a bundled package's files (its own dependencies).
+ * https://esbuild.github.io/plugins/#on-resolve: a bare specifier is a package; relative and
+ * absolute paths, and `node:` built-ins, are left to esbuild. Plugins resolve before `alias`
+ * applies, so an aliased package must be among `bundled`.
+ *
+ * @param {readonly string[]} bundled package names
+ * @returns {import('esbuild').Plugin}
+ */
+function externalPackagesExcept(bundled) {
+  return {
+    name: 'external-packages-except',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.path.startsWith('node:') || args.importer.includes('/node_modules/')) return undefined;
+        const name = args.path.startsWith('@')
+          ? args.path.split('/').slice(0, 2).join('/')
+          : (args.path.split('/')[0] ?? args.path);
+        return bundled.includes(name) ? undefined : { path: args.path, external: true };
+      });
+    },
+  };
+}
+
+/**
  * Whether the bundle exists and no source it was built from changed since. A source that is gone
  * counts as unchanged: an image ships the bundle without the sources.
  *
@@ -62,7 +104,8 @@ export function isCliBundleFresh() {
  * chunks of earlier builds are removed, so a CLI started meanwhile (or a concurrent build of the
  * same sources) never reads half a file or misses a chunk. Options:
  * https://esbuild.github.io/api/#splitting (code splitting needs ESM and outdir),
- * https://esbuild.github.io/api/#packages (node_modules stay imports, loaded only by the chunk that uses them).
+ * https://esbuild.github.io/api/#packages (node_modules stay imports, loaded only by the chunk that uses them,
+ * except BUNDLED_PACKAGES).
  *
  * @returns {Promise<void>}
  */
@@ -92,10 +135,12 @@ export async function buildCliBundle() {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
-    // Loaded on the first custom pattern instead of at start (functions/cli/lazy-recheck.ts), and
-    // on the first rule file the shipped parse does not cover (functions/cli/lazy-yaml.ts).
-    alias: { recheck: './functions/cli/lazy-recheck.ts', yaml: './functions/cli/lazy-yaml.ts' },
+    // A bundled package without an `exports` map (@smithy/*) is bundled from its ESM build, which
+    // esbuild can tree-shake, not its `main` CommonJS one (the default order for platform node):
+    // https://esbuild.github.io/api/#main-fields
+    mainFields: ['module', 'main'],
+    plugins: [externalPackagesExcept([...BUNDLED_PACKAGES, ...Object.keys(LAZY_PACKAGES)])],
+    alias: LAZY_PACKAGES,
     sourcemap: true,
     metafile: true,
     write: false,
@@ -112,8 +157,15 @@ export async function buildCliBundle() {
     await mkdir(dirname(file.path), { recursive: true });
     writeAtomically(file.path, file.contents);
   }
-  const inputs = Object.keys(result.metafile.inputs).filter((input) => !input.startsWith('node_modules/'));
-  writeAtomically(INPUTS_FILE, `${inputs.join('\n')}\n`);
+  // A bundled package counts as one input, its package.json, which an update of it rewrites: a
+  // stat of each of its files would cost more at every start (~500 files, ~10 ms) than it tells.
+  const inputs = new Set(
+    Object.keys(result.metafile.inputs).map((input) => {
+      const packageDir = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1];
+      return packageDir === undefined ? input : `${packageDir}/package.json`;
+    }),
+  );
+  writeAtomically(INPUTS_FILE, `${[...inputs].join('\n')}\n`);
   // A source saved while esbuild read it is newer than the start, so the next run rebuilds.
   utimesSync(INPUTS_FILE, startedAt, startedAt);
   const written = new Set([

@@ -1,4 +1,5 @@
-import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import RateLimiterRes from 'rate-limiter-flexible/lib/RateLimiterRes.js';
 import { SlowDownError } from '../core/errors.ts';
 import type { RateLimit, RateLimiter } from '../core/ports/rate-limiter.ts';
 

@@ -1,4 +1,4 @@
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import RateLimiterMemory from 'rate-limiter-flexible/lib/RateLimiterMemory.js';
 import type { RateLimiter } from '../core/ports/rate-limiter.ts';
 import { createFlexibleRateLimiter } from './flexible-rate-limiter.ts';
 

@@ -12,7 +12,7 @@ import { openRateLimitStore } from '../adapters/rate-limit-store.ts';
 import { RuleValidationError } from '../core/errors.ts';
 import type { GatewayKey } from '../core/ports/credential-store.ts';
 import type { ViewStore } from '../core/ports/view-store.ts';
-import { runClusterWorker, startGatewayCluster } from '../gateway/cluster.ts';
+import { forkGatewayCluster, runClusterWorker, startAllowed } from '../gateway/cluster.ts';
 import { createGatewayDependencies } from '../gateway/dependencies.ts';
 import { responseDeadlineMs } from '../gateway/graceful-drain.ts';
 import {
@@ -69,6 +69,7 @@ export type ServeRole = 'in-process' | 'command';
 export async function serveCommand(args: string[]): Promise<number> {
   const write = (text: string) => process.stdout.write(text);
   if (cluster.isWorker) {
+    await startAllowed();
     const server = await startServe(args, write, 'command');
     return runClusterWorker(server, server.drainDeadlineMs);
   }
@@ -166,39 +167,47 @@ export async function startServe(
   const localStore = keysSecret === undefined ? createLocalCredentialStore(home) : undefined;
   // The primary serves nothing: counters (and a Redis connection) are the workers'.
   const rateLimits = isPrimary ? undefined : await openRateLimitStore(production.rateLimitStore);
-  // The primary loads the rules and keys first (creating local token keys once), then forks.
-  const deps = await createGatewayDependencies({
-    rulesDir: values.rules,
-    region: values.region,
-    localBuckets,
-    s3Buckets,
-    credentials: localStore ?? (await credentialStoreFromEnv(process.env)),
-    keyring: await tokenKeyringFromEnv(process.env),
-    rateLimiter: rateLimits?.limiter,
-    geoDatabase: production.geoDatabase,
-    audit: createConsoleAuditLog(write),
-    views: views.store,
-    viewBudgetMs: parseViewBudget(values['view-budget']),
-    allowListBuckets: values['allow-list-buckets'],
-  }).catch(async (error: unknown) => {
+  const viewBudgetMs = parseViewBudget(values['view-budget']);
+  // Forked now, to load the CLI while the primary loads the rules and keys (creating local token
+  // keys once); they start serving only when the primary has, and the rules are valid.
+  const workerCluster = isPrimary ? forkGatewayCluster({ workers, write }) : undefined;
+  const prepare = async () => {
+    const deps = await createGatewayDependencies({
+      rulesDir: values.rules,
+      region: values.region,
+      localBuckets,
+      s3Buckets,
+      credentials: localStore ?? (await credentialStoreFromEnv(process.env)),
+      keyring: await tokenKeyringFromEnv(process.env),
+      rateLimiter: rateLimits?.limiter,
+      geoDatabase: production.geoDatabase,
+      audit: createConsoleAuditLog(write),
+      views: views.store,
+      viewBudgetMs,
+      allowListBuckets: values['allow-list-buckets'],
+    }).catch((error: unknown) => {
+      if (!(error instanceof RuleValidationError)) throw error;
+      throw new RuleValidationError(
+        `refusing to start: the rules in ${values.rules} are invalid\n${error.message}`,
+        { cause: error },
+      );
+    });
+    const existingKeys = await localStore?.list();
+    // Only a local key file gets a demo key, never a deployed registry (its secret would be logged).
+    const demoKey =
+      localStore !== undefined && existingKeys?.length === 0 && !isWorker
+        ? await localStore.create(DEMO_KEY_NAME, buckets)
+        : undefined;
+    return { deps, existingKeys, demoKey };
+  };
+  const { deps, existingKeys, demoKey } = await prepare().catch(async (error: unknown) => {
     await rateLimits?.close();
-    if (!(error instanceof RuleValidationError)) throw error;
-    throw new RuleValidationError(
-      `refusing to start: the rules in ${values.rules} are invalid\n${error.message}`,
-      {
-        cause: error,
-      },
-    );
+    await workerCluster?.abort();
+    throw error;
   });
-  const existingKeys = await localStore?.list();
-  // Only a local key file gets a demo key, never a deployed registry (its secret would be logged).
-  const demoKey =
-    localStore !== undefined && existingKeys?.length === 0 && !isWorker
-      ? await localStore.create(DEMO_KEY_NAME, buckets)
-      : undefined;
-  const server = await (isPrimary
-    ? startGatewayCluster({ workers, write })
-    : startGatewayServer({ host: values.host, port, deps, limits, trustedProxy: production.trustedProxy })
+  const server = await (
+    workerCluster?.start() ??
+    startGatewayServer({ host: values.host, port, deps, limits, trustedProxy: production.trustedProxy })
   ).catch(async (error: unknown) => {
     await rateLimits?.close();
     throw error;

@@ -8,30 +8,45 @@ export const WORKER_EXIT_GRACE_MS = 5_000;
 
 /** What a worker tells the primary. */
 type WorkerMessage =
+  | { readonly type: 'maskpoint:waiting' }
   | { readonly type: 'maskpoint:listening'; readonly url: string }
   | { readonly type: 'maskpoint:drained'; readonly outcome: DrainOutcome };
 
-/** What the primary tells a worker. */
+/** What the primary tells a worker: to start serving (once it says it is waiting), or to drain. */
+const START_MESSAGE = { type: 'maskpoint:start' } as const;
 const DRAIN_MESSAGE = { type: 'maskpoint:drain' } as const;
+
+/** Gateway workers forked by {@link forkGatewayCluster}, waiting for the primary's word. */
+export interface GatewayCluster {
+  /**
+   * Lets every worker start (each loads the rules and keys and listens); resolves once every
+   * worker listens, with the URL they share.
+   *
+   * @throws WorkerStartError when a worker exits before it listens (its own error is on stderr).
+   */
+  start(): Promise<GatewayServer>;
+  /** Stops the workers before they start: the primary's own start failed. */
+  abort(): Promise<void>;
+}
 
 /**
  * The primary of a gateway cluster: forks `workers` processes that each run the same command
  * (node:cluster re-runs the entry script with the same arguments), all serving one listening
- * socket, so redaction, which is CPU-bound, runs on every core. Resolves once every worker
- * listens, with the URL they share. A worker that dies later is replaced (a replacement that
- * dies before it listens is not); when none is left the process exits with code 1 so the
- * container runtime restarts it.
+ * socket, so redaction, which is CPU-bound, runs on every core. They are forked before the
+ * primary loads the rules, so that loading the CLI in each worker overlaps the primary's own
+ * checks, but each waits (in {@link startAllowed}) for `start()` before it reads the rules or
+ * keys: only the primary reports invalid rules, and it creates the local token keys once.
+ * A worker that dies after it listens is replaced (a replacement that dies before it listens is
+ * not); when none is left the process exits with code 1 so the container runtime restarts it.
  *
  * `drain(deadlineMs)` asks every worker to drain (each stops taking requests and finishes or
  * aborts its responses by the deadline, see `GatewayServer.drain`) and resolves when all have
  * exited; a worker still running `WORKER_EXIT_GRACE_MS` after the deadline is killed.
- *
- * @throws WorkerStartError when a worker exits before it listens (its own error is on stderr).
  */
-export async function startGatewayCluster(options: {
+export function forkGatewayCluster(options: {
   workers: number;
   write: (text: string) => void;
-}): Promise<GatewayServer> {
+}): GatewayCluster {
   // node:cluster forks the entry script again; `node -e` and the REPL have none.
   if (process.argv[1] === undefined) {
     throw new WorkerStartError(
@@ -41,15 +56,23 @@ export async function startGatewayCluster(options: {
   const live = new Set<Worker>();
   const exited = new Map<Worker, Promise<void>>();
   let isDraining = false;
+  /** Whether `start()` was called: a worker that says it waits is then let start. */
+  let isStarted = false;
+  /** Workers that said they wait (see {@link startAllowed}): a message sent earlier could be lost. */
+  const waiting = new Set<Worker>();
   let totals: { inFlight: number; aborted: number } = { inFlight: 0, aborted: 0 };
 
+  /** Forks a worker, which is let start when it waits and `start()` was called. */
   function fork(): Promise<string> {
     const worker = cluster.fork();
     live.add(worker);
     let url: string | undefined;
     const listening = new Promise<string>((resolve, reject) => {
       worker.on('message', (message: WorkerMessage) => {
-        if (message.type === 'maskpoint:listening') {
+        if (message.type === 'maskpoint:waiting') {
+          waiting.add(worker);
+          if (isStarted) worker.send(START_MESSAGE);
+        } else if (message.type === 'maskpoint:listening') {
           url = message.url;
           resolve(message.url);
         } else if (message.type === 'maskpoint:drained') {
@@ -64,6 +87,7 @@ export async function startGatewayCluster(options: {
         new Promise((resolveExit) =>
           worker.once('exit', (code, signal) => {
             live.delete(worker);
+            waiting.delete(worker);
             resolveExit();
             if (url === undefined) {
               reject(
@@ -95,15 +119,14 @@ export async function startGatewayCluster(options: {
     );
   }
 
-  const started = Array.from({ length: options.workers }, fork);
-  let url: string;
-  try {
-    [url] = (await Promise.all(started)) as [string];
-  } catch (error) {
+  const listening = Array.from({ length: options.workers }, fork);
+  // A worker that exits while waiting is reported by start(), not as an unhandled rejection.
+  for (const promise of listening) promise.catch(() => {});
+
+  async function stopAll(): Promise<void> {
     isDraining = true;
     for (const worker of live) worker.process.kill('SIGTERM');
     await Promise.all(exited.values());
-    throw error;
   }
 
   async function drain(deadlineMs: number): Promise<DrainOutcome> {
@@ -124,12 +147,47 @@ export async function startGatewayCluster(options: {
   }
 
   return {
-    url,
-    drain,
-    close: async () => {
-      await drain(0);
+    async start() {
+      isStarted = true;
+      for (const worker of waiting) if (worker.isConnected()) worker.send(START_MESSAGE);
+      let url: string;
+      try {
+        [url] = (await Promise.all(listening)) as [string];
+      } catch (error) {
+        await stopAll();
+        throw error;
+      }
+      return {
+        url,
+        drain,
+        close: async () => {
+          await drain(0);
+        },
+      };
     },
+    abort: stopAll,
   };
+}
+
+/**
+ * The worker's side of the start: resolves when the primary lets this worker start (see
+ * {@link forkGatewayCluster}); exits the process if the primary goes away first.
+ */
+export function startAllowed(): Promise<void> {
+  const allowed = new Promise<void>((resolve) => {
+    const onMessage = (message: unknown) => {
+      if (!isMessage(message, START_MESSAGE.type)) return;
+      process.off('message', onMessage);
+      process.off('disconnect', onDisconnect);
+      resolve();
+    };
+    const onDisconnect = () => process.exit(0);
+    process.on('message', onMessage);
+    process.once('disconnect', onDisconnect);
+  });
+  // Only now: a message that arrives before a listener is there is dropped.
+  send({ type: 'maskpoint:waiting' });
+  return allowed;
 }
 
 /**
@@ -142,7 +200,7 @@ export async function runClusterWorker(server: GatewayServer, drainDeadlineMs: n
   send({ type: 'maskpoint:listening', url: server.url });
   await new Promise<void>((resolve) => {
     process.on('message', (message: unknown) => {
-      if (isDrainMessage(message)) resolve();
+      if (isMessage(message, DRAIN_MESSAGE.type)) resolve();
     });
     process.once('SIGTERM', () => resolve());
     process.once('SIGINT', () => resolve());
@@ -174,10 +232,6 @@ function send(message: WorkerMessage): void {
   process.send?.(message);
 }
 
-function isDrainMessage(message: unknown): boolean {
-  return (
-    typeof message === 'object' &&
-    message !== null &&
-    (message as { type?: unknown }).type === DRAIN_MESSAGE.type
-  );
+function isMessage(message: unknown, type: string): boolean {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === type;
 }

@@ -1,9 +1,10 @@
-import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcessWithoutNullStreams, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RULES_DIR } from '../../functions/adapters/local-rule-set-source.ts';
 import { WORKER_EXIT_GRACE_MS } from '../../functions/gateway/cluster.ts';
 import type { GatewayRequest } from '../../functions/gateway/gateway.ts';
 import { signRequest } from './gateway-client.ts';
@@ -226,5 +227,41 @@ describe('maskpoint serve --workers 2', () => {
     expect(completed).toBeGreaterThanOrEqual(DOWNLOADS / 2);
     expect(served.output()).toContain('SIGTERM received, stopping the gateway');
     expect(served.output()).not.toContain('did not stop after the drain; killing it');
+  }, 60_000);
+});
+
+describe('maskpoint serve --workers 2 with an invalid rule file', () => {
+  it('refuses to start: the error with its file and line once (the workers, forked early, never read the rules), exit code 1', () => {
+    const workDir = mkdtempSync(join(tmpdir(), 'maskpoint-cluster-bad-rules-'));
+    try {
+      const rulesDir = join(workDir, 'rules');
+      cpSync(DEFAULT_RULES_DIR, rulesDir, { recursive: true });
+      appendFileSync(join(rulesDir, 'default.yaml'), 'detectors: [unclosed\n');
+      const bucketDir = join(workDir, 'bucket');
+      mkdirSync(bucketDir);
+      const run = spawnSync(
+        process.execPath,
+        [
+          'bin/maskpoint.js',
+          'serve',
+          '--workers',
+          '2',
+          '--port',
+          '0',
+          '--rules',
+          rulesDir,
+          '--bucket',
+          `data=${bucketDir}`,
+        ],
+        { cwd: ROOT, env: { ...process.env, MASKPOINT_HOME: join(workDir, 'home') }, timeout: 60_000 },
+      );
+      const output = `${run.stdout}${run.stderr}`;
+      expect(run.status, output).toBe(1);
+      expect(output.match(/refusing to start/g), output).toHaveLength(1);
+      expect(output).toMatch(new RegExp(`${join(rulesDir, 'default.yaml')}:\\d+:\\d+: `));
+      expect(output).not.toContain('listening');
+    } finally {
+      rmSync(workDir, { recursive: true, force: true });
+    }
   }, 60_000);
 });
