@@ -98,23 +98,43 @@ const { value } = fc.letrec((tie) => ({
   ),
 }));
 
+/** `document` as JSON text, pushed in pieces cut at `cuts`, comes out as the per-value reference makes it. */
+function expectJsonAsReference(document: unknown, cuts: readonly number[]): void {
+  const input = JSON.stringify(document);
+  const json = createJsonRedactor(new Redactor(compiledRuleSetOf(detectors())));
+  const output =
+    splitAt(input, cuts)
+      .map((chunk) => json.push(chunk))
+      .join('') + json.end();
+  expect(JSON.parse(output)).toEqual(
+    reference(JSON.parse(input), new Redactor(compiledRuleSetOf(detectors()))),
+  );
+}
+
+/** `lines` as NDJSON, pushed in pieces cut at `cuts`, come out as the per-value reference makes each. */
+function expectNdjsonAsReference(lines: readonly unknown[], cuts: readonly number[]): void {
+  const input = `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`;
+  const ndjson = createNdjsonRedactor(new Redactor(compiledRuleSetOf(detectors())));
+  const output =
+    splitAt(input, cuts)
+      .map((chunk) => ndjson.push(chunk))
+      .join('') + ndjson.end();
+  const redactor = new Redactor(compiledRuleSetOf(detectors()));
+  expect(
+    output
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line)),
+  ).toEqual(lines.map((line) => reference(JSON.parse(JSON.stringify(line)), redactor)));
+}
+
 describe('JSON and NDJSON redaction equal per-value redaction', () => {
   it('redacts a JSON document, split anywhere, as if each value were scanned alone', () => {
     fc.assert(
       fc.property(
         fc.array(value, { maxLength: 6 }),
         fc.array(fc.nat(), { maxLength: 5 }),
-        (document, cuts) => {
-          const input = JSON.stringify(document);
-          const json = createJsonRedactor(new Redactor(compiledRuleSetOf(detectors())));
-          const output =
-            splitAt(input, cuts)
-              .map((chunk) => json.push(chunk))
-              .join('') + json.end();
-          expect(JSON.parse(output)).toEqual(
-            reference(JSON.parse(input), new Redactor(compiledRuleSetOf(detectors()))),
-          );
-        },
+        expectJsonAsReference,
       ),
       { numRuns: 1000 },
     );
@@ -122,18 +142,9 @@ describe('JSON and NDJSON redaction equal per-value redaction', () => {
 
   it('redacts NDJSON lines as if each value were scanned alone', () => {
     fc.assert(
-      fc.property(fc.array(value, { minLength: 1, maxLength: 6 }), (lines) => {
-        const ndjson = createNdjsonRedactor(new Redactor(compiledRuleSetOf(detectors())));
-        const input = `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`;
-        const output = ndjson.push(input) + ndjson.end();
-        const redactor = new Redactor(compiledRuleSetOf(detectors()));
-        expect(
-          output
-            .trimEnd()
-            .split('\n')
-            .map((line) => JSON.parse(line)),
-        ).toEqual(lines.map((line) => reference(JSON.parse(JSON.stringify(line)), redactor)));
-      }),
+      fc.property(fc.array(value, { minLength: 1, maxLength: 6 }), (lines) =>
+        expectNdjsonAsReference(lines, []),
+      ),
       { numRuns: 1000 },
     );
   });
@@ -154,40 +165,14 @@ describe('JSON and NDJSON redaction equal per-value redaction', () => {
     );
 
   it('redacts a JSON array of records of one shape, split anywhere, as if each value were scanned alone', () => {
-    fc.assert(
-      fc.property(records, fc.array(fc.nat(), { maxLength: 3 }), (document, cuts) => {
-        const input = JSON.stringify(document);
-        const json = createJsonRedactor(new Redactor(compiledRuleSetOf(detectors())));
-        const output =
-          splitAt(input, cuts)
-            .map((chunk) => json.push(chunk))
-            .join('') + json.end();
-        expect(JSON.parse(output)).toEqual(
-          reference(JSON.parse(input), new Redactor(compiledRuleSetOf(detectors()))),
-        );
-      }),
-      { numRuns: 300 },
-    );
+    fc.assert(fc.property(records, fc.array(fc.nat(), { maxLength: 3 }), expectJsonAsReference), {
+      numRuns: 300,
+    });
   });
 
   it('redacts NDJSON records of one shape, pushed in pieces, as if each value were scanned alone', () => {
-    fc.assert(
-      fc.property(records, fc.array(fc.nat(), { maxLength: 3 }), (lines, cuts) => {
-        const input = `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`;
-        const ndjson = createNdjsonRedactor(new Redactor(compiledRuleSetOf(detectors())));
-        const output =
-          splitAt(input, cuts)
-            .map((chunk) => ndjson.push(chunk))
-            .join('') + ndjson.end();
-        const redactor = new Redactor(compiledRuleSetOf(detectors()));
-        expect(
-          output
-            .trimEnd()
-            .split('\n')
-            .map((line) => JSON.parse(line)),
-        ).toEqual(lines.map((line) => reference(JSON.parse(JSON.stringify(line)), redactor)));
-      }),
-      { numRuns: 300 },
-    );
+    fc.assert(fc.property(records, fc.array(fc.nat(), { maxLength: 3 }), expectNdjsonAsReference), {
+      numRuns: 300,
+    });
   });
 });
