@@ -84,6 +84,8 @@ export class Scanner {
   private namedOnly: Scanner = this;
   /** Per rule index: whether its detector is line-local (see `isLineLocal`). */
   private readonly lineLocalRules: readonly boolean[];
+  /** The detectors that may find more in a text alone than within a longer one (see `findsAlone`). */
+  private readonly findingMoreAlone: readonly Detector[];
   /** Per rule index: the index of its detector. */
   private readonly ruleDetectors: readonly number[];
 
@@ -112,6 +114,7 @@ export class Scanner {
       if ((detector.kinds ?? 1) === 1 && isLineLocal(detector)) lineLocalRules[first] = true;
     });
     this.lineLocalRules = lineLocalRules;
+    this.findingMoreAlone = detectors.filter((detector) => detector.mayFindMoreAlone !== undefined);
     this.ruleDetectors = ruleDetectors;
   }
 
@@ -131,7 +134,8 @@ export class Scanner {
    */
   findsAlone(text: string, matches: readonly ScanMatch[]): boolean {
     if (this.isDecodingBase64) return false;
-    for (const detector of this.detectors) if (detector.mayFindMoreAlone?.(text) === true) return false;
+    for (const detector of this.findingMoreAlone)
+      if (detector.mayFindMoreAlone?.(text) === true) return false;
     if (this.base !== this) {
       const changed = this.namedOnly;
       if (changed === this) return false;
