@@ -6,8 +6,9 @@ export const PACK_TABLE_END = '<!-- pack-table:end -->';
 
 /**
  * The operator README's table of every pack detector: pack, id, label, what it finds, what
- * the prefilter looks for (anchors) or the context it needs (keywords, and whether a rule set at
- * likelihood `possible` does without them), and the checks a value must pass. Packs in name order, detectors in file order.
+ * the prefilter looks for (anchors) or the context it needs (keywords, and the likelihood from
+ * which a rule set does without them), and the checks a value must pass (and whether a rule set at
+ * `unlikely` does without the check). Packs in name order, detectors in file order.
  */
 export function renderPackTable(packs: readonly CompiledPack[]): string {
   const rows = ['| pack | id | label | finds | anchors / keywords | checks |', '|---|---|---|---|---|---|'];
@@ -21,11 +22,13 @@ export function renderPackTable(packs: readonly CompiledPack[]): string {
         const anchors = detector.anchors.map(code).join(' ');
         const keywords =
           detector.keywords.length > 0
-            ? `keywords: ${detector.keywords.map(code).join(' ')}${detector.withoutKeyword === 'possible' ? ' (none needed at `possible`)' : ''}`
+            ? `keywords: ${detector.keywords.map(code).join(' ')}${withoutKeywordNote(detector.withoutKeyword, detector.bareValue)}`
             : '';
         found = [anchors, keywords].filter((part) => part !== '').join('; ') || '(pattern scan)';
         checks = [
-          detector.validator,
+          detector.validator === undefined
+            ? undefined
+            : `${detector.validator}${detector.withoutCheck === 'unlikely' ? ' (not its check at `unlikely`)' : ''}`,
           detector.minEntropy === undefined ? undefined : `entropy ≥ ${detector.minEntropy}`,
         ]
           .filter((part) => part !== undefined)
@@ -39,6 +42,15 @@ export function renderPackTable(packs: readonly CompiledPack[]): string {
     }
   }
   return rows.join('\n');
+}
+
+/** When a detector needs no keyword, as its keywords cell says it. */
+function withoutKeywordNote(
+  level: 'possible' | 'unlikely' | undefined,
+  bareValue: string | undefined,
+): string {
+  if (level === undefined) return '';
+  return ` (none needed at \`${level}\`${bareValue === undefined ? '' : `, a bare value matching ${code(bareValue)}`})`;
 }
 
 /**
