@@ -222,6 +222,38 @@ describe('pack likelihood unlikely', () => {
     });
   });
 
+  it('holds each validator without its check to less: it takes every value the whole validator takes (property)', () => {
+    for (const { id, spec, values } of declared) {
+      if (spec.withoutCheck !== 'unlikely' || spec.validator === undefined) continue;
+      const whole = validatorNamed(spec.validator);
+      const unchecked = uncheckedValidatorNamed(spec.validator);
+      if (unchecked === undefined) throw new Error(`${id}: no form without its check`);
+      fc.assert(
+        fc.property(values, (value) => {
+          // Every character at every place, so that some variants pass the whole check.
+          const variants = [...value].flatMap((_, at) =>
+            [...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'].map(
+              (char) => value.slice(0, at) + char + value.slice(at + 1),
+            ),
+          );
+          for (const variant of variants) {
+            if (!whole(variant)) continue;
+            expect(unchecked(variant), variant).toBe(true);
+          }
+          expect(unchecked(value), value).toBe(true);
+        }),
+        { numRuns: 30 },
+      );
+      // The values of its examples that the whole validator takes.
+      const scan = new RegExp(spec.pattern, `${spec.flags}g`);
+      const valid = spec.examples.flatMap((example) =>
+        'output' in example ? [...example.input.matchAll(scan)].map(([found]) => found).filter(whole) : [],
+      );
+      expect(valid, id).not.toEqual([]);
+      for (const value of valid) expect(unchecked(value), value).toBe(true);
+    }
+  });
+
   it('redacts the same whatever the chunking with every pack at unlikely (property)', () => {
     const everyPack = compiledWith(
       shippedPacks,
