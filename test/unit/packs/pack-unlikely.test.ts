@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { RuleValidationError } from '../../../functions/core/errors.ts';
 import { compileRuleSet } from '../../../functions/core/redaction/compile-rule-set.ts';
+import { compileRuleSetOrigin } from '../../../functions/core/redaction/compile-rule-set-origin.ts';
 import { type CompiledPack, compilePackFile } from '../../../functions/core/redaction/detector-pack.ts';
 import { createDetectorGroup } from '../../../functions/core/redaction/detectors/detector-group.ts';
 import { createFormatRedactor } from '../../../functions/core/redaction/formats/create-format-redactor.ts';
@@ -299,6 +300,15 @@ describe('pack likelihood unlikely', () => {
         expect(new Redactor(everyPack).redactText(example.input), example.input).toBe(example.output);
       }
     }
+  });
+
+  it('survives the trip to a worker thread (compiled again from its origin)', () => {
+    const compiled = compiledWith(shippedPacks, [{ pack: 'pii-us', likelihood: 'unlikely' }, 'pii-uk']);
+    if (compiled.origin === undefined) throw new Error('a compiled rule set keeps its origin');
+    const again = compileRuleSetOrigin(structuredClone(compiled.origin));
+    const text = 'order 924908321, ref tw987654a';
+    expect(new Redactor(again).redactText(text)).toBe('order [US_ITIN], ref tw987654a');
+    expect(new Redactor(again).redactText(text)).toBe(new Redactor(compiled).redactText(text));
   });
 
   describe('changes nothing at likely and possible', () => {
