@@ -1,0 +1,229 @@
+import * as libqp from 'libqp';
+import { MalformedObjectError } from '../../errors.ts';
+import type { FormatRedactor } from './format-redactor.ts';
+import { MailLines } from './mail-lines.ts';
+
+/** The charsets a mail part's text is read in; another one is not read (see `mail-redactor.ts`). */
+export type MailCharset = 'utf-8' | 'latin1';
+
+/** Encoded content transfer encodings (RFC 2045 §6): the others carry the text as it is. */
+export type MailTransferEncoding = 'base64' | 'quoted-printable';
+
+/** Bytes per base64 line: 57 bytes make the 76 characters RFC 2045 §6.8 allows. */
+const BASE64_LINE_BYTES = 57;
+/** Longest quoted-printable line, soft break included (RFC 2045 §6.7, rule 5). */
+const QP_LINE_CHARS = 76;
+const BASE64_TEXT = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * Redacts the body of a mail part sent in base64 or quoted-printable: the body is decoded, then
+ * read in its charset, fed to `inner` (the part's own format redactor), and what `inner` emits is
+ * written back in the same charset and encoding, in lines that end with `newline`: base64 in
+ * lines of 76 characters, quoted-printable with its soft line breaks at 76 (libqp). Both sides
+ * work in bounded steps (a base64 quantum, a line), so the output does not depend on how the
+ * input was cut. Input and output leave out the line break before the next boundary (it belongs
+ * to the boundary, RFC 2046 §5.1.1).
+ *
+ * Fails with `MalformedObjectError` on a character outside base64, a base64 body cut short,
+ * bytes that are not text in the charset, or redacted text that the charset cannot write.
+ */
+export function createEncodedBodyRedactor(
+  encoding: MailTransferEncoding,
+  charset: MailCharset,
+  inner: FormatRedactor,
+  newline: string,
+  maxLineChars: number,
+): FormatRedactor {
+  const reader = charsetReader(charset);
+  const writer = charsetWriter(charset);
+  const decoder = encoding === 'base64' ? base64Decoder() : qpDecoder(maxLineChars);
+  const encoder = encoding === 'base64' ? base64Encoder(newline) : qpEncoder(newline);
+  return {
+    push(text) {
+      return encoder.push(writer.write(inner.push(reader.read(decoder.push(text)))));
+    },
+    end() {
+      const text = reader.read(decoder.end()) + reader.end();
+      const redacted = writer.write(inner.push(text) + inner.end());
+      return encoder.push(redacted) + encoder.end(writer.end());
+    },
+  };
+}
+
+interface ByteDecoder {
+  push(text: string): Uint8Array;
+  end(): Uint8Array;
+}
+
+function base64Decoder(): ByteDecoder {
+  let quantum = '';
+  let isPadded = false;
+  function decode(text: string, isLast: boolean): Uint8Array {
+    const clean = quantum + text.replace(/[\r\n\t ]+/g, '');
+    if (!BASE64_TEXT.test(clean) || (isPadded && clean.length > 0)) {
+      throw new MalformedObjectError('mail: a base64 body holds a character outside base64');
+    }
+    const cut = isLast ? clean.length : clean.length - (clean.length % 4);
+    if (isLast && cut % 4 !== 0) throw new MalformedObjectError('mail: a base64 body is cut short');
+    quantum = clean.slice(cut);
+    isPadded ||= clean.slice(0, cut).endsWith('=');
+    return Buffer.from(clean.slice(0, cut), 'base64');
+  }
+  return { push: (text) => decode(text, false), end: () => decode('', true) };
+}
+
+function qpDecoder(maxLineChars: number): ByteDecoder {
+  const lines = new MailLines(maxLineChars);
+  function decodeLine(text: string, isLast: boolean): Buffer {
+    // Trailing white space is padding a transport may have added (RFC 2045 §6.7, rule 3).
+    const line = text.replace(/[ \t]+$/, '');
+    if (line.endsWith('=')) {
+      // White space before a soft line break is text: libqp drops white space at the end of what it decodes.
+      const soft = line.slice(0, -1);
+      const space = /[ \t]*$/.exec(soft)?.[0] ?? '';
+      return Buffer.concat([libqp.decode(soft.slice(0, soft.length - space.length)), Buffer.from(space)]);
+    }
+    return isLast ? libqp.decode(line) : Buffer.concat([libqp.decode(line), NEWLINE]);
+  }
+  return {
+    push(text) {
+      lines.push(text);
+      const parts: Buffer[] = [];
+      for (let line = lines.next(); line !== undefined; line = lines.next())
+        parts.push(decodeLine(line.text, false));
+      return Buffer.concat(parts);
+    },
+    end() {
+      return decodeLine(lines.rest(), true);
+    },
+  };
+}
+
+const NEWLINE = Buffer.from('\n');
+
+interface TextReader {
+  read(bytes: Uint8Array): string;
+  end(): string;
+}
+
+function charsetReader(charset: MailCharset): TextReader {
+  if (charset === 'latin1') return { read: (bytes) => Buffer.from(bytes).toString('latin1'), end: () => '' };
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  function read(bytes: Uint8Array | undefined): string {
+    try {
+      return bytes === undefined ? decoder.decode() : decoder.decode(bytes, { stream: true });
+    } catch (error) {
+      throw new MalformedObjectError('mail: a part declared as UTF-8 holds bytes that are not UTF-8', {
+        cause: error,
+      });
+    }
+  }
+  return { read, end: () => read(undefined) };
+}
+
+interface TextWriter {
+  write(text: string): Uint8Array;
+  end(): Uint8Array;
+}
+
+function charsetWriter(charset: MailCharset): TextWriter {
+  if (charset === 'latin1') {
+    return {
+      write(text) {
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: the range is the point
+        if (/[^\u0000-\u00ff]/.test(text)) {
+          throw new MalformedObjectError(
+            'mail: redacted text cannot be written in the part charset ISO-8859-1',
+          );
+        }
+        return Buffer.from(text, 'latin1');
+      },
+      end: () => new Uint8Array(0),
+    };
+  }
+  // A high surrogate waits for its pair, which the next piece brings.
+  let held = '';
+  return {
+    write(text) {
+      const whole = held + text;
+      const isCut = whole.length > 0 && isHighSurrogate(whole.charCodeAt(whole.length - 1));
+      held = isCut ? whole.slice(-1) : '';
+      return Buffer.from(isCut ? whole.slice(0, -1) : whole, 'utf8');
+    },
+    end() {
+      const rest = held;
+      held = '';
+      return Buffer.from(rest, 'utf8');
+    },
+  };
+}
+
+interface ByteEncoder {
+  push(bytes: Uint8Array): string;
+  /** Ends with the last bytes. */
+  end(bytes: Uint8Array): string;
+}
+
+function base64Encoder(newline: string): ByteEncoder {
+  let held: Buffer = Buffer.alloc(0);
+  let isFirstLine = true;
+  function lines(bytes: Buffer, count: number): string {
+    let out = '';
+    for (let at = 0; at < count; at += BASE64_LINE_BYTES) {
+      const line = bytes.subarray(at, Math.min(at + BASE64_LINE_BYTES, count)).toString('base64');
+      out += isFirstLine ? line : newline + line;
+      isFirstLine = false;
+    }
+    return out;
+  }
+  return {
+    push(bytes) {
+      if (bytes.byteLength === 0) return '';
+      const all = Buffer.concat([held, bytes]);
+      // The last full line waits: only the end knows whether more follows it.
+      const count = Math.max(0, Math.floor((all.byteLength - 1) / BASE64_LINE_BYTES)) * BASE64_LINE_BYTES;
+      held = all.subarray(count);
+      return lines(all, count);
+    },
+    end(bytes) {
+      const all = Buffer.concat([held, bytes]);
+      held = Buffer.alloc(0);
+      return lines(all, all.byteLength);
+    },
+  };
+}
+
+function qpEncoder(newline: string): ByteEncoder {
+  let held: Buffer = Buffer.alloc(0);
+  let isFirstLine = true;
+  function line(bytes: Buffer): string {
+    const crlf = bytes.byteLength > 0 && bytes[bytes.byteLength - 1] === 13;
+    const encoded = libqp.wrap(libqp.encode(crlf ? bytes.subarray(0, -1) : bytes), QP_LINE_CHARS);
+    const out = encoded.replaceAll('\r\n', newline);
+    const joined = isFirstLine ? out : newline + out;
+    isFirstLine = false;
+    return joined;
+  }
+  return {
+    push(bytes) {
+      const all = Buffer.concat([held, bytes]);
+      let out = '';
+      let from = 0;
+      for (let end = all.indexOf(10, from); end >= 0; end = all.indexOf(10, from)) {
+        out += line(all.subarray(from, end));
+        from = end + 1;
+      }
+      held = all.subarray(from);
+      return out;
+    },
+    end(bytes) {
+      const out = this.push(bytes) + line(held);
+      held = Buffer.alloc(0);
+      return out;
+    },
+  };
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
