@@ -103,7 +103,9 @@ export function createMailRedactor(
       );
       return { head: out + separator, body };
     }
-    const inner = createPart(plan.format);
+    // A mail inside counts its depth on from this one's.
+    const inner =
+      plan.format === 'mail' ? createMailRedactor(redactor, createPart, child) : createPart(plan.format);
     const body =
       plan.encoding === undefined
         ? inner
