@@ -1,5 +1,9 @@
-/** An RFC 5322 header field: a name of printable ASCII other than `:` (at most 76 here), then `:`. */
-const FIELD = /^([\x21-\x39\x3b-\x7e]{1,76}):/;
+/**
+ * A header field as mail software writes it: a name of letters, digits and `-` that starts with a
+ * letter (RFC 5322 allows any printable ASCII but `:`; a log's `2025-06-02T10:00:00Z` would be
+ * one), at most 76 characters, then `:`.
+ */
+const FIELD = /^([A-Za-z][A-Za-z0-9-]{0,75}):/;
 
 /**
  * Fields that only a mail carries, spelled as the transfer agents that add them do (a capital
