@@ -238,10 +238,51 @@ describe('mail redactor', () => {
       ['Content-Type: multipart/mixed'],
       ['Content-Type: multipart/mixed; boundary=b', 'Content-Transfer-Encoding: base64'],
       ['this line is no field'],
+      // Parsers differ on which of two parameters they take.
+      ['Content-Type: multipart/mixed; boundary=b; boundary=a'],
+      ['Content-Type: text/plain; charset=utf-8; CHARSET=shift_jis'],
     ]) {
       expect(failure([[...CRLF_MAIL, ...fields, '', '--b--'].join('\r\n')]).error).toBeInstanceOf(
         MalformedObjectError,
       );
+    }
+  });
+
+  it('fails on a line that starts with the boundary and is no delimiter, which some clients take for one', () => {
+    // What a lenient client reads as a second part, base64 the redactor would have read as text.
+    const hidden = Buffer.from('jane.doe@example.com').toString('base64');
+    const input = [
+      ...CRLF_MAIL,
+      'Content-Type: multipart/mixed; boundary=b',
+      '',
+      '--b',
+      '',
+      'text',
+      '--bX',
+      'Content-Transfer-Encoding: base64',
+      '',
+      hidden,
+      '--b--',
+    ].join('\r\n');
+    const { out, error } = failure([input]);
+    expect(error).toBeInstanceOf(MalformedObjectError);
+    expect(out).not.toContain(hidden);
+  });
+
+  it('fails on a part whose decoded text holds a NUL, as UTF-16 text read as UTF-8 does', () => {
+    const utf16 = Buffer.from('mail jane.doe@example.com', 'utf16le').toString('base64');
+    for (const encoding of ['base64', 'quoted-printable']) {
+      const body = encoding === 'base64' ? utf16 : 'a=00b';
+      const input = [
+        ...CRLF_MAIL,
+        'Content-Type: text/plain',
+        `Content-Transfer-Encoding: ${encoding}`,
+        '',
+        body,
+      ];
+      const { out, error } = failure([input.join('\r\n')]);
+      expect(error).toBeInstanceOf(MalformedObjectError);
+      expect(out).not.toContain(utf16);
     }
   });
 

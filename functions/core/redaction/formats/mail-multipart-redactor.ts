@@ -10,7 +10,8 @@ import { MailLines } from './mail-lines.ts';
  * belongs to the delimiter, so a part's redactor never sees it; lines are cut where they end, so
  * the output does not depend on how the input was cut.
  *
- * Fails with `MalformedObjectError` when the body ends before its close delimiter.
+ * Fails with `MalformedObjectError` when the body ends before its close delimiter, or a line
+ * starts with the delimiter and is none.
  */
 export function createMultipartRedactor(
   boundary: string,
@@ -57,10 +58,18 @@ export function createMultipartRedactor(
   };
 }
 
-/** Whether a line is a delimiter (`--boundary`) or the close delimiter (`--boundary--`), white space after allowed. */
+/**
+ * Whether a line is a delimiter (`--boundary`) or the close delimiter (`--boundary--`), white
+ * space after allowed. Any other line that starts with the delimiter fails: RFC 2046 §5.1.1 keeps
+ * the boundary out of the parts (and §5.1.2 out of the start of an inner boundary), and a client
+ * that took such a line for a delimiter would read parts the redactor read as text.
+ */
 function delimiterKind(text: string, delimiter: string): 'open' | 'close' | undefined {
   if (!text.startsWith(delimiter)) return undefined;
   const rest = text.slice(delimiter.length);
   if (/^[ \t]*$/.test(rest)) return 'open';
-  return /^--[ \t]*$/.test(rest) ? 'close' : undefined;
+  if (/^--[ \t]*$/.test(rest)) return 'close';
+  throw new MalformedObjectError(
+    'mail: a line starts with the boundary of its multipart but is no delimiter',
+  );
 }

@@ -39,6 +39,8 @@ const BODY_FIELDS = new Set([
   'content-disposition',
   'content-length',
 ]);
+/** Content-Type parameters the mail is read by. */
+const STRUCTURAL_PARAMETERS = ['boundary', 'charset'];
 const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/;
 
 /**
@@ -54,7 +56,8 @@ const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/;
  * reads it. Nothing is buffered beyond a header block and a line (`limits.maxRecordBytes`).
  *
  * Fails with `MalformedObjectError` on a header line that is not a field, a second
- * `Content-Type` or `Content-Transfer-Encoding` (two readers could pick different ones), a
+ * `Content-Type` or `Content-Transfer-Encoding` or a second boundary or charset parameter (two
+ * readers could pick different ones), a
  * multipart without boundary or close delimiter, an encoded multipart, bad base64 or text;
  * with `LimitExceededError` on a longer line or header block, or deeper nesting.
  *
@@ -177,8 +180,14 @@ type BodyPlan =
 function planBody(fields: readonly MailHeaderField[], defaultType: string): BodyPlan {
   const contentType = single(fields, 'content-type');
   const encodingField = single(fields, 'content-transfer-encoding');
-  const type =
-    contentType === undefined ? { value: defaultType, params: {} } : parameterValue(fieldValue(contentType));
+  const typeValue = contentType === undefined ? defaultType : fieldValue(contentType);
+  for (const name of STRUCTURAL_PARAMETERS) {
+    // Parsers differ on which of two to take (libmime the first, others the last).
+    if ((typeValue.match(new RegExp(`;\\s*${name}\\s*\\*?\\s*=`, 'gi')) ?? []).length > 1) {
+      throw new MalformedObjectError(`mail: a Content-Type names its ${name} twice`);
+    }
+  }
+  const type = parameterValue(typeValue);
   const mediaType = type.value.toLowerCase();
   const encoding = encodingField === undefined ? '' : fieldValue(encodingField).toLowerCase();
   const isIdentity = IDENTITY_ENCODINGS.has(encoding);

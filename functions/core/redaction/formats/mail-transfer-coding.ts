@@ -25,7 +25,8 @@ const BASE64_TEXT = /^[A-Za-z0-9+/]*={0,2}$/;
  * to the boundary, RFC 2046 §5.1.1).
  *
  * Fails with `MalformedObjectError` on a character outside base64, a base64 body cut short,
- * bytes that are not text in the charset, or redacted text that the charset cannot write.
+ * bytes that are not text in the charset (a NUL included), or redacted text that the charset
+ * cannot write.
  */
 export function createEncodedBodyRedactor(
   encoding: MailTransferEncoding,
@@ -40,14 +41,25 @@ export function createEncodedBodyRedactor(
   const encoder = encoding === 'base64' ? base64Encoder(newline) : qpEncoder(newline);
   return {
     push(text) {
-      return encoder.push(writer.write(inner.push(reader.read(decoder.push(text)))));
+      return encoder.push(writer.write(inner.push(withoutNul(reader.read(decoder.push(text))))));
     },
     end() {
-      const text = reader.read(decoder.end()) + reader.end();
+      const text = withoutNul(reader.read(decoder.end()) + reader.end());
       const redacted = writer.write(inner.push(text) + inner.end());
       return encoder.push(redacted) + encoder.end(writer.end());
     },
   };
+}
+
+/**
+ * The text, unless it holds a NUL: UTF-16 or UTF-32 text read as UTF-8 or ISO-8859-1 has one
+ * between its characters, which hides every value from the detectors (the engine refuses such
+ * objects for the same reason, `Utf8StreamDecoder`).
+ */
+function withoutNul(text: string): string {
+  if (text.includes('\u0000'))
+    throw new MalformedObjectError('mail: a part holds a NUL byte: not text in its charset');
+  return text;
 }
 
 interface ByteDecoder {
