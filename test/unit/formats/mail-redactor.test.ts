@@ -131,6 +131,18 @@ describe('mail redactor', () => {
     expect(redactMail([input])).toContain('\r\n\r\nmail [EMAIL] now');
   });
 
+  it('keeps raw 8-bit UTF-8 text in a quoted-printable body as the bytes it was', () => {
+    const input = [
+      ...CRLF_MAIL,
+      'Content-Type: text/plain; charset=utf-8',
+      'Content-Transfer-Encoding: quoted-printable',
+      '',
+      'café € jane=40example.com',
+    ].join('\r\n');
+    const body = redactMail([input]).split('\r\n\r\n')[1] ?? '';
+    expect(body).toBe('caf=C3=A9 =E2=82=AC [EMAIL]');
+  });
+
   it('writes a header field with nothing found byte for byte, and a redacted one as encoded-words where it is not ASCII', () => {
     const fields = [
       'Subject: =?iso-8859-1?Q?caf=E9?= plain',

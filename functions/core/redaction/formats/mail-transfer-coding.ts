@@ -93,9 +93,9 @@ function qpDecoder(maxLineChars: number): ByteDecoder {
       // White space before a soft line break is text: libqp drops white space at the end of what it decodes.
       const soft = line.slice(0, -1);
       const space = /[ \t]*$/.exec(soft)?.[0] ?? '';
-      return Buffer.concat([libqp.decode(soft.slice(0, soft.length - space.length)), Buffer.from(space)]);
+      return Buffer.concat([decodeQp(soft.slice(0, soft.length - space.length)), Buffer.from(space)]);
     }
-    return isLast ? libqp.decode(line) : Buffer.concat([libqp.decode(line), NEWLINE]);
+    return isLast ? decodeQp(line) : Buffer.concat([decodeQp(line), NEWLINE]);
   }
   return {
     push(text) {
@@ -112,6 +112,14 @@ function qpDecoder(maxLineChars: number): ByteDecoder {
 }
 
 const NEWLINE = Buffer.from('\n');
+
+/**
+ * A quoted-printable line decoded. Raw 8-bit text in it (which RFC 2045 does not allow, and mail
+ * carries anyway) keeps its UTF-8 bytes: libqp reads a string's characters as single bytes.
+ */
+function decodeQp(line: string): Buffer {
+  return libqp.decode(Buffer.from(line, 'utf8'));
+}
 
 interface TextReader {
   read(bytes: Uint8Array): string;
