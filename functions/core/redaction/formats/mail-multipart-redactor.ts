@@ -23,17 +23,20 @@ export function createMultipartRedactor(
   const delimiter = `--${boundary}`;
   let state: 'preamble' | 'part' | 'epilogue' = 'preamble';
   let current = createText();
-  /** The line break of the last line given to `current`: it belongs to the next line or delimiter. */
+  /** The line break of the last line taken for `current`: it belongs to the next line or delimiter. */
   let held = '';
+  /** Lines taken for `current` and not given to it yet: one push per run of lines, not per line. */
+  let run = '';
 
   function line(text: string, newline: string): string {
     const kind = state === 'epilogue' ? undefined : delimiterKind(text, delimiter);
     if (kind === undefined) {
-      const out = current.push(held + text);
+      run += held + text;
       held = newline;
-      return out;
+      return '';
     }
-    const out = current.end() + held + text + newline;
+    const out = current.push(run) + current.end() + held + text + newline;
+    run = '';
     held = '';
     state = kind === 'close' ? 'epilogue' : 'part';
     current = kind === 'close' ? createText() : createPart();
@@ -44,8 +47,11 @@ export function createMultipartRedactor(
     push(text) {
       lines.push(text);
       let out = '';
-      for (let next = lines.next(); next !== undefined; next = lines.next())
+      for (let next = lines.next(); next !== undefined; next = lines.next()) {
         out += line(next.text, next.newline);
+      }
+      out += current.push(run);
+      run = '';
       return out;
     },
     end() {
@@ -53,7 +59,9 @@ export function createMultipartRedactor(
       if (state !== 'epilogue') {
         throw new MalformedObjectError('mail: a multipart body ends without its close delimiter');
       }
-      return out + current.push(held) + current.end();
+      const rest = run + held;
+      run = '';
+      return out + current.push(rest) + current.end();
     },
   };
 }

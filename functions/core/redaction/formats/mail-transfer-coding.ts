@@ -1,7 +1,6 @@
 import * as libqp from 'libqp';
-import { MalformedObjectError } from '../../errors.ts';
+import { LimitExceededError, MalformedObjectError } from '../../errors.ts';
 import type { FormatRedactor } from './format-redactor.ts';
-import { MailLines } from './mail-lines.ts';
 
 /** The charsets a mail part's text is read in; another one is not read (see `mail-redactor.ts`). */
 export type MailCharset = 'utf-8' | 'latin1';
@@ -11,6 +10,7 @@ export type MailTransferEncoding = 'base64' | 'quoted-printable';
 
 /** Bytes per base64 line: 57 bytes make the 76 characters RFC 2045 §6.8 allows. */
 const BASE64_LINE_BYTES = 57;
+const BASE64_LINE_CHARS = 76;
 /** Longest quoted-printable line, soft break included (RFC 2045 §6.7, rule 5). */
 const QP_LINE_CHARS = 76;
 const BASE64_TEXT = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -84,41 +84,37 @@ function base64Decoder(): ByteDecoder {
   return { push: (text) => decode(text, false), end: () => decode('', true) };
 }
 
+/**
+ * Quoted-printable, decoded a run of whole lines at a time: libqp removes the white space before a
+ * line break (transport padding, RFC 2045 §6.7 rule 3) and the soft line breaks (`=` at a line's
+ * end), and keeps the hard ones as they are, so no escape or soft break is cut.
+ */
 function qpDecoder(maxLineChars: number): ByteDecoder {
-  const lines = new MailLines(maxLineChars);
-  function decodeLine(text: string, isLast: boolean): Buffer {
-    // Trailing white space is padding a transport may have added (RFC 2045 §6.7, rule 3).
-    const line = text.replace(/[ \t]+$/, '');
-    if (line.endsWith('=')) {
-      // White space before a soft line break is text: libqp drops white space at the end of what it decodes.
-      const soft = line.slice(0, -1);
-      const space = /[ \t]*$/.exec(soft)?.[0] ?? '';
-      return Buffer.concat([decodeQp(soft.slice(0, soft.length - space.length)), Buffer.from(space)]);
-    }
-    return isLast ? decodeQp(line) : Buffer.concat([decodeQp(line), NEWLINE]);
-  }
+  let held = '';
   return {
     push(text) {
-      lines.push(text);
-      const parts: Buffer[] = [];
-      for (let line = lines.next(); line !== undefined; line = lines.next())
-        parts.push(decodeLine(line.text, false));
-      return Buffer.concat(parts);
+      const all = held + text;
+      const cut = all.lastIndexOf('\n') + 1;
+      held = all.slice(cut);
+      if (held.length > maxLineChars) {
+        throw new LimitExceededError(`mail: a line is longer than ${maxLineChars} characters`);
+      }
+      return decodeQp(all.slice(0, cut));
     },
     end() {
-      return decodeLine(lines.rest(), true);
+      const rest = held;
+      held = '';
+      return decodeQp(rest);
     },
   };
 }
 
-const NEWLINE = Buffer.from('\n');
-
 /**
- * A quoted-printable line decoded. Raw 8-bit text in it (which RFC 2045 does not allow, and mail
+ * Quoted-printable text decoded. Raw 8-bit text in it (which RFC 2045 does not allow, and mail
  * carries anyway) keeps its UTF-8 bytes: libqp reads a string's characters as single bytes.
  */
-function decodeQp(line: string): Buffer {
-  return libqp.decode(Buffer.from(line, 'utf8'));
+function decodeQp(text: string): Buffer {
+  return libqp.decode(Buffer.from(text, 'utf8'));
 }
 
 interface TextReader {
@@ -187,13 +183,15 @@ interface ByteEncoder {
 function base64Encoder(newline: string): ByteEncoder {
   let held: Buffer = Buffer.alloc(0);
   let isFirstLine = true;
+  /** `bytes[0, count)` in base64 lines, each but the last of 57 bytes: one encoding, then cut. */
   function lines(bytes: Buffer, count: number): string {
-    let out = '';
-    for (let at = 0; at < count; at += BASE64_LINE_BYTES) {
-      const line = bytes.subarray(at, Math.min(at + BASE64_LINE_BYTES, count)).toString('base64');
-      out += isFirstLine ? line : newline + line;
-      isFirstLine = false;
-    }
+    const text = bytes.subarray(0, count).toString('base64');
+    const parts: string[] = [];
+    for (let at = 0; at < text.length; at += BASE64_LINE_CHARS)
+      parts.push(text.slice(at, at + BASE64_LINE_CHARS));
+    if (parts.length === 0) return '';
+    const out = (isFirstLine ? '' : newline) + parts.join(newline);
+    isFirstLine = false;
     return out;
   }
   return {
@@ -213,31 +211,26 @@ function base64Encoder(newline: string): ByteEncoder {
   };
 }
 
+/**
+ * Quoted-printable, encoded a run of whole lines at a time: libqp keeps the hard line breaks and
+ * encodes and wraps each line on its own, so the output is the same however the runs are cut.
+ */
 function qpEncoder(newline: string): ByteEncoder {
   let held: Buffer = Buffer.alloc(0);
-  let isFirstLine = true;
-  function line(bytes: Buffer): string {
-    const crlf = bytes.byteLength > 0 && bytes[bytes.byteLength - 1] === 13;
-    const encoded = libqp.wrap(libqp.encode(crlf ? bytes.subarray(0, -1) : bytes), QP_LINE_CHARS);
-    const out = encoded.replaceAll('\r\n', newline);
-    const joined = isFirstLine ? out : newline + out;
-    isFirstLine = false;
-    return joined;
+  function encode(bytes: Buffer): string {
+    const out = libqp.wrap(libqp.encode(bytes), QP_LINE_CHARS);
+    // libqp ends soft line breaks with CRLF; a literal `=` is always written `=3D`.
+    return newline === '\r\n' ? out : out.replaceAll('=\r\n', `=${newline}`);
   }
   return {
     push(bytes) {
       const all = Buffer.concat([held, bytes]);
-      let out = '';
-      let from = 0;
-      for (let end = all.indexOf(10, from); end >= 0; end = all.indexOf(10, from)) {
-        out += line(all.subarray(from, end));
-        from = end + 1;
-      }
-      held = all.subarray(from);
-      return out;
+      const cut = all.lastIndexOf(10) + 1;
+      held = all.subarray(cut);
+      return cut === 0 ? '' : encode(all.subarray(0, cut));
     },
     end(bytes) {
-      const out = this.push(bytes) + line(held);
+      const out = this.push(bytes) + encode(held);
       held = Buffer.alloc(0);
       return out;
     },
