@@ -120,6 +120,44 @@ describe('mail redactor', () => {
     expect(qp.replaceAll('=\r\n', '')).toBe(long.replace('jane.doe@example.com', '[EMAIL]'));
   });
 
+  it('streams a large encoded part: output comes out while the input arrives, in the same bytes as at once', () => {
+    for (const encoding of ['base64', 'quoted-printable']) {
+      const text = Array.from(
+        { length: 40_000 },
+        (_, index) => `line ${index} mail jane.doe@example.com ok`,
+      ).join('\r\n');
+      const body =
+        encoding === 'base64'
+          ? (
+              Buffer.from(text)
+                .toString('base64')
+                .match(/.{1,76}/g) ?? []
+            ).join('\r\n')
+          : text.replaceAll('@', '=40');
+      const input = [
+        ...CRLF_MAIL,
+        'Content-Type: multipart/mixed; boundary=b',
+        '',
+        '--b',
+        `Content-Transfer-Encoding: ${encoding}`,
+        '',
+        body,
+        '--b--',
+        '',
+      ].join('\r\n');
+      const mail = createFormatRedactor('mail', new Redactor(ruleSet));
+      const outputs: string[] = [];
+      for (let at = 0; at < input.length; at += 64 * 1024)
+        outputs.push(mail.push(input.slice(at, at + 64 * 1024)));
+      outputs.push(mail.end());
+      const half = outputs.slice(0, outputs.length >> 1).join('').length;
+      const whole = outputs.join('');
+      expect(half).toBeGreaterThan(whole.length / 4);
+      expect(whole).toBe(redactMail([input]));
+      expect(whole).not.toContain('jane.doe');
+    }
+  });
+
   it('redacts the red-team survivor: an address written in quoted-printable (jane=40example.com)', () => {
     const input = [
       ...CRLF_MAIL,
