@@ -3,7 +3,7 @@ import type { Redactor } from '../redactor.ts';
 import { detectFormat } from './detect-format.ts';
 import type { FormatRedactor, TextFormat } from './format-redactor.ts';
 import { fieldValue, type MailHeaderField, parameterValue, redactHeaderField } from './mail-header-field.ts';
-import { MailLines } from './mail-lines.ts';
+import { type MailLine, MailLines } from './mail-lines.ts';
 import { createMultipartRedactor } from './mail-multipart-redactor.ts';
 import { createEncodedBodyRedactor, type MailCharset } from './mail-transfer-coding.ts';
 
@@ -57,9 +57,9 @@ const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/;
  *
  * Fails with `MalformedObjectError` on a header line that is not a field, a second
  * `Content-Type` or `Content-Transfer-Encoding` or a second boundary or charset parameter (two
- * readers could pick different ones), a
- * multipart without boundary or close delimiter, an encoded multipart, bad base64 or text;
- * with `LimitExceededError` on a longer line or header block, or deeper nesting.
+ * readers could pick different ones), a multipart without boundary or close delimiter, an
+ * encoded multipart, bad base64 or text; with `LimitExceededError` on a line or header block
+ * longer than `maxRecordBytes`, or deeper nesting.
  *
  * @example
  * const mail = createMailRedactor(redactor, (format) => createFormatRedactor(format, redactor));
@@ -163,8 +163,6 @@ export function createMailRedactor(
     },
   };
 }
-
-type MailLine = MailHeaderField['lines'][number];
 
 type BodyPlan =
   | { readonly kind: 'multipart'; readonly boundary: string; readonly childType: string }

@@ -20,13 +20,13 @@ const BASE64_TEXT = /^[A-Za-z0-9+/]*={0,2}$/;
  * read in its charset, fed to `inner` (the part's own format redactor), and what `inner` emits is
  * written back in the same charset and encoding, in lines that end with `newline`: base64 in
  * lines of 76 characters, quoted-printable with its soft line breaks at 76 (libqp). Both sides
- * work in bounded steps (a base64 quantum, a line), so the output does not depend on how the
- * input was cut. Input and output leave out the line break before the next boundary (it belongs
- * to the boundary, RFC 2046 §5.1.1).
+ * work on whole base64 quanta and whole lines, holding back at most one line, so the output does
+ * not depend on how the input was cut. Input and output leave out the line break before the next
+ * boundary (it belongs to the boundary, RFC 2046 §5.1.1).
  *
  * Fails with `MalformedObjectError` on a character outside base64, a base64 body cut short,
  * bytes that are not text in the charset (a NUL included), or redacted text that the charset
- * cannot write.
+ * cannot write; with `LimitExceededError` on a quoted-printable line longer than `maxLineChars`.
  */
 export function createEncodedBodyRedactor(
   encoding: MailTransferEncoding,
