@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import libmime from 'libmime';
+import * as libqp from 'libqp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LimitExceededError, MalformedObjectError } from '../../../functions/core/errors.ts';
 import { createFormatRedactor } from '../../../functions/core/redaction/formats/create-format-redactor.ts';
@@ -156,6 +157,41 @@ describe('mail redactor', () => {
       expect(whole).toBe(redactMail([input]));
       expect(whole).not.toContain('jane.doe');
     }
+  });
+
+  it('writes a long redacted line back in quoted-printable pieces with soft breaks, whatever the chunking', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { maxLength: 8 }), (points) => {
+        const json = JSON.stringify({
+          notes: Array.from({ length: 3000 }, (_, index) => `n${index} jane.doe@example.com é`),
+        });
+        const body = json.replace(/(.{70})/g, '$1=\r\n').replaceAll('é', '=C3=A9');
+        const input = [
+          ...CRLF_MAIL,
+          'Content-Type: application/json',
+          'Content-Transfer-Encoding: quoted-printable',
+          '',
+          body,
+        ].join('\r\n');
+        const out = redactMail(
+          splitAt(
+            input,
+            points.map((point) => point * 997),
+          ),
+        );
+        const qp = out.split('\r\n\r\n')[1] ?? '';
+        expect(qp.split('\r\n').every((line) => line.length <= 76)).toBe(true);
+        expect(libqp.decode(qp).toString()).toBe(redactAs('json', json));
+        // The one long line streams out in pieces instead of being held to its end.
+        const mail = createFormatRedactor('mail', new Redactor(ruleSet));
+        const outputs: string[] = [];
+        for (let at = 0; at < input.length; at += 16 * 1024)
+          outputs.push(mail.push(input.slice(at, at + 16 * 1024)));
+        outputs.push(mail.end());
+        expect(outputs.slice(0, outputs.length >> 1).join('').length).toBeGreaterThan(out.length / 4);
+      }),
+      { numRuns: 20 },
+    );
   });
 
   it('redacts the red-team survivor: an address written in quoted-printable (jane=40example.com)', () => {

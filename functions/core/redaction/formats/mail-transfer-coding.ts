@@ -13,6 +13,8 @@ const BASE64_LINE_BYTES = 57;
 const BASE64_LINE_CHARS = 76;
 /** Longest quoted-printable line, soft break included (RFC 2045 §6.7, rule 5). */
 const QP_LINE_CHARS = 76;
+/** Bytes of one line encoded at most at once (see `qpEncoder`). */
+const QP_PIECE_BYTES = 16 * 1024;
 const BASE64_TEXT = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /**
@@ -213,21 +215,34 @@ function base64Encoder(newline: string): ByteEncoder {
 
 /**
  * Quoted-printable, encoded a run of whole lines at a time: libqp keeps the hard line breaks and
- * encodes and wraps each line on its own, so the output is the same however the runs are cut.
+ * encodes and wraps each line on its own, so the output is the same however the runs are cut. A
+ * line longer than `QP_PIECE_BYTES` (compact JSON is one line) is written in pieces of that many
+ * bytes from its start, each ended with a soft line break, so that what is held stays bounded.
  */
 function qpEncoder(newline: string): ByteEncoder {
   let held: Buffer = Buffer.alloc(0);
-  function encode(bytes: Buffer): string {
-    const out = libqp.wrap(libqp.encode(bytes), QP_LINE_CHARS);
+  function written(qp: string): string {
     // libqp ends soft line breaks with CRLF; a literal `=` is always written `=3D`.
-    return newline === '\r\n' ? out : out.replaceAll('=\r\n', `=${newline}`);
+    return newline === '\r\n' ? qp : qp.replaceAll('=\r\n', `=${newline}`);
+  }
+  function encode(bytes: Buffer): string {
+    return written(libqp.wrap(libqp.encode(bytes), QP_LINE_CHARS));
+  }
+  /** A piece of a line, ended by a soft line break: wrapped one shorter, so that `=` fits. */
+  function encodePiece(bytes: Buffer): string {
+    return written(`${libqp.wrap(libqp.encode(bytes), QP_LINE_CHARS - 1)}=\r\n`);
   }
   return {
     push(bytes) {
       const all = Buffer.concat([held, bytes]);
       const cut = all.lastIndexOf(10) + 1;
+      let out = cut === 0 ? '' : encode(all.subarray(0, cut));
       held = all.subarray(cut);
-      return cut === 0 ? '' : encode(all.subarray(0, cut));
+      while (held.byteLength > QP_PIECE_BYTES) {
+        out += encodePiece(held.subarray(0, QP_PIECE_BYTES));
+        held = held.subarray(QP_PIECE_BYTES);
+      }
+      return out;
     },
     end(bytes) {
       const out = this.push(bytes) + encode(held);
