@@ -10,6 +10,7 @@ import {
   expectedSkeleton,
   MAIL_PLANTS,
   type MailNode,
+  NEAR_MISS_FIELD,
   parseMail,
   plantedMail,
   writeMail,
@@ -58,6 +59,17 @@ function readFormats(node: MailNode): ('text' | 'csv' | 'json' | undefined)[] {
   }
 }
 
+/** The mail and the mails nested in it. */
+function countMails(mail: { body: MailNode }): number {
+  const inNode = (node: MailNode): number =>
+    node.kind === 'message'
+      ? countMails(node.mail)
+      : node.kind === 'multipart'
+        ? node.parts.reduce((sum, part) => sum + inNode(part), 0)
+        : 0;
+  return 1 + inNode(mail.body);
+}
+
 const CRLF_MAIL = [
   'Return-Path: <bounce@mx.example.net>',
   'Received: from mx.example.net by inbound-smtp.us-east-1.amazonaws.com',
@@ -72,6 +84,7 @@ describe('mail redactor', () => {
         const out = redactMail([input]);
         expect(redactMail(splitAt(input, points))).toBe(out);
         for (const value of MAIL_PLANTS) expect(out).not.toContain(value);
+        expect(out.split(`${NEAR_MISS_FIELD}\r\n`)).toHaveLength(countMails(mail) + 1);
         const parsed = await parseMail(out);
         for (const text of [...parsed.headers, ...parsed.texts]) {
           for (const value of MAIL_PLANTS) expect(text).not.toContain(value);

@@ -22,6 +22,9 @@ const FILLER = [
   '',
 ] as const;
 
+/** A header field no detector finds anything in, encoded-word included: it must come out byte for byte. */
+export const NEAR_MISS_FIELD = 'X-Ref: order 4111 shipped, x%40y, =?utf-8?Q?caf=C3=A9_a=3D40b?=';
+
 export type Encoding = 'quoted-printable' | 'base64' | '8bit' | '7bit';
 
 export type MailNode =
@@ -147,6 +150,7 @@ export function writeMail(mail: PlantedMail, boundaries = { count: 0 }): string 
     `From: Sender <${mail.from}>`,
     'To: ops@example.org',
     `Subject: ${subject}`,
+    NEAR_MISS_FIELD,
     'MIME-Version: 1.0',
   ];
   function entity(node: MailNode): string[] {
