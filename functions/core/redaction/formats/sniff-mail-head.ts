@@ -19,8 +19,11 @@ const MAIL_ONLY_FIELD =
  * lines, each up to the first empty line a header field (`Name: value`) or the folded
  * continuation of one (a line that starts with a space or tab), the first a field, and one of
  * them a field only mail has ({@link MAIL_ONLY_FIELD}: `Received`, `MIME-Version`, ...).
- * Amazon SES stores inbound mail raw under a key without extension (the message id), so the
- * content is what finds it.
+ * Amazon SES's S3 action stores "the raw, unmodified email, which is typically in MIME format"
+ * under the rule's key prefix (https://docs.aws.amazon.com/ses/latest/dg/receiving-email-action-s3.html);
+ * the key SES adds is an id without extension (o3vrnil0e2ic28trm7dfhrc2v0clambda4nbp0g1 in
+ * https://github.com/arithmetric/aws-lambda-ses-forwarder/issues/42), and the documentation names
+ * no Content-Type, so the content is what finds it.
  *
  * What it does not catch: a log whose lines start with a word and `:` (`Subject: x` under a
  * timestamp, or any line that is not a field, ends the head), YAML (keys in lower case, `---`,
