@@ -59,6 +59,15 @@ function readFormats(node: MailNode): ('text' | 'csv' | 'json' | undefined)[] {
   }
 }
 
+/** Text in windows-1252 bytes, by the WHATWG decoder's own table. */
+function windows1252(text: string): Buffer {
+  const decoder = new TextDecoder('windows-1252');
+  const table = new Map(
+    Array.from({ length: 256 }, (_, byte) => [decoder.decode(Uint8Array.of(byte)), byte]),
+  );
+  return Buffer.from([...text].map((character) => table.get(character) ?? 0x3f));
+}
+
 /** The mail and the mails nested in it. */
 function countMails(mail: { body: MailNode }): number {
   const inNode = (node: MailNode): number =>
@@ -267,6 +276,27 @@ describe('mail redactor', () => {
       'mail jane=40example.com now',
     ].join('\r\n');
     expect(redactMail([input])).toContain('\r\n\r\nmail [EMAIL] now');
+  });
+
+  it('reads and writes back windows-1252 (Outlook) and ISO-8859-1 parts in their own bytes', () => {
+    for (const [charset, text] of [
+      ['windows-1252', '\u201cquote\u201d \u20ac5 \u2013 caf\u00e9 jane.doe@example.com'],
+      ['iso-8859-1', 'caf\u00e9 \u00a3 jane.doe@example.com'],
+    ] as const) {
+      const bytes = charset === 'windows-1252' ? windows1252(text) : Buffer.from(text, 'latin1');
+      const input = [
+        ...CRLF_MAIL,
+        `Content-Type: text/plain; charset=${charset}`,
+        'Content-Transfer-Encoding: base64',
+        '',
+        bytes.toString('base64'),
+      ].join('\r\n');
+      const out = Buffer.from(redactMail([input]).split('\r\n\r\n')[1] ?? '', 'base64');
+      const expected = text.replace('jane.doe@example.com', '[EMAIL]');
+      expect(out).toEqual(
+        charset === 'windows-1252' ? windows1252(expected) : Buffer.from(expected, 'latin1'),
+      );
+    }
   });
 
   it('keeps raw 8-bit UTF-8 text in a quoted-printable body as the bytes it was', () => {

@@ -31,6 +31,8 @@ const CHARSETS: Record<string, MailCharset> = {
   'iso8859-1': 'latin1',
   'iso_8859-1': 'latin1',
   latin1: 'latin1',
+  'windows-1252': 'windows-1252',
+  cp1252: 'windows-1252',
 };
 /** Fields that describe a part's body: a part whose body is removed gets a placeholder's own. */
 const BODY_FIELDS = new Set([
@@ -50,7 +52,7 @@ const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/;
  * again; a part the engine reads (text, CSV, JSON, NDJSON and a mail, by media type or file
  * name, as `detectFormat` decides from labels) through that format's redactor (`createPart`),
  * decoded from base64 or quoted-printable first and encoded back the same way (see
- * `createEncodedBodyRedactor`), in UTF-8, US-ASCII or ISO-8859-1. A part it cannot read (an
+ * `createEncodedBodyRedactor`), in UTF-8, US-ASCII, ISO-8859-1 or windows-1252. A part it cannot read (an
  * image, a PDF, another charset or transfer encoding) is not passed: its body becomes a one-line
  * text note and its `Content-*` fields that note's, so the mail keeps its parts and every client
  * reads it. Nothing is buffered beyond a header block and a line (`limits.maxRecordBytes`).

@@ -3,7 +3,7 @@ import { LimitExceededError, MalformedObjectError } from '../../errors.ts';
 import type { FormatRedactor } from './format-redactor.ts';
 
 /** The charsets a mail part's text is read in; another one is not read (see `mail-redactor.ts`). */
-export type MailCharset = 'utf-8' | 'latin1';
+export type MailCharset = 'utf-8' | 'latin1' | 'windows-1252';
 
 /** Encoded content transfer encodings (RFC 2045 §6): the others carry the text as it is. */
 export type MailTransferEncoding = 'base64' | 'quoted-printable';
@@ -126,6 +126,11 @@ interface TextReader {
 
 function charsetReader(charset: MailCharset): TextReader {
   if (charset === 'latin1') return { read: (bytes) => Buffer.from(bytes).toString('latin1'), end: () => '' };
+  if (charset === 'windows-1252') {
+    // A single-byte charset: every byte is a character, nothing waits for the next piece.
+    const decoder = new TextDecoder('windows-1252');
+    return { read: (bytes) => decoder.decode(bytes), end: () => '' };
+  }
   const decoder = new TextDecoder('utf-8', { fatal: true });
   function read(bytes: Uint8Array | undefined): string {
     try {
@@ -159,6 +164,7 @@ function charsetWriter(charset: MailCharset): TextWriter {
       end: () => new Uint8Array(0),
     };
   }
+  if (charset === 'windows-1252') return { write: windows1252Bytes, end: () => new Uint8Array(0) };
   // A high surrogate waits for its pair, which the next piece brings.
   let held = '';
   return {
@@ -174,6 +180,33 @@ function charsetWriter(charset: MailCharset): TextWriter {
       return Buffer.from(rest, 'utf8');
     },
   };
+}
+
+/** The bytes 0x80-0x9f of windows-1252 by the character each one reads as (WHATWG Encoding). */
+const WINDOWS_1252_HIGH = new Map(
+  Array.from({ length: 32 }, (_, index) => [
+    new TextDecoder('windows-1252').decode(Uint8Array.of(0x80 + index)),
+    0x80 + index,
+  ]),
+);
+
+/** Text written in windows-1252: ISO-8859-1 but for 0x80-0x9f, which hold `€`, `‘`, `’`, `–`, … */
+function windows1252Bytes(text: string): Uint8Array {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the range is the point
+  if (/^[\u0000-\u007f\u00a0-\u00ff]*$/.test(text)) return Buffer.from(text, 'latin1');
+  const bytes = new Uint8Array(text.length);
+  for (let at = 0; at < text.length; at++) {
+    const code = text.charCodeAt(at);
+    const byte =
+      code < 0x80 || (code >= 0xa0 && code <= 0xff) ? code : WINDOWS_1252_HIGH.get(text[at] as string);
+    if (byte === undefined) {
+      throw new MalformedObjectError(
+        'mail: redacted text cannot be written in the part charset windows-1252',
+      );
+    }
+    bytes[at] = byte;
+  }
+  return bytes;
 }
 
 interface ByteEncoder {
