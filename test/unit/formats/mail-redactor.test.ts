@@ -317,12 +317,14 @@ describe('mail redactor', () => {
       `X-Note: =?utf-8?B?${Buffer.from('für jane.doe@example.com').toString('base64')}?=`,
       'Content-Disposition: attachment;',
       " filename*=utf-8''jane.doe%40example.com%20(copy).txt",
+      'jane.doe@example.com: a name is any printable ASCII',
     ];
     const out = redactMail([[...CRLF_MAIL, ...fields, '', 'hi'].join('\r\n')]);
     expect(out).toContain('Subject: =?iso-8859-1?Q?caf=E9?= plain\r\n');
     const note = /X-Note: (.*)\r\n/.exec(out)?.[1] ?? '';
     expect(libmime.decodeWords(note)).toBe('für [EMAIL]');
     expect(out).toContain('Content-Disposition: attachment; filename="[EMAIL] (copy).txt"\r\n');
+    expect(out).toContain('\r\n[EMAIL]: a name is any printable ASCII\r\n');
     expect(out).not.toContain('jane.doe');
   });
 

@@ -13,6 +13,7 @@ export interface MailHeaderField {
 const PARAMETER_FIELDS = new Set(['content-type', 'content-disposition']);
 /** Parameters the structure of the mail depends on: a detector may not change them. */
 const STRUCTURAL_PARAMETERS = ['boundary', 'charset'];
+const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
 /** Longest header line written when a redacted field is folded again (RFC 5322 §2.1.1 recommends 78). */
 const FOLD_CHARS = 76;
 
@@ -41,17 +42,29 @@ export function parameterValue(value: string): { value: string; params: Record<s
  * where a detector does is written again from the redacted text, in encoded-words where it is
  * not plain ASCII, folded at 76 characters with `newline`.
  *
- * Fails with `MalformedObjectError` when a detector matches the media type, the boundary or the
- * charset of a `Content-Type`, which the rest of the mail is read by.
+ * The field's name goes through the detectors too. Fails with `MalformedObjectError` when a
+ * detector matches the media type, the boundary or the charset of a `Content-Type`, which the
+ * rest of the mail is read by, or a name whose replacement is no field name.
  */
 export function redactHeaderField(field: MailHeaderField, redactor: Redactor, newline: string): string {
   const value = fieldValue(field);
   const redacted = PARAMETER_FIELDS.has(field.name.toLowerCase())
     ? redactParameterValue(value, redactor)
     : redactUnstructured(value, redactor);
+  // A name may be any printable ASCII but `:` (RFC 5322 §3.6.8), an address included.
+  const name = redactor.redactText(field.name);
+  if (name !== field.name && !FIELD_NAME.test(name)) {
+    throw new MalformedObjectError(
+      'mail: a detector matched a header field name and its replacement is no name',
+    );
+  }
   const last = field.lines[field.lines.length - 1];
-  if (redacted === undefined) return field.lines.map((line) => line.text + line.newline).join('');
-  const folded = libmime.foldLines(`${field.name}: ${redacted}`, FOLD_CHARS).replace(/[ \t]*\r\n/g, newline);
+  if (redacted === undefined && name === field.name) {
+    return field.lines.map((line) => line.text + line.newline).join('');
+  }
+  const folded = libmime
+    .foldLines(`${name}: ${redacted ?? value}`, FOLD_CHARS)
+    .replace(/[ \t]*\r\n/g, newline);
   return folded + (last?.newline ?? '');
 }
 
