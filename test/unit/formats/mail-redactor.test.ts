@@ -333,6 +333,7 @@ describe('mail redactor', () => {
       ['image/png; name="jane.doe@example.com.png"', 'base64'],
       ['text/plain; charset=shift_jis', 'base64'],
       ['text/plain', 'x-uuencode'],
+      ['application/gzip; name="export.csv.gz"', 'base64'],
     ]) {
       const raw = Buffer.from('secret jane.doe@example.com').toString('base64');
       const input = [

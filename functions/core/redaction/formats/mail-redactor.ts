@@ -208,6 +208,8 @@ function planBody(fields: readonly MailHeaderField[], defaultType: string): Body
   const fileName =
     (disposition && paramOf(parameterValue(fieldValue(disposition)).params, 'filename')) ??
     paramOf(type.params, 'name');
+  // A gzip attachment is bytes, not the text its name's format before `.gz` would say.
+  if (fileName?.toLowerCase().endsWith('.gz')) return { kind: 'removed', what };
   const format =
     mediaType === 'message/rfc822'
       ? 'mail'
