@@ -76,8 +76,8 @@ async function describeFromMetadata(request: ObjectRequest, deps: ServeDependenc
     const identity = head.etag === undefined ? undefined : viewIdentityOf(target, head.etag);
     const etag = identity && streamedEtag(identity);
     const labels = { contentType: head.contentType, key: request.key, head: new Uint8Array(0) };
-    // Content never makes an object its labels leave unsupported readable: it passes through
-    // (no view) or is refused, so only a labelled object can have a view.
+    // Without the body only labels decide: an object they leave unsupported passes through (no
+    // view) or is refused here, even a mail that GET reads by its header block (`sniffMailHead`).
     const isLabelled = detectFormat(labels) !== undefined;
     const view =
       deps.views !== undefined && identity !== undefined && isLabelled

@@ -257,7 +257,7 @@ export const limitsSchema = z
       .int()
       .min(1024)
       .default(1024 * 1024)
-      .describe('Longest CSV record, NDJSON line or JSON string/number'),
+      .describe('Longest CSV record, NDJSON line, JSON string/number, or mail line or header block'),
     maxDecompressionRatio: z.number().positive().default(100).describe('gzip: output bytes per input byte'),
     maxDecompressedBytes: z
       .number()
