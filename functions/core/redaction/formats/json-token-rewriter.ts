@@ -30,15 +30,15 @@ const DONE = 6;
 
 /** An open object or array. */
 interface Frame {
-  readonly isObject: boolean;
+  isObject: boolean;
   /** The field rule of the key this subtree hangs from, or of an outer one: it rules every member. */
-  readonly taint: CompiledFieldRule | undefined;
+  taint: CompiledFieldRule | undefined;
   /** The opening bracket is in the output; a tainted container waits until a member survives. */
   isWritten: boolean;
   hasMembers: boolean;
   hasDropped: boolean;
   /** This container's path, for field-rule lookups (unused inside a tainted subtree). */
-  readonly node: PathNode;
+  node: PathNode;
   /**
    * Objects: the member being read, JSON-encoded (after the detectors), and its path. While
    * the encoded key equals its source text, `keyStart`/`keyEnd` hold its span there instead.
@@ -107,6 +107,8 @@ export class JsonTokenRewriter {
   private readonly locate: (position: number) => string;
   private readonly maxPathChars: number;
   private readonly frames: Frame[] = [];
+  /** Frames of closed containers, which no held value refers to any more, for reuse. */
+  private readonly closedFrames: Frame[] = [];
   private readonly path: (string | number)[];
   private pathChars: number;
   private expect = VALUE;
@@ -723,28 +725,58 @@ export class JsonTokenRewriter {
       this.writeSeparator();
       this.copy(position, position + 1);
     }
-    const node = this.nodeOfNewContainer(taint);
-    this.frames.push({
-      isObject,
-      taint,
-      isWritten,
-      hasMembers: false,
-      hasDropped: false,
-      node,
-      key: '',
-      keyStart: -1,
-      keyEnd: -1,
-      keyNode: node,
-      commaAt: -1,
-      colonAt: -1,
-      index: 0,
-      namedRule: undefined,
-      hasNaming: false,
-      flagRule: undefined,
-      flagShape: undefined,
-    });
+    this.frames.push(this.openFrame(isObject, taint, isWritten, this.nodeOfNewContainer(taint)));
     this.path.push(isObject ? '' : 0);
     this.expect = isObject ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
+  }
+
+  /** A frame for a container opening now: a closed one's, reset, when there is one (records open and close thousands). */
+  private openFrame(
+    isObject: boolean,
+    taint: CompiledFieldRule | undefined,
+    isWritten: boolean,
+    node: PathNode,
+  ): Frame {
+    const frame = this.closedFrames.pop();
+    if (frame === undefined) {
+      return {
+        isObject,
+        taint,
+        isWritten,
+        hasMembers: false,
+        hasDropped: false,
+        node,
+        key: '',
+        keyStart: -1,
+        keyEnd: -1,
+        keyNode: node,
+        commaAt: -1,
+        colonAt: -1,
+        index: 0,
+        namedRule: undefined,
+        hasNaming: false,
+        flagRule: undefined,
+        flagShape: undefined,
+      };
+    }
+    frame.isObject = isObject;
+    frame.taint = taint;
+    frame.isWritten = isWritten;
+    frame.hasMembers = false;
+    frame.hasDropped = false;
+    frame.node = node;
+    frame.key = '';
+    frame.keyStart = -1;
+    frame.keyEnd = -1;
+    frame.keyNode = node;
+    frame.commaAt = -1;
+    frame.colonAt = -1;
+    frame.index = 0;
+    frame.namedRule = undefined;
+    frame.hasNaming = false;
+    frame.flagRule = undefined;
+    frame.flagShape = undefined;
+    return frame;
   }
 
   private nodeOfNewContainer(taint: CompiledFieldRule | undefined): PathNode {
@@ -778,6 +810,7 @@ export class JsonTokenRewriter {
       this.flush();
       this.held.close(this.frames.length + 1, this.out.length);
     }
+    this.closedFrames.push(frame);
     this.endValue();
   }
 
