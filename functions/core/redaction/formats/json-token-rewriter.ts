@@ -370,16 +370,17 @@ export class JsonTokenRewriter {
   private plainKey(start: number, end: number, isClean: boolean): void {
     const frame = this.frames[this.frames.length - 1] as Frame;
     this.keys++;
+    const value = this.source.slice(start + 1, end - 1);
     if (frame.taint === undefined) {
       const expected = this.rules.expected(frame.node, previousKey(frame));
       const name = expected?.key;
-      if (name !== undefined && name.length === end - start - 2 && this.source.startsWith(name, start + 1)) {
+      if (name === value) {
         this.repeatedKeys++;
         this.key(name, start, end, isClean, expected);
         return;
       }
     }
-    this.key(this.source.slice(start + 1, end - 1), start, end, isClean);
+    this.key(value, start, end, isClean);
   }
 
   /**
