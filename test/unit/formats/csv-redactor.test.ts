@@ -424,6 +424,22 @@ describe('createCsvRedactor', () => {
     }
   });
 
+  it('scans the cells of a column whose header is context together, and alone only those it finds something in', () => {
+    const redactor = new Redactor(
+      compiledRuleSetOf(['email', 'us-ssn'].map((id) => createBuiltInDetector(id) as Detector)),
+    );
+    const scan = vi.spyOn(Scanner.prototype, 'scan');
+    try {
+      const output = redact('id,social security\n1,n/a\n2,219099999\n3,unknown\n', redactor);
+
+      expect(output).toBe('id,social security\n1,n/a\n2,[SSN]\n3,unknown\n');
+      const cells = scan.mock.calls.flatMap(([text]) => (text.includes('\n') ? [] : [text]));
+      expect(cells).toEqual(['219099999']);
+    } finally {
+      scan.mockRestore();
+    }
+  });
+
   it('honours another delimiter', () => {
     expect(redact('name;email\nAda;bob@example.com\n', standardRedactor(), ';')).toBe(
       'name;email\n[NAME];[EMAIL]\n',

@@ -1,4 +1,5 @@
 import { LimitExceededError, MalformedObjectError, RuleValidationError } from '../../errors.ts';
+import { isEncodedFieldName } from '../encoded-value.ts';
 import type { CompiledFieldRule, Redactor } from '../redactor.ts';
 import type { CsvLayout } from '../rule-schema.ts';
 import type { ScanMatch, Scanner } from '../scanner.ts';
@@ -96,7 +97,10 @@ const EMAIL_LIKE = /[^\s@]@[^\s@]/;
  * inside it and its detector finds it in the cell alone too (`Scanner.findsAlone`, which need
  * not ask a detector that takes no context; under a header that is context, the detectors the
  * header changes must find nothing in the cell): those are its own matches (see
- * `batchMatchesAlone`).
+ * `batchMatchesAlone`). A cell under a header that is context needs the detectors the header
+ * changes even when the batch scan vouches for it; they scan the column's cells of the batch
+ * as one text, a line feed between cells (on the same condition), and a cell alone only when
+ * that scan finds something in it (see `contextVouched`).
  *
  * Fails with `MalformedObjectError` (naming the record) on an unclosed quote or text after a
  * closing quote, and with `LimitExceededError` on a record or preamble line longer than
@@ -129,6 +133,9 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
   // Columns redacted whatever the batch scan found, ascending: those whose rule can change a
   // cell (not `keep`), and unruled ones whose header is context, which the batch scan lacks.
   const ruledColumns: number[] = [];
+  // Unruled columns whose header is context and leaves base64 alone: their cells that the batch
+  // scan vouches for are scanned together, with the detectors the header changes (see `contextVouched`).
+  const contextColumns: number[] = [];
   // A `name,value` layout: the column whose cell names what the named columns hold (see sibling-names.ts).
   let namingColumn = -1;
   const namedColumns: number[] = [];
@@ -248,6 +255,8 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     let recordStart = 0;
     let recordCells = 0;
     let recordMatches: readonly ScanMatch[] | undefined;
+    // Per cell of the data records, 1 when its column's scan finds nothing in it (see `contextVouched`).
+    let vouchedCells: Uint8Array | undefined;
 
     /** Returns true when the cell changed. */
     function redactCell(index: number, rule: CompiledFieldRule | undefined, cellScanner = scanner): boolean {
@@ -265,7 +274,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         const isTouched = match < matches.length && (matches[match] as ScanMatch).start < stop;
         // The batch scan vouches for a cell it finds nothing in, as written.
         const isVouched = !isTouched && kind !== CellKind.QuotedEscaped;
-        if (isVouched && cellScanner === scanner) return false;
+        if (isVouched && (cellScanner === scanner || vouchedCells?.[index] === 1)) return false;
         value = decode(text, start, stop, kind);
         let found: readonly ScanMatch[] | undefined =
           isTouched && kind !== CellKind.QuotedEscaped
@@ -400,11 +409,14 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         const rule = columns?.[column];
         const columnScanner = each.reduce((named, name) => named.named(name), scanner);
         if (rule === undefined ? columnScanner !== scanner : !rule.isKeep) ruledColumns.push(column);
+        if (rule === undefined && columnScanner !== scanner && !each.some(isEncodedFieldName))
+          contextColumns.push(column);
         columnScanners.push(columnScanner);
         if (namingColumn < 0 && each.some(isNamingField)) namingColumn = column;
         else if (rule === undefined && each.some(isNamedField)) namedColumns.push(column);
       });
     }
+    vouchedCells = contextVouched(tokens, record, cell);
     for (; record < recordCount; record++) {
       const recordEnd = recordEnds[record] as number;
       const cellEnd = recordCellEnds[record] as number;
@@ -436,6 +448,49 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       cell = cellEnd;
     }
     return out + text.slice(emitted, end);
+  }
+
+  /**
+   * Per cell held by `tokens` (from record `firstRecord`, whose first cell is `firstCell`), 1 when
+   * it is in one of `contextColumns`, written as it reads, and the detectors its header changes
+   * find nothing in it; `undefined` without such columns. The cells of each column are scanned
+   * as one text, a line feed between cells: as for the batch scan, the detectors find there every
+   * match they find in a cell alone, so a cell without one there has none alone. It then needs
+   * no scan of its own when the batch scan vouches for it too (most cells under a header that
+   * is context: the bench CSV's `contact` column).
+   */
+  function contextVouched(
+    tokens: CsvTokenizer,
+    firstRecord: number,
+    firstCell: number,
+  ): Uint8Array | undefined {
+    if (contextColumns.length === 0 || firstRecord >= tokens.recordCount) return undefined;
+    const { text, recordCount, recordCellEnds, cellStarts, cellEnds, cellKinds } = tokens;
+    const vouched = new Uint8Array(recordCellEnds[recordCount - 1] as number);
+    const cells: number[] = [];
+    const pieces: string[] = [];
+    for (const column of contextColumns) {
+      cells.length = 0;
+      pieces.length = 0;
+      let cell = firstCell;
+      for (let record = firstRecord; record < recordCount; record++) {
+        const index = cell + column;
+        cell = recordCellEnds[record] as number;
+        if (index >= cell || cellKinds[index] === CellKind.QuotedEscaped) continue;
+        cells.push(index);
+        pieces.push(text.slice(cellStarts[index], cellEnds[index]));
+      }
+      const found = (columnScanners[column] as Scanner).scanNamedOnly(pieces.join('\n')).matches;
+      let next = 0;
+      let start = 0;
+      for (const index of cells) {
+        const end = start + (cellEnds[index] as number) - (cellStarts[index] as number);
+        while (next < found.length && (found[next] as ScanMatch).end <= start) next++;
+        if (next === found.length || (found[next] as ScanMatch).start >= end) vouched[index] = 1;
+        start = end + 1;
+      }
+    }
+    return vouched;
   }
 
   /**
