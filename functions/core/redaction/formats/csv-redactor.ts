@@ -85,8 +85,8 @@ const EMAIL_LIKE = /[^\s@]@[^\s@]/;
  * ending in `(?=[ \t]|$)` or starting after `(?<=^|[ \t])`).
  *
  * For speed the detectors first run once over all complete records, with the delimiters, quotes
- * and terminators around cells turned into line breaks; only cells that a match overlaps (or
- * that hold doubled quotes) are then decoded and scanned alone. This equals scanning every cell
+ * and terminators around cells turned into line breaks; only cells that a match overlaps are
+ * then decoded and scanned alone. This equals scanning every cell
  * alone provided a detector finds in `…\n<cell>\n…` each match it finds in `<cell>` alone, that
  * is, it treats a line break like the start or end of the text (as `\s`, `\b`, `^`/`$` with the
  * m flag and "not preceded by a digit" lookarounds do). A cell's record line, the same text
@@ -100,7 +100,10 @@ const EMAIL_LIKE = /[^\s@]@[^\s@]/;
  * `batchMatchesAlone`). A cell under a header that is context needs the detectors the header
  * changes even when the batch scan vouches for it; they scan the column's cells of the batch
  * as one text, a line feed between cells (on the same condition), and a cell alone only when
- * that scan finds something in it (see `contextVouched`).
+ * that scan finds something in it (see `contextVouched`). Cells with doubled quotes, which the
+ * batch scan sees as written, are scanned decoded in a second batch, a line feed between cells,
+ * that vouches for them in the same way (see `escapedCellMatches`); their record line is still
+ * the record as written.
  *
  * Fails with `MalformedObjectError` (naming the record) on an unclosed quote or text after a
  * closing quote, and with `LimitExceededError` on a record or preamble line longer than
@@ -246,6 +249,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         )
       : '';
     const matches = hasDetectors ? scanner.scan(scanText).matches : noMatches;
+    const escapedMatches = hasDetectors ? escapedCellMatches(tokens) : undefined;
     let out = '';
     let emitted = 0;
     let match = 0;
@@ -281,7 +285,9 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
             ? batchMatchesAlone(start, stop, value, cellScanner)
             : undefined;
         if (found === undefined) {
-          const own = (isVouched ? cellScanner.scanNamedOnly(value) : cellScanner.scan(value)).matches;
+          const own =
+            (kind === CellKind.QuotedEscaped ? escapedMatchesAlone(index, value, cellScanner) : undefined) ??
+            (isVouched ? cellScanner.scanNamedOnly(value) : cellScanner.scan(value)).matches;
           found = own;
           // A batch match the cell alone lacks may be one that its neighbours are context for.
           if (isTouched && recordCells > 1 && isForeign(start, stop, kind, own)) {
@@ -319,6 +325,27 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         own.push({ start: batch.start - start, end: batch.end - start, detector: batch.detector });
       }
       return cellScanner.findsAlone(value, own) ? own : undefined;
+    }
+
+    /**
+     * The matches of `cellScanner` in the cell `index` with doubled quotes, whose decoded value
+     * is `value`, from the scan of such cells decoded (see `escapedCellMatches`) when it
+     * vouches for them: none found there (then only the detectors a header that is context
+     * changes can find one), or each inside the cell and confirmed by `Scanner.findsAlone`, as
+     * `batchMatchesAlone` takes them; else `undefined`.
+     */
+    function escapedMatchesAlone(
+      index: number,
+      value: string,
+      cellScanner: Scanner,
+    ): readonly ScanMatch[] | undefined {
+      const batch = escapedMatches?.get(index);
+      if (batch === undefined || batch === null) return undefined;
+      if (batch.length === 0)
+        return cellScanner === scanner || vouchedCells?.[index] === 1
+          ? batch
+          : cellScanner.scanNamedOnly(value).matches;
+      return cellScanner.findsAlone(value, batch) ? batch : undefined;
     }
 
     /**
@@ -451,6 +478,48 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
   }
 
   /**
+   * The matches of the detectors in the cells with doubled quotes of the complete records held
+   * by `tokens`, decoded: the batch scan sees them as written, so it vouches for none of them.
+   * They are scanned as one text, a line feed between cells, on the batch scan's condition.
+   * Per cell index: its matches in positions of the decoded cell, or `null` when one of them
+   * crosses the cell's bounds or carries a value of its own; `undefined` without such cells.
+   */
+  function escapedCellMatches(tokens: CsvTokenizer): Map<number, ScanMatch[] | null> | undefined {
+    const { text, recordCount, recordCellEnds, cellStarts, cellEnds, escapedCells } = tokens;
+    const cellEnd = recordCount === 0 ? 0 : (recordCellEnds[recordCount - 1] as number);
+    const cells: number[] = [];
+    const values: string[] = [];
+    for (const index of escapedCells) {
+      if (index >= cellEnd) break;
+      cells.push(index);
+      values.push(
+        decode(text, cellStarts[index] as number, cellEnds[index] as number, CellKind.QuotedEscaped),
+      );
+    }
+    if (cells.length === 0) return undefined;
+    const found = scanner.scan(values.join('\n')).matches;
+    const byCell = new Map<number, ScanMatch[] | null>();
+    let next = 0;
+    let start = 0;
+    cells.forEach((index, i) => {
+      const end = start + (values[i] as string).length;
+      let own: ScanMatch[] | null = [];
+      for (; next < found.length; next++) {
+        const batch = found[next] as ScanMatch;
+        if (batch.end <= start) continue;
+        if (batch.start >= end) break;
+        if (batch.start < start || batch.end > end || batch.value !== undefined) own = null;
+        else own?.push({ start: batch.start - start, end: batch.end - start, detector: batch.detector });
+        // One that goes on into the next cell is that cell's too.
+        if (batch.end > end) break;
+      }
+      byCell.set(index, own);
+      start = end + 1;
+    });
+    return byCell;
+  }
+
+  /**
    * Per cell held by `tokens` (from record `firstRecord`, whose first cell is `firstCell`), 1 when
    * it is in one of `contextColumns`, written as it reads, and the detectors its header changes
    * find nothing in it; `undefined` without such columns. The cells of each column are scanned
@@ -476,15 +545,17 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       for (let record = firstRecord; record < recordCount; record++) {
         const index = cell + column;
         cell = recordCellEnds[record] as number;
-        if (index >= cell || cellKinds[index] === CellKind.QuotedEscaped) continue;
+        if (index >= cell) continue;
         cells.push(index);
-        pieces.push(text.slice(cellStarts[index], cellEnds[index]));
+        pieces.push(
+          decode(text, cellStarts[index] as number, cellEnds[index] as number, cellKinds[index] as CellKind),
+        );
       }
       const found = (columnScanners[column] as Scanner).scanNamedOnly(pieces.join('\n')).matches;
       let next = 0;
       let start = 0;
-      for (const index of cells) {
-        const end = start + (cellEnds[index] as number) - (cellStarts[index] as number);
+      for (const [i, index] of cells.entries()) {
+        const end = start + (pieces[i] as string).length;
         while (next < found.length && (found[next] as ScanMatch).end <= start) next++;
         if (next === found.length || (found[next] as ScanMatch).start >= end) vouched[index] = 1;
         start = end + 1;
