@@ -521,12 +521,12 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
 
   /**
    * Per cell held by `tokens` (from record `firstRecord`, whose first cell is `firstCell`), 1 when
-   * it is in one of `contextColumns`, written as it reads, and the detectors its header changes
-   * find nothing in it; `undefined` without such columns. The cells of each column are scanned
-   * as one text, a line feed between cells: as for the batch scan, the detectors find there every
-   * match they find in a cell alone, so a cell without one there has none alone. It then needs
-   * no scan of its own when the batch scan vouches for it too (most cells under a header that
-   * is context: the bench CSV's `contact` column).
+   * it is in one of `contextColumns` and the detectors its header changes find nothing in its
+   * decoded value; `undefined` without such columns. The decoded cells of each column are
+   * scanned as one text, a line feed between cells: as for the batch scan, the detectors find
+   * there every match they find in a cell alone, so a cell without one there has none alone. It
+   * then needs no scan of its own when the batch scan (or `escapedCellMatches`) vouches for it
+   * too: most cells under a header that is context (the bench CSV's `contact` column).
    */
   function contextVouched(
     tokens: CsvTokenizer,
