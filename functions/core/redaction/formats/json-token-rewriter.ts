@@ -719,6 +719,11 @@ export class JsonTokenRewriter {
     isString = false,
   ): HeldValue<Frame> | undefined {
     const isRecording = this.held.isRecording;
+    const top = this.frames[this.frames.length - 1];
+    // Most values: no rule-less member of a sibling role, nothing recorded.
+    if (!isRecording && (rule !== undefined || top === undefined || top.keyNode.sibling === undefined)) {
+      return undefined;
+    }
     let frame = this.holdingFrame(rule);
     const isEncoded = isString && frame === undefined && this.isBodyLater(rule);
     if (isEncoded) frame = this.frames[this.frames.length - 1];
