@@ -92,10 +92,8 @@ describe('bodies in base64 named by their sibling `encoding` (HTTP archives)', (
       ['application/json', `<h1>502</h1> ${HAR_EMAIL}`, '<h1>502</h1> [EMAIL]'],
     ];
     for (const [mimeType, body, expected] of cases) {
-      const content = mimeType === undefined ? {} : { mimeType };
-      const out = JSON.parse(
-        redact('json', [JSON.stringify({ ...content, text: b64(body), encoding: 'base64' })]),
-      );
+      const content = mimeType === undefined ? { encoding: 'base64' } : { mimeType, encoding: 'base64' };
+      const out = JSON.parse(redact('json', [JSON.stringify({ ...content, text: b64(body) })]));
       expect(Buffer.from(out.text, 'base64').toString('utf8')).toBe(expected);
     }
   });
@@ -120,9 +118,9 @@ describe('bodies in base64 named by their sibling `encoding` (HTTP archives)', (
   });
 
   it('decodes base64 written with escapes and line breaks, and leaves text whose encoding is not base64 to the detectors', () => {
-    const escaped = `{"text":"${b64(`??? ${HAR_EMAIL} ???>>>`)
+    const escaped = `{"mimeType":"text/plain","text":"${b64(`??? ${HAR_EMAIL} ???>>>`)
       .replaceAll('/', '\\/')
-      .replace(/(.{8})/, '$1\\n')}","encoding":"base64","mimeType":"text/plain"}`;
+      .replace(/(.{8})/, '$1\\n')}","encoding":"base64"}`;
     const decoded = Buffer.from(JSON.parse(redact('json', [escaped])).text, 'base64').toString('utf8');
     expect(decoded).toBe('??? [EMAIL] ???>>>');
     expect(redact('json', [`{"text":"${HAR_EMAIL}","encoding":"identity"}`])).toBe(
@@ -134,13 +132,21 @@ describe('bodies in base64 named by their sibling `encoding` (HTTP archives)', (
     );
   });
 
-  it('fails on a body that is not base64, and on an encoding that turns base64 after a plain text', () => {
-    expect(() => redact('json', ['{"text":"not base64!","encoding":"base64"}'])).toThrow(
+  it('fails on a body that is not base64, and on an encoding that says base64 after a text read as plain', () => {
+    expect(() => redact('json', ['{"encoding":"base64","text":"not base64!"}'])).toThrow(
       MalformedObjectError,
     );
-    expect(() => redact('json', ['{"text":"abcde","encoding":"base64"}'])).toThrow(MalformedObjectError);
-    const twice = `{"encoding":"identity","text":"${b64(HAR_EMAIL)}","encoding":"base64"}`;
-    expect(() => redact('json', [twice])).toThrow(MalformedObjectError);
+    expect(() => redact('json', ['{"mimeType":"text/plain","text":"abcde","encoding":"base64"}'])).toThrow(
+      MalformedObjectError,
+    );
+    // Read before it and its mimeType (or after an encoding that was not base64), a text is plain.
+    for (const late of [
+      `{"encoding":"identity","text":"${b64(HAR_EMAIL)}","encoding":"base64"}`,
+      `{"text":"${b64(HAR_EMAIL)}","encoding":"base64","mimeType":"text/plain"}`,
+      `{"size":20,"text":"${b64(HAR_EMAIL)}","mimeType":"text/plain","encoding":"base64"}`,
+    ]) {
+      expect(() => redact('json', [late])).toThrow(MalformedObjectError);
+    }
   });
 
   it('fails rather than pass a body held for its encoding past the record limit', () => {
@@ -154,18 +160,18 @@ describe('bodies in base64 named by their sibling `encoding` (HTTP archives)', (
       resolved.packs,
     );
     const padding = 'x'.repeat(3000);
-    const text = `{"text":"${b64(HAR_EMAIL)}","a":"${padding}","b":"${padding}","encoding":"base64"}`;
+    const text = `{"mimeType":"text/plain","text":"${b64(HAR_EMAIL)}","a":"${padding}","b":"${padding}","encoding":"base64"}`;
     expect(() => redact('json', splitAt(text, [text.indexOf(',"encoding"')]), small)).toThrow(
       LimitExceededError,
     );
     // Within the limit, the same body is redacted.
-    const near = `{"text":"${b64(HAR_EMAIL)}","a":"${padding}","encoding":"base64"}`;
+    const near = `{"mimeType":"text/plain","text":"${b64(HAR_EMAIL)}","a":"${padding}","encoding":"base64"}`;
     const out = JSON.parse(redact('json', splitAt(near, [near.indexOf(',"encoding"')]), small));
     expect(Buffer.from(out.text, 'base64').toString('utf8')).toBe('[EMAIL]');
   });
 
   it('gives the field rule a naming sibling names to a held body, as to any held value', () => {
-    const text = `{"text":"${b64('x')}","name":"client_secret","encoding":"base64"}`;
+    const text = `{"mimeType":"text/plain","text":"${b64('x')}","name":"client_secret","encoding":"base64"}`;
     expect(JSON.parse(redact('json', [text])).text).toBe('[SECRET]');
   });
 });

@@ -61,7 +61,7 @@ function body(kind: BodyKind, password: string): { mimeType: string; bytes: Buff
   }
 }
 
-/** The `content` members in one of the orders writers use: Chrome's, key-sorted, `mimeType` last. */
+/** The `content` members in one of the orders writers use: Chrome's, key-sorted, `encoding` first. */
 function content(
   kind: BodyKind,
   password: string,
@@ -87,9 +87,9 @@ function content(
       ['text', text],
     ],
     [
+      ['encoding', 'base64'],
       ['size', bytes.length],
       ['text', text],
-      ['encoding', 'base64'],
       ['mimeType', mimeType],
     ],
   ];

@@ -368,7 +368,8 @@ export class HeldValues<O extends HoldingObject> {
  * which it keeps alive: a held value is bounded by characters of output and of record, not by
  * the input read while it is held, so a document putting one short value in each of many large
  * chunks (whitespace between them) would otherwise keep every chunk. Held values are rare (only
- * named members read before their naming member), so the copy costs nothing measurable. UTF-16
+ * named members read before their naming member, and bodies that may be base64 read before
+ * their `encoding`), so the copy costs nothing measurable. UTF-16
  * code units are copied as they are, lone surrogates included. V8 copies substrings shorter than
  * 13 characters anyway (SlicedString::kMinLength).
  */

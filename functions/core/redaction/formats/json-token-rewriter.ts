@@ -73,7 +73,7 @@ interface Frame {
   encoding: 'base64' | 'other' | undefined;
   /** Objects: the body's media type, from a `mimeType` member. */
   mediaType: string | undefined;
-  /** Objects: a `text` member was read as plain text, after an `encoding` that was not base64. */
+  /** Objects: a `text` member was read as plain text (see `isBodyLater`). */
   hasPlainText: boolean;
 }
 
@@ -109,9 +109,9 @@ interface NestedRoot {
  * A `text` member whose object's `encoding` member says `base64` (an HTTP archive's body, see
  * `encoded-body.ts`) is decoded, redacted in the format its `mimeType` member and its bytes
  * call for (by the redactors `createPart` makes), and encoded again; bytes that are not text
- * become an empty body. Read before its `encoding`, it is held until its object ends (see
- * {@link HeldValues}); an `encoding` that says `base64` after a `text` it had said was plain
- * fails the object.
+ * become an empty body. Read after its `mimeType` but before its `encoding` (as browsers write
+ * it), it is held until its object ends (see {@link HeldValues}); read before both, it is plain
+ * text, and an `encoding` that says `base64` after it fails the object.
  *
  * Tokens are given by their positions in the source text set with `read`. Output that equals
  * its source text (in compact JSON without matches, nearly all of it) is not rebuilt token by
@@ -599,7 +599,7 @@ export class JsonTokenRewriter {
   /**
    * After the string value of an `encoding` or `mimeType` member: notes what it says of the
    * object's body (see `encoded-body.ts`). Fails when `encoding` says `base64` after a `text`
-   * read as plain text, which a reader taking the last `encoding` would decode unredacted.
+   * read as plain text, which a reader would decode unredacted.
    */
   private noteBody(
     frame: Frame,
@@ -609,7 +609,8 @@ export class JsonTokenRewriter {
   ): void {
     const value = typeof valueOrStart === 'string' ? valueOrStart : this.source.slice(valueOrStart, end);
     if (sibling === 'mediaType') {
-      frame.mediaType = ownText(value.slice(0, MAX_MEDIA_TYPE_CHARS));
+      // A slice of the text read, as the keys of open objects are (see `read`).
+      frame.mediaType = value.slice(0, MAX_MEDIA_TYPE_CHARS);
       return;
     }
     if (!isBase64Encoding(value)) {
@@ -618,7 +619,7 @@ export class JsonTokenRewriter {
     }
     if (frame.hasPlainText) {
       const position = typeof valueOrStart === 'number' ? valueOrStart - 1 : 0;
-      this.fail('an `encoding` says base64 after a `text` read as plain text', position);
+      this.fail('an `encoding` says base64 after a `text` read before it and its `mimeType`', position);
     }
     frame.encoding = 'base64';
   }
@@ -736,18 +737,21 @@ export class JsonTokenRewriter {
   }
 
   /**
-   * True when the string value read now is a `text` member, no rule on it, whose object may
-   * still say it is a body in base64; notes a plain `text` of an object that said it is not.
+   * True when the string value read now is a `text` member, no rule on it, that may be a body in
+   * base64 its object has not finished describing: after its `mimeType` (which HAR writers put
+   * before it) or an `encoding` that says base64. Any other `text` is plain text, and noted as
+   * such: an `encoding` that says base64 after it fails the object (see {@link noteBody}), so
+   * objects that merely have a `text` member (most JSON that has one) hold nothing.
    */
   private isBodyLater(rule: CompiledFieldRule | undefined): boolean {
     const frame = this.frames[this.frames.length - 1];
     if (rule !== undefined || frame === undefined || frame.keyNode.sibling !== 'encoded') return false;
     if (!frame.isObject || frame.taint !== undefined) return false;
-    if (frame.encoding === 'other') {
-      frame.hasPlainText = true;
-      return false;
+    if (frame.encoding === 'base64' || (frame.encoding === undefined && frame.mediaType !== undefined)) {
+      return true;
     }
-    return true;
+    frame.hasPlainText = true;
+    return false;
   }
 
   /**
@@ -943,6 +947,7 @@ export class JsonTokenRewriter {
       this.flush();
       this.held.close(this.frames.length + 1, this.out.length);
     }
+    frame.mediaType = undefined;
     this.closedFrames.push(frame);
     this.endValue();
   }
@@ -1024,11 +1029,6 @@ function isJsonContainerText(text: string, start: number, end: number): boolean 
   let last = end - 1;
   while (last > first && isJsonBlank(text.charCodeAt(last))) last--;
   return text.charCodeAt(last) === open + 2;
-}
-
-/** `text` in memory of its own, not a slice that keeps its whole chunk alive. */
-function ownText(text: string): string {
-  return Buffer.from(text, 'utf16le').toString('utf16le');
 }
 
 function isJsonBlank(code: number): boolean {
