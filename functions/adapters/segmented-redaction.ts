@@ -74,9 +74,12 @@ export async function* redactInSegments(
       }
     }
   }
-  /** The gathered bytes in one buffer of their own (not Buffer's shared pool: it is transferred). */
+  /**
+   * The gathered bytes in one buffer of their own (not Buffer's shared pool: it is transferred),
+   * not zero-filled first since the copy fills it; a plain Uint8Array, whose `slice` copies.
+   */
   function take(): Uint8Array {
-    const all = new Uint8Array(gathered);
+    const all = new Uint8Array(Buffer.allocUnsafeSlow(gathered).buffer, 0, gathered);
     let at = 0;
     for (const chunk of chunks) {
       all.set(chunk, at);
