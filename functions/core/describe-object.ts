@@ -76,13 +76,17 @@ async function describeFromMetadata(request: ObjectRequest, deps: ServeDependenc
     const identity = head.etag === undefined ? undefined : viewIdentityOf(target, head.etag);
     const etag = identity && streamedEtag(identity);
     const labels = { contentType: head.contentType, key: request.key, head: new Uint8Array(0) };
-    // Content never makes an object its labels leave unsupported readable: it passes through
-    // (no view) or is refused, so only a labelled object can have a view.
+    // Without the body only labels decide what to ask the materializer for. An object they leave
+    // unsupported may still have a view, which only a GET that read it by its content can have
+    // kept (an unlabelled mail, see `sniffMailHead`): that view is looked up, never asked for
+    // (most such objects are refused or pass through, and no view would ever come).
     const isLabelled = detectFormat(labels) !== undefined;
     const view =
-      deps.views !== undefined && identity !== undefined && isLabelled
-        ? await storedView(deps.views, identity)
-        : undefined;
+      deps.views === undefined || identity === undefined
+        ? undefined
+        : isLabelled
+          ? await storedView(deps.views, identity)
+          : await deps.views.store.get(viewId(identity));
     if (view !== undefined) {
       const validators = { etag: viewEtag(view.md5), equivalentEtags: etag === undefined ? [] : [etag] };
       checkPreconditions(request, { ...validators, lastModified: head.lastModified });

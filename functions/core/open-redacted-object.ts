@@ -10,6 +10,7 @@ const CONTENT_TYPES: Record<TextFormat, string> = {
   ndjson: 'application/x-ndjson',
   json: 'application/json',
   text: 'text/plain; charset=utf-8',
+  mail: 'message/rfc822',
 };
 
 /** How one stored object is redacted. */

@@ -93,15 +93,14 @@ describe('detectFormat', () => {
     }
   });
 
-  it('takes no name that only resembles a credential file as a label, nor mail or HTTP archives', () => {
-    // Mail and HTTP archives carry bodies in base64 or quoted-printable that no detector reads.
+  it('takes no name that only resembles a credential file as a label, nor HTTP archives', () => {
+    // HTTP archives carry bodies in base64 that no detector reads.
     for (const key of [
       'credentials',
       'aws/credentials',
       '.aws/credentials.bak',
       'a/.envrc',
       'x.environment',
-      'inbox/m.eml',
       'session.har',
     ]) {
       expect(detectFormat({ key, head: text })).toBeUndefined();

@@ -1,4 +1,5 @@
 import { RuleValidationError } from '../errors.ts';
+import { assertBoundedBacktracking } from './backtracking-check.ts';
 import { createBlockMember } from './detectors/block-member.ts';
 import { builtInDetectorIds } from './detectors/built-in-detectors.ts';
 import { createPackMember, type PackMember, type PackMemberSpec } from './detectors/pack-member.ts';
@@ -9,10 +10,15 @@ import {
   type PackDetector,
   type PatternDetector,
 } from './pack-schema.ts';
+import { analyzePattern } from './pattern-analysis.ts';
 import { type PatternFacts, type PatternFactsLookup, patternFactsOf } from './pattern-facts.ts';
 import { parseYamlFile, type RuleFileText, type RulePath } from './rule-file.ts';
 import type { Likelihood } from './rule-schema.ts';
-import { checkDigitValidatorNames } from './validators/validator-registry.ts';
+import {
+  checkDigitValidatorNames,
+  issuerRuleValidatorNames,
+  uncheckedValidatorNames,
+} from './validators/validator-registry.ts';
 
 /**
  * A detector of a pack, checked: a pattern or block detector that can make its member (a new
@@ -43,8 +49,8 @@ export interface CompiledPack {
  * Parses and checks every pack file, reporting the problems of all of them at once: schema
  * errors (file:line:column), patterns that are unbounded, can backtrack more than a constant
  * per start, or start without one of their anchors, values longer than `maxLength`, unknown
- * built-ins, `withoutKeyword` on a detector without keywords or a check-digit validator, and
- * pack names or detector ids used twice (ids are unique across packs: rule sets name pack
+ * built-ins, `withoutKeyword`, `withoutCheck` or `bareValue` where the detector has nothing
+ * to do without (see {@link likelihoodProblems}), and pack names or detector ids used twice (ids are unique across packs: rule sets name pack
  * detectors by id). `cachedFacts` gives the facts of patterns already checked (a
  * cache built from the shipped packs); the others are checked here.
  *
@@ -134,14 +140,14 @@ export function compilePackFile(
       });
       return;
     }
-    if (detector.withoutKeyword !== undefined) {
-      const problem = withoutKeywordProblem(detector);
-      if (problem !== undefined) {
+    const declared = likelihoodProblems(detector);
+    if (declared.length > 0) {
+      for (const { key, problem } of declared) {
         problems.push(
-          `${positionOf(['detectors', index, 'withoutKeyword'])}: detectors[${index}] "${detector.id}": withoutKeyword: ${problem}`,
+          `${positionOf(['detectors', index, key])}: detectors[${index}] "${detector.id}": ${key}: ${problem}`,
         );
-        return;
       }
+      return;
     }
     try {
       const spec = specOf(
@@ -166,17 +172,60 @@ export function compilePackFile(
 }
 
 /**
- * Why a detector may not declare `withoutKeyword`, if it may not: a detector without keywords
- * needs none already, and without a check digit a bare value of its shape is as often something
- * else (a passport number, a date, an order number).
+ * Why a detector may not declare what it declares of likelihoods, by key. `withoutKeyword`: a
+ * detector without keywords needs none already; at `possible` a bare value must pass a check
+ * digit, and at `unlikely` a rule of its issuer (a range, a birth date, prefix letters) or a
+ * stricter `bareValue` of the detector's own, since a broad shape alone (a passport's six to nine
+ * letters and digits) is as often something else. `withoutCheck`: the validator must have a form
+ * without its check. `bareValue`: only for values taken without a keyword, and as safe as a
+ * pattern (bounded, backtracking at most a constant per start).
  */
-function withoutKeywordProblem(detector: PatternDetector): string | undefined {
-  if (detector.keywords.length === 0) return 'the detector has no keywords to do without';
-  const checks: readonly string[] = checkDigitValidatorNames;
-  if (detector.validator === undefined || !checks.includes(detector.validator)) {
-    return `needs a validator with a check digit (${checkDigitValidatorNames.join(', ')}); got ${detector.validator ?? 'none'}`;
+function likelihoodProblems(detector: PatternDetector): { key: string; problem: string }[] {
+  const problems: { key: string; problem: string }[] = [];
+  const { withoutKeyword, withoutCheck, bareValue, validator } = detector;
+  if (withoutKeyword !== undefined) {
+    const checks: readonly string[] = checkDigitValidatorNames;
+    const rules: readonly string[] = issuerRuleValidatorNames;
+    if (detector.keywords.length === 0) {
+      problems.push({ key: 'withoutKeyword', problem: 'the detector has no keywords to do without' });
+    } else if (withoutKeyword === 'possible' && (validator === undefined || !checks.includes(validator))) {
+      problems.push({
+        key: 'withoutKeyword',
+        problem: `possible needs a validator with a check digit (${checkDigitValidatorNames.join(', ')}); got ${validator ?? 'none'}`,
+      });
+    } else if (
+      withoutKeyword === 'unlikely' &&
+      bareValue === undefined &&
+      (validator === undefined || !rules.includes(validator))
+    ) {
+      problems.push({
+        key: 'withoutKeyword',
+        problem: `unlikely needs a validator of an issuer rule (${issuerRuleValidatorNames.join(', ')}) or a bareValue pattern; got ${validator ?? 'no validator'}`,
+      });
+    }
   }
-  return undefined;
+  if (withoutCheck !== undefined) {
+    const unchecked: readonly string[] = uncheckedValidatorNames;
+    if (validator === undefined || !unchecked.includes(validator)) {
+      problems.push({
+        key: 'withoutCheck',
+        problem: `needs a validator that has a form without its check (${uncheckedValidatorNames.join(', ')}); got ${validator ?? 'none'}`,
+      });
+    }
+  }
+  if (bareValue !== undefined) {
+    if (withoutKeyword === undefined) {
+      problems.push({ key: 'bareValue', problem: 'only for a detector that declares withoutKeyword' });
+    } else {
+      try {
+        analyzePattern(bareValue, detector.flags);
+        assertBoundedBacktracking(bareValue, detector.flags);
+      } catch (error) {
+        problems.push({ key: 'bareValue', problem: (error as Error).message });
+      }
+    }
+  }
+  return problems;
 }
 
 /**
@@ -243,7 +292,9 @@ function specOf(detector: PatternDetector, facts: PatternFacts): PackMemberSpec 
     keywordPlacement: detector.keywordPlacement,
     keywordScope: detector.keywordScope,
     keywordEdges: detector.keywordEdges,
-    isKeywordOptional: detector.withoutKeyword === 'possible',
+    withoutKeyword: detector.withoutKeyword,
+    isCheckOptional: detector.withoutCheck === 'unlikely',
+    bareValue: detector.bareValue,
   };
 }
 

@@ -9,7 +9,7 @@ export interface Match {
   readonly kind?: number;
   /**
    * True when a pack detector found the value without the keyword it otherwise needs (at
-   * likelihood `possible`): of two matches of the same span, the one with its keyword wins.
+   * likelihood `possible` or `unlikely`): of two matches of the same span, the one with its keyword wins.
    */
   readonly isBare?: boolean;
 }

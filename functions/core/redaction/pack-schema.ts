@@ -100,10 +100,23 @@ export const patternDetectorSchema = z
         'Which ends of a keyword must be the ends of a word: end keeps kind: Secret from counting in kind: SecretStore, start keeps aba from counting in database (a keyword that starts or ends with a letter or digit then has none beside it there)',
       ),
     withoutKeyword: z
-      .literal('possible')
+      .enum(['possible', 'unlikely'])
       .optional()
       .describe(
-        'possible: without a keyword a value is still a possible match, redacted by rule sets that enable the pack with likelihood: possible; only on a detector with keywords and a check-digit validator',
+        'The least likelihood at which a value standing alone needs no keyword. possible: only on a detector with keywords and a check-digit validator; unlikely: on a detector with keywords and a validator of an issuer rule, or a bareValue pattern',
+      ),
+    withoutCheck: z
+      .literal('unlikely')
+      .optional()
+      .describe(
+        "unlikely: at likelihood unlikely a value need not pass its validator's check (a check digit or letter, a holder type), only what the validator asks besides (a birth date, a layout); only with a validator that has such a form",
+      ),
+    bareValue: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'ECMAScript regex (flags of pattern) the whole of a value taken without its keyword must also match: a stricter shape for a detector whose pattern alone is too broad to stand alone; only with withoutKeyword',
       ),
     examples,
   })

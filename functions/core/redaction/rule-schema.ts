@@ -148,10 +148,23 @@ const fieldWord = z
  * How sure a pack detector must be before it redacts, after Google Cloud DLP's `minLikelihood`
  * and Presidio's score threshold: `likely` takes a value with its keyword (or under a field
  * named for one) or in a shape that needs none; `possible` also takes a value whose check digit
- * passes without a keyword, on the detectors that declare `withoutKeyword: possible`.
+ * passes without a keyword, on the detectors that declare `withoutKeyword: possible`;
+ * `unlikely` also takes values of the shape alone on the detectors that declare
+ * `withoutKeyword: unlikely` (no keyword) or `withoutCheck: unlikely` (no check digit).
  */
-export const likelihoodSchema = z.enum(['likely', 'possible']);
+export const likelihoodSchema = z.enum(['likely', 'possible', 'unlikely']);
 export type Likelihood = z.infer<typeof likelihoodSchema>;
+
+/**
+ * True when a rule set at `level` takes what a detector declares for `declared`: each level
+ * takes what the surer ones before it take.
+ *
+ * @example
+ * reachesLikelihood('unlikely', 'possible'); // true
+ */
+export function reachesLikelihood(level: Likelihood, declared: Likelihood): boolean {
+  return likelihoodSchema.options.indexOf(level) >= likelihoodSchema.options.indexOf(declared);
+}
 
 export const packUseSchema = z.union(
   [
@@ -170,7 +183,7 @@ export const packUseSchema = z.union(
         likelihood: likelihoodSchema
           .optional()
           .describe(
-            "likely (default): a detector with keywords redacts only near one; possible: also a value without its keyword on the pack's detectors marked withoutKeyword: possible (a check digit passes)",
+            "likely (default): a detector with keywords redacts only near one; possible: also a value without its keyword on the pack's detectors marked withoutKeyword: possible (a check digit passes); unlikely: also values of the shape alone, on the detectors marked withoutKeyword: unlikely or withoutCheck: unlikely",
           ),
       })
       .strict(),
@@ -244,7 +257,7 @@ export const limitsSchema = z
       .int()
       .min(1024)
       .default(1024 * 1024)
-      .describe('Longest CSV record, NDJSON line or JSON string/number'),
+      .describe('Longest CSV record, NDJSON line, JSON string/number, or mail line or header block'),
     maxDecompressionRatio: z.number().positive().default(100).describe('gzip: output bytes per input byte'),
     maxDecompressedBytes: z
       .number()

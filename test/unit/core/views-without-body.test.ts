@@ -9,7 +9,7 @@ import { createMemoryRateLimiter } from '../../../functions/adapters/memory-rate
 import { openRedactionStream } from '../../../functions/adapters/node-redaction-stream.ts';
 import type { Caller } from '../../../functions/core/caller.ts';
 import { describeObject } from '../../../functions/core/describe-object.ts';
-import { NotModifiedError, SlowDownError } from '../../../functions/core/errors.ts';
+import { NotModifiedError, SlowDownError, UnsupportedFormatError } from '../../../functions/core/errors.ts';
 import { listObjects } from '../../../functions/core/list-objects.ts';
 import type { ObjectLocation, ObjectSource } from '../../../functions/core/ports/object-source.ts';
 import { ruleSetSchema } from '../../../functions/core/redaction/rule-schema.ts';
@@ -192,6 +192,22 @@ describe('HEAD and LIST of a source that reads no body, with a view store and a 
 
     expect(passthrough.contentLength).toBeUndefined();
     expect(version.contentLength).toBeUndefined();
+    expect(w.queued).toEqual([]);
+  });
+
+  it('answers HEAD of an unlabelled mail from the view its GET kept, refuses it before, and never asks for one', async () => {
+    const mail = `Return-Path: <ada@example.com>\r\nMIME-Version: 1.0\r\nFrom: ada@example.com\r\n\r\nSSN ${SSN}\r\n`;
+    const w = await world({
+      'inbox/0f3k2': { body: Buffer.from(mail), contentType: 'application/octet-stream' },
+    });
+    const head = () => describeObject(request('inbox/0f3k2'), w.headDeps, { isBodyReadable: false });
+
+    await expect(head()).rejects.toBeInstanceOf(UnsupportedFormatError);
+    const body = await getBody('inbox/0f3k2', w.getDeps);
+    const described = await head();
+
+    expect(body.toString()).not.toContain(SSN);
+    expect(described).toMatchObject({ contentLength: body.byteLength, etag: md5Etag(body) });
     expect(w.queued).toEqual([]);
   });
 

@@ -377,26 +377,26 @@ describe('createCsvRedactor', () => {
     expect(redact('a.b\nbob@example.com\n', standardRedactor(), '.')).toBe('a.b\nbob@example.com\n');
   });
 
-  it('scans a cell alone only when a match found in its record spills out of it, needs context from outside it or holds doubled quotes', () => {
+  it('scans a cell alone only when a match found in its record spills out of it or needs context from outside it, and cells with doubled quotes decoded, together', () => {
     const redactor = new Redactor(
       compiledRuleSetOf(['email', 'ipv4', 'us-ssn'].map((id) => createBuiltInDetector(id) as Detector)),
     );
     const scan = vi.spyOn(Scanner.prototype, 'scan');
     try {
       const output = redact(
-        'id,text\n1,bob@example.com\n2,10.0.0.1 and bob@example.com\n3,SSN 219099999\n4,SSN,219099999\n5,"""x"" 10.0.0.2"\n',
+        'id,text\n1,bob@example.com\n2,10.0.0.1 and bob@example.com\n3,SSN 219099999\n4,SSN,219099999\n5,"""x"" 10.0.0.2"\n6,"say ""hi"""\n',
         redactor,
       );
 
       expect(output).toBe(
-        'id,text\n1,[EMAIL]\n2,[IP_ADDRESS] and [EMAIL]\n3,SSN [SSN]\n4,SSN,[SSN]\n5,"""x"" [IP_ADDRESS]"\n',
+        'id,text\n1,[EMAIL]\n2,[IP_ADDRESS] and [EMAIL]\n3,SSN [SSN]\n4,SSN,[SSN]\n5,"""x"" [IP_ADDRESS]"\n6,"say ""hi"""\n',
       );
-      // Cells scanned alone: one whose match took its keyword from the cell before, and one with
-      // doubled quotes (the batch and record lines are the texts with line feeds).
       const texts = scan.mock.calls.map(([text]) => text);
-      expect(texts.filter((text) => !text.includes('\n'))).toEqual(['219099999', '"x" 10.0.0.2']);
-      // The batch and one record line: that of the cell whose keyword is in the cell before.
-      expect(texts.filter((text) => text.includes('\n'))).toHaveLength(2);
+      // Alone: the cell whose match took its keyword from the cell before.
+      expect(texts.filter((text) => !text.includes('\n'))).toEqual(['219099999']);
+      // The batch, the cells with doubled quotes decoded, and the record line of that cell.
+      expect(texts.filter((text) => text.includes('\n'))).toHaveLength(3);
+      expect(texts).toContain('"x" 10.0.0.2\nsay "hi"');
     } finally {
       scan.mockRestore();
     }
@@ -419,6 +419,22 @@ describe('createCsvRedactor', () => {
         ['bob@example.com', 1],
         ['219099999', 1],
       ]);
+    } finally {
+      scan.mockRestore();
+    }
+  });
+
+  it('scans the cells of a column whose header is context together, and alone only those it finds something in', () => {
+    const redactor = new Redactor(
+      compiledRuleSetOf(['email', 'us-ssn'].map((id) => createBuiltInDetector(id) as Detector)),
+    );
+    const scan = vi.spyOn(Scanner.prototype, 'scan');
+    try {
+      const output = redact('id,social security\n1,n/a\n2,219099999\n3,unknown\n', redactor);
+
+      expect(output).toBe('id,social security\n1,n/a\n2,[SSN]\n3,unknown\n');
+      const cells = scan.mock.calls.flatMap(([text]) => (text.includes('\n') ? [] : [text]));
+      expect(cells).toEqual(['219099999']);
     } finally {
       scan.mockRestore();
     }
@@ -721,6 +737,38 @@ describe('createCsvRedactor properties', () => {
       '192.168.1.10 0612345678',
     ];
     const contextNames = ['contact', 'social security', 'tel', 'number', 'mobile', 'note', 'id'];
+    fc.assert(
+      fc.property(
+        csvDocument(planted, contextNames),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        ({ delimiter, input }, points) => {
+          const expected = outcome(() => referenceRedact(new Redactor(ruleSet), input, delimiter));
+
+          expect(
+            outcome(() => run(csvRedactorOf(new Redactor(ruleSet), delimiter), splitAt(input, points))),
+          ).toBe(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives the per-cell reference output for cells with doubled quotes, with the shipped rules, under any header', async () => {
+    const ruleSet = await shippedRuleSet('default');
+    // Values a detector finds alone, with a keyword, only under a header that is context, or in a
+    // normalized form (its match carries the value it read), and values split by a quote.
+    const values = [
+      ...builtInPlanted,
+      '020 7946 0958',
+      '0612345678',
+      '219099999',
+      'bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ',
+      'refund to IBAN DE89370400440532013000',
+      'bob%40example.com',
+      'bob@example"".com',
+    ];
+    const planted = values.flatMap((value) => [`"${value}"`, `say "hi" ${value}`, `${value} "x`]);
+    const contextNames = ['contact', 'social security', 'tel', 'note', 'id', 'comment'];
     fc.assert(
       fc.property(
         csvDocument(planted, contextNames),

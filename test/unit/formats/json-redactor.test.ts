@@ -224,6 +224,51 @@ describe('createJsonRedactor', () => {
       );
     });
 
+    it('reads a string literal of any characters as JSON.parse does, split anywhere: accepted and rewritten as JSON.stringify writes it, or rejected', () => {
+      // Raw literal bodies: plain text, escapes (valid or not), raw controls and lone or paired surrogates.
+      const units = [
+        'a',
+        '@',
+        '\u00e9',
+        '\\"',
+        '\\\\',
+        '\\n',
+        '\\u0040',
+        '\\x',
+        '"',
+        '\\',
+        '\t',
+        '\n',
+        '\u0001',
+        '\ud83d',
+        '\ude00',
+        '\u2028',
+      ];
+      const body = fc.array(fc.constantFrom(...units), { maxLength: 6 }).map((parts) => parts.join(''));
+      fc.assert(
+        fc.property(
+          fc.array(body, { minLength: 1, maxLength: 3 }),
+          fc.array(fc.nat(), { maxLength: 4 }),
+          (bodies, cuts) => {
+            const text = `{"k":[${bodies.map((each) => `"${each}"`).join(',')}]}`;
+            let parsed: unknown;
+            try {
+              parsed = JSON.parse(text);
+            } catch {
+              expect(() => redactChunks(splitAt(text, cuts), new Redactor(compiledRuleSetOf([])))).toThrow(
+                MalformedObjectError,
+              );
+              return;
+            }
+            expect(redactChunks(splitAt(text, cuts), new Redactor(compiledRuleSetOf([])))).toBe(
+              JSON.stringify(parsed),
+            );
+          },
+        ),
+        { numRuns: 1000 },
+      );
+    });
+
     it('reads a number or literal split across pushes whole', () => {
       expect(redactChunks(['[1', '2', '3', ',tr', 'u', 'e,-', '4.5e', '1]'], redactorWith())).toBe(
         '[123,true,-4.5e1]',

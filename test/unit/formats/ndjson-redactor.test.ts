@@ -1,9 +1,12 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LimitExceededError, MalformedObjectError } from '../../../functions/core/errors.ts';
+import type { Detector } from '../../../functions/core/redaction/detector.ts';
+import { createBuiltInDetector } from '../../../functions/core/redaction/detectors/built-in-detectors.ts';
 import { createJsonRedactor } from '../../../functions/core/redaction/formats/json-redactor.ts';
 import { createNdjsonRedactor } from '../../../functions/core/redaction/formats/ndjson-redactor.ts';
 import { Redactor } from '../../../functions/core/redaction/redactor.ts';
+import { Scanner } from '../../../functions/core/redaction/scanner.ts';
 import { compiledRuleSetOf, nameFieldRule, regexDetector } from '../support/compiled-rule-set.ts';
 import {
   leaksPlanted,
@@ -232,6 +235,32 @@ describe('createNdjsonRedactor', () => {
       '{"a":"123","b":456}\n["[DIGIT_PAIR]"]\n',
     );
     expect([...redactor.counts]).toEqual([['digit-pair', 1]]);
+  });
+
+  it('scans a value alone only when a batch match in it spills out of it or takes context from outside it', () => {
+    const redactor = new Redactor(
+      compiledRuleSetOf(
+        ['email', 'ipv4', 'us-ssn', 'payment-card'].map((id) => createBuiltInDetector(id) as Detector),
+      ),
+    );
+    const scan = vi.spyOn(Scanner.prototype, 'scan');
+    try {
+      const output = redactNdjson(
+        '{"a":"bob@example.com","n":4111111111111111}\n["10.0.0.1 and bob@example.com"]\n["SSN","219099999"]\n',
+        redactor,
+      );
+
+      expect(output).toBe(
+        '{"a":"[EMAIL]","n":"[CARD]"}\n["[IP_ADDRESS] and [EMAIL]"]\n["SSN","219099999"]\n',
+      );
+      // Values scanned alone (the batch is the one text with line feeds): only the number whose
+      // match took its keyword from the value before, which alone holds none.
+      const texts = scan.mock.calls.map(([text]) => text);
+      expect(texts.filter((text) => !text.includes('\n'))).toEqual(['219099999']);
+      expect(texts.filter((text) => text.includes('\n'))).toHaveLength(1);
+    } finally {
+      scan.mockRestore();
+    }
   });
 
   it('writes lines that re-parse and hold no planted value outside keep subtrees', () => {

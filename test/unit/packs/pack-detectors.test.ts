@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Detector, Match } from '../../../functions/core/redaction/detector.ts';
 import { createDetectorGroup } from '../../../functions/core/redaction/detectors/detector-group.ts';
 import { runPackExamples } from '../../../functions/core/redaction/rule-examples.ts';
+import { reachesLikelihood } from '../../../functions/core/redaction/rule-schema.ts';
 import { validatorNamed } from '../../../functions/core/redaction/validators/validator-registry.ts';
 import { expectDecidedByNeighbourhood, matchAt } from '../support/detector-contract.ts';
 import { exampleTexts, shippedMembers, shippedPacks } from './shipped-packs.ts';
@@ -31,22 +32,31 @@ describe.each(shippedPacks)('pack $name', (pack) => {
   });
 });
 
-/** Every shipped member at `likely`, and those declaring `withoutKeyword` at `possible` too. */
-const memberCases = shippedMembers.flatMap((member) => [
-  { ...member, likelihood: 'likely' as const },
-  ...('withoutKeyword' in member.entry.detector && member.entry.detector.withoutKeyword === 'possible'
-    ? [{ ...member, likelihood: 'possible' as const }]
-    : []),
-]);
+/**
+ * Every shipped member at `likely`, those declaring `withoutKeyword: possible` at `possible` too,
+ * and those declaring anything for `unlikely` at `unlikely`.
+ */
+const memberCases = shippedMembers.flatMap((member) => {
+  const spec = member.entry.detector;
+  return [
+    { ...member, likelihood: 'likely' as const },
+    ...('withoutKeyword' in spec && spec.withoutKeyword === 'possible'
+      ? [{ ...member, likelihood: 'possible' as const }]
+      : []),
+    ...('pattern' in spec && (spec.withoutKeyword === 'unlikely' || spec.withoutCheck === 'unlikely')
+      ? [{ ...member, likelihood: 'unlikely' as const }]
+      : []),
+  ];
+});
 
 describe.each(memberCases)('pack detector $entry.id ($pack) at $likelihood', ({ entry, likelihood }) => {
   const detector = createDetectorGroup([entry.createMember(likelihood)]);
   const detectorSpec = entry.detector;
-  // A member at `possible` finds what it finds at `likely` too.
+  // A member at `possible` finds what it finds at `likely` too, and at `unlikely` what it finds at both.
   const inputs = detectorSpec.examples.flatMap((example) =>
     'output' in example &&
     example.field === undefined &&
-    (likelihood === 'possible' || example.likelihood !== 'possible')
+    reachesLikelihood(likelihood, example.likelihood ?? 'likely')
       ? [example.input]
       : [],
   );
@@ -88,7 +98,10 @@ describe.each(memberCases)('pack detector $entry.id ($pack) at $likelihood', ({ 
 
   const validator = 'validator' in detectorSpec ? detectorSpec.validator : undefined;
   const isPlaceholderCheck = validator === 'not-placeholder' || validator === 'no-placeholder-run';
-  it.runIf(validator !== undefined && !isPlaceholderCheck)(
+  // At unlikely a member without its check takes such values (pack-unlikely.test.ts).
+  const isCheckWaived =
+    likelihood === 'unlikely' && 'pattern' in detectorSpec && detectorSpec.withoutCheck === 'unlikely';
+  it.runIf(validator !== undefined && !isPlaceholderCheck && !isCheckWaived)(
     'rejects each value with one character changed so that its check fails (generated near misses)',
     () => {
       const isValid = validatorNamed(validator as NonNullable<typeof validator>);

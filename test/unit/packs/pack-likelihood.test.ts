@@ -316,7 +316,7 @@ describe('pack likelihood', () => {
       parseRuleFile('name: odd\npacks:\n  - pack: pii-uk\n    likelihood: maybe\n', 'rules/odd.yaml');
     expect(parse).toThrow(RuleValidationError);
     expect(parse).toThrow(
-      /^rules\/odd\.yaml:4:17: packs\[0\]\.likelihood: got "maybe"; allowed: "likely", "possible"$/,
+      /^rules\/odd\.yaml:4:17: packs\[0\]\.likelihood: got "maybe"; allowed: "likely", "possible", "unlikely"$/,
     );
   });
 });
@@ -369,18 +369,18 @@ describe('withoutKeyword in a pack file', () => {
         packText(['    validator: us-itin', "    keywords: ['acme']", '    withoutKeyword: possible']),
       ),
     ).toMatch(
-      /^redaction-rules\/packs\/acme\.yaml:11:21: .*needs a validator with a check digit .*; got us-itin$/,
+      /^redaction-rules\/packs\/acme\.yaml:11:21: .*possible needs a validator with a check digit .*; got us-itin$/,
     );
     expect(problems(packText(["    keywords: ['acme']", '    withoutKeyword: possible']))).toMatch(
       /^redaction-rules\/packs\/acme\.yaml:10:21: .*; got none$/,
     );
   });
 
-  it('rejects a value other than possible, naming file and line', () => {
+  it('rejects a value other than possible or unlikely, naming file and line', () => {
     expect(
       problems(packText(['    validator: luhn', "    keywords: ['acme']", '    withoutKeyword: yes'])),
     ).toMatch(
-      /^redaction-rules\/packs\/acme\.yaml:11:21: detectors\[0\]\.withoutKeyword: got "yes"; allowed: "possible"$/,
+      /^redaction-rules\/packs\/acme\.yaml:11:21: detectors\[0\]\.withoutKeyword: got "yes"; allowed: "possible", "unlikely"$/,
     );
   });
 });

@@ -1,10 +1,10 @@
 import type { Match } from '../detector.ts';
 import { splitFieldName } from '../field-matcher.ts';
 import type { LeadingRun, StartSequences } from '../pattern-start-sequences.ts';
-import type { Likelihood } from '../rule-schema.ts';
+import { type Likelihood, reachesLikelihood } from '../rule-schema.ts';
 import { shannonEntropy } from '../validators/shannon-entropy.ts';
 import type { ValidatorName } from '../validators/validator-registry.ts';
-import { validatorNamed } from '../validators/validator-registry.ts';
+import { uncheckedValidatorNamed, validatorNamed } from '../validators/validator-registry.ts';
 import { type CandidateSearch, leadingRunSearch, recordedSearch, shapeSearch } from './candidate-search.ts';
 import type { KeywordEdges } from './keyword-edges.ts';
 import { createKeywordContext, type KeywordContext } from './with-context.ts';
@@ -46,8 +46,12 @@ export interface PackMemberSpec {
   readonly keywordScope: 'text' | 'yaml-document';
   /** Which ends of a keyword must be the ends of a word. */
   readonly keywordEdges: KeywordEdges;
-  /** True when a value that passes without a keyword is a possible match (`withoutKeyword: possible`). */
-  readonly isKeywordOptional: boolean;
+  /** The least likelihood at which a value standing alone needs no keyword (`withoutKeyword`). */
+  readonly withoutKeyword?: Likelihood | undefined;
+  /** True when at `unlikely` a value need not pass the validator's check (`withoutCheck: unlikely`). */
+  readonly isCheckOptional: boolean;
+  /** A pattern the whole of a value taken without its keyword must also match (`bareValue`). */
+  readonly bareValue?: string | undefined;
 }
 
 /**
@@ -109,9 +113,11 @@ export interface PackMember {
 
 /**
  * Builds a pack detector from its checked spec. The reported match is the `value` group when
- * the pattern has one, so `password=hunter22!` redacts `hunter22!` only. At `possible` a member
- * whose keyword is optional needs none: it finds its candidates as members without keywords do
- * (its anchors, or the shared search for where its matches may start).
+ * the pattern has one, so `password=hunter22!` redacts `hunter22!` only. At the likelihood its
+ * `withoutKeyword` names (or a less sure one) a member needs no keyword: it finds its candidates
+ * as members without keywords do (its anchors, or the shared search for where its matches may
+ * start). At `unlikely` a member whose check is optional checks only what its validator asks
+ * besides the check (see `uncheckedValidatorNamed`).
  */
 export function createPackMember(spec: PackMemberSpec, likelihood: Likelihood = 'likely'): PackMember {
   const flags = spec.flags.replace(/[dgy]/g, '');
@@ -119,7 +125,14 @@ export function createPackMember(spec: PackMemberSpec, likelihood: Likelihood = 
   const indices = /\(\?<value>/.test(spec.pattern) ? 'd' : '';
   const sticky = new RegExp(spec.pattern, `${flags}${indices}y`);
   const scanning = new RegExp(spec.pattern, `${flags}${indices}g`);
-  const validator = spec.validator === undefined ? undefined : validatorNamed(spec.validator);
+  const validator =
+    spec.validator === undefined
+      ? undefined
+      : likelihood === 'unlikely' && spec.isCheckOptional
+        ? uncheckedValidatorNamed(spec.validator)
+        : validatorNamed(spec.validator);
+  const bareValue =
+    spec.bareValue === undefined ? undefined : new RegExp(`^(?:${spec.bareValue})$`, flags.replace('m', ''));
   const hasAnchors = spec.anchors.length > 0;
   const isUnicode = flags.includes('u');
   const patternLookbehind = spec.lookbehind + (isUnicode ? 1 : 0);
@@ -195,7 +208,9 @@ export function createPackMember(spec: PackMemberSpec, likelihood: Likelihood = 
     function kept(text: string, match: Match): Match | undefined {
       if (context === undefined || context.hasKeywordBefore(text, match.start)) return match;
       if (spec.keywordPlacement === 'around' && context.hasKeywordAfter(text, match.end)) return match;
-      return isBareKept && isStandalone(text, match.start, match.end)
+      return isBareKept &&
+        isStandalone(text, match.start, match.end) &&
+        (bareValue === undefined || bareValue.test(text.slice(match.start, match.end)))
         ? { ...match, isBare: true }
         : undefined;
     }
@@ -281,7 +296,7 @@ export function createPackMember(spec: PackMemberSpec, likelihood: Likelihood = 
       boundary: spec.keywordScope === 'yaml-document' ? yamlDocumentMarker : undefined,
       keywordEdges: spec.keywordEdges,
     }),
-    likelihood === 'possible' && spec.isKeywordOptional,
+    spec.withoutKeyword !== undefined && reachesLikelihood(likelihood, spec.withoutKeyword),
   );
 }
 

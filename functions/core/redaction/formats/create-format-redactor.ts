@@ -2,6 +2,7 @@ import type { Redactor } from '../redactor.ts';
 import { createCsvRedactor } from './csv-redactor.ts';
 import type { FormatRedactor, TextFormat } from './format-redactor.ts';
 import { createJsonRedactor } from './json-redactor.ts';
+import { createMailRedactor } from './mail-redactor.ts';
 import { createNdjsonRedactor } from './ndjson-redactor.ts';
 import { createTextRedactor } from './text-redactor.ts';
 
@@ -16,5 +17,7 @@ export function createFormatRedactor(format: TextFormat, redactor: Redactor): Fo
       return createJsonRedactor(redactor);
     case 'text':
       return createTextRedactor(redactor);
+    case 'mail':
+      return createMailRedactor(redactor, (part) => createFormatRedactor(part, redactor));
   }
 }

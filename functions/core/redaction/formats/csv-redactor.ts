@@ -1,4 +1,5 @@
 import { LimitExceededError, MalformedObjectError, RuleValidationError } from '../../errors.ts';
+import { isEncodedFieldName } from '../encoded-value.ts';
 import type { CompiledFieldRule, Redactor } from '../redactor.ts';
 import type { CsvLayout } from '../rule-schema.ts';
 import type { ScanMatch, Scanner } from '../scanner.ts';
@@ -84,8 +85,8 @@ const EMAIL_LIKE = /[^\s@]@[^\s@]/;
  * ending in `(?=[ \t]|$)` or starting after `(?<=^|[ \t])`).
  *
  * For speed the detectors first run once over all complete records, with the delimiters, quotes
- * and terminators around cells turned into line breaks; only cells that a match overlaps (or
- * that hold doubled quotes) are then decoded and scanned alone. This equals scanning every cell
+ * and terminators around cells turned into line breaks; only cells that a match overlaps are
+ * then decoded and scanned alone. This equals scanning every cell
  * alone provided a detector finds in `…\n<cell>\n…` each match it finds in `<cell>` alone, that
  * is, it treats a line break like the start or end of the text (as `\s`, `\b`, `^`/`$` with the
  * m flag and "not preceded by a digit" lookarounds do). A cell's record line, the same text
@@ -96,7 +97,13 @@ const EMAIL_LIKE = /[^\s@]@[^\s@]/;
  * inside it and its detector finds it in the cell alone too (`Scanner.findsAlone`, which need
  * not ask a detector that takes no context; under a header that is context, the detectors the
  * header changes must find nothing in the cell): those are its own matches (see
- * `batchMatchesAlone`).
+ * `batchMatchesAlone`). A cell under a header that is context needs the detectors the header
+ * changes even when the batch scan vouches for it; they scan the column's cells of the batch
+ * as one text, a line feed between cells (on the same condition), and a cell alone only when
+ * that scan finds something in it (see `contextVouched`). Cells with doubled quotes, which the
+ * batch scan sees as written, are scanned decoded in a second batch, a line feed between cells,
+ * that vouches for them in the same way (see `escapedCellMatches`); their record line is still
+ * the record as written.
  *
  * Fails with `MalformedObjectError` (naming the record) on an unclosed quote or text after a
  * closing quote, and with `LimitExceededError` on a record or preamble line longer than
@@ -129,6 +136,9 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
   // Columns redacted whatever the batch scan found, ascending: those whose rule can change a
   // cell (not `keep`), and unruled ones whose header is context, which the batch scan lacks.
   const ruledColumns: number[] = [];
+  // Unruled columns whose header is context and leaves base64 alone: their cells that the batch
+  // scan vouches for are scanned together, with the detectors the header changes (see `contextVouched`).
+  const contextColumns: number[] = [];
   // A `name,value` layout: the column whose cell names what the named columns hold (see sibling-names.ts).
   let namingColumn = -1;
   const namedColumns: number[] = [];
@@ -239,6 +249,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         )
       : '';
     const matches = hasDetectors ? scanner.scan(scanText).matches : noMatches;
+    const escapedMatches = hasDetectors ? escapedCellMatches(tokens) : undefined;
     let out = '';
     let emitted = 0;
     let match = 0;
@@ -248,6 +259,8 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     let recordStart = 0;
     let recordCells = 0;
     let recordMatches: readonly ScanMatch[] | undefined;
+    // Per cell of the data records, 1 when its column's scan finds nothing in it (see `contextVouched`).
+    let vouchedCells: Uint8Array | undefined;
 
     /** Returns true when the cell changed. */
     function redactCell(index: number, rule: CompiledFieldRule | undefined, cellScanner = scanner): boolean {
@@ -265,14 +278,16 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         const isTouched = match < matches.length && (matches[match] as ScanMatch).start < stop;
         // The batch scan vouches for a cell it finds nothing in, as written.
         const isVouched = !isTouched && kind !== CellKind.QuotedEscaped;
-        if (isVouched && cellScanner === scanner) return false;
+        if (isVouched && (cellScanner === scanner || vouchedCells?.[index] === 1)) return false;
         value = decode(text, start, stop, kind);
         let found: readonly ScanMatch[] | undefined =
           isTouched && kind !== CellKind.QuotedEscaped
             ? batchMatchesAlone(start, stop, value, cellScanner)
             : undefined;
         if (found === undefined) {
-          const own = (isVouched ? cellScanner.scanNamedOnly(value) : cellScanner.scan(value)).matches;
+          const own =
+            (kind === CellKind.QuotedEscaped ? escapedMatchesAlone(index, value, cellScanner) : undefined) ??
+            (isVouched ? cellScanner.scanNamedOnly(value) : cellScanner.scan(value)).matches;
           found = own;
           // A batch match the cell alone lacks may be one that its neighbours are context for.
           if (isTouched && recordCells > 1 && isForeign(start, stop, kind, own)) {
@@ -310,6 +325,27 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         own.push({ start: batch.start - start, end: batch.end - start, detector: batch.detector });
       }
       return cellScanner.findsAlone(value, own) ? own : undefined;
+    }
+
+    /**
+     * The matches of `cellScanner` in the cell `index` with doubled quotes, whose decoded value
+     * is `value`, from the scan of such cells decoded (see `escapedCellMatches`) when it
+     * vouches for them: none found there (then only the detectors a header that is context
+     * changes can find one), or each inside the cell and confirmed by `Scanner.findsAlone`, as
+     * `batchMatchesAlone` takes them; else `undefined`.
+     */
+    function escapedMatchesAlone(
+      index: number,
+      value: string,
+      cellScanner: Scanner,
+    ): readonly ScanMatch[] | undefined {
+      const batch = escapedMatches?.get(index);
+      if (batch === undefined || batch === null) return undefined;
+      if (batch.length === 0)
+        return cellScanner === scanner || vouchedCells?.[index] === 1
+          ? batch
+          : cellScanner.scanNamedOnly(value).matches;
+      return cellScanner.findsAlone(value, batch) ? batch : undefined;
     }
 
     /**
@@ -400,11 +436,14 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         const rule = columns?.[column];
         const columnScanner = each.reduce((named, name) => named.named(name), scanner);
         if (rule === undefined ? columnScanner !== scanner : !rule.isKeep) ruledColumns.push(column);
+        if (rule === undefined && columnScanner !== scanner && !each.some(isEncodedFieldName))
+          contextColumns.push(column);
         columnScanners.push(columnScanner);
         if (namingColumn < 0 && each.some(isNamingField)) namingColumn = column;
         else if (rule === undefined && each.some(isNamedField)) namedColumns.push(column);
       });
     }
+    vouchedCells = contextVouched(tokens, record, cell);
     for (; record < recordCount; record++) {
       const recordEnd = recordEnds[record] as number;
       const cellEnd = recordCellEnds[record] as number;
@@ -436,6 +475,93 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       cell = cellEnd;
     }
     return out + text.slice(emitted, end);
+  }
+
+  /**
+   * The matches of the detectors in the cells with doubled quotes of the complete records held
+   * by `tokens`, decoded: the batch scan sees them as written, so it vouches for none of them.
+   * They are scanned as one text, a line feed between cells, on the batch scan's condition.
+   * Per cell index: its matches in positions of the decoded cell, or `null` when one of them
+   * crosses the cell's bounds or carries a value of its own; `undefined` without such cells.
+   */
+  function escapedCellMatches(tokens: CsvTokenizer): Map<number, ScanMatch[] | null> | undefined {
+    const { text, recordCount, recordCellEnds, cellStarts, cellEnds, escapedCells } = tokens;
+    const cellEnd = recordCount === 0 ? 0 : (recordCellEnds[recordCount - 1] as number);
+    const cells: number[] = [];
+    const values: string[] = [];
+    for (const index of escapedCells) {
+      if (index >= cellEnd) break;
+      cells.push(index);
+      values.push(
+        decode(text, cellStarts[index] as number, cellEnds[index] as number, CellKind.QuotedEscaped),
+      );
+    }
+    if (cells.length === 0) return undefined;
+    const found = scanner.scan(values.join('\n')).matches;
+    const byCell = new Map<number, ScanMatch[] | null>();
+    let next = 0;
+    let start = 0;
+    cells.forEach((index, i) => {
+      const end = start + (values[i] as string).length;
+      let own: ScanMatch[] | null = [];
+      for (; next < found.length; next++) {
+        const batch = found[next] as ScanMatch;
+        if (batch.end <= start) continue;
+        if (batch.start >= end) break;
+        if (batch.start < start || batch.end > end || batch.value !== undefined) own = null;
+        else own?.push({ start: batch.start - start, end: batch.end - start, detector: batch.detector });
+        // One that goes on into the next cell is that cell's too.
+        if (batch.end > end) break;
+      }
+      byCell.set(index, own);
+      start = end + 1;
+    });
+    return byCell;
+  }
+
+  /**
+   * Per cell held by `tokens` (from record `firstRecord`, whose first cell is `firstCell`), 1 when
+   * it is in one of `contextColumns` and the detectors its header changes find nothing in its
+   * decoded value; `undefined` without such columns. The decoded cells of each column are
+   * scanned as one text, a line feed between cells: as for the batch scan, the detectors find
+   * there every match they find in a cell alone, so a cell without one there has none alone. It
+   * then needs no scan of its own when the batch scan (or `escapedCellMatches`) vouches for it
+   * too: most cells under a header that is context (the bench CSV's `contact` column).
+   */
+  function contextVouched(
+    tokens: CsvTokenizer,
+    firstRecord: number,
+    firstCell: number,
+  ): Uint8Array | undefined {
+    if (contextColumns.length === 0 || firstRecord >= tokens.recordCount) return undefined;
+    const { text, recordCount, recordCellEnds, cellStarts, cellEnds, cellKinds } = tokens;
+    const vouched = new Uint8Array(recordCellEnds[recordCount - 1] as number);
+    const cells: number[] = [];
+    const pieces: string[] = [];
+    for (const column of contextColumns) {
+      cells.length = 0;
+      pieces.length = 0;
+      let cell = firstCell;
+      for (let record = firstRecord; record < recordCount; record++) {
+        const index = cell + column;
+        cell = recordCellEnds[record] as number;
+        if (index >= cell) continue;
+        cells.push(index);
+        pieces.push(
+          decode(text, cellStarts[index] as number, cellEnds[index] as number, cellKinds[index] as CellKind),
+        );
+      }
+      const found = (columnScanners[column] as Scanner).scanNamedOnly(pieces.join('\n')).matches;
+      let next = 0;
+      let start = 0;
+      for (const [i, index] of cells.entries()) {
+        const end = start + (pieces[i] as string).length;
+        while (next < found.length && (found[next] as ScanMatch).end <= start) next++;
+        if (next === found.length || (found[next] as ScanMatch).start >= end) vouched[index] = 1;
+        start = end + 1;
+      }
+    }
+    return vouched;
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { TextFormat } from './format-redactor.ts';
 import { type JsonLayout, sniffJsonLayout } from './sniff-json-layout.ts';
+import { sniffMailHead } from './sniff-mail-head.ts';
 import { sniffRuledCsv } from './sniff-ruled-csv.ts';
 
 /** What the engine will do with an object: parse it as `format`, inside gzip when `isGzip`. */
@@ -30,6 +31,7 @@ const CONTENT_TYPES: Record<string, TextFormat> = {
   'application/jsonlines': 'ndjson',
   'application/json': 'json',
   'text/json': 'json',
+  'message/rfc822': 'mail',
   'text/plain': 'text',
   'text/x-log': 'text',
   // Config and markup text that uploaders label outside text/* (mime-db, as `aws s3 cp` guesses).
@@ -49,9 +51,10 @@ const EXTENSIONS: Record<string, TextFormat> = {
   ndjson: 'ndjson',
   jsonl: 'ndjson',
   json: 'json',
+  eml: 'mail',
   // JSON under names of their own: Terraform state, notebooks, docker's old auth file. Not HTTP
-  // archives (.har) or mail (.eml): they carry bodies in base64 (or quoted-printable), whose
-  // content no detector reads, so they stay refused unless labelled.
+  // archives (.har): they carry bodies in base64, whose content no detector reads, so they stay
+  // refused unless labelled.
   tfstate: 'json',
   ipynb: 'json',
   geojson: 'json',
@@ -59,7 +62,7 @@ const EXTENSIONS: Record<string, TextFormat> = {
   log: 'text',
   txt: 'text',
   // The text files secrets are left in (issue 11: assignments in .env, ini, YAML, properties and
-  // shell files): config, scripts, infrastructure code, markup, SQL dumps, PEM files, mail, and the
+  // shell files): config, scripts, infrastructure code, markup, SQL dumps, PEM files, and the
   // credential dot-files of common tools (`.npmrc`, `.netrc`, `.pgpass`, `.git-credentials`, ...),
   // whose whole name is their "extension".
   ...Object.fromEntries(
@@ -109,9 +112,12 @@ const BINARY_MAGIC: readonly (readonly number[])[] = [
  * Content-Type, a structured Content-Type beats a `.txt`/`.log` extension, and content whose first
  * bytes are valid JSON text starting with `{` or `[` is parsed as JSON or NDJSON (by its layout)
  * whatever the labels say, since the text redactor would lose the field rules; so is text whose
- * first line is a CSV header naming a ruled column (`sniffRuledCsv`). A choice that the
- * content later contradicts fails while parsing; nothing falls back to a weaker format. Content
- * alone never makes an unlabelled object supported, and the magic bytes veto binary content.
+ * first line is a CSV header naming a ruled column (`sniffRuledCsv`). Content whose head is a
+ * mail's header block (`sniffMailHead`) is read as mail whatever the labels say, unlabelled or
+ * `application/octet-stream` included (Amazon SES stores inbound mail so): read as text, its
+ * base64 and quoted-printable bodies would pass unread. A choice that the content later
+ * contradicts fails while parsing; nothing falls back to a weaker format. Apart from a mail head,
+ * content alone never makes an unlabelled object supported, and the magic bytes veto binary content.
  * `undefined` means unsupported: the caller refuses the object unless a passthrough rule covers
  * its key.
  *
@@ -127,6 +133,7 @@ export function detectFormat(hints: FormatHints): DetectedFormat | undefined {
   const isGzip = startsWith(hints.head, [0x1f, 0x8b]);
   if (!isGzip && isBinary(hints.head)) return undefined;
   const labelled = strongest(formatFromKey(hints.key), formatFromContentType(hints.contentType));
+  if (!isGzip && sniffMailHead(hints.head)) return { format: 'mail', isGzip };
   if (labelled === undefined) return undefined;
   if (isGzip) return { format: labelled, isGzip };
   const format = withContent(labelled, sniffJsonLayout(hints.head));
@@ -173,7 +180,8 @@ function strongest(
 function withContent(labelled: TextFormat, layout: JsonLayout | undefined): TextFormat {
   if (layout === 'document') return 'json';
   if (layout === 'lines') return 'ndjson';
-  if (layout === undefined || labelled === 'json' || labelled === 'ndjson') return labelled;
+  if (layout === undefined || labelled === 'json' || labelled === 'ndjson' || labelled === 'mail')
+    return labelled;
   // One value on one line so far: NDJSON reads both that and a one-line document.
   return 'ndjson';
 }

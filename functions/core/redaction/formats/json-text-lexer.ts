@@ -34,6 +34,8 @@ export interface JsonLexOptions {
 export function lexJsonText(text: string, rewriter: JsonTokenRewriter, options: JsonLexOptions = {}): number {
   const { matches, isPartial = false, from = 0, to = text.length } = options;
   rewriter.read(text);
+  // Where the next backslash, control character or surrogate is (see `nextSpecial`).
+  let special = -1;
   let i = from;
   while (i < to) {
     const code = text.charCodeAt(i);
@@ -63,9 +65,19 @@ export function lexJsonText(text: string, rewriter: JsonTokenRewriter, options: 
       case 0x2c:
         rewriter.comma(i++);
         continue;
-      case 0x22:
-        next = lexString(text, i, to, rewriter, matches, isPartial);
+      case 0x22: {
+        const close = text.indexOf('"', i + 1);
+        if (close >= 0 && close < to) {
+          if (special <= i) special = nextSpecial(text, i + 1);
+          if (close < special) {
+            rewriter.plainString(i, close + 1, matches?.overlapping(i + 1, close));
+            i = close + 1;
+            continue;
+          }
+        }
+        next = lexString(text, i, to, rewriter, isPartial);
         break;
+      }
       case 0x74:
         next = lexLiteral(text, i, to, 'true', rewriter, isPartial);
         break;
@@ -85,31 +97,41 @@ export function lexJsonText(text: string, rewriter: JsonTokenRewriter, options: 
   return to;
 }
 
+/** What a plain string literal does not hold: a backslash, a control character or a surrogate. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the raw controls a JSON string cannot hold are the point.
+const SPECIAL = /[\\\x00-\x1f\ud800-\udfff]/g;
+
 /**
- * Reads the string whose opening quote is at `start`; returns the index after its closing
- * quote, or `start` when `isPartial` and the quote has not come before `to`.
+ * The index of the first backslash, control character or surrogate at or after `from`, or the
+ * text's length. A string whose closing quote comes before it is plain: its value is the text
+ * between the quotes. Native searches for the quote and this one (asked again only past the
+ * last answer, about once per line) beat a loop over the characters of the string.
+ */
+function nextSpecial(text: string, from: number): number {
+  SPECIAL.lastIndex = from;
+  return SPECIAL.test(text) ? SPECIAL.lastIndex - 1 : text.length;
+}
+
+/**
+ * Reads the string whose opening quote is at `start` that `lexJsonText` did not take as plain:
+ * one with surrogates, escapes or raw control characters, or cut off at `to`. Returns the index
+ * after its closing quote, or `start` when `isPartial` and the quote has not come before `to`.
  */
 function lexString(
   text: string,
   start: number,
   to: number,
   rewriter: JsonTokenRewriter,
-  matches: MatchCursor | undefined,
   isPartial: boolean,
 ): number {
-  // A plain loop beats indexOf plus checks and a regex with captures on the short strings of records.
-  let plainEnd = start + 1;
-  let hasSurrogate = false;
-  while (plainEnd < to) {
+  // Surrogates without escapes: the value is the text between the quotes.
+  for (let plainEnd = start + 1; plainEnd < to; plainEnd++) {
     const code = text.charCodeAt(plainEnd);
     if (code === 0x22) {
-      if (hasSurrogate) rewriter.string(text.slice(start + 1, plainEnd), start);
-      else rewriter.plainString(start, plainEnd + 1, matches?.overlapping(start + 1, plainEnd));
+      rewriter.string(text.slice(start + 1, plainEnd), start);
       return plainEnd + 1;
     }
     if (code === 0x5c || code < 0x20) break;
-    if (code >= 0xd800 && code <= 0xdfff) hasSurrogate = true;
-    plainEnd++;
   }
   let end = text.indexOf('"', start + 1);
   for (;;) {

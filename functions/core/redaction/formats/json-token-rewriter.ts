@@ -30,15 +30,15 @@ const DONE = 6;
 
 /** An open object or array. */
 interface Frame {
-  readonly isObject: boolean;
+  isObject: boolean;
   /** The field rule of the key this subtree hangs from, or of an outer one: it rules every member. */
-  readonly taint: CompiledFieldRule | undefined;
+  taint: CompiledFieldRule | undefined;
   /** The opening bracket is in the output; a tainted container waits until a member survives. */
   isWritten: boolean;
   hasMembers: boolean;
   hasDropped: boolean;
   /** This container's path, for field-rule lookups (unused inside a tainted subtree). */
-  readonly node: PathNode;
+  node: PathNode;
   /**
    * Objects: the member being read, JSON-encoded (after the detectors), and its path. While
    * the encoded key equals its source text, `keyStart`/`keyEnd` hold its span there instead.
@@ -107,6 +107,8 @@ export class JsonTokenRewriter {
   private readonly locate: (position: number) => string;
   private readonly maxPathChars: number;
   private readonly frames: Frame[] = [];
+  /** Frames of closed containers, which no held value refers to any more, for reuse. */
+  private readonly closedFrames: Frame[] = [];
   private readonly path: (string | number)[];
   private pathChars: number;
   private expect = VALUE;
@@ -261,7 +263,7 @@ export class JsonTokenRewriter {
    * The string literal `source[start, end)`, quotes included, that holds no escape, control
    * character or surrogate, so its value is the text between the quotes: an object key or a
    * value, as the grammar says. `found` are the matches of a batch scan that overlap it (see
-   * {@link isVouched}); without them the detectors run on it alone.
+   * {@link ownMatches}); without them the detectors run on it alone.
    */
   plainString(start: number, end: number, found?: readonly ScanMatch[]): void {
     if (this.expect === KEY || this.expect === KEY_OR_CLOSE) {
@@ -279,16 +281,19 @@ export class JsonTokenRewriter {
       if (nested !== undefined) {
         this.writeSeparator();
         this.write(nested);
-      } else if (this.isVouched(start + 1, end - 1, found)) {
-        this.writeSeparator();
-        if (found.length === 0) this.copy(start, end);
-        else this.write(quote(this.redactor.replace(this.source, found, start + 1, end - 1)));
       } else {
-        const value = this.source.slice(start + 1, end - 1);
-        const redacted = this.encoder.redact(value, this.valueScanner(), isClean);
-        this.writeSeparator();
-        if (redacted === value) this.copy(start, end);
-        else this.write(quote(redacted));
+        const own = this.ownMatches(start + 1, end - 1, found);
+        if (own !== undefined) {
+          this.writeSeparator();
+          if (own.length === 0) this.copy(start, end);
+          else this.write(quote(this.redactor.replace(this.source, own, start + 1, end - 1)));
+        } else {
+          const value = this.source.slice(start + 1, end - 1);
+          const redacted = this.encoder.redact(value, this.valueScanner(), isClean);
+          this.writeSeparator();
+          if (redacted === value) this.copy(start, end);
+          else this.write(quote(redacted));
+        }
       }
     } else if (rule.isKeep) {
       this.writeSeparator();
@@ -322,17 +327,18 @@ export class JsonTokenRewriter {
 
   /**
    * The number `source[start, end)`, as written (every digit kept). `found` are the matches of
-   * a batch scan that overlap it (see {@link isVouched}).
+   * a batch scan that overlap it (see {@link ownMatches}).
    */
   number(start: number, end: number, found?: readonly ScanMatch[]): void {
     const rule = this.startValue(start);
     const held = this.hold(rule, start, end);
     if (rule === undefined) {
       // The batch scan saw the number as written, not the plain digits of its exponent form.
-      if (!this.hasExponent(start, end) && this.isVouched(start, end, found)) {
+      const own = this.hasExponent(start, end) ? undefined : this.ownMatches(start, end, found);
+      if (own !== undefined) {
         this.writeSeparator();
-        if (found.length === 0) this.copy(start, end);
-        else this.write(JSON.stringify(this.redactor.replace(this.source, found, start, end)));
+        if (own.length === 0) this.copy(start, end);
+        else this.write(JSON.stringify(this.redactor.replace(this.source, own, start, end)));
       } else {
         const raw = this.source.slice(start, end);
         const encoded = this.encoder.encodeNumber(raw, this.valueScanner());
@@ -364,16 +370,17 @@ export class JsonTokenRewriter {
   private plainKey(start: number, end: number, isClean: boolean): void {
     const frame = this.frames[this.frames.length - 1] as Frame;
     this.keys++;
+    const value = this.source.slice(start + 1, end - 1);
     if (frame.taint === undefined) {
       const expected = this.rules.expected(frame.node, previousKey(frame));
       const name = expected?.key;
-      if (name !== undefined && name.length === end - start - 2 && this.source.startsWith(name, start + 1)) {
+      if (name === value) {
         this.repeatedKeys++;
         this.key(name, start, end, isClean, expected);
         return;
       }
     }
-    this.key(this.source.slice(start + 1, end - 1), start, end, isClean);
+    this.key(value, start, end, isClean);
   }
 
   /**
@@ -421,8 +428,8 @@ export class JsonTokenRewriter {
   /**
    * True when `found`, the matches of a batch scan of the source (as `jsonScanText` writes it)
    * that overlap the value `source[start, end)`, are the matches of the rule set's detectors
-   * scanning the value alone, so they need not run again. That holds when the value is not
-   * under a field name that is context, and no match is near its ends: by the detector
+   * scanning the value alone, so they need not run again (for a value under no field name that
+   * is context, which the caller checks). That holds when no match is near its ends: by the detector
    * contract a match depends only on the text from its detector's lookbehind before its start
    * to its longest match and lookahead after it, all inside the value here. Text around a
    * value only adds matches that overlap it or reach out of it (line breaks stand for its
@@ -431,12 +438,7 @@ export class JsonTokenRewriter {
    * has nothing to normalize: a value with matches and escapes or foldable characters is not
    * vouched for (`"123%20…%20"` before `"456"` matches across the two only in the batch).
    */
-  private isVouched(
-    start: number,
-    end: number,
-    found: readonly ScanMatch[] | undefined,
-  ): found is readonly ScanMatch[] {
-    if (found === undefined || this.valueScanner() !== this.redactor.scanner) return false;
+  private isVouched(start: number, end: number, found: readonly ScanMatch[]): boolean {
     if (found.length > 0 && normalizeText(this.source.slice(start, end)) !== undefined) return false;
     for (const match of found) {
       const rule = match.detector;
@@ -448,6 +450,33 @@ export class JsonTokenRewriter {
       }
     }
     return true;
+  }
+
+  /**
+   * The matches of the value's scanner in the value `source[start, end)` alone, in positions of
+   * the source, taken from `found` (the batch matches that overlap it) without scanning it
+   * again when that is exact; else `undefined`, and the caller scans it. Exact when the batch
+   * vouches for it ({@link isVouched}), or when each of `found` lies inside the value as written
+   * and `Scanner.findsAlone` confirms the value alone gives them, as the CSV redactor does for
+   * cells: the batch holds the value between line breaks, where detectors find every match
+   * they find in it alone. A value under a name that is context and without batch matches is
+   * left to `JsonStringEncoder.redact`, which runs only the detectors the name changed.
+   */
+  private ownMatches(
+    start: number,
+    end: number,
+    found: readonly ScanMatch[] | undefined,
+  ): readonly ScanMatch[] | undefined {
+    if (found === undefined) return undefined;
+    const scanner = this.valueScanner();
+    if (scanner === this.redactor.scanner && this.isVouched(start, end, found)) return found;
+    if (found.length === 0) return undefined;
+    const own: ScanMatch[] = [];
+    for (const match of found) {
+      if (match.start < start || match.end > end || match.value !== undefined) return undefined;
+      own.push({ start: match.start - start, end: match.end - start, detector: match.detector });
+    }
+    return scanner.findsAlone(this.source.slice(start, end), own) ? found : undefined;
   }
 
   /** True when the number `source[start, end)` has an exponent, so its plain digits are scanned too. */
@@ -697,28 +726,58 @@ export class JsonTokenRewriter {
       this.writeSeparator();
       this.copy(position, position + 1);
     }
-    const node = this.nodeOfNewContainer(taint);
-    this.frames.push({
-      isObject,
-      taint,
-      isWritten,
-      hasMembers: false,
-      hasDropped: false,
-      node,
-      key: '',
-      keyStart: -1,
-      keyEnd: -1,
-      keyNode: node,
-      commaAt: -1,
-      colonAt: -1,
-      index: 0,
-      namedRule: undefined,
-      hasNaming: false,
-      flagRule: undefined,
-      flagShape: undefined,
-    });
+    this.frames.push(this.openFrame(isObject, taint, isWritten, this.nodeOfNewContainer(taint)));
     this.path.push(isObject ? '' : 0);
     this.expect = isObject ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
+  }
+
+  /** A frame for a container opening now: a closed one's, reset, when there is one (records open and close thousands). */
+  private openFrame(
+    isObject: boolean,
+    taint: CompiledFieldRule | undefined,
+    isWritten: boolean,
+    node: PathNode,
+  ): Frame {
+    const frame = this.closedFrames.pop();
+    if (frame === undefined) {
+      return {
+        isObject,
+        taint,
+        isWritten,
+        hasMembers: false,
+        hasDropped: false,
+        node,
+        key: '',
+        keyStart: -1,
+        keyEnd: -1,
+        keyNode: node,
+        commaAt: -1,
+        colonAt: -1,
+        index: 0,
+        namedRule: undefined,
+        hasNaming: false,
+        flagRule: undefined,
+        flagShape: undefined,
+      };
+    }
+    frame.isObject = isObject;
+    frame.taint = taint;
+    frame.isWritten = isWritten;
+    frame.hasMembers = false;
+    frame.hasDropped = false;
+    frame.node = node;
+    frame.key = '';
+    frame.keyStart = -1;
+    frame.keyEnd = -1;
+    frame.keyNode = node;
+    frame.commaAt = -1;
+    frame.colonAt = -1;
+    frame.index = 0;
+    frame.namedRule = undefined;
+    frame.hasNaming = false;
+    frame.flagRule = undefined;
+    frame.flagShape = undefined;
+    return frame;
   }
 
   private nodeOfNewContainer(taint: CompiledFieldRule | undefined): PathNode {
@@ -752,6 +811,7 @@ export class JsonTokenRewriter {
       this.flush();
       this.held.close(this.frames.length + 1, this.out.length);
     }
+    this.closedFrames.push(frame);
     this.endValue();
   }
 

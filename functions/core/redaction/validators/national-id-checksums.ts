@@ -70,14 +70,21 @@ const codiceOdd: Readonly<Record<string, number>> = {
   Q: 6, R: 8, S: 12, T: 14, U: 16, V: 10, W: 22, X: 25, Y: 24, Z: 23,
 };
 
+/**
+ * Italian codice fiscale laid out as issued: six letters, the year, a month letter, the day, a
+ * place letter and three characters (digits, or letters standing for them), a last letter; the
+ * check letter not checked.
+ */
+export function isItCodiceFiscaleLayoutValid(text: string): boolean {
+  return /^[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$/.test(
+    compact(text),
+  );
+}
+
 /** Italian codice fiscale: 16 characters, the last a letter checking the others (odd and even position tables). */
 export function isItCodiceFiscaleValid(text: string): boolean {
   const value = compact(text);
-  if (
-    !/^[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$/.test(value)
-  ) {
-    return false;
-  }
+  if (!isItCodiceFiscaleLayoutValid(value)) return false;
   let sum = 0;
   for (let i = 0; i < 15; i++) {
     const char = value.charAt(i);
@@ -97,6 +104,13 @@ export function isFrNirValid(text: string): boolean {
   return 97 - Number(BigInt(body) % 97n) === key;
 }
 
+/** How many times each digit that occurs more than once occurs among the first ten of a tax id. */
+function deTaxIdRepeats(value: string): number[] {
+  const counts = new Map<string, number>();
+  for (const char of value.slice(0, 10)) counts.set(char, (counts.get(char) ?? 0) + 1);
+  return [...counts.values()].filter((count) => count > 1);
+}
+
 /**
  * German tax identification number (Steuer-IdNr): eleven digits, not starting 0, one digit of
  * the first ten repeated two or three times (the rest distinct), ISO 7064 MOD 11,10 check.
@@ -104,11 +118,20 @@ export function isFrNirValid(text: string): boolean {
 export function isDeTaxIdValid(text: string): boolean {
   const value = compact(text);
   if (!/^[1-9][0-9]{10}$/.test(value)) return false;
-  const counts = new Map<string, number>();
-  for (const char of value.slice(0, 10)) counts.set(char, (counts.get(char) ?? 0) + 1);
-  const repeated = [...counts.values()].filter((count) => count > 1);
+  const repeated = deTaxIdRepeats(value);
   if (repeated.length !== 1 || (repeated[0] ?? 0) > 3) return false;
   return isIso7064Mod11_10Valid(value);
+}
+
+/**
+ * German tax identification number with its check digit but without the rule that exactly one
+ * digit of the first ten repeats: eleven digits, not starting 0, no digit of the first ten more
+ * than three times, ISO 7064 MOD 11,10 check.
+ */
+export function isDeTaxIdCheckDigitValid(text: string): boolean {
+  const value = compact(text);
+  if (!/^[1-9][0-9]{10}$/.test(value)) return false;
+  return deTaxIdRepeats(value).every((count) => count <= 3) && isIso7064Mod11_10Valid(value);
 }
 
 /** German identity card (Personalausweis) number since 2010: nine characters and an ICAO 9303 check digit. */
@@ -125,14 +148,20 @@ export function isNlBsnValid(text: string): boolean {
   return (weightedSum(digits, [9, 8, 7, 6, 5, 4, 3, 2]) - (digits[8] ?? 0)) % 11 === 0;
 }
 
+/** Polish PESEL without its check digit: eleven digits starting with a birth date (the month encodes the century). */
+export function isPlPeselDateValid(text: string): boolean {
+  const value = compact(text);
+  if (!/^[0-9]{11}$/.test(value)) return false;
+  const month = Number(value.slice(2, 4)) % 20;
+  const day = Number(value.slice(4, 6));
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
 /** Polish PESEL: eleven digits, a real birth date (the month encodes the century), weights 1,3,7,9 check digit. */
 export function isPlPeselValid(text: string): boolean {
   const value = compact(text);
-  if (!/^[0-9]{11}$/.test(value)) return false;
+  if (!isPlPeselDateValid(value)) return false;
   const digits = digitsOf(value);
-  const month = Number(value.slice(2, 4)) % 20;
-  const day = Number(value.slice(4, 6));
-  if (month < 1 || month > 12 || day < 1 || day > 31) return false;
   const check = (10 - (weightedSum(digits, [1, 3, 7, 9, 1, 3, 7, 9, 1, 3]) % 10)) % 10;
   return check === digits[10];
 }
@@ -212,6 +241,11 @@ const sgCheckLetters = {
   M: 'XWUTRQPNJLK',
 } as const;
 
+/** Singapore NRIC / FIN without its check letter: a series letter (S, T, F, G, M), seven digits, a letter. */
+export function isSgNricLayoutValid(text: string): boolean {
+  return /^[STFGM][0-9]{7}[A-Z]$/.test(compact(text));
+}
+
 /**
  * Singapore NRIC / FIN (S, T, F, G, and M for FINs issued since 2022): seven digits and a check
  * letter. Weights 2,7,6,5,4,3,2; T and G add 4, M adds 3; the remainder mod 11 picks the letter
@@ -262,6 +296,11 @@ export function isUsItinValid(text: string): boolean {
     (group >= 90 && group <= 92) ||
     group >= 94
   );
+}
+
+/** Indian PAN laid out as issued, the holder type not checked: five letters, four digits, a letter. */
+export function isInPanLayoutValid(text: string): boolean {
+  return /^[A-Z]{5}[0-9]{4}[A-Z]$/.test(compact(text));
 }
 
 /** Indian PAN: five letters (the fourth the holder type), four digits, a letter. */

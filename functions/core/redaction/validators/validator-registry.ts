@@ -10,16 +10,21 @@ import {
   isBrCpfValid,
   isCaSinValid,
   isDeIdCardValid,
+  isDeTaxIdCheckDigitValid,
   isDeTaxIdValid,
   isEsDniOrNieValid,
   isFrNirValid,
   isInAadhaarValid,
+  isInPanLayoutValid,
   isInPanValid,
+  isItCodiceFiscaleLayoutValid,
   isItCodiceFiscaleValid,
   isKrRrnValid,
   isMxCurpValid,
   isNlBsnValid,
+  isPlPeselDateValid,
   isPlPeselValid,
+  isSgNricLayoutValid,
   isSgNricValid,
   isUkNhsValid,
   isUkNinoValid,
@@ -166,6 +171,50 @@ export const checkDigitValidatorNames = [
   'us-npi',
   'us-dea',
 ] as const satisfies readonly ValidatorName[];
+
+/**
+ * Validators that check something an issuer fixes (a check digit, ranges, a birth date, prefix
+ * letters, a numbering plan): all but `not-placeholder` and `no-placeholder-run`, which only keep
+ * stand-ins out. A keyword-only pack detector may take bare values at `unlikely`
+ * (`withoutKeyword: unlikely`) only with one of these or a `bareValue` pattern of its own.
+ */
+export const issuerRuleValidatorNames = validatorNames.filter(
+  (name) => name !== 'not-placeholder' && name !== 'no-placeholder-run',
+);
+
+/**
+ * What a validator still asks of a value at likelihood `unlikely` on a pack detector that declares
+ * `withoutCheck: unlikely`: the value's layout and dates without the rule that a mistyped or
+ * made-up number breaks. PESEL keeps its birth date, the codice fiscale its layout and month
+ * letter, the NRIC / FIN its series letter, the PAN its layout without the holder type; the German
+ * tax id drops the rule that exactly one of its first ten digits repeats (test data such as
+ * `12345678903` has ten distinct digits) and keeps its check digit, since its shape alone is any
+ * eleven digits.
+ */
+const uncheckedValidators = {
+  'pl-pesel': isPlPeselDateValid,
+  'it-codice-fiscale': isItCodiceFiscaleLayoutValid,
+  'sg-nric': isSgNricLayoutValid,
+  'in-pan': isInPanLayoutValid,
+  'de-tax-id': isDeTaxIdCheckDigitValid,
+} satisfies Partial<Record<ValidatorName, (value: string) => boolean>>;
+
+/** Validators that have a form without their check (see {@link uncheckedValidatorNamed}). */
+export const uncheckedValidatorNames = Object.keys(uncheckedValidators) as [
+  keyof typeof uncheckedValidators,
+  ...(keyof typeof uncheckedValidators)[],
+];
+
+/**
+ * The validator named `name` as it applies without its check at likelihood `unlikely`, or
+ * `undefined` when it has no such form.
+ *
+ * @example
+ * uncheckedValidatorNamed('pl-pesel')?.('11111111114'); // true: a birth date, the check digit wrong
+ */
+export function uncheckedValidatorNamed(name: ValidatorName): ((value: string) => boolean) | undefined {
+  return (uncheckedValidators as Partial<Record<ValidatorName, (value: string) => boolean>>)[name];
+}
 
 /**
  * The check named `name`: true when a matched value passes it.

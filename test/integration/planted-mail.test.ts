@@ -1,0 +1,225 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RULES_DIR } from '../../functions/adapters/local-rule-set-source.ts';
+import { openRedactionStream } from '../../functions/adapters/node-redaction-stream.ts';
+import { MalformedObjectError } from '../../functions/core/errors.ts';
+import type { CompiledRuleSet } from '../../functions/core/redaction/redactor.ts';
+import { shippedRuleSet } from '../support/shipped-rules.ts';
+import { type LocalS3, startS3rver } from '../support/start-s3rver.ts';
+import {
+  expectedSkeleton,
+  MAIL_PLANTS,
+  parseMail,
+  plantedMail,
+  writeMail,
+} from '../unit/support/planted-mail.ts';
+import { gatewayClient, startTestGateway, type TestGateway } from './gateway-client.ts';
+
+/** An inbound mail as Amazon SES stores it: the red-team survivor (`jane=40example.com`) in QP, a base64 body, an image. */
+const SES_MAIL = [
+  'Return-Path: <jane.doe@example.com>',
+  'Received: from mail.example.com (mail.example.com [192.0.2.10]) by inbound-smtp.us-east-1.amazonaws.com with SMTP id 0a1b2c3d',
+  'X-SES-Spam-Verdict: PASS',
+  'From: =?utf-8?Q?Jan=C3=A9_Doe?= <jane.doe@example.com>',
+  'To: ops@example.org',
+  `Subject: =?utf-8?B?${Buffer.from('card 4111 1111 1111 1111 – urgent').toString('base64')}?=`,
+  'MIME-Version: 1.0',
+  'Content-Type: multipart/mixed; boundary="=_outer"',
+  '',
+  '--=_outer',
+  'Content-Type: multipart/alternative; boundary="=_alt"',
+  '',
+  '--=_alt',
+  'Content-Type: text/plain; charset=utf-8',
+  'Content-Transfer-Encoding: quoted-printable',
+  '',
+  'Please write to jane=40example.com, key AKIAZ7QWERTYUIOPASDF, caf=C3=A9 =',
+  'closes at 5.',
+  '--=_alt',
+  'Content-Type: text/html; charset=iso-8859-1',
+  'Content-Transfer-Encoding: base64',
+  '',
+  Buffer.from('<p>password=Xk9vLq2mZ7wq caf\u00e9</p>', 'latin1').toString('base64'),
+  '--=_alt--',
+  '',
+  '--=_outer',
+  'Content-Type: image/png; name="scan.png"',
+  'Content-Transfer-Encoding: base64',
+  'Content-Disposition: attachment; filename="scan.png"',
+  '',
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  '--=_outer--',
+  '',
+].join('\r\n');
+const SES_SKELETON = 'multipart/mixed(multipart/alternative(text/plain,text/html),text/plain)';
+
+function expectNoPlantedValue(text: string): void {
+  for (const value of MAIL_PLANTS) expect(text).not.toContain(value);
+  expect(text).not.toContain('jane=40example.com');
+}
+
+async function redact(ruleSet: CompiledRuleSet, body: Uint8Array, key: string, contentType?: string) {
+  const chunks: Uint8Array[] = [];
+  let failure: unknown;
+  try {
+    const stream = await openRedactionStream(
+      (async function* () {
+        // Small chunks so values, encoded-words and boundaries straddle chunk boundaries.
+        for (let i = 0; i < body.byteLength; i += 7) yield body.subarray(i, i + 7);
+      })(),
+      { ruleSet, key, contentType },
+    );
+    for await (const chunk of stream.body) chunks.push(chunk);
+  } catch (error) {
+    failure = error;
+  }
+  return { output: Buffer.concat(chunks), failure };
+}
+
+describe('mail objects', () => {
+  let ruleSet: CompiledRuleSet;
+  beforeAll(async () => {
+    ruleSet = await shippedRuleSet('default');
+  });
+
+  describe('through the redaction stream', () => {
+    for (const [key, contentType] of [
+      ['inbound/0a1b2c3d4e5f', 'application/octet-stream'],
+      ['inbound/0a1b2c3d4e5f', undefined],
+      ['inbound/0a1b2c3d4e5f', 'text/plain'],
+      ['mail/m.eml', undefined],
+      ['mail/m.txt', 'text/plain; charset=utf-8'],
+    ] as const) {
+      it(`reads an SES mail under ${key} labelled ${contentType ?? 'nothing'} as mail, every part redacted`, async () => {
+        const { output, failure } = await redact(ruleSet, Buffer.from(SES_MAIL), key, contentType);
+        expect(failure).toBeUndefined();
+        const text = output.toString('utf8');
+        expectNoPlantedValue(text);
+        const parsed = await parseMail(text);
+        expect(parsed.skeleton).toBe(SES_SKELETON);
+        for (const value of [...parsed.headers, ...parsed.texts]) expectNoPlantedValue(value);
+        expect(parsed.texts[0]).toContain('write to [EMAIL], key [AWS_ACCESS_KEY_ID], café closes at 5.');
+        expect(parsed.texts[1]).toBe('<p>password=[SECRET] café</p>');
+      });
+    }
+
+    it('redacts generated mails with the same result whatever the chunking', async () => {
+      await fc.assert(
+        fc.asyncProperty(plantedMail, async (mail) => {
+          const { output, failure } = await redact(
+            ruleSet,
+            Buffer.from(writeMail(mail)),
+            'inbound/x',
+            'application/octet-stream',
+          );
+          expect(failure).toBeUndefined();
+          const parsed = await parseMail(output.toString('utf8'));
+          expect(parsed.skeleton).toBe(expectedSkeleton(mail.body));
+          for (const value of [...parsed.headers, ...parsed.texts]) expectNoPlantedValue(value);
+        }),
+        { numRuns: 40 },
+      );
+    });
+
+    it('redacts a gzip mail and keeps it gzip', async () => {
+      const { output, failure } = await redact(ruleSet, gzipSync(SES_MAIL), 'mail/m.eml.gz');
+      expect(failure).toBeUndefined();
+      const text = gunzipSync(output).toString('utf8');
+      expectNoPlantedValue(text);
+      expect((await parseMail(text)).skeleton).toBe(SES_SKELETON);
+    });
+
+    it('fails on raw 8-bit ISO-8859-1 text (not UTF-8) and on an open multipart, with no planted value passed', async () => {
+      const latin = Buffer.concat([
+        Buffer.from(
+          'Received: from mx\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\ncaf',
+        ),
+        Buffer.from([0xe9]),
+        Buffer.from(' jane.doe@example.com\r\n'),
+      ]);
+      const open = SES_MAIL.slice(0, SES_MAIL.indexOf('--=_alt--'));
+      for (const body of [latin, Buffer.from(open)]) {
+        const { output, failure } = await redact(ruleSet, body, 'inbound/x');
+        expect(failure).toBeInstanceOf(MalformedObjectError);
+        expectNoPlantedValue(output.toString('utf8'));
+        expectNoPlantedValue(`${(failure as Error).message}\n${(failure as Error).stack}`);
+      }
+    });
+  });
+
+  describe('through the CLI', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maskpoint-mail-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    for (const name of ['message.eml', '0a1b2c3d4e5f']) {
+      it(`redacts ${name} with no planted value on stdout or stderr`, async () => {
+        const file = join(dir, name);
+        writeFileSync(file, SES_MAIL);
+        const run = spawnSync('node', ['bin/maskpoint.js', 'redact', file], {
+          encoding: 'utf8',
+          env: { ...process.env, MASKPOINT_HOME: join(dir, 'home') },
+        });
+        expect(run.status).toBe(0);
+        expectNoPlantedValue(run.stdout + run.stderr);
+        expect((await parseMail(run.stdout)).skeleton).toBe(SES_SKELETON);
+      });
+    }
+  });
+
+  describe('through the gateway reading s3rver, with the real SDK', () => {
+    let s3: LocalS3;
+    let gateway: TestGateway;
+    let client: S3Client;
+
+    beforeAll(async () => {
+      s3 = await startS3rver(['inbox']);
+      for (const [key, contentType] of [
+        ['ses/0a1b2c3d4e5f', 'application/octet-stream'],
+        ['ses/6a7b8c9d0e1f', 'text/plain'],
+      ]) {
+        await s3.client.send(
+          new PutObjectCommand({
+            Bucket: 'inbox',
+            Key: key,
+            Body: Buffer.from(SES_MAIL),
+            ContentType: contentType,
+          }),
+        );
+      }
+      gateway = await startTestGateway({
+        rulesDir: DEFAULT_RULES_DIR,
+        s3Buckets: ['inbox'],
+        s3Client: s3.client,
+      });
+      client = gatewayClient(gateway.server.url, await gateway.store.create('reader', ['inbox']), {
+        maxAttempts: 1,
+      });
+    });
+
+    afterAll(async () => {
+      client.destroy();
+      await gateway.stop();
+      await s3.stop();
+    });
+
+    for (const key of ['ses/0a1b2c3d4e5f', 'ses/6a7b8c9d0e1f']) {
+      it(`serves ${key} redacted as mail, HEAD giving its length, no planted value in the audit`, async () => {
+        const object = await client.send(new GetObjectCommand({ Bucket: 'inbox', Key: key }));
+        const text = (await object.Body?.transformToString()) ?? '';
+        expectNoPlantedValue(text);
+        const parsed = await parseMail(text);
+        expect(parsed.skeleton).toBe(SES_SKELETON);
+        for (const value of [...parsed.headers, ...parsed.texts]) expectNoPlantedValue(value);
+        const head = await client.send(new HeadObjectCommand({ Bucket: 'inbox', Key: key }));
+        expect(head.ContentLength).toBe(Buffer.byteLength(text));
+        expectNoPlantedValue(JSON.stringify(gateway.audit));
+      });
+    }
+  });
+});

@@ -1,0 +1,544 @@
+import fc from 'fast-check';
+import libmime from 'libmime';
+import * as libqp from 'libqp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LimitExceededError, MalformedObjectError } from '../../../functions/core/errors.ts';
+import { createFormatRedactor } from '../../../functions/core/redaction/formats/create-format-redactor.ts';
+import { type CompiledRuleSet, Redactor } from '../../../functions/core/redaction/redactor.ts';
+import { shippedRuleSet } from '../../support/shipped-rules.ts';
+import {
+  expectedSkeleton,
+  MAIL_PLANTS,
+  type MailNode,
+  NEAR_MISS_FIELD,
+  parseMail,
+  plantedMail,
+  writeMail,
+} from '../support/planted-mail.ts';
+import { splitAt } from '../support/split-at.ts';
+
+let ruleSet: CompiledRuleSet;
+beforeAll(async () => {
+  ruleSet = await shippedRuleSet('default');
+});
+
+function redactMail(chunks: readonly string[]): string {
+  const mail = createFormatRedactor('mail', new Redactor(ruleSet));
+  return chunks.map((chunk) => mail.push(chunk)).join('') + mail.end();
+}
+
+/** What the mail redactor emitted before it failed, and the error. */
+function failure(chunks: readonly string[]): { out: string; error: unknown } {
+  const mail = createFormatRedactor('mail', new Redactor(ruleSet));
+  let out = '';
+  try {
+    for (const chunk of chunks) out += mail.push(chunk);
+    out += mail.end();
+  } catch (error) {
+    return { out, error };
+  }
+  throw new Error('expected the mail to be refused');
+}
+
+function redactAs(format: 'text' | 'csv' | 'json', text: string): string {
+  const redactor = createFormatRedactor(format, new Redactor(ruleSet));
+  return redactor.push(text) + redactor.end();
+}
+
+/** The format each leaf is read in, in tree order; `undefined` for one the engine cannot read. */
+function readFormats(node: MailNode): ('text' | 'csv' | 'json' | undefined)[] {
+  switch (node.kind) {
+    case 'text':
+      return [node.type === 'text/csv' ? 'csv' : node.type === 'application/json' ? 'json' : 'text'];
+    case 'binary':
+      return [undefined];
+    case 'multipart':
+      return node.parts.flatMap(readFormats);
+    case 'message':
+      return readFormats(node.mail.body);
+  }
+}
+
+/** Text in windows-1252 bytes, by the WHATWG decoder's own table. */
+function windows1252(text: string): Buffer {
+  const decoder = new TextDecoder('windows-1252');
+  const table = new Map(
+    Array.from({ length: 256 }, (_, byte) => [decoder.decode(Uint8Array.of(byte)), byte]),
+  );
+  return Buffer.from([...text].map((character) => table.get(character) ?? 0x3f));
+}
+
+/** The mail and the mails nested in it. */
+function countMails(mail: { body: MailNode }): number {
+  const inNode = (node: MailNode): number =>
+    node.kind === 'message'
+      ? countMails(node.mail)
+      : node.kind === 'multipart'
+        ? node.parts.reduce((sum, part) => sum + inNode(part), 0)
+        : 0;
+  return 1 + inNode(mail.body);
+}
+
+const CRLF_MAIL = [
+  'Return-Path: <bounce@mx.example.net>',
+  'Received: from mx.example.net by inbound-smtp.us-east-1.amazonaws.com',
+  'MIME-Version: 1.0',
+];
+
+describe('mail redactor', () => {
+  it('leaves no planted value in any header or part, keeps the part structure and redacts each part as its own format', async () => {
+    await fc.assert(
+      fc.asyncProperty(plantedMail, fc.array(fc.nat(), { maxLength: 6 }), async (mail, points) => {
+        const input = writeMail(mail);
+        const out = redactMail([input]);
+        expect(redactMail(splitAt(input, points))).toBe(out);
+        for (const value of MAIL_PLANTS) expect(out).not.toContain(value);
+        expect(out.split(`${NEAR_MISS_FIELD}\r\n`)).toHaveLength(countMails(mail) + 1);
+        const parsed = await parseMail(out);
+        for (const text of [...parsed.headers, ...parsed.texts]) {
+          for (const value of MAIL_PLANTS) expect(text).not.toContain(value);
+        }
+        expect(parsed.skeleton).toBe(expectedSkeleton(mail.body));
+        // Each part the engine reads comes out as its format's redactor makes it of what a parser
+        // reads in the input (near misses kept).
+        const source = await parseMail(input);
+        const formats = readFormats(mail.body);
+        expect(parsed.texts).toHaveLength(formats.length);
+        for (const [index, format] of formats.entries()) {
+          const text = parsed.texts[index] ?? '';
+          if (format === undefined) expect(text).toMatch(/^maskpoint removed this part: it cannot read /);
+          // postal-mime ends a top-level quoted-printable body with a line break of its own.
+          else expect(text.trimEnd()).toBe(redactAs(format, source.texts[index] ?? '').trimEnd());
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('gives the same output or the same domain error whatever the chunking, on mail assembled from MIME pieces at random', () => {
+    const pieces = fc.constantFrom(
+      'Content-Type: multipart/mixed; boundary=b',
+      'Content-Type: multipart/alternative; boundary="c"',
+      'Content-Type: message/rfc822',
+      'Content-Type: text/plain; charset=iso-8859-1',
+      'Content-Type: application/json',
+      'Content-Type: image/png',
+      'Content-Transfer-Encoding: base64',
+      'Content-Transfer-Encoding: quoted-printable',
+      "Content-Disposition: attachment; filename*=utf-8''a%40b.csv",
+      'Subject: =?utf-8?B?amFuZUBleGFtcGxlLmNvbQ==?=',
+      'Subject: =?x?Q?=ZZ?=',
+      '--b',
+      '--b--',
+      '--c',
+      '--c--',
+      '',
+      ' folded',
+      'jane=40example.com =',
+      'QUJD',
+      'QQ==',
+      '{"a":"jane.doe@example.com"}',
+      '=',
+      'X: y',
+      'é€😀',
+      '\u0000',
+    );
+    const outcome = (chunks: readonly string[]): string => {
+      try {
+        return `ok ${redactMail(chunks)}`;
+      } catch (error) {
+        if (!(error instanceof LimitExceededError || error instanceof MalformedObjectError)) throw error;
+        expect(error.message).not.toContain('jane');
+        return `${error.name} ${error.message}`;
+      }
+    };
+    fc.assert(
+      fc.property(
+        fc.array(pieces, { maxLength: 30 }),
+        fc.constantFrom('\r\n', '\n'),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        (lines, newline, points) => {
+          const input = [...CRLF_MAIL, ...lines].join(newline);
+          expect(outcome(splitAt(input, points))).toBe(outcome([input]));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('writes base64 back in lines of 76 characters and quoted-printable with soft breaks under 77', () => {
+    const long = `${'word '.repeat(40)}jane.doe@example.com ${'x'.repeat(120)}`;
+    const bodies = ['base64', 'quoted-printable'].map((encoding) => {
+      const body =
+        encoding === 'base64'
+          ? (
+              Buffer.from(long)
+                .toString('base64')
+                .match(/.{1,76}/g) ?? []
+            ).join('\r\n')
+          : long.replace(/(.{70})/g, '$1=\r\n');
+      const input = [
+        ...CRLF_MAIL,
+        'Content-Type: text/plain',
+        `Content-Transfer-Encoding: ${encoding}`,
+        '',
+        body,
+      ].join('\r\n');
+      return redactMail([input]).split('\r\n\r\n')[1] ?? '';
+    });
+    const [base64, qp] = bodies as [string, string];
+    const base64Lines = base64.split('\r\n');
+    expect(base64Lines.slice(0, -1).every((line) => line.length === 76)).toBe(true);
+    expect(Buffer.from(base64, 'base64').toString()).toBe(long.replace('jane.doe@example.com', '[EMAIL]'));
+    expect(qp.split('\r\n').every((line) => line.length <= 76)).toBe(true);
+    expect(qp.replaceAll('=\r\n', '')).toBe(long.replace('jane.doe@example.com', '[EMAIL]'));
+  });
+
+  it('streams a large encoded part: output comes out while the input arrives, in the same bytes as at once', () => {
+    for (const encoding of ['base64', 'quoted-printable']) {
+      const text = Array.from(
+        { length: 40_000 },
+        (_, index) => `line ${index} mail jane.doe@example.com ok`,
+      ).join('\r\n');
+      const body =
+        encoding === 'base64'
+          ? (
+              Buffer.from(text)
+                .toString('base64')
+                .match(/.{1,76}/g) ?? []
+            ).join('\r\n')
+          : text.replaceAll('@', '=40');
+      const input = [
+        ...CRLF_MAIL,
+        'Content-Type: multipart/mixed; boundary=b',
+        '',
+        '--b',
+        `Content-Transfer-Encoding: ${encoding}`,
+        '',
+        body,
+        '--b--',
+        '',
+      ].join('\r\n');
+      const mail = createFormatRedactor('mail', new Redactor(ruleSet));
+      const outputs: string[] = [];
+      for (let at = 0; at < input.length; at += 64 * 1024)
+        outputs.push(mail.push(input.slice(at, at + 64 * 1024)));
+      outputs.push(mail.end());
+      const half = outputs.slice(0, outputs.length >> 1).join('').length;
+      const whole = outputs.join('');
+      expect(half).toBeGreaterThan(whole.length / 4);
+      expect(whole).toBe(redactMail([input]));
+      expect(whole).not.toContain('jane.doe');
+    }
+  });
+
+  it('writes a long redacted line back in quoted-printable pieces with soft breaks, whatever the chunking', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { maxLength: 8 }), (points) => {
+        const json = JSON.stringify({
+          notes: Array.from({ length: 3000 }, (_, index) => `n${index} jane.doe@example.com é`),
+        });
+        const body = json.replace(/(.{70})/g, '$1=\r\n').replaceAll('é', '=C3=A9');
+        const input = [
+          ...CRLF_MAIL,
+          'Content-Type: application/json',
+          'Content-Transfer-Encoding: quoted-printable',
+          '',
+          body,
+        ].join('\r\n');
+        const out = redactMail(
+          splitAt(
+            input,
+            points.map((point) => point * 997),
+          ),
+        );
+        const qp = out.split('\r\n\r\n')[1] ?? '';
+        expect(qp.split('\r\n').every((line) => line.length <= 76)).toBe(true);
+        expect(libqp.decode(qp).toString()).toBe(redactAs('json', json));
+        // The one long line streams out in pieces instead of being held to its end.
+        const mail = createFormatRedactor('mail', new Redactor(ruleSet));
+        const outputs: string[] = [];
+        for (let at = 0; at < input.length; at += 16 * 1024)
+          outputs.push(mail.push(input.slice(at, at + 16 * 1024)));
+        outputs.push(mail.end());
+        expect(outputs.slice(0, outputs.length >> 1).join('').length).toBeGreaterThan(out.length / 4);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it('redacts the red-team survivor: an address written in quoted-printable (jane=40example.com)', () => {
+    const input = [
+      ...CRLF_MAIL,
+      'Content-Type: text/plain; charset=utf-8',
+      'Content-Transfer-Encoding: quoted-printable',
+      '',
+      'mail jane=40example.com now',
+    ].join('\r\n');
+    expect(redactMail([input])).toContain('\r\n\r\nmail [EMAIL] now');
+  });
+
+  it('reads and writes back windows-1252 (Outlook) and ISO-8859-1 parts in their own bytes', () => {
+    for (const [charset, text] of [
+      ['windows-1252', '\u201cquote\u201d \u20ac5 \u2013 caf\u00e9 jane.doe@example.com'],
+      ['iso-8859-1', 'caf\u00e9 \u00a3 jane.doe@example.com'],
+    ] as const) {
+      const bytes = charset === 'windows-1252' ? windows1252(text) : Buffer.from(text, 'latin1');
+      const input = [
+        ...CRLF_MAIL,
+        `Content-Type: text/plain; charset=${charset}`,
+        'Content-Transfer-Encoding: base64',
+        '',
+        bytes.toString('base64'),
+      ].join('\r\n');
+      const out = Buffer.from(redactMail([input]).split('\r\n\r\n')[1] ?? '', 'base64');
+      const expected = text.replace('jane.doe@example.com', '[EMAIL]');
+      expect(out).toEqual(
+        charset === 'windows-1252' ? windows1252(expected) : Buffer.from(expected, 'latin1'),
+      );
+    }
+  });
+
+  it('keeps raw 8-bit UTF-8 text in a quoted-printable body as the bytes it was', () => {
+    const input = [
+      ...CRLF_MAIL,
+      'Content-Type: text/plain; charset=utf-8',
+      'Content-Transfer-Encoding: quoted-printable',
+      '',
+      'café € jane=40example.com',
+    ].join('\r\n');
+    const body = redactMail([input]).split('\r\n\r\n')[1] ?? '';
+    expect(body).toBe('caf=C3=A9 =E2=82=AC [EMAIL]');
+  });
+
+  it('writes a header field with nothing found byte for byte, and a redacted one as encoded-words where it is not ASCII', () => {
+    const fields = [
+      'Subject: =?iso-8859-1?Q?caf=E9?= plain',
+      `X-Note: =?utf-8?B?${Buffer.from('für jane.doe@example.com').toString('base64')}?=`,
+      'Content-Disposition: attachment;',
+      " filename*=utf-8''jane.doe%40example.com%20(copy).txt",
+      'jane.doe@example.com: a name is any printable ASCII',
+    ];
+    const out = redactMail([[...CRLF_MAIL, ...fields, '', 'hi'].join('\r\n')]);
+    expect(out).toContain('Subject: =?iso-8859-1?Q?caf=E9?= plain\r\n');
+    const note = /X-Note: (.*)\r\n/.exec(out)?.[1] ?? '';
+    expect(libmime.decodeWords(note)).toBe('für [EMAIL]');
+    expect(out).toContain('Content-Disposition: attachment; filename="[EMAIL] (copy).txt"\r\n');
+    expect(out).toContain('\r\n[EMAIL]: a name is any printable ASCII\r\n');
+    expect(out).not.toContain('jane.doe');
+  });
+
+  it('replaces a part it cannot read (an image, another charset, another transfer encoding) with a text note', () => {
+    for (const [type, encoding] of [
+      ['image/png; name="jane.doe@example.com.png"', 'base64'],
+      ['text/plain; charset=shift_jis', 'base64'],
+      ['text/plain', 'x-uuencode'],
+      ['application/gzip; name="export.csv.gz"', 'base64'],
+    ]) {
+      const raw = Buffer.from('secret jane.doe@example.com').toString('base64');
+      const input = [
+        ...CRLF_MAIL,
+        'Content-Type: multipart/mixed; boundary=b',
+        '',
+        '--b',
+        `Content-Type: ${type}`,
+        `Content-Transfer-Encoding: ${encoding}`,
+        'Content-ID: <part1>',
+        '',
+        raw,
+        '--b--',
+        '',
+      ].join('\r\n');
+      const out = redactMail([input]);
+      expect(out).not.toContain(raw);
+      expect(out).not.toContain('jane.doe');
+      expect(out).toContain(
+        '--b\r\nContent-ID: <part1>\r\nContent-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: 7bit\r\n\r\nmaskpoint removed this part',
+      );
+    }
+  });
+
+  it('fails on a multipart without its close delimiter, having passed no raw byte of the open part', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...MAIL_PLANTS), fc.array(fc.nat(), { maxLength: 4 }), (value, points) => {
+        const raw = Buffer.from(`note ${value}`).toString('base64');
+        const input = [
+          ...CRLF_MAIL,
+          'Content-Type: multipart/mixed; boundary=b',
+          '',
+          '--b',
+          'Content-Transfer-Encoding: base64',
+          '',
+          raw,
+          '',
+        ].join('\r\n');
+        const { out, error } = failure(splitAt(input, points));
+        expect(error).toBeInstanceOf(MalformedObjectError);
+        expect((error as Error).message).toBe('mail: a multipart body ends without its close delimiter');
+        expect(out).not.toContain(raw);
+        expect(out).not.toContain(value);
+      }),
+    );
+  });
+
+  it('fails on bad base64 or bytes that are not UTF-8, with no planted value in the output or the message', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...MAIL_PLANTS),
+        fc.constantFrom('!', '%', '=A', '\u00e9'),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        (value, bad, points) => {
+          const raw = Buffer.from(`note ${value} and more text to fill a quantum`).toString('base64');
+          const body = `${raw.slice(0, 8)}${bad}${raw.slice(8)}`;
+          const input = [
+            ...CRLF_MAIL,
+            'Content-Type: text/plain',
+            'Content-Transfer-Encoding: base64',
+            '',
+            body,
+          ].join('\r\n');
+          const { out, error } = failure(splitAt(input, points));
+          expect(error).toBeInstanceOf(MalformedObjectError);
+          expect(out).not.toContain(raw.slice(8, 16));
+          for (const text of [out, (error as Error).message]) expect(text).not.toContain(value);
+        },
+      ),
+    );
+    const latin = Buffer.from('caf\u00e9 jane.doe@example.com', 'latin1').toString('base64');
+    const input = [
+      ...CRLF_MAIL,
+      'Content-Type: text/plain; charset=utf-8',
+      'Content-Transfer-Encoding: base64',
+      '',
+      latin,
+    ].join('\r\n');
+    expect(failure([input]).error).toBeInstanceOf(MalformedObjectError);
+  });
+
+  it('fails on two Content-Type fields, a multipart without boundary or with a transfer encoding, a line that is no field', () => {
+    for (const fields of [
+      ['Content-Type: text/plain', 'Content-Type: image/png'],
+      ['Content-Type: multipart/mixed'],
+      ['Content-Type: multipart/mixed; boundary=b', 'Content-Transfer-Encoding: base64'],
+      ['this line is no field'],
+      // Parsers differ on which of two parameters they take.
+      ['Content-Type: multipart/mixed; boundary=b; boundary=a'],
+      ['Content-Type: text/plain; charset=utf-8; CHARSET=shift_jis'],
+    ]) {
+      expect(failure([[...CRLF_MAIL, ...fields, '', '--b--'].join('\r\n')]).error).toBeInstanceOf(
+        MalformedObjectError,
+      );
+    }
+  });
+
+  it('fails on a line that starts with the boundary and is no delimiter, which some clients take for one', () => {
+    // What a lenient client reads as a second part, base64 the redactor would have read as text.
+    const hidden = Buffer.from('jane.doe@example.com').toString('base64');
+    const input = [
+      ...CRLF_MAIL,
+      'Content-Type: multipart/mixed; boundary=b',
+      '',
+      '--b',
+      '',
+      'text',
+      '--bX',
+      'Content-Transfer-Encoding: base64',
+      '',
+      hidden,
+      '--b--',
+    ].join('\r\n');
+    const { out, error } = failure([input]);
+    expect(error).toBeInstanceOf(MalformedObjectError);
+    expect(out).not.toContain(hidden);
+  });
+
+  it('fails on a part whose decoded text holds a NUL, as UTF-16 text read as UTF-8 does', () => {
+    const utf16 = Buffer.from('mail jane.doe@example.com', 'utf16le').toString('base64');
+    for (const encoding of ['base64', 'quoted-printable']) {
+      const body = encoding === 'base64' ? utf16 : 'a=00b';
+      const input = [
+        ...CRLF_MAIL,
+        'Content-Type: text/plain',
+        `Content-Transfer-Encoding: ${encoding}`,
+        '',
+        body,
+      ];
+      const { out, error } = failure([input.join('\r\n')]);
+      expect(error).toBeInstanceOf(MalformedObjectError);
+      expect(out).not.toContain(utf16);
+    }
+  });
+
+  it('fails on a detector matching the boundary, which the rest of the mail is read by', () => {
+    const input = [
+      ...CRLF_MAIL,
+      'Content-Type: multipart/mixed; boundary="jane.doe@example.com"',
+      '',
+      '--jane.doe@example.com',
+      '',
+      'x',
+      '--jane.doe@example.com--',
+    ].join('\r\n');
+    const { error } = failure([input]);
+    expect(error).toBeInstanceOf(MalformedObjectError);
+    expect((error as Error).message).not.toContain('jane.doe');
+  });
+
+  it('fails on a line or a header block longer than maxRecordBytes, and on nesting deeper than 32', () => {
+    const long = 'x'.repeat(ruleSet.limits.maxRecordBytes + 1);
+    const multipart = [
+      ...CRLF_MAIL,
+      'Content-Type: multipart/mixed; boundary=b',
+      '',
+      '--b',
+      '',
+      long,
+      '--b--',
+    ];
+    expect(failure([multipart.join('\r\n')]).error).toBeInstanceOf(LimitExceededError);
+    const manyFields = Array.from({ length: 20_000 }, (_, index) => `X-F${index}: ${'v'.repeat(60)}`);
+    expect(failure([[...CRLF_MAIL, ...manyFields, '', 'x'].join('\r\n')]).error).toBeInstanceOf(
+      LimitExceededError,
+    );
+    const nested = `${'Content-Type: message/rfc822\r\n\r\n'.repeat(40)}MIME-Version: 1.0\r\n\r\nhi`;
+    expect(failure([[...CRLF_MAIL, nested].join('\r\n')]).error).toBeInstanceOf(LimitExceededError);
+  });
+
+  it('reads a part with no Content-Type in a multipart/digest as a mail (RFC 2046 §5.1.5)', () => {
+    const input = [
+      ...CRLF_MAIL,
+      'Content-Type: multipart/digest; boundary=d',
+      '',
+      '--d',
+      '',
+      'From: jane.doe@example.com',
+      '',
+      'hi',
+      '--d--',
+    ].join('\r\n');
+    const out = redactMail([input]);
+    expect(out).toContain('--d\r\n\r\nFrom: [EMAIL]\r\n\r\nhi\r\n--d--');
+  });
+
+  it('keeps LF line breaks in a mail written with them', () => {
+    const head = ['Received: from mx.example.net by inbound', 'MIME-Version: 1.0'];
+    const input = [
+      ...head,
+      'Content-Type: text/plain',
+      'Content-Transfer-Encoding: quoted-printable',
+      '',
+      'a jane=40example.com',
+      'b',
+    ].join('\n');
+    expect(redactMail([input])).toBe(
+      [
+        ...head,
+        'Content-Type: text/plain',
+        'Content-Transfer-Encoding: quoted-printable',
+        '',
+        'a [EMAIL]',
+        'b',
+      ].join('\n'),
+    );
+  });
+});
