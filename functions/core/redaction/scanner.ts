@@ -288,7 +288,7 @@ export class Scanner {
       for (let i = 0; i < detectors.length; i++) {
         let candidate = cached[i];
         if (candidate === undefined || (candidate !== null && candidate.start < position)) {
-          candidate = (detectors[i] as Detector).findFrom(texts?.[i] ?? text, position) ?? null;
+          candidate = (detectors[i] as Detector).findFrom(texts?.[i] ?? text, position, limit) ?? null;
           cached[i] = candidate;
         }
         if (candidate === null) continue;
