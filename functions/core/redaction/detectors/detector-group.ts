@@ -164,11 +164,12 @@ function group(
   const remembered = scanning.map(() => ({ text: '', from: 0, match: null as Match | null }));
   const patternLengths = search.anchors.map((pattern) => pattern.length);
   const patternTexts = search.anchors;
-  // Given a limit, the anchors are searched only as far as one starting before it reaches, and
-  // the scanning members only as far as a value starting before it reaches: the widest member
-  // (a PGP key block, 64 KiB) makes a streaming scanner give the group that much text past the
-  // limit, which the next scan gives it again.
+  // Given a limit, the anchors and shapes are searched only as far as one starting before it
+  // reaches, and the scanning members only as far as a value starting before it reaches: the
+  // widest member (a PGP key block, 64 KiB) makes a streaming scanner give the group that much
+  // text past the limit, which the next scan gives it again.
   const anchorText = cutter(Math.max(0, ...patternLengths));
+  const shapeText = cutter((shapes.search?.reach ?? 0) + 1);
   const scanningText = cutter(
     Math.max(
       0,
@@ -190,7 +191,8 @@ function group(
     const shapeSearch = shapes.search;
     const anchorsIn = anchorText(text, limit);
     let anchor = search.next(anchorsIn, Math.max(0, from - reach));
-    let shape = shapeSearch?.next(text, Math.max(0, from - shapeReach));
+    const shapesIn = shapeSearch === undefined ? text : shapeText(text, limit);
+    let shape = shapeSearch?.next(shapesIn, Math.max(0, from - shapeReach));
     // Both searches' occurrences in text order, so that a match found by either ends both.
     while (anchor !== undefined || shape !== undefined) {
       if (anchor !== undefined && (shape === undefined || anchor.start <= shape.start)) {
@@ -219,7 +221,7 @@ function group(
           const kind = shapes.kinds[index] as number;
           consider((members[kind] as PackMember).matchAt(text, shape.start), kind);
         }
-        shape = shapeSearch?.next(text, shape.start + 1);
+        shape = shapeSearch?.next(shapesIn, shape.start + 1);
       }
     }
     const scanned = scanning.length === 0 ? text : scanningText(text, limit);
