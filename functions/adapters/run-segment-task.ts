@@ -1,4 +1,3 @@
-import { countLines, scanCsvRecords } from '../core/redaction/formats/record-boundaries.ts';
 import { redactSegment } from '../core/redaction/formats/redact-segment.ts';
 import type { CompiledRuleSet } from '../core/redaction/redactor.ts';
 import type { SegmentOutcome, SegmentTask } from './segment-worker-pool.ts';
@@ -9,8 +8,8 @@ const encoder = new TextEncoder();
 const PIECE_BYTES = 64 * 1024;
 
 /**
- * Decodes and redacts one segment and counts its complete records (what a segment worker does
- * per task). Throws the decoder's or redactor's error, numbered from the segment's head.
+ * Decodes and redacts one segment (what a segment worker does per task). Throws the decoder's
+ * or redactor's error, numbered from the segment's head.
  */
 export function runSegmentTask(ruleSet: CompiledRuleSet, task: SegmentTask): SegmentOutcome {
   const out = new Utf8Output(task.body.byteLength + PIECE_BYTES);
@@ -25,11 +24,7 @@ export function runSegmentTask(ruleSet: CompiledRuleSet, task: SegmentTask): Seg
     },
     (text) => out.write(text),
   );
-  const records =
-    task.format === 'csv'
-      ? scanCsvRecords(task.body, task.delimiter, { isCounting: true, isComplete: true }).records
-      : countLines(task.body);
-  return { out: out.bytes(), counts: [...counts], records };
+  return { out: out.bytes(), counts: [...counts] };
 }
 
 /**

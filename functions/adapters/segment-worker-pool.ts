@@ -13,15 +13,14 @@ export interface SegmentTask {
   readonly head: string;
   readonly body: Uint8Array;
   readonly isFirst: boolean;
-  /** CSV delimiter as a character code (records are counted with it). */
+  /** CSV delimiter as a character code: the object's, sniffed from its first record. */
   readonly delimiter: number;
 }
 
-/** A redacted segment: UTF-8 output, counts per rule id, and the complete records of its body. */
+/** A redacted segment: UTF-8 output and counts per rule id. */
 export interface SegmentOutcome {
   readonly out: Uint8Array;
   readonly counts: readonly (readonly [string, number])[];
-  readonly records: number;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { LimitExceededError, MalformedObjectError } from '../core/errors.ts';
 import { createFormatRedactor } from '../core/redaction/formats/create-format-redactor.ts';
 import { createCsvRedactor } from '../core/redaction/formats/csv-redactor.ts';
-import { lastLineEnd, scanCsvRecords } from '../core/redaction/formats/record-boundaries.ts';
+import { countLines, lastLineEnd, scanCsvRecords } from '../core/redaction/formats/record-boundaries.ts';
 import type { SegmentFormat } from '../core/redaction/formats/redact-segment.ts';
 import { Redactor, type RuleSetOrigin } from '../core/redaction/redactor.ts';
 import type { SegmentOutcome, SegmentRunner } from './segment-worker-pool.ts';
@@ -74,9 +74,12 @@ export async function* redactInSegments(
       }
     }
   }
-  /** The gathered bytes in one buffer of their own (not Buffer's shared pool: it is transferred). */
+  /**
+   * The gathered bytes in one buffer of their own (not Buffer's shared pool: it is transferred),
+   * not zero-filled first since the copy fills it; a plain Uint8Array, whose `slice` copies.
+   */
   function take(): Uint8Array {
-    const all = new Uint8Array(gathered);
+    const all = new Uint8Array(Buffer.allocUnsafeSlow(gathered).buffer, 0, gathered);
     let at = 0;
     for (const chunk of chunks) {
       all.set(chunk, at);
@@ -99,7 +102,13 @@ export async function* redactInSegments(
     return;
   }
   const maxRecordBytes = redactor.limits.maxRecordBytes;
-  const inFlight: { promise: Promise<SegmentOutcome>; bodyStart: number; isSettled: boolean }[] = [];
+  const inFlight: {
+    promise: Promise<SegmentOutcome>;
+    bodyStart: number;
+    /** Complete records (CSV) or lines (NDJSON) of the body, counted where it was cut. */
+    records: number;
+    isSettled: boolean;
+  }[] = [];
   let records = 0;
 
   async function emitOldest(): Promise<Uint8Array> {
@@ -111,7 +120,7 @@ export async function* redactInSegments(
       throw renumbered(error, format, records, oldest.bodyStart);
     }
     for (const [id, count] of outcome.counts) redactor.counts.set(id, (redactor.counts.get(id) ?? 0) + count);
-    records += outcome.records;
+    records += oldest.records;
     return outcome.out;
   }
 
@@ -123,7 +132,9 @@ export async function* redactInSegments(
     let isFirst = true;
     for (;;) {
       const isLast = isDone;
-      const end = isLast ? pending.length : segmentEnd(pending, format, header.delimiter, maxRecordBytes);
+      const { end, records: bodyRecords } = isLast
+        ? { end: pending.length, records: countRecords(pending, format, header.delimiter) }
+        : segmentEnd(pending, format, header.delimiter, maxRecordBytes);
       if (end > 0 || (isLast && isFirst)) {
         // Its buffer is transferred to the worker (the body, a view of it, is not copied again):
         // the rest is copied out first.
@@ -136,7 +147,7 @@ export async function* redactInSegments(
           isFirst,
           delimiter: header.delimiter,
         });
-        const entry = { promise, bodyStart: offset, isSettled: false };
+        const entry = { promise, bodyStart: offset, records: bodyRecords, isSettled: false };
         const settle = (): void => {
           entry.isSettled = true;
         };
@@ -162,22 +173,34 @@ export async function* redactInSegments(
 }
 
 /**
- * Where the next segment ends in `bytes` (a record start first): the last record end, the whole
- * buffer when a record is malformed or already longer than any record may be (the redactor then
- * fails on it), else 0 to wait for more.
+ * Where the next segment ends in `bytes` (a record start first), with the complete records
+ * before that end: the last record end, the whole buffer when a record is malformed or already
+ * longer than any record may be (the redactor then fails on it), else 0 to wait for more. The
+ * records are counted here, in the same search for record ends, not again by the worker.
  */
 function segmentEnd(
   bytes: Uint8Array,
   format: SegmentFormat,
   delimiter: number,
   maxRecordBytes: number,
-): number {
-  const end =
-    format === 'csv' ? scanCsvRecords(bytes, delimiter) : { end: lastLineEnd(bytes), isMalformed: false };
-  if (end.isMalformed) return bytes.length;
-  if (end.end > 0) return end.end;
+): { end: number; records: number } {
+  const scan =
+    format === 'csv'
+      ? scanCsvRecords(bytes, delimiter, { isCounting: true })
+      : { end: lastLineEnd(bytes), records: -1, isMalformed: false };
   // A UTF-16 code unit takes at most 3 bytes, so this many bytes exceed the limit in code units.
-  return bytes.length > 3 * maxRecordBytes + 3 ? bytes.length : 0;
+  if (scan.isMalformed || (scan.end === 0 && bytes.length > 3 * maxRecordBytes + 3)) {
+    return { end: bytes.length, records: countRecords(bytes, format, delimiter) };
+  }
+  const records = scan.records >= 0 ? scan.records : countLines(bytes.subarray(0, scan.end));
+  return { end: scan.end, records };
+}
+
+/** Complete records (CSV) or lines (NDJSON) of a segment's whole body, a final CR ending one. */
+function countRecords(body: Uint8Array, format: SegmentFormat, delimiter: number): number {
+  return format === 'csv'
+    ? scanCsvRecords(body, delimiter, { isCounting: true, isComplete: true }).records
+    : countLines(body);
 }
 
 /**

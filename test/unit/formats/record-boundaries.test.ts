@@ -11,6 +11,28 @@ import {
 const csvText = (delimiter: string) =>
   fc.string({ unit: fc.constantFrom('a', 'é', ' ', '"', '\n', '\r', delimiter, ',', ';'), maxLength: 120 });
 
+/**
+ * `text` as bytes the way the scanner meets them: a `Buffer`, or (as a segment is) a `Uint8Array`
+ * view into a larger buffer whose bytes around it are quotes and line breaks, so that a search
+ * that strays out of the view finds them.
+ */
+const asBytes = fc.record({
+  isView: fc.boolean(),
+  before: fc.nat({ max: 8 }),
+  after: fc.nat({ max: 8 }),
+  filler: fc.constantFrom(0x22, 0x0a, 0x0d),
+});
+function toBytes(
+  text: string,
+  as: { isView: boolean; before: number; after: number; filler: number },
+): Uint8Array {
+  const encoded = Buffer.from(text);
+  if (!as.isView) return encoded;
+  const whole = new Uint8Array(as.before + encoded.length + as.after).fill(as.filler);
+  whole.set(encoded, as.before);
+  return whole.subarray(as.before, as.before + encoded.length);
+}
+
 /** The tokenizer's records of `text` (fed whole, not finished): byte ends, or 'malformed'. */
 function tokenizerRecordEnds(text: string, delimiter: string): number[] | 'malformed' {
   const tokenizer = new CsvTokenizer(delimiter, 1_000_000);
@@ -32,8 +54,9 @@ describe('scanCsvRecords', () => {
         fc
           .constantFrom(',', ';', '\t', '|')
           .chain((delimiter) => fc.tuple(fc.constant(delimiter), csvText(delimiter))),
-        ([delimiter, text]) => {
-          const bytes = Buffer.from(text);
+        asBytes,
+        ([delimiter, text], as) => {
+          const bytes = toBytes(text, as);
           const expected = tokenizerRecordEnds(text, delimiter);
           const counted = scanCsvRecords(bytes, delimiter.charCodeAt(0), { isCounting: true });
           const found = scanCsvRecords(bytes, delimiter.charCodeAt(0));
@@ -78,6 +101,22 @@ describe('scanCsvRecords', () => {
 });
 
 describe('lastLineEnd and countLines', () => {
+  it('find the last LF and count the LFs of the bytes in view, whatever surrounds them', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', 'é', '\n', '\r'), maxLength: 60 }),
+        asBytes,
+        (text, as) => {
+          const bytes = toBytes(text, as);
+
+          expect(lastLineEnd(bytes)).toBe(Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1)));
+          expect(countLines(bytes)).toBe(text.split('\n').length - 1);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
   it('find the end of the last complete line and count complete lines', () => {
     const bytes = Buffer.from('{"a":1}\r\n\n{"b":"é"}\n{"c"');
 

@@ -28,17 +28,19 @@ export interface CsvRecordScan {
  * quote opens a quoted cell only at the start of a cell (a quote inside an unquoted cell is
  * literal); a doubled quote inside a quoted cell is an escaped quote. A CR at the very end is
  * not a terminator yet (an LF may follow). Works on bytes because these characters are ASCII,
- * which in UTF-8 are never part of another character, so a segmenter never decodes.
+ * which in UTF-8 are never part of another character, so a segmenter never decodes; searches
+ * them with `Buffer`'s native byte search (see {@link byteView}).
  *
  * @example
  * scanCsvRecords(bytes('a,"x\ny"\nb,c\nd'), 0x2c, { isCounting: true }); // { end: 12, records: 2, isMalformed: false }
  */
 export function scanCsvRecords(
-  bytes: Uint8Array,
+  input: Uint8Array,
   delimiter: number,
   options: CsvRecordScanOptions = {},
 ): CsvRecordScan {
   const { isCounting = false, isComplete = false } = options;
+  const bytes = byteView(input);
   const length = bytes.length;
   let end = 0;
   let records = 0;
@@ -106,7 +108,7 @@ export function scanCsvRecords(
  * read twice by the same search.
  */
 function lastBreakEnd(
-  bytes: Uint8Array,
+  bytes: Buffer,
   starts: readonly number[],
   ends: readonly number[],
   isComplete: boolean,
@@ -134,7 +136,7 @@ function lastBreakEnd(
  * The first quote at or after `from` that opens a quoted cell (`from` is a cell start), or -1.
  * Quotes elsewhere are literal characters of an unquoted cell.
  */
-function nextQuoteAtCellStart(bytes: Uint8Array, from: number, delimiter: number): number {
+function nextQuoteAtCellStart(bytes: Buffer, from: number, delimiter: number): number {
   for (let quote = bytes.indexOf(QUOTE, from); quote >= 0; quote = bytes.indexOf(QUOTE, quote + 1)) {
     if (quote === from) return quote;
     const before = bytes[quote - 1];
@@ -144,7 +146,7 @@ function nextQuoteAtCellStart(bytes: Uint8Array, from: number, delimiter: number
 }
 
 /** The quote closing a quoted cell whose content starts at `from` (doubled quotes skipped), or -1. */
-function closingQuote(bytes: Uint8Array, from: number): number {
+function closingQuote(bytes: Buffer, from: number): number {
   let quote = bytes.indexOf(QUOTE, from);
   while (quote >= 0 && bytes[quote + 1] === QUOTE) quote = bytes.indexOf(QUOTE, quote + 2);
   // A quote at the very end may yet be the first of a doubled pair.
@@ -153,12 +155,22 @@ function closingQuote(bytes: Uint8Array, from: number): number {
 
 /** Byte offset just past the last LF (the end of the last complete NDJSON or text line), or 0. */
 export function lastLineEnd(bytes: Uint8Array): number {
-  return bytes.lastIndexOf(LF) + 1;
+  return byteView(bytes).lastIndexOf(LF) + 1;
 }
 
 /** Number of LFs in `bytes`, that is, of complete lines. */
-export function countLines(bytes: Uint8Array): number {
+export function countLines(input: Uint8Array): number {
+  const bytes = byteView(input);
   let lines = 0;
   for (let at = bytes.indexOf(LF); at >= 0; at = bytes.indexOf(LF, at + 1)) lines++;
   return lines;
+}
+
+/**
+ * `bytes` as a `Buffer` over the same memory (no copy): its `indexOf` and `lastIndexOf` of a
+ * byte are native `memchr`/`memrchr`, several times faster than `Uint8Array`'s element loop
+ * (1 MiB segments of the bench CSV: 38 against 5 ms for 61 MiB without a CR).
+ */
+function byteView(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -55,12 +55,8 @@ export function redactSegment(
         )
       : createNdjsonRedactor(redactor, (part) => createFormatRedactor(part, redactor));
   const isHeadCut = !segment.isFirst && segment.head !== '';
-  const headRedactor = new Redactor(ruleSet);
-  let headOut = '';
-  if (isHeadCut) {
-    const head = create(headRedactor);
-    headOut = head.push(segment.head) + head.end();
-  }
+  const head = isHeadCut ? redactedHead(ruleSet, segment, create) : undefined;
+  let headOut = head?.out ?? '';
   // Holds by chunk invariance, since the head ends at a record end; checked so that a break of
   // it fails the object rather than emitting a misaligned cut.
   const cutHead = (text: string): void => {
@@ -81,9 +77,39 @@ export function redactSegment(
   for (const piece of segment.body) cutHead(formatRedactor.push(piece));
   cutHead(formatRedactor.end());
   if (headOut !== '') throw new Error('segment redaction: the head redacted differently');
-  if (!isHeadCut) return redactor.counts;
+  if (head === undefined) return redactor.counts;
   const counts = new Map(redactor.counts);
-  for (const [id, count] of headRedactor.counts) counts.set(id, (counts.get(id) ?? 0) - count);
+  for (const [id, count] of head.counts) counts.set(id, (counts.get(id) ?? 0) - count);
   for (const [id, count] of counts) if (count === 0) counts.delete(id);
   return counts;
+}
+
+interface RedactedHead {
+  readonly key: string;
+  readonly out: string;
+  readonly counts: ReadonlyMap<string, number>;
+}
+
+/**
+ * The last head redacted alone with each rule set: every later segment of an object has the
+ * same head, and redacting it (binding every column name to its rules) cost about half of a
+ * segment's fixed cost, 0.3 of 0.6 ms on the bench CSV's 20 columns.
+ */
+const lastHeads = new WeakMap<CompiledRuleSet, RedactedHead>();
+
+/** The head's output and counts when redacted alone (see {@link Segment.head}). */
+function redactedHead(
+  ruleSet: CompiledRuleSet,
+  segment: Segment,
+  create: (redactor: Redactor) => FormatRedactor,
+): RedactedHead {
+  const key = `${segment.format}\0${segment.delimiter ?? ''}\0${segment.head}`;
+  const last = lastHeads.get(ruleSet);
+  if (last?.key === key) return last;
+  const redactor = new Redactor(ruleSet);
+  const formatRedactor = create(redactor);
+  const out = formatRedactor.push(segment.head) + formatRedactor.end();
+  const head = { key, out, counts: redactor.counts };
+  lastHeads.set(ruleSet, head);
+  return head;
 }
