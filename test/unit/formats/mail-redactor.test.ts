@@ -542,3 +542,204 @@ describe('mail redactor', () => {
     );
   });
 });
+
+/** A planted value in base64, as a part that a parser reading the mail differently would decode. */
+function hiddenPart(value: string): { lines: string[]; hidden: string } {
+  const hidden = Buffer.from(`note ${value} ok`).toString('base64');
+  return { lines: ['Content-Type: text/plain', 'Content-Transfer-Encoding: base64', '', hidden], hidden };
+}
+
+/** A uuencoded file (POSIX `uuencode`): a length character, then 4 characters per 3 bytes. */
+function uuencode(bytes: Buffer): string[] {
+  const character = (value: number): string => (value === 0 ? '`' : String.fromCharCode(32 + value));
+  const lines: string[] = [];
+  for (let at = 0; at < bytes.length; at += 45) {
+    const chunk = bytes.subarray(at, at + 45);
+    let line = character(chunk.length);
+    for (let index = 0; index < chunk.length; index += 3) {
+      const [a = 0, b = 0, c = 0] = chunk.subarray(index, index + 3);
+      line += [a >> 2, ((a & 3) << 4) | (b >> 4), ((b & 15) << 2) | (c >> 6), c & 63].map(character).join('');
+    }
+    lines.push(line);
+  }
+  return lines;
+}
+
+describe('mail redactor against readings other parsers make', () => {
+  const boundaryForms = [
+    (boundary: string) => `boundary=${boundary}`,
+    (boundary: string) => `Boundary = "${boundary}"`,
+    (boundary: string) => `boundary*=utf-8''${boundary}`,
+    (boundary: string) => `boundary*0=${boundary}`,
+    (boundary: string) => `BOUNDARY*0*=us-ascii''${boundary}`,
+    (boundary: string) => `boundary *00 = "${boundary}"`,
+  ];
+
+  it('fails on a boundary given twice in any RFC 2231 form, whichever boundary a parser would take', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...MAIL_PLANTS),
+        fc.constantFrom(...boundaryForms),
+        fc.constantFrom(...boundaryForms),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        (value, outerForm, innerForm, points) => {
+          // libmime takes an RFC 2231 boundary over a plain one; postal-mime and Python's email the plain one.
+          const { lines, hidden } = hiddenPart(value);
+          const input = [
+            ...CRLF_MAIL,
+            `Content-Type: multipart/mixed; ${outerForm('outer')}; ${innerForm('inner')}`,
+            '',
+            '--outer',
+            '',
+            'text',
+            '--inner',
+            ...lines,
+            '--inner--',
+            '--outer--',
+          ].join('\r\n');
+          const { out, error } = failure(splitAt(input, points));
+          expect(error).toBeInstanceOf(MalformedObjectError);
+          expect(out).not.toContain(hidden);
+          expect((error as Error).message).not.toContain(value);
+        },
+      ),
+    );
+  });
+
+  it('reads a boundary given once, in any form or cut into RFC 2231 sections', async () => {
+    const { lines, hidden } = hiddenPart('jane.doe@example.com');
+    for (const parameter of [...boundaryForms.map((form) => form('b')), 'boundary*0=b; boundary*1*=c']) {
+      const boundary = parameter.includes('*1*') ? 'bc' : 'b';
+      const input = [
+        ...CRLF_MAIL,
+        `Content-Type: multipart/mixed; ${parameter}`,
+        '',
+        `--${boundary}`,
+        ...lines,
+        `--${boundary}--`,
+      ].join('\r\n');
+      const out = redactMail([input]);
+      expect(out).not.toContain(hidden);
+      // Read as a part (or, by a parser that reads no such boundary, as one text): redacted either way.
+      expect(out).toContain(Buffer.from('note [EMAIL] ok').toString('base64'));
+      for (const text of (await parseMail(out)).texts) expect(text).not.toContain('jane.doe@example.com');
+    }
+  });
+
+  it('fails on a CR that ends no line in a header block or a multipart, where Python reads a field, a blank line or a delimiter', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...MAIL_PLANTS),
+        fc.constantFrom('header', 'separator', 'delimiter'),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        (value, where, points) => {
+          const { hidden } = hiddenPart(value);
+          const input =
+            where === 'delimiter'
+              ? [
+                  ...CRLF_MAIL,
+                  'Content-Type: multipart/mixed; boundary=b',
+                  '',
+                  '--b',
+                  '',
+                  `text\r--b\rContent-Transfer-Encoding: base64\r\r${hidden}`,
+                  '--b--',
+                ].join('\r\n')
+              : [
+                  ...CRLF_MAIL,
+                  where === 'header'
+                    ? 'Subject: hi\rContent-Transfer-Encoding: base64'
+                    : 'Content-Transfer-Encoding: base64\r',
+                  '',
+                  hidden,
+                ].join('\r\n');
+          const { out, error } = failure(splitAt(input, points));
+          expect(error).toBeInstanceOf(MalformedObjectError);
+          expect(out).not.toContain(hidden);
+        },
+      ),
+    );
+  });
+
+  it('fails on a text part holding a uuencoded or yEnc file, in any transfer encoding, before its lines pass', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...MAIL_PLANTS),
+        fc.constantFrom(
+          'begin 644 notes.txt',
+          'begin-base64 0600 notes.txt',
+          '=ybegin line=128 size=40 name=n.txt',
+        ),
+        fc.constantFrom('7bit', 'quoted-printable', 'base64'),
+        fc.constantFrom('text/plain', 'text/html'),
+        fc.boolean(),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        (value, begin, encoding, type, isInMultipart, points) => {
+          const encoded = begin.startsWith('begin-base64')
+            ? [Buffer.from(`note ${value}`).toString('base64')]
+            : uuencode(Buffer.from(`note ${value} ok`));
+          const text = ['see the attached file', begin, ...encoded, '`', 'end'].join('\r\n');
+          const body =
+            encoding === 'base64'
+              ? Buffer.from(text).toString('base64')
+              : encoding === 'quoted-printable'
+                ? libqp.encode(text)
+                : text;
+          const entity = [`Content-Type: ${type}`, `Content-Transfer-Encoding: ${encoding}`, '', body];
+          const input = [
+            ...CRLF_MAIL,
+            ...(isInMultipart
+              ? ['Content-Type: multipart/mixed; boundary=b', '', '--b', ...entity, '--b--']
+              : entity),
+          ].join('\r\n');
+          const { out, error } = failure(splitAt(input, points));
+          expect(error).toBeInstanceOf(MalformedObjectError);
+          for (const line of encoded) expect(out).not.toContain(line);
+          const decoded = encoding === 'base64' ? '' : out;
+          expect(decoded).not.toContain(begin);
+        },
+      ),
+    );
+    // A line that only starts like one is text.
+    const body = ['begin 644', 'we begin 644 x.txt', 'begin now'].join('\r\n');
+    expect(redactMail([[...CRLF_MAIL, '', body].join('\r\n')])).toMatch(new RegExp(`\r\n\r\n${body}$`));
+  });
+
+  it('replaces calendar and contact parts, whose readers join a value folded across lines, with a note', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...MAIL_PLANTS),
+        fc.nat(),
+        fc.constantFrom(
+          'Content-Type: text/calendar; method=REQUEST',
+          'Content-Type: text/vcard',
+          'Content-Type: text/x-vcard',
+          'Content-Type: text/plain; name=invite.ics',
+          'Content-Type: application/octet-stream; name=contact.VCF',
+        ),
+        fc.constantFrom('7bit', 'base64'),
+        async (value, at, typeField, encoding) => {
+          const cut = 1 + (at % (value.length - 1));
+          // RFC 5545 §3.1: a line break followed by one space is removed when the text is read.
+          const text = `BEGIN:VCALENDAR\r\nDESCRIPTION:note ${value.slice(0, cut)}\r\n ${value.slice(cut)}\r\nEND:VCALENDAR`;
+          const body = encoding === 'base64' ? Buffer.from(text).toString('base64') : text;
+          const input = [
+            ...CRLF_MAIL,
+            'Content-Type: multipart/mixed; boundary=b',
+            '',
+            '--b',
+            typeField,
+            `Content-Transfer-Encoding: ${encoding}`,
+            '',
+            body,
+            '--b--',
+          ].join('\r\n');
+          const out = redactMail([input]);
+          expect(out.replace(/\r\n[ \t]/g, '')).not.toContain(value);
+          const [note] = (await parseMail(out)).texts;
+          expect(note).toMatch(/^maskpoint removed this part: it cannot read /);
+        },
+      ),
+    );
+  });
+});

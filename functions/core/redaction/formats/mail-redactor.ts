@@ -2,6 +2,7 @@ import { LimitExceededError, MalformedObjectError } from '../../errors.ts';
 import type { Redactor } from '../redactor.ts';
 import { detectFormat } from './detect-format.ts';
 import type { FormatRedactor, TextFormat } from './format-redactor.ts';
+import { refuseEmbeddedAttachments } from './mail-embedded-attachment.ts';
 import { fieldValue, type MailHeaderField, parameterValue, redactHeaderField } from './mail-header-field.ts';
 import { type MailLine, MailLines } from './mail-lines.ts';
 import { createMultipartRedactor } from './mail-multipart-redactor.ts';
@@ -41,6 +42,19 @@ const BODY_FIELDS = new Set([
   'content-disposition',
   'content-length',
 ]);
+/**
+ * Calendar and contact text, whose readers join a line to the next when that starts with white
+ * space (RFC 5545 §3.1, RFC 6350 §3.2): a value folded there is whole to them and cut in two for
+ * the text redactor. Meeting invitations carry them (`text/calendar`, `invite.ics`).
+ */
+const FOLDED_TEXT_TYPES = new Set([
+  'text/calendar',
+  'text/x-vcalendar',
+  'text/vcard',
+  'text/x-vcard',
+  'text/directory',
+]);
+const FOLDED_TEXT_NAME = /\.(?:ics|ifb|vcs|vcf|vcard)$/i;
 /** Content-Type parameters the mail is read by. */
 const STRUCTURAL_PARAMETERS = ['boundary', 'charset'];
 const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/;
@@ -52,15 +66,16 @@ const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/;
  * again; a part the engine reads (text, CSV, JSON, NDJSON and a mail, by media type or file
  * name, as `detectFormat` decides from labels) through that format's redactor (`createPart`),
  * decoded from base64 or quoted-printable first and encoded back the same way (see
- * `createEncodedBodyRedactor`), in UTF-8, US-ASCII, ISO-8859-1 or windows-1252. A part it cannot read (an
- * image, a PDF, another charset or transfer encoding) is not passed: its body becomes a one-line
- * text note and its `Content-*` fields that note's, so the mail keeps its parts and every client
- * reads it. Nothing is buffered beyond a header block and a line (`limits.maxRecordBytes`).
+ * `createEncodedBodyRedactor`), in UTF-8, US-ASCII, ISO-8859-1 or windows-1252. A part it
+ * cannot read (an image, a PDF, another charset or transfer encoding, calendar or contact text) is
+ * not passed: its body becomes a one-line text note and its `Content-*` fields that note's, so the
+ * mail keeps its parts and every client reads it. Nothing is buffered beyond a header block and a line (`limits.maxRecordBytes`).
  *
  * Fails with `MalformedObjectError` on a header line that is not a field, a second
  * `Content-Type` or `Content-Transfer-Encoding` or a second boundary or charset parameter (two
- * readers could pick different ones), a multipart without boundary or close delimiter, an
- * encoded multipart, bad base64 or text; with `LimitExceededError` on a line or header block
+ * readers could pick different ones, RFC 2231 forms included), a multipart without boundary or
+ * close delimiter, an encoded multipart, bad base64 or text, a line with a CR that ends no line,
+ * a text part holding a uuencoded or yEnc file; with `LimitExceededError` on a line or header block
  * longer than `maxRecordBytes`, or deeper nesting.
  *
  * @example
@@ -110,7 +125,11 @@ export function createMailRedactor(
     }
     // A mail inside counts its depth on from this one's.
     const inner =
-      plan.format === 'mail' ? createMailRedactor(redactor, createPart, child) : createPart(plan.format);
+      plan.format === 'mail'
+        ? createMailRedactor(redactor, createPart, child)
+        : plan.format === 'text'
+          ? refuseEmbeddedAttachments(createPart('text'))
+          : createPart(plan.format);
     const body =
       plan.encoding === undefined
         ? inner
@@ -157,7 +176,7 @@ export function createMailRedactor(
     },
     end() {
       if (body !== undefined) return body.end();
-      const rest = lines.rest();
+      const rest = lines.lastLine();
       if (rest !== '') addHeaderLine({ text: rest, newline: '' });
       if (fields.length === 0) return '';
       const ended = finishHeaders('');
@@ -182,8 +201,7 @@ function planBody(fields: readonly MailHeaderField[], defaultType: string): Body
   const encodingField = single(fields, 'content-transfer-encoding');
   const typeValue = contentType === undefined ? defaultType : fieldValue(contentType);
   for (const name of STRUCTURAL_PARAMETERS) {
-    // Parsers differ on which of two to take (libmime the first, others the last).
-    if ((typeValue.match(new RegExp(`;\\s*${name}\\s*\\*?\\s*=`, 'gi')) ?? []).length > 1) {
+    if (isNamedTwice(typeValue, name)) {
       throw new MalformedObjectError(`mail: a Content-Type names its ${name} twice`);
     }
   }
@@ -210,6 +228,8 @@ function planBody(fields: readonly MailHeaderField[], defaultType: string): Body
     paramOf(type.params, 'name');
   // A gzip attachment is bytes, not the text its name's format before `.gz` would say.
   if (fileName?.toLowerCase().endsWith('.gz')) return { kind: 'removed', what };
+  if (FOLDED_TEXT_TYPES.has(mediaType) || FOLDED_TEXT_NAME.test(fileName ?? ''))
+    return { kind: 'removed', what };
   const format =
     mediaType === 'message/rfc822'
       ? 'mail'
@@ -224,6 +244,20 @@ function planBody(fields: readonly MailHeaderField[], defaultType: string): Body
   return { kind: 'removed', what: `${what} in this transfer encoding` };
 }
 
+/**
+ * Whether a parameter is given twice: two plain values (`boundary=a; boundary=b`), a plain and an
+ * RFC 2231 one (`boundary=a; boundary*0=b`: libmime takes the RFC 2231 one, postal-mime and
+ * Python's email the plain one), or a section of RFC 2231 continuations twice. Parsers differ on
+ * which they take, and a client that read another boundary than the redactor would read parts
+ * the redactor read as text. A parameter cut into sections (`*0`, `*1`, ...) is given once.
+ */
+function isNamedTwice(value: string, name: string): boolean {
+  const sections = [
+    ...value.matchAll(new RegExp(`;\\s*${name}\\s*(?:\\*\\s*(\\d+))?\\s*\\*?\\s*=`, 'gi')),
+  ].map((match) => (match[1] === undefined ? 'whole' : String(Number(match[1]))));
+  return new Set(sections).size < sections.length || (sections.includes('whole') && sections.length > 1);
+}
+
 /** The one field of a name, `undefined` when there is none; fails when there are two. */
 function single(fields: readonly MailHeaderField[], name: string): MailHeaderField | undefined {
   const found = fields.filter((field) => field.name.toLowerCase() === name);
@@ -231,7 +265,8 @@ function single(fields: readonly MailHeaderField[], name: string): MailHeaderFie
   return found[0];
 }
 
+/** A parameter by its name in any case; libmime keeps white space before `=` after `*` (`boundary *0 =`). */
 function paramOf(params: Record<string, string>, name: string): string | undefined {
-  for (const [key, value] of Object.entries(params)) if (key.toLowerCase() === name) return value;
+  for (const [key, value] of Object.entries(params)) if (key.trim().toLowerCase() === name) return value;
   return undefined;
 }

@@ -1,0 +1,43 @@
+import { MalformedObjectError } from '../../errors.ts';
+import type { FormatRedactor } from './format-redactor.ts';
+
+/**
+ * The line that opens a file embedded in a text body: uuencode (`begin 644 name`, POSIX
+ * `uuencode`; `begin-base64 644 name`, its `-m` form) or yEnc (`=ybegin line=128 size=20
+ * name=a.txt`). Mail clients (Outlook, Thunderbird) show such a block as an attachment, decoded;
+ * the detectors see only its encoded lines.
+ */
+const EMBEDDED_BEGIN = /^(?:begin(?:-base64)? +[0-7]{3,4} +\S|=ybegin )/;
+/** Characters of a line's start that the test above needs: `begin-base64 0644 x` and room. */
+const LINE_START_CHARS = 24;
+
+/**
+ * A text part's redactor that fails with `MalformedObjectError` before it is given the line that
+ * opens an embedded file (see {@link EMBEDDED_BEGIN}): the encoded lines after it never pass.
+ * Lines before it have passed, redacted, so the object fails rather than losing the part.
+ */
+export function refuseEmbeddedAttachments(inner: FormatRedactor): FormatRedactor {
+  /** The start of the line being read, up to `LINE_START_CHARS`. */
+  let lineStart = '';
+  function check(text: string): string {
+    for (let at = 0; ; ) {
+      const end = text.indexOf('\n', at);
+      const lineEnd = end < 0 ? text.length : end;
+      if (lineStart.length < LINE_START_CHARS) {
+        lineStart += text.slice(at, Math.min(lineEnd, at + LINE_START_CHARS - lineStart.length));
+        if (EMBEDDED_BEGIN.test(lineStart)) {
+          throw new MalformedObjectError(
+            'mail: a text part holds a uuencoded or yEnc file, which clients show decoded',
+          );
+        }
+      }
+      if (end < 0) return text;
+      lineStart = '';
+      at = end + 1;
+    }
+  }
+  return {
+    push: (text) => inner.push(check(text)),
+    end: () => inner.end(),
+  };
+}
