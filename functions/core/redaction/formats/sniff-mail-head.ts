@@ -8,11 +8,13 @@ const FIELD = /^([A-Za-z][A-Za-z0-9-]{0,75}):/;
 /**
  * Fields that only a mail carries, spelled as the transfer agents that add them do (a capital
  * first): an SMTP server adds `Received` and `Return-Path` (RFC 5321 §4.4), a MIME mail declares
- * `MIME-Version` (RFC 2045 §4), a sender or relay adds `Message-ID`, `DKIM-Signature`,
- * `Delivered-To`, `Authentication-Results` and the ARC set.
+ * `MIME-Version` (RFC 2045 §4) and a part's `Content-Transfer-Encoding` (RFC 2045 §6; "HTTP
+ * does not use the Content-Transfer-Encoding (CTE) field of RFC 2045", RFC 2616 §19.4.5), a
+ * sender or relay adds `Message-ID`, `DKIM-Signature`, `Delivered-To`, `Authentication-Results`
+ * and the ARC set.
  */
 const MAIL_ONLY_FIELD =
-  /^(?:Received|Return-Path|MIME-Version|Mime-Version|Message-I[Dd]|DKIM-Signature|Delivered-To|X-Original-To|Authentication-Results|ARC-Seal|ARC-Message-Signature)$/;
+  /^(?:Received|Return-Path|MIME-Version|Mime-Version|Content-Transfer-Encoding|Message-I[Dd]|DKIM-Signature|Delivered-To|X-Original-To|Authentication-Results|ARC-Seal|ARC-Message-Signature)$/;
 
 /**
  * True when a head of bytes is the header block of a mail (RFC 5322): at least two complete
