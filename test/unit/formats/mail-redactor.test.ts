@@ -742,4 +742,108 @@ describe('mail redactor against readings other parsers make', () => {
       ),
     );
   });
+
+  /** Text as a mail client shows HTML: comments and tags out, numeric references decoded. */
+  function shown(html: string): string {
+    return html
+      .replace(/<!--[\s\S]*?-->|<[^<>]*>/g, '')
+      .replace(/&#(?:x([0-9a-f]+)|([0-9]+));?/gi, (_, hex, decimal) =>
+        String.fromCodePoint(hex === undefined ? Number(decimal) : Number.parseInt(hex, 16)),
+      );
+  }
+
+  function encodedEntity(type: string, encoding: string, lines: readonly string[]): string[] {
+    const text = lines.join('\r\n');
+    const body =
+      encoding === 'base64'
+        ? Buffer.from(text).toString('base64')
+        : encoding === 'quoted-printable'
+          ? libqp.wrap(libqp.encode(text), 76)
+          : text;
+    return [`Content-Type: ${type}; charset=utf-8`, `Content-Transfer-Encoding: ${encoding}`, '', body];
+  }
+
+  /** The body of a single-part mail, decoded from its transfer encoding. */
+  function decodedBody(out: string, encoding: string): string {
+    const body = out.slice(out.indexOf('\r\n\r\n') + 4);
+    if (encoding === 'base64') return Buffer.from(body, 'base64').toString('utf8');
+    return encoding === 'quoted-printable' ? libqp.decode(body).toString('utf8') : body;
+  }
+
+  it('never shows a value that markup splits in an HTML or enriched part (tags, comments, references without ;): the part is redacted around it or the mail fails before that line', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...MAIL_PLANTS),
+        fc.nat(),
+        fc.constantFrom('<span>', '</b><b>', '<font color="red">', '<!-- x -->', '<!---->', '<wbr>'),
+        fc.constantFrom('text/html', 'text/enriched'),
+        fc.constantFrom('7bit', 'quoted-printable', 'base64'),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        (value, at, markup, type, encoding, points) => {
+          const cut = 1 + (at % (value.length - 1));
+          const split = `${value.slice(0, cut)}${markup}${value.slice(cut)}`;
+          const input = [
+            ...CRLF_MAIL,
+            ...encodedEntity(type, encoding, [
+              '<p>Hello team,</p>',
+              `<p>see ${split} today</p>`,
+              '<p>bye</p>',
+            ]),
+          ].join('\r\n');
+          const mail = createFormatRedactor('mail', new Redactor(ruleSet));
+          let out = '';
+          try {
+            for (const chunk of splitAt(input, points)) out += mail.push(chunk);
+            out += mail.end();
+          } catch (error) {
+            expect(error).toBeInstanceOf(MalformedObjectError);
+            expect((error as Error).message).not.toContain(value);
+            expect(out).not.toContain(split);
+            return;
+          }
+          expect(shown(decodedBody(out, encoding))).not.toContain(value);
+        },
+      ),
+    );
+    for (const reference of [
+      'jane.doe&#64example.com',
+      'jane.doe@exam<!-- -->ple.com',
+      'jane<b>.doe</b>@example.com',
+    ]) {
+      const input = [...CRLF_MAIL, ...encodedEntity('text/html', '7bit', [`<p>${reference}</p>`])];
+      expect(failure([input.join('\r\n')]).error).toBeInstanceOf(MalformedObjectError);
+    }
+  });
+
+  it('reads HTML with whole values in text, attributes, tables and references, and shows none of them', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.constantFrom(...MAIL_PLANTS),
+            fc.constantFrom(
+              (value: string) => `<td>${value}</td><td>Active</td>`,
+              (value: string) => `<a href="mailto:${value}">${value}</a>`,
+              (value: string) => `<p class=MsoNormal>note&nbsp;${value}<br>next</p>`,
+              (value: string) => `<b>${value}</b>Done`,
+              (value: string) => `<span title="${value}">x</span> ${value.replace('@', '&#64;')}`,
+            ),
+          ),
+          { minLength: 1, maxLength: 5 },
+        ),
+        fc.constantFrom('7bit', 'quoted-printable', 'base64'),
+        (rows, encoding) => {
+          const lines = rows.map(([value, row]) => row(value));
+          const out = redactMail([
+            [...CRLF_MAIL, ...encodedEntity('text/html', encoding, lines)].join('\r\n'),
+          ]);
+          const html = decodedBody(out, encoding);
+          for (const [value] of rows) {
+            expect(html).not.toContain(value);
+            expect(shown(html)).not.toContain(value);
+          }
+        },
+      ),
+    );
+  });
 });

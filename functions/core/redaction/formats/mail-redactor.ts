@@ -5,6 +5,7 @@ import type { FormatRedactor, TextFormat } from './format-redactor.ts';
 import { refuseEmbeddedAttachments } from './mail-embedded-attachment.ts';
 import { fieldValue, type MailHeaderField, parameterValue, redactHeaderField } from './mail-header-field.ts';
 import { type MailLine, MailLines } from './mail-lines.ts';
+import { MARKUP_TYPES, refuseValuesSplitByMarkup } from './mail-markup-view.ts';
 import { createMultipartRedactor } from './mail-multipart-redactor.ts';
 import { createEncodedBodyRedactor, type MailCharset } from './mail-transfer-coding.ts';
 
@@ -75,8 +76,9 @@ const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/;
  * `Content-Type` or `Content-Transfer-Encoding` or a second boundary or charset parameter (two
  * readers could pick different ones, RFC 2231 forms included), a multipart without boundary or
  * close delimiter, an encoded multipart, bad base64 or text, a line with a CR that ends no line,
- * a text part holding a uuencoded or yEnc file; with `LimitExceededError` on a line or header block
- * longer than `maxRecordBytes`, or deeper nesting.
+ * a text part holding a uuencoded or yEnc file, an HTML or enriched part whose markup splits a
+ * value (see `refuseValuesSplitByMarkup`); with `LimitExceededError` on a line or header block
+ * longer than `maxRecordBytes` (a decoded line of an HTML part too), or deeper nesting.
  *
  * @example
  * const mail = createMailRedactor(redactor, (format) => createFormatRedactor(format, redactor));
@@ -128,7 +130,11 @@ export function createMailRedactor(
       plan.format === 'mail'
         ? createMailRedactor(redactor, createPart, child)
         : plan.format === 'text'
-          ? refuseEmbeddedAttachments(createPart('text'))
+          ? refuseEmbeddedAttachments(
+              plan.isMarkup
+                ? refuseValuesSplitByMarkup(createPart('text'), redactor, maxChars)
+                : createPart('text'),
+            )
           : createPart(plan.format);
     const body =
       plan.encoding === undefined
@@ -192,6 +198,8 @@ type BodyPlan =
       readonly format: TextFormat;
       readonly encoding: 'base64' | 'quoted-printable' | undefined;
       readonly charset: MailCharset;
+      /** Shown with its markup taken out (see `refuseValuesSplitByMarkup`). */
+      readonly isMarkup: boolean;
     }
   | { readonly kind: 'removed'; readonly what: string };
 
@@ -238,9 +246,10 @@ function planBody(fields: readonly MailHeaderField[], defaultType: string): Body
   const charsetName = paramOf(type.params, 'charset')?.toLowerCase();
   const charset = charsetName === undefined ? 'utf-8' : CHARSETS[charsetName];
   if (charset === undefined) return { kind: 'removed', what: `${what} in this charset` };
-  if (isIdentity) return { kind: 'read', format, encoding: undefined, charset };
+  const isMarkup = MARKUP_TYPES.has(mediaType);
+  if (isIdentity) return { kind: 'read', format, encoding: undefined, charset, isMarkup };
   if (encoding === 'base64' || encoding === 'quoted-printable')
-    return { kind: 'read', format, encoding, charset };
+    return { kind: 'read', format, encoding, charset, isMarkup };
   return { kind: 'removed', what: `${what} in this transfer encoding` };
 }
 
