@@ -24,15 +24,20 @@ const MAX_DEPTH = 32;
 const FIELD = /^[\x21-\x39\x3b-\x7e]+:/;
 /** Transfer encodings that carry the text as it is (RFC 2045 §6.2). */
 const IDENTITY_ENCODINGS = new Set(['', '7bit', '8bit', 'binary']);
+/**
+ * Charsets by label. ISO-8859-1 is read as windows-1252, as mail clients and browsers read it
+ * (WHATWG Encoding gives its labels to windows-1252): bytes 0x80-0x9f are `€`, `–`, `’`, …, not
+ * the C1 controls no detector reads through.
+ */
 const CHARSETS: Record<string, MailCharset> = {
   'utf-8': 'utf-8',
   utf8: 'utf-8',
   'us-ascii': 'utf-8',
   ascii: 'utf-8',
-  'iso-8859-1': 'latin1',
-  'iso8859-1': 'latin1',
-  'iso_8859-1': 'latin1',
-  latin1: 'latin1',
+  'iso-8859-1': 'windows-1252',
+  'iso8859-1': 'windows-1252',
+  'iso_8859-1': 'windows-1252',
+  latin1: 'windows-1252',
   'windows-1252': 'windows-1252',
   cp1252: 'windows-1252',
 };
@@ -67,10 +72,11 @@ const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/;
  * again; a part the engine reads (text, CSV, JSON, NDJSON and a mail, by media type or file
  * name, as `detectFormat` decides from labels) through that format's redactor (`createPart`),
  * decoded from base64 or quoted-printable first and encoded back the same way (see
- * `createEncodedBodyRedactor`), in UTF-8, US-ASCII, ISO-8859-1 or windows-1252. A part it
- * cannot read (an image, a PDF, another charset or transfer encoding, calendar or contact text) is
- * not passed: its body becomes a one-line text note and its `Content-*` fields that note's, so the
- * mail keeps its parts and every client reads it. Nothing is buffered beyond a header block and a line (`limits.maxRecordBytes`).
+ * `createEncodedBodyRedactor`), in UTF-8, US-ASCII, ISO-8859-1 or windows-1252 (ISO-8859-1 as
+ * windows-1252, see `CHARSETS`). A part it cannot read (an image, a PDF, another charset or
+ * transfer encoding, calendar or contact text) is not passed: its body becomes a one-line text
+ * note and its `Content-*` fields that note's, so the mail keeps its parts and every client reads
+ * it. Nothing is buffered beyond a header block and a line (`limits.maxRecordBytes`).
  *
  * Fails with `MalformedObjectError` on a header line that is not a field, a second
  * `Content-Type` or `Content-Transfer-Encoding` or a second boundary or charset parameter (two
