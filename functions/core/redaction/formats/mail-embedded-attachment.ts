@@ -19,22 +19,28 @@ const LINE_START_CHARS = 24;
 export function refuseEmbeddedAttachments(inner: FormatRedactor): FormatRedactor {
   /** The start of the line being read, up to `LINE_START_CHARS`. */
   let lineStart = '';
-  function check(text: string): string {
-    for (let at = 0; ; ) {
-      const end = text.indexOf('\n', at);
-      const lineEnd = end < 0 ? text.length : end;
-      if (lineStart.length < LINE_START_CHARS) {
-        lineStart += text.slice(at, Math.min(lineEnd, at + LINE_START_CHARS - lineStart.length));
-        if (EMBEDDED_BEGIN.test(lineStart)) {
-          throw new MalformedObjectError(
-            'mail: a text part holds a uuencoded or yEnc file, which clients show decoded',
-          );
-        }
-      }
-      if (end < 0) return text;
-      lineStart = '';
-      at = end + 1;
+  /** Adds `text[from, to)`, part of one line, to the start of that line; fails when it opens a file. */
+  function read(text: string, from: number, to: number): void {
+    if (lineStart.length >= LINE_START_CHARS) return;
+    lineStart += text.slice(from, Math.min(to, from + LINE_START_CHARS - lineStart.length));
+    if (EMBEDDED_BEGIN.test(lineStart)) {
+      throw new MalformedObjectError(
+        'mail: a text part holds a uuencoded or yEnc file, which clients show decoded',
+      );
     }
+  }
+  function check(text: string): string {
+    let end = text.indexOf('\n');
+    read(text, 0, end < 0 ? text.length : end);
+    // A line that starts in `text` opens a file only with `begin` in it: most pieces are skipped.
+    const isSkipped = !text.includes('begin');
+    while (end >= 0) {
+      lineStart = '';
+      const start = end + 1;
+      end = isSkipped ? -1 : text.indexOf('\n', start);
+      read(text, isSkipped ? text.lastIndexOf('\n') + 1 : start, end < 0 ? text.length : end);
+    }
+    return text;
   }
   return {
     push: (text) => inner.push(check(text)),
