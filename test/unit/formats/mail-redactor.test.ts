@@ -816,13 +816,13 @@ describe('mail redactor against readings other parsers make', () => {
     return encoding === 'quoted-printable' ? libqp.decode(body).toString('utf8') : body;
   }
 
-  it('never shows a value that markup splits in an HTML or enriched part (tags, comments, references without ;): the part is redacted around it or the mail fails before that line', () => {
+  it('never shows a value that markup splits in an HTML or enriched part or an .html attachment (tags, comments, references without ;): the part is redacted around it or the mail fails before that line', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...MAIL_PLANTS),
         fc.nat(),
         fc.constantFrom('<span>', '</b><b>', '<font color="red">', '<!-- x -->', '<!---->', '<wbr>'),
-        fc.constantFrom('text/html', 'text/enriched'),
+        fc.constantFrom('text/html', 'text/enriched', 'application/octet-stream; name=page.html'),
         fc.constantFrom('7bit', 'quoted-printable', 'base64'),
         fc.array(fc.nat(), { maxLength: 4 }),
         (value, at, markup, type, encoding, points) => {

@@ -3,12 +3,19 @@ import type { Redactor } from '../redactor.ts';
 import type { FormatRedactor } from './format-redactor.ts';
 
 /** Media types a mail client shows with their markup taken out: HTML, and RFC 1896 enriched text. */
-export const MARKUP_TYPES: ReadonlySet<string> = new Set([
+const MARKUP_TYPES: ReadonlySet<string> = new Set([
   'text/html',
   'application/xhtml+xml',
   'text/enriched',
   'text/richtext',
 ]);
+/** An HTML attachment under another type (`application/octet-stream; name=page.html`): a browser opens it. */
+const MARKUP_NAME = /\.(?:html?|xhtml)$/i;
+
+/** Whether a part is shown with its markup taken out, by its media type or its file name. */
+export function isMarkup(mediaType: string, fileName: string | undefined): boolean {
+  return MARKUP_TYPES.has(mediaType) || MARKUP_NAME.test(fileName ?? '');
+}
 
 /**
  * What a reader does not show, or shows as another character: a comment, a tag, a numeric

@@ -5,7 +5,7 @@ import type { FormatRedactor, TextFormat } from './format-redactor.ts';
 import { refuseEmbeddedAttachments } from './mail-embedded-attachment.ts';
 import { fieldValue, type MailHeaderField, parameterValue, redactHeaderField } from './mail-header-field.ts';
 import { type MailLine, MailLines } from './mail-lines.ts';
-import { MARKUP_TYPES, refuseValuesSplitByMarkup } from './mail-markup-view.ts';
+import { isMarkup, refuseValuesSplitByMarkup } from './mail-markup-view.ts';
 import { createMultipartRedactor } from './mail-multipart-redactor.ts';
 import { createEncodedBodyRedactor, type MailCharset } from './mail-transfer-coding.ts';
 
@@ -252,10 +252,9 @@ function planBody(fields: readonly MailHeaderField[], defaultType: string): Body
   const charsetName = paramOf(type.params, 'charset')?.toLowerCase();
   const charset = charsetName === undefined ? 'utf-8' : CHARSETS[charsetName];
   if (charset === undefined) return { kind: 'removed', what: `${what} in this charset` };
-  const isMarkup = MARKUP_TYPES.has(mediaType);
-  if (isIdentity) return { kind: 'read', format, encoding: undefined, charset, isMarkup };
-  if (encoding === 'base64' || encoding === 'quoted-printable')
-    return { kind: 'read', format, encoding, charset, isMarkup };
+  const read = { kind: 'read', format, charset, isMarkup: isMarkup(mediaType, fileName) } as const;
+  if (isIdentity) return { ...read, encoding: undefined };
+  if (encoding === 'base64' || encoding === 'quoted-printable') return { ...read, encoding };
   return { kind: 'removed', what: `${what} in this transfer encoding` };
 }
 
