@@ -652,6 +652,36 @@ describe('mail redactor against readings other parsers make', () => {
     );
   });
 
+  it('fails on a boundary that ends with white space, which postal-mime and Python trim', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...MAIL_PLANTS),
+        fc.constantFrom(' ', '\t', '  '),
+        fc.boolean(),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        (value, space, isTrimmedLast, points) => {
+          const { lines, hidden } = hiddenPart(value);
+          const boundary = `b${space}`;
+          const input = [
+            ...CRLF_MAIL,
+            `Content-Type: multipart/mixed; boundary="${boundary}"`,
+            '',
+            `--${boundary}`,
+            '',
+            'text',
+            '--b',
+            ...lines,
+            '--b--',
+            `--${isTrimmedLast ? 'b' : boundary}--`,
+          ].join('\r\n');
+          const { out, error } = failure(splitAt(input, points));
+          expect(error).toBeInstanceOf(MalformedObjectError);
+          expect(out).not.toContain(hidden);
+        },
+      ),
+    );
+  });
+
   it('reads a boundary given once, in any form or cut into RFC 2231 sections', async () => {
     const { lines, hidden } = hiddenPart('jane.doe@example.com');
     for (const parameter of [...boundaryForms.map((form) => form('b')), 'boundary*0=b; boundary*1*=c']) {

@@ -227,6 +227,10 @@ function planBody(fields: readonly MailHeaderField[], defaultType: string): Body
     const boundary = paramOf(type.params, 'boundary');
     if (boundary === undefined || boundary === '')
       throw new MalformedObjectError('mail: a multipart has no boundary');
+    // RFC 2046 §5.1.1 ends a boundary with no space: postal-mime and Python's email trim it, so
+    // `--b` lines under `boundary="b "` are delimiters to them and text to a reader that does not.
+    if (/[ \t]$/.test(boundary))
+      throw new MalformedObjectError('mail: a multipart boundary ends with white space');
     // RFC 2045 §6.4: a multipart is never encoded, else its delimiters could not be found.
     if (!isIdentity) throw new MalformedObjectError('mail: a multipart declares a transfer encoding');
     return {
