@@ -94,6 +94,24 @@ describe('sniffMailHead', () => {
     );
   });
 
+  it('finds a header block with no mail-only field but an encoded-word, which text would leave encoded', () => {
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(COMMON, { minLength: 1 }),
+        fc.constantFrom('B', 'Q', 'b', 'q'),
+        fc.constantFrom('utf-8', 'ISO-8859-1', 'windows-1252'),
+        fc.boolean(),
+        (fields, encoding, charset, isFolded) => {
+          const text =
+            encoding.toUpperCase() === 'B' ? 'amFuZS5kb2VAZXhhbXBsZS5jb20=' : 'jane.doe=40example.com';
+          const word = `=?${charset}?${encoding}?${text}?=`;
+          const subject = isFolded ? `Subject: note\r\n ${word}` : `Subject: ${word}`;
+          expect(sniffMailHead(bytes(`${[...fields, subject].join('\r\n')}\r\n\r\nbody`))).toBe(true);
+        },
+      ),
+    );
+  });
+
   it('does not take a header block with no mail-only field for mail', () => {
     fc.assert(
       fc.property(fc.shuffledSubarray(COMMON, { minLength: 2 }), (fields) => {
