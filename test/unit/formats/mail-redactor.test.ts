@@ -161,6 +161,16 @@ describe('mail redactor', () => {
       'X: y',
       'é€😀',
       '\u0000',
+      // The markup check, the uuencode check, bare CRs, RFC 2231 boundaries.
+      'Content-Type: text/html',
+      '<p>jane<b>.doe</b>@example.com</p>',
+      '<b>jane.doe@example.com</b>x &#64',
+      'begin 644 a.txt',
+      'be',
+      'gin 644 b.txt',
+      'a\rb',
+      'Content-Type: multipart/mixed; boundary*0=b',
+      'Content-Type: text/calendar',
     );
     const outcome = (chunks: readonly string[]): string => {
       try {
