@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import libmime from 'libmime';
 import * as libqp from 'libqp';
+import PostalMime from 'postal-mime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LimitExceededError, MalformedObjectError } from '../../../functions/core/errors.ts';
 import { createFormatRedactor } from '../../../functions/core/redaction/formats/create-format-redactor.ts';
@@ -931,5 +932,35 @@ describe('mail redactor against readings other parsers make', () => {
         },
       ),
     );
+  });
+
+  it('reads an address field as its addresses are read: white space, comments, folding and quotes inside an address hide nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('From', 'To', 'Cc', 'Reply-To', 'Sender', 'Resent-To', 'Return-Path', 'Delivered-To'),
+        fc.constantFrom(' ', '\r\n ', '\r\n\t', ' (work) ', '(x)', '  '),
+        fc.subarray(['before @', 'after @', 'before .', 'after .'], { minLength: 1 }),
+        fc.boolean(),
+        fc.constantFrom('', 'Jane Doe <', '"Doe, Jane" <'),
+        async (name, gap, places, isQuoted, display) => {
+          let address = isQuoted ? '"jane.doe"@example.com' : 'jane.doe@example.com';
+          if (places.includes('after .')) address = address.replace('example.', `example.${gap}`);
+          if (places.includes('before .')) address = address.replace('.com', `${gap}.com`);
+          if (places.includes('after @')) address = address.replace('@', `@${gap}`);
+          if (places.includes('before @')) address = address.replace('@', `${gap}@`);
+          const value = display === '' ? address : `${display}${address}>`;
+          const input = [...CRLF_MAIL, `${name}: ${value}`, '', 'hi'].join('\r\n');
+          const out = redactMail([input]);
+          const head = out.slice(0, out.indexOf('\r\n\r\n'));
+          // Any reading: comments, white space and quotes out.
+          expect(head.replace(/\([^()]*\)/g, '').replace(/[\s"]/g, '')).not.toContain('jane.doe@example.com');
+          const parsed = await PostalMime.parse(out);
+          expect(JSON.stringify(parsed)).not.toContain('jane.doe@example.com');
+        },
+      ),
+    );
+    // A field with nothing found is written byte for byte, comments and spacing included.
+    const kept = 'To: undisclosed-recipients (none) : ;';
+    expect(redactMail([[...CRLF_MAIL, kept, '', 'hi'].join('\r\n')])).toContain(`${kept}\r\n`);
   });
 });
