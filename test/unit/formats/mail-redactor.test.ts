@@ -963,4 +963,26 @@ describe('mail redactor against readings other parsers make', () => {
     const kept = 'To: undisclosed-recipients (none) : ;';
     expect(redactMail([[...CRLF_MAIL, kept, '', 'hi'].join('\r\n')])).toContain(`${kept}\r\n`);
   });
+
+  it('leaves no value in a header field that its decoding hides (an encoded-word whose text is the value)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('AKIAZ7QWERTYUIOPASDF', 'jane.doe@example.com'),
+        fc.constantFrom('b', 'B', 'x'),
+        fc.constantFrom(
+          'Subject: ',
+          'From: ',
+          'Content-Disposition: attachment; filename=',
+          'Content-Type: image/png; name=',
+        ),
+        fc.constantFrom('utf-8', 'us-ascii', 'x-unknown'),
+        (value, encoding, field, charset) => {
+          const input = [...CRLF_MAIL, `${field}"=?${charset}?${encoding}?${value}?="`, '', 'hi'].join(
+            '\r\n',
+          );
+          expect(redactMail([input])).not.toContain(value);
+        },
+      ),
+    );
+  });
 });

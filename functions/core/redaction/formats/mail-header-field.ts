@@ -111,7 +111,12 @@ function redactUnstructured(value: string, redactor: Redactor, isAddress: boolea
   const view = isAddress ? addressView(decoded) : decoded;
   const text = view !== decoded && hasMatch(view, redactor) ? view : decoded;
   const redacted = redactor.redactText(text);
-  if (redacted === text) return undefined;
+  if (redacted === text) {
+    // A value written in the field that its decoding hides (`=?utf-8?b?AKIA…?=` decodes to other
+    // bytes) is in the output all the same: the field is written redacted as it came.
+    const raw = redactor.redactText(value);
+    return raw === value ? undefined : raw;
+  }
   return libmime.isPlainText(redacted) ? redacted : libmime.encodeWords(redacted, 'Q', 52);
 }
 
@@ -119,7 +124,8 @@ function redactParameterValue(value: string, redactor: Redactor): string | undef
   const parsed = parameterValue(value);
   const params: Record<string, string> = {};
   // What the parameters leave out (a comment, a stray word) is dropped when the field is written again.
-  let isChanged = hasMatch(libmime.decodeWords(value), redactor);
+  // So is a value written in it that its decoding hides (see `redactUnstructured`).
+  let isChanged = hasMatch(libmime.decodeWords(value), redactor) || hasMatch(value, redactor);
   for (const [key, param] of Object.entries(parsed.params)) {
     params[key] = redactor.redactText(param);
     if (params[key] === param) continue;
