@@ -166,7 +166,11 @@ describe('detectFormat with mail content', () => {
 const fromLine = fc
   .tuple(
     fc.constantFrom('MAILER-DAEMON', 'jane.doe@example.com', '-'),
-    fc.constantFrom('Fri Jul  8 12:08:34 2011', 'Mon Jun  2 10:00:00 2025 +0000'),
+    fc.constantFrom(
+      'Fri Jul  8 12:08:34 2011',
+      'Mon Jun  2 10:00:00 2025 +0000',
+      'Sun Sep 01 12:00:00 +0000 2024',
+    ),
     fc.constantFrom('\r\n', '\n'),
   )
   .map(([sender, date, newline]) => `From ${sender} ${date}${newline}`);
@@ -178,6 +182,15 @@ describe('sniffMboxHead', () => {
         expect(sniffMboxHead(bytes(from + head))).toBe(true);
         expect(sniffMailHead(bytes(from + head))).toBe(false);
         expect(sniffMboxHead(bytes(head))).toBe(false);
+      }),
+    );
+  });
+
+  it('finds a Gmail export, whose first fields are no mail-only ones and can fill the head', () => {
+    fc.assert(
+      fc.property(fromLine, fc.nat({ max: 600 }), (from, labels) => {
+        const head = `${from}X-GM-THRID: 1742847471232158592\r\nX-Gmail-Labels: ${'Inbox,'.repeat(labels)}Opened\r\n`;
+        expect(sniffMboxHead(bytes(head))).toBe(true);
       }),
     );
   });
