@@ -59,6 +59,66 @@ const SES_MAIL = [
 ].join('\r\n');
 const SES_SKELETON = 'multipart/mixed(multipart/alternative(text/plain,text/html),text/plain)';
 
+/**
+ * Mails a client reads differently from a plain reading, each hiding a planted value: refused
+ * whole (see the mail redactor's unit tests for each class, generated).
+ */
+const REFUSED_MAILS: Record<string, string> = {
+  'a boundary given twice (plain and RFC 2231)': [
+    'Received: from mx',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary=a; boundary*0=b',
+    '',
+    '--b',
+    '',
+    'x',
+    '--a',
+    'Content-Transfer-Encoding: base64',
+    '',
+    Buffer.from('jane.doe@example.com').toString('base64'),
+    '--a--',
+    '--b--',
+  ].join('\r\n'),
+  'a CR that ends no line': [
+    'Received: from mx',
+    'MIME-Version: 1.0',
+    'Subject: hi\rContent-Transfer-Encoding: base64',
+    '',
+    Buffer.from('4111 1111 1111 1111').toString('base64'),
+  ].join('\r\n'),
+  'a uuencoded file in a text part': [
+    'Received: from mx',
+    'MIME-Version: 1.0',
+    '',
+    'begin 644 key.txt',
+    // AKIAZ7QWERTYUIOPASDF, uuencoded.
+    '404M)05HW45=%4E1954E/4$%31$8',
+    '`',
+    'end',
+  ].join('\r\n'),
+  'markup splitting an address': [
+    'Received: from mx',
+    'MIME-Version: 1.0',
+    'Content-Type: text/html',
+    '',
+    '<p>write to jane.doe<span>@example.com</span></p>',
+  ].join('\r\n'),
+  'an mbox': [
+    'From jane.doe@example.com Mon Jun  2 10:00:00 2025',
+    'Received: from mx',
+    'MIME-Version: 1.0',
+    'Content-Transfer-Encoding: base64',
+    '',
+    Buffer.from('password=Xk9vLq2mZ7wq').toString('base64'),
+  ].join('\r\n'),
+};
+/** What each of `REFUSED_MAILS` hides, as its encoded or split form too. */
+const HIDDEN_FORMS = [
+  ...MAIL_PLANTS.map((value) => Buffer.from(value).toString('base64')),
+  '404M)05HW45=%4E1954E/4$%31$8',
+  'jane.doe<span>',
+];
+
 function expectNoPlantedValue(text: string): void {
   for (const value of MAIL_PLANTS) expect(text).not.toContain(value);
   expect(text).not.toContain('jane=40example.com');
@@ -153,6 +213,20 @@ describe('mail objects', () => {
     });
   });
 
+  describe('refused', () => {
+    for (const [name, mail] of Object.entries(REFUSED_MAILS)) {
+      it(`refuses ${name} under .txt and unlabelled, with no planted value in the output or the error`, async () => {
+        for (const key of ['inbound/0a1b2c3d4e5f', 'notes/mail.txt']) {
+          const { output, failure } = await redact(ruleSet, Buffer.from(mail), key);
+          expect(failure).toBeInstanceOf(Error);
+          const text = `${output.toString('utf8')}\n${(failure as Error).message}\n${(failure as Error).stack}`;
+          expectNoPlantedValue(text);
+          for (const form of HIDDEN_FORMS) expect(text).not.toContain(form);
+        }
+      });
+    }
+  });
+
   describe('through the CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'maskpoint-mail-'));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -179,6 +253,11 @@ describe('mail objects', () => {
 
     beforeAll(async () => {
       s3 = await startS3rver(['inbox']);
+      for (const [index, mail] of Object.values(REFUSED_MAILS).entries()) {
+        await s3.client.send(
+          new PutObjectCommand({ Bucket: 'inbox', Key: `refused/${index}.txt`, Body: Buffer.from(mail) }),
+        );
+      }
       for (const [key, contentType] of [
         ['ses/0a1b2c3d4e5f', 'application/octet-stream'],
         ['ses/6a7b8c9d0e1f', 'text/plain'],
@@ -206,6 +285,21 @@ describe('mail objects', () => {
       client.destroy();
       await gateway.stop();
       await s3.stop();
+    });
+
+    it('refuses the mails a client reads differently, with no planted value in the answer or the audit', async () => {
+      for (const index of Object.keys(Object.keys(REFUSED_MAILS))) {
+        const answer = await client
+          .send(new GetObjectCommand({ Bucket: 'inbox', Key: `refused/${index}.txt` }))
+          .then(async (object) => ({ served: (await object.Body?.transformToString()) ?? '' }))
+          .catch((error: Error) => ({ error: `${error.name} ${error.message} ${JSON.stringify(error)}` }));
+        expect(answer).not.toHaveProperty('served');
+        const text = JSON.stringify(answer);
+        expectNoPlantedValue(text);
+        for (const form of HIDDEN_FORMS) expect(text).not.toContain(form);
+      }
+      expectNoPlantedValue(JSON.stringify(gateway.audit));
+      for (const form of HIDDEN_FORMS) expect(JSON.stringify(gateway.audit)).not.toContain(form);
     });
 
     for (const key of ['ses/0a1b2c3d4e5f', 'ses/6a7b8c9d0e1f']) {

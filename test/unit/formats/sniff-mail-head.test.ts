@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { detectFormat } from '../../../functions/core/redaction/formats/detect-format.ts';
 import { sniffMailHead } from '../../../functions/core/redaction/formats/sniff-mail-head.ts';
+import { sniffMboxHead } from '../../../functions/core/redaction/formats/sniff-mbox-head.ts';
 
 const HEAD_BYTES = 512;
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text).subarray(0, HEAD_BYTES);
@@ -14,6 +15,7 @@ const MAIL_ONLY = [
   'DKIM-Signature: v=1; a=rsa-sha256; d=example.net;',
   'Delivered-To: ops@example.org',
   'Authentication-Results: amazonses.com; spf=pass',
+  'Content-Transfer-Encoding: quoted-printable',
 ];
 const COMMON = [
   'From: Jane <jane@example.com>',
@@ -92,6 +94,24 @@ describe('sniffMailHead', () => {
     );
   });
 
+  it('finds a header block with no mail-only field but an encoded-word, which text would leave encoded', () => {
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(COMMON, { minLength: 1 }),
+        fc.constantFrom('B', 'Q', 'b', 'q'),
+        fc.constantFrom('utf-8', 'ISO-8859-1', 'windows-1252'),
+        fc.boolean(),
+        (fields, encoding, charset, isFolded) => {
+          const text =
+            encoding.toUpperCase() === 'B' ? 'amFuZS5kb2VAZXhhbXBsZS5jb20=' : 'jane.doe=40example.com';
+          const word = `=?${charset}?${encoding}?${text}?=`;
+          const subject = isFolded ? `Subject: note\r\n ${word}` : `Subject: ${word}`;
+          expect(sniffMailHead(bytes(`${[...fields, subject].join('\r\n')}\r\n\r\nbody`))).toBe(true);
+        },
+      ),
+    );
+  });
+
   it('does not take a header block with no mail-only field for mail', () => {
     fc.assert(
       fc.property(fc.shuffledSubarray(COMMON, { minLength: 2 }), (fields) => {
@@ -139,5 +159,73 @@ describe('detectFormat with mail content', () => {
     const head = bytes('From: a@example.com\r\n\r\nhi');
     expect(detectFormat({ key: 'inbox/m.eml', head })?.format).toBe('mail');
     expect(detectFormat({ contentType: 'message/rfc822', head })?.format).toBe('mail');
+  });
+});
+
+/** The separator line an mbox puts before each mail (RFC 4155 §2). */
+const fromLine = fc
+  .tuple(
+    fc.constantFrom('MAILER-DAEMON', 'jane.doe@example.com', '-'),
+    fc.constantFrom(
+      'Fri Jul  8 12:08:34 2011',
+      'Mon Jun  2 10:00:00 2025 +0000',
+      'Sun Sep 01 12:00:00 +0000 2024',
+    ),
+    fc.constantFrom('\r\n', '\n'),
+  )
+  .map(([sender, date, newline]) => `From ${sender} ${date}${newline}`);
+
+describe('sniffMboxHead', () => {
+  it('finds a mail header block after an mbox From line, which sniffMailHead does not take for a mail', () => {
+    fc.assert(
+      fc.property(fromLine, mailHead, (from, head) => {
+        expect(sniffMboxHead(bytes(from + head))).toBe(true);
+        expect(sniffMailHead(bytes(from + head))).toBe(false);
+        expect(sniffMboxHead(bytes(head))).toBe(false);
+      }),
+    );
+  });
+
+  it('finds a Gmail export, whose first fields are no mail-only ones and can fill the head', () => {
+    fc.assert(
+      fc.property(fromLine, fc.nat({ max: 600 }), (from, labels) => {
+        const head = `${from}X-GM-THRID: 1742847471232158592\r\nX-Gmail-Labels: ${'Inbox,'.repeat(labels)}Opened\r\n`;
+        expect(sniffMboxHead(bytes(head))).toBe(true);
+      }),
+    );
+  });
+
+  it('does not take a text that starts with From for an mbox', () => {
+    fc.assert(
+      fc.property(
+        nearMiss,
+        fc.constantFrom('From the desk of Jane\n', 'From: a@b\n', 'From here on\n'),
+        (text, first) => {
+          expect(sniffMboxHead(bytes(first + text))).toBe(false);
+        },
+      ),
+    );
+  });
+});
+
+describe('detectFormat with mbox content', () => {
+  it('leaves an mbox unsupported whatever the labels say: as text its encoded parts would pass unread', () => {
+    fc.assert(
+      fc.property(
+        fromLine,
+        mailHead,
+        fc.constantFrom(
+          undefined,
+          'text/plain',
+          'application/octet-stream',
+          'message/rfc822',
+          'application/mbox',
+        ),
+        fc.constantFrom(undefined, 'inbox.mbox', 'mail.txt', 'mail.eml', 'export.csv', 'app.log'),
+        (from, head, contentType, key) => {
+          expect(detectFormat({ contentType, key, head: bytes(from + head) })).toBeUndefined();
+        },
+      ),
+    );
   });
 });

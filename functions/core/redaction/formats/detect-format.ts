@@ -1,6 +1,7 @@
 import type { TextFormat } from './format-redactor.ts';
 import { type JsonLayout, sniffJsonLayout } from './sniff-json-layout.ts';
 import { sniffMailHead } from './sniff-mail-head.ts';
+import { sniffMboxHead } from './sniff-mbox-head.ts';
 import { sniffRuledCsv } from './sniff-ruled-csv.ts';
 
 /** What the engine will do with an object: parse it as `format`, inside gzip when `isGzip`. */
@@ -116,8 +117,10 @@ const BINARY_MAGIC: readonly (readonly number[])[] = [
  * first line is a CSV header naming a ruled column (`sniffRuledCsv`). Content whose head is a
  * mail's header block (`sniffMailHead`) is read as mail whatever the labels say, unlabelled or
  * `application/octet-stream` included (Amazon SES stores inbound mail so): read as text, its
- * base64 and quoted-printable bodies would pass unread. A choice that the content later
- * contradicts fails while parsing; nothing falls back to a weaker format. Apart from a mail head,
+ * base64 and quoted-printable bodies would pass unread. Content whose head is an mbox's
+ * (`sniffMboxHead`: many mails, each after a `From ` line) is unsupported whatever the labels
+ * say, `.txt` and `.eml` included. A choice that the content later contradicts fails while
+ * parsing; nothing falls back to a weaker format. Apart from a mail head,
  * content alone never makes an unlabelled object supported, and the magic bytes veto binary content.
  * `undefined` means unsupported: the caller refuses the object unless a passthrough rule covers
  * its key.
@@ -135,6 +138,7 @@ export function detectFormat(hints: FormatHints): DetectedFormat | undefined {
   if (!isGzip && isBinary(hints.head)) return undefined;
   const labelled = strongest(formatFromKey(hints.key), formatFromContentType(hints.contentType));
   if (!isGzip && sniffMailHead(hints.head)) return { format: 'mail', isGzip };
+  if (!isGzip && sniffMboxHead(hints.head)) return undefined;
   if (labelled === undefined) return undefined;
   if (isGzip) return { format: labelled, isGzip };
   const format = withContent(labelled, sniffJsonLayout(hints.head));

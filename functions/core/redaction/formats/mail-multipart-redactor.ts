@@ -55,7 +55,7 @@ export function createMultipartRedactor(
       return out;
     },
     end() {
-      const out = line(lines.rest(), '');
+      const out = line(lines.lastLine(), '');
       if (state !== 'epilogue') {
         throw new MalformedObjectError('mail: a multipart body ends without its close delimiter');
       }

@@ -2,8 +2,10 @@ import { LimitExceededError, MalformedObjectError } from '../../errors.ts';
 import type { Redactor } from '../redactor.ts';
 import { detectFormat } from './detect-format.ts';
 import type { FormatRedactor, TextFormat } from './format-redactor.ts';
+import { refuseEmbeddedAttachments } from './mail-embedded-attachment.ts';
 import { fieldValue, type MailHeaderField, parameterValue, redactHeaderField } from './mail-header-field.ts';
 import { type MailLine, MailLines } from './mail-lines.ts';
+import { isMarkup, refuseValuesSplitByMarkup } from './mail-markup-view.ts';
 import { createMultipartRedactor } from './mail-multipart-redactor.ts';
 import { createEncodedBodyRedactor, type MailCharset } from './mail-transfer-coding.ts';
 
@@ -22,15 +24,20 @@ const MAX_DEPTH = 32;
 const FIELD = /^[\x21-\x39\x3b-\x7e]+:/;
 /** Transfer encodings that carry the text as it is (RFC 2045 §6.2). */
 const IDENTITY_ENCODINGS = new Set(['', '7bit', '8bit', 'binary']);
+/**
+ * Charsets by label. ISO-8859-1 is read as windows-1252, as mail clients and browsers read it
+ * (WHATWG Encoding gives its labels to windows-1252): bytes 0x80-0x9f are `€`, `–`, `’`, …, not
+ * the C1 controls no detector reads through.
+ */
 const CHARSETS: Record<string, MailCharset> = {
   'utf-8': 'utf-8',
   utf8: 'utf-8',
   'us-ascii': 'utf-8',
   ascii: 'utf-8',
-  'iso-8859-1': 'latin1',
-  'iso8859-1': 'latin1',
-  'iso_8859-1': 'latin1',
-  latin1: 'latin1',
+  'iso-8859-1': 'windows-1252',
+  'iso8859-1': 'windows-1252',
+  'iso_8859-1': 'windows-1252',
+  latin1: 'windows-1252',
   'windows-1252': 'windows-1252',
   cp1252: 'windows-1252',
 };
@@ -41,6 +48,19 @@ const BODY_FIELDS = new Set([
   'content-disposition',
   'content-length',
 ]);
+/**
+ * Calendar and contact text, whose readers join a line to the next when that starts with white
+ * space (RFC 5545 §3.1, RFC 6350 §3.2): a value folded there is whole to them and cut in two for
+ * the text redactor. Meeting invitations carry them (`text/calendar`, `invite.ics`).
+ */
+const FOLDED_TEXT_TYPES = new Set([
+  'text/calendar',
+  'text/x-vcalendar',
+  'text/vcard',
+  'text/x-vcard',
+  'text/directory',
+]);
+const FOLDED_TEXT_NAME = /\.(?:ics|ifb|vcs|vcf|vcard)$/i;
 /** Content-Type parameters the mail is read by. */
 const STRUCTURAL_PARAMETERS = ['boundary', 'charset'];
 const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/;
@@ -52,16 +72,19 @@ const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/;
  * again; a part the engine reads (text, CSV, JSON, NDJSON and a mail, by media type or file
  * name, as `detectFormat` decides from labels) through that format's redactor (`createPart`),
  * decoded from base64 or quoted-printable first and encoded back the same way (see
- * `createEncodedBodyRedactor`), in UTF-8, US-ASCII, ISO-8859-1 or windows-1252. A part it cannot read (an
- * image, a PDF, another charset or transfer encoding) is not passed: its body becomes a one-line
- * text note and its `Content-*` fields that note's, so the mail keeps its parts and every client
- * reads it. Nothing is buffered beyond a header block and a line (`limits.maxRecordBytes`).
+ * `createEncodedBodyRedactor`), in UTF-8, US-ASCII, ISO-8859-1 or windows-1252 (ISO-8859-1 as
+ * windows-1252, see `CHARSETS`). A part it cannot read (an image, a PDF, another charset or
+ * transfer encoding, calendar or contact text) is not passed: its body becomes a one-line text
+ * note and its `Content-*` fields that note's, so the mail keeps its parts and every client reads
+ * it. Nothing is buffered beyond a header block and a line (`limits.maxRecordBytes`).
  *
  * Fails with `MalformedObjectError` on a header line that is not a field, a second
  * `Content-Type` or `Content-Transfer-Encoding` or a second boundary or charset parameter (two
- * readers could pick different ones), a multipart without boundary or close delimiter, an
- * encoded multipart, bad base64 or text; with `LimitExceededError` on a line or header block
- * longer than `maxRecordBytes`, or deeper nesting.
+ * readers could pick different ones, RFC 2231 forms included), a multipart without boundary or
+ * close delimiter, an encoded multipart, bad base64 or text, a line with a CR that ends no line,
+ * a text part holding a uuencoded or yEnc file, an HTML or enriched part whose markup splits a
+ * value (see `refuseValuesSplitByMarkup`); with `LimitExceededError` on a line or header block
+ * longer than `maxRecordBytes` (a decoded line of an HTML part too), or deeper nesting.
  *
  * @example
  * const mail = createMailRedactor(redactor, (format) => createFormatRedactor(format, redactor));
@@ -110,7 +133,15 @@ export function createMailRedactor(
     }
     // A mail inside counts its depth on from this one's.
     const inner =
-      plan.format === 'mail' ? createMailRedactor(redactor, createPart, child) : createPart(plan.format);
+      plan.format === 'mail'
+        ? createMailRedactor(redactor, createPart, child)
+        : plan.format === 'text'
+          ? refuseEmbeddedAttachments(
+              plan.isMarkup
+                ? refuseValuesSplitByMarkup(createPart('text'), redactor, maxChars)
+                : createPart('text'),
+            )
+          : createPart(plan.format);
     const body =
       plan.encoding === undefined
         ? inner
@@ -157,7 +188,7 @@ export function createMailRedactor(
     },
     end() {
       if (body !== undefined) return body.end();
-      const rest = lines.rest();
+      const rest = lines.lastLine();
       if (rest !== '') addHeaderLine({ text: rest, newline: '' });
       if (fields.length === 0) return '';
       const ended = finishHeaders('');
@@ -173,6 +204,8 @@ type BodyPlan =
       readonly format: TextFormat;
       readonly encoding: 'base64' | 'quoted-printable' | undefined;
       readonly charset: MailCharset;
+      /** Shown with its markup taken out (see `refuseValuesSplitByMarkup`). */
+      readonly isMarkup: boolean;
     }
   | { readonly kind: 'removed'; readonly what: string };
 
@@ -182,8 +215,7 @@ function planBody(fields: readonly MailHeaderField[], defaultType: string): Body
   const encodingField = single(fields, 'content-transfer-encoding');
   const typeValue = contentType === undefined ? defaultType : fieldValue(contentType);
   for (const name of STRUCTURAL_PARAMETERS) {
-    // Parsers differ on which of two to take (libmime the first, others the last).
-    if ((typeValue.match(new RegExp(`;\\s*${name}\\s*\\*?\\s*=`, 'gi')) ?? []).length > 1) {
+    if (isNamedTwice(typeValue, name)) {
       throw new MalformedObjectError(`mail: a Content-Type names its ${name} twice`);
     }
   }
@@ -195,6 +227,10 @@ function planBody(fields: readonly MailHeaderField[], defaultType: string): Body
     const boundary = paramOf(type.params, 'boundary');
     if (boundary === undefined || boundary === '')
       throw new MalformedObjectError('mail: a multipart has no boundary');
+    // RFC 2046 §5.1.1 ends a boundary with no space: postal-mime and Python's email trim it, so
+    // `--b` lines under `boundary="b "` are delimiters to them and text to a reader that does not.
+    if (/[ \t]$/.test(boundary))
+      throw new MalformedObjectError('mail: a multipart boundary ends with white space');
     // RFC 2045 §6.4: a multipart is never encoded, else its delimiters could not be found.
     if (!isIdentity) throw new MalformedObjectError('mail: a multipart declares a transfer encoding');
     return {
@@ -210,6 +246,8 @@ function planBody(fields: readonly MailHeaderField[], defaultType: string): Body
     paramOf(type.params, 'name');
   // A gzip attachment is bytes, not the text its name's format before `.gz` would say.
   if (fileName?.toLowerCase().endsWith('.gz')) return { kind: 'removed', what };
+  if (FOLDED_TEXT_TYPES.has(mediaType) || FOLDED_TEXT_NAME.test(fileName ?? ''))
+    return { kind: 'removed', what };
   const format =
     mediaType === 'message/rfc822'
       ? 'mail'
@@ -218,10 +256,24 @@ function planBody(fields: readonly MailHeaderField[], defaultType: string): Body
   const charsetName = paramOf(type.params, 'charset')?.toLowerCase();
   const charset = charsetName === undefined ? 'utf-8' : CHARSETS[charsetName];
   if (charset === undefined) return { kind: 'removed', what: `${what} in this charset` };
-  if (isIdentity) return { kind: 'read', format, encoding: undefined, charset };
-  if (encoding === 'base64' || encoding === 'quoted-printable')
-    return { kind: 'read', format, encoding, charset };
+  const read = { kind: 'read', format, charset, isMarkup: isMarkup(mediaType, fileName) } as const;
+  if (isIdentity) return { ...read, encoding: undefined };
+  if (encoding === 'base64' || encoding === 'quoted-printable') return { ...read, encoding };
   return { kind: 'removed', what: `${what} in this transfer encoding` };
+}
+
+/**
+ * Whether a parameter is given twice: two plain values (`boundary=a; boundary=b`), a plain and an
+ * RFC 2231 one (`boundary=a; boundary*0=b`: libmime takes the RFC 2231 one, postal-mime and
+ * Python's email the plain one), or a section of RFC 2231 continuations twice. Parsers differ on
+ * which they take, and a client that read another boundary than the redactor would read parts
+ * the redactor read as text. A parameter cut into sections (`*0`, `*1`, ...) is given once.
+ */
+function isNamedTwice(value: string, name: string): boolean {
+  const sections = [
+    ...value.matchAll(new RegExp(`;\\s*${name}\\s*(?:\\*\\s*(\\d+))?\\s*\\*?\\s*=`, 'gi')),
+  ].map((match) => (match[1] === undefined ? 'whole' : String(Number(match[1]))));
+  return new Set(sections).size < sections.length || (sections.includes('whole') && sections.length > 1);
 }
 
 /** The one field of a name, `undefined` when there is none; fails when there are two. */
@@ -231,7 +283,8 @@ function single(fields: readonly MailHeaderField[], name: string): MailHeaderFie
   return found[0];
 }
 
+/** A parameter by its name in any case; libmime keeps white space before `=` after `*` (`boundary *0 =`). */
 function paramOf(params: Record<string, string>, name: string): string | undefined {
-  for (const [key, value] of Object.entries(params)) if (key.toLowerCase() === name) return value;
+  for (const [key, value] of Object.entries(params)) if (key.trim().toLowerCase() === name) return value;
   return undefined;
 }

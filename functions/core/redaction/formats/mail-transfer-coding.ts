@@ -3,7 +3,7 @@ import { LimitExceededError, MalformedObjectError } from '../../errors.ts';
 import type { FormatRedactor } from './format-redactor.ts';
 
 /** The charsets a mail part's text is read in; another one is not read (see `mail-redactor.ts`). */
-export type MailCharset = 'utf-8' | 'latin1' | 'windows-1252';
+export type MailCharset = 'utf-8' | 'windows-1252';
 
 /** Encoded content transfer encodings (RFC 2045 §6): the others carry the text as it is. */
 export type MailTransferEncoding = 'base64' | 'quoted-printable';
@@ -125,12 +125,8 @@ interface TextReader {
 }
 
 function charsetReader(charset: MailCharset): TextReader {
-  if (charset === 'latin1') return { read: (bytes) => Buffer.from(bytes).toString('latin1'), end: () => '' };
-  if (charset === 'windows-1252') {
-    // A single-byte charset: every byte is a character, nothing waits for the next piece.
-    const decoder = new TextDecoder('windows-1252');
-    return { read: (bytes) => decoder.decode(bytes), end: () => '' };
-  }
+  // A single-byte charset: every byte is a character, nothing waits for the next piece.
+  if (charset === 'windows-1252') return { read: windows1252Text, end: () => '' };
   const decoder = new TextDecoder('utf-8', { fatal: true });
   function read(bytes: Uint8Array | undefined): string {
     try {
@@ -150,20 +146,6 @@ interface TextWriter {
 }
 
 function charsetWriter(charset: MailCharset): TextWriter {
-  if (charset === 'latin1') {
-    return {
-      write(text) {
-        // biome-ignore lint/suspicious/noControlCharactersInRegex: the range is the point
-        if (/[^\u0000-\u00ff]/.test(text)) {
-          throw new MalformedObjectError(
-            'mail: redacted text cannot be written in the part charset ISO-8859-1',
-          );
-        }
-        return Buffer.from(text, 'latin1');
-      },
-      end: () => new Uint8Array(0),
-    };
-  }
   if (charset === 'windows-1252') return { write: windows1252Bytes, end: () => new Uint8Array(0) };
   // A high surrogate waits for its pair, which the next piece brings.
   let held = '';
@@ -182,13 +164,30 @@ function charsetWriter(charset: MailCharset): TextWriter {
   };
 }
 
-/** The bytes 0x80-0x9f of windows-1252 by the character each one reads as (WHATWG Encoding). */
+/**
+ * The characters of windows-1252's bytes 0x80-0x9f (WHATWG Encoding, index-windows-1252; five
+ * bytes it leaves as their C1 control). Written out, because Node's `TextDecoder('windows-1252')`
+ * reads these bytes as ISO-8859-1 since v20.18.3 (https://github.com/nodejs/node/issues/60888),
+ * so `0x96` came out as the control U+0096 where a mail client shows `–`: a card number or SSN
+ * written with en dashes passed unread.
+ */
+const WINDOWS_1252_HIGH_CODES = [
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d,
+  0x17d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a,
+  0x153, 0x9d, 0x17e, 0x178,
+];
+/** The bytes 0x80-0x9f of windows-1252 by the character each one reads as. */
 const WINDOWS_1252_HIGH = new Map(
-  Array.from({ length: 32 }, (_, index) => [
-    new TextDecoder('windows-1252').decode(Uint8Array.of(0x80 + index)),
-    0x80 + index,
-  ]),
+  WINDOWS_1252_HIGH_CODES.map((code, index) => [String.fromCharCode(code), 0x80 + index]),
 );
+
+/** Bytes read in windows-1252: ISO-8859-1 but for 0x80-0x9f. */
+function windows1252Text(bytes: Uint8Array): string {
+  const text = Buffer.from(bytes).toString('latin1');
+  return text.replace(/[\u0080-\u009f]/g, (character) =>
+    String.fromCharCode(WINDOWS_1252_HIGH_CODES[character.charCodeAt(0) - 0x80] as number),
+  );
+}
 
 /** Text written in windows-1252: ISO-8859-1 but for 0x80-0x9f, which hold `€`, `‘`, `’`, `–`, … */
 function windows1252Bytes(text: string): Uint8Array {
