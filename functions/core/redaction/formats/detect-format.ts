@@ -52,6 +52,7 @@ const EXTENSIONS: Record<string, TextFormat> = {
   jsonl: 'ndjson',
   json: 'json',
   eml: 'mail',
+  ldif: 'ldif',
   // JSON under names of their own: Terraform state, notebooks, docker's old auth file. Not HTTP
   // archives (.har): they carry bodies in base64, whose content no detector reads, so they stay
   // refused unless labelled.
@@ -69,7 +70,7 @@ const EXTENSIONS: Record<string, TextFormat> = {
     [
       ...['env', 'ini', 'cfg', 'conf', 'config', 'properties', 'yaml', 'yml', 'toml'],
       ...['sh', 'bash', 'zsh', 'ps1', 'bat', 'tf', 'tfvars', 'hcl', 'sql'],
-      ...['xml', 'html', 'htm', 'md', 'pem', 'key', 'ldif'],
+      ...['xml', 'html', 'htm', 'md', 'pem', 'key'],
       ...['npmrc', 'pypirc', 'netrc', 'pgpass', 'git-credentials', 'htpasswd', 'bash_history', 'zsh_history'],
     ].map((extension) => [extension, 'text' as const]),
   ),
