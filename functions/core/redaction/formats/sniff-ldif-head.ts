@@ -21,28 +21,23 @@ export function sniffLdifHead(head: Uint8Array): boolean {
     .slice(0, -1)
     .map((line) => line.replace(/\r$/, ''));
   let at = 0;
-  const skipFolds = (): void => {
-    while (lines[at]?.startsWith(' ')) at++;
+  /** The logical line at `at`, unfolded (RFC 2849 folds any line); moves past it. */
+  const take = (): string => {
+    let line = lines[at] ?? '';
+    for (at++; lines[at]?.startsWith(' '); at++) line += (lines[at] as string).slice(1);
+    return line;
   };
-  for (; at < lines.length; ) {
-    const line = lines[at] as string;
-    if (line === '') at++;
-    else if (line.startsWith('#')) {
-      at++;
-      skipFolds();
-    } else break;
-  }
+  const skipComments = (isEmptyToo: boolean): void => {
+    for (let line = lines[at]; (isEmptyToo && line === '') || line?.startsWith('#'); line = lines[at]) take();
+  };
+  skipComments(true);
   if (/^version: *1$/.test(lines[at] ?? '')) {
     at++;
-    while (lines[at] === '') at++;
+    skipComments(true);
   }
-  if (!DN_LINE.test(lines[at] ?? '')) return false;
-  at++;
-  skipFolds();
+  if (!DN_LINE.test(take())) return false;
   // A comment may stand between the lines of a record.
-  while (lines[at]?.startsWith('#')) {
-    at++;
-    skipFolds();
-  }
-  return ATTRIBUTE_LINE.test(lines[at] ?? '');
+  skipComments(false);
+  if (at >= lines.length) return false;
+  return ATTRIBUTE_LINE.test(take());
 }
