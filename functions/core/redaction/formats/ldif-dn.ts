@@ -47,8 +47,18 @@ function readValue(dn: string, from: number): { start: number; end: number; text
   while (dn[at] === ' ') at++;
   const start = at;
   if (dn[at] === '#' || dn[at] === '"') return undefined;
-  const bytes: number[] = [];
+  let text = '';
+  /** Bytes of a run of `\hh` escapes, decoded together (one character may take several). */
+  let bytes: number[] = [];
   let end = at;
+  const flush = (): boolean => {
+    if (bytes.length === 0) return true;
+    const raw = Buffer.from(bytes);
+    const decoded = raw.toString('utf8');
+    bytes = [];
+    text += decoded;
+    return Buffer.from(decoded, 'utf8').equals(raw);
+  };
   while (at < dn.length) {
     const char = dn[at] as string;
     if (char === ',' || char === '+') break;
@@ -58,23 +68,25 @@ function readValue(dn: string, from: number): { start: number; end: number; text
         bytes.push(Number.parseInt(pair, 16));
         at += 3;
       } else if (at + 1 < dn.length) {
-        bytes.push(...Buffer.from(dn.charAt(at + 1), 'utf8'));
+        if (!flush()) return undefined;
+        text += dn.charAt(at + 1);
         at += 2;
       } else return undefined;
       end = at;
       continue;
     }
-    const code = dn.codePointAt(at) as number;
-    const width = code > 0xffff ? 2 : 1;
-    bytes.push(...Buffer.from(dn.slice(at, at + width), 'utf8'));
-    at += width;
-    if (char !== ' ') end = at;
+    if (!flush()) return undefined;
+    // A run of plain characters at once.
+    let stop = at + 1;
+    while (stop < dn.length && !',+\\'.includes(dn.charAt(stop))) stop++;
+    text += dn.slice(at, stop);
+    const trimmed = dn.slice(at, stop).replace(/ +$/, '').length;
+    if (trimmed > 0) end = at + trimmed;
+    at = stop;
   }
-  // Unescaped spaces at the end (one byte each) belong to the separator, not the value.
-  const raw = Buffer.from(bytes.slice(0, bytes.length - (at - end)));
-  const text = raw.toString('utf8');
-  if (!Buffer.from(text, 'utf8').equals(raw)) return undefined;
-  return { start, end, text };
+  if (!flush()) return undefined;
+  // Unescaped spaces at the end belong to the separator, not the value.
+  return { start, end, text: text.slice(0, text.length - (at - end)) };
 }
 
 /** A value escaped for a DN (RFC 4514 §2.4). */
