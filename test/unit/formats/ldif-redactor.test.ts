@@ -165,7 +165,9 @@ describe('createLdifRedactor', () => {
     );
   });
 
-  it('redacts comments and URL values with the detectors', () => {
+  it('redacts comments with the detectors, and a URL as the value of its attribute', () => {
+    const url = 'userPassword:< file:///etc/ldap/pw.txt\n';
+    expect(redactLdif([`dn: uid=a\n${url}`]).out).toBe('dn: uid=a\nuserPassword:< [SECRET]\n');
     const input = `# exported for ${LDIF_PLANTS.email}\ndn: uid=a\nseeAlso:< https://x.example/${LDIF_PLANTS.awsKey}\n`;
     expect(redactLdif([input]).out).toBe(
       '# exported for [EMAIL]\ndn: uid=a\nseeAlso:< https://x.example/[AWS_ACCESS_KEY_ID]\n',

@@ -81,8 +81,8 @@ const FOLD_CHARS = 76;
  * (`userPassword`, `unicodePwd`, `krbPrincipalKey`, …) are replaced with `[SECRET]` when no field
  * rule names them; a base64 value that is not UTF-8 text (`jpegPhoto`, a certificate) with
  * `[BINARY]` when no field rule names its type (one that does acts on the base64 as written). A DN (`dn`, `newrdn`, `newsuperior`) is redacted
- * value by value, each by its type (`cn=`, `mail=`); a URL value (`attr:< file://…`) and
- * comments go through the detectors. Every other line (`changetype: modify`, `replace: mail`,
+ * value by value, each by its type (`cn=`, `mail=`); a URL value (`attr:< file://…`) is
+ * redacted as the value it stands for; comments go through the detectors. Every other line (`changetype: modify`, `replace: mail`,
  * `-`, `version: 1`) is a value like the others, which the detectors leave alone.
  *
  * A line no rule changes is written as it came, folds included. A changed value is written back
@@ -151,7 +151,8 @@ export function createLdifRedactor(redactor: Redactor): FormatRedactor {
   function redactAttribute(attribute: LdifAttribute, lineNumber: number): string | undefined {
     const { name, type, form, written } = attribute;
     if (form === 'url') {
-      const redacted = redactor.redactText(written, field(type).scanner);
+      // The URL stands for the value: a rule naming the attribute takes it as one (fail closed).
+      const redacted = redactValue(type, written);
       return redacted === written ? undefined : `${name}:< ${redacted}`;
     }
     let value: string;
