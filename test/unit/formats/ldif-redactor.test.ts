@@ -199,6 +199,8 @@ describe('createLdifRedactor', () => {
       `dn: uid=a\nmail:: ${b64(LDIF_PLANTS.email).replace(/=+$/, '')}\n`,
       `dn: uid=a\n${LDIF_PLANTS.email}\n`,
       `dn: uid=a\nfor ${LDIF_PLANTS.password}: x\n`,
+      `dn: uid=a\n${LDIF_PLANTS.awsKey}: x\n`,
+      `dn: ${LDIF_PLANTS.awsKey}=a,dc=x\n`,
     ];
     fc.assert(
       fc.property(fc.constantFrom(...cases), fc.array(fc.nat(), { maxLength: 5 }), (input, cuts) => {

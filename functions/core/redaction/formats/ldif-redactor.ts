@@ -1,3 +1,4 @@
+import { MalformedObjectError } from '../../errors.ts';
 import type { CompiledFieldRule, Redactor } from '../redactor.ts';
 import type { Scanner } from '../scanner.ts';
 import type { FormatRedactor } from './format-redactor.ts';
@@ -69,6 +70,8 @@ const BINARY_RULE = builtInRule('ldif-binary', '[BINARY]');
 
 /** A changed line that was not folded is not folded either. */
 const UNFOLDED = Number.POSITIVE_INFINITY;
+/** Attribute types and names remembered before the caches start over. */
+const MAX_NAMES = 4096;
 /** Shortest width a changed line that was folded is folded at again (ldapsearch folds at 76). */
 const FOLD_CHARS = 76;
 
@@ -91,7 +94,7 @@ const FOLD_CHARS = 76;
  * attributes and separators are kept; a dropped value becomes empty (`attr:`). Memory holds one
  * logical line: fails with `LimitExceededError` on one longer than `limits.maxRecordBytes`
  * characters, and with `MalformedObjectError` on a line that is no attribute line, a fold onto
- * no line, or a `::` value that is not base64.
+ * no line, a `::` value that is not base64, or an attribute name a detector matches.
  *
  * @example
  * const ldif = createLdifRedactor(redactor);
@@ -100,14 +103,16 @@ const FOLD_CHARS = 76;
  */
 export function createLdifRedactor(redactor: Redactor): FormatRedactor {
   const lines = new LdifLines(redactor.limits.maxRecordBytes);
-  const scanners = new Map<string, { rule: CompiledFieldRule | undefined; scanner: Scanner }>();
+  const fields = new Map<string, { rule: CompiledFieldRule | undefined; scanner: Scanner }>();
+  /** Attribute descriptions the detectors found nothing in. */
+  const cleanNames = new Set<string>();
   /** The file writes non-ASCII text in plain values, so a redacted one may stay plain. */
   let allowsNonAscii = false;
 
   /** The field rule and the scanner of an attribute type, looked up once per type. */
   function field(type: string): { rule: CompiledFieldRule | undefined; scanner: Scanner } {
     const key = type.toLowerCase();
-    let known = scanners.get(key);
+    let known = fields.get(key);
     if (known === undefined) {
       const names = LONG_NAMES[key] === undefined ? [type] : [type, LONG_NAMES[key]];
       const rule =
@@ -115,7 +120,9 @@ export function createLdifRedactor(redactor: Redactor): FormatRedactor {
         (CREDENTIAL_TYPES.has(key) ? CREDENTIAL_RULE : undefined);
       const scanner = names.reduce((named, name) => named.named(name), redactor.scanner);
       known = { rule, scanner };
-      scanners.set(key, known);
+      // Bounded whatever the file: a directory has some hundred attribute types.
+      if (fields.size >= MAX_NAMES) fields.clear();
+      fields.set(key, known);
     }
     return known;
   }
@@ -142,9 +149,23 @@ export function createLdifRedactor(redactor: Redactor): FormatRedactor {
       return (isBom ? '\uFEFF' : '') + foldLdifLine(`#${redacted}`, width, newline) + lastNewline(line);
     }
     const attribute = parseLdifAttribute(text, line.number);
+    checkName(attribute.name, line.number);
     const redacted = redactAttribute(attribute, line.number);
     if (redacted === undefined) return raw;
     return (isBom ? '\uFEFF' : '') + foldLdifLine(redacted, width, newline) + lastNewline(line);
+  }
+
+  /**
+   * Fails when a detector matches an attribute description (`AKIA…: x` is one): no replacement
+   * would be a name, and the line cannot be written without it.
+   */
+  function checkName(name: string, lineNumber: number): void {
+    if (cleanNames.has(name)) return;
+    if (redactor.scanner.scan(name).matches.length > 0) {
+      throw new MalformedObjectError(`ldif: a detector matched the attribute name on line ${lineNumber}`);
+    }
+    if (cleanNames.size >= MAX_NAMES) cleanNames.clear();
+    cleanNames.add(name);
   }
 
   /** The attribute line written anew, or `undefined` when its value did not change. */
@@ -171,7 +192,10 @@ export function createLdifRedactor(redactor: Redactor): FormatRedactor {
     }
     const isDn = DN_NAMES.has(type.toLowerCase());
     const redacted = isDn
-      ? (redactDn(value, redactValue) ?? redactor.redactText(value, field(type).scanner))
+      ? (redactDn(value, (rdnType, rdnValue) => {
+          checkName(rdnType, lineNumber);
+          return redactValue(rdnType, rdnValue);
+        }) ?? redactor.redactText(value, field(type).scanner))
       : redactValue(type, value);
     if (redacted === value) return undefined;
     if (redacted === '') return `${name}:${form === 'base64' ? ':' : ''}`;
