@@ -77,24 +77,26 @@ const FOLD_CHARS = 76;
 
 /**
  * LDIF (RFC 2849): directory exports, backups and change files, a logical line at a time. Each
- * value is unfolded and, when written in base64 (`attr:: …`), decoded, then redacted as the value
- * of a field named by its attribute type (a CSV header or a JSON key is no different): a field
- * rule naming the type (or its long name, `surname` for `sn`) applies its action, else the
+ * value is unfolded and, when written in base64 (`attr:: …`), decoded, then redacted as the
+ * value of a field named by its attribute type (a CSV header or a JSON key is no different): a
+ * field rule naming the type (or its long name, `surname` for `sn`) applies its action, else the
  * detectors run with the type as context (`Scanner.named`). Password and key attributes
- * (`userPassword`, `unicodePwd`, `krbPrincipalKey`, …) are replaced with `[SECRET]` when no field
- * rule names them; a base64 value that is not UTF-8 text (`jpegPhoto`, a certificate) with
- * `[BINARY]` when no field rule names its type (one that does acts on the base64 as written). A DN (`dn`, `newrdn`, `newsuperior`) is redacted
- * value by value, each by its type (`cn=`, `mail=`); a URL value (`attr:< file://…`) is
- * redacted as the value it stands for; comments go through the detectors. Every other line (`changetype: modify`, `replace: mail`,
- * `-`, `version: 1`) is a value like the others, which the detectors leave alone.
+ * (`userPassword`, `unicodePwd`, `krbPrincipalKey`, …, in any case) are replaced with `[SECRET]`
+ * when no field rule names them; a base64 value that is not UTF-8 text (`jpegPhoto`, a
+ * certificate) with `[BINARY]` when no field rule names its type (one that does acts on the
+ * base64 as written). A DN (`dn`, `newrdn`, `newsuperior`) is redacted value by value, each by
+ * its type (`cn=`, `mail=`); a URL value (`attr:< file://…`) as the value it stands for;
+ * comments by the detectors. Every other line (`changetype: modify`, `replace: mail`, `-`,
+ * `version: 1`) is a value like the others, which the detectors leave alone.
  *
  * A line no rule changes is written as it came, folds included. A changed value is written back
  * in its form (base64 stays base64 of the redacted text; a plain value turns base64 only where
- * RFC 2849 requires it), folded if it was, at the width of its first line (76 at least). Records, their
- * attributes and separators are kept; a dropped value becomes empty (`attr:`). Memory holds one
- * logical line: fails with `LimitExceededError` on one longer than `limits.maxRecordBytes`
- * characters, and with `MalformedObjectError` on a line that is no attribute line, a fold onto
- * no line, a `::` value that is not base64, or an attribute name a detector matches.
+ * RFC 2849 requires it), folded if it was, at the width of its first line (76 at least).
+ * Records, their attributes and separators are kept; a dropped value becomes empty (`attr:`).
+ * Memory holds one logical line: fails with `LimitExceededError` on one longer than
+ * `limits.maxRecordBytes` characters, and with `MalformedObjectError` on a line that is no
+ * attribute line, a fold onto no line, a `::` value that is not base64, or an attribute name a
+ * detector matches.
  *
  * @example
  * const ldif = createLdifRedactor(redactor);
@@ -111,9 +113,9 @@ export function createLdifRedactor(redactor: Redactor): FormatRedactor {
 
   /** The field rule and the scanner of an attribute type, looked up once per type. */
   function field(type: string): { rule: CompiledFieldRule | undefined; scanner: Scanner } {
-    const key = type.toLowerCase();
-    let known = fields.get(key);
+    let known = fields.get(type);
     if (known === undefined) {
+      const key = type.toLowerCase();
       const names = LONG_NAMES[key] === undefined ? [type] : [type, LONG_NAMES[key]];
       const rule =
         names.map((name) => redactor.fieldRule([name])).find((each) => each !== undefined) ??
@@ -122,7 +124,7 @@ export function createLdifRedactor(redactor: Redactor): FormatRedactor {
       known = { rule, scanner };
       // Bounded whatever the file: a directory has some hundred attribute types.
       if (fields.size >= MAX_NAMES) fields.clear();
-      fields.set(key, known);
+      fields.set(type, known);
     }
     return known;
   }
