@@ -129,6 +129,10 @@ describe('createLdifRedactor', () => {
       `dn: uid=a,dc=x\nuserPassword: [SECRET]\nkrbPrincipalKey:: ${b64('[SECRET]')}\nolcRootPW: [SECRET]\ncn: hunter2\n`,
     );
     expect(counts.get('ldif-credential')).toBe(3);
+    // Attribute types are case-insensitive (RFC 4512 §2.5).
+    expect(redactLdif(['dn: uid=a\nKRBPRINCIPALKEY: x\nUserPassword: y\n'], bare).out).toBe(
+      'dn: uid=a\nKRBPRINCIPALKEY: [SECRET]\nUserPassword: [SECRET]\n',
+    );
   });
 
   it('replaces a base64 value that is not UTF-8 text with [BINARY], and keeps it under a keep rule', () => {
