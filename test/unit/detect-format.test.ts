@@ -88,20 +88,21 @@ describe('detectFormat', () => {
 
   it('reads Terraform state, notebooks and HTTP archives as JSON', () => {
     const json = new TextEncoder().encode('{"version": 4, "resources": []}');
-    for (const key of ['terraform.tfstate', 'n.ipynb', 'map.geojson', 'home/.dockercfg']) {
+    for (const key of ['terraform.tfstate', 'n.ipynb', 'map.geojson', 'home/.dockercfg', 'session.HAR']) {
       expect(detectFormat({ key, head: json })?.format).toBe('json');
     }
+    // Labelled only as an HTTP archive, or as one under a name of no format.
+    expect(detectFormat({ key: 'capture.har', head: text })?.format).toBe('json');
+    expect(detectFormat({ contentType: 'application/har+json', key: 'x', head: text })?.format).toBe('json');
   });
 
-  it('takes no name that only resembles a credential file as a label, nor HTTP archives', () => {
-    // HTTP archives carry bodies in base64 that no detector reads.
+  it('takes no name that only resembles a credential file as a label', () => {
     for (const key of [
       'credentials',
       'aws/credentials',
       '.aws/credentials.bak',
       'a/.envrc',
       'x.environment',
-      'session.har',
     ]) {
       expect(detectFormat({ key, head: text })).toBeUndefined();
     }

@@ -129,6 +129,57 @@ describe('Scanner', () => {
     expect(searchedFrom).toEqual([0]);
   });
 
+  it('gives a detector the text only as far as its reach past the limit, however far a wider one needs', () => {
+    const lengths: number[] = [];
+    const digits = regexDetector('digits', /[0-9]{3}/, 3);
+    const spy = {
+      ...digits,
+      findFrom(text: string, from: number) {
+        lengths.push(text.length);
+        return digits.findFrom(text, from);
+      },
+    };
+    const wide = regexDetector('block', /<[^>]{0,20000}>/, 20_000);
+    const text = `a 123 b 456 ${'x '.repeat(10_000)}789`;
+    const scanner = new Scanner([spy, wide]);
+
+    expect(spans(text, scanner.scan(text, 0, 100).matches)).toEqual([
+      ['123', 0],
+      ['456', 0],
+    ]);
+    expect(lengths.length).toBeGreaterThan(0);
+    for (const length of lengths) expect(length).toBeLessThanOrEqual(100 + 1024);
+  });
+
+  it('finds before a limit what one pass over the whole text finds there, with detectors of every reach (property)', () => {
+    const scanner = new Scanner([
+      ...sampleDetectors(),
+      regexDetector('block', /<[^<>]{0,3000}>/, 3002),
+      regexDetector('word', /[a-z]{2,8}(?![a-z])/, 8),
+    ]);
+    const part = fc.oneof(
+      fc.constantFrom('bob@example.com', '123-45-6789', '4111 1111 1111 1111', '<', '>', ' '),
+      // Long gaps, so that the text goes on far past the limit.
+      fc.integer({ min: 0, max: 1500 }).map((length) => ' '.repeat(length)),
+      fc.string({ unit: fc.constantFrom('a', '1', '-', ' ', '@', '.', 'é', '\n'), maxLength: 400 }),
+    );
+    const text = fc.array(part, { maxLength: 40 }).map((parts) => parts.join(''));
+    fc.assert(
+      // The limit falls near the start of some match, where cutting the text short would show.
+      fc.property(text, fc.nat(), fc.nat(), fc.integer({ min: -3, max: 3 }), (input, a, b, offset) => {
+        const whole = scanner.scan(input).matches;
+        const near = whole[b % Math.max(1, whole.length)]?.start ?? b;
+        const limit = Math.min(input.length, Math.max(0, near + offset));
+        const from = a % (limit + 1);
+        const resumeAt = whole.find((match) => match.start < from && match.end > from)?.end ?? from;
+        const expected = whole.filter((match) => match.start >= resumeAt && match.start < limit);
+
+        expect(scanner.scan(input, resumeAt, Math.max(resumeAt, limit)).matches).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('matches in the normalized view and reports the original span, with the value as the detectors saw it', () => {
     const scanner = new Scanner(sampleDetectors());
     const text = 'to jane%40example.com, ｂｏｂ＠ｅｘａｍｐｌｅ．ｃｏｍ and 123-45-6789';

@@ -37,7 +37,12 @@ export interface Detector {
    * as one: every match's `kind` is below it. A scanner counts each kind as one rule.
    */
   readonly kinds?: number;
-  findFrom(text: string, from: number): Match | undefined;
+  /**
+   * `limit`, when given: no match starting at or after it is wanted (a scanner stops there), so
+   * the detector may stop searching there and return `undefined` or any match starting there or
+   * later; a match starting before it is the one found without it.
+   */
+  findFrom(text: string, from: number, limit?: number): Match | undefined;
   /**
    * For a detector that may find in `text` alone a match it does not find where more text
    * follows (the PEM template rule: a BEGIN line alone is a key cut short, but with a

@@ -88,6 +88,10 @@ export class Scanner {
   private readonly findingMoreAlone: readonly Detector[];
   /** Per rule index: the index of its detector. */
   private readonly ruleDetectors: readonly number[];
+  /** Per detector: how far past a match start it reads, rounded up (see `textsFor`). */
+  private readonly reachClasses: readonly number[];
+  /** The least of `reachClasses`. */
+  private readonly minReach: number;
 
   constructor(detectors: readonly Detector[], options: ScannerOptions = {}) {
     this.detectors = detectors;
@@ -116,6 +120,10 @@ export class Scanner {
     this.lineLocalRules = lineLocalRules;
     this.findingMoreAlone = detectors.filter((detector) => detector.mayFindMoreAlone !== undefined);
     this.ruleDetectors = ruleDetectors;
+    this.reachClasses = detectors.map((detector) =>
+      Math.max(1024, 2 ** Math.ceil(Math.log2(detector.maxLength + detector.lookahead))),
+    );
+    this.minReach = Math.min(...this.reachClasses);
   }
 
   /**
@@ -250,6 +258,13 @@ export class Scanner {
   /**
    * The lexer over `text` (a view when `view` is given, whose positions it maps): matches that
    * start in `[from, limit)` in `text`'s positions, and where the last one ends (or `from`).
+   *
+   * A detector is given `text` cut where its own reach past `limit` ends (see `Detector`: a match
+   * at a start before `limit` depends on nothing after that), a slice V8 makes without copying.
+   * The text a streaming caller passes goes on for the widest reach of all the detectors (a PGP
+   * key block's 64 KiB), and a detector finding nothing would otherwise search all of it on
+   * every scan, only for the next scan to search it again (measured on bench logs: a quarter more
+   * text searched than scanned).
    */
   private scanView(
     text: string,
@@ -263,6 +278,7 @@ export class Scanner {
     for (let i = 0; i < detectors.length; i++) {
       if (from + (detectors[i] as Detector).minLength > text.length) cached[i] = null;
     }
+    const texts = limit + this.minReach < text.length ? this.textsFor(text, limit) : undefined;
     const matches: ScanMatch[] = [];
     let position = from;
     let end = from;
@@ -272,7 +288,7 @@ export class Scanner {
       for (let i = 0; i < detectors.length; i++) {
         let candidate = cached[i];
         if (candidate === undefined || (candidate !== null && candidate.start < position)) {
-          candidate = (detectors[i] as Detector).findFrom(text, position) ?? null;
+          candidate = (detectors[i] as Detector).findFrom(texts?.[i] ?? text, position, limit) ?? null;
           cached[i] = candidate;
         }
         if (candidate === null) continue;
@@ -297,6 +313,25 @@ export class Scanner {
       position = view === undefined ? best.end : view.toView(view.toOriginalEnd(best.end));
     }
     return { matches, end };
+  }
+
+  /**
+   * Per detector, `text` cut past `limit` by its reach rounded up to a power of two (at least
+   * 1 KiB), or `text` when that passes its end: detectors of similar reach get the same string,
+   * so the searches they share (`digitShapes`) keep what they found in it.
+   */
+  private textsFor(text: string, limit: number): string[] {
+    const cuts = new Map<number, string>();
+    return this.reachClasses.map((reach) => {
+      const end = limit + reach;
+      if (end >= text.length) return text;
+      let cut = cuts.get(reach);
+      if (cut === undefined) {
+        cut = text.slice(0, end);
+        cuts.set(reach, cut);
+      }
+      return cut;
+    });
   }
 
   /** One match over the whole of `text` when it is base64 of text in which the detectors find one. */

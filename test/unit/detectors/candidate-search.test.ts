@@ -59,7 +59,7 @@ describe('candidate searches', () => {
     fc.assert(
       fc.property(fc.constantFrom(...patterns), text, fc.nat(), (pattern, text, seed) => {
         const run = leadingRunOf(pattern, '') as LeadingRun;
-        const search = leadingRunSearch(run, shapeSearch(new RegExp(pattern)));
+        const search = leadingRunSearch(run, new RegExp(pattern));
         const from = seed % (text.length + 1);
         const leftmost = naive(new RegExp(pattern), text, from);
         const candidate = search(text, from);
@@ -67,6 +67,46 @@ describe('candidate searches', () => {
         expect(candidate).toBe(leftmost);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('try the shape only at the starts of runs of the leading set, however far the next match lies (property)', () => {
+    const pattern = '[13][1-9A-HJ-NP-Za-km-z]{5,8}';
+    const shape = new RegExp(pattern);
+    const run = leadingRunOf(pattern, '') as LeadingRun;
+    /** The positions of `text` at which the search tries the shape, from `from`. */
+    const triedIn = (text: string, from: number): number[] => {
+      const search = leadingRunSearch(run, shape);
+      const tried: number[] = [];
+      const exec = RegExp.prototype.exec;
+      RegExp.prototype.exec = function (this: RegExp, string: string) {
+        // A search that is not sticky reads on from there: a position no run starts at.
+        if (this.source === shape.source) tried.push(this.sticky ? this.lastIndex : -1);
+        return exec.call(this, string);
+      };
+      try {
+        search(text, from);
+      } finally {
+        RegExp.prototype.exec = exec;
+      }
+      return tried;
+    };
+    expect(triedIn('ab 2abcdef 0 3abcde', 0)).toEqual([3, 4, 13]);
+    const isRunStart = (text: string, at: number): boolean =>
+      at >= 0 &&
+      at + run.length <= text.length &&
+      Array.from(text.slice(at, at + run.length)).every((char) => run.chars.has(char.charCodeAt(0)));
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...'13abOl -'), maxLength: 200 }),
+        fc.nat(),
+        (text, seed) => {
+          for (const at of triedIn(text, seed % (text.length + 1))) {
+            expect(isRunStart(text, at), `tried at ${at} in ${JSON.stringify(text)}`).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 

@@ -1,7 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Detector } from '../../../functions/core/redaction/detector.ts';
 import { createBuiltInDetector } from '../../../functions/core/redaction/detectors/built-in-detectors.ts';
-import { withContext } from '../../../functions/core/redaction/detectors/with-context.ts';
+import {
+  createKeywordContext,
+  withContext,
+} from '../../../functions/core/redaction/detectors/with-context.ts';
 import { findAll } from './find-all.ts';
 
 function ssnWithContext(windowChars = 20): Detector {
@@ -92,5 +96,47 @@ describe('withContext', () => {
     const detector = withContext(createBuiltInDetector('us-ssn') as Detector, ['s.n'], 10);
     expect(findAll(detector, 'ssn 123-45-6789')).toEqual([]);
     expect(findAll(detector, 's.n 123-45-6789')).toEqual(['123-45-6789']);
+  });
+});
+
+describe('a keyword context', () => {
+  it('finds the start of the leftmost keyword from any position, whatever part its keywords share (property)', () => {
+    // Keywords around a shared part, written in the text in any case and cut short, so that
+    // parts without their keyword, overlapping keywords and near-misses abound.
+    const affix = fc.string({ unit: fc.constantFrom(...'aws_- k'), maxLength: 4 });
+    const keywords = fc.array(fc.tuple(affix, affix), { minLength: 1, maxLength: 4 });
+    const caseOf = (text: string, seed: number): string =>
+      Array.from(text, (char, i) => ((seed >> (i % 16)) & 1 ? char.toUpperCase() : char)).join('');
+    fc.assert(
+      fc.property(
+        fc.constantFrom('secret', 'keys', 'sec', 'aaaa'),
+        keywords,
+        fc.boolean(),
+        fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat(7)), { maxLength: 10 }),
+        fc.nat(),
+        (part, affixes, isCaseSensitive, pieces, seed) => {
+          const wanted = affixes.map(([before, after]) => `${before}${part}${after}`);
+          const text = pieces
+            .map(([which, casing, cut]) => {
+              const keyword = wanted[which % wanted.length] as string;
+              return caseOf(keyword.slice(0, keyword.length - (cut % 3)), casing) + ' x'.slice(0, cut % 3);
+            })
+            .join('');
+          const from = seed % (text.length + 1);
+          const context = createKeywordContext(wanted, 8, { isCaseSensitive });
+          const fold = (value: string): string => (isCaseSensitive ? value : value.toLowerCase());
+          let leftmost = -1;
+          for (let start = from; start < text.length && leftmost === -1; start++) {
+            if (wanted.some((keyword) => fold(text.slice(start, start + keyword.length)) === fold(keyword)))
+              leftmost = start;
+          }
+          expect(
+            context?.nextKeywordStart(text, from),
+            `${JSON.stringify(wanted)} in ${JSON.stringify(text)}`,
+          ).toBe(leftmost);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });

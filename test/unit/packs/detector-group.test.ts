@@ -77,6 +77,19 @@ function nearMiss(text: string, seed: number): string {
   return text.slice(0, at) + swapped + text.slice(at + 1);
 }
 
+/**
+ * Asserts that `detector`, asked from `from` with a limit near its match, finds that match when
+ * it starts before the limit, and else nothing before the limit.
+ */
+function expectLimitKeepsMatchesBefore(detector: Detector, text: string, from: number, offset: number): void {
+  const unlimited = detector.findFrom(text, from);
+  const limit = Math.max(from, Math.min(text.length, (unlimited?.start ?? text.length) + offset));
+  const limited = detector.findFrom(text, from, limit);
+  if (unlimited !== undefined && unlimited.start < limit)
+    expect(limited, JSON.stringify(text)).toEqual(unlimited);
+  else expect(limited === undefined || limited.start >= limit, JSON.stringify(text)).toBe(true);
+}
+
 const fragments = [
   ...new Set(
     shippedMembers.flatMap(({ entry }) => [
@@ -118,6 +131,39 @@ describe('detector group of every shipped pack detector', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('finds before a limit what it finds without one, however much text follows (property)', () => {
+    const longText = fc
+      .tuple(textArbitrary, fc.integer({ min: 0, max: 3000 }), textArbitrary)
+      .map(([before, gap, after]) => `${before}${' '.repeat(gap)}${after}`);
+    fc.assert(
+      fc.property(longText, fc.nat(), fc.integer({ min: -3, max: 3 }), (text, seed, offset) => {
+        expectLimitKeepsMatchesBefore(group, text, seed % (text.length + 1), offset);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('searches text for its anchors and scanning members only as far as a match starting before the limit reaches', () => {
+    const lengths: number[] = [];
+    const scanningMember: PackMember = {
+      ...(members.find(
+        (member) => member.anchors.length === 0 && member.keywords.length === 0,
+      ) as PackMember),
+      start: undefined,
+      findFrom(text: string) {
+        lengths.push(text.length);
+        return undefined;
+      },
+    };
+    const alone = createDetectorGroup([scanningMember]);
+    const text = `x ${' '.repeat(100_000)}`;
+
+    expect(alone.findFrom(text, 0, 10)).toBeUndefined();
+    expect(lengths).toEqual([10 + scanningMember.maxLength + scanningMember.lookahead]);
+    alone.findFrom(text, 0);
+    expect(lengths.at(-1)).toBe(text.length);
   });
 
   it('finds the same under a field named for a keyword as its members do under that name (property)', () => {

@@ -9,39 +9,27 @@ import {
   compilePackFile,
 } from '../../../functions/core/redaction/detector-pack.ts';
 import { createDetectorGroup } from '../../../functions/core/redaction/detectors/detector-group.ts';
-import { createFormatRedactor } from '../../../functions/core/redaction/formats/create-format-redactor.ts';
-import type { TextFormat } from '../../../functions/core/redaction/formats/format-redactor.ts';
-import type { CompiledRuleSet } from '../../../functions/core/redaction/redactor.ts';
 import { Redactor } from '../../../functions/core/redaction/redactor.ts';
 import { resolveRuleSets } from '../../../functions/core/redaction/rule-catalog.ts';
 import { parseRuleFile } from '../../../functions/core/redaction/rule-file.ts';
-import { type Likelihood, ruleSetSchema } from '../../../functions/core/redaction/rule-schema.ts';
 import { validatorNamed } from '../../../functions/core/redaction/validators/validator-registry.ts';
 import { testTokenKeys } from '../actions/test-token-keys.ts';
 import { expectDecidedByNeighbourhood } from '../support/detector-contract.ts';
 import { splitAt } from '../support/split-at.ts';
+import {
+  ACME_PACK_FILE,
+  acmePackText,
+  after,
+  before,
+  compiledWith,
+  escaped,
+  packProblems,
+  redact,
+} from './likelihood-support.ts';
 import { exampleTexts, shippedMembers, shippedPacks } from './shipped-packs.ts';
 
 type MemberEntry = Extract<CompiledPackEntry, { kind: 'member' }>;
 type PatternSpec = Extract<MemberEntry['detector'], { pattern: string }>;
-
-/** The rule set of `packs` alone, each as written (a name: the default likelihood). */
-function compiledWith(
-  packs: readonly (string | { pack: string; likelihood: Likelihood })[],
-): CompiledRuleSet {
-  return compileRuleSet(
-    ruleSetSchema.parse({ name: 'likelihood', packs }),
-    testTokenKeys('k1'),
-    undefined,
-    new Map(shippedPacks.map((pack) => [pack.name, pack])),
-  );
-}
-
-/** `chunks` pushed through the format redactor of `format`, joined. */
-function redact(compiled: CompiledRuleSet, format: TextFormat, chunks: readonly string[]): string {
-  const redactor = createFormatRedactor(format, new Redactor(compiled));
-  return chunks.map((chunk) => redactor.push(chunk)).join('') + redactor.end();
-}
 
 /** The shipped detectors that declare `withoutKeyword: possible`, with their pack and a valid value of theirs. */
 const declared = shippedMembers.flatMap(({ pack, entry }) => {
@@ -115,10 +103,7 @@ function validValues({ seed, spec }: (typeof declared)[number]): fc.Arbitrary<st
 }
 
 /** Text around a value that names no identifier: no keyword of any pack. */
-const before = fc.constantFrom('', 'ref ', 'order: ', 'id=', '(', '"', 'line\n', '\t');
-const after = fc.constantFrom('', ' ', '.', ',', ')', '"', '\n', ' shipped');
 const label = /\[[A-Z0-9_]+\]/.source;
-const escaped = (text: string) => text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 
 describe('pack likelihood', () => {
   it('is declared on detectors that each give a valid value without a keyword', () => {
@@ -322,63 +307,38 @@ describe('pack likelihood', () => {
 });
 
 describe('withoutKeyword in a pack file', () => {
-  const file = 'redaction-rules/packs/acme.yaml';
-  const packText = (detector: string[]) =>
-    [
-      'pack: acme',
-      'description: Acme numbers.',
-      'detectors:',
-      '  - id: acme-number',
-      '    label: ACME_NUMBER',
-      '    description: Acme numbers',
-      "    pattern: '(?<![0-9])[0-9]{8}(?![0-9])'",
-      '    maxLength: 8',
-      ...detector,
-      '    examples:',
-      "      - { input: 'acme 00000018', output: 'acme [ACME_NUMBER]' }",
-      "      - { survives: 'acme 00000017' }",
-      '',
-    ].join('\n');
-  const problems = (text: string): string => {
-    try {
-      compilePackFile(text, file);
-    } catch (error) {
-      expect(error).toBeInstanceOf(RuleValidationError);
-      return (error as RuleValidationError).message;
-    }
-    throw new Error('expected the pack file to be rejected');
-  };
+  const packText = (detector: string[]) => acmePackText('(?<![0-9])[0-9]{8}(?![0-9])', 8, detector);
 
   it('compiles on a detector with keywords and a check-digit validator', () => {
     const pack: CompiledPack = compilePackFile(
       packText(['    validator: luhn', "    keywords: ['acme']", '    withoutKeyword: possible']),
-      file,
+      ACME_PACK_FILE,
     );
     expect(pack.entries.map((entry) => entry.id)).toEqual(['acme-number']);
   });
 
   it('rejects it on a detector without keywords, naming file, line and column', () => {
-    expect(problems(packText(['    validator: luhn', '    withoutKeyword: possible']))).toBe(
-      `${file}:10:21: detectors[0] "acme-number": withoutKeyword: the detector has no keywords to do without`,
+    expect(packProblems(packText(['    validator: luhn', '    withoutKeyword: possible']))).toBe(
+      `${ACME_PACK_FILE}:10:21: detectors[0] "acme-number": withoutKeyword: the detector has no keywords to do without`,
     );
   });
 
   it('rejects it on a detector whose validator has no check digit, or that has none', () => {
     expect(
-      problems(
+      packProblems(
         packText(['    validator: us-itin', "    keywords: ['acme']", '    withoutKeyword: possible']),
       ),
     ).toMatch(
       /^redaction-rules\/packs\/acme\.yaml:11:21: .*possible needs a validator with a check digit .*; got us-itin$/,
     );
-    expect(problems(packText(["    keywords: ['acme']", '    withoutKeyword: possible']))).toMatch(
+    expect(packProblems(packText(["    keywords: ['acme']", '    withoutKeyword: possible']))).toMatch(
       /^redaction-rules\/packs\/acme\.yaml:10:21: .*; got none$/,
     );
   });
 
   it('rejects a value other than possible or unlikely, naming file and line', () => {
     expect(
-      problems(packText(['    validator: luhn', "    keywords: ['acme']", '    withoutKeyword: yes'])),
+      packProblems(packText(['    validator: luhn', "    keywords: ['acme']", '    withoutKeyword: yes'])),
     ).toMatch(
       /^redaction-rules\/packs\/acme\.yaml:11:21: detectors\[0\]\.withoutKeyword: got "yes"; allowed: "possible", "unlikely"$/,
     );

@@ -2,23 +2,28 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { RuleValidationError } from '../../../functions/core/errors.ts';
-import { compileRuleSet } from '../../../functions/core/redaction/compile-rule-set.ts';
 import { compileRuleSetOrigin } from '../../../functions/core/redaction/compile-rule-set-origin.ts';
 import { type CompiledPack, compilePackFile } from '../../../functions/core/redaction/detector-pack.ts';
 import { createDetectorGroup } from '../../../functions/core/redaction/detectors/detector-group.ts';
-import { createFormatRedactor } from '../../../functions/core/redaction/formats/create-format-redactor.ts';
-import type { TextFormat } from '../../../functions/core/redaction/formats/format-redactor.ts';
 import type { CompiledRuleSet } from '../../../functions/core/redaction/redactor.ts';
 import { Redactor } from '../../../functions/core/redaction/redactor.ts';
-import { type Likelihood, ruleSetSchema } from '../../../functions/core/redaction/rule-schema.ts';
+import type { Likelihood } from '../../../functions/core/redaction/rule-schema.ts';
 import {
   uncheckedValidatorNamed,
   validatorNamed,
 } from '../../../functions/core/redaction/validators/validator-registry.ts';
-import { testTokenKeys } from '../actions/test-token-keys.ts';
 import { expectDecidedByNeighbourhood } from '../support/detector-contract.ts';
 import { splitAt } from '../support/split-at.ts';
+import {
+  ACME_PACK_FILE,
+  acmePackText,
+  after,
+  before,
+  compiledWith,
+  escaped,
+  packProblems,
+  redact,
+} from './likelihood-support.ts';
 import { exampleTexts, shippedMembers, shippedPacks } from './shipped-packs.ts';
 
 type PatternSpec = Extract<(typeof shippedMembers)[number]['entry']['detector'], { pattern: string }>;
@@ -86,31 +91,8 @@ const declared = shippedMembers.flatMap(({ pack, entry }) => {
 
 /** The rule set of one pack detector alone at `likelihood` (the others of its pack left out). */
 function compiledAlone(detector: (typeof declared)[number], likelihood: Likelihood): CompiledRuleSet {
-  return compiledWith(shippedPacks, [{ pack: detector.pack, likelihood, except: detector.others }]);
+  return compiledWith([{ pack: detector.pack, likelihood, except: detector.others }]);
 }
-
-function compiledWith(
-  packs: readonly CompiledPack[],
-  uses: readonly (string | { pack: string; likelihood: Likelihood; except?: string[] })[],
-): CompiledRuleSet {
-  return compileRuleSet(
-    ruleSetSchema.parse({ name: 'unlikely', packs: uses }),
-    testTokenKeys('k1'),
-    undefined,
-    new Map(packs.map((pack) => [pack.name, pack])),
-  );
-}
-
-/** `chunks` pushed through the format redactor of `format`, joined. */
-function redact(compiled: CompiledRuleSet, format: TextFormat, chunks: readonly string[]): string {
-  const redactor = createFormatRedactor(format, new Redactor(compiled));
-  return chunks.map((chunk) => redactor.push(chunk)).join('') + redactor.end();
-}
-
-/** Text around a value that names no identifier: no keyword of any pack. */
-const before = fc.constantFrom('', 'ref ', 'order: ', 'id=', '(', '"', 'line\n', '\t');
-const after = fc.constantFrom('', ' ', '.', ',', ')', '"', '\n', ' shipped');
-const escaped = (text: string) => text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 
 /**
  * Values that are not the shape: one character changed to one of another kind, one left out or
@@ -256,10 +238,7 @@ describe('pack likelihood unlikely', () => {
   });
 
   it('redacts the same whatever the chunking with every pack at unlikely (property)', () => {
-    const everyPack = compiledWith(
-      shippedPacks,
-      shippedPacks.map((pack) => ({ pack: pack.name, likelihood: 'unlikely' })),
-    );
+    const everyPack = compiledWith(shippedPacks.map((pack) => ({ pack: pack.name, likelihood: 'unlikely' })));
     const samples = shippedMembers.flatMap(({ entry }) => exampleTexts(entry));
     const filler = 'ts=2024-01-01T00:00:00Z level=info n=1234 ';
     const padding = filler.repeat(Math.ceil((64 * 1024) / filler.length));
@@ -288,10 +267,7 @@ describe('pack likelihood unlikely', () => {
   });
 
   it('keeps the label of the detector whose keyword is there when every pack is at unlikely', () => {
-    const everyPack = compiledWith(
-      shippedPacks,
-      shippedPacks.map((pack) => ({ pack: pack.name, likelihood: 'unlikely' })),
-    );
+    const everyPack = compiledWith(shippedPacks.map((pack) => ({ pack: pack.name, likelihood: 'unlikely' })));
     for (const { spec } of declared) {
       if (spec.keywords.length === 0) continue;
       for (const example of spec.examples) {
@@ -303,7 +279,7 @@ describe('pack likelihood unlikely', () => {
   });
 
   it('survives the trip to a worker thread (compiled again from its origin)', () => {
-    const compiled = compiledWith(shippedPacks, [{ pack: 'pii-us', likelihood: 'unlikely' }, 'pii-uk']);
+    const compiled = compiledWith([{ pack: 'pii-us', likelihood: 'unlikely' }, 'pii-uk']);
     if (compiled.origin === undefined) throw new Error('a compiled rule set keeps its origin');
     const again = compileRuleSetOrigin(structuredClone(compiled.origin));
     const text = 'order 924908321, ref tw987654a';
@@ -347,8 +323,8 @@ describe('pack likelihood unlikely', () => {
       'at %s every pack redacts text, CSV and JSON as the packs before unlikely do (property)',
       (likelihood) => {
         const uses = shippedPacks.map((pack) => ({ pack: pack.name, likelihood }));
-        const shipped = compiledWith(shippedPacks, uses);
-        const previous = compiledWith(before, uses);
+        const shipped = compiledWith(uses);
+        const previous = compiledWith(uses, before);
         const samples = shippedMembers.flatMap(({ entry }) => exampleTexts(entry));
         const keywords = shippedMembers.flatMap(({ entry }) =>
           'keywords' in entry.detector ? entry.detector.keywords : [],
@@ -377,32 +353,7 @@ describe('pack likelihood unlikely', () => {
 });
 
 describe('unlikely in a pack file', () => {
-  const file = 'redaction-rules/packs/acme.yaml';
-  const packText = (detector: string[]) =>
-    [
-      'pack: acme',
-      'description: Acme numbers.',
-      'detectors:',
-      '  - id: acme-number',
-      '    label: ACME_NUMBER',
-      '    description: Acme numbers',
-      "    pattern: '(?<![0-9A-Z])[A-Z]?[0-9]{8}(?![0-9])'",
-      '    maxLength: 9',
-      ...detector,
-      '    examples:',
-      "      - { input: 'acme 00000018', output: 'acme [ACME_NUMBER]' }",
-      "      - { survives: 'acme 00000017' }",
-      '',
-    ].join('\n');
-  const problems = (text: string): string => {
-    try {
-      compilePackFile(text, file);
-    } catch (error) {
-      expect(error).toBeInstanceOf(RuleValidationError);
-      return (error as RuleValidationError).message;
-    }
-    throw new Error('expected the pack file to be rejected');
-  };
+  const packText = (detector: string[]) => acmePackText('(?<![0-9A-Z])[A-Z]?[0-9]{8}(?![0-9])', 9, detector);
 
   it('compiles withoutKeyword: unlikely with an issuer rule or a bareValue, and withoutCheck with a validator that has a form without it', () => {
     for (const lines of [
@@ -410,18 +361,18 @@ describe('unlikely in a pack file', () => {
       ["    keywords: ['acme']", '    withoutKeyword: unlikely', "    bareValue: '[0-9]{8}'"],
       ['    validator: pl-pesel', '    withoutCheck: unlikely'],
     ]) {
-      expect(compilePackFile(packText(lines), file).entries.map((entry) => entry.id)).toEqual([
+      expect(compilePackFile(packText(lines), ACME_PACK_FILE).entries.map((entry) => entry.id)).toEqual([
         'acme-number',
       ]);
     }
   });
 
   it('rejects withoutKeyword: unlikely on a broad shape: no validator, or one that only keeps stand-ins out', () => {
-    expect(problems(packText(["    keywords: ['acme']", '    withoutKeyword: unlikely']))).toMatch(
+    expect(packProblems(packText(["    keywords: ['acme']", '    withoutKeyword: unlikely']))).toMatch(
       /^redaction-rules\/packs\/acme\.yaml:10:21: detectors\[0\] "acme-number": withoutKeyword: unlikely needs a validator of an issuer rule .* or a bareValue pattern; got no validator$/,
     );
     expect(
-      problems(
+      packProblems(
         packText([
           '    validator: not-placeholder',
           "    keywords: ['acme']",
@@ -429,32 +380,32 @@ describe('unlikely in a pack file', () => {
         ]),
       ),
     ).toMatch(/^redaction-rules\/packs\/acme\.yaml:11:21: .*; got not-placeholder$/);
-    expect(problems(packText(['    validator: us-itin', '    withoutKeyword: unlikely']))).toBe(
-      `${file}:10:21: detectors[0] "acme-number": withoutKeyword: the detector has no keywords to do without`,
+    expect(packProblems(packText(['    validator: us-itin', '    withoutKeyword: unlikely']))).toBe(
+      `${ACME_PACK_FILE}:10:21: detectors[0] "acme-number": withoutKeyword: the detector has no keywords to do without`,
     );
   });
 
   it('rejects withoutCheck on a validator without a form that drops its check, or without a validator', () => {
-    expect(problems(packText(['    validator: luhn', '    withoutCheck: unlikely']))).toMatch(
+    expect(packProblems(packText(['    validator: luhn', '    withoutCheck: unlikely']))).toMatch(
       /^redaction-rules\/packs\/acme\.yaml:10:19: detectors\[0\] "acme-number": withoutCheck: needs a validator that has a form without its check \(.*\); got luhn$/,
     );
-    expect(problems(packText(['    withoutCheck: unlikely']))).toMatch(/:9:19: .*; got none$/);
-    expect(problems(packText(['    validator: luhn', '    withoutCheck: possible']))).toMatch(
+    expect(packProblems(packText(['    withoutCheck: unlikely']))).toMatch(/:9:19: .*; got none$/);
+    expect(packProblems(packText(['    validator: luhn', '    withoutCheck: possible']))).toMatch(
       /^redaction-rules\/packs\/acme\.yaml:10:19: detectors\[0\]\.withoutCheck: /,
     );
   });
 
   it('rejects a bareValue without withoutKeyword, or one that is unbounded or backtracks', () => {
-    expect(problems(packText(["    keywords: ['acme']", "    bareValue: '[0-9]{8}'"]))).toBe(
-      `${file}:10:16: detectors[0] "acme-number": bareValue: only for a detector that declares withoutKeyword`,
+    expect(packProblems(packText(["    keywords: ['acme']", "    bareValue: '[0-9]{8}'"]))).toBe(
+      `${ACME_PACK_FILE}:10:16: detectors[0] "acme-number": bareValue: only for a detector that declares withoutKeyword`,
     );
     expect(
-      problems(
+      packProblems(
         packText(["    keywords: ['acme']", '    withoutKeyword: unlikely', "    bareValue: '[0-9]+'"]),
       ),
     ).toMatch(/^redaction-rules\/packs\/acme\.yaml:11:16: detectors\[0\] "acme-number": bareValue: /);
     expect(
-      problems(
+      packProblems(
         packText([
           "    keywords: ['acme']",
           '    withoutKeyword: unlikely',

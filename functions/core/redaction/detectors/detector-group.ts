@@ -80,6 +80,26 @@ interface Shapes {
 }
 
 /**
+ * `text` cut `reach` code units past `limit`, or `text` itself when no limit is given or the cut
+ * would not shorten it. The cut of the last text and limit asked for is kept, so that searches
+ * remembering their text (see `AnchorSearch`) are given the same string on every call.
+ */
+function cutter(reach: number): (text: string, limit: number | undefined) => string {
+  let source = '';
+  let at = -1;
+  let cut = '';
+  return (text, limit) => {
+    if (limit === undefined || limit + reach >= text.length) return text;
+    if (text !== source || limit !== at) {
+      source = text;
+      at = limit;
+      cut = text.slice(0, limit + reach);
+    }
+    return cut;
+  };
+}
+
+/**
  * True when `text[start, end)` is a word of its own in any case convention, not part of a longer
  * lower-case word: `SIN:`, `customer_sin`, `customerSin`, but not `using` or `Austin`.
  */
@@ -144,8 +164,22 @@ function group(
   const remembered = scanning.map(() => ({ text: '', from: 0, match: null as Match | null }));
   const patternLengths = search.anchors.map((pattern) => pattern.length);
   const patternTexts = search.anchors;
+  // Given a limit, the anchors and shapes are searched only as far as one starting before it
+  // reaches, and the scanning members only as far as a value starting before it reaches: the
+  // widest member (a PGP key block, 64 KiB) makes a streaming scanner give the group that much
+  // text past the limit, which the next scan gives it again.
+  const anchorText = cutter(Math.max(0, ...patternLengths));
+  const shapeText = cutter((shapes.search?.reach ?? 0) + 1);
+  const scanningText = cutter(
+    Math.max(
+      0,
+      ...scanning.map(
+        (kind) => (members[kind] as PackMember).maxLength + (members[kind] as PackMember).lookahead,
+      ),
+    ),
+  );
 
-  function findFrom(text: string, from: number): Match | undefined {
+  function findFrom(text: string, from: number, limit?: number): Match | undefined {
     let best: Match | undefined;
     let bestKind = -1;
     const consider = (match: Match | undefined, kind: number): void => {
@@ -155,8 +189,10 @@ function group(
       }
     };
     const shapeSearch = shapes.search;
-    let anchor = search.next(text, Math.max(0, from - reach));
-    let shape = shapeSearch?.next(text, Math.max(0, from - shapeReach));
+    const anchorsIn = anchorText(text, limit);
+    let anchor = search.next(anchorsIn, Math.max(0, from - reach));
+    const shapesIn = shapeSearch === undefined ? text : shapeText(text, limit);
+    let shape = shapeSearch?.next(shapesIn, Math.max(0, from - shapeReach));
     // Both searches' occurrences in text order, so that a match found by either ends both.
     while (anchor !== undefined || shape !== undefined) {
       if (anchor !== undefined && (shape === undefined || anchor.start <= shape.start)) {
@@ -178,26 +214,27 @@ function group(
             }
           }
         }
-        anchor = search.next(text, occurrence.start + 1);
+        anchor = search.next(anchorsIn, occurrence.start + 1);
       } else if (shape !== undefined) {
         if (best !== undefined && shape.start > best.start) break;
         for (const index of shape.shapes) {
           const kind = shapes.kinds[index] as number;
           consider((members[kind] as PackMember).matchAt(text, shape.start), kind);
         }
-        shape = shapeSearch?.next(text, shape.start + 1);
+        shape = shapeSearch?.next(shapesIn, shape.start + 1);
       }
     }
+    const scanned = scanning.length === 0 ? text : scanningText(text, limit);
     for (let i = 0; i < scanning.length; i++) {
       const kind = scanning[i] as number;
       const last = remembered[i] as { text: string; from: number; match: Match | null };
       const isKnown =
-        last.text === text && from >= last.from && (last.match === null || last.match.start >= from);
+        last.text === scanned && from >= last.from && (last.match === null || last.match.start >= from);
       // Keep the caller's string object: comparing it with itself is constant time.
-      last.text = text;
+      last.text = scanned;
       if (!isKnown) {
         last.from = from;
-        last.match = members[kind]?.findFrom(text, from) ?? null;
+        last.match = members[kind]?.findFrom(scanned, from) ?? null;
       }
       const match = last.match;
       if (match !== null && match.start >= from && isBefore(match, kind, best, bestKind)) {

@@ -354,8 +354,8 @@ function sharedShapeSearch(shape: string, flags: string, run: LeadingRun | undef
     : `${flags}/${shape}`;
   let search = shapeSearches.get(key);
   if (search === undefined) {
-    const byShape = shapeSearch(new RegExp(shape, flags));
-    search = recordedSearch(isRunFirst ? leadingRunSearch(run, byShape) : byShape);
+    const regex = new RegExp(shape, flags);
+    search = recordedSearch(isRunFirst ? leadingRunSearch(run, regex) : shapeSearch(regex));
     shapeSearches.set(key, search);
   }
   return search;

@@ -51,7 +51,7 @@ export class ShapeSearch {
   private readonly textStart: number;
   private readonly empty: number;
   /** Longest sequence less one: a shape starts at most this far before the character ending it. */
-  private readonly reach: number;
+  readonly reach: number;
   private text = '';
   private readonly list = new StartList();
   private scannedTo = 0;

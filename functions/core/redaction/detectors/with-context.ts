@@ -134,6 +134,8 @@ export function createKeywordContext(
       `${options.isCaseSensitive ? '' : 'i'}${edges === 'none' ? '' : 'u'}`,
     ),
   );
+  const nextByCommonPart =
+    edges === 'none' ? commonPartSearch(wanted, keywordRegex, options.isCaseSensitive === true) : undefined;
   const foldedKeywords = [...new Set(wanted.map(normalizeFieldName).filter((keyword) => keyword !== ''))];
   const nameRegex =
     foldedKeywords.length === 0 ? undefined : new RegExp(foldedKeywords.map(escapeRegex).join('|'));
@@ -153,6 +155,7 @@ export function createKeywordContext(
   return {
     shortest: wanted[0]?.length ?? 1,
     nextKeywordStart(text, from) {
+      if (nextByCommonPart !== undefined) return nextByCommonPart(text, Math.max(0, from));
       keywordRegex.lastIndex = Math.max(0, from);
       return keywordRegex.exec(text)?.index ?? -1;
     },
@@ -173,6 +176,67 @@ export function createKeywordContext(
       return nameRegex?.test(normalizeFieldName(name)) ?? false;
     },
   };
+}
+
+/** Shortest part all keywords hold that is worth searching for instead of them. */
+const minCommonPartLength = 4;
+
+/**
+ * Where the next keyword starts at or after `from`, found by searching for a part every keyword
+ * holds (`secret` in `aws_secret_access_key`, `SecretKey`, …) and trying the keywords' regex
+ * (`keywordRegex`, sticky) only at the starts that part can be at: V8 skips through text by a
+ * literal's characters, which an alternation of keywords starting with different letters in any
+ * case loses (measured on bench logs, CPU time: the AWS secret key names scan in 0.80 ns per
+ * character, `secret` in 0.50). Undefined unless the keywords are ASCII and share a part that long.
+ */
+function commonPartSearch(
+  keywords: readonly string[],
+  keywordRegex: RegExp,
+  isCaseSensitive: boolean,
+): ((text: string, from: number) => number) | undefined {
+  // ASCII keywords only: their letters fold alike in `toLowerCase` and in the regex's i flag.
+  if (!keywords.every((keyword) => /^[\x20-\x7e]*$/.test(keyword))) return undefined;
+  const folded = keywords.map((keyword) => (isCaseSensitive ? keyword : keyword.toLowerCase()));
+  const part = longestCommonPart(folded);
+  if (part.length < minCommonPartLength) return undefined;
+  const offsets = folded.flatMap((keyword) => {
+    const found: number[] = [];
+    for (let at = keyword.indexOf(part); at !== -1; at = keyword.indexOf(part, at + 1)) found.push(at);
+    return found;
+  });
+  const minOffset = Math.min(...offsets);
+  const maxOffset = Math.max(...offsets);
+  const partRegex = compileScanningRegex(new RegExp(escapeRegex(part), isCaseSensitive ? '' : 'i'));
+  const sticky = new RegExp(keywordRegex.source, `${keywordRegex.flags.replace('g', '')}y`);
+  return (text, from) => {
+    // Every keyword starting at `s` holds the part at `s + offset` for one of `offsets`: the
+    // starts a part found at `at` can belong to are `[at - maxOffset, at - minOffset]`, and
+    // trying them in order, part after part, finds the leftmost keyword first.
+    let untried = from;
+    partRegex.lastIndex = from + minOffset;
+    for (let found = partRegex.exec(text); found !== null; found = partRegex.exec(text)) {
+      const at = found.index;
+      for (let start = Math.max(untried, at - maxOffset); start <= at - minOffset; start++) {
+        sticky.lastIndex = start;
+        if (sticky.test(text)) return start;
+      }
+      untried = Math.max(untried, at - minOffset + 1);
+      partRegex.lastIndex = at + 1;
+    }
+    return -1;
+  };
+}
+
+/** The longest string every one of `texts` holds (the first found of equal ones). */
+function longestCommonPart(texts: readonly string[]): string {
+  const shortest = texts.reduce((a, b) => (b.length < a.length ? b : a), texts[0] ?? '');
+  for (let length = shortest.length; length > 0; length--) {
+    for (let start = 0; start + length <= shortest.length; start++) {
+      const part = shortest.slice(start, start + length);
+      if (texts.every((text) => text.includes(part))) return part;
+    }
+  }
+  return '';
 }
 
 /**

@@ -54,13 +54,14 @@ const EXTENSIONS: Record<string, TextFormat> = {
   json: 'json',
   eml: 'mail',
   ldif: 'ldif',
-  // JSON under names of their own: Terraform state, notebooks, docker's old auth file. Not HTTP
-  // archives (.har): they carry bodies in base64, whose content no detector reads, so they stay
-  // refused unless labelled.
+  // JSON under names of their own: Terraform state, notebooks, docker's old auth file, and HTTP
+  // archives (`application/har+json` is JSON by its suffix), whose bodies in base64 the JSON
+  // redactor decodes (see `encoded-body.ts`).
   tfstate: 'json',
   ipynb: 'json',
   geojson: 'json',
   dockercfg: 'json',
+  har: 'json',
   log: 'text',
   txt: 'text',
   // The text files secrets are left in (issue 11: assignments in .env, ini, YAML, properties and

@@ -1,5 +1,6 @@
 import type { CompiledFieldRule, FieldPath, Redactor } from '../redactor.ts';
 import type { Scanner } from '../scanner.ts';
+import { type BodySiblingRole, bodySiblingRole } from './encoded-body.ts';
 import { isNamedField, isNamingField } from './sibling-names.ts';
 
 /** Paths remembered before the cache starts over (at the next top-level value). */
@@ -16,8 +17,12 @@ export interface PathNode {
   /** The scanner for values at this path: the keys along it are context (see `Scanner.named`). */
   readonly scanner: Scanner;
   readonly children: Map<string | number | typeof ANY_INDEX, PathNode>;
-  /** A key that names its object's other members (`name`, …), or is named by one (`value`, …): see `sibling-names.ts`. */
-  readonly sibling: 'naming' | 'named' | undefined;
+  /**
+   * A key that names its object's other members (`name`, …), or is named by one (`value`, …):
+   * see `sibling-names.ts`; or a member of an object holding a base64 body (`text`,
+   * `encoding`, `mimeType`): see `encoded-body.ts`.
+   */
+  readonly sibling: 'naming' | 'named' | BodySiblingRole | undefined;
   /** The key that came first in the object at this path last time (see `FieldRuleCache.follow`). */
   firstKey: PathNode | undefined;
   /** The key that followed this one in its object last time. */
@@ -153,5 +158,5 @@ type KeyFacts = Pick<PathNode, 'key' | 'rule' | 'scanner' | 'sibling'>;
 
 function siblingRole(key: string): PathNode['sibling'] {
   if (isNamingField(key)) return 'naming';
-  return isNamedField(key) ? 'named' : undefined;
+  return isNamedField(key) ? 'named' : bodySiblingRole(key);
 }

@@ -1,3 +1,4 @@
+import { LimitExceededError } from '../../errors.ts';
 import type { CompiledFieldRule, Redactor } from '../redactor.ts';
 import type { Scanner } from '../scanner.ts';
 import { type JsonStringEncoder, quote } from './json-string-encoder.ts';
@@ -13,6 +14,8 @@ export interface HeldValue<O extends HoldingObject> {
   readonly object: O;
   /** A scalar: the value as read (decoded string, number text or literal). */
   readonly text: string;
+  /** A body in base64 read before its object said so (see `encoded-body.ts`). */
+  readonly isEncoded: boolean;
   /** Where the member's output starts (its comma, if any, then key and colon). */
   memberStart: number;
   /** Where its value's output starts, and ends. */
@@ -102,9 +105,12 @@ export class HeldValues<O extends HoldingObject> {
     return this.open.length > 0;
   }
 
-  /** Starts holding a scalar of `object` whose member's output starts at `memberStart`, its value at `valueStart`. */
-  hold(object: O, text: string, memberStart: number, valueStart: number): HeldValue<O> {
-    return this.add(object, text, memberStart, valueStart, undefined, -1);
+  /**
+   * Starts holding a scalar of `object` whose member's output starts at `memberStart`, its value
+   * at `valueStart`; `isEncoded` for a body that may be in base64 (see {@link rewriteEncoded}).
+   */
+  hold(object: O, text: string, memberStart: number, valueStart: number, isEncoded = false): HeldValue<O> {
+    return this.add(object, text, memberStart, valueStart, undefined, -1, isEncoded);
   }
 
   /**
@@ -130,10 +136,12 @@ export class HeldValues<O extends HoldingObject> {
     valueStart: number,
     keyScanner: Scanner | undefined,
     depth: number,
+    isEncoded = false,
   ): HeldValue<O> {
     const held: HeldValue<O> = {
       object,
       text: ownCopy(text),
+      isEncoded,
       memberStart,
       valueStart,
       valueEnd: -1,
@@ -205,11 +213,7 @@ export class HeldValues<O extends HoldingObject> {
     let rewritten = out;
     for (let i = this.held.length - 1; i >= 0 && this.held[i]?.object === object; i--) {
       const held = this.held[i] as HeldValue<O>;
-      for (const [id, count] of held.counts) {
-        const left = (this.redactor.counts.get(id) ?? 0) - count;
-        if (left > 0) this.redactor.counts.set(id, left);
-        else this.redactor.counts.delete(id);
-      }
+      this.takeBackCounts(held);
       const replacement = this.rewrite(held, rule);
       if (replacement !== undefined) {
         rewritten = rewritten.slice(0, held.valueStart) + replacement + rewritten.slice(held.valueEnd);
@@ -225,6 +229,32 @@ export class HeldValues<O extends HoldingObject> {
     }
     this.release(object);
     return rewritten;
+  }
+
+  /**
+   * Returns `out` with the bodies `object` holds in base64 (see `hold`) rewritten by `redact`,
+   * which gets a body as read and returns its new text; their counts are taken back first. Other
+   * values stay held.
+   */
+  rewriteEncoded(out: string, object: O, redact: (text: string) => string): string {
+    let rewritten = out;
+    for (let i = this.held.length - 1; i >= 0 && this.held[i]?.object === object; i--) {
+      const held = this.held[i] as HeldValue<O>;
+      if (!held.isEncoded) continue;
+      this.takeBackCounts(held);
+      held.counts = NONE_ADDED;
+      const replacement = quote(redact(held.text));
+      rewritten = rewritten.slice(0, held.valueStart) + replacement + rewritten.slice(held.valueEnd);
+    }
+    return rewritten;
+  }
+
+  private takeBackCounts(held: HeldValue<O>): void {
+    for (const [id, count] of held.counts) {
+      const left = (this.redactor.counts.get(id) ?? 0) - count;
+      if (left > 0) this.redactor.counts.set(id, left);
+      else this.redactor.counts.delete(id);
+    }
   }
 
   /** A held value's output under `rule`, or `undefined` when the rule drops it. */
@@ -303,12 +333,19 @@ export class HeldValues<O extends HoldingObject> {
    * How much of an output of `outLength` characters may be handed on: all of it before the
    * first held member. Values held for more than `limit` characters of output, or whose
    * recorded tokens (objects and arrays) pass `limit` characters, are let go first, as the
-   * detectors left them: a naming member that far after them does not govern them.
-   * Positions move back by the amount returned, which the caller drops from its output.
+   * detectors left them: a naming member that far after them does not govern them. A body that
+   * may be in base64 is never let go so (the detectors cannot read base64): that fails with
+   * `LimitExceededError`. Positions move back by the amount returned, which the caller drops
+   * from its output.
    */
   cut(outLength: number, limit: number): number {
     const first = this.held[0];
     if (first !== undefined && (outLength - first.memberStart > limit || this.tokenChars > limit)) {
+      if (this.held.some((held) => held.isEncoded)) {
+        throw new LimitExceededError(
+          `JSON: a body that may be base64 waits for its sibling \`encoding\` past ${limit} characters`,
+        );
+      }
       this.held = [];
       this.open = [];
       this.containers = 0;
@@ -331,7 +368,8 @@ export class HeldValues<O extends HoldingObject> {
  * which it keeps alive: a held value is bounded by characters of output and of record, not by
  * the input read while it is held, so a document putting one short value in each of many large
  * chunks (whitespace between them) would otherwise keep every chunk. Held values are rare (only
- * named members read before their naming member), so the copy costs nothing measurable. UTF-16
+ * named members read before their naming member, and bodies that may be base64 read before
+ * their `encoding`), so the copy costs nothing measurable. UTF-16
  * code units are copied as they are, lone surrogates included. V8 copies substrings shorter than
  * 13 characters anyway (SlicedString::kMinLength).
  */

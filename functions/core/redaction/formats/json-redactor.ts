@@ -1,6 +1,7 @@
 import { LimitExceededError } from '../../errors.ts';
 import type { Redactor } from '../redactor.ts';
 import type { ScanMatch } from '../scanner.ts';
+import type { PartRedactorFactory } from './encoded-body.ts';
 import type { FormatRedactor } from './format-redactor.ts';
 import { lexJsonText } from './json-text-lexer.ts';
 import { JsonTokenRewriter } from './json-token-rewriter.ts';
@@ -24,7 +25,8 @@ import { MatchCursor } from './match-cursor.ts';
  * end of a push) fails with `LimitExceededError`, as does nesting beyond `MAX_JSON_DEPTH`. A
  * syntax error, a truncated document or content after the top-level value fails with
  * `MalformedObjectError` naming the UTF-8 byte offset only. After an error every call throws it
- * again and nothing more is emitted.
+ * again and nothing more is emitted. `createPart` makes the redactors of bodies in base64 (see
+ * `JsonTokenRewriter`).
  *
  * @example
  * ```ts
@@ -33,7 +35,7 @@ import { MatchCursor } from './match-cursor.ts';
  * // '{"email":"[EMAIL]","n":[1,2]}'
  * ```
  */
-export function createJsonRedactor(redactor: Redactor): FormatRedactor {
+export function createJsonRedactor(redactor: Redactor, createPart?: PartRedactorFactory): FormatRedactor {
   const maxTokenChars = redactor.limits.maxRecordBytes;
   const scanner = redactor.scanner;
   const hasDetectors = scanner.detectors.length > 0;
@@ -53,7 +55,7 @@ export function createJsonRedactor(redactor: Redactor): FormatRedactor {
     new LimitExceededError(
       `JSON string or number ${locate(position)} is longer than ${maxTokenChars} characters`,
     );
-  const rewriter = new TokenLimitRewriter(redactor, locate, maxTokenChars, tooLong);
+  const rewriter = new TokenLimitRewriter(redactor, locate, maxTokenChars, tooLong, createPart);
 
   /** Lexes `buffer`, which starts at a token boundary; with `isPartial`, keeps its last token if it may continue. */
   function lex(buffer: string, isPartial: boolean): void {
@@ -116,8 +118,9 @@ class TokenLimitRewriter extends JsonTokenRewriter {
     locate: (position: number) => string,
     maxTokenChars: number,
     tooLong: (position: number) => LimitExceededError,
+    createPart: PartRedactorFactory | undefined,
   ) {
-    super(redactor, locate);
+    super(redactor, locate, undefined, createPart);
     this.maxTokenChars = maxTokenChars;
     this.tooLong = tooLong;
   }

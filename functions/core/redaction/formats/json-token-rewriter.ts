@@ -3,11 +3,13 @@ import { normalizeText } from '../normalized-text.ts';
 import type { CompiledFieldRule, Redactor } from '../redactor.ts';
 import type { ScanMatch, Scanner } from '../scanner.ts';
 import { credentialHeaderValueShape, MAX_CREDENTIAL_HEADER_LENGTH } from './credential-header-values.ts';
+import { isBase64Encoding, type PartRedactorFactory, redactEncodedBody } from './encoded-body.ts';
 import { FieldRuleCache, type PathNode } from './field-rule-cache.ts';
 import { type HeldValue, HeldValues } from './held-values.ts';
 import { jsonScanText } from './json-scan-text.ts';
 import { JsonStringEncoder, quote } from './json-string-encoder.ts';
 import { lexJsonText } from './json-text-lexer.ts';
+import { createTextRedactor } from './text-redactor.ts';
 
 /** Deepest nesting of objects and arrays accepted; deeper documents are refused, not tracked. */
 export const MAX_JSON_DEPTH = 512;
@@ -64,7 +66,19 @@ interface Frame {
   flagRule: CompiledFieldRule | undefined;
   /** Arrays: after a header name, the shape this element must have for `flagRule` to rule it. */
   flagShape: RegExp | undefined;
+  /**
+   * Objects: what an `encoding` member said of the body a `text` member holds (see
+   * `encoded-body.ts`): `base64` once one said so, `other` once one said something else.
+   */
+  encoding: 'base64' | 'other' | undefined;
+  /** Objects: the body's media type, from a `mimeType` member. */
+  mediaType: string | undefined;
+  /** Objects: a `text` member was read as plain text (see `isBodyLater`). */
+  hasPlainText: boolean;
 }
+
+/** Characters of a `mimeType` value kept: media types and their parameters are far shorter. */
+const MAX_MEDIA_TYPE_CHARS = 256;
 
 /** Where a JSON text held in a string value sits in the document around it. */
 interface NestedRoot {
@@ -91,6 +105,13 @@ interface NestedRoot {
  * loggers and queues write payloads) is rewritten as part of the document, its keys continuing
  * the path, up to `MAX_NESTED_JSON_TEXTS` texts deep; when that changes anything the string
  * holds the compact result, else it goes through the detectors like any string.
+ *
+ * A `text` member whose object's `encoding` member says `base64` (an HTTP archive's body, see
+ * `encoded-body.ts`) is decoded, redacted in the format its `mimeType` member and its bytes
+ * call for (by the redactors `createPart` makes), and encoded again; bytes that are not text
+ * become an empty body. Read after its `mimeType` but before its `encoding` (as browsers write
+ * it), it is held until its object ends (see {@link HeldValues}); read before both, it is plain
+ * text, and an `encoding` that says `base64` after it fails the object.
  *
  * Tokens are given by their positions in the source text set with `read`. Output that equals
  * its source text (in compact JSON without matches, nearly all of it) is not rebuilt token by
@@ -141,14 +162,24 @@ export class JsonTokenRewriter {
   /** Plain keys read since the last {@link scanText}, and those of them that repeated their record's order. */
   private keys = 0;
   private repeatedKeys = 0;
+  /** Makes the redactors of bodies in base64. */
+  private readonly createPart: PartRedactorFactory;
 
   /**
    * `locate` turns a token position into words for error messages, e.g. `at byte 12`; `nested`
-   * places a JSON text read from a string value of another rewriter's document.
+   * places a JSON text read from a string value of another rewriter's document. `createPart`
+   * makes the redactor of a body in base64 in its format (default: text for every format; a
+   * nested text takes its outer one's).
    */
-  constructor(redactor: Redactor, locate: (position: number) => string, nested?: NestedRoot) {
+  constructor(
+    redactor: Redactor,
+    locate: (position: number) => string,
+    nested?: NestedRoot,
+    createPart?: PartRedactorFactory,
+  ) {
     this.redactor = redactor;
     this.locate = locate;
+    this.createPart = nested?.outer.createPart ?? createPart ?? (() => createTextRedactor(redactor));
     this.maxPathChars = redactor.limits.maxRecordBytes;
     const outer = nested?.outer;
     this.encoder = outer?.encoder ?? new JsonStringEncoder(redactor);
@@ -272,7 +303,11 @@ export class JsonTokenRewriter {
     }
     const rule = this.startValue(start, start + 1, end - 1);
     this.noteNaming(start + 1, end - 1);
-    const held = this.hold(rule, start + 1, end - 1);
+    if (rule === undefined && this.isBodyNow()) {
+      this.writeBody(this.source.slice(start + 1, end - 1));
+      return;
+    }
+    const held = this.hold(rule, start + 1, end - 1, true);
     // A batch scan that found nothing in it vouches for the detectors a name leaves as they are.
     const isClean = found?.length === 0;
     if (rule === undefined) {
@@ -311,7 +346,11 @@ export class JsonTokenRewriter {
     }
     const rule = this.startValue(position, value);
     this.noteNaming(value);
-    const held = this.hold(rule, value);
+    if (rule === undefined && this.isBodyNow()) {
+      this.writeBody(value);
+      return;
+    }
+    const held = this.hold(rule, value, undefined, true);
     if (rule === undefined) {
       const nested = this.nestedJson(value, 0, value.length, position);
       const redacted = nested ?? quote(this.encoder.redact(value, this.valueScanner()));
@@ -532,7 +571,8 @@ export class JsonTokenRewriter {
    * governs the named members (`value`, …) of the object, as if they were fields of that name:
    * those read after it, and those held before it (see {@link HeldValues}), whose output is
    * rewritten. A name without a rule lets those stay held, as another naming member may follow
-   * (a key-sorted Terraform resource has `name` before `type`), but holds no more. Called with
+   * (a key-sorted Terraform resource has `name` before `type`), but holds no more. The
+   * `encoding` and `mimeType` of a body are noted likewise (see {@link noteBody}). Called with
    * the value's span in the source, or its decoded text.
    */
   private noteNaming(valueOrStart: string | number, end?: number): void {
@@ -542,7 +582,11 @@ export class JsonTokenRewriter {
       this.noteFlag(frame, valueOrStart, end);
       return;
     }
-    if (frame.keyNode.sibling !== 'naming') return;
+    const sibling = frame.keyNode.sibling;
+    if (sibling !== 'naming') {
+      if (sibling === 'encoding' || sibling === 'mediaType') this.noteBody(frame, sibling, valueOrStart, end);
+      return;
+    }
     frame.hasNaming = true;
     const name = typeof valueOrStart === 'string' ? valueOrStart : this.source.slice(valueOrStart, end);
     const rule = this.redactor.fieldRule([...this.path.slice(0, -1), name]);
@@ -550,6 +594,59 @@ export class JsonTokenRewriter {
     frame.namedRule = rule;
     this.flush();
     this.out = this.held.applyRule(this.out, frame, rule);
+  }
+
+  /**
+   * After the string value of an `encoding` or `mimeType` member: notes what it says of the
+   * object's body (see `encoded-body.ts`). Fails when `encoding` says `base64` after a `text`
+   * read as plain text, which a reader would decode unredacted.
+   */
+  private noteBody(
+    frame: Frame,
+    sibling: 'encoding' | 'mediaType',
+    valueOrStart: string | number,
+    end?: number,
+  ): void {
+    const value = typeof valueOrStart === 'string' ? valueOrStart : this.source.slice(valueOrStart, end);
+    if (sibling === 'mediaType') {
+      // A slice of the text read, as the keys of open objects are (see `read`).
+      frame.mediaType = value.slice(0, MAX_MEDIA_TYPE_CHARS);
+      return;
+    }
+    if (!isBase64Encoding(value)) {
+      frame.encoding ??= 'other';
+      return;
+    }
+    if (frame.hasPlainText) {
+      const position = typeof valueOrStart === 'number' ? valueOrStart - 1 : 0;
+      this.fail('an `encoding` says base64 after a `text` read before it and its `mimeType`', position);
+    }
+    frame.encoding = 'base64';
+  }
+
+  /**
+   * True when the string value read now is a body in base64 to redact at once: a `text` member
+   * of an object whose `encoding` said `base64` and whose `mimeType` is known, no rule on it.
+   */
+  private isBodyNow(): boolean {
+    const frame = this.frames[this.frames.length - 1];
+    if (frame === undefined || frame.keyNode.sibling !== 'encoded') return false;
+    return (
+      frame.isObject &&
+      frame.taint === undefined &&
+      frame.encoding === 'base64' &&
+      frame.mediaType !== undefined
+    );
+  }
+
+  /** Writes the body in base64 read now, redacted (see `redactEncodedBody`). */
+  private writeBody(base64: string): void {
+    const frame = this.frames[this.frames.length - 1] as Frame;
+    if (this.held.isRecording) this.held.recordScalar(base64);
+    const redacted = redactEncodedBody(base64, frame.mediaType, this.redactor, this.createPart);
+    this.writeSeparator();
+    this.write(quote(redacted));
+    this.endValue();
   }
 
   /**
@@ -611,23 +708,50 @@ export class JsonTokenRewriter {
 
   /**
    * Starts holding the scalar read now when it is a named member (`value`, …) of an object
-   * that has read no naming member yet and no rule governs it (see {@link HeldValues}), and
-   * records it inside a held object or array. Takes the value as text, or as its span in the
-   * source.
+   * that has read no naming member yet and no rule governs it (see {@link HeldValues}), or, for
+   * a string (`isString`), a `text` member that may be a body in base64 whose object has not
+   * said so yet; and records it inside a held object or array. Takes the value as text, or as
+   * its span in the source.
    */
   private hold(
     rule: CompiledFieldRule | undefined,
     valueOrStart: string | number,
     end?: number,
+    isString = false,
   ): HeldValue<Frame> | undefined {
     const isRecording = this.held.isRecording;
-    const frame = this.holdingFrame(rule);
+    const top = this.frames[this.frames.length - 1];
+    // Most values: no rule-less member of a sibling role, nothing recorded.
+    if (!isRecording && (rule !== undefined || top === undefined || top.keyNode.sibling === undefined)) {
+      return undefined;
+    }
+    let frame = this.holdingFrame(rule);
+    const isEncoded = isString && frame === undefined && this.isBodyLater(rule);
+    if (isEncoded) frame = this.frames[this.frames.length - 1];
     if (frame === undefined && !isRecording) return undefined;
     const text = typeof valueOrStart === 'string' ? valueOrStart : this.source.slice(valueOrStart, end);
     if (isRecording) this.held.recordScalar(text);
     if (frame === undefined) return undefined;
     const memberStart = this.startHolding();
-    return this.held.hold(frame, text, memberStart, this.heldValueStart(frame, memberStart));
+    return this.held.hold(frame, text, memberStart, this.heldValueStart(frame, memberStart), isEncoded);
+  }
+
+  /**
+   * True when the string value read now is a `text` member, no rule on it, that may be a body in
+   * base64 its object has not finished describing: after its `mimeType` (which HAR writers put
+   * before it) or an `encoding` that says base64. Any other `text` is plain text, and noted as
+   * such: an `encoding` that says base64 after it fails the object (see {@link noteBody}), so
+   * objects that merely have a `text` member (most JSON that has one) hold nothing.
+   */
+  private isBodyLater(rule: CompiledFieldRule | undefined): boolean {
+    const frame = this.frames[this.frames.length - 1];
+    if (rule !== undefined || frame === undefined || frame.keyNode.sibling !== 'encoded') return false;
+    if (!frame.isObject || frame.taint !== undefined) return false;
+    if (frame.encoding === 'base64' || (frame.encoding === undefined && frame.mediaType !== undefined)) {
+      return true;
+    }
+    frame.hasPlainText = true;
+    return false;
   }
 
   /**
@@ -758,6 +882,9 @@ export class JsonTokenRewriter {
         hasNaming: false,
         flagRule: undefined,
         flagShape: undefined,
+        encoding: undefined,
+        mediaType: undefined,
+        hasPlainText: false,
       };
     }
     frame.isObject = isObject;
@@ -777,6 +904,9 @@ export class JsonTokenRewriter {
     frame.hasNaming = false;
     frame.flagRule = undefined;
     frame.flagShape = undefined;
+    frame.encoding = undefined;
+    frame.mediaType = undefined;
+    frame.hasPlainText = false;
     return frame;
   }
 
@@ -793,6 +923,12 @@ export class JsonTokenRewriter {
       this.expect === COMMA_OR_CLOSE || this.expect === (isObject ? KEY_OR_CLOSE : VALUE_OR_CLOSE);
     if (frame === undefined || frame.isObject !== isObject || !canClose) {
       this.fail(`unexpected '${isObject ? '}' : ']'}'`, position);
+    }
+    if (frame.encoding === 'base64' && this.held.isHolding) {
+      this.flush();
+      this.out = this.held.rewriteEncoded(this.out, frame, (base64) =>
+        redactEncodedBody(base64, frame.mediaType, this.redactor, this.createPart),
+      );
     }
     this.held.release(frame);
     this.frames.pop();
@@ -811,6 +947,7 @@ export class JsonTokenRewriter {
       this.flush();
       this.held.close(this.frames.length + 1, this.out.length);
     }
+    frame.mediaType = undefined;
     this.closedFrames.push(frame);
     this.endValue();
   }

@@ -1,5 +1,6 @@
 import { LimitExceededError } from '../../errors.ts';
 import type { Redactor } from '../redactor.ts';
+import type { PartRedactorFactory } from './encoded-body.ts';
 import type { FormatRedactor } from './format-redactor.ts';
 import { lexJsonText } from './json-text-lexer.ts';
 import { JsonTokenRewriter } from './json-token-rewriter.ts';
@@ -25,6 +26,7 @@ const CARRIAGE_RETURN = 0x0d;
  * A line longer than `limits.maxRecordBytes` (in UTF-16 code units) fails with
  * `LimitExceededError`; a line that is not one JSON value fails with `MalformedObjectError`.
  * Both name the 1-based line number, never content. After an error every call throws it again.
+ * `createPart` makes the redactors of bodies in base64 (see `JsonTokenRewriter`).
  *
  * @example
  * ```ts
@@ -33,7 +35,7 @@ const CARRIAGE_RETURN = 0x0d;
  * // '{"email":"[EMAIL]"}\r\n{"n":1}'
  * ```
  */
-export function createNdjsonRedactor(redactor: Redactor): FormatRedactor {
+export function createNdjsonRedactor(redactor: Redactor, createPart?: PartRedactorFactory): FormatRedactor {
   const maxLineChars = redactor.limits.maxRecordBytes;
   const scanner = redactor.scanner;
   const hasDetectors = scanner.detectors.length > 0;
@@ -43,6 +45,8 @@ export function createNdjsonRedactor(redactor: Redactor): FormatRedactor {
   const rewriter = new JsonTokenRewriter(
     redactor,
     (index) => `on line ${lineNumber}, character ${index - lineStart + 1}`,
+    undefined,
+    createPart,
   );
   const matches = new MatchCursor();
   // The line still waiting for its newline.

@@ -1,5 +1,6 @@
 import type { CompiledRuleSet } from '../redactor.ts';
 import { Redactor } from '../redactor.ts';
+import { createFormatRedactor } from './create-format-redactor.ts';
 import { createCsvRedactor } from './csv-redactor.ts';
 import type { FormatRedactor } from './format-redactor.ts';
 import { createNdjsonRedactor } from './ndjson-redactor.ts';
@@ -52,7 +53,7 @@ export function redactSegment(
           redactor,
           segment.delimiter === undefined ? {} : { sniffedDelimiter: segment.delimiter },
         )
-      : createNdjsonRedactor(redactor);
+      : createNdjsonRedactor(redactor, (part) => createFormatRedactor(part, redactor));
   const isHeadCut = !segment.isFirst && segment.head !== '';
   const head = isHeadCut ? redactedHead(ruleSet, segment, create) : undefined;
   let headOut = head?.out ?? '';
