@@ -30,6 +30,14 @@ export interface LdifLine {
 export class LdifLines {
   private pending = '';
   private at = 0;
+  /** `pending` holds no line break before this. */
+  private searched = 0;
+  /**
+   * Pieces without a line break pushed after `pending`, joined only when a line break comes: a
+   * long line in small pieces is neither copied nor searched again for each piece.
+   */
+  private pieces: string[] = [];
+  private piecesChars = 0;
   private current: LdifPhysicalLine[] = [];
   private currentChars = 0;
   private number = 0;
@@ -42,16 +50,29 @@ export class LdifLines {
   }
 
   push(text: string): void {
-    this.pending = this.at === 0 ? this.pending + text : this.pending.slice(this.at) + text;
+    if (!text.includes('\n')) {
+      this.pieces.push(text);
+      this.piecesChars += text.length;
+      return;
+    }
+    const held = this.pieces.join('');
+    // The held pieces have no line break: they extend a search that had reached the end.
+    const isSearched = this.searched >= this.pending.length;
+    const searched = isSearched ? this.pending.length + held.length : this.searched;
+    this.pending = this.pending.slice(this.at) + held + text;
+    this.searched = Math.max(0, searched - this.at);
     this.at = 0;
+    this.pieces = [];
+    this.piecesChars = 0;
   }
 
   /** The next complete logical line, or `undefined` when more text is needed to tell. */
   next(): LdifLine | undefined {
     for (;;) {
-      const end = this.pending.indexOf('\n', this.at);
+      const end = this.pending.indexOf('\n', Math.max(this.at, this.searched));
       if (end < 0) {
-        this.check(this.pending.length - this.at);
+        this.check(this.pending.length - this.at + this.piecesChars);
+        this.searched = this.pending.length;
         return undefined;
       }
       this.check(end - this.at);
@@ -68,9 +89,12 @@ export class LdifLines {
 
   /** The logical lines left once the input has ended: the held one, and an unterminated last line's. */
   end(): LdifLine[] {
-    const rest = this.pending.slice(this.at);
+    const rest = this.pending.slice(this.at) + this.pieces.join('');
     this.pending = '';
     this.at = 0;
+    this.searched = 0;
+    this.pieces = [];
+    this.piecesChars = 0;
     const done = rest === '' ? undefined : this.add({ text: rest, newline: '' });
     const last = this.take();
     return [done, last].filter((line): line is LdifLine => line !== undefined);
