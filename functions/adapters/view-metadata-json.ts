@@ -6,7 +6,7 @@ const viewMetadataSchema = z.object({
   md5: z.string().regex(/^[0-9a-f]{32}$/),
   counts: z.record(z.string(), z.number().int().nonnegative()),
   createdAt: z.iso.datetime(),
-  format: z.enum(['text', 'csv', 'ndjson', 'json', 'mail']),
+  format: z.enum(['text', 'csv', 'ndjson', 'json', 'mail', 'ldif']),
   contentType: z.string(),
   contentEncoding: z.string().optional(),
   sourceLastModified: z.iso.datetime().optional(),

@@ -11,6 +11,8 @@ const CONTENT_TYPES: Record<TextFormat, string> = {
   json: 'application/json',
   text: 'text/plain; charset=utf-8',
   mail: 'message/rfc822',
+  // LDIF has no registered media type (RFC 2849 registers none): it is UTF-8 text.
+  ldif: 'text/plain; charset=utf-8',
 };
 
 /** How one stored object is redacted. */

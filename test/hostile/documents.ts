@@ -197,12 +197,57 @@ const logDocument = fc
     });
   });
 
+/** An LDIF export: values plain, in base64 or folded anywhere, the password in a modify record. */
+const ldifDocument = fc
+  .record({
+    planted: plantedArbitrary,
+    eol: jsonEolArbitrary,
+    forms: fc.array(fc.record({ isBase64: fc.boolean(), fold: fc.integer({ min: 0, max: 30 }) }), {
+      minLength: 7,
+      maxLength: 7,
+    }),
+    label: labelArbitrary('text/plain'),
+  })
+  .map(({ planted, eol, forms, label }): HostileDocument => {
+    const values: (readonly [string, string])[] = [
+      ['dn', `mail=${planted.email},ou=people,dc=example,dc=com`],
+      ['mail', planted.email],
+      ['description', `ssn ${planted.ssn} card ${planted.card}`],
+      ['description', `key ${planted.awsKeyId}`],
+      ['awsSecretAccessKey', planted.awsSecret],
+      ['userPassword', planted.password],
+      ['employeeType', 'contractor'],
+    ];
+    const lines = values.map(([name, value], i) => {
+      const { isBase64, fold } = forms[i] ?? { isBase64: false, fold: 0 };
+      const logical = isBase64 ? `${name}:: ${Buffer.from(value).toString('base64')}` : `${name}: ${value}`;
+      // A fold after `fold` characters (none at 0 or past the end): inside a value, or its base64.
+      return fold > 1 && fold < logical.length
+        ? `${logical.slice(0, fold)}${eol} ${logical.slice(fold)}`
+        : logical;
+    });
+    const modify = ['dn: uid=jdoe,dc=example,dc=com', 'changetype: modify', 'replace: userPassword'];
+    const text = [...lines, '', ...modify, `userPassword: ${planted.password}`, '-', ''].join(eol);
+    return described({
+      key: 'exports/directory.ldif',
+      body: Buffer.from(text),
+      contentType: label,
+      planted,
+      description: `ldif eol=${JSON.stringify(eol)} forms=${JSON.stringify(forms)} label=${label}`,
+      shapeProblem: (served) => {
+        const records = served.split(`${eol}${eol}`).filter((record) => record.startsWith('dn'));
+        return records.length === 2 ? undefined : 'record count changed';
+      },
+    });
+  });
+
 /** A document of any supported format in one of its hostile variants. */
 export const hostileDocumentArbitrary: fc.Arbitrary<HostileDocument> = fc.oneof(
   csvDocument,
   ndjsonDocument,
   jsonDocument,
   logDocument,
+  ldifDocument,
 );
 
 /**

@@ -59,7 +59,7 @@ describe('detectFormat', () => {
       ...['app.env', '.env', 'deploy/.env.production', 'a/.env.local', 'app.ini', 'setup.cfg', 'nginx.conf'],
       ...['web.config', 'db.properties', 'values.yaml', 'compose.yml', 'pyproject.toml', 'run.sh', 'b.bash'],
       ...['c.zsh', 'd.ps1', 'e.bat', 'main.tf', 'prod.tfvars', 'vault.hcl', 'dump.sql', 'pom.xml', 'i.html'],
-      ...['j.htm', 'NOTES.md', 'server.pem', 'server.key', 'users.ldif', 'home/.npmrc'],
+      ...['j.htm', 'NOTES.md', 'server.pem', 'server.key', 'home/.npmrc'],
       ...['home/.pypirc', 'home/.netrc', 'home/.pgpass', 'home/.git-credentials', 'site/.htpasswd'],
       ...['home/.bash_history', 'home/.zsh_history', 'home/.aws/credentials', 'home/.aws/config'],
     ];

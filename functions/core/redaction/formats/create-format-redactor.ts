@@ -2,6 +2,7 @@ import type { Redactor } from '../redactor.ts';
 import { createCsvRedactor } from './csv-redactor.ts';
 import type { FormatRedactor, TextFormat } from './format-redactor.ts';
 import { createJsonRedactor } from './json-redactor.ts';
+import { createLdifRedactor } from './ldif-redactor.ts';
 import { createMailRedactor } from './mail-redactor.ts';
 import { createNdjsonRedactor } from './ndjson-redactor.ts';
 import { createTextRedactor } from './text-redactor.ts';
@@ -18,6 +19,8 @@ export function createFormatRedactor(format: TextFormat, redactor: Redactor): Fo
       return createJsonRedactor(redactor, createPart);
     case 'text':
       return createTextRedactor(redactor);
+    case 'ldif':
+      return createLdifRedactor(redactor);
     case 'mail':
       return createMailRedactor(redactor, createPart);
   }

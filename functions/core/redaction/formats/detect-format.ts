@@ -1,5 +1,6 @@
 import type { TextFormat } from './format-redactor.ts';
 import { type JsonLayout, sniffJsonLayout } from './sniff-json-layout.ts';
+import { sniffLdifHead } from './sniff-ldif-head.ts';
 import { sniffMailHead } from './sniff-mail-head.ts';
 import { sniffMboxHead } from './sniff-mbox-head.ts';
 import { sniffRuledCsv } from './sniff-ruled-csv.ts';
@@ -53,6 +54,7 @@ const EXTENSIONS: Record<string, TextFormat> = {
   jsonl: 'ndjson',
   json: 'json',
   eml: 'mail',
+  ldif: 'ldif',
   // JSON under names of their own: Terraform state, notebooks, docker's old auth file, and HTTP
   // archives (`application/har+json` is JSON by its suffix), whose bodies in base64 the JSON
   // redactor decodes (see `encoded-body.ts`).
@@ -71,7 +73,7 @@ const EXTENSIONS: Record<string, TextFormat> = {
     [
       ...['env', 'ini', 'cfg', 'conf', 'config', 'properties', 'yaml', 'yml', 'toml'],
       ...['sh', 'bash', 'zsh', 'ps1', 'bat', 'tf', 'tfvars', 'hcl', 'sql'],
-      ...['xml', 'html', 'htm', 'md', 'pem', 'key', 'ldif'],
+      ...['xml', 'html', 'htm', 'md', 'pem', 'key'],
       ...['npmrc', 'pypirc', 'netrc', 'pgpass', 'git-credentials', 'htpasswd', 'bash_history', 'zsh_history'],
     ].map((extension) => [extension, 'text' as const]),
   ),
@@ -114,7 +116,8 @@ const BINARY_MAGIC: readonly (readonly number[])[] = [
  * Content-Type, a structured Content-Type beats a `.txt`/`.log` extension, and content whose first
  * bytes are valid JSON text starting with `{` or `[` is parsed as JSON or NDJSON (by its layout)
  * whatever the labels say, since the text redactor would lose the field rules; so is text whose
- * first line is a CSV header naming a ruled column (`sniffRuledCsv`). Content whose head is a
+ * first line is a CSV header naming a ruled column (`sniffRuledCsv`), and labelled text whose
+ * head is an LDIF record (`sniffLdifHead`) is read as LDIF. Content whose head is a
  * mail's header block (`sniffMailHead`) is read as mail whatever the labels say, unlabelled or
  * `application/octet-stream` included (Amazon SES stores inbound mail so): read as text, its
  * base64 and quoted-printable bodies would pass unread. Content whose head is an mbox's
@@ -142,6 +145,8 @@ export function detectFormat(hints: FormatHints): DetectedFormat | undefined {
   if (labelled === undefined) return undefined;
   if (isGzip) return { format: labelled, isGzip };
   const format = withContent(labelled, sniffJsonLayout(hints.head));
+  // Read as text, LDIF's base64 and folded values would pass unread.
+  if (format === 'text' && sniffLdifHead(hints.head)) return { format: 'ldif', isGzip };
   const isRuledCsv =
     format === 'text' && hints.isRuledColumn !== undefined && sniffRuledCsv(hints.head, hints.isRuledColumn);
   return { format: isRuledCsv ? 'csv' : format, isGzip };

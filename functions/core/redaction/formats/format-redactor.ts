@@ -12,4 +12,4 @@ export interface FormatRedactor {
 }
 
 /** Formats the engine can parse. */
-export type TextFormat = 'text' | 'csv' | 'ndjson' | 'json' | 'mail';
+export type TextFormat = 'text' | 'csv' | 'ndjson' | 'json' | 'mail' | 'ldif';
