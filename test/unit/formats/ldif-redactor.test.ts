@@ -154,14 +154,16 @@ describe('createLdifRedactor', () => {
 
   it('redacts each value of a DN by its type, escapes kept where nothing changed', () => {
     const input = [
-      `dn: mail=${LDIF_PLANTS.email}+cn=J\\C3\\BCrgen M\\C3\\BCller,ou=people,dc=example`,
+      `dn: mail=${LDIF_PLANTS.email}+ou=M\\C3\\BCnchen,ou=people,dc=example`,
+      `dn: cn=J\\C3\\BCrgen M\\C3\\BCller,ou=people,dc=example`,
       `dn:: ${b64(`sn=${LDIF_PLANTS.surname}, ou=people, dc=example`)}`,
       `newsuperior: ou=a\\, b,dc=example`,
       '',
     ].join('\n');
     expect(redactLdif([input]).out).toBe(
       [
-        'dn: mail=[EMAIL]+cn=J\\C3\\BCrgen M\\C3\\BCller,ou=people,dc=example',
+        'dn: mail=[EMAIL]+ou=M\\C3\\BCnchen,ou=people,dc=example',
+        'dn: cn=[NAME],ou=people,dc=example',
         `dn:: ${b64('sn=[NAME], ou=people, dc=example')}`,
         'newsuperior: ou=a\\, b,dc=example',
         '',
