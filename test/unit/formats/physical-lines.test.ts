@@ -84,7 +84,7 @@ describe('PhysicalLines', () => {
             out = [...out, { text: lines.rest(), newline: '' }];
           });
           expect(out).toEqual(linesOf(input));
-          // Searching again from the start at each piece is quadratic: over length²/8 here.
+          // Searching the line again from its start at each piece costs about length²/2.
           expect(work).toBeLessThanOrEqual(8 * input.length);
         },
       ),
