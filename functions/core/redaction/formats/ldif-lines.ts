@@ -1,10 +1,5 @@
 import { LimitExceededError, MalformedObjectError } from '../../errors.ts';
-
-/** One physical line of an LDIF file: its text and the line break that ended it (`\r\n`, `\n` or none at the end). */
-export interface LdifPhysicalLine {
-  readonly text: string;
-  readonly newline: string;
-}
+import { type PhysicalLine, PhysicalLines } from './physical-lines.ts';
 
 /**
  * One logical line of an LDIF file (RFC 2849 §2, note 2): a line and the lines folded onto it
@@ -12,7 +7,7 @@ export interface LdifPhysicalLine {
  * it removed). An empty `text` is a record separator.
  */
 export interface LdifLine {
-  readonly lines: readonly LdifPhysicalLine[];
+  readonly lines: readonly PhysicalLine[];
   readonly text: string;
   /** Number of the first physical line, from 1. */
   readonly number: number;
@@ -28,17 +23,8 @@ export interface LdifLine {
  * line, or one after an empty line).
  */
 export class LdifLines {
-  private pending = '';
-  private at = 0;
-  /** `pending` holds no line break before this. */
-  private searched = 0;
-  /**
-   * Pieces without a line break pushed after `pending`, joined only when a line break comes: a
-   * long line in small pieces is neither copied nor searched again for each piece.
-   */
-  private pieces: string[] = [];
-  private piecesChars = 0;
-  private current: LdifPhysicalLine[] = [];
+  private readonly physical = new PhysicalLines();
+  private current: PhysicalLine[] = [];
   private currentChars = 0;
   private number = 0;
   /** Number of the first physical line of `current`. */
@@ -50,38 +36,19 @@ export class LdifLines {
   }
 
   push(text: string): void {
-    if (!text.includes('\n')) {
-      this.pieces.push(text);
-      this.piecesChars += text.length;
-      return;
-    }
-    const held = this.pieces.join('');
-    // The held pieces have no line break: they extend a search that had reached the end.
-    const isSearched = this.searched >= this.pending.length;
-    const searched = isSearched ? this.pending.length + held.length : this.searched;
-    this.pending = this.pending.slice(this.at) + held + text;
-    this.searched = Math.max(0, searched - this.at);
-    this.at = 0;
-    this.pieces = [];
-    this.piecesChars = 0;
+    this.physical.push(text);
   }
 
   /** The next complete logical line, or `undefined` when more text is needed to tell. */
   next(): LdifLine | undefined {
     for (;;) {
-      const end = this.pending.indexOf('\n', Math.max(this.at, this.searched));
-      if (end < 0) {
-        this.check(this.pending.length - this.at + this.piecesChars);
-        this.searched = this.pending.length;
+      const line = this.physical.next();
+      if (line === undefined) {
+        this.check(this.physical.unterminatedChars);
         return undefined;
       }
-      this.check(end - this.at);
-      const isCrlf = end > this.at && this.pending.charCodeAt(end - 1) === 13;
-      const line = {
-        text: this.pending.slice(this.at, isCrlf ? end - 1 : end),
-        newline: isCrlf ? '\r\n' : '\n',
-      };
-      this.at = end + 1;
+      // The CR of a CRLF counts, the LF does not.
+      this.check(line.text.length + line.newline.length - 1);
       const done = this.add(line);
       if (done !== undefined) return done;
     }
@@ -89,19 +56,14 @@ export class LdifLines {
 
   /** The logical lines left once the input has ended: the held one, and an unterminated last line's. */
   end(): LdifLine[] {
-    const rest = this.pending.slice(this.at) + this.pieces.join('');
-    this.pending = '';
-    this.at = 0;
-    this.searched = 0;
-    this.pieces = [];
-    this.piecesChars = 0;
+    const rest = this.physical.rest();
     const done = rest === '' ? undefined : this.add({ text: rest, newline: '' });
     const last = this.take();
     return [done, last].filter((line): line is LdifLine => line !== undefined);
   }
 
   /** Adds a physical line: returns the logical line it completes, if it starts a new one. */
-  private add(line: LdifPhysicalLine): LdifLine | undefined {
+  private add(line: PhysicalLine): LdifLine | undefined {
     this.number++;
     if (line.text.startsWith(' ')) {
       const last = this.current[this.current.length - 1];

@@ -1,12 +1,12 @@
 import libmime from 'libmime';
 import { MalformedObjectError } from '../../errors.ts';
 import type { Redactor } from '../redactor.ts';
-import type { MailLine } from './mail-lines.ts';
+import type { PhysicalLine } from './physical-lines.ts';
 
 /** One header field of a mail entity as it was read: its name and its lines, folded ones included. */
 export interface MailHeaderField {
   readonly name: string;
-  readonly lines: readonly MailLine[];
+  readonly lines: readonly PhysicalLine[];
 }
 
 /**

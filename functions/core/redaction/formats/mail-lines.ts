@@ -1,22 +1,16 @@
 import { LimitExceededError, MalformedObjectError } from '../../errors.ts';
-
-/** One line of a mail: its text and the line break that ended it (`\r\n` or `\n`). */
-export interface MailLine {
-  readonly text: string;
-  readonly newline: string;
-}
+import { type PhysicalLine, PhysicalLines } from './physical-lines.ts';
 
 /**
- * Cuts text that arrives in pieces into lines (sans-I/O): `push` a piece, then take the complete
- * lines with `next` until it returns `undefined`. A line longer than `maxLineChars` fails
+ * Cuts mail text that arrives in pieces into lines (sans-I/O): `push` a piece, then take the
+ * complete lines with `next` until it returns `undefined`. A line longer than `maxLineChars` fails
  * (RFC 5322 §2.1.1 allows 998 characters; what is kept stays bounded whatever the input). A
  * line holding a CR that ends no line fails: RFC 2045 §2.7 and RFC 5322 §2.3 allow CR only
  * before LF, and some parsers (Python's `email`) break a line there, so they would read a field,
  * a blank line or a delimiter inside what the redactor read as one line of text.
  */
 export class MailLines {
-  private pending = '';
-  private at = 0;
+  private readonly lines = new PhysicalLines();
   private readonly maxLineChars: number;
 
   constructor(maxLineChars: number) {
@@ -24,42 +18,36 @@ export class MailLines {
   }
 
   push(text: string): void {
-    this.pending = this.at === 0 ? this.pending + text : this.pending.slice(this.at) + text;
-    this.at = 0;
+    this.lines.push(text);
   }
 
   /** The next complete line, or `undefined` when the rest has no line break yet. */
-  next(): MailLine | undefined {
-    const end = this.pending.indexOf('\n', this.at);
-    if (end < 0) {
-      if (this.pending.length - this.at > this.maxLineChars) {
-        throw new LimitExceededError(`mail: a line is longer than ${this.maxLineChars} characters`);
-      }
+  next(): PhysicalLine | undefined {
+    const line = this.lines.next();
+    if (line === undefined) {
+      this.check(this.lines.unterminatedChars);
       return undefined;
     }
-    if (end - this.at > this.maxLineChars) {
-      throw new LimitExceededError(`mail: a line is longer than ${this.maxLineChars} characters`);
-    }
-    const isCrlf = end > this.at && this.pending.charCodeAt(end - 1) === 13;
-    const line = {
-      text: withoutBareCr(this.pending.slice(this.at, isCrlf ? end - 1 : end)),
-      newline: isCrlf ? '\r\n' : '\n',
-    };
-    this.at = end + 1;
+    // The CR of a CRLF counts, the LF does not.
+    this.check(line.text.length + line.newline.length - 1);
+    withoutBareCr(line.text);
     return line;
   }
 
   /** What is left without a line break; the lines start empty again. */
   rest(): string {
-    const rest = this.pending.slice(this.at);
-    this.pending = '';
-    this.at = 0;
-    return rest;
+    return this.lines.rest();
   }
 
   /** The last line, which ends without a line break: what is left at the end of the input. */
   lastLine(): string {
     return withoutBareCr(this.rest());
+  }
+
+  private check(lineChars: number): void {
+    if (lineChars > this.maxLineChars) {
+      throw new LimitExceededError(`mail: a line is longer than ${this.maxLineChars} characters`);
+    }
   }
 }
 

@@ -4,10 +4,11 @@ import { detectFormat } from './detect-format.ts';
 import type { FormatRedactor, TextFormat } from './format-redactor.ts';
 import { refuseEmbeddedAttachments } from './mail-embedded-attachment.ts';
 import { fieldValue, type MailHeaderField, parameterValue, redactHeaderField } from './mail-header-field.ts';
-import { type MailLine, MailLines } from './mail-lines.ts';
+import { MailLines } from './mail-lines.ts';
 import { isMarkup, refuseValuesSplitByMarkup } from './mail-markup-view.ts';
 import { createMultipartRedactor } from './mail-multipart-redactor.ts';
 import { createEncodedBodyRedactor, type MailCharset } from './mail-transfer-coding.ts';
+import type { PhysicalLine } from './physical-lines.ts';
 
 /** How one mail entity sits in the mail around it. */
 export interface MailEntityOptions {
@@ -100,7 +101,7 @@ export function createMailRedactor(
   if (depth > MAX_DEPTH) throw new LimitExceededError(`mail: entities nested deeper than ${MAX_DEPTH}`);
   const maxChars = redactor.limits.maxRecordBytes;
   const lines = new MailLines(maxChars);
-  const fields: { name: string; lines: MailLine[] }[] = [];
+  const fields: { name: string; lines: PhysicalLine[] }[] = [];
   let headerChars = 0;
   let newline = options.newline;
   let body: FormatRedactor | undefined;
@@ -167,7 +168,7 @@ export function createMailRedactor(
     return '';
   }
 
-  function addHeaderLine(line: MailLine): void {
+  function addHeaderLine(line: PhysicalLine): void {
     const last = fields[fields.length - 1];
     if (line.text.startsWith(' ') || line.text.startsWith('\t')) {
       if (last === undefined)
