@@ -1,12 +1,11 @@
 import { LimitExceededError, MalformedObjectError, RuleValidationError } from '../../errors.ts';
-import { isEncodedFieldName } from '../encoded-value.ts';
 import type { CompiledFieldRule, Redactor } from '../redactor.ts';
 import type { CsvLayout } from '../rule-schema.ts';
 import type { ScanMatch, Scanner } from '../scanner.ts';
+import { bindCsvColumns, type CsvColumnBinding } from './csv-column-binding.ts';
 import { csvScanText } from './csv-scan-text.ts';
 import { CellKind, CsvTokenizer } from './csv-tokenizer.ts';
 import type { FormatRedactor } from './format-redactor.ts';
-import { isNamedField, isNamingField } from './sibling-names.ts';
 import { sniffCsvDelimiter } from './sniff-csv-delimiter.ts';
 
 export interface CsvRedactorOptions {
@@ -129,19 +128,8 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
   // Text of the preamble not yet decided on (a line waiting for its terminator).
   let preamble = '';
   let preambleLines = 0;
-  // Column rules, bound once the header candidate is complete (none when it is data).
-  let columns: (CompiledFieldRule | undefined)[] | undefined;
-  // The scanner of each column: its header is context for the detectors (see `Scanner.named`).
-  const columnScanners: Scanner[] = [];
-  // Columns redacted whatever the batch scan found, ascending: those whose rule can change a
-  // cell (not `keep`), and unruled ones whose header is context, which the batch scan lacks.
-  const ruledColumns: number[] = [];
-  // Unruled columns whose header is context and leaves base64 alone: their cells that the batch
-  // scan vouches for are scanned together, with the detectors the header changes (see `contextVouched`).
-  const contextColumns: number[] = [];
-  // A `name,value` layout: the column whose cell names what the named columns hold (see sibling-names.ts).
-  let namingColumn = -1;
-  const namedColumns: number[] = [];
+  // Column rules and scanners, bound once the header candidate is complete (none when it is data).
+  let binding: CsvColumnBinding | undefined;
   // The header the objects lack, as the rule set declares it (see `RuleSet.csv`).
   const layout: CsvLayout = redactor.ruleSet.csv ?? { header: 'detect' };
   // Cells every record must have, once declared columns are bound.
@@ -374,7 +362,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
 
     let record = 0;
     let cell = 0;
-    if (columns === undefined) {
+    if (binding === undefined) {
       const cellEnd = recordCellEnds[0] as number;
       recordCells = cellEnd;
       const names: string[] = [];
@@ -418,32 +406,17 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
           : names.map((name, column) => [name, declared[column] as string]);
       // A `keep` rule binds only on a header beyond doubt or on columns the operator says every row has.
       const isKeepBound = isDeclared ? layout.header === 'absent' : !isDoubted;
-      columns = columnNames.map((each) => {
-        for (const name of each) {
-          const rule = redactor.fieldRule([name]);
-          if (rule !== undefined && (isKeepBound || !rule.isKeep)) return rule;
-        }
-        return undefined;
-      });
+      binding = bindCsvColumns(redactor, columnNames, isKeepBound);
       if (!isDeclared || !isData) {
         for (let column = 0; cell < cellEnd; cell++, column++) {
-          const rule = isDoubted || isDeclared ? columns[column] : undefined;
+          const rule = isDoubted || isDeclared ? binding.rules[column] : undefined;
           if (rule === undefined || !redactCell(cell, rule)) redactCell(cell, undefined);
         }
         record = 1;
       }
-      columnNames.forEach((each, column) => {
-        const rule = columns?.[column];
-        const columnScanner = each.reduce((named, name) => named.named(name), scanner);
-        if (rule === undefined ? columnScanner !== scanner : !rule.isKeep) ruledColumns.push(column);
-        if (rule === undefined && columnScanner !== scanner && !each.some(isEncodedFieldName))
-          contextColumns.push(column);
-        columnScanners.push(columnScanner);
-        if (namingColumn < 0 && each.some(isNamingField)) namingColumn = column;
-        else if (rule === undefined && each.some(isNamedField)) namedColumns.push(column);
-      });
     }
-    vouchedCells = contextVouched(tokens, record, cell);
+    const { rules, scanners: columnScanners, ruledColumns, namingColumn, namedColumns } = binding;
+    vouchedCells = contextVouched(tokens, binding, record, cell);
     for (; record < recordCount; record++) {
       const recordEnd = recordEnds[record] as number;
       const cellEnd = recordCellEnds[record] as number;
@@ -455,7 +428,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       while (match < matches.length && (matches[match] as ScanMatch).end <= firstCellStart) match++;
       while (escaped < escapedCells.length && (escapedCells[escaped] as number) < cell) escaped++;
       const namedRule =
-        namedColumns.length > 0 ? ruleNamedBy(tokens, cell + namingColumn, cellEnd) : undefined;
+        namedColumns.length > 0 ? ruleNamedBy(tokens, namingColumn, cell + namingColumn, cellEnd) : undefined;
       const isQuiet =
         namedRule === undefined &&
         (match === matches.length || (matches[match] as ScanMatch).start >= recordEnd) &&
@@ -464,11 +437,11 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         // Most records: only the ruled columns can change.
         for (const column of ruledColumns) {
           if (cell + column >= cellEnd) break;
-          redactCell(cell + column, columns[column], columnScanners[column]);
+          redactCell(cell + column, rules[column], columnScanners[column]);
         }
       } else {
         for (let column = 0; cell + column < cellEnd; column++) {
-          const rule = columns[column] ?? (namedColumns.includes(column) ? namedRule : undefined);
+          const rule = rules[column] ?? (namedColumns.includes(column) ? namedRule : undefined);
           redactCell(cell + column, rule, columnScanners[column]);
         }
       }
@@ -521,18 +494,20 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
 
   /**
    * Per cell held by `tokens` (from record `firstRecord`, whose first cell is `firstCell`), 1 when
-   * it is in one of `contextColumns` and the detectors its header changes find nothing in its
-   * decoded value; `undefined` without such columns. The decoded cells of each column are
-   * scanned as one text, a line feed between cells: as for the batch scan, the detectors find
-   * there every match they find in a cell alone, so a cell without one there has none alone. It
-   * then needs no scan of its own when the batch scan (or `escapedCellMatches`) vouches for it
-   * too: most cells under a header that is context (the bench CSV's `contact` column).
+   * it is in one of the `contextColumns` of `binding` and the detectors its header changes find
+   * nothing in its decoded value; `undefined` without such columns. The decoded cells of each
+   * column are scanned as one text, a line feed between cells: as for the batch scan, the
+   * detectors find there every match they find in a cell alone, so a cell without one there has
+   * none alone. It then needs no scan of its own when the batch scan (or `escapedCellMatches`)
+   * vouches for it too: most cells under a header that is context (the bench CSV's `contact` column).
    */
   function contextVouched(
     tokens: CsvTokenizer,
+    binding: CsvColumnBinding,
     firstRecord: number,
     firstCell: number,
   ): Uint8Array | undefined {
+    const { contextColumns, scanners } = binding;
     if (contextColumns.length === 0 || firstRecord >= tokens.recordCount) return undefined;
     const { text, recordCount, recordCellEnds, cellStarts, cellEnds, cellKinds } = tokens;
     const vouched = new Uint8Array(recordCellEnds[recordCount - 1] as number);
@@ -551,7 +526,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
           decode(text, cellStarts[index] as number, cellEnds[index] as number, cellKinds[index] as CellKind),
         );
       }
-      const found = (columnScanners[column] as Scanner).scanNamedOnly(pieces.join('\n')).matches;
+      const found = (scanners[column] as Scanner).scanNamedOnly(pieces.join('\n')).matches;
       let next = 0;
       let start = 0;
       for (const [i, index] of cells.entries()) {
@@ -579,8 +554,16 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     );
   }
 
-  /** The field rule of the name in the naming cell `index` of a record, unless it is `keep` or missing. */
-  function ruleNamedBy(tokens: CsvTokenizer, index: number, cellEnd: number): CompiledFieldRule | undefined {
+  /**
+   * The field rule of the name in the naming cell `index` of a record (in the column
+   * `namingColumn`, -1 for none), unless it is `keep` or missing.
+   */
+  function ruleNamedBy(
+    tokens: CsvTokenizer,
+    namingColumn: number,
+    index: number,
+    cellEnd: number,
+  ): CompiledFieldRule | undefined {
     if (namingColumn < 0 || index >= cellEnd) return undefined;
     const { text, cellStarts, cellEnds, cellKinds } = tokens;
     const name = decode(
