@@ -7,7 +7,6 @@ import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } 
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_DIR } from '../../functions/adapters/local-rule-set-source.ts';
-import { openRedactionStream } from '../../functions/adapters/node-redaction-stream.ts';
 import { MalformedObjectError } from '../../functions/core/errors.ts';
 import type { CompiledRuleSet } from '../../functions/core/redaction/redactor.ts';
 import { shippedRuleSet } from '../support/shipped-rules.ts';
@@ -20,6 +19,7 @@ import {
   writeLdif,
 } from '../unit/support/planted-ldif.ts';
 import { gatewayClient, startTestGateway, type TestGateway } from './gateway-client.ts';
+import { redactInChunks } from './redact-in-chunks.ts';
 
 const b64 = (text: string): string => Buffer.from(text).toString('base64');
 
@@ -64,24 +64,6 @@ function expectRedactedExport(text: string): void {
   expect(parsed[0]?.find((line) => line.name === 'jpegPhoto')?.value).toBe('[BINARY]');
 }
 
-async function redact(ruleSet: CompiledRuleSet, body: Uint8Array, key: string, contentType?: string) {
-  const chunks: Uint8Array[] = [];
-  let failure: unknown;
-  try {
-    const stream = await openRedactionStream(
-      (async function* () {
-        // Small chunks so values, folds and base64 straddle chunk boundaries.
-        for (let i = 0; i < body.byteLength; i += 7) yield body.subarray(i, i + 7);
-      })(),
-      { ruleSet, key, contentType },
-    );
-    for await (const chunk of stream.body) chunks.push(chunk);
-  } catch (error) {
-    failure = error;
-  }
-  return { output: Buffer.concat(chunks), failure };
-}
-
 describe('LDIF objects', () => {
   let ruleSet: CompiledRuleSet;
   beforeAll(async () => {
@@ -95,7 +77,7 @@ describe('LDIF objects', () => {
       ['exports/users.txt', 'text/plain'],
     ] as const) {
       it(`reads ${key} labelled ${contentType ?? 'nothing'} as LDIF, every value redacted`, async () => {
-        const { output, failure } = await redact(ruleSet, Buffer.from(EXPORT), key, contentType);
+        const { output, failure } = await redactInChunks(ruleSet, Buffer.from(EXPORT), key, contentType);
         expect(failure).toBeUndefined();
         expectRedactedExport(output.toString('utf8'));
       });
@@ -105,7 +87,7 @@ describe('LDIF objects', () => {
       await fc.assert(
         fc.asyncProperty(plantedLdif, async (file) => {
           const input = writeLdif(file);
-          const { output, failure } = await redact(ruleSet, Buffer.from(input), 'dump/x.ldif');
+          const { output, failure } = await redactInChunks(ruleSet, Buffer.from(input), 'dump/x.ldif');
           expect(failure).toBeUndefined();
           const text = output.toString('utf8');
           expectNoPlant(text);
@@ -116,7 +98,7 @@ describe('LDIF objects', () => {
     });
 
     it('redacts a gzip LDIF and keeps it gzip', async () => {
-      const { output, failure } = await redact(ruleSet, gzipSync(EXPORT), 'exports/users.ldif.gz');
+      const { output, failure } = await redactInChunks(ruleSet, gzipSync(EXPORT), 'exports/users.ldif.gz');
       expect(failure).toBeUndefined();
       expectRedactedExport(gunzipSync(output).toString('utf8'));
     });
@@ -125,7 +107,7 @@ describe('LDIF objects', () => {
       const badBase64 = EXPORT.replace(`sn:: ${b64(LDIF_PLANTS.surname)}`, `sn:: ${LDIF_PLANTS.surname}`);
       const strayFold = EXPORT.replace('\n\ndn: uid=jdoe', `\n\n ${LDIF_PLANTS.email}\ndn: uid=jdoe`);
       for (const body of [badBase64, strayFold]) {
-        const { output, failure } = await redact(ruleSet, Buffer.from(body), 'exports/users.ldif');
+        const { output, failure } = await redactInChunks(ruleSet, Buffer.from(body), 'exports/users.ldif');
         expect(failure).toBeInstanceOf(MalformedObjectError);
         expectNoPlant(output.toString('utf8'));
         expectNoPlant(`${(failure as Error).message}\n${(failure as Error).stack}`);

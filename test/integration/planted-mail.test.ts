@@ -7,7 +7,6 @@ import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } 
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_DIR } from '../../functions/adapters/local-rule-set-source.ts';
-import { openRedactionStream } from '../../functions/adapters/node-redaction-stream.ts';
 import { MalformedObjectError } from '../../functions/core/errors.ts';
 import type { CompiledRuleSet } from '../../functions/core/redaction/redactor.ts';
 import { shippedRuleSet } from '../support/shipped-rules.ts';
@@ -20,6 +19,7 @@ import {
   writeMail,
 } from '../unit/support/planted-mail.ts';
 import { gatewayClient, startTestGateway, type TestGateway } from './gateway-client.ts';
+import { redactInChunks } from './redact-in-chunks.ts';
 
 /** An inbound mail as Amazon SES stores it: the red-team survivor (`jane=40example.com`) in QP, a base64 body, an image. */
 const SES_MAIL = [
@@ -124,24 +124,6 @@ function expectNoPlantedValue(text: string): void {
   expect(text).not.toContain('jane=40example.com');
 }
 
-async function redact(ruleSet: CompiledRuleSet, body: Uint8Array, key: string, contentType?: string) {
-  const chunks: Uint8Array[] = [];
-  let failure: unknown;
-  try {
-    const stream = await openRedactionStream(
-      (async function* () {
-        // Small chunks so values, encoded-words and boundaries straddle chunk boundaries.
-        for (let i = 0; i < body.byteLength; i += 7) yield body.subarray(i, i + 7);
-      })(),
-      { ruleSet, key, contentType },
-    );
-    for await (const chunk of stream.body) chunks.push(chunk);
-  } catch (error) {
-    failure = error;
-  }
-  return { output: Buffer.concat(chunks), failure };
-}
-
 describe('mail objects', () => {
   let ruleSet: CompiledRuleSet;
   beforeAll(async () => {
@@ -157,7 +139,7 @@ describe('mail objects', () => {
       ['mail/m.txt', 'text/plain; charset=utf-8'],
     ] as const) {
       it(`reads an SES mail under ${key} labelled ${contentType ?? 'nothing'} as mail, every part redacted`, async () => {
-        const { output, failure } = await redact(ruleSet, Buffer.from(SES_MAIL), key, contentType);
+        const { output, failure } = await redactInChunks(ruleSet, Buffer.from(SES_MAIL), key, contentType);
         expect(failure).toBeUndefined();
         const text = output.toString('utf8');
         expectNoPlantedValue(text);
@@ -172,7 +154,7 @@ describe('mail objects', () => {
     it('redacts generated mails with the same result whatever the chunking', async () => {
       await fc.assert(
         fc.asyncProperty(plantedMail, async (mail) => {
-          const { output, failure } = await redact(
+          const { output, failure } = await redactInChunks(
             ruleSet,
             Buffer.from(writeMail(mail)),
             'inbound/x',
@@ -188,7 +170,7 @@ describe('mail objects', () => {
     });
 
     it('redacts a gzip mail and keeps it gzip', async () => {
-      const { output, failure } = await redact(ruleSet, gzipSync(SES_MAIL), 'mail/m.eml.gz');
+      const { output, failure } = await redactInChunks(ruleSet, gzipSync(SES_MAIL), 'mail/m.eml.gz');
       expect(failure).toBeUndefined();
       const text = gunzipSync(output).toString('utf8');
       expectNoPlantedValue(text);
@@ -205,7 +187,7 @@ describe('mail objects', () => {
       ]);
       const open = SES_MAIL.slice(0, SES_MAIL.indexOf('--=_alt--'));
       for (const body of [latin, Buffer.from(open)]) {
-        const { output, failure } = await redact(ruleSet, body, 'inbound/x');
+        const { output, failure } = await redactInChunks(ruleSet, body, 'inbound/x');
         expect(failure).toBeInstanceOf(MalformedObjectError);
         expectNoPlantedValue(output.toString('utf8'));
         expectNoPlantedValue(`${(failure as Error).message}\n${(failure as Error).stack}`);
@@ -217,7 +199,7 @@ describe('mail objects', () => {
     for (const [name, mail] of Object.entries(REFUSED_MAILS)) {
       it(`refuses ${name} under .txt and unlabelled, with no planted value in the output or the error`, async () => {
         for (const key of ['inbound/0a1b2c3d4e5f', 'notes/mail.txt']) {
-          const { output, failure } = await redact(ruleSet, Buffer.from(mail), key);
+          const { output, failure } = await redactInChunks(ruleSet, Buffer.from(mail), key);
           expect(failure).toBeInstanceOf(Error);
           const text = `${output.toString('utf8')}\n${(failure as Error).message}\n${(failure as Error).stack}`;
           expectNoPlantedValue(text);
