@@ -23,8 +23,9 @@ const ZLIB_CHUNK_BYTES = 256 * 1024;
 /**
  * Bytes queued at each side of the redaction when gzip is involved: inflated bytes read ahead of
  * it and redacted bytes waiting for the deflater, at most, so that neither waits for the other
- * (with the streams' default 16 KiB each did, on every chunk). Memory per gzip object: twice
- * this, plus a zlib chunk at each stage and zlib's own state.
+ * (with the streams' default 16 KiB each did, on every chunk). Memory per gzip object: about
+ * three times this (read ahead, queued, and the batch being deflated), a zlib chunk at each
+ * stage, and zlib's own state; a reader that does not pull holds under 4 MiB of plaintext.
  */
 const ZLIB_QUEUE_BYTES = 1024 * 1024;
 /**
