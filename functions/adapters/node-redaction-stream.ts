@@ -199,6 +199,7 @@ async function feedInBatches(source: AsyncIterable<Uint8Array>, deflater: Transf
       }
       await turn();
     }
+    if (deflater.destroyed) return;
     // The rest in one last write, which the stream keeps behind the one in work.
     if (queued.length > 0) deflater.write(Buffer.concat(queued.splice(0), queuedBytes));
     deflater.end();

@@ -136,6 +136,31 @@ describe('openRedactionStream', () => {
     expect(text).not.toMatch(/\d{3}-\d{2}-\d{4}|@example\.com/);
   });
 
+  it('stops reading and closes the source of a gzip object whose reader leaves', async () => {
+    let blocksRead = 0;
+    let isClosed = false;
+    async function* source(): AsyncGenerator<Uint8Array> {
+      try {
+        for (let block = 0; block < 1000; block++) {
+          blocksRead++;
+          yield gzipSync(logLines(block * 1000, 1000), { level: 1 });
+        }
+      } finally {
+        isClosed = true;
+      }
+    }
+    const stream = await openRedactionStream(source(), { ruleSet, key: 'a.log.gz' });
+    const body = stream.body[Symbol.asyncIterator]();
+    await body.next();
+    await body.return?.(undefined);
+    // The pipeline unwinds asynchronously (zlib calls in work finish first): bounded polls.
+    for (let polls = 0; !isClosed && polls < 500; polls++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(isClosed).toBe(true);
+    expect(blocksRead).toBeLessThan(100);
+  });
+
   it('aborts a gzip bomb at the decompression ratio cap', async () => {
     const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024, 'a'));
     const stream = await openRedactionStream(chunksOf(bomb), {
