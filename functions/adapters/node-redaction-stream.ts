@@ -220,9 +220,7 @@ function turn(): Promise<void> {
 }
 
 /** zlib options with the stream's own (node:zlib passes them on to its Transform; its types omit them). */
-function zlibOptions(
-  options: ZlibOptions & Pick<TransformOptions, 'readableHighWaterMark' | 'writableHighWaterMark'>,
-): ZlibOptions {
+function zlibOptions(options: ZlibOptions & Pick<TransformOptions, 'readableHighWaterMark'>): ZlibOptions {
   return options;
 }
 
