@@ -270,7 +270,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         value = decode(text, start, stop, kind);
         let found: readonly ScanMatch[] | undefined =
           isTouched && kind !== CellKind.QuotedEscaped
-            ? batchMatchesAlone(start, stop, value, cellScanner)
+            ? batchMatchesAlone(index, start, stop, value, cellScanner)
             : undefined;
         if (found === undefined) {
           const own =
@@ -294,12 +294,14 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     }
 
     /**
-     * The batch matches overlapping the cell `[start, stop)`, whose decoded value is `value`
-     * (written as it reads), in positions of the cell, when each lies inside it, as written, and
-     * `cellScanner` confirms that scanning the cell alone finds them (see `Scanner.findsAlone`);
-     * else `undefined`.
+     * The batch matches overlapping the cell `index`, `[start, stop)`, whose decoded value is
+     * `value` (written as it reads), in positions of the cell, when each lies inside it, as
+     * written, and `cellScanner` confirms that scanning the cell alone finds them (see
+     * `Scanner.findsAlone`, told when `contextVouched` already ran the detectors a header that is
+     * context changes); else `undefined`.
      */
     function batchMatchesAlone(
+      index: number,
       start: number,
       stop: number,
       value: string,
@@ -312,7 +314,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         if (batch.start < start || batch.end > stop || batch.value !== undefined) return undefined;
         own.push({ start: batch.start - start, end: batch.end - start, detector: batch.detector });
       }
-      return cellScanner.findsAlone(value, own) ? own : undefined;
+      return cellScanner.findsAlone(value, own, vouchedCells?.[index] === 1) ? own : undefined;
     }
 
     /**
@@ -333,7 +335,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         return cellScanner === scanner || vouchedCells?.[index] === 1
           ? batch
           : cellScanner.scanNamedOnly(value).matches;
-      return cellScanner.findsAlone(value, batch) ? batch : undefined;
+      return cellScanner.findsAlone(value, batch, vouchedCells?.[index] === 1) ? batch : undefined;
     }
 
     /**
