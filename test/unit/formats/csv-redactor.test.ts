@@ -422,6 +422,24 @@ describe('createCsvRedactor', () => {
     }
   });
 
+  it('scans a cell under a header that is context alone with all its detectors, and no more, when the batch and the scan of its column both found something in it', () => {
+    const redactor = new Redactor(
+      compiledRuleSetOf(['email', 'us-ssn'].map((id) => createBuiltInDetector(id) as Detector)),
+    );
+    const scan = vi.spyOn(Scanner.prototype, 'scan');
+    try {
+      const output = redact('id,social security\n1,bob@example.com 219099999\n2,none\n', redactor);
+
+      expect(output).toBe('id,social security\n1,[EMAIL] [SSN]\n2,none\n');
+      const cells = scan.mock.calls.flatMap(([text], i) =>
+        text.includes('\n') ? [] : [[text, (scan.mock.contexts[i] as Scanner).detectors.length]],
+      );
+      expect(cells).toEqual([['bob@example.com 219099999', 2]]);
+    } finally {
+      scan.mockRestore();
+    }
+  });
+
   it('scans the cells of a column whose header is context together, and alone only those it finds something in', () => {
     const redactor = new Redactor(
       compiledRuleSetOf(['email', 'us-ssn'].map((id) => createBuiltInDetector(id) as Detector)),
