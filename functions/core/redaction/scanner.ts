@@ -139,8 +139,11 @@ export class Scanner {
    * `text`: then the detectors they replace only had candidates that the lexer passed over.
    * False for a scanner that decodes base64 (a whole value may be one match), and where a
    * detector may find more in `text` alone than in the line (see `Detector.mayFindMoreAlone`).
+   * `isNamedOnlyClean`: the caller knows that the changed detectors find nothing in `text`
+   * (`scanNamedOnly` found nothing there within a longer text, on the same condition), so they
+   * are not run again.
    */
-  findsAlone(text: string, matches: readonly ScanMatch[]): boolean {
+  findsAlone(text: string, matches: readonly ScanMatch[], isNamedOnlyClean = false): boolean {
     if (this.isDecodingBase64) return false;
     for (const detector of this.findingMoreAlone)
       if (detector.mayFindMoreAlone?.(text) === true) return false;
@@ -148,7 +151,9 @@ export class Scanner {
       const changed = this.namedOnly;
       if (changed === this) return false;
       for (const match of matches) if (changed.ruleDetectors[match.detector] !== undefined) return false;
-      return changed.scan(text).matches.length === 0 && this.base.findsAlone(text, matches);
+      return (
+        (isNamedOnlyClean || changed.scan(text).matches.length === 0) && this.base.findsAlone(text, matches)
+      );
     }
     let isNormal: boolean | undefined;
     for (const match of matches) {

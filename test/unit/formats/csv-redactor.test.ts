@@ -402,7 +402,7 @@ describe('createCsvRedactor', () => {
     }
   });
 
-  it('scans a cell under a header that is context with only the detectors the header changes when the others found all in its record', () => {
+  it('scans a cell under a header that is context with only the detectors the header changes when the others found all in its record, and not alone when the scan of its column found nothing in it', () => {
     const redactor = new Redactor(
       compiledRuleSetOf(['email', 'us-ssn'].map((id) => createBuiltInDetector(id) as Detector)),
     );
@@ -411,14 +411,30 @@ describe('createCsvRedactor', () => {
       const output = redact('id,social security\n1,bob@example.com\n2,219099999\n', redactor);
 
       expect(output).toBe('id,social security\n1,[EMAIL]\n2,[SSN]\n');
-      // Each cell scanned alone, with the number of detectors scanning it.
+      // Each cell scanned alone, with the number of detectors scanning it: the email is the
+      // batch's, and the column's scan with the SSN detector the header changes found nothing in it.
       const cells = scan.mock.calls.flatMap(([text], i) =>
         text.includes('\n') ? [] : [[text, (scan.mock.contexts[i] as Scanner).detectors.length]],
       );
-      expect(cells).toEqual([
-        ['bob@example.com', 1],
-        ['219099999', 1],
-      ]);
+      expect(cells).toEqual([['219099999', 1]]);
+    } finally {
+      scan.mockRestore();
+    }
+  });
+
+  it('scans a cell under a header that is context alone with all its detectors, and no more, when the batch and the scan of its column both found something in it', () => {
+    const redactor = new Redactor(
+      compiledRuleSetOf(['email', 'us-ssn'].map((id) => createBuiltInDetector(id) as Detector)),
+    );
+    const scan = vi.spyOn(Scanner.prototype, 'scan');
+    try {
+      const output = redact('id,social security\n1,bob@example.com 219099999\n2,none\n', redactor);
+
+      expect(output).toBe('id,social security\n1,[EMAIL] [SSN]\n2,none\n');
+      const cells = scan.mock.calls.flatMap(([text], i) =>
+        text.includes('\n') ? [] : [[text, (scan.mock.contexts[i] as Scanner).detectors.length]],
+      );
+      expect(cells).toEqual([['bob@example.com 219099999', 2]]);
     } finally {
       scan.mockRestore();
     }

