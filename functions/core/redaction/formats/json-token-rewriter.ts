@@ -301,6 +301,10 @@ export class JsonTokenRewriter {
       this.plainKey(start, end, !this.areKeysUnscanned && found?.length === 0);
       return;
     }
+    if (this.isPlainMember(found) && !isJsonContainerStart(this.source.charCodeAt(start + 1))) {
+      this.copyPlainMember(start, end);
+      return;
+    }
     const rule = this.startValue(start, start + 1, end - 1);
     this.noteNaming(start + 1, end - 1);
     if (rule === undefined && this.isBodyNow()) {
@@ -369,6 +373,10 @@ export class JsonTokenRewriter {
    * a batch scan that overlap it (see {@link ownMatches}).
    */
   number(start: number, end: number, found?: readonly ScanMatch[]): void {
+    if (this.isPlainMember(found) && !this.hasExponent(start, end)) {
+      this.copyPlainMember(start, end);
+      return;
+    }
     const rule = this.startValue(start);
     const held = this.hold(rule, start, end);
     if (rule === undefined) {
@@ -391,6 +399,29 @@ export class JsonTokenRewriter {
     } else this.writeField(rule, this.source.slice(start, end));
     this.endHold(held);
     this.endValue();
+  }
+
+  /**
+   * True when the scalar read now is a plain member: the value of an object's key that no
+   * field rule taints or governs, that plays no sibling role (naming, named, a body's) and is
+   * no context to the detectors, in no held object, and that the batch scan cleared (`found`
+   * empty). Most members of records are; their output is their source text (see
+   * {@link copyPlainMember}), as the general path would find after all its checks.
+   */
+  private isPlainMember(found: readonly ScanMatch[] | undefined): boolean {
+    if (this.expect !== VALUE || found === undefined || found.length > 0) return false;
+    if (this.held.isRecording) return false;
+    const frame = this.frames[this.frames.length - 1];
+    if (frame === undefined || !frame.isObject || frame.taint !== undefined) return false;
+    const node = frame.keyNode;
+    return node.rule === undefined && node.sibling === undefined && node.scanner === this.redactor.scanner;
+  }
+
+  /** Writes the plain member's value `source[start, end)` unchanged (see {@link isPlainMember}). */
+  private copyPlainMember(start: number, end: number): void {
+    this.writeSeparator();
+    this.copy(start, end);
+    this.expect = COMMA_OR_CLOSE;
   }
 
   /** `true`, `false` or `null` at `position`. */
@@ -1029,6 +1060,11 @@ function isJsonContainerText(text: string, start: number, end: number): boolean 
   let last = end - 1;
   while (last > first && isJsonBlank(text.charCodeAt(last))) last--;
   return text.charCodeAt(last) === open + 2;
+}
+
+/** True when a string value whose first character is `code` may hold a JSON text (see {@link isJsonContainerText}). */
+function isJsonContainerStart(code: number): boolean {
+  return code === 0x7b || code === 0x5b || isJsonBlank(code);
 }
 
 function isJsonBlank(code: number): boolean {
