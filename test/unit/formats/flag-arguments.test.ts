@@ -75,6 +75,34 @@ describe('command-line flags in JSON arrays', () => {
     );
   });
 
+  it('redacts every scalar of an object or array after a flag naming a credential, in any format and chunking (generated)', () => {
+    // Objects and arrays: their members are keys under no rule, ruled by the flag alone.
+    const container = fc.oneof(
+      fc.dictionary(fc.stringMatching(/^[a-z]{1,8}$/), fc.oneof(secretValues, fc.integer({ min: 100000 })), {
+        minKeys: 1,
+        maxKeys: 3,
+      }),
+      fc.array(secretValues, { minLength: 1, maxLength: 3 }),
+    );
+    fc.assert(
+      fc.property(
+        dashes,
+        credentialFlags,
+        container,
+        fc.constantFrom('json' as const, 'ndjson' as const),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        (dash, flag, value, format, cuts) => {
+          const record = { Config: { Cmd: ['serve', `${dash}${flag}`, value] } };
+          const text = format === 'ndjson' ? `${JSON.stringify(record)}\n` : JSON.stringify(record);
+          const output = redact(format, splitAt(text, cuts));
+          for (const scalar of Object.values(value)) expect(output).not.toContain(`${scalar}`);
+          expect(() => JSON.parse(output)).not.toThrow();
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('keeps what follows a bare name, a flag describing a credential or a flag of no credential (generated)', () => {
     const nearMiss = fc.constantFrom(
       // A list of field names, as JSON Schema `required` or a form's `fields` write it.

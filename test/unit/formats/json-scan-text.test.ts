@@ -78,4 +78,45 @@ describe('jsonScanText', () => {
       { numRuns: 500 },
     );
   });
+
+  it('reads Latin-1 text as it reads text beyond it, on any text, malformed included', () => {
+    // Latin-1 text finds a string's end by a native search; a character beyond Latin-1 at the
+    // end sends the same text through the byte loop, where it stays as it is.
+    const beyond = '\u0100';
+    const piece = fc.constantFrom(
+      '"',
+      '\\',
+      '\n',
+      '\r',
+      ':',
+      ' ',
+      '{',
+      '}',
+      ',',
+      '1',
+      '-',
+      'e',
+      'a',
+      'xyz',
+      't',
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(piece, fc.constantFrom('é', '"k":', '"v\\"w"', '"\\\\"')), { maxLength: 40 }),
+        (pieces) => {
+          const text = pieces.join('');
+          expect(jsonScanText(text)).toBe(jsonScanText(text + beyond).slice(0, -1));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    // Keys beyond ASCII are blanked in Latin-1 text only: ASCII here.
+    fc.assert(
+      fc.property(fc.array(fc.oneof(piece, fc.constant('"k":')), { maxLength: 40 }), (pieces) => {
+        const text = pieces.join('');
+        expect(jsonScanText(text, true)).toBe(jsonScanText(text + beyond, true).slice(0, -1));
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });

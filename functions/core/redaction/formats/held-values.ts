@@ -318,7 +318,9 @@ export class HeldValues<O extends HoldingObject> {
 
   /** Lets go of the values `object` holds: their output is final. */
   release(object: O): void {
-    while (this.held[this.held.length - 1]?.object === object) this.forgetLast();
+    // Guarded: index -1 of an empty array is a slow lookup by name in V8, and most objects hold nothing.
+    const held = this.held;
+    while (held.length > 0 && (held[held.length - 1] as HeldValue<O>).object === object) this.forgetLast();
   }
 
   private forgetLast(): void {

@@ -279,12 +279,12 @@ export class JsonTokenRewriter {
 
   colon(position: number): void {
     if (this.expect !== COLON) this.fail("unexpected ':'", position);
-    (this.frames[this.frames.length - 1] as Frame).colonAt = position;
+    (this.innermost() as Frame).colonAt = position;
     this.expect = VALUE;
   }
 
   comma(position: number): void {
-    const frame = this.frames[this.frames.length - 1];
+    const frame = this.innermost();
     if (this.expect !== COMMA_OR_CLOSE || frame === undefined) this.fail("unexpected ','", position);
     frame.commaAt = position;
     this.expect = frame.isObject ? KEY : VALUE;
@@ -299,6 +299,10 @@ export class JsonTokenRewriter {
   plainString(start: number, end: number, found?: readonly ScanMatch[]): void {
     if (this.expect === KEY || this.expect === KEY_OR_CLOSE) {
       this.plainKey(start, end, !this.areKeysUnscanned && found?.length === 0);
+      return;
+    }
+    if (this.isPlainMember(found) && !isJsonContainerStart(this.source.charCodeAt(start + 1))) {
+      this.copyPlainMember(start, end);
       return;
     }
     const rule = this.startValue(start, start + 1, end - 1);
@@ -369,6 +373,10 @@ export class JsonTokenRewriter {
    * a batch scan that overlap it (see {@link ownMatches}).
    */
   number(start: number, end: number, found?: readonly ScanMatch[]): void {
+    if (this.isPlainMember(found) && !this.hasExponent(start, end)) {
+      this.copyPlainMember(start, end);
+      return;
+    }
     const rule = this.startValue(start);
     const held = this.hold(rule, start, end);
     if (rule === undefined) {
@@ -393,6 +401,29 @@ export class JsonTokenRewriter {
     this.endValue();
   }
 
+  /**
+   * True when the scalar read now is a plain member: the value of an object's key that no
+   * field rule taints or governs, that plays no sibling role (naming, named, a body's) and is
+   * no context to the detectors, in no held object, and that the batch scan cleared (`found`
+   * empty). Most members of records are; their output is their source text (see
+   * {@link copyPlainMember}), as the general path would find after all its checks.
+   */
+  private isPlainMember(found: readonly ScanMatch[] | undefined): boolean {
+    if (this.expect !== VALUE || found === undefined || found.length > 0) return false;
+    if (this.held.isRecording) return false;
+    const frame = this.innermost();
+    if (frame === undefined || !frame.isObject || frame.taint !== undefined) return false;
+    const node = frame.keyNode;
+    return node.rule === undefined && node.sibling === undefined && node.scanner === this.redactor.scanner;
+  }
+
+  /** Writes the plain member's value `source[start, end)` unchanged (see {@link isPlainMember}). */
+  private copyPlainMember(start: number, end: number): void {
+    this.writeSeparator();
+    this.copy(start, end);
+    this.expect = COMMA_OR_CLOSE;
+  }
+
   /** `true`, `false` or `null` at `position`. */
   literal(text: 'true' | 'false' | 'null', position: number): void {
     const rule = this.startValue(position);
@@ -407,7 +438,7 @@ export class JsonTokenRewriter {
 
   /** The key `source[start, end)`, a plain string literal; `isClean` as for values. */
   private plainKey(start: number, end: number, isClean: boolean): void {
-    const frame = this.frames[this.frames.length - 1] as Frame;
+    const frame = this.innermost() as Frame;
     this.keys++;
     const value = this.source.slice(start + 1, end - 1);
     if (frame.taint === undefined) {
@@ -428,7 +459,7 @@ export class JsonTokenRewriter {
    * found nothing in it before, they are not run again.
    */
   private key(value: string, position: number, end: number, isClean: boolean, known?: PathNode): void {
-    const frame = this.frames[this.frames.length - 1] as Frame;
+    const frame = this.innermost() as Frame;
     const taint = frame.taint;
     const last = this.path.length - 1;
     this.pathChars += value.length - (this.path[last] as string).length;
@@ -560,7 +591,7 @@ export class JsonTokenRewriter {
 
   /** The scanner for the value starting now: the keys on its path are its context. */
   private valueScanner(): Scanner {
-    const frame = this.frames[this.frames.length - 1];
+    const frame = this.innermost();
     if (frame === undefined) return this.root?.scanner ?? this.redactor.scanner;
     return (frame.isObject ? frame.keyNode : frame.node).scanner;
   }
@@ -576,7 +607,7 @@ export class JsonTokenRewriter {
    * the value's span in the source, or its decoded text.
    */
   private noteNaming(valueOrStart: string | number, end?: number): void {
-    const frame = this.frames[this.frames.length - 1];
+    const frame = this.innermost();
     if (frame === undefined || frame.taint !== undefined) return;
     if (!frame.isObject) {
       this.noteFlag(frame, valueOrStart, end);
@@ -629,7 +660,7 @@ export class JsonTokenRewriter {
    * of an object whose `encoding` said `base64` and whose `mimeType` is known, no rule on it.
    */
   private isBodyNow(): boolean {
-    const frame = this.frames[this.frames.length - 1];
+    const frame = this.innermost();
     if (frame === undefined || frame.keyNode.sibling !== 'encoded') return false;
     return (
       frame.isObject &&
@@ -641,7 +672,7 @@ export class JsonTokenRewriter {
 
   /** Writes the body in base64 read now, redacted (see `redactEncodedBody`). */
   private writeBody(base64: string): void {
-    const frame = this.frames[this.frames.length - 1] as Frame;
+    const frame = this.innermost() as Frame;
     if (this.held.isRecording) this.held.recordScalar(base64);
     const redacted = redactEncodedBody(base64, frame.mediaType, this.redactor, this.createPart);
     this.writeSeparator();
@@ -720,14 +751,14 @@ export class JsonTokenRewriter {
     isString = false,
   ): HeldValue<Frame> | undefined {
     const isRecording = this.held.isRecording;
-    const top = this.frames[this.frames.length - 1];
+    const top = this.innermost();
     // Most values: no rule-less member of a sibling role, nothing recorded.
     if (!isRecording && (rule !== undefined || top === undefined || top.keyNode.sibling === undefined)) {
       return undefined;
     }
     let frame = this.holdingFrame(rule);
     const isEncoded = isString && frame === undefined && this.isBodyLater(rule);
-    if (isEncoded) frame = this.frames[this.frames.length - 1];
+    if (isEncoded) frame = this.innermost();
     if (frame === undefined && !isRecording) return undefined;
     const text = typeof valueOrStart === 'string' ? valueOrStart : this.source.slice(valueOrStart, end);
     if (isRecording) this.held.recordScalar(text);
@@ -744,7 +775,7 @@ export class JsonTokenRewriter {
    * objects that merely have a `text` member (most JSON that has one) hold nothing.
    */
   private isBodyLater(rule: CompiledFieldRule | undefined): boolean {
-    const frame = this.frames[this.frames.length - 1];
+    const frame = this.innermost();
     if (rule !== undefined || frame === undefined || frame.keyNode.sibling !== 'encoded') return false;
     if (!frame.isObject || frame.taint !== undefined) return false;
     if (frame.encoding === 'base64' || (frame.encoding === undefined && frame.mediaType !== undefined)) {
@@ -784,7 +815,7 @@ export class JsonTokenRewriter {
 
   /** The object whose member the value starting now is, when it is a value to hold. */
   private holdingFrame(rule: CompiledFieldRule | undefined): Frame | undefined {
-    const frame = this.frames[this.frames.length - 1];
+    const frame = this.innermost();
     if (rule !== undefined || frame === undefined || !frame.isObject || frame.hasNaming) return undefined;
     if (frame.taint !== undefined || frame.keyNode.sibling !== 'named') return undefined;
     return frame;
@@ -819,7 +850,7 @@ export class JsonTokenRewriter {
     end?: number,
   ): CompiledFieldRule | undefined {
     if (this.expect !== VALUE && this.expect !== VALUE_OR_CLOSE) this.fail('unexpected value', position);
-    const frame = this.frames[this.frames.length - 1];
+    const frame = this.innermost();
     if (frame === undefined) return undefined;
     if (frame.isObject) return frame.taint ?? frame.keyNode.rule ?? this.siblingRule(frame);
     this.path[this.path.length - 1] = frame.index++;
@@ -911,14 +942,14 @@ export class JsonTokenRewriter {
   }
 
   private nodeOfNewContainer(taint: CompiledFieldRule | undefined): PathNode {
-    const parent = this.frames[this.frames.length - 1];
+    const parent = this.innermost();
     if (parent === undefined) return this.root ?? this.rules.start();
     if (taint !== undefined || parent.isObject) return parent.keyNode;
     return this.rules.child(parent.node, parent.index - 1, this.path);
   }
 
   private end(isObject: boolean, position: number): void {
-    const frame = this.frames[this.frames.length - 1];
+    const frame = this.innermost();
     const canClose =
       this.expect === COMMA_OR_CLOSE || this.expect === (isObject ? KEY_OR_CLOSE : VALUE_OR_CLOSE);
     if (frame === undefined || frame.isObject !== isObject || !canClose) {
@@ -934,7 +965,7 @@ export class JsonTokenRewriter {
     this.frames.pop();
     const key = this.path.pop();
     if (typeof key === 'string') this.pathChars -= key.length;
-    const parent = this.frames[this.frames.length - 1];
+    const parent = this.innermost();
     if (!frame.isWritten) {
       // Empty under a field rule: kept at the top of the subtree (nothing to hide), removed like a dropped value below it.
       if (frame.hasDropped || parent?.taint !== undefined) (parent as Frame).hasDropped = true;
@@ -957,7 +988,7 @@ export class JsonTokenRewriter {
     if (replacement !== undefined) {
       this.writeSeparator();
       this.write(quote(replacement));
-    } else (this.frames[this.frames.length - 1] as Frame).hasDropped = true;
+    } else (this.innermost() as Frame).hasDropped = true;
   }
 
   /**
@@ -965,7 +996,7 @@ export class JsonTokenRewriter {
    * and key, after the openings of containers not yet written.
    */
   private writeSeparator(): void {
-    const frame = this.frames[this.frames.length - 1];
+    const frame = this.innermost();
     if (frame === undefined) return;
     if (!frame.isWritten) this.writeOpenings();
     this.separate(frame);
@@ -996,6 +1027,15 @@ export class JsonTokenRewriter {
       this.write(frame.isObject ? '{' : '[');
       frame.isWritten = true;
     }
+  }
+
+  /**
+   * The innermost open container, none at the top level. Read with a guard: reading index -1 of
+   * an empty array is a property lookup by name in V8, hundreds of times slower than an element.
+   */
+  private innermost(): Frame | undefined {
+    const frames = this.frames;
+    return frames.length === 0 ? undefined : frames[frames.length - 1];
   }
 
   /** Appends `text`, after any output pending as a copy. */
@@ -1029,6 +1069,11 @@ function isJsonContainerText(text: string, start: number, end: number): boolean 
   let last = end - 1;
   while (last > first && isJsonBlank(text.charCodeAt(last))) last--;
   return text.charCodeAt(last) === open + 2;
+}
+
+/** True when a string value whose first character is `code` may hold a JSON text (see {@link isJsonContainerText}). */
+function isJsonContainerStart(code: number): boolean {
+  return code === 0x7b || code === 0x5b || isJsonBlank(code);
 }
 
 function isJsonBlank(code: number): boolean {
