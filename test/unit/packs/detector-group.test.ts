@@ -185,6 +185,43 @@ describe('detector group of every shipped pack detector', () => {
     );
   });
 
+  it('has under a field named for a keyword a part that finds what the whole finds where the group it was named from finds nothing (property)', () => {
+    const names = ['steuerid', 'bsn', 'passport_number', 'nhs', 'customer_sin', 'phone', 'iban'];
+    const named = new Map(names.map((name) => [name, group.named?.(name) as Detector]));
+    fc.assert(
+      fc.property(textArbitrary, fc.constantFrom(...names), fc.nat(), (text, name, seed) => {
+        const detector = named.get(name) as Detector;
+        const part = detector.namedPart as Detector;
+        expect(part.kinds).toBe(group.kinds);
+        const from = seed % (text.length + 1);
+        if (group.findFrom(text, 0) !== undefined) return;
+        expect(walk(part.findFrom, text, from), `${name}: ${JSON.stringify(text)}`).toEqual(
+          walk(detector.findFrom, text, from),
+        );
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('has as the named part only the members the name changed, reporting their kinds in the whole group', () => {
+    const named = group.named?.('mobile') as Detector;
+    const part = named.namedPart as Detector;
+    const changed = members.flatMap((member, kind) => (member.named('mobile') === member ? [] : [kind]));
+    expect(changed.length).toBeGreaterThan(0);
+    expect(changed.length).toBeLessThan(members.length);
+    // A national phone number alone is found under the name (pii-core's example), by the same
+    // member in the part as in the whole.
+    const phone = named.findFrom('020 7946 0958', 0);
+    expect(phone).toBeDefined();
+    expect(changed).toContain(phone?.kind);
+    expect(part.findFrom('020 7946 0958', 0)).toEqual(phone);
+    // A JWT, found by a member the name does not change, is the whole's, not the part's.
+    const jwt = 'eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiIrRRSoFYeRe6vvPiSJXsG.';
+    expect(named.findFrom(jwt, 0)).toBeDefined();
+    expect(part.findFrom(jwt, 0)).toBeUndefined();
+    expect(group.namedPart).toBeUndefined();
+  });
+
   it('decides a match at each start from its declared neighbourhood only (property)', () => {
     fc.assert(
       fc.property(textArbitrary, (text) => {
