@@ -134,15 +134,40 @@ function cutter(reach: number): (text: string, limit: number | undefined) => str
   };
 }
 
+function isLetter(code: number): boolean {
+  return (code | 32) >= 97 && (code | 32) <= 122;
+}
+
+function isLower(code: number): boolean {
+  return code >= 97 && code <= 122;
+}
+
 /**
  * True when `text[start, end)` is a word of its own in any case convention, not part of a longer
  * lower-case word: `SIN:`, `customer_sin`, `customerSin`, but not `using` or `Austin`.
  */
 function isWord(text: string, start: number, end: number): boolean {
-  const isLetter = (code: number): boolean => (code | 32) >= 97 && (code | 32) <= 122;
-  const isLower = (code: number): boolean => code >= 97 && code <= 122;
   if (start > 0 && isLetter(text.charCodeAt(start - 1)) && isLower(text.charCodeAt(start))) return false;
   return !(end < text.length && isLower(text.charCodeAt(end)) && isLetter(text.charCodeAt(end - 1)));
+}
+
+/** The best match one `findFrom` has found so far, and its member's kind. */
+interface Choice {
+  best: Match | undefined;
+  kind: number;
+}
+
+/**
+ * Makes `match` (of member `kind`, when found) the choice if it starts at or after `from` and
+ * wins over the choice's (see {@link isBefore}). A function of the group, not a closure made per
+ * call: each closure a call makes costs an allocation, and under tsx (esbuild's `keepNames`) a
+ * property definition as well.
+ */
+function consider(choice: Choice, match: Match | undefined, kind: number, from: number): void {
+  if (match !== undefined && match.start >= from && isBefore(match, kind, choice.best, choice.kind)) {
+    choice.best = match;
+    choice.kind = kind;
+  }
 }
 
 /**
@@ -217,14 +242,7 @@ function group(
   );
 
   function findFrom(text: string, from: number, limit?: number): Match | undefined {
-    let best: Match | undefined;
-    let bestKind = -1;
-    const consider = (match: Match | undefined, kind: number): void => {
-      if (match !== undefined && match.start >= from && isBefore(match, kind, best, bestKind)) {
-        best = match;
-        bestKind = kind;
-      }
-    };
+    const choice: Choice = { best: undefined, kind: -1 };
     const shapeSearch = shapes.search;
     const anchorsIn = anchorText(text, limit);
     let anchor = search.next(anchorsIn, Math.max(0, from - reach));
@@ -235,11 +253,11 @@ function group(
       if (anchor !== undefined && (shape === undefined || anchor.start <= shape.start)) {
         const occurrence = anchor;
         // Values start at or after the occurrence that finds them: none later can start before `best`.
-        if (best !== undefined && occurrence.start > best.start) break;
+        if (choice.best !== undefined && occurrence.start > choice.best.start) break;
         for (const pattern of occurrence.anchors) {
           for (const { kind, isKeyword } of roles[pattern] ?? []) {
             const member = members[kind] as PackMember;
-            if (!isKeyword) consider(member.matchAt(text, occurrence.start), kind);
+            if (!isKeyword) consider(choice, member.matchAt(text, occurrence.start), kind, from);
             else if (member.keywords.length > 0) {
               const end = occurrence.start + (patternLengths[pattern] as number);
               const keyword = patternTexts[pattern] as string;
@@ -247,16 +265,16 @@ function group(
                 isWord(text, occurrence.start, end) &&
                 isAtKeywordEdges(text, occurrence.start, end, keyword, member.keywordEdges)
               )
-                consider(member.matchAfter(text, occurrence.start, end, from), kind);
+                consider(choice, member.matchAfter(text, occurrence.start, end, from), kind, from);
             }
           }
         }
         anchor = search.next(anchorsIn, occurrence.start + 1);
       } else if (shape !== undefined) {
-        if (best !== undefined && shape.start > best.start) break;
+        if (choice.best !== undefined && shape.start > choice.best.start) break;
         for (const index of shape.shapes) {
           const kind = shapes.kinds[index] as number;
-          consider((members[kind] as PackMember).matchAt(text, shape.start), kind);
+          consider(choice, (members[kind] as PackMember).matchAt(text, shape.start), kind, from);
         }
         shape = shapeSearch?.next(shapesIn, shape.start + 1);
       }
@@ -273,14 +291,15 @@ function group(
         last.from = from;
         last.match = members[kind]?.findFrom(scanned, from) ?? null;
       }
-      const match = last.match;
-      if (match !== null && match.start >= from && isBefore(match, kind, best, bestKind)) {
-        best = match;
-        bestKind = kind;
-      }
+      consider(choice, last.match ?? undefined, kind, from);
     }
+    const best = choice.best;
     if (best === undefined) return undefined;
-    return { start: best.start, end: best.end, kind: kindOf === undefined ? bestKind : kindOf[bestKind] };
+    return {
+      start: best.start,
+      end: best.end,
+      kind: kindOf === undefined ? choice.kind : kindOf[choice.kind],
+    };
   }
 
   /** The members `base` does not hold, as a group reporting their kinds here (see `namedPart`). */
