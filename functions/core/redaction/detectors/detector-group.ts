@@ -225,6 +225,7 @@ function group(
   /** Per scanning member: the text, the `from` and the result of its last search. */
   const remembered = scanning.map(() => ({ text: '', from: 0, match: null as Match | null }));
   const patternLengths = search.anchors.map((pattern) => pattern.length);
+  const hasAnchors = search.anchors.length > 0;
   const patternTexts = search.anchors;
   // Given a limit, the anchors and shapes are searched only as far as one starting before it
   // reaches, and the scanning members only as far as a value starting before it reaches: the
@@ -245,7 +246,8 @@ function group(
     const choice: Choice = { best: undefined, kind: -1 };
     const shapeSearch = shapes.search;
     const anchorsIn = anchorText(text, limit);
-    let anchor = search.next(anchorsIn, Math.max(0, from - reach));
+    // A group without anchors or keywords (the part of a group a field name changes, often) reads no text for them.
+    let anchor = hasAnchors ? search.next(anchorsIn, Math.max(0, from - reach)) : undefined;
     const shapesIn = shapeSearch === undefined ? text : shapeText(text, limit);
     let shape = shapeSearch?.next(shapesIn, Math.max(0, from - shapeReach));
     // Both searches' occurrences in text order, so that a match found by either ends both.
