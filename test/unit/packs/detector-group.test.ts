@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_DIR, loadRuleCatalog } from '../../../functions/adapters/local-rule-set-source.ts';
 import type { Detector, Match } from '../../../functions/core/redaction/detector.ts';
 import { createDetectorGroup } from '../../../functions/core/redaction/detectors/detector-group.ts';
-import type { PackMember } from '../../../functions/core/redaction/detectors/pack-member.ts';
+import {
+  type PackMember,
+  possibleStartTest,
+} from '../../../functions/core/redaction/detectors/pack-member.ts';
+import { patternFactsOf } from '../../../functions/core/redaction/pattern-facts.ts';
 import { expectDecidedByNeighbourhood } from '../support/detector-contract.ts';
 import { exampleTexts, shippedMembers } from './shipped-packs.ts';
 
@@ -220,6 +224,37 @@ describe('detector group of every shipped pack detector', () => {
     expect(named.findFrom(jwt, 0)).toBeDefined();
     expect(part.findFrom(jwt, 0)).toBeUndefined();
     expect(group.namedPart).toBeUndefined();
+  });
+
+  it('tries an anchored member’s pattern at every start where it matches: the check before it rejects none (property)', () => {
+    const anchored = shippedMembers.flatMap(({ entry }) => {
+      const detector = entry.detector;
+      if (!('pattern' in detector) || !('anchors' in detector) || detector.anchors.length === 0) return [];
+      const start = patternFactsOf(detector.pattern, detector.flags).start;
+      if (start === undefined) return [];
+      const sticky = new RegExp(detector.pattern, `${detector.flags.replace(/[dgy]/g, '')}y`);
+      return [{ id: detector.id, sticky, isPossibleStart: possibleStartTest(start) }];
+    });
+    expect(anchored.length).toBeGreaterThan(40);
+    /** Every start where a member's pattern matches `text`, in it and in it cut at the match's end. */
+    const expectEveryStartPossible = (text: string): void => {
+      for (const { id, sticky, isPossibleStart } of anchored) {
+        for (let at = 0; at <= text.length; at++) {
+          sticky.lastIndex = at;
+          const found = sticky.exec(text);
+          if (found === null) continue;
+          const cut = text.slice(0, found.index + found[0].length);
+          expect(isPossibleStart(text, at), `${id} at ${at}: ${JSON.stringify(text)}`).toBe(true);
+          expect(isPossibleStart(cut, at), `${id} at ${at}: ${JSON.stringify(cut)}`).toBe(true);
+        }
+      }
+    };
+    for (const fragment of fragments) expectEveryStartPossible(fragment);
+    fc.assert(fc.property(textArbitrary, expectEveryStartPossible), { numRuns: 150 });
+    const twilio = anchored.find(({ id }) => id === 'twilio-api-key');
+    expect(twilio?.isPossibleStart('order SKU-075457', 6)).toBe(false);
+    expect(twilio?.isPossibleStart('key SK79c72bd57d32343e09790a52eec4b719', 4)).toBe(true);
+    expect(twilio?.isPossibleStart('keySK79c72bd57d32343e09790a52eec4b719', 3)).toBe(false);
   });
 
   it('decides a match at each start from its declared neighbourhood only (property)', () => {
