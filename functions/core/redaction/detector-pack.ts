@@ -279,7 +279,7 @@ function specOf(detector: PatternDetector, facts: PatternFacts): PackMemberSpec 
     flags,
     anchors,
     shape: anchors.length > 0 ? undefined : facts.shape,
-    start: anchors.length > 0 ? undefined : facts.start,
+    start: facts.start,
     leadingRun: anchors.length > 0 ? undefined : facts.leadingRun,
     value,
     lookbehind: bounds.lookbehind,

@@ -57,4 +57,10 @@ export interface Detector {
    * that holds one of its keywords is the context of every match in the value.
    */
   named?(name: string): Detector;
+  /**
+   * For a detector `named` returned that is several detectors in one (a pack group): the part
+   * of it the names changed, with the same `kinds`. Where the detector it was named from finds
+   * nothing, that part finds what the whole does (see `Scanner.scanNamedOnly`). Absent: the whole.
+   */
+  readonly namedPart?: Detector;
 }

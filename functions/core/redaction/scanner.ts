@@ -189,7 +189,7 @@ export class Scanner {
     if (decodesBase64 === base.isDecodingBase64) {
       const changed = named.flatMap((detector, i) => (detector === base.detectors[i] ? [] : [i]));
       scanner.namedOnly = new Scanner(
-        changed.map((i) => named[i] as Detector),
+        changed.map((i) => (named[i] as Detector).namedPart ?? (named[i] as Detector)),
         { decodesBase64, firstRule: changed.map((i) => this.firstRule[i] as number) },
       );
     }

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_DIR, loadRuleCatalog } from '../../../functions/adapters/local-rule-set-source.ts';
 import type { Detector, Match } from '../../../functions/core/redaction/detector.ts';
 import { createDetectorGroup } from '../../../functions/core/redaction/detectors/detector-group.ts';
-import type { PackMember } from '../../../functions/core/redaction/detectors/pack-member.ts';
+import {
+  type PackMember,
+  possibleStartTest,
+} from '../../../functions/core/redaction/detectors/pack-member.ts';
+import { patternFactsOf } from '../../../functions/core/redaction/pattern-facts.ts';
 import { expectDecidedByNeighbourhood } from '../support/detector-contract.ts';
 import { exampleTexts, shippedMembers } from './shipped-packs.ts';
 
@@ -183,6 +187,74 @@ describe('detector group of every shipped pack detector', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it('has under a field named for a keyword a part that finds what the whole finds where the group it was named from finds nothing (property)', () => {
+    const names = ['steuerid', 'bsn', 'passport_number', 'nhs', 'customer_sin', 'phone', 'iban'];
+    const named = new Map(names.map((name) => [name, group.named?.(name) as Detector]));
+    fc.assert(
+      fc.property(textArbitrary, fc.constantFrom(...names), fc.nat(), (text, name, seed) => {
+        const detector = named.get(name) as Detector;
+        const part = detector.namedPart as Detector;
+        expect(part.kinds).toBe(group.kinds);
+        const from = seed % (text.length + 1);
+        if (group.findFrom(text, 0) !== undefined) return;
+        expect(walk(part.findFrom, text, from), `${name}: ${JSON.stringify(text)}`).toEqual(
+          walk(detector.findFrom, text, from),
+        );
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('has as the named part only the members the name changed, reporting their kinds in the whole group', () => {
+    const named = group.named?.('mobile') as Detector;
+    const part = named.namedPart as Detector;
+    const changed = members.flatMap((member, kind) => (member.named('mobile') === member ? [] : [kind]));
+    expect(changed.length).toBeGreaterThan(0);
+    expect(changed.length).toBeLessThan(members.length);
+    // A national phone number alone is found under the name (pii-core's example), by the same
+    // member in the part as in the whole.
+    const phone = named.findFrom('020 7946 0958', 0);
+    expect(phone).toBeDefined();
+    expect(changed).toContain(phone?.kind);
+    expect(part.findFrom('020 7946 0958', 0)).toEqual(phone);
+    // A JWT, found by a member the name does not change, is the whole's, not the part's.
+    const jwt = 'eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiIrRRSoFYeRe6vvPiSJXsG.';
+    expect(named.findFrom(jwt, 0)).toBeDefined();
+    expect(part.findFrom(jwt, 0)).toBeUndefined();
+    expect(group.namedPart).toBeUndefined();
+  });
+
+  it('tries an anchored member’s pattern at every start where it matches: the check before it rejects none (property)', () => {
+    const anchored = shippedMembers.flatMap(({ entry }) => {
+      const detector = entry.detector;
+      if (!('pattern' in detector) || !('anchors' in detector) || detector.anchors.length === 0) return [];
+      const start = patternFactsOf(detector.pattern, detector.flags).start;
+      if (start === undefined) return [];
+      const sticky = new RegExp(detector.pattern, `${detector.flags.replace(/[dgy]/g, '')}y`);
+      return [{ id: detector.id, sticky, isPossibleStart: possibleStartTest(start) }];
+    });
+    expect(anchored.length).toBeGreaterThan(40);
+    /** Every start where a member's pattern matches `text`, in it and in it cut at the match's end. */
+    const expectEveryStartPossible = (text: string): void => {
+      for (const { id, sticky, isPossibleStart } of anchored) {
+        for (let at = 0; at <= text.length; at++) {
+          sticky.lastIndex = at;
+          const found = sticky.exec(text);
+          if (found === null) continue;
+          const cut = text.slice(0, found.index + found[0].length);
+          expect(isPossibleStart(text, at), `${id} at ${at}: ${JSON.stringify(text)}`).toBe(true);
+          expect(isPossibleStart(cut, at), `${id} at ${at}: ${JSON.stringify(cut)}`).toBe(true);
+        }
+      }
+    };
+    for (const fragment of fragments) expectEveryStartPossible(fragment);
+    fc.assert(fc.property(textArbitrary, expectEveryStartPossible), { numRuns: 150 });
+    const twilio = anchored.find(({ id }) => id === 'twilio-api-key');
+    expect(twilio?.isPossibleStart('order SKU-075457', 6)).toBe(false);
+    expect(twilio?.isPossibleStart('key SK79c72bd57d32343e09790a52eec4b719', 4)).toBe(true);
+    expect(twilio?.isPossibleStart('keySK79c72bd57d32343e09790a52eec4b719', 3)).toBe(false);
   });
 
   it('decides a match at each start from its declared neighbourhood only (property)', () => {

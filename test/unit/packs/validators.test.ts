@@ -235,4 +235,31 @@ describe('keccak256 and entropy', () => {
     expect(shannonEntropy('abcd')).toBe(2);
     expect(shannonEntropy('')).toBe(0);
   });
+
+  it('measures entropy over code points, the same number as summing in order of first occurrence', () => {
+    /** The definition: a count per code point, the terms added in order of first occurrence. */
+    const reference = (text: string): number => {
+      const counts = new Map<string, number>();
+      for (const char of text) counts.set(char, (counts.get(char) ?? 0) + 1);
+      const length = [...counts.values()].reduce((sum, count) => sum + count, 0);
+      let bits = 0;
+      for (const count of counts.values()) bits -= (count / length) * Math.log2(count / length);
+      return bits;
+    };
+    const texts = fc.oneof(
+      fc.string({ unit: fc.constantFrom(...'ab01-_xyzXYZ') }),
+      fc.string({ unit: 'grapheme-ascii', maxLength: 300 }),
+      fc.string({ unit: 'binary' }),
+      fc.string({ unit: fc.constantFrom('a', 'é', '😀', '\ud83d', '\ude00', '0') }),
+    );
+    fc.assert(
+      fc.property(texts, (text) => Object.is(shannonEntropy(text), reference(text))),
+      {
+        numRuns: 2000,
+      },
+    );
+    // A pair is one character, a lone surrogate one too.
+    expect(shannonEntropy('😀😀')).toBe(0);
+    expect(shannonEntropy('\ud83da')).toBe(1);
+  });
 });

@@ -162,18 +162,29 @@ interface Automaton extends LanesAutomaton {
   readonly outputs: readonly (readonly number[])[];
 }
 
-let lastAutomaton: { readonly key: string; readonly automaton: Automaton } | undefined;
+/** Automata by their anchors, the last few built (see {@link automatonOf}). */
+const recentAutomata = new Map<string, Automaton>();
+const maxRecentAutomata = 8;
 
 /**
- * The automaton of `anchors`, the last one kept: rule sets that extend one another enable the
+ * The automaton of `anchors`, the last few kept: rule sets that extend one another enable the
  * same packs, so `serve` starting with the shipped rules builds the same automaton once instead
- * of once per rule set. Searches only read it.
+ * of once per rule set, and the small groups of members a field name changes (see
+ * `createDetectorGroup`, `namedPart`) do not replace it. Searches only read it.
  */
 function automatonOf(anchors: readonly string[]): Automaton {
   // Anchors hold no control characters (checked above), so NUL separates them unambiguously.
   const key = anchors.join('\0');
-  if (lastAutomaton?.key !== key) lastAutomaton = { key, automaton: buildAutomaton(anchors) };
-  return lastAutomaton.automaton;
+  let automaton = recentAutomata.get(key);
+  if (automaton === undefined) {
+    automaton = buildAutomaton(anchors);
+    if (recentAutomata.size >= maxRecentAutomata)
+      recentAutomata.delete(recentAutomata.keys().next().value as string);
+  }
+  // Refreshed: the oldest used is dropped first.
+  recentAutomata.delete(key);
+  recentAutomata.set(key, automaton);
+  return automaton;
 }
 
 /** The Aho–Corasick automaton of `anchors`, states renumbered so that output states come last. */
