@@ -109,7 +109,11 @@ interface NestedRoot {
  * subtree, an empty object or array counts as dropped; at the top of the subtree it stays.
  * Untainted strings, keys and raw number texts go through the detectors, with the keys on
  * their path as context (`Scanner.named`: under `SecretAccessKey` the secret-key detector needs
- * no keyword in the value itself); a number that changes becomes a JSON string.
+ * no keyword in the value itself); a number that changes becomes a JSON string. A plain string
+ * value under a name that is context, in which the batch scan found nothing, needs only the
+ * detectors the name changed: it is written as it is, and they run over all such values of
+ * the output at once when it is taken, which rewrites those they find something in (see
+ * {@link settle}).
  *
  * An untainted string value that is itself a JSON object or array (`"{\"ssn\":\"…\"}"`, as
  * loggers and queues write payloads) is rewritten as part of the document, its keys continuing
@@ -552,7 +556,7 @@ export class JsonTokenRewriter {
    * and `Scanner.findsAlone` confirms the value alone gives them, as the CSV redactor does for
    * cells: the batch holds the value between line breaks, where detectors find every match
    * they find in it alone. A value under a name that is context and without batch matches is
-   * left to `JsonStringEncoder.redact`, which runs only the detectors the name changed.
+   * left to {@link settle} or `JsonStringEncoder.redact`, which run only the detectors the name changed.
    */
   private ownMatches(
     start: number,
