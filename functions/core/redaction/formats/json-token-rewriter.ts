@@ -82,6 +82,12 @@ interface Frame {
 /** Characters of a `mimeType` value kept: media types and their parameters are far shorter. */
 const MAX_MEDIA_TYPE_CHARS = 256;
 
+/**
+ * Scanners of keys that are context remembered before the memory is cleared: paths the field
+ * rule cache no longer remembers get a new scanner each time (see `FieldRuleCache`).
+ */
+const MAX_CONTEXT_SCANNERS = 1024;
+
 /** A plain string value under a key that is context, written unchanged until its scan is made (see `settle`). */
 interface UnsettledValue {
   readonly scanner: Scanner;
@@ -585,6 +591,7 @@ export class JsonTokenRewriter {
     if (scanner === this.redactor.scanner || held !== undefined || this.held.isHolding) return false;
     let decodes = this.decodesBase64.get(scanner);
     if (decodes === undefined) {
+      if (this.decodesBase64.size >= MAX_CONTEXT_SCANNERS) this.decodesBase64.clear();
       decodes = this.path.some((key) => typeof key === 'string' && isEncodedFieldName(key));
       this.decodesBase64.set(scanner, decodes);
     }
