@@ -1,4 +1,5 @@
 import { LimitExceededError, MalformedObjectError } from '../../errors.ts';
+import { isEncodedFieldName } from '../encoded-value.ts';
 import { normalizeText } from '../normalized-text.ts';
 import type { CompiledFieldRule, Redactor } from '../redactor.ts';
 import type { ScanMatch, Scanner } from '../scanner.ts';
@@ -6,6 +7,7 @@ import { credentialHeaderValueShape, MAX_CREDENTIAL_HEADER_LENGTH } from './cred
 import { isBase64Encoding, type PartRedactorFactory, redactEncodedBody } from './encoded-body.ts';
 import { FieldRuleCache, type PathNode } from './field-rule-cache.ts';
 import { type HeldValue, HeldValues } from './held-values.ts';
+import { namedOnlyCleared } from './json-context-values.ts';
 import { jsonScanText } from './json-scan-text.ts';
 import { JsonStringEncoder, quote } from './json-string-encoder.ts';
 import { lexJsonText } from './json-text-lexer.ts';
@@ -80,6 +82,20 @@ interface Frame {
 /** Characters of a `mimeType` value kept: media types and their parameters are far shorter. */
 const MAX_MEDIA_TYPE_CHARS = 256;
 
+/**
+ * Scanners of keys that are context remembered before the memory is cleared: paths the field
+ * rule cache no longer remembers get a new scanner each time (see `FieldRuleCache`).
+ */
+const MAX_CONTEXT_SCANNERS = 1024;
+
+/** A plain string value under a key that is context, written unchanged until its scan is made (see `settle`). */
+interface UnsettledValue {
+  readonly scanner: Scanner;
+  readonly value: string;
+  /** Where its string literal ends in `out`. */
+  readonly end: number;
+}
+
 /** Where a JSON text held in a string value sits in the document around it. */
 interface NestedRoot {
   /** The rewriter of the document around it. */
@@ -99,7 +115,11 @@ interface NestedRoot {
  * subtree, an empty object or array counts as dropped; at the top of the subtree it stays.
  * Untainted strings, keys and raw number texts go through the detectors, with the keys on
  * their path as context (`Scanner.named`: under `SecretAccessKey` the secret-key detector needs
- * no keyword in the value itself); a number that changes becomes a JSON string.
+ * no keyword in the value itself); a number that changes becomes a JSON string. A plain string
+ * value under a name that is context, in which the batch scan found nothing, needs only the
+ * detectors the name changed: it is written as it is, and they run over all such values of
+ * the output at once when it is taken, which rewrites those they find something in (see
+ * {@link settle}).
  *
  * An untainted string value that is itself a JSON object or array (`"{\"ssn\":\"…\"}"`, as
  * loggers and queues write payloads) is rewritten as part of the document, its keys continuing
@@ -164,6 +184,10 @@ export class JsonTokenRewriter {
   private repeatedKeys = 0;
   /** Makes the redactors of bodies in base64. */
   private readonly createPart: PartRedactorFactory;
+  /** Values under keys that are context, in `out`, whose scan waits to be made with the others (see {@link settle}). */
+  private readonly unsettled: UnsettledValue[] = [];
+  /** By scanner of a key that is context: true when it decodes base64 (a name on the path marks values as encoded). */
+  private readonly decodesBase64 = new Map<Scanner, boolean>();
 
   /**
    * `locate` turns a token position into words for error messages, e.g. `at byte 12`; `nested`
@@ -234,6 +258,7 @@ export class JsonTokenRewriter {
    */
   take(): string {
     this.flush();
+    this.settle();
     const kept = this.held.cut(this.out.length, this.maxPathChars);
     const out = this.done + this.out.slice(0, kept);
     this.done = '';
@@ -328,10 +353,17 @@ export class JsonTokenRewriter {
           else this.write(quote(this.redactor.replace(this.source, own, start + 1, end - 1)));
         } else {
           const value = this.source.slice(start + 1, end - 1);
-          const redacted = this.encoder.redact(value, this.valueScanner(), isClean);
-          this.writeSeparator();
-          if (redacted === value) this.copy(start, end);
-          else this.write(quote(redacted));
+          const scanner = this.valueScanner();
+          if (isClean && this.canSettleLater(scanner, held)) {
+            this.writeSeparator();
+            this.copy(start, end);
+            this.unsettled.push({ scanner, value, end: this.out.length + this.copyEnd - this.copyStart });
+          } else {
+            const redacted = this.encoder.redact(value, scanner, isClean);
+            this.writeSeparator();
+            if (redacted === value) this.copy(start, end);
+            else this.write(quote(redacted));
+          }
         }
       }
     } else if (rule.isKeep) {
@@ -530,7 +562,7 @@ export class JsonTokenRewriter {
    * and `Scanner.findsAlone` confirms the value alone gives them, as the CSV redactor does for
    * cells: the batch holds the value between line breaks, where detectors find every match
    * they find in it alone. A value under a name that is context and without batch matches is
-   * left to `JsonStringEncoder.redact`, which runs only the detectors the name changed.
+   * left to {@link settle} or `JsonStringEncoder.redact`, which run only the detectors the name changed.
    */
   private ownMatches(
     start: number,
@@ -547,6 +579,60 @@ export class JsonTokenRewriter {
       own.push({ start: match.start - start, end: match.end - start, detector: match.detector });
     }
     return scanner.findsAlone(this.source.slice(start, end), own) ? found : undefined;
+  }
+
+  /**
+   * True when the plain string value read now, which the batch scan vouches for, under a key
+   * that is context (its scanner `scanner`), may be written unchanged and scanned later with the
+   * others (see {@link settle}): it is not held, no held value's output follows it, and its
+   * scanner does not decode base64.
+   */
+  private canSettleLater(scanner: Scanner, held: HeldValue<Frame> | undefined): boolean {
+    if (scanner === this.redactor.scanner || held !== undefined || this.held.isHolding) return false;
+    let decodes = this.decodesBase64.get(scanner);
+    if (decodes === undefined) {
+      if (this.decodesBase64.size >= MAX_CONTEXT_SCANNERS) this.decodesBase64.clear();
+      decodes = this.path.some((key) => typeof key === 'string' && isEncodedFieldName(key));
+      this.decodesBase64.set(scanner, decodes);
+    }
+    return !decodes;
+  }
+
+  /**
+   * Makes the scan of the values under keys that are context written since the last one, all
+   * of a scanner in one text (see `namedOnlyCleared`), and rewrites in `out` those it does not
+   * clear as `JsonStringEncoder.redact` makes them alone. Before `out` is taken, or moved aside
+   * for a held value whose positions count from there.
+   */
+  private settle(): void {
+    const unsettled = this.unsettled;
+    if (unsettled.length === 0) return;
+    const cleared = new Uint8Array(unsettled.length);
+    const byScanner = new Map<Scanner, number[]>();
+    for (const [i, { scanner }] of unsettled.entries()) {
+      const indexes = byScanner.get(scanner);
+      if (indexes === undefined) byScanner.set(scanner, [i]);
+      else indexes.push(i);
+    }
+    for (const [scanner, indexes] of byScanner) {
+      const flags = namedOnlyCleared(
+        indexes.map((i) => (unsettled[i] as UnsettledValue).value),
+        scanner,
+      );
+      for (const [k, i] of indexes.entries()) cleared[i] = flags[k] as number;
+    }
+    let rewritten = '';
+    let copied = 0;
+    for (const [i, { scanner, value, end }] of unsettled.entries()) {
+      if (cleared[i] === 1) continue;
+      const redacted = this.encoder.redact(value, scanner, true);
+      if (redacted === value) continue;
+      const start = end - value.length - 2;
+      rewritten += this.out.slice(copied, start) + quote(redacted);
+      copied = end;
+    }
+    if (copied > 0) this.out = rewritten + this.out.slice(copied);
+    unsettled.length = 0;
   }
 
   /** True when the number `source[start, end)` has an exponent, so its plain digits are scanned too. */
@@ -807,6 +893,7 @@ export class JsonTokenRewriter {
   private startHolding(): number {
     this.flush();
     if (!this.held.isHolding) {
+      this.settle();
       this.done += this.out;
       this.out = '';
     }
