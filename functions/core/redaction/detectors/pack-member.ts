@@ -80,7 +80,7 @@ export interface PackMember {
   readonly maxLength: number;
   readonly lookbehind: number;
   readonly lookahead: number;
-  /** Literals every match starts with. */
+  /** Literals every match starts with: the spec's, each with the characters that can follow it when few (see `lengthened`). */
   readonly anchors: readonly string[];
   /** True when the anchors match in any case (the pattern ignores case). */
   readonly anchorsIgnoreCase: boolean;
