@@ -10,16 +10,7 @@ import {
 } from '../../../functions/core/redaction/detectors/candidate-search.ts';
 import { compileScanningRegex } from '../../../functions/core/redaction/detectors/scanning-regex.ts';
 import { type LeadingRun, leadingRunOf } from '../../../functions/core/redaction/pattern-start-sequences.ts';
-
-/** The least position `>= from` where `shape` matches, by trying each one. */
-function naive(shape: RegExp, text: string, from: number): number {
-  const sticky = new RegExp(shape.source, 'y');
-  for (let position = from; position <= text.length; position++) {
-    sticky.lastIndex = position;
-    if (sticky.test(text)) return position;
-  }
-  return -1;
-}
+import { naiveSearch } from './naive-search.ts';
 
 const shapes = { dash: /[0-9]-[0-9]/, pair: /[0-9][0-9]/, upper: /[A-Z][0-9]/ };
 
@@ -61,7 +52,7 @@ describe('candidate searches', () => {
         const run = leadingRunOf(pattern, '') as LeadingRun;
         const search = leadingRunSearch(run, new RegExp(pattern));
         const from = seed % (text.length + 1);
-        const leftmost = naive(new RegExp(pattern), text, from);
+        const leftmost = naiveSearch(new RegExp(pattern), text, from);
         const candidate = search(text, from);
 
         expect(candidate).toBe(leftmost);
@@ -160,9 +151,9 @@ describe('candidate searches', () => {
             const text = texts[which % texts.length] as string;
             const from = at % (text.length + 1);
             expect(searches[name](text, from), `${name} in ${JSON.stringify(text)} from ${from}`).toBe(
-              naive(shapes[name], text, from),
+              naiveSearch(shapes[name], text, from),
             );
-            expect(single(text, from)).toBe(naive(shapes.dash, text, from));
+            expect(single(text, from)).toBe(naiveSearch(shapes.dash, text, from));
             expect(needle(text, from)).toBe(text.indexOf('1-', from));
           }
         },
@@ -198,7 +189,7 @@ describe('a recorded search', () => {
             const text = texts[which % texts.length] as string;
             const from = at % (text.length + 1);
             expect(search(text, from), `in ${JSON.stringify(text)} from ${from}`).toBe(
-              naive(shape, text, from),
+              naiveSearch(shape, text, from),
             );
           }
         },
@@ -223,7 +214,7 @@ describe('a shape of alternatives', () => {
             const text = texts[which % texts.length] as string;
             const from = at % (text.length + 1);
             expect(search(text, from), `in ${JSON.stringify(text)} from ${from}`).toBe(
-              naive(alternatives, text, from),
+              naiveSearch(alternatives, text, from),
             );
           }
         },

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { digitShapes } from '../../../functions/core/redaction/detectors/digit-shapes.ts';
+import { naiveSearch } from './naive-search.ts';
 
 /** Each search's shape as its own regex, as the detectors' patterns need them. */
 const shapes: Record<keyof typeof digitShapes, RegExp> = {
@@ -11,16 +12,6 @@ const shapes: Record<keyof typeof digitShapes, RegExp> = {
   ipv4Core: /[0-9]\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]/,
 };
 const names = Object.keys(shapes) as (keyof typeof digitShapes)[];
-
-/** The least position `>= from` where `shape` matches, by trying each one. */
-function naive(shape: RegExp, text: string, from: number): number {
-  const sticky = new RegExp(shape.source, 'y');
-  for (let position = from; position <= text.length; position++) {
-    sticky.lastIndex = position;
-    if (sticky.test(text)) return position;
-  }
-  return -1;
-}
 
 /** Text made of what the shapes are made of: digits, their separators, a letter and a line feed. */
 const digitText = fc.string({ unit: fc.constantFrom(...'0123456789.-) (x\n'), maxLength: 60 });
@@ -48,7 +39,7 @@ describe('digit shapes', () => {
             const text = texts[which % texts.length] as string;
             const from = at % (text.length + 1);
             expect(digitShapes[name](text, from), `${name} in ${JSON.stringify(text)} from ${from}`).toBe(
-              naive(shapes[name], text, from),
+              naiveSearch(shapes[name], text, from),
             );
           }
         },
@@ -71,7 +62,11 @@ describe('digit shapes', () => {
         }
         for (const { name, found } of walks) {
           const expected: number[] = [];
-          for (let at = naive(shapes[name], text, 0); at !== -1; at = naive(shapes[name], text, at + 1)) {
+          for (
+            let at = naiveSearch(shapes[name], text, 0);
+            at !== -1;
+            at = naiveSearch(shapes[name], text, at + 1)
+          ) {
             expected.push(at);
           }
           expect(found, `${name} in ${JSON.stringify(text)}`).toEqual(expected);

@@ -139,4 +139,27 @@ describe('a keyword context', () => {
       { numRuns: 2000 },
     );
   });
+  it('finds the leftmost keyword as written when asked about one text again and again, from positions in any order (property)', () => {
+    // Searches as written remember their last answer per text: each answer must still be the
+    // leftmost keyword at or after its position, whichever positions were asked before.
+    const piece = fc.constantFrom('AKIA', 'ASIA', 'akia', 'AK', 'SIA', 'x', ' ');
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 30 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 8 }),
+        (pieces, seeds) => {
+          const text = pieces.join('');
+          const context = createKeywordContext(['AKIA', 'ASIA'], 8, { isCaseSensitive: true });
+          for (const seed of seeds) {
+            const from = seed % (text.length + 1);
+            const starts = [text.indexOf('AKIA', from), text.indexOf('ASIA', from)].filter((at) => at !== -1);
+            expect(context?.nextKeywordStart(text, from), `${JSON.stringify(text)} from ${from}`).toBe(
+              starts.length === 0 ? -1 : Math.min(...starts),
+            );
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
 });
