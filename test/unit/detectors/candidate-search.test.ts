@@ -61,6 +61,34 @@ describe('candidate searches', () => {
     );
   });
 
+  it('skip no match of a pattern with a long leading run, in texts of runs of every length around it (property)', () => {
+    // The Bitcoin address pattern: a run of 26 base58 characters, looked back on from its last.
+    const pattern = '(?<![A-Za-z0-9])[13][1-9A-HJ-NP-Za-km-z]{25,34}(?![A-Za-z0-9])';
+    const run = leadingRunOf(pattern, '') as LeadingRun;
+    // Runs a few characters long or about the run's length, so that a run also ends or starts
+    // among the characters looked back on from a run's last.
+    const inRun = fc.constantFrom(...'113aZk');
+    const runLength = fc.oneof(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 20, max: 34 }));
+    const part = fc.tuple(
+      runLength.chain((length) => fc.string({ unit: inRun, minLength: length, maxLength: length })),
+      fc.constantFrom(...' -0Oé'),
+    );
+    const text = fc
+      .array(part, { maxLength: 12 })
+      .map((parts) => parts.map(([chars, end]) => chars + end).join(''));
+    fc.assert(
+      fc.property(text, fc.nat(), (text, seed) => {
+        const search = leadingRunSearch(run, new RegExp(pattern));
+        const from = seed % (text.length + 1);
+
+        expect(search(text, from), `from ${from} in ${JSON.stringify(text)}`).toBe(
+          naiveSearch(new RegExp(pattern), text, from),
+        );
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('try the shape only at the starts of runs of the leading set, however far the next match lies (property)', () => {
     const pattern = '[13][1-9A-HJ-NP-Za-km-z]{5,8}';
     const shape = new RegExp(pattern);

@@ -257,6 +257,35 @@ describe('detector group of every shipped pack detector', () => {
     expect(twilio?.isPossibleStart('keySK79c72bd57d32343e09790a52eec4b719', 3)).toBe(false);
   });
 
+  it('finds an anchored member’s anchors, lengthened by the characters that can follow, at every start where its pattern matches (property)', () => {
+    const anchored = shippedMembers.flatMap(({ entry }) => {
+      const detector = entry.detector;
+      if (!('pattern' in detector) || !('anchors' in detector) || detector.anchors.length === 0) return [];
+      const member = entry.createMember();
+      const sticky = new RegExp(detector.pattern, `${detector.flags.replace(/[dgy]/g, '')}y`);
+      const fold = (text: string): string => (member.anchorsIgnoreCase ? text.toLowerCase() : text);
+      const isLengthened = member.anchors.length > detector.anchors.length;
+      return [{ id: detector.id, sticky, anchors: member.anchors.map(fold), fold, isLengthened }];
+    });
+    expect(anchored.filter(({ isLengthened }) => isLengthened).length).toBeGreaterThan(20);
+    const expectAnchorAtEveryMatch = (text: string): void => {
+      for (const { id, sticky, anchors, fold } of anchored) {
+        for (let at = 0; at <= text.length; at++) {
+          sticky.lastIndex = at;
+          const found = sticky.exec(text);
+          if (found === null) continue;
+          const from = fold(text.slice(at));
+          expect(
+            anchors.some((anchor) => from.startsWith(anchor)),
+            `${id} at ${at}: ${JSON.stringify(text)}`,
+          ).toBe(true);
+        }
+      }
+    };
+    for (const fragment of fragments) expectAnchorAtEveryMatch(fragment);
+    fc.assert(fc.property(textArbitrary, expectAnchorAtEveryMatch), { numRuns: 150 });
+  });
+
   it('decides a match at each start from its declared neighbourhood only (property)', () => {
     fc.assert(
       fc.property(textArbitrary, (text) => {

@@ -47,16 +47,40 @@ describe('compilePackFile', () => {
       if (entry?.kind !== 'member') throw new Error('expected a pattern detector');
       return entry.createMember();
     };
+    // Each anchor is searched for with each digit that can follow it (see the next test).
+    const digits = Array.from('0123456789');
     const derived = memberOf({ anchors: '[]', pattern: "'(?<![A-Z])(?:ACME|ACNE)-[0-9]{4}'" });
-    expect(derived.anchors).toEqual(['ACME-', 'ACNE-']);
+    expect(derived.anchors).toEqual(
+      ['ACME-', 'ACNE-'].flatMap((anchor) => digits.map((digit) => anchor + digit)),
+    );
     expect(derived.start).toBeUndefined();
-    expect(memberOf({ anchors: '[]', pattern: "'acme-[0-9]{4}'", flags: 'i' }).anchors).toEqual(['acme-']);
+    expect(memberOf({ anchors: '[]', pattern: "'acme-[0-9]{4}'", flags: 'i' }).anchors).toEqual(
+      digits.map((digit) => `acme-${digit}`),
+    );
     // Too short a literal, none at all, or keywords: the detector scans (or waits for a keyword).
     const short = memberOf({ anchors: '[]', pattern: "'A[0-9]{8}'" });
     expect(short.anchors).toEqual([]);
     expect(short.start?.sequences.length).toBe(1);
     expect(memberOf({ anchors: '[]', pattern: "'[A-Z]{4}-[0-9]{4}'" }).anchors).toEqual([]);
     expect(memberOf({ anchors: '[]', pattern: "'ACME-[0-9]{4}'", keywords: "['acme']" }).anchors).toEqual([]);
+  });
+
+  it('searches for an anchor with each of the few characters that can follow it, else as declared', () => {
+    const anchorsOf = (pattern: string) => {
+      const entry = compilePackFile(packText({ anchors: "['SK']", pattern, maxLength: '40' }), file)
+        .entries[0];
+      if (entry?.kind !== 'member') throw new Error('expected a pattern detector');
+      return entry.createMember().anchors;
+    };
+    expect(anchorsOf("'SK[0-9a-fA-F]{32}'")).toEqual(
+      Array.from('0123456789ABCDEFabcdef', (char) => `SK${char}`),
+    );
+    expect(anchorsOf("'SK(?:[0-9]{4}|_[a-z]{4})'")).toEqual(Array.from('0123456789_', (char) => `SK${char}`));
+    // Too many characters, characters above U+007F or control characters: the anchor alone.
+    expect(anchorsOf("'SK[0-9A-Za-z]{32}'")).toEqual(['SK']);
+    expect(anchorsOf("'SK[0-9é]{4}'")).toEqual(['SK']);
+    expect(anchorsOf("'SK\\s?[0-9]{4}'")).toEqual(['SK']);
+    expect(anchorsOf("'SK'")).toEqual(['SK']);
   });
 
   it('rejects a pattern that can start without one of its anchors, naming file, line and column', () => {

