@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import { RuleValidationError } from '../../../functions/core/errors.ts';
 import { compileRuleSet } from '../../../functions/core/redaction/compile-rule-set.ts';
+import { compileRuleSetOrigin } from '../../../functions/core/redaction/compile-rule-set-origin.ts';
 import { type CompiledPack, compilePackFile } from '../../../functions/core/redaction/detector-pack.ts';
 import { createFormatRedactor } from '../../../functions/core/redaction/formats/create-format-redactor.ts';
 import type { TextFormat } from '../../../functions/core/redaction/formats/format-redactor.ts';
@@ -24,6 +25,12 @@ export function compiledWith(
     undefined,
     new Map(packs.map((pack) => [pack.name, pack])),
   );
+}
+
+/** `compiled` made again from its plain-data origin after a structured clone, as a worker thread gets it. */
+export function recompiledFromOrigin(compiled: CompiledRuleSet): CompiledRuleSet {
+  if (compiled.origin === undefined) throw new Error('a compiled rule set keeps its origin');
+  return compileRuleSetOrigin(structuredClone(compiled.origin));
 }
 
 /** `chunks` pushed through the format redactor of `format`, joined. */
