@@ -256,6 +256,26 @@ describe('redactInSegments', () => {
     expect(parallel.out).not.toContain('@example.com');
   });
 
+  it('infers the phone column of a headerless CSV alike in every segment, from the records of its head', async () => {
+    // Local numbers the detector misses, and one full number among the first records only.
+    const rows = Array.from({ length: 400 }, (_, i) =>
+      i === 3 ? '3,"(415) 555-0132",2024-01-01\r\n' : `${i},555-${String(i).padStart(4, '0')},2024-01-01\r\n`,
+    ).join('');
+    const runner = inProcessRunner();
+
+    const parallel = await segmented(
+      'csv',
+      rows,
+      { chunkBytes: 700, segmentBytes: 4000, maxInFlight: 3 },
+      runner,
+    );
+
+    expectSameAsSinglePass(parallel, singlePass('csv', rows));
+    expect(runner.tasks).toBeGreaterThanOrEqual(3);
+    expect(parallel.out).not.toMatch(/555-\d{4}/);
+    expect(parallel.out.split('\r\n')).toHaveLength(401);
+  });
+
   it("uses the object's delimiter in every segment when a quote in the header makes sniffing read past it", async () => {
     // The sniffer toggles on every quote: after `a"b` it reads on into the records that follow,
     // which differ from segment to segment (a case fast-check found).
