@@ -28,8 +28,9 @@ export interface CsvRedactorOptions {
   readonly delimiter?: string;
   /**
    * Called once, when the header candidate (the first record) is read: with the delimiter and
-   * the offset in the input text (UTF-16 code units, a BOM included) just past that record. A
-   * segmenter hands everything before it to the redactors of later segments.
+   * the offset in the input text (UTF-16 code units, a BOM included) just past that record, or
+   * past the records a headerless object's columns are inferred from. A segmenter hands
+   * everything before it to the redactors of later segments.
    */
   readonly onHeader?: (header: { readonly delimiter: string; readonly endOffset: number }) => void;
   /**
@@ -70,6 +71,13 @@ const EMAIL_LIKE = /[^\s@]@[^\s@]/;
  * row the header whatever it looks like. Declared columns bind `keep` only with
  * `header: absent`. Once they are bound, a record with another number of cells (an empty line
  * excepted) fails with `MalformedObjectError`: its cells are no longer where the names say.
+ *
+ * A headerless object whose columns no rule set declares has them inferred from its first
+ * records (see csv-column-inference.ts): a column where one of them holds a whole phone number
+ * and most are phone numbers or shaped like one has its local numbers (`555-0199`, which the
+ * phone detector takes only with an area code) redacted as phone numbers too. Those records
+ * (64, or 16 KiB, at most) are held until then, and are the head the object's segments redact
+ * first (see `onHeader`).
  *
  * In data records a `keep` column is left alone, another ruled column gets its rule's action (a
  * dropped value becomes an empty cell), and every other cell, extra cells included, gets the
