@@ -354,6 +354,34 @@ describe('redactInSegments', () => {
   });
 });
 
+describe('redactInSegments with the columns of a headerless CSV inferred', () => {
+  /** Headerless CSVs with a phone column, long enough that the records columns are inferred from are a head of their own. */
+  const document = fc
+    .record({ csv: headerlessCsv(), repeat: fc.integer({ min: 10, max: 60 }) })
+    .map(({ csv, repeat }) => ({
+      text: csvText({ ...csv, records: Array.from({ length: repeat }, () => csv.records).flat() }),
+      // The column is inferred when a full number is among its first records (all of them here).
+      hasFullNumber: csv.records.some((record) => record.values.some((value) => value.startsWith('(415)'))),
+    }));
+  const longSegments = fc.record({
+    chunkBytes: fc.integer({ min: 100, max: 5000 }),
+    segmentBytes: fc.integer({ min: 6000, max: 9000 }),
+    maxInFlight: fc.integer({ min: 1, max: 4 }),
+  });
+
+  it('gives the single-pass output and counts, whatever the segments and chunks', async () => {
+    await fc.assert(
+      fc.asyncProperty(document, longSegments, async ({ text, hasFullNumber }, options) => {
+        const single = singlePass('csv', text);
+        const parallel = await segmented('csv', text, options);
+        expectSameAsSinglePass(parallel, single);
+        if (hasFullNumber) expect(single.out).not.toMatch(/555[- ]\d{4}/);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
 describe('redactInSegments with CSV columns declared by the rule set', () => {
   // Compiled from its plain-data origin, as a worker thread compiles it.
   const declared = {} as { compiled: CompiledRuleSet; origin: RuleSetOrigin };

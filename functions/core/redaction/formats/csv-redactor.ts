@@ -521,7 +521,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         (match === matches.length || (matches[match] as ScanMatch).start >= recordEnd) &&
         (escaped === escapedCells.length || (escapedCells[escaped] as number) >= cellEnd);
       if (isQuiet) {
-        // Most records: only the ruled columns can change.
+        // Most records: only the ruled and inferred columns can change.
         for (const column of quietColumns) {
           if (cell + column >= cellEnd) break;
           redactCell(cell + column, rules[column], columnScanners[column], inferred?.[column]);
