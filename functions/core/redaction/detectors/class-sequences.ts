@@ -50,13 +50,13 @@ let sequencesModule: object | undefined;
  * kernel reads the text at the same speed whatever the classes are.
  *
  * It may report positions where no sequence starts (classes are widened to what the tables can
- * tell apart, sequences beyond eight are merged, characters above U+00FF read as their low
- * byte), never skip one where one does: callers confirm each position with their own regex.
- * The text is read lazily, a block at a time, each block copied into the kernel's memory as one
- * byte per UTF-16 code unit (Latin-1): the sequences' characters are ASCII, which that copy
- * keeps, and a code unit above U+00FF can only become a character some class holds, adding a
- * position, never hiding one. That copy is cheaper than UTF-16 and puts sixteen characters in
- * a vector instead of eight.
+ * tell apart, sequences cut at sixteen classes and, beyond eight, merged, characters above
+ * U+00FF read as their low byte), never skip one where one does: callers confirm each position
+ * with their own regex. The text is read lazily, a block at a time, each block copied into the
+ * kernel's memory as one byte per UTF-16 code unit (Latin-1): that copy keeps every ASCII
+ * character, a class holding a character above U+007F lets every byte through, and a code unit
+ * above U+00FF can only become a character some class holds, adding a position, never hiding
+ * one. That copy is cheaper than UTF-16 and puts sixteen characters in a vector instead of eight.
  *
  * @example
  * const sequences = new ClassSequences(startSequencesOf('secret', 'i')!.sequences);
