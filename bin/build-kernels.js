@@ -26,6 +26,14 @@ export const KERNELS = [
     summary: 'The anchor search kernel, a WebAssembly module in base64 (see assembly/anchor-lanes.ts).',
     features: [],
   },
+  {
+    source: 'assembly/class-sequences.ts',
+    module: 'functions/core/redaction/detectors/class-sequences-wasm.ts',
+    constant: 'CLASS_SEQUENCES_WASM',
+    summary:
+      'The class-sequence prefilter kernel, a WebAssembly module in base64 (see assembly/class-sequences.ts).',
+    features: ['simd'],
+  },
 ];
 
 /**
