@@ -33,12 +33,23 @@ beforeAll(async () => {
  * moves it, so that the sender's buffer is detached and any later use of it fails.
  */
 function transferred(task: SegmentTask): SegmentTask {
-  const { buffer, byteOffset, byteLength } = task.body;
-  const moved = structuredClone(buffer, { transfer: [buffer as ArrayBuffer] });
-  return { ...task, body: new Uint8Array(moved, byteOffset, byteLength) };
+  return { ...task, body: moved(task.body) };
 }
 
-/** Runs segments in this thread (as a worker would), counting tasks and the most at once. */
+/** `bytes` moved as a transfer list moves its buffer: any later use of `bytes` fails. */
+function moved(bytes: Uint8Array): Uint8Array {
+  const { buffer, byteOffset, byteLength } = bytes;
+  return new Uint8Array(
+    structuredClone(buffer, { transfer: [buffer as ArrayBuffer] }),
+    byteOffset,
+    byteLength,
+  );
+}
+
+/**
+ * Runs segments in this thread (as a worker would, handing each body back moved), counting
+ * tasks and the most at once.
+ */
 function inProcessRunner(compiled = ruleSet): SegmentRunner & { tasks: number; mostAtOnce: number } {
   let running = 0;
   const runner = {
@@ -51,7 +62,7 @@ function inProcessRunner(compiled = ruleSet): SegmentRunner & { tasks: number; m
       runner.mostAtOnce = Math.max(runner.mostAtOnce, running);
       try {
         await new Promise((resolve) => setImmediate(resolve));
-        return runSegmentTask(compiled, task);
+        return { ...runSegmentTask(compiled, task), body: moved(task.body) };
       } finally {
         running--;
       }
@@ -274,6 +285,33 @@ describe('redactInSegments', () => {
     expect(runner.tasks).toBeGreaterThanOrEqual(3);
     expect(parallel.out).not.toMatch(/555-\d{4}/);
     expect(parallel.out.split('\r\n')).toHaveLength(401);
+  });
+
+  it('gathers later segments into the buffers handed back, with the single-pass output', async () => {
+    const rows = Array.from({ length: 400 }, (_, i) => `${i},"Ada\nLovelace",bob${i}@example.com\n`).join('');
+    const input = `id,name,email\n${rows}`;
+    const buffers = new Set<ArrayBufferLike>();
+    let tasks = 0;
+    const runner: SegmentRunner = {
+      async run(_origin, task) {
+        tasks++;
+        buffers.add(task.body.buffer);
+        await new Promise((resolve) => setImmediate(resolve));
+        return { ...runSegmentTask(ruleSet, task), body: task.body };
+      },
+    };
+
+    const parallel = await segmented(
+      'csv',
+      input,
+      { chunkBytes: 100, segmentBytes: 1000, maxInFlight: 2 },
+      runner,
+    );
+
+    expectSameAsSinglePass(parallel, singlePass('csv', input));
+    expect(tasks).toBeGreaterThan(10);
+    // The first segment's, one per segment in flight, and one gathering while they run.
+    expect(buffers.size).toBeLessThanOrEqual(4);
   });
 
   it("uses the object's delimiter in every segment when a quote in the header makes sniffing read past it", async () => {
