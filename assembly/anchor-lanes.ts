@@ -6,7 +6,7 @@
  * characters early in the root state: an automaton state stands for at most that many
  * characters, so after them it is the state a single run would be in.
  *
- * Built by bin/build-anchor-lanes.js into functions/core/redaction/detectors/anchor-lanes-wasm.ts.
+ * Built by bin/build-kernels.js into functions/core/redaction/detectors/anchor-lanes-wasm.ts.
  * Tables, all little-endian: `symbols` maps each UTF-16 code unit to its symbol (u16, 65,536 of
  * them); `transitions` holds, for `state + symbol`, the next state, every state premultiplied by
  * the number of symbols (u32).

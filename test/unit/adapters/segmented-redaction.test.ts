@@ -256,6 +256,26 @@ describe('redactInSegments', () => {
     expect(parallel.out).not.toContain('@example.com');
   });
 
+  it('infers the phone column of a headerless CSV alike in every segment, from the records of its head', async () => {
+    // Local numbers the detector misses, and one full number among the first records only.
+    const rows = Array.from({ length: 400 }, (_, i) =>
+      i === 3 ? '3,"(415) 555-0132",2024-01-01\r\n' : `${i},555-${String(i).padStart(4, '0')},2024-01-01\r\n`,
+    ).join('');
+    const runner = inProcessRunner();
+
+    const parallel = await segmented(
+      'csv',
+      rows,
+      { chunkBytes: 700, segmentBytes: 4000, maxInFlight: 3 },
+      runner,
+    );
+
+    expectSameAsSinglePass(parallel, singlePass('csv', rows));
+    expect(runner.tasks).toBeGreaterThanOrEqual(3);
+    expect(parallel.out).not.toMatch(/555-\d{4}/);
+    expect(parallel.out.split('\r\n')).toHaveLength(401);
+  });
+
   it("uses the object's delimiter in every segment when a quote in the header makes sniffing read past it", async () => {
     // The sniffer toggles on every quote: after `a"b` it reads on into the records that follow,
     // which differ from segment to segment (a case fast-check found).
@@ -331,6 +351,34 @@ describe('redactInSegments', () => {
     expect(mostHeld).toBeLessThanOrEqual(maxInFlight);
     expect(bytesRead).toBe(10_000 * line.length);
     expect(outBytes).toBe(10_000 * `${JSON.stringify({ email: '[EMAIL]' })}\n`.length);
+  });
+});
+
+describe('redactInSegments with the columns of a headerless CSV inferred', () => {
+  /** Headerless CSVs with a phone column, long enough that the records columns are inferred from are a head of their own. */
+  const document = fc
+    .record({ csv: headerlessCsv(), repeat: fc.integer({ min: 10, max: 60 }) })
+    .map(({ csv, repeat }) => ({
+      text: csvText({ ...csv, records: Array.from({ length: repeat }, () => csv.records).flat() }),
+      // The column is inferred when a full number is among its first records (all of them here).
+      hasFullNumber: csv.records.some((record) => record.values.some((value) => value.startsWith('(415)'))),
+    }));
+  const longSegments = fc.record({
+    chunkBytes: fc.integer({ min: 100, max: 5000 }),
+    segmentBytes: fc.integer({ min: 6000, max: 9000 }),
+    maxInFlight: fc.integer({ min: 1, max: 4 }),
+  });
+
+  it('gives the single-pass output and counts, whatever the segments and chunks', async () => {
+    await fc.assert(
+      fc.asyncProperty(document, longSegments, async ({ text, hasFullNumber }, options) => {
+        const single = singlePass('csv', text);
+        const parallel = await segmented('csv', text, options);
+        expectSameAsSinglePass(parallel, single);
+        if (hasFullNumber) expect(single.out).not.toMatch(/555[- ]\d{4}/);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
 
