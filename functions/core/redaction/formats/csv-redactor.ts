@@ -174,7 +174,20 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     return kind === CellKind.QuotedEscaped ? raw.replaceAll('""', '"') : raw;
   }
 
+  // The last value encoded and how: a column redacted to a label encodes that label every record.
+  let lastValue = '';
+  let wasLastQuoted = false;
+  let lastEncoded = '';
+
   function encode(value: string, wasQuoted: boolean, delimiter: string): string {
+    if (value === lastValue && wasQuoted === wasLastQuoted) return lastEncoded;
+    lastValue = value;
+    wasLastQuoted = wasQuoted;
+    lastEncoded = encodeOnce(value, wasQuoted, delimiter);
+    return lastEncoded;
+  }
+
+  function encodeOnce(value: string, wasQuoted: boolean, delimiter: string): string {
     const needsQuotes =
       wasQuoted ||
       value.includes(delimiter) ||
@@ -528,8 +541,28 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         }
       } else {
         for (let column = 0; cell + column < cellEnd; column++) {
+          const index = cell + column;
           const rule = rules[column] ?? (namedColumns.includes(column) ? namedRule : undefined);
-          redactCell(cell + column, rule, columnScanners[column], inferred?.[column]);
+          const cellScanner = columnScanners[column] as Scanner;
+          const inferredDetector = inferred?.[column];
+          // The cells that `redactCell` would return from at once, passed over without a call:
+          // no rule, no header that is context, no inferred column, no doubled quote and no
+          // batch match.
+          if (
+            rule === undefined &&
+            cellScanner === scanner &&
+            inferredDetector === undefined &&
+            cellKinds[index] !== CellKind.QuotedEscaped
+          ) {
+            const start = cellStarts[index] as number;
+            while (match < matches.length && (matches[match] as ScanMatch).end <= start) match++;
+            if (
+              match === matches.length ||
+              (matches[match] as ScanMatch).start >= (cellEnds[index] as number)
+            )
+              continue;
+          }
+          redactCell(index, rule, cellScanner, inferredDetector);
         }
       }
       cell = cellEnd;
@@ -616,10 +649,10 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       const found = (scanners[column] as Scanner).scanNamedOnly(pieces.join('\n')).matches;
       let next = 0;
       let start = 0;
-      for (const [i, index] of cells.entries()) {
+      for (let i = 0; i < cells.length; i++) {
         const end = start + (pieces[i] as string).length;
         while (next < found.length && (found[next] as ScanMatch).end <= start) next++;
-        if (next === found.length || (found[next] as ScanMatch).start >= end) vouched[index] = 1;
+        if (next === found.length || (found[next] as ScanMatch).start >= end) vouched[cells[i] as number] = 1;
         start = end + 1;
       }
     }

@@ -155,25 +155,46 @@ export class CsvTokenizer {
         state = State.Plain;
       }
       if (state === State.Plain) {
-        if (nextDelimiter < position) nextDelimiter = indexOrLength(text, delimiter, position);
         if (nextLf < position) nextLf = indexOrLength(text, '\n', position);
         if (nextCr < position) nextCr = indexOrLength(text, '\r', position);
         const lineBreak = Math.min(nextCr, nextLf);
-        if (nextDelimiter < lineBreak) {
-          this.addCell(this.cellStart, nextDelimiter, CellKind.Plain);
+        // The plain cells of this record up to the last or a quoted one, without going round
+        // the state machine for each; written to the arrays here, as `addCell` would.
+        let cellStart = this.cellStart;
+        let isCellStart = false;
+        const { cellStarts, cellEnds, cellKinds } = this;
+        let cellCount = this.cellCount;
+        for (;;) {
+          if (nextDelimiter < position) nextDelimiter = indexOrLength(text, delimiter, position);
+          if (nextDelimiter >= lineBreak) break;
+          cellStarts[cellCount] = cellStart;
+          cellEnds[cellCount] = nextDelimiter;
+          cellKinds[cellCount] = CellKind.Plain;
+          cellCount++;
           position = nextDelimiter + 1;
-        } else if (lineBreak === nextCr && nextCr + 1 === length) {
-          // CR or CRLF: the next text decides.
-          position = nextCr;
-          break;
-        } else if (lineBreak < length) {
+          cellStart = position;
+          if (position === length || text.charCodeAt(position) === QUOTE) {
+            isCellStart = true;
+            break;
+          }
+        }
+        this.cellCount = cellCount;
+        this.cellStart = cellStart;
+        if (!isCellStart) {
+          // The cell from `cellStart` ends at the line break, if the text holds it.
+          if (lineBreak === nextCr && nextCr + 1 === length) {
+            // CR or CRLF: the next text decides.
+            position = nextCr;
+            break;
+          }
+          if (lineBreak === length) {
+            position = length;
+            break;
+          }
           const recordEnd = lineBreak === nextCr && nextLf === nextCr + 1 ? nextLf + 1 : lineBreak + 1;
-          this.addCell(this.cellStart, lineBreak, CellKind.Plain);
+          this.addCell(cellStart, lineBreak, CellKind.Plain);
           this.endRecord(recordEnd);
           position = recordEnd;
-        } else {
-          position = length;
-          break;
         }
         state = State.CellStart;
       } else if (state === State.Quoted) {

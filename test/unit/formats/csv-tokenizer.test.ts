@@ -1,0 +1,135 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LimitExceededError, MalformedObjectError } from '../../../functions/core/errors.ts';
+import { CellKind, CsvTokenizer } from '../../../functions/core/redaction/formats/csv-tokenizer.ts';
+import { parseCsv } from './parse-csv.ts';
+
+/** Text made mostly of what the tokenizer decides on: delimiters, quotes and line breaks. */
+const csvText = (delimiter: string) =>
+  fc.string({
+    unit: fc.constantFrom('a', 'bc', 'é', ' ', '"', '""', '\n', '\r', '\r\n', delimiter, ',', ';'),
+    maxLength: 80,
+  });
+
+const withDelimiter = fc
+  .constantFrom(',', ';', '\t', '|')
+  .chain((delimiter) => fc.tuple(fc.constant(delimiter), csvText(delimiter)));
+
+function splitAt(text: string, points: readonly number[]): string[] {
+  const cuts = [...new Set(points.map((point) => point % (text.length + 1)))].sort((a, b) => a - b);
+  const pieces: string[] = [];
+  let start = 0;
+  for (const cut of cuts) {
+    pieces.push(text.slice(start, cut));
+    start = cut;
+  }
+  pieces.push(text.slice(start));
+  return pieces;
+}
+
+/**
+ * The records of `pieces` fed in turn (the complete ones taken and discarded after each feed,
+ * as the CSV redactor does), each cell as written (quotes included) with its kind, and each
+ * record's terminator; or the class of the error it fails with.
+ */
+function tokenize(pieces: readonly string[], delimiter: string, maxRecordLength = 1_000_000): string {
+  const tokenizer = new CsvTokenizer(delimiter, maxRecordLength);
+  const records: string[][] = [];
+  const take = () => {
+    const { text, recordCount, recordEnds, recordCellEnds, cellStarts, cellEnds, cellKinds } = tokenizer;
+    let cell = 0;
+    for (let record = 0; record < recordCount; record++) {
+      const cells: string[] = [];
+      for (; cell < (recordCellEnds[record] as number); cell++) {
+        const kind = cellKinds[cell] as CellKind;
+        const quote = kind === CellKind.Plain ? '' : '"';
+        const content = text.slice(cellStarts[cell], cellEnds[cell]);
+        cells.push(`${kind}:${quote}${content}${quote}`);
+      }
+      const contentEnd = (cellEnds[cell - 1] as number) + (cellKinds[cell - 1] === CellKind.Plain ? 0 : 1);
+      cells.push(JSON.stringify(text.slice(contentEnd, recordEnds[record])));
+      records.push(cells);
+    }
+    tokenizer.discard();
+  };
+  try {
+    for (const piece of pieces) {
+      tokenizer.feed(piece);
+      take();
+    }
+    tokenizer.finish();
+    take();
+  } catch (error) {
+    if (error instanceof MalformedObjectError || error instanceof LimitExceededError) return error.name;
+    throw error;
+  }
+  return JSON.stringify(records);
+}
+
+/** What `tokenize` gives for `text`, read by the reference parser. */
+function expected(text: string, delimiter: string): string {
+  let parsed: ReturnType<typeof parseCsv>;
+  try {
+    parsed = parseCsv(text, delimiter);
+  } catch {
+    return 'MalformedObjectError';
+  }
+  const records = parsed.records.map((record) => [
+    ...record.cells.map((cell) => {
+      const kind = !cell.isQuoted
+        ? CellKind.Plain
+        : cell.raw.slice(1, -1).includes('""')
+          ? CellKind.QuotedEscaped
+          : CellKind.Quoted;
+      return `${kind}:${cell.raw}`;
+    }),
+    JSON.stringify(record.terminator),
+  ]);
+  return JSON.stringify(records);
+}
+
+describe('CsvTokenizer', () => {
+  it('splits any text into the cells and terminators of a reference reader, whatever the chunking', () => {
+    fc.assert(
+      fc.property(withDelimiter, fc.array(fc.nat(), { maxLength: 8 }), ([delimiter, text], points) => {
+        // The reference reader knows no BOM.
+        fc.pre(!text.startsWith('\uFEFF'));
+        const want = expected(text, delimiter);
+        expect(tokenize([text], delimiter)).toBe(want);
+        expect(tokenize(splitAt(text, points), delimiter)).toBe(want);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('splits records of many plain cells, quoted cells among them, whatever the chunking', () => {
+    const cell = fc.oneof(
+      fc.stringMatching(/^[a-z0-9 .-]{0,6}$/),
+      fc.stringMatching(/^[a-z,;\n]{0,4}$/).map((value) => `"${value}"`),
+    );
+    const record = fc.array(cell, { minLength: 1, maxLength: 12 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(record, fc.constantFrom('\n', '\r\n', '\r')), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        (records, points) => {
+          const text = records.map(([cells, terminator]) => cells.join(',') + terminator).join('');
+          const want = expected(text, ',');
+          expect(tokenize([text], ',')).toBe(want);
+          expect(tokenize(splitAt(text, points), ',')).toBe(want);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('fails a record longer than the limit the same way whatever the chunking', () => {
+    fc.assert(
+      fc.property(withDelimiter, fc.array(fc.nat(), { maxLength: 8 }), ([delimiter, text], points) => {
+        const whole = tokenize([text], delimiter, 8);
+        expect(tokenize(splitAt(text, points), delimiter, 8)).toBe(whole);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
