@@ -26,6 +26,13 @@ export const KERNELS = [
     summary: 'The anchor search kernel, a WebAssembly module in base64 (see assembly/anchor-lanes.ts).',
     features: [],
   },
+  {
+    source: 'assembly/digit-starts.ts',
+    module: 'functions/core/redaction/detectors/digit-starts-wasm.ts',
+    constant: 'DIGIT_STARTS_WASM',
+    summary: 'The digit shapes start kernel, a WebAssembly module in base64 (see assembly/digit-starts.ts).',
+    features: ['simd'],
+  },
 ];
 
 /**
