@@ -1,14 +1,15 @@
 /**
  * The positions where one of the digit shapes (functions/core/redaction/detectors/digit-shapes.ts:
  * the NANP core, the SSN, the compact SSN, the card and the IPv4 core) can start, in UTF-16 text
- * in linear memory. A first pass sorts each character into four classes (digit, dot, `[ .-]`,
- * `[ .)-]`), sixteen at a time (SIMD), as one bit per character and class; a second reads each
- * class as a 64-bit word and tests every shape at 40 positions at once, shifting the words by the
- * offsets at which the shape needs each class. The shapes' fixed parts, look-behinds and
- * look-aheads are all tested, with two simplifications that cost a class each in the first pass
- * and add a few positions (the callers confirm each with the shapes' regex): a first digit that
- * is one of a range (`[2-6]`, `[0-8]`, `[2-9]`) is taken as any digit, the SSN's separators
- * `[ -]` as `[ .-]`. So a position is reported wherever a shape matches.
+ * in linear memory. A first pass sorts each character into three classes (digit, dot, `[ .-]`),
+ * sixteen at a time (SIMD), as one bit per character and class; a second reads each class as a
+ * 64-bit word and tests every shape at 40 positions at once, shifting the words by the offsets
+ * at which the shape needs each class. The shapes' fixed parts, look-behinds and look-aheads are
+ * all tested, with simplifications that save the first pass a class each and add a few
+ * positions (the callers confirm each with the shapes' regex): a first digit that is one of a
+ * range (`[2-6]`, `[0-8]`, `[2-9]`) is taken as any digit, the SSN's separators `[ -]` as
+ * `[ .-]`, the character before a NANP exchange `[ .)-]` as any but a digit. So a position is
+ * reported wherever a shape matches.
  *
  * Built by bin/build-kernels.js into functions/core/redaction/detectors/digit-starts-wasm.ts.
  */
@@ -18,9 +19,7 @@ const DIGIT: usize = 0;
 const DOT: usize = 1;
 /** `[ .-]` */
 const SEPARATOR: usize = 2;
-/** `[ .)-]` */
-const EXCHANGE_LEAD: usize = 3;
-const CLASSES: usize = 4;
+const CLASSES: usize = 3;
 
 /** Positions tested per window: a window holds 8 before them and 16 after, as the card looks 15 ahead. */
 const WINDOW_POSITIONS = 40;
@@ -45,7 +44,6 @@ function classify(text: usize, length: i32, bits: usize, stride: usize): void {
   const space = i8x16.splat(32);
   const dot = i8x16.splat(46);
   const dash = i8x16.splat(45);
-  const paren = i8x16.splat(41);
   for (let c: usize = 0; c < CLASSES; c++) store<u64>(bits + c * stride, 0);
   const words = (length + 63) >> 6;
   // The bits of the last word past `length`: characters left there from an earlier text.
@@ -54,7 +52,6 @@ function classify(text: usize, length: i32, bits: usize, stride: usize): void {
     let digit: u64 = 0;
     let isDot: u64 = 0;
     let separator: u64 = 0;
-    let exchangeLead: u64 = 0;
     for (let g = 0; g < 4; g++) {
       const at = text + ((<usize>((w << 2) + g)) << 5);
       // Saturating: a unit above U+00FF becomes 0xFF and one above U+7FFF (negative as i16) 0,
@@ -66,14 +63,12 @@ function classify(text: usize, length: i32, bits: usize, stride: usize): void {
       digit |= (<u64>i8x16.bitmask(i8x16.lt_s(i8x16.add(units, toZero), pastNine))) << shift;
       isDot |= (<u64>i8x16.bitmask(dots)) << shift;
       separator |= (<u64>i8x16.bitmask(separators)) << shift;
-      exchangeLead |= (<u64>i8x16.bitmask(v128.or(separators, i8x16.eq(units, paren)))) << shift;
     }
     const keep = w === words - 1 ? lastKeep : <u64>-1;
     const offset: usize = 8 + ((<usize>w) << 3);
     store<u64>(bits + DIGIT * stride + offset, digit & keep);
     store<u64>(bits + DOT * stride + offset, isDot & keep);
     store<u64>(bits + SEPARATOR * stride + offset, separator & keep);
-    store<u64>(bits + EXCHANGE_LEAD * stride + offset, exchangeLead & keep);
   }
   // Zeros past the last word, read by the windows of the last positions.
   for (let c: usize = 0; c < CLASSES; c++) {
@@ -87,7 +82,7 @@ function classify(text: usize, length: i32, bits: usize, stride: usize): void {
  * Where the shapes start in a window of 64 characters (bit `j` the one at `j`), for its bits 8
  * to 47: each shape's classes ANDed at the offsets where it needs them.
  */
-function starts(digit: u64, dot: u64, separator: u64, exchangeLead: u64): u64 {
+function starts(digit: u64, dot: u64, separator: u64): u64 {
   // Runs of digits: `runK` at `j` when the K characters from `j` are digits.
   const run2 = digit & (digit >> 1);
   const run3 = run2 & (digit >> 2);
@@ -98,7 +93,7 @@ function starts(digit: u64, dot: u64, separator: u64, exchangeLead: u64): u64 {
   const notAfterDigit = ~(digit << 1);
   const notDigit9 = ~(digit >> 9);
   // [ .)-][2-9][0-9][0-9][ .-][0-9][0-9][0-9][0-9](?![0-9])
-  const nanpCore = exchangeLead & (run3 >> 1) & (separator >> 4) & (run4 >> 5) & notDigit9;
+  const nanpCore = ~digit & (run3 >> 1) & (separator >> 4) & (run4 >> 5) & notDigit9;
   // [0-9][0-9][0-9][ -][0-9][0-9][ -][0-9][0-9][0-9][0-9]
   const ssn = run3 & (separator >> 3) & (run2 >> 4) & (separator >> 6) & (run4 >> 7);
   // [0-8](?<![0-9][0-8])[0-9]{8}(?![0-9])
@@ -121,7 +116,7 @@ function starts(digit: u64, dot: u64, separator: u64, exchangeLead: u64): u64 {
 /**
  * Reads `text[0, length)` (UTF-16) and writes at `out`, as 32-bit integers in ascending order,
  * the positions in `[first, end)` where a shape can start, the characters before 0 and from
- * `length` on taken as none of theirs; returns how many. `bits` has room for 4 class arrays of
+ * `length` on taken as none of theirs; returns how many. `bits` has room for 3 class arrays of
  * `8 + 8 × ⌈length / 64⌉ + 16` bytes; `text` may be read up to 63 characters past `length`.
  */
 export function scan(text: usize, length: i32, first: i32, end: i32, bits: usize, out: usize): i32 {
@@ -134,12 +129,7 @@ export function scan(text: usize, length: i32, first: i32, end: i32, bits: usize
     const digit = load<u64>(word + DIGIT * stride);
     // Every shape holds four digits or more: prose has windows with fewer.
     if (popcnt(digit) < 4) continue;
-    let found = starts(
-      digit,
-      load<u64>(word + DOT * stride),
-      load<u64>(word + SEPARATOR * stride),
-      load<u64>(word + EXCHANGE_LEAD * stride),
-    );
+    let found = starts(digit, load<u64>(word + DOT * stride), load<u64>(word + SEPARATOR * stride));
     found &= 0xffffffffff00;
     while (found !== 0) {
       const position = at - 8 + <i32>ctz(found);

@@ -137,8 +137,8 @@ class ShapePositions {
  * {@link KERNEL_MIN_CHARS} or more, a WebAssembly kernel ({@link DigitStarts}) finds the
  * positions where a shape can start instead, testing 40 at a time, and the regex is tried only
  * at those: bench text is digit-dense, which the regex cannot skip through (the search alone,
- * CPU time per 16 MB: CSV 26 ms to 11, logs 29 to 15, NDJSON 17 to 10; on prose, where the
- * regex skips, 0.3 ms per MB to 0.5). The positions are
+ * CPU time per 16 MB: CSV 29 ms to 11, logs 33 to 16, NDJSON 19 to 10; on prose, where the
+ * regex skips, 0.2 ms per MB to 0.4). The positions are
  * recorded per text, so the searches share them whichever asks first; those of the IPv4 core
  * apart, as it matches where no other shape does and bench logs hold one in every line, which
  * the other searches would otherwise check one by one.

@@ -1,6 +1,6 @@
 import { DIGIT_STARTS_WASM } from './digit-starts-wasm.ts';
 
-/** Characters read per call into the kernel: bounds its memory (about 6.2 bytes a character). */
+/** Characters read per call into the kernel: bounds its memory (about 6.4 bytes a character: the text, the class bits and the starts). */
 export const DIGIT_STARTS_BLOCK_CHARS = 16384;
 
 /** Characters the shapes look at before a start (the look-behinds) and after it (the card's last digit). */
@@ -41,7 +41,7 @@ export class DigitStarts {
     const textChars = BEHIND + DIGIT_STARTS_BLOCK_CHARS + AHEAD;
     // The kernel reads the text 64 characters at a time, up to 63 past its end.
     this.bitsAt = align8((textChars + 64) * 2);
-    this.outAt = this.bitsAt + 4 * (8 + Math.ceil(textChars / 64) * 8 + 16);
+    this.outAt = this.bitsAt + 3 * (8 + Math.ceil(textChars / 64) * 8 + 16);
     const memory = new webAssembly.Memory({
       initial: Math.ceil((this.outAt + DIGIT_STARTS_BLOCK_CHARS * 4) / 0x10000),
     });
