@@ -9,7 +9,8 @@
  * positions (the callers confirm each with the shapes' regex): a first digit that is one of a
  * range (`[2-6]`, `[0-8]`, `[2-9]`) is taken as any digit, the SSN's separators `[ -]` as
  * `[ .-]`, the character before a NANP exchange `[ .)-]` as any but a digit. So a position is
- * reported wherever a shape matches.
+ * reported wherever a shape matches; one followed by a dot only where the IPv4 core does (no
+ * other shape has a dot second, and its test is exact).
  *
  * Built by bin/build-kernels.js into functions/core/redaction/detectors/digit-starts-wasm.ts.
  */

@@ -16,6 +16,13 @@ function isShapeAt(text: string, position: number): boolean {
   });
 }
 
+const stickyIpv4Core = new RegExp(digitShapePatterns.ipv4Core.source, 'y');
+
+function isIpv4CoreAt(text: string, position: number): boolean {
+  stickyIpv4Core.lastIndex = position;
+  return stickyIpv4Core.test(text);
+}
+
 /** Text made of shapes, near-shapes, their characters and characters that could pass for them. */
 const shapeText = fc
   .array(
@@ -55,7 +62,7 @@ describe('digit starts kernel', () => {
     expect(all('1\u2e2e2.3.4')).toEqual([]);
   });
 
-  it('reports every position where a shape matches, ascending and inside the stretch (property)', () => {
+  it('reports every position where a shape matches, ascending and inside the stretch, and one followed by a dot only where the IPv4 core matches (property)', () => {
     fc.assert(
       fc.property(shapeText, fc.nat(), fc.nat(), (text, a, b) => {
         const first = a % (text.length + 1);
@@ -67,6 +74,9 @@ describe('digit starts kernel', () => {
         }
 
         expect(found.filter((position) => isShapeAt(text, position))).toEqual(expected);
+        // The search takes these as IPv4 cores without checking them.
+        const beforeDot = found.filter((position) => text.charCodeAt(position + 1) === 46);
+        expect(beforeDot.filter((position) => isIpv4CoreAt(text, position))).toEqual(beforeDot);
         expect(
           found.every(
             (position, index) =>

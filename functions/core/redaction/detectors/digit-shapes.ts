@@ -108,6 +108,9 @@ class ShapePositions {
       for (; this.startIndex < this.startCount; this.startIndex++) {
         const at = starts.positionAt(this.startIndex);
         if (at < to) continue;
+        // A dot after the first character: only the IPv4 core, which the kernel tests in full
+        // (bench logs hold one a line, each a regex call saved).
+        if (text.charCodeAt(at + 1) === 46) return at;
         sticky.lastIndex = at;
         if (sticky.test(text)) return at;
       }
@@ -137,7 +140,7 @@ class ShapePositions {
  * {@link KERNEL_MIN_CHARS} or more, a WebAssembly kernel ({@link DigitStarts}) finds the
  * positions where a shape can start instead, testing 40 at a time, and the regex is tried only
  * at those: bench text is digit-dense, which the regex cannot skip through (the search alone,
- * CPU time per 16 MB: CSV 29 ms to 11, logs 33 to 16, NDJSON 19 to 10; on prose, where the
+ * CPU time per 16 MB: CSV 27 ms to 11, logs 29 to 13, NDJSON 18 to 10; on prose, where the
  * regex skips, 0.2 ms per MB to 0.4). The positions are
  * recorded per text, so the searches share them whichever asks first; those of the IPv4 core
  * apart, as it matches where no other shape does and bench logs hold one in every line, which
