@@ -12,8 +12,8 @@ const digitText = fc.string({ unit: fc.constantFrom(...'0123456789.-) (x\n'), ma
 
 /**
  * Text long enough to be read by the kernel, across the end of its first block: shapes,
- * near-shapes and characters that could pass for theirs, repeated, then more of them at the end
- * of the block and past it.
+ * near-shapes, characters that could pass for theirs and any others (astral ones too),
+ * repeated, then more shapes at the end of the block and past it.
  */
 const longText = fc
   .tuple(
@@ -21,6 +21,7 @@ const longText = fc
       fc.oneof(
         ...shapeLike.map((shape) => fc.stringMatching(shape)),
         fc.string({ unit: fc.constantFrom(...'0123456789.-) (x\n', ...lookalikes), maxLength: 12 }),
+        fc.string({ unit: 'grapheme', maxLength: 4 }),
       ),
       { minLength: 1, maxLength: 12 },
     ),
