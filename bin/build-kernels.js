@@ -34,6 +34,13 @@ export const KERNELS = [
       'The class-sequence prefilter kernel, a WebAssembly module in base64 (see assembly/class-sequences.ts).',
     features: ['simd'],
   },
+  {
+    source: 'assembly/digit-starts.ts',
+    module: 'functions/core/redaction/detectors/digit-starts-wasm.ts',
+    constant: 'DIGIT_STARTS_WASM',
+    summary: 'The digit shapes start kernel, a WebAssembly module in base64 (see assembly/digit-starts.ts).',
+    features: ['simd'],
+  },
 ];
 
 /**

@@ -1,20 +1,38 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { digitShapes } from '../../../functions/core/redaction/detectors/digit-shapes.ts';
+import { DIGIT_STARTS_BLOCK_CHARS } from '../../../functions/core/redaction/detectors/digit-starts.ts';
+import { lookalikes, shapeLike, digitShapePatterns as shapes } from './digit-shape-patterns.ts';
 import { naiveSearch } from './naive-search.ts';
 
-/** Each search's shape as its own regex, as the detectors' patterns need them. */
-const shapes: Record<keyof typeof digitShapes, RegExp> = {
-  nanpCore: /[ .)-][2-9][0-9]{2}[ .-][0-9]{4}(?![0-9])/,
-  ssn: /[0-9]{3}[ -][0-9]{2}[ -][0-9]{4}/,
-  compactSsn: /(?<![0-9])[0-8][0-9]{8}(?![0-9])/,
-  card: /(?<![0-9])[2-6][0-9]{3}(?:[0-9]{9}|[ .-][0-9]{4}[ .-][0-9]{4}[ .-][0-9]|[ .-][0-9]{6}[ .-][0-9]{4})/,
-  ipv4Core: /[0-9]\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]/,
-};
 const names = Object.keys(shapes) as (keyof typeof digitShapes)[];
 
 /** Text made of what the shapes are made of: digits, their separators, a letter and a line feed. */
 const digitText = fc.string({ unit: fc.constantFrom(...'0123456789.-) (x\n'), maxLength: 60 });
+
+/**
+ * Text long enough to be read by the kernel, across the end of its first block: shapes,
+ * near-shapes, characters that could pass for theirs and any others (astral ones too),
+ * repeated, then more shapes at the end of the block and past it.
+ */
+const longText = fc
+  .tuple(
+    fc.array(
+      fc.oneof(
+        ...shapeLike.map((shape) => fc.stringMatching(shape)),
+        fc.string({ unit: fc.constantFrom(...'0123456789.-) (x\n', ...lookalikes), maxLength: 12 }),
+        fc.string({ unit: 'grapheme', maxLength: 4 }),
+      ),
+      { minLength: 1, maxLength: 12 },
+    ),
+    fc.integer({ min: -20, max: 20 }),
+    fc.array(fc.oneof(...shapeLike.map((shape) => fc.stringMatching(shape))), { maxLength: 4 }),
+  )
+  .map(([pieces, cut, tail]) => {
+    const unit = `${pieces.join('')} `;
+    const length = DIGIT_STARTS_BLOCK_CHARS + cut;
+    return unit.repeat(Math.ceil(length / unit.length)).slice(0, length) + tail.join('');
+  });
 
 describe('digit shapes', () => {
   it('find where cards, SSNs, phone numbers and IPv4 addresses can be', () => {
@@ -73,6 +91,39 @@ describe('digit shapes', () => {
         }
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('give every position of every shape in long texts, read by the kernel, as the searches walk them (property)', () => {
+    fc.assert(
+      fc.property(longText, fc.nat(), (text, seed) => {
+        // From the start or from a random position, as a detector resuming after a match does.
+        const from = seed % 2 === 0 ? 0 : seed % (text.length + 1);
+        const walks = names.map((name) => ({
+          name,
+          at: digitShapes[name](text, from),
+          found: [] as number[],
+        }));
+        const isOn = (walk: { at: number }): boolean => walk.at !== -1;
+        for (let active = walks.filter(isOn); active.length > 0; active = active.filter(isOn)) {
+          for (const walk of active) {
+            walk.found.push(walk.at);
+            walk.at = digitShapes[walk.name](text, walk.at + 1);
+          }
+        }
+        for (const { name, found } of walks) {
+          const expected: number[] = [];
+          for (
+            let at = naiveSearch(shapes[name], text, from);
+            at !== -1;
+            at = naiveSearch(shapes[name], text, at + 1)
+          ) {
+            expected.push(at);
+          }
+          expect(found, `${name} from ${from}`).toEqual(expected);
+        }
+      }),
+      { numRuns: 60 },
     );
   });
 });

@@ -1,0 +1,78 @@
+import { DIGIT_STARTS_WASM } from './digit-starts-wasm.ts';
+
+/** Characters read per call into the kernel: bounds its memory (about 6.4 bytes a character: the text, the class bits and the starts). */
+export const DIGIT_STARTS_BLOCK_CHARS = 16384;
+
+/** Characters the shapes look at before a start (the look-behinds) and after it (the card's last digit). */
+const BEHIND = 1;
+const AHEAD = 15;
+
+/** The part of Node's WebAssembly global used here: @types/node declares its types, not the global. */
+interface WebAssemblyApi {
+  readonly Module: new (bytes: Uint8Array) => object;
+  readonly Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
+  readonly Memory: new (descriptor: { initial: number }) => { readonly buffer: ArrayBuffer };
+}
+
+const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+let startsModule: object | undefined;
+
+/**
+ * Finds, in WebAssembly (assembly/digit-starts.ts, SIMD), the positions of a stretch of a
+ * JavaScript string where one of the digit shapes can start: those where one matches, tested
+ * 40 positions at a time. The stretch is copied into the kernel's memory as UTF-16 (a
+ * character above U+00FF must stay outside the classes, as a Latin-1 copy would not keep it:
+ * the shapes test that a character is not a digit), so positions are the string's own indexes.
+ *
+ * @example
+ * const starts = new DigitStarts();
+ * const count = starts.scan(text, 0, Math.min(text.length, DIGIT_STARTS_BLOCK_CHARS));
+ * starts.positionAt(0); // the first position where a shape can start, if count > 0
+ */
+export class DigitStarts {
+  private readonly scanExport: (...args: number[]) => number;
+  private readonly bytes: Buffer;
+  private readonly positions: Int32Array;
+  private readonly bitsAt: number;
+  private readonly outAt: number;
+  private start = 0;
+
+  constructor() {
+    const textChars = BEHIND + DIGIT_STARTS_BLOCK_CHARS + AHEAD;
+    // The kernel reads the text 64 characters at a time, up to 63 past its end.
+    this.bitsAt = align8((textChars + 64) * 2);
+    this.outAt = this.bitsAt + 3 * (8 + Math.ceil(textChars / 64) * 8 + 16);
+    const memory = new webAssembly.Memory({
+      initial: Math.ceil((this.outAt + DIGIT_STARTS_BLOCK_CHARS * 4) / 0x10000),
+    });
+    startsModule ??= new webAssembly.Module(Buffer.from(DIGIT_STARTS_WASM, 'base64'));
+    const instance = new webAssembly.Instance(startsModule, { env: { memory } });
+    this.scanExport = instance.exports.scan as (...args: number[]) => number;
+    this.bytes = Buffer.from(memory.buffer);
+    this.positions = new Int32Array(memory.buffer, this.outAt, DIGIT_STARTS_BLOCK_CHARS);
+  }
+
+  /**
+   * Finds the positions in `[first, end)` of `text` where a shape can start and returns how
+   * many; {@link positionAt} gives each, ascending. At most {@link DIGIT_STARTS_BLOCK_CHARS}.
+   */
+  scan(text: string, first: number, end: number): number {
+    if (end - first > DIGIT_STARTS_BLOCK_CHARS || first < 0 || end > text.length || first > end) {
+      throw new RangeError(`digit starts: cannot read ${first}..${end} of ${text.length} characters`);
+    }
+    const start = Math.max(0, first - BEHIND);
+    const stop = Math.min(text.length, end + AHEAD);
+    this.start = start;
+    this.bytes.write(text.substring(start, stop), 0, 'utf16le');
+    return this.scanExport(0, stop - start, first - start, end - start, this.bitsAt, this.outAt);
+  }
+
+  /** The `index`th position found by the last {@link scan}. */
+  positionAt(index: number): number {
+    return (this.positions[index] as number) + this.start;
+  }
+}
+
+function align8(offset: number): number {
+  return Math.ceil(offset / 8) * 8;
+}
