@@ -26,6 +26,13 @@ export const KERNELS = [
     summary: 'The anchor search kernel, a WebAssembly module in base64 (see assembly/anchor-lanes.ts).',
     features: [],
   },
+  {
+    source: 'assembly/leading-runs.ts',
+    module: 'functions/core/redaction/detectors/leading-runs-wasm.ts',
+    constant: 'LEADING_RUNS_WASM',
+    summary: 'The leading-run search kernel, a WebAssembly module in base64 (see assembly/leading-runs.ts).',
+    features: ['simd'],
+  },
 ];
 
 /**
