@@ -8,6 +8,7 @@ import {
   shapeSearch,
   sharedShapeSearches,
 } from '../../../functions/core/redaction/detectors/candidate-search.ts';
+import { RUNS_BLOCK_CHARS } from '../../../functions/core/redaction/detectors/leading-runs.ts';
 import { compileScanningRegex } from '../../../functions/core/redaction/detectors/scanning-regex.ts';
 import { type LeadingRun, leadingRunOf } from '../../../functions/core/redaction/pattern-start-sequences.ts';
 import { naiveSearch } from './naive-search.ts';
@@ -86,6 +87,61 @@ describe('candidate searches', () => {
         );
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('skip no match of a pattern with a long leading run in texts long enough for the WebAssembly kernel, across its blocks (property)', () => {
+    // The Bitcoin address, whose matches start where runs do, and one matching inside runs.
+    const patterns = [
+      '(?<![A-Za-z0-9])[13][1-9A-HJ-NP-Za-km-z]{25,34}(?![A-Za-z0-9])',
+      '[1-9A-HJ-NP-Za-km-z]{26}[13]Z',
+    ];
+    // Runs around the run's length, between characters out of the set, some of them above U+00FF
+    // (\u0131 and \u8031 have the low byte of `1`) or astral; long stretches of the set's
+    // characters or of others; stretches that end a few characters before the end of a block
+    // read from where they start, so that a run goes on past it.
+    const part = fc.oneof(
+      fc
+        .tuple(
+          fc
+            .integer({ min: 20, max: 36 })
+            .chain((length) =>
+              fc.string({ unit: fc.constantFrom(...'113aZk'), minLength: length, maxLength: length }),
+            ),
+          fc.constantFrom(...' -0Oé\u0131\u8031😀'),
+        )
+        .map(([chars, end]) => chars + end),
+      fc
+        .tuple(fc.constantFrom(...'1a -\u0131'), fc.integer({ min: 1, max: RUNS_BLOCK_CHARS }))
+        .map(([unit, count]) => unit.repeat(count)),
+      fc.integer({ min: 0, max: 40 }).map((short) => ' '.repeat(RUNS_BLOCK_CHARS - short)),
+    );
+    const text = fc
+      .array(part, { minLength: 1, maxLength: 8 })
+      .map((parts) => parts.join('').padEnd(600, '-'));
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...patterns),
+        text,
+        fc.array(fc.nat(), { maxLength: 3 }),
+        (pattern, text, seeds) => {
+          const search = leadingRunSearch(leadingRunOf(pattern, '') as LeadingRun, new RegExp(pattern));
+          for (const seed of [0, ...seeds]) {
+            // From there, and on after each candidate, as a recorded search asks.
+            let from = seed % (text.length + 1);
+            for (let step = 0; step < 4 && from <= text.length; step++) {
+              const candidate = search(text, from);
+
+              expect(candidate, `from ${from} in a text of ${text.length}`).toBe(
+                naiveSearch(new RegExp(pattern), text, from),
+              );
+              if (candidate === -1) break;
+              from = candidate + 1;
+            }
+          }
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 
