@@ -73,6 +73,17 @@ describe('LeadingRuns', () => {
     expect(runs.next('a 12 3456 b', 7)).toBe(-1);
   });
 
+  it('forgets the run and the block of the last text when asked about another', () => {
+    const runs = new LeadingRuns(1, setOf([112]));
+
+    expect(runs.next('p', 0)).toBe(0);
+    expect(runs.next('\0\0\0', 3)).toBe(-1);
+    expect(runs.next('\0\0\0', 0)).toBe(-1);
+    expect(runs.next('p', 0)).toBe(0);
+    expect(runs.next('\0', 0)).toBe(-1);
+    expect(runs.next('\0', 0)).toBe(-1);
+  });
+
   it('finds the runs that reading every character finds, in any text and from any position (property)', () => {
     fc.assert(
       fc.property(
@@ -98,7 +109,7 @@ describe('LeadingRuns', () => {
           }
         },
       ),
-      { numRuns: 400 },
+      { numRuns: 1000 },
     );
   });
 

@@ -50,7 +50,7 @@ export class LeadingRuns {
   private text = '';
   private blockStart = 0;
   private blockEnd = 0;
-  /** The start of the run last found (with {@link end}), in `text`. */
+  /** The start of the run last found in `text` (with {@link end}), or -1. */
   private first = -1;
 
   constructor(length: number, chars: CharSet) {
@@ -84,10 +84,16 @@ export class LeadingRuns {
     // Keep the caller's string object even when an equal one was kept: comparing two distinct
     // strings with the same content costs their length, comparing one with itself not.
     this.text = text;
+    if (!isSameText) {
+      // The run last found and the block in memory are another text's.
+      this.first = -1;
+      this.blockStart = 0;
+      this.blockEnd = 0;
+    }
     if (from + length > text.length) return -1;
     // Every position of a run found before, up to `length` before its end, starts a run.
-    if (isSameText && from >= this.first && from <= this.end - length) return from;
-    if (!isSameText || from < this.blockStart || from >= this.blockEnd) this.load(text, from);
+    if (this.first !== -1 && from >= this.first && from <= this.end - length) return from;
+    if (from < this.blockStart || from >= this.blockEnd) this.load(text, from);
     let found = this.find(from);
     while (found === -1) {
       if (this.blockEnd === text.length) return -1;
