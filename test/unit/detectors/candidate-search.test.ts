@@ -145,6 +145,42 @@ describe('candidate searches', () => {
     );
   });
 
+  it('search a text too short for the kernel with the search given for short texts, skipping no match in any text (property)', () => {
+    // The Brazilian CPF: a run of 14 characters of digits, `.` and `-`.
+    const pattern = '(?<![A-Za-z0-9])[0-9]{3}\\.[0-9]{3}\\.[0-9]{3}-[0-9]{2}(?![0-9])';
+    const shape = new RegExp(pattern);
+    const part = fc.oneof(
+      fc.constantFrom(
+        '123.456.789-09',
+        '123.456.789-0',
+        '1.123.456.789-09',
+        '123.456.789-091',
+        'x123.456.789-09',
+      ),
+      fc.string({ unit: fc.constantFrom(...'0123456789.- xé\u0131'), maxLength: 20 }),
+      fc.integer({ min: 1, max: 2000 }).map((count) => ' '.repeat(count)),
+    );
+    const text = fc.array(part, { maxLength: 10 }).map((parts) => parts.join(' '));
+    fc.assert(
+      fc.property(text, fc.nat(), (text, seed) => {
+        const asked: number[] = [];
+        const short = shapeSearch(shape);
+        const search = leadingRunSearch(leadingRunOf(pattern, '') as LeadingRun, shape, (text, from) => {
+          asked.push(text.length);
+          return short(text, from);
+        });
+        const from = seed % (text.length + 1);
+
+        expect(search(text, from), `from ${from} in ${JSON.stringify(text)}`).toBe(
+          naiveSearch(shape, text, from),
+        );
+        if (text.length < 100) expect(asked).toEqual([text.length]);
+        if (text.length > 5000) expect(asked).toEqual([]);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('try the shape only at the starts of runs of the leading set, however far the next match lies (property)', () => {
     const pattern = '[13][1-9A-HJ-NP-Za-km-z]{5,8}';
     const shape = new RegExp(pattern);

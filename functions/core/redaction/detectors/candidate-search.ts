@@ -159,9 +159,15 @@ const kernelMinChars = 512;
  * logs, the Bitcoin shape read 0.77 code units per code unit of text after the first run of
  * base58 characters in JWT signatures). A text of {@link kernelMinChars} or more is read for
  * runs by {@link LeadingRuns}, in WebAssembly, which finds the same runs 16 characters per SIMD
- * instruction (a run longer than {@link RUNS_MAX_LENGTH} is left to the loop).
+ * instruction (a run longer than {@link RUNS_MAX_LENGTH} is left to the loop); a shorter text
+ * is searched by `shortTexts` when given, which must skip no match either (the shape's own
+ * search, for a run too short for the loop to beat V8).
  */
-export function leadingRunSearch(run: LeadingRun, shape: RegExp): CandidateSearch {
+export function leadingRunSearch(
+  run: LeadingRun,
+  shape: RegExp,
+  shortTexts?: CandidateSearch,
+): CandidateSearch {
   const length = run.length;
   const sticky = new RegExp(shape.source, `${shape.flags.replace(/[gy]/g, '')}y`);
   /** The least candidate in the run `[first, end)`, or -1. */
@@ -194,6 +200,7 @@ export function leadingRunSearch(run: LeadingRun, shape: RegExp): CandidateSearc
         start = kernel.end + 1;
       }
     }
+    if (shortTexts !== undefined) return shortTexts(text, from);
     for (;;) {
       // The least start at or after `start` of `length` characters in the set.
       const last = start + length - 1;
