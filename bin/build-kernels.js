@@ -27,6 +27,14 @@ export const KERNELS = [
     features: [],
   },
   {
+    source: 'assembly/class-sequences.ts',
+    module: 'functions/core/redaction/detectors/class-sequences-wasm.ts',
+    constant: 'CLASS_SEQUENCES_WASM',
+    summary:
+      'The class-sequence prefilter kernel, a WebAssembly module in base64 (see assembly/class-sequences.ts).',
+    features: ['simd'],
+  },
+  {
     source: 'assembly/leading-runs.ts',
     module: 'functions/core/redaction/detectors/leading-runs-wasm.ts',
     constant: 'LEADING_RUNS_WASM',

@@ -21,6 +21,11 @@ export interface SegmentTask {
 export interface SegmentOutcome {
   readonly out: Uint8Array;
   readonly counts: readonly (readonly [string, number])[];
+  /**
+   * The task's body handed back once read (its buffer transferred back), for a later segment of
+   * the same object to be gathered into; absent when the runner keeps it.
+   */
+  readonly body?: Uint8Array;
 }
 
 /**

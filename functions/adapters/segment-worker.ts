@@ -6,7 +6,8 @@ import type { SegmentReply, SegmentRequest } from './segment-worker-pool.ts';
 
 /**
  * Worker thread of `createSegmentWorkerPool`: compiles each rule set it is sent once, then
- * redacts segments. Output bytes are transferred, not copied.
+ * redacts segments. Output bytes are transferred, not copied, and so is the body back once read
+ * (the main thread gathers a later segment into it instead of a new buffer).
  */
 const port = parentPort;
 if (port === null) throw new Error('segment-worker runs as a worker thread');
@@ -18,8 +19,9 @@ port.on('message', (request: SegmentRequest) => {
     const ruleSet = ruleSets.get(request.originId);
     if (ruleSet === undefined) throw new Error(`segment worker: rule set ${request.originId} was never sent`);
     const outcome = runSegmentTask(ruleSet, request.task);
-    const reply: SegmentReply = { id: request.id, ...outcome };
-    port.postMessage(reply, [outcome.out.buffer as ArrayBuffer]);
+    const { body } = request.task;
+    const reply: SegmentReply = { id: request.id, ...outcome, body };
+    port.postMessage(reply, [outcome.out.buffer as ArrayBuffer, body.buffer as ArrayBuffer]);
   } catch (error) {
     const { name, message } = error instanceof Error ? error : new Error(String(error));
     const reply: SegmentReply = { id: request.id, error: { name, message } };

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  CLASS_SEQUENCES_MIN_CHARS,
+  classSequenceSearch,
   firstCandidate,
   leadingRunSearch,
   needleSearch,
@@ -313,6 +315,68 @@ describe('a shape of alternatives', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+/** {@link naiveSearch} keeping the shape's flags (`i`). */
+function naiveSearchWithFlags(shape: RegExp, text: string, from: number): number {
+  const sticky = new RegExp(shape.source, `${shape.flags}y`);
+  for (let position = from; position <= text.length; position++) {
+    sticky.lastIndex = position;
+    if (sticky.test(text)) return position;
+  }
+  return -1;
+}
+
+describe('a class-sequence search', () => {
+  const shapes = [
+    /[A-Z][A-Z][0-9][0-9] ?[0-9A-Z][0-9A-Z][0-9A-Z][0-9A-Z]/,
+    /[a-z][a-z][0-9][0-9] ?[0-9a-z][0-9a-z][0-9a-z][0-9a-z]/,
+    /secret_key|aws-secret|secret access key|ssn/i,
+    /x[0-9]{2,}/,
+  ];
+  // Characters of the shapes in both cases, others above U+007F (`œ` and `Ł` have the low bytes
+  // of `S` and `A`) and an astral character.
+  const piece = fc.constantFrom(
+    ...['GB82', 'WEST', 'gb82 west', '1234', ' ', 'SeCrEt', '_key', 'aws-', 'secret access KEY', 'SSN', 'x7'],
+    ...['œ', 'Ł', 'é', '😀', 'Q', '9'],
+  );
+  // Long enough for the kernel (CLASS_SEQUENCES_MIN_CHARS) and for several of its blocks.
+  const text = fc
+    .tuple(fc.array(piece, { maxLength: 40 }), fc.array(piece, { minLength: 1, maxLength: 6 }), fc.nat(8000))
+    .map(
+      ([head, filler, times]) => `${head.join('')}${filler.join('').repeat(times)}${head.reverse().join('')}`,
+    );
+
+  it('finds the least position at or after from where the shape matches, in long and short texts (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...shapes),
+        text,
+        fc.array(fc.nat(), { minLength: 1, maxLength: 6 }),
+        (shape, text, seeds) => {
+          const search = classSequenceSearch(shape, shapeSearch(shape));
+          for (const seed of seeds) {
+            const from = seed % (text.length + 1);
+
+            expect(search(text, from), `${shape} from ${from} of ${text.length}`).toBe(
+              naiveSearchWithFlags(shape, text, from),
+            );
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('reads a long text with the kernel and a short one with the short search', () => {
+    const shape = /[A-Z][A-Z][0-9][0-9]/;
+    const short = (): number => -1;
+    const search = classSequenceSearch(shape, short);
+    const long = `${'x'.repeat(CLASS_SEQUENCES_MIN_CHARS)}DE89`;
+
+    expect(search(long, 0)).toBe(CLASS_SEQUENCES_MIN_CHARS);
+    expect(search('DE89', 0)).toBe(-1);
   });
 });
 

@@ -139,6 +139,48 @@ describe('a keyword context', () => {
       { numRuns: 2000 },
     );
   });
+  it('finds the leftmost keyword in any case in long texts, read by the kernel, from any position (property)', () => {
+    // Keywords sharing a part or not, in texts long enough for the class-sequence kernel (and
+    // several of its blocks): keywords in any case, cut short, and characters above U+00FF whose
+    // low byte is a keyword's letter (`œ`: `S`), between long runs of filler.
+    const keyword = fc.constantFrom(
+      'secret_key',
+      'aws-secret',
+      'secretkey',
+      'ssn',
+      'social security',
+      'pass',
+    );
+    const caseOf = (text: string, seed: number): string =>
+      Array.from(text, (char, i) => ((seed >> (i % 16)) & 1 ? char.toUpperCase() : char)).join('');
+    const piece = fc.oneof(
+      fc.tuple(keyword, fc.nat(), fc.nat(3)).map(([word, casing, cut]) => caseOf(word.slice(cut), casing)),
+      fc.constantFrom(' ', 'x', 'œ', '😀', 'é', '_'),
+    );
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(keyword, { minLength: 1, maxLength: 4 }),
+        fc.array(piece, { maxLength: 12 }),
+        fc.array(piece, { minLength: 1, maxLength: 4 }),
+        fc.nat(6000),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
+        (wanted, pieces, filler, times, seeds) => {
+          const text = `${filler.join('').repeat(times)}${pieces.join('')}${filler.join('').repeat(times >> 1)}`;
+          const context = createKeywordContext(wanted, 8);
+          for (const seed of seeds) {
+            const from = seed % (text.length + 1);
+            const folded = text.toLowerCase();
+            const starts = wanted.map((word) => folded.indexOf(word, from)).filter((at) => at !== -1);
+            expect(context?.nextKeywordStart(text, from), `${JSON.stringify(wanted)} from ${from}`).toBe(
+              starts.length === 0 ? -1 : Math.min(...starts),
+            );
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('finds the leftmost keyword as written when asked about one text again and again, from positions in any order (property)', () => {
     // Searches as written remember their last answer per text: each answer must still be the
     // leftmost keyword at or after its position, whichever positions were asked before.

@@ -10,6 +10,7 @@ import {
   builtInDetectorIds,
   createBuiltInDetector,
 } from '../../../functions/core/redaction/detectors/built-in-detectors.ts';
+import { isLoosePhone } from '../../../functions/core/redaction/formats/csv-column-inference.ts';
 import { createCsvRedactor } from '../../../functions/core/redaction/formats/csv-redactor.ts';
 import type { FormatRedactor } from '../../../functions/core/redaction/formats/format-redactor.ts';
 import { type CompiledFieldRule, Redactor } from '../../../functions/core/redaction/redactor.ts';
@@ -126,7 +127,41 @@ function referenceRedact(redactor: Redactor, input: string, explicitDelimiter?: 
       })
       .filter((found) => own.every((mine) => mine.end <= found.start || mine.start >= found.end));
     const all = [...own, ...fromLine].sort((a, b) => a.start - b.start);
+    const isWhole = all.some((found) => found.start === 0 && found.end === cell.value.length);
+    if (isPhoneColumn[column] && !isWhole && isLoosePhone(cell.value))
+      return redactor.replace(
+        cell.value,
+        [{ start: 0, end: cell.value.length, detector: phone }],
+        0,
+        cell.value.length,
+      );
     return all.length === 0 ? cell.value : redactor.replace(cell.value, all, 0, cell.value.length);
+  };
+  // A file without a header: its phone columns, as the records of the first 16 KiB (64 at most)
+  // show them: a whole phone number in a cell alone, and most filled cells one or loosely shaped.
+  const phone = redactor.ruleSet.detectorIds.indexOf('phone');
+  let isPhoneColumn: boolean[] = [];
+  const inferPhoneColumns = (): boolean[] => {
+    const filled: number[] = [];
+    const whole: number[] = [];
+    const shaped: number[] = [];
+    let length = 0;
+    for (const [index, { cells, terminator }] of records.entries()) {
+      cells.forEach((cell, column) => {
+        if (cell.value === '') return;
+        filled[column] = (filled[column] ?? 0) + 1;
+        const isPhone = redactor.scanner
+          .scan(cell.value)
+          .matches.some(
+            (found) => found.start === 0 && found.end === cell.value.length && found.detector === phone,
+          );
+        if (isPhone) whole[column] = (whole[column] ?? 0) + 1;
+        if (isPhone || isLoosePhone(cell.value)) shaped[column] = (shaped[column] ?? 0) + 1;
+      });
+      length += cells.reduce((sum, cell) => sum + cell.raw.length + 1, -1) + terminator.length;
+      if (index + 1 >= 64 || length >= 16 * 1024) break;
+    }
+    return filled.map((count, column) => (whole[column] ?? 0) > 0 && (shaped[column] ?? 0) * 2 > count);
   };
   const redactCell = (
     { cells, terminator }: ParsedRecord,
@@ -160,6 +195,12 @@ function referenceRedact(redactor: Redactor, input: string, explicitDelimiter?: 
         return dataLike > 0 && rule?.isKeep ? undefined : rule;
       });
       if (!isData) headerNames = names;
+      if (isData && phone >= 0) {
+        isPhoneColumn = inferPhoneColumns();
+        cells.forEach((_, column) => {
+          redacted[column] = redactCell(record, column, undefined);
+        });
+      }
       // A doubted header may be data: a cell naming a ruled column gets that rule itself.
       if (dataLike > 0) {
         columns.forEach((rule, column) => {

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { createFieldMatcher, namesArrayIndex } from '../../../functions/core/redaction/field-matcher.ts';
 import { createJsonRedactor } from '../../../functions/core/redaction/formats/json-redactor.ts';
 import { createNdjsonRedactor } from '../../../functions/core/redaction/formats/ndjson-redactor.ts';
-import { type CompiledFieldRule, Redactor } from '../../../functions/core/redaction/redactor.ts';
+import {
+  type CompiledFieldRule,
+  type CompiledRuleSet,
+  Redactor,
+} from '../../../functions/core/redaction/redactor.ts';
 import { compiledRuleSetOf, nameFieldRule } from '../support/compiled-rule-set.ts';
 
 function pathRule(id: string, paths: string[]): CompiledFieldRule {
@@ -53,8 +57,11 @@ describe('field rules on array elements', () => {
 
 describe('field rules of keys met under many paths', () => {
   /** A JSON map keyed by ids, each holding a record of one shape; and the rule lookups it took. */
-  function redactMap(rules: CompiledFieldRule[], records: number): { output: unknown; lookups: number } {
-    const redactor = new Redactor(compiledRuleSetOf([], rules));
+  function redactMap(
+    rules: CompiledFieldRule[] | CompiledRuleSet,
+    records: number,
+  ): { output: unknown; lookups: number } {
+    const redactor = new Redactor(Array.isArray(rules) ? compiledRuleSetOf([], rules) : rules);
     let lookups = 0;
     const fieldRule = redactor.fieldRule.bind(redactor);
     redactor.fieldRule = (path) => {
@@ -75,6 +82,17 @@ describe('field rules of keys met under many paths', () => {
     );
     // The 50 ids, then `email` and `n` once: under every id the scanner is the same.
     expect(lookups).toBe(52);
+  });
+
+  it('looks up the rule of a key met in an earlier run of the rule set (an earlier object) no more', () => {
+    const ruleSet = compiledRuleSetOf([], [nameFieldRule('email', ['email'])]);
+    expect(redactMap(ruleSet, 50).lookups).toBe(52);
+    const { output, lookups } = redactMap(ruleSet, 60);
+    expect(Object.values(output as object)).toEqual(
+      Array.from({ length: 60 }, (_, n) => ({ email: '[EMAIL]', n })),
+    );
+    // The 10 new ids only.
+    expect(lookups).toBe(10);
   });
 
   it('looks up every path when a rule has paths, which name more than the key', () => {

@@ -1,5 +1,6 @@
 import { RegExpParser } from '@eslint-community/regexpp';
-import type { LeadingRun } from '../pattern-start-sequences.ts';
+import { type LeadingRun, type StartSequences, startSequencesOf } from '../pattern-start-sequences.ts';
+import { ClassSequences } from './class-sequences.ts';
 import { LeadingRuns, RUNS_MAX_LENGTH } from './leading-runs.ts';
 import { compileScanningRegex } from './scanning-regex.ts';
 
@@ -240,6 +241,45 @@ export function leadingRunSearch(
       start = end + 1;
     }
   };
+}
+
+/**
+ * From this many characters after `from` on, {@link classSequenceSearch} reads a text with the
+ * kernel; below, copying it there costs more than the kernel saves.
+ */
+export const CLASS_SEQUENCES_MIN_CHARS = 512;
+
+/**
+ * The positions where `shape` matches (sticky), found in a long text at the positions where
+ * the classes it starts with (see `startSequencesOf`) follow each other, as a WebAssembly
+ * kernel finds them (see {@link ClassSequences}), and in a short one by `shortSearch` (which
+ * must find those same positions, as the shape's own regex does). V8 skips through text by
+ * the characters a regex must hold at fixed offsets; a class (`[A-Z][A-Z][0-9][0-9]`) or a
+ * keyword in any case (`secret`) leaves it trying the regex at nearly every offset, where the
+ * kernel reads sixteen characters per step. A shape in Unicode mode, or whose start
+ * `startSequencesOf` cannot spell out, is searched by `shortSearch` alone.
+ */
+export function classSequenceSearch(shape: RegExp, shortSearch: CandidateSearch): CandidateSearch {
+  const sticky = new RegExp(shape.source, `${shape.flags.replace(/[gy]/g, '')}y`);
+  // Made for the first long text: most shapes never meet one in a process that only reads short values.
+  let start: StartSequences | undefined | null = null;
+  let sequences: ClassSequences | undefined;
+  return remembering((text, from) => {
+    if (text.length - from < CLASS_SEQUENCES_MIN_CHARS) return shortSearch(text, from);
+    if (start === null) {
+      start = startSequencesOf(shape.source, shape.flags);
+      sequences =
+        start !== undefined && ClassSequences.supports(start.sequences)
+          ? new ClassSequences(start.sequences)
+          : undefined;
+    }
+    if (sequences === undefined) return shortSearch(text, from);
+    for (let at = sequences.next(text, from); at !== -1; at = sequences.next(text, at + 1)) {
+      sticky.lastIndex = at;
+      if (sticky.test(text)) return at;
+    }
+    return -1;
+  });
 }
 
 /**

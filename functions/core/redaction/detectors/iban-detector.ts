@@ -1,5 +1,5 @@
 import type { Detector } from '../detector.ts';
-import { type CandidateSearch, shapeSearch } from './candidate-search.ts';
+import { type CandidateSearch, classSequenceSearch, shapeSearch } from './candidate-search.ts';
 import { ibanLengthOf, isValidIban, maxIbanLength, minIbanLength } from './iban-checksum.ts';
 import { createRegexDetector } from './regex-detector.ts';
 import { createUnionDetector } from './union-detector.ts';
@@ -37,12 +37,21 @@ const digitText = 'order 1234 5678 on 12-34 at 5.60 ';
  * lower case too (`gb82west12345698765432`) after the keyword `IBAN` or in a field named for one.
  */
 export function createIbanDetector(): Detector {
-  const upper = ibanDetector(ibanStartPattern, shapeSearch(ibanShape, digitText));
-  const lower = ibanDetector(lowerIbanStartPattern, shapeSearch(lowerIbanShape, digitText));
+  const upper = ibanDetector(ibanStartPattern, ibanCandidates(ibanShape));
+  const lower = ibanDetector(lowerIbanStartPattern, ibanCandidates(lowerIbanShape));
   return createUnionDetector([
     upper,
     withContext(lower, lowerKeywords, lowerWindowChars, { isCaseSensitive: true }),
   ]);
+}
+
+/**
+ * Where `shape` matches: in a long text where the kernel finds its classes in a row (V8 tries
+ * a regex of classes at nearly every offset: 7-8 ms per 16 MB of the bench CSV), in a short one
+ * by the regex.
+ */
+function ibanCandidates(shape: RegExp): CandidateSearch {
+  return classSequenceSearch(shape, shapeSearch(shape, digitText));
 }
 
 /** IBANs that start where `startPattern` matches, at the candidates of `candidates`. */

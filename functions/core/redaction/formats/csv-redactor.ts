@@ -3,6 +3,15 @@ import type { CompiledFieldRule, Redactor } from '../redactor.ts';
 import type { CsvLayout } from '../rule-schema.ts';
 import type { ScanMatch, Scanner } from '../scanner.ts';
 import { bindCsvColumns, type CsvColumnBinding } from './csv-column-binding.ts';
+import {
+  type InferableDetectors,
+  type InferredColumns,
+  inferableDetectors,
+  inferColumns,
+  inferenceWindow,
+  inferredCellMatch,
+  withInferredColumns,
+} from './csv-column-inference.ts';
 import { csvScanText } from './csv-scan-text.ts';
 import { CellKind, CsvTokenizer } from './csv-tokenizer.ts';
 import type { FormatRedactor } from './format-redactor.ts';
@@ -19,8 +28,9 @@ export interface CsvRedactorOptions {
   readonly delimiter?: string;
   /**
    * Called once, when the header candidate (the first record) is read: with the delimiter and
-   * the offset in the input text (UTF-16 code units, a BOM included) just past that record. A
-   * segmenter hands everything before it to the redactors of later segments.
+   * the offset in the input text (UTF-16 code units, a BOM included) just past that record, or
+   * past the records a headerless object's columns are inferred from. A segmenter hands
+   * everything before it to the redactors of later segments.
    */
   readonly onHeader?: (header: { readonly delimiter: string; readonly endOffset: number }) => void;
   /**
@@ -61,6 +71,13 @@ const EMAIL_LIKE = /[^\s@]@[^\s@]/;
  * row the header whatever it looks like. Declared columns bind `keep` only with
  * `header: absent`. Once they are bound, a record with another number of cells (an empty line
  * excepted) fails with `MalformedObjectError`: its cells are no longer where the names say.
+ *
+ * A headerless object whose columns no rule set declares has them inferred from its first
+ * records (see csv-column-inference.ts): a column where one of them holds a whole phone number
+ * and most are phone numbers or shaped like one has its local numbers (`555-0199`, which the
+ * phone detector takes only with an area code) redacted as phone numbers too. Those records
+ * (64, or 16 KiB, at most) are held until then, and are the head the object's segments redact
+ * first (see `onHeader`).
  *
  * In data records a `keep` column is left alone, another ruled column gets its rule's action (a
  * dropped value becomes an empty cell), and every other cell, extra cells included, gets the
@@ -135,6 +152,19 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
   // Cells every record must have, once declared columns are bound.
   let declaredCells: number | undefined;
   let isFirstText = true;
+  // Headerless objects have their columns inferred from their first records, held until then
+  // (see csv-column-inference.ts); not when the rule set declares the columns or a header.
+  const inferable =
+    hasDetectors && layout.columns === undefined && layout.header !== 'present'
+      ? inferableDetectors(redactor.ruleSet)
+      : undefined;
+  const isInferring = inferable !== undefined && inferable.size > 0;
+  let inferred: InferredColumns | undefined;
+  // Columns redacted in a record the batch scan finds nothing in: the ruled and inferred ones.
+  let quietColumns: readonly number[] = [];
+  let isEnded = false;
+  // While an inference window is held: the data-like cells the first batch scan saw in the first row.
+  let heldDataLikeCells: number | undefined;
   // Input text pushed so far and, once the tokenizer exists, the input offset of its first record.
   let pushedLength = 0;
   let tokenizerOffset = 0;
@@ -223,6 +253,13 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     const { text, recordCount, recordEnds, recordCellEnds, cellStarts, cellEnds, cellKinds, escapedCells } =
       tokens;
     if (recordCount === 0) return '';
+    // Held records of a window not yet complete are not scanned again for every piece pushed.
+    if (
+      binding === undefined &&
+      heldDataLikeCells !== undefined &&
+      inferenceWindow(tokens, isEnded) === undefined
+    )
+      return '';
     const end = recordEnds[recordCount - 1] as number;
     // Cell contents in place, the delimiters, quotes and terminators around them turned into
     // line breaks, so that no detector mistakes a delimiter (say `-` or `.`) for part of a value.
@@ -251,7 +288,12 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     let vouchedCells: Uint8Array | undefined;
 
     /** Returns true when the cell changed. */
-    function redactCell(index: number, rule: CompiledFieldRule | undefined, cellScanner = scanner): boolean {
+    function redactCell(
+      index: number,
+      rule: CompiledFieldRule | undefined,
+      cellScanner = scanner,
+      inferredDetector?: number,
+    ): boolean {
       const start = cellStarts[index] as number;
       const stop = cellEnds[index] as number;
       const kind = cellKinds[index] as CellKind;
@@ -263,15 +305,28 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         replacement = redactor.applyField(rule, value) ?? '';
       } else {
         while (match < matches.length && (matches[match] as ScanMatch).end <= start) match++;
+        const inferredMatch =
+          inferredDetector === undefined || kind === CellKind.QuotedEscaped
+            ? undefined
+            : inferredCellMatch(
+                text,
+                start,
+                stop,
+                inferredDetector,
+                inferable as InferableDetectors,
+                matches[match],
+              );
         const isTouched = match < matches.length && (matches[match] as ScanMatch).start < stop;
         // The batch scan vouches for a cell it finds nothing in, as written.
-        const isVouched = !isTouched && kind !== CellKind.QuotedEscaped;
+        const isVouched = !isTouched && kind !== CellKind.QuotedEscaped && inferredMatch === undefined;
         if (isVouched && (cellScanner === scanner || vouchedCells?.[index] === 1)) return false;
         value = decode(text, start, stop, kind);
         let found: readonly ScanMatch[] | undefined =
-          isTouched && kind !== CellKind.QuotedEscaped
-            ? batchMatchesAlone(index, start, stop, value, cellScanner)
-            : undefined;
+          inferredMatch !== undefined
+            ? [inferredMatch]
+            : isTouched && kind !== CellKind.QuotedEscaped
+              ? batchMatchesAlone(index, start, stop, value, cellScanner)
+              : undefined;
         if (found === undefined) {
           const own =
             (kind === CellKind.QuotedEscaped ? escapedMatchesAlone(index, value, cellScanner) : undefined) ??
@@ -394,6 +449,8 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         if (name.length > 0) filledCells++;
         if (isDetected || NUMBER_LIKE.test(name) || EMAIL_LIKE.test(name)) dataLikeCells++;
       }
+      // The first row stays what the first batch scan made it, as when no records are held.
+      dataLikeCells = heldDataLikeCells ?? dataLikeCells;
       // Mostly data: a file without a header. Otherwise a header, even with a data-like cell
       // among its names; but a doubted header may be data after all, so it never exempts a
       // column from the detectors, and a cell naming a ruled column gets that rule itself
@@ -409,9 +466,17 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         declaredCells = declared.length;
         checkCellCount(tokens, 0, 0);
       }
+      // Columns no name binds are inferred from the records of the window, which then are the
+      // head each segment redacts first, so that a segment infers the same.
+      const isInferred = isInferring && isData && !isDeclared;
+      const windowRecords = isInferred ? inferenceWindow(tokens, isEnded) : 1;
+      if (windowRecords === undefined) {
+        heldDataLikeCells = dataLikeCells;
+        return '';
+      }
       options.onHeader?.({
         delimiter: tokens.delimiter,
-        endOffset: tokenizerOffset + (recordEnds[0] as number),
+        endOffset: tokenizerOffset + (recordEnds[isInferred ? windowRecords - 1 : 0] as number),
       });
       // The names each column goes by: its header, a declared name, or both.
       const columnNames: (readonly string[])[] = !isDeclared
@@ -424,15 +489,20 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       // A `keep` rule binds only on a header beyond doubt or on columns the operator says every row has.
       const isKeepBound = isDeclared ? layout.header === 'absent' : !isDoubted;
       binding = bindCsvColumns(redactor, columnNames, isKeepBound);
+      inferred = isInferred
+        ? inferColumns(tokens, windowRecords, matches, inferable as InferableDetectors)
+        : undefined;
+      quietColumns = withInferredColumns(binding.ruledColumns, inferred);
       if (!isDeclared || !isData) {
         for (let column = 0; cell < cellEnd; cell++, column++) {
           const rule = isDoubted || isDeclared ? binding.rules[column] : undefined;
-          if (rule === undefined || !redactCell(cell, rule)) redactCell(cell, undefined);
+          if (rule === undefined || !redactCell(cell, rule))
+            redactCell(cell, undefined, scanner, inferred?.[column]);
         }
         record = 1;
       }
     }
-    const { rules, scanners: columnScanners, ruledColumns, namingColumn, namedColumns } = binding;
+    const { rules, scanners: columnScanners, namingColumn, namedColumns } = binding;
     vouchedCells = contextVouched(tokens, binding, record, cell);
     for (; record < recordCount; record++) {
       const recordEnd = recordEnds[record] as number;
@@ -451,15 +521,15 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         (match === matches.length || (matches[match] as ScanMatch).start >= recordEnd) &&
         (escaped === escapedCells.length || (escapedCells[escaped] as number) >= cellEnd);
       if (isQuiet) {
-        // Most records: only the ruled columns can change.
-        for (const column of ruledColumns) {
+        // Most records: only the ruled and inferred columns can change.
+        for (const column of quietColumns) {
           if (cell + column >= cellEnd) break;
-          redactCell(cell + column, rules[column], columnScanners[column]);
+          redactCell(cell + column, rules[column], columnScanners[column], inferred?.[column]);
         }
       } else {
         for (let column = 0; cell + column < cellEnd; column++) {
           const rule = rules[column] ?? (namedColumns.includes(column) ? namedRule : undefined);
-          redactCell(cell + column, rule, columnScanners[column]);
+          redactCell(cell + column, rule, columnScanners[column], inferred?.[column]);
         }
       }
       cell = cellEnd;
@@ -605,7 +675,8 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
 
   function emitHeld(tokens: CsvTokenizer): string {
     const out = emitRecords(tokens);
-    tokens.discard();
+    // Records of an inference window not yet complete are held.
+    if (binding !== undefined) tokens.discard();
     return out;
   }
 
@@ -633,6 +704,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       return tokenizer === undefined ? out : out + emitHeld(tokenizer);
     },
     end() {
+      isEnded = true;
       let out = '';
       if (tokenizer === undefined) out = readPreamble(true);
       if (tokenizer === undefined) return out;

@@ -1,4 +1,4 @@
-import type { CompiledFieldRule, FieldPath, Redactor } from '../redactor.ts';
+import type { CompiledFieldRule, CompiledRuleSet, FieldPath, Redactor } from '../redactor.ts';
 import type { Scanner } from '../scanner.ts';
 import { type BodySiblingRole, bodySiblingRole } from './encoded-body.ts';
 import { isNamedField, isNamingField } from './sibling-names.ts';
@@ -51,15 +51,16 @@ export class FieldRuleCache {
   /**
    * Without rules that have paths, what a key's node holds depends on the key and the scanner
    * of the path above it only: remembered by those for keys met under many paths (the fields of
-   * records in a map keyed by ids, whose every record is a new path). Cleared past `MAX_NODES`.
+   * records in a map keyed by ids, whose every record is a new path), and shared by the runs of
+   * one rule set (see {@link KeyFactsMemo}).
    */
-  private readonly keys = new Map<Scanner, Map<string, KeyFacts>>();
-  private keyCount = 0;
+  private readonly keys: KeyFactsMemo;
 
   constructor(redactor: Redactor) {
     this.redactor = redactor;
     this.isIndexSensitive = redactor.ruleSet.fieldRules.some((rule) => rule.isIndexSensitive);
     this.isPathSensitive = redactor.ruleSet.fieldRules.some((rule) => rule.isPathSensitive);
+    this.keys = keyFactsOf(redactor.ruleSet);
     this.root = this.newRoot();
   }
 
@@ -113,7 +114,7 @@ export class FieldRuleCache {
 
   /** The rule, scanner and role of `key` at `path`, under a path whose scanner is `scanner`. */
   private keyFacts(scanner: Scanner, key: string, path: FieldPath): KeyFacts {
-    const known = this.isPathSensitive ? undefined : this.keys.get(scanner)?.get(key);
+    const known = this.isPathSensitive ? undefined : this.keys.byScanner.get(scanner)?.get(key);
     if (known !== undefined) return known;
     const facts: KeyFacts = {
       key,
@@ -122,17 +123,18 @@ export class FieldRuleCache {
       sibling: siblingRole(key),
     };
     if (this.isPathSensitive) return facts;
-    if (this.keyCount >= MAX_NODES) {
-      this.keys.clear();
-      this.keyCount = 0;
+    const memo = this.keys;
+    if (memo.count >= MAX_NODES) {
+      memo.byScanner.clear();
+      memo.count = 0;
     }
-    let byKey = this.keys.get(scanner);
+    let byKey = memo.byScanner.get(scanner);
     if (byKey === undefined) {
       byKey = new Map();
-      this.keys.set(scanner, byKey);
+      memo.byScanner.set(scanner, byKey);
     }
     byKey.set(key, facts);
-    this.keyCount++;
+    memo.count++;
     return facts;
   }
 
@@ -155,6 +157,27 @@ export class FieldRuleCache {
 
 /** What a key's node holds besides its place in the tree. */
 type KeyFacts = Pick<PathNode, 'key' | 'rule' | 'scanner' | 'sibling'>;
+
+/**
+ * The facts of keys by the scanner of the path above them and the key, at most `MAX_NODES`
+ * (cleared past that). They depend on the rule set only, so the runs of one rule set (one per
+ * object) share them: each object no longer names a scanner for every key of its records again.
+ */
+interface KeyFactsMemo {
+  readonly byScanner: Map<Scanner, Map<string, KeyFacts>>;
+  count: number;
+}
+
+const keyFactsByRuleSet = new WeakMap<CompiledRuleSet, KeyFactsMemo>();
+
+function keyFactsOf(ruleSet: CompiledRuleSet): KeyFactsMemo {
+  let memo = keyFactsByRuleSet.get(ruleSet);
+  if (memo === undefined) {
+    memo = { byScanner: new Map(), count: 0 };
+    keyFactsByRuleSet.set(ruleSet, memo);
+  }
+  return memo;
+}
 
 function siblingRole(key: string): PathNode['sibling'] {
   if (isNamingField(key)) return 'naming';

@@ -34,8 +34,7 @@ export interface JsonLexOptions {
 export function lexJsonText(text: string, rewriter: JsonTokenRewriter, options: JsonLexOptions = {}): number {
   const { matches, isPartial = false, from = 0, to = text.length } = options;
   rewriter.read(text);
-  // Where the next backslash, control character or surrogate is (see `nextSpecial`).
-  let special = -1;
+  const plain = new PlainStrings(text);
   let i = from;
   while (i < to) {
     const code = text.charCodeAt(i);
@@ -49,6 +48,7 @@ export function lexJsonText(text: string, rewriter: JsonTokenRewriter, options: 
         continue;
       case 0x7b:
         rewriter.beginObject(i++);
+        i = rewriter.plainMembers(i, to, matches, plain);
         continue;
       case 0x7d:
         rewriter.endObject(i++);
@@ -64,12 +64,12 @@ export function lexJsonText(text: string, rewriter: JsonTokenRewriter, options: 
         continue;
       case 0x2c:
         rewriter.comma(i++);
+        i = rewriter.plainMembers(i, to, matches, plain);
         continue;
       case 0x22: {
         const close = text.indexOf('"', i + 1);
         if (close >= 0 && close < to) {
-          if (special <= i) special = nextSpecial(text, i + 1);
-          if (close < special) {
+          if (plain.isPlain(i, close)) {
             rewriter.plainString(i, close + 1, matches?.overlapping(i + 1, close));
             i = close + 1;
             continue;
@@ -95,6 +95,25 @@ export function lexJsonText(text: string, rewriter: JsonTokenRewriter, options: 
     i = next;
   }
   return to;
+}
+
+/**
+ * Answers, for string literals of one text asked in ascending order, whether one is plain: it
+ * holds no backslash, control character or surrogate (see {@link nextSpecial}).
+ */
+export class PlainStrings {
+  private readonly text: string;
+  private special = -1;
+
+  constructor(text: string) {
+    this.text = text;
+  }
+
+  /** True when the string literal from the quote at `open` to the quote at `close` is plain. */
+  isPlain(open: number, close: number): boolean {
+    if (this.special <= open) this.special = nextSpecial(this.text, open + 1);
+    return close < this.special;
+  }
 }
 
 /** What a plain string literal does not hold: a backslash, a control character or a surrogate. */

@@ -10,7 +10,8 @@ import { type HeldValue, HeldValues } from './held-values.ts';
 import { namedOnlyCleared } from './json-context-values.ts';
 import { jsonScanText } from './json-scan-text.ts';
 import { JsonStringEncoder, quote } from './json-string-encoder.ts';
-import { lexJsonText } from './json-text-lexer.ts';
+import { lexJsonText, type PlainStrings } from './json-text-lexer.ts';
+import type { MatchCursor } from './match-cursor.ts';
 import { createTextRedactor } from './text-redactor.ts';
 
 /** Deepest nesting of objects and arrays accepted; deeper documents are refused, not tracked. */
@@ -447,6 +448,85 @@ export class JsonTokenRewriter {
     if (frame === undefined || !frame.isObject || frame.taint !== undefined) return false;
     const node = frame.keyNode;
     return node.rule === undefined && node.sibling === undefined && node.scanner === this.redactor.scanner;
+  }
+
+  /**
+   * Reads the members of the innermost object from `from` (after its `{` or a `,`) while each
+   * is a plain member (see {@link isPlainMember}) whose key is the one expected there
+   * ({@link FieldRuleCache.expected}) and clean, written compactly, its value a plain string
+   * or a number without exponent: such members are copied as they are, with the bookkeeping
+   * their tokens would do and none of the calls. Returns where it stopped: before the first
+   * member that is not such a member, or after the last one read. Without `matches` (a JSON
+   * text in a string, which no batch scan read) no member is plain.
+   */
+  plainMembers(from: number, to: number, matches: MatchCursor | undefined, plain: PlainStrings): number {
+    if (matches === undefined || (this.expect !== KEY && this.expect !== KEY_OR_CLOSE)) return from;
+    const frame = this.innermost();
+    if (frame === undefined || !frame.isObject || frame.taint !== undefined || this.held.isRecording) {
+      return from;
+    }
+    const source = this.source;
+    const scanner = this.redactor.scanner;
+    const maxChars = this.maxPathChars;
+    const last = this.path.length - 1;
+    let i = from;
+    for (;;) {
+      if (source.charCodeAt(i) !== QUOTE) return i;
+      const node = frame.keyNode === frame.node ? frame.node.firstKey : frame.keyNode.nextKey;
+      if (node === undefined || !node.isCleanKey || node.rule !== undefined || node.sibling !== undefined)
+        return i;
+      if (node.scanner !== scanner) return i;
+      const key = node.key as string;
+      const keyClose = source.indexOf('"', i + 1);
+      if (
+        keyClose !== i + 1 + key.length ||
+        keyClose + 1 >= to ||
+        source.charCodeAt(keyClose + 1) !== COLON_CODE
+      ) {
+        return i;
+      }
+      if (!source.startsWith(key, i + 1) || !plain.isPlain(i, keyClose)) return i;
+      const pathChars = this.pathChars + key.length - (this.path[last] as string).length;
+      // The key's node was read under this path before, within the bound; checked all the same.
+      if (pathChars > maxChars) return i;
+      if (matches.overlaps(i + 1, keyClose)) return i;
+      const start = keyClose + 2;
+      if (start >= to) return i;
+      const first = source.charCodeAt(start);
+      let end: number;
+      if (first === QUOTE) {
+        const close = source.indexOf('"', start + 1);
+        if (close < 0 || close >= to || close - start - 1 > maxChars || !plain.isPlain(start, close))
+          return i;
+        if (isJsonContainerStart(source.charCodeAt(start + 1))) return i;
+        if (matches.overlaps(start + 1, close)) return i;
+        end = close + 1;
+      } else if (first === MINUS || (first >= DIGIT_0 && first <= DIGIT_9)) {
+        end = start + 1;
+        while (end < to && isNumberCharacter(source.charCodeAt(end))) end++;
+        if (end >= to || end - start > maxChars || !isPlainNumber(source, start, end)) return i;
+        if (matches.overlaps(start, end)) return i;
+      } else return i;
+      this.keys++;
+      this.repeatedKeys++;
+      this.path[last] = key;
+      this.pathChars = pathChars;
+      frame.keyNode = node;
+      frame.keyStart = i;
+      frame.keyEnd = keyClose + 1;
+      frame.colonAt = keyClose + 1;
+      if (frame.hasMembers) {
+        if (frame.commaAt >= 0) this.copy(frame.commaAt, frame.commaAt + 1);
+        else this.write(',');
+      }
+      frame.hasMembers = true;
+      this.copy(i, end);
+      this.expect = COMMA_OR_CLOSE;
+      if (end >= to || source.charCodeAt(end) !== COMMA_CODE) return end;
+      frame.commaAt = end;
+      this.expect = KEY;
+      i = end + 1;
+    }
   }
 
   /** Writes the plain member's value `source[start, end)` unchanged (see {@link isPlainMember}). */
@@ -1136,6 +1216,45 @@ export class JsonTokenRewriter {
     this.copyStart = -1;
     this.copyEnd = -1;
   }
+}
+
+const QUOTE = 0x22;
+const COLON_CODE = 0x3a;
+const COMMA_CODE = 0x2c;
+const MINUS = 0x2d;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+
+/** A character a number can hold: a digit, `-`, `+`, `.`, `e` or `E`. */
+function isNumberCharacter(code: number): boolean {
+  return (
+    (code >= DIGIT_0 && code <= DIGIT_9) ||
+    code === MINUS ||
+    code === 0x2b ||
+    code === 0x2e ||
+    code === 0x65 ||
+    code === 0x45
+  );
+}
+
+/** True when `text[start, end)` is a JSON number without exponent: `-?(0|[1-9][0-9]*)(\.[0-9]+)?`. */
+function isPlainNumber(text: string, start: number, end: number): boolean {
+  let i = start;
+  if (text.charCodeAt(i) === MINUS) i++;
+  const first = text.charCodeAt(i);
+  if (first === DIGIT_0) i++;
+  else if (first > DIGIT_0 && first <= DIGIT_9) while (++i < end && isDigitCode(text.charCodeAt(i)));
+  else return false;
+  if (i < end && text.charCodeAt(i) === 0x2e) {
+    const digits = ++i;
+    while (i < end && isDigitCode(text.charCodeAt(i))) i++;
+    if (i === digits) return false;
+  }
+  return i === end;
+}
+
+function isDigitCode(code: number): boolean {
+  return code >= DIGIT_0 && code <= DIGIT_9;
 }
 
 /** The node of the key read last in an object, none before its first key. */

@@ -1,0 +1,181 @@
+import type { CompiledRuleSet } from '../redactor.ts';
+import type { ScanMatch } from '../scanner.ts';
+import { CellKind, type CsvTokenizer } from './csv-tokenizer.ts';
+
+/**
+ * The records a CSV without a header row shows before its columns are inferred: from its first
+ * record, this many at most, or fewer when their text (terminators included) reaches
+ * {@link INFERENCE_WINDOW_CHARS} code units first (the record reaching it counts), or the whole
+ * object when it ends sooner. What they are depends on the text alone, not on its chunking, so
+ * every segment of an object (see `redact-segment.ts`), whose head is the window, reads the same
+ * records.
+ */
+export const INFERENCE_WINDOW_RECORDS = 64;
+export const INFERENCE_WINDOW_CHARS = 16 * 1024;
+
+/**
+ * The loose shape of a local phone number, which the phone detector does not take without an
+ * area or country code (`555-0199`, `555.0199`, `(415) 555-0132`, `+44 (0)20 7946 0958`): an
+ * optional `+`, then groups of digits, each but the last followed by one space, dot or dash, or
+ * written in parentheses and followed by one space or nothing, the last of 2 to 8 digits; at
+ * least two groups (a bare run of digits is an id or an order number), 7 to 15 digits in all.
+ */
+const LOOSE_PHONE = /^\+?(?:\(\d{1,5}\) ?|\d{1,8}[ .-])+\d{2,8}$/;
+/** Dates (`2024-03-28`, `28.03.2024`) have a phone's shape but not its use. */
+const DATE = /^(?:\d{4}([-./ ])\d{1,2}\1\d{1,2}|\d{1,2}([-./ ])\d{1,2}\2\d{4})$/;
+/** A decimal number (`1234567.89`, `12 345 678.90`): one dot, before at most three digits. */
+const DECIMAL = /^[^.]*\.\d{1,3}$/;
+/** A dotted quad: an IPv4 address (the ipv4 detector's) or a version. */
+const DOTTED_QUAD = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+
+/** True when `value` has the loose shape of a local phone number (see {@link LOOSE_PHONE}). */
+export function isLoosePhone(value: string): boolean {
+  if (!LOOSE_PHONE.test(value) || DATE.test(value) || DECIMAL.test(value) || DOTTED_QUAD.test(value))
+    return false;
+  let digits = 0;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= 48 && code <= 57) digits++;
+  }
+  return digits >= 7 && digits <= 15;
+}
+
+/**
+ * The loose shape of each detector whose values a column can be inferred to hold, by rule id.
+ * Only phone numbers: a local number is what the detector must miss (no area code to validate)
+ * while a column of them is plain to see. Other entities do not generalize cleanly: a card, an
+ * IBAN or an SSN that fails its check is no card, IBAN or SSN (test data, an order number), and
+ * redacting it by shape would take every id column that one real value sits in; an email has no
+ * looser shape.
+ */
+const LOOSE_SHAPES: Readonly<Record<string, (value: string) => boolean>> = { phone: isLoosePhone };
+
+/** The detectors of a rule set that columns can be inferred for: their index and loose shape. */
+export type InferableDetectors = ReadonlyMap<number, (value: string) => boolean>;
+
+/** The detectors of `ruleSet` that have a loose shape (see {@link LOOSE_SHAPES}), by index. */
+export function inferableDetectors(ruleSet: CompiledRuleSet): InferableDetectors {
+  const found = new Map<number, (value: string) => boolean>();
+  ruleSet.detectorIds.forEach((id, index) => {
+    const shape = LOOSE_SHAPES[id];
+    if (shape !== undefined) found.set(index, shape);
+  });
+  return found;
+}
+
+/**
+ * The number of records held by `tokens` (from the object's first) that form the inference
+ * window (see {@link INFERENCE_WINDOW_RECORDS}), or `undefined` while it is not complete: the
+ * records held so far are fewer and their text shorter, and `isEnded` says more may come.
+ */
+export function inferenceWindow(tokens: CsvTokenizer, isEnded: boolean): number | undefined {
+  const { recordCount, recordEnds } = tokens;
+  for (let record = 0; record < recordCount; record++) {
+    if (record + 1 >= INFERENCE_WINDOW_RECORDS || (recordEnds[record] as number) >= INFERENCE_WINDOW_CHARS)
+      return record + 1;
+  }
+  return isEnded ? recordCount : undefined;
+}
+
+/** Columns inferred to hold the values of a detector: the detector's index per column, if any. */
+export type InferredColumns = readonly (number | undefined)[];
+
+/**
+ * The detector each column of a headerless CSV holds the values of, as the first `records`
+ * records held by `tokens` show, with `matches` the batch scan of their text (see
+ * `csvScanText`): a column holds them when at least one of its cells is a whole match of the
+ * detector (the cell from its first character to its last, as written), and more than half of
+ * its filled cells are such a match or have the detector's loose shape. One lucky match among
+ * ids does not make a column of them phones; a column of local numbers with one full number
+ * among them is a phone column. `undefined` when no column holds any.
+ *
+ * @example
+ * // records `555-0199` and `(415) 555-0132`: the second is a whole phone match
+ * inferColumns(tokens, 2, matches, detectors); // [phoneIndex]
+ */
+export function inferColumns(
+  tokens: CsvTokenizer,
+  records: number,
+  matches: readonly ScanMatch[],
+  detectors: InferableDetectors,
+): InferredColumns | undefined {
+  const { text, recordCellEnds, cellStarts, cellEnds, cellKinds } = tokens;
+  const filled: number[] = [];
+  // Per detector, per column: whole matches, and cells that are whole matches or loosely shaped.
+  const whole = new Map<number, number[]>();
+  const shaped = new Map<number, number[]>();
+  for (const detector of detectors.keys()) {
+    whole.set(detector, []);
+    shaped.set(detector, []);
+  }
+  let match = 0;
+  let cell = 0;
+  for (let record = 0; record < records; record++) {
+    const cellEnd = recordCellEnds[record] as number;
+    for (let column = 0; cell < cellEnd; cell++, column++) {
+      const start = cellStarts[cell] as number;
+      const stop = cellEnds[cell] as number;
+      if (start === stop) continue;
+      filled[column] = (filled[column] ?? 0) + 1;
+      while (match < matches.length && (matches[match] as ScanMatch).end <= start) match++;
+      const found = matches[match];
+      const isWhole = found !== undefined && found.start === start && found.end === stop;
+      const value = cellKinds[cell] === CellKind.QuotedEscaped ? undefined : text.slice(start, stop);
+      for (const [detector, isShaped] of detectors) {
+        const isWholeMatch = isWhole && found.detector === detector;
+        if (isWholeMatch) add(whole, detector, column);
+        if (isWholeMatch || (value !== undefined && isShaped(value))) add(shaped, detector, column);
+      }
+    }
+  }
+  let inferred: (number | undefined)[] | undefined;
+  filled.forEach((count, column) => {
+    for (const detector of detectors.keys()) {
+      const wholeCount = whole.get(detector)?.[column] ?? 0;
+      const shapedCount = shaped.get(detector)?.[column] ?? 0;
+      if (wholeCount > 0 && shapedCount * 2 > count) {
+        inferred ??= [];
+        inferred[column] = detector;
+        return;
+      }
+    }
+  });
+  return inferred;
+}
+
+function add(counts: Map<number, number[]>, detector: number, column: number): void {
+  const perColumn = counts.get(detector) as number[];
+  perColumn[column] = (perColumn[column] ?? 0) + 1;
+}
+
+/**
+ * The match that redacts the cell `text[start, stop)` (not one with doubled quotes) of a column
+ * inferred to hold `detector`'s values whole, as that detector's, when it has the detector's
+ * loose shape and the batch scan has no whole match of it (`next` is the first batch match
+ * ending after `start`), whose own action then applies; in positions of the cell; else
+ * `undefined`.
+ */
+export function inferredCellMatch(
+  text: string,
+  start: number,
+  stop: number,
+  detector: number,
+  detectors: InferableDetectors,
+  next: ScanMatch | undefined,
+): ScanMatch | undefined {
+  if (start === stop || (next !== undefined && next.start === start && next.end === stop)) return undefined;
+  const isShaped = detectors.get(detector);
+  if (isShaped === undefined || !isShaped(text.slice(start, stop))) return undefined;
+  return { start: 0, end: stop - start, detector };
+}
+
+/** `columns` (ascending) with the columns `inferred` holds a detector for, ascending. */
+export function withInferredColumns(
+  columns: readonly number[],
+  inferred: InferredColumns | undefined,
+): readonly number[] {
+  if (inferred === undefined) return columns;
+  const all = new Set(columns);
+  for (const [column, detector] of inferred.entries()) if (detector !== undefined) all.add(column);
+  return [...all].sort((a, b) => a - b);
+}
