@@ -41,6 +41,13 @@ export const KERNELS = [
     summary: 'The digit shapes start kernel, a WebAssembly module in base64 (see assembly/digit-starts.ts).',
     features: ['simd'],
   },
+  {
+    source: 'assembly/leading-runs.ts',
+    module: 'functions/core/redaction/detectors/leading-runs-wasm.ts',
+    constant: 'LEADING_RUNS_WASM',
+    summary: 'The leading-run search kernel, a WebAssembly module in base64 (see assembly/leading-runs.ts).',
+    features: ['simd'],
+  },
 ];
 
 /**

@@ -10,6 +10,7 @@ import {
   shapeSearch,
   sharedShapeSearches,
 } from '../../../functions/core/redaction/detectors/candidate-search.ts';
+import { RUNS_BLOCK_CHARS } from '../../../functions/core/redaction/detectors/leading-runs.ts';
 import { compileScanningRegex } from '../../../functions/core/redaction/detectors/scanning-regex.ts';
 import { type LeadingRun, leadingRunOf } from '../../../functions/core/redaction/pattern-start-sequences.ts';
 import { naiveSearch } from './naive-search.ts';
@@ -88,6 +89,97 @@ describe('candidate searches', () => {
         );
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('skip no match of a pattern with a long leading run in texts long enough for the WebAssembly kernel, across its blocks (property)', () => {
+    // The Bitcoin address, whose matches start where runs do, and one matching inside runs.
+    const patterns = [
+      '(?<![A-Za-z0-9])[13][1-9A-HJ-NP-Za-km-z]{25,34}(?![A-Za-z0-9])',
+      '[1-9A-HJ-NP-Za-km-z]{26}[13]Z',
+    ];
+    // Runs around the run's length, between characters out of the set, some of them above U+00FF
+    // (\u0131 and \u8031 have the low byte of `1`) or astral; long stretches of the set's
+    // characters or of others; stretches that end a few characters before the end of a block
+    // read from where they start, so that a run goes on past it.
+    const part = fc.oneof(
+      fc
+        .tuple(
+          fc
+            .integer({ min: 20, max: 36 })
+            .chain((length) =>
+              fc.string({ unit: fc.constantFrom(...'113aZk'), minLength: length, maxLength: length }),
+            ),
+          fc.constantFrom(...' -0Oé\u0131\u8031😀'),
+        )
+        .map(([chars, end]) => chars + end),
+      fc
+        .tuple(fc.constantFrom(...'1a -\u0131'), fc.integer({ min: 1, max: RUNS_BLOCK_CHARS }))
+        .map(([unit, count]) => unit.repeat(count)),
+      fc.integer({ min: 0, max: 40 }).map((short) => ' '.repeat(RUNS_BLOCK_CHARS - short)),
+    );
+    const text = fc
+      .array(part, { minLength: 1, maxLength: 8 })
+      .map((parts) => parts.join('').padEnd(600, '-'));
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...patterns),
+        text,
+        fc.array(fc.nat(), { maxLength: 3 }),
+        (pattern, text, seeds) => {
+          const search = leadingRunSearch(leadingRunOf(pattern, '') as LeadingRun, new RegExp(pattern));
+          for (const seed of [0, ...seeds]) {
+            // From there, and on after each candidate, as a recorded search asks.
+            let from = seed % (text.length + 1);
+            for (let step = 0; step < 4 && from <= text.length; step++) {
+              const candidate = search(text, from);
+
+              expect(candidate, `from ${from} in a text of ${text.length}`).toBe(
+                naiveSearch(new RegExp(pattern), text, from),
+              );
+              if (candidate === -1) break;
+              from = candidate + 1;
+            }
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('search a text too short for the kernel with the search given for short texts, skipping no match in any text (property)', () => {
+    // The Brazilian CPF: a run of 14 characters of digits, `.` and `-`.
+    const pattern = '(?<![A-Za-z0-9])[0-9]{3}\\.[0-9]{3}\\.[0-9]{3}-[0-9]{2}(?![0-9])';
+    const shape = new RegExp(pattern);
+    const part = fc.oneof(
+      fc.constantFrom(
+        '123.456.789-09',
+        '123.456.789-0',
+        '1.123.456.789-09',
+        '123.456.789-091',
+        'x123.456.789-09',
+      ),
+      fc.string({ unit: fc.constantFrom(...'0123456789.- xé\u0131'), maxLength: 20 }),
+      fc.integer({ min: 1, max: 2000 }).map((count) => ' '.repeat(count)),
+    );
+    const text = fc.array(part, { maxLength: 10 }).map((parts) => parts.join(' '));
+    fc.assert(
+      fc.property(text, fc.nat(), (text, seed) => {
+        const asked: number[] = [];
+        const short = shapeSearch(shape);
+        const search = leadingRunSearch(leadingRunOf(pattern, '') as LeadingRun, shape, (text, from) => {
+          asked.push(text.length);
+          return short(text, from);
+        });
+        const from = seed % (text.length + 1);
+
+        expect(search(text, from), `from ${from} in ${JSON.stringify(text)}`).toBe(
+          naiveSearch(shape, text, from),
+        );
+        if (text.length < 100) expect(asked).toEqual([text.length]);
+        if (text.length > 5000) expect(asked).toEqual([]);
+      }),
+      { numRuns: 1000 },
     );
   });
 

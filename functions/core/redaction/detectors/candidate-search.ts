@@ -1,6 +1,7 @@
 import { RegExpParser } from '@eslint-community/regexpp';
 import { type LeadingRun, type StartSequences, startSequencesOf } from '../pattern-start-sequences.ts';
 import { ClassSequences } from './class-sequences.ts';
+import { LeadingRuns, RUNS_MAX_LENGTH } from './leading-runs.ts';
 import { compileScanningRegex } from './scanning-regex.ts';
 
 /**
@@ -140,6 +141,15 @@ class RecordedPositions {
 }
 
 /**
+ * From this many characters on, a text is read for leading runs by {@link LeadingRuns}
+ * (WebAssembly); below, copying it there and calling the kernel cost more than the loop saves
+ * (measured on the bench texts cut into pieces of one length, CPU time, the Bitcoin address run
+ * of 26: pieces of 128 characters 1.1-1.2 times the loop's time, 256 0.7, 512 0.56, 4096 0.41;
+ * a run of 40, which the loop skips through faster: 256 1.15, 512 0.9, 1024 0.74).
+ */
+const kernelMinChars = 512;
+
+/**
  * The positions where `shape` matches (sticky) at which a run of `run.length` characters of
  * `run.chars` starts, as every match of a pattern with that leading run does (see
  * `leadingRunOf`), so it skips no match. The text is read for such runs by a loop that looks at
@@ -148,11 +158,29 @@ class RecordedPositions {
  * offsets, which a long run of a large set (base58, hexadecimal) does not help it with, and a
  * shape scanning on from a run ran through the rest of the text at that speed (measured on bench
  * logs, the Bitcoin shape read 0.77 code units per code unit of text after the first run of
- * base58 characters in JWT signatures).
+ * base58 characters in JWT signatures). A text of {@link kernelMinChars} or more is read for
+ * runs by {@link LeadingRuns}, in WebAssembly, which finds the same runs 16 characters per SIMD
+ * instruction (a run longer than {@link RUNS_MAX_LENGTH} is left to the loop); a shorter text
+ * is searched by `shortTexts` when given, which must skip no match either (the shape's own
+ * search, for a run too short for the loop to beat V8).
  */
-export function leadingRunSearch(run: LeadingRun, shape: RegExp): CandidateSearch {
+export function leadingRunSearch(
+  run: LeadingRun,
+  shape: RegExp,
+  shortTexts?: CandidateSearch,
+): CandidateSearch {
   const length = run.length;
   const sticky = new RegExp(shape.source, `${shape.flags.replace(/[gy]/g, '')}y`);
+  /** The least candidate in the run `[first, end)`, or -1. */
+  const firstMatchIn = (text: string, first: number, end: number): number => {
+    for (let candidate = first; candidate <= end - length; candidate++) {
+      sticky.lastIndex = candidate;
+      if (sticky.test(text)) return candidate;
+    }
+    return -1;
+  };
+  const isKernelRead = length <= RUNS_MAX_LENGTH;
+  let kernel: LeadingRuns | undefined;
   // One entry per UTF-16 code unit (the set's bit 128 stands for all above U+007F): a lookup
   // without a branch on the code read the bench logs in 11.5 ms per 16 MB, with one 15.1.
   const isInRun = new Uint8Array(0x10000).fill(run.chars.has(128) ? 1 : 0);
@@ -163,6 +191,17 @@ export function leadingRunSearch(run: LeadingRun, shape: RegExp): CandidateSearc
   const isProbed = length > probed;
   return (text, from) => {
     let start = Math.max(0, from);
+    if (isKernelRead && text.length >= kernelMinChars) {
+      kernel ??= new LeadingRuns(length, run.chars);
+      for (;;) {
+        const first = kernel.next(text, start);
+        if (first === -1) return -1;
+        const candidate = firstMatchIn(text, first, kernel.end);
+        if (candidate !== -1) return candidate;
+        start = kernel.end + 1;
+      }
+    }
+    if (shortTexts !== undefined) return shortTexts(text, from);
     for (;;) {
       // The least start at or after `start` of `length` characters in the set.
       const last = start + length - 1;
@@ -197,10 +236,8 @@ export function leadingRunSearch(run: LeadingRun, shape: RegExp): CandidateSearc
       let end = last + 1;
       while (end < text.length && isIn(text.charCodeAt(end))) end++;
       // The run [start, end) holds the candidates up to `end - length`; none starts later in it.
-      for (let candidate = start; candidate <= end - length; candidate++) {
-        sticky.lastIndex = candidate;
-        if (sticky.test(text)) return candidate;
-      }
+      const candidate = firstMatchIn(text, start, end);
+      if (candidate !== -1) return candidate;
       start = end + 1;
     }
   };
