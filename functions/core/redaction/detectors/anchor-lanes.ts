@@ -1,4 +1,5 @@
 import { ANCHOR_LANES_WASM } from './anchor-lanes-wasm.ts';
+import { instantiateKernel } from './wasm-kernel.ts';
 
 /** Characters read per call into the kernel: bounds its memory (34 bytes a character: the text and four lanes' outputs). */
 export const LANES_BLOCK_CHARS = 8192;
@@ -14,16 +15,6 @@ export interface LanesAutomaton {
   /** Longest path from the root, in characters (the longest anchor, folded to lower case). */
   readonly depth: number;
 }
-
-/** The part of Node's WebAssembly global used here: @types/node declares its types, not the global. */
-interface WebAssemblyApi {
-  readonly Module: new (bytes: Uint8Array) => object;
-  readonly Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
-  readonly Memory: new (descriptor: { initial: number }) => { readonly buffer: ArrayBuffer };
-}
-
-const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
-let lanesModule: object | undefined;
 
 /**
  * Runs an anchor automaton over stretches of a JavaScript string in WebAssembly
@@ -57,19 +48,15 @@ export class AnchorLanes {
     this.transitionsAt = symbolsBytes;
     this.textAt = this.transitionsAt + automaton.transitions.length * 4;
     this.outAt = align8(this.textAt + (LANES_BLOCK_CHARS + this.reach) * 2);
-    const memory = new webAssembly.Memory({
-      initial: Math.ceil((this.outAt + 4 * LANES_BLOCK_CHARS * 8) / 0x10000),
-    });
-    lanesModule ??= new webAssembly.Module(Buffer.from(ANCHOR_LANES_WASM, 'base64'));
-    const instance = new webAssembly.Instance(lanesModule, { env: { memory } });
-    this.scanExport = instance.exports.scan as (...args: number[]) => number;
-    this.bytes = Buffer.from(memory.buffer);
-    this.pairs = new Int32Array(memory.buffer, this.outAt);
-    const symbols = new Uint16Array(memory.buffer, 0, 0x10000);
+    const { exports, memory } = instantiateKernel(ANCHOR_LANES_WASM, this.outAt + 4 * LANES_BLOCK_CHARS * 8);
+    this.scanExport = exports.scan as (...args: number[]) => number;
+    this.bytes = Buffer.from(memory);
+    this.pairs = new Int32Array(memory, this.outAt);
+    const symbols = new Uint16Array(memory, 0, 0x10000);
     for (let code = 0; code < 128; code++) symbols[code] = code;
     for (const [code, symbol] of automaton.extraSymbols) symbols[code] = symbol;
     // Premultiplied by the width: the kernel adds the symbol to find the next entry.
-    const transitions = new Uint32Array(memory.buffer, this.transitionsAt, automaton.transitions.length);
+    const transitions = new Uint32Array(memory, this.transitionsAt, automaton.transitions.length);
     automaton.transitions.forEach((state, index) => {
       transitions[index] = state * automaton.width;
     });

@@ -1,5 +1,6 @@
 import type { CharSet } from '../regex-char-sets.ts';
 import { CLASS_SEQUENCES_WASM } from './class-sequences-wasm.ts';
+import { instantiateKernel } from './wasm-kernel.ts';
 
 /** Characters read per call into the kernel: bounds its memory (5 bytes a character: the text and the positions found). */
 export const SEQUENCES_BLOCK_CHARS = 16384;
@@ -29,16 +30,6 @@ const typicalText =
   'id,created_at,name,email,city,sku,amount\n' +
   '17,2024-03-28T08:33:35.680Z,John Smith,john.smith@example.com,Boston,SKU-YSX-89108,120.50\n' +
   '{"id": 17, "name": "Jane Doe", "note": "the quick brown fox jumps over the lazy dog"}\n';
-
-/** The part of Node's WebAssembly global used here: @types/node declares its types, not the global. */
-interface WebAssemblyApi {
-  readonly Module: new (bytes: Uint8Array) => object;
-  readonly Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
-  readonly Memory: new (descriptor: { initial: number }) => { readonly buffer: ArrayBuffer };
-}
-
-const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
-let sequencesModule: object | undefined;
 
 /**
  * Finds where any of a few sequences of character classes may start (`[sS][eE][cC][rR][eE][tT]`
@@ -88,15 +79,11 @@ export class ClassSequences {
     const offsets = entryOrder(patterns, length);
     this.entries = Math.max(hotEntries, offsets.length);
     this.reach = length - 1;
-    const memory = new webAssembly.Memory({
-      initial: Math.ceil((outAt + SEQUENCES_BLOCK_CHARS * 4) / 0x10000),
-    });
-    sequencesModule ??= new webAssembly.Module(Buffer.from(CLASS_SEQUENCES_WASM, 'base64'));
-    const instance = new webAssembly.Instance(sequencesModule, { env: { memory } });
-    this.scanExport = instance.exports.scan as (...args: number[]) => number;
-    this.bytes = Buffer.from(memory.buffer);
-    this.found = new Uint32Array(memory.buffer, outAt, SEQUENCES_BLOCK_CHARS);
-    const offsetTable = new Int32Array(memory.buffer, offsetsAt, maxOffsets);
+    const { exports, memory } = instantiateKernel(CLASS_SEQUENCES_WASM, outAt + SEQUENCES_BLOCK_CHARS * 4);
+    this.scanExport = exports.scan as (...args: number[]) => number;
+    this.bytes = Buffer.from(memory);
+    this.found = new Uint32Array(memory, outAt, SEQUENCES_BLOCK_CHARS);
+    const offsetTable = new Int32Array(memory, offsetsAt, maxOffsets);
     this.bytes.fill(0x0f, nibblesAt, nibblesAt + 16);
     for (let entry = 0; entry < this.entries; entry++) {
       const offset = offsets[entry];

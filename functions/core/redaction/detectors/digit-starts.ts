@@ -1,4 +1,5 @@
 import { DIGIT_STARTS_WASM } from './digit-starts-wasm.ts';
+import { instantiateKernel } from './wasm-kernel.ts';
 
 /** Characters read per call into the kernel: bounds its memory (about 6.4 bytes a character: the text, the class bits and the starts). */
 export const DIGIT_STARTS_BLOCK_CHARS = 16384;
@@ -6,16 +7,6 @@ export const DIGIT_STARTS_BLOCK_CHARS = 16384;
 /** Characters the shapes look at before a start (the look-behinds) and after it (the card's last digit). */
 const BEHIND = 1;
 const AHEAD = 15;
-
-/** The part of Node's WebAssembly global used here: @types/node declares its types, not the global. */
-interface WebAssemblyApi {
-  readonly Module: new (bytes: Uint8Array) => object;
-  readonly Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
-  readonly Memory: new (descriptor: { initial: number }) => { readonly buffer: ArrayBuffer };
-}
-
-const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
-let startsModule: object | undefined;
 
 /**
  * Finds, in WebAssembly (assembly/digit-starts.ts, SIMD), the positions of a stretch of a
@@ -42,14 +33,13 @@ export class DigitStarts {
     // The kernel reads the text 64 characters at a time, up to 63 past its end.
     this.bitsAt = align8((textChars + 64) * 2);
     this.outAt = this.bitsAt + 3 * (8 + Math.ceil(textChars / 64) * 8 + 16);
-    const memory = new webAssembly.Memory({
-      initial: Math.ceil((this.outAt + DIGIT_STARTS_BLOCK_CHARS * 4) / 0x10000),
-    });
-    startsModule ??= new webAssembly.Module(Buffer.from(DIGIT_STARTS_WASM, 'base64'));
-    const instance = new webAssembly.Instance(startsModule, { env: { memory } });
-    this.scanExport = instance.exports.scan as (...args: number[]) => number;
-    this.bytes = Buffer.from(memory.buffer);
-    this.positions = new Int32Array(memory.buffer, this.outAt, DIGIT_STARTS_BLOCK_CHARS);
+    const { exports, memory } = instantiateKernel(
+      DIGIT_STARTS_WASM,
+      this.outAt + DIGIT_STARTS_BLOCK_CHARS * 4,
+    );
+    this.scanExport = exports.scan as (...args: number[]) => number;
+    this.bytes = Buffer.from(memory);
+    this.positions = new Int32Array(memory, this.outAt, DIGIT_STARTS_BLOCK_CHARS);
   }
 
   /**

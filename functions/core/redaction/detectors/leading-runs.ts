@@ -1,5 +1,6 @@
 import type { CharSet } from '../regex-char-sets.ts';
 import { LEADING_RUNS_WASM } from './leading-runs-wasm.ts';
+import { instantiateKernel } from './wasm-kernel.ts';
 
 /** Characters copied into the kernel's memory at a time: bounds its memory (two bytes a character). */
 export const RUNS_BLOCK_CHARS = 16384;
@@ -13,16 +14,6 @@ const overreadChars = 64;
 const tableAt = 0;
 const outAt = 32;
 const textAt = 64;
-
-/** The part of Node's WebAssembly global used here: @types/node declares its types, not the global. */
-interface WebAssemblyApi {
-  readonly Module: new (bytes: Uint8Array) => object;
-  readonly Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
-  readonly Memory: new (descriptor: { initial: number }) => { readonly buffer: ArrayBuffer };
-}
-
-const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
-let runsModule: object | undefined;
 
 /**
  * Finds runs of `length` or more characters of a set in a JavaScript string with the WebAssembly
@@ -58,16 +49,15 @@ export class LeadingRuns {
       throw new RangeError(`leading runs: cannot look for runs of ${length} characters`);
     }
     this.length = length;
-    const memory = new webAssembly.Memory({
-      initial: Math.ceil((textAt + (RUNS_BLOCK_CHARS + overreadChars) * 2) / 0x10000),
-    });
-    runsModule ??= new webAssembly.Module(Buffer.from(LEADING_RUNS_WASM, 'base64'));
-    const instance = new webAssembly.Instance(runsModule, { env: { memory } });
-    this.findExport = instance.exports.find as (...args: number[]) => number;
-    this.runEndExport = instance.exports.runEnd as (...args: number[]) => number;
-    this.bytes = Buffer.from(memory.buffer);
-    this.out = new Int32Array(memory.buffer, outAt, 1);
-    const table = new Uint8Array(memory.buffer, tableAt, 32);
+    const { exports, memory } = instantiateKernel(
+      LEADING_RUNS_WASM,
+      textAt + (RUNS_BLOCK_CHARS + overreadChars) * 2,
+    );
+    this.findExport = exports.find as (...args: number[]) => number;
+    this.runEndExport = exports.runEnd as (...args: number[]) => number;
+    this.bytes = Buffer.from(memory);
+    this.out = new Int32Array(memory, outAt, 1);
+    const table = new Uint8Array(memory, tableAt, 32);
     for (let code = 0; code < 128; code++) {
       if (chars.has(code)) table[code & 15] = (table[code & 15] as number) | (1 << (code >> 4));
     }
