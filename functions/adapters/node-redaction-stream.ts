@@ -1,11 +1,7 @@
 import { pipeline, Readable, type Transform, type TransformOptions } from 'node:stream';
 import { createGunzip, createGzip, type ZlibOptions } from 'node:zlib';
 import { LimitExceededError, MalformedObjectError, UnsupportedFormatError } from '../core/errors.ts';
-import type {
-  OpenRedaction,
-  RedactionStream,
-  RedactionStreamOptions,
-} from '../core/ports/redaction-engine.ts';
+import type { RedactionStream, RedactionStreamOptions } from '../core/ports/redaction-engine.ts';
 import { createFormatRedactor } from '../core/redaction/formats/create-format-redactor.ts';
 import { detectFormat } from '../core/redaction/formats/detect-format.ts';
 import { type CompiledRuleSet, Redactor } from '../core/redaction/redactor.ts';
@@ -91,11 +87,6 @@ export async function openRedactionStream(
     bytes.out += n;
   });
   return { format: { format, isGzip: detected.isGzip }, redactor, body, bytes };
-}
-
-/** `openRedactionStream` redacting big CSV and NDJSON objects in segments on `segments.runner`. */
-export function createSegmentedRedactionOpener(segments: SegmentedRedactionOptions): OpenRedaction {
-  return (source, options) => openRedactionStream(source, options, segments);
 }
 
 async function* redactBytes(
