@@ -68,28 +68,7 @@ describe('digit shapes', () => {
 
   it('give every position of every shape, each search walking its own from one to the next (property)', () => {
     fc.assert(
-      fc.property(digitText, (text) => {
-        const walks = names.map((name) => ({ name, at: digitShapes[name](text, 0), found: [] as number[] }));
-        // The searches interleave, as the detectors sharing the positions do.
-        const isOn = (walk: { at: number }): boolean => walk.at !== -1;
-        for (let active = walks.filter(isOn); active.length > 0; active = active.filter(isOn)) {
-          for (const walk of active) {
-            walk.found.push(walk.at);
-            walk.at = digitShapes[walk.name](text, walk.at + 1);
-          }
-        }
-        for (const { name, found } of walks) {
-          const expected: number[] = [];
-          for (
-            let at = naiveSearch(shapes[name], text, 0);
-            at !== -1;
-            at = naiveSearch(shapes[name], text, at + 1)
-          ) {
-            expected.push(at);
-          }
-          expect(found, `${name} in ${JSON.stringify(text)}`).toEqual(expected);
-        }
-      }),
+      fc.property(digitText, (text) => expectWalksFindAll(text, 0, JSON.stringify(text))),
       { numRuns: 2000 },
     );
   });
@@ -99,31 +78,36 @@ describe('digit shapes', () => {
       fc.property(longText, fc.nat(), (text, seed) => {
         // From the start or from a random position, as a detector resuming after a match does.
         const from = seed % 2 === 0 ? 0 : seed % (text.length + 1);
-        const walks = names.map((name) => ({
-          name,
-          at: digitShapes[name](text, from),
-          found: [] as number[],
-        }));
-        const isOn = (walk: { at: number }): boolean => walk.at !== -1;
-        for (let active = walks.filter(isOn); active.length > 0; active = active.filter(isOn)) {
-          for (const walk of active) {
-            walk.found.push(walk.at);
-            walk.at = digitShapes[walk.name](text, walk.at + 1);
-          }
-        }
-        for (const { name, found } of walks) {
-          const expected: number[] = [];
-          for (
-            let at = naiveSearch(shapes[name], text, from);
-            at !== -1;
-            at = naiveSearch(shapes[name], text, at + 1)
-          ) {
-            expected.push(at);
-          }
-          expect(found, `${name} from ${from}`).toEqual(expected);
-        }
+        expectWalksFindAll(text, from, `from ${from}`);
       }),
       { numRuns: 60 },
     );
   });
 });
+
+/**
+ * Walks every search through `text` from `from`, each from one of its positions to the next and
+ * interleaved, as the detectors sharing the positions do, and expects each to give exactly the
+ * positions where its shape matches.
+ */
+function expectWalksFindAll(text: string, from: number, label: string): void {
+  const walks = names.map((name) => ({ name, at: digitShapes[name](text, from), found: [] as number[] }));
+  const isOn = (walk: { at: number }): boolean => walk.at !== -1;
+  for (let active = walks.filter(isOn); active.length > 0; active = active.filter(isOn)) {
+    for (const walk of active) {
+      walk.found.push(walk.at);
+      walk.at = digitShapes[walk.name](text, walk.at + 1);
+    }
+  }
+  for (const { name, found } of walks) {
+    const expected: number[] = [];
+    for (
+      let at = naiveSearch(shapes[name], text, from);
+      at !== -1;
+      at = naiveSearch(shapes[name], text, at + 1)
+    ) {
+      expected.push(at);
+    }
+    expect(found, `${name} ${label}`).toEqual(expected);
+  }
+}

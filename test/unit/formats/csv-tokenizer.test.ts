@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LimitExceededError, MalformedObjectError } from '../../../functions/core/errors.ts';
 import { CellKind, CsvTokenizer } from '../../../functions/core/redaction/formats/csv-tokenizer.ts';
+import { splitAt } from '../support/split-at.ts';
 import { parseCsv } from './parse-csv.ts';
 
 /** Text made mostly of what the tokenizer decides on: delimiters, quotes and line breaks. */
@@ -14,18 +15,6 @@ const csvText = (delimiter: string) =>
 const withDelimiter = fc
   .constantFrom(',', ';', '\t', '|')
   .chain((delimiter) => fc.tuple(fc.constant(delimiter), csvText(delimiter)));
-
-function splitAt(text: string, points: readonly number[]): string[] {
-  const cuts = [...new Set(points.map((point) => point % (text.length + 1)))].sort((a, b) => a - b);
-  const pieces: string[] = [];
-  let start = 0;
-  for (const cut of cuts) {
-    pieces.push(text.slice(start, cut));
-    start = cut;
-  }
-  pieces.push(text.slice(start));
-  return pieces;
-}
 
 /**
  * The records of `pieces` fed in turn (the complete ones taken and discarded after each feed,
