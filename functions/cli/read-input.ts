@@ -1,4 +1,5 @@
-import { createReadStream, statSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync } from 'node:fs';
+import { FileSource } from '../adapters/file-source.ts';
 
 /** A CLI input: a file path or `-` for standard input. */
 export interface CliInput {
@@ -6,11 +7,31 @@ export interface CliInput {
   readonly stream: AsyncIterable<Uint8Array>;
   /** Size in bytes when known (regular files), for progress. */
   readonly sizeBytes: number | undefined;
+  /** Releases the file, once the input is no longer read. */
+  close(): Promise<void>;
 }
 
-/** Opens `FILE` or `-` (standard input). */
+/**
+ * Opens `FILE` or `-` (standard input). A regular file is read with positioned reads (see
+ * `FileSource`: the segmented redaction reads it straight into its segments); anything else
+ * named by a path (a pipe, a device) as a stream.
+ */
 export function openInput(path: string): CliInput {
-  if (path === '-') return { name: 'stdin', stream: process.stdin, sizeBytes: undefined };
-  const stats = statSync(path);
-  return { name: path, stream: createReadStream(path, { highWaterMark: 64 * 1024 }), sizeBytes: stats.size };
+  if (path === '-')
+    return { name: 'stdin', stream: process.stdin, sizeBytes: undefined, close: async () => {} };
+  const fd = openSync(path, 'r');
+  let stats: ReturnType<typeof fstatSync>;
+  try {
+    stats = fstatSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+  if (stats.isFile()) {
+    const source = new FileSource(fd, stats.size);
+    return { name: path, stream: source, sizeBytes: stats.size, close: () => source.close() };
+  }
+  // The stream reads from the descriptor and closes it at its end.
+  const stream = createReadStream(path, { fd, highWaterMark: 64 * 1024 });
+  return { name: path, stream, sizeBytes: stats.size, close: async () => void stream.destroy() };
 }

@@ -26,11 +26,11 @@ export async function redactCommand(args: string[]): Promise<number> {
   if (path === undefined || positionals.length > 1)
     throw new UsageError('redact takes one FILE, or - for standard input');
   const ruleSet = await loadRules(values);
-  const input = openInput(path);
   const threads = threadCount(values.threads);
   const workerFile = defaultSegmentWorkerFile();
   if (threads > 1 && workerFile === undefined)
     throw new Error('--threads needs the segment worker, which this build of maskpoint lacks');
+  const input = openInput(path);
   const pool =
     threads > 1 &&
     workerFile !== undefined &&
@@ -52,6 +52,7 @@ export async function redactCommand(args: string[]): Promise<number> {
     }
   } finally {
     await pool?.close();
+    await input.close();
   }
   return 0;
 }
