@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, fstatSync, openSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, statSync } from 'node:fs';
 import { FileSource } from '../adapters/file-source.ts';
 
 /** A CLI input: a file path or `-` for standard input. */
@@ -11,12 +11,18 @@ export interface CliInput {
   close(): Promise<void>;
 }
 
+/** Size in bytes of `FILE` as `openInput` reports it, before opening it; none for `-`. */
+export function inputSize(path: string): number | undefined {
+  return path === '-' ? undefined : statSync(path).size;
+}
+
 /**
- * Opens `FILE` or `-` (standard input). A regular file is read with positioned reads (see
- * `FileSource`: the segmented redaction reads it straight into its segments); anything else
- * named by a path (a pipe, a device) as a stream.
+ * Opens `FILE` or `-` (standard input). With `isPositioned`, a regular file is read with
+ * positioned reads (see `FileSource`: the segmented redaction reads it straight into its
+ * segments); otherwise, or when the path names a pipe or a device, as a stream, which reads
+ * ahead of its consumer (what the single pass wants).
  */
-export function openInput(path: string): CliInput {
+export function openInput(path: string, options: { isPositioned?: boolean } = {}): CliInput {
   if (path === '-')
     return { name: 'stdin', stream: process.stdin, sizeBytes: undefined, close: async () => {} };
   const fd = openSync(path, 'r');
@@ -27,7 +33,7 @@ export function openInput(path: string): CliInput {
     closeSync(fd);
     throw error;
   }
-  if (stats.isFile()) {
+  if (options.isPositioned === true && stats.isFile()) {
     const source = new FileSource(fd, stats.size);
     return { name: path, stream: source, sizeBytes: stats.size, close: () => source.close() };
   }
