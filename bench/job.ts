@@ -11,6 +11,7 @@ import {
   type SegmentWorkerPool,
 } from '../functions/adapters/segment-worker-pool.ts';
 import { DEFAULT_SEGMENT_BYTES } from '../functions/adapters/segmented-redaction.ts';
+import { openInput } from '../functions/cli/read-input.ts';
 import { MaskpointError } from '../functions/core/errors.ts';
 import type { RedactionStream } from '../functions/core/ports/redaction-engine.ts';
 import type { TokenKeys } from '../functions/core/ports/token-keyring.ts';
@@ -206,13 +207,15 @@ async function runRedaction(
   let firstByteMs: number | undefined;
   let stream: RedactionStream | undefined;
   let refused: Measured['refused'];
+  // Opened as the CLI opens it.
+  const input = openInput(file, { isPositioned: pool !== undefined });
   try {
     const segments = pool && {
       runner: pool,
       segmentBytes: DEFAULT_SEGMENT_BYTES,
       maxInFlight: 2 * pool.threads,
     };
-    stream = await openRedactionStream(createReadStream(file), { ruleSet, key: basename(file) }, segments);
+    stream = await openRedactionStream(input.stream, { ruleSet, key: basename(file) }, segments);
     for await (const chunk of stream.body) {
       firstByteMs ??= performance.now() - start;
       outBytes += chunk.byteLength;
@@ -220,6 +223,8 @@ async function runRedaction(
   } catch (error) {
     if (!(error instanceof MaskpointError)) throw error;
     refused = { code: error.code, message: error.message };
+  } finally {
+    await input.close();
   }
   return {
     fileBytes: stream?.bytes.in ?? 0,

@@ -5,7 +5,7 @@ import type { RedactionStream, RedactionStreamOptions } from '../core/ports/reda
 import { createFormatRedactor } from '../core/redaction/formats/create-format-redactor.ts';
 import { detectFormat } from '../core/redaction/formats/detect-format.ts';
 import { type CompiledRuleSet, Redactor } from '../core/redaction/redactor.ts';
-import { redactInSegments, type SegmentedRedactionOptions } from './segmented-redaction.ts';
+import { type ByteReader, redactInSegments, type SegmentedRedactionOptions } from './segmented-redaction.ts';
 import { Utf8StreamDecoder } from './utf8-stream-decoder.ts';
 
 /** Bytes read before the format is decided. */
@@ -40,7 +40,9 @@ const RATIO_SLACK_BYTES = 1024 * 1024;
  * any byte is produced; errors while streaming (malformed content such as a NUL byte or invalid
  * UTF-8 anywhere in the body, limits) surface from `body` and must abort the response. With
  * `segments`, a CSV or NDJSON object larger than one segment is redacted on its runner (worker
- * threads) in segments, with the same output (see `redactInSegments`).
+ * threads) in segments, with the same output (see `redactInSegments`); from a `source` that is
+ * also a `ByteReader` (a file), the bytes after the head are then read straight into the
+ * segments' buffers.
  */
 export async function openRedactionStream(
   source: AsyncIterable<Uint8Array>,
@@ -78,9 +80,18 @@ export async function openRedactionStream(
     format = inner.format;
   }
   const origin = options.ruleSet.origin;
+  const reader = detected.isGzip || !isByteReader(source) ? undefined : source;
   const text =
     segments !== undefined && origin !== undefined && (format === 'csv' || format === 'ndjson')
-      ? redactInSegments(plain.all, format, redactor, origin, segments)
+      ? reader === undefined
+        ? redactInSegments(plain.all, format, redactor, origin, segments)
+        : redactInSegments(each(raw.read), format, redactor, origin, segments, {
+            async readInto(target) {
+              const bytesRead = await reader.readInto(target);
+              bytes.in += bytesRead;
+              return bytesRead;
+            },
+          })
       : redactBytes(plain.all, createFormatRedactor(format, redactor));
   const encoded = detected.isGzip ? gzip(text) : text;
   const body = countBytes(encoded, (n) => {
@@ -233,6 +244,8 @@ async function* countBytes(
 
 interface Peeked {
   readonly head: Uint8Array;
+  /** The chunks read so far, the head among them: what the source gave before what it gives next. */
+  readonly read: readonly Uint8Array[];
   /** The whole stream again, head included. */
   readonly all: AsyncIterable<Uint8Array>;
 }
@@ -255,7 +268,15 @@ async function peek(source: AsyncIterable<Uint8Array>, size: number): Promise<Pe
     yield* chunks;
     if (!done) yield* { [Symbol.asyncIterator]: () => iterator };
   }
-  return { head: Buffer.concat(chunks).subarray(0, size), all: all() };
+  return { head: Buffer.concat(chunks).subarray(0, size), read: chunks, all: all() };
+}
+
+async function* each(chunks: readonly Uint8Array[]): AsyncGenerator<Uint8Array> {
+  yield* chunks;
+}
+
+function isByteReader(source: AsyncIterable<Uint8Array>): source is AsyncIterable<Uint8Array> & ByteReader {
+  return typeof (source as Partial<ByteReader>).readInto === 'function';
 }
 
 function unsupportedMessage(options: RedactionStreamOptions): string {

@@ -15,6 +15,12 @@ export interface SegmentedRedactionOptions {
   readonly maxInFlight: number;
 }
 
+/** A source whose next bytes are read straight into a buffer of the reader's (a file). */
+export interface ByteReader {
+  /** Reads the next bytes into `target` from its start: how many, 0 at the end only. */
+  readInto(target: Uint8Array): Promise<number>;
+}
+
 /**
  * Segment size: large enough that a segment's fixed costs (header redacted again, messages,
  * a task's start) stay below 1%, small enough that a few in flight keep memory bounded and
@@ -36,6 +42,9 @@ export const PARALLEL_MIN_BYTES = 64 * 1024 * 1024;
  */
 const MAX_HEAD_CHARS = 64 * 1024;
 
+/** Bytes read at a time from a `ByteReader` by the single pass. */
+const READ_BYTES = 64 * 1024;
+
 /** Characters of the first segment fed at a time to find the header: little redacted twice. */
 const HEADER_PROBE_CHARS = 64 * 1024;
 
@@ -52,6 +61,9 @@ const HEADER_PROBE_CHARS = 64 * 1024;
  * Fails closed like the single pass: the first failing segment's error is thrown after the
  * outputs of the segments before it, with its record, line or byte number counted over the
  * whole object, and nothing after it is emitted.
+ *
+ * With `reader`, the object is `source` and then the bytes of `reader`, which are read straight
+ * into the segments' buffers: no chunk allocated, no copy gathering them.
  */
 export async function* redactInSegments(
   source: AsyncIterable<Uint8Array>,
@@ -59,19 +71,32 @@ export async function* redactInSegments(
   redactor: Redactor,
   origin: RuleSetOrigin,
   options: SegmentedRedactionOptions,
+  reader?: ByteReader,
 ): AsyncGenerator<Uint8Array> {
   const iterator = source[Symbol.asyncIterator]();
+  let isIterating = true;
   const chunks: Uint8Array[] = [];
   let gathered = 0;
   let isDone = false;
+  /** The buffer that `reader` reads into, the chunks gathered before copied to its start. */
+  let direct: Uint8Array | undefined;
   async function gather(bytes: number): Promise<void> {
     while (!isDone && gathered < bytes) {
-      const next = await iterator.next();
-      if (next.done) isDone = true;
-      else {
-        chunks.push(next.value);
-        gathered += next.value.byteLength;
+      if (isIterating) {
+        const next = await iterator.next();
+        if (next.done) {
+          isIterating = false;
+          isDone = reader === undefined;
+        } else {
+          chunks.push(next.value);
+          gathered += next.value.byteLength;
+        }
+        continue;
       }
+      direct ??= gatherInto(bytes);
+      const bytesRead = await (reader as ByteReader).readInto(direct.subarray(gathered, bytes));
+      if (bytesRead === 0) isDone = true;
+      gathered += bytesRead;
     }
   }
   /**
@@ -82,25 +107,47 @@ export async function* redactInSegments(
    */
   const spares: ArrayBuffer[] = [];
   /**
-   * The gathered bytes in one buffer of their own (not Buffer's shared pool: it is transferred):
-   * a spare, or a new one with room for a later segment's few more bytes, of which only that
-   * room is zero-filled (the copy fills the rest); a plain Uint8Array, whose `slice` copies.
+   * The gathered bytes in one buffer of their own (not Buffer's shared pool: it is transferred),
+   * the one read into or a spare or new one (see `gatherInto`); a plain Uint8Array, whose
+   * `slice` copies.
    */
   function take(): Uint8Array {
+    const all = direct?.subarray(0, gathered) ?? gatherInto(gathered);
+    direct = undefined;
+    gathered = 0;
+    return all;
+  }
+  /**
+   * A buffer for `bytes` bytes at least, the chunks gathered copied to its start; with room for
+   * a later segment's few more bytes when new, of which only the part past those chunks is
+   * zero-filled (the copy fills the rest; a read into it, what it reads).
+   */
+  function gatherInto(bytes: number): Uint8Array {
     let buffer = spares.pop();
-    if (buffer === undefined || buffer.byteLength < gathered) {
-      buffer = Buffer.allocUnsafeSlow(gathered + (gathered >> 3)).buffer as ArrayBuffer;
+    if (buffer === undefined || buffer.byteLength < bytes) {
+      buffer = Buffer.allocUnsafeSlow(bytes + (bytes >> 3)).buffer as ArrayBuffer;
       new Uint8Array(buffer, gathered).fill(0);
     }
-    const all = new Uint8Array(buffer, 0, gathered);
+    const all = new Uint8Array(buffer, 0, bytes);
     let at = 0;
     for (const chunk of chunks) {
       all.set(chunk, at);
       at += chunk.byteLength;
     }
     chunks.length = 0;
-    gathered = 0;
     return all;
+  }
+
+  /** The bytes not gathered yet, in chunks of their own. */
+  async function* unread(): AsyncGenerator<Uint8Array> {
+    if (isIterating) yield* { [Symbol.asyncIterator]: () => iterator };
+    if (reader === undefined) return;
+    for (;;) {
+      const chunk = new Uint8Array(READ_BYTES);
+      const bytesRead = await reader.readInto(chunk);
+      if (bytesRead === 0) return;
+      yield chunk.subarray(0, bytesRead);
+    }
   }
 
   await gather(options.segmentBytes);
@@ -111,7 +158,7 @@ export async function* redactInSegments(
       ? probeCsvHeader(first, redactor)
       : { head: '', bytes: 0, delimiter: 0 };
   if (header === undefined) {
-    yield* redactSinglePass(first, isDone ? undefined : iterator, format, redactor);
+    yield* redactSinglePass(first, isDone ? undefined : unread(), format, redactor);
     return;
   }
   const maxRecordBytes = redactor.limits.maxRecordBytes;
@@ -182,7 +229,7 @@ export async function* redactInSegments(
     }
     while (inFlight.length > 0) yield await emitOldest();
   } finally {
-    if (!isDone) await iterator.return?.();
+    if (isIterating) await iterator.return?.();
   }
 }
 

@@ -23,7 +23,11 @@ export async function detokenizeCommand(args: string[]): Promise<number> {
   if (positionals.length > 1) throw new UsageError('detokenize takes one FILE, or - for standard input');
   const input = openInput(positionals[0] ?? '-');
   const chunks: Buffer[] = [];
-  for await (const chunk of input.stream) chunks.push(Buffer.from(chunk));
+  try {
+    for await (const chunk of input.stream) chunks.push(Buffer.from(chunk));
+  } finally {
+    await input.close();
+  }
   const { text, count } = detokenizeText(Buffer.concat(chunks).toString('utf8'), keys);
   process.stdout.write(text);
   process.stderr.write(`detokenized ${count} token(s)\n`);

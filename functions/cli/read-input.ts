@@ -1,4 +1,5 @@
-import { createReadStream, statSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, statSync } from 'node:fs';
+import { FileSource } from '../adapters/file-source.ts';
 
 /** A CLI input: a file path or `-` for standard input. */
 export interface CliInput {
@@ -6,11 +7,37 @@ export interface CliInput {
   readonly stream: AsyncIterable<Uint8Array>;
   /** Size in bytes when known (regular files), for progress. */
   readonly sizeBytes: number | undefined;
+  /** Releases the file, once the input is no longer read. */
+  close(): Promise<void>;
 }
 
-/** Opens `FILE` or `-` (standard input). */
-export function openInput(path: string): CliInput {
-  if (path === '-') return { name: 'stdin', stream: process.stdin, sizeBytes: undefined };
-  const stats = statSync(path);
-  return { name: path, stream: createReadStream(path, { highWaterMark: 64 * 1024 }), sizeBytes: stats.size };
+/** Size in bytes of `FILE` as `openInput` reports it, before opening it; none for `-`. */
+export function inputSize(path: string): number | undefined {
+  return path === '-' ? undefined : statSync(path).size;
+}
+
+/**
+ * Opens `FILE` or `-` (standard input). With `isPositioned`, a regular file is read with
+ * positioned reads (see `FileSource`: the segmented redaction reads it straight into its
+ * segments); otherwise, or when the path names a pipe or a device, as a stream, which reads
+ * ahead of its consumer (what the single pass wants).
+ */
+export function openInput(path: string, options: { isPositioned?: boolean } = {}): CliInput {
+  if (path === '-')
+    return { name: 'stdin', stream: process.stdin, sizeBytes: undefined, close: async () => {} };
+  const fd = openSync(path, 'r');
+  let stats: ReturnType<typeof fstatSync>;
+  try {
+    stats = fstatSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+  if (options.isPositioned === true && stats.isFile()) {
+    const source = new FileSource(fd, stats.size);
+    return { name: path, stream: source, sizeBytes: stats.size, close: () => source.close() };
+  }
+  // The stream reads from the descriptor and closes it at its end.
+  const stream = createReadStream(path, { fd, highWaterMark: 64 * 1024 });
+  return { name: path, stream, sizeBytes: stats.size, close: async () => void stream.destroy() };
 }

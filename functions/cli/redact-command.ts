@@ -5,7 +5,7 @@ import { createSegmentWorkerPool, defaultSegmentWorkerFile } from '../adapters/s
 import { DEFAULT_SEGMENT_BYTES, PARALLEL_MIN_BYTES } from '../adapters/segmented-redaction.ts';
 import { loadRules, RULES_OPTIONS } from './load-rules.ts';
 import { startProgress } from './progress.ts';
-import { openInput } from './read-input.ts';
+import { type CliInput, inputSize, openInput } from './read-input.ts';
 import { UsageError } from './usage-error.ts';
 import { writeToStdout } from './write-to-stdout.ts';
 
@@ -26,7 +26,6 @@ export async function redactCommand(args: string[]): Promise<number> {
   if (path === undefined || positionals.length > 1)
     throw new UsageError('redact takes one FILE, or - for standard input');
   const ruleSet = await loadRules(values);
-  const input = openInput(path);
   const threads = threadCount(values.threads);
   const workerFile = defaultSegmentWorkerFile();
   if (threads > 1 && workerFile === undefined)
@@ -34,11 +33,13 @@ export async function redactCommand(args: string[]): Promise<number> {
   const pool =
     threads > 1 &&
     workerFile !== undefined &&
-    (input.sizeBytes ?? Number.POSITIVE_INFINITY) >= PARALLEL_MIN_BYTES
+    (inputSize(path) ?? Number.POSITIVE_INFINITY) >= PARALLEL_MIN_BYTES
       ? createSegmentWorkerPool({ threads, workerFile })
       : undefined;
   const segments = pool && { runner: pool, segmentBytes: DEFAULT_SEGMENT_BYTES, maxInFlight: 2 * threads };
+  let input: CliInput | undefined;
   try {
+    input = openInput(path, { isPositioned: pool !== undefined });
     const redaction = await openRedactionStream(
       input.stream,
       { ruleSet, key: path === '-' ? undefined : path, contentType: values['content-type'] },
@@ -52,6 +53,7 @@ export async function redactCommand(args: string[]): Promise<number> {
     }
   } finally {
     await pool?.close();
+    await input?.close();
   }
   return 0;
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runSegmentTask } from '../../../functions/adapters/run-segment-task.ts';
 import type { SegmentRunner, SegmentTask } from '../../../functions/adapters/segment-worker-pool.ts';
-import { redactInSegments } from '../../../functions/adapters/segmented-redaction.ts';
+import { type ByteReader, redactInSegments } from '../../../functions/adapters/segmented-redaction.ts';
 import { Utf8StreamDecoder } from '../../../functions/adapters/utf8-stream-decoder.ts';
 import { LimitExceededError, MalformedObjectError } from '../../../functions/core/errors.ts';
 import { compileRuleSetOrigin } from '../../../functions/core/redaction/compile-rule-set-origin.ts';
@@ -97,22 +97,55 @@ function singlePass(format: SegmentFormat, input: string, compiled = ruleSet): O
   return { out, counts: redactor.counts };
 }
 
+/**
+ * `bytes` read from `from` on into the reader's buffers, at most `readBytes` at a time, checking
+ * that each read is into a buffer of its own and that the next starts only once it is done.
+ */
+function readerOf(bytes: Uint8Array, from: number, readBytes: number): ByteReader {
+  let position = from;
+  let isReading = false;
+  return {
+    async readInto(target) {
+      if (isReading) throw new Error('a read started before the last one ended');
+      if (target.buffer instanceof SharedArrayBuffer || Buffer.isBuffer(target)) {
+        throw new Error('a read into a buffer that is not the segment’s own');
+      }
+      isReading = true;
+      await new Promise((resolve) => setImmediate(resolve));
+      isReading = false;
+      const read = bytes.subarray(position, position + Math.min(readBytes, target.byteLength));
+      target.set(read);
+      position += read.byteLength;
+      return read.byteLength;
+    },
+  };
+}
+
 async function segmented(
   format: SegmentFormat,
   input: string,
-  options: { chunkBytes: number; segmentBytes: number; maxInFlight: number },
+  options: {
+    chunkBytes: number;
+    segmentBytes: number;
+    maxInFlight: number;
+    /** Bytes from which the rest is read into the segments' buffers by a reader, so many at a time. */
+    reading?: { from: number; readBytes: number };
+  },
   runner: SegmentRunner = inProcessRunner(),
   rules: { compiled: CompiledRuleSet; origin: RuleSetOrigin } = { compiled: ruleSet, origin },
 ): Promise<Outcome> {
   const redactor = new Redactor(rules.compiled);
   const chunks: Uint8Array[] = [];
+  const bytes = Buffer.from(input);
+  const from = Math.min(options.reading?.from ?? bytes.byteLength, bytes.byteLength);
   try {
     for await (const chunk of redactInSegments(
-      chunksOf(Buffer.from(input), options.chunkBytes),
+      chunksOf(bytes.subarray(0, from), options.chunkBytes),
       format,
       redactor,
       rules.origin,
       { runner, segmentBytes: options.segmentBytes, maxInFlight: options.maxInFlight },
+      options.reading && readerOf(bytes, from, options.reading.readBytes),
     )) {
       chunks.push(chunk);
     }
@@ -211,6 +244,12 @@ const splitting = fc.record({
   maxInFlight: fc.integer({ min: 1, max: 4 }),
 });
 
+/** Where a reader takes over from the chunks (0: at once), and how much it reads at a time. */
+const reading = fc.record({
+  from: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 600 })),
+  readBytes: fc.integer({ min: 1, max: 300 }),
+});
+
 /**
  * Same output and counts as the single pass; on an error, the same error and no more output.
  * A NUL byte is found when its chunk is decoded, before the records of that chunk are read,
@@ -243,6 +282,30 @@ describe('redactInSegments', () => {
     await fc.assert(
       fc.asyncProperty(ndjsonDocument, splitting, async (input, options) => {
         expectSameAsSinglePass(await segmented('ndjson', input, options), singlePass('ndjson', input));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives the single-pass output, counts and errors for CSV read into its segments, whatever the reads', async () => {
+    await fc.assert(
+      fc.asyncProperty(csvDocument, splitting, reading, async (input, options, read) => {
+        expectSameAsSinglePass(
+          await segmented('csv', input, { ...options, reading: read }),
+          singlePass('csv', input),
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives the single-pass output, counts and errors for NDJSON read into its segments, whatever the reads', async () => {
+    await fc.assert(
+      fc.asyncProperty(ndjsonDocument, splitting, reading, async (input, options, read) => {
+        expectSameAsSinglePass(
+          await segmented('ndjson', input, { ...options, reading: read }),
+          singlePass('ndjson', input),
+        );
       }),
       { numRuns: 300 },
     );
