@@ -151,11 +151,15 @@ describe('FileSource', () => {
 
   it('gives the single-pass bytes of an NDJSON file redacted in segments', async () => {
     await fc.assert(
-      fc.asyncProperty(ndjsonDocument, fc.integer({ min: 1000, max: 40_000 }), async (input, segmentBytes) => {
-        const { single, segmented, counts } = await bothWays(input, 'a.ndjson', segmentBytes);
-        expect(segmented.toString()).toBe(single.toString());
-        expect(counts[1]).toEqual(counts[0]);
-      }),
+      fc.asyncProperty(
+        ndjsonDocument,
+        fc.integer({ min: 1000, max: 40_000 }),
+        async (input, segmentBytes) => {
+          const { single, segmented, counts } = await bothWays(input, 'a.ndjson', segmentBytes);
+          expect(segmented.toString()).toBe(single.toString());
+          expect(counts[1]).toEqual(counts[0]);
+        },
+      ),
       { numRuns: 10 },
     );
   });
