@@ -260,10 +260,11 @@ export const CLASS_SEQUENCES_MIN_CHARS = 512;
  * `startSequencesOf` cannot spell out, is searched by `shortSearch` alone.
  */
 export function classSequenceSearch(shape: RegExp, shortSearch: CandidateSearch): CandidateSearch {
-  const sticky = new RegExp(shape.source, `${shape.flags.replace(/[gy]/g, '')}y`);
-  // Made for the first long text: most shapes never meet one in a process that only reads short values.
+  // Made for the first long text: most shapes never meet one in a process that only reads short
+  // values, and a rule set has many keyword lists, whose regexes cost the start of `serve` to parse.
   let start: StartSequences | undefined | null = null;
   let sequences: ClassSequences | undefined;
+  let sticky = shape;
   return remembering((text, from) => {
     if (text.length - from < CLASS_SEQUENCES_MIN_CHARS) return shortSearch(text, from);
     if (start === null) {
@@ -272,6 +273,7 @@ export function classSequenceSearch(shape: RegExp, shortSearch: CandidateSearch)
         start !== undefined && ClassSequences.supports(start.sequences)
           ? new ClassSequences(start.sequences)
           : undefined;
+      sticky = new RegExp(shape.source, `${shape.flags.replace(/[gy]/g, '')}y`);
     }
     if (sequences === undefined) return shortSearch(text, from);
     for (let at = sequences.next(text, from); at !== -1; at = sequences.next(text, at + 1)) {
