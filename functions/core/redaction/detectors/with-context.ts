@@ -6,7 +6,7 @@ import {
   firstCandidate,
   needleSearch,
 } from './candidate-search.ts';
-import { type KeywordEdges, keywordEdgeSource } from './keyword-edges.ts';
+import { type KeywordEdges, keywordsEdgeSource } from './keyword-edges.ts';
 import { compileScanningRegex } from './scanning-regex.ts';
 
 /** How {@link withContext} compares keywords. */
@@ -136,7 +136,7 @@ export function createKeywordContext(
   // The edges are lookarounds for letters and digits of any script, which need the u flag.
   const keywordRegex = compileScanningRegex(
     new RegExp(
-      wanted.map((keyword) => keywordEdgeSource(keyword, escapeRegex(keyword), edges)).join('|'),
+      keywordsEdgeSource(wanted, wanted.map(escapeRegex), edges),
       `${options.isCaseSensitive ? '' : 'i'}${edges === 'none' ? '' : 'u'}`,
     ),
   );
