@@ -278,6 +278,24 @@ describe('redactInSegments', () => {
     );
   });
 
+  it('numbers the records after a header ended by a CR alone as the single pass does, when a segment starts with a blank record', async () => {
+    // A segment is redacted after the header; were it to end in the CR alone, the blank record's
+    // LF would join it as one CRLF, and the records after it would be numbered one too low.
+    const input = 'name,email\rAda,ada@example.com\n\nBo,bo@example.com\n\n"x"y,1\n';
+    const single = singlePass('csv', input);
+    expect(single.error).toBe(
+      'MalformedObjectError: malformed CSV in record 6: characters follow a closing quote',
+    );
+    for (const segmentBytes of [1, 20, 40]) {
+      for (let chunkBytes = 1; chunkBytes <= input.length; chunkBytes++) {
+        expectSameAsSinglePass(
+          await segmented('csv', input, { chunkBytes, segmentBytes, maxInFlight: 2 }),
+          single,
+        );
+      }
+    }
+  });
+
   it('gives the single-pass output, counts and errors for NDJSON, whatever the segments and chunks', async () => {
     await fc.assert(
       fc.asyncProperty(ndjsonDocument, splitting, async (input, options) => {

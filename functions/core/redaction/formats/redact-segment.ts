@@ -55,7 +55,8 @@ export function redactSegment(
         )
       : createNdjsonRedactor(redactor, (part) => createFormatRedactor(part, redactor));
   const isHeadCut = !segment.isFirst && segment.head !== '';
-  const head = isHeadCut ? redactedHead(ruleSet, segment, create) : undefined;
+  const headText = isHeadCut ? cutHeadText(segment.head) : segment.head;
+  const head = isHeadCut ? redactedHead(ruleSet, { ...segment, head: headText }, create) : undefined;
   let headOut = head?.out ?? '';
   // Holds by chunk invariance, since the head ends at a record end; checked so that a break of
   // it fails the object rather than emitting a misaligned cut.
@@ -73,7 +74,7 @@ export function redactSegment(
   };
   const redactor = new Redactor(ruleSet);
   const formatRedactor = create(redactor);
-  cutHead(formatRedactor.push(segment.head));
+  cutHead(formatRedactor.push(headText));
   for (const piece of segment.body) cutHead(formatRedactor.push(piece));
   cutHead(formatRedactor.end());
   if (headOut !== '') throw new Error('segment redaction: the head redacted differently');
@@ -82,6 +83,16 @@ export function redactSegment(
   for (const [id, count] of head.counts) counts.set(id, (counts.get(id) ?? 0) - count);
   for (const [id, count] of counts) if (count === 0) counts.delete(id);
   return counts;
+}
+
+/**
+ * The head a segment is redacted after, its output cut off: one that ends in a CR alone ends in
+ * an LF instead, which ends its last record the same way, for a body that starts with a blank
+ * record (an LF) would otherwise join that CR as one CRLF, and the body's records would be one
+ * fewer (an error in one of them numbered one too low).
+ */
+function cutHeadText(head: string): string {
+  return head.endsWith('\r') ? `${head.slice(0, -1)}\n` : head;
 }
 
 interface RedactedHead {
