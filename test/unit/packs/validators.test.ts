@@ -153,6 +153,39 @@ describe('validator registry', () => {
       expect(isSecret(secret), secret).toBe(true);
   });
 
+  it('takes words as passwords, but not the words that describe one, stand-ins or masks', () => {
+    const isPassword = validatorNamed('password');
+    for (const secret of ['letmein', 'Sunshine', 'CorrectHorseBattery', 'password', 'changeme', 'banana'])
+      expect(isPassword(secret), secret).toBe(true);
+    for (const value of [
+      'required',
+      'INVALID',
+      'Expired',
+      'string',
+      'SecureString',
+      'fakesecret',
+      'REDACTED',
+    ])
+      expect(isPassword(value), value).toBe(false);
+    for (const mask of ['xxxxxx', 'XXXXXXXX', 'AKCxxxxxxxxx', '******', '------', '########'])
+      expect(isPassword(mask), mask).toBe(false);
+  });
+
+  it('judges a value that is not letters only as not-placeholder does, masks of one character aside (property)', () => {
+    const isPassword = validatorNamed('password');
+    const isNotPlaceholder = validatorNamed('not-placeholder');
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 24 }).filter((value) => !/^[A-Za-z]+$/.test(value)),
+        (value) => {
+          const isMask = /^([^A-Za-z0-9])\1*$/.test(value);
+          expect(isPassword(value), value).toBe(!isMask && isNotPlaceholder(value));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('rejects code that reads a secret, values marked fake and demo runs, but keeps odd real values', () => {
     const isSecret = validatorNamed('not-placeholder');
     for (const placeholder of [

@@ -34,6 +34,7 @@ import {
   isUsSsnValid,
 } from './national-id-checksums.ts';
 import { isNationalPhoneNumberValid, isOpenPlanPhoneNumberValid } from './national-phone-number.ts';
+import { passwordDescriptions } from './password-descriptions.ts';
 import { hasPlaceholderRun } from './placeholder-run.ts';
 import { isVinValid } from './vehicle-identification-number.ts';
 import { isVerhoeffValid } from './verhoeff.ts';
@@ -79,6 +80,24 @@ function isNotPlaceholder(value: string): boolean {
   return true;
 }
 
+/**
+ * True for a value that can be the password a password name is assigned: a value of letters
+ * only is a word people choose as one (`letmein`, `sunshine`, `CorrectHorseBattery`) unless it
+ * describes a password instead (`required`, `invalid`, `hidden`, `string`: see
+ * `passwordDescriptions`), is marked as a stand-in (`fakesecret`, `dummypassword`,
+ * `placeholder`, `REDACTED`) or masks one (`xxxxxx`, `AKCxxxxxxxx`: four x in a row, which no
+ * word holds); a run of one character that is no letter or digit (`******`) masks one too;
+ * any other value passes as it passes `not-placeholder`.
+ */
+function isPasswordValue(value: string): boolean {
+  if (/^([^A-Za-z0-9])\1*$/.test(value)) return false;
+  if (/^[A-Za-z]+$/.test(value))
+    return (
+      !/fake|dummy|placeholder|redacted|xxxx/i.test(value) && !passwordDescriptions.has(value.toLowerCase())
+    );
+  return isNotPlaceholder(value);
+}
+
 const digits = (value: string): string => value.replace(/[^0-9]/g, '');
 const alphanumerics = (value: string): string => value.replace(/[^A-Za-z0-9]/g, '').toUpperCase();
 
@@ -89,6 +108,7 @@ const alphanumerics = (value: string): string => value.replace(/[^A-Za-z0-9]/g, 
 const validators = {
   luhn: (value) => isLuhnValid(digits(value)),
   'not-placeholder': isNotPlaceholder,
+  password: isPasswordValue,
   'no-placeholder-run': (value) => !hasPlaceholderRun(value),
   iban: (value) => isValidIban(alphanumerics(value)),
   mod97: (value) => isIso7064Mod97_10Valid(alphanumerics(value)),
@@ -174,12 +194,12 @@ export const checkDigitValidatorNames = [
 
 /**
  * Validators that check something an issuer fixes (a check digit, ranges, a birth date, prefix
- * letters, a numbering plan): all but `not-placeholder` and `no-placeholder-run`, which only keep
- * stand-ins out. A keyword-only pack detector may take bare values at `unlikely`
+ * letters, a numbering plan): all but `not-placeholder`, `password` and `no-placeholder-run`,
+ * which only keep stand-ins out. A keyword-only pack detector may take bare values at `unlikely`
  * (`withoutKeyword: unlikely`) only with one of these or a `bareValue` pattern of its own.
  */
 export const issuerRuleValidatorNames = validatorNames.filter(
-  (name) => name !== 'not-placeholder' && name !== 'no-placeholder-run',
+  (name) => name !== 'not-placeholder' && name !== 'password' && name !== 'no-placeholder-run',
 );
 
 /**
