@@ -16,7 +16,7 @@ import {
 } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -33,6 +33,8 @@ const PARSED_RULES_FILE = join(CLI_BUNDLE_DIR, 'parsed-rules.json');
 const RECHECK_VERDICTS_FILE = join(CLI_BUNDLE_DIR, 'recheck-verdicts.json');
 /** The facts of the shipped packs' patterns (functions/adapters/local-rule-set-source.ts, PATTERN_FACTS_FILE). */
 const PATTERN_FACTS_FILE = join(CLI_BUNDLE_DIR, 'pattern-facts.json');
+/** The shipped rule sets that compile, by compile check key (functions/adapters/local-rule-set-source.ts, COMPILED_RULE_SETS_FILE). */
+const COMPILED_RULE_SETS_FILE = join(CLI_BUNDLE_DIR, 'compiled-rule-sets.json');
 /** The shipped rule sets and, in its packs/ folder, the detector packs. */
 const RULES_DIR = join(ROOT, 'redaction-rules');
 
@@ -158,6 +160,7 @@ export async function buildCliBundle() {
   writeAtomically(PARSED_RULES_FILE, JSON.stringify(shippedRules));
   writeAtomically(RECHECK_VERDICTS_FILE, JSON.stringify(await checkShippedPatterns(shippedRules)));
   writeAtomically(PATTERN_FACTS_FILE, JSON.stringify(await shippedPatternFacts(build, shippedRules)));
+  writeAtomically(COMPILED_RULE_SETS_FILE, JSON.stringify(await checkShippedRuleSets(build)));
   for (const file of files) {
     await mkdir(dirname(file.path), { recursive: true });
     writeAtomically(file.path, file.contents);
@@ -179,10 +182,11 @@ export async function buildCliBundle() {
     PARSED_RULES_FILE,
     RECHECK_VERDICTS_FILE,
     PATTERN_FACTS_FILE,
+    COMPILED_RULE_SETS_FILE,
   ]);
   for (const name of readdirSync(CLI_BUNDLE_DIR, { recursive: true, encoding: 'utf8' })) {
     const path = join(CLI_BUNDLE_DIR, name);
-    if (!written.has(path) && statSync(path).isFile() && !path.endsWith('.tmp')) rmSync(path);
+    if (!written.has(path) && statSync(path).isFile() && !/\.tmp(\.mjs)?$/.test(path)) rmSync(path);
   }
 }
 
@@ -299,6 +303,42 @@ async function shippedPatternFacts(build, shippedRules) {
     }
   }
   return facts;
+}
+
+/**
+ * The shipped rule sets that compile without a problem (functions/cli/shipped-rule-set-checks.ts):
+ * that module is bundled as the chunks are and run from a file beside them, so it reads the
+ * shipped-rule files written before it (parsed-rules.json, recheck-verdicts.json,
+ * pattern-facts.json) and compiles with the code `serve` runs.
+ *
+ * @param {typeof import('esbuild').build} build esbuild's
+ * @returns {Promise<Record<string, string>>}
+ */
+async function checkShippedRuleSets(build) {
+  const result = await build({
+    absWorkingDir: ROOT,
+    entryPoints: ['functions/cli/shipped-rule-set-checks.ts'],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    mainFields: ['module', 'main'],
+    plugins: [externalPackagesExcept([...BUNDLED_PACKAGES, ...Object.keys(LAZY_PACKAGES)])],
+    alias: LAZY_PACKAGES,
+    write: false,
+    logLevel: 'warning',
+  });
+  const [output] = result.outputFiles;
+  if (output === undefined) throw new Error('esbuild wrote no bundle of shipped-rule-set-checks.ts');
+  // A .tmp name, which a concurrent build's clean-up leaves alone, that Node imports as ESM.
+  const file = join(CLI_BUNDLE_DIR, `shipped-rule-set-checks.${process.pid}.tmp.mjs`);
+  writeFileSync(file, output.contents);
+  try {
+    const { shippedRuleSetChecks } = await import(pathToFileURL(file).href);
+    return await shippedRuleSetChecks();
+  } finally {
+    rmSync(file, { force: true });
+  }
 }
 
 /**

@@ -30,6 +30,13 @@ export const PARSED_RULES_FILE = 'parsed-rules.json';
  */
 export const PATTERN_FACTS_FILE = 'pattern-facts.json';
 
+/**
+ * The file beside this module, in the CLI bundle (bin/cli-bundle.js writes it), that holds the
+ * `compileCheckKey` of each shipped rule set the bundle's own code compiled without a problem
+ * (functions/cli/shipped-rule-set-checks.ts). Absent, every rule set is compiled at start.
+ */
+export const COMPILED_RULE_SETS_FILE = 'compiled-rule-sets.json';
+
 let parsedRules: Promise<ReadonlyMap<string, unknown>> | undefined;
 let patternFacts: Promise<ReadonlyMap<string, unknown>> | undefined;
 
@@ -78,6 +85,16 @@ async function readYamlFiles(dir: string, options: { isOptional?: boolean } = {}
       return value === undefined ? { file, text } : { file, text, value };
     }),
   );
+}
+
+/**
+ * Whether a rule set, by its `compileCheckKey`, is one the CLI bundle's build compiled without a
+ * problem ({@link COMPILED_RULE_SETS_FILE}): `compileRegistry` may then compile it on first use.
+ * None is, outside the bundle.
+ */
+export async function loadCompiledRuleSetChecks(): Promise<(key: string) => boolean> {
+  const checked = await readBundleFile<unknown>(COMPILED_RULE_SETS_FILE);
+  return (key) => checked.has(key);
 }
 
 /** The entries of a JSON object file beside this module, none when there is no such file. */

@@ -13,6 +13,7 @@ import { RuleValidationError } from '../core/errors.ts';
 import type { GatewayKey } from '../core/ports/credential-store.ts';
 import type { ViewStore } from '../core/ports/view-store.ts';
 import { forkGatewayCluster, runClusterWorker, startAllowed } from '../gateway/cluster.ts';
+import { compileRuleSetsWhenIdle } from '../gateway/compile-rule-sets-when-idle.ts';
 import { createGatewayDependencies } from '../gateway/dependencies.ts';
 import { responseDeadlineMs } from '../gateway/graceful-drain.ts';
 import {
@@ -220,6 +221,8 @@ export async function startServe(
       await rateLimits?.close();
     },
   };
+  // A primary serves nothing: its rules were only checked.
+  if (!isPrimary) compileRuleSetsWhenIdle(deps.rules, write);
   if (isWorker) return serving;
   const lines = [
     `maskpoint gateway listening on ${server.url} (region ${values.region})`,

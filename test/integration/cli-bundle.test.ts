@@ -16,6 +16,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { CLI_BUNDLE, CLI_BUNDLE_DIR } from '../../bin/cli-bundle.js';
 import {
+  COMPILED_RULE_SETS_FILE,
   DEFAULT_RULES_DIR,
   loadRuleCatalog,
   PACKS_SUBDIR,
@@ -32,6 +33,7 @@ import {
   patternFactsOf,
 } from '../../functions/core/redaction/pattern-facts.ts';
 import { RULE_YAML_MAX_ALIAS_COUNT, RULE_YAML_OPTIONS } from '../../functions/core/redaction/rule-file.ts';
+import { compileCheckKey } from '../../functions/core/rule-registry.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const home = mkdtempSync(join(tmpdir(), 'maskpoint-cli-bundle-'));
@@ -246,6 +248,61 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
       expect(patternFactsFromJson(shipped), pattern).toEqual(patternFactsOf(pattern, flags));
     }
     expect(Object.keys(facts)).toHaveLength(keys.size);
+  });
+
+  it('ships the compile check of every shipped rule set, each compiling as the engine compiles it', async () => {
+    const checks = JSON.parse(readFileSync(join(CLI_BUNDLE_DIR, COMPILED_RULE_SETS_FILE), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    const catalog = await loadRuleCatalog(DEFAULT_RULES_DIR);
+    const keys = await createLocalTokenKeyring(home).load();
+    expect(catalog.size).toBeGreaterThan(1);
+    for (const [name, resolved] of catalog) {
+      expect(checks[compileCheckKey(resolved)], name).toBe(name);
+      expect(() =>
+        compileRuleSet(resolved.ruleSet, keys, (path) => resolved.positionOf(path), resolved.packs),
+      ).not.toThrow();
+    }
+    expect(Object.keys(checks)).toHaveLength(catalog.size);
+  });
+
+  it('refuses to start serve, naming the line, with a shipped rule set edited after the build so that it no longer compiles', () => {
+    const rules = copyOfShippedRules();
+    const serveHome = mkdtempSync(join(tmpdir(), 'maskpoint-cli-bundle-serve-'));
+    try {
+      const file = join(rules, 'analytics-partner.yaml');
+      const text = readFileSync(file, 'utf8');
+      const edited = text.replace('detectors:\n', 'detectors:\n  - id: no-such-detector\n');
+      expect(edited).not.toBe(text);
+      writeFileSync(file, edited);
+      const line = edited.split('\n').indexOf('  - id: no-such-detector') + 1;
+      const run = spawnSync(
+        process.execPath,
+        [
+          'bin/maskpoint.js',
+          'serve',
+          '--port',
+          '0',
+          '--workers',
+          '1',
+          '--rules',
+          rules,
+          '--bucket',
+          'example=examples/bucket',
+        ],
+        // A start that wrongly succeeds is stopped rather than left to hang the suite.
+        { cwd: ROOT, env: { ...env, MASKPOINT_HOME: serveHome }, killSignal: 'SIGKILL', timeout: 60_000 },
+      );
+      expect(run.status).toBe(1);
+      expect(run.stdout.toString()).not.toContain('listening');
+      expect(run.stderr.toString()).toContain(
+        `${file}:${line}:5: unknown built-in detector "no-such-detector"`,
+      );
+    } finally {
+      rmSync(rules, { recursive: true, force: true });
+      rmSync(serveHome, { recursive: true, force: true });
+    }
   });
 
   it('checks a shipped pack detector edited after the build: its own limits with a shipped pattern, a new pattern in full', () => {
