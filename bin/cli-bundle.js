@@ -33,6 +33,8 @@ const PARSED_RULES_FILE = join(CLI_BUNDLE_DIR, 'parsed-rules.json');
 const RECHECK_VERDICTS_FILE = join(CLI_BUNDLE_DIR, 'recheck-verdicts.json');
 /** The facts of the shipped packs' patterns (functions/adapters/local-rule-set-source.ts, PATTERN_FACTS_FILE). */
 const PATTERN_FACTS_FILE = join(CLI_BUNDLE_DIR, 'pattern-facts.json');
+/** The schema's output for the shipped rule and pack files (functions/adapters/local-rule-set-source.ts, VALIDATED_RULES_FILE). */
+const VALIDATED_RULES_FILE = join(CLI_BUNDLE_DIR, 'validated-rules.json');
 /** The shipped rule sets that compile, by compile check key (functions/adapters/local-rule-set-source.ts, COMPILED_RULE_SETS_FILE). */
 const COMPILED_RULE_SETS_FILE = join(CLI_BUNDLE_DIR, 'compiled-rule-sets.json');
 /** The shipped rule sets and, in its packs/ folder, the detector packs. */
@@ -160,7 +162,7 @@ export async function buildCliBundle() {
   writeAtomically(PARSED_RULES_FILE, JSON.stringify(shippedRules));
   writeAtomically(RECHECK_VERDICTS_FILE, JSON.stringify(await checkShippedPatterns(shippedRules)));
   writeAtomically(PATTERN_FACTS_FILE, JSON.stringify(await shippedPatternFacts(build, shippedRules)));
-  writeAtomically(COMPILED_RULE_SETS_FILE, JSON.stringify(await checkShippedRuleSets(build)));
+  await checkShippedRules(build, shippedRules);
   for (const file of files) {
     await mkdir(dirname(file.path), { recursive: true });
     writeAtomically(file.path, file.contents);
@@ -182,6 +184,7 @@ export async function buildCliBundle() {
     PARSED_RULES_FILE,
     RECHECK_VERDICTS_FILE,
     PATTERN_FACTS_FILE,
+    VALIDATED_RULES_FILE,
     COMPILED_RULE_SETS_FILE,
   ]);
   for (const name of readdirSync(CLI_BUNDLE_DIR, { recursive: true, encoding: 'utf8' })) {
@@ -306,15 +309,18 @@ async function shippedPatternFacts(build, shippedRules) {
 }
 
 /**
- * The shipped rule sets that compile without a problem (functions/cli/shipped-rule-set-checks.ts):
- * that module is bundled as the chunks are and run from a file beside them, so it reads the
- * shipped-rule files written before it (parsed-rules.json, recheck-verdicts.json,
- * pattern-facts.json) and compiles with the code `serve` runs.
+ * Writes the schema's output for the shipped rule and pack files (VALIDATED_RULES_FILE), then
+ * which shipped rule sets compile without a problem (COMPILED_RULE_SETS_FILE), as
+ * functions/cli/shipped-rule-set-checks.ts works them out: that module is bundled as the chunks
+ * are and run from a file beside them, so it validates and compiles with the code `serve` runs,
+ * reading the shipped-rule files written before it (parsed-rules.json, recheck-verdicts.json,
+ * pattern-facts.json, then validated-rules.json) as `serve` does.
  *
  * @param {typeof import('esbuild').build} build esbuild's
- * @returns {Promise<Record<string, string>>}
+ * @param {Record<string, unknown>} shippedRules what parseShippedRules gives
+ * @returns {Promise<void>}
  */
-async function checkShippedRuleSets(build) {
+async function checkShippedRules(build, shippedRules) {
   const result = await build({
     absWorkingDir: ROOT,
     entryPoints: ['functions/cli/shipped-rule-set-checks.ts'],
@@ -334,8 +340,9 @@ async function checkShippedRuleSets(build) {
   const file = join(CLI_BUNDLE_DIR, `shipped-rule-set-checks.${process.pid}.tmp.mjs`);
   writeFileSync(file, output.contents);
   try {
-    const { shippedRuleSetChecks } = await import(pathToFileURL(file).href);
-    return await shippedRuleSetChecks();
+    const { validatedShippedRules, shippedRuleSetChecks } = await import(pathToFileURL(file).href);
+    writeAtomically(VALIDATED_RULES_FILE, JSON.stringify(validatedShippedRules(shippedRules)));
+    writeAtomically(COMPILED_RULE_SETS_FILE, JSON.stringify(await shippedRuleSetChecks()));
   } finally {
     rmSync(file, { force: true });
   }

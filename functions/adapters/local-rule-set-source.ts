@@ -37,8 +37,20 @@ export const PATTERN_FACTS_FILE = 'pattern-facts.json';
  */
 export const COMPILED_RULE_SETS_FILE = 'compiled-rule-sets.json';
 
+/**
+ * The file beside this module, in the CLI bundle (bin/cli-bundle.js writes it), that holds the
+ * schema's output for each shipped rule file (`rules`) and pack file (`packs`) whose value in
+ * {@link PARSED_RULES_FILE} is valid, by the same hash: such a file is not validated again.
+ * Absent, every file is validated.
+ */
+export const VALIDATED_RULES_FILE = 'validated-rules.json';
+
+/** Which schema a file is read with: a rule set's or a detector pack's. */
+export type RuleFileKind = 'rules' | 'packs';
+
 let parsedRules: Promise<ReadonlyMap<string, unknown>> | undefined;
 let patternFacts: Promise<ReadonlyMap<string, unknown>> | undefined;
+let validatedRules: Promise<ReadonlyMap<string, Readonly<Record<string, unknown>>>> | undefined;
 
 /**
  * A rule set source reading every `*.yaml` and `*.yml` file directly in `dir` (not its
@@ -49,10 +61,10 @@ let patternFacts: Promise<ReadonlyMap<string, unknown>> | undefined;
 export function createLocalRuleSetSource(dir: string): RuleSetSource {
   return {
     async load() {
-      return parseRuleFiles(await readYamlFiles(dir));
+      return parseRuleFiles(await readYamlFiles(dir, 'rules'));
     },
     async loadPacks() {
-      const files = await readYamlFiles(join(dir, PACKS_SUBDIR), { isOptional: true });
+      const files = await readYamlFiles(join(dir, PACKS_SUBDIR), 'packs', { isOptional: true });
       patternFacts ??= readBundleFile<unknown>(PATTERN_FACTS_FILE);
       const facts = await patternFacts;
       return compilePackFiles(files, (pattern, flags) => {
@@ -63,7 +75,11 @@ export function createLocalRuleSetSource(dir: string): RuleSetSource {
   };
 }
 
-async function readYamlFiles(dir: string, options: { isOptional?: boolean } = {}): Promise<RuleFileText[]> {
+async function readYamlFiles(
+  dir: string,
+  kind: RuleFileKind,
+  options: { isOptional?: boolean } = {},
+): Promise<RuleFileText[]> {
   let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -76,13 +92,19 @@ async function readYamlFiles(dir: string, options: { isOptional?: boolean } = {}
     .map((entry) => entry.name)
     .sort();
   parsedRules ??= readBundleFile<unknown>(PARSED_RULES_FILE);
-  const values = await parsedRules;
+  validatedRules ??= readBundleFile<Readonly<Record<string, unknown>>>(VALIDATED_RULES_FILE);
+  const [values, validated] = await Promise.all([parsedRules, validatedRules]);
+  const outputs = validated.get(kind) ?? {};
   return Promise.all(
     names.map(async (name) => {
       const file = join(dir, name);
       const text = await readFile(file, 'utf8');
-      const value = values.get(createHash('sha256').update(text).digest('hex'));
-      return value === undefined ? { file, text } : { file, text, value };
+      const hash = createHash('sha256').update(text).digest('hex');
+      const value = values.get(hash);
+      if (value === undefined) return { file, text };
+      return Object.hasOwn(outputs, hash)
+        ? { file, text, value, output: outputs[hash] }
+        : { file, text, value };
     }),
   );
 }

@@ -22,17 +22,20 @@ import {
   PACKS_SUBDIR,
   PARSED_RULES_FILE,
   PATTERN_FACTS_FILE,
+  VALIDATED_RULES_FILE,
 } from '../../functions/adapters/local-rule-set-source.ts';
 import { createLocalTokenKeyring } from '../../functions/adapters/local-token-keyring.ts';
 import { openRedactionStream } from '../../functions/adapters/node-redaction-stream.ts';
 import { RECHECK_VERDICTS_FILE, recheckVerdictKey } from '../../functions/cli/lazy-recheck.ts';
 import { compileRuleSet } from '../../functions/core/redaction/compile-rule-set.ts';
+import { detectorPackSchema } from '../../functions/core/redaction/pack-schema.ts';
 import {
   patternFactsFromJson,
   patternFactsKey,
   patternFactsOf,
 } from '../../functions/core/redaction/pattern-facts.ts';
 import { RULE_YAML_MAX_ALIAS_COUNT, RULE_YAML_OPTIONS } from '../../functions/core/redaction/rule-file.ts';
+import { ruleSetSchema } from '../../functions/core/redaction/rule-schema.ts';
 import { compileCheckKey } from '../../functions/core/rule-registry.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -248,6 +251,30 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
       expect(patternFactsFromJson(shipped), pattern).toEqual(patternFactsOf(pattern, flags));
     }
     expect(Object.keys(facts)).toHaveLength(keys.size);
+  });
+
+  it("ships the schema's output for every shipped rule and pack file, by the hash of its text, as the schema gives it", () => {
+    const validated = JSON.parse(readFileSync(join(CLI_BUNDLE_DIR, VALIDATED_RULES_FILE), 'utf8')) as Record<
+      string,
+      Record<string, unknown>
+    >;
+    for (const [kind, dir, schema] of [
+      ['rules', DEFAULT_RULES_DIR, ruleSetSchema],
+      ['packs', join(DEFAULT_RULES_DIR, PACKS_SUBDIR), detectorPackSchema],
+    ] as const) {
+      const files = readdirSync(dir).filter((name) => /\.ya?ml$/.test(name));
+      expect(files.length, kind).toBeGreaterThan(1);
+      for (const name of files) {
+        const text = readFileSync(join(dir, name), 'utf8');
+        const read = parseDocument(text, RULE_YAML_OPTIONS).toJS({
+          maxAliasCount: RULE_YAML_MAX_ALIAS_COUNT,
+        });
+        expect(validated[kind]?.[createHash('sha256').update(text).digest('hex')], name).toEqual(
+          schema.parse(read),
+        );
+      }
+      expect(Object.keys(validated[kind] ?? {}), kind).toHaveLength(files.length);
+    }
   });
 
   it('ships the compile check of every shipped rule set, each compiling as the engine compiles it', async () => {
