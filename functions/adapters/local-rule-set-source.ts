@@ -2,15 +2,13 @@ import { createHash } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RuleSetSource } from '../core/ports/rule-set-source.ts';
 import { compilePackFiles } from '../core/redaction/detector-pack.ts';
 import { patternFactsFromJson, patternFactsKey } from '../core/redaction/pattern-facts.ts';
 import { type ResolvedRuleSet, resolveRuleSets } from '../core/redaction/rule-catalog.ts';
 import { parseRuleFiles, type RuleFileText } from '../core/redaction/rule-file.ts';
 
-/** The project's own rule sets (`redaction-rules/`), used when no directory is given. */
-export const DEFAULT_RULES_DIR = fileURLToPath(new URL('../../redaction-rules/', import.meta.url));
+export { DEFAULT_RULES_DIR } from './default-rules-dir.ts';
 
 /** Where detector packs live, relative to the rule set directory. */
 export const PACKS_SUBDIR = 'packs';

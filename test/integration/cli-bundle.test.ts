@@ -75,6 +75,14 @@ function staticPackages(file: string, seen = new Set<string>()): Set<string> {
   return packages;
 }
 
+/** The file of the chunk that `chunk` imports on demand for the module `name` (esbuild names it after the module). */
+function importedChunk(chunk: string, name: string): string {
+  const source = readFileSync(join(CLI_BUNDLE_DIR, chunk), 'utf8');
+  const imported = new RegExp(`import\\("\\./(${name}-[A-Z0-9]+\\.mjs)"\\)`).exec(source)?.[1];
+  if (imported === undefined) throw new Error(`${chunk} imports no chunk for ${name}`);
+  return imported;
+}
+
 /** The file of the chunk the entry point imports for `command`. */
 function commandChunk(command: string): string {
   const entry = readFileSync(join(ROOT, CLI_BUNDLE), 'utf8');
@@ -109,6 +117,13 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
     }
   });
 
+  it('forks the workers of serve before it loads the rule engine, the key stores or the server, and no package but the rate limiter', () => {
+    const command = [...staticPackages(commandChunk('serve'))];
+    expect(command.filter((name) => !name.startsWith('rate-limiter-flexible/'))).toEqual([]);
+    const engine = [...staticPackages(importedChunk(commandChunk('serve'), 'dependencies'))];
+    expect(engine).toEqual(expect.arrayContaining(['maxmind', '@eslint-community/regexpp']));
+  });
+
   it('loads no package for --help, and no AWS SDK, maxmind, ioredis or recheck for redact', () => {
     expect([...staticPackages('maskpoint.mjs')]).toEqual([]);
     const redact = [...staticPackages(commandChunk('redact'))];
@@ -122,7 +137,15 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
   });
 
   it('starts serve without the AWS SDK, ioredis, Powertools, recheck or YAML: each is loaded only for the option or file that needs it', () => {
-    const serve = [...staticPackages(commandChunk('serve'))];
+    // What every start loads: the command, then the rule engine and key stores, then the server.
+    const serve = [
+      ...new Set(
+        [
+          commandChunk('serve'),
+          ...['dependencies', 'server'].map((name) => importedChunk(commandChunk('serve'), name)),
+        ].flatMap((chunk) => [...staticPackages(chunk)]),
+      ),
+    ];
     expect(
       serve.filter((name) =>
         /^@aws-sdk\/|^ioredis$|^@middy\/|^@aws-lambda-powertools\/|^recheck$|^yaml$/.test(name),
