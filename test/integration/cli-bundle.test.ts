@@ -130,6 +130,15 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
     expect(engine).toEqual(expect.arrayContaining(['maxmind', '@eslint-community/regexpp']));
   });
 
+  it("bundles zod with its English messages alone, which its schemas use, and none of the other languages'", () => {
+    const chunks = readdirSync(CLI_BUNDLE_DIR).filter((name) => name.endsWith('.mjs'));
+    const sources = chunks.map((chunk) => readFileSync(join(CLI_BUNDLE_DIR, chunk), 'utf8'));
+    expect(sources.some((source) => source.includes('/zod/v4/locales/en.js'))).toBe(true);
+    expect(
+      sources.filter((source) => /\/zod\/v4\/locales\/(?!en\.js|index\.js)[a-z-]+\.js/i.test(source)),
+    ).toEqual([]);
+  });
+
   it('loads no package for --help, and no AWS SDK, maxmind, ioredis or recheck for redact', () => {
     expect([...staticPackages('maskpoint.mjs')]).toEqual([]);
     const redact = [...staticPackages(commandChunk('redact'))];
