@@ -2,15 +2,13 @@ import { createHash } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RuleSetSource } from '../core/ports/rule-set-source.ts';
 import { compilePackFiles } from '../core/redaction/detector-pack.ts';
 import { patternFactsFromJson, patternFactsKey } from '../core/redaction/pattern-facts.ts';
 import { type ResolvedRuleSet, resolveRuleSets } from '../core/redaction/rule-catalog.ts';
 import { parseRuleFiles, type RuleFileText } from '../core/redaction/rule-file.ts';
 
-/** The project's own rule sets (`redaction-rules/`), used when no directory is given. */
-export const DEFAULT_RULES_DIR = fileURLToPath(new URL('../../redaction-rules/', import.meta.url));
+export { DEFAULT_RULES_DIR } from './default-rules-dir.ts';
 
 /** Where detector packs live, relative to the rule set directory. */
 export const PACKS_SUBDIR = 'packs';
@@ -30,8 +28,27 @@ export const PARSED_RULES_FILE = 'parsed-rules.json';
  */
 export const PATTERN_FACTS_FILE = 'pattern-facts.json';
 
+/**
+ * The file beside this module, in the CLI bundle (bin/cli-bundle.js writes it), that holds the
+ * `compileCheckKey` of each shipped rule set the bundle's own code compiled without a problem
+ * (functions/cli/shipped-rule-set-checks.ts). Absent, every rule set is compiled at start.
+ */
+export const COMPILED_RULE_SETS_FILE = 'compiled-rule-sets.json';
+
+/**
+ * The file beside this module, in the CLI bundle (bin/cli-bundle.js writes it), that holds the
+ * schema's output for each shipped rule file (`rules`) and pack file (`packs`) whose value in
+ * {@link PARSED_RULES_FILE} is valid, by the same hash: such a file is not validated again.
+ * Absent, every file is validated.
+ */
+export const VALIDATED_RULES_FILE = 'validated-rules.json';
+
+/** Which schema a file is read with: a rule set's or a detector pack's. */
+export type RuleFileKind = 'rules' | 'packs';
+
 let parsedRules: Promise<ReadonlyMap<string, unknown>> | undefined;
 let patternFacts: Promise<ReadonlyMap<string, unknown>> | undefined;
+let validatedRules: Promise<ReadonlyMap<string, Readonly<Record<string, unknown>>>> | undefined;
 
 /**
  * A rule set source reading every `*.yaml` and `*.yml` file directly in `dir` (not its
@@ -42,10 +59,10 @@ let patternFacts: Promise<ReadonlyMap<string, unknown>> | undefined;
 export function createLocalRuleSetSource(dir: string): RuleSetSource {
   return {
     async load() {
-      return parseRuleFiles(await readYamlFiles(dir));
+      return parseRuleFiles(await readYamlFiles(dir, 'rules'));
     },
     async loadPacks() {
-      const files = await readYamlFiles(join(dir, PACKS_SUBDIR), { isOptional: true });
+      const files = await readYamlFiles(join(dir, PACKS_SUBDIR), 'packs', { isOptional: true });
       patternFacts ??= readBundleFile<unknown>(PATTERN_FACTS_FILE);
       const facts = await patternFacts;
       return compilePackFiles(files, (pattern, flags) => {
@@ -56,7 +73,11 @@ export function createLocalRuleSetSource(dir: string): RuleSetSource {
   };
 }
 
-async function readYamlFiles(dir: string, options: { isOptional?: boolean } = {}): Promise<RuleFileText[]> {
+async function readYamlFiles(
+  dir: string,
+  kind: RuleFileKind,
+  options: { isOptional?: boolean } = {},
+): Promise<RuleFileText[]> {
   let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -69,15 +90,31 @@ async function readYamlFiles(dir: string, options: { isOptional?: boolean } = {}
     .map((entry) => entry.name)
     .sort();
   parsedRules ??= readBundleFile<unknown>(PARSED_RULES_FILE);
-  const values = await parsedRules;
+  validatedRules ??= readBundleFile<Readonly<Record<string, unknown>>>(VALIDATED_RULES_FILE);
+  const [values, validated] = await Promise.all([parsedRules, validatedRules]);
+  const outputs = validated.get(kind) ?? {};
   return Promise.all(
     names.map(async (name) => {
       const file = join(dir, name);
       const text = await readFile(file, 'utf8');
-      const value = values.get(createHash('sha256').update(text).digest('hex'));
-      return value === undefined ? { file, text } : { file, text, value };
+      const hash = createHash('sha256').update(text).digest('hex');
+      const value = values.get(hash);
+      if (value === undefined) return { file, text };
+      return Object.hasOwn(outputs, hash)
+        ? { file, text, value, output: outputs[hash] }
+        : { file, text, value };
     }),
   );
+}
+
+/**
+ * Whether a rule set, by its `compileCheckKey`, is one the CLI bundle's build compiled without a
+ * problem ({@link COMPILED_RULE_SETS_FILE}): `compileRegistry` may then compile it on first use.
+ * None is, outside the bundle.
+ */
+export async function loadCompiledRuleSetChecks(): Promise<(key: string) => boolean> {
+  const checked = await readBundleFile<unknown>(COMPILED_RULE_SETS_FILE);
+  return (key) => checked.has(key);
 }
 
 /** The entries of a JSON object file beside this module, none when there is no such file. */

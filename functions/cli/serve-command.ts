@@ -3,24 +3,18 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createConsoleAuditLog } from '../adapters/console-audit-log.ts';
-import { credentialStoreFromEnv, tokenKeyringFromEnv } from '../adapters/keys-from-env.ts';
-import { createLocalCredentialStore } from '../adapters/local-credential-store.ts';
+import { DEFAULT_RULES_DIR } from '../adapters/default-rules-dir.ts';
 import type { LocalBucket } from '../adapters/local-directory-source.ts';
-import { DEFAULT_RULES_DIR } from '../adapters/local-rule-set-source.ts';
 import { exposesMaskpointHome, resolveMaskpointHome } from '../adapters/maskpoint-home.ts';
 import { openRateLimitStore } from '../adapters/rate-limit-store.ts';
 import { RuleValidationError } from '../core/errors.ts';
 import type { GatewayKey } from '../core/ports/credential-store.ts';
 import type { ViewStore } from '../core/ports/view-store.ts';
 import { forkGatewayCluster, runClusterWorker, startAllowed } from '../gateway/cluster.ts';
-import { createGatewayDependencies } from '../gateway/dependencies.ts';
+import { compileRuleSetsWhenIdle } from '../gateway/compile-rule-sets-when-idle.ts';
 import { responseDeadlineMs } from '../gateway/graceful-drain.ts';
-import {
-  DEFAULT_SERVER_LIMITS,
-  type GatewayServer,
-  type ServerLimits,
-  startGatewayServer,
-} from '../gateway/server.ts';
+import type { GatewayServer } from '../gateway/server.ts';
+import { DEFAULT_SERVER_LIMITS, type ServerLimits } from '../gateway/server-limits.ts';
 import { serveArgsFromEnvironment } from './serve-environment.ts';
 import { PRODUCTION_SERVE_OPTIONS, parseProductionServeOptions } from './serve-production-options.ts';
 import { serveSettingsLines } from './serve-settings.ts';
@@ -69,6 +63,8 @@ export type ServeRole = 'in-process' | 'command';
 export async function serveCommand(args: string[]): Promise<number> {
   const write = (text: string) => process.stdout.write(text);
   if (cluster.isWorker) {
+    // Loaded while the primary checks the rules; a failure is reported where they are used.
+    for (const loading of [importDependencies(), importServer()]) loading.catch(() => {});
     await startAllowed();
     const server = await startServe(args, write, 'command');
     return runClusterWorker(server, server.drainDeadlineMs);
@@ -89,6 +85,36 @@ export async function serveCommand(args: string[]): Promise<number> {
   } finally {
     shutdown.dispose();
   }
+}
+
+let dependencyModules:
+  | Promise<
+      [
+        typeof import('../gateway/dependencies.ts'),
+        typeof import('../adapters/keys-from-env.ts'),
+        typeof import('../adapters/local-credential-store.ts'),
+      ]
+    >
+  | undefined;
+let serverModule: Promise<typeof import('../gateway/server.ts')> | undefined;
+
+/**
+ * The rule engine and the key stores, imported when first needed rather than with this module:
+ * a cluster primary forks its workers (which load the CLI again) before it loads them.
+ */
+function importDependencies(): NonNullable<typeof dependencyModules> {
+  dependencyModules ??= Promise.all([
+    import('../gateway/dependencies.ts'),
+    import('../adapters/keys-from-env.ts'),
+    import('../adapters/local-credential-store.ts'),
+  ]);
+  return dependencyModules;
+}
+
+/** The HTTP server, which a cluster primary, serving nothing, never loads. */
+function importServer(): NonNullable<typeof serverModule> {
+  serverModule ??= import('../gateway/server.ts');
+  return serverModule;
 }
 
 function onShutdownSignal(): { received: Promise<NodeJS.Signals>; dispose(): void } {
@@ -164,14 +190,20 @@ export async function startServe(
   );
   const views = await serveViewStore(values, directories, home);
   const keysSecret = process.env.MASKPOINT_GATEWAY_KEYS_SECRET_ARN || undefined;
-  const localStore = keysSecret === undefined ? createLocalCredentialStore(home) : undefined;
   // The primary serves nothing: counters (and a Redis connection) are the workers'.
   const rateLimits = isPrimary ? undefined : await openRateLimitStore(production.rateLimitStore);
   const viewBudgetMs = parseViewBudget(values['view-budget']);
-  // Forked now, to load the CLI while the primary loads the rules and keys (creating local token
-  // keys once); they start serving only when the primary has, and the rules are valid.
+  // Forked now, before the rule engine is loaded, to load the CLI while the primary loads the
+  // rules and keys (creating local token keys once); they start serving only when the primary
+  // has, and the rules are valid.
   const workerCluster = isPrimary ? forkGatewayCluster({ workers, write }) : undefined;
   const prepare = async () => {
+    const [
+      { createGatewayDependencies },
+      { credentialStoreFromEnv, tokenKeyringFromEnv },
+      { createLocalCredentialStore },
+    ] = await importDependencies();
+    const localStore = keysSecret === undefined ? createLocalCredentialStore(home) : undefined;
     const deps = await createGatewayDependencies({
       rulesDir: values.rules,
       region: values.region,
@@ -207,7 +239,9 @@ export async function startServe(
   });
   const server = await (
     workerCluster?.start() ??
-    startGatewayServer({ host: values.host, port, deps, limits, trustedProxy: production.trustedProxy })
+    importServer().then(({ startGatewayServer }) =>
+      startGatewayServer({ host: values.host, port, deps, limits, trustedProxy: production.trustedProxy }),
+    )
   ).catch(async (error: unknown) => {
     await rateLimits?.close();
     throw error;
@@ -220,6 +254,8 @@ export async function startServe(
       await rateLimits?.close();
     },
   };
+  // A primary serves nothing: its rules were only checked.
+  if (!isPrimary) compileRuleSetsWhenIdle(deps.rules, write);
   if (isWorker) return serving;
   const lines = [
     `maskpoint gateway listening on ${server.url} (region ${values.region})`,

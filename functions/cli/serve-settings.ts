@@ -1,5 +1,5 @@
 import { describeRateLimitStore } from '../adapters/rate-limit-store.ts';
-import type { ServerLimits } from '../gateway/server.ts';
+import type { ServerLimits } from '../gateway/server-limits.ts';
 import type { ProductionServeOptions } from './serve-production-options.ts';
 
 /**

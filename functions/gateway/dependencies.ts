@@ -2,7 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { createConsoleAuditLog } from '../adapters/console-audit-log.ts';
 import { createLocalCredentialStore } from '../adapters/local-credential-store.ts';
 import { createLocalDirectorySource, type LocalBucket } from '../adapters/local-directory-source.ts';
-import { loadRuleCatalog } from '../adapters/local-rule-set-source.ts';
+import { loadCompiledRuleSetChecks, loadRuleCatalog } from '../adapters/local-rule-set-source.ts';
 import { createLocalTokenKeyring } from '../adapters/local-token-keyring.ts';
 import { resolveMaskpointHome } from '../adapters/maskpoint-home.ts';
 import { DEFAULT_GEO_DATABASE, openMaxmindGeoLookup } from '../adapters/maxmind-geo-lookup.ts';
@@ -61,7 +61,8 @@ export interface GatewayOptions {
 }
 
 /**
- * Wires a gateway: rules (compiled once, all or nothing), credential store, object source,
+ * Wires a gateway: rules (checked all or nothing; compiled once, a shipped rule set the CLI
+ * bundle's build compiled on its first use), credential store, object source,
  * rate limiter, geo lookup, audit log, the redaction engine and, when given a view store, the
  * materializer of this process over it. The AWS SDK is loaded only when S3 buckets are served:
  * `npm start` (local directories) answers its first request without it.
@@ -75,7 +76,7 @@ export async function createGatewayDependencies(options: GatewayOptions): Promis
   const keys = await keyring.load();
   const { views } = options;
   return {
-    rules: compileRegistry(await loadRuleCatalog(options.rulesDir), keys),
+    rules: compileRegistry(await loadRuleCatalog(options.rulesDir), keys, await loadCompiledRuleSetChecks()),
     tokenKeyIds: viewKeyIds(keys),
     views:
       views === undefined

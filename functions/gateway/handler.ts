@@ -3,7 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { gatewayDependenciesFromEnv } from './dependencies-from-env.ts';
 import { capForFunctionUrl } from './function-url-cap.ts';
 import { handleGatewayRequest } from './gateway.ts';
-import { DEFAULT_SERVER_LIMITS } from './server.ts';
+import { DEFAULT_SERVER_LIMITS } from './server-limits.ts';
 import { trustedClient } from './trusted-client-ip.ts';
 import { writeBody } from './write-body.ts';
 

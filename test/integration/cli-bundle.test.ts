@@ -16,22 +16,27 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { CLI_BUNDLE, CLI_BUNDLE_DIR } from '../../bin/cli-bundle.js';
 import {
+  COMPILED_RULE_SETS_FILE,
   DEFAULT_RULES_DIR,
   loadRuleCatalog,
   PACKS_SUBDIR,
   PARSED_RULES_FILE,
   PATTERN_FACTS_FILE,
+  VALIDATED_RULES_FILE,
 } from '../../functions/adapters/local-rule-set-source.ts';
 import { createLocalTokenKeyring } from '../../functions/adapters/local-token-keyring.ts';
 import { openRedactionStream } from '../../functions/adapters/node-redaction-stream.ts';
 import { RECHECK_VERDICTS_FILE, recheckVerdictKey } from '../../functions/cli/lazy-recheck.ts';
 import { compileRuleSet } from '../../functions/core/redaction/compile-rule-set.ts';
+import { detectorPackSchema } from '../../functions/core/redaction/pack-schema.ts';
 import {
   patternFactsFromJson,
   patternFactsKey,
   patternFactsOf,
 } from '../../functions/core/redaction/pattern-facts.ts';
 import { RULE_YAML_MAX_ALIAS_COUNT, RULE_YAML_OPTIONS } from '../../functions/core/redaction/rule-file.ts';
+import { ruleSetSchema } from '../../functions/core/redaction/rule-schema.ts';
+import { compileCheckKey } from '../../functions/core/rule-registry.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const home = mkdtempSync(join(tmpdir(), 'maskpoint-cli-bundle-'));
@@ -70,6 +75,14 @@ function staticPackages(file: string, seen = new Set<string>()): Set<string> {
   return packages;
 }
 
+/** The file of the chunk that `chunk` imports on demand for the module `name` (esbuild names it after the module). */
+function importedChunk(chunk: string, name: string): string {
+  const source = readFileSync(join(CLI_BUNDLE_DIR, chunk), 'utf8');
+  const imported = new RegExp(`import\\("\\./(${name}-[A-Z0-9]+\\.mjs)"\\)`).exec(source)?.[1];
+  if (imported === undefined) throw new Error(`${chunk} imports no chunk for ${name}`);
+  return imported;
+}
+
 /** The file of the chunk the entry point imports for `command`. */
 function commandChunk(command: string): string {
   const entry = readFileSync(join(ROOT, CLI_BUNDLE), 'utf8');
@@ -104,6 +117,28 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
     }
   });
 
+  it('forks the workers of serve before it loads the rule engine, the key stores or the server, and no package but the rate limiter', () => {
+    const command = [...staticPackages(commandChunk('serve'))];
+    expect(command.filter((name) => !name.startsWith('rate-limiter-flexible/'))).toEqual([]);
+    // Nor zod (bundled, ~0.75 MB): esbuild marks each bundled module with a comment naming its path.
+    const chunks = new Set<string>();
+    staticPackages(commandChunk('serve'), chunks);
+    expect(
+      [...chunks].filter((chunk) => readFileSync(join(CLI_BUNDLE_DIR, chunk), 'utf8').includes('/zod/')),
+    ).toEqual([]);
+    const engine = [...staticPackages(importedChunk(commandChunk('serve'), 'dependencies'))];
+    expect(engine).toEqual(expect.arrayContaining(['maxmind', '@eslint-community/regexpp']));
+  });
+
+  it("bundles zod with its English messages alone, which its schemas use, and none of the other languages'", () => {
+    const chunks = readdirSync(CLI_BUNDLE_DIR).filter((name) => name.endsWith('.mjs'));
+    const sources = chunks.map((chunk) => readFileSync(join(CLI_BUNDLE_DIR, chunk), 'utf8'));
+    expect(sources.some((source) => source.includes('/zod/v4/locales/en.js'))).toBe(true);
+    expect(
+      sources.filter((source) => /\/zod\/v4\/locales\/(?!en\.js|index\.js)[a-z-]+\.js/i.test(source)),
+    ).toEqual([]);
+  });
+
   it('loads no package for --help, and no AWS SDK, maxmind, ioredis or recheck for redact', () => {
     expect([...staticPackages('maskpoint.mjs')]).toEqual([]);
     const redact = [...staticPackages(commandChunk('redact'))];
@@ -117,7 +152,15 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
   });
 
   it('starts serve without the AWS SDK, ioredis, Powertools, recheck or YAML: each is loaded only for the option or file that needs it', () => {
-    const serve = [...staticPackages(commandChunk('serve'))];
+    // What every start loads: the command, then the rule engine and key stores, then the server.
+    const serve = [
+      ...new Set(
+        [
+          commandChunk('serve'),
+          ...['dependencies', 'server'].map((name) => importedChunk(commandChunk('serve'), name)),
+        ].flatMap((chunk) => [...staticPackages(chunk)]),
+      ),
+    ];
     expect(
       serve.filter((name) =>
         /^@aws-sdk\/|^ioredis$|^@middy\/|^@aws-lambda-powertools\/|^recheck$|^yaml$/.test(name),
@@ -246,6 +289,85 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
       expect(patternFactsFromJson(shipped), pattern).toEqual(patternFactsOf(pattern, flags));
     }
     expect(Object.keys(facts)).toHaveLength(keys.size);
+  });
+
+  it("ships the schema's output for every shipped rule and pack file, by the hash of its text, as the schema gives it", () => {
+    const validated = JSON.parse(readFileSync(join(CLI_BUNDLE_DIR, VALIDATED_RULES_FILE), 'utf8')) as Record<
+      string,
+      Record<string, unknown>
+    >;
+    for (const [kind, dir, schema] of [
+      ['rules', DEFAULT_RULES_DIR, ruleSetSchema],
+      ['packs', join(DEFAULT_RULES_DIR, PACKS_SUBDIR), detectorPackSchema],
+    ] as const) {
+      const files = readdirSync(dir).filter((name) => /\.ya?ml$/.test(name));
+      expect(files.length, kind).toBeGreaterThan(1);
+      for (const name of files) {
+        const text = readFileSync(join(dir, name), 'utf8');
+        const read = parseDocument(text, RULE_YAML_OPTIONS).toJS({
+          maxAliasCount: RULE_YAML_MAX_ALIAS_COUNT,
+        });
+        expect(validated[kind]?.[createHash('sha256').update(text).digest('hex')], name).toEqual(
+          schema.parse(read),
+        );
+      }
+      expect(Object.keys(validated[kind] ?? {}), kind).toHaveLength(files.length);
+    }
+  });
+
+  it('ships the compile check of every shipped rule set, each compiling as the engine compiles it', async () => {
+    const checks = JSON.parse(readFileSync(join(CLI_BUNDLE_DIR, COMPILED_RULE_SETS_FILE), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    const catalog = await loadRuleCatalog(DEFAULT_RULES_DIR);
+    const keys = await createLocalTokenKeyring(home).load();
+    expect(catalog.size).toBeGreaterThan(1);
+    for (const [name, resolved] of catalog) {
+      expect(checks[compileCheckKey(resolved)], name).toBe(name);
+      expect(() =>
+        compileRuleSet(resolved.ruleSet, keys, (path) => resolved.positionOf(path), resolved.packs),
+      ).not.toThrow();
+    }
+    expect(Object.keys(checks)).toHaveLength(catalog.size);
+  });
+
+  it('refuses to start serve, naming the line, with a shipped rule set edited after the build so that it no longer compiles', () => {
+    const rules = copyOfShippedRules();
+    const serveHome = mkdtempSync(join(tmpdir(), 'maskpoint-cli-bundle-serve-'));
+    try {
+      const file = join(rules, 'analytics-partner.yaml');
+      const text = readFileSync(file, 'utf8');
+      const edited = text.replace('detectors:\n', 'detectors:\n  - id: no-such-detector\n');
+      expect(edited).not.toBe(text);
+      writeFileSync(file, edited);
+      const line = edited.split('\n').indexOf('  - id: no-such-detector') + 1;
+      const run = spawnSync(
+        process.execPath,
+        [
+          'bin/maskpoint.js',
+          'serve',
+          '--port',
+          '0',
+          '--workers',
+          '1',
+          '--rules',
+          rules,
+          '--bucket',
+          'example=examples/bucket',
+        ],
+        // A start that wrongly succeeds is stopped rather than left to hang the suite.
+        { cwd: ROOT, env: { ...env, MASKPOINT_HOME: serveHome }, killSignal: 'SIGKILL', timeout: 60_000 },
+      );
+      expect(run.status).toBe(1);
+      expect(run.stdout.toString()).not.toContain('listening');
+      expect(run.stderr.toString()).toContain(
+        `${file}:${line}:5: unknown built-in detector "no-such-detector"`,
+      );
+    } finally {
+      rmSync(rules, { recursive: true, force: true });
+      rmSync(serveHome, { recursive: true, force: true });
+    }
   });
 
   it('checks a shipped pack detector edited after the build: its own limits with a shipped pattern, a new pattern in full', () => {

@@ -12,7 +12,8 @@ import type { AuditEvent, AuditLog } from '../../functions/core/ports/audit-log.
 import type { GatewayKey } from '../../functions/core/ports/credential-store.ts';
 import type { ObjectSource } from '../../functions/core/ports/object-source.ts';
 import type { GatewayDependencies, GatewayRequest } from '../../functions/gateway/gateway.ts';
-import { type GatewayServer, type ServerLimits, startGatewayServer } from '../../functions/gateway/server.ts';
+import { type GatewayServer, startGatewayServer } from '../../functions/gateway/server.ts';
+import type { ServerLimits } from '../../functions/gateway/server-limits.ts';
 import { gatewayClient, signRequest, startTestGateway, type TestGateway } from './gateway-client.ts';
 
 const UNLIMITED_BYTES_PER_DAY = 1_000_000_000_000;

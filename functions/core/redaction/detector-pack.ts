@@ -62,9 +62,9 @@ export function compilePackFiles(
 ): CompiledPack[] {
   const problems: string[] = [];
   const packs: CompiledPack[] = [];
-  for (const { file, text, value } of sources) {
+  for (const { file, text, value, output } of sources) {
     try {
-      packs.push(compilePackFile(text, file, value, cachedFacts));
+      packs.push(compilePackFile(text, file, value, cachedFacts, output));
     } catch (error) {
       if (!(error instanceof RuleValidationError)) throw error;
       problems.push(error.message);
@@ -99,7 +99,8 @@ export function compilePackFiles(
 
 /**
  * Parses and checks one pack file (see {@link compilePackFiles}); `value` is what YAML reads
- * from `text` when a cache holds it (see `parseYamlFile`), `cachedFacts` as in compilePackFiles.
+ * from `text` and `output` the schema's output for it when a cache holds them (see
+ * `parseYamlFile`), `cachedFacts` as in compilePackFiles.
  *
  * @throws RuleValidationError listing every problem of the file.
  */
@@ -108,8 +109,9 @@ export function compilePackFile(
   file: string,
   value?: unknown,
   cachedFacts?: PatternFactsLookup,
+  output?: unknown,
 ): CompiledPack {
-  const { output: pack, positionOf } = parseYamlFile(text, file, detectorPackSchema, value);
+  const { output: pack, positionOf } = parseYamlFile(text, file, detectorPackSchema, value, output);
   const problems: string[] = [];
   const entries: CompiledPackEntry[] = [];
   pack.detectors.forEach((detector, index) => {

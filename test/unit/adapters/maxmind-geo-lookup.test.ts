@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
@@ -46,6 +48,28 @@ describe('openMaxmindGeoLookup', () => {
 
   it('rejects a path that is not a database', async () => {
     await expect(openMaxmindGeoLookup(fileURLToPath(import.meta.url))).rejects.toThrow();
+  });
+
+  it('rejects a path where no file is', async () => {
+    await expect(openMaxmindGeoLookup(join(tmpdir(), 'maskpoint-no-such.mmdb'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('reads the database at the first lookup: one removed after it was opened fails that lookup, never answering', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maskpoint-geo-'));
+    try {
+      const path = join(dir, 'country.mmdb');
+      copyFileSync(fixture, path);
+      const geo = await openMaxmindGeoLookup(path);
+      rmSync(path);
+
+      expect(() => geo.countryOf('192.0.2.10')).toThrow(/ENOENT/);
+      copyFileSync(fixture, path);
+      expect(geo.countryOf('192.0.2.10')).toBe('US');
+      rmSync(path);
+      expect(geo.countryOf('198.51.100.200')).toBe('DE');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('ships a country database as the default, which answers for a public address', async () => {

@@ -6,10 +6,12 @@ import { normalizeFieldName } from '../../../functions/core/redaction/field-matc
 import {
   parseRuleFile,
   parseRuleFiles,
+  parseYamlFile,
   RULE_YAML_MAX_ALIAS_COUNT,
   RULE_YAML_OPTIONS,
   type RulePath,
 } from '../../../functions/core/redaction/rule-file.ts';
+import { ruleSetSchema } from '../../../functions/core/redaction/rule-schema.ts';
 import { validatorNames } from '../../../functions/core/redaction/validators/validator-registry.ts';
 import { conventions, fieldName } from '../../support/planted-fields.ts';
 
@@ -190,6 +192,21 @@ describe('parseRuleFile with the value a cache holds for its text', () => {
         ];
         expect(outcome(text, value, paths)).toEqual(outcome(text, undefined, paths));
       }),
+    );
+  });
+
+  it("takes the schema's output a cache holds with the value as it is, without validating again, positions still from the text", () => {
+    const text = 'name: acme\ndetectors:\n  - id: email\n';
+    const value = { name: 'acme', detectors: [{ id: 'email' }] };
+    const output = parseYamlFile(text, file, ruleSetSchema, value).output;
+    // The check is the cache's: what it holds is returned, even where validating would refuse it.
+    const trusted = parseYamlFile(text, file, ruleSetSchema, { name: 'Not A Name' }, output);
+
+    expect(trusted.output).toBe(output);
+    expect(trusted.document).toEqual({ name: 'Not A Name' });
+    expect(trusted.positionOf(['detectors', 0])).toBe(`${file}:3:5`);
+    expect(() => parseYamlFile(text, file, ruleSetSchema, { name: 'Not A Name' })).toThrow(
+      RuleValidationError,
     );
   });
 });
