@@ -1,10 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LimitExceededError, MalformedObjectError } from '../../../functions/core/errors.ts';
+import { withContext } from '../../../functions/core/redaction/detectors/with-context.ts';
 import { createJsonRedactor } from '../../../functions/core/redaction/formats/json-redactor.ts';
 import { createNdjsonRedactor } from '../../../functions/core/redaction/formats/ndjson-redactor.ts';
-import { Redactor } from '../../../functions/core/redaction/redactor.ts';
-import { compiledRuleSetOf, nameFieldRule, sampleDetectors } from '../support/compiled-rule-set.ts';
+import { type CompiledFieldRule, Redactor } from '../../../functions/core/redaction/redactor.ts';
+import {
+  compiledRuleSetOf,
+  nameFieldRule,
+  regexDetector,
+  sampleDetectors,
+} from '../support/compiled-rule-set.ts';
 import { splitAt } from '../support/split-at.ts';
 
 /**
@@ -185,5 +191,60 @@ describe('plain members of records of one shape', () => {
     }
     const text = `[${record('1')},${record(`"${long}"`)},${record(long)}]`;
     expect(redactJson([text], redactor())).toBe(text);
+  });
+
+  // Members whose key has a field rule, or is context, are read in the same loop after the
+  // first record: each record must come out as it does read first, alone (by the tokens).
+  const ruled = [
+    nameFieldRule('surname', ['surname'], (value) => `<${value}>`),
+    nameFieldRule('gone', ['gone'], () => undefined),
+    { ...nameFieldRule('kept', ['kept']), isKeep: true } satisfies CompiledFieldRule,
+  ];
+  const withTicket = () => [
+    ...sampleDetectors(),
+    withContext(regexDetector('ticket', /(?<!\d)\d{4}(?!\d)/, 4), ['ticket'], 8),
+  ];
+  const memberValue = fc.oneof(
+    rawValue,
+    fc.constantFrom('"2468"', '"noted long ago: 1357"', '"12345"', '"jane@example.com"', '"a 2468"', '2468'),
+  );
+  const ruledRecords = fc
+    .tuple(
+      fc.shuffledSubarray(['id', 'surname', 'ticket', 'gone', 'kept', 'note'], { minLength: 2 }),
+      fc.array(fc.array(memberValue, { minLength: 6, maxLength: 6 }), { minLength: 2, maxLength: 8 }),
+    )
+    .map(([names, rows]) =>
+      rows.map((values) => `{${names.map((name, i) => `${JSON.stringify(name)}:${values[i]}`).join(',')}}`),
+    );
+
+  /** The output and counts of `text` redacted with the ruled keys and the context detector, or the error it throws. */
+  function ruledRun(redact: typeof redactJson, chunks: readonly string[]): [string, unknown] | typeof Error {
+    const redactor = new Redactor(compiledRuleSetOf(withTicket(), ruled));
+    try {
+      return [redact(chunks, redactor), [...redactor.counts].sort()];
+    } catch (error) {
+      return (error as Error).constructor as typeof Error;
+    }
+  }
+
+  it('reads the members of records whose keys have field rules or are context as it reads them in a record read first', () => {
+    fc.assert(
+      fc.property(ruledRecords, fc.array(fc.nat(), { maxLength: 3 }), (lines, cuts) => {
+        const alone = lines.map((line) => ruledRun(redactJson, [`[${line}]`]));
+        const together = ruledRun(redactJson, splitAt(`[${lines.join(',')}]`, cuts));
+        const failed = alone.find((each) => !Array.isArray(each));
+        if (failed !== undefined) {
+          expect(together).toBe(failed);
+          return;
+        }
+        const outputs = alone.map((each) => (each as [string, unknown])[0].slice(1, -1));
+        const counts = new Map<string, number>();
+        for (const each of alone)
+          for (const [id, count] of (each as [string, [string, number][]])[1])
+            counts.set(id, (counts.get(id) ?? 0) + count);
+        expect(together).toEqual([`[${outputs.join(',')}]`, [...counts].sort()]);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

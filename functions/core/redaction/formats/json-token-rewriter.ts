@@ -455,9 +455,14 @@ export class JsonTokenRewriter {
    * is a plain member (see {@link isPlainMember}) whose key is the one expected there
    * ({@link FieldRuleCache.expected}) and clean, written compactly, its value a plain string
    * or a number without exponent: such members are copied as they are, with the bookkeeping
-   * their tokens would do and none of the calls. Returns where it stopped: before the first
-   * member that is not such a member, or after the last one read. Without `matches` (a JSON
-   * text in a string, which no batch scan read) no member is plain.
+   * their tokens would do and none of the calls. Two more kinds of member are read there as
+   * their tokens would be: one whose key has a field rule (and no sibling role), its value
+   * given to the rule (`writeField`); and one whose key is context, its value a plain string
+   * the batch scan cleared, written as it is and scanned later with the others (see
+   * {@link settle}) when {@link canSettleLater} said so before for that key's scanner.
+   * Returns where it stopped: before the first member that is not such a member, or after the
+   * last one read. Without `matches` (a JSON text in a string, which no batch scan read) no
+   * member is plain.
    */
   plainMembers(from: number, to: number, matches: MatchCursor | undefined, plain: PlainStrings): number {
     if (matches === undefined || (this.expect !== KEY && this.expect !== KEY_OR_CLOSE)) return from;
@@ -473,9 +478,11 @@ export class JsonTokenRewriter {
     for (;;) {
       if (source.charCodeAt(i) !== QUOTE) return i;
       const node = frame.keyNode === frame.node ? frame.node.firstKey : frame.keyNode.nextKey;
-      if (node === undefined || !node.isCleanKey || node.rule !== undefined || node.sibling !== undefined)
-        return i;
-      if (node.scanner !== scanner) return i;
+      if (node === undefined || !node.isCleanKey || node.sibling !== undefined) return i;
+      const rule = node.rule;
+      // A key that is context: only string values its scanner may settle later (see `settle`).
+      const isContext = rule === undefined && node.scanner !== scanner;
+      if (isContext && (this.held.isHolding || this.decodesBase64.get(node.scanner) !== false)) return i;
       const key = node.key as string;
       const keyClose = source.indexOf('"', i + 1);
       if (
@@ -499,13 +506,14 @@ export class JsonTokenRewriter {
         if (close < 0 || close >= to || close - start - 1 > maxChars || !plain.isPlain(start, close))
           return i;
         if (isJsonContainerStart(source.charCodeAt(start + 1))) return i;
-        if (matches.overlaps(start + 1, close)) return i;
+        // A rule's value is given to the rule whatever the detectors found in it.
+        if (rule === undefined && matches.overlaps(start + 1, close)) return i;
         end = close + 1;
-      } else if (first === MINUS || (first >= DIGIT_0 && first <= DIGIT_9)) {
+      } else if (!isContext && (first === MINUS || (first >= DIGIT_0 && first <= DIGIT_9))) {
         end = start + 1;
         while (end < to && isNumberCharacter(source.charCodeAt(end))) end++;
         if (end >= to || end - start > maxChars || !isPlainNumber(source, start, end)) return i;
-        if (matches.overlaps(start, end)) return i;
+        if (rule === undefined && matches.overlaps(start, end)) return i;
       } else return i;
       this.keys++;
       this.repeatedKeys++;
@@ -515,12 +523,24 @@ export class JsonTokenRewriter {
       frame.keyStart = i;
       frame.keyEnd = keyClose + 1;
       frame.colonAt = keyClose + 1;
-      if (frame.hasMembers) {
-        if (frame.commaAt >= 0) this.copy(frame.commaAt, frame.commaAt + 1);
-        else this.write(',');
+      if (rule !== undefined && !rule.isKeep) {
+        this.writeField(rule, first === QUOTE ? source.slice(start + 1, end - 1) : source.slice(start, end));
+      } else {
+        if (frame.hasMembers) {
+          if (frame.commaAt >= 0) this.copy(frame.commaAt, frame.commaAt + 1);
+          else this.write(',');
+        }
+        frame.hasMembers = true;
+        this.copy(i, end);
+        if (isContext) {
+          const value = source.slice(start + 1, end - 1);
+          this.unsettled.push({
+            scanner: node.scanner,
+            value,
+            end: this.out.length + this.copyEnd - this.copyStart,
+          });
+        }
       }
-      frame.hasMembers = true;
-      this.copy(i, end);
       this.expect = COMMA_OR_CLOSE;
       if (end >= to || source.charCodeAt(end) !== COMMA_CODE) return end;
       frame.commaAt = end;
