@@ -54,4 +54,33 @@ describe('memoizeValueAction', () => {
     expect(apply('a\ud800')).toBe('<a\ud800>');
     expect(calls).toEqual(['a\ud800', 'a\udc00']);
   });
+
+  it("takes many values through the action's own `many`, passing it only those it does not remember", () => {
+    const { calls, action } = countingAction();
+    const batches: string[][] = [];
+    const many = (values: readonly string[]) => {
+      batches.push([...values]);
+      return values.map((value) => (value === 'drop' ? undefined : `<${value}>`));
+    };
+    const apply = memoizeValueAction(Object.assign(action, { many }));
+    const long = 'x'.repeat(65);
+    apply('alice');
+
+    expect(apply.many?.(['alice', 'bob', 'drop', long, 'alice', ''])).toEqual([
+      '<alice>',
+      '<bob>',
+      undefined,
+      `<${long}>`,
+      '<alice>',
+      '<>',
+    ]);
+    expect(batches).toEqual([['bob', 'drop', long, '']]);
+    expect(apply.many?.(['bob', long])).toEqual(['<bob>', `<${long}>`]);
+    expect(batches).toEqual([['bob', 'drop', long, ''], [long]]);
+    expect(calls).toEqual(['alice']);
+  });
+
+  it('has no `many` when the action has none', () => {
+    expect(memoizeValueAction(countingAction().action).many).toBeUndefined();
+  });
 });

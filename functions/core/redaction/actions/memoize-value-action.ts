@@ -21,17 +21,49 @@ const MAX_MEMO_CHARS = 512 * 1024;
 export function memoizeValueAction(action: ValueAction): ValueAction {
   const memo = new Map<string, string>();
   let chars = 0;
-  return (value) => {
-    if (value.length > MAX_VALUE_CHARS) return action(value);
-    const known = memo.get(value);
-    if (known !== undefined) return known;
-    const result = action(value);
+  function remember(value: string, result: string | undefined): void {
     if (result !== undefined && chars + value.length + result.length <= MAX_MEMO_CHARS) {
       memo.set(copyOf(value), result);
       chars += value.length + result.length;
     }
+  }
+  const apply = (value: string): string | undefined => {
+    if (value.length > MAX_VALUE_CHARS) return action(value);
+    const known = memo.get(value);
+    if (known !== undefined) return known;
+    const result = action(value);
+    remember(value, result);
     return result;
   };
+  const { many } = action;
+  if (many === undefined) return apply;
+  return Object.assign(apply, {
+    // The values not remembered go to the action's own `many` together.
+    many(values: readonly string[]): (string | undefined)[] {
+      const results = new Array<string | undefined>(values.length);
+      const missed: string[] = [];
+      const missedAt: number[] = [];
+      for (let i = 0; i < values.length; i++) {
+        const value = values[i] as string;
+        const known = value.length > MAX_VALUE_CHARS ? undefined : memo.get(value);
+        if (known !== undefined) {
+          results[i] = known;
+        } else {
+          missed.push(value);
+          missedAt.push(i);
+        }
+      }
+      if (missed.length === 0) return results;
+      const computed = many(missed);
+      for (let i = 0; i < missed.length; i++) {
+        const value = missed[i] as string;
+        const result = computed[i];
+        results[missedAt[i] as number] = result;
+        if (value.length <= MAX_VALUE_CHARS) remember(value, result);
+      }
+      return results;
+    },
+  });
 }
 
 /** A string with its own storage: V8 may represent a slice as a view on its parent. */
