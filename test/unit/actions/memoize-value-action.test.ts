@@ -83,4 +83,24 @@ describe('memoizeValueAction', () => {
   it('has no `many` when the action has none', () => {
     expect(memoizeValueAction(countingAction().action).many).toBeUndefined();
   });
+
+  it('once full, passes the rest of a batch to `many` without looking it up when its first 16 values are not remembered', () => {
+    const batches: string[][] = [];
+    const many = (values: readonly string[]) => {
+      batches.push([...values]);
+      return values.map((value) => `<${value}>`);
+    };
+    const apply = memoizeValueAction(Object.assign((value: string) => `<${value}>`, { many }));
+    apply('first');
+    // 64-character values with 66-character results: about 4,000 of them fill 512 Ki characters.
+    apply.many?.(Array.from({ length: 5000 }, (_, i) => i.toString().padStart(64, '0')));
+    const unknown = Array.from({ length: 16 }, (_, i) => `new${i}`.padEnd(64, '-'));
+    batches.length = 0;
+
+    expect(apply.many?.([...unknown, 'first'])).toEqual([...unknown, 'first'].map((value) => `<${value}>`));
+    expect(apply.many?.(['first', ...unknown, 'first'])).toEqual(
+      ['first', ...unknown, 'first'].map((value) => `<${value}>`),
+    );
+    expect(batches).toEqual([[...unknown, 'first'], unknown]);
+  });
 });

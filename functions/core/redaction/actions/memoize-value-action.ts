@@ -4,6 +4,8 @@ import type { ValueAction } from '../redactor.ts';
 const MAX_VALUE_CHARS = 64;
 /** Characters of values and results remembered per action (about 1 MiB as UTF-16). */
 const MAX_MEMO_CHARS = 512 * 1024;
+/** Values of a batch looked up before the rest are: when none is remembered, the rest are not looked up. */
+const PROBE_VALUES = 16;
 
 /**
  * Wraps a deterministic keyed action (`hash`, `tokenize`) with a bounded memo of its results.
@@ -38,12 +40,21 @@ export function memoizeValueAction(action: ValueAction): ValueAction {
   const { many } = action;
   if (many === undefined) return apply;
   return Object.assign(apply, {
-    // The values not remembered go to the action's own `many` together.
+    // The values not remembered go to the action's own `many` together. A full memo whose first
+    // lookups in a batch all fail (a column of unique ids) is not asked about the others: a
+    // lookup costs a third of a hash in a batch, and such a column would pay it for nothing.
     many(values: readonly string[]): (string | undefined)[] {
       const results = new Array<string | undefined>(values.length);
       const missed: string[] = [];
       const missedAt: number[] = [];
+      // Full: no room left for a value and result of the longest remembered length.
+      const isFull = chars + 2 * MAX_VALUE_CHARS > MAX_MEMO_CHARS;
+      let looked = values.length;
       for (let i = 0; i < values.length; i++) {
+        if (isFull && i === PROBE_VALUES && missed.length === PROBE_VALUES) {
+          looked = i;
+          break;
+        }
         const value = values[i] as string;
         const known = value.length > MAX_VALUE_CHARS ? undefined : memo.get(value);
         if (known !== undefined) {
@@ -52,6 +63,10 @@ export function memoizeValueAction(action: ValueAction): ValueAction {
           missed.push(value);
           missedAt.push(i);
         }
+      }
+      for (let i = looked; i < values.length; i++) {
+        missed.push(values[i] as string);
+        missedAt.push(i);
       }
       if (missed.length === 0) return results;
       const computed = many(missed);
