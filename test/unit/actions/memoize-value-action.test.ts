@@ -84,7 +84,7 @@ describe('memoizeValueAction', () => {
     expect(memoizeValueAction(countingAction().action).many).toBeUndefined();
   });
 
-  it('once full, passes the rest of a batch to `many` without looking it up when its first 16 values are not remembered', () => {
+  it('once full, passes a whole batch to `many` without looking up the rest when its first 16 values are not remembered', () => {
     const batches: string[][] = [];
     const many = (values: readonly string[]) => {
       batches.push([...values]);

@@ -40,21 +40,18 @@ export function memoizeValueAction(action: ValueAction): ValueAction {
   const { many } = action;
   if (many === undefined) return apply;
   return Object.assign(apply, {
-    // The values not remembered go to the action's own `many` together. A full memo whose first
-    // lookups in a batch all fail (a column of unique ids) is not asked about the others: a
-    // lookup costs a third of a hash in a batch, and such a column would pay it for nothing.
+    // The values not remembered go to the action's own `many` together. When the memo is full
+    // and the first lookups of a batch all fail (a column of unique ids), the whole batch goes
+    // there without more lookups: one costs a third of a hash in a batch, and such a column
+    // would pay it for nothing.
     many(values: readonly string[]): (string | undefined)[] {
       const results = new Array<string | undefined>(values.length);
       const missed: string[] = [];
       const missedAt: number[] = [];
       // Full: no room left for a value and result of the longest remembered length.
       const isFull = chars + 2 * MAX_VALUE_CHARS > MAX_MEMO_CHARS;
-      let looked = values.length;
       for (let i = 0; i < values.length; i++) {
-        if (isFull && i === PROBE_VALUES && missed.length === PROBE_VALUES) {
-          looked = i;
-          break;
-        }
+        if (isFull && i === PROBE_VALUES && missed.length === PROBE_VALUES) return many(values);
         const value = values[i] as string;
         const known = value.length > MAX_VALUE_CHARS ? undefined : memo.get(value);
         if (known !== undefined) {
@@ -63,10 +60,6 @@ export function memoizeValueAction(action: ValueAction): ValueAction {
           missed.push(value);
           missedAt.push(i);
         }
-      }
-      for (let i = looked; i < values.length; i++) {
-        missed.push(values[i] as string);
-        missedAt.push(i);
       }
       if (missed.length === 0) return results;
       const computed = many(missed);
