@@ -11,7 +11,8 @@ const PROBE_VALUES = 16;
  * Wraps a deterministic keyed action (`hash`, `tokenize`) with a bounded memo of its results.
  * Columns such as names repeat a few thousand values millions of times, and a lookup costs far
  * less than an HMAC or AES-SIV. Once full the memo stops taking values instead of evicting, so
- * a column that never repeats (uuids) costs one failed lookup per value and no churn.
+ * a column that never repeats (uuids) costs one failed lookup per value and no churn, and a
+ * batch of them (`many`) hardly any lookup.
  * Remembered values are copied, so they do not keep alive the chunk they were sliced from.
  *
  * @example
