@@ -139,6 +139,10 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
   const maxRecordLength = redactor.limits.maxRecordBytes;
   const scanner = redactor.scanner;
   const hasDetectors = scanner.detectors.length > 0;
+  // Rules whose action takes many values at once (see `batchedFields`).
+  const hasBatchedRules = redactor.ruleSet.fieldRules.some(
+    (rule) => !rule.isKeep && rule.apply.many !== undefined,
+  );
   const noMatches: ScanMatch[] = [];
   // Created once the preamble is over and the delimiter known.
   let tokenizer: CsvTokenizer | undefined;
@@ -519,7 +523,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     }
     const { rules, scanners: columnScanners, namingColumn, namedColumns } = binding;
     vouchedCells = contextVouched(tokens, binding, record, cell);
-    batchedCells = batchedFields(tokens, rules, record, cell);
+    batchedCells = hasBatchedRules ? batchedFields(tokens, rules, record, cell) : undefined;
     for (; record < recordCount; record++) {
       const recordEnd = recordEnds[record] as number;
       const cellEnd = recordCellEnds[record] as number;
