@@ -39,7 +39,7 @@ const MAX_VALUE_BYTES: i32 = 55;
 export const WORK_BYTES: i32 = 64 + 128 + 1024;
 const LANE_STATE: usize = 64;
 const SCHEDULE: usize = LANE_STATE + 128;
-/** Bytes of the inner hash input before the value: the key block. */
+/** Bits of the inner hash input before the value: the key block. */
 const KEY_BLOCK_BITS: u64 = 512;
 /** Bits of the outer hash input: the key block and the inner digest. */
 const OUTER_BITS: u32 = 768;
