@@ -48,6 +48,14 @@ export const KERNELS = [
     summary: 'The leading-run search kernel, a WebAssembly module in base64 (see assembly/leading-runs.ts).',
     features: ['simd'],
   },
+  {
+    source: 'assembly/hmac-sha256-lanes.ts',
+    module: 'functions/core/redaction/actions/hmac-sha256-lanes-wasm.ts',
+    constant: 'HMAC_SHA256_LANES_WASM',
+    summary:
+      'The batch HMAC-SHA256 kernel, a WebAssembly module in base64 (see assembly/hmac-sha256-lanes.ts).',
+    features: ['simd'],
+  },
 ];
 
 /**

@@ -7,7 +7,13 @@ import type { ScanMatch, Scanner } from './scanner.ts';
 export type FieldPath = readonly (string | number)[];
 
 /** An action bound to its rule: returns the replacement, or `undefined` to drop the value. */
-export type ValueAction = (value: string) => string | undefined;
+export type ValueAction = ((value: string) => string | undefined) & {
+  /**
+   * The action's result for each of `values`, in order, when the action has a faster way to
+   * take many values at once (a CSV column's cells: see `Redactor.applyFieldMany`).
+   */
+  readonly many?: (values: readonly string[]) => (string | undefined)[];
+};
 
 export interface CompiledFieldRule {
   readonly id: string;
@@ -104,6 +110,14 @@ export class Redactor {
   applyField(rule: CompiledFieldRule, value: string): string | undefined {
     this.count(rule.id);
     return rule.apply(value);
+  }
+
+  /** `applyField` for each of `values`, in order, through the action's `many` when it has one. */
+  applyFieldMany(rule: CompiledFieldRule, values: readonly string[]): (string | undefined)[] {
+    if (values.length === 0) return [];
+    this.counts.set(rule.id, (this.counts.get(rule.id) ?? 0) + values.length);
+    const { apply } = rule;
+    return apply.many === undefined ? values.map((value) => apply(value)) : apply.many(values);
   }
 
   private count(ruleId: string): void {

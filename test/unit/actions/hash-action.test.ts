@@ -55,4 +55,52 @@ describe('hashAction', () => {
       { numRuns: 300 },
     );
   });
+
+  it('hashes many values at once as it hashes each (property: batches of any size, any value and key)', () => {
+    // Values on both sides of the 55 UTF-8 bytes the batch kernel takes (ASCII, 2-, 3- and
+    // 4-byte characters and lone surrogates, which UTF-8 writes as U+FFFD), and batches on both
+    // sides of its 256 values and of its groups of four.
+    const unit = fc.oneof(
+      fc.integer({ min: 0x20, max: 0x7e }),
+      fc.integer({ min: 0x80, max: 0x7ff }),
+      fc.integer({ min: 0x800, max: 0xffff }),
+    );
+    const value = fc.oneof(
+      fc
+        .integer({ min: 0, max: 60 })
+        .chain((length) =>
+          fc
+            .array(unit, { minLength: length, maxLength: length })
+            .map((units) => String.fromCharCode(...units)),
+        ),
+      fc.string({ unit: 'grapheme', maxLength: 30 }),
+      fc.string({ unit: 'binary', maxLength: 20 }),
+      fc.string({ minLength: 250, maxLength: 300, size: 'max' }),
+    );
+    const values = fc.oneof(
+      fc.array(value, { maxLength: 9 }),
+      fc
+        .integer({ min: 250, max: 520 })
+        .chain((length) => fc.array(value, { minLength: length, maxLength: length })),
+    );
+    const key = fc
+      .integer({ min: 1, max: 101 })
+      .chain((length) => fc.uint8Array({ minLength: length, maxLength: length }));
+    fc.assert(
+      fc.property(key, fc.integer({ min: 4, max: 32 }), values, (hmacKey, size, texts) => {
+        const hash = hashAction({ type: 'hash', bytes: size }, hmacKey);
+        const expected = texts.map((text) =>
+          createHmac('sha256', hmacKey)
+            .update(text, 'utf8')
+            .digest('hex')
+            .slice(0, 2 * size),
+        );
+
+        expect(hash.many?.(texts)).toEqual(expected);
+        // Twice: the kernel's memory holds no state from the batch before.
+        expect(hash.many?.(texts)).toEqual(expected);
+      }),
+      { numRuns: 200 },
+    );
+  });
 });

@@ -54,4 +54,53 @@ describe('memoizeValueAction', () => {
     expect(apply('a\ud800')).toBe('<a\ud800>');
     expect(calls).toEqual(['a\ud800', 'a\udc00']);
   });
+
+  it("takes many values through the action's own `many`, passing it only those it does not remember", () => {
+    const { calls, action } = countingAction();
+    const batches: string[][] = [];
+    const many = (values: readonly string[]) => {
+      batches.push([...values]);
+      return values.map((value) => (value === 'drop' ? undefined : `<${value}>`));
+    };
+    const apply = memoizeValueAction(Object.assign(action, { many }));
+    const long = 'x'.repeat(65);
+    apply('alice');
+
+    expect(apply.many?.(['alice', 'bob', 'drop', long, 'alice', ''])).toEqual([
+      '<alice>',
+      '<bob>',
+      undefined,
+      `<${long}>`,
+      '<alice>',
+      '<>',
+    ]);
+    expect(batches).toEqual([['bob', 'drop', long, '']]);
+    expect(apply.many?.(['bob', long])).toEqual(['<bob>', `<${long}>`]);
+    expect(batches).toEqual([['bob', 'drop', long, ''], [long]]);
+    expect(calls).toEqual(['alice']);
+  });
+
+  it('has no `many` when the action has none', () => {
+    expect(memoizeValueAction(countingAction().action).many).toBeUndefined();
+  });
+
+  it('once full, passes a whole batch to `many` without looking up the rest when its first 16 values are not remembered', () => {
+    const batches: string[][] = [];
+    const many = (values: readonly string[]) => {
+      batches.push([...values]);
+      return values.map((value) => `<${value}>`);
+    };
+    const apply = memoizeValueAction(Object.assign((value: string) => `<${value}>`, { many }));
+    apply('first');
+    // 64-character values with 66-character results: about 4,000 of them fill 512 Ki characters.
+    apply.many?.(Array.from({ length: 5000 }, (_, i) => i.toString().padStart(64, '0')));
+    const unknown = Array.from({ length: 16 }, (_, i) => `new${i}`.padEnd(64, '-'));
+    batches.length = 0;
+
+    expect(apply.many?.([...unknown, 'first'])).toEqual([...unknown, 'first'].map((value) => `<${value}>`));
+    expect(apply.many?.(['first', ...unknown, 'first'])).toEqual(
+      ['first', ...unknown, 'first'].map((value) => `<${value}>`),
+    );
+    expect(batches).toEqual([[...unknown, 'first'], unknown]);
+  });
 });

@@ -1,6 +1,7 @@
 import { createHmac, createSecretKey, hash } from 'node:crypto';
 import type { ValueAction } from '../redactor.ts';
 import type { Action } from '../rule-schema.ts';
+import { HmacLanes } from './hmac-lanes.ts';
 
 /** The `hash` action as configured in a rule file (defaults applied). */
 export type HashAction = Extract<Action, { type: 'hash' }>;
@@ -21,6 +22,8 @@ const MAX_SHORT_VALUE_CHARS = 256;
  * about half the CPU of a `createHmac` object per value, which a column of unique ids (never
  * remembered, see `memoizeValueAction`) pays on every record. The inner hash is taken as a
  * Latin-1 string rather than a buffer: a third less CPU per value (41,583 uuids: 43 -> 29 ms).
+ * Many values at once (`many`, a CSV column's cells) go through a WebAssembly kernel instead,
+ * four at a time (see `HmacLanes`): 41,583 uuids, 34 -> 15 ms.
  *
  * @param hmacKey - the `hmac` subkey of the current token key (see `tokenSubkeys`)
  * @example
@@ -40,7 +43,7 @@ export function hashAction(action: HashAction, hmacKey: Uint8Array): ValueAction
     inner[i] = (inner[i] as number) ^ (blockKey[i] as number);
     outer[i] = (outer[i] as number) ^ (blockKey[i] as number);
   }
-  return (value) => {
+  const hashOne = (value: string): string => {
     if (value.length > MAX_SHORT_VALUE_CHARS) {
       return createHmac('sha256', key)
         .update(value, 'utf8')
@@ -56,4 +59,14 @@ export function hashAction(action: HashAction, hmacKey: Uint8Array): ValueAction
     outer.write(innerHash, BLOCK_BYTES, 'latin1');
     return hash('sha256', outer, 'hex').slice(0, hexChars);
   };
+  // Made on the first batch: a rule set whose hashed fields are never in a CSV column needs none.
+  let lanes: HmacLanes | undefined;
+  return Object.assign(hashOne, {
+    many(values: readonly string[]): string[] {
+      lanes ??= new HmacLanes(blockKey);
+      const results = new Array<string>(values.length);
+      lanes.hexDigests(values, hexChars, results, hashOne);
+      return results;
+    },
+  });
 }

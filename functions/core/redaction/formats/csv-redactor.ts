@@ -139,6 +139,10 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
   const maxRecordLength = redactor.limits.maxRecordBytes;
   const scanner = redactor.scanner;
   const hasDetectors = scanner.detectors.length > 0;
+  // Rules whose action takes many values at once (see `batchedFields`).
+  const hasBatchedRules = redactor.ruleSet.fieldRules.some(
+    (rule) => !rule.isKeep && rule.apply.many !== undefined,
+  );
   const noMatches: ScanMatch[] = [];
   // Created once the preamble is over and the delimiter known.
   let tokenizer: CsvTokenizer | undefined;
@@ -299,6 +303,8 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     let recordMatches: readonly ScanMatch[] | undefined;
     // Per cell of the data records, 1 when its column's scan finds nothing in it (see `contextVouched`).
     let vouchedCells: Uint8Array | undefined;
+    // Per cell of the data records, the result of its column's rule when taken with the column's others (see `batchedFields`).
+    let batchedCells: (string | undefined)[] | undefined;
 
     /** Returns true when the cell changed. */
     function redactCell(
@@ -315,7 +321,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       if (rule !== undefined) {
         if (rule.isKeep || start === stop) return false;
         value = decode(text, start, stop, kind);
-        replacement = redactor.applyField(rule, value) ?? '';
+        replacement = batchedCells?.[index] ?? redactor.applyField(rule, value) ?? '';
       } else {
         while (match < matches.length && (matches[match] as ScanMatch).end <= start) match++;
         const inferredMatch =
@@ -517,6 +523,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     }
     const { rules, scanners: columnScanners, namingColumn, namedColumns } = binding;
     vouchedCells = contextVouched(tokens, binding, record, cell);
+    batchedCells = hasBatchedRules ? batchedFields(tokens, rules, record, cell) : undefined;
     for (; record < recordCount; record++) {
       const recordEnd = recordEnds[record] as number;
       const cellEnd = recordCellEnds[record] as number;
@@ -657,6 +664,43 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       }
     }
     return vouched;
+  }
+
+  /**
+   * Per cell held by `tokens` (from record `firstRecord`, whose first cell is `firstCell`) in a
+   * column whose rule's action takes many values at once (`ValueAction.many`: `hash`), the
+   * rule's result (an empty string to drop it), its cells that are not empty taken together;
+   * `undefined` without such columns. The rule counts them now: each is redacted below.
+   */
+  function batchedFields(
+    tokens: CsvTokenizer,
+    rules: readonly (CompiledFieldRule | undefined)[],
+    firstRecord: number,
+    firstCell: number,
+  ): (string | undefined)[] | undefined {
+    let batched: (string | undefined)[] | undefined;
+    const { text, recordCount, recordCellEnds, cellStarts, cellEnds, cellKinds } = tokens;
+    const cells: number[] = [];
+    const values: string[] = [];
+    rules.forEach((rule, column) => {
+      if (rule === undefined || rule.isKeep || rule.apply.many === undefined) return;
+      cells.length = 0;
+      values.length = 0;
+      let cell = firstCell;
+      for (let record = firstRecord; record < recordCount; record++) {
+        const index = cell + column;
+        cell = recordCellEnds[record] as number;
+        if (index >= cell || cellStarts[index] === cellEnds[index]) continue;
+        cells.push(index);
+        values.push(
+          decode(text, cellStarts[index] as number, cellEnds[index] as number, cellKinds[index] as CellKind),
+        );
+      }
+      const results = redactor.applyFieldMany(rule, values);
+      batched ??= [];
+      for (let i = 0; i < cells.length; i++) batched[cells[i] as number] = results[i] ?? '';
+    });
+    return batched;
   }
 
   /**
