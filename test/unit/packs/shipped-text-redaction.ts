@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { createFormatRedactor } from '../../../functions/core/redaction/formats/create-format-redactor.ts';
 import { Redactor } from '../../../functions/core/redaction/redactor.ts';
+import { hasPlaceholderRun } from '../../../functions/core/redaction/validators/placeholder-run.ts';
 import { shippedRuleSet } from '../../support/shipped-rules.ts';
 
 /** The shipped `default` rule set (the secrets pack among its packs). */
@@ -15,12 +16,22 @@ export function redactAsText(text: string): string {
 export const alphanumerics = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 export const base64 = `${alphanumerics}+/`;
 
-/** Uniform random strings over `alphabet` (no bias towards repeated characters, as real secrets). */
+/** Marks of a stand-in for a secret (see `randomOver`). */
+const STAND_IN_MARK = /fake|dummy|placeholder|redacted|changeme|xxxx/i;
+
+/**
+ * Uniform random strings over `alphabet` (no bias towards repeated characters, as real secrets),
+ * none marked as a stand-in the way the shipped validators mark one (`fake`, `dummy`,
+ * `placeholder`, `redacted`, `changeme`, `xxxx` or a placeholder run: see `not-placeholder` and
+ * `password`): such a value is kept on purpose, so a property that a random secret is redacted
+ * must not draw one (a password holding `FAKE` was drawn once in about 28,000 runs).
+ */
 export function randomOver(alphabet: string, minLength: number, maxLength = minLength): fc.Arbitrary<string> {
   return fc.noBias(
     fc
       .array(fc.integer({ min: 0, max: alphabet.length - 1 }), { minLength, maxLength })
-      .map((indexes) => indexes.map((index) => alphabet.charAt(index)).join('')),
+      .map((indexes) => indexes.map((index) => alphabet.charAt(index)).join(''))
+      .filter((value) => !STAND_IN_MARK.test(value) && !hasPlaceholderRun(value)),
   );
 }
 
