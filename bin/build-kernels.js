@@ -48,6 +48,14 @@ export const KERNELS = [
     summary: 'The leading-run search kernel, a WebAssembly module in base64 (see assembly/leading-runs.ts).',
     features: ['simd'],
   },
+  {
+    source: 'assembly/latin1-utf8.ts',
+    module: 'functions/adapters/latin1-utf8-wasm.ts',
+    constant: 'LATIN1_UTF8_WASM',
+    summary:
+      'The UTF-8 and Latin-1 transcoding kernel, a WebAssembly module in base64 (see assembly/latin1-utf8.ts).',
+    features: ['simd'],
+  },
 ];
 
 /**
