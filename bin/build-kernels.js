@@ -49,6 +49,13 @@ export const KERNELS = [
     features: ['simd'],
   },
   {
+    source: 'assembly/json-scan-text.ts',
+    module: 'functions/core/redaction/formats/json-scan-text-wasm.ts',
+    constant: 'JSON_SCAN_TEXT_WASM',
+    summary: 'The JSON scan text kernel, a WebAssembly module in base64 (see assembly/json-scan-text.ts).',
+    features: ['simd'],
+  },
+  {
     source: 'assembly/latin1-utf8.ts',
     module: 'functions/adapters/latin1-utf8-wasm.ts',
     constant: 'LATIN1_UTF8_WASM',
