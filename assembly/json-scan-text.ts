@@ -88,7 +88,7 @@ export function scanText(text: usize, length: i32, blanksKeys: i32): void {
         store<u8>(text + <usize>i, LF);
         i++;
         if (blanksKeys !== 0 && isKeyEnd(text, i, length)) {
-          memory.fill(text + <usize>(open + 1), LF, <usize>(i - open - 1));
+          for (let key = open + 1; key < i - 1; key++) store<u8>(text + <usize>key, LF);
         }
       }
       continue;
