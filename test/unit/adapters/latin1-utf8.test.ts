@@ -84,7 +84,7 @@ describe('encodeUtf8', () => {
 
   it('encodes text as long as the kernel takes at once, and longer', () => {
     for (const length of [512 * 1024, 512 * 1024 + 1]) {
-      const text = 'ü'.repeat(length - 1) + 'a';
+      const text = `${'ü'.repeat(length - 1)}a`;
 
       expect(encodeUtf8(text).equals(Buffer.from(text, 'utf8'))).toBe(true);
     }
