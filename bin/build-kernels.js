@@ -56,6 +56,21 @@ export const KERNELS = [
       'The batch HMAC-SHA256 kernel, a WebAssembly module in base64 (see assembly/hmac-sha256-lanes.ts).',
     features: ['simd'],
   },
+  {
+    source: 'assembly/json-scan-text.ts',
+    module: 'functions/core/redaction/formats/json-scan-text-wasm.ts',
+    constant: 'JSON_SCAN_TEXT_WASM',
+    summary: 'The JSON scan text kernel, a WebAssembly module in base64 (see assembly/json-scan-text.ts).',
+    features: ['simd'],
+  },
+  {
+    source: 'assembly/latin1-utf8.ts',
+    module: 'functions/adapters/latin1-utf8-wasm.ts',
+    constant: 'LATIN1_UTF8_WASM',
+    summary:
+      'The UTF-8 and Latin-1 transcoding kernel, a WebAssembly module in base64 (see assembly/latin1-utf8.ts).',
+    features: ['simd'],
+  },
 ];
 
 /**

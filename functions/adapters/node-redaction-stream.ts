@@ -5,6 +5,7 @@ import type { RedactionStream, RedactionStreamOptions } from '../core/ports/reda
 import { createFormatRedactor } from '../core/redaction/formats/create-format-redactor.ts';
 import { detectFormat } from '../core/redaction/formats/detect-format.ts';
 import { type CompiledRuleSet, Redactor } from '../core/redaction/redactor.ts';
+import { encodeUtf8 } from './latin1-utf8.ts';
 import { type ByteReader, redactInSegments, type SegmentedRedactionOptions } from './segmented-redaction.ts';
 import { Utf8StreamDecoder } from './utf8-stream-decoder.ts';
 
@@ -107,11 +108,11 @@ async function* redactBytes(
   const decoder = new Utf8StreamDecoder();
   for await (const chunk of source) {
     const out = formatRedactor.push(decoder.decode(chunk));
-    if (out.length > 0) yield Buffer.from(out, 'utf8');
+    if (out.length > 0) yield encodeUtf8(out);
   }
   decoder.end();
   const out = formatRedactor.end();
-  if (out.length > 0) yield Buffer.from(out, 'utf8');
+  if (out.length > 0) yield encodeUtf8(out);
 }
 
 async function* gunzip(

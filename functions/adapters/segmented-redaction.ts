@@ -4,6 +4,7 @@ import { createCsvRedactor } from '../core/redaction/formats/csv-redactor.ts';
 import { countLines, lastLineEnd, scanCsvRecords } from '../core/redaction/formats/record-boundaries.ts';
 import type { SegmentFormat } from '../core/redaction/formats/redact-segment.ts';
 import { Redactor, type RuleSetOrigin } from '../core/redaction/redactor.ts';
+import { encodeUtf8 } from './latin1-utf8.ts';
 import type { SegmentOutcome, SegmentRunner } from './segment-worker-pool.ts';
 import { Utf8StreamDecoder } from './utf8-stream-decoder.ts';
 
@@ -306,13 +307,13 @@ async function* redactSinglePass(
   let chunk: Uint8Array | undefined = first;
   while (chunk !== undefined) {
     const out = formatRedactor.push(decoder.decode(chunk));
-    if (out.length > 0) yield Buffer.from(out, 'utf8');
+    if (out.length > 0) yield encodeUtf8(out);
     const next = await rest?.next();
     chunk = next === undefined || next.done ? undefined : next.value;
   }
   decoder.end();
   const out = formatRedactor.end();
-  if (out.length > 0) yield Buffer.from(out, 'utf8');
+  if (out.length > 0) yield encodeUtf8(out);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { MalformedObjectError } from '../core/errors.ts';
+import { decodeUtf8 } from './latin1-utf8.ts';
 
 /**
  * Decodes UTF-8 text arriving in chunks, strictly: invalid or truncated sequences are errors, never
@@ -7,9 +8,9 @@ import { MalformedObjectError } from '../core/errors.ts';
  * detection saw. UTF-8 text has no NULs, while UTF-16 or UTF-32 text (or text with NULs between
  * its characters) placed after an ASCII start is valid UTF-8 in which `1\u00002\u00003…` hides
  * every value from the detectors. Validation is `buffer.isUtf8` (simdutf) and decoding
- * `Buffer#toString`, several times faster than a streaming `TextDecoder`, and Latin-1 text comes
- * out as one-byte strings, which the detectors' regexes scan faster. A byte order mark is kept as
- * U+FEFF.
+ * `decodeUtf8` (`Buffer#toString`, with Latin-1 text transcoded in WebAssembly), several times
+ * faster than a streaming `TextDecoder`, and Latin-1 text comes out as one-byte strings, which
+ * the detectors' regexes scan faster. A byte order mark is kept as U+FEFF.
  */
 export class Utf8StreamDecoder {
   private pending: Buffer = Buffer.alloc(0);
@@ -36,7 +37,7 @@ export class Utf8StreamDecoder {
     // Copied: a view would pin the whole chunk while waiting for the rest of one character.
     this.pending = Buffer.from(bytes.subarray(end));
     this.offset += end;
-    return complete.toString('utf8');
+    return decodeUtf8(complete);
   }
 
   /** Ends the input; a character cut off at the end is an error. */

@@ -119,4 +119,57 @@ describe('jsonScanText', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('reads long runs in strings as it reads text beyond Latin-1, sixteen characters at a time and the rest', () => {
+    // Latin-1 text is rewritten in WebAssembly, which skips the plain run of a string by blocks
+    // of sixteen: runs of every length around a block, ended by each character that ends one.
+    const beyond = '\u0100';
+    const run = fc
+      .tuple(fc.integer({ min: 0, max: 40 }), fc.constantFrom('a', 'é', ' '))
+      .map(([n, c]) => c.repeat(n));
+    const piece = fc.constantFrom(
+      '"',
+      '\\',
+      '\n',
+      '\r',
+      ':',
+      ' ',
+      ',',
+      '1',
+      '-',
+      'e',
+      '+',
+      '.',
+      '{',
+      '[',
+      'é',
+    );
+    fc.assert(
+      fc.property(fc.array(fc.oneof(run, piece), { maxLength: 30 }), (pieces) => {
+        const text = pieces.join('');
+        expect(jsonScanText(text)).toBe(jsonScanText(text + beyond).slice(0, -1));
+      }),
+      { numRuns: 2000 },
+    );
+    // Keys beyond ASCII are blanked in Latin-1 text only: ASCII here.
+    const asciiRun = fc.integer({ min: 0, max: 40 }).map((n) => 'k'.repeat(n));
+    const asciiPiece = fc.constantFrom('"', '\\', '\n', '\r', ':', ' ', '\t', ',', '1', 'e');
+    fc.assert(
+      fc.property(fc.array(fc.oneof(asciiRun, asciiPiece), { maxLength: 30 }), (pieces) => {
+        const text = pieces.join('');
+        expect(jsonScanText(text, true)).toBe(jsonScanText(text + beyond, true).slice(0, -1));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('equals the regex reference on Latin-1 text of any length, a megabyte and more included', () => {
+    const line = `${JSON.stringify({ id: 12, note: 'crème at 10.0.0.1', tags: ['a', 'b\\"c'], ok: true })}\n`;
+    // Whole lines, as many as fit in a megabyte, then one more.
+    const lines = Math.floor((1024 * 1024) / line.length);
+    for (const count of [lines, lines + 1]) {
+      const text = line.repeat(count);
+      expect(jsonScanText(text)).toBe(scanTextByRegex(text));
+    }
+  });
 });

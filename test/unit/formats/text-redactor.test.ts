@@ -1,9 +1,11 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import type { Detector } from '../../../functions/core/redaction/detector.ts';
 import type { FormatRedactor } from '../../../functions/core/redaction/formats/format-redactor.ts';
 import { createTextRedactor } from '../../../functions/core/redaction/formats/text-redactor.ts';
 import { MAX_EXPANSION } from '../../../functions/core/redaction/normalized-text.ts';
 import { Redactor } from '../../../functions/core/redaction/redactor.ts';
+import { Scanner } from '../../../functions/core/redaction/scanner.ts';
 import { compiledRuleSetOf, sampleDetectors } from '../support/compiled-rule-set.ts';
 import { splitAt } from '../support/split-at.ts';
 
@@ -130,6 +132,44 @@ describe('createTextRedactor', () => {
     emitted += text.end().length;
 
     expect(emitted).toBe(pushed);
+  });
+
+  it('gives the scanner each code unit of a long text about once, however wide the context and reach it keeps around each scan', () => {
+    // A detector that finds nothing but reads as far as the packs' widest (a PGP key block's
+    // 64 Ki code units) and looks far behind: each scan is given that context and reach again.
+    const wide: Detector = {
+      id: 'wide',
+      label: 'WIDE',
+      minLength: 1,
+      maxLength: 65_536,
+      lookbehind: 2_000,
+      lookahead: 0,
+      findFrom: () => undefined,
+    };
+    const redactor = new Redactor(compiledRuleSetOf([...sampleDetectors(), wide]));
+    const { contextLength, reachLength } = redactor.scanner;
+    // Nothing to redact, so that what it emits counts what it read.
+    const line = 'user bob at example from 10.0.0 ssn 123-45 ok\n'.repeat(200_000);
+    const scan = vi.spyOn(Scanner.prototype, 'scan');
+    try {
+      const text = createTextRedactor(redactor);
+      let pushed = 0;
+      let out = '';
+      for (let at = 0; at < line.length; at += WINDOW) {
+        const piece = line.slice(at, at + WINDOW);
+        out += text.push(piece);
+        pushed += piece.length;
+        // What it holds: the text it waits for, the reach after the last cut and a piece.
+        expect(pushed - out.length).toBeLessThanOrEqual(5 * (contextLength + reachLength) + WINDOW);
+      }
+      out += text.end();
+
+      expect(out).toBe(line);
+      const given = scan.mock.calls.reduce((sum, [scanned]) => sum + scanned.length, 0);
+      expect(given / line.length).toBeLessThan(1.3);
+    } finally {
+      scan.mockRestore();
+    }
   });
 
   it('redacts values planted on both sides of the scan window', () => {

@@ -1,8 +1,13 @@
+import { instantiateKernel } from '../detectors/wasm-kernel.ts';
+import { JSON_SCAN_TEXT_WASM } from './json-scan-text-wasm.ts';
+
 const LF = 0x0a;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COLON = 0x3a;
 const BEYOND_LATIN1 = /[\u0100-\uffff]/;
+/** Characters of Latin-1 text the kernel rewrites at once (its memory); longer text takes the byte loop. */
+const MAX_KERNEL_CHARS = 1024 * 1024;
 
 // What each byte outside a string does: ends any number and becomes a line break, starts a
 // number, continues one (`.`, `e`, `E`, `+`), or, non-ASCII, stays (invalid there, and kept so
@@ -40,8 +45,15 @@ const INSIDE = new Uint8Array(256).map((_, byte) =>
 export function jsonScanText(text: string, blanksKeys = false): string {
   // A byte loop is several times faster than building the copy from string slices. Latin-1
   // text, the common case, is copied rather than transcoded (and V8 answers the test at once
-  // for the one-byte strings that hold it).
+  // for the one-byte strings that hold it), and rewritten in WebAssembly
+  // (assembly/json-scan-text.ts), which skips the contents of strings sixteen bytes at a time.
   const isLatin1 = !BEYOND_LATIN1.test(text);
+  if (isLatin1 && text.length <= MAX_KERNEL_CHARS) {
+    const { memory, scanText } = instance();
+    const length = memory.write(text, 0, 'latin1');
+    scanText(0, length, blanksKeys ? 1 : 0);
+    return memory.toString('latin1', 0, length);
+  }
   const encoding = isLatin1 ? 'latin1' : 'utf8';
   const bytes = Buffer.from(text, encoding);
   const length = bytes.length;
@@ -95,6 +107,23 @@ export function jsonScanText(text: string, blanksKeys = false): string {
     i++;
   }
   return bytes.toString(encoding);
+}
+
+interface Kernel {
+  readonly scanText: (text: number, length: number, blanksKeys: number) => void;
+  /** The kernel's memory. */
+  readonly memory: Buffer;
+}
+
+/** The kernel of this thread, made at its first use. */
+let kernel: Kernel | undefined;
+
+function instance(): Kernel {
+  if (kernel === undefined) {
+    const { exports, memory } = instantiateKernel(JSON_SCAN_TEXT_WASM, MAX_KERNEL_CHARS);
+    kernel = { scanText: exports.scanText as Kernel['scanText'], memory: Buffer.from(memory) };
+  }
+  return kernel;
 }
 
 /** The index of `char` in `text` at or after `from`, or the text's length. */

@@ -1,0 +1,77 @@
+import { isAscii } from 'node:buffer';
+import { instantiateKernel } from '../core/redaction/detectors/wasm-kernel.ts';
+import { LATIN1_UTF8_WASM } from './latin1-utf8-wasm.ts';
+
+/** Bytes (or characters) transcoded per call at most: bounds the kernel's memory (about three times this). */
+const MAX_KERNEL_BYTES = 512 * 1024;
+/** Where the kernel writes its output, after the input and the 15 bytes its blocks read past it. */
+const OUTPUT_AT = MAX_KERNEL_BYTES + 16;
+/** Memory: the input, then up to twice as many output bytes and the 15 its blocks write past them. */
+const KERNEL_BYTES = OUTPUT_AT + 2 * MAX_KERNEL_BYTES + 16;
+
+/**
+ * Matches a character above U+00FF. V8 keeps text without one (all Latin-1) as a one-byte
+ * string, on which this pattern cannot match and the test returns at once.
+ */
+const BEYOND_LATIN1 = /[\u0100-\uffff]/;
+
+interface Kernel {
+  readonly utf8ToLatin1: (bytes: number, length: number, out: number) => number;
+  readonly latin1ToUtf8: (bytes: number, length: number, out: number) => number;
+  /** The kernel's memory. */
+  readonly memory: Buffer;
+}
+
+/** The kernel of this thread, made at its first use. */
+let kernel: Kernel | undefined;
+
+function instance(): Kernel {
+  if (kernel === undefined) {
+    const { exports, memory } = instantiateKernel(LATIN1_UTF8_WASM, KERNEL_BYTES);
+    kernel = {
+      utf8ToLatin1: exports.utf8ToLatin1 as Kernel['utf8ToLatin1'],
+      latin1ToUtf8: exports.latin1ToUtf8 as Kernel['latin1ToUtf8'],
+      memory: Buffer.from(memory),
+    };
+  }
+  return kernel;
+}
+
+/**
+ * The text of `bytes`, valid UTF-8 (the caller checks it): the same string `Buffer#toString`
+ * returns, faster for Latin-1 text (ASCII with accented letters, as logs and records in Western
+ * languages are), which V8 decodes a byte at a time once a chunk holds a byte above 0x7F. ASCII
+ * is read as Latin-1 as it is; other Latin-1 text is transcoded to it in WebAssembly
+ * (assembly/latin1-utf8.ts) and read from there; text with a character above U+00FF, or larger
+ * than the kernel's memory, is decoded by `Buffer#toString`.
+ *
+ * @example
+ * decodeUtf8(Buffer.from('crème', 'utf8')); // 'crème'
+ */
+export function decodeUtf8(bytes: Buffer): string {
+  if (isAscii(bytes)) return bytes.toString('latin1');
+  if (bytes.byteLength > MAX_KERNEL_BYTES) return bytes.toString('utf8');
+  const { memory, utf8ToLatin1 } = instance();
+  memory.set(bytes, 0);
+  const length = utf8ToLatin1(0, bytes.byteLength, OUTPUT_AT);
+  return length < 0 ? bytes.toString('utf8') : memory.toString('latin1', OUTPUT_AT, OUTPUT_AT + length);
+}
+
+/**
+ * The UTF-8 bytes of `text`: the same bytes `Buffer.from(text, 'utf8')` returns, faster for
+ * Latin-1 text, which V8 encodes a character at a time once it holds one above U+007F: its
+ * Latin-1 bytes are transcoded to UTF-8 in WebAssembly and copied out. Text with a character
+ * above U+00FF, or longer than the kernel's memory allows, is encoded by `Buffer.from`.
+ *
+ * @example
+ * encodeUtf8('crème'); // <Buffer 63 72 c3 a8 6d 65>
+ */
+export function encodeUtf8(text: string): Buffer {
+  if (text.length > MAX_KERNEL_BYTES || BEYOND_LATIN1.test(text)) return Buffer.from(text, 'utf8');
+  const { memory, latin1ToUtf8 } = instance();
+  const length = memory.write(text, 0, 'latin1');
+  const end = OUTPUT_AT + latin1ToUtf8(0, length, OUTPUT_AT);
+  const bytes = Buffer.allocUnsafe(end - OUTPUT_AT);
+  memory.copy(bytes, 0, OUTPUT_AT, end);
+  return bytes;
+}
