@@ -243,6 +243,19 @@ describe('CSV columns declared by the rule set (csv.columns)', () => {
     expect(redact(absent, input).out).toBe('#1001,[SECRET]\n#1002,[SECRET]\n');
   });
 
+  it('reads a # line with as many cells as declared as a record when the header is detected', () => {
+    // A first value starting with # (a fast-check counterexample: a password) made the whole
+    // first row a comment, left to the detectors alone.
+    const detected = ruleSetFor({ columns: ['password', 'name', 'phone'] });
+    expect(redact(detected, '#Tr0ub4dor,Jane Doe,555-0100\nhunter22,John Roe,555-0199\n').out).toBe(
+      '[SECRET],[NAME],[PHONE]\n[SECRET],[NAME],[PHONE]\n',
+    );
+    // A comment of another number of cells is still one.
+    expect(redact(detected, '# exported by ops\nhunter22,John Roe,555-0199\n').out).toBe(
+      '# exported by ops\n[SECRET],[NAME],[PHONE]\n',
+    );
+  });
+
   it('binds the header of a first row that reads as data when the header is present', () => {
     const present = ruleSetFor({ header: 'present' });
     const input = 'email,2023,2024\nx,1,2\n';

@@ -56,7 +56,7 @@ const EMAIL_LIKE = /[^\s@]@[^\s@]/;
  * CSV (RFC 4180, with CR-only line breaks too). Every byte goes through the detectors. Before
  * the records come optional preamble lines, emitted as scanned text: a `sep=X` first line
  * (which sets the delimiter), empty lines and comment lines starting with `#` (unless they name
- * a ruled column, as a `#id,name` header does). The first record after them is the header
+ * a ruled column, as a `#id,name` header does, or have as many cells as the declared columns). The first record after them is the header
  * candidate: its cells are scanned like any cell. When most of its cells look like data (a
  * detector hit, a number, an email) the file has no header: the record is data and no column
  * rule applies anywhere. Otherwise it is the header and binds each column to the field rule
@@ -214,6 +214,10 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     // Rows of a file declared headerless are records, whatever their first character.
     if (!line.startsWith('#') || layout.header === 'absent') return false;
     const cells = line.split(delimiter ?? (sniffCsvDelimiter(line, 0, true, maxRecordLength) as string));
+    // So is a line with as many cells as the declared columns: read as a comment, a first row
+    // whose first value starts with `#` (an id, a colour, a password) would pass to the detectors
+    // alone, its declared columns' rules unapplied.
+    if (cells.length === layout.columns?.length) return false;
     return !cells.some((cell, index) => redactor.fieldRule([columnName(cell, index)]) !== undefined);
   }
 
