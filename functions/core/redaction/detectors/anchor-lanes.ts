@@ -53,12 +53,13 @@ export class AnchorLanes {
     this.bytes = Buffer.from(memory);
     this.pairs = new Int32Array(memory, this.outAt);
     const symbols = new Uint16Array(memory, 0, 0x10000);
-    for (let code = 0; code < 128; code++) symbols[code] = code;
-    for (const [code, symbol] of automaton.extraSymbols) symbols[code] = symbol;
-    // Premultiplied by the width: the kernel adds the symbol to find the next entry.
+    // Symbols and states as byte offsets into the transitions (four bytes an entry): the kernel
+    // adds them to find the next entry.
+    for (let code = 0; code < 128; code++) symbols[code] = code * 4;
+    for (const [code, symbol] of automaton.extraSymbols) symbols[code] = symbol * 4;
     const transitions = new Uint32Array(memory, this.transitionsAt, automaton.transitions.length);
     automaton.transitions.forEach((state, index) => {
-      transitions[index] = state * automaton.width;
+      transitions[index] = state * automaton.width * 4;
     });
   }
 
@@ -81,7 +82,7 @@ export class AnchorLanes {
       this.reach,
       this.transitionsAt,
       0,
-      this.firstOutputState * this.width,
+      this.firstOutputState * this.width * 4,
       this.outAt,
     );
   }
@@ -93,7 +94,7 @@ export class AnchorLanes {
 
   /** The output state (the automaton's number) reached there. */
   stateAt(index: number): number {
-    return (this.pairs[2 * index + 1] as number) / this.width;
+    return (this.pairs[2 * index + 1] as number) / (this.width * 4);
   }
 }
 

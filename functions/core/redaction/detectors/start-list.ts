@@ -14,6 +14,8 @@ export class StartList {
   readonly found: number[][] = [];
 
   clear(): void {
+    // Setting the length of an empty array costs as much as of a full one (~1 ms a 16 MB NDJSON object).
+    if (this.starts.length === 0) return;
     this.starts.length = 0;
     this.found.length = 0;
   }
