@@ -22,6 +22,7 @@ interface Place {
   readonly member: string;
   /** The fewest characters the member takes there. */
   readonly minLength: number;
+  readonly label: string;
   readonly line: (secret: string) => string;
 }
 
@@ -29,26 +30,57 @@ const places: readonly Place[] = [
   {
     member: 'password-cli-flag',
     minLength: 4,
+    label: '[PASSWORD]',
     line: (secret) => `mysql --user=app --password ${secret} prod`,
   },
   {
     member: 'password-cli-flag',
     minLength: 4,
+    label: '[PASSWORD]',
     line: (secret) => `mysqladmin -u root --password=${secret} status`,
   },
-  { member: 'mysql-password-flag', minLength: 4, line: (secret) => `mysql -u root -p${secret} -h db01 prod` },
+  {
+    member: 'mysql-password-flag',
+    minLength: 4,
+    label: '[PASSWORD]',
+    line: (secret) => `mysql -u root -p${secret} -h db01 prod`,
+  },
   {
     member: 'login-password-flag',
     minLength: 4,
+    label: '[PASSWORD]',
     line: (secret) => `docker login -u deploy -p ${secret} registry.example.com`,
   },
-  { member: 'login-password-flag', minLength: 4, line: (secret) => `sshpass -p ${secret} ssh admin@db01` },
+  {
+    member: 'login-password-flag',
+    minLength: 4,
+    label: '[PASSWORD]',
+    line: (secret) => `sshpass -p ${secret} ssh admin@db01`,
+  },
   {
     member: 'netrc-password',
     minLength: 3,
+    label: '[PASSWORD]',
     line: (secret) => `machine ftp.example.com login ana password ${secret}`,
   },
-  { member: 'pgpass-password', minLength: 3, line: (secret) => `db.internal:5432:shop:app:${secret}` },
+  {
+    member: 'pgpass-password',
+    minLength: 3,
+    label: '[PASSWORD]',
+    line: (secret) => `db.internal:5432:shop:app:${secret}`,
+  },
+  {
+    member: 'env-list-password-word',
+    minLength: 6,
+    label: '[SECRET]',
+    line: (secret) => `    env:\n      - name: DB_PASSWORD\n        value: ${secret}`,
+  },
+  {
+    member: 'env-list-password-word',
+    minLength: 6,
+    label: '[SECRET]',
+    line: (secret) => `  - name: SMTP_PASS\n    value: "${secret}"`,
+  },
 ];
 
 /** Options of find and compilers that follow -p on a line that names mysql: no password. */
@@ -73,7 +105,7 @@ describe('letter-only passwords in command-line flags and credential files', () 
       fc.property(fc.constantFrom(...places), letterPassword, (place, secret) => {
         fc.pre(secret.length >= place.minLength);
         const text = around(place.line(secret));
-        expect(redact(text), `${place.member}: ${text}`).toBe(around(place.line('[PASSWORD]')));
+        expect(redact(text), `${place.member}: ${text}`).toBe(around(place.line(place.label)));
       }),
       { numRuns: 300 },
     );
