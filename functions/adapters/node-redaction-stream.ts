@@ -5,9 +5,8 @@ import type { RedactionStream, RedactionStreamOptions } from '../core/ports/reda
 import { createFormatRedactor } from '../core/redaction/formats/create-format-redactor.ts';
 import { detectFormat } from '../core/redaction/formats/detect-format.ts';
 import { type CompiledRuleSet, Redactor } from '../core/redaction/redactor.ts';
-import { encodeUtf8 } from './latin1-utf8.ts';
+import { redactBytes } from './redact-bytes.ts';
 import { type ByteReader, redactInSegments, type SegmentedRedactionOptions } from './segmented-redaction.ts';
-import { Utf8StreamDecoder } from './utf8-stream-decoder.ts';
 
 /** Bytes read before the format is decided. */
 const HEAD_BYTES = 512;
@@ -99,20 +98,6 @@ export async function openRedactionStream(
     bytes.out += n;
   });
   return { format: { format, isGzip: detected.isGzip }, redactor, body, bytes };
-}
-
-async function* redactBytes(
-  source: AsyncIterable<Uint8Array>,
-  formatRedactor: ReturnType<typeof createFormatRedactor>,
-): AsyncGenerator<Uint8Array> {
-  const decoder = new Utf8StreamDecoder();
-  for await (const chunk of source) {
-    const out = formatRedactor.push(decoder.decode(chunk));
-    if (out.length > 0) yield encodeUtf8(out);
-  }
-  decoder.end();
-  const out = formatRedactor.end();
-  if (out.length > 0) yield encodeUtf8(out);
 }
 
 async function* gunzip(

@@ -4,7 +4,7 @@ import { createCsvRedactor } from '../core/redaction/formats/csv-redactor.ts';
 import { countLines, lastLineEnd, scanCsvRecords } from '../core/redaction/formats/record-boundaries.ts';
 import type { SegmentFormat } from '../core/redaction/formats/redact-segment.ts';
 import { Redactor, type RuleSetOrigin } from '../core/redaction/redactor.ts';
-import { encodeUtf8 } from './latin1-utf8.ts';
+import { redactBytes } from './redact-bytes.ts';
 import type { SegmentOutcome, SegmentRunner } from './segment-worker-pool.ts';
 import { Utf8StreamDecoder } from './utf8-stream-decoder.ts';
 
@@ -296,24 +296,19 @@ function probeCsvHeader(
 }
 
 /** The single-pass redactor over `first` and the rest of the source. */
-async function* redactSinglePass(
+function redactSinglePass(
   first: Uint8Array,
   rest: AsyncIterator<Uint8Array> | undefined,
   format: SegmentFormat,
   redactor: Redactor,
 ): AsyncGenerator<Uint8Array> {
-  const decoder = new Utf8StreamDecoder();
-  const formatRedactor = createFormatRedactor(format, redactor);
-  let chunk: Uint8Array | undefined = first;
-  while (chunk !== undefined) {
-    const out = formatRedactor.push(decoder.decode(chunk));
-    if (out.length > 0) yield encodeUtf8(out);
-    const next = await rest?.next();
-    chunk = next === undefined || next.done ? undefined : next.value;
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    yield first;
+    for (let next = await rest?.next(); next !== undefined && !next.done; next = await rest?.next()) {
+      yield next.value;
+    }
   }
-  decoder.end();
-  const out = formatRedactor.end();
-  if (out.length > 0) yield encodeUtf8(out);
+  return redactBytes(chunks(), createFormatRedactor(format, redactor));
 }
 
 /**
