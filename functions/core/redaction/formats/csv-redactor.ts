@@ -624,6 +624,35 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
   }
 
   /**
+   * Fills `cells` and `values` (emptied first) with the index and decoded value of each cell of
+   * `column` held by `tokens`, from record `firstRecord` (whose first cell is `firstCell`) on:
+   * records too short to reach the column are passed over, and empty cells too with `skipsEmpty`.
+   */
+  function columnCells(
+    tokens: CsvTokenizer,
+    column: number,
+    firstRecord: number,
+    firstCell: number,
+    skipsEmpty: boolean,
+    cells: number[],
+    values: string[],
+  ): void {
+    const { text, recordCount, recordCellEnds, cellStarts, cellEnds, cellKinds } = tokens;
+    cells.length = 0;
+    values.length = 0;
+    let cell = firstCell;
+    for (let record = firstRecord; record < recordCount; record++) {
+      const index = cell + column;
+      cell = recordCellEnds[record] as number;
+      if (index >= cell || (skipsEmpty && cellStarts[index] === cellEnds[index])) continue;
+      cells.push(index);
+      values.push(
+        decode(text, cellStarts[index] as number, cellEnds[index] as number, cellKinds[index] as CellKind),
+      );
+    }
+  }
+
+  /**
    * Per cell held by `tokens` (from record `firstRecord`, whose first cell is `firstCell`), 1 when
    * it is in one of the `contextColumns` of `binding` and the detectors its header changes find
    * nothing in its decoded value; `undefined` without such columns. The decoded cells of each
@@ -640,23 +669,11 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
   ): Uint8Array | undefined {
     const { contextColumns, scanners } = binding;
     if (contextColumns.length === 0 || firstRecord >= tokens.recordCount) return undefined;
-    const { text, recordCount, recordCellEnds, cellStarts, cellEnds, cellKinds } = tokens;
-    const vouched = new Uint8Array(recordCellEnds[recordCount - 1] as number);
+    const vouched = new Uint8Array(tokens.recordCellEnds[tokens.recordCount - 1] as number);
     const cells: number[] = [];
     const pieces: string[] = [];
     for (const column of contextColumns) {
-      cells.length = 0;
-      pieces.length = 0;
-      let cell = firstCell;
-      for (let record = firstRecord; record < recordCount; record++) {
-        const index = cell + column;
-        cell = recordCellEnds[record] as number;
-        if (index >= cell) continue;
-        cells.push(index);
-        pieces.push(
-          decode(text, cellStarts[index] as number, cellEnds[index] as number, cellKinds[index] as CellKind),
-        );
-      }
+      columnCells(tokens, column, firstRecord, firstCell, false, cells, pieces);
       const found = (scanners[column] as Scanner).scanNamedOnly(pieces.join('\n')).matches;
       let next = 0;
       let start = 0;
@@ -683,23 +700,11 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     firstCell: number,
   ): (string | undefined)[] | undefined {
     let batched: (string | undefined)[] | undefined;
-    const { text, recordCount, recordCellEnds, cellStarts, cellEnds, cellKinds } = tokens;
     const cells: number[] = [];
     const values: string[] = [];
     rules.forEach((rule, column) => {
       if (rule === undefined || rule.isKeep || rule.apply.many === undefined) return;
-      cells.length = 0;
-      values.length = 0;
-      let cell = firstCell;
-      for (let record = firstRecord; record < recordCount; record++) {
-        const index = cell + column;
-        cell = recordCellEnds[record] as number;
-        if (index >= cell || cellStarts[index] === cellEnds[index]) continue;
-        cells.push(index);
-        values.push(
-          decode(text, cellStarts[index] as number, cellEnds[index] as number, cellKinds[index] as CellKind),
-        );
-      }
+      columnCells(tokens, column, firstRecord, firstCell, true, cells, values);
       const results = redactor.applyFieldMany(rule, values);
       batched ??= [];
       for (let i = 0; i < cells.length; i++) batched[cells[i] as number] = results[i] ?? '';
