@@ -12,6 +12,7 @@ import {
   inferredCellMatch,
   withInferredColumns,
 } from './csv-column-inference.ts';
+import { columnShapes, inferColumnNames } from './csv-column-shapes.ts';
 import { csvScanText } from './csv-scan-text.ts';
 import { CellKind, CsvTokenizer } from './csv-tokenizer.ts';
 import type { FormatRedactor } from './format-redactor.ts';
@@ -158,11 +159,11 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
   let isFirstText = true;
   // Headerless objects have their columns inferred from their first records, held until then
   // (see csv-column-inference.ts); not when the rule set declares the columns or a header.
-  const inferable =
-    hasDetectors && layout.columns === undefined && layout.header !== 'present'
-      ? inferableDetectors(redactor.ruleSet)
-      : undefined;
-  const isInferring = inferable !== undefined && inferable.size > 0;
+  const mayInfer = layout.columns === undefined && layout.header !== 'present';
+  const inferable = hasDetectors && mayInfer ? inferableDetectors(redactor.ruleSet) : undefined;
+  // And named from the shapes of their values (see csv-column-shapes.ts).
+  const shapes = mayInfer ? columnShapes(redactor) : [];
+  const isInferring = (inferable !== undefined && inferable.size > 0) || shapes.length > 0;
   let inferred: InferredColumns | undefined;
   // Columns redacted in a record the batch scan finds nothing in: the ruled and inferred ones.
   let quietColumns: readonly number[] = [];
@@ -501,10 +502,15 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         delimiter: tokens.delimiter,
         endOffset: tokenizerOffset + (recordEnds[isInferred ? windowRecords - 1 : 0] as number),
       });
-      // The names each column goes by: its header, a declared name, or both.
+      // The names each column goes by: its header, a declared name, or both; in a headerless
+      // object, the name its values' shape gives it, if any.
       const columnNames: (readonly string[])[] = !isDeclared
         ? isData
-          ? []
+          ? isInferred
+            ? Array.from(inferColumnNames(tokens, windowRecords, shapes) ?? [], (name) =>
+                name === undefined ? [] : [name],
+              )
+            : []
           : names.map((name) => [name])
         : isData
           ? declared.map((name) => [name])
@@ -512,9 +518,10 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       // A `keep` rule binds only on a header beyond doubt or on columns the operator says every row has.
       const isKeepBound = isDeclared ? layout.header === 'absent' : !isDoubted;
       binding = bindCsvColumns(redactor, columnNames, isKeepBound);
-      inferred = isInferred
-        ? inferColumns(tokens, windowRecords, matches, inferable as InferableDetectors)
-        : undefined;
+      inferred =
+        isInferred && inferable !== undefined && inferable.size > 0
+          ? inferColumns(tokens, windowRecords, matches, inferable)
+          : undefined;
       quietColumns = withInferredColumns(binding.ruledColumns, inferred);
       if (!isDeclared || !isData) {
         for (let column = 0; cell < cellEnd; cell++, column++) {
