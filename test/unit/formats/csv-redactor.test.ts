@@ -174,13 +174,17 @@ function referenceRedact(redactor: Redactor, input: string, explicitDelimiter?: 
         (local[column] ?? 0) * 3 > count * 2,
     );
   };
-  // And the columns its cells' shapes name, as those records show them.
+  // And the columns the shapes of their cells name, as those records show them (cells a
+  // detector takes whole left out).
   const inferNamedColumns = (): (CompiledFieldRule | undefined)[] => {
     const values: string[][] = [];
     let length = 0;
     for (const [index, { cells, terminator }] of records.entries()) {
       cells.forEach((cell, column) => {
-        if (cell.value !== '') (values[column] ??= []).push(cell.value);
+        const isWhole = redactor.scanner
+          .scan(cell.value)
+          .matches.some((found) => found.start === 0 && found.end === cell.value.length);
+        if (cell.value !== '' && !isWhole) values[column] = [...(values[column] ?? []), cell.value];
       });
       length += cells.reduce((sum, cell) => sum + cell.raw.length + 1, -1) + terminator.length;
       if (index + 1 >= 64 || length >= 16 * 1024) break;

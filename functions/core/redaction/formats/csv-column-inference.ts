@@ -125,7 +125,6 @@ export function inferColumns(
   matches: readonly ScanMatch[],
   detectors: InferableDetectors,
 ): InferredColumns | undefined {
-  const { text, recordCellEnds, cellStarts, cellEnds, cellKinds } = tokens;
   const filled: number[] = [];
   // Per detector, per column: whole matches, and cells that are whole matches or loosely shaped.
   const whole = new Map<number, number[]>();
@@ -136,27 +135,15 @@ export function inferColumns(
     shaped.set(detector, []);
     alone.set(detector, []);
   }
-  let match = 0;
-  let cell = 0;
-  for (let record = 0; record < records; record++) {
-    const cellEnd = recordCellEnds[record] as number;
-    for (let column = 0; cell < cellEnd; cell++, column++) {
-      const start = cellStarts[cell] as number;
-      const stop = cellEnds[cell] as number;
-      if (start === stop) continue;
-      filled[column] = (filled[column] ?? 0) + 1;
-      while (match < matches.length && (matches[match] as ScanMatch).end <= start) match++;
-      const found = matches[match];
-      const isWhole = found !== undefined && found.start === start && found.end === stop;
-      const value = cellKinds[cell] === CellKind.QuotedEscaped ? undefined : text.slice(start, stop);
-      for (const [detector, shape] of detectors) {
-        const isWholeMatch = isWhole && found.detector === detector;
-        if (isWholeMatch) add(whole, detector, column);
-        if (isWholeMatch || (value !== undefined && shape.loose(value))) add(shaped, detector, column);
-        if (isWholeMatch || (value !== undefined && shape.alone(value))) add(alone, detector, column);
-      }
+  forEachWindowCell(tokens, records, matches, (column, value, isEscaped, wholeDetector) => {
+    filled[column] = (filled[column] ?? 0) + 1;
+    for (const [detector, shape] of detectors) {
+      const isWholeMatch = wholeDetector === detector;
+      if (isWholeMatch) add(whole, detector, column);
+      if (isWholeMatch || (!isEscaped && shape.loose(value))) add(shaped, detector, column);
+      if (isWholeMatch || (!isEscaped && shape.alone(value))) add(alone, detector, column);
     }
-  }
+  });
   let inferred: (number | undefined)[] | undefined;
   filled.forEach((count, column) => {
     for (const detector of detectors.keys()) {
@@ -171,6 +158,42 @@ export function inferColumns(
     }
   });
   return inferred;
+}
+
+/**
+ * Calls `visit` for each filled cell of the first `records` records held by `tokens`, in order:
+ * with its column, its value decoded, whether it had doubled quotes, and the detector of the
+ * match of `matches` (the batch scan of their text, see `csvScanText`) that spans it whole (the
+ * cell from its first character to its last, as written), if one does.
+ */
+export function forEachWindowCell(
+  tokens: CsvTokenizer,
+  records: number,
+  matches: readonly ScanMatch[],
+  visit: (column: number, value: string, isEscaped: boolean, wholeDetector: number | undefined) => void,
+): void {
+  const { text, recordCellEnds, cellStarts, cellEnds, cellKinds } = tokens;
+  let match = 0;
+  let cell = 0;
+  for (let record = 0; record < records; record++) {
+    const cellEnd = recordCellEnds[record] as number;
+    for (let column = 0; cell < cellEnd; cell++, column++) {
+      const start = cellStarts[cell] as number;
+      const stop = cellEnds[cell] as number;
+      if (start === stop) continue;
+      while (match < matches.length && (matches[match] as ScanMatch).end <= start) match++;
+      const found = matches[match];
+      const isWhole = found !== undefined && found.start === start && found.end === stop;
+      const isEscaped = cellKinds[cell] === CellKind.QuotedEscaped;
+      const raw = text.slice(start, stop);
+      visit(
+        column,
+        isEscaped ? raw.replaceAll('""', '"') : raw,
+        isEscaped,
+        isWhole ? found.detector : undefined,
+      );
+    }
+  }
 }
 
 function add(counts: Map<number, number[]>, detector: number, column: number): void {

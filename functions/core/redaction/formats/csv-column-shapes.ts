@@ -1,5 +1,7 @@
 import type { Redactor } from '../redactor.ts';
-import { CellKind, type CsvTokenizer } from './csv-tokenizer.ts';
+import type { ScanMatch } from '../scanner.ts';
+import { forEachWindowCell } from './csv-column-inference.ts';
+import type { CsvTokenizer } from './csv-tokenizer.ts';
 
 /**
  * What a column of a headerless CSV holds when nothing names it, told by the shape of its
@@ -14,11 +16,12 @@ export interface ColumnShape {
 }
 
 /**
- * An SSN or ITIN without its dashes, or with them: nine digits, no area 000 or 666, no group
- * 00 and no serial 0000 (areas 900-999 are ITINs). The `us-ssn` detector needs the dashes or a
- * keyword; a column of them needs neither.
+ * Nine digits, alone or as 3-2-4 groups: an SSN or ITIN without its dashes, or with them, which
+ * the `us-ssn` detector takes only with the dashes or a keyword. A column of them needs neither
+ * when most are valid: no area 000 or 666, no group 00, no serial 0000 (areas 900-999 are ITINs).
  */
-const SSN = /^(?!000|666)\d{3}([- ]?)(?!00)\d{2}\1(?!0000)\d{4}$/;
+const NINE_DIGITS = /^\d{3}([- ]?)\d{2}\1\d{4}$/;
+const VALID_SSN = /^(?!000|666)\d{3}[- ]?(?!00)\d{2}[- ]?(?!0000)\d{4}$/;
 
 /** A calendar date without a time, numeric (`1984-02-29`, `02/29/1984`, `29.02.1984`) or with a month's name. */
 const NUMERIC_DATE = /^(?:(\d{4})([-./])(\d{1,2})\2(\d{1,2})|(\d{1,2})([-./])(\d{1,2})\6(\d{4}))$/;
@@ -27,13 +30,6 @@ const NAMED_DATE = new RegExp(
   `^(?:\\d{1,2}[ -](?:${MONTHS})[a-z]*\\.?[ -]\\d{4}|(?:${MONTHS})[a-z]*\\.? \\d{1,2},? \\d{4})$`,
   'i',
 );
-/**
- * Dates spread over fewer years than this, in at least {@link EVENT_DATES_MIN} cells, are the
- * dates of events (orders, visits), which cluster; people's dates of birth spread over decades.
- */
-const EVENT_DATES_SPAN_YEARS = 3;
-const EVENT_DATES_MIN = 8;
-
 /**
  * A person's name: two to four words, each capitalized (`Jane`, `O'Brien`, `Smith-Jones`,
  * `McDonald`, `JANE`), an initial (`Q.`) or a lowercase particle (`van der Berg`, `de la Cruz`),
@@ -54,11 +50,12 @@ const STREET_ADDRESS =
 /**
  * A password or key alone in a cell (`hunter2`, `Tr0ub4dor&3`): 6 to 64 characters without a
  * space, a letter and a digit or a symbol of those passwords hold among them. Not a number, a
- * date, a version, an email, a path or a URL, nor hexadecimal alone (digests, ETags, UUIDs).
+ * date, a timestamp, a version, a path or a URL, nor 16 hexadecimal digits or more alone (digests, ETags) or a
+ * UUID, and no email in it.
  */
 const SECRET_TOKEN = /^(?=\S*\p{L})(?=\S*[\d!#$%&*+=?@^~|<>{}[\]()])\S{6,64}$/u;
 const NOT_SECRET =
-  /^(?:[\da-f-]+|v?\d+(?:\.\d+)+(?:[-+][\w.]+)?|[/.~].*|\p{L}+:\/\/.*)$|[^@\s"]@[^@\s"]+\.\p{L}{2,}/iu;
+  /^(?:[\da-f]{16,}|\d{4}-\d{2}-\d{2}[T ][\d:.]+(?:Z|[+-][\d:]+)?|[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}|v?\d+(?:\.\d+)+(?:[-+][\w.]+)?|(?:~|\.{1,2})?\/[\w./-]*|\p{L}+:\/\/\S*)$|[^@\s"]@[^@\s"]+\.\p{L}{2,}/iu;
 
 /** The character classes of a value in order (`ORD-0012` → `AAA-9999`): ids of one column share theirs. */
 function outline(value: string): string {
@@ -66,12 +63,6 @@ function outline(value: string): string {
     .replace(/\p{Lu}/gu, 'A')
     .replace(/\p{Ll}/gu, 'a')
     .replace(/\d/g, '9');
-}
-
-/** The years of dates of one column, written in any of the shapes {@link isDate} takes. */
-function yearOf(value: string): number {
-  const found = value.match(/\d{4}/);
-  return found === null ? Number.NaN : Number(found[0]);
 }
 
 function isDate(value: string): boolean {
@@ -96,25 +87,25 @@ function isDate(value: string): boolean {
  * filled cells have names it.
  */
 const SHAPES: readonly ColumnShape[] = [
-  { name: 'ssn', cell: (value) => SSN.test(value) },
   {
-    name: 'dob',
-    cell: isDate,
-    column: (values) => {
-      if (values.length < EVENT_DATES_MIN) return true;
-      const years = values.map(yearOf).filter((year) => !Number.isNaN(year));
-      return Math.max(...years) - Math.min(...years) >= EVENT_DATES_SPAN_YEARS;
-    },
+    name: 'ssn',
+    cell: (value) => NINE_DIGITS.test(value),
+    column: (values) => values.filter((value) => VALID_SSN.test(value)).length * 2 > values.length,
   },
+  // Any column of dates alone: nothing tells a date of birth from another, and a class of
+  // pupils is born within two years as surely as orders are placed within them. Dates with a
+  // time are events.
+  { name: 'dob', cell: isDate },
   { name: 'address', cell: (value) => STREET_ADDRESS.test(value) },
   { name: 'name', cell: (value) => PERSON_NAME.test(value) },
   {
     name: 'password',
     cell: (value) => SECRET_TOKEN.test(value) && !NOT_SECRET.test(value),
-    // Values of one outline are ids (`ORD-0012`, `SKU-ABC-12345`), and values that repeat are codes.
+    // Three values or more of one outline are ids (`ORD-0012`, `SKU-ABC-12345`), and values
+    // that repeat are codes; two may be passwords whatever they look like.
     column: (values) =>
-      (values.length === 1 || new Set(values.map(outline)).size > 1) &&
-      new Set(values).size * 4 > values.length * 3,
+      values.length < 3 ||
+      (new Set(values.map(outline)).size > 1 && new Set(values).size * 4 > values.length * 3),
   },
 ];
 
@@ -128,33 +119,28 @@ export function columnShapes(redactor: Redactor): readonly ColumnShape[] {
 
 /**
  * The name each column of a headerless CSV goes by, as the shapes of its cells in the first
- * `records` records held by `tokens` tell (see {@link SHAPES}), or `undefined` for a column
- * none names; `undefined` when no column is named.
+ * `records` records held by `tokens` tell (see {@link SHAPES}), with `matches` the batch scan of
+ * their text, or `undefined` for a column none names; `undefined` when no column is named. A
+ * cell that a detector matches whole is left to that detector (a column of access key ids is
+ * not one of passwords): only the others are read.
  *
  * @example
  * // records `Jane Doe,123456789` and `John Roe,987654320`
- * inferColumnNames(tokens, 2, columnShapes(redactor)); // ['name', 'ssn']
+ * inferColumnNames(tokens, 2, matches, columnShapes(redactor)); // ['name', 'ssn']
  */
 export function inferColumnNames(
   tokens: CsvTokenizer,
   records: number,
+  matches: readonly ScanMatch[],
   shapes: readonly ColumnShape[],
 ): readonly (string | undefined)[] | undefined {
-  const { text, recordCellEnds, cellStarts, cellEnds, cellKinds } = tokens;
   const columns: string[][] = [];
-  let cell = 0;
-  for (let record = 0; record < records; record++) {
-    const cellEnd = recordCellEnds[record] as number;
-    for (let column = 0; cell < cellEnd; cell++, column++) {
-      const start = cellStarts[cell] as number;
-      const stop = cellEnds[cell] as number;
-      if (start === stop) continue;
-      const raw = text.slice(start, stop);
-      (columns[column] ??= []).push(
-        cellKinds[cell] === CellKind.QuotedEscaped ? raw.replaceAll('""', '"') : raw,
-      );
-    }
-  }
+  forEachWindowCell(tokens, records, matches, (column, value, _isEscaped, wholeDetector) => {
+    if (wholeDetector !== undefined) return;
+    const values = columns[column] ?? [];
+    values.push(value);
+    columns[column] = values;
+  });
   let names: (string | undefined)[] | undefined;
   columns.forEach((values, column) => {
     const name = shapeName(values, shapes);

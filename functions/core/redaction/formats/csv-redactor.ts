@@ -507,7 +507,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       const columnNames: (readonly string[])[] = !isDeclared
         ? isData
           ? isInferred
-            ? Array.from(inferColumnNames(tokens, windowRecords, shapes) ?? [], (name) =>
+            ? Array.from(inferColumnNames(tokens, windowRecords, matches, shapes) ?? [], (name) =>
                 name === undefined ? [] : [name],
               )
             : []
