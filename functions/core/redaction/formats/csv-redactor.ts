@@ -74,11 +74,13 @@ const EMAIL_LIKE = /[^\s@]@[^\s@]/;
  * excepted) fails with `MalformedObjectError`: its cells are no longer where the names say.
  *
  * A headerless object whose columns no rule set declares has them inferred from its first
- * records (see csv-column-inference.ts): a column where one of them holds a whole phone number
- * and most are phone numbers or shaped like one has its local numbers (`555-0199`, which the
- * phone detector takes only with an area code) redacted as phone numbers too. Those records
- * (64, or 16 KiB, at most) are held until then, and are the head the object's segments redact
- * first (see `onHeader`).
+ * records. Most of a column's values having the shape of an SSN, a date, an address, a person's
+ * name or a password names it, and the name binds as a header of it would, `keep` excepted
+ * (see csv-column-shapes.ts). A column of phone numbers, or of local numbers shaped like one,
+ * has its local numbers (`555-0199`, which the phone detector takes only with an area code)
+ * redacted as phone numbers too (see csv-column-inference.ts). Those records (64, or 16 KiB, at
+ * most) are held until then, and are the head the object's segments redact first (see
+ * `onHeader`).
  *
  * In data records a `keep` column is left alone, another ruled column gets its rule's action (a
  * dropped value becomes an empty cell), and every other cell, extra cells included, gets the
