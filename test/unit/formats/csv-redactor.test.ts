@@ -10,7 +10,11 @@ import {
   builtInDetectorIds,
   createBuiltInDetector,
 } from '../../../functions/core/redaction/detectors/built-in-detectors.ts';
-import { isLoosePhone } from '../../../functions/core/redaction/formats/csv-column-inference.ts';
+import {
+  isLocalPhone,
+  isLoosePhone,
+} from '../../../functions/core/redaction/formats/csv-column-inference.ts';
+import { columnShapes, shapeName } from '../../../functions/core/redaction/formats/csv-column-shapes.ts';
 import { createCsvRedactor } from '../../../functions/core/redaction/formats/csv-redactor.ts';
 import type { FormatRedactor } from '../../../functions/core/redaction/formats/format-redactor.ts';
 import { type CompiledFieldRule, Redactor } from '../../../functions/core/redaction/redactor.ts';
@@ -138,13 +142,15 @@ function referenceRedact(redactor: Redactor, input: string, explicitDelimiter?: 
     return all.length === 0 ? cell.value : redactor.replace(cell.value, all, 0, cell.value.length);
   };
   // A file without a header: its phone columns, as the records of the first 16 KiB (64 at most)
-  // show them: a whole phone number in a cell alone, and most filled cells one or loosely shaped.
+  // show them: a whole phone number in a cell alone, and most filled cells one or loosely shaped;
+  // or more than two thirds of them local numbers.
   const phone = redactor.ruleSet.detectorIds.indexOf('phone');
   let isPhoneColumn: boolean[] = [];
   const inferPhoneColumns = (): boolean[] => {
     const filled: number[] = [];
     const whole: number[] = [];
     const shaped: number[] = [];
+    const local: number[] = [];
     let length = 0;
     for (const [index, { cells, terminator }] of records.entries()) {
       cells.forEach((cell, column) => {
@@ -157,11 +163,36 @@ function referenceRedact(redactor: Redactor, input: string, explicitDelimiter?: 
           );
         if (isPhone) whole[column] = (whole[column] ?? 0) + 1;
         if (isPhone || isLoosePhone(cell.value)) shaped[column] = (shaped[column] ?? 0) + 1;
+        if (isPhone || isLocalPhone(cell.value)) local[column] = (local[column] ?? 0) + 1;
       });
       length += cells.reduce((sum, cell) => sum + cell.raw.length + 1, -1) + terminator.length;
       if (index + 1 >= 64 || length >= 16 * 1024) break;
     }
-    return filled.map((count, column) => (whole[column] ?? 0) > 0 && (shaped[column] ?? 0) * 2 > count);
+    return filled.map(
+      (count, column) =>
+        ((whole[column] ?? 0) > 0 && (shaped[column] ?? 0) * 2 > count) ||
+        (local[column] ?? 0) * 3 > count * 2,
+    );
+  };
+  // And the columns the shapes of their cells name, as those records show them (cells a
+  // detector takes whole left out).
+  const inferNamedColumns = (): (CompiledFieldRule | undefined)[] => {
+    const values: string[][] = [];
+    let length = 0;
+    for (const [index, { cells, terminator }] of records.entries()) {
+      cells.forEach((cell, column) => {
+        const isWhole = redactor.scanner
+          .scan(cell.value)
+          .matches.some((found) => found.start === 0 && found.end === cell.value.length);
+        if (cell.value !== '' && !isWhole) values[column] = [...(values[column] ?? []), cell.value];
+      });
+      length += cells.reduce((sum, cell) => sum + cell.raw.length + 1, -1) + terminator.length;
+      if (index + 1 >= 64 || length >= 16 * 1024) break;
+    }
+    return Array.from(values, (each) => {
+      const name = each === undefined ? undefined : shapeName(each, columnShapes(redactor));
+      return name === undefined ? undefined : redactor.fieldRule([name]);
+    });
   };
   const redactCell = (
     { cells, terminator }: ParsedRecord,
@@ -190,10 +221,12 @@ function referenceRedact(redactor: Redactor, input: string, explicitDelimiter?: 
       );
       const dataLike = isDataLike.filter(Boolean).length;
       const isData = dataLike * 2 > names.filter((name) => name !== '').length;
-      columns = names.map((name) => {
-        const rule = isData ? undefined : redactor.fieldRule([name]);
-        return dataLike > 0 && rule?.isKeep ? undefined : rule;
-      });
+      columns = isData
+        ? inferNamedColumns()
+        : names.map((name) => {
+            const rule = redactor.fieldRule([name]);
+            return dataLike > 0 && rule?.isKeep ? undefined : rule;
+          });
       if (!isData) headerNames = names;
       if (isData && phone >= 0) {
         isPhoneColumn = inferPhoneColumns();

@@ -28,6 +28,12 @@ const DECIMAL = /^[^.]*\.\d{1,3}$/;
 /** A dotted quad: an IPv4 address (the ipv4 detector's) or a version. */
 const DOTTED_QUAD = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 
+/**
+ * A number grouped by thousands (`12 345 678`, `1.234.567`): an amount, though it has a local
+ * phone number's loose shape.
+ */
+const THOUSANDS = /^\d{1,3}([ .'])\d{3}(?:\1\d{3})+$/;
+
 /** True when `value` has the loose shape of a local phone number (see {@link LOOSE_PHONE}). */
 export function isLoosePhone(value: string): boolean {
   if (!LOOSE_PHONE.test(value) || DATE.test(value) || DECIMAL.test(value) || DOTTED_QUAD.test(value))
@@ -41,21 +47,40 @@ export function isLoosePhone(value: string): boolean {
 }
 
 /**
+ * True when `value` is a local phone number without a whole one beside it to say so: it has the
+ * loose shape (see {@link isLoosePhone}) and is not grouped by thousands as amounts are.
+ */
+export function isLocalPhone(value: string): boolean {
+  return isLoosePhone(value) && !THOUSANDS.test(value);
+}
+
+/**
+ * How the values of a detector look when it cannot take them: `loose` where a whole match in
+ * the column says what the column holds, `alone` where none does.
+ */
+export interface LooseShape {
+  readonly loose: (value: string) => boolean;
+  readonly alone: (value: string) => boolean;
+}
+
+/**
  * The loose shape of each detector whose values a column can be inferred to hold, by rule id.
  * Only phone numbers: a local number is what the detector must miss (no area code to validate)
  * while a column of them is plain to see. Other entities do not generalize cleanly: a card, an
  * IBAN or an SSN that fails its check is no card, IBAN or SSN (test data, an order number), and
  * redacting it by shape would take every id column that one real value sits in; an email has no
- * looser shape.
+ * looser shape. (csv-column-shapes.ts names whole columns by the shapes of their values.)
  */
-const LOOSE_SHAPES: Readonly<Record<string, (value: string) => boolean>> = { phone: isLoosePhone };
+const LOOSE_SHAPES: Readonly<Record<string, LooseShape>> = {
+  phone: { loose: isLoosePhone, alone: isLocalPhone },
+};
 
 /** The detectors of a rule set that columns can be inferred for: their index and loose shape. */
-export type InferableDetectors = ReadonlyMap<number, (value: string) => boolean>;
+export type InferableDetectors = ReadonlyMap<number, LooseShape>;
 
 /** The detectors of `ruleSet` that have a loose shape (see {@link LOOSE_SHAPES}), by index. */
 export function inferableDetectors(ruleSet: CompiledRuleSet): InferableDetectors {
-  const found = new Map<number, (value: string) => boolean>();
+  const found = new Map<number, LooseShape>();
   ruleSet.detectorIds.forEach((id, index) => {
     const shape = LOOSE_SHAPES[id];
     if (shape !== undefined) found.set(index, shape);
@@ -85,9 +110,10 @@ export type InferredColumns = readonly (number | undefined)[];
  * records held by `tokens` show, with `matches` the batch scan of their text (see
  * `csvScanText`): a column holds them when at least one of its cells is a whole match of the
  * detector (the cell from its first character to its last, as written), and more than half of
- * its filled cells are such a match or have the detector's loose shape. One lucky match among
- * ids does not make a column of them phones; a column of local numbers with one full number
- * among them is a phone column. `undefined` when no column holds any.
+ * its filled cells are such a match or have the detector's loose shape; or, with no whole match,
+ * when more than two thirds of them have its `alone` shape. One lucky match among ids does not
+ * make a column of them phones; a column of local numbers, with one full number among them or
+ * not, is a phone column. `undefined` when no column holds any.
  *
  * @example
  * // records `555-0199` and `(415) 555-0132`: the second is a whole phone match
@@ -99,15 +125,54 @@ export function inferColumns(
   matches: readonly ScanMatch[],
   detectors: InferableDetectors,
 ): InferredColumns | undefined {
-  const { text, recordCellEnds, cellStarts, cellEnds, cellKinds } = tokens;
   const filled: number[] = [];
   // Per detector, per column: whole matches, and cells that are whole matches or loosely shaped.
   const whole = new Map<number, number[]>();
   const shaped = new Map<number, number[]>();
+  const alone = new Map<number, number[]>();
   for (const detector of detectors.keys()) {
     whole.set(detector, []);
     shaped.set(detector, []);
+    alone.set(detector, []);
   }
+  forEachWindowCell(tokens, records, matches, (column, value, isEscaped, wholeDetector) => {
+    filled[column] = (filled[column] ?? 0) + 1;
+    for (const [detector, shape] of detectors) {
+      const isWholeMatch = wholeDetector === detector;
+      if (isWholeMatch) add(whole, detector, column);
+      if (isWholeMatch || (!isEscaped && shape.loose(value))) add(shaped, detector, column);
+      if (isWholeMatch || (!isEscaped && shape.alone(value))) add(alone, detector, column);
+    }
+  });
+  let inferred: (number | undefined)[] | undefined;
+  filled.forEach((count, column) => {
+    for (const detector of detectors.keys()) {
+      const wholeCount = whole.get(detector)?.[column] ?? 0;
+      const shapedCount = shaped.get(detector)?.[column] ?? 0;
+      const aloneCount = alone.get(detector)?.[column] ?? 0;
+      if ((wholeCount > 0 && shapedCount * 2 > count) || aloneCount * 3 > count * 2) {
+        inferred ??= [];
+        inferred[column] = detector;
+        return;
+      }
+    }
+  });
+  return inferred;
+}
+
+/**
+ * Calls `visit` for each filled cell of the first `records` records held by `tokens`, in order:
+ * with its column, its value decoded, whether it had doubled quotes, and the detector of the
+ * match of `matches` (the batch scan of their text, see `csvScanText`) that spans it whole (the
+ * cell from its first character to its last, as written), if one does.
+ */
+export function forEachWindowCell(
+  tokens: CsvTokenizer,
+  records: number,
+  matches: readonly ScanMatch[],
+  visit: (column: number, value: string, isEscaped: boolean, wholeDetector: number | undefined) => void,
+): void {
+  const { text, recordCellEnds, cellStarts, cellEnds, cellKinds } = tokens;
   let match = 0;
   let cell = 0;
   for (let record = 0; record < records; record++) {
@@ -116,31 +181,19 @@ export function inferColumns(
       const start = cellStarts[cell] as number;
       const stop = cellEnds[cell] as number;
       if (start === stop) continue;
-      filled[column] = (filled[column] ?? 0) + 1;
       while (match < matches.length && (matches[match] as ScanMatch).end <= start) match++;
       const found = matches[match];
       const isWhole = found !== undefined && found.start === start && found.end === stop;
-      const value = cellKinds[cell] === CellKind.QuotedEscaped ? undefined : text.slice(start, stop);
-      for (const [detector, isShaped] of detectors) {
-        const isWholeMatch = isWhole && found.detector === detector;
-        if (isWholeMatch) add(whole, detector, column);
-        if (isWholeMatch || (value !== undefined && isShaped(value))) add(shaped, detector, column);
-      }
+      const isEscaped = cellKinds[cell] === CellKind.QuotedEscaped;
+      const raw = text.slice(start, stop);
+      visit(
+        column,
+        isEscaped ? raw.replaceAll('""', '"') : raw,
+        isEscaped,
+        isWhole ? found.detector : undefined,
+      );
     }
   }
-  let inferred: (number | undefined)[] | undefined;
-  filled.forEach((count, column) => {
-    for (const detector of detectors.keys()) {
-      const wholeCount = whole.get(detector)?.[column] ?? 0;
-      const shapedCount = shaped.get(detector)?.[column] ?? 0;
-      if (wholeCount > 0 && shapedCount * 2 > count) {
-        inferred ??= [];
-        inferred[column] = detector;
-        return;
-      }
-    }
-  });
-  return inferred;
 }
 
 function add(counts: Map<number, number[]>, detector: number, column: number): void {
@@ -164,8 +217,8 @@ export function inferredCellMatch(
   next: ScanMatch | undefined,
 ): ScanMatch | undefined {
   if (start === stop || (next !== undefined && next.start === start && next.end === stop)) return undefined;
-  const isShaped = detectors.get(detector);
-  if (isShaped === undefined || !isShaped(text.slice(start, stop))) return undefined;
+  const shape = detectors.get(detector);
+  if (shape === undefined || !shape.loose(text.slice(start, stop))) return undefined;
   return { start: 0, end: stop - start, detector };
 }
 

@@ -12,6 +12,7 @@ import {
   inferredCellMatch,
   withInferredColumns,
 } from './csv-column-inference.ts';
+import { columnShapes, inferColumnNames } from './csv-column-shapes.ts';
 import { csvScanText } from './csv-scan-text.ts';
 import { CellKind, CsvTokenizer } from './csv-tokenizer.ts';
 import type { FormatRedactor } from './format-redactor.ts';
@@ -73,11 +74,13 @@ const EMAIL_LIKE = /[^\s@]@[^\s@]/;
  * excepted) fails with `MalformedObjectError`: its cells are no longer where the names say.
  *
  * A headerless object whose columns no rule set declares has them inferred from its first
- * records (see csv-column-inference.ts): a column where one of them holds a whole phone number
- * and most are phone numbers or shaped like one has its local numbers (`555-0199`, which the
- * phone detector takes only with an area code) redacted as phone numbers too. Those records
- * (64, or 16 KiB, at most) are held until then, and are the head the object's segments redact
- * first (see `onHeader`).
+ * records. Most of a column's values having the shape of an SSN, a date, an address, a person's
+ * name or a password names it, and the name binds as a header of it would, `keep` excepted
+ * (see csv-column-shapes.ts). A column of phone numbers, or of local numbers shaped like one,
+ * has its local numbers (`555-0199`, which the phone detector takes only with an area code)
+ * redacted as phone numbers too (see csv-column-inference.ts). Those records (64, or 16 KiB, at
+ * most) are held until then, and are the head the object's segments redact first (see
+ * `onHeader`).
  *
  * In data records a `keep` column is left alone, another ruled column gets its rule's action (a
  * dropped value becomes an empty cell), and every other cell, extra cells included, gets the
@@ -158,11 +161,11 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
   let isFirstText = true;
   // Headerless objects have their columns inferred from their first records, held until then
   // (see csv-column-inference.ts); not when the rule set declares the columns or a header.
-  const inferable =
-    hasDetectors && layout.columns === undefined && layout.header !== 'present'
-      ? inferableDetectors(redactor.ruleSet)
-      : undefined;
-  const isInferring = inferable !== undefined && inferable.size > 0;
+  const mayInfer = layout.columns === undefined && layout.header !== 'present';
+  const inferable = hasDetectors && mayInfer ? inferableDetectors(redactor.ruleSet) : undefined;
+  // And named from the shapes of their values (see csv-column-shapes.ts).
+  const shapes = mayInfer ? columnShapes(redactor) : [];
+  const isInferring = (inferable !== undefined && inferable.size > 0) || shapes.length > 0;
   let inferred: InferredColumns | undefined;
   // Columns redacted in a record the batch scan finds nothing in: the ruled and inferred ones.
   let quietColumns: readonly number[] = [];
@@ -501,10 +504,15 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         delimiter: tokens.delimiter,
         endOffset: tokenizerOffset + (recordEnds[isInferred ? windowRecords - 1 : 0] as number),
       });
-      // The names each column goes by: its header, a declared name, or both.
+      // The names each column goes by: its header, a declared name, or both; in a headerless
+      // object, the name its values' shape gives it, if any.
       const columnNames: (readonly string[])[] = !isDeclared
         ? isData
-          ? []
+          ? isInferred
+            ? Array.from(inferColumnNames(tokens, windowRecords, matches, shapes) ?? [], (name) =>
+                name === undefined ? [] : [name],
+              )
+            : []
           : names.map((name) => [name])
         : isData
           ? declared.map((name) => [name])
@@ -512,9 +520,10 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       // A `keep` rule binds only on a header beyond doubt or on columns the operator says every row has.
       const isKeepBound = isDeclared ? layout.header === 'absent' : !isDoubted;
       binding = bindCsvColumns(redactor, columnNames, isKeepBound);
-      inferred = isInferred
-        ? inferColumns(tokens, windowRecords, matches, inferable as InferableDetectors)
-        : undefined;
+      inferred =
+        isInferred && inferable !== undefined && inferable.size > 0
+          ? inferColumns(tokens, windowRecords, matches, inferable)
+          : undefined;
       quietColumns = withInferredColumns(binding.ruledColumns, inferred);
       if (!isDeclared || !isData) {
         for (let column = 0; cell < cellEnd; cell++, column++) {
