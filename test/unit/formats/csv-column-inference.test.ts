@@ -277,6 +277,14 @@ describe('CSV column inference', () => {
     );
   });
 
+  it('redacts a local number that only a keyword in the record before makes a whole match in the batch scan', () => {
+    // `tel` ends the first record: the phone detector takes `030 1234567` after it in the scan
+    // of both records, not in the cell's own.
+    const input = 'sep=.\ntel 020 7946 0958\n.030 1234567\n';
+
+    expect(redact(input)).toBe('sep=.\ntel [PHONE]\n.[PHONE]\n');
+  });
+
   it('does not make phones of amounts grouped by thousands, which have the loose shape', () => {
     const input = '12 345 678,1\n1.234.567,2\n9 999 999,3\n';
 

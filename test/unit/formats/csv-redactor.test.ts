@@ -176,24 +176,62 @@ function referenceRedact(redactor: Redactor, input: string, explicitDelimiter?: 
   };
   // And the columns the shapes of their cells name, as those records show them (cells a
   // detector takes whole left out).
-  const inferNamedColumns = (): (CompiledFieldRule | undefined)[] => {
-    const values: string[][] = [];
-    let length = 0;
-    for (const [index, { cells, terminator }] of records.entries()) {
+  // The records of the window, and which of their cells the detectors take whole when run over
+  // them all at once, each delimiter, quote and terminator a line feed (cells of a record before
+  // are context, as in the engine's batch scan).
+  const windowRecords: ParsedRecord[] = [];
+  let windowLength = 0;
+  for (const [index, record] of records.entries()) {
+    windowRecords.push(record);
+    windowLength +=
+      record.cells.reduce((sum, cell) => sum + cell.raw.length + 1, -1) + record.terminator.length;
+    if (index + 1 >= 64 || windowLength >= 16 * 1024) break;
+  }
+  const wholeCells = new Set<string>();
+  {
+    let batch = '';
+    const spans: { key: string; start: number; end: number }[] = [];
+    windowRecords.forEach(({ cells, terminator }, index) => {
       cells.forEach((cell, column) => {
-        const isWhole = redactor.scanner
-          .scan(cell.value)
-          .matches.some((found) => found.start === 0 && found.end === cell.value.length);
-        if (cell.value !== '' && !isWhole) values[column] = [...(values[column] ?? []), cell.value];
+        if (column > 0) batch += '\n';
+        const content = cell.isQuoted ? cell.raw.slice(1, -1) : cell.raw;
+        const start = batch.length + (cell.isQuoted ? 1 : 0);
+        spans.push({ key: `${index},${column}`, start, end: start + content.length });
+        batch += cell.isQuoted ? `\n${content}\n` : content;
       });
-      length += cells.reduce((sum, cell) => sum + cell.raw.length + 1, -1) + terminator.length;
-      if (index + 1 >= 64 || length >= 16 * 1024) break;
+      batch += '\n'.repeat(terminator.length);
+    });
+    const matches = redactor.scanner.scan(batch).matches;
+    for (const span of spans) {
+      const found = matches.find((each) => each.end > span.start);
+      if (found?.start === span.start && found.end === span.end && span.start < span.end)
+        wholeCells.add(span.key);
     }
-    return Array.from(values, (each) => {
-      const name = each === undefined ? undefined : shapeName(each, columnShapes(redactor));
+  }
+  const windowValues = (from: number): string[][] => {
+    const values: string[][] = [];
+    windowRecords.forEach(({ cells }, index) => {
+      cells.forEach((cell, column) => {
+        if (index >= from && cell.value !== '' && !wholeCells.has(`${index},${column}`))
+          values[column] = [...(values[column] ?? []), cell.value];
+      });
+    });
+    return values;
+  };
+  const shapes = columnShapes(redactor);
+  const inferNamedColumns = (): (CompiledFieldRule | undefined)[] =>
+    Array.from(windowValues(0), (each) => {
+      const name = each === undefined ? undefined : shapeName(each, shapes);
       return name === undefined ? undefined : redactor.fieldRule([name]);
     });
-  };
+  // A header naming no rule is a first row of values when a later column's shape, a person's
+  // name excepted, is its cell's too.
+  const isFirstRowOfValues = (first: readonly ParsedCell[]): boolean =>
+    Array.from(windowValues(1)).some((values, column) => {
+      const shape = shapes.find((each) => values !== undefined && each.name === shapeName(values, shapes));
+      const value = first[column]?.value ?? '';
+      return shape !== undefined && shape.name !== 'name' && value !== '' && shape.cell(value);
+    });
   const redactCell = (
     { cells, terminator }: ParsedRecord,
     column: number,
@@ -220,7 +258,12 @@ function referenceRedact(redactor: Redactor, input: string, explicitDelimiter?: 
           /[^\s@]@[^\s@]/.test(name),
       );
       const dataLike = isDataLike.filter(Boolean).length;
-      const isData = dataLike * 2 > names.filter((name) => name !== '').length;
+      const filled = names.filter((name) => name !== '').length;
+      const isUnnamed =
+        filled > 0 &&
+        shapes.length > 0 &&
+        names.every((name, column) => isDataLike[column] || redactor.fieldRule([name]) === undefined);
+      const isData = dataLike * 2 > filled || (isUnnamed && isFirstRowOfValues(cells));
       columns = isData
         ? inferNamedColumns()
         : names.map((name) => {
@@ -235,7 +278,7 @@ function referenceRedact(redactor: Redactor, input: string, explicitDelimiter?: 
         });
       }
       // A doubted header may be data: a cell naming a ruled column gets that rule itself.
-      if (dataLike > 0) {
+      if (dataLike > 0 || isData) {
         columns.forEach((rule, column) => {
           const cell = cells[column];
           if (rule === undefined || cell === undefined) return;

@@ -162,15 +162,21 @@ export function inferColumns(
 
 /**
  * Calls `visit` for each filled cell of the first `records` records held by `tokens`, in order:
- * with its column, its value decoded, whether it had doubled quotes, and the detector of the
- * match of `matches` (the batch scan of their text, see `csvScanText`) that spans it whole (the
- * cell from its first character to its last, as written), if one does.
+ * with its column, its value decoded, whether it had doubled quotes, the detector of the match
+ * of `matches` (the batch scan of their text, see `csvScanText`) that spans it whole (the cell
+ * from its first character to its last, as written), if one does, and its record.
  */
 export function forEachWindowCell(
   tokens: CsvTokenizer,
   records: number,
   matches: readonly ScanMatch[],
-  visit: (column: number, value: string, isEscaped: boolean, wholeDetector: number | undefined) => void,
+  visit: (
+    column: number,
+    value: string,
+    isEscaped: boolean,
+    wholeDetector: number | undefined,
+    record: number,
+  ) => void,
 ): void {
   const { text, recordCellEnds, cellStarts, cellEnds, cellKinds } = tokens;
   let match = 0;
@@ -191,6 +197,7 @@ export function forEachWindowCell(
         isEscaped ? raw.replaceAll('""', '"') : raw,
         isEscaped,
         isWhole ? found.detector : undefined,
+        record,
       );
     }
   }
@@ -204,9 +211,8 @@ function add(counts: Map<number, number[]>, detector: number, column: number): v
 /**
  * The match that redacts the cell `text[start, stop)` (not one with doubled quotes) of a column
  * inferred to hold `detector`'s values whole, as that detector's, when it has the detector's
- * loose shape and the batch scan has no whole match of it (`next` is the first batch match
- * ending after `start`), whose own action then applies; in positions of the cell; else
- * `undefined`.
+ * loose shape, in positions of the cell; else `undefined`. A match of another detector that
+ * takes the cell whole goes first, with its own action (see the CSV redactor).
  */
 export function inferredCellMatch(
   text: string,
@@ -214,9 +220,8 @@ export function inferredCellMatch(
   stop: number,
   detector: number,
   detectors: InferableDetectors,
-  next: ScanMatch | undefined,
 ): ScanMatch | undefined {
-  if (start === stop || (next !== undefined && next.start === start && next.end === stop)) return undefined;
+  if (start === stop) return undefined;
   const shape = detectors.get(detector);
   if (shape === undefined || !shape.loose(text.slice(start, stop))) return undefined;
   return { start: 0, end: stop - start, detector };

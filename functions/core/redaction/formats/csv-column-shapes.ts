@@ -161,3 +161,38 @@ export function shapeName(values: readonly string[], shapes: readonly ColumnShap
     return shaped.length * 3 > values.length * 2 && (shape.column?.(shaped) ?? true);
   })?.name;
 }
+
+/**
+ * True when the first of the first `records` records held by `tokens` (`matches` the batch scan
+ * of their text) is a row of values, not a header: in a column of the later records that a shape
+ * other than a person's name names (see {@link inferColumnNames}), the first row's cell has that
+ * shape too. A header cell does not look like a password, an SSN, a date or an address; it may
+ * look like a name (`Account Holder`), so names alone decide nothing. Needs a record after the
+ * first.
+ *
+ * @example
+ * // records `Jane Doe,hunter2` and `John Roe,letmein1`
+ * isFirstRowOfValues(tokens, 2, matches, shapes); // true: hunter2 has a password's shape
+ */
+export function isFirstRowOfValues(
+  tokens: CsvTokenizer,
+  records: number,
+  matches: readonly ScanMatch[],
+  shapes: readonly ColumnShape[],
+): boolean {
+  const first: (string | undefined)[] = [];
+  const columns: string[][] = [];
+  forEachWindowCell(tokens, records, matches, (column, value, _isEscaped, wholeDetector, record) => {
+    if (record === 0) first[column] = value;
+    if (record === 0 || wholeDetector !== undefined) return;
+    const values = columns[column] ?? [];
+    values.push(value);
+    columns[column] = values;
+  });
+  return columns.some((values, column) => {
+    const value = first[column];
+    const name = shapeName(values, shapes);
+    const shape = shapes.find((each) => each.name === name);
+    return value !== undefined && shape !== undefined && shape.name !== 'name' && shape.cell(value);
+  });
+}

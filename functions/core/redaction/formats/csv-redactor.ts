@@ -12,7 +12,7 @@ import {
   inferredCellMatch,
   withInferredColumns,
 } from './csv-column-inference.ts';
-import { columnShapes, inferColumnNames } from './csv-column-shapes.ts';
+import { columnShapes, inferColumnNames, isFirstRowOfValues } from './csv-column-shapes.ts';
 import { csvScanText } from './csv-scan-text.ts';
 import { CellKind, CsvTokenizer } from './csv-tokenizer.ts';
 import type { FormatRedactor } from './format-redactor.ts';
@@ -334,21 +334,18 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         const inferredMatch =
           inferredDetector === undefined || kind === CellKind.QuotedEscaped
             ? undefined
-            : inferredCellMatch(
-                text,
-                start,
-                stop,
-                inferredDetector,
-                inferable as InferableDetectors,
-                matches[match],
-              );
+            : inferredCellMatch(text, start, stop, inferredDetector, inferable as InferableDetectors);
+        const next = matches[match];
+        // A whole match of the batch scan is the cell's own unless the records before it made
+        // it (a keyword there): the cell is scanned, and only what takes it whole goes first.
+        const isBatchWhole = next !== undefined && next.start === start && next.end === stop;
         const isTouched = match < matches.length && (matches[match] as ScanMatch).start < stop;
         // The batch scan vouches for a cell it finds nothing in, as written.
         const isVouched = !isTouched && kind !== CellKind.QuotedEscaped && inferredMatch === undefined;
         if (isVouched && (cellScanner === scanner || vouchedCells?.[index] === 1)) return false;
         value = decode(text, start, stop, kind);
         let found: readonly ScanMatch[] | undefined =
-          inferredMatch !== undefined
+          inferredMatch !== undefined && !isBatchWhole
             ? [inferredMatch]
             : isTouched && kind !== CellKind.QuotedEscaped
               ? batchMatchesAlone(index, start, stop, value, cellScanner)
@@ -364,6 +361,11 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
             found = withRecordMatches(own, recordMatches, text, start, stop, kind);
           }
         }
+        if (
+          inferredMatch !== undefined &&
+          !found.some((each) => each.start === 0 && each.end === value.length)
+        )
+          found = [inferredMatch];
         replacement = found.length === 0 ? value : redactor.replace(value, found, 0, value.length);
       }
       if (replacement === value) return false;
@@ -466,6 +468,8 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       const names: string[] = [];
       let dataLikeCells = 0;
       let filledCells = 0;
+      // Whether a cell that does not look like data names a rule.
+      let isNaming = false;
       for (let index = cell; index < cellEnd; index++) {
         const start = cellStarts[index] as number;
         const stop = cellEnds[index] as number;
@@ -474,6 +478,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         const isDetected = matches.some((found) => found.start < stop && found.end > start);
         if (name.length > 0) filledCells++;
         if (isDetected || NUMBER_LIKE.test(name) || EMAIL_LIKE.test(name)) dataLikeCells++;
+        else isNaming ||= redactor.fieldRule([name]) !== undefined;
       }
       // The first row stays what the first batch scan made it, as when no records are held.
       dataLikeCells = heldDataLikeCells ?? dataLikeCells;
@@ -481,28 +486,35 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       // among its names; but a doubted header may be data after all, so it never exempts a
       // column from the detectors, and a cell naming a ruled column gets that rule itself
       // (`secret123` in a first row of data is a value, not only a name).
-      const isData =
+      const isDataLike =
         layout.header === 'absent' || (layout.header === 'detect' && dataLikeCells * 2 > filledCells);
-      const isDoubted = dataLikeCells > 0;
       // Declared columns bind unless the first row is a header beyond doubt: alone when it is
       // data, beside its own names when it may be either (the rules of both apply).
       const declared = layout.columns;
-      const isDeclared = declared !== undefined && (isData || isDoubted || filledCells === 0);
+      const isDeclared = declared !== undefined && (isDataLike || dataLikeCells > 0 || filledCells === 0);
       if (isDeclared) {
         declaredCells = declared.length;
         checkCellCount(tokens, 0, 0);
       }
+      // A header whose names name no rule (but those of cells that look like data, such as
+      // `password=hunter2`) may be a first row of values that nothing marks as data
+      // (`Jane Doe,hunter2`): the records after it tell (see `isFirstRowOfValues`).
+      const isUnnamed =
+        !isDataLike && layout.header === 'detect' && shapes.length > 0 && filledCells > 0 && !isNaming;
       // Columns no name binds are inferred from the records of the window, which then are the
-      // head each segment redacts first, so that a segment infers the same.
-      const isInferred = isInferring && isData && !isDeclared;
-      const windowRecords = isInferred ? inferenceWindow(tokens, isEnded) : 1;
+      // head each segment redacts first, so that a segment infers (and decides) the same.
+      const isHeld = isInferring && (isDataLike || isUnnamed) && !isDeclared;
+      const windowRecords = isHeld ? inferenceWindow(tokens, isEnded) : 1;
       if (windowRecords === undefined) {
         heldDataLikeCells = dataLikeCells;
         return '';
       }
+      const isData = isDataLike || (isUnnamed && isFirstRowOfValues(tokens, windowRecords, matches, shapes));
+      const isDoubted = dataLikeCells > 0 || isData;
+      const isInferred = isHeld && isData;
       options.onHeader?.({
         delimiter: tokens.delimiter,
-        endOffset: tokenizerOffset + (recordEnds[isInferred ? windowRecords - 1 : 0] as number),
+        endOffset: tokenizerOffset + (recordEnds[isHeld ? windowRecords - 1 : 0] as number),
       });
       // The names each column goes by: its header, a declared name, or both; in a headerless
       // object, the name its values' shape gives it, if any.
