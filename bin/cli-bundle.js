@@ -332,11 +332,12 @@ async function shippedPatternFacts(build, shippedRules) {
 
 /**
  * Writes the schema's output for the shipped rule and pack files (VALIDATED_RULES_FILE), then
- * adds that of the shipped rule sets with `extends` merged, then which shipped rule sets compile without a problem (COMPILED_RULE_SETS_FILE), as
- * functions/cli/shipped-rule-set-checks.ts works them out: that module is bundled as the chunks
- * are and run from a file beside them, so it validates and compiles with the code `serve` runs,
- * reading the shipped-rule files written before it (parsed-rules.json, recheck-verdicts.json,
- * pattern-facts.json, then validated-rules.json) as `serve` does.
+ * adds that of the shipped rule sets with `extends` merged, then which shipped rule sets compile
+ * without a problem (COMPILED_RULE_SETS_FILE), as functions/cli/shipped-rule-set-checks.ts works
+ * them out: that module is bundled as the chunks are and run from a file beside them, so it
+ * validates and compiles with the code `serve` runs, reading the shipped-rule files written before
+ * it (parsed-rules.json, recheck-verdicts.json, pattern-facts.json, then validated-rules.json) as
+ * `serve` does.
  *
  * @param {typeof import('esbuild').build} build esbuild's
  * @param {Record<string, unknown>} shippedRules what parseShippedRules gives
