@@ -33,7 +33,7 @@ const PARSED_RULES_FILE = join(CLI_BUNDLE_DIR, 'parsed-rules.json');
 const RECHECK_VERDICTS_FILE = join(CLI_BUNDLE_DIR, 'recheck-verdicts.json');
 /** The facts of the shipped packs' patterns (functions/adapters/local-rule-set-source.ts, PATTERN_FACTS_FILE). */
 const PATTERN_FACTS_FILE = join(CLI_BUNDLE_DIR, 'pattern-facts.json');
-/** The schema's output for the shipped rule and pack files (functions/adapters/local-rule-set-source.ts, VALIDATED_RULES_FILE). */
+/** The schema's output for the shipped rule and pack files and merged rule sets (functions/adapters/local-rule-set-source.ts, VALIDATED_RULES_FILE). */
 const VALIDATED_RULES_FILE = join(CLI_BUNDLE_DIR, 'validated-rules.json');
 /** The shipped rule sets that compile, by compile check key (functions/adapters/local-rule-set-source.ts, COMPILED_RULE_SETS_FILE). */
 const COMPILED_RULE_SETS_FILE = join(CLI_BUNDLE_DIR, 'compiled-rule-sets.json');
@@ -332,11 +332,12 @@ async function shippedPatternFacts(build, shippedRules) {
 
 /**
  * Writes the schema's output for the shipped rule and pack files (VALIDATED_RULES_FILE), then
- * which shipped rule sets compile without a problem (COMPILED_RULE_SETS_FILE), as
- * functions/cli/shipped-rule-set-checks.ts works them out: that module is bundled as the chunks
- * are and run from a file beside them, so it validates and compiles with the code `serve` runs,
- * reading the shipped-rule files written before it (parsed-rules.json, recheck-verdicts.json,
- * pattern-facts.json, then validated-rules.json) as `serve` does.
+ * adds that of the shipped rule sets with `extends` merged, then which shipped rule sets compile
+ * without a problem (COMPILED_RULE_SETS_FILE), as functions/cli/shipped-rule-set-checks.ts works
+ * them out: that module is bundled as the chunks are and run from a file beside them, so it
+ * validates and compiles with the code `serve` runs, reading the shipped-rule files written before
+ * it (parsed-rules.json, recheck-verdicts.json, pattern-facts.json, then validated-rules.json) as
+ * `serve` does.
  *
  * @param {typeof import('esbuild').build} build esbuild's
  * @param {Record<string, unknown>} shippedRules what parseShippedRules gives
@@ -362,8 +363,14 @@ async function checkShippedRules(build, shippedRules) {
   const file = join(CLI_BUNDLE_DIR, `shipped-rule-set-checks.${process.pid}.tmp.mjs`);
   writeFileSync(file, output.contents);
   try {
-    const { validatedShippedRules, shippedRuleSetChecks } = await import(pathToFileURL(file).href);
-    writeAtomically(VALIDATED_RULES_FILE, JSON.stringify(validatedShippedRules(shippedRules)));
+    const { validatedShippedRules, validatedShippedRuleSets, shippedRuleSetChecks } = await import(
+      pathToFileURL(file).href
+    );
+    const validatedFiles = validatedShippedRules(shippedRules);
+    writeAtomically(VALIDATED_RULES_FILE, JSON.stringify(validatedFiles));
+    // Merged rule sets, from the files as serve reads them (the entries just written).
+    const ruleSets = await validatedShippedRuleSets();
+    writeAtomically(VALIDATED_RULES_FILE, JSON.stringify({ ...validatedFiles, ruleSets }));
     writeAtomically(COMPILED_RULE_SETS_FILE, JSON.stringify(await shippedRuleSetChecks()));
   } finally {
     rmSync(file, { force: true });

@@ -117,7 +117,15 @@ export function createLocalCredentialStore(home: string): LocalCredentialStore {
   async function writeKeyFile(file: GatewayKeyFile): Promise<void> {
     const temporary = `${path}.${randomUUID()}.tmp`;
     await writeFile(temporary, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    const written = await stat(temporary);
     await rename(temporary, path);
+    // `find` need not read back what it would find: renaming keeps the inode, size and
+    // modification time, and a file renamed over it by anyone else has another inode. (The first
+    // GET after the demo key was created spent ~4 ms validating the file it had just written.)
+    cached = {
+      version: { ino: written.ino, mtimeMs: written.mtimeMs, size: written.size },
+      activeKeys: activeKeysById(file),
+    };
   }
 
   /** Runs a read-modify-write alone: two concurrent writers would otherwise lose one's change. */

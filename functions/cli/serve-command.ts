@@ -255,7 +255,7 @@ export async function startServe(
     },
   };
   // A primary serves nothing: its rules were only checked.
-  if (!isPrimary) compileRuleSetsWhenIdle(deps.rules, write);
+  if (!isPrimary) compileRuleSetsWhenIdle(deps.rules, write, server.activity);
   if (isWorker) return serving;
   const lines = [
     `maskpoint gateway listening on ${server.url} (region ${values.region})`,

@@ -3,14 +3,17 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import {
+  createLocalRuleSetSource,
   DEFAULT_RULES_DIR,
   loadRuleCatalog,
   PACKS_SUBDIR,
   type RuleFileKind,
+  validatedRuleSetKey,
 } from '../adapters/local-rule-set-source.ts';
 import { compileRuleSet } from '../core/redaction/compile-rule-set.ts';
 import { detectorPackSchema } from '../core/redaction/pack-schema.ts';
-import { ruleSetSchema } from '../core/redaction/rule-schema.ts';
+import { resolveRuleSets } from '../core/redaction/rule-catalog.ts';
+import { type RuleSetDocument, ruleSetSchema } from '../core/redaction/rule-schema.ts';
 import { compileCheckKey } from '../core/rule-registry.ts';
 
 /** Token keys for the check alone: any keys bind the actions alike. */
@@ -44,6 +47,38 @@ export function validatedShippedRules(
       if (!isDeepStrictEqual(JSON.parse(JSON.stringify(result.data)), result.data)) continue;
       validated[kind][hash] = result.data;
     }
+  }
+  return validated;
+}
+
+/**
+ * The schema's output for each shipped rule set with `extends` merged, by `validatedRuleSetKey` of
+ * the merged document: the `ruleSets` entry of VALIDATED_RULES_FILE, worked out as
+ * {@link shippedRuleSetChecks} is, after the files' entries are written, with the schema `serve`
+ * validates with. Rules that do not load, and outputs JSON cannot carry exactly, are left out:
+ * they are validated, and reported, at start.
+ */
+export async function validatedShippedRuleSets(
+  rulesDir = DEFAULT_RULES_DIR,
+): Promise<Record<string, unknown>> {
+  const validated: Record<string, unknown> = {};
+  const documents = new Map<string, RuleSetDocument>();
+  const source = createLocalRuleSetSource(rulesDir);
+  try {
+    const [files, packs] = await Promise.all([source.load(), source.loadPacks()]);
+    // Asked of every merged document before it is validated: none is known yet.
+    const catalog = resolveRuleSets(files, packs, (document) => {
+      documents.set(document.name, document);
+      return undefined;
+    });
+    for (const [name, { ruleSet }] of catalog) {
+      const document = documents.get(name);
+      const key = document === undefined ? undefined : validatedRuleSetKey(document);
+      if (key === undefined || !isDeepStrictEqual(JSON.parse(JSON.stringify(ruleSet)), ruleSet)) continue;
+      validated[key] = ruleSet;
+    }
+  } catch {
+    // Reported at start, with the file and line.
   }
   return validated;
 }

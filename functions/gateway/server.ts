@@ -4,6 +4,7 @@ import { type GatewayDependencies, handleGatewayRequest } from './gateway.ts';
 import { createGracefulDrain, type DrainOutcome } from './graceful-drain.ts';
 import { healthAnswer, isHealthCheck } from './health-check.ts';
 import { refuseWhileDraining } from './refuse-while-draining.ts';
+import { type ServerActivity, trackServerActivity } from './server-activity.ts';
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server-limits.ts';
 import {
   clientBehindLoadBalancer,
@@ -28,6 +29,8 @@ export interface GatewayServer {
    * finish until `deadlineMs`, then the rest are aborted (see `createGracefulDrain`).
    */
   drain(deadlineMs: number): Promise<DrainOutcome>;
+  /** Whether it is answering a request, for work that waits for it to be idle; none where nothing is answered (a cluster primary). */
+  readonly activity?: ServerActivity;
 }
 
 /**
@@ -83,6 +86,7 @@ export async function startGatewayServer(options: {
     },
   );
   const drain = createGracefulDrain(server);
+  const activity = trackServerActivity(server);
   server.maxConnections = limits.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -100,6 +104,7 @@ export async function startGatewayServer(options: {
         server.closeAllConnections();
       }),
     drain: (deadlineMs) => drain.drain(deadlineMs),
+    activity,
   };
 }
 

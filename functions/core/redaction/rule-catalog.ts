@@ -14,6 +14,12 @@ export interface ResolvedRuleSet {
   readonly packs: ReadonlyMap<string, CompiledPack>;
 }
 
+/**
+ * The schema's output for a merged rule set document when a cache of documents known valid holds
+ * it (see `VALIDATED_RULES_FILE`), else `undefined`: the document is then validated.
+ */
+export type ValidatedRuleSetLookup = (document: RuleSetDocument) => RuleSet | undefined;
+
 type Entry = { readonly id: string; readonly enabled?: boolean | undefined };
 type ListKey = 'detectors' | 'fields' | 'packs';
 
@@ -46,11 +52,15 @@ function keyOf(entry: unknown): string {
  * repeated within a file or shared between a detector and a field rule, and packs not among
  * `packs` are all reported together.
  *
+ * `validated` gives the schema's output for a merged document a cache holds, which is then not
+ * validated again.
+ *
  * @throws RuleValidationError listing every problem, one per line, each naming file:line:column.
  */
 export function resolveRuleSets(
   files: readonly RuleFileDocument[],
   packs: readonly CompiledPack[] = [],
+  validated: ValidatedRuleSetLookup = () => undefined,
 ): Map<string, ResolvedRuleSet> {
   const packsByName = new Map(packs.map((pack) => [pack.name, pack] as const));
   const problems: string[] = [];
@@ -116,6 +126,11 @@ export function resolveRuleSets(
         `${positionOf(['packs', i])}: packs[${i}]: got ${formatRuleValue(name)}; no pack has that name; packs (packs/*.yaml beside the rule files): ${known.join(', ') || '(none)'}`,
       );
     });
+    const cached = validated(document);
+    if (cached !== undefined) {
+      resolved.set(document.name, { ruleSet: cached, files: chain, positionOf, packs: used });
+      continue;
+    }
     const result = ruleSetSchema.safeParse(document);
     if (!result.success) {
       for (const issue of result.error.issues) {

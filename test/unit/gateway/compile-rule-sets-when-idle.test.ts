@@ -4,6 +4,7 @@ import type { CompiledRuleSet } from '../../../functions/core/redaction/redactor
 import type { RuleSet } from '../../../functions/core/redaction/rule-schema.ts';
 import type { RuleRegistry } from '../../../functions/core/rule-registry.ts';
 import { compileRuleSetsWhenIdle } from '../../../functions/gateway/compile-rule-sets-when-idle.ts';
+import type { ServerActivity } from '../../../functions/gateway/server-activity.ts';
 
 /** A registry of rule sets `[name, priority]` that records which it is asked to compile. */
 function recordingRegistry(ruleSets: [string, number][], failing: ReadonlySet<string> = new Set()) {
@@ -20,6 +21,34 @@ function recordingRegistry(ruleSets: [string, number][], failing: ReadonlySet<st
     compiled,
   };
   return { registry, asked };
+}
+
+/** Server activity the test switches, busy at first. */
+function switchedActivity() {
+  let isIdle = false;
+  let resolveIdle = () => {};
+  let idle = Promise.resolve();
+  const becomeBusy = () => {
+    isIdle = false;
+    idle = new Promise<void>((resolve) => {
+      resolveIdle = resolve;
+    });
+  };
+  becomeBusy();
+  const activity: ServerActivity = {
+    get isIdle() {
+      return isIdle;
+    },
+    whenIdle: () => idle,
+  };
+  return {
+    activity,
+    becomeBusy,
+    becomeIdle() {
+      isIdle = true;
+      resolveIdle();
+    },
+  };
 }
 
 /** Lets `turns` turns of the event loop run. */
@@ -58,5 +87,40 @@ describe('compileRuleSetsWhenIdle', () => {
 
     expect(asked).toEqual(['a', 'b']);
     expect(reports).toEqual(['maskpoint: rule set "a" did not compile: rule set "a": unknown pack "x"\n']);
+  });
+
+  it('compiles nothing while the server is busy, then goes on once it is idle', async () => {
+    const { registry, asked } = recordingRegistry([
+      ['default', 0],
+      ['partner', 10],
+    ]);
+    const server = switchedActivity();
+
+    compileRuleSetsWhenIdle(registry, () => {}, server.activity);
+    await turns(10);
+    expect(asked).toEqual([]);
+    server.becomeIdle();
+    await turns(5);
+    expect(asked).toEqual(['default', 'partner']);
+  });
+
+  it('leaves the rest for later when a request comes in between two compiles', async () => {
+    const { registry, asked } = recordingRegistry([
+      ['default', 0],
+      ['audit', 5],
+      ['partner', 10],
+    ]);
+    const server = switchedActivity();
+    server.becomeIdle();
+
+    compileRuleSetsWhenIdle(registry, () => {}, server.activity);
+    await turns(1);
+    expect(asked).toEqual(['default']);
+    server.becomeBusy();
+    await turns(10);
+    expect(asked).toEqual(['default']);
+    server.becomeIdle();
+    await turns(5);
+    expect(asked).toEqual(['default', 'audit', 'partner']);
   });
 });

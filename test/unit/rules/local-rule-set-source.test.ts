@@ -1,12 +1,16 @@
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createLocalRuleSetSource,
   loadRuleCatalog,
+  validatedRuleSetKey,
 } from '../../../functions/adapters/local-rule-set-source.ts';
 import { RuleValidationError } from '../../../functions/core/errors.ts';
+import type { RuleSetDocument } from '../../../functions/core/redaction/rule-schema.ts';
 
 let dir: string;
 
@@ -69,3 +73,71 @@ describe('loadRuleCatalog', () => {
     await expect(loadRuleCatalog(dir)).rejects.toThrow(/a\.yaml:2:10: extends: got "nowhere"/);
   });
 });
+
+describe('validatedRuleSetKey', () => {
+  const keyOf = (value: unknown) => validatedRuleSetKey(value as RuleSetDocument);
+
+  it('is the SHA-256 of the JSON of any document JSON carries exactly', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (document) => {
+        const json = JSON.stringify(document);
+        // JSON writes -0 as 0.
+        expect(keyOf(document)).toBe(
+          hasNegativeZero(document) ? undefined : createHash('sha256').update(json).digest('hex'),
+        );
+      }),
+    );
+  });
+
+  it('has no key for a document JSON would change, wherever the change lies', () => {
+    const notJson = fc.constantFrom<unknown>(
+      undefined,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      -0,
+      new Date(0),
+      /regex/,
+      new Map(),
+      () => 0,
+      Symbol('s'),
+      10n,
+      new Array<number>(3).fill(1, 0, 1),
+      Object.assign([1], { extra: true }),
+      { [Symbol('key')]: 1 },
+      Object.create({ inherited: 1 }),
+    );
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.string(), fc.jsonValue()),
+        fc.array(fc.oneof(fc.string(), fc.nat({ max: 3 })), { maxLength: 4 }),
+        notJson,
+        (document, path, value) => {
+          expect(keyOf(planted(document, path, value))).toBeUndefined();
+        },
+      ),
+    );
+  });
+});
+
+/** `document` with `value` put at the end of `path` (object keys, array indexes), creating what is missing. */
+function planted(
+  document: Record<string, unknown>,
+  path: readonly (string | number)[],
+  value: unknown,
+): unknown {
+  const root: Record<string, unknown> = structuredClone(document);
+  let at: Record<string | number, unknown> = root;
+  for (const step of path) {
+    const next = at[step];
+    at[step] = typeof next === 'object' && next !== null ? next : typeof step === 'number' ? [] : {};
+    at = at[step] as Record<string | number, unknown>;
+  }
+  if (Array.isArray(at)) at.push(value);
+  else at.planted = value;
+  return root;
+}
+
+function hasNegativeZero(value: unknown): boolean {
+  if (Object.is(value, -0)) return true;
+  return typeof value === 'object' && value !== null && Object.values(value).some(hasNegativeZero);
+}

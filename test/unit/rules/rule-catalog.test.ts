@@ -1,11 +1,20 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RuleValidationError } from '../../../functions/core/errors.ts';
-import { resolveRuleSets } from '../../../functions/core/redaction/rule-catalog.ts';
+import {
+  resolveRuleSets,
+  type ValidatedRuleSetLookup,
+} from '../../../functions/core/redaction/rule-catalog.ts';
 import { parseRuleFile } from '../../../functions/core/redaction/rule-file.ts';
+import type { RuleSet } from '../../../functions/core/redaction/rule-schema.ts';
 
 /** Resolves rule files given as `{ 'file.yaml': text }`. */
-function resolve(files: Record<string, string>) {
-  return resolveRuleSets(Object.entries(files).map(([file, text]) => parseRuleFile(text, file)));
+function resolve(files: Record<string, string>, validated?: ValidatedRuleSetLookup) {
+  return resolveRuleSets(
+    Object.entries(files).map(([file, text]) => parseRuleFile(text, file)),
+    [],
+    validated,
+  );
 }
 
 function failure(files: Record<string, string>): string[] {
@@ -192,5 +201,81 @@ describe('resolveRuleSets', () => {
     expect(resolved.get('replacing')?.ruleSet.csv).toEqual({ header: 'present' });
     expect(resolved.get('replacing')?.positionOf(['csv'])).toBe('b.yaml:3:6');
     expect(resolve({ 'base.yaml': base }).get('base')?.ruleSet).not.toHaveProperty('csv');
+  });
+
+  describe('with a cache of validated merged documents', () => {
+    it("takes the cache's output for a merged document instead of validating it", () => {
+      const cached = { name: 'from the cache' } as unknown as RuleSet;
+      const child = 'name: child\nextends: base\ndetectors:\n  - id: iban\n';
+      const asked: unknown[] = [];
+      const resolved = resolve({ 'base.yaml': base, 'child.yaml': child }, (document) => {
+        asked.push(document);
+        return document.name === 'child' ? cached : undefined;
+      });
+
+      expect(resolved.get('child')?.ruleSet).toBe(cached);
+      expect(resolved.get('base')?.ruleSet.name).toBe('base');
+      expect(asked).toContainEqual(expect.objectContaining({ name: 'child', extends: 'base' }));
+      expect(resolved.get('child')?.positionOf(['detectors', 3])).toBe('child.yaml:4:5');
+    });
+
+    it('fails on an id shared by a detector and a field rule even when the cache holds the merged document', () => {
+      const child = 'name: child\nextends: base\nfields:\n  - id: email\n    names: [email]\n';
+      const cacheOfAll: ValidatedRuleSetLookup = (document) =>
+        ({ name: document.name }) as unknown as RuleSet;
+
+      expect(() => resolve({ 'base.yaml': base, 'child.yaml': child }, cacheOfAll)).toThrow(
+        /already has a detector with that id at base\.yaml:7:9/,
+      );
+    });
+
+    it('resolves every merged rule set to what validating it gives, from a cache of earlier outputs by their JSON', () => {
+      const actions = ['redact', 'mask', 'hash', 'drop', 'keep'] as const;
+      const detectorIds = ['email', 'phone', 'ipv4', 'iban', 'ssn'] as const;
+      const childFile = fc.record({
+        priority: fc.integer({ min: 0, max: 100 }),
+        detectors: fc.uniqueArray(
+          fc.record({ id: fc.constantFrom(...detectorIds), action: fc.constantFrom(...actions) }),
+          { selector: (entry) => entry.id, maxLength: detectorIds.length },
+        ),
+        disabled: fc.subarray([...detectorIds]),
+      });
+      fc.assert(
+        fc.property(fc.array(childFile, { maxLength: 4 }), (children) => {
+          const files: Record<string, string> = { 'base.yaml': base };
+          children.forEach((child, i) => {
+            const detectors = [
+              ...child.detectors.map(({ id, action }) => `  - id: ${id}\n    action: { type: ${action} }\n`),
+              ...child.disabled
+                .filter((id) => !child.detectors.some((entry) => entry.id === id))
+                .map((id) => `  - id: ${id}\n    enabled: false\n`),
+            ].join('');
+            files[`child-${i}.yaml`] =
+              `name: child-${i}\nextends: ${i === 0 ? 'base' : `child-${i - 1}`}\npriority: ${child.priority}\n` +
+              (detectors === '' ? '' : `detectors:\n${detectors}`);
+          });
+          const outputs = new Map<string, RuleSet>();
+          const documents = new Map<string, unknown>();
+          const validated = resolve(files, (document) => {
+            documents.set(document.name, document);
+            return undefined;
+          });
+          for (const [name, { ruleSet }] of validated)
+            outputs.set(JSON.stringify(documents.get(name)), ruleSet);
+          let hits = 0;
+          const cached = resolve(files, (document) => {
+            const output = outputs.get(JSON.stringify(document));
+            if (output !== undefined) hits++;
+            return output;
+          });
+
+          expect(hits).toBe(validated.size);
+          for (const [name, resolved] of validated) {
+            expect(cached.get(name)?.ruleSet).toBe(resolved.ruleSet);
+          }
+          expect([...cached.keys()]).toEqual([...validated.keys()]);
+        }),
+      );
+    });
   });
 });
