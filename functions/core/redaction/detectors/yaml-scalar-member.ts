@@ -1,0 +1,150 @@
+import type { Match } from '../detector.ts';
+import type { PackMember } from './pack-member.ts';
+
+/** A block detector of a pack for YAML block scalars under keys that name a secret. */
+export interface YamlScalarMemberSpec {
+  readonly id: string;
+  readonly label: string;
+  /** What a key, in lower case and without `_ . -`, may end with (`password`, `privatekey`). */
+  readonly keyEndings: readonly string[];
+  readonly maxLength: number;
+}
+
+/** A value indicator and a block scalar indicator, literal or folded: where a match is looked for. */
+const anchors = [': |', ': >'];
+/** Longest line before an anchor: indentation, `- ` entries and the key (quoted or not). */
+const maxKeyLine = 160;
+/** Longest header after the block indicator (indicators, spaces, a comment) and blank lines before the first line. */
+const maxValueOffset = 1024;
+/** Leading spaces counted on a line: more say no more than this many (indentation is at most `maxKeyLine` + 9). */
+const maxIndent = maxKeyLine + 10;
+/** The rest of a header line: indentation and chomping indicators in either order, spaces, a comment. */
+const headerRest = /(?:[1-9][+-]?|[+-][1-9]?)?(?:[ \t]{1,64}(?:#[^\r\n]{0,256})?)?(?=\r|\n)/y;
+/** A line before an anchor, up to the anchor: indentation, `- ` entries, the key and spaces. */
+const keyLine = /^( *(?:- +){0,8})(["']?)([A-Za-z0-9_.-]{1,128})\2 {0,4}$/;
+/** A value that only stands for one: a template reference (`{{ .Values.password }}`, `${DB_PASSWORD}`) or a mask. */
+const standIn = /^(?:\{\{-?[^{}]*-?\}\}|\$\{[^{}]*\}|([^A-Za-z0-9\s])\1*)$/;
+
+/**
+ * Builds a block member for YAML block scalars (`password: |`, `private_key: >-`, `secret: |2 #
+ * note`) under a key whose name, in lower case and without `_ . -`, ends with one of
+ * `keyEndings`: the match runs from the first character of the scalar's first line through the
+ * end of its last, and the redactor replaces each line on its own, keeping its indentation
+ * (`CompiledRuleSet.lineWiseDetectors`), so a document still parses with as many lines.
+ *
+ * The header and the indentation follow YAML 1.2.2, 8.1.1 (https://yaml.org/spec/1.2.2/#rule-c-b-block-header):
+ * an indentation indicator (1-9) and a chomping indicator (+ or -) in either order, then
+ * optional spaces and a comment. The content is the lines indented more than the key (the
+ * node's indentation): with an indentation indicator, by that many spaces; else as the first
+ * non-empty line is. Blank lines inside are kept as they are; the first non-empty line indented
+ * less ends the scalar. A scalar longer than `maxLength` fails closed at that bound, the rest of
+ * the line it cuts left to the other detectors. A scalar whose every line is a template
+ * reference or a mask (`{{ .Values.password }}`, `******`) stands for a secret and is no match.
+ * The anchor is the value and block indicators (`: |`, `: >`); the key is read back from there
+ * to the start of its line, so a key line longer than {@link maxKeyLine} is not read.
+ */
+export function createYamlScalarMember(spec: YamlScalarMemberSpec): PackMember {
+  const endings = spec.keyEndings;
+
+  function isSecretKey(key: string): boolean {
+    const name = key.toLowerCase().replace(/[_.-]/g, '');
+    return endings.some((ending) => name.endsWith(ending));
+  }
+
+  /** Column of the key of the line holding the anchor at `start`, if it names a secret. */
+  function keyColumn(text: string, start: number): number | undefined {
+    const from = Math.max(0, start - maxKeyLine);
+    let lineStart = start;
+    while (lineStart > from && !isLineBreak(text.charCodeAt(lineStart - 1))) lineStart--;
+    if (lineStart > 0 && !isLineBreak(text.charCodeAt(lineStart - 1))) return undefined;
+    const line = keyLine.exec(text.slice(lineStart, start));
+    if (line === null || !isSecretKey(line[3] as string)) return undefined;
+    return (line[1] as string).length;
+  }
+
+  function matchAt(text: string, start: number): Match | undefined {
+    if (!anchors.some((anchor) => text.startsWith(anchor, start))) return undefined;
+    const column = keyColumn(text, start);
+    if (column === undefined) return undefined;
+    headerRest.lastIndex = start + 3;
+    if (!headerRest.test(text)) return undefined;
+    const header = text.slice(start + 3, headerRest.lastIndex);
+    const explicit = /^[+-]?([1-9])/.exec(header);
+    let indent = explicit === null ? undefined : column + Number(explicit[1]);
+    let position = skipLineBreak(text, headerRest.lastIndex);
+    let valueStart = -1;
+    let valueEnd = -1;
+    // Until the first line is found, only the header's reach is read; then the scalar's.
+    let limit = Math.min(text.length, start + maxValueOffset);
+    let hasValue = false;
+    while (position < limit) {
+      const spaces = countSpaces(text, position);
+      let end = position + spaces;
+      while (end < limit && isBlank(text.charCodeAt(end))) end++;
+      if (end < limit && !isLineBreak(text.charCodeAt(end))) {
+        indent ??= spaces > column ? spaces : undefined;
+        if (indent === undefined || spaces < indent) break;
+        const contentStart = end;
+        if (valueStart === -1) {
+          valueStart = contentStart;
+          limit = Math.min(text.length, valueStart + spec.maxLength);
+        }
+        let contentEnd = end;
+        while (end < limit && !isLineBreak(text.charCodeAt(end))) {
+          if (!isBlank(text.charCodeAt(end))) contentEnd = end + 1;
+          end++;
+        }
+        valueEnd = contentEnd;
+        hasValue ||= !standIn.test(text.slice(contentStart, contentEnd));
+      }
+      position = skipLineBreak(text, end);
+      if (position === end) break;
+    }
+    return valueStart === -1 || !hasValue ? undefined : { start: valueStart, end: valueEnd };
+  }
+
+  const self: PackMember = {
+    id: spec.id,
+    label: spec.label,
+    minLength: 1,
+    maxLength: spec.maxLength,
+    lookbehind: maxKeyLine + maxValueOffset,
+    lookahead: maxIndent + 2,
+    anchors,
+    anchorsIgnoreCase: false,
+    keywords: [],
+    keywordWindow: 0,
+    keywordEdges: 'none',
+    maxValueOffset,
+    start: undefined,
+    matchAt,
+    matchAfter: () => undefined,
+    findFrom: () => undefined,
+    named: () => self,
+    contextWords: [],
+  };
+  return self;
+}
+
+function isBlank(code: number): boolean {
+  return code === 32 || code === 9;
+}
+
+function isLineBreak(code: number): boolean {
+  return code === 10 || code === 13;
+}
+
+/** Spaces at `position`, counted up to {@link maxIndent}. */
+function countSpaces(text: string, position: number): number {
+  let end = position;
+  const limit = Math.min(text.length, position + maxIndent);
+  while (end < limit && text.charCodeAt(end) === 32) end++;
+  return end - position;
+}
+
+/** The position after the line break at `position` (`\r\n`, `\r` or `\n`), or `position`. */
+function skipLineBreak(text: string, position: number): number {
+  if (text.charCodeAt(position) === 13)
+    return text.charCodeAt(position + 1) === 10 ? position + 2 : position + 1;
+  return text.charCodeAt(position) === 10 ? position + 1 : position;
+}
