@@ -103,7 +103,11 @@ describe.each(memberCases)('pack detector $entry.id ($pack) at $likelihood', ({ 
 
   const validator = 'validator' in detectorSpec ? detectorSpec.validator : undefined;
   const isPlaceholderCheck =
-    validator === 'not-placeholder' || validator === 'password' || validator === 'no-placeholder-run';
+    validator === 'not-placeholder' ||
+    validator === 'password' ||
+    validator === 'passphrase' ||
+    validator === 'prose-password' ||
+    validator === 'no-placeholder-run';
   // At unlikely a member without its check takes such values (pack-unlikely.test.ts).
   const isCheckWaived =
     likelihood === 'unlikely' && 'pattern' in detectorSpec && detectorSpec.withoutCheck === 'unlikely';

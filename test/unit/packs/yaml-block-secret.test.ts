@@ -43,9 +43,12 @@ const header = fc.record({
 /** Where the key sits: its indentation and whether it opens an entry of a list. */
 const place = fc.record({ indent: fc.constantFrom(0, 2, 4, 6), isListEntry: fc.boolean() });
 
-/** Lines of a secret: random passwords, passphrases of words, base64 key lines. */
+/**
+ * Lines of a secret: random passwords, passphrases of words, base64 key lines. No % or &: the
+ * detectors read escapes decoded (`%0A`, `&#10;`), and a line break decoded there is one to them.
+ */
 const secretLine = fc.oneof(
-  randomOver(`${alphanumerics}!@#%^&*+=?`, 6, 40),
+  randomOver(`${alphanumerics}!@#^*+=?`, 6, 40),
   fc
     .array(fc.constantFrom('correct', 'horse', 'battery', 'staple', 'purple', 'monkey', 'dishwasher'), {
       minLength: 2,
