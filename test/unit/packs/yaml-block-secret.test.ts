@@ -1,9 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { compileRuleSet } from '../../../functions/core/redaction/compile-rule-set.ts';
+import { compilePackFile } from '../../../functions/core/redaction/detector-pack.ts';
 import { createFormatRedactor } from '../../../functions/core/redaction/formats/create-format-redactor.ts';
 import type { TextFormat } from '../../../functions/core/redaction/formats/format-redactor.ts';
 import { Redactor } from '../../../functions/core/redaction/redactor.ts';
+import { resolveRuleSets } from '../../../functions/core/redaction/rule-catalog.ts';
+import { parseRuleFile } from '../../../functions/core/redaction/rule-file.ts';
 import { shippedRuleSet } from '../../support/shipped-rules.ts';
+import { testTokenKeys } from '../actions/test-token-keys.ts';
 import { alphanumerics, randomOver } from './shipped-text-redaction.ts';
 
 const compiled = await shippedRuleSet('default');
@@ -136,5 +141,55 @@ describe('yaml-block-secret', () => {
     ]) {
       expect(redact(text), text).toBe(text);
     }
+  });
+
+  it('applies any action to each line on its own, and leaves armored blocks one replacement', () => {
+    const pack = compilePackFile(
+      [
+        'pack: tiny',
+        'description: A YAML scalar member and an armored block member.',
+        'detectors:',
+        '  - id: tiny-yaml-secret',
+        '    label: SECRET',
+        '    description: YAML block scalars under a password key',
+        '    block: { yamlScalarOfKeys: [password] }',
+        '    maxLength: 4096',
+        '    examples: [{ input: "password: |\\n  hunter2", output: "password: |\\n  [SECRET]" }, { survives: "password: hunter2" }]',
+        '  - id: tiny-armor',
+        '    label: ARMOR',
+        '    description: armored blocks',
+        "    block: { begin: '-----BEGIN TINY-----', end: '-----END TINY-----' }",
+        '    maxLength: 4096',
+        '    examples: [{ input: "-----BEGIN TINY-----\\nQUJD\\n-----END TINY-----", output: "[ARMOR]\\n\\n" }, { survives: "BEGIN TINY" }]',
+        '',
+      ].join('\n'),
+      'packs/tiny.yaml',
+    );
+    const resolved = resolveRuleSets(
+      [
+        parseRuleFile(
+          'name: hashed\npacks: [{ pack: tiny, action: { type: hash, bytes: 4 } }]\n',
+          'rules/hashed.yaml',
+        ),
+      ],
+      [pack],
+    ).get('hashed');
+    if (resolved === undefined) throw new Error('the rule set did not resolve');
+    const redactor = new Redactor(
+      compileRuleSet(resolved.ruleSet, testTokenKeys('k1'), resolved.positionOf, resolved.packs),
+    );
+    const hashed = redactor.redactText('password: >-\n  correct horse\n\n    battery staple\nnext: 1');
+    const [key, first, blank, second, next] = hashed.split('\n');
+    expect([key, blank, next]).toEqual(['password: >-', '', 'next: 1']);
+    expect(first).toMatch(/^ {2}[0-9a-f]{8}$/);
+    expect(second).toMatch(/^ {4}[0-9a-f]{8}$/);
+    expect(first?.trim()).not.toBe(second?.trim());
+    expect(redactor.redactText('password: |\n  hunter2\n  hunter2')).toMatch(
+      /^password: \|\n {2}([0-9a-f]{8})\n {2}\1$/,
+    );
+    expect(redactor.redactText('-----BEGIN TINY-----\nQUJD\n-----END TINY-----')).toMatch(
+      /^[0-9a-f]{8}\n\n$/,
+    );
+    expect(Object.fromEntries(redactor.counts)).toEqual({ 'tiny-yaml-secret': 2, 'tiny-armor': 1 });
   });
 });
