@@ -60,12 +60,7 @@ describe.each(memberCases)('pack detector $entry.id ($pack) at $likelihood', ({ 
       ? [example.input]
       : [],
   );
-  const anchors =
-    'anchors' in detectorSpec
-      ? detectorSpec.anchors
-      : 'begin' in detectorSpec.block
-        ? [detectorSpec.block.begin]
-        : [': |', ': >'];
+  const anchors = 'anchors' in detectorSpec ? detectorSpec.anchors : entry.createMember(likelihood).anchors;
   const keywords = 'keywords' in detectorSpec ? detectorSpec.keywords : [];
 
   it('finds a value in every example it redacts', () => {

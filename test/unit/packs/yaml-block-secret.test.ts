@@ -36,8 +36,13 @@ const key = fc.constantFrom(
   'credentials',
 );
 
-/** Block scalar headers: style, indentation indicator (as a number of spaces or none), chomping, a comment. */
+/**
+ * Block scalar headers: node properties, style, indentation indicator (as a number of spaces or
+ * none), chomping, a comment. No tag of 8 characters or more: secret-assignment takes one for
+ * the value (`password: !!binary |` gives `password: [SECRET] |`, as before this member).
+ */
 const header = fc.record({
+  properties: fc.constantFrom('', '!vault ', '!!str ', '&pw ', '!!str &pw '),
   style: fc.constantFrom('|', '>'),
   indicator: fc.constantFrom(0, 1, 2, 4),
   chomping: fc.constantFrom('', '-', '+'),
@@ -79,7 +84,7 @@ const document = fc
     const body = lines.map((line) => `${' '.repeat(contentIndent)}${line}`);
     const text = [
       'config:',
-      `${prefix}${key}: ${header.style}${indicators}${header.comment}`,
+      `${prefix}${key}: ${header.properties}${header.style}${indicators}${header.comment}`,
       ...body,
       `${' '.repeat(column)}next: value`,
       '',

@@ -10,16 +10,25 @@ export interface YamlScalarMemberSpec {
   readonly maxLength: number;
 }
 
-/** A value indicator and a block scalar indicator, literal or folded: where a match is looked for. */
-const anchors = [': |', ': >'];
+/**
+ * A value indicator and what a block scalar's header starts with: its indicator, literal or
+ * folded, or a tag or an anchor before it (`password: !vault |`, `key: !!binary |`,
+ * `secret: &s |`): where a match is looked for.
+ */
+const anchors = [': |', ': >', ': !', ': &'];
 /** Longest line before an anchor: indentation, `- ` entries and the key (quoted or not). */
 const maxKeyLine = 160;
-/** Longest header after the block indicator (indicators, spaces, a comment) and blank lines before the first line. */
+/** Longest header after the value indicator (properties, indicators, a comment) and blank lines before the first line. */
 const maxValueOffset = 1024;
 /** Leading spaces counted on a line: more say no more than this many (indentation is at most `maxKeyLine` + 9). */
 const maxIndent = maxKeyLine + 10;
-/** The rest of a header line: indentation and chomping indicators in either order, spaces, a comment. */
-const headerRest = /(?:[1-9][+-]?|[+-][1-9]?)?(?:[ \t]{1,64}(?:#[^\r\n]{0,256})?)?(?=\r|\n)/y;
+/**
+ * A header line after the value indicator: a tag and an anchor in either order, the block
+ * indicator, indentation and chomping indicators in either order (the indentation one
+ * captured), spaces, a comment.
+ */
+const header =
+  /(?:[!&][^\s]{0,128}[ \t]{1,8}){0,2}[|>](?:([1-9])[+-]?|[+-]([1-9])?)?(?:[ \t]{1,64}(?:#[^\r\n]{0,256})?)?(?=\r|\n)/y;
 /** A line before an anchor, up to the anchor: indentation, `- ` entries, the key and spaces. */
 const keyLine = /^( *(?:- +){0,8})(["']?)([A-Za-z0-9_.-]{1,128})\2 {0,4}$/;
 /** A value that only stands for one: a template reference (`{{ .Values.password }}`, `${DB_PASSWORD}`) or a mask. */
@@ -34,13 +43,15 @@ const standIn = /^(?:\{\{-?[^{}]*-?\}\}|\$\{[^{}]*\}|([^A-Za-z0-9\s])\1*)$/;
  *
  * The header and the indentation follow YAML 1.2.2, 8.1.1 (https://yaml.org/spec/1.2.2/#rule-c-b-block-header):
  * an indentation indicator (1-9) and a chomping indicator (+ or -) in either order, then
- * optional spaces and a comment. The content is the lines indented more than the key (the
+ * optional spaces and a comment; a tag and an anchor may come before it (6.9, node properties:
+ * `!vault |`, `&key >-`). The content is the lines indented more than the key (the
  * node's indentation): with an indentation indicator, by that many spaces; else as the first
  * non-empty line is. Blank lines inside are kept as they are; the first non-empty line indented
  * less ends the scalar. A scalar longer than `maxLength` fails closed at that bound, the rest of
  * the line it cuts left to the other detectors. A scalar whose every line is a template
  * reference or a mask (`{{ .Values.password }}`, `******`) stands for a secret and is no match.
- * The anchor is the value and block indicators (`: |`, `: >`); the key is read back from there
+ * The anchor is the value indicator and what a header starts with (`: |`, `: >`, `: !`,
+ * `: &`); the key is read back from there
  * to the start of its line, so a key line longer than {@link maxKeyLine} is not read.
  */
 export function createYamlScalarMember(spec: YamlScalarMemberSpec): PackMember {
@@ -66,12 +77,12 @@ export function createYamlScalarMember(spec: YamlScalarMemberSpec): PackMember {
     if (!anchors.some((anchor) => text.startsWith(anchor, start))) return undefined;
     const column = keyColumn(text, start);
     if (column === undefined) return undefined;
-    headerRest.lastIndex = start + 3;
-    if (!headerRest.test(text)) return undefined;
-    const header = text.slice(start + 3, headerRest.lastIndex);
-    const explicit = /^[+-]?([1-9])/.exec(header);
-    let indent = explicit === null ? undefined : column + Number(explicit[1]);
-    let position = skipLineBreak(text, headerRest.lastIndex);
+    header.lastIndex = start + 2;
+    const indicators = header.exec(text);
+    if (indicators === null) return undefined;
+    const explicit = indicators[1] ?? indicators[2];
+    let indent = explicit === undefined ? undefined : column + Number(explicit);
+    let position = skipLineBreak(text, header.lastIndex);
     let valueStart = -1;
     let valueEnd = -1;
     // Until the first line is found, only the header's reach is read; then the scalar's.
