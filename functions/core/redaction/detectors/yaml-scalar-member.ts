@@ -66,7 +66,8 @@ export function createYamlScalarMember(spec: YamlScalarMemberSpec): PackMember {
   function keyColumn(text: string, start: number): number | undefined {
     const from = Math.max(0, start - maxKeyLine);
     let lineStart = start;
-    while (lineStart > from && !isLineBreak(text.charCodeAt(lineStart - 1))) lineStart--;
+    // Only what a key line holds is passed over: text dense in anchors is not read again per anchor.
+    while (lineStart > from && isKeyLineChar(text.charCodeAt(lineStart - 1))) lineStart--;
     if (lineStart > 0 && !isLineBreak(text.charCodeAt(lineStart - 1))) return undefined;
     const line = keyLine.exec(text.slice(lineStart, start));
     if (line === null || !isSecretKey(line[3] as string)) return undefined;
@@ -135,6 +136,21 @@ export function createYamlScalarMember(spec: YamlScalarMemberSpec): PackMember {
     contextWords: [],
   };
   return self;
+}
+
+/** A character of `keyLine`: a letter, a digit, `_ . - " '` or a space. */
+function isKeyLineChar(code: number): boolean {
+  const folded = code | 32;
+  return (
+    (folded >= 97 && folded <= 122) ||
+    (code >= 48 && code <= 57) ||
+    code === 95 ||
+    code === 46 ||
+    code === 45 ||
+    code === 34 ||
+    code === 39 ||
+    code === 32
+  );
 }
 
 function isBlank(code: number): boolean {
