@@ -35,7 +35,11 @@ export function renderPackTable(packs: readonly CompiledPack[]): string {
           .filter((part) => part !== undefined)
           .join(', ');
       } else if ('block' in detector) {
-        found = `${code(detector.block.begin)} … ${code(detector.block.end)}`;
+        const { block } = detector;
+        found =
+          'yamlScalarOfKeys' in block
+            ? `${code(': |')} ${code(': >')} after a key ending in ${block.yamlScalarOfKeys.map(code).join(' ')}`
+            : `${code(block.begin)} … ${code(block.end)}`;
       }
       rows.push(
         `| \`${pack.name}\` | \`${detector.id}\` | ${label} | ${escapeCell(detector.description)} | ${found} | ${checks} |`,

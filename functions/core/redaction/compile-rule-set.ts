@@ -48,6 +48,7 @@ export function compileRuleSet(
   const detectors: Detector[] = [];
   const detectorIds: string[] = [];
   const detectorActions: ValueAction[] = [];
+  const lineWiseDetectors = new Set<number>();
   const packDetectors = packDetectorsOf(ruleSet, packs, positionOf);
   const overridden = new Set<string>();
   ruleSet.detectors.forEach((rule, index) => {
@@ -61,12 +62,15 @@ export function compileRuleSet(
     // Only a problem needs the position: working it out reads the file's YAML.
     const detector = createDetector(rule, () => positionOf(['detectors', index]), packDetector);
     packDetectors.delete(rule.id);
+    if (packDetector?.entry.kind === 'member' && packDetector.entry.isLineWise)
+      lineWiseDetectors.add(detectorIds.length);
     detectors.push(detector);
     detectorIds.push(rule.id);
     detectorActions.push(bindAction(rule.action, { id: rule.id, label: rule.label ?? detector.label }, keys));
   });
   const members: PackMember[] = [];
   const memberActions: ValueAction[] = [];
+  const lineWiseMembers: number[] = [];
   for (const { entry, action, likelihood, label } of packDetectors.values()) {
     if (entry.kind === 'built-in') {
       const detector = createBuiltInDetector(entry.id) as Detector;
@@ -75,10 +79,12 @@ export function compileRuleSet(
       detectorActions.push(bindAction(action, { id: entry.id, label: label ?? detector.label }, keys));
       continue;
     }
+    if (entry.isLineWise) lineWiseMembers.push(members.length);
     members.push(entry.createMember(likelihood));
     memberActions.push(bindAction(action, { id: entry.id, label: label ?? entry.label }, keys));
   }
   if (members.length > 0) {
+    for (const member of lineWiseMembers) lineWiseDetectors.add(detectorIds.length + member);
     detectors.push(createDetectorGroup(members));
     detectorIds.push(...members.map((member) => member.id));
     detectorActions.push(...memberActions);
@@ -103,6 +109,7 @@ export function compileRuleSet(
     scanner: new Scanner(detectors),
     detectorIds,
     detectorActions,
+    ...(lineWiseDetectors.size > 0 ? { lineWiseDetectors } : {}),
     fieldRules,
     limits: ruleSet.limits,
     csv: ruleSet.csv,

@@ -3,6 +3,7 @@ import { assertBoundedBacktracking } from './backtracking-check.ts';
 import { createBlockMember } from './detectors/block-member.ts';
 import { builtInDetectorIds } from './detectors/built-in-detectors.ts';
 import { createPackMember, type PackMember, type PackMemberSpec } from './detectors/pack-member.ts';
+import { createYamlScalarMember } from './detectors/yaml-scalar-member.ts';
 import {
   type BuiltInReference,
   type DetectorPack,
@@ -31,6 +32,8 @@ export type CompiledPackEntry =
       readonly id: string;
       readonly label: string;
       readonly detector: Exclude<PackDetector, BuiltInReference>;
+      /** True when a match spanning lines is replaced line by line (see `CompiledRuleSet.lineWiseDetectors`). */
+      readonly isLineWise: boolean;
       createMember(likelihood?: Likelihood): PackMember;
     }
   | { readonly kind: 'built-in'; readonly id: string; readonly detector: BuiltInReference };
@@ -125,19 +128,33 @@ export function compilePackFile(
       return;
     }
     if ('block' in detector) {
+      const { id, label, block, maxLength } = detector;
+      if ('yamlScalarOfKeys' in block) {
+        const spec = { id, label, keyEndings: block.yamlScalarOfKeys, maxLength };
+        entries.push({
+          kind: 'member',
+          id,
+          label,
+          detector,
+          isLineWise: true,
+          createMember: () => createYamlScalarMember(spec),
+        });
+        return;
+      }
       const spec = {
-        id: detector.id,
-        label: detector.label,
-        begin: detector.block.begin,
-        end: detector.block.end,
-        isThroughEndOfLine: detector.block.throughEndOfLine,
-        maxLength: detector.maxLength,
+        id,
+        label,
+        begin: block.begin,
+        end: block.end,
+        isThroughEndOfLine: block.throughEndOfLine,
+        maxLength,
       };
       entries.push({
         kind: 'member',
-        id: detector.id,
-        label: detector.label,
+        id,
+        label,
         detector,
+        isLineWise: false,
         createMember: () => createBlockMember(spec),
       });
       return;
@@ -161,6 +178,7 @@ export function compilePackFile(
         id: detector.id,
         label: detector.label,
         detector,
+        isLineWise: false,
         createMember: (likelihood) => createPackMember(spec, likelihood),
       });
     } catch (error) {

@@ -128,26 +128,53 @@ export const blockDetectorSchema = z
     id: kebabId.describe('Stable id; appears in logs and counts'),
     label: label.describe('Label of the redact action: [LABEL]'),
     description: z.string().min(1).describe('What it finds'),
-    block: z
-      .object({
-        begin: z.string().min(4).describe('Marker the block starts with (its anchor)'),
-        end: z.string().min(4).describe('Marker the block ends with'),
-        throughEndOfLine: z
-          .boolean()
-          .default(false)
-          .describe('The block goes on to the end of the line of the end marker'),
-      })
-      .strict(),
+    block: z.union(
+      [
+        z
+          .object({
+            begin: z.string().min(4).describe('Marker the block starts with (its anchor)'),
+            end: z.string().min(4).describe('Marker the block ends with'),
+            throughEndOfLine: z
+              .boolean()
+              .default(false)
+              .describe('The block goes on to the end of the line of the end marker'),
+          })
+          .strict()
+          .describe('An armored block from a begin marker through an end marker'),
+        z
+          .object({
+            yamlScalarOfKeys: z
+              .array(
+                z
+                  .string()
+                  .regex(/^[a-z0-9]{2,32}$/, 'a key ending in lower case without _ . - such as "password"'),
+              )
+              .min(1)
+              .describe(
+                'Key endings: the block is the value of a YAML key whose name, in lower case and without _ . -, ends with one of these',
+              ),
+          })
+          .strict()
+          .describe(
+            'A YAML block scalar (| or >, with any indentation and chomping indicators and a comment) under a key; each of its lines is redacted on its own, keeping its indentation',
+          ),
+      ],
+      { error: 'a block has begin and end markers, or yamlScalarOfKeys' },
+    ),
     maxLength: z
       .number()
       .int()
       .min(1)
       .max(65536)
-      .describe('Longest block; a block without its end marker within it ends after its armor lines'),
+      .describe(
+        'Longest block; a block without its end marker within it ends after its armor lines, a YAML block scalar at this bound',
+      ),
     examples,
   })
   .strict()
-  .describe('A multi-line block such as an armored private key; its line breaks are kept when redacted');
+  .describe(
+    'A multi-line block such as an armored private key or a YAML block scalar; its line breaks are kept when redacted',
+  );
 
 export const builtInReferenceSchema = z
   .object({

@@ -37,6 +37,12 @@ export interface CompiledRuleSet {
   readonly detectorIds: readonly string[];
   /** Action of each scanner detector, by detector index. */
   readonly detectorActions: readonly ValueAction[];
+  /**
+   * Detector indexes whose matches spanning lines are replaced line by line (YAML block
+   * scalars): each line keeps its indentation and its line break, and the action applies to
+   * the rest of it. Other matches spanning lines become one replacement and their line breaks.
+   */
+  readonly lineWiseDetectors?: ReadonlySet<number>;
   readonly fieldRules: readonly CompiledFieldRule[];
   readonly limits: Limits;
   /** The header the CSV objects in scope lack (`csv` of the rule set), if it declares one. */
@@ -92,8 +98,11 @@ export class Redactor {
     for (const match of matches) {
       out += text.slice(position, match.start);
       const span = text.slice(match.start, match.end);
-      const value = match.value ?? span;
-      out += keepLineBreaks(span, this.ruleSet.detectorActions[match.detector]?.(value));
+      const action = this.ruleSet.detectorActions[match.detector];
+      out +=
+        this.ruleSet.lineWiseDetectors?.has(match.detector) === true && /[\r\n]/.test(span)
+          ? replaceEachLine(span, action)
+          : keepLineBreaks(span, action?.(match.value ?? span));
       this.count(this.ruleSet.detectorIds[match.detector] ?? 'unknown');
       position = match.end;
     }
@@ -133,4 +142,18 @@ function keepLineBreaks(value: string, replacement: string | undefined): string 
   const out = replacement ?? '';
   if (!/[\r\n]/.test(value) || /[\r\n]/.test(out)) return out;
   return out + (value.match(/\r\n|\r|\n/g) ?? []).join('');
+}
+
+/**
+ * A value spanning lines replaced line by line: each line keeps the whitespace around it and
+ * its line break, and `action` replaces the rest (`[SECRET]` on every line of a YAML block
+ * scalar, indented as it was, so the document parses with as many lines). Blank lines stay.
+ */
+function replaceEachLine(value: string, action: ValueAction | undefined): string {
+  return value.replace(/[^\r\n]+/g, (line) => {
+    const body = line.trim();
+    if (body === '') return line;
+    const start = line.indexOf(body);
+    return line.slice(0, start) + (action?.(body) ?? '') + line.slice(start + body.length);
+  });
 }

@@ -60,7 +60,7 @@ describe.each(memberCases)('pack detector $entry.id ($pack) at $likelihood', ({ 
       ? [example.input]
       : [],
   );
-  const anchors = 'anchors' in detectorSpec ? detectorSpec.anchors : [detectorSpec.block.begin];
+  const anchors = 'anchors' in detectorSpec ? detectorSpec.anchors : entry.createMember(likelihood).anchors;
   const keywords = 'keywords' in detectorSpec ? detectorSpec.keywords : [];
 
   it('finds a value in every example it redacts', () => {
@@ -98,7 +98,11 @@ describe.each(memberCases)('pack detector $entry.id ($pack) at $likelihood', ({ 
 
   const validator = 'validator' in detectorSpec ? detectorSpec.validator : undefined;
   const isPlaceholderCheck =
-    validator === 'not-placeholder' || validator === 'password' || validator === 'no-placeholder-run';
+    validator === 'not-placeholder' ||
+    validator === 'password' ||
+    validator === 'passphrase' ||
+    validator === 'prose-password' ||
+    validator === 'no-placeholder-run';
   // At unlikely a member without its check takes such values (pack-unlikely.test.ts).
   const isCheckWaived =
     likelihood === 'unlikely' && 'pattern' in detectorSpec && detectorSpec.withoutCheck === 'unlikely';

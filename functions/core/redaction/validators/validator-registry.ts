@@ -34,8 +34,10 @@ import {
   isUsSsnValid,
 } from './national-id-checksums.ts';
 import { isNationalPhoneNumberValid, isOpenPlanPhoneNumberValid } from './national-phone-number.ts';
+import { isPassphrase } from './passphrase.ts';
 import { passwordDescriptions } from './password-descriptions.ts';
 import { hasPlaceholderRun } from './placeholder-run.ts';
+import { isProseDescription } from './prose-descriptions.ts';
 import { isVinValid } from './vehicle-identification-number.ts';
 import { isVerhoeffValid } from './verhoeff.ts';
 import {
@@ -109,6 +111,8 @@ const validators = {
   luhn: (value) => isLuhnValid(digits(value)),
   'not-placeholder': isNotPlaceholder,
   password: isPasswordValue,
+  passphrase: isPassphrase,
+  'prose-password': (value) => !isProseDescription(value) && isPasswordValue(value),
   'no-placeholder-run': (value) => !hasPlaceholderRun(value),
   iban: (value) => isValidIban(alphanumerics(value)),
   mod97: (value) => isIso7064Mod97_10Valid(alphanumerics(value)),
@@ -194,12 +198,18 @@ export const checkDigitValidatorNames = [
 
 /**
  * Validators that check something an issuer fixes (a check digit, ranges, a birth date, prefix
- * letters, a numbering plan): all but `not-placeholder`, `password` and `no-placeholder-run`,
- * which only keep stand-ins out. A keyword-only pack detector may take bare values at `unlikely`
- * (`withoutKeyword: unlikely`) only with one of these or a `bareValue` pattern of its own.
+ * letters, a numbering plan): all but `not-placeholder`, `password`, `passphrase`,
+ * `prose-password` and `no-placeholder-run`, which only keep stand-ins and descriptions out. A keyword-only pack
+ * detector may take bare values at `unlikely` (`withoutKeyword: unlikely`) only with one of these
+ * or a `bareValue` pattern of its own.
  */
 export const issuerRuleValidatorNames = validatorNames.filter(
-  (name) => name !== 'not-placeholder' && name !== 'password' && name !== 'no-placeholder-run',
+  (name) =>
+    name !== 'not-placeholder' &&
+    name !== 'password' &&
+    name !== 'passphrase' &&
+    name !== 'prose-password' &&
+    name !== 'no-placeholder-run',
 );
 
 /**
