@@ -207,6 +207,49 @@ describe('CSV columns named by the shapes of their values', () => {
     );
   });
 
+  it('reads lines whose first value starts with # and a letter or digit (an id, a colour) as records, not comments', () => {
+    const mark = fc.oneof(
+      fc.integer({ min: 1, max: 99999 }).map((id) => `#${id}`),
+      fc.stringMatching(/^#[0-9a-f]{6}$/),
+    );
+    // Mostly data beside the mark, so that a first row is data by itself.
+    const markedKinds = plantedKinds.filter(
+      (kinds) => kinds.filter((kind) => KINDS[kind].isDataLike).length * 2 > kinds.length + 1,
+    );
+    fc.assert(
+      fc.property(
+        tables(markedKinds, fc.integer({ min: 1, max: 8 })),
+        fc.array(mark, { minLength: 8, maxLength: 8 }),
+        (table, marks) => {
+          const marked: Table = {
+            ...table,
+            rows: table.rows.map((cells, record) => [marks[record] as string, ...cells]),
+            quoted: table.quoted.map((cells) => [false, ...cells]),
+          };
+
+          const out = redact(tableText(marked));
+
+          const records = parseCsv(out, table.delimiter).records;
+          expect(records.map((record) => record.cells.map((cell) => cell.value))).toEqual(
+            table.rows.map((_, record) => [marks[record], ...table.kinds.map((kind) => KINDS[kind].label)]),
+          );
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('reads a first row of a local phone number and a name as data over rows of the same', () => {
+    expect(redact('555-0199,Jane Doe\n555-0100,John Roe\n')).toBe('[PHONE],[NAME]\n[PHONE],[NAME]\n');
+  });
+
+  it('keeps a comment line, a space after its mark, as a comment the detectors read', () => {
+    const input =
+      '# exported 2024-05-01, by jane.doe@example.com\nJane Doe,123456789,1.5\nJohn Roe,987654320,2.5\n';
+
+    expect(redact(input)).toBe('# exported 2024-05-01, by [EMAIL]\n[NAME],[SSN],1.5\n[NAME],[SSN],2.5\n');
+  });
+
   /** Columns whose shapes say nothing about a person: each stays byte for byte. */
   const NEUTRAL = {
     timestamp: fc

@@ -93,7 +93,9 @@ function referenceRedact(redactor: Redactor, input: string, explicitDelimiter?: 
     const isPreamble =
       line === '' ||
       (sep !== null && delimiter === sep[1]) ||
-      (line.startsWith('#') && names.every((name) => redactor.fieldRule([name]) === undefined));
+      (line.startsWith('#') &&
+        !(names.length > 1 && /^#[\p{L}\p{N}]/u.test(line)) &&
+        names.every((name) => redactor.fieldRule([name]) === undefined));
     if (!isPreamble) {
       delimiter ??= sniffDelimiter(text);
       break;
@@ -228,9 +230,11 @@ function referenceRedact(redactor: Redactor, input: string, explicitDelimiter?: 
   // name excepted, is its cell's too.
   const isFirstRowOfValues = (first: readonly ParsedCell[]): boolean =>
     Array.from(windowValues(1)).some((values, column) => {
-      const shape = shapes.find((each) => values !== undefined && each.name === shapeName(values, shapes));
       const value = first[column]?.value ?? '';
-      return shape !== undefined && shape.name !== 'name' && value !== '' && shape.cell(value);
+      if (values === undefined || value === '') return false;
+      if (isLocalPhone(value) && values.filter(isLocalPhone).length * 3 > values.length * 2) return true;
+      const shape = shapes.find((each) => each.name === shapeName(values, shapes));
+      return shape !== undefined && shape.name !== 'name' && shape.cell(value);
     });
   const redactCell = (
     { cells, terminator }: ParsedRecord,

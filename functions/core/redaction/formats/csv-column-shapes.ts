@@ -1,6 +1,6 @@
 import type { Redactor } from '../redactor.ts';
 import type { ScanMatch } from '../scanner.ts';
-import { forEachWindowCell } from './csv-column-inference.ts';
+import { forEachWindowCell, isLocalPhone } from './csv-column-inference.ts';
 import type { CsvTokenizer } from './csv-tokenizer.ts';
 
 /**
@@ -50,12 +50,12 @@ const STREET_ADDRESS =
 /**
  * A password or key alone in a cell (`hunter2`, `Tr0ub4dor&3`): 6 to 64 characters without a
  * space, a letter and a digit or a symbol of those passwords hold among them. Not a number, a
- * date, a timestamp, a version, a path or a URL, nor 16 hexadecimal digits or more alone (digests, ETags) or a
- * UUID, and no email in it.
+ * date, a timestamp, a version, a path or a URL, nor 16 hexadecimal digits or more alone
+ * (digests, ETags), a UUID or a colour (`#ff8800`), and no email in it.
  */
 const SECRET_TOKEN = /^(?=\S*\p{L})(?=\S*[\d!#$%&*+=?@^~|<>{}[\]()])\S{6,64}$/u;
 const NOT_SECRET =
-  /^(?:[\da-f]{16,}|\d{4}-\d{2}-\d{2}[T ][\d:.]+(?:Z|[+-][\d:]+)?|[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}|v?\d+(?:\.\d+)+(?:[-+][\w.]+)?|(?:~|\.{1,2})?\/[\w./-]*|\p{L}+:\/\/\S*)$|[^@\s"]@[^@\s"]+\.\p{L}{2,}/iu;
+  /^(?:[\da-f]{16,}|#[\da-f]{3,8}|\d{4}-\d{2}-\d{2}[T ][\d:.]+(?:Z|[+-][\d:]+)?|[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}|v?\d+(?:\.\d+)+(?:[-+][\w.]+)?|(?:~|\.{1,2})?\/[\w./-]*|\p{L}+:\/\/\S*)$|[^@\s"]@[^@\s"]+\.\p{L}{2,}/iu;
 
 /** The character classes of a value in order (`ORD-0012` → `AAA-9999`): ids of one column share theirs. */
 function outline(value: string): string {
@@ -165,8 +165,8 @@ export function shapeName(values: readonly string[], shapes: readonly ColumnShap
 /**
  * True when the first of the first `records` records held by `tokens` (`matches` the batch scan
  * of their text) is a row of values, not a header: in a column of the later records that a shape
- * other than a person's name names (see {@link inferColumnNames}), the first row's cell has that
- * shape too. A header cell does not look like a password, an SSN, a date or an address; it may
+ * other than a person's name names (see {@link inferColumnNames}), or that local phone numbers
+ * fill, the first row's cell has that shape too. A header cell does not look like a password, an SSN, a date or an address; it may
  * look like a name (`Account Holder`), so names alone decide nothing. Needs a record after the
  * first.
  *
@@ -191,8 +191,11 @@ export function isFirstRowOfValues(
   });
   return columns.some((values, column) => {
     const value = first[column];
+    if (value === undefined) return false;
+    // Local phone numbers, which csv-column-inference.ts makes a phone column of, count as well.
+    if (isLocalPhone(value) && values.filter(isLocalPhone).length * 3 > values.length * 2) return true;
     const name = shapeName(values, shapes);
     const shape = shapes.find((each) => each.name === name);
-    return value !== undefined && shape !== undefined && shape.name !== 'name' && shape.cell(value);
+    return shape !== undefined && shape.name !== 'name' && shape.cell(value);
   });
 }

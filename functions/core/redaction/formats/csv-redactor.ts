@@ -49,6 +49,8 @@ const LF = 0x0a;
 /** A first line declaring the delimiter, as spreadsheet exports write it. */
 export const SEP_LINE = /^sep=(.)$/i;
 const LINE_BREAK = /[\r\n]/;
+/** A `#` that starts a value rather than a comment (see `isPreambleLine`). */
+const RECORD_MARK = /^#[\p{L}\p{N}]/u;
 /** A cell with a digit and no letter (an amount, a date, an id): data, not a column name. */
 const NUMBER_LIKE = /^[^\p{L}]*\p{Nd}[^\p{L}]*$/u;
 const EMAIL_LIKE = /[^\s@]@[^\s@]/;
@@ -221,6 +223,10 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     // whose first value starts with `#` (an id, a colour, a password) would pass to the detectors
     // alone, its declared columns' rules unapplied.
     if (cells.length === layout.columns?.length) return false;
+    // And, when no columns are declared, a line of several cells whose `#` a letter or digit
+    // follows (`#1001,Jane Doe,hunter2`): an id or a colour starting a record; a comment leaves
+    // a space after its mark (`# exported 2024-05-01, by the billing job`).
+    if (layout.columns === undefined && cells.length > 1 && RECORD_MARK.test(line)) return false;
     return !cells.some((cell, index) => redactor.fieldRule([columnName(cell, index)]) !== undefined);
   }
 
