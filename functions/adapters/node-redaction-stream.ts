@@ -3,6 +3,7 @@ import { createGunzip, createGzip, type ZlibOptions } from 'node:zlib';
 import { LimitExceededError, MalformedObjectError, UnsupportedFormatError } from '../core/errors.ts';
 import type { RedactionStream, RedactionStreamOptions } from '../core/ports/redaction-engine.ts';
 import { createFormatRedactor } from '../core/redaction/formats/create-format-redactor.ts';
+import { columnShapes, shapeName } from '../core/redaction/formats/csv-column-shapes.ts';
 import { detectFormat } from '../core/redaction/formats/detect-format.ts';
 import { type CompiledRuleSet, Redactor } from '../core/redaction/redactor.ts';
 import { redactBytes } from './redact-bytes.ts';
@@ -59,7 +60,9 @@ export async function openRedactionStream(
     const rule = redactor.fieldRule([name]);
     return rule !== undefined && !rule.isKeep;
   };
-  const detected = detectFormat({ ...options, head: raw.head, isRuledColumn });
+  const shapes = columnShapes(redactor);
+  const nameOfColumn = (values: readonly string[]): string | undefined => shapeName(values, shapes);
+  const detected = detectFormat({ ...options, head: raw.head, isRuledColumn, nameOfColumn });
   if (detected === undefined) {
     if (!options.allowPassthrough) throw new UnsupportedFormatError(unsupportedMessage(options));
     const body = countBytes(raw.all, (n) => {
@@ -75,7 +78,7 @@ export async function openRedactionStream(
       gunzip(raw.all, () => bytes.in, limits),
       HEAD_BYTES,
     );
-    const inner = detectFormat({ ...options, head: plain.head, isRuledColumn });
+    const inner = detectFormat({ ...options, head: plain.head, isRuledColumn, nameOfColumn });
     if (inner === undefined || inner.isGzip) throw new UnsupportedFormatError(unsupportedMessage(options));
     format = inner.format;
   }

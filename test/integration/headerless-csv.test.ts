@@ -62,8 +62,14 @@ describe('CSV columns declared in a rule file', () => {
       const declared = run(file, 'people-exports');
       const undeclared = run(file, 'default');
 
+      const asText = join(dir, 'people.txt');
+      writeFileSync(asText, HEADERLESS);
+      const labelledText = run(asText, 'default');
+
       expect(declared.status).toBe(0);
       expect(declared.stdout).toBe(REDACTED);
+      // Labelled text, the rows are still a CSV (see sniffShapedCsv).
+      expect(labelledText.stdout).toBe(REDACTED);
       expectNoPlantedValue(declared.stdout + declared.stderr);
       // The same file under a rule set without the columns: the shapes of the values name them.
       expect(undeclared.stdout).toBe(REDACTED);
@@ -91,11 +97,12 @@ describe('CSV columns declared in a rule file', () => {
 
     beforeAll(async () => {
       s3 = await startS3rver(['protected']);
-      const put = (key: string, body: string) =>
+      const put = (key: string, body: string, contentType = 'text/csv') =>
         s3.client.send(
-          new PutObjectCommand({ Bucket: 'protected', Key: key, Body: body, ContentType: 'text/csv' }),
+          new PutObjectCommand({ Bucket: 'protected', Key: key, Body: body, ContentType: contentType }),
         );
       await put('exports/people/2026-12.csv', HEADERLESS);
+      await put('exports/other/2026-12.txt', HEADERLESS, 'text/plain');
       await put('exports/people/ragged.csv', RAGGED);
       await put('exports/other/2026-12.csv', HEADERLESS);
       gateway = await startTestGateway({ rulesDir, s3Buckets: ['protected'], s3Client: s3.client });
@@ -122,6 +129,13 @@ describe('CSV columns declared in a rule file', () => {
       expect(head.ContentLength).toBe(Buffer.byteLength(REDACTED));
       // Outside its scope the default rule set applies: the columns are named from the values' shapes.
       expect(await get('exports/other/2026-12.csv')).toBe(REDACTED);
+    });
+
+    it('reads the same rows labelled text/plain under a .txt key as the CSV they are', async () => {
+      const text = await get('exports/other/2026-12.txt');
+
+      expect(text).toBe(REDACTED);
+      expectNoPlantedValue(String(text));
     });
 
     it('refuses a headerless CSV with a record of another length, and no planted value comes back', async () => {

@@ -1,6 +1,10 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { sniffRuledCsv } from '../../../functions/core/redaction/formats/sniff-ruled-csv.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { columnShapes, shapeName } from '../../../functions/core/redaction/formats/csv-column-shapes.ts';
+import { sniffRuledCsv, sniffShapedCsv } from '../../../functions/core/redaction/formats/sniff-ruled-csv.ts';
+import { Redactor } from '../../../functions/core/redaction/redactor.ts';
+import { PLANTED_VALUES } from '../../support/headerless-csv.ts';
+import { shippedRuleSet } from '../../support/shipped-rules.ts';
 
 const RULED = new Set(['password', 'email', 'ssn']);
 const isRuled = (name: string): boolean => RULED.has(name.toLowerCase());
@@ -76,5 +80,58 @@ describe('sniffRuledCsv', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('sniffShapedCsv', () => {
+  let nameOf: (values: readonly string[]) => string | undefined;
+  beforeAll(async () => {
+    const shapes = columnShapes(new Redactor(await shippedRuleSet('default')));
+    nameOf = (values) => shapeName(values, shapes);
+  });
+
+  /** A column whose values have a shape other than a person's name, beside columns of names and emails. */
+  const shaped = fc.constantFrom(PLANTED_VALUES.ssn, PLANTED_VALUES.dob);
+  const other = fc.constantFrom(PLANTED_VALUES.name, PLANTED_VALUES.email);
+
+  it('finds a headerless CSV with a column of SSNs or dates, after any preamble, whatever the delimiter or line ends (generated)', () => {
+    fc.assert(
+      fc.property(
+        delimiter,
+        shaped.chain((column) => fc.array(column, { minLength: 1, maxLength: 6 })),
+        other.chain((column) => fc.array(column, { minLength: 6, maxLength: 6 })),
+        fc.boolean(),
+        fc.constantFrom('none', 'sep', 'comment', 'empty', 'bom'),
+        newline,
+        (d, values, others, isFirst, preamble, eol) => {
+          const rows = values.map((value, row) =>
+            isFirst ? `${value}${d}${others[row]}` : `${others[row]}${d}${value}`,
+          );
+          const lines = [
+            ...(preamble === 'sep' ? [`sep=${d}`] : []),
+            ...(preamble === 'comment' ? ['# exported nightly', ''] : []),
+            ...(preamble === 'empty' ? [''] : []),
+            ...rows,
+          ];
+          const text = (preamble === 'bom' ? '\uFEFF' : '') + lines.join(eol) + eol;
+
+          expect(sniffShapedCsv(bytes(text), nameOf)).toBe(true);
+          expect(sniffShapedCsv(bytes(`${text}Jane${d}part`), nameOf)).toBe(true);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('leaves prose, logs, names alone and lines of other lengths as text', () => {
+    for (const text of [
+      'The meeting, held on Monday, went well.\nWe agreed, after some debate, to proceed.\n',
+      '2026-01-01T00:00:00Z INFO started, pid 4711\n2026-01-01T00:00:01Z INFO ready, port 9000\n',
+      'Jane Doe,John Roe\nAna Ng,Wei Chen\n',
+      '123456789,Jane Doe\n987654320\n',
+      'one line without a delimiter 123456789\n',
+      '# 123456789,987654320\n',
+    ])
+      expect(sniffShapedCsv(bytes(text), nameOf)).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import { type JsonLayout, sniffJsonLayout } from './sniff-json-layout.ts';
 import { sniffLdifHead } from './sniff-ldif-head.ts';
 import { sniffMailHead } from './sniff-mail-head.ts';
 import { sniffMboxHead } from './sniff-mbox-head.ts';
-import { sniffRuledCsv } from './sniff-ruled-csv.ts';
+import { sniffRuledCsv, sniffShapedCsv } from './sniff-ruled-csv.ts';
 
 /** What the engine will do with an object: parse it as `format`, inside gzip when `isGzip`. */
 export interface DetectedFormat {
@@ -20,6 +20,8 @@ export interface FormatHints {
   readonly head: Uint8Array;
   /** True for a column name a field rule of the rule set rules (not `keep`): see {@link sniffRuledCsv}. */
   readonly isRuledColumn?: ((name: string) => boolean) | undefined;
+  /** The name the shapes of a column's values give it under the rule set: see {@link sniffShapedCsv}. */
+  readonly nameOfColumn?: ((values: readonly string[]) => string | undefined) | undefined;
 }
 
 const CONTENT_TYPES: Record<string, TextFormat> = {
@@ -116,7 +118,8 @@ const BINARY_MAGIC: readonly (readonly number[])[] = [
  * Content-Type, a structured Content-Type beats a `.txt`/`.log` extension, and content whose first
  * bytes are valid JSON text starting with `{` or `[` is parsed as JSON or NDJSON (by its layout)
  * whatever the labels say, since the text redactor would lose the field rules; so is text whose
- * first line is a CSV header naming a ruled column (`sniffRuledCsv`), and labelled text whose
+ * first line is a CSV header naming a ruled column (`sniffRuledCsv`), or whose lines are a
+ * headerless CSV with a column the shapes of its values name (`sniffShapedCsv`), and labelled text whose
  * head is an LDIF record (`sniffLdifHead`) is read as LDIF. Content whose head is a
  * mail's header block (`sniffMailHead`) is read as mail whatever the labels say, unlabelled or
  * `application/octet-stream` included (Amazon SES stores inbound mail so): read as text, its
@@ -148,7 +151,9 @@ export function detectFormat(hints: FormatHints): DetectedFormat | undefined {
   // Read as text, LDIF's base64 and folded values would pass unread.
   if (format === 'text' && sniffLdifHead(hints.head)) return { format: 'ldif', isGzip };
   const isRuledCsv =
-    format === 'text' && hints.isRuledColumn !== undefined && sniffRuledCsv(hints.head, hints.isRuledColumn);
+    format === 'text' &&
+    ((hints.isRuledColumn !== undefined && sniffRuledCsv(hints.head, hints.isRuledColumn)) ||
+      (hints.nameOfColumn !== undefined && sniffShapedCsv(hints.head, hints.nameOfColumn)));
   return { format: isRuledCsv ? 'csv' : format, isGzip };
 }
 
