@@ -53,12 +53,14 @@ const BUNDLED_PACKAGES = ['zod', 'libphonenumber-js', '@smithy/signature-v4'];
  * Packages the bundle maps to a module of its own: recheck is loaded on the first custom pattern
  * instead of at start (functions/cli/lazy-recheck.ts), and YAML on the first rule file the
  * shipped parse does not cover (functions/cli/lazy-yaml.ts), and libmime on the first mail
- * object (functions/cli/lazy-libmime.ts).
+ * object (functions/cli/lazy-libmime.ts), and maxmind on the first geo lookup
+ * (functions/cli/lazy-maxmind.ts).
  */
 const LAZY_PACKAGES = {
   recheck: './functions/cli/lazy-recheck.ts',
   yaml: './functions/cli/lazy-yaml.ts',
   libmime: './functions/cli/lazy-libmime.ts',
+  maxmind: './functions/cli/lazy-maxmind.ts',
 };
 
 /**

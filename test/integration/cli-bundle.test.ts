@@ -130,7 +130,7 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
       [...chunks].filter((chunk) => readFileSync(join(CLI_BUNDLE_DIR, chunk), 'utf8').includes('/zod/')),
     ).toEqual([]);
     const engine = [...staticPackages(importedChunk(commandChunk('serve'), 'dependencies'))];
-    expect(engine).toEqual(expect.arrayContaining(['maxmind', '@eslint-community/regexpp']));
+    expect(engine).toEqual(expect.arrayContaining(['@eslint-community/regexpp']));
   });
 
   it("bundles zod with its English messages alone, which its schemas use, and none of the other languages'", () => {
@@ -154,7 +154,7 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
     );
   });
 
-  it('starts serve without the AWS SDK, ioredis, Powertools, recheck, YAML or the rate limiter: each is loaded only for the option, file or count that needs it', () => {
+  it('starts serve without the AWS SDK, ioredis, Powertools, recheck, YAML, the rate limiter or maxmind: each is loaded only for the option, file, count or geo lookup that needs it', () => {
     // What every start loads: the command, then the rule engine and key stores, then the server.
     const serve = [
       ...new Set(
@@ -166,13 +166,13 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
     ];
     expect(
       serve.filter((name) =>
-        /^@aws-sdk\/|^ioredis$|^@middy\/|^@aws-lambda-powertools\/|^recheck$|^yaml$|^rate-limiter-flexible\b/.test(
+        /^@aws-sdk\/|^ioredis$|^@middy\/|^@aws-lambda-powertools\/|^recheck$|^yaml$|^rate-limiter-flexible\b|^maxmind$/.test(
           name,
         ),
       ),
     ).toEqual([]);
     // What serving local buckets does need is still found.
-    expect(serve).toEqual(expect.arrayContaining(['maxmind', '@eslint-community/regexpp']));
+    expect(serve).toEqual(expect.arrayContaining(['@eslint-community/regexpp']));
     // The SigV4 check is bundled with what it uses of @smithy/core (bin/cli-bundle.js, BUNDLED_PACKAGES).
     expect(serve.filter((name) => name.startsWith('@smithy/'))).toEqual([]);
   });
