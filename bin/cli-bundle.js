@@ -37,6 +37,8 @@ const PATTERN_FACTS_FILE = join(CLI_BUNDLE_DIR, 'pattern-facts.json');
 const VALIDATED_RULES_FILE = join(CLI_BUNDLE_DIR, 'validated-rules.json');
 /** The shipped rule sets that compile, by compile check key (functions/adapters/local-rule-set-source.ts, COMPILED_RULE_SETS_FILE). */
 const COMPILED_RULE_SETS_FILE = join(CLI_BUNDLE_DIR, 'compiled-rule-sets.json');
+/** The anchor automata of the shipped rule sets (functions/adapters/local-rule-set-source.ts, ANCHOR_AUTOMATA_FILE). */
+const ANCHOR_AUTOMATA_FILE = join(CLI_BUNDLE_DIR, 'anchor-automata.json');
 /** The shipped rule sets and, in its packs/ folder, the detector packs. */
 const RULES_DIR = join(ROOT, 'redaction-rules');
 
@@ -210,6 +212,7 @@ export async function buildCliBundle() {
     PATTERN_FACTS_FILE,
     VALIDATED_RULES_FILE,
     COMPILED_RULE_SETS_FILE,
+    ANCHOR_AUTOMATA_FILE,
   ]);
   for (const name of readdirSync(CLI_BUNDLE_DIR, { recursive: true, encoding: 'utf8' })) {
     const path = join(CLI_BUNDLE_DIR, name);
@@ -335,8 +338,8 @@ async function shippedPatternFacts(build, shippedRules) {
 /**
  * Writes the schema's output for the shipped rule and pack files (VALIDATED_RULES_FILE), then
  * adds that of the shipped rule sets with `extends` merged, then which shipped rule sets compile
- * without a problem (COMPILED_RULE_SETS_FILE), as functions/cli/shipped-rule-set-checks.ts works
- * them out: that module is bundled as the chunks are and run from a file beside them, so it
+ * without a problem (COMPILED_RULE_SETS_FILE) and the anchor automata those compiles built
+ * (ANCHOR_AUTOMATA_FILE), as functions/cli/shipped-rule-set-checks.ts works them out: that module is bundled as the chunks are and run from a file beside them, so it
  * validates and compiles with the code `serve` runs, reading the shipped-rule files written before
  * it (parsed-rules.json, recheck-verdicts.json, pattern-facts.json, then validated-rules.json) as
  * `serve` does.
@@ -365,15 +368,17 @@ async function checkShippedRules(build, shippedRules) {
   const file = join(CLI_BUNDLE_DIR, `shipped-rule-set-checks.${process.pid}.tmp.mjs`);
   writeFileSync(file, output.contents);
   try {
-    const { validatedShippedRules, validatedShippedRuleSets, shippedRuleSetChecks } = await import(
-      pathToFileURL(file).href
-    );
+    const { validatedShippedRules, validatedShippedRuleSets, shippedRuleSetChecks, shippedAnchorAutomata } =
+      await import(pathToFileURL(file).href);
     const validatedFiles = validatedShippedRules(shippedRules);
     writeAtomically(VALIDATED_RULES_FILE, JSON.stringify(validatedFiles));
     // Merged rule sets, from the files as serve reads them (the entries just written).
     const ruleSets = await validatedShippedRuleSets();
     writeAtomically(VALIDATED_RULES_FILE, JSON.stringify({ ...validatedFiles, ruleSets }));
+    // The compiles build every automaton: none is read from an earlier build's file.
+    rmSync(ANCHOR_AUTOMATA_FILE, { force: true });
     writeAtomically(COMPILED_RULE_SETS_FILE, JSON.stringify(await shippedRuleSetChecks()));
+    writeAtomically(ANCHOR_AUTOMATA_FILE, JSON.stringify(shippedAnchorAutomata()));
   } finally {
     rmSync(file, { force: true });
   }

@@ -4,6 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RuleSetSource } from '../core/ports/rule-set-source.ts';
 import { compilePackFiles } from '../core/redaction/detector-pack.ts';
+import { addKnownAutomata } from '../core/redaction/detectors/anchor-search.ts';
 import { patternFactsFromJson, patternFactsKey } from '../core/redaction/pattern-facts.ts';
 import { type ResolvedRuleSet, resolveRuleSets } from '../core/redaction/rule-catalog.ts';
 import { parseRuleFiles, type RuleFileText } from '../core/redaction/rule-file.ts';
@@ -46,6 +47,14 @@ export const COMPILED_RULE_SETS_FILE = 'compiled-rule-sets.json';
  */
 export const VALIDATED_RULES_FILE = 'validated-rules.json';
 
+/**
+ * The file beside this module, in the CLI bundle (bin/cli-bundle.js writes it), that holds the
+ * anchor automata the build made compiling the shipped rule sets (`builtAutomataJson` of
+ * functions/core/redaction/detectors/anchor-search.ts): a rule set whose packs have the same
+ * anchors takes them instead of building them. Absent, every automaton is built.
+ */
+export const ANCHOR_AUTOMATA_FILE = 'anchor-automata.json';
+
 /** Which schema a file is read with: a rule set's or a detector pack's. */
 export type RuleFileKind = 'rules' | 'packs';
 
@@ -55,6 +64,7 @@ export const VALIDATED_RULE_SETS_KIND = 'ruleSets';
 let parsedRules: Promise<ReadonlyMap<string, unknown>> | undefined;
 let patternFacts: Promise<ReadonlyMap<string, unknown>> | undefined;
 let validatedRules: Promise<ReadonlyMap<string, Readonly<Record<string, unknown>>>> | undefined;
+let anchorAutomata: Promise<void> | undefined;
 
 /**
  * A rule set source reading every `*.yaml` and `*.yml` file directly in `dir` (not its
@@ -138,14 +148,23 @@ async function readBundleFile<T>(name: string): Promise<ReadonlyMap<string, T>> 
 /**
  * Loads and resolves the rule sets in `dir`, by name. A merged rule set whose schema output
  * {@link VALIDATED_RULES_FILE} holds is not validated again (the schema was ~15 ms of a `serve`
- * start for the two shipped rule sets).
+ * start for the two shipped rule sets). The anchor automata of {@link ANCHOR_AUTOMATA_FILE} are
+ * given to the anchor search, once, for the rule sets compiled next.
  *
  * @throws RuleValidationError when any file is invalid; the catalog is never partly loaded.
  */
 export async function loadRuleCatalog(dir: string): Promise<Map<string, ResolvedRuleSet>> {
   const source = createLocalRuleSetSource(dir);
   validatedRules ??= readBundleFile<Readonly<Record<string, unknown>>>(VALIDATED_RULES_FILE);
-  const [files, packs, validated] = await Promise.all([source.load(), source.loadPacks(), validatedRules]);
+  anchorAutomata ??= readBundleFile<unknown>(ANCHOR_AUTOMATA_FILE).then((automata) =>
+    addKnownAutomata(Object.fromEntries(automata)),
+  );
+  const [files, packs, validated] = await Promise.all([
+    source.load(),
+    source.loadPacks(),
+    validatedRules,
+    anchorAutomata,
+  ]);
   const outputs = validated.get(VALIDATED_RULE_SETS_KIND) ?? {};
   return resolveRuleSets(files, packs, (document) => {
     const key = validatedRuleSetKey(document);

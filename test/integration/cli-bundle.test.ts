@@ -16,6 +16,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { CLI_BUNDLE, CLI_BUNDLE_DIR } from '../../bin/cli-bundle.js';
 import {
+  ANCHOR_AUTOMATA_FILE,
   COMPILED_RULE_SETS_FILE,
   createLocalRuleSetSource,
   DEFAULT_RULES_DIR,
@@ -31,6 +32,7 @@ import { createLocalTokenKeyring } from '../../functions/adapters/local-token-ke
 import { openRedactionStream } from '../../functions/adapters/node-redaction-stream.ts';
 import { RECHECK_VERDICTS_FILE, recheckVerdictKey } from '../../functions/cli/lazy-recheck.ts';
 import { compileRuleSet } from '../../functions/core/redaction/compile-rule-set.ts';
+import { builtAutomataJson } from '../../functions/core/redaction/detectors/anchor-search.ts';
 import { detectorPackSchema } from '../../functions/core/redaction/pack-schema.ts';
 import {
   patternFactsFromJson,
@@ -355,6 +357,26 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
       ).not.toThrow();
     }
     expect(Object.keys(checks)).toHaveLength(catalog.size);
+  });
+
+  it('ships the anchor automata of the shipped rule sets, each as the engine builds it for the same anchors', async () => {
+    const shipped = JSON.parse(readFileSync(join(CLI_BUNDLE_DIR, ANCHOR_AUTOMATA_FILE), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    const catalog = await loadRuleCatalog(DEFAULT_RULES_DIR);
+    const keys = await createLocalTokenKeyring(home).load();
+    for (const resolved of catalog.values()) {
+      compileRuleSet(resolved.ruleSet, keys, (path) => resolved.positionOf(path), resolved.packs);
+    }
+    // In this process (from the sources, no file beside them) every automaton is built.
+    const built = builtAutomataJson();
+    expect(Object.keys(shipped).length).toBeGreaterThan(0);
+    for (const [anchors, automaton] of Object.entries(shipped)) {
+      // The shipped packs' anchors and keywords, one automaton for both shipped rule sets.
+      expect(anchors.split('\0').length).toBeGreaterThan(300);
+      expect(automaton).toEqual(JSON.parse(JSON.stringify(built[anchors])));
+    }
   });
 
   it('refuses to start serve, naming the line, with a shipped rule set edited after the build so that it no longer compiles', () => {

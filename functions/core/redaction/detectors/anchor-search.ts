@@ -162,12 +162,103 @@ interface Automaton extends LanesAutomaton {
   readonly outputs: readonly (readonly number[])[];
 }
 
+/**
+ * An automaton as JSON carries it ({@link builtAutomataJson}, {@link addKnownAutomata}): the
+ * transitions as the base64 of their bytes, little-endian, two bytes an entry (four when
+ * `isWide`), the extra symbols as `[code, symbol]` pairs.
+ */
+export interface AutomatonJson {
+  readonly transitions: string;
+  readonly isWide: boolean;
+  readonly width: number;
+  readonly extraSymbols: readonly (readonly [number, number])[];
+  readonly firstOutputState: number;
+  readonly outputs: readonly (readonly number[])[];
+  readonly depth: number;
+}
+
 /** Automata by their anchors, the last few built (see {@link automatonOf}). */
 const recentAutomata = new Map<string, Automaton>();
 const maxRecentAutomata = 8;
 
+/** Automata by their anchors that a cache gave ({@link addKnownAutomata}), never dropped. */
+const knownAutomata = new Map<string, Automaton>();
+
+/** Whether typed arrays are little-endian here, as {@link AutomatonJson} bytes are. */
+const isLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /**
- * The automaton of `anchors`, the last few kept: rule sets that extend one another enable the
+ * The automata built so far that are still kept, as JSON by their anchors (joined by NUL): what
+ * the CLI bundle's build writes after compiling the shipped rule sets (bin/cli-bundle.js,
+ * ANCHOR_AUTOMATA_FILE), so that `serve` does not build the automaton of the shipped packs'
+ * ~350 anchors again (~15 ms of CPU of the first request's compile, the code still cold).
+ */
+export function builtAutomataJson(): Record<string, AutomatonJson> {
+  const json: Record<string, AutomatonJson> = {};
+  for (const [key, automaton] of recentAutomata) {
+    const { transitions } = automaton;
+    json[key] = {
+      transitions: Buffer.from(transitions.buffer, transitions.byteOffset, transitions.byteLength).toString(
+        'base64',
+      ),
+      isWide: transitions instanceof Uint32Array,
+      width: automaton.width,
+      extraSymbols: [...automaton.extraSymbols],
+      firstOutputState: automaton.firstOutputState,
+      outputs: automaton.outputs,
+      depth: automaton.depth,
+    };
+  }
+  return json;
+}
+
+/**
+ * Makes the automata of `json` ({@link builtAutomataJson}, by their anchors joined by NUL) those
+ * of their anchors: an {@link AnchorSearch} for the same anchors, in the same order, takes them
+ * instead of building them. An entry whose tables do not fit its anchors (sizes, symbols, states,
+ * outputs) is left out, as are all where typed arrays are big-endian; those are built.
+ */
+export function addKnownAutomata(json: Readonly<Record<string, unknown>>): void {
+  if (!isLittleEndian) return;
+  for (const [key, value] of Object.entries(json)) {
+    const automaton = automatonFromJson(key.split('\0'), value as AutomatonJson);
+    if (automaton !== undefined) knownAutomata.set(key, automaton);
+  }
+}
+
+/** The automaton `json` holds when its tables fit `anchors`, else `undefined`. */
+function automatonFromJson(anchors: readonly string[], json: AutomatonJson): Automaton | undefined {
+  try {
+    const { width, firstOutputState, outputs, depth } = json;
+    const bytes = Buffer.from(json.transitions, 'base64');
+    const entryBytes = json.isWide ? 4 : 2;
+    const states = firstOutputState + outputs.length;
+    if (!Number.isInteger(width) || width < 128 || bytes.length !== states * width * entryBytes)
+      return undefined;
+    if (depth !== Math.max(0, ...anchors.map((anchor) => anchor.toLowerCase().length))) return undefined;
+    if (
+      !outputs.every(
+        (ends) => ends.length > 0 && ends.every((anchor) => anchor >= 0 && anchor < anchors.length),
+      )
+    )
+      return undefined;
+    const extraSymbols = new Map(json.extraSymbols.map(([code, symbol]) => [code, symbol] as const));
+    for (const symbol of extraSymbols.values()) if (!(symbol >= 128 && symbol < width)) return undefined;
+    // A copy: the decoded bytes may not be aligned for the entries.
+    const transitions = json.isWide ? new Uint32Array(states * width) : new Uint16Array(states * width);
+    new Uint8Array(transitions.buffer).set(bytes);
+    for (let index = 0; index < transitions.length; index++) {
+      if ((transitions[index] as number) >= states) return undefined;
+    }
+    return { transitions, width, extraSymbols, firstOutputState, outputs, depth };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The automaton of `anchors`, the one a cache gave ({@link addKnownAutomata}) or else built, the
+ * last few built kept: rule sets that extend one another enable the
  * same packs, so `serve` starting with the shipped rules builds the same automaton once instead
  * of once per rule set, and the small groups of members a field name changes (see
  * `createDetectorGroup`, `namedPart`) do not replace it. Searches only read it.
@@ -175,6 +266,8 @@ const maxRecentAutomata = 8;
 function automatonOf(anchors: readonly string[]): Automaton {
   // Anchors hold no control characters (checked above), so NUL separates them unambiguously.
   const key = anchors.join('\0');
+  const known = knownAutomata.get(key);
+  if (known !== undefined) return known;
   let automaton = recentAutomata.get(key);
   if (automaton === undefined) {
     automaton = buildAutomaton(anchors);
