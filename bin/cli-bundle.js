@@ -291,7 +291,7 @@ async function checkShippedPatterns(shippedRules) {
 }
 
 /**
- * The facts of the shipped packs' patterns (`patternFactsOf` of
+ * The facts of the shipped packs' patterns and bareValue patterns (`patternFactsOf` of
  * functions/core/redaction/pattern-facts.ts), by `patternFactsKey`. They are worked out by the
  * same code `serve` runs: that module is bundled on its own, its packages included, and imported
  * from memory. A pattern whose check fails is left out, to be checked, and reported, at start.
@@ -303,9 +303,16 @@ async function checkShippedPatterns(shippedRules) {
 async function shippedPatternFacts(build, shippedRules) {
   /** @type {Record<string, unknown>} */
   const facts = {};
+  // A detector's bareValue pattern too: its check at start is the facts' (detector-pack.ts, likelihoodProblems).
   const patterns = Object.values(shippedRules).flatMap((value) => {
     const document = /** @type {{ pack?: unknown, detectors?: unknown }} */ (value ?? {});
-    return document.pack !== undefined && Array.isArray(document.detectors) ? document.detectors : [];
+    const detectors =
+      document.pack !== undefined && Array.isArray(document.detectors) ? document.detectors : [];
+    return detectors.flatMap((detector) =>
+      typeof detector?.bareValue === 'string'
+        ? [detector, { pattern: detector.bareValue, flags: detector.flags }]
+        : [detector],
+    );
   });
   if (!patterns.some((detector) => typeof detector?.pattern === 'string')) return facts;
   const result = await build({

@@ -279,10 +279,11 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
       .filter((name) => /\.ya?ml$/.test(name))
       .flatMap((name) => {
         const { detectors = [] } = parseDocument(readFileSync(join(dir, name), 'utf8')).toJS() as {
-          detectors?: { pattern?: string; flags?: string }[];
+          detectors?: { pattern?: string; flags?: string; bareValue?: string }[];
         };
-        return detectors.flatMap(({ pattern, flags = '' }) =>
-          pattern === undefined ? [] : [{ pattern, flags }],
+        // A bareValue pattern too: its check at start is the facts'.
+        return detectors.flatMap(({ pattern, flags = '', bareValue }) =>
+          [pattern, bareValue].flatMap((each) => (each === undefined ? [] : [{ pattern: each, flags }])),
         );
       });
     // Checking them is most of what serve spends on rules at start.
