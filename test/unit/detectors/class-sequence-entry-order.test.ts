@@ -103,3 +103,30 @@ describe('entryOrder (the class sequences kernel reads offsets in this order)', 
     expect(entryOrder(patterns, 3)[0]).toBe(1);
   });
 });
+
+describe('nibbles (the table indexes of a class in the class sequences kernel)', () => {
+  it('are the low and the high nibbles of its ASCII characters, or all for none or any above U+007F (property)', () => {
+    fc.assert(
+      fc.property(charSet, (set) => {
+        const lows = new Set<number>();
+        const highs = new Set<number>();
+        for (let code = 0; code < 128; code++) {
+          if (set.has(code)) {
+            lows.add(code & 15);
+            highs.add(code >>> 4);
+          }
+        }
+        const { lows: gotLows, highs: gotHighs } = nibbles(set);
+        const all = [...Array(16).keys()];
+        expect([...gotLows].sort((a, b) => a - b)).toEqual(
+          set.has(128) ? all : [...lows].sort((a, b) => a - b),
+        );
+        expect([...gotHighs].sort((a, b) => a - b)).toEqual(
+          set.has(128) ? all : [...highs].sort((a, b) => a - b),
+        );
+      }),
+      { numRuns: 500 },
+    );
+    expect(nibbles(undefined)).toEqual({ lows: [...Array(16).keys()], highs: [...Array(16).keys()] });
+  });
+});
