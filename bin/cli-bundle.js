@@ -39,6 +39,8 @@ const VALIDATED_RULES_FILE = join(CLI_BUNDLE_DIR, 'validated-rules.json');
 const COMPILED_RULE_SETS_FILE = join(CLI_BUNDLE_DIR, 'compiled-rule-sets.json');
 /** The anchor automata of the shipped rule sets (functions/adapters/local-rule-set-source.ts, ANCHOR_AUTOMATA_FILE). */
 const ANCHOR_AUTOMATA_FILE = join(CLI_BUNDLE_DIR, 'anchor-automata.json');
+/** Their transitions (ANCHOR_AUTOMATA_TRANSITIONS_FILE there). */
+const ANCHOR_AUTOMATA_TRANSITIONS_FILE = join(CLI_BUNDLE_DIR, 'anchor-automata.bin');
 /** The shipped rule sets and, in its packs/ folder, the detector packs. */
 const RULES_DIR = join(ROOT, 'redaction-rules');
 
@@ -213,6 +215,7 @@ export async function buildCliBundle() {
     VALIDATED_RULES_FILE,
     COMPILED_RULE_SETS_FILE,
     ANCHOR_AUTOMATA_FILE,
+    ANCHOR_AUTOMATA_TRANSITIONS_FILE,
   ]);
   for (const name of readdirSync(CLI_BUNDLE_DIR, { recursive: true, encoding: 'utf8' })) {
     const path = join(CLI_BUNDLE_DIR, name);
@@ -346,7 +349,7 @@ async function shippedPatternFacts(build, shippedRules) {
  * Writes the schema's output for the shipped rule and pack files (VALIDATED_RULES_FILE), then
  * adds that of the shipped rule sets with `extends` merged, then which shipped rule sets compile
  * without a problem (COMPILED_RULE_SETS_FILE) and the anchor automata those compiles built
- * (ANCHOR_AUTOMATA_FILE), as functions/cli/shipped-rule-set-checks.ts works them out: that module is bundled as the chunks are and run from a file beside them, so it
+ * (ANCHOR_AUTOMATA_FILE, ANCHOR_AUTOMATA_TRANSITIONS_FILE), as functions/cli/shipped-rule-set-checks.ts works them out: that module is bundled as the chunks are and run from a file beside them, so it
  * validates and compiles with the code `serve` runs, reading the shipped-rule files written before
  * it (parsed-rules.json, recheck-verdicts.json, pattern-facts.json, then validated-rules.json) as
  * `serve` does.
@@ -384,8 +387,12 @@ async function checkShippedRules(build, shippedRules) {
     writeAtomically(VALIDATED_RULES_FILE, JSON.stringify({ ...validatedFiles, ruleSets }));
     // The compiles build every automaton: none is read from an earlier build's file.
     rmSync(ANCHOR_AUTOMATA_FILE, { force: true });
+    rmSync(ANCHOR_AUTOMATA_TRANSITIONS_FILE, { force: true });
     writeAtomically(COMPILED_RULE_SETS_FILE, JSON.stringify(await shippedRuleSetChecks()));
-    writeAtomically(ANCHOR_AUTOMATA_FILE, JSON.stringify(shippedAnchorAutomata()));
+    const { automata, transitions } = shippedAnchorAutomata();
+    // The bytes first: a start reading the JSON of these finds them.
+    writeAtomically(ANCHOR_AUTOMATA_TRANSITIONS_FILE, transitions);
+    writeAtomically(ANCHOR_AUTOMATA_FILE, JSON.stringify(automata));
   } finally {
     rmSync(file, { force: true });
   }

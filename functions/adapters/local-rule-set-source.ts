@@ -49,11 +49,15 @@ export const VALIDATED_RULES_FILE = 'validated-rules.json';
 
 /**
  * The file beside this module, in the CLI bundle (bin/cli-bundle.js writes it), that holds the
- * anchor automata the build made compiling the shipped rule sets (`builtAutomataJson` of
- * functions/core/redaction/detectors/anchor-search.ts): a rule set whose packs have the same
- * anchors takes them instead of building them. Absent, every automaton is built.
+ * anchor automata the build made compiling the shipped rule sets (`builtAutomata` of
+ * functions/core/redaction/detectors/anchor-search.ts), their transitions in
+ * {@link ANCHOR_AUTOMATA_TRANSITIONS_FILE}: a rule set whose packs have the same anchors takes
+ * them instead of building them. Absent, every automaton is built.
  */
 export const ANCHOR_AUTOMATA_FILE = 'anchor-automata.json';
+
+/** The bytes of the transitions of the automata of {@link ANCHOR_AUTOMATA_FILE}. */
+export const ANCHOR_AUTOMATA_TRANSITIONS_FILE = 'anchor-automata.bin';
 
 /** Which schema a file is read with: a rule set's or a detector pack's. */
 export type RuleFileKind = 'rules' | 'packs';
@@ -133,6 +137,16 @@ export async function loadCompiledRuleSetChecks(): Promise<(key: string) => bool
   return (key) => checked.has(key);
 }
 
+/** The bytes of a file beside this module, none when there is no such file. */
+async function readBundleBytes(name: string): Promise<Uint8Array> {
+  try {
+    return await readFile(new URL(name, import.meta.url));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Uint8Array(0);
+    throw error;
+  }
+}
+
 /** The entries of a JSON object file beside this module, none when there is no such file. */
 async function readBundleFile<T>(name: string): Promise<ReadonlyMap<string, T>> {
   let json: string;
@@ -156,9 +170,10 @@ async function readBundleFile<T>(name: string): Promise<ReadonlyMap<string, T>> 
 export async function loadRuleCatalog(dir: string): Promise<Map<string, ResolvedRuleSet>> {
   const source = createLocalRuleSetSource(dir);
   validatedRules ??= readBundleFile<Readonly<Record<string, unknown>>>(VALIDATED_RULES_FILE);
-  anchorAutomata ??= readBundleFile<unknown>(ANCHOR_AUTOMATA_FILE).then((automata) =>
-    addKnownAutomata(Object.fromEntries(automata)),
-  );
+  anchorAutomata ??= Promise.all([
+    readBundleFile<unknown>(ANCHOR_AUTOMATA_FILE),
+    readBundleBytes(ANCHOR_AUTOMATA_TRANSITIONS_FILE),
+  ]).then(([automata, transitions]) => addKnownAutomata(Object.fromEntries(automata), transitions));
   const [files, packs, validated] = await Promise.all([
     source.load(),
     source.loadPacks(),

@@ -11,7 +11,7 @@ import {
   validatedRuleSetKey,
 } from '../adapters/local-rule-set-source.ts';
 import { compileRuleSet } from '../core/redaction/compile-rule-set.ts';
-import { type AutomatonJson, builtAutomataJson } from '../core/redaction/detectors/anchor-search.ts';
+import { type AutomataCache, builtAutomata } from '../core/redaction/detectors/anchor-search.ts';
 import { detectorPackSchema } from '../core/redaction/pack-schema.ts';
 import { resolveRuleSets } from '../core/redaction/rule-catalog.ts';
 import { type RuleSetDocument, ruleSetSchema } from '../core/redaction/rule-schema.ts';
@@ -113,10 +113,10 @@ export async function shippedRuleSetChecks(rulesDir = DEFAULT_RULES_DIR): Promis
 
 /**
  * The anchor automata {@link shippedRuleSetChecks} built compiling the shipped rule sets, by their
- * anchors: what bin/cli-bundle.js writes to ANCHOR_AUTOMATA_FILE, run after it in the same
+ * anchors: what bin/cli-bundle.js writes to ANCHOR_AUTOMATA_FILE and its binary file, run after it in the same
  * module, with that file removed before so that every automaton is built by the code `serve`
  * runs, none read from an earlier build.
  */
-export function shippedAnchorAutomata(): Record<string, AutomatonJson> {
-  return builtAutomataJson();
+export function shippedAnchorAutomata(): AutomataCache {
+  return builtAutomata();
 }

@@ -17,6 +17,7 @@ import { parseDocument } from 'yaml';
 import { CLI_BUNDLE, CLI_BUNDLE_DIR } from '../../bin/cli-bundle.js';
 import {
   ANCHOR_AUTOMATA_FILE,
+  ANCHOR_AUTOMATA_TRANSITIONS_FILE,
   COMPILED_RULE_SETS_FILE,
   createLocalRuleSetSource,
   DEFAULT_RULES_DIR,
@@ -32,7 +33,7 @@ import { createLocalTokenKeyring } from '../../functions/adapters/local-token-ke
 import { openRedactionStream } from '../../functions/adapters/node-redaction-stream.ts';
 import { RECHECK_VERDICTS_FILE, recheckVerdictKey } from '../../functions/cli/lazy-recheck.ts';
 import { compileRuleSet } from '../../functions/core/redaction/compile-rule-set.ts';
-import { builtAutomataJson } from '../../functions/core/redaction/detectors/anchor-search.ts';
+import { builtAutomata } from '../../functions/core/redaction/detectors/anchor-search.ts';
 import { detectorPackSchema } from '../../functions/core/redaction/pack-schema.ts';
 import {
   patternFactsFromJson,
@@ -371,12 +372,30 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
       compileRuleSet(resolved.ruleSet, keys, (path) => resolved.positionOf(path), resolved.packs);
     }
     // In this process (from the sources, no file beside them) every automaton is built.
-    const built = builtAutomataJson();
+    const built = builtAutomata();
+    const shippedBytes = readFileSync(join(CLI_BUNDLE_DIR, ANCHOR_AUTOMATA_TRANSITIONS_FILE));
     expect(Object.keys(shipped).length).toBeGreaterThan(0);
     for (const [anchors, automaton] of Object.entries(shipped)) {
       // The shipped packs' anchors and keywords, one automaton for both shipped rule sets.
       expect(anchors.split('\0').length).toBeGreaterThan(300);
-      expect(automaton).toEqual(JSON.parse(JSON.stringify(built[anchors])));
+      const entry = built.automata[anchors];
+      expect(entry).toBeDefined();
+      const { transitionsAt, ...rest } = automaton as { transitionsAt: number };
+      const { transitionsAt: builtAt, ...builtRest } = entry as { transitionsAt: number };
+      expect(rest).toEqual(JSON.parse(JSON.stringify(builtRest)));
+      const { transitionsSha256, firstOutputState, outputs, width, isWide } = rest as {
+        transitionsSha256: string;
+        firstOutputState: number;
+        outputs: unknown[];
+        width: number;
+        isWide: boolean;
+      };
+      const length = (firstOutputState + outputs.length) * width * (isWide ? 4 : 2);
+      const own = built.transitions.subarray(builtAt, builtAt + length);
+      expect(createHash('sha256').update(own).digest('hex')).toBe(transitionsSha256);
+      expect(
+        Buffer.from(shippedBytes.subarray(transitionsAt, transitionsAt + length)).equals(Buffer.from(own)),
+      ).toBe(true);
     }
   });
 

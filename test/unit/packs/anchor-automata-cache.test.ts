@@ -57,13 +57,13 @@ const textArbitrary = (anchors: readonly string[]) =>
     )
     .map(([parts, times]) => parts.join('').repeat(times));
 
-/** The JSON of the automaton of `anchors`, as a module that built it gives it. */
-async function builtJson(anchors: readonly string[]) {
+/** The cache of the automaton of `anchors`, as a module that built it gives it. */
+async function builtCache(anchors: readonly string[]) {
   const builder = await freshModule();
   new builder.AnchorSearch(anchors);
-  const json = builder.builtAutomataJson();
-  expect(Object.keys(json)).toEqual([anchors.join('\0')]);
-  return json;
+  const cache = builder.builtAutomata();
+  expect(Object.keys(cache.automata)).toEqual([anchors.join('\0')]);
+  return cache;
 }
 
 describe("anchor automata from a cache (the CLI bundle's anchor-automata.json)", () => {
@@ -74,11 +74,13 @@ describe("anchor automata from a cache (the CLI bundle's anchor-automata.json)",
           fc.tuple(fc.constant(anchors), fc.array(textArbitrary(anchors), { minLength: 1, maxLength: 3 })),
         ),
         async ([anchors, texts]) => {
-          const json = JSON.parse(JSON.stringify(await builtJson(anchors)));
+          const cache = await builtCache(anchors);
           const user = await freshModule();
-          user.addKnownAutomata(json);
+          // As the files carry them: the JSON read back, the bytes at an offset of their own.
+          const file = Buffer.concat([Buffer.alloc(3), cache.transitions]).subarray(3);
+          user.addKnownAutomata(JSON.parse(JSON.stringify(cache.automata)), file);
           const search = new user.AnchorSearch(anchors);
-          expect(user.builtAutomataJson()).toEqual({});
+          expect(user.builtAutomata().automata).toEqual({});
           for (const text of texts) expect(walk(search, text)).toEqual(occurrences(text, anchors));
         },
       ),
@@ -86,41 +88,41 @@ describe("anchor automata from a cache (the CLI bundle's anchor-automata.json)",
     );
   });
 
-  it('are built again when the cached tables do not fit their anchors: a state out of range, a short table, an unknown anchor, another depth or width', async () => {
+  it('are built again when the cached tables do not fit their anchors or are not the bytes hashed: a byte changed, a short file, an unknown anchor, another depth, width or offset', async () => {
     const anchors = ['akia', 'ghp_', 'sk-', 'password', 'Führerschein'];
-    const json = await builtJson(anchors);
+    const { automata, transitions } = await builtCache(anchors);
     const key = anchors.join('\0');
-    const entry = json[key] as NonNullable<(typeof json)[string]>;
-    const bytes = Buffer.from(entry.transitions, 'base64');
-    const outOfRange = Buffer.from(bytes);
-    outOfRange.writeUInt16LE(entry.firstOutputState + entry.outputs.length, 2 * 200);
-    const broken = [
-      { ...entry, transitions: outOfRange.toString('base64') },
-      { ...entry, transitions: bytes.subarray(0, bytes.length - 2).toString('base64') },
-      { ...entry, outputs: [...entry.outputs.slice(1), [anchors.length]] },
-      { ...entry, depth: entry.depth + 1 },
-      { ...entry, width: entry.width + 1 },
-      { ...entry, extraSymbols: [[0xe9, entry.width]] },
-      { ...entry, isWide: true },
+    const entry = automata[key] as NonNullable<(typeof automata)[string]>;
+    const changed = Buffer.from(transitions);
+    changed.writeUInt16LE(entry.firstOutputState + entry.outputs.length, 2 * 200);
+    const broken: [unknown, Uint8Array][] = [
+      [entry, changed],
+      [entry, transitions.subarray(0, transitions.length - 8)],
+      [{ ...entry, outputs: [...entry.outputs.slice(1), [anchors.length]] }, transitions],
+      [{ ...entry, depth: entry.depth + 1 }, transitions],
+      [{ ...entry, width: entry.width + 1 }, transitions],
+      [{ ...entry, transitionsAt: 2 }, transitions],
+      [{ ...entry, extraSymbols: [[0xe9, entry.width]] }, transitions],
+      [{ ...entry, isWide: true }, transitions],
     ];
     const text = `${'x AKIA1 ghp_x sk-1 PASSWORD führerschein FÜHRERSCHEIN '.repeat(8)}`;
-    for (const value of broken) {
+    for (const [value, bytes] of broken) {
       const user = await freshModule();
-      user.addKnownAutomata({ [key]: value });
+      user.addKnownAutomata({ [key]: value }, bytes);
       const search = new user.AnchorSearch(anchors);
-      expect(Object.keys(user.builtAutomataJson())).toEqual([key]);
+      expect(Object.keys(user.builtAutomata().automata)).toEqual([key]);
       expect(walk(search, text)).toEqual(occurrences(text, anchors));
     }
   });
 
   it('are not taken for the same anchors in another order: the anchors are the key', async () => {
     const anchors = ['akia', 'ghp_', 'sk-'];
-    const json = await builtJson(anchors);
+    const cache = await builtCache(anchors);
     const user = await freshModule();
-    user.addKnownAutomata(json);
+    user.addKnownAutomata(cache.automata, cache.transitions);
     const reordered = ['sk-', 'akia', 'ghp_'];
     const search = new user.AnchorSearch(reordered);
-    expect(Object.keys(user.builtAutomataJson())).toEqual([reordered.join('\0')]);
+    expect(Object.keys(user.builtAutomata().automata)).toEqual([reordered.join('\0')]);
     const text = 'AKIA sk-1 ghp_ '.repeat(30);
     expect(walk(search, text)).toEqual(occurrences(text, reordered));
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { AnchorLanes, LANES_BLOCK_CHARS, type LanesAutomaton } from './anchor-lanes.ts';
 import { StartList } from './start-list.ts';
 
@@ -163,18 +164,25 @@ interface Automaton extends LanesAutomaton {
 }
 
 /**
- * An automaton as JSON carries it ({@link builtAutomataJson}, {@link addKnownAutomata}): the
- * transitions as the base64 of their bytes, little-endian, two bytes an entry (four when
- * `isWide`), the extra symbols as `[code, symbol]` pairs.
+ * An automaton as a cache carries it ({@link builtAutomata}, {@link addKnownAutomata}): its
+ * transitions are bytes of a binary file beside the JSON, little-endian, two bytes an entry (four
+ * when `isWide`), from `transitionsAt`, with their SHA-256; the extra symbols `[code, symbol]` pairs.
  */
 export interface AutomatonJson {
-  readonly transitions: string;
+  readonly transitionsAt: number;
+  readonly transitionsSha256: string;
   readonly isWide: boolean;
   readonly width: number;
   readonly extraSymbols: readonly (readonly [number, number])[];
   readonly firstOutputState: number;
   readonly outputs: readonly (readonly number[])[];
   readonly depth: number;
+}
+
+/** Automata as a cache carries them: the JSON by their anchors (joined by NUL), and the bytes of their transitions. */
+export interface AutomataCache {
+  readonly automata: Record<string, AutomatonJson>;
+  readonly transitions: Uint8Array;
 }
 
 /** Automata by their anchors, the last few built (see {@link automatonOf}). */
@@ -188,19 +196,21 @@ const knownAutomata = new Map<string, Automaton>();
 const isLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
- * The automata built so far that are still kept, as JSON by their anchors (joined by NUL): what
- * the CLI bundle's build writes after compiling the shipped rule sets (bin/cli-bundle.js,
- * ANCHOR_AUTOMATA_FILE), so that `serve` does not build the automaton of the shipped packs'
- * ~350 anchors again (~15 ms of CPU of the first request's compile, the code still cold).
+ * The automata built so far that are still kept, as a cache carries them: what the CLI bundle's
+ * build writes after compiling the shipped rule sets (bin/cli-bundle.js, ANCHOR_AUTOMATA_FILE and
+ * its binary file), so that `serve` does not build the automaton of the shipped packs' ~850
+ * anchors and keywords again (~15 ms of CPU of the first request's compile, the code still cold).
  */
-export function builtAutomataJson(): Record<string, AutomatonJson> {
-  const json: Record<string, AutomatonJson> = {};
+export function builtAutomata(): AutomataCache {
+  const automata: Record<string, AutomatonJson> = {};
+  const parts: Uint8Array[] = [];
+  let at = 0;
   for (const [key, automaton] of recentAutomata) {
     const { transitions } = automaton;
-    json[key] = {
-      transitions: Buffer.from(transitions.buffer, transitions.byteOffset, transitions.byteLength).toString(
-        'base64',
-      ),
+    const bytes = new Uint8Array(transitions.buffer, transitions.byteOffset, transitions.byteLength);
+    automata[key] = {
+      transitionsAt: at,
+      transitionsSha256: createHash('sha256').update(bytes).digest('hex'),
       isWide: transitions instanceof Uint32Array,
       width: automaton.width,
       extraSymbols: [...automaton.extraSymbols],
@@ -208,33 +218,43 @@ export function builtAutomataJson(): Record<string, AutomatonJson> {
       outputs: automaton.outputs,
       depth: automaton.depth,
     };
+    // Each automaton's bytes start at a multiple of four, so they are read in place.
+    const padded = Math.ceil(bytes.length / 4) * 4;
+    parts.push(bytes, new Uint8Array(padded - bytes.length));
+    at += padded;
   }
-  return json;
+  return { automata, transitions: Buffer.concat(parts) };
 }
 
 /**
- * Makes the automata of `json` ({@link builtAutomataJson}, by their anchors joined by NUL) those
- * of their anchors: an {@link AnchorSearch} for the same anchors, in the same order, takes them
- * instead of building them. An entry whose tables do not fit its anchors (sizes, symbols, states,
- * outputs) is left out, as are all where typed arrays are big-endian; those are built.
+ * Makes the automata of a cache ({@link builtAutomata}) those of their anchors: an
+ * {@link AnchorSearch} for the same anchors, in the same order, takes them instead of building
+ * them. An entry whose tables do not fit its anchors (sizes, depth, symbols, outputs) or whose
+ * bytes are not those hashed is left out, as are all where typed arrays are big-endian; those
+ * are built.
  */
-export function addKnownAutomata(json: Readonly<Record<string, unknown>>): void {
+export function addKnownAutomata(automata: Readonly<Record<string, unknown>>, transitions: Uint8Array): void {
   if (!isLittleEndian) return;
-  for (const [key, value] of Object.entries(json)) {
-    const automaton = automatonFromJson(key.split('\0'), value as AutomatonJson);
+  for (const [key, value] of Object.entries(automata)) {
+    const automaton = automatonFromCache(key.split('\0'), value as AutomatonJson, transitions);
     if (automaton !== undefined) knownAutomata.set(key, automaton);
   }
 }
 
-/** The automaton `json` holds when its tables fit `anchors`, else `undefined`. */
-function automatonFromJson(anchors: readonly string[], json: AutomatonJson): Automaton | undefined {
+/** The automaton `json` and `bytes` hold when its tables fit `anchors`, else `undefined`. */
+function automatonFromCache(
+  anchors: readonly string[],
+  json: AutomatonJson,
+  bytes: Uint8Array,
+): Automaton | undefined {
   try {
-    const { width, firstOutputState, outputs, depth } = json;
-    const bytes = Buffer.from(json.transitions, 'base64');
+    const { width, firstOutputState, outputs, depth, transitionsAt } = json;
     const entryBytes = json.isWide ? 4 : 2;
     const states = firstOutputState + outputs.length;
-    if (!Number.isInteger(width) || width < 128 || bytes.length !== states * width * entryBytes)
+    const length = states * width * entryBytes;
+    if (!Number.isInteger(width) || width < 128 || !Number.isInteger(transitionsAt) || transitionsAt < 0)
       return undefined;
+    if (transitionsAt + length > bytes.length) return undefined;
     if (depth !== Math.max(0, ...anchors.map((anchor) => anchor.toLowerCase().length))) return undefined;
     if (
       !outputs.every(
@@ -244,12 +264,16 @@ function automatonFromJson(anchors: readonly string[], json: AutomatonJson): Aut
       return undefined;
     const extraSymbols = new Map(json.extraSymbols.map(([code, symbol]) => [code, symbol] as const));
     for (const symbol of extraSymbols.values()) if (!(symbol >= 128 && symbol < width)) return undefined;
-    // A copy: the decoded bytes may not be aligned for the entries.
-    const transitions = json.isWide ? new Uint32Array(states * width) : new Uint16Array(states * width);
-    new Uint8Array(transitions.buffer).set(bytes);
-    for (let index = 0; index < transitions.length; index++) {
-      if ((transitions[index] as number) >= states) return undefined;
-    }
+    // The bytes the build hashed, so every state is one it numbered (checking each entry cost
+    // more, ~3-5 ms cold for the shipped packs, than the hash).
+    const held = bytes.subarray(transitionsAt, transitionsAt + length);
+    if (createHash('sha256').update(held).digest('hex') !== json.transitionsSha256) return undefined;
+    const isAligned = (held.byteOffset & (entryBytes - 1)) === 0;
+    // A copy where they are not (a Buffer's slice would be a view).
+    const source = isAligned ? held : new Uint8Array(held);
+    const transitions = json.isWide
+      ? new Uint32Array(source.buffer, source.byteOffset, length / 4)
+      : new Uint16Array(source.buffer, source.byteOffset, length / 2);
     return { transitions, width, extraSymbols, firstOutputState, outputs, depth };
   } catch {
     return undefined;
