@@ -37,6 +37,10 @@ const PATTERN_FACTS_FILE = join(CLI_BUNDLE_DIR, 'pattern-facts.json');
 const VALIDATED_RULES_FILE = join(CLI_BUNDLE_DIR, 'validated-rules.json');
 /** The shipped rule sets that compile, by compile check key (functions/adapters/local-rule-set-source.ts, COMPILED_RULE_SETS_FILE). */
 const COMPILED_RULE_SETS_FILE = join(CLI_BUNDLE_DIR, 'compiled-rule-sets.json');
+/** The anchor automata of the shipped rule sets (functions/adapters/local-rule-set-source.ts, ANCHOR_AUTOMATA_FILE). */
+const ANCHOR_AUTOMATA_FILE = join(CLI_BUNDLE_DIR, 'anchor-automata.json');
+/** Their transitions (ANCHOR_AUTOMATA_TRANSITIONS_FILE there). */
+const ANCHOR_AUTOMATA_TRANSITIONS_FILE = join(CLI_BUNDLE_DIR, 'anchor-automata.bin');
 /** The shipped rule sets and, in its packs/ folder, the detector packs. */
 const RULES_DIR = join(ROOT, 'redaction-rules');
 
@@ -53,12 +57,14 @@ const BUNDLED_PACKAGES = ['zod', 'libphonenumber-js', '@smithy/signature-v4'];
  * Packages the bundle maps to a module of its own: recheck is loaded on the first custom pattern
  * instead of at start (functions/cli/lazy-recheck.ts), and YAML on the first rule file the
  * shipped parse does not cover (functions/cli/lazy-yaml.ts), and libmime on the first mail
- * object (functions/cli/lazy-libmime.ts).
+ * object (functions/cli/lazy-libmime.ts), and maxmind on the first geo lookup
+ * (functions/cli/lazy-maxmind.ts).
  */
 const LAZY_PACKAGES = {
   recheck: './functions/cli/lazy-recheck.ts',
   yaml: './functions/cli/lazy-yaml.ts',
   libmime: './functions/cli/lazy-libmime.ts',
+  maxmind: './functions/cli/lazy-maxmind.ts',
 };
 
 /**
@@ -208,6 +214,8 @@ export async function buildCliBundle() {
     PATTERN_FACTS_FILE,
     VALIDATED_RULES_FILE,
     COMPILED_RULE_SETS_FILE,
+    ANCHOR_AUTOMATA_FILE,
+    ANCHOR_AUTOMATA_TRANSITIONS_FILE,
   ]);
   for (const name of readdirSync(CLI_BUNDLE_DIR, { recursive: true, encoding: 'utf8' })) {
     const path = join(CLI_BUNDLE_DIR, name);
@@ -286,7 +294,7 @@ async function checkShippedPatterns(shippedRules) {
 }
 
 /**
- * The facts of the shipped packs' patterns (`patternFactsOf` of
+ * The facts of the shipped packs' patterns and bareValue patterns (`patternFactsOf` of
  * functions/core/redaction/pattern-facts.ts), by `patternFactsKey`. They are worked out by the
  * same code `serve` runs: that module is bundled on its own, its packages included, and imported
  * from memory. A pattern whose check fails is left out, to be checked, and reported, at start.
@@ -298,9 +306,16 @@ async function checkShippedPatterns(shippedRules) {
 async function shippedPatternFacts(build, shippedRules) {
   /** @type {Record<string, unknown>} */
   const facts = {};
+  // A detector's bareValue pattern too: its check at start is the facts' (detector-pack.ts, likelihoodProblems).
   const patterns = Object.values(shippedRules).flatMap((value) => {
     const document = /** @type {{ pack?: unknown, detectors?: unknown }} */ (value ?? {});
-    return document.pack !== undefined && Array.isArray(document.detectors) ? document.detectors : [];
+    const detectors =
+      document.pack !== undefined && Array.isArray(document.detectors) ? document.detectors : [];
+    return detectors.flatMap((detector) =>
+      typeof detector?.bareValue === 'string'
+        ? [detector, { pattern: detector.bareValue, flags: detector.flags }]
+        : [detector],
+    );
   });
   if (!patterns.some((detector) => typeof detector?.pattern === 'string')) return facts;
   const result = await build({
@@ -333,8 +348,8 @@ async function shippedPatternFacts(build, shippedRules) {
 /**
  * Writes the schema's output for the shipped rule and pack files (VALIDATED_RULES_FILE), then
  * adds that of the shipped rule sets with `extends` merged, then which shipped rule sets compile
- * without a problem (COMPILED_RULE_SETS_FILE), as functions/cli/shipped-rule-set-checks.ts works
- * them out: that module is bundled as the chunks are and run from a file beside them, so it
+ * without a problem (COMPILED_RULE_SETS_FILE) and the anchor automata those compiles built
+ * (ANCHOR_AUTOMATA_FILE, ANCHOR_AUTOMATA_TRANSITIONS_FILE), as functions/cli/shipped-rule-set-checks.ts works them out: that module is bundled as the chunks are and run from a file beside them, so it
  * validates and compiles with the code `serve` runs, reading the shipped-rule files written before
  * it (parsed-rules.json, recheck-verdicts.json, pattern-facts.json, then validated-rules.json) as
  * `serve` does.
@@ -363,15 +378,21 @@ async function checkShippedRules(build, shippedRules) {
   const file = join(CLI_BUNDLE_DIR, `shipped-rule-set-checks.${process.pid}.tmp.mjs`);
   writeFileSync(file, output.contents);
   try {
-    const { validatedShippedRules, validatedShippedRuleSets, shippedRuleSetChecks } = await import(
-      pathToFileURL(file).href
-    );
+    const { validatedShippedRules, validatedShippedRuleSets, shippedRuleSetChecks, shippedAnchorAutomata } =
+      await import(pathToFileURL(file).href);
     const validatedFiles = validatedShippedRules(shippedRules);
     writeAtomically(VALIDATED_RULES_FILE, JSON.stringify(validatedFiles));
     // Merged rule sets, from the files as serve reads them (the entries just written).
     const ruleSets = await validatedShippedRuleSets();
     writeAtomically(VALIDATED_RULES_FILE, JSON.stringify({ ...validatedFiles, ruleSets }));
+    // The compiles build every automaton: none is read from an earlier build's file.
+    rmSync(ANCHOR_AUTOMATA_FILE, { force: true });
+    rmSync(ANCHOR_AUTOMATA_TRANSITIONS_FILE, { force: true });
     writeAtomically(COMPILED_RULE_SETS_FILE, JSON.stringify(await shippedRuleSetChecks()));
+    const { automata, transitions } = shippedAnchorAutomata();
+    // The bytes first: a start reading the JSON of these finds them.
+    writeAtomically(ANCHOR_AUTOMATA_TRANSITIONS_FILE, transitions);
+    writeAtomically(ANCHOR_AUTOMATA_FILE, JSON.stringify(automata));
   } finally {
     rmSync(file, { force: true });
   }

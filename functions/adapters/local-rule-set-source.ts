@@ -4,6 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RuleSetSource } from '../core/ports/rule-set-source.ts';
 import { compilePackFiles } from '../core/redaction/detector-pack.ts';
+import { addKnownAutomata } from '../core/redaction/detectors/anchor-search.ts';
 import { patternFactsFromJson, patternFactsKey } from '../core/redaction/pattern-facts.ts';
 import { type ResolvedRuleSet, resolveRuleSets } from '../core/redaction/rule-catalog.ts';
 import { parseRuleFiles, type RuleFileText } from '../core/redaction/rule-file.ts';
@@ -46,6 +47,18 @@ export const COMPILED_RULE_SETS_FILE = 'compiled-rule-sets.json';
  */
 export const VALIDATED_RULES_FILE = 'validated-rules.json';
 
+/**
+ * The file beside this module, in the CLI bundle (bin/cli-bundle.js writes it), that holds the
+ * anchor automata the build made compiling the shipped rule sets (`builtAutomata` of
+ * functions/core/redaction/detectors/anchor-search.ts), their transitions in
+ * {@link ANCHOR_AUTOMATA_TRANSITIONS_FILE}: a rule set whose packs have the same anchors takes
+ * them instead of building them. Absent, every automaton is built.
+ */
+export const ANCHOR_AUTOMATA_FILE = 'anchor-automata.json';
+
+/** The bytes of the transitions of the automata of {@link ANCHOR_AUTOMATA_FILE}. */
+export const ANCHOR_AUTOMATA_TRANSITIONS_FILE = 'anchor-automata.bin';
+
 /** Which schema a file is read with: a rule set's or a detector pack's. */
 export type RuleFileKind = 'rules' | 'packs';
 
@@ -55,6 +68,7 @@ export const VALIDATED_RULE_SETS_KIND = 'ruleSets';
 let parsedRules: Promise<ReadonlyMap<string, unknown>> | undefined;
 let patternFacts: Promise<ReadonlyMap<string, unknown>> | undefined;
 let validatedRules: Promise<ReadonlyMap<string, Readonly<Record<string, unknown>>>> | undefined;
+let anchorAutomata: Promise<void> | undefined;
 
 /**
  * A rule set source reading every `*.yaml` and `*.yml` file directly in `dir` (not its
@@ -123,6 +137,16 @@ export async function loadCompiledRuleSetChecks(): Promise<(key: string) => bool
   return (key) => checked.has(key);
 }
 
+/** The bytes of a file beside this module, none when there is no such file. */
+async function readBundleBytes(name: string): Promise<Uint8Array> {
+  try {
+    return await readFile(new URL(name, import.meta.url));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Uint8Array(0);
+    throw error;
+  }
+}
+
 /** The entries of a JSON object file beside this module, none when there is no such file. */
 async function readBundleFile<T>(name: string): Promise<ReadonlyMap<string, T>> {
   let json: string;
@@ -138,14 +162,24 @@ async function readBundleFile<T>(name: string): Promise<ReadonlyMap<string, T>> 
 /**
  * Loads and resolves the rule sets in `dir`, by name. A merged rule set whose schema output
  * {@link VALIDATED_RULES_FILE} holds is not validated again (the schema was ~15 ms of a `serve`
- * start for the two shipped rule sets).
+ * start for the two shipped rule sets). The anchor automata of {@link ANCHOR_AUTOMATA_FILE} are
+ * given to the anchor search, once, for the rule sets compiled next.
  *
  * @throws RuleValidationError when any file is invalid; the catalog is never partly loaded.
  */
 export async function loadRuleCatalog(dir: string): Promise<Map<string, ResolvedRuleSet>> {
   const source = createLocalRuleSetSource(dir);
   validatedRules ??= readBundleFile<Readonly<Record<string, unknown>>>(VALIDATED_RULES_FILE);
-  const [files, packs, validated] = await Promise.all([source.load(), source.loadPacks(), validatedRules]);
+  anchorAutomata ??= Promise.all([
+    readBundleFile<unknown>(ANCHOR_AUTOMATA_FILE),
+    readBundleBytes(ANCHOR_AUTOMATA_TRANSITIONS_FILE),
+  ]).then(([automata, transitions]) => addKnownAutomata(Object.fromEntries(automata), transitions));
+  const [files, packs, validated] = await Promise.all([
+    source.load(),
+    source.loadPacks(),
+    validatedRules,
+    anchorAutomata,
+  ]);
   const outputs = validated.get(VALIDATED_RULE_SETS_KIND) ?? {};
   return resolveRuleSets(files, packs, (document) => {
     const key = validatedRuleSetKey(document);

@@ -11,6 +11,7 @@ import {
   validatedRuleSetKey,
 } from '../adapters/local-rule-set-source.ts';
 import { compileRuleSet } from '../core/redaction/compile-rule-set.ts';
+import { type AutomataCache, builtAutomata } from '../core/redaction/detectors/anchor-search.ts';
 import { detectorPackSchema } from '../core/redaction/pack-schema.ts';
 import { resolveRuleSets } from '../core/redaction/rule-catalog.ts';
 import { type RuleSetDocument, ruleSetSchema } from '../core/redaction/rule-schema.ts';
@@ -108,4 +109,14 @@ export async function shippedRuleSetChecks(rulesDir = DEFAULT_RULES_DIR): Promis
     checks[compileCheckKey(resolved)] = name;
   }
   return checks;
+}
+
+/**
+ * The anchor automata {@link shippedRuleSetChecks} built compiling the shipped rule sets, by their
+ * anchors: what bin/cli-bundle.js writes to ANCHOR_AUTOMATA_FILE and its binary file, run after it in the same
+ * module, with that file removed before so that every automaton is built by the code `serve`
+ * runs, none read from an earlier build.
+ */
+export function shippedAnchorAutomata(): AutomataCache {
+  return builtAutomata();
 }

@@ -5,6 +5,7 @@ import { compileRuleSet } from './redaction/compile-rule-set.ts';
 import type { CompiledRuleSet } from './redaction/redactor.ts';
 import type { ResolvedRuleSet } from './redaction/rule-catalog.ts';
 import type { RuleSet } from './redaction/rule-schema.ts';
+import { updateWithRuleSetJson } from './redaction/rule-set-json.ts';
 
 /** Every rule set of a catalog, resolved and compiled, ready to choose from per request. */
 export interface RuleRegistry {
@@ -42,14 +43,13 @@ export function compileRegistry(
 }
 
 /**
- * What compiling a resolved rule set reads, as a SHA-256: the rule set and the packs it enables.
- * Two rule sets with the same key compile alike (the token keys only bind actions).
+ * What compiling a resolved rule set reads, as a SHA-256 of the JSON of the rule set and the packs
+ * it enables (each serialised once, see `ruleSetJson`). Two rule sets with the same key compile
+ * alike (the token keys only bind actions).
  */
 export function compileCheckKey(resolved: ResolvedRuleSet): string {
-  const packs = [...resolved.packs].map(([name, pack]) => [name, pack.pack]);
-  return createHash('sha256')
-    .update(JSON.stringify({ ruleSet: resolved.ruleSet, packs }))
-    .digest('hex');
+  const packs = [...resolved.packs].map(([name, pack]) => [name, pack.pack] as const);
+  return updateWithRuleSetJson(createHash('sha256'), resolved.ruleSet, packs).digest('hex');
 }
 
 /** The rule sets of a catalog by name, each compiled the first time it is asked for, once. */

@@ -16,6 +16,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { CLI_BUNDLE, CLI_BUNDLE_DIR } from '../../bin/cli-bundle.js';
 import {
+  ANCHOR_AUTOMATA_FILE,
+  ANCHOR_AUTOMATA_TRANSITIONS_FILE,
   COMPILED_RULE_SETS_FILE,
   createLocalRuleSetSource,
   DEFAULT_RULES_DIR,
@@ -31,6 +33,7 @@ import { createLocalTokenKeyring } from '../../functions/adapters/local-token-ke
 import { openRedactionStream } from '../../functions/adapters/node-redaction-stream.ts';
 import { RECHECK_VERDICTS_FILE, recheckVerdictKey } from '../../functions/cli/lazy-recheck.ts';
 import { compileRuleSet } from '../../functions/core/redaction/compile-rule-set.ts';
+import { builtAutomata } from '../../functions/core/redaction/detectors/anchor-search.ts';
 import { detectorPackSchema } from '../../functions/core/redaction/pack-schema.ts';
 import {
   patternFactsFromJson,
@@ -130,7 +133,7 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
       [...chunks].filter((chunk) => readFileSync(join(CLI_BUNDLE_DIR, chunk), 'utf8').includes('/zod/')),
     ).toEqual([]);
     const engine = [...staticPackages(importedChunk(commandChunk('serve'), 'dependencies'))];
-    expect(engine).toEqual(expect.arrayContaining(['maxmind', '@eslint-community/regexpp']));
+    expect(engine).toEqual(expect.arrayContaining(['@eslint-community/regexpp']));
   });
 
   it("bundles zod with its English messages alone, which its schemas use, and none of the other languages'", () => {
@@ -154,7 +157,7 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
     );
   });
 
-  it('starts serve without the AWS SDK, ioredis, Powertools, recheck, YAML or the rate limiter: each is loaded only for the option, file or count that needs it', () => {
+  it('starts serve without the AWS SDK, ioredis, Powertools, recheck, YAML, the rate limiter or maxmind: each is loaded only for the option, file, count or geo lookup that needs it', () => {
     // What every start loads: the command, then the rule engine and key stores, then the server.
     const serve = [
       ...new Set(
@@ -166,13 +169,13 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
     ];
     expect(
       serve.filter((name) =>
-        /^@aws-sdk\/|^ioredis$|^@middy\/|^@aws-lambda-powertools\/|^recheck$|^yaml$|^rate-limiter-flexible\b/.test(
+        /^@aws-sdk\/|^ioredis$|^@middy\/|^@aws-lambda-powertools\/|^recheck$|^yaml$|^rate-limiter-flexible\b|^maxmind$/.test(
           name,
         ),
       ),
     ).toEqual([]);
     // What serving local buckets does need is still found.
-    expect(serve).toEqual(expect.arrayContaining(['maxmind', '@eslint-community/regexpp']));
+    expect(serve).toEqual(expect.arrayContaining(['@eslint-community/regexpp']));
     // The SigV4 check is bundled with what it uses of @smithy/core (bin/cli-bundle.js, BUNDLED_PACKAGES).
     expect(serve.filter((name) => name.startsWith('@smithy/'))).toEqual([]);
   });
@@ -277,10 +280,11 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
       .filter((name) => /\.ya?ml$/.test(name))
       .flatMap((name) => {
         const { detectors = [] } = parseDocument(readFileSync(join(dir, name), 'utf8')).toJS() as {
-          detectors?: { pattern?: string; flags?: string }[];
+          detectors?: { pattern?: string; flags?: string; bareValue?: string }[];
         };
-        return detectors.flatMap(({ pattern, flags = '' }) =>
-          pattern === undefined ? [] : [{ pattern, flags }],
+        // A bareValue pattern too: its check at start is the facts'.
+        return detectors.flatMap(({ pattern, flags = '', bareValue }) =>
+          [pattern, bareValue].flatMap((each) => (each === undefined ? [] : [{ pattern: each, flags }])),
         );
       });
     // Checking them is most of what serve spends on rules at start.
@@ -355,6 +359,44 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
       ).not.toThrow();
     }
     expect(Object.keys(checks)).toHaveLength(catalog.size);
+  });
+
+  it('ships the anchor automata of the shipped rule sets, each as the engine builds it for the same anchors', async () => {
+    const shipped = JSON.parse(readFileSync(join(CLI_BUNDLE_DIR, ANCHOR_AUTOMATA_FILE), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    const catalog = await loadRuleCatalog(DEFAULT_RULES_DIR);
+    const keys = await createLocalTokenKeyring(home).load();
+    for (const resolved of catalog.values()) {
+      compileRuleSet(resolved.ruleSet, keys, (path) => resolved.positionOf(path), resolved.packs);
+    }
+    // In this process (from the sources, no file beside them) every automaton is built.
+    const built = builtAutomata();
+    const shippedBytes = readFileSync(join(CLI_BUNDLE_DIR, ANCHOR_AUTOMATA_TRANSITIONS_FILE));
+    expect(Object.keys(shipped).length).toBeGreaterThan(0);
+    for (const [anchors, automaton] of Object.entries(shipped)) {
+      // The shipped packs' anchors and keywords, one automaton for both shipped rule sets.
+      expect(anchors.split('\0').length).toBeGreaterThan(300);
+      const entry = built.automata[anchors];
+      expect(entry).toBeDefined();
+      const { transitionsAt, ...rest } = automaton as { transitionsAt: number };
+      const { transitionsAt: builtAt, ...builtRest } = entry as { transitionsAt: number };
+      expect(rest).toEqual(JSON.parse(JSON.stringify(builtRest)));
+      const { transitionsSha256, firstOutputState, outputs, width, isWide } = rest as {
+        transitionsSha256: string;
+        firstOutputState: number;
+        outputs: unknown[];
+        width: number;
+        isWide: boolean;
+      };
+      const length = (firstOutputState + outputs.length) * width * (isWide ? 4 : 2);
+      const own = built.transitions.subarray(builtAt, builtAt + length);
+      expect(createHash('sha256').update(own).digest('hex')).toBe(transitionsSha256);
+      expect(
+        Buffer.from(shippedBytes.subarray(transitionsAt, transitionsAt + length)).equals(Buffer.from(own)),
+      ).toBe(true);
+    }
   });
 
   it('refuses to start serve, naming the line, with a shipped rule set edited after the build so that it no longer compiles', () => {

@@ -12,6 +12,7 @@ import { withContext } from './detectors/with-context.ts';
 import { createFieldMatcher, namesArrayIndex } from './field-matcher.ts';
 import type { CompiledFieldRule, CompiledRuleSet, ValueAction } from './redactor.ts';
 import type { Action, DetectorRule, Likelihood, RuleSet } from './rule-schema.ts';
+import { ruleSetJson, updateWithRuleSetJson } from './rule-set-json.ts';
 import { Scanner } from './scanner.ts';
 
 /** Names a place in a rule set for error messages, e.g. `redaction-rules/acme.yaml:12:5`. */
@@ -102,8 +103,10 @@ export function compileRuleSet(
   const usedPacks = [...packs.values()].map((pack) => pack.pack);
   return {
     name: ruleSet.name,
-    versionHash: createHash('sha256')
-      .update(JSON.stringify(usedPacks.length === 0 ? ruleSet : { ruleSet, packs: usedPacks }))
+    versionHash: (usedPacks.length === 0
+      ? createHash('sha256').update(ruleSetJson(ruleSet))
+      : updateWithRuleSetJson(createHash('sha256'), ruleSet, usedPacks)
+    )
       .digest('hex')
       .slice(0, 12),
     scanner: new Scanner(detectors),

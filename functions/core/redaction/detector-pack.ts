@@ -159,7 +159,7 @@ export function compilePackFile(
       });
       return;
     }
-    const declared = likelihoodProblems(detector);
+    const declared = likelihoodProblems(detector, cachedFacts);
     if (declared.length > 0) {
       for (const { key, problem } of declared) {
         problems.push(
@@ -198,9 +198,13 @@ export function compilePackFile(
  * stricter `bareValue` of the detector's own, since a broad shape alone (a passport's six to nine
  * letters and digits) is as often something else. `withoutCheck`: the validator must have a form
  * without its check. `bareValue`: only for values taken without a keyword, and as safe as a
- * pattern (bounded, backtracking at most a constant per start).
+ * pattern (bounded, backtracking at most a constant per start); one whose facts `cachedFacts`
+ * holds passed those checks when they were worked out.
  */
-function likelihoodProblems(detector: PatternDetector): { key: string; problem: string }[] {
+function likelihoodProblems(
+  detector: PatternDetector,
+  cachedFacts?: PatternFactsLookup,
+): { key: string; problem: string }[] {
   const problems: { key: string; problem: string }[] = [];
   const { withoutKeyword, withoutCheck, bareValue, validator } = detector;
   if (withoutKeyword !== undefined) {
@@ -236,7 +240,8 @@ function likelihoodProblems(detector: PatternDetector): { key: string; problem: 
   if (bareValue !== undefined) {
     if (withoutKeyword === undefined) {
       problems.push({ key: 'bareValue', problem: 'only for a detector that declares withoutKeyword' });
-    } else {
+    } else if (cachedFacts?.(bareValue, detector.flags) === undefined) {
+      // Facts a cache holds were worked out by patternFactsOf, whose checks include these.
       try {
         analyzePattern(bareValue, detector.flags);
         assertBoundedBacktracking(bareValue, detector.flags);

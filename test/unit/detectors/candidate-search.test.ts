@@ -5,6 +5,7 @@ import {
   classSequenceSearch,
   firstCandidate,
   leadingRunSearch,
+  madeAtFirstSearch,
   needleSearch,
   recordedSearch,
   shapeSearch,
@@ -290,6 +291,46 @@ describe('a recorded search', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('a search made at its first call', () => {
+  it('is made once, at the first call, and answers two callers taking turns as the search made before would (property)', () => {
+    const shape = /[0-9]-[0-9]|ab/;
+    fc.assert(
+      fc.property(
+        fc.array(textArbitrary, { minLength: 1, maxLength: 3 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 30 }),
+        (texts, queries) => {
+          let made = 0;
+          const lazy = madeAtFirstSearch(() => {
+            made++;
+            return shapeSearch(shape);
+          });
+          const other = recordedSearch(lazy);
+          expect(made).toBe(0);
+          for (const [which, at] of queries) {
+            const text = texts[which % texts.length] as string;
+            const from = at % (text.length + 1);
+            expect(lazy(text, from)).toBe(naiveSearch(shape, text, from));
+            expect(other(text, from)).toBe(naiveSearch(shape, text, from));
+          }
+          expect(made).toBe(queries.length === 0 ? 0 : 1);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('fails every call while it cannot be made, never answering without a search', () => {
+    let calls = 0;
+    const search = madeAtFirstSearch(() => {
+      calls++;
+      throw new Error('no search');
+    });
+    expect(() => search('a1', 0)).toThrow('no search');
+    expect(() => search('a1', 0)).toThrow('no search');
+    expect(calls).toBe(2);
   });
 });
 

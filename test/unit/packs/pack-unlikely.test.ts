@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { type CompiledPack, compilePackFile } from '../../../functions/core/redaction/detector-pack.ts';
 import { createDetectorGroup } from '../../../functions/core/redaction/detectors/detector-group.ts';
+import { patternFactsOf } from '../../../functions/core/redaction/pattern-facts.ts';
 import type { CompiledRuleSet } from '../../../functions/core/redaction/redactor.ts';
 import { Redactor } from '../../../functions/core/redaction/redactor.ts';
 import type { Likelihood } from '../../../functions/core/redaction/rule-schema.ts';
@@ -392,6 +393,35 @@ describe('unlikely in a pack file', () => {
     expect(packProblems(packText(['    validator: luhn', '    withoutCheck: possible']))).toMatch(
       /^redaction-rules\/packs\/acme\.yaml:10:19: detectors\[0\]\.withoutCheck: /,
     );
+  });
+
+  it("takes a bareValue whose facts a cache holds as checked (the CLI bundle's build checked it), and checks any other", () => {
+    const lines = (bareValue: string) => [
+      "    keywords: ['acme']",
+      '    withoutKeyword: unlikely',
+      `    bareValue: '${bareValue}'`,
+    ];
+    const factsOf = (patterns: readonly string[]) => (pattern: string, flags: string) =>
+      patterns.includes(pattern) ? patternFactsOf(pattern, flags) : undefined;
+    const bounded = compilePackFile(
+      packText(lines('[0-9]{8}')),
+      ACME_PACK_FILE,
+      undefined,
+      factsOf(['[0-9]{8}']),
+    );
+    expect(bounded.entries.map((entry) => entry.id)).toEqual(['acme-number']);
+    // The cache decides: facts held for a pattern stand for its check (none is made of an unbounded one).
+    const held = (pattern: string, flags: string) =>
+      pattern === '[0-9]+' ? patternFactsOf('[0-9]{8}', flags) : undefined;
+    expect(
+      compilePackFile(packText(lines('[0-9]+')), ACME_PACK_FILE, undefined, held).entries.map(
+        (entry) => entry.id,
+      ),
+    ).toEqual(['acme-number']);
+    // Facts of other patterns only: the bareValue is checked, and rejected.
+    expect(() =>
+      compilePackFile(packText(lines('[0-9]+')), ACME_PACK_FILE, undefined, factsOf(['[0-9]{8}'])),
+    ).toThrow(/bareValue: /);
   });
 
   it('rejects a bareValue without withoutKeyword, or one that is unbounded or backtracks', () => {

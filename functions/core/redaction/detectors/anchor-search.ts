@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { AnchorLanes, LANES_BLOCK_CHARS, type LanesAutomaton } from './anchor-lanes.ts';
 import { StartList } from './start-list.ts';
 
@@ -162,12 +163,126 @@ interface Automaton extends LanesAutomaton {
   readonly outputs: readonly (readonly number[])[];
 }
 
+/**
+ * An automaton as a cache carries it ({@link builtAutomata}, {@link addKnownAutomata}): its
+ * transitions are bytes of a binary file beside the JSON, little-endian, two bytes an entry (four
+ * when `isWide`), from `transitionsAt`, with their SHA-256; the extra symbols `[code, symbol]` pairs.
+ */
+export interface AutomatonJson {
+  readonly transitionsAt: number;
+  readonly transitionsSha256: string;
+  readonly isWide: boolean;
+  readonly width: number;
+  readonly extraSymbols: readonly (readonly [number, number])[];
+  readonly firstOutputState: number;
+  readonly outputs: readonly (readonly number[])[];
+  readonly depth: number;
+}
+
+/** Automata as a cache carries them: the JSON by their anchors (joined by NUL), and the bytes of their transitions. */
+export interface AutomataCache {
+  readonly automata: Record<string, AutomatonJson>;
+  readonly transitions: Uint8Array;
+}
+
 /** Automata by their anchors, the last few built (see {@link automatonOf}). */
 const recentAutomata = new Map<string, Automaton>();
 const maxRecentAutomata = 8;
 
+/** Automata by their anchors that a cache gave ({@link addKnownAutomata}), never dropped. */
+const knownAutomata = new Map<string, Automaton>();
+
+/** Whether typed arrays are little-endian here, as {@link AutomatonJson} bytes are. */
+const isLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /**
- * The automaton of `anchors`, the last few kept: rule sets that extend one another enable the
+ * The automata built so far that are still kept, as a cache carries them: what the CLI bundle's
+ * build writes after compiling the shipped rule sets (bin/cli-bundle.js, ANCHOR_AUTOMATA_FILE and
+ * its binary file), so that `serve` does not build the automaton of the shipped packs' ~850
+ * anchors and keywords again (~15 ms of CPU of the first request's compile, the code still cold).
+ */
+export function builtAutomata(): AutomataCache {
+  const automata: Record<string, AutomatonJson> = {};
+  const parts: Uint8Array[] = [];
+  let at = 0;
+  for (const [key, automaton] of recentAutomata) {
+    const { transitions } = automaton;
+    const bytes = new Uint8Array(transitions.buffer, transitions.byteOffset, transitions.byteLength);
+    automata[key] = {
+      transitionsAt: at,
+      transitionsSha256: createHash('sha256').update(bytes).digest('hex'),
+      isWide: transitions instanceof Uint32Array,
+      width: automaton.width,
+      extraSymbols: [...automaton.extraSymbols],
+      firstOutputState: automaton.firstOutputState,
+      outputs: automaton.outputs,
+      depth: automaton.depth,
+    };
+    // Each automaton's bytes start at a multiple of four, so they are read in place.
+    const padded = Math.ceil(bytes.length / 4) * 4;
+    parts.push(bytes, new Uint8Array(padded - bytes.length));
+    at += padded;
+  }
+  return { automata, transitions: Buffer.concat(parts) };
+}
+
+/**
+ * Makes the automata of a cache ({@link builtAutomata}) those of their anchors: an
+ * {@link AnchorSearch} for the same anchors, in the same order, takes them instead of building
+ * them. An entry whose tables do not fit its anchors (sizes, depth, symbols, outputs) or whose
+ * bytes are not those hashed is left out, as are all where typed arrays are big-endian; those
+ * are built.
+ */
+export function addKnownAutomata(automata: Readonly<Record<string, unknown>>, transitions: Uint8Array): void {
+  if (!isLittleEndian) return;
+  for (const [key, value] of Object.entries(automata)) {
+    const automaton = automatonFromCache(key.split('\0'), value as AutomatonJson, transitions);
+    if (automaton !== undefined) knownAutomata.set(key, automaton);
+  }
+}
+
+/** The automaton `json` and `bytes` hold when its tables fit `anchors`, else `undefined`. */
+function automatonFromCache(
+  anchors: readonly string[],
+  json: AutomatonJson,
+  bytes: Uint8Array,
+): Automaton | undefined {
+  try {
+    const { width, firstOutputState, outputs, depth, transitionsAt } = json;
+    const entryBytes = json.isWide ? 4 : 2;
+    const states = firstOutputState + outputs.length;
+    const length = states * width * entryBytes;
+    if (!Number.isInteger(width) || width < 128 || !Number.isInteger(transitionsAt) || transitionsAt < 0)
+      return undefined;
+    if (transitionsAt + length > bytes.length) return undefined;
+    if (depth !== Math.max(0, ...anchors.map((anchor) => anchor.toLowerCase().length))) return undefined;
+    if (
+      !outputs.every(
+        (ends) => ends.length > 0 && ends.every((anchor) => anchor >= 0 && anchor < anchors.length),
+      )
+    )
+      return undefined;
+    const extraSymbols = new Map(json.extraSymbols.map(([code, symbol]) => [code, symbol] as const));
+    for (const symbol of extraSymbols.values()) if (!(symbol >= 128 && symbol < width)) return undefined;
+    // The bytes the build hashed, so every state is one it numbered (checking each entry cost
+    // more, ~3-5 ms cold for the shipped packs, than the hash).
+    const held = bytes.subarray(transitionsAt, transitionsAt + length);
+    if (createHash('sha256').update(held).digest('hex') !== json.transitionsSha256) return undefined;
+    const isAligned = (held.byteOffset & (entryBytes - 1)) === 0;
+    // A copy where they are not (a Buffer's slice would be a view).
+    const source = isAligned ? held : new Uint8Array(held);
+    const transitions = json.isWide
+      ? new Uint32Array(source.buffer, source.byteOffset, length / 4)
+      : new Uint16Array(source.buffer, source.byteOffset, length / 2);
+    return { transitions, width, extraSymbols, firstOutputState, outputs, depth };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The automaton of `anchors`, the one a cache gave ({@link addKnownAutomata}) or else built, the
+ * last few built kept: rule sets that extend one another enable the
  * same packs, so `serve` starting with the shipped rules builds the same automaton once instead
  * of once per rule set, and the small groups of members a field name changes (see
  * `createDetectorGroup`, `namedPart`) do not replace it. Searches only read it.
@@ -175,6 +290,8 @@ const maxRecentAutomata = 8;
 function automatonOf(anchors: readonly string[]): Automaton {
   // Anchors hold no control characters (checked above), so NUL separates them unambiguously.
   const key = anchors.join('\0');
+  const known = knownAutomata.get(key);
+  if (known !== undefined) return known;
   let automaton = recentAutomata.get(key);
   if (automaton === undefined) {
     automaton = buildAutomaton(anchors);

@@ -128,6 +128,19 @@ export function sharedShapeSearches<Name extends string>(
 }
 
 /**
+ * The search `make` gives, made at the first call: a shape's search parses and compiles its
+ * regex on a sample (`shapeSearch`), which the ~150 shapes of the shipped packs spent compiling
+ * a rule set before `serve`'s first response (~8 ms of CPU), and a request reads with few of them.
+ */
+export function madeAtFirstSearch(make: () => CandidateSearch): CandidateSearch {
+  let search: CandidateSearch | undefined;
+  return (text, from) => {
+    search ??= make();
+    return search(text, from);
+  };
+}
+
+/**
  * A search whose candidates are recorded per text, so that several callers asking from
  * different positions of the same text (members sharing one shape) scan it once between them;
  * `remembering` keeps only the last answer, which two interleaved callers would keep replacing.

@@ -1,4 +1,5 @@
 import type { CharSet } from '../regex-char-sets.ts';
+import { entryOrder, nibbles } from './class-sequence-entry-order.ts';
 import { CLASS_SEQUENCES_WASM } from './class-sequences-wasm.ts';
 import { instantiateKernel } from './wasm-kernel.ts';
 
@@ -19,17 +20,6 @@ const textAt = 1024;
 /** Bytes the kernel reads past a block's last character: the largest offset and one vector. */
 const textPad = maxOffsets + 16;
 const outAt = Math.ceil((textAt + SEQUENCES_BLOCK_CHARS + textPad) / 16) * 16;
-
-/**
- * Text of the kinds the engine reads (a log line, CSV rows, JSON, a token), on which the kernel's
- * offsets are weighed to pick those it reads at every step (see {@link entryOrder}).
- */
-const typicalText =
-  '2024-03-01T12:00:00.123Z INFO [worker-3] user=alice id=4521 GET /api/v1/orders?page=2 200 0.031s ' +
-  'request_id=3f2c9a1e-7b4d-4e8a-9c21-0d5e6f7a8b9c token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0\n' +
-  'id,created_at,name,email,city,sku,amount\n' +
-  '17,2024-03-28T08:33:35.680Z,John Smith,john.smith@example.com,Boston,SKU-YSX-89108,120.50\n' +
-  '{"id": 17, "name": "Jane Doe", "note": "the quick brown fox jumps over the lazy dog"}\n';
 
 /**
  * Finds where any of a few sequences of character classes may start (`[sS][eE][cC][rR][eE][tT]`
@@ -171,62 +161,4 @@ function distinct(sequences: readonly (readonly CharSet[])[]): (readonly CharSet
   const byKey = new Map<string, readonly CharSet[]>();
   for (const sequence of sequences) byKey.set(JSON.stringify(sequence), sequence);
   return [...byKey.values()];
-}
-
-/** The table indexes of a class: the low and the high nibbles of its characters; all for none or any above U+007F. */
-function nibbles(charSet: CharSet | undefined): { lows: number[]; highs: number[] } {
-  const all = [...Array(16).keys()];
-  // Above U+007F the byte copied may be any (the low byte of a code unit above U+00FF).
-  if (charSet === undefined || charSet.has(128)) return { lows: all, highs: all };
-  const lows = new Set<number>();
-  const highs = new Set<number>();
-  for (let code = 0; code < 128; code++) {
-    if (charSet.has(code)) {
-      lows.add(code & 15);
-      highs.add(code >>> 4);
-    }
-  }
-  return { lows: [...lows], highs: [...highs] };
-}
-
-/**
- * The offsets `0..length-1` in the order the kernel reads them: each in turn the one at which,
- * with those before it, the fewest starts in {@link typicalText} let a pattern through (classes
- * in a row are not independent: capitals come in runs, digits too). Only the first
- * {@link hotEntries} are read at every step; the order of the others matters little.
- */
-function entryOrder(patterns: readonly (readonly CharSet[])[], length: number): number[] {
-  const starts = [...Array(typicalText.length).keys()];
-  // Per offset and start: the patterns (bits) whose class at that offset holds the character there.
-  const passing = [...Array(length).keys()].map((offset) => {
-    const tables = patterns.map((pattern) => nibbles(pattern[offset]));
-    return starts.map((start) => {
-      const code = typicalText.charCodeAt(start + offset);
-      let bits = 0;
-      tables.forEach(({ lows, highs }, bit) => {
-        if (lows.includes(code & 15) && highs.includes(code >>> 4)) bits |= 1 << bit;
-      });
-      return bits;
-    });
-  });
-  const order: number[] = [];
-  let left = starts.map(() => 0xff);
-  while (order.length < length) {
-    let best = -1;
-    let bestLeft = left;
-    let bestCount = Number.POSITIVE_INFINITY;
-    for (let offset = 0; offset < length; offset++) {
-      if (order.includes(offset)) continue;
-      const after = left.map((bits, start) => bits & ((passing[offset] as number[])[start] as number));
-      const count = after.filter((bits) => bits !== 0).length;
-      if (count < bestCount) {
-        best = offset;
-        bestLeft = after;
-        bestCount = count;
-      }
-    }
-    order.push(best);
-    left = bestLeft;
-  }
-  return order;
 }

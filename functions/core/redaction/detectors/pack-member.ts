@@ -6,7 +6,13 @@ import { type Likelihood, reachesLikelihood } from '../rule-schema.ts';
 import { shannonEntropy } from '../validators/shannon-entropy.ts';
 import type { ValidatorName } from '../validators/validator-registry.ts';
 import { uncheckedValidatorNamed, validatorNamed } from '../validators/validator-registry.ts';
-import { type CandidateSearch, leadingRunSearch, recordedSearch, shapeSearch } from './candidate-search.ts';
+import {
+  type CandidateSearch,
+  leadingRunSearch,
+  madeAtFirstSearch,
+  recordedSearch,
+  shapeSearch,
+} from './candidate-search.ts';
 import type { KeywordEdges } from './keyword-edges.ts';
 import { createKeywordContext, type KeywordContext } from './with-context.ts';
 
@@ -447,13 +453,16 @@ function sharedShapeSearch(shape: string, flags: string, run: LeadingRun | undef
     : `${flags}/${shape}`;
   let search = shapeSearches.get(key);
   if (search === undefined) {
+    // Built now, so a shape the regex engine refuses fails the compile; searched from the first call.
     const regex = new RegExp(shape, flags);
     search = recordedSearch(
-      !isRunFirst
-        ? shapeSearch(regex)
-        : run.length >= minLeadingRunLength
-          ? leadingRunSearch(run, regex)
-          : leadingRunSearch(run, regex, shapeSearch(regex)),
+      madeAtFirstSearch(() =>
+        !isRunFirst
+          ? shapeSearch(regex)
+          : run.length >= minLeadingRunLength
+            ? leadingRunSearch(run, regex)
+            : leadingRunSearch(run, regex, shapeSearch(regex)),
+      ),
     );
     shapeSearches.set(key, search);
   }

@@ -122,6 +122,12 @@ export interface KeywordContext {
 /**
  * The keyword context of `withContext`: `keywords` (compared ignoring case) within the
  * `windowChars` code units before a match start. Returns `undefined` for no keywords.
+ *
+ * The keywords' regex is checked now, so a keyword it cannot hold fails the compile, but its
+ * search (a regex compiled to machine code on a sample, see `compileScanningRegex`, and the
+ * searches built on it) and the field names are made at the first call that needs them: a
+ * shipped rule set has ~100 keyword lists, whose searches were ~10 ms of CPU of compiling it
+ * before `serve`'s first response, and a request uses few of them.
  */
 export function createKeywordContext(
   keywords: readonly string[],
@@ -134,28 +140,24 @@ export function createKeywordContext(
   wanted.sort((a, b) => a.length - b.length);
   const edges = options.keywordEdges ?? 'none';
   // The edges are lookarounds for letters and digits of any script, which need the u flag.
-  const keywordRegex = compileScanningRegex(
-    new RegExp(
-      keywordsEdgeSource(wanted, wanted.map(escapeRegex), edges),
-      `${options.isCaseSensitive ? '' : 'i'}${edges === 'none' ? '' : 'u'}`,
-    ),
+  const pattern = new RegExp(
+    keywordsEdgeSource(wanted, wanted.map(escapeRegex), edges),
+    `${options.isCaseSensitive ? '' : 'i'}${edges === 'none' ? '' : 'u'}`,
   );
-  // Keywords as written are found with `indexOf`, natively: `AKIA` and `ASIA` in 1.2 ms per
-  // 16 MB of bench logs (CPU time), their regex in 2.4. Keywords in any case are found in a long
-  // text by the class-sequence kernel (the AWS secret key names in 3.8 ms per 16 MB of the bench
-  // CSV, by their common part `secret` in 8.2), in a short one by regex.
-  const nextByLiteral =
-    edges !== 'none'
-      ? undefined
-      : options.isCaseSensitive
-        ? firstCandidate(...wanted.map((keyword) => needleSearch(keyword)))
-        : classSequenceSearch(
-            keywordRegex,
-            commonPartSearch(wanted, keywordRegex) ?? regexSearch(keywordRegex),
-          );
-  const foldedKeywords = [...new Set(wanted.map(normalizeFieldName).filter((keyword) => keyword !== ''))];
-  const nameRegex =
-    foldedKeywords.length === 0 ? undefined : new RegExp(foldedKeywords.map(escapeRegex).join('|'));
+  let search: KeywordSearch | undefined;
+  const searchOf = (): KeywordSearch => {
+    search ??= keywordSearch(wanted, pattern, edges, options);
+    return search;
+  };
+  let nameRegex: RegExp | undefined | null = null;
+  const nameRegexOf = (): RegExp | undefined => {
+    if (nameRegex === null) {
+      const foldedKeywords = [...new Set(wanted.map(normalizeFieldName).filter((keyword) => keyword !== ''))];
+      nameRegex =
+        foldedKeywords.length === 0 ? undefined : new RegExp(foldedKeywords.map(escapeRegex).join('|'));
+    }
+    return nameRegex;
+  };
   const { boundary } = options;
 
   /**
@@ -172,6 +174,7 @@ export function createKeywordContext(
   return {
     shortest: wanted[0]?.length ?? 1,
     nextKeywordStart(text, from) {
+      const { keywordRegex, nextByLiteral } = searchOf();
       if (nextByLiteral !== undefined) return nextByLiteral(text, Math.max(0, from));
       keywordRegex.lastIndex = Math.max(0, from);
       return keywordRegex.exec(text)?.index ?? -1;
@@ -179,20 +182,52 @@ export function createKeywordContext(
     hasKeywordBefore(text, start) {
       // In the window alone: every keyword found lies wholly inside it, and the search ends there
       // instead of running on to the next keyword of the text.
+      const { keywordRegex } = searchOf();
       keywordRegex.lastIndex = 0;
       const windowStart = Math.max(0, start - windowChars);
       return keywordRegex.test(text.slice(lastBoundaryEnd(text, windowStart, start), start));
     },
     hasKeywordAfter(text, end) {
       // In the window alone, as before: a keyword's edge is not checked past the window either.
+      const { keywordRegex } = searchOf();
       keywordRegex.lastIndex = end;
       const found = keywordRegex.exec(text.slice(0, end + windowChars));
       return found !== null && lastBoundaryEnd(text, end, found.index) === end;
     },
     isContextName(name) {
-      return nameRegex?.test(normalizeFieldName(name)) ?? false;
+      return nameRegexOf()?.test(normalizeFieldName(name)) ?? false;
     },
   };
+}
+
+/** The search of a {@link createKeywordContext}: its keywords' regex, compiled, and how the next keyword is found. */
+interface KeywordSearch {
+  readonly keywordRegex: RegExp;
+  /** Undefined where the regex itself finds the next keyword. */
+  readonly nextByLiteral: CandidateSearch | undefined;
+}
+
+function keywordSearch(
+  wanted: readonly string[],
+  pattern: RegExp,
+  edges: KeywordEdges,
+  options: ContextOptions,
+): KeywordSearch {
+  const keywordRegex = compileScanningRegex(pattern);
+  // Keywords as written are found with `indexOf`, natively: `AKIA` and `ASIA` in 1.2 ms per
+  // 16 MB of bench logs (CPU time), their regex in 2.4. Keywords in any case are found in a long
+  // text by the class-sequence kernel (the AWS secret key names in 3.8 ms per 16 MB of the bench
+  // CSV, by their common part `secret` in 8.2), in a short one by regex.
+  const nextByLiteral =
+    edges !== 'none'
+      ? undefined
+      : options.isCaseSensitive
+        ? firstCandidate(...wanted.map((keyword) => needleSearch(keyword)))
+        : classSequenceSearch(
+            keywordRegex,
+            commonPartSearch(wanted, keywordRegex) ?? regexSearch(keywordRegex),
+          );
+  return { keywordRegex, nextByLiteral };
 }
 
 /** Shortest part all keywords hold that is worth searching for instead of them. */
