@@ -1,0 +1,263 @@
+import type { CompiledFieldRule, FieldPath, Redactor } from '../redactor.ts';
+import { INFERENCE_WINDOW_CHARS, INFERENCE_WINDOW_RECORDS, isLocalPhone } from './csv-column-inference.ts';
+import { type ColumnShape, columnShapes, shapeName } from './csv-column-shapes.ts';
+import { quote } from './json-string-encoder.ts';
+
+/** One scalar of a row read in the window; positions are indexes into the rewriter's output. */
+interface WindowCell {
+  readonly row: number;
+  readonly column: number;
+  /** The value as read: a decoded string, or a number's or literal's text. */
+  readonly text: string;
+  readonly isString: boolean;
+  /** Where its output starts (its comma, if any), where its value's starts, and where it ends. */
+  readonly memberStart: number;
+  readonly valueStart: number;
+  valueEnd: number;
+  /** It was its row's first element: no comma before it. */
+  readonly isFirst: boolean;
+  /** Rule counts before it was handled, then what handling it added. */
+  counts: ReadonlyMap<string, number>;
+}
+
+/** The rule counts of a cell whose handling counted nothing (most): shared, never changed. */
+const NONE_ADDED: ReadonlyMap<string, number> = new Map();
+
+/**
+ * The shapes that name a column of a JSON table: those of headerless CSV (see
+ * `csv-column-shapes.ts`), then local phone numbers (`555-0199`), which the phone detector
+ * misses without an area code and which a CSV column holds by the detector's loose shape (see
+ * `csv-column-inference.ts`); here the `phone` field rule takes them. Only the shapes whose name
+ * binds a field rule of the rule set that is not `keep`.
+ */
+export function tableShapes(redactor: Redactor): readonly ColumnShape[] {
+  const shapes = [...columnShapes(redactor)];
+  const phone = redactor.fieldRule(['phone']);
+  if (phone !== undefined && !phone.isKeep) shapes.push({ name: 'phone', cell: isLocalPhone });
+  return shapes;
+}
+
+/**
+ * The first rows of a JSON table, an array whose elements are arrays of scalars
+ * (`[["Jane Doe","123456789"],["John Roe","987654320"]]`, or Google Sheets' `values`), held in
+ * the output until its columns are named: the rows from the first, {@link INFERENCE_WINDOW_RECORDS}
+ * at most, or fewer when the text of their cells (one more character each) reaches
+ * {@link INFERENCE_WINDOW_CHARS} code units first (the cell reaching it counts), or the whole
+ * table when it ends sooner. What they are depends on the tokens alone, so the output does not
+ * depend on how the input was split.
+ *
+ * As in a CSV file, a first row of strings one of which names a field rule (`["name","ssn"]`)
+ * is a header: it stays as written and binds those rules to the columns of the later rows by
+ * position, unless it is a row of values itself: a cell with the shape its column's later values
+ * have, other than a person's name's (see `isFirstRowOfValues`). Rows in which one element names
+ * the next (header tuples, command lines, see {@link skipCell}) are no table. Columns no header names are
+ * named by the shapes of their string values (see {@link tableShapes}, `shapeName`), a value that
+ * a detector matches whole left to that detector. The window's cells of a named column are then
+ * written again under its rule (their counts taken back), and the rewriter gives the rule to
+ * the cells of that column in the later rows. Numbers are typed values, not text: they name
+ * nothing, but take their column's rule as a field rule takes a number.
+ *
+ * @example
+ * const window = new JsonTableWindow(redactor, shapes, ['values']);
+ * window.beginRow(); // then for each scalar of the row: startCell, write it as usual, endCell
+ * const rules = window.decide(); // when isFull, or the table ends
+ * out = window.rewrite(out, rules);
+ */
+export class JsonTableWindow {
+  private readonly redactor: Redactor;
+  private readonly shapes: readonly ColumnShape[];
+  /** The path of the table's array: the names of its columns are looked up under it. */
+  private readonly tablePath: FieldPath;
+  private readonly cells: WindowCell[] = [];
+  private rows = 0;
+  private column = 0;
+  private chars = 0;
+  /** A cell had a rule of its own (see {@link skipCell}): the rows are tuples, not records. */
+  private hasRuledCell = false;
+
+  constructor(redactor: Redactor, shapes: readonly ColumnShape[], tablePath: FieldPath) {
+    this.redactor = redactor;
+    this.shapes = shapes;
+    this.tablePath = tablePath;
+  }
+
+  /** True when the window holds all the rows it reads (see the class). */
+  get isFull(): boolean {
+    return this.chars >= INFERENCE_WINDOW_CHARS;
+  }
+
+  /** True when a row ending now completes the window. */
+  get isLastRow(): boolean {
+    return this.rows >= INFERENCE_WINDOW_RECORDS;
+  }
+
+  beginRow(): void {
+    this.rows++;
+    this.column = 0;
+  }
+
+  /**
+   * A scalar of the row being read, as read, about to be written at `memberStart` in the output;
+   * `isFirst` when its row wrote no element yet. Returns it for {@link endCell}.
+   */
+  startCell(text: string, isString: boolean, memberStart: number, isFirst: boolean): WindowCell {
+    const cell: WindowCell = {
+      row: this.rows - 1,
+      column: this.column++,
+      text,
+      isString,
+      memberStart,
+      valueStart: memberStart + (isFirst ? 0 : 1),
+      valueEnd: -1,
+      isFirst,
+      counts: new Map(this.redactor.counts),
+    };
+    this.cells.push(cell);
+    this.chars += text.length + 1;
+    return cell;
+  }
+
+  /**
+   * A cell that a rule of its own handled, not its column's: the value after a command-line flag
+   * or a credentials header's name. Rows that hold one are tuples (`["Authorization","Basic …"]`
+   * in a list of headers) or command lines, whose columns mean nothing: no table.
+   */
+  skipCell(text: string): void {
+    this.hasRuledCell = true;
+    this.column++;
+    this.chars += text.length + 1;
+  }
+
+  /** Marks where a cell's output ends, and keeps the rule counts its handling added. */
+  endCell(cell: WindowCell, valueEnd: number): void {
+    cell.valueEnd = valueEnd;
+    let added: Map<string, number> | undefined;
+    for (const [rule, count] of this.redactor.counts) {
+      const before = cell.counts.get(rule) ?? 0;
+      if (count <= before) continue;
+      added ??= new Map();
+      added.set(rule, count - before);
+    }
+    cell.counts = added ?? NONE_ADDED;
+  }
+
+  /**
+   * The field rule of each column (see the class), or `undefined` when the window is no table
+   * (fewer than two rows) or no column is named. The first row is a header when `hasHeader`.
+   */
+  decide():
+    | { readonly rules: readonly (CompiledFieldRule | undefined)[]; readonly hasHeader: boolean }
+    | undefined {
+    if (this.rows < 2 || this.hasRuledCell) return undefined;
+    const first: (WindowCell | undefined)[] = [];
+    const columns: string[][] = [];
+    let isFirstAllStrings = true;
+    for (const cell of this.cells) {
+      if (cell.row === 0) {
+        first[cell.column] = cell;
+        if (!cell.isString) isFirstAllStrings = false;
+        continue;
+      }
+      if (!cell.isString || cell.text === '' || this.isWholeMatch(cell.text)) continue;
+      const values = columns[cell.column] ?? [];
+      values.push(cell.text);
+      columns[cell.column] = values;
+    }
+    const headerRules = isFirstAllStrings ? first.map((cell) => this.rule(cell?.text)) : [];
+    const names = columns.map((values) => shapeName(values, this.shapes));
+    const hasHeader =
+      headerRules.some((rule) => rule !== undefined) && !this.isRowOfValues(first, columns, names);
+    const rules: (CompiledFieldRule | undefined)[] = [];
+    if (hasHeader) {
+      const width = Math.max(headerRules.length, names.length);
+      for (let column = 0; column < width; column++)
+        rules[column] = headerRules[column] ?? this.rule(names[column]);
+    } else {
+      // Without a header the first row is read for shapes too.
+      for (const [column, cell] of first.entries()) {
+        if (cell === undefined || !cell.isString || cell.text === '' || this.isWholeMatch(cell.text))
+          continue;
+        const values = columns[column] ?? [];
+        values.push(cell.text);
+        columns[column] = values;
+      }
+      columns.forEach((values, column) => {
+        rules[column] = this.rule(shapeName(values, this.shapes));
+      });
+    }
+    return rules.some((rule) => rule !== undefined) ? { rules, hasHeader } : undefined;
+  }
+
+  /**
+   * Returns `out` with the window's cells of ruled columns rewritten as their rules make them,
+   * last first so that earlier positions stay true: the replacement takes the place of a cell's
+   * output (whose counts are taken back), or a cell the rule drops goes with its comma, as a
+   * field rule drops an array's element. A header row stays as written. `onEmptied` is told when
+   * the last row read lost its only written element.
+   */
+  rewrite(
+    out: string,
+    rules: readonly (CompiledFieldRule | undefined)[],
+    hasHeader: boolean,
+    onEmptied: () => void,
+  ): string {
+    let rewritten = out;
+    for (let i = this.cells.length - 1; i >= 0; i--) {
+      const cell = this.cells[i] as WindowCell;
+      const rule = rules[cell.column];
+      if (rule === undefined || (hasHeader && cell.row === 0)) continue;
+      this.takeBackCounts(cell);
+      const replacement = this.redactor.applyField(rule, cell.text);
+      if (replacement !== undefined) {
+        rewritten = rewritten.slice(0, cell.valueStart) + quote(replacement) + rewritten.slice(cell.valueEnd);
+        continue;
+      }
+      let after = cell.valueEnd;
+      if (cell.isFirst) {
+        if (rewritten.charCodeAt(after) === 0x2c) after++;
+        else if (cell.row === this.rows - 1) onEmptied();
+      }
+      rewritten = rewritten.slice(0, cell.memberStart) + rewritten.slice(after);
+    }
+    return rewritten;
+  }
+
+  private takeBackCounts(cell: WindowCell): void {
+    const counts = this.redactor.counts;
+    for (const [id, count] of cell.counts) {
+      const left = (counts.get(id) ?? 0) - count;
+      if (left > 0) counts.set(id, left);
+      else counts.delete(id);
+    }
+  }
+
+  /** The field rule `name` binds under the table's path, unless it is `keep`. */
+  private rule(name: string | undefined): CompiledFieldRule | undefined {
+    if (name === undefined || name === '') return undefined;
+    const rule = this.redactor.fieldRule([...this.tablePath, name]);
+    return rule === undefined || rule.isKeep ? undefined : rule;
+  }
+
+  private isWholeMatch(value: string): boolean {
+    return this.redactor.scanner
+      .scan(value)
+      .matches.some((match) => match.start === 0 && match.end === value.length);
+  }
+
+  /**
+   * True when the first row is a row of values: in a column the later rows' values name by a
+   * shape other than a person's name, its cell has that shape too (a header cell does not look
+   * like a password, an SSN, a date or an address; it may look like a name, `Account Holder`).
+   */
+  private isRowOfValues(
+    first: readonly (WindowCell | undefined)[],
+    columns: readonly string[][],
+    names: readonly (string | undefined)[],
+  ): boolean {
+    return columns.some((_values, column) => {
+      const cell = first[column];
+      const shape = this.shapes.find((each) => each.name === names[column]);
+      return cell !== undefined && shape !== undefined && shape.name !== 'name' && shape.cell(cell.text);
+    });
+  }
+}
