@@ -11,8 +11,8 @@ const resolved = (await loadRuleCatalog(DEFAULT_RULES_DIR)).get('default');
 if (resolved === undefined) throw new Error('the default rule set is missing');
 const compiled = compileRuleSet(resolved.ruleSet, testTokenKeys('k1'), resolved.positionOf, resolved.packs);
 
-function redact(chunks: readonly string[]): string {
-  const redactor = createFormatRedactor('json', new Redactor(compiled));
+function redact(chunks: readonly string[], format: 'json' | 'ndjson' = 'json'): string {
+  const redactor = createFormatRedactor(format, new Redactor(compiled));
   return chunks.map((chunk) => redactor.push(chunk)).join('') + redactor.end();
 }
 
@@ -188,6 +188,46 @@ describe('tables in JSON (arrays of arrays of scalars)', () => {
     expect(out.length).toBeGreaterThan(1999 * '["[NAME]","[PHONE]","ok"]'.length);
     out += redactor.push(']}') + redactor.end();
     expect(out).toBe(`{"rows":[${Array(2000).fill('["[NAME]","[PHONE]","ok"]').join(',')}]}`);
+  });
+
+  describe('in NDJSON, lines of arrays as rows', () => {
+    it('redacts every value of a column its values name, whatever the line endings and chunking (generated)', () => {
+      fc.assert(
+        fc.property(
+          people(2, 8),
+          fc.constantFrom('\n', '\r\n'),
+          fc.boolean(),
+          fc.array(fc.nat(), { maxLength: 8 }),
+          ({ table }, newline, hasFinalNewline, cuts) => {
+            const input =
+              table.map((row) => JSON.stringify(row)).join(newline) + (hasFinalNewline ? newline : '');
+            const output = redact(splitAt(input, cuts), 'ndjson');
+            expect(output).toBe(redact([input], 'ndjson'));
+            const lines = output.split(newline);
+            expect(lines).toHaveLength(input.split(newline).length);
+            table.forEach((row, r) => {
+              const redacted = JSON.parse(lines[r] as string) as string[];
+              expect(redacted).toHaveLength(row.length);
+              row.forEach((value, c) => expect(redacted[c]).not.toBe(value));
+            });
+          },
+        ),
+        { numRuns: 200 },
+      );
+    });
+
+    it('binds a first line of names to the columns of the later lines, past the window', () => {
+      const rows = Array.from({ length: 100 }, (_, r) => JSON.stringify([`user${r}`, 'alpha', r]));
+      const input = `${JSON.stringify(['password', 'status', 'n'])}\n${rows.join('\n')}\n`;
+      const lines = redact(splitAt(input, [5, 700, 1400]), 'ndjson').split('\n');
+      expect(lines[0]).toBe('["password","status","n"]');
+      for (const [r, line] of lines.slice(1, -1).entries()) expect(line).toBe(`["[SECRET]","alpha",${r}]`);
+    });
+
+    it('keeps lines of numbers and of enums, and lines of arrays among lines of objects', () => {
+      const input = '[1,2,3]\n[4,5,6]\n["active","EUR"]\n{"a":1}\n["Jane Doe","123456789"]\n';
+      expect(redact([input], 'ndjson')).toBe(input);
+    });
   });
 
   describe('near misses that stay as written', () => {

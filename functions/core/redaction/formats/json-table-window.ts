@@ -18,6 +18,8 @@ interface WindowCell {
   readonly isFirst: boolean;
   /** Rule counts before it was handled, then what handling it added. */
   counts: ReadonlyMap<string, number>;
+  /** A detector matched it whole; `undefined` while unknown (it is scanned alone when it matters). */
+  isWhole: boolean | undefined;
 }
 
 /** The rule counts of a cell whose handling counted nothing (most): shared, never changed. */
@@ -111,6 +113,7 @@ export class JsonTableWindow {
       valueEnd: -1,
       isFirst,
       counts: new Map(this.redactor.counts),
+      isWhole: undefined,
     };
     this.cells.push(cell);
     this.chars += text.length + 1;
@@ -128,8 +131,12 @@ export class JsonTableWindow {
     this.chars += text.length + 1;
   }
 
-  /** Marks where a cell's output ends, and keeps the rule counts its handling added. */
-  endCell(cell: WindowCell, valueEnd: number): void {
+  /**
+   * Marks where a cell's output ends, and keeps the rule counts its handling added; `isWhole`
+   * when the matches its handling used say whether one took it whole. A cell whose handling
+   * counted nothing had no match.
+   */
+  endCell(cell: WindowCell, valueEnd: number, isWhole?: boolean): void {
     cell.valueEnd = valueEnd;
     let added: Map<string, number> | undefined;
     for (const [rule, count] of this.redactor.counts) {
@@ -139,6 +146,7 @@ export class JsonTableWindow {
       added.set(rule, count - before);
     }
     cell.counts = added ?? NONE_ADDED;
+    cell.isWhole = added === undefined ? false : isWhole;
   }
 
   /**
@@ -158,7 +166,7 @@ export class JsonTableWindow {
         if (!cell.isString) isFirstAllStrings = false;
         continue;
       }
-      if (!cell.isString || cell.text === '' || this.isWholeMatch(cell.text)) continue;
+      if (!cell.isString || cell.text === '' || this.isWholeMatch(cell)) continue;
       const values = columns[cell.column] ?? [];
       values.push(cell.text);
       columns[cell.column] = values;
@@ -175,8 +183,7 @@ export class JsonTableWindow {
     } else {
       // Without a header the first row is read for shapes too.
       for (const [column, cell] of first.entries()) {
-        if (cell === undefined || !cell.isString || cell.text === '' || this.isWholeMatch(cell.text))
-          continue;
+        if (cell === undefined || !cell.isString || cell.text === '' || this.isWholeMatch(cell)) continue;
         const values = columns[column] ?? [];
         values.push(cell.text);
         columns[column] = values;
@@ -238,10 +245,12 @@ export class JsonTableWindow {
     return rule === undefined || rule.isKeep ? undefined : rule;
   }
 
-  private isWholeMatch(value: string): boolean {
-    return this.redactor.scanner
+  private isWholeMatch(cell: WindowCell): boolean {
+    const value = cell.text;
+    cell.isWhole ??= this.redactor.scanner
       .scan(value)
       .matches.some((match) => match.start === 0 && match.end === value.length);
+    return cell.isWhole;
   }
 
   /**

@@ -201,8 +201,17 @@ export class JsonTokenRewriter {
    */
   private table: JsonTableWindow | undefined;
   private tableDepth = 0;
+  /** Whether a match of the batch scan took the cell being read whole, when its handling knew. */
+  private cellWhole: boolean | undefined;
   /** The shapes that name a table's columns, made with the first table. */
   private shapes: ReturnType<typeof tableShapes> | undefined;
+  /**
+   * NDJSON (see {@link readLines}): its lines of arrays are the rows of one table, whose window
+   * was decided once it is, and whose columns' rules are then these.
+   */
+  private isLines = false;
+  private isLineTableDecided = false;
+  private lineRules: readonly (CompiledFieldRule | undefined)[] | undefined;
 
   /**
    * `locate` turns a token position into words for error messages, e.g. `at byte 12`; `nested`
@@ -250,6 +259,25 @@ export class JsonTokenRewriter {
     this.keys = 0;
     this.repeatedKeys = 0;
     return jsonScanText(text, this.areKeysUnscanned);
+  }
+
+  /**
+   * Reads the texts that follow as the lines of NDJSON: lines that are arrays of scalars are the
+   * rows of a table (see {@link JsonTableWindow}), the first of them starting its window (again
+   * after a line that is no such array, until a window is decided).
+   */
+  readLines(): void {
+    this.isLines = true;
+  }
+
+  /** Writes `text` as the next output (a line break the NDJSON redactor read past its last line). */
+  append(text: string): void {
+    this.write(text);
+  }
+
+  /** Ends the window of the table being read, at the end of the input (see {@link readLines}). */
+  endTable(): void {
+    if (this.table !== undefined) this.closeTable();
   }
 
   /** Takes the positions of the tokens that follow as indexes into `source`. */
@@ -369,6 +397,8 @@ export class JsonTokenRewriter {
       } else {
         const own = this.ownMatches(start + 1, end - 1, found);
         if (own !== undefined) {
+          if (this.table !== undefined)
+            this.cellWhole = own.some((match) => match.start === start + 1 && match.end === end - 1);
           this.writeSeparator();
           if (own.length === 0) this.copy(start, end);
           else this.write(quote(this.redactor.replace(this.source, own, start + 1, end - 1)));
@@ -1102,7 +1132,8 @@ export class JsonTokenRewriter {
       this.copy(position, position + 1);
     }
     const frame = this.openFrame(isObject, taint, isWritten, this.nodeOfNewContainer(taint));
-    if (!isObject && taint === undefined) frame.columnRules = parent?.tableRules;
+    if (!isObject && taint === undefined)
+      frame.columnRules = parent === undefined ? this.lineRules : parent.tableRules;
     this.frames.push(frame);
     this.path.push(isObject ? '' : 0);
     this.expect = isObject ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
@@ -1229,8 +1260,10 @@ export class JsonTokenRewriter {
       this.table = undefined;
     }
     const parent = this.innermost();
-    if (isObject || parent === undefined || parent.isObject || parent.index !== 0) return;
-    if (parent.taint !== undefined || this.held.isHolding || this.held.isRecording) return;
+    if (isObject || this.held.isHolding || this.held.isRecording) return;
+    if (parent === undefined) {
+      if (!this.isLines || this.isLineTableDecided) return;
+    } else if (parent.isObject || parent.index !== 0 || parent.taint !== undefined) return;
     this.flush();
     this.settle();
     this.done += this.out;
@@ -1270,10 +1303,12 @@ export class JsonTokenRewriter {
   /** Ends a cell of the table's window, and the window when it is full. */
   private endCell(cell: ReturnType<JsonTableWindow['startCell']> | undefined): void {
     const table = this.table;
+    const isWhole = this.cellWhole;
+    this.cellWhole = undefined;
     if (table === undefined) return;
     if (cell !== undefined) {
       this.flush();
-      table.endCell(cell, this.out.length);
+      table.endCell(cell, this.out.length, isWhole);
     }
     if (table.isFull) this.closeTable();
   }
@@ -1285,6 +1320,7 @@ export class JsonTokenRewriter {
   private closeTable(): void {
     const table = this.table as JsonTableWindow;
     this.table = undefined;
+    if (this.tableDepth === 0) this.isLineTableDecided = true;
     const decision = table.decide();
     if (decision === undefined) return;
     this.flush();
@@ -1296,6 +1332,7 @@ export class JsonTokenRewriter {
     if (tableFrame !== undefined && this.frames.length >= this.tableDepth)
       tableFrame.tableRules = decision.rules;
     if (row !== undefined) row.columnRules = decision.rules;
+    if (this.tableDepth === 0) this.lineRules = decision.rules;
   }
 
   private writeField(rule: CompiledFieldRule, text: string): void {
