@@ -5,6 +5,7 @@ import { compileRuleSet } from '../../../functions/core/redaction/compile-rule-s
 import { createFormatRedactor } from '../../../functions/core/redaction/formats/create-format-redactor.ts';
 import { Redactor } from '../../../functions/core/redaction/redactor.ts';
 import { testTokenKeys } from '../actions/test-token-keys.ts';
+import { compiledRuleSetOf, nameFieldRule } from '../support/compiled-rule-set.ts';
 import { splitAt } from '../support/split-at.ts';
 
 const resolved = (await loadRuleCatalog(DEFAULT_RULES_DIR)).get('default');
@@ -188,6 +189,20 @@ describe('tables in JSON (arrays of arrays of scalars)', () => {
     expect(out.length).toBeGreaterThan(1999 * '["[NAME]","[PHONE]","ok"]'.length);
     out += redactor.push(']}') + redactor.end();
     expect(out).toBe(`{"rows":[${Array(2000).fill('["[NAME]","[PHONE]","ok"]').join(',')}]}`);
+  });
+
+  it('removes the cells of a column whose rule drops them, in the held rows and later ones, first column or not', () => {
+    const rules = [nameFieldRule('secret', ['secret'], () => undefined), nameFieldRule('name', ['name'])];
+    const run = (input: string) => {
+      const json = createFormatRedactor('json', new Redactor(compiledRuleSetOf([], rules)));
+      return json.push(input) + json.end();
+    };
+    const rows = Array.from({ length: 70 }, (_, r) => `["s${r}","n${r}"]`).join(',');
+    expect(run(`[["secret","name"],${rows}]`)).toBe(
+      `[["secret","name"],${Array(70).fill('["[NAME]"]').join(',')}]`,
+    );
+    expect(run('[["name","secret"],["a","b"],["c","d"]]')).toBe('[["name","secret"],["[NAME]"],["[NAME]"]]');
+    expect(run('{"t":[["secret"],["a"],["b"]]}')).toBe('{"t":[["secret"],[],[]]}');
   });
 
   describe('in NDJSON, lines of arrays as rows', () => {
