@@ -48,12 +48,12 @@ export function tableShapes(redactor: Redactor): readonly ColumnShape[] {
  * table when it ends sooner. What they are depends on the tokens alone, so the output does not
  * depend on how the input was split.
  *
- * As in a CSV file, a first row of strings one of which names a field rule (`["name","ssn"]`)
- * is a header: it stays as written and binds those rules to the columns of the later rows by
- * position, unless it is a row of values itself: a cell with the shape its column's later values
- * have, other than a person's name's (see `isFirstRowOfValues`). Rows in which one element names
- * the next (header tuples, command lines, see {@link skipCell}) are no table. Columns no header names are
- * named by the shapes of their string values (see {@link tableShapes}, `shapeName`), a value that
+ * As in a CSV file, a first row of strings is a header unless it is a row of values: one of its
+ * cells has the shape its column's later values have, other than a person's name's (see
+ * `isFirstRowOfValues`). A header stays as written and binds the rules its cells name
+ * (`["name","ssn"]`) to the columns of the later rows by position. Rows in which one element
+ * names the next (header tuples, command lines, see {@link skipCell}) are no table. Columns no
+ * header cell names are named by the shapes of their string values (see {@link tableShapes}, `shapeName`), a value that
  * a detector matches whole left to that detector. The window's cells of a named column are then
  * written again under its rule (their counts taken back), and the rewriter gives the rule to
  * the cells of that column in the later rows. Numbers are typed values, not text: they name
@@ -173,8 +173,7 @@ export class JsonTableWindow {
     }
     const headerRules = isFirstAllStrings ? first.map((cell) => this.rule(cell?.text)) : [];
     const names = columns.map((values) => shapeName(values, this.shapes));
-    const hasHeader =
-      headerRules.some((rule) => rule !== undefined) && !this.isRowOfValues(first, columns, names);
+    const hasHeader = isFirstAllStrings && !this.isRowOfValues(first, columns, names);
     const rules: (CompiledFieldRule | undefined)[] = [];
     if (hasHeader) {
       const width = Math.max(headerRules.length, names.length);
