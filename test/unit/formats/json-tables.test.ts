@@ -265,6 +265,11 @@ describe('tables in JSON (arrays of arrays of scalars)', () => {
       const input = '[1,2,3]\n[4,5,6]\n["active","EUR"]\n{"a":1}\n["Jane Doe","123456789"]\n';
       expect(redact([input], 'ndjson')).toBe(input);
     });
+
+    it('starts a table at the first line only: lines of arrays after an object line stay with the detectors', () => {
+      const input = '{"a":1}\n["Jane Doe","123456789"]\n["John Roe","987654320"]\n';
+      expect(redact([input], 'ndjson')).toBe(input);
+    });
   });
 
   describe('near misses that stay as written', () => {

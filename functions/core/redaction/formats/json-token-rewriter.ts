@@ -262,9 +262,9 @@ export class JsonTokenRewriter {
   }
 
   /**
-   * Reads the texts that follow as the lines of NDJSON: lines that are arrays of scalars are the
-   * rows of a table (see {@link JsonTableWindow}), the first of them starting its window (again
-   * after a line that is no such array, until a window is decided).
+   * Reads the texts that follow as the lines of NDJSON from the object's first: when that line
+   * is an array of scalars, it and the lines of such arrays after it are the rows of a table
+   * (see {@link JsonTableWindow}); a line that is no such array within its window ends it unread.
    */
   readLines(): void {
     this.isLines = true;
@@ -327,6 +327,8 @@ export class JsonTokenRewriter {
   finish(position: number): void {
     if (this.expect !== DONE) this.fail('input ends inside the JSON value', position);
     this.expect = VALUE;
+    // Only the first line starts a table of lines: a line's output depends on no line but those.
+    if (this.isLines && this.table === undefined) this.isLineTableDecided = true;
   }
 
   /** Throws `MalformedObjectError` for a problem at `position`; `problem` must not quote content. */

@@ -35,7 +35,11 @@ const CARRIAGE_RETURN = 0x0d;
  * // '{"email":"[EMAIL]"}\r\n{"n":1}'
  * ```
  */
-export function createNdjsonRedactor(redactor: Redactor, createPart?: PartRedactorFactory): FormatRedactor {
+export function createNdjsonRedactor(
+  redactor: Redactor,
+  createPart?: PartRedactorFactory,
+  isObjectStart = true,
+): FormatRedactor {
   const maxLineChars = redactor.limits.maxRecordBytes;
   const scanner = redactor.scanner;
   const hasDetectors = scanner.detectors.length > 0;
@@ -48,7 +52,7 @@ export function createNdjsonRedactor(redactor: Redactor, createPart?: PartRedact
     undefined,
     createPart,
   );
-  rewriter.readLines();
+  if (isObjectStart) rewriter.readLines();
   const matches = new MatchCursor();
   // The line still waiting for its newline.
   let pending = '';
