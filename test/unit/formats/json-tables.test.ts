@@ -141,7 +141,15 @@ describe('tables in JSON (arrays of arrays of scalars)', () => {
   });
 
   it('binds the field rules a first row of names names to the columns of the later rows, keeping that row as written (generated)', () => {
-    const words = fc.constantFrom('alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot');
+    // Not single words: two columns whose first holds distinct words are `[name, value]` pairs.
+    const words = fc.constantFrom(
+      'alpha one',
+      'bravo two',
+      'charlie three',
+      'delta four',
+      'echo five',
+      'fox trot',
+    );
     fc.assert(
       fc.property(
         fc.shuffledSubarray(['name', 'ssn', 'password', 'email', 'phone', 'dob'], { minLength: 1 }),
@@ -318,6 +326,21 @@ describe('tables in JSON (arrays of arrays of scalars)', () => {
         ),
         { numRuns: 200 },
       );
+    });
+
+    it('keeps lists of [name, value] pairs, whose first column holds names', () => {
+      stays({
+        attrs: [
+          ['name', 'Widget'],
+          ['version', '1.2.3'],
+          ['sku', 'SKU-123'],
+        ],
+      });
+      stays([
+        ['User-Agent', 'curl/8.4.0'],
+        ['Accept', '*/*'],
+        ['X-Request-Id', 'a1b2c3d4e5'],
+      ]);
     });
 
     it('keeps a single row and a list of field names, which are no table', () => {

@@ -22,6 +22,9 @@ interface WindowCell {
   isWhole: boolean | undefined;
 }
 
+/** A key of an object: a word of letters, digits, `_`, `.` or `-`, starting with a letter or `_`. */
+const KEY = /^[A-Za-z_][\w.-]{0,63}$/;
+
 /** The rule counts of a cell whose handling counted nothing (most): shared, never changed. */
 const NONE_ADDED: ReadonlyMap<string, number> = new Map();
 
@@ -52,7 +55,8 @@ export function tableShapes(redactor: Redactor): readonly ColumnShape[] {
  * cells has the shape its column's later values have, other than a person's name's (see
  * `isFirstRowOfValues`). A header stays as written and binds the rules its cells name
  * (`["name","ssn"]`) to the columns of the later rows by position. Rows in which one element
- * names the next (header tuples, command lines, see {@link skipCell}) are no table. Columns no
+ * names the next (header tuples, command lines, see {@link skipCell}) and lists of `[name, value]`
+ * pairs (see {@link isPairList}) are no table. Columns no
  * header cell names are named by the shapes of their string values (see {@link tableShapes}, `shapeName`), a value that
  * a detector matches whole left to that detector. The window's cells of a named column are then
  * written again under its rule (their counts taken back), and the rewriter gives the rule to
@@ -156,7 +160,7 @@ export class JsonTableWindow {
   decide():
     | { readonly rules: readonly (CompiledFieldRule | undefined)[]; readonly hasHeader: boolean }
     | undefined {
-    if (this.rows < 2 || this.hasRuledCell) return undefined;
+    if (this.rows < 2 || this.hasRuledCell || this.isPairList()) return undefined;
     const first: (WindowCell | undefined)[] = [];
     const columns: string[][] = [];
     let isFirstAllStrings = true;
@@ -235,6 +239,31 @@ export class JsonTableWindow {
       if (left > 0) counts.set(id, left);
       else counts.delete(id);
     }
+  }
+
+  /**
+   * True when the rows are `[name, value]` pairs (`[["name","Widget"],["sku","…"]]`, as
+   * `Object.entries` writes an object): every row has two cells, the first cells are distinct
+   * keys (a word without spaces) and one of them names a field rule, and the first row is no
+   * header whose both cells name one (`["secret","name"]`). Their first column holds names, not
+   * values of one kind: binding the first row's name to it would redact the later names.
+   */
+  private isPairList(): boolean {
+    const keys = new Set<string>();
+    let isNaming = false;
+    // Two cells in every row: as many second cells as rows, and no third.
+    if (this.cells.filter((cell) => cell.column === 1).length !== this.rows) return false;
+    for (const cell of this.cells) {
+      if (cell.column > 1) return false;
+      if (cell.column === 1) {
+        if (cell.row === 0 && cell.isString && this.rule(cell.text) !== undefined) return false;
+        continue;
+      }
+      if (!cell.isString || !KEY.test(cell.text) || keys.has(cell.text)) return false;
+      keys.add(cell.text);
+      isNaming ||= this.rule(cell.text) !== undefined;
+    }
+    return isNaming;
   }
 
   /** The field rule `name` binds under the table's path, unless it is `keep`. */
