@@ -22,6 +22,12 @@ interface WindowCell {
   isWhole: boolean | undefined;
 }
 
+function totalOf(counts: ReadonlyMap<string, number>): number {
+  let total = 0;
+  for (const count of counts.values()) total += count;
+  return total;
+}
+
 /** A key of an object: a word of letters, digits, `_`, `.` or `-`, starting with a letter or `_`. */
 const KEY = /^[A-Za-z_][\w.-]{0,63}$/;
 
@@ -80,11 +86,30 @@ export class JsonTableWindow {
   private chars = 0;
   /** A cell had a rule of its own (see {@link skipCell}): the rows are tuples, not records. */
   private hasRuledCell = false;
+  /** The first row holds a string. */
+  private hasFirstRowString = false;
+  /**
+   * The rule counts when they last changed, and their total: a cell whose handling leaves the
+   * total as it was added nothing, and the counts are copied again only after one that did.
+   */
+  private counted: ReadonlyMap<string, number>;
+  private countedTotal: number;
 
   constructor(redactor: Redactor, shapes: readonly ColumnShape[], tablePath: FieldPath) {
     this.redactor = redactor;
     this.shapes = shapes;
     this.tablePath = tablePath;
+    this.counted = new Map(redactor.counts);
+    this.countedTotal = totalOf(redactor.counts);
+  }
+
+  /**
+   * False once the first row has ended without a string: a row of numbers, booleans or nulls
+   * heads a matrix or a list of coordinates, whose cells name nothing (see the class), so the
+   * rewriter lets it go without holding it further.
+   */
+  get isPossible(): boolean {
+    return this.rows > 1 || this.hasFirstRowString;
   }
 
   /** True when the window holds all the rows it reads (see the class). */
@@ -116,9 +141,10 @@ export class JsonTableWindow {
       valueStart: memberStart + (isFirst ? 0 : 1),
       valueEnd: -1,
       isFirst,
-      counts: new Map(this.redactor.counts),
+      counts: NONE_ADDED,
       isWhole: undefined,
     };
+    if (isString && this.rows === 1) this.hasFirstRowString = true;
     this.cells.push(cell);
     this.chars += text.length + 1;
     return cell;
@@ -142,15 +168,22 @@ export class JsonTableWindow {
    */
   endCell(cell: WindowCell, valueEnd: number, isWhole?: boolean): void {
     cell.valueEnd = valueEnd;
-    let added: Map<string, number> | undefined;
-    for (const [rule, count] of this.redactor.counts) {
-      const before = cell.counts.get(rule) ?? 0;
-      if (count <= before) continue;
-      added ??= new Map();
-      added.set(rule, count - before);
+    const counts = this.redactor.counts;
+    const total = totalOf(counts);
+    if (total === this.countedTotal) {
+      cell.isWhole = false;
+      return;
     }
-    cell.counts = added ?? NONE_ADDED;
-    cell.isWhole = added === undefined ? false : isWhole;
+    // Counts only grow while the window is read: what changed is what this cell added.
+    const added = new Map<string, number>();
+    for (const [rule, count] of counts) {
+      const before = this.counted.get(rule) ?? 0;
+      if (count > before) added.set(rule, count - before);
+    }
+    cell.counts = added;
+    cell.isWhole = isWhole;
+    this.counted = new Map(counts);
+    this.countedTotal = total;
   }
 
   /**

@@ -1243,6 +1243,7 @@ export class JsonTokenRewriter {
     if (table !== undefined && this.frames.length <= this.tableDepth) {
       // A row ends the window when it is the last it holds; the table's end, always.
       if (this.frames.length < this.tableDepth || table.isLastRow) this.closeTable();
+      else if (!table.isPossible) this.table = undefined;
     }
     this.endValue();
   }
