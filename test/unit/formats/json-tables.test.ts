@@ -347,6 +347,12 @@ describe('tables in JSON (arrays of arrays of scalars)', () => {
       stays([['Jane Doe', '123456789', 'hunter2']]);
       stays({ columns: [['name', 'ssn', 'password']] });
       stays([['name', 'ssn'], 'name', 'ssn']);
+      // A first row without a string heads a matrix, whatever follows it.
+      stays([
+        [1, 2],
+        ['Jane Doe', '123456789'],
+        ['John Roe', '987654320'],
+      ]);
     });
 
     it('leaves a table whose rows hold objects or arrays to the detectors and field rules as before', () => {

@@ -11,8 +11,8 @@ interface WindowCell {
   readonly text: string;
   readonly isString: boolean;
   /** Where its output starts (its comma, if any), where its value's starts, and where it ends. */
-  readonly memberStart: number;
-  readonly valueStart: number;
+  memberStart: number;
+  valueStart: number;
   valueEnd: number;
   /** It was its row's first element: no comma before it. */
   readonly isFirst: boolean;
@@ -70,8 +70,8 @@ export function tableShapes(redactor: Redactor): readonly ColumnShape[] {
  * nothing, but take their column's rule as a field rule takes a number.
  *
  * @example
- * const window = new JsonTableWindow(redactor, shapes, ['values']);
- * window.beginRow(); // then for each scalar of the row: startCell, write it as usual, endCell
+ * const window = new JsonTableWindow(redactor, shapes);
+ * window.start(['values']); // then for each scalar of a row: startCell, write it as usual, endCell; beginRow for the next
  * const rules = window.decide(); // when isFull, or the table ends
  * out = window.rewrite(out, rules);
  */
@@ -79,7 +79,7 @@ export class JsonTableWindow {
   private readonly redactor: Redactor;
   private readonly shapes: readonly ColumnShape[];
   /** The path of the table's array: the names of its columns are looked up under it. */
-  private readonly tablePath: FieldPath;
+  private tablePath: FieldPath = [];
   private readonly cells: WindowCell[] = [];
   private rows = 0;
   private column = 0;
@@ -92,15 +92,29 @@ export class JsonTableWindow {
    * The rule counts when they last changed, and their total: a cell whose handling leaves the
    * total as it was added nothing, and the counts are copied again only after one that did.
    */
-  private counted: ReadonlyMap<string, number>;
-  private countedTotal: number;
+  private counted: ReadonlyMap<string, number> = NONE_ADDED;
+  private countedTotal = 0;
 
-  constructor(redactor: Redactor, shapes: readonly ColumnShape[], tablePath: FieldPath) {
+  constructor(redactor: Redactor, shapes: readonly ColumnShape[]) {
     this.redactor = redactor;
     this.shapes = shapes;
+  }
+
+  /**
+   * Starts the window of a table at `tablePath` with its first row, forgetting the last one's:
+   * one window serves every table of a document (GeoJSON has one per ring).
+   */
+  start(tablePath: FieldPath): void {
+    const counts = this.redactor.counts;
     this.tablePath = tablePath;
-    this.counted = new Map(redactor.counts);
-    this.countedTotal = totalOf(redactor.counts);
+    this.cells.length = 0;
+    this.rows = 0;
+    this.chars = 0;
+    this.hasRuledCell = false;
+    this.hasFirstRowString = false;
+    this.counted = counts.size === 0 ? NONE_ADDED : new Map(counts);
+    this.countedTotal = totalOf(counts);
+    this.beginRow();
   }
 
   /**
@@ -115,6 +129,15 @@ export class JsonTableWindow {
   /** True when the window holds all the rows it reads (see the class). */
   get isFull(): boolean {
     return this.chars >= INFERENCE_WINDOW_CHARS;
+  }
+
+  /** Moves the cells' positions back by `chars`, the output before them handed on. */
+  shift(chars: number): void {
+    for (const cell of this.cells) {
+      cell.memberStart -= chars;
+      cell.valueStart -= chars;
+      cell.valueEnd -= chars;
+    }
   }
 
   /** True when a row ending now completes the window. */

@@ -195,16 +195,18 @@ export class JsonTokenRewriter {
   /** By scanner of a key that is context: true when it decodes base64 (a name on the path marks values as encoded). */
   private readonly decodesBase64 = new Map<Scanner, boolean>();
   /**
-   * The first rows of the table being read, held in `out` (from its start) until its columns
+   * The first rows of the table being read, held in `out` (from `tableStart`) until its columns
    * are named (see {@link JsonTableWindow}); `tableDepth` is the number of open containers
    * up to its array.
    */
   private table: JsonTableWindow | undefined;
   private tableDepth = 0;
+  /** Where the table's output starts in `out`: what is before it may be handed on. */
+  private tableStart = 0;
   /** Whether a match of the batch scan took the cell being read whole, when its handling knew. */
   private cellWhole: boolean | undefined;
-  /** The shapes that name a table's columns, made with the first table. */
-  private shapes: ReturnType<typeof tableShapes> | undefined;
+  /** The window of every table, made with the first (see {@link table}). */
+  private tableWindow: JsonTableWindow | undefined;
   /**
    * NDJSON (see {@link readLines}): its lines of arrays are the rows of one table, whose window
    * was decided once it is, and whose columns' rules are then these.
@@ -302,8 +304,12 @@ export class JsonTokenRewriter {
   take(): string {
     this.flush();
     if (this.table !== undefined) {
-      const out = this.done;
+      const kept = this.tableStart;
+      const out = this.done + this.out.slice(0, kept);
       this.done = '';
+      this.out = this.out.slice(kept);
+      this.table.shift(kept);
+      this.tableStart = 0;
       return out;
     }
     this.settle();
@@ -1267,14 +1273,15 @@ export class JsonTokenRewriter {
     if (parent === undefined) {
       if (!this.isLines || this.isLineTableDecided) return;
     } else if (parent.isObject || parent.index !== 0 || parent.taint !== undefined) return;
-    this.flush();
-    this.settle();
-    this.done += this.out;
-    this.out = '';
-    this.shapes ??= tableShapes(this.redactor);
-    this.table = new JsonTableWindow(this.redactor, this.shapes, this.path.slice(0, -1));
+    if (this.unsettled.length > 0) {
+      this.flush();
+      this.settle();
+    }
+    this.tableStart = this.outLength();
+    this.tableWindow ??= new JsonTableWindow(this.redactor, tableShapes(this.redactor));
+    this.table = this.tableWindow;
+    this.table.start(this.path.slice(0, -1));
     this.tableDepth = this.frames.length;
-    this.table.beginRow();
   }
 
   /**
@@ -1299,8 +1306,7 @@ export class JsonTokenRewriter {
       table.skipCell(text);
       return undefined;
     }
-    this.flush();
-    return table.startCell(text, isString, this.out.length, !(this.innermost() as Frame).hasMembers);
+    return table.startCell(text, isString, this.outLength(), !(this.innermost() as Frame).hasMembers);
   }
 
   /** Ends a cell of the table's window, and the window when it is full. */
@@ -1309,10 +1315,7 @@ export class JsonTokenRewriter {
     const isWhole = this.cellWhole;
     this.cellWhole = undefined;
     if (table === undefined) return;
-    if (cell !== undefined) {
-      this.flush();
-      table.endCell(cell, this.out.length, isWhole);
-    }
+    if (cell !== undefined) table.endCell(cell, this.outLength(), isWhole);
     if (table.isFull) this.closeTable();
   }
 
@@ -1391,6 +1394,11 @@ export class JsonTokenRewriter {
   private innermost(): Frame | undefined {
     const frames = this.frames;
     return frames.length === 0 ? undefined : frames[frames.length - 1];
+  }
+
+  /** The length of the output, that pending as a copy included (without flushing it: runs stay whole). */
+  private outLength(): number {
+    return this.out.length + (this.copyEnd > this.copyStart ? this.copyEnd - this.copyStart : 0);
   }
 
   /** Appends `text`, after any output pending as a copy. */
