@@ -157,7 +157,9 @@ export async function* redactInSegments(
     ? undefined
     : format === 'csv'
       ? probeCsvHeader(first, redactor)
-      : { head: '', bytes: 0, delimiter: 0 };
+      : startsWithArray(first)
+        ? undefined
+        : { head: '', bytes: 0, delimiter: 0 };
   if (header === undefined) {
     yield* redactSinglePass(first, isDone ? undefined : unread(), format, redactor);
     return;
@@ -293,6 +295,22 @@ function probeCsvHeader(
   } catch {
     return undefined;
   }
+}
+
+/**
+ * True when the first line of an NDJSON object is an array: the first row of a table whose
+ * later lines depend on its first ones (see `JsonTokenRewriter.readLines`), redacted in one pass.
+ */
+function startsWithArray(first: Uint8Array): boolean {
+  let i = 0;
+  // A byte order mark, spaces, tabs and blank lines before it.
+  if (first[0] === 0xef && first[1] === 0xbb && first[2] === 0xbf) i = 3;
+  while (
+    i < first.length &&
+    (first[i] === 0x20 || first[i] === 0x09 || first[i] === 0x0a || first[i] === 0x0d)
+  )
+    i++;
+  return first[i] === 0x5b;
 }
 
 /** The single-pass redactor over `first` and the rest of the source. */

@@ -215,7 +215,7 @@ const csvDocument = fc.constantFrom(',', ';', '\t', '|').chain((delimiter) => {
     });
 });
 
-/** NDJSON with planted values in fields and strings, blank lines, CRLF, and an optional bad line. */
+/** NDJSON with planted values in fields and strings, rows of a table, blank lines, CRLF, and an optional bad line. */
 const ndjsonDocument = fc
   .record({
     lines: fc.array(
@@ -223,6 +223,12 @@ const ndjsonDocument = fc
         fc.constantFrom(...planted).map((value) => JSON.stringify({ email: value, n: 1 })),
         fc.constantFrom(...planted).map((value) => JSON.stringify({ note: `see ${value}`, list: [value] })),
         fc.constantFrom('', '  ', '{"a":{"password":"hunter2"}}', '[1,2,"x"]', '"é😀\\n"'),
+        // Rows of a table of lines (see `JsonTokenRewriter.readLines`): first or later.
+        fc.constantFrom(
+          '["name","ssn","pw"]',
+          '["Jane Doe","123456789","hunter2"]',
+          '["John Roe","987654320","letmein1"]',
+        ),
       ),
       { maxLength: 40 },
     ),

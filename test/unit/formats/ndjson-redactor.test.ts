@@ -314,7 +314,8 @@ describe('createNdjsonRedactor', () => {
 
     it('fails on a long line before its newline arrives', () => {
       const ndjson = createNdjsonRedactor(redactorWith(1024));
-      expect(ndjson.push('[1]\n["')).toBe('[1]\n');
+      // An object: a line of an array may be the first row of a table, held until its window ends.
+      expect(ndjson.push('{"n":1}\n["')).toBe('{"n":1}\n');
       expect(() => ndjson.push('y'.repeat(1100))).toThrow(/line 2/);
     });
 

@@ -10,6 +10,7 @@ import { type HeldValue, HeldValues } from './held-values.ts';
 import { namedOnlyCleared } from './json-context-values.ts';
 import { jsonScanText } from './json-scan-text.ts';
 import { JsonStringEncoder, quote } from './json-string-encoder.ts';
+import { JsonTableWindow, tableShapes } from './json-table-window.ts';
 import { lexJsonText, type PlainStrings } from './json-text-lexer.ts';
 import type { MatchCursor } from './match-cursor.ts';
 import { createTextRedactor } from './text-redactor.ts';
@@ -78,6 +79,10 @@ interface Frame {
   mediaType: string | undefined;
   /** Objects: a `text` member was read as plain text (see `isBodyLater`). */
   hasPlainText: boolean;
+  /** Arrays: a table whose columns are named (see `JsonTableWindow`): the rule of each column of its rows. */
+  tableRules: readonly (CompiledFieldRule | undefined)[] | undefined;
+  /** Arrays: a row of such a table: the rule of each of its elements. */
+  columnRules: readonly (CompiledFieldRule | undefined)[] | undefined;
 }
 
 /** Characters of a `mimeType` value kept: media types and their parameters are far shorter. */
@@ -189,6 +194,26 @@ export class JsonTokenRewriter {
   private readonly unsettled: UnsettledValue[] = [];
   /** By scanner of a key that is context: true when it decodes base64 (a name on the path marks values as encoded). */
   private readonly decodesBase64 = new Map<Scanner, boolean>();
+  /**
+   * The first rows of the table being read, held in `out` (from `tableStart`) until its columns
+   * are named (see {@link JsonTableWindow}); `tableDepth` is the number of open containers
+   * up to its array.
+   */
+  private table: JsonTableWindow | undefined;
+  private tableDepth = 0;
+  /** Where the table's output starts in `out`: what is before it may be handed on. */
+  private tableStart = 0;
+  /** Whether a match of the batch scan took the cell being read whole, when its handling knew. */
+  private cellWhole: boolean | undefined;
+  /** The window of every table, made with the first (see {@link table}). */
+  private tableWindow: JsonTableWindow | undefined;
+  /**
+   * NDJSON (see {@link readLines}): its lines of arrays are the rows of one table, whose window
+   * was decided once it is, and whose columns' rules are then these.
+   */
+  private isLines = false;
+  private isLineTableDecided = false;
+  private lineRules: readonly (CompiledFieldRule | undefined)[] | undefined;
 
   /**
    * `locate` turns a token position into words for error messages, e.g. `at byte 12`; `nested`
@@ -238,6 +263,25 @@ export class JsonTokenRewriter {
     return jsonScanText(text, this.areKeysUnscanned);
   }
 
+  /**
+   * Reads the texts that follow as the lines of NDJSON from the object's first: when that line
+   * is an array of scalars, it and the lines of such arrays after it are the rows of a table
+   * (see {@link JsonTableWindow}); a line that is no such array within its window ends it unread.
+   */
+  readLines(): void {
+    this.isLines = true;
+  }
+
+  /** Writes `text` as the next output (a line break the NDJSON redactor read past its last line). */
+  append(text: string): void {
+    this.write(text);
+  }
+
+  /** Ends the window of the table being read, at the end of the input (see {@link readLines}). */
+  endTable(): void {
+    if (this.table !== undefined) this.closeTable();
+  }
+
   /** Takes the positions of the tokens that follow as indexes into `source`. */
   read(source: string): void {
     if (source === this.source) return;
@@ -259,6 +303,15 @@ export class JsonTokenRewriter {
    */
   take(): string {
     this.flush();
+    if (this.table !== undefined) {
+      const kept = this.tableStart;
+      const out = this.done + this.out.slice(0, kept);
+      this.done = '';
+      this.out = this.out.slice(kept);
+      this.table.shift(kept);
+      this.tableStart = 0;
+      return out;
+    }
     this.settle();
     const kept = this.held.cut(this.out.length, this.maxPathChars);
     const out = this.done + this.out.slice(0, kept);
@@ -280,6 +333,8 @@ export class JsonTokenRewriter {
   finish(position: number): void {
     if (this.expect !== DONE) this.fail('input ends inside the JSON value', position);
     this.expect = VALUE;
+    // Only the first line starts a table of lines: a line's output depends on no line but those.
+    if (this.isLines && this.table === undefined) this.isLineTableDecided = true;
   }
 
   /** Throws `MalformedObjectError` for a problem at `position`; `problem` must not quote content. */
@@ -338,6 +393,7 @@ export class JsonTokenRewriter {
       return;
     }
     const held = this.hold(rule, start + 1, end - 1, true);
+    const cell = this.startCell(rule, true, start + 1, end - 1);
     // A batch scan that found nothing in it vouches for the detectors a name leaves as they are.
     const isClean = found?.length === 0;
     if (rule === undefined) {
@@ -349,6 +405,8 @@ export class JsonTokenRewriter {
       } else {
         const own = this.ownMatches(start + 1, end - 1, found);
         if (own !== undefined) {
+          if (this.table !== undefined)
+            this.cellWhole = own.some((match) => match.start === start + 1 && match.end === end - 1);
           this.writeSeparator();
           if (own.length === 0) this.copy(start, end);
           else this.write(quote(this.redactor.replace(this.source, own, start + 1, end - 1)));
@@ -372,6 +430,7 @@ export class JsonTokenRewriter {
       this.copy(start, end);
     } else this.writeField(rule, this.source.slice(start + 1, end - 1));
     this.endHold(held);
+    this.endCell(cell);
     this.endValue();
   }
 
@@ -388,6 +447,7 @@ export class JsonTokenRewriter {
       return;
     }
     const held = this.hold(rule, value, undefined, true);
+    const cell = this.startCell(rule, true, value);
     if (rule === undefined) {
       const nested = this.nestedJson(value, 0, value.length, position);
       const redacted = nested ?? quote(this.encoder.redact(value, this.valueScanner()));
@@ -398,6 +458,7 @@ export class JsonTokenRewriter {
       this.write(quote(value));
     } else this.writeField(rule, value);
     this.endHold(held);
+    this.endCell(cell);
     this.endValue();
   }
 
@@ -412,6 +473,7 @@ export class JsonTokenRewriter {
     }
     const rule = this.startValue(start);
     const held = this.hold(rule, start, end);
+    const cell = this.startCell(rule, false, start, end);
     if (rule === undefined) {
       // The batch scan saw the number as written, not the plain digits of its exponent form.
       const own = this.hasExponent(start, end) ? undefined : this.ownMatches(start, end, found);
@@ -431,6 +493,7 @@ export class JsonTokenRewriter {
       this.copy(start, end);
     } else this.writeField(rule, this.source.slice(start, end));
     this.endHold(held);
+    this.endCell(cell);
     this.endValue();
   }
 
@@ -560,11 +623,13 @@ export class JsonTokenRewriter {
   literal(text: 'true' | 'false' | 'null', position: number): void {
     const rule = this.startValue(position);
     const held = this.hold(rule, text);
+    const cell = this.startCell(rule, false, text);
     if (rule === undefined || rule.isKeep) {
       this.writeSeparator();
       this.copy(position, position + text.length);
     } else this.writeField(rule, text);
     this.endHold(held);
+    this.endCell(cell);
     this.endValue();
   }
 
@@ -689,6 +754,8 @@ export class JsonTokenRewriter {
    */
   private canSettleLater(scanner: Scanner, held: HeldValue<Frame> | undefined): boolean {
     if (scanner === this.redactor.scanner || held !== undefined || this.held.isHolding) return false;
+    // A table's window is rewritten in place when it is decided: nothing may point into it.
+    if (this.table !== undefined) return false;
     let decodes = this.decodesBase64.get(scanner);
     if (decodes === undefined) {
       if (this.decodesBase64.size >= MAX_CONTEXT_SCANNERS) this.decodesBase64.clear();
@@ -1040,15 +1107,17 @@ export class JsonTokenRewriter {
     const frame = this.innermost();
     if (frame === undefined) return undefined;
     if (frame.isObject) return frame.taint ?? frame.keyNode.rule ?? this.siblingRule(frame);
-    this.path[this.path.length - 1] = frame.index++;
+    const index = frame.index++;
+    this.path[this.path.length - 1] = index;
     const flagged = frame.flagRule;
     const shape = frame.flagShape;
     frame.flagRule = undefined;
     frame.flagShape = undefined;
-    if (frame.taint !== undefined || shape === undefined) return frame.taint ?? flagged;
-    if (valueOrStart === undefined) return undefined;
+    const column = frame.columnRules?.[index];
+    if (frame.taint !== undefined || shape === undefined) return frame.taint ?? flagged ?? column;
+    if (valueOrStart === undefined) return column;
     const value = typeof valueOrStart === 'string' ? valueOrStart : this.source.slice(valueOrStart, end);
-    return shape.test(value) ? flagged : undefined;
+    return shape.test(value) ? flagged : column;
   }
 
   private endValue(): void {
@@ -1056,6 +1125,8 @@ export class JsonTokenRewriter {
   }
 
   private begin(isObject: boolean, position: number): void {
+    this.beginTableRow(isObject);
+    const parent = this.innermost();
     const taint = this.startValue(position);
     if (this.outerDepth + this.frames.length >= MAX_JSON_DEPTH) {
       throw new LimitExceededError(
@@ -1068,7 +1139,10 @@ export class JsonTokenRewriter {
       this.writeSeparator();
       this.copy(position, position + 1);
     }
-    this.frames.push(this.openFrame(isObject, taint, isWritten, this.nodeOfNewContainer(taint)));
+    const frame = this.openFrame(isObject, taint, isWritten, this.nodeOfNewContainer(taint));
+    if (!isObject && taint === undefined)
+      frame.columnRules = parent === undefined ? this.lineRules : parent.tableRules;
+    this.frames.push(frame);
     this.path.push(isObject ? '' : 0);
     this.expect = isObject ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
   }
@@ -1103,6 +1177,8 @@ export class JsonTokenRewriter {
         encoding: undefined,
         mediaType: undefined,
         hasPlainText: false,
+        tableRules: undefined,
+        columnRules: undefined,
       };
     }
     frame.isObject = isObject;
@@ -1125,6 +1201,8 @@ export class JsonTokenRewriter {
     frame.encoding = undefined;
     frame.mediaType = undefined;
     frame.hasPlainText = false;
+    frame.tableRules = undefined;
+    frame.columnRules = undefined;
     return frame;
   }
 
@@ -1167,7 +1245,100 @@ export class JsonTokenRewriter {
     }
     frame.mediaType = undefined;
     this.closedFrames.push(frame);
+    const table = this.table;
+    if (table !== undefined && this.frames.length <= this.tableDepth) {
+      // A row ends the window when it is the last it holds; the table's end, always.
+      if (this.frames.length < this.tableDepth || table.isLastRow) this.closeTable();
+      else if (!table.isPossible) this.table = undefined;
+    }
     this.endValue();
+  }
+
+  /**
+   * Before an object or array opens: a row of the table being read, or the end of the window
+   * when it is no row (an object beside the rows, a container in a row: no table); else, when
+   * it is the first element of an array that no rule governs and no value is held, the first row
+   * of a table, whose window starts here (see {@link JsonTableWindow}).
+   */
+  private beginTableRow(isObject: boolean): void {
+    if (this.table !== undefined) {
+      if (!isObject && this.frames.length === this.tableDepth) {
+        this.table.beginRow();
+        return;
+      }
+      this.table = undefined;
+    }
+    const parent = this.innermost();
+    if (isObject || this.held.isHolding || this.held.isRecording) return;
+    if (parent === undefined) {
+      if (!this.isLines || this.isLineTableDecided) return;
+    } else if (parent.isObject || parent.index !== 0 || parent.taint !== undefined) return;
+    if (this.unsettled.length > 0) {
+      this.flush();
+      this.settle();
+    }
+    this.tableStart = this.outLength();
+    this.tableWindow ??= new JsonTableWindow(this.redactor, tableShapes(this.redactor));
+    this.table = this.tableWindow;
+    this.table.start(this.path.slice(0, -1));
+    this.tableDepth = this.frames.length;
+  }
+
+  /**
+   * Starts the scalar read now as a cell of the table's window when it is one of a row: `rule`
+   * as {@link startValue} gave it, the value as text or as its span in the source. A scalar
+   * beside the rows ends the window: no table.
+   */
+  private startCell(
+    rule: CompiledFieldRule | undefined,
+    isString: boolean,
+    valueOrStart: string | number,
+    end?: number,
+  ): ReturnType<JsonTableWindow['startCell']> | undefined {
+    const table = this.table;
+    if (table === undefined) return undefined;
+    if (this.frames.length !== this.tableDepth + 1) {
+      this.table = undefined;
+      return undefined;
+    }
+    const text = typeof valueOrStart === 'string' ? valueOrStart : this.source.slice(valueOrStart, end);
+    if (rule !== undefined) {
+      table.skipCell(text);
+      return undefined;
+    }
+    return table.startCell(text, isString, this.outLength(), !(this.innermost() as Frame).hasMembers);
+  }
+
+  /** Ends a cell of the table's window, and the window when it is full. */
+  private endCell(cell: ReturnType<JsonTableWindow['startCell']> | undefined): void {
+    const table = this.table;
+    const isWhole = this.cellWhole;
+    this.cellWhole = undefined;
+    if (table === undefined) return;
+    if (cell !== undefined) table.endCell(cell, this.outLength(), isWhole);
+    if (table.isFull) this.closeTable();
+  }
+
+  /**
+   * Names the columns of the table whose window ends now, rewrites the window's cells of named
+   * columns in `out`, and gives the rules to the rows still to come (and the row being read).
+   */
+  private closeTable(): void {
+    const table = this.table as JsonTableWindow;
+    this.table = undefined;
+    if (this.tableDepth === 0) this.isLineTableDecided = true;
+    const decision = table.decide();
+    if (decision === undefined) return;
+    this.flush();
+    const tableFrame = this.frames[this.tableDepth - 1];
+    const row = this.frames.length > this.tableDepth ? (this.frames[this.tableDepth] as Frame) : undefined;
+    this.out = table.rewrite(this.out, decision.rules, decision.hasHeader, () => {
+      if (row !== undefined) row.hasMembers = false;
+    });
+    if (tableFrame !== undefined && this.frames.length >= this.tableDepth)
+      tableFrame.tableRules = decision.rules;
+    if (row !== undefined) row.columnRules = decision.rules;
+    if (this.tableDepth === 0) this.lineRules = decision.rules;
   }
 
   private writeField(rule: CompiledFieldRule, text: string): void {
@@ -1223,6 +1394,11 @@ export class JsonTokenRewriter {
   private innermost(): Frame | undefined {
     const frames = this.frames;
     return frames.length === 0 ? undefined : frames[frames.length - 1];
+  }
+
+  /** The length of the output, that pending as a copy included (without flushing it: runs stay whole). */
+  private outLength(): number {
+    return this.out.length + (this.copyEnd > this.copyStart ? this.copyEnd - this.copyStart : 0);
   }
 
   /** Appends `text`, after any output pending as a copy. */

@@ -35,7 +35,11 @@ const CARRIAGE_RETURN = 0x0d;
  * // '{"email":"[EMAIL]"}\r\n{"n":1}'
  * ```
  */
-export function createNdjsonRedactor(redactor: Redactor, createPart?: PartRedactorFactory): FormatRedactor {
+export function createNdjsonRedactor(
+  redactor: Redactor,
+  createPart?: PartRedactorFactory,
+  isObjectStart = true,
+): FormatRedactor {
   const maxLineChars = redactor.limits.maxRecordBytes;
   const scanner = redactor.scanner;
   const hasDetectors = scanner.detectors.length > 0;
@@ -48,13 +52,17 @@ export function createNdjsonRedactor(redactor: Redactor, createPart?: PartRedact
     undefined,
     createPart,
   );
+  if (isObjectStart) rewriter.readLines();
   const matches = new MatchCursor();
   // The line still waiting for its newline.
   let pending = '';
   let failure: unknown;
 
-  /** Redacts `lines`, one or more whole lines joined by LF, and joins them the same way. */
-  function redactLines(lines: string): string {
+  /**
+   * Redacts `lines`, one or more whole lines joined by LF, and joins them the same way, then
+   * `after`: the output that no table's window still holds (see `JsonTokenRewriter.readLines`).
+   */
+  function redactLines(lines: string, after = ''): string {
     matches.reset(hasDetectors ? scanner.scan(rewriter.scanText(lines)).matches : []);
     rewriter.read(lines);
     let start = 0;
@@ -64,6 +72,7 @@ export function createNdjsonRedactor(redactor: Redactor, createPart?: PartRedact
       start = newline + 1;
     }
     redactLine(lines, start, lines.length);
+    if (after !== '') rewriter.append(after);
     return rewriter.take();
   }
 
@@ -110,7 +119,7 @@ export function createNdjsonRedactor(redactor: Redactor, createPart?: PartRedact
           }
           return '';
         }
-        const out = `${redactLines(pending + text.slice(0, lastNewline))}\n`;
+        const out = redactLines(pending + text.slice(0, lastNewline), '\n');
         pending = text.slice(lastNewline + 1);
         if (pending.length > maxLineChars + 1) {
           lineNumber++;
@@ -123,7 +132,9 @@ export function createNdjsonRedactor(redactor: Redactor, createPart?: PartRedact
       return guarded(() => {
         const last = pending;
         pending = '';
-        return last === '' ? '' : redactLines(last);
+        const out = last === '' ? '' : redactLines(last);
+        rewriter.endTable();
+        return out + rewriter.take();
       });
     },
   };

@@ -53,7 +53,7 @@ export function redactSegment(
           redactor,
           segment.delimiter === undefined ? {} : { sniffedDelimiter: segment.delimiter },
         )
-      : createNdjsonRedactor(redactor, (part) => createFormatRedactor(part, redactor));
+      : createNdjsonRedactor(redactor, (part) => createFormatRedactor(part, redactor), segment.isFirst);
   const isHeadCut = !segment.isFirst && segment.head !== '';
   const headText = isHeadCut ? cutHeadText(segment.head) : segment.head;
   const head = isHeadCut ? redactedHead(ruleSet, { ...segment, head: headText }, create) : undefined;
