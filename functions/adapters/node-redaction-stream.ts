@@ -60,8 +60,9 @@ export async function openRedactionStream(
     const rule = redactor.fieldRule([name]);
     return rule !== undefined && !rule.isKeep;
   };
-  const shapes = columnShapes(redactor);
-  const nameOfColumn = (values: readonly string[]): string | undefined => shapeName(values, shapes);
+  // Asked only of text that may be a CSV without a header row.
+  const nameOfColumn = (values: readonly string[]): string | undefined =>
+    shapeName(values, columnShapes(redactor));
   const detected = detectFormat({ ...options, head: raw.head, isRuledColumn, nameOfColumn });
   if (detected === undefined) {
     if (!options.allowPassthrough) throw new UnsupportedFormatError(unsupportedMessage(options));

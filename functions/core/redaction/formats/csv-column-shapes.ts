@@ -166,9 +166,8 @@ export function shapeName(values: readonly string[], shapes: readonly ColumnShap
  * True when the first of the first `records` records held by `tokens` (`matches` the batch scan
  * of their text) is a row of values, not a header: in a column of the later records that a shape
  * other than a person's name names (see {@link inferColumnNames}), or that local phone numbers
- * fill, the first row's cell has that shape too. A header cell does not look like a password, an SSN, a date or an address; it may
- * look like a name (`Account Holder`), so names alone decide nothing. Needs a record after the
- * first.
+ * fill, the first row's cell has that shape too (see {@link hasNamedShape}). Needs a record
+ * after the first.
  *
  * @example
  * // records `Jane Doe,hunter2` and `John Roe,letmein1`
@@ -189,13 +188,38 @@ export function isFirstRowOfValues(
     values.push(value);
     columns[column] = values;
   });
-  return columns.some((values, column) => {
+  // Local phone numbers, which csv-column-inference.ts makes a phone column of, count as well.
+  const isPhoneRow = columns.some((values, column) => {
     const value = first[column];
-    if (value === undefined) return false;
-    // Local phone numbers, which csv-column-inference.ts makes a phone column of, count as well.
-    if (isLocalPhone(value) && values.filter(isLocalPhone).length * 3 > values.length * 2) return true;
-    const name = shapeName(values, shapes);
+    return (
+      value !== undefined && isLocalPhone(value) && values.filter(isLocalPhone).length * 3 > values.length * 2
+    );
+  });
+  return (
+    isPhoneRow ||
+    hasNamedShape(
+      first,
+      columns.map((values) => shapeName(values, shapes)),
+      shapes,
+    )
+  );
+}
+
+/**
+ * True when a first row's value (`first`, by column) has the shape of its column, as `names`
+ * (the names {@link shapeName} gives the later rows' values of each column) names it, for a
+ * shape other than a person's name: a header cell does not look like a password, an SSN, a date
+ * or an address, though it may look like a name (`Account Holder`). What decides that a first
+ * row of a CSV file or a JSON table is a row of values.
+ */
+export function hasNamedShape(
+  first: readonly (string | undefined)[],
+  names: readonly (string | undefined)[],
+  shapes: readonly ColumnShape[],
+): boolean {
+  return names.some((name, column) => {
+    const value = first[column];
     const shape = shapes.find((each) => each.name === name);
-    return shape !== undefined && shape.name !== 'name' && shape.cell(value);
+    return value !== undefined && shape !== undefined && shape.name !== 'name' && shape.cell(value);
   });
 }

@@ -1,6 +1,6 @@
 import type { CompiledFieldRule, FieldPath, Redactor } from '../redactor.ts';
 import { INFERENCE_WINDOW_CHARS, INFERENCE_WINDOW_RECORDS, isLocalPhone } from './csv-column-inference.ts';
-import { type ColumnShape, columnShapes, shapeName } from './csv-column-shapes.ts';
+import { type ColumnShape, columnShapes, hasNamedShape, shapeName } from './csv-column-shapes.ts';
 import { quote } from './json-string-encoder.ts';
 
 /** One scalar of a row read in the window; positions are indexes into the rewriter's output. */
@@ -59,7 +59,7 @@ export function tableShapes(redactor: Redactor): readonly ColumnShape[] {
  *
  * As in a CSV file, a first row of strings is a header unless it is a row of values: one of its
  * cells has the shape its column's later values have, other than a person's name's (see
- * `isFirstRowOfValues`). A header stays as written and binds the rules its cells name
+ * `hasNamedShape`). A header stays as written and binds the rules its cells name
  * (`["name","ssn"]`) to the columns of the later rows by position. Rows in which one element
  * names the next (header tuples, command lines, see {@link skipCell}) and lists of `[name, value]`
  * pairs (see {@link isPairList}) are no table. Columns no
@@ -233,7 +233,13 @@ export class JsonTableWindow {
     }
     const headerRules = isFirstAllStrings ? first.map((cell) => this.rule(cell?.text)) : [];
     const names = columns.map((values) => shapeName(values, this.shapes));
-    const hasHeader = isFirstAllStrings && !this.isRowOfValues(first, columns, names);
+    const hasHeader =
+      isFirstAllStrings &&
+      !hasNamedShape(
+        first.map((cell) => cell?.text),
+        names,
+        this.shapes,
+      );
     const rules: (CompiledFieldRule | undefined)[] = [];
     if (hasHeader) {
       const width = Math.max(headerRules.length, names.length);
@@ -335,22 +341,5 @@ export class JsonTableWindow {
       .scan(value)
       .matches.some((match) => match.start === 0 && match.end === value.length);
     return cell.isWhole;
-  }
-
-  /**
-   * True when the first row is a row of values: in a column the later rows' values name by a
-   * shape other than a person's name, its cell has that shape too (a header cell does not look
-   * like a password, an SSN, a date or an address; it may look like a name, `Account Holder`).
-   */
-  private isRowOfValues(
-    first: readonly (WindowCell | undefined)[],
-    columns: readonly string[][],
-    names: readonly (string | undefined)[],
-  ): boolean {
-    return columns.some((_values, column) => {
-      const cell = first[column];
-      const shape = this.shapes.find((each) => each.name === names[column]);
-      return cell !== undefined && shape !== undefined && shape.name !== 'name' && shape.cell(cell.text);
-    });
   }
 }

@@ -20,10 +20,7 @@ const COLUMN_NAME = /^#?[\p{L}_][\p{L}\p{Nd}_ .()/-]{0,63}$/u;
  * sniffRuledCsv(bytes('email,password\nada@example.com,hunter2\n'), (name) => name === 'password') // true
  */
 export function sniffRuledCsv(head: Uint8Array, isRuled: (name: string) => boolean): boolean {
-  const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf8');
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
-  lines.pop(); // Cut by the head's end, or empty after the last line break.
-  const declared = SEP_LINE.exec(lines[0] ?? '')?.[1];
+  const { lines, declared } = headLines(head);
   const namesRuled = (names: readonly string[]): boolean =>
     names.some((name) => isRuled(name.replace(/^#/, '')));
   let at = declared === undefined ? 0 : 1;
@@ -40,6 +37,17 @@ export function sniffRuledCsv(head: Uint8Array, isRuled: (name: string) => boole
   return lines
     .slice(at + 1)
     .every((line) => line === '' || line.includes('"') || line.split(delimiter).length === names.length);
+}
+
+/**
+ * The complete lines of a head of text (a BOM left out; the last, cut by the head's end or empty
+ * after the last line break, dropped) and the delimiter a `sep=X` first line declares, if any.
+ */
+function headLines(head: Uint8Array): { lines: string[]; declared: string | undefined } {
+  const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf8');
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+  lines.pop();
+  return { lines, declared: SEP_LINE.exec(lines[0] ?? '')?.[1] };
 }
 
 /** The declared delimiter, or the one `line` sniffs to. */
@@ -64,10 +72,7 @@ export function sniffShapedCsv(
   head: Uint8Array,
   nameOf: (values: readonly string[]) => string | undefined,
 ): boolean {
-  const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf8');
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
-  lines.pop(); // Cut by the head's end, or empty after the last line break.
-  const declared = SEP_LINE.exec(lines[0] ?? '')?.[1];
+  const { lines, declared } = headLines(head);
   // Empty lines, comments (a `#` and no letter or digit after it) and lines with quotes aside.
   const records = lines
     .slice(declared === undefined ? 0 : 1)
