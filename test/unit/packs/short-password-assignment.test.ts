@@ -94,6 +94,30 @@ describe('short passwords assigned to password names', () => {
     );
   });
 
+  it('redacts passwords of 8 to 20 characters whose letters repeat, below the entropy floor of secret-assignment, in every form and quoting (property)', () => {
+    // A letter first, a run of one letter (fewer than eight: eight are a placeholder run), other
+    // letters, and a digit: Qttaaaaaa0, as people choose them.
+    const lowEntropy = fc
+      .tuple(
+        fc.constantFrom(...'QbCdFgH'),
+        fc.constantFrom(...'atSk'),
+        fc.integer({ min: 3, max: 7 }),
+        fc.stringMatching(/^[a-wyzA-WYZ]{0,8}$/),
+        fc.stringMatching(/^[0-9]{1,3}$/),
+      )
+      .map(([first, letter, run, rest, digits]) => `${first}${letter.repeat(run)}${rest}${digits}`)
+      .filter((value) => value.length >= 8 && value.length <= 20 && !/(.)\1{7}/.test(value));
+    fc.assert(
+      fc.property(name, form, quote, lowEntropy, (key, write, quoted, secret) => {
+        const text = write(key, quoted(secret));
+        const out = redact(text);
+        expect(out, text).not.toContain(secret);
+        expect(out.split('\n').length, text).toBe(text.split('\n').length);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   it('redacts a password element of XML', () => {
     fc.assert(
       fc.property(fc.constantFrom('password', 'Password', 'dbPwd'), password(6, 7), (key, secret) => {
