@@ -286,6 +286,13 @@ describe('tables in JSON (arrays of arrays of scalars)', () => {
       expect(redact([input])).toBe(input);
     };
 
+    it('reads no table under a member a sibling may name (value beside type or name), whichever member comes first', () => {
+      // The rule of `value` may come from a `name` read after it: a table there would redact the
+      // object one way in one member order and another way in the other.
+      stays([{ type: 'plain', value: [['password'], ['Jane Doe']] }]);
+      stays([{ value: [['password'], ['Jane Doe']], type: 'plain' }]);
+    });
+
     it('keeps matrices of numbers, coordinates and arrays of numeric ids (generated)', () => {
       fc.assert(
         fc.property(

@@ -13,6 +13,7 @@ import { JsonStringEncoder, quote } from './json-string-encoder.ts';
 import { JsonTableWindow, tableShapes } from './json-table-window.ts';
 import { lexJsonText, type PlainStrings } from './json-text-lexer.ts';
 import type { MatchCursor } from './match-cursor.ts';
+import { isNamedField } from './sibling-names.ts';
 import { createTextRedactor } from './text-redactor.ts';
 
 /** Deepest nesting of objects and arrays accepted; deeper documents are refused, not tracked. */
@@ -1273,6 +1274,11 @@ export class JsonTokenRewriter {
     if (parent === undefined) {
       if (!this.isLines || this.isLineTableDecided) return;
     } else if (parent.isObject || parent.index !== 0 || parent.taint !== undefined) return;
+    // A member a sibling may name (`value` beside `name`, see sibling-names.ts) is no table: its
+    // rule may come from a sibling read after it, which a table's window would not wait for, so
+    // the object would redact differently in another member order.
+    const key = this.path[this.path.length - 2];
+    if (typeof key === 'string' && isNamedField(key)) return;
     if (this.unsettled.length > 0) {
       this.flush();
       this.settle();
