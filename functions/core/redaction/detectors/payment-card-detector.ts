@@ -73,7 +73,7 @@ function isKnownIssuer(digits: string): boolean {
  * True when the compact digits `text[start, end)` are a run inside a hex string such as a
  * digest (`de0f4111111111111111ab…`, `sha 4111111111111111aa00ff`), where one in a few dozen
  * holds a Luhn-valid card-length run: the word they stand in (letters and digits) is hex digits
- * only, `0x` before them allowed, with at least {@link MIN_OTHER_HEX_CHARS} besides the card's.
+ * only, with at least {@link MIN_OTHER_HEX_CHARS} besides the card's or an `0x` prefix.
  * A card glued to other letters stays a card (`card4111…`, `x4111…y`, `4111…exp`), and so
  * does one glued to a short run of a–f (`cc4111…`). The regex leaves no digit next to the run,
  * so hex digits next to it are letters.
@@ -87,8 +87,9 @@ function isInHexString(text: string, start: number, end: number): boolean {
 }
 
 /**
- * Hex digits right before `start`, at most {@link HEX_CONTEXT_CHARS}; `undefined` when a
- * letter or digit other than an `0x` prefix ends them, as they are then part of another word.
+ * Hex digits right before `start`, at most {@link HEX_CONTEXT_CHARS}; `Infinity` when an `0x`
+ * prefix starts them (it says hex, however few follow); `undefined` when another letter or
+ * digit does, as they are then part of another word.
  */
 function hexCharsBefore(text: string, start: number): number | undefined {
   let first = start;
@@ -96,7 +97,7 @@ function hexCharsBefore(text: string, start: number): number | undefined {
   const count = start - first;
   if (count === HEX_CONTEXT_CHARS || !isWordChar(text.charCodeAt(first - 1))) return count;
   const isHexPrefix = /[xX]/.test(text.charAt(first - 1)) && text.charAt(first - 2) === '0';
-  return isHexPrefix && !isWordChar(text.charCodeAt(first - 3)) ? count : undefined;
+  return isHexPrefix && !isWordChar(text.charCodeAt(first - 3)) ? Number.POSITIVE_INFINITY : undefined;
 }
 
 /**
