@@ -97,8 +97,8 @@ export function tableShapes(redactor: Redactor): readonly ColumnShape[] {
  * @example
  * const window = new JsonTableWindow(redactor, shapes);
  * window.start(['values']); // then for each scalar of a row: startCell, write it as usual, endCell; beginRow for the next
- * const rules = window.decide(); // when isFull, or the table ends
- * out = window.rewrite(out, rules);
+ * const decision = window.decide(); // when isFull, or the table ends
+ * if (decision !== undefined) out = window.rewrite(out, decision, onEmptied);
  */
 export class JsonTableWindow {
   private readonly redactor: Redactor;
