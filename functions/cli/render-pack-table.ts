@@ -8,7 +8,7 @@ export const PACK_TABLE_END = '<!-- pack-table:end -->';
 /**
  * The operator README's table of every pack detector: pack, id, label, what it finds, what
  * the prefilter looks for (anchors) or the context it needs (keywords, and the likelihood from
- * which a rule set does without them), and the checks a value must pass (and whether a rule set at
+ * which a rule set does without them, or the field names it runs under), and the checks a value must pass (and whether a rule set at
  * `unlikely` does without the check). Packs in name order, detectors in file order.
  */
 export function renderPackTable(packs: readonly CompiledPack[]): string {
@@ -22,9 +22,11 @@ export function renderPackTable(packs: readonly CompiledPack[]): string {
       if ('anchors' in detector) {
         const anchors = detector.anchors.map(code).join(' ');
         const keywords =
-          detector.keywords.length > 0
-            ? `keywords: ${detector.keywords.map(code).join(' ')}${withoutKeywordNote(detector.withoutKeyword, detector.bareValue)}`
-            : '';
+          detector.keywords.length === 0
+            ? ''
+            : detector.keywordScope === 'field-name'
+              ? `under a field named ${detector.keywords.map(code).join(' ')}`
+              : `keywords: ${detector.keywords.map(code).join(' ')}${withoutKeywordNote(detector.withoutKeyword, detector.bareValue)}`;
         found = [anchors, keywords].filter((part) => part !== '').join('; ') || '(pattern scan)';
         checks = [
           detector.validator === undefined

@@ -193,7 +193,8 @@ export function compilePackFile(
 
 /**
  * Why a detector may not declare what it declares of likelihoods, by key. `withoutKeyword`: a
- * detector without keywords needs none already; at `possible` a bare value must pass a check
+ * detector without keywords needs none already, one whose keywords are field names
+ * (`keywordScope: field-name`) never looks at text; at `possible` a bare value must pass a check
  * digit, and at `unlikely` a rule of its issuer (a range, a birth date, prefix letters) or a
  * stricter `bareValue` of the detector's own, since a broad shape alone (a passport's six to nine
  * letters and digits) is as often something else. `withoutCheck`: the validator must have a form
@@ -212,6 +213,11 @@ function likelihoodProblems(
     const rules: readonly string[] = issuerRuleValidatorNames;
     if (detector.keywords.length === 0) {
       problems.push({ key: 'withoutKeyword', problem: 'the detector has no keywords to do without' });
+    } else if (detector.keywordScope === 'field-name') {
+      problems.push({
+        key: 'withoutKeyword',
+        problem: 'a detector with keywordScope: field-name finds values under its field names only',
+      });
     } else if (withoutKeyword === 'possible' && (validator === undefined || !checks.includes(validator))) {
       problems.push({
         key: 'withoutKeyword',
@@ -278,6 +284,14 @@ function specOf(detector: PatternDetector, facts: PatternFacts): PackMemberSpec 
   }
   if (detector.keywordScope === 'yaml-document' && detector.anchors.length === 0) {
     throw new Error('keywordScope: yaml-document needs anchors');
+  }
+  // A field-name detector finds nothing in text: anchors would have it look there, and without
+  // keywords no field names it.
+  if (
+    detector.keywordScope === 'field-name' &&
+    (detector.anchors.length > 0 || detector.keywords.length === 0)
+  ) {
+    throw new Error('keywordScope: field-name needs keywords (the field names) and no anchors');
   }
   if (detector.anchors.length > 0) {
     const { prefixes } = facts;

@@ -88,10 +88,10 @@ export const patternDetectorSchema = z
       .default('before')
       .describe('around: a keyword may also follow the value within keywordWindow (anchored detectors only)'),
     keywordScope: z
-      .enum(['text', 'yaml-document'])
+      .enum(['text', 'yaml-document', 'field-name'])
       .default('text')
       .describe(
-        'yaml-document: a keyword counts only in the YAML document of the value, not across a --- or ... line (anchored detectors only)',
+        'yaml-document: a keyword counts only in the YAML document of the value, not across a --- or ... line (anchored detectors only). field-name: a keyword counts only as the whole name of the field a value is under (a JSON key, a CSV header; any case, separators aside), never in text nor as a word of a longer name, for a word as often something else there (pass: proxy_pass, tests pass); detectors without anchors only',
       ),
     keywordEdges: z
       .enum(['none', 'start', 'end', 'both'])

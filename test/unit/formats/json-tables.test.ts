@@ -335,10 +335,23 @@ describe('tables in JSON (arrays of arrays of scalars)', () => {
       );
     });
 
-    it('keeps lists of [name, value] pairs, whose first column holds names', () => {
-      stays({
+    it('keeps the names of [name, value] pairs, and the values of names without a rule', () => {
+      // `name` names the person-name rule, as a member `"name": "Widget"` would: only its value goes.
+      expect(
+        JSON.parse(
+          redact([
+            JSON.stringify({
+              attrs: [
+                ['name', 'Widget'],
+                ['version', '1.2.3'],
+                ['sku', 'SKU-123'],
+              ],
+            }),
+          ]),
+        ),
+      ).toEqual({
         attrs: [
-          ['name', 'Widget'],
+          ['name', '[NAME]'],
           ['version', '1.2.3'],
           ['sku', 'SKU-123'],
         ],

@@ -137,6 +137,55 @@ describe('compilePackFile', () => {
     ).toMatch(/yaml-document needs anchors/);
   });
 
+  it('rejects a field-name keyword scope with anchors or without keywords', () => {
+    expect(problems(packText({ keywords: '[acme]', keywordScope: 'field-name' }))[0]).toMatch(
+      /field-name needs keywords \(the field names\) and no anchors/,
+    );
+    expect(problems(packText({ anchors: '[]', keywordScope: 'field-name' }))[0]).toMatch(
+      /field-name needs keywords \(the field names\) and no anchors/,
+    );
+  });
+
+  it('rejects withoutKeyword on a detector whose keywords are field names', () => {
+    expect(
+      problems(
+        packText({
+          anchors: '[]',
+          pattern: "'ACME-[0-9]{4}'",
+          keywords: '[acme]',
+          keywordScope: 'field-name',
+          validator: 'luhn',
+          withoutKeyword: 'possible',
+        }),
+      )[0],
+    ).toMatch(
+      /withoutKeyword: a detector with keywordScope: field-name finds values under its field names only/,
+    );
+  });
+
+  it("finds a field-name detector's values under a field whose whole name is a keyword, in any case or convention, and nothing in text", () => {
+    const entry = compilePackFile(
+      packText({
+        anchors: '[]',
+        pattern: "'ACME-[0-9]{4}'",
+        keywords: '[acme id]',
+        keywordScope: 'field-name',
+      }),
+      file,
+    ).entries[0];
+    if (entry?.kind !== 'member') throw new Error('expected a pattern detector');
+    const member = entry.createMember();
+
+    expect(member.isFieldOnly).toBe(true);
+    expect(member.findFrom('acme id ACME-1234', 0)).toBeUndefined();
+    for (const name of ['acme id', 'ACME_ID', 'acmeId', ' Acme-id ']) {
+      expect(member.named(name).findFrom('ACME-1234', 0), name).toEqual({ start: 0, end: 9 });
+    }
+    for (const name of ['old_acme_id', 'acme_id_2', 'acme', 'id']) {
+      expect(member.named(name).findFrom('ACME-1234', 0), name).toBeUndefined();
+    }
+  });
+
   it('rejects a built-in reference to no built-in detector', () => {
     const text = [
       'pack: acme',

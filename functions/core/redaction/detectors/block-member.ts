@@ -70,6 +70,7 @@ export function createBlockMember(spec: BlockMemberSpec): PackMember {
     findFrom: () => undefined,
     named: () => self,
     contextWords: [],
+    isFieldOnly: false,
   };
   return self;
 }

@@ -212,12 +212,16 @@ function group(
 
   const isShaped = members.map((_, kind) => shapes.kinds.includes(kind));
   const isScanning = (member: PackMember): boolean =>
-    member.anchors.length === 0 && member.keywords.length === 0;
+    member.anchors.length === 0 && member.keywords.length === 0 && !member.isFieldOnly;
   // How far before a value the occurrence that finds it can start.
   const reach = Math.max(
     0,
     ...members.map((member) =>
-      member.anchors.length > 0 ? member.maxValueOffset : isScanning(member) ? 0 : member.keywordWindow,
+      member.anchors.length > 0
+        ? member.maxValueOffset
+        : member.keywords.length > 0
+          ? member.keywordWindow
+          : 0,
     ),
   );
   const shapeReach = Math.max(0, ...shapes.kinds.map((kind) => members[kind]?.maxValueOffset ?? 0));

@@ -1,5 +1,5 @@
 import type { Match } from '../detector.ts';
-import { splitFieldName } from '../field-matcher.ts';
+import { normalizeFieldName, splitFieldName } from '../field-matcher.ts';
 import type { LeadingRun, StartSequences } from '../pattern-start-sequences.ts';
 import type { CharSet } from '../regex-char-sets.ts';
 import { type Likelihood, reachesLikelihood } from '../rule-schema.ts';
@@ -52,8 +52,11 @@ export interface PackMemberSpec {
   readonly keywordWindow: number;
   /** `around`: a keyword may also follow the value within the window (anchored members only). */
   readonly keywordPlacement: 'before' | 'around';
-  /** `yaml-document`: a keyword counts only in the value's YAML document (anchored members only). */
-  readonly keywordScope: 'text' | 'yaml-document';
+  /**
+   * `yaml-document`: a keyword counts only in the value's YAML document (anchored members only);
+   * `field-name`: only as the whole name of the value's field (see {@link createPackMember}).
+   */
+  readonly keywordScope: 'text' | 'yaml-document' | 'field-name';
   /** Which ends of a keyword must be the ends of a word. */
   readonly keywordEdges: KeywordEdges;
   /** The least likelihood at which a value standing alone needs no keyword (`withoutKeyword`). */
@@ -119,6 +122,11 @@ export interface PackMember {
    * `named`); empty when the member needs no context.
    */
   readonly contextWords: readonly string[];
+  /**
+   * True when the member finds nothing until `named` for a field (`keywordScope: field-name`):
+   * a group need not scan the text for it.
+   */
+  readonly isFieldOnly: boolean;
 }
 
 /**
@@ -288,6 +296,35 @@ export function createPackMember(spec: PackMemberSpec, likelihood: Likelihood = 
         return context !== undefined && isKeywordName(name) ? member(undefined, false) : self;
       },
       contextWords: context === undefined ? [] : keywordWords,
+      isFieldOnly: false,
+    };
+    return self;
+  }
+
+  /**
+   * The member of `keywordScope: field-name`: in text it finds nothing, since there its keyword is
+   * as often something else (`tests pass`, `proxy_pass`, `boarding_pass`, `pass: true` in
+   * prose); under a field whose whole name is a keyword, compared as field rules compare
+   * `names` (any case, separators aside: `pass`, `Pass`, `PASS`, ` pass `), it is `active`,
+   * which takes every value its pattern matches there and in the field's subtree, as any
+   * member named by its keyword does.
+   */
+  function fieldOnly(active: PackMember): PackMember {
+    const names = new Set(spec.keywords.map(normalizeFieldName));
+    const self: PackMember = {
+      ...active,
+      lookbehind: 0,
+      lookahead: 0,
+      anchors: [],
+      keywords: [],
+      start: undefined,
+      matchAt: () => undefined,
+      matchAfter: () => undefined,
+      findFrom: () => undefined,
+      named: (name) => (names.has(normalizeFieldName(name)) ? active : self),
+      // The group's first look at a name (see `createDetectorGroup`) needs the keyword's words.
+      contextWords: keywordWords,
+      isFieldOnly: true,
     };
     return self;
   }
@@ -313,6 +350,7 @@ export function createPackMember(spec: PackMemberSpec, likelihood: Likelihood = 
     return false;
   }
 
+  if (spec.keywordScope === 'field-name') return fieldOnly(member(undefined, false));
   return member(
     createKeywordContext(spec.keywords, spec.keywordWindow, {
       boundary: spec.keywordScope === 'yaml-document' ? yamlDocumentMarker : undefined,

@@ -134,6 +134,7 @@ export function createYamlScalarMember(spec: YamlScalarMemberSpec): PackMember {
     findFrom: () => undefined,
     named: () => self,
     contextWords: [],
+    isFieldOnly: false,
   };
   return self;
 }

@@ -1,4 +1,5 @@
 import type { CompiledFieldRule, FieldPath, Redactor } from '../redactor.ts';
+import { credentialHeaderValueShape } from './credential-header-values.ts';
 import { INFERENCE_WINDOW_CHARS, INFERENCE_WINDOW_RECORDS, isLocalPhone } from './csv-column-inference.ts';
 import { type ColumnShape, columnShapes, hasNamedShape, shapeName } from './csv-column-shapes.ts';
 import { quote } from './json-string-encoder.ts';
@@ -31,6 +32,27 @@ function totalOf(counts: ReadonlyMap<string, number>): number {
 /** A key of an object: a word of letters, digits, `_`, `.` or `-`, starting with a letter or `_`. */
 const KEY = /^[A-Za-z_][\w.-]{0,63}$/;
 
+/** What a window's rows are (see {@link JsonTableWindow.decide}). */
+export interface TableDecision {
+  /** The rule of each column, for the rows after the first when `hasHeader`, else all. */
+  readonly rules: readonly (CompiledFieldRule | undefined)[];
+  readonly hasHeader: boolean;
+  /**
+   * For a list of `[name, value]` pairs: per row, the rule its value takes (see {@link pairRule});
+   * the rows after the window are pairs too.
+   */
+  readonly pairRules: readonly (CompiledFieldRule | undefined)[] | undefined;
+}
+
+/**
+ * The rule the value of a pair named `name` takes, given `rule`, the one `name` names: none for
+ * the name of a header carrying credentials (`["Authorization", "required"]`), whose value the
+ * rewriter rules only when it has that header's shape (see `credentialHeaderValueShape`).
+ */
+export function pairRule(name: string, rule: CompiledFieldRule | undefined): CompiledFieldRule | undefined {
+  return rule === undefined || credentialHeaderValueShape(name) !== undefined ? undefined : rule;
+}
+
 /** The rule counts of a cell whose handling counted nothing (most): shared, never changed. */
 const NONE_ADDED: ReadonlyMap<string, number> = new Map();
 
@@ -61,8 +83,11 @@ export function tableShapes(redactor: Redactor): readonly ColumnShape[] {
  * cells has the shape its column's later values have, other than a person's name's (see
  * `hasNamedShape`). A header stays as written and binds the rules its cells name
  * (`["name","ssn"]`) to the columns of the later rows by position. Rows in which one element
- * names the next (header tuples, command lines, see {@link skipCell}) and lists of `[name, value]`
- * pairs (see {@link isPairList}) are no table. Columns no
+ * names the next (header tuples, command lines, see {@link skipCell}) are no table, and lists
+ * of `[name, value]` pairs (see {@link pairList}) no table but pairs: each value takes the
+ * rule its name names, as the value of an object's member of that name would (the window's
+ * cells are written again, the rewriter gives the rule to the values of the later pairs).
+ * Columns no
  * header cell names are named by the shapes of their string values (see {@link tableShapes}, `shapeName`), a value that
  * a detector matches whole left to that detector. The window's cells of a named column are then
  * written again under its rule (their counts taken back), and the rewriter gives the rule to
@@ -72,8 +97,8 @@ export function tableShapes(redactor: Redactor): readonly ColumnShape[] {
  * @example
  * const window = new JsonTableWindow(redactor, shapes);
  * window.start(['values']); // then for each scalar of a row: startCell, write it as usual, endCell; beginRow for the next
- * const rules = window.decide(); // when isFull, or the table ends
- * out = window.rewrite(out, rules);
+ * const decision = window.decide(); // when isFull, or the table ends
+ * if (decision !== undefined) out = window.rewrite(out, decision, onEmptied);
  */
 export class JsonTableWindow {
   private readonly redactor: Redactor;
@@ -82,6 +107,8 @@ export class JsonTableWindow {
   private tablePath: FieldPath = [];
   private readonly cells: WindowCell[] = [];
   private rows = 0;
+  /** Per row: its elements read, cells and skipped cells alike. */
+  private readonly widths: number[] = [];
   private column = 0;
   private chars = 0;
   /** A cell had a rule of its own (see {@link skipCell}): the rows are tuples, not records. */
@@ -108,6 +135,7 @@ export class JsonTableWindow {
     const counts = this.redactor.counts;
     this.tablePath = tablePath;
     this.cells.length = 0;
+    this.widths.length = 0;
     this.rows = 0;
     this.chars = 0;
     this.hasRuledCell = false;
@@ -147,6 +175,7 @@ export class JsonTableWindow {
 
   beginRow(): void {
     this.rows++;
+    this.widths.push(0);
     this.column = 0;
   }
 
@@ -169,6 +198,7 @@ export class JsonTableWindow {
     };
     if (isString && this.rows === 1) this.hasFirstRowString = true;
     this.cells.push(cell);
+    this.widths[this.rows - 1] = this.column;
     this.chars += text.length + 1;
     return cell;
   }
@@ -181,6 +211,7 @@ export class JsonTableWindow {
   skipCell(text: string): void {
     this.hasRuledCell = true;
     this.column++;
+    this.widths[this.rows - 1] = this.column;
     this.chars += text.length + 1;
   }
 
@@ -210,13 +241,24 @@ export class JsonTableWindow {
   }
 
   /**
-   * The field rule of each column (see the class), or `undefined` when the window is no table
-   * (fewer than two rows) or no column is named. The first row is a header when `hasHeader`.
+   * What the window's rows are: `[name, value]` pairs (see {@link pairList}; `isRowOpen`: the
+   * window ends inside its last row, which may yet get its value), whose values take the rules
+   * their names name when one of the names names one; else a table, the field rule of each
+   * column (see the class), whose rows may still be pairs, named past the window; `undefined`
+   * when the window is neither (fewer than two rows, a cell ruled on its own, nothing named).
    */
-  decide():
+  decide(isRowOpen = false): TableDecision | undefined {
+    const pairs = this.pairList(isRowOpen);
+    if (pairs?.isNaming === true) return { rules: [], hasHeader: false, pairRules: pairs.rules };
+    const columns = this.rows < 2 || this.hasRuledCell ? undefined : this.columnRules();
+    if (pairs !== undefined) return { rules: [], hasHeader: false, ...columns, pairRules: pairs.rules };
+    return columns === undefined ? undefined : { ...columns, pairRules: undefined };
+  }
+
+  /** The field rule of each column of a table (see the class), `undefined` when none is named. */
+  private columnRules():
     | { readonly rules: readonly (CompiledFieldRule | undefined)[]; readonly hasHeader: boolean }
     | undefined {
-    if (this.rows < 2 || this.hasRuledCell || this.isPairList()) return undefined;
     const first: (WindowCell | undefined)[] = [];
     const columns: string[][] = [];
     let isFirstAllStrings = true;
@@ -261,23 +303,20 @@ export class JsonTableWindow {
   }
 
   /**
-   * Returns `out` with the window's cells of ruled columns rewritten as their rules make them,
-   * last first so that earlier positions stay true: the replacement takes the place of a cell's
-   * output (whose counts are taken back), or a cell the rule drops goes with its comma, as a
-   * field rule drops an array's element. A header row stays as written. `onEmptied` is told when
-   * the last row read lost its only written element.
+   * Returns `out` with the window's cells `decision` rules (those of ruled columns, or the
+   * values of pairs whose names name a rule) rewritten as their rules make them, last first so
+   * that earlier positions stay true: the replacement takes the place of a cell's output (whose
+   * counts are taken back), or a cell the rule drops goes with its comma, as a field rule drops
+   * an array's element. A header row and the names of pairs stay as written. `onEmptied` is
+   * told when the last row read lost its only written element.
    */
-  rewrite(
-    out: string,
-    rules: readonly (CompiledFieldRule | undefined)[],
-    hasHeader: boolean,
-    onEmptied: () => void,
-  ): string {
+  rewrite(out: string, decision: TableDecision, onEmptied: () => void): string {
     let rewritten = out;
     for (let i = this.cells.length - 1; i >= 0; i--) {
       const cell = this.cells[i] as WindowCell;
-      const rule = rules[cell.column];
-      if (rule === undefined || (hasHeader && cell.row === 0)) continue;
+      const paired = cell.column === 1 ? decision.pairRules?.[cell.row] : undefined;
+      const rule = paired ?? (decision.hasHeader && cell.row === 0 ? undefined : decision.rules[cell.column]);
+      if (rule === undefined) continue;
       this.takeBackCounts(cell);
       const replacement = this.redactor.applyField(rule, cell.text);
       if (replacement !== undefined) {
@@ -304,28 +343,40 @@ export class JsonTableWindow {
   }
 
   /**
-   * True when the rows are `[name, value]` pairs (`[["name","Widget"],["sku","…"]]`, as
-   * `Object.entries` writes an object): every row has two cells, the first cells are distinct
-   * keys (a word without spaces) and one of them names a field rule, and the first row is no
-   * header whose both cells name one (`["secret","name"]`). Their first column holds names, not
-   * values of one kind: binding the first row's name to it would redact the later names.
+   * When the rows are `[name, value]` pairs (`[["password","hunter2"],["user","jane"]]`, as
+   * `Object.entries` writes an object, or an `env` list): per row, the rule its value takes
+   * (see {@link pairRule}), and whether one of the names names a field rule. Pairs: every row
+   * has two elements (the last may have one yet when `isRowOpen`), the first are distinct keys
+   * (a word without spaces), and the first row is no header whose both cells name a rule
+   * (`["secret","name"]`, which a table's later rows follow). A single row passes too: were it
+   * a lone header, it would head no values to redact; as a pair, its value would leak. Their
+   * first column holds names, not values of one kind: binding the first row's name to it would
+   * redact the later names.
    */
-  private isPairList(): boolean {
+  private pairList(
+    isRowOpen: boolean,
+  ): { readonly rules: (CompiledFieldRule | undefined)[]; readonly isNaming: boolean } | undefined {
     const keys = new Set<string>();
+    const rules: (CompiledFieldRule | undefined)[] = [];
     let isNaming = false;
-    // Two cells in every row: as many second cells as rows, and no third.
-    if (this.cells.filter((cell) => cell.column === 1).length !== this.rows) return false;
+    const last = this.rows - 1;
+    for (let row = 0; row <= last; row++) {
+      const width = this.widths[row] as number;
+      if (width !== 2 && !(row === last && isRowOpen && width === 1)) return undefined;
+    }
     for (const cell of this.cells) {
-      if (cell.column > 1) return false;
       if (cell.column === 1) {
-        if (cell.row === 0 && cell.isString && this.rule(cell.text) !== undefined) return false;
+        if (cell.row === 0 && cell.isString && this.rule(cell.text) !== undefined) return undefined;
         continue;
       }
-      if (!cell.isString || !KEY.test(cell.text) || keys.has(cell.text)) return false;
+      if (!cell.isString || !KEY.test(cell.text) || keys.has(cell.text)) return undefined;
       keys.add(cell.text);
-      isNaming ||= this.rule(cell.text) !== undefined;
+      const rule = this.rule(cell.text);
+      isNaming ||= rule !== undefined;
+      rules[cell.row] = pairRule(cell.text, rule);
     }
-    return isNaming;
+    // A name first in every row (a row's first element is never ruled on its own).
+    return keys.size === this.rows ? { rules, isNaming } : undefined;
   }
 
   /** The field rule `name` binds under the table's path, unless it is `keep`. */

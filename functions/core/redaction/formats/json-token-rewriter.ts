@@ -10,7 +10,7 @@ import { type HeldValue, HeldValues } from './held-values.ts';
 import { namedOnlyCleared } from './json-context-values.ts';
 import { jsonScanText } from './json-scan-text.ts';
 import { JsonStringEncoder, quote } from './json-string-encoder.ts';
-import { JsonTableWindow, tableShapes } from './json-table-window.ts';
+import { JsonTableWindow, pairRule, tableShapes } from './json-table-window.ts';
 import { lexJsonText, type PlainStrings } from './json-text-lexer.ts';
 import type { MatchCursor } from './match-cursor.ts';
 import { isNamedField } from './sibling-names.ts';
@@ -84,6 +84,10 @@ interface Frame {
   tableRules: readonly (CompiledFieldRule | undefined)[] | undefined;
   /** Arrays: a row of such a table: the rule of each of its elements. */
   columnRules: readonly (CompiledFieldRule | undefined)[] | undefined;
+  /** Arrays: a list of `[name, value]` pairs (see `JsonTableWindow`): its rows are pairs. */
+  hasPairRows: boolean;
+  /** Arrays: a pair of such a list: its first element, a name, gives the second the rule it names. */
+  isPairRow: boolean;
 }
 
 /** Characters of a `mimeType` value kept: media types and their parameters are far shorter. */
@@ -215,6 +219,8 @@ export class JsonTokenRewriter {
   private isLines = false;
   private isLineTableDecided = false;
   private lineRules: readonly (CompiledFieldRule | undefined)[] | undefined;
+  /** NDJSON: the lines' table is a list of `[name, value]` pairs. */
+  private areLinePairs = false;
 
   /**
    * `locate` turns a token position into words for error messages, e.g. `at byte 12`; `nested`
@@ -864,7 +870,8 @@ export class JsonTokenRewriter {
     const frame = this.innermost();
     if (frame === undefined || frame.taint !== undefined) return;
     if (!frame.isObject) {
-      this.noteFlag(frame, valueOrStart, end);
+      if (!(frame.isPairRow && frame.index === 1 && this.notePairName(frame, valueOrStart, end)))
+        this.noteFlag(frame, valueOrStart, end);
       return;
     }
     const sibling = frame.keyNode.sibling;
@@ -932,6 +939,23 @@ export class JsonTokenRewriter {
     this.writeSeparator();
     this.write(quote(redacted));
     this.endValue();
+  }
+
+  /**
+   * After the name of a pair of a list of `[name, value]` pairs, past the window that found them
+   * pairs (see `JsonTableWindow`): when the name has a field rule (under the list's path, as
+   * the window looks it up), the value takes it, as an object's member of that name would.
+   * True when it did; a name without one (or a credentials header's, see `pairRule`) leaves
+   * the value to the flag and header names.
+   */
+  private notePairName(frame: Frame, valueOrStart: string | number, end?: number): boolean {
+    const name = typeof valueOrStart === 'string' ? valueOrStart : this.source.slice(valueOrStart, end);
+    const named = this.redactor.fieldRule([...this.path.slice(0, -2), name]);
+    const rule = pairRule(name, named?.isKeep === true ? undefined : named);
+    if (rule === undefined) return false;
+    frame.flagRule = rule;
+    frame.flagShape = undefined;
+    return true;
   }
 
   /**
@@ -1141,8 +1165,10 @@ export class JsonTokenRewriter {
       this.copy(position, position + 1);
     }
     const frame = this.openFrame(isObject, taint, isWritten, this.nodeOfNewContainer(taint));
-    if (!isObject && taint === undefined)
+    if (!isObject && taint === undefined) {
       frame.columnRules = parent === undefined ? this.lineRules : parent.tableRules;
+      frame.isPairRow = parent === undefined ? this.areLinePairs : parent.hasPairRows;
+    }
     this.frames.push(frame);
     this.path.push(isObject ? '' : 0);
     this.expect = isObject ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
@@ -1180,6 +1206,8 @@ export class JsonTokenRewriter {
         hasPlainText: false,
         tableRules: undefined,
         columnRules: undefined,
+        hasPairRows: false,
+        isPairRow: false,
       };
     }
     frame.isObject = isObject;
@@ -1204,6 +1232,8 @@ export class JsonTokenRewriter {
     frame.hasPlainText = false;
     frame.tableRules = undefined;
     frame.columnRules = undefined;
+    frame.hasPairRows = false;
+    frame.isPairRow = false;
     return frame;
   }
 
@@ -1326,25 +1356,36 @@ export class JsonTokenRewriter {
   }
 
   /**
-   * Names the columns of the table whose window ends now, rewrites the window's cells of named
-   * columns in `out`, and gives the rules to the rows still to come (and the row being read).
+   * Names the columns of the table whose window ends now, or the values of its pairs, rewrites
+   * the window's cells they rule in `out`, and gives the rules to the rows still to come (and
+   * the row being read): a column's rule, or for pairs the rule each one's name names.
    */
   private closeTable(): void {
     const table = this.table as JsonTableWindow;
     this.table = undefined;
     if (this.tableDepth === 0) this.isLineTableDecided = true;
-    const decision = table.decide();
+    const row = this.frames.length > this.tableDepth ? (this.frames[this.tableDepth] as Frame) : undefined;
+    const decision = table.decide(row !== undefined);
     if (decision === undefined) return;
     this.flush();
     const tableFrame = this.frames[this.tableDepth - 1];
-    const row = this.frames.length > this.tableDepth ? (this.frames[this.tableDepth] as Frame) : undefined;
-    this.out = table.rewrite(this.out, decision.rules, decision.hasHeader, () => {
+    this.out = table.rewrite(this.out, decision, () => {
       if (row !== undefined) row.hasMembers = false;
     });
-    if (tableFrame !== undefined && this.frames.length >= this.tableDepth)
-      tableFrame.tableRules = decision.rules;
-    if (row !== undefined) row.columnRules = decision.rules;
-    if (this.tableDepth === 0) this.lineRules = decision.rules;
+    const isTableOpen = tableFrame !== undefined && this.frames.length >= this.tableDepth;
+    const { rules, pairRules } = decision;
+    if (isTableOpen) tableFrame.tableRules = rules;
+    if (row !== undefined) row.columnRules = rules;
+    if (this.tableDepth === 0) this.lineRules = rules;
+    if (pairRules === undefined) return;
+    if (isTableOpen) tableFrame.hasPairRows = true;
+    if (this.tableDepth === 0) this.areLinePairs = true;
+    // The pair being read has its name in the window and its value to come.
+    const rule = pairRules[pairRules.length - 1];
+    if (row !== undefined && row.index === 1 && rule !== undefined) {
+      row.flagRule = rule;
+      row.flagShape = undefined;
+    }
   }
 
   private writeField(rule: CompiledFieldRule, text: string): void {
