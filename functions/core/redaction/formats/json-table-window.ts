@@ -121,6 +121,11 @@ export class JsonTableWindow {
    */
   private counted: ReadonlyMap<string, number> = NONE_ADDED;
   private countedTotal = 0;
+  /**
+   * The rules the names of a column list beside the table bind (see {@link start}): those
+   * columns' cells are written under them as they are read, the others named by their shapes.
+   */
+  private bound: readonly (CompiledFieldRule | undefined)[] | undefined;
 
   constructor(redactor: Redactor, shapes: readonly ColumnShape[]) {
     this.redactor = redactor;
@@ -129,11 +134,15 @@ export class JsonTableWindow {
 
   /**
    * Starts the window of a table at `tablePath` with its first row, forgetting the last one's:
-   * one window serves every table of a document (GeoJSON has one per ring).
+   * one window serves every table of a document (GeoJSON has one per ring). `bound` are the
+   * rules a list of column names beside the table binds (`{"columns": […], "data": [[…]]}`):
+   * the table has no header row and no pairs, its cells of bound columns are read with
+   * {@link boundCell}, and the shapes of the other columns' values may name them.
    */
-  start(tablePath: FieldPath): void {
+  start(tablePath: FieldPath, bound?: readonly (CompiledFieldRule | undefined)[]): void {
     const counts = this.redactor.counts;
     this.tablePath = tablePath;
+    this.bound = bound;
     this.cells.length = 0;
     this.widths.length = 0;
     this.rows = 0;
@@ -216,6 +225,16 @@ export class JsonTableWindow {
   }
 
   /**
+   * A cell of a column a list of column names bound to a rule (see {@link start}): written under
+   * that rule already, it is neither named nor written again.
+   */
+  boundCell(text: string): void {
+    this.column++;
+    this.widths[this.rows - 1] = this.column;
+    this.chars += text.length + 1;
+  }
+
+  /**
    * Marks where a cell's output ends, and keeps the rule counts its handling added; `isWhole`
    * when the matches its handling used say whether one took it whole. A cell whose handling
    * counted nothing had no match.
@@ -248,6 +267,13 @@ export class JsonTableWindow {
    * when the window is neither (fewer than two rows, a cell ruled on its own, nothing named).
    */
   decide(isRowOpen = false): TableDecision | undefined {
+    const bound = this.bound;
+    if (bound !== undefined) {
+      const inferred = this.rows < 2 || this.hasRuledCell ? undefined : this.columnRules()?.rules;
+      const width = Math.max(bound.length, inferred?.length ?? 0);
+      const rules = Array.from({ length: width }, (_, column) => bound[column] ?? inferred?.[column]);
+      return { rules, hasHeader: false, pairRules: undefined };
+    }
     const pairs = this.pairList(isRowOpen);
     if (pairs?.isNaming === true) return { rules: [], hasHeader: false, pairRules: pairs.rules };
     const columns = this.rows < 2 || this.hasRuledCell ? undefined : this.columnRules();
@@ -276,6 +302,7 @@ export class JsonTableWindow {
     const headerRules = isFirstAllStrings ? first.map((cell) => this.rule(cell?.text)) : [];
     const names = columns.map((values) => shapeName(values, this.shapes));
     const hasHeader =
+      this.bound === undefined &&
       isFirstAllStrings &&
       !hasNamedShape(
         first.map((cell) => cell?.text),

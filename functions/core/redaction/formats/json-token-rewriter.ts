@@ -14,6 +14,7 @@ import { JsonTableWindow, pairRule, tableShapes } from './json-table-window.ts';
 import { lexJsonText, type PlainStrings } from './json-text-lexer.ts';
 import type { MatchCursor } from './match-cursor.ts';
 import { isNamedField } from './sibling-names.ts';
+import { columnListRole, isColumnNameKey, isRowsMember, MAX_COLUMNS } from './table-members.ts';
 import { createTextRedactor } from './text-redactor.ts';
 
 /** Deepest nesting of objects and arrays accepted; deeper documents are refused, not tracked. */
@@ -88,6 +89,24 @@ interface Frame {
   hasPairRows: boolean;
   /** Arrays: a pair of such a list: its first element, a name, gives the second the rule it names. */
   isPairRow: boolean;
+  /**
+   * Arrays: a list of column names being read (`columns`, `fields`, … see `table-members.ts`):
+   * the name of each element by position, a string or an object's `name` (none for others);
+   * `undefined` when it is no such list, or once it outgrew its bounds.
+   */
+  columnNames: (string | undefined)[] | undefined;
+  /** Arrays: characters of the column names read. */
+  columnNameChars: number;
+  /**
+   * Arrays: a list of column descriptions (`fields`, `columns`), whose objects' `name` is a
+   * column's name. Objects: an element of one: its `name` member takes no field rule of its
+   * own (`{"name": "first_name", "type": "string"}` names a column, not a person).
+   */
+  isColumnSchema: boolean;
+  /** Objects: an element of a list of column names: its index there; else -1. */
+  columnItem: number;
+  /** Objects: the names of the list of column names read last among its members. */
+  boundNames: readonly (string | undefined)[] | undefined;
 }
 
 /** Characters of a `mimeType` value kept: media types and their parameters are far shorter. */
@@ -869,6 +888,15 @@ export class JsonTokenRewriter {
   private noteNaming(valueOrStart: string | number, end?: number): void {
     const frame = this.innermost();
     if (frame === undefined || frame.taint !== undefined) return;
+    if (frame.columnNames !== undefined) {
+      this.noteColumnName(frame, frame.index - 1, this.textOf(valueOrStart, end));
+    } else if (frame.columnItem >= 0 && isColumnNameKey(frame.keyNode.key)) {
+      this.noteColumnName(
+        this.frames[this.frames.length - 2] as Frame,
+        frame.columnItem,
+        this.textOf(valueOrStart, end),
+      );
+    }
     if (!frame.isObject) {
       if (!(frame.isPairRow && frame.index === 1 && this.notePairName(frame, valueOrStart, end)))
         this.noteFlag(frame, valueOrStart, end);
@@ -886,6 +914,11 @@ export class JsonTokenRewriter {
     frame.namedRule = rule;
     this.flush();
     this.out = this.held.applyRule(this.out, frame, rule);
+  }
+
+  /** A string value given as its text or its span in the source: its text. */
+  private textOf(valueOrStart: string | number, end?: number): string {
+    return typeof valueOrStart === 'string' ? valueOrStart : this.source.slice(valueOrStart, end);
   }
 
   /**
@@ -1131,7 +1164,13 @@ export class JsonTokenRewriter {
     if (this.expect !== VALUE && this.expect !== VALUE_OR_CLOSE) this.fail('unexpected value', position);
     const frame = this.innermost();
     if (frame === undefined) return undefined;
-    if (frame.isObject) return frame.taint ?? frame.keyNode.rule ?? this.siblingRule(frame);
+    if (frame.isObject) {
+      // A column's description names the column: its `name` is no person's.
+      if (frame.isColumnSchema && frame.taint === undefined && isColumnNameKey(frame.keyNode.key)) {
+        return this.siblingRule(frame);
+      }
+      return frame.taint ?? frame.keyNode.rule ?? this.siblingRule(frame);
+    }
     const index = frame.index++;
     this.path[this.path.length - 1] = index;
     const flagged = frame.flagRule;
@@ -1168,10 +1207,57 @@ export class JsonTokenRewriter {
     if (!isObject && taint === undefined) {
       frame.columnRules = parent === undefined ? this.lineRules : parent.tableRules;
       frame.isPairRow = parent === undefined ? this.areLinePairs : parent.hasPairRows;
+      if (parent?.isObject === true) this.noteTableMember(parent, frame);
+    } else if (isObject && taint === undefined && parent?.columnNames !== undefined) {
+      frame.columnItem = parent.index - 1;
+      frame.isColumnSchema = parent.isColumnSchema;
     }
     this.frames.push(frame);
     this.path.push(isObject ? '' : 0);
     this.expect = isObject ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
+  }
+
+  /**
+   * An array opening now as the value of `parent`'s member: a list of column names (see
+   * `table-members.ts`), whose names are read as its elements are, or the rows of a table
+   * (`data`, `rows`, …) after such a list, whose columns then take the field rules their names
+   * name (looked up under the table's path, as a header row's), `keep` aside. The rows of a table
+   * read before its list of names are not held for it: they stay as they are read (the list
+   * may come gigabytes later).
+   */
+  private noteTableMember(parent: Frame, frame: Frame): void {
+    const key = this.path[this.path.length - 1];
+    if (typeof key !== 'string') return;
+    const names = parent.boundNames;
+    if (names !== undefined && isRowsMember(key)) {
+      const rules = Array.from(names, (name) => {
+        if (name === undefined || name === '') return undefined;
+        const rule = this.redactor.fieldRule([...this.path, name]);
+        return rule === undefined || rule.isKeep ? undefined : rule;
+      });
+      if (rules.some((rule) => rule !== undefined)) frame.tableRules = rules;
+      return;
+    }
+    const role = columnListRole(key);
+    if (role === undefined) return;
+    frame.columnNames = [];
+    frame.isColumnSchema = role === 'schema';
+  }
+
+  /**
+   * The name of the element `index` of the list of column names `list` (see {@link noteTableMember}),
+   * forgetting the list when it grows past `MAX_COLUMNS` elements or `maxRecordBytes` characters.
+   */
+  private noteColumnName(list: Frame, index: number, name: string): void {
+    const names = list.columnNames;
+    if (names === undefined) return;
+    list.columnNameChars += name.length;
+    if (index >= MAX_COLUMNS || list.columnNameChars > this.maxPathChars) {
+      list.columnNames = undefined;
+      return;
+    }
+    while (names.length < index) names.push(undefined);
+    names[index] = name;
   }
 
   /** A frame for a container opening now: a closed one's, reset, when there is one (records open and close thousands). */
@@ -1208,6 +1294,11 @@ export class JsonTokenRewriter {
         columnRules: undefined,
         hasPairRows: false,
         isPairRow: false,
+        columnNames: undefined,
+        columnNameChars: 0,
+        isColumnSchema: false,
+        columnItem: -1,
+        boundNames: undefined,
       };
     }
     frame.isObject = isObject;
@@ -1234,6 +1325,11 @@ export class JsonTokenRewriter {
     frame.columnRules = undefined;
     frame.hasPairRows = false;
     frame.isPairRow = false;
+    frame.columnNames = undefined;
+    frame.columnNameChars = 0;
+    frame.isColumnSchema = false;
+    frame.columnItem = -1;
+    frame.boundNames = undefined;
     return frame;
   }
 
@@ -1262,6 +1358,9 @@ export class JsonTokenRewriter {
     const key = this.path.pop();
     if (typeof key === 'string') this.pathChars -= key.length;
     const parent = this.innermost();
+    if (frame.columnNames !== undefined && parent?.isObject === true) {
+      parent.boundNames = frame.index <= MAX_COLUMNS ? frame.columnNames : undefined;
+    }
     if (!frame.isWritten) {
       // Empty under a field rule: kept at the top of the subtree (nothing to hide), removed like a dropped value below it.
       if (frame.hasDropped || parent?.taint !== undefined) (parent as Frame).hasDropped = true;
@@ -1316,7 +1415,8 @@ export class JsonTokenRewriter {
     this.tableStart = this.outLength();
     this.tableWindow ??= new JsonTableWindow(this.redactor, tableShapes(this.redactor));
     this.table = this.tableWindow;
-    this.table.start(this.path.slice(0, -1));
+    // Before the window decides, only a list of column names beside the table gives it rules.
+    this.table.start(this.path.slice(0, -1), parent?.tableRules);
     this.tableDepth = this.frames.length;
   }
 
@@ -1339,7 +1439,9 @@ export class JsonTokenRewriter {
     }
     const text = typeof valueOrStart === 'string' ? valueOrStart : this.source.slice(valueOrStart, end);
     if (rule !== undefined) {
-      table.skipCell(text);
+      const row = this.innermost() as Frame;
+      if (row.columnRules !== undefined && row.columnRules[row.index - 1] === rule) table.boundCell(text);
+      else table.skipCell(text);
       return undefined;
     }
     return table.startCell(text, isString, this.outLength(), !(this.innermost() as Frame).hasMembers);
