@@ -221,6 +221,22 @@ describe('JSON members named by a sibling member', () => {
     );
   });
 
+  it('lets a held value go once its object has written more than a record of output after it, a table among it', () => {
+    const redactor = new Redactor(compiledRuleSetOf(sampleDetectors(), [], { maxRecordBytes: 1024 }));
+    const json = createFormatRedactor('json', redactor);
+    const rows = JSON.stringify(Array.from({ length: 400 }, (_, i) => [`k${i}`, `v${i}`]));
+
+    // Inside the table's window the held value waits; past the window, and a record, it goes.
+    const inWindow = json.push(`{"value":"kept","rows":${rows.slice(0, 40)}`);
+    const first = inWindow + json.push(rows.slice(40));
+
+    expect(inWindow).toBe('{');
+    expect(first).toContain('"value":"kept"');
+    expect(first + json.push(',"name":"color"}') + json.end()).toBe(
+      `{"value":"kept","rows":${rows},"name":"color"}`,
+    );
+  });
+
   it('lets a held object go, as its inner rules left it, once it has read more than a record that they dropped', () => {
     const fieldRules = [nameFieldRule('password', ['password'], () => undefined)];
     const redactor = new Redactor(compiledRuleSetOf(sampleDetectors(), fieldRules, { maxRecordBytes: 1024 }));
@@ -285,6 +301,58 @@ describe('JSON members named by a sibling member', () => {
 
     expect(output).toContain('"value":"eu-west-1"');
     expect(output).toContain('"value":"kept-before-name"');
+  });
+
+  // Found by the member-order property (seed 1641856898): while `value` waited for `name`, the
+  // object's other members were read as no table, so `["password",0]` stayed raw in one order.
+  const tablesBeside: readonly (readonly [string, string])[] = [
+    ['[{"x":[["password",0]]}]', '[{"x":[["password","[SECRET]"]]}]'],
+    ['[["password",0]]', '[["password","[SECRET]"]]'],
+    ['[["name","ssn"],["Jane Doe","hello"]]', '[["name","ssn"],["[NAME]","[SSN]"]]'],
+    [
+      '{"columns":["ssn","who"],"rows":[["x1","Jane Doe"],["y2","John Roe"]]}',
+      '{"columns":["ssn","who"],"rows":[["[SSN]","[NAME]"],["[SSN]","[NAME]"]]}',
+    ],
+  ];
+
+  it('reads a pair list, a header-row table or a column list beside a value held for its name as when nothing is held, in every member order and chunking', () => {
+    for (const [note, expected] of tablesBeside) {
+      for (const name of ['password', 'color']) {
+        const orders = [
+          `{"value":{},"note":${note},"name":"${name}"}`,
+          `{"value":"s3cr3t-value","note":${note},"name":"${name}"}`,
+          `{"name":"${name}","value":{},"note":${note}}`,
+          `{"value":{},"name":"${name}","note":${note}}`,
+        ];
+        for (const text of orders) {
+          for (let cut = 0; cut <= text.length; cut++) {
+            const output = JSON.parse(redact('json', splitAt(text, [cut, cut + 7])));
+
+            expect(JSON.stringify(output.note)).toBe(expected);
+          }
+        }
+        const heldFirst = JSON.parse(
+          redact('json', [`{"value":"s3cr3t-value","note":${note},"name":"${name}"}`]),
+        );
+        expect(heldFirst.value).toBe(name === 'password' ? '[SECRET]' : 's3cr3t-value');
+      }
+    }
+  });
+
+  it('reads a pair list, a header-row table or a column list inside a value held for its name as it does once named, in every member order and chunking', () => {
+    for (const [note, expected] of tablesBeside) {
+      for (const name of ['password', 'color']) {
+        const nameFirst = redact('json', [`{"name":"${name}","value":{"note":${note}}}`]);
+        const text = `{"value":{"note":${note}},"name":"${name}"}`;
+        for (let cut = 0; cut <= text.length; cut++) {
+          const output = redact('json', splitAt(text, [cut, cut + 5]));
+
+          expect(JSON.parse(output)).toEqual(JSON.parse(nameFirst));
+          if (name === 'color') expect(JSON.stringify(JSON.parse(output).value.note)).toBe(expected);
+          else expect(output).not.toMatch(/Jane|John|x1|y2/);
+        }
+      }
+    }
   });
 });
 

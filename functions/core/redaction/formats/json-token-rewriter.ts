@@ -330,7 +330,8 @@ export class JsonTokenRewriter {
   take(): string {
     this.flush();
     if (this.table !== undefined) {
-      const kept = this.tableStart;
+      // Values held before the table (a sibling's, see `HeldValues`) keep their output too.
+      const kept = this.held.cut(this.tableStart, this.maxPathChars);
       const out = this.done + this.out.slice(0, kept);
       this.done = '';
       this.out = this.out.slice(kept);
@@ -1387,8 +1388,12 @@ export class JsonTokenRewriter {
   /**
    * Before an object or array opens: a row of the table being read, or the end of the window
    * when it is no row (an object beside the rows, a container in a row: no table); else, when
-   * it is the first element of an array that no rule governs and no value is held, the first row
-   * of a table, whose window starts here (see {@link JsonTableWindow}).
+   * it is the first element of an array that no rule governs, the first row of a table, whose
+   * window starts here (see {@link JsonTableWindow}). Values held for a naming member read
+   * later do not stop it: the object would redact differently in another member order. The
+   * window's cells come after the held values' output or inside a held object or array not
+   * yet ended, whose tokens are recorded as read (written again from them under a rule), so
+   * rewriting the window moves none of their positions.
    */
   private beginTableRow(isObject: boolean): void {
     if (this.table !== undefined) {
@@ -1399,7 +1404,7 @@ export class JsonTokenRewriter {
       this.table = undefined;
     }
     const parent = this.innermost();
-    if (isObject || this.held.isHolding || this.held.isRecording) return;
+    if (isObject) return;
     if (parent === undefined) {
       if (!this.isLines || this.isLineTableDecided) return;
     } else if (parent.isObject || parent.index !== 0 || parent.taint !== undefined) return;
