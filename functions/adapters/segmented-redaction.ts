@@ -157,7 +157,7 @@ export async function* redactInSegments(
     ? undefined
     : format === 'csv'
       ? probeCsvHeader(first, redactor)
-      : startsWithArray(first)
+      : mayStartWithArray(first)
         ? undefined
         : { head: '', bytes: 0, delimiter: 0 };
   if (header === undefined) {
@@ -297,20 +297,27 @@ function probeCsvHeader(
   }
 }
 
+/** UTF-8 byte order mark. */
+const BOM = [0xef, 0xbb, 0xbf];
+
 /**
- * True when the first line of an NDJSON object is an array: the first row of a table whose
+ * True when the first line of an NDJSON object may be an array: the first row of a table whose
  * later lines depend on its first ones (see `JsonTokenRewriter.readLines`), redacted in one pass.
+ * Also when the first segment holds only (part of) a byte order mark, spaces and blank lines, so
+ * that the first line is not in it: the one pass is right whatever that line is (a first segment of `\r`
+ * let `["name","ssn"]` on the next line be redacted in segments, unlike in one pass).
  */
-function startsWithArray(first: Uint8Array): boolean {
+function mayStartWithArray(first: Uint8Array): boolean {
   let i = 0;
   // A byte order mark, spaces, tabs and blank lines before it.
-  if (first[0] === 0xef && first[1] === 0xbb && first[2] === 0xbf) i = 3;
+  while (i < BOM.length && first[i] === BOM[i]) i++;
+  if (i < BOM.length) i = i === first.length ? first.length : 0;
   while (
     i < first.length &&
     (first[i] === 0x20 || first[i] === 0x09 || first[i] === 0x0a || first[i] === 0x0d)
   )
     i++;
-  return first[i] === 0x5b;
+  return i >= first.length || first[i] === 0x5b;
 }
 
 /** The single-pass redactor over `first` and the rest of the source. */

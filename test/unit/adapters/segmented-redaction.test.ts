@@ -335,6 +335,33 @@ describe('redactInSegments', () => {
     );
   });
 
+  it('redacts an NDJSON object in one pass when its first segment ends before its first line, which may head a table', async () => {
+    // A first segment of `\r` (or of a byte order mark cut short) said nothing about the line
+    // after it, so `["name","ssn","pw"]` was redacted in segments, not as the header row of a table.
+    for (const input of [
+      '\r\n["name","ssn","pw"]\n["Ada","123-45-6789","hunter2"]\n{"a":',
+      ' \n\n["name","ssn","pw"]\n["Ada","123-45-6789","hunter2"]\n',
+      '\uFEFF["name","ssn","pw"]\n["Ada","123-45-6789","hunter2"]\n',
+    ]) {
+      const single = singlePass('ndjson', input);
+      for (const segmentBytes of [1, 2, 3, 8]) {
+        for (const chunkBytes of [1, 2, 5]) {
+          for (const readBytes of [1, 2, 7]) {
+            expectSameAsSinglePass(
+              await segmented('ndjson', input, {
+                chunkBytes,
+                segmentBytes,
+                maxInFlight: 1,
+                reading: { from: 0, readBytes },
+              }),
+              single,
+            );
+          }
+        }
+      }
+    }
+  });
+
   it('redacts a CSV object in several segments, the header bound once for all', async () => {
     const rows = Array.from({ length: 200 }, (_, i) => `${i},"Ada\nLovelace",bob${i}@example.com,x\r\n`).join(
       '',
