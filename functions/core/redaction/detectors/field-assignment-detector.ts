@@ -1,0 +1,399 @@
+import type { Detector, Match } from '../detector.ts';
+import type { CompiledFieldRule } from '../redactor.ts';
+
+/** Longest key read back from a `:` or `=`, in code units (quotes not counted). */
+const MAX_KEY_LENGTH = 128;
+/** Spaces and tabs read on either side of a `:` or `=` (`name      = Jane` aligned). */
+const MAX_GAP_LENGTH = 64;
+/** Indentation, `- ` list entries or `export ` read before a key at the start of a line. */
+const MAX_PREFIX_LENGTH = 256;
+/**
+ * Longest value a field rule takes in text, in code units. A longer one is taken up to this
+ * bound (the rest of it is left to the other detectors), so the detector's reach, and with it
+ * what the text redactor holds, stays bounded on a 100 MB single line.
+ */
+export const MAX_TEXT_FIELD_VALUE_LENGTH = 1024;
+
+/** Longest YAML tag or anchor before a value (`!!str`, `&customer`), and spaces after one. */
+const MAX_PROPERTY_LENGTH = 64;
+const MAX_PROPERTY_GAP_LENGTH = 8;
+/** YAML node properties read before a value: a tag and an anchor, in either order. */
+const MAX_PROPERTIES = 2;
+/** From a value's first character back to its `:` or `=`: an opening quote, properties, spaces. */
+const ANCHOR_REACH =
+  1 + MAX_GAP_LENGTH + MAX_PROPERTIES * (MAX_PROPERTY_LENGTH + MAX_PROPERTY_GAP_LENGTH) + 1;
+
+const TAB = 0x09;
+const LF = 0x0a;
+const CR = 0x0d;
+const SPACE = 0x20;
+const DOUBLE_QUOTE = 0x22;
+const HASH = 0x23;
+const SINGLE_QUOTE = 0x27;
+const DASH = 0x2d;
+const COLON = 0x3a;
+const EQUALS = 0x3d;
+const BACKSLASH = 0x5c;
+
+const LETTER = /\p{L}/u;
+
+/**
+ * Builds the detector of values assigned to keys that field rules name, in text (YAML, logfmt,
+ * ini, .env, properties): one kind per field rule of `fieldRules`, in order, so each match is
+ * counted under its rule's id and takes its action. Returns `undefined` when no field rule
+ * other than `keep` could bind a value.
+ *
+ * Two shapes are read, anchored on the `:` or `=` and the key read back from it:
+ * - `KEY: VALUE`, a YAML mapping entry: the key starts its line after any indentation and `- `
+ *   list entries, and the `:` is followed by a space or tab. An unquoted value runs to the end
+ *   of the line, trailing spaces and a ` #comment` excluded.
+ * - `KEY=VALUE` or `KEY = VALUE` (logfmt, ini, .env, properties, URL queries): the key follows
+ *   the start of a line (after indentation or `export `), a space or tab, or one of
+ *   `, ; & ? ( { [ | " '`; `==`, `=>`, `!=`, `:=` and the like are no assignment. An unquoted
+ *   value runs to the end of the line when the key starts the line and no other `name=` follows
+ *   on it (`address = 12 Main Street, Springfield` in an ini file); else, as in logfmt and
+ *   query strings, to the first space, tab or one of `, ; & " ) ] }` (`name=Jane level=info`,
+ *   `?first_name=Jane&last_name=Doe`).
+ *
+ * A key is 1 to 128 letters, digits, `_`, `-` and `.`, optionally in matching quotes. A quoted
+ * value (`"…"` with backslash escapes, `'…'`) is its content, the quotes kept; one that is not
+ * closed on its line runs to the end of it. No match: an empty value, a nested mapping (nothing
+ * after the `:`), a YAML block scalar (`|`, `>`), a flow collection (`{`, `[`), an alias (`*`);
+ * a YAML tag or anchor before a value (`!!str Jane`, `&a Jane`) is passed over. The field rule is the first whose `matches([key])` is true, as for a
+ * JSON key; a `keep` rule binds nothing. Values are taken up to
+ * {@link MAX_TEXT_FIELD_VALUE_LENGTH} code units.
+ */
+export function createFieldAssignmentDetector(
+  fieldRules: readonly CompiledFieldRule[],
+): Detector | undefined {
+  if (!fieldRules.some((rule) => !rule.isKeep)) return undefined;
+  const kindOfKey = new Map<string, number>();
+
+  /** The kind (field rule index) a key binds, or -1. Keys repeat (every log line's), so cached. */
+  function kindOf(key: string): number {
+    let kind = kindOfKey.get(key);
+    if (kind === undefined) {
+      kind = -1;
+      const path = [key];
+      for (let i = 0; i < fieldRules.length; i++) {
+        const rule = fieldRules[i] as CompiledFieldRule;
+        if (rule.matches(path)) {
+          kind = rule.isKeep ? -1 : i;
+          break;
+        }
+      }
+      if (kindOfKey.size >= 4096) kindOfKey.clear();
+      kindOfKey.set(key, kind);
+    }
+    return kind;
+  }
+
+  /**
+   * The key that ends just before `end` (spaces and tabs before `end` passed over): its start
+   * (the opening quote's, if quoted) and text, or `undefined`.
+   */
+  function keyBefore(
+    text: string,
+    end: number,
+  ): { start: number; key: string; isDoubleQuoted: boolean } | undefined {
+    let keyEnd = end;
+    const gapStart = Math.max(0, end - MAX_GAP_LENGTH);
+    while (keyEnd > gapStart && isBlank(text.charCodeAt(keyEnd - 1))) keyEnd--;
+    if (keyEnd > 0 && isBlank(text.charCodeAt(keyEnd - 1))) return undefined;
+    const quote = text.charCodeAt(keyEnd - 1);
+    const isQuoted = quote === DOUBLE_QUOTE || quote === SINGLE_QUOTE;
+    if (isQuoted) keyEnd--;
+    let start = keyEnd;
+    const least = Math.max(0, keyEnd - MAX_KEY_LENGTH);
+    while (start > least && isKeyChar(text.charCodeAt(start - 1))) start--;
+    if (start === keyEnd || (start > 0 && isKeyChar(text.charCodeAt(start - 1)))) return undefined;
+    const key = text.slice(start, keyEnd);
+    if (isQuoted) {
+      if (start === 0 || text.charCodeAt(start - 1) !== quote) return undefined;
+      start--;
+    }
+    return { start, key, isDoubleQuoted: isQuoted && quote === DOUBLE_QUOTE };
+  }
+
+  /** True when `text[from, keyStart)` is a line's start and only `prefix` characters follow it. */
+  function startsLine(
+    text: string,
+    keyStart: number,
+    isPrefix: (code: number) => boolean,
+  ): number | undefined {
+    let start = keyStart;
+    const least = Math.max(0, keyStart - MAX_PREFIX_LENGTH);
+    while (start > least && isPrefix(text.charCodeAt(start - 1))) start--;
+    return start === 0 || isLineBreak(text.charCodeAt(start - 1)) ? start : undefined;
+  }
+
+  /** The value after the spaces following the `:` or `=` at `anchor`: where it starts, or `undefined`. */
+  function valueStart(text: string, anchor: number): number | undefined {
+    let start = anchor + 1;
+    const most = Math.min(text.length, start + MAX_GAP_LENGTH);
+    while (start < most && isBlank(text.charCodeAt(start))) start++;
+    if (start >= text.length || isBlank(text.charCodeAt(start)) || isLineBreak(text.charCodeAt(start)))
+      return undefined;
+    return start;
+  }
+
+  /** Where the value after the YAML tag or anchor at `start` (`!!str Jane`, `&a Jane`) starts. */
+  function afterProperty(text: string, start: number): number | undefined {
+    let end = start + 1;
+    const most = Math.min(text.length, start + MAX_PROPERTY_LENGTH);
+    while (end < most && !isBlank(text.charCodeAt(end)) && !isLineBreak(text.charCodeAt(end))) end++;
+    if (end >= text.length || !isBlank(text.charCodeAt(end))) return undefined;
+    const gapEnd = Math.min(text.length, end + MAX_PROPERTY_GAP_LENGTH);
+    while (end < gapEnd && isBlank(text.charCodeAt(end))) end++;
+    const code = text.charCodeAt(end);
+    return end >= text.length || isBlank(code) || isLineBreak(code) || code === HASH ? undefined : end;
+  }
+
+  /**
+   * A quoted value's content (`text[start]` is the quote): up to its closing quote, or the end
+   * of its line when it has none there.
+   */
+  function quoted(text: string, start: number, kind: number): Match | undefined {
+    const quote = text.charCodeAt(start);
+    const from = start + 1;
+    const most = Math.min(text.length, from + MAX_TEXT_FIELD_VALUE_LENGTH);
+    let end = from;
+    while (end < most) {
+      const code = text.charCodeAt(end);
+      if (code === quote || isLineBreak(code)) break;
+      end += code === BACKSLASH && quote === DOUBLE_QUOTE && end + 1 < most ? 2 : 1;
+    }
+    end = Math.min(end, most);
+    if (end < most && isLineBreak(text.charCodeAt(end))) end = trimEnd(text, from, end);
+    return end > from ? { start: from, end, kind } : undefined;
+  }
+
+  /**
+   * An unquoted value running to the end of its line, a ` #comment` and trailing spaces
+   * excluded; under a key in double quotes (JSON written as text), to a `,`, `}` or `]` too.
+   */
+  function toLineEnd(text: string, start: number, kind: number, isJsonLike = false): Match | undefined {
+    const most = Math.min(text.length, start + MAX_TEXT_FIELD_VALUE_LENGTH);
+    let end = start;
+    while (end < most) {
+      const code = text.charCodeAt(end);
+      if (isLineBreak(code) || (code === HASH && isBlank(text.charCodeAt(end - 1)))) break;
+      if (isJsonLike && (code === 0x2c || code === 0x7d || code === 0x5d)) break;
+      end++;
+    }
+    end = trimEnd(text, start, end);
+    return end > start ? { start, end, kind } : undefined;
+  }
+
+  /** An unquoted logfmt or query value: up to a space or a separator. */
+  function toSeparator(text: string, start: number, kind: number): Match | undefined {
+    const most = Math.min(text.length, start + MAX_TEXT_FIELD_VALUE_LENGTH);
+    let end = start;
+    while (end < most && !isValueSeparator(text.charCodeAt(end))) end++;
+    return end > start ? { start, end, kind } : undefined;
+  }
+
+  /** True when another `name=` follows on the line after `start` (within the value bound). */
+  function hasLaterAssignment(text: string, start: number): boolean {
+    const most = Math.min(text.length, start + MAX_TEXT_FIELD_VALUE_LENGTH);
+    for (let i = start; i < most; i++) {
+      const code = text.charCodeAt(i);
+      if (isLineBreak(code)) return false;
+      if (code !== EQUALS || i === start || !isKeyChar(text.charCodeAt(i - 1))) continue;
+      let keyStart = i - 1;
+      while (keyStart > start && isKeyChar(text.charCodeAt(keyStart - 1))) keyStart--;
+      if (keyStart > start && isBlank(text.charCodeAt(keyStart - 1))) return true;
+    }
+    return false;
+  }
+
+  function colonMatch(text: string, anchor: number): Match | undefined {
+    const after = text.charCodeAt(anchor + 1);
+    if (after !== SPACE && after !== TAB) return undefined;
+    const found = keyBefore(text, anchor);
+    if (found === undefined) return undefined;
+    const lineStart = startsLine(text, found.start, isListPrefix);
+    if (lineStart === undefined || !isListIndent(text, lineStart, found.start)) return undefined;
+    let start = valueStart(text, anchor);
+    for (let i = 0; i < MAX_PROPERTIES && start !== undefined && isYamlProperty(text.charCodeAt(start)); i++)
+      start = afterProperty(text, start);
+    if (start === undefined) return undefined;
+    const first = text.charCodeAt(start);
+    if (first === HASH || isYamlIndicator(first)) return undefined;
+    const kind = kindOf(found.key);
+    if (kind < 0) return undefined;
+    return first === DOUBLE_QUOTE || first === SINGLE_QUOTE
+      ? quoted(text, start, kind)
+      : toLineEnd(text, start, kind, found.isDoubleQuoted);
+  }
+
+  function equalsMatch(text: string, anchor: number): Match | undefined {
+    const after = text.charCodeAt(anchor + 1);
+    if (after === EQUALS || after === 0x3e /* > */) return undefined;
+    const found = keyBefore(text, anchor);
+    if (found === undefined) return undefined;
+    const before = found.start === 0 ? LF : text.charCodeAt(found.start - 1);
+    if (!isKeyBoundary(before)) return undefined;
+    const start = valueStart(text, anchor);
+    if (start === undefined) return undefined;
+    const first = text.charCodeAt(start);
+    if (first === 0x7b /* { */ || first === 0x5b /* [ */) return undefined;
+    const kind = kindOf(found.key);
+    if (kind < 0) return undefined;
+    if (first === DOUBLE_QUOTE || first === SINGLE_QUOTE) return quoted(text, start, kind);
+    const lineStart = startsLine(text, found.start, isBlankOrExport);
+    return lineStart !== undefined &&
+      isExportIndent(text, lineStart, found.start) &&
+      !hasLaterAssignment(text, start)
+      ? toLineEnd(text, start, kind)
+      : toSeparator(text, start, kind);
+  }
+
+  return {
+    id: 'field-assignment',
+    label: 'FIELD',
+    minLength: 1,
+    maxLength: MAX_TEXT_FIELD_VALUE_LENGTH,
+    // Back from a value: its quote, spaces, the anchor, spaces, the key in quotes, the line's
+    // indentation or list entries, and the character before each run read.
+    lookbehind: ANCHOR_REACH + (MAX_GAP_LENGTH + 1) + (MAX_KEY_LENGTH + 3) + (MAX_PREFIX_LENGTH + 1),
+    // The closing quote after a quoted value's content.
+    lookahead: 1,
+    kinds: fieldRules.length,
+    findFrom(text: string, from: number, limit = text.length): Match | undefined {
+      const searchFrom = Math.max(0, from - ANCHOR_REACH);
+      let colon = text.indexOf(':', searchFrom);
+      let equals = text.indexOf('=', searchFrom);
+      for (;;) {
+        const isColon = colon >= 0 && (equals < 0 || colon < equals);
+        const anchor = isColon ? colon : equals;
+        // A value starts after its anchor.
+        if (anchor < 0 || anchor >= limit) return undefined;
+        const match = isColon ? colonMatch(text, anchor) : equalsMatch(text, anchor);
+        if (match !== undefined && match.start >= from) return match;
+        if (isColon) colon = text.indexOf(':', anchor + 1);
+        else equals = text.indexOf('=', anchor + 1);
+      }
+    },
+  };
+}
+
+function isBlank(code: number): boolean {
+  return code === SPACE || code === TAB;
+}
+
+function isLineBreak(code: number): boolean {
+  return code === LF || code === CR;
+}
+
+function isKeyChar(code: number): boolean {
+  if (code < 0x80) {
+    return (
+      (code >= 0x61 && code <= 0x7a) ||
+      (code >= 0x41 && code <= 0x5a) ||
+      (code >= 0x30 && code <= 0x39) ||
+      code === 0x5f ||
+      code === DASH ||
+      code === 0x2e
+    );
+  }
+  return code >= 0xc0 && LETTER.test(String.fromCharCode(code));
+}
+
+/** What may stand before an unquoted `KEY=`: a line start, a space or a list or query separator. */
+function isKeyBoundary(code: number): boolean {
+  switch (code) {
+    case SPACE:
+    case TAB:
+    case LF:
+    case CR:
+    case 0x2c: // ,
+    case 0x3b: // ;
+    case 0x26: // &
+    case 0x3f: // ?
+    case 0x28: // (
+    case 0x7b: // {
+    case 0x5b: // [
+    case 0x7c: // |
+    case DOUBLE_QUOTE:
+    case SINGLE_QUOTE:
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** What ends an unquoted logfmt or query value. */
+function isValueSeparator(code: number): boolean {
+  switch (code) {
+    case SPACE:
+    case TAB:
+    case LF:
+    case CR:
+    case 0x2c: // ,
+    case 0x3b: // ;
+    case 0x26: // &
+    case DOUBLE_QUOTE:
+    case 0x29: // )
+    case 0x5d: // ]
+    case 0x7d: // }
+      return true;
+    default:
+      return false;
+  }
+}
+
+/**
+ * YAML indicators a scalar value cannot start with here: block, flow, alias, and a tag or an
+ * anchor that more than {@link MAX_PROPERTIES} properties leave in front of it.
+ */
+function isYamlIndicator(code: number): boolean {
+  return (
+    code === 0x7c || // |
+    code === 0x3e || // >
+    code === 0x7b || // {
+    code === 0x5b || // [
+    code === 0x2a || // *
+    isYamlProperty(code)
+  );
+}
+
+/** A YAML tag (`!`) or anchor (`&`) before a value. */
+function isYamlProperty(code: number): boolean {
+  return code === 0x26 || code === 0x21;
+}
+
+function isListPrefix(code: number): boolean {
+  return code === SPACE || code === TAB || code === DASH;
+}
+
+function isBlankOrExport(code: number): boolean {
+  return isBlank(code) || (code >= 0x61 && code <= 0x7a);
+}
+
+/** True when `text[from, to)` is indentation and `- ` list entries (`  - - `). */
+function isListIndent(text: string, from: number, to: number): boolean {
+  let isAfterDash = false;
+  for (let i = from; i < to; i++) {
+    const code = text.charCodeAt(i);
+    if (code === DASH) {
+      if (isAfterDash) return false;
+      isAfterDash = true;
+    } else {
+      isAfterDash = false;
+    }
+  }
+  return !isAfterDash;
+}
+
+/** True when `text[from, to)` is indentation, optionally with `export` and a space after it. */
+function isExportIndent(text: string, from: number, to: number): boolean {
+  const prefix = text.slice(from, to).trimStart();
+  return prefix === '' || /^export[ \t]+$/.test(prefix);
+}
+
+function trimEnd(text: string, start: number, end: number): number {
+  let trimmed = end;
+  while (trimmed > start && isBlank(text.charCodeAt(trimmed - 1))) trimmed--;
+  return trimmed;
+}
