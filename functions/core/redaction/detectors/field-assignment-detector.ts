@@ -31,7 +31,6 @@ const DOUBLE_QUOTE = 0x22;
 const HASH = 0x23;
 const SINGLE_QUOTE = 0x27;
 const DASH = 0x2d;
-const COLON = 0x3a;
 const EQUALS = 0x3d;
 const BACKSLASH = 0x5c;
 
