@@ -224,7 +224,9 @@ export const fieldRuleSchema = z
       .describe('Checked by `maskpoint rules test` on a value of this field'),
   })
   .strict()
-  .describe('Values of JSON keys or CSV columns by name or path; a sensitive key taints its whole subtree')
+  .describe(
+    'Values of JSON keys or CSV columns by name or path, and in text the values assigned to keys (key: value, key=value); a sensitive key taints its whole subtree',
+  )
   .refine((rule) => rule.names.length + rule.paths.length + rule.words.length > 0 || !rule.enabled, {
     message: 'a field rule needs at least one of names, paths or words',
   });
