@@ -274,6 +274,13 @@ describe('field rules in text', () => {
     );
   });
 
+  it('takes a value that only starts like a stand-in, and other attributes of markup', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a variable reference is the near miss
+    expect(redactText('password=$ecret1\npassword: ${A}x\n<person first_name="Jane" name="Doe">\n')).toBe(
+      'password=[SECRET]\npassword: [SECRET]\n<person first_name="[NAME]" name="Doe">\n',
+    );
+  });
+
   it('leaves names without field rules, keep rules and prose unchanged', () => {
     const text = [
       'status: active',
@@ -283,6 +290,16 @@ describe('field rules in text', () => {
       'the name: is not a key here',
       'x first_name: Jane',
       'a == b; first_name != x; card_number=>1; first_name:=x',
+      // Stand-ins for a value: references and masks.
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a variable reference is the near miss
+      'password: ${DB_PASSWORD}',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a variable reference is the near miss
+      'mycli --api-key=${API_KEY} --verbose',
+      'DB_PASSWORD=$DB_PASSWORD',
+      'password = "{{ .Values.password }}"',
+      'password: ********',
+      // HTML's name of a control or meta field.
+      '<input type="text" name="username" value="x"><meta name="viewport" content="width=device-width">',
       '',
     ].join('\n');
 

@@ -141,7 +141,7 @@ describe('yaml-block-secret', () => {
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a variable reference is the near miss
       'password: |\n  ${DB_PASSWORD}\n',
       'password: |\nnext: value\n',
-      '- password: |\n  name: x\n',
+      '- password: |\n  next: x\n',
       '| key | password: | value |\n',
     ]) {
       expect(redact(text), text).toBe(text);

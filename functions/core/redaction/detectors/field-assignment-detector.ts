@@ -145,6 +145,19 @@ export function createFieldAssignmentDetector(
     return start;
   }
 
+  /** The match of the value `text[start, end)`, unless it is empty or only stands for a value. */
+  function valueMatch(text: string, start: number, end: number, kind: number): Match | undefined {
+    if (end <= start) return undefined;
+    const first = text.charCodeAt(start);
+    // Only a value starting like a stand-in is copied out to be tested.
+    if (
+      (first === 0x24 /* $ */ || first === 0x7b /* { */ || !isAlphanumeric(first)) &&
+      STAND_IN.test(text.slice(start, end))
+    )
+      return undefined;
+    return { start, end, kind };
+  }
+
   /** Where the value after the YAML tag or anchor at `start` (`!!str Jane`, `&a Jane`) starts. */
   function afterProperty(text: string, start: number): number | undefined {
     let end = start + 1;
@@ -173,7 +186,7 @@ export function createFieldAssignmentDetector(
     }
     end = Math.min(end, most);
     if (end < most && isLineBreak(text.charCodeAt(end))) end = trimEnd(text, from, end);
-    return end > from ? { start: from, end, kind } : undefined;
+    return valueMatch(text, from, end, kind);
   }
 
   /**
@@ -190,15 +203,21 @@ export function createFieldAssignmentDetector(
       end++;
     }
     end = trimEnd(text, start, end);
-    return end > start ? { start, end, kind } : undefined;
+    return valueMatch(text, start, end, kind);
   }
 
   /** An unquoted logfmt or query value: up to a space or a separator. */
   function toSeparator(text: string, start: number, kind: number): Match | undefined {
     const most = Math.min(text.length, start + MAX_TEXT_FIELD_VALUE_LENGTH);
     let end = start;
-    while (end < most && !isValueSeparator(text.charCodeAt(end))) end++;
-    return end > start ? { start, end, kind } : undefined;
+    // A reference's closing brace is part of it (`--api-key=${API_KEY}`), not a separator.
+    const isReference = text.startsWith('${', start);
+    while (
+      end < most &&
+      (!isValueSeparator(text.charCodeAt(end)) || (isReference && isBraceInReference(text, start, end)))
+    )
+      end++;
+    return valueMatch(text, start, end, kind);
   }
 
   /** True when another `name=` follows on the line after `start` (within the value bound). */
@@ -242,6 +261,7 @@ export function createFieldAssignmentDetector(
     if (kind < 0) return undefined;
     const key = keyStart;
     if (!isKeyBoundary(key === 0 ? LF : text.charCodeAt(key - 1))) return undefined;
+    if (isMarkupName(text, key, anchor)) return undefined;
     const start = valueStart(text, anchor);
     if (start === undefined) return undefined;
     const first = text.charCodeAt(start);
@@ -282,12 +302,45 @@ export function createFieldAssignmentDetector(
   };
 }
 
+/**
+ * A value that only stands for one: a template or variable reference (`{{ .Values.password }}`,
+ * `${DB_PASSWORD}`, `$DB_PASSWORD`) or a mask (`********`), as the secrets pack reads them.
+ * A variable is upper case: `$ecret1` may be a password.
+ */
+const STAND_IN = /^(?:\{\{[^{}]*\}\}|\$\{[^{}]*\}|\$[A-Z_][A-Z0-9_]*|([^A-Za-z0-9\s])\1*)$/;
+
+/** True when the `}` at `at` closes the `${` reference at `start` (no `}` before it). */
+function isBraceInReference(text: string, start: number, at: number): boolean {
+  return text.charCodeAt(at) === 0x7d && text.indexOf('}', start) === at;
+}
+
+function isAlphanumeric(code: number): boolean {
+  return code < 0x80 ? ASCII_KEY_CHARS[code] === 1 && code !== 0x5f && code !== DASH && code !== 0x2e : true;
+}
+
 function isBlank(code: number): boolean {
   return code === SPACE || code === TAB;
 }
 
 function isLineBreak(code: number): boolean {
   return code === LF || code === CR;
+}
+
+/**
+ * True when the key `text[key, anchor)` is `name` inside a markup tag (`<input name="username">`,
+ * `<meta name="viewport">`): HTML's name of a control, a meta field or a parameter, not a
+ * person's. The tag is an unclosed `<` and a letter earlier on the line, within the
+ * indentation bound before the key.
+ */
+function isMarkupName(text: string, key: number, anchor: number): boolean {
+  if (!/^["']?name["']?[ \t]*$/i.test(text.slice(key, anchor))) return false;
+  const least = Math.max(0, key - MAX_PREFIX_LENGTH);
+  for (let i = key - 1; i >= least; i--) {
+    const code = text.charCodeAt(i);
+    if (code === 0x3e /* > */ || isLineBreak(code)) return false;
+    if (code === 0x3c /* < */) return /[A-Za-z]/.test(text.charAt(i + 1));
+  }
+  return false;
 }
 
 /** ASCII characters of keys: letters, digits, `_`, `-` and `.`. */
