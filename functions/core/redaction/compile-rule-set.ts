@@ -96,6 +96,7 @@ export function compileRuleSet(
     .map((rule) => ({
       id: rule.id,
       isKeep: rule.action.type === 'keep',
+      isInText: rule.inText,
       isIndexSensitive: namesArrayIndex(rule.paths),
       isPathSensitive: rule.paths.length > 0,
       apply: bindAction(rule.action, { id: rule.id, label: rule.label ?? labelOf(rule.id) }, keys),

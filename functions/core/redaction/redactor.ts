@@ -18,6 +18,12 @@ export type ValueAction = ((value: string) => string | undefined) & {
 export interface CompiledFieldRule {
   readonly id: string;
   readonly isKeep: boolean;
+  /**
+   * False when the rule leaves values assigned to its names in text to the detectors (see
+   * `CompiledRuleSet.textScanner`).
+   * @default true
+   */
+  readonly isInText?: boolean;
   /** True when a path of this rule names an array index (`items.0.card`), so indexes matter. */
   readonly isIndexSensitive: boolean;
   /** True when the rule has paths (`customer.contact.*`): else `matches` reads the last key alone. */

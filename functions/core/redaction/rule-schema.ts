@@ -218,6 +218,12 @@ export const fieldRuleSchema = z
       ),
     label: label.optional().describe('Label for the redact action; default: the id in upper case'),
     action: actionSchema.default({ type: 'redact' }),
+    inText: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Also take the values assigned to these names in text objects (key: value in YAML, key=value in logfmt, ini, .env, properties); false leaves such values to the detectors',
+      ),
     examples: z
       .array(exampleSchema)
       .optional()

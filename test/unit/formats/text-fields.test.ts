@@ -41,7 +41,10 @@ function lineCount(text: string): number {
   return text.split(/\r\n|\r|\n/).length;
 }
 
-/** Names the default rule set has a field rule for (other than keep), in several spellings. */
+/**
+ * Names the default rule set has a field rule for that takes values in text, in several
+ * spellings (field-secrets has `inText: false`: the secrets pack takes those).
+ */
 const ruledNames = [
   'first_name',
   'Last-Name',
@@ -55,9 +58,6 @@ const ruledNames = [
   'date_of_birth',
   'ssn',
   'phone',
-  'password',
-  'DB_PASSWORD',
-  'api_key',
 ];
 
 /** A planted value: starts with a marker so it cannot be part of a key, a label or a filler. */
@@ -227,7 +227,7 @@ describe('field rules in text', () => {
   it('gives a value to its field rule whatever the detectors find in it, as JSON does', () => {
     const text = [
       'email: jane@example.com',
-      'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      'ssn = 123-45-6789',
       'contact:',
       '  phone: +1 415 555 0132',
       '',
@@ -237,20 +237,16 @@ describe('field rules in text', () => {
         'json',
         JSON.stringify({
           email: 'jane@example.com',
-          aws_secret_access_key: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+          ssn: '123-45-6789',
           contact: { phone: '+1 415 555 0132' },
         }),
       ),
     );
 
     expect(redactText(text)).toBe(
-      [
-        `email: ${json.email}`,
-        `aws_secret_access_key = ${json.aws_secret_access_key}`,
-        'contact:',
-        `  phone: ${json.contact.phone}`,
-        '',
-      ].join('\n'),
+      [`email: ${json.email}`, `ssn = ${json.ssn}`, 'contact:', `  phone: ${json.contact.phone}`, ''].join(
+        '\n',
+      ),
     );
   });
 
@@ -276,8 +272,8 @@ describe('field rules in text', () => {
 
   it('takes a value that only starts like a stand-in, and other attributes of markup', () => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a variable reference is the near miss
-    expect(redactText('password=$ecret1\npassword: ${A}x\n<person first_name="Jane" name="Doe">\n')).toBe(
-      'password=[SECRET]\npassword: [SECRET]\n<person first_name="[NAME]" name="Doe">\n',
+    expect(redactText('address=$treet1\naddress: ${A}x\n<person first_name="Jane" name="Doe">\n')).toBe(
+      'address=[ADDRESS]\naddress: [ADDRESS]\n<person first_name="[NAME]" name="Doe">\n',
     );
   });
 
@@ -292,12 +288,12 @@ describe('field rules in text', () => {
       'a == b; first_name != x; card_number=>1; first_name:=x',
       // Stand-ins for a value: references and masks.
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a variable reference is the near miss
-      'password: ${DB_PASSWORD}',
+      'address: ${HOME_ADDRESS}',
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a variable reference is the near miss
-      'mycli --api-key=${API_KEY} --verbose',
-      'DB_PASSWORD=$DB_PASSWORD',
-      'password = "{{ .Values.password }}"',
-      'password: ********',
+      'mycli --first-name=${FIRST_NAME} --verbose',
+      'FIRST_NAME=$FIRST_NAME',
+      'address = "{{ .Values.address }}"',
+      'surname: ********',
       // HTML's name of a control or meta field.
       '<input type="text" name="username" value="x"><meta name="viewport" content="width=device-width">',
       '',
@@ -343,6 +339,24 @@ describe('field rules in text', () => {
     expect(redactText('name: Jane\nfirst_name=Jane\n', [], rules)).toBe(
       'name: Jane\nfirst_name=[FIELD_PERSON_NAME]\n',
     );
+  });
+
+  it('leaves text to the detectors under a rule with inText: false, as field-secrets in the default rules', () => {
+    const rules = compileRuleSet(
+      ruleSetSchema.parse({
+        name: 'not-in-text',
+        fields: [
+          { id: 'field-secrets', words: ['token'], inText: false },
+          { id: 'field-person-name', names: ['first_name'] },
+        ],
+      }),
+      testTokenKeys('k1'),
+    );
+
+    expect(redactText('api_token: abc\nfirst_name=Jane\n', [], rules)).toBe(
+      'api_token: abc\nfirst_name=[FIELD_PERSON_NAME]\n',
+    );
+    expect(ruleSet.fieldRules.find((rule) => rule.id === 'field-secrets')?.isInText).toBe(false);
   });
 
   it('takes a long value up to its bound, and streams a long line in bounded pieces', () => {

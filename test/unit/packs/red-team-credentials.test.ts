@@ -225,8 +225,7 @@ describe('Kubernetes and compose env lists', () => {
       '- name: DB_PASSWORD\n  valueFrom:\n    secretKeyRef:\n      name: db\n',
       '- name: LOG_LEVEL\n  value: verbose-debugging\n',
     ]) {
-      // A `name:` is a person's name to the default field rules, in YAML as in JSON.
-      expect(redact(text), text).toBe(text.replace(/name: .*/g, 'name: [NAME]'));
+      expect(redact(text), text).toBe(text);
     }
   });
 });
@@ -258,11 +257,8 @@ describe('other credential forms', () => {
   });
 
   it('leave cookies that hold no session, other inputs and CSRF tokens', () => {
-    // A header line of its own is a field named Cookie, which field-secrets takes whole (as a
-    // JSON key); in a dump of request lines the pack decides.
-    expect(redact('Cookie: lang=en-US; theme=dark')).toBe('Cookie: [SECRET]');
     for (const text of [
-      '> Cookie: lang=en-US; theme=dark',
+      'Cookie: lang=en-US; theme=dark',
       '<input name="username" value="Kq8wN2xL5vT3rY7pQ1zM">',
       '<input type="hidden" name="authenticity_token" value="Kq8wN2xL5vT3rY7pQ1zM" />',
       'the machine learning login page has a password field',

@@ -61,13 +61,13 @@ const LETTER = /\p{L}/u;
  * closed on its line runs to the end of it. No match: an empty value, a nested mapping (nothing
  * after the `:`), a YAML block scalar (`|`, `>`), a flow collection (`{`, `[`), an alias (`*`);
  * a YAML tag or anchor before a value (`!!str Jane`, `&a Jane`) is passed over. The field rule is the first whose `matches([key])` is true, as for a
- * JSON key; a `keep` rule binds nothing. Values are taken up to
+ * JSON key; a `keep` rule, or one with `inText: false`, binds nothing. Values are taken up to
  * {@link MAX_TEXT_FIELD_VALUE_LENGTH} code units.
  */
 export function createFieldAssignmentDetector(
   fieldRules: readonly CompiledFieldRule[],
 ): Detector | undefined {
-  if (!fieldRules.some((rule) => !rule.isKeep)) return undefined;
+  if (!fieldRules.some(isBinding)) return undefined;
   // Per slot (a hash of a key), the last key read with that hash and its kind: keys repeat
   // (every log line's), and a slot of an array is cheaper to read than a Map entry.
   const cachedKeys: (string | undefined)[] = new Array(KEY_CACHE_SLOTS).fill(undefined);
@@ -81,7 +81,7 @@ export function createFieldAssignmentDetector(
     const path = [key];
     for (let i = 0; i < fieldRules.length; i++) {
       const rule = fieldRules[i] as CompiledFieldRule;
-      if (rule.matches(path)) return rule.isKeep ? -1 : i;
+      if (rule.matches(path)) return isBinding(rule) ? i : -1;
     }
     return -1;
   }
@@ -300,6 +300,11 @@ export function createFieldAssignmentDetector(
       }
     },
   };
+}
+
+/** True when a field rule takes values in text: not `keep`, not `inText: false`. */
+function isBinding(rule: CompiledFieldRule): boolean {
+  return !rule.isKeep && rule.isInText !== false;
 }
 
 /**
