@@ -18,7 +18,7 @@ export interface ExampleReport {
 /**
  * Runs the examples written on a rule set's rules. Detector examples go through the whole rule
  * set's detectors as a text object would (its field rules take values assigned to the keys they
- * name: `password = hunter2`); field examples through their field rule alone. An
+ * name: `name: Jane`); field examples through their field rule alone. An
  * example with a `field` is the value of a field of that name, as in a JSON object or a CSV
  * column: the first field rule naming it applies, else the detectors with the name as context.
  */
