@@ -19,6 +19,9 @@ const MAX_PROPERTY_LENGTH = 64;
 const MAX_PROPERTY_GAP_LENGTH = 8;
 /** YAML node properties read before a value: a tag and an anchor, in either order. */
 const MAX_PROPERTIES = 2;
+/** Code units searched for anchors first on each call (see `findFrom`). */
+const MIN_SEARCH_WINDOW = 512;
+
 /** Slots of the cache of keys and their kinds (a power of two). */
 const KEY_CACHE_SLOTS = 1024;
 /** From a value's first character back to its `:` or `=`: an opening quote, properties, spaces. */
@@ -234,6 +237,14 @@ export function createFieldAssignmentDetector(
     return false;
   }
 
+  /** Where the value after the `:` at `anchor` starts, after any YAML tag and anchor. */
+  function colonValueStart(text: string, anchor: number): number | undefined {
+    let start = valueStart(text, anchor);
+    for (let i = 0; i < MAX_PROPERTIES && start !== undefined && isYamlProperty(text.charCodeAt(start)); i++)
+      start = afterProperty(text, start);
+    return start;
+  }
+
   function colonMatch(text: string, anchor: number): Match | undefined {
     const after = text.charCodeAt(anchor + 1);
     if (after !== SPACE && after !== TAB) return undefined;
@@ -243,9 +254,7 @@ export function createFieldAssignmentDetector(
     const isJsonLike = isKeyDoubleQuoted;
     const lineStart = startsLine(text, key, isListPrefix);
     if (lineStart === undefined || !isListIndent(text, lineStart, key)) return undefined;
-    let start = valueStart(text, anchor);
-    for (let i = 0; i < MAX_PROPERTIES && start !== undefined && isYamlProperty(text.charCodeAt(start)); i++)
-      start = afterProperty(text, start);
+    const start = colonValueStart(text, anchor);
     if (start === undefined) return undefined;
     const first = text.charCodeAt(start);
     if (first === HASH || isYamlIndicator(first)) return undefined;
@@ -285,21 +294,51 @@ export function createFieldAssignmentDetector(
     lookahead: 1,
     kinds: fieldRules.length,
     findFrom(text: string, from: number, limit = text.length): Match | undefined {
-      const searchFrom = Math.max(0, from - ANCHOR_REACH);
-      let colon = text.indexOf(':', searchFrom);
-      let equals = text.indexOf('=', searchFrom);
+      // Anchors are looked for by indexOf within a horizon that doubles as the search goes on,
+      // never to the end of the text at once: a scanner asks again from the end of each match,
+      // and a text lacking one anchor (a long line of `name=Jane`, no `:`) would otherwise be
+      // searched to its end on every call. A search costs about twice the text it passes.
+      let position = Math.max(0, from - ANCHOR_REACH);
+      let horizon = position;
+      let window = MIN_SEARCH_WINDOW;
+      // The first `:` and `=` at or after `position` below `horizon`, or -1 when none is.
+      let colon = -1;
+      let equals = -1;
       for (;;) {
+        if (colon < 0 && equals < 0) {
+          if (horizon >= text.length || horizon >= limit) return undefined;
+          position = horizon;
+          horizon = Math.min(text.length, horizon + window);
+          window *= 2;
+          colon = indexBelow(text, ':', position, horizon);
+          equals = indexBelow(text, '=', position, horizon);
+          continue;
+        }
         const isColon = colon >= 0 && (equals < 0 || colon < equals);
         const anchor = isColon ? colon : equals;
         // A value starts after its anchor.
-        if (anchor < 0 || anchor >= limit) return undefined;
-        const match = isColon ? colonMatch(text, anchor) : equalsMatch(text, anchor);
-        if (match !== undefined && match.start >= from) return match;
-        if (isColon) colon = text.indexOf(':', anchor + 1);
-        else equals = text.indexOf('=', anchor + 1);
+        if (anchor >= limit) return undefined;
+        position = anchor + 1;
+        if (isColon) colon = indexBelow(text, ':', position, horizon);
+        else equals = indexBelow(text, '=', position, horizon);
+        // A match starts at its value or just after the value's quote: an anchor whose value
+        // starts before `from` is passed over unread (after each match a scanner asks again from
+        // its end, and the anchors of the matches before it lie within reach).
+        const start = isColon ? colonValueStart(text, anchor) : valueStart(text, anchor);
+        if (start !== undefined && start + 1 >= from) {
+          const match = isColon ? colonMatch(text, anchor) : equalsMatch(text, anchor);
+          if (match !== undefined && match.start >= from) return match;
+        }
       }
     },
   };
+}
+
+/** The first `char` in `text[from, to)`, or -1. */
+function indexBelow(text: string, char: string, from: number, to: number): number {
+  if (from >= to) return -1;
+  // A search in the whole text stops at the next `char`, however far; a slice (no copy) bounds it.
+  return (to === text.length ? text : text.slice(0, to)).indexOf(char, from);
 }
 
 /** True when a field rule takes values in text: not `keep`, not `inText: false`. */
@@ -338,7 +377,8 @@ function isLineBreak(code: number): boolean {
  * indentation bound before the key.
  */
 function isMarkupName(text: string, key: number, anchor: number): boolean {
-  if (!/^["']?name["']?[ \t]*$/i.test(text.slice(key, anchor))) return false;
+  if (anchor - key > 4 + 2 + MAX_GAP_LENGTH || !/^["']?name["']?[ \t]*$/i.test(text.slice(key, anchor)))
+    return false;
   const least = Math.max(0, key - MAX_PREFIX_LENGTH);
   for (let i = key - 1; i >= least; i--) {
     const code = text.charCodeAt(i);
