@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { compileRuleSet } from '../../../functions/core/redaction/compile-rule-set.ts';
 import type { Detector } from '../../../functions/core/redaction/detector.ts';
 import {
@@ -449,6 +449,33 @@ describe('createFieldAssignmentDetector', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('searches a line dense in matches in linear time, though it lacks one anchor', () => {
+    const text = 'first_name=Jane '.repeat(20_000);
+    const indexOf = vi.spyOn(String.prototype, 'indexOf');
+    let found = 0;
+    try {
+      for (
+        let match = detector.findFrom(text, 0);
+        match !== undefined;
+        match = detector.findFrom(text, match.end)
+      )
+        found++;
+      let searched = 0;
+      indexOf.mock.calls.forEach(([, from], i) => {
+        const within = (indexOf.mock.contexts[i] as unknown as string).length;
+        const result = indexOf.mock.results[i]?.value as number;
+        searched += (result < 0 ? within : result) - Number(from ?? 0);
+      });
+
+      expect(found).toBe(20_000);
+      // A few hundred code units per match (the reach behind it, and as far again ahead), not
+      // the rest of the line: searching to the end on every call was 10,000 times the line here.
+      expect(searched / text.length).toBeLessThan(100);
+    } finally {
+      indexOf.mockRestore();
+    }
   });
 
   it('decides from its neighbourhood behind deep indentation and long keys', () => {

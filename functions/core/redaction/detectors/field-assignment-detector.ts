@@ -20,7 +20,7 @@ const MAX_PROPERTY_GAP_LENGTH = 8;
 /** YAML node properties read before a value: a tag and an anchor, in either order. */
 const MAX_PROPERTIES = 2;
 /** Code units searched for anchors first on each call (see `findFrom`). */
-const MIN_SEARCH_WINDOW = 512;
+const MIN_SEARCH_WINDOW = 64;
 
 /** Slots of the cache of keys and their kinds (a power of two). */
 const KEY_CACHE_SLOTS = 1024;
@@ -319,16 +319,19 @@ export function createFieldAssignmentDetector(
         // A value starts after its anchor.
         if (anchor >= limit) return undefined;
         position = anchor + 1;
-        if (isColon) colon = indexBelow(text, ':', position, horizon);
-        else equals = indexBelow(text, '=', position, horizon);
+        // Past an anchor the same character usually follows soon (the next line's, the next
+        // pair's): searched without a bound, no slice is made per anchor.
+        if (isColon) colon = nextBelow(text, ':', position, horizon);
+        else equals = nextBelow(text, '=', position, horizon);
         // A match starts at its value or just after the value's quote: an anchor whose value
         // starts before `from` is passed over unread (after each match a scanner asks again from
         // its end, and the anchors of the matches before it lie within reach).
-        const start = isColon ? colonValueStart(text, anchor) : valueStart(text, anchor);
-        if (start !== undefined && start + 1 >= from) {
-          const match = isColon ? colonMatch(text, anchor) : equalsMatch(text, anchor);
-          if (match !== undefined && match.start >= from) return match;
+        if (anchor + 1 < from) {
+          const start = isColon ? colonValueStart(text, anchor) : valueStart(text, anchor);
+          if (start === undefined || start + 1 < from) continue;
         }
+        const match = isColon ? colonMatch(text, anchor) : equalsMatch(text, anchor);
+        if (match !== undefined && match.start >= from) return match;
       }
     },
   };
@@ -339,6 +342,12 @@ function indexBelow(text: string, char: string, from: number, to: number): numbe
   if (from >= to) return -1;
   // A search in the whole text stops at the next `char`, however far; a slice (no copy) bounds it.
   return (to === text.length ? text : text.slice(0, to)).indexOf(char, from);
+}
+
+/** The first `char` in `text[from, to)`, or -1, searched in the whole text from `from`. */
+function nextBelow(text: string, char: string, from: number, to: number): number {
+  const found = text.indexOf(char, from);
+  return found < to ? found : -1;
 }
 
 /** True when a field rule takes values in text: not `keep`, not `inText: false`. */
