@@ -7,6 +7,7 @@ import type { CompiledPack, CompiledPackEntry } from './detector-pack.ts';
 import { builtInDetectorIds, createBuiltInDetector } from './detectors/built-in-detectors.ts';
 import { createCustomDetector } from './detectors/custom-detector.ts';
 import { createDetectorGroup } from './detectors/detector-group.ts';
+import { createFieldAssignmentDetector } from './detectors/field-assignment-detector.ts';
 import type { PackMember } from './detectors/pack-member.ts';
 import { withContext } from './detectors/with-context.ts';
 import { createFieldMatcher, namesArrayIndex } from './field-matcher.ts';
@@ -95,12 +96,19 @@ export function compileRuleSet(
     .map((rule) => ({
       id: rule.id,
       isKeep: rule.action.type === 'keep',
+      isInText: rule.inText,
       isIndexSensitive: namesArrayIndex(rule.paths),
       isPathSensitive: rule.paths.length > 0,
       apply: bindAction(rule.action, { id: rule.id, label: rule.label ?? labelOf(rule.id) }, keys),
       matches: createFieldMatcher(rule),
     }));
   const usedPacks = [...packs.values()].map((pack) => pack.pack);
+  const scanner = new Scanner(detectors);
+  const textScanner = textScannerOf(scanner, detectorIds.length, fieldRules);
+  if (textScanner !== scanner) {
+    detectorIds.push(...fieldRules.map((rule) => rule.id));
+    detectorActions.push(...fieldRules.map((rule) => rule.apply));
+  }
   return {
     name: ruleSet.name,
     versionHash: (usedPacks.length === 0
@@ -109,7 +117,8 @@ export function compileRuleSet(
     )
       .digest('hex')
       .slice(0, 12),
-    scanner: new Scanner(detectors),
+    scanner,
+    ...(textScanner !== scanner ? { textScanner } : {}),
     detectorIds,
     detectorActions,
     ...(lineWiseDetectors.size > 0 ? { lineWiseDetectors } : {}),
@@ -118,6 +127,29 @@ export function compileRuleSet(
     csv: ruleSet.csv,
     origin: { ruleSet, keys, packs: [...packs.values()].map(({ file, pack }) => ({ file, pack })) },
   };
+}
+
+/**
+ * The scanner for plain text: `scanner`'s detectors after the detector of values assigned to
+ * keys that field rules name (`name: Jane`, `dob=1985-03-12`), whose kinds take the rule
+ * indices after `ruleCount` (one per field rule, in order). It comes first so that of two
+ * matches of the same value the field rule's wins, as a field rule takes a JSON value whatever
+ * the detectors find in it. `scanner` itself when no field rule binds values.
+ */
+function textScannerOf(
+  scanner: Scanner,
+  ruleCount: number,
+  fieldRules: readonly CompiledFieldRule[],
+): Scanner {
+  const assignments = createFieldAssignmentDetector(fieldRules);
+  if (assignments === undefined) return scanner;
+  const firstRule: number[] = [ruleCount];
+  let rule = 0;
+  for (const detector of scanner.detectors) {
+    firstRule.push(rule);
+    rule += detector.kinds ?? 1;
+  }
+  return new Scanner([assignments, ...scanner.detectors], { firstRule });
 }
 
 /** The detectors of the enabled packs by id, in pack order, with each pack's action and likelihood. */

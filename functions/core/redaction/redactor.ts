@@ -18,6 +18,12 @@ export type ValueAction = ((value: string) => string | undefined) & {
 export interface CompiledFieldRule {
   readonly id: string;
   readonly isKeep: boolean;
+  /**
+   * False when the rule leaves values assigned to its names in text to the detectors (see
+   * `CompiledRuleSet.textScanner`).
+   * @default true
+   */
+  readonly isInText?: boolean;
   /** True when a path of this rule names an array index (`items.0.card`), so indexes matter. */
   readonly isIndexSensitive: boolean;
   /** True when the rule has paths (`customer.contact.*`): else `matches` reads the last key alone. */
@@ -33,9 +39,16 @@ export interface CompiledRuleSet {
   /** Short hash of the resolved rule set, for audit lines. */
   readonly versionHash: string;
   readonly scanner: Scanner;
-  /** Rule id of each scanner detector, by detector index. */
+  /**
+   * The scanner of plain text (see `createTextRedactor`): `scanner`'s detectors and, first, the
+   * values assigned to keys that field rules name (`name: Jane`, `dob=1985-03-12`), whose rule
+   * indices follow `scanner`'s.
+   * @default - `scanner`
+   */
+  readonly textScanner?: Scanner;
+  /** Rule id of each scanner detector, by detector index; then of each `textScanner` field rule. */
   readonly detectorIds: readonly string[];
-  /** Action of each scanner detector, by detector index. */
+  /** Action of each scanner detector, by detector index; then of each `textScanner` field rule. */
   readonly detectorActions: readonly ValueAction[];
   /**
    * Detector indexes whose matches spanning lines are replaced line by line (YAML block
@@ -73,6 +86,11 @@ export class Redactor {
 
   get scanner(): Scanner {
     return this.ruleSet.scanner;
+  }
+
+  /** The scanner of plain text: the rule set's `textScanner`, else its `scanner`. */
+  get textScanner(): Scanner {
+    return this.ruleSet.textScanner ?? this.ruleSet.scanner;
   }
 
   get limits(): Limits {

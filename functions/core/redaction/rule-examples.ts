@@ -17,7 +17,8 @@ export interface ExampleReport {
 
 /**
  * Runs the examples written on a rule set's rules. Detector examples go through the whole rule
- * set's detectors, as an object would; field examples through their field rule alone. An
+ * set's detectors as a text object would (its field rules take values assigned to the keys they
+ * name: `name: Jane`); field examples through their field rule alone. An
  * example with a `field` is the value of a field of that name, as in a JSON object or a CSV
  * column: the first field rule naming it applies, else the detectors with the name as context.
  */
@@ -43,7 +44,12 @@ export function runRuleExamples(ruleSet: RuleSet, compiled: CompiledRuleSet): Ex
     });
   }
   for (const rule of ruleSet.detectors) {
-    if (rule.enabled) check(rule.id, rule.examples, (text) => new Redactor(compiled).redactText(text));
+    if (rule.enabled) {
+      check(rule.id, rule.examples, (text) => {
+        const redactor = new Redactor(compiled);
+        return redactor.redactText(text, redactor.textScanner);
+      });
+    }
   }
   for (const rule of ruleSet.fields) {
     const fieldRule = compiled.fieldRules.find((candidate) => candidate.id === rule.id);

@@ -218,13 +218,21 @@ export const fieldRuleSchema = z
       ),
     label: label.optional().describe('Label for the redact action; default: the id in upper case'),
     action: actionSchema.default({ type: 'redact' }),
+    inText: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Also take the values assigned to these names in text objects (key: value in YAML, key=value in logfmt, ini, .env, properties); false leaves such values to the detectors',
+      ),
     examples: z
       .array(exampleSchema)
       .optional()
       .describe('Checked by `maskpoint rules test` on a value of this field'),
   })
   .strict()
-  .describe('Values of JSON keys or CSV columns by name or path; a sensitive key taints its whole subtree')
+  .describe(
+    'Values of JSON keys or CSV columns by name or path, and in text the values assigned to keys (key: value, key=value); a sensitive key taints its whole subtree',
+  )
   .refine((rule) => rule.names.length + rule.paths.length + rule.words.length > 0 || !rule.enabled, {
     message: 'a field rule needs at least one of names, paths or words',
   });

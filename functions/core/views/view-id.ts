@@ -4,7 +4,7 @@ import { createHash, type Hash } from 'node:crypto';
  * Version of the redaction engine's output. Bump it with any change that makes the engine
  * write different bytes for the same object and rule set: every stored view then stops matching.
  */
-export const REDACTION_ENGINE_VERSION = '3';
+export const REDACTION_ENGINE_VERSION = '4';
 
 /** Everything that decides the bytes of a redacted view. */
 export interface ViewIdentity {

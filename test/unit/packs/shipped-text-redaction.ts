@@ -2,12 +2,12 @@ import fc from 'fast-check';
 import { createFormatRedactor } from '../../../functions/core/redaction/formats/create-format-redactor.ts';
 import { Redactor } from '../../../functions/core/redaction/redactor.ts';
 import { hasPlaceholderRun } from '../../../functions/core/redaction/validators/placeholder-run.ts';
-import { shippedRuleSet } from '../../support/shipped-rules.ts';
+import { shippedRuleSet, withoutTextFields } from '../../support/shipped-rules.ts';
 
-/** The shipped `default` rule set (the secrets pack among its packs). */
-const compiled = await shippedRuleSet('default');
+/** The shipped `default` rule set (the secrets pack among its packs), its detectors alone in text. */
+const compiled = withoutTextFields(await shippedRuleSet('default'));
 
-/** `text` redacted by the shipped default rules as a text object would be. */
+/** `text` redacted by the shipped default rules' detectors as a text object would be. */
 export function redactAsText(text: string): string {
   const formatRedactor = createFormatRedactor('text', new Redactor(compiled));
   return formatRedactor.push(text) + formatRedactor.end();

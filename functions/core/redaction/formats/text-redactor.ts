@@ -10,6 +10,8 @@ const NEW_PER_REPEATED = 4;
  * Plain text and logs: the detectors run over a sliding window, with no notion of lines, so a
  * 100 MB single line streams in bounded memory. Text is emitted up to a cut point that no
  * pending match can cross; the scanner resumes exactly where one pass over the whole input would.
+ * The scanner is the rule set's `textScanner`: field rules take the values assigned to the keys
+ * they name (`name: Jane` in YAML, `dob=1985-03-12` in logfmt, ini, .env and properties).
  *
  * Only the unscanned tail of the previous piece is kept. A large piece is scanned where it lies:
  * the matches that may start in the tail are found in a short bridge (the tail joined to the
@@ -34,7 +36,7 @@ const NEW_PER_REPEATED = 4;
  * to about five times the context and reach: with the packs, about a million code units.
  */
 export function createTextRedactor(redactor: Redactor): FormatRedactor {
-  const scanner = redactor.scanner;
+  const scanner = redactor.textScanner;
   const reach = scanner.reachLength;
   const context = scanner.contextLength;
   const window = Math.max(WINDOW, NEW_PER_REPEATED * (context + reach));
