@@ -451,6 +451,33 @@ describe('createFieldAssignmentDetector', () => {
     );
   });
 
+  it('reads each key alike whatever keys it read before (keys cached by their last characters)', () => {
+    const allMatches = (finder: Detector, text: string) => {
+      const found = [];
+      for (
+        let match = finder.findFrom(text, 0);
+        match !== undefined;
+        match = finder.findFrom(text, match.end)
+      )
+        found.push(match);
+      return found;
+    };
+    // `xfirst_name` after `first_name` (and back), `dob` after `"dob"`: the same last characters.
+    const shared = createFieldAssignmentDetector(ruleSet.fieldRules) as Detector;
+    fc.assert(
+      fc.property(textArbitrary, (text) => {
+        const fresh = createFieldAssignmentDetector(ruleSet.fieldRules) as Detector;
+        expect(allMatches(shared, text)).toEqual(allMatches(fresh, text));
+      }),
+      { numRuns: 500 },
+    );
+    const text = 'first_name=Jane xfirst_name=Jane\nxfirst_name: Jane\nfirst_name: Jane\n';
+    expect(allMatches(shared, text).map(({ start, end }) => text.slice(start, end))).toEqual([
+      'Jane',
+      'Jane',
+    ]);
+  });
+
   it('searches a line dense in matches in linear time, though it lacks one anchor', () => {
     const text = 'first_name=Jane '.repeat(20_000);
     const indexOf = vi.spyOn(String.prototype, 'indexOf');

@@ -24,6 +24,8 @@ const MIN_SEARCH_WINDOW = 64;
 
 /** Slots of the cache of keys and their kinds (a power of two). */
 const KEY_CACHE_SLOTS = 1024;
+/** Sets of the cache of keys by their last characters, two keys each (a power of two). */
+const TAIL_SLOTS = 1024;
 /** From a value's first character back to its `:` or `=`: an opening quote, properties, spaces. */
 const ANCHOR_REACH =
   1 + MAX_GAP_LENGTH + MAX_PROPERTIES * (MAX_PROPERTY_LENGTH + MAX_PROPERTY_GAP_LENGTH) + 1;
@@ -75,6 +77,14 @@ export function createFieldAssignmentDetector(
   // (every log line's), and a slot of an array is cheaper to read than a Map entry.
   const cachedKeys: (string | undefined)[] = new Array(KEY_CACHE_SLOTS).fill(undefined);
   const cachedKinds = new Int32Array(KEY_CACHE_SLOTS);
+  // The same keys again, by the last characters before their `=` or `:` (see `tailSetOf`): a
+  // key found there is compared back from its end in one pass, and neither read to its start
+  // first nor hashed. Two ways per set, the last read first, so `req_id` and `user_id` both keep
+  // theirs. Measured on 16 MB of the bench log (logfmt, no key with a rule), the detector alone:
+  // 60 → 46 ms; with the gap read only when there is one (below), 41 ms, and the whole redaction
+  // of the 64 MB log about 0.065 s (6 %) faster.
+  const tailKeys: (string | undefined)[] = new Array(2 * TAIL_SLOTS).fill(undefined);
+  const tailKinds = new Int32Array(2 * TAIL_SLOTS);
   /** The key `keyBefore` read last: where it starts (its opening quote's, if quoted) and its kind. */
   let keyStart = 0;
   let isKeyDoubleQuoted = false;
@@ -93,16 +103,35 @@ export function createFieldAssignmentDetector(
    * The kind of the key that ends just before `end` (spaces and tabs before `end` passed over),
    * or -1 when there is none or it binds nothing; sets `keyStart` and `isKeyDoubleQuoted`. The
    * key is looked up by a hash of its characters and compared in place, so the keys of every
-   * line are not copied out of the text (a fifth of the detector's time on the bench logs).
+   * line are not copied out of the text (a fifth of the detector's time on the bench logs);
+   * first by its last characters, compared in place from its end (see `tailKeys`). A key in
+   * that cache is its key only when the character before it cannot continue it (`id` is not
+   * the key of `user_id=`); else the key is read to its start, as when it is not there.
    */
   function keyBefore(text: string, end: number): number {
     let keyEnd = end;
-    const gapStart = Math.max(0, end - MAX_GAP_LENGTH);
-    while (keyEnd > gapStart && isBlank(text.charCodeAt(keyEnd - 1))) keyEnd--;
-    if (keyEnd > 0 && isBlank(text.charCodeAt(keyEnd - 1))) return -1;
-    const quote = text.charCodeAt(keyEnd - 1);
+    let quote = text.charCodeAt(end - 1);
+    // Most keys end at their `=` or `:`: no gap to read (46 → 41 ms on the 16 MB above).
+    if (isBlank(quote)) {
+      const gapStart = Math.max(0, end - MAX_GAP_LENGTH);
+      while (keyEnd > gapStart && isBlank(text.charCodeAt(keyEnd - 1))) keyEnd--;
+      if (keyEnd > 0 && isBlank(text.charCodeAt(keyEnd - 1))) return -1;
+      quote = text.charCodeAt(keyEnd - 1);
+    }
     const isQuoted = quote === DOUBLE_QUOTE || quote === SINGLE_QUOTE;
     if (isQuoted) keyEnd--;
+    const tailSet = tailSetOf(text, keyEnd);
+    for (let way = tailSet; way < tailSet + 2; way++) {
+      const known = tailKeys[way];
+      if (known === undefined) break;
+      const start = keyEnd - known.length;
+      if (start < 0 || !isAt(text, known, start)) continue;
+      if (start > 0 && isKeyChar(text.charCodeAt(start - 1))) continue;
+      if (isQuoted && (start === 0 || text.charCodeAt(start - 1) !== quote)) return -1;
+      keyStart = isQuoted ? start - 1 : start;
+      isKeyDoubleQuoted = isQuoted && quote === DOUBLE_QUOTE;
+      return tailKinds[way] as number;
+    }
     let start = keyEnd;
     const least = Math.max(0, keyEnd - MAX_KEY_LENGTH);
     let hash = 0;
@@ -117,12 +146,22 @@ export function createFieldAssignmentDetector(
     isKeyDoubleQuoted = isQuoted && quote === DOUBLE_QUOTE;
     const slot = (hash ^ (hash >>> 13)) & (KEY_CACHE_SLOTS - 1);
     const known = cachedKeys[slot];
-    if (known !== undefined && known.length === keyEnd - start && text.startsWith(known, start))
-      return cachedKinds[slot] as number;
-    const key = text.slice(start, keyEnd);
-    const kind = kindOf(key);
-    cachedKeys[slot] = key;
-    cachedKinds[slot] = kind;
+    let key: string;
+    let kind: number;
+    if (known !== undefined && known.length === keyEnd - start && text.startsWith(known, start)) {
+      key = known;
+      kind = cachedKinds[slot] as number;
+    } else {
+      key = text.slice(start, keyEnd);
+      kind = kindOf(key);
+      cachedKeys[slot] = key;
+      cachedKinds[slot] = kind;
+    }
+    // The set's last key moves to its second way, the key read takes the first.
+    tailKeys[tailSet + 1] = tailKeys[tailSet];
+    tailKinds[tailSet + 1] = tailKinds[tailSet] as number;
+    tailKeys[tailSet] = key;
+    tailKinds[tailSet] = kind;
     return kind;
   }
 
@@ -503,4 +542,20 @@ function trimEnd(text: string, start: number, end: number): number {
   let trimmed = end;
   while (trimmed > start && isBlank(text.charCodeAt(trimmed - 1))) trimmed--;
   return trimmed;
+}
+
+/** True when `key` is at `at` in `text`, compared from its end (the characters a slot is chosen by). */
+function isAt(text: string, key: string, at: number): boolean {
+  for (let i = key.length - 1; i >= 0; i--) if (text.charCodeAt(at + i) !== key.charCodeAt(i)) return false;
+  return true;
+}
+
+/**
+ * The first slot of the set of `tailKeys` for a key ending at `end`: a hash of the three
+ * characters before `end` (fewer, and those before the text's start as 0, near its start).
+ */
+function tailSetOf(text: string, end: number): number {
+  const hash =
+    text.charCodeAt(end - 1) * 961 + (text.charCodeAt(end - 2) | 0) * 31 + (text.charCodeAt(end - 3) | 0);
+  return ((hash ^ (hash >>> 10)) & (TAIL_SLOTS - 1)) * 2;
 }
