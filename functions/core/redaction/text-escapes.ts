@@ -1,3 +1,5 @@
+import { isAlphanumeric } from './ascii-classes.ts';
+
 /** One escape read from text: the character it stands for and how many code units it takes. */
 export interface DecodedEscape {
   /** The decoded character: one code point, one or two UTF-16 code units. */
@@ -220,8 +222,4 @@ function hexValue(code: number): number {
   const lower = code | 0x20;
   if (lower >= 0x61 && lower <= 0x66) return lower - 0x61 + 10;
   return -1;
-}
-
-function isAlphanumeric(code: number): boolean {
-  return (code >= 0x30 && code <= 0x39) || ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a);
 }

@@ -1,3 +1,4 @@
+import { isAlphanumeric } from '../ascii-classes.ts';
 import type { Detector, Match } from '../detector.ts';
 
 const maxLocalLength = 64;
@@ -98,8 +99,4 @@ function isSpacedScriptLetter(code: number): boolean {
 
 function isDotOrDash(code: number): boolean {
   return code === 46 || code === 45;
-}
-
-function isAlphanumeric(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 }

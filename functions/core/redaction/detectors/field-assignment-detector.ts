@@ -1,3 +1,4 @@
+import { isBlank, isLineBreak } from '../ascii-classes.ts';
 import type { Detector, Match } from '../detector.ts';
 import type { CompiledFieldRule } from '../redactor.ts';
 
@@ -408,14 +409,6 @@ function isBraceInReference(text: string, start: number, at: number): boolean {
 
 function isAlphanumeric(code: number): boolean {
   return code < 0x80 ? ASCII_KEY_CHARS[code] === 1 && code !== 0x5f && code !== DASH && code !== 0x2e : true;
-}
-
-function isBlank(code: number): boolean {
-  return code === SPACE || code === TAB;
-}
-
-function isLineBreak(code: number): boolean {
-  return code === LF || code === CR;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { isDigit } from '../ascii-classes.ts';
 import type { Detector, Match } from '../detector.ts';
 import { digitShapes } from './digit-shapes.ts';
 
@@ -36,8 +37,4 @@ export function createIpv4Detector(): Detector {
       return undefined;
     },
   };
-}
-
-function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57;
 }

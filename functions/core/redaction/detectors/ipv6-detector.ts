@@ -1,3 +1,4 @@
+import { isDigit, isWordCharacter } from '../ascii-classes.ts';
 import type { Detector, Match } from '../detector.ts';
 
 /** Longest textual IPv6 address: `ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255`. */
@@ -51,8 +52,8 @@ function addressIn(text: string, runStart: number, runEnd: number): Match | unde
   let start = runStart;
   let end = runEnd;
   if (text.charCodeAt(start) === 58 && text.charCodeAt(start + 1) !== 58) start++;
-  else if (isWordChar(text.charCodeAt(runStart - 1))) return undefined;
-  if (isWordChar(text.charCodeAt(runEnd))) return undefined;
+  else if (isWordCharacter(text.charCodeAt(runStart - 1))) return undefined;
+  if (isWordCharacter(text.charCodeAt(runEnd))) return undefined;
   if (text.charCodeAt(end - 1) === 46) {
     while (end > start && text.charCodeAt(end - 1) === 46) end--;
   } else if (text.charCodeAt(end - 1) === 58 && text.charCodeAt(end - 2) !== 58) {
@@ -70,10 +71,6 @@ function isUnspecifiedAlone(text: string, start: number, end: number): boolean {
   const after = text.charCodeAt(end);
   if (after === 47 && isDigit(text.charCodeAt(end + 1))) return !(before > 32) || before === 61;
   return before === 61 && (Number.isNaN(after) || after <= 32);
-}
-
-function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57;
 }
 
 /** True when `address` is a textual IPv6 address (RFC 4291 §2.2), other than `::` alone. */
@@ -114,11 +111,5 @@ function isIpv4(text: string): boolean {
 function isRunChar(code: number): boolean {
   return (
     (code >= 48 && code <= 58) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102) || code === 46
-  );
-}
-
-function isWordChar(code: number): boolean {
-  return (
-    (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95
   );
 }

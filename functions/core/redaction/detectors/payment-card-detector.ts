@@ -1,3 +1,4 @@
+import { isAlphanumeric } from '../ascii-classes.ts';
 import type { Detector } from '../detector.ts';
 import { digitShapes } from './digit-shapes.ts';
 import { isLuhnValid } from './luhn.ts';
@@ -95,9 +96,9 @@ function hexCharsBefore(text: string, start: number): number | undefined {
   let first = start;
   while (first > Math.max(0, start - HEX_CONTEXT_CHARS) && isHexDigit(text.charCodeAt(first - 1))) first--;
   const count = start - first;
-  if (count === HEX_CONTEXT_CHARS || !isWordChar(text.charCodeAt(first - 1))) return count;
+  if (count === HEX_CONTEXT_CHARS || !isAlphanumeric(text.charCodeAt(first - 1))) return count;
   const isHexPrefix = /[xX]/.test(text.charAt(first - 1)) && text.charAt(first - 2) === '0';
-  return isHexPrefix && !isWordChar(text.charCodeAt(first - 3)) ? Number.POSITIVE_INFINITY : undefined;
+  return isHexPrefix && !isAlphanumeric(text.charCodeAt(first - 3)) ? Number.POSITIVE_INFINITY : undefined;
 }
 
 /**
@@ -108,14 +109,9 @@ function hexCharsAfter(text: string, end: number): number | undefined {
   let last = end;
   while (last < Math.min(text.length, end + HEX_CONTEXT_CHARS) && isHexDigit(text.charCodeAt(last))) last++;
   const count = last - end;
-  return count === HEX_CONTEXT_CHARS || !isWordChar(text.charCodeAt(last)) ? count : undefined;
+  return count === HEX_CONTEXT_CHARS || !isAlphanumeric(text.charCodeAt(last)) ? count : undefined;
 }
 
 function isHexDigit(code: number): boolean {
   return (code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 102);
-}
-
-/** An ASCII letter or digit (`NaN`, past either end of the text, is none). */
-function isWordChar(code: number): boolean {
-  return (code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 122);
 }

@@ -1,6 +1,7 @@
 // The `max` metadata carries each country's number patterns, so `isValidPhoneNumber` checks the
 // digits, not only the length, as the `min` metadata does (libphonenumber-js README, "isValid()").
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
+import { isDigit, isWordCharacter } from '../ascii-classes.ts';
 import type { Detector, Match } from '../detector.ts';
 import { firstCandidate, needleSearch } from './candidate-search.ts';
 import { digitShapes } from './digit-shapes.ts';
@@ -75,7 +76,7 @@ function phoneAt(text: string, start: number): Match | undefined {
 }
 
 function isBoundaryBefore(code: number): boolean {
-  return !(isWordChar(code) || code === 43 || code === 45 || code === 46);
+  return !(isWordCharacter(code) || code === 43 || code === 45 || code === 46);
 }
 
 /**
@@ -106,18 +107,10 @@ function internationalEnds(text: string, plus: number): number[] {
     digits += count;
     if (digits > 15 || end > limit) return ends;
     const next = text.charCodeAt(end);
-    if (digits >= 8 && !isWordChar(next)) ends.push(end);
+    if (digits >= 8 && !isWordCharacter(next)) ends.push(end);
     const after = text.charCodeAt(end + 1);
     if ((next === 32 || next === 45 || next === 46) && (isDigit(after) || after === 40)) index = end + 1;
     else if (next === 40 || (isDigit(next) && text.charCodeAt(end - 1) === 41)) index = end;
     else return ends;
   }
-}
-
-function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57;
-}
-
-function isWordChar(code: number): boolean {
-  return isDigit(code) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
 }

@@ -1,3 +1,4 @@
+import { isBlank, isLineBreak } from '../ascii-classes.ts';
 import type { Match } from '../detector.ts';
 import type { PackMember } from './pack-member.ts';
 
@@ -152,14 +153,6 @@ function isKeyLineChar(code: number): boolean {
     code === 39 ||
     code === 32
   );
-}
-
-function isBlank(code: number): boolean {
-  return code === 32 || code === 9;
-}
-
-function isLineBreak(code: number): boolean {
-  return code === 10 || code === 13;
 }
 
 /** Spaces at `position`, counted up to {@link maxIndent}. */

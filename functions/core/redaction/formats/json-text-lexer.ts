@@ -1,3 +1,4 @@
+import { isDigit } from '../ascii-classes.ts';
 import type { JsonTokenRewriter } from './json-token-rewriter.ts';
 import type { MatchCursor } from './match-cursor.ts';
 
@@ -227,10 +228,6 @@ function digitsEnd(text: string, from: number, end: number): number {
   let i = from;
   while (i < end && isDigit(text.charCodeAt(i))) i++;
   return i;
-}
-
-function isDigit(code: number): boolean {
-  return code >= 0x30 && code <= 0x39;
 }
 
 function isNonZeroDigit(code: number): boolean {

@@ -1,4 +1,5 @@
 import { LimitExceededError } from '../../errors.ts';
+import { isBlank } from '../ascii-classes.ts';
 import type { Redactor } from '../redactor.ts';
 import type { PartRedactorFactory } from './encoded-body.ts';
 import type { FormatRedactor } from './format-redactor.ts';
@@ -138,9 +139,4 @@ export function createNdjsonRedactor(
       });
     },
   };
-}
-
-/** A space or a tab: a line of them only is blank. */
-function isBlank(code: number): boolean {
-  return code === 0x20 || code === 0x09;
 }
