@@ -2,11 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_DIR } from '../../functions/adapters/local-rule-set-source.ts';
-import { type LocalS3, startS3rver } from '../support/start-s3rver.ts';
-import { gatewayClient, startTestGateway, type TestGateway } from './gateway-client.ts';
+import { startReaderGateway } from './reader-gateway.ts';
 
 /** Values that nothing in their cells names: only the declared columns say what they are. */
 const PLANTED = [
@@ -91,30 +90,23 @@ describe('CSV columns declared in a rule file', () => {
   });
 
   describe('through the gateway, reading s3rver with the real SDK', () => {
-    let s3: LocalS3;
-    let gateway: TestGateway;
     let client: S3Client;
+    let stop: () => Promise<void>;
 
     beforeAll(async () => {
-      s3 = await startS3rver(['protected']);
-      const put = (key: string, body: string, contentType = 'text/csv') =>
-        s3.client.send(
-          new PutObjectCommand({ Bucket: 'protected', Key: key, Body: body, ContentType: contentType }),
-        );
-      await put('exports/people/2026-12.csv', HEADERLESS);
-      await put('exports/other/2026-12.txt', HEADERLESS, 'text/plain');
-      await put('exports/people/ragged.csv', RAGGED);
-      await put('exports/other/2026-12.csv', HEADERLESS);
-      gateway = await startTestGateway({ rulesDir, s3Buckets: ['protected'], s3Client: s3.client });
-      const key = await gateway.store.create('reader', ['protected']);
-      client = gatewayClient(gateway.server.url, key, { maxAttempts: 1 });
+      ({ client, stop } = await startReaderGateway(
+        'protected',
+        [
+          { key: 'exports/people/2026-12.csv', body: HEADERLESS, contentType: 'text/csv' },
+          { key: 'exports/other/2026-12.txt', body: HEADERLESS, contentType: 'text/plain' },
+          { key: 'exports/people/ragged.csv', body: RAGGED, contentType: 'text/csv' },
+          { key: 'exports/other/2026-12.csv', body: HEADERLESS, contentType: 'text/csv' },
+        ],
+        rulesDir,
+      ));
     });
 
-    afterAll(async () => {
-      client.destroy();
-      await gateway.stop();
-      await s3.stop();
-    });
+    afterAll(() => stop());
 
     const get = async (key: string) =>
       (await client.send(new GetObjectCommand({ Bucket: 'protected', Key: key }))).Body?.transformToString();

@@ -2,11 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_DIR } from '../../functions/adapters/local-rule-set-source.ts';
-import { type LocalS3, startS3rver } from '../support/start-s3rver.ts';
-import { gatewayClient, startTestGateway, type TestGateway } from './gateway-client.ts';
+import { startReaderGateway } from './reader-gateway.ts';
 
 /** Values that nothing in their cells names: only their columns say what they are. */
 const PLANTED = [
@@ -90,34 +89,18 @@ describe('tables in JSON and NDJSON under the default rules', () => {
   });
 
   describe('through the gateway, reading s3rver with the real SDK', () => {
-    let s3: LocalS3;
-    let gateway: TestGateway;
     let client: S3Client;
+    let stop: () => Promise<void>;
 
     beforeAll(async () => {
-      s3 = await startS3rver(['protected']);
-      await s3.client.send(
-        new PutObjectCommand({
-          Bucket: 'protected',
-          Key: 'exports/sheet.json',
-          Body: SHEET,
-          ContentType: 'application/json',
-        }),
-      );
-      gateway = await startTestGateway({
-        rulesDir: DEFAULT_RULES_DIR,
-        s3Buckets: ['protected'],
-        s3Client: s3.client,
-      });
-      const key = await gateway.store.create('reader', ['protected']);
-      client = gatewayClient(gateway.server.url, key, { maxAttempts: 1 });
+      ({ client, stop } = await startReaderGateway(
+        'protected',
+        [{ key: 'exports/sheet.json', body: SHEET, contentType: 'application/json' }],
+        DEFAULT_RULES_DIR,
+      ));
     });
 
-    afterAll(async () => {
-      client.destroy();
-      await gateway.stop();
-      await s3.stop();
-    });
+    afterAll(() => stop());
 
     it('serves a spreadsheet export with every value under a named column redacted', async () => {
       const response = await client.send(

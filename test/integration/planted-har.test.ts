@@ -3,14 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_DIR } from '../../functions/adapters/local-rule-set-source.ts';
 import { openRedactionStream } from '../../functions/adapters/node-redaction-stream.ts';
 import type { CompiledRuleSet } from '../../functions/core/redaction/redactor.ts';
 import { shippedRuleSet } from '../support/shipped-rules.ts';
-import { type LocalS3, startS3rver } from '../support/start-s3rver.ts';
 import {
   HAR_CARD,
   HAR_EMAIL,
@@ -19,7 +18,8 @@ import {
   plantedHar,
   responseBodies,
 } from '../unit/support/planted-har.ts';
-import { gatewayClient, startTestGateway, type TestGateway } from './gateway-client.ts';
+import type { TestGateway } from './gateway-client.ts';
+import { startReaderGateway } from './reader-gateway.ts';
 
 /** One generated archive with a binary and a text body in base64, fixed by its seed, for the CLI and the gateway. */
 const [SAMPLE] = fc.sample(
@@ -102,40 +102,22 @@ describe('HTTP archives (.har)', () => {
   });
 
   describe('through the gateway reading s3rver, with the real SDK', () => {
-    let s3: LocalS3;
-    let gateway: TestGateway;
     let client: S3Client;
+    let gateway: TestGateway;
+    let stop: () => Promise<void>;
 
     beforeAll(async () => {
-      s3 = await startS3rver(['captures']);
-      for (const [key, contentType] of [
-        ['devtools/session.har', 'application/octet-stream'],
-        ['devtools/session.json', 'application/json'],
-      ]) {
-        await s3.client.send(
-          new PutObjectCommand({
-            Bucket: 'captures',
-            Key: key,
-            Body: Buffer.from(SAMPLE_TEXT),
-            ContentType: contentType,
-          }),
-        );
-      }
-      gateway = await startTestGateway({
-        rulesDir: DEFAULT_RULES_DIR,
-        s3Buckets: ['captures'],
-        s3Client: s3.client,
-      });
-      client = gatewayClient(gateway.server.url, await gateway.store.create('reader', ['captures']), {
-        maxAttempts: 1,
-      });
+      ({ client, gateway, stop } = await startReaderGateway(
+        'captures',
+        [
+          { key: 'devtools/session.har', body: SAMPLE_TEXT, contentType: 'application/octet-stream' },
+          { key: 'devtools/session.json', body: SAMPLE_TEXT, contentType: 'application/json' },
+        ],
+        DEFAULT_RULES_DIR,
+      ));
     });
 
-    afterAll(async () => {
-      client.destroy();
-      await gateway.stop();
-      await s3.stop();
-    });
+    afterAll(() => stop());
 
     for (const key of ['devtools/session.har', 'devtools/session.json']) {
       it(`serves ${key} redacted, bodies included, no planted value in the audit`, async () => {

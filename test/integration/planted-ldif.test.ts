@@ -3,14 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_DIR } from '../../functions/adapters/local-rule-set-source.ts';
 import { MalformedObjectError } from '../../functions/core/errors.ts';
 import type { CompiledRuleSet } from '../../functions/core/redaction/redactor.ts';
 import { shippedRuleSet } from '../support/shipped-rules.ts';
-import { type LocalS3, startS3rver } from '../support/start-s3rver.ts';
 import {
   LDIF_PLANTS,
   ldifSkeleton,
@@ -18,7 +17,8 @@ import {
   plantedLdif,
   writeLdif,
 } from '../unit/support/planted-ldif.ts';
-import { gatewayClient, startTestGateway, type TestGateway } from './gateway-client.ts';
+import type { TestGateway } from './gateway-client.ts';
+import { startReaderGateway } from './reader-gateway.ts';
 import { redactInChunks } from './redact-in-chunks.ts';
 
 const b64 = (text: string): string => Buffer.from(text).toString('base64');
@@ -133,40 +133,22 @@ describe('LDIF objects', () => {
   });
 
   describe('through the gateway reading s3rver, with the real SDK', () => {
-    let s3: LocalS3;
-    let gateway: TestGateway;
     let client: S3Client;
+    let gateway: TestGateway;
+    let stop: () => Promise<void>;
 
     beforeAll(async () => {
-      s3 = await startS3rver(['directory']);
-      for (const [key, contentType] of [
-        ['exports/users.ldif', 'application/octet-stream'],
-        ['exports/users-backup.txt', 'text/plain'],
-      ]) {
-        await s3.client.send(
-          new PutObjectCommand({
-            Bucket: 'directory',
-            Key: key,
-            Body: Buffer.from(EXPORT),
-            ContentType: contentType,
-          }),
-        );
-      }
-      gateway = await startTestGateway({
-        rulesDir: DEFAULT_RULES_DIR,
-        s3Buckets: ['directory'],
-        s3Client: s3.client,
-      });
-      client = gatewayClient(gateway.server.url, await gateway.store.create('reader', ['directory']), {
-        maxAttempts: 1,
-      });
+      ({ client, gateway, stop } = await startReaderGateway(
+        'directory',
+        [
+          { key: 'exports/users.ldif', body: EXPORT, contentType: 'application/octet-stream' },
+          { key: 'exports/users-backup.txt', body: EXPORT, contentType: 'text/plain' },
+        ],
+        DEFAULT_RULES_DIR,
+      ));
     });
 
-    afterAll(async () => {
-      client.destroy();
-      await gateway.stop();
-      await s3.stop();
-    });
+    afterAll(() => stop());
 
     for (const key of ['exports/users.ldif', 'exports/users-backup.txt']) {
       it(`serves ${key} redacted as LDIF, HEAD giving its length, no planted value in the audit`, async () => {

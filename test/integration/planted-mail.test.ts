@@ -3,14 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_DIR } from '../../functions/adapters/local-rule-set-source.ts';
 import { MalformedObjectError } from '../../functions/core/errors.ts';
 import type { CompiledRuleSet } from '../../functions/core/redaction/redactor.ts';
 import { shippedRuleSet } from '../support/shipped-rules.ts';
-import { type LocalS3, startS3rver } from '../support/start-s3rver.ts';
 import {
   expectedSkeleton,
   MAIL_PLANTS,
@@ -18,7 +17,8 @@ import {
   plantedMail,
   writeMail,
 } from '../unit/support/planted-mail.ts';
-import { gatewayClient, startTestGateway, type TestGateway } from './gateway-client.ts';
+import type { TestGateway } from './gateway-client.ts';
+import { startReaderGateway } from './reader-gateway.ts';
 import { redactInChunks } from './redact-in-chunks.ts';
 
 /** An inbound mail as Amazon SES stores it: the red-team survivor (`jane=40example.com`) in QP, a base64 body, an image. */
@@ -229,45 +229,23 @@ describe('mail objects', () => {
   });
 
   describe('through the gateway reading s3rver, with the real SDK', () => {
-    let s3: LocalS3;
-    let gateway: TestGateway;
     let client: S3Client;
+    let gateway: TestGateway;
+    let stop: () => Promise<void>;
 
     beforeAll(async () => {
-      s3 = await startS3rver(['inbox']);
-      for (const [index, mail] of Object.values(REFUSED_MAILS).entries()) {
-        await s3.client.send(
-          new PutObjectCommand({ Bucket: 'inbox', Key: `refused/${index}.txt`, Body: Buffer.from(mail) }),
-        );
-      }
-      for (const [key, contentType] of [
-        ['ses/0a1b2c3d4e5f', 'application/octet-stream'],
-        ['ses/6a7b8c9d0e1f', 'text/plain'],
-      ]) {
-        await s3.client.send(
-          new PutObjectCommand({
-            Bucket: 'inbox',
-            Key: key,
-            Body: Buffer.from(SES_MAIL),
-            ContentType: contentType,
-          }),
-        );
-      }
-      gateway = await startTestGateway({
-        rulesDir: DEFAULT_RULES_DIR,
-        s3Buckets: ['inbox'],
-        s3Client: s3.client,
-      });
-      client = gatewayClient(gateway.server.url, await gateway.store.create('reader', ['inbox']), {
-        maxAttempts: 1,
-      });
+      ({ client, gateway, stop } = await startReaderGateway(
+        'inbox',
+        [
+          ...Object.values(REFUSED_MAILS).map((mail, index) => ({ key: `refused/${index}.txt`, body: mail })),
+          { key: 'ses/0a1b2c3d4e5f', body: SES_MAIL, contentType: 'application/octet-stream' },
+          { key: 'ses/6a7b8c9d0e1f', body: SES_MAIL, contentType: 'text/plain' },
+        ],
+        DEFAULT_RULES_DIR,
+      ));
     });
 
-    afterAll(async () => {
-      client.destroy();
-      await gateway.stop();
-      await s3.stop();
-    });
+    afterAll(() => stop());
 
     it('refuses the mails a client reads differently, with no planted value in the answer or the audit', async () => {
       for (const index of Object.keys(Object.keys(REFUSED_MAILS))) {
