@@ -13,7 +13,7 @@ import { type CompiledRuleSet, Redactor } from '../../../functions/core/redactio
 import { ruleSetSchema } from '../../../functions/core/redaction/rule-schema.ts';
 import { shippedRuleSet } from '../../support/shipped-rules.ts';
 import { testTokenKeys } from '../actions/test-token-keys.ts';
-import { expectDecidedByNeighbourhood, matchAt } from '../support/detector-contract.ts';
+import { expectDecidedByNeighbourhood, expectLeftmostWithinBounds } from '../support/detector-contract.ts';
 
 let ruleSet: CompiledRuleSet;
 beforeAll(async () => {
@@ -435,14 +435,8 @@ describe('createFieldAssignmentDetector', () => {
     fc.assert(
       fc.property(textArbitrary, fc.nat(), (text, seed) => {
         const from = text.length === 0 ? 0 : seed % text.length;
-        const match = detector.findFrom(text, from);
-        if (match === undefined) {
-          for (let start = from; start < text.length; start++)
-            expect(matchAt(detector, text, start)).toBeUndefined();
-          return;
-        }
-        expect(match.end - match.start).toBeGreaterThanOrEqual(detector.minLength);
-        expect(match.end - match.start).toBeLessThanOrEqual(detector.maxLength);
+        const match = expectLeftmostWithinBounds(detector, text, from);
+        if (match === undefined) return;
         expect(match.kind).toBeLessThan(detector.kinds ?? 1);
         for (let start = from; start <= match.start; start++)
           expect(detector.findFrom(text, start)).toEqual(match);

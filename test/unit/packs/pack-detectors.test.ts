@@ -5,7 +5,11 @@ import { createDetectorGroup } from '../../../functions/core/redaction/detectors
 import { runPackExamples } from '../../../functions/core/redaction/rule-examples.ts';
 import { reachesLikelihood } from '../../../functions/core/redaction/rule-schema.ts';
 import { validatorNamed } from '../../../functions/core/redaction/validators/validator-registry.ts';
-import { expectDecidedByNeighbourhood, matchAt } from '../support/detector-contract.ts';
+import {
+  expectDecidedByNeighbourhood,
+  expectLeftmostWithinBounds,
+  matchAt,
+} from '../support/detector-contract.ts';
 import { exampleTexts, shippedMembers, shippedPacks } from './shipped-packs.ts';
 
 function allMatches(detector: Detector, text: string): Match[] {
@@ -223,14 +227,8 @@ describe.each(memberCases)('pack detector $entry.id ($pack) at $likelihood', ({ 
     fc.assert(
       fc.property(textArbitrary, fc.nat(), (text, seed) => {
         const from = text.length === 0 ? 0 : seed % text.length;
-        const match = detector.findFrom(text, from);
-        if (match === undefined) {
-          for (let start = from; start < text.length; start++)
-            expect(matchAt(detector, text, start)).toBeUndefined();
-          return;
-        }
-        expect(match.end - match.start).toBeGreaterThanOrEqual(detector.minLength);
-        expect(match.end - match.start).toBeLessThanOrEqual(detector.maxLength);
+        const match = expectLeftmostWithinBounds(detector, text, from);
+        if (match === undefined) return;
         for (let start = from; start < match.start; start++)
           expect(matchAt(detector, text, start)).toBeUndefined();
       }),

@@ -21,3 +21,24 @@ export function expectDecidedByNeighbourhood(detector: Detector, text: string): 
     expect(shifted, `start ${start}`).toEqual(matchAt(detector, text, start));
   }
 }
+
+/**
+ * Expects `detector.findFrom(text, from)` to be the leftmost match from `from`, within the
+ * detector's length bounds: when it finds none, no start from `from` on has a match. Returns
+ * the match, for the caller's own checks.
+ */
+export function expectLeftmostWithinBounds(
+  detector: Detector,
+  text: string,
+  from: number,
+): Match | undefined {
+  const match = detector.findFrom(text, from);
+  if (match === undefined) {
+    for (let start = from; start < text.length; start++)
+      expect(matchAt(detector, text, start)).toBeUndefined();
+    return undefined;
+  }
+  expect(match.end - match.start).toBeGreaterThanOrEqual(detector.minLength);
+  expect(match.end - match.start).toBeLessThanOrEqual(detector.maxLength);
+  return match;
+}
