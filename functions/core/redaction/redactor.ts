@@ -133,6 +133,15 @@ export class Redactor {
     return undefined;
   }
 
+  /**
+   * The field rule that a name standing apart from its values binds to them (a column's name,
+   * a pair's name): `fieldRule`'s, unless it is `keep`, which binds nothing.
+   */
+  bindingRule(path: FieldPath): CompiledFieldRule | undefined {
+    const rule = this.fieldRule(path);
+    return rule?.isKeep === true ? undefined : rule;
+  }
+
   /** Applies a field rule to one scalar value; `undefined` means drop it. */
   applyField(rule: CompiledFieldRule, value: string): string | undefined {
     this.count(rule.id);

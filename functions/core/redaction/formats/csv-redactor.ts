@@ -772,8 +772,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       cellEnds[index] as number,
       cellKinds[index] as CellKind,
     );
-    const rule = name === '' ? undefined : redactor.fieldRule([name]);
-    return rule?.isKeep ? undefined : rule;
+    return name === '' ? undefined : redactor.bindingRule([name]);
   }
 
   /**

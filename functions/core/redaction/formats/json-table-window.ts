@@ -409,8 +409,7 @@ export class JsonTableWindow {
   /** The field rule `name` binds under the table's path, unless it is `keep`. */
   private rule(name: string | undefined): CompiledFieldRule | undefined {
     if (name === undefined || name === '') return undefined;
-    const rule = this.redactor.fieldRule([...this.tablePath, name]);
-    return rule === undefined || rule.isKeep ? undefined : rule;
+    return this.redactor.bindingRule([...this.tablePath, name]);
   }
 
   private isWholeMatch(cell: WindowCell): boolean {

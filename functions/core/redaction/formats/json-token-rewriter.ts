@@ -909,7 +909,7 @@ export class JsonTokenRewriter {
       return;
     }
     frame.hasNaming = true;
-    const name = typeof valueOrStart === 'string' ? valueOrStart : this.source.slice(valueOrStart, end);
+    const name = this.textOf(valueOrStart, end);
     const rule = this.redactor.fieldRule([...this.path.slice(0, -1), name]);
     if (rule === undefined || rule.isKeep) return;
     frame.namedRule = rule;
@@ -933,7 +933,7 @@ export class JsonTokenRewriter {
     valueOrStart: string | number,
     end?: number,
   ): void {
-    const value = typeof valueOrStart === 'string' ? valueOrStart : this.source.slice(valueOrStart, end);
+    const value = this.textOf(valueOrStart, end);
     if (sibling === 'mediaType') {
       // A slice of the text read, as the keys of open objects are (see `read`).
       frame.mediaType = value.slice(0, MAX_MEDIA_TYPE_CHARS);
@@ -983,9 +983,8 @@ export class JsonTokenRewriter {
    * the value to the flag and header names.
    */
   private notePairName(frame: Frame, valueOrStart: string | number, end?: number): boolean {
-    const name = typeof valueOrStart === 'string' ? valueOrStart : this.source.slice(valueOrStart, end);
-    const named = this.redactor.fieldRule([...this.path.slice(0, -2), name]);
-    const rule = pairRule(name, named?.isKeep === true ? undefined : named);
+    const name = this.textOf(valueOrStart, end);
+    const rule = pairRule(name, this.redactor.bindingRule([...this.path.slice(0, -2), name]));
     if (rule === undefined) return false;
     frame.flagRule = rule;
     frame.flagShape = undefined;
@@ -1072,7 +1071,7 @@ export class JsonTokenRewriter {
     const isEncoded = isString && frame === undefined && this.isBodyLater(rule);
     if (isEncoded) frame = this.innermost();
     if (frame === undefined && !isRecording) return undefined;
-    const text = typeof valueOrStart === 'string' ? valueOrStart : this.source.slice(valueOrStart, end);
+    const text = this.textOf(valueOrStart, end);
     if (isRecording) this.held.recordScalar(text);
     if (frame === undefined) return undefined;
     const memberStart = this.startHolding();
@@ -1181,7 +1180,7 @@ export class JsonTokenRewriter {
     const column = frame.columnRules?.[index];
     if (frame.taint !== undefined || shape === undefined) return frame.taint ?? flagged ?? column;
     if (valueOrStart === undefined) return column;
-    const value = typeof valueOrStart === 'string' ? valueOrStart : this.source.slice(valueOrStart, end);
+    const value = this.textOf(valueOrStart, end);
     return shape.test(value) ? flagged : column;
   }
 
@@ -1233,8 +1232,7 @@ export class JsonTokenRewriter {
     if (names !== undefined && isRowsMember(key)) {
       const rules = Array.from(names, (name) => {
         if (name === undefined || name === '') return undefined;
-        const rule = this.redactor.fieldRule([...this.path, name]);
-        return rule === undefined || rule.isKeep ? undefined : rule;
+        return this.redactor.bindingRule([...this.path, name]);
       });
       if (rules.some((rule) => rule !== undefined)) frame.tableRules = rules;
       return;
@@ -1442,7 +1440,7 @@ export class JsonTokenRewriter {
       this.table = undefined;
       return undefined;
     }
-    const text = typeof valueOrStart === 'string' ? valueOrStart : this.source.slice(valueOrStart, end);
+    const text = this.textOf(valueOrStart, end);
     if (rule !== undefined) {
       const row = this.innermost() as Frame;
       if (row.columnRules !== undefined && row.columnRules[row.index - 1] === rule) table.boundCell(text);
