@@ -33,6 +33,18 @@ const tableAt = (placement: number, document: unknown): Table => {
   return (document as [{ rows: Table }])[0].rows;
 };
 
+/** Passwords a table's column holds: distinct, so no row repeats another's. */
+const PASSWORDS = [
+  'hunter2',
+  'letmein1',
+  'Tr0ub4dor&3',
+  'p4ssw0rd!',
+  's3cr3tpass',
+  'qwerty123',
+  'dragon99x',
+  'monkey!7',
+];
+
 const pad = (value: number, width: number) => String(value).padStart(width, '0');
 /** Values no detector takes alone: only the column they stand in says what they are. */
 const kinds = {
@@ -44,16 +56,7 @@ const kinds = {
       fc.integer({ min: 1, max: 9999 }),
     )
     .map(([area, group, serial]) => `${pad(area, 3)}${pad(group, 2)}${pad(serial, 4)}`),
-  password: fc.constantFrom(
-    'hunter2',
-    'letmein1',
-    'Tr0ub4dor&3',
-    'p4ssw0rd!',
-    's3cr3tpass',
-    'qwerty123',
-    'dragon99x',
-    'monkey!7',
-  ),
+  password: fc.constantFrom(...PASSWORDS),
   dob: fc
     .tuple(
       fc.integer({ min: 1940, max: 2010 }),
@@ -82,19 +85,10 @@ function people(minRows: number, maxRows: number): fc.Arbitrary<{ columns: Kind[
         .tuple(
           ...columns.map((kind) =>
             kind === 'password'
-              ? fc.shuffledSubarray(
-                  [
-                    'hunter2',
-                    'letmein1',
-                    'Tr0ub4dor&3',
-                    'p4ssw0rd!',
-                    's3cr3tpass',
-                    'qwerty123',
-                    'dragon99x',
-                    'monkey!7',
-                  ],
-                  { minLength: Math.min(rows, 8), maxLength: Math.min(rows, 8) },
-                )
+              ? fc.shuffledSubarray(PASSWORDS, {
+                  minLength: Math.min(rows, PASSWORDS.length),
+                  maxLength: Math.min(rows, PASSWORDS.length),
+                })
               : fc.array(kinds[kind], { minLength: rows, maxLength: rows }),
           ),
         )
