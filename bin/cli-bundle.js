@@ -116,6 +116,30 @@ function zodEnglishOnly() {
 }
 
 /**
+ * An esbuild plugin that bundles libphonenumber-js's metadata (~150 KB, exported by
+ * `metadata.*.json.js` as an object literal) as `JSON.parse` of the package's `metadata.*.json`
+ * beside it, the same values, which V8 reads several times faster than the literal in code
+ * (https://v8.dev/blog/cost-of-javascript-2019#json): each start of `serve` or `redact`
+ * evaluates it (~4 ms of CPU).
+ *
+ * @returns {import('esbuild').Plugin}
+ */
+function phoneMetadataAsJson() {
+  return {
+    name: 'phone-metadata-as-json',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]libphonenumber-js[\\/]metadata\.[a-z]+\.json\.js$/ }, (args) => {
+        const json = readFileSync(args.path.replace(/\.js$/, ''), 'utf8');
+        return {
+          contents: `export default JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(json)))});`,
+          loader: 'js',
+        };
+      });
+    },
+  };
+}
+
+/**
  * Whether the bundle exists and no source it was built from changed since. A source that is gone
  * counts as unchanged: an image ships the bundle without the sources.
  *
@@ -176,7 +200,11 @@ export async function buildCliBundle() {
     // esbuild can tree-shake, not its `main` CommonJS one (the default order for platform node):
     // https://esbuild.github.io/api/#main-fields
     mainFields: ['module', 'main'],
-    plugins: [zodEnglishOnly(), externalPackagesExcept([...BUNDLED_PACKAGES, ...Object.keys(LAZY_PACKAGES)])],
+    plugins: [
+      zodEnglishOnly(),
+      phoneMetadataAsJson(),
+      externalPackagesExcept([...BUNDLED_PACKAGES, ...Object.keys(LAZY_PACKAGES)]),
+    ],
     alias: LAZY_PACKAGES,
     sourcemap: true,
     metafile: true,

@@ -275,7 +275,8 @@ function unwrap(schema: z.ZodType): z.ZodType {
   while (
     current instanceof z.ZodOptional ||
     current instanceof z.ZodDefault ||
-    current instanceof z.ZodNullable
+    current instanceof z.ZodNullable ||
+    current instanceof z.ZodLazy
   ) {
     current = current.unwrap() as z.ZodType;
   }

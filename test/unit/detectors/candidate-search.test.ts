@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  CLASS_SEQUENCES_BUILD_CHARS,
   CLASS_SEQUENCES_MIN_CHARS,
   classSequenceSearch,
   firstCandidate,
@@ -394,14 +395,15 @@ describe('a class-sequence search', () => {
       ([head, filler, times]) => `${head.join('')}${filler.join('').repeat(times)}${head.reverse().join('')}`,
     );
 
-  it('finds the least position at or after from where the shape matches, in long and short texts (property)', () => {
+  it('finds the least position at or after from where the shape matches, in long and short texts, before and after it makes the kernel (property)', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...shapes),
         text,
         fc.array(fc.nat(), { minLength: 1, maxLength: 6 }),
-        (shape, text, seeds) => {
-          const search = classSequenceSearch(shape, shapeSearch(shape));
+        fc.nat(2 * CLASS_SEQUENCES_MIN_CHARS),
+        (shape, text, seeds, buildAfterChars) => {
+          const search = classSequenceSearch(shape, shapeSearch(shape), buildAfterChars);
           for (const seed of seeds) {
             const from = seed % (text.length + 1);
 
@@ -418,11 +420,25 @@ describe('a class-sequence search', () => {
   it('reads a long text with the kernel and a short one with the short search', () => {
     const shape = /[A-Z][A-Z][0-9][0-9]/;
     const short = (): number => -1;
-    const search = classSequenceSearch(shape, short);
+    const search = classSequenceSearch(shape, short, 0);
     const long = `${'x'.repeat(CLASS_SEQUENCES_MIN_CHARS)}DE89`;
 
     expect(search(long, 0)).toBe(CLASS_SEQUENCES_MIN_CHARS);
     expect(search('DE89', 0)).toBe(-1);
+  });
+
+  it('leaves long texts to the short search until it had CLASS_SEQUENCES_BUILD_CHARS characters of them ahead', () => {
+    const shape = /[A-Z][A-Z][0-9][0-9]/;
+    const short = (): number => -1;
+    const search = classSequenceSearch(shape, short);
+    const long = `${'x'.repeat(CLASS_SEQUENCES_MIN_CHARS)}DE89`;
+    const readsBeforeKernel = Math.ceil(CLASS_SEQUENCES_BUILD_CHARS / long.length);
+
+    // Each text unlike the one before, which the search remembers.
+    const texts = [`y${long.slice(1)}`, `z${long.slice(1)}`];
+    for (let read = 0; read < readsBeforeKernel; read++)
+      expect(search(texts[read % 2] as string, 0)).toBe(-1);
+    expect(search(long, 0)).toBe(CLASS_SEQUENCES_MIN_CHARS);
   });
 });
 

@@ -307,6 +307,16 @@ export function leadingRunSearch(
 export const CLASS_SEQUENCES_MIN_CHARS = 512;
 
 /**
+ * How many characters of long texts (from `from` on, summed over its searches) a
+ * {@link classSequenceSearch} leaves to its short search before it makes the kernel's tables:
+ * making them parses the shape (regexpp, cold at the start of `serve`) and lays out its
+ * classes, about 16 ms of CPU for the shapes of the default rule set on the first CSV object
+ * `npm start` serves (549 bytes), where the short search reads a few such objects in well under
+ * a millisecond. A long object passes it within its first chunk.
+ */
+export const CLASS_SEQUENCES_BUILD_CHARS = 64 * 1024;
+
+/**
  * The positions where `shape` matches (sticky), found in a long text at the positions where
  * the classes it starts with (see `startSequencesOf`) follow each other, as a WebAssembly
  * kernel finds them (see {@link ClassSequences}), and in a short one by `shortSearch` (which
@@ -314,16 +324,27 @@ export const CLASS_SEQUENCES_MIN_CHARS = 512;
  * the characters a regex must hold at fixed offsets; a class (`[A-Z][A-Z][0-9][0-9]`) or a
  * keyword in any case (`secret`) leaves it trying the regex at nearly every offset, where the
  * kernel reads sixteen characters per step. A shape in Unicode mode, or whose start
- * `startSequencesOf` cannot spell out, is searched by `shortSearch` alone.
+ * `startSequencesOf` cannot spell out, is searched by `shortSearch` alone. The kernel is made
+ * once `shortSearch` had `buildAfterChars` characters of long texts ahead of it (see
+ * {@link CLASS_SEQUENCES_BUILD_CHARS}).
  */
-export function classSequenceSearch(shape: RegExp, shortSearch: CandidateSearch): CandidateSearch {
-  // Made for the first long text: most shapes never meet one in a process that only reads short
+export function classSequenceSearch(
+  shape: RegExp,
+  shortSearch: CandidateSearch,
+  buildAfterChars = CLASS_SEQUENCES_BUILD_CHARS,
+): CandidateSearch {
+  // Made for long texts only: most shapes never meet one in a process that only reads short
   // values, and a rule set has many keyword lists, whose regexes cost the start of `serve` to parse.
   let start: StartSequences | undefined | null = null;
   let sequences: ClassSequences | undefined;
   let sticky = shape;
+  let charsBeforeBuild = buildAfterChars;
   return remembering((text, from) => {
     if (text.length - from < CLASS_SEQUENCES_MIN_CHARS) return shortSearch(text, from);
+    if (start === null && charsBeforeBuild > 0) {
+      charsBeforeBuild -= text.length - from;
+      return shortSearch(text, from);
+    }
     if (start === null) {
       start = startSequencesOf(shape.source, shape.flags);
       sequences =
