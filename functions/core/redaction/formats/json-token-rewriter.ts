@@ -574,15 +574,17 @@ export class JsonTokenRewriter {
       const isContext = rule === undefined && node.scanner !== scanner;
       if (isContext && (this.held.isHolding || this.decodesBase64.get(node.scanner) !== false)) return i;
       const key = node.key as string;
-      const keyClose = source.indexOf('"', i + 1);
+      // A plain key's literal is its text between quotes: where it closes is known.
+      const keyClose = i + 1 + key.length;
       if (
-        keyClose !== i + 1 + key.length ||
+        !node.isPlainKey ||
         keyClose + 1 >= to ||
-        source.charCodeAt(keyClose + 1) !== COLON_CODE
+        source.charCodeAt(keyClose) !== QUOTE ||
+        source.charCodeAt(keyClose + 1) !== COLON_CODE ||
+        !source.startsWith(key, i + 1)
       ) {
         return i;
       }
-      if (!source.startsWith(key, i + 1) || !plain.isPlain(i, keyClose)) return i;
       const pathChars = this.pathChars + key.length - (this.path[last] as string).length;
       // The key's node was read under this path before, within the bound; checked all the same.
       if (pathChars > maxChars) return i;
