@@ -28,16 +28,25 @@ function scanTextBlankingKeysByRegex(text: string): string {
 
 describe('jsonScanText', () => {
   it('keeps string contents and numbers in place and turns everything else into line breaks', () => {
-    expect(jsonScanText('["a", -1.5e+3, true]')).toBe('\n\na\n\n\n-1.5e+3\n\n\n\n\n\n\n');
-    expect(jsonScanText('{"k":"x\\"y"}\r\n[1]')).toBe('\n\nk\n\n\nx\\"y\n\n\n\n\n1\n');
+    expect(jsonScanText('["a", -1.5e+3, true]').text).toBe('\n\na\n\n\n-1.5e+3\n\n\n\n\n\n\n');
+    expect(jsonScanText('{"k":"x\\"y"}\r\n[1]').text).toBe('\n\nk\n\n\nx\\"y\n\n\n\n\n1\n');
   });
 
   it('keeps characters beyond Latin-1 and surrogate pairs at their UTF-16 positions', () => {
-    expect(jsonScanText('["é", "Ā😀1", 2]')).toBe('\n\né\n\n\n\nĀ😀1\n\n\n2\n');
+    expect(jsonScanText('["é", "Ā😀1", 2]').text).toBe('\n\né\n\n\n\nĀ😀1\n\n\n2\n');
+  });
+
+  it('tells whether a string holds a raw control character other than a line feed, in Latin-1 text', () => {
+    expect(jsonScanText('{"a":"b é"}\r\n\t[1, "c\\u0009"]').isControlFree).toBe(true);
+    expect(jsonScanText('["a\tb"]').isControlFree).toBe(false);
+    expect(jsonScanText('{"k\u0001":1}', true).isControlFree).toBe(false);
+    expect(jsonScanText(`["${'x'.repeat(40)}\u001f"]`).isControlFree).toBe(false);
+    // Beyond Latin-1 it is not looked for.
+    expect(jsonScanText('["Ā"]').isControlFree).toBe(false);
   });
 
   it('restarts outside a string at each line feed, so an unterminated string stays on its line', () => {
-    expect(jsonScanText('["a\n[1]')).toBe('\n\na\n\n1\n');
+    expect(jsonScanText('["a\n[1]').text).toBe('\n\na\n\n1\n');
   });
 
   it('equals the regex reference on lines of JSON', () => {
@@ -46,7 +55,7 @@ describe('jsonScanText', () => {
         const text = values
           .map((value) => JSON.stringify(value, null, isSpaced ? ' ' : '').replaceAll('\n', ' '))
           .join('\n');
-        expect(jsonScanText(text)).toBe(scanTextByRegex(text));
+        expect(jsonScanText(text).text).toBe(scanTextByRegex(text));
       }),
       { numRuns: 500 },
     );
@@ -54,15 +63,15 @@ describe('jsonScanText', () => {
 
   it('blanks keys, whole, when asked', () => {
     const breaks = (count: number) => '\n'.repeat(count);
-    expect(jsonScanText('{"k":"v","ab" :1,"é":[2]}', true)).toBe(
+    expect(jsonScanText('{"k":"v","ab" :1,"é":[2]}', true).text).toBe(
       `${breaks(6)}v${breaks(8)}1${breaks(6)}2${breaks(2)}`,
     );
     // Beyond Latin-1 the copy is UTF-8: a key beyond ASCII stays, at its length in UTF-16 units.
-    expect(jsonScanText('{"Ā😀":"x","a":"Ā"}', true)).toBe(
+    expect(jsonScanText('{"Ā😀":"x","a":"Ā"}', true).text).toBe(
       `${breaks(2)}Ā😀${breaks(3)}x${breaks(7)}Ā${breaks(2)}`,
     );
     // A string that `:` follows only on the next line is left as it is (the line is malformed).
-    expect(jsonScanText('["v"\n:1', true)).toBe('\n\nv\n\n\n1');
+    expect(jsonScanText('["v"\n:1', true).text).toBe('\n\nv\n\n\n1');
   });
 
   it('equals the regex reference with keys blanked, on lines of JSON with blanks around colons', () => {
@@ -72,7 +81,7 @@ describe('jsonScanText', () => {
         fc.constantFrom('', ' ', '\t', ' \r '),
         (values, blank) => {
           const text = values.map((value) => JSON.stringify(value).replaceAll('":', `"${blank}:`)).join('\n');
-          expect(jsonScanText(text, true)).toBe(scanTextBlankingKeysByRegex(text));
+          expect(jsonScanText(text, true).text).toBe(scanTextBlankingKeysByRegex(text));
         },
       ),
       { numRuns: 500 },
@@ -105,7 +114,7 @@ describe('jsonScanText', () => {
         fc.array(fc.oneof(piece, fc.constantFrom('é', '"k":', '"v\\"w"', '"\\\\"')), { maxLength: 40 }),
         (pieces) => {
           const text = pieces.join('');
-          expect(jsonScanText(text)).toBe(jsonScanText(text + beyond).slice(0, -1));
+          expect(jsonScanText(text).text).toBe(jsonScanText(text + beyond).text.slice(0, -1));
         },
       ),
       { numRuns: 2000 },
@@ -114,7 +123,7 @@ describe('jsonScanText', () => {
     fc.assert(
       fc.property(fc.array(fc.oneof(piece, fc.constant('"k":')), { maxLength: 40 }), (pieces) => {
         const text = pieces.join('');
-        expect(jsonScanText(text, true)).toBe(jsonScanText(text + beyond, true).slice(0, -1));
+        expect(jsonScanText(text, true).text).toBe(jsonScanText(text + beyond, true).text.slice(0, -1));
       }),
       { numRuns: 2000 },
     );
@@ -147,7 +156,7 @@ describe('jsonScanText', () => {
     fc.assert(
       fc.property(fc.array(fc.oneof(run, piece), { maxLength: 30 }), (pieces) => {
         const text = pieces.join('');
-        expect(jsonScanText(text)).toBe(jsonScanText(text + beyond).slice(0, -1));
+        expect(jsonScanText(text).text).toBe(jsonScanText(text + beyond).text.slice(0, -1));
       }),
       { numRuns: 2000 },
     );
@@ -157,7 +166,7 @@ describe('jsonScanText', () => {
     fc.assert(
       fc.property(fc.array(fc.oneof(asciiRun, asciiPiece), { maxLength: 30 }), (pieces) => {
         const text = pieces.join('');
-        expect(jsonScanText(text, true)).toBe(jsonScanText(text + beyond, true).slice(0, -1));
+        expect(jsonScanText(text, true).text).toBe(jsonScanText(text + beyond, true).text.slice(0, -1));
       }),
       { numRuns: 2000 },
     );
@@ -169,7 +178,7 @@ describe('jsonScanText', () => {
     const lines = Math.floor((1024 * 1024) / line.length);
     for (const count of [lines, lines + 1]) {
       const text = line.repeat(count);
-      expect(jsonScanText(text)).toBe(scanTextByRegex(text));
+      expect(jsonScanText(text).text).toBe(scanTextByRegex(text));
     }
   });
 });

@@ -42,7 +42,7 @@ const INSIDE = new Uint8Array(256).map((_, byte) =>
  * outnumber its code units): callers that scan keys otherwise (records repeat theirs) spare the
  * detectors that text. Callers must then not trust the scan of any key.
  */
-export function jsonScanText(text: string, blanksKeys = false): string {
+export function jsonScanText(text: string, blanksKeys = false): JsonScanText {
   // A byte loop is several times faster than building the copy from string slices. Latin-1
   // text, the common case, is copied rather than transcoded (and V8 answers the test at once
   // for the one-byte strings that hold it), and rewritten in WebAssembly
@@ -51,8 +51,8 @@ export function jsonScanText(text: string, blanksKeys = false): string {
   if (isLatin1 && text.length <= MAX_KERNEL_CHARS) {
     const { memory, scanText } = instance();
     const length = memory.write(text, 0, 'latin1');
-    scanText(0, length, blanksKeys ? 1 : 0);
-    return memory.toString('latin1', 0, length);
+    const controls = scanText(0, length, blanksKeys ? 1 : 0);
+    return { text: memory.toString('latin1', 0, length), isControlFree: controls === 0 };
   }
   const encoding = isLatin1 ? 'latin1' : 'utf8';
   const bytes = Buffer.from(text, encoding);
@@ -106,11 +106,23 @@ export function jsonScanText(text: string, blanksKeys = false): string {
     if (kind !== KEEP) bytes[i] = LF;
     i++;
   }
-  return bytes.toString(encoding);
+  return { text: bytes.toString(encoding), isControlFree: false };
+}
+
+/** What {@link jsonScanText} writes. */
+export interface JsonScanText {
+  /** The scan text. */
+  readonly text: string;
+  /**
+   * No string holds a raw control character other than a line feed (strings read as the scan
+   * reads them, ending at a line feed); `false` when that was not looked for.
+   */
+  readonly isControlFree: boolean;
 }
 
 interface Kernel {
-  readonly scanText: (text: number, length: number, blanksKeys: number) => void;
+  /** Returns 1 when a string holds a raw control character other than a line feed, else 0. */
+  readonly scanText: (text: number, length: number, blanksKeys: number) => number;
   /** The kernel's memory. */
   readonly memory: Buffer;
 }

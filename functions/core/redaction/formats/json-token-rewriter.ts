@@ -207,6 +207,8 @@ export class JsonTokenRewriter {
   private readonly behind: number[] = [];
   /** By rule index: code units from a match start that a detector may inspect (its longest match and lookahead). */
   private readonly reach: number[] = [];
+  /** The text of the last {@link scanText}, when its strings hold no control character but line feeds. */
+  private controlFreeText: string | undefined;
   /** The batch scan of the text being read left its keys out (see {@link scanText}). */
   private areKeysUnscanned = false;
   /** Plain keys read since the last {@link scanText}, and those of them that repeated their record's order. */
@@ -286,7 +288,17 @@ export class JsonTokenRewriter {
       this.keys >= MIN_KEYS_TO_SKIP && this.repeatedKeys >= this.keys * REPEATED_KEYS_TO_SKIP;
     this.keys = 0;
     this.repeatedKeys = 0;
-    return jsonScanText(text, this.areKeysUnscanned);
+    const scan = jsonScanText(text, this.areKeysUnscanned);
+    this.controlFreeText = scan.isControlFree ? text : undefined;
+    return scan.text;
+  }
+
+  /**
+   * True when `text` is the text last given to {@link scanText} and that scan found no raw
+   * control character but line feeds in its strings (see `PlainStrings`).
+   */
+  isControlFree(text: string): boolean {
+    return text === this.controlFreeText;
   }
 
   /**
