@@ -5,7 +5,7 @@ import type { MatchCursor } from './match-cursor.ts';
 /** How {@link lexJsonText} reads a text. */
 export interface JsonLexOptions {
   /**
-   * The matches of a scan of the text as `JsonTokenRewriter.scanText` writes it: with a number,
+   * The matches of the batch scan of the text (`JsonTokenRewriter.scanBatch`): with a number,
    * or a string without escapes or surrogates, the rewriter is given the matches that overlap
    * it, so it can skip the detectors for it.
    */

@@ -207,11 +207,11 @@ export class JsonTokenRewriter {
   private readonly behind: number[] = [];
   /** By rule index: code units from a match start that a detector may inspect (its longest match and lookahead). */
   private readonly reach: number[] = [];
-  /** The text of the last {@link scanText}, when its strings hold no control character but line feeds. */
+  /** The text of the last {@link scanBatch}, when its strings hold no control character but line feeds. */
   private controlFreeText: string | undefined;
-  /** The batch scan of the text being read left its keys out (see {@link scanText}). */
+  /** The batch scan of the text being read left its keys out (see {@link scanBatch}). */
   private areKeysUnscanned = false;
-  /** Plain keys read since the last {@link scanText}, and those of them that repeated their record's order. */
+  /** Plain keys read since the last {@link scanBatch}, and those of them that repeated their record's order. */
   private keys = 0;
   private repeatedKeys = 0;
   /** Makes the redactors of bodies in base64. */
@@ -277,24 +277,25 @@ export class JsonTokenRewriter {
   }
 
   /**
-   * `text` as the batch scan whose matches the lexer passes with its tokens should see it
-   * (`jsonScanText`): the text read next. Keys are left out of it when most keys of the text
-   * read last repeated the order of the record before (keys of records, not of a map keyed by
-   * ids): each distinct key is then scanned once alone (see `PathNode.isCleanKey`), not again in
-   * every record, and the lexer's matches are not trusted for keys.
+   * The matches of `scanner` in `text`, the text read next, as the batch scan whose matches the
+   * lexer passes with its tokens sees it (`jsonScanText`), in positions of `text`. Keys are left
+   * out of it when most keys of the text read last repeated the order of the record before (keys
+   * of records, not of a map keyed by ids): each distinct key is then scanned once alone (see
+   * `PathNode.isCleanKey`), not again in every record, and the lexer's matches are not trusted
+   * for keys.
    */
-  scanText(text: string): string {
+  scanBatch(text: string, scanner: Scanner): ScanMatch[] {
     this.areKeysUnscanned =
       this.keys >= MIN_KEYS_TO_SKIP && this.repeatedKeys >= this.keys * REPEATED_KEYS_TO_SKIP;
     this.keys = 0;
     this.repeatedKeys = 0;
     const scan = jsonScanText(text, this.areKeysUnscanned);
     this.controlFreeText = scan.isControlFree ? text : undefined;
-    return scan.text;
+    return scan.toSource(scanner.scan(scan.text).matches);
   }
 
   /**
-   * True when `text` is the text last given to {@link scanText} and that scan found no raw
+   * True when `text` is the text last given to {@link scanBatch} and that scan found no raw
    * control character but line feeds in its strings (see `PlainStrings`).
    */
   isControlFree(text: string): boolean {
