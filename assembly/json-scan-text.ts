@@ -3,8 +3,12 @@
  * `jsonScanText`), written over the text's bytes in linear memory: the contents of strings and
  * number tokens stay, everything else becomes a line feed, and with `blanksKeys` an object key
  * (a string that `:` follows on its line, after spaces, tabs or carriage returns) becomes line
- * feeds whole. The contents of strings, most of a record's bytes, are skipped sixteen at a time
- * (SIMD) up to the next quote, backslash or line feed.
+ * feeds whole; each run of line feeds is written as one, the bytes after it moved back, and a
+ * map of positions says where they came from. The contents of strings, most of a record's bytes,
+ * are read and moved sixteen at a time (SIMD) up to the next quote, backslash or control
+ * character (a line feed among them). `hasControls` says whether a string holds a raw control
+ * character other than a line feed: callers that find string literals may otherwise look for
+ * backslashes and line feeds only (see `PlainStrings`).
  *
  * Built by bin/build-kernels.js into functions/core/redaction/formats/json-scan-text-wasm.ts.
  */
@@ -30,9 +34,9 @@ function isNumberPart(byte: u8): bool {
   return byte === 0x2e || byte === 0x65 || byte === 0x45 || byte === 0x2b;
 }
 
-/** A quote, backslash or line feed: ends a string's plain run. */
+/** A quote, backslash or control character (a line feed among them): ends a string's plain run. */
 function isStringSpecial(byte: u8): bool {
-  return byte === QUOTE || byte === BACKSLASH || byte === LF;
+  return byte === QUOTE || byte === BACKSLASH || byte < SPACE;
 }
 
 /** True when `:` follows `from` in `text[0, length)` after spaces, tabs or carriage returns only. */
@@ -46,64 +50,167 @@ function isKeyEnd(text: usize, from: i32, length: i32): bool {
 }
 
 /**
- * The index of the first quote, backslash or line feed in `text[from, length)`, or `length`.
+ * Keeps `text[from, …)` up to the first quote, backslash or control character (or `length`), and
+ * returns its index: the bytes move to where the next byte goes, sixteen at a time once they are
+ * that far behind (a block stored there then overwrites only bytes already read).
  */
-function nextStringSpecial(text: usize, from: i32, length: i32): i32 {
+function keepToSpecial(text: usize, from: i32, length: i32): i32 {
+  note(from);
+  const behind = shift;
   const quotes = i8x16.splat(QUOTE);
   const backslashes = i8x16.splat(BACKSLASH);
-  const lineFeeds = i8x16.splat(LF);
+  const spaces = i8x16.splat(SPACE);
+  const isStoringBlocks = behind >= BLOCK;
   let i = from;
+  let end = -1;
   while (length - i >= BLOCK) {
     const block = v128.load(text + <usize>i);
     const special = v128.or(
       v128.or(i8x16.eq(block, quotes), i8x16.eq(block, backslashes)),
-      i8x16.eq(block, lineFeeds),
+      i8x16.lt_u(block, spaces),
     );
+    if (isStoringBlocks) v128.store(text + <usize>(i - behind), block);
     const mask = i8x16.bitmask(special);
-    if (mask !== 0) return i + ctz(mask);
+    if (mask !== 0) {
+      end = i + ctz(mask);
+      break;
+    }
     i += BLOCK;
   }
-  while (i < length && !isStringSpecial(load<u8>(text + <usize>i))) i++;
-  return i;
+  // Bytes the blocks did not move: all of them when less than a block behind, else those of the tail.
+  let at = isStoringBlocks ? i : from;
+  if (end < 0) {
+    while (i < length && !isStringSpecial(load<u8>(text + <usize>i))) i++;
+    end = i;
+  } else if (isStoringBlocks) at = end;
+  if (behind > 0) {
+    for (; at < end; at++) store<u8>(text + <usize>(at - behind), load<u8>(text + <usize>at));
+  }
+  if (end > from) {
+    written += end - from;
+    isBreak = false;
+  }
+  return end;
 }
 
-/** Rewrites `text[0, length)` (Latin-1 bytes) into its scan text, in place. */
-export function scanText(text: usize, length: i32, blanksKeys: i32): void {
+// The state of one `scanText`: where the next byte goes, whether the last byte written is a line
+// feed, and the map of positions (see `scanText`) with its entries and the shift of the last one.
+let written: i32 = 0;
+let isBreak: bool = false;
+let map: usize = 0;
+let entries: i32 = 0;
+let shift: i32 = 0;
+let controls: i32 = 0;
+
+/** Writes a line feed for the byte read now, unless the last byte written is one. */
+function writeBreak(text: usize): void {
+  if (isBreak) return;
+  store<u8>(text + <usize>written, LF);
+  written++;
+  isBreak = true;
+}
+
+/** Notes in the map that the byte read at `from` goes where the next byte goes, when that shift is new. */
+function note(from: i32): void {
+  if (from - written === shift) return;
+  shift = from - written;
+  // A pair at the same position as the last one replaces it (nothing was kept in between).
+  if (entries > 0 && load<i32>(map + ((<usize>(entries - 1)) << 3)) === written) entries--;
+  store<i32>(map + ((<usize>entries) << 3), written);
+  store<i32>(map + ((<usize>entries) << 3) + 4, shift);
+  entries++;
+}
+
+/** Keeps `text[from, to)`, a few bytes, where the next byte goes. */
+function keep(text: usize, from: i32, to: i32): void {
+  if (to <= from) return;
+  note(from);
+  if (shift !== 0) {
+    for (let at = from; at < to; at++) store<u8>(text + <usize>(at - shift), load<u8>(text + <usize>at));
+  }
+  written += to - from;
+  isBreak = false;
+}
+
+/**
+ * Rewrites `text[0, length)` (Latin-1 bytes) into its scan text, in place, each run of line feeds
+ * written as one; returns the scan text's length. From `map` on it writes the map of its
+ * positions: pairs of i32, a position of the scan text and the shift to add to it and to the
+ * positions after it (up to the next pair's) to get their positions in `text`; at most
+ * `length / 2` pairs, each after a run of line feeds dropped (see {@link mapEntries}).
+ */
+export function scanText(text: usize, length: i32, blanksKeys: i32, mapStart: usize): i32 {
+  written = 0;
+  isBreak = false;
+  map = mapStart;
+  entries = 0;
+  shift = 0;
+  controls = 0;
   let i = 0;
   while (i < length) {
     let byte = load<u8>(text + <usize>i);
     if (byte === QUOTE) {
-      const open = i;
-      store<u8>(text + <usize>i, LF);
+      writeBreak(text);
+      // A key blanked goes back to here, the line feed of its opening quote.
+      const keyWritten = written;
+      const keyEntries = entries;
+      const keyShift = shift;
       i++;
       for (;;) {
-        i = nextStringSpecial(text, i, length);
+        i = keepToSpecial(text, i, length);
         if (i >= length) break;
         byte = load<u8>(text + <usize>i);
-        if (byte !== BACKSLASH) break;
-        // An escape takes the next byte with it, unless that is a line feed (or past the end).
-        i += i + 1 < length && load<u8>(text + <usize>(i + 1)) === LF ? 1 : 2;
+        if (byte === BACKSLASH) {
+          // An escape takes the next byte with it, unless that is a line feed (or past the end).
+          const end = i + 1 < length && load<u8>(text + <usize>(i + 1)) === LF ? i + 1 : min(i + 2, length);
+          keep(text, i, end);
+          i = end;
+        } else if (byte < SPACE && byte !== LF) {
+          // Raw, which no JSON string may hold: the string goes on for the scan, and the caller is told.
+          controls = 1;
+          keep(text, i, i + 1);
+          i++;
+        } else break;
       }
       if (i < length && byte === QUOTE) {
-        store<u8>(text + <usize>i, LF);
         i++;
         if (blanksKeys !== 0 && isKeyEnd(text, i, length)) {
-          for (let key = open + 1; key < i - 1; key++) store<u8>(text + <usize>key, LF);
+          written = keyWritten;
+          entries = keyEntries;
+          shift = keyShift;
+          isBreak = true;
         }
+        writeBreak(text);
       }
       continue;
     }
     if (isNumberStart(byte)) {
-      i++;
-      while (i < length) {
-        const next = load<u8>(text + <usize>i);
-        if (!isNumberStart(next) && !isNumberPart(next)) break;
+      note(i);
+      for (;;) {
+        if (shift !== 0) store<u8>(text + <usize>(i - shift), byte);
         i++;
+        if (i >= length) break;
+        byte = load<u8>(text + <usize>i);
+        if (!isNumberStart(byte) && !isNumberPart(byte)) break;
       }
+      written = i - shift;
+      isBreak = false;
       continue;
     }
     // Bytes beyond ASCII stay (invalid outside a string, and kept so that positions hold).
-    if (byte < 0x80) store<u8>(text + <usize>i, LF);
+    if (byte < 0x80) writeBreak(text);
+    else keep(text, i, i + 1);
     i++;
   }
+  return written;
+}
+
+/** The pairs of the map the last {@link scanText} wrote. */
+export function mapEntries(): i32 {
+  return entries;
+}
+
+/** 1 when a string of the text the last {@link scanText} read holds a raw control character other than a line feed. */
+export function hasControls(): i32 {
+  return controls;
 }

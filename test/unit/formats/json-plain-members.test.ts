@@ -20,7 +20,7 @@ import { splitAt } from '../support/split-at.ts';
  * blanks around the colon…) must be read as the lexer reads it: accepted and written as
  * `JSON.stringify` writes it, or rejected.
  */
-const keys = ['a', 'id', 'b c', 'é'];
+const keys = ['a', 'id', 'b c', 'é', 'q"t\t'];
 
 /** Raw member value texts, valid JSON or not. */
 const rawValue = fc.constantFrom(

@@ -26,18 +26,53 @@ function scanTextBlankingKeysByRegex(text: string): string {
   );
 }
 
+/**
+ * The scan text of `text` at the positions of `text`, through the scan's map: line breaks where
+ * the scan wrote a run of them as one.
+ */
+function scanTextAtSource(text: string, blanksKeys = false): string {
+  const scan = jsonScanText(text, blanksKeys);
+  const spans = Array.from({ length: scan.text.length }, (_, i) => ({ start: i, end: i + 1, detector: 0 }));
+  const units = Array.from({ length: text.length }, () => '\n');
+  for (const [i, { start }] of scan.toSource(spans).entries()) units[start] = scan.text[i] as string;
+  return units.join('');
+}
+
 describe('jsonScanText', () => {
+  it('writes each run of line breaks as one in Latin-1 text, with a map of positions', () => {
+    const scan = jsonScanText('[{"k": "v"}, 12, "w"]', true);
+    expect(scan.text).toBe('\nv\n12\nw\n');
+    expect(
+      scan.toSource([
+        { start: 1, end: 2, detector: 0 },
+        { start: 3, end: 5, detector: 1 },
+      ]),
+    ).toEqual([
+      { start: 8, end: 9, detector: 0 },
+      { start: 13, end: 15, detector: 1 },
+    ]);
+  });
+
   it('keeps string contents and numbers in place and turns everything else into line breaks', () => {
-    expect(jsonScanText('["a", -1.5e+3, true]')).toBe('\n\na\n\n\n-1.5e+3\n\n\n\n\n\n\n');
-    expect(jsonScanText('{"k":"x\\"y"}\r\n[1]')).toBe('\n\nk\n\n\nx\\"y\n\n\n\n\n1\n');
+    expect(scanTextAtSource('["a", -1.5e+3, true]')).toBe('\n\na\n\n\n-1.5e+3\n\n\n\n\n\n\n');
+    expect(scanTextAtSource('{"k":"x\\"y"}\r\n[1]')).toBe('\n\nk\n\n\nx\\"y\n\n\n\n\n1\n');
   });
 
   it('keeps characters beyond Latin-1 and surrogate pairs at their UTF-16 positions', () => {
-    expect(jsonScanText('["é", "Ā😀1", 2]')).toBe('\n\né\n\n\n\nĀ😀1\n\n\n2\n');
+    expect(scanTextAtSource('["é", "Ā😀1", 2]')).toBe('\n\né\n\n\n\nĀ😀1\n\n\n2\n');
+  });
+
+  it('tells whether a string holds a raw control character other than a line feed, in Latin-1 text', () => {
+    expect(jsonScanText('{"a":"b é"}\r\n\t[1, "c\\u0009"]').isControlFree).toBe(true);
+    expect(jsonScanText('["a\tb"]').isControlFree).toBe(false);
+    expect(jsonScanText('{"k\u0001":1}', true).isControlFree).toBe(false);
+    expect(jsonScanText(`["${'x'.repeat(40)}\u001f"]`).isControlFree).toBe(false);
+    // Beyond Latin-1 it is not looked for.
+    expect(jsonScanText('["Ā"]').isControlFree).toBe(false);
   });
 
   it('restarts outside a string at each line feed, so an unterminated string stays on its line', () => {
-    expect(jsonScanText('["a\n[1]')).toBe('\n\na\n\n1\n');
+    expect(scanTextAtSource('["a\n[1]')).toBe('\n\na\n\n1\n');
   });
 
   it('equals the regex reference on lines of JSON', () => {
@@ -46,7 +81,7 @@ describe('jsonScanText', () => {
         const text = values
           .map((value) => JSON.stringify(value, null, isSpaced ? ' ' : '').replaceAll('\n', ' '))
           .join('\n');
-        expect(jsonScanText(text)).toBe(scanTextByRegex(text));
+        expect(scanTextAtSource(text)).toBe(scanTextByRegex(text));
       }),
       { numRuns: 500 },
     );
@@ -54,15 +89,15 @@ describe('jsonScanText', () => {
 
   it('blanks keys, whole, when asked', () => {
     const breaks = (count: number) => '\n'.repeat(count);
-    expect(jsonScanText('{"k":"v","ab" :1,"é":[2]}', true)).toBe(
+    expect(scanTextAtSource('{"k":"v","ab" :1,"é":[2]}', true)).toBe(
       `${breaks(6)}v${breaks(8)}1${breaks(6)}2${breaks(2)}`,
     );
     // Beyond Latin-1 the copy is UTF-8: a key beyond ASCII stays, at its length in UTF-16 units.
-    expect(jsonScanText('{"Ā😀":"x","a":"Ā"}', true)).toBe(
+    expect(scanTextAtSource('{"Ā😀":"x","a":"Ā"}', true)).toBe(
       `${breaks(2)}Ā😀${breaks(3)}x${breaks(7)}Ā${breaks(2)}`,
     );
     // A string that `:` follows only on the next line is left as it is (the line is malformed).
-    expect(jsonScanText('["v"\n:1', true)).toBe('\n\nv\n\n\n1');
+    expect(scanTextAtSource('["v"\n:1', true)).toBe('\n\nv\n\n\n1');
   });
 
   it('equals the regex reference with keys blanked, on lines of JSON with blanks around colons', () => {
@@ -72,7 +107,7 @@ describe('jsonScanText', () => {
         fc.constantFrom('', ' ', '\t', ' \r '),
         (values, blank) => {
           const text = values.map((value) => JSON.stringify(value).replaceAll('":', `"${blank}:`)).join('\n');
-          expect(jsonScanText(text, true)).toBe(scanTextBlankingKeysByRegex(text));
+          expect(scanTextAtSource(text, true)).toBe(scanTextBlankingKeysByRegex(text));
         },
       ),
       { numRuns: 500 },
@@ -105,7 +140,7 @@ describe('jsonScanText', () => {
         fc.array(fc.oneof(piece, fc.constantFrom('é', '"k":', '"v\\"w"', '"\\\\"')), { maxLength: 40 }),
         (pieces) => {
           const text = pieces.join('');
-          expect(jsonScanText(text)).toBe(jsonScanText(text + beyond).slice(0, -1));
+          expect(scanTextAtSource(text)).toBe(scanTextAtSource(text + beyond).slice(0, -1));
         },
       ),
       { numRuns: 2000 },
@@ -114,7 +149,7 @@ describe('jsonScanText', () => {
     fc.assert(
       fc.property(fc.array(fc.oneof(piece, fc.constant('"k":')), { maxLength: 40 }), (pieces) => {
         const text = pieces.join('');
-        expect(jsonScanText(text, true)).toBe(jsonScanText(text + beyond, true).slice(0, -1));
+        expect(scanTextAtSource(text, true)).toBe(scanTextAtSource(text + beyond, true).slice(0, -1));
       }),
       { numRuns: 2000 },
     );
@@ -147,7 +182,7 @@ describe('jsonScanText', () => {
     fc.assert(
       fc.property(fc.array(fc.oneof(run, piece), { maxLength: 30 }), (pieces) => {
         const text = pieces.join('');
-        expect(jsonScanText(text)).toBe(jsonScanText(text + beyond).slice(0, -1));
+        expect(scanTextAtSource(text)).toBe(scanTextAtSource(text + beyond).slice(0, -1));
       }),
       { numRuns: 2000 },
     );
@@ -157,7 +192,7 @@ describe('jsonScanText', () => {
     fc.assert(
       fc.property(fc.array(fc.oneof(asciiRun, asciiPiece), { maxLength: 30 }), (pieces) => {
         const text = pieces.join('');
-        expect(jsonScanText(text, true)).toBe(jsonScanText(text + beyond, true).slice(0, -1));
+        expect(scanTextAtSource(text, true)).toBe(scanTextAtSource(text + beyond, true).slice(0, -1));
       }),
       { numRuns: 2000 },
     );
@@ -169,7 +204,7 @@ describe('jsonScanText', () => {
     const lines = Math.floor((1024 * 1024) / line.length);
     for (const count of [lines, lines + 1]) {
       const text = line.repeat(count);
-      expect(jsonScanText(text)).toBe(scanTextByRegex(text));
+      expect(scanTextAtSource(text)).toBe(scanTextByRegex(text));
     }
   });
 });

@@ -23,6 +23,11 @@ export interface PathNode {
    * `encoding`, `mimeType`): see `encoded-body.ts`.
    */
   readonly sibling: 'naming' | 'named' | BodySiblingRole | undefined;
+  /**
+   * The key needs no escape in JSON and holds no surrogate: a plain string literal (see
+   * `PlainStrings`) that starts with its text and a quote is this key.
+   */
+  readonly isPlainKey: boolean;
   /** The key that came first in the object at this path last time (see `FieldRuleCache.follow`). */
   firstKey: PathNode | undefined;
   /** The key that followed this one in its object last time. */
@@ -80,6 +85,7 @@ export class FieldRuleCache {
       scanner: this.redactor.scanner,
       children: new Map(),
       sibling: undefined,
+      isPlainKey: false,
       firstKey: undefined,
       nextKey: undefined,
       isCleanKey: false,
@@ -101,6 +107,7 @@ export class FieldRuleCache {
       scanner: facts?.scanner ?? parent.scanner,
       children: new Map(),
       sibling: facts?.sibling,
+      isPlainKey: facts?.isPlainKey ?? false,
       firstKey: undefined,
       nextKey: undefined,
       isCleanKey: false,
@@ -121,6 +128,7 @@ export class FieldRuleCache {
       rule: this.redactor.fieldRule(path),
       scanner: scanner.named(key),
       sibling: siblingRole(key),
+      isPlainKey: !NOT_PLAIN.test(key),
     };
     if (this.isPathSensitive) return facts;
     const memo = this.keys;
@@ -156,7 +164,11 @@ export class FieldRuleCache {
 }
 
 /** What a key's node holds besides its place in the tree. */
-type KeyFacts = Pick<PathNode, 'key' | 'rule' | 'scanner' | 'sibling'>;
+type KeyFacts = Pick<PathNode, 'key' | 'rule' | 'scanner' | 'sibling' | 'isPlainKey'>;
+
+/** What a plain string literal does not hold: a quote, a backslash, a control character or a surrogate. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the raw controls a JSON string cannot hold are the point.
+const NOT_PLAIN = /["\\\x00-\x1f\ud800-\udfff]/;
 
 /**
  * The facts of keys by the scanner of the path above them and the key, at most `MAX_NODES`

@@ -16,7 +16,7 @@ import { MatchCursor } from './match-cursor.ts';
  * value completes, so a 1 GB top-level array streams.
  *
  * For speed the detectors first run once over each pushed piece, as `jsonScanText` writes it
- * (keys left out while records repeat them, see `JsonTokenRewriter.scanText`); only a value
+ * (keys left out while records repeat them, see `JsonTokenRewriter.scanBatch`); only a value
  * that a match overlaps near its ends, or a string with escapes or surrogates, is then scanned
  * alone, as in the NDJSON redactor.
  *
@@ -60,7 +60,7 @@ export function createJsonRedactor(redactor: Redactor, createPart?: PartRedactor
   /** Lexes `buffer`, which starts at a token boundary; with `isPartial`, keeps its last token if it may continue. */
   function lex(buffer: string, isPartial: boolean): void {
     text = buffer;
-    matches.reset(hasDetectors ? scanner.scan(rewriter.scanText(buffer)).matches : []);
+    matches.reset(hasDetectors ? rewriter.scanBatch(buffer, scanner) : []);
     const stop = lexJsonText(buffer, rewriter, { matches, isPartial });
     tail = stop === buffer.length ? '' : buffer.slice(stop);
     tailFirst = buffer.charCodeAt(stop);

@@ -1,4 +1,5 @@
 import { instantiateKernel } from '../detectors/wasm-kernel.ts';
+import type { ScanMatch } from '../scanner.ts';
 import { JSON_SCAN_TEXT_WASM } from './json-scan-text-wasm.ts';
 
 const LF = 0x0a;
@@ -8,6 +9,9 @@ const COLON = 0x3a;
 const BEYOND_LATIN1 = /[\u0100-\uffff]/;
 /** Characters of Latin-1 text the kernel rewrites at once (its memory); longer text takes the byte loop. */
 const MAX_KERNEL_CHARS = 1024 * 1024;
+/** Where the kernel writes the map of positions, after the text, and its most bytes: a pair of i32 per two bytes of text. */
+const MAP_OFFSET = MAX_KERNEL_CHARS;
+const MAX_MAP_BYTES = 4 * MAX_KERNEL_CHARS;
 
 // What each byte outside a string does: ends any number and becomes a line break, starts a
 // number, continues one (`.`, `e`, `E`, `+`), or, non-ASCII, stays (invalid there, and kept so
@@ -28,9 +32,11 @@ const INSIDE = new Uint8Array(256).map((_, byte) =>
 
 /**
  * `text`, whole lines of JSON texts, as the detectors see it in one batch scan: the contents of
- * strings (keys included, escapes left as written) and number tokens stay at their positions;
+ * strings (keys included, escapes left as written) and number tokens stay, in order;
  * everything else (quotes, structural characters, whitespace, `true`, `false`, `null`) becomes
- * a line break, which detectors treat like the start or end of text.
+ * a line break, which detectors treat like the start or end of text. In Latin-1 text (up to
+ * `MAX_KERNEL_CHARS`) each run of line breaks is written as one, sparing the detectors a third
+ * of a record's text (keys blanked), and `toSource` maps matches back; elsewhere positions stay.
  *
  * Positions are kept in UTF-16 code units: only ASCII is rewritten, to ASCII, and other
  * characters round-trip through Latin-1 or UTF-8 at their length, except that a lone surrogate
@@ -42,17 +48,23 @@ const INSIDE = new Uint8Array(256).map((_, byte) =>
  * outnumber its code units): callers that scan keys otherwise (records repeat theirs) spare the
  * detectors that text. Callers must then not trust the scan of any key.
  */
-export function jsonScanText(text: string, blanksKeys = false): string {
+export function jsonScanText(text: string, blanksKeys = false): JsonScanText {
   // A byte loop is several times faster than building the copy from string slices. Latin-1
   // text, the common case, is copied rather than transcoded (and V8 answers the test at once
   // for the one-byte strings that hold it), and rewritten in WebAssembly
-  // (assembly/json-scan-text.ts), which skips the contents of strings sixteen bytes at a time.
+  // (assembly/json-scan-text.ts), which moves the contents of strings sixteen bytes at a time.
+  // Its map is copied out: the memory is this thread's, and the next text overwrites it.
   const isLatin1 = !BEYOND_LATIN1.test(text);
   if (isLatin1 && text.length <= MAX_KERNEL_CHARS) {
-    const { memory, scanText } = instance();
+    const { memory, scanText, mapEntries, hasControls } = instance();
     const length = memory.write(text, 0, 'latin1');
-    scanText(0, length, blanksKeys ? 1 : 0);
-    return memory.toString('latin1', 0, length);
+    const scanLength = scanText(0, length, blanksKeys ? 1 : 0, MAP_OFFSET);
+    const map = new Int32Array(memory.buffer, memory.byteOffset + MAP_OFFSET, 2 * mapEntries()).slice();
+    return {
+      text: memory.toString('latin1', 0, scanLength),
+      isControlFree: hasControls() === 0,
+      toSource: (matches) => inSource(matches, map),
+    };
   }
   const encoding = isLatin1 ? 'latin1' : 'utf8';
   const bytes = Buffer.from(text, encoding);
@@ -106,11 +118,50 @@ export function jsonScanText(text: string, blanksKeys = false): string {
     if (kind !== KEEP) bytes[i] = LF;
     i++;
   }
-  return bytes.toString(encoding);
+  return { text: bytes.toString(encoding), isControlFree: false, toSource: (matches) => matches };
+}
+
+/**
+ * `matches` (ascending, not overlapping) in positions of the text `map` was written for: pairs
+ * of a scan text position and the shift to add to it and to the positions up to the next pair's.
+ */
+function inSource(matches: ScanMatch[], map: Int32Array): ScanMatch[] {
+  if (map.length === 0 || matches.length === 0) return matches;
+  let pair = -2;
+  const source = (position: number): number => {
+    while (pair + 2 < map.length && (map[pair + 2] as number) <= position) pair += 2;
+    return position + (pair < 0 ? 0 : (map[pair + 1] as number));
+  };
+  return matches.map((match) => {
+    const start = source(match.start);
+    // The end is where the match's last character ends: a run of line breaks after it stays out.
+    const end = match.end > match.start ? source(match.end - 1) + 1 : start;
+    return match.value === undefined
+      ? { start, end, detector: match.detector }
+      : { start, end, detector: match.detector, value: match.value };
+  });
+}
+
+/** What {@link jsonScanText} writes. */
+export interface JsonScanText {
+  /** The scan text. */
+  readonly text: string;
+  /** Matches of a scan of {@link text}, in positions of the text it was written for. */
+  readonly toSource: (matches: ScanMatch[]) => ScanMatch[];
+  /**
+   * No string holds a raw control character other than a line feed (strings read as the scan
+   * reads them, ending at a line feed); `false` when that was not looked for.
+   */
+  readonly isControlFree: boolean;
 }
 
 interface Kernel {
-  readonly scanText: (text: number, length: number, blanksKeys: number) => void;
+  /** Returns the scan text's length; writes the map of its positions at `map`. */
+  readonly scanText: (text: number, length: number, blanksKeys: number, map: number) => number;
+  /** Pairs in the map the last `scanText` wrote. */
+  readonly mapEntries: () => number;
+  /** 1 when a string of the last `scanText`'s text holds a raw control character other than a line feed. */
+  readonly hasControls: () => number;
   /** The kernel's memory. */
   readonly memory: Buffer;
 }
@@ -120,8 +171,13 @@ let kernel: Kernel | undefined;
 
 function instance(): Kernel {
   if (kernel === undefined) {
-    const { exports, memory } = instantiateKernel(JSON_SCAN_TEXT_WASM, MAX_KERNEL_CHARS);
-    kernel = { scanText: exports.scanText as Kernel['scanText'], memory: Buffer.from(memory) };
+    const { exports, memory } = instantiateKernel(JSON_SCAN_TEXT_WASM, MAP_OFFSET + MAX_MAP_BYTES);
+    kernel = {
+      scanText: exports.scanText as Kernel['scanText'],
+      mapEntries: exports.mapEntries as Kernel['mapEntries'],
+      hasControls: exports.hasControls as Kernel['hasControls'],
+      memory: Buffer.from(memory),
+    };
   }
   return kernel;
 }

@@ -5,7 +5,7 @@ import type { MatchCursor } from './match-cursor.ts';
 /** How {@link lexJsonText} reads a text. */
 export interface JsonLexOptions {
   /**
-   * The matches of a scan of the text as `JsonTokenRewriter.scanText` writes it: with a number,
+   * The matches of the batch scan of the text (`JsonTokenRewriter.scanBatch`): with a number,
    * or a string without escapes or surrogates, the rewriter is given the matches that overlap
    * it, so it can skip the detectors for it.
    */
@@ -35,7 +35,7 @@ export interface JsonLexOptions {
 export function lexJsonText(text: string, rewriter: JsonTokenRewriter, options: JsonLexOptions = {}): number {
   const { matches, isPartial = false, from = 0, to = text.length } = options;
   rewriter.read(text);
-  const plain = new PlainStrings(text);
+  const plain = new PlainStrings(text, rewriter.isControlFree(text));
   let i = from;
   while (i < to) {
     const code = text.charCodeAt(i);
@@ -104,17 +104,39 @@ export function lexJsonText(text: string, rewriter: JsonTokenRewriter, options: 
  */
 export class PlainStrings {
   private readonly text: string;
+  private readonly isControlFree: boolean;
   private special = -1;
+  /** With `isControlFree`: the next backslash and line feed, each searched again only once passed. */
+  private backslash = -1;
+  private lineFeed = -1;
 
-  constructor(text: string) {
+  /**
+   * `isControlFree`: the strings of `text` hold no raw control character but line feeds, and it
+   * is Latin-1 (`jsonScanText` said so), so a backslash or a line feed is all that ends a plain
+   * string: native searches for those two are far faster than the expression for all of them.
+   */
+  constructor(text: string, isControlFree = false) {
     this.text = text;
+    this.isControlFree = isControlFree;
   }
 
   /** True when the string literal from the quote at `open` to the quote at `close` is plain. */
   isPlain(open: number, close: number): boolean {
-    if (this.special <= open) this.special = nextSpecial(this.text, open + 1);
+    if (this.special <= open) {
+      if (this.isControlFree) {
+        if (this.backslash <= open) this.backslash = indexOrEnd(this.text, '\\', open + 1);
+        if (this.lineFeed <= open) this.lineFeed = indexOrEnd(this.text, '\n', open + 1);
+        this.special = Math.min(this.backslash, this.lineFeed);
+      } else this.special = nextSpecial(this.text, open + 1);
+    }
     return close < this.special;
   }
+}
+
+/** The index of `char` in `text` at or after `from`, or the text's length. */
+function indexOrEnd(text: string, char: string, from: number): number {
+  const index = text.indexOf(char, from);
+  return index < 0 ? text.length : index;
 }
 
 /** What a plain string literal does not hold: a backslash, a control character or a surrogate. */

@@ -207,9 +207,11 @@ export class JsonTokenRewriter {
   private readonly behind: number[] = [];
   /** By rule index: code units from a match start that a detector may inspect (its longest match and lookahead). */
   private readonly reach: number[] = [];
-  /** The batch scan of the text being read left its keys out (see {@link scanText}). */
+  /** The text of the last {@link scanBatch}, when its strings hold no control character but line feeds. */
+  private controlFreeText: string | undefined;
+  /** The batch scan of the text being read left its keys out (see {@link scanBatch}). */
   private areKeysUnscanned = false;
-  /** Plain keys read since the last {@link scanText}, and those of them that repeated their record's order. */
+  /** Plain keys read since the last {@link scanBatch}, and those of them that repeated their record's order. */
   private keys = 0;
   private repeatedKeys = 0;
   /** Makes the redactors of bodies in base64. */
@@ -275,18 +277,29 @@ export class JsonTokenRewriter {
   }
 
   /**
-   * `text` as the batch scan whose matches the lexer passes with its tokens should see it
-   * (`jsonScanText`): the text read next. Keys are left out of it when most keys of the text
-   * read last repeated the order of the record before (keys of records, not of a map keyed by
-   * ids): each distinct key is then scanned once alone (see `PathNode.isCleanKey`), not again in
-   * every record, and the lexer's matches are not trusted for keys.
+   * The matches of `scanner` in `text`, the text read next, as the batch scan whose matches the
+   * lexer passes with its tokens sees it (`jsonScanText`), in positions of `text`. Keys are left
+   * out of it when most keys of the text read last repeated the order of the record before (keys
+   * of records, not of a map keyed by ids): each distinct key is then scanned once alone (see
+   * `PathNode.isCleanKey`), not again in every record, and the lexer's matches are not trusted
+   * for keys.
    */
-  scanText(text: string): string {
+  scanBatch(text: string, scanner: Scanner): ScanMatch[] {
     this.areKeysUnscanned =
       this.keys >= MIN_KEYS_TO_SKIP && this.repeatedKeys >= this.keys * REPEATED_KEYS_TO_SKIP;
     this.keys = 0;
     this.repeatedKeys = 0;
-    return jsonScanText(text, this.areKeysUnscanned);
+    const scan = jsonScanText(text, this.areKeysUnscanned);
+    this.controlFreeText = scan.isControlFree ? text : undefined;
+    return scan.toSource(scanner.scan(scan.text).matches);
+  }
+
+  /**
+   * True when `text` is the text last given to {@link scanBatch} and that scan found no raw
+   * control character but line feeds in its strings (see `PlainStrings`).
+   */
+  isControlFree(text: string): boolean {
+    return text === this.controlFreeText;
   }
 
   /**
@@ -574,15 +587,17 @@ export class JsonTokenRewriter {
       const isContext = rule === undefined && node.scanner !== scanner;
       if (isContext && (this.held.isHolding || this.decodesBase64.get(node.scanner) !== false)) return i;
       const key = node.key as string;
-      const keyClose = source.indexOf('"', i + 1);
+      // A plain key's literal is its text between quotes: where it closes is known.
+      const keyClose = i + 1 + key.length;
       if (
-        keyClose !== i + 1 + key.length ||
+        !node.isPlainKey ||
         keyClose + 1 >= to ||
-        source.charCodeAt(keyClose + 1) !== COLON_CODE
+        source.charCodeAt(keyClose) !== QUOTE ||
+        source.charCodeAt(keyClose + 1) !== COLON_CODE ||
+        !source.startsWith(key, i + 1)
       ) {
         return i;
       }
-      if (!source.startsWith(key, i + 1) || !plain.isPlain(i, keyClose)) return i;
       const pathChars = this.pathChars + key.length - (this.path[last] as string).length;
       // The key's node was read under this path before, within the bound; checked all the same.
       if (pathChars > maxChars) return i;

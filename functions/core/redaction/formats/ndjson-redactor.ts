@@ -16,8 +16,8 @@ const CARRIAGE_RETURN = 0x0d;
  * missing final newline are kept.
  *
  * For speed the detectors first run once over all complete lines of a push, as `jsonScanText`
- * writes them (string contents and numbers in place, everything else a line break; keys left
- * out while records repeat them, see `JsonTokenRewriter.scanText`); only a
+ * writes them (string contents and numbers in order, everything else a line break; keys left
+ * out while records repeat them, see `JsonTokenRewriter.scanBatch`); only a
  * value that a match overlaps near its ends (see `JsonTokenRewriter`), or a string with
  * escapes or surrogates, is then scanned alone. This equals scanning every value alone as
  * long as detectors treat a line break like the start or end of text (see the CSV redactor);
@@ -64,7 +64,7 @@ export function createNdjsonRedactor(
    * `after`: the output that no table's window still holds (see `JsonTokenRewriter.readLines`).
    */
   function redactLines(lines: string, after = ''): string {
-    matches.reset(hasDetectors ? scanner.scan(rewriter.scanText(lines)).matches : []);
+    matches.reset(hasDetectors ? rewriter.scanBatch(lines, scanner) : []);
     rewriter.read(lines);
     let start = 0;
     for (let newline = lines.indexOf('\n'); newline >= 0; newline = lines.indexOf('\n', start)) {
