@@ -13,10 +13,11 @@ export async function* redactBytes(
 ): AsyncGenerator<Uint8Array> {
   const decoder = new Utf8StreamDecoder();
   for await (const chunk of source) {
-    const out = formatRedactor.push(decoder.decode(chunk));
-    if (out.length > 0) yield encodeUtf8(out);
+    const text = decoder.decode(chunk);
+    const pieces = formatRedactor.pushPieces?.(text) ?? [formatRedactor.push(text)];
+    for (const out of pieces) if (out.length > 0) yield encodeUtf8(out);
   }
   decoder.end();
-  const out = formatRedactor.end();
-  if (out.length > 0) yield encodeUtf8(out);
+  const pieces = formatRedactor.endPieces?.() ?? [formatRedactor.end()];
+  for (const out of pieces) if (out.length > 0) yield encodeUtf8(out);
 }
