@@ -14,10 +14,21 @@ export async function* redactBytes(
   const decoder = new Utf8StreamDecoder();
   for await (const chunk of source) {
     const text = decoder.decode(chunk);
-    const pieces = formatRedactor.pushPieces?.(text) ?? [formatRedactor.push(text)];
-    for (const out of pieces) if (out.length > 0) yield encodeUtf8(out);
+    const bytes = encodePieces(formatRedactor.pushPieces?.(text) ?? [formatRedactor.push(text)]);
+    if (bytes !== undefined) yield bytes;
   }
   decoder.end();
-  const pieces = formatRedactor.endPieces?.() ?? [formatRedactor.end()];
-  for (const out of pieces) if (out.length > 0) yield encodeUtf8(out);
+  const bytes = encodePieces(formatRedactor.endPieces?.() ?? [formatRedactor.end()]);
+  if (bytes !== undefined) yield bytes;
+}
+
+/**
+ * The UTF-8 bytes of `pieces` joined, or `undefined` when they are empty: each piece encoded
+ * apart (see `FormatRedactor.pushPieces`) and the bytes joined, one chunk per push as before (a
+ * chunk per piece kept a gzip object's source open after its reader left).
+ */
+function encodePieces(pieces: readonly string[]): Buffer | undefined {
+  const text = pieces.filter((piece) => piece.length > 0);
+  if (text.length === 0) return undefined;
+  return text.length === 1 ? encodeUtf8(text[0] as string) : Buffer.concat(text.map(encodeUtf8));
 }
