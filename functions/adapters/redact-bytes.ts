@@ -14,12 +14,23 @@ export async function* redactBytes(
   const decoder = new Utf8StreamDecoder();
   for await (const chunk of source) {
     const text = decoder.decode(chunk);
-    const bytes = encodePieces(formatRedactor.pushPieces?.(text) ?? [formatRedactor.push(text)]);
+    const bytes =
+      formatRedactor.pushPieces === undefined
+        ? encodeText(formatRedactor.push(text))
+        : encodePieces(formatRedactor.pushPieces(text));
     if (bytes !== undefined) yield bytes;
   }
   decoder.end();
-  const bytes = encodePieces(formatRedactor.endPieces?.() ?? [formatRedactor.end()]);
+  const bytes =
+    formatRedactor.endPieces === undefined
+      ? encodeText(formatRedactor.end())
+      : encodePieces(formatRedactor.endPieces());
   if (bytes !== undefined) yield bytes;
+}
+
+/** The UTF-8 bytes of `text`, or `undefined` when it is empty. */
+function encodeText(text: string): Buffer | undefined {
+  return text.length > 0 ? encodeUtf8(text) : undefined;
 }
 
 /**
@@ -28,7 +39,7 @@ export async function* redactBytes(
  * chunk per piece kept a gzip object's source open after its reader left).
  */
 function encodePieces(pieces: readonly string[]): Buffer | undefined {
-  const text = pieces.filter((piece) => piece.length > 0);
-  if (text.length === 0) return undefined;
-  return text.length === 1 ? encodeUtf8(text[0] as string) : Buffer.concat(text.map(encodeUtf8));
+  if (pieces.length <= 1) return encodeText(pieces[0] ?? '');
+  const bytes = Buffer.concat(pieces.map(encodeUtf8));
+  return bytes.byteLength > 0 ? bytes : undefined;
 }
