@@ -13,10 +13,33 @@ export async function* redactBytes(
 ): AsyncGenerator<Uint8Array> {
   const decoder = new Utf8StreamDecoder();
   for await (const chunk of source) {
-    const out = formatRedactor.push(decoder.decode(chunk));
-    if (out.length > 0) yield encodeUtf8(out);
+    const text = decoder.decode(chunk);
+    const bytes =
+      formatRedactor.pushPieces === undefined
+        ? encodeText(formatRedactor.push(text))
+        : encodePieces(formatRedactor.pushPieces(text));
+    if (bytes !== undefined) yield bytes;
   }
   decoder.end();
-  const out = formatRedactor.end();
-  if (out.length > 0) yield encodeUtf8(out);
+  const bytes =
+    formatRedactor.endPieces === undefined
+      ? encodeText(formatRedactor.end())
+      : encodePieces(formatRedactor.endPieces());
+  if (bytes !== undefined) yield bytes;
+}
+
+/** The UTF-8 bytes of `text`, or `undefined` when it is empty. */
+function encodeText(text: string): Buffer | undefined {
+  return text.length > 0 ? encodeUtf8(text) : undefined;
+}
+
+/**
+ * The UTF-8 bytes of `pieces` joined, or `undefined` when they are empty: each piece encoded
+ * apart (see `FormatRedactor.pushPieces`) and the bytes joined, one chunk per push as before (a
+ * chunk per piece kept a gzip object's source open after its reader left).
+ */
+function encodePieces(pieces: readonly string[]): Buffer | undefined {
+  if (pieces.length <= 1) return encodeText(pieces[0] ?? '');
+  const bytes = Buffer.concat(pieces.map(encodeUtf8));
+  return bytes.byteLength > 0 ? bytes : undefined;
 }

@@ -244,6 +244,24 @@ describe('createTextRedactor', () => {
     );
   });
 
+  it('gives in pieces what it returns, each well-formed (property)', () => {
+    fc.assert(
+      fc.property(plantedText(WINDOW), fc.array(fc.nat(), { maxLength: 8 }), (input, points) => {
+        const chunks = splitAt(input, points);
+        const joined = outputsOf(createTextRedactor(sampleRedactor()), chunks);
+        const inPieces = createTextRedactor(sampleRedactor());
+        const pieces = [
+          ...chunks.map((chunk) => inPieces.pushPieces?.(chunk) ?? []),
+          inPieces.endPieces?.() ?? [],
+        ];
+
+        expect(pieces.map((outs) => outs.join(''))).toEqual(joined);
+        expect(pieces.flat().filter((piece) => !isWellFormed(piece))).toEqual([]);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('gives the same output for any split of the input (property)', () => {
     const property = (input: string, points: number[]) => {
       const whole = outputsOf(createTextRedactor(sampleRedactor()), [input]).join('');

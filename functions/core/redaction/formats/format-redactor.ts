@@ -9,6 +9,14 @@ export interface FormatRedactor {
   push(text: string): string;
   /** Ends the input; returns the rest. Throws `MalformedObjectError` when the input is incomplete. */
   end(): string;
+  /**
+   * `push`'s output as the strings it joins, for a caller that encodes each apart: a redactor
+   * that emits long outputs (the text redactor's scans) gives them in pieces that V8 need not
+   * flatten outside its young generation.
+   */
+  pushPieces?(text: string): readonly string[];
+  /** `end`'s output as the strings it joins (see `pushPieces`). */
+  endPieces?(): readonly string[];
 }
 
 /** Formats the engine can parse. */

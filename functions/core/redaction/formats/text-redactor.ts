@@ -1,10 +1,13 @@
 import type { Redactor } from '../redactor.ts';
+import type { ScanMatch } from '../scanner.ts';
 import type { FormatRedactor } from './format-redactor.ts';
 
 /** Text is scanned once this much is pending beyond what a match could still need. */
 const WINDOW = 64 * 1024;
 /** ...and at least this many times the context and reach that each scan is given again. */
 const NEW_PER_REPEATED = 4;
+/** Code units of scanned text (and the replacements in them) redacted into one output string. */
+const OUTPUT_PIECE = 32 * 1024;
 
 /**
  * Plain text and logs: the detectors run over a sliding window, with no notion of lines, so a
@@ -34,6 +37,11 @@ const NEW_PER_REPEATED = 4;
  * (and copied) at most about 1.25 times, where the packs' 200 Ki code units of context and
  * reach made it 1.8 times on the bench logs (a tenth of their CPU). The redactor then holds up
  * to about five times the context and reach: with the packs, about a million code units.
+ *
+ * A scan's output is also given in pieces of about `OUTPUT_PIECE` code units (`pushPieces`),
+ * which the caller encodes apart: one string of a whole scan (with the packs, 800 Ki code
+ * units) is over the size V8 allocates in its young generation, and flattening it for encoding
+ * took fresh pages of memory each time (a third of the page faults on the bench logs).
  */
 export function createTextRedactor(redactor: Redactor): FormatRedactor {
   const scanner = redactor.textScanner;
@@ -47,54 +55,95 @@ export function createTextRedactor(redactor: Redactor): FormatRedactor {
   /** Pending code units (from `position` on) at which the next piece is scanned. */
   let due = window + reach;
 
-  /** Redacts `text[from, limit)` and what the last match there covers; keeps the rest as the tail. */
-  function emit(text: string, from: number, limit: number): string {
+  /**
+   * Appends to `out` `text[from, to)` redacted with `matches` (all inside it), in pieces cut
+   * between matches and never between the halves of a surrogate pair, which are encoded apart.
+   */
+  function redactPieces(
+    out: string[],
+    text: string,
+    matches: readonly ScanMatch[],
+    from: number,
+    to: number,
+  ): void {
+    let start = from;
+    let first = 0;
+    while (start < to) {
+      let end = Math.min(to, start + OUTPUT_PIECE);
+      let next = first;
+      for (;;) {
+        while (next < matches.length && (matches[next] as ScanMatch).start < end) {
+          end = Math.max(end, (matches[next] as ScanMatch).end);
+          next++;
+        }
+        if (end >= to || !isLowSurrogate(text.charCodeAt(end))) break;
+        end++;
+      }
+      out.push(redactor.replace(text, matches.slice(first, next), start, end));
+      first = next;
+      start = end;
+    }
+  }
+
+  /** Redacts `text[from, limit)` and what the last match there covers into `out`; keeps the rest as the tail. */
+  function emit(out: string[], text: string, from: number, limit: number): void {
     const { matches, next: cut } = scanner.scan(text, from, limit);
-    const out = redactor.replace(text, matches, from, cut);
+    redactPieces(out, text, matches, from, cut);
     const keepFrom = Math.max(0, cut - context);
     tail = text.slice(keepFrom);
     position = cut - keepFrom;
     due = text.length - cut + Math.max(window, text.length >> 1);
+  }
+
+  function pushPieces(text: string): string[] {
+    const out: string[] = [];
+    if (tail.length - position + text.length < due) {
+      tail += text;
+      return out;
+    }
+    let from = position;
+    // A bridge pays off, and leaves room to cut the piece past it, only for a large piece.
+    if (text.length >= 2 * (context + reach)) {
+      // Every match that starts in the tail, or in the first `context` code units of the
+      // piece, lies in the bridge; scanning resumes in the piece with its lookbehind in place.
+      const bridge = tail + text.slice(0, context + reach);
+      const { matches, next } = scanner.scan(bridge, from, tail.length + context);
+      redactPieces(out, bridge, matches, from, next);
+      from = next;
+      if (next >= tail.length + context) {
+        from -= tail.length;
+        tail = '';
+      }
+    }
+    text = tail + text;
+    let limit = text.length - reach;
+    // Never split a surrogate pair between two outputs.
+    if (isHighSurrogate(text.charCodeAt(limit - 1))) limit--;
+    emit(out, text, from, limit);
+    return out;
+  }
+
+  function endPieces(): string[] {
+    const out: string[] = [];
+    emit(out, tail, position, tail.length);
+    tail = '';
+    position = 0;
+    due = window + reach;
     return out;
   }
 
   return {
-    push(text) {
-      if (tail.length - position + text.length < due) {
-        tail += text;
-        return '';
-      }
-      let out = '';
-      let from = position;
-      // A bridge pays off, and leaves room to cut the piece past it, only for a large piece.
-      if (text.length >= 2 * (context + reach)) {
-        // Every match that starts in the tail, or in the first `context` code units of the
-        // piece, lies in the bridge; scanning resumes in the piece with its lookbehind in place.
-        const bridge = tail + text.slice(0, context + reach);
-        const { matches, next } = scanner.scan(bridge, from, tail.length + context);
-        out = redactor.replace(bridge, matches, from, next);
-        from = next;
-        if (next >= tail.length + context) {
-          from -= tail.length;
-          tail = '';
-        }
-      }
-      text = tail + text;
-      let limit = text.length - reach;
-      // Never split a surrogate pair between two outputs.
-      if (isHighSurrogate(text.charCodeAt(limit - 1))) limit--;
-      return out + emit(text, from, limit);
-    },
-    end() {
-      const out = emit(tail, position, tail.length);
-      tail = '';
-      position = 0;
-      due = window + reach;
-      return out;
-    },
+    push: (text) => pushPieces(text).join(''),
+    end: () => endPieces().join(''),
+    pushPieces,
+    endPieces,
   };
 }
 
 function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }
