@@ -263,8 +263,13 @@ function group(
         for (const pattern of occurrence.anchors) {
           for (const { kind, isKeyword } of roles[pattern] ?? []) {
             const member = members[kind] as PackMember;
-            if (!isKeyword) consider(choice, member.matchAt(text, occurrence.start), kind, from);
-            else if (member.keywords.length > 0) {
+            // An occurrence before `from` found for the widest member's reach is out of reach
+            // of most: their values would start before `from` (a JWT's `eyJ`, tried again at
+            // each scan after its match, as often as it was first).
+            if (!isKeyword) {
+              if (occurrence.start + member.maxValueOffset >= from)
+                consider(choice, member.matchAt(text, occurrence.start), kind, from);
+            } else if (member.keywords.length > 0 && occurrence.start + member.keywordWindow >= from) {
               const end = occurrence.start + (patternLengths[pattern] as number);
               const keyword = patternTexts[pattern] as string;
               if (
