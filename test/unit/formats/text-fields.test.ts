@@ -388,6 +388,7 @@ describe('createFieldAssignmentDetector', () => {
     'Last-Name',
     '"dob"',
     "'ssn'",
+    'cn',
     'status',
     'export ',
     ': ',
@@ -456,7 +457,8 @@ describe('createFieldAssignmentDetector', () => {
         found.push(match);
       return found;
     };
-    // `xfirst_name` after `first_name` (and back), `dob` after `"dob"`: the same last characters.
+    // `xfirst_name` after `first_name` (and back), `dob` after `"dob"`: the same last characters;
+    // `cn` (shorter than the three compared at once) after different characters.
     const shared = createFieldAssignmentDetector(ruleSet.fieldRules) as Detector;
     fc.assert(
       fc.property(textArbitrary, (text) => {
@@ -470,6 +472,55 @@ describe('createFieldAssignmentDetector', () => {
       'Jane',
       'Jane',
     ]);
+  });
+
+  it('binds each of many keys to the field rule its name matches (keys sharing the cache of last characters)', () => {
+    // Rule names in the spellings the matcher folds alike, short names, and random keys from
+    // their letters, with characters before and after: enough keys per text that many share a
+    // set of the cache, so one is often compared with another of the same last characters.
+    const spellings = [
+      'first_name',
+      'First-Name',
+      'firstName',
+      'FIRST_NAME',
+      'first.name',
+      'cn',
+      'CN',
+      'dob',
+      'ssn',
+    ];
+    const key = fc.oneof(
+      fc.constantFrom(...spellings, ...ruledNames),
+      fc.string({ unit: fc.constantFrom(...'acdfimnorstCFN_-.'), minLength: 1, maxLength: 6 }),
+      fc
+        .tuple(fc.string({ unit: fc.constantFrom(...'axN_-'), maxLength: 2 }), fc.constantFrom(...spellings))
+        .map(([before, name]) => before + name),
+    );
+    fc.assert(
+      fc.property(fc.array(key, { minLength: 1, maxLength: 3000 }), (keys) => {
+        const text = keys.map((name) => `${name}=Jane\n`).join('');
+        const found = [];
+        for (
+          let match = detector.findFrom(text, 0);
+          match !== undefined;
+          match = detector.findFrom(text, match.end)
+        )
+          found.push(match);
+        const expected = [];
+        let lineStart = 0;
+        for (const name of keys) {
+          const rule = ruleSet.fieldRules.findIndex((candidate) => candidate.matches([name]));
+          const binding = ruleSet.fieldRules[rule];
+          if (binding !== undefined && !binding.isKeep && binding.isInText !== false) {
+            const start = lineStart + name.length + 1;
+            expected.push({ start, end: start + 'Jane'.length, kind: rule });
+          }
+          lineStart += name.length + '=Jane\n'.length;
+        }
+        expect(found).toEqual(expected);
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('searches a line dense in matches in linear time, though it lacks one anchor', () => {

@@ -86,6 +86,11 @@ export function createFieldAssignmentDetector(
   // of the 64 MB log about 0.065 s (6 %) faster.
   const tailKeys: (string | undefined)[] = new Array(2 * TAIL_SLOTS).fill(undefined);
   const tailKinds = new Int32Array(2 * TAIL_SLOTS);
+  // Per way, the three code units before the end of the key where it was read, the last in the
+  // high bits (16 each): the set is chosen by them, so they are compared as one number and only
+  // the rest of a longer key a character at a time. A key shorter than three is compared with
+  // what stood before it too, a stricter test. The detector alone on the 16 MB above: 33 → 30 ms.
+  const tailEnds = new Float64Array(2 * TAIL_SLOTS);
   /** The key `keyBefore` read last: where it starts (its opening quote's, if quoted) and its kind. */
   let keyStart = 0;
   let isKeyDoubleQuoted = false;
@@ -121,12 +126,16 @@ export function createFieldAssignmentDetector(
     }
     const isQuoted = quote === DOUBLE_QUOTE || quote === SINGLE_QUOTE;
     if (isQuoted) keyEnd--;
-    const tailSet = tailSetOf(text, keyEnd);
+    const last = text.charCodeAt(keyEnd - 1) | 0;
+    const second = text.charCodeAt(keyEnd - 2) | 0;
+    const third = text.charCodeAt(keyEnd - 3) | 0;
+    const tail = last * 0x100000000 + second * 0x10000 + third;
+    const tailSet = tailSetOf(last, second, third);
     for (let way = tailSet; way < tailSet + 2; way++) {
       const known = tailKeys[way];
       if (known === undefined) break;
       const start = keyEnd - known.length;
-      if (start < 0 || !isAt(text, known, start)) continue;
+      if (tailEnds[way] !== tail || start < 0 || !isAt(text, known, start, known.length - 3)) continue;
       if (start > 0 && isKeyChar(text.charCodeAt(start - 1))) continue;
       if (isQuoted && (start === 0 || text.charCodeAt(start - 1) !== quote)) return -1;
       keyStart = isQuoted ? start - 1 : start;
@@ -161,8 +170,10 @@ export function createFieldAssignmentDetector(
     // The set's last key moves to its second way, the key read takes the first.
     tailKeys[tailSet + 1] = tailKeys[tailSet];
     tailKinds[tailSet + 1] = tailKinds[tailSet] as number;
+    tailEnds[tailSet + 1] = tailEnds[tailSet] as number;
     tailKeys[tailSet] = key;
     tailKinds[tailSet] = kind;
+    tailEnds[tailSet] = tail;
     return kind;
   }
 
@@ -537,18 +548,17 @@ function trimEnd(text: string, start: number, end: number): number {
   return trimmed;
 }
 
-/** True when `key` is at `at` in `text`, compared from its end (the characters a slot is chosen by). */
-function isAt(text: string, key: string, at: number): boolean {
-  for (let i = key.length - 1; i >= 0; i--) if (text.charCodeAt(at + i) !== key.charCodeAt(i)) return false;
+/** True when the first `count` characters of `key` are at `at` in `text` (none when `count` ≤ 0). */
+function isAt(text: string, key: string, at: number, count: number): boolean {
+  for (let i = count - 1; i >= 0; i--) if (text.charCodeAt(at + i) !== key.charCodeAt(i)) return false;
   return true;
 }
 
 /**
- * The first slot of the set of `tailKeys` for a key ending at `end`: a hash of the three
- * characters before `end` (fewer, and those before the text's start as 0, near its start).
+ * The first slot of the set of `tailKeys` for a key whose last three code units are `last`,
+ * `second` and `third` (0 for those before the text's start): a hash of them.
  */
-function tailSetOf(text: string, end: number): number {
-  const hash =
-    text.charCodeAt(end - 1) * 961 + (text.charCodeAt(end - 2) | 0) * 31 + (text.charCodeAt(end - 3) | 0);
+function tailSetOf(last: number, second: number, third: number): number {
+  const hash = last * 961 + second * 31 + third;
   return ((hash ^ (hash >>> 10)) & (TAIL_SLOTS - 1)) * 2;
 }
