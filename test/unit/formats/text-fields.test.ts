@@ -13,7 +13,11 @@ import { type CompiledRuleSet, Redactor } from '../../../functions/core/redactio
 import { ruleSetSchema } from '../../../functions/core/redaction/rule-schema.ts';
 import { shippedRuleSet } from '../../support/shipped-rules.ts';
 import { testTokenKeys } from '../actions/test-token-keys.ts';
-import { expectDecidedByNeighbourhood, expectLeftmostWithinBounds } from '../support/detector-contract.ts';
+import {
+  allMatches,
+  expectDecidedByNeighbourhood,
+  expectLeftmostWithinBounds,
+} from '../support/detector-contract.ts';
 
 let ruleSet: CompiledRuleSet;
 beforeAll(async () => {
@@ -447,16 +451,6 @@ describe('createFieldAssignmentDetector', () => {
   });
 
   it('reads each key alike whatever keys it read before (keys cached by their last characters)', () => {
-    const allMatches = (finder: Detector, text: string) => {
-      const found = [];
-      for (
-        let match = finder.findFrom(text, 0);
-        match !== undefined;
-        match = finder.findFrom(text, match.end)
-      )
-        found.push(match);
-      return found;
-    };
     // `xfirst_name` after `first_name` (and back), `dob` after `"dob"`: the same last characters;
     // `cn` (shorter than the three compared at once) after different characters.
     const shared = createFieldAssignmentDetector(ruleSet.fieldRules) as Detector;
@@ -499,13 +493,7 @@ describe('createFieldAssignmentDetector', () => {
     fc.assert(
       fc.property(fc.array(key, { minLength: 1, maxLength: 3000 }), (keys) => {
         const text = keys.map((name) => `${name}=Jane\n`).join('');
-        const found = [];
-        for (
-          let match = detector.findFrom(text, 0);
-          match !== undefined;
-          match = detector.findFrom(text, match.end)
-        )
-          found.push(match);
+        const found = allMatches(detector, text);
         const expected = [];
         let lineStart = 0;
         for (const name of keys) {
@@ -526,14 +514,8 @@ describe('createFieldAssignmentDetector', () => {
   it('searches a line dense in matches in linear time, though it lacks one anchor', () => {
     const text = 'first_name=Jane '.repeat(20_000);
     const indexOf = vi.spyOn(String.prototype, 'indexOf');
-    let found = 0;
     try {
-      for (
-        let match = detector.findFrom(text, 0);
-        match !== undefined;
-        match = detector.findFrom(text, match.end)
-      )
-        found++;
+      const found = allMatches(detector, text).length;
       let searched = 0;
       indexOf.mock.calls.forEach(([, from], i) => {
         const within = (indexOf.mock.contexts[i] as unknown as string).length;

@@ -1,28 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Detector, Match } from '../../../functions/core/redaction/detector.ts';
 import { createDetectorGroup } from '../../../functions/core/redaction/detectors/detector-group.ts';
 import { runPackExamples } from '../../../functions/core/redaction/rule-examples.ts';
 import { reachesLikelihood } from '../../../functions/core/redaction/rule-schema.ts';
 import { validatorNamed } from '../../../functions/core/redaction/validators/validator-registry.ts';
 import {
+  allMatches,
   expectDecidedByNeighbourhood,
   expectLeftmostWithinBounds,
   matchAt,
 } from '../support/detector-contract.ts';
 import { exampleTexts, shippedMembers, shippedPacks } from './shipped-packs.ts';
-
-function allMatches(detector: Detector, text: string): Match[] {
-  const found: Match[] = [];
-  for (
-    let match = detector.findFrom(text, 0);
-    match !== undefined;
-    match = detector.findFrom(text, match.end)
-  ) {
-    found.push({ start: match.start, end: match.end });
-  }
-  return found;
-}
 
 /** `text` with every occurrence of `literal` (ignoring case) changed by `change`. */
 function replaceAll(text: string, literal: string, change: (found: string) => string): string {

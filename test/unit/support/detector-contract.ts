@@ -1,6 +1,18 @@
 import { expect } from 'vitest';
 import type { Detector, Match } from '../../../functions/core/redaction/detector.ts';
 
+/** Every match of the detector in `text`, each found from the end of the one before, as it reports them. */
+export function allMatches(detector: Detector, text: string): Match[] {
+  const found: Match[] = [];
+  for (
+    let match = detector.findFrom(text, 0);
+    match !== undefined;
+    match = detector.findFrom(text, match.end)
+  )
+    found.push(match);
+  return found;
+}
+
 /** The detector's match starting exactly at `start` (its bounds only), if any. */
 export function matchAt(detector: Detector, text: string, start: number): Match | undefined {
   const match = detector.findFrom(text, start);
