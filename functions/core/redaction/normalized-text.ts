@@ -1,4 +1,5 @@
 import { FOLDABLE_CLASS, foldCharacter, LATIN1_FOLDABLE } from './character-folds.ts';
+import { isLowSurrogate } from './surrogates.ts';
 import { decodeEscapeAt, MAX_ESCAPE_LENGTH } from './text-escapes.ts';
 
 /** Invisible characters dropped in a row; the rest of a longer run stays, and breaks a value. */
@@ -222,8 +223,4 @@ function lastAtMost(values: readonly number[], limit: number): number {
     else high = middle;
   }
   return low - 1;
-}
-
-function isLowSurrogate(code: number): boolean {
-  return code >= 0xdc00 && code <= 0xdfff;
 }

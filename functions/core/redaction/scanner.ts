@@ -2,6 +2,7 @@ import type { Detector, Match } from './detector.ts';
 import { isLineLocal } from './detectors/built-in-detectors.ts';
 import { decodeBase64Text, isEncodedFieldName } from './encoded-value.ts';
 import { MAX_EXPANSION, type NormalizedText, normalizeText, SYNC_LENGTH } from './normalized-text.ts';
+import { isHighSurrogate, isLowSurrogate } from './surrogates.ts';
 import { MAX_ESCAPE_LENGTH } from './text-escapes.ts';
 
 /**
@@ -348,12 +349,4 @@ export class Scanner {
     const value = first.value ?? decoded.slice(first.start, first.end);
     return { matches: [{ start: 0, end: text.length, detector: first.detector, value }], next: text.length };
   }
-}
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
-}
-
-function isLowSurrogate(code: number): boolean {
-  return code >= 0xdc00 && code <= 0xdfff;
 }

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { MalformedObjectError } from '../../errors.ts';
+import { isHighSurrogate } from '../surrogates.ts';
 
 /** How an LDIF value is written (RFC 2849 §2): as it is (`:`), in base64 (`::`), or as a URL to read it from (`:<`). */
 export type LdifValueForm = 'plain' | 'base64' | 'url';
@@ -91,8 +92,4 @@ export function foldLdifLine(line: string, width: number, newline: string): stri
     room = width - 1;
   }
   return parts.join(newline);
-}
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
 }

@@ -1,5 +1,6 @@
 import * as libqp from 'libqp';
 import { LimitExceededError, MalformedObjectError } from '../../errors.ts';
+import { isHighSurrogate } from '../surrogates.ts';
 import type { FormatRedactor } from './format-redactor.ts';
 
 /** The charsets a mail part's text is read in; another one is not read (see `mail-redactor.ts`). */
@@ -282,8 +283,4 @@ function qpEncoder(newline: string): ByteEncoder {
       return out;
     },
   };
-}
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
 }

@@ -1,5 +1,6 @@
 import type { Redactor } from '../redactor.ts';
 import type { ScanMatch } from '../scanner.ts';
+import { isHighSurrogate, isLowSurrogate } from '../surrogates.ts';
 import type { FormatRedactor } from './format-redactor.ts';
 
 /** Text is scanned once this much is pending beyond what a match could still need. */
@@ -138,12 +139,4 @@ export function createTextRedactor(redactor: Redactor): FormatRedactor {
     pushPieces,
     endPieces,
   };
-}
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
-}
-
-function isLowSurrogate(code: number): boolean {
-  return code >= 0xdc00 && code <= 0xdfff;
 }
