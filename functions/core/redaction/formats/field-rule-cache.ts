@@ -1,6 +1,7 @@
 import type { CompiledFieldRule, CompiledRuleSet, FieldPath, Redactor } from '../redactor.ts';
 import type { Scanner } from '../scanner.ts';
 import { type BodySiblingRole, bodySiblingRole } from './encoded-body.ts';
+import { needsEscape } from './json-string-encoder.ts';
 import { isNamedField, isNamingField } from './sibling-names.ts';
 
 /** Paths remembered before the cache starts over (at the next top-level value). */
@@ -128,7 +129,7 @@ export class FieldRuleCache {
       rule: this.redactor.fieldRule(path),
       scanner: scanner.named(key),
       sibling: siblingRole(key),
-      isPlainKey: !NOT_PLAIN.test(key),
+      isPlainKey: !needsEscape(key),
     };
     if (this.isPathSensitive) return facts;
     const memo = this.keys;
@@ -165,10 +166,6 @@ export class FieldRuleCache {
 
 /** What a key's node holds besides its place in the tree. */
 type KeyFacts = Pick<PathNode, 'key' | 'rule' | 'scanner' | 'sibling' | 'isPlainKey'>;
-
-/** What a plain string literal does not hold: a quote, a backslash, a control character or a surrogate. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the raw controls a JSON string cannot hold are the point.
-const NOT_PLAIN = /["\\\x00-\x1f\ud800-\udfff]/;
 
 /**
  * The facts of keys by the scanner of the path above them and the key, at most `MAX_NODES`

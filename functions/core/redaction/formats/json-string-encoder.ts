@@ -60,8 +60,11 @@ export function quote(text: string): string {
   return needsEscape(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
-// What JSON.stringify escapes, and paired surrogates, which it keeps but are costly to tell from unpaired ones.
-function needsEscape(text: string): boolean {
+/**
+ * Whether `text` holds what JSON.stringify escapes, or paired surrogates, which it keeps but are
+ * costly to tell from unpaired ones: without any, `text` between quotes is its literal.
+ */
+export function needsEscape(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) return true;
