@@ -238,9 +238,10 @@ export async function* redactInSegments(
 
 /**
  * Where the next segment ends in `bytes` (a record start first), with the complete records
- * before that end: the last record end, the whole buffer when a record is malformed or already
- * longer than any record may be (the redactor then fails on it), else 0 to wait for more. The
- * records are counted here, in the same search for record ends, not again by the worker.
+ * before that end: the last record end; when a record is malformed, the end of the last whole
+ * character after it (see `CsvRecordScan.isMalformed`); the whole buffer when a record is
+ * already longer than any record may be (the redactor then fails on it); else 0 to wait for
+ * more. The records are counted here, in the same search for record ends, not again by the worker.
  */
 function segmentEnd(
   bytes: Uint8Array,
@@ -253,7 +254,10 @@ function segmentEnd(
       ? scanCsvRecords(bytes, delimiter, { isCounting: true })
       : { end: lastLineEnd(bytes), records: -1, isMalformed: false };
   // A UTF-16 code unit takes at most 3 bytes, so this many bytes exceed the limit in code units.
-  if (scan.isMalformed || (scan.end === 0 && bytes.length > 3 * maxRecordBytes + 3)) {
+  if (scan.isMalformed) {
+    return { end: scan.end, records: countRecords(bytes.subarray(0, scan.end), format, delimiter) };
+  }
+  if (scan.end === 0 && bytes.length > 3 * maxRecordBytes + 3) {
     return { end: bytes.length, records: countRecords(bytes, format, delimiter) };
   }
   const records = scan.records >= 0 ? scan.records : countLines(bytes.subarray(0, scan.end));

@@ -302,6 +302,30 @@ describe('redactInSegments', () => {
     }
   });
 
+  it('reports a malformed record as the single pass does when the bytes gathered end inside a character', async () => {
+    // A segment whose records do not parse is cut where the bytes gathered end; cut inside 😀,
+    // it failed on the truncated character before its redactor reached the record.
+    const input =
+      '\r\n\npassword|password|id\n"bob@example.com"\r\n"é😀"\n"unclosed\nwJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY|""""|555-234-5678\r\n""\r\n"é😀"|bob@example.com\n';
+    const single = singlePass('csv', input);
+    expect(single.error).toBe(
+      'MalformedObjectError: malformed CSV in record 6: characters follow a closing quote',
+    );
+    for (const segmentBytes of [1, 8, 32, 64]) {
+      for (const readBytes of [1, 2, 3, 5]) {
+        expectSameAsSinglePass(
+          await segmented('csv', input, {
+            chunkBytes: 1,
+            segmentBytes,
+            maxInFlight: 1,
+            reading: { from: 0, readBytes },
+          }),
+          single,
+        );
+      }
+    }
+  });
+
   it('gives the single-pass output, counts and errors for NDJSON, whatever the segments and chunks', async () => {
     await fc.assert(
       fc.asyncProperty(ndjsonDocument, splitting, async (input, options) => {

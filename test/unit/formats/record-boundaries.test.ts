@@ -62,6 +62,7 @@ describe('scanCsvRecords', () => {
           const found = scanCsvRecords(bytes, delimiter.charCodeAt(0));
           if (expected === 'malformed') {
             expect(found.isMalformed).toBe(true);
+            // Whole characters: the record that fails is handed on whole.
             expect(found.end).toBe(bytes.length);
             return;
           }
@@ -81,6 +82,33 @@ describe('scanCsvRecords', () => {
         },
       ),
       { numRuns: 3000 },
+    );
+  });
+
+  it('hands on a malformed record up to the last whole character after it, or asks for more bytes (generated)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(',', ';', '\t', '|'),
+        fc
+          .string({ unit: fc.constantFrom('a', 'é', '€', '😀', ','), minLength: 1, maxLength: 8 })
+          .filter((tail) => !tail.startsWith(',')),
+        fc.nat(),
+        (delimiter, tail, cutAt) => {
+          // `"x"` closes its cell, and the character after it makes the record malformed.
+          const text = `id${delimiter}name\n"x"${tail}\n`;
+          const whole = Buffer.from(text);
+          const afterQuote = Buffer.byteLength(`id${delimiter}name\n"x"`);
+          // Cut anywhere past the first byte after the closing quote.
+          const bytes = whole.subarray(0, afterQuote + 1 + (cutAt % (whole.length - afterQuote)));
+          const found = scanCsvRecords(bytes, delimiter.charCodeAt(0));
+          expect(found.isMalformed).toBe(true);
+          const wholeCharacters = new TextDecoder().decode(bytes).replace(/\uFFFD$/, '');
+          const charactersEnd = Buffer.byteLength(wholeCharacters);
+          expect(found.end).toBe(charactersEnd > afterQuote ? charactersEnd : 0);
+          if (found.end > 0) new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, found.end));
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 

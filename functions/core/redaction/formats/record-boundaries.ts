@@ -16,8 +16,10 @@ export interface CsvRecordScan {
   /** Complete records in `[0, end)`, when counted. */
   readonly records: number;
   /**
-   * True when text follows a closing quote (the tokenizer fails there): `end` is then the
-   * length of the bytes, so the record that fails is handed on whole and no further cut is made.
+   * True when text follows a closing quote (the tokenizer fails there): `end` is then where the
+   * bytes' last complete UTF-8 character ends, so that the record that fails is handed on whole
+   * and decodable and no further cut is made; 0 when that would leave out the text after the
+   * quote (more bytes are needed: without it, the record would read as complete).
    */
   readonly isMalformed: boolean;
 }
@@ -96,7 +98,10 @@ export function scanCsvRecords(
     if (after === delimiter) position = close + 2;
     // The terminator starts the next span, which takes it (and its LF, or waits for one).
     else if (after === LF || after === CR) position = close + 1;
-    else return { end: length, records, isMalformed: true };
+    else {
+      const charactersEnd = completeCharactersEnd(bytes);
+      return { end: charactersEnd > close + 1 ? charactersEnd : 0, records, isMalformed: true };
+    }
   }
   if (!isCounting) end = lastBreakEnd(bytes, spanStarts, spanEnds, isComplete);
   return { end, records, isMalformed: false };
@@ -151,6 +156,24 @@ function closingQuote(bytes: Buffer, from: number): number {
   while (quote >= 0 && bytes[quote + 1] === QUOTE) quote = bytes.indexOf(QUOTE, quote + 2);
   // A quote at the very end may yet be the first of a doubled pair.
   return quote === bytes.length - 1 ? -1 : quote;
+}
+
+/**
+ * Where the last complete UTF-8 character of `bytes` ends: their length, less the lead byte and
+ * continuation bytes of a character they end inside (a segment cut there would fail to decode
+ * on its truncated end, an error the whole object does not have).
+ */
+function completeCharactersEnd(bytes: Buffer): number {
+  const length = bytes.length;
+  for (let lead = length - 1; lead >= 0 && lead >= length - 3; lead--) {
+    const byte = bytes[lead] as number;
+    if (byte < 0x80) return length;
+    if (byte >= 0xc0) {
+      const size = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
+      return lead + size > length ? lead : length;
+    }
+  }
+  return length;
 }
 
 /** Byte offset just past the last LF (the end of the last complete NDJSON or text line), or 0. */
