@@ -1,3 +1,4 @@
+import { oneByteText } from '../one-byte-text.ts';
 import type { ValueAction } from '../redactor.ts';
 import type { Action } from '../rule-schema.ts';
 
@@ -20,6 +21,8 @@ const MASKABLE = /^[\p{L}\p{N}]$/u;
  * ```
  */
 export function maskAction(action: MaskAction): ValueAction {
+  // The character is read from a rule file: see `oneByteText`.
+  const maskChar = oneByteText(action.char);
   return (value) => {
     const chars = Array.from(value);
     const maskable = chars.filter((char) => MASKABLE.test(char)).length;
@@ -31,9 +34,9 @@ export function maskAction(action: MaskAction): ValueAction {
     for (const char of chars) {
       if (MASKABLE.test(char)) {
         seen++;
-        out += seen <= keepFirst || seen > tailStart ? char : action.char;
+        out += seen <= keepFirst || seen > tailStart ? char : maskChar;
       } else {
-        out += action.keepSeparators || seen < keepFirst || seen > tailStart ? char : action.char;
+        out += action.keepSeparators || seen < keepFirst || seen > tailStart ? char : maskChar;
       }
     }
     return out;

@@ -1,3 +1,4 @@
+import { oneByteText } from '../one-byte-text.ts';
 import type { ValueAction } from '../redactor.ts';
 import type { Action } from '../rule-schema.ts';
 
@@ -13,6 +14,7 @@ export type RedactAction = Extract<Action, { type: 'redact' }>;
  * ```
  */
 export function redactAction(action: RedactAction, rule: { label: string }): ValueAction {
-  const replacement = `[${action.label ?? rule.label}]`;
+  // Labels are read from rule files: see `oneByteText`.
+  const replacement = oneByteText(`[${action.label ?? rule.label}]`);
   return () => replacement;
 }
