@@ -262,7 +262,8 @@ describe('a view still being made past the budget', () => {
       views: createLocalViewStore({ directory: temporaryDirectory('views'), maxBytes: 2 ** 30 }),
       viewBudgetMs: 0,
     };
-    const { gateway, client } = await gatewayWithViews(options, ['data'], {});
+    // Retries enough for a slow machine, where the view may not be made by the SDK's second attempt.
+    const { gateway, client } = await gatewayWithViews(options, ['data'], { maxAttempts: 6 });
     const key = await gateway.store.create('raw-reader', ['data']);
     const host = new URL(gateway.server.url).host;
 
@@ -275,7 +276,8 @@ describe('a view still being made past the budget', () => {
 
     const head = await client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'other.csv' }));
     const attempts = gateway.audit.filter((event) => event.key === 'other.csv').map((event) => event.status);
-    expect(attempts).toEqual([503, 200]);
+    // Refused while the view is being made (CI once needed a third attempt), then answered.
+    expect(attempts.join(',')).toMatch(/^(503,)+200$/);
     const body = await getBytes(client, 'data', 'other.csv');
     expect(head.ContentLength).toBe(body.bytes.byteLength);
     expect(head.ETag).toBe(md5Etag(body.bytes));

@@ -136,7 +136,10 @@ const digestWithCard: fc.Arbitrary<string> = fc
     const at = seed % (length - card.length + 1);
     const digest = random.slice(0, at) + card + random.slice(at + card.length, length);
     return isUpper ? digest.toUpperCase() : digest;
-  });
+  })
+  // Upper-case hex that starts `EAAA` has a Square access token's shape, which the secrets pack
+  // rightly takes (CI drew `EAAA4000…`): not a digest this property is about.
+  .filter((digest) => !digest.startsWith('EAAA'));
 
 /** Text before and after a card where people write one: after a space, a colon, `=`, in quotes, at a line start. */
 const cardContext = fc.tuple(
