@@ -67,11 +67,24 @@ export function decodeUtf8(bytes: Buffer): string {
  * encodeUtf8('crème'); // <Buffer 63 72 c3 a8 6d 65>
  */
 export function encodeUtf8(text: string): Buffer {
-  if (text.length > MAX_KERNEL_BYTES || BEYOND_LATIN1.test(text)) return Buffer.from(text, 'utf8');
+  const transcoded = latin1AsUtf8(text);
+  if (transcoded === undefined) return Buffer.from(text, 'utf8');
+  const bytes = Buffer.allocUnsafe(transcoded.byteLength);
+  bytes.set(transcoded);
+  return bytes;
+}
+
+/**
+ * The UTF-8 bytes of Latin-1 `text` transcoded in WebAssembly, as a view of the kernel's memory
+ * that its next use overwrites (copy them out before); `undefined` when `text` has a character
+ * above U+00FF or is longer than the kernel's memory allows.
+ *
+ * @example
+ * output.set(latin1AsUtf8('crème') as Buffer, at); // the bytes c3 a8 for è, copied out at once
+ */
+export function latin1AsUtf8(text: string): Buffer | undefined {
+  if (text.length > MAX_KERNEL_BYTES || BEYOND_LATIN1.test(text)) return undefined;
   const { memory, latin1ToUtf8 } = instance();
   const length = memory.write(text, 0, 'latin1');
-  const end = OUTPUT_AT + latin1ToUtf8(0, length, OUTPUT_AT);
-  const bytes = Buffer.allocUnsafe(end - OUTPUT_AT);
-  memory.copy(bytes, 0, OUTPUT_AT, end);
-  return bytes;
+  return memory.subarray(OUTPUT_AT, OUTPUT_AT + latin1ToUtf8(0, length, OUTPUT_AT));
 }

@@ -1,11 +1,13 @@
 import { redactSegment } from '../core/redaction/formats/redact-segment.ts';
 import type { CompiledRuleSet } from '../core/redaction/redactor.ts';
+import { latin1AsUtf8 } from './latin1-utf8.ts';
 import type { SegmentOutcome, SegmentTask } from './segment-worker-pool.ts';
 import { Utf8StreamDecoder } from './utf8-stream-decoder.ts';
 
 const encoder = new TextEncoder();
 /** Bytes decoded at a time: the size of a stream's chunks, which the redactors are tuned for. */
 const PIECE_BYTES = 64 * 1024;
+const LF = 0x0a;
 
 /**
  * Decodes and redacts one segment (what a segment worker does per task). Throws the decoder's
@@ -40,6 +42,15 @@ class Utf8Output {
   }
 
   write(text: string): void {
+    // Latin-1 text (one-byte strings, most of it) is transcoded in WebAssembly: `encodeInto`
+    // takes a character at a time once a string holds one above U+007F.
+    const latin1 = latin1AsUtf8(text);
+    if (latin1 !== undefined) {
+      this.reserve(latin1.byteLength);
+      this.buffer.set(latin1, this.length);
+      this.length += latin1.byteLength;
+      return;
+    }
     let rest = text;
     for (;;) {
       const { read, written } = encoder.encodeInto(rest, this.buffer.subarray(this.length));
@@ -47,10 +58,16 @@ class Utf8Output {
       if (read === rest.length) return;
       rest = rest.slice(read);
       // A UTF-16 code unit takes at most 3 bytes.
-      const grown = new Uint8Array(Math.max(2 * this.buffer.length, this.length + 3 * rest.length));
-      grown.set(this.buffer.subarray(0, this.length));
-      this.buffer = grown;
+      this.reserve(3 * rest.length);
     }
+  }
+
+  /** Grows the buffer, by doubling at least, until `bytes` more fit. */
+  private reserve(bytes: number): void {
+    if (this.length + bytes <= this.buffer.length) return;
+    const grown = new Uint8Array(Math.max(2 * this.buffer.length, this.length + bytes));
+    grown.set(this.buffer.subarray(0, this.length));
+    this.buffer = grown;
   }
 
   /** The bytes written, a view of the buffer. */
@@ -59,10 +76,21 @@ class Utf8Output {
   }
 }
 
-/** The text of `bytes`, strictly decoded, in pieces (see `Segment.body`). */
+/**
+ * The text of `bytes`, strictly decoded, in pieces (see `Segment.body`) that end after a line
+ * feed when one lies in the last half of their bytes: a record is then rarely cut, and the
+ * redactor's tokenizer, which appends a piece to the part of a record it holds, copies neither.
+ */
 function* decodeInPieces(bytes: Uint8Array): Generator<string> {
   const decoder = new Utf8StreamDecoder();
-  for (let at = 0; at < bytes.length; at += PIECE_BYTES)
-    yield decoder.decode(bytes.subarray(at, at + PIECE_BYTES));
+  for (let at = 0; at < bytes.length; ) {
+    let end = at + PIECE_BYTES;
+    if (end < bytes.length) {
+      const lineEnd = bytes.lastIndexOf(LF, end - 1) + 1;
+      if (lineEnd > at + PIECE_BYTES / 2) end = lineEnd;
+    }
+    yield decoder.decode(bytes.subarray(at, end));
+    at = end;
+  }
   decoder.end();
 }
