@@ -4,7 +4,8 @@
  * bytes per character, slices of it too; one such piece in an output built by concatenation
  * makes the whole output two-byte when it is flattened, which doubles its memory and costs the
  * UTF-8 encoder its Latin-1 fast path. JSON.parse makes each string it reads one-byte when all
- * its characters fit.
+ * its characters fit. A single character needs none of this (V8 keeps one string per Latin-1
+ * character: a mask's `char` is one-byte however it was read).
  *
  * @example
  * oneByteText('[NAME]'); // '[NAME]', one byte per character

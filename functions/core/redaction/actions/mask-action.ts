@@ -1,4 +1,3 @@
-import { oneByteText } from '../one-byte-text.ts';
 import type { ValueAction } from '../redactor.ts';
 import type { Action } from '../rule-schema.ts';
 
@@ -21,8 +20,6 @@ const MASKABLE = /^[\p{L}\p{N}]$/u;
  * ```
  */
 export function maskAction(action: MaskAction): ValueAction {
-  // The character is read from a rule file: see `oneByteText`.
-  const maskChar = oneByteText(action.char);
   return (value) => {
     const chars = Array.from(value);
     const maskable = chars.filter((char) => MASKABLE.test(char)).length;
@@ -34,9 +31,9 @@ export function maskAction(action: MaskAction): ValueAction {
     for (const char of chars) {
       if (MASKABLE.test(char)) {
         seen++;
-        out += seen <= keepFirst || seen > tailStart ? char : maskChar;
+        out += seen <= keepFirst || seen > tailStart ? char : action.char;
       } else {
-        out += action.keepSeparators || seen < keepFirst || seen > tailStart ? char : maskChar;
+        out += action.keepSeparators || seen < keepFirst || seen > tailStart ? char : action.char;
       }
     }
     return out;
