@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { MalformedObjectError } from '../core/errors.ts';
+import { completeUtf8Length } from '../core/redaction/complete-utf8.ts';
 import { decodeUtf8 } from './latin1-utf8.ts';
 
 /**
@@ -31,7 +32,7 @@ export class Utf8StreamDecoder {
         `NUL byte at byte ${this.offset + nul}: not UTF-8 text (UTF-16, UTF-32 or binary content)`,
       );
     }
-    const end = completeLength(bytes);
+    const end = completeUtf8Length(bytes);
     const complete = bytes.subarray(0, end);
     if (!isUtf8(complete)) throw new MalformedObjectError(`invalid UTF-8 near byte ${this.offset}`);
     // Copied: a view would pin the whole chunk while waiting for the rest of one character.
@@ -48,18 +49,4 @@ export class Utf8StreamDecoder {
       );
     }
   }
-}
-
-/** Length of the prefix of `bytes` that does not end inside a multi-byte character. */
-function completeLength(bytes: Uint8Array): number {
-  const length = bytes.byteLength;
-  // A character is at most 4 bytes: look back at most 3 for the lead byte of the last one.
-  for (let back = 1; back <= Math.min(3, length); back++) {
-    const byte = bytes[length - back] as number;
-    if ((byte & 0xc0) !== 0x80) {
-      const needed = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
-      return needed > back ? length - back : length;
-    }
-  }
-  return length;
 }

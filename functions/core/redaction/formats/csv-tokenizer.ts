@@ -1,4 +1,5 @@
 import { LimitExceededError, MalformedObjectError } from '../../errors.ts';
+import { indexOrLength } from './index-or-length.ts';
 
 /**
  * How a cell was written. The span of a quoted cell excludes its quotes; `QuotedEscaped` cells
@@ -266,9 +267,4 @@ export class CsvTokenizer {
     if (position - this.recordStart >= this.maxRecordLength) return this.limitError();
     return new MalformedObjectError(`malformed CSV in record ${this.recordNumber}: ${what}`);
   }
-}
-
-function indexOrLength(text: string, search: string, from: number): number {
-  const index = text.indexOf(search, from);
-  return index === -1 ? text.length : index;
 }

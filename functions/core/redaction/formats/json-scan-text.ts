@@ -1,5 +1,6 @@
 import { instantiateKernel } from '../detectors/wasm-kernel.ts';
 import type { ScanMatch } from '../scanner.ts';
+import { indexOrLength } from './index-or-length.ts';
 import { JSON_SCAN_TEXT_WASM } from './json-scan-text-wasm.ts';
 
 const LF = 0x0a;
@@ -78,8 +79,8 @@ export function jsonScanText(text: string, blanksKeys = false): JsonScanText {
     if (byte === QUOTE) {
       const open = i;
       bytes[i++] = LF;
-      if (backslash < i) backslash = indexOrEnd(text, '\\', i);
-      if (lineFeed < i) lineFeed = indexOrEnd(text, '\n', i);
+      if (backslash < i) backslash = indexOrLength(text, '\\', i);
+      if (lineFeed < i) lineFeed = indexOrLength(text, '\n', i);
       const close = isLatin1 ? text.indexOf('"', i) : -1;
       // A string without escapes or line feeds ends at the next quote, which a native search finds
       // far faster than the loop below (positions are the text's in Latin-1).
@@ -180,12 +181,6 @@ function instance(): Kernel {
     };
   }
   return kernel;
-}
-
-/** The index of `char` in `text` at or after `from`, or the text's length. */
-function indexOrEnd(text: string, char: string, from: number): number {
-  const index = text.indexOf(char, from);
-  return index < 0 ? text.length : index;
 }
 
 /**

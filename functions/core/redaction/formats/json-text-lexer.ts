@@ -1,4 +1,5 @@
 import { isDigit } from '../ascii-classes.ts';
+import { indexOrLength } from './index-or-length.ts';
 import type { JsonTokenRewriter } from './json-token-rewriter.ts';
 import type { MatchCursor } from './match-cursor.ts';
 
@@ -124,19 +125,13 @@ export class PlainStrings {
   isPlain(open: number, close: number): boolean {
     if (this.special <= open) {
       if (this.isControlFree) {
-        if (this.backslash <= open) this.backslash = indexOrEnd(this.text, '\\', open + 1);
-        if (this.lineFeed <= open) this.lineFeed = indexOrEnd(this.text, '\n', open + 1);
+        if (this.backslash <= open) this.backslash = indexOrLength(this.text, '\\', open + 1);
+        if (this.lineFeed <= open) this.lineFeed = indexOrLength(this.text, '\n', open + 1);
         this.special = Math.min(this.backslash, this.lineFeed);
       } else this.special = nextSpecial(this.text, open + 1);
     }
     return close < this.special;
   }
-}
-
-/** The index of `char` in `text` at or after `from`, or the text's length. */
-function indexOrEnd(text: string, char: string, from: number): number {
-  const index = text.indexOf(char, from);
-  return index < 0 ? text.length : index;
 }
 
 /** What a plain string literal does not hold: a backslash, a control character or a surrogate. */

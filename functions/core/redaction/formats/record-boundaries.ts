@@ -1,3 +1,5 @@
+import { completeUtf8Length } from '../complete-utf8.ts';
+
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
@@ -99,7 +101,9 @@ export function scanCsvRecords(
     // The terminator starts the next span, which takes it (and its LF, or waits for one).
     else if (after === LF || after === CR) position = close + 1;
     else {
-      const charactersEnd = completeCharactersEnd(bytes);
+      // Cut inside a character, the segment would fail to decode on its truncated end, an error
+      // the whole object does not have.
+      const charactersEnd = completeUtf8Length(bytes);
       return { end: charactersEnd > close + 1 ? charactersEnd : 0, records, isMalformed: true };
     }
   }
@@ -156,24 +160,6 @@ function closingQuote(bytes: Buffer, from: number): number {
   while (quote >= 0 && bytes[quote + 1] === QUOTE) quote = bytes.indexOf(QUOTE, quote + 2);
   // A quote at the very end may yet be the first of a doubled pair.
   return quote === bytes.length - 1 ? -1 : quote;
-}
-
-/**
- * Where the last complete UTF-8 character of `bytes` ends: their length, less the lead byte and
- * continuation bytes of a character they end inside (a segment cut there would fail to decode
- * on its truncated end, an error the whole object does not have).
- */
-function completeCharactersEnd(bytes: Buffer): number {
-  const length = bytes.length;
-  for (let lead = length - 1; lead >= 0 && lead >= length - 3; lead--) {
-    const byte = bytes[lead] as number;
-    if (byte < 0x80) return length;
-    if (byte >= 0xc0) {
-      const size = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
-      return lead + size > length ? lead : length;
-    }
-  }
-  return length;
 }
 
 /** Byte offset just past the last LF (the end of the last complete NDJSON or text line), or 0. */
