@@ -124,6 +124,24 @@ describe('lists of [name, value] pairs in JSON', () => {
     );
   });
 
+  it('reads a first pair whose value has words a rule names as a pair, not a header (a planted secret CI drew)', () => {
+    // `p!wd:aaaa` names the secrets rule by its words, but no column is named so: were the first
+    // line a header, its value would stay as written.
+    const pairs: Pair[] = [
+      ['DB_PASSWORD', 'p!wd:aaaa'],
+      ['HOME', '/root'],
+      ['SessionToken', 'aaaaaaaa'],
+    ];
+    const expected = [
+      ['DB_PASSWORD', '[SECRET]'],
+      ['HOME', '/root'],
+      ['SessionToken', '[SECRET]'],
+    ];
+    const ndjson = redact([pairs.map((pair) => JSON.stringify(pair)).join('\n')], 'ndjson');
+    expect(ndjson.split('\n').map((line) => JSON.parse(line))).toEqual(expected);
+    expect(JSON.parse(redact([JSON.stringify(pairs)]))).toEqual(expected);
+  });
+
   it('gives each NDJSON line of a pair the rule its name names, whatever the line endings and chunking (generated)', () => {
     fc.assert(
       fc.property(

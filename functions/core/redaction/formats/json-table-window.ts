@@ -3,6 +3,7 @@ import { credentialHeaderValueShape } from './credential-header-values.ts';
 import { INFERENCE_WINDOW_CHARS, INFERENCE_WINDOW_RECORDS, isLocalPhone } from './csv-column-inference.ts';
 import { type ColumnShape, columnShapes, hasNamedShape, shapeName } from './csv-column-shapes.ts';
 import { quote } from './json-string-encoder.ts';
+import { isColumnName } from './sniff-ruled-csv.ts';
 
 /** One scalar of a row read in the window; positions are indexes into the rewriter's output. */
 interface WindowCell {
@@ -375,7 +376,8 @@ export class JsonTableWindow {
    * (see {@link pairRule}), and whether one of the names names a field rule. Pairs: every row
    * has two elements (the last may have one yet when `isRowOpen`), the first are distinct keys
    * (a word without spaces), and the first row is no header whose both cells name a rule
-   * (`["secret","name"]`, which a table's later rows follow). A single row passes too: were it
+   * (`["secret","name"]`, which a table's later rows follow; a header cell is a column name, see
+   * `isColumnName`). A single row passes too: were it
    * a lone header, it would head no values to redact; as a pair, its value would leak. Their
    * first column holds names, not values of one kind: binding the first row's name to it would
    * redact the later names.
@@ -393,7 +395,9 @@ export class JsonTableWindow {
     }
     for (const cell of this.cells) {
       if (cell.column === 1) {
-        if (cell.row === 0 && cell.isString && this.rule(cell.text) !== undefined) return undefined;
+        // A value that no column is named (`p!wd:aaaa`) is a pair's, whatever rule its words name.
+        if (cell.row === 0 && cell.isString && isColumnName(cell.text) && this.rule(cell.text) !== undefined)
+          return undefined;
         continue;
       }
       if (!cell.isString || !KEY.test(cell.text) || keys.has(cell.text)) return undefined;

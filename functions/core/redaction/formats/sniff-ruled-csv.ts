@@ -6,6 +6,11 @@ const COMMENT = /^#(?![\p{L}\p{N}])/u;
 /** A header cell: a column name, not a sentence or a value (a leading `#` as in `#id,name`). */
 const COLUMN_NAME = /^#?[\p{L}_][\p{L}\p{Nd}_ .()/-]{0,63}$/u;
 
+/** True when `text` reads as a header cell: a column name, not a sentence or a value. */
+export function isColumnName(text: string): boolean {
+  return COLUMN_NAME.test(text);
+}
+
 /**
  * True when a head of text (an object labelled `.txt`, `.log` or `text/plain`) is a CSV whose
  * header names a column the rule set rules (`isRuled`): after the preamble the CSV redactor
@@ -33,7 +38,7 @@ export function sniffRuledCsv(head: Uint8Array, isRuled: (name: string) => boole
   if (header === undefined) return false;
   const delimiter = delimiterOf(header, declared);
   const names = header.split(delimiter).map((cell) => cell.trim());
-  if (names.length < 2 || !names.every((name) => COLUMN_NAME.test(name)) || !namesRuled(names)) return false;
+  if (names.length < 2 || !names.every(isColumnName) || !namesRuled(names)) return false;
   return lines
     .slice(at + 1)
     .every((line) => line === '' || line.includes('"') || line.split(delimiter).length === names.length);
