@@ -89,6 +89,10 @@ describe('validatedRuleSetKey', () => {
     );
   });
 
+  it('has no key for a document with a value JSON would change under __proto__', () => {
+    expect(keyOf(planted({}, ['__proto__'], undefined))).toBeUndefined();
+  });
+
   it('has no key for a document JSON would change, wherever the change lies', () => {
     const notJson = fc.constantFrom<unknown>(
       undefined,
@@ -128,9 +132,12 @@ function planted(
   const root: Record<string, unknown> = structuredClone(document);
   let at: Record<string | number, unknown> = root;
   for (const step of path) {
-    const next = at[step];
-    at[step] = typeof next === 'object' && next !== null ? next : typeof step === 'number' ? [] : {};
-    at = at[step] as Record<string | number, unknown>;
+    const next = Object.hasOwn(at, step) ? at[step] : undefined;
+    const child = typeof next === 'object' && next !== null ? next : typeof step === 'number' ? [] : {};
+    // An own property whatever the name: assigning to `__proto__` would set the prototype instead
+    // (JSON.parse makes such a key an own property too).
+    Object.defineProperty(at, step, { value: child, writable: true, enumerable: true, configurable: true });
+    at = child as Record<string | number, unknown>;
   }
   if (Array.isArray(at)) at.push(value);
   else at.planted = value;
