@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { InvalidRangeError } from '../core/errors.ts';
 import type { ViewMetadata, ViewRange, ViewStore, ViewWriter } from '../core/ports/view-store.ts';
 import { VIEW_ID_PATTERN } from '../core/views/view-id.ts';
+import { viewMetadataToJson } from './view-metadata-to-json.ts';
 
 export interface LocalViewStoreOptions {
   /** Directory of the views (created 0700), e.g. `<maskpoint home>/views`. */
@@ -142,7 +143,7 @@ export function createLocalViewStore(options: LocalViewStoreOptions): ViewStore 
               `the view has ${writtenBytes} bytes, its metadata says ${metadata.redactedBytes}`,
             );
           }
-          const json = Buffer.from((await importMetadataJson()).viewMetadataToJson(metadata));
+          const json = Buffer.from(viewMetadataToJson(metadata));
           const trailer = Buffer.alloc(TRAILER_BYTES);
           trailer.writeUInt32BE(json.byteLength, 0);
           TRAILER_MAGIC.copy(trailer, 4);
@@ -230,8 +231,8 @@ export function createLocalViewStore(options: LocalViewStoreOptions): ViewStore 
 let metadataJson: Promise<typeof import('./view-metadata-json.ts')> | undefined;
 
 /**
- * The metadata's JSON form, imported at the first view read or written: its schema (zod) is not
- * among what `serve` loads before a cluster primary forks its workers.
+ * The metadata's schema, imported at the first view read: zod is not among what `serve` loads
+ * before a cluster primary forks its workers, nor what its first GET, which writes a view, waits for.
  */
 function importMetadataJson(): NonNullable<typeof metadataJson> {
   metadataJson ??= import('./view-metadata-json.ts');

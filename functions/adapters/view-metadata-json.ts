@@ -12,17 +12,8 @@ const viewMetadataSchema = z.object({
   sourceLastModified: z.iso.datetime().optional(),
 });
 
-/** A view's metadata as the JSON document both view stores keep beside the bytes. */
-export function viewMetadataToJson(metadata: ViewMetadata): string {
-  return JSON.stringify({
-    ...metadata,
-    createdAt: metadata.createdAt.toISOString(),
-    sourceLastModified: metadata.sourceLastModified?.toISOString(),
-  });
-}
-
 /**
- * Reads `viewMetadataToJson`'s document back; `undefined` when it is not one (a damaged entry
+ * Reads `viewMetadataToJson`'s document (view-metadata-to-json.ts) back; `undefined` when it is not one (a damaged entry
  * is a miss, made again, never served).
  */
 export function parseViewMetadataJson(text: string): ViewMetadata | undefined {
