@@ -16,8 +16,8 @@ const storedKeySchema = z.object({
 
 /**
  * The gateway key registry, revoked keys included: the local file's and the Secrets Manager
- * secret's shape. A module of its own, which the local key store imports when it reads a file:
- * `serve`'s first start, which only writes one, does not load zod.
+ * secret's shape. A module of its own, which the local key store imports only for a file that
+ * is not as the stores write it (see `keyFileAsWritten`): a start of `serve` does not load zod.
  */
 export const gatewayKeyFileSchema = z.object({ keys: z.array(storedKeySchema) });
 

@@ -9,6 +9,7 @@ import {
   GATEWAY_KEY_NAME_PATTERN,
   type GatewayKey,
 } from '../core/ports/credential-store.ts';
+import { keyFileAsWritten } from './gateway-key-file-as-written.ts';
 import type { GatewayKeyFile, StoredKey } from './gateway-key-file-schema.ts';
 
 /** File name of the gateway key registry inside the maskpoint home directory. */
@@ -240,21 +241,27 @@ export function summarizeGatewayKeys(file: GatewayKeyFile): GatewayKeySummary[] 
 }
 
 async function validate(document: unknown, path: string): Promise<GatewayKeyFile> {
+  const file = keyFileAsWritten(document) ?? (await validateWithSchema(document, path));
+  const names = new Set<string>();
+  const ids = new Set<string>();
+  for (const key of file.keys) {
+    if (names.has(key.name) || ids.has(key.accessKeyId)) {
+      throw new KeyringError(`gateway key file ${path} lists key "${key.name}" or its access key id twice`);
+    }
+    names.add(key.name);
+    ids.add(key.accessKeyId);
+  }
+  return file;
+}
+
+/** The schema's output for a key file not as the stores write it; imported here, as it loads zod. */
+async function validateWithSchema(document: unknown, path: string): Promise<GatewayKeyFile> {
   const { gatewayKeyFileSchema } = await import('./gateway-key-file-schema.ts');
   const result = gatewayKeyFileSchema.safeParse(document);
   if (!result.success) {
     // Issues name the field and the rule only: a value here could be a secret.
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new KeyringError(`gateway key file ${path} is invalid:\n${problems.join('\n')}`);
-  }
-  const names = new Set<string>();
-  const ids = new Set<string>();
-  for (const key of result.data.keys) {
-    if (names.has(key.name) || ids.has(key.accessKeyId)) {
-      throw new KeyringError(`gateway key file ${path} lists key "${key.name}" or its access key id twice`);
-    }
-    names.add(key.name);
-    ids.add(key.accessKeyId);
   }
   return result.data;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { InvalidRangeError } from '../core/errors.ts';
 import type { ViewMetadata, ViewRange, ViewStore, ViewWriter } from '../core/ports/view-store.ts';
 import { VIEW_ID_PATTERN } from '../core/views/view-id.ts';
-import { viewMetadataToJson } from './view-metadata-to-json.ts';
+import { parseViewMetadataJson, viewMetadataToJson } from './view-metadata-json.ts';
 
 export interface LocalViewStoreOptions {
   /** Directory of the views (created 0700), e.g. `<maskpoint home>/views`. */
@@ -228,17 +228,6 @@ export function createLocalViewStore(options: LocalViewStoreOptions): ViewStore 
   return { get, read, create, delete: remove, deleteObjectViews };
 }
 
-let metadataJson: Promise<typeof import('./view-metadata-json.ts')> | undefined;
-
-/**
- * The metadata's schema, imported at the first view read: zod is not among what `serve` loads
- * before a cluster primary forks its workers, nor what its first GET, which writes a view, waits for.
- */
-function importMetadataJson(): NonNullable<typeof metadataJson> {
-  metadataJson ??= import('./view-metadata-json.ts');
-  return metadataJson;
-}
-
 /** The metadata a view file ends with; `undefined` when the file is not a whole view. */
 async function readTrailer(handle: FileHandle): Promise<ViewMetadata | undefined> {
   const { size } = await handle.stat();
@@ -251,7 +240,7 @@ async function readTrailer(handle: FileHandle): Promise<ViewMetadata | undefined
   if (jsonStart < 0) return undefined;
   const json = Buffer.alloc(jsonBytes);
   await handle.read(json, 0, jsonBytes, jsonStart);
-  const metadata = (await importMetadataJson()).parseViewMetadataJson(json.toString('utf8'));
+  const metadata = await parseViewMetadataJson(json.toString('utf8'));
   return metadata?.redactedBytes === jsonStart ? metadata : undefined;
 }
 

@@ -15,8 +15,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { InvalidRangeError, ServiceUnavailableError } from '../core/errors.ts';
 import type { ViewMetadata, ViewRange, ViewStore, ViewWriter } from '../core/ports/view-store.ts';
 import { VIEW_ID_PATTERN } from '../core/views/view-id.ts';
-import { parseViewMetadataJson } from './view-metadata-json.ts';
-import { viewMetadataToJson } from './view-metadata-to-json.ts';
+import { parseViewMetadataJson, viewMetadataToJson } from './view-metadata-json.ts';
 
 export interface S3ViewStoreOptions {
   readonly client: S3Client;
