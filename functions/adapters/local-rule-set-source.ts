@@ -76,8 +76,9 @@ let anchorAutomata: Promise<void> | undefined;
  * A rule set source reading every `*.yaml` and `*.yml` file directly in `dir` (not its
  * subdirectories), in name order, and the detector packs in `dir/packs/` the same way (none
  * when that directory does not exist). Files are reported by their path as given
- * (`dir/name.yaml`). The schemas, and zod with them, are loaded only when a file is not one whose
- * schema output {@link VALIDATED_RULES_FILE} holds: ~30 ms of a `serve` start with the shipped rules.
+ * (`dir/name.yaml`). The schemas, and zod with them, are loaded only for a file whose schema
+ * output {@link VALIDATED_RULES_FILE} does not hold: ~30 ms of a `serve` start with the shipped
+ * rules.
  */
 export function createLocalRuleSetSource(dir: string): RuleSetSource {
   return {
@@ -187,8 +188,9 @@ async function readBundleFile<T>(name: string): Promise<ReadonlyMap<string, T>> 
 /**
  * Loads and resolves the rule sets in `dir`, by name. A merged rule set whose schema output
  * {@link VALIDATED_RULES_FILE} holds is not validated again (the schema was ~15 ms of a `serve`
- * start for the two shipped rule sets), and when it holds every one, zod is not loaded. The anchor automata of {@link ANCHOR_AUTOMATA_FILE} are
- * given to the anchor search, once, for the rule sets compiled next.
+ * start for the two shipped rule sets), and when it holds every one, zod is not loaded. The
+ * anchor automata of {@link ANCHOR_AUTOMATA_FILE} are given to the anchor search, once, for the
+ * rule sets compiled next.
  *
  * @throws RuleValidationError when any file is invalid; the catalog is never partly loaded.
  */

@@ -1,4 +1,4 @@
-/** A timestamp as `Date#toISOString` writes it for the years 0000–9999 (every one `z.iso.datetime()` accepts). */
+/** A time as `Date#toISOString` writes it for the years 0000–9999, each of which `z.iso.datetime()` takes. */
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /**

@@ -56,13 +56,14 @@ export interface ValidatedPackFile {
 export type PackFileValidation = (source: RuleFileText) => ValidatedPackFile;
 
 /**
- * Checks every pack file, once `validate` gave its schema output, reporting the problems of all of them at once: schema
- * errors (file:line:column), patterns that are unbounded, can backtrack more than a constant
- * per start, or start without one of their anchors, values longer than `maxLength`, unknown
- * built-ins, `withoutKeyword`, `withoutCheck` or `bareValue` where the detector has nothing
- * to do without (see {@link likelihoodProblems}), and pack names or detector ids used twice (ids are unique across packs: rule sets name pack
- * detectors by id). Schema errors are `validate`'s; `cachedFacts` gives the facts of patterns already checked (a
- * cache built from the shipped packs); the others are checked here.
+ * Checks every pack file once `validate` gave its schema output, reporting the problems of all
+ * of them at once: schema errors (`validate`'s, file:line:column), patterns that are unbounded,
+ * can backtrack more than a constant per start, or start without one of their anchors, values
+ * longer than `maxLength`, unknown built-ins, `withoutKeyword`, `withoutCheck` or `bareValue`
+ * where the detector has nothing to do without (see {@link likelihoodProblems}), and pack names
+ * or detector ids used twice (ids are unique across packs: rule sets name pack detectors by id).
+ * `cachedFacts` gives the facts of patterns already checked (a cache built from the shipped
+ * packs); the others are checked here. No zod: `validate` holds the schema, if it needs one.
  *
  * @throws RuleValidationError listing every problem, one per line.
  */

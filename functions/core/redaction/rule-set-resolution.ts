@@ -21,9 +21,9 @@ export type RuleSetValidation =
   | { readonly issues: readonly { readonly path: RulePath; readonly message: string }[] };
 
 /**
- * Validates a merged rule set document against the schema (`validateRuleSet` of rule-catalog.ts), or takes
- * the output a cache of documents known valid holds (see `VALIDATED_RULES_FILE`). `undefined`:
- * this validator cannot tell (a cache alone, without the schema, which loads zod).
+ * Validates a merged rule set document against the schema (`validateRuleSet` of rule-catalog.ts),
+ * or takes the output a cache of documents known valid holds (see `VALIDATED_RULES_FILE`).
+ * `undefined`: this validator cannot tell (a cache alone, without the schema, which loads zod).
  */
 export type RuleSetValidator = (document: RuleSetDocument) => RuleSetValidation | undefined;
 
