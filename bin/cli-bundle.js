@@ -253,8 +253,9 @@ export async function buildCliBundle() {
 
 /**
  * What YAML reads from each shipped rule and pack file, by the SHA-256 of its text, read with the
- * options of functions/core/redaction/rule-file.ts (RULE_YAML_OPTIONS, RULE_YAML_MAX_ALIAS_COUNT;
- * test/integration/cli-bundle.test.ts checks that every entry is what it reads). Parsing them is
+ * options of functions/core/redaction/rule-file-positions.ts (RULE_YAML_OPTIONS) and rule-file.ts
+ * (RULE_YAML_MAX_ALIAS_COUNT; test/integration/cli-bundle.test.ts checks that every entry is what
+ * it reads). Parsing them is
  * most of the cost of loading the rules at start. Files YAML cannot read, and values JSON cannot
  * carry exactly, are left out: they are parsed (and reported) at start as before.
  *

@@ -2,14 +2,15 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
 import { KeyringError } from '../core/errors.ts';
 import {
   type CredentialStore,
-  GATEWAY_KEY_ID_PATTERN,
+  GATEWAY_KEY_BUCKET_PATTERN,
   GATEWAY_KEY_NAME_PATTERN,
   type GatewayKey,
 } from '../core/ports/credential-store.ts';
+import { keyFileAsWritten } from './gateway-key-file-as-written.ts';
+import type { GatewayKeyFile, StoredKey } from './gateway-key-file-schema.ts';
 
 /** File name of the gateway key registry inside the maskpoint home directory. */
 export const GATEWAY_KEYS_FILE = 'gateway-keys.json';
@@ -34,27 +35,11 @@ export interface GatewayKeyRegistry {
 /** The local registry: `find` for the gateway, `create` / `list` / `revoke` for `maskpoint keys`. */
 export interface LocalCredentialStore extends CredentialStore, GatewayKeyRegistry {}
 
-const BUCKET_NAME_PATTERN = /^(?=.{3,63}$)[a-z0-9][a-z0-9.-]*[a-z0-9]$/;
 const BASE32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const KEY_ID_RANDOM_CHARS = 17;
 const SECRET_BYTES = 30;
 const LOCK_WAIT_MS = 2_000;
 const LOCK_RETRY_MS = 25;
-
-const storedKeySchema = z.object({
-  name: z.string().regex(GATEWAY_KEY_NAME_PATTERN),
-  accessKeyId: z.string().regex(GATEWAY_KEY_ID_PATTERN),
-  secretAccessKey: z.string().min(40),
-  buckets: z.array(z.string().regex(BUCKET_NAME_PATTERN)).min(1),
-  createdAt: z.iso.datetime(),
-  revokedAt: z.iso.datetime().optional(),
-});
-/** The gateway key registry, revoked keys included: the local file's and the Secrets Manager secret's shape. */
-export const gatewayKeyFileSchema = z.object({ keys: z.array(storedKeySchema) });
-
-type StoredKey = z.infer<typeof storedKeySchema>;
-/** The registry document: every key ever issued, in creation order. */
-export type GatewayKeyFile = z.infer<typeof gatewayKeyFileSchema>;
 
 /** What identifies one version of the file: every write renames a new file into place. */
 interface FileVersion {
@@ -111,7 +96,7 @@ export function createLocalCredentialStore(home: string): LocalCredentialStore {
       if (isErrno(error, 'ENOENT')) return { keys: [] };
       throw new KeyringError(`gateway key file ${path} is not valid JSON`, { cause: error });
     }
-    return validate(document, path);
+    return await validate(document, path);
   }
 
   async function writeKeyFile(file: GatewayKeyFile): Promise<void> {
@@ -197,7 +182,7 @@ export function issueGatewayKey(name: string, buckets: readonly string[]): Gatew
   }
   if (buckets.length === 0) throw new KeyringError('a gateway key needs at least one bucket');
   for (const bucket of buckets) {
-    if (!BUCKET_NAME_PATTERN.test(bucket)) {
+    if (!GATEWAY_KEY_BUCKET_PATTERN.test(bucket)) {
       throw new KeyringError(
         `bucket name "${bucket}" is not an S3 bucket name (3-63 of a-z, 0-9, "." and "-", starting and ending with a letter or digit)`,
       );
@@ -255,21 +240,28 @@ export function summarizeGatewayKeys(file: GatewayKeyFile): GatewayKeySummary[] 
   }));
 }
 
-function validate(document: unknown, path: string): GatewayKeyFile {
-  const result = gatewayKeyFileSchema.safeParse(document);
-  if (!result.success) {
-    // Issues name the field and the rule only: a value here could be a secret.
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new KeyringError(`gateway key file ${path} is invalid:\n${problems.join('\n')}`);
-  }
+async function validate(document: unknown, path: string): Promise<GatewayKeyFile> {
+  const file = keyFileAsWritten(document) ?? (await validateWithSchema(document, path));
   const names = new Set<string>();
   const ids = new Set<string>();
-  for (const key of result.data.keys) {
+  for (const key of file.keys) {
     if (names.has(key.name) || ids.has(key.accessKeyId)) {
       throw new KeyringError(`gateway key file ${path} lists key "${key.name}" or its access key id twice`);
     }
     names.add(key.name);
     ids.add(key.accessKeyId);
+  }
+  return file;
+}
+
+/** The schema's output for a key file not as the stores write it; imported here, as it loads zod. */
+async function validateWithSchema(document: unknown, path: string): Promise<GatewayKeyFile> {
+  const { gatewayKeyFileSchema } = await import('./gateway-key-file-schema.ts');
+  const result = gatewayKeyFileSchema.safeParse(document);
+  if (!result.success) {
+    // Issues name the field and the rule only: a value here could be a secret.
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new KeyringError(`gateway key file ${path} is invalid:\n${problems.join('\n')}`);
   }
   return result.data;
 }

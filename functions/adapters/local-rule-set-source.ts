@@ -3,12 +3,14 @@ import type { Dirent } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RuleSetSource } from '../core/ports/rule-set-source.ts';
-import { compilePackFiles } from '../core/redaction/detector-pack.ts';
+import { compilePacks } from '../core/redaction/compiled-pack.ts';
 import { addKnownAutomata } from '../core/redaction/detectors/anchor-search.ts';
+import type { DetectorPack } from '../core/redaction/pack-schema.ts';
 import { patternFactsFromJson, patternFactsKey } from '../core/redaction/pattern-facts.ts';
-import { type ResolvedRuleSet, resolveRuleSets } from '../core/redaction/rule-catalog.ts';
-import { parseRuleFiles, type RuleFileText } from '../core/redaction/rule-file.ts';
+import type { RuleFileDocument, RuleFileText } from '../core/redaction/rule-file.ts';
+import { ruleFilePositions } from '../core/redaction/rule-file-positions.ts';
 import type { RuleSet, RuleSetDocument } from '../core/redaction/rule-schema.ts';
+import { type ResolvedRuleSet, resolveRuleSetFiles } from '../core/redaction/rule-set-resolution.ts';
 
 export { DEFAULT_RULES_DIR } from './default-rules-dir.ts';
 
@@ -74,23 +76,47 @@ let anchorAutomata: Promise<void> | undefined;
  * A rule set source reading every `*.yaml` and `*.yml` file directly in `dir` (not its
  * subdirectories), in name order, and the detector packs in `dir/packs/` the same way (none
  * when that directory does not exist). Files are reported by their path as given
- * (`dir/name.yaml`).
+ * (`dir/name.yaml`). The schemas, and zod with them, are loaded only for a file whose schema
+ * output {@link VALIDATED_RULES_FILE} does not hold: ~30 ms of a `serve` start with the shipped
+ * rules.
  */
 export function createLocalRuleSetSource(dir: string): RuleSetSource {
   return {
     async load() {
-      return parseRuleFiles(await readYamlFiles(dir, 'rules'));
+      const files = await readYamlFiles(dir, 'rules');
+      if (!files.every(isValidated)) {
+        return (await import('../core/redaction/rule-file.ts')).parseRuleFiles(files);
+      }
+      // What parseRuleFiles gives for a file whose output the cache holds, without the schema.
+      return files.map(
+        ({ file, text, value }): RuleFileDocument => ({
+          file,
+          document: value as RuleSetDocument,
+          positionOf: ruleFilePositions(text, file).positionOf,
+        }),
+      );
     },
     async loadPacks() {
       const files = await readYamlFiles(join(dir, PACKS_SUBDIR), 'packs', { isOptional: true });
       patternFacts ??= readBundleFile<unknown>(PATTERN_FACTS_FILE);
       const facts = await patternFacts;
-      return compilePackFiles(files, (pattern, flags) => {
+      const validate = files.every(isValidated)
+        ? ({ file, text, output }: RuleFileText) => ({
+            pack: output as DetectorPack,
+            positionOf: ruleFilePositions(text, file).positionOf,
+          })
+        : (await import('../core/redaction/detector-pack.ts')).validatePackFile;
+      return compilePacks(files, validate, (pattern, flags) => {
         const json = facts.get(patternFactsKey(pattern, flags));
         return json === undefined ? undefined : patternFactsFromJson(json);
       });
     },
   };
+}
+
+/** Whether the cache holds what YAML reads from a file and the schema's output for it. */
+function isValidated(file: RuleFileText): boolean {
+  return file.value !== undefined && file.output !== undefined;
 }
 
 async function readYamlFiles(
@@ -162,8 +188,9 @@ async function readBundleFile<T>(name: string): Promise<ReadonlyMap<string, T>> 
 /**
  * Loads and resolves the rule sets in `dir`, by name. A merged rule set whose schema output
  * {@link VALIDATED_RULES_FILE} holds is not validated again (the schema was ~15 ms of a `serve`
- * start for the two shipped rule sets). The anchor automata of {@link ANCHOR_AUTOMATA_FILE} are
- * given to the anchor search, once, for the rule sets compiled next.
+ * start for the two shipped rule sets), and when it holds every one, zod is not loaded. The
+ * anchor automata of {@link ANCHOR_AUTOMATA_FILE} are given to the anchor search, once, for the
+ * rule sets compiled next.
  *
  * @throws RuleValidationError when any file is invalid; the catalog is never partly loaded.
  */
@@ -181,10 +208,17 @@ export async function loadRuleCatalog(dir: string): Promise<Map<string, Resolved
     anchorAutomata,
   ]);
   const outputs = validated.get(VALIDATED_RULE_SETS_KIND) ?? {};
-  return resolveRuleSets(files, packs, (document) => {
+  const cached = (document: RuleSetDocument): RuleSet | undefined => {
     const key = validatedRuleSetKey(document);
     return key !== undefined && Object.hasOwn(outputs, key) ? (outputs[key] as RuleSet) : undefined;
+  };
+  const fromCache = resolveRuleSetFiles(files, packs, (document) => {
+    const ruleSet = cached(document);
+    return ruleSet === undefined ? undefined : { ruleSet };
   });
+  if (fromCache !== undefined) return fromCache;
+  // A rule set the cache does not hold: resolved again with the schema, which loads zod.
+  return (await import('../core/redaction/rule-catalog.ts')).resolveRuleSets(files, packs, cached);
 }
 
 /**

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { InvalidRangeError } from '../core/errors.ts';
 import type { ViewMetadata, ViewRange, ViewStore, ViewWriter } from '../core/ports/view-store.ts';
 import { VIEW_ID_PATTERN } from '../core/views/view-id.ts';
+import { parseViewMetadataJson, viewMetadataToJson } from './view-metadata-json.ts';
 
 export interface LocalViewStoreOptions {
   /** Directory of the views (created 0700), e.g. `<maskpoint home>/views`. */
@@ -142,7 +143,7 @@ export function createLocalViewStore(options: LocalViewStoreOptions): ViewStore 
               `the view has ${writtenBytes} bytes, its metadata says ${metadata.redactedBytes}`,
             );
           }
-          const json = Buffer.from((await importMetadataJson()).viewMetadataToJson(metadata));
+          const json = Buffer.from(viewMetadataToJson(metadata));
           const trailer = Buffer.alloc(TRAILER_BYTES);
           trailer.writeUInt32BE(json.byteLength, 0);
           TRAILER_MAGIC.copy(trailer, 4);
@@ -227,17 +228,6 @@ export function createLocalViewStore(options: LocalViewStoreOptions): ViewStore 
   return { get, read, create, delete: remove, deleteObjectViews };
 }
 
-let metadataJson: Promise<typeof import('./view-metadata-json.ts')> | undefined;
-
-/**
- * The metadata's JSON form, imported at the first view read or written: its schema (zod) is not
- * among what `serve` loads before a cluster primary forks its workers.
- */
-function importMetadataJson(): NonNullable<typeof metadataJson> {
-  metadataJson ??= import('./view-metadata-json.ts');
-  return metadataJson;
-}
-
 /** The metadata a view file ends with; `undefined` when the file is not a whole view. */
 async function readTrailer(handle: FileHandle): Promise<ViewMetadata | undefined> {
   const { size } = await handle.stat();
@@ -250,7 +240,7 @@ async function readTrailer(handle: FileHandle): Promise<ViewMetadata | undefined
   if (jsonStart < 0) return undefined;
   const json = Buffer.alloc(jsonBytes);
   await handle.read(json, 0, jsonBytes, jsonStart);
-  const metadata = (await importMetadataJson()).parseViewMetadataJson(json.toString('utf8'));
+  const metadata = await parseViewMetadataJson(json.toString('utf8'));
   return metadata?.redactedBytes === jsonStart ? metadata : undefined;
 }
 

@@ -1,7 +1,7 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { KeyringError } from '../core/errors.ts';
 import type { CredentialStore, GatewayKey } from '../core/ports/credential-store.ts';
-import { gatewayKeyFileSchema } from './local-credential-store.ts';
+import { gatewayKeyFileSchema } from './gateway-key-file-schema.ts';
 import { readSecretsManagerJson } from './secrets-manager-json.ts';
 
 /** How often deployed gateways re-read the key registry unless told otherwise. */

@@ -1,11 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PutSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { KeyringError } from '../core/errors.ts';
+import { type GatewayKeyFile, gatewayKeyFileSchema } from './gateway-key-file-schema.ts';
 import {
   addGatewayKey,
-  type GatewayKeyFile,
   type GatewayKeyRegistry,
-  gatewayKeyFileSchema,
   issueGatewayKey,
   revokeGatewayKey,
   summarizeGatewayKeys,

@@ -1,4 +1,4 @@
-import type { CompiledPack } from '../core/redaction/detector-pack.ts';
+import type { CompiledPack } from '../core/redaction/compiled-pack.ts';
 import type { PatternDetector } from '../core/redaction/pack-schema.ts';
 
 /** Where the generated table sits in `redaction-rules/README.md`. */

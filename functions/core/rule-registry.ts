@@ -3,9 +3,9 @@ import { RuleValidationError } from './errors.ts';
 import type { TokenKeys } from './ports/token-keyring.ts';
 import { compileRuleSet } from './redaction/compile-rule-set.ts';
 import type { CompiledRuleSet } from './redaction/redactor.ts';
-import type { ResolvedRuleSet } from './redaction/rule-catalog.ts';
 import type { RuleSet } from './redaction/rule-schema.ts';
 import { updateWithRuleSetJson } from './redaction/rule-set-json.ts';
+import type { ResolvedRuleSet } from './redaction/rule-set-resolution.ts';
 
 /** Every rule set of a catalog, resolved and compiled, ready to choose from per request. */
 export interface RuleRegistry {

@@ -22,6 +22,9 @@ export const GATEWAY_KEY_ID_PATTERN = /^MPK[A-Z2-7]{17}$/;
 /** Gateway key names: kebab-case, 1–64 characters, starting with a letter. */
 export const GATEWAY_KEY_NAME_PATTERN = /^(?=.{1,64}$)[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
+/** The buckets a gateway key may list: S3 bucket names (3–63 of a-z, 0-9, `.` and `-`). */
+export const GATEWAY_KEY_BUCKET_PATTERN = /^(?=.{3,63}$)[a-z0-9][a-z0-9.-]*[a-z0-9]$/;
+
 /** Whether `key` may read `bucket`; the gateway's HTTP layer asks this after verifying the signature. */
 export function isBucketAllowed(key: GatewayKey, bucket: string): boolean {
   return key.buckets.includes(bucket);

@@ -1,4 +1,4 @@
-import type { CompiledPack } from '../redaction/detector-pack.ts';
+import type { CompiledPack } from '../redaction/compiled-pack.ts';
 import type { RuleFileDocument } from '../redaction/rule-file.ts';
 
 /**

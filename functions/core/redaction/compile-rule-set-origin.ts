@@ -1,5 +1,6 @@
 import { compileRuleSet } from './compile-rule-set.ts';
-import { type CompiledPack, compilePackFile } from './detector-pack.ts';
+import type { CompiledPack } from './compiled-pack.ts';
+import { compilePackFile } from './detector-pack.ts';
 import type { CompiledRuleSet, RuleSetOrigin } from './redactor.ts';
 
 /**

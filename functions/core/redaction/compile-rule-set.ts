@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { RuleValidationError } from '../errors.ts';
 import type { TokenKeys } from '../ports/token-keyring.ts';
 import { bindAction } from './actions/bind-action.ts';
+import type { CompiledPack, CompiledPackEntry } from './compiled-pack.ts';
 import type { Detector } from './detector.ts';
-import type { CompiledPack, CompiledPackEntry } from './detector-pack.ts';
 import { builtInDetectorIds, createBuiltInDetector } from './detectors/built-in-detectors.ts';
 import { createCustomDetector } from './detectors/custom-detector.ts';
 import { createDetectorGroup } from './detectors/detector-group.ts';
@@ -11,8 +11,9 @@ import { createFieldAssignmentDetector } from './detectors/field-assignment-dete
 import type { PackMember } from './detectors/pack-member.ts';
 import { withContext } from './detectors/with-context.ts';
 import { createFieldMatcher, namesArrayIndex } from './field-matcher.ts';
+import type { Likelihood } from './likelihood.ts';
 import type { CompiledFieldRule, CompiledRuleSet, ValueAction } from './redactor.ts';
-import type { Action, DetectorRule, Likelihood, RuleSet } from './rule-schema.ts';
+import type { Action, DetectorRule, RuleSet } from './rule-schema.ts';
 import { ruleSetJson, updateWithRuleSetJson } from './rule-set-json.ts';
 import { Scanner } from './scanner.ts';
 

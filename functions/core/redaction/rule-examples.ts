@@ -1,7 +1,8 @@
 import { compileRuleSet } from './compile-rule-set.ts';
-import type { CompiledPack } from './detector-pack.ts';
+import type { CompiledPack } from './compiled-pack.ts';
+import type { Likelihood } from './likelihood.ts';
 import { type CompiledRuleSet, Redactor } from './redactor.ts';
-import { type Likelihood, type RuleExample, type RuleSet, ruleSetSchema } from './rule-schema.ts';
+import { type RuleExample, type RuleSet, ruleSetSchema } from './rule-schema.ts';
 
 /** One example that did not hold. Examples are operator-written sample data, so they are shown. */
 export interface ExampleFailure {

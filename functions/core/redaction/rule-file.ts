@@ -1,20 +1,9 @@
-import {
-  type Document,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  type Node,
-  parseDocument,
-  type YAMLError,
-} from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type Node, type YAMLError } from 'yaml';
 import { z } from 'zod';
 import { RuleValidationError } from '../errors.ts';
+import { ruleFilePositions } from './rule-file-positions.ts';
+import { formatRulePath, formatRuleValue, type RulePath } from './rule-path.ts';
 import { type RuleSetDocument, ruleSetSchema } from './rule-schema.ts';
-
-/** Keys and array indexes from the root of a rule file, e.g. `['detectors', 2, 'action', 'type']`. */
-export type RulePath = readonly (string | number)[];
 
 /** The text of one rule file and the name it is reported under. */
 export interface RuleFileText {
@@ -32,8 +21,6 @@ export interface RuleFileText {
   readonly output?: unknown;
 }
 
-/** How rule and pack files are read: the same options give the same value for the same text. */
-export const RULE_YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true } as const;
 /** Passed to `toJS`: a billion-laughs document stops at 100 aliases. */
 export const RULE_YAML_MAX_ALIAS_COUNT = 100;
 
@@ -47,8 +34,6 @@ export interface RuleFileDocument {
   /** `file:line:column` of the node at `path`, or of its deepest existing ancestor. */
   positionOf(path: RulePath): string;
 }
-
-const maxValueChars = 60;
 
 /**
  * Parses and validates one rule file.
@@ -88,27 +73,13 @@ export function parseYamlFile<Schema extends z.ZodType>(
   cachedValue?: unknown,
   cachedOutput?: unknown,
 ): { document: unknown; output: z.output<Schema>; positionOf(path: RulePath): string } {
-  let parsed: { yaml: Document.Parsed; lineCounter: LineCounter } | undefined;
-  const parse = () => {
-    if (parsed !== undefined) return parsed;
-    const lineCounter = new LineCounter();
-    parsed = { yaml: parseDocument(text, { lineCounter, ...RULE_YAML_OPTIONS }), lineCounter };
-    return parsed;
-  };
-  const at = (offset: number): string => {
-    const { line, col } = parse().lineCounter.linePos(offset);
-    return `${file}:${Math.max(line, 1)}:${col}`;
-  };
-  const offsetOf = (path: RulePath, wantKey = false): number =>
-    locate(parse().yaml.contents, path, wantKey)?.range?.[0] ?? 0;
-  const positionOf = (path: RulePath): string => at(offsetOf(path));
-
+  const { parsed, at, offsetOf, positionOf } = ruleFilePositions(text, file);
   if (cachedValue !== undefined && cachedOutput !== undefined) {
     return { document: cachedValue, output: cachedOutput as z.output<Schema>, positionOf };
   }
   let value = cachedValue;
   if (value === undefined) {
-    const { yaml } = parse();
+    const { yaml } = parsed();
     if (yaml.errors.length > 0) {
       throw new RuleValidationError(
         yaml.errors.map((error) => describeYamlError(error, yaml.contents, at)).join('\n'),
@@ -148,20 +119,6 @@ export function parseRuleFiles(sources: readonly RuleFileText[]): RuleFileDocume
   }
   if (problems.length > 0) throw new RuleValidationError(problems.join('\n'));
   return parsed;
-}
-
-/** Renders a path as written in messages: `detectors[2].action.type`. */
-export function formatRulePath(path: RulePath): string {
-  if (path.length === 0) return '(document)';
-  return path
-    .map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : i === 0 ? segment : `.${segment}`))
-    .join('');
-}
-
-/** A value as shown in messages: JSON, cut to about 60 characters. */
-export function formatRuleValue(value: unknown): string {
-  const json = JSON.stringify(value) ?? String(value);
-  return json.length > maxValueChars ? `${json.slice(0, maxValueChars - 1)}…` : json;
 }
 
 function describeYamlError(error: YAMLError, root: unknown, at: (offset: number) => string): string {
@@ -308,27 +265,6 @@ function valueAt(root: unknown, path: RulePath): unknown {
     if (Array.isArray(current) && typeof segment === 'number') current = current[segment];
     else if (isRecord(current) && typeof segment === 'string') current = current[segment];
     else return undefined;
-  }
-  return current;
-}
-
-/** The deepest YAML node along `path`; with `wantKey`, the key node of the last segment when present. */
-function locate(root: unknown, path: RulePath, wantKey: boolean): Node | undefined {
-  let current = root as Node | undefined;
-  for (let i = 0; i < path.length; i++) {
-    const segment = path[i];
-    let next: Node | undefined;
-    if (isMap(current)) {
-      const pair = current.items.find(
-        (item) => isScalar(item.key) && String(item.key.value) === String(segment),
-      );
-      if (pair && wantKey && i === path.length - 1) return pair.key as Node;
-      next = (pair?.value ?? pair?.key) as Node | undefined;
-    } else if (isSeq(current) && typeof segment === 'number') {
-      next = current.items[segment] as Node | undefined;
-    }
-    if (next === undefined) return current;
-    current = next;
   }
   return current;
 }

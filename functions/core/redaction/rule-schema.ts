@@ -1,17 +1,7 @@
 import { z } from 'zod';
 import { normalizeFieldName } from './field-matcher.ts';
+import { likelihoods } from './likelihood.ts';
 import { validatorNames } from './validators/validator-registry.ts';
-
-/**
- * How sure a pack detector must be before it redacts, after Google Cloud DLP's `minLikelihood`
- * and Presidio's score threshold: `likely` takes a value with its keyword (or under a field
- * named for one) or in a shape that needs none; `possible` also takes a value whose check digit
- * passes without a keyword, on the detectors that declare `withoutKeyword: possible`;
- * `unlikely` also takes values of the shape alone on the detectors that declare
- * `withoutKeyword: unlikely` (no keyword) or `withoutCheck: unlikely` (no check digit).
- * The levels, surest first.
- */
-const likelihoods = ['likely', 'possible', 'unlikely'] as const;
 
 /**
  * The one schema for `redaction-rules/*.yaml`: it gives the TypeScript types, the runtime
@@ -414,19 +404,6 @@ export type Action = z.infer<Built['actionSchema']>;
 export type RuleExample = z.infer<Built['exampleSchema']>;
 export const detectorRuleSchema = z.lazy(() => ruleSchemas().detectorRuleSchema);
 export type DetectorRule = z.infer<Built['detectorRuleSchema']>;
-export type Likelihood = (typeof likelihoods)[number];
-
-/**
- * True when a rule set at `level` takes what a detector declares for `declared`: each level
- * takes what the surer ones before it take.
- *
- * @example
- * reachesLikelihood('unlikely', 'possible'); // true
- */
-export function reachesLikelihood(level: Likelihood, declared: Likelihood): boolean {
-  return likelihoods.indexOf(level) >= likelihoods.indexOf(declared);
-}
-
 export type PackUse = z.infer<Built['packUseSchema']>;
 export const fieldRuleSchema = z.lazy(() => ruleSchemas().fieldRuleSchema);
 export type FieldRule = z.infer<Built['fieldRuleSchema']>;

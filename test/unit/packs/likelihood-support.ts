@@ -3,11 +3,13 @@ import { expect } from 'vitest';
 import { RuleValidationError } from '../../../functions/core/errors.ts';
 import { compileRuleSet } from '../../../functions/core/redaction/compile-rule-set.ts';
 import { compileRuleSetOrigin } from '../../../functions/core/redaction/compile-rule-set-origin.ts';
-import { type CompiledPack, compilePackFile } from '../../../functions/core/redaction/detector-pack.ts';
+import type { CompiledPack } from '../../../functions/core/redaction/compiled-pack.ts';
+import { compilePackFile } from '../../../functions/core/redaction/detector-pack.ts';
 import { createFormatRedactor } from '../../../functions/core/redaction/formats/create-format-redactor.ts';
 import type { TextFormat } from '../../../functions/core/redaction/formats/format-redactor.ts';
+import type { Likelihood } from '../../../functions/core/redaction/likelihood.ts';
 import { type CompiledRuleSet, Redactor } from '../../../functions/core/redaction/redactor.ts';
-import { type Likelihood, ruleSetSchema } from '../../../functions/core/redaction/rule-schema.ts';
+import { ruleSetSchema } from '../../../functions/core/redaction/rule-schema.ts';
 import { testTokenKeys } from '../actions/test-token-keys.ts';
 import { shippedPacks } from './shipped-packs.ts';
 

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createDetectorGroup } from '../../../functions/core/redaction/detectors/detector-group.ts';
+import { reachesLikelihood } from '../../../functions/core/redaction/likelihood.ts';
 import { runPackExamples } from '../../../functions/core/redaction/rule-examples.ts';
-import { reachesLikelihood } from '../../../functions/core/redaction/rule-schema.ts';
 import { validatorNamed } from '../../../functions/core/redaction/validators/validator-registry.ts';
 import {
   allMatches,

@@ -2,11 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RuleValidationError } from '../../../functions/core/errors.ts';
 import { compileRuleSet } from '../../../functions/core/redaction/compile-rule-set.ts';
-import {
-  type CompiledPack,
-  type CompiledPackEntry,
-  compilePackFile,
-} from '../../../functions/core/redaction/detector-pack.ts';
+import type { CompiledPack, CompiledPackEntry } from '../../../functions/core/redaction/compiled-pack.ts';
+import { compilePackFile } from '../../../functions/core/redaction/detector-pack.ts';
 import { createDetectorGroup } from '../../../functions/core/redaction/detectors/detector-group.ts';
 import { Redactor } from '../../../functions/core/redaction/redactor.ts';
 import { resolveRuleSets } from '../../../functions/core/redaction/rule-catalog.ts';

@@ -3,8 +3,9 @@ import { RuleValidationError } from '../../../functions/core/errors.ts';
 import { compileRuleSet } from '../../../functions/core/redaction/compile-rule-set.ts';
 import { compilePackFile } from '../../../functions/core/redaction/detector-pack.ts';
 import { Redactor } from '../../../functions/core/redaction/redactor.ts';
-import { type ResolvedRuleSet, resolveRuleSets } from '../../../functions/core/redaction/rule-catalog.ts';
+import { resolveRuleSets } from '../../../functions/core/redaction/rule-catalog.ts';
 import { parseRuleFile } from '../../../functions/core/redaction/rule-file.ts';
+import type { ResolvedRuleSet } from '../../../functions/core/redaction/rule-set-resolution.ts';
 import { testTokenKeys } from '../actions/test-token-keys.ts';
 
 const acmeText = [

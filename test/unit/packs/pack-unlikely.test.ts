@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { type CompiledPack, compilePackFile } from '../../../functions/core/redaction/detector-pack.ts';
+import type { CompiledPack } from '../../../functions/core/redaction/compiled-pack.ts';
+import { compilePackFile } from '../../../functions/core/redaction/detector-pack.ts';
 import { createDetectorGroup } from '../../../functions/core/redaction/detectors/detector-group.ts';
+import type { Likelihood } from '../../../functions/core/redaction/likelihood.ts';
 import { patternFactsOf } from '../../../functions/core/redaction/pattern-facts.ts';
 import type { CompiledRuleSet } from '../../../functions/core/redaction/redactor.ts';
 import { Redactor } from '../../../functions/core/redaction/redactor.ts';
-import type { Likelihood } from '../../../functions/core/redaction/rule-schema.ts';
 import {
   uncheckedValidatorNamed,
   validatorNamed,

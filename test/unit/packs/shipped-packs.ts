@@ -2,7 +2,7 @@ import {
   createLocalRuleSetSource,
   DEFAULT_RULES_DIR,
 } from '../../../functions/adapters/local-rule-set-source.ts';
-import type { CompiledPack, CompiledPackEntry } from '../../../functions/core/redaction/detector-pack.ts';
+import type { CompiledPack, CompiledPackEntry } from '../../../functions/core/redaction/compiled-pack.ts';
 
 /** The packs shipped in `redaction-rules/packs/`. */
 export const shippedPacks: readonly CompiledPack[] =

@@ -8,9 +8,9 @@ import {
   parseRuleFiles,
   parseYamlFile,
   RULE_YAML_MAX_ALIAS_COUNT,
-  RULE_YAML_OPTIONS,
-  type RulePath,
 } from '../../../functions/core/redaction/rule-file.ts';
+import { RULE_YAML_OPTIONS } from '../../../functions/core/redaction/rule-file-positions.ts';
+import type { RulePath } from '../../../functions/core/redaction/rule-path.ts';
 import { ruleSetSchema } from '../../../functions/core/redaction/rule-schema.ts';
 import { validatorNames } from '../../../functions/core/redaction/validators/validator-registry.ts';
 import { conventions, fieldName } from '../../support/planted-fields.ts';

@@ -1,8 +1,8 @@
 import type { Match } from '../detector.ts';
 import { normalizeFieldName, splitFieldName } from '../field-matcher.ts';
+import { type Likelihood, reachesLikelihood } from '../likelihood.ts';
 import type { LeadingRun, StartSequences } from '../pattern-start-sequences.ts';
 import type { CharSet } from '../regex-char-sets.ts';
-import { type Likelihood, reachesLikelihood } from '../rule-schema.ts';
 import { shannonEntropy } from '../validators/shannon-entropy.ts';
 import type { ValidatorName } from '../validators/validator-registry.ts';
 import { uncheckedValidatorNamed, validatorNamed } from '../validators/validator-registry.ts';
@@ -16,7 +16,7 @@ import {
 import type { KeywordEdges } from './keyword-edges.ts';
 import { createKeywordContext, type KeywordContext } from './with-context.ts';
 
-/** What a pack detector is made of, checked (see `compilePackFile`). */
+/** What a pack detector is made of, checked (see `compilePack`). */
 export interface PackMemberSpec {
   readonly id: string;
   readonly label: string;
