@@ -13,6 +13,9 @@ const MAX_KERNEL_CHARS = 1024 * 1024;
 /** Where the kernel writes the map of positions, after the text, and its most bytes: a pair of i32 per two bytes of text. */
 const MAP_OFFSET = MAX_KERNEL_CHARS;
 const MAX_MAP_BYTES = 4 * MAX_KERNEL_CHARS;
+/** Where the kernel writes the strings' ends, after the map, and their most bytes: a pair of i32 per string of two bytes at least. */
+const STRINGS_OFFSET = MAP_OFFSET + MAX_MAP_BYTES;
+const MAX_STRINGS_BYTES = 4 * MAX_KERNEL_CHARS;
 
 // What each byte outside a string does: ends any number and becomes a line break, starts a
 // number, continues one (`.`, `e`, `E`, `+`), or, non-ASCII, stays (invalid there, and kept so
@@ -57,13 +60,17 @@ export function jsonScanText(text: string, blanksKeys = false): JsonScanText {
   // Its map is copied out: the memory is this thread's, and the next text overwrites it.
   const isLatin1 = !BEYOND_LATIN1.test(text);
   if (isLatin1 && text.length <= MAX_KERNEL_CHARS) {
-    const { memory, scanText, mapEntries, hasControls } = instance();
+    const { memory, scanText, mapEntries, stringEntries } = instance();
     const length = memory.write(text, 0, 'latin1');
-    const scanLength = scanText(0, length, blanksKeys ? 1 : 0, MAP_OFFSET);
+    // Read back before the kernel rewrites it: a flat string, where `text` is most often a
+    // concatenation (a push's tail and the next chunk), every read of which V8 makes through the pair.
+    const source = memory.toString('latin1', 0, length);
+    const scanLength = scanText(0, length, blanksKeys ? 1 : 0, MAP_OFFSET, STRINGS_OFFSET);
     const map = new Int32Array(memory.buffer, memory.byteOffset + MAP_OFFSET, 2 * mapEntries()).slice();
     return {
+      source,
       text: memory.toString('latin1', 0, scanLength),
-      isControlFree: hasControls() === 0,
+      strings: new Int32Array(memory.buffer, memory.byteOffset + STRINGS_OFFSET, 2 * stringEntries()).slice(),
       toSource: (matches) => inSource(matches, map),
     };
   }
@@ -119,7 +126,12 @@ export function jsonScanText(text: string, blanksKeys = false): JsonScanText {
     if (kind !== KEEP) bytes[i] = LF;
     i++;
   }
-  return { text: bytes.toString(encoding), isControlFree: false, toSource: (matches) => matches };
+  return {
+    source: text,
+    text: bytes.toString(encoding),
+    strings: undefined,
+    toSource: (matches) => matches,
+  };
 }
 
 /**
@@ -145,24 +157,34 @@ function inSource(matches: ScanMatch[], map: Int32Array): ScanMatch[] {
 
 /** What {@link jsonScanText} writes. */
 export interface JsonScanText {
+  /** The text it was written for, as a flat copy when that is cheap (Latin-1 for the kernel): the one to lex. */
+  readonly source: string;
   /** The scan text. */
   readonly text: string;
+  /**
+   * Where the strings of the text start and end, when the kernel wrote it (Latin-1): a pair per
+   * string, in order, of the index of its opening quote and of its closing quote when it holds
+   * no backslash or control character, else the bitwise complement of where it ends (its closing
+   * quote, the line feed that cuts it, or the text's end). A quote inside a string (`\"`) starts none.
+   */
+  readonly strings: Int32Array | undefined;
   /** Matches of a scan of {@link text}, in positions of the text it was written for. */
   readonly toSource: (matches: ScanMatch[]) => ScanMatch[];
-  /**
-   * No string holds a raw control character other than a line feed (strings read as the scan
-   * reads them, ending at a line feed); `false` when that was not looked for.
-   */
-  readonly isControlFree: boolean;
 }
 
 interface Kernel {
-  /** Returns the scan text's length; writes the map of its positions at `map`. */
-  readonly scanText: (text: number, length: number, blanksKeys: number, map: number) => number;
+  /** Returns the scan text's length; writes the map of its positions at `map`, the strings' ends at `strings`. */
+  readonly scanText: (
+    text: number,
+    length: number,
+    blanksKeys: number,
+    map: number,
+    strings: number,
+  ) => number;
   /** Pairs in the map the last `scanText` wrote. */
   readonly mapEntries: () => number;
-  /** 1 when a string of the last `scanText`'s text holds a raw control character other than a line feed. */
-  readonly hasControls: () => number;
+  /** Pairs of strings' ends the last `scanText` wrote. */
+  readonly stringEntries: () => number;
   /** The kernel's memory. */
   readonly memory: Buffer;
 }
@@ -172,11 +194,11 @@ let kernel: Kernel | undefined;
 
 function instance(): Kernel {
   if (kernel === undefined) {
-    const { exports, memory } = instantiateKernel(JSON_SCAN_TEXT_WASM, MAP_OFFSET + MAX_MAP_BYTES);
+    const { exports, memory } = instantiateKernel(JSON_SCAN_TEXT_WASM, STRINGS_OFFSET + MAX_STRINGS_BYTES);
     kernel = {
       scanText: exports.scanText as Kernel['scanText'],
       mapEntries: exports.mapEntries as Kernel['mapEntries'],
-      hasControls: exports.hasControls as Kernel['hasControls'],
+      stringEntries: exports.stringEntries as Kernel['stringEntries'],
       memory: Buffer.from(memory),
     };
   }
