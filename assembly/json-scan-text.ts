@@ -24,6 +24,12 @@ const COLON: u8 = 0x3a;
 /** Bytes one SIMD block holds. */
 const BLOCK: i32 = 16;
 
+/** The index of each lane of a block. */
+const LANES = i8x16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+
+/** Bytes of a string's entry (see `scanText`): two i32 and a block. */
+const STRING_BYTES: usize = 24;
+
 /** A digit or `-`: starts a number token. */
 function isNumberStart(byte: u8): bool {
   return <u32>(byte - 0x30) < 10 || byte === 0x2d;
@@ -139,10 +145,13 @@ function keep(text: usize, from: i32, to: i32): void {
  * positions: pairs of i32, a position of the scan text and the shift to add to it and to the
  * positions after it (up to the next pair's) to get their positions in `text`; at most
  * `length / 2` pairs, each after a run of line feeds dropped (see {@link mapEntries}). From
- * `stringsStart` on it writes a pair of i32 per string, in order (see {@link stringEntries}):
- * where its opening quote is, and where its closing quote is when it holds no backslash or
- * control character, else the bitwise complement of where it ends (its closing quote, the line
- * feed that cuts it, or `length`); at most `length / 2` pairs.
+ * `stringsStart` on it writes an entry of `STRING_BYTES` per string, in order (see
+ * {@link stringEntries}): where its opening quote is and where its closing quote is when it
+ * holds no backslash or control character, else the bitwise complement of where it ends (its
+ * closing quote, the line feed that cuts it, or `length`), as i32; then, for a key (a string
+ * that `:` follows on its line, after spaces, tabs or carriage returns), its first sixteen bytes
+ * as written, those past its end zero (other strings' are left as they were); at most
+ * `length / 2` entries.
  */
 export function scanText(
   text: usize,
@@ -168,6 +177,8 @@ export function scanText(
       const keyEntries = entries;
       const keyShift = shift;
       const open = i;
+      // Read before the string's bytes move: those after it are masked off once its end is known.
+      const head = v128.load(text + <usize>(i + 1));
       let isPlain = true;
       i++;
       for (;;) {
@@ -188,17 +199,22 @@ export function scanText(
         } else break;
       }
       const isClosed = i < length && byte === QUOTE;
-      const entry = strings + ((<usize>stringCount) << 3);
+      const entry = strings + <usize>stringCount * STRING_BYTES;
       store<i32>(entry, open);
       store<i32>(entry + 4, isClosed && isPlain ? i : ~i);
       stringCount++;
       if (isClosed) {
+        const close = i;
         i++;
-        if (blanksKeys !== 0 && isKeyEnd(text, i, length)) {
-          written = keyWritten;
-          entries = keyEntries;
-          shift = keyShift;
-          isBreak = true;
+        if (isKeyEnd(text, i, length)) {
+          const inHead = i8x16.lt_u(LANES, i8x16.splat(<i8>min(close - open - 1, BLOCK)));
+          v128.store(entry + 8, v128.and(head, inHead));
+          if (blanksKeys !== 0) {
+            written = keyWritten;
+            entries = keyEntries;
+            shift = keyShift;
+            isBreak = true;
+          }
         }
         writeBreak(text);
       }
@@ -230,7 +246,7 @@ export function mapEntries(): i32 {
   return entries;
 }
 
-/** The pairs of strings the last {@link scanText} wrote. */
+/** The entries of strings the last {@link scanText} wrote. */
 export function stringEntries(): i32 {
   return stringCount;
 }

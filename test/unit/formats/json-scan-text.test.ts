@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonScanText } from '../../../functions/core/redaction/formats/json-scan-text.ts';
+import {
+  jsonScanText,
+  literalPrint,
+  STRING_INTS,
+} from '../../../functions/core/redaction/formats/json-scan-text.ts';
 
 /** The reference: strings (quotes off), numbers, and a line break for any other character. */
 function scanTextByRegex(text: string): string {
@@ -38,6 +42,15 @@ function scanTextAtSource(text: string, blanksKeys = false): string {
   return units.join('');
 }
 
+/** The start and the end (complemented when not plain) of each string's entry. */
+function ends(strings: Int32Array | undefined): number[] | undefined {
+  if (strings === undefined) return undefined;
+  const found: number[] = [];
+  for (let entry = 0; entry < strings.length; entry += STRING_INTS)
+    found.push(strings[entry] as number, strings[entry + 1] as number);
+  return found;
+}
+
 describe('jsonScanText', () => {
   it('writes each run of line breaks as one in Latin-1 text, with a map of positions', () => {
     const scan = jsonScanText('[{"k": "v"}, 12, "w"]', true);
@@ -63,10 +76,7 @@ describe('jsonScanText', () => {
   });
 
   it('says where each string starts and ends, the end complemented for one not plain, in Latin-1 text', () => {
-    const strings = (text: string, blanksKeys = false) => {
-      const found = jsonScanText(text, blanksKeys).strings;
-      return found === undefined ? undefined : [...found];
-    };
+    const strings = (text: string, blanksKeys = false) => ends(jsonScanText(text, blanksKeys).strings);
     expect(strings('{"a":"b é"}\r\n[1, "c\\u0009"]', true)).toEqual([1, 3, 5, 9, 17, ~25]);
     // A raw control character, an escaped quote, a string cut by a line feed or by the end.
     expect(strings('["a\tb"]')).toEqual([1, ~5]);
@@ -89,10 +99,35 @@ describe('jsonScanText', () => {
         }
         const found = jsonScanText(text, blanksKeys).strings;
         if (found === undefined) expect(text).toMatch(/[\u0100-\uffff]/);
-        else expect([...found]).toEqual(expected);
+        else expect(ends(found)).toEqual(expected);
       }),
       { numRuns: 500 },
     );
+  });
+
+  it("writes a key's first sixteen characters in its entry as literalPrint gives them", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).map((code) => String.fromCharCode(code)) }),
+        ),
+        fc.boolean(),
+        (keys, blanksKeys) => {
+          const plain = keys.filter((key) => !/["\\]/.test(key));
+          const text = `{${plain.map((key) => `${JSON.stringify(key)}:1`).join(',')}}`;
+          const strings = jsonScanText(text, blanksKeys).strings as Int32Array;
+          plain.forEach((value, index) => {
+            const print = literalPrint(value);
+            const entry = [...strings.subarray(STRING_INTS * index + 2, STRING_INTS * (index + 1))];
+            if (print === undefined) expect(value.length).toBeGreaterThan(16);
+            else expect(entry).toEqual([...print]);
+          });
+        },
+      ),
+      { numRuns: 500 },
+    );
+    expect(literalPrint('a'.repeat(17))).toBeUndefined();
+    expect(literalPrint('Ā')).toBeUndefined();
   });
 
   it('restarts outside a string at each line feed, so an unterminated string stays on its line', () => {

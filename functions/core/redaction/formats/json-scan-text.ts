@@ -10,12 +10,16 @@ const COLON = 0x3a;
 const BEYOND_LATIN1 = /[\u0100-\uffff]/;
 /** Characters of Latin-1 text the kernel rewrites at once (its memory); longer text takes the byte loop. */
 const MAX_KERNEL_CHARS = 1024 * 1024;
+/** The i32 of a string's entry in {@link JsonScanText.strings}: where it starts, where it ends, and its {@link PRINT_CHARS} first bytes. */
+export const STRING_INTS = 6;
+/** Characters of a string written in its entry (see {@link literalPrint}). */
+const PRINT_CHARS = 16;
 /** Where the kernel writes the map of positions, after the text, and its most bytes: a pair of i32 per two bytes of text. */
 const MAP_OFFSET = MAX_KERNEL_CHARS;
 const MAX_MAP_BYTES = 4 * MAX_KERNEL_CHARS;
-/** Where the kernel writes the strings' ends, after the map, and their most bytes: a pair of i32 per string of two bytes at least. */
+/** Where the kernel writes the strings' entries, after the map, and their most bytes: one per string of two bytes at least. */
 const STRINGS_OFFSET = MAP_OFFSET + MAX_MAP_BYTES;
-const MAX_STRINGS_BYTES = 4 * MAX_KERNEL_CHARS;
+const MAX_STRINGS_BYTES = (STRING_INTS * 4 * MAX_KERNEL_CHARS) / 2;
 
 // What each byte outside a string does: ends any number and becomes a line break, starts a
 // number, continues one (`.`, `e`, `E`, `+`), or, non-ASCII, stays (invalid there, and kept so
@@ -70,7 +74,11 @@ export function jsonScanText(text: string, blanksKeys = false): JsonScanText {
     return {
       source,
       text: memory.toString('latin1', 0, scanLength),
-      strings: new Int32Array(memory.buffer, memory.byteOffset + STRINGS_OFFSET, 2 * stringEntries()).slice(),
+      strings: new Int32Array(
+        memory.buffer,
+        memory.byteOffset + STRINGS_OFFSET,
+        STRING_INTS * stringEntries(),
+      ).slice(),
       toSource: (matches) => inSource(matches, map),
     };
   }
@@ -135,6 +143,20 @@ export function jsonScanText(text: string, blanksKeys = false): JsonScanText {
 }
 
 /**
+ * The first characters of `text` as the kernel writes those of a string in its entry (see
+ * {@link JsonScanText.strings}): the bytes of its first `PRINT_CHARS` characters, zero past its
+ * end, as four i32; `undefined` when it is longer or holds a character beyond Latin-1. A plain
+ * string of that length whose entry holds them is `text`, compared in four numbers.
+ */
+export function literalPrint(text: string): Int32Array | undefined {
+  if (text.length > PRINT_CHARS || BEYOND_LATIN1.test(text)) return undefined;
+  const bytes = new Uint8Array(PRINT_CHARS);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  // Read as the entries are, in this platform's byte order.
+  return new Int32Array(bytes.buffer);
+}
+
+/**
  * `matches` (ascending, not overlapping) in positions of the text `map` was written for: pairs
  * of a scan text position and the shift to add to it and to the positions up to the next pair's.
  */
@@ -162,10 +184,12 @@ export interface JsonScanText {
   /** The scan text. */
   readonly text: string;
   /**
-   * Where the strings of the text start and end, when the kernel wrote it (Latin-1): a pair per
-   * string, in order, of the index of its opening quote and of its closing quote when it holds
-   * no backslash or control character, else the bitwise complement of where it ends (its closing
-   * quote, the line feed that cuts it, or the text's end). A quote inside a string (`\"`) starts none.
+   * Where the strings of the text start and end, when the kernel wrote it (Latin-1):
+   * `STRING_INTS` per string, in order: the index of its opening quote; of its closing quote
+   * when it holds no backslash or control character, else the bitwise complement of where it
+   * ends (its closing quote, the line feed that cuts it, or the text's end); and, for a key
+   * (a string that `:` follows on its line), its first characters as {@link literalPrint} gives
+   * those of a text (any numbers for other strings). A quote inside a string (`\"`) starts none.
    */
   readonly strings: Int32Array | undefined;
   /** Matches of a scan of {@link text}, in positions of the text it was written for. */
@@ -183,7 +207,7 @@ interface Kernel {
   ) => number;
   /** Pairs in the map the last `scanText` wrote. */
   readonly mapEntries: () => number;
-  /** Pairs of strings' ends the last `scanText` wrote. */
+  /** Entries of strings the last `scanText` wrote. */
   readonly stringEntries: () => number;
   /** The kernel's memory. */
   readonly memory: Buffer;

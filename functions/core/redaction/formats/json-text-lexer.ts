@@ -1,4 +1,5 @@
 import { isDigit } from '../ascii-classes.ts';
+import { STRING_INTS } from './json-scan-text.ts';
 import type { JsonTokenRewriter } from './json-token-rewriter.ts';
 import type { MatchCursor } from './match-cursor.ts';
 
@@ -103,9 +104,9 @@ export function lexJsonText(text: string, rewriter: JsonTokenRewriter, options: 
  */
 export class PlainStrings {
   private readonly text: string;
-  /** The batch scan's strings of `text` (see `JsonScanText.strings`), and the pair read last. */
+  /** The batch scan's strings of `text` (see `JsonScanText.strings`), and the entry read last. */
   private readonly strings: Int32Array | undefined;
-  private pair = 0;
+  private entry = 0;
   private special = -1;
 
   /**
@@ -119,13 +120,37 @@ export class PlainStrings {
     if (strings === undefined) return;
     // An NDJSON line among many: its first string is found by halves, not read up to.
     let low = 0;
-    let high = strings.length / 2;
+    let high = strings.length / STRING_INTS;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if ((strings[2 * middle] as number) < from) low = middle + 1;
+      if ((strings[STRING_INTS * middle] as number) < from) low = middle + 1;
       else high = middle;
     }
-    this.pair = 2 * low;
+    this.entry = STRING_INTS * low;
+  }
+
+  /**
+   * True when the string literal whose opening quote is at `open`, which `:` follows at once, is
+   * `key`'s, a key that needs no escape, and `print` is `literalPrint(key)`.
+   */
+  isLiteralOf(open: number, key: string, print: Int32Array | undefined): boolean {
+    const close = open + 1 + key.length;
+    const strings = this.strings;
+    if (strings === undefined || print === undefined) {
+      const text = this.text;
+      return (
+        text.charCodeAt(open) === QUOTE && text.charCodeAt(close) === QUOTE && text.startsWith(key, open + 1)
+      );
+    }
+    const at = this.find(open);
+    return (
+      at >= 0 &&
+      strings[at + 1] === close &&
+      strings[at + 2] === print[0] &&
+      strings[at + 3] === print[1] &&
+      strings[at + 4] === print[2] &&
+      strings[at + 5] === print[3]
+    );
   }
 
   /**
@@ -140,15 +165,23 @@ export class PlainStrings {
       if (this.special <= open) this.special = nextSpecial(this.text, open + 1);
       return close < this.special ? close : -1;
     }
-    let pair = this.pair;
+    const at = this.find(open);
+    return at < 0 ? -1 : Math.max(strings[at + 1] as number, -1);
+  }
+
+  /** The index in `strings` of the entry of the string opening at `open`, or -1 when none does. */
+  private find(open: number): number {
+    const strings = this.strings as Int32Array;
+    let entry = this.entry;
     // Asked in ascending order, but for a key again after its member was given up: a step back.
-    while (pair > 0 && (strings[pair] as number) > open) pair -= 2;
-    while (pair < strings.length && (strings[pair] as number) < open) pair += 2;
-    this.pair = pair;
-    if (pair >= strings.length || strings[pair] !== open) return -1;
-    return Math.max(strings[pair + 1] as number, -1);
+    while (entry > 0 && (strings[entry] as number) > open) entry -= STRING_INTS;
+    while (entry < strings.length && (strings[entry] as number) < open) entry += STRING_INTS;
+    this.entry = entry;
+    return entry < strings.length && strings[entry] === open ? entry : -1;
   }
 }
+
+const QUOTE = 0x22;
 
 /** What a plain string literal does not hold: a backslash, a control character or a surrogate. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the raw controls a JSON string cannot hold are the point.

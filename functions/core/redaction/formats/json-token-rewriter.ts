@@ -602,9 +602,8 @@ export class JsonTokenRewriter {
       if (
         !node.isPlainKey ||
         keyClose + 1 >= to ||
-        source.charCodeAt(keyClose) !== QUOTE ||
         source.charCodeAt(keyClose + 1) !== COLON_CODE ||
-        !source.startsWith(key, i + 1)
+        !plain.isLiteralOf(i, key, node.keyPrint)
       ) {
         return i;
       }
