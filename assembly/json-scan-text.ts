@@ -6,9 +6,9 @@
  * feeds whole; each run of line feeds is written as one, the bytes after it moved back, and a
  * map of positions says where they came from. The contents of strings, most of a record's bytes,
  * are read and moved sixteen at a time (SIMD) up to the next quote, backslash or control
- * character (a line feed among them). `hasControls` says whether a string holds a raw control
- * character other than a line feed: callers that find string literals may otherwise look for
- * backslashes and line feeds only (see `PlainStrings`).
+ * character (a line feed among them). Besides, it writes where each string starts and ends, and
+ * whether it is plain (see `scanText`), so that callers find the plain strings' ends without
+ * reading them again (see `PlainStrings`).
  *
  * Built by bin/build-kernels.js into functions/core/redaction/formats/json-scan-text-wasm.ts.
  */
@@ -23,6 +23,12 @@ const COLON: u8 = 0x3a;
 
 /** Bytes one SIMD block holds. */
 const BLOCK: i32 = 16;
+
+/** The index of each lane of a block. */
+const LANES = i8x16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+
+/** Bytes of a string's entry (see `scanText`): two i32 and a block. */
+const STRING_BYTES: usize = 24;
 
 /** A digit or `-`: starts a number token. */
 function isNumberStart(byte: u8): bool {
@@ -100,7 +106,8 @@ let isBreak: bool = false;
 let map: usize = 0;
 let entries: i32 = 0;
 let shift: i32 = 0;
-let controls: i32 = 0;
+let strings: usize = 0;
+let stringCount: i32 = 0;
 
 /** Writes a line feed for the byte read now, unless the last byte written is one. */
 function writeBreak(text: usize): void {
@@ -137,15 +144,29 @@ function keep(text: usize, from: i32, to: i32): void {
  * written as one; returns the scan text's length. From `map` on it writes the map of its
  * positions: pairs of i32, a position of the scan text and the shift to add to it and to the
  * positions after it (up to the next pair's) to get their positions in `text`; at most
- * `length / 2` pairs, each after a run of line feeds dropped (see {@link mapEntries}).
+ * `length / 2` pairs, each after a run of line feeds dropped (see {@link mapEntries}). From
+ * `stringsStart` on it writes an entry of `STRING_BYTES` per string, in order (see
+ * {@link stringEntries}): where its opening quote is and where its closing quote is when it
+ * holds no backslash or control character, else the bitwise complement of where it ends (its
+ * closing quote, the line feed that cuts it, or `length`), as i32; then, for a key (a string
+ * that `:` follows on its line, after spaces, tabs or carriage returns), its first sixteen bytes
+ * as written, those past its end zero (other strings' are left as they were); at most
+ * `length / 2` entries.
  */
-export function scanText(text: usize, length: i32, blanksKeys: i32, mapStart: usize): i32 {
+export function scanText(
+  text: usize,
+  length: i32,
+  blanksKeys: i32,
+  mapStart: usize,
+  stringsStart: usize,
+): i32 {
   written = 0;
   isBreak = false;
   map = mapStart;
   entries = 0;
   shift = 0;
-  controls = 0;
+  strings = stringsStart;
+  stringCount = 0;
   let i = 0;
   while (i < length) {
     let byte = load<u8>(text + <usize>i);
@@ -155,6 +176,10 @@ export function scanText(text: usize, length: i32, blanksKeys: i32, mapStart: us
       const keyWritten = written;
       const keyEntries = entries;
       const keyShift = shift;
+      const open = i;
+      // Read before the string's bytes move: those after it are masked off once its end is known.
+      const head = v128.load(text + <usize>(i + 1));
+      let isPlain = true;
       i++;
       for (;;) {
         i = keepToSpecial(text, i, length);
@@ -165,20 +190,31 @@ export function scanText(text: usize, length: i32, blanksKeys: i32, mapStart: us
           const end = i + 1 < length && load<u8>(text + <usize>(i + 1)) === LF ? i + 1 : min(i + 2, length);
           keep(text, i, end);
           i = end;
+          isPlain = false;
         } else if (byte < SPACE && byte !== LF) {
-          // Raw, which no JSON string may hold: the string goes on for the scan, and the caller is told.
-          controls = 1;
+          // Raw, which no JSON string may hold: the string goes on for the scan, not plain.
           keep(text, i, i + 1);
           i++;
+          isPlain = false;
         } else break;
       }
-      if (i < length && byte === QUOTE) {
+      const isClosed = i < length && byte === QUOTE;
+      const entry = strings + <usize>stringCount * STRING_BYTES;
+      store<i32>(entry, open);
+      store<i32>(entry + 4, isClosed && isPlain ? i : ~i);
+      stringCount++;
+      if (isClosed) {
+        const close = i;
         i++;
-        if (blanksKeys !== 0 && isKeyEnd(text, i, length)) {
-          written = keyWritten;
-          entries = keyEntries;
-          shift = keyShift;
-          isBreak = true;
+        if (isKeyEnd(text, i, length)) {
+          const inHead = i8x16.lt_u(LANES, i8x16.splat(<i8>min(close - open - 1, BLOCK)));
+          v128.store(entry + 8, v128.and(head, inHead));
+          if (blanksKeys !== 0) {
+            written = keyWritten;
+            entries = keyEntries;
+            shift = keyShift;
+            isBreak = true;
+          }
         }
         writeBreak(text);
       }
@@ -210,7 +246,7 @@ export function mapEntries(): i32 {
   return entries;
 }
 
-/** 1 when a string of the text the last {@link scanText} read holds a raw control character other than a line feed. */
-export function hasControls(): i32 {
-  return controls;
+/** The entries of strings the last {@link scanText} wrote. */
+export function stringEntries(): i32 {
+  return stringCount;
 }

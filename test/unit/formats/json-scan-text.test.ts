@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonScanText } from '../../../functions/core/redaction/formats/json-scan-text.ts';
+import {
+  jsonScanText,
+  literalPrint,
+  STRING_INTS,
+} from '../../../functions/core/redaction/formats/json-scan-text.ts';
 
 /** The reference: strings (quotes off), numbers, and a line break for any other character. */
 function scanTextByRegex(text: string): string {
@@ -38,6 +42,15 @@ function scanTextAtSource(text: string, blanksKeys = false): string {
   return units.join('');
 }
 
+/** The start and the end (complemented when not plain) of each string's entry. */
+function ends(strings: Int32Array | undefined): number[] | undefined {
+  if (strings === undefined) return undefined;
+  const found: number[] = [];
+  for (let entry = 0; entry < strings.length; entry += STRING_INTS)
+    found.push(strings[entry] as number, strings[entry + 1] as number);
+  return found;
+}
+
 describe('jsonScanText', () => {
   it('writes each run of line breaks as one in Latin-1 text, with a map of positions', () => {
     const scan = jsonScanText('[{"k": "v"}, 12, "w"]', true);
@@ -62,13 +75,59 @@ describe('jsonScanText', () => {
     expect(scanTextAtSource('["é", "Ā😀1", 2]')).toBe('\n\né\n\n\n\nĀ😀1\n\n\n2\n');
   });
 
-  it('tells whether a string holds a raw control character other than a line feed, in Latin-1 text', () => {
-    expect(jsonScanText('{"a":"b é"}\r\n\t[1, "c\\u0009"]').isControlFree).toBe(true);
-    expect(jsonScanText('["a\tb"]').isControlFree).toBe(false);
-    expect(jsonScanText('{"k\u0001":1}', true).isControlFree).toBe(false);
-    expect(jsonScanText(`["${'x'.repeat(40)}\u001f"]`).isControlFree).toBe(false);
-    // Beyond Latin-1 it is not looked for.
-    expect(jsonScanText('["Ā"]').isControlFree).toBe(false);
+  it('says where each string starts and ends, the end complemented for one not plain, in Latin-1 text', () => {
+    const strings = (text: string, blanksKeys = false) => ends(jsonScanText(text, blanksKeys).strings);
+    expect(strings('{"a":"b é"}\r\n[1, "c\\u0009"]', true)).toEqual([1, 3, 5, 9, 17, ~25]);
+    // A raw control character, an escaped quote, a string cut by a line feed or by the end.
+    expect(strings('["a\tb"]')).toEqual([1, ~5]);
+    expect(strings('["x\\"y"]')).toEqual([1, ~6]);
+    expect(strings('["a\n[1]')).toEqual([1, ~3]);
+    expect(strings('["ab')).toEqual([1, ~4]);
+    // Beyond Latin-1 they are not looked for.
+    expect(strings('["Ā"]')).toBeUndefined();
+  });
+
+  it('says where strings start and end as the regex reference finds them, on lines of JSON', () => {
+    fc.assert(
+      fc.property(fc.array(fc.jsonValue(), { maxLength: 4 }), fc.boolean(), (values, blanksKeys) => {
+        const text = values.map((value) => JSON.stringify(value)).join('\n');
+        const expected: number[] = [];
+        for (const match of text.matchAll(/"(?:[^"\\]|\\.)*"/g)) {
+          const close = match.index + match[0].length - 1;
+          // biome-ignore lint/suspicious/noControlCharactersInRegex: raw controls make a string not plain.
+          expected.push(match.index, /[\\\x00-\x1f]/.test(match[0]) ? ~close : close);
+        }
+        const found = jsonScanText(text, blanksKeys).strings;
+        if (found === undefined) expect(text).toMatch(/[\u0100-\uffff]/);
+        else expect(ends(found)).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("writes a key's first sixteen characters in its entry as literalPrint gives them", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).map((code) => String.fromCharCode(code)) }),
+        ),
+        fc.boolean(),
+        (keys, blanksKeys) => {
+          const plain = keys.filter((key) => !/["\\]/.test(key));
+          const text = `{${plain.map((key) => `${JSON.stringify(key)}:1`).join(',')}}`;
+          const strings = jsonScanText(text, blanksKeys).strings as Int32Array;
+          plain.forEach((value, index) => {
+            const print = literalPrint(value);
+            const entry = [...strings.subarray(STRING_INTS * index + 2, STRING_INTS * (index + 1))];
+            if (print === undefined) expect(value.length).toBeGreaterThan(16);
+            else expect(entry).toEqual([...print]);
+          });
+        },
+      ),
+      { numRuns: 500 },
+    );
+    expect(literalPrint('a'.repeat(17))).toBeUndefined();
+    expect(literalPrint('Ā')).toBeUndefined();
   });
 
   it('restarts outside a string at each line feed, so an unterminated string stays on its line', () => {

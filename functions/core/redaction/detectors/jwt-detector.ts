@@ -26,7 +26,19 @@ export function createJwtDetector(): Detector {
   });
 }
 
+/** The header read last and whether it has an algorithm: the tokens of one issuer repeat their header. */
+let lastHeader: string | undefined;
+let lastHasAlgorithm = false;
+
 function hasAlgorithm(header: string): boolean {
+  if (header !== lastHeader) {
+    lastHeader = header;
+    lastHasAlgorithm = decodesWithAlgorithm(header);
+  }
+  return lastHasAlgorithm;
+}
+
+function decodesWithAlgorithm(header: string): boolean {
   try {
     const decoded: unknown = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
     return (

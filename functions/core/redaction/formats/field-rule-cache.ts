@@ -1,6 +1,7 @@
 import type { CompiledFieldRule, CompiledRuleSet, FieldPath, Redactor } from '../redactor.ts';
 import type { Scanner } from '../scanner.ts';
 import { type BodySiblingRole, bodySiblingRole } from './encoded-body.ts';
+import { literalPrint } from './json-scan-text.ts';
 import { needsEscape } from './json-string-encoder.ts';
 import { isNamedField, isNamingField } from './sibling-names.ts';
 
@@ -29,6 +30,8 @@ export interface PathNode {
    * `PlainStrings`) that starts with its text and a quote is this key.
    */
   readonly isPlainKey: boolean;
+  /** A plain key's first characters as the batch scan kernel writes a string's (see `literalPrint`). */
+  readonly keyPrint: Int32Array | undefined;
   /** The key that came first in the object at this path last time (see `FieldRuleCache.follow`). */
   firstKey: PathNode | undefined;
   /** The key that followed this one in its object last time. */
@@ -87,6 +90,7 @@ export class FieldRuleCache {
       children: new Map(),
       sibling: undefined,
       isPlainKey: false,
+      keyPrint: undefined,
       firstKey: undefined,
       nextKey: undefined,
       isCleanKey: false,
@@ -109,6 +113,7 @@ export class FieldRuleCache {
       children: new Map(),
       sibling: facts?.sibling,
       isPlainKey: facts?.isPlainKey ?? false,
+      keyPrint: facts?.keyPrint,
       firstKey: undefined,
       nextKey: undefined,
       isCleanKey: false,
@@ -124,12 +129,14 @@ export class FieldRuleCache {
   private keyFacts(scanner: Scanner, key: string, path: FieldPath): KeyFacts {
     const known = this.isPathSensitive ? undefined : this.keys.byScanner.get(scanner)?.get(key);
     if (known !== undefined) return known;
+    const isPlainKey = !needsEscape(key);
     const facts: KeyFacts = {
       key,
       rule: this.redactor.fieldRule(path),
       scanner: scanner.named(key),
       sibling: siblingRole(key),
-      isPlainKey: !needsEscape(key),
+      isPlainKey,
+      keyPrint: isPlainKey ? literalPrint(key) : undefined,
     };
     if (this.isPathSensitive) return facts;
     const memo = this.keys;
@@ -165,7 +172,7 @@ export class FieldRuleCache {
 }
 
 /** What a key's node holds besides its place in the tree. */
-type KeyFacts = Pick<PathNode, 'key' | 'rule' | 'scanner' | 'sibling' | 'isPlainKey'>;
+type KeyFacts = Pick<PathNode, 'key' | 'rule' | 'scanner' | 'sibling' | 'isPlainKey' | 'keyPrint'>;
 
 /**
  * The facts of keys by the scanner of the path above them and the key, at most `MAX_NODES`

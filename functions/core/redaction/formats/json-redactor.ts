@@ -60,11 +60,14 @@ export function createJsonRedactor(redactor: Redactor, createPart?: PartRedactor
   /** Lexes `buffer`, which starts at a token boundary; with `isPartial`, keeps its last token if it may continue. */
   function lex(buffer: string, isPartial: boolean): void {
     text = buffer;
-    matches.reset(hasDetectors ? rewriter.scanBatch(buffer, scanner) : []);
-    const stop = lexJsonText(buffer, rewriter, { matches, isPartial });
-    tail = stop === buffer.length ? '' : buffer.slice(stop);
-    tailFirst = buffer.charCodeAt(stop);
-    textOffsetBytes += Buffer.byteLength(stop === buffer.length ? buffer : buffer.slice(0, stop));
+    const batch = hasDetectors ? rewriter.scanBatch(buffer, scanner) : undefined;
+    const source = batch?.source ?? buffer;
+    text = source;
+    matches.reset(batch?.matches ?? []);
+    const stop = lexJsonText(source, rewriter, { matches, isPartial });
+    tail = stop === source.length ? '' : source.slice(stop);
+    tailFirst = source.charCodeAt(stop);
+    textOffsetBytes += Buffer.byteLength(stop === source.length ? source : source.slice(0, stop));
     text = tail;
     checkTail();
   }

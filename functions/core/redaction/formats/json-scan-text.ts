@@ -10,9 +10,16 @@ const COLON = 0x3a;
 const BEYOND_LATIN1 = /[\u0100-\uffff]/;
 /** Characters of Latin-1 text the kernel rewrites at once (its memory); longer text takes the byte loop. */
 const MAX_KERNEL_CHARS = 1024 * 1024;
+/** The i32 of a string's entry in {@link JsonScanText.strings}: where it starts, where it ends, and its {@link PRINT_CHARS} first bytes. */
+export const STRING_INTS = 6;
+/** Characters of a string written in its entry (see {@link literalPrint}). */
+const PRINT_CHARS = 16;
 /** Where the kernel writes the map of positions, after the text, and its most bytes: a pair of i32 per two bytes of text. */
 const MAP_OFFSET = MAX_KERNEL_CHARS;
 const MAX_MAP_BYTES = 4 * MAX_KERNEL_CHARS;
+/** Where the kernel writes the strings' entries, after the map, and their most bytes: one per string of two bytes at least. */
+const STRINGS_OFFSET = MAP_OFFSET + MAX_MAP_BYTES;
+const MAX_STRINGS_BYTES = (STRING_INTS * 4 * MAX_KERNEL_CHARS) / 2;
 
 // What each byte outside a string does: ends any number and becomes a line break, starts a
 // number, continues one (`.`, `e`, `E`, `+`), or, non-ASCII, stays (invalid there, and kept so
@@ -57,13 +64,21 @@ export function jsonScanText(text: string, blanksKeys = false): JsonScanText {
   // Its map is copied out: the memory is this thread's, and the next text overwrites it.
   const isLatin1 = !BEYOND_LATIN1.test(text);
   if (isLatin1 && text.length <= MAX_KERNEL_CHARS) {
-    const { memory, scanText, mapEntries, hasControls } = instance();
+    const { memory, scanText, mapEntries, stringEntries } = instance();
     const length = memory.write(text, 0, 'latin1');
-    const scanLength = scanText(0, length, blanksKeys ? 1 : 0, MAP_OFFSET);
+    // Read back before the kernel rewrites it: a flat string, where `text` is most often a
+    // concatenation (a push's tail and the next chunk), every read of which V8 makes through the pair.
+    const source = memory.toString('latin1', 0, length);
+    const scanLength = scanText(0, length, blanksKeys ? 1 : 0, MAP_OFFSET, STRINGS_OFFSET);
     const map = new Int32Array(memory.buffer, memory.byteOffset + MAP_OFFSET, 2 * mapEntries()).slice();
     return {
+      source,
       text: memory.toString('latin1', 0, scanLength),
-      isControlFree: hasControls() === 0,
+      strings: new Int32Array(
+        memory.buffer,
+        memory.byteOffset + STRINGS_OFFSET,
+        STRING_INTS * stringEntries(),
+      ).slice(),
       toSource: (matches) => inSource(matches, map),
     };
   }
@@ -119,7 +134,26 @@ export function jsonScanText(text: string, blanksKeys = false): JsonScanText {
     if (kind !== KEEP) bytes[i] = LF;
     i++;
   }
-  return { text: bytes.toString(encoding), isControlFree: false, toSource: (matches) => matches };
+  return {
+    source: text,
+    text: bytes.toString(encoding),
+    strings: undefined,
+    toSource: (matches) => matches,
+  };
+}
+
+/**
+ * The first characters of `text` as the kernel writes those of a string in its entry (see
+ * {@link JsonScanText.strings}): the bytes of its first `PRINT_CHARS` characters, zero past its
+ * end, as four i32; `undefined` when it is longer or holds a character beyond Latin-1. A plain
+ * string of that length whose entry holds them is `text`, compared in four numbers.
+ */
+export function literalPrint(text: string): Int32Array | undefined {
+  if (text.length > PRINT_CHARS || BEYOND_LATIN1.test(text)) return undefined;
+  const bytes = new Uint8Array(PRINT_CHARS);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  // Read as the entries are, in this platform's byte order.
+  return new Int32Array(bytes.buffer);
 }
 
 /**
@@ -145,24 +179,36 @@ function inSource(matches: ScanMatch[], map: Int32Array): ScanMatch[] {
 
 /** What {@link jsonScanText} writes. */
 export interface JsonScanText {
+  /** The text it was written for, as a flat copy when that is cheap (Latin-1 for the kernel): the one to lex. */
+  readonly source: string;
   /** The scan text. */
   readonly text: string;
+  /**
+   * Where the strings of the text start and end, when the kernel wrote it (Latin-1):
+   * `STRING_INTS` per string, in order: the index of its opening quote; of its closing quote
+   * when it holds no backslash or control character, else the bitwise complement of where it
+   * ends (its closing quote, the line feed that cuts it, or the text's end); and, for a key
+   * (a string that `:` follows on its line), its first characters as {@link literalPrint} gives
+   * those of a text (any numbers for other strings). A quote inside a string (`\"`) starts none.
+   */
+  readonly strings: Int32Array | undefined;
   /** Matches of a scan of {@link text}, in positions of the text it was written for. */
   readonly toSource: (matches: ScanMatch[]) => ScanMatch[];
-  /**
-   * No string holds a raw control character other than a line feed (strings read as the scan
-   * reads them, ending at a line feed); `false` when that was not looked for.
-   */
-  readonly isControlFree: boolean;
 }
 
 interface Kernel {
-  /** Returns the scan text's length; writes the map of its positions at `map`. */
-  readonly scanText: (text: number, length: number, blanksKeys: number, map: number) => number;
+  /** Returns the scan text's length; writes the map of its positions at `map`, the strings' ends at `strings`. */
+  readonly scanText: (
+    text: number,
+    length: number,
+    blanksKeys: number,
+    map: number,
+    strings: number,
+  ) => number;
   /** Pairs in the map the last `scanText` wrote. */
   readonly mapEntries: () => number;
-  /** 1 when a string of the last `scanText`'s text holds a raw control character other than a line feed. */
-  readonly hasControls: () => number;
+  /** Entries of strings the last `scanText` wrote. */
+  readonly stringEntries: () => number;
   /** The kernel's memory. */
   readonly memory: Buffer;
 }
@@ -172,11 +218,11 @@ let kernel: Kernel | undefined;
 
 function instance(): Kernel {
   if (kernel === undefined) {
-    const { exports, memory } = instantiateKernel(JSON_SCAN_TEXT_WASM, MAP_OFFSET + MAX_MAP_BYTES);
+    const { exports, memory } = instantiateKernel(JSON_SCAN_TEXT_WASM, STRINGS_OFFSET + MAX_STRINGS_BYTES);
     kernel = {
       scanText: exports.scanText as Kernel['scanText'],
       mapEntries: exports.mapEntries as Kernel['mapEntries'],
-      hasControls: exports.hasControls as Kernel['hasControls'],
+      stringEntries: exports.stringEntries as Kernel['stringEntries'],
       memory: Buffer.from(memory),
     };
   }

@@ -1,5 +1,5 @@
 import { isDigit } from '../ascii-classes.ts';
-import { indexOrLength } from './index-or-length.ts';
+import { STRING_INTS } from './json-scan-text.ts';
 import type { JsonTokenRewriter } from './json-token-rewriter.ts';
 import type { MatchCursor } from './match-cursor.ts';
 
@@ -36,7 +36,7 @@ export interface JsonLexOptions {
 export function lexJsonText(text: string, rewriter: JsonTokenRewriter, options: JsonLexOptions = {}): number {
   const { matches, isPartial = false, from = 0, to = text.length } = options;
   rewriter.read(text);
-  const plain = new PlainStrings(text, rewriter.isControlFree(text));
+  const plain = new PlainStrings(text, rewriter.batchStringsOf(text), from);
   let i = from;
   while (i < to) {
     const code = text.charCodeAt(i);
@@ -69,13 +69,11 @@ export function lexJsonText(text: string, rewriter: JsonTokenRewriter, options: 
         i = rewriter.plainMembers(i, to, matches, plain);
         continue;
       case 0x22: {
-        const close = text.indexOf('"', i + 1);
+        const close = plain.closeOf(i);
         if (close >= 0 && close < to) {
-          if (plain.isPlain(i, close)) {
-            rewriter.plainString(i, close + 1, matches?.overlapping(i + 1, close));
-            i = close + 1;
-            continue;
-          }
+          rewriter.plainString(i, close + 1, matches?.overlapping(i + 1, close));
+          i = close + 1;
+          continue;
         }
         next = lexString(text, i, to, rewriter, isPartial);
         break;
@@ -100,39 +98,90 @@ export function lexJsonText(text: string, rewriter: JsonTokenRewriter, options: 
 }
 
 /**
- * Answers, for string literals of one text asked in ascending order, whether one is plain: it
- * holds no backslash, control character or surrogate (see {@link nextSpecial}).
+ * Answers, for string literals of one text asked in ascending order, where a plain one closes:
+ * it holds no backslash, control character or surrogate (see {@link nextSpecial}), so its value
+ * is the text between its quotes.
  */
 export class PlainStrings {
   private readonly text: string;
-  private readonly isControlFree: boolean;
+  /** The batch scan's strings of `text` (see `JsonScanText.strings`), and the entry read last. */
+  private readonly strings: Int32Array | undefined;
+  private entry = 0;
   private special = -1;
-  /** With `isControlFree`: the next backslash and line feed, each searched again only once passed. */
-  private backslash = -1;
-  private lineFeed = -1;
 
   /**
-   * `isControlFree`: the strings of `text` hold no raw control character but line feeds, and it
-   * is Latin-1 (`jsonScanText` said so), so a backslash or a line feed is all that ends a plain
-   * string: native searches for those two are far faster than the expression for all of them.
+   * `strings`: where the strings of `text` start and end, as the batch scan's kernel found them
+   * (see `JsonScanText.strings`), which spares reading them again; else the quote and the next
+   * special character are searched for. The first literal asked for is at `from` or after.
    */
-  constructor(text: string, isControlFree = false) {
+  constructor(text: string, strings?: Int32Array, from = 0) {
     this.text = text;
-    this.isControlFree = isControlFree;
+    this.strings = strings;
+    if (strings === undefined) return;
+    // An NDJSON line among many: its first string is found by halves, not read up to.
+    let low = 0;
+    let high = strings.length / STRING_INTS;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((strings[STRING_INTS * middle] as number) < from) low = middle + 1;
+      else high = middle;
+    }
+    this.entry = STRING_INTS * low;
   }
 
-  /** True when the string literal from the quote at `open` to the quote at `close` is plain. */
-  isPlain(open: number, close: number): boolean {
-    if (this.special <= open) {
-      if (this.isControlFree) {
-        if (this.backslash <= open) this.backslash = indexOrLength(this.text, '\\', open + 1);
-        if (this.lineFeed <= open) this.lineFeed = indexOrLength(this.text, '\n', open + 1);
-        this.special = Math.min(this.backslash, this.lineFeed);
-      } else this.special = nextSpecial(this.text, open + 1);
+  /**
+   * True when the string literal whose opening quote is at `open`, which `:` follows at once, is
+   * `key`'s, a key that needs no escape, and `print` is `literalPrint(key)`.
+   */
+  isLiteralOf(open: number, key: string, print: Int32Array | undefined): boolean {
+    const close = open + 1 + key.length;
+    const strings = this.strings;
+    if (strings === undefined || print === undefined) {
+      const text = this.text;
+      return (
+        text.charCodeAt(open) === QUOTE && text.charCodeAt(close) === QUOTE && text.startsWith(key, open + 1)
+      );
     }
-    return close < this.special;
+    const at = this.find(open);
+    return (
+      at >= 0 &&
+      strings[at + 1] === close &&
+      strings[at + 2] === print[0] &&
+      strings[at + 3] === print[1] &&
+      strings[at + 4] === print[2] &&
+      strings[at + 5] === print[3]
+    );
+  }
+
+  /**
+   * The index of the closing quote of the string literal whose opening quote is at `open` when
+   * it is plain; -1 when it is not, or does not close in the text.
+   */
+  closeOf(open: number): number {
+    const strings = this.strings;
+    if (strings === undefined) {
+      const close = this.text.indexOf('"', open + 1);
+      if (close < 0) return -1;
+      if (this.special <= open) this.special = nextSpecial(this.text, open + 1);
+      return close < this.special ? close : -1;
+    }
+    const at = this.find(open);
+    return at < 0 ? -1 : Math.max(strings[at + 1] as number, -1);
+  }
+
+  /** The index in `strings` of the entry of the string opening at `open`, or -1 when none does. */
+  private find(open: number): number {
+    const strings = this.strings as Int32Array;
+    let entry = this.entry;
+    // Asked in ascending order, but for a key again after its member was given up: a step back.
+    while (entry > 0 && (strings[entry] as number) > open) entry -= STRING_INTS;
+    while (entry < strings.length && (strings[entry] as number) < open) entry += STRING_INTS;
+    this.entry = entry;
+    return entry < strings.length && strings[entry] === open ? entry : -1;
   }
 }
+
+const QUOTE = 0x22;
 
 /** What a plain string literal does not hold: a backslash, a control character or a surrogate. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the raw controls a JSON string cannot hold are the point.

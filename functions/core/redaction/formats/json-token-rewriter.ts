@@ -126,6 +126,14 @@ interface UnsettledValue {
   readonly end: number;
 }
 
+/** What {@link JsonTokenRewriter.scanBatch} gives. */
+export interface BatchScan {
+  /** The text scanned, its characters in a string that reads faster, if any (see `JsonScanText.source`): the one to lex. */
+  readonly source: string;
+  /** The matches of the scan, in positions of the text. */
+  readonly matches: ScanMatch[];
+}
+
 /** Where a JSON text held in a string value sits in the document around it. */
 interface NestedRoot {
   /** The rewriter of the document around it. */
@@ -207,8 +215,9 @@ export class JsonTokenRewriter {
   private readonly behind: number[] = [];
   /** By rule index: code units from a match start that a detector may inspect (its longest match and lookahead). */
   private readonly reach: number[] = [];
-  /** The text of the last {@link scanBatch}, when its strings hold no control character but line feeds. */
-  private controlFreeText: string | undefined;
+  /** The text the last {@link scanBatch} gave to lex, and where its strings start and end (see `PlainStrings`). */
+  private batchSource: string | undefined;
+  private batchStrings: Int32Array | undefined;
   /** The batch scan of the text being read left its keys out (see {@link scanBatch}). */
   private areKeysUnscanned = false;
   /** Plain keys read since the last {@link scanBatch}, and those of them that repeated their record's order. */
@@ -277,29 +286,30 @@ export class JsonTokenRewriter {
   }
 
   /**
-   * The matches of `scanner` in `text`, the text read next, as the batch scan whose matches the
-   * lexer passes with its tokens sees it (`jsonScanText`), in positions of `text`. Keys are left
-   * out of it when most keys of the text read last repeated the order of the record before (keys
-   * of records, not of a map keyed by ids): each distinct key is then scanned once alone (see
-   * `PathNode.isCleanKey`), not again in every record, and the lexer's matches are not trusted
-   * for keys.
+   * The batch scan of `text`, the text read next: the matches of `scanner` in it as the lexer
+   * passes them with its tokens (`jsonScanText`), in positions of `text`, and the text to lex.
+   * Keys are left out of the scan when most keys of the text read last repeated the order of
+   * the record before (keys of records, not of a map keyed by ids): each distinct key is then
+   * scanned once alone (see `PathNode.isCleanKey`), not again in every record, and the lexer's
+   * matches are not trusted for keys.
    */
-  scanBatch(text: string, scanner: Scanner): ScanMatch[] {
+  scanBatch(text: string, scanner: Scanner): BatchScan {
     this.areKeysUnscanned =
       this.keys >= MIN_KEYS_TO_SKIP && this.repeatedKeys >= this.keys * REPEATED_KEYS_TO_SKIP;
     this.keys = 0;
     this.repeatedKeys = 0;
     const scan = jsonScanText(text, this.areKeysUnscanned);
-    this.controlFreeText = scan.isControlFree ? text : undefined;
-    return scan.toSource(scanner.scan(scan.text).matches);
+    this.batchSource = scan.source;
+    this.batchStrings = scan.strings;
+    return { source: scan.source, matches: scan.toSource(scanner.scan(scan.text).matches) };
   }
 
   /**
-   * True when `text` is the text last given to {@link scanBatch} and that scan found no raw
-   * control character but line feeds in its strings (see `PlainStrings`).
+   * Where the strings of `text` start and end (`JsonScanText.strings`) when it is the text the
+   * last {@link scanBatch} gave to lex and its kernel found them, else `undefined` (see `PlainStrings`).
    */
-  isControlFree(text: string): boolean {
-    return text === this.controlFreeText;
+  batchStringsOf(text: string): Int32Array | undefined {
+    return text === this.batchSource ? this.batchStrings : undefined;
   }
 
   /**
@@ -592,9 +602,8 @@ export class JsonTokenRewriter {
       if (
         !node.isPlainKey ||
         keyClose + 1 >= to ||
-        source.charCodeAt(keyClose) !== QUOTE ||
         source.charCodeAt(keyClose + 1) !== COLON_CODE ||
-        !source.startsWith(key, i + 1)
+        !plain.isLiteralOf(i, key, node.keyPrint)
       ) {
         return i;
       }
@@ -607,9 +616,8 @@ export class JsonTokenRewriter {
       const first = source.charCodeAt(start);
       let end: number;
       if (first === QUOTE) {
-        const close = source.indexOf('"', start + 1);
-        if (close < 0 || close >= to || close - start - 1 > maxChars || !plain.isPlain(start, close))
-          return i;
+        const close = plain.closeOf(start);
+        if (close < 0 || close >= to || close - start - 1 > maxChars) return i;
         if (isJsonContainerStart(source.charCodeAt(start + 1))) return i;
         // A rule's value is given to the rule whatever the detectors found in it.
         if (rule === undefined && matches.overlaps(start + 1, close)) return i;

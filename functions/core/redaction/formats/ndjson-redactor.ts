@@ -60,11 +60,13 @@ export function createNdjsonRedactor(
   let failure: unknown;
 
   /**
-   * Redacts `lines`, one or more whole lines joined by LF, and joins them the same way, then
+   * Redacts `text`, one or more whole lines joined by LF, and joins them the same way, then
    * `after`: the output that no table's window still holds (see `JsonTokenRewriter.readLines`).
    */
-  function redactLines(lines: string, after = ''): string {
-    matches.reset(hasDetectors ? rewriter.scanBatch(lines, scanner) : []);
+  function redactLines(text: string, after = ''): string {
+    const batch = hasDetectors ? rewriter.scanBatch(text, scanner) : undefined;
+    const lines = batch?.source ?? text;
+    matches.reset(batch?.matches ?? []);
     rewriter.read(lines);
     let start = 0;
     for (let newline = lines.indexOf('\n'); newline >= 0; newline = lines.indexOf('\n', start)) {
