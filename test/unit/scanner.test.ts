@@ -30,6 +30,18 @@ describe('Scanner', () => {
     expect(scanner.scan('1234').matches).toEqual([]);
   });
 
+  it('under a field name, reads a whole value as written too, where a decoded escape cuts what the name makes a match', () => {
+    const scanner = new Scanner([withContext(regexDetector('word', /^\S{6,}$/m, 32), ['pass'], 8)]);
+    const named = scanner.named('pass');
+
+    // The view reads a line break and five letters; as written it is one word of eight.
+    expect(spans('%0aaaaaa', named.scan('%0aaaaaa').matches)).toEqual([['%0aaaaaa', 0]]);
+    expect(spans('%0aaaaaa', named.scanNamedOnly('%0aaaaaa').matches)).toEqual([['%0aaaaaa', 0]]);
+    // The view's match, inside the value as written, gives way to it.
+    expect(spans('aaaaaa%0a', named.scan('aaaaaa%0a').matches)).toEqual([['aaaaaa%0a', 0]]);
+    expect(scanner.scan('%0aaaaaa').matches).toEqual([]);
+  });
+
   it('scans a text its unnamed scanner finds nothing in with only the detectors the names changed, as with all (property)', () => {
     // The context detectors sit before and after an ordinary one, so their rule indices are not
     // their places among the detectors the names change; a root that decodes base64 too.
@@ -44,7 +56,9 @@ describe('Scanner', () => {
       maxLength: 3,
     });
     const plain = fc
-      .array(fc.constantFrom('1', '2', '3', 'a', ' ', '-', 'pin', 'code'), { maxLength: 16 })
+      .array(fc.constantFrom('1', '2', '3', 'a', ' ', '-', 'pin', 'code', '%31', '%0a', '&amp;'), {
+        maxLength: 16,
+      })
       .map((parts) => parts.join(''));
     // Whole values in base64, which a decoding scanner reads decoded.
     const text = fc.oneof(

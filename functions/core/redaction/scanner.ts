@@ -55,6 +55,8 @@ export interface ScannerOptions {
  * compatibility forms folded, invisible characters dropped), and each match replaces the
  * original span its view characters come from; text outside matches is never changed. A view
  * position depends on a bounded neighbourhood of original text too, so the guarantee holds.
+ * A whole value under a field name is read as written too by the detectors the name changed
+ * (see `scan`): decoding an escape must not cut a value the name makes sensitive.
  */
 export class Scanner {
   readonly detectors: readonly Detector[];
@@ -83,6 +85,11 @@ export class Scanner {
    * rule indices (see `scanNamedOnly`); this scanner itself when base64 decoding differs.
    */
   private namedOnly: Scanner = this;
+  /**
+   * Of a `named` scanner and its `namedOnly` part: the detectors the names changed, without base64
+   * decoding, which also read a whole value as written when its view differs (see `scan`).
+   */
+  private asWritten: Scanner | undefined;
   /** Per rule index: whether its detector is line-local (see `isLineLocal`). */
   private readonly lineLocalRules: readonly boolean[];
   /** The detectors that may find more in a text alone than within a longer one (see `findsAlone`). */
@@ -187,12 +194,16 @@ export class Scanner {
     const scanner = new Scanner(named, { decodesBase64 });
     const base = this.base;
     scanner.base = base;
+    const changed = named.flatMap((detector, i) => (detector === base.detectors[i] ? [] : [i]));
+    const parts = changed.map((i) => (named[i] as Detector).namedPart ?? (named[i] as Detector));
+    const firstRule = changed.map((i) => this.firstRule[i] as number);
     if (decodesBase64 === base.isDecodingBase64) {
-      const changed = named.flatMap((detector, i) => (detector === base.detectors[i] ? [] : [i]));
-      scanner.namedOnly = new Scanner(
-        changed.map((i) => (named[i] as Detector).namedPart ?? (named[i] as Detector)),
-        { decodesBase64, firstRule: changed.map((i) => this.firstRule[i] as number) },
-      );
+      scanner.namedOnly = new Scanner(parts, { decodesBase64, firstRule });
+    }
+    if (changed.length > 0) {
+      const asWritten = new Scanner(parts, { firstRule });
+      scanner.asWritten = asWritten;
+      scanner.namedOnly.asWritten = asWritten;
     }
     return scanner;
   }
@@ -228,7 +239,14 @@ export class Scanner {
       const { matches, end } = this.scanView(text, from, limit);
       return { matches, next: Math.max(end, limit) };
     }
-    return this.scanNormalized(text, view, from, limit);
+    const result = this.scanNormalized(text, view, from, limit);
+    // A value stored under a name is what it is as written: decoding an escape in it can cut or
+    // shorten it (`%0aaaaaa` under `pass` reads as a line break and five letters, no password),
+    // so the detectors the name changed read it as written too, and what they find there that
+    // overlaps nothing found in the view is taken as well (fail closed). A whole value only: a
+    // name's scanners are given values, and their batches of values, whole.
+    if (this.asWritten === undefined || from !== 0 || limit !== text.length) return result;
+    return withMatches(result, this.asWritten.scanView(text, 0, text.length).matches);
   }
 
   private scanNormalized(text: string, view: NormalizedText, from: number, limit: number): ScanResult {
@@ -349,4 +367,27 @@ export class Scanner {
     const value = first.value ?? decoded.slice(first.start, first.end);
     return { matches: [{ start: 0, end: text.length, detector: first.detector, value }], next: text.length };
   }
+}
+
+/**
+ * `result` with each of `extra` (ascending, in the same positions) that overlaps none of its
+ * matches or holds every one it overlaps (which it then replaces: the wider reading of the same
+ * text), all in ascending order.
+ */
+function withMatches(result: ScanResult, extra: readonly ScanMatch[]): ScanResult {
+  if (extra.length === 0) return result;
+  const own = result.matches;
+  const matches: ScanMatch[] = [];
+  let i = 0;
+  for (const match of extra) {
+    while (i < own.length && (own[i] as ScanMatch).end <= match.start) matches.push(own[i++] as ScanMatch);
+    let last = i;
+    while (last < own.length && (own[last] as ScanMatch).start < match.end) last++;
+    const isHolding = own.slice(i, last).every((each) => each.start >= match.start && each.end <= match.end);
+    if (!isHolding) continue;
+    matches.push(match);
+    i = last;
+  }
+  matches.push(...own.slice(i));
+  return { matches, next: Math.max(result.next, matches.at(-1)?.end ?? 0) };
 }
