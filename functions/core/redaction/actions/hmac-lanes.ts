@@ -13,7 +13,7 @@ const KERNEL_BYTES = 0x10000;
 const MAX_SLOT_CHARS = 55;
 /** Room a value is written in: 3 UTF-8 bytes per code unit at most, so no value of `MAX_SLOT_CHARS` is cut short. */
 const MAX_WRITE_BYTES = 3 * MAX_SLOT_CHARS;
-/** Characters of a batch's values written at once (see `HmacLanes.hashAscii`): all of them in slots. */
+/** Characters of a batch's values written at once (see `HmacLanes.hashAscii`): as many as its slots hold. */
 const STAGE_BYTES = BATCH_VALUES * MAX_SLOT_CHARS;
 /** A code unit beyond ASCII: UTF-8 writes it in more than one byte. */
 const BEYOND_ASCII = /[\u0080-\uffff]/;
@@ -38,6 +38,7 @@ const BEYOND_ASCII = /[\u0080-\uffff]/;
  */
 export class HmacLanes {
   private readonly hmacExport: (...args: number[]) => void;
+  private readonly gatherExport: (stage: number, slots: number, lengths: number, count: number) => void;
   private readonly bytes: Buffer;
   private readonly workAt: number;
   private readonly lengthsAt: number;
@@ -58,6 +59,12 @@ export class HmacLanes {
     this.stageAt = this.outAt + BATCH_VALUES * MAX_HEX_CHARS;
     if (this.stageAt + STAGE_BYTES > KERNEL_BYTES) throw new RangeError('HMAC lanes: layout exceeds memory');
     this.hmacExport = exports.hmac as (...args: number[]) => void;
+    this.gatherExport = exports.gather as (
+      stage: number,
+      slots: number,
+      lengths: number,
+      count: number,
+    ) => void;
     this.bytes = Buffer.from(memory);
     const prepare = exports.prepare as (block: number, state: number, work: number) => void;
     for (const [pad, stateAt] of [
@@ -89,10 +96,10 @@ export class HmacLanes {
   }
 
   /**
-   * `hexDigests` of `values[first, end)` when they are ASCII and fit the stage, written there
-   * joined, with one call, and copied to their slots: `Buffer#write` costs a call into C++
-   * per value, about two thirds of what hashing it in the kernel costs. False, with nothing
-   * hashed, otherwise.
+   * `hexDigests` of `values[first, end)` when they are ASCII: the values that fit a slot are
+   * written to the stage joined, with one call, and the kernel copies each to its slot
+   * (`Buffer#write` costs a call into C++ per value, about two thirds of what hashing it in the
+   * kernel costs). False, with nothing hashed, otherwise.
    */
   private hashAscii(
     values: readonly string[],
@@ -102,27 +109,28 @@ export class HmacLanes {
     results: string[],
     long: (value: string) => string,
   ): boolean {
+    const { bytes, positions, lengthsAt, stageAt } = this;
     let joined = '';
-    for (let i = first; i < end; i++) joined += values[i] as string;
-    if (joined.length > STAGE_BYTES || BEYOND_ASCII.test(joined)) return false;
-    const { bytes, positions, slotsAt, stageAt } = this;
-    bytes.write(joined, stageAt, 'latin1');
-    let from = stageAt;
     let slots = 0;
     for (let i = first; i < end; i++) {
-      const length = (values[i] as string).length;
-      if (length > MAX_SLOT_CHARS) {
-        results[i] = long(values[i] as string);
-      } else {
-        const slot = slotsAt + slots * BLOCK_BYTES;
-        for (let j = 0; j < length; j++) bytes[slot + j] = bytes[from + j] as number;
-        bytes[this.lengthsAt + slots] = length;
-        positions[slots++] = i;
-      }
-      from += length;
+      const value = values[i] as string;
+      if (value.length > MAX_SLOT_CHARS) continue;
+      joined += value;
+      bytes[lengthsAt + slots] = value.length;
+      positions[slots++] = i;
     }
-    bytes.fill(0, stageAt, from);
-    if (slots > 0) this.flush(slots, hexChars, results);
+    if (BEYOND_ASCII.test(joined)) return false;
+    if (slots < end - first) {
+      for (let i = first; i < end; i++) {
+        const value = values[i] as string;
+        if (value.length > MAX_SLOT_CHARS) results[i] = long(value);
+      }
+    }
+    if (slots === 0) return true;
+    bytes.write(joined, stageAt, 'latin1');
+    this.gatherExport(stageAt, this.slotsAt, lengthsAt, slots);
+    bytes.fill(0, stageAt, stageAt + joined.length);
+    this.flush(slots, hexChars, results);
     return true;
   }
 
