@@ -130,6 +130,20 @@ export function prepare(block: usize, state: usize, work: usize): void {
 }
 
 /**
+ * Copies `count` values, written one after another from `stage`, each to the start of its slot
+ * (the i-th at `slots + 64 * i`), with the lengths at `lengths`: the caller writes a batch of
+ * values with one call, and a copy here costs less than one per value in JavaScript.
+ */
+export function gather(stage: usize, slots: usize, lengths: usize, count: i32): void {
+  let from = stage;
+  for (let i: usize = 0; i < <usize>count; i++) {
+    const length = <usize>load<u8>(lengths + i);
+    memory.copy(slots + (i << 6), from, length);
+    from += length;
+  }
+}
+
+/**
  * Writes at `out + i * hexChars` the first `hexChars` hex digits of the HMAC of the value in
  * slot i, for each of the `count` slots at `slots` (its length, at most `MAX_VALUE_BYTES`, at
  * `lengths + i`), under the key whose states `prepare` wrote at `work` (inner) and `work + 32`

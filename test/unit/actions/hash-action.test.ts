@@ -77,11 +77,26 @@ describe('hashAction', () => {
       fc.string({ unit: 'binary', maxLength: 20 }),
       fc.string({ minLength: 250, maxLength: 300, size: 'max' }),
     );
+    // Batches of ASCII alone too (ids, names), which the kernel's memory takes joined, on both
+    // sides of the characters that fit there at once.
+    const asciiValue = fc.oneof(
+      {
+        arbitrary: fc.string({
+          unit: fc.integer({ min: 0, max: 0x7f }).map((code) => String.fromCharCode(code)),
+          maxLength: 60,
+        }),
+        weight: 9,
+      },
+      { arbitrary: fc.string({ minLength: 250, maxLength: 300, size: 'max' }), weight: 1 },
+    );
     const values = fc.oneof(
       fc.array(value, { maxLength: 9 }),
       fc
         .integer({ min: 250, max: 520 })
         .chain((length) => fc.array(value, { minLength: length, maxLength: length })),
+      fc
+        .integer({ min: 1, max: 520 })
+        .chain((length) => fc.array(asciiValue, { minLength: length, maxLength: length })),
     );
     const key = fc
       .integer({ min: 1, max: 101 })

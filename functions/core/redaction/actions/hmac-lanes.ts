@@ -7,12 +7,16 @@ const BLOCK_BYTES = 64;
 const BATCH_VALUES = 256;
 /** Longest hex digest: all 32 bytes of a SHA-256 digest. */
 const MAX_HEX_CHARS = 64;
-/** The kernel's memory: its constants, then the layout below (about 36 KiB). */
+/** The kernel's memory: its constants, then the layout below (about 48 KiB). */
 const KERNEL_BYTES = 0x10000;
 /** Longest value in a slot, in UTF-8 bytes (the kernel's `MAX_VALUE_BYTES`); at least as many UTF-16 code units. */
 const MAX_SLOT_CHARS = 55;
 /** Room a value is written in: 3 UTF-8 bytes per code unit at most, so no value of `MAX_SLOT_CHARS` is cut short. */
 const MAX_WRITE_BYTES = 3 * MAX_SLOT_CHARS;
+/** Characters of a batch's values written at once (see `HmacLanes.hashAscii`): as many as its slots hold. */
+const STAGE_BYTES = BATCH_VALUES * MAX_SLOT_CHARS;
+/** A code unit beyond ASCII: UTF-8 writes it in more than one byte. */
+const BEYOND_ASCII = /[\u0080-\uffff]/;
 
 /**
  * HMAC-SHA256 of many short values in one call into WebAssembly (assembly/hmac-sha256-lanes.ts:
@@ -34,11 +38,13 @@ const MAX_WRITE_BYTES = 3 * MAX_SLOT_CHARS;
  */
 export class HmacLanes {
   private readonly hmacExport: (...args: number[]) => void;
+  private readonly gatherExport: (stage: number, slots: number, lengths: number, count: number) => void;
   private readonly bytes: Buffer;
   private readonly workAt: number;
   private readonly lengthsAt: number;
   private readonly slotsAt: number;
   private readonly outAt: number;
+  private readonly stageAt: number;
   /** Where each value in the slots goes in the results of the current call. */
   private readonly positions = new Int32Array(BATCH_VALUES);
 
@@ -50,9 +56,15 @@ export class HmacLanes {
     this.slotsAt = this.lengthsAt + BATCH_VALUES;
     // A value's bytes are written before it is known to fit its slot: room past the last one.
     this.outAt = this.slotsAt + BATCH_VALUES * BLOCK_BYTES + MAX_WRITE_BYTES;
-    if (this.outAt + BATCH_VALUES * MAX_HEX_CHARS > KERNEL_BYTES)
-      throw new RangeError('HMAC lanes: layout exceeds memory');
+    this.stageAt = this.outAt + BATCH_VALUES * MAX_HEX_CHARS;
+    if (this.stageAt + STAGE_BYTES > KERNEL_BYTES) throw new RangeError('HMAC lanes: layout exceeds memory');
     this.hmacExport = exports.hmac as (...args: number[]) => void;
+    this.gatherExport = exports.gather as (
+      stage: number,
+      slots: number,
+      lengths: number,
+      count: number,
+    ) => void;
     this.bytes = Buffer.from(memory);
     const prepare = exports.prepare as (block: number, state: number, work: number) => void;
     for (const [pad, stateAt] of [
@@ -76,9 +88,64 @@ export class HmacLanes {
     results: string[],
     long: (value: string) => string,
   ): void {
+    for (let first = 0; first < values.length; first += BATCH_VALUES) {
+      const end = Math.min(first + BATCH_VALUES, values.length);
+      if (!this.hashAscii(values, first, end, hexChars, results, long))
+        this.hashEach(values, first, end, hexChars, results, long);
+    }
+  }
+
+  /**
+   * `hexDigests` of `values[first, end)` when they are ASCII: the values that fit a slot are
+   * written to the stage joined, with one call, and the kernel copies each to its slot
+   * (`Buffer#write` costs a call into C++ per value, about two thirds of what hashing it in the
+   * kernel costs). False, with nothing hashed, otherwise.
+   */
+  private hashAscii(
+    values: readonly string[],
+    first: number,
+    end: number,
+    hexChars: number,
+    results: string[],
+    long: (value: string) => string,
+  ): boolean {
+    const { bytes, positions, lengthsAt, stageAt } = this;
+    let joined = '';
+    let slots = 0;
+    for (let i = first; i < end; i++) {
+      const value = values[i] as string;
+      if (value.length > MAX_SLOT_CHARS) continue;
+      joined += value;
+      bytes[lengthsAt + slots] = value.length;
+      positions[slots++] = i;
+    }
+    if (BEYOND_ASCII.test(joined)) return false;
+    if (slots < end - first) {
+      for (let i = first; i < end; i++) {
+        const value = values[i] as string;
+        if (value.length > MAX_SLOT_CHARS) results[i] = long(value);
+      }
+    }
+    if (slots === 0) return true;
+    bytes.write(joined, stageAt, 'latin1');
+    this.gatherExport(stageAt, this.slotsAt, lengthsAt, slots);
+    bytes.fill(0, stageAt, stageAt + joined.length);
+    this.flush(slots, hexChars, results);
+    return true;
+  }
+
+  /** `hexDigests` of `values[first, end)`, each written to its slot as UTF-8 with a call of its own. */
+  private hashEach(
+    values: readonly string[],
+    first: number,
+    end: number,
+    hexChars: number,
+    results: string[],
+    long: (value: string) => string,
+  ): void {
     const { bytes, positions, slotsAt } = this;
     let slots = 0;
-    for (let i = 0; i < values.length; i++) {
+    for (let i = first; i < end; i++) {
       const value = values[i] as string;
       const length =
         value.length <= MAX_SLOT_CHARS
@@ -90,13 +157,12 @@ export class HmacLanes {
       }
       bytes[this.lengthsAt + slots] = length;
       positions[slots++] = i;
-      if (slots === BATCH_VALUES) slots = this.flush(slots, hexChars, results);
     }
     if (slots > 0) this.flush(slots, hexChars, results);
   }
 
-  /** Hashes the values in the first `slots` slots into their places in `results`; returns 0. */
-  private flush(slots: number, hexChars: number, results: string[]): number {
+  /** Hashes the values in the first `slots` slots into their places in `results`. */
+  private flush(slots: number, hexChars: number, results: string[]): void {
     const { bytes, positions, slotsAt, outAt } = this;
     // The kernel reads whole groups of four: the slots past the last hold a value of length 0.
     bytes.fill(0, this.lengthsAt + slots, this.lengthsAt + BATCH_VALUES);
@@ -106,6 +172,5 @@ export class HmacLanes {
     for (let slot = 0; slot < slots; slot++) {
       results[positions[slot] as number] = digits.slice(slot * hexChars, (slot + 1) * hexChars);
     }
-    return 0;
   }
 }

@@ -553,6 +553,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       }
     }
     const { rules, scanners: columnScanners, namingColumn, namedColumns } = binding;
+    const detectedOnly = detectedOnlyColumns(binding, inferred, scanner);
     vouchedCells = contextVouched(tokens, binding, record, cell);
     batchedCells = hasBatchedRules ? batchedFields(tokens, rules, record, cell) : undefined;
     for (; record < recordCount; record++) {
@@ -580,18 +581,9 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       } else {
         for (let column = 0; cell + column < cellEnd; column++) {
           const index = cell + column;
-          const rule = rules[column] ?? (namedColumns.includes(column) ? namedRule : undefined);
-          const cellScanner = columnScanners[column] as Scanner;
-          const inferredDetector = inferred?.[column];
           // The cells that `redactCell` would return from at once, passed over without a call:
-          // no rule, no header that is context, no inferred column, no doubled quote and no
-          // batch match.
-          if (
-            rule === undefined &&
-            cellScanner === scanner &&
-            inferredDetector === undefined &&
-            cellKinds[index] !== CellKind.QuotedEscaped
-          ) {
+          // in a column of the detectors alone, no doubled quote and no batch match.
+          if (detectedOnly[column] === 1 && cellKinds[index] !== CellKind.QuotedEscaped) {
             const start = cellStarts[index] as number;
             while (match < matches.length && (matches[match] as ScanMatch).end <= start) match++;
             if (
@@ -600,7 +592,8 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
             )
               continue;
           }
-          redactCell(index, rule, cellScanner, inferredDetector);
+          const rule = rules[column] ?? (namedColumns.includes(column) ? namedRule : undefined);
+          redactCell(index, rule, columnScanners[column] as Scanner, inferred?.[column]);
         }
       }
       cell = cellEnd;
@@ -824,6 +817,29 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       return out + emitHeld(tokenizer);
     },
   };
+}
+
+/**
+ * Per column of `binding`, 1 when only the detectors, as they read any cell, apply to its cells:
+ * no rule, no header that is context, not named by a sibling cell and not inferred. A record
+ * with a batch match visits every cell, and most are such cells with no match.
+ */
+function detectedOnlyColumns(
+  binding: CsvColumnBinding,
+  inferred: InferredColumns | undefined,
+  scanner: Scanner,
+): Uint8Array {
+  const { rules, scanners, namedColumns } = binding;
+  const detectedOnly = new Uint8Array(rules.length);
+  for (let column = 0; column < rules.length; column++) {
+    const isDetectedOnly =
+      rules[column] === undefined &&
+      scanners[column] === scanner &&
+      !namedColumns.includes(column) &&
+      inferred?.[column] === undefined;
+    if (isDetectedOnly) detectedOnly[column] = 1;
+  }
+  return detectedOnly;
 }
 
 /**
