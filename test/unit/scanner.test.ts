@@ -165,6 +165,30 @@ describe('Scanner', () => {
     for (const length of lengths) expect(length).toBeLessThanOrEqual(100 + 1024);
   });
 
+  it('gives a detector that bounds its search at the limit itself the whole text, not a cut', () => {
+    const texts: string[] = [];
+    const digits = regexDetector('digits', /[0-9]{3}/, 3);
+    const bounded = {
+      ...digits,
+      isLimitBounded: true,
+      findFrom(text: string, from: number, limit?: number) {
+        texts.push(text);
+        const found = digits.findFrom(text, from);
+        return found !== undefined && found.start < (limit ?? text.length) ? found : undefined;
+      },
+    };
+    const wide = regexDetector('block', /<[^>]{0,20000}>/, 20_000);
+    const text = `a 123 b 456 ${'x '.repeat(10_000)}789`;
+    const scanner = new Scanner([bounded, wide]);
+
+    expect(spans(text, scanner.scan(text, 0, 100).matches)).toEqual([
+      ['123', 0],
+      ['456', 0],
+    ]);
+    expect(texts.length).toBeGreaterThan(0);
+    for (const given of texts) expect(given).toBe(text);
+  });
+
   it('finds before a limit what one pass over the whole text finds there, with detectors of every reach (property)', () => {
     const scanner = new Scanner([
       ...sampleDetectors(),

@@ -96,7 +96,10 @@ export class Scanner {
   private readonly findingMoreAlone: readonly Detector[];
   /** Per rule index: the index of its detector. */
   private readonly ruleDetectors: readonly number[];
-  /** Per detector: how far past a match start it reads, rounded up (see `textsFor`). */
+  /**
+   * Per detector: how far past a match start it reads, rounded up (see `textsFor`); infinite
+   * for one that bounds its search itself (`Detector.isLimitBounded`), which is never cut.
+   */
   private readonly reachClasses: readonly number[];
   /** The least of `reachClasses`. */
   private readonly minReach: number;
@@ -129,7 +132,9 @@ export class Scanner {
     this.findingMoreAlone = detectors.filter((detector) => detector.mayFindMoreAlone !== undefined);
     this.ruleDetectors = ruleDetectors;
     this.reachClasses = detectors.map((detector) =>
-      Math.max(1024, 2 ** Math.ceil(Math.log2(detector.maxLength + detector.lookahead))),
+      detector.isLimitBounded === true
+        ? Number.POSITIVE_INFINITY
+        : Math.max(1024, 2 ** Math.ceil(Math.log2(detector.maxLength + detector.lookahead))),
     );
     this.minReach = Math.min(...this.reachClasses);
   }

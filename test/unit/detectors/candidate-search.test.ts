@@ -8,6 +8,7 @@ import {
   leadingRunSearch,
   madeAtFirstSearch,
   needleSearch,
+  needlesSearch,
   recordedSearch,
   shapeSearch,
   sharedShapeSearches,
@@ -41,6 +42,29 @@ describe('candidate searches', () => {
     const search = firstCandidate(needleSearch('gh'), needleSearch('_pat_', 6));
     expect(search('x github_pat_1 ghp_2', 0)).toBe(2);
     expect(search('x github_pat_1 ghp_2', 3)).toBe(15);
+  });
+
+  it('find the first of several needles sharing a first character as a search per needle does, whatever the order of texts and positions (property)', () => {
+    const needles = ['AKIA', 'ASIA', 'A3T'];
+    const text = fc.string({
+      unit: fc.constantFrom('A', 'K', 'I', 'S', '3', 'T', 'AKIA', 'A3T', 'x'),
+      maxLength: 30,
+    });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(text, fc.nat()), { maxLength: 8 }), (queries) => {
+        const shared = needlesSearch(needles);
+        const apart = firstCandidate(...needles.map((needle) => needleSearch(needle)));
+        for (const [text, seed] of queries) {
+          const from = seed % (text.length + 1);
+          expect(shared(text, from)).toBe(apart(text, from));
+        }
+      }),
+    );
+  });
+
+  it('fails to make a search of needles not all starting with one character', () => {
+    expect(() => needlesSearch(['AKIA', 'xox'])).toThrow(/one character/);
+    expect(() => needlesSearch(['A', 'AB'])).toThrow(/one character/);
   });
 
   it('skip no match of a pattern when they look first for the run its matches start with (property)', () => {

@@ -90,3 +90,42 @@ describe('email with letters beyond ASCII', () => {
     );
   });
 });
+
+describe('email domains', () => {
+  /** The domain rule as written first: labels split apart, each tested, the top-level one by a regex. */
+  function isValidDomainBySplit(domain: string): boolean {
+    const labels = domain.split('.');
+    if (labels.length < 2) return false;
+    for (const label of labels) {
+      if (label.length === 0 || label.length > 63) return false;
+      if (label.startsWith('-') || label.endsWith('-')) return false;
+    }
+    return /^(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59}|[\p{L}\p{M}]{2,63})$/u.test(labels.at(-1) ?? '');
+  }
+
+  it('takes a domain when its labels and top-level domain are valid, whatever its characters (property)', () => {
+    const unit = fc.constantFrom(
+      'a',
+      'Z',
+      'q',
+      '0',
+      '7',
+      '.',
+      '-',
+      'xn--',
+      'рф',
+      'é',
+      'com',
+      'a'.repeat(63),
+      'b'.repeat(64),
+    );
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 12 }), (units) => {
+        const domain = units.join('').replace(/[.-]+$/, '');
+        const expected = domain.length <= 253 && isValidDomainBySplit(domain) ? [`x@${domain}`] : [];
+        expect(findAll(email, `to x@${units.join('')} ;`)).toEqual(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

@@ -1,5 +1,5 @@
 import type { Detector } from '../detector.ts';
-import { firstCandidate, needleSearch } from './candidate-search.ts';
+import { needlesSearch } from './candidate-search.ts';
 import { createRegexDetector } from './regex-detector.ts';
 
 const accessKeyIdPattern =
@@ -20,8 +20,6 @@ export function createAwsAccessKeyIdDetector(): Detector {
     maxLength: 20,
     lookbehind: 1,
     lookahead: 1,
-    candidates: firstCandidate(
-      ...['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T'].map((prefix) => needleSearch(prefix)),
-    ),
+    candidates: needlesSearch(['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T']),
   });
 }

@@ -373,6 +373,31 @@ export function needleSearch(needle: string, offset = 0): CandidateSearch {
   });
 }
 
+/**
+ * Candidates at the first occurrence of any of `needles`, which all start with the same
+ * character: one `indexOf` pass for that character, each occurrence compared with the needles
+ * whose second character follows it, where a {@link needleSearch} per needle passes over the
+ * text once each and stops at least as often. The five AWS key id prefixes, CPU ms per 64 MB:
+ * bench log 20.4 -> 4.2, CSV 19.7 -> 5.6; the log in upper case (an `A` every 23 characters)
+ * 158 -> 71.
+ */
+export function needlesSearch(needles: readonly string[]): CandidateSearch {
+  const first = needles[0]?.charAt(0) ?? '';
+  if (first === '' || !needles.every((needle) => needle.length > 1 && needle.startsWith(first)))
+    throw new Error(
+      `needlesSearch: ${JSON.stringify(needles)} are not needles of two or more characters all starting with one character`,
+    );
+  const seconds = needles.map((needle) => needle.charCodeAt(1));
+  return remembering((text, from) => {
+    for (let at = text.indexOf(first, from); at !== -1; at = text.indexOf(first, at + 1)) {
+      const second = text.charCodeAt(at + 1);
+      for (let i = 0; i < needles.length; i++)
+        if (seconds[i] === second && text.startsWith(needles[i] as string, at)) return at;
+    }
+    return -1;
+  });
+}
+
 /** The least candidate of several searches. */
 export function firstCandidate(...searches: readonly CandidateSearch[]): CandidateSearch {
   return (text, from) => {

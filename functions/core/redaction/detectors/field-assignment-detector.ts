@@ -344,6 +344,8 @@ export function createFieldAssignmentDetector(
     // The closing quote after a quoted value's content.
     lookahead: 1,
     kinds: fieldRules.length,
+    // Past `limit`, only to the next `:` or `=`, or within the last horizon (see below).
+    isLimitBounded: true,
     findFrom(text: string, from: number, limit = text.length): Match | undefined {
       // Anchors are looked for by indexOf within a horizon that doubles as the search goes on,
       // never to the end of the text at once: a scanner asks again from the end of each match,

@@ -30,8 +30,9 @@ export function createIpv4Detector(): Detector {
         while (start > 0 && dot - start < 4 && isDigit(text.charCodeAt(start - 1))) start--;
         if (start >= from && start < dot) {
           addressPattern.lastIndex = start;
-          const address = addressPattern.exec(text);
-          if (address !== null) return { start, end: start + address[0].length };
+          // test, not exec: the end is where the sticky regex stopped, and no match array is
+          // allocated for the address every log line holds.
+          if (addressPattern.test(text)) return { start, end: addressPattern.lastIndex };
         }
       }
       return undefined;
