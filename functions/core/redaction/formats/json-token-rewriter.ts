@@ -294,7 +294,8 @@ export class JsonTokenRewriter {
    * Keys are left out of the scan when most keys of the text read last repeated the order of
    * the record before (keys of records, not of a map keyed by ids): each distinct key is then
    * scanned once alone (see `PathNode.isCleanKey`), not again in every record, and the lexer's
-   * matches are not trusted for keys.
+   * matches are not trusted for keys. The values with escapes, which the scan sees as written,
+   * are decoded and scanned together (see `EscapedValues`).
    */
   scanBatch(text: string, scanner: Scanner): BatchScan {
     this.areKeysUnscanned =
