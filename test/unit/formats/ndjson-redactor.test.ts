@@ -237,6 +237,27 @@ describe('createNdjsonRedactor', () => {
     expect([...redactor.counts]).toEqual([['digit-pair', 1]]);
   });
 
+  it('scans the values with escapes of a batch together, each between line feeds, not each alone', () => {
+    const redactor = new Redactor(
+      compiledRuleSetOf(['email', 'ipv4'].map((id) => createBuiltInDetector(id) as Detector)),
+    );
+    const scan = vi.spyOn(Scanner.prototype, 'scan');
+    try {
+      const output = redactNdjson(
+        '{"a":"say \\"hi\\" to bob@example.com","b":"\\u0031\\u0030.0.0.1"}\n["x\\ty",{"c":"\\"q\\""}]\n',
+        redactor,
+      );
+
+      expect(output).toBe('{"a":"say \\"hi\\" to [EMAIL]","b":"[IP_ADDRESS]"}\n["x\\ty",{"c":"\\"q\\""}]\n');
+      const texts = scan.mock.calls.map(([text]) => text);
+      expect(texts).toContain('say "hi" to bob@example.com\n10.0.0.1\nx\ty\n"q"');
+      expect(texts).not.toContain('10.0.0.1');
+      expect(texts).not.toContain('say "hi" to bob@example.com');
+    } finally {
+      scan.mockRestore();
+    }
+  });
+
   it('scans a value alone only when a batch match in it spills out of it or takes context from outside it', () => {
     const redactor = new Redactor(
       compiledRuleSetOf(

@@ -16,9 +16,9 @@ import { MatchCursor } from './match-cursor.ts';
  * value completes, so a 1 GB top-level array streams.
  *
  * For speed the detectors first run once over each pushed piece, as `jsonScanText` writes it
- * (keys left out while records repeat them, see `JsonTokenRewriter.scanBatch`); only a value
- * that a match overlaps near its ends, or a string with escapes or surrogates, is then scanned
- * alone, as in the NDJSON redactor.
+ * (keys left out while records repeat them, see `JsonTokenRewriter.scanBatch`) and over its
+ * values with escapes, decoded; only a value that a match overlaps near its ends, or another
+ * string with escapes or surrogates, is then scanned alone, as in the NDJSON redactor.
  *
  * Memory is bounded by `limits.maxRecordBytes`: a single string or number longer than that (in
  * UTF-16 code units: decoded for a whole string, as written for one still incomplete at the

@@ -5,6 +5,7 @@ import type { CompiledFieldRule, Redactor } from '../redactor.ts';
 import type { ScanMatch, Scanner } from '../scanner.ts';
 import { credentialHeaderValueShape, MAX_CREDENTIAL_HEADER_LENGTH } from './credential-header-values.ts';
 import { isBase64Encoding, type PartRedactorFactory, redactEncodedBody } from './encoded-body.ts';
+import { EscapedValues } from './escaped-values.ts';
 import { FieldRuleCache, type PathNode } from './field-rule-cache.ts';
 import { type HeldValue, HeldValues } from './held-values.ts';
 import { namedOnlyCleared } from './json-context-values.ts';
@@ -218,6 +219,8 @@ export class JsonTokenRewriter {
   /** The text the last {@link scanBatch} gave to lex, and where its strings start and end (see `PlainStrings`). */
   private batchSource: string | undefined;
   private batchStrings: Int32Array | undefined;
+  /** The values with escapes of the text the last {@link scanBatch} gave to lex, scanned together. */
+  private escaped: EscapedValues | undefined;
   /** The batch scan of the text being read left its keys out (see {@link scanBatch}). */
   private areKeysUnscanned = false;
   /** Plain keys read since the last {@link scanBatch}, and those of them that repeated their record's order. */
@@ -291,7 +294,8 @@ export class JsonTokenRewriter {
    * Keys are left out of the scan when most keys of the text read last repeated the order of
    * the record before (keys of records, not of a map keyed by ids): each distinct key is then
    * scanned once alone (see `PathNode.isCleanKey`), not again in every record, and the lexer's
-   * matches are not trusted for keys.
+   * matches are not trusted for keys. The values with escapes, which the scan sees as written,
+   * are decoded and scanned together (see `EscapedValues`).
    */
   scanBatch(text: string, scanner: Scanner): BatchScan {
     this.areKeysUnscanned =
@@ -301,6 +305,8 @@ export class JsonTokenRewriter {
     const scan = jsonScanText(text, this.areKeysUnscanned);
     this.batchSource = scan.source;
     this.batchStrings = scan.strings;
+    this.escaped =
+      scan.strings === undefined ? undefined : EscapedValues.scan(scan.source, scan.strings, scanner);
     return { source: scan.source, matches: scan.toSource(scanner.scan(scan.text).matches) };
   }
 
@@ -453,7 +459,7 @@ export class JsonTokenRewriter {
         this.writeSeparator();
         this.write(nested);
       } else {
-        const own = this.ownMatches(start + 1, end - 1, found);
+        const own = this.ownMatches(this.source, start + 1, end - 1, found);
         if (own !== undefined) {
           if (this.table !== undefined)
             this.cellWhole = own.some((match) => match.start === start + 1 && match.end === end - 1);
@@ -500,7 +506,7 @@ export class JsonTokenRewriter {
     const cell = this.startCell(rule, true, value);
     if (rule === undefined) {
       const nested = this.nestedJson(value, 0, value.length, position);
-      const redacted = nested ?? quote(this.encoder.redact(value, this.valueScanner()));
+      const redacted = nested ?? quote(this.redactEscaped(value, position));
       this.writeSeparator();
       this.write(redacted);
     } else if (rule.isKeep) {
@@ -510,6 +516,18 @@ export class JsonTokenRewriter {
     this.endHold(held);
     this.endCell(cell);
     this.endValue();
+  }
+
+  /**
+   * The decoded value `value` of the string literal at `position` after the detectors: with the
+   * matches the scan of the batch's escaped values found in it when that is exact (see
+   * {@link ownMatches}), else as the encoder redacts it.
+   */
+  private redactEscaped(value: string, position: number): string {
+    const found = this.source === this.batchSource ? this.escaped?.foundAt(position) : undefined;
+    const own = this.ownMatches(value, 0, value.length, found);
+    if (own === undefined) return this.encoder.redact(value, this.valueScanner(), found?.length === 0);
+    return own.length === 0 ? value : this.redactor.replace(value, own, 0, value.length);
   }
 
   /**
@@ -526,7 +544,7 @@ export class JsonTokenRewriter {
     const cell = this.startCell(rule, false, start, end);
     if (rule === undefined) {
       // The batch scan saw the number as written, not the plain digits of its exponent form.
-      const own = this.hasExponent(start, end) ? undefined : this.ownMatches(start, end, found);
+      const own = this.hasExponent(start, end) ? undefined : this.ownMatches(this.source, start, end, found);
       if (own !== undefined) {
         this.writeSeparator();
         if (own.length === 0) this.copy(start, end);
@@ -743,8 +761,8 @@ export class JsonTokenRewriter {
   }
 
   /**
-   * True when `found`, the matches of a batch scan of the source (as `jsonScanText` writes it)
-   * that overlap the value `source[start, end)`, are the matches of the rule set's detectors
+   * True when `found`, the matches of a batch scan of the source (as `jsonScanText` writes it,
+   * or of escaped values as `EscapedValues` does) that overlap the value `text[start, end)`, are the matches of the rule set's detectors
    * scanning the value alone, so they need not run again (for a value under no field name that
    * is context, which the caller checks). That holds when no match is near its ends: by the detector
    * contract a match depends only on the text from its detector's lookbehind before its start
@@ -755,8 +773,8 @@ export class JsonTokenRewriter {
    * has nothing to normalize: a value with matches and escapes or foldable characters is not
    * vouched for (`"123%20…%20"` before `"456"` matches across the two only in the batch).
    */
-  private isVouched(start: number, end: number, found: readonly ScanMatch[]): boolean {
-    if (found.length > 0 && normalizeText(this.source.slice(start, end)) !== undefined) return false;
+  private isVouched(text: string, start: number, end: number, found: readonly ScanMatch[]): boolean {
+    if (found.length > 0 && normalizeText(text.slice(start, end)) !== undefined) return false;
     for (const match of found) {
       const rule = match.detector;
       if (
@@ -770,8 +788,8 @@ export class JsonTokenRewriter {
   }
 
   /**
-   * The matches of the value's scanner in the value `source[start, end)` alone, in positions of
-   * the source, taken from `found` (the batch matches that overlap it) without scanning it
+   * The matches of the value's scanner in the value `text[start, end)` alone, in positions of
+   * `text`, taken from `found` (the batch matches that overlap it) without scanning it
    * again when that is exact; else `undefined`, and the caller scans it. Exact when the batch
    * vouches for it ({@link isVouched}), or when each of `found` lies inside the value as written
    * and `Scanner.findsAlone` confirms the value alone gives them, as the CSV redactor does for
@@ -780,20 +798,21 @@ export class JsonTokenRewriter {
    * left to {@link settle} or `JsonStringEncoder.redact`, which run only the detectors the name changed.
    */
   private ownMatches(
+    text: string,
     start: number,
     end: number,
     found: readonly ScanMatch[] | undefined,
   ): readonly ScanMatch[] | undefined {
     if (found === undefined) return undefined;
     const scanner = this.valueScanner();
-    if (scanner === this.redactor.scanner && this.isVouched(start, end, found)) return found;
+    if (scanner === this.redactor.scanner && this.isVouched(text, start, end, found)) return found;
     if (found.length === 0) return undefined;
     const own: ScanMatch[] = [];
     for (const match of found) {
       if (match.start < start || match.end > end || match.value !== undefined) return undefined;
       own.push({ start: match.start - start, end: match.end - start, detector: match.detector });
     }
-    return scanner.findsAlone(this.source.slice(start, end), own) ? found : undefined;
+    return scanner.findsAlone(text.slice(start, end), own) ? found : undefined;
   }
 
   /**

@@ -17,9 +17,10 @@ const CARRIAGE_RETURN = 0x0d;
  *
  * For speed the detectors first run once over all complete lines of a push, as `jsonScanText`
  * writes them (string contents and numbers in order, everything else a line break; keys left
- * out while records repeat them, see `JsonTokenRewriter.scanBatch`); only a
- * value that a match overlaps near its ends (see `JsonTokenRewriter`), or a string with
- * escapes or surrogates, is then scanned alone. This equals scanning every value alone as
+ * out while records repeat them, see `JsonTokenRewriter.scanBatch`), and once over the values
+ * with escapes, decoded, of Latin-1 text (see `EscapedValues`); only a value that a match
+ * overlaps near its ends (see `JsonTokenRewriter`), or another string with escapes or
+ * surrogates, is then scanned alone. This equals scanning every value alone as
  * long as detectors treat a line break like the start or end of text (see the CSV redactor);
  * values under a field rule are never scanned. The lines are read in place in the text of the
  * push, and what does not change is copied from it.

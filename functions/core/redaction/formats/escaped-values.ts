@@ -1,0 +1,105 @@
+import type { ScanMatch, Scanner } from '../scanner.ts';
+import { STRING_INTS } from './json-scan-text.ts';
+import { MatchCursor } from './match-cursor.ts';
+
+const QUOTE = 0x22;
+const COLON = 0x3a;
+const SURROGATE = /[\ud800-\udfff]/;
+const NONE: readonly ScanMatch[] = [];
+
+/**
+ * The string values with escapes of a batch scan's text (see `JsonTokenRewriter.scanBatch`),
+ * decoded and scanned together in one text, each between line breaks as the batch holds plain
+ * values: the batch scan sees them as written (`\"` for `"`), which the detectors must not be
+ * trusted on, and each scanned alone costs a scan's setup (about half a record's redaction in
+ * the bench's NDJSON). Their matches are then vouched for or confirmed as a plain value's are
+ * (see `JsonTokenRewriter.ownMatches`). Left out: keys, strings the lexer will refuse, values
+ * holding surrogates (as the batch scan leaves them out) and JSON texts (rewritten as documents).
+ */
+export class EscapedValues {
+  /** By value, in source order: where its string literal opens in the batch's text. */
+  private readonly opens: number[];
+  /** By value: where it starts in the text scanned; it ends at the next one's start less one. */
+  private readonly starts: number[];
+  private readonly matches = new MatchCursor();
+  private next = 0;
+
+  private constructor(opens: number[], starts: number[], matches: readonly ScanMatch[]) {
+    this.opens = opens;
+    this.starts = starts;
+    this.matches.reset(matches);
+  }
+
+  /**
+   * Scans the values with escapes of `source`, whose strings the kernel found where `strings`
+   * says (see `JsonScanText.strings`), with `scanner`; `undefined` when it holds none.
+   */
+  static scan(source: string, strings: Int32Array, scanner: Scanner): EscapedValues | undefined {
+    const opens: number[] = [];
+    const starts: number[] = [];
+    const values: string[] = [];
+    let length = 0;
+    for (let entry = 0; entry < strings.length; entry += STRING_INTS) {
+      const end = strings[entry + 1] as number;
+      if (end >= 0) continue;
+      const close = ~end;
+      if (source.charCodeAt(close) !== QUOTE || isKey(source, close + 1)) continue;
+      const open = strings[entry] as number;
+      const value = decoded(source.slice(open, close + 1));
+      if (value === undefined || SURROGATE.test(value) || mayBeJsonText(value)) continue;
+      opens.push(open);
+      starts.push(length);
+      values.push(value);
+      length += value.length + 1;
+    }
+    if (values.length === 0) return undefined;
+    starts.push(length);
+    return new EscapedValues(opens, starts, scanner.scan(values.join('\n')).matches);
+  }
+
+  /**
+   * The matches of the scan that overlap the value of the string literal opening at `open`, in
+   * positions of the value, or `undefined` when it was not scanned. Asked in ascending order.
+   */
+  foundAt(open: number): readonly ScanMatch[] | undefined {
+    const opens = this.opens;
+    while (this.next < opens.length && (opens[this.next] as number) < open) this.next++;
+    if (opens[this.next] !== open) return undefined;
+    const start = this.starts[this.next] as number;
+    const found = this.matches.overlapping(start, (this.starts[this.next + 1] as number) - 1);
+    if (found.length === 0) return NONE;
+    return found.map((match) =>
+      match.value === undefined
+        ? { start: match.start - start, end: match.end - start, detector: match.detector }
+        : {
+            start: match.start - start,
+            end: match.end - start,
+            detector: match.detector,
+            value: match.value,
+          },
+    );
+  }
+}
+
+/** True when `:` follows `source` at `from`, JSON blanks aside: the string before was a key. */
+function isKey(source: string, from: number): boolean {
+  let at = from;
+  let code = source.charCodeAt(at);
+  while (code === 0x20 || code === 0x09 || code === 0x0d) code = source.charCodeAt(++at);
+  return code === COLON;
+}
+
+/** The value of the string literal `literal`, or `undefined` when the lexer will refuse it. */
+function decoded(literal: string): string | undefined {
+  try {
+    return JSON.parse(literal) as string;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when `value` starts like a JSON object or array (blanks aside), which the rewriter may read as one. */
+function mayBeJsonText(value: string): boolean {
+  const first = value.trimStart().charCodeAt(0);
+  return first === 0x7b || first === 0x5b;
+}
