@@ -226,6 +226,12 @@ export class JsonTokenRewriter {
   /** Plain keys read since the last {@link scanBatch}, and those of them that repeated their record's order. */
   private keys = 0;
   private repeatedKeys = 0;
+  /**
+   * The last replacement a field rule gave and its literal: most field rules replace every value
+   * with one string (`[NAME]`), which is then not checked and quoted again for each value.
+   */
+  private lastReplacement = '';
+  private lastReplacementLiteral = '""';
   /** Makes the redactors of bodies in base64. */
   private readonly createPart: PartRedactorFactory;
   /** Values under keys that are context, in `out`, whose scan waits to be made with the others (see {@link settle}). */
@@ -1538,8 +1544,12 @@ export class JsonTokenRewriter {
   private writeField(rule: CompiledFieldRule, text: string): void {
     const replacement = this.redactor.applyField(rule, text);
     if (replacement !== undefined) {
+      if (replacement !== this.lastReplacement) {
+        this.lastReplacement = replacement;
+        this.lastReplacementLiteral = quote(replacement);
+      }
       this.writeSeparator();
-      this.write(quote(replacement));
+      this.write(this.lastReplacementLiteral);
     } else (this.innermost() as Frame).hasDropped = true;
   }
 
