@@ -247,9 +247,9 @@ export class Scanner {
     const result = this.scanNormalized(text, view, from, limit);
     // A value stored under a name is what it is as written: decoding an escape in it can cut or
     // shorten it (`%0aaaaaa` under `pass` reads as a line break and five letters, no password),
-    // so the detectors the name changed read it as written too, and what they find there that
-    // overlaps nothing found in the view is taken as well (fail closed). A whole value only: a
-    // name's scanners are given values, and their batches of values, whole.
+    // so the detectors the name changed read it as written too, and what they find there is taken
+    // as well where it overlaps nothing found in the view or holds all it overlaps (fail closed).
+    // A whole value only: a name's scanners are given values, and their batches of values, whole.
     if (this.asWritten === undefined || from !== 0 || limit !== text.length) return result;
     return withMatches(result, this.asWritten.scanView(text, 0, text.length).matches);
   }
