@@ -47,8 +47,10 @@ const NEAR_MISSES = {
   price: fc.tuple(fc.nat(9_999_999), fc.nat(99)).map(([units, cents]) => `${units}.${pad(cents, 2)}`),
   zip: fc.integer({ min: 0, max: 99999 }).map((zip) => pad(zip, 5)),
   orderId: fc.integer({ min: 0, max: 9_999_999_999 }).map((id) => pad(id, 10)),
+  // Codes of letters no keyword is spelt from: `SKU-TEL-00000` (seed 487415194) makes its record
+  // context for a local number beside it, which the phone pack then rightly takes, as in text.
   sku: fc
-    .tuple(fc.stringMatching(/^[A-Z]{3}$/), fc.integer({ min: 0, max: 99999 }))
+    .tuple(fc.stringMatching(/^[JKQWXYZ]{3}$/), fc.integer({ min: 0, max: 99999 }))
     .map(([code, n]) => `SKU-${code}-${pad(n, 5)}`),
 } as const;
 type NearMiss = keyof typeof NEAR_MISSES;
