@@ -86,8 +86,8 @@ export class Scanner {
    */
   private namedOnly: Scanner = this;
   /**
-   * Of a `named` scanner and its `namedOnly` part: the detectors the names changed, without base64
-   * decoding, which also read a whole value as written when its view differs (see `scan`).
+   * Of a `named` scanner and its `namedOnly` part: the detectors the names changed, which also
+   * read a whole value as written when its view differs (see `scan`).
    */
   private asWritten: Scanner | undefined;
   /** Per rule index: whether its detector is line-local (see `isLineLocal`). */
@@ -202,13 +202,12 @@ export class Scanner {
     const changed = named.flatMap((detector, i) => (detector === base.detectors[i] ? [] : [i]));
     const parts = changed.map((i) => (named[i] as Detector).namedPart ?? (named[i] as Detector));
     const firstRule = changed.map((i) => this.firstRule[i] as number);
-    if (decodesBase64 === base.isDecodingBase64) {
-      scanner.namedOnly = new Scanner(parts, { decodesBase64, firstRule });
-    }
+    // The changed detectors alone; reading as written takes its `scanView`, which decodes no base64.
+    const changedOnly = new Scanner(parts, { decodesBase64, firstRule });
+    if (decodesBase64 === base.isDecodingBase64) scanner.namedOnly = changedOnly;
     if (changed.length > 0) {
-      const asWritten = new Scanner(parts, { firstRule });
-      scanner.asWritten = asWritten;
-      scanner.namedOnly.asWritten = asWritten;
+      scanner.asWritten = changedOnly;
+      scanner.namedOnly.asWritten = changedOnly;
     }
     return scanner;
   }
