@@ -1,20 +1,43 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AnchorLanes, LANES_BLOCK_CHARS } from '../../../functions/core/redaction/detectors/anchor-lanes.ts';
+import {
+  AnchorLanes,
+  LANES_BLOCK_CHARS,
+  type LanesAnchors,
+} from '../../../functions/core/redaction/detectors/anchor-lanes.ts';
+import { isWord } from '../../../functions/core/redaction/detectors/is-word.ts';
+
+/** The automaton of the one anchor `ab` in any case: 0 root, 1 after `a`, 2 after `ab` (the output). */
+function abAutomaton() {
+  const transitions = new Uint16Array(3 * 128);
+  for (const state of [0, 1, 2]) {
+    transitions[state * 128 + 97] = 1;
+    transitions[state * 128 + 65] = 1;
+  }
+  transitions[1 * 128 + 98] = 2;
+  transitions[1 * 128 + 66] = 2;
+  return { transitions, width: 128, extraSymbols: new Map(), firstOutputState: 2, outputs: [[0]], depth: 2 };
+}
+
+/** The ends the lanes report reading all of `text`. */
+function endsOf(anchors: LanesAnchors, text: string): number[] {
+  const lanes = new AnchorLanes(abAutomaton(), anchors);
+  const ends: number[] = [];
+  for (let first = 0; first < text.length; first += LANES_BLOCK_CHARS) {
+    const count = lanes.scan(text, 0, first, Math.min(text.length, first + LANES_BLOCK_CHARS));
+    for (let index = 0; index < count; index++) ends.push(lanes.endAt(index));
+  }
+  return ends;
+}
 
 describe('AnchorLanes', () => {
   it('reports where a one-anchor automaton reaches its output state, as positions of the string', () => {
-    // States: 0 root, 1 after `a`, 2 after `ab` (the output); `b` alone goes back to the root.
-    const transitions = new Uint16Array(3 * 128);
-    for (const state of [0, 1, 2]) transitions[state * 128 + 97] = 1;
-    transitions[1 * 128 + 98] = 2;
-    const lanes = new AnchorLanes({
-      transitions,
-      width: 128,
-      extraSymbols: new Map(),
-      firstOutputState: 2,
-      depth: 2,
+    const lanes = new AnchorLanes(abAutomaton(), {
+      anchors: ['ab'],
+      ignoreCase: [true],
+      isWordOnly: [false],
     });
-    const text = `😀ab${'x'.repeat(300)}abab`;
+    const text = `😀ab${'x'.repeat(300)}abAB`;
 
     const count = lanes.scan(text, 0, 0, text.length);
 
@@ -25,14 +48,55 @@ describe('AnchorLanes', () => {
     ]);
   });
 
+  it('does not report where an anchor compared as written is written in another case', () => {
+    const text = `ab Ab aB AB${'x'.repeat(300)}ab Ab aB AB`;
+
+    expect(endsOf({ anchors: ['aB'], ignoreCase: [false], isWordOnly: [false] }, text)).toEqual([8, 319]);
+  });
+
+  it('does not report a word-only anchor inside a longer word, in any case convention', () => {
+    const text = `ab xab abc xAb ab_c x-AB.${'y'.repeat(300)}xAbc abx ab`;
+
+    expect(endsOf({ anchors: ['ab'], ignoreCase: [true], isWordOnly: [true] }, text)).toEqual([
+      2, 14, 17, 24, 336,
+    ]);
+  });
+
+  it('reports every output some anchor can be, and no other, in lanes and blocks of any length', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', 'b', 'A', 'B', 'x', ' '), maxLength: 1200 }),
+        fc.boolean(),
+        fc.boolean(),
+        (text, ignoreCase, isWordOnly) => {
+          const literal = 'aB';
+          const expected: number[] = [];
+          for (let end = 2; end <= text.length; end++) {
+            const written = text.slice(end - 2, end);
+            if (written.toLowerCase() !== 'ab' || (!ignoreCase && written !== literal)) continue;
+            if (isWordOnly && !isWord(text, end - 2, end)) continue;
+            expected.push(end);
+          }
+          const ends = endsOf(
+            { anchors: [literal], ignoreCase: [ignoreCase], isWordOnly: [isWordOnly] },
+            text,
+          );
+          // At a block's end the character after an anchor is unknown: the lanes may report it.
+          const blockEnds = ends.filter((end) => end % LANES_BLOCK_CHARS === 0);
+          expect(ends.filter((end) => !blockEnds.includes(end))).toEqual(
+            expected.filter((end) => !blockEnds.includes(end)),
+          );
+          for (const end of expected) expect(ends).toContain(end);
+        },
+      ),
+    );
+  });
+
   it('rejects a block longer than it can hold', () => {
-    const lanes = new AnchorLanes({
-      transitions: new Uint16Array(128),
-      width: 128,
-      extraSymbols: new Map(),
-      firstOutputState: 1,
-      depth: 1,
-    });
+    const lanes = new AnchorLanes(
+      { ...abAutomaton(), transitions: new Uint16Array(128), firstOutputState: 1, outputs: [[0]], depth: 1 },
+      { anchors: ['a'], ignoreCase: [true], isWordOnly: [false] },
+    );
 
     expect(() => lanes.scan('x'.repeat(LANES_BLOCK_CHARS + 1), 0, 0, LANES_BLOCK_CHARS + 1)).toThrow(
       RangeError,

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AnchorSearch } from '../../../functions/core/redaction/detectors/anchor-search.ts';
+import { isWord } from '../../../functions/core/redaction/detectors/is-word.ts';
 
 /** Every occurrence of every anchor (ignoring case) starting at or after `from`, by brute force. */
 function occurrences(text: string, anchors: readonly string[], from: number): [number, number[]][] {
@@ -165,6 +166,55 @@ describe('AnchorSearch', () => {
       );
     },
   );
+
+  it('finds a word-only anchor only where it is a word of its own, in short and long texts (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.record({ anchor: anchorArbitrary, isWordOnly: fc.boolean() }), {
+          minLength: 1,
+          maxLength: 8,
+          selector: ({ anchor }) => anchor.toLowerCase(),
+        }),
+        fc.array(fc.oneof(fc.nat(), fc.constantFrom('a', 'b', 'A', 'B', '-', 'x', 'X', ' ')), {
+          minLength: 1,
+          maxLength: 40,
+        }),
+        fc.integer({ min: 1, max: 12_000 }),
+        fc.nat(),
+        (entries, pieces, length, seed) => {
+          const anchors = entries.map(({ anchor }) => anchor);
+          const isWordOnly = entries.map((entry) => entry.isWordOnly);
+          const body = pieces
+            .map((piece) => (typeof piece === 'string' ? piece : (anchors[piece % anchors.length] as string)))
+            .join('');
+          const text = body.repeat(Math.ceil(length / body.length)).slice(0, length);
+          const from = seed % text.length;
+          const expected = occurrences(text, anchors, from)
+            .map(([start, found]): [number, number[]] => [
+              start,
+              found.filter(
+                (anchor) =>
+                  !isWordOnly[anchor] || isWord(text, start, start + (anchors[anchor] as string).length),
+              ),
+            ])
+            .filter(([, found]) => found.length > 0);
+
+          expect(
+            walk(
+              new AnchorSearch(
+                anchors,
+                anchors.map(() => true),
+                isWordOnly,
+              ),
+              text,
+              from,
+            ),
+          ).toEqual(expected);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
 
   it('answers calls on one text in any order the same as a fresh search', () => {
     const anchors = ['glpat-', 'sk-', 'sk-ant-', 'AKIA'];

@@ -12,25 +12,45 @@ export interface LanesAutomaton {
   /** Symbol of each character above ASCII that an anchor uses; ASCII characters are their own. */
   readonly extraSymbols: ReadonlyMap<number, number>;
   readonly firstOutputState: number;
+  /** Anchors ending in each output state (index `state - firstOutputState`), longest first. */
+  readonly outputs: readonly (readonly number[])[];
   /** Longest path from the root, in characters (the longest anchor, folded to lower case). */
   readonly depth: number;
 }
+
+/** The anchors of an automaton (see `AnchorSearch`), which the lanes check before reporting where they end. */
+export interface LanesAnchors {
+  readonly anchors: readonly string[];
+  /** Whether each anchor matches in any case; else it is compared as written. */
+  readonly ignoreCase: readonly boolean[];
+  /** Whether each anchor occurs only as a word of its own (see `isWord`). */
+  readonly isWordOnly: readonly boolean[];
+}
+
+/** Flags of an anchor in a check (see assembly/anchor-lanes.ts): compared as written; a word of its own. */
+const EXACT = 1;
+const WORD = 2;
 
 /**
  * Runs an anchor automaton over stretches of a JavaScript string in WebAssembly
  * (assembly/anchor-lanes.ts: four runs at once, about twice as fast as one run in JavaScript on
  * long texts). The stretch is copied into the kernel's memory as UTF-16, so positions are the
- * string's own indexes whatever characters it holds.
+ * string's own indexes whatever characters it holds. An output state none of whose anchors can
+ * end there (each compared as written, or not a word of its own) is not reported: on the bench
+ * CSV, 238,000 of the 476,000 outputs per 64 MB were the case-exact `ACc` and `ACe` (a Twilio
+ * SID's `AC` and a hex digit) in `account` and `replacement`, 146,000 keywords inside words
+ * (`call` in `called`); 68,000 are left.
  *
  * @example
- * const lanes = new AnchorLanes(automaton);
+ * const lanes = new AnchorLanes(automaton, { anchors, ignoreCase, isWordOnly });
  * const count = lanes.scan(text, 0, 0, Math.min(text.length, LANES_BLOCK_CHARS));
  * lanes.endAt(0); // position after the first character where an anchor ends
  */
 export class AnchorLanes {
   /** Characters read before `first` so that the state there is known: the automaton's depth less one. */
   readonly reach: number;
-  private readonly width: number;
+  /** Bytes of a row of the kernel's table: an entry per symbol, then one for the state's check. */
+  private readonly stateBytes: number;
   private readonly firstOutputState: number;
   private readonly scanExport: (...args: number[]) => number;
   private readonly bytes: Buffer;
@@ -40,13 +60,17 @@ export class AnchorLanes {
   private readonly outAt: number;
   private start = 0;
 
-  constructor(automaton: LanesAutomaton) {
+  constructor(automaton: LanesAutomaton, anchors: LanesAnchors) {
     this.reach = Math.max(0, automaton.depth - 1);
-    this.width = automaton.width;
-    this.firstOutputState = automaton.firstOutputState;
+    const { width, firstOutputState } = automaton;
+    this.stateBytes = (width + 1) * 4;
+    this.firstOutputState = firstOutputState;
     const symbolsBytes = 0x10000 * 2;
     this.transitionsAt = symbolsBytes;
-    this.textAt = this.transitionsAt + automaton.transitions.length * 4;
+    const states = firstOutputState + automaton.outputs.length;
+    const checks = checksOf(automaton.outputs, anchors);
+    const checksAt = this.transitionsAt + states * this.stateBytes;
+    this.textAt = align8(checksAt + checks.units.length * 2);
     this.outAt = align8(this.textAt + (LANES_BLOCK_CHARS + this.reach) * 2);
     const { exports, memory } = instantiateKernel(ANCHOR_LANES_WASM, this.outAt + 4 * LANES_BLOCK_CHARS * 8);
     this.scanExport = exports.scan as (...args: number[]) => number;
@@ -57,13 +81,21 @@ export class AnchorLanes {
     // adds them to find the next entry.
     for (let code = 0; code < 128; code++) symbols[code] = code * 4;
     for (const [code, symbol] of automaton.extraSymbols) symbols[code] = symbol * 4;
-    const transitions = new Uint32Array(memory, this.transitionsAt, automaton.transitions.length);
+    const table = new Uint32Array(memory, this.transitionsAt, states * (width + 1));
     // A loop, not forEach: a callback per entry (~340,000 for the shipped packs) was ~5 ms of the
     // first long text's scan, the code still cold.
-    const stateBytes = automaton.width * 4;
-    const states = automaton.transitions;
-    for (let index = 0; index < states.length; index++)
-      transitions[index] = (states[index] as number) * stateBytes;
+    const stateBytes = this.stateBytes;
+    const transitions = automaton.transitions;
+    for (let state = 0, index = 0; state < states; state++) {
+      const row = state * (width + 1);
+      for (let symbol = 0; symbol < width; symbol++, index++)
+        table[row + symbol] = (transitions[index] as number) * stateBytes;
+    }
+    new Uint16Array(memory, checksAt, checks.units.length).set(checks.units);
+    checks.starts.forEach((start, output) => {
+      // 0 where unchecked: no check starts there, the symbols do.
+      table[(firstOutputState + output) * (width + 1) + width] = start === -1 ? 0 : checksAt + start * 2;
+    });
   }
 
   /**
@@ -85,8 +117,9 @@ export class AnchorLanes {
       this.reach,
       this.transitionsAt,
       0,
-      this.firstOutputState * this.width * 4,
+      this.firstOutputState * this.stateBytes,
       this.outAt,
+      this.transitionsAt + this.stateBytes - 4,
     );
   }
 
@@ -97,8 +130,36 @@ export class AnchorLanes {
 
   /** The output state (the automaton's number) reached there. */
   stateAt(index: number): number {
-    return (this.pairs[2 * index + 1] as number) / (this.width * 4);
+    return (this.pairs[2 * index + 1] as number) / this.stateBytes;
   }
+}
+
+/**
+ * The kernel's checks of the output states (see assembly/anchor-lanes.ts), as u16s, and where
+ * each output state's starts in them: -1 when some anchor of the state needs no look at the text
+ * (the state is reported unchecked), or is too long to be written in a u16.
+ */
+function checksOf(
+  outputs: readonly (readonly number[])[],
+  anchors: LanesAnchors,
+): { readonly units: Uint16Array; readonly starts: readonly number[] } {
+  const units: number[] = [];
+  const starts = outputs.map((ends) => {
+    const flags = ends.map(
+      (anchor) => (anchors.ignoreCase[anchor] ? 0 : EXACT) | (anchors.isWordOnly[anchor] ? WORD : 0),
+    );
+    const literals = ends.map((anchor) => anchors.anchors[anchor] as string);
+    if (flags.includes(0) || literals.some((literal) => literal.length > 0xffff)) return -1;
+    const start = units.length;
+    units.push(ends.length);
+    literals.forEach((literal, index) => {
+      const flag = flags[index] as number;
+      units.push(literal.length, flag);
+      if (flag & EXACT) for (let i = 0; i < literal.length; i++) units.push(literal.charCodeAt(i));
+    });
+    return start;
+  });
+  return { units: Uint16Array.from(units), starts };
 }
 
 function align8(offset: number): number {

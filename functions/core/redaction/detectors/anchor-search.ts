@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AnchorLanes, LANES_BLOCK_CHARS, type LanesAutomaton } from './anchor-lanes.ts';
+import { isWord } from './is-word.ts';
 import { StartList } from './start-list.ts';
 
 /**
@@ -18,7 +19,9 @@ export interface AnchorOccurrence {
  * Finds where any of many literal anchors (`AKIA`, `ghp_`, `-----BEGIN`, `führerschein`) occur, each
  * exactly or ignoring case, in one pass over the text however many anchors there are: an
  * Aho–Corasick automaton reads each character once (folded to lower case), with one table
- * lookup, and an anchor that must match exactly is compared at the few places it ends.
+ * lookup, and an anchor that must match exactly is compared at the few places it ends. An
+ * anchor marked word-only (a pack keyword) occurs only where it is a word of its own (see
+ * {@link isWord}): `call` in `call me`, not in `called`.
  *
  * A regex alternating the anchors slows down with every anchor V8 must try at each offset
  * (measured: 137 anchors scan five times slower than this), and V8's fast skipping needs the
@@ -39,6 +42,8 @@ export class AnchorSearch {
   readonly anchors: readonly string[];
   /** Whether each anchor matches in any case. */
   private readonly ignoreCase: readonly boolean[];
+  /** Whether each anchor occurs only as a word of its own. */
+  private readonly isWordOnly: readonly boolean[];
   /** Next state by state and character: `transitions[state * width + symbol]`. */
   private readonly transitions: Uint16Array | Uint32Array;
   /** Symbols per state: ASCII, then the other characters anchors use. */
@@ -64,9 +69,14 @@ export class AnchorSearch {
   /** Occurrences starting before this position are not recorded. */
   private from = 0;
 
-  constructor(anchors: readonly string[], ignoreCase: readonly boolean[] = anchors.map(() => true)) {
+  constructor(
+    anchors: readonly string[],
+    ignoreCase: readonly boolean[] = anchors.map(() => true),
+    isWordOnly: readonly boolean[] = anchors.map(() => false),
+  ) {
     this.anchors = anchors;
     this.ignoreCase = ignoreCase;
+    this.isWordOnly = isWordOnly;
     for (const anchor of anchors) {
       if (!/^[^\p{C}\p{Z}]/u.test(anchor) || /[\p{Cc}\p{Cs}]/u.test(anchor)) {
         throw new Error(
@@ -139,7 +149,11 @@ export class AnchorSearch {
 
   /** Reads the next block with the lanes, recording every anchor ending in it. */
   private scanBlock(text: string): void {
-    this.lanes ??= new AnchorLanes(this.automaton);
+    this.lanes ??= new AnchorLanes(this.automaton, {
+      anchors: this.anchors,
+      ignoreCase: this.ignoreCase,
+      isWordOnly: this.isWordOnly,
+    });
     const end = Math.min(text.length, this.scannedTo + LANES_BLOCK_CHARS);
     const count = this.lanes.scan(text, this.from, this.scannedTo, end);
     for (let index = 0; index < count; index++) {
@@ -153,14 +167,14 @@ export class AnchorSearch {
     for (const anchor of this.outputs[state - this.firstOutputState] ?? []) {
       const literal = this.anchors[anchor] as string;
       const start = position - literal.length;
-      if (start >= this.from && (this.ignoreCase[anchor] || text.startsWith(literal, start)))
+      if (
+        start >= this.from &&
+        (this.ignoreCase[anchor] || text.startsWith(literal, start)) &&
+        (!this.isWordOnly[anchor] || isWord(text, start, position))
+      )
         this.list.insert(start, anchor);
     }
   }
-}
-
-interface Automaton extends LanesAutomaton {
-  readonly outputs: readonly (readonly number[])[];
 }
 
 /**
@@ -186,11 +200,11 @@ export interface AutomataCache {
 }
 
 /** Automata by their anchors, the last few built (see {@link automatonOf}). */
-const recentAutomata = new Map<string, Automaton>();
+const recentAutomata = new Map<string, LanesAutomaton>();
 const maxRecentAutomata = 8;
 
 /** Automata by their anchors that a cache gave ({@link addKnownAutomata}), never dropped. */
-const knownAutomata = new Map<string, Automaton>();
+const knownAutomata = new Map<string, LanesAutomaton>();
 
 /** Whether typed arrays are little-endian here, as {@link AutomatonJson} bytes are. */
 const isLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -246,7 +260,7 @@ function automatonFromCache(
   anchors: readonly string[],
   json: AutomatonJson,
   bytes: Uint8Array,
-): Automaton | undefined {
+): LanesAutomaton | undefined {
   try {
     const { width, firstOutputState, outputs, depth, transitionsAt } = json;
     const entryBytes = json.isWide ? 4 : 2;
@@ -287,7 +301,7 @@ function automatonFromCache(
  * of once per rule set, and the small groups of members a field name changes (see
  * `createDetectorGroup`, `namedPart`) do not replace it. Searches only read it.
  */
-function automatonOf(anchors: readonly string[]): Automaton {
+function automatonOf(anchors: readonly string[]): LanesAutomaton {
   // Anchors hold no control characters (checked above), so NUL separates them unambiguously.
   const key = anchors.join('\0');
   const known = knownAutomata.get(key);
@@ -305,7 +319,7 @@ function automatonOf(anchors: readonly string[]): Automaton {
 }
 
 /** The Aho–Corasick automaton of `anchors`, states renumbered so that output states come last. */
-function buildAutomaton(anchors: readonly string[]): Automaton {
+function buildAutomaton(anchors: readonly string[]): LanesAutomaton {
   // Symbol 0 (NUL) stands for every character no anchor uses: none starts or continues one.
   const extraSymbols = new Map<number, number>();
   for (const anchor of anchors) {

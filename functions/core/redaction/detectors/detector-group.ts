@@ -2,6 +2,7 @@ import type { Detector, Match } from '../detector.ts';
 import { splitFieldName } from '../field-matcher.ts';
 import type { StartSequences } from '../pattern-start-sequences.ts';
 import { AnchorSearch } from './anchor-search.ts';
+import { isWord } from './is-word.ts';
 import { isAtKeywordEdges } from './keyword-edges.ts';
 import type { PackMember } from './pack-member.ts';
 import { ShapeSearch } from './shape-search.ts';
@@ -80,7 +81,12 @@ function groupOf(
       ? ShapeSearch.create(shapeKinds.map((kind) => members[kind]?.start as StartSequences))
       : undefined;
   const searches: Searches = {
-    anchors: new AnchorSearch(literals, ignoreCase),
+    // A pattern only keywords use counts only as a word of its own: the search need not report it elsewhere.
+    anchors: new AnchorSearch(
+      literals,
+      ignoreCase,
+      roles.map((uses) => uses.every((role) => role.isKeyword)),
+    ),
     roles,
     shapes: { search: shapes, kinds: shapes === undefined ? [] : shapeKinds },
   };
@@ -132,23 +138,6 @@ function cutter(reach: number): (text: string, limit: number | undefined) => str
     }
     return cut;
   };
-}
-
-function isLetter(code: number): boolean {
-  return (code | 32) >= 97 && (code | 32) <= 122;
-}
-
-function isLower(code: number): boolean {
-  return code >= 97 && code <= 122;
-}
-
-/**
- * True when `text[start, end)` is a word of its own in any case convention, not part of a longer
- * lower-case word: `SIN:`, `customer_sin`, `customerSin`, but not `using` or `Austin`.
- */
-function isWord(text: string, start: number, end: number): boolean {
-  if (start > 0 && isLetter(text.charCodeAt(start - 1)) && isLower(text.charCodeAt(start))) return false;
-  return !(end < text.length && isLower(text.charCodeAt(end)) && isLetter(text.charCodeAt(end - 1)));
 }
 
 /** The best match one `findFrom` has found so far, and its member's kind. */
