@@ -208,7 +208,7 @@ async function runRedaction(
   let stream: RedactionStream | undefined;
   let refused: Measured['refused'];
   // Opened as the CLI opens it.
-  const input = openInput(file, { isPositioned: pool !== undefined });
+  const input = openInput(file);
   try {
     const segments = pool && {
       runner: pool,

@@ -4,6 +4,13 @@ import type { ByteReader } from './segmented-redaction.ts';
 
 /** Bytes of each chunk when the file is iterated (what `createReadStream` reads by default). */
 const CHUNK_BYTES = 64 * 1024;
+/**
+ * Bytes of each read when the file is iterated, handed over in chunks: half as many reads, each
+ * cheaper per byte (from the page cache here, per MB: 64 KiB reads 130-147 us, 128 KiB 118,
+ * 256 KiB and more 780-920), while the redaction is given the same chunks as before (its
+ * output up to an error, as for invalid UTF-8, depends on where chunks end).
+ */
+const READ_BYTES = 2 * CHUNK_BYTES;
 
 /**
  * A regular file read with positioned reads to its end: in chunks when iterated, or straight
@@ -39,8 +46,8 @@ export class FileSource implements AsyncIterable<Uint8Array>, ByteReader {
   }
 
   /**
-   * The chunks, each next one read while the consumer handles the last (as a stream reads
-   * ahead): the single pass then does not wait for the disk between chunks.
+   * The chunks, each next read made while the consumer handles the last chunk of the one before
+   * (as a stream reads ahead): the single pass then does not wait for the disk between chunks.
    */
   async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
     for (;;) {
@@ -48,6 +55,12 @@ export class FileSource implements AsyncIterable<Uint8Array>, ByteReader {
       this.#ahead = undefined;
       const chunk = await next;
       if (chunk === undefined) return;
+      if (chunk.byteLength > CHUNK_BYTES) {
+        // The rest waits where a chunk read ahead does, for this iterator or `readInto`.
+        this.#ahead = Promise.resolve(chunk.subarray(CHUNK_BYTES));
+        yield chunk.subarray(0, CHUNK_BYTES);
+        continue;
+      }
       this.#ahead = this.#readChunk();
       // Its error is thrown where it is awaited, if anywhere: not an unhandled rejection.
       this.#ahead.catch(() => {});
@@ -56,7 +69,7 @@ export class FileSource implements AsyncIterable<Uint8Array>, ByteReader {
   }
 
   async #readChunk(): Promise<Uint8Array | undefined> {
-    const chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+    const chunk = Buffer.allocUnsafeSlow(READ_BYTES);
     const bytesRead = await this.#read(chunk);
     return bytesRead === 0 ? undefined : chunk.subarray(0, bytesRead);
   }

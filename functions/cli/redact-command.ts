@@ -39,7 +39,7 @@ export async function redactCommand(args: string[]): Promise<number> {
   const segments = pool && { runner: pool, segmentBytes: DEFAULT_SEGMENT_BYTES, maxInFlight: 2 * threads };
   let input: CliInput | undefined;
   try {
-    input = openInput(path, { isPositioned: pool !== undefined });
+    input = openInput(path);
     const redaction = await openRedactionStream(
       input.stream,
       { ruleSet, key: path === '-' ? undefined : path, contentType: values['content-type'] },
