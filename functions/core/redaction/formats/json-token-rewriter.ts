@@ -596,9 +596,11 @@ export class JsonTokenRewriter {
    * their tokens would be: one whose key has a field rule (and no sibling role), its value
    * given to the rule (`writeField`); and one whose key is context, its value a plain string
    * the batch scan cleared, written as it is and scanned later with the others (see
-   * {@link settle}) when {@link canSettleLater} said so before for that key's scanner.
-   * Returns where it stopped: before the first member that is not such a member, or after the
-   * last one read. Without `matches` (a JSON text in a string, which no batch scan read) no
+   * {@link settle}) when {@link canSettleLater} said so before for that key's scanner. A member
+   * whose value is an object or array, under a key without a rule, has its key read there too,
+   * and the container is left to its tokens (most records nest a few). Returns where it
+   * stopped: before the first member that is not such a member, at such a container, or after
+   * the last one read. Without `matches` (a JSON text in a string, which no batch scan read) no
    * member is plain.
    */
   plainMembers(from: number, to: number, matches: MatchCursor | undefined, plain: PlainStrings): number {
@@ -651,6 +653,18 @@ export class JsonTokenRewriter {
         while (end < to && isNumberCharacter(source.charCodeAt(end))) end++;
         if (end >= to || end - start > maxChars || !isPlainNumber(source, start, end)) return i;
         if (rule === undefined && matches.overlaps(start, end)) return i;
+      } else if (rule === undefined && (first === OPEN_BRACE || first === OPEN_BRACKET)) {
+        // A container: its key read as its tokens would read it, the container left to them.
+        this.keys++;
+        this.repeatedKeys++;
+        this.path[last] = key;
+        this.pathChars = pathChars;
+        frame.keyNode = node;
+        frame.keyStart = i;
+        frame.keyEnd = keyClose + 1;
+        frame.colonAt = keyClose + 1;
+        this.expect = VALUE;
+        return start;
       } else return i;
       this.keys++;
       this.repeatedKeys++;
@@ -1624,6 +1638,8 @@ export class JsonTokenRewriter {
 const QUOTE = 0x22;
 const COLON_CODE = 0x3a;
 const COMMA_CODE = 0x2c;
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
 const MINUS = 0x2d;
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
