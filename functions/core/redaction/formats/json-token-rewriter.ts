@@ -700,6 +700,57 @@ export class JsonTokenRewriter {
     }
   }
 
+  /**
+   * Reads the elements of the innermost array from `from` (after its `[` or a `,`) while each
+   * is a plain string the batch scan cleared, in an array that no rule, table, list of names or
+   * flag governs, under a path with no name that is context: each is copied as it is, with the
+   * bookkeeping its token would do (its index, the flag or header name it may be) and none of
+   * the calls, as {@link plainMembers} reads members. Returns where it stopped: before the
+   * first element that is not such a string, or after the last one read. Without `matches`
+   * (a JSON text in a string) none is.
+   */
+  plainElements(from: number, to: number, matches: MatchCursor | undefined, plain: PlainStrings): number {
+    // Most calls come after a comma of an object, or of an array of objects or numbers.
+    if (matches === undefined || this.source.charCodeAt(from) !== QUOTE) return from;
+    if (this.expect !== VALUE && this.expect !== VALUE_OR_CLOSE) return from;
+    const frame = this.innermost();
+    if (
+      frame === undefined ||
+      frame.isObject ||
+      frame.taint !== undefined ||
+      this.held.isRecording ||
+      this.table !== undefined ||
+      frame.columnNames !== undefined ||
+      frame.columnRules !== undefined ||
+      frame.isPairRow ||
+      frame.node.sibling !== undefined ||
+      frame.node.scanner !== this.redactor.scanner
+    ) {
+      return from;
+    }
+    const source = this.source;
+    const last = this.path.length - 1;
+    let i = from;
+    for (;;) {
+      if (frame.flagRule !== undefined) return i;
+      const close = plain.closeOf(i);
+      // A string past the bound is refused by the token's own reading (see the JSON redactor).
+      if (close < 0 || close >= to || close - i - 1 > this.maxPathChars) return i;
+      if (isJsonContainerStart(source.charCodeAt(i + 1)) || matches.overlaps(i + 1, close)) return i;
+      this.path[last] = frame.index++;
+      this.noteFlag(frame, i + 1, close);
+      this.separate(frame);
+      const end = close + 1;
+      this.copy(i, end);
+      this.expect = COMMA_OR_CLOSE;
+      if (end >= to || source.charCodeAt(end) !== COMMA_CODE) return end;
+      frame.commaAt = end;
+      this.expect = VALUE;
+      i = end + 1;
+      if (source.charCodeAt(i) !== QUOTE) return i;
+    }
+  }
+
   /** Writes the plain member's value `source[start, end)` unchanged (see {@link isPlainMember}). */
   private copyPlainMember(start: number, end: number): void {
     this.writeSeparator();
