@@ -57,6 +57,7 @@ export function lexJsonText(text: string, rewriter: JsonTokenRewriter, options: 
         continue;
       case 0x5b:
         rewriter.beginArray(i++);
+        i = rewriter.plainElements(i, to, matches, plain);
         continue;
       case 0x5d:
         rewriter.endArray(i++);
@@ -67,6 +68,7 @@ export function lexJsonText(text: string, rewriter: JsonTokenRewriter, options: 
       case 0x2c:
         rewriter.comma(i++);
         i = rewriter.plainMembers(i, to, matches, plain);
+        i = rewriter.plainElements(i, to, matches, plain);
         continue;
       case 0x22: {
         const close = plain.closeOf(i);

@@ -596,9 +596,11 @@ export class JsonTokenRewriter {
    * their tokens would be: one whose key has a field rule (and no sibling role), its value
    * given to the rule (`writeField`); and one whose key is context, its value a plain string
    * the batch scan cleared, written as it is and scanned later with the others (see
-   * {@link settle}) when {@link canSettleLater} said so before for that key's scanner.
-   * Returns where it stopped: before the first member that is not such a member, or after the
-   * last one read. Without `matches` (a JSON text in a string, which no batch scan read) no
+   * {@link settle}) when {@link canSettleLater} said so before for that key's scanner. A member
+   * whose value is an object or array, under a key without a rule, has its key read there too,
+   * and the container is left to its tokens (most records nest a few). Returns where it
+   * stopped: before the first member that is not such a member, at such a container, or after
+   * the last one read. Without `matches` (a JSON text in a string, which no batch scan read) no
    * member is plain.
    */
   plainMembers(from: number, to: number, matches: MatchCursor | undefined, plain: PlainStrings): number {
@@ -651,6 +653,18 @@ export class JsonTokenRewriter {
         while (end < to && isNumberCharacter(source.charCodeAt(end))) end++;
         if (end >= to || end - start > maxChars || !isPlainNumber(source, start, end)) return i;
         if (rule === undefined && matches.overlaps(start, end)) return i;
+      } else if (rule === undefined && (first === OPEN_BRACE || first === OPEN_BRACKET)) {
+        // A container: its key read as its tokens would read it, the container left to them.
+        this.keys++;
+        this.repeatedKeys++;
+        this.path[last] = key;
+        this.pathChars = pathChars;
+        frame.keyNode = node;
+        frame.keyStart = i;
+        frame.keyEnd = keyClose + 1;
+        frame.colonAt = keyClose + 1;
+        this.expect = VALUE;
+        return start;
       } else return i;
       this.keys++;
       this.repeatedKeys++;
@@ -683,6 +697,57 @@ export class JsonTokenRewriter {
       frame.commaAt = end;
       this.expect = KEY;
       i = end + 1;
+    }
+  }
+
+  /**
+   * Reads the elements of the innermost array from `from` (after its `[` or a `,`) while each
+   * is a plain string the batch scan cleared, in an array that no rule, table, list of names or
+   * flag governs, under a path with no name that is context: each is copied as it is, with the
+   * bookkeeping its token would do (its index, the flag or header name it may be) and none of
+   * the calls, as {@link plainMembers} reads members. Returns where it stopped: before the
+   * first element that is not such a string, or after the last one read. Without `matches`
+   * (a JSON text in a string) none is.
+   */
+  plainElements(from: number, to: number, matches: MatchCursor | undefined, plain: PlainStrings): number {
+    // Most calls come after a comma of an object, or of an array of objects or numbers.
+    if (matches === undefined || this.source.charCodeAt(from) !== QUOTE) return from;
+    if (this.expect !== VALUE && this.expect !== VALUE_OR_CLOSE) return from;
+    const frame = this.innermost();
+    if (
+      frame === undefined ||
+      frame.isObject ||
+      frame.taint !== undefined ||
+      this.held.isRecording ||
+      this.table !== undefined ||
+      frame.columnNames !== undefined ||
+      frame.columnRules !== undefined ||
+      frame.isPairRow ||
+      frame.node.sibling !== undefined ||
+      frame.node.scanner !== this.redactor.scanner
+    ) {
+      return from;
+    }
+    const source = this.source;
+    const last = this.path.length - 1;
+    let i = from;
+    for (;;) {
+      if (frame.flagRule !== undefined) return i;
+      const close = plain.closeOf(i);
+      // A string past the bound is refused by the token's own reading (see the JSON redactor).
+      if (close < 0 || close >= to || close - i - 1 > this.maxPathChars) return i;
+      if (isJsonContainerStart(source.charCodeAt(i + 1)) || matches.overlaps(i + 1, close)) return i;
+      this.path[last] = frame.index++;
+      this.noteFlag(frame, i + 1, close);
+      this.separate(frame);
+      const end = close + 1;
+      this.copy(i, end);
+      this.expect = COMMA_OR_CLOSE;
+      if (end >= to || source.charCodeAt(end) !== COMMA_CODE) return end;
+      frame.commaAt = end;
+      this.expect = VALUE;
+      i = end + 1;
+      if (source.charCodeAt(i) !== QUOTE) return i;
     }
   }
 
@@ -1624,6 +1689,8 @@ export class JsonTokenRewriter {
 const QUOTE = 0x22;
 const COLON_CODE = 0x3a;
 const COMMA_CODE = 0x2c;
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
 const MINUS = 0x2d;
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
