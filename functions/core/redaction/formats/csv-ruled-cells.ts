@@ -52,7 +52,8 @@ export class CsvRuledCells {
     for (let column = 0; column < rules.length; column++) {
       const rule = rules[column];
       if (rule === undefined || !isBatched(rule)) continue;
-      written ??= [];
+      // Sized for every cell held at once, rather than grown by each cell set past its end.
+      written ??= new Array<string | undefined>(tokens.recordCellEnds[tokens.recordCount - 1] as number);
       this.writeColumn(tokens, rule, column, firstRecord, firstCell, written);
     }
     return written;
