@@ -148,6 +148,11 @@ export class Redactor {
     return rule.apply(value);
   }
 
+  /** Counts `values` values of `rule` whose results were known without applying it. */
+  countField(rule: CompiledFieldRule, values: number): void {
+    if (values > 0) this.counts.set(rule.id, (this.counts.get(rule.id) ?? 0) + values);
+  }
+
   /** `applyField` for each of `values`, in order, through the action's `many` when it has one. */
   applyFieldMany(rule: CompiledFieldRule, values: readonly string[]): (string | undefined)[] {
     if (values.length === 0) return [];

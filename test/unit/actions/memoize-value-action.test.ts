@@ -80,8 +80,13 @@ describe('memoizeValueAction', () => {
     expect(calls).toEqual(['alice']);
   });
 
-  it('has no `many` when the action has none', () => {
-    expect(memoizeValueAction(countingAction().action).many).toBeUndefined();
+  it('takes many values through an action without a `many` one at a time, passing it only those it does not remember', () => {
+    const { calls, action } = countingAction();
+    const apply = memoizeValueAction(action);
+    apply('alice');
+
+    expect(apply.many?.(['alice', 'bob', 'alice'])).toEqual(['<alice>', '<bob>', '<alice>']);
+    expect(calls).toEqual(['alice', 'bob']);
   });
 
   it('once full, passes a whole batch to `many` without looking up the rest when its first 16 values are not remembered', () => {

@@ -652,6 +652,21 @@ describe('createCsvRedactor', () => {
     expect(Object.fromEntries(redactor.counts)).toEqual({ name: 3, city: 3 });
   });
 
+  it("passes a ruled column's unquoted cells seen in an earlier push to its rule no more, and counts them", () => {
+    const batches: string[][] = [];
+    const redactor = batchingRedactor(batches);
+    const csv = createCsvRedactor(redactor);
+
+    expect(csv.push('name,city\nAda,x\nAda,y\n')).toBe('name,city\n<3>,(x)\n<3>,(y)\n');
+    expect(csv.push('Ada,x\n"Ada",y\nBo,x\n')).toBe('<3>,(x)\n"<3>",(y)\n<2>,(x)\n');
+    expect(batches).toEqual([
+      ['Ada', 'Ada'],
+      ['x', 'y'],
+      ['Ada', 'Bo'],
+    ]);
+    expect(Object.fromEntries(redactor.counts)).toEqual({ name: 5, city: 5 });
+  });
+
   it('fails on a quote left open at the end, naming the record but not the value', () => {
     const error = errorOf(() => redact('id,ssn\n1,ok\n2,"123-45-6789\n'));
 

@@ -12,7 +12,7 @@ const PROBE_VALUES = 16;
  * Columns such as names repeat a few thousand values millions of times, and a lookup costs far
  * less than an HMAC or AES-SIV. Once full the memo stops taking values instead of evicting, so
  * a column that never repeats (uuids) costs one failed lookup per value and no churn, and a
- * batch of them (`many`) hardly any lookup.
+ * batch of them (`many`, which every memoized action has) hardly any lookup.
  * Remembered values are copied, so they do not keep alive the chunk they were sliced from.
  *
  * @example
@@ -38,8 +38,9 @@ export function memoizeValueAction(action: ValueAction): ValueAction {
     remember(value, result);
     return result;
   };
-  const { many } = action;
-  if (many === undefined) return apply;
+  // An action without a `many` of its own takes the values not remembered one at a time: a CSV
+  // column then still comes as a batch (see csv-ruled-cells.ts).
+  const many = action.many ?? ((values: readonly string[]) => values.map((value) => action(value)));
   return Object.assign(apply, {
     // The values not remembered go to the action's own `many` together. When the memo is full
     // and the first lookups of a batch all fail (a column of unique ids), the whole batch goes

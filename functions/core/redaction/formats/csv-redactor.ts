@@ -13,6 +13,7 @@ import {
   withInferredColumns,
 } from './csv-column-inference.ts';
 import { columnShapes, inferColumnNames, isFirstRowOfValues } from './csv-column-shapes.ts';
+import { CsvRuledCells, isBatched } from './csv-ruled-cells.ts';
 import { csvScanText } from './csv-scan-text.ts';
 import { CellKind, CsvTokenizer } from './csv-tokenizer.ts';
 import type { FormatRedactor } from './format-redactor.ts';
@@ -144,10 +145,6 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
   const maxRecordLength = redactor.limits.maxRecordBytes;
   const scanner = redactor.scanner;
   const hasDetectors = scanner.detectors.length > 0;
-  // Rules whose action takes many values at once (see `batchedFields`).
-  const hasBatchedRules = redactor.ruleSet.fieldRules.some(
-    (rule) => !rule.isKeep && rule.apply.many !== undefined,
-  );
   const noMatches: ScanMatch[] = [];
   // Created once the preamble is over and the delimiter known.
   let tokenizer: CsvTokenizer | undefined;
@@ -171,12 +168,15 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
   let inferred: InferredColumns | undefined;
   // Columns redacted in a record the batch scan finds nothing in: the ruled and inferred ones.
   let quietColumns: readonly number[] = [];
+  // Whether a column's rule takes many values at once (see `CsvRuledCells`).
+  let hasBatchedRules = false;
   let isEnded = false;
   // While an inference window is held: the data-like cells the first batch scan saw in the first row.
   let heldDataLikeCells: number | undefined;
   // Input text pushed so far and, once the tokenizer exists, the input offset of its first record.
   let pushedLength = 0;
   let tokenizerOffset = 0;
+  const ruledCells = new CsvRuledCells(redactor, encode);
 
   function decode(text: string, start: number, end: number, kind: CellKind): string {
     const raw = text.slice(start, end);
@@ -316,8 +316,25 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     let recordMatches: readonly ScanMatch[] | undefined;
     // Per cell of the data records, 1 when its column's scan finds nothing in it (see `contextVouched`).
     let vouchedCells: Uint8Array | undefined;
-    // Per cell of the data records, the result of its column's rule when taken with the column's others (see `batchedFields`).
+    // Per cell of the data records in a ruled column, the cell as its rule has it written (see `CsvRuledCells`).
     let batchedCells: (string | undefined)[] | undefined;
+
+    /**
+     * Writes the cell `index` as `CsvRuledCells` has it (`written`): unless it is written so
+     * already (quotes included), which is what its value encodes to when its rule keeps it.
+     */
+    function writeBatched(index: number, written: string): boolean {
+      const start = cellStarts[index] as number;
+      const stop = cellEnds[index] as number;
+      const isQuoted = cellKinds[index] !== CellKind.Plain;
+      const writtenStart = isQuoted ? start - 1 : start;
+      const writtenEnd = isQuoted ? stop + 1 : stop;
+      if (written.length === writtenEnd - writtenStart && text.startsWith(written, writtenStart))
+        return false;
+      out += text.slice(emitted, writtenStart) + written;
+      emitted = writtenEnd;
+      return true;
+    }
 
     /** Returns true when the cell changed. */
     function redactCell(
@@ -333,8 +350,10 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       let replacement: string;
       if (rule !== undefined) {
         if (rule.isKeep || start === stop) return false;
+        const written = batchedCells?.[index];
+        if (written !== undefined) return writeBatched(index, written);
         value = decode(text, start, stop, kind);
-        replacement = batchedCells?.[index] ?? redactor.applyField(rule, value) ?? '';
+        replacement = redactor.applyField(rule, value) ?? '';
       } else {
         while (match < matches.length && (matches[match] as ScanMatch).end <= start) match++;
         const inferredMatch =
@@ -543,6 +562,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
           ? inferColumns(tokens, windowRecords, matches, inferable)
           : undefined;
       quietColumns = withInferredColumns(binding.ruledColumns, inferred);
+      hasBatchedRules = binding.rules.some((rule) => rule !== undefined && isBatched(rule));
       if (!isDeclared || !isData) {
         for (let column = 0; cell < cellEnd; cell++, column++) {
           const rule = isDoubted || isDeclared ? binding.rules[column] : undefined;
@@ -555,7 +575,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     const { rules, scanners: columnScanners, namingColumn, namedColumns } = binding;
     const detectedOnly = detectedOnlyColumns(binding, inferred, scanner);
     vouchedCells = contextVouched(tokens, binding, record, cell);
-    batchedCells = hasBatchedRules ? batchedFields(tokens, rules, record, cell) : undefined;
+    batchedCells = hasBatchedRules ? ruledCells.written(tokens, rules, record, cell) : undefined;
     for (; record < recordCount; record++) {
       const recordEnd = recordEnds[record] as number;
       const cellEnd = recordCellEnds[record] as number;
@@ -646,14 +666,13 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
   /**
    * Fills `cells` and `values` (emptied first) with the index and decoded value of each cell of
    * `column` held by `tokens`, from record `firstRecord` (whose first cell is `firstCell`) on:
-   * records too short to reach the column are passed over, and empty cells too with `skipsEmpty`.
+   * records too short to reach the column are passed over.
    */
   function columnCells(
     tokens: CsvTokenizer,
     column: number,
     firstRecord: number,
     firstCell: number,
-    skipsEmpty: boolean,
     cells: number[],
     values: string[],
   ): void {
@@ -664,7 +683,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     for (let record = firstRecord; record < recordCount; record++) {
       const index = cell + column;
       cell = recordCellEnds[record] as number;
-      if (index >= cell || (skipsEmpty && cellStarts[index] === cellEnds[index])) continue;
+      if (index >= cell) continue;
       cells.push(index);
       values.push(
         decode(text, cellStarts[index] as number, cellEnds[index] as number, cellKinds[index] as CellKind),
@@ -693,7 +712,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     const cells: number[] = [];
     const pieces: string[] = [];
     for (const column of contextColumns) {
-      columnCells(tokens, column, firstRecord, firstCell, false, cells, pieces);
+      columnCells(tokens, column, firstRecord, firstCell, cells, pieces);
       const found = (scanners[column] as Scanner).scanNamedOnly(pieces.join('\n')).matches;
       let next = 0;
       let start = 0;
@@ -705,31 +724,6 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       }
     }
     return vouched;
-  }
-
-  /**
-   * Per cell held by `tokens` (from record `firstRecord`, whose first cell is `firstCell`) in a
-   * column whose rule's action takes many values at once (`ValueAction.many`: `hash`), the
-   * rule's result (an empty string to drop it), its cells that are not empty taken together;
-   * `undefined` without such columns. The rule counts them now: each is redacted below.
-   */
-  function batchedFields(
-    tokens: CsvTokenizer,
-    rules: readonly (CompiledFieldRule | undefined)[],
-    firstRecord: number,
-    firstCell: number,
-  ): (string | undefined)[] | undefined {
-    let batched: (string | undefined)[] | undefined;
-    const cells: number[] = [];
-    const values: string[] = [];
-    rules.forEach((rule, column) => {
-      if (rule === undefined || rule.isKeep || rule.apply.many === undefined) return;
-      columnCells(tokens, column, firstRecord, firstCell, true, cells, values);
-      const results = redactor.applyFieldMany(rule, values);
-      batched ??= [];
-      for (let i = 0; i < cells.length; i++) batched[cells[i] as number] = results[i] ?? '';
-    });
-    return batched;
   }
 
   /**
