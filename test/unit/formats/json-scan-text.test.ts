@@ -105,6 +105,26 @@ describe('jsonScanText', () => {
     );
   });
 
+  it('reads a head and a text as their concatenation, Latin-1 or beyond', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.jsonValue(), { maxLength: 4 }),
+        fc.nat(),
+        fc.boolean(),
+        (values, at, blanksKeys) => {
+          const whole = values.map((value) => JSON.stringify(value)).join('\n');
+          const cut = at % (whole.length + 1);
+          const scan = jsonScanText(whole.slice(cut), blanksKeys, whole.slice(0, cut));
+          const expected = jsonScanText(whole, blanksKeys);
+          expect(scan.source).toBe(whole);
+          expect(scan.text).toBe(expected.text);
+          expect(ends(scan.strings)).toEqual(ends(expected.strings));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it("writes a key's first sixteen characters in its entry as literalPrint gives them", () => {
     fc.assert(
       fc.property(

@@ -57,11 +57,15 @@ export function createJsonRedactor(redactor: Redactor, createPart?: PartRedactor
     );
   const rewriter = new TokenLimitRewriter(redactor, locate, maxTokenChars, tooLong, createPart);
 
-  /** Lexes `buffer`, which starts at a token boundary; with `isPartial`, keeps its last token if it may continue. */
-  function lex(buffer: string, isPartial: boolean): void {
-    text = buffer;
-    const batch = hasDetectors ? rewriter.scanBatch(buffer, scanner) : undefined;
-    const source = batch?.source ?? buffer;
+  /**
+   * Lexes `head + buffer`, which starts at a token boundary; with `isPartial`, keeps its last
+   * token if it may continue. The batch scan reads the two parts as they are (see `jsonScanText`).
+   */
+  function lex(head: string, buffer: string, isPartial: boolean): void {
+    // Flattened by V8 only if an error names a position in it.
+    text = head + buffer;
+    const batch = hasDetectors ? rewriter.scanBatch(buffer, scanner, head) : undefined;
+    const source = batch?.source ?? text;
     text = source;
     matches.reset(batch?.matches ?? []);
     const stop = lexJsonText(source, rewriter, { matches, isPartial });
@@ -97,13 +101,13 @@ export function createJsonRedactor(redactor: Redactor, createPart?: PartRedactor
           tail += chunk;
           text = tail;
           checkTail();
-        } else if (chunk !== '') lex(tail + chunk, true);
+        } else if (chunk !== '') lex(tail, chunk, true);
       });
     },
     end() {
       return guarded(() => {
         // A kept number is whole now; a kept string or literal is cut off.
-        if (isNumberStart(tailFirst)) lex(tail, false);
+        if (isNumberStart(tailFirst)) lex('', tail, false);
         else if (tail !== '') rewriter.fail('input ends inside a token', tail.length);
         rewriter.finish(0);
       });

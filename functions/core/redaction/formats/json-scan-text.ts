@@ -55,19 +55,23 @@ const INSIDE = new Uint8Array(256).map((_, byte) =>
  * between), an object key, becomes line breaks too, unless it holds a character beyond ASCII in text beyond Latin-1 (whose UTF-8 bytes
  * outnumber its code units): callers that scan keys otherwise (records repeat theirs) spare the
  * detectors that text. Callers must then not trust the scan of any key.
+ *
+ * With `head`, the text read is `head + text` (a push's tail before the next chunk), its
+ * positions counted from the start of `head`: the kernel is given the two parts one after the
+ * other, so their concatenation is never made (V8 copies one whole when it is first read).
  */
-export function jsonScanText(text: string, blanksKeys = false): JsonScanText {
+export function jsonScanText(text: string, blanksKeys = false, head = ''): JsonScanText {
   // A byte loop is several times faster than building the copy from string slices. Latin-1
   // text, the common case, is copied rather than transcoded (and V8 answers the test at once
   // for the one-byte strings that hold it), and rewritten in WebAssembly
   // (assembly/json-scan-text.ts), which moves the contents of strings sixteen bytes at a time.
   // Its map is copied out: the memory is this thread's, and the next text overwrites it.
-  const isLatin1 = !BEYOND_LATIN1.test(text);
-  if (isLatin1 && text.length <= MAX_KERNEL_CHARS) {
+  const isLatin1 = (head === '' || !BEYOND_LATIN1.test(head)) && !BEYOND_LATIN1.test(text);
+  if (isLatin1 && head.length + text.length <= MAX_KERNEL_CHARS) {
     const { memory, scanText, mapEntries, stringEntries } = instance();
-    const length = memory.write(text, 0, 'latin1');
-    // Read back before the kernel rewrites it: a flat string, where `text` is most often a
-    // concatenation (a push's tail and the next chunk), every read of which V8 makes through the pair.
+    const headLength = head === '' ? 0 : memory.write(head, 0, 'latin1');
+    const length = headLength + memory.write(text, headLength, 'latin1');
+    // Read back before the kernel rewrites it: one flat string of the two parts.
     const source = memory.toString('latin1', 0, length);
     const scanLength = scanText(0, length, blanksKeys ? 1 : 0, MAP_OFFSET, STRINGS_OFFSET);
     const map = new Int32Array(memory.buffer, memory.byteOffset + MAP_OFFSET, 2 * mapEntries()).slice();
@@ -82,6 +86,7 @@ export function jsonScanText(text: string, blanksKeys = false): JsonScanText {
       toSource: (matches) => inSource(matches, map),
     };
   }
+  if (head !== '') return jsonScanText(head + text, blanksKeys);
   const encoding = isLatin1 ? 'latin1' : 'utf8';
   const bytes = Buffer.from(text, encoding);
   const length = bytes.length;

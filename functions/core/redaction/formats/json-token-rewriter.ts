@@ -301,14 +301,15 @@ export class JsonTokenRewriter {
    * the record before (keys of records, not of a map keyed by ids): each distinct key is then
    * scanned once alone (see `PathNode.isCleanKey`), not again in every record, and the lexer's
    * matches are not trusted for keys. The values with escapes, which the scan sees as written,
-   * are decoded and scanned together (see `EscapedValues`).
+   * are decoded and scanned together (see `EscapedValues`). With `head`, the text read next is
+   * `head + text`, never concatenated (see `jsonScanText`).
    */
-  scanBatch(text: string, scanner: Scanner): BatchScan {
+  scanBatch(text: string, scanner: Scanner, head = ''): BatchScan {
     this.areKeysUnscanned =
       this.keys >= MIN_KEYS_TO_SKIP && this.repeatedKeys >= this.keys * REPEATED_KEYS_TO_SKIP;
     this.keys = 0;
     this.repeatedKeys = 0;
-    const scan = jsonScanText(text, this.areKeysUnscanned);
+    const scan = jsonScanText(text, this.areKeysUnscanned, head);
     this.batchSource = scan.source;
     this.batchStrings = scan.strings;
     this.escaped =
