@@ -5,6 +5,7 @@ import {
   literalPrint,
   STRING_INTS,
 } from '../../../functions/core/redaction/formats/json-scan-text.ts';
+import { PlainStrings } from '../../../functions/core/redaction/formats/json-text-lexer.ts';
 
 /** The reference: strings (quotes off), numbers, and a line break for any other character. */
 function scanTextByRegex(text: string): string {
@@ -285,5 +286,15 @@ describe('jsonScanText', () => {
       const text = line.repeat(count);
       expect(scanTextAtSource(text)).toBe(scanTextByRegex(text));
     }
+  });
+
+  it('answers for a text whose strings a later scan overwrote from the text itself', () => {
+    const text = '{"name":"a\\"b","id":"x"}';
+    const plain = new PlainStrings(text, jsonScanText(text).strings);
+    expect(plain.closeOf(1)).toBe(6);
+    jsonScanText('{"other":"value","ids":"y"}');
+    expect(plain.closeOf(8)).toBe(-1);
+    expect(plain.isLiteralOf(15, 'id', literalPrint('id'))).toBe(true);
+    expect(plain.closeOf(20)).toBe(22);
   });
 });

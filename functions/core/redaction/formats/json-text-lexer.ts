@@ -1,5 +1,5 @@
 import { isDigit } from '../ascii-classes.ts';
-import { STRING_INTS } from './json-scan-text.ts';
+import { kernelScans, STRING_INTS } from './json-scan-text.ts';
 import type { JsonTokenRewriter } from './json-token-rewriter.ts';
 import type { MatchCursor } from './match-cursor.ts';
 
@@ -106,8 +106,12 @@ export function lexJsonText(text: string, rewriter: JsonTokenRewriter, options: 
  */
 export class PlainStrings {
   private readonly text: string;
-  /** The batch scan's strings of `text` (see `JsonScanText.strings`), and the entry read last. */
-  private readonly strings: Int32Array | undefined;
+  /**
+   * The batch scan's strings of `text` (see `JsonScanText.strings`), until a later scan
+   * overwrites them, `kernelScans()` when they were given, and the entry read last.
+   */
+  private strings: Int32Array | undefined;
+  private readonly scans = kernelScans();
   private entry = 0;
   private special = -1;
 
@@ -137,7 +141,7 @@ export class PlainStrings {
    */
   isLiteralOf(open: number, key: string, print: Int32Array | undefined): boolean {
     const close = open + 1 + key.length;
-    const strings = this.strings;
+    const strings = this.current();
     if (strings === undefined || print === undefined) {
       const text = this.text;
       return (
@@ -160,7 +164,7 @@ export class PlainStrings {
    * it is plain; -1 when it is not, or does not close in the text.
    */
   closeOf(open: number): number {
-    const strings = this.strings;
+    const strings = this.current();
     if (strings === undefined) {
       const close = this.text.indexOf('"', open + 1);
       if (close < 0) return -1;
@@ -169,6 +173,15 @@ export class PlainStrings {
     }
     const at = this.find(open);
     return at < 0 ? -1 : Math.max(strings[at + 1] as number, -1);
+  }
+
+  /**
+   * The batch scan's strings while they hold: a JSON body decoded from a value and redacted
+   * while this text is read is scanned in the same memory, and the text is searched after that.
+   */
+  private current(): Int32Array | undefined {
+    if (this.strings !== undefined && kernelScans() !== this.scans) this.strings = undefined;
+    return this.strings;
   }
 
   /** The index in `strings` of the entry of the string opening at `open`, or -1 when none does. */

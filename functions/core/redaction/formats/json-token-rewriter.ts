@@ -9,7 +9,7 @@ import { EscapedValues } from './escaped-values.ts';
 import { FieldRuleCache, type PathNode } from './field-rule-cache.ts';
 import { type HeldValue, HeldValues } from './held-values.ts';
 import { namedOnlyCleared } from './json-context-values.ts';
-import { jsonScanText } from './json-scan-text.ts';
+import { jsonScanText, kernelScans } from './json-scan-text.ts';
 import { JsonStringEncoder, quote } from './json-string-encoder.ts';
 import { JsonTableWindow, pairRule, tableShapes } from './json-table-window.ts';
 import { lexJsonText, type PlainStrings } from './json-text-lexer.ts';
@@ -219,6 +219,8 @@ export class JsonTokenRewriter {
   /** The text the last {@link scanBatch} gave to lex, and where its strings start and end (see `PlainStrings`). */
   private batchSource: string | undefined;
   private batchStrings: Int32Array | undefined;
+  /** `kernelScans()` after the last {@link scanBatch}: its strings hold while it is the same. */
+  private batchScans = 0;
   /** The values with escapes of the text the last {@link scanBatch} gave to lex, scanned together. */
   private escaped: EscapedValues | undefined;
   /** The batch scan of the text being read left its keys out (see {@link scanBatch}). */
@@ -312,6 +314,7 @@ export class JsonTokenRewriter {
     const scan = jsonScanText(text, this.areKeysUnscanned, head);
     this.batchSource = scan.source;
     this.batchStrings = scan.strings;
+    this.batchScans = kernelScans();
     this.escaped =
       scan.strings === undefined ? undefined : EscapedValues.scan(scan.source, scan.strings, scanner);
     return { source: scan.source, matches: scan.toSource(scanner.scan(scan.text).matches) };
@@ -319,10 +322,11 @@ export class JsonTokenRewriter {
 
   /**
    * Where the strings of `text` start and end (`JsonScanText.strings`) when it is the text the
-   * last {@link scanBatch} gave to lex and its kernel found them, else `undefined` (see `PlainStrings`).
+   * last {@link scanBatch} gave to lex and its kernel found them, no scan since overwriting
+   * them, else `undefined` (see `PlainStrings`).
    */
   batchStringsOf(text: string): Int32Array | undefined {
-    return text === this.batchSource ? this.batchStrings : undefined;
+    return text === this.batchSource && this.batchScans === kernelScans() ? this.batchStrings : undefined;
   }
 
   /**
