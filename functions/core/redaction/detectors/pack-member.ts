@@ -14,6 +14,7 @@ import {
   shapeSearch,
 } from './candidate-search.ts';
 import type { KeywordEdges } from './keyword-edges.ts';
+import { literalShapeSearch, startLiteralOf } from './literal-search.ts';
 import { compileScanningRegex } from './scanning-regex.ts';
 import { createKeywordContext, type KeywordContext } from './with-context.ts';
 
@@ -230,7 +231,7 @@ export function createPackMember(spec: PackMemberSpec, likelihood: Likelihood = 
       Math.max(standaloneReach, context === undefined ? 0 : spec.keywordWindow);
     const candidates =
       !hasAnchors && spec.shape !== undefined
-        ? sharedShapeSearch(spec.shape, flags, spec.leadingRun)
+        ? sharedShapeSearch(spec.shape, flags, spec.leadingRun, spec.start)
         : undefined;
 
     /** `match` if its keyword is there, marked bare if it stands alone without one, else undefined. */
@@ -504,22 +505,32 @@ const minLeadingRunLength = 20;
  */
 const minKernelLeadingRunLength = 12;
 
-function sharedShapeSearch(shape: string, flags: string, run: LeadingRun | undefined): CandidateSearch {
+function sharedShapeSearch(
+  shape: string,
+  flags: string,
+  run: LeadingRun | undefined,
+  start: StartSequences | undefined,
+): CandidateSearch {
   const isRunFirst = run !== undefined && run.length >= minKernelLeadingRunLength;
+  const literal = isRunFirst || start === undefined ? undefined : startLiteralOf(start);
   const key = isRunFirst
     ? `${flags}/${shape}/${run.length}/${run.chars.toJSON().join(',')}`
-    : `${flags}/${shape}`;
+    : literal !== undefined
+      ? `${flags}/${shape}/${literal.char}${literal.reach}`
+      : `${flags}/${shape}`;
   let search = shapeSearches.get(key);
   if (search === undefined) {
     // Built now, so a shape the regex engine refuses fails the compile; searched from the first call.
     const regex = new RegExp(shape, flags);
     search = recordedSearch(
       madeAtFirstSearch(() =>
-        !isRunFirst
-          ? shapeSearch(regex)
-          : run.length >= minLeadingRunLength
+        isRunFirst
+          ? run.length >= minLeadingRunLength
             ? leadingRunSearch(run, regex)
-            : leadingRunSearch(run, regex, shapeSearch(regex)),
+            : leadingRunSearch(run, regex, shapeSearch(regex))
+          : literal !== undefined
+            ? literalShapeSearch(literal, regex)
+            : shapeSearch(regex),
       ),
     );
     shapeSearches.set(key, search);
