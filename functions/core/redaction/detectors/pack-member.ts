@@ -14,6 +14,8 @@ import {
   shapeSearch,
 } from './candidate-search.ts';
 import type { KeywordEdges } from './keyword-edges.ts';
+import { literalShapeSearch, startLiteralOf } from './literal-search.ts';
+import { compileScanningRegex } from './scanning-regex.ts';
 import { createKeywordContext, type KeywordContext } from './with-context.ts';
 
 /** What a pack detector is made of, checked (see `compilePack`). */
@@ -160,6 +162,8 @@ export function createPackMember(spec: PackMemberSpec, likelihood: Likelihood = 
   // Made on the first anchor found: most members of a rule set never see one, and making the
   // tables of every member took ~15 ms of each rule set's compilation.
   let isPossibleStart: ((text: string, at: number) => boolean) | undefined;
+  /** The shape's own search, for the window after a keyword (see `matchAfter`); made on the first one. */
+  let windowShape: RegExp | undefined;
   const isUnicode = flags.includes('u');
   const patternLookbehind = spec.lookbehind + (isUnicode ? 1 : 0);
   const lookahead = Math.max(
@@ -227,7 +231,7 @@ export function createPackMember(spec: PackMemberSpec, likelihood: Likelihood = 
       Math.max(standaloneReach, context === undefined ? 0 : spec.keywordWindow);
     const candidates =
       !hasAnchors && spec.shape !== undefined
-        ? sharedShapeSearch(spec.shape, flags, spec.leadingRun)
+        ? sharedShapeSearch(spec.shape, flags, spec.leadingRun, spec.start)
         : undefined;
 
     /** `match` if its keyword is there, marked bare if it stands alone without one, else undefined. */
@@ -275,7 +279,20 @@ export function createPackMember(spec: PackMemberSpec, likelihood: Likelihood = 
         const sliceStart = Math.max(0, low - spec.value.offsetMax - patternLookbehind);
         const sliceEnd = Math.min(text.length, high + spec.patternMaxLength + spec.lookahead);
         const slice = text.slice(sliceStart, sliceEnd);
-        return scanRange(slice, Math.max(0, low - spec.value.offsetMax - sliceStart), low, high, sliceStart);
+        const scanFrom = Math.max(0, low - spec.value.offsetMax - sliceStart);
+        // No match starts before the first place the shape matches, and none when that is past
+        // the window: V8 skips to it by the shape's leading characters, where the pattern's
+        // lookbehinds are tried at every position (the national phone patterns after the bench
+        // CSV's `phone`, `mobile` and `number`).
+        if (spec.shape !== undefined) {
+          windowShape ??= compileScanningRegex(new RegExp(spec.shape, flags));
+          windowShape.lastIndex = scanFrom;
+          const first = windowShape.exec(slice)?.index;
+          if (first === undefined || first + sliceStart > high) return undefined;
+          // With the u flag V8 may step back to a surrogate pair's first half, before `scanFrom`.
+          return scanRange(slice, Math.max(scanFrom, first), low, high, sliceStart);
+        }
+        return scanRange(slice, scanFrom, low, high, sliceStart);
       },
       findFrom(text, from) {
         if (candidates === undefined)
@@ -488,22 +505,32 @@ const minLeadingRunLength = 20;
  */
 const minKernelLeadingRunLength = 12;
 
-function sharedShapeSearch(shape: string, flags: string, run: LeadingRun | undefined): CandidateSearch {
+function sharedShapeSearch(
+  shape: string,
+  flags: string,
+  run: LeadingRun | undefined,
+  start: StartSequences | undefined,
+): CandidateSearch {
   const isRunFirst = run !== undefined && run.length >= minKernelLeadingRunLength;
+  const literal = isRunFirst || start === undefined ? undefined : startLiteralOf(start);
   const key = isRunFirst
     ? `${flags}/${shape}/${run.length}/${run.chars.toJSON().join(',')}`
-    : `${flags}/${shape}`;
+    : literal !== undefined
+      ? `${flags}/${shape}/${literal.char}${literal.reach}`
+      : `${flags}/${shape}`;
   let search = shapeSearches.get(key);
   if (search === undefined) {
     // Built now, so a shape the regex engine refuses fails the compile; searched from the first call.
     const regex = new RegExp(shape, flags);
     search = recordedSearch(
       madeAtFirstSearch(() =>
-        !isRunFirst
-          ? shapeSearch(regex)
-          : run.length >= minLeadingRunLength
+        isRunFirst
+          ? run.length >= minLeadingRunLength
             ? leadingRunSearch(run, regex)
-            : leadingRunSearch(run, regex, shapeSearch(regex)),
+            : leadingRunSearch(run, regex, shapeSearch(regex))
+          : literal !== undefined
+            ? literalShapeSearch(literal, regex)
+            : shapeSearch(regex),
       ),
     );
     shapeSearches.set(key, search);
