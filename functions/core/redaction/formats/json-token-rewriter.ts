@@ -577,6 +577,28 @@ export class JsonTokenRewriter {
   }
 
   /**
+   * The bookkeeping of the tokens of a plain member's key `node` (see {@link plainMembers}),
+   * from its opening quote at `start` to its closing one at `keyClose`, the path then
+   * `pathChars` long.
+   */
+  private readPlainKey(
+    frame: Frame,
+    node: PathNode,
+    start: number,
+    keyClose: number,
+    pathChars: number,
+  ): void {
+    this.keys++;
+    this.repeatedKeys++;
+    this.path[this.path.length - 1] = node.key as string;
+    this.pathChars = pathChars;
+    frame.keyNode = node;
+    frame.keyStart = start;
+    frame.keyEnd = keyClose + 1;
+    frame.colonAt = keyClose + 1;
+  }
+
+  /**
    * True when the scalar read now is a plain member: the value of an object's key that no
    * field rule taints or governs, that plays no sibling role (naming, named, a body's) and is
    * no context to the detectors, in no held object, and that the batch scan cleared (`found`
@@ -660,25 +682,11 @@ export class JsonTokenRewriter {
         if (rule === undefined && matches.overlaps(start, end)) return i;
       } else if (rule === undefined && (first === OPEN_BRACE || first === OPEN_BRACKET)) {
         // A container: its key read as its tokens would read it, the container left to them.
-        this.keys++;
-        this.repeatedKeys++;
-        this.path[last] = key;
-        this.pathChars = pathChars;
-        frame.keyNode = node;
-        frame.keyStart = i;
-        frame.keyEnd = keyClose + 1;
-        frame.colonAt = keyClose + 1;
+        this.readPlainKey(frame, node, i, keyClose, pathChars);
         this.expect = VALUE;
         return start;
       } else return i;
-      this.keys++;
-      this.repeatedKeys++;
-      this.path[last] = key;
-      this.pathChars = pathChars;
-      frame.keyNode = node;
-      frame.keyStart = i;
-      frame.keyEnd = keyClose + 1;
-      frame.colonAt = keyClose + 1;
+      this.readPlainKey(frame, node, i, keyClose, pathChars);
       if (rule !== undefined && !rule.isKeep) {
         this.writeField(rule, first === QUOTE ? source.slice(start + 1, end - 1) : source.slice(start, end));
       } else {
