@@ -13,7 +13,7 @@ import {
   withInferredColumns,
 } from './csv-column-inference.ts';
 import { columnShapes, inferColumnNames, isFirstRowOfValues } from './csv-column-shapes.ts';
-import { CsvRuledCells, isBatched } from './csv-ruled-cells.ts';
+import { CsvRuledCells, isBatched, needsQuotes } from './csv-ruled-cells.ts';
 import { csvScanText } from './csv-scan-text.ts';
 import { CellKind, CsvTokenizer } from './csv-tokenizer.ts';
 import type { FormatRedactor } from './format-redactor.ts';
@@ -197,13 +197,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
   }
 
   function encodeOnce(value: string, wasQuoted: boolean, delimiter: string): string {
-    const needsQuotes =
-      wasQuoted ||
-      value.includes(delimiter) ||
-      value.includes('"') ||
-      value.includes('\n') ||
-      value.includes('\r');
-    return needsQuotes ? `"${value.replaceAll('"', '""')}"` : value;
+    return wasQuoted || needsQuotes(value, delimiter) ? `"${value.replaceAll('"', '""')}"` : value;
   }
 
   /** True when `line` (no terminator) is a preamble line rather than the header candidate. */

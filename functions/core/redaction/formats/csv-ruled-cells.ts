@@ -125,6 +125,6 @@ export function isBatched(rule: CompiledFieldRule): boolean {
 }
 
 /** True when `value` cannot be written in a CSV cell without quotes. */
-function needsQuotes(value: string, delimiter: string): boolean {
+export function needsQuotes(value: string, delimiter: string): boolean {
   return value.includes(delimiter) || value.includes('"') || value.includes('\n') || value.includes('\r');
 }
