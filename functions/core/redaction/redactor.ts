@@ -150,19 +150,19 @@ export class Redactor {
 
   /** Counts `values` values of `rule` whose results were known without applying it. */
   countField(rule: CompiledFieldRule, values: number): void {
-    if (values > 0) this.counts.set(rule.id, (this.counts.get(rule.id) ?? 0) + values);
+    if (values > 0) this.count(rule.id, values);
   }
 
   /** `applyField` for each of `values`, in order, through the action's `many` when it has one. */
   applyFieldMany(rule: CompiledFieldRule, values: readonly string[]): (string | undefined)[] {
     if (values.length === 0) return [];
-    this.counts.set(rule.id, (this.counts.get(rule.id) ?? 0) + values.length);
+    this.count(rule.id, values.length);
     const { apply } = rule;
     return apply.many === undefined ? values.map((value) => apply(value)) : apply.many(values);
   }
 
-  private count(ruleId: string): void {
-    this.counts.set(ruleId, (this.counts.get(ruleId) ?? 0) + 1);
+  private count(ruleId: string, values = 1): void {
+    this.counts.set(ruleId, (this.counts.get(ruleId) ?? 0) + values);
   }
 }
 
