@@ -84,7 +84,7 @@ function compress(work: usize): void {
     const choice = v128.bitselect(f, g, e);
     const t1 = i32x4.add(
       i32x4.add(h, i32x4.add(sigma1, choice)),
-      i32x4.add(i32x4.splat(load<u32>(K + (i << 2))), v128.load(w + (i << 4))),
+      i32x4.add(v128.load32_splat(K + (i << 2)), v128.load(w + (i << 4))),
     );
     const sigma0 = v128.xor(v128.xor(rotr4(a, 2), rotr4(a, 13)), rotr4(a, 22));
     const majority = v128.bitselect(a, b, v128.xor(b, c));

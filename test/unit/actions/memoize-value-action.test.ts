@@ -89,7 +89,7 @@ describe('memoizeValueAction', () => {
     expect(calls).toEqual(['alice', 'bob']);
   });
 
-  it('once full, passes a whole batch to `many` without looking up the rest when its first 16 values are not remembered', () => {
+  it('once full, passes a whole batch to `many` without looking up the rest when its first 4 values are not remembered', () => {
     const batches: string[][] = [];
     const many = (values: readonly string[]) => {
       batches.push([...values]);
@@ -99,7 +99,7 @@ describe('memoizeValueAction', () => {
     apply('first');
     // 64-character values with 66-character results: about 4,000 of them fill 512 Ki characters.
     apply.many?.(Array.from({ length: 5000 }, (_, i) => i.toString().padStart(64, '0')));
-    const unknown = Array.from({ length: 16 }, (_, i) => `new${i}`.padEnd(64, '-'));
+    const unknown = Array.from({ length: 4 }, (_, i) => `new${i}`.padEnd(64, '-'));
     batches.length = 0;
 
     expect(apply.many?.([...unknown, 'first'])).toEqual([...unknown, 'first'].map((value) => `<${value}>`));

@@ -15,8 +15,8 @@ const MAX_SLOT_CHARS = 55;
 const MAX_WRITE_BYTES = 3 * MAX_SLOT_CHARS;
 /** Characters of a batch's values written at once (see `HmacLanes.hashAscii`): as many as its slots hold. */
 const STAGE_BYTES = BATCH_VALUES * MAX_SLOT_CHARS;
-/** A code unit beyond ASCII: UTF-8 writes it in more than one byte. */
-const BEYOND_ASCII = /[\u0080-\uffff]/;
+/** Most UTF-8 bytes of one character (a surrogate pair's). */
+const MAX_CHAR_BYTES = 4;
 
 /**
  * HMAC-SHA256 of many short values in one call into WebAssembly (assembly/hmac-sha256-lanes.ts:
@@ -57,7 +57,8 @@ export class HmacLanes {
     // A value's bytes are written before it is known to fit its slot: room past the last one.
     this.outAt = this.slotsAt + BATCH_VALUES * BLOCK_BYTES + MAX_WRITE_BYTES;
     this.stageAt = this.outAt + BATCH_VALUES * MAX_HEX_CHARS;
-    if (this.stageAt + STAGE_BYTES > KERNEL_BYTES) throw new RangeError('HMAC lanes: layout exceeds memory');
+    if (this.stageAt + STAGE_BYTES + MAX_CHAR_BYTES > KERNEL_BYTES)
+      throw new RangeError('HMAC lanes: layout exceeds memory');
     this.hmacExport = exports.hmac as (...args: number[]) => void;
     this.gatherExport = exports.gather as (
       stage: number,
@@ -119,7 +120,14 @@ export class HmacLanes {
       bytes[lengthsAt + slots] = value.length;
       positions[slots++] = i;
     }
-    if (BEYOND_ASCII.test(joined)) return false;
+    // As UTF-8, with room for one character more: text beyond ASCII then writes more bytes than
+    // it has code units (a character left out takes at most the room), and ASCII as many. One
+    // pass, where testing the text for such characters first and writing it took two.
+    const written = bytes.write(joined, stageAt, joined.length + MAX_CHAR_BYTES, 'utf8');
+    if (written !== joined.length) {
+      bytes.fill(0, stageAt, stageAt + written);
+      return false;
+    }
     if (slots < end - first) {
       for (let i = first; i < end; i++) {
         const value = values[i] as string;
@@ -127,7 +135,6 @@ export class HmacLanes {
       }
     }
     if (slots === 0) return true;
-    bytes.write(joined, stageAt, 'latin1');
     this.gatherExport(stageAt, this.slotsAt, lengthsAt, slots);
     bytes.fill(0, stageAt, stageAt + joined.length);
     this.flush(slots, hexChars, results);
