@@ -75,6 +75,44 @@ export function encodeUtf8(text: string): Buffer {
 }
 
 /**
+ * The UTF-8 bytes of each of `pieces`, joined (a surrogate pair split between two pieces is two
+ * lone halves, as `encodeUtf8` of each gives; callers cut none). Latin-1
+ * pieces are transcoded one after another into the kernel's output and copied out once, where
+ * encoding each apart made a buffer per piece and joining them copied every byte again (a
+ * text redactor's scan gives about twenty pieces). A piece with a character above U+00FF, or
+ * too long for the kernel, is encoded by `Buffer.from` and the bytes joined.
+ *
+ * @example
+ * encodeUtf8Pieces(['crème ', '[EMAIL]']); // the bytes of 'crème [EMAIL]'
+ */
+export function encodeUtf8Pieces(pieces: readonly string[]): Buffer {
+  const { memory, latin1ToUtf8 } = instance();
+  const parts: Buffer[] = [];
+  // Bytes of output transcoded at `OUTPUT_AT` and not copied out yet.
+  let staged = 0;
+  const copyStaged = (): void => {
+    if (staged === 0) return;
+    const bytes = Buffer.allocUnsafe(staged);
+    memory.copy(bytes, 0, OUTPUT_AT, OUTPUT_AT + staged);
+    parts.push(bytes);
+    staged = 0;
+  };
+  for (const piece of pieces) {
+    if (piece.length > MAX_KERNEL_BYTES || BEYOND_LATIN1.test(piece)) {
+      copyStaged();
+      parts.push(Buffer.from(piece, 'utf8'));
+      continue;
+    }
+    // A Latin-1 character is at most two bytes of UTF-8: the output never passes its room.
+    if (staged + 2 * piece.length > 2 * MAX_KERNEL_BYTES) copyStaged();
+    const length = memory.write(piece, 0, 'latin1');
+    staged += latin1ToUtf8(0, length, OUTPUT_AT + staged);
+  }
+  copyStaged();
+  return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+}
+
+/**
  * The UTF-8 bytes of Latin-1 `text` transcoded in WebAssembly, as a view of the kernel's memory
  * that its next use overwrites (copy them out before); `undefined` when `text` has a character
  * above U+00FF or is longer than the kernel's memory allows.

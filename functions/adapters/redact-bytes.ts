@@ -1,5 +1,5 @@
 import type { FormatRedactor } from '../core/redaction/formats/format-redactor.ts';
-import { encodeUtf8 } from './latin1-utf8.ts';
+import { encodeUtf8, encodeUtf8Pieces } from './latin1-utf8.ts';
 import { Utf8StreamDecoder } from './utf8-stream-decoder.ts';
 
 /**
@@ -35,11 +35,11 @@ function encodeText(text: string): Buffer | undefined {
 
 /**
  * The UTF-8 bytes of `pieces` joined, or `undefined` when they are empty: each piece encoded
- * apart (see `FormatRedactor.pushPieces`) and the bytes joined, one chunk per push as before (a
- * chunk per piece kept a gzip object's source open after its reader left).
+ * apart (see `FormatRedactor.pushPieces`) into one chunk per push as before (a chunk per piece
+ * kept a gzip object's source open after its reader left).
  */
 function encodePieces(pieces: readonly string[]): Buffer | undefined {
   if (pieces.length <= 1) return encodeText(pieces[0] ?? '');
-  const bytes = Buffer.concat(pieces.map(encodeUtf8));
+  const bytes = encodeUtf8Pieces(pieces);
   return bytes.byteLength > 0 ? bytes : undefined;
 }

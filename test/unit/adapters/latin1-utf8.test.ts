@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeUtf8, encodeUtf8 } from '../../../functions/adapters/latin1-utf8.ts';
+import { decodeUtf8, encodeUtf8, encodeUtf8Pieces } from '../../../functions/adapters/latin1-utf8.ts';
 
 /** Characters of one class each: the kernel copies ASCII in blocks of 16 and transcodes the rest. */
 const ascii = fc.integer({ min: 0, max: 0x7f }).map((code) => String.fromCharCode(code));
@@ -88,5 +88,34 @@ describe('encodeUtf8', () => {
 
       expect(encodeUtf8(text).equals(Buffer.from(text, 'utf8'))).toBe(true);
     }
+  });
+});
+
+describe('encodeUtf8Pieces', () => {
+  it('encodes pieces as Buffer.from does each, joined, whatever characters each holds', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(latin1Text, textOf(fc.oneof(latin1, beyond, loneSurrogate)))),
+        (pieces) => {
+          expect(
+            encodeUtf8Pieces(pieces).equals(Buffer.concat(pieces.map((piece) => Buffer.from(piece, 'utf8')))),
+          ).toBe(true);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('encodes pieces that together pass what the kernel holds at once, one of them longer alone', () => {
+    const pieces = [`${'ü'.repeat(300_000)}a`, 'é'.repeat(300_000), 'x'.repeat(512 * 1024 + 1), 'ça'];
+
+    expect(encodeUtf8Pieces(pieces).equals(Buffer.from(pieces.join(''), 'utf8'))).toBe(true);
+  });
+
+  it('returns bytes of their own, which the next call does not overwrite', () => {
+    const first = encodeUtf8Pieces(['crè', 'me']);
+    encodeUtf8Pieces(['über', ' alles']);
+
+    expect(first.toString('utf8')).toBe('crème');
   });
 });
