@@ -1,3 +1,4 @@
+import type { AnchorEdges } from './anchor-edges.ts';
 import { ANCHOR_LANES_WASM } from './anchor-lanes-wasm.ts';
 import { instantiateKernel } from './wasm-kernel.ts';
 
@@ -25,21 +26,33 @@ export interface LanesAnchors {
   readonly ignoreCase: readonly boolean[];
   /** Whether each anchor occurs only as a word of its own (see `isWord`). */
   readonly isWordOnly: readonly boolean[];
+  /**
+   * What can come before and after each anchor where it counts, when known.
+   * @default - none known
+   */
+  readonly edges?: readonly (AnchorEdges | undefined)[];
 }
 
-/** Flags of an anchor in a check (see assembly/anchor-lanes.ts): compared as written; a word of its own. */
+/**
+ * Flags of an anchor in a check (see assembly/anchor-lanes.ts): compared as written; a word of
+ * its own; some characters excluded before it; only some allowed after it.
+ */
 const EXACT = 1;
 const WORD = 2;
+const BEFORE = 4;
+const AFTER = 8;
 
 /**
  * Runs an anchor automaton over stretches of a JavaScript string in WebAssembly
  * (assembly/anchor-lanes.ts: four runs at once, about twice as fast as one run in JavaScript on
  * long texts). The stretch is copied into the kernel's memory as UTF-16, so positions are the
  * string's own indexes whatever characters it holds. An output state none of whose anchors can
- * end there (each compared as written, or not a word of its own) is not reported: on the bench
+ * end there (each compared as written, not a word of its own, or between characters its edges
+ * exclude: see `AnchorEdges`) is not reported: on the bench
  * CSV, 238,000 of the 476,000 outputs per 64 MB were the case-exact `ACc` and `ACe` (a Twilio
  * SID's `AC` and a hex digit) in `account` and `replacement`, 146,000 keywords inside words
- * (`call` in `called`); 68,000 are left.
+ * (`call` in `called`); 68,000 are left, of which the anchors' edges drop about half (15,000 of
+ * a 16 MB part are 8,600: `key` in `access key`, `-H` in `SKU-HWO`, `eyJ` after a JWT's dot).
  *
  * @example
  * const lanes = new AnchorLanes(automaton, { anchors, ignoreCase, isWordOnly });
@@ -145,17 +158,26 @@ function checksOf(
 ): { readonly units: Uint16Array; readonly starts: readonly number[] } {
   const units: number[] = [];
   const starts = outputs.map((ends) => {
-    const flags = ends.map(
-      (anchor) => (anchors.ignoreCase[anchor] ? 0 : EXACT) | (anchors.isWordOnly[anchor] ? WORD : 0),
-    );
+    const flags = ends.map((anchor) => {
+      const edges = anchors.edges?.[anchor];
+      return (
+        (anchors.ignoreCase[anchor] ? 0 : EXACT) |
+        (anchors.isWordOnly[anchor] ? WORD : 0) |
+        (edges?.excludedBefore.some((bits) => bits !== 0) ? BEFORE : 0) |
+        (edges?.allowedAfter !== undefined ? AFTER : 0)
+      );
+    });
     const literals = ends.map((anchor) => anchors.anchors[anchor] as string);
     if (flags.includes(0) || literals.some((literal) => literal.length > 0xffff)) return -1;
     const start = units.length;
     units.push(ends.length);
     literals.forEach((literal, index) => {
       const flag = flags[index] as number;
+      const edges = anchors.edges?.[ends[index] as number];
       units.push(literal.length, flag);
       if (flag & EXACT) for (let i = 0; i < literal.length; i++) units.push(literal.charCodeAt(i));
+      if (flag & BEFORE) units.push(...(edges?.excludedBefore ?? []));
+      if (flag & AFTER) units.push(...(edges?.allowedAfter ?? []));
     });
     return start;
   });
