@@ -26,9 +26,16 @@ function step(state: u32, at: usize, transitions: usize, symbols: usize): u32 {
   return load<u32>(transitions + <usize>state + symbol);
 }
 
-/** Flags of an anchor in a check: compared as written; a word of its own. */
+/** Flags of an anchor in a check: compared as written; a word of its own; characters excluded before; characters allowed after. */
 const EXACT = 1;
 const WORD = 2;
+const BEFORE = 4;
+const AFTER = 8;
+
+/** Whether the bit of ASCII character `code` is set in the 128 bits (eight u16s) at `bits`. */
+function hasBit(bits: usize, code: u32): bool {
+  return ((<u32>load<u16>(bits + ((<usize>(code >> 4)) << 1)) >> (code & 15)) & 1) !== 0;
+}
 
 function isLetter(code: u32): bool {
   return (code | 32) - 97 < 26;
@@ -42,9 +49,12 @@ function isLower(code: u32): bool {
  * False when no anchor of the check at `check` can occur ending before `end` in `text[0,
  * length)`: an anchor to compare as written is not there, one that must be a word of its own
  * has a lower-case letter running on into a letter at either end (as `isWord` of
- * functions/core/redaction/detectors/is-word.ts tells). Characters outside the text count as
+ * functions/core/redaction/detectors/is-word.ts tells), one with edges has an ASCII character
+ * excluded before it or one not allowed after it (see
+ * functions/core/redaction/detectors/anchor-edges.ts). Characters outside the text count as
  * allowing anything. A check is u16s: the number of anchors, then per anchor its length, its
- * flags and, when compared, its code units.
+ * flags, when compared its code units, then when checked before and after the 128 bits (eight
+ * u16s) of each.
  */
 function isPossible(text: usize, length: i32, end: i32, check: usize): bool {
   const count = <i32>load<u16>(check);
@@ -66,6 +76,20 @@ function isPossible(text: usize, length: i32, end: i32, check: usize): bool {
         }
       }
       at += (<usize>size) << 1;
+    }
+    if (flags & BEFORE) {
+      if (possible && start > 0) {
+        const before = <u32>load<u16>(text + ((<usize>(start - 1)) << 1));
+        if (before < 128 && hasBit(at, before)) possible = false;
+      }
+      at += 16;
+    }
+    if (flags & AFTER) {
+      if (possible && end < length) {
+        const after = <u32>load<u16>(text + ((<usize>end) << 1));
+        if (after >= 128 || !hasBit(at, after)) possible = false;
+      }
+      at += 16;
     }
     if (possible && flags & WORD && start >= 0) {
       if (start > 0) {

@@ -209,15 +209,22 @@ function extend(partials: readonly Partial[], next: readonly Partial[]): Partial
 }
 
 /**
- * The ASCII characters that the one-character negative lookbehinds before the first character
- * of a pattern of one alternative exclude; only those whose sets are exact over ASCII count.
+ * The ASCII characters that the lookbehinds before the first character of a pattern of one
+ * alternative exclude: those a one-character negative lookbehind names, and those none of the
+ * last characters of a positive one can be (`(?<=[a-z0-9][_.-]?)` ends in a letter, a digit,
+ * `_`, `.` or `-`); only sets exact over ASCII count.
  */
 function excludedBefore(alternatives: readonly AST.Alternative[], isIgnoreCase: boolean): CharSet {
   const excluded = CharSet.empty();
   const elements = alternatives.length === 1 ? (alternatives[0]?.elements ?? []) : [];
   for (const element of elements) {
     if (element.type !== 'Assertion') break;
-    if (element.kind !== 'lookbehind' || !element.negate) continue;
+    if (element.kind !== 'lookbehind') continue;
+    if (!element.negate) {
+      const last = lastCharacters(element.alternatives, isIgnoreCase);
+      if (last !== undefined) for (let code = 0; code < 128; code++) if (!last.has(code)) excluded.add(code);
+      continue;
+    }
     const singles = element.alternatives.map((alternative) =>
       alternative.elements.length === 1 ? alternative.elements[0] : undefined,
     );
@@ -228,6 +235,35 @@ function excludedBefore(alternatives: readonly AST.Alternative[], isIgnoreCase: 
     }
   }
   return excluded;
+}
+
+/**
+ * The characters the alternatives of a lookbehind can end with, or `undefined` when some
+ * alternative can end otherwise than with a character, class or escape exact over ASCII (after
+ * any optional ones of those).
+ */
+function lastCharacters(
+  alternatives: readonly AST.Alternative[],
+  isIgnoreCase: boolean,
+): CharSet | undefined {
+  let last = CharSet.empty();
+  for (const alternative of alternatives) {
+    let isEnded = false;
+    for (let index = alternative.elements.length - 1; index >= 0 && !isEnded; index--) {
+      const element = alternative.elements[index] as AST.Element;
+      const single = element.type === 'Quantifier' ? element.element : element;
+      if (element.type === 'Quantifier' && element.max === 0) continue;
+      if (
+        (single.type !== 'Character' && single.type !== 'CharacterClass' && single.type !== 'CharacterSet') ||
+        !isExactOverAscii(single)
+      )
+        return undefined;
+      last = last.union(charSetOf(single, isIgnoreCase));
+      isEnded = element.type !== 'Quantifier' || element.min > 0;
+    }
+    if (!isEnded) return undefined;
+  }
+  return last;
 }
 
 /** True for a character, class or escape whose ASCII members `charSetOf` knows exactly. */

@@ -123,9 +123,25 @@ describe('startSequencesOf', () => {
     expect(excluded('(?<!a|[0-9]|bc)x')).toBe('0123456789a');
     expect(excluded('(?<!.)a')).toBe('');
     expect(excluded('(?<![0-9][ -])a')).toBe('');
-    expect(excluded('(?<=[0-9])a')).toBe('');
     expect(excluded('a(?<![0-9])b')).toBe('');
     expect(excluded('(?<![0-9])a|b')).toBe('');
+  });
+
+  it('excludes before a match every character a positive lookbehind at its start cannot end with', () => {
+    const allowed = (pattern: string, flags = ''): string => {
+      const excluded = startSequencesOf(pattern, flags)?.excludedBefore as CharSet;
+      return Array.from({ length: 128 }, (_, code) =>
+        excluded.has(code) ? '' : String.fromCharCode(code),
+      ).join('');
+    };
+    expect(allowed('(?<=[0-9])a')).toBe('0123456789');
+    expect(allowed('(?<=[a-c][_.-]?)(?<!x[_.-]?)key', 'i')).toBe('-.ABC_abc');
+    expect(allowed('(?<=x|[0-9]y)a')).toBe('xy');
+    // Some alternative may end otherwise (nothing, a group, any character): all are allowed.
+    expect(allowed('(?<=^|[0-9])a').length).toBe(128);
+    expect(allowed('(?<=[0-9]?)a').length).toBe(128);
+    expect(allowed('(?<=(?:ab)+)a').length).toBe(128);
+    expect(allowed('(?<=.)a').length).toBe(128);
   });
 
   it('gives nothing when a match can start with no mandatory character, or in Unicode mode', () => {

@@ -1,3 +1,4 @@
+import type { AnchorEdges } from './anchor-edges.ts';
 import { ANCHOR_LANES_WASM } from './anchor-lanes-wasm.ts';
 import { instantiateKernel } from './wasm-kernel.ts';
 
@@ -25,21 +26,33 @@ export interface LanesAnchors {
   readonly ignoreCase: readonly boolean[];
   /** Whether each anchor occurs only as a word of its own (see `isWord`). */
   readonly isWordOnly: readonly boolean[];
+  /**
+   * What can come before and after each anchor where it counts, when known.
+   * @default - none known
+   */
+  readonly edges?: readonly (AnchorEdges | undefined)[];
 }
 
-/** Flags of an anchor in a check (see assembly/anchor-lanes.ts): compared as written; a word of its own. */
+/**
+ * Flags of an anchor in a check (see assembly/anchor-lanes.ts): compared as written; a word of
+ * its own; some characters excluded before it; only some allowed after it.
+ */
 const EXACT = 1;
 const WORD = 2;
+const BEFORE = 4;
+const AFTER = 8;
 
 /**
  * Runs an anchor automaton over stretches of a JavaScript string in WebAssembly
  * (assembly/anchor-lanes.ts: four runs at once, about twice as fast as one run in JavaScript on
  * long texts). The stretch is copied into the kernel's memory as UTF-16, so positions are the
  * string's own indexes whatever characters it holds. An output state none of whose anchors can
- * end there (each compared as written, or not a word of its own) is not reported: on the bench
+ * end there (each compared as written, not a word of its own, or between characters its edges
+ * exclude: see `AnchorEdges`) is not reported: on the bench
  * CSV, 238,000 of the 476,000 outputs per 64 MB were the case-exact `ACc` and `ACe` (a Twilio
  * SID's `AC` and a hex digit) in `account` and `replacement`, 146,000 keywords inside words
- * (`call` in `called`); 68,000 are left.
+ * (`call` in `called`); 68,000 are left, of which the anchors' edges drop about half (15,000 of
+ * a 16 MB part are 8,600: `key` in `access key`, `-H` in `SKU-HWO`, `eyJ` after a JWT's dot).
  *
  * @example
  * const lanes = new AnchorLanes(automaton, { anchors, ignoreCase, isWordOnly });
@@ -62,12 +75,13 @@ export class AnchorLanes {
 
   constructor(automaton: LanesAutomaton, anchors: LanesAnchors) {
     this.reach = Math.max(0, automaton.depth - 1);
-    const { width, firstOutputState } = automaton;
-    this.stateBytes = (width + 1) * 4;
+    const { width, firstOutputState, transitions } = automaton;
+    const states = firstOutputState + automaton.outputs.length;
+    const { classOf, classes } = symbolClassesOf(transitions, width, states);
+    this.stateBytes = (classes + 1) * 4;
     this.firstOutputState = firstOutputState;
     const symbolsBytes = 0x10000 * 2;
     this.transitionsAt = symbolsBytes;
-    const states = firstOutputState + automaton.outputs.length;
     const checks = checksOf(automaton.outputs, anchors);
     const checksAt = this.transitionsAt + states * this.stateBytes;
     this.textAt = align8(checksAt + checks.units.length * 2);
@@ -77,24 +91,25 @@ export class AnchorLanes {
     this.bytes = Buffer.from(memory);
     this.pairs = new Int32Array(memory, this.outAt);
     const symbols = new Uint16Array(memory, 0, 0x10000);
-    // Symbols and states as byte offsets into the transitions (four bytes an entry): the kernel
-    // adds them to find the next entry.
-    for (let code = 0; code < 128; code++) symbols[code] = code * 4;
-    for (const [code, symbol] of automaton.extraSymbols) symbols[code] = symbol * 4;
-    const table = new Uint32Array(memory, this.transitionsAt, states * (width + 1));
+    // Symbols (their classes) and states as byte offsets into the transitions (four bytes an
+    // entry): the kernel adds them to find the next entry. Characters no anchor uses are symbol
+    // 0, class 0, as the memory starts.
+    for (let code = 0; code < 128; code++) symbols[code] = (classOf[code] as number) * 4;
+    for (const [code, symbol] of automaton.extraSymbols) symbols[code] = (classOf[symbol] as number) * 4;
+    const table = new Uint32Array(memory, this.transitionsAt, states * (classes + 1));
     // A loop, not forEach: a callback per entry (~340,000 for the shipped packs) was ~5 ms of the
     // first long text's scan, the code still cold.
     const stateBytes = this.stateBytes;
-    const transitions = automaton.transitions;
-    for (let state = 0, index = 0; state < states; state++) {
-      const row = state * (width + 1);
-      for (let symbol = 0; symbol < width; symbol++, index++)
-        table[row + symbol] = (transitions[index] as number) * stateBytes;
+    for (let state = 0; state < states; state++) {
+      const row = state * (classes + 1);
+      const from = state * width;
+      for (let symbol = 0; symbol < width; symbol++)
+        table[row + (classOf[symbol] as number)] = (transitions[from + symbol] as number) * stateBytes;
     }
     new Uint16Array(memory, checksAt, checks.units.length).set(checks.units);
     checks.starts.forEach((start, output) => {
       // 0 where unchecked: no check starts there, the symbols do.
-      table[(firstOutputState + output) * (width + 1) + width] = start === -1 ? 0 : checksAt + start * 2;
+      table[(firstOutputState + output) * (classes + 1) + classes] = start === -1 ? 0 : checksAt + start * 2;
     });
   }
 
@@ -145,21 +160,74 @@ function checksOf(
 ): { readonly units: Uint16Array; readonly starts: readonly number[] } {
   const units: number[] = [];
   const starts = outputs.map((ends) => {
-    const flags = ends.map(
-      (anchor) => (anchors.ignoreCase[anchor] ? 0 : EXACT) | (anchors.isWordOnly[anchor] ? WORD : 0),
-    );
+    const flags = ends.map((anchor) => {
+      const edges = anchors.edges?.[anchor];
+      return (
+        (anchors.ignoreCase[anchor] ? 0 : EXACT) |
+        (anchors.isWordOnly[anchor] ? WORD : 0) |
+        (edges?.excludedBefore.some((bits) => bits !== 0) ? BEFORE : 0) |
+        (edges?.allowedAfter !== undefined ? AFTER : 0)
+      );
+    });
     const literals = ends.map((anchor) => anchors.anchors[anchor] as string);
     if (flags.includes(0) || literals.some((literal) => literal.length > 0xffff)) return -1;
     const start = units.length;
     units.push(ends.length);
     literals.forEach((literal, index) => {
       const flag = flags[index] as number;
+      const edges = anchors.edges?.[ends[index] as number];
       units.push(literal.length, flag);
       if (flag & EXACT) for (let i = 0; i < literal.length; i++) units.push(literal.charCodeAt(i));
+      if (flag & BEFORE) units.push(...(edges?.excludedBefore ?? []));
+      if (flag & AFTER) units.push(...(edges?.allowedAfter ?? []));
     });
     return start;
   });
   return { units: Uint16Array.from(units), starts };
+}
+
+/**
+ * The automaton's symbols in classes of those every state goes the same way on (upper-case
+ * letters as lower-case ones, characters no anchor uses as symbol 0), numbered from 0 in the
+ * order of their first symbols: the kernel's table holds a column per class. The shipped packs'
+ * automaton has 131 symbols in 58 classes, so its table takes 0.66 MB instead of 1.47: fewer of
+ * its rows miss the CPU's caches.
+ */
+function symbolClassesOf(
+  transitions: Uint16Array | Uint32Array,
+  width: number,
+  states: number,
+): { readonly classOf: Int32Array; readonly classes: number } {
+  const classOf = new Int32Array(width);
+  const firsts: number[] = [];
+  const byHash = new Map<number, number[]>();
+  for (let symbol = 0; symbol < width; symbol++) {
+    let hash = 0;
+    for (let index = symbol; index < states * width; index += width)
+      hash = (Math.imul(hash, 31) + (transitions[index] as number)) | 0;
+    const candidates = byHash.get(hash) ?? [];
+    const same = candidates.find((first) => isSameColumn(transitions, width, states, first, symbol));
+    if (same !== undefined) classOf[symbol] = classOf[same] as number;
+    else {
+      classOf[symbol] = firsts.length;
+      firsts.push(symbol);
+      candidates.push(symbol);
+      byHash.set(hash, candidates);
+    }
+  }
+  return { classOf, classes: firsts.length };
+}
+
+function isSameColumn(
+  transitions: Uint16Array | Uint32Array,
+  width: number,
+  states: number,
+  a: number,
+  b: number,
+): boolean {
+  for (let row = 0; row < states * width; row += width)
+    if (transitions[row + a] !== transitions[row + b]) return false;
+  return true;
 }
 
 function align8(offset: number): number {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { AnchorEdges } from './anchor-edges.ts';
 import { AnchorLanes, LANES_BLOCK_CHARS, type LanesAutomaton } from './anchor-lanes.ts';
 import { isWord } from './is-word.ts';
 import { StartList } from './start-list.ts';
@@ -21,7 +22,10 @@ export interface AnchorOccurrence {
  * Aho–Corasick automaton reads each character once (folded to lower case), with one table
  * lookup, and an anchor that must match exactly is compared at the few places it ends. An
  * anchor marked word-only (a pack keyword) occurs only where it is a word of its own (see
- * {@link isWord}): `call` in `call me`, not in `called`.
+ * {@link isWord}): `call` in `call me`, not in `called`. Anchors with edges (see `AnchorEdges`)
+ * are not reported by the lanes where a character excluded before one comes before it or one
+ * not allowed after it follows: `key-assignment`'s `key` (after a letter or digit, maybe and
+ * `_`, `.` or `-`) in `access key`, `api-key-header`'s `-H` (a space or tab after) in `SKU-HWO`.
  *
  * A regex alternating the anchors slows down with every anchor V8 must try at each offset
  * (measured: 137 anchors scan five times slower than this), and V8's fast skipping needs the
@@ -44,6 +48,8 @@ export class AnchorSearch {
   private readonly ignoreCase: readonly boolean[];
   /** Whether each anchor occurs only as a word of its own. */
   private readonly isWordOnly: readonly boolean[];
+  /** What can come before and after each anchor where it counts, when known. */
+  private readonly edges: readonly (AnchorEdges | undefined)[];
   /** Next state by state and character: `transitions[state * width + symbol]`. */
   private readonly transitions: Uint16Array | Uint32Array;
   /** Symbols per state: ASCII, then the other characters anchors use. */
@@ -73,10 +79,12 @@ export class AnchorSearch {
     anchors: readonly string[],
     ignoreCase: readonly boolean[] = anchors.map(() => true),
     isWordOnly: readonly boolean[] = anchors.map(() => false),
+    edges: readonly (AnchorEdges | undefined)[] = [],
   ) {
     this.anchors = anchors;
     this.ignoreCase = ignoreCase;
     this.isWordOnly = isWordOnly;
+    this.edges = edges;
     for (const anchor of anchors) {
       if (!/^[^\p{C}\p{Z}]/u.test(anchor) || /[\p{Cc}\p{Cs}]/u.test(anchor)) {
         throw new Error(
@@ -153,6 +161,7 @@ export class AnchorSearch {
       anchors: this.anchors,
       ignoreCase: this.ignoreCase,
       isWordOnly: this.isWordOnly,
+      edges: this.edges,
     });
     const end = Math.min(text.length, this.scannedTo + LANES_BLOCK_CHARS);
     const count = this.lanes.scan(text, this.from, this.scannedTo, end);

@@ -1,6 +1,7 @@
 import type { Detector, Match } from '../detector.ts';
 import { splitFieldName } from '../field-matcher.ts';
 import type { StartSequences } from '../pattern-start-sequences.ts';
+import { anchorEdgesOf } from './anchor-edges.ts';
 import { AnchorSearch } from './anchor-search.ts';
 import { isWord } from './is-word.ts';
 import { isAtKeywordEdges } from './keyword-edges.ts';
@@ -81,11 +82,20 @@ function groupOf(
       ? ShapeSearch.create(shapeKinds.map((kind) => members[kind]?.start as StartSequences))
       : undefined;
   const searches: Searches = {
-    // A pattern only keywords use counts only as a word of its own: the search need not report it elsewhere.
+    // A pattern only keywords use counts only as a word of its own, one only anchors use where
+    // its members' matches can start: the search need not report it elsewhere.
     anchors: new AnchorSearch(
       literals,
       ignoreCase,
       roles.map((uses) => uses.every((role) => role.isKeyword)),
+      roles.map((uses, pattern) =>
+        uses.some((role) => role.isKeyword)
+          ? undefined
+          : anchorEdgesOf(
+              literals[pattern] as string,
+              uses.map((role) => members[role.kind]?.anchorStart),
+            ),
+      ),
     ),
     roles,
     shapes: { search: shapes, kinds: shapes === undefined ? [] : shapeKinds },

@@ -6,6 +6,7 @@ import type { CharSet } from '../regex-char-sets.ts';
 import { shannonEntropy } from '../validators/shannon-entropy.ts';
 import type { ValidatorName } from '../validators/validator-registry.ts';
 import { uncheckedValidatorNamed, validatorNamed } from '../validators/validator-registry.ts';
+import { charsAfter } from './anchor-edges.ts';
 import {
   type CandidateSearch,
   leadingRunSearch,
@@ -95,6 +96,12 @@ export interface PackMember {
   readonly anchors: readonly string[];
   /** True when the anchors match in any case (the pattern ignores case). */
   readonly anchorsIgnoreCase: boolean;
+  /**
+   * With anchors: the characters every match starts with, which tell what can come before and
+   * after an anchor (see `anchorEdgesOf`).
+   * @default - not known
+   */
+  readonly anchorStart?: StartSequences | undefined;
   /** Without anchors: words (any case) that must precede a value within `keywordWindow`. */
   readonly keywords: readonly string[];
   readonly keywordWindow: number;
@@ -265,6 +272,7 @@ export function createPackMember(spec: PackMemberSpec, likelihood: Likelihood = 
       lookahead: Math.max(lookahead, standaloneReach),
       anchors,
       anchorsIgnoreCase: flags.includes('i'),
+      anchorStart: hasAnchors ? spec.start : undefined,
       keywords: isKeywordLed ? spec.keywords : [],
       keywordWindow: spec.keywordWindow,
       keywordEdges: spec.keywordEdges,
@@ -388,27 +396,11 @@ const maxFollowers = 24;
  * occurrence recorded, handed to the group and checked; `SK0`..`SKf` occur 28 times.
  */
 function lengthened(anchor: string, start: StartSequences): string[] {
-  const at = anchor.length;
-  const followers = new Set<number>();
-  // The anchor's characters as the sets name them, worked out once for all the sequences: a
-  // pack's anchors times its sequences run to thousands at every start of `serve`.
-  const codes = Array.from(anchor, (char) => Math.min(char.charCodeAt(0), 128));
-  const holdsAnchor = (sets: readonly CharSet[]): boolean => {
-    for (let index = 0; index < codes.length && index < sets.length; index++) {
-      if (!(sets[index] as CharSet).has(codes[index] as number)) return false;
-    }
-    return true;
-  };
-  for (const sets of start.sequences) {
-    if (!holdsAnchor(sets)) continue;
-    const next = sets[at];
-    // Which characters above U+007F a set holds it does not say (they are one member, 128), and
-    // an anchor holds no control characters (see `AnchorSearch`).
-    if (next === undefined || next.has(128) || next.has(127)) return [anchor];
-    for (let code = 0; code < 32; code++) if (next.has(code)) return [anchor];
-    for (let code = 32; code < 127; code++) if (next.has(code)) followers.add(code);
-    if (followers.size > maxFollowers) return [anchor];
-  }
+  const followers = charsAfter(anchor, start);
+  // An anchor holds no control characters (see `AnchorSearch`); which characters above U+007F
+  // can follow the sets do not say (they are one member, 128).
+  if (followers === undefined || followers.size > maxFollowers) return [anchor];
+  for (const code of followers) if (code < 32 || code >= 127) return [anchor];
   return followers.size === 0 ? [anchor] : [...followers].map((code) => anchor + String.fromCharCode(code));
 }
 

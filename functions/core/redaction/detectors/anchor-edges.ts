@@ -1,0 +1,72 @@
+import type { StartSequences } from '../pattern-start-sequences.ts';
+
+/**
+ * What can come right before and right after an anchor where a match starts with it, as the
+ * anchor lanes' kernel checks it (see assembly/anchor-lanes.ts): 128 bits each, one per ASCII
+ * character, as eight u16s.
+ */
+export interface AnchorEdges {
+  /** Bit set: the character cannot come right before the anchor (characters above U+007F always can). */
+  readonly excludedBefore: Uint16Array;
+  /**
+   * Bit set: the character can come right after the anchor (characters above U+007F cannot);
+   * `undefined` when any can.
+   */
+  readonly allowedAfter: Uint16Array | undefined;
+}
+
+/**
+ * The characters that can come right after `anchor` in a match starting with it, as the start
+ * sequences holding it tell (index 128: any above U+007F), or `undefined` when one of them ends
+ * with the anchor, so that anything can.
+ */
+export function charsAfter(anchor: string, start: StartSequences): Set<number> | undefined {
+  const at = anchor.length;
+  const followers = new Set<number>();
+  // The anchor's characters as the sets name them, worked out once for all the sequences: a
+  // pack's anchors times its sequences run to thousands at every start of `serve`.
+  const codes = Array.from(anchor, (char) => Math.min(char.charCodeAt(0), 128));
+  for (const sets of start.sequences) {
+    let isHeld = true;
+    for (let index = 0; index < codes.length && index < sets.length && isHeld; index++) {
+      isHeld = sets[index]?.has(codes[index] as number) === true;
+    }
+    if (!isHeld) continue;
+    const next = sets[at];
+    if (next === undefined) return undefined;
+    for (let code = 0; code <= 128; code++) if (next.has(code)) followers.add(code);
+  }
+  return followers;
+}
+
+/**
+ * The edges of `anchor` where every match of the members it starts (each with its start
+ * sequences) starts with it: the characters excluded before all of them, those allowed after any.
+ * `undefined` when a member's sequences are not known.
+ */
+export function anchorEdgesOf(
+  anchor: string,
+  starts: readonly (StartSequences | undefined)[],
+): AnchorEdges | undefined {
+  if (starts.length === 0) return undefined;
+  const excludedBefore = new Uint16Array(8).fill(0xffff);
+  let allowedAfter: Uint16Array | undefined = new Uint16Array(8);
+  for (const start of starts) {
+    if (start === undefined) return undefined;
+    for (let code = 0; code < 128; code++) {
+      if (!start.excludedBefore.has(code)) clearBit(excludedBefore, code);
+    }
+    const after = allowedAfter && charsAfter(anchor, start);
+    if (after === undefined || after.has(128)) allowedAfter = undefined;
+    else for (const code of after) setBit(allowedAfter as Uint16Array, code);
+  }
+  return { excludedBefore, allowedAfter };
+}
+
+function setBit(bits: Uint16Array, code: number): void {
+  bits[code >> 4] = (bits[code >> 4] as number) | (1 << (code & 15));
+}
+
+function clearBit(bits: Uint16Array, code: number): void {
+  bits[code >> 4] = (bits[code >> 4] as number) & ~(1 << (code & 15));
+}
