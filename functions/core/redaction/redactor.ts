@@ -115,16 +115,20 @@ export class Redactor {
     let position = from;
     for (const match of matches) {
       out += text.slice(position, match.start);
-      const span = text.slice(match.start, match.end);
-      const action = this.ruleSet.detectorActions[match.detector];
-      out +=
-        this.ruleSet.lineWiseDetectors?.has(match.detector) === true && /[\r\n]/.test(span)
-          ? replaceEachLine(span, action)
-          : keepLineBreaks(span, action?.(match.value ?? span));
-      this.count(this.ruleSet.detectorIds[match.detector] ?? 'unknown');
+      out += this.replacement(text, match);
       position = match.end;
     }
     return out + text.slice(position, to);
+  }
+
+  /** What `replace` puts for `match` in `text`, counted. */
+  replacement(text: string, match: ScanMatch): string {
+    const span = text.slice(match.start, match.end);
+    const action = this.ruleSet.detectorActions[match.detector];
+    this.count(this.ruleSet.detectorIds[match.detector] ?? 'unknown');
+    return this.ruleSet.lineWiseDetectors?.has(match.detector) === true && /[\r\n]/.test(span)
+      ? replaceEachLine(span, action)
+      : keepLineBreaks(span, action?.(match.value ?? span));
   }
 
   /** The field rule naming `path`, if any (first listed wins). */

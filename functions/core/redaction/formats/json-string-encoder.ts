@@ -1,5 +1,5 @@
 import type { Redactor } from '../redactor.ts';
-import type { Scanner } from '../scanner.ts';
+import type { ScanMatch, Scanner } from '../scanner.ts';
 import { plainJsonNumber } from './json-number-digits.ts';
 
 /** Strings longer than this are not remembered: long values rarely repeat. */
@@ -58,6 +58,32 @@ export class JsonStringEncoder {
 /** `text` as a JSON string literal, exactly as `JSON.stringify` writes it. */
 export function quote(text: string): string {
   return needsEscape(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
+/**
+ * `quote(redactor.replace(text, matches, from, to))` of a string literal's text `text[from, to)`
+ * that holds no escape, control character or surrogate (see `JsonTokenRewriter.plainString`):
+ * only the replacements are checked for what JSON escapes, not the whole value again.
+ */
+export function quoteReplaced(
+  redactor: Redactor,
+  text: string,
+  matches: readonly ScanMatch[],
+  from: number,
+  to: number,
+): string {
+  let out = '"';
+  let position = from;
+  let isEscaped = false;
+  for (const match of matches) {
+    out += text.slice(position, match.start);
+    const replacement = redactor.replacement(text, match);
+    isEscaped ||= needsEscape(replacement);
+    out += replacement;
+    position = match.end;
+  }
+  out += text.slice(position, to);
+  return isEscaped ? JSON.stringify(out.slice(1)) : `${out}"`;
 }
 
 /**

@@ -10,7 +10,7 @@ import { FieldRuleCache, type PathNode } from './field-rule-cache.ts';
 import { type HeldValue, HeldValues } from './held-values.ts';
 import { namedOnlyCleared } from './json-context-values.ts';
 import { jsonScanText, kernelScans } from './json-scan-text.ts';
-import { JsonStringEncoder, quote } from './json-string-encoder.ts';
+import { JsonStringEncoder, quote, quoteReplaced } from './json-string-encoder.ts';
 import { JsonTableWindow, pairRule, tableShapes } from './json-table-window.ts';
 import { lexJsonText, type PlainStrings } from './json-text-lexer.ts';
 import type { MatchCursor } from './match-cursor.ts';
@@ -476,7 +476,7 @@ export class JsonTokenRewriter {
             this.cellWhole = own.some((match) => match.start === start + 1 && match.end === end - 1);
           this.writeSeparator();
           if (own.length === 0) this.copy(start, end);
-          else this.write(quote(this.redactor.replace(this.source, own, start + 1, end - 1)));
+          else this.write(quoteReplaced(this.redactor, this.source, own, start + 1, end - 1));
         } else {
           const value = this.source.slice(start + 1, end - 1);
           const scanner = this.valueScanner();
