@@ -6,7 +6,11 @@ import type { RuleSetSource } from '../core/ports/rule-set-source.ts';
 import { compilePacks } from '../core/redaction/compiled-pack.ts';
 import { addKnownAutomata } from '../core/redaction/detectors/anchor-search.ts';
 import type { DetectorPack } from '../core/redaction/pack-schema.ts';
-import { patternFactsFromJson, patternFactsKey } from '../core/redaction/pattern-facts.ts';
+import {
+  type PatternFactsLookup,
+  patternFactsFromJson,
+  patternFactsKey,
+} from '../core/redaction/pattern-facts.ts';
 import type { RuleFileDocument, RuleFileText } from '../core/redaction/rule-file.ts';
 import { ruleFilePositions } from '../core/redaction/rule-file-positions.ts';
 import type { RuleSet, RuleSetDocument } from '../core/redaction/rule-schema.ts';
@@ -98,18 +102,14 @@ export function createLocalRuleSetSource(dir: string): RuleSetSource {
     },
     async loadPacks() {
       const files = await readYamlFiles(join(dir, PACKS_SUBDIR), 'packs', { isOptional: true });
-      patternFacts ??= readBundleFile<unknown>(PATTERN_FACTS_FILE);
-      const facts = await patternFacts;
+      const cachedFacts = await loadCachedPatternFacts();
       const validate = files.every(isValidated)
         ? ({ file, text, output }: RuleFileText) => ({
             pack: output as DetectorPack,
             positionOf: ruleFilePositions(text, file).positionOf,
           })
         : (await import('../core/redaction/detector-pack.ts')).validatePackFile;
-      return compilePacks(files, validate, (pattern, flags) => {
-        const json = facts.get(patternFactsKey(pattern, flags));
-        return json === undefined ? undefined : patternFactsFromJson(json);
-      });
+      return compilePacks(files, validate, cachedFacts);
     },
   };
 }
@@ -185,6 +185,28 @@ async function readBundleFile<T>(name: string): Promise<ReadonlyMap<string, T>> 
   return new Map(Object.entries(JSON.parse(json) as Record<string, T>));
 }
 
+/** The facts of the shipped packs' patterns that {@link PATTERN_FACTS_FILE} holds, loaded once. */
+export async function loadCachedPatternFacts(): Promise<PatternFactsLookup> {
+  patternFacts ??= readBundleFile<unknown>(PATTERN_FACTS_FILE);
+  const facts = await patternFacts;
+  return (pattern, flags) => {
+    const json = facts.get(patternFactsKey(pattern, flags));
+    return json === undefined ? undefined : patternFactsFromJson(json);
+  };
+}
+
+/**
+ * Gives the anchor automata of {@link ANCHOR_AUTOMATA_FILE} to the anchor search, once, for the
+ * rule sets compiled next.
+ */
+export function loadKnownAutomata(): Promise<void> {
+  anchorAutomata ??= Promise.all([
+    readBundleFile<unknown>(ANCHOR_AUTOMATA_FILE),
+    readBundleBytes(ANCHOR_AUTOMATA_TRANSITIONS_FILE),
+  ]).then(([automata, transitions]) => addKnownAutomata(Object.fromEntries(automata), transitions));
+  return anchorAutomata;
+}
+
 /**
  * Loads and resolves the rule sets in `dir`, by name. A merged rule set whose schema output
  * {@link VALIDATED_RULES_FILE} holds is not validated again (the schema was ~15 ms of a `serve`
@@ -197,15 +219,11 @@ async function readBundleFile<T>(name: string): Promise<ReadonlyMap<string, T>> 
 export async function loadRuleCatalog(dir: string): Promise<Map<string, ResolvedRuleSet>> {
   const source = createLocalRuleSetSource(dir);
   validatedRules ??= readBundleFile<Readonly<Record<string, unknown>>>(VALIDATED_RULES_FILE);
-  anchorAutomata ??= Promise.all([
-    readBundleFile<unknown>(ANCHOR_AUTOMATA_FILE),
-    readBundleBytes(ANCHOR_AUTOMATA_TRANSITIONS_FILE),
-  ]).then(([automata, transitions]) => addKnownAutomata(Object.fromEntries(automata), transitions));
   const [files, packs, validated] = await Promise.all([
     source.load(),
     source.loadPacks(),
     validatedRules,
-    anchorAutomata,
+    loadKnownAutomata(),
   ]);
   const outputs = validated.get(VALIDATED_RULE_SETS_KIND) ?? {};
   const cached = (document: RuleSetDocument): RuleSet | undefined => {
