@@ -26,11 +26,28 @@ export function createIpv6Detector(): Detector {
     lookbehind: 2,
     lookahead: 4,
     findFrom(text: string, from: number): Match | undefined {
+      // The last colon whose run a word character before it rules out (the first of a log
+      // timestamp's `T10:30:00`): a colon after it in the same run is ruled out when reading
+      // back reaches it, and a ruled-out run is not read forwards at all. None yet: -2, as a
+      // run starting at 0 reads back to -1.
+      let ruledOut = -2;
       let colon = text.indexOf(':', from);
       while (colon !== -1) {
         let runStart = colon;
-        while (runStart > 0 && colon - runStart <= maxRunLength && isRunChar(text.charCodeAt(runStart - 1))) {
+        let first = 58;
+        let before = text.charCodeAt(colon - 1);
+        while (isRunChar(before) && colon - runStart <= maxRunLength && runStart - 1 !== ruledOut) {
           runStart--;
+          first = before;
+          before = text.charCodeAt(runStart - 1);
+        }
+        if (
+          runStart - 1 === ruledOut ||
+          (isWordCharacter(before) && !(first === 58 && text.charCodeAt(runStart + 1) !== 58))
+        ) {
+          ruledOut = colon;
+          colon = text.indexOf(':', colon + 1);
+          continue;
         }
         let runEnd = colon + 1;
         while (runEnd - runStart <= maxRunLength && isRunChar(text.charCodeAt(runEnd))) runEnd++;
