@@ -6,9 +6,10 @@
  * feeds whole; each run of line feeds is written as one, the bytes after it moved back, and a
  * map of positions says where they came from. The contents of strings, most of a record's bytes,
  * are read and moved sixteen at a time (SIMD) up to the next quote, backslash or control
- * character (a line feed among them). Besides, it writes where each string starts and ends, and
- * whether it is plain (see `scanText`), so that callers find the plain strings' ends without
- * reading them again (see `PlainStrings`).
+ * character (a line feed among them); with `blanksKeys` a string's end is found before its bytes
+ * move, and a plain key's (about half the strings of records) then never move. Besides, it writes
+ * where each string starts and ends, and whether it is plain (see `scanText`), so that callers
+ * find the plain strings' ends without reading them again (see `PlainStrings`).
  *
  * Built by bin/build-kernels.js into functions/core/redaction/formats/json-scan-text-wasm.ts.
  */
@@ -99,6 +100,48 @@ function keepToSpecial(text: usize, from: i32, length: i32): i32 {
   return end;
 }
 
+/**
+ * The index of the first quote, backslash or control character of `text[from, length)`, or
+ * `length`, read sixteen bytes at a time without moving any (see {@link keepToSpecial}).
+ */
+function specialFrom(text: usize, from: i32, length: i32): i32 {
+  const quotes = i8x16.splat(QUOTE);
+  const backslashes = i8x16.splat(BACKSLASH);
+  const spaces = i8x16.splat(SPACE);
+  let i = from;
+  while (length - i >= BLOCK) {
+    const block = v128.load(text + <usize>i);
+    const special = v128.or(
+      v128.or(i8x16.eq(block, quotes), i8x16.eq(block, backslashes)),
+      i8x16.lt_u(block, spaces),
+    );
+    const mask = i8x16.bitmask(special);
+    if (mask !== 0) return i + ctz(mask);
+    i += BLOCK;
+  }
+  while (i < length && !isStringSpecial(load<u8>(text + <usize>i))) i++;
+  return i;
+}
+
+/**
+ * Keeps `text[from, end)`, a run without quote, backslash or control character, where the next
+ * byte goes: sixteen bytes at a time once they are that far behind (each block stored there
+ * overwrites only bytes already read), else one at a time.
+ */
+function keepRun(text: usize, from: i32, end: i32): void {
+  note(from);
+  if (end <= from) return;
+  const behind = shift;
+  let at = from;
+  if (behind >= BLOCK) {
+    for (; at < end; at += BLOCK) v128.store(text + <usize>(at - behind), v128.load(text + <usize>at));
+  } else if (behind > 0) {
+    for (; at < end; at++) store<u8>(text + <usize>(at - behind), load<u8>(text + <usize>at));
+  }
+  written += end - from;
+  isBreak = false;
+}
+
 // The state of one `scanText`: where the next byte goes, whether the last byte written is a line
 // feed, and the map of positions (see `scanText`) with its entries and the shift of the last one.
 let written: i32 = 0;
@@ -179,10 +222,30 @@ export function scanText(
       const open = i;
       // Read before the string's bytes move: those after it are masked off once its end is known.
       const head = v128.load(text + <usize>(i + 1));
+      // The run kept with a key's check needs no second reading. keepToSpecial is called from
+      // one place: Binaryen then inlines it, and the path without blanksKeys keeps its speed.
+      let isRunKept = false;
+      if (blanksKeys !== 0) {
+        // Keys, most strings of records, are found before their bytes would move, and blanked.
+        const run = specialFrom(text, i + 1, length);
+        if (run < length && load<u8>(text + <usize>run) === QUOTE && isKeyEnd(text, run + 1, length)) {
+          const entry = strings + <usize>stringCount * STRING_BYTES;
+          store<i32>(entry, open);
+          store<i32>(entry + 4, run);
+          const inHead = i8x16.lt_u(LANES, i8x16.splat(<i8>min(run - open - 1, BLOCK)));
+          v128.store(entry + 8, v128.and(head, inHead));
+          stringCount++;
+          i = run + 1;
+          continue;
+        }
+        keepRun(text, i + 1, run);
+        i = run;
+        isRunKept = true;
+      } else i++;
       let isPlain = true;
-      i++;
       for (;;) {
-        i = keepToSpecial(text, i, length);
+        if (!isRunKept) i = keepToSpecial(text, i, length);
+        isRunKept = false;
         if (i >= length) break;
         byte = load<u8>(text + <usize>i);
         if (byte === BACKSLASH) {

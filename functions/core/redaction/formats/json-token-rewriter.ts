@@ -623,12 +623,13 @@ export class JsonTokenRewriter {
    * their tokens would be: one whose key has a field rule (and no sibling role), its value
    * given to the rule (`writeField`); and one whose key is context, its value a plain string
    * the batch scan cleared, written as it is and scanned later with the others (see
-   * {@link settle}) when {@link canSettleLater} said so before for that key's scanner. A member
-   * whose value is an object or array, under a key without a rule, has its key read there too,
-   * and the container is left to its tokens (most records nest a few). Returns where it
-   * stopped: before the first member that is not such a member, at such a container, or after
-   * the last one read. Without `matches` (a JSON text in a string, which no batch scan read) no
-   * member is plain.
+   * {@link settle}) when {@link canSettleLater} said so before for that key's scanner. Any other
+   * member whose key is such a key has its key read there too, and its value is left to its
+   * tokens: an object or array (most records nest a few), a string a match overlaps (a key read
+   * by its tokens costs more than the rest of such a member) or with escapes. Returns where it
+   * stopped: before the first member whose key is not such a key, at the value of a member
+   * whose key it read, or after the last member read. Without `matches` (a JSON text in a
+   * string, which no batch scan read) no member is plain.
    */
   plainMembers(from: number, to: number, matches: MatchCursor | undefined, plain: PlainStrings): number {
     if (matches === undefined || (this.expect !== KEY && this.expect !== KEY_OR_CLOSE)) return from;
@@ -667,26 +668,33 @@ export class JsonTokenRewriter {
       const start = keyClose + 2;
       if (start >= to) return i;
       const first = source.charCodeAt(start);
-      let end: number;
+      let end = -1;
       if (first === QUOTE) {
         const close = plain.closeOf(start);
-        if (close < 0 || close >= to || close - start - 1 > maxChars) return i;
-        if (isJsonContainerStart(source.charCodeAt(start + 1))) return i;
-        // A rule's value is given to the rule whatever the detectors found in it.
-        if (rule === undefined && matches.overlaps(start + 1, close)) return i;
-        end = close + 1;
+        if (close >= 0 && close < to && close - start - 1 <= maxChars) {
+          // A rule's value is given to the rule whatever the detectors found in it.
+          const isCopied =
+            !isJsonContainerStart(source.charCodeAt(start + 1)) &&
+            (rule !== undefined || !matches.overlaps(start + 1, close));
+          if (isCopied) end = close + 1;
+        }
       } else if (!isContext && (first === MINUS || (first >= DIGIT_0 && first <= DIGIT_9))) {
-        end = start + 1;
-        while (end < to && isNumberCharacter(source.charCodeAt(end))) end++;
-        if (end >= to || end - start > maxChars || !isPlainNumber(source, start, end)) return i;
-        if (rule === undefined && matches.overlaps(start, end)) return i;
-      } else if (rule === undefined && (first === OPEN_BRACE || first === OPEN_BRACKET)) {
-        // A container: its key read as its tokens would read it, the container left to them.
-        this.readPlainKey(frame, node, i, keyClose, pathChars);
+        let last = start + 1;
+        while (last < to && isNumberCharacter(source.charCodeAt(last))) last++;
+        const isCopied =
+          last < to &&
+          last - start <= maxChars &&
+          isPlainNumber(source, start, last) &&
+          (rule !== undefined || !matches.overlaps(start, last));
+        if (isCopied) end = last;
+      }
+      this.readPlainKey(frame, node, i, keyClose, pathChars);
+      if (end < 0) {
+        // Any other value (a container, a string a match overlaps or with escapes, …): its key
+        // read as its tokens would read it, the value left to its tokens.
         this.expect = VALUE;
         return start;
-      } else return i;
-      this.readPlainKey(frame, node, i, keyClose, pathChars);
+      }
       if (rule !== undefined && !rule.isKeep) {
         this.writeField(rule, first === QUOTE ? source.slice(start + 1, end - 1) : source.slice(start, end));
       } else {
@@ -1702,8 +1710,6 @@ export class JsonTokenRewriter {
 const QUOTE = 0x22;
 const COLON_CODE = 0x3a;
 const COMMA_CODE = 0x2c;
-const OPEN_BRACE = 0x7b;
-const OPEN_BRACKET = 0x5b;
 const MINUS = 0x2d;
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
