@@ -45,6 +45,26 @@ class ShapePositions {
   /** Positions where one of {@link digitRunShapes} matches, the first `digitRunCount`, ascending. */
   private readonly digitRun: number[] = [];
   private digitRunCount = 0;
+  /**
+   * Per list, the index after the position last returned from it: a search asks on from past
+   * what it was given, so the answer is mostly the one there, found without a binary search
+   * (in bench logs, over the 4 K IPv4 positions of a text, once a line).
+   */
+  private ipv4Next = 0;
+  private digitRunNext = 0;
+
+  /** {@link next} of an IPv4 core, the remembered one taken in a call small enough to inline. */
+  nextIpv4(text: string, from: number): number {
+    const index = this.ipv4Next;
+    if (text === this.text && index < this.ipv4Count && from >= this.from) {
+      const at = this.ipv4[index] as number;
+      if (at >= from && (index === 0 || (this.ipv4[index - 1] as number) < from)) {
+        this.ipv4Next = index + 1;
+        return at;
+      }
+    }
+    return this.next(text, from, true);
+  }
 
   /** The least position `>= from` in `text` where {@link ipv4Core} matches (`isIpv4`) or one of the others, or -1. */
   next(text: string, from: number, isIpv4: boolean): number {
@@ -55,6 +75,8 @@ class ShapePositions {
       // Counts rather than lengths: setting an array's length is a call into the runtime.
       this.ipv4Count = 0;
       this.digitRunCount = 0;
+      this.ipv4Next = 0;
+      this.digitRunNext = 0;
       // From one before: the IPv4 detector asks there, its core starting a digit before the
       // address, after the other detectors asked from the same position.
       this.from = Math.max(0, from - 1);
@@ -67,14 +89,22 @@ class ShapePositions {
     this.text = text;
     const found = isIpv4 ? this.ipv4 : this.digitRun;
     const count = isIpv4 ? this.ipv4Count : this.digitRunCount;
-    let low = 0;
-    let high = count;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if ((found[middle] as number) < from) low = middle + 1;
-      else high = middle;
+    const hint = isIpv4 ? this.ipv4Next : this.digitRunNext;
+    // Positions before `hint` lie below `from` when the one just before it does.
+    let low = hint > 0 && (found[hint - 1] as number) >= from ? 0 : hint;
+    if (low >= count || (found[low] as number) < from) {
+      let high = count;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        if ((found[middle] as number) < from) low = middle + 1;
+        else high = middle;
+      }
     }
-    if (low < count) return found[low] as number;
+    if (low < count) {
+      if (isIpv4) this.ipv4Next = low + 1;
+      else this.digitRunNext = low + 1;
+      return found[low] as number;
+    }
     // Positions not recorded yet lie at or after `to`.
     while (this.to <= text.length) {
       const at = this.nextMatch(text, this.to);
@@ -87,7 +117,11 @@ class ShapePositions {
       const isIpv4At = text.charCodeAt(at + 1) === 46;
       if (isIpv4At) this.ipv4[this.ipv4Count++] = at;
       else this.digitRun[this.digitRunCount++] = at;
-      if (isIpv4At === isIpv4 && at >= from) return at;
+      if (isIpv4At === isIpv4 && at >= from) {
+        if (isIpv4) this.ipv4Next = this.ipv4Count;
+        else this.digitRunNext = this.digitRunCount;
+        return at;
+      }
     }
     return -1;
   }
@@ -164,6 +198,6 @@ export const digitShapes = (() => {
     ssn: digitRunSearch(digitRunShapes.ssn),
     compactSsn: digitRunSearch(digitRunShapes.compactSsn),
     card: digitRunSearch(digitRunShapes.card),
-    ipv4Core: ((text, from) => positions.next(text, from, true)) as CandidateSearch,
+    ipv4Core: ((text, from) => positions.nextIpv4(text, from)) as CandidateSearch,
   };
 })();
