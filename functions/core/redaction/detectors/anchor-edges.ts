@@ -61,7 +61,9 @@ export function allowedAfterOf(anchor: string, start: StartSequences): Uint16Arr
  * `undefined` when a member's are not known, or none are given.
  */
 export function sharedAnchorEdges(uses: readonly (AnchorEdges | undefined)[]): AnchorEdges | undefined {
-  if (uses.length === 0) return undefined;
+  // Most patterns are one member's anchor: its own edges, not a copy (~900 patterns a compile
+  // of the default rule set, two typed arrays each).
+  if (uses.length <= 1) return uses[0];
   const excludedBefore = new Uint16Array(8).fill(0xffff);
   let allowedAfter: Uint16Array | undefined = new Uint16Array(8);
   for (const edges of uses) {
