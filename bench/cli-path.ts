@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, open, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -27,6 +27,11 @@ export interface StartRun {
   readonly listeningSeconds: number;
   /** Spawn to the end of the body of the first GET (signed with the printed demo key). */
   readonly firstRequestSeconds: number;
+  /**
+   * CPU time of the processes still running in the started group when the first GET is answered
+   * (npm's and the gateway's, with their threads), from /proc; undefined where there is none.
+   */
+  readonly cpuSeconds: number | undefined;
 }
 
 export interface CliPathOptions {
@@ -143,15 +148,24 @@ async function timeProcess(
 }
 
 /** Starts the gateway with `command`, reads an example object through it with the printed demo key, stops it. */
-async function timeFirstRequest(
+export async function timeFirstRequest(
   command: readonly string[],
   cwd: string,
   env: NodeJS.ProcessEnv,
+  timeoutMs = START_TIMEOUT_MS,
 ): Promise<StartRun> {
   const [file, ...args] = command;
   const started = performance.now();
   // Its own process group: npm runs the script under a shell, and SIGTERM must reach the gateway.
   const child = spawn(file as string, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Killed whole at the deadline, whatever it waits for: the output below then ends, or the GET fails.
+  const deadline = setTimeout(() => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
+  }, timeoutMs);
   let output = '';
   let listeningAt: number | undefined;
   try {
@@ -165,8 +179,8 @@ async function timeFirstRequest(
       child.stderr?.on('data', onData);
       child.once('exit', (code) => reject(new Error(`${command.join(' ')} exited with ${code}:\n${output}`)));
       setTimeout(
-        () => reject(new Error(`${command.join(' ')}: no demo key within ${START_TIMEOUT_MS} ms`)),
-        START_TIMEOUT_MS,
+        () => reject(new Error(`${command.join(' ')}: no demo key within ${timeoutMs} ms`)),
+        timeoutMs,
       ).unref();
     });
     await printed;
@@ -185,9 +199,15 @@ async function timeFirstRequest(
     const object = await client.send(new GetObjectCommand({ Bucket: 'example', Key: 'customers.csv' }));
     await object.Body?.transformToString();
     const firstRequestSeconds = (performance.now() - started) / 1000;
+    const cpuSeconds = child.pid === undefined ? undefined : await groupCpuSeconds(child.pid);
     client.destroy();
-    return { listeningSeconds: ((listeningAt ?? performance.now()) - started) / 1000, firstRequestSeconds };
+    return {
+      listeningSeconds: ((listeningAt ?? performance.now()) - started) / 1000,
+      firstRequestSeconds,
+      cpuSeconds,
+    };
   } finally {
+    clearTimeout(deadline);
     child.stdout?.resume();
     child.stderr?.resume();
     if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
@@ -196,6 +216,36 @@ async function timeFirstRequest(
       if ((await exited) === undefined) process.kill(-child.pid, 'SIGKILL');
     }
   }
+}
+
+/**
+ * The CPU time of every thread of the processes in process group `group`, from the first field
+ * of /proc/PID/task/TID/schedstat (nanoseconds, where /proc/PID/stat counts 10 ms ticks);
+ * undefined without /proc.
+ */
+async function groupCpuSeconds(group: number): Promise<number | undefined> {
+  let pids: string[];
+  try {
+    pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name));
+  } catch {
+    return undefined;
+  }
+  let nanoseconds = 0;
+  for (const pid of pids) {
+    try {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+      // Fields after the command name (which may hold spaces), from the third: state, ppid, pgrp.
+      const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+      if (pgrp !== group) continue;
+      for (const task of await readdir(`/proc/${pid}/task`)) {
+        const schedstat = await readFile(`/proc/${pid}/task/${task}/schedstat`, 'utf8');
+        nanoseconds += Number(schedstat.split(' ')[0]);
+      }
+    } catch {
+      // Exited meanwhile.
+    }
+  }
+  return nanoseconds / 1e9;
 }
 
 /** The exit code (or signal) of `child`; kills it after `timeoutMs`. */

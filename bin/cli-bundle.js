@@ -41,6 +41,8 @@ const COMPILED_RULE_SETS_FILE = join(CLI_BUNDLE_DIR, 'compiled-rule-sets.json');
 const ANCHOR_AUTOMATA_FILE = join(CLI_BUNDLE_DIR, 'anchor-automata.json');
 /** Their transitions (ANCHOR_AUTOMATA_TRANSITIONS_FILE there). */
 const ANCHOR_AUTOMATA_TRANSITIONS_FILE = join(CLI_BUNDLE_DIR, 'anchor-automata.bin');
+/** The anchor facts of the shipped packs' members (functions/adapters/local-rule-set-source.ts, ANCHOR_FACTS_FILE). */
+const ANCHOR_FACTS_FILE = join(CLI_BUNDLE_DIR, 'anchor-facts.json');
 /** The shipped rule sets and, in its packs/ folder, the detector packs. */
 const RULES_DIR = join(ROOT, 'redaction-rules');
 
@@ -225,12 +227,13 @@ export async function buildCliBundle() {
   }
   // A bundled package counts as one input, its package.json, which an update of it rewrites: a
   // stat of each of its files would cost more at every start (~500 files, ~10 ms) than it tells.
-  const inputs = new Set(
-    Object.keys(result.metafile.inputs).map((input) => {
+  const inputs = new Set([
+    ...Object.keys(result.metafile.inputs).map((input) => {
       const packageDir = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1];
       return packageDir === undefined ? input : `${packageDir}/package.json`;
     }),
-  );
+    ...shippedRuleInputs(),
+  ]);
   writeAtomically(INPUTS_FILE, `${[...inputs].join('\n')}\n`);
   // A source saved while esbuild read it is newer than the start, so the next run rebuilds.
   utimesSync(INPUTS_FILE, startedAt, startedAt);
@@ -244,11 +247,30 @@ export async function buildCliBundle() {
     COMPILED_RULE_SETS_FILE,
     ANCHOR_AUTOMATA_FILE,
     ANCHOR_AUTOMATA_TRANSITIONS_FILE,
+    ANCHOR_FACTS_FILE,
   ]);
   for (const name of readdirSync(CLI_BUNDLE_DIR, { recursive: true, encoding: 'utf8' })) {
     const path = join(CLI_BUNDLE_DIR, name);
     if (!written.has(path) && statSync(path).isFile() && !/\.tmp(\.mjs)?$/.test(path)) rmSync(path);
   }
+}
+
+/**
+ * The shipped rule and pack files and their folders (a file added or removed changes the
+ * folder's mtime), relative to the repository: the caches beside the bundle are worked out from
+ * them, so an edited pack makes the bundle stale and the next run rebuilds them, instead of
+ * working out at every start what they no longer hold.
+ *
+ * @returns {string[]}
+ */
+function shippedRuleInputs() {
+  return [RULES_DIR, join(RULES_DIR, 'packs')].flatMap((dir) => {
+    if (!existsSync(dir)) return [];
+    const files = readdirSync(dir, { withFileTypes: true }).filter(
+      (entry) => entry.isFile() && /\.ya?ml$/.test(entry.name),
+    );
+    return [relative(ROOT, dir), ...files.map((entry) => relative(ROOT, join(dir, entry.name)))];
+  });
 }
 
 /**
@@ -377,8 +399,8 @@ async function shippedPatternFacts(build, shippedRules) {
 /**
  * Writes the schema's output for the shipped rule and pack files (VALIDATED_RULES_FILE), then
  * adds that of the shipped rule sets with `extends` merged, then which shipped rule sets compile
- * without a problem (COMPILED_RULE_SETS_FILE) and the anchor automata those compiles built
- * (ANCHOR_AUTOMATA_FILE, ANCHOR_AUTOMATA_TRANSITIONS_FILE), as functions/cli/shipped-rule-set-checks.ts works them out: that module is bundled as the chunks are and run from a file beside them, so it
+ * without a problem (COMPILED_RULE_SETS_FILE) and the anchor automata and anchor facts those
+ * compiles built (ANCHOR_AUTOMATA_FILE, ANCHOR_AUTOMATA_TRANSITIONS_FILE, ANCHOR_FACTS_FILE), as functions/cli/shipped-rule-set-checks.ts works them out: that module is bundled as the chunks are and run from a file beside them, so it
  * validates and compiles with the code `serve` runs, reading the shipped-rule files written before
  * it (parsed-rules.json, recheck-verdicts.json, pattern-facts.json, then validated-rules.json) as
  * `serve` does.
@@ -407,8 +429,13 @@ async function checkShippedRules(build, shippedRules) {
   const file = join(CLI_BUNDLE_DIR, `shipped-rule-set-checks.${process.pid}.tmp.mjs`);
   writeFileSync(file, output.contents);
   try {
-    const { validatedShippedRules, validatedShippedRuleSets, shippedRuleSetChecks, shippedAnchorAutomata } =
-      await import(pathToFileURL(file).href);
+    const {
+      validatedShippedRules,
+      validatedShippedRuleSets,
+      shippedRuleSetChecks,
+      shippedAnchorAutomata,
+      shippedAnchorFacts,
+    } = await import(pathToFileURL(file).href);
     const validatedFiles = validatedShippedRules(shippedRules);
     writeAtomically(VALIDATED_RULES_FILE, JSON.stringify(validatedFiles));
     // Merged rule sets, from the files as serve reads them (the entries just written).
@@ -417,11 +444,13 @@ async function checkShippedRules(build, shippedRules) {
     // The compiles build every automaton: none is read from an earlier build's file.
     rmSync(ANCHOR_AUTOMATA_FILE, { force: true });
     rmSync(ANCHOR_AUTOMATA_TRANSITIONS_FILE, { force: true });
+    rmSync(ANCHOR_FACTS_FILE, { force: true });
     writeAtomically(COMPILED_RULE_SETS_FILE, JSON.stringify(await shippedRuleSetChecks()));
     const { automata, transitions } = shippedAnchorAutomata();
     // The bytes first: a start reading the JSON of these finds them.
     writeAtomically(ANCHOR_AUTOMATA_TRANSITIONS_FILE, transitions);
     writeAtomically(ANCHOR_AUTOMATA_FILE, JSON.stringify(automata));
+    writeAtomically(ANCHOR_FACTS_FILE, JSON.stringify(shippedAnchorFacts()));
   } finally {
     rmSync(file, { force: true });
   }

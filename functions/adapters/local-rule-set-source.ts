@@ -4,6 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RuleSetSource } from '../core/ports/rule-set-source.ts';
 import { compilePacks } from '../core/redaction/compiled-pack.ts';
+import { addKnownAnchorFacts } from '../core/redaction/detectors/anchor-facts.ts';
 import { addKnownAutomata } from '../core/redaction/detectors/anchor-search.ts';
 import type { DetectorPack } from '../core/redaction/pack-schema.ts';
 import {
@@ -65,6 +66,14 @@ export const ANCHOR_AUTOMATA_FILE = 'anchor-automata.json';
 /** The bytes of the transitions of the automata of {@link ANCHOR_AUTOMATA_FILE}. */
 export const ANCHOR_AUTOMATA_TRANSITIONS_FILE = 'anchor-automata.bin';
 
+/**
+ * The file beside this module, in the CLI bundle (bin/cli-bundle.js writes it), that holds the
+ * anchor facts the build worked out compiling the shipped rule sets (`builtAnchorFacts` of
+ * functions/core/redaction/detectors/anchor-facts.ts): a pack member with the same pattern and
+ * anchors takes them instead of working them out. Absent, all are worked out.
+ */
+export const ANCHOR_FACTS_FILE = 'anchor-facts.json';
+
 /** Which schema a file is read with: a rule set's or a detector pack's. */
 export type RuleFileKind = 'rules' | 'packs';
 
@@ -74,7 +83,7 @@ export const VALIDATED_RULE_SETS_KIND = 'ruleSets';
 let parsedRules: Promise<ReadonlyMap<string, unknown>> | undefined;
 let patternFacts: Promise<ReadonlyMap<string, unknown>> | undefined;
 let validatedRules: Promise<ReadonlyMap<string, Readonly<Record<string, unknown>>>> | undefined;
-let anchorAutomata: Promise<void> | undefined;
+let anchorCaches: Promise<void> | undefined;
 
 /**
  * A rule set source reading every `*.yaml` and `*.yml` file directly in `dir` (not its
@@ -196,15 +205,19 @@ export async function loadCachedPatternFacts(): Promise<PatternFactsLookup> {
 }
 
 /**
- * Gives the anchor automata of {@link ANCHOR_AUTOMATA_FILE} to the anchor search, once, for the
- * rule sets compiled next.
+ * Gives the anchor automata of {@link ANCHOR_AUTOMATA_FILE} to the anchor search, and the anchor
+ * facts of {@link ANCHOR_FACTS_FILE} to the pack members, once, for the rule sets compiled next.
  */
-export function loadKnownAutomata(): Promise<void> {
-  anchorAutomata ??= Promise.all([
+export function loadAnchorCaches(): Promise<void> {
+  anchorCaches ??= Promise.all([
     readBundleFile<unknown>(ANCHOR_AUTOMATA_FILE),
     readBundleBytes(ANCHOR_AUTOMATA_TRANSITIONS_FILE),
-  ]).then(([automata, transitions]) => addKnownAutomata(Object.fromEntries(automata), transitions));
-  return anchorAutomata;
+    readBundleFile<unknown>(ANCHOR_FACTS_FILE),
+  ]).then(([automata, transitions, facts]) => {
+    addKnownAutomata(Object.fromEntries(automata), transitions);
+    addKnownAnchorFacts(Object.fromEntries(facts));
+  });
+  return anchorCaches;
 }
 
 /**
@@ -223,7 +236,7 @@ export async function loadRuleCatalog(dir: string): Promise<Map<string, Resolved
     source.load(),
     source.loadPacks(),
     validatedRules,
-    loadKnownAutomata(),
+    loadAnchorCaches(),
   ]);
   const outputs = validated.get(VALIDATED_RULE_SETS_KIND) ?? {};
   const cached = (document: RuleSetDocument): RuleSet | undefined => {

@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { compileRuleSetOrigin } from '../core/redaction/compile-rule-set-origin.ts';
 import type { CompiledRuleSet } from '../core/redaction/redactor.ts';
-import { loadCachedPatternFacts, loadKnownAutomata } from './local-rule-set-source.ts';
+import { loadAnchorCaches, loadCachedPatternFacts } from './local-rule-set-source.ts';
 import { runSegmentTask } from './run-segment-task.ts';
 import type { SegmentReply, SegmentRequest } from './segment-worker-pool.ts';
 
@@ -13,9 +13,10 @@ import type { SegmentReply, SegmentRequest } from './segment-worker-pool.ts';
 const port = parentPort;
 if (port === null) throw new Error('segment-worker runs as a worker thread');
 const ruleSets = new Map<number, CompiledRuleSet>();
-// The build caches beside the bundle, as the main thread reads them: the packs' pattern facts and
-// anchor automata are then not worked out again here. Tasks posted meanwhile wait in the port.
-const [cachedFacts] = await Promise.all([loadCachedPatternFacts(), loadKnownAutomata()]);
+// The build caches beside the bundle, as the main thread reads them: the packs' pattern facts,
+// anchor automata and anchor facts are then not worked out again here. Tasks posted meanwhile
+// wait in the port.
+const [cachedFacts] = await Promise.all([loadCachedPatternFacts(), loadAnchorCaches()]);
 
 port.on('message', (request: SegmentRequest) => {
   try {

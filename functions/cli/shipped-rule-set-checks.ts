@@ -11,6 +11,7 @@ import {
   validatedRuleSetKey,
 } from '../adapters/local-rule-set-source.ts';
 import { compileRuleSet } from '../core/redaction/compile-rule-set.ts';
+import { type AnchorFactsJson, builtAnchorFacts } from '../core/redaction/detectors/anchor-facts.ts';
 import { type AutomataCache, builtAutomata } from '../core/redaction/detectors/anchor-search.ts';
 import { detectorPackSchema } from '../core/redaction/pack-schema.ts';
 import { resolveRuleSets } from '../core/redaction/rule-catalog.ts';
@@ -119,4 +120,13 @@ export async function shippedRuleSetChecks(rulesDir = DEFAULT_RULES_DIR): Promis
  */
 export function shippedAnchorAutomata(): AutomataCache {
   return builtAutomata();
+}
+
+/**
+ * The anchor facts {@link shippedRuleSetChecks} worked out compiling the shipped rule sets, by
+ * `anchorFactsKey`: what bin/cli-bundle.js writes to ANCHOR_FACTS_FILE, with that file removed
+ * before, as {@link shippedAnchorAutomata} is.
+ */
+export function shippedAnchorFacts(): Record<string, AnchorFactsJson> {
+  return builtAnchorFacts();
 }

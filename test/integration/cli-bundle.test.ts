@@ -18,6 +18,7 @@ import { CLI_BUNDLE, CLI_BUNDLE_DIR } from '../../bin/cli-bundle.js';
 import {
   ANCHOR_AUTOMATA_FILE,
   ANCHOR_AUTOMATA_TRANSITIONS_FILE,
+  ANCHOR_FACTS_FILE,
   COMPILED_RULE_SETS_FILE,
   createLocalRuleSetSource,
   DEFAULT_RULES_DIR,
@@ -33,6 +34,7 @@ import { createLocalTokenKeyring } from '../../functions/adapters/local-token-ke
 import { openRedactionStream } from '../../functions/adapters/node-redaction-stream.ts';
 import { RECHECK_VERDICTS_FILE, recheckVerdictKey } from '../../functions/cli/lazy-recheck.ts';
 import { compileRuleSet } from '../../functions/core/redaction/compile-rule-set.ts';
+import { builtAnchorFacts } from '../../functions/core/redaction/detectors/anchor-facts.ts';
 import { builtAutomata } from '../../functions/core/redaction/detectors/anchor-search.ts';
 import { detectorPackSchema } from '../../functions/core/redaction/pack-schema.ts';
 import {
@@ -407,6 +409,32 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
         Buffer.from(shippedBytes.subarray(transitionsAt, transitionsAt + length)).equals(Buffer.from(own)),
       ).toBe(true);
     }
+  });
+
+  it("ships the anchor facts of the shipped packs' members, each as the engine works them out for the same pattern and anchors", async () => {
+    const shipped = JSON.parse(readFileSync(join(CLI_BUNDLE_DIR, ANCHOR_FACTS_FILE), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    const catalog = await loadRuleCatalog(DEFAULT_RULES_DIR);
+    const keys = await createLocalTokenKeyring(home).load();
+    for (const resolved of catalog.values()) {
+      compileRuleSet(resolved.ruleSet, keys, (path) => resolved.positionOf(path), resolved.packs);
+    }
+    // In this process (from the sources, no file beside them) all are worked out.
+    const built = JSON.parse(JSON.stringify(builtAnchorFacts())) as Record<string, unknown>;
+    expect(Object.keys(shipped).length).toBeGreaterThan(50);
+    expect(shipped).toEqual(built);
+  });
+
+  it('counts the shipped rule and pack files and their folders among the inputs of the bundle, so that one edited, added or removed makes it stale', () => {
+    const inputs = readFileSync(join(CLI_BUNDLE_DIR, 'inputs.txt'), 'utf8').split('\n');
+    const packs = readdirSync(join(DEFAULT_RULES_DIR, PACKS_SUBDIR)).filter((name) => name.endsWith('.yaml'));
+    expect(packs.length).toBeGreaterThan(5);
+    for (const pack of packs) expect(inputs).toContain(`redaction-rules/packs/${pack}`);
+    expect(inputs).toContain('redaction-rules/default.yaml');
+    expect(inputs).toContain('redaction-rules/packs');
+    expect(inputs).toContain('redaction-rules');
   });
 
   it('refuses to start serve, naming the line, with a shipped rule set edited after the build so that it no longer compiles', () => {

@@ -323,6 +323,7 @@ function specOf(detector: PatternDetector, facts: PatternFacts): PackMemberSpec 
     anchors,
     shape: anchors.length > 0 ? undefined : facts.shape,
     start: facts.start,
+    startLiteral: anchors.length > 0 ? undefined : facts.startLiteral,
     leadingRun: anchors.length > 0 ? undefined : facts.leadingRun,
     value,
     lookbehind: bounds.lookbehind,

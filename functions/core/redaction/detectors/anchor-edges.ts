@@ -39,34 +39,48 @@ export function charsAfter(anchor: string, start: StartSequences): Set<number> |
   return followers;
 }
 
+/** The characters `start` excludes before a match, as {@link AnchorEdges} holds them. */
+export function excludedBeforeOf(start: StartSequences): Uint16Array {
+  const bits = new Uint16Array(8);
+  for (let code = 0; code < 128; code++) if (start.excludedBefore.has(code)) setBit(bits, code);
+  return bits;
+}
+
+/** The characters that can follow `anchor` in a match, as {@link AnchorEdges} holds them. */
+export function allowedAfterOf(anchor: string, start: StartSequences): Uint16Array | undefined {
+  const after = charsAfter(anchor, start);
+  if (after === undefined || after.has(128)) return undefined;
+  const bits = new Uint16Array(8);
+  for (const code of after) setBit(bits, code);
+  return bits;
+}
+
 /**
- * The edges of `anchor` where every match of the members it starts (each with its start
- * sequences) starts with it: the characters excluded before all of them, those allowed after any.
- * `undefined` when a member's sequences are not known.
+ * The edges of an anchor that several members' matches start with, from each member's (its
+ * {@link excludedBeforeOf} and {@link allowedAfterOf}): the characters excluded before all of them, those allowed after any.
+ * `undefined` when a member's are not known, or none are given.
  */
-export function anchorEdgesOf(
-  anchor: string,
-  starts: readonly (StartSequences | undefined)[],
-): AnchorEdges | undefined {
-  if (starts.length === 0) return undefined;
+export function sharedAnchorEdges(uses: readonly (AnchorEdges | undefined)[]): AnchorEdges | undefined {
+  // Most patterns are one member's anchor: its own edges, not a copy (~900 patterns a compile
+  // of the default rule set, two typed arrays each).
+  if (uses.length <= 1) return uses[0];
   const excludedBefore = new Uint16Array(8).fill(0xffff);
   let allowedAfter: Uint16Array | undefined = new Uint16Array(8);
-  for (const start of starts) {
-    if (start === undefined) return undefined;
-    for (let code = 0; code < 128; code++) {
-      if (!start.excludedBefore.has(code)) clearBit(excludedBefore, code);
+  for (const edges of uses) {
+    if (edges === undefined) return undefined;
+    for (let word = 0; word < 8; word++) {
+      excludedBefore[word] = (excludedBefore[word] as number) & (edges.excludedBefore[word] as number);
     }
-    const after = allowedAfter && charsAfter(anchor, start);
-    if (after === undefined || after.has(128)) allowedAfter = undefined;
-    else for (const code of after) setBit(allowedAfter as Uint16Array, code);
+    if (edges.allowedAfter === undefined) allowedAfter = undefined;
+    else if (allowedAfter !== undefined) {
+      for (let word = 0; word < 8; word++) {
+        allowedAfter[word] = (allowedAfter[word] as number) | (edges.allowedAfter[word] as number);
+      }
+    }
   }
   return { excludedBefore, allowedAfter };
 }
 
 function setBit(bits: Uint16Array, code: number): void {
   bits[code >> 4] = (bits[code >> 4] as number) | (1 << (code & 15));
-}
-
-function clearBit(bits: Uint16Array, code: number): void {
-  bits[code >> 4] = (bits[code >> 4] as number) & ~(1 << (code & 15));
 }

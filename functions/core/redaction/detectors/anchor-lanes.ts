@@ -17,6 +17,19 @@ export interface LanesAutomaton {
   readonly outputs: readonly (readonly number[])[];
   /** Longest path from the root, in characters (the longest anchor, folded to lower case). */
   readonly depth: number;
+  /**
+   * Its symbols' classes (see {@link symbolClassesOf}), when a cache gave them.
+   * @default - worked out by the lanes
+   */
+  readonly classes?: SymbolClasses | undefined;
+}
+
+/** The automaton's symbols in classes (see {@link symbolClassesOf}). */
+export interface SymbolClasses {
+  /** The class of each symbol. */
+  readonly classOf: Int32Array;
+  /** How many classes there are. */
+  readonly classes: number;
 }
 
 /** The anchors of an automaton (see `AnchorSearch`), which the lanes check before reporting where they end. */
@@ -77,7 +90,7 @@ export class AnchorLanes {
     this.reach = Math.max(0, automaton.depth - 1);
     const { width, firstOutputState, transitions } = automaton;
     const states = firstOutputState + automaton.outputs.length;
-    const { classOf, classes } = symbolClassesOf(transitions, width, states);
+    const { classOf, classes } = automaton.classes ?? symbolClassesOf(transitions, width, states);
     this.stateBytes = (classes + 1) * 4;
     this.firstOutputState = firstOutputState;
     const symbolsBytes = 0x10000 * 2;
@@ -191,13 +204,15 @@ function checksOf(
  * letters as lower-case ones, characters no anchor uses as symbol 0), numbered from 0 in the
  * order of their first symbols: the kernel's table holds a column per class. The shipped packs'
  * automaton has 131 symbols in 58 classes, so its table takes 0.66 MB instead of 1.47: fewer of
- * its rows miss the CPU's caches.
+ * its rows miss the CPU's caches. Reading the table by column, ~340,000 entries, is ~4 ms of
+ * the first long text's scan with the code cold: the automata cached with the CLI bundle carry
+ * their classes (see `builtAutomata`).
  */
-function symbolClassesOf(
+export function symbolClassesOf(
   transitions: Uint16Array | Uint32Array,
   width: number,
   states: number,
-): { readonly classOf: Int32Array; readonly classes: number } {
+): SymbolClasses {
   const classOf = new Int32Array(width);
   const firsts: number[] = [];
   const byHash = new Map<number, number[]>();

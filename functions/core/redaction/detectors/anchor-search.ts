@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { AnchorEdges } from './anchor-edges.ts';
-import { AnchorLanes, LANES_BLOCK_CHARS, type LanesAutomaton } from './anchor-lanes.ts';
+import {
+  AnchorLanes,
+  LANES_BLOCK_CHARS,
+  type LanesAutomaton,
+  type SymbolClasses,
+  symbolClassesOf,
+} from './anchor-lanes.ts';
 import { isWord } from './is-word.ts';
 import { StartList } from './start-list.ts';
 
@@ -189,7 +195,8 @@ export class AnchorSearch {
 /**
  * An automaton as a cache carries it ({@link builtAutomata}, {@link addKnownAutomata}): its
  * transitions are bytes of a binary file beside the JSON, little-endian, two bytes an entry (four
- * when `isWide`), from `transitionsAt`, with their SHA-256; the extra symbols `[code, symbol]` pairs.
+ * when `isWide`), from `transitionsAt`, with their SHA-256; the extra symbols `[code, symbol]`
+ * pairs; the class of each symbol (`symbolClassesOf`).
  */
 export interface AutomatonJson {
   readonly transitionsAt: number;
@@ -200,6 +207,7 @@ export interface AutomatonJson {
   readonly firstOutputState: number;
   readonly outputs: readonly (readonly number[])[];
   readonly depth: number;
+  readonly symbolClasses: readonly number[];
 }
 
 /** Automata as a cache carries them: the JSON by their anchors (joined by NUL), and the bytes of their transitions. */
@@ -240,6 +248,12 @@ export function builtAutomata(): AutomataCache {
       firstOutputState: automaton.firstOutputState,
       outputs: automaton.outputs,
       depth: automaton.depth,
+      symbolClasses: [
+        ...(
+          automaton.classes ??
+          symbolClassesOf(transitions, automaton.width, automaton.firstOutputState + automaton.outputs.length)
+        ).classOf,
+      ],
     };
     // Each automaton's bytes start at a multiple of four, so they are read in place.
     const padded = Math.ceil(bytes.length / 4) * 4;
@@ -287,6 +301,8 @@ function automatonFromCache(
       return undefined;
     const extraSymbols = new Map(json.extraSymbols.map(([code, symbol]) => [code, symbol] as const));
     for (const symbol of extraSymbols.values()) if (!(symbol >= 128 && symbol < width)) return undefined;
+    const classes = classesFromJson(json.symbolClasses, width);
+    if (classes === undefined) return undefined;
     // The bytes the build hashed, so every state is one it numbered (checking each entry cost
     // more, ~3-5 ms cold for the shipped packs, than the hash).
     const held = bytes.subarray(transitionsAt, transitionsAt + length);
@@ -297,10 +313,24 @@ function automatonFromCache(
     const transitions = json.isWide
       ? new Uint32Array(source.buffer, source.byteOffset, length / 4)
       : new Uint16Array(source.buffer, source.byteOffset, length / 2);
-    return { transitions, width, extraSymbols, firstOutputState, outputs, depth };
+    return { transitions, width, extraSymbols, firstOutputState, outputs, depth, classes };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The symbol classes `classOf` (one per symbol of `width`) names, when they are numbered as
+ * `symbolClassesOf` numbers them: from 0, each new class one more than the last.
+ */
+function classesFromJson(classOf: readonly number[], width: number): SymbolClasses | undefined {
+  if (!Array.isArray(classOf) || classOf.length !== width) return undefined;
+  let classes = 0;
+  for (const symbolClass of classOf) {
+    if (!Number.isInteger(symbolClass) || symbolClass < 0 || symbolClass > classes) return undefined;
+    if (symbolClass === classes) classes++;
+  }
+  return { classOf: Int32Array.from(classOf), classes };
 }
 
 /**

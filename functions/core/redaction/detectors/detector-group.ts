@@ -1,7 +1,7 @@
 import type { Detector, Match } from '../detector.ts';
 import { splitFieldName } from '../field-matcher.ts';
 import type { StartSequences } from '../pattern-start-sequences.ts';
-import { anchorEdgesOf } from './anchor-edges.ts';
+import { type AnchorEdges, sharedAnchorEdges } from './anchor-edges.ts';
 import { AnchorSearch } from './anchor-search.ts';
 import { isWord } from './is-word.ts';
 import { isAtKeywordEdges } from './keyword-edges.ts';
@@ -57,7 +57,9 @@ function groupOf(
   const literals: string[] = [];
   const ignoreCase: boolean[] = [];
   const roles: Role[][] = [];
-  const add = (literal: string, isAnyCase: boolean, role: Role): void => {
+  /** Per pattern, the edges each member it is an anchor of has for it (see `PackMember.anchorEdges`). */
+  const edges: (AnchorEdges | undefined)[][] = [];
+  const add = (literal: string, isAnyCase: boolean, role: Role, edgesOfMember?: AnchorEdges): void => {
     const key = isAnyCase ? `i:${literal.toLowerCase()}` : `s:${literal}`;
     let index = patterns.get(key);
     if (index === undefined) {
@@ -66,11 +68,15 @@ function groupOf(
       literals.push(literal);
       ignoreCase.push(isAnyCase);
       roles.push([]);
+      edges.push([]);
     }
     roles[index]?.push(role);
+    edges[index]?.push(edgesOfMember);
   };
   members.forEach((member, kind) => {
-    for (const anchor of member.anchors) add(anchor, member.anchorsIgnoreCase, { kind, isKeyword: false });
+    member.anchors.forEach((anchor, index) => {
+      add(anchor, member.anchorsIgnoreCase, { kind, isKeyword: false }, member.anchorEdges?.[index]);
+    });
     if (member.anchors.length === 0)
       for (const keyword of member.keywords) add(keyword, true, { kind, isKeyword: true });
   });
@@ -89,12 +95,7 @@ function groupOf(
       ignoreCase,
       roles.map((uses) => uses.every((role) => role.isKeyword)),
       roles.map((uses, pattern) =>
-        uses.some((role) => role.isKeyword)
-          ? undefined
-          : anchorEdgesOf(
-              literals[pattern] as string,
-              uses.map((role) => members[role.kind]?.anchorStart),
-            ),
+        uses.some((role) => role.isKeyword) ? undefined : sharedAnchorEdges(edges[pattern] ?? []),
       ),
     ),
     roles,

@@ -6,7 +6,8 @@ import type { CharSet } from '../regex-char-sets.ts';
 import { shannonEntropy } from '../validators/shannon-entropy.ts';
 import type { ValidatorName } from '../validators/validator-registry.ts';
 import { uncheckedValidatorNamed, validatorNamed } from '../validators/validator-registry.ts';
-import { charsAfter } from './anchor-edges.ts';
+import type { AnchorEdges } from './anchor-edges.ts';
+import { anchorFactsFor } from './anchor-facts.ts';
 import {
   type CandidateSearch,
   leadingRunSearch,
@@ -15,7 +16,7 @@ import {
   shapeSearch,
 } from './candidate-search.ts';
 import type { KeywordEdges } from './keyword-edges.ts';
-import { literalShapeSearch, startLiteralOf } from './literal-search.ts';
+import { literalShapeSearch, type StartLiteral } from './literal-search.ts';
 import { compileScanningRegex } from './scanning-regex.ts';
 import { createKeywordContext, type KeywordContext } from './with-context.ts';
 
@@ -34,6 +35,8 @@ export interface PackMemberSpec {
    * look for matches; with anchors, a check before the pattern is tried at one.
    */
   readonly start?: StartSequences | undefined;
+  /** Without anchors: the literal every match holds near its start (see `startLiteralOf`). */
+  readonly startLiteral?: StartLiteral | undefined;
   /** Without anchors: the run every match starts with (see `leadingRunOf`). */
   readonly leadingRun?: LeadingRun | undefined;
   /** Bounds of the reported value: the group named `value`, else the whole match. */
@@ -92,16 +95,16 @@ export interface PackMember {
   readonly maxLength: number;
   readonly lookbehind: number;
   readonly lookahead: number;
-  /** Literals every match starts with: the spec's, each with the characters that can follow it when few (see `lengthened`). */
+  /** Literals every match starts with: the spec's, each with the characters that can follow it when few (see `AnchorFacts`). */
   readonly anchors: readonly string[];
   /** True when the anchors match in any case (the pattern ignores case). */
   readonly anchorsIgnoreCase: boolean;
   /**
-   * With anchors: the characters every match starts with, which tell what can come before and
-   * after an anchor (see `anchorEdgesOf`).
+   * With anchors: what can come before and after each of {@link anchors} where this member's
+   * matches start with it (see `AnchorFacts`).
    * @default - not known
    */
-  readonly anchorStart?: StartSequences | undefined;
+  readonly anchorEdges?: readonly AnchorEdges[] | undefined;
   /** Without anchors: words (any case) that must precede a value within `keywordWindow`. */
   readonly keywords: readonly string[];
   readonly keywordWindow: number;
@@ -161,10 +164,11 @@ export function createPackMember(spec: PackMemberSpec, likelihood: Likelihood = 
   const bareValue =
     spec.bareValue === undefined ? undefined : new RegExp(`^(?:${spec.bareValue})$`, flags.replace('m', ''));
   const hasAnchors = spec.anchors.length > 0;
-  const anchors =
-    spec.start === undefined
-      ? spec.anchors
-      : spec.anchors.flatMap((anchor) => lengthened(anchor, spec.start as StartSequences));
+  const anchorFacts =
+    hasAnchors && spec.start !== undefined
+      ? anchorFactsFor(spec.pattern, spec.flags, spec.anchors, spec.start)
+      : undefined;
+  const anchors = anchorFacts?.anchors ?? spec.anchors;
   // Anchored members are tried wherever an anchor occurs: `SK` of a Twilio key in every `SKU-`.
   // Made on the first anchor found: most members of a rule set never see one, and making the
   // tables of every member took ~15 ms of each rule set's compilation.
@@ -238,7 +242,7 @@ export function createPackMember(spec: PackMemberSpec, likelihood: Likelihood = 
       Math.max(standaloneReach, context === undefined ? 0 : spec.keywordWindow);
     const candidates =
       !hasAnchors && spec.shape !== undefined
-        ? sharedShapeSearch(spec.shape, flags, spec.leadingRun, spec.start)
+        ? sharedShapeSearch(spec.shape, flags, spec.leadingRun, spec.startLiteral)
         : undefined;
 
     /** `match` if its keyword is there, marked bare if it stands alone without one, else undefined. */
@@ -272,7 +276,7 @@ export function createPackMember(spec: PackMemberSpec, likelihood: Likelihood = 
       lookahead: Math.max(lookahead, standaloneReach),
       anchors,
       anchorsIgnoreCase: flags.includes('i'),
-      anchorStart: hasAnchors ? spec.start : undefined,
+      anchorEdges: anchorFacts?.edges,
       keywords: isKeywordLed ? spec.keywords : [],
       keywordWindow: spec.keywordWindow,
       keywordEdges: spec.keywordEdges,
@@ -385,25 +389,6 @@ export function createPackMember(spec: PackMemberSpec, likelihood: Likelihood = 
   );
 }
 
-/** From this many characters on, the character after an anchor is not written into it (see {@link lengthened}). */
-const maxFollowers = 24;
-
-/**
- * `anchor` followed by each character that can come after it in a match, when there are few
- * (ASCII, under {@link maxFollowers}) and every start sequence holding the anchor says which:
- * the anchor search then finds no occurrence the start check rejects (see `possibleStartTest`).
- * The Twilio key's `SK` occurs in 41,584 `SKU-` codes per 16 MB of the bench CSV, each an
- * occurrence recorded, handed to the group and checked; `SK0`..`SKf` occur 28 times.
- */
-function lengthened(anchor: string, start: StartSequences): string[] {
-  const followers = charsAfter(anchor, start);
-  // An anchor holds no control characters (see `AnchorSearch`); which characters above U+007F
-  // can follow the sets do not say (they are one member, 128).
-  if (followers === undefined || followers.size > maxFollowers) return [anchor];
-  for (const code of followers) if (code < 32 || code >= 127) return [anchor];
-  return followers.size === 0 ? [anchor] : [...followers].map((code) => anchor + String.fromCharCode(code));
-}
-
 /**
  * A test that is false at a position where no match can start: the character before is one the
  * pattern excludes there, or none of its start sequences holds from there (see
@@ -501,10 +486,10 @@ function sharedShapeSearch(
   shape: string,
   flags: string,
   run: LeadingRun | undefined,
-  start: StartSequences | undefined,
+  startLiteral: StartLiteral | undefined,
 ): CandidateSearch {
   const isRunFirst = run !== undefined && run.length >= minKernelLeadingRunLength;
-  const literal = isRunFirst || start === undefined ? undefined : startLiteralOf(start);
+  const literal = isRunFirst ? undefined : startLiteral;
   const key = isRunFirst
     ? `${flags}/${shape}/${run.length}/${run.chars.toJSON().join(',')}`
     : literal !== undefined
