@@ -64,6 +64,13 @@ export const KERNELS = [
     features: ['simd'],
   },
   {
+    source: 'assembly/csv-cells.ts',
+    module: 'functions/core/redaction/formats/csv-cells-wasm.ts',
+    constant: 'CSV_CELLS_WASM',
+    summary: 'The CSV cell table kernel, a WebAssembly module in base64 (see assembly/csv-cells.ts).',
+    features: ['simd'],
+  },
+  {
     source: 'assembly/latin1-utf8.ts',
     module: 'functions/adapters/latin1-utf8-wasm.ts',
     constant: 'LATIN1_UTF8_WASM',

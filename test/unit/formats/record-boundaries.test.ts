@@ -42,9 +42,9 @@ function tokenizerRecordEnds(text: string, delimiter: string): number[] | 'malfo
     if (error instanceof MalformedObjectError) return 'malformed';
     throw error;
   }
-  return tokenizer.recordEnds
-    .slice(0, tokenizer.recordCount)
-    .map((end) => Buffer.byteLength(text.slice(0, end)));
+  return Array.from(tokenizer.recordEnds.subarray(0, tokenizer.recordCount), (end) =>
+    Buffer.byteLength(text.slice(0, end)),
+  );
 }
 
 describe('scanCsvRecords', () => {

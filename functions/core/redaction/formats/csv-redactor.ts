@@ -288,14 +288,15 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     // Cell contents in place, the delimiters, quotes and terminators around them turned into
     // line breaks, so that no detector mistakes a delimiter (say `-` or `.`) for part of a value.
     const scanText = hasDetectors
-      ? csvScanText(
+      ? (tokens.scanText ??
+        csvScanText(
           text,
           end,
           cellStarts,
           cellEnds,
           recordCellEnds[recordCount - 1] as number,
           tokens.delimiter.charCodeAt(0),
-        )
+        ))
       : '';
     const matches = hasDetectors ? scanner.scan(scanText).matches : noMatches;
     const escapedMatches = hasDetectors ? escapedCellMatches(tokens) : undefined;

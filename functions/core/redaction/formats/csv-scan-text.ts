@@ -19,8 +19,8 @@ const BEYOND_LATIN1 = /[\u0100-\uffff]/;
 export function csvScanText(
   text: string,
   end: number,
-  cellStarts: readonly number[],
-  cellEnds: readonly number[],
+  cellStarts: ArrayLike<number>,
+  cellEnds: ArrayLike<number>,
   cellCount: number,
   delimiter: number,
 ): string {
@@ -46,8 +46,8 @@ export function csvScanText(
 function joinCells(
   text: string,
   end: number,
-  cellStarts: readonly number[],
-  cellEnds: readonly number[],
+  cellStarts: ArrayLike<number>,
+  cellEnds: ArrayLike<number>,
   cellCount: number,
 ): string {
   const pieces: string[] = [];
