@@ -381,7 +381,9 @@ async function servedObjects(
   if (errors.length > 0) throw errors[0];
   const requested = deps.views?.requested;
   if (requested !== undefined && missing.size > 0) {
-    const made = await requested.waitFor([...missing.values()], deadline - now());
+    // Asked for in the listing's order, not in the order the concurrent lookups missed them.
+    const wanted = [...missing].sort(([a], [b]) => a - b).map(([, view]) => view);
+    const made = await requested.waitFor(wanted, deadline - now());
     for (const [at, { id }] of missing) {
       const metadata = made.get(id);
       const listed = served[at];

@@ -240,6 +240,40 @@ describe('HEAD and LIST of a source that reads no body, with a view store and a 
     expect(page.objects.find((object) => object.key === 'a.csv')?.etag).toBe(md5Etag(aBody));
   });
 
+  it('asks for the views a LIST misses in the listing order, however long each lookup takes (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.nat(3), { minLength: 2, maxLength: 8 }), async (delays) => {
+        const keys = delays.map((_, at) => `k${at}.csv`);
+        const w = await world(
+          Object.fromEntries(
+            keys.map((key) => [key, { body: Buffer.from(csv(1)), contentType: 'text/csv' }]),
+          ),
+        );
+        const views = w.headDeps.views as NonNullable<ServeDependencies['views']>;
+        let lookups = 0;
+        // Each lookup answers after its own number of timer turns, so they finish out of order.
+        const store = {
+          ...views.store,
+          get: async (id: string) => {
+            const delay = delays[lookups++ % delays.length] ?? 0;
+            for (let turn = 0; turn < delay; turn++) await new Promise((resolve) => setTimeout(resolve, 0));
+            return views.store.get(id);
+          },
+        };
+        const deps = { ...w.headDeps, views: { ...views, store } };
+
+        await expect(
+          listObjects({ requestId: 'l', caller, bucket: BUCKET, maxKeys: 100 }, deps, {
+            isBodyReadable: false,
+          }),
+        ).rejects.toBeInstanceOf(SlowDownError);
+
+        expect(w.queued.map((object) => object.key)).toEqual(keys);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
   it('lists, for any set of objects and views kept, the size of each view present and never another (generated)', async () => {
     await fc.assert(
       fc.asyncProperty(
