@@ -42,9 +42,9 @@ const RATIO_SLACK_BYTES = 1024 * 1024;
  * any byte is produced; errors while streaming (malformed content such as a NUL byte or invalid
  * UTF-8 anywhere in the body, limits) surface from `body` and must abort the response. With
  * `segments`, a CSV or NDJSON object larger than one segment is redacted on its runner (worker
- * threads) in segments, with the same output (see `redactInSegments`); from a `source` that is
- * also a `ByteReader` (a file), the bytes after the head are then read straight into the
- * segments' buffers.
+ * threads) in segments, with the same output (see `redactInSegments`). From a `source` that is
+ * also a `ByteReader` (a file, not gzip), the bytes after the head are read straight into the
+ * segments' buffers, or in a single pass into two buffers reused (see `reusedChunks`).
  */
 export async function openRedactionStream(
   source: AsyncIterable<Uint8Array>,
