@@ -3,14 +3,14 @@ import { MalformedObjectError } from '../core/errors.ts';
 import type { ByteReader } from './segmented-redaction.ts';
 
 /** Bytes of each chunk when the file is iterated (what `createReadStream` reads by default). */
-const CHUNK_BYTES = 64 * 1024;
+export const CHUNK_BYTES = 64 * 1024;
 /**
  * Bytes of each read when the file is iterated, handed over in chunks: half as many reads, each
  * cheaper per byte (from the page cache here, per MB: 64 KiB reads 130-147 us, 128 KiB 118,
  * 256 KiB and more 780-920), while the redaction is given the same chunks as before (its
  * output up to an error, as for invalid UTF-8, depends on where chunks end).
  */
-const READ_BYTES = 2 * CHUNK_BYTES;
+export const READ_BYTES = 2 * CHUNK_BYTES;
 
 /**
  * A regular file read with positioned reads to its end: in chunks when iterated, or straight

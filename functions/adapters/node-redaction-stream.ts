@@ -7,6 +7,7 @@ import { columnShapes, shapeName } from '../core/redaction/formats/csv-column-sh
 import { detectFormat } from '../core/redaction/formats/detect-format.ts';
 import { type CompiledRuleSet, Redactor } from '../core/redaction/redactor.ts';
 import { redactBytes } from './redact-bytes.ts';
+import { reusedChunks } from './reused-chunks.ts';
 import { type ByteReader, redactInSegments, type SegmentedRedactionOptions } from './segmented-redaction.ts';
 
 /** Bytes read before the format is decided. */
@@ -41,9 +42,9 @@ const RATIO_SLACK_BYTES = 1024 * 1024;
  * any byte is produced; errors while streaming (malformed content such as a NUL byte or invalid
  * UTF-8 anywhere in the body, limits) surface from `body` and must abort the response. With
  * `segments`, a CSV or NDJSON object larger than one segment is redacted on its runner (worker
- * threads) in segments, with the same output (see `redactInSegments`); from a `source` that is
- * also a `ByteReader` (a file), the bytes after the head are then read straight into the
- * segments' buffers.
+ * threads) in segments, with the same output (see `redactInSegments`). From a `source` that is
+ * also a `ByteReader` (a file, not gzip), the bytes after the head are read straight into the
+ * segments' buffers, or in a single pass into two buffers reused (see `reusedChunks`).
  */
 export async function openRedactionStream(
   source: AsyncIterable<Uint8Array>,
@@ -89,14 +90,11 @@ export async function openRedactionStream(
     segments !== undefined && origin !== undefined && (format === 'csv' || format === 'ndjson')
       ? reader === undefined
         ? redactInSegments(plain.all, format, redactor, origin, segments)
-        : redactInSegments(each(raw.read), format, redactor, origin, segments, {
-            async readInto(target) {
-              const bytesRead = await reader.readInto(target);
-              bytes.in += bytesRead;
-              return bytesRead;
-            },
-          })
-      : redactBytes(plain.all, createFormatRedactor(format, redactor));
+        : redactInSegments(each(raw.read), format, redactor, origin, segments, countedReader(reader, bytes))
+      : redactBytes(
+          reader === undefined ? plain.all : readAfterHead(raw.read, countedReader(reader, bytes)),
+          createFormatRedactor(format, redactor),
+        );
   const encoded = detected.isGzip ? gzip(text) : text;
   const body = countBytes(encoded, (n) => {
     bytes.out += n;
@@ -259,6 +257,26 @@ async function peek(source: AsyncIterable<Uint8Array>, size: number): Promise<Pe
     if (!done) yield* { [Symbol.asyncIterator]: () => iterator };
   }
   return { head: Buffer.concat(chunks).subarray(0, size), read: chunks, all: all() };
+}
+
+/** `reader`, each read counted into `bytes.in`. */
+function countedReader(reader: ByteReader, bytes: { in: number }): ByteReader {
+  return {
+    async readInto(target) {
+      const bytesRead = await reader.readInto(target);
+      bytes.in += bytesRead;
+      return bytesRead;
+    },
+  };
+}
+
+/**
+ * The chunks `read` ahead, then the rest of `reader` into buffers reused (see `reusedChunks`):
+ * the single pass over a file, which decodes each chunk as it comes.
+ */
+async function* readAfterHead(read: readonly Uint8Array[], reader: ByteReader): AsyncGenerator<Uint8Array> {
+  yield* read;
+  yield* reusedChunks(reader);
 }
 
 async function* each(chunks: readonly Uint8Array[]): AsyncGenerator<Uint8Array> {

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeUtf8, encodeUtf8, encodeUtf8Pieces } from '../../../functions/adapters/latin1-utf8.ts';
+import {
+  decodeUtf8,
+  encodeUtf8,
+  encodeUtf8Pieces,
+  OUTPUT_PART_BYTES,
+} from '../../../functions/adapters/latin1-utf8.ts';
 
 /** Characters of one class each: the kernel copies ASCII in blocks of 16 and transcodes the rest. */
 const ascii = fc.integer({ min: 0, max: 0x7f }).map((code) => String.fromCharCode(code));
@@ -79,7 +84,7 @@ describe('encodeUtf8', () => {
     const first = encodeUtf8('crème');
     encodeUtf8('über alles');
 
-    expect(first.toString('utf8')).toBe('crème');
+    expect(first?.toString('utf8')).toBe('crème');
   });
 
   it('encodes text as long as the kernel takes at once, and longer', () => {
@@ -98,7 +103,9 @@ describe('encodeUtf8Pieces', () => {
         fc.array(fc.oneof(latin1Text, textOf(fc.oneof(latin1, beyond, loneSurrogate)))),
         (pieces) => {
           expect(
-            encodeUtf8Pieces(pieces).equals(Buffer.concat(pieces.map((piece) => Buffer.from(piece, 'utf8')))),
+            Buffer.concat(encodeUtf8Pieces(pieces)).equals(
+              Buffer.concat(pieces.map((piece) => Buffer.from(piece, 'utf8'))),
+            ),
           ).toBe(true);
         },
       ),
@@ -109,13 +116,25 @@ describe('encodeUtf8Pieces', () => {
   it('encodes pieces that together pass what the kernel holds at once, one of them longer alone', () => {
     const pieces = [`${'ü'.repeat(300_000)}a`, 'é'.repeat(300_000), 'x'.repeat(512 * 1024 + 1), 'ça'];
 
-    expect(encodeUtf8Pieces(pieces).equals(Buffer.from(pieces.join(''), 'utf8'))).toBe(true);
+    expect(Buffer.concat(encodeUtf8Pieces(pieces)).equals(Buffer.from(pieces.join(''), 'utf8'))).toBe(true);
+  });
+
+  it('gives the bytes of Latin-1 pieces in parts of at most OUTPUT_PART_BYTES, none empty', () => {
+    const pieces = [`${'ü'.repeat(100_000)}a`, '', 'é'.repeat(40_000), 'x'.repeat(200_000), 'ça'];
+    const parts = encodeUtf8Pieces(pieces);
+
+    expect(Buffer.concat(parts).equals(Buffer.from(pieces.join(''), 'utf8'))).toBe(true);
+    expect(parts.filter((part) => part.byteLength === 0 || part.byteLength > OUTPUT_PART_BYTES)).toEqual([]);
+  });
+
+  it('gives no parts for empty pieces', () => {
+    expect(encodeUtf8Pieces(['', ''])).toEqual([]);
   });
 
   it('returns bytes of their own, which the next call does not overwrite', () => {
-    const first = encodeUtf8Pieces(['crè', 'me']);
+    const [first] = encodeUtf8Pieces(['crè', 'me']);
     encodeUtf8Pieces(['über', ' alles']);
 
-    expect(first.toString('utf8')).toBe('crème');
+    expect(first?.toString('utf8')).toBe('crème');
   });
 });
