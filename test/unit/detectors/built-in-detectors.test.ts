@@ -5,6 +5,11 @@ import {
   builtInDetectorIds,
   createBuiltInDetector,
 } from '../../../functions/core/redaction/detectors/built-in-detectors.ts';
+import {
+  ibanLengthOf,
+  ibanLengthOfLetters,
+  isValidIban,
+} from '../../../functions/core/redaction/detectors/iban-checksum.ts';
 import { findAll } from './find-all.ts';
 
 function detector(id: string): Detector {
@@ -269,6 +274,64 @@ describe('iban', () => {
     expect(findAll(detector('iban').named?.('payee_iban') as Detector, 'de89370400440532013000')).toEqual([
       'de89370400440532013000',
     ]);
+  });
+});
+
+/** A random IBAN of `country` (its registry length `length`) with the check digits that make it valid. */
+function validIban(country: string, length: number, bban: string): string {
+  for (let check = 2; check <= 98; check++) {
+    const iban = `${country}${String(check).padStart(2, '0')}${bban.slice(0, length - 4)}`;
+    if (isValidIban(iban)) return iban;
+  }
+  throw new Error('no check digits make it valid');
+}
+
+describe('iban checksum as the detector reads it', () => {
+  const alphanumeric = fc.constantFrom(...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split(''));
+  const countries: [string, number][] = [
+    ['DE', 22],
+    ['GB', 22],
+    ['NO', 15],
+    ['MT', 31],
+    ['RU', 33],
+    ['FR', 27],
+  ];
+
+  it('finds an IBAN of any case and grouping where isValidIban accepts its compact upper-case form', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...countries),
+        fc.array(alphanumeric, { minLength: 33, maxLength: 33 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.nat(99),
+        ([country, length], characters, isLower, isGrouped, check) => {
+          const valid = validIban(country, length, characters.join(''));
+          // Any check digits: valid one time in 97 or so, as the reference says.
+          const other = `${valid.slice(0, 2)}${String(check).padStart(2, '0')}${valid.slice(4)}`;
+          for (const compact of [valid, other]) {
+            let written = isGrouped ? (compact.match(/.{1,4}/g) as string[]).join(' ') : compact;
+            if (isLower) written = written.toLowerCase();
+            const text = `${isLower ? 'IBAN ' : 'ref '}${written} ;`;
+            const expected = isValidIban(compact) ? [written] : [];
+            expect(findAll(detector('iban'), text), text).toEqual(expected);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('knows the length of each country code by its letters as by its string', () => {
+    for (let first = 64; first <= 91; first++) {
+      for (let second = 64; second <= 91; second++) {
+        const code = String.fromCharCode(first, second);
+        expect(ibanLengthOfLetters(first, second), code).toBe(ibanLengthOf(code));
+      }
+    }
+    expect(ibanLengthOfLetters(68, 69)).toBe(22);
+    expect(ibanLengthOfLetters(100, 101)).toBeUndefined();
+    expect(ibanLengthOfLetters(Number.NaN, 69)).toBeUndefined();
   });
 });
 

@@ -8,6 +8,7 @@ import {
   leadingRunSearch,
   madeAtFirstSearch,
   needleSearch,
+  needleSearchByLast,
   needlesSearch,
   recordedSearch,
   shapeSearch,
@@ -59,6 +60,27 @@ describe('candidate searches', () => {
           expect(shared(text, from)).toBe(apart(text, from));
         }
       }),
+    );
+  });
+
+  it('find a needle by its last character as the search by the whole needle does, whatever the order of texts and positions (property)', () => {
+    const text = fc.string({
+      unit: fc.constantFrom('e', 'y', 'J', 'yJ', 'eyJ', 'ab', 'b', 'x'),
+      maxLength: 30,
+    });
+    fc.assert(
+      fc.property(
+        fc.constantFrom(['yJ', 1], ['yJ', 0], ['J', 0], ['eyJ', 2], ['abb', 0]),
+        fc.array(fc.tuple(text, fc.nat()), { maxLength: 8 }),
+        ([needle, offset], queries) => {
+          const byLast = needleSearchByLast(needle as string, offset as number);
+          const whole = needleSearch(needle as string, offset as number);
+          for (const [text, seed] of queries) {
+            const from = seed % (text.length + 1);
+            expect(byLast(text, from)).toBe(whole(text, from));
+          }
+        },
+      ),
     );
   });
 

@@ -3,6 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_DIR, loadRuleCatalog } from '../../../functions/adapters/local-rule-set-source.ts';
 import { compileRuleSet } from '../../../functions/core/redaction/compile-rule-set.ts';
 import { createFormatRedactor } from '../../../functions/core/redaction/formats/create-format-redactor.ts';
+import {
+  credentialHeaderValueShape,
+  isCredentialHeaderLength,
+} from '../../../functions/core/redaction/formats/credential-header-values.ts';
 import { Redactor } from '../../../functions/core/redaction/redactor.ts';
 import { testTokenKeys } from '../actions/test-token-keys.ts';
 import { splitAt } from '../support/split-at.ts';
@@ -146,5 +150,41 @@ describe('credentials headers in JSON header lists', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('isCredentialHeaderLength', () => {
+  it('accepts the length of every string that names a credentials header, in any case and with look-alikes (generated)', () => {
+    const names = [
+      'authorization',
+      'proxy-authorization',
+      'cookie',
+      'set-cookie',
+      'x-api-key',
+      'x-auth-token',
+    ];
+    // Characters whose lower case is an ASCII letter or holds one (Kelvin sign, dotted capital I).
+    const lookAlikes: Record<string, readonly string[]> = {
+      k: ['K', '\u212a'],
+      i: ['I', '\u0130', '\u0131'],
+      s: ['S', '\u017f'],
+    };
+    const spellings = fc
+      .tuple(fc.constantFrom(...names), fc.array(fc.nat(3), { minLength: 19, maxLength: 19 }))
+      .map(([name, picks]) =>
+        Array.from(name, (character, i) => {
+          const choices = [character, character.toUpperCase(), ...(lookAlikes[character] ?? [])];
+          return choices[(picks[i] as number) % choices.length] as string;
+        }).join(''),
+      );
+    fc.assert(
+      fc.property(fc.oneof(spellings, fc.string({ maxLength: 24 })), (name) => {
+        if (credentialHeaderValueShape(name) !== undefined)
+          expect(isCredentialHeaderLength(name.length)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(isCredentialHeaderLength('priority'.length)).toBe(false);
+    expect(isCredentialHeaderLength('Authorization'.length)).toBe(true);
   });
 });

@@ -167,6 +167,35 @@ describe('jsonScanText', () => {
     );
   });
 
+  it('maps spans of any length as it maps their first and last characters, keys blanked or not', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.jsonValue(), { minLength: 1, maxLength: 4 }),
+        fc.boolean(),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        (values, blanksKeys, cuts) => {
+          const text = values.map((value) => JSON.stringify(value)).join('\n');
+          const scan = jsonScanText(text, blanksKeys);
+          const length = scan.text.length;
+          // Ascending, non-overlapping spans (some empty) from the sorted cuts.
+          const ends = [...new Set(cuts.map((cut) => cut % (length + 1)))].sort((a, b) => a - b);
+          const spans = [];
+          for (let i = 0; i + 1 < ends.length; i += 2)
+            spans.push({ start: ends[i] as number, end: ends[i + 1] as number, detector: i });
+          const units = Array.from({ length }, (_, i) => ({ start: i, end: i + 1, detector: 0 }));
+          const each = scan.toSource(units).map((unit) => unit.start);
+          const expected = spans.map(({ start, end, detector }) => {
+            if (start === length) return { start: text.length, end: text.length, detector };
+            const from = each[start] as number;
+            return { start: from, end: end > start ? (each[end - 1] as number) + 1 : from, detector };
+          });
+          expect(scan.toSource(spans)).toEqual(expected);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('blanks keys, whole, when asked', () => {
     const breaks = (count: number) => '\n'.repeat(count);
     expect(scanTextAtSource('{"k":"v","ab" :1,"é":[2]}', true)).toBe(

@@ -374,6 +374,23 @@ export function needleSearch(needle: string, offset = 0): CandidateSearch {
 }
 
 /**
+ * The candidates of `needleSearch(needle, offset)`, found by the needle's last character with
+ * `indexOf` and the characters before it compared: for a needle whose last character is far
+ * rarer in text than its first, at which `indexOf` of the whole needle stops every time. A
+ * JWT's `yJ` (see `jwt-detector.ts`): the `J` is 5 to 15 times rarer than the `y` in the bench
+ * NDJSON's scan text, CSV and logs; the JWT detector alone per 16 MB of log, 7.88 -> 6.75 ms.
+ */
+export function needleSearchByLast(needle: string, offset = 0): CandidateSearch {
+  const last = needle.charAt(needle.length - 1);
+  const before = needle.length - 1;
+  return remembering((text, from) => {
+    for (let at = text.indexOf(last, from + offset + before); at !== -1; at = text.indexOf(last, at + 1))
+      if (text.startsWith(needle, at - before)) return at - before - offset;
+    return -1;
+  });
+}
+
+/**
  * Candidates at the first occurrence of any of `needles`, which all start with the same
  * character: one `indexOf` pass for that character, each occurrence compared with the needles
  * whose second character follows it, where a {@link needleSearch} per needle passes over the

@@ -1,6 +1,6 @@
 import type { Detector } from '../detector.ts';
 import { type CandidateSearch, classSequenceSearch, shapeSearch } from './candidate-search.ts';
-import { ibanLengthOf, isValidIban, maxIbanLength, minIbanLength } from './iban-checksum.ts';
+import { ibanLengthOfLetters, maxIbanLength, minIbanLength, mod97Step } from './iban-checksum.ts';
 import { createRegexDetector } from './regex-detector.ts';
 import { createUnionDetector } from './union-detector.ts';
 import { withContext } from './with-context.ts';
@@ -83,26 +83,51 @@ function ibanDetector(startPattern: RegExp, candidates: CandidateSearch): Detect
   };
 }
 
-/** End of the IBAN starting at `start` (upper or lower case, not mixed), or -1. */
+/**
+ * End of the IBAN starting at `start` (upper or lower case, not mixed), or -1: its characters
+ * are checked and their mod-97 remainder taken as they are read, case folded, with nothing
+ * copied (the IBAN as a string built a character at a time and upper-cased, checked by
+ * `isValidIban`, cost about a string per character of every candidate).
+ */
 function ibanEnd(text: string, start: number): number {
   const isLower = text.charCodeAt(start) >= 97;
-  const length = ibanLengthOf(text.slice(start, start + 2).toUpperCase());
-  if (length === undefined) return -1;
+  // Upper case: the letters' codes less 32 when lower (the start pattern read two letters).
+  const fold = isLower ? 32 : 0;
+  const first = text.charCodeAt(start) - fold;
+  const second = text.charCodeAt(start + 1) - fold;
+  const length = ibanLengthOfLetters(first, second);
+  if (
+    length === undefined ||
+    !isDigitCode(text.charCodeAt(start + 2)) ||
+    !isDigitCode(text.charCodeAt(start + 3))
+  )
+    return -1;
   const spaced = text.charCodeAt(start + 4) === 32;
-  let compact = text.slice(start, start + 4);
+  // The remainder of the rearranged IBAN: its characters from the fifth on, then its first four.
+  let remainder = 0;
+  let count = 4;
   let index = start + 4;
-  while (compact.length < length) {
-    if (spaced && compact.length % 4 === 0) {
+  while (count < length) {
+    if (spaced && count % 4 === 0) {
       if (text.charCodeAt(index) !== 32) return -1;
       index++;
     }
     const code = text.charCodeAt(index);
     const isLetter = isLower ? code >= 97 && code <= 122 : code >= 65 && code <= 90;
-    if (!((code >= 48 && code <= 57) || isLetter)) return -1;
-    compact += text[index];
+    if (!(isDigitCode(code) || isLetter)) return -1;
+    remainder = mod97Step(remainder, isLetter ? code - fold : code);
+    count++;
     index++;
   }
   const next = text.charCodeAt(index);
-  if ((next >= 48 && next <= 57) || (next >= 65 && next <= 90) || (next >= 97 && next <= 122)) return -1;
-  return isValidIban(compact.toUpperCase()) ? index : -1;
+  if (isDigitCode(next) || (next >= 65 && next <= 90) || (next >= 97 && next <= 122)) return -1;
+  remainder = mod97Step(remainder, first);
+  remainder = mod97Step(remainder, second);
+  remainder = mod97Step(remainder, text.charCodeAt(start + 2));
+  remainder = mod97Step(remainder, text.charCodeAt(start + 3));
+  return remainder === 1 ? index : -1;
+}
+
+function isDigitCode(code: number): boolean {
+  return code >= 48 && code <= 57;
 }

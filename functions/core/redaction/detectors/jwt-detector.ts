@@ -1,5 +1,5 @@
 import type { Detector } from '../detector.ts';
-import { needleSearch } from './candidate-search.ts';
+import { needleSearchByLast } from './candidate-search.ts';
 import { createRegexDetector } from './regex-detector.ts';
 
 /**
@@ -18,8 +18,8 @@ export function createJwtDetector(): Detector {
     maxLength: 8192,
     lookbehind: 1,
     lookahead: 1,
-    // `yJ` is far rarer in text than the `e` it follows.
-    candidates: needleSearch('yJ', 1),
+    // `yJ` is far rarer in text than the `e` it follows, and found by its rarer `J`.
+    candidates: needleSearchByLast('yJ', 1),
     isValid(text, start) {
       return hasAlgorithm(text.slice(start, text.indexOf('.', start)));
     },

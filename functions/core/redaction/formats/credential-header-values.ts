@@ -26,6 +26,21 @@ const SHAPES: ReadonlyMap<string, RegExp> = new Map([
 /** Longest header name in {@link SHAPES}: longer strings are no such name. */
 export const MAX_CREDENTIAL_HEADER_LENGTH = 'proxy-authorization'.length;
 
+/** By length up to {@link MAX_CREDENTIAL_HEADER_LENGTH}: 1 when a name in {@link SHAPES} has it. */
+const NAME_LENGTHS = new Uint8Array(MAX_CREDENTIAL_HEADER_LENGTH + 1);
+for (const name of SHAPES.keys()) NAME_LENGTHS[name.length] = 1;
+
+/**
+ * True when a string of `length` code units may be a header name in {@link SHAPES}: one of their
+ * six lengths. Lower-casing keeps the length of every string that becomes such an ASCII name (the
+ * one character it lengthens, `İ`, becomes a combining dot that no name holds), so a string of
+ * another length is none, and is neither cut out nor lower-cased (a tag such as `priority`, as
+ * often as 1 in 3 records of the bench NDJSON, was both).
+ */
+export function isCredentialHeaderLength(length: number): boolean {
+  return length <= MAX_CREDENTIAL_HEADER_LENGTH && NAME_LENGTHS[length] === 1;
+}
+
 /**
  * The shape the value after header name `name` must have to be that header's credentials, or
  * `undefined` when `name` is not a header that carries them.

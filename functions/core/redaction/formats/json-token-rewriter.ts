@@ -3,7 +3,7 @@ import { isEncodedFieldName } from '../encoded-value.ts';
 import { normalizeText } from '../normalized-text.ts';
 import type { CompiledFieldRule, Redactor } from '../redactor.ts';
 import type { ScanMatch, Scanner } from '../scanner.ts';
-import { credentialHeaderValueShape, MAX_CREDENTIAL_HEADER_LENGTH } from './credential-header-values.ts';
+import { credentialHeaderValueShape, isCredentialHeaderLength } from './credential-header-values.ts';
 import { isBase64Encoding, type PartRedactorFactory, redactEncodedBody } from './encoded-body.ts';
 import { EscapedValues } from './escaped-values.ts';
 import { FieldRuleCache, type PathNode } from './field-rule-cache.ts';
@@ -1160,7 +1160,7 @@ export class JsonTokenRewriter {
   private noteHeaderName(frame: Frame, valueOrStart: string | number, end?: number): void {
     const isString = typeof valueOrStart === 'string';
     const length = isString ? valueOrStart.length : (end as number) - valueOrStart;
-    if (length > MAX_CREDENTIAL_HEADER_LENGTH) return;
+    if (!isCredentialHeaderLength(length)) return;
     // The names start with a, c, p, s or x in either case: most elements are none of them.
     const first = (isString ? valueOrStart.charCodeAt(0) : this.source.charCodeAt(valueOrStart)) | 0x20;
     if (first !== 0x61 && first !== 0x63 && first !== 0x70 && first !== 0x73 && first !== 0x78) return;

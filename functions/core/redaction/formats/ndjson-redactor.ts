@@ -3,7 +3,7 @@ import { isBlank } from '../ascii-classes.ts';
 import type { Redactor } from '../redactor.ts';
 import type { PartRedactorFactory } from './encoded-body.ts';
 import type { FormatRedactor } from './format-redactor.ts';
-import { lexJsonText } from './json-text-lexer.ts';
+import { lexJsonText, PlainStrings } from './json-text-lexer.ts';
 import { JsonTokenRewriter } from './json-token-rewriter.ts';
 import { MatchCursor } from './match-cursor.ts';
 
@@ -69,19 +69,20 @@ export function createNdjsonRedactor(
     const lines = batch?.source ?? text;
     matches.reset(batch?.matches ?? []);
     rewriter.read(lines);
+    const plain = new PlainStrings(lines, rewriter.batchStringsOf(lines));
     let start = 0;
     for (let newline = lines.indexOf('\n'); newline >= 0; newline = lines.indexOf('\n', start)) {
-      redactLine(lines, start, newline);
+      redactLine(lines, start, newline, plain);
       rewriter.copy(newline, newline + 1);
       start = newline + 1;
     }
-    redactLine(lines, start, lines.length);
+    redactLine(lines, start, lines.length, plain);
     if (after !== '') rewriter.append(after);
     return rewriter.take();
   }
 
-  /** Redacts the line `lines[start, end)` into the rewriter's output. */
-  function redactLine(lines: string, start: number, end: number): void {
+  /** Redacts the line `lines[start, end)` into the rewriter's output; `plain` are the strings of `lines`. */
+  function redactLine(lines: string, start: number, end: number, plain: PlainStrings): void {
     lineNumber++;
     lineStart = start;
     const hasCarriageReturn = end > start && lines.charCodeAt(end - 1) === CARRIAGE_RETURN;
@@ -90,7 +91,7 @@ export function createNdjsonRedactor(
     let first = start;
     while (first < bodyEnd && isBlank(lines.charCodeAt(first))) first++;
     if (first < bodyEnd) {
-      lexJsonText(lines, rewriter, { matches, from: first, to: bodyEnd });
+      lexJsonText(lines, rewriter, { matches, from: first, to: bodyEnd, plain });
       rewriter.finish(bodyEnd);
     }
     if (hasCarriageReturn) rewriter.copy(bodyEnd, end);
