@@ -15,7 +15,7 @@ const LF = 0x0a;
  */
 export function runSegmentTask(ruleSet: CompiledRuleSet, task: SegmentTask): SegmentOutcome {
   const out = new Utf8Output(task.body.byteLength + PIECE_BYTES);
-  const counts = redactSegment(
+  const redaction = redactSegment(
     ruleSet,
     {
       format: task.format,
@@ -23,10 +23,13 @@ export function runSegmentTask(ruleSet: CompiledRuleSet, task: SegmentTask): Seg
       body: decodeInPieces(task.body),
       delimiter: task.format === 'csv' ? String.fromCharCode(task.delimiter) : undefined,
       isFirst: task.isFirst,
+      isEndGuessed: task.isEndGuessed,
     },
     (text) => out.write(text),
   );
-  return { out: out.bytes(), counts: [...counts] };
+  if (redaction.isCutInQuotedCell) return { isCutInQuotedCell: true };
+  const { counts, records } = redaction;
+  return { out: out.bytes(), counts: [...counts], ...(records !== undefined && { records }) };
 }
 
 /**

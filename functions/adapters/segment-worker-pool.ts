@@ -15,18 +15,29 @@ export interface SegmentTask {
   readonly isFirst: boolean;
   /** CSV delimiter as a character code: the object's, sniffed from its first record. */
   readonly delimiter: number;
+  /** CSV: the body was cut after a line feed, quotes not read (see `Segment.isEndGuessed`). */
+  readonly isEndGuessed?: boolean;
 }
 
-/** A redacted segment: UTF-8 output and counts per rule id. */
-export interface SegmentOutcome {
-  readonly out: Uint8Array;
-  readonly counts: readonly (readonly [string, number])[];
+/**
+ * A redacted segment: UTF-8 output and counts per rule id, with the body's complete records
+ * when its end was guessed; or, for a guessed end, that it lies inside a quoted cell.
+ */
+export type SegmentOutcome = (
+  | {
+      readonly out: Uint8Array;
+      readonly counts: readonly (readonly [string, number])[];
+      readonly records?: number;
+      readonly isCutInQuotedCell?: false;
+    }
+  | { readonly isCutInQuotedCell: true }
+) & {
   /**
    * The task's body handed back once read (its buffer transferred back), for a later segment of
    * the same object to be gathered into; absent when the runner keeps it.
    */
   readonly body?: Uint8Array;
-}
+};
 
 /**
  * Redacts segments somewhere (worker threads, or in-process in tests). Rejects with the

@@ -27,7 +27,8 @@ port.on('message', (request: SegmentRequest) => {
     const outcome = runSegmentTask(ruleSet, request.task);
     const { body } = request.task;
     const reply: SegmentReply = { id: request.id, ...outcome, body };
-    port.postMessage(reply, [outcome.out.buffer as ArrayBuffer, body.buffer as ArrayBuffer]);
+    const out = outcome.isCutInQuotedCell ? [] : [outcome.out.buffer as ArrayBuffer];
+    port.postMessage(reply, [...out, body.buffer as ArrayBuffer]);
   } catch (error) {
     const { name, message } = error instanceof Error ? error : new Error(String(error));
     const reply: SegmentReply = { id: request.id, error: { name, message } };

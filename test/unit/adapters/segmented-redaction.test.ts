@@ -426,7 +426,8 @@ describe('redactInSegments', () => {
   });
 
   it('gathers later segments into the buffers handed back, with the single-pass output', async () => {
-    const rows = Array.from({ length: 400 }, (_, i) => `${i},"Ada\nLovelace",bob${i}@example.com\n`).join('');
+    // Quoted, without a line feed inside: every segment's guessed end holds.
+    const rows = Array.from({ length: 400 }, (_, i) => `${i},"Ada Lovelace",bob${i}@example.com\n`).join('');
     const input = `id,name,email\n${rows}`;
     const buffers = new Set<ArrayBufferLike>();
     let tasks = 0;
@@ -463,6 +464,47 @@ describe('redactInSegments', () => {
 
     expectSameAsSinglePass(parallel, singlePass('csv', input));
     expect(parallel.error).toBeUndefined();
+  });
+
+  it('cuts again where records end once a guessed end lies inside a quoted cell, with the single-pass output and record numbers', async () => {
+    const plain = (from: number, n: number): string =>
+      Array.from({ length: n }, (_, i) => `${from + i},"Ada Lovelace",bob${from + i}@example.com\n`).join('');
+    const quoted = Array.from({ length: 200 }, (_, i) => `q${i},"Ada\nLovelace",bob@example.com\n`).join('');
+    const fault = fc.constantFrom('', '"x"y,1,2\n', '"unclosed\n');
+    await fc.assert(
+      fc.asyncProperty(
+        // Enough records before the quoted cells for a guessed end to hold before them.
+        fc.integer({ min: 60, max: 100 }),
+        fault,
+        fc.integer({ min: 200, max: 900 }),
+        fc.integer({ min: 1, max: 3 }),
+        async (before, faultRecord, segmentBytes, maxInFlight) => {
+          const input = `id,name,email\n${plain(0, before)}${quoted}${plain(before, 30)}${faultRecord}${plain(before + 30, 30)}`;
+          const base = inProcessRunner();
+          const verdicts = { held: 0, missed: 0 };
+          const runner: SegmentRunner = {
+            async run(sentOrigin, task) {
+              const outcome = await base.run(sentOrigin, task);
+              if (task.isEndGuessed) verdicts[outcome.isCutInQuotedCell ? 'missed' : 'held']++;
+              return outcome;
+            },
+          };
+
+          const parallel = await segmented(
+            'csv',
+            input,
+            { chunkBytes: 97, segmentBytes, maxInFlight },
+            runner,
+          );
+
+          expectSameAsSinglePass(parallel, singlePass('csv', input));
+          // The line feeds inside the quoted cells are read as record ends until one is caught.
+          expect(verdicts.held).toBeGreaterThan(0);
+          expect(verdicts.missed).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 
   it('fails with the record number counted over the whole object when a later segment is malformed', async () => {
@@ -630,6 +672,7 @@ describe('runSegmentTask', () => {
             delimiter: 0,
           });
 
+          if (outcome.isCutInQuotedCell) throw new Error('an NDJSON body is not cut in a quoted cell');
           expect(Buffer.from(outcome.out).toString()).toBe(expected);
           expect(Object.fromEntries(outcome.counts)).toEqual(Object.fromEntries(redactor.counts));
         },

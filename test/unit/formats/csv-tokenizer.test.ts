@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { LimitExceededError, MalformedObjectError } from '../../../functions/core/errors.ts';
 import { csvScanText } from '../../../functions/core/redaction/formats/csv-scan-text.ts';
 import { CellKind, CsvTokenizer } from '../../../functions/core/redaction/formats/csv-tokenizer.ts';
+import { scanCsvRecords } from '../../../functions/core/redaction/formats/record-boundaries.ts';
 import { splitAt } from '../support/split-at.ts';
 import { parseCsv } from './parse-csv.ts';
 
@@ -86,6 +87,33 @@ function expected(text: string, delimiter: string): string {
 }
 
 describe('CsvTokenizer', () => {
+  it('tells, fed text through a line feed, whether that line feed ended a record, and counts them as the segmenter does', () => {
+    fc.assert(
+      fc.property(
+        withDelimiter,
+        fc.nat(),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        ([delimiter, text], at, points) => {
+          const lineFeeds = [...text.matchAll(/\n/g)].map((found) => found.index);
+          fc.pre(lineFeeds.length > 0);
+          const fed = text.slice(0, (lineFeeds[at % lineFeeds.length] as number) + 1);
+          const tokenizer = new CsvTokenizer(delimiter, 1_000_000);
+          try {
+            for (const piece of splitAt(fed, points)) tokenizer.feed(piece);
+          } catch {
+            // Malformed before that line feed: no segment end is asked of it.
+            return;
+          }
+          const bytes = Buffer.from(fed);
+          const scan = scanCsvRecords(bytes, delimiter.charCodeAt(0), { isCounting: true });
+          expect(tokenizer.isInQuotedCell).toBe(scan.end < bytes.length);
+          if (!tokenizer.isInQuotedCell) expect(tokenizer.recordsRead).toBe(scan.records);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
   it('splits any text into the cells and terminators of a reference reader, whatever the chunking', () => {
     fc.assert(
       fc.property(withDelimiter, fc.array(fc.nat(), { maxLength: 8 }), ([delimiter, text], points) => {

@@ -135,7 +135,19 @@ const EMAIL_LIKE = /[^\s@]@[^\s@]/;
  * const csv = createCsvRedactor(redactor);
  * csv.push('name,email\r\nAda,ada@example.com\r\n'); // 'name,email\r\n[NAME],[EMAIL]\r\n'
  */
-export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOptions = {}): FormatRedactor {
+/**
+ * A CSV redactor, with where its tokenizer stands (for a segment whose end is a guess). Methods,
+ * not getters: an object literal with accessors kept each segment's redactor state alive in a
+ * segment worker's old generation (5-6 full collections per GB where it had 1).
+ */
+export interface CsvRedactor extends FormatRedactor {
+  /** Complete records read so far, preamble lines included; 0 before the header is read. */
+  recordsRead(): number;
+  /** True when the text pushed so far ends inside a quoted cell. */
+  isInQuotedCell(): boolean;
+}
+
+export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOptions = {}): CsvRedactor {
   if (options.delimiter !== undefined && !isValidDelimiter(options.delimiter)) {
     throw new RuleValidationError(
       `CSV delimiter ${JSON.stringify(options.delimiter)} is not allowed: use one ASCII character other than a quote, CR or LF`,
@@ -775,6 +787,12 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
   }
 
   return {
+    recordsRead() {
+      return tokenizer?.recordsRead ?? 0;
+    },
+    isInQuotedCell() {
+      return tokenizer?.isInQuotedCell ?? false;
+    },
     push(text) {
       pushedLength += text.length;
       let prefix = '';

@@ -142,6 +142,16 @@ export class CsvTokenizer {
     return this.recordsDiscarded + 1;
   }
 
+  /** Complete records read so far, over the whole input (the lines before it counted). */
+  get recordsRead(): number {
+    return this.recordsDiscarded + this.recordCount;
+  }
+
+  /** True when the text fed so far ends inside a quoted cell (a line break there is the cell's). */
+  get isInQuotedCell(): boolean {
+    return this.state === State.Quoted;
+  }
+
   /** Appends text and tokenizes every record it completes. */
   feed(chunk: string): void {
     this.text += chunk;

@@ -1,7 +1,7 @@
 import type { CompiledRuleSet } from '../redactor.ts';
 import { Redactor } from '../redactor.ts';
 import { createFormatRedactor } from './create-format-redactor.ts';
-import { createCsvRedactor } from './csv-redactor.ts';
+import { type CsvRedactor, createCsvRedactor } from './csv-redactor.ts';
 import type { FormatRedactor } from './format-redactor.ts';
 import { createNdjsonRedactor } from './ndjson-redactor.ts';
 
@@ -27,7 +27,29 @@ export interface Segment {
   readonly delimiter?: string | undefined;
   /** The first segment: the head's output and counts are part of its result. */
   readonly isFirst: boolean;
+  /**
+   * CSV, not the first segment: the body was cut after a line feed without its quotes read, so
+   * that line feed may lie inside a quoted cell (see `SegmentRedaction`); the segmenter then
+   * learns the body's records from here.
+   */
+  readonly isEndGuessed?: boolean;
 }
+
+/** What `redactSegment` found: what each rule changed and, for a guessed end, the records. */
+export type SegmentRedaction =
+  | {
+      readonly counts: ReadonlyMap<string, number>;
+      /** With `isEndGuessed`: the body's complete records. */
+      readonly records?: number;
+      readonly isCutInQuotedCell?: false;
+    }
+  | {
+      /**
+       * With `isEndGuessed`: the body ends inside a quoted cell, so not at a record end, and the
+       * input was not ended. What was written is void: the segment must be cut again.
+       */
+      readonly isCutInQuotedCell: true;
+    };
 
 /**
  * Redacts one segment exactly as the single-pass redactor redacts those records within the
@@ -40,14 +62,14 @@ export interface Segment {
  *
  * @example
  * redactSegment(ruleSet, { format: 'csv', head: 'name,email\n', body: ['Ada,ada@example.com\n'], isFirst: false }, write);
- * // write('Ada,[EMAIL]\n'); returns Map { 'email' => 1 }
+ * // write('Ada,[EMAIL]\n'); returns { counts: Map { 'email' => 1 }, records: undefined }
  */
 export function redactSegment(
   ruleSet: CompiledRuleSet,
   segment: Segment,
   write: (text: string) => void,
-): ReadonlyMap<string, number> {
-  const create = (redactor: Redactor): FormatRedactor =>
+): SegmentRedaction {
+  const create = (redactor: Redactor): FormatRedactor | CsvRedactor =>
     segment.format === 'csv'
       ? createCsvRedactor(
           redactor,
@@ -75,14 +97,20 @@ export function redactSegment(
   const redactor = new Redactor(ruleSet);
   const formatRedactor = create(redactor);
   cutHead(formatRedactor.push(headText));
+  // The cut head ends at a record end, with an LF (see `cutHeadText`): its records are complete.
+  const guessed = segment.isEndGuessed && 'recordsRead' in formatRedactor ? formatRedactor : undefined;
+  const headRecords = guessed?.recordsRead() ?? 0;
   for (const piece of segment.body) cutHead(formatRedactor.push(piece));
+  // A guessed body ends with an LF: outside a quoted cell, it ended its last record.
+  if (guessed?.isInQuotedCell()) return { isCutInQuotedCell: true };
+  const records = guessed === undefined ? undefined : guessed.recordsRead() - headRecords;
   cutHead(formatRedactor.end());
   if (headOut !== '') throw new Error('segment redaction: the head redacted differently');
-  if (head === undefined) return redactor.counts;
+  if (head === undefined) return { counts: redactor.counts, records };
   const counts = new Map(redactor.counts);
   for (const [id, count] of head.counts) counts.set(id, (counts.get(id) ?? 0) - count);
   for (const [id, count] of counts) if (count === 0) counts.delete(id);
-  return counts;
+  return { counts, records };
 }
 
 /**
