@@ -106,8 +106,8 @@ describe('CsvTokenizer', () => {
           }
           const bytes = Buffer.from(fed);
           const scan = scanCsvRecords(bytes, delimiter.charCodeAt(0), { isCounting: true });
-          expect(tokenizer.isInQuotedCell).toBe(scan.end < bytes.length);
-          if (!tokenizer.isInQuotedCell) expect(tokenizer.recordsRead).toBe(scan.records);
+          expect(tokenizer.isInQuotedCell()).toBe(scan.end < bytes.length);
+          if (!tokenizer.isInQuotedCell()) expect(tokenizer.recordsRead).toBe(scan.records);
         },
       ),
       { numRuns: 3000 },

@@ -791,7 +791,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       return tokenizer?.recordsRead ?? 0;
     },
     isInQuotedCell() {
-      return tokenizer?.isInQuotedCell ?? false;
+      return tokenizer?.isInQuotedCell() ?? false;
     },
     push(text) {
       pushedLength += text.length;

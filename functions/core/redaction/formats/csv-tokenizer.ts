@@ -147,8 +147,13 @@ export class CsvTokenizer {
     return this.recordsDiscarded + this.recordCount;
   }
 
-  /** True when the text fed so far ends inside a quoted cell (a line break there is the cell's). */
-  get isInQuotedCell(): boolean {
+  /**
+   * True when the text fed so far ends inside a quoted cell (a line break there is the cell's).
+   * The kernel leaves the pending record unread (see `runKernel`), so it is read here first, as
+   * the loop would have read it.
+   */
+  isInQuotedCell(): boolean {
+    this.run();
     return this.state === State.Quoted;
   }
 
