@@ -102,6 +102,15 @@ function commandChunk(command: string): string {
 }
 
 /** A copy of the shipped rules in a temporary folder, removed after the test. */
+/** Compiles every shipped rule set in this process (from the sources: what a cache holds is built here). */
+async function compileShippedRuleSets(): Promise<void> {
+  const catalog = await loadRuleCatalog(DEFAULT_RULES_DIR);
+  const keys = await createLocalTokenKeyring(home).load();
+  for (const resolved of catalog.values()) {
+    compileRuleSet(resolved.ruleSet, keys, (path) => resolved.positionOf(path), resolved.packs);
+  }
+}
+
 function copyOfShippedRules(): string {
   const dir = mkdtempSync(join(tmpdir(), 'maskpoint-cli-shipped-rules-'));
   cpSync(DEFAULT_RULES_DIR, dir, { recursive: true });
@@ -378,11 +387,7 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
       string,
       unknown
     >;
-    const catalog = await loadRuleCatalog(DEFAULT_RULES_DIR);
-    const keys = await createLocalTokenKeyring(home).load();
-    for (const resolved of catalog.values()) {
-      compileRuleSet(resolved.ruleSet, keys, (path) => resolved.positionOf(path), resolved.packs);
-    }
+    await compileShippedRuleSets();
     // In this process (from the sources, no file beside them) every automaton is built.
     const built = builtAutomata();
     const shippedBytes = readFileSync(join(CLI_BUNDLE_DIR, ANCHOR_AUTOMATA_TRANSITIONS_FILE));
@@ -416,11 +421,7 @@ describe('the maskpoint CLI (bin/maskpoint.js → the prebuilt bundle)', () => {
       string,
       unknown
     >;
-    const catalog = await loadRuleCatalog(DEFAULT_RULES_DIR);
-    const keys = await createLocalTokenKeyring(home).load();
-    for (const resolved of catalog.values()) {
-      compileRuleSet(resolved.ruleSet, keys, (path) => resolved.positionOf(path), resolved.packs);
-    }
+    await compileShippedRuleSets();
     // In this process (from the sources, no file beside them) all are worked out.
     const built = JSON.parse(JSON.stringify(builtAnchorFacts())) as Record<string, unknown>;
     expect(Object.keys(shipped).length).toBeGreaterThan(50);
