@@ -57,6 +57,18 @@ const NUMBER_LIKE = /^[^\p{L}]*\p{Nd}[^\p{L}]*$/u;
 const EMAIL_LIKE = /[^\s@]@[^\s@]/;
 
 /**
+ * A CSV redactor, with where its tokenizer stands (for a segment whose end is a guess). Methods,
+ * not getters: an object literal with accessors kept each segment's redactor state alive in a
+ * segment worker's old generation (5-6 full collections per GB where it had 1).
+ */
+export interface CsvRedactor extends FormatRedactor {
+  /** Complete records read so far, preamble lines included; 0 before the header is read. */
+  recordsRead(): number;
+  /** True when the text pushed so far ends inside a quoted cell. */
+  isInQuotedCell(): boolean;
+}
+
+/**
  * CSV (RFC 4180, with CR-only line breaks too). Every byte goes through the detectors. Before
  * the records come optional preamble lines, emitted as scanned text: a `sep=X` first line
  * (which sets the delimiter), empty lines and comment lines starting with `#` (unless they name
@@ -135,18 +147,6 @@ const EMAIL_LIKE = /[^\s@]@[^\s@]/;
  * const csv = createCsvRedactor(redactor);
  * csv.push('name,email\r\nAda,ada@example.com\r\n'); // 'name,email\r\n[NAME],[EMAIL]\r\n'
  */
-/**
- * A CSV redactor, with where its tokenizer stands (for a segment whose end is a guess). Methods,
- * not getters: an object literal with accessors kept each segment's redactor state alive in a
- * segment worker's old generation (5-6 full collections per GB where it had 1).
- */
-export interface CsvRedactor extends FormatRedactor {
-  /** Complete records read so far, preamble lines included; 0 before the header is read. */
-  recordsRead(): number;
-  /** True when the text pushed so far ends inside a quoted cell. */
-  isInQuotedCell(): boolean;
-}
-
 export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOptions = {}): CsvRedactor {
   if (options.delimiter !== undefined && !isValidDelimiter(options.delimiter)) {
     throw new RuleValidationError(
