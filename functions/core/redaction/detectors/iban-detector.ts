@@ -1,3 +1,4 @@
+import { isDigit } from '../ascii-classes.ts';
 import type { Detector } from '../detector.ts';
 import { type CandidateSearch, classSequenceSearch, shapeSearch } from './candidate-search.ts';
 import { ibanLengthOfLetters, maxIbanLength, minIbanLength, mod97Step } from './iban-checksum.ts';
@@ -96,11 +97,7 @@ function ibanEnd(text: string, start: number): number {
   const first = text.charCodeAt(start) - fold;
   const second = text.charCodeAt(start + 1) - fold;
   const length = ibanLengthOfLetters(first, second);
-  if (
-    length === undefined ||
-    !isDigitCode(text.charCodeAt(start + 2)) ||
-    !isDigitCode(text.charCodeAt(start + 3))
-  )
+  if (length === undefined || !isDigit(text.charCodeAt(start + 2)) || !isDigit(text.charCodeAt(start + 3)))
     return -1;
   const spaced = text.charCodeAt(start + 4) === 32;
   // The remainder of the rearranged IBAN: its characters from the fifth on, then its first four.
@@ -114,20 +111,16 @@ function ibanEnd(text: string, start: number): number {
     }
     const code = text.charCodeAt(index);
     const isLetter = isLower ? code >= 97 && code <= 122 : code >= 65 && code <= 90;
-    if (!(isDigitCode(code) || isLetter)) return -1;
+    if (!(isDigit(code) || isLetter)) return -1;
     remainder = mod97Step(remainder, isLetter ? code - fold : code);
     count++;
     index++;
   }
   const next = text.charCodeAt(index);
-  if (isDigitCode(next) || (next >= 65 && next <= 90) || (next >= 97 && next <= 122)) return -1;
+  if (isDigit(next) || (next >= 65 && next <= 90) || (next >= 97 && next <= 122)) return -1;
   remainder = mod97Step(remainder, first);
   remainder = mod97Step(remainder, second);
   remainder = mod97Step(remainder, text.charCodeAt(start + 2));
   remainder = mod97Step(remainder, text.charCodeAt(start + 3));
   return remainder === 1 ? index : -1;
-}
-
-function isDigitCode(code: number): boolean {
-  return code >= 48 && code <= 57;
 }

@@ -1,4 +1,5 @@
 import { LimitExceededError, MalformedObjectError } from '../../errors.ts';
+import { isDigit } from '../ascii-classes.ts';
 import { isEncodedFieldName } from '../encoded-value.ts';
 import { normalizeText } from '../normalized-text.ts';
 import type { CompiledFieldRule, Redactor } from '../redactor.ts';
@@ -1732,18 +1733,14 @@ function isPlainNumber(text: string, start: number, end: number): boolean {
   if (text.charCodeAt(i) === MINUS) i++;
   const first = text.charCodeAt(i);
   if (first === DIGIT_0) i++;
-  else if (first > DIGIT_0 && first <= DIGIT_9) while (++i < end && isDigitCode(text.charCodeAt(i)));
+  else if (first > DIGIT_0 && first <= DIGIT_9) while (++i < end && isDigit(text.charCodeAt(i)));
   else return false;
   if (i < end && text.charCodeAt(i) === 0x2e) {
     const digits = ++i;
-    while (i < end && isDigitCode(text.charCodeAt(i))) i++;
+    while (i < end && isDigit(text.charCodeAt(i))) i++;
     if (i === digits) return false;
   }
   return i === end;
-}
-
-function isDigitCode(code: number): boolean {
-  return code >= DIGIT_0 && code <= DIGIT_9;
 }
 
 /** The node of the key read last in an object, none before its first key. */
