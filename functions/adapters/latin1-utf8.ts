@@ -1,5 +1,6 @@
 import { isAscii } from 'node:buffer';
 import { instantiateKernel } from '../core/redaction/detectors/wasm-kernel.ts';
+import { isLatin1 } from '../core/redaction/latin1-text.ts';
 import { LATIN1_UTF8_WASM } from './latin1-utf8-wasm.ts';
 
 /** Bytes (or characters) transcoded per call at most: bounds the kernel's memory (about three times this). */
@@ -8,12 +9,6 @@ const MAX_KERNEL_BYTES = 512 * 1024;
 const OUTPUT_AT = MAX_KERNEL_BYTES + 16;
 /** Memory: the input, then up to twice as many output bytes and the 15 its blocks write past them. */
 const KERNEL_BYTES = OUTPUT_AT + 2 * MAX_KERNEL_BYTES + 16;
-
-/**
- * Matches a character above U+00FF. V8 keeps text without one (all Latin-1) as a one-byte
- * string, on which this pattern cannot match and the test returns at once.
- */
-const BEYOND_LATIN1 = /[\u0100-\uffff]/;
 
 interface Kernel {
   readonly utf8ToLatin1: (bytes: number, length: number, out: number) => number;
@@ -108,7 +103,7 @@ export function encodeUtf8Pieces(pieces: readonly string[]): Buffer[] {
     staged = 0;
   };
   for (const piece of pieces) {
-    if (piece.length > MAX_KERNEL_BYTES || BEYOND_LATIN1.test(piece)) {
+    if (piece.length > MAX_KERNEL_BYTES || !isLatin1(piece)) {
       copyStaged();
       parts.push(Buffer.from(piece, 'utf8'));
       continue;
@@ -131,7 +126,7 @@ export function encodeUtf8Pieces(pieces: readonly string[]): Buffer[] {
  * output.set(latin1AsUtf8('crème') as Buffer, at); // the bytes c3 a8 for è, copied out at once
  */
 export function latin1AsUtf8(text: string): Buffer | undefined {
-  if (text.length > MAX_KERNEL_BYTES || BEYOND_LATIN1.test(text)) return undefined;
+  if (text.length > MAX_KERNEL_BYTES || !isLatin1(text)) return undefined;
   const { memory, latin1ToUtf8 } = instance();
   const length = memory.write(text, 0, 'latin1');
   return memory.subarray(OUTPUT_AT, OUTPUT_AT + latin1ToUtf8(0, length, OUTPUT_AT));

@@ -1,8 +1,9 @@
+import { isLatin1 } from '../latin1-text.ts';
+
 const CR = 0x0d;
 const LF = 0x0a;
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-const BEYOND_LATIN1 = /[\u0100-\uffff]/;
 
 /**
  * The first `end` code units of `text` (complete CSV records) as the detectors see them in one
@@ -25,7 +26,7 @@ export function csvScanText(
   delimiter: number,
 ): string {
   const raw = text.slice(0, end);
-  if (BEYOND_LATIN1.test(raw)) {
+  if (!isLatin1(raw)) {
     return raw.includes('"')
       ? joinCells(text, end, cellStarts, cellEnds, cellCount)
       : breakLines(raw, delimiter);

@@ -1,5 +1,6 @@
 import { LimitExceededError, MalformedObjectError } from '../../errors.ts';
 import { instantiateKernel } from '../detectors/wasm-kernel.ts';
+import { isLatin1 } from '../latin1-text.ts';
 import { CSV_CELLS_WASM } from './csv-cells-wasm.ts';
 import { indexOrLength } from './index-or-length.ts';
 
@@ -24,7 +25,6 @@ type State = (typeof State)[keyof typeof State];
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
-const BEYOND_LATIN1 = /[\u0100-\uffff]/;
 /** Cells and records the arrays hold at first (a push of the bench CSV completes ~3,300 cells). */
 const INITIAL_ENTRIES = 4096;
 
@@ -231,7 +231,7 @@ export class CsvTokenizer {
     const length = this.text.length - from;
     if (length > MAX_KERNEL_CHARS) return false;
     const rest = from === 0 ? this.text : this.text.slice(from);
-    if (BEYOND_LATIN1.test(rest)) return false;
+    if (!isLatin1(rest)) return false;
     const kernel = instance();
     kernel.memory.write(rest, 0, 'latin1');
     const firstCell = this.recordCount === 0 ? 0 : (this.recordCellEnds[this.recordCount - 1] as number);

@@ -1,4 +1,5 @@
 import { instantiateKernel } from '../detectors/wasm-kernel.ts';
+import { isLatin1 } from '../latin1-text.ts';
 import type { ScanMatch } from '../scanner.ts';
 import { indexOrLength } from './index-or-length.ts';
 import { JSON_SCAN_TEXT_WASM } from './json-scan-text-wasm.ts';
@@ -7,7 +8,6 @@ const LF = 0x0a;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COLON = 0x3a;
-const BEYOND_LATIN1 = /[\u0100-\uffff]/;
 /** Characters of Latin-1 text the kernel rewrites at once (its memory); longer text takes the byte loop. */
 const MAX_KERNEL_CHARS = 1024 * 1024;
 /** The i32 of a string's entry in {@link JsonScanText.strings}: where it starts, where it ends, and its {@link PRINT_CHARS} first bytes. */
@@ -66,8 +66,8 @@ export function jsonScanText(text: string, blanksKeys = false, head = ''): JsonS
   // for the one-byte strings that hold it), and rewritten in WebAssembly
   // (assembly/json-scan-text.ts), which moves the contents of strings sixteen bytes at a time.
   // Its map is copied out: the memory is this thread's, and the next text overwrites it.
-  const isLatin1 = (head === '' || !BEYOND_LATIN1.test(head)) && !BEYOND_LATIN1.test(text);
-  if (isLatin1 && head.length + text.length <= MAX_KERNEL_CHARS) {
+  const isOneByte = (head === '' || isLatin1(head)) && isLatin1(text);
+  if (isOneByte && head.length + text.length <= MAX_KERNEL_CHARS) {
     const { memory, scanText, mapEntries, stringEntries } = instance();
     const headLength = head === '' ? 0 : memory.write(head, 0, 'latin1');
     const length = headLength + memory.write(text, headLength, 'latin1');
@@ -90,12 +90,12 @@ export function jsonScanText(text: string, blanksKeys = false, head = ''): JsonS
     };
   }
   if (head !== '') return jsonScanText(head + text, blanksKeys);
-  const encoding = isLatin1 ? 'latin1' : 'utf8';
+  const encoding = isOneByte ? 'latin1' : 'utf8';
   const bytes = Buffer.from(text, encoding);
   const length = bytes.length;
   // Latin-1 text: where the next backslash and line feed are, for the native search of a string's end.
-  let backslash = isLatin1 ? -1 : length;
-  let lineFeed = isLatin1 ? -1 : length;
+  let backslash = isOneByte ? -1 : length;
+  let lineFeed = isOneByte ? -1 : length;
   let i = 0;
   while (i < length) {
     let byte = bytes[i] as number;
@@ -104,7 +104,7 @@ export function jsonScanText(text: string, blanksKeys = false, head = ''): JsonS
       bytes[i++] = LF;
       if (backslash < i) backslash = indexOrLength(text, '\\', i);
       if (lineFeed < i) lineFeed = indexOrLength(text, '\n', i);
-      const close = isLatin1 ? text.indexOf('"', i) : -1;
+      const close = isOneByte ? text.indexOf('"', i) : -1;
       // A string without escapes or line feeds ends at the next quote, which a native search finds
       // far faster than the loop below (positions are the text's in Latin-1).
       if (close >= 0 && close < backslash && close < lineFeed) {
@@ -122,7 +122,7 @@ export function jsonScanText(text: string, blanksKeys = false, head = ''): JsonS
       }
       if (i < length && byte === QUOTE) {
         bytes[i++] = LF;
-        if (blanksKeys && isKeyEnd(bytes, i) && (isLatin1 || isAscii(bytes, open, i))) {
+        if (blanksKeys && isKeyEnd(bytes, i) && (isOneByte || isAscii(bytes, open, i))) {
           // A loop: Buffer#fill checks its arguments at a cost that short keys feel.
           for (let key = open + 1; key < i; key++) bytes[key] = LF;
         }
@@ -169,7 +169,7 @@ export function kernelScans(): number {
  * string of that length whose entry holds them is `text`, compared in four numbers.
  */
 export function literalPrint(text: string): Int32Array | undefined {
-  if (text.length > PRINT_CHARS || BEYOND_LATIN1.test(text)) return undefined;
+  if (text.length > PRINT_CHARS || !isLatin1(text)) return undefined;
   const bytes = new Uint8Array(PRINT_CHARS);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   // Read as the entries are, in this platform's byte order.
