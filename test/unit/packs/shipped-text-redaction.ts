@@ -20,6 +20,16 @@ export const base64 = `${alphanumerics}+/`;
 const STAND_IN_MARK = /fake|dummy|placeholder|redacted|changeme|xxxx/i;
 
 /**
+ * True when `value` is marked as a stand-in the way the shipped validators mark one (`fake`,
+ * `dummy`, `placeholder`, `redacted`, `changeme`, `xxxx` or a placeholder run: see
+ * `not-placeholder` and `password`). A value built from pieces must be checked whole: `F` and
+ * `aKEaaa` were each clean, `FaKEaaa2!` is not.
+ */
+export function isStandIn(value: string): boolean {
+  return STAND_IN_MARK.test(value) || hasPlaceholderRun(value);
+}
+
+/**
  * Uniform random strings over `alphabet` (no bias towards repeated characters, as real secrets),
  * none marked as a stand-in the way the shipped validators mark one (`fake`, `dummy`,
  * `placeholder`, `redacted`, `changeme`, `xxxx` or a placeholder run: see `not-placeholder` and
@@ -31,7 +41,7 @@ export function randomOver(alphabet: string, minLength: number, maxLength = minL
     fc
       .array(fc.integer({ min: 0, max: alphabet.length - 1 }), { minLength, maxLength })
       .map((indexes) => indexes.map((index) => alphabet.charAt(index)).join(''))
-      .filter((value) => !STAND_IN_MARK.test(value) && !hasPlaceholderRun(value)),
+      .filter((value) => !isStandIn(value)),
   );
 }
 
