@@ -45,7 +45,8 @@ const OUTPUT_PIECE = 32 * 1024;
  * new text shrinks with it. Each scan's text on the bench logs is then about 350 Ki code units
  * instead of a million, and every minor collection, which finds the text of the scan under way
  * live and promotes it, promotes a third as much: peak RSS of the 64 MB bench log 130 -> 126
- * MiB, of three in a row 169 -> 133 MiB, CPU the same.
+ * MiB, of three in a row 169 -> 133 MiB; CPU of a first object the same, of later ones (three
+ * times as many scans) up to 3 % more.
  *
  * A scan's output is also given in pieces of about `OUTPUT_PIECE` code units (`pushPieces`),
  * which the caller encodes apart: one string of a whole scan (with the packs, 800 Ki code
