@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Detector } from '../../functions/core/redaction/detector.ts';
+import { createFieldAssignmentDetector } from '../../functions/core/redaction/detectors/field-assignment-detector.ts';
 import { withContext } from '../../functions/core/redaction/detectors/with-context.ts';
 import { type ScanMatch, Scanner } from '../../functions/core/redaction/scanner.ts';
-import { regexDetector, sampleDetectors } from './support/compiled-rule-set.ts';
+import { nameFieldRule, regexDetector, sampleDetectors } from './support/compiled-rule-set.ts';
 
 const spans = (text: string, matches: readonly ScanMatch[]) =>
   matches.map((match) => [text.slice(match.start, match.end), match.detector]);
@@ -295,6 +297,75 @@ describe('Scanner', () => {
         expect(resumed).toEqual(scanner.scan(input).matches);
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it('keeps its whole context before text that escapes, folds or drops characters, only its lookbehind before text as written', () => {
+    const fields = createFieldAssignmentDetector([nameFieldRule('password', ['password'])]) as Detector;
+    const scanner = new Scanner([fields, ...sampleDetectors()]);
+    const plain = 'lorem ipsum '.repeat(scanner.contextLength);
+    const at = plain.length - 100;
+    const short = scanner.contextBefore(plain, at);
+
+    expect(short).toBeGreaterThan(scanner.lookbehind);
+    expect(short).toBeLessThan(scanner.contextLength / 10);
+    for (const hidden of ['%40', '&amp;', '\\u0040', '\u00a0', '\u200b']) {
+      const text = `${plain.slice(0, at - short)}${hidden}${plain.slice(at - short + hidden.length)}`;
+      expect(scanner.contextBefore(text, at), hidden).toBe(scanner.contextLength);
+    }
+    expect(scanner.contextBefore(plain, short - 1)).toBe(scanner.contextLength);
+  });
+
+  it('finds from a resume point, given only the context it keeps before it, what it finds with all the text before it (property)', () => {
+    const fields = createFieldAssignmentDetector([
+      nameFieldRule('password', ['password', 'user']),
+    ]) as Detector;
+    const scanner = new Scanner([fields, ...sampleDetectors()]);
+    const part = fc.oneof(
+      fc.constantFrom(
+        'user=bob ',
+        'password: hunter2',
+        '  - password: "s3cret"',
+        'bob@example.com',
+        '123-45-6789',
+        '=',
+        ':',
+        ' ',
+        '\n',
+        '%41',
+        'bob%40example.com',
+        '&amp;',
+        '\\u0040',
+        '\\',
+        'u200b',
+        '\u200b',
+        '\u00a0',
+        // What the field detector reads back farthest: indentation, a long key, a wide gap.
+        `\n${' '.repeat(250)}password: x`,
+        `x${' '.repeat(250)}password: x`,
+        `${'k'.repeat(120)}user=bob`,
+        `password${' '.repeat(60)}= x`,
+      ),
+      // Long runs as written, so that the context kept is cut short.
+      fc.integer({ min: 0, max: 1500 }).map((length) => 'lorem ipsum '.repeat(length >> 4)),
+    );
+    const text = fc.array(part, { maxLength: 60 }).map((parts) => parts.join(''));
+    fc.assert(
+      // Resume points just before a `:` or `=`, where the field detector reads farthest back.
+      fc.property(text, fc.nat(), fc.integer({ min: -700, max: 4 }), (input, point, offset) => {
+        const whole = scanner.scan(input).matches;
+        const anchors = [...input.matchAll(/[:=]/g)].map((anchor) => anchor.index);
+        const near = anchors.length === 0 ? point : (anchors[point % anchors.length] as number) + offset;
+        const at = Math.max(0, near) % (input.length + 1);
+        const resumeAt = whole.find((match) => match.start < at && match.end > at)?.end ?? at;
+        const keepFrom = Math.max(0, resumeAt - scanner.contextBefore(input, resumeAt));
+        const kept = scanner
+          .scan(input.slice(keepFrom), resumeAt - keepFrom)
+          .matches.map((match) => ({ ...match, start: match.start + keepFrom, end: match.end + keepFrom }));
+
+        expect(kept).toEqual(whole.filter((match) => match.start >= resumeAt));
+      }),
+      { numRuns: 500 },
     );
   });
 });

@@ -167,6 +167,15 @@ export function normalizeText(text: string, from = 0): NormalizedText | undefine
   return new NormalizedText(view + text.slice(copied), from, edits);
 }
 
+/**
+ * True when every code unit of `text[from, to)` is its own unit of the view, unchanged: none is
+ * a `%`, `&`, `\u`, `\x` or foldable character (see `normalizeText`). A unit that starts
+ * before `from` may still reach into it, and a `\` that ends it start one that ends past `to`.
+ */
+export function isVerbatim(text: string, from: number, to: number): boolean {
+  return TriggerSearch.of(text.slice(from, to), 0) === undefined;
+}
+
 /** Finds, in ascending order, the positions where a unit may differ from its character. */
 class TriggerSearch {
   private readonly text: string;

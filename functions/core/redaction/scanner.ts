@@ -1,7 +1,13 @@
 import type { Detector, Match } from './detector.ts';
 import { isLineLocal } from './detectors/built-in-detectors.ts';
 import { decodeBase64Text, isEncodedFieldName } from './encoded-value.ts';
-import { MAX_EXPANSION, type NormalizedText, normalizeText, SYNC_LENGTH } from './normalized-text.ts';
+import {
+  isVerbatim,
+  MAX_EXPANSION,
+  type NormalizedText,
+  normalizeText,
+  SYNC_LENGTH,
+} from './normalized-text.ts';
 import { isHighSurrogate, isLowSurrogate } from './surrogates.ts';
 import { MAX_ESCAPE_LENGTH } from './text-escapes.ts';
 
@@ -71,6 +77,12 @@ export class Scanner {
   /** Code units of original text before `from` that `scan` reads: its lookbehind, however expanded. */
   readonly contextLength: number;
   /**
+   * Code units of original text before `from` that `scan` reads when none of them is escaped,
+   * folded or dropped (see `contextBefore`): the view's sync and the lookbehind, one more than
+   * it because the last code unit may start an escape that ends past `from` (`\` before `u200b`).
+   */
+  private readonly verbatimContextLength: number;
+  /**
    * Code units of original text after `limit` with which `scan` reaches `limit` unless escapes
    * or dropped characters shorten the view of them (it then stops before, see `scan`).
    */
@@ -119,6 +131,7 @@ export class Scanner {
     this.lookahead = Math.max(0, ...detectors.map((d) => d.lookahead));
     this.contextLength = detectors.length === 0 ? 0 : MAX_EXPANSION * (this.lookbehind + 1) + SYNC_LENGTH;
     this.reachLength = detectors.length === 0 ? 0 : this.maxLength + this.lookahead + MAX_ESCAPE_LENGTH;
+    this.verbatimContextLength = detectors.length === 0 ? 0 : this.lookbehind + 2 + SYNC_LENGTH;
     this.isDecodingBase64 = options.decodesBase64 === true && detectors.length > 0;
     this.plain = this.isDecodingBase64 ? new Scanner(detectors, { firstRule: this.firstRule }) : this;
     const lineLocalRules: boolean[] = [];
@@ -224,8 +237,21 @@ export class Scanner {
   }
 
   /**
+   * Code units of `text` before `at` that a scan resuming at `at` reads (see `scan`): its
+   * `contextLength`, or only its lookbehind (and the view's sync) when those code units read as
+   * written (see `isVerbatim`). The view of the longer context then gives the same lookbehind,
+   * one code unit of the original each, and a streaming caller keeps far less text: with the
+   * packs, 2,224 code units instead of 137,232 on the bench logs.
+   */
+  contextBefore(text: string, at: number): number {
+    const verbatim = this.verbatimContextLength;
+    return at >= verbatim && isVerbatim(text, at - verbatim, at) ? verbatim : this.contextLength;
+  }
+
+  /**
    * Accepts matches that start in `[from, limit)`. The caller guarantees that `text` holds at
-   * least `contextLength` code units before `from` (or the true start of input), and either
+   * least `contextBefore(text, from)` code units before `from` in the text it was asked about
+   * (`contextLength` at most), or starts at the true start of input, and either
    * ends at the true end of input or goes on past `limit`: `limit === text.length` means the
    * true end. With `reachLength` code units after `limit` the scan reaches `limit`, unless
    * escapes or dropped characters there leave the view too short for a detector to decide; it

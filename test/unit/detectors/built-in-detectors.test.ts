@@ -546,6 +546,38 @@ describe('github-token', () => {
   });
 });
 
+/**
+ * Texts of token pieces, where a detector that tries its pattern only at candidates (the
+ * occurrences of a few needles) must find what a scan of the whole pattern finds.
+ */
+const tokenPieces = fc
+  .array(
+    fc.constantFrom(
+      'sk',
+      'rk_',
+      'pk_',
+      'k_live_',
+      '_test_',
+      '_',
+      ' ',
+      'a',
+      'abcdefghij0123456789',
+      'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+    ),
+    { maxLength: 30 },
+  )
+  .map((pieces) => pieces.join(''));
+
+function expectFindsAsScanning(id: string, pattern: RegExp): void {
+  fc.assert(
+    fc.property(tokenPieces, (text) => {
+      const scanned = [...text.matchAll(new RegExp(pattern.source, 'g'))].map((match) => match[0]);
+      expect(findAll(detector(id), text)).toEqual(scanned);
+    }),
+    { numRuns: 500 },
+  );
+}
+
 describe('slack-token', () => {
   it('finds bot, user and app tokens', () => {
     expectDetects('slack-token', {
@@ -577,6 +609,13 @@ describe('slack-token', () => {
 });
 
 describe('stripe-key', () => {
+  it('finds what a scan of its whole pattern finds, trying it only before `k_live_` and `k_test_` (property)', () => {
+    expectFindsAsScanning(
+      'stripe-key',
+      /(?<![A-Za-z0-9_])[rs]k_(?:live|test)_[A-Za-z0-9]{10,99}(?![A-Za-z0-9])/,
+    );
+  });
+
   it('finds secret and restricted keys and leaves publishable keys', () => {
     expectDetects('stripe-key', {
       found: ['sk_live_4eC39HqLyjWDarjtT1zdp7dc', 'rk_test_abcdefghij0123', 'sk_test_abcdefghij'],

@@ -1,5 +1,5 @@
 import type { Detector } from '../detector.ts';
-import { firstCandidate, needleSearch } from './candidate-search.ts';
+import { needlesSearch } from './candidate-search.ts';
 import { createRegexDetector } from './regex-detector.ts';
 
 /**
@@ -17,6 +17,8 @@ export function createStripeKeyDetector(): Detector {
     maxLength: 107,
     lookbehind: 1,
     lookahead: 1,
-    candidates: firstCandidate(needleSearch('_live_', 2), needleSearch('_test_', 2)),
+    // One pass for the `k` before both (three times rarer than `_` in the bench log, which has
+    // `req_id=` and `latency_ms=` on every line): 5.1 -> 2.0 ms per 16 MB of it.
+    candidates: needlesSearch(['k_live_', 'k_test_'], 1),
   });
 }
