@@ -7,23 +7,47 @@
  * characters, so after them it is the state a single run would be in.
  *
  * Built by bin/build-kernels.js into functions/core/redaction/detectors/anchor-lanes-wasm.ts.
- * Tables, all little-endian: `symbols` maps each UTF-16 code unit to its symbol times four (u16,
- * 65,536 of them); `transitions` holds, at byte `state + symbol`, the next state (u32), every
- * state a byte offset into the table (its number times four times the number of symbols), so that
- * a step is two additions and three loads. Each row holds one entry more, past its symbols: 0, or
- * for an output state whose every anchor needs a look at the text (see {@link isPossible}) the
- * byte offset of its check, so that an output no anchor can be is not reported (most outputs of
- * the shipped packs: `acc` of `account` for the case-exact `ACc`, `call` inside `called`).
+ * Tables, all little-endian: `symbols` (at `SYMBOLS_AT`) maps each UTF-16 code unit to its symbol
+ * times four (u16, 65,536 of them); `transitions` holds, at address `state + symbol`, the next
+ * state (u32), every state the address of its row (the table's address plus its number times four
+ * times the number of symbols), so that a step is one addition and three loads. Each row holds one
+ * entry more, past its symbols: 0, or for an output state whose every anchor needs a look at the
+ * text (see {@link isPossible}) the address of its check, so that an output no anchor can be is
+ * not reported (most outputs of the shipped packs: `acc` of `account` for the case-exact `ACc`,
+ * `call` inside `called`).
  */
 
 /** Below this many characters one run does the whole block. */
 const MIN_LANE_SPLIT = 256;
 
-/** The state after reading the character at `at` (a pointer into the text) in `state`. */
-function step(state: u32, at: usize, transitions: usize, symbols: usize): u32 {
-  const code = <usize>load<u16>(at);
-  const symbol = <usize>load<u16>(symbols + (code << 1));
-  return load<u32>(transitions + <usize>state + symbol);
+/**
+ * Fixed places in memory, so that the lanes' loop addresses its slots, its records and the
+ * symbols by constant offsets. The run of four lanes was bound by its registers, not by its
+ * table lookups: with the lanes' text pointers, counts and outputs in registers and a call to
+ * record an output in the loop, V8 stored all eight of its values to the stack at every step.
+ * Each lane's stretch of text is copied to a slot of its own, `SLOT_BYTES` apart, where the loop
+ * reads it with one pointer for all four; an output is recorded unchecked (the lane's count in
+ * memory) and checked after the loop, against the whole text.
+ */
+const SLOT_BYTES: usize = 0x2000;
+/** Room for a lane's unchecked outputs: one (slot offset, state) pair per character of a slot. */
+const RAW_BYTES: usize = SLOT_BYTES << 2;
+const SLOTS_AT: usize = 0;
+const RAW_AT: usize = SLOTS_AT + 4 * SLOT_BYTES;
+const COUNTS_AT: usize = RAW_AT + 4 * RAW_BYTES;
+/** Where {@link scan} writes its (end, state) pairs: room for 8,192. */
+export const PAIRS_AT: usize = COUNTS_AT + 0x100;
+/** Where the caller puts `symbols` (see the file's comment). */
+export const SYMBOLS_AT: usize = PAIRS_AT + 0x10000;
+/** Memory from here on is the caller's: the transitions, their checks, the text. */
+export const TABLES_AT: usize = SYMBOLS_AT + 0x20000;
+
+/**
+ * The state after reading the character `code` in `state` (a pointer to the state's row: the
+ * caller's states are rows' addresses, not their offsets into the table).
+ */
+function step(state: u32, code: u32): u32 {
+  return load<u32>(<usize>state + <usize>load<u16>((<usize>code) << 1, SYMBOLS_AT));
 }
 
 /** Flags of an anchor in a check: compared as written; a word of its own; characters excluded before; characters allowed after. */
@@ -107,142 +131,135 @@ function isPossible(text: usize, length: i32, end: i32, check: usize): bool {
 }
 
 /**
- * Records that `state` (an output state) is reached after the character before `end`, unless
- * its check says none of its anchors can be there; returns the count of records.
+ * Records the output state `state` reached at `at` (a byte offset into the slot) by lane `lane`,
+ * unchecked.
  */
-function record(out: usize, count: i32, end: i32, state: u32, text: usize, length: i32, checks: usize): i32 {
-  const check = <usize>load<u32>(checks + <usize>state);
-  if (check !== 0 && !isPossible(text, length, end, check)) return count;
-  const at = out + ((<usize>count) << 3);
-  store<i32>(at, end);
-  store<u32>(at, state, 4);
-  return count + 1;
+function push(lane: usize, at: usize, state: u32): void {
+  const countAt = COUNTS_AT + (lane << 2);
+  const count = load<u32>(countAt);
+  const pair = RAW_AT + lane * RAW_BYTES + ((<usize>count) << 3);
+  store<u32>(pair, <u32>at);
+  store<u32>(pair, state, 4);
+  store<u32>(countAt, count + 1);
 }
 
-/** The index in the text starting at `text` of the character after the one at `at`. */
-function endOf(at: usize, text: usize): i32 {
-  return <i32>((at - text) >> 1) + 1;
-}
-
-/**
- * Runs one lane from `position` in `state` to `end`, recording the output states reached after
- * `after`; returns the number recorded in `out`, counting the `count` already there. `length`
- * and `checks` are {@link scan}'s.
- */
-function finish(
-  text: usize,
-  position: i32,
-  state: u32,
-  after: i32,
-  end: i32,
-  transitions: usize,
-  symbols: usize,
-  firstOutput: u32,
-  out: usize,
-  count: i32,
-  length: i32,
-  checks: usize,
-): i32 {
+/** Runs lane `lane` in its slot from byte `at` in `state` to byte `end`; returns the state there. */
+function rest(lane: usize, state: u32, at: usize, end: usize, firstOutput: u32): u32 {
+  const slot = SLOTS_AT + lane * SLOT_BYTES;
   let current = state;
-  let recorded = count;
-  for (let at = position; at < end; at++) {
-    current = step(current, text + ((<usize>at) << 1), transitions, symbols);
-    if (current >= firstOutput && at >= after)
-      recorded = record(out, recorded, at + 1, current, text, length, checks);
+  for (let offset = at; offset < end; offset += 2) {
+    current = step(current, load<u16>(slot + offset));
+    if (current >= firstOutput) push(lane, offset, current);
   }
-  return recorded;
+  return current;
 }
 
 /**
- * Reads `text[0, length)` from the root state and records, as (end, state) pairs of 32-bit
- * integers at `out`, every output state (at or above `firstOutput`) reached after a character
- * ending past `first` that its check allows, in order of their ends; returns how many. `out` has
- * room for `4 × (length − first)` pairs: each lane writes its own part, then they are joined.
- * `checks` is `transitions` plus the offset of a row's last entry (where its check is).
+ * Writes at `PAIRS_AT`, from index `count`, the outputs lane `lane` recorded that end past
+ * `after` and that their checks allow, its stretch starting at `position` of the text; returns
+ * the new count. `length` and `checkAt` are {@link scan}'s.
+ */
+function keep(
+  lane: usize,
+  position: i32,
+  after: i32,
+  text: usize,
+  length: i32,
+  checkAt: usize,
+  count: i32,
+): i32 {
+  const raw = RAW_AT + lane * RAW_BYTES;
+  const recorded = <usize>load<u32>(COUNTS_AT + (lane << 2));
+  let kept = count;
+  for (let index: usize = 0; index < recorded; index++) {
+    const end = position + <i32>(load<u32>(raw + (index << 3)) >> 1) + 1;
+    const state = load<u32>(raw + (index << 3), 4);
+    if (end <= after) continue;
+    const check = <usize>load<u32>(<usize>state + checkAt);
+    if (check !== 0 && !isPossible(text, length, end, check)) continue;
+    const pair = PAIRS_AT + ((<usize>kept) << 3);
+    store<i32>(pair, end);
+    store<u32>(pair, state, 4);
+    kept++;
+  }
+  return kept;
+}
+
+/**
+ * Reads `text[0, length)` from the state `root` and writes at `PAIRS_AT`, as (end, state) pairs
+ * of 32-bit integers, every output state (at or above `firstOutput`) reached after a character
+ * ending past `first` that its check allows, in order of their ends; returns how many (at most
+ * 8,192). States are the addresses of their rows in the transitions; a row's check is
+ * `checkAt` bytes into it (0, or the address of the check). Four lanes read a quarter each,
+ * starting `reach` characters early in the root state: an automaton state stands for at most
+ * that many characters, so after them it is the state a single run would be in.
  */
 export function scan(
   text: usize,
   length: i32,
   first: i32,
   reach: i32,
-  transitions: usize,
-  symbols: usize,
+  root: u32,
   firstOutput: u32,
-  out: usize,
-  checks: usize,
+  checkAt: usize,
 ): i32 {
   const span = length - first;
-  if (span < MIN_LANE_SPLIT)
-    return finish(text, 0, 0, first, length, transitions, symbols, firstOutput, out, 0, length, checks);
   const quarter = span >> 2;
-  // Lane k records the ends in (a_k, a_{k+1}] and starts `reach` before a_k.
+  // The longest stretch, the last lane's, is `quarter + reach + 3` characters at most.
+  if (span < MIN_LANE_SPLIT || (<usize>(quarter + reach + 3)) << 1 > SLOT_BYTES) {
+    let state = root;
+    let count = 0;
+    for (let at = 0; at < length; at++) {
+      state = step(state, load<u16>(text + ((<usize>at) << 1)));
+      if (state >= firstOutput && at >= first) {
+        const check = <usize>load<u32>(<usize>state + checkAt);
+        if (check !== 0 && !isPossible(text, length, at + 1, check)) continue;
+        const pair = PAIRS_AT + ((<usize>count) << 3);
+        store<i32>(pair, at + 1);
+        store<u32>(pair, state, 4);
+        count++;
+      }
+    }
+    return count;
+  }
+  // Lane k reads from p_k to a_{k+1} and keeps the ends in (a_k, a_{k+1}].
   const a1 = first + quarter;
   const a2 = a1 + quarter;
   const a3 = a2 + quarter;
-  const out1 = out + ((<usize>span) << 3);
-  const out2 = out1 + ((<usize>span) << 3);
-  const out3 = out2 + ((<usize>span) << 3);
   const p1 = max(0, a1 - reach);
   const p2 = max(0, a2 - reach);
   const p3 = max(0, a3 - reach);
-  // Every lane reads `steps` characters; the first `warm` of them may end before where its lane records.
-  const steps = min(min(a1, a2 - p1), min(a3 - p2, length - p3));
-  const warm = min(steps, max(max(first, a1 - p1), max(a2 - p2, a3 - p3)));
-  let at0 = text;
-  let at1 = text + ((<usize>p1) << 1);
-  let at2 = text + ((<usize>p2) << 1);
-  let at3 = text + ((<usize>p3) << 1);
-  const first0 = text + ((<usize>first) << 1);
-  const first1 = text + ((<usize>a1) << 1);
-  const first2 = text + ((<usize>a2) << 1);
-  const first3 = text + ((<usize>a3) << 1);
-  let s0: u32 = 0;
-  let s1: u32 = 0;
-  let s2: u32 = 0;
-  let s3: u32 = 0;
-  let c0 = 0;
-  let c1 = 0;
-  let c2 = 0;
-  let c3 = 0;
-  const warmEnd = text + ((<usize>warm) << 1);
-  while (at0 < warmEnd) {
-    s0 = step(s0, at0, transitions, symbols);
-    s1 = step(s1, at1, transitions, symbols);
-    s2 = step(s2, at2, transitions, symbols);
-    s3 = step(s3, at3, transitions, symbols);
-    if (s0 >= firstOutput && at0 >= first0) c0 = record(out, c0, endOf(at0, text), s0, text, length, checks);
-    if (s1 >= firstOutput && at1 >= first1) c1 = record(out1, c1, endOf(at1, text), s1, text, length, checks);
-    if (s2 >= firstOutput && at2 >= first2) c2 = record(out2, c2, endOf(at2, text), s2, text, length, checks);
-    if (s3 >= firstOutput && at3 >= first3) c3 = record(out3, c3, endOf(at3, text), s3, text, length, checks);
-    at0 += 2;
-    at1 += 2;
-    at2 += 2;
-    at3 += 2;
+  const n0 = (<usize>a1) << 1;
+  const n1 = (<usize>(a2 - p1)) << 1;
+  const n2 = (<usize>(a3 - p2)) << 1;
+  const n3 = (<usize>(length - p3)) << 1;
+  memory.copy(SLOTS_AT, text, n0);
+  memory.copy(SLOTS_AT + SLOT_BYTES, text + ((<usize>p1) << 1), n1);
+  memory.copy(SLOTS_AT + 2 * SLOT_BYTES, text + ((<usize>p2) << 1), n2);
+  memory.copy(SLOTS_AT + 3 * SLOT_BYTES, text + ((<usize>p3) << 1), n3);
+  store<u64>(COUNTS_AT, 0);
+  store<u64>(COUNTS_AT, 0, 8);
+  const steps = min(min(n0, n1), min(n2, n3));
+  let s0 = root;
+  let s1 = root;
+  let s2 = root;
+  let s3 = root;
+  for (let at: usize = 0; at < steps; at += 2) {
+    s0 = step(s0, load<u16>(at, SLOTS_AT));
+    s1 = step(s1, load<u16>(at, SLOTS_AT + SLOT_BYTES));
+    s2 = step(s2, load<u16>(at, SLOTS_AT + 2 * SLOT_BYTES));
+    s3 = step(s3, load<u16>(at, SLOTS_AT + 3 * SLOT_BYTES));
+    if (s0 >= firstOutput) push(0, at, s0);
+    if (s1 >= firstOutput) push(1, at, s1);
+    if (s2 >= firstOutput) push(2, at, s2);
+    if (s3 >= firstOutput) push(3, at, s3);
   }
-  // Past `warm` every lane is where it records.
-  const stepsEnd = text + ((<usize>steps) << 1);
-  while (at0 < stepsEnd) {
-    s0 = step(s0, at0, transitions, symbols);
-    s1 = step(s1, at1, transitions, symbols);
-    s2 = step(s2, at2, transitions, symbols);
-    s3 = step(s3, at3, transitions, symbols);
-    if (s0 >= firstOutput) c0 = record(out, c0, endOf(at0, text), s0, text, length, checks);
-    if (s1 >= firstOutput) c1 = record(out1, c1, endOf(at1, text), s1, text, length, checks);
-    if (s2 >= firstOutput) c2 = record(out2, c2, endOf(at2, text), s2, text, length, checks);
-    if (s3 >= firstOutput) c3 = record(out3, c3, endOf(at3, text), s3, text, length, checks);
-    at0 += 2;
-    at1 += 2;
-    at2 += 2;
-    at3 += 2;
-  }
-  c0 = finish(text, steps, s0, first, a1, transitions, symbols, firstOutput, out, c0, length, checks);
-  c1 = finish(text, p1 + steps, s1, a1, a2, transitions, symbols, firstOutput, out1, c1, length, checks);
-  c2 = finish(text, p2 + steps, s2, a2, a3, transitions, symbols, firstOutput, out2, c2, length, checks);
-  c3 = finish(text, p3 + steps, s3, a3, length, transitions, symbols, firstOutput, out3, c3, length, checks);
-  memory.copy(out + ((<usize>c0) << 3), out1, (<usize>c1) << 3);
-  const c01 = c0 + c1;
-  memory.copy(out + ((<usize>c01) << 3), out2, (<usize>c2) << 3);
-  const c012 = c01 + c2;
-  memory.copy(out + ((<usize>c012) << 3), out3, (<usize>c3) << 3);
-  return c012 + c3;
+  rest(0, s0, steps, n0, firstOutput);
+  rest(1, s1, steps, n1, firstOutput);
+  rest(2, s2, steps, n2, firstOutput);
+  rest(3, s3, steps, n3, firstOutput);
+  let count = keep(0, 0, first, text, length, checkAt, 0);
+  count = keep(1, p1, a1, text, length, checkAt, count);
+  count = keep(2, p2, a2, text, length, checkAt, count);
+  return keep(3, p3, a3, text, length, checkAt, count);
 }

@@ -136,6 +136,27 @@ describe('AnchorLanes', () => {
     );
   });
 
+  it('reads a block in one run when its lanes would need more characters before them than a slot holds', () => {
+    // `a`, then 2,999 `b`s: an automaton 3,001 states deep, each state after one more `b`.
+    const depth = 3001;
+    const transitions = new Uint16Array((depth + 1) * 128);
+    for (let state = 0; state <= depth; state++) {
+      transitions[state * 128 + 97] = 1;
+      if (state >= 1 && state < depth) transitions[state * 128 + 98] = state + 1;
+    }
+    const lanes = new AnchorLanes(
+      { transitions, width: 128, extraSymbols: new Map(), firstOutputState: depth, outputs: [[0]], depth },
+      { anchors: [`a${'b'.repeat(depth - 1)}`], ignoreCase: [true], isWordOnly: [false] },
+    );
+    const text = `${'x'.repeat(5100)}a${'b'.repeat(depth - 1)}${'x'.repeat(100)}`;
+
+    const count = lanes.scan(text, 0, 0, LANES_BLOCK_CHARS);
+
+    expect(Array.from({ length: count }, (_, i) => [lanes.endAt(i), lanes.stateAt(i)])).toEqual([
+      [5100 + depth, depth],
+    ]);
+  });
+
   it('rejects a block longer than it can hold', () => {
     const lanes = new AnchorLanes(
       { ...abAutomaton(), transitions: new Uint16Array(128), firstOutputState: 1, outputs: [[0]], depth: 1 },

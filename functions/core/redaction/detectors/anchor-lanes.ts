@@ -2,7 +2,7 @@ import type { AnchorEdges } from './anchor-edges.ts';
 import { ANCHOR_LANES_WASM } from './anchor-lanes-wasm.ts';
 import { instantiateKernel } from './wasm-kernel.ts';
 
-/** Characters read per call into the kernel: bounds its memory (34 bytes a character: the text and four lanes' outputs). */
+/** Characters read per call into the kernel: bounds its memory (the text, the lanes' slots and outputs: see assembly/anchor-lanes.ts). */
 export const LANES_BLOCK_CHARS = 8192;
 
 /** The automaton the kernel runs, as {@link AnchorSearch} builds it. */
@@ -78,12 +78,19 @@ export class AnchorLanes {
   /** Bytes of a row of the kernel's table: an entry per symbol, then one for the state's check. */
   private readonly stateBytes: number;
   private readonly firstOutputState: number;
-  private readonly scanExport: (...args: number[]) => number;
+  private readonly scanExport: (
+    text: number,
+    length: number,
+    first: number,
+    reach: number,
+    root: number,
+    firstOutput: number,
+    checkAt: number,
+  ) => number;
   private readonly bytes: Buffer;
   private readonly pairs: Int32Array;
   private readonly transitionsAt: number;
   private readonly textAt: number;
-  private readonly outAt: number;
   private start = 0;
 
   constructor(automaton: LanesAutomaton, anchors: LanesAnchors) {
@@ -93,31 +100,36 @@ export class AnchorLanes {
     const { classOf, classes } = automaton.classes ?? symbolClassesOf(transitions, width, states);
     this.stateBytes = (classes + 1) * 4;
     this.firstOutputState = firstOutputState;
-    const symbolsBytes = 0x10000 * 2;
-    this.transitionsAt = symbolsBytes;
+    // The kernel's own places come first (see assembly/anchor-lanes.ts), the tables from TABLES_AT.
+    const layout = layoutOf();
+    this.transitionsAt = layout.tablesAt;
     const checks = checksOf(automaton.outputs, anchors);
     const checksAt = this.transitionsAt + states * this.stateBytes;
     this.textAt = align8(checksAt + checks.units.length * 2);
-    this.outAt = align8(this.textAt + (LANES_BLOCK_CHARS + this.reach) * 2);
-    const { exports, memory } = instantiateKernel(ANCHOR_LANES_WASM, this.outAt + 4 * LANES_BLOCK_CHARS * 8);
-    this.scanExport = exports.scan as (...args: number[]) => number;
+    const { exports, memory } = instantiateKernel(
+      ANCHOR_LANES_WASM,
+      this.textAt + (LANES_BLOCK_CHARS + this.reach) * 2,
+    );
+    this.scanExport = exports.scan as AnchorLanes['scanExport'];
     this.bytes = Buffer.from(memory);
-    this.pairs = new Int32Array(memory, this.outAt);
-    const symbols = new Uint16Array(memory, 0, 0x10000);
-    // Symbols (their classes) and states as byte offsets into the transitions (four bytes an
-    // entry): the kernel adds them to find the next entry. Characters no anchor uses are symbol
-    // 0, class 0, as the memory starts.
+    this.pairs = new Int32Array(memory, layout.pairsAt, 2 * LANES_BLOCK_CHARS);
+    const symbols = new Uint16Array(memory, layout.symbolsAt, 0x10000);
+    // Symbols (their classes) as byte offsets into a row, states as their rows' addresses: the
+    // kernel adds them to find the next entry. Characters no anchor uses are symbol 0, class 0,
+    // as the memory starts.
     for (let code = 0; code < 128; code++) symbols[code] = (classOf[code] as number) * 4;
     for (const [code, symbol] of automaton.extraSymbols) symbols[code] = (classOf[symbol] as number) * 4;
     const table = new Uint32Array(memory, this.transitionsAt, states * (classes + 1));
     // A loop, not forEach: a callback per entry (~340,000 for the shipped packs) was ~5 ms of the
     // first long text's scan, the code still cold.
     const stateBytes = this.stateBytes;
+    const transitionsAt = this.transitionsAt;
     for (let state = 0; state < states; state++) {
       const row = state * (classes + 1);
       const from = state * width;
       for (let symbol = 0; symbol < width; symbol++)
-        table[row + (classOf[symbol] as number)] = (transitions[from + symbol] as number) * stateBytes;
+        table[row + (classOf[symbol] as number)] =
+          transitionsAt + (transitions[from + symbol] as number) * stateBytes;
     }
     new Uint16Array(memory, checksAt, checks.units.length).set(checks.units);
     checks.starts.forEach((start, output) => {
@@ -144,10 +156,8 @@ export class AnchorLanes {
       first - start,
       this.reach,
       this.transitionsAt,
-      0,
-      this.firstOutputState * this.stateBytes,
-      this.outAt,
-      this.transitionsAt + this.stateBytes - 4,
+      this.transitionsAt + this.firstOutputState * this.stateBytes,
+      this.stateBytes - 4,
     );
   }
 
@@ -158,7 +168,7 @@ export class AnchorLanes {
 
   /** The output state (the automaton's number) reached there. */
   stateAt(index: number): number {
-    return (this.pairs[2 * index + 1] as number) / this.stateBytes;
+    return ((this.pairs[2 * index + 1] as number) - this.transitionsAt) / this.stateBytes;
   }
 }
 
@@ -243,6 +253,13 @@ function isSameColumn(
   for (let row = 0; row < states * width; row += width)
     if (transitions[row + a] !== transitions[row + b]) return false;
   return true;
+}
+
+/** Where the kernel's pairs, symbols and the caller's tables are (its exported globals). */
+function layoutOf(): { readonly pairsAt: number; readonly symbolsAt: number; readonly tablesAt: number } {
+  const { exports } = instantiateKernel(ANCHOR_LANES_WASM, 0x10000);
+  const global = (name: string): number => (exports[name] as { value: number }).value;
+  return { pairsAt: global('PAIRS_AT'), symbolsAt: global('SYMBOLS_AT'), tablesAt: global('TABLES_AT') };
 }
 
 function align8(offset: number): number {
