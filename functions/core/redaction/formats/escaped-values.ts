@@ -39,10 +39,20 @@ export class EscapedValues {
     const starts: number[] = [];
     const values: string[] = [];
     let length = 0;
-    for (let entry = 0; entry < strings.length; entry += STRING_INTS) {
-      const end = strings[entry + 1] as number;
-      if (end >= 0) continue;
+    // Only a string with a backslash can decode (a raw control character fails, a string cut
+    // by a line feed has no closing quote): the backslashes are found by a native search and
+    // their strings by halves, where reading every entry read ~4,000 a 64 KiB push of the
+    // bench NDJSON for ~30 values with escapes.
+    let entry = 0;
+    for (let backslash = source.indexOf('\\'); backslash >= 0; ) {
+      entry = entryAtOrBefore(strings, backslash, entry);
+      const end = entry < 0 ? 0 : (strings[entry + 1] as number);
       const close = ~end;
+      if (end >= 0 || close <= backslash) {
+        backslash = source.indexOf('\\', backslash + 1);
+        continue;
+      }
+      backslash = source.indexOf('\\', close + 1);
       if (source.charCodeAt(close) !== QUOTE || isKey(source, close + 1)) continue;
       const open = strings[entry] as number;
       const value = decoded(source.slice(open, close + 1));
@@ -79,6 +89,21 @@ export class EscapedValues {
           },
     );
   }
+}
+
+/**
+ * The index in `strings` of the last entry whose string opens before `position`, searched by
+ * halves from `from` (an entry known to open before it, or the first), or -1 when none does.
+ */
+function entryAtOrBefore(strings: Int32Array, position: number, from: number): number {
+  let low = Math.max(0, from) / STRING_INTS;
+  let high = strings.length / STRING_INTS;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((strings[STRING_INTS * middle] as number) < position) low = middle + 1;
+    else high = middle;
+  }
+  return STRING_INTS * (low - 1);
 }
 
 /** True when `:` follows `source` at `from`, JSON blanks aside: the string before was a key. */
