@@ -196,6 +196,12 @@ describe('jsonScanText', () => {
     );
   });
 
+  it('fails to map matches once a later scan overwrote the map it read in place', () => {
+    const first = jsonScanText('{"a": "bc"}');
+    jsonScanText('{"d": "ef"}');
+    expect(() => first.toSource([{ start: 1, end: 2, detector: 0 }])).toThrow(/later scan/);
+  });
+
   it('blanks keys, whole, when asked', () => {
     const breaks = (count: number) => '\n'.repeat(count);
     expect(scanTextAtSource('{"k":"v","ab" :1,"é":[2]}', true)).toBe(

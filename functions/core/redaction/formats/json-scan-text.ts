@@ -65,7 +65,7 @@ export function jsonScanText(text: string, blanksKeys = false, head = ''): JsonS
   // text, the common case, is copied rather than transcoded (and V8 answers the test at once
   // for the one-byte strings that hold it), and rewritten in WebAssembly
   // (assembly/json-scan-text.ts), which moves the contents of strings sixteen bytes at a time.
-  // Its map is copied out: the memory is this thread's, and the next text overwrites it.
+  // The memory is this thread's, and the next text overwrites it (see `toSource`).
   const isOneByte = (head === '' || isLatin1(head)) && isLatin1(text);
   if (isOneByte && head.length + text.length <= MAX_KERNEL_CHARS) {
     const { memory, scanText, mapEntries, stringEntries } = instance();
@@ -74,8 +74,10 @@ export function jsonScanText(text: string, blanksKeys = false, head = ''): JsonS
     // Read back before the kernel rewrites it: one flat string of the two parts.
     const source = memory.toString('latin1', 0, length);
     const scanLength = scanText(0, length, blanksKeys ? 1 : 0, MAP_OFFSET, STRINGS_OFFSET);
-    scans++;
-    const map = new Int32Array(memory.buffer, memory.byteOffset + MAP_OFFSET, 2 * mapEntries()).slice();
+    const scan = ++scans;
+    // Read in place, as `strings` is: a copy cost a new buffer per push (~32 KB a 64 KiB push of
+    // the bench NDJSON), read once right after the detectors ran over the scan text.
+    const map = new Int32Array(memory.buffer, memory.byteOffset + MAP_OFFSET, 2 * mapEntries());
     return {
       source,
       text: memory.toString('latin1', 0, scanLength),
@@ -86,7 +88,10 @@ export function jsonScanText(text: string, blanksKeys = false, head = ''): JsonS
         memory.byteOffset + STRINGS_OFFSET,
         STRING_INTS * stringEntries(),
       ),
-      toSource: (matches) => inSource(matches, map),
+      toSource: (matches) => {
+        if (scan !== scans) throw new Error('jsonScanText: a later scan overwrote the map of this one');
+        return inSource(matches, map);
+      },
     };
   }
   if (head !== '') return jsonScanText(head + text, blanksKeys);
@@ -237,7 +242,10 @@ export interface JsonScanText {
    * A view of the kernel's memory: it holds until the next scan (see {@link kernelScans}).
    */
   readonly strings: Int32Array | undefined;
-  /** Matches of a scan of {@link text}, in positions of the text it was written for. */
+  /**
+   * Matches of a scan of {@link text}, in positions of the text it was written for. The kernel's
+   * map is read in place: map before the next scan of this thread, which fails it.
+   */
   readonly toSource: (matches: ScanMatch[]) => ScanMatch[];
 }
 

@@ -84,6 +84,12 @@ export function lexJsonText(text: string, rewriter: JsonTokenRewriter, options: 
           i = close + 1;
           continue;
         }
+        // A value with escapes the batch scan decoded is not read again.
+        const after = rewriter.batchString(i, to);
+        if (after >= 0) {
+          i = after;
+          continue;
+        }
         next = lexString(text, i, to, rewriter, isPartial);
         break;
       }

@@ -531,6 +531,19 @@ export class JsonTokenRewriter {
   }
 
   /**
+   * Reads the string literal opening at `open` as {@link string} does when the batch scan
+   * decoded it, a value with escapes (see `EscapedValues`) that closes before `to`, and returns
+   * the index after its closing quote; else -1, and the lexer reads and decodes it.
+   */
+  batchString(open: number, to: number): number {
+    const escaped = this.source === this.batchSource ? this.escaped : undefined;
+    const close = escaped === undefined ? -1 : escaped.closeAt(open);
+    if (close < 0 || close >= to) return -1;
+    this.string((escaped as EscapedValues).valueAt(open) as string, open);
+    return close + 1;
+  }
+
+  /**
    * The decoded value `value` of the string literal at `position` after the detectors: with the
    * matches the scan of the batch's escaped values found in it when that is exact (see
    * {@link ownMatches}), else as the encoder redacts it.

@@ -61,12 +61,15 @@ export function createNdjsonRedactor(
   let failure: unknown;
 
   /**
-   * Redacts `text`, one or more whole lines joined by LF, and joins them the same way, then
-   * `after`: the output that no table's window still holds (see `JsonTokenRewriter.readLines`).
+   * Redacts `head + text`, one or more whole lines joined by LF, and joins them the same way,
+   * then `after`: the output that no table's window still holds (see
+   * `JsonTokenRewriter.readLines`). The batch scan reads `head` (the line a push left
+   * pending) and `text` apart and gives the flat text to lex: their concatenation, which the
+   * scan's Latin-1 test flattened (a copy of each 64 KiB push), is not made.
    */
-  function redactLines(text: string, after = ''): string {
-    const batch = hasDetectors ? rewriter.scanBatch(text, scanner) : undefined;
-    const lines = batch?.source ?? text;
+  function redactLines(head: string, text: string, after = ''): string {
+    const batch = hasDetectors ? rewriter.scanBatch(text, scanner, head) : undefined;
+    const lines = batch?.source ?? head + text;
     matches.reset(batch?.matches ?? []);
     rewriter.read(lines);
     const plain = new PlainStrings(lines, rewriter.batchStringsOf(lines));
@@ -124,7 +127,7 @@ export function createNdjsonRedactor(
           }
           return '';
         }
-        const out = redactLines(pending + text.slice(0, lastNewline), '\n');
+        const out = redactLines(pending, text.slice(0, lastNewline), '\n');
         pending = text.slice(lastNewline + 1);
         if (pending.length > maxLineChars + 1) {
           lineNumber++;
@@ -137,7 +140,7 @@ export function createNdjsonRedactor(
       return guarded(() => {
         const last = pending;
         pending = '';
-        const out = last === '' ? '' : redactLines(last);
+        const out = last === '' ? '' : redactLines('', last);
         rewriter.endTable();
         return out + rewriter.take();
       });
