@@ -13,6 +13,11 @@ export type ValueAction = ((value: string) => string | undefined) & {
    * take many values at once (a CSV column's cells: see `Redactor.applyFieldMany`).
    */
   readonly many?: (values: readonly string[]) => (string | undefined)[];
+  /**
+   * The result for every value, when the action does not read it (a `redact` label): a CSV
+   * column of such a rule is rewritten without decoding its cells (see csv-redactor.ts).
+   */
+  readonly constant?: string;
 };
 
 export interface CompiledFieldRule {

@@ -17,6 +17,11 @@ describe('bindAction', () => {
     expect(bind({ type: 'redact', label: 'CONTACT' })('alice@example.com')).toBe('[CONTACT]');
   });
 
+  it('declares the label of redact as its result for every value, and no such result for the others', () => {
+    expect(bind({ type: 'redact', label: 'CONTACT' }).constant).toBe('[CONTACT]');
+    for (const type of ['drop', 'keep', 'mask', 'hash']) expect(bind({ type }).constant).toBeUndefined();
+  });
+
   it('drops the value', () => {
     expect(bind({ type: 'drop' })('alice@example.com')).toBeUndefined();
   });

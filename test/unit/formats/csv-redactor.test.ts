@@ -914,6 +914,41 @@ describe('createCsvRedactor properties', () => {
     );
   });
 
+  it('gives the per-cell reference output for any split when a column action gives one label for every value', () => {
+    // The action declares its label (`ValueAction.constant`): its cells are written without being
+    // decoded or passed to it, and counted in bulk. The reference calls it on every cell.
+    const labelRedactor = (label: string) =>
+      new Redactor(
+        compiledRuleSetOf(sampleDetectors(), [
+          nameFieldRule(
+            'name',
+            ['name'],
+            Object.assign(() => label, { constant: label }),
+          ),
+          nameFieldRule('city', ['city'], () => undefined),
+          keepRule('note', ['note']),
+        ]),
+      );
+    fc.assert(
+      fc.property(
+        csvDocument(samplePlanted),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        fc.constantFrom('[NAME]', '"3",; |\t-.\n', 'Ada', ''),
+        ({ delimiter, input }, points, label) => {
+          const chunked = labelRedactor(label);
+          const reference = labelRedactor(label);
+
+          const expected = outcome(() => referenceRedact(reference, input, delimiter));
+          expect(outcome(() => run(csvRedactorOf(chunked, delimiter), splitAt(input, points)))).toBe(
+            expected,
+          );
+          if (expected !== 'malformed') expect(chunked.counts).toEqual(reference.counts);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
   it('gives the per-cell reference output with the built-in detectors', () => {
     const builtIns = () =>
       new Redactor(

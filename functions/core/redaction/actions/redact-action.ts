@@ -16,5 +16,5 @@ export type RedactAction = Extract<Action, { type: 'redact' }>;
 export function redactAction(action: RedactAction, rule: { label: string }): ValueAction {
   // Labels are read from rule files: see `oneByteText`.
   const replacement = oneByteText(`[${action.label ?? rule.label}]`);
-  return () => replacement;
+  return Object.assign(() => replacement, { constant: replacement });
 }

@@ -208,6 +208,28 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     return lastEncoded;
   }
 
+  // The label a `redact` column writes into its unquoted cells, encoded (see `writeLabel`).
+  let label = '';
+  let encodedLabel = '';
+  // Cells given a label and not counted yet: each is counted with its rule once per push
+  // rather than with a map update each (see `countLabel`).
+  let labelRule: CompiledFieldRule | undefined;
+  let labelCells = 0;
+
+  function countLabel(rule: CompiledFieldRule): void {
+    if (rule !== labelRule) {
+      flushLabelCount();
+      labelRule = rule;
+    }
+    labelCells++;
+  }
+
+  function flushLabelCount(): void {
+    if (labelRule !== undefined) redactor.countField(labelRule, labelCells);
+    labelRule = undefined;
+    labelCells = 0;
+  }
+
   function encodeOnce(value: string, wasQuoted: boolean, delimiter: string): string {
     return wasQuoted || needsQuotes(value, delimiter) ? `"${value.replaceAll('"', '""')}"` : value;
   }
@@ -359,6 +381,9 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         if (rule.isKeep || start === stop) return false;
         const written = batchedCells?.[index];
         if (written !== undefined) return writeBatched(index, written);
+        const constant = rule.apply.constant;
+        if (constant !== undefined && kind !== CellKind.QuotedEscaped)
+          return writeLabel(start, stop, kind, rule, constant);
         value = decode(text, start, stop, kind);
         replacement = redactor.applyField(rule, value) ?? '';
       } else {
@@ -404,6 +429,34 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       const isQuoted = kind !== CellKind.Plain;
       out +=
         text.slice(emitted, isQuoted ? start - 1 : start) + encode(replacement, isQuoted, tokens.delimiter);
+      emitted = isQuoted ? stop + 1 : stop;
+      return true;
+    }
+
+    /**
+     * `redactCell` of the cell `[start, stop)` (not empty, of a kind other than `QuotedEscaped`,
+     * whose value is then its span) under `rule`, whose action gives `constant` for any value:
+     * the cell is neither decoded nor passed to the action, and is counted with the cells before
+     * it (the bench CSV's two name columns under `redact`: 330 K cells per 64 MB).
+     */
+    function writeLabel(
+      start: number,
+      stop: number,
+      kind: CellKind,
+      rule: CompiledFieldRule,
+      constant: string,
+    ): boolean {
+      countLabel(rule);
+      if (stop - start === constant.length && text.startsWith(constant, start)) return false;
+      const isQuoted = kind !== CellKind.Plain;
+      if (isQuoted) out += text.slice(emitted, start - 1) + encode(constant, true, tokens.delimiter);
+      else {
+        if (constant !== label) {
+          label = constant;
+          encodedLabel = encodeOnce(constant, false, tokens.delimiter);
+        }
+        out += text.slice(emitted, start) + encodedLabel;
+      }
       emitted = isQuoted ? stop + 1 : stop;
       return true;
     }
@@ -781,6 +834,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
 
   function emitHeld(tokens: CsvTokenizer): string {
     const out = emitRecords(tokens);
+    flushLabelCount();
     // Records of an inference window not yet complete are held.
     if (binding !== undefined) tokens.discard();
     return out;
