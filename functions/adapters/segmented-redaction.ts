@@ -4,6 +4,7 @@ import { createCsvRedactor } from '../core/redaction/formats/csv-redactor.ts';
 import { countLines, lastLineEnd, scanCsvRecords } from '../core/redaction/formats/record-boundaries.ts';
 import type { SegmentFormat } from '../core/redaction/formats/redact-segment.ts';
 import { Redactor, type RuleSetOrigin } from '../core/redaction/redactor.ts';
+import { lendChunk } from './lent-chunks.ts';
 import { redactBytes } from './redact-bytes.ts';
 import type { SegmentOutcome, SegmentRunner } from './segment-worker-pool.ts';
 import { Utf8StreamDecoder } from './utf8-stream-decoder.ts';
@@ -68,6 +69,9 @@ const HEADER_PROBE_CHARS = 64 * 1024;
  *
  * With `reader`, the object is `source` and then the bytes of `reader`, which are read straight
  * into the segments' buffers: no chunk allocated, no copy gathering them.
+ *
+ * The outputs are lent (see `lendChunk`): one that its consumer releases has its buffer moved
+ * to a worker, for a later segment's output.
  */
 export async function* redactInSegments(
   source: AsyncIterable<Uint8Array>,
@@ -197,6 +201,14 @@ export async function* redactInSegments(
    * already counted is how its bytes can be cut again.
    */
   const copies: Uint8Array[] = [];
+  /**
+   * Buffers of outputs emitted that their consumer released (see `releaseChunk`), moved to the
+   * worker of a later segment to write its output into. A buffer a worker sends is new external
+   * memory to V8, and every 64 MB more of it set off a full collection of the main thread's
+   * heap (32 per GB of the bench CSV, ~20 ms each and as much marking beside); moved away again,
+   * it is counted off. At most `maxInFlight`.
+   */
+  const outBuffers: ArrayBuffer[] = [];
 
   /**
    * The oldest segment's output, once ready; `undefined` when its end was guessed wrong: it and
@@ -249,6 +261,7 @@ export async function* redactInSegments(
           const body = pending.subarray(0, end);
           const rest = pending.slice(end);
           const copy = isGuessing && !isFirst ? copyOf(body, copies.pop()) : undefined;
+          const outBuffer = outBuffers.pop();
           const promise = options.runner.run(origin, {
             format,
             head: header.head,
@@ -256,6 +269,7 @@ export async function* redactInSegments(
             isFirst,
             delimiter: header.delimiter,
             ...(guessedEnd > 0 && { isEndGuessed: true }),
+            ...(outBuffer !== undefined && { outBuffer }),
           });
           const entry = { promise, copy, bodyStart: offset, records: bodyRecords, isSettled: false };
           const settle = (): void => {
@@ -287,7 +301,9 @@ export async function* redactInSegments(
           isHandedOut = false;
           break;
         }
-        yield out;
+        yield lendChunk(out, () => {
+          if (outBuffers.length < options.maxInFlight) outBuffers.push(out.buffer as ArrayBuffer);
+        });
       }
       if (isHandedOut && inFlight.length === 0) break;
     }

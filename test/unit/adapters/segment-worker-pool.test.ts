@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { releaseChunk } from '../../../functions/adapters/lent-chunks.ts';
 import { openRedactionStream } from '../../../functions/adapters/node-redaction-stream.ts';
 import {
   createSegmentWorkerPool,
@@ -31,7 +32,8 @@ async function* chunksOf(bytes: Uint8Array, size: number): AsyncGenerator<Uint8A
   for (let i = 0; i < bytes.byteLength; i += size) yield bytes.subarray(i, i + size);
 }
 
-async function redact(input: string, isSegmented: boolean, rules = ruleSet) {
+/** `isReleasing`: the consumer copies each chunk and releases it at once (see `releaseChunk`). */
+async function redact(input: string, isSegmented: boolean, rules = ruleSet, isReleasing = false) {
   const segments = isSegmented ? { runner: pool, segmentBytes: 16 * 1024, maxInFlight: 4 } : undefined;
   const stream = await openRedactionStream(
     chunksOf(Buffer.from(input), 4096),
@@ -39,8 +41,17 @@ async function redact(input: string, isSegmented: boolean, rules = ruleSet) {
     segments,
   );
   const chunks: Uint8Array[] = [];
+  const released: Uint8Array[] = [];
   try {
-    for await (const chunk of stream.body) chunks.push(chunk);
+    for await (const chunk of stream.body) {
+      if (!isReleasing) {
+        chunks.push(chunk);
+        continue;
+      }
+      chunks.push(Buffer.from(chunk));
+      releaseChunk(chunk);
+      released.push(chunk);
+    }
   } catch (error) {
     return {
       out: Buffer.concat(chunks).toString(),
@@ -48,7 +59,13 @@ async function redact(input: string, isSegmented: boolean, rules = ruleSet) {
       counts: stream.redactor.counts,
     };
   }
-  return { out: Buffer.concat(chunks).toString(), error: undefined, counts: stream.redactor.counts };
+  return {
+    out: Buffer.concat(chunks).toString(),
+    error: undefined,
+    counts: stream.redactor.counts,
+    /** Chunks released whose buffer a worker took for a later output. */
+    moved: released.filter((chunk) => chunk.byteLength === 0).length,
+  };
 }
 
 const rows = (count: number) =>
@@ -69,6 +86,18 @@ describe('createSegmentWorkerPool', () => {
     expect(parallel.out).toBe(single.out);
     expect(Object.fromEntries(parallel.counts)).toEqual(Object.fromEntries(single.counts));
     expect(parallel.out).not.toContain('@example.com');
+  });
+
+  it('redacts a big CSV object to the same bytes when its consumer releases each chunk, later outputs written into their buffers', async () => {
+    const input = `id,name,email,ssn,note\r\n${rows(3000)}`;
+
+    const single = await redact(input, false);
+    const parallel = await redact(input, true, ruleSet, true);
+
+    expect(parallel.error).toBeUndefined();
+    expect(parallel.out).toBe(single.out);
+    expect(Object.fromEntries(parallel.counts)).toEqual(Object.fromEntries(single.counts));
+    expect(parallel.moved).toBeGreaterThan(0);
   });
 
   it('fails closed on a malformed record in a later segment, naming its record over the whole object', async () => {
