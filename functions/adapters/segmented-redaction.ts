@@ -180,6 +180,7 @@ export async function* redactInSegments(
      */
     copy: Uint8Array | undefined;
     bodyStart: number;
+    isFirst: boolean;
     /**
      * Complete records (CSV) or lines (NDJSON) of the body, counted where it was cut; -1 when
      * its end was guessed (the worker counts them).
@@ -189,12 +190,15 @@ export async function* redactInSegments(
   }[] = [];
   let records = 0;
   /**
-   * CSV segments after the first are cut after their last line feed, quotes not read (a native
+   * CSV segments but the last are cut after their last line feed, quotes not read (a native
    * `lastIndexOf` instead of `scanCsvRecords`, 0.38 s of the main thread's CPU per GB of the
-   * bench CSV), the worker telling whether that line feed ended a record. Once one lay inside a
-   * quoted cell, the rest of the object is cut where records end.
+   * bench CSV, and 69 ms for the first segment alone, run cold while both workers wait), the
+   * worker telling whether that line feed ended a record. Once one lay inside a quoted cell,
+   * the rest of the object is cut where records end.
    */
   let isGuessing = format === 'csv';
+  /** The next segment handed out is the object's first: its output starts with the head's. */
+  let isFirst = true;
   /**
    * Buffers of the copies of segments emitted, reused: the body itself is transferred to the
    * worker, and a copy (~0.1 s of CPU per GB, against 0.38 for `scanCsvRecords`) in a buffer
@@ -228,6 +232,7 @@ export async function* redactInSegments(
       const all = [oldest, ...inFlight.splice(0)].map((entry) => entry.copy as Uint8Array);
       pending = concat([...all, pending]);
       offset = oldest.bodyStart;
+      isFirst = oldest.isFirst;
       isGuessing = false;
       return undefined;
     }
@@ -243,12 +248,13 @@ export async function* redactInSegments(
   // Segments that will never be emitted (an error or the consumer stopped) still settle; their
   // rejections are expected.
   try {
-    let isFirst = true;
     let isHandedOut = false;
     for (;;) {
       if (!isHandedOut) {
         const isLast = isDone;
-        const isEndGuessed = isGuessing && !isFirst && !isLast;
+        // A head ended by a CR alone leaves its last record open until the body's first byte,
+        // so the worker could not tell the body's records apart from the head's.
+        const isEndGuessed = isGuessing && !isLast && !(isFirst && header.head.endsWith('\r'));
         const guessedEnd = isEndGuessed ? lastLineEnd(pending) : 0;
         const { end, records: bodyRecords } = isLast
           ? { end: pending.length, records: countRecords(pending, format, header.delimiter) }
@@ -260,7 +266,7 @@ export async function* redactInSegments(
           // the rest is copied out first, and the body too while ends are guessed.
           const body = pending.subarray(0, end);
           const rest = pending.slice(end);
-          const copy = isGuessing && !isFirst ? copyOf(body, copies.pop()) : undefined;
+          const copy = isGuessing ? copyOf(body, copies.pop()) : undefined;
           const outBuffer = outBuffers.pop();
           const promise = options.runner.run(origin, {
             format,
@@ -271,7 +277,7 @@ export async function* redactInSegments(
             ...(guessedEnd > 0 && { isEndGuessed: true }),
             ...(outBuffer !== undefined && { outBuffer }),
           });
-          const entry = { promise, copy, bodyStart: offset, records: bodyRecords, isSettled: false };
+          const entry = { promise, copy, bodyStart: offset, isFirst, records: bodyRecords, isSettled: false };
           const settle = (): void => {
             entry.isSettled = true;
           };
