@@ -1,11 +1,14 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releaseChunk } from '../../../functions/adapters/lent-chunks.ts';
 import { openRedactionStream } from '../../../functions/adapters/node-redaction-stream.ts';
 import {
   createSegmentWorkerPool,
+  type SegmentRunner,
   type SegmentWorkerPool,
 } from '../../../functions/adapters/segment-worker-pool.ts';
+import type { SegmentedRedactionOptions } from '../../../functions/adapters/segmented-redaction.ts';
 import type { CompiledRuleSet } from '../../../functions/core/redaction/redactor.ts';
 import {
   COLUMN_KINDS,
@@ -98,6 +101,34 @@ describe('createSegmentWorkerPool', () => {
     expect(parallel.out).toBe(single.out);
     expect(Object.fromEntries(parallel.counts)).toEqual(Object.fromEntries(single.counts));
     expect(parallel.moved).toBeGreaterThan(0);
+  });
+
+  it('redacts a big gzip CSV object on worker threads to the bytes of one thread, its outputs released once deflated', async () => {
+    // Inflated 256 KiB at a time: enough segments that later ones are handed out after releases.
+    const input = gzipSync(`id,name,email,ssn,note\r\n${rows(20_000)}`);
+    const redactGzip = async (segments?: SegmentedRedactionOptions): Promise<Buffer> => {
+      const stream = await openRedactionStream(
+        chunksOf(input, 4096),
+        { ruleSet, key: 'big.csv.gz' },
+        segments,
+      );
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of stream.body) chunks.push(chunk);
+      return gunzipSync(Buffer.concat(chunks));
+    };
+    let reused = 0;
+    const counting: SegmentRunner = {
+      run(origin, task) {
+        if (task.outBuffer !== undefined) reused++;
+        return pool.run(origin, task);
+      },
+    };
+
+    const single = await redactGzip();
+    const parallel = await redactGzip({ runner: counting, segmentBytes: 16 * 1024, maxInFlight: 4 });
+
+    expect(parallel.equals(single)).toBe(true);
+    expect(reused).toBeGreaterThan(0);
   });
 
   it('fails closed on a malformed record in a later segment, naming its record over the whole object', async () => {
