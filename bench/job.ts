@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
+import { releaseChunk } from '../functions/adapters/lent-chunks.ts';
 import { loadRuleCatalog } from '../functions/adapters/local-rule-set-source.ts';
 import { openRedactionStream } from '../functions/adapters/node-redaction-stream.ts';
 import {
@@ -219,6 +220,8 @@ async function runRedaction(
     for await (const chunk of stream.body) {
       firstByteMs ??= performance.now() - start;
       outBytes += chunk.byteLength;
+      // As a sink whose write has called back: a lent output's buffer goes back to the workers.
+      releaseChunk(chunk);
     }
   } catch (error) {
     if (!(error instanceof MaskpointError)) throw error;

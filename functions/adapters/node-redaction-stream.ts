@@ -6,6 +6,7 @@ import { createFormatRedactor } from '../core/redaction/formats/create-format-re
 import { columnShapes, shapeName } from '../core/redaction/formats/csv-column-shapes.ts';
 import { detectFormat } from '../core/redaction/formats/detect-format.ts';
 import { type CompiledRuleSet, Redactor } from '../core/redaction/redactor.ts';
+import { releaseChunk } from './lent-chunks.ts';
 import { redactBytes } from './redact-bytes.ts';
 import { reusedChunks } from './reused-chunks.ts';
 import { type ByteReader, redactInSegments, type SegmentedRedactionOptions } from './segmented-redaction.ts';
@@ -151,7 +152,8 @@ async function* gzip(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Arr
  * `source` is no longer read. After each chunk the event loop turns: chunks already queued
  * upstream arrive as resolved promises, and without a turn zlib's finished calls would not be
  * handed back (nor the next ones started) while the main thread redacts. An error of `source`
- * destroys the deflater, whose reader sees it.
+ * destroys the deflater, whose reader sees it. Each chunk is released once copied or deflated
+ * (see `releaseChunk`).
  */
 async function feedInBatches(source: AsyncIterable<Uint8Array>, deflater: Transform): Promise<void> {
   const queued: Uint8Array[] = [];
@@ -165,11 +167,12 @@ async function feedInBatches(source: AsyncIterable<Uint8Array>, deflater: Transf
   };
   const writeQueued = (): void => {
     if (isWriting || queued.length === 0 || deflater.destroyed) return;
-    const batch = queued.length === 1 ? (queued[0] as Uint8Array) : Buffer.concat(queued, queuedBytes);
-    queued.length = 0;
+    const chunks = queued.splice(0);
+    const batch = chunks.length === 1 ? (chunks[0] as Uint8Array) : concatReleased(chunks, queuedBytes);
     queuedBytes = 0;
     isWriting = true;
     deflater.write(batch, () => {
+      releaseChunk(batch);
       isWriting = false;
       writeQueued();
       taken();
@@ -191,13 +194,20 @@ async function feedInBatches(source: AsyncIterable<Uint8Array>, deflater: Transf
     }
     if (deflater.destroyed) return;
     // The rest in one last write, which the stream keeps behind the one in work.
-    if (queued.length > 0) deflater.write(Buffer.concat(queued.splice(0), queuedBytes));
+    if (queued.length > 0) deflater.write(concatReleased(queued.splice(0), queuedBytes));
     deflater.end();
   } catch (error) {
     deflater.destroy(error instanceof Error ? error : new Error(String(error)));
   } finally {
     deflater.off('close', taken);
   }
+}
+
+/** `chunks` copied into one buffer, each then released (see `releaseChunk`). */
+function concatReleased(chunks: readonly Uint8Array[], bytes: number): Buffer {
+  const all = Buffer.concat(chunks, bytes);
+  for (const chunk of chunks) releaseChunk(chunk);
+  return all;
 }
 
 /**

@@ -14,7 +14,7 @@ const LF = 0x0a;
  * or redactor's error, numbered from the segment's head.
  */
 export function runSegmentTask(ruleSet: CompiledRuleSet, task: SegmentTask): SegmentOutcome {
-  const out = new Utf8Output(task.body.byteLength + PIECE_BYTES);
+  const out = new Utf8Output(task.body.byteLength + PIECE_BYTES, task.outBuffer);
   const redaction = redactSegment(
     ruleSet,
     {
@@ -40,8 +40,12 @@ class Utf8Output {
   private buffer: Uint8Array;
   private length = 0;
 
-  constructor(capacity: number) {
-    this.buffer = new Uint8Array(capacity);
+  /** Starts in `reused` when it holds `capacity` bytes, else in a new buffer. */
+  constructor(capacity: number, reused?: ArrayBuffer) {
+    this.buffer =
+      reused !== undefined && reused.byteLength >= capacity
+        ? new Uint8Array(reused)
+        : new Uint8Array(capacity);
   }
 
   write(text: string): void {

@@ -17,6 +17,11 @@ export interface SegmentTask {
   readonly delimiter: number;
   /** CSV: the body was cut after a line feed, quotes not read (see `Segment.isEndGuessed`). */
   readonly isEndGuessed?: boolean;
+  /**
+   * A buffer to write the output into (moved to the worker with the body): an earlier output of
+   * the object, released by its consumer. Unused when too small for the body (see `runSegmentTask`).
+   */
+  readonly outBuffer?: ArrayBuffer;
 }
 
 /**
@@ -25,6 +30,7 @@ export interface SegmentTask {
  */
 export type SegmentOutcome = (
   | {
+      /** A view of a buffer of its own, from its start: a later task's `outBuffer` once released. */
       readonly out: Uint8Array;
       readonly counts: readonly (readonly [string, number])[];
       readonly records?: number;
@@ -157,7 +163,8 @@ export function createSegmentWorkerPool(options: SegmentWorkerPoolOptions = {}):
         entry.pending.set(id, { resolve, reject });
         entry.worker.ref();
         const request: SegmentRequest = { id, originId, task, ...(isNewOrigin && { origin }) };
-        entry.worker.postMessage(request, [task.body.buffer as ArrayBuffer]);
+        const moved = [task.body.buffer as ArrayBuffer, ...(task.outBuffer ? [task.outBuffer] : [])];
+        entry.worker.postMessage(request, moved);
       });
     },
     async close() {

@@ -4,6 +4,7 @@ import { createCsvRedactor } from '../core/redaction/formats/csv-redactor.ts';
 import { countLines, lastLineEnd, scanCsvRecords } from '../core/redaction/formats/record-boundaries.ts';
 import type { SegmentFormat } from '../core/redaction/formats/redact-segment.ts';
 import { Redactor, type RuleSetOrigin } from '../core/redaction/redactor.ts';
+import { lendChunk } from './lent-chunks.ts';
 import { redactBytes } from './redact-bytes.ts';
 import type { SegmentOutcome, SegmentRunner } from './segment-worker-pool.ts';
 import { Utf8StreamDecoder } from './utf8-stream-decoder.ts';
@@ -68,6 +69,9 @@ const HEADER_PROBE_CHARS = 64 * 1024;
  *
  * With `reader`, the object is `source` and then the bytes of `reader`, which are read straight
  * into the segments' buffers: no chunk allocated, no copy gathering them.
+ *
+ * The outputs are lent (see `lendChunk`): one that its consumer releases has its buffer moved
+ * to a worker, for a later segment's output.
  */
 export async function* redactInSegments(
   source: AsyncIterable<Uint8Array>,
@@ -176,6 +180,7 @@ export async function* redactInSegments(
      */
     copy: Uint8Array | undefined;
     bodyStart: number;
+    isFirst: boolean;
     /**
      * Complete records (CSV) or lines (NDJSON) of the body, counted where it was cut; -1 when
      * its end was guessed (the worker counts them).
@@ -185,18 +190,29 @@ export async function* redactInSegments(
   }[] = [];
   let records = 0;
   /**
-   * CSV segments after the first are cut after their last line feed, quotes not read (a native
+   * CSV segments but the last are cut after their last line feed, quotes not read (a native
    * `lastIndexOf` instead of `scanCsvRecords`, 0.38 s of the main thread's CPU per GB of the
-   * bench CSV), the worker telling whether that line feed ended a record. Once one lay inside a
-   * quoted cell, the rest of the object is cut where records end.
+   * bench CSV, and 69 ms for the first segment alone, run cold while both workers wait), the
+   * worker telling whether that line feed ended a record. Once one lay inside a quoted cell,
+   * the rest of the object is cut where records end.
    */
   let isGuessing = format === 'csv';
+  /** The next segment handed out is the object's first: its output starts with the head's. */
+  let isFirst = true;
   /**
    * Buffers of the copies of segments emitted, reused: the body itself is transferred to the
    * worker, and a copy (~0.1 s of CPU per GB, against 0.38 for `scanCsvRecords`) in a buffer
    * already counted is how its bytes can be cut again.
    */
   const copies: Uint8Array[] = [];
+  /**
+   * Buffers of outputs emitted that their consumer released (see `releaseChunk`), moved to the
+   * worker of a later segment to write its output into. A buffer a worker sends is new external
+   * memory to V8, and every 64 MB more of it set off a full collection of the main thread's
+   * heap (32 per GB of the bench CSV, ~20 ms each and as much marking beside); moved away again,
+   * it is counted off. At most `maxInFlight`.
+   */
+  const outBuffers: ArrayBuffer[] = [];
 
   /**
    * The oldest segment's output, once ready; `undefined` when its end was guessed wrong: it and
@@ -216,6 +232,7 @@ export async function* redactInSegments(
       const all = [oldest, ...inFlight.splice(0)].map((entry) => entry.copy as Uint8Array);
       pending = concat([...all, pending]);
       offset = oldest.bodyStart;
+      isFirst = oldest.isFirst;
       isGuessing = false;
       return undefined;
     }
@@ -231,12 +248,13 @@ export async function* redactInSegments(
   // Segments that will never be emitted (an error or the consumer stopped) still settle; their
   // rejections are expected.
   try {
-    let isFirst = true;
     let isHandedOut = false;
     for (;;) {
       if (!isHandedOut) {
         const isLast = isDone;
-        const isEndGuessed = isGuessing && !isFirst && !isLast;
+        // A head ended by a CR alone leaves its last record open until the body's first byte,
+        // so the worker could not tell the body's records apart from the head's.
+        const isEndGuessed = isGuessing && !isLast && !(isFirst && header.head.endsWith('\r'));
         const guessedEnd = isEndGuessed ? lastLineEnd(pending) : 0;
         const { end, records: bodyRecords } = isLast
           ? { end: pending.length, records: countRecords(pending, format, header.delimiter) }
@@ -248,7 +266,8 @@ export async function* redactInSegments(
           // the rest is copied out first, and the body too while ends are guessed.
           const body = pending.subarray(0, end);
           const rest = pending.slice(end);
-          const copy = isGuessing && !isFirst ? copyOf(body, copies.pop()) : undefined;
+          const copy = isGuessing ? copyOf(body, copies.pop()) : undefined;
+          const outBuffer = outBuffers.pop();
           const promise = options.runner.run(origin, {
             format,
             head: header.head,
@@ -256,8 +275,9 @@ export async function* redactInSegments(
             isFirst,
             delimiter: header.delimiter,
             ...(guessedEnd > 0 && { isEndGuessed: true }),
+            ...(outBuffer !== undefined && { outBuffer }),
           });
-          const entry = { promise, copy, bodyStart: offset, records: bodyRecords, isSettled: false };
+          const entry = { promise, copy, bodyStart: offset, isFirst, records: bodyRecords, isSettled: false };
           const settle = (): void => {
             entry.isSettled = true;
           };
@@ -287,7 +307,9 @@ export async function* redactInSegments(
           isHandedOut = false;
           break;
         }
-        yield out;
+        yield lendChunk(out, () => {
+          if (outBuffers.length < options.maxInFlight) outBuffers.push(out.buffer as ArrayBuffer);
+        });
       }
       if (isHandedOut && inFlight.length === 0) break;
     }

@@ -1,10 +1,14 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { releaseChunk } from '../../../functions/adapters/lent-chunks.ts';
 import { openRedactionStream } from '../../../functions/adapters/node-redaction-stream.ts';
 import {
   createSegmentWorkerPool,
+  type SegmentRunner,
   type SegmentWorkerPool,
 } from '../../../functions/adapters/segment-worker-pool.ts';
+import type { SegmentedRedactionOptions } from '../../../functions/adapters/segmented-redaction.ts';
 import type { CompiledRuleSet } from '../../../functions/core/redaction/redactor.ts';
 import {
   COLUMN_KINDS,
@@ -31,7 +35,8 @@ async function* chunksOf(bytes: Uint8Array, size: number): AsyncGenerator<Uint8A
   for (let i = 0; i < bytes.byteLength; i += size) yield bytes.subarray(i, i + size);
 }
 
-async function redact(input: string, isSegmented: boolean, rules = ruleSet) {
+/** `isReleasing`: the consumer copies each chunk and releases it at once (see `releaseChunk`). */
+async function redact(input: string, isSegmented: boolean, rules = ruleSet, isReleasing = false) {
   const segments = isSegmented ? { runner: pool, segmentBytes: 16 * 1024, maxInFlight: 4 } : undefined;
   const stream = await openRedactionStream(
     chunksOf(Buffer.from(input), 4096),
@@ -39,8 +44,17 @@ async function redact(input: string, isSegmented: boolean, rules = ruleSet) {
     segments,
   );
   const chunks: Uint8Array[] = [];
+  const released: Uint8Array[] = [];
   try {
-    for await (const chunk of stream.body) chunks.push(chunk);
+    for await (const chunk of stream.body) {
+      if (!isReleasing) {
+        chunks.push(chunk);
+        continue;
+      }
+      chunks.push(Buffer.from(chunk));
+      releaseChunk(chunk);
+      released.push(chunk);
+    }
   } catch (error) {
     return {
       out: Buffer.concat(chunks).toString(),
@@ -48,7 +62,13 @@ async function redact(input: string, isSegmented: boolean, rules = ruleSet) {
       counts: stream.redactor.counts,
     };
   }
-  return { out: Buffer.concat(chunks).toString(), error: undefined, counts: stream.redactor.counts };
+  return {
+    out: Buffer.concat(chunks).toString(),
+    error: undefined,
+    counts: stream.redactor.counts,
+    /** Chunks released whose buffer a worker took for a later output. */
+    moved: released.filter((chunk) => chunk.byteLength === 0).length,
+  };
 }
 
 const rows = (count: number) =>
@@ -69,6 +89,46 @@ describe('createSegmentWorkerPool', () => {
     expect(parallel.out).toBe(single.out);
     expect(Object.fromEntries(parallel.counts)).toEqual(Object.fromEntries(single.counts));
     expect(parallel.out).not.toContain('@example.com');
+  });
+
+  it('redacts a big CSV object to the same bytes when its consumer releases each chunk, later outputs written into their buffers', async () => {
+    const input = `id,name,email,ssn,note\r\n${rows(3000)}`;
+
+    const single = await redact(input, false);
+    const parallel = await redact(input, true, ruleSet, true);
+
+    expect(parallel.error).toBeUndefined();
+    expect(parallel.out).toBe(single.out);
+    expect(Object.fromEntries(parallel.counts)).toEqual(Object.fromEntries(single.counts));
+    expect(parallel.moved).toBeGreaterThan(0);
+  });
+
+  it('redacts a big gzip CSV object on worker threads to the bytes of one thread, its outputs released once deflated', async () => {
+    // Inflated 256 KiB at a time: enough segments that later ones are handed out after releases.
+    const input = gzipSync(`id,name,email,ssn,note\r\n${rows(20_000)}`);
+    const redactGzip = async (segments?: SegmentedRedactionOptions): Promise<Buffer> => {
+      const stream = await openRedactionStream(
+        chunksOf(input, 4096),
+        { ruleSet, key: 'big.csv.gz' },
+        segments,
+      );
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of stream.body) chunks.push(chunk);
+      return gunzipSync(Buffer.concat(chunks));
+    };
+    let reused = 0;
+    const counting: SegmentRunner = {
+      run(origin, task) {
+        if (task.outBuffer !== undefined) reused++;
+        return pool.run(origin, task);
+      },
+    };
+
+    const single = await redactGzip();
+    const parallel = await redactGzip({ runner: counting, segmentBytes: 16 * 1024, maxInFlight: 4 });
+
+    expect(parallel.equals(single)).toBe(true);
+    expect(reused).toBeGreaterThan(0);
   });
 
   it('fails closed on a malformed record in a later segment, naming its record over the whole object', async () => {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { releaseChunk } from '../../../functions/adapters/lent-chunks.ts';
 import { runSegmentTask } from '../../../functions/adapters/run-segment-task.ts';
 import type { SegmentRunner, SegmentTask } from '../../../functions/adapters/segment-worker-pool.ts';
 import { type ByteReader, redactInSegments } from '../../../functions/adapters/segmented-redaction.ts';
@@ -29,11 +30,17 @@ beforeAll(async () => {
 });
 
 /**
- * The body as a worker receives it: its buffer moved as `postMessage` with a transfer list
- * moves it, so that the sender's buffer is detached and any later use of it fails.
+ * The body (and the buffer for the output) as a worker receives them: their buffers moved as
+ * `postMessage` with a transfer list moves them, so that the sender's buffers are detached and
+ * any later use of them fails.
  */
 function transferred(task: SegmentTask): SegmentTask {
-  return { ...task, body: moved(task.body) };
+  const { outBuffer } = task;
+  return {
+    ...task,
+    body: moved(task.body),
+    ...(outBuffer !== undefined && { outBuffer: structuredClone(outBuffer, { transfer: [outBuffer] }) }),
+  };
 }
 
 /** `bytes` moved as a transfer list moves its buffer: any later use of `bytes` fails. */
@@ -130,6 +137,8 @@ async function segmented(
     maxInFlight: number;
     /** Bytes from which the rest is read into the segments' buffers by a reader, so many at a time. */
     reading?: { from: number; readBytes: number };
+    /** Given each chunk as it comes (the output is made of copies of them taken then). */
+    consumer?: { take(chunk: Uint8Array): void };
   },
   runner: SegmentRunner = inProcessRunner(),
   rules: { compiled: CompiledRuleSet; origin: RuleSetOrigin } = { compiled: ruleSet, origin },
@@ -147,12 +156,42 @@ async function segmented(
       { runner, segmentBytes: options.segmentBytes, maxInFlight: options.maxInFlight },
       options.reading && readerOf(bytes, from, options.reading.readBytes),
     )) {
-      chunks.push(chunk);
+      chunks.push(Buffer.from(chunk));
+      options.consumer?.take(chunk);
     }
   } catch (error) {
     return { out: Buffer.concat(chunks).toString(), error: describeError(error), counts: redactor.counts };
   }
   return { out: Buffer.concat(chunks).toString(), counts: redactor.counts };
+}
+
+/**
+ * A consumer that keeps each chunk while it takes `holding[i]` more (in turn; -1: for good) and
+ * then releases it (see `releaseChunk`), checking first that its bytes are those it was given.
+ */
+function slowConsumer(holding: readonly number[]) {
+  const held: { chunk: Uint8Array; copy: Buffer; left: number }[] = [];
+  let taken = 0;
+  const expectUnchanged = (entry: (typeof held)[number]): void => {
+    expect(Buffer.from(entry.chunk).equals(entry.copy)).toBe(true);
+  };
+  return {
+    take(chunk: Uint8Array): void {
+      for (const entry of held.splice(0)) {
+        if (entry.left === 0) {
+          expectUnchanged(entry);
+          releaseChunk(entry.chunk);
+        } else {
+          held.push({ ...entry, left: entry.left - 1 });
+        }
+      }
+      held.push({ chunk, copy: Buffer.from(chunk), left: holding[taken++ % holding.length] ?? -1 });
+    },
+    /** The chunks not released are still those it was given. */
+    expectHeldUnchanged(): void {
+      for (const entry of held) expectUnchanged(entry);
+    },
+  };
 }
 
 function describeError(error: unknown): string {
@@ -357,6 +396,72 @@ describe('redactInSegments', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('gives the single-pass output to a consumer releasing its chunks late, at once or never, none changed before it releases it', async () => {
+    const holding = fc.array(fc.integer({ min: -1, max: 3 }), { minLength: 1, maxLength: 5 });
+    await fc.assert(
+      fc.asyncProperty(
+        csvDocument,
+        ndjsonDocument,
+        splitting,
+        holding,
+        async (csv, ndjson, options, hold) => {
+          for (const [format, input] of [
+            ['csv', csv],
+            ['ndjson', ndjson],
+          ] as const) {
+            const consumer = slowConsumer(hold);
+            expectSameAsSinglePass(
+              await segmented(format, input, { ...options, consumer }),
+              singlePass(format, input),
+            );
+            consumer.expectHeldUnchanged();
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('writes later outputs into the buffers of those its consumer released, and only those', async () => {
+    const rows = Array.from({ length: 400 }, (_, i) => `${i},"Ada Lovelace",bob${i}@example.com\n`).join('');
+    const input = `id,name,email\n${rows}`;
+    const single = singlePass('csv', input);
+    for (const isReleasing of [true, false]) {
+      let tasks = 0;
+      let reused = 0;
+      const released: Uint8Array[] = [];
+      const runner = inProcessRunner();
+      const counting: SegmentRunner = {
+        run(origin, task) {
+          tasks++;
+          if (task.outBuffer !== undefined) reused++;
+          return runner.run(origin, task);
+        },
+      };
+      const consumer = {
+        take(chunk: Uint8Array): void {
+          if (!isReleasing) return;
+          releaseChunk(chunk);
+          released.push(chunk);
+        },
+      };
+
+      const parallel = await segmented(
+        'csv',
+        input,
+        { chunkBytes: 100, segmentBytes: 1000, maxInFlight: 2, consumer },
+        counting,
+      );
+
+      expectSameAsSinglePass(parallel, single);
+      expect(tasks).toBeGreaterThan(10);
+      // All but the first segments in flight, given outputs released before they were handed out.
+      expect(reused).toBe(isReleasing ? tasks - 2 : 0);
+      // The buffer of a chunk released is moved away whole once a later segment takes it.
+      expect(released.filter((chunk) => chunk.byteLength === 0)).toHaveLength(reused);
+    }
   });
 
   it('redacts an NDJSON object in one pass when its first segment ends before its first line, which may head a table', async () => {

@@ -28,9 +28,9 @@ export interface Segment {
   /** The first segment: the head's output and counts are part of its result. */
   readonly isFirst: boolean;
   /**
-   * CSV, not the first segment: the body was cut after a line feed without its quotes read, so
-   * that line feed may lie inside a quoted cell (see `SegmentRedaction`); the segmenter then
-   * learns the body's records from here.
+   * CSV: the body was cut after a line feed without its quotes read, so that line feed may lie
+   * inside a quoted cell (see `SegmentRedaction`); the segmenter then learns the body's records
+   * from here.
    */
   readonly isEndGuessed?: boolean;
 }
