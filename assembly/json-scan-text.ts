@@ -232,8 +232,8 @@ export function scanText(
       if (blanksKeys !== 0) {
         // Keys, most strings of records, are found before their bytes would move, and blanked.
         const run = specialFrom(text, i + 1, length);
-        const colon =
-          run < length && load<u8>(text + <usize>run) === QUOTE ? keyColon(text, run + 1, length) : -1;
+        const isQuoted = run < length && load<u8>(text + <usize>run) === QUOTE;
+        const colon = isQuoted ? keyColon(text, run + 1, length) : -1;
         if (colon >= 0) {
           const entry = strings + <usize>stringCount * STRING_BYTES;
           store<i32>(entry, open);
@@ -245,6 +245,16 @@ export function scanText(
           continue;
         }
         keepRun(text, i + 1, run);
+        if (isQuoted) {
+          // A plain value, most of the others: closed, with no second look for a `:`.
+          const entry = strings + <usize>stringCount * STRING_BYTES;
+          store<i32>(entry, open);
+          store<i32>(entry + 4, run);
+          stringCount++;
+          i = run + 1;
+          writeBreak(text);
+          continue;
+        }
         i = run;
         isRunKept = true;
       } else i++;
