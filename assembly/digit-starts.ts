@@ -34,17 +34,28 @@ function classBytes(length: i32): usize {
 }
 
 /**
+ * The vectors {@link classify} compares with, sixteen bytes each from `constants` on (see
+ * {@link scan}), in this order: read, not constants, as V8 makes a constant vector again at
+ * every use in the loop.
+ */
+const TO_ZERO: usize = 0;
+const PAST_NINE: usize = 16;
+const SPACE: usize = 32;
+const DOT_CHAR: usize = 48;
+const DASH: usize = 64;
+
+/**
  * Sorts `text[0, length)` into the class bit arrays at `bits`, 64 characters at a time (a
  * character above U+00FF is in none, as in the shapes). Reads up to 63 characters past `length`.
  */
-function classify(text: usize, length: i32, bits: usize, stride: usize): void {
+function classify(text: usize, length: i32, bits: usize, stride: usize, constants: usize): void {
   // Digits shifted to the least signed bytes (`'0'` to -128), so that one signed comparison
   // tests their range: WebAssembly SIMD has no unsigned one that compiles to one instruction.
-  const toZero = i8x16.splat(<i8>(128 - 48));
-  const pastNine = i8x16.splat(<i8>(-128 + 10));
-  const space = i8x16.splat(32);
-  const dot = i8x16.splat(46);
-  const dash = i8x16.splat(45);
+  const toZero = v128.load(constants + TO_ZERO);
+  const pastNine = v128.load(constants + PAST_NINE);
+  const space = v128.load(constants + SPACE);
+  const dot = v128.load(constants + DOT_CHAR);
+  const dash = v128.load(constants + DASH);
   for (let c: usize = 0; c < CLASSES; c++) store<u64>(bits + c * stride, 0);
   const words = (length + 63) >> 6;
   // The bits of the last word past `length`: characters left there from an earlier text.
@@ -162,10 +173,20 @@ function record(found: u64, at: i32, first: i32, end: i32, out: usize, count: i3
  * the positions in `[first, end)` where a shape can start, the characters before 0 and from
  * `length` on taken as none of theirs; returns how many. `bits` has room for 3 class arrays of
  * `8 + 8 × ⌈length / 64⌉ + 16` bytes; `text` may be read up to 63 characters past `length`.
+ * `constants` holds five vectors of sixteen bytes: 0x50 (128 − `'0'`), 0x8A (−128 + 10),
+ * `' '`, `'.'` and `'-'`.
  */
-export function scan(text: usize, length: i32, first: i32, end: i32, bits: usize, out: usize): i32 {
+export function scan(
+  text: usize,
+  length: i32,
+  first: i32,
+  end: i32,
+  bits: usize,
+  out: usize,
+  constants: usize,
+): i32 {
   const stride = classBytes(length);
-  classify(text, length, bits, stride);
+  classify(text, length, bits, stride, constants);
   let count = 0;
   // Windows start at a whole byte of the bit arrays: 8 positions before `at`, 56 from it; two
   // at a time, the second 40 positions (5 bytes) on. A second window past `end` reads no further

@@ -46,14 +46,18 @@ function isStringSpecial(byte: u8): bool {
   return byte === QUOTE || byte === BACKSLASH || byte < SPACE;
 }
 
-/** True when `:` follows `from` in `text[0, length)` after spaces, tabs or carriage returns only. */
-function isKeyEnd(text: usize, from: i32, length: i32): bool {
+/**
+ * The index of the `:` that follows `from` in `text[0, length)` after spaces, tabs or carriage
+ * returns only, or -1: the string ending before `from` is then a key, and the scan goes on after
+ * the `:` (those bytes would each write a line feed where the key's closing quote wrote one).
+ */
+function keyColon(text: usize, from: i32, length: i32): i32 {
   for (let i = from; i < length; i++) {
     const byte = load<u8>(text + <usize>i);
-    if (byte === COLON) return true;
-    if (byte !== SPACE && byte !== TAB && byte !== CR) return false;
+    if (byte === COLON) return i;
+    if (byte !== SPACE && byte !== TAB && byte !== CR) return -1;
   }
-  return false;
+  return -1;
 }
 
 /**
@@ -228,17 +232,29 @@ export function scanText(
       if (blanksKeys !== 0) {
         // Keys, most strings of records, are found before their bytes would move, and blanked.
         const run = specialFrom(text, i + 1, length);
-        if (run < length && load<u8>(text + <usize>run) === QUOTE && isKeyEnd(text, run + 1, length)) {
+        const isQuoted = run < length && load<u8>(text + <usize>run) === QUOTE;
+        const colon = isQuoted ? keyColon(text, run + 1, length) : -1;
+        if (colon >= 0) {
           const entry = strings + <usize>stringCount * STRING_BYTES;
           store<i32>(entry, open);
           store<i32>(entry + 4, run);
           const inHead = i8x16.lt_u(LANES, i8x16.splat(<i8>min(run - open - 1, BLOCK)));
           v128.store(entry + 8, v128.and(head, inHead));
           stringCount++;
-          i = run + 1;
+          i = colon + 1;
           continue;
         }
         keepRun(text, i + 1, run);
+        if (isQuoted) {
+          // A plain value, most of the others: closed, with no second look for a `:`.
+          const entry = strings + <usize>stringCount * STRING_BYTES;
+          store<i32>(entry, open);
+          store<i32>(entry + 4, run);
+          stringCount++;
+          i = run + 1;
+          writeBreak(text);
+          continue;
+        }
         i = run;
         isRunKept = true;
       } else i++;
@@ -269,7 +285,8 @@ export function scanText(
       if (isClosed) {
         const close = i;
         i++;
-        if (isKeyEnd(text, i, length)) {
+        const colon = keyColon(text, i, length);
+        if (colon >= 0) {
           const inHead = i8x16.lt_u(LANES, i8x16.splat(<i8>min(close - open - 1, BLOCK)));
           v128.store(entry + 8, v128.and(head, inHead));
           if (blanksKeys !== 0) {
@@ -278,6 +295,7 @@ export function scanText(
             shift = keyShift;
             isBreak = true;
           }
+          i = colon + 1;
         }
         writeBreak(text);
       }

@@ -4,6 +4,13 @@ import { instantiateKernel } from './wasm-kernel.ts';
 /** Characters read per call into the kernel: bounds its memory (about 6.4 bytes a character: the text, the class bits and the starts). */
 export const DIGIT_STARTS_BLOCK_CHARS = 16384;
 
+/**
+ * The vectors the kernel compares characters with, sixteen bytes each (see assembly/digit-starts.ts,
+ * `scan`): read from memory once per call, where constants made again at every use in its loop
+ * cost ~4 % of its time (16 MB of the bench log in one process: 9.45 → 9.04 ms, 12/12 rounds).
+ */
+const CLASS_VECTORS = [0x50, 0x8a, 0x20, 0x2e, 0x2d];
+
 /** Characters the shapes look at before a start (the look-behinds) and after it (the card's last digit). */
 const BEHIND = 1;
 const AHEAD = 15;
@@ -26,6 +33,7 @@ export class DigitStarts {
   private readonly positions: Int32Array;
   private readonly bitsAt: number;
   private readonly outAt: number;
+  private readonly constantsAt: number;
   private start = 0;
 
   constructor() {
@@ -33,12 +41,16 @@ export class DigitStarts {
     // The kernel reads the text 64 characters at a time, up to 63 past its end.
     this.bitsAt = align8((textChars + 64) * 2);
     this.outAt = this.bitsAt + 3 * (8 + Math.ceil(textChars / 64) * 8 + 16);
+    this.constantsAt = this.outAt + DIGIT_STARTS_BLOCK_CHARS * 4;
     const { exports, memory } = instantiateKernel(
       DIGIT_STARTS_WASM,
-      this.outAt + DIGIT_STARTS_BLOCK_CHARS * 4,
+      this.constantsAt + CLASS_VECTORS.length * 16,
     );
     this.scanExport = exports.scan as (...args: number[]) => number;
     this.bytes = Buffer.from(memory);
+    CLASS_VECTORS.forEach((byte, k) => {
+      this.bytes.fill(byte, this.constantsAt + k * 16, this.constantsAt + (k + 1) * 16);
+    });
     this.positions = new Int32Array(memory, this.outAt, DIGIT_STARTS_BLOCK_CHARS);
   }
 
@@ -54,7 +66,15 @@ export class DigitStarts {
     const stop = Math.min(text.length, end + AHEAD);
     this.start = start;
     this.bytes.write(text.substring(start, stop), 0, 'utf16le');
-    return this.scanExport(0, stop - start, first - start, end - start, this.bitsAt, this.outAt);
+    return this.scanExport(
+      0,
+      stop - start,
+      first - start,
+      end - start,
+      this.bitsAt,
+      this.outAt,
+      this.constantsAt,
+    );
   }
 
   /** The `index`th position found by the last {@link scan}. */
