@@ -4,9 +4,8 @@ import { releaseChunk } from '../adapters/lent-chunks.ts';
 /**
  * Writes `body` to standard output, waiting for `drain` whenever a write is refused, so at most
  * one chunk beyond the stream's buffer is held in memory; each chunk is released once written
- * (see `releaseChunk`). A reader that goes away first (EPIPE,
- * as in `maskpoint redact FILE | head`) ends the copy quietly, reading no further; any other
- * write error is thrown.
+ * (see `releaseChunk`). A reader that goes away first (EPIPE, as in `maskpoint redact FILE |
+ * head`) ends the copy quietly, reading no further; any other write error is thrown.
  */
 export async function writeToStdout(body: AsyncIterable<Uint8Array>): Promise<void> {
   let failure: NodeJS.ErrnoException | undefined;
