@@ -444,7 +444,7 @@ export function firstCandidate(...searches: readonly CandidateSearch[]): Candida
  * where that search started and what it found), so that a search combined with others, whose
  * candidate lies far ahead, is not repeated on every call.
  */
-function remembering(search: CandidateSearch): CandidateSearch {
+export function remembering(search: CandidateSearch): CandidateSearch {
   let lastText = '';
   let lastFrom = 0;
   let lastCandidate = -1;
