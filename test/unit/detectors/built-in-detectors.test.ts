@@ -523,6 +523,34 @@ describe('jwt', () => {
 });
 
 describe('github-token', () => {
+  it('finds what a scan of its whole pattern finds, trying it only before a `_` three or six characters on (property)', () => {
+    const pieces = fc
+      .array(
+        fc.constantFrom(
+          'gh',
+          'ghp_',
+          'gho_',
+          'ghx_',
+          'github',
+          'github_pat_',
+          '_pat_',
+          '_',
+          'g',
+          ' ',
+          'xxxxxxxx',
+          'abcdefghij0123456789',
+          'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+        ),
+        { maxLength: 30 },
+      )
+      .map((parts) => parts.join(''));
+    expectFindsAsScanning(
+      'github-token',
+      /(?<![A-Za-z0-9_])(?:gh[pousr]_(?![xX]{8})[A-Za-z0-9]{36,251}|github_pat_(?![xX]{8})[A-Za-z0-9_]{22,244})(?![A-Za-z0-9_])/,
+      pieces,
+    );
+  });
+
   it('finds classic and fine-grained tokens', () => {
     const body = 'abcdefghijklmnopqrstuvwxyz0123456789';
     expectDetects('github-token', {
@@ -568,9 +596,9 @@ const tokenPieces = fc
   )
   .map((pieces) => pieces.join(''));
 
-function expectFindsAsScanning(id: string, pattern: RegExp): void {
+function expectFindsAsScanning(id: string, pattern: RegExp, texts = tokenPieces): void {
   fc.assert(
-    fc.property(tokenPieces, (text) => {
+    fc.property(texts, (text) => {
       const scanned = [...text.matchAll(new RegExp(pattern.source, 'g'))].map((match) => match[0]);
       expect(findAll(detector(id), text)).toEqual(scanned);
     }),

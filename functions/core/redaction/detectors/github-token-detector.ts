@@ -1,5 +1,5 @@
 import type { Detector } from '../detector.ts';
-import { firstCandidate, needleSearch } from './candidate-search.ts';
+import { type CandidateSearch, remembering } from './candidate-search.ts';
 import { createRegexDetector } from './regex-detector.ts';
 
 /**
@@ -19,6 +19,23 @@ export function createGithubTokenDetector(): Detector {
     maxLength: 255,
     lookbehind: 1,
     lookahead: 1,
-    candidates: firstCandidate(needleSearch('gh'), needleSearch('_pat_', 6)),
+    candidates: findUnderscoreLed,
   });
 }
+
+/**
+ * Where a token may start: `gh` three characters before a `_`, or `github_pat_` six before one,
+ * in text order (no `_` lies inside `github`, so a later `_` never gives an earlier start). The
+ * text is read for `_` rather than for `gh`, at whose every `g` `indexOf` stopped: `_` is rare
+ * in prose and NDJSON values (~850 per 16 MB of the bench NDJSON's scan text, against 75,000 `g`).
+ * The detector alone per 16 MB, CPU time, median of 22 alternating rounds: NDJSON scan text
+ * 5.68 -> 4.74 ms (19/22), log 10.90 -> 10.11 (15/22; its 122,000 `_` against 133,000 `g`),
+ * CSV 9.44 -> 7.73 (20/22). Its last answer is remembered, as the needle searches' were.
+ */
+const findUnderscoreLed: CandidateSearch = remembering((text, from) => {
+  for (let at = text.indexOf('_', from + 3); at !== -1; at = text.indexOf('_', at + 1)) {
+    if (at - 6 >= from && text.startsWith('github_pat_', at - 6)) return at - 6;
+    if (text.charCodeAt(at - 3) === 0x67 && text.charCodeAt(at - 2) === 0x68) return at - 3;
+  }
+  return -1;
+});
