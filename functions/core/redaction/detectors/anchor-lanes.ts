@@ -256,10 +256,26 @@ function isSameColumn(
 }
 
 /** Where the kernel's pairs, symbols and the caller's tables are (its exported globals). */
-function layoutOf(): { readonly pairsAt: number; readonly symbolsAt: number; readonly tablesAt: number } {
-  const { exports } = instantiateKernel(ANCHOR_LANES_WASM, 0x10000);
-  const global = (name: string): number => (exports[name] as { value: number }).value;
-  return { pairsAt: global('PAIRS_AT'), symbolsAt: global('SYMBOLS_AT'), tablesAt: global('TABLES_AT') };
+interface KernelLayout {
+  readonly pairsAt: number;
+  readonly symbolsAt: number;
+  readonly tablesAt: number;
+}
+
+/** The kernel's layout, read once per thread (see `layoutOf`). */
+let layout: KernelLayout | undefined;
+
+/**
+ * The kernel's layout, constants of its module: read from an instance made for that on first
+ * use, not again for each `AnchorLanes` (each anchor search makes one).
+ */
+function layoutOf(): KernelLayout {
+  if (layout === undefined) {
+    const { exports } = instantiateKernel(ANCHOR_LANES_WASM, 0x10000);
+    const global = (name: string): number => (exports[name] as { value: number }).value;
+    layout = { pairsAt: global('PAIRS_AT'), symbolsAt: global('SYMBOLS_AT'), tablesAt: global('TABLES_AT') };
+  }
+  return layout;
 }
 
 function align8(offset: number): number {
