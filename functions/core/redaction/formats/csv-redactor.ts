@@ -14,7 +14,7 @@ import {
 } from './csv-column-inference.ts';
 import { columnShapes, inferColumnNames, isFirstRowOfValues } from './csv-column-shapes.ts';
 import { CsvRuledCells, isBatched, needsQuotes } from './csv-ruled-cells.ts';
-import { csvScanText, csvWrittenLine } from './csv-scan-text.ts';
+import { csvScanText } from './csv-scan-text.ts';
 import { CellKind, CsvTokenizer } from './csv-tokenizer.ts';
 import type { FormatRedactor } from './format-redactor.ts';
 import { sniffCsvDelimiter } from './sniff-csv-delimiter.ts';
@@ -134,10 +134,10 @@ export interface CsvRedactor extends FormatRedactor {
  * its own matches (see `batchMatchesAlone`). A cell under a header that is context needs the
  * detectors the header changes even when the batch scan vouches for it; they scan the column's
  * cells of the batch as one text, a line feed between cells (on the same condition), and a cell
- * alone only when that scan finds something in it (see `contextVouched`). Cells with doubled quotes
- * are in the batch decoded, a line feed for each quote dropped (see `csvScanText`), so that it
- * vouches for them in the same way (a second scan of them cost ~3 % of the CPU on the bench
- * CSV with the default rules); their record line, when a rescan needs it, is still the record as written.
+ * alone only when that scan finds something in it (see `contextVouched`). Cells with doubled quotes, which the
+ * batch scan sees as written, are scanned decoded in a second batch, a line feed between cells,
+ * that vouches for them in the same way (see `escapedCellMatches`); their record line is still
+ * the record as written.
  *
  * Fails with `MalformedObjectError` (naming the record) on an unclosed quote or text after a
  * closing quote, and with `LimitExceededError` on a record or preamble line longer than
@@ -330,13 +330,14 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
           cellEnds,
           recordCellEnds[recordCount - 1] as number,
           tokens.delimiter.charCodeAt(0),
-          escapedCells,
         ))
       : '';
     const matches = hasDetectors ? scanner.scan(scanText).matches : noMatches;
+    const escapedMatches = hasDetectors ? escapedCellMatches(tokens) : undefined;
     let out = '';
     let emitted = 0;
     let match = 0;
+    let escaped = 0;
     // The record being redacted: where it starts in `text`, its number of cells, and the
     // matches of its record line once a cell needed them (see `recordLineMatches`).
     let recordStart = 0;
@@ -396,22 +397,24 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         // it (a keyword there): the cell is scanned, and only what takes it whole goes first.
         const isBatchWhole = next !== undefined && next.start === start && next.end === stop;
         const isTouched = match < matches.length && (matches[match] as ScanMatch).start < stop;
-        // The batch scan vouches for a cell it finds nothing in (decoded, see `csvScanText`).
-        const isVouched = !isTouched && inferredMatch === undefined;
+        // The batch scan vouches for a cell it finds nothing in, as written.
+        const isVouched = !isTouched && kind !== CellKind.QuotedEscaped && inferredMatch === undefined;
         if (isVouched && (cellScanner === scanner || vouchedCells?.[index] === 1)) return false;
         value = decode(text, start, stop, kind);
         let found: readonly ScanMatch[] | undefined =
           inferredMatch !== undefined && !isBatchWhole
             ? [inferredMatch]
-            : isTouched
+            : isTouched && kind !== CellKind.QuotedEscaped
               ? batchMatchesAlone(index, start, stop, value, cellScanner)
               : undefined;
         if (found === undefined) {
-          const own = (isVouched ? cellScanner.scanNamedOnly(value) : cellScanner.scan(value)).matches;
+          const own =
+            (kind === CellKind.QuotedEscaped ? escapedMatchesAlone(index, value, cellScanner) : undefined) ??
+            (isVouched ? cellScanner.scanNamedOnly(value) : cellScanner.scan(value)).matches;
           found = own;
           // A batch match the cell alone lacks may be one that its neighbours are context for.
-          if (isTouched && recordCells > 1 && isForeign(start, stop, own)) {
-            recordMatches ??= recordLineMatches(tokens, recordStart, record);
+          if (isTouched && recordCells > 1 && isForeign(start, stop, kind, own)) {
+            recordMatches ??= recordLineMatches(scanText, recordStart, recordEnds[record] as number);
             found = withRecordMatches(own, recordMatches, text, start, stop, kind);
           }
         }
@@ -460,8 +463,8 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
 
     /**
      * The batch matches overlapping the cell `index`, `[start, stop)`, whose decoded value is
-     * `value` (at `start` in the batch scan text), in positions of the cell, when each lies inside
-     * the value and `cellScanner` confirms that scanning the cell alone finds them (see
+     * `value` (written as it reads), in positions of the cell, when each lies inside it, as
+     * written, and `cellScanner` confirms that scanning the cell alone finds them (see
      * `confirmsAlone`); else `undefined`.
      */
     function batchMatchesAlone(
@@ -475,8 +478,7 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       for (let i = match; i < matches.length; i++) {
         const batch = matches[i] as ScanMatch;
         if (batch.start >= stop) break;
-        if (batch.start < start || batch.end > start + value.length || batch.value !== undefined)
-          return undefined;
+        if (batch.start < start || batch.end > stop || batch.value !== undefined) return undefined;
         own.push({ start: batch.start - start, end: batch.end - start, detector: batch.detector });
       }
       return confirmsAlone(index, value, own, cellScanner) ? own : undefined;
@@ -499,15 +501,45 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
     }
 
     /**
-     * True when a batch match overlapping the cell `[start, stop)` is not one of `own`, the
-     * matches of the cell alone (in its decoded value, which the batch scan text holds at `start`).
+     * The matches of `cellScanner` in the cell `index` with doubled quotes, whose decoded value
+     * is `value`, from the scan of such cells decoded (see `escapedCellMatches`) when it
+     * vouches for them: none found there (then only the detectors a header that is context
+     * changes can find one), or each inside the cell and confirmed by `confirmsAlone`, as
+     * `batchMatchesAlone` takes them; else `undefined`.
      */
-    function isForeign(start: number, stop: number, own: readonly ScanMatch[]): boolean {
+    function escapedMatchesAlone(
+      index: number,
+      value: string,
+      cellScanner: Scanner,
+    ): readonly ScanMatch[] | undefined {
+      const batch = escapedMatches?.get(index);
+      if (batch === undefined || batch === null) return undefined;
+      if (batch.length === 0)
+        return cellScanner === scanner || vouchedCells?.[index] === 1
+          ? batch
+          : cellScanner.scanNamedOnly(value).matches;
+      return confirmsAlone(index, value, batch, cellScanner) ? batch : undefined;
+    }
+
+    /**
+     * True when a batch match overlapping the cell `[start, stop)` is not one of `own`, the
+     * matches of the cell alone (in its decoded value). In a cell with doubled quotes, a batch
+     * match is one of `own` when it lies inside the cell and holds no quote (its text is then
+     * the decoded one), in positions that count each doubled quote before it once, as
+     * `withRecordMatches` counts them.
+     */
+    function isForeign(start: number, stop: number, kind: CellKind, own: readonly ScanMatch[]): boolean {
       for (let i = match; i < matches.length; i++) {
         const batch = matches[i] as ScanMatch;
         if (batch.start >= stop) return false;
-        const same = own.find((found) => found.start + start === batch.start);
-        if (same === undefined || same.end + start !== batch.end || same.detector !== batch.detector)
+        let shift = start;
+        if (kind === CellKind.QuotedEscaped) {
+          if (batch.start < start || batch.end > stop) return true;
+          if (text.slice(batch.start, batch.end).includes('"')) return true;
+          shift += quotesBetween(text, start, batch.start) / 2;
+        }
+        const same = own.find((found) => found.start + shift === batch.start);
+        if (same === undefined || same.end + shift !== batch.end || same.detector !== batch.detector)
           return true;
       }
       return false;
@@ -613,11 +645,13 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       recordMatches = undefined;
       const firstCellStart = cellStarts[cell] as number;
       while (match < matches.length && (matches[match] as ScanMatch).end <= firstCellStart) match++;
+      while (escaped < escapedCells.length && (escapedCells[escaped] as number) < cell) escaped++;
       const namedRule =
         namedColumns.length > 0 ? ruleNamedBy(tokens, namingColumn, cell + namingColumn, cellEnd) : undefined;
       const isQuiet =
         namedRule === undefined &&
-        (match === matches.length || (matches[match] as ScanMatch).start >= recordEnd);
+        (match === matches.length || (matches[match] as ScanMatch).start >= recordEnd) &&
+        (escaped === escapedCells.length || (escapedCells[escaped] as number) >= cellEnd);
       if (isQuiet) {
         // Most records: only the ruled and inferred columns can change.
         for (const column of quietColumns) {
@@ -628,8 +662,8 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
         for (let column = 0; cell + column < cellEnd; column++) {
           const index = cell + column;
           // The cells that `redactCell` would return from at once, passed over without a call:
-          // in a column of the detectors alone, no batch match.
-          if (detectedOnly[column] === 1) {
+          // in a column of the detectors alone, no doubled quote and no batch match.
+          if (detectedOnly[column] === 1 && cellKinds[index] !== CellKind.QuotedEscaped) {
             const start = cellStarts[index] as number;
             while (match < matches.length && (matches[match] as ScanMatch).end <= start) match++;
             if (
@@ -645,6 +679,48 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
       cell = cellEnd;
     }
     return out + text.slice(emitted, end);
+  }
+
+  /**
+   * The matches of the detectors in the cells with doubled quotes of the complete records held
+   * by `tokens`, decoded: the batch scan sees them as written, so it vouches for none of them.
+   * They are scanned as one text, a line feed between cells, on the batch scan's condition.
+   * Per cell index: its matches in positions of the decoded cell, or `null` when one of them
+   * crosses the cell's bounds or carries a value of its own; `undefined` without such cells.
+   */
+  function escapedCellMatches(tokens: CsvTokenizer): Map<number, ScanMatch[] | null> | undefined {
+    const { text, recordCount, recordCellEnds, cellStarts, cellEnds, escapedCells } = tokens;
+    const cellEnd = recordCount === 0 ? 0 : (recordCellEnds[recordCount - 1] as number);
+    const cells: number[] = [];
+    const values: string[] = [];
+    for (const index of escapedCells) {
+      if (index >= cellEnd) break;
+      cells.push(index);
+      values.push(
+        decode(text, cellStarts[index] as number, cellEnds[index] as number, CellKind.QuotedEscaped),
+      );
+    }
+    if (cells.length === 0) return undefined;
+    const found = scanner.scan(values.join('\n')).matches;
+    const byCell = new Map<number, ScanMatch[] | null>();
+    let next = 0;
+    let start = 0;
+    cells.forEach((index, i) => {
+      const end = start + (values[i] as string).length;
+      let own: ScanMatch[] | null = [];
+      for (; next < found.length; next++) {
+        const batch = found[next] as ScanMatch;
+        if (batch.end <= start) continue;
+        if (batch.start >= end) break;
+        if (batch.start < start || batch.end > end || batch.value !== undefined) own = null;
+        else own?.push({ start: batch.start - start, end: batch.end - start, detector: batch.detector });
+        // One that goes on into the next cell is that cell's too.
+        if (batch.end > end) break;
+      }
+      byCell.set(index, own);
+      start = end + 1;
+    });
+    return byCell;
   }
 
   /**
@@ -681,8 +757,8 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
    * nothing in its decoded value; `undefined` without such columns. The decoded cells of each
    * column are scanned as one text, a line feed between cells: as for the batch scan, the
    * detectors find there every match they find in a cell alone, so a cell without one there has
-   * none alone. It then needs no scan of its own when the batch scan vouches for it too: most
-   * cells under a header that is context (the bench CSV's `contact` column).
+   * none alone. It then needs no scan of its own when the batch scan (or `escapedCellMatches`)
+   * vouches for it too: most cells under a header that is context (the bench CSV's `contact` column).
    */
   function contextVouched(
     tokens: CsvTokenizer,
@@ -747,25 +823,12 @@ export function createCsvRedactor(redactor: Redactor, options: CsvRedactorOption
   }
 
   /**
-   * The matches of the detectors in the record `record` held by `tokens`, which starts at `start`,
-   * as written, its delimiters, quotes and terminator line feeds, but alone: its own cells are
-   * the only context.
+   * The matches of the detectors in the record line `scanText[start, end)`, a record as the
+   * batch scan sees it (see `csvScanText`) but alone: its own cells are the only context.
    */
-  function recordLineMatches(tokens: CsvTokenizer, start: number, record: number): ScanMatch[] {
-    const { text, recordEnds, recordCellEnds, cellStarts, cellEnds } = tokens;
-    const firstCell = record === 0 ? 0 : (recordCellEnds[record - 1] as number);
-    const end = recordEnds[record] as number;
-    const line = csvWrittenLine(
-      text,
-      start,
-      end,
-      cellStarts,
-      cellEnds,
-      firstCell,
-      recordCellEnds[record] as number,
-    );
+  function recordLineMatches(scanText: string, start: number, end: number): ScanMatch[] {
     return scanner
-      .scan(line)
+      .scan(scanText.slice(start, end))
       .matches.map((found) => ({ ...found, start: found.start + start, end: found.end + start }));
   }
 

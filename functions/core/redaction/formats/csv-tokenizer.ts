@@ -2,7 +2,6 @@ import { LimitExceededError, MalformedObjectError } from '../../errors.ts';
 import { instantiateKernel } from '../detectors/wasm-kernel.ts';
 import { isLatin1 } from '../latin1-text.ts';
 import { CSV_CELLS_WASM } from './csv-cells-wasm.ts';
-import { decodeEscapedCells } from './csv-scan-text.ts';
 import { indexOrLength } from './index-or-length.ts';
 
 /**
@@ -282,10 +281,7 @@ export class CsvTokenizer {
     this.position = this.recordStart;
     this.cellStart = this.recordStart;
     this.state = State.CellStart;
-    if (from === 0 && records > 0) {
-      decodeEscapedCells(kernel.memory, escapedCells, this.cellStarts, this.cellEnds, this.cellCount);
-      this.scanText = kernel.memory.toString('latin1', 0, previous);
-    }
+    if (from === 0 && records > 0) this.scanText = kernel.memory.toString('latin1', 0, previous);
     return true;
   }
 
