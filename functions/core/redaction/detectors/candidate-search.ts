@@ -392,9 +392,9 @@ export function needleSearchByLast(needle: string, offset = 0): CandidateSearch 
 
 /**
  * Candidates at the first occurrence of any of `needles`, which all start with the same
- * character: one `indexOf` pass for the characters they all start with, each occurrence compared
- * with the needles whose next character follows it, where a {@link needleSearch} per needle passes over the
- * text once each and stops at least as often. The five AWS key id prefixes, CPU ms per 64 MB:
+ * character: one `indexOf` pass for the characters they all start with, each occurrence
+ * compared with the needles whose next character follows it, where a {@link needleSearch} per
+ * needle passes over the text once each and stops at least as often. The five AWS key id prefixes, CPU ms per 64 MB:
  * bench log 20.4 -> 4.2, CSV 19.7 -> 5.6; the log in upper case (an `A` every 23 characters)
  * 158 -> 71. Candidates are `offset` code units before the occurrence, as in `needleSearch`.
  */
