@@ -1,14 +1,15 @@
 /**
  * The anchor search's Aho–Corasick automaton (see functions/core/redaction/detectors/anchor-search.ts)
- * run over UTF-16 text in linear memory, four stretches of the text at once. One run is bound by
- * the latency of its table lookup (each state depends on the last); four independent runs keep
- * the CPU busy and read about twice as many characters per second. A stretch starts `reach`
- * characters early in the root state: an automaton state stands for at most that many
- * characters, so after them it is the state a single run would be in.
+ * run over text in linear memory, four stretches of the text at once: UTF-16 text ({@link scan})
+ * or, without a character above U+00FF, Latin-1 text, a byte a character ({@link scan8}). One
+ * run is bound by the latency of its table lookup (each state depends on the last); four
+ * independent runs keep the CPU busy and read about twice as many characters per second. A
+ * stretch starts `reach` characters early in the root state: an automaton state stands for at
+ * most that many characters, so after them it is the state a single run would be in.
  *
  * Built by bin/build-kernels.js into functions/core/redaction/detectors/anchor-lanes-wasm.ts.
- * Tables, all little-endian: `symbols` (at `SYMBOLS_AT`) maps each UTF-16 code unit to its symbol
- * times four (u16, 65,536 of them); `transitions` holds, at address `state + symbol`, the next
+ * Tables, all little-endian: `symbols` (at `SYMBOLS_AT`) maps each UTF-16 code unit (a Latin-1
+ * byte is its own) to its symbol times four (u16, 65,536 of them); `transitions` holds, at address `state + symbol`, the next
  * state (u32), every state the address of its row (the table's address plus its number times four
  * times the number of symbols), so that a step is one addition and three loads. Each row holds one
  * entry more, past its symbols: 0, or for an output state whose every anchor needs a look at the
@@ -30,7 +31,7 @@ const MIN_LANE_SPLIT = 256;
  * memory) and checked after the loop, against the whole text.
  */
 const SLOT_BYTES: usize = 0x2000;
-/** Room for a lane's unchecked outputs: one (slot offset, state) pair per character of a slot. */
+/** Room for a lane's unchecked outputs: one (slot offset, state) pair per UTF-16 character of a slot. */
 const RAW_BYTES: usize = SLOT_BYTES << 2;
 const SLOTS_AT: usize = 0;
 const RAW_AT: usize = SLOTS_AT + 4 * SLOT_BYTES;
@@ -71,7 +72,7 @@ function isLower(code: u32): bool {
 
 /**
  * False when no anchor of the check at `check` can occur ending before `end` in `text[0,
- * length)`: an anchor to compare as written is not there, one that must be a word of its own
+ * length)` (a `T` a character, see {@link scanOf}): an anchor to compare as written is not there, one that must be a word of its own
  * has a lower-case letter running on into a letter at either end (as `isWord` of
  * functions/core/redaction/detectors/is-word.ts tells), one with edges has an ASCII character
  * excluded before it or one not allowed after it (see
@@ -80,7 +81,8 @@ function isLower(code: u32): bool {
  * flags, when compared its code units, then when checked before and after the 128 bits (eight
  * u16s) of each.
  */
-function isPossible(text: usize, length: i32, end: i32, check: usize): bool {
+function isPossible<T>(text: usize, length: i32, end: i32, check: usize): bool {
+  const unit = alignof<T>();
   const count = <i32>load<u16>(check);
   let at = check + 2;
   for (let index = 0; index < count; index++) {
@@ -91,9 +93,9 @@ function isPossible(text: usize, length: i32, end: i32, check: usize): bool {
     let possible = true;
     if (flags & EXACT) {
       if (start >= 0) {
-        const first = text + ((<usize>start) << 1);
+        const first = text + ((<usize>start) << unit);
         for (let i = 0; i < size; i++) {
-          if (load<u16>(first + ((<usize>i) << 1)) !== load<u16>(at + ((<usize>i) << 1))) {
+          if (<u32>load<T>(first + ((<usize>i) << unit)) !== <u32>load<u16>(at + ((<usize>i) << 1))) {
             possible = false;
             break;
           }
@@ -103,26 +105,26 @@ function isPossible(text: usize, length: i32, end: i32, check: usize): bool {
     }
     if (flags & BEFORE) {
       if (possible && start > 0) {
-        const before = <u32>load<u16>(text + ((<usize>(start - 1)) << 1));
+        const before = <u32>load<T>(text + ((<usize>(start - 1)) << unit));
         if (before < 128 && hasBit(at, before)) possible = false;
       }
       at += 16;
     }
     if (flags & AFTER) {
       if (possible && end < length) {
-        const after = <u32>load<u16>(text + ((<usize>end) << 1));
+        const after = <u32>load<T>(text + ((<usize>end) << unit));
         if (after >= 128 || !hasBit(at, after)) possible = false;
       }
       at += 16;
     }
     if (possible && flags & WORD && start >= 0) {
       if (start > 0) {
-        const before = <u32>load<u16>(text + ((<usize>(start - 1)) << 1));
-        if (isLetter(before) && isLower(<u32>load<u16>(text + ((<usize>start) << 1)))) possible = false;
+        const before = <u32>load<T>(text + ((<usize>(start - 1)) << unit));
+        if (isLetter(before) && isLower(<u32>load<T>(text + ((<usize>start) << unit)))) possible = false;
       }
       if (end < length) {
-        const after = <u32>load<u16>(text + ((<usize>end) << 1));
-        if (isLower(after) && isLetter(<u32>load<u16>(text + ((<usize>(end - 1)) << 1)))) possible = false;
+        const after = <u32>load<T>(text + ((<usize>end) << unit));
+        if (isLower(after) && isLetter(<u32>load<T>(text + ((<usize>(end - 1)) << unit)))) possible = false;
       }
     }
     if (possible) return true;
@@ -144,11 +146,11 @@ function push(lane: usize, at: usize, state: u32): void {
 }
 
 /** Runs lane `lane` in its slot from byte `at` in `state` to byte `end`; returns the state there. */
-function rest(lane: usize, state: u32, at: usize, end: usize, firstOutput: u32): u32 {
+function rest<T>(lane: usize, state: u32, at: usize, end: usize, firstOutput: u32): u32 {
   const slot = SLOTS_AT + lane * SLOT_BYTES;
   let current = state;
-  for (let offset = at; offset < end; offset += 2) {
-    current = step(current, load<u16>(slot + offset));
+  for (let offset = at; offset < end; offset += sizeof<T>()) {
+    current = step(current, <u32>load<T>(slot + offset));
     if (current >= firstOutput) push(lane, offset, current);
   }
   return current;
@@ -159,7 +161,7 @@ function rest(lane: usize, state: u32, at: usize, end: usize, firstOutput: u32):
  * `after` and that their checks allow, its stretch starting at `position` of the text; returns
  * the new count. `length` and `checkAt` are {@link scan}'s.
  */
-function keep(
+function keep<T>(
   lane: usize,
   position: i32,
   after: i32,
@@ -172,11 +174,11 @@ function keep(
   const recorded = <usize>load<u32>(COUNTS_AT + (lane << 2));
   let kept = count;
   for (let index: usize = 0; index < recorded; index++) {
-    const end = position + <i32>(load<u32>(raw + (index << 3)) >> 1) + 1;
+    const end = position + <i32>(load<u32>(raw + (index << 3)) >> alignof<T>()) + 1;
     const state = load<u32>(raw + (index << 3), 4);
     if (end <= after) continue;
     const check = <usize>load<u32>(<usize>state + checkAt);
-    if (check !== 0 && !isPossible(text, length, end, check)) continue;
+    if (check !== 0 && !isPossible<T>(text, length, end, check)) continue;
     const pair = PAIRS_AT + ((<usize>kept) << 3);
     store<i32>(pair, end);
     store<u32>(pair, state, 4);
@@ -186,15 +188,16 @@ function keep(
 }
 
 /**
- * Reads `text[0, length)` from the state `root` and writes at `PAIRS_AT`, as (end, state) pairs
- * of 32-bit integers, every output state (at or above `firstOutput`) reached after a character
- * ending past `first` that its check allows, in order of their ends; returns how many (at most
- * 8,192). States are the addresses of their rows in the transitions; a row's check is
- * `checkAt` bytes into it (0, or the address of the check). Four lanes read a quarter each,
- * starting `reach` characters early in the root state: an automaton state stands for at most
- * that many characters, so after them it is the state a single run would be in.
+ * Reads `text[0, length)`, a `T` a character (u16 for UTF-16, u8 for Latin-1), from the state
+ * `root` and writes at `PAIRS_AT`, as (end, state) pairs of 32-bit integers, every output state
+ * (at or above `firstOutput`) reached after a character ending past `first` that its check
+ * allows, in order of their ends; returns how many (at most 8,192). States are the addresses of
+ * their rows in the transitions; a row's check is `checkAt` bytes into it (0, or the address of
+ * the check). Four lanes read a quarter each, starting `reach` characters early in the root
+ * state: an automaton state stands for at most that many characters, so after them it is the
+ * state a single run would be in.
  */
-export function scan(
+function scanOf<T>(
   text: usize,
   length: i32,
   first: i32,
@@ -205,15 +208,18 @@ export function scan(
 ): i32 {
   const span = length - first;
   const quarter = span >> 2;
-  // The longest stretch, the last lane's, is `quarter + reach + 3` characters at most.
+  // The longest stretch, the last lane's, is `quarter + reach + 3` characters at most. A slot
+  // holds that many UTF-16 characters, whatever `T`: its raw records have room for one output
+  // per character of those (Latin-1 text fills half of it).
+  const unit = alignof<T>();
   if (span < MIN_LANE_SPLIT || (<usize>(quarter + reach + 3)) << 1 > SLOT_BYTES) {
     let state = root;
     let count = 0;
     for (let at = 0; at < length; at++) {
-      state = step(state, load<u16>(text + ((<usize>at) << 1)));
+      state = step(state, <u32>load<T>(text + ((<usize>at) << unit)));
       if (state >= firstOutput && at >= first) {
         const check = <usize>load<u32>(<usize>state + checkAt);
-        if (check !== 0 && !isPossible(text, length, at + 1, check)) continue;
+        if (check !== 0 && !isPossible<T>(text, length, at + 1, check)) continue;
         const pair = PAIRS_AT + ((<usize>count) << 3);
         store<i32>(pair, at + 1);
         store<u32>(pair, state, 4);
@@ -229,14 +235,14 @@ export function scan(
   const p1 = max(0, a1 - reach);
   const p2 = max(0, a2 - reach);
   const p3 = max(0, a3 - reach);
-  const n0 = (<usize>a1) << 1;
-  const n1 = (<usize>(a2 - p1)) << 1;
-  const n2 = (<usize>(a3 - p2)) << 1;
-  const n3 = (<usize>(length - p3)) << 1;
+  const n0 = (<usize>a1) << unit;
+  const n1 = (<usize>(a2 - p1)) << unit;
+  const n2 = (<usize>(a3 - p2)) << unit;
+  const n3 = (<usize>(length - p3)) << unit;
   memory.copy(SLOTS_AT, text, n0);
-  memory.copy(SLOTS_AT + SLOT_BYTES, text + ((<usize>p1) << 1), n1);
-  memory.copy(SLOTS_AT + 2 * SLOT_BYTES, text + ((<usize>p2) << 1), n2);
-  memory.copy(SLOTS_AT + 3 * SLOT_BYTES, text + ((<usize>p3) << 1), n3);
+  memory.copy(SLOTS_AT + SLOT_BYTES, text + ((<usize>p1) << unit), n1);
+  memory.copy(SLOTS_AT + 2 * SLOT_BYTES, text + ((<usize>p2) << unit), n2);
+  memory.copy(SLOTS_AT + 3 * SLOT_BYTES, text + ((<usize>p3) << unit), n3);
   store<u64>(COUNTS_AT, 0);
   store<u64>(COUNTS_AT, 0, 8);
   const steps = min(min(n0, n1), min(n2, n3));
@@ -244,22 +250,51 @@ export function scan(
   let s1 = root;
   let s2 = root;
   let s3 = root;
-  for (let at: usize = 0; at < steps; at += 2) {
-    s0 = step(s0, load<u16>(at, SLOTS_AT));
-    s1 = step(s1, load<u16>(at, SLOTS_AT + SLOT_BYTES));
-    s2 = step(s2, load<u16>(at, SLOTS_AT + 2 * SLOT_BYTES));
-    s3 = step(s3, load<u16>(at, SLOTS_AT + 3 * SLOT_BYTES));
+  for (let at: usize = 0; at < steps; at += sizeof<T>()) {
+    s0 = step(s0, <u32>load<T>(at, SLOTS_AT));
+    s1 = step(s1, <u32>load<T>(at, SLOTS_AT + SLOT_BYTES));
+    s2 = step(s2, <u32>load<T>(at, SLOTS_AT + 2 * SLOT_BYTES));
+    s3 = step(s3, <u32>load<T>(at, SLOTS_AT + 3 * SLOT_BYTES));
     if (s0 >= firstOutput) push(0, at, s0);
     if (s1 >= firstOutput) push(1, at, s1);
     if (s2 >= firstOutput) push(2, at, s2);
     if (s3 >= firstOutput) push(3, at, s3);
   }
-  rest(0, s0, steps, n0, firstOutput);
-  rest(1, s1, steps, n1, firstOutput);
-  rest(2, s2, steps, n2, firstOutput);
-  rest(3, s3, steps, n3, firstOutput);
-  let count = keep(0, 0, first, text, length, checkAt, 0);
-  count = keep(1, p1, a1, text, length, checkAt, count);
-  count = keep(2, p2, a2, text, length, checkAt, count);
-  return keep(3, p3, a3, text, length, checkAt, count);
+  rest<T>(0, s0, steps, n0, firstOutput);
+  rest<T>(1, s1, steps, n1, firstOutput);
+  rest<T>(2, s2, steps, n2, firstOutput);
+  rest<T>(3, s3, steps, n3, firstOutput);
+  let count = keep<T>(0, 0, first, text, length, checkAt, 0);
+  count = keep<T>(1, p1, a1, text, length, checkAt, count);
+  count = keep<T>(2, p2, a2, text, length, checkAt, count);
+  return keep<T>(3, p3, a3, text, length, checkAt, count);
+}
+
+/** {@link scanOf} over UTF-16 text: two bytes a character. */
+export function scan(
+  text: usize,
+  length: i32,
+  first: i32,
+  reach: i32,
+  root: u32,
+  firstOutput: u32,
+  checkAt: usize,
+): i32 {
+  return scanOf<u16>(text, length, first, reach, root, firstOutput, checkAt);
+}
+
+/**
+ * {@link scanOf} over Latin-1 text, one byte a character: for text without a character above
+ * U+00FF, the same outputs as {@link scan} with half the bytes to copy in and to read.
+ */
+export function scan8(
+  text: usize,
+  length: i32,
+  first: i32,
+  reach: i32,
+  root: u32,
+  firstOutput: u32,
+  checkAt: usize,
+): i32 {
+  return scanOf<u8>(text, length, first, reach, root, firstOutput, checkAt);
 }

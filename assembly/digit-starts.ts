@@ -1,8 +1,9 @@
 /**
  * The positions where one of the digit shapes (functions/core/redaction/detectors/digit-shapes.ts:
- * the NANP core, the SSN, the compact SSN, the card and the IPv4 core) can start, in UTF-16 text
- * in linear memory. A first pass sorts each character into three classes (digit, dot, `[ .-]`),
- * sixteen at a time (SIMD), as one bit per character and class; a second reads each class as
+ * the NANP core, the SSN, the compact SSN, the card and the IPv4 core) can start, in text in
+ * linear memory, UTF-16 ({@link scan}) or Latin-1, a byte a character ({@link scan8}). A first
+ * pass sorts each character into three classes (digit, dot, `[ .-]`), sixteen at a time
+ * (SIMD), as one bit per character and class; a second reads each class as
  * 64-bit words, two windows in the two lanes of a vector, and tests every shape at 40 positions
  * of each at once, shifting the words by the offsets at which the shape needs each class. The shapes' fixed parts, look-behinds and look-aheads are
  * all tested, with simplifications that save the first pass a class each and add a few
@@ -45,10 +46,11 @@ const DOT_CHAR: usize = 48;
 const DASH: usize = 64;
 
 /**
- * Sorts `text[0, length)` into the class bit arrays at `bits`, 64 characters at a time (a
- * character above U+00FF is in none, as in the shapes). Reads up to 63 characters past `length`.
+ * Sorts `text[0, length)` (a `T` a character: u16 for UTF-16, u8 for Latin-1) into the class
+ * bit arrays at `bits`, 64 characters at a time (a character above U+00FF is in none, as in the
+ * shapes). Reads up to 63 characters past `length`.
  */
-function classify(text: usize, length: i32, bits: usize, stride: usize, constants: usize): void {
+function classify<T>(text: usize, length: i32, bits: usize, stride: usize, constants: usize): void {
   // Digits shifted to the least signed bytes (`'0'` to -128), so that one signed comparison
   // tests their range: WebAssembly SIMD has no unsigned one that compiles to one instruction.
   const toZero = v128.load(constants + TO_ZERO);
@@ -65,10 +67,11 @@ function classify(text: usize, length: i32, bits: usize, stride: usize, constant
     let isDot: u64 = 0;
     let separator: u64 = 0;
     for (let g = 0; g < 4; g++) {
-      const at = text + ((<usize>((w << 2) + g)) << 5);
+      const at = text + ((<usize>((w << 2) + g)) << (4 + alignof<T>()));
       // Saturating: a unit above U+00FF becomes 0xFF and one above U+7FFF (negative as i16) 0,
-      // both outside every class.
-      const units = i8x16.narrow_i16x8_u(v128.load(at), v128.load(at, 16));
+      // both outside every class. Latin-1 text is bytes already.
+      const units =
+        sizeof<T>() === 1 ? v128.load(at) : i8x16.narrow_i16x8_u(v128.load(at), v128.load(at, 16));
       const dots = i8x16.eq(units, dot);
       const separators = v128.or(v128.or(i8x16.eq(units, space), i8x16.eq(units, dash)), dots);
       const shift = <u64>(g << 4);
@@ -169,14 +172,14 @@ function record(found: u64, at: i32, first: i32, end: i32, out: usize, count: i3
 }
 
 /**
- * Reads `text[0, length)` (UTF-16) and writes at `out`, as 32-bit integers in ascending order,
+ * Reads `text[0, length)` (a `T` a character: see {@link classify}) and writes at `out`, as 32-bit integers in ascending order,
  * the positions in `[first, end)` where a shape can start, the characters before 0 and from
  * `length` on taken as none of theirs; returns how many. `bits` has room for 3 class arrays of
  * `8 + 8 × ⌈length / 64⌉ + 16` bytes; `text` may be read up to 63 characters past `length`.
  * `constants` holds five vectors of sixteen bytes: 0x50 (128 − `'0'`), 0x8A (−128 + 10),
  * `' '`, `'.'` and `'-'`.
  */
-export function scan(
+function scanOf<T>(
   text: usize,
   length: i32,
   first: i32,
@@ -186,7 +189,7 @@ export function scan(
   constants: usize,
 ): i32 {
   const stride = classBytes(length);
-  classify(text, length, bits, stride, constants);
+  classify<T>(text, length, bits, stride, constants);
   let count = 0;
   // Windows start at a whole byte of the bit arrays: 8 positions before `at`, 56 from it; two
   // at a time, the second 40 positions (5 bytes) on. A second window past `end` reads no further
@@ -206,4 +209,33 @@ export function scan(
     count = record(i64x2.extract_lane(found, 1), at + WINDOW_POSITIONS, first, end, out, count);
   }
   return count;
+}
+
+/** {@link scanOf} over UTF-16 text: two bytes a character. */
+export function scan(
+  text: usize,
+  length: i32,
+  first: i32,
+  end: i32,
+  bits: usize,
+  out: usize,
+  constants: usize,
+): i32 {
+  return scanOf<u16>(text, length, first, end, bits, out, constants);
+}
+
+/**
+ * {@link scanOf} over Latin-1 text, one byte a character: for text without a character above
+ * U+00FF, the same positions as {@link scan}, sixteen characters a load instead of eight.
+ */
+export function scan8(
+  text: usize,
+  length: i32,
+  first: i32,
+  end: i32,
+  bits: usize,
+  out: usize,
+  constants: usize,
+): i32 {
+  return scanOf<u8>(text, length, first, end, bits, out, constants);
 }

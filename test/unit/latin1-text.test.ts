@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isLatin1 } from '../../functions/core/redaction/latin1-text.ts';
+import { isLatin1, Latin1Memo } from '../../functions/core/redaction/latin1-text.ts';
 
 describe('isLatin1', () => {
   it('is true exactly when every code unit is at most U+00FF, at the edges of that range too', () => {
@@ -16,6 +16,22 @@ describe('isLatin1', () => {
             (code) => code <= 0xff,
           );
           expect(isLatin1(text)).toBe(expected);
+        },
+      ),
+    );
+  });
+});
+
+describe('Latin1Memo', () => {
+  it('answers as isLatin1 for each text asked about, the same text in a row or another', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('', 'crème', 'a\u0100', '😀', 'x'.repeat(300), `${'x'.repeat(300)}€`), {
+          maxLength: 12,
+        }),
+        (texts) => {
+          const memo = new Latin1Memo();
+          for (const text of texts) expect(memo.isLatin1(text)).toBe(isLatin1(text));
         },
       ),
     );

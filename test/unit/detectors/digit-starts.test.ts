@@ -4,6 +4,7 @@ import {
   DIGIT_STARTS_BLOCK_CHARS,
   DigitStarts,
 } from '../../../functions/core/redaction/detectors/digit-starts.ts';
+import { isLatin1 } from '../../../functions/core/redaction/latin1-text.ts';
 import { digitShapePatterns, lookalikes, shapeLike } from './digit-shape-patterns.ts';
 
 const stickyShapes = Object.values(digitShapePatterns).map((shape) => new RegExp(shape.source, 'y'));
@@ -23,17 +24,37 @@ function isIpv4CoreAt(text: string, position: number): boolean {
   return stickyIpv4Core.test(text);
 }
 
-/** Text made of shapes, near-shapes, their characters and characters that could pass for them. */
-const shapeText = fc
-  .array(
-    fc.oneof(
-      ...shapeLike.map((shape) => fc.stringMatching(shape)),
-      fc.string({ unit: fc.constantFrom(...'0123456789.-) (x\n', ...lookalikes), maxLength: 12 }),
-      fc.string({ unit: 'grapheme', maxLength: 4 }),
-    ),
-    { maxLength: 30 },
-  )
-  .map((pieces) => pieces.join(''));
+/** Latin-1 characters that could pass for a shape's (the kernel reads Latin-1 text a byte a character). */
+const latin1Lookalikes = lookalikes.filter((char) => char.charCodeAt(0) <= 0xff);
+
+/**
+ * Text made of shapes, near-shapes, their characters and characters that could pass for them:
+ * Latin-1 only, or with characters above U+00FF (read as UTF-16).
+ */
+const shapeText = fc.oneof(
+  fc
+    .array(
+      fc.oneof(
+        ...shapeLike.map((shape) => fc.stringMatching(shape)),
+        fc.string({ unit: fc.constantFrom(...'0123456789.-) (x\n', ...lookalikes), maxLength: 12 }),
+        fc.string({ unit: 'grapheme', maxLength: 4 }),
+      ),
+      { maxLength: 30 },
+    )
+    .map((pieces) => pieces.join('')),
+  fc
+    .array(
+      fc.oneof(
+        ...shapeLike.map((shape) => fc.stringMatching(shape)),
+        fc.string({
+          unit: fc.constantFrom(...'0123456789.-) (x\n\u00ff\u0080', ...latin1Lookalikes),
+          maxLength: 12,
+        }),
+      ),
+      { maxLength: 30 },
+    )
+    .map((pieces) => pieces.join('')),
+);
 
 function startsIn(starts: DigitStarts, text: string, first: number, end: number): number[] {
   const count = starts.scan(text, first, end);
@@ -85,6 +106,20 @@ describe('digit starts kernel', () => {
         ).toBe(true);
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('finds the same positions in a Latin-1 text, read a byte a character, as read as UTF-16 (property)', () => {
+    fc.assert(
+      fc.property(shapeText, fc.nat(), fc.constantFrom('\u0100', 'İ', '\u3030'), (text, a, beyond) => {
+        fc.pre(isLatin1(text));
+        const first = a % (text.length + 1);
+        // A character above U+00FF after the text: in no class, as the end of the text is.
+        expect(startsIn(starts, `${text}${beyond}`, first, text.length)).toEqual(
+          startsIn(starts, text, first, text.length),
+        );
+      }),
+      { numRuns: 1000 },
     );
   });
 

@@ -44,19 +44,38 @@ const setArbitrary = fc
     setOf([...units.map((unit) => unit.charCodeAt(0)), ...codes, ...(isAboveAsciiIn ? [128] : [])]),
   );
 
-/** Texts of stretches of one unit, a few long enough to cross a block or to reach across one. */
-const textArbitrary = fc
-  .array(
-    fc.tuple(
-      fc.constantFrom(...asciiUnits, ...otherUnits),
-      fc.oneof(
-        { weight: 8, arbitrary: fc.integer({ min: 1, max: 80 }) },
-        { weight: 1, arbitrary: fc.integer({ min: 1, max: RUNS_BLOCK_CHARS + 100 }) },
+/** Texts of stretches of one of `units`, a few long enough to cross a block or to reach across one. */
+function stretchesOf(units: readonly string[]): fc.Arbitrary<string> {
+  return fc
+    .array(
+      fc.tuple(
+        fc.constantFrom(...units),
+        fc.oneof(
+          { weight: 8, arbitrary: fc.integer({ min: 1, max: 80 }) },
+          { weight: 1, arbitrary: fc.integer({ min: 1, max: RUNS_BLOCK_CHARS + 100 }) },
+        ),
       ),
-    ),
-    { maxLength: 30 },
-  )
-  .map((stretches) => stretches.map(([unit, count]) => unit.repeat(count)).join(''));
+      { maxLength: 30 },
+    )
+    .map((stretches) => stretches.map(([unit, count]) => unit.repeat(count)).join(''));
+}
+
+/**
+ * Texts of any of the units, and Latin-1 ones (read a byte a character), some with a unit above
+ * U+00FF at or next to the end of the first block (the whole text read as UTF-16).
+ */
+const latin1Units = [...asciiUnits, ...otherUnits.filter((unit) => unit.charCodeAt(0) <= 0xff)];
+const textArbitrary = fc.oneof(
+  stretchesOf([...asciiUnits, ...otherUnits]),
+  stretchesOf(latin1Units),
+  fc
+    .tuple(stretchesOf(latin1Units), fc.constantFrom('\u0131', '\u8031'), fc.integer({ min: -2, max: 2 }))
+    .map(([text, unit, shift]) => {
+      const at = RUNS_BLOCK_CHARS + shift;
+      const long = text.padEnd(at + 1, '1');
+      return `${long.slice(0, at)}${unit}${long.slice(at + 1)}`;
+    }),
+);
 
 const lengthArbitrary = fc.oneof(
   fc.integer({ min: 1, max: 130 }),

@@ -43,6 +43,19 @@ function expectEndsBesideBlockEnds(ends: readonly number[], expected: readonly n
   for (const end of expected) expect(ends).toContain(end);
 }
 
+/**
+ * Text of `units`, Latin-1 only or with characters above U+00FF besides (U+0100, whose low byte
+ * is NUL, U+0161 `š`, U+2062, whose low byte is `b`, an emoji's halves): the lanes read a
+ * Latin-1 stretch a byte a character, any other as UTF-16.
+ */
+function textOf(units: readonly string[]): fc.Arbitrary<string> {
+  const latin1 = [...units, 'é', '\u00ff', '\u0080'];
+  return fc.oneof(
+    fc.string({ unit: fc.constantFrom(...latin1), maxLength: 1200 }),
+    fc.string({ unit: fc.constantFrom(...latin1, '\u0100', 'š', '\u2062', '😀'), maxLength: 1200 }),
+  );
+}
+
 describe('AnchorLanes', () => {
   it('reports where a one-anchor automaton reaches its output state, as positions of the string', () => {
     const lanes = new AnchorLanes(abAutomaton(), {
@@ -78,7 +91,7 @@ describe('AnchorLanes', () => {
   it('reports every output some anchor can be, and no other, in lanes and blocks of any length', () => {
     fc.assert(
       fc.property(
-        fc.string({ unit: fc.constantFrom('a', 'b', 'A', 'B', 'x', ' '), maxLength: 1200 }),
+        textOf(['a', 'b', 'A', 'B', 'x', ' ']),
         fc.boolean(),
         fc.boolean(),
         (text, ignoreCase, isWordOnly) => {
@@ -111,7 +124,7 @@ describe('AnchorLanes', () => {
     };
     fc.assert(
       fc.property(
-        fc.string({ unit: fc.constantFrom('a', 'b', 'B', 'x', ' ', '-', 'é'), maxLength: 1200 }),
+        textOf(['a', 'b', 'B', 'x', ' ', '-']),
         fc.subarray(['a', 'b', 'x', ' ', '-']),
         fc.option(fc.subarray(['a', 'b', 'x', ' ', '-'])),
         (text, excluded, allowed) => {
@@ -131,6 +144,56 @@ describe('AnchorLanes', () => {
             text,
           );
           expectEndsBesideBlockEnds(ends, expected);
+        },
+      ),
+    );
+  });
+
+  it('reports every output across blocks where one holds a character above U+00FF at its edge (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', 'b', 'B', 'x', 'é'), minLength: 1, maxLength: 40 }),
+        fc.constantFrom('\u0100', '\u2062', '€'),
+        fc.integer({ min: -3, max: 3 }),
+        (piece, unit, shift) => {
+          const at = LANES_BLOCK_CHARS + shift;
+          const latin1 = piece.repeat(Math.ceil((2 * LANES_BLOCK_CHARS + 50) / piece.length));
+          const text = latin1.slice(0, at) + unit + latin1.slice(at + 1);
+          const expected: number[] = [];
+          for (let end = 2; end <= text.length; end++) {
+            if (text.slice(end - 2, end).toLowerCase() === 'ab') expected.push(end);
+          }
+
+          // Unchecked (no edges, any case, not word-only): the ends at a block's end are exact too.
+          expect(endsOf({ anchors: ['ab'], ignoreCase: [true], isWordOnly: [false] }, text)).toEqual(
+            expected,
+          );
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('reports the same outputs reading a Latin-1 text a byte a character as reading it as UTF-16 (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.string({
+          unit: fc.constantFrom('a', 'b', 'B', 'x', ' ', '-', 'é', '\u00e1', '\u00ff'),
+          maxLength: 1200,
+        }),
+        fc.boolean(),
+        fc.boolean(),
+        (text, ignoreCase, isWordOnly) => {
+          const anchors = { anchors: ['aB'], ignoreCase: [ignoreCase], isWordOnly: [isWordOnly] };
+          const lanes = new AnchorLanes(abAutomaton(), anchors);
+          const outputsOf = (count: number, shift: number): number[][] =>
+            Array.from({ length: count }, (_, i) => [lanes.endAt(i) - shift, lanes.stateAt(i)]);
+          const asBytes = outputsOf(lanes.scan(text, 0, 0, text.length), 0);
+          // U+0100 read first, in the root state (no anchor uses it, it is no letter): the text
+          // after it is read as UTF-16, and its outputs are the same, one further.
+          const asUnits = outputsOf(lanes.scan(`\u0100${text}`, 0, 1, text.length + 1), 1);
+
+          expect(asUnits).toEqual(asBytes);
         },
       ),
     );
