@@ -323,6 +323,27 @@ describe('jsonScanText', () => {
     }
   });
 
+  it("answers where plain strings close from the kernel's entries as from the text itself, asked in order with steps back", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.json({ maxDepth: 3 }), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.boolean()),
+        (lines, stepsBack) => {
+          const text = lines.join('\n');
+          const opens = Array.from(text.matchAll(/"(?:[^"\\\n]|\\.)*"/g), (match) => match.index);
+          const asks = opens.flatMap((open, index) => {
+            const before = opens[index - 1];
+            return stepsBack[index] === true && before !== undefined ? [before, open] : [open];
+          });
+          const fromEntries = new PlainStrings(text, jsonScanText(text).strings);
+          const fromText = new PlainStrings(text);
+          for (const open of asks) expect(fromEntries.closeOf(open)).toBe(fromText.closeOf(open));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('answers for a text whose strings a later scan overwrote from the text itself', () => {
     const text = '{"name":"a\\"b","id":"x"}';
     const plain = new PlainStrings(text, jsonScanText(text).strings);
