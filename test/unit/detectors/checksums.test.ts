@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ibanLengthOf, isValidIban } from '../../../functions/core/redaction/detectors/iban-checksum.ts';
+import {
+  ibanLengthOf,
+  isValidIban,
+  isValidIbanText,
+} from '../../../functions/core/redaction/detectors/iban-checksum.ts';
 import { isLuhnValid } from '../../../functions/core/redaction/detectors/luhn.ts';
 
 describe('isLuhnValid', () => {
@@ -61,5 +65,38 @@ describe('isValidIban', () => {
     expect(ibanLengthOf('MT')).toBe(31);
     expect(ibanLengthOf('US')).toBeUndefined();
     expect(ibanLengthOf('constructor')).toBeUndefined();
+  });
+});
+
+describe('isValidIbanText', () => {
+  it('decides as isValidIban of the letters and digits copied out in upper case (property)', () => {
+    const valid = [
+      'GB82WEST12345698765432',
+      'DE89370400440532013000',
+      'NO9386011117947',
+      'FR1420041010050500013M02606',
+    ];
+    // A valid IBAN spelt in any case with separators inside, or such a string with one character changed.
+    const written = fc
+      .tuple(
+        fc.constantFrom(...valid),
+        fc.array(fc.tuple(fc.nat(40), fc.constantFrom(' ', '-', '.', '/', 'é', 'Ł', '\u0130')), {
+          maxLength: 4,
+        }),
+        fc.array(fc.boolean(), { minLength: 34, maxLength: 34 }),
+        fc.option(fc.tuple(fc.nat(40), fc.constantFrom('0', '9', 'A', 'z', 'ı', ' '))),
+      )
+      .map(([iban, inserts, lower, change]) => {
+        let text = Array.from(iban, (char, i) => (lower[i] ? char.toLowerCase() : char)).join('');
+        for (const [at, char] of inserts) text = text.slice(0, at) + char + text.slice(at);
+        if (change !== null) text = text.slice(0, change[0]) + change[1] + text.slice(change[0] + 1);
+        return text;
+      });
+    fc.assert(
+      fc.property(fc.oneof(written, fc.string({ maxLength: 40 })), (value) => {
+        expect(isValidIbanText(value)).toBe(isValidIban(value.replace(/[^A-Za-z0-9]/g, '').toUpperCase()));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

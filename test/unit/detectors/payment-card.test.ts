@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Detector } from '../../../functions/core/redaction/detector.ts';
+import { isLuhnValid } from '../../../functions/core/redaction/detectors/luhn.ts';
 import { createPaymentCardDetector } from '../../../functions/core/redaction/detectors/payment-card-detector.ts';
 import { createFormatRedactor } from '../../../functions/core/redaction/formats/create-format-redactor.ts';
 import { Redactor } from '../../../functions/core/redaction/redactor.ts';
@@ -280,6 +281,86 @@ describe('payment-card', () => {
         expect(redact('csv', `id,note\n1,${card}\n`)).toBe(`id,note\n1,${masked(card)}\n`);
       }),
       { numRuns: 300 },
+    );
+  });
+  it('accepts a number exactly when its digits, copied out, name an issuer and pass Luhn (property)', () => {
+    // The checks as they read a copy of the digits, before they read them in place.
+    const isKnownIssuer = (digits: string): boolean => {
+      const length = digits.length;
+      const [p2, p3, p4, p6] = [2, 3, 4, 6].map((n) => Number(digits.slice(0, n))) as [
+        number,
+        number,
+        number,
+        number,
+      ];
+      const long = length >= 16 && length <= 19;
+      if (digits.startsWith('4')) return length === 13 || length === 16 || length === 19;
+      if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720)) return length === 16;
+      if (p2 === 34 || p2 === 37) return length === 15;
+      if (p4 === 6011 || p2 === 65 || (p3 >= 644 && p3 <= 649) || (p6 >= 622126 && p6 <= 622925)) return long;
+      if (p4 >= 3528 && p4 <= 3589) return long;
+      if ((p3 >= 300 && p3 <= 305) || p4 === 3095 || p2 === 36 || p2 === 38 || p2 === 39)
+        return length >= 14 && length <= 19;
+      if (p2 === 62) return long;
+      if (p4 >= 2200 && p4 <= 2204) return long;
+      return [5018, 5020, 5038, 5893, 6304, 6759, 6761, 6762, 6763].includes(p4) && length >= 13;
+    };
+    const prefixes = [
+      '4',
+      '51',
+      '55',
+      '2221',
+      '2720',
+      '34',
+      '37',
+      '6011',
+      '65',
+      '644',
+      '649',
+      '622126',
+      '622925',
+      '3528',
+      '3589',
+      '300',
+      '305',
+      '3095',
+      '36',
+      '38',
+      '39',
+      '62',
+      '2200',
+      '2204',
+      '5018',
+      '6763',
+      '2',
+      '3',
+      '5',
+      '6',
+    ];
+    const number = fc
+      .tuple(
+        fc.constantFrom(...prefixes),
+        fc.integer({ min: 13, max: 19 }),
+        fc.stringMatching(/^[0-9]{19}$/),
+        fc.boolean(),
+      )
+      .map(([prefix, length, rest, isChecked]) => {
+        const digits = (prefix + rest).slice(0, length);
+        return isChecked ? withCheckDigit(digits.slice(0, -1)) : digits;
+      });
+    const printed = fc
+      .tuple(number, fc.constantFrom(' ', '-', '.'))
+      .map(([digits, separator]) =>
+        digits.length === 16 ? (digits.match(/.{4}/g) ?? []).join(separator) : digits,
+      );
+    fc.assert(
+      fc.property(printed, (card) => {
+        const digits = card.replace(/[ .-]/g, '');
+        const expected = isKnownIssuer(digits) && isLuhnValid(digits) ? [card] : [];
+
+        expect(findAll(detector, `card ${card} ok`)).toEqual(expected);
+      }),
+      { numRuns: 1000 },
     );
   });
 });

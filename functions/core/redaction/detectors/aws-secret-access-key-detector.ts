@@ -1,5 +1,6 @@
 import type { Detector } from '../detector.ts';
 import { createRegexDetector } from './regex-detector.ts';
+import { builtInClassSequences } from './shared-class-sequences.ts';
 import { createUnionDetector } from './union-detector.ts';
 import { withContext } from './with-context.ts';
 
@@ -50,7 +51,7 @@ export function createAwsSecretAccessKeyDetector(): Detector {
     lookahead: 1,
   });
   return createUnionDetector([
-    withContext(keys, keyNames, windowChars),
+    withContext(keys, keyNames, windowChars, { sharedSequences: builtInClassSequences }),
     withContext(keys, keyIdPrefixes, windowChars, { isCaseSensitive: true }),
   ]);
 }

@@ -4,6 +4,7 @@ import { CharSet, charSetOf } from '../regex-char-sets.ts';
 import { ClassSequences } from './class-sequences.ts';
 import { LeadingRuns, RUNS_MAX_LENGTH } from './leading-runs.ts';
 import { compileScanningRegex } from './scanning-regex.ts';
+import type { SharedClassSequences } from './shared-class-sequences.ts';
 
 /**
  * Finds where a detector's match can start: the least position `>= from` at which a match is
@@ -326,17 +327,19 @@ export const CLASS_SEQUENCES_BUILD_CHARS = 64 * 1024;
  * kernel reads sixteen characters per step. A shape in Unicode mode, or whose start
  * `startSequencesOf` cannot spell out, is searched by `shortSearch` alone. The kernel is made
  * once `shortSearch` had `buildAfterChars` characters of long texts ahead of it (see
- * {@link CLASS_SEQUENCES_BUILD_CHARS}).
+ * {@link CLASS_SEQUENCES_BUILD_CHARS}). With `shared`, the kernel is the one its searches share
+ * (see {@link SharedClassSequences}).
  */
 export function classSequenceSearch(
   shape: RegExp,
   shortSearch: CandidateSearch,
   buildAfterChars = CLASS_SEQUENCES_BUILD_CHARS,
+  shared?: SharedClassSequences,
 ): CandidateSearch {
   // Made for long texts only: most shapes never meet one in a process that only reads short
   // values, and a rule set has many keyword lists, whose regexes cost the start of `serve` to parse.
   let start: StartSequences | undefined | null = null;
-  let sequences: ClassSequences | undefined;
+  let sequences: ((text: string, from: number) => number) | undefined;
   let sticky = shape;
   let charsBeforeBuild = buildAfterChars;
   return remembering((text, from) => {
@@ -347,14 +350,16 @@ export function classSequenceSearch(
     }
     if (start === null) {
       start = startSequencesOf(shape.source, shape.flags);
-      sequences =
-        start !== undefined && ClassSequences.supports(start.sequences)
-          ? new ClassSequences(start.sequences)
-          : undefined;
+      const kernel =
+        start === undefined || !ClassSequences.supports(start.sequences)
+          ? undefined
+          : (shared?.member(`${shape.flags}/${shape.source}`, start.sequences) ??
+            new ClassSequences(start.sequences));
+      sequences = kernel instanceof ClassSequences ? (text, from) => kernel.next(text, from) : kernel;
       sticky = new RegExp(shape.source, `${shape.flags.replace(/[gy]/g, '')}y`);
     }
     if (sequences === undefined) return shortSearch(text, from);
-    for (let at = sequences.next(text, from); at !== -1; at = sequences.next(text, at + 1)) {
+    for (let at = sequences(text, from); at !== -1; at = sequences(text, at + 1)) {
       sticky.lastIndex = at;
       if (sticky.test(text)) return at;
     }

@@ -61,9 +61,31 @@ export class ClassSequences {
   private blockEnd = 0;
   private count = 0;
 
-  constructor(sequences: readonly (readonly CharSet[])[]) {
+  /**
+   * One kernel for several searches (`members`, each the sequences of one, all supported): each
+   * is fitted to its share of the eight patterns, whose bits `patternsAt` reports; `masks[i]`
+   * holds the bits of member `i`'s. One pass then serves them all (see `SharedClassSequences`).
+   */
+  static sharedBy(members: readonly (readonly (readonly CharSet[])[])[]): {
+    sequences: ClassSequences;
+    masks: number[];
+  } {
+    if (members.length === 0 || members.length > maxPatterns)
+      throw new RangeError(`class sequences: cannot share one kernel between ${members.length} searches`);
+    const patterns: (readonly CharSet[])[] = [];
+    const masks = members.map((member, index) => {
+      const share = Math.floor((maxPatterns - patterns.length) / (members.length - index));
+      const own = fitted(member, share);
+      const first = patterns.length;
+      patterns.push(...own);
+      return ((1 << own.length) - 1) << first;
+    });
+    return { sequences: new ClassSequences(patterns, patterns), masks };
+  }
+
+  /** `patterns`: what the kernel looks for, at most eight of at most sixteen classes; by default `sequences` fitted. */
+  constructor(sequences: readonly (readonly CharSet[])[], patterns = fitted(sequences)) {
     if (!ClassSequences.supports(sequences)) throw new RangeError('class sequences: none to look for');
-    const patterns = fitted(sequences);
     const length = Math.max(...patterns.map((pattern) => pattern.length));
     // One entry per offset; patterns shorter than the hot entries get entries that let all through.
     const offsets = entryOrder(patterns, length);
@@ -110,6 +132,29 @@ export class ClassSequences {
     return -1;
   }
 
+  /**
+   * Reads `text` from `start` for one block (to `start + SEQUENCES_BLOCK_CHARS` or its end) and
+   * returns how many positions it found there, each given by {@link positionAt} and
+   * {@link patternsAt}, ascending. For a caller that keeps what blocks found itself;
+   * {@link next} then reads its blocks again.
+   */
+  read(text: string, start: number): number {
+    this.scanBlock(text, start);
+    // `next` must not take this block for one of the text it read last.
+    this.text = '';
+    return this.count;
+  }
+
+  /** The `index`th position the last {@link read} found. */
+  positionAt(index: number): number {
+    return this.blockStart + ((this.found[index] as number) >>> 8);
+  }
+
+  /** The bits of the patterns (by their index, see {@link sharedBy}) that start at the `index`th position. */
+  patternsAt(index: number): number {
+    return (this.found[index] as number) & 0xff;
+  }
+
   /** Reads `text` from `start` for one block (with the characters its last positions' patterns read). */
   private scanBlock(text: string, start: number): void {
     const end = Math.min(text.length, start + SEQUENCES_BLOCK_CHARS);
@@ -141,20 +186,20 @@ export class ClassSequences {
 }
 
 /**
- * At most {@link maxPatterns} sequences of at most {@link maxOffsets} classes that start wherever
- * one of `sequences` does: cut to the longest length that leaves that few different ones; when
- * even their first classes differ more, those past the first seven are merged into one, class
- * by class.
+ * At most `most` ({@link maxPatterns} unless shared, see `sharedBy`) sequences of at most
+ * {@link maxOffsets} classes that start wherever one of `sequences` does: cut to the longest
+ * length that leaves that few different ones; when even their first classes differ more, those
+ * past the first `most - 1` are merged into one, class by class.
  */
-function fitted(sequences: readonly (readonly CharSet[])[]): (readonly CharSet[])[] {
+function fitted(sequences: readonly (readonly CharSet[])[], most = maxPatterns): (readonly CharSet[])[] {
   for (let length = maxOffsets; length > 1; length--) {
     const cut = distinct(sequences.map((sequence) => sequence.slice(0, length)));
-    if (cut.length <= maxPatterns) return cut;
+    if (cut.length <= most) return cut;
   }
   const firsts = distinct(sequences.map((sequence) => sequence.slice(0, 1)));
-  if (firsts.length <= maxPatterns) return firsts;
-  const merged = firsts.slice(maxPatterns - 1).reduce((a, b) => [(a[0] as CharSet).union(b[0] as CharSet)]);
-  return [...firsts.slice(0, maxPatterns - 1), merged];
+  if (firsts.length <= most) return firsts;
+  const merged = firsts.slice(most - 1).reduce((a, b) => [(a[0] as CharSet).union(b[0] as CharSet)]);
+  return [...firsts.slice(0, most - 1), merged];
 }
 
 function distinct(sequences: readonly (readonly CharSet[])[]): (readonly CharSet[])[] {

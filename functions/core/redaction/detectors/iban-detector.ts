@@ -3,6 +3,7 @@ import type { Detector } from '../detector.ts';
 import { type CandidateSearch, classSequenceSearch, shapeSearch } from './candidate-search.ts';
 import { ibanLengthOfLetters, maxIbanLength, minIbanLength, mod97Step } from './iban-checksum.ts';
 import { createRegexDetector } from './regex-detector.ts';
+import { builtInClassSequences, type SharedClassSequences } from './shared-class-sequences.ts';
 import { createUnionDetector } from './union-detector.ts';
 import { withContext } from './with-context.ts';
 
@@ -38,7 +39,7 @@ const digitText = 'order 1234 5678 on 12-34 at 5.60 ';
  * lower case too (`gb82west12345698765432`) after the keyword `IBAN` or in a field named for one.
  */
 export function createIbanDetector(): Detector {
-  const upper = ibanDetector(ibanStartPattern, ibanCandidates(ibanShape));
+  const upper = ibanDetector(ibanStartPattern, ibanCandidates(ibanShape, builtInClassSequences));
   const lower = ibanDetector(lowerIbanStartPattern, ibanCandidates(lowerIbanShape));
   return createUnionDetector([
     upper,
@@ -49,10 +50,10 @@ export function createIbanDetector(): Detector {
 /**
  * Where `shape` matches: in a long text where the kernel finds its classes in a row (V8 tries
  * a regex of classes at nearly every offset: 7-8 ms per 16 MB of the bench CSV), in a short one
- * by the regex.
+ * by the regex; in the pass `shared` makes for other detectors too, when given.
  */
-function ibanCandidates(shape: RegExp): CandidateSearch {
-  return classSequenceSearch(shape, shapeSearch(shape, digitText));
+function ibanCandidates(shape: RegExp, shared?: SharedClassSequences): CandidateSearch {
+  return classSequenceSearch(shape, shapeSearch(shape, digitText), undefined, shared);
 }
 
 /** IBANs that start where `startPattern` matches, at the candidates of `candidates`. */

@@ -8,6 +8,7 @@ import {
 } from './candidate-search.ts';
 import { type KeywordEdges, keywordsEdgeSource } from './keyword-edges.ts';
 import { compileScanningRegex } from './scanning-regex.ts';
+import type { SharedClassSequences } from './shared-class-sequences.ts';
 
 /** How {@link withContext} compares keywords. */
 export interface ContextOptions {
@@ -37,6 +38,12 @@ export interface ContextOptions {
    * @default 'none' - a keyword counts inside a longer word
    */
   readonly keywordEdges?: KeywordEdges | undefined;
+  /**
+   * The kernel whose pass over a long text the keyword search (in any case, without edges)
+   * shares with other detectors' searches (see `SharedClassSequences`).
+   * @default undefined - a kernel of its own
+   */
+  readonly sharedSequences?: SharedClassSequences | undefined;
 }
 
 /**
@@ -226,6 +233,8 @@ function keywordSearch(
         : classSequenceSearch(
             keywordRegex,
             commonPartSearch(wanted, keywordRegex) ?? regexSearch(keywordRegex),
+            undefined,
+            options.sharedSequences,
           );
   return { keywordRegex, nextByLiteral };
 }

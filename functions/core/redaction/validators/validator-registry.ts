@@ -1,4 +1,4 @@
-import { isValidIban } from '../detectors/iban-checksum.ts';
+import { isValidIbanText } from '../detectors/iban-checksum.ts';
 import { isLuhnValid } from '../detectors/luhn.ts';
 import { isBase58CheckValid } from './base58check.ts';
 import { isBech32Valid } from './bech32.ts';
@@ -114,7 +114,7 @@ const validators = {
   passphrase: isPassphrase,
   'prose-password': (value) => !isProseDescription(value) && isPasswordValue(value),
   'no-placeholder-run': (value) => !hasPlaceholderRun(value),
-  iban: (value) => isValidIban(alphanumerics(value)),
+  iban: isValidIbanText,
   mod97: (value) => isIso7064Mod97_10Valid(alphanumerics(value)),
   'iso7064-mod11-10': (value) => isIso7064Mod11_10Valid(digits(value)),
   'icao-9303': (value) => isIcao9303Valid(alphanumerics(value)),
