@@ -62,11 +62,11 @@ const AFTER = 8;
  * long texts). The stretch is copied into the kernel's memory a byte a character when the text
  * is Latin-1 (nearly all text; the kernel's calls on 16 MB of the bench CSV took 14.5 ms
  * instead of 15.7, NDJSON 9.55 instead of 9.9, logs 11.9 instead of 12.6), else as UTF-16, so
- * positions are the string's own indexes whatever characters it holds. An output state none of whose anchors can
- * end there (each compared as written, not a word of its own, or between characters its edges
- * exclude: see `AnchorEdges`) is not reported: on the bench
- * CSV, 238,000 of the 476,000 outputs per 64 MB were the case-exact `ACc` and `ACe` (a Twilio
- * SID's `AC` and a hex digit) in `account` and `replacement`, 146,000 keywords inside words
+ * positions are the string's own indexes whatever characters it holds. An output state none
+ * of whose anchors can end there (each compared as written, not a word of its own, or between
+ * characters its edges exclude: see `AnchorEdges`) is not reported: on the bench CSV, 238,000
+ * of the 476,000 outputs per 64 MB were the case-exact `ACc` and `ACe` (a Twilio SID's `AC`
+ * and a hex digit) in `account` and `replacement`, 146,000 keywords inside words
  * (`call` in `called`); 68,000 are left, of which the anchors' edges drop about half (15,000 of
  * a 16 MB part are 8,600: `key` in `access key`, `-H` in `SKU-HWO`, `eyJ` after a JWT's dot).
  *
