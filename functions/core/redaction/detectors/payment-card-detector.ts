@@ -1,6 +1,7 @@
 import { isAlphanumeric } from '../ascii-classes.ts';
 import type { Detector } from '../detector.ts';
 import { digitShapes } from './digit-shapes.ts';
+import { isLuhnValidIn } from './luhn.ts';
 import { createRegexDetector } from './regex-detector.ts';
 
 /**
@@ -88,20 +89,6 @@ function isKnownIssuer(prefix: number, length: number): boolean {
 }
 
 const MAESTRO_PREFIXES: ReadonlySet<number> = new Set([5018, 5020, 5038, 5893, 6304, 6759, 6761, 6762, 6763]);
-
-/** `isLuhnValid` of the digits of `text[start, end)`, the separators between them skipped. */
-function isLuhnValidIn(text: string, start: number, end: number): boolean {
-  let sum = 0;
-  let double = false;
-  for (let at = end - 1; at >= start; at--) {
-    const digit = text.charCodeAt(at) - 48;
-    if (digit < 0 || digit > 9) continue;
-    if (double) sum += digit > 4 ? digit * 2 - 9 : digit * 2;
-    else sum += digit;
-    double = !double;
-  }
-  return sum % 10 === 0;
-}
 
 /**
  * True when the digits `text[start, end)` (digits only) are a run inside a hex string such as a
