@@ -218,6 +218,21 @@ describe('foldCharacter', () => {
     ]);
   });
 
+  it('reads text stored one byte per character as the same text stored two bytes per character (property)', () => {
+    // A wide character at the end makes V8 store the text two bytes per character, read by the trigger regex.
+    const latin1Unit = fc.constantFrom(
+      ...['a', 'u', 'x', ' ', '\\', '\\\\', '\\u0040', '\\x40', '\\u00', '\\xZ', '\\U0040', '\\X40'],
+      ...['%40', '%', '&amp;', '&', '\u00a0', '\u00ad', 'é', '\u00ff'],
+    );
+    fc.assert(
+      fc.property(fc.array(latin1Unit, { maxLength: 30 }), fc.nat(), (units, seed) => {
+        const input = units.join('');
+        const from = seed % (input.length + 1);
+        expect(viewOf(input, from)).toBe(viewOf(`${input}中`, from).slice(0, -1));
+      }),
+    );
+  });
+
   it('changes only characters that the trigger class finds, in Latin-1 only those listed', () => {
     const foldable = new RegExp(`^[${FOLDABLE_CLASS}]`);
     for (let code = 0; code <= 0x1ffff; code++) {

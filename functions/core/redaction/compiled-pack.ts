@@ -267,7 +267,7 @@ function likelihoodProblems(
  * Checks a pattern detector against the facts of its pattern (see `patternFactsOf`) and works
  * out its member; throws an `Error` naming the problem.
  */
-function specOf(detector: PatternDetector, facts: PatternFacts): PackMemberSpec {
+export function specOf(detector: PatternDetector, facts: PatternFacts): PackMemberSpec {
   const { pattern, flags } = detector;
   const { bounds, valueGroup: group } = facts;
   const value =

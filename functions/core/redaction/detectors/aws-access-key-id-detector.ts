@@ -1,5 +1,5 @@
 import type { Detector } from '../detector.ts';
-import { needlesSearch } from './candidate-search.ts';
+import { awsKeyIdPrefixSearch } from './aws-key-id-prefixes.ts';
 import { createRegexDetector } from './regex-detector.ts';
 
 const accessKeyIdPattern =
@@ -20,6 +20,6 @@ export function createAwsAccessKeyIdDetector(): Detector {
     maxLength: 20,
     lookbehind: 1,
     lookahead: 1,
-    candidates: needlesSearch(['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T']),
+    candidates: awsKeyIdPrefixSearch(),
   });
 }

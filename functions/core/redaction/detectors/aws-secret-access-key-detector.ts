@@ -1,4 +1,5 @@
 import type { Detector } from '../detector.ts';
+import { awsKeyIdPrefixSearch } from './aws-key-id-prefixes.ts';
 import { createRegexDetector } from './regex-detector.ts';
 import { builtInClassSequences } from './shared-class-sequences.ts';
 import { createUnionDetector } from './union-detector.ts';
@@ -31,7 +32,7 @@ const keyNames = [
  * (`AKIAIOSFODNN7EXAMPLE,wJalrXUtnFEMI/…` in a CSV without a header row, `aws configure`-style
  * pairs in logs).
  */
-const keyIdPrefixes = ['AKIA', 'ASIA'];
+const keyIdPrefixes = ['AKIA', 'ASIA'] as const;
 
 /** Characters before a key in which its name, or the start of its key id, must appear. */
 const windowChars = 48;
@@ -52,6 +53,9 @@ export function createAwsSecretAccessKeyDetector(): Detector {
   });
   return createUnionDetector([
     withContext(keys, keyNames, windowChars, { sharedSequences: builtInClassSequences }),
-    withContext(keys, keyIdPrefixes, windowChars, { isCaseSensitive: true }),
+    withContext(keys, keyIdPrefixes, windowChars, {
+      isCaseSensitive: true,
+      keywordStarts: awsKeyIdPrefixSearch(keyIdPrefixes),
+    }),
   ]);
 }

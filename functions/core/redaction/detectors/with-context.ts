@@ -44,6 +44,12 @@ export interface ContextOptions {
    * @default undefined - a kernel of its own
    */
   readonly sharedSequences?: SharedClassSequences | undefined;
+  /**
+   * Where the keywords start, found by a pass other detectors make anyway (it must find every
+   * start the keywords' own search finds, and only those).
+   * @default undefined - a search of the keywords' own
+   */
+  readonly keywordStarts?: CandidateSearch | undefined;
 }
 
 /**
@@ -226,7 +232,8 @@ function keywordSearch(
   // text by the class-sequence kernel (the AWS secret key names in 3.8 ms per 16 MB of the bench
   // CSV, by their common part `secret` in 8.2), in a short one by regex.
   const nextByLiteral =
-    edges !== 'none'
+    options.keywordStarts ??
+    (edges !== 'none'
       ? undefined
       : options.isCaseSensitive
         ? firstCandidate(...wanted.map((keyword) => needleSearch(keyword)))
@@ -235,7 +242,7 @@ function keywordSearch(
             commonPartSearch(wanted, keywordRegex) ?? regexSearch(keywordRegex),
             undefined,
             options.sharedSequences,
-          );
+          ));
   return { keywordRegex, nextByLiteral };
 }
 
