@@ -162,14 +162,7 @@ export class PlainStrings {
       );
     }
     const at = this.find(open);
-    return (
-      at >= 0 &&
-      strings[at + 1] === close &&
-      strings[at + 2] === print[0] &&
-      strings[at + 3] === print[1] &&
-      strings[at + 4] === print[2] &&
-      strings[at + 5] === print[3]
-    );
+    return at >= 0 && isKeyEntry(strings, at, close, print);
   }
 
   /**
@@ -186,6 +179,25 @@ export class PlainStrings {
     }
     const at = this.find(open);
     return at < 0 ? -1 : Math.max(strings[at + 1] as number, -1);
+  }
+
+  /**
+   * The batch scan's strings (see `JsonScanText.strings`) while they hold, for a caller that
+   * reads the entries of a run of strings in order itself: from {@link entryOf} on, telling
+   * which it read last with {@link readTo}; else `undefined`.
+   */
+  entries(): Int32Array | undefined {
+    return this.current();
+  }
+
+  /** The index in {@link entries} of the entry of the string opening at `open`, or -1 when none does. */
+  entryOf(open: number): number {
+    return this.find(open);
+  }
+
+  /** The caller of {@link entries} read them up to the one at `entry`: the asks that follow start there. */
+  readTo(entry: number): void {
+    this.entry = entry;
   }
 
   /**
@@ -215,6 +227,22 @@ export class PlainStrings {
     this.entry = entry;
     return entry < strings.length && strings[entry] === open ? entry : -1;
   }
+}
+
+/**
+ * True when the entry at `at` of a batch scan's strings (see `JsonScanText.strings`) closes at
+ * `close` and holds `print` (see `literalPrint`): the string there is the key that gives it.
+ */
+export function isKeyEntry(strings: Int32Array, at: number, close: number, print: Int32Array): boolean {
+  // One test of the five differences or-ed, not five branches.
+  return (
+    (((strings[at + 1] as number) ^ close) |
+      ((strings[at + 2] as number) ^ (print[0] as number)) |
+      ((strings[at + 3] as number) ^ (print[1] as number)) |
+      ((strings[at + 4] as number) ^ (print[2] as number)) |
+      ((strings[at + 5] as number) ^ (print[3] as number))) ===
+    0
+  );
 }
 
 const QUOTE = 0x22;

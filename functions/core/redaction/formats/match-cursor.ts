@@ -19,11 +19,19 @@ export class MatchCursor {
 
   /** True when some match overlaps `[start, end)`. */
   overlaps(start: number, end: number): boolean {
+    return this.nextStart(start) < end;
+  }
+
+  /**
+   * Where the first match that ends after `position` starts (`Infinity` when none does): no
+   * match overlaps a span from `position` on that ends there or before, nor one from later on.
+   */
+  nextStart(position: number): number {
     const matches = this.matches;
     let next = this.next;
-    while (next < matches.length && (matches[next] as ScanMatch).end <= start) next++;
+    while (next < matches.length && (matches[next] as ScanMatch).end <= position) next++;
     this.next = next;
-    return next < matches.length && (matches[next] as ScanMatch).start < end;
+    return next < matches.length ? (matches[next] as ScanMatch).start : Number.POSITIVE_INFINITY;
   }
 
   /** The matches that overlap `[start, end)`, in order; empty when none does. */
