@@ -1,11 +1,14 @@
 /**
  * The anchor search's Aho–Corasick automaton (see functions/core/redaction/detectors/anchor-search.ts)
- * run over text in linear memory, four stretches of the text at once: UTF-16 text ({@link scan})
+ * run over text in linear memory, six stretches of the text at once: UTF-16 text ({@link scan})
  * or, without a character above U+00FF, Latin-1 text, a byte a character ({@link scan8}). One
- * run is bound by the latency of its table lookup (each state depends on the last); four
- * independent runs keep the CPU busy and read about twice as many characters per second. A
- * stretch starts `reach` characters early in the root state: an automaton state stands for at
- * most that many characters, so after them it is the state a single run would be in.
+ * run is bound by the latency of its table lookup (each state depends on the last); six
+ * independent runs keep the CPU busy: four read about twice as many characters per second as
+ * one, six 8 % more than four (the kernel's calls on the 64 MB bench CSV's texts: 60.9 ms a pass
+ * with four, 56.4 with six, 9 of 10 rounds; logs 48.9 and 45.5). Five and seven lanes were slower
+ * than six; with seven or eight, V8 keeps some lanes' states on the stack. A stretch starts
+ * `reach` characters early in the root state: an automaton state stands for at most that many
+ * characters, so after them it is the state a single run would be in.
  *
  * Built by bin/build-kernels.js into functions/core/redaction/detectors/anchor-lanes-wasm.ts.
  * Tables, all little-endian: `symbols` (at `SYMBOLS_AT`) maps each UTF-16 code unit (a Latin-1
@@ -27,15 +30,17 @@ const MIN_LANE_SPLIT = 256;
  * table lookups: with the lanes' text pointers, counts and outputs in registers and a call to
  * record an output in the loop, V8 stored all eight of its values to the stack at every step.
  * Each lane's stretch of text is copied to a slot of its own, `SLOT_BYTES` apart, where the loop
- * reads it with one pointer for all four; an output is recorded unchecked (the lane's count in
+ * reads it with one pointer for all of them; an output is recorded unchecked (the lane's count in
  * memory) and checked after the loop, against the whole text.
  */
 const SLOT_BYTES: usize = 0x2000;
 /** Room for a lane's unchecked outputs: one (slot offset, state) pair per UTF-16 character of a slot. */
 const RAW_BYTES: usize = SLOT_BYTES << 2;
+/** How many runs read a block at once (see the file's comment); the loop in {@link scanOf} holds one state each. */
+const LANES = 6;
 const SLOTS_AT: usize = 0;
-const RAW_AT: usize = SLOTS_AT + 4 * SLOT_BYTES;
-const COUNTS_AT: usize = RAW_AT + 4 * RAW_BYTES;
+const RAW_AT: usize = SLOTS_AT + LANES * SLOT_BYTES;
+const COUNTS_AT: usize = RAW_AT + LANES * RAW_BYTES;
 /** Where {@link scan} writes its (end, state) pairs: room for 8,192. */
 export const PAIRS_AT: usize = COUNTS_AT + 0x100;
 /** Where the caller puts `symbols` (see the file's comment). */
@@ -187,13 +192,24 @@ function keep<T>(
   return kept;
 }
 
+/** Where lane `lane` starts reading: `reach` characters before its first end, or at 0. */
+function readsFrom(lane: i32, first: i32, part: i32, reach: i32): i32 {
+  return lane === 0 ? 0 : max(0, first + lane * part - reach);
+}
+
+/** Bytes lane `lane` reads (of `T`s): to where the next lane's ends start, the last lane to `length`. */
+function bytesRead<T>(lane: i32, first: i32, part: i32, reach: i32, length: i32): usize {
+  const to = lane === LANES - 1 ? length : first + (lane + 1) * part;
+  return (<usize>(to - readsFrom(lane, first, part, reach))) << alignof<T>();
+}
+
 /**
  * Reads `text[0, length)`, a `T` a character (u16 for UTF-16, u8 for Latin-1), from the state
  * `root` and writes at `PAIRS_AT`, as (end, state) pairs of 32-bit integers, every output state
  * (at or above `firstOutput`) reached after a character ending past `first` that its check
  * allows, in order of their ends; returns how many (at most 8,192). States are the addresses of
  * their rows in the transitions; a row's check is `checkAt` bytes into it (0, or the address of
- * the check). Four lanes read a quarter each, starting `reach` characters early in the root
+ * the check). `LANES` lanes read a part each, starting `reach` characters early in the root
  * state: an automaton state stands for at most that many characters, so after them it is the
  * state a single run would be in.
  */
@@ -207,12 +223,12 @@ function scanOf<T>(
   checkAt: usize,
 ): i32 {
   const span = length - first;
-  const quarter = span >> 2;
-  // The longest stretch, the last lane's, is `quarter + reach + 3` characters at most. A slot
-  // holds that many UTF-16 characters, whatever `T`: its raw records have room for one output
-  // per character of those (Latin-1 text fills half of it).
+  const part = span / LANES;
+  // The longest stretch, the last lane's, is `part + reach + LANES - 1` characters at most. A
+  // slot holds that many UTF-16 characters, whatever `T`: its raw records have room for one
+  // output per character of those (Latin-1 text fills half of it).
   const unit = alignof<T>();
-  if (span < MIN_LANE_SPLIT || (<usize>(quarter + reach + 3)) << 1 > SLOT_BYTES) {
+  if (span < MIN_LANE_SPLIT || (<usize>(part + reach + LANES - 1)) << 1 > SLOT_BYTES) {
     let state = root;
     let count = 0;
     for (let at = 0; at < length; at++) {
@@ -228,46 +244,47 @@ function scanOf<T>(
     }
     return count;
   }
-  // Lane k reads from p_k to a_{k+1} and keeps the ends in (a_k, a_{k+1}].
-  const a1 = first + quarter;
-  const a2 = a1 + quarter;
-  const a3 = a2 + quarter;
-  const p1 = max(0, a1 - reach);
-  const p2 = max(0, a2 - reach);
-  const p3 = max(0, a3 - reach);
-  const n0 = (<usize>a1) << unit;
-  const n1 = (<usize>(a2 - p1)) << unit;
-  const n2 = (<usize>(a3 - p2)) << unit;
-  const n3 = (<usize>(length - p3)) << unit;
-  memory.copy(SLOTS_AT, text, n0);
-  memory.copy(SLOTS_AT + SLOT_BYTES, text + ((<usize>p1) << unit), n1);
-  memory.copy(SLOTS_AT + 2 * SLOT_BYTES, text + ((<usize>p2) << unit), n2);
-  memory.copy(SLOTS_AT + 3 * SLOT_BYTES, text + ((<usize>p3) << unit), n3);
-  store<u64>(COUNTS_AT, 0);
-  store<u64>(COUNTS_AT, 0, 8);
-  const steps = min(min(n0, n1), min(n2, n3));
+  // Lane k keeps the ends in (first + k * part, first + (k + 1) * part], the last to `length`.
+  let steps = SLOT_BYTES;
+  for (let lane = 0; lane < LANES; lane++) {
+    const bytes = bytesRead<T>(lane, first, part, reach, length);
+    const from = text + ((<usize>readsFrom(lane, first, part, reach)) << unit);
+    memory.copy(SLOTS_AT + <usize>lane * SLOT_BYTES, from, bytes);
+    store<u32>(COUNTS_AT + ((<usize>lane) << 2), 0);
+    steps = min(steps, bytes);
+  }
   let s0 = root;
   let s1 = root;
   let s2 = root;
   let s3 = root;
+  let s4 = root;
+  let s5 = root;
   for (let at: usize = 0; at < steps; at += sizeof<T>()) {
     s0 = step(s0, <u32>load<T>(at, SLOTS_AT));
     s1 = step(s1, <u32>load<T>(at, SLOTS_AT + SLOT_BYTES));
     s2 = step(s2, <u32>load<T>(at, SLOTS_AT + 2 * SLOT_BYTES));
     s3 = step(s3, <u32>load<T>(at, SLOTS_AT + 3 * SLOT_BYTES));
+    s4 = step(s4, <u32>load<T>(at, SLOTS_AT + 4 * SLOT_BYTES));
+    s5 = step(s5, <u32>load<T>(at, SLOTS_AT + 5 * SLOT_BYTES));
     if (s0 >= firstOutput) push(0, at, s0);
     if (s1 >= firstOutput) push(1, at, s1);
     if (s2 >= firstOutput) push(2, at, s2);
     if (s3 >= firstOutput) push(3, at, s3);
+    if (s4 >= firstOutput) push(4, at, s4);
+    if (s5 >= firstOutput) push(5, at, s5);
   }
-  rest<T>(0, s0, steps, n0, firstOutput);
-  rest<T>(1, s1, steps, n1, firstOutput);
-  rest<T>(2, s2, steps, n2, firstOutput);
-  rest<T>(3, s3, steps, n3, firstOutput);
-  let count = keep<T>(0, 0, first, text, length, checkAt, 0);
-  count = keep<T>(1, p1, a1, text, length, checkAt, count);
-  count = keep<T>(2, p2, a2, text, length, checkAt, count);
-  return keep<T>(3, p3, a3, text, length, checkAt, count);
+  rest<T>(0, s0, steps, bytesRead<T>(0, first, part, reach, length), firstOutput);
+  rest<T>(1, s1, steps, bytesRead<T>(1, first, part, reach, length), firstOutput);
+  rest<T>(2, s2, steps, bytesRead<T>(2, first, part, reach, length), firstOutput);
+  rest<T>(3, s3, steps, bytesRead<T>(3, first, part, reach, length), firstOutput);
+  rest<T>(4, s4, steps, bytesRead<T>(4, first, part, reach, length), firstOutput);
+  rest<T>(5, s5, steps, bytesRead<T>(5, first, part, reach, length), firstOutput);
+  let count = 0;
+  for (let lane = 0; lane < LANES; lane++) {
+    const from = readsFrom(lane, first, part, reach);
+    count = keep<T>(<usize>lane, from, first + lane * part, text, length, checkAt, count);
+  }
+  return count;
 }
 
 /** {@link scanOf} over UTF-16 text: two bytes a character. */

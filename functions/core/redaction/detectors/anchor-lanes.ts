@@ -58,7 +58,7 @@ const AFTER = 8;
 
 /**
  * Runs an anchor automaton over stretches of a JavaScript string in WebAssembly
- * (assembly/anchor-lanes.ts: four runs at once, about twice as fast as one run in JavaScript on
+ * (assembly/anchor-lanes.ts: six runs at once, about twice as fast as one run in JavaScript on
  * long texts). The stretch is copied into the kernel's memory a byte a character when the text
  * is Latin-1 (nearly all text; the kernel's calls on 16 MB of the bench CSV took 14.5 ms
  * instead of 15.7, NDJSON 9.55 instead of 9.9, logs 11.9 instead of 12.6), else as UTF-16, so

@@ -40,7 +40,7 @@ export interface AnchorOccurrence {
  *
  * Occurrences of one text are found lazily and kept, so every detector asking about the same
  * text shares the scan. A long text is read in blocks by {@link AnchorLanes}, the same automaton
- * in WebAssembly, four stretches at once: one run is bound by the latency of its table lookups,
+ * in WebAssembly, six stretches at once: one run is bound by the latency of its table lookups,
  * so JavaScript cannot go faster (byte views, pair prefilters and interleaved runs were measured
  * slower), and the lanes read long texts about twice as fast.
  *
